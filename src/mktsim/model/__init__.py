@@ -1,0 +1,1 @@
+"""mktsim.model"""
