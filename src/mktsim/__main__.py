@@ -1,0 +1,5 @@
+"""`python -m mktsim`."""
+
+from mktsim.cli import main
+
+main()

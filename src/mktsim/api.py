@@ -1,0 +1,68 @@
+"""The public API: load a scenario, run its strategies, read tidy DataFrames.
+
+>>> import mktsim
+>>> scenario = mktsim.load("scenarios/smart_band.yaml")
+>>> result = scenario.run(strategy="digital_first", replications=200)
+>>> result.targets()
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .decision.targets import judge_all
+from .engine.montecarlo import simulate
+from .model.compile import compile_plan
+from .model.plan import Plan
+from .results import RunResult
+from .scenario.errors import Problem, ScenarioError
+from .scenario.load import LoadedSpec, load_spec
+from .scenario.model import ScenarioSpec
+from .scenario.suggest import did_you_mean
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario file, ready to run."""
+
+    loaded: LoadedSpec
+
+    @property
+    def spec(self) -> ScenarioSpec:
+        """The typed scenario."""
+        return self.loaded.spec
+
+    @property
+    def strategies(self) -> list[str]:
+        """Names of the strategies, in file order."""
+        return list(self.spec.strategies)
+
+    def strategy_name(self, strategy: str | None) -> str:
+        """The given strategy, checked, or the first one."""
+        if strategy is None:
+            return self.strategies[0]
+        if strategy not in self.spec.strategies:
+            raise ScenarioError([Problem(self.loaded.source, None, "--strategy",
+                                         f"unknown strategy '{strategy}'",
+                                         did_you_mean(strategy, self.strategies))])
+        return strategy
+
+    def plan(self, strategy: str | None = None) -> Plan:
+        """The compiled arrays of a strategy."""
+        return compile_plan(self.spec, self.strategy_name(strategy))
+
+    def run(self, strategy: str | None = None, replications: int | None = None,
+            seed: int | None = None, workers: int = 1,
+            progress: Callable[[int], None] | None = None) -> RunResult:
+        """Run one strategy `replications` times (defaults from the scenario)."""
+        plan = self.plan(strategy)
+        reps = replications or self.spec.replications
+        run = simulate(plan, reps, self.spec.seed if seed is None else seed, workers, progress)
+        return RunResult(self.loaded, run, judge_all(self.spec, plan, run.daily))
+
+
+def load(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
+    """Read and validate a scenario file (`overrides` as `dotted.path=value`)."""
+    return Scenario(load_spec(path, tuple(overrides)))

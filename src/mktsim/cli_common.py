@@ -1,0 +1,97 @@
+"""Shared pieces of the command line: options, error handling, progress, safe writes."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class InputError(click.ClickException):
+    """Bad input from the user: printed as a message, exit code 2, no traceback."""
+
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        """Print the message to stderr."""
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
+def set_option(func: F) -> F:
+    """`--set path=value`, repeatable."""
+    return click.option(
+        "--set", "overrides", multiple=True, metavar="PATH=VALUE",
+        help="Override a scenario value, e.g. --set channels.kol.cost.cpm=45 (repeatable).",
+    )(func)
+
+
+def user_errors(func: F) -> F:
+    """Turn scenario and value errors into InputError (exit 2, one message)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from .scenario.errors import ScenarioError
+
+        try:
+            return func(*args, **kwargs)
+        except ScenarioError as exc:
+            raise InputError(str(exc)) from None
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def print_warnings(warnings: list[Any]) -> None:
+    """Lint warnings to stderr, one line each."""
+    for w in warnings:
+        click.echo(f"warning: {w.render()}", err=True)
+
+
+@contextmanager
+def progress_bar(total: int, label: str, enabled: bool = True) -> Iterator[Callable[[int], None]]:
+    """A rich progress bar on stderr (only when stderr is a terminal and enabled)."""
+    if not enabled or not sys.stderr.isatty():
+        yield lambda n: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from rich.console import Console
+
+    with Progress("[progress.description]{task.description}", BarColumn(),
+                  MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+def write_atomic(path: Path, data: bytes | str) -> None:
+    """Write a file so that a reader never sees it half-written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode() if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def check_out_dir(out: Path | None) -> None:
+    """`--out` must be a directory we can create or write into."""
+    if out is None:
+        return
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {out}: exists and is not a folder; name a folder")

@@ -1,0 +1,42 @@
+"""KPI values per replication: at the horizon, at a deadline, over a window, on day 0."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..kpis import KPI_INDEX, KPIS
+from ..model import plan as P
+
+
+def value_at(daily: np.ndarray, metric: str, day: int, over_days: int | None = None) -> np.ndarray:
+    """Per-replication value of `metric` on `day` ([R, K, D] daily array).
+
+    Stocks and ratios: the value recorded that day. Flows: the sum over the `over_days`
+    days up to `day`, or since the start.
+    """
+    k = KPI_INDEX[metric]
+    if KPIS[metric].kind != "flow":
+        return daily[:, k, day]
+    first = 0 if over_days is None else max(0, day - over_days + 1)
+    return daily[:, k, first: day + 1].sum(axis=1)
+
+
+def horizon_values(daily: np.ndarray, metric: str) -> np.ndarray:
+    """Per-replication value at the horizon: flows summed, others on the last day."""
+    return value_at(daily, metric, daily.shape[2] - 1)
+
+
+def start_value(plan: P.Plan, metric: str) -> float:
+    """Value of a stock KPI on day 0, before any simulated day (from the initial state)."""
+    s = plan.init_state.sum(axis=0).astype(float)
+    known = {
+        "brand_awareness": (s[P.AWARE] + s[P.CONSIDERING] + s[P.WAITING] + s[P.CUSTOMER]
+                            + s[P.LOYAL]) / plan.market_size,
+        "consideration": (s[P.CONSIDERING] + s[P.WAITING]) / plan.market_size,
+        "customers": s[P.CUSTOMER] + s[P.LOYAL],
+        "cumulative_adopters": s[P.CUSTOMER] + s[P.LOYAL],
+        "loyalty_members": s[P.LOYAL],
+    }
+    if metric not in known:
+        raise ValueError(f"'{metric}' has no value on day 0")
+    return float(known[metric])

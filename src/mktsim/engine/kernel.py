@@ -1,0 +1,593 @@
+"""The compiled population kernel: advances segments x funnel states over a span of days.
+
+Counts of exchangeable customers move between states by binomial/multinomial draws with
+competing risks; every hazard of a day is computed from the state at the start of that
+day and applied in a fixed order:
+spend -> exposures -> funnel -> purchases -> hand-offs -> service (complaints, then
+leads) -> record. See docs/model.md.
+
+Kernels are private and take plain arrays; `mktsim.engine.population` wraps them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from ..model.plan import (
+    AWARE,
+    C_AW_BETA,
+    C_AW_K,
+    C_AW_S,
+    C_CAPACITY,
+    C_COMMISSION,
+    C_CV_K,
+    C_CV_LIFT,
+    C_CV_S,
+    C_EXPOSURE_PER_MONEY,
+    C_HANDOFF_LOSS,
+    C_HANDOFF_RATE,
+    C_HANDOFF_STAGES,
+    C_NORMALIZE,
+    C_TEAM,
+    C_THETA,
+    CHURNED,
+    CONSIDERING,
+    CUSTOMER,
+    LOYAL,
+    N_STATES,
+    R_CHURN,
+    R_CONSIDER,
+    R_CONSIDER_DECAY,
+    R_DECAY,
+    R_IMITATION,
+    R_INNOVATION,
+    R_LOYAL,
+    R_LOYAL_CHURN,
+    R_LOYAL_REPEAT,
+    R_REPEAT,
+    R_SHOP,
+    R_WINBACK,
+    S_COMP_CONSIDERING,
+    S_COMP_NOT_IN_SET,
+    S_MARGIN_UNIT,
+    S_OWN_CONSIDERING,
+    S_OWN_REPEAT,
+    S_REV_UNIT,
+    T_CLOSE,
+    T_CLOSE_DECAY,
+    T_COST_PER_DAY,
+    T_PATIENCE,
+    T_RATE,
+    T_TAU,
+    UNAWARE,
+    WAITING,
+)
+from .draws import binomial, competing_exits, hill, split_without_replacement
+from .layout import (
+    CH_CAPACITY_LOST,
+    CH_EXPOSURES,
+    CH_LEADS,
+    CH_MARGIN,
+    CH_NEW,
+    CH_REVENUE,
+    CH_SATURATION,
+    CH_SPEND,
+    CUM_ATTR_MARGIN,
+    CUM_CATEGORY_UNITS,
+    CUM_NEW,
+    CUM_OWN_UNITS,
+    CUM_SPEND,
+    K_ADOPTERS,
+    K_AWARENESS,
+    K_CAC,
+    K_CHURNED,
+    K_COMPLAINTS,
+    K_CONSIDERATION,
+    K_CUSTOMERS,
+    K_LEADS,
+    K_LEADS_LOST,
+    K_LOYAL,
+    K_MARGIN,
+    K_NEW,
+    K_PROFIT,
+    K_REVENUE,
+    K_ROI,
+    K_SHARE,
+    K_SPEND,
+    K_TEAM_COST,
+    K_UNITS,
+    L_CAPACITY_LOST,
+    L_CHURN_COMPLAINT,
+    L_CHURN_REGULAR,
+    L_COMPLAINTS_RESOLVED,
+    L_COMPLAINTS_SAME_DAY,
+    L_COMPLAINTS_UNRESOLVED,
+    L_HANDOFF_ENTERED,
+    L_HANDOFF_LOST,
+    L_LEADS_ARRIVED,
+    L_LEADS_EXPIRED,
+    L_LEADS_HANDLED,
+    L_LEADS_NOT_CLOSED,
+    TC_A,
+    TC_B,
+    TC_N,
+    TC_REF,
+)
+
+# per-day scratch totals (day array)
+D_NEW, D_UNITS, D_REVENUE, D_MARGIN, D_SPEND, D_LEADS, D_LOST, D_CHURNED, D_COMPLAINTS, \
+    D_COMP_UNITS, D_ATTR_MARGIN = range(11)
+N_DAY = 11
+
+
+@njit(cache=True)
+def _media(d, spend, chan_scale, chan_par, market_size, adstock, h_aw, h_cv, chan_tot):
+    """Spend -> exposures per person -> adstock -> Hill; returns money spent today."""
+    total = 0.0
+    for c in range(spend.shape[0]):
+        money = spend[c, d] * chan_scale[c]
+        exposures = money * chan_par[c, C_EXPOSURE_PER_MONEY]
+        theta = chan_par[c, C_THETA]
+        x = exposures / market_size
+        if chan_par[c, C_NORMALIZE] > 0.0:
+            x *= 1.0 - theta
+        adstock[c] = x + theta * adstock[c]
+        sat_aw = hill(adstock[c], chan_par[c, C_AW_K], chan_par[c, C_AW_S])
+        h_aw[c] = chan_par[c, C_AW_BETA] * sat_aw
+        h_cv[c] = chan_par[c, C_CV_LIFT] * hill(adstock[c], chan_par[c, C_CV_K], chan_par[c, C_CV_S])
+        chan_tot[c, CH_SPEND] += money
+        chan_tot[c, CH_EXPOSURES] += exposures
+        chan_tot[c, CH_SATURATION] += sat_aw
+        total += money
+    return total
+
+
+@njit(cache=True)
+def _synergy(chan_par, h_aw, kappa):
+    """sum_{c,e} kappa_ce H_c H_e, with H = h_aw / beta (saturation level)."""
+    n_ch = h_aw.shape[0]
+    total = 0.0
+    for c in range(n_ch):
+        if chan_par[c, C_AW_BETA] <= 0.0:
+            continue
+        sat_c = h_aw[c] / chan_par[c, C_AW_BETA]
+        for e in range(n_ch):
+            if kappa[c, e] > 0.0 and chan_par[e, C_AW_BETA] > 0.0:
+                total += kappa[c, e] * sat_c * h_aw[e] / chan_par[e, C_AW_BETA]
+    return total
+
+
+@njit(cache=True)
+def _bass_segment(s, state, adopters, rates, affinity, h_aw, talk_share, new_s):
+    """Bass-consistency mode: unaware -> customer in one step, hazard (p + qF) x(t)."""
+    boost = 1.0
+    for c in range(h_aw.shape[0]):
+        boost += affinity[s, c] * h_aw[c] * 365.0
+    h = (rates[s, R_INNOVATION] + rates[s, R_IMITATION] * talk_share) * boost
+    n = binomial(state[s, UNAWARE], -np.expm1(-h))
+    state[s, UNAWARE] -= n
+    state[s, CUSTOMER] += n
+    adopters[s] += n
+    new_s[s] += n
+
+
+@njit(cache=True)
+def _funnel_segment(s, d, state, delta, rates, affinity, season, shares, h_aw, h_cv, synergy,
+                    talk_share, intents, organic, repeat_units, haz, out):
+    """Draw the day's moves of segment s from its start-of-day counts (into delta).
+
+    Returns competitor units bought by people of this segment.
+    """
+    n_ch = h_aw.shape[0]
+    # unaware -> aware
+    aw = rates[s, R_INNOVATION] + rates[s, R_IMITATION] * talk_share + synergy
+    for c in range(n_ch):
+        aw += affinity[s, c] * h_aw[c]
+    moved = binomial(state[s, UNAWARE], -np.expm1(-aw))
+    delta[s, UNAWARE] -= moved
+    delta[s, AWARE] += moved
+    # aware -> unaware (forget), aware -> considering
+    haz[0] = rates[s, R_DECAY]
+    haz[1] = rates[s, R_CONSIDER]
+    competing_exits(state[s, AWARE], haz, 2, out)
+    delta[s, AWARE] -= out[0] + out[1]
+    delta[s, UNAWARE] += out[0]
+    delta[s, CONSIDERING] += out[1]
+    # considering -> forget, competitor purchase (stays), organic purchase, channel intents
+    shop = rates[s, R_SHOP] * season[d]
+    own = shop * shares[s, S_OWN_CONSIDERING]
+    haz[0] = rates[s, R_CONSIDER_DECAY]
+    haz[1] = shop * shares[s, S_COMP_CONSIDERING]
+    haz[2] = own
+    for c in range(n_ch):
+        haz[3 + c] = own * affinity[s, c] * h_cv[c]
+    competing_exits(state[s, CONSIDERING], haz, 3 + n_ch, out)
+    delta[s, CONSIDERING] -= out[0] + out[2]
+    delta[s, AWARE] += out[0]
+    comp_units = out[1]
+    organic[s] = out[2]
+    for c in range(n_ch):
+        intents[s, c] = out[3 + c]
+        delta[s, CONSIDERING] -= out[3 + c]
+    # customers -> loyal, churned; loyal -> churned; churned -> considering
+    haz[0] = rates[s, R_LOYAL]
+    haz[1] = rates[s, R_CHURN]
+    competing_exits(state[s, CUSTOMER], haz, 2, out)
+    delta[s, CUSTOMER] -= out[0] + out[1]
+    delta[s, LOYAL] += out[0]
+    delta[s, CHURNED] += out[1]
+    churned = out[1]
+    lost_loyal = binomial(state[s, LOYAL], -np.expm1(-rates[s, R_LOYAL_CHURN]))
+    delta[s, LOYAL] -= lost_loyal
+    delta[s, CHURNED] += lost_loyal
+    back = binomial(state[s, CHURNED], -np.expm1(-rates[s, R_WINBACK]))
+    delta[s, CHURNED] -= back
+    delta[s, CONSIDERING] += back
+    # repeat purchases by customers and loyal members (they stay where they are)
+    rep = shares[s, S_OWN_REPEAT] * season[d]
+    repeat_units[s] = binomial(state[s, CUSTOMER], -np.expm1(-rates[s, R_REPEAT] * rep))
+    repeat_units[s] += binomial(state[s, LOYAL], -np.expm1(-rates[s, R_LOYAL_REPEAT] * rep))
+    # category purchases of people who do not consider us go to competitors
+    outside = state[s, UNAWARE] + state[s, AWARE]
+    comp_units += binomial(outside, -np.expm1(-shop * shares[s, S_COMP_NOT_IN_SET]))
+    return comp_units, churned + lost_loyal
+
+
+@njit(cache=True)
+def _sell(s, n, c, shares, day, chan_tot, adopters, state, first):
+    """Book n purchases of segment s (channel c, or -1 for none); first = new customers."""
+    if n <= 0:
+        return
+    revenue = n * shares[s, S_REV_UNIT]
+    margin = n * shares[s, S_MARGIN_UNIT]
+    day[D_UNITS] += n
+    day[D_REVENUE] += revenue
+    day[D_MARGIN] += margin
+    if first:
+        day[D_NEW] += n
+        adopters[s] += n
+        state[s, CUSTOMER] += n
+    if c >= 0:
+        chan_tot[c, CH_REVENUE] += revenue
+        chan_tot[c, CH_MARGIN] += margin
+        day[D_ATTR_MARGIN] += margin
+        if first:
+            chan_tot[c, CH_NEW] += n
+
+
+@njit(cache=True)
+def _route_intents(intents, chan_par, state, queue, pipe, shares, day, chan_tot, adopters,
+                   units_s, leak, buf, kept):
+    """Cap each channel's purchase intents at its capacity, then sell or hand to a team."""
+    n_seg = intents.shape[0]
+    for c in range(intents.shape[1]):
+        for s in range(n_seg):
+            buf[s] = intents[s, c]
+        total = 0
+        for s in range(n_seg):
+            total += buf[s]
+        cap = chan_par[c, C_CAPACITY]
+        if total > cap:
+            split_without_replacement(buf, n_seg, int(cap), kept)
+            for s in range(n_seg):
+                excess = buf[s] - kept[s]
+                state[s, CONSIDERING] += excess
+                chan_tot[c, CH_CAPACITY_LOST] += excess
+                leak[L_CAPACITY_LOST] += excess
+                buf[s] = kept[s]
+        team = int(chan_par[c, C_TEAM])
+        for s in range(n_seg):
+            n = buf[s]
+            if n <= 0:
+                continue
+            if team < 0:
+                _sell(s, n, c, shares, day, chan_tot, adopters, state, True)
+                units_s[s] += n
+                continue
+            state[s, WAITING] += n
+            day[D_LEADS] += n
+            chan_tot[c, CH_LEADS] += n
+            if chan_par[c, C_HANDOFF_STAGES] > 0:
+                pipe[c, s, 0] += n
+                leak[L_HANDOFF_ENTERED] += n
+            else:
+                _arrive(c, s, n, chan_par, queue, state, day, leak)
+
+
+@njit(cache=True)
+def _arrive(c, s, n, chan_par, queue, state, day, leak):
+    """Leads reach the team's queue, after any hand-off loss."""
+    lost = binomial(n, chan_par[c, C_HANDOFF_LOSS])
+    if lost > 0:
+        state[s, WAITING] -= lost
+        state[s, CONSIDERING] += lost
+        day[D_LOST] += lost
+        leak[L_HANDOFF_LOST] += lost
+    queue[c, s, 0] += n - lost
+    leak[L_LEADS_ARRIVED] += n - lost
+
+
+@njit(cache=True)
+def _handoffs(chan_par, pipe, queue, state, day, leak):
+    """Advance the Erlang stages of leads between departments by one day."""
+    for c in range(pipe.shape[0]):
+        k = int(chan_par[c, C_HANDOFF_STAGES])
+        if k <= 0:
+            continue
+        p = -np.expm1(-chan_par[c, C_HANDOFF_RATE])
+        for s in range(pipe.shape[1]):
+            for j in range(k - 1, -1, -1):
+                moved = binomial(pipe[c, s, j], p)
+                pipe[c, s, j] -= moved
+                if j == k - 1:
+                    _arrive(c, s, moved, chan_par, queue, state, day, leak)
+                else:
+                    pipe[c, s, j + 1] += moved
+
+
+@njit(cache=True)
+def _capacity(t, d, team_cap, team_par):
+    """Work items team t can handle on day d (learning curve; random rounding)."""
+    if team_cap[t, TC_N] <= 0:
+        return 0
+    tau = team_par[t, T_TAU]
+    cap = team_cap[t, TC_A] - team_cap[t, TC_B] * np.exp(-(d - team_cap[t, TC_REF]) / tau)
+    cap = max(cap, 0.0)
+    whole = int(cap)
+    if np.random.random() < cap - whole:
+        whole += 1
+    return whole
+
+
+@njit(cache=True)
+def _lose_customers(s, n, state, flat, kept):
+    """Remove up to n customers of segment s (customers and loyal alike) to churned."""
+    flat[0] = state[s, CUSTOMER]
+    flat[1] = state[s, LOYAL]
+    split_without_replacement(flat, 2, n, kept)
+    state[s, CUSTOMER] -= kept[0]
+    state[s, LOYAL] -= kept[1]
+    state[s, CHURNED] += kept[0] + kept[1]
+    return kept[0] + kept[1]
+
+
+@njit(cache=True)
+def _serve_complaints(cap, cqueue, patience, lost_after, state, day, leak, flat, kept, two,
+                      two_kept):
+    """The service team answers complaints, oldest first; returns capacity left."""
+    n_seg = cqueue.shape[0]
+    for age in range(patience - 1, -1, -1):
+        for s in range(n_seg):
+            flat[s] = cqueue[s, age]
+        split_without_replacement(flat, n_seg, cap, kept)
+        for s in range(n_seg):
+            h = kept[s]
+            if h <= 0:
+                continue
+            cap -= h
+            cqueue[s, age] -= h
+            p_lost = lost_after[2] if age == 0 else lost_after[1]
+            lost = _lose_customers(s, binomial(h, p_lost), state, two, two_kept)
+            day[D_CHURNED] += lost
+            leak[L_CHURN_COMPLAINT] += lost
+            if age == 0:
+                leak[L_COMPLAINTS_SAME_DAY] += h
+            else:
+                leak[L_COMPLAINTS_RESOLVED] += h
+    return cap
+
+
+@njit(cache=True)
+def _expire_complaints(cqueue, patience, lost_after, state, day, leak, two, two_kept):
+    """Complaints that waited `patience` days are unresolved; the rest age one day."""
+    for s in range(cqueue.shape[0]):
+        n = cqueue[s, patience - 1]
+        if n > 0:
+            leak[L_COMPLAINTS_UNRESOLVED] += n
+            lost = _lose_customers(s, binomial(n, lost_after[0]), state, two, two_kept)
+            day[D_CHURNED] += lost
+            leak[L_CHURN_COMPLAINT] += lost
+        for age in range(patience - 1, 0, -1):
+            cqueue[s, age] = cqueue[s, age - 1]
+        cqueue[s, 0] = 0
+
+
+@njit(cache=True)
+def _serve_leads(t, cap, chan_par, team_par, queue, shares, state, day, chan_tot, adopters,
+                 leak, flat, kept, units_s):
+    """Team t answers its channels' leads, oldest first; answered leads may buy."""
+    n_ch, n_seg = queue.shape[0], queue.shape[1]
+    patience = int(team_par[t, T_PATIENCE])
+    for age in range(patience - 1, -1, -1):
+        if cap <= 0:
+            break
+        for c in range(n_ch):
+            for s in range(n_seg):
+                own = int(chan_par[c, C_TEAM]) == t
+                flat[c * n_seg + s] = queue[c, s, age] if own else 0
+        split_without_replacement(flat, n_ch * n_seg, cap, kept)
+        p_close = team_par[t, T_CLOSE] * team_par[t, T_CLOSE_DECAY] ** age
+        for c in range(n_ch):
+            for s in range(n_seg):
+                h = kept[c * n_seg + s]
+                if h <= 0:
+                    continue
+                cap -= h
+                queue[c, s, age] -= h
+                state[s, WAITING] -= h
+                leak[L_LEADS_HANDLED] += h
+                closed = binomial(h, p_close)
+                state[s, CONSIDERING] += h - closed
+                leak[L_LEADS_NOT_CLOSED] += h - closed
+                _sell(s, closed, c, shares, day, chan_tot, adopters, state, True)
+                units_s[s] += closed
+    return cap
+
+
+@njit(cache=True)
+def _expire_leads(t, chan_par, team_par, queue, state, day, leak):
+    """Leads of team t that waited `patience` days are lost; the rest age one day."""
+    patience = int(team_par[t, T_PATIENCE])
+    for c in range(queue.shape[0]):
+        if int(chan_par[c, C_TEAM]) != t:
+            continue
+        for s in range(queue.shape[1]):
+            n = queue[c, s, patience - 1]
+            if n > 0:
+                state[s, WAITING] -= n
+                state[s, CONSIDERING] += n
+                day[D_LOST] += n
+                leak[L_LEADS_EXPIRED] += n
+            for age in range(patience - 1, 0, -1):
+                queue[c, s, age] = queue[c, s, age - 1]
+            queue[c, s, 0] = 0
+
+
+@njit(cache=True)
+def _new_complaints(units_s, complaint_rate, service_team, cqueue, lost_after, state, day,
+                    leak, two, two_kept):
+    """Complaints about the day's sales join the service queue (or go unanswered)."""
+    for s in range(units_s.shape[0]):
+        n = binomial(units_s[s], complaint_rate)
+        if n <= 0:
+            continue
+        day[D_COMPLAINTS] += n
+        if service_team >= 0:
+            cqueue[s, 0] += n
+        else:
+            leak[L_COMPLAINTS_UNRESOLVED] += n
+            lost = _lose_customers(s, binomial(n, lost_after[0]), state, two, two_kept)
+            day[D_CHURNED] += lost
+            leak[L_CHURN_COMPLAINT] += lost
+
+
+@njit(cache=True)
+def _record(d, state, adopters, day, team_cost, cum, market_size, out):
+    """Write day d's KPIs (the rows of mktsim.kpis.KPI_NAMES) into out[:, d]."""
+    aware = 0.0
+    considering = 0.0
+    customers = 0.0
+    loyal = 0.0
+    total_adopters = 0.0
+    for s in range(state.shape[0]):
+        considering += state[s, CONSIDERING] + state[s, WAITING]
+        customers += state[s, CUSTOMER] + state[s, LOYAL]
+        loyal += state[s, LOYAL]
+        aware += state[s, AWARE] + state[s, CONSIDERING] + state[s, WAITING]
+        aware += state[s, CUSTOMER] + state[s, LOYAL]
+        total_adopters += adopters[s]
+    cum[CUM_OWN_UNITS] += day[D_UNITS]
+    cum[CUM_CATEGORY_UNITS] += day[D_UNITS] + day[D_COMP_UNITS]
+    cum[CUM_SPEND] += day[D_SPEND]
+    cum[CUM_NEW] += day[D_NEW]
+    cum[CUM_ATTR_MARGIN] += day[D_ATTR_MARGIN]
+    out[K_AWARENESS, d] = aware / market_size
+    out[K_CONSIDERATION, d] = considering / market_size
+    out[K_CUSTOMERS, d] = customers
+    out[K_NEW, d] = day[D_NEW]
+    out[K_ADOPTERS, d] = total_adopters
+    out[K_UNITS, d] = day[D_UNITS]
+    out[K_REVENUE, d] = day[D_REVENUE]
+    out[K_MARGIN, d] = day[D_MARGIN]
+    out[K_SPEND, d] = day[D_SPEND]
+    out[K_TEAM_COST, d] = team_cost
+    out[K_PROFIT, d] = day[D_MARGIN] - day[D_SPEND] - team_cost
+    cat = cum[CUM_CATEGORY_UNITS]
+    out[K_SHARE, d] = cum[CUM_OWN_UNITS] / cat if cat > 0 else 0.0
+    out[K_LEADS, d] = day[D_LEADS]
+    out[K_LEADS_LOST, d] = day[D_LOST]
+    out[K_CHURNED, d] = day[D_CHURNED]
+    out[K_LOYAL, d] = loyal
+    out[K_COMPLAINTS, d] = day[D_COMPLAINTS]
+    spent = cum[CUM_SPEND]
+    out[K_ROI, d] = (cum[CUM_ATTR_MARGIN] - spent) / spent if spent > 0 else np.nan
+    out[K_CAC, d] = spent / cum[CUM_NEW] if cum[CUM_NEW] > 0 else np.nan
+
+
+@njit(cache=True)
+def _advance(d0, d1, seed, state, adopters, adstock, queue, cqueue, pipe, cum, chan_tot, leak,
+             out, seg_rates, affinity, chan_par, kappa, spend, extra_spend, season, team_par,
+             misc, lost_after, chan_scale, shares, team_cap):
+    """Advance the population from day d0 (included) to d1 (excluded).
+
+    misc = [market_size, bass_mode, wom_customers, service_team, complaint_rate,
+            loyalty_cost_per_member_day].
+    """
+    np.random.seed(seed)
+    n_seg, n_ch, n_team = state.shape[0], chan_par.shape[0], team_par.shape[0]
+    market_size, bass_mode, wom_customers = misc[0], misc[1] > 0, misc[2] > 0
+    service_team, complaint_rate, loyalty_cost = int(misc[3]), misc[4], misc[5]
+    h_aw = np.zeros(n_ch)
+    h_cv = np.zeros(n_ch)
+    haz = np.zeros(3 + n_ch)
+    ex = np.zeros(3 + n_ch, dtype=np.int64)
+    delta = np.zeros((n_seg, N_STATES), dtype=np.int64)
+    intents = np.zeros((n_seg, n_ch), dtype=np.int64)
+    organic = np.zeros(n_seg, dtype=np.int64)
+    repeat = np.zeros(n_seg, dtype=np.int64)
+    units_s = np.zeros(n_seg, dtype=np.int64)
+    flat = np.zeros(n_ch * n_seg + n_seg + 2, dtype=np.int64)
+    kept = np.zeros(n_ch * n_seg + n_seg + 2, dtype=np.int64)
+    two = np.zeros(2, dtype=np.int64)
+    two_kept = np.zeros(2, dtype=np.int64)
+    day = np.zeros(N_DAY)
+    revenue_before = np.zeros(n_ch)
+    for d in range(d0, d1):
+        day[:] = 0.0
+        units_s[:] = 0
+        for c in range(n_ch):
+            revenue_before[c] = chan_tot[c, CH_REVENUE]
+        media = _media(d, spend, chan_scale, chan_par, market_size, adstock, h_aw, h_cv, chan_tot)
+        talkers = 0.0
+        for s in range(n_seg):
+            talkers += state[s, CUSTOMER] + state[s, LOYAL] if wom_customers else adopters[s]
+        talk_share = talkers / market_size
+        if bass_mode:
+            for s in range(n_seg):
+                _bass_segment(s, state, adopters, seg_rates, affinity, h_aw, talk_share, units_s)
+            for s in range(n_seg):
+                _sell(s, units_s[s], -1, shares, day, chan_tot, adopters, state, False)
+                day[D_NEW] += units_s[s]
+        else:
+            synergy = _synergy(chan_par, h_aw, kappa)
+            delta[:, :] = 0
+            for s in range(n_seg):
+                comp, churned = _funnel_segment(
+                    s, d, state, delta, seg_rates, affinity, season, shares, h_aw, h_cv,
+                    synergy, talk_share, intents, organic, repeat, haz, ex)
+                day[D_COMP_UNITS] += comp
+                day[D_CHURNED] += churned
+                leak[L_CHURN_REGULAR] += churned
+            state += delta
+            for s in range(n_seg):
+                _sell(s, organic[s], -1, shares, day, chan_tot, adopters, state, True)
+                _sell(s, repeat[s], -1, shares, day, chan_tot, adopters, state, False)
+                units_s[s] += organic[s] + repeat[s]
+            _handoffs(chan_par, pipe, queue, state, day, leak)
+            _route_intents(intents, chan_par, state, queue, pipe, shares, day, chan_tot,
+                           adopters, units_s, leak, flat, kept)
+        team_cost = 0.0
+        for t in range(n_team):
+            team_cost += team_cap[t, TC_N] * team_par[t, T_COST_PER_DAY]
+            cap = _capacity(t, d, team_cap, team_par)
+            if t == service_team:
+                patience = int(team_par[t, T_PATIENCE])
+                cap = _serve_complaints(cap, cqueue, patience, lost_after, state, day, leak,
+                                        flat, kept, two, two_kept)
+                _expire_complaints(cqueue, patience, lost_after, state, day, leak, two, two_kept)
+            _serve_leads(t, cap, chan_par, team_par, queue, shares, state, day, chan_tot,
+                         adopters, leak, flat, kept, units_s)
+            _expire_leads(t, chan_par, team_par, queue, state, day, leak)
+        _new_complaints(units_s, complaint_rate, service_team, cqueue, lost_after, state, day,
+                        leak, two, two_kept)
+        commission = 0.0
+        for c in range(n_ch):
+            fee = (chan_tot[c, CH_REVENUE] - revenue_before[c]) * chan_par[c, C_COMMISSION]
+            chan_tot[c, CH_SPEND] += fee
+            commission += fee
+        loyal = 0.0
+        for s in range(n_seg):
+            loyal += state[s, LOYAL]
+        day[D_SPEND] = media + commission + loyal * loyalty_cost + extra_spend[d]
+        _record(d, state, adopters, day, team_cost, cum, market_size, out)

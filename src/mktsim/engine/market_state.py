@@ -1,0 +1,63 @@
+"""Prices, promotions and competitors as they stand, and the choice shares they imply."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..model import plan as P
+
+
+class MarketState:
+    """What the choice model sees on a day: our prices and the competitors' offers."""
+
+    def __init__(self, plan: P.Plan) -> None:
+        self.plan = plan
+        self.list_price = plan.product_price.astype(float).copy()
+        self.discount = np.zeros(len(plan.products))
+        self.on_sale = plan.product_launch <= 0
+        self.competitors = plan.competitor_attr.astype(float).copy()
+
+    def effective_prices(self) -> np.ndarray:
+        """Price paid per unit after promotions."""
+        return self.list_price * (1.0 - self.discount)
+
+    def shares(self) -> np.ndarray:
+        """Choice controls per segment, laid out as plan.S_* columns."""
+        plan = self.plan
+        out = np.zeros((plan.n_segments, P.N_SHARE))
+        price = self.effective_prices()
+        b_p, b_a, b_q, outside, loyalty = plan.choice_weights
+        comp = self.competitors
+        for s in range(plan.n_segments):
+            bp = b_p * plan.price_sensitivity[s]
+            own_u = plan.product_constant + bp * price + b_a + b_q * plan.product_quality
+            own_u = np.where(self.on_sale, own_u, -np.inf)
+            comp_u = comp[:, 3] + bp * comp[:, 0] + b_a * comp[:, 2] + b_q * comp[:, 1]
+            out[s] = _segment_shares(own_u, comp_u, outside, loyalty, price, plan.product_cost)
+        return out
+
+
+def _logit(utilities: np.ndarray, outside: float) -> np.ndarray:
+    finite = utilities[np.isfinite(utilities)]
+    top = max(float(finite.max(initial=outside)), outside)
+    e = np.exp(utilities - top)
+    return e / (np.exp(outside - top) + e.sum())
+
+
+def _segment_shares(own_u: np.ndarray, comp_u: np.ndarray, outside: float, loyalty: float,
+                    price: np.ndarray, cost: np.ndarray) -> np.ndarray:
+    row = np.zeros(P.N_SHARE)
+    both = _logit(np.concatenate([own_u, comp_u]), outside)
+    n_own = len(own_u)
+    row[P.S_OWN_CONSIDERING] = both[:n_own].sum()
+    row[P.S_COMP_CONSIDERING] = both[n_own:].sum()
+    row[P.S_OWN_REPEAT] = _logit(np.concatenate([own_u + loyalty, comp_u]), outside)[:n_own].sum()
+    row[P.S_COMP_NOT_IN_SET] = _logit(comp_u, outside).sum() if len(comp_u) else 0.0
+    if row[P.S_OWN_CONSIDERING] > 0:
+        mix = both[:n_own] / both[:n_own].sum()
+        row[P.S_REV_UNIT] = float(mix @ price)
+        row[P.S_MARGIN_UNIT] = float(mix @ (price - cost))
+    elif n_own:
+        row[P.S_REV_UNIT] = float(price.mean())
+        row[P.S_MARGIN_UNIT] = float((price - cost).mean())
+    return row

@@ -1,0 +1,157 @@
+"""One replication: a SimPy environment whose processes carry the discrete events, and the
+compiled kernel advancing the population lazily from one event to the next."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import simpy
+
+from ..model import plan as P
+from .kernel import _advance
+from .layout import N_CH, N_CUM, N_KPI, N_LEAK
+from .market_state import MarketState
+from .rng import span_seed
+from .teams import Roster
+
+
+@dataclass
+class ReplicationResult:
+    """Daily KPIs [K, D], channel totals [C, N_CH], leak counters, final funnel state."""
+
+    daily: np.ndarray
+    channels: np.ndarray
+    leaks: np.ndarray
+    state: np.ndarray
+
+
+class Replication:
+    """The population, the market and the teams of one run."""
+
+    def __init__(self, plan: P.Plan, seed: np.random.SeedSequence) -> None:
+        pop_seq, event_seq = seed.spawn(2)
+        self.plan = plan
+        self.key = int(pop_seq.generate_state(1, np.uint64)[0])
+        self.rng = np.random.default_rng(event_seq)
+        self.env = simpy.Environment()
+        self.market = MarketState(plan)
+        self.roster = Roster(plan)
+        self.synced = 0
+        self._alloc()
+        self.chan_scale = np.ones(len(plan.channels))
+        self.refresh()
+        self._changed: dict[int, Any] = {}
+
+    def _alloc(self) -> None:
+        plan = self.plan
+        n_seg, n_ch = plan.n_segments, len(plan.channels)
+        self.state = plan.init_state.copy()
+        self.adopters = (plan.init_state[:, P.CUSTOMER] + plan.init_state[:, P.LOYAL]).copy()
+        self.adstock = np.zeros(n_ch)
+        self.queue = np.zeros((n_ch, n_seg, plan.max_patience), dtype=np.int64)
+        self.cqueue = np.zeros((n_seg, plan.max_patience), dtype=np.int64)
+        self.pipe = np.zeros((n_ch, n_seg, plan.max_stages), dtype=np.int64)
+        self.cum = np.zeros(N_CUM)
+        self.chan_tot = np.zeros((n_ch, N_CH))
+        self.leak = np.zeros(N_LEAK)
+        self.out = np.zeros((N_KPI, plan.horizon))
+        self.misc = np.array([plan.market_size, float(plan.bass_mode), float(plan.wom_customers),
+                              float(plan.service_team), plan.complaint_rate,
+                              plan.loyalty_cost_per_day])
+
+    def refresh(self) -> None:
+        """Recompute the kernel's controls after a change of prices or people."""
+        self.shares = self.market.shares()
+        self.team_cap = self.roster.capacity_controls(float(self.synced))
+
+    def sync(self, day: int) -> None:
+        """Advance the population up to the start of `day`."""
+        day = min(day, self.plan.horizon)
+        if day <= self.synced:
+            return
+        p = self.plan
+        _advance(self.synced, day, span_seed(self.key, self.synced), self.state, self.adopters,
+                 self.adstock, self.queue, self.cqueue, self.pipe, self.cum, self.chan_tot,
+                 self.leak, self.out, p.seg_rates, p.affinity, p.chan_par, p.kappa, p.spend,
+                 p.extra_spend, p.season, p.team_par, self.misc, p.lost_after_complaint,
+                 self.chan_scale, self.shares, self.team_cap)
+        self.synced = day
+
+    def run(self) -> ReplicationResult:
+        """Run the whole horizon and return the results."""
+        self.env.process(self._scheduled())
+        for t in range(len(self.plan.teams)):
+            if self.plan.team_attrition[t] > 0:
+                self.env.process(self._attrition(t))
+        self.env.run(until=self.plan.horizon)
+        self.sync(self.plan.horizon)
+        return ReplicationResult(self.out, self.chan_tot, self.leak, self.state)
+
+    # --- processes -------------------------------------------------------------------
+    def _scheduled(self):  # type: ignore[no-untyped-def]
+        for event in self.plan.events:
+            if event.day > self.env.now:
+                yield self.env.timeout(event.day - self.env.now)
+            self.sync(event.day)
+            self.apply(event)
+            self.refresh()
+
+    def apply(self, event: P.Event) -> None:
+        """Carry out one scheduled change."""
+        plan = self.plan
+        if event.kind == "price":
+            self.market.list_price[plan.products.index(event.target)] = event.value
+        elif event.kind == "discount":
+            self.market.discount[plan.products.index(event.target)] = event.value
+        elif event.kind == "launch":
+            self.market.on_sale[plan.products.index(event.target)] = True
+        elif event.kind == "competitor":
+            self.market.competitors[plan.competitors.index(event.target), int(event.extra)] = (
+                event.value)
+        elif event.kind == "hire":
+            team = plan.teams.index(event.target)
+            self.roster.hire(team, int(event.value), float(event.day))
+            self._notify(team)
+        elif event.kind == "training":
+            self.roster.train(plan.teams.index(event.target), event.value, float(event.day))
+
+    def _notify(self, team: int) -> None:
+        waiting = self._changed.pop(team, None)
+        if waiting is not None and not waiting.triggered:
+            waiting.succeed()
+
+    def _attrition(self, team: int):  # type: ignore[no-untyped-def]
+        """People leave at a constant hazard each; leavers are replaced after a delay."""
+        env, plan = self.env, self.plan
+        while True:
+            changed = env.event()
+            self._changed[team] = changed
+            rate = self.roster.headcount(team) * plan.team_attrition[team]
+            if rate <= 0:
+                yield changed
+                continue
+            timer = env.timeout(self.rng.exponential(1.0 / rate))
+            fired = yield timer | changed
+            if timer not in fired:
+                continue
+            day = math.ceil(env.now)
+            if day >= plan.horizon:
+                return
+            self.sync(day)
+            self.roster.leave(team, self.rng)
+            self.refresh()
+            if plan.team_replace[team]:
+                env.process(self._replace(team, plan.team_hiring_delay[team]))
+
+    def _replace(self, team: int, delay: float):  # type: ignore[no-untyped-def]
+        yield self.env.timeout(delay)
+        day = math.ceil(self.env.now)
+        if day >= self.plan.horizon:
+            return
+        self.sync(day)
+        self.roster.hire(team, 1, float(day))
+        self.refresh()
+        self._notify(team)

@@ -1,0 +1,293 @@
+"""Compile a validated scenario and one of its strategies into a Plan of arrays."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+
+from ..scenario.company import Channel
+from ..scenario.model import ScenarioSpec
+from ..scenario.strategy import Strategy
+from . import plan as P
+from .hazards import per_day
+from .people import erlang_stage_hazard
+from .pricing import competition_based, cost_plus, demand_based
+from .response import daily_retention
+
+
+def compile_plan(spec: ScenarioSpec, strategy: str) -> P.Plan:
+    """Build the engine's arrays for `strategy` (a name in `spec.strategies`)."""
+    strat = spec.strategies[strategy]
+    channels = tuple(spec.channels)
+    teams = tuple(spec.teams)
+    prices = _list_prices(spec, strat)
+    stages = [_handoff(spec, ch)[0] for ch in spec.channels.values()]
+    return P.Plan(
+        strategy=strategy,
+        horizon=spec.horizon_days,
+        market_size=float(spec.market.size),
+        segments=tuple(spec.market.segments),
+        channels=channels,
+        teams=teams,
+        products=tuple(spec.products),
+        competitors=tuple(spec.market.competitors),
+        init_state=_init_state(spec),
+        seg_rates=_seg_rates(spec),
+        price_sensitivity=np.array([s.price_sensitivity for s in spec.market.segments.values()]),
+        affinity=_affinity(spec, channels),
+        chan_par=_chan_par(spec, teams),
+        kappa=_kappa(spec, channels),
+        spend=_spend(spec, strat, channels),
+        extra_spend=_extra_spend(spec, strat),
+        season=_season(spec),
+        team_par=_team_par(spec),
+        team_headcount=np.array(
+            [(strat.headcount or {}).get(n, t.headcount) for n, t in spec.teams.items()],
+            dtype=np.int64,
+        ),
+        team_skill=np.array(
+            [[t.skill.initial, t.skill.new_hire, t.skill.max] for t in spec.teams.values()]
+        ).reshape(len(teams), 3),
+        team_attrition=np.array([per_day(t.attrition_per_year) for t in spec.teams.values()]),
+        team_hiring_delay=np.array([float(t.hiring_delay_days) for t in spec.teams.values()]),
+        team_replace=np.array([t.replace_leavers for t in spec.teams.values()], dtype=bool),
+        max_patience=max([t.patience_days for t in spec.teams.values()], default=1),
+        max_stages=max([*stages, 1]),
+        service_team=teams.index(spec.crm.service_team) if spec.crm.service_team else -1,
+        complaint_rate=spec.crm.complaints_per_order,
+        lost_after_complaint=np.array(
+            [spec.crm.lost_after_complaint.unresolved, spec.crm.lost_after_complaint.resolved,
+             spec.crm.lost_after_complaint.resolved_same_day]
+        ),
+        loyalty_cost_per_day=_loyalty_cost(spec),
+        product_price=np.array([prices[n] for n in spec.products]),
+        product_cost=np.array([p.unit_cost for p in spec.products.values()]),
+        product_quality=np.array([p.quality for p in spec.products.values()]),
+        product_constant=np.array([p.brand_constant for p in spec.products.values()]),
+        product_launch=np.array(
+            [spec.day_of(p.launch) if p.launch else 0 for p in spec.products.values()],
+            dtype=np.int64,
+        ),
+        competitor_attr=np.array(
+            [[c.price, c.quality, c.awareness, c.brand_constant]
+             for c in spec.market.competitors.values()]
+        ).reshape(len(spec.market.competitors), 4),
+        choice_weights=np.array(
+            [spec.market.choice.price_weight, spec.market.choice.awareness_weight,
+             spec.market.choice.quality_weight, spec.market.choice.outside_option,
+             spec.market.choice.loyalty_bonus]
+        ),
+        bass_mode=spec.market.bass_consistent,
+        wom_customers=spec.market.word_of_mouth.source == "customers",
+        events=_events(spec, strat),
+    )
+
+
+def _init_state(spec: ScenarioSpec) -> np.ndarray:
+    out = np.zeros((len(spec.market.segments), P.N_STATES), dtype=np.int64)
+    for i, seg in enumerate(spec.market.segments.values()):
+        pop = round(spec.market.size * seg.share)
+        loyal = round(pop * seg.initial_loyal)
+        cust = round(pop * seg.initial_customers)
+        cons = round(pop * seg.initial_consideration)
+        aware = max(round(pop * seg.initial_awareness) - loyal - cust - cons, 0)
+        out[i, [P.LOYAL, P.CUSTOMER, P.CONSIDERING, P.AWARE]] = loyal, cust, cons, aware
+        out[i, P.UNAWARE] = pop - loyal - cust - cons - aware
+    return out
+
+
+def _seg_rates(spec: ScenarioSpec) -> np.ndarray:
+    m = spec.market
+    decay = per_day(m.awareness_decay_per_year)
+    cons_decay = per_day(
+        m.awareness_decay_per_year if m.consideration_decay_per_year is None
+        else m.consideration_decay_per_year
+    )
+    loyalty = spec.crm.loyalty_programme
+    hazard_ratio = loyalty.churn_hazard_ratio if loyalty else 1.0
+    lift = loyalty.repurchase_lift if loyalty else 0.0
+    rows = []
+    for s in m.segments.values():
+        row = np.zeros(P.N_SEG_RATES)
+        row[P.R_INNOVATION] = per_day(m.word_of_mouth.innovation)
+        row[P.R_IMITATION] = per_day(m.word_of_mouth.imitation)
+        row[P.R_DECAY] = decay
+        row[P.R_CONSIDER] = per_day(s.consideration_per_year)
+        row[P.R_CONSIDER_DECAY] = cons_decay
+        row[P.R_SHOP] = per_day(s.purchase_per_year)
+        row[P.R_REPEAT] = per_day(s.repurchase_per_year)
+        row[P.R_LOYAL] = per_day(s.loyalty_per_year)
+        row[P.R_CHURN] = per_day(s.churn_per_year)
+        row[P.R_LOYAL_CHURN] = per_day(s.churn_per_year) * hazard_ratio
+        row[P.R_WINBACK] = per_day(s.winback_per_year)
+        row[P.R_LOYAL_REPEAT] = per_day(s.repurchase_per_year) * (1.0 + lift)
+        rows.append(row)
+    return np.array(rows)
+
+
+def _affinity(spec: ScenarioSpec, channels: tuple[str, ...]) -> np.ndarray:
+    out = np.ones((len(spec.market.segments), len(channels)))
+    for i, seg in enumerate(spec.market.segments.values()):
+        for name, value in seg.channel_affinity.items():
+            out[i, channels.index(name)] = value
+    return out
+
+
+def _handoff(spec: ScenarioSpec, ch: Channel) -> tuple[int, float, float]:
+    """(stages, stage hazard per day, loss) of the hand-off from channel to its team."""
+    if ch.team is None or ch.department is None:
+        return 0, 0.0, 0.0
+    to = spec.teams[ch.team].department
+    for h in spec.org.handoffs:
+        if h.from_department == ch.department and h.to_department == to:
+            if h.delay_days <= 0:
+                return 0, 0.0, h.loss
+            return h.stages, erlang_stage_hazard(h.delay_days, h.stages), h.loss
+    return 0, 0.0, 0.0
+
+
+def _chan_par(spec: ScenarioSpec, teams: tuple[str, ...]) -> np.ndarray:
+    out = np.zeros((len(spec.channels), P.N_CHAN_PAR))
+    for i, ch in enumerate(spec.channels.values()):
+        row = out[i]
+        row[P.C_EXPOSURE_PER_MONEY] = ch.cost.exposures_per_money()
+        row[P.C_THETA] = daily_retention(ch.adstock.retention_per_week)
+        row[P.C_NORMALIZE] = float(ch.adstock.normalize)
+        if ch.awareness:
+            row[P.C_AW_BETA] = per_day(ch.awareness.per_year)
+            row[P.C_AW_K], row[P.C_AW_S] = ch.awareness.half_saturation, ch.awareness.shape
+        else:
+            row[P.C_AW_K], row[P.C_AW_S] = 1.0, 1.0
+        if ch.conversion:
+            row[P.C_CV_LIFT] = ch.conversion.lift
+            row[P.C_CV_K], row[P.C_CV_S] = ch.conversion.half_saturation, ch.conversion.shape
+        else:
+            row[P.C_CV_K], row[P.C_CV_S] = 1.0, 1.0
+        row[P.C_CAPACITY] = ch.capacity_per_day if ch.capacity_per_day else math.inf
+        row[P.C_TEAM] = teams.index(ch.team) if ch.team else -1
+        row[P.C_COMMISSION] = ch.cost.commission
+        stages, rate, loss = _handoff(spec, ch)
+        row[P.C_HANDOFF_STAGES], row[P.C_HANDOFF_RATE], row[P.C_HANDOFF_LOSS] = stages, rate, loss
+    return out
+
+
+def _kappa(spec: ScenarioSpec, channels: tuple[str, ...]) -> np.ndarray:
+    out = np.zeros((len(channels), len(channels)))
+    for i, ch in enumerate(spec.channels.values()):
+        for other, k in ch.synergy_with.items():
+            out[i, channels.index(other)] += per_day(k)
+    return out
+
+
+def plan_dates(spec: ScenarioSpec) -> list[dt.date]:
+    """The calendar date of every simulated day."""
+    return [spec.start_date + dt.timedelta(days=d) for d in range(spec.horizon_days)]
+
+
+def _flight_weights(spec: ScenarioSpec, strat: Strategy) -> np.ndarray:
+    dates = plan_dates(spec)
+    if strat.flighting is None:
+        return np.ones(len(dates))
+    start = spec.start_date
+    months = np.array([(d.year - start.year) * 12 + d.month - start.month for d in dates])
+    w = np.asarray(strat.flighting.weights, dtype=float)
+    index = months % 12 if strat.flighting.by == "month" else (months // 3) % 4
+    return w[index]
+
+
+def _spend(spec: ScenarioSpec, strat: Strategy, channels: tuple[str, ...]) -> np.ndarray:
+    """Money per channel per day: budget x share x flighting over the active days."""
+    out = np.zeros((len(channels), spec.horizon_days))
+    if not strat.budget or not strat.allocation:
+        return out
+    flight = _flight_weights(spec, strat)
+    for i, name in enumerate(channels):
+        share = strat.allocation.get(name, 0.0)
+        weights = flight * _active(spec, strat, name)
+        if share > 0 and weights.sum() > 0:
+            out[i] = strat.budget * share * weights / weights.sum()
+    return out
+
+
+def _active(spec: ScenarioSpec, strat: Strategy, channel: str) -> np.ndarray:
+    windows = (strat.windows or {}).get(channel)
+    if not windows:
+        return np.ones(spec.horizon_days)
+    on = np.zeros(spec.horizon_days)
+    for w in windows:
+        first = spec.day_of(w.start)
+        on[max(first, 0): max(first + w.days, 0)] = 1.0
+    return on
+
+
+def _extra_spend(spec: ScenarioSpec, strat: Strategy) -> np.ndarray:
+    out = np.zeros(spec.horizon_days)
+    for t in strat.training or []:
+        out[spec.day_of(t.on)] += t.cost
+    return out
+
+
+def _season(spec: ScenarioSpec) -> np.ndarray:
+    months = np.array([d.month - 1 for d in plan_dates(spec)])
+    return np.asarray(spec.market.seasonality.by_month, dtype=float)[months]
+
+
+def _team_par(spec: ScenarioSpec) -> np.ndarray:
+    out = np.zeros((len(spec.teams), P.N_TEAM_PAR))
+    for i, t in enumerate(spec.teams.values()):
+        out[i, P.T_RATE] = t.capacity_per_person_per_day
+        out[i, P.T_TAU] = t.skill.ramp_days
+        out[i, P.T_PATIENCE] = t.patience_days
+        out[i, P.T_CLOSE] = t.close_rate
+        out[i, P.T_CLOSE_DECAY] = t.close_decay_per_day
+        out[i, P.T_COST_PER_DAY] = t.cost_per_person_per_month * 12.0 / 365.0
+    return out
+
+
+def _loyalty_cost(spec: ScenarioSpec) -> float:
+    programme = spec.crm.loyalty_programme
+    return programme.cost_per_member_per_month * 12.0 / 365.0 if programme else 0.0
+
+
+def _list_prices(spec: ScenarioSpec, strat: Strategy) -> dict[str, float]:
+    comp = [c.price for c in spec.market.competitors.values()]
+    out = {}
+    for name, p in spec.products.items():
+        method = p.pricing.method
+        if name in (strat.prices or {}):
+            out[name] = float((strat.prices or {})[name])
+        elif method == "cost_plus":
+            out[name] = cost_plus(p.unit_cost, float(p.pricing.markup or 0.0))
+        elif method == "demand":
+            out[name] = demand_based(p.unit_cost, float(p.pricing.elasticity or -2.0))
+        elif method == "competition":
+            out[name] = competition_based(comp, float(p.pricing.difference or 0.0))
+        else:
+            out[name] = float(p.price or 0.0)
+    return out
+
+
+def _events(spec: ScenarioSpec, strat: Strategy) -> tuple[P.Event, ...]:
+    ev: list[P.Event] = []
+    for pc in strat.price_changes or []:
+        ev.append(P.Event(spec.day_of(pc.on), "price", pc.product, pc.price))
+    for promo in strat.promotions or []:
+        first = spec.day_of(promo.start)
+        ev.append(P.Event(first, "discount", promo.product, promo.discount))
+        ev.append(P.Event(first + promo.days, "discount", promo.product, 0.0))
+    for name, comp in spec.market.competitors.items():
+        for mv in comp.moves:
+            for col, value in enumerate((mv.price, mv.quality, mv.awareness)):
+                if value is not None:
+                    ev.append(P.Event(spec.day_of(mv.on), "competitor", name, value, col))
+    for hire in strat.hires or []:
+        ev.append(P.Event(spec.day_of(hire.on), "hire", hire.team, hire.count))
+    for tr in strat.training or []:
+        ev.append(P.Event(spec.day_of(tr.on), "training", tr.team, tr.skill_gain))
+    for name, product in spec.products.items():
+        if product.launch is not None:
+            ev.append(P.Event(spec.day_of(product.launch), "launch", name, 1.0))
+    ev = [e for e in ev if 0 <= e.day < spec.horizon_days]
+    return tuple(sorted(ev, key=lambda e: e.day))

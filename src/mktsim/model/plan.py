@@ -1,0 +1,97 @@
+"""The compiled plan: plain numpy arrays the engine reads. Picklable, no live objects.
+
+Column layouts are named by the integer constants below; all rates are per day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+# funnel states (columns of the state array)
+UNAWARE, AWARE, CONSIDERING, CUSTOMER, LOYAL, CHURNED, WAITING = range(7)
+N_STATES = 7
+STATE_NAMES = ("unaware", "aware", "considering", "customer", "loyal", "churned", "waiting")
+
+# segment rate columns (daily hazards)
+(R_INNOVATION, R_IMITATION, R_DECAY, R_CONSIDER, R_CONSIDER_DECAY, R_SHOP, R_REPEAT,
+ R_LOYAL, R_CHURN, R_LOYAL_CHURN, R_WINBACK, R_LOYAL_REPEAT) = range(12)
+N_SEG_RATES = 12
+
+# channel parameter columns
+(C_EXPOSURE_PER_MONEY, C_THETA, C_NORMALIZE, C_AW_BETA, C_AW_K, C_AW_S, C_CV_LIFT, C_CV_K,
+ C_CV_S, C_CAPACITY, C_TEAM, C_COMMISSION, C_HANDOFF_STAGES, C_HANDOFF_RATE,
+ C_HANDOFF_LOSS) = range(15)
+N_CHAN_PAR = 15
+
+# team parameter columns
+T_RATE, T_TAU, T_PATIENCE, T_CLOSE, T_CLOSE_DECAY, T_COST_PER_DAY = range(6)
+N_TEAM_PAR = 6
+
+# choice controls per segment
+S_OWN_CONSIDERING, S_COMP_CONSIDERING, S_OWN_REPEAT, S_COMP_NOT_IN_SET, S_REV_UNIT, \
+    S_MARGIN_UNIT = range(6)
+N_SHARE = 6
+
+
+@dataclass(frozen=True)
+class Event:
+    """A discrete change on a day: price, promotion, competitor move, hire, training."""
+
+    day: int
+    kind: str
+    target: str
+    value: float
+    extra: float = 0.0
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Scenario x strategy, compiled to arrays for the engine."""
+
+    strategy: str
+    horizon: int
+    market_size: float
+    segments: tuple[str, ...]
+    channels: tuple[str, ...]
+    teams: tuple[str, ...]
+    products: tuple[str, ...]
+    competitors: tuple[str, ...]
+    init_state: NDArray[np.int64]  # [S, N_STATES]
+    seg_rates: NDArray[np.float64]  # [S, N_SEG_RATES]
+    price_sensitivity: NDArray[np.float64]  # [S]
+    affinity: NDArray[np.float64]  # [S, C]
+    chan_par: NDArray[np.float64]  # [C, N_CHAN_PAR]
+    kappa: NDArray[np.float64]  # [C, C], per day
+    spend: NDArray[np.float64]  # [C, D] money per day
+    extra_spend: NDArray[np.float64]  # [D] training and other one-off costs
+    season: NDArray[np.float64]  # [D]
+    team_par: NDArray[np.float64]  # [T, N_TEAM_PAR]
+    team_headcount: NDArray[np.int64]  # [T]
+    team_skill: NDArray[np.float64]  # [T, 3]: initial, new hire, max
+    team_attrition: NDArray[np.float64]  # [T] per day
+    team_hiring_delay: NDArray[np.float64]  # [T] days
+    team_replace: NDArray[np.bool_]  # [T]
+    max_patience: int
+    max_stages: int
+    service_team: int
+    complaint_rate: float
+    lost_after_complaint: NDArray[np.float64]  # [3]: unresolved, resolved, same day
+    loyalty_cost_per_day: float
+    product_price: NDArray[np.float64]  # [P]
+    product_cost: NDArray[np.float64]  # [P]
+    product_quality: NDArray[np.float64]  # [P]
+    product_constant: NDArray[np.float64]  # [P]
+    product_launch: NDArray[np.int64]  # [P] day
+    competitor_attr: NDArray[np.float64]  # [J, 4]: price, quality, awareness, constant
+    choice_weights: NDArray[np.float64]  # [5]: price, awareness, quality, outside, loyalty
+    bass_mode: bool
+    wom_customers: bool
+    events: tuple[Event, ...] = field(default_factory=tuple)
+
+    @property
+    def n_segments(self) -> int:
+        """S."""
+        return len(self.segments)

@@ -1,0 +1,455 @@
+"""Charts for reports, drawn with matplotlib's Agg backend as slide-sized PNGs.
+
+Every chart is ``WIDTH_PX`` x ``HEIGHT_PX`` pixels (16:9) at ``DPI``: fonts stay
+readable when the image fills a slide.  Layout is constrained (no overlapping
+text), legends sit outside the plotting area and date ticks are rotated.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mktsim.report.fmt import COUNT, MONEY, PERCENT, format_date, format_percent, format_value, label, unit_label
+from mktsim.report.load import Results, Target
+from mktsim.report.tables import kpi_kind, kpi_meta
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+WIDTH_PX, HEIGHT_PX, DPI = 1600, 900, 200
+PALETTE = ("#1f5fa8", "#e07b00", "#2a9d5c", "#c0392b", "#7b4fa0", "#8c6d31", "#d45d9f", "#5f6b73")
+FUNNEL_STAGES = (
+    ("Aware", ("aware", "awareness_count", "reach")),
+    ("Considering", ("considering", "consideration", "consider")),
+    ("Customers", ("customers", "active_customers")),
+    ("Loyal", ("loyal", "loyal_customers")),
+)
+STYLE = {
+    "font.size": 9, "axes.titlesize": 10, "axes.labelsize": 9, "xtick.labelsize": 8,
+    "ytick.labelsize": 8, "legend.fontsize": 8, "figure.titlesize": 12,
+    "axes.spines.top": False, "axes.spines.right": False, "axes.grid": True,
+    "grid.alpha": 0.3, "font.family": "DejaVu Sans",
+}
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart written to disk and where it belongs in the report."""
+
+    key: str
+    section: str
+    title: str
+    caption: str
+    path: Path
+
+
+@contextmanager
+def chart_style() -> Iterator[None]:
+    """Select the Agg backend and the report style for the duration of a drawing."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    with matplotlib.rc_context(STYLE):
+        yield
+
+
+def new_figure(rows: int = 1, cols: int = 1, **kw: Any) -> tuple[Figure, Any]:
+    """A slide-sized figure with constrained layout and its axes."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI, layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(rows, cols, squeeze=False, **kw)
+    return fig, axes
+
+
+def save(fig: Figure, path: Path) -> Path:
+    """Write the PNG at exactly ``WIDTH_PX`` x ``HEIGHT_PX``."""
+    fig.savefig(path, dpi=DPI, format="png", metadata={"Software": None})
+    return path
+
+
+def compact(value: float) -> str:
+    """Short tick label: 1200 -> 1.2k, 3.4e7 -> 34 M."""
+    size = abs(value)
+    if size >= 1e6:
+        return f"{value / 1e6:,.4g} M"
+    if size >= 1e3:
+        return f"{value / 1e3:,.4g}k"
+    return f"{value:,.4g}"
+
+
+def format_axis(axis: Any, kind: str) -> None:
+    """Tick labels fit for the display kind of the values on ``axis``."""
+    from matplotlib.ticker import FuncFormatter, PercentFormatter
+
+    if kind == PERCENT:
+        axis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    else:
+        axis.set_major_formatter(FuncFormatter(lambda v, _pos: compact(v)))
+
+
+def date_axis(ax: Axes, first: date, last: date) -> None:
+    """Month ticks labelled ``Jan 2027``, rotated so they never collide."""
+    from matplotlib.dates import DateFormatter, MonthLocator
+
+    months = max(1, (last.year - first.year) * 12 + last.month - first.month + 1)
+    ax.xaxis.set_major_locator(MonthLocator(interval=max(1, math.ceil(months / 14))))
+    ax.xaxis.set_major_formatter(DateFormatter("%b %Y"))
+    ax.tick_params(axis="x", labelrotation=35)
+    for tick in ax.get_xticklabels():
+        tick.set_horizontalalignment("right")
+    ax.set_xlim(first, last)
+
+
+def _axis_title(results: Results, name: str, suffix: str = "") -> str:
+    unit = unit_label(kpi_meta(results, name)[0], results.currency)
+    return f"{label(name)}{suffix} ({unit})" if unit else f"{label(name)}{suffix}"
+
+
+def _target_text(results: Results, t: Target) -> str:
+    sign = "≥" if t.direction == "at_least" else "≤"
+    value = format_value(t.threshold, kpi_meta(results, t.metric)[0], results.currency)
+    return f"Target {t.id}: {sign} {value} by {format_date(t.by)} ({format_percent(t.probability)} likely)"
+
+
+def _draw_targets(ax: Axes, results: Results, targets: Sequence[Target], start: date,
+                  with_range: bool) -> None:
+    """Each target as a marker at its deadline, a dashed line and the simulated range."""
+    for i, t in enumerate(targets):
+        color = PALETTE[(i + 3) % len(PALETTE)]
+        marker = "^" if t.direction == "at_least" else "v"
+        ax.plot([start, t.by], [t.threshold, t.threshold], ls="--", lw=1, color=color)
+        ax.plot([t.by], [t.threshold], marker=marker, ms=8, color=color, ls="none",
+                label=_target_text(results, t), zorder=5, clip_on=False)
+        low, high, mid = t.value.get("p5"), t.value.get("p95"), t.value.get("p50")
+        if with_range and low is not None and high is not None and mid is not None:
+            ax.errorbar([t.by], [mid], yerr=[[mid - low], [high - mid]], fmt="o", ms=4,
+                        color="#333333", capsize=4, lw=1.2, zorder=4, clip_on=False,
+                        label=None if i else "Simulated total at the deadline (median, 90% of runs)")
+
+
+def _band(ax: Axes, dates: Sequence[date], per_q: dict[str, list[float]], color: str) -> None:
+    if "p5" in per_q and "p95" in per_q:
+        ax.fill_between(dates, per_q["p5"], per_q["p95"], color=color, alpha=0.22, lw=0,
+                        label="90% of runs (5th–95th percentile)")
+    ax.plot(dates, per_q.get("p50", per_q["mean"]), color=color, lw=1.8,
+            label="Median" if "p50" in per_q else "Mean")
+
+
+def fan_chart(results: Results, name: str) -> Figure | None:
+    """Median path and 5–95% band of one KPI, with its targets at their deadlines.
+
+    Flows get a second panel with the expected running total, where targets on
+    totals are drawn together with the 5–95% range of the simulated total.
+    """
+    series = results.series
+    if series is None or name not in series.kpis or not series.dates:
+        return None
+    per_q, dates = series.kpis[name], series.dates
+    kind = kpi_meta(results, name)[1]
+    targets = [t for t in results.targets if t.metric == name]
+    last = max([dates[-1], *[t.by for t in targets]])
+    fig, axes = new_figure(2 if kind == "flow" else 1, 1, sharex=True)
+    ax = axes[0][0]
+    _band(ax, dates, per_q, PALETTE[0])
+    ax.set_ylabel(_axis_title(results, name, " per day" if kind == "flow" else ""))
+    if kind == "flow":
+        total = axes[1][0]
+        running = _running_total(per_q["mean"])
+        total.plot(dates, running, color=PALETTE[2], lw=1.8, label="Expected total to date")
+        total.set_ylabel(_axis_title(results, name, " to date"))
+        _draw_targets(total, results, targets, dates[0], with_range=True)
+        _finish_axis(total, results, name, dates[0], last)
+        ax.tick_params(axis="x", labelbottom=False)
+        ax.set_xlim(dates[0], last)
+        format_axis(ax.yaxis, kpi_kind(results, name))
+    else:
+        _draw_targets(ax, results, targets, dates[0], with_range=False)
+        _finish_axis(ax, results, name, dates[0], last)
+    fig.suptitle(f"{label(name)}: expected path over {results.replications:,} runs")
+    _legend_below(fig, [a[0] for a in axes])
+    return fig
+
+
+def _running_total(values: Sequence[float]) -> list[float]:
+    out, acc = [], 0.0
+    for v in values:
+        acc += 0.0 if math.isnan(v) else v
+        out.append(acc)
+    return out
+
+
+def _finish_axis(ax: Axes, results: Results, name: str, first: date, last: date) -> None:
+    format_axis(ax.yaxis, kpi_kind(results, name))
+    date_axis(ax, first, last)
+
+
+def _legend_below(fig: Figure, axes: Sequence[Axes], ncols: int = 2) -> None:
+    """One legend for all axes, outside the plots, under the figure."""
+    handles, labels = [], []
+    for ax in axes:
+        for h, text in zip(*ax.get_legend_handles_labels(), strict=True):
+            if text not in labels:
+                handles.append(h)
+                labels.append(text)
+    if handles:
+        fig.legend(handles, labels, loc="outside lower center", ncols=ncols, frameon=False)
+
+
+def funnel_stages(results: Results) -> list[tuple[str, str]]:
+    """(stage label, KPI name) for the funnel KPIs found among count KPIs."""
+    counts = {n: k for n, k in results.kpis.items() if k.unit in ("count", "units")}
+    found = []
+    for stage, names in FUNNEL_STAGES:
+        match = next((n for n in names if n in counts), None)
+        if match is not None:
+            found.append((stage, match))
+    return found
+
+
+def funnel_chart(results: Results) -> Figure | None:
+    """Horizontal funnel of aware, considering, customers and loyal people at the horizon."""
+    stages = funnel_stages(results)
+    if len(stages) < 2:
+        return None
+    values = [results.kpis[n].mean for _, n in stages]
+    fig, axes = new_figure()
+    ax = axes[0][0]
+    ys = list(range(len(stages)))[::-1]
+    ax.barh(ys, values, color=[PALETTE[i % len(PALETTE)] for i in range(len(stages))], height=0.65)
+    for i, (y, v) in enumerate(zip(ys, values, strict=True)):
+        step = f"  ({v / values[i - 1]:.0%} of {stages[i - 1][0].lower()})" if i and values[i - 1] else ""
+        ax.text(v, y, f"  {v:,.0f}{step}", ha="left", va="center", fontsize=9)
+    ax.set_yticks(ys, [s for s, _ in stages])
+    ax.set_xlim(0, max(values) * 1.4 or 1.0)
+    format_axis(ax.xaxis, COUNT)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel("People (count, expected over runs)")
+    end = results.start_date + timedelta(days=max(results.horizon_days - 1, 0))
+    fig.suptitle(f"Customer funnel on {format_date(end)}")
+    return fig
+
+
+def budget_chart(results: Results) -> Figure | None:
+    """Stacked bars: budget of each channel by month."""
+    if not results.budget:
+        return None
+    months = sorted({m for per in results.budget.values() for m in per})
+    fig, axes = new_figure()
+    ax = axes[0][0]
+    bottom = [0.0] * len(months)
+    for i, (channel, per) in enumerate(results.budget.items()):
+        heights = [per.get(m, 0.0) for m in months]
+        ax.bar(months, heights, bottom=bottom, color=PALETTE[i % len(PALETTE)], label=label(channel))
+        bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
+    ax.set_xticks(range(len(months)), [_month_label(m) for m in months], rotation=35, ha="right")
+    ax.set_ylabel(f"Budget ({results.currency})" if results.currency else "Budget")
+    format_axis(ax.yaxis, MONEY)
+    ax.grid(axis="x", visible=False)
+    fig.suptitle("Budget by channel and month")
+    _legend_below(fig, [ax], ncols=min(6, len(results.budget)))
+    return fig
+
+
+def _month_label(month: str) -> str:
+    try:
+        return date.fromisoformat(f"{month}-01").strftime("%b %Y")
+    except ValueError:
+        return month
+
+
+def compare_targets_chart(results: Results) -> Figure | None:
+    """Grouped bars: probability of meeting each target (and all together) per strategy."""
+    cmp = results.compare
+    if not cmp:
+        return None
+    groups: list[tuple[str, dict[str, Any]]] = [
+        (str(t.get("id")), t.get("by_strategy") or {}) for t in cmp.get("targets") or []]
+    if cmp.get("all_targets"):
+        groups.append(("All targets", cmp["all_targets"]))
+    if not groups:
+        return None
+    strategies = list(cmp["strategies"])
+    fig, axes = new_figure()
+    ax = axes[0][0]
+    width = 0.8 / len(strategies)
+    for i, s in enumerate(strategies):
+        xs = [g + (i - (len(strategies) - 1) / 2) * width for g in range(len(groups))]
+        ps, errs = _probabilities([per.get(s) for _, per in groups])
+        ax.bar(xs, ps, width * 0.95, yerr=errs, capsize=3, color=PALETTE[i % len(PALETTE)],
+               label=s, error_kw={"lw": 1, "ecolor": "#333333"})
+    _required_marks(ax, results, [g for g, _ in groups])
+    ax.set_xticks(range(len(groups)), [g for g, _ in groups])
+    ax.set_ylim(0, 1.05)
+    format_axis(ax.yaxis, PERCENT)
+    ax.set_ylabel("Probability of meeting the target (%)")
+    ax.grid(axis="x", visible=False)
+    fig.suptitle("Strategies compared: chance of meeting the targets (95% interval)")
+    _legend_below(fig, [ax], ncols=min(6, len(strategies) + 1))
+    return fig
+
+
+def _probabilities(entries: Sequence[Any]) -> tuple[list[float], list[list[float]]]:
+    """Bar heights and asymmetric error bars from probability entries."""
+    ps, low, high = [], [], []
+    for e in entries:
+        p = float((e or {}).get("probability") or 0.0)
+        lo, hi = ((e or {}).get("interval") or [p, p])[:2]
+        ps.append(p)
+        low.append(max(0.0, p - lo))
+        high.append(max(0.0, hi - p))
+    return ps, [low, high]
+
+
+def _required_marks(ax: Axes, results: Results, groups: Sequence[str]) -> None:
+    """A black tick at the required confidence of each target."""
+    required = {t.id: t.confidence for t in results.targets if t.confidence is not None}
+    first = True
+    for g, name in enumerate(groups):
+        if name in required:
+            ax.plot([g - 0.45, g + 0.45], [required[name]] * 2, color="#222222", lw=1.2, ls="--",
+                    label="Required confidence" if first else None)
+            first = False
+
+
+def compare_kpis_chart(results: Results) -> Figure | None:
+    """Expected KPIs per strategy with 95% intervals, one panel per KPI (up to four)."""
+    kpis = list(((results.compare or {}).get("kpis") or {}).items())[:4]
+    if not kpis:
+        return None
+    fig, axes = new_figure(1, len(kpis), sharey=True)
+    for j, (name, per) in enumerate(kpis):
+        ax = axes[0][j]
+        names = list(per)
+        means = [float(per[s].get("mean") or 0.0) for s in names]
+        lo = [m - float((per[s].get("interval") or [m, m])[0]) for s, m in zip(names, means, strict=True)]
+        hi = [float((per[s].get("interval") or [m, m])[1]) - m for s, m in zip(names, means, strict=True)]
+        ax.barh(range(len(names)), means, xerr=[lo, hi], capsize=3,
+                color=[PALETTE[i % len(PALETTE)] for i in range(len(names))])
+        ax.set_yticks(range(len(names)), names)
+        ax.set_xlabel(_axis_title(results, name))
+        format_axis(ax.xaxis, kpi_kind(results, name))
+        ax.tick_params(axis="x", labelrotation=30)
+        ax.grid(axis="y", visible=False)
+    axes[0][0].invert_yaxis()
+    fig.suptitle("Strategies compared: expected results (95% interval)")
+    return fig
+
+
+def response_chart(results: Results) -> Figure | None:
+    """Revenue and profit of each channel as its spend moves around the plan."""
+    curves = (results.optimize or {}).get("response_curves") or {}
+    if not curves:
+        return None
+    panels = [m for m in ("revenue", "profit") if any(m in c for c in curves.values())]
+    if not panels:
+        return None
+    fig, axes = new_figure(1, len(panels), sharex=True)
+    for j, metric in enumerate(panels):
+        ax = axes[0][j]
+        for i, (channel, c) in enumerate(curves.items()):
+            if metric in c and "multiplier" in c:
+                ax.plot(c["multiplier"], c[metric], marker="o", ms=3, lw=1.6,
+                        color=PALETTE[i % len(PALETTE)], label=label(channel))
+        ax.axvline(1.0, color="#555555", ls=":", lw=1, label="Planned spend")
+        if metric == "profit":
+            ax.axhline(0.0, color="#999999", lw=0.8)
+        ax.set_xlabel("Channel spend relative to the plan (%)")
+        ax.set_ylabel(f"{label(metric)} ({results.currency})" if results.currency else label(metric))
+        format_axis(ax.xaxis, PERCENT)
+        format_axis(ax.yaxis, MONEY)
+    fig.suptitle("Response curves: what each channel returns for more or less spend")
+    _legend_below(fig, [a for a in axes[0]], ncols=min(6, len(curves) + 1))
+    return fig
+
+
+def tornado_charts(results: Results) -> list[tuple[str, Figure]]:
+    """One tornado per analysed output: swing of the output as each input moves low -> high."""
+    rows = (results.analyze or {}).get("tornado") or []
+    outputs = list(dict.fromkeys(str(r.get("output") or "result") for r in rows))
+    return [(o, _tornado(results, o, [r for r in rows if str(r.get("output") or "result") == o]))
+            for o in outputs]
+
+
+def _tornado(results: Results, output: str, rows: list[dict[str, Any]]) -> Figure:
+    rows = sorted(rows, key=lambda r: abs(r.get("swing") or 0.0))[-12:]
+    base = rows[-1].get("baseline")
+    if base is None:
+        base = sum((r["y_low"] + r["y_high"]) / 2 for r in rows) / len(rows)
+    fig, axes = new_figure()
+    ax = axes[0][0]
+    ys = range(len(rows))
+    ax.barh(ys, [r["y_low"] - base for r in rows], left=base, color=PALETTE[0], label="Input at low value")
+    ax.barh(ys, [r["y_high"] - base for r in rows], left=base, color=PALETTE[1], label="Input at high value")
+    ax.axvline(base, color="black", lw=1)
+    ax.set_yticks(list(ys), [f"{r.get('parameter')}\n({_num(r.get('low_value'))} → "
+                             f"{_num(r.get('high_value'))})" for r in rows])
+    ax.set_xlabel(_axis_title(results, output) if output in results.kpis else label(output))
+    format_axis(ax.xaxis, kpi_kind(results, output))
+    ax.grid(axis="y", visible=False)
+    fig.suptitle(f"What moves {label(output).lower()} most (one input at a time)")
+    _legend_below(fig, [ax])
+    return fig
+
+
+def _num(value: Any) -> str:
+    return f"{value:.3g}" if isinstance(value, int | float) else str(value)
+
+
+def file_stem(text: str) -> str:
+    """A safe file name stem."""
+    return re.sub(r"[^A-Za-z0-9_-]+", "_", text).strip("_") or "chart"
+
+
+def fan_caption(results: Results, name: str) -> str:
+    """What the fan chart of ``name`` shows."""
+    targeted = any(t.metric == name for t in results.targets)
+    if kpi_meta(results, name)[1] == "flow":
+        text = ("Top: value per day (line: median; band: 90% of runs). "
+                "Bottom: expected total since the start")
+        return text + ("; markers: targets at their deadline, whisker: 90% of runs." if targeted else ".")
+    return "Line: median; band: 90% of runs" + ("; markers: targets at their deadline." if targeted else ".")
+
+
+def _plans(results: Results) -> Iterator[tuple[str, str, str, str, Callable[[], Figure | None]]]:
+    """(key, section, title, caption, draw) for every chart that may exist."""
+    for name in (results.series.kpis if results.series else {}):
+        yield (f"fan_{file_stem(name)}", "trajectories", label(name), fan_caption(results, name),
+               lambda name=name: fan_chart(results, name))
+    yield ("funnel", "kpis", "Customer funnel", "Expected number of people at each stage.",
+           lambda: funnel_chart(results))
+    yield ("budget", "budget", "Budget by month", "Stacked by channel.", lambda: budget_chart(results))
+    yield ("compare_targets", "comparison", "Chance of meeting the targets",
+           "Bars: probability; whiskers: 95% interval; dashed: required confidence.",
+           lambda: compare_targets_chart(results))
+    yield ("compare_kpis", "comparison", "Expected results by strategy", "Whiskers: 95% interval.",
+           lambda: compare_kpis_chart(results))
+    yield ("response_curves", "plan", "Response curves", "Dotted line: the planned spend.",
+           lambda: response_chart(results))
+
+
+def render_charts(results: Results, folder: Path) -> list[Chart]:
+    """Draw every chart the results support into ``folder`` and describe them."""
+    folder.mkdir(parents=True, exist_ok=True)
+    charts: list[Chart] = []
+    with chart_style():
+        for key, section, title, caption, draw in _plans(results):
+            fig = draw()
+            if fig is not None:
+                charts.append(Chart(key, section, title, caption, save(fig, folder / f"{key}.png")))
+        for output, fig in tornado_charts(results):
+            key = f"tornado_{file_stem(output)}"
+            charts.append(Chart(key, "sensitivity", f"Sensitivity of {label(output).lower()}",
+                                "Bars: result with the input at its low and high value.",
+                                save(fig, folder / f"{key}.png")))
+    return charts

@@ -1,0 +1,135 @@
+"""The report as an ordered list of sections, shared by the Markdown and HTML writers.
+
+A section is only present when the results folder holds its data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from mktsim.report.charts import Chart
+from mktsim.report.fmt import TEXT, cell_text, format_date, format_money
+from mktsim.report.load import Results
+from mktsim.report.summary import end_date_text, executive_summary
+from mktsim.report.tables import Table
+
+# (section key, heading, table keys) in report order.
+LAYOUT: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("summary", "Summary", ()),
+    ("targets", "Targets", ("targets",)),
+    ("kpis", "Key results", ("kpis",)),
+    ("trajectories", "Trajectories", ()),
+    ("periods", "Results by month and quarter", ("monthly", "quarterly")),
+    ("channels", "Channels", ("channels",)),
+    ("budget", "Budget", ("budget",)),
+    ("decisions", "Decisions during the plan", ("decisions",)),
+    ("leaks", "Leaks", ("leaks",)),
+    ("comparison", "Strategy comparison", ("comparison", "comparison_kpis")),
+    ("plan", "Optimised plan", ("plan", "headcount", "verified")),
+    ("sensitivity", "Sensitivity", ("uncertainty", "tornado", "sobol", "morris")),
+    ("discovery", "When targets fail", ("discovery",)),
+    ("about", "About these results", ()),
+)
+
+
+@dataclass
+class Section:
+    """One part of the report: heading, sentences, tables and charts."""
+
+    key: str
+    heading: str
+    paragraphs: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    bullets: bool = False
+
+    def is_empty(self) -> bool:
+        """True when the section has nothing to show."""
+        return not (self.paragraphs or self.tables or self.charts)
+
+
+def title_line(results: Results) -> str:
+    """One-line description under the report title."""
+    parts = [f"Strategy {results.strategy}" if results.strategy else "",
+             f"{results.replications:,} simulated runs",
+             f"{format_date(results.start_date)} – {end_date_text(results)}",
+             f"mktsim {results.version}" if results.version else ""]
+    return " · ".join(p for p in parts if p)
+
+
+def about_paragraphs(results: Results) -> list[str]:
+    """How to read the numbers, and what produced them."""
+    seed = f", random seed {results.seed}" if results.seed is not None else ""
+    lines = [
+        f"Each number comes from {results.replications:,} simulated runs of the plan{seed}. "
+        "\"Expected\" is the average over runs; \"low\" and \"high\" (5th and 95th percentile) "
+        "bound the middle 90% of runs.",
+        "A target's probability is the share of runs that reach it; the range after it is "
+        "its 95% confidence interval. A target is met when its probability is at least the "
+        "required confidence.",
+        "Totals (flows) are summed over the period; levels (stocks) are read at the end of the "
+        "period; ratios are averaged.",
+    ]
+    if results.currency:
+        lines.append(f"Money is in {results.currency}.")
+    if results.scenario_hash:
+        lines.append(f"Scenario fingerprint: {results.scenario_hash}.")
+    return lines
+
+
+def comparison_paragraphs(results: Results) -> list[str]:
+    """Objective and size of the comparison."""
+    cmp = results.compare or {}
+    out = []
+    if cmp.get("objective"):
+        out.append(f"Objective: {cmp['objective']}.")
+    if cmp.get("replications"):
+        out.append(f"Each strategy was simulated {int(cmp['replications']):,} times.")
+    return out
+
+
+def plan_paragraphs(results: Results) -> list[str]:
+    """How the optimised plan was found and whether it meets the targets."""
+    opt = results.optimize or {}
+    out = []
+    if opt.get("total_cost") is not None:
+        out.append(f"Total cost: {format_money(opt['total_cost'], results.currency)}.")
+    if opt.get("evaluations"):
+        out.append(f"Found after evaluating {int(opt['evaluations']):,} candidate plans"
+                   + (f" (mode: {opt['mode']})." if opt.get("mode") else "."))
+    if opt.get("feasible") is not None:
+        status = "meets every target" if opt["feasible"] else "does not meet every target"
+        msg = f": {opt['message']}" if opt.get("message") else ""
+        out.append(f"The plan {status} at the required confidence{msg}.")
+    return out
+
+
+def build_sections(results: Results, tables: dict[str, Table], charts: list[Chart]) -> list[Section]:
+    """The report's sections, in order, leaving out those without data."""
+    extra = {
+        "summary": executive_summary(results),
+        "comparison": comparison_paragraphs(results),
+        "plan": plan_paragraphs(results),
+        "about": about_paragraphs(results),
+    }
+    sections = []
+    for key, heading, table_keys in LAYOUT:
+        section = Section(
+            key, heading, paragraphs=extra.get(key, []),
+            tables=[tables[k] for k in table_keys if k in tables],
+            charts=[c for c in charts if c.section == key], bullets=key == "summary",
+        )
+        if not section.is_empty():
+            sections.append(section)
+    return sections
+
+
+def cell(table: Table, column: str, row: int) -> str:
+    """Display text of one table cell."""
+    return cell_text(table.frame[column].iloc[row], table.kind(column, row))
+
+
+def is_numeric(table: Table, column: str) -> bool:
+    """True when a column should be right-aligned."""
+    kinds = table.kinds.get(column, TEXT)
+    return any(k != TEXT for k in (kinds if isinstance(kinds, list) else [kinds]))

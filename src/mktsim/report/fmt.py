@@ -1,0 +1,176 @@
+"""Number, date and label formatting shared by every writer.
+
+Two styles exist: *short* values for sentences (``CNY 12.3 M``, ``84%``) and
+*cell* values for tables (``12,345,678``, ``84.0%``) which keep enough digits
+for a reader to copy them into another document.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+# Display kinds used by tables and the workbook.
+MONEY = "money"
+PERCENT = "percent"
+COUNT = "count"
+RATIO = "ratio"
+DATE = "date"
+TEXT = "text"
+NUMBER = "number"
+
+_LABELS = {
+    "roi": "ROI",
+    "cac": "CAC",
+    "nps": "NPS",
+    "kol": "KOL",
+    "ltv": "LTV",
+    "ctr": "CTR",
+    "sem": "SEM",
+    "seo": "SEO",
+    "tv": "TV",
+    "ooh": "OOH",
+    "crm": "CRM",
+}
+
+
+def unit_kind(unit: str, currency: str) -> str:
+    """Map a results-file unit (``share``, ``CNY``, ...) to a display kind."""
+    if unit == "share":
+        return PERCENT
+    if unit in ("count", "units"):
+        return COUNT
+    if unit == "ratio":
+        return RATIO
+    if unit == "money_per_customer" or (currency and unit == currency):
+        return MONEY
+    if len(unit) == 3 and unit.isalpha() and unit.isupper():
+        return MONEY  # another ISO currency code
+    return NUMBER
+
+
+def unit_label(unit: str, currency: str) -> str:
+    """Short unit text for column headers and axes (``CNY``, ``%``, ``count``)."""
+    kind = unit_kind(unit, currency)
+    if kind == PERCENT:
+        return "%"
+    if unit == "money_per_customer":
+        return f"{currency} per customer" if currency else "per customer"
+    return unit
+
+
+def label(name: str) -> str:
+    """Turn an identifier into a heading (``brand_awareness`` -> ``Brand awareness``)."""
+    words = [w for w in name.replace("-", "_").split("_") if w]
+    if not words:
+        return name
+    out = [_LABELS.get(w.lower(), w) for w in words]
+    first = out[0]
+    if first == words[0]:
+        out[0] = first[:1].upper() + first[1:]
+    return " ".join(out)
+
+
+def is_missing(value: object) -> bool:
+    """True for ``None`` and NaN."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def format_money(value: float | None, currency: str) -> str:
+    """Money for sentences: ``CNY 12.3 M`` from a million up, ``CNY 830,000`` below."""
+    if is_missing(value):
+        return "n/a"
+    assert value is not None
+    prefix = f"{currency} " if currency else ""
+    sign = "-" if value < 0 else ""
+    size = abs(value)
+    if size >= 1e6:
+        return f"{sign}{prefix}{size / 1e6:,.1f} M"
+    if size >= 100:
+        return f"{sign}{prefix}{size:,.0f}"
+    return f"{sign}{prefix}{size:,.2f}"
+
+
+def format_percent(value: float | None, digits: int = 0) -> str:
+    """A share as a percentage: ``0.842 -> 84%``."""
+    if is_missing(value):
+        return "n/a"
+    assert value is not None
+    return f"{value * 100:.{digits}f}%"
+
+
+def format_interval(interval: tuple[float, float] | None) -> str:
+    """A probability interval: ``(0.79, 0.88) -> 79–88%``."""
+    if not interval:
+        return ""
+    low, high = interval
+    return f"{low * 100:.0f}–{high * 100:.0f}%"
+
+
+def format_count(value: float | None) -> str:
+    """A count with thousands separators."""
+    if is_missing(value):
+        return "n/a"
+    assert value is not None
+    if abs(value) >= 1e7:
+        return f"{value / 1e6:,.1f} M"
+    return f"{value:,.0f}"
+
+
+def format_ratio(value: float | None) -> str:
+    """A ratio with two decimals."""
+    if is_missing(value):
+        return "n/a"
+    return f"{value:,.2f}"
+
+
+def format_value(value: float | None, unit: str, currency: str) -> str:
+    """Short human value for a sentence, chosen by the unit of the KPI."""
+    kind = unit_kind(unit, currency)
+    if kind == MONEY:
+        return format_money(value, currency)
+    if kind == PERCENT:
+        return format_percent(value, 1 if value is not None and abs(value) < 0.1 else 0)
+    if kind == COUNT:
+        return format_count(value)
+    if kind == RATIO:
+        return format_ratio(value)
+    if is_missing(value):
+        return "n/a"
+    assert value is not None
+    return plain_number(value)
+
+
+def format_date(day: date | None) -> str:
+    """A date for sentences: ``31 Dec 2027``."""
+    if day is None:
+        return "n/a"
+    return f"{day.day} {day.strftime('%b %Y')}"
+
+
+def cell_text(value: object, kind: str, currency: str = "") -> str:
+    """Table cell text. Money cells carry the currency only when ``currency`` is given."""
+    if is_missing(value):
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return str(value)
+    number = float(value)
+    if kind == MONEY:
+        text = f"{number:,.0f}" if abs(number) >= 100 else f"{number:,.2f}"
+        return f"{currency} {text}" if currency else text
+    if kind == PERCENT:
+        return f"{number * 100:.1f}%"
+    if kind == COUNT:
+        return f"{number:,.0f}"
+    if kind == RATIO:
+        return f"{number:,.2f}"
+    return plain_number(number)
+
+
+def plain_number(number: float) -> str:
+    """A number without exponent where possible: ``57,500,000``, ``0.031``."""
+    if abs(number) >= 1000:
+        return f"{number:,.0f}"
+    return f"{number:.4g}"

@@ -1,0 +1,466 @@
+"""Tables of results as pandas DataFrames, each with the display kind of its columns.
+
+A :class:`Table` holds real numbers (shares as fractions, money as plain
+amounts); the writers decide how to show them from ``Table.kinds``.  Every
+builder returns ``None`` when the results folder has no data for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from mktsim.report.fmt import (
+    COUNT,
+    DATE,
+    MONEY,
+    NUMBER,
+    PERCENT,
+    RATIO,
+    TEXT,
+    is_missing,
+    label,
+    unit_kind,
+    unit_label,
+)
+from mktsim.report.load import Results
+
+KIND_WORDS = {"flow": "total over the period", "stock": "level at the date", "ratio": "ratio"}
+
+
+@dataclass
+class Table:
+    """A titled DataFrame plus the display kind of each column.
+
+    ``kinds[column]`` is either one kind for the whole column or a list with
+    one kind per row (used where rows hold different KPIs).
+    """
+
+    key: str
+    title: str
+    frame: pd.DataFrame
+    kinds: dict[str, str | list[str]] = field(default_factory=dict)
+    note: str = ""
+
+    def kind(self, column: str, row: int) -> str:
+        """Display kind of one cell."""
+        kind = self.kinds.get(column, TEXT)
+        return kind[row] if isinstance(kind, list) else kind
+
+
+def kpi_meta(results: Results, name: str) -> tuple[str, str]:
+    """(unit, kind) of a KPI; unknown KPIs are plain numbers observed as levels."""
+    kpi = results.kpis.get(name)
+    return (kpi.unit, kpi.kind) if kpi else ("", "stock")
+
+
+def kpi_kind(results: Results, name: str) -> str:
+    """Display kind (money, percent, ...) of a KPI."""
+    return unit_kind(kpi_meta(results, name)[0], results.currency)
+
+
+def kpi_header(results: Results, name: str) -> str:
+    """Column header with unit, e.g. ``Revenue (CNY)``."""
+    unit = unit_label(kpi_meta(results, name)[0], results.currency)
+    return f"{label(name)} ({unit})" if unit else label(name)
+
+
+def money_header(text: str, results: Results) -> str:
+    """Header for a money column, naming the currency."""
+    return f"{text} ({results.currency})" if results.currency else text
+
+
+# --------------------------------------------------------------------------- run
+
+
+def targets_table(results: Results) -> Table | None:
+    """One row per target: threshold, deadline, probability and verdict."""
+    if not results.targets:
+        return None
+    rows, kinds = [], []
+    for t in results.targets:
+        unit = kpi_meta(results, t.metric)[0]
+        kinds.append(unit_kind(unit, results.currency))
+        low, high = t.interval or (None, None)
+        rows.append({
+            "Target": t.id,
+            "Metric": label(t.metric),
+            "Condition": t.direction.replace("_", " "),
+            "Threshold": t.threshold,
+            "Unit": unit_label(unit, results.currency),
+            "Deadline": t.by,
+            "Required": t.confidence,
+            "Probability": t.probability,
+            "95% low": low,
+            "95% high": high,
+            "Expected": t.value.get("mean"),
+            "Verdict": t.verdict or ("met" if t.met else "not met" if t.met is not None else ""),
+            "Serves": t.serves,
+            "Owner": t.owner,
+        })
+    frame = _drop_empty(pd.DataFrame(rows), ("Serves", "Owner", "Expected", "Required"))
+    pct = PERCENT
+    return Table("targets", "Targets", frame, {
+        "Threshold": kinds, "Expected": kinds, "Deadline": DATE, "Required": pct,
+        "Probability": pct, "95% low": pct, "95% high": pct,
+    }, note="Probability: share of simulated runs that reach the target, with its 95% "
+            "confidence interval (low–high). Required: the confidence the target asks for. "
+            "Expected: average value at the deadline.")
+
+
+def kpis_table(results: Results) -> Table | None:
+    """KPIs at the horizon: mean and 5th/50th/95th percentiles over runs."""
+    if not results.kpis:
+        return None
+    rows, kinds = [], []
+    for k in results.kpis.values():
+        kinds.append(unit_kind(k.unit, results.currency))
+        rows.append({
+            "KPI": label(k.name), "Unit": unit_label(k.unit, results.currency),
+            "Measured as": KIND_WORDS.get(k.kind, k.kind),
+            "Expected (mean)": k.mean, "Low (5th pct)": k.p5, "Median": k.p50,
+            "High (95th pct)": k.p95,
+        })
+    frame = pd.DataFrame(rows)
+    value_cols = ["Expected (mean)", "Low (5th pct)", "Median", "High (95th pct)"]
+    return Table("kpis", "Key results at the horizon", frame, dict.fromkeys(value_cols, kinds),
+                 note="Low and high: 90% of simulated runs fall between them.")
+
+
+def aggregate(results: Results, freq: str) -> pd.DataFrame:
+    """Mean daily series aggregated by period (``"M"`` month, ``"Q"`` quarter).
+
+    Flows are summed, stocks take the last value of the period, ratios the mean.
+    Columns keep the KPI names; the index holds period labels (``2027-01``, ``2027Q1``).
+    """
+    series = results.series
+    if series is None or not series.kpis:
+        return pd.DataFrame()
+    index = pd.PeriodIndex(pd.to_datetime(series.dates), freq=freq)
+    data = pd.DataFrame({k: v["mean"] for k, v in series.kpis.items()}, index=index)
+    groups = data.groupby(level=0, sort=True)
+    columns = {}
+    for name in data.columns:
+        kind = kpi_meta(results, name)[1]
+        if kind == "flow":
+            columns[name] = groups[name].sum(min_count=1)
+        elif kind == "ratio":
+            columns[name] = groups[name].mean()
+        else:
+            columns[name] = groups[name].last()
+    out = pd.DataFrame(columns)
+    out.index = [f"{p.year}-Q{p.quarter}" if freq == "Q" else str(p) for p in out.index]
+    return out
+
+
+def _period_table(results: Results, freq: str, key: str, title: str) -> Table | None:
+    data = aggregate(results, freq)
+    if data.empty:
+        return None
+    first = "Month" if freq == "M" else "Quarter"
+    frame = pd.DataFrame({first: list(data.index)})
+    kinds: dict[str, str | list[str]] = {}
+    for name in data.columns:
+        header = kpi_header(results, name)
+        frame[header] = data[name].to_numpy()
+        kinds[header] = kpi_kind(results, name)
+    return Table(key, title, frame, kinds,
+                 note="Expected values: totals for flows, end-of-period level for stocks, "
+                      "average for ratios.")
+
+
+def monthly_table(results: Results) -> Table | None:
+    """KPIs by calendar month."""
+    return _period_table(results, "M", "monthly", "Results by month")
+
+
+def quarterly_table(results: Results) -> Table | None:
+    """KPIs by calendar quarter."""
+    return _period_table(results, "Q", "quarterly", "Results by quarter")
+
+
+def channels_table(results: Results) -> Table | None:
+    """Spend, revenue, ROI and acquisition cost per channel."""
+    if not results.channels:
+        return None
+    frame = pd.DataFrame([{
+        "Channel": label(c.name), "Type": c.type, money_header("Spend", results): c.spend,
+        money_header("Revenue", results): c.revenue, "ROI": c.roi,
+        money_header("CAC", results): c.cac,
+    } for c in results.channels])
+    frame = _drop_empty(frame, list(frame.columns[1:]))
+    kinds: dict[str, str | list[str]] = {c: MONEY for c in frame.columns if "(" in c}
+    kinds["ROI"] = RATIO
+    return Table("channels", "Channels", frame, kinds,
+                 note="Expected values over the plan. CAC: cost to acquire one customer.")
+
+
+def budget_table(results: Results) -> Table | None:
+    """Budget by month (rows) and channel (columns), with totals."""
+    if not results.budget:
+        return None
+    months = sorted({m for per in results.budget.values() for m in per})
+    frame = pd.DataFrame({"Month": months})
+    for channel, per in results.budget.items():
+        frame[money_header(label(channel), results)] = [per.get(m, 0.0) for m in months]
+    money_cols = list(frame.columns[1:])
+    frame[money_header("Total", results)] = frame[money_cols].sum(axis=1)
+    total = {"Month": "Total", **{c: frame[c].sum() for c in frame.columns[1:]}}
+    frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
+    return Table("budget", "Budget by channel and month", frame,
+                 {c: MONEY for c in frame.columns[1:]})
+
+
+def _pairs(mapping: Mapping[str, Any]) -> str:
+    return "; ".join(f"{k} = {_short(v)}" for k, v in mapping.items())
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, Mapping):
+        return "{" + _pairs(value) + "}"
+    return str(value)
+
+
+def decisions_table(results: Results) -> Table | None:
+    """Rules that fired, when, what they did and in how many runs."""
+    if not results.decisions:
+        return None
+    frame = pd.DataFrame([{
+        "Day": d.day, "Date": d.date, "Rule": d.rule, "Action": d.action,
+        "Details": _pairs(d.args), "Observed": _pairs(d.seen),
+        "Share of runs": d.fraction_of_replications,
+    } for d in sorted(results.decisions, key=lambda d: d.day)])
+    frame = _drop_empty(frame, ("Date", "Details", "Observed", "Share of runs"))
+    return Table("decisions", "Decision log", frame,
+                 {"Day": COUNT, "Date": DATE, "Share of runs": PERCENT},
+                 note="Share of runs: fraction of simulated runs in which the rule fired.")
+
+
+def _flatten(data: Mapping[str, Any], prefix: str = "") -> Iterable[tuple[str, Any]]:
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping) and "mean" in value:
+            yield name, value["mean"]
+        elif isinstance(value, Mapping):
+            yield from _flatten(value, f"{name} / ")
+        else:
+            yield name, value
+
+
+def leak_kind(name: str, value: Any) -> str:
+    """Leaks named like shares or rates are percentages; the rest are counts."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return TEXT
+    words = name.lower()
+    return PERCENT if any(w in words for w in ("share", "rate", "fraction")) else COUNT
+
+
+def leaks_table(results: Results) -> Table | None:
+    """Where prospects and customers were lost."""
+    items = list(_flatten(results.leaks))
+    if not items:
+        return None
+    frame = pd.DataFrame({"Leak": [label(k) for k, _ in items], "Value": [v for _, v in items]})
+    return Table("leaks", "Leaks", frame, {"Value": [leak_kind(k, v) for k, v in items]},
+                 note="Expected values over the plan.")
+
+
+# ---------------------------------------------------------------------- companions
+
+
+def _prob(entry: Any) -> tuple[float | None, float | None, float | None]:
+    """(probability, low, high) from ``{"probability": p, "interval": [lo, hi]}``."""
+    if not isinstance(entry, Mapping):
+        return None, None, None
+    low, high = (entry.get("interval") or [None, None])[:2]
+    return entry.get("probability"), low, high
+
+
+def comparison_table(results: Results) -> Table | None:
+    """One row per strategy: rank, chance of being best, chance of meeting targets."""
+    cmp = results.compare
+    if not cmp:
+        return None
+    ranking = list(cmp.get("ranking") or [])
+    rows = []
+    for s in cmp["strategies"]:
+        p, lo, hi = _prob((cmp.get("all_targets") or {}).get(s))
+        row: dict[str, Any] = {
+            "Strategy": s + (" (reference)" if s == cmp.get("reference") else ""),
+            "Rank": ranking.index(s) + 1 if s in ranking else None,
+            "Chance of being best": (cmp.get("probability_best") or {}).get(s),
+            "All targets met": p, "All targets low": lo, "All targets high": hi,
+        }
+        for t in cmp.get("targets") or []:
+            row[f"Target {t.get('id')}"] = _prob((t.get("by_strategy") or {}).get(s))[0]
+        rows.append(row)
+    frame = _drop_empty(pd.DataFrame(rows), None)
+    kinds: dict[str, str | list[str]] = {c: PERCENT for c in frame.columns if c not in ("Strategy", "Rank")}
+    kinds["Rank"] = COUNT
+    return Table("comparison", "Strategy comparison", frame, kinds,
+                 note="Probabilities of meeting targets with their 95% confidence interval.")
+
+
+def comparison_kpis_table(results: Results) -> Table | None:
+    """Expected KPIs per strategy and their difference from the reference strategy."""
+    cmp = results.compare
+    if not cmp or not cmp.get("kpis"):
+        return None
+    rows, kinds = [], []
+    diffs = cmp.get("differences") or {}
+    for name, per in cmp["kpis"].items():
+        for s, entry in per.items():
+            d = (diffs.get(name) or {}).get(s) or {}
+            lo, hi = (entry.get("interval") or [None, None])[:2]
+            dlo, dhi = (d.get("interval") or [None, None])[:2]
+            kinds.append(kpi_kind(results, name))
+            rows.append({"KPI": label(name), "Unit": unit_label(kpi_meta(results, name)[0], results.currency),
+                         "Strategy": s, "Expected": entry.get("mean"), "Low": lo, "High": hi,
+                         "Difference vs reference": d.get("mean"),
+                         "Difference low": dlo, "Difference high": dhi})
+    frame = _drop_empty(pd.DataFrame(rows), ("Difference vs reference", "Difference low", "Difference high"))
+    value_cols = [c for c in frame.columns if c not in ("KPI", "Unit", "Strategy")]
+    return Table("comparison_kpis", "Key results by strategy", frame, dict.fromkeys(value_cols, kinds),
+                 note=f"Low–high: 95% confidence interval. Reference strategy: {cmp.get('reference', '')}.")
+
+
+def plan_table(results: Results) -> Table | None:
+    """The optimised plan: share of budget and amount per channel, marginal ROI."""
+    opt = results.optimize
+    if not opt:
+        return None
+    plan = opt.get("plan") or {}
+    allocation: Mapping[str, float] = plan.get("allocation") or {}
+    if not allocation:
+        return None
+    budget = plan.get("budget")
+    marginal = opt.get("marginal_roi") or {}
+    frame = pd.DataFrame([{
+        "Channel": label(ch), "Share of budget": share,
+        money_header("Budget", results): None if budget is None else budget * share,
+        "Marginal ROI": marginal.get(ch),
+    } for ch, share in allocation.items()])
+    frame = _drop_empty(frame, list(frame.columns[2:]))
+    kinds: dict[str, str | list[str]] = {"Share of budget": PERCENT, "Marginal ROI": RATIO}
+    kinds.update({c: MONEY for c in frame.columns if "(" in c})
+    return Table("plan", "Optimised plan", frame, kinds,
+                 note="Marginal ROI: extra return of one more unit of money in the channel.")
+
+
+def headcount_table(results: Results) -> Table | None:
+    """Headcount of the optimised plan, by role."""
+    heads = ((results.optimize or {}).get("plan") or {}).get("headcount") or {}
+    if not heads:
+        return None
+    frame = pd.DataFrame({"Role": [label(k) for k in heads], "Headcount": list(heads.values())})
+    return Table("headcount", "Optimised headcount", frame, {"Headcount": COUNT})
+
+
+def verified_table(results: Results) -> Table | None:
+    """Target probabilities of the optimised plan, re-checked with fresh runs."""
+    verified = (results.optimize or {}).get("verified") or {}
+    rows = verified.get("targets") or []
+    if not rows:
+        return None
+    frame = pd.DataFrame([dict(zip(("Target", "Probability", "Probability low", "Probability high"),
+                                   (t.get("id"), *_prob(t)), strict=True)) for t in rows])
+    reps = verified.get("replications")
+    return Table("verified", "Optimised plan: targets (verified)", frame,
+                 dict.fromkeys(frame.columns[1:], PERCENT),
+                 note=f"Checked with {reps:,} fresh runs." if isinstance(reps, int) else "")
+
+
+def _records(key: str, title: str, rows: Sequence[Mapping[str, Any]],
+             columns: Sequence[tuple[str, str, str]], note: str = "") -> Table | None:
+    """Table from a list of dicts, choosing ``(json key, header, kind)`` columns."""
+    if not rows:
+        return None
+    frame = pd.DataFrame([{h: r.get(k) for k, h, _ in columns} for r in rows])
+    frame = _drop_empty(frame, None)
+    kinds: dict[str, str | list[str]] = {h: kd for _, h, kd in columns if h in frame.columns}
+    return Table(key, title, frame, kinds, note)
+
+
+def uncertainty_table(results: Results) -> Table | None:
+    """Target probabilities when uncertain inputs vary (from the analysis)."""
+    targets = (results.analyze or {}).get("targets") or {}
+    rows = [{"target": k, **(v if isinstance(v, Mapping) else {"probability": v})}
+            for k, v in targets.items()]
+    return _records("uncertainty", "Targets under input uncertainty", rows,
+                    [("target", "Target", TEXT), ("probability", "Probability", PERCENT)])
+
+
+def tornado_table(results: Results) -> Table | None:
+    """One-at-a-time sensitivity: result with each parameter at its low and high value."""
+    rows = sorted((results.analyze or {}).get("tornado") or [],
+                  key=lambda r: -abs(r.get("swing") or 0.0))
+    table = _records("tornado", "Sensitivity (one input at a time)", rows, [
+        ("parameter", "Parameter", TEXT), ("output", "Output", TEXT),
+        ("low_value", "Low value", NUMBER), ("high_value", "High value", NUMBER),
+        ("y_low", "Result at low", NUMBER), ("y_high", "Result at high", NUMBER),
+        ("swing", "Swing", NUMBER)],
+        note="Swing: change in the result between the low and the high value of the input.")
+    if table is not None:
+        kinds = [kpi_kind(results, str(r.get("output"))) if r.get("output") in results.kpis
+                 else NUMBER for r in rows]
+        table.kinds.update(dict.fromkeys(("Result at low", "Result at high", "Swing"), kinds))
+    return table
+
+
+def sobol_table(results: Results) -> Table | None:
+    """Variance-based sensitivity indices."""
+    rows = sorted((results.analyze or {}).get("sobol") or [],
+                  key=lambda r: (str(r.get("output")), -(r.get("ST") or 0.0)))
+    return _records("sobol", "Sensitivity (share of variance)", rows, [
+        ("output", "Output", TEXT), ("parameter", "Parameter", TEXT),
+        ("S1", "First order (S1)", RATIO), ("S1_conf", "S1 ±", RATIO),
+        ("ST", "Total (ST)", RATIO), ("ST_conf", "ST ±", RATIO)],
+        note="S1: share of the output's variance due to the input alone; "
+             "ST: including its interactions with other inputs.")
+
+
+def morris_table(results: Results) -> Table | None:
+    """Elementary-effects screening, columns as found in the results."""
+    rows = (results.analyze or {}).get("morris") or []
+    keys = list(dict.fromkeys(k for r in rows for k in r))
+    text_keys = {"output", "parameter", "name"}
+    return _records("morris", "Screening (elementary effects)", rows,
+                    [(k, label(k) if k not in ("mu_star", "mu_star_conf") else
+                      {"mu_star": "μ*", "mu_star_conf": "μ* ±"}[k],
+                      TEXT if k in text_keys else NUMBER) for k in keys])
+
+
+def discovery_table(results: Results) -> Table | None:
+    """Conditions under which targets fail, as found by scenario discovery."""
+    rows = (results.analyze or {}).get("discovery") or []
+    return _records("discovery", "When targets fail", rows, [
+        ("target", "Target", TEXT), ("sentence", "Finding", TEXT),
+        ("coverage", "Coverage", PERCENT), ("density", "Density", PERCENT)],
+        note="Coverage: share of all failing runs described by the finding; "
+             "density: share of runs matching the finding that fail.")
+
+
+def _drop_empty(frame: pd.DataFrame, columns: Iterable[str] | None) -> pd.DataFrame:
+    """Remove optional columns that hold no value at all."""
+    candidates = list(frame.columns) if columns is None else [c for c in columns if c in frame]
+    empty = [c for c in candidates if all(is_missing(v) or v == "" for v in frame[c])]
+    return frame.drop(columns=empty)
+
+
+BUILDERS: list[Callable[[Results], Table | None]] = [
+    targets_table, kpis_table, monthly_table, quarterly_table, channels_table, budget_table,
+    decisions_table, leaks_table, comparison_table, comparison_kpis_table, plan_table,
+    headcount_table, verified_table, uncertainty_table, tornado_table, sobol_table, morris_table,
+    discovery_table,
+]
+
+
+def all_tables(results: Results) -> dict[str, Table]:
+    """Every table that has data, by key, in report order."""
+    tables = (build(results) for build in BUILDERS)
+    return {t.key: t for t in tables if t is not None}

@@ -1,0 +1,92 @@
+"""Rich tables for the terminal: KPIs, target verdicts, channels and leaks."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from ..results import RunResult
+
+
+def fmt_value(value: float, unit: str) -> str:
+    """A number as a planner reads it: 31.2%, 1,234,567, 12.35."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "-"
+    if unit == "share":
+        return f"{value:.1%}"
+    if unit == "ratio":
+        return f"{value:.2f}"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:,.2f}"
+
+
+def kpi_table(result: RunResult) -> Table:
+    """KPIs at the horizon with their 5-95% range."""
+    t = Table(title=f"KPIs at the horizon ({result.run.replications} replications)")
+    for col in ("KPI", "mean", "p5", "p50", "p95", "unit"):
+        t.add_column(col, justify="left" if col in ("KPI", "unit") else "right")
+    for name, row in result.kpis().iterrows():
+        unit = str(row["unit"])
+        t.add_row(str(name), *(fmt_value(row[c], unit) for c in ("mean", "p5", "p50", "p95")),
+                  unit)
+    return t
+
+
+def target_table(result: RunResult) -> Table:
+    """Each target with its probability, interval and verdict."""
+    t = Table(title=f"SMART targets - strategy {result.strategy}")
+    for col in ("target", "metric", "threshold", "by", "P(met)", "95% interval", "required",
+                "verdict"):
+        t.add_column(col)
+    for v in result.verdicts:
+        unit = "share" if v.target.metric in ("brand_awareness", "consideration",
+                                              "market_share") else "count"
+        sign = ">=" if v.direction == "at_least" else "<="
+        colour = "green" if v.met else "red"
+        t.add_row(v.target.id, v.target.metric, f"{sign} {fmt_value(v.threshold, unit)}",
+                  str(result.dates[v.day]), f"{v.probability:.0%}",
+                  f"{v.interval[0]:.0%}-{v.interval[1]:.0%}", f"{v.confidence:.0%}",
+                  f"[{colour}]{v.verdict}[/{colour}]")
+    return t
+
+
+def channel_table(result: RunResult) -> Table:
+    """Spend, customers, ROI and CAC by channel; how saturated each is."""
+    t = Table(title="Channels (means per run)")
+    for col in ("channel", "type", "spend", "new customers", "revenue", "ROI", "CAC",
+                "saturation"):
+        t.add_column(col, justify="left" if col in ("channel", "type") else "right")
+    for name, row in result.channels().iterrows():
+        t.add_row(str(name), str(row["type"]), fmt_value(row["spend"], "money"),
+                  fmt_value(row["new_customers"], "count"), fmt_value(row["revenue"], "money"),
+                  fmt_value(row["roi"], "ratio"), fmt_value(row["cac"], "money"),
+                  fmt_value(row["saturation"], "share"))
+    return t
+
+
+def leak_table(result: RunResult) -> Table:
+    """Where the plan leaks (means per run)."""
+    t = Table(title="Where the plan leaks (means per run)")
+    t.add_column("what")
+    t.add_column("count", justify="right")
+    for name, value in result.leaks().items():
+        if value > 0:
+            t.add_row(name.replace("_", " "), fmt_value(value, "count"))
+    return t
+
+
+def print_run(result: RunResult, console: Any = None) -> None:
+    """The human summary of a run."""
+    console = console or Console()
+    console.print(f"[bold]{result.loaded.spec.name}[/bold] - strategy [bold]{result.strategy}"
+                  f"[/bold], seed {result.run.seed}")
+    console.print(kpi_table(result))
+    if result.verdicts:
+        console.print(target_table(result))
+    if result.run.plan.channels:
+        console.print(channel_table(result))
+    console.print(leak_table(result))

@@ -1,0 +1,233 @@
+"""The company: products, marketing channels, teams, organisation and CRM."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from .base import Section
+from .fields import (
+    Count,
+    Days,
+    Money,
+    Name,
+    NonNegative,
+    Number,
+    Positive,
+    PositiveCount,
+    Probability,
+    RatePerYear,
+    Share,
+)
+
+
+class Pricing(Section):
+    """How the list price is set. `fixed` uses `price`; the others derive it."""
+
+    method: Literal["fixed", "cost_plus", "demand", "competition"] = "fixed"
+    markup: NonNegative | None = Field(None, description="cost_plus: P = unit_cost*(1+markup).")
+    elasticity: Number | None = Field(
+        None, description="demand: constant elasticity e < -1; P = c*e/(1+e)."
+    )
+    difference: Number | None = Field(
+        None, description="competition: P = mean competitor price * (1 + difference)."
+    )
+
+    @model_validator(mode="after")
+    def _needs(self) -> Pricing:
+        need = {"cost_plus": "markup", "demand": "elasticity", "competition": "difference"}
+        key = need.get(self.method)
+        if key and getattr(self, key) is None:
+            raise ValueError(f"pricing method '{self.method}' needs '{key}'")
+        if self.method == "demand" and self.elasticity is not None and self.elasticity >= -1:
+            raise ValueError("demand pricing needs an elasticity below -1 (e.g. -2.62)")
+        return self
+
+
+class Product(Section):
+    """One of our products. Money in the scenario's currency, per unit."""
+
+    price: Positive | None = Field(None, description="Retail list price per unit.")
+    unit_cost: NonNegative = Field(description="Cost of goods per unit sold.")
+    quality: Share = Field(0.5, description="Perceived quality, 0-1.")
+    brand_constant: Number = Field(0.0, description="Utility constant a_j of the product.")
+    launch: dt.date | None = Field(None, description="First day on sale (default: start).")
+    pricing: Pricing = Field(default_factory=Pricing)
+
+    @model_validator(mode="after")
+    def _price(self) -> Product:
+        if self.pricing.method == "fixed" and self.price is None:
+            raise ValueError("a product with fixed pricing needs a 'price'")
+        return self
+
+
+class CostModel(Section):
+    """How money buys exposures. `model` picks which fields apply."""
+
+    model: Literal["cpm", "cpc", "fixed", "fee_per_post", "commission"]
+    cpm: Positive | None = Field(None, description="Money per 1,000 impressions.")
+    cpc: Positive | None = Field(None, description="Money per click.")
+    cost_per_month: Positive | None = Field(
+        None, description="fixed: money per site (store, stand) per month."
+    )
+    visitors_per_day: Positive | None = Field(
+        None, description="fixed: people one site reaches per day."
+    )
+    fee_per_post: Positive | None = Field(None, description="Influencer fee per post.")
+    impressions_per_post: Positive | None = Field(None, description="Views of one post.")
+    commission: Share = Field(0.0, description="Share of the channel's sales paid on top.")
+
+    @model_validator(mode="after")
+    def _needs(self) -> CostModel:
+        need = {
+            "cpm": ("cpm",),
+            "cpc": ("cpc",),
+            "fixed": ("cost_per_month", "visitors_per_day"),
+            "fee_per_post": ("fee_per_post", "impressions_per_post"),
+            "commission": ("cpm", "commission"),
+        }[self.model]
+        missing = [k for k in need if getattr(self, k) in (None, 0.0)]
+        if missing:
+            raise ValueError(f"cost model '{self.model}' needs {', '.join(missing)}")
+        return self
+
+    def exposures_per_money(self) -> float:
+        """Exposures (impressions, clicks or visitors) bought by one unit of money."""
+        if self.model in ("cpm", "commission"):
+            return 1000.0 / float(self.cpm or 1.0)
+        if self.model == "cpc":
+            return 1.0 / float(self.cpc or 1.0)
+        if self.model == "fixed":
+            per_day = float(self.cost_per_month or 1.0) * 12.0 / 365.0
+            return float(self.visitors_per_day or 0.0) / per_day
+        return float(self.impressions_per_post or 0.0) / float(self.fee_per_post or 1.0)
+
+
+class Response(Section):
+    """Hill saturation of adstocked exposures per person per day: x^s / (x^s + K^s)."""
+
+    half_saturation: Positive = Field(
+        description="K: adstocked exposures per person per day giving half the effect."
+    )
+    shape: Positive = Field(1.0, description="s: <= 1 concave, > 1 S-shaped.")
+
+
+class AwarenessEffect(Response):
+    """Effect on awareness: hazard per year at full saturation."""
+
+    per_year: RatePerYear = Field(description="Awareness hazard per year at full saturation.")
+
+
+class ConversionEffect(Response):
+    """Effect on buying: relative lift of the purchase hazard at full saturation."""
+
+    lift: NonNegative = Field(description="Lift of considering people's purchase hazard (1 = x2).")
+
+
+class Adstock(Section):
+    """Geometric carryover S_t = x_t + theta * S_{t-1}, theta = retention_per_week^(1/7)."""
+
+    retention_per_week: Share = Field(0.0, description="Share of effect kept after a week.")
+    normalize: bool = Field(
+        False, description="Scale by (1 - theta) so the weights sum to 1 (Meridian style)."
+    )
+
+
+class Channel(Section):
+    """A marketing channel: online, offline or direct."""
+
+    type: Literal["online", "offline", "direct"]
+    department: Name | None = Field(None, description="Department that runs the channel.")
+    cost: CostModel
+    awareness: AwarenessEffect | None = None
+    conversion: ConversionEffect | None = None
+    adstock: Adstock = Field(default_factory=Adstock)
+    synergy_with: dict[Name, NonNegative] = Field(
+        default_factory=dict,
+        description="kappa: extra awareness hazard per year when both are saturated.",
+    )
+    capacity_per_day: Positive | None = Field(
+        None, description="Most sales or leads the channel can take in a day."
+    )
+    team: Name | None = Field(None, description="Team that answers the channel's leads.")
+
+
+class Skill(Section):
+    """Learning curve skill(t) = max - (max - start) * exp(-t / ramp_days)."""
+
+    initial: Share = Field(1.0, description="Skill of the staff on day 0 (0-1).")
+    new_hire: Share = Field(0.5, description="Skill of a new hire on arrival.")
+    max: Share = Field(1.0, description="Skill once fully trained.")
+    ramp_days: Positive = Field(25.0, description="Time constant tau of the learning curve.")
+
+
+class Team(Section):
+    """People who answer leads or complaints. Capacity is work items per day."""
+
+    department: Name | None = None
+    headcount: Count = Field(description="People on day 0.")
+    capacity_per_person_per_day: Positive = Field(
+        description="Leads or tickets one fully skilled person handles per day."
+    )
+    cost_per_person_per_month: Money = Field(0.0, description="Salary and overhead.")
+    skill: Skill = Field(default_factory=Skill)
+    attrition_per_year: RatePerYear = Field(0.0, description="Leaving hazard per person.")
+    hiring_delay_days: Count = Field(30, description="Days until a leaver is replaced.")
+    replace_leavers: bool = True
+    patience_days: Days = Field(3, description="Days a lead or ticket waits before it is lost.")
+    close_rate: Probability = Field(0.3, description="Share of leads answered on day 0 who buy.")
+    close_decay_per_day: Share = Field(
+        0.5, description="Close rate multiplier for each day a lead waited."
+    )
+
+
+class Department(Section):
+    """A department in the organisation chart."""
+
+    reports_to: Name | None = None
+
+
+class Handoff(Section):
+    """Leads passing between departments: Erlang delay (mean, stages) and a loss."""
+
+    from_department: Name = Field(alias="from")
+    to_department: Name = Field(alias="to")
+    delay_days: NonNegative = Field(description="Mean delay D in days.")
+    stages: PositiveCount = Field(1, le=8, description="Erlang k: coefficient of variation 1/sqrt(k).")
+    loss: Share = Field(0.0, description="Share of leads lost in the hand-off.")
+
+
+class Org(Section):
+    """Reporting lines and hand-offs."""
+
+    departments: dict[Name, Department] = Field(default_factory=dict)
+    handoffs: list[Handoff] = Field(default_factory=list)
+
+
+class AfterComplaint(Section):
+    """Share of complaining customers lost, by how the complaint ended (TARP)."""
+
+    unresolved: Probability = 0.81
+    resolved: Probability = 0.46
+    resolved_same_day: Probability = 0.18
+
+
+class LoyaltyProgramme(Section):
+    """Effects on loyal members: a churn hazard ratio and a repurchase lift."""
+
+    churn_hazard_ratio: NonNegative = 0.8
+    repurchase_lift: NonNegative = 0.05
+    cost_per_member_per_month: Money = 0.0
+
+
+class Crm(Section):
+    """Churn, complaints and the loyalty programme."""
+
+    complaints_per_order: Probability = Field(0.0, description="Complaints per unit sold.")
+    service_team: Name | None = Field(None, description="Team that handles complaints.")
+    lost_after_complaint: AfterComplaint = Field(default_factory=AfterComplaint)
+    loyalty_programme: LoyaltyProgramme | None = None
+
+

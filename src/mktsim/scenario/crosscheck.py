@@ -1,0 +1,179 @@
+"""Checks across fields: names that must exist, shares that must add up, dates in range."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from ..kpis import KPIS
+from .errors import Problem
+from .model import ScenarioSpec
+from .suggest import did_you_mean
+from .translate import line_of
+from .yamlio import Locations
+
+TOLERANCE = 1e-6
+
+
+class Checker:
+    """Collects problems about one validated scenario."""
+
+    def __init__(self, spec: ScenarioSpec, locs: Locations, file: str) -> None:
+        self.spec, self.locs, self.file = spec, locs, file
+        self.problems: list[Problem] = []
+
+    def error(self, path: tuple[str | int, ...], message: str, hint: str = "") -> None:
+        """Record a problem at `path`."""
+        where = ".".join(str(p) for p in path)
+        self.problems.append(Problem(self.file, line_of(path, self.locs), where, message, hint))
+
+    def known(self, path: tuple[str | int, ...], name: str | None, choices: Iterable[str],
+              what: str) -> None:
+        """`name` must be one of `choices`."""
+        options = list(choices)
+        if name is not None and name not in options:
+            self.error(path, f"unknown {what} '{name}'", did_you_mean(name, options))
+
+    def in_horizon(self, path: tuple[str | int, ...], date: dt.date | None) -> None:
+        """`date` must fall inside the simulated days."""
+        if date is None:
+            return
+        start, end = self.spec.start_date, self.spec.end_date
+        if not start <= date <= end:
+            self.error(path, f"date {date} is outside the plan ({start} to {end})",
+                       "move it inside the horizon or lengthen horizon_days")
+
+
+def cross_check(spec: ScenarioSpec, locs: Locations, file: str) -> list[Problem]:
+    """Every cross-field problem of a scenario that passed the schema."""
+    c = Checker(spec, locs, file)
+    _market(c)
+    _channels(c)
+    _org(c)
+    for name, strategy in spec.strategies.items():
+        _strategy(c, name, strategy)
+    _targets(c)
+    return c.problems
+
+
+def _market(c: Checker) -> None:
+    segments = c.spec.market.segments
+    total = sum(s.share for s in segments.values())
+    if abs(total - 1.0) > TOLERANCE:
+        c.error(("market", "segments"), f"segment shares add up to {total:.6g}, not 1",
+                "make the shares of all segments sum to 1 (100%)")
+    for name, seg in segments.items():
+        held = seg.initial_consideration + seg.initial_customers + seg.initial_loyal
+        if held > seg.initial_awareness + TOLERANCE:
+            c.error(("market", "segments", name, "initial_awareness"),
+                    f"initial_awareness {seg.initial_awareness:g} is below considering + "
+                    f"customers + loyal ({held:g})",
+                    "awareness counts everyone who knows the brand, customers included")
+        for ch in seg.channel_affinity:
+            c.known(("market", "segments", name, "channel_affinity", ch), ch, c.spec.channels,
+                    "channel")
+    for name, comp in c.spec.market.competitors.items():
+        for i, move in enumerate(comp.moves):
+            c.in_horizon(("market", "competitors", name, "moves", i, "on"), move.on)
+    for name, product in c.spec.products.items():
+        c.in_horizon(("products", name, "launch"), product.launch)
+        if product.pricing.method == "competition" and not c.spec.market.competitors:
+            c.error(("products", name, "pricing", "method"),
+                    "competition-based pricing needs at least one competitor")
+
+
+def _channels(c: Checker) -> None:
+    departments = c.spec.org.departments
+    for name, ch in c.spec.channels.items():
+        c.known(("channels", name, "team"), ch.team, c.spec.teams, "team")
+        for other in ch.synergy_with:
+            c.known(("channels", name, "synergy_with", other), other, c.spec.channels, "channel")
+        if departments:
+            c.known(("channels", name, "department"), ch.department, departments, "department")
+    c.known(("crm", "service_team"), c.spec.crm.service_team, c.spec.teams, "team")
+
+
+def _org(c: Checker) -> None:
+    import networkx as nx
+
+    departments = c.spec.org.departments
+    graph = nx.DiGraph()
+    for name, dep in departments.items():
+        graph.add_node(name)
+        c.known(("org", "departments", name, "reports_to"), dep.reports_to, departments,
+                "department")
+        if dep.reports_to in departments:
+            graph.add_edge(name, dep.reports_to)
+    if not nx.is_directed_acyclic_graph(graph):
+        cycle = " -> ".join(str(u) for u, _ in nx.find_cycle(graph))
+        c.error(("org", "departments"), f"reporting lines form a cycle: {cycle}")
+    for i, h in enumerate(c.spec.org.handoffs):
+        c.known(("org", "handoffs", i, "from"), h.from_department, departments, "department")
+        c.known(("org", "handoffs", i, "to"), h.to_department, departments, "department")
+    for name, team in c.spec.teams.items():
+        if departments:
+            c.known(("teams", name, "department"), team.department, departments, "department")
+
+
+def _strategy(c: Checker, name: str, s: object) -> None:
+    from .strategy import Strategy
+
+    assert isinstance(s, Strategy)
+    base = ("strategies", name)
+    spec = c.spec
+    _allocation(c, base, s)
+    for ch, windows in (s.windows or {}).items():
+        c.known((*base, "windows", ch), ch, spec.channels, "channel")
+        for i, w in enumerate(windows):
+            c.in_horizon((*base, "windows", ch, i, "start"), w.start)
+    for product in s.prices or {}:
+        c.known((*base, "prices", product), product, spec.products, "product")
+    for i, pc in enumerate(s.price_changes or []):
+        c.known((*base, "price_changes", i, "product"), pc.product, spec.products, "product")
+        c.in_horizon((*base, "price_changes", i, "on"), pc.on)
+    for i, promo in enumerate(s.promotions or []):
+        c.known((*base, "promotions", i, "product"), promo.product, spec.products, "product")
+        c.in_horizon((*base, "promotions", i, "start"), promo.start)
+    for team in s.headcount or {}:
+        c.known((*base, "headcount", team), team, spec.teams, "team")
+    for key, items in (("hires", s.hires or []), ("training", s.training or [])):
+        for i, item in enumerate(items):
+            c.known((*base, key, i, "team"), item.team, spec.teams, "team")
+            c.in_horizon((*base, key, i, "on"), item.on)
+
+
+def _allocation(c: Checker, base: tuple[str, ...], s: object) -> None:
+    from .strategy import Strategy
+
+    assert isinstance(s, Strategy)
+    alloc = s.allocation or {}
+    for ch in alloc:
+        c.known((*base, "allocation", ch), ch, c.spec.channels, "channel")
+    if alloc and abs(sum(alloc.values()) - 1.0) > TOLERANCE:
+        c.error((*base, "allocation"), f"allocation adds up to {sum(alloc.values()):.6g}, not 1",
+                "make the channel shares sum to 1 (100%)")
+    if (s.budget or 0) > 0 and not alloc:
+        c.error((*base, "allocation"), "a budget needs an allocation by channel",
+                "add allocation: {channel: share, ...}")
+
+
+def _targets(c: Checker) -> None:
+    seen: set[str] = set()
+    for i, t in enumerate(c.spec.targets):
+        path = ("targets", i)
+        if t.id in seen:
+            c.error((*path, "id"), f"target id '{t.id}' is used twice", "give each target its own id")
+        seen.add(t.id)
+        if t.metric not in KPIS:
+            c.error((*path, "metric"), f"unknown metric '{t.metric}'", did_you_mean(t.metric, KPIS))
+            continue
+        kind = KPIS[t.metric].kind
+        if t.baseline == "start" and kind != "stock":
+            c.error((*path, "baseline"), f"'{t.metric}' has no value on day 0 ('start')",
+                    "give last period's value as a number")
+        if t.over_days is not None and kind != "flow":
+            c.error((*path, "over_days"), f"over_days only applies to flows, not '{t.metric}'")
+        if t.by is not None and t.by < c.spec.start_date:
+            c.error((*path, "by"), f"deadline {t.by} is before the start {c.spec.start_date}")
+        if c.spec.objectives:
+            c.known((*path, "serves"), t.serves, c.spec.objectives, "objective")

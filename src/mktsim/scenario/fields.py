@@ -1,0 +1,44 @@
+"""Typed value fields of the scenario schema: shares, rates, money, dates.
+
+Shares and probabilities are fractions from 0 to 1; `"30%"` is accepted for 0.3.
+Large numbers may use `_` separators (`2_000_000`), also inside quoted strings.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BeforeValidator, Field
+
+
+def to_number(value: Any) -> Any:
+    """Turn `"30%"`, `"2_000_000"` and `"1e6"` strings into numbers; leave the rest."""
+    if isinstance(value, bool) or not isinstance(value, str):
+        return value
+    text = value.strip().replace("_", "").replace(",", "")
+    try:
+        if text.endswith("%"):
+            return float(text[:-1]) / 100.0
+        return float(text) if any(c in text for c in ".eE") else int(text)
+    except ValueError:
+        return value
+
+
+def _finite(value: float) -> float:
+    if not math.isfinite(value):
+        raise ValueError("must be a finite number")
+    return value
+
+
+Number = Annotated[float, BeforeValidator(to_number), AfterValidator(_finite)]
+Share = Annotated[float, BeforeValidator(to_number), Field(ge=0.0, le=1.0)]
+Probability = Share
+NonNegative = Annotated[float, BeforeValidator(to_number), AfterValidator(_finite), Field(ge=0.0)]
+Positive = Annotated[float, BeforeValidator(to_number), AfterValidator(_finite), Field(gt=0.0)]
+Money = NonNegative
+RatePerYear = NonNegative
+Count = Annotated[int, BeforeValidator(to_number), Field(ge=0)]
+PositiveCount = Annotated[int, BeforeValidator(to_number), Field(ge=1)]
+Days = Annotated[int, BeforeValidator(to_number), Field(ge=1)]
+Name = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=64)]

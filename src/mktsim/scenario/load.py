@@ -1,0 +1,71 @@
+"""Load a scenario file: YAML -> overrides -> extends -> schema -> cross checks -> lint."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .crosscheck import cross_check
+from .errors import Problem, ScenarioError
+from .extends import resolve_extends
+from .lint import smart_lint
+from .model import ScenarioSpec
+from .overrides import apply_overrides
+from .translate import problems_from
+from .yamlio import Locations, parse_yaml, read_yaml
+
+
+@dataclass(frozen=True)
+class LoadedSpec:
+    """A validated scenario, where it came from, and its lint warnings."""
+
+    spec: ScenarioSpec
+    source: str
+    data: dict[str, Any]
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def content_hash(self) -> str:
+        """sha256 of the resolved scenario (after overrides), stable across key order."""
+        text = json.dumps(self.data, sort_keys=True, default=str)
+        return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def load_spec(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> LoadedSpec:
+    """Read and validate a scenario file; raise ScenarioError with every problem."""
+    path = Path(path)
+    data, locs = read_yaml(path)
+    return validate_data(data, locs, str(path), list(overrides))
+
+
+def load_text(text: str, name: str = "<scenario>", overrides: tuple[str, ...] = ()) -> LoadedSpec:
+    """Validate scenario YAML given as text."""
+    data, locs = parse_yaml(text, name)
+    return validate_data(data, locs, name, list(overrides))
+
+
+def validate_data(data: Any, locs: Locations, file: str, overrides: list[str]) -> LoadedSpec:
+    """Validate loaded data (see `load_spec`)."""
+    if not isinstance(data, dict):
+        raise ScenarioError([Problem(file, 1, "", "a scenario must be a mapping of sections",
+                                     "start from `mktsim init smart-band`")])
+    data, _ = apply_overrides(copy.deepcopy(data), overrides)
+    problems: list[Problem] = []
+    strategies = data.get("strategies")
+    if isinstance(strategies, dict):
+        data["strategies"], extend_problems = resolve_extends(strategies, locs, file)
+        problems += extend_problems
+    try:
+        spec = ScenarioSpec.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(problems + problems_from(exc, ScenarioSpec, locs, file)) from None
+    problems += cross_check(spec, locs, file)
+    if problems:
+        raise ScenarioError(problems)
+    return LoadedSpec(spec, file, data, smart_lint(spec, locs, file))

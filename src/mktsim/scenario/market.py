@@ -1,0 +1,130 @@
+"""The market: segments, word of mouth, seasonality, competitors and the choice model."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from .base import Section
+from .fields import Name, Number, NonNegative, Positive, PositiveCount, RatePerYear, Share
+
+
+class Segment(Section):
+    """A group of exchangeable customers. Rates are hazards per year per person."""
+
+    share: Share = Field(description="Share of the market's people in this segment (0-1).")
+    initial_awareness: Share = Field(0.0, description="Share aware of the brand on day 0.")
+    initial_consideration: Share = Field(
+        0.0, description="Share considering the brand on day 0 (part of the aware)."
+    )
+    initial_customers: Share = Field(0.0, description="Share already customers on day 0.")
+    initial_loyal: Share = Field(0.0, description="Share already loyal customers on day 0.")
+    price_sensitivity: NonNegative = Field(
+        1.0, description="Multiplier on the choice model's price weight (1 = average)."
+    )
+    consideration_per_year: RatePerYear = Field(
+        2.0, description="Hazard per year of an aware person starting to consider the brand."
+    )
+    purchase_per_year: RatePerYear = Field(
+        0.4, description="Category purchase hazard per year (1 / replacement cycle in years)."
+    )
+    repurchase_per_year: RatePerYear = Field(
+        0.1, description="Hazard per year of a customer buying another unit from us."
+    )
+    loyalty_per_year: RatePerYear = Field(
+        0.0, description="Hazard per year of a customer becoming a loyal customer."
+    )
+    churn_per_year: RatePerYear = Field(
+        0.0, description="Hazard per year of a customer lapsing (geometric churn)."
+    )
+    winback_per_year: RatePerYear = Field(
+        0.0, description="Hazard per year of a lapsed customer considering the brand again."
+    )
+    channel_affinity: dict[Name, NonNegative] = Field(
+        default_factory=dict,
+        description="Multiplier on each channel's effect in this segment (default 1).",
+    )
+
+
+class WordOfMouth(Section):
+    """Bass diffusion: adoption hazard p + q * (talkers / market size), per year."""
+
+    innovation: RatePerYear = Field(0.0, description="Bass p, per year.")
+    imitation: RatePerYear = Field(0.0, description="Bass q, per year.")
+    source: Literal["adopters", "customers"] = Field(
+        "adopters",
+        description="Who talks: everyone who ever adopted (Bass) or current customers only.",
+    )
+
+
+class Seasonality(Section):
+    """Multipliers on category purchases by calendar month (January first)."""
+
+    by_month: list[Positive] = Field(
+        default_factory=lambda: [1.0] * 12, min_length=12, max_length=12
+    )
+
+
+class CompetitorMove(Section):
+    """A competitor's change of price, quality or awareness on a date."""
+
+    on: dt.date
+    price: Positive | None = None
+    quality: Share | None = None
+    awareness: Share | None = None
+
+
+class Competitor(Section):
+    """A rival brand in the choice model."""
+
+    price: Positive = Field(description="Retail price in the scenario's currency.")
+    quality: Share = Field(0.5, description="Perceived quality, 0-1.")
+    awareness: Share = Field(0.5, description="Share of the market aware of this brand.")
+    brand_constant: Number = Field(0.0, description="Utility constant a_j of the brand.")
+    moves: list[CompetitorMove] = Field(default_factory=list)
+
+
+class ChoiceModel(Section):
+    """Multinomial logit: U = a + price_weight*P + awareness_weight*A + quality_weight*Q."""
+
+    price_weight: Number = Field(
+        -0.01, description="Utility per unit of currency (negative), scaled by segment."
+    )
+    awareness_weight: Number = Field(1.0, description="Utility of full awareness (A = 1).")
+    quality_weight: Number = Field(2.0, description="Utility of full quality (Q = 1).")
+    outside_option: Number = Field(
+        0.0, description="Utility of not buying in the category at all (U_0)."
+    )
+    loyalty_bonus: NonNegative = Field(
+        1.0, description="Extra utility of our brand for existing customers."
+    )
+
+
+class Market(Section):
+    """Who could buy, how they learn of the brand, and who else sells to them."""
+
+    size: PositiveCount = Field(description="People in the addressable market.")
+    segments: dict[Name, Segment] = Field(min_length=1)
+    word_of_mouth: WordOfMouth = Field(default_factory=WordOfMouth)
+    awareness_decay_per_year: RatePerYear = Field(
+        0.0, description="Hazard per year of an aware person forgetting the brand."
+    )
+    consideration_decay_per_year: RatePerYear | None = Field(
+        None, description="Hazard per year of leaving consideration (default: awareness decay)."
+    )
+    seasonality: Seasonality = Field(default_factory=Seasonality)
+    competitors: dict[Name, Competitor] = Field(default_factory=dict)
+    choice: ChoiceModel = Field(default_factory=ChoiceModel)
+    bass_consistent: bool = Field(
+        False,
+        description="Aware, considering and buying are one instantaneous step (pure Bass).",
+    )
+
+    @field_validator("size", mode="before")
+    @classmethod
+    def _size_number(cls, value: object) -> object:
+        from .fields import to_number
+
+        return to_number(value)

@@ -1,0 +1,44 @@
+"""The root of a scenario file."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import Field
+
+from .base import Section
+from .company import Channel, Crm, Org, Product, Team
+from .fields import Count, Days, Name, PositiveCount
+from .market import Market
+from .strategy import Strategy
+from .targets import Target
+
+
+class ScenarioSpec(Section):
+    """A marketing plan to simulate: market, company, strategies and targets."""
+
+    name: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    horizon_days: Days = Field(365, le=36500, description="Days simulated.")
+    start_date: dt.date = Field(description="Day 0 of the plan (ISO date).")
+    currency: str = Field("CNY", min_length=1, max_length=8)
+    seed: Count = Field(0, description="Root seed of the random numbers.")
+    replications: PositiveCount = Field(200, le=1_000_000)
+    market: Market
+    products: dict[Name, Product] = Field(min_length=1)
+    channels: dict[Name, Channel] = Field(default_factory=dict)
+    teams: dict[Name, Team] = Field(default_factory=dict)
+    org: Org = Field(default_factory=Org)
+    crm: Crm = Field(default_factory=Crm)
+    strategies: dict[Name, Strategy] = Field(min_length=1)
+    objectives: dict[Name, str] = Field(default_factory=dict)
+    targets: list[Target] = Field(default_factory=list)
+
+    @property
+    def end_date(self) -> dt.date:
+        """The last simulated day."""
+        return self.start_date + dt.timedelta(days=self.horizon_days - 1)
+
+    def day_of(self, date: dt.date) -> int:
+        """Day index (0 = start_date) of a calendar date."""
+        return (date - self.start_date).days

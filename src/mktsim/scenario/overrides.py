@@ -1,0 +1,75 @@
+"""`--set dotted.path=value` overrides, applied to the raw data before validation."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .errors import Problem, ScenarioError
+from .yamlio import parse_yaml
+
+_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.([A-Za-z0-9_]+))*$")
+SOURCE = "command line"
+
+
+def parse_override(text: str) -> tuple[tuple[str | int, ...], Any]:
+    """Split `path=value` and read the value as a YAML scalar (number, date, text...)."""
+    key, sep, value = text.partition("=")
+    key = key.strip()
+    if not sep or not _PATH.match(key):
+        raise ScenarioError(
+            [
+                Problem(
+                    SOURCE,
+                    None,
+                    f"--set {text}",
+                    "expected --set dotted.path=value",
+                    "for example --set channels.kol.cost.cpm=45",
+                )
+            ]
+        )
+    parsed, _ = parse_yaml(value if value.strip() else "''", SOURCE)
+    if isinstance(parsed, dict | list):
+        raise ScenarioError(
+            [Problem(SOURCE, None, f"--set {key}", "the value must be a single value")]
+        )
+    path = tuple(int(p) if p.isdigit() else p for p in key.split("."))
+    return path, parsed
+
+
+def apply_overrides(data: Any, overrides: list[str]) -> tuple[Any, set[tuple[str | int, ...]]]:
+    """Apply each override in order; return the new data and the paths set."""
+    touched: set[tuple[str | int, ...]] = set()
+    for text in overrides:
+        path, value = parse_override(text)
+        _set(data, path, value, text)
+        touched.add(path)
+    return data, touched
+
+
+def _set(data: Any, path: tuple[str | int, ...], value: Any, text: str) -> None:
+    node = data
+    for i, part in enumerate(path[:-1]):
+        node = _child(node, part, path[: i + 1], text)
+    last = path[-1]
+    if isinstance(node, list) and isinstance(last, int) and last < len(node):
+        node[last] = value
+    elif isinstance(node, dict):
+        node[str(last)] = value
+    else:
+        _fail(path, text)
+
+
+def _child(node: Any, part: str | int, where: tuple[str | int, ...], text: str) -> Any:
+    if isinstance(node, dict):
+        return node.setdefault(str(part), {})
+    if isinstance(node, list) and isinstance(part, int) and part < len(node):
+        return node[part]
+    _fail(where, text)
+
+
+def _fail(path: tuple[str | int, ...], text: str) -> None:
+    where = ".".join(str(p) for p in path)
+    raise ScenarioError(
+        [Problem(SOURCE, None, f"--set {text}", f"'{where}' is not a section or list item")]
+    )

@@ -1,0 +1,88 @@
+"""Strategies: the plans under consideration (budget, mix, timing, price, people)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from .base import Section
+from .fields import Count, Days, Money, Name, Positive, PositiveCount, Share
+
+
+class Flighting(Section):
+    """Relative weight of spend by calendar month or quarter of the plan's horizon."""
+
+    by: Literal["month", "quarter"] = "month"
+    weights: list[Positive] = Field(min_length=4, max_length=12)
+
+    @model_validator(mode="after")
+    def _length(self) -> Flighting:
+        want = 12 if self.by == "month" else 4
+        if len(self.weights) != want:
+            raise ValueError(f"flighting by {self.by} needs {want} weights, got {len(self.weights)}")
+        return self
+
+
+class Window(Section):
+    """Days on which a channel is on air (a campaign, an event)."""
+
+    start: dt.date
+    days: Days = 1
+
+
+class PriceChange(Section):
+    """A new list price from a date on."""
+
+    on: dt.date
+    product: Name
+    price: Positive
+
+
+class Promotion(Section):
+    """A temporary discount on a product."""
+
+    name: str = ""
+    product: Name
+    start: dt.date
+    days: Days
+    discount: Share = Field(description="Price cut as a share of list price (0.2 = 20% off).")
+
+
+class Hire(Section):
+    """People joining a team on a date, at the team's new-hire skill."""
+
+    team: Name
+    count: PositiveCount = 1
+    on: dt.date
+
+
+class Training(Section):
+    """A training programme: raises the team's skill ceiling from a date."""
+
+    team: Name
+    on: dt.date
+    skill_gain: Share = Field(description="Added to the team's maximum skill (capped at 1).")
+    cost: Money = 0.0
+
+
+class Strategy(Section):
+    """One plan. `extends` copies another strategy; keys given here replace its keys."""
+
+    extends: Name | None = None
+    description: str = ""
+    budget: Money | None = Field(None, description="Marketing money over the horizon.")
+    allocation: dict[Name, Share] | None = Field(
+        None, description="Share of the budget by channel; shares sum to 1."
+    )
+    flighting: Flighting | None = None
+    windows: dict[Name, list[Window]] | None = Field(
+        None, description="Channels that run only on these days."
+    )
+    prices: dict[Name, Positive] | None = Field(None, description="List price by product.")
+    price_changes: list[PriceChange] | None = None
+    promotions: list[Promotion] | None = None
+    headcount: dict[Name, Count] | None = Field(None, description="Day-0 headcount by team.")
+    hires: list[Hire] | None = None
+    training: list[Training] | None = None

@@ -1,0 +1,109 @@
+"""Turn pydantic validation errors into problems a planner can act on."""
+
+from __future__ import annotations
+
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import Problem
+from .suggest import did_you_mean
+from .yamlio import Locations
+
+
+def problems_from(
+    error: ValidationError, root: type[BaseModel], locs: Locations, file: str,
+    prefix: tuple[str | int, ...] = ()
+) -> list[Problem]:
+    """One problem per pydantic error, with the line of the nearest located value."""
+    out = []
+    for err in error.errors(include_url=False):
+        loc = (*prefix, *(p for p in err["loc"] if not _is_tag(p)))
+        out.append(_problem(err, loc, root, locs, file, len(prefix)))
+    return out
+
+
+def _is_tag(part: Any) -> bool:
+    return isinstance(part, str) and part.startswith(("function-", "constrained-"))
+
+
+def _problem(err: dict[str, Any], loc: tuple[str | int, ...], root: type[BaseModel],
+             locs: Locations, file: str, skip: int) -> Problem:
+    kind = err["type"]
+    where = ".".join(str(p) for p in loc)
+    line = line_of(loc, locs)
+    if kind == "extra_forbidden":
+        model = model_at(root, loc[skip:-1])
+        allowed = list(model.model_fields) if model else []
+        return Problem(file, line, where, f"unknown key '{loc[-1]}'",
+                       did_you_mean(str(loc[-1]), allowed))
+    if kind == "missing":
+        return Problem(file, line, where, "is required", f"add '{loc[-1]}:'")
+    message = str(err["msg"]).removeprefix("Value error, ")
+    value = err.get("input")
+    if kind not in ("model_type", "dict_type") and _short(value):
+        message = f"{message} (got {value!r})"
+    return Problem(file, line, where, message, _hint(kind))
+
+
+def _short(value: Any) -> bool:
+    return isinstance(value, int | float | str) and len(repr(value)) <= 40
+
+
+def _hint(kind: str) -> str:
+    if kind.startswith(("greater_than", "less_than")):
+        return "shares are fractions from 0 to 1 (30% or 0.3)"
+    if kind in ("float_parsing", "int_parsing", "float_type", "int_type"):
+        return "write a number, e.g. 2_000_000 or 0.3 or 30%"
+    if kind.startswith("date"):
+        return "write an ISO date, e.g. 2027-03-15"
+    return ""
+
+
+def line_of(loc: tuple[str | int, ...], locs: Locations) -> int | None:
+    """The line of `loc`, or of its nearest parent that has one."""
+    for end in range(len(loc), 0, -1):
+        if loc[:end] in locs:
+            return locs[loc[:end]]
+    return None
+
+
+def model_at(root: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseModel] | None:
+    """The pydantic model class that validates the value at `loc` (for did-you-mean)."""
+    current: Any = root
+    for part in loc:
+        current = _step(current, part)
+        if current is None:
+            return None
+    current = _unwrap(current)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _step(current: Any, part: str | int) -> Any:
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        field = current.model_fields.get(str(part))
+        return field.annotation if field else None
+    origin = typing.get_origin(current)
+    args = typing.get_args(current)
+    if origin is dict and len(args) == 2:
+        return args[1]
+    if origin is list and args:
+        return args[0]
+    return None
+
+
+def _unwrap(tp: Any) -> Any:
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, types.UnionType):
+            candidates = [a for a in typing.get_args(tp) if a is not type(None)]
+            rich = [a for a in candidates if typing.get_origin(a) in (dict, list)
+                    or (isinstance(a, type) and issubclass(a, BaseModel))]
+            tp = (rich or candidates)[0]
+        else:
+            return tp

@@ -1,0 +1,101 @@
+"""Charts: pixel size, which charts exist, targets drawn at their deadline, no text collisions."""
+
+from __future__ import annotations
+
+import itertools
+import struct
+from pathlib import Path
+from typing import Any
+
+import pytest
+from report_fixtures import write_results
+
+from mktsim.report.charts import (
+    HEIGHT_PX,
+    WIDTH_PX,
+    budget_chart,
+    chart_style,
+    fan_chart,
+    render_charts,
+    tornado_charts,
+)
+from mktsim.report.load import Results, load_results
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> Results:
+    folder = tmp_path_factory.mktemp("charts")
+    write_results(folder, reps=80)
+    return load_results(folder)
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    return struct.unpack(">II", data[16:24])
+
+
+def test_every_chart_is_slide_sized(results: Results, tmp_path: Path) -> None:
+    charts = render_charts(results, tmp_path)
+    assert results.series is not None
+    expected = {f"fan_{k}" for k in results.series.kpis} | {
+        "funnel", "budget", "compare_targets", "compare_kpis", "response_curves", "tornado_revenue"}
+    assert {c.key for c in charts} == expected
+    for chart in charts:
+        assert png_size(chart.path) == (WIDTH_PX, HEIGHT_PX) == (1600, 900)
+        assert chart.path.stat().st_size > 10_000
+
+
+def test_only_charts_with_data(tmp_path: Path) -> None:
+    write_results(tmp_path / "r", optional=False, compare=False, optimize=False, analyze=False,
+                  days=60, reps=20)
+    charts = render_charts(load_results(tmp_path / "r"), tmp_path / "png")
+    assert {c.key for c in charts} == {f"fan_{k}" for k in
+                                       ("revenue", "spend", "new_customers", "brand_awareness", "aware",
+                                        "considering", "customers", "loyal", "roi")} | {"funnel"}
+
+
+def test_targets_drawn_at_their_deadline(results: Results) -> None:
+    for target in results.targets:
+        with chart_style():
+            fig = fan_chart(results, target.metric)
+        assert fig is not None
+        points = [(list(line.get_xdata()), list(line.get_ydata()))
+                  for ax in fig.axes for line in ax.get_lines()]
+        assert ([target.by], [target.threshold]) in points
+
+
+def test_axes_name_their_units(results: Results) -> None:
+    with chart_style():
+        revenue = fan_chart(results, "revenue")
+        awareness = fan_chart(results, "brand_awareness")
+    assert revenue is not None and awareness is not None
+    assert [ax.get_ylabel() for ax in revenue.axes] == ["Revenue per day (CNY)", "Revenue to date (CNY)"]
+    assert awareness.axes[0].get_ylabel() == "Brand awareness (%)"
+    assert awareness.axes[0].yaxis.get_major_formatter()(0.25, 0) == "25%"
+
+
+def _text_boxes(fig: Any) -> list[tuple[str, Any]]:
+    from matplotlib.text import Text
+
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    return [(t.get_text(), t.get_window_extent(renderer)) for t in fig.findobj(Text)
+            if t.get_visible() and t.get_text().strip()]
+
+
+@pytest.mark.parametrize("draw", [
+    lambda r: fan_chart(r, "revenue"),
+    lambda r: fan_chart(r, "brand_awareness"),
+    budget_chart,
+    lambda r: tornado_charts(r)[0][1],
+])
+def test_no_text_overlaps_or_leaves_the_image(results: Results, draw: Any) -> None:
+    with chart_style():
+        fig = draw(results)
+        boxes = _text_boxes(fig)
+    assert boxes
+    for text, box in boxes:
+        assert box.x0 >= -1 and box.y0 >= -1 and box.x1 <= WIDTH_PX + 1 and box.y1 <= HEIGHT_PX + 1, text
+    for (a, box_a), (b, box_b) in itertools.combinations(boxes, 2):
+        assert not box_a.overlaps(box_b), f"{a!r} overlaps {b!r}"
