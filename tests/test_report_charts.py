@@ -76,12 +76,21 @@ def test_axes_name_their_units(results: Results) -> None:
 
 
 def _text_boxes(fig: Any) -> list[tuple[str, Any]]:
+    """Screen boxes of every piece of text actually drawn (ticks outside the view are not)."""
     from matplotlib.text import Text
 
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
-    return [(t.get_text(), t.get_window_extent(renderer)) for t in fig.findobj(Text)
-            if t.get_visible() and t.get_text().strip()]
+    tick_labels, drawn = set(), []
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            lo, hi = sorted(axis.get_view_interval())
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                tick_labels.update({id(tick.label1), id(tick.label2)})
+                if lo - 1e-9 * abs(hi - lo) <= tick.get_loc() <= hi + 1e-9 * abs(hi - lo):
+                    drawn += [t for t in (tick.label1, tick.label2) if t.get_visible()]
+    drawn += [t for t in fig.findobj(Text) if id(t) not in tick_labels and t.get_visible()]
+    return [(t.get_text(), t.get_window_extent(renderer)) for t in drawn if t.get_text().strip()]
 
 
 @pytest.mark.parametrize("draw", [

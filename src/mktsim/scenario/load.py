@@ -16,7 +16,7 @@ from .errors import Problem, ScenarioError
 from .extends import resolve_extends
 from .lint import smart_lint
 from .model import ScenarioSpec
-from .overrides import apply_overrides
+from .overrides import apply_overrides, set_path
 from .translate import problems_from
 from .yamlio import Locations, parse_yaml, read_yaml
 
@@ -48,6 +48,18 @@ def load_text(text: str, name: str = "<scenario>", overrides: tuple[str, ...] = 
     """Validate scenario YAML given as text."""
     data, locs = parse_yaml(text, name)
     return validate_data(data, locs, name, list(overrides))
+
+
+def with_values(loaded: LoadedSpec, values: dict[str, Any]) -> LoadedSpec:
+    """A copy of a loaded scenario with dotted-path values replaced, validated again.
+
+    Used by Monte Carlo over uncertainties and by sweeps. Raises ScenarioError when a value
+    makes the scenario invalid (for example a share above 1).
+    """
+    data = copy.deepcopy(loaded.data)
+    for path, value in values.items():
+        set_path(data, path, value)
+    return validate_data(data, {}, loaded.source, [])
 
 
 def validate_data(data: Any, locs: Locations, file: str, overrides: list[str]) -> LoadedSpec:
