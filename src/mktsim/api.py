@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .decision.targets import judge_all
 from .engine.montecarlo import simulate
+from .engine.sources import uncertain_plans
 from .model.compile import compile_plan
 from .model.plan import Plan
 from .results import RunResult
@@ -59,7 +60,9 @@ class Scenario:
         """Run one strategy `replications` times (defaults from the scenario)."""
         plan = self.plan(strategy)
         reps = replications or self.spec.replications
-        run = simulate(plan, reps, self.spec.seed if seed is None else seed, workers, progress)
+        seed = self.spec.seed if seed is None else seed
+        source = uncertain_plans(self.loaded, plan.strategy, seed)
+        run = simulate(plan, reps, seed, workers, progress, source)
         return RunResult(self.loaded, run, judge_all(self.spec, plan, run.daily))
 
 

@@ -112,14 +112,25 @@ def schema(out: Path | None) -> None:
     import json
 
     from .cli_common import write_atomic
-    from .scenario.model import ScenarioSpec
+    from .scenario.jsonschema import scenario_json_schema
 
-    text = json.dumps(ScenarioSpec.model_json_schema(by_alias=True), indent=2)
+    text = json.dumps(scenario_json_schema(), indent=2)
     if out:
         write_atomic(out, text + "\n")
         click.echo(f"wrote {out}")
     else:
         click.echo(text)
+
+
+from .cli_sweep import analyze, sweep  # noqa: E402
+
+main.add_command(sweep)
+main.add_command(analyze)
+from .cli_decision import compare, explain, optimize  # noqa: E402
+
+main.add_command(compare)
+main.add_command(optimize)
+main.add_command(explain)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -21,6 +21,7 @@ from .decision.targets import Verdict
 from .engine.layout import CHANNEL_TOTAL_NAMES, LEAK_NAMES
 from .engine.montecarlo import Run
 from .kpis import KPI_NAMES, KPIS, unit_label
+from .rules.log import aggregate_decisions, observed_frame
 from .scenario.load import LoadedSpec
 
 
@@ -32,6 +33,16 @@ class RunResult:
     run: Run
     verdicts: list[Verdict]
     decisions: list[dict[str, Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        reviews = getattr(self.run, "reviews", [])
+        if not self.decisions and any(log is not None for log in reviews):
+            self.decisions = aggregate_decisions(reviews)
+
+    def observed(self) -> pd.DataFrame:
+        """What the reviews saw vs the truth: day, date, kpi, as_of, observed (mean, p5,
+        p95 over replications), true (mean). Empty when the strategy has no rules."""
+        return observed_frame(getattr(self.run, "reviews", []), self.loaded.spec.start_date)
 
     @property
     def strategy(self) -> str:
@@ -149,6 +160,7 @@ def run_document(result: RunResult, series: bool = True) -> dict[str, Any]:
         "budget": {"by_channel_month": result.budget_by_month()},
         "leaks": result.leaks(),
         "decisions": result.decisions,
+        "observed": result.observed().to_dict(orient="records"),
     }
     if series:
         doc["series"] = _series_doc(result)

@@ -52,7 +52,11 @@ def split_without_replacement(counts: np.ndarray, m: int, take: int, out: np.nda
     total = 0
     for i in range(m):
         total += counts[i]
-    left = min(take, total)
+    if take >= total:
+        for i in range(m):
+            out[i] = counts[i]
+        return
+    left = take
     for i in range(m):
         good = counts[i]
         bad = total - good

@@ -11,13 +11,16 @@ import os
 import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from ..model.plan import Plan
 from .replication import Replication
 from .rng import replication_seeds
+from .sources import UncertainPlans
 
 Progress = Callable[[int], None]
 
@@ -25,7 +28,8 @@ Progress = Callable[[int], None]
 @dataclass
 class Run:
     """Arrays of one plan's replications: daily [R, K, D], channels [R, C, N_CH],
-    leaks [R, N_LEAK], final states [R, S, N_STATES]."""
+    leaks [R, N_LEAK], final states [R, S, N_STATES]; the uncertain values drawn for each
+    replication (`samples`, one column per path) when the scenario has uncertainties."""
 
     plan: Plan
     seed: int
@@ -33,6 +37,8 @@ class Run:
     channels: np.ndarray
     leaks: np.ndarray
     states: np.ndarray
+    samples: pd.DataFrame | None = None
+    reviews: list[Any] = field(default_factory=list)  # per replication: ReviewLog or None
 
     @property
     def replications(self) -> int:
@@ -40,11 +46,16 @@ class Run:
         return int(self.daily.shape[0])
 
 
-def run_chunk(plan: Plan, seed: int, first: int, count: int) -> tuple[np.ndarray, ...]:
-    """Replications first..first+count-1 of `seed`, stacked."""
-    results = [Replication(plan, s).run() for s in replication_seeds(seed, count, first)]
+def run_chunk(plan: Plan, seed: int, first: int, count: int,
+              source: UncertainPlans | None = None) -> tuple[Any, ...]:
+    """Replications first..first+count-1 of `seed`, stacked, with their sampled values."""
+    plans = source.plans_for(first, count) if source is not None else [(plan, {})] * count
+    results = [Replication(p, child).run()
+               for (p, _), child in zip(plans, replication_seeds(seed, count, first), strict=True)]
+    samples = [values for _, values in plans] if source is not None else []
     return (np.stack([r.daily for r in results]), np.stack([r.channels for r in results]),
-            np.stack([r.leaks for r in results]), np.stack([r.state for r in results]))
+            np.stack([r.leaks for r in results]), np.stack([r.state for r in results]),
+            samples, [r.reviews for r in results])
 
 
 def default_workers() -> int:
@@ -56,23 +67,27 @@ def default_workers() -> int:
 
 
 def simulate(plan: Plan, replications: int, seed: int, workers: int = 1,
-             progress: Progress | None = None) -> Run:
-    """Run `replications` replications of `plan`."""
+             progress: Progress | None = None, source: UncertainPlans | None = None) -> Run:
+    """Run `replications` replications of `plan` (or of `source`'s sampled plans)."""
     chunk = max(1, min(100, -(-replications // max(1, workers * 4))))
     starts = list(range(0, replications, chunk))
     parts: list[tuple[np.ndarray, ...]] = []
     if workers <= 1 or len(starts) == 1:
         for first in starts:
-            parts.append(run_chunk(plan, seed, first, min(chunk, replications - first)))
+            parts.append(run_chunk(plan, seed, first, min(chunk, replications - first), source))
             if progress:
                 progress(parts[-1][0].shape[0])
     else:
         ctx = mp.get_context("fork" if sys.platform == "linux" else "spawn")
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            futures = [pool.submit(run_chunk, plan, seed, f, min(chunk, replications - f))
-                       for f in starts]
+            futures = [pool.submit(run_chunk, plan, seed, f, min(chunk, replications - f),
+                                   source) for f in starts]
             for fut in futures:
                 parts.append(fut.result())
                 if progress:
                     progress(parts[-1][0].shape[0])
-    return Run(plan, seed, *(np.concatenate([p[i] for p in parts]) for i in range(4)))
+    daily, channels, leaks, states = (np.concatenate([p[i] for p in parts]) for i in range(4))
+    rows = [row for p in parts for row in p[4]]
+    return Run(plan, seed, daily, channels, leaks, states,
+               samples=pd.DataFrame(rows) if rows else None,
+               reviews=[log for p in parts for log in p[5]])

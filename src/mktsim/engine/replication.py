@@ -11,6 +11,7 @@ import numpy as np
 import simpy
 
 from ..model import plan as P
+from ..rules.review import start_reviews
 from .kernel import _advance
 from .layout import N_CH, N_CUM, N_KPI, N_LEAK
 from .market_state import MarketState
@@ -26,6 +27,7 @@ class ReplicationResult:
     channels: np.ndarray
     leaks: np.ndarray
     state: np.ndarray
+    reviews: Any = None  # rules.review.ReviewLog when the plan has rules
 
 
 class Replication:
@@ -42,6 +44,7 @@ class Replication:
         self.synced = 0
         self._alloc()
         self.chan_scale = np.ones(len(plan.channels))
+        self.extra_spend = plan.extra_spend.copy()  # rules may book research and training
         self.refresh()
         self._changed: dict[int, Any] = {}
 
@@ -65,6 +68,10 @@ class Replication:
     def refresh(self) -> None:
         """Recompute the kernel's controls after a change of prices or people."""
         self.shares = self.market.shares()
+        self.refresh_teams()
+
+    def refresh_teams(self) -> None:
+        """Recompute team capacities after a change of people or skills."""
         self.team_cap = self.roster.capacity_controls(float(self.synced))
 
     def sync(self, day: int) -> None:
@@ -76,19 +83,20 @@ class Replication:
         _advance(self.synced, day, span_seed(self.key, self.synced), self.state, self.adopters,
                  self.adstock, self.queue, self.cqueue, self.pipe, self.cum, self.chan_tot,
                  self.leak, self.out, p.seg_rates, p.affinity, p.chan_par, p.kappa, p.spend,
-                 p.extra_spend, p.season, p.team_par, self.misc, p.lost_after_complaint,
+                 self.extra_spend, p.season, p.team_par, self.misc, p.lost_after_complaint,
                  self.chan_scale, self.shares, self.team_cap)
         self.synced = day
 
     def run(self) -> ReplicationResult:
         """Run the whole horizon and return the results."""
         self.env.process(self._scheduled())
+        reviews = start_reviews(self) if self.plan.rules is not None else None
         for t in range(len(self.plan.teams)):
             if self.plan.team_attrition[t] > 0:
                 self.env.process(self._attrition(t))
         self.env.run(until=self.plan.horizon)
         self.sync(self.plan.horizon)
-        return ReplicationResult(self.out, self.chan_tot, self.leak, self.state)
+        return ReplicationResult(self.out, self.chan_tot, self.leak, self.state, reviews)
 
     # --- processes -------------------------------------------------------------------
     def _scheduled(self):  # type: ignore[no-untyped-def]
@@ -142,7 +150,7 @@ class Replication:
                 return
             self.sync(day)
             self.roster.leave(team, self.rng)
-            self.refresh()
+            self.refresh_teams()
             if plan.team_replace[team]:
                 env.process(self._replace(team, plan.team_hiring_delay[team]))
 
@@ -153,5 +161,5 @@ class Replication:
             return
         self.sync(day)
         self.roster.hire(team, 1, float(day))
-        self.refresh()
+        self.refresh_teams()
         self._notify(team)

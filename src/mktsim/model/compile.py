@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 
+from ..rules.compiled import compile_rules
 from ..scenario.company import Channel
 from ..scenario.model import ScenarioSpec
 from ..scenario.strategy import Strategy
@@ -82,6 +83,7 @@ def compile_plan(spec: ScenarioSpec, strategy: str) -> P.Plan:
         bass_mode=spec.market.bass_consistent,
         wom_customers=spec.market.word_of_mouth.source == "customers",
         events=_events(spec, strat),
+        rules=compile_rules(spec, strategy),
     )
 
 

@@ -6,9 +6,13 @@ Column layouts are named by the integer constants below; all rates are per day.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    from ..rules.compiled import CompiledRules
 
 # funnel states (columns of the state array)
 UNAWARE, AWARE, CONSIDERING, CUSTOMER, LOYAL, CHURNED, WAITING = range(7)
@@ -90,6 +94,7 @@ class Plan:
     bass_mode: bool
     wom_customers: bool
     events: tuple[Event, ...] = field(default_factory=tuple)
+    rules: CompiledRules | None = None  # the review loop (see rules/compiled.py)
 
     @property
     def n_segments(self) -> int:

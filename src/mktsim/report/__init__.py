@@ -30,8 +30,10 @@ def check_formats(formats: Sequence[str] | str) -> list[str]:
     chosen = ["md" if f == "markdown" else f for f in chosen]
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown:
-        raise ReportError(f"unknown report format {', '.join(map(repr, unknown))}; "
-                          f"choose among {', '.join(FORMATS)}")
+        raise ReportError(
+            f"unknown report format {', '.join(map(repr, unknown))}; "
+            f"choose among {', '.join(FORMATS)}"
+        )
     if not chosen:
         raise ReportError(f"no report format given; choose among {', '.join(FORMATS)}")
     return list(dict.fromkeys(chosen))
@@ -59,8 +61,9 @@ def _render(results: Results, formats: list[str], tmp: Path) -> dict[str, Path]:
             staged["html"] = tmp / FILE_NAMES["html"]
             staged["html"].write_text(render_html(results, sections), encoding="utf-8")
     if "xlsx" in formats:
-        staged["xlsx"] = write_workbook(results, tables, executive_summary(results),
-                                        tmp / FILE_NAMES["xlsx"])
+        staged["xlsx"] = write_workbook(
+            results, tables, executive_summary(results), tmp / FILE_NAMES["xlsx"]
+        )
     return staged
 
 
@@ -77,7 +80,9 @@ def _publish(staged: dict[str, Path], tmp: Path, out: Path) -> None:
         os.replace(path, out / FILE_NAMES[fmt])
 
 
-def write_report(results_dir: Path, formats: Sequence[str], out_dir: Path | None = None) -> list[Path]:
+def write_report(
+    results_dir: Path, formats: Sequence[str], out_dir: Path | None = None
+) -> list[Path]:
     """Write the report of ``results_dir`` in each of ``formats`` ("md", "html", "xlsx").
 
     Files go to ``out_dir`` (default: the results folder).  Returns the paths of

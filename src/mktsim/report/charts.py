@@ -7,18 +7,30 @@ text), legends sit outside the plotting area and date ticks are rotated.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mktsim.report.fmt import COUNT, MONEY, PERCENT, format_date, format_percent, format_value, label, unit_label
+from mktsim.report.fmt import (
+    COUNT,
+    MONEY,
+    PERCENT,
+    format_date,
+    format_percent,
+    format_value,
+    label,
+    unit_label,
+)
 from mktsim.report.load import Results, Target
-from mktsim.report.tables import kpi_kind, kpi_meta
+from mktsim.report.tables import kpi_kind, kpi_meta, output_kind, output_phrase, target_output
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -26,17 +38,27 @@ if TYPE_CHECKING:
 
 WIDTH_PX, HEIGHT_PX, DPI = 1600, 900, 200
 PALETTE = ("#1f5fa8", "#e07b00", "#2a9d5c", "#c0392b", "#7b4fa0", "#8c6d31", "#d45d9f", "#5f6b73")
+# Funnel stage -> KPIs counting people at that stage, then KPIs giving it as a
+# share of the market (used when run.json states the market size).
 FUNNEL_STAGES = (
-    ("Aware", ("aware", "awareness_count", "reach")),
-    ("Considering", ("considering", "consideration", "consider")),
-    ("Customers", ("customers", "active_customers")),
-    ("Loyal", ("loyal", "loyal_customers")),
+    ("Aware", ("aware", "aware_people", "awareness_count"), ("brand_awareness", "awareness")),
+    ("Considering", ("considering", "considerers", "consideration_count"), ("consideration",)),
+    ("Customers", ("customers", "active_customers"), ()),
+    ("Loyal", ("loyal", "loyalty_members", "loyal_customers"), ()),
 )
-STYLE = {
-    "font.size": 9, "axes.titlesize": 10, "axes.labelsize": 9, "xtick.labelsize": 8,
-    "ytick.labelsize": 8, "legend.fontsize": 8, "figure.titlesize": 12,
-    "axes.spines.top": False, "axes.spines.right": False, "axes.grid": True,
-    "grid.alpha": 0.3, "font.family": "DejaVu Sans",
+STYLE: dict[Any, Any] = {  # rc keys are typed as literals by matplotlib
+    "font.size": 9,
+    "axes.titlesize": 10,
+    "axes.labelsize": 9,
+    "xtick.labelsize": 8,
+    "ytick.labelsize": 8,
+    "legend.fontsize": 8,
+    "figure.titlesize": 12,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "font.family": "DejaVu Sans",
 }
 
 
@@ -53,10 +75,16 @@ class Chart:
 
 @contextmanager
 def chart_style() -> Iterator[None]:
-    """Select the Agg backend and the report style for the duration of a drawing."""
+    """Select the Agg backend and the report style for the duration of a drawing.
+
+    Figures are drawn on their own Agg canvas, never through pyplot; when pyplot
+    is already in use (a notebook), its backend is left alone so that the
+    user's open figures survive.
+    """
     import matplotlib
 
-    matplotlib.use("Agg")
+    if "matplotlib.pyplot" not in sys.modules:
+        matplotlib.use("Agg")
     with matplotlib.rc_context(STYLE):
         yield
 
@@ -88,14 +116,43 @@ def compact(value: float) -> str:
     return f"{value:,.4g}"
 
 
+def percent_ticks(values: Sequence[float]) -> list[str]:
+    """Percent labels with as few decimals as the tick spacing needs (5%, 1.2%)."""
+    steps = [abs(b - a) for a, b in itertools.pairwise(values) if b != a]
+    step = min(steps) * 100 if steps else 1.0
+    decimals = max(0, -math.floor(math.log10(step) + 1e-9))
+    return [f"{v * 100:.{decimals}f}%" for v in values]
+
+
+def percent_formatter() -> Any:
+    """A tick formatter for shares: ``0.25 -> 25%``, decimals chosen by :func:`percent_ticks`."""
+    from matplotlib.ticker import Formatter
+
+    class PercentTicks(Formatter):
+        def __call__(self, x: float, pos: int | None = None) -> str:
+            return f"{x * 100:g}%"
+
+        def format_ticks(self, values: Any) -> list[str]:
+            return percent_ticks(list(values))
+
+    return PercentTicks()
+
+
 def format_axis(axis: Any, kind: str) -> None:
     """Tick labels fit for the display kind of the values on ``axis``."""
-    from matplotlib.ticker import FuncFormatter, PercentFormatter
+    from matplotlib.ticker import FuncFormatter
 
     if kind == PERCENT:
-        axis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        axis.set_major_formatter(percent_formatter())
     else:
         axis.set_major_formatter(FuncFormatter(lambda v, _pos: compact(v)))
+
+
+def day_num(day: date) -> float:
+    """Matplotlib's number for a date (days since its epoch)."""
+    from matplotlib.dates import date2num
+
+    return float(date2num(day))
 
 
 def date_axis(ax: Axes, first: date, last: date) -> None:
@@ -108,7 +165,7 @@ def date_axis(ax: Axes, first: date, last: date) -> None:
     ax.tick_params(axis="x", labelrotation=35)
     for tick in ax.get_xticklabels():
         tick.set_horizontalalignment("right")
-    ax.set_xlim(first, last)
+    ax.set_xlim(day_num(first), day_num(last))
 
 
 def _axis_title(results: Results, name: str, suffix: str = "") -> str:
@@ -116,34 +173,75 @@ def _axis_title(results: Results, name: str, suffix: str = "") -> str:
     return f"{label(name)}{suffix} ({unit})" if unit else f"{label(name)}{suffix}"
 
 
+def _flow_label(what: str, results: Results, name: str) -> str:
+    """Short y label of a flow panel (the KPI is named in the chart title)."""
+    unit = unit_label(kpi_meta(results, name)[0], results.currency)
+    return f"{what} ({unit})" if unit else what
+
+
 def _target_text(results: Results, t: Target) -> str:
     sign = "≥" if t.direction == "at_least" else "≤"
     value = format_value(t.threshold, kpi_meta(results, t.metric)[0], results.currency)
-    return f"Target {t.id}: {sign} {value} by {format_date(t.by)} ({format_percent(t.probability)} likely)"
+    chance = format_percent(t.probability)
+    return f"Target {t.id}: {sign} {value} by {format_date(t.by)} ({chance} likely)"
 
 
-def _draw_targets(ax: Axes, results: Results, targets: Sequence[Target], start: date,
-                  with_range: bool) -> None:
+def _draw_targets(
+    ax: Axes, results: Results, targets: Sequence[Target], start: date, with_range: bool
+) -> None:
     """Each target as a marker at its deadline, a dashed line and the simulated range."""
     for i, t in enumerate(targets):
         color = PALETTE[(i + 3) % len(PALETTE)]
         marker = "^" if t.direction == "at_least" else "v"
-        ax.plot([start, t.by], [t.threshold, t.threshold], ls="--", lw=1, color=color)
-        ax.plot([t.by], [t.threshold], marker=marker, ms=8, color=color, ls="none",
-                label=_target_text(results, t), zorder=5, clip_on=False)
+        ax.plot(
+            [day_num(start), day_num(t.by)], [t.threshold, t.threshold], ls="--", lw=1, color=color
+        )
+        ax.plot(
+            [day_num(t.by)],
+            [t.threshold],
+            marker=marker,
+            ms=8,
+            color=color,
+            ls="none",
+            label=_target_text(results, t),
+            zorder=5,
+            clip_on=False,
+        )
         low, high, mid = t.value.get("p5"), t.value.get("p95"), t.value.get("p50")
         if with_range and low is not None and high is not None and mid is not None:
-            ax.errorbar([t.by], [mid], yerr=[[mid - low], [high - mid]], fmt="o", ms=4,
-                        color="#333333", capsize=4, lw=1.2, zorder=4, clip_on=False,
-                        label=None if i else "Simulated total at the deadline (median, 90% of runs)")
+            ax.errorbar(
+                [day_num(t.by)],
+                [mid],
+                yerr=[[mid - low], [high - mid]],
+                fmt="o",
+                ms=4,
+                color="#333333",
+                capsize=4,
+                lw=1.2,
+                zorder=4,
+                clip_on=False,
+                label=None if i else "Simulated total at the deadline (median, 90% of runs)",
+            )
 
 
-def _band(ax: Axes, dates: Sequence[date], per_q: dict[str, list[float]], color: str) -> None:
+def _band(ax: Axes, xs: list[float], per_q: dict[str, list[float]], color: str) -> None:
     if "p5" in per_q and "p95" in per_q:
-        ax.fill_between(dates, per_q["p5"], per_q["p95"], color=color, alpha=0.22, lw=0,
-                        label="90% of runs (5th–95th percentile)")
-    ax.plot(dates, per_q.get("p50", per_q["mean"]), color=color, lw=1.8,
-            label="Median" if "p50" in per_q else "Mean")
+        ax.fill_between(
+            xs,
+            per_q["p5"],
+            per_q["p95"],
+            color=color,
+            alpha=0.22,
+            lw=0,
+            label="90% of runs (5th–95th percentile)",
+        )
+    ax.plot(
+        xs,
+        per_q.get("p50", per_q["mean"]),
+        color=color,
+        lw=1.8,
+        label="Median" if "p50" in per_q else "Mean",
+    )
 
 
 def fan_chart(results: Results, name: str) -> Figure | None:
@@ -161,17 +259,20 @@ def fan_chart(results: Results, name: str) -> Figure | None:
     last = max([dates[-1], *[t.by for t in targets]])
     fig, axes = new_figure(2 if kind == "flow" else 1, 1, sharex=True)
     ax = axes[0][0]
-    _band(ax, dates, per_q, PALETTE[0])
-    ax.set_ylabel(_axis_title(results, name, " per day" if kind == "flow" else ""))
+    xs = [day_num(d) for d in dates]
+    _band(ax, xs, per_q, PALETTE[0])
+    ax.set_ylabel(
+        _flow_label("Per day", results, name) if kind == "flow" else _axis_title(results, name)
+    )
     if kind == "flow":
         total = axes[1][0]
         running = _running_total(per_q["mean"])
-        total.plot(dates, running, color=PALETTE[2], lw=1.8, label="Expected total to date")
-        total.set_ylabel(_axis_title(results, name, " to date"))
+        total.plot(xs, running, color=PALETTE[2], lw=1.8, label="Expected total to date")
+        total.set_ylabel(_flow_label("Total to date", results, name))
         _draw_targets(total, results, targets, dates[0], with_range=True)
         _finish_axis(total, results, name, dates[0], last)
         ax.tick_params(axis="x", labelbottom=False)
-        ax.set_xlim(dates[0], last)
+        ax.set_xlim(xs[0], day_num(last))
         format_axis(ax.yaxis, kpi_kind(results, name))
     else:
         _draw_targets(ax, results, targets, dates[0], with_range=False)
@@ -206,14 +307,17 @@ def _legend_below(fig: Figure, axes: Sequence[Axes], ncols: int = 2) -> None:
         fig.legend(handles, labels, loc="outside lower center", ncols=ncols, frameon=False)
 
 
-def funnel_stages(results: Results) -> list[tuple[str, str]]:
-    """(stage label, KPI name) for the funnel KPIs found among count KPIs."""
-    counts = {n: k for n, k in results.kpis.items() if k.unit in ("count", "units")}
+def funnel_stages(results: Results) -> list[tuple[str, float]]:
+    """(stage, expected people at the horizon) for each funnel stage the results hold."""
+    kpis = results.kpis
     found = []
-    for stage, names in FUNNEL_STAGES:
-        match = next((n for n in names if n in counts), None)
-        if match is not None:
-            found.append((stage, match))
+    for stage, counts, shares in FUNNEL_STAGES:
+        count = next((n for n in counts if n in kpis and kpis[n].unit in ("count", "units")), None)
+        share = next((n for n in shares if n in kpis and kpis[n].unit == "share"), None)
+        if count is not None:
+            found.append((stage, kpis[count].mean))
+        elif share is not None and results.market_size:
+            found.append((stage, kpis[share].mean * results.market_size))
     return found
 
 
@@ -222,13 +326,17 @@ def funnel_chart(results: Results) -> Figure | None:
     stages = funnel_stages(results)
     if len(stages) < 2:
         return None
-    values = [results.kpis[n].mean for _, n in stages]
+    values = [v for _, v in stages]
     fig, axes = new_figure()
     ax = axes[0][0]
     ys = list(range(len(stages)))[::-1]
     ax.barh(ys, values, color=[PALETTE[i % len(PALETTE)] for i in range(len(stages))], height=0.65)
     for i, (y, v) in enumerate(zip(ys, values, strict=True)):
-        step = f"  ({v / values[i - 1]:.0%} of {stages[i - 1][0].lower()})" if i and values[i - 1] else ""
+        step = (
+            f"  ({v / values[i - 1]:.0%} of {stages[i - 1][0].lower()})"
+            if i and values[i - 1]
+            else ""
+        )
         ax.text(v, y, f"  {v:,.0f}{step}", ha="left", va="center", fontsize=9)
     ax.set_yticks(ys, [s for s, _ in stages])
     ax.set_xlim(0, max(values) * 1.4 or 1.0)
@@ -250,7 +358,9 @@ def budget_chart(results: Results) -> Figure | None:
     bottom = [0.0] * len(months)
     for i, (channel, per) in enumerate(results.budget.items()):
         heights = [per.get(m, 0.0) for m in months]
-        ax.bar(months, heights, bottom=bottom, color=PALETTE[i % len(PALETTE)], label=label(channel))
+        ax.bar(
+            months, heights, bottom=bottom, color=PALETTE[i % len(PALETTE)], label=label(channel)
+        )
         bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
     ax.set_xticks(range(len(months)), [_month_label(m) for m in months], rotation=35, ha="right")
     ax.set_ylabel(f"Budget ({results.currency})" if results.currency else "Budget")
@@ -274,7 +384,8 @@ def compare_targets_chart(results: Results) -> Figure | None:
     if not cmp:
         return None
     groups: list[tuple[str, dict[str, Any]]] = [
-        (str(t.get("id")), t.get("by_strategy") or {}) for t in cmp.get("targets") or []]
+        (str(t.get("id")), t.get("by_strategy") or {}) for t in cmp.get("targets") or []
+    ]
     if cmp.get("all_targets"):
         groups.append(("All targets", cmp["all_targets"]))
     if not groups:
@@ -286,8 +397,16 @@ def compare_targets_chart(results: Results) -> Figure | None:
     for i, s in enumerate(strategies):
         xs = [g + (i - (len(strategies) - 1) / 2) * width for g in range(len(groups))]
         ps, errs = _probabilities([per.get(s) for _, per in groups])
-        ax.bar(xs, ps, width * 0.95, yerr=errs, capsize=3, color=PALETTE[i % len(PALETTE)],
-               label=s, error_kw={"lw": 1, "ecolor": "#333333"})
+        ax.bar(
+            xs,
+            ps,
+            width * 0.95,
+            yerr=errs,
+            capsize=3,
+            color=PALETTE[i % len(PALETTE)],
+            label=s,
+            error_kw={"lw": 1, "ecolor": "#333333"},
+        )
     _required_marks(ax, results, [g for g, _ in groups])
     ax.set_xticks(range(len(groups)), [g for g, _ in groups])
     ax.set_ylim(0, 1.05)
@@ -317,8 +436,14 @@ def _required_marks(ax: Axes, results: Results, groups: Sequence[str]) -> None:
     first = True
     for g, name in enumerate(groups):
         if name in required:
-            ax.plot([g - 0.45, g + 0.45], [required[name]] * 2, color="#222222", lw=1.2, ls="--",
-                    label="Required confidence" if first else None)
+            ax.plot(
+                [g - 0.45, g + 0.45],
+                [required[name]] * 2,
+                color="#222222",
+                lw=1.2,
+                ls="--",
+                label="Required confidence" if first else None,
+            )
             first = False
 
 
@@ -332,10 +457,21 @@ def compare_kpis_chart(results: Results) -> Figure | None:
         ax = axes[0][j]
         names = list(per)
         means = [float(per[s].get("mean") or 0.0) for s in names]
-        lo = [m - float((per[s].get("interval") or [m, m])[0]) for s, m in zip(names, means, strict=True)]
-        hi = [float((per[s].get("interval") or [m, m])[1]) - m for s, m in zip(names, means, strict=True)]
-        ax.barh(range(len(names)), means, xerr=[lo, hi], capsize=3,
-                color=[PALETTE[i % len(PALETTE)] for i in range(len(names))])
+        lo = [
+            m - float((per[s].get("interval") or [m, m])[0])
+            for s, m in zip(names, means, strict=True)
+        ]
+        hi = [
+            float((per[s].get("interval") or [m, m])[1]) - m
+            for s, m in zip(names, means, strict=True)
+        ]
+        ax.barh(
+            range(len(names)),
+            means,
+            xerr=[lo, hi],
+            capsize=3,
+            color=[PALETTE[i % len(PALETTE)] for i in range(len(names))],
+        )
         ax.set_yticks(range(len(names)), names)
         ax.set_xlabel(_axis_title(results, name))
         format_axis(ax.xaxis, kpi_kind(results, name))
@@ -359,13 +495,22 @@ def response_chart(results: Results) -> Figure | None:
         ax = axes[0][j]
         for i, (channel, c) in enumerate(curves.items()):
             if metric in c and "multiplier" in c:
-                ax.plot(c["multiplier"], c[metric], marker="o", ms=3, lw=1.6,
-                        color=PALETTE[i % len(PALETTE)], label=label(channel))
+                ax.plot(
+                    c["multiplier"],
+                    c[metric],
+                    marker="o",
+                    ms=3,
+                    lw=1.6,
+                    color=PALETTE[i % len(PALETTE)],
+                    label=label(channel),
+                )
         ax.axvline(1.0, color="#555555", ls=":", lw=1, label="Planned spend")
         if metric == "profit":
             ax.axhline(0.0, color="#999999", lw=0.8)
         ax.set_xlabel("Channel spend relative to the plan (%)")
-        ax.set_ylabel(f"{label(metric)} ({results.currency})" if results.currency else label(metric))
+        ax.set_ylabel(
+            f"{label(metric)} ({results.currency})" if results.currency else label(metric)
+        )
         format_axis(ax.xaxis, PERCENT)
         format_axis(ax.yaxis, MONEY)
     fig.suptitle("Response curves: what each channel returns for more or less spend")
@@ -373,12 +518,22 @@ def response_chart(results: Results) -> Figure | None:
     return fig
 
 
+def output_title(results: Results, output: str) -> str:
+    """Axis title of an analysed output: a KPI with its unit, or a target's probability."""
+    if output in results.kpis:
+        return _axis_title(results, output)
+    target = target_output(results, output)
+    return f"Chance of meeting {output} (%)" if target else label(output)
+
+
 def tornado_charts(results: Results) -> list[tuple[str, Figure]]:
     """One tornado per analysed output: swing of the output as each input moves low -> high."""
     rows = (results.analyze or {}).get("tornado") or []
     outputs = list(dict.fromkeys(str(r.get("output") or "result") for r in rows))
-    return [(o, _tornado(results, o, [r for r in rows if str(r.get("output") or "result") == o]))
-            for o in outputs]
+    return [
+        (o, _tornado(results, o, [r for r in rows if str(r.get("output") or "result") == o]))
+        for o in outputs
+    ]
 
 
 def _tornado(results: Results, output: str, rows: list[dict[str, Any]]) -> Figure:
@@ -389,15 +544,32 @@ def _tornado(results: Results, output: str, rows: list[dict[str, Any]]) -> Figur
     fig, axes = new_figure()
     ax = axes[0][0]
     ys = range(len(rows))
-    ax.barh(ys, [r["y_low"] - base for r in rows], left=base, color=PALETTE[0], label="Input at low value")
-    ax.barh(ys, [r["y_high"] - base for r in rows], left=base, color=PALETTE[1], label="Input at high value")
+    ax.barh(
+        ys,
+        [r["y_low"] - base for r in rows],
+        left=base,
+        color=PALETTE[0],
+        label="Input at low value",
+    )
+    ax.barh(
+        ys,
+        [r["y_high"] - base for r in rows],
+        left=base,
+        color=PALETTE[1],
+        label="Input at high value",
+    )
     ax.axvline(base, color="black", lw=1)
-    ax.set_yticks(list(ys), [f"{r.get('parameter')}\n({_num(r.get('low_value'))} → "
-                             f"{_num(r.get('high_value'))})" for r in rows])
-    ax.set_xlabel(_axis_title(results, output) if output in results.kpis else label(output))
-    format_axis(ax.xaxis, kpi_kind(results, output))
+    ax.set_yticks(
+        list(ys),
+        [
+            f"{r.get('parameter')}\n({_num(r.get('low_value'))} → {_num(r.get('high_value'))})"
+            for r in rows
+        ],
+    )
+    ax.set_xlabel(output_title(results, output))
+    format_axis(ax.xaxis, output_kind(results, output))
     ax.grid(axis="y", visible=False)
-    fig.suptitle(f"What moves {label(output).lower()} most (one input at a time)")
+    fig.suptitle(f"What moves {output_phrase(results, output)} most (one input at a time)")
     _legend_below(fig, [ax])
     return fig
 
@@ -415,27 +587,63 @@ def fan_caption(results: Results, name: str) -> str:
     """What the fan chart of ``name`` shows."""
     targeted = any(t.metric == name for t in results.targets)
     if kpi_meta(results, name)[1] == "flow":
-        text = ("Top: value per day (line: median; band: 90% of runs). "
-                "Bottom: expected total since the start")
-        return text + ("; markers: targets at their deadline, whisker: 90% of runs." if targeted else ".")
-    return "Line: median; band: 90% of runs" + ("; markers: targets at their deadline." if targeted else ".")
+        text = (
+            "Top: value per day (line: median; band: 90% of runs). "
+            "Bottom: expected total since the start"
+        )
+        return text + (
+            "; markers: targets at their deadline, whisker: 90% of runs." if targeted else "."
+        )
+    return "Line: median; band: 90% of runs" + (
+        "; markers: targets at their deadline." if targeted else "."
+    )
 
 
 def _plans(results: Results) -> Iterator[tuple[str, str, str, str, Callable[[], Figure | None]]]:
     """(key, section, title, caption, draw) for every chart that may exist."""
-    for name in (results.series.kpis if results.series else {}):
-        yield (f"fan_{file_stem(name)}", "trajectories", label(name), fan_caption(results, name),
-               lambda name=name: fan_chart(results, name))
-    yield ("funnel", "kpis", "Customer funnel", "Expected number of people at each stage.",
-           lambda: funnel_chart(results))
-    yield ("budget", "budget", "Budget by month", "Stacked by channel.", lambda: budget_chart(results))
-    yield ("compare_targets", "comparison", "Chance of meeting the targets",
-           "Bars: probability; whiskers: 95% interval; dashed: required confidence.",
-           lambda: compare_targets_chart(results))
-    yield ("compare_kpis", "comparison", "Expected results by strategy", "Whiskers: 95% interval.",
-           lambda: compare_kpis_chart(results))
-    yield ("response_curves", "plan", "Response curves", "Dotted line: the planned spend.",
-           lambda: response_chart(results))
+    for name in results.series.kpis if results.series else {}:
+        yield (
+            f"fan_{file_stem(name)}",
+            "trajectories",
+            label(name),
+            fan_caption(results, name),
+            partial(fan_chart, results, name),
+        )
+    yield (
+        "funnel",
+        "kpis",
+        "Customer funnel",
+        "Expected number of people at each stage.",
+        partial(funnel_chart, results),
+    )
+    yield (
+        "budget",
+        "budget",
+        "Budget by month",
+        "Stacked by channel.",
+        partial(budget_chart, results),
+    )
+    yield (
+        "compare_targets",
+        "comparison",
+        "Chance of meeting the targets",
+        "Bars: probability; whiskers: 95% interval; dashed: required confidence.",
+        partial(compare_targets_chart, results),
+    )
+    yield (
+        "compare_kpis",
+        "comparison",
+        "Expected results by strategy",
+        "Whiskers: 95% interval.",
+        partial(compare_kpis_chart, results),
+    )
+    yield (
+        "response_curves",
+        "plan",
+        "Response curves",
+        "Dotted line: the planned spend.",
+        partial(response_chart, results),
+    )
 
 
 def render_charts(results: Results, folder: Path) -> list[Chart]:
@@ -449,7 +657,13 @@ def render_charts(results: Results, folder: Path) -> list[Chart]:
                 charts.append(Chart(key, section, title, caption, save(fig, folder / f"{key}.png")))
         for output, fig in tornado_charts(results):
             key = f"tornado_{file_stem(output)}"
-            charts.append(Chart(key, "sensitivity", f"Sensitivity of {label(output).lower()}",
-                                "Bars: result with the input at its low and high value.",
-                                save(fig, folder / f"{key}.png")))
+            charts.append(
+                Chart(
+                    key,
+                    "sensitivity",
+                    f"Sensitivity of {label(output).lower()}",
+                    "Bars: result with the input at its low and high value.",
+                    save(fig, folder / f"{key}.png"),
+                )
+            )
     return charts

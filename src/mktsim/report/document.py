@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from mktsim.report.charts import Chart
-from mktsim.report.fmt import TEXT, cell_text, format_date, format_money
+from mktsim.report.fmt import COUNT, MONEY, TEXT, cell_text, format_date, format_money
 from mktsim.report.load import Results
 from mktsim.report.summary import end_date_text, executive_summary
 from mktsim.report.tables import Table
@@ -25,7 +25,7 @@ LAYOUT: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("decisions", "Decisions during the plan", ("decisions",)),
     ("leaks", "Leaks", ("leaks",)),
     ("comparison", "Strategy comparison", ("comparison", "comparison_kpis")),
-    ("plan", "Optimised plan", ("plan", "headcount", "verified")),
+    ("plan", "Optimised plan", ("plan", "marginal", "headcount", "verified")),
     ("sensitivity", "Sensitivity", ("uncertainty", "tornado", "sobol", "morris")),
     ("discovery", "When targets fail", ("discovery",)),
     ("about", "About these results", ()),
@@ -50,10 +50,12 @@ class Section:
 
 def title_line(results: Results) -> str:
     """One-line description under the report title."""
-    parts = [f"Strategy {results.strategy}" if results.strategy else "",
-             f"{results.replications:,} simulated runs",
-             f"{format_date(results.start_date)} – {end_date_text(results)}",
-             f"mktsim {results.version}" if results.version else ""]
+    parts = [
+        f"Strategy {results.strategy}" if results.strategy else "",
+        f"{results.replications:,} simulated runs",
+        f"{format_date(results.start_date)} – {end_date_text(results)}",
+        f"mktsim {results.version}" if results.version else "",
+    ]
     return " · ".join(p for p in parts if p)
 
 
@@ -62,7 +64,7 @@ def about_paragraphs(results: Results) -> list[str]:
     seed = f", random seed {results.seed}" if results.seed is not None else ""
     lines = [
         f"Each number comes from {results.replications:,} simulated runs of the plan{seed}. "
-        "\"Expected\" is the average over runs; \"low\" and \"high\" (5th and 95th percentile) "
+        '"Expected" is the average over runs; "low" and "high" (5th and 95th percentile) '
         "bound the middle 90% of runs.",
         "A target's probability is the share of runs that reach it; the range after it is "
         "its 95% confidence interval. A target is met when its probability is at least the "
@@ -95,8 +97,10 @@ def plan_paragraphs(results: Results) -> list[str]:
     if opt.get("total_cost") is not None:
         out.append(f"Total cost: {format_money(opt['total_cost'], results.currency)}.")
     if opt.get("evaluations"):
-        out.append(f"Found after evaluating {int(opt['evaluations']):,} candidate plans"
-                   + (f" (mode: {opt['mode']})." if opt.get("mode") else "."))
+        out.append(
+            f"Found after evaluating {int(opt['evaluations']):,} candidate plans"
+            + (f" (mode: {opt['mode']})." if opt.get("mode") else ".")
+        )
     if opt.get("feasible") is not None:
         status = "meets every target" if opt["feasible"] else "does not meet every target"
         msg = f": {opt['message']}" if opt.get("message") else ""
@@ -104,7 +108,9 @@ def plan_paragraphs(results: Results) -> list[str]:
     return out
 
 
-def build_sections(results: Results, tables: dict[str, Table], charts: list[Chart]) -> list[Section]:
+def build_sections(
+    results: Results, tables: dict[str, Table], charts: list[Chart]
+) -> list[Section]:
     """The report's sections, in order, leaving out those without data."""
     extra = {
         "summary": executive_summary(results),
@@ -115,9 +121,12 @@ def build_sections(results: Results, tables: dict[str, Table], charts: list[Char
     sections = []
     for key, heading, table_keys in LAYOUT:
         section = Section(
-            key, heading, paragraphs=extra.get(key, []),
+            key,
+            heading,
+            paragraphs=extra.get(key, []),
             tables=[tables[k] for k in table_keys if k in tables],
-            charts=[c for c in charts if c.section == key], bullets=key == "summary",
+            charts=[c for c in charts if c.section == key],
+            bullets=key == "summary",
         )
         if not section.is_empty():
             sections.append(section)
@@ -133,3 +142,36 @@ def is_numeric(table: Table, column: str) -> bool:
     """True when a column should be right-aligned."""
     kinds = table.kinds.get(column, TEXT)
     return any(k != TEXT for k in (kinds if isinstance(kinds, list) else [kinds]))
+
+
+PERIOD_TABLES = ("monthly", "quarterly")
+MAX_COLUMNS = 10
+GROUP_TITLES = {MONEY: "money", COUNT: "people and units", TEXT: "shares and ratios"}
+
+
+def display_tables(table: Table) -> list[Table]:
+    """A period table too wide for a page, split by unit into narrower tables.
+
+    Each part repeats the period column. Other tables are shown whole.
+    """
+    columns = [str(c) for c in table.frame.columns]
+    if table.key not in PERIOD_TABLES or len(columns) <= MAX_COLUMNS:
+        return [table]
+    groups: dict[str, list[str]] = {}
+    for c in columns[1:]:
+        kind = table.kind(c, 0)
+        groups.setdefault(kind if kind in (MONEY, COUNT) else TEXT, []).append(c)
+    parts = []
+    for kind, cols in groups.items():
+        for start in range(0, len(cols), MAX_COLUMNS - 1):
+            chunk = [columns[0], *cols[start : start + MAX_COLUMNS - 1]]
+            parts.append(
+                Table(
+                    table.key,
+                    f"{table.title}: {GROUP_TITLES[kind]}",
+                    table.frame[chunk],
+                    {c: table.kinds[c] for c in chunk if c in table.kinds},
+                )
+            )
+    parts[-1].note = table.note
+    return parts

@@ -23,18 +23,45 @@ from mktsim.report.fmt import COUNT, DATE, MONEY, NUMBER, PERCENT, RATIO, TEXT, 
 from mktsim.report.load import Results
 from mktsim.report.tables import Table
 
-NUMBER_FORMATS = {MONEY: "#,##0", PERCENT: "0.0%", COUNT: "#,##0", RATIO: "0.00",
-                  DATE: "yyyy-mm-dd", NUMBER: "General", TEXT: "General"}
+NUMBER_FORMATS = {
+    MONEY: "#,##0",
+    PERCENT: "0.0%",
+    COUNT: "#,##0",
+    RATIO: "0.00",
+    DATE: "yyyy-mm-dd",
+    NUMBER: "General",
+    TEXT: "General",
+}
 SHEET_NAMES = {
-    "targets": "Targets", "kpis": "KPIs", "monthly": "By month", "quarterly": "By quarter",
-    "channels": "Channels", "budget": "Budget", "decisions": "Decisions", "leaks": "Leaks",
-    "comparison": "Comparison", "comparison_kpis": "Comparison KPIs", "plan": "Plan",
-    "headcount": "Headcount", "verified": "Plan targets", "uncertainty": "Uncertainty",
-    "tornado": "Tornado", "sobol": "Sobol", "morris": "Morris", "discovery": "Discovery",
+    "targets": "Targets",
+    "kpis": "KPIs",
+    "monthly": "By month",
+    "quarterly": "By quarter",
+    "channels": "Channels",
+    "budget": "Budget",
+    "decisions": "Decisions",
+    "leaks": "Leaks",
+    "comparison": "Comparison",
+    "comparison_kpis": "Comparison KPIs",
+    "plan": "Plan",
+    "marginal": "Marginal returns",
+    "headcount": "Headcount",
+    "verified": "Plan targets",
+    "uncertainty": "Uncertainty",
+    "tornado": "Tornado",
+    "sobol": "Sobol",
+    "morris": "Morris",
+    "discovery": "Discovery",
 }
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F5FA8")
-UNIT_TITLES = {MONEY: "Money", COUNT: "Counts", PERCENT: "Shares", RATIO: "Ratios", NUMBER: "Values"}
+UNIT_TITLES = {
+    MONEY: "Money",
+    COUNT: "Counts",
+    PERCENT: "Shares",
+    RATIO: "Ratios",
+    NUMBER: "Values",
+}
 
 
 def sheet_name(table: Table) -> str:
@@ -88,21 +115,31 @@ def _axes_visible(chart: Any) -> None:
     chart.y_axis.delete = False
 
 
-def monthly_charts(ws: Worksheet, table: Table, currency: str) -> int:
-    """One line chart per unit (money, counts, shares, ratios) of the KPIs by month."""
-    groups: dict[str, list[int]] = {}
+def _unit_of(header: str) -> str:
+    """The unit written in a header: ``Revenue (CNY)`` -> ``CNY``."""
+    return header[header.rfind("(") + 1 : -1] if header.endswith(")") else ""
+
+
+def monthly_charts(ws: Worksheet, table: Table) -> int:
+    """One line chart per unit (CNY, CNY per customer, count, %, ...) of the KPIs by month."""
+    groups: dict[tuple[str, str], list[int]] = {}
     for j, c in enumerate(table.frame.columns[1:], start=2):
-        groups.setdefault(table.kind(str(c), 0), []).append(j)
+        groups.setdefault((table.kind(str(c), 0), _unit_of(str(c))), []).append(j)
     n = len(table.frame)
     anchor_col = get_column_letter(len(table.frame.columns) + 2)
-    for i, (kind, cols) in enumerate(groups.items()):
+    for i, ((kind, unit), cols) in enumerate(groups.items()):
         chart = LineChart()
-        chart.title = f"{UNIT_TITLES.get(kind, 'Values')} by month"
-        chart.y_axis.title = currency if kind == MONEY and currency else UNIT_TITLES.get(kind, "")
-        chart.y_axis.numFmt = NUMBER_FORMATS[kind] if kind != NUMBER else "General"
-        chart.x_axis.title = "Month"
+        named = unit and unit not in ("%", "count", "ratio")
+        chart.title = f"{UNIT_TITLES.get(kind, 'Values')} by month" + (
+            f" ({unit})" if named else ""
+        )
+        chart.y_axis.title = unit or UNIT_TITLES.get(kind, "")
+        chart.y_axis.numFmt = "0%" if kind == PERCENT else NUMBER_FORMATS[kind]
+        chart.x_axis.title = table.frame.columns[0]
         for j in cols:
-            chart.add_data(Reference(ws, min_col=j, min_row=1, max_row=n + 1), titles_from_data=True)
+            chart.add_data(
+                Reference(ws, min_col=j, min_row=1, max_row=n + 1), titles_from_data=True
+            )
         chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=n + 1))
         chart.height, chart.width = 8, 18
         _axes_visible(chart)
@@ -131,16 +168,20 @@ def budget_chart(ws: Worksheet, table: Table, currency: str) -> None:
 
 def comparison_chart(ws: Worksheet, table: Table) -> None:
     """Clustered columns: probability of meeting the targets per strategy."""
-    cols = [j for j, c in enumerate(table.frame.columns, start=1)
-            if c == "All targets met" or str(c).startswith("Target ")]
+    cols = [
+        j
+        for j, c in enumerate(table.frame.columns, start=1)
+        if c == "All targets met" or str(c).startswith("Target ")
+    ]
     if not cols:
         return
     chart = BarChart()
     chart.type, chart.title = "col", "Probability of meeting the targets"
     chart.y_axis.numFmt, chart.y_axis.scaling.min, chart.y_axis.scaling.max = "0%", 0, 1
     for j in cols:
-        chart.add_data(Reference(ws, min_col=j, min_row=1, max_row=len(table.frame) + 1),
-                       titles_from_data=True)
+        chart.add_data(
+            Reference(ws, min_col=j, min_row=1, max_row=len(table.frame) + 1), titles_from_data=True
+        )
     chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=len(table.frame) + 1))
     chart.height, chart.width = 8, 16
     _axes_visible(chart)
@@ -154,10 +195,14 @@ def write_summary(ws: Worksheet, results: Results, sentences: list[str], sheets:
     ws["A1"].font = Font(bold=True, size=16)
     ws["A2"] = title_line(results)
     facts: list[tuple[str, Any, str]] = [
-        ("Strategy", results.strategy, "General"), ("Simulated runs", results.replications, "#,##0"),
-        ("Start date", results.start_date, "yyyy-mm-dd"), ("Horizon (days)", results.horizon_days, "#,##0"),
-        ("Currency", results.currency, "General"), ("Random seed", results.seed, "0"),
-        ("Scenario fingerprint", results.scenario_hash, "General"), ("mktsim version", results.version, "General"),
+        ("Strategy", results.strategy, "General"),
+        ("Simulated runs", results.replications, "#,##0"),
+        ("Start date", results.start_date, "yyyy-mm-dd"),
+        ("Horizon (days)", results.horizon_days, "#,##0"),
+        ("Currency", results.currency, "General"),
+        ("Random seed", results.seed, "0"),
+        ("Scenario fingerprint", results.scenario_hash, "General"),
+        ("mktsim version", results.version, "General"),
     ]
     for i, (key, value, fmt) in enumerate(facts, start=4):
         ws.cell(row=i, column=1, value=key).font = Font(bold=True)
@@ -183,7 +228,9 @@ def _contents(ws: Worksheet, sheets: list[str], row: int) -> None:
         link.font = Font(color="1F5FA8", underline="single")
 
 
-def write_workbook(results: Results, tables: dict[str, Table], sentences: list[str], path: Path) -> Path:
+def write_workbook(
+    results: Results, tables: dict[str, Table], sentences: list[str], path: Path
+) -> Path:
     """Write the whole workbook to ``path``."""
     wb = Workbook()
     summary = wb.active
@@ -194,7 +241,7 @@ def write_workbook(results: Results, tables: dict[str, Table], sentences: list[s
         names.append(ws.title)
         write_table(ws, table)
         if table.key == "monthly":
-            monthly_charts(ws, table, results.currency)
+            monthly_charts(ws, table)
         elif table.key == "budget":
             budget_chart(ws, table, results.currency)
         elif table.key == "comparison":
@@ -204,4 +251,3 @@ def write_workbook(results: Results, tables: dict[str, Table], sentences: list[s
     wb.properties.creator = "mktsim"
     wb.save(path)
     return path
-

@@ -71,6 +71,11 @@ def label(name: str) -> str:
     return " ".join(out)
 
 
+def phrase(name: str) -> str:
+    """Identifier in a sentence: ``brand_awareness``->``brand awareness``, ``cac``->``CAC``."""
+    return " ".join(w if len(w) > 1 and w.isupper() else w.lower() for w in label(name).split())
+
+
 def is_missing(value: object) -> bool:
     """True for ``None`` and NaN."""
     return value is None or (isinstance(value, float) and math.isnan(value))
@@ -130,7 +135,7 @@ def format_value(value: float | None, unit: str, currency: str) -> str:
     if kind == MONEY:
         return format_money(value, currency)
     if kind == PERCENT:
-        return format_percent(value, 1 if value is not None and abs(value) < 0.1 else 0)
+        return format_percent(value, 1)
     if kind == COUNT:
         return format_count(value)
     if kind == RATIO:
@@ -158,7 +163,8 @@ def cell_text(value: object, kind: str, currency: str = "") -> str:
         return str(value)
     number = float(value)
     if kind == MONEY:
-        text = f"{number:,.0f}" if abs(number) >= 100 else f"{number:,.2f}"
+        whole = abs(number) >= 100 or number.is_integer()
+        text = f"{number:,.0f}" if whole else f"{number:,.2f}"
         return f"{currency} {text}" if currency else text
     if kind == PERCENT:
         return f"{number * 100:.1f}%"

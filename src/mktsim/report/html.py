@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from mktsim.report.document import Section, cell, is_numeric, title_line
+from mktsim.report.document import Section, cell, display_tables, is_numeric, title_line
 from mktsim.report.load import Results
 from mktsim.report.tables import Table
 
@@ -18,22 +18,24 @@ CSS = """
 :root { --ink: #1d2630; --muted: #5f6b73; --line: #d8dee4; --band: #f4f6f8; --accent: #1f5fa8; }
 * { box-sizing: border-box; }
 body { margin: 0; color: var(--ink); background: #fff;
-  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
+  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
+    sans-serif; }
 main { max-width: 1200px; margin: 0 auto; padding: 24px 32px 64px; }
 header h1 { margin: 8px 0 4px; font-size: 28px; }
 header p { margin: 0; color: var(--muted); }
-nav { margin: 16px 0 8px; padding: 8px 12px; background: var(--band); border-radius: 6px; font-size: 14px; }
+nav { margin: 16px 0 8px; padding: 8px 12px; background: var(--band); border-radius: 6px;
+  font-size: 14px; }
 nav a { color: var(--accent); text-decoration: none; margin-right: 14px; white-space: nowrap; }
 section { margin-top: 28px; }
 h2 { font-size: 21px; border-bottom: 2px solid var(--accent); padding-bottom: 4px; }
 h3 { font-size: 16px; margin: 20px 0 6px; }
 ul.summary li { margin: 4px 0; }
 .table-wrap { overflow-x: auto; }
-table { border-collapse: collapse; font-size: 13px; margin: 6px 0; }
-th, td { padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
+table { border-collapse: collapse; font-size: 12.5px; margin: 6px 0; }
+th, td { padding: 4px 6px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { background: var(--band); text-align: left; font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-td.num { white-space: nowrap; }
+td.num, td:first-child { white-space: nowrap; }
 tbody tr:nth-child(even) td { background: #fafbfc; }
 p.note { color: var(--muted); font-size: 13px; margin: 2px 0 12px; }
 figure { margin: 16px 0; }
@@ -63,10 +65,14 @@ def table_html(table: Table) -> str:
         return f"<{tag}{css}>{escape(text)}</{tag}>"
 
     head = "".join(td("th", c, c) for c in columns)
-    rows = "\n".join("<tr>" + "".join(td("td", c, cell(table, c, r)) for c in columns) + "</tr>"
-                     for r in range(len(table.frame)))
-    return (f'<div class="table-wrap"><table id="table-{escape(table.key)}">'
-            f"<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody></table></div>")
+    rows = "\n".join(
+        "<tr>" + "".join(td("td", c, cell(table, c, r)) for c in columns) + "</tr>"
+        for r in range(len(table.frame))
+    )
+    return (
+        f'<div class="table-wrap"><table id="table-{escape(table.key)}">'
+        f"<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody></table></div>"
+    )
 
 
 def image_data_uri(data: bytes) -> str:
@@ -82,7 +88,7 @@ def section_html(section: Section) -> str:
         out.append(f'<ul class="summary">{items}</ul>')
     else:
         out.extend(f"<p>{escape(p)}</p>" for p in section.paragraphs)
-    for table in section.tables:
+    for table in (part for t in section.tables for part in display_tables(t)):
         if table.title != section.heading:
             out.append(f"<h3>{escape(table.title)}</h3>")
         out.append(table_html(table))
@@ -90,8 +96,10 @@ def section_html(section: Section) -> str:
             out.append(f'<p class="note">{escape(table.note)}</p>')
     for chart in section.charts:
         src = image_data_uri(chart.path.read_bytes())
-        out.append(f'<figure><img src="{src}" alt="{escape(chart.title)}" width="1600" height="900">'
-                   f"<figcaption>{escape(chart.title)}. {escape(chart.caption)}</figcaption></figure>")
+        out.append(
+            f'<figure><img src="{src}" alt="{escape(chart.title)}" width="1600" height="900">'
+            f"<figcaption>{escape(chart.title)}. {escape(chart.caption)}</figcaption></figure>"
+        )
     out.append("</section>")
     return "\n".join(out)
 
@@ -101,7 +109,7 @@ def render_html(results: Results, sections: list[Section]) -> str:
     nav = " ".join(f'<a href="#{escape(s.key)}">{escape(s.heading)}</a>' for s in sections)
     body = "\n".join(section_html(s) for s in sections)
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(results.name)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n"
         f"<header><h1>{escape(results.name)}</h1><p>{escape(title_line(results))}</p></header>\n"

@@ -76,10 +76,22 @@ class Channel:
 
     name: str
     type: str
-    spend: float | None
-    revenue: float | None
-    roi: float | None
-    cac: float | None
+    values: dict[str, float | None] = field(default_factory=dict)
+
+    @property
+    def spend(self) -> float | None:
+        """Money spent in the channel."""
+        return self.values.get("spend")
+
+    @property
+    def revenue(self) -> float | None:
+        """Revenue attributed to the channel."""
+        return self.values.get("revenue")
+
+    @property
+    def roi(self) -> float | None:
+        """Return on investment of the channel."""
+        return self.values.get("roi")
 
 
 @dataclass(frozen=True)
@@ -93,6 +105,7 @@ class Decision:
     args: dict[str, Any]
     seen: dict[str, Any]
     fraction_of_replications: float | None
+    status: str = ""
 
 
 @dataclass(frozen=True)
@@ -117,6 +130,7 @@ class Results:
     leaks: dict[str, Any] = field(default_factory=dict)
     decisions: list[Decision] = field(default_factory=list)
     all_targets: dict[str, Any] | None = None
+    market_size: float | None = None
     compare: dict[str, Any] | None = None
     optimize: dict[str, Any] | None = None
     analyze: dict[str, Any] | None = None
@@ -252,8 +266,13 @@ def _target(r: _Reader, i: int, raw: Any) -> Target:
 
 def _series(r: _Reader, raw: Any) -> Series:
     obj = r.mapping(raw, "series")
-    days = [int(r.real(d, "series.day")) for d in r.listing(r.require(obj, "day", "series"), "series.day")]
-    dates = [r.day(d, "series.date") for d in r.listing(r.require(obj, "date", "series"), "series.date")]
+    days = [
+        int(r.real(d, "series.day"))
+        for d in r.listing(r.require(obj, "day", "series"), "series.day")
+    ]
+    dates = [
+        r.day(d, "series.date") for d in r.listing(r.require(obj, "date", "series"), "series.date")
+    ]
     if len(days) != len(dates):
         raise r.fail("series.day and series.date have different lengths")
     kpis: dict[str, dict[str, list[float]]] = {}
@@ -263,8 +282,10 @@ def _series(r: _Reader, raw: Any) -> Series:
         where = f"series.{name}"
         kpis[name] = {}
         for q, values in r.mapping(per_q, where).items():
-            numbers = [_nan_if_none(r.number(v, f"{where}.{q}", optional=True))
-                       for v in r.listing(values, f"{where}.{q}")]
+            numbers = [
+                _nan_if_none(r.number(v, f"{where}.{q}", optional=True))
+                for v in r.listing(values, f"{where}.{q}")
+            ]
             if len(numbers) != len(days):
                 raise r.fail(f"{where}.{q} has {len(numbers)} values for {len(days)} days")
             kpis[name][q] = numbers
@@ -287,10 +308,13 @@ def _mean_of(r: _Reader, raw: Any, where: str) -> float | None:
 def _channel(r: _Reader, i: int, raw: Any) -> Channel:
     where = f"channels[{i}]"
     obj = r.mapping(raw, where)
+    values = {
+        str(k): _mean_of(r, v, f"{where}.{k}")
+        for k, v in obj.items()
+        if k not in ("name", "type") and (v is None or isinstance(v, int | float | Mapping))
+    }
     return Channel(
-        name=str(r.require(obj, "name", where)),
-        type=str(obj.get("type") or ""),
-        **{k: _mean_of(r, obj.get(k), f"{where}.{k}") for k in ("spend", "revenue", "roi", "cac")},
+        name=str(r.require(obj, "name", where)), type=str(obj.get("type") or ""), values=values
     )
 
 
@@ -308,6 +332,7 @@ def _decision(r: _Reader, i: int, raw: Any) -> Decision:
         fraction_of_replications=r.number(
             obj.get("fraction_of_replications"), f"{where}.fraction_of_replications", optional=True
         ),
+        status=str(obj.get("status") or ""),
     )
 
 
@@ -342,11 +367,20 @@ def parse_run(data: Mapping[str, Any], folder: Path) -> Results:
         kpis={str(k): _kpi(r, str(k), v) for k, v in kpis_raw.items()},
         targets=[_target(r, i, t) for i, t in enumerate(targets_raw)],
         series=_series(r, data["series"]) if data.get("series") else None,
-        channels=[_channel(r, i, c) for i, c in enumerate(r.listing(data.get("channels") or [], "channels"))],
+        channels=[
+            _channel(r, i, c)
+            for i, c in enumerate(r.listing(data.get("channels") or [], "channels"))
+        ],
         budget=_budget(r, data["budget"]) if data.get("budget") else {},
         leaks=r.mapping(data.get("leaks") or {}, "leaks"),
-        decisions=[_decision(r, i, d) for i, d in enumerate(r.listing(data.get("decisions") or [], "decisions"))],
-        all_targets=r.mapping(data["all_targets"], "all_targets") if data.get("all_targets") else None,
+        decisions=[
+            _decision(r, i, d)
+            for i, d in enumerate(r.listing(data.get("decisions") or [], "decisions"))
+        ],
+        all_targets=r.mapping(data["all_targets"], "all_targets")
+        if data.get("all_targets")
+        else None,
+        market_size=r.number(data.get("market_size"), "market_size", optional=True),
     )
 
 
@@ -362,13 +396,30 @@ def _check_compare(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _check_optimize(data: dict[str, Any]) -> dict[str, Any]:
+    """Check an optimisation and fill the documented keys from their alternatives.
+
+    ``plan`` may be given as ``strategy`` (with the budget at the top level),
+    ``feasible`` as ``reached`` and ``message`` as a list of ``notes``.
+    """
     r = _Reader(OPTIMIZE_FILE)
-    plan = r.mapping(r.require(data, "plan"), "plan")
+    raw_plan = data.get("plan")
+    if raw_plan is None and isinstance(data.get("strategy"), Mapping):
+        raw_plan = data["strategy"]
+    if raw_plan is None:
+        raise r.fail("missing key 'plan'")
+    plan = r.mapping(raw_plan, "plan")
     r.mapping(plan.get("allocation") or {}, "plan.allocation")
-    for key in ("response_curves", "marginal_roi", "verified"):
+    if plan.get("budget") is None and data.get("budget") is not None:
+        plan["budget"] = r.number(data["budget"], "budget", optional=True)
+    for key in ("response_curves", "marginal_roi", "marginal", "verified"):
         if data.get(key) is not None:
             r.mapping(data[key], key)
-    return data
+    out = {**data, "plan": plan}
+    if out.get("feasible") is None and data.get("reached") is not None:
+        out["feasible"] = bool(data["reached"])
+    if not out.get("message") and data.get("notes"):
+        out["message"] = "; ".join(str(n) for n in r.listing(data["notes"], "notes"))
+    return out
 
 
 def _check_analyze(data: dict[str, Any]) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mktsim.report.document import Section, cell, is_numeric, title_line
+from mktsim.report.document import Section, cell, display_tables, is_numeric, title_line
 from mktsim.report.load import Results
 from mktsim.report.tables import Table
 
@@ -31,7 +31,7 @@ def section_markdown(section: Section, image_dir: str) -> str:
         prefix = "- " if section.bullets else ""
         sep = "\n" if section.bullets else "\n\n"
         out.append(sep.join(prefix + p for p in section.paragraphs))
-    for table in section.tables:
+    for table in (part for t in section.tables for part in display_tables(t)):
         if table.title != section.heading:
             out.append(f"### {table.title}")
         out.append(table_markdown(table))

@@ -8,6 +8,7 @@ from typing import Any
 
 from mktsim.report.fmt import (
     COUNT,
+    PERCENT,
     format_count,
     format_date,
     format_interval,
@@ -16,9 +17,10 @@ from mktsim.report.fmt import (
     format_ratio,
     format_value,
     label,
+    phrase,
 )
-from mktsim.report.load import Results, Target
-from mktsim.report.tables import leak_kind
+from mktsim.report.load import Decision, Results, Target
+from mktsim.report.tables import leak_kind, output_kind, output_phrase
 
 HEADLINE_KPIS = ("revenue", "profit", "customers")
 
@@ -31,9 +33,11 @@ def end_date_text(results: Results) -> str:
 def overview_sentence(results: Results) -> str:
     """What was simulated, how often and over which dates."""
     strategy = f"strategy {results.strategy}, " if results.strategy else ""
-    return (f"{results.name}: {strategy}simulated {results.replications:,} times from "
-            f"{format_date(results.start_date)} to {end_date_text(results)} "
-            f"({results.horizon_days:,} days).")
+    return (
+        f"{results.name}: {strategy}simulated {results.replications:,} times from "
+        f"{format_date(results.start_date)} to {end_date_text(results)} "
+        f"({results.horizon_days:,} days)."
+    )
 
 
 def _with_interval(p: float | None, interval: Any) -> str:
@@ -62,22 +66,31 @@ def targets_headline(results: Results) -> str:
         return ""
     met = sum(1 for t in results.targets if t.met)
     who = f"Strategy {results.strategy}" if results.strategy else "The plan"
-    one_by_one = (f"meets {_how_many(n)} at the required confidence" if met == n else
-                  f"meets none of the {n} targets at the required confidence" if met == 0 else
-                  f"meets {met} of {n} targets at the required confidence")
+    one_by_one = (
+        f"meets {_how_many(n)} at the required confidence"
+        if met == n
+        else f"meets none of the {n} targets at the required confidence"
+        if met == 0
+        else f"meets {met} of {n} targets at the required confidence"
+    )
     joint = joint_probability(results)
     if joint is None:
         return f"{who} {one_by_one}."
     together = _with_interval(joint.get("probability"), joint.get("interval"))
-    return f"{who} meets {_how_many(n)} together with {together}; taken one at a time, it {one_by_one}."
+    return (
+        f"{who} meets {_how_many(n)} together with {together}; "
+        f"taken one at a time, it {one_by_one}."
+    )
 
 
 def target_sentence(results: Results, t: Target) -> str:
     """One target: condition, deadline, probability against required confidence, verdict."""
     unit = results.kpis[t.metric].unit if t.metric in results.kpis else ""
     cur = results.currency
-    goal = (f"{label(t.metric).lower()} {t.direction.replace('_', ' ')} "
-            f"{format_value(t.threshold, unit, cur)} by {format_date(t.by)}")
+    goal = (
+        f"{phrase(t.metric)} {t.direction.replace('_', ' ')} "
+        f"{format_value(t.threshold, unit, cur)} by {format_date(t.by)}"
+    )
     text = f"Target {t.id} ({goal}): {_with_interval(t.probability, t.interval)}"
     if t.confidence is not None:
         text += f", {format_percent(t.confidence)} required"
@@ -95,10 +108,12 @@ def kpi_sentence(results: Results, name: str) -> str:
     k = results.kpis[name]
     cur = results.currency
     when = "over the plan" if k.kind == "flow" else f"on {end_date_text(results)}"
-    text = f"Expected {label(name).lower()} {when}: {format_value(k.mean, k.unit, cur)}"
+    text = f"Expected {phrase(name)} {when}: {format_value(k.mean, k.unit, cur)}"
     if k.p5 is not None and k.p95 is not None:
-        text += (f" (90% of runs between {format_value(k.p5, k.unit, cur)} and "
-                 f"{format_value(k.p95, k.unit, cur)})")
+        text += (
+            f" (90% of runs between {format_value(k.p5, k.unit, cur)} and "
+            f"{format_value(k.p95, k.unit, cur)})"
+        )
     return text + "."
 
 
@@ -115,31 +130,47 @@ def channel_sentence(results: Results) -> str:
     if len(ranked) < 2:
         return ""
     best, worst = ranked[0], ranked[-1]
-    return (f"Best return: {label(best.name)} (ROI {format_ratio(best.roi)}); "
-            f"weakest: {label(worst.name)} (ROI {format_ratio(worst.roi)}).")
+    return (
+        f"Best return: {label(best.name)} (ROI {format_ratio(best.roi)}); "
+        f"weakest: {label(worst.name)} (ROI {format_ratio(worst.roi)})."
+    )
 
 
 def decisions_sentence(results: Results) -> str:
-    """The decision rule that fired in most runs."""
+    """How many decisions the rules took, and which rule acted most often."""
     if not results.decisions:
         return ""
-    top = max(results.decisions, key=lambda d: d.fraction_of_replications or 0.0)
-    share = (f" in {format_percent(top.fraction_of_replications)} of runs"
-             if top.fraction_of_replications is not None else "")
-    when = format_date(top.date) if top.date else f"day {top.day}"
+    per_run: dict[str, float] = {}
+    first: dict[str, Decision] = {}
+    for d in sorted(results.decisions, key=lambda d: d.day):
+        per_run[d.rule] = per_run.get(d.rule, 0.0) + (d.fraction_of_replications or 0.0)
+        first.setdefault(d.rule, d)
+    top = max(per_run, key=lambda rule: per_run[rule])
+    start = first[top]
+    when = format_date(start.date) if start.date else f"day {start.day}"
+    action = f": {start.action.replace('_', ' ')}" if start.action else ""
     n = len(results.decisions)
-    lead = f"{n} decision rules fired; most often" if n > 1 else "One decision rule fired:"
-    action = f" ({top.action.replace('_', ' ')})" if top.action else ""
-    return f"{lead} {top.rule}{action}, on {when}{share}."
+    took = "one decision" if n == 1 else f"{n:,} decisions"
+    return (
+        f"The plan's rules took {took}; {top} acted most often "
+        f"({per_run[top]:.1f} times per run on average, first on {when}{action})."
+    )
+
+
+LOSS_WORDS = ("lost", "churn", "expired", "unresolved", "not_closed", "over_capacity", "dropped")
 
 
 def leaks_sentence(results: Results) -> str:
-    """The largest counted loss."""
-    counts = {k: v for k, v in results.leaks.items() if leak_kind(k, v) == COUNT}
+    """The largest counted loss (leaks named like losses: lost, churned, expired, ...)."""
+    counts = {
+        k: v
+        for k, v in results.leaks.items()
+        if leak_kind(k, v) == COUNT and any(w in k.lower() for w in LOSS_WORDS)
+    }
     if not counts:
         return ""
     name = max(counts, key=lambda k: counts[k])
-    return f"Largest loss: {label(name).lower()} ({format_count(counts[name])})."
+    return f"Largest loss: {phrase(name)} ({format_count(counts[name])})."
 
 
 def compare_sentence(results: Results) -> str:
@@ -156,8 +187,11 @@ def compare_sentence(results: Results) -> str:
     if top in best_p:
         text += f" ({format_percent(best_p[top])} chance of being the best)"
     joint = cmp.get("all_targets") or {}
-    parts = [f"{s} {_with_interval(joint[s].get('probability'), joint[s].get('interval'))}"
-             for s in ranking if isinstance(joint.get(s), Mapping)]
+    parts = [
+        f"{s} {_with_interval(joint[s].get('probability'), joint[s].get('interval'))}"
+        for s in ranking
+        if isinstance(joint.get(s), Mapping)
+    ]
     if parts:
         text += "; all targets met: " + ", ".join(parts)
     return text + "."
@@ -178,13 +212,17 @@ def optimize_sentence(results: Results) -> str:
         text += f" costs {format_money(opt['total_cost'], cur)} in total"
     alloc: Mapping[str, float] = plan.get("allocation") or {}
     if alloc:
-        shares = ", ".join(f"{label(k)} {format_percent(v)}" for k, v in
-                           sorted(alloc.items(), key=lambda kv: -kv[1]))
+        shares = ", ".join(
+            f"{label(k)} {format_percent(v)}"
+            for k, v in sorted(alloc.items(), key=lambda kv: -kv[1])
+        )
         text += f" (budget split: {shares})"
     verified = (opt.get("verified") or {}).get("targets") or []
     if verified:
-        checks = ", ".join(f"{v.get('id')} {_with_interval(v.get('probability'), v.get('interval'))}"
-                           for v in verified)
+        checks = ", ".join(
+            f"{v.get('id')} {_with_interval(v.get('probability'), v.get('interval'))}"
+            for v in verified
+        )
         text += f"; re-checked with fresh runs: {checks}"
     return text + "."
 
@@ -197,18 +235,34 @@ def analyze_sentences(results: Results) -> list[str]:
     out = []
     probs = ana.get("targets") or {}
     if probs:
-        parts = [f"{k} {format_percent(v.get('probability') if isinstance(v, Mapping) else v)}"
-                 for k, v in probs.items()]
-        out.append("When uncertain inputs vary, the targets are met with probability: "
-                   + ", ".join(parts) + ".")
+        parts = [
+            f"{k} {format_percent(v.get('probability') if isinstance(v, Mapping) else v)}"
+            for k, v in probs.items()
+        ]
+        out.append(
+            "When uncertain inputs vary, the targets are met with probability: "
+            + ", ".join(parts)
+            + "."
+        )
     tornado = ana.get("tornado") or []
     if tornado:
-        top = max(tornado, key=lambda r: abs(r.get("swing") or 0.0))
+        first = tornado[0].get("output")
+        top = max(
+            (r for r in tornado if r.get("output") == first),
+            key=lambda r: abs(r.get("swing") or 0.0),
+        )
         output = str(top.get("output") or "the result")
-        unit = results.kpis[output].unit if output in results.kpis else ""
-        swing = format_value(abs(top.get("swing") or 0.0), unit, results.currency)
-        out.append(f"{label(output)} is most sensitive to {top.get('parameter')} "
-                   f"(swing of {swing} between its low and high value).")
+        size = abs(top.get("swing") or 0.0)
+        if output_kind(results, output) == PERCENT and output not in results.kpis:
+            swing = f"{size * 100:.0f} percentage points"
+        else:
+            unit = results.kpis[output].unit if output in results.kpis else ""
+            swing = format_value(size, unit, results.currency)
+        text = output_phrase(results, output)
+        out.append(
+            f"{text[0].upper()}{text[1:]} is most sensitive to {top.get('parameter')} "
+            f"(swing of {swing} between its low and high value)."
+        )
     seen: set[str] = set()
     for row in ana.get("discovery") or []:
         sentence = str(row.get("sentence") or "").strip()
@@ -224,7 +278,11 @@ def executive_summary(results: Results) -> list[str]:
     parts += [target_sentence(results, t) for t in results.targets]
     parts += [kpi_sentence(results, n) for n in headline_kpis(results)]
     makers: list[Callable[[Results], str]] = [
-        channel_sentence, decisions_sentence, leaks_sentence, compare_sentence, optimize_sentence,
+        channel_sentence,
+        decisions_sentence,
+        leaks_sentence,
+        compare_sentence,
+        optimize_sentence,
     ]
     parts += [make(results) for make in makers]
     parts += analyze_sentences(results)

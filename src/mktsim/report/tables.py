@@ -23,6 +23,8 @@ from mktsim.report.fmt import (
     TEXT,
     is_missing,
     label,
+    phrase,
+    plain_number,
     unit_kind,
     unit_label,
 )
@@ -85,30 +87,44 @@ def targets_table(results: Results) -> Table | None:
         unit = kpi_meta(results, t.metric)[0]
         kinds.append(unit_kind(unit, results.currency))
         low, high = t.interval or (None, None)
-        rows.append({
-            "Target": t.id,
-            "Metric": label(t.metric),
-            "Condition": t.direction.replace("_", " "),
-            "Threshold": t.threshold,
-            "Unit": unit_label(unit, results.currency),
-            "Deadline": t.by,
-            "Required": t.confidence,
-            "Probability": t.probability,
-            "95% low": low,
-            "95% high": high,
-            "Expected": t.value.get("mean"),
-            "Verdict": t.verdict or ("met" if t.met else "not met" if t.met is not None else ""),
-            "Serves": t.serves,
-            "Owner": t.owner,
-        })
+        rows.append(
+            {
+                "Target": t.id,
+                "Metric": label(t.metric),
+                "Condition": t.direction.replace("_", " "),
+                "Threshold": t.threshold,
+                "Unit": unit_label(unit, results.currency),
+                "Deadline": t.by,
+                "Required": t.confidence,
+                "Probability": t.probability,
+                "95% low": low,
+                "95% high": high,
+                "Expected": t.value.get("mean"),
+                "Verdict": t.verdict
+                or ("met" if t.met else "not met" if t.met is not None else ""),
+                "Serves": t.serves,
+                "Owner": t.owner,
+            }
+        )
     frame = _drop_empty(pd.DataFrame(rows), ("Serves", "Owner", "Expected", "Required"))
     pct = PERCENT
-    return Table("targets", "Targets", frame, {
-        "Threshold": kinds, "Expected": kinds, "Deadline": DATE, "Required": pct,
-        "Probability": pct, "95% low": pct, "95% high": pct,
-    }, note="Probability: share of simulated runs that reach the target, with its 95% "
-            "confidence interval (low–high). Required: the confidence the target asks for. "
-            "Expected: average value at the deadline.")
+    return Table(
+        "targets",
+        "Targets",
+        frame,
+        {
+            "Threshold": kinds,
+            "Expected": kinds,
+            "Deadline": DATE,
+            "Required": pct,
+            "Probability": pct,
+            "95% low": pct,
+            "95% high": pct,
+        },
+        note="Probability: share of simulated runs that reach the target, with its 95% "
+        "confidence interval (low–high). Required: the confidence the target asks for. "
+        "Expected: average value at the deadline.",
+    )
 
 
 def kpis_table(results: Results) -> Table | None:
@@ -118,16 +134,26 @@ def kpis_table(results: Results) -> Table | None:
     rows, kinds = [], []
     for k in results.kpis.values():
         kinds.append(unit_kind(k.unit, results.currency))
-        rows.append({
-            "KPI": label(k.name), "Unit": unit_label(k.unit, results.currency),
-            "Measured as": KIND_WORDS.get(k.kind, k.kind),
-            "Expected (mean)": k.mean, "Low (5th pct)": k.p5, "Median": k.p50,
-            "High (95th pct)": k.p95,
-        })
+        rows.append(
+            {
+                "KPI": label(k.name),
+                "Unit": unit_label(k.unit, results.currency),
+                "Measured as": KIND_WORDS.get(k.kind, k.kind),
+                "Expected (mean)": k.mean,
+                "Low (5th pct)": k.p5,
+                "Median": k.p50,
+                "High (95th pct)": k.p95,
+            }
+        )
     frame = pd.DataFrame(rows)
     value_cols = ["Expected (mean)", "Low (5th pct)", "Median", "High (95th pct)"]
-    return Table("kpis", "Key results at the horizon", frame, dict.fromkeys(value_cols, kinds),
-                 note="Low and high: 90% of simulated runs fall between them.")
+    return Table(
+        "kpis",
+        "Key results at the horizon",
+        frame,
+        dict.fromkeys(value_cols, kinds),
+        note="Low and high: 90% of simulated runs fall between them.",
+    )
 
 
 def aggregate(results: Results, freq: str) -> pd.DataFrame:
@@ -167,9 +193,14 @@ def _period_table(results: Results, freq: str, key: str, title: str) -> Table | 
         header = kpi_header(results, name)
         frame[header] = data[name].to_numpy()
         kinds[header] = kpi_kind(results, name)
-    return Table(key, title, frame, kinds,
-                 note="Expected values: totals for flows, end-of-period level for stocks, "
-                      "average for ratios.")
+    return Table(
+        key,
+        title,
+        frame,
+        kinds,
+        note="Expected values: totals for flows, end-of-period level for stocks, "
+        "average for ratios.",
+    )
 
 
 def monthly_table(results: Results) -> Table | None:
@@ -182,20 +213,46 @@ def quarterly_table(results: Results) -> Table | None:
     return _period_table(results, "Q", "quarterly", "Results by quarter")
 
 
+CHANNEL_MONEY = ("spend", "revenue", "gross_margin", "margin", "profit", "cac", "cost")
+
+
+def channel_kind(metric: str) -> str:
+    """Display kind of a per-channel metric, guessed from its name."""
+    if metric == "roi":
+        return RATIO
+    if any(w in metric for w in ("saturation", "share", "rate")):
+        return PERCENT
+    return MONEY if any(w in metric for w in CHANNEL_MONEY) else COUNT
+
+
 def channels_table(results: Results) -> Table | None:
-    """Spend, revenue, ROI and acquisition cost per channel."""
+    """Spend, revenue, ROI, acquisition cost and the other per-channel results."""
     if not results.channels:
         return None
-    frame = pd.DataFrame([{
-        "Channel": label(c.name), "Type": c.type, money_header("Spend", results): c.spend,
-        money_header("Revenue", results): c.revenue, "ROI": c.roi,
-        money_header("CAC", results): c.cac,
-    } for c in results.channels])
-    frame = _drop_empty(frame, list(frame.columns[1:]))
-    kinds: dict[str, str | list[str]] = {c: MONEY for c in frame.columns if "(" in c}
-    kinds["ROI"] = RATIO
-    return Table("channels", "Channels", frame, kinds,
-                 note="Expected values over the plan. CAC: cost to acquire one customer.")
+    metrics = list(dict.fromkeys(k for c in results.channels for k in c.values))
+    headers = {
+        m: money_header(label(m), results) if channel_kind(m) == MONEY else label(m)
+        for m in metrics
+    }
+    frame = pd.DataFrame(
+        [
+            {
+                "Channel": label(c.name),
+                "Type": c.type,
+                **{headers[m]: c.values.get(m) for m in metrics},
+            }
+            for c in results.channels
+        ]
+    )
+    frame = _drop_empty(frame, ["Type", *headers.values()])
+    kinds: dict[str, str | list[str]] = {headers[m]: channel_kind(m) for m in metrics}
+    return Table(
+        "channels",
+        "Channels",
+        frame,
+        kinds,
+        note="Expected values over the plan. CAC: cost to acquire one customer.",
+    )
 
 
 def budget_table(results: Results) -> Table | None:
@@ -210,8 +267,9 @@ def budget_table(results: Results) -> Table | None:
     frame[money_header("Total", results)] = frame[money_cols].sum(axis=1)
     total = {"Month": "Total", **{c: frame[c].sum() for c in frame.columns[1:]}}
     frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
-    return Table("budget", "Budget by channel and month", frame,
-                 {c: MONEY for c in frame.columns[1:]})
+    return Table(
+        "budget", "Budget by channel and month", frame, {c: MONEY for c in frame.columns[1:]}
+    )
 
 
 def _pairs(mapping: Mapping[str, Any]) -> str:
@@ -220,7 +278,7 @@ def _pairs(mapping: Mapping[str, Any]) -> str:
 
 def _short(value: Any) -> str:
     if isinstance(value, float):
-        return f"{value:.4g}"
+        return plain_number(value)
     if isinstance(value, Mapping):
         return "{" + _pairs(value) + "}"
     return str(value)
@@ -230,15 +288,29 @@ def decisions_table(results: Results) -> Table | None:
     """Rules that fired, when, what they did and in how many runs."""
     if not results.decisions:
         return None
-    frame = pd.DataFrame([{
-        "Day": d.day, "Date": d.date, "Rule": d.rule, "Action": d.action,
-        "Details": _pairs(d.args), "Observed": _pairs(d.seen),
-        "Share of runs": d.fraction_of_replications,
-    } for d in sorted(results.decisions, key=lambda d: d.day)])
+    frame = pd.DataFrame(
+        [
+            {
+                "Day": d.day,
+                "Date": d.date,
+                "Rule": d.rule,
+                "Action": d.action.replace("_", " ")
+                + (f" ({d.status})" if d.status and d.status != "done" else ""),
+                "Details": _pairs(d.args),
+                "Observed": _pairs(d.seen),
+                "Share of runs": d.fraction_of_replications,
+            }
+            for d in sorted(results.decisions, key=lambda d: d.day)
+        ]
+    )
     frame = _drop_empty(frame, ("Date", "Details", "Observed", "Share of runs"))
-    return Table("decisions", "Decision log", frame,
-                 {"Day": COUNT, "Date": DATE, "Share of runs": PERCENT},
-                 note="Share of runs: fraction of simulated runs in which the rule fired.")
+    return Table(
+        "decisions",
+        "Decision log",
+        frame,
+        {"Day": COUNT, "Date": DATE, "Share of runs": PERCENT},
+        note="Share of runs: fraction of simulated runs in which the rule fired.",
+    )
 
 
 def _flatten(data: Mapping[str, Any], prefix: str = "") -> Iterable[tuple[str, Any]]:
@@ -266,8 +338,13 @@ def leaks_table(results: Results) -> Table | None:
     if not items:
         return None
     frame = pd.DataFrame({"Leak": [label(k) for k, _ in items], "Value": [v for _, v in items]})
-    return Table("leaks", "Leaks", frame, {"Value": [leak_kind(k, v) for k, v in items]},
-                 note="Expected values over the plan.")
+    return Table(
+        "leaks",
+        "Leaks",
+        frame,
+        {"Value": [leak_kind(k, v) for k, v in items]},
+        note="Expected values over the plan.",
+    )
 
 
 # ---------------------------------------------------------------------- companions
@@ -294,16 +371,25 @@ def comparison_table(results: Results) -> Table | None:
             "Strategy": s + (" (reference)" if s == cmp.get("reference") else ""),
             "Rank": ranking.index(s) + 1 if s in ranking else None,
             "Chance of being best": (cmp.get("probability_best") or {}).get(s),
-            "All targets met": p, "All targets low": lo, "All targets high": hi,
+            "All targets met": p,
+            "All targets low": lo,
+            "All targets high": hi,
         }
         for t in cmp.get("targets") or []:
             row[f"Target {t.get('id')}"] = _prob((t.get("by_strategy") or {}).get(s))[0]
         rows.append(row)
     frame = _drop_empty(pd.DataFrame(rows), None)
-    kinds: dict[str, str | list[str]] = {c: PERCENT for c in frame.columns if c not in ("Strategy", "Rank")}
+    kinds: dict[str, str | list[str]] = {
+        c: PERCENT for c in frame.columns if c not in ("Strategy", "Rank")
+    }
     kinds["Rank"] = COUNT
-    return Table("comparison", "Strategy comparison", frame, kinds,
-                 note="Probabilities of meeting targets with their 95% confidence interval.")
+    return Table(
+        "comparison",
+        "Strategy comparison",
+        frame,
+        kinds,
+        note="Probabilities of meeting targets with their 95% confidence interval.",
+    )
 
 
 def comparison_kpis_table(results: Results) -> Table | None:
@@ -319,14 +405,30 @@ def comparison_kpis_table(results: Results) -> Table | None:
             lo, hi = (entry.get("interval") or [None, None])[:2]
             dlo, dhi = (d.get("interval") or [None, None])[:2]
             kinds.append(kpi_kind(results, name))
-            rows.append({"KPI": label(name), "Unit": unit_label(kpi_meta(results, name)[0], results.currency),
-                         "Strategy": s, "Expected": entry.get("mean"), "Low": lo, "High": hi,
-                         "Difference vs reference": d.get("mean"),
-                         "Difference low": dlo, "Difference high": dhi})
-    frame = _drop_empty(pd.DataFrame(rows), ("Difference vs reference", "Difference low", "Difference high"))
+            rows.append(
+                {
+                    "KPI": label(name),
+                    "Unit": unit_label(kpi_meta(results, name)[0], results.currency),
+                    "Strategy": s,
+                    "Expected": entry.get("mean"),
+                    "Low": lo,
+                    "High": hi,
+                    "Difference vs reference": d.get("mean"),
+                    "Difference low": dlo,
+                    "Difference high": dhi,
+                }
+            )
+    frame = _drop_empty(
+        pd.DataFrame(rows), ("Difference vs reference", "Difference low", "Difference high")
+    )
     value_cols = [c for c in frame.columns if c not in ("KPI", "Unit", "Strategy")]
-    return Table("comparison_kpis", "Key results by strategy", frame, dict.fromkeys(value_cols, kinds),
-                 note=f"Low–high: 95% confidence interval. Reference strategy: {cmp.get('reference', '')}.")
+    return Table(
+        "comparison_kpis",
+        "Key results by strategy",
+        frame,
+        dict.fromkeys(value_cols, kinds),
+        note=f"Low–high: 95% confidence interval. Reference strategy: {cmp.get('reference', '')}.",
+    )
 
 
 def plan_table(results: Results) -> Table | None:
@@ -340,16 +442,43 @@ def plan_table(results: Results) -> Table | None:
         return None
     budget = plan.get("budget")
     marginal = opt.get("marginal_roi") or {}
-    frame = pd.DataFrame([{
-        "Channel": label(ch), "Share of budget": share,
-        money_header("Budget", results): None if budget is None else budget * share,
-        "Marginal ROI": marginal.get(ch),
-    } for ch, share in allocation.items()])
+    frame = pd.DataFrame(
+        [
+            {
+                "Channel": label(ch),
+                "Share of budget": share,
+                money_header("Budget", results): None if budget is None else budget * share,
+                "Marginal ROI": marginal.get(ch),
+            }
+            for ch, share in allocation.items()
+        ]
+    )
     frame = _drop_empty(frame, list(frame.columns[2:]))
     kinds: dict[str, str | list[str]] = {"Share of budget": PERCENT, "Marginal ROI": RATIO}
     kinds.update({c: MONEY for c in frame.columns if "(" in c})
-    return Table("plan", "Optimised plan", frame, kinds,
-                 note="Marginal ROI: extra return of one more unit of money in the channel.")
+    return Table(
+        "plan",
+        "Optimised plan",
+        frame,
+        kinds,
+        note="Marginal ROI: extra return of one more unit of money in the channel.",
+    )
+
+
+def marginal_table(results: Results) -> Table | None:
+    """What one more unit of money buys in each channel, as found by the optimiser."""
+    marginal = (results.optimize or {}).get("marginal") or {}
+    rows = [{"channel": label(ch), **v} for ch, v in marginal.items() if isinstance(v, Mapping)]
+    keys = list(dict.fromkeys(k for r in rows for k in r if k != "channel"))
+    columns = [("channel", "Channel", TEXT)] + [
+        (
+            k,
+            money_header(label(k), results) if k == "spend" else label(k),
+            MONEY if k == "spend" else NUMBER,
+        )
+        for k in keys
+    ]
+    return _records("marginal", "Marginal returns by channel", rows, columns)
 
 
 def headcount_table(results: Results) -> Table | None:
@@ -367,16 +496,35 @@ def verified_table(results: Results) -> Table | None:
     rows = verified.get("targets") or []
     if not rows:
         return None
-    frame = pd.DataFrame([dict(zip(("Target", "Probability", "Probability low", "Probability high"),
-                                   (t.get("id"), *_prob(t)), strict=True)) for t in rows])
+    frame = pd.DataFrame(
+        [
+            dict(
+                zip(
+                    ("Target", "Probability", "Probability low", "Probability high"),
+                    (t.get("id"), *_prob(t)),
+                    strict=True,
+                )
+            )
+            for t in rows
+        ]
+    )
     reps = verified.get("replications")
-    return Table("verified", "Optimised plan: targets (verified)", frame,
-                 dict.fromkeys(frame.columns[1:], PERCENT),
-                 note=f"Checked with {reps:,} fresh runs." if isinstance(reps, int) else "")
+    return Table(
+        "verified",
+        "Optimised plan: targets (verified)",
+        frame,
+        dict.fromkeys(frame.columns[1:], PERCENT),
+        note=f"Checked with {reps:,} fresh runs." if isinstance(reps, int) else "",
+    )
 
 
-def _records(key: str, title: str, rows: Sequence[Mapping[str, Any]],
-             columns: Sequence[tuple[str, str, str]], note: str = "") -> Table | None:
+def _records(
+    key: str,
+    title: str,
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[tuple[str, str, str]],
+    note: str = "",
+) -> Table | None:
     """Table from a list of dicts, choosing ``(json key, header, kind)`` columns."""
     if not rows:
         return None
@@ -389,39 +537,86 @@ def _records(key: str, title: str, rows: Sequence[Mapping[str, Any]],
 def uncertainty_table(results: Results) -> Table | None:
     """Target probabilities when uncertain inputs vary (from the analysis)."""
     targets = (results.analyze or {}).get("targets") or {}
-    rows = [{"target": k, **(v if isinstance(v, Mapping) else {"probability": v})}
-            for k, v in targets.items()]
-    return _records("uncertainty", "Targets under input uncertainty", rows,
-                    [("target", "Target", TEXT), ("probability", "Probability", PERCENT)])
+    rows = [
+        {"target": k, **(v if isinstance(v, Mapping) else {"probability": v})}
+        for k, v in targets.items()
+    ]
+    return _records(
+        "uncertainty",
+        "Targets under input uncertainty",
+        rows,
+        [("target", "Target", TEXT), ("probability", "Probability", PERCENT)],
+    )
 
 
 def tornado_table(results: Results) -> Table | None:
     """One-at-a-time sensitivity: result with each parameter at its low and high value."""
-    rows = sorted((results.analyze or {}).get("tornado") or [],
-                  key=lambda r: -abs(r.get("swing") or 0.0))
-    table = _records("tornado", "Sensitivity (one input at a time)", rows, [
-        ("parameter", "Parameter", TEXT), ("output", "Output", TEXT),
-        ("low_value", "Low value", NUMBER), ("high_value", "High value", NUMBER),
-        ("y_low", "Result at low", NUMBER), ("y_high", "Result at high", NUMBER),
-        ("swing", "Swing", NUMBER)],
-        note="Swing: change in the result between the low and the high value of the input.")
+    rows = sorted(
+        (results.analyze or {}).get("tornado") or [], key=lambda r: -abs(r.get("swing") or 0.0)
+    )
+    table = _records(
+        "tornado",
+        "Sensitivity (one input at a time)",
+        rows,
+        [
+            ("parameter", "Parameter", TEXT),
+            ("output", "Output", TEXT),
+            ("low_value", "Low value", NUMBER),
+            ("high_value", "High value", NUMBER),
+            ("y_low", "Result at low", NUMBER),
+            ("y_high", "Result at high", NUMBER),
+            ("swing", "Swing", NUMBER),
+        ],
+        note="Swing: change in the result between the low and the high value of the input.",
+    )
     if table is not None:
-        kinds = [kpi_kind(results, str(r.get("output"))) if r.get("output") in results.kpis
-                 else NUMBER for r in rows]
+        kinds = [output_kind(results, str(r.get("output") or "")) for r in rows]
         table.kinds.update(dict.fromkeys(("Result at low", "Result at high", "Swing"), kinds))
     return table
 
 
+def target_output(results: Results, output: str) -> str | None:
+    """The target an analysed output measures (``sales_up [digital_first]`` -> ``sales_up``)."""
+    base = output.split(" [", 1)[0]
+    ids = {t.id for t in results.targets} | set((results.analyze or {}).get("targets") or {})
+    return base if base in ids else None
+
+
+def output_phrase(results: Results, output: str) -> str:
+    """An analysed output inside a sentence."""
+    if output not in results.kpis and target_output(results, output):
+        return f"the chance of meeting {output}"
+    return phrase(output)
+
+
+def output_kind(results: Results, output: str) -> str:
+    """Display kind of an analysed output: a KPI's own, a percentage for a target."""
+    if output in results.kpis:
+        return kpi_kind(results, output)
+    return PERCENT if target_output(results, output) else NUMBER
+
+
 def sobol_table(results: Results) -> Table | None:
     """Variance-based sensitivity indices."""
-    rows = sorted((results.analyze or {}).get("sobol") or [],
-                  key=lambda r: (str(r.get("output")), -(r.get("ST") or 0.0)))
-    return _records("sobol", "Sensitivity (share of variance)", rows, [
-        ("output", "Output", TEXT), ("parameter", "Parameter", TEXT),
-        ("S1", "First order (S1)", RATIO), ("S1_conf", "S1 ±", RATIO),
-        ("ST", "Total (ST)", RATIO), ("ST_conf", "ST ±", RATIO)],
+    rows = sorted(
+        (results.analyze or {}).get("sobol") or [],
+        key=lambda r: (str(r.get("output")), -(r.get("ST") or 0.0)),
+    )
+    return _records(
+        "sobol",
+        "Sensitivity (share of variance)",
+        rows,
+        [
+            ("output", "Output", TEXT),
+            ("parameter", "Parameter", TEXT),
+            ("S1", "First order (S1)", RATIO),
+            ("S1_conf", "S1 ±", RATIO),
+            ("ST", "Total (ST)", RATIO),
+            ("ST_conf", "ST ±", RATIO),
+        ],
         note="S1: share of the output's variance due to the input alone; "
-             "ST: including its interactions with other inputs.")
+        "ST: including its interactions with other inputs.",
+    )
 
 
 def morris_table(results: Results) -> Table | None:
@@ -429,20 +624,39 @@ def morris_table(results: Results) -> Table | None:
     rows = (results.analyze or {}).get("morris") or []
     keys = list(dict.fromkeys(k for r in rows for k in r))
     text_keys = {"output", "parameter", "name"}
-    return _records("morris", "Screening (elementary effects)", rows,
-                    [(k, label(k) if k not in ("mu_star", "mu_star_conf") else
-                      {"mu_star": "μ*", "mu_star_conf": "μ* ±"}[k],
-                      TEXT if k in text_keys else NUMBER) for k in keys])
+    return _records(
+        "morris",
+        "Screening (elementary effects)",
+        rows,
+        [
+            (
+                k,
+                label(k)
+                if k not in ("mu_star", "mu_star_conf")
+                else {"mu_star": "μ*", "mu_star_conf": "μ* ±"}[k],
+                TEXT if k in text_keys else NUMBER,
+            )
+            for k in keys
+        ],
+    )
 
 
 def discovery_table(results: Results) -> Table | None:
     """Conditions under which targets fail, as found by scenario discovery."""
     rows = (results.analyze or {}).get("discovery") or []
-    return _records("discovery", "When targets fail", rows, [
-        ("target", "Target", TEXT), ("sentence", "Finding", TEXT),
-        ("coverage", "Coverage", PERCENT), ("density", "Density", PERCENT)],
+    return _records(
+        "discovery",
+        "When targets fail",
+        rows,
+        [
+            ("target", "Target", TEXT),
+            ("sentence", "Finding", TEXT),
+            ("coverage", "Coverage", PERCENT),
+            ("density", "Density", PERCENT),
+        ],
         note="Coverage: share of all failing runs described by the finding; "
-             "density: share of runs matching the finding that fail.")
+        "density: share of runs matching the finding that fail.",
+    )
 
 
 def _drop_empty(frame: pd.DataFrame, columns: Iterable[str] | None) -> pd.DataFrame:
@@ -453,9 +667,24 @@ def _drop_empty(frame: pd.DataFrame, columns: Iterable[str] | None) -> pd.DataFr
 
 
 BUILDERS: list[Callable[[Results], Table | None]] = [
-    targets_table, kpis_table, monthly_table, quarterly_table, channels_table, budget_table,
-    decisions_table, leaks_table, comparison_table, comparison_kpis_table, plan_table,
-    headcount_table, verified_table, uncertainty_table, tornado_table, sobol_table, morris_table,
+    targets_table,
+    kpis_table,
+    monthly_table,
+    quarterly_table,
+    channels_table,
+    budget_table,
+    decisions_table,
+    leaks_table,
+    comparison_table,
+    comparison_kpis_table,
+    plan_table,
+    marginal_table,
+    headcount_table,
+    verified_table,
+    uncertainty_table,
+    tornado_table,
+    sobol_table,
+    morris_table,
     discovery_table,
 ]
 

@@ -79,6 +79,30 @@ def leak_table(result: RunResult) -> Table:
     return t
 
 
+def _brief(values: dict[str, Any], limit: int = 3) -> str:
+    parts = []
+    for key, value in list(values.items())[:limit]:
+        text = f"{value:,.4g}" if isinstance(value, float) else str(value)
+        parts.append(f"{key}={text}")
+    return ", ".join(parts) + (", ..." if len(values) > limit else "")
+
+
+def decision_table(result: RunResult, limit: int = 30) -> Table:
+    """Decisions of the review rules: when, which rule, what it did, in how many runs."""
+    t = Table(title="Review decisions (share of replications; means of what was seen)")
+    for col in ("date", "rule", "action", "arguments", "seen", "runs"):
+        t.add_column(col, justify="right" if col == "runs" else "left",
+                     no_wrap=col in ("date", "action", "runs"))
+    for d in result.decisions[:limit]:
+        status = d.get("status", "done")
+        action = d["action"] if status == "done" else f"{d['action']} ({status})"
+        t.add_row(str(d["date"]), d["rule"], action, _brief(d["args"]), _brief(d["seen"]),
+                  f"{d['fraction_of_replications']:.0%}")
+    if len(result.decisions) > limit:
+        t.caption = f"{len(result.decisions) - limit} more in the JSON output (decisions[])"
+    return t
+
+
 def print_run(result: RunResult, console: Any = None) -> None:
     """The human summary of a run."""
     console = console or Console()
@@ -90,3 +114,5 @@ def print_run(result: RunResult, console: Any = None) -> None:
     if result.run.plan.channels:
         console.print(channel_table(result))
     console.print(leak_table(result))
+    if result.decisions:
+        console.print(decision_table(result))

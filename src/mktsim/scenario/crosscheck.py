@@ -6,8 +6,10 @@ import datetime as dt
 from collections.abc import Iterable
 
 from ..kpis import KPIS
+from .decision_check import check_decision
 from .errors import Problem
 from .model import ScenarioSpec
+from .rules_check import check_rules
 from .suggest import did_you_mean
 from .translate import line_of
 from .yamlio import Locations
@@ -53,6 +55,8 @@ def cross_check(spec: ScenarioSpec, locs: Locations, file: str) -> list[Problem]
     for name, strategy in spec.strategies.items():
         _strategy(c, name, strategy)
     _targets(c)
+    check_decision(c)
+    check_rules(c)
     return c.problems
 
 

@@ -18,6 +18,7 @@ from .lint import smart_lint
 from .model import ScenarioSpec
 from .overrides import apply_overrides, set_path
 from .translate import problems_from
+from .uncertain import uncertainty_problems
 from .yamlio import Locations, parse_yaml, read_yaml
 
 
@@ -59,15 +60,16 @@ def with_values(loaded: LoadedSpec, values: dict[str, Any]) -> LoadedSpec:
     data = copy.deepcopy(loaded.data)
     for path, value in values.items():
         set_path(data, path, value)
-    return validate_data(data, {}, loaded.source, [])
+    return validate_data(data, {}, loaded.source, [], check_uncertainties=False)
 
 
-def validate_data(data: Any, locs: Locations, file: str, overrides: list[str]) -> LoadedSpec:
+def validate_data(data: Any, locs: Locations, file: str, overrides: list[str],
+                  check_uncertainties: bool = True) -> LoadedSpec:
     """Validate loaded data (see `load_spec`)."""
     if not isinstance(data, dict):
         raise ScenarioError([Problem(file, 1, "", "a scenario must be a mapping of sections",
                                      "start from `mktsim init smart-band`")])
-    data, _ = apply_overrides(copy.deepcopy(data), overrides)
+    data, overridden = apply_overrides(copy.deepcopy(data), overrides)
     problems: list[Problem] = []
     strategies = data.get("strategies")
     if isinstance(strategies, dict):
@@ -76,8 +78,11 @@ def validate_data(data: Any, locs: Locations, file: str, overrides: list[str]) -
     try:
         spec = ScenarioSpec.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(problems + problems_from(exc, ScenarioSpec, locs, file)) from None
+        raise ScenarioError(problems + problems_from(exc, ScenarioSpec, locs, file,
+                                                    overridden=overridden)) from None
     problems += cross_check(spec, locs, file)
+    if check_uncertainties and not problems:
+        problems += uncertainty_problems(data, locs, file)
     if problems:
         raise ScenarioError(problems)
     return LoadedSpec(spec, file, data, smart_lint(spec, locs, file))

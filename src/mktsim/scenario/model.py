@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from pydantic import Field
 
 from .base import Section
 from .company import Channel, Crm, Org, Product, Team
+from .decision import DecisionSection
 from .fields import Count, Days, Name, PositiveCount
 from .market import Market
+from .rules import Information, RulesSection
 from .strategy import Strategy
 from .targets import Target
 
@@ -33,6 +36,12 @@ class ScenarioSpec(Section):
     strategies: dict[Name, Strategy] = Field(min_length=1)
     objectives: dict[Name, str] = Field(default_factory=dict)
     targets: list[Target] = Field(default_factory=list)
+    rules: RulesSection | None = Field(None, description="Reviews and when/then rules.")
+    information: Information = Field(default_factory=Information)
+    decision: DecisionSection | None = None
+    uncertainties: dict[str, Any] | None = Field(
+        None, description="Distributions over scenario values, sampled per replication."
+    )
 
     @property
     def end_date(self) -> dt.date:

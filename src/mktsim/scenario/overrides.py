@@ -37,13 +37,14 @@ def parse_override(text: str) -> tuple[tuple[str | int, ...], Any]:
     return path, parsed
 
 
-def apply_overrides(data: Any, overrides: list[str]) -> tuple[Any, set[tuple[str | int, ...]]]:
-    """Apply each override in order; return the new data and the paths set."""
-    touched: set[tuple[str | int, ...]] = set()
+def apply_overrides(data: Any, overrides: list[str]
+                    ) -> tuple[Any, dict[tuple[str | int, ...], str]]:
+    """Apply each override in order; return the new data and {path set: override text}."""
+    touched: dict[tuple[str | int, ...], str] = {}
     for text in overrides:
         path, value = parse_override(text)
         _set(data, path, value, text)
-        touched.add(path)
+        touched[path] = text
     return data, touched
 
 

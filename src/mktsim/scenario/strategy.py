@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 
 from .base import Section
 from .fields import Count, Days, Money, Name, Positive, PositiveCount, Share
+from .rules import RulesSection
 
 
 class Flighting(Section):
@@ -86,3 +87,4 @@ class Strategy(Section):
     headcount: dict[Name, Count] | None = Field(None, description="Day-0 headcount by team.")
     hires: list[Hire] | None = None
     training: list[Training] | None = None
+    rules: RulesSection | None = Field(None, description="Replace the shared rules.")

@@ -15,14 +15,29 @@ from .yamlio import Locations
 
 def problems_from(
     error: ValidationError, root: type[BaseModel], locs: Locations, file: str,
-    prefix: tuple[str | int, ...] = ()
+    prefix: tuple[str | int, ...] = (), overridden: dict[tuple[str | int, ...], str] | None = None,
 ) -> list[Problem]:
-    """One problem per pydantic error, with the line of the nearest located value."""
+    """One problem per pydantic error, with the line of the nearest located value; values
+    set on the command line (`overridden`: path -> `--set` text) are blamed on it."""
     out = []
     for err in error.errors(include_url=False):
         loc = (*prefix, *(p for p in err["loc"] if not _is_tag(p)))
-        out.append(_problem(err, loc, root, locs, file, len(prefix)))
+        problem = _problem(err, loc, root, locs, file, len(prefix))
+        source = _override_of(loc, overridden or {})
+        if source:
+            problem = Problem("command line", None, f"--set {source}: {problem.where}",
+                              problem.message, problem.hint)
+        out.append(problem)
     return out
+
+
+def _override_of(loc: tuple[str | int, ...], overridden: dict[tuple[str | int, ...], str]
+                 ) -> str | None:
+    text = tuple(str(p) for p in loc)
+    for path, source in overridden.items():
+        if tuple(str(p) for p in path) == text[: len(path)]:
+            return source
+    return None
 
 
 def _is_tag(part: Any) -> bool:
@@ -41,20 +56,31 @@ def _problem(err: dict[str, Any], loc: tuple[str | int, ...], root: type[BaseMod
                        did_you_mean(str(loc[-1]), allowed))
     if kind == "missing":
         return Problem(file, line, where, "is required", f"add '{loc[-1]}:'")
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        model = model_at(root, loc[skip:])
+        keys = ", ".join(list(model.model_fields)[:6]) + ", ..." if model else "name: value"
+        return Problem(file, line, where, f"must be a section of keys ({keys})",
+                       "indent the keys under it, one per line")
     message = str(err["msg"]).removeprefix("Value error, ")
     value = err.get("input")
-    if kind not in ("model_type", "dict_type") and _short(value):
+    if _short(value):
         message = f"{message} (got {value!r})"
-    return Problem(file, line, where, message, _hint(kind))
+    return Problem(file, line, where, message, _hint(kind, err.get("ctx") or {}))
 
 
 def _short(value: Any) -> bool:
     return isinstance(value, int | float | str) and len(repr(value)) <= 40
 
 
-def _hint(kind: str) -> str:
-    if kind.startswith(("greater_than", "less_than")):
+def _hint(kind: str, ctx: dict[str, Any]) -> str:
+    if kind == "less_than_equal" and ctx.get("le") == 1:
         return "shares are fractions from 0 to 1 (30% or 0.3)"
+    if kind == "greater_than_equal" and ctx.get("ge") == 0:
+        return "it cannot be negative"
+    words = {"greater_than_equal": "at least", "greater_than": "above",
+             "less_than_equal": "at most", "less_than": "below"}
+    if kind in words and ctx:
+        return f"it must be {words[kind]} {next(iter(ctx.values()))}"
     if kind in ("float_parsing", "int_parsing", "float_type", "int_type"):
         return "write a number, e.g. 2_000_000 or 0.3 or 30%"
     if kind.startswith("date"):

@@ -13,6 +13,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .errors import Problem, ScenarioError
@@ -40,9 +41,21 @@ def read_yaml(path: Path) -> tuple[Any, Locations]:
     return parse_yaml(text, name)
 
 
+class _Constructor(RoundTripConstructor):
+    """Round-trip constructor that keeps dates as text: the schema checks them, so an
+    impossible date is reported with its field and line."""
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_str)
+
+STANDARD_TAGS = {f"tag:yaml.org,2002:{t}" for t in
+                 ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")}
+
+
 def parse_yaml(text: str, name: str) -> tuple[Any, Locations]:
     """Parse YAML text (see `read_yaml`)."""
     yaml = YAML(typ="rt", pure=True)
+    yaml.Constructor = _Constructor
     try:
         node = yaml.load(text)
     except MarkedYAMLError as exc:
@@ -74,7 +87,7 @@ def _plain(
     if isinstance(node, CommentedSeq):
         out = []
         for i, item in enumerate(node):
-            item_line = node.lc.item(i)[0] + 1
+            item_line = _item_line(node, i, line)
             locs[(*path, i)] = item_line
             out.append(_plain(item, (*path, i), locs, name, budget, item_line))
         return out
@@ -97,10 +110,17 @@ def _plain_map(
     return out
 
 
+def _item_line(node: CommentedSeq, i: int, default: int) -> int:
+    try:
+        return int(node.lc.item(i)[0]) + 1
+    except (TypeError, KeyError, IndexError):
+        return default
+
+
 def _has_tag(node: Any) -> bool:
     tag = getattr(node, "tag", None)
     value = getattr(tag, "value", tag)
-    return isinstance(value, str) and value.startswith("!")
+    return isinstance(value, str) and value not in STANDARD_TAGS
 
 
 def _scalar(node: Any) -> Any:

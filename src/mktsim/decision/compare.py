@@ -1,0 +1,174 @@
+"""Compare strategies on the same replications (common random numbers).
+
+Batches of replications are run for every strategy with the same seed, until every
+reported probability is known to within `precision` (95% Wilson half-width) or
+`max_reps` is reached. Batch 0 uses the seed itself, so one batch reproduces `mktsim run`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..api import Scenario
+from ..kpis import KPI_NAMES
+from ..scenario.decision import Objective
+from .outcome import Outcome, expected_score, outcome_of, per_replication
+from .stats import mean_interval, wilson_interval
+
+Progress = Callable[[int], None]
+
+
+def batch_seed(seed: int, batch: int) -> int:
+    """Seed of batch `batch` (batch 0 is `seed` itself)."""
+    if batch == 0:
+        return seed
+    return int(np.random.SeedSequence([seed, batch]).generate_state(1)[0])
+
+
+@dataclass
+class Comparison:
+    """Outcomes of several strategies, paired replication by replication."""
+
+    strategies: list[str]
+    reference: str
+    outcomes: dict[str, Outcome]
+    objective: Objective
+    stopped: str
+    seed: int
+
+    @property
+    def replications(self) -> int:
+        """Replications per strategy."""
+        return self.outcomes[self.reference].replications
+
+    def target_probabilities(self) -> dict[str, dict[str, dict[str, Any]]]:
+        """{target: {strategy: {probability, interval}}}."""
+        out: dict[str, dict[str, dict[str, Any]]] = {}
+        ref = self.outcomes[self.reference]
+        for t, tid in enumerate(ref.target_ids):
+            out[tid] = {s: _prob(o.met[t]) for s, o in self.outcomes.items()}
+        return out
+
+    def all_targets(self) -> dict[str, dict[str, Any]]:
+        """{strategy: {probability, interval}} of meeting every target at once."""
+        return {s: _prob(o.all_met) for s, o in self.outcomes.items()}
+
+    def kpis(self) -> dict[str, dict[str, dict[str, Any]]]:
+        """{kpi: {strategy: {mean, interval}}} at the horizon."""
+        return {k: {s: _mean(o.kpis[k]) for s, o in self.outcomes.items()} for k in KPI_NAMES}
+
+    def differences(self, paired: bool = True) -> dict[str, dict[str, dict[str, Any]]]:
+        """{kpi: {strategy: {mean, interval}}} of strategy - reference (paired t interval)."""
+        ref = self.outcomes[self.reference]
+        out: dict[str, dict[str, dict[str, Any]]] = {}
+        for k in KPI_NAMES:
+            out[k] = {}
+            for s, o in self.outcomes.items():
+                if s == self.reference:
+                    continue
+                out[k][s] = (paired_difference(o.kpis[k], ref.kpis[k]) if paired
+                             else unpaired_difference(o.kpis[k], ref.kpis[k]))
+        return out
+
+    def probability_best(self) -> dict[str, float]:
+        """Share of replications in which each strategy is best by the objective."""
+        scores = np.array([per_replication(self.outcomes[s], self.objective)
+                           for s in self.strategies])
+        best = scores == scores.max(axis=0, keepdims=True)
+        wins = (best / best.sum(axis=0, keepdims=True)).mean(axis=1)
+        return {s: float(w) for s, w in zip(self.strategies, wins, strict=True)}
+
+    def ranking(self) -> list[str]:
+        """Strategies from best to worst by the objective's expected value."""
+        return sorted(self.strategies, key=lambda s: expected_score(self.outcomes[s],
+                                                                    self.objective), reverse=True)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document of the comparison."""
+        targets = self.target_probabilities()
+        return {
+            "kind": "compare", "strategies": self.strategies, "reference": self.reference,
+            "replications": self.replications, "seed": self.seed,
+            "targets": [{"id": t, "by_strategy": v} for t, v in targets.items()],
+            "all_targets": self.all_targets(), "kpis": self.kpis(),
+            "differences": self.differences(), "probability_best": self.probability_best(),
+            "ranking": self.ranking(), "objective": self.objective.describe(),
+            "stopped": self.stopped,
+        }
+
+
+def _prob(met: np.ndarray) -> dict[str, Any]:
+    n = len(met)
+    lo, hi = wilson_interval(int(met.sum()), n)
+    return {"probability": float(met.mean()) if n else math.nan, "interval": [lo, hi]}
+
+
+def _mean(values: np.ndarray) -> dict[str, Any]:
+    mean, lo, hi = mean_interval(values)
+    return {"mean": mean, "interval": [lo, hi]}
+
+
+def paired_difference(a: np.ndarray, b: np.ndarray) -> dict[str, Any]:
+    """Mean of a - b replication by replication, with a t interval (95%)."""
+    from scipy.stats import t as student
+
+    d = a - b
+    d = d[np.isfinite(d)]
+    if d.size < 2:
+        return {"mean": float(d.mean()) if d.size else math.nan, "interval": [math.nan] * 2}
+    half = student.ppf(0.975, d.size - 1) * d.std(ddof=1) / math.sqrt(d.size)
+    return {"mean": float(d.mean()), "interval": [float(d.mean() - half),
+                                                  float(d.mean() + half)]}
+
+
+def unpaired_difference(a: np.ndarray, b: np.ndarray) -> dict[str, Any]:
+    """Mean of a minus mean of b as if independent (Welch interval, 95%)."""
+    a, b = a[np.isfinite(a)], b[np.isfinite(b)]
+    diff = float(a.mean() - b.mean())
+    half = 1.96 * math.sqrt(a.var(ddof=1) / a.size + b.var(ddof=1) / b.size)
+    return {"mean": diff, "interval": [diff - half, diff + half]}
+
+
+def _widest(c: Comparison) -> float:
+    """Largest Wilson half-width among the reported probabilities."""
+    n = c.replications
+    probs = [v["probability"] for per in c.target_probabilities().values() for v in per.values()]
+    probs += [v["probability"] for v in c.all_targets().values()]
+    probs += list(c.probability_best().values())
+    halves = [0.5 * (hi - lo) for lo, hi in (wilson_interval(round(p * n), n) for p in probs)]
+    return max(halves, default=0.0)
+
+
+def compare(scenario: Scenario, strategies: Sequence[str] | None = None,
+            reference: str | None = None, seed: int | None = None, precision: float = 0.03,
+            max_reps: int = 2000, batch: int = 250, workers: int = 1,
+            progress: Progress | None = None) -> Comparison:
+    """Run `strategies` (default all) on common random numbers until precise enough."""
+    names = [scenario.strategy_name(s) for s in (strategies or scenario.strategies)]
+    ref = scenario.strategy_name(reference) if reference else names[0]
+    if ref not in names:
+        names.insert(0, ref)
+    root = scenario.spec.seed if seed is None else seed
+    decision = scenario.spec.decision
+    objective = decision.objective if decision else Objective(maximize="p_all_targets",
+                                                              then="profit")
+    outcomes: dict[str, Outcome] = {}
+    done, b = 0, 0
+    while True:
+        n = min(batch, max_reps - done)
+        for s in names:
+            o = outcome_of(scenario.run(s, n, batch_seed(root, b), workers, progress))
+            outcomes[s] = outcomes[s].extend(o) if s in outcomes else o
+        done, b = done + n, b + 1
+        result = Comparison(names, ref, outcomes, objective, "", root)
+        if _widest(result) <= precision:
+            result.stopped = "precision reached"
+            return result
+        if done >= max_reps:
+            result.stopped = "max reps"
+            return result

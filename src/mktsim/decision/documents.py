@@ -1,0 +1,79 @@
+"""JSON documents of `optimize` and `explain`, and the scenario file with the winner."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..results import _clean
+from .optimize import CANDIDATE, Optimum
+from .outcome import Outcome
+from .stats import mean_interval, wilson_interval
+
+
+def outcome_doc(o: Outcome) -> dict[str, Any]:
+    """Targets with probabilities and intervals, and the headline KPIs."""
+    targets = []
+    for t, tid in enumerate(o.target_ids):
+        met = o.met[t]
+        targets.append({"id": tid, "probability": float(met.mean()),
+                        "interval": list(wilson_interval(int(met.sum()), len(met))),
+                        "confidence": float(o.confidence[t])})
+    lo, hi = wilson_interval(int(o.all_met.sum()), o.replications)
+    kpis = {k: dict(zip(("mean", "low", "high"), mean_interval(v), strict=True))
+            for k, v in o.kpis.items()}
+    return {"replications": o.replications, "targets": targets,
+            "all_targets": {"probability": float(o.all_met.mean()), "interval": [lo, hi]},
+            "kpis": kpis}
+
+
+def optimum_doc(opt: Optimum, marginal: pd.DataFrame | None = None) -> dict[str, Any]:
+    """The JSON document of an optimisation."""
+    doc: dict[str, Any] = {
+        "kind": "optimize", "mode": opt.mode, "objective": opt.objective,
+        "reached": opt.reached, "evaluations": opt.evaluations, "budget": opt.budget,
+        "team_cost": opt.team_cost, "total_cost": opt.total_cost, "strategy": opt.strategy,
+        "search": outcome_doc(opt.search), "verified": outcome_doc(opt.verified),
+        "verify_seed": opt.verify_seed, "notes": opt.notes,
+    }
+    if not opt.reached and opt.mode == "target":
+        doc["out_of_reach"] = [t for t in doc["verified"]["targets"]
+                               if t["probability"] < t["confidence"]]
+        for t in doc["out_of_reach"]:
+            opt.notes.append(f"target {t['id']} out of reach: the best plan met it with "
+                             f"probability {t['probability']:.0%}, {t['confidence']:.0%} asked")
+    if marginal is not None:
+        doc["marginal"] = marginal_doc(marginal)
+    return _clean(doc)
+
+
+def marginal_doc(marginal: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """{channel: {spend, step, profit_per_money, ...}}."""
+    return {str(c): {k: float(v) for k, v in row.items()} for c, row in marginal.iterrows()}
+
+
+def write_strategy_yaml(source: Path, out: Path, strategy: dict[str, Any]) -> str:
+    """The scenario file `source` with `strategy` added as `optimized` (comments kept)."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    data = yaml.load(source.read_text(encoding="utf-8"))
+    data["strategies"][CANDIDATE] = _plain(strategy)
+    buf = io.StringIO()
+    yaml.dump(data, buf)
+    return buf.getvalue()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value

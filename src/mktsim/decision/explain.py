@@ -1,0 +1,139 @@
+"""Explain a plan: response curves, marginal ROI per channel, and where the plan leaks.
+
+Curves and marginal returns change one channel's money at a time (the others stay as
+they are) and run every variant on the same seed, so differences are paired.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..api import Scenario
+from ..results import RunResult
+from ..scenario.load import with_values
+from .levers import shares_of
+from .outcome import Outcome, outcome_of
+
+MULTIPLIERS = (0.0, 0.5, 1.0, 1.5, 2.0)
+CURVE_KPIS = ("profit", "units", "revenue", "new_customers")
+VARIANT = "explain_variant"
+Progress = Callable[[int], None]
+
+
+def channel_money(scenario: Scenario, strategy: str) -> dict[str, float]:
+    """Planned money of each channel of a strategy over the horizon."""
+    s = scenario.spec.strategies[strategy]
+    return {c: float(s.budget or 0.0) * share for c, share in (s.allocation or {}).items()}
+
+
+def _variant(scenario: Scenario, strategy: str, money: dict[str, float]) -> Scenario:
+    data = copy.deepcopy(scenario.loaded.data["strategies"][strategy])
+    data.pop("extends", None)
+    budget = sum(money.values())
+    data["budget"] = round(budget, 2)
+    data["allocation"] = shares_of({c: m for c, m in money.items() if m > 0} or money, budget)
+    return Scenario(with_values(scenario.loaded, {f"strategies.{VARIANT}": data}))
+
+
+def _run(scenario: Scenario, strategy: str, money: dict[str, float], reps: int, seed: int,
+         workers: int) -> Outcome:
+    return outcome_of(_variant(scenario, strategy, money).run(VARIANT, reps, seed, workers))
+
+
+def response_curves(scenario: Scenario, strategy: str, replications: int = 60,
+                    seed: int | None = None, multipliers: Sequence[float] = MULTIPLIERS,
+                    step: float = 0.1, workers: int = 1,
+                    progress: Progress | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(curves, marginal): expected KPIs when one channel's money is multiplied, and what
+    the next unit of money buys in each channel (forward difference of `step` x money, or
+    1% of the budget for a channel with no money)."""
+    root = scenario.spec.seed if seed is None else seed
+    money = channel_money(scenario, strategy)
+    budget = sum(money.values())
+    base = _run(scenario, strategy, money, replications, root, workers)
+    rows, marg = [], []
+    for ch in scenario.spec.channels:
+        spent = money.get(ch, 0.0)
+        for m in multipliers:
+            o = base if m == 1.0 else _run(scenario, strategy, {**money, ch: spent * m},
+                                           replications, root, workers)
+            rows.append({"channel": ch, "multiplier": m, "spend": spent * m,
+                         **{k: float(np.nanmean(o.kpis[k])) for k in CURVE_KPIS}})
+            if progress:
+                progress(1)
+        delta = spent * step if spent > 0 else 0.01 * budget
+        up = _run(scenario, strategy, {**money, ch: spent + delta}, replications, root, workers)
+        marg.append({"channel": ch, "spend": spent, "step": delta,
+                     **{f"{k}_per_money": _paired_slope(up, base, k, delta)
+                        for k in CURVE_KPIS}})
+        if progress:
+            progress(1)
+    return pd.DataFrame(rows), pd.DataFrame(marg).set_index("channel")
+
+
+def _paired_slope(up: Outcome, base: Outcome, kpi: str, delta: float) -> float:
+    d = up.kpis[kpi] - base.kpis[kpi]
+    return float(np.nanmean(d)) / delta if delta > 0 else float("nan")
+
+
+def curve_runs(scenario: Scenario, multipliers: Sequence[float] = MULTIPLIERS) -> int:
+    """How many runs `response_curves` makes (for a progress bar)."""
+    return len(scenario.spec.channels) * (len(multipliers) + 1)
+
+
+def leaks(result: RunResult) -> dict[str, Any]:
+    """Where the plan loses people and money: funnel losses, saturated channels, the
+    bottleneck team, ROI and CAC by channel."""
+    lk = result.leaks()
+    channels = result.channels()
+    funnel = {
+        "leads_arrived": lk["leads_arrived"],
+        "leads_lost_in_handoff": lk["leads_lost_in_handoff"],
+        "leads_expired_in_backlog": lk["leads_expired"],
+        "leads_not_closed": lk["leads_not_closed"],
+        "sales_over_channel_capacity": lk["sales_over_capacity"],
+        "customers_churned": lk["churned_regular"],
+        "customers_lost_after_complaint": lk["churned_after_complaint"],
+        "complaints_unresolved": lk["complaints_unresolved"],
+    }
+    per_channel = {str(c): {"saturation": float(r["saturation"]), "roi": float(r["roi"]),
+                            "cac": float(r["cac"]), "spend": float(r["spend"]),
+                            "capacity_lost": float(r["capacity_lost"])}
+                   for c, r in channels.iterrows()}
+    return {"funnel": funnel, "channels": per_channel, "teams": team_load(result)}
+
+
+def team_load(result: RunResult) -> dict[str, dict[str, float]]:
+    """Offered work / capacity of each team over the horizon (leads routed to it by its
+    channels; complaints for the service team). Above 1 the backlog expires."""
+    spec = result.loaded.spec
+    plan = result.run.plan
+    channels = result.channels()
+    complaints = float(np.nanmean(result.run.daily[:, _kpi("complaints"), :].sum(axis=1)))
+    out: dict[str, dict[str, float]] = {}
+    for i, (name, team) in enumerate(spec.teams.items()):
+        work = sum(float(channels.loc[c, "leads"]) for c, ch in spec.channels.items()
+                   if ch.team == name)
+        if spec.crm.service_team == name:
+            work += complaints
+        capacity = float(plan.team_headcount[i]) * team.capacity_per_person_per_day \
+            * plan.horizon
+        out[name] = {"work": work, "capacity": capacity,
+                     "utilisation": work / capacity if capacity > 0 else float("inf")}
+    return out
+
+
+def bottleneck(load: dict[str, dict[str, float]]) -> str | None:
+    """The team with the highest utilisation (None without teams)."""
+    return max(load, key=lambda t: load[t]["utilisation"]) if load else None
+
+
+def _kpi(name: str) -> int:
+    from ..kpis import KPI_INDEX
+
+    return KPI_INDEX[name]

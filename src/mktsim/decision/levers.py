@@ -1,0 +1,191 @@
+"""The levers of `optimize`: a vector of numbers <-> a strategy of the scenario.
+
+A candidate is `x` = [weights of the free channels] + [4 quarter weights, if flighting is a
+lever] + [headcount of each team that is a lever]. A budget B turns the weights into money
+per channel: the free channels share what the fixed channels leave, projected onto each
+channel's bounds so that the money adds up to B exactly.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..scenario.decision import ChannelLever, DecisionSection
+from ..scenario.errors import Problem, ScenarioError
+from ..scenario.load import LoadedSpec
+
+SHARE_DIGITS = 6
+
+
+@dataclass(frozen=True)
+class LeverSpace:
+    """The search space around a reference strategy."""
+
+    reference: str
+    base: dict[str, Any]  # the reference strategy, resolved
+    budget: float  # the reference budget
+    budget_bounds: tuple[float, float]
+    free: tuple[str, ...]
+    fixed_shares: dict[str, float]
+    ref_amounts: dict[str, float]
+    channel_levers: dict[str, ChannelLever]
+    quarters: tuple[float, float] | None
+    teams: tuple[str, ...]
+    team_bounds: tuple[tuple[int, int], ...]
+    team_cost_per_day: dict[str, float]
+    horizon: int
+
+    @property
+    def dims(self) -> int:
+        """Length of a candidate vector."""
+        return len(self.free) + (4 if self.quarters else 0) + len(self.teams)
+
+    def bounds(self) -> list[tuple[float, float]]:
+        """Box bounds of every coordinate."""
+        out = [(0.0, 1.0)] * len(self.free)
+        if self.quarters:
+            out += [self.quarters] * 4
+        out += [(float(lo), float(hi) + 0.999) for lo, hi in self.team_bounds]
+        return out
+
+    def x0(self) -> np.ndarray:
+        """The reference strategy as a candidate (clipped into the bounds)."""
+        total = sum(self.ref_amounts.get(c, 0.0) for c in self.free) or 1.0
+        w = [self.ref_amounts.get(c, 0.0) / total for c in self.free]
+        if self.quarters:
+            w += [min(max(1.0, self.quarters[0]), self.quarters[1])] * 4
+        heads = self.base.get("headcount") or {}
+        w += [float(min(max(heads.get(t, lo), lo), hi)) for t, (lo, hi)
+              in zip(self.teams, self.team_bounds, strict=True)]
+        lo, hi = np.array(self.bounds(), dtype=float).reshape(-1, 2).T
+        return np.clip(np.array(w, dtype=float), lo, hi)
+
+    def amounts(self, x: np.ndarray, budget: float) -> dict[str, float]:
+        """Money per free channel at `budget`, inside each channel's bounds."""
+        rest = budget * (1.0 - sum(self.fixed_shares.values()))
+        lows, highs = zip(*(self.amount_bounds(c, budget) for c in self.free), strict=True)
+        lo, hi = np.array(lows), np.array(highs)
+        w = np.clip(np.asarray(x[: len(self.free)], dtype=float), 0.0, None)
+        v = (w / w.sum() if w.sum() > 0 else np.full(len(w), 1.0 / len(w))) * rest
+        return dict(zip(self.free, project_capped(v, lo, hi, rest), strict=True))
+
+    def amount_bounds(self, channel: str, budget: float) -> tuple[float, float]:
+        """(lowest, highest) money in a free channel at `budget`."""
+        lever = self.channel_levers.get(channel, ChannelLever())
+        ref = self.ref_amounts.get(channel, 0.0)
+        lows = [0.0, (lever.min_share or 0.0) * budget, lever.min_amount or 0.0,
+                (lever.min_relative or 0.0) * ref]
+        highs = [budget]
+        if lever.max_share is not None:
+            highs.append(lever.max_share * budget)
+        if lever.max_amount is not None:
+            highs.append(lever.max_amount)
+        if lever.max_relative is not None:
+            highs.append(lever.max_relative * ref)
+        return max(lows), min(highs)
+
+    def feasible(self, budget: float) -> bool:
+        """Whether the channel bounds can add up to `budget`."""
+        rest = budget * (1.0 - sum(self.fixed_shares.values()))
+        b = [self.amount_bounds(c, budget) for c in self.free]
+        return sum(lo for lo, _ in b) <= rest + 1e-6 and sum(hi for _, hi in b) >= rest - 1e-6
+
+    def headcount(self, x: np.ndarray) -> dict[str, int]:
+        """Day-0 headcount of each lever team."""
+        start = len(self.free) + (4 if self.quarters else 0)
+        return {t: int(min(max(math.floor(x[start + i]), lo), hi)) for i, (t, (lo, hi))
+                in enumerate(zip(self.teams, self.team_bounds, strict=True))}
+
+    def team_cost(self, x: np.ndarray) -> float:
+        """Planned salary of the lever teams over the horizon (money)."""
+        return sum(n * self.team_cost_per_day[t] * self.horizon
+                   for t, n in self.headcount(x).items())
+
+    def strategy(self, x: np.ndarray, budget: float) -> dict[str, Any]:
+        """The candidate as strategy data for the scenario file."""
+        data = {k: copy.deepcopy(v) for k, v in self.base.items() if k != "extends"}
+        money = {c: budget * s for c, s in self.fixed_shares.items()}
+        money.update(self.amounts(x, budget))
+        data["budget"] = round(float(budget), 2)
+        data["allocation"] = shares_of(money, budget)
+        if self.quarters:
+            q = [round(float(v), 4) for v in x[len(self.free): len(self.free) + 4]]
+            data["flighting"] = _flighting(self.base.get("flighting"), q)
+        if self.teams:
+            heads = dict(data.get("headcount") or {})
+            heads.update(self.headcount(x))
+            data["headcount"] = heads
+        data["description"] = f"Found by mktsim optimize from '{self.reference}'."
+        return data
+
+
+def project_capped(v: np.ndarray, lo: np.ndarray, hi: np.ndarray, total: float) -> np.ndarray:
+    """The amounts clip(v + lam, lo, hi) that add up to `total` (bisection on lam)."""
+    if lo.sum() >= total:
+        return lo.copy()
+    if hi.sum() <= total:
+        return hi.copy()
+    a, b = -float(v.max()) - total - 1.0, float(total) + 1.0
+    for _ in range(100):
+        mid = 0.5 * (a + b)
+        if np.clip(v + mid, lo, hi).sum() < total:
+            a = mid
+        else:
+            b = mid
+    out = np.clip(v + 0.5 * (a + b), lo, hi)
+    return out * (total / out.sum()) if out.sum() > 0 else out
+
+
+def shares_of(money: dict[str, float], budget: float) -> dict[str, float]:
+    """Shares rounded to SHARE_DIGITS that add up to exactly 1."""
+    if budget <= 0:
+        return {c: round(1.0 / len(money), SHARE_DIGITS) for c in money}  # pragma: no cover
+    shares = {c: round(float(m) / budget, SHARE_DIGITS) for c, m in money.items()}
+    largest = max(shares, key=lambda c: shares[c])
+    shares[largest] = round(shares[largest] + 1.0 - sum(shares.values()), SHARE_DIGITS)
+    return shares
+
+
+def _flighting(old: dict[str, Any] | None, quarters: list[float]) -> dict[str, Any]:
+    if old and old.get("by") == "month":
+        weights = [round(float(w) * quarters[m // 3], 4) for m, w in enumerate(old["weights"])]
+        return {"by": "month", "weights": weights}
+    base = (old or {}).get("weights") or [1.0] * 4
+    return {"by": "quarter", "weights": [round(float(b) * q, 4)
+                                         for b, q in zip(base, quarters, strict=True)]}
+
+
+def lever_space(loaded: LoadedSpec) -> LeverSpace:
+    """The levers of a scenario's `decision:` section (defaults when it has none)."""
+    spec = loaded.spec
+    decision = spec.decision or DecisionSection()
+    reference = decision.reference or next(iter(spec.strategies))
+    base = copy.deepcopy(loaded.data["strategies"][reference])
+    strat = spec.strategies[reference]
+    budget = float(strat.budget or 0.0)
+    alloc = dict(strat.allocation or {})
+    if budget <= 0 or not alloc:
+        raise ScenarioError([Problem(loaded.source, None, "decision.reference",
+                                     f"strategy '{reference}' has no budget to start from",
+                                     "give it a budget and an allocation")])
+    levers = decision.levers
+    free = tuple(levers.channels) or tuple(c for c in spec.channels if c in alloc)
+    fixed = {c: s for c, s in alloc.items() if c not in free}
+    lo_b = levers.budget.min if levers.budget and levers.budget.min is not None else 0.25 * budget
+    hi_b = levers.budget.max if levers.budget and levers.budget.max is not None else 3.0 * budget
+    teams = tuple(levers.headcount)
+    return LeverSpace(
+        reference=reference, base=base, budget=budget, budget_bounds=(lo_b, hi_b), free=free,
+        fixed_shares=fixed, ref_amounts={c: budget * s for c, s in alloc.items()},
+        channel_levers=dict(levers.channels),
+        quarters=(levers.flighting.min, levers.flighting.max) if levers.flighting else None,
+        teams=teams, team_bounds=tuple((h.min, h.max) for h in levers.headcount.values()),
+        team_cost_per_day={t: spec.teams[t].cost_per_person_per_month * 12.0 / 365.0
+                           for t in spec.teams},
+        horizon=spec.horizon_days,
+    )

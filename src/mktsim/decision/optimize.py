@@ -1,0 +1,229 @@
+"""Search the levers for the best plan (fixed budget) or the cheapest plan that reaches
+every target (target mode), on common random numbers, then verify on fresh seeds.
+
+Search: scipy's differential evolution (derivative-free, global, robust to the steps that
+a finite number of replications puts in the objective), started from the reference plan.
+Target mode: find the best allocation at the highest budget, bisect the budget with that
+allocation, re-optimise the allocation a little below the found budget, bisect again.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy.optimize import differential_evolution
+
+from ..api import Scenario
+from ..scenario.decision import DecisionSection, Objective
+from ..scenario.load import with_values
+from .levers import LeverSpace, lever_space
+from .outcome import Outcome, meets_all, outcome_of, search_score, shortfall
+
+FRESH = 1_000_003
+CANDIDATE = "optimized"
+Progress = Callable[[int], None]
+
+
+class _OutOfEvaluations(Exception):
+    pass
+
+
+@dataclass
+class Evaluator:
+    """Runs candidate plans on the same seed and counts the evaluations."""
+
+    scenario: Scenario
+    space: LeverSpace
+    replications: int
+    seed: int
+    limit: int
+    workers: int = 1
+    progress: Progress | None = None
+    count: int = 0
+
+    def outcome(self, x: np.ndarray, budget: float, seed: int | None = None,
+                replications: int | None = None) -> Outcome:
+        """Outcome of candidate `x` at `budget` (counted unless a seed is given)."""
+        if seed is None:
+            if self.count >= self.limit:
+                raise _OutOfEvaluations
+            self.count += 1
+            if self.progress:
+                self.progress(1)
+        scenario = candidate_scenario(self.scenario, self.space.strategy(x, budget))
+        result = scenario.run(CANDIDATE, replications or self.replications,
+                              self.seed if seed is None else seed, self.workers)
+        return outcome_of(result)
+
+
+def candidate_scenario(scenario: Scenario, strategy: dict[str, Any]) -> Scenario:
+    """The scenario with `strategy` added as the strategy `optimized`."""
+    return Scenario(with_values(scenario.loaded, {f"strategies.{CANDIDATE}": strategy}))
+
+
+@dataclass
+class Optimum:
+    """The winning plan and what is known about it."""
+
+    mode: str
+    objective: str
+    strategy: dict[str, Any]
+    budget: float
+    team_cost: float
+    evaluations: int
+    search: Outcome
+    verified: Outcome
+    verify_seed: int
+    reached: bool
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def total_cost(self) -> float:
+        """Planned marketing budget plus the lever teams' salaries."""
+        return self.budget + self.team_cost
+
+
+def _search(ev: Evaluator, score: Callable[[Outcome, np.ndarray], float], budget: float,
+            x0: np.ndarray, evaluations: int, seed: int) -> tuple[np.ndarray, float]:
+    """Differential evolution on `score` at `budget` within `evaluations` candidates."""
+    space = ev.space
+    stop = ev.count + evaluations
+    best: list[Any] = [x0, -math.inf]
+
+    def loss(x: np.ndarray) -> float:
+        if ev.count >= min(stop, ev.limit):
+            return 1e9
+        s = score(ev.outcome(x, budget), x)
+        if s > best[1]:
+            best[0], best[1] = np.array(x), s
+        return -s
+
+    if space.dims == 0:
+        loss(x0)
+        return best[0], best[1]
+    pop = max(2, min(8, evaluations // max(1, space.dims * 6)))
+    lo, hi = np.array(space.bounds(), dtype=float).T
+    x0 = np.clip(x0, lo + 1e-9 * (hi - lo), hi - 1e-9 * (hi - lo))  # rounding at the edges
+    differential_evolution(loss, space.bounds(), x0=x0, popsize=pop, maxiter=10_000, tol=0,
+                           polish=False, init="latinhypercube", seed=seed,
+                           callback=lambda *a, **k: ev.count >= min(stop, ev.limit))
+    return best[0], best[1]
+
+
+def optimize(scenario: Scenario, mode: str = "fixed", evaluations: int | None = None,
+             replications: int | None = None, seed: int | None = None,
+             confidence: float | None = None, budget: float | None = None,
+             verify_reps: int = 500, workers: int = 1,
+             progress: Progress | None = None) -> Optimum:
+    """Find the best plan (`fixed`) or the cheapest that meets every target (`target`)."""
+    spec = scenario.spec
+    decision = spec.decision or DecisionSection()
+    if confidence is not None:
+        scenario = _with_confidence(scenario, confidence)
+    space = lever_space(scenario.loaded)
+    root = spec.seed if seed is None else seed
+    ev = Evaluator(scenario, space, replications or decision.replications, root,
+                   evaluations or decision.evaluations, workers, progress)
+    if mode == "fixed":
+        return _fixed(ev, decision.objective, budget or space.budget, verify_reps, root)
+    return _target(ev, verify_reps, root)
+
+
+def _with_confidence(scenario: Scenario, confidence: float) -> Scenario:
+    values = {f"targets.{i}.confidence": confidence for i in range(len(scenario.spec.targets))}
+    return Scenario(with_values(scenario.loaded, values))
+
+
+def _fixed(ev: Evaluator, objective: Objective, budget: float, verify_reps: int,
+           root: int) -> Optimum:
+    space = ev.space
+    x0 = space.x0()
+    ref = ev.outcome(x0, budget)
+    scale = max(abs(float(np.nanmean(ref.kpis[objective.then or "profit"]))), 1.0)
+    if objective.metric in ref.kpis:
+        scale = max(abs(float(np.nanmean(ref.kpis[objective.metric]))), 1.0)
+    x, _ = _search(ev, lambda o, _x: search_score(o, objective, scale), budget, x0,
+                   ev.limit - ev.count, root)
+    return _finish(ev, "fixed", objective.describe(), x, budget, verify_reps, root, True, [])
+
+
+def _target(ev: Evaluator, verify_reps: int, root: int) -> Optimum:
+    space = ev.space
+    lo, hi = space.budget_bounds
+    notes: list[str] = []
+    if not space.feasible(hi):
+        notes.append("the channel bounds cannot use the highest budget; check decision.levers")
+    cheapest_teams = max(space.team_cost(np.array(space.bounds())[:, 1]), 1.0)
+
+    def score(o: Outcome, x: np.ndarray) -> float:
+        return shortfall(o) - 1e-3 * space.team_cost(x) / cheapest_teams
+
+    x, _ = _search(ev, score, hi, space.x0(), int(0.55 * ev.limit), root)
+    top = _safe(ev, x, hi)
+    if top is None or not meets_all(top, _margin(top)):
+        objective = "lowest total cost that meets every target with its confidence"
+        return _finish(ev, "target", objective, x, hi, verify_reps, root, False,
+                       [*notes, "no plan within the bounds reached every target"])
+    best = _bisect(ev, x, lo, hi)
+    trial = max(lo, 0.9 * best)
+    if trial < best and ev.count < ev.limit:
+        x2, _ = _search(ev, score, trial, x, max(0, ev.limit - ev.count - 8), root + 1)
+        o2 = _safe(ev, x2, trial)
+        if o2 is not None and meets_all(o2, _margin(o2)):
+            x, best = x2, _bisect(ev, x2, lo, trial)
+    objective = "lowest total cost that meets every target with its confidence"
+    return _finish(ev, "target", objective, x, best, verify_reps, root, True, notes)
+
+
+def _margin(o: Outcome) -> float:
+    """Confidence margin asked of the search (one standard error of a probability at the
+    required confidence, at least 0.03), so that fresh seeds still pass."""
+    c = float(o.confidence.max()) if len(o.confidence) else 0.8
+    return max(0.03, math.sqrt(c * (1.0 - c) / o.replications))
+
+
+def _safe(ev: Evaluator, x: np.ndarray, budget: float) -> Outcome | None:
+    try:
+        return ev.outcome(x, budget)
+    except _OutOfEvaluations:
+        return None
+
+
+def _bisect(ev: Evaluator, x: np.ndarray, lo: float, hi: float) -> float:
+    """Smallest budget in [lo, hi] at which `x` meets every target (hi meets them)."""
+    for _ in range(8):
+        if hi - lo <= 0.01 * hi:
+            break
+        mid = 0.5 * (lo + hi)
+        o = _safe(ev, x, mid) if ev.space.feasible(mid) else None
+        if o is not None and meets_all(o, _margin(o)):
+            hi = mid
+        elif o is None and ev.count >= ev.limit:
+            break
+        else:
+            lo = mid
+    return hi
+
+
+def _finish(ev: Evaluator, mode: str, objective: str, x: np.ndarray, budget: float,
+            verify_reps: int, root: int, reached: bool, notes: list[str]) -> Optimum:
+    search = ev.outcome(x, budget, seed=ev.seed)
+    verify_seed = root + FRESH
+    verified = ev.outcome(x, budget, seed=verify_seed, replications=verify_reps)
+    for retry in range(1, 4):  # a little more money until fresh seeds agree
+        if mode != "target" or not reached or meets_all(verified):
+            break
+        budget = min(budget * 1.05, ev.space.budget_bounds[1])
+        verify_seed = root + FRESH + retry
+        verified = ev.outcome(x, budget, seed=verify_seed, replications=verify_reps)
+        search = ev.outcome(x, budget, seed=ev.seed)
+    if mode == "target" and reached and not meets_all(verified):
+        reached = False
+        notes.append("the plan met every target on the search seeds but not on fresh seeds")
+    return Optimum(mode, objective, ev.space.strategy(x, budget), budget,
+                   ev.space.team_cost(x), ev.count, search, verified, verify_seed, reached,
+                   notes)

@@ -1,0 +1,136 @@
+"""Per-replication outcomes of one strategy, and how the objective scores them.
+
+An `Outcome` holds, for every replication, the KPIs at the horizon and whether each target
+was met. Outcomes of strategies run with the same seed are paired replication by
+replication (common random numbers).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import ndtr
+
+from ..kpis import KPI_NAMES
+from ..results import RunResult
+from ..scenario.decision import ALL_TARGETS, Objective
+from .measures import horizon_values, value_at
+
+
+@dataclass
+class Outcome:
+    """KPIs [R] at the horizon, targets met [T, R], and a smooth version of met [T, R]."""
+
+    kpis: dict[str, np.ndarray]
+    met: np.ndarray
+    soft: np.ndarray
+    target_ids: tuple[str, ...]
+    confidence: np.ndarray  # [T]
+
+    @property
+    def replications(self) -> int:
+        """R."""
+        return len(next(iter(self.kpis.values())))
+
+    @property
+    def all_met(self) -> np.ndarray:
+        """[R] every target met in that replication."""
+        return self.met.all(axis=0) if len(self.met) else np.ones(self.replications, bool)
+
+    def probabilities(self) -> np.ndarray:
+        """[T] share of replications that meet each target."""
+        return self.met.mean(axis=1)
+
+    def extend(self, other: Outcome) -> Outcome:
+        """This outcome followed by more replications."""
+        return Outcome({k: np.concatenate([v, other.kpis[k]]) for k, v in self.kpis.items()},
+                       np.concatenate([self.met, other.met], axis=1),
+                       np.concatenate([self.soft, other.soft], axis=1),
+                       self.target_ids, self.confidence)
+
+
+def outcome_of(result: RunResult) -> Outcome:
+    """Per-replication outcome of a run."""
+    daily = result.run.daily
+    kpis = {k: horizon_values(daily, k) for k in KPI_NAMES}
+    met, soft = [], []
+    for v in result.verdicts:
+        values = value_at(daily, v.target.metric, v.day, v.target.over_days)
+        met.append(v.met_each)
+        soft.append(_soft_met(values, v.threshold, v.direction))
+    reps = daily.shape[0]
+    return Outcome(kpis, np.array(met, dtype=bool).reshape(len(met), reps),
+                   np.array(soft, dtype=float).reshape(len(soft), reps),
+                   tuple(v.target.id for v in result.verdicts),
+                   np.array([v.confidence for v in result.verdicts], dtype=float))
+
+
+def _soft_met(values: np.ndarray, threshold: float, direction: str) -> np.ndarray:
+    """A smooth 0-1 score of meeting a threshold: normal CDF of the margin over a scale.
+
+    It moves with the plan even when every replication fails (or passes), which gives the
+    search a slope to follow; the scale is 30% of the spread across replications.
+    """
+    finite = values[np.isfinite(values)]
+    spread = float(finite.std()) if finite.size > 1 else 0.0
+    scale = max(0.3 * spread, 0.005 * abs(threshold), 1e-9)
+    margin = (values - threshold) if direction == "at_least" else (threshold - values)
+    out = ndtr(np.nan_to_num(margin, nan=-math.inf) / scale)
+    return np.asarray(out, dtype=float)
+
+
+def per_replication(outcome: Outcome, objective: Objective) -> np.ndarray:
+    """[R] the objective in each replication (larger is better), for P(best)."""
+    if objective.metric == ALL_TARGETS:
+        value = outcome.all_met.astype(float)
+        if objective.then:  # ties broken by the `then` KPI, replication by replication
+            then = np.nan_to_num(outcome.kpis[objective.then], nan=0.0)
+            value = value + 1e-3 * np.tanh(then / (np.abs(then).max() + 1.0))
+        return value
+    value = objective.sign * np.nan_to_num(outcome.kpis[objective.metric], nan=-np.inf)
+    if objective.subject_to_targets:
+        value = np.where(outcome.all_met, value, -np.inf)
+    return np.asarray(value, dtype=float)
+
+
+def expected_score(outcome: Outcome, objective: Objective) -> tuple[float, float]:
+    """(primary, tie-break) of the declared objective, for ranking (larger is better)."""
+    then = _mean(outcome.kpis[objective.then]) if objective.then else 0.0
+    if objective.metric == ALL_TARGETS:
+        return float(outcome.all_met.mean()), then
+    primary = objective.sign * _mean(outcome.kpis[objective.metric])
+    if objective.subject_to_targets and not meets_all(outcome):
+        primary = -math.inf
+    return primary, then
+
+
+def meets_all(outcome: Outcome, margin: float = 0.0) -> bool:
+    """Every target's probability reaches its confidence (plus `margin`)."""
+    return bool(np.all(outcome.probabilities() >= outcome.confidence + margin))
+
+
+def shortfall(outcome: Outcome) -> float:
+    """How far the targets fall short of their confidence (0 when all reach it; smooth)."""
+    if not len(outcome.met):
+        return 0.0
+    p = 0.5 * (outcome.met.mean(axis=1) + outcome.soft.mean(axis=1))
+    return float(np.minimum(p - outcome.confidence, 0.0).sum())
+
+
+def search_score(outcome: Outcome, objective: Objective, scale: float) -> float:
+    """A smooth score of the objective for the search (larger is better)."""
+    then = math.tanh(_mean(outcome.kpis[objective.then]) / scale) if objective.then else 0.0
+    if objective.metric == ALL_TARGETS:
+        soft_all = float(np.prod(outcome.soft, axis=0).mean()) if len(outcome.soft) else 1.0
+        return 0.5 * (soft_all + float(outcome.all_met.mean())) + 1e-3 * then
+    value = objective.sign * _mean(outcome.kpis[objective.metric]) / scale
+    if objective.subject_to_targets:
+        value += 10.0 * shortfall(outcome)
+    return value + 1e-3 * then
+
+
+def _mean(values: np.ndarray) -> float:
+    finite = values[np.isfinite(values)]
+    return float(finite.mean()) if finite.size else -math.inf

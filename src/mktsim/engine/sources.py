@@ -1,0 +1,45 @@
+"""Where each replication's plan comes from: one fixed plan, or a plan per replication
+with the scenario's uncertain values drawn for that replication."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..model.compile import compile_plan
+from ..model.plan import Plan
+from ..scenario.load import LoadedSpec, with_values
+from ..scenario.uncertain import sample_values
+
+
+@dataclass(frozen=True)
+class UncertainPlans:
+    """Plans of one strategy with `uncertainties` sampled per replication (plain data)."""
+
+    loaded: LoadedSpec
+    strategy: str
+    params: tuple[Any, ...]
+    seed: int
+
+    @property
+    def names(self) -> list[str]:
+        """The uncertain paths, in sampling order."""
+        return [p.path for p in self.params]
+
+    def plans_for(self, first: int, count: int) -> list[tuple[Plan, dict[str, Any]]]:
+        """Plans of replications first..first+count-1 and the values drawn for each."""
+        out = []
+        for values in sample_values(list(self.params), self.seed, first, count):
+            spec = with_values(self.loaded, values).spec
+            out.append((compile_plan(spec, self.strategy), values))
+        return out
+
+
+def uncertain_plans(loaded: LoadedSpec, strategy: str, seed: int) -> UncertainPlans | None:
+    """The scenario's uncertainties as a plan source, or None when it has none."""
+    from ..sweep.params import parse_design_mapping
+
+    section = loaded.data.get("uncertainties")
+    if not section:
+        return None
+    return UncertainPlans(loaded, strategy, tuple(parse_design_mapping(section)), seed)

@@ -1,0 +1,146 @@
+"""Rich tables for `compare`, `optimize` and `explain`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from ..kpis import KPIS
+from .terminal import fmt_value
+
+SHOWN_KPIS = ("brand_awareness", "units", "revenue", "profit", "marketing_spend", "cac")
+
+
+def _p(d: dict[str, Any]) -> str:
+    lo, hi = d["interval"]
+    return f"{d['probability']:.0%} ({lo:.0%}-{hi:.0%})"
+
+
+def _m(d: dict[str, Any], unit: str) -> str:
+    lo, hi = d["interval"]
+    return f"{fmt_value(d['mean'], unit)} ({fmt_value(lo, unit)} to {fmt_value(hi, unit)})"
+
+
+def print_compare(doc: dict[str, Any], console: Any = None) -> None:
+    """Targets, KPIs, paired differences, P(best) and ranking of a comparison."""
+    con = console or Console()
+    names = doc["strategies"]
+    t = Table(title=f"P(target met), 95% interval - {doc['replications']} paired replications")
+    t.add_column("target")
+    for s in names:
+        t.add_column(s, justify="right")
+    for tg in doc["targets"]:
+        t.add_row(tg["id"], *(_p(tg["by_strategy"][s]) for s in names))
+    t.add_row("[bold]all targets[/bold]", *(_p(doc["all_targets"][s]) for s in names))
+    con.print(t)
+    k = Table(title=f"Expected KPIs; difference vs {doc['reference']} (paired t interval)")
+    k.add_column("KPI")
+    for s in names:
+        k.add_column(s, justify="right")
+    for kpi in SHOWN_KPIS:
+        unit = KPIS[kpi].unit
+        k.add_row(kpi, *(_m(doc["kpis"][kpi][s], unit) for s in names))
+        k.add_row(
+            f"  vs {doc['reference']}",
+            *("" if s == doc["reference"] else _m(doc["differences"][kpi][s], unit) for s in names),
+        )
+    con.print(k)
+    r = Table(title=f"Ranking by objective: {doc['objective']}")
+    for col in ("rank", "strategy", "P(best)"):
+        r.add_column(col)
+    for i, s in enumerate(doc["ranking"], 1):
+        r.add_row(str(i), s, f"{doc['probability_best'][s]:.0%}")
+    con.print(r)
+    con.print(f"stopped: {doc['stopped']} after {doc['replications']} replications")
+
+
+def print_optimum(doc: dict[str, Any], console: Any = None) -> None:
+    """The winning plan, its verified targets, and the marginal returns."""
+    con = console or Console()
+    status = "[green]reached[/green]" if doc["reached"] else "[red]not reached[/red]"
+    con.print(
+        f"optimize ({doc['mode']}): {doc['objective']} - {status}; "
+        f"{doc['evaluations']} candidate plans evaluated"
+    )
+    con.print(
+        f"budget {fmt_value(doc['budget'], 'money')}, lever teams "
+        f"{fmt_value(doc['team_cost'], 'money')}, "
+        f"total {fmt_value(doc['total_cost'], 'money')}"
+    )
+    a = Table(title="Winning plan")
+    for col in ("channel", "share", "money"):
+        a.add_column(col, justify="left" if col == "channel" else "right")
+    for ch, share in doc["strategy"]["allocation"].items():
+        a.add_row(ch, f"{share:.1%}", fmt_value(share * doc["budget"], "money"))
+    for team, n in (doc["strategy"].get("headcount") or {}).items():
+        a.add_row(f"team {team}", "", f"{n} people")
+    con.print(a)
+    t = Table(title=f"Verified on fresh seeds ({doc['verified']['replications']} replications)")
+    for col in ("target", "P(met)", "95% interval", "required"):
+        t.add_column(col)
+    for tg in doc["verified"]["targets"]:
+        lo, hi = tg["interval"]
+        t.add_row(
+            tg["id"], f"{tg['probability']:.0%}", f"{lo:.0%}-{hi:.0%}", f"{tg['confidence']:.0%}"
+        )
+    con.print(t)
+    for note in doc["notes"]:
+        con.print(f"[yellow]note:[/yellow] {note}")
+    if doc.get("marginal"):
+        print_marginal(doc["marginal"], con)
+
+
+def print_marginal(marginal: dict[str, dict[str, float]], console: Any = None) -> None:
+    """What the next unit of money buys in each channel."""
+    con = console or Console()
+    t = Table(title="Marginal return of the next unit of money, by channel")
+    for col in ("channel", "spend", "profit / money", "revenue / money", "units per 10k"):
+        t.add_column(col, justify="left" if col == "channel" else "right")
+    for ch, row in marginal.items():
+        t.add_row(
+            ch,
+            fmt_value(row["spend"], "money"),
+            f"{row['profit_per_money']:.2f}",
+            f"{row['revenue_per_money']:.2f}",
+            f"{row['units_per_money'] * 1e4:.1f}",
+        )
+    con.print(t)
+
+
+def print_explain(doc: dict[str, Any], console: Any = None) -> None:
+    """Where the plan leaks, the bottleneck team, channel ROI/CAC, marginal returns."""
+    con = console or Console()
+    f = Table(title=f"Where the plan leaks - {doc['strategy']} (means per run)")
+    f.add_column("loss")
+    f.add_column("count", justify="right")
+    for name, value in doc["leaks"]["funnel"].items():
+        f.add_row(name.replace("_", " "), fmt_value(value, "count"))
+    con.print(f)
+    c = Table(title="Channels")
+    for col in ("channel", "spend", "saturation", "ROI", "CAC", "capacity lost"):
+        c.add_column(col, justify="left" if col == "channel" else "right")
+    for ch, row in doc["leaks"]["channels"].items():
+        c.add_row(
+            ch,
+            fmt_value(row["spend"], "money"),
+            f"{row['saturation']:.0%}",
+            fmt_value(row["roi"], "ratio"),
+            fmt_value(row["cac"], "money"),
+            fmt_value(row["capacity_lost"], "count"),
+        )
+    con.print(c)
+    t = Table(title=f"Teams: offered work / capacity (bottleneck: {doc['bottleneck']})")
+    for col in ("team", "work", "capacity", "utilisation"):
+        t.add_column(col, justify="left" if col == "team" else "right")
+    for team, row in doc["leaks"]["teams"].items():
+        t.add_row(
+            team,
+            fmt_value(row["work"], "count"),
+            fmt_value(row["capacity"], "count"),
+            f"{row['utilisation']:.0%}",
+        )
+    con.print(t)
+    if doc.get("marginal"):
+        print_marginal(doc["marginal"], con)

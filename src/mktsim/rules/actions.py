@@ -1,0 +1,195 @@
+"""The actions of the review loop, acting on a running Replication, with their guardrails.
+
+Money: a strategy's budget is spread over channels and days in `plan.spend`; the engine
+spends `plan.spend[c, d] * chan_scale[c]`. An action only ever changes FUTURE money:
+- shift_budget moves an amount of the source channel's remaining planned money to the
+  destination by rescaling both channels' remaining spend (total unchanged);
+- pause sets a channel's scale to 0 (the money is saved, not spent elsewhere); resume
+  restores it;
+- research studies and rule-started training are paid out of the remaining planned money
+  of all running channels (in proportion), and are not bought when too little is left.
+So media money + these costs never exceed the strategy's budget.
+
+Prices: every list price a rule sets is clamped into `price_bounds`, and a promotion's
+depth is capped so that the price paid stays at or above the lower bound.
+
+Each action returns (status, resolved arguments); status is "done" or "skipped: why".
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Generator
+from typing import TYPE_CHECKING, Any
+
+from .compiled import CompiledRules
+
+if TYPE_CHECKING:
+    from ..engine.replication import Replication
+
+Result = tuple[str, dict[str, Any]]
+DONE = "done"
+
+
+class Actions:
+    """Carries out actions on one replication."""
+
+    def __init__(self, rep: Replication, rules: CompiledRules) -> None:
+        self.rep, self.rules = rep, rules
+        self.paused: dict[int, float] = {}
+        self._promo_token = 0
+
+    # --- money -----------------------------------------------------------------------
+    def remaining(self, c: int, day: int) -> float:
+        """Planned money of channel c from `day` on, at its current scale."""
+        return float(self.rep.plan.spend[c, day:].sum() * self.rep.chan_scale[c])
+
+    def budget_left(self, day: int) -> float:
+        """Planned money of all channels from `day` on."""
+        return sum(self.remaining(c, day) for c in range(len(self.rep.plan.channels)))
+
+    def pay(self, day: int, cost: float) -> bool:
+        """Take `cost` out of the remaining planned money and book it on `day`."""
+        if cost <= 0:
+            return True
+        left = self.budget_left(day)
+        if cost > left:
+            return False
+        self.rep.chan_scale *= 1.0 - cost / left
+        self.rep.extra_spend[day] += cost
+        return True
+
+    def shift_budget(self, day: int, a: dict[str, Any]) -> Result:
+        """Move future money from one channel to another."""
+        channels = self.rep.plan.channels
+        src, dst = a["from"], a["to"]
+        if dst not in channels:
+            return "skipped: no destination channel", a
+        if dst == src:
+            return "skipped: source and destination are the same", a
+        s, t = channels.index(src), channels.index(dst)
+        if t in self.paused:
+            return "skipped: destination is paused", a
+        have, base = self.remaining(s, day), self.remaining(t, day)
+        if have <= 0:
+            return "skipped: nothing left to move", a
+        if base <= 0:
+            return "skipped: destination has no planned spend left", a
+        amount = have * _clamp(a["share"], 0.0, 1.0) if "share" in a else min(a["amount"], have)
+        if not amount > 0:
+            return "skipped: nothing to move", a
+        self.rep.chan_scale[s] *= (have - amount) / have
+        self.rep.chan_scale[t] *= (base + amount) / base
+        return DONE, {**a, "amount": amount}
+
+    def pause(self, day: int, a: dict[str, Any]) -> Result:
+        """Stop a channel's spend."""
+        c = self.rep.plan.channels.index(a["channel"])
+        if c in self.paused:
+            return "skipped: already paused", a
+        self.paused[c] = float(self.rep.chan_scale[c])
+        self.rep.chan_scale[c] = 0.0
+        return DONE, {**a, "saved": self.paused[c] * float(self.rep.plan.spend[c, day:].sum())}
+
+    def resume(self, day: int, a: dict[str, Any]) -> Result:
+        """Restart a paused channel at its former scale."""
+        c = self.rep.plan.channels.index(a["channel"])
+        if c not in self.paused:
+            return "skipped: not paused", a
+        self.rep.chan_scale[c] = self.paused.pop(c)
+        return DONE, a
+
+    # --- price -----------------------------------------------------------------------
+    def _set_list_price(self, product: str, price: float, a: dict[str, Any]) -> Result:
+        bounds = self.rules.bounds(product)
+        if bounds is None:
+            return "skipped: no price_bounds for the product", a
+        if not math.isfinite(price):
+            return "skipped: price is not a number", a
+        i = self.rep.plan.products.index(product)
+        new = _clamp(price, *bounds)
+        self.rep.market.list_price[i] = new
+        # a running promotion must not take the price paid below the lower bound
+        market = self.rep.market
+        market.discount[i] = min(market.discount[i], max(0.0, 1.0 - bounds[0] / new))
+        return DONE, {**a, "price": new}
+
+    def set_price(self, day: int, a: dict[str, Any]) -> Result:
+        """A new list price, inside the bounds."""
+        return self._set_list_price(a["product"], a["price"], a)
+
+    def change_price(self, day: int, a: dict[str, Any]) -> Result:
+        """List price x (1 + by), inside the bounds."""
+        i = self.rep.plan.products.index(a["product"])
+        return self._set_list_price(a["product"],
+                                    self.rep.market.list_price[i] * (1.0 + a["by"]), a)
+
+    def promotion(self, day: int, a: dict[str, Any]) -> Result:
+        """A discount for some days; the price paid stays above the lower bound."""
+        product = a["product"]
+        bounds = self.rules.bounds(product)
+        if bounds is None:
+            return "skipped: no price_bounds for the product", a
+        i = self.rep.plan.products.index(product)
+        list_price = float(self.rep.market.list_price[i])
+        depth = min(_clamp(a["depth"], 0.0, 1.0), max(0.0, 1.0 - bounds[0] / list_price))
+        days = max(1, round(a["days"]))
+        if depth <= 0:
+            return "skipped: no room below the price bounds", a
+        self.rep.market.discount[i] = depth
+        self._promo_token += 1
+        self.rep.env.process(self._end_promotion(i, depth, day + days))
+        return DONE, {**a, "depth": depth, "days": days}
+
+    def _end_promotion(self, i: int, depth: float, end: int) -> Generator[Any, Any, None]:
+        rep = self.rep
+        yield rep.env.timeout(max(0, end - rep.env.now))
+        if end >= rep.plan.horizon:
+            return
+        rep.sync(end)
+        if rep.market.discount[i] == depth:
+            rep.market.discount[i] = 0.0
+            rep.refresh()
+
+    # --- people ----------------------------------------------------------------------
+    def hire(self, day: int, a: dict[str, Any]) -> Result:
+        """People join the team after its hiring delay."""
+        t = self.rep.plan.teams.index(a["team"])
+        count = round(a["count"])
+        if count < 1:
+            return "skipped: nobody to hire", a
+        delay = float(self.rep.plan.team_hiring_delay[t])
+        self.rep.env.process(self._arrive(t, count, day + max(1, math.ceil(delay))))
+        return DONE, {**a, "count": count}
+
+    def _arrive(self, t: int, count: int, day: int) -> Generator[Any, Any, None]:
+        rep = self.rep
+        yield rep.env.timeout(max(0, day - rep.env.now))
+        if day >= rep.plan.horizon:
+            return
+        rep.sync(day)
+        rep.roster.hire(t, count, float(day))
+        rep.refresh()
+        rep._notify(t)
+
+    def train(self, day: int, a: dict[str, Any]) -> Result:
+        """Raise the team's skill ceiling; the cost comes out of the budget left."""
+        t = self.rep.plan.teams.index(a["team"])
+        if not self.pay(day, float(a.get("cost", 0.0))):
+            return "skipped: not enough budget left", a
+        self.rep.roster.train(t, _clamp(a["skill_gain"], 0.0, 1.0), float(day))
+        return DONE, a
+
+    def handler(self, kind: str) -> Callable[[int, dict[str, Any]], Result]:
+        """The method carrying out an action kind."""
+        method: Callable[[int, dict[str, Any]], Result] = getattr(self, kind)
+        return method
+
+
+def _clamp(value: float, low: float, high: float) -> float:
+    if not math.isfinite(value):
+        return low
+    return float(min(max(value, low), high))
+
+
+__all__ = ["DONE", "Actions"]

@@ -1,0 +1,297 @@
+"""The periodic review: a SimPy process that, on each review day, looks at the observed
+market, checks the rules in order and carries out the actions of those whose condition
+holds (at most `max_actions_per_review` actions per review), logging every decision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..decision.measures import start_value
+from ..decision.targets import threshold_of
+from ..engine.layout import CH_LEADS, CH_MARGIN, CH_NEW, CH_SPEND, TC_A, TC_B, TC_REF
+from ..kpis import KPI_INDEX, KPIS
+from ..model import plan as P
+from .actions import DONE, Actions
+from .compiled import CompiledAction, CompiledRules
+from .expr import Expression, ExpressionError, Value
+from .observe import Observer
+
+if TYPE_CHECKING:
+    from ..engine.replication import Replication
+
+NAN = math.nan
+
+
+class RuleRuntimeError(ValueError):
+    """A rule that could not be evaluated during a run (e.g. a division by zero)."""
+
+
+@dataclass
+class ReviewLog:
+    """What the reviews of one replication decided and saw (plain data, picklable)."""
+
+    decisions: list[dict[str, Any]] = field(default_factory=list)
+    observations: list[tuple[int, str, int, float, float]] = field(default_factory=list)
+
+
+class ReviewEnvironment:
+    """The functions of the rule language, reading one replication at one review."""
+
+    def __init__(self, review: Review, day: int) -> None:
+        self.r, self.day = review, day
+
+    def lookup(self, name: str) -> Value:
+        """Bare values."""
+        if name == "day":
+            return float(self.day)
+        raise ExpressionError(f"no value for name {name!r}")
+
+    def call(self, name: str, args: tuple[Value, ...]) -> Value:
+        """Functions (see functions.py)."""
+        r, day = self.r, self.day
+        a = [str(x) if isinstance(x, str) else x for x in args]
+        if name == "kpi":
+            return r.observer.kpi(str(a[0]), day)
+        if name == "trend":
+            return r.observer.trend(str(a[0]), day, int(float(a[1])))
+        if name in ("target", "gap", "on_track"):
+            return r.target_function(name, str(a[0]), day)
+        if name in ("roi", "cac", "spend"):
+            return r.channel_measure(name, r.channels.index(str(a[0])))
+        if name == "best_channel":
+            return r.best_channel(str(a[0]), day, str(a[1]) if len(a) > 1 else None)
+        if name == "backlog":
+            return r.backlog(r.rep.plan.teams.index(str(a[0])))
+        if name == "utilisation":
+            return r.utilisation(r.rep.plan.teams.index(str(a[0])), day)
+        if name == "budget_left":
+            return r.actions.budget_left(day)
+        if name == "price":
+            return float(r.rep.market.list_price[r.rep.plan.products.index(str(a[0]))])
+        if name == "competitor_price":
+            return r.competitor_price(str(a[0]), day)
+        raise ExpressionError(f"no implementation for function {name!r}")
+
+
+class Review:
+    """The review loop of one replication."""
+
+    def __init__(self, rep: Replication, rules: CompiledRules) -> None:
+        self.rep, self.rules = rep, rules
+        self.channels = rep.plan.channels
+        self.observer = Observer(rep, rules.info)
+        self.actions = Actions(rep, rules)
+        self.log = ReviewLog()
+        self.snapshot = np.zeros_like(rep.chan_tot)
+        self.last_review = (0, np.zeros_like(rep.chan_tot))
+
+    # --- the processes -----------------------------------------------------------------
+    def timeline(self) -> list[tuple[int, int, str]]:
+        """(day, order, what) of every snapshot, study and review, in time order."""
+        lag = self.rules.info.report_lag
+        items = [(max(d - lag, 0), 0, f"snap:{d}") for d in self.rules.review_days]
+        items += [(s.start, 1, f"study:{i}") for i, s in enumerate(self.rules.info.studies)
+                  if 0 <= s.start < self.rep.plan.horizon]
+        items += [(d, 2, f"review:{d}") for d in self.rules.review_days]
+        return sorted(items)
+
+    def process(self) -> Generator[Any, Any, None]:
+        """The SimPy process."""
+        env = self.rep.env
+        for day, _, what in self.timeline():
+            if day > env.now:
+                yield env.timeout(day - env.now)
+            self.rep.sync(day)
+            kind, _, arg = what.partition(":")
+            if kind == "snap":
+                self.snapshot = self.rep.chan_tot.copy()
+            elif kind == "study":
+                self.buy_study(int(arg), day)
+            else:
+                self.review(day)
+                self.rep.refresh()
+
+    def buy_study(self, i: int, day: int) -> None:
+        """Pay for a research study when it starts (skipped when the budget is short)."""
+        study = self.rules.info.studies[i]
+        done = self.actions.pay(day, study.cost)
+        self.decide(day, f"research:{study.measure}", "research",
+                    {"measure": study.measure, "sample_size": study.sample_size,
+                     "days": study.end - study.start, "cost": study.cost},
+                    {}, DONE if done else "skipped: not enough budget left")
+        if not done:
+            self.rules = _without_study(self.rules, i)
+            self.observer.info = self.rules.info
+            self.actions.rules = self.rules
+
+    def review(self, day: int) -> None:
+        """Check every rule in order; act while actions are allowed."""
+        self.observer.record_all(day)
+        done = 0
+        env = ReviewEnvironment(self, day)
+        for rule in self.rules.rules:
+            if done >= self.rules.max_actions:
+                break
+            try:
+                value, seen = rule.when.evaluate_with_trace(env)
+            except ExpressionError as exc:
+                raise RuleRuntimeError(f"rule '{rule.name}' on day {day}: {exc}") from None
+            if not _truth(value):
+                continue
+            for action in rule.then:
+                if done >= self.rules.max_actions:
+                    break
+                args = self.resolve(action, env, rule.name, day)
+                status, used = self.actions.handler(action.kind)(day, args)
+                self.decide(day, rule.name, action.kind, used, seen, status)
+                done += status == DONE
+        self.last_review = (day, self.rep.chan_tot.copy())
+
+    def resolve(self, action: CompiledAction, env: ReviewEnvironment, rule: str,
+                day: int) -> dict[str, Any]:
+        """An action's settings, with expressions computed now."""
+        out: dict[str, Any] = {}
+        for key, arg in action.args:
+            if isinstance(arg, Expression):
+                try:
+                    value = arg.evaluate(env)
+                except ExpressionError as exc:
+                    raise RuleRuntimeError(f"rule '{rule}' on day {day}, {key}: {exc}") from None
+                out[key] = value if isinstance(value, str) else float(value)
+            else:
+                out[key] = arg
+        return out
+
+    def decide(self, day: int, rule: str, action: str, args: dict[str, Any],
+               seen: dict[str, Value], status: str) -> None:
+        """Log one decision."""
+        date = self.rules.start_date + dt.timedelta(days=day)
+        self.log.decisions.append({"day": day, "date": date.isoformat(), "rule": rule,
+                                   "action": action, "args": dict(args), "seen": dict(seen),
+                                   "status": status})
+
+    # --- what the functions read -------------------------------------------------------
+    def channel_measure(self, name: str, c: int, totals: np.ndarray | None = None) -> float:
+        """roi, cac or spend of channel c, from the latest internal report."""
+        tot = self.snapshot if totals is None else totals
+        spend, margin, new = tot[c, CH_SPEND], tot[c, CH_MARGIN], tot[c, CH_NEW]
+        if name == "spend":
+            return float(spend)
+        if name == "new_customers":
+            return float(new)
+        if name == "roi":
+            return float((margin - spend) / spend) if spend > 0 else NAN
+        return float(spend / new) if new > 0 else NAN
+
+    def best_channel(self, measure: str, day: int, leave_out: str | None) -> str:
+        """The running channel with money left and the best measure ('' if none)."""
+        best, best_value = "", NAN
+        for c, name in enumerate(self.channels):
+            if name == leave_out or self.actions.remaining(c, day) <= 0:
+                continue
+            value = self.channel_measure(measure, c)
+            if not math.isfinite(value):
+                continue
+            better = value < best_value if measure == "cac" else value > best_value
+            if not best or better:
+                best, best_value = name, value
+        return best
+
+    def team_channels(self, t: int) -> list[int]:
+        """Channels whose leads the team serves."""
+        return [c for c in range(len(self.channels))
+                if int(self.rep.plan.chan_par[c, P.C_TEAM]) == t]
+
+    def backlog(self, t: int) -> float:
+        """Leads (and, for the service team, complaints) waiting now."""
+        total = sum(int(self.rep.queue[c].sum()) for c in self.team_channels(t))
+        if t == self.rep.plan.service_team:
+            total += int(self.rep.cqueue.sum())
+        return float(total)
+
+    def utilisation(self, t: int, day: int) -> float:
+        """Work arriving per day since the last review / capacity per day now."""
+        since, before = self.last_review
+        days = max(day - since, 1)
+        work = sum(self.rep.chan_tot[c, CH_LEADS] - before[c, CH_LEADS]
+                   for c in self.team_channels(t))
+        if t == self.rep.plan.service_team:
+            work += self.rep.out[KPI_INDEX["complaints"], since:day].sum()
+        cap = self.rep.team_cap[t]
+        tau = self.rep.plan.team_par[t, P.T_TAU]
+        capacity = cap[TC_A] - cap[TC_B] * math.exp(-(day - cap[TC_REF]) / tau)
+        return float(work / days / capacity) if capacity > 0 else NAN
+
+    def competitor_price(self, name: str, day: int) -> float:
+        """The competitor's price as of `intelligence_delay_days` ago."""
+        plan = self.rep.plan
+        known = day - 1 - self.rules.info.intel_delay
+        price = float(plan.competitor_attr[plan.competitors.index(name), 0])
+        for e in plan.events:
+            if e.kind == "competitor" and e.target == name and e.extra == 0 and e.day <= known:
+                price = e.value
+        return price
+
+    def target_function(self, name: str, target_id: str, day: int) -> Value:
+        """target, gap or on_track of a target."""
+        i = next(j for j, t in enumerate(self.rules.targets) if t.id == target_id)
+        target, deadline = self.rules.targets[i], self.rules.target_days[i]
+        threshold, direction = threshold_of(target, self.rep.plan)
+        if name == "target":
+            return float(threshold)
+        metric = target.metric
+        seen = self.observer.as_of(metric, day)
+        if KPIS[metric].kind == "flow":
+            first = 0 if target.over_days is None else deadline - target.over_days + 1
+            value = self.observer.true_value(metric, min(seen, deadline), first)
+            start, first_day = 0.0, first
+        else:
+            value = self.observer.value_on(metric, min(seen, deadline))
+            start, first_day = self._start(metric, threshold), 0
+        sign = 1.0 if direction == "at_least" else -1.0
+        if name == "gap":
+            return float(sign * (threshold - value))
+        if seen < first_day:
+            return True
+        progress = min(1.0, (seen - first_day + 1) / max(deadline - first_day + 1, 1))
+        expected = start + (threshold - start) * progress
+        return bool(sign * (value - expected) >= 0)
+
+    def _start(self, metric: str, threshold: float) -> float:
+        try:
+            return start_value(self.rep.plan, metric)
+        except ValueError:
+            return threshold
+
+
+def _truth(value: Value) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float | int):
+        return value != 0 and value == value
+    return False
+
+
+def _without_study(rules: CompiledRules, i: int) -> CompiledRules:
+    from dataclasses import replace
+
+    studies = tuple(s for j, s in enumerate(rules.info.studies) if j != i)
+    return replace(rules, info=replace(rules.info, studies=studies))
+
+
+def start_reviews(rep: Replication) -> ReviewLog | None:
+    """Start the review process of a replication whose plan has rules; return its log."""
+    rules = rep.plan.rules
+    if rules is None:
+        return None
+    review = Review(rep, rules)
+    rep.env.process(review.process())
+    review.log.observations = review.observer.records
+    return review.log

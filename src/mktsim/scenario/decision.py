@@ -1,0 +1,123 @@
+"""The `decision:` section: what `mktsim optimize` maximises and which levers it may move.
+
+Example::
+
+    decision:
+      reference: baseline            # the plan the levers start from
+      objective: {maximize: p_all_targets, then: profit}
+      levers:
+        budget: {min: 8_000_000, max: 30_000_000}     # money over the horizon
+        channels:
+          kol: {min_share: 0.05, max_share: 0.4}
+          live_stream: {max_relative: 3}             # at most 3 x the reference's money
+        flighting: {min: 0.5, max: 1.5}              # weight of each quarter
+        headcount:
+          online_sales: {min: 4, max: 12}            # people from day 0
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from .base import Section
+from .fields import Count, Money, Name, NonNegative, Positive, PositiveCount, Share
+
+ALL_TARGETS = "p_all_targets"
+
+
+class Objective(Section):
+    """What makes one plan better than another.
+
+    `maximize` (or `minimize`) names a KPI at the horizon, or `p_all_targets` (the
+    probability of meeting every target at once). `then` breaks ties with an expected KPI
+    (maximised). `subject_to_targets: true` only accepts plans that meet every target with
+    its required confidence.
+    """
+
+    maximize: str | None = None
+    minimize: str | None = None
+    then: str | None = Field(None, description="Expected KPI that breaks ties (maximised).")
+    subject_to_targets: bool = False
+
+    @model_validator(mode="after")
+    def _one_direction(self) -> Objective:
+        if (self.maximize is None) == (self.minimize is None):
+            raise ValueError("give exactly one of maximize or minimize")
+        return self
+
+    @property
+    def metric(self) -> str:
+        """The KPI (or p_all_targets) being optimised."""
+        return self.maximize if self.maximize is not None else str(self.minimize)
+
+    @property
+    def sign(self) -> float:
+        """+1 when larger is better."""
+        return 1.0 if self.maximize is not None else -1.0
+
+    def describe(self) -> str:
+        """The objective in words."""
+        what = "P(all targets met)" if self.metric == ALL_TARGETS else f"expected {self.metric}"
+        text = f"{'maximize' if self.sign > 0 else 'minimize'} {what}"
+        if self.subject_to_targets:
+            text += ", every target met with its confidence"
+        if self.then:
+            text += f"; then maximize expected {self.then}"
+        return text
+
+
+class BudgetLever(Section):
+    """Bounds on the marketing money over the horizon."""
+
+    min: Money | None = None
+    max: Money | None = None
+
+
+class ChannelLever(Section):
+    """Bounds on one channel's money: as a share of the budget, as an amount, or relative
+    to the reference strategy's money in that channel (2 = twice as much)."""
+
+    min_share: Share | None = None
+    max_share: Share | None = None
+    min_amount: Money | None = None
+    max_amount: Money | None = None
+    min_relative: NonNegative | None = None
+    max_relative: NonNegative | None = None
+
+
+class FlightingLever(Section):
+    """Bounds on the relative weight of spend in each quarter."""
+
+    by: Literal["quarter"] = "quarter"
+    min: Positive = 0.5
+    max: Positive = 1.5
+
+
+class HeadcountLever(Section):
+    """Bounds on a team's day-0 headcount (each person costs salary from day 0)."""
+
+    min: Count
+    max: Count
+
+
+class Levers(Section):
+    """What the optimiser may change. Channels not listed keep their reference share."""
+
+    budget: BudgetLever | None = None
+    channels: dict[Name, ChannelLever] = Field(default_factory=dict)
+    flighting: FlightingLever | None = None
+    headcount: dict[Name, HeadcountLever] = Field(default_factory=dict)
+
+
+class DecisionSection(Section):
+    """The objective, the reference strategy and the levers of `mktsim optimize`."""
+
+    objective: Objective = Field(default_factory=lambda: Objective(maximize=ALL_TARGETS))
+    reference: Name | None = Field(None, description="Strategy to start from (default: first).")
+    levers: Levers = Field(default_factory=Levers)
+    replications: PositiveCount = Field(80, le=100_000,
+                                        description="Replications per candidate plan.")
+    evaluations: PositiveCount = Field(300, le=1_000_000,
+                                       description="Candidate plans the search may try.")

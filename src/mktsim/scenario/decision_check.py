@@ -1,0 +1,50 @@
+"""Cross checks of the `decision:` section: names that must exist, bounds that must fit."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..kpis import KPIS
+from .decision import ALL_TARGETS
+
+if TYPE_CHECKING:
+    from .crosscheck import Checker
+
+
+def check_decision(c: Checker) -> None:
+    """Record every problem of `spec.decision` on the checker."""
+    d = getattr(c.spec, "decision", None)
+    if d is None:
+        return
+    base = ("decision",)
+    obj = d.objective
+    key = "maximize" if obj.maximize is not None else "minimize"
+    choices = [*KPIS, ALL_TARGETS] if key == "maximize" else list(KPIS)
+    c.known((*base, "objective", key), obj.metric, choices, "objective metric")
+    if obj.then is not None:
+        c.known((*base, "objective", "then"), obj.then, KPIS, "KPI")
+    if (obj.metric == ALL_TARGETS or obj.subject_to_targets) and not c.spec.targets:
+        c.error((*base, "objective"), "the objective needs targets, and the scenario has none",
+                "add targets: or maximize a KPI such as profit")
+    c.known((*base, "reference"), d.reference, c.spec.strategies, "strategy")
+    levers = d.levers
+    if levers.budget is not None:
+        _order(c, (*base, "levers", "budget"), levers.budget.min, levers.budget.max)
+    for name, lever in levers.channels.items():
+        path = (*base, "levers", "channels", name)
+        c.known(path, name, c.spec.channels, "channel")
+        for low, high in (("min_share", "max_share"), ("min_amount", "max_amount"),
+                          ("min_relative", "max_relative")):
+            _order(c, path, getattr(lever, low), getattr(lever, high))
+    if levers.flighting is not None:
+        _order(c, (*base, "levers", "flighting"), levers.flighting.min, levers.flighting.max)
+    for team, hc in levers.headcount.items():
+        path = (*base, "levers", "headcount", team)
+        c.known(path, team, c.spec.teams, "team")
+        _order(c, path, hc.min, hc.max)
+
+
+def _order(c: Checker, path: tuple[str | int, ...], low: float | None,
+           high: float | None) -> None:
+    if low is not None and high is not None and low > high:
+        c.error(path, f"minimum {low:g} is above maximum {high:g}", "swap them")

@@ -1,0 +1,96 @@
+"""`uncertainties:`: distributions over scenario values, sampled once per replication.
+
+The section is a mapping of dotted paths to specifications in the sweep syntax
+(`30:60`, `normal(40, 5)`, `{dist: beta, args: [2, 5]}`, see docs/sweeps.md). Every
+distribution is checked at load time at its 0.1% and 99.9% quantiles, so that a run never
+stops half-way on a sampled value the schema refuses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .errors import Problem
+from .translate import line_of
+from .yamlio import Locations
+
+FIXED = {"name", "description", "horizon_days", "start_date", "currency", "seed",
+         "replications", "uncertainties", "strategies"}
+TAILS = (0.001, 0.999)
+
+
+def uncertainty_problems(data: dict[str, Any], locs: Locations, file: str) -> list[Problem]:
+    """Problems of the `uncertainties:` section of already validated data."""
+    from ..sweep.params import ParamSpecError, parse_design_mapping
+
+    section = data.get("uncertainties")
+    if not section:
+        return []
+    where = ("uncertainties",)
+    if not isinstance(section, dict):
+        return [Problem(file, line_of(where, locs), "uncertainties",
+                        "must map scenario paths to distributions",
+                        "e.g. channels.kol.cost.cpm: normal(40, 5)")]
+    problems = []
+    for path, spec in section.items():
+        try:
+            (param,) = parse_design_mapping({path: spec})
+        except ParamSpecError as exc:
+            problems.append(_problem(path, str(exc), locs, file))
+            continue
+        problems += _check_tails(data, param, locs, file)
+    return problems
+
+
+def _problem(path: str, message: str, locs: Locations, file: str, hint: str = "") -> Problem:
+    loc = ("uncertainties", path)
+    return Problem(file, line_of(loc, locs), f"uncertainties.{path}", message, hint)
+
+
+def _check_tails(data: dict[str, Any], param: Any, locs: Locations, file: str) -> list[Problem]:
+    from .load import validate_data
+    from .errors import ScenarioError
+
+    head = param.path.split(".")[0]
+    if head in FIXED:
+        return [_problem(param.path, f"'{head}' cannot be uncertain",
+                         locs, file, "make market, product, channel or team values uncertain")]
+    for q in TAILS:
+        value = param.ppf(np.array([q]))[0]
+        trial = _replaced(data, param.path, _plain(value))
+        try:
+            validate_data(trial, {}, file, [], check_uncertainties=False)
+        except ScenarioError as exc:
+            why = exc.problems[0].message if exc.problems else "invalid"
+            return [_problem(param.path, f"at its {q:.1%} quantile ({_plain(value)!r}) the "
+                             f"scenario is invalid: {why}", locs, file,
+                             "narrow the distribution or use a bounded one (range, beta)")]
+    return []
+
+
+def _replaced(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+    import copy
+
+    from .overrides import set_path
+
+    trial = copy.deepcopy(data)
+    trial.pop("uncertainties", None)
+    set_path(trial, path, value)
+    return trial
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def sample_values(params: list[Any], seed: int, first: int, count: int) -> list[dict[str, Any]]:
+    """Uncertain values of replications first..first+count-1 (the same for every strategy:
+    common random numbers; replication i's values depend only on seed and i)."""
+    u = np.array([
+        np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i, 100))).random(len(params))
+        for i in range(first, first + count)
+    ]).reshape(count, len(params))
+    columns = [p.ppf(u[:, j]) for j, p in enumerate(params)]
+    return [{p.path: _plain(columns[j][i]) for j, p in enumerate(params)} for i in range(count)]
