@@ -1,6 +1,7 @@
 """Invariants under random scenarios (hypothesis): people, leads, complaints and money are
 conserved exactly; shares stay in [0, 1]."""
 
+import itertools
 import textwrap
 
 import numpy as np
@@ -148,5 +149,5 @@ def test_awareness_monotone_in_spend():
         run = Scenario(with_values(loaded, {"strategies.s.budget": budget})).run(
             "s", replications=20, seed=4)
         means.append(run.kpis().loc["brand_awareness", "mean"])
-    assert all(b >= a for a, b in zip(means, means[1:], strict=False)), means
+    assert all(b >= a for a, b in itertools.pairwise(means)), means
     assert means[-1] > means[0] + 0.01

@@ -80,7 +80,8 @@ TINY = textwrap.dedent("""
       word_of_mouth: {innovation: 0.05, imitation: 0.4}
       awareness_decay_per_year: 1.0
       segments:
-        a: {share: 0.6, initial_awareness: 0.3, initial_consideration: 0.1, initial_customers: 0.02, churn_per_year: 0.5, purchase_per_year: 2.0}
+        a: {share: 0.6, initial_awareness: 0.3, initial_consideration: 0.1,
+            initial_customers: 0.02, churn_per_year: 0.5, purchase_per_year: 2.0}
         b: {share: 0.4, initial_awareness: 0.1, purchase_per_year: 1.0}
       competitors: {rival: {price: 110, quality: 0.6, awareness: 0.8}}
     products: {p: {price: 100, unit_cost: 60, quality: 0.6}}

@@ -119,7 +119,7 @@ class RunResult:
         out: dict[str, dict[str, float]] = {}
         for i, name in enumerate(plan.channels):
             series = pd.Series(plan.spend[i], index=months).groupby(level=0, sort=True).sum()
-            out[name] = {m: float(v) for m, v in series.items()}
+            out[name] = {str(m): float(v) for m, v in series.items()}
         return out
 
     def to_dict(self, series: bool = True) -> dict[str, Any]:

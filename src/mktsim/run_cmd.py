@@ -45,6 +45,7 @@ def parse_report_formats(text: str | None, out: Path | None) -> list[str]:
 def run_command(opts: RunOptions) -> None:
     """Validate everything, run, then print and write."""
     import mktsim
+
     from .engine.montecarlo import default_workers
 
     check_out_dir(opts.out)

@@ -53,7 +53,7 @@ def optimum_doc(opt: Optimum, marginal: pd.DataFrame | None = None) -> dict[str,
 
 def marginal_doc(marginal: pd.DataFrame) -> dict[str, dict[str, float]]:
     """{channel: {spend, step, profit_per_money, ...}}."""
-    return {str(c): {k: float(v) for k, v in row.items()} for c, row in marginal.iterrows()}
+    return {str(c): {str(k): float(v) for k, v in row.items()} for c, row in marginal.iterrows()}
 
 
 def write_strategy_yaml(source: Path, out: Path, strategy: dict[str, Any]) -> str:

@@ -117,8 +117,10 @@ def team_load(result: RunResult) -> dict[str, dict[str, float]]:
     complaints = float(np.nanmean(result.run.daily[:, _kpi("complaints"), :].sum(axis=1)))
     out: dict[str, dict[str, float]] = {}
     for i, (name, team) in enumerate(spec.teams.items()):
-        work = sum(float(channels.loc[c, "leads"]) for c, ch in spec.channels.items()
-                   if ch.team == name)
+        work = 0.0
+        for c, ch in spec.channels.items():
+            if ch.team == name:
+                work += float(channels["leads"].get(c, 0.0))
         if spec.crm.service_team == name:
             work += complaints
         capacity = float(plan.team_headcount[i]) * team.capacity_per_person_per_day \

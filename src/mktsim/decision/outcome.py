@@ -37,7 +37,9 @@ class Outcome:
     @property
     def all_met(self) -> np.ndarray:
         """[R] every target met in that replication."""
-        return self.met.all(axis=0) if len(self.met) else np.ones(self.replications, bool)
+        if not len(self.met):
+            return np.ones(self.replications, bool)
+        return np.asarray(self.met.all(axis=0))
 
     def probabilities(self) -> np.ndarray:
         """[T] share of replications that meet each target."""

@@ -58,7 +58,6 @@ from ..model.plan import (
     T_CLOSE_DECAY,
     T_COST_PER_DAY,
     T_PATIENCE,
-    T_RATE,
     T_TAU,
     UNAWARE,
     WAITING,
@@ -135,7 +134,8 @@ def _media(d, spend, chan_scale, chan_par, market_size, adstock, h_aw, h_cv, cha
         adstock[c] = x + theta * adstock[c]
         sat_aw = hill(adstock[c], chan_par[c, C_AW_K], chan_par[c, C_AW_S])
         h_aw[c] = chan_par[c, C_AW_BETA] * sat_aw
-        h_cv[c] = chan_par[c, C_CV_LIFT] * hill(adstock[c], chan_par[c, C_CV_K], chan_par[c, C_CV_S])
+        sat_cv = hill(adstock[c], chan_par[c, C_CV_K], chan_par[c, C_CV_S])
+        h_cv[c] = chan_par[c, C_CV_LIFT] * sat_cv
         chan_tot[c, CH_SPEND] += money
         chan_tot[c, CH_EXPOSURES] += exposures
         chan_tot[c, CH_SATURATION] += sat_aw

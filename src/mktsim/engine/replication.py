@@ -99,7 +99,7 @@ class Replication:
         return ReplicationResult(self.out, self.chan_tot, self.leak, self.state, reviews)
 
     # --- processes -------------------------------------------------------------------
-    def _scheduled(self):  # type: ignore[no-untyped-def]
+    def _scheduled(self):
         for event in self.plan.events:
             if event.day > self.env.now:
                 yield self.env.timeout(event.day - self.env.now)
@@ -131,7 +131,7 @@ class Replication:
         if waiting is not None and not waiting.triggered:
             waiting.succeed()
 
-    def _attrition(self, team: int):  # type: ignore[no-untyped-def]
+    def _attrition(self, team: int):
         """People leave at a constant hazard each; leavers are replaced after a delay."""
         env, plan = self.env, self.plan
         while True:
@@ -154,7 +154,7 @@ class Replication:
             if plan.team_replace[team]:
                 env.process(self._replace(team, plan.team_hiring_delay[team]))
 
-    def _replace(self, team: int, delay: float):  # type: ignore[no-untyped-def]
+    def _replace(self, team: int, delay: float):
         yield self.env.timeout(delay)
         day = math.ceil(self.env.now)
         if day >= self.plan.horizon:

@@ -13,7 +13,8 @@ MASK64 = (1 << 64) - 1
 
 def replication_seeds(seed: int, replications: int, first: int = 0) -> list[np.random.SeedSequence]:
     """Children first..first+replications-1 of SeedSequence(seed)."""
-    return [np.random.SeedSequence(seed, spawn_key=(i,)) for i in range(first, first + replications)]
+    return [np.random.SeedSequence(seed, spawn_key=(i,))
+            for i in range(first, first + replications)]
 
 
 def splitmix64(x: int) -> int:

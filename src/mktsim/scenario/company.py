@@ -195,7 +195,9 @@ class Handoff(Section):
     from_department: Name = Field(alias="from")
     to_department: Name = Field(alias="to")
     delay_days: NonNegative = Field(description="Mean delay D in days.")
-    stages: PositiveCount = Field(1, le=8, description="Erlang k: coefficient of variation 1/sqrt(k).")
+    stages: PositiveCount = Field(
+        1, le=8, description="Erlang k: coefficient of variation 1/sqrt(k)."
+    )
     loss: Share = Field(0.0, description="Share of leads lost in the hand-off.")
 
 

@@ -10,6 +10,7 @@ from .decision_check import check_decision
 from .errors import Problem
 from .model import ScenarioSpec
 from .rules_check import check_rules
+from .strategy import Hire, Strategy, Training
 from .suggest import did_you_mean
 from .translate import line_of
 from .yamlio import Locations
@@ -119,10 +120,7 @@ def _org(c: Checker) -> None:
             c.known(("teams", name, "department"), team.department, departments, "department")
 
 
-def _strategy(c: Checker, name: str, s: object) -> None:
-    from .strategy import Strategy
-
-    assert isinstance(s, Strategy)
+def _strategy(c: Checker, name: str, s: Strategy) -> None:
     base = ("strategies", name)
     spec = c.spec
     _allocation(c, base, s)
@@ -140,16 +138,17 @@ def _strategy(c: Checker, name: str, s: object) -> None:
         c.in_horizon((*base, "promotions", i, "start"), promo.start)
     for team in s.headcount or {}:
         c.known((*base, "headcount", team), team, spec.teams, "team")
-    for key, items in (("hires", s.hires or []), ("training", s.training or [])):
-        for i, item in enumerate(items):
-            c.known((*base, key, i, "team"), item.team, spec.teams, "team")
-            c.in_horizon((*base, key, i, "on"), item.on)
+    dated: list[tuple[str, Hire | Training]] = [
+        *(("hires", h) for h in s.hires or []), *(("training", t) for t in s.training or [])]
+    counters = {"hires": 0, "training": 0}
+    for key, item in dated:
+        i = counters[key]
+        counters[key] += 1
+        c.known((*base, key, i, "team"), item.team, spec.teams, "team")
+        c.in_horizon((*base, key, i, "on"), item.on)
 
 
-def _allocation(c: Checker, base: tuple[str, ...], s: object) -> None:
-    from .strategy import Strategy
-
-    assert isinstance(s, Strategy)
+def _allocation(c: Checker, base: tuple[str, ...], s: Strategy) -> None:
     alloc = s.allocation or {}
     for ch in alloc:
         c.known((*base, "allocation", ch), ch, c.spec.channels, "channel")
@@ -166,7 +165,8 @@ def _targets(c: Checker) -> None:
     for i, t in enumerate(c.spec.targets):
         path = ("targets", i)
         if t.id in seen:
-            c.error((*path, "id"), f"target id '{t.id}' is used twice", "give each target its own id")
+            c.error((*path, "id"), f"target id '{t.id}' is used twice",
+                    "give each target its own id")
         seen.add(t.id)
         if t.metric not in KPIS:
             c.error((*path, "metric"), f"unknown metric '{t.metric}'", did_you_mean(t.metric, KPIS))

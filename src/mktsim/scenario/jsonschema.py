@@ -10,7 +10,10 @@ from typing import Any
 
 from .model import ScenarioSpec
 
-NUMBER_TEXT = {"type": "string", "pattern": r"^\s*[-+]?[0-9][0-9_,]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?%?\s*$"}
+NUMBER_TEXT = {
+    "type": "string",
+    "pattern": r"^\s*[-+]?[0-9][0-9_,]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?%?\s*$",
+}
 
 
 def scenario_json_schema() -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from .base import Section
-from .fields import Name, Number, NonNegative, Positive, PositiveCount, RatePerYear, Share
+from .fields import Name, NonNegative, Number, Positive, PositiveCount, RatePerYear, Share
 
 
 class Segment(Section):

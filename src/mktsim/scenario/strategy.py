@@ -22,7 +22,8 @@ class Flighting(Section):
     def _length(self) -> Flighting:
         want = 12 if self.by == "month" else 4
         if len(self.weights) != want:
-            raise ValueError(f"flighting by {self.by} needs {want} weights, got {len(self.weights)}")
+            got = len(self.weights)
+            raise ValueError(f"flighting by {self.by} needs {want} weights, got {got}")
         return self
 
 

@@ -22,7 +22,7 @@ def problems_from(
     out = []
     for err in error.errors(include_url=False):
         loc = (*prefix, *(p for p in err["loc"] if not _is_tag(p)))
-        problem = _problem(err, loc, root, locs, file, len(prefix))
+        problem = _problem(dict(err), loc, root, locs, file, len(prefix))
         source = _override_of(loc, overridden or {})
         if source:
             problem = Problem("command line", None, f"--set {source}: {problem.where}",

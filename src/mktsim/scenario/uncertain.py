@@ -50,8 +50,8 @@ def _problem(path: str, message: str, locs: Locations, file: str, hint: str = ""
 
 
 def _check_tails(data: dict[str, Any], param: Any, locs: Locations, file: str) -> list[Problem]:
-    from .load import validate_data
     from .errors import ScenarioError
+    from .load import validate_data
 
     head = param.path.split(".")[0]
     if head in FIXED:

@@ -31,13 +31,14 @@ def read_yaml(path: Path) -> tuple[Any, Locations]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ScenarioError([Problem(name, None, "", f"cannot read the file: {exc.strerror}")])
+        raise ScenarioError(
+            [Problem(name, None, "", f"cannot read the file: {exc.strerror}")]) from None
     if len(raw) > MAX_BYTES:
         raise ScenarioError([Problem(name, None, "", "file is larger than 5 MB")])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise ScenarioError([Problem(name, None, "", "file is not UTF-8 text")])
+        raise ScenarioError([Problem(name, None, "", "file is not UTF-8 text")]) from None
     return parse_yaml(text, name)
 
 
@@ -61,9 +62,10 @@ def parse_yaml(text: str, name: str) -> tuple[Any, Locations]:
     except MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         msg = f"not valid YAML: {exc.problem or exc.context}"
-        raise ScenarioError([Problem(name, line, "", msg, "check indentation and quoting")])
+        raise ScenarioError(
+            [Problem(name, line, "", msg, "check indentation and quoting")]) from None
     except (YAMLError, RecursionError, ValueError) as exc:
-        raise ScenarioError([Problem(name, None, "", f"not valid YAML: {exc}")])
+        raise ScenarioError([Problem(name, None, "", f"not valid YAML: {exc}")]) from None
     locations: Locations = {}
     budget = [MAX_VALUES]
     data = _plain(node, (), locations, name, budget, 1)
