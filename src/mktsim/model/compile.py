@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 
 import numpy as np
@@ -185,7 +186,12 @@ def _kappa(spec: ScenarioSpec, channels: tuple[str, ...]) -> np.ndarray:
 
 def plan_dates(spec: ScenarioSpec) -> list[dt.date]:
     """The calendar date of every simulated day."""
-    return [spec.start_date + dt.timedelta(days=d) for d in range(spec.horizon_days)]
+    return list(_dates(spec.start_date, spec.horizon_days))
+
+
+@functools.lru_cache(maxsize=32)
+def _dates(start: dt.date, days: int) -> tuple[dt.date, ...]:
+    return tuple(start + dt.timedelta(days=d) for d in range(days))
 
 
 def _flight_weights(spec: ScenarioSpec, strat: Strategy) -> np.ndarray:

@@ -16,6 +16,8 @@ def resolve_extends(
 ) -> tuple[dict[str, Any], list[Problem]]:
     """Return each strategy with its ancestors merged in, and problems (cycles, unknowns)."""
     problems: list[Problem] = []
+    if not any(isinstance(s, dict) and "extends" in s for s in strategies.values()):
+        return strategies, problems
     resolved: dict[str, Any] = {}
     for name in strategies:
         chain = _chain(name, strategies, locs, file, problems)

@@ -16,7 +16,7 @@ from .errors import Problem, ScenarioError
 from .extends import resolve_extends
 from .lint import smart_lint
 from .model import ScenarioSpec
-from .overrides import apply_overrides, set_path
+from .overrides import apply_overrides, replaced
 from .translate import problems_from
 from .uncertain import uncertainty_problems
 from .yamlio import Locations, parse_yaml, read_yaml
@@ -57,9 +57,9 @@ def with_values(loaded: LoadedSpec, values: dict[str, Any]) -> LoadedSpec:
     Used by Monte Carlo over uncertainties and by sweeps. Raises ScenarioError when a value
     makes the scenario invalid (for example a share above 1).
     """
-    data = copy.deepcopy(loaded.data)
+    data: Any = loaded.data
     for path, value in values.items():
-        set_path(data, path, value)
+        data = replaced(data, path, value)
     return validate_data(data, {}, loaded.source, [], check_uncertainties=False)
 
 
@@ -69,7 +69,10 @@ def validate_data(data: Any, locs: Locations, file: str, overrides: list[str],
     if not isinstance(data, dict):
         raise ScenarioError([Problem(file, 1, "", "a scenario must be a mapping of sections",
                                      "start from `mktsim init smart-band`")])
-    data, overridden = apply_overrides(copy.deepcopy(data), overrides)
+    if overrides:
+        data, overridden = apply_overrides(copy.deepcopy(data), overrides)
+    else:
+        data, overridden = dict(data), {}
     problems: list[Problem] = []
     strategies = data.get("strategies")
     if isinstance(strategies, dict):

@@ -48,6 +48,28 @@ def apply_overrides(data: Any, overrides: list[str]
     return data, touched
 
 
+def replaced(data: Any, dotted: str, value: Any) -> Any:
+    """A copy of `data` with `value` at a dotted path; only the containers along the path
+    are copied, the rest is shared (the input is not changed)."""
+    path = tuple(int(p) if p.isdigit() else p for p in dotted.split("."))
+    return _replaced(data, path, value, dotted)
+
+
+def _replaced(node: Any, path: tuple[str | int, ...], value: Any, dotted: str) -> Any:
+    if not path:
+        return value
+    head, rest = path[0], path[1:]
+    if isinstance(node, dict):
+        out = dict(node)
+        out[str(head)] = _replaced(node.get(str(head), {}), rest, value, dotted)
+        return out
+    if isinstance(node, list) and isinstance(head, int) and head < len(node):
+        items = list(node)
+        items[head] = _replaced(node[head], rest, value, dotted)
+        return items
+    _fail(path, f"{dotted}={value}")
+
+
 def set_path(data: Any, dotted: str, value: Any) -> None:
     """Set `value` at a dotted path (`channels.kol.cost.cpm`, list items by index)."""
     path = tuple(int(p) if p.isdigit() else p for p in dotted.split("."))
