@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-from scipy import stats
 
 Level = int | float | str
 Kind = Literal["range", "levels", "distribution"]
@@ -200,7 +199,7 @@ class Parameter:
         if self.kind == "levels":
             return self.level_array()[self.level_index(u)]
         clipped = np.clip(u, U_EPS, 1.0 - U_EPS)
-        return np.asarray(self._frozen().ppf(clipped), dtype=float)
+        return np.asarray(self._quantile(clipped), dtype=float)
 
     def level_index(self, u: np.ndarray) -> np.ndarray:
         """Level index ``floor(u * n)`` clipped to 0..n-1 (levels only)."""
@@ -222,18 +221,26 @@ class Parameter:
             raise ParamSpecError(f"{self.path}: percentiles need a range or distribution")
         return float(self.ppf(np.array([q]))[0])
 
-    def _frozen(self) -> Any:
+    def _quantile(self, u: np.ndarray) -> np.ndarray:
+        """Quantile function of the distribution (scipy.special only: scipy.stats takes
+        about a second to import, which every run would pay)."""
+        from scipy.special import betaincinv, ndtri
+
         a = self.dist_args
         if self.dist == "normal":
-            return stats.norm(loc=a[0], scale=a[1])
+            return np.asarray(a[0] + a[1] * ndtri(u))
         if self.dist == "lognormal":
-            return stats.lognorm(s=a[1], scale=math.exp(a[0]))
+            return np.asarray(np.exp(a[0] + a[1] * ndtri(u)))
         if self.dist == "uniform":
-            return stats.uniform(loc=a[0], scale=a[1] - a[0])
+            return a[0] + u * (a[1] - a[0])
         if self.dist == "triangular":
-            return stats.triang(c=(a[1] - a[0]) / (a[2] - a[0]), loc=a[0], scale=a[2] - a[0])
+            low, mode, high = a
+            c = (mode - low) / (high - low)
+            left = low + np.sqrt(u * (high - low) * (mode - low))
+            right = high - np.sqrt((1.0 - u) * (high - low) * (high - mode))
+            return np.where(u < c, left, right)
         lo, hi = (a[2], a[3]) if len(a) == 4 else (0.0, 1.0)
-        return stats.beta(a[0], a[1], loc=lo, scale=hi - lo)
+        return np.asarray(lo + (hi - lo) * betaincinv(a[0], a[1], u))
 
     # -- serialisation ------------------------------------------------------
     def to_spec(self) -> str:

@@ -1,0 +1,98 @@
+"""Engine throughput and start-up, side by side in one run (ratios matter: these machines
+are shared and noisy, absolute times drift).
+
+Run: python benchmarks/bench_engine.py [--replications N]
+
+Prints:
+- the bare kernel: replication-years per second of the smart-band population kernel
+  (no SimPy, no events, one call over 365 days);
+- end to end: replications per second of `Scenario.run` for each smart-band strategy, on
+  1 and 2 workers, and the ratio of end-to-end time to kernel time;
+- start-up: `mktsim --help`, and `mktsim run -n 20` with a cold and a warm numba cache.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIO = ROOT / "scenarios" / "smart_band.yaml"
+
+
+def kernel_years_per_second(reps: int) -> float:
+    """Bare kernel: one call advancing a fresh population 365 days."""
+    import mktsim
+    from mktsim.engine.replication import Replication
+    from mktsim.engine.rng import replication_seeds
+
+    plan = mktsim.load(SCENARIO).plan("digital_first")
+    seeds = replication_seeds(1, reps + 1)
+    Replication(plan, seeds[0]).sync(plan.horizon)
+    start = time.perf_counter()
+    for seed in seeds[1:]:
+        Replication(plan, seed).sync(plan.horizon)
+    return reps / (time.perf_counter() - start)
+
+
+def run_reps_per_second(strategy: str, reps: int, workers: int) -> float:
+    """End to end: `Scenario.run` with uncertainties, events and rules."""
+    import mktsim
+
+    scenario = mktsim.load(SCENARIO)
+    scenario.run(strategy, 4, workers=1)
+    start = time.perf_counter()
+    scenario.run(strategy, reps, workers=workers)
+    return reps / (time.perf_counter() - start)
+
+
+def command_seconds(args: list[str], env: dict[str, str] | None = None, repeat: int = 3) -> float:
+    """Best wall time of a command over `repeat` runs."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(args, check=True, capture_output=True, env=env)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def startup() -> None:
+    """`mktsim --help`, and a short run with a cold and a warm compile cache."""
+    cli = [sys.executable, "-m", "mktsim"]
+    print(f"mktsim --help: {command_seconds([*cli, '--help']):.2f} s")
+    cache = tempfile.mkdtemp(prefix="numba-cache-")
+    env = dict(os.environ, NUMBA_CACHE_DIR=cache)
+    run = [*cli, "run", str(SCENARIO), "-n", "20", "--format", "json"]
+    try:
+        cold = command_seconds(run, env, repeat=1)
+        warm = command_seconds(run, env, repeat=2)
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+    print(f"mktsim run -n 20: cold cache {cold:.2f} s, warm cache {warm:.2f} s")
+
+
+def main() -> None:
+    """Print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--replications", type=int, default=400)
+    args = parser.parse_args()
+    kernel = kernel_years_per_second(args.replications)
+    print(f"bare kernel: {kernel:,.0f} replication-years/s (1 core)")
+    import mktsim
+
+    for strategy in mktsim.load(SCENARIO).strategies:
+        one = run_reps_per_second(strategy, args.replications, 1)
+        two = run_reps_per_second(strategy, args.replications, 2)
+        print(f"run {strategy:>15}: {one:6,.0f} reps/s on 1 worker, {two:6,.0f} on 2 "
+              f"(x{two / one:.2f}); end-to-end / kernel time = {kernel / one:.1f}")
+    startup()
+
+
+if __name__ == "__main__":
+    main()
