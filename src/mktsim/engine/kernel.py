@@ -138,7 +138,8 @@ def _media(d, spend, chan_scale, chan_par, market_size, adstock, h_aw, h_cv, cha
         h_cv[c] = chan_par[c, C_CV_LIFT] * sat_cv
         chan_tot[c, CH_SPEND] += money
         chan_tot[c, CH_EXPOSURES] += exposures
-        chan_tot[c, CH_SATURATION] += sat_aw
+        # saturation of the channel's main effect: awareness if it has one, else conversion
+        chan_tot[c, CH_SATURATION] += sat_aw if chan_par[c, C_AW_BETA] > 0.0 else sat_cv
         total += money
     return total
 

@@ -103,9 +103,16 @@ def decision_table(result: RunResult, limit: int = 30) -> Table:
     return t
 
 
+def wide_console() -> Console:
+    """A console on stdout; when it is not a terminal (a pipe, a file) tables are laid out
+    140 columns wide instead of rich's 80, so no column is cut."""
+    console = Console()
+    return console if console.is_terminal else Console(width=140)
+
+
 def print_run(result: RunResult, console: Any = None) -> None:
     """The human summary of a run."""
-    console = console or Console()
+    console = console or wide_console()
     console.print(f"[bold]{result.loaded.spec.name}[/bold] - strategy [bold]{result.strategy}"
                   f"[/bold], seed {result.run.seed}")
     console.print(kpi_table(result))
