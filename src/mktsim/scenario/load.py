@@ -16,7 +16,7 @@ from .errors import Problem, ScenarioError
 from .extends import resolve_extends
 from .lint import smart_lint
 from .model import ScenarioSpec
-from .overrides import apply_overrides, replaced
+from .overrides import apply_overrides, replaced, without
 from .translate import problems_from
 from .uncertain import uncertainty_problems
 from .yamlio import Locations, parse_yaml, read_yaml
@@ -63,6 +63,26 @@ def with_values(loaded: LoadedSpec, values: dict[str, Any]) -> LoadedSpec:
     return validate_data(data, {}, loaded.source, [], check_uncertainties=False)
 
 
+def _cross_check_rest(data: dict[str, Any], exc: ValidationError, locs: Locations,
+                      file: str) -> list[Problem]:
+    """Cross checks of the rest of a scenario whose schema failed, so that every problem is
+    reported at once: the values the schema refused are dropped (optional values fall back
+    to their defaults) and, if what is left validates, it is cross-checked. Problems about
+    a dropped value's own section are not repeated."""
+    dropped = [tuple(e["loc"]) for e in exc.errors(include_url=False)]
+    trimmed: Any = data
+    for loc in dropped:
+        trimmed = without(trimmed, loc)
+        if trimmed is None:
+            return []
+    try:
+        spec = ScenarioSpec.model_validate(trimmed)
+    except ValidationError:
+        return []
+    return [p for p in cross_check(spec, locs, file)
+            if not any(p.where.startswith(".".join(map(str, loc[:-1]))) for loc in dropped)]
+
+
 def validate_data(data: Any, locs: Locations, file: str, overrides: list[str],
                   check_uncertainties: bool = True) -> LoadedSpec:
     """Validate loaded data (see `load_spec`)."""
@@ -81,8 +101,9 @@ def validate_data(data: Any, locs: Locations, file: str, overrides: list[str],
     try:
         spec = ScenarioSpec.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(problems + problems_from(exc, ScenarioSpec, locs, file,
-                                                    overridden=overridden)) from None
+        problems += problems_from(exc, ScenarioSpec, locs, file, overridden=overridden)
+        problems += _cross_check_rest(data, exc, locs, file)
+        raise ScenarioError(problems) from None
     problems += cross_check(spec, locs, file)
     if check_uncertainties and not problems:
         problems += uncertainty_problems(data, locs, file)

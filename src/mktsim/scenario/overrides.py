@@ -70,6 +70,32 @@ def _replaced(node: Any, path: tuple[str | int, ...], value: Any, dotted: str) -
     _fail(path, f"{dotted}={value}")
 
 
+def without(data: Any, loc: tuple[str | int, ...]) -> Any:
+    """A copy of `data` with the mapping key at `loc` removed (containers along the path
+    copied), or None when `loc` is not a key of a mapping."""
+    if not loc:
+        return None
+    head, rest = loc[0], loc[1:]
+    if isinstance(data, dict) and str(head) in data:
+        out = dict(data)
+        if not rest:
+            del out[str(head)]
+            return out
+        inner = without(data[str(head)], rest)
+        if inner is None:
+            return None
+        out[str(head)] = inner
+        return out
+    if isinstance(data, list) and isinstance(head, int) and head < len(data) and rest:
+        inner = without(data[head], rest)
+        if inner is None:
+            return None
+        items = list(data)
+        items[head] = inner
+        return items
+    return None
+
+
 def set_path(data: Any, dotted: str, value: Any) -> None:
     """Set `value` at a dotted path (`channels.kol.cost.cpm`, list items by index)."""
     path = tuple(int(p) if p.isdigit() else p for p in dotted.split("."))
