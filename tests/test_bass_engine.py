@@ -96,3 +96,30 @@ def test_generalized_bass_with_time_varying_spend():
     # and it differs from plain Bass, so the check has teeth
     plain = bass_cdf((days + 1) / 365, 0.03, 0.38)
     assert np.abs(bass_cdf(big_x[days], 0.03, 0.38) - plain).max() > 0.02
+
+
+SBG = ROOT / "scenarios" / "validation" / "sbg.yaml"
+
+
+def test_shifted_beta_geometric_retention_matches_closed_form():
+    """Latent-class sBG churn: the surviving share after t annual renewals follows
+    S(t) = B(a, b + t) / B(a, b) (Fader & Hardie 2007: 0.851, 0.747, 0.489, 0.378)."""
+    from mktsim.model.crm import sbg_survival
+
+    result = mktsim.load(SBG).run(replications=10)
+    shares = result.run.daily[:, KPI_INDEX["customers"], :] / 100_000
+    years = np.array([1, 2, 7, 12])
+    theory = np.array([sbg_survival(int(t), 0.668, 3.806) for t in years])
+    assert np.round(theory, 3).tolist() == [0.851, 0.747, 0.489, 0.378]
+    assert_follows(shares, theory, years * 365 - 1)
+
+
+def test_sbg_is_not_geometric():
+    """Guard: geometric churn with the same first-year retention misses S(7) by far."""
+    from mktsim.model.crm import sbg_survival
+
+    rate = -np.log(sbg_survival(1, 0.668, 3.806))
+    scenario = mktsim.load(SBG, ["market.segments.high_end.churn_beta=null",
+                                 f"market.segments.high_end.churn_per_year={rate}"])
+    shares = scenario.run(replications=3).run.daily[:, KPI_INDEX["customers"], :] / 100_000
+    assert abs(shares[:, 7 * 365 - 1].mean() - sbg_survival(7, 0.668, 3.806)) > 0.1

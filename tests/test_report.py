@@ -67,9 +67,7 @@ def by_period(run: dict[str, Any], name: str, quarter: bool = False) -> dict[str
     kind = KPI_META[name][1]
     if kind == "flow":
         return {k: sum(v) for k, v in values.items()}
-    if kind == "stock":
-        return {k: v[-1] for k, v in values.items()}
-    return {k: sum(v) / len(v) for k, v in values.items()}
+    return {k: v[-1] for k, v in values.items()}  # stocks and to-date ratios
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -248,7 +246,7 @@ def test_aggregation_rules_on_a_tiny_case() -> None:
         },
     }
     monthly = aggregate(parse_run(run, Path(".")), "M")
-    assert monthly.loc["2027-01"].to_dict() == {"sales": 3, "aware": 6, "roi": 2}
+    assert monthly.loc["2027-01"].to_dict() == {"sales": 3, "aware": 6, "roi": 3}
     assert monthly.loc["2027-02"].to_dict() == {"sales": 4, "aware": 7, "roi": 5}
 
 

@@ -131,6 +131,9 @@ from .cli_decision import compare, explain, optimize  # noqa: E402
 main.add_command(compare)
 main.add_command(optimize)
 main.add_command(explain)
+from .cli_report import report  # noqa: E402
+
+main.add_command(report)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -35,15 +35,17 @@ def set_option(func: F) -> F:
 
 
 def user_errors(func: F) -> F:
-    """Turn scenario and value errors into InputError (exit 2, one message)."""
+    """Turn scenario errors and rules that fail during a run into InputError (exit 2,
+    one message)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from .rules.review import RuleRuntimeError
         from .scenario.errors import ScenarioError
 
         try:
             return func(*args, **kwargs)
-        except ScenarioError as exc:
+        except (ScenarioError, RuleRuntimeError) as exc:
             raise InputError(str(exc)) from None
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)

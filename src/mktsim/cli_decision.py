@@ -13,6 +13,7 @@ import click
 
 from .cli_common import (
     InputError,
+    check_out_dir,
     print_warnings,
     progress_bar,
     set_option,
@@ -26,12 +27,83 @@ WORKERS = click.option("--workers", "-w", type=click.IntRange(0, 512), default=1
                        show_default=True, help="Worker processes (0 = all cores).")
 
 
+REPORT = click.option("--report", "report_formats", metavar="FORMATS",
+                      help="Also write a report into the results folder: md,html,xlsx.")
+MODES = ("fixed", "target")
+
+
 def _load(scenario: Path, overrides: tuple[str, ...]) -> Any:
     import mktsim
 
     loaded = mktsim.load(scenario, list(overrides))
     print_warnings(loaded.loaded.warnings)
     return loaded
+
+
+def _strategy(sc: Any, name: str, option: str) -> str:
+    """A strategy of the scenario, or a one-line error naming the option."""
+    from .scenario.suggest import did_you_mean
+
+    if name not in sc.spec.strategies:
+        raise InputError(f"{option}: unknown strategy '{name}'; "
+                         f"{did_you_mean(name, sc.strategies)}")
+    return name
+
+
+def _strategy_list(sc: Any, text: str | None) -> list[str] | None:
+    """`a,b` -> checked names; None (every strategy) when not given."""
+    if text is None:
+        return None
+    names = [s.strip() for s in text.split(",") if s.strip()]
+    if not names:
+        raise InputError("--strategies: no strategy given; name them like "
+                         f"--strategies {','.join(sc.strategies[:2])}")
+    return [_strategy(sc, n, "--strategies") for n in names]
+
+
+def _report_formats(text: str | None, out: Path | None, option: str) -> list[str]:
+    """Checked report formats (before anything runs); they need a results folder."""
+    if text is None:
+        return []
+    from .report import ReportError, check_formats
+
+    try:
+        formats = check_formats(text)
+    except ReportError as exc:
+        raise InputError(f"--report: {exc}") from None
+    if out is None:
+        raise InputError(f"--report needs {option} DIR to write the report into")
+    return formats
+
+
+def _write_results(out: Path, name: str, doc: dict[str, Any], run: Any,
+                   formats: list[str]) -> None:
+    """`name` (compare.json / optimize.json) into `out`, with run.json when the folder has
+    none, then the report."""
+    write_atomic(out / name, json.dumps(doc, indent=1))
+    click.echo(f"wrote {out / name}", err=True)
+    if not formats:
+        return
+    if not (out / "run.json").exists() and run is not None:
+        from .run_cmd import write_run
+
+        write_run(run, out, "csv")
+    from .report import ReportError, write_report
+
+    try:
+        paths = write_report(out, formats, out)
+    except ReportError as exc:
+        raise InputError(str(exc)) from None
+    click.echo(f"wrote {', '.join(str(p) for p in paths)}", err=True)
+
+
+def _one_line(exc: Exception) -> InputError:
+    """A scenario error with one problem as a one-line message."""
+    from .scenario.errors import ScenarioError
+
+    if isinstance(exc, ScenarioError) and len(exc.problems) == 1:
+        return InputError(exc.problems[0].render())
+    return InputError(str(exc))
 
 
 def _workers(n: int) -> int:
@@ -54,44 +126,51 @@ def _workers(n: int) -> int:
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "md"]),
               default="table", show_default=True)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for compare.json.")
+              help="Results folder for compare.json (and the report).")
+@REPORT
 @user_errors
 def compare(scenario: Path, strategies: str | None, against: str | None, precision: float,
             max_reps: int, seed: int | None, workers: int, overrides: tuple[str, ...],
-            fmt: str, out: Path | None) -> None:
+            fmt: str, out: Path | None, report_formats: str | None) -> None:
     """Run strategies on the same replications and compare them with confidence.
 
     \b
     Example:
       mktsim compare plans/smart_band.yaml --against baseline --precision 0.02
+      mktsim compare plans/smart_band.yaml --out results/ --report md,html
     """
     from .decision.compare import compare as run_compare
+    from .scenario.errors import ScenarioError
 
+    check_out_dir(out)
+    reports = _report_formats(report_formats, out, "--out")
     sc = _load(scenario, overrides)
-    names = [s.strip() for s in strategies.split(",") if s.strip()] if strategies else None
-    total = max_reps * len(names or sc.strategies)
-    with progress_bar(total, "comparing") as advance:
-        result = run_compare(sc, names, against, seed, precision, max_reps,
-                             workers=_workers(workers), progress=advance)
+    names = _strategy_list(sc, strategies)
+    ref = _strategy(sc, against, "--against") if against is not None else None
+    total = max_reps * len(set([*(names or sc.strategies), *([ref] if ref else [])]))
+    try:
+        with progress_bar(total, "comparing") as advance:
+            result = run_compare(sc, names, ref, seed, precision, max_reps,
+                                 workers=_workers(workers), progress=advance)
+    except ScenarioError as exc:
+        raise _one_line(exc) from None
     from .results import _clean
 
     doc = _clean(result.to_dict())
     if fmt == "json":
         click.echo(json.dumps(doc, indent=1))
     elif fmt in ("csv", "md"):
-        click.echo(_flat(doc, fmt))
+        click.echo(_flat(doc, fmt), nl=fmt == "md")
     else:
         from .report.terminal_decision import print_compare
 
         print_compare(doc)
     if out is not None:
-        write_atomic(out / "compare.json", json.dumps(doc, indent=1))
-        click.echo(f"wrote {out / 'compare.json'}", err=True)
+        _write_results(out, "compare.json", doc, result.first_run, reports)
 
 
 def _flat(doc: dict[str, Any], fmt: str) -> str:
-    import pandas as pd
-
+    """One row per strategy: P(best), P(all targets), P(each target), expected KPIs."""
     rows = []
     for s in doc["strategies"]:
         row: dict[str, Any] = {"strategy": s, "p_best": doc["probability_best"][s],
@@ -101,15 +180,48 @@ def _flat(doc: dict[str, Any], fmt: str) -> str:
         for k, per in doc["kpis"].items():
             row[k] = per[s]["mean"]
         rows.append(row)
-    df = pd.DataFrame(rows)
-    return df.to_csv(index=False) if fmt == "csv" else df.to_markdown(index=False)
+    if fmt == "md":
+        return markdown_table(rows)
+    import pandas as pd
+
+    return str(pd.DataFrame(rows).to_csv(index=False))
+
+
+def markdown_table(rows: list[dict[str, Any]]) -> str:
+    """A GitHub Markdown table of `rows` (columns of the first row; numbers right-aligned)."""
+    if not rows:
+        return ""
+    cols = list(rows[0])
+    cells = [[_md_cell(r.get(c)) for c in cols] for r in rows]
+    numeric = [all(isinstance(r.get(c), int | float) or r.get(c) is None for r in rows)
+               for c in cols]
+    lines = ["| " + " | ".join(_md_escape(str(c)) for c in cols) + " |",
+             "|" + "|".join("---:" if n else ":---" for n in numeric) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in cells]
+    return "\n".join(lines)
+
+
+def _md_cell(value: Any) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return _md_escape(str(value))
+    if value != 0 and abs(value) < 1e-3:
+        return f"{value:.3g}"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.4g}"
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
 
 
 @click.command()
 @SCENARIO
-@click.option("--mode", type=click.Choice(["fixed", "target"]), default="fixed",
-              show_default=True, help="fixed: best use of the budget; target: cheapest plan "
-              "that meets every target.")
+@click.option("--mode", default="fixed", show_default=True, metavar="fixed|target",
+              help="fixed: best use of the budget; target: cheapest plan that meets every "
+              "target.")
 @click.option("--confidence", type=click.FloatRange(0.5, 0.999),
               help="Required confidence for every target (default: each target's own).")
 @click.option("--budget", type=click.FloatRange(0, min_open=True),
@@ -119,7 +231,10 @@ def _flat(doc: dict[str, Any], fmt: str) -> str:
 @click.option("--verify-reps", type=click.IntRange(10), default=500, show_default=True,
               help="Fresh replications that verify the winner.")
 @click.option("--curves/--no-curves", default=False, show_default=True,
-              help="Also compute the marginal return per channel around the winner.")
+              help="Also compute response curves and the marginal return per channel around "
+              "the winner.")
+@click.option("--curve-reps", type=click.IntRange(5), default=60, show_default=True,
+              help="Replications per point of the response curves.")
 @SEED
 @WORKERS
 @set_option
@@ -127,35 +242,54 @@ def _flat(doc: dict[str, Any], fmt: str) -> str:
               show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the scenario with the winner added as strategy 'optimized'.")
+@click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Results folder for optimize.json (and the report).")
+@REPORT
 @user_errors
 def optimize(scenario: Path, mode: str, confidence: float | None, budget: float | None,
              evaluations: int | None, replications: int | None, verify_reps: int,
-             curves: bool, seed: int | None, workers: int, overrides: tuple[str, ...],
-             fmt: str, out: Path | None) -> None:
+             curves: bool, curve_reps: int, seed: int | None, workers: int,
+             overrides: tuple[str, ...], fmt: str, out: Path | None, out_dir: Path | None,
+             report_formats: str | None) -> None:
     """Find the best plan for the budget, or the cheapest plan that meets every target.
 
     \b
     Example:
       mktsim optimize plans/smart_band.yaml --mode target --confidence 0.8 --out best.yaml
       mktsim run best.yaml --strategy optimized
+      mktsim optimize plans/smart_band.yaml --curves --out-dir results/ --report html
     """
     from .decision.documents import optimum_doc, write_strategy_yaml
     from .decision.optimize import optimize as run_optimize
+    from .scenario.errors import ScenarioError
 
+    if mode not in MODES:
+        from .scenario.suggest import did_you_mean
+
+        raise InputError(f"--mode: unknown mode '{mode}'; {did_you_mean(mode, MODES)}")
+    if out is not None and out.resolve() == scenario.resolve():
+        raise InputError("--out must not overwrite the scenario file; name a new file")
+    check_out_dir(out_dir)
+    reports = _report_formats(report_formats, out_dir, "--out-dir")
     sc = _load(scenario, overrides)
+    _check_decision(sc, mode)
     total = evaluations or (sc.spec.decision.evaluations if sc.spec.decision else 300)
-    with progress_bar(total, f"optimizing ({mode})") as advance:
-        opt = run_optimize(sc, mode, evaluations, replications, seed, confidence, budget,
-                           verify_reps, _workers(workers), advance)
-    marginal = None
+    try:
+        with progress_bar(total, f"optimizing ({mode})") as advance:
+            opt = run_optimize(sc, mode, evaluations, replications, seed, confidence, budget,
+                               verify_reps, _workers(workers), advance)
+    except ScenarioError as exc:
+        raise _one_line(exc) from None
+    table = marginal = None
     if curves:
-        from .decision.explain import response_curves
+        from .decision.explain import curve_runs, response_curves
         from .decision.optimize import CANDIDATE, candidate_scenario
 
         cand = candidate_scenario(sc, opt.strategy)
-        _, marginal = response_curves(cand, CANDIDATE, 60, seed, multipliers=(1.0,),
-                                      workers=_workers(workers))
-    doc = optimum_doc(opt, marginal)
+        with progress_bar(curve_runs(cand), "response curves") as advance:
+            table, marginal = response_curves(cand, CANDIDATE, curve_reps, seed,
+                                              workers=_workers(workers), progress=advance)
+    doc = optimum_doc(opt, marginal, table)
     if fmt == "json":
         click.echo(json.dumps(doc, indent=1))
     else:
@@ -163,10 +297,24 @@ def optimize(scenario: Path, mode: str, confidence: float | None, budget: float 
 
         print_optimum(doc)
     if out is not None:
-        if out.resolve() == scenario.resolve():
-            raise InputError("--out must not overwrite the scenario file; name a new file")
         write_atomic(out, write_strategy_yaml(scenario, out, doc["strategy"]))
         click.echo(f"wrote {out}; run it with: mktsim run {out} --strategy optimized", err=True)
+    if out_dir is not None:
+        _write_results(out_dir, "optimize.json", doc, opt.verified_run, reports)
+
+
+def _check_decision(sc: Any, mode: str) -> None:
+    """What `optimize` needs from the scenario, as one-line errors naming what to add."""
+    spec = sc.spec
+    if mode == "target" and not spec.targets:
+        raise InputError("--mode target needs targets: add a targets: section to the scenario")
+    if spec.decision is None and not spec.targets:
+        raise InputError("the scenario has no decision: section and no targets, so there is "
+                         "nothing to optimise; add decision: {objective: {maximize: profit}} "
+                         "(see docs/decision.md)")
+    if spec.decision is None and mode == "fixed":
+        click.echo("warning: no decision: section; maximising P(all targets) by moving "
+                   "every channel of the first strategy (see docs/decision.md)", err=True)
 
 
 @click.command()
@@ -198,7 +346,7 @@ def explain(scenario: Path, strategy: str | None, replications: int, curve_reps:
     from .results import _clean
 
     sc = _load(scenario, overrides)
-    name = sc.strategy_name(strategy)
+    name = _strategy(sc, strategy, "--strategy") if strategy else sc.strategies[0]
     result = sc.run(name, replications, seed, _workers(workers))
     lk = leaks(result)
     doc: dict[str, Any] = {"kind": "explain", "strategy": name, "leaks": lk,

@@ -156,18 +156,28 @@ def sweep(scenario_path: Path, out: Path, design_file: Path | None, params: tupl
               help="Write the json analysis to this file.")
 @click.option("--bins", type=click.IntRange(min=2), default=4,
               help="Value bands per parameter in the probability table.")
+@click.option("--report", "report_formats", metavar="FORMATS", default=None,
+              help="Also write a report: md,html,xlsx (into the sweep folder or --report-dir).")
+@click.option("--report-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the --report files (default: the sweep folder).")
 @user_errors
-def analyze(sweep_dir: Path, fmt: str, out: Path | None, bins: int) -> None:
+def analyze(sweep_dir: Path, fmt: str, out: Path | None, bins: int,
+            report_formats: str | None, report_dir: Path | None) -> None:
     """Probabilities, sensitivity and scenario discovery of a sweep folder.
 
     \b
     Example:
       mktsim analyze sweep1 --format md
+      mktsim analyze sweep1 --report html,xlsx
     """
     from .cli_common import write_atomic
+    from .cli_report import report_formats as check_report, write_reports
     from .sweep.analyze import analyze_sweep, render
     from .sweep.store import StoreError
 
+    reports = check_report(report_formats)
+    if report_dir is not None and not reports:
+        raise InputError("--report-dir needs --report FORMATS")
     try:
         result = analyze_sweep(sweep_dir, bins=bins)
     except StoreError as exc:
@@ -182,6 +192,9 @@ def analyze(sweep_dir: Path, fmt: str, out: Path | None, bins: int) -> None:
         _print_tables(result)
     else:
         click.echo(render(result, fmt))
+    if reports:
+        for path in write_reports(sweep_dir, reports, report_dir):
+            click.echo(f"wrote {path}", err=True)
 
 
 def _print_tables(result: dict[str, Any]) -> None:

@@ -152,7 +152,7 @@ def run_document(result: RunResult, series: bool = True) -> dict[str, Any]:
         "strategy": result.strategy, "seed": result.run.seed,
         "replications": result.run.replications, "version": __version__,
         "currency": spec.currency, "start_date": spec.start_date,
-        "horizon_days": spec.horizon_days,
+        "horizon_days": spec.horizon_days, "market_size": spec.market.size,
         "kpis": {k: {**{s: row[s] for s in ("mean", "p5", "p50", "p95")}, "unit": row["unit"],
                      "kind": row["kind"]} for k, row in kpis.iterrows()},
         "targets": [_target_doc(v, result) for v in result.verdicts],

@@ -16,8 +16,16 @@ import numpy as np
 
 from ..api import Scenario
 from ..kpis import KPI_NAMES
+from ..results import RunResult
 from ..scenario.decision import Objective
-from .outcome import Outcome, expected_score, outcome_of, per_replication
+from .outcome import (
+    Outcome,
+    expected_score,
+    outcome_of,
+    per_replication,
+    run_strategy,
+    worker_pool,
+)
 from .stats import mean_interval, wilson_interval
 
 Progress = Callable[[int], None]
@@ -40,6 +48,7 @@ class Comparison:
     objective: Objective
     stopped: str
     seed: int
+    first_run: RunResult | None = None  # the reference's first batch (= `mktsim run`)
 
     @property
     def replications(self) -> int:
@@ -148,27 +157,41 @@ def compare(scenario: Scenario, strategies: Sequence[str] | None = None,
             reference: str | None = None, seed: int | None = None, precision: float = 0.03,
             max_reps: int = 2000, batch: int = 250, workers: int = 1,
             progress: Progress | None = None) -> Comparison:
-    """Run `strategies` (default all) on common random numbers until precise enough."""
-    names = [scenario.strategy_name(s) for s in (strategies or scenario.strategies)]
+    """Run `strategies` (default all) on common random numbers until precise enough.
+
+    Every strategy's plan is compiled once and every batch runs on one pool of workers.
+    """
+    names = [scenario.strategy_name(s) for s in
+             (scenario.strategies if strategies is None else strategies)]
+    if not names:
+        raise ValueError("no strategy to compare")
     ref = scenario.strategy_name(reference) if reference else names[0]
     if ref not in names:
         names.insert(0, ref)
+    names = list(dict.fromkeys(names))
     root = scenario.spec.seed if seed is None else seed
     decision = scenario.spec.decision
     objective = decision.objective if decision else Objective(maximize="p_all_targets",
                                                               then="profit")
+    plans = {s: scenario.plan(s) for s in names}
     outcomes: dict[str, Outcome] = {}
+    first: RunResult | None = None
     done, b = 0, 0
-    while True:
-        n = min(batch, max_reps - done)
-        for s in names:
-            o = outcome_of(scenario.run(s, n, batch_seed(root, b), workers, progress))
-            outcomes[s] = outcomes[s].extend(o) if s in outcomes else o
-        done, b = done + n, b + 1
-        result = Comparison(names, ref, outcomes, objective, "", root)
-        if _widest(result) <= precision:
-            result.stopped = "precision reached"
-            return result
-        if done >= max_reps:
-            result.stopped = "max reps"
-            return result
+    with worker_pool(workers) as pool:
+        while True:
+            n = min(batch, max_reps - done)
+            for s in names:
+                run = run_strategy(scenario, s, n, batch_seed(root, b), workers, progress,
+                                   pool, plans[s])
+                if b == 0 and s == ref:
+                    first = run
+                o = outcome_of(run)
+                outcomes[s] = outcomes[s].extend(o) if s in outcomes else o
+            done, b = done + n, b + 1
+            result = Comparison(names, ref, outcomes, objective, "", root, first)
+            if _widest(result) <= precision:
+                result.stopped = "precision reached"
+                return result
+            if done >= max_reps:
+                result.stopped = "max reps"
+                return result

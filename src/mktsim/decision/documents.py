@@ -31,14 +31,18 @@ def outcome_doc(o: Outcome) -> dict[str, Any]:
             "kpis": kpis}
 
 
-def optimum_doc(opt: Optimum, marginal: pd.DataFrame | None = None) -> dict[str, Any]:
-    """The JSON document of an optimisation."""
+def optimum_doc(opt: Optimum, marginal: pd.DataFrame | None = None,
+                curves: pd.DataFrame | None = None) -> dict[str, Any]:
+    """The JSON document of an optimisation (the shape of docs/results-format.md)."""
     doc: dict[str, Any] = {
         "kind": "optimize", "mode": opt.mode, "objective": opt.objective,
-        "reached": opt.reached, "evaluations": opt.evaluations, "budget": opt.budget,
-        "team_cost": opt.team_cost, "total_cost": opt.total_cost, "strategy": opt.strategy,
-        "search": outcome_doc(opt.search), "verified": outcome_doc(opt.verified),
-        "verify_seed": opt.verify_seed, "notes": opt.notes,
+        "plan": {"budget": opt.budget, "allocation": dict(opt.strategy["allocation"]),
+                 "headcount": dict(opt.strategy.get("headcount") or {})},
+        "reached": opt.reached, "feasible": opt.reached, "evaluations": opt.evaluations,
+        "budget": opt.budget, "team_cost": opt.team_cost, "total_cost": opt.total_cost,
+        "strategy": opt.strategy, "search": outcome_doc(opt.search),
+        "verified": outcome_doc(opt.verified), "verify_seed": opt.verify_seed,
+        "notes": opt.notes,
     }
     if not opt.reached and opt.mode == "target":
         doc["out_of_reach"] = [t for t in doc["verified"]["targets"]
@@ -46,9 +50,34 @@ def optimum_doc(opt: Optimum, marginal: pd.DataFrame | None = None) -> dict[str,
         for t in doc["out_of_reach"]:
             opt.notes.append(f"target {t['id']} out of reach: the best plan met it with "
                              f"probability {t['probability']:.0%}, {t['confidence']:.0%} asked")
+    doc["message"] = _message(opt)
+    if curves is not None:
+        doc["response_curves"] = curves_doc(curves)
     if marginal is not None:
         doc["marginal"] = marginal_doc(marginal)
+        doc["marginal_roi"] = {c: row["profit_per_money"]
+                               for c, row in doc["marginal"].items()}
     return _clean(doc)
+
+
+def _message(opt: Optimum) -> str:
+    if opt.mode == "target" and opt.reached:
+        head = "all targets reached at the required confidence"
+    elif opt.mode == "target":
+        head = "no plan within the levers' bounds meets every target"
+    else:
+        head = f"best plan found for the budget ({opt.objective})"
+    return "; ".join([head, *opt.notes])
+
+
+def curves_doc(curves: pd.DataFrame) -> dict[str, dict[str, list[float]]]:
+    """{channel: {multiplier: [..], spend: [..], revenue: [..], profit: [..], ...}}."""
+    out: dict[str, dict[str, list[float]]] = {}
+    for ch, rows in curves.groupby("channel", sort=False):
+        rows = rows.sort_values("multiplier")
+        out[str(ch)] = {str(k): [float(v) for v in rows[k]] for k in rows.columns
+                        if k != "channel"}
+    return out
 
 
 def marginal_doc(marginal: pd.DataFrame) -> dict[str, dict[str, float]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from typing import Any
 
 import numpy as np
@@ -17,7 +18,7 @@ from ..api import Scenario
 from ..results import RunResult
 from ..scenario.load import with_values
 from .levers import shares_of
-from .outcome import Outcome, outcome_of
+from .outcome import Outcome, outcome_of, run_strategy, worker_pool
 
 MULTIPLIERS = (0.0, 0.5, 1.0, 1.5, 2.0)
 CURVE_KPIS = ("profit", "units", "revenue", "new_customers")
@@ -41,8 +42,9 @@ def _variant(scenario: Scenario, strategy: str, money: dict[str, float]) -> Scen
 
 
 def _run(scenario: Scenario, strategy: str, money: dict[str, float], reps: int, seed: int,
-         workers: int) -> Outcome:
-    return outcome_of(_variant(scenario, strategy, money).run(VARIANT, reps, seed, workers))
+         workers: int, pool: Executor | None = None) -> Outcome:
+    variant = _variant(scenario, strategy, money)
+    return outcome_of(run_strategy(variant, VARIANT, reps, seed, workers, pool=pool))
 
 
 def response_curves(scenario: Scenario, strategy: str, replications: int = 60,
@@ -55,24 +57,26 @@ def response_curves(scenario: Scenario, strategy: str, replications: int = 60,
     root = scenario.spec.seed if seed is None else seed
     money = channel_money(scenario, strategy)
     budget = sum(money.values())
-    base = _run(scenario, strategy, money, replications, root, workers)
     rows, marg = [], []
-    for ch in scenario.spec.channels:
-        spent = money.get(ch, 0.0)
-        for m in multipliers:
-            o = base if m == 1.0 else _run(scenario, strategy, {**money, ch: spent * m},
-                                           replications, root, workers)
-            rows.append({"channel": ch, "multiplier": m, "spend": spent * m,
-                         **{k: float(np.nanmean(o.kpis[k])) for k in CURVE_KPIS}})
+    with worker_pool(workers) as pool:
+        base = _run(scenario, strategy, money, replications, root, workers, pool)
+        for ch in scenario.spec.channels:
+            spent = money.get(ch, 0.0)
+            for m in multipliers:
+                o = base if m == 1.0 else _run(scenario, strategy, {**money, ch: spent * m},
+                                               replications, root, workers, pool)
+                rows.append({"channel": ch, "multiplier": m, "spend": spent * m,
+                             **{k: float(np.nanmean(o.kpis[k])) for k in CURVE_KPIS}})
+                if progress:
+                    progress(1)
+            delta = spent * step if spent > 0 else 0.01 * budget
+            up = _run(scenario, strategy, {**money, ch: spent + delta}, replications, root,
+                      workers, pool)
+            marg.append({"channel": ch, "spend": spent, "step": delta,
+                         **{f"{k}_per_money": _paired_slope(up, base, k, delta)
+                            for k in CURVE_KPIS}})
             if progress:
                 progress(1)
-        delta = spent * step if spent > 0 else 0.01 * budget
-        up = _run(scenario, strategy, {**money, ch: spent + delta}, replications, root, workers)
-        marg.append({"channel": ch, "spend": spent, "step": delta,
-                     **{f"{k}_per_money": _paired_slope(up, base, k, delta)
-                        for k in CURVE_KPIS}})
-        if progress:
-            progress(1)
     return pd.DataFrame(rows), pd.DataFrame(marg).set_index("channel")
 
 

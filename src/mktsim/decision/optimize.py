@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,10 +19,19 @@ import numpy as np
 from scipy.optimize import differential_evolution
 
 from ..api import Scenario
+from ..results import RunResult
 from ..scenario.decision import DecisionSection, Objective
 from ..scenario.load import with_values
 from .levers import LeverSpace, lever_space
-from .outcome import Outcome, meets_all, outcome_of, search_score, shortfall
+from .outcome import (
+    Outcome,
+    meets_all,
+    outcome_of,
+    run_strategy,
+    search_score,
+    shortfall,
+    worker_pool,
+)
 
 FRESH = 1_000_003
 CANDIDATE = "optimized"
@@ -44,10 +54,16 @@ class Evaluator:
     workers: int = 1
     progress: Progress | None = None
     count: int = 0
+    pool: Executor | None = None
 
     def outcome(self, x: np.ndarray, budget: float, seed: int | None = None,
                 replications: int | None = None) -> Outcome:
         """Outcome of candidate `x` at `budget` (counted unless a seed is given)."""
+        return outcome_of(self.run(x, budget, seed, replications))
+
+    def run(self, x: np.ndarray, budget: float, seed: int | None = None,
+            replications: int | None = None) -> RunResult:
+        """Run candidate `x` at `budget` (counted unless a seed is given)."""
         if seed is None:
             if self.count >= self.limit:
                 raise _OutOfEvaluations
@@ -55,9 +71,8 @@ class Evaluator:
             if self.progress:
                 self.progress(1)
         scenario = candidate_scenario(self.scenario, self.space.strategy(x, budget))
-        result = scenario.run(CANDIDATE, replications or self.replications,
-                              self.seed if seed is None else seed, self.workers)
-        return outcome_of(result)
+        return run_strategy(scenario, CANDIDATE, replications or self.replications,
+                            self.seed if seed is None else seed, self.workers, pool=self.pool)
 
 
 def candidate_scenario(scenario: Scenario, strategy: dict[str, Any]) -> Scenario:
@@ -80,6 +95,7 @@ class Optimum:
     verify_seed: int
     reached: bool
     notes: list[str] = field(default_factory=list)
+    verified_run: RunResult | None = None  # the verification run of the winner
 
     @property
     def total_cost(self) -> float:
@@ -126,11 +142,14 @@ def optimize(scenario: Scenario, mode: str = "fixed", evaluations: int | None = 
         scenario = _with_confidence(scenario, confidence)
     space = lever_space(scenario.loaded)
     root = spec.seed if seed is None else seed
-    ev = Evaluator(scenario, space, replications or decision.replications, root,
-                   evaluations or decision.evaluations, workers, progress)
-    if mode == "fixed":
-        return _fixed(ev, decision.objective, budget or space.budget, verify_reps, root)
-    return _target(ev, verify_reps, root)
+    if mode not in ("fixed", "target"):
+        raise ValueError(f"unknown mode '{mode}'; choose fixed or target")
+    with worker_pool(workers) as pool:
+        ev = Evaluator(scenario, space, replications or decision.replications, root,
+                       evaluations or decision.evaluations, workers, progress, pool=pool)
+        if mode == "fixed":
+            return _fixed(ev, decision.objective, budget or space.budget, verify_reps, root)
+        return _target(ev, verify_reps, root)
 
 
 def _with_confidence(scenario: Scenario, confidence: float) -> Scenario:
@@ -213,17 +232,19 @@ def _finish(ev: Evaluator, mode: str, objective: str, x: np.ndarray, budget: flo
             verify_reps: int, root: int, reached: bool, notes: list[str]) -> Optimum:
     search = ev.outcome(x, budget, seed=ev.seed)
     verify_seed = root + FRESH
-    verified = ev.outcome(x, budget, seed=verify_seed, replications=verify_reps)
+    run = ev.run(x, budget, seed=verify_seed, replications=verify_reps)
+    verified = outcome_of(run)
     for retry in range(1, 4):  # a little more money until fresh seeds agree
         if mode != "target" or not reached or meets_all(verified):
             break
         budget = min(budget * 1.05, ev.space.budget_bounds[1])
         verify_seed = root + FRESH + retry
-        verified = ev.outcome(x, budget, seed=verify_seed, replications=verify_reps)
+        run = ev.run(x, budget, seed=verify_seed, replications=verify_reps)
+        verified = outcome_of(run)
         search = ev.outcome(x, budget, seed=ev.seed)
     if mode == "target" and reached and not meets_all(verified):
         reached = False
         notes.append("the plan met every target on the search seeds but not on fresh seeds")
     return Optimum(mode, objective, ev.space.strategy(x, budget), budget,
                    ev.space.team_cost(x), ev.count, search, verified, verify_seed, reached,
-                   notes)
+                   notes, run)

@@ -10,7 +10,8 @@ import multiprocessing as mp
 import os
 import sys
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,22 +67,30 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def new_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of `workers` processes (forked on Linux)."""
+    ctx = mp.get_context("fork" if sys.platform == "linux" else "spawn")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+
+
 def simulate(plan: Plan, replications: int, seed: int, workers: int = 1,
-             progress: Progress | None = None, source: UncertainPlans | None = None) -> Run:
-    """Run `replications` replications of `plan` (or of `source`'s sampled plans)."""
+             progress: Progress | None = None, source: UncertainPlans | None = None,
+             pool: Executor | None = None) -> Run:
+    """Run `replications` replications of `plan` (or of `source`'s sampled plans).
+
+    `pool`: an executor to reuse (left open) instead of starting one for this call."""
     chunk = max(1, min(100, -(-replications // max(1, workers * 4))))
     starts = list(range(0, replications, chunk))
     parts: list[tuple[np.ndarray, ...]] = []
-    if workers <= 1 or len(starts) == 1:
+    if pool is None and (workers <= 1 or len(starts) == 1):
         for first in starts:
             parts.append(run_chunk(plan, seed, first, min(chunk, replications - first), source))
             if progress:
                 progress(parts[-1][0].shape[0])
     else:
-        ctx = mp.get_context("fork" if sys.platform == "linux" else "spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            futures = [pool.submit(run_chunk, plan, seed, f, min(chunk, replications - f),
-                                   source) for f in starts]
+        with nullcontext(pool) if pool is not None else new_pool(workers) as ex:
+            futures = [ex.submit(run_chunk, plan, seed, f, min(chunk, replications - f),
+                                 source) for f in starts]
             for fut in futures:
                 parts.append(fut.result())
                 if progress:

@@ -14,6 +14,7 @@ from ..scenario.model import ScenarioSpec
 from ..scenario.strategy import Strategy
 from . import plan as P
 from .hazards import per_day
+from .latent import beta_classes, class_hazards, split_counts
 from .people import erlang_stage_hazard
 from .pricing import competition_based, cost_plus, demand_based
 from .response import daily_retention
@@ -26,19 +27,27 @@ def compile_plan(spec: ScenarioSpec, strategy: str) -> P.Plan:
     teams = tuple(spec.teams)
     prices = _list_prices(spec, strat)
     stages = [_handoff(spec, ch)[0] for ch in spec.channels.values()]
+    rows = expand_latent_classes(spec, {
+        "segments": np.array(list(spec.market.segments), dtype=object),
+        "init_state": _init_state(spec),
+        "seg_rates": _seg_rates(spec),
+        "price_sensitivity": np.array([s.price_sensitivity
+                                       for s in spec.market.segments.values()]),
+        "affinity": _affinity(spec, channels),
+    })
     return P.Plan(
         strategy=strategy,
         horizon=spec.horizon_days,
         market_size=float(spec.market.size),
-        segments=tuple(spec.market.segments),
+        segments=tuple(rows["segments"]),
         channels=channels,
         teams=teams,
         products=tuple(spec.products),
         competitors=tuple(spec.market.competitors),
-        init_state=_init_state(spec),
-        seg_rates=_seg_rates(spec),
-        price_sensitivity=np.array([s.price_sensitivity for s in spec.market.segments.values()]),
-        affinity=_affinity(spec, channels),
+        init_state=rows["init_state"],
+        seg_rates=rows["seg_rates"],
+        price_sensitivity=rows["price_sensitivity"],
+        affinity=rows["affinity"],
         chan_par=_chan_par(spec, teams),
         kappa=_kappa(spec, channels),
         spend=_spend(spec, strat, channels),
@@ -88,6 +97,36 @@ def compile_plan(spec: ScenarioSpec, strategy: str) -> P.Plan:
     )
 
 
+def expand_latent_classes(spec: ScenarioSpec, rows: dict[str, np.ndarray]
+                          ) -> dict[str, np.ndarray]:
+    """Replace each segment with sBG churn by its latent classes (one row each): counts
+    split by class weight, churn hazards by class, everything else copied."""
+    if not any(s.churn_beta for s in spec.market.segments.values()):
+        return rows
+    parts: dict[str, list[np.ndarray]] = {k: [] for k in rows}
+    for i, seg in enumerate(spec.market.segments.values()):
+        beta = seg.churn_beta
+        if beta is None:
+            for k, v in rows.items():
+                parts[k].append(v[i: i + 1])
+            continue
+        p, w = beta_classes(beta.a, beta.b, beta.classes)
+        hazards = class_hazards(p, beta.period_days)
+        for k, v in rows.items():
+            parts[k].append(np.repeat(v[i: i + 1], beta.classes, axis=0))
+        parts["init_state"][-1] = split_counts(rows["init_state"][i], w)
+        rates = parts["seg_rates"][-1]
+        ratio = _loyal_hazard_ratio(spec)
+        rates[:, P.R_CHURN] = hazards
+        rates[:, P.R_LOYAL_CHURN] = hazards * ratio
+    return {k: np.concatenate(v) for k, v in parts.items()}
+
+
+def _loyal_hazard_ratio(spec: ScenarioSpec) -> float:
+    programme = spec.crm.loyalty_programme
+    return programme.churn_hazard_ratio if programme else 1.0
+
+
 def _init_state(spec: ScenarioSpec) -> np.ndarray:
     out = np.zeros((len(spec.market.segments), P.N_STATES), dtype=np.int64)
     for i, seg in enumerate(spec.market.segments.values()):
@@ -109,7 +148,7 @@ def _seg_rates(spec: ScenarioSpec) -> np.ndarray:
         else m.consideration_decay_per_year
     )
     loyalty = spec.crm.loyalty_programme
-    hazard_ratio = loyalty.churn_hazard_ratio if loyalty else 1.0
+    hazard_ratio = _loyal_hazard_ratio(spec)
     lift = loyalty.repurchase_lift if loyalty else 0.0
     rows = []
     for s in m.segments.values():

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from mktsim.report.charts import Chart
 from mktsim.report.fmt import COUNT, MONEY, TEXT, cell_text, format_date, format_money
 from mktsim.report.load import Results
-from mktsim.report.summary import end_date_text, executive_summary
+from mktsim.report.summary import end_date_text, executive_summary, sweep_size_text
 from mktsim.report.tables import Table
 
 # (section key, heading, table keys) in report order.
@@ -26,7 +26,7 @@ LAYOUT: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("leaks", "Leaks", ("leaks",)),
     ("comparison", "Strategy comparison", ("comparison", "comparison_kpis")),
     ("plan", "Optimised plan", ("plan", "marginal", "headcount", "verified")),
-    ("sensitivity", "Sensitivity", ("uncertainty", "tornado", "sobol", "morris")),
+    ("sensitivity", "Sensitivity", ("uncertainty", "bands", "tornado", "sobol", "morris")),
     ("discovery", "When targets fail", ("discovery",)),
     ("about", "About these results", ()),
 )
@@ -50,9 +50,14 @@ class Section:
 
 def title_line(results: Results) -> str:
     """One-line description under the report title."""
+    runs = (
+        f"Sweep of {sweep_size_text(results)}"
+        if results.is_sweep
+        else f"{results.replications:,} simulated runs"
+    )
     parts = [
         f"Strategy {results.strategy}" if results.strategy else "",
-        f"{results.replications:,} simulated runs",
+        runs,
         f"{format_date(results.start_date)} – {end_date_text(results)}",
         f"mktsim {results.version}" if results.version else "",
     ]
@@ -62,6 +67,8 @@ def title_line(results: Results) -> str:
 def about_paragraphs(results: Results) -> list[str]:
     """How to read the numbers, and what produced them."""
     seed = f", random seed {results.seed}" if results.seed is not None else ""
+    if results.is_sweep:
+        return sweep_about(results, seed)
     lines = [
         f"Each number comes from {results.replications:,} simulated runs of the plan{seed}. "
         '"Expected" is the average over runs; "low" and "high" (5th and 95th percentile) '
@@ -69,9 +76,33 @@ def about_paragraphs(results: Results) -> list[str]:
         "A target's probability is the share of runs that reach it; the range after it is "
         "its 95% confidence interval. A target is met when its probability is at least the "
         "required confidence.",
-        "Totals (flows) are summed over the period; levels (stocks) are read at the end of the "
-        "period; ratios are averaged.",
+        "By month and quarter, totals (flows) are summed over the period; levels (stocks) and "
+        "ratios computed to date (ROI, CAC, market share) are read on the last day of the period.",
     ]
+    if results.currency:
+        lines.append(f"Money is in {results.currency}.")
+    if results.scenario_hash:
+        lines.append(f"Scenario fingerprint: {results.scenario_hash}.")
+    return lines
+
+
+def sweep_about(results: Results, seed: str) -> list[str]:
+    """How a sweep was run and how to read its analysis."""
+    sweep = results.sweep or {}
+    params = ", ".join(sweep.get("parameters") or [])
+    method = f" ({sweep['method']} design)" if sweep.get("method") else ""
+    lines = [
+        f"The scenario was simulated for {sweep_size_text(results)}{seed}; the uncertain "
+        f"inputs{method} were: {params}.",
+        "A target's probability is the share of all simulated runs, over every combination "
+        "of inputs, that reach it.",
+    ]
+    if (results.analyze or {}).get("tornado"):
+        lines.append(
+            "Sensitivity: how the chance of meeting a target changes as one input moves from "
+            "its low to its high value, estimated from the runs near each value."
+        )
+    lines += [f"Note: {n}" for n in (results.analyze or {}).get("notes") or []]
     if results.currency:
         lines.append(f"Money is in {results.currency}.")
     if results.scenario_hash:

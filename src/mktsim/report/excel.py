@@ -48,6 +48,7 @@ SHEET_NAMES = {
     "headcount": "Headcount",
     "verified": "Plan targets",
     "uncertainty": "Uncertainty",
+    "bands": "By input value",
     "tornado": "Tornado",
     "sobol": "Sobol",
     "morris": "Morris",

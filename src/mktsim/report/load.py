@@ -19,6 +19,8 @@ RUN_FILE = "run.json"
 COMPARE_FILE = "compare.json"
 OPTIMIZE_FILE = "optimize.json"
 ANALYZE_FILE = "analyze.json"
+SWEEP_MANIFEST = "manifest.json"
+SWEEP_SCENARIO = "scenario.json"
 
 KPI_KINDS = ("stock", "flow", "ratio")
 QUANTILES = ("mean", "p5", "p50", "p95")
@@ -134,6 +136,12 @@ class Results:
     compare: dict[str, Any] | None = None
     optimize: dict[str, Any] | None = None
     analyze: dict[str, Any] | None = None
+    sweep: dict[str, Any] | None = None
+
+    @property
+    def is_sweep(self) -> bool:
+        """True for a sweep folder (no single run: analysis of many input values)."""
+        return self.sweep is not None
 
 
 class _Reader:
@@ -433,8 +441,58 @@ def _check_analyze(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def parse_sweep(manifest: Mapping[str, Any], scenario: Mapping[str, Any], folder: Path) -> Results:
+    """A sweep folder as :class:`Results`: facts of the sweep, no single run's KPIs."""
+    r = _Reader(SWEEP_SCENARIO)
+    m = _Reader(SWEEP_MANIFEST)
+    design = m.mapping(manifest.get("design") or {}, "design")
+    params = [
+        str(p.get("path")) for p in m.listing(design.get("params") or [], "design.params")
+        if isinstance(p, Mapping)
+    ]
+    statuses = m.listing(manifest.get("point_status") or [], "point_status")
+    market = scenario.get("market")
+    size = market.get("size") if isinstance(market, Mapping) else None
+    return Results(
+        folder=folder,
+        name=str(scenario.get("name") or folder.name),
+        strategy="",
+        currency=str(scenario.get("currency") or ""),
+        start_date=r.day(r.require(scenario, "start_date"), "start_date"),
+        horizon_days=int(r.real(r.require(scenario, "horizon_days"), "horizon_days")),
+        replications=int(m.real(m.require(manifest, "replications"), "replications")),
+        seed=None if manifest.get("seed") is None else int(m.real(manifest["seed"], "seed")),
+        version=str(manifest.get("mktsim_version") or ""),
+        scenario_hash=str(manifest.get("scenario_hash") or ""),
+        kpis={},
+        targets=[],
+        market_size=r.number(size, "market.size", optional=True),
+        sweep={
+            "method": str(design.get("method") or ""),
+            "points": len(statuses),
+            "done": sum(1 for s in statuses if s == "done"),
+            "strategies": [str(s) for s in m.listing(manifest.get("strategies") or [],
+                                                       "strategies")],
+            "parameters": params,
+        },
+    )
+
+
+def _load_sweep(folder: Path) -> Results:
+    """A sweep folder (``manifest.json`` of kind ``sweep``) that has been analysed."""
+    manifest = read_json(folder / SWEEP_MANIFEST, "sweep")
+    if not (folder / ANALYZE_FILE).is_file():
+        raise ReportError(
+            f"{folder}: sweep folder without {ANALYZE_FILE}; run `mktsim analyze {folder}` first"
+        )
+    scenario_path = folder / SWEEP_SCENARIO
+    if not scenario_path.is_file():
+        raise ReportError(f"{folder}: sweep folder without {SWEEP_SCENARIO}")
+    return parse_sweep(manifest, read_json(scenario_path, "scenario"), folder)
+
+
 def load_results(folder: Path | str) -> Results:
-    """Read a results folder written by ``mktsim run --out DIR``.
+    """Read a results folder written by ``mktsim run --out DIR``, or an analysed sweep folder.
 
     Raises :class:`ReportError` naming the file if the folder is not a results
     folder or one of its files is malformed.
@@ -443,9 +501,12 @@ def load_results(folder: Path | str) -> Results:
     if not folder.is_dir():
         raise ReportError(f"{folder}: not a results folder (no such directory)")
     run_path = folder / RUN_FILE
-    if not run_path.is_file():
+    if run_path.is_file():
+        results = parse_run(read_json(run_path, "run"), folder)
+    elif (folder / SWEEP_MANIFEST).is_file():
+        results = _load_sweep(folder)
+    else:
         raise ReportError(f"{folder}: not a results folder ({RUN_FILE} is missing)")
-    results = parse_run(read_json(run_path, "run"), folder)
     return replace(
         results,
         compare=_optional(folder / COMPARE_FILE, "compare", _check_compare),

@@ -30,8 +30,30 @@ def end_date_text(results: Results) -> str:
     return format_date(results.start_date + timedelta(days=max(results.horizon_days - 1, 0)))
 
 
+def sweep_size_text(results: Results) -> str:
+    """``8 combinations of 2 uncertain inputs x 2 strategies x 3 runs``."""
+    sweep = results.sweep or {}
+    params, strategies = sweep.get("parameters") or [], sweep.get("strategies") or []
+    done, total = int(sweep.get("done") or 0), int(sweep.get("points") or 0)
+    points = f"{done:,}" if done == total else f"{done:,} of {total:,}"
+    text = f"{points} combinations of {len(params)} uncertain input" + (
+        "s" if len(params) != 1 else ""
+    )
+    if strategies:
+        text += f" × {len(strategies)} strateg{'ies' if len(strategies) != 1 else 'y'}"
+    return text + f" × {results.replications:,} runs each"
+
+
 def overview_sentence(results: Results) -> str:
     """What was simulated, how often and over which dates."""
+    if results.is_sweep:
+        strategies = ", ".join((results.sweep or {}).get("strategies") or [])
+        return (
+            f"{results.name}: sweep of {sweep_size_text(results)}"
+            + (f" (strategies {strategies})" if strategies else "")
+            + f", from {format_date(results.start_date)} to {end_date_text(results)} "
+            f"({results.horizon_days:,} days)."
+        )
     strategy = f"strategy {results.strategy}, " if results.strategy else ""
     return (
         f"{results.name}: {strategy}simulated {results.replications:,} times from "

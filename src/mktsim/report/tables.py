@@ -159,7 +159,8 @@ def kpis_table(results: Results) -> Table | None:
 def aggregate(results: Results, freq: str) -> pd.DataFrame:
     """Mean daily series aggregated by period (``"M"`` month, ``"Q"`` quarter).
 
-    Flows are summed, stocks take the last value of the period, ratios the mean.
+    Flows are summed; stocks and ratios take the last value of the period (a ratio
+    is computed to date, so its value on the last day covers the whole period).
     Columns keep the KPI names; the index holds period labels (``2027-01``, ``2027Q1``).
     """
     series = results.series
@@ -173,8 +174,6 @@ def aggregate(results: Results, freq: str) -> pd.DataFrame:
         kind = kpi_meta(results, name)[1]
         if kind == "flow":
             columns[name] = groups[name].sum(min_count=1)
-        elif kind == "ratio":
-            columns[name] = groups[name].mean()
         else:
             columns[name] = groups[name].last()
     out = pd.DataFrame(columns)
@@ -198,8 +197,9 @@ def _period_table(results: Results, freq: str, key: str, title: str) -> Table | 
         title,
         frame,
         kinds,
-        note="Expected values: totals for flows, end-of-period level for stocks, "
-        "average for ratios.",
+        note="Expected values: totals over the period for flows (revenue, new customers); "
+        "levels on the last day of the period for stocks (awareness, customers) and for "
+        "ratios computed to date (ROI, CAC, market share).",
     )
 
 
@@ -541,11 +541,51 @@ def uncertainty_table(results: Results) -> Table | None:
         {"target": k, **(v if isinstance(v, Mapping) else {"probability": v})}
         for k, v in targets.items()
     ]
+    strategies = list(
+        dict.fromkeys(s for r in rows for s in (r.get("by_strategy") or {}))
+    )
+    for r in rows:
+        for s in strategies:
+            r[f"strategy:{s}"] = (r.get("by_strategy") or {}).get(s)
+    columns = [
+        ("target", "Target", TEXT),
+        ("probability", "Probability" if not strategies else "All strategies", PERCENT),
+        *((f"strategy:{s}", f"Strategy {s}", PERCENT) for s in strategies),
+        ("runs", "Simulated runs", COUNT),
+    ]
     return _records(
         "uncertainty",
-        "Targets under input uncertainty",
+        "Chance of meeting the targets when inputs vary",
         rows,
-        [("target", "Target", TEXT), ("probability", "Probability", PERCENT)],
+        columns,
+        note="Share of simulated runs, over every combination of the uncertain inputs, "
+        "that reach the target.",
+    )
+
+
+def target_bands_table(results: Results) -> Table | None:
+    """Chance of meeting each target when one input lies in a band of its values."""
+    targets = (results.analyze or {}).get("targets") or {}
+    rows = [
+        {"target": t, **r}
+        for t, v in targets.items()
+        if isinstance(v, Mapping)
+        for r in v.get("by_parameter") or []
+        if isinstance(r, Mapping)
+    ]
+    return _records(
+        "bands",
+        "Chance of meeting the targets by input value",
+        rows,
+        [
+            ("target", "Target", TEXT),
+            ("parameter", "Input", TEXT),
+            ("level", "Values", TEXT),
+            ("runs", "Simulated runs", COUNT),
+            ("probability", "Probability", PERCENT),
+        ],
+        note="Each input's values are split into bands; the probability counts only the "
+        "runs whose input falls in the band.",
     )
 
 
@@ -682,6 +722,7 @@ BUILDERS: list[Callable[[Results], Table | None]] = [
     headcount_table,
     verified_table,
     uncertainty_table,
+    target_bands_table,
     tornado_table,
     sobol_table,
     morris_table,

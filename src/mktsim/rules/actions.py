@@ -6,12 +6,14 @@ spends `plan.spend[c, d] * chan_scale[c]`. An action only ever changes FUTURE mo
   destination by rescaling both channels' remaining spend (total unchanged);
 - pause sets a channel's scale to 0 (the money is saved, not spent elsewhere); resume
   restores it;
-- research studies and rule-started training are paid out of the remaining planned money
-  of all running channels (in proportion), and are not bought when too little is left.
+- research studies (scheduled or commissioned by a rule) and rule-started training are
+  paid out of the remaining planned money of all running channels (in proportion), and
+  are not bought when too little is left.
 So media money + these costs never exceed the strategy's budget.
 
 Prices: every list price a rule sets is clamped into `price_bounds`, and a promotion's
-depth is capped so that the price paid stays at or above the lower bound.
+depth is capped so that the price paid stays at or above the lower bound; a rule's
+promotion never makes a deeper promotion that is running shallower.
 
 Each action returns (status, resolved arguments); status is "done" or "skipped: why".
 """
@@ -22,7 +24,7 @@ import math
 from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any
 
-from .compiled import CompiledRules
+from .compiled import CompiledRules, Study
 
 if TYPE_CHECKING:
     from ..engine.replication import Replication
@@ -38,6 +40,8 @@ class Actions:
         self.rep, self.rules = rep, rules
         self.paused: dict[int, float] = {}
         self._promo_token = 0
+        #: called with the new rules when an action changes them (a study commissioned)
+        self.rules_changed: Callable[[CompiledRules], None] | None = None
 
     # --- money -----------------------------------------------------------------------
     def remaining(self, c: int, day: int) -> float:
@@ -136,6 +140,8 @@ class Actions:
         days = max(1, round(a["days"]))
         if depth <= 0:
             return "skipped: no room below the price bounds", a
+        if self.rep.market.discount[i] >= depth:
+            return "skipped: a promotion at least as deep is running", a
         self.rep.market.discount[i] = depth
         self._promo_token += 1
         self.rep.env.process(self._end_promotion(i, depth, day + days))
@@ -179,6 +185,27 @@ class Actions:
             return "skipped: not enough budget left", a
         self.rep.roster.train(t, _clamp(a["skill_gain"], 0.0, 1.0), float(day))
         return DONE, a
+
+    # --- information ----------------------------------------------------------------
+    def research(self, day: int, a: dict[str, Any]) -> Result:
+        """Commission a study from today: a larger survey sample for one measure; its cost
+        comes out of the budget left."""
+        from dataclasses import replace
+
+        measure, size = str(a["measure"]), round(a["sample_size"])
+        days = max(1, round(a["days"]))
+        info = self.rules.info
+        if any(s.measure == measure and s.start <= day < s.end and s.sample_size >= size
+               for s in info.studies):
+            return f"skipped: a study of {measure} at least as large is running", a
+        cost = float(a.get("cost", 0.0))
+        if not self.pay(day, cost):
+            return "skipped: not enough budget left", a
+        study = Study(measure, day, day + days, size, cost)
+        self.rules = replace(self.rules, info=replace(info, studies=(*info.studies, study)))
+        if self.rules_changed is not None:
+            self.rules_changed(self.rules)
+        return DONE, {**a, "sample_size": size, "days": days}
 
     def handler(self, kind: str) -> Callable[[int, dict[str, Any]], Result]:
         """The method carrying out an action kind."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..kpis import KPI_NAMES
+from ..scenario.rules import SURVEY_MEASURES
 from .expr import Expression, Vocabulary, compile_expression
 from .functions import rule_vocabulary
 
@@ -38,6 +39,8 @@ class CompiledRule:
     name: str
     when: Expression
     then: tuple[CompiledAction, ...]
+    #: days after acting during which the rule is not checked (0: checked at every review)
+    cooldown: int = 0
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,7 @@ def compile_rules(spec: ScenarioSpec, strategy: str) -> CompiledRules | None:
     if section is None:
         return None
     vocabulary = scenario_vocabulary(spec)
-    names = frozenset({*spec.channels, *spec.products, *spec.teams})
+    names = frozenset({*spec.channels, *spec.products, *spec.teams, *SURVEY_MEASURES})
     rules = []
     for rule in section.when_then:
         actions = []
@@ -119,7 +122,7 @@ def compile_rules(spec: ScenarioSpec, strategy: str) -> CompiledRules | None:
                          if v is not None)
             actions.append(CompiledAction(action.kind, args))
         rules.append(CompiledRule(rule.name, compile_expression(rule.when, vocabulary),
-                                  tuple(actions)))
+                                  tuple(actions), rule.cooldown_days))
     strat = spec.strategies[strategy]
     return CompiledRules(
         review_days=_review_days(spec, section),

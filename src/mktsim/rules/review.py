@@ -19,7 +19,7 @@ from ..engine.layout import CH_LEADS, CH_MARGIN, CH_NEW, CH_SPEND, TC_A, TC_B, T
 from ..kpis import KPI_INDEX, KPIS
 from ..model import plan as P
 from .actions import DONE, Actions
-from .compiled import CompiledAction, CompiledRules
+from .compiled import CompiledAction, CompiledRules, Study
 from .expr import Expression, ExpressionError, Value
 from .observe import Observer
 
@@ -30,7 +30,30 @@ NAN = math.nan
 
 
 class RuleRuntimeError(ValueError):
-    """A rule that could not be evaluated during a run (e.g. a division by zero)."""
+    """A rule that could not be evaluated during a run (e.g. a division by zero).
+
+    ``str(error)`` names the rule, the review day (and date), the expression and what went
+    wrong, on one line, e.g. ``rule 'cut' failed at the review on day 30 (2027-01-31):
+    condition "roi('kol') / spend('kol') > 1": column 15: division by zero``.
+    The error pickles with all its attributes, so it arrives intact from a worker process.
+    """
+
+    def __init__(self, rule: str, day: int, date: str, where: str, expression: str,
+                 problem: str) -> None:
+        self.rule, self.day, self.date = rule, day, date
+        self.where, self.expression, self.problem = where, expression, problem
+        # the constructor's arguments, so that copies (SimPy re-raises a failed process's
+        # error as type(exc)(*exc.args)) and pickles are whole
+        super().__init__(rule, day, date, where, expression, problem)
+
+    def __str__(self) -> str:
+        when = f"day {self.day}" + (f" ({self.date})" if self.date else "")
+        return (f"rule '{self.rule}' failed at the review on {when}: {self.where} "
+                f"{self.expression!r}: {self.problem}")
+
+    def __reduce__(self) -> tuple[type[RuleRuntimeError], tuple[object, ...]]:
+        return (type(self), (self.rule, self.day, self.date, self.where, self.expression,
+                             self.problem))
 
 
 @dataclass
@@ -88,6 +111,11 @@ class Review:
         self.channels = rep.plan.channels
         self.observer = Observer(rep, rules.info)
         self.actions = Actions(rep, rules)
+        self.actions.rules_changed = self.set_rules
+        #: the studies scheduled in `information:` (bought when they start)
+        self.scheduled = rules.info.studies
+        #: the last day each rule acted (for cooldown_days)
+        self.acted: dict[int, int] = {}
         self.log = ReviewLog()
         self.snapshot = np.zeros_like(rep.chan_tot)
         self.last_review = (0, np.zeros_like(rep.chan_tot))
@@ -97,7 +125,7 @@ class Review:
         """(day, order, what) of every snapshot, study and review, in time order."""
         lag = self.rules.info.report_lag
         items = [(max(d - lag, 0), 0, f"snap:{d}") for d in self.rules.review_days]
-        items += [(s.start, 1, f"study:{i}") for i, s in enumerate(self.rules.info.studies)
+        items += [(s.start, 1, f"study:{i}") for i, s in enumerate(self.scheduled)
                   if 0 <= s.start < self.rep.plan.horizon]
         items += [(d, 2, f"review:{d}") for d in self.rules.review_days]
         return sorted(items)
@@ -118,31 +146,38 @@ class Review:
                 self.review(day)
                 self.rep.refresh()
 
+    def set_rules(self, rules: CompiledRules) -> None:
+        """Use changed rules (a study added or dropped) everywhere."""
+        self.rules = rules
+        self.observer.info = rules.info
+        self.actions.rules = rules
+
     def buy_study(self, i: int, day: int) -> None:
-        """Pay for a research study when it starts (skipped when the budget is short)."""
-        study = self.rules.info.studies[i]
+        """Pay for a scheduled research study when it starts (dropped when the budget is
+        short)."""
+        study = self.scheduled[i]
         done = self.actions.pay(day, study.cost)
         self.decide(day, f"research:{study.measure}", "research",
                     {"measure": study.measure, "sample_size": study.sample_size,
                      "days": study.end - study.start, "cost": study.cost},
                     {}, DONE if done else "skipped: not enough budget left")
         if not done:
-            self.rules = _without_study(self.rules, i)
-            self.observer.info = self.rules.info
-            self.actions.rules = self.rules
+            self.set_rules(_without_study(self.rules, study))
 
     def review(self, day: int) -> None:
         """Check every rule in order; act while actions are allowed."""
         self.observer.record_all(day)
         done = 0
         env = ReviewEnvironment(self, day)
-        for rule in self.rules.rules:
+        for index, rule in enumerate(self.rules.rules):
             if done >= self.rules.max_actions:
                 break
+            if index in self.acted and day - self.acted[index] <= rule.cooldown:
+                continue
             try:
                 value, seen = rule.when.evaluate_with_trace(env)
             except ExpressionError as exc:
-                raise RuleRuntimeError(f"rule '{rule.name}' on day {day}: {exc}") from None
+                raise self.failure(rule.name, day, "condition", rule.when, exc) from None
             if not _truth(value):
                 continue
             for action in rule.then:
@@ -152,6 +187,8 @@ class Review:
                 status, used = self.actions.handler(action.kind)(day, args)
                 self.decide(day, rule.name, action.kind, used, seen, status)
                 done += status == DONE
+                if status == DONE:
+                    self.acted[index] = day
         self.last_review = (day, self.rep.chan_tot.copy())
 
     def resolve(self, action: CompiledAction, env: ReviewEnvironment, rule: str,
@@ -163,11 +200,17 @@ class Review:
                 try:
                     value = arg.evaluate(env)
                 except ExpressionError as exc:
-                    raise RuleRuntimeError(f"rule '{rule}' on day {day}, {key}: {exc}") from None
+                    raise self.failure(rule, day, f"{action.kind} {key}", arg, exc) from None
                 out[key] = value if isinstance(value, str) else float(value)
             else:
                 out[key] = arg
         return out
+
+    def failure(self, rule: str, day: int, where: str, expression: Expression,
+                exc: ExpressionError) -> RuleRuntimeError:
+        """The error for a rule whose expression could not be evaluated."""
+        date = self.rules.start_date + dt.timedelta(days=day)
+        return RuleRuntimeError(rule, day, date.isoformat(), where, expression.text, str(exc))
 
     def decide(self, day: int, rule: str, action: str, args: dict[str, Any],
                seen: dict[str, Value], status: str) -> None:
@@ -279,10 +322,10 @@ def _truth(value: Value) -> bool:
     return False
 
 
-def _without_study(rules: CompiledRules, i: int) -> CompiledRules:
+def _without_study(rules: CompiledRules, study: Study) -> CompiledRules:
     from dataclasses import replace
 
-    studies = tuple(s for j, s in enumerate(rules.info.studies) if j != i)
+    studies = tuple(s for s in rules.info.studies if s is not study)
     return replace(rules, info=replace(rules.info, studies=studies))
 
 

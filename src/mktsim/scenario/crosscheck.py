@@ -68,6 +68,10 @@ def _market(c: Checker) -> None:
         c.error(("market", "segments"), f"segment shares add up to {total:.6g}, not 1",
                 "make the shares of all segments sum to 1 (100%)")
     for name, seg in segments.items():
+        if seg.churn_beta is not None and seg.churn_per_year > 0:
+            c.error(("market", "segments", name, "churn_beta"),
+                    "give churn_per_year (geometric) or churn_beta (sBG), not both",
+                    "remove one of them")
         held = seg.initial_consideration + seg.initial_customers + seg.initial_loyal
         if held > seg.initial_awareness + TOLERANCE:
             c.error(("market", "segments", name, "initial_awareness"),

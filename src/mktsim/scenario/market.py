@@ -11,6 +11,17 @@ from .base import Section
 from .fields import Name, NonNegative, Number, Positive, PositiveCount, RatePerYear, Share
 
 
+class ChurnBeta(Section):
+    """Contractual churn (shifted-beta-geometric): each customer's churn probability per
+    renewal period is drawn from Beta(a, b), so churn falls with tenure as the likely
+    leavers leave first."""
+
+    a: Positive = Field(description="Beta a (e.g. 0.668).")
+    b: Positive = Field(description="Beta b (e.g. 3.806).")
+    period_days: Positive = Field(365.0 / 12.0, description="Days between renewals.")
+    classes: int = Field(8, ge=1, le=32, description="Latent classes (exact to 2n-1 periods).")
+
+
 class Segment(Section):
     """A group of exchangeable customers. Rates are hazards per year per person."""
 
@@ -38,6 +49,9 @@ class Segment(Section):
     )
     churn_per_year: RatePerYear = Field(
         0.0, description="Hazard per year of a customer lapsing (geometric churn)."
+    )
+    churn_beta: ChurnBeta | None = Field(
+        None, description="sBG churn instead of churn_per_year (latent classes)."
     )
     winback_per_year: RatePerYear = Field(
         0.0, description="Hazard per year of a lapsed customer considering the brand again."

@@ -96,8 +96,19 @@ class RuleTraining(Section):
     cost: Money = 0.0
 
 
+class RuleResearch(Section):
+    """Commission a market research study from the review day on: a larger survey sample
+    for one measure for `days` days, paid from the remaining marketing budget (skipped when
+    too little is left)."""
+
+    measure: Literal["brand_awareness", "consideration"]
+    sample_size: PositiveCount
+    days: Days
+    cost: Money = 0.0
+
+
 ACTION_KINDS = ("shift_budget", "set_price", "change_price", "promotion", "pause", "resume",
-                "hire", "train")
+                "hire", "train", "research")
 
 
 class Action(Section):
@@ -111,6 +122,7 @@ class Action(Section):
     resume: ChannelRef | None = None
     hire: RuleHire | None = None
     train: RuleTraining | None = None
+    research: RuleResearch | None = None
 
     @model_validator(mode="after")
     def _one(self) -> Action:
@@ -140,6 +152,8 @@ class Rule(Section):
     description: str = ""
     when: str = Field(min_length=1, description="A condition in the expression language.")
     then: list[Action] = Field(min_length=1)
+    cooldown_days: Count = Field(
+        0, description="After the rule has acted, it is not checked again for this many days.")
 
 
 class PriceBounds(Section):

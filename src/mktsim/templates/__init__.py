@@ -8,7 +8,7 @@ from pathlib import Path
 from ..scenario.errors import Problem, ScenarioError
 from ..scenario.suggest import did_you_mean
 
-TEMPLATES = {"smart-band": "smart_band.yaml", "bass": "bass.yaml"}
+TEMPLATES = {"smart-band": "smart_band.yaml", "bass": "bass.yaml", "sbg": "sbg.yaml"}
 
 
 def template_text(name: str) -> str:

@@ -1,0 +1,57 @@
+"""`mktsim report`: a report (md, html, xlsx) from a results or sweep folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .cli_common import InputError
+
+
+def report_formats(text: str | None) -> list[str]:
+    """``md,html,xlsx`` -> checked list (empty when not asked); InputError if unknown."""
+    if text is None:
+        return []
+    from .report import ReportError, check_formats
+
+    try:
+        return check_formats(text)
+    except ReportError as exc:
+        raise InputError(str(exc)) from None
+
+
+def write_reports(results_dir: Path, formats: list[str], out_dir: Path | None) -> list[Path]:
+    """Write the report files; a ReportError becomes a one-line InputError (exit 2)."""
+    from .report import ReportError, write_report
+
+    if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
+        raise InputError(f"--out {out_dir}: exists and is not a folder; name a folder")
+    try:
+        return write_report(results_dir, formats, out_dir)
+    except ReportError as exc:
+        raise InputError(str(exc)) from None
+
+
+@click.command()
+@click.argument("results_dir", metavar="RESULTS", type=click.Path(path_type=Path))
+@click.option("--format", "formats", default="md,html,xlsx", show_default=True,
+              metavar="FORMATS", help="Comma-separated: md, html, xlsx.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the report (default: the RESULTS folder).")
+def report(results_dir: Path, formats: str, out_dir: Path | None) -> None:
+    """Write a report for planning documents from a results folder.
+
+    RESULTS is a folder written by `mktsim run --out` (with compare.json,
+    optimize.json or analyze.json next to run.json if present), or a sweep
+    folder after `mktsim analyze`.
+
+    \b
+    Example:
+      mktsim run plans/smart_band.yaml -n 1000 --out results/launch
+      mktsim report results/launch --format html,xlsx --out board-pack/
+    """
+    chosen = report_formats(formats)
+    written = write_reports(results_dir, chosen, out_dir)
+    for path in written:
+        click.echo(f"wrote {path}", err=True)
