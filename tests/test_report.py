@@ -271,7 +271,7 @@ def test_money_and_number_formats() -> None:
     assert format_money(12_345_678, "CNY") == "CNY 12.3 M"
     assert format_money(830_000, "CNY") == "CNY 830,000"
     assert format_money(2_345_600_000, "EUR") == "EUR 2,345.6 M"
-    assert format_money(-1_500_000, "CNY") == "-CNY 1.5 M"
+    assert format_money(-1_500_000, "CNY") == "CNY -1.5 M"
     assert format_percent(0.842) == "84%"
     assert format_date(date(2027, 12, 31)) == "31 Dec 2027"
 

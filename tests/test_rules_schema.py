@@ -131,6 +131,8 @@ def test_strategy_rules_replace_shared_rules():
 def test_shipped_example_has_the_adaptive_strategy():
     loaded = load_spec(ROOT / "scenarios" / "smart_band.yaml")
     adaptive = loaded.spec.strategies["adaptive"]
-    assert adaptive.rules is not None and len(adaptive.rules.when_then) == 3
+    assert adaptive.rules is not None and len(adaptive.rules.when_then) == 4
+    kinds = {a.kind for rule in adaptive.rules.when_then for a in rule.then}
+    assert kinds == {"research", "shift_budget", "promotion"}
     template = ROOT / "src" / "mktsim" / "templates" / "smart_band.yaml"
     assert template.read_text() == (ROOT / "scenarios" / "smart_band.yaml").read_text()

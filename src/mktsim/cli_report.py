@@ -9,7 +9,7 @@ import click
 from .cli_common import InputError
 
 
-def report_formats(text: str | None) -> list[str]:
+def parse_formats(text: str | None) -> list[str]:
     """``md,html,xlsx`` -> checked list (empty when not asked); InputError if unknown."""
     if text is None:
         return []
@@ -51,7 +51,7 @@ def report(results_dir: Path, formats: str, out_dir: Path | None) -> None:
       mktsim run plans/smart_band.yaml -n 1000 --out results/launch
       mktsim report results/launch --format html,xlsx --out board-pack/
     """
-    chosen = report_formats(formats)
+    chosen = parse_formats(formats)
     written = write_reports(results_dir, chosen, out_dir)
     for path in written:
         click.echo(f"wrote {path}", err=True)

@@ -171,11 +171,11 @@ def analyze(sweep_dir: Path, fmt: str, out: Path | None, bins: int,
       mktsim analyze sweep1 --report html,xlsx
     """
     from .cli_common import write_atomic
-    from .cli_report import report_formats as check_report, write_reports
+    from .cli_report import parse_formats, write_reports
     from .sweep.analyze import analyze_sweep, render
     from .sweep.store import StoreError
 
-    reports = check_report(report_formats)
+    reports = parse_formats(report_formats)
     if report_dir is not None and not reports:
         raise InputError("--report-dir needs --report FORMATS")
     try:

@@ -41,6 +41,8 @@ _KPIS = (
     Kpi("complaints", "flow", "count", "complaints received"),
     Kpi("marketing_roi", "ratio", "ratio", "(channel-attributed margin - spend) / spend, to date"),
     Kpi("cac", "ratio", "money_per_customer", "marketing spend / new customers, to date"),
+    Kpi("ltv", "ratio", "money_per_customer",
+        "lifetime margin of a customer m r / (1 + i - r), from margin and churn to date"),
 )
 
 KPIS: dict[str, Kpi] = {k.name: k for k in _KPIS}

@@ -74,6 +74,10 @@ from .layout import (
     CH_SPEND,
     CUM_ATTR_MARGIN,
     CUM_CATEGORY_UNITS,
+    CUM_CHURNED,
+    CUM_CUSTOMER_DAYS,
+    CUM_DAYS,
+    CUM_MARGIN,
     CUM_NEW,
     CUM_OWN_UNITS,
     CUM_SPEND,
@@ -87,6 +91,7 @@ from .layout import (
     K_LEADS,
     K_LEADS_LOST,
     K_LOYAL,
+    K_LTV,
     K_MARGIN,
     K_NEW,
     K_PROFIT,
@@ -464,7 +469,7 @@ def _new_complaints(units_s, complaint_rate, service_team, cqueue, lost_after, s
 
 
 @njit(cache=True)
-def _record(d, state, adopters, day, team_cost, cum, market_size, out):
+def _record(d, state, adopters, day, team_cost, cum, market_size, discount, out):
     """Write day d's KPIs (the rows of mktsim.kpis.KPI_NAMES) into out[:, d]."""
     aware = 0.0
     considering = 0.0
@@ -483,6 +488,10 @@ def _record(d, state, adopters, day, team_cost, cum, market_size, out):
     cum[CUM_SPEND] += day[D_SPEND]
     cum[CUM_NEW] += day[D_NEW]
     cum[CUM_ATTR_MARGIN] += day[D_ATTR_MARGIN]
+    cum[CUM_MARGIN] += day[D_MARGIN]
+    cum[CUM_CUSTOMER_DAYS] += customers
+    cum[CUM_CHURNED] += day[D_CHURNED]
+    cum[CUM_DAYS] += 1.0
     out[K_AWARENESS, d] = aware / market_size
     out[K_CONSIDERATION, d] = considering / market_size
     out[K_CUSTOMERS, d] = customers
@@ -504,6 +513,20 @@ def _record(d, state, adopters, day, team_cost, cum, market_size, out):
     spent = cum[CUM_SPEND]
     out[K_ROI, d] = (cum[CUM_ATTR_MARGIN] - spent) / spent if spent > 0 else np.nan
     out[K_CAC, d] = spent / cum[CUM_NEW] if cum[CUM_NEW] > 0 else np.nan
+    out[K_LTV, d] = _lifetime_value(cum, discount)
+
+
+@njit(cache=True)
+def _lifetime_value(cum, discount):
+    """m r / (1 + i - r): m margin per customer per year, r = exp(-churn per year), both
+    from the totals to date; NaN before there are customers."""
+    if cum[CUM_CUSTOMER_DAYS] <= 0.0:
+        return np.nan
+    customers = cum[CUM_CUSTOMER_DAYS] / cum[CUM_DAYS]
+    years = cum[CUM_DAYS] / 365.0
+    margin = cum[CUM_MARGIN] / customers / years
+    retention = np.exp(-cum[CUM_CHURNED] / customers / years)
+    return margin * retention / (1.0 + discount - retention)
 
 
 @njit(cache=True)
@@ -513,7 +536,7 @@ def _advance(d0, d1, seed, state, adopters, adstock, queue, cqueue, pipe, cum, c
     """Advance the population from day d0 (included) to d1 (excluded).
 
     misc = [market_size, bass_mode, wom_customers, service_team, complaint_rate,
-            loyalty_cost_per_member_day].
+            loyalty_cost_per_member_day, discount_rate_per_year].
     """
     np.random.seed(seed)
     n_seg, n_ch, n_team = state.shape[0], chan_par.shape[0], team_par.shape[0]
@@ -591,4 +614,4 @@ def _advance(d0, d1, seed, state, adopters, adstock, queue, cqueue, pipe, cum, c
         for s in range(n_seg):
             loyal += state[s, LOYAL]
         day[D_SPEND] = media + commission + loyal * loyalty_cost + extra_spend[d]
-        _record(d, state, adopters, day, team_cost, cum, market_size, out)
+        _record(d, state, adopters, day, team_cost, cum, market_size, misc[6], out)

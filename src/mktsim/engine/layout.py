@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 # running totals used for ratios to date (cum array)
-CUM_OWN_UNITS, CUM_CATEGORY_UNITS, CUM_SPEND, CUM_NEW, CUM_ATTR_MARGIN = range(5)
-N_CUM = 5
+(CUM_OWN_UNITS, CUM_CATEGORY_UNITS, CUM_SPEND, CUM_NEW, CUM_ATTR_MARGIN, CUM_MARGIN,
+ CUM_CUSTOMER_DAYS, CUM_CHURNED, CUM_DAYS) = range(9)
+N_CUM = 9
 
 # per-channel totals (chan_tot array)
 CH_SPEND, CH_NEW, CH_REVENUE, CH_MARGIN, CH_CAPACITY_LOST, CH_SATURATION, CH_LEADS, \
@@ -30,5 +31,5 @@ N_TC = 4
 # daily KPI rows of the output array, in the order of mktsim.kpis.KPI_NAMES
 (K_AWARENESS, K_CONSIDERATION, K_CUSTOMERS, K_NEW, K_ADOPTERS, K_UNITS, K_REVENUE, K_MARGIN,
  K_SPEND, K_TEAM_COST, K_PROFIT, K_SHARE, K_LEADS, K_LEADS_LOST, K_CHURNED, K_LOYAL,
- K_COMPLAINTS, K_ROI, K_CAC) = range(19)
-N_KPI = 19
+ K_COMPLAINTS, K_ROI, K_CAC, K_LTV) = range(20)
+N_KPI = 20

@@ -63,7 +63,7 @@ class Replication:
         self.out = np.zeros((N_KPI, plan.horizon))
         self.misc = np.array([plan.market_size, float(plan.bass_mode), float(plan.wom_customers),
                               float(plan.service_team), plan.complaint_rate,
-                              plan.loyalty_cost_per_day])
+                              plan.loyalty_cost_per_day, plan.discount_rate])
 
     def refresh(self) -> None:
         """Recompute the kernel's controls after a change of prices or people."""

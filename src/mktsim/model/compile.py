@@ -73,6 +73,7 @@ def compile_plan(spec: ScenarioSpec, strategy: str) -> P.Plan:
              spec.crm.lost_after_complaint.resolved_same_day]
         ),
         loyalty_cost_per_day=_loyalty_cost(spec),
+        discount_rate=spec.crm.discount_rate_per_year,
         product_price=np.array([prices[n] for n in spec.products]),
         product_cost=np.array([p.unit_cost for p in spec.products.values()]),
         product_quality=np.array([p.quality for p in spec.products.values()]),

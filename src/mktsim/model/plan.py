@@ -84,6 +84,7 @@ class Plan:
     complaint_rate: float
     lost_after_complaint: NDArray[np.float64]  # [3]: unresolved, resolved, same day
     loyalty_cost_per_day: float
+    discount_rate: float
     product_price: NDArray[np.float64]  # [P]
     product_cost: NDArray[np.float64]  # [P]
     product_quality: NDArray[np.float64]  # [P]

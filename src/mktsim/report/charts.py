@@ -30,7 +30,14 @@ from mktsim.report.fmt import (
     unit_label,
 )
 from mktsim.report.load import Results, Target
-from mktsim.report.tables import kpi_kind, kpi_meta, output_kind, output_phrase, target_output
+from mktsim.report.tables import (
+    kpi_kind,
+    kpi_meta,
+    output_kind,
+    output_name,
+    output_phrase,
+    target_output,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -304,7 +311,9 @@ def _legend_below(fig: Figure, axes: Sequence[Axes], ncols: int = 2) -> None:
                 handles.append(h)
                 labels.append(text)
     if handles:
-        fig.legend(handles, labels, loc="outside lower center", ncols=ncols, frameon=False)
+        rows = math.ceil(len(handles) / max(1, ncols))
+        balanced = math.ceil(len(handles) / rows)
+        fig.legend(handles, labels, loc="outside lower center", ncols=balanced, frameon=False)
 
 
 def funnel_stages(results: Results) -> list[tuple[str, float]]:
@@ -523,7 +532,7 @@ def output_title(results: Results, output: str) -> str:
     if output in results.kpis:
         return _axis_title(results, output)
     target = target_output(results, output)
-    return f"Chance of meeting {output} (%)" if target else label(output)
+    return f"Chance of meeting {output_name(output)} (%)" if target else label(output)
 
 
 def tornado_charts(results: Results) -> list[tuple[str, Figure]]:
@@ -661,7 +670,7 @@ def render_charts(results: Results, folder: Path) -> list[Chart]:
                 Chart(
                     key,
                     "sensitivity",
-                    f"Sensitivity of {label(output).lower()}",
+                    f"Sensitivity of {output_phrase(results, output)}",
                     "Bars: result with the input at its low and high value.",
                     save(fig, folder / f"{key}.png"),
                 )

@@ -23,7 +23,7 @@ LAYOUT: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("channels", "Channels", ("channels",)),
     ("budget", "Budget", ("budget",)),
     ("decisions", "Decisions during the plan", ("decisions",)),
-    ("leaks", "Leaks", ("leaks",)),
+    ("leaks", "Where the plan leaks", ("leaks",)),
     ("comparison", "Strategy comparison", ("comparison", "comparison_kpis")),
     ("plan", "Optimised plan", ("plan", "marginal", "headcount", "verified")),
     ("sensitivity", "Sensitivity", ("uncertainty", "bands", "tornado", "sobol", "morris")),

@@ -90,10 +90,10 @@ def format_money(value: float | None, currency: str) -> str:
     sign = "-" if value < 0 else ""
     size = abs(value)
     if size >= 1e6:
-        return f"{sign}{prefix}{size / 1e6:,.1f} M"
+        return f"{prefix}{sign}{size / 1e6:,.1f} M"
     if size >= 100:
-        return f"{sign}{prefix}{size:,.0f}"
-    return f"{sign}{prefix}{size:,.2f}"
+        return f"{prefix}{sign}{size:,.0f}"
+    return f"{prefix}{sign}{size:,.2f}"
 
 
 def format_percent(value: float | None, digits: int = 0) -> str:
@@ -163,7 +163,7 @@ def cell_text(value: object, kind: str, currency: str = "") -> str:
         return str(value)
     number = float(value)
     if kind == MONEY:
-        whole = abs(number) >= 100 or number.is_integer()
+        whole = abs(number) >= 1000 or number.is_integer()
         text = f"{number:,.0f}" if whole else f"{number:,.2f}"
         return f"{currency} {text}" if currency else text
     if kind == PERCENT:

@@ -20,9 +20,10 @@ from mktsim.report.fmt import (
     phrase,
 )
 from mktsim.report.load import Decision, Results, Target
-from mktsim.report.tables import leak_kind, output_kind, output_phrase
+from mktsim.report.tables import leak_info, leak_kind, output_kind, output_phrase
 
 HEADLINE_KPIS = ("revenue", "profit", "customers")
+HEADLINE_LIMIT = 5
 
 
 def end_date_text(results: Results) -> str:
@@ -139,7 +140,7 @@ def kpi_sentence(results: Results, name: str) -> str:
     return text + "."
 
 
-def headline_kpis(results: Results, limit: int = 4) -> list[str]:
+def headline_kpis(results: Results, limit: int = HEADLINE_LIMIT) -> list[str]:
     """KPIs worth a sentence: targeted metrics first, then revenue, profit, customers."""
     wanted = [t.metric for t in results.targets] + list(HEADLINE_KPIS)
     names = [n for n in dict.fromkeys(wanted) if n in results.kpis]
@@ -153,8 +154,8 @@ def channel_sentence(results: Results) -> str:
         return ""
     best, worst = ranked[0], ranked[-1]
     return (
-        f"Best return: {label(best.name)} (ROI {format_ratio(best.roi)}); "
-        f"weakest: {label(worst.name)} (ROI {format_ratio(worst.roi)})."
+        f"Highest return on investment: {label(best.name)} (ROI {format_ratio(best.roi)}); "
+        f"lowest: {label(worst.name)} (ROI {format_ratio(worst.roi)})."
     )
 
 
@@ -179,20 +180,18 @@ def decisions_sentence(results: Results) -> str:
     )
 
 
-LOSS_WORDS = ("lost", "churn", "expired", "unresolved", "not_closed", "over_capacity", "dropped")
-
-
 def leaks_sentence(results: Results) -> str:
-    """The largest counted loss (leaks named like losses: lost, churned, expired, ...)."""
+    """The largest counted loss (leaks that are losses: lost, churned, expired, ...)."""
     counts = {
         k: v
         for k, v in results.leaks.items()
-        if leak_kind(k, v) == COUNT and any(w in k.lower() for w in LOSS_WORDS)
+        if leak_kind(k, v) == COUNT and leak_info(k)[2]
     }
     if not counts:
         return ""
     name = max(counts, key=lambda k: counts[k])
-    return f"Largest loss: {phrase(name)} ({format_count(counts[name])})."
+    what = leak_info(name)[1]
+    return f"Largest leak: {what[0].lower()}{what[1:]}, {format_count(counts[name])} over the plan."
 
 
 def compare_sentence(results: Results) -> str:

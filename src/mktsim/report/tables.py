@@ -21,6 +21,7 @@ from mktsim.report.fmt import (
     PERCENT,
     RATIO,
     TEXT,
+    cell_text,
     is_missing,
     label,
     phrase,
@@ -30,7 +31,11 @@ from mktsim.report.fmt import (
 )
 from mktsim.report.load import Results
 
-KIND_WORDS = {"flow": "total over the period", "stock": "level at the date", "ratio": "ratio"}
+KIND_WORDS = {
+    "flow": "total over the plan",
+    "stock": "level on the last day",
+    "ratio": "ratio to date, on the last day",
+}
 
 
 @dataclass
@@ -272,16 +277,35 @@ def budget_table(results: Results) -> Table | None:
     )
 
 
-def _pairs(mapping: Mapping[str, Any]) -> str:
-    return "; ".join(f"{k} = {_short(v)}" for k, v in mapping.items())
+NAME_ARGS = ("from", "to", "channel", "product", "team", "segment", "target", "measure")
+SHARE_ARGS = ("share", "fraction", "depth", "by", "rate", "discount")
+MONEY_ARGS = ("amount", "budget", "spend", "cost")
 
 
-def _short(value: Any) -> str:
-    if isinstance(value, float):
-        return plain_number(value)
+def _pairs(mapping: Mapping[str, Any], currency: str = "") -> str:
+    return "; ".join(f"{_arg_name(k)}: {_short(k, v, currency)}" for k, v in mapping.items())
+
+
+def _arg_name(key: str) -> str:
+    return key if "(" in key else label(key)
+
+
+def _short(key: str, value: Any, currency: str = "") -> str:
+    """A rule argument or observed value for the decision log."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, Mapping):
-        return "{" + _pairs(value) + "}"
-    return str(value)
+        return "{" + _pairs(value, currency) + "}"
+    if isinstance(value, str):
+        return label(value) if key in NAME_ARGS else value
+    if not isinstance(value, int | float):
+        return str(value)
+    name = key.lower()
+    if key in SHARE_ARGS and abs(value) <= 1:
+        return cell_text(value, PERCENT).replace(".0%", "%")
+    if key in MONEY_ARGS or any(w in name for w in ("budget_left", "gap", "spend", "cac")):
+        return cell_text(value, MONEY, currency)
+    return plain_number(float(value))
 
 
 def decisions_table(results: Results) -> Table | None:
@@ -296,14 +320,14 @@ def decisions_table(results: Results) -> Table | None:
                 "Rule": d.rule,
                 "Action": d.action.replace("_", " ")
                 + (f" ({d.status})" if d.status and d.status != "done" else ""),
-                "Details": _pairs(d.args),
-                "Observed": _pairs(d.seen),
+                "Details": _pairs(d.args, results.currency),
+                "What the rule saw": _pairs(d.seen, results.currency),
                 "Share of runs": d.fraction_of_replications,
             }
             for d in sorted(results.decisions, key=lambda d: d.day)
         ]
     )
-    frame = _drop_empty(frame, ("Date", "Details", "Observed", "Share of runs"))
+    frame = _drop_empty(frame, ("Date", "Details", "What the rule saw", "Share of runs"))
     return Table(
         "decisions",
         "Decision log",
@@ -324,6 +348,40 @@ def _flatten(data: Mapping[str, Any], prefix: str = "") -> Iterable[tuple[str, A
             yield name, value
 
 
+# Leak name -> (stage, what happened, is it a loss). Names not listed are shown
+# with a label made from the name and counted as losses when they read like one.
+LEAKS: dict[str, tuple[str, str, bool]] = {
+    "leads_arrived": ("Leads", "Leads received by the sales teams", False),
+    "leads_handled": ("Leads", "Leads handled by a salesperson", False),
+    "leads_into_handoff": ("Leads", "Leads passed from one team to another", False),
+    "leads_lost_in_handoff": ("Leads", "Leads lost when passed between teams", True),
+    "leads_expired": ("Leads", "Leads that expired waiting for a salesperson", True),
+    "leads_expired_in_backlog": ("Leads", "Leads that expired waiting for a salesperson", True),
+    "leads_not_closed": ("Leads", "Leads contacted who did not buy", True),
+    "leads_lost": ("Leads", "Leads lost (expired or lost in hand-offs)", True),
+    "sales_over_capacity": ("Sales", "Sales missed because a channel was full", True),
+    "sales_over_channel_capacity": ("Sales", "Sales missed because a channel was full", True),
+    "churned_regular": ("Customers", "Customers who stopped buying (ordinary churn)", True),
+    "customers_churned": ("Customers", "Customers who stopped buying (ordinary churn)", True),
+    "churned": ("Customers", "Customers who stopped buying", True),
+    "churned_after_complaint": ("Customers", "Customers who left after a complaint", True),
+    "customers_lost_after_complaint": (
+        "Customers", "Customers who left after a complaint", True,
+    ),
+    "complaints_unresolved": ("Complaints", "Complaints left unresolved", True),
+    "complaints_resolved": ("Complaints", "Complaints resolved later", False),
+    "complaints_resolved_same_day": ("Complaints", "Complaints resolved the same day", False),
+}
+LOSS_WORDS = ("lost", "churn", "expired", "unresolved", "not_closed", "over_capacity", "dropped")
+
+
+def leak_info(name: str) -> tuple[str, str, bool]:
+    """(stage, readable description, is a loss) of a leak name."""
+    if name in LEAKS:
+        return LEAKS[name]
+    return "", label(name.split(" / ")[-1]), any(w in name.lower() for w in LOSS_WORDS)
+
+
 def leak_kind(name: str, value: Any) -> str:
     """Leaks named like shares or rates are percentages; the rest are counts."""
     if not isinstance(value, int | float) or isinstance(value, bool):
@@ -333,17 +391,34 @@ def leak_kind(name: str, value: Any) -> str:
 
 
 def leaks_table(results: Results) -> Table | None:
-    """Where prospects and customers were lost."""
+    """Where prospects and customers were lost: losses first, largest first."""
     items = list(_flatten(results.leaks))
     if not items:
         return None
-    frame = pd.DataFrame({"Leak": [label(k) for k, _ in items], "Value": [v for _, v in items]})
+
+    def order(item: tuple[str, Any]) -> tuple[int, float]:
+        loss = leak_info(item[0])[2]
+        value = item[1] if isinstance(item[1], int | float) else 0.0
+        return (0 if loss else 1, -float(value))
+
+    items.sort(key=order)
+    rows = [
+        {
+            "Stage": leak_info(k)[0] or (label(k.split(" / ")[0]) if " / " in k else ""),
+            "What happened": leak_info(k)[1],
+            "Loss": "loss" if leak_info(k)[2] else "for reference",
+            "Expected number": v,
+        }
+        for k, v in items
+    ]
+    frame = _drop_empty(pd.DataFrame(rows), ("Stage",))
     return Table(
         "leaks",
-        "Leaks",
+        "Where the plan leaks",
         frame,
-        {"Value": [leak_kind(k, v) for k, v in items]},
-        note="Expected values over the plan.",
+        {"Expected number": [leak_kind(k, v) for k, v in items]},
+        note="Expected numbers over the whole plan (people, leads, sales or complaints), "
+        "losses first; rows marked 'for reference' give the volume the losses come from.",
     )
 
 
@@ -597,7 +672,7 @@ def tornado_table(results: Results) -> Table | None:
     table = _records(
         "tornado",
         "Sensitivity (one input at a time)",
-        rows,
+        _named_outputs(rows),
         [
             ("parameter", "Parameter", TEXT),
             ("output", "Output", TEXT),
@@ -622,11 +697,27 @@ def target_output(results: Results, output: str) -> str | None:
     return base if base in ids else None
 
 
+def output_name(output: str) -> str:
+    """An analysed output for people: ``sales [low]`` -> ``sales (strategy low)``."""
+    base, _, strategy = output.partition(" [")
+    return f"{base} (strategy {strategy.rstrip(']')})" if strategy else output
+
+
 def output_phrase(results: Results, output: str) -> str:
     """An analysed output inside a sentence."""
     if output not in results.kpis and target_output(results, output):
-        return f"the chance of meeting {output}"
+        return f"the chance of meeting {output_name(output)}"
     return phrase(output)
+
+
+def _named_outputs(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Rows with their ``output`` made readable (the raw name stays in ``output_key``)."""
+    return [
+        {**r, "output_key": r.get("output"), "output": output_name(str(r.get("output") or ""))}
+        if r.get("output") is not None
+        else dict(r)
+        for r in rows
+    ]
 
 
 def output_kind(results: Results, output: str) -> str:
@@ -645,7 +736,7 @@ def sobol_table(results: Results) -> Table | None:
     return _records(
         "sobol",
         "Sensitivity (share of variance)",
-        rows,
+        _named_outputs(rows),
         [
             ("output", "Output", TEXT),
             ("parameter", "Parameter", TEXT),
@@ -667,7 +758,7 @@ def morris_table(results: Results) -> Table | None:
     return _records(
         "morris",
         "Screening (elementary effects)",
-        rows,
+        _named_outputs(rows),
         [
             (
                 k,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Any
 
-from rich.console import Console
+from rich.console import Console, Group
 from rich.table import Table
 
 from ..results import RunResult
@@ -79,20 +80,55 @@ def leak_table(result: RunResult) -> Table:
     return t
 
 
-def _brief(values: dict[str, Any], limit: int = 3) -> str:
-    parts = []
-    for key, value in list(values.items())[:limit]:
-        text = f"{value:,.4g}" if isinstance(value, float) else str(value)
-        parts.append(f"{key}={text}")
-    return ", ".join(parts) + (", ..." if len(values) > limit else "")
+def _brief(values: dict[str, Any]) -> str:
+    """Settings or seen values as `key=value`, numbers as a planner reads them."""
+    shares = ("share", "depth", "by")
+
+    def text(key: str, value: Any) -> str:
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if not isinstance(value, int | float):
+            return str(value)
+        if not math.isfinite(value):
+            return "-"
+        if key in shares:
+            return f"{value:.0%}"
+        if abs(value) >= 1e6:
+            return f"{value / 1e6:,.2f}M"
+        if abs(value) >= 1000:
+            return f"{value:,.0f}"
+        return f"{value:.3g}"
+
+    return ", ".join(f"{key}={text(key, value)}" for key, value in values.items())
 
 
-def decision_table(result: RunResult, limit: int = 30) -> Table:
-    """Decisions of the review rules: when, which rule, what it did, in how many runs."""
-    t = Table(title="Review decisions (share of replications; means of what was seen)")
-    for col in ("date", "rule", "action", "arguments", "seen", "runs"):
+def decision_table(result: RunResult, limit: int = 40) -> Group:
+    """Decisions of the review rules: by rule (in how many runs it acted, how often, first
+    when), then review by review (what it did and saw, in how many runs)."""
+    from ..rules.log import summarise_rules
+
+    reps = result.run.replications
+    by_rule = Table(title=f"Review rules ({reps} replications)")
+    for col in ("rule", "actions", "acted in", "times per run", "first acted (median)",
+                "skipped per run"):
+        by_rule.add_column(col, justify="left" if col in ("rule", "actions") else "right")
+    start = result.loaded.spec.start_date
+    for r in summarise_rules(getattr(result.run, "reviews", [])):
+        first = r["first_day_median"]
+        when = "-" if first is None else str(start + dt.timedelta(days=round(first)))
+        skipped = f"{r['skipped_per_replication']:.1f}" if r["skipped_per_replication"] else ""
+        if skipped:
+            skipped += f" ({r['skipped_reason']})"
+        by_rule.add_row(r["rule"], ", ".join(r["actions"]),
+                        f"{r['fraction_of_replications']:.0%} of runs",
+                        f"{r['times_per_replication']:.1f}", when, skipped)
+    by_rule.caption = ("acted in: share of replications in which the rule acted at least "
+                       "once; times per run: reviews at which it acted, mean over all runs")
+    t = Table(title="Review decisions by date (runs: share of replications; settings and "
+                    "seen values: means over those runs)")
+    for col in ("date", "rule", "action", "settings", "seen", "runs"):
         t.add_column(col, justify="right" if col == "runs" else "left",
-                     no_wrap=col in ("date", "action", "runs"))
+                     no_wrap=col in ("date", "runs"))
     for d in result.decisions[:limit]:
         status = d.get("status", "done")
         action = d["action"] if status == "done" else f"{d['action']} ({status})"
@@ -100,7 +136,7 @@ def decision_table(result: RunResult, limit: int = 30) -> Table:
                   f"{d['fraction_of_replications']:.0%}")
     if len(result.decisions) > limit:
         t.caption = f"{len(result.decisions) - limit} more in the JSON output (decisions[])"
-    return t
+    return Group(by_rule, t)
 
 
 def wide_console() -> Console:

@@ -8,6 +8,7 @@ value its condition saw, and the most common text argument (e.g. the destination
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
@@ -53,6 +54,45 @@ def aggregate_decisions(reviews: Sequence[Any]) -> list[dict[str, Any]]:
                     "seen": _merge([d["seen"] for d in items]),
                     "fraction_of_replications": len(items) / n if n else 0.0})
     return out
+
+
+def summarise_rules(reviews: Sequence[Any]) -> list[dict[str, Any]]:
+    """One row per rule, in the order rules first acted: its actions, the share of
+    replications in which it acted at least once, how many times it acted per replication
+    (mean over all replications), the median first day it acted (over the replications in
+    which it did), and how often its actions were skipped per replication with the most
+    common reason."""
+    n = len(reviews)
+    acted: dict[str, list[int]] = defaultdict(list)  # rule -> first day, per replication
+    counts: Counter[str] = Counter()
+    skipped: Counter[str] = Counter()
+    reasons: dict[str, Counter[str]] = defaultdict(Counter)
+    kinds: dict[str, dict[str, None]] = defaultdict(dict)
+    for log in reviews:
+        if log is None:
+            continue
+        first: dict[str, int] = {}
+        days: dict[str, set[int]] = defaultdict(set)
+        for d in log.decisions:
+            rule = d["rule"]
+            kinds[rule][d["action"]] = None
+            if d["status"] == "done":
+                first.setdefault(rule, d["day"])
+                days[rule].add(d["day"])
+            else:
+                skipped[rule] += 1
+                reasons[rule][d["status"].removeprefix("skipped: ")] += 1
+        for rule, day in first.items():
+            acted[rule].append(day)
+            counts[rule] += len(days[rule])
+    order = sorted(kinds, key=lambda r: (float(np.median(acted[r])) if acted[r] else math.inf))
+    return [{"rule": rule, "actions": list(kinds[rule]),
+             "fraction_of_replications": len(acted[rule]) / n if n else 0.0,
+             "times_per_replication": counts[rule] / n if n else 0.0,
+             "first_day_median": float(np.median(acted[rule])) if acted[rule] else None,
+             "skipped_per_replication": skipped[rule] / n if n else 0.0,
+             "skipped_reason": reasons[rule].most_common(1)[0][0] if reasons[rule] else ""}
+            for rule in order]
 
 
 def observed_frame(reviews: Sequence[Any], start: dt.date) -> pd.DataFrame:

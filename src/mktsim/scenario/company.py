@@ -231,5 +231,8 @@ class Crm(Section):
     service_team: Name | None = Field(None, description="Team that handles complaints.")
     lost_after_complaint: AfterComplaint = Field(default_factory=AfterComplaint)
     loyalty_programme: LoyaltyProgramme | None = None
+    discount_rate_per_year: NonNegative = Field(
+        0.1, description="Discount rate i of customer lifetime value (ltv)."
+    )
 
 

@@ -9,6 +9,7 @@ from pydantic import Field, field_validator
 
 from .base import Section
 from .fields import Name, NonNegative, Number, Positive, PositiveCount, RatePerYear, Share
+from .network import Network
 
 
 class ChurnBeta(Section):
@@ -135,6 +136,7 @@ class Market(Section):
         False,
         description="Aware, considering and buying are one instantaneous step (pure Bass).",
     )
+    network: Network | None = None
 
     @field_validator("size", mode="before")
     @classmethod
