@@ -21,7 +21,7 @@ from .decision.targets import Verdict
 from .engine.layout import CHANNEL_TOTAL_NAMES, LEAK_NAMES
 from .engine.montecarlo import Run
 from .kpis import KPI_NAMES, KPIS, unit_label
-from .rules.log import aggregate_decisions, observed_frame
+from .rules.log import aggregate_decisions, observed_frame, summarise_rules
 from .scenario.load import LoadedSpec
 
 
@@ -160,6 +160,7 @@ def run_document(result: RunResult, series: bool = True) -> dict[str, Any]:
         "budget": {"by_channel_month": result.budget_by_month()},
         "leaks": result.leaks(),
         "decisions": result.decisions,
+        "rules": summarise_rules(getattr(result.run, "reviews", [])),
         "observed": result.observed().to_dict(orient="records"),
     }
     if series:
