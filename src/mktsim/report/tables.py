@@ -107,7 +107,7 @@ def targets_table(results: Results) -> Table | None:
                 "Expected": t.value.get("mean"),
                 "Verdict": t.verdict
                 or ("met" if t.met else "not met" if t.met is not None else ""),
-                "Serves": t.serves,
+                "Serves": label(t.serves) if t.serves else "",
                 "Owner": t.owner,
             }
         )
