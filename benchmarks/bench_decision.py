@@ -1,10 +1,15 @@
 """Time `compare` of the smart-band strategies and `optimize --mode target`.
 
-Run: python benchmarks/bench_decision.py [workers]
+Run: python benchmarks/bench_decision.py [workers] [what]   (what: compare, optimize, both)
+
+Besides wall time it prints the CPU time of this process and its worker processes: on a
+machine shared with other work, CPU seconds / workers is the wall time an idle machine
+would take.
 """
 
 from __future__ import annotations
 
+import resource
 import sys
 import time
 
@@ -13,19 +18,32 @@ from mktsim.decision.compare import compare
 from mktsim.decision.optimize import optimize
 
 
+def _cpu() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def main() -> None:
     """Print the timings."""
     workers = int(sys.argv[1]) if len(sys.argv) > 1 else 2
+    what = sys.argv[2] if len(sys.argv) > 2 else "both"
     sc = mktsim.load("scenarios/smart_band.yaml")
     sc.run("baseline", 4, 1)  # warm the compiled kernels
-    t = time.perf_counter()
-    c = compare(sc, precision=1e-6, max_reps=1000, batch=1000, workers=workers)
-    print(f"compare: {len(c.strategies)} strategies x {c.replications} replications "
-          f"in {time.perf_counter() - t:.1f} s ({workers} workers)")
-    t = time.perf_counter()
-    o = optimize(sc, "target", workers=workers)
-    print(f"optimize --mode target: {o.evaluations} evaluations in "
-          f"{time.perf_counter() - t:.1f} s, reached={o.reached}, budget={o.budget:,.0f}")
+    if what in ("compare", "both"):
+        t, c0 = time.perf_counter(), _cpu()
+        c = compare(sc, precision=1e-6, max_reps=1000, batch=1000, workers=workers)
+        reps = len(c.strategies) * c.replications
+        cpu = _cpu() - c0
+        print(f"compare: {len(c.strategies)} strategies x {c.replications} replications "
+              f"in {time.perf_counter() - t:.1f} s ({workers} workers); CPU {cpu:.1f} s "
+              f"= {1e3 * cpu / reps:.1f} ms per replication")
+    if what in ("optimize", "both"):
+        t, c0 = time.perf_counter(), _cpu()
+        o = optimize(sc, "target", workers=workers)
+        print(f"optimize --mode target: {o.evaluations} evaluations in "
+              f"{time.perf_counter() - t:.1f} s ({workers} workers); CPU {_cpu() - c0:.1f} s; "
+              f"reached={o.reached}, budget={o.budget:,.0f}")
 
 
 if __name__ == "__main__":

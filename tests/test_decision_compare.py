@@ -38,3 +38,29 @@ def test_cli_compare_json(tmp_path) -> None:  # type: ignore[no-untyped-def]
 def test_cli_compare_unknown_strategy() -> None:
     res = CliRunner().invoke(main, ["compare", SCENARIO, "--strategies", "nope"])
     assert res.exit_code == 2
+
+
+def test_shared_pool_gives_the_numbers_of_run(tiny_scenario_path) -> None:  # type: ignore[no-untyped-def]
+    import numpy as np
+
+    from mktsim.decision.outcome import outcome_of
+
+    sc = mktsim.load(tiny_scenario_path)
+    one = compare(sc, max_reps=24, batch=12, workers=1)
+    two = compare(sc, max_reps=24, batch=12, workers=2)
+    assert one.to_dict() == two.to_dict()
+    alone = outcome_of(sc.run("pulsed", 12, sc.spec.seed))
+    assert np.array_equal(two.outcomes["pulsed"].kpis["units"][:12], alone.kpis["units"])
+    assert two.first_run is not None and two.first_run.run.plan.strategy == "steady"
+
+
+def test_empty_or_unknown_strategies_are_refused(tiny_scenario_path) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from mktsim.scenario.errors import ScenarioError
+
+    sc = mktsim.load(tiny_scenario_path)
+    with pytest.raises(ValueError):
+        compare(sc, [])
+    with pytest.raises(ScenarioError, match="did you mean 'pulsed'"):
+        compare(sc, ["pulsd"])
