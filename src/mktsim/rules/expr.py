@@ -180,13 +180,28 @@ def compile_expression(text: str, vocabulary: Vocabulary) -> Expression:
         ExpressionError: describing the first problem found, with its position
             and, where possible, a suggestion.
     """
+    cache_key = (text, vocabulary.key) if isinstance(text, str) else None
+    known = _COMPILED.get(cache_key) if cache_key else None
+    if known is not None:
+        return known
     try:
         root = build_tree(text, vocabulary)
     except ExpressionError as exc:
         if exc.text is None and isinstance(text, str) and len(text) <= MAX_LENGTH:
             exc.text = text
         raise
-    return Expression(text, root)
+    expression = Expression(text, root)
+    if cache_key is not None:
+        if len(_COMPILED) >= _CACHE_SIZE:
+            _COMPILED.pop(next(iter(_COMPILED)))
+        _COMPILED[cache_key] = expression
+    return expression
+
+
+# Compiled expressions are immutable, so the same text under the same vocabulary is
+# compiled once per process (a scenario is re-validated for every Monte Carlo draw).
+_CACHE_SIZE = 4096
+_COMPILED: dict[tuple[str, tuple[object, ...]], Expression] = {}
 
 
 def evaluate_with_trace(expr: Expression, env: Environment) -> tuple[Value, dict[str, Value]]:

@@ -115,6 +115,7 @@ class Vocabulary:
     functions: Mapping[str, FunctionSpec]
     names: frozenset[str] = frozenset()
     symbols: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    key: tuple[object, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         functions = dict(self.functions)
@@ -132,6 +133,9 @@ class Vocabulary:
         object.__setattr__(self, "functions", MappingProxyType(functions))
         object.__setattr__(self, "names", names)
         object.__setattr__(self, "symbols", MappingProxyType(symbols))
+        object.__setattr__(self, "key", (
+            tuple(sorted(functions.items())), tuple(sorted(names)),
+            tuple(sorted((k, tuple(sorted(v))) for k, v in symbols.items()))))
 
     def __reduce__(self) -> tuple[type[Vocabulary], tuple[object, ...]]:
         """Pickle through plain dicts (read-only mapping views cannot be pickled)."""
