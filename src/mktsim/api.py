@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,13 +57,23 @@ class Scenario:
 
     def run(self, strategy: str | None = None, replications: int | None = None,
             seed: int | None = None, workers: int = 1,
-            progress: Callable[[int], None] | None = None) -> RunResult:
-        """Run one strategy `replications` times (defaults from the scenario)."""
+            progress: Callable[[int], None] | None = None,
+            engine: str = "counts") -> RunResult:
+        """Run one strategy `replications` times (defaults from the scenario).
+
+        `engine`: "counts" (segments x states, the default) or "agents" (one entry per
+        customer, with the scenario's `market.network`); see docs/model.md."""
         plan = self.plan(strategy)
         reps = replications or self.spec.replications
         seed = self.spec.seed if seed is None else seed
         source = uncertain_plans(self.loaded, plan.strategy, seed)
-        run = simulate(plan, reps, seed, workers, progress, source)
+        if engine == "agents":
+            from .engine.agents import AgentEngineWarning, unmodelled
+
+            for problem in unmodelled(self.spec, self.loaded.source):
+                warnings.warn(problem.render(), AgentEngineWarning, stacklevel=2)
+        run = simulate(plan, reps, seed, workers, progress, source, engine=engine,
+                       network=self.spec.market.network)
         return RunResult(self.loaded, run, judge_all(self.spec, plan, run.daily))
 
 

@@ -81,10 +81,13 @@ def validate(scenario: Path, overrides: tuple[str, ...], fmt: str) -> None:
               help="Folder for run.json, tables and the daily series.")
 @click.option("--report", "report_formats", metavar="FORMATS",
               help="Also write a report into --out: md,html,xlsx.")
+@click.option("--engine", type=click.Choice(["counts", "agents"]), default="counts",
+              show_default=True,
+              help="counts per segment, or one entry per customer (social networks).")
 @user_errors
 def run(scenario: Path, strategy: str | None, replications: int | None, seed: int | None,
         workers: int, overrides: tuple[str, ...], fmt: str, out: Path | None,
-        report_formats: str | None) -> None:
+        report_formats: str | None, engine: str) -> None:
     """Run a strategy many times: KPIs, SMART target verdicts, where the plan leaks.
 
     \b
@@ -95,7 +98,7 @@ def run(scenario: Path, strategy: str | None, replications: int | None, seed: in
     from .run_cmd import RunOptions, run_command
 
     run_command(RunOptions(scenario, strategy, replications, seed, workers, list(overrides),
-                           fmt, out, report_formats))
+                           fmt, out, report_formats, engine))
 
 
 @main.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,7 @@ class RunOptions:
     fmt: str
     out: Path | None
     report: str | None
+    engine: str = "counts"
 
 
 def parse_report_formats(text: str | None, out: Path | None) -> list[str]:
@@ -57,8 +59,14 @@ def run_command(opts: RunOptions) -> None:
     strategy = scenario.strategy_name(opts.strategy)
     reps = opts.replications or scenario.spec.replications
     workers = opts.workers or default_workers()
-    with progress_bar(reps, f"running {strategy}", reps >= 200) as advance:
-        result = scenario.run(strategy, reps, opts.seed, workers, advance)
+    if opts.engine == "agents":
+        from .engine.agents import unmodelled
+
+        print_warnings(unmodelled(scenario.spec, scenario.loaded.source))
+    with progress_bar(reps, f"running {strategy}", reps >= 200) as advance, \
+            warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # printed above, one line each
+        result = scenario.run(strategy, reps, opts.seed, workers, advance, engine=opts.engine)
     _emit(result, opts.fmt)
     if opts.out is not None:
         written = write_run(result, opts.out, opts.fmt)

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..model.plan import Plan
+from ..scenario.network import Network
 from .replication import Replication
 from .rng import replication_seeds
 from .sources import UncertainPlans
@@ -48,15 +49,30 @@ class Run:
 
 
 def run_chunk(plan: Plan, seed: int, first: int, count: int,
-              source: UncertainPlans | None = None) -> tuple[Any, ...]:
+              source: UncertainPlans | None = None, engine: str = "counts",
+              network: Network | None = None) -> tuple[Any, ...]:
     """Replications first..first+count-1 of `seed`, stacked, with their sampled values."""
     plans = source.plans_for(first, count) if source is not None else [(plan, {})] * count
-    results = [Replication(p, child).run()
+    results = [_replication(p, child, seed, engine, network).run()
                for (p, _), child in zip(plans, replication_seeds(seed, count, first), strict=True)]
     samples = [values for _, values in plans] if source is not None else []
     return (np.stack([r.daily for r in results]), np.stack([r.channels for r in results]),
             np.stack([r.leaks for r in results]), np.stack([r.state for r in results]),
             samples, [r.reviews for r in results])
+
+
+def _replication(plan: Plan, child: np.random.SeedSequence, seed: int, engine: str,
+                 network: Network | None) -> Replication:
+    """The counts engine's replication, or the per-customer engine's."""
+    if engine == "counts":
+        return Replication(plan, child)
+    if engine != "agents":
+        raise ValueError(f"unknown engine {engine!r}: use 'counts' or 'agents'")
+    from .agents import AgentReplication
+    from .network import social_graph
+
+    graph = social_graph(network, int(plan.init_state.sum()), seed)
+    return AgentReplication(plan, child, graph, network.seed_hubs if network else 0)
 
 
 def default_workers() -> int:
@@ -75,22 +91,31 @@ def new_pool(workers: int) -> ProcessPoolExecutor:
 
 def simulate(plan: Plan, replications: int, seed: int, workers: int = 1,
              progress: Progress | None = None, source: UncertainPlans | None = None,
-             pool: Executor | None = None) -> Run:
+             pool: Executor | None = None, engine: str = "counts",
+             network: Network | None = None) -> Run:
     """Run `replications` replications of `plan` (or of `source`'s sampled plans).
 
-    `pool`: an executor to reuse (left open) instead of starting one for this call."""
+    `pool`: an executor to reuse (left open) instead of starting one for this call.
+    `engine`: "counts" (default) or "agents" (per customer, over `network` if given)."""
+    if engine == "agents":
+        from .agents import check_market_size
+
+        check_market_size(plan)
+    elif engine != "counts":
+        raise ValueError(f"unknown engine {engine!r}: use 'counts' or 'agents'")
     chunk = max(1, min(100, -(-replications // max(1, workers * 4))))
     starts = list(range(0, replications, chunk))
     parts: list[tuple[np.ndarray, ...]] = []
     if pool is None and (workers <= 1 or len(starts) == 1):
         for first in starts:
-            parts.append(run_chunk(plan, seed, first, min(chunk, replications - first), source))
+            parts.append(run_chunk(plan, seed, first, min(chunk, replications - first), source,
+                                   engine, network))
             if progress:
                 progress(parts[-1][0].shape[0])
     else:
         with nullcontext(pool) if pool is not None else new_pool(workers) as ex:
             futures = [ex.submit(run_chunk, plan, seed, f, min(chunk, replications - f),
-                                 source) for f in starts]
+                                 source, engine, network) for f in starts]
             for fut in futures:
                 parts.append(fut.result())
                 if progress:

@@ -79,13 +79,17 @@ class Replication:
         day = min(day, self.plan.horizon)
         if day <= self.synced:
             return
+        self.advance(self.synced, day)
+        self.synced = day
+
+    def advance(self, first: int, last: int) -> None:
+        """Run the population kernel over days first..last-1."""
         p = self.plan
-        _advance(self.synced, day, span_seed(self.key, self.synced), self.state, self.adopters,
+        _advance(first, last, span_seed(self.key, first), self.state, self.adopters,
                  self.adstock, self.queue, self.cqueue, self.pipe, self.cum, self.chan_tot,
                  self.leak, self.out, p.seg_rates, p.affinity, p.chan_par, p.kappa, p.spend,
                  self.extra_spend, p.season, p.team_par, self.misc, p.lost_after_complaint,
                  self.chan_scale, self.shares, self.team_cap)
-        self.synced = day
 
     def run(self) -> ReplicationResult:
         """Run the whole horizon and return the results."""

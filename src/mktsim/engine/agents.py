@@ -1,0 +1,141 @@
+"""One replication with the per-customer engine.
+
+The SimPy side (scheduled prices, promotions, launches, competitor moves, staff leaving,
+reviews) is the counts engine's `Replication`; only the population differs: an array of
+customers advanced by `agents_kernel._advance_agents`, optionally over a social network.
+The funnel counts [S, N_STATES] the rest of mktsim reads are tallied from the customers
+every day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..model import plan as P
+from ..scenario.errors import Problem, ScenarioError
+from ..scenario.model import ScenarioSpec
+from .agents_kernel import _advance_agents
+from .network import SocialGraph
+from .replication import Replication
+
+MAX_CUSTOMERS = 5_000_000
+PLACEMENT_STREAM = 1  # spawn key, under the population key, of the placement generator
+
+# filled in customer order within a segment's block, before shuffling the block
+_PLACEMENT_ORDER = (P.LOYAL, P.CUSTOMER, P.CONSIDERING, P.AWARE, P.CHURNED, P.UNAWARE)
+
+
+@dataclass
+class Customers:
+    """One entry per person: funnel state, segment (plan row), ever bought, revenue
+    brought so far (money), day of the first purchase in the run (-1: none)."""
+
+    state: np.ndarray  # [N] int8
+    segment: np.ndarray  # [N] int16
+    ever: np.ndarray  # [N] int8
+    value: np.ndarray  # [N] float64
+    adopted_on: np.ndarray  # [N] int32
+
+    def counts(self, n_segments: int) -> tuple[np.ndarray, np.ndarray]:
+        """Funnel counts [S, N_STATES] and people who ever bought [S]."""
+        flat = self.segment.astype(np.int64) * P.N_STATES + self.state
+        counts = np.bincount(flat, minlength=n_segments * P.N_STATES)
+        ever = np.bincount(self.segment, weights=self.ever, minlength=n_segments)
+        return counts.reshape(n_segments, P.N_STATES).astype(np.int64), ever.astype(np.int64)
+
+
+def check_market_size(plan: P.Plan) -> None:
+    """Refuse markets the customer arrays would not fit in memory comfortably."""
+    people = int(plan.init_state.sum())
+    if people > MAX_CUSTOMERS:
+        raise ScenarioError([Problem(
+            "scenario", None, "market.size",
+            f"the per-customer engine is for markets up to {MAX_CUSTOMERS:,} people; "
+            f"this one has {people:,}",
+            "use the counts engine (engine='counts', or `mktsim run --engine counts`)")])
+
+
+def place_customers(init_state: np.ndarray, rng: np.random.Generator,
+                    hubs: np.ndarray | None = None) -> Customers:
+    """Customers in contiguous segment blocks sized by the plan's initial counts; within a
+    block the first get loyal, customer, considering, aware, churned, the rest unaware,
+    and the block is then shuffled. `hubs` (person indices) become customers."""
+    sizes = init_state.sum(axis=1)
+    n = int(sizes.sum())
+    state = np.empty(n, dtype=np.int8)
+    start = 0
+    for s, size in enumerate(sizes):
+        block = np.repeat(np.array(_PLACEMENT_ORDER, dtype=np.int8),
+                          [int(init_state[s, k]) for k in _PLACEMENT_ORDER])
+        rng.shuffle(block)
+        state[start: start + int(size)] = block
+        start += int(size)
+    segment = np.repeat(np.arange(len(sizes), dtype=np.int16), sizes)
+    ever = ((state == P.CUSTOMER) | (state == P.LOYAL)).astype(np.int8)
+    if hubs is not None and len(hubs):
+        new = hubs[(state[hubs] != P.CUSTOMER) & (state[hubs] != P.LOYAL)]
+        state[new] = P.CUSTOMER
+        ever[new] = 1
+    return Customers(state, segment, ever, np.zeros(n), np.full(n, -1, dtype=np.int32))
+
+
+class AgentReplication(Replication):
+    """A replication whose population is an array of customers (see module doc)."""
+
+    def __init__(self, plan: P.Plan, seed: np.random.SeedSequence,
+                 graph: SocialGraph | None = None, seed_hubs: int = 0) -> None:
+        self.graph = graph
+        self.seed_hubs = seed_hubs
+        super().__init__(plan, seed)
+
+    def _alloc(self) -> None:
+        super()._alloc()
+        plan = self.plan
+        check_market_size(plan)
+        people = int(plan.init_state.sum())
+        if self.graph is not None and self.graph.size != people:
+            raise ValueError(f"the network has {self.graph.size} people, the market {people}")
+        hubs = self.graph.hubs(self.seed_hubs) if self.graph is not None else None
+        rng = np.random.default_rng(np.random.SeedSequence(self.key,
+                                                           spawn_key=(PLACEMENT_STREAM,)))
+        self.customers = place_customers(plan.init_state, rng, hubs)
+        self.state, self.adopters = self.customers.counts(plan.n_segments)
+        empty = np.zeros(0, dtype=np.int64)
+        self.indptr = self.graph.indptr if self.graph is not None else empty
+        self.indices = self.graph.indices if self.graph is not None else empty.astype(np.int32)
+
+    def advance(self, first: int, last: int) -> None:
+        """Run the per-customer kernel over days first..last-1."""
+        p, c = self.plan, self.customers
+        _advance_agents(first, last, np.uint64(self.key), c.state, c.segment, c.ever, c.value,
+                        c.adopted_on, self.indptr, self.indices, self.state, self.adopters,
+                        self.adstock, self.cum, self.chan_tot, self.leak, self.out, p.seg_rates,
+                        p.affinity, p.chan_par, p.kappa, p.spend, self.extra_spend, p.season,
+                        p.team_par, self.misc, self.chan_scale, self.shares, self.team_cap)
+
+
+class AgentEngineWarning(UserWarning):
+    """A part of the scenario that the per-customer engine leaves out."""
+
+
+def unmodelled(spec: ScenarioSpec, source: str = "scenario") -> list[Problem]:
+    """Warnings for the parts of a scenario the per-customer engine leaves out."""
+    out = []
+    for name, ch in spec.channels.items():
+        if ch.team is not None:
+            out.append(Problem(source, None, f"channels.{name}.team",
+                               f"the per-customer engine does not model teams, leads or "
+                               f"hand-offs: channel '{name}' sells directly",
+                               "use the counts engine to see the team's effect",
+                               severity="warning"))
+        if ch.capacity_per_day is not None:
+            out.append(Problem(source, None, f"channels.{name}.capacity_per_day",
+                               "the per-customer engine does not cap a channel's sales",
+                               severity="warning"))
+    if spec.crm.complaints_per_order > 0:
+        out.append(Problem(source, None, "crm.complaints_per_order",
+                           "the per-customer engine does not model complaints",
+                           "use the counts engine to see their effect", severity="warning"))
+    return out
