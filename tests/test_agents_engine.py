@@ -44,7 +44,7 @@ market:
   segments:
     young: {share: 0.6, initial_awareness: 0.1, initial_customers: 0.02,
             consideration_per_year: 4, purchase_per_year: 2, repurchase_per_year: 1.5,
-            churn_per_year: 1.0, loyalty_per_year: 0.5}
+            churn_per_year: 1.0, loyalty_per_year: 0.5, winback_per_year: 0.8}
     old: {share: 0.4, consideration_per_year: 2, purchase_per_year: 1, churn_per_year: 0.5,
           channel_affinity: {tv: 0.5}}
   competitors: {rival: {price: 90, awareness: 0.7}}

@@ -254,7 +254,9 @@ def _move(i, d, k1, k2, bass, network, state, seg, ever, value, adopted_on, talk
             _buy(i, s, d, ever, value, adopted_on, shares)
             flows[s, 1] += 1
     elif st == CHURNED and u < single[s, 1]:
-        state[i] = CONSIDERING
+        state[i] = CUSTOMER  # won back: buys again, a customer once more, not a new adopter
+        _buy(i, s, d, ever, value, adopted_on, shares)
+        flows[s, 1] += 1
 
 
 @njit(cache=True, parallel=True)

@@ -227,12 +227,14 @@ def _funnel_segment(s, d, state, delta, rates, affinity, season, shares, h_aw, h
     lost_loyal = binomial(state[s, LOYAL], -np.expm1(-rates[s, R_LOYAL_CHURN]))
     delta[s, LOYAL] -= lost_loyal
     delta[s, CHURNED] += lost_loyal
+    # lapsed customers won back buy again: customers once more, not new adopters
     back = binomial(state[s, CHURNED], -np.expm1(-rates[s, R_WINBACK]))
     delta[s, CHURNED] -= back
-    delta[s, CONSIDERING] += back
+    delta[s, CUSTOMER] += back
     # repeat purchases by customers and loyal members (they stay where they are)
     rep = shares[s, S_OWN_REPEAT] * season[d]
-    repeat_units[s] = binomial(state[s, CUSTOMER], -np.expm1(-rates[s, R_REPEAT] * rep))
+    repeat_units[s] = back
+    repeat_units[s] += binomial(state[s, CUSTOMER], -np.expm1(-rates[s, R_REPEAT] * rep))
     repeat_units[s] += binomial(state[s, LOYAL], -np.expm1(-rates[s, R_LOYAL_REPEAT] * rep))
     # category purchases of people who do not consider us go to competitors
     outside = state[s, UNAWARE] + state[s, AWARE]

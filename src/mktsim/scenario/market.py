@@ -55,7 +55,7 @@ class Segment(Section):
         None, description="sBG churn instead of churn_per_year (latent classes)."
     )
     winback_per_year: RatePerYear = Field(
-        0.0, description="Hazard per year of a lapsed customer considering the brand again."
+        0.0, description="Hazard per year of a lapsed customer being won back (buys again)."
     )
     channel_affinity: dict[Name, NonNegative] = Field(
         default_factory=dict,
