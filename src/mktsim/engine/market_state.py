@@ -16,13 +16,23 @@ class MarketState:
         self.discount = np.zeros(len(plan.products))
         self.on_sale = plan.product_launch <= 0
         self.competitors = plan.competitor_attr.astype(float).copy()
+        self._cache: dict[bytes, np.ndarray] = {}
 
     def effective_prices(self) -> np.ndarray:
         """Price paid per unit after promotions."""
         return self.list_price * (1.0 - self.discount)
 
     def shares(self) -> np.ndarray:
-        """Choice controls per segment, laid out as plan.S_* columns."""
+        """Choice controls per segment, laid out as plan.S_* columns (computed once for
+        each combination of prices, promotions, launches and competitor offers)."""
+        key = b"".join((self.list_price.tobytes(), self.discount.tobytes(),
+                        self.on_sale.tobytes(), self.competitors.tobytes()))
+        known = self._cache.get(key)
+        if known is None:
+            known = self._cache[key] = self._compute_shares()
+        return known.copy()
+
+    def _compute_shares(self) -> np.ndarray:
         plan = self.plan
         out = np.zeros((plan.n_segments, P.N_SHARE))
         price = self.effective_prices()
