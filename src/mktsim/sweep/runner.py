@@ -104,7 +104,9 @@ def evaluate_point(task: PointTask) -> pd.DataFrame:
     from ..scenario.load import validate_data, with_values
 
     scenario_values, strategies = split_values(task.values, task.strategies)
-    base = validate_data(fixed_values(task.scenario, task.values), {}, task.source, [])
+    # the sweep's scenario, uncertainties included, was checked once before the sweep
+    base = validate_data(fixed_values(task.scenario, task.values), {}, task.source, [],
+                         check_uncertainties=False)
     scenario = Scenario(with_values(base, scenario_values) if scenario_values else base)
     frames = []
     for strategy in strategies:
