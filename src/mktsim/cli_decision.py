@@ -23,8 +23,9 @@ from .cli_common import (
 
 SCENARIO = click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 SEED = click.option("--seed", type=click.IntRange(0), help="Root seed (default: the scenario's).")
-WORKERS = click.option("--workers", "-w", type=click.IntRange(0, 512), default=1,
-                       show_default=True, help="Worker processes (0 = all cores).")
+WORKERS = click.option("--workers", "-w", type=click.IntRange(0, 512), default=0,
+                       show_default=True,
+                       help="Worker processes (0 = all cores). Results do not depend on it.")
 
 
 REPORT = click.option("--report", "report_formats", metavar="FORMATS",

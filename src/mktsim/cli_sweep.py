@@ -198,12 +198,12 @@ def analyze(sweep_dir: Path, fmt: str, out: Path | None, bins: int,
 
 
 def _print_tables(result: dict[str, Any]) -> None:
-    from rich.console import Console
     from rich.table import Table
 
+    from .report.terminal import wide_console
     from .sweep.analyze import _fmt, section_frames
 
-    console = Console()
+    console = wide_console()
     for name, df in section_frames(result).items():
         table = Table(title=name)
         for col in df.columns:

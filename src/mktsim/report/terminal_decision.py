@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.console import Console
 from rich.table import Table
 
 from ..kpis import KPIS
-from .terminal import fmt_value
+from .terminal import fmt_value, wide_console
 
 SHOWN_KPIS = ("brand_awareness", "units", "revenue", "profit", "marketing_spend", "cac")
 
@@ -25,7 +24,7 @@ def _m(d: dict[str, Any], unit: str) -> str:
 
 def print_compare(doc: dict[str, Any], console: Any = None) -> None:
     """Targets, KPIs, paired differences, P(best) and ranking of a comparison."""
-    con = console or Console()
+    con = console or wide_console()
     names = doc["strategies"]
     t = Table(title=f"P(target met), 95% interval - {doc['replications']} paired replications")
     t.add_column("target")
@@ -48,17 +47,19 @@ def print_compare(doc: dict[str, Any], console: Any = None) -> None:
         )
     con.print(k)
     r = Table(title=f"Ranking by objective: {doc['objective']}")
-    for col in ("rank", "strategy", "P(best)"):
+    for col in ("rank", "strategy", "P(best in a run)"):
         r.add_column(col)
     for i, s in enumerate(doc["ranking"], 1):
         r.add_row(str(i), s, f"{doc['probability_best'][s]:.0%}")
     con.print(r)
+    con.print("P(best in a run): share of replications in which the strategy is the best "
+              "by the objective (ties on targets broken by the second measure).")
     con.print(f"stopped: {doc['stopped']} after {doc['replications']} replications")
 
 
 def print_optimum(doc: dict[str, Any], console: Any = None) -> None:
     """The winning plan, its verified targets, and the marginal returns."""
-    con = console or Console()
+    con = console or wide_console()
     status = "[green]reached[/green]" if doc["reached"] else "[red]not reached[/red]"
     con.print(
         f"optimize ({doc['mode']}): {doc['objective']} - {status}; "
@@ -94,7 +95,7 @@ def print_optimum(doc: dict[str, Any], console: Any = None) -> None:
 
 def print_marginal(marginal: dict[str, dict[str, float]], console: Any = None) -> None:
     """What the next unit of money buys in each channel."""
-    con = console or Console()
+    con = console or wide_console()
     t = Table(title="Marginal return of the next unit of money, by channel")
     for col in ("channel", "spend", "profit / money", "revenue / money", "units per 10k"):
         t.add_column(col, justify="left" if col == "channel" else "right")
@@ -111,7 +112,7 @@ def print_marginal(marginal: dict[str, dict[str, float]], console: Any = None) -
 
 def print_explain(doc: dict[str, Any], console: Any = None) -> None:
     """Where the plan leaks, the bottleneck team, channel ROI/CAC, marginal returns."""
-    con = console or Console()
+    con = console or wide_console()
     f = Table(title=f"Where the plan leaks - {doc['strategy']} (means per run)")
     f.add_column("loss")
     f.add_column("count", justify="right")
