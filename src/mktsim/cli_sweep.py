@@ -198,6 +198,7 @@ def analyze(sweep_dir: Path, fmt: str, out: Path | None, bins: int,
 
 
 def _print_tables(result: dict[str, Any]) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     from .report.terminal import wide_console
@@ -207,9 +208,9 @@ def _print_tables(result: dict[str, Any]) -> None:
     for name, df in section_frames(result).items():
         table = Table(title=name)
         for col in df.columns:
-            table.add_column(str(col))
+            table.add_column(escape(str(col)))
         for row in df.itertuples(index=False):
-            table.add_row(*(_fmt(v) for v in row))
+            table.add_row(*(escape(_fmt(v)) for v in row))  # labels like 'sales [a]'
         console.print(table)
     for note in result.get("notes", []):
-        console.print(f"note: {note}")
+        console.print(escape(f"note: {note}"))

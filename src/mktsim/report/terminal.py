@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 from rich.console import Console, Group
+from rich.markup import escape
 from rich.table import Table
 
 from ..results import RunResult
@@ -149,7 +150,8 @@ def wide_console() -> Console:
 def print_run(result: RunResult, console: Any = None) -> None:
     """The human summary of a run."""
     console = console or wide_console()
-    console.print(f"[bold]{result.loaded.spec.name}[/bold] - strategy [bold]{result.strategy}"
+    console.print(f"[bold]{escape(result.loaded.spec.name)}[/bold] - strategy "
+                  f"[bold]{escape(result.strategy)}"
                   f"[/bold], seed {result.run.seed}")
     console.print(kpi_table(result))
     if result.verdicts:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.markup import escape
 from rich.table import Table
 
 from ..kpis import KPIS
@@ -88,7 +89,7 @@ def print_optimum(doc: dict[str, Any], console: Any = None) -> None:
         )
     con.print(t)
     for note in doc["notes"]:
-        con.print(f"[yellow]note:[/yellow] {note}")
+        con.print(f"[yellow]note:[/yellow] {escape(str(note))}")
     if doc.get("marginal"):
         print_marginal(doc["marginal"], con)
 

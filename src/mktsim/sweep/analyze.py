@@ -178,6 +178,9 @@ def _markdown(df: pd.DataFrame) -> str:
 
 
 def _fmt(v: Any) -> str:
+    """A cell as text: large numbers with thousands separators, small ones to 4 digits."""
     if isinstance(v, float):
-        return "" if math.isnan(v) else f"{v:.4g}"
+        if math.isnan(v):
+            return ""
+        return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.4g}"
     return "" if v is None else str(v)
