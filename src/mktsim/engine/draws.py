@@ -77,4 +77,6 @@ def hill(x: float, k: float, s: float) -> float:
     if x <= 0.0:
         return 0.0
     r = (x / k) ** s
+    if r > 1e300:  # saturated (also for x = inf): avoid inf / inf
+        return 1.0
     return r / (1.0 + r)

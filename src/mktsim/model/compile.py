@@ -21,7 +21,30 @@ from .response import daily_retention
 
 
 def compile_plan(spec: ScenarioSpec, strategy: str) -> P.Plan:
-    """Build the engine's arrays for `strategy` (a name in `spec.strategies`)."""
+    """Build the engine's arrays for `strategy` (a name in `spec.strategies`); raise
+    ScenarioError when the numbers overflow (extreme values that pass the schema)."""
+    plan = _compile(spec, strategy)
+    _check_finite(plan)
+    return plan
+
+
+def _check_finite(plan: P.Plan) -> None:
+    """Every rate, price and amount must be a finite number (channel capacity may be inf)."""
+    from ..scenario.errors import Problem, ScenarioError
+
+    chan = np.delete(plan.chan_par, P.C_CAPACITY, axis=1)
+    arrays = {"segment rates": plan.seg_rates, "channel effects and costs": chan,
+              "spend": plan.spend, "prices": plan.product_price, "teams": plan.team_par,
+              "competitors": plan.competitor_attr, "choice weights": plan.choice_weights}
+    bad = [name for name, a in arrays.items() if not np.all(np.isfinite(a))]
+    if bad:
+        raise ScenarioError([Problem(
+            f"strategy {plan.strategy}", None, ", ".join(bad),
+            "the numbers overflow (a value is too large or too small to simulate)",
+            "check for extreme values, e.g. a cost near 0 or a budget near 10^15")])
+
+
+def _compile(spec: ScenarioSpec, strategy: str) -> P.Plan:
     strat = spec.strategies[strategy]
     channels = tuple(spec.channels)
     teams = tuple(spec.teams)

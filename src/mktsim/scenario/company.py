@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 
 from .base import Section
 from .fields import (
+    Amount,
     Count,
     Days,
     Money,
@@ -49,7 +50,7 @@ class Pricing(Section):
 class Product(Section):
     """One of our products. Money in the scenario's currency, per unit."""
 
-    price: Positive | None = Field(None, description="Retail list price per unit.")
+    price: Amount | None = Field(None, description="Retail list price per unit.")
     unit_cost: NonNegative = Field(description="Cost of goods per unit sold.")
     quality: Share = Field(0.5, description="Perceived quality, 0-1.")
     brand_constant: Number = Field(0.0, description="Utility constant a_j of the product.")
@@ -67,16 +68,16 @@ class CostModel(Section):
     """How money buys exposures. `model` picks which fields apply."""
 
     model: Literal["cpm", "cpc", "fixed", "fee_per_post", "commission"]
-    cpm: Positive | None = Field(None, description="Money per 1,000 impressions.")
-    cpc: Positive | None = Field(None, description="Money per click.")
-    cost_per_month: Positive | None = Field(
+    cpm: Amount | None = Field(None, description="Money per 1,000 impressions.")
+    cpc: Amount | None = Field(None, description="Money per click.")
+    cost_per_month: Amount | None = Field(
         None, description="fixed: money per site (store, stand) per month."
     )
-    visitors_per_day: Positive | None = Field(
+    visitors_per_day: Amount | None = Field(
         None, description="fixed: people one site reaches per day."
     )
-    fee_per_post: Positive | None = Field(None, description="Influencer fee per post.")
-    impressions_per_post: Positive | None = Field(None, description="Views of one post.")
+    fee_per_post: Amount | None = Field(None, description="Influencer fee per post.")
+    impressions_per_post: Amount | None = Field(None, description="Views of one post.")
     commission: Share = Field(0.0, description="Share of the channel's sales paid on top.")
 
     @model_validator(mode="after")

@@ -36,8 +36,13 @@ Share = Annotated[float, BeforeValidator(to_number), Field(ge=0.0, le=1.0)]
 Probability = Share
 NonNegative = Annotated[float, BeforeValidator(to_number), AfterValidator(_finite), Field(ge=0.0)]
 Positive = Annotated[float, BeforeValidator(to_number), AfterValidator(_finite), Field(gt=0.0)]
-Money = NonNegative
-RatePerYear = NonNegative
+Money = Annotated[float, BeforeValidator(to_number), AfterValidator(_finite),
+                  Field(ge=0.0, le=1e15)]
+RatePerYear = Annotated[float, BeforeValidator(to_number), AfterValidator(_finite),
+                        Field(ge=0.0, le=10_000.0)]
+Amount = Annotated[float, BeforeValidator(to_number), AfterValidator(_finite),
+                   Field(ge=1e-6, le=1e15)]
+"""A positive price, cost or count of exposures: at least 0.000001, at most 10^15."""
 Count = Annotated[int, BeforeValidator(to_number), Field(ge=0)]
 PositiveCount = Annotated[int, BeforeValidator(to_number), Field(ge=1)]
 Days = Annotated[int, BeforeValidator(to_number), Field(ge=1)]

@@ -120,7 +120,9 @@ class ChoiceModel(Section):
 class Market(Section):
     """Who could buy, how they learn of the brand, and who else sells to them."""
 
-    size: PositiveCount = Field(description="People in the addressable market.")
+    size: PositiveCount = Field(
+        le=10_000_000_000, description="People in the addressable market."
+    )
     segments: dict[Name, Segment] = Field(min_length=1)
     word_of_mouth: WordOfMouth = Field(default_factory=WordOfMouth)
     awareness_decay_per_year: RatePerYear = Field(
