@@ -158,6 +158,14 @@ def _refused_operator(op: ast.AST) -> tuple[str, str | None]:
     return f"operator {symbol!r} is not allowed", None if hint is None else f"{hint} instead"
 
 
+def _literal_only(node: Node) -> bool:
+    """The node is an operator that computes from literals only (no calls, no names, at
+    any depth)."""
+    if not isinstance(node, Unary | Binary | BoolOp | Compare | IfElse):
+        return False
+    return all(isinstance(c, Const) or _literal_only(c) for c in node.children())
+
+
 class _NoEnvironment:
     """Stands in for the simulation while folding literals (never consulted)."""
 
@@ -208,9 +216,14 @@ class _Builder:
 
     @staticmethod
     def fold(node: Node) -> Node:
-        """Replace a node whose operands are all literals by its value."""
-        if all(isinstance(child, Const) for child in node.children()):
-            return Const(node.evaluate(_NO_ENVIRONMENT, None), node.pos)
+        """Replace a node whose operands are all literals by its value (kept as it is when
+        the value would be a number larger than a literal may be, so that the canonical
+        text of an expression always compiles again)."""
+        if _literal_only(node):
+            value = node.evaluate(_NO_ENVIRONMENT, None)  # errors show at load time
+            if isinstance(value, float) and not abs(value) <= MAX_LITERAL:
+                return node
+            return Const(value, node.pos)
         return node
 
     # ---------------------------------------------------------- literals
