@@ -16,7 +16,9 @@ class MarketState:
         self.discount = np.zeros(len(plan.products))
         self.on_sale = plan.product_launch <= 0
         self.competitors = plan.competitor_attr.astype(float).copy()
-        self._cache: dict[bytes, np.ndarray] = {}
+        self._plan_key = b"".join(a.tobytes() for a in (
+            plan.price_sensitivity, plan.product_constant, plan.product_quality,
+            plan.product_cost, plan.choice_weights))
 
     def effective_prices(self) -> np.ndarray:
         """Price paid per unit after promotions."""
@@ -25,11 +27,13 @@ class MarketState:
     def shares(self) -> np.ndarray:
         """Choice controls per segment, laid out as plan.S_* columns (computed once for
         each combination of prices, promotions, launches and competitor offers)."""
-        key = b"".join((self.list_price.tobytes(), self.discount.tobytes(),
+        key = b"".join((self._plan_key, self.list_price.tobytes(), self.discount.tobytes(),
                         self.on_sale.tobytes(), self.competitors.tobytes()))
-        known = self._cache.get(key)
+        known = _SHARES.get(key)
         if known is None:
-            known = self._cache[key] = self._compute_shares()
+            if len(_SHARES) >= _SHARES_SIZE:
+                _SHARES.pop(next(iter(_SHARES)))
+            known = _SHARES[key] = self._compute_shares()
         return known.copy()
 
     def _compute_shares(self) -> np.ndarray:
@@ -45,6 +49,12 @@ class MarketState:
             comp_u = comp[:, 3] + bp * comp[:, 0] + b_a * comp[:, 2] + b_q * comp[:, 1]
             out[s] = _segment_shares(own_u, comp_u, outside, loyalty, price, plan.product_cost)
         return out
+
+
+# Shares depend only on the plan's choice parameters and the prices and offers of the
+# day, which repeat across replications: computed once per process for each combination.
+_SHARES_SIZE = 4096
+_SHARES: dict[bytes, np.ndarray] = {}
 
 
 def _logit(utilities: np.ndarray, outside: float) -> np.ndarray:

@@ -153,7 +153,7 @@ class Replication:
             if day >= plan.horizon:
                 return
             self.sync(day)
-            self.roster.leave(team, self.rng)
+            self.roster.leave(team, self.rng, float(day))
             self.refresh_teams()
             if plan.team_replace[team]:
                 env.process(self._replace(team, plan.team_hiring_delay[team]))

@@ -208,7 +208,7 @@ def _handoff(spec: ScenarioSpec, ch: Channel) -> tuple[int, float, float]:
     to = spec.teams[ch.team].department
     for h in spec.org.handoffs:
         if h.from_department == ch.department and h.to_department == to:
-            if h.delay_days <= 0:
+            if h.delay_days < 1e-3:  # under a couple of minutes: no delay at daily steps
                 return 0, 0.0, h.loss
             return h.stages, erlang_stage_hazard(h.delay_days, h.stages), h.loss
     return 0, 0.0, 0.0
