@@ -323,7 +323,7 @@ def _handoffs(chan_par, pipe, queue, state, day, leak):
         k = int(chan_par[c, C_HANDOFF_STAGES])
         if k <= 0:
             continue
-        p = -np.expm1(-chan_par[c, C_HANDOFF_RATE])
+        p = chan_par[c, C_HANDOFF_RATE]  # daily probability of leaving a stage
         for s in range(pipe.shape[1]):
             for j in range(k - 1, -1, -1):
                 moved = binomial(pipe[c, s, j], p)

@@ -202,16 +202,26 @@ def _affinity(spec: ScenarioSpec, channels: tuple[str, ...]) -> np.ndarray:
 
 
 def _handoff(spec: ScenarioSpec, ch: Channel) -> tuple[int, float, float]:
-    """(stages, stage hazard per day, loss) of the hand-off from channel to its team."""
+    """(stages, daily probability of leaving a stage, loss) of the hand-off from a channel
+    to its team: a discrete Erlang delay of mean `delay_days`."""
     if ch.team is None or ch.department is None:
         return 0, 0.0, 0.0
     to = spec.teams[ch.team].department
     for h in spec.org.handoffs:
         if h.from_department == ch.department and h.to_department == to:
-            if h.delay_days < 1e-3:  # under a couple of minutes: no delay at daily steps
-                return 0, 0.0, h.loss
-            return h.stages, erlang_stage_hazard(h.delay_days, h.stages), h.loss
+            stages, p = handoff_stages(h.delay_days, h.stages)
+            return stages, p, h.loss
     return 0, 0.0, 0.0
+
+
+def handoff_stages(mean_days: float, stages: int) -> tuple[int, float]:
+    """(k, p): k stages, each left with daily probability p = k / D, so the delay (a sum of k
+    geometric stays of at least a day) has mean D days. A stage lasts at least a day, so
+    at most floor(D) stages are used; a delay under a day is no delay at daily steps."""
+    if mean_days < 1.0:
+        return 0, 0.0
+    k = max(1, min(stages, int(mean_days)))
+    return k, min(1.0, erlang_stage_hazard(mean_days, k))
 
 
 def _chan_par(spec: ScenarioSpec, teams: tuple[str, ...]) -> np.ndarray:
