@@ -22,6 +22,7 @@ def test_paired_narrower_than_unpaired_and_reproducible() -> None:
     assert paired[1] - paired[0] < 0.5 * (unpaired[1] - unpaired[0])
     assert a.to_dict() == b.to_dict()
     assert abs(sum(a.probability_best().values()) - 1.0) < 1e-9
+    assert_best_by_hand(a)
     assert a.stopped == "max reps"
 
 
@@ -64,3 +65,27 @@ def test_empty_or_unknown_strategies_are_refused(tiny_scenario_path) -> None:  #
         compare(sc, [])
     with pytest.raises(ScenarioError, match="did you mean 'pulsed'"):
         compare(sc, ["pulsd"])
+
+
+def assert_best_by_hand(c) -> None:  # type: ignore[no-untyped-def]
+    """P(best in a run), recomputed replication by replication in plain Python: the most
+    targets-all-met first, then the highest `then` measure (ties shared)."""
+    obj = c.objective
+    names = list(c.strategies)
+    wins = dict.fromkeys(names, 0.0)
+    reps = c.outcomes[names[0]].replications
+    for r in range(reps):
+        keys = {}
+        for s in names:
+            o = c.outcomes[s]
+            first = float(o.all_met[r]) if obj.metric == "p_all_targets" else \
+                obj.sign * float(o.kpis[obj.metric][r])
+            second = float(o.kpis[obj.then][r]) if obj.then else 0.0
+            keys[s] = (first, second)
+        top = max(keys.values())
+        leaders = [s for s in names if keys[s] == top]
+        for s in leaders:
+            wins[s] += 1.0 / len(leaders)
+    got = c.probability_best()
+    for s in names:
+        assert abs(got[s] - wins[s] / reps) < 1e-12, (s, got[s], wins[s] / reps)

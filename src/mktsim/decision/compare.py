@@ -86,9 +86,12 @@ class Comparison:
 
     def probability_best(self) -> dict[str, float]:
         """Share of replications in which each strategy is best by the objective."""
-        scores = np.array([per_replication(self.outcomes[s], self.objective)
-                           for s in self.strategies])
-        best = scores == scores.max(axis=0, keepdims=True)
+        pairs = [per_replication(self.outcomes[s], self.objective) for s in self.strategies]
+        primary = np.array([p for p, _ in pairs])
+        then = np.array([t for _, t in pairs])
+        best = primary == primary.max(axis=0, keepdims=True)
+        then = np.where(best, then, -np.inf)  # the tie-break only among the leaders
+        best &= then == then.max(axis=0, keepdims=True)
         wins = (best / best.sum(axis=0, keepdims=True)).mean(axis=1)
         return {s: float(w) for s, w in zip(self.strategies, wins, strict=True)}
 

@@ -114,18 +114,17 @@ def _soft_met(values: np.ndarray, threshold: float, direction: str) -> np.ndarra
     return np.asarray(out, dtype=float)
 
 
-def per_replication(outcome: Outcome, objective: Objective) -> np.ndarray:
-    """[R] the objective in each replication (larger is better), for P(best)."""
+def per_replication(outcome: Outcome, objective: Objective) -> tuple[np.ndarray, np.ndarray]:
+    """([R] primary, [R] tie-break): the objective in each replication, larger is better,
+    compared lexicographically across strategies for P(best)."""
+    then = (np.nan_to_num(np.asarray(outcome.kpis[objective.then], dtype=float), nan=-np.inf)
+            if objective.then else np.zeros(outcome.replications))
     if objective.metric == ALL_TARGETS:
-        value = outcome.all_met.astype(float)
-        if objective.then:  # ties broken by the `then` KPI, replication by replication
-            then = np.nan_to_num(outcome.kpis[objective.then], nan=0.0)
-            value = value + 1e-3 * np.tanh(then / (np.abs(then).max() + 1.0))
-        return value
+        return outcome.all_met.astype(float), then
     value = objective.sign * np.nan_to_num(outcome.kpis[objective.metric], nan=-np.inf)
     if objective.subject_to_targets:
         value = np.where(outcome.all_met, value, -np.inf)
-    return np.asarray(value, dtype=float)
+    return np.asarray(value, dtype=float), then
 
 
 def expected_score(outcome: Outcome, objective: Objective) -> tuple[float, float]:
