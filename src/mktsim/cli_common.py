@@ -47,6 +47,9 @@ def user_errors(func: F) -> F:
             return func(*args, **kwargs)
         except (ScenarioError, RuleRuntimeError) as exc:
             raise InputError(str(exc)) from None
+        except OSError as exc:  # a folder or file that cannot be written or read
+            where = f": {exc.filename}" if exc.filename else ""
+            raise InputError(f"{exc.strerror or exc}{where}") from None
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
@@ -90,9 +93,22 @@ def write_atomic(path: Path, data: bytes | str) -> None:
         raise
 
 
-def check_out_dir(out: Path | None) -> None:
-    """`--out` must be a directory we can create or write into."""
+def check_out_dir(out: Path | None, option: str = "--out") -> None:
+    """`--out` must be a folder we can write into, or one we can create (checked before
+    any work, without creating anything)."""
     if out is None:
         return
     if out.exists() and not out.is_dir():
-        raise InputError(f"--out {out}: exists and is not a folder; name a folder")
+        raise InputError(f"{option} {out}: exists and is not a folder; name a folder")
+    check_writable(out, option)
+
+
+def check_writable(path: Path, option: str) -> None:
+    """The nearest existing folder of `path` must be a folder we may write in."""
+    existing = path.absolute()
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise InputError(f"{option} {path}: {existing} is a file, not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise InputError(f"{option} {path}: cannot write in {existing}")

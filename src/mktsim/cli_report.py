@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .cli_common import InputError
+from .cli_common import InputError, check_out_dir
 
 
 def parse_formats(text: str | None) -> list[str]:
@@ -25,8 +25,7 @@ def write_reports(results_dir: Path, formats: list[str], out_dir: Path | None) -
     """Write the report files; a ReportError becomes a one-line InputError (exit 2)."""
     from .report import ReportError, write_report
 
-    if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
-        raise InputError(f"--out {out_dir}: exists and is not a folder; name a folder")
+    check_out_dir(out_dir)
     try:
         return write_report(results_dir, formats, out_dir)
     except ReportError as exc:

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from .cli_common import InputError, set_option, user_errors
+from .cli_common import InputError, check_out_dir, set_option, user_errors
 
 METHODS = ("grid", "mc", "lhs", "sobol", "morris")
 
@@ -107,12 +107,13 @@ def sweep(scenario_path: Path, out: Path, design_file: Path | None, params: tupl
 
     from .engine.montecarlo import default_workers
     from .sweep.batch import DEFAULT_REPLICATIONS, SweepConfig, build_design, run_sweep
+    from .sweep.runner import check_extremes
     from .sweep.store import StoreError
 
-    if out.exists() and not out.is_dir():
-        raise InputError(f"--out {out}: exists and is not a folder")
+    check_out_dir(out)
     scenario = mktsim.load(scenario_path, overrides)
     found, settings = _design_inputs(scenario.loaded, design_file, params)
+    check_extremes(scenario.loaded, found)
     sweep_seed = seed if seed is not None else int(settings.get("seed", scenario.spec.seed))
     chosen = method or str(settings.get("method", "lhs"))
     if chosen not in METHODS:
@@ -146,6 +147,8 @@ def sweep(scenario_path: Path, out: Path, design_file: Path | None, params: tupl
                f"{summary.seconds:.1f} s; results in {out}", err=True)
     for point, error in sorted(summary.failed.items()):
         click.echo(f"point {point} failed: {error}", err=True)
+    if summary.failed:
+        sys.exit(1)  # the finished points are stored; `--resume` retries the failed ones
 
 
 @click.command()

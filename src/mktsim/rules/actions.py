@@ -33,6 +33,9 @@ Result = tuple[str, dict[str, Any]]
 DONE = "done"
 
 
+MAX_TEAM = 100_000  # people on one team, as in the scenario schema
+
+
 class Actions:
     """Carries out actions on one replication."""
 
@@ -164,6 +167,8 @@ class Actions:
         count = round(a["count"])
         if count < 1:
             return "skipped: nobody to hire", a
+        if count + self.rep.roster.headcount(t) > MAX_TEAM:
+            return f"skipped: a team of more than {MAX_TEAM:,} people", a
         delay = float(self.rep.plan.team_hiring_delay[t])
         self.rep.env.process(self._arrive(t, count, day + max(1, math.ceil(delay))))
         return DONE, {**a, "count": count}

@@ -12,6 +12,7 @@ from .fields import (
     Amount,
     Count,
     Days,
+    Headcount,
     Money,
     Name,
     NonNegative,
@@ -168,7 +169,7 @@ class Team(Section):
     """People who answer leads or complaints. Capacity is work items per day."""
 
     department: Name | None = None
-    headcount: Count = Field(description="People on day 0.")
+    headcount: Headcount = Field(description="People on day 0 (at most 100,000).")
     capacity_per_person_per_day: Positive = Field(
         description="Leads or tickets one fully skilled person handles per day."
     )

@@ -37,6 +37,11 @@ def _chain(
     while isinstance(current, dict) and current.get("extends") is not None:
         parent = current["extends"]
         where = ("strategies", chain[-1], "extends")
+        if not isinstance(parent, str):
+            problems.append(Problem(file, locs.get(where), ".".join(where),
+                                    f"must name one strategy, got {type(parent).__name__}",
+                                    "write extends: <strategy name>"))
+            break
         if parent not in strategies:
             problems.append(_unknown(parent, strategies, locs, file, where))
             break

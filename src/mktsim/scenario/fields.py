@@ -43,7 +43,9 @@ RatePerYear = Annotated[float, BeforeValidator(to_number), AfterValidator(_finit
 Amount = Annotated[float, BeforeValidator(to_number), AfterValidator(_finite),
                    Field(ge=1e-6, le=1e15)]
 """A positive price, cost or count of exposures: at least 0.000001, at most 10^15."""
-Count = Annotated[int, BeforeValidator(to_number), Field(ge=0)]
-PositiveCount = Annotated[int, BeforeValidator(to_number), Field(ge=1)]
+Count = Annotated[int, BeforeValidator(to_number), Field(ge=0, le=10**15)]
+PositiveCount = Annotated[int, BeforeValidator(to_number), Field(ge=1, le=10**15)]
+Headcount = Annotated[int, BeforeValidator(to_number), Field(ge=0, le=100_000)]
+"""People on a team, or hired at once: at most 100,000."""
 Days = Annotated[int, BeforeValidator(to_number), Field(ge=1)]
 Name = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=64)]

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from .base import Section
-from .fields import Count, Days, Money, Name, Positive, PositiveCount, Share
+from .fields import Days, Headcount, Money, Name, Positive, Share
 from .rules import RulesSection
 
 
@@ -56,7 +56,7 @@ class Hire(Section):
     """People joining a team on a date, at the team's new-hire skill."""
 
     team: Name
-    count: PositiveCount = 1
+    count: Headcount = Field(1, ge=1)
     on: dt.date
 
 
@@ -85,7 +85,9 @@ class Strategy(Section):
     prices: dict[Name, Positive] | None = Field(None, description="List price by product.")
     price_changes: list[PriceChange] | None = None
     promotions: list[Promotion] | None = None
-    headcount: dict[Name, Count] | None = Field(None, description="Day-0 headcount by team.")
+    headcount: dict[Name, Headcount] | None = Field(
+        None, description="Day-0 headcount by team."
+    )
     hires: list[Hire] | None = None
     training: list[Training] | None = None
     rules: RulesSection | None = Field(None, description="Replace the shared rules.")
