@@ -246,3 +246,25 @@ def test_analyze_report_has_sensitivity_and_discovery(swept: Path, tmp_path: Pat
     header = [c.value for c in ws[1]]
     row = next(ws.iter_rows(min_row=2, values_only=True))
     assert row[header.index("All strategies")] == analysis["targets"]["sales"]["probability"]
+
+
+def test_results_of_another_scenario_in_the_folder_are_not_reported(tmp_path):
+    """compare.json left by one scenario is not mixed into the report of another."""
+    from mktsim.cli import main as cli
+
+    scenario = tmp_path / "tiny.yaml"
+    from conftest import TINY_SCENARIO
+
+    scenario.write_text(TINY_SCENARIO)
+    out = tmp_path / "mix"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["compare", str(scenario), "--out", str(out), "--max-reps",
+                               "10", "--workers", "1"]).exit_code == 0
+    same = runner.invoke(cli, ["run", str(scenario), "-n", "3", "--out", str(out),
+                               "--report", "md"])
+    assert same.exit_code == 0, same.output
+    assert "## Strategy comparison" in (out / "report.md").read_text()
+    other = runner.invoke(cli, ["run", str(scenario), "-n", "3", "--out", str(out),
+                                "--set", "name=Another plan", "--report", "md"])
+    assert other.exit_code == 0, other.output
+    assert "## Strategy comparison" not in (out / "report.md").read_text()

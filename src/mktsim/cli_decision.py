@@ -81,6 +81,8 @@ def _write_results(out: Path, name: str, doc: dict[str, Any], run: Any,
                    formats: list[str]) -> None:
     """`name` (compare.json / optimize.json) into `out`, with run.json when the folder has
     none, then the report."""
+    if run is not None:  # lets a report tell these results from another scenario's
+        doc = {**doc, "scenario_hash": run.loaded.content_hash}
     write_atomic(out / name, json.dumps(doc, indent=1))
     click.echo(f"wrote {out / name}", err=True)
     if not formats:

@@ -509,10 +509,20 @@ def load_results(folder: Path | str) -> Results:
         raise ReportError(f"{folder}: not a results folder ({RUN_FILE} is missing)")
     return replace(
         results,
-        compare=_optional(folder / COMPARE_FILE, "compare", _check_compare),
-        optimize=_optional(folder / OPTIMIZE_FILE, "optimize", _check_optimize),
+        compare=_same_scenario(results, _optional(folder / COMPARE_FILE, "compare",
+                                                  _check_compare)),
+        optimize=_same_scenario(results, _optional(folder / OPTIMIZE_FILE, "optimize",
+                                                   _check_optimize)),
         analyze=_optional(folder / ANALYZE_FILE, "analyze", _check_analyze),
     )
+
+
+def _same_scenario(results: Results, doc: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A companion file left by another scenario's run in the same folder is not reported
+    with this one (both carry the scenario's content hash)."""
+    if doc is None or not results.scenario_hash or not doc.get("scenario_hash"):
+        return doc
+    return doc if doc["scenario_hash"] == results.scenario_hash else None
 
 
 def _optional(
