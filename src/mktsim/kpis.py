@@ -22,7 +22,8 @@ class Kpi:
 
 
 _KPIS = (
-    Kpi("brand_awareness", "stock", "share", "aware, considering, customers and loyal / market"),
+    Kpi("brand_awareness", "stock", "share",
+        "aware, considering (leads waiting included), customers and loyal / market"),
     Kpi("consideration", "stock", "share", "considering (and leads waiting) / market"),
     Kpi("customers", "stock", "count", "current customers, loyal included"),
     Kpi("new_customers", "flow", "count", "first purchases"),
