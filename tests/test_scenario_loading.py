@@ -300,3 +300,17 @@ def test_shares_not_summing_to_one_are_rejected(shares: list[float]) -> None:
     assert problem.where == "market.segments"
     assert "segment shares add up to" in problem.message
     assert problem.line == 5
+
+
+def test_whole_number_fields_take_sampled_fractions_rounded(tiny_scenario_text: str) -> None:
+    """An uncertainty over a whole-number field (market size) validates and is sampled as
+    whole numbers; the same distribution on a share is left as drawn."""
+    from mktsim.api import Scenario
+    from mktsim.scenario.load import load_text
+
+    text = tiny_scenario_text + "uncertainties:\n  market.size: uniform(40_000, 60_000)\n"
+    scenario = Scenario(load_text(text))
+    samples = scenario.run(replications=4).run.samples
+    sizes = samples["market.size"]
+    assert sizes.between(40_000, 60_000).all()
+    assert (sizes == sizes.round()).all() and sizes.nunique() == 4

@@ -17,7 +17,7 @@ from .extends import resolve_extends
 from .lint import smart_lint
 from .model import ScenarioSpec
 from .overrides import apply_overrides, replaced, without
-from .translate import problems_from
+from .translate import problems_from, schema_value
 from .uncertain import uncertainty_problems
 from .yamlio import Locations, parse_yaml, read_yaml
 
@@ -59,7 +59,7 @@ def with_values(loaded: LoadedSpec, values: dict[str, Any]) -> LoadedSpec:
     """
     data: Any = loaded.data
     for path, value in values.items():
-        data = replaced(data, path, value)
+        data = replaced(data, path, schema_value(path, value))
     return validate_data(data, {}, loaded.source, [], check_uncertainties=False)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import math
 import types
 import typing
 from typing import Any
@@ -133,3 +135,23 @@ def _unwrap(tp: Any) -> Any:
             tp = (rich or candidates)[0]
         else:
             return tp
+
+
+def schema_value(dotted: str, value: Any) -> Any:
+    """`value` as the schema field at a dotted path takes it: a whole-number field (a market
+    size, a headcount) gets a fraction rounded, since ranges and distributions sample
+    fractions that such a field would refuse. Other values are returned as they are."""
+    if isinstance(value, float) and math.isfinite(value) and _whole_number_field(dotted):
+        return round(value)
+    return value
+
+
+@functools.lru_cache(maxsize=1024)
+def _whole_number_field(dotted: str) -> bool:
+    """The schema field at a dotted path holds whole numbers (looked up once per path)."""
+    from .model import ScenarioSpec
+
+    parts = tuple(int(p) if p.isdigit() else p for p in dotted.split("."))
+    parent = model_at(ScenarioSpec, parts[:-1])
+    field = parent.model_fields.get(str(parts[-1])) if parent else None
+    return field is not None and _unwrap(field.annotation) is int

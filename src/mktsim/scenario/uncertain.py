@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 
 from .errors import Problem
-from .translate import line_of
+from .overrides import replaced
+from .translate import line_of, schema_value
 from .yamlio import Locations
 
 FIXED = {"name", "description", "horizon_days", "start_date", "currency", "seed",
@@ -49,6 +50,14 @@ def _problem(path: str, message: str, locs: Locations, file: str, hint: str = ""
     return Problem(file, line_of(loc, locs), f"uncertainties.{path}", message, hint)
 
 
+def extreme_values(param: Any) -> list[tuple[str, Any]]:
+    """(where, value) pairs a parameter can reach at its extremes: every level, or the
+    0.1% and 99.9% quantiles of a range or distribution."""
+    if param.kind == "levels":
+        return [(f"level {v!r}", v) for v in param.levels]
+    return [(f"{q:.1%} quantile", _plain(param.ppf(np.array([q]))[0])) for q in TAILS]
+
+
 def _check_tails(data: dict[str, Any], param: Any, locs: Locations, file: str) -> list[Problem]:
     from .errors import ScenarioError
     from .load import validate_data
@@ -57,28 +66,17 @@ def _check_tails(data: dict[str, Any], param: Any, locs: Locations, file: str) -
     if head in FIXED:
         return [_problem(param.path, f"'{head}' cannot be uncertain",
                          locs, file, "make market, product, channel or team values uncertain")]
-    for q in TAILS:
-        value = param.ppf(np.array([q]))[0]
-        trial = _replaced(data, param.path, _plain(value))
+    base = {k: v for k, v in data.items() if k != "uncertainties"}
+    for where, value in extreme_values(param):
+        trial = replaced(base, param.path, schema_value(param.path, value))
         try:
             validate_data(trial, {}, file, [], check_uncertainties=False)
         except ScenarioError as exc:
             why = exc.problems[0].message if exc.problems else "invalid"
-            return [_problem(param.path, f"at its {q:.1%} quantile ({_plain(value)!r}) the "
-                             f"scenario is invalid: {why}", locs, file,
+            return [_problem(param.path, f"at its {where} ({value!r}) the scenario is "
+                             f"invalid: {why}", locs, file,
                              "narrow the distribution or use a bounded one (range, beta)")]
     return []
-
-
-def _replaced(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
-    import copy
-
-    from .overrides import set_path
-
-    trial = copy.deepcopy(data)
-    trial.pop("uncertainties", None)
-    set_path(trial, path, value)
-    return trial
 
 
 def _plain(value: Any) -> Any:
@@ -93,4 +91,5 @@ def sample_values(params: list[Any], seed: int, first: int, count: int) -> list[
         for i in range(first, first + count)
     ]).reshape(count, len(params))
     columns = [p.ppf(u[:, j]) for j, p in enumerate(params)]
-    return [{p.path: _plain(columns[j][i]) for j, p in enumerate(params)} for i in range(count)]
+    return [{p.path: schema_value(p.path, _plain(columns[j][i])) for j, p in enumerate(params)}
+            for i in range(count)]

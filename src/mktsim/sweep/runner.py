@@ -79,44 +79,17 @@ def split_values(values: dict[str, Any], strategies: tuple[str, ...]) -> tuple[d
     return scenario_values, (tuple(chosen[:1]) or strategies)
 
 
-def typed_values(scenario: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
-    """Values for whole-number fields (a market size, a headcount) rounded to whole numbers:
-    a range or distribution samples fractions, which such a field would refuse."""
-    out = {}
-    for path, value in values.items():
-        current = _value_at(scenario, path)
-        whole = isinstance(current, int) and not isinstance(current, bool)
-        out[path] = round(value) if whole and isinstance(value, float) else value
-    return out
-
-
-def _value_at(data: Any, dotted: str) -> Any:
-    node = data
-    for part in dotted.split("."):
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return None
-    return node
-
-
 def check_extremes(loaded: Any, params: list[Any]) -> None:
     """Apply each parameter's extreme values (range ends, every level, the 0.1% and 99.9%
     quantiles of a distribution) to the scenario and validate it, so that a sweep whose
     points would all fail stops before it starts (raises ScenarioError)."""
     from ..scenario.load import with_values
+    from ..scenario.uncertain import extreme_values
 
     for param in params:
-        if param.path in STRATEGY_PATHS:
-            continue
-        if param.kind == "levels":
-            candidates = list(param.levels)
-        else:
-            candidates = [plain(v) for v in param.ppf(np.array([0.001, 0.999]))]
-        for value in candidates:
-            with_values(loaded, typed_values(loaded.data, {param.path: plain(value)}))
+        if param.path not in STRATEGY_PATHS:
+            for _, value in extreme_values(param):
+                with_values(loaded, {param.path: plain(value)})
 
 
 def fixed_values(scenario: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
@@ -142,12 +115,13 @@ def evaluate_point(task: PointTask) -> pd.DataFrame:
     from ..decision.measures import horizon_values
     from ..kpis import KPI_NAMES
     from ..scenario.load import validate_data, with_values
+    from ..scenario.translate import schema_value
 
     scenario_values, strategies = split_values(task.values, task.strategies)
     # the sweep's scenario, uncertainties included, was checked once before the sweep
     base = validate_data(fixed_values(task.scenario, task.values), {}, task.source, [],
                          check_uncertainties=False)
-    scenario_values = typed_values(base.data, scenario_values)
+    scenario_values = {k: schema_value(k, v) for k, v in scenario_values.items()}
     scenario = Scenario(with_values(base, scenario_values) if scenario_values else base)
     frames = []
     for strategy in strategies:
