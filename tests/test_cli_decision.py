@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 import mktsim
 from mktsim.cli import main
-from mktsim.cli_decision import markdown_table
+from mktsim.cli.decision import markdown_table
 from test_decision_search import two_channel_text
 
 

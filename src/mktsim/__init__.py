@@ -1,6 +1,6 @@
 """mktsim: simulate a marketing plan day by day, many times over, before the money is spent.
 
-The public API is loaded lazily so that `mktsim --help` stays fast.
+The public API (docs/api.md) is loaded lazily so that `mktsim --help` stays fast.
 """
 
 from __future__ import annotations
@@ -8,11 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 __version__ = "0.1.0"
-__all__ = ["Scenario", "ScenarioError", "__version__", "load"]
+API = ("AnalyzeResult", "CompareResult", "ExplainResult", "OptimizeResult", "RunResult",
+       "Scenario", "SweepResult", "analyze", "load", "validate", "write_report")
+__all__ = [*API, "ScenarioError", "__version__"]
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("load", "Scenario"):
+    if name in API:
         from . import api
 
         return getattr(api, name)

@@ -7,8 +7,8 @@ described in docs/results-format.md.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -18,6 +18,8 @@ from . import __version__
 from .decision.measures import horizon_values
 from .decision.stats import summarize
 from .decision.targets import Verdict
+from .documents.files import write_atomic
+from .documents.run import Channel, Decision, Kpi, RunDocument, Series, Target
 from .engine.layout import CHANNEL_TOTAL_NAMES, LEAK_NAMES
 from .engine.montecarlo import Run
 from .kpis import KPI_NAMES, KPIS, unit_label
@@ -122,71 +124,100 @@ class RunResult:
             out[name] = {str(m): float(v) for m, v in series.items()}
         return out
 
+    def frame(self) -> pd.DataFrame:
+        """Tidy KPIs at the horizon: one row per KPI with kpi, mean, p5, p50, p95, unit,
+        kind."""
+        return self.kpis().reset_index()
+
+    def document(self, series: bool = True) -> RunDocument:
+        """The typed run document (`series`: with the daily series)."""
+        return run_doc(self, series)
+
     def to_dict(self, series: bool = True) -> dict[str, Any]:
         """The run as a JSON-ready document (see docs/results-format.md)."""
         return run_document(self, series)
 
+    def save(self, folder: str | Path, fmt: str = "csv",
+             report: list[str] | str | None = None) -> list[Path]:
+        """run.json, kpis/targets/channels tables and the daily series (`fmt` csv or
+        parquet) into `folder`, then the report (md, html, xlsx) if asked."""
+        written = write_run(self, Path(folder), fmt)
+        if report:
+            from .report import check_formats, write_report
 
-def _clean(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, np.floating | np.integer):
-        return _clean(value.item())
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return [_clean(v) for v in value.tolist()]
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
+            written += write_report(Path(folder), check_formats(report), Path(folder))
+        return written
 
 
 def run_document(result: RunResult, series: bool = True) -> dict[str, Any]:
     """Build the JSON document of a run."""
+    return run_doc(result, series).to_dict()
+
+
+def run_doc(result: RunResult, series: bool = True) -> RunDocument:
+    """The typed document of a run."""
     spec = result.loaded.spec
     kpis = result.kpis()
-    doc: dict[str, Any] = {
-        "kind": "run", "name": spec.name, "scenario_hash": result.loaded.content_hash,
-        "strategy": result.strategy, "seed": result.run.seed,
-        "replications": result.run.replications, "version": __version__,
-        "currency": spec.currency, "start_date": spec.start_date,
-        "horizon_days": spec.horizon_days, "market_size": spec.market.size,
-        "kpis": {k: {**{s: row[s] for s in ("mean", "p5", "p50", "p95")}, "unit": row["unit"],
-                     "kind": row["kind"]} for k, row in kpis.iterrows()},
-        "targets": [_target_doc(v, result) for v in result.verdicts],
-        "channels": _channel_docs(result),
-        "budget": {"by_channel_month": result.budget_by_month()},
-        "leaks": result.leaks(),
-        "decisions": result.decisions,
-        "rules": summarise_rules(getattr(result.run, "reviews", [])),
-        "observed": result.observed().to_dict(orient="records"),
-    }
-    if series:
-        doc["series"] = _series_doc(result)
-    return _clean(doc)
+    return RunDocument(
+        name=spec.name, scenario_hash=result.loaded.content_hash,
+        strategy=result.strategy, seed=result.run.seed,
+        replications=result.run.replications, version=__version__,
+        currency=spec.currency, start_date=spec.start_date,
+        horizon_days=spec.horizon_days, market_size=spec.market.size,
+        kpis={str(k): Kpi(str(k), row["unit"], row["kind"], row["mean"], row["p5"],
+                          row["p50"], row["p95"]) for k, row in kpis.iterrows()},
+        targets=[_target_doc(v, result) for v in result.verdicts],
+        channels=_channel_docs(result),
+        budget=result.budget_by_month(),
+        leaks=result.leaks(),
+        decisions=[Decision(**d) for d in result.decisions],
+        rules=summarise_rules(getattr(result.run, "reviews", [])),
+        observed=result.observed().to_dict(orient="records"),
+        series=_series_doc(result) if series else None,
+    )
 
 
-def _target_doc(v: Verdict, result: RunResult) -> dict[str, Any]:
+def _target_doc(v: Verdict, result: RunResult) -> Target:
     t = v.target
-    return {"id": t.id, "metric": t.metric, "threshold": v.threshold, "direction": v.direction,
-            "by": result.dates[v.day], "level": t.level, "confidence": v.confidence,
-            "serves": t.serves, "owner": t.owner, "probability": v.probability,
-            "interval": list(v.interval), "met": v.met, "verdict": v.verdict, "value": v.value}
+    return Target(id=t.id, metric=t.metric, threshold=v.threshold, direction=v.direction,
+                  by=result.dates[v.day], level=t.level, confidence=v.confidence,
+                  serves=t.serves, owner=t.owner, probability=v.probability,
+                  interval=(v.interval[0], v.interval[1]), met=v.met, verdict=v.verdict,
+                  value=v.value)
 
 
-def _channel_docs(result: RunResult) -> list[dict[str, Any]]:
-    out = []
-    for name, row in result.channels().iterrows():
-        out.append({"name": name, "type": row["type"],
-                    **{k: {"mean": row[k]} for k in row.index if k != "type"}})
-    return out
+def _channel_docs(result: RunResult) -> list[Channel]:
+    return [Channel(str(name), row["type"], {k: row[k] for k in row.index if k != "type"})
+            for name, row in result.channels().iterrows()]
 
 
-def _series_doc(result: RunResult) -> dict[str, Any]:
+def _series_doc(result: RunResult) -> Series:
     df = result.series()
-    doc: dict[str, Any] = {"day": list(range(result.run.plan.horizon)), "date": result.dates}
+    kpis: dict[str, dict[str, Any]] = {}
     for name, part in df.groupby("kpi", sort=False):
-        doc[str(name)] = {s: part[s].to_numpy() for s in ("mean", "p5", "p50", "p95")}
-    return doc
+        kpis[str(name)] = {s: part[s].to_numpy() for s in ("mean", "p5", "p50", "p95")}
+    return Series(list(range(result.run.plan.horizon)), result.dates, kpis)
+
+
+def write_run(result: RunResult, out: Path, fmt: str = "csv") -> list[Path]:
+    """run.json, kpis/targets/channels tables and the daily series (csv or parquet)."""
+    import io
+    import json
+
+    files: dict[str, bytes | str] = {
+        "run.json": json.dumps(result.to_dict(), indent=1),
+        "kpis.csv": result.kpis().to_csv(),
+        "targets.csv": result.targets().to_csv(index=False),
+        "channels.csv": result.channels().to_csv(),
+    }
+    if fmt == "parquet":
+        buf = io.BytesIO()
+        result.series().to_parquet(buf, index=False)
+        files["series.parquet"] = buf.getvalue()
+    else:
+        files["series.csv"] = result.series().to_csv(index=False)
+    paths = []
+    for name, data in files.items():
+        write_atomic(out / name, data)
+        paths.append(out / name)
+    return paths

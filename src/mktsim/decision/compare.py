@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ..api import Scenario
+from ..documents.compare import CompareDocument
 from ..kpis import KPI_NAMES
 from ..results import RunResult
 from ..scenario.decision import Objective
@@ -23,10 +23,10 @@ from .outcome import (
     expected_score,
     outcome_of,
     per_replication,
-    run_strategy,
     worker_pool,
 )
 from .stats import mean_interval, wilson_interval
+from .strategy_run import LoadedScenario, run_strategy
 
 Progress = Callable[[int], None]
 
@@ -100,18 +100,21 @@ class Comparison:
         return sorted(self.strategies, key=lambda s: expected_score(self.outcomes[s],
                                                                     self.objective), reverse=True)
 
+    def document(self, scenario_hash: str | None = None) -> CompareDocument:
+        """The typed document of the comparison."""
+        return CompareDocument(
+            strategies=self.strategies, reference=self.reference,
+            replications=self.replications, seed=self.seed,
+            targets=[{"id": t, "by_strategy": v}
+                     for t, v in self.target_probabilities().items()],
+            all_targets=self.all_targets(), kpis=self.kpis(),
+            differences=self.differences(), probability_best=self.probability_best(),
+            ranking=self.ranking(), objective=self.objective.describe(),
+            stopped=self.stopped, scenario_hash=scenario_hash)
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of the comparison."""
-        targets = self.target_probabilities()
-        return {
-            "kind": "compare", "strategies": self.strategies, "reference": self.reference,
-            "replications": self.replications, "seed": self.seed,
-            "targets": [{"id": t, "by_strategy": v} for t, v in targets.items()],
-            "all_targets": self.all_targets(), "kpis": self.kpis(),
-            "differences": self.differences(), "probability_best": self.probability_best(),
-            "ranking": self.ranking(), "objective": self.objective.describe(),
-            "stopped": self.stopped,
-        }
+        return self.document().to_dict()
 
 
 def _prob(met: np.ndarray) -> dict[str, Any]:
@@ -156,7 +159,7 @@ def _widest(c: Comparison) -> float:
     return max(halves, default=0.0)
 
 
-def compare(scenario: Scenario, strategies: Sequence[str] | None = None,
+def compare(scenario: LoadedScenario, strategies: Sequence[str] | None = None,
             reference: str | None = None, seed: int | None = None, precision: float = 0.03,
             max_reps: int = 2000, batch: int = 250, workers: int = 1,
             progress: Progress | None = None) -> Comparison:

@@ -9,13 +9,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..results import _clean
+from ..documents.optimize import OptimizeDocument, OutcomeSummary
 from .optimize import CANDIDATE, Optimum
 from .outcome import Outcome
 from .stats import mean_interval, wilson_interval
 
 
 def outcome_doc(o: Outcome) -> dict[str, Any]:
+    """Targets with probabilities and intervals, and the headline KPIs."""
+    return outcome_summary(o).to_dict()
+
+
+def outcome_summary(o: Outcome) -> OutcomeSummary:
     """Targets with probabilities and intervals, and the headline KPIs."""
     targets = []
     for t, tid in enumerate(o.target_ids):
@@ -26,38 +31,52 @@ def outcome_doc(o: Outcome) -> dict[str, Any]:
     lo, hi = wilson_interval(int(o.all_met.sum()), o.replications)
     kpis = {k: dict(zip(("mean", "low", "high"), mean_interval(v), strict=True))
             for k, v in o.kpis.items()}
-    return {"replications": o.replications, "targets": targets,
-            "all_targets": {"probability": float(o.all_met.mean()), "interval": [lo, hi]},
-            "kpis": kpis}
+    return OutcomeSummary(o.replications, targets,
+                          {"probability": float(o.all_met.mean()), "interval": [lo, hi]}, kpis)
 
 
 def optimum_doc(opt: Optimum, marginal: pd.DataFrame | None = None,
                 curves: pd.DataFrame | None = None) -> dict[str, Any]:
     """The JSON document of an optimisation (the shape of docs/results-format.md)."""
-    doc: dict[str, Any] = {
-        "kind": "optimize", "mode": opt.mode, "objective": opt.objective,
-        "plan": {"budget": opt.budget, "allocation": dict(opt.strategy["allocation"]),
-                 "headcount": dict(opt.strategy.get("headcount") or {})},
-        "reached": opt.reached, "feasible": opt.reached, "evaluations": opt.evaluations,
-        "budget": opt.budget, "team_cost": opt.team_cost, "total_cost": opt.total_cost,
-        "strategy": opt.strategy, "search": outcome_doc(opt.search),
-        "verified": outcome_doc(opt.verified), "verify_seed": opt.verify_seed,
-        "notes": opt.notes,
-    }
+    return optimum_document(opt, marginal, curves).to_dict()
+
+
+def optimum_document(opt: Optimum, marginal: pd.DataFrame | None = None,
+                     curves: pd.DataFrame | None = None,
+                     scenario_hash: str | None = None) -> OptimizeDocument:
+    """The typed document of an optimisation; targets out of reach are added to the
+    notes (once)."""
+    verified = outcome_summary(opt.verified)
+    out_of_reach = None
     if not opt.reached and opt.mode == "target":
-        doc["out_of_reach"] = [t for t in doc["verified"]["targets"]
-                               if t["probability"] < t["confidence"]]
-        for t in doc["out_of_reach"]:
-            opt.notes.append(f"target {t['id']} out of reach: the best plan met it with "
-                             f"probability {t['probability']:.0%}, {t['confidence']:.0%} asked")
-    doc["message"] = _message(opt)
-    if curves is not None:
-        doc["response_curves"] = curves_doc(curves)
-    if marginal is not None:
-        doc["marginal"] = marginal_doc(marginal)
-        doc["marginal_roi"] = {c: row["profit_per_money"]
-                               for c, row in doc["marginal"].items()}
-    return _clean(doc)
+        out_of_reach = [t for t in verified.targets if t["probability"] < t["confidence"]]
+        for t in out_of_reach:
+            note = (f"target {t['id']} out of reach: the best plan met it with "
+                    f"probability {t['probability']:.0%}, {t['confidence']:.0%} asked")
+            if note not in opt.notes:
+                opt.notes.append(note)
+    marginal_rows = marginal_doc(marginal) if marginal is not None else None
+    return OptimizeDocument(
+        mode=opt.mode, objective=opt.objective, plan=plan_of(opt.strategy),
+        feasible=opt.reached, message=_message(opt), evaluations=opt.evaluations,
+        budget=opt.budget, team_cost=opt.team_cost, total_cost=opt.total_cost,
+        search=outcome_summary(opt.search), verified=verified, verify_seed=opt.verify_seed,
+        out_of_reach=out_of_reach,
+        response_curves=curves_doc(curves) if curves is not None else None,
+        marginal=marginal_rows,
+        marginal_roi=None if marginal_rows is None else
+        {c: row["profit_per_money"] for c, row in marginal_rows.items()},
+        scenario_hash=scenario_hash)
+
+
+def plan_of(strategy: dict[str, Any]) -> dict[str, Any]:
+    """The plan part of a strategy found by the search: budget, allocation shares,
+    headcount, and flighting when the quarters were levers."""
+    plan = {"budget": strategy["budget"], "allocation": dict(strategy["allocation"]),
+            "headcount": dict(strategy.get("headcount") or {})}
+    if strategy.get("flighting") is not None:
+        plan["flighting"] = strategy["flighting"]
+    return plan
 
 
 def _message(opt: Optimum) -> str:

@@ -14,11 +14,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..api import Scenario
+from ..documents.leaks import FUNNEL
 from ..results import RunResult
-from ..scenario.load import with_values
 from .levers import shares_of
-from .outcome import Outcome, outcome_of, run_strategy, worker_pool
+from .outcome import Outcome, outcome_of, worker_pool
+from .strategy_run import LoadedScenario, run_strategy
 
 MULTIPLIERS = (0.0, 0.5, 1.0, 1.5, 2.0)
 CURVE_KPIS = ("profit", "units", "revenue", "new_customers")
@@ -26,28 +26,29 @@ VARIANT = "explain_variant"
 Progress = Callable[[int], None]
 
 
-def channel_money(scenario: Scenario, strategy: str) -> dict[str, float]:
+def channel_money(scenario: LoadedScenario, strategy: str) -> dict[str, float]:
     """Planned money of each channel of a strategy over the horizon."""
     s = scenario.spec.strategies[strategy]
     return {c: float(s.budget or 0.0) * share for c, share in (s.allocation or {}).items()}
 
 
-def _variant(scenario: Scenario, strategy: str, money: dict[str, float]) -> Scenario:
+def _variant(scenario: LoadedScenario, strategy: str, money: dict[str, float]
+             ) -> LoadedScenario:
     data = copy.deepcopy(scenario.loaded.data["strategies"][strategy])
     data.pop("extends", None)
     budget = sum(money.values())
     data["budget"] = round(budget, 2)
     data["allocation"] = shares_of({c: m for c, m in money.items() if m > 0} or money, budget)
-    return Scenario(with_values(scenario.loaded, {f"strategies.{VARIANT}": data}))
+    return scenario.with_values({f"strategies.{VARIANT}": data})
 
 
-def _run(scenario: Scenario, strategy: str, money: dict[str, float], reps: int, seed: int,
+def _run(scenario: LoadedScenario, strategy: str, money: dict[str, float], reps: int, seed: int,
          workers: int, pool: Executor | None = None) -> Outcome:
     variant = _variant(scenario, strategy, money)
     return outcome_of(run_strategy(variant, VARIANT, reps, seed, workers, pool=pool))
 
 
-def response_curves(scenario: Scenario, strategy: str, replications: int = 60,
+def response_curves(scenario: LoadedScenario, strategy: str, replications: int = 60,
                     seed: int | None = None, multipliers: Sequence[float] = MULTIPLIERS,
                     step: float = 0.1, workers: int = 1,
                     progress: Progress | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -85,7 +86,7 @@ def _paired_slope(up: Outcome, base: Outcome, kpi: str, delta: float) -> float:
     return float(np.nanmean(d)) / delta if delta > 0 else float("nan")
 
 
-def curve_runs(scenario: Scenario, multipliers: Sequence[float] = MULTIPLIERS) -> int:
+def curve_runs(scenario: LoadedScenario, multipliers: Sequence[float] = MULTIPLIERS) -> int:
     """How many runs `response_curves` makes (for a progress bar)."""
     return len(scenario.spec.channels) * (len(multipliers) + 1)
 
@@ -95,16 +96,7 @@ def leaks(result: RunResult) -> dict[str, Any]:
     bottleneck team, ROI and CAC by channel."""
     lk = result.leaks()
     channels = result.channels()
-    funnel = {
-        "leads_arrived": lk["leads_arrived"],
-        "leads_lost_in_handoff": lk["leads_lost_in_handoff"],
-        "leads_expired_in_backlog": lk["leads_expired"],
-        "leads_not_closed": lk["leads_not_closed"],
-        "sales_over_channel_capacity": lk["sales_over_capacity"],
-        "customers_churned": lk["churned_regular"],
-        "customers_lost_after_complaint": lk["churned_after_complaint"],
-        "complaints_unresolved": lk["complaints_unresolved"],
-    }
+    funnel = {name: lk[name] for name in FUNNEL}
     per_channel = {str(c): {"saturation": float(r["saturation"]), "roi": float(r["roi"]),
                             "cac": float(r["cac"]), "spend": float(r["spend"]),
                             "capacity_lost": float(r["capacity_lost"])}

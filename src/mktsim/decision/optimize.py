@@ -13,29 +13,28 @@ import math
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from scipy.optimize import differential_evolution
 
-from ..api import Scenario
 from ..results import RunResult
 from ..scenario.decision import DecisionSection, Objective
-from ..scenario.load import with_values
 from .levers import LeverSpace, lever_space
 from .outcome import (
     Outcome,
     meets_all,
     outcome_of,
-    run_strategy,
     search_score,
     shortfall,
     worker_pool,
 )
+from .strategy_run import LoadedScenario, run_strategy
 
 FRESH = 1_000_003
 CANDIDATE = "optimized"
 Progress = Callable[[int], None]
+S = TypeVar("S", bound=LoadedScenario)
 
 
 class _OutOfEvaluations(Exception):
@@ -46,7 +45,7 @@ class _OutOfEvaluations(Exception):
 class Evaluator:
     """Runs candidate plans on the same seed and counts the evaluations."""
 
-    scenario: Scenario
+    scenario: LoadedScenario
     space: LeverSpace
     replications: int
     seed: int
@@ -75,9 +74,9 @@ class Evaluator:
                             self.seed if seed is None else seed, self.workers, pool=self.pool)
 
 
-def candidate_scenario(scenario: Scenario, strategy: dict[str, Any]) -> Scenario:
+def candidate_scenario(scenario: S, strategy: dict[str, Any]) -> S:
     """The scenario with `strategy` added as the strategy `optimized`."""
-    return Scenario(with_values(scenario.loaded, {f"strategies.{CANDIDATE}": strategy}))
+    return scenario.with_values({f"strategies.{CANDIDATE}": strategy})
 
 
 @dataclass
@@ -130,7 +129,7 @@ def _search(ev: Evaluator, score: Callable[[Outcome, np.ndarray], float], budget
     return best[0], best[1]
 
 
-def optimize(scenario: Scenario, mode: str = "fixed", evaluations: int | None = None,
+def optimize(scenario: LoadedScenario, mode: str = "fixed", evaluations: int | None = None,
              replications: int | None = None, seed: int | None = None,
              confidence: float | None = None, budget: float | None = None,
              verify_reps: int = 500, workers: int = 1,
@@ -152,9 +151,9 @@ def optimize(scenario: Scenario, mode: str = "fixed", evaluations: int | None = 
         return _target(ev, verify_reps, root)
 
 
-def _with_confidence(scenario: Scenario, confidence: float) -> Scenario:
+def _with_confidence(scenario: S, confidence: float) -> S:
     values = {f"targets.{i}.confidence": confidence for i in range(len(scenario.spec.targets))}
-    return Scenario(with_values(scenario.loaded, values))
+    return scenario.with_values(values)
 
 
 def _fixed(ev: Evaluator, objective: Objective, budget: float, verify_reps: int,

@@ -8,26 +8,19 @@ replication (common random numbers).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy.special import ndtr
 
-from ..engine.montecarlo import new_pool, simulate
-from ..engine.sources import uncertain_plans
+from ..engine.montecarlo import new_pool
 from ..kpis import KPI_NAMES
-from ..model.plan import Plan
 from ..results import RunResult
 from ..scenario.decision import ALL_TARGETS, Objective
 from .measures import horizon_values, value_at
-from .targets import judge_all
-
-if TYPE_CHECKING:
-    from ..api import Scenario
 
 
 @dataclass
@@ -72,16 +65,6 @@ def worker_pool(workers: int) -> Iterator[Executor | None]:
         return
     with new_pool(workers) as pool:
         yield pool
-
-
-def run_strategy(scenario: Scenario, strategy: str, replications: int, seed: int,
-                 workers: int = 1, progress: Callable[[int], None] | None = None,
-                 pool: Executor | None = None, plan: Plan | None = None) -> RunResult:
-    """`Scenario.run` on a shared pool, with a plan compiled once (same numbers)."""
-    plan = plan if plan is not None else scenario.plan(strategy)
-    source = uncertain_plans(scenario.loaded, plan.strategy, seed)
-    run = simulate(plan, replications, seed, workers, progress, source, pool)
-    return RunResult(scenario.loaded, run, judge_all(scenario.spec, plan, run.daily))
 
 
 def outcome_of(result: RunResult) -> Outcome:

@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from mktsim.documents.leaks import LEAKS, is_loss
 from mktsim.report.fmt import (
     COUNT,
     DATE,
@@ -348,38 +349,11 @@ def _flatten(data: Mapping[str, Any], prefix: str = "") -> Iterable[tuple[str, A
             yield name, value
 
 
-# Leak name -> (stage, what happened, is it a loss). Names not listed are shown
-# with a label made from the name and counted as losses when they read like one.
-LEAKS: dict[str, tuple[str, str, bool]] = {
-    "leads_arrived": ("Leads", "Leads received by the sales teams", False),
-    "leads_handled": ("Leads", "Leads handled by a salesperson", False),
-    "leads_into_handoff": ("Leads", "Leads passed from one team to another", False),
-    "leads_lost_in_handoff": ("Leads", "Leads lost when passed between teams", True),
-    "leads_expired": ("Leads", "Leads that expired waiting for a salesperson", True),
-    "leads_expired_in_backlog": ("Leads", "Leads that expired waiting for a salesperson", True),
-    "leads_not_closed": ("Leads", "Leads contacted who did not buy", True),
-    "leads_lost": ("Leads", "Leads lost (expired or lost in hand-offs)", True),
-    "sales_over_capacity": ("Sales", "Sales missed because a channel was full", True),
-    "sales_over_channel_capacity": ("Sales", "Sales missed because a channel was full", True),
-    "churned_regular": ("Customers", "Customers who stopped buying (ordinary churn)", True),
-    "customers_churned": ("Customers", "Customers who stopped buying (ordinary churn)", True),
-    "churned": ("Customers", "Customers who stopped buying", True),
-    "churned_after_complaint": ("Customers", "Customers who left after a complaint", True),
-    "customers_lost_after_complaint": (
-        "Customers", "Customers who left after a complaint", True,
-    ),
-    "complaints_unresolved": ("Complaints", "Complaints left unresolved", True),
-    "complaints_resolved": ("Complaints", "Complaints resolved later", False),
-    "complaints_resolved_same_day": ("Complaints", "Complaints resolved the same day", False),
-}
-LOSS_WORDS = ("lost", "churn", "expired", "unresolved", "not_closed", "over_capacity", "dropped")
-
-
 def leak_info(name: str) -> tuple[str, str, bool]:
-    """(stage, readable description, is a loss) of a leak name."""
+    """(stage, readable description, is a loss) of a leak name (mktsim.documents.leaks)."""
     if name in LEAKS:
         return LEAKS[name]
-    return "", label(name.split(" / ")[-1]), any(w in name.lower() for w in LOSS_WORDS)
+    return "", label(name.split(" / ")[-1]), is_loss(name)
 
 
 def leak_kind(name: str, value: Any) -> str:

@@ -61,7 +61,7 @@ def print_compare(doc: dict[str, Any], console: Any = None) -> None:
 def print_optimum(doc: dict[str, Any], console: Any = None) -> None:
     """The winning plan, its verified targets, and the marginal returns."""
     con = console or wide_console()
-    status = "[green]reached[/green]" if doc["reached"] else "[red]not reached[/red]"
+    status = "[green]reached[/green]" if doc["feasible"] else "[red]not reached[/red]"
     con.print(
         f"optimize ({doc['mode']}): {doc['objective']} - {status}; "
         f"{doc['evaluations']} candidate plans evaluated"
@@ -74,9 +74,9 @@ def print_optimum(doc: dict[str, Any], console: Any = None) -> None:
     a = Table(title="Winning plan")
     for col in ("channel", "share", "money"):
         a.add_column(col, justify="left" if col == "channel" else "right")
-    for ch, share in doc["strategy"]["allocation"].items():
+    for ch, share in doc["plan"]["allocation"].items():
         a.add_row(ch, f"{share:.1%}", fmt_value(share * doc["budget"], "money"))
-    for team, n in (doc["strategy"].get("headcount") or {}).items():
+    for team, n in (doc["plan"].get("headcount") or {}).items():
         a.add_row(f"team {team}", "", f"{n} people")
     con.print(a)
     t = Table(title=f"Verified on fresh seeds ({doc['verified']['replications']} replications)")
@@ -88,8 +88,8 @@ def print_optimum(doc: dict[str, Any], console: Any = None) -> None:
             tg["id"], f"{tg['probability']:.0%}", f"{lo:.0%}-{hi:.0%}", f"{tg['confidence']:.0%}"
         )
     con.print(t)
-    for note in doc["notes"]:
-        con.print(f"[yellow]note:[/yellow] {escape(str(note))}")
+    for note in str(doc.get("message") or "").split("; ")[1:]:  # after the headline
+        con.print(f"[yellow]note:[/yellow] {escape(note)}")
     if doc.get("marginal"):
         print_marginal(doc["marginal"], con)
 

@@ -25,6 +25,8 @@ SETTINGS = ("method", "samples", "seed", "replications", "strategies")
 #: Default design size per method (see docs/sweeps.md for what `samples` means).
 DEFAULT_SAMPLES = {"grid": 3, "mc": 100, "lhs": 100, "sobol": 64, "morris": 10}
 DEFAULT_REPLICATIONS = 10
+#: Sampling methods of a design (see docs/sweeps.md).
+METHODS = tuple(DEFAULT_SAMPLES)
 
 Progress = Callable[[Outcome], None]
 

@@ -111,8 +111,8 @@ def evaluate_point(task: PointTask) -> pd.DataFrame:
     Columns: ``point``, ``strategy``, ``replication``, one per parameter (its value),
     one per KPI (value at the horizon, in the KPI's unit), one ``met:<id>`` bool per target.
     """
-    from ..api import Scenario
     from ..decision.measures import horizon_values
+    from ..decision.strategy_run import LoadedScenario, run_strategy
     from ..kpis import KPI_NAMES
     from ..scenario.load import validate_data, with_values
     from ..scenario.translate import schema_value
@@ -122,10 +122,10 @@ def evaluate_point(task: PointTask) -> pd.DataFrame:
     base = validate_data(fixed_values(task.scenario, task.values), {}, task.source, [],
                          check_uncertainties=False)
     scenario_values = {k: schema_value(k, v) for k, v in scenario_values.items()}
-    scenario = Scenario(with_values(base, scenario_values) if scenario_values else base)
+    scenario = LoadedScenario(with_values(base, scenario_values) if scenario_values else base)
     frames = []
     for strategy in strategies:
-        result = scenario.run(strategy, task.replications, task.seed, 1)
+        result = run_strategy(scenario, strategy, task.replications, task.seed, 1)
         cols: dict[str, Any] = {
             "point": np.full(task.replications, task.point, dtype=np.int64),
             "strategy": [strategy] * task.replications,

@@ -26,7 +26,7 @@ def write_template(name: str, directory: Path, force: bool = False) -> Path:
     if path.exists() and not force:
         raise ScenarioError([Problem(str(path), None, "", "file exists",
                                      "use --force to overwrite it or choose another folder")])
-    from ..cli_common import write_atomic
+    from ..documents.files import write_atomic
 
     write_atomic(path, text)
     return path

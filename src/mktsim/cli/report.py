@@ -1,4 +1,5 @@
-"""`mktsim report`: a report (md, html, xlsx) from a results or sweep folder."""
+"""`mktsim report`: a report (md, html, xlsx) from a results or sweep folder: a thin
+command over `mktsim.report`."""
 
 from __future__ import annotations
 
@@ -6,14 +7,14 @@ from pathlib import Path
 
 import click
 
-from .cli_common import InputError, check_out_dir
+from .common import InputError, check_out_dir
 
 
 def parse_formats(text: str | None) -> list[str]:
     """``md,html,xlsx`` -> checked list (empty when not asked); InputError if unknown."""
     if text is None:
         return []
-    from .report import ReportError, check_formats
+    from ..report import ReportError, check_formats
 
     try:
         return check_formats(text)
@@ -23,11 +24,13 @@ def parse_formats(text: str | None) -> list[str]:
 
 def write_reports(results_dir: Path, formats: list[str], out_dir: Path | None) -> list[Path]:
     """Write the report files; a ReportError becomes a one-line InputError (exit 2)."""
-    from .report import ReportError, write_report
+    import mktsim
+
+    from ..report import ReportError
 
     check_out_dir(out_dir)
     try:
-        return write_report(results_dir, formats, out_dir)
+        return mktsim.write_report(results_dir, formats, out_dir)
     except ReportError as exc:
         raise InputError(str(exc)) from None
 

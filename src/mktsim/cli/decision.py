@@ -1,4 +1,5 @@
-"""`mktsim compare`, `optimize` and `explain`: thin commands over mktsim.decision.
+"""`mktsim compare`, `optimize` and `explain`: thin commands over `Scenario.compare`,
+`Scenario.optimize` and `Scenario.explain`.
 
 Only click is imported at module level; the library is imported inside each command.
 """
@@ -11,39 +12,26 @@ from typing import Any
 
 import click
 
-from .cli_common import (
+from .common import (
+    SCENARIO,
+    SEED,
     InputError,
     check_out_dir,
-    print_warnings,
+    load_scenario,
+    one_line,
     progress_bar,
+    report_formats,
+    report_option,
     set_option,
     user_errors,
-    write_atomic,
+    workers_option,
 )
-
-SCENARIO = click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
-SEED = click.option("--seed", type=click.IntRange(0), help="Root seed (default: the scenario's).")
-WORKERS = click.option("--workers", "-w", type=click.IntRange(0, 512), default=0,
-                       show_default=True,
-                       help="Worker processes (0 = all cores). Results do not depend on it.")
-
-
-REPORT = click.option("--report", "report_formats", metavar="FORMATS",
-                      help="Also write a report into the results folder: md,html,xlsx.")
-MODES = ("fixed", "target")
-
-
-def _load(scenario: Path, overrides: tuple[str, ...]) -> Any:
-    import mktsim
-
-    loaded = mktsim.load(scenario, list(overrides))
-    print_warnings(loaded.loaded.warnings)
-    return loaded
+from .common import workers as _workers
 
 
 def _strategy(sc: Any, name: str, option: str) -> str:
     """A strategy of the scenario, or a one-line error naming the option."""
-    from .scenario.suggest import did_you_mean
+    from ..scenario.suggest import did_you_mean
 
     if name not in sc.spec.strategies:
         raise InputError(f"{option}: unknown strategy '{name}'; "
@@ -62,57 +50,17 @@ def _strategy_list(sc: Any, text: str | None) -> list[str] | None:
     return [_strategy(sc, n, "--strategies") for n in names]
 
 
-def _report_formats(text: str | None, out: Path | None, option: str) -> list[str]:
-    """Checked report formats (before anything runs); they need a results folder."""
-    if text is None:
-        return []
-    from .report import ReportError, check_formats
+def _saved(result: Any, out: Path, formats: list[str]) -> None:
+    """The result's document (and report) into `out`, each file named on stderr."""
+    from ..report import ReportError
 
     try:
-        formats = check_formats(text)
-    except ReportError as exc:
-        raise InputError(f"--report: {exc}") from None
-    if out is None:
-        raise InputError(f"--report needs {option} DIR to write the report into")
-    return formats
-
-
-def _write_results(out: Path, name: str, doc: dict[str, Any], run: Any,
-                   formats: list[str]) -> None:
-    """`name` (compare.json / optimize.json) into `out`, with run.json when the folder has
-    none, then the report."""
-    if run is not None:  # lets a report tell these results from another scenario's
-        doc = {**doc, "scenario_hash": run.loaded.content_hash}
-    write_atomic(out / name, json.dumps(doc, indent=1))
-    click.echo(f"wrote {out / name}", err=True)
-    if not formats:
-        return
-    if not (out / "run.json").exists() and run is not None:
-        from .run_cmd import write_run
-
-        write_run(run, out, "csv")
-    from .report import ReportError, write_report
-
-    try:
-        paths = write_report(out, formats, out)
+        paths = result.save(out, formats)
     except ReportError as exc:
         raise InputError(str(exc)) from None
-    click.echo(f"wrote {', '.join(str(p) for p in paths)}", err=True)
-
-
-def _one_line(exc: Exception) -> InputError:
-    """A scenario error with one problem as a one-line message."""
-    from .scenario.errors import ScenarioError
-
-    if isinstance(exc, ScenarioError) and len(exc.problems) == 1:
-        return InputError(exc.problems[0].render())
-    return InputError(str(exc))
-
-
-def _workers(n: int) -> int:
-    from .engine.montecarlo import default_workers
-
-    return n or default_workers()
+    click.echo(f"wrote {paths[0]}", err=True)
+    if formats:
+        click.echo(f"wrote {', '.join(str(p) for p in paths[1:])}", err=True)
 
 
 @click.command()
@@ -124,13 +72,13 @@ def _workers(n: int) -> int:
 @click.option("--max-reps", type=click.IntRange(10), default=2000, show_default=True,
               help="Most replications per strategy.")
 @SEED
-@WORKERS
+@workers_option(0)
 @set_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "md"]),
               default="table", show_default=True)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Results folder for compare.json (and the report).")
-@REPORT
+@report_option("the results folder")
 @user_errors
 def compare(scenario: Path, strategies: str | None, against: str | None, precision: float,
             max_reps: int, seed: int | None, workers: int, overrides: tuple[str, ...],
@@ -142,52 +90,35 @@ def compare(scenario: Path, strategies: str | None, against: str | None, precisi
       mktsim compare plans/smart_band.yaml --against baseline --precision 0.02
       mktsim compare plans/smart_band.yaml --out results/ --report md,html
     """
-    from .decision.compare import compare as run_compare
-    from .scenario.errors import ScenarioError
+    from ..scenario.errors import ScenarioError
 
     check_out_dir(out)
-    reports = _report_formats(report_formats, out, "--out")
-    sc = _load(scenario, overrides)
+    reports = _formats(report_formats, out, "--out")
+    sc = load_scenario(scenario, overrides)
     names = _strategy_list(sc, strategies)
     ref = _strategy(sc, against, "--against") if against is not None else None
     total = max_reps * len(set([*(names or sc.strategies), *([ref] if ref else [])]))
     try:
         with progress_bar(total, "comparing") as advance:
-            result = run_compare(sc, names, ref, seed, precision, max_reps,
-                                 workers=_workers(workers), progress=advance)
+            result = sc.compare(names, ref, seed, precision, max_reps,
+                                workers=_workers(workers), progress=advance)
     except ScenarioError as exc:
-        raise _one_line(exc) from None
-    from .results import _clean
-
-    doc = _clean(result.to_dict())
+        raise one_line(exc) from None
     if fmt == "json":
-        click.echo(json.dumps(doc, indent=1))
-    elif fmt in ("csv", "md"):
-        click.echo(_flat(doc, fmt), nl=fmt == "md")
+        click.echo(json.dumps(result.to_dict(), indent=1))
+    elif fmt == "csv":
+        click.echo(result.frame().to_csv(index=False), nl=False)
+    elif fmt == "md":
+        click.echo(markdown_table(result.frame().to_dict(orient="records")))
     else:
-        from .report.terminal_decision import print_compare
+        from ..report.terminal_decision import print_compare
 
-        print_compare(doc)
+        print_compare(result.to_dict())
     if out is not None:
-        _write_results(out, "compare.json", doc, result.first_run, reports)
+        _saved(result, out, reports)
 
 
-def _flat(doc: dict[str, Any], fmt: str) -> str:
-    """One row per strategy: P(best), P(all targets), P(each target), expected KPIs."""
-    rows = []
-    for s in doc["strategies"]:
-        row: dict[str, Any] = {"strategy": s, "p_best": doc["probability_best"][s],
-                               "p_all_targets": doc["all_targets"][s]["probability"]}
-        for t in doc["targets"]:
-            row[f"p_{t['id']}"] = t["by_strategy"][s]["probability"]
-        for k, per in doc["kpis"].items():
-            row[k] = per[s]["mean"]
-        rows.append(row)
-    if fmt == "md":
-        return markdown_table(rows)
-    import pandas as pd
-
-    return str(pd.DataFrame(rows).to_csv(index=False))
+_formats = report_formats
 
 
 def markdown_table(rows: list[dict[str, Any]]) -> str:
@@ -239,7 +170,7 @@ def _md_escape(text: str) -> str:
 @click.option("--curve-reps", type=click.IntRange(5), default=60, show_default=True,
               help="Replications per point of the response curves.")
 @SEED
-@WORKERS
+@workers_option(0)
 @set_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True)
@@ -247,7 +178,7 @@ def _md_escape(text: str) -> str:
               help="Write the scenario with the winner added as strategy 'optimized'.")
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Results folder for optimize.json (and the report).")
-@REPORT
+@report_option("the results folder")
 @user_errors
 def optimize(scenario: Path, mode: str, confidence: float | None, budget: float | None,
              evaluations: int | None, replications: int | None, verify_reps: int,
@@ -262,62 +193,48 @@ def optimize(scenario: Path, mode: str, confidence: float | None, budget: float 
       mktsim run best.yaml --strategy optimized
       mktsim optimize plans/smart_band.yaml --curves --out-dir results/ --report html
     """
-    from .decision.documents import optimum_doc, write_strategy_yaml
-    from .decision.optimize import optimize as run_optimize
-    from .scenario.errors import ScenarioError
+    from ..scenario.errors import ScenarioError
 
-    if mode not in MODES:
-        from .scenario.suggest import did_you_mean
-
-        raise InputError(f"--mode: unknown mode '{mode}'; {did_you_mean(mode, MODES)}")
     if out is not None and out.resolve() == scenario.resolve():
         raise InputError("--out must not overwrite the scenario file; name a new file")
     check_out_dir(out_dir)
-    reports = _report_formats(report_formats, out_dir, "--out-dir")
-    sc = _load(scenario, overrides)
-    _check_decision(sc, mode)
+    reports = _formats(report_formats, out_dir, "--out-dir")
+    sc = load_scenario(scenario, overrides)
+    try:
+        sc.check_optimizable(mode)
+    except ScenarioError as exc:
+        p = exc.problems[0]
+        text = f"{p.where}: {p.message}; {p.hint}" if p.where == "--mode" else \
+            f"{p.message}: {p.hint}"
+        raise InputError(text) from None
+    if sc.spec.decision is None:
+        click.echo("warning: no decision: section; maximising P(all targets) by moving "
+                   "every channel of the first strategy (see docs/decision.md)", err=True)
     total = evaluations or (sc.spec.decision.evaluations if sc.spec.decision else 300)
     try:
         with progress_bar(total, f"optimizing ({mode})") as advance:
-            opt = run_optimize(sc, mode, evaluations, replications, seed, confidence, budget,
-                               verify_reps, _workers(workers), advance)
+            result = sc.optimize(mode, confidence, budget, evaluations, replications,
+                                 verify_reps, seed=seed, workers=_workers(workers),
+                                 progress=advance)
     except ScenarioError as exc:
-        raise _one_line(exc) from None
-    table = marginal = None
+        raise one_line(exc) from None
     if curves:
-        from .decision.explain import curve_runs, response_curves
-        from .decision.optimize import CANDIDATE, candidate_scenario
-
-        cand = candidate_scenario(sc, opt.strategy)
-        with progress_bar(curve_runs(cand), "response curves") as advance:
-            table, marginal = response_curves(cand, CANDIDATE, curve_reps, seed,
-                                              workers=_workers(workers), progress=advance)
-    doc = optimum_doc(opt, marginal, table)
+        with progress_bar(sc.curve_runs(), "response curves") as advance:
+            result = sc.curves_around(result, curve_reps, seed, _workers(workers), advance)
+    doc = result.to_dict()
     if fmt == "json":
         click.echo(json.dumps(doc, indent=1))
     else:
-        from .report.terminal_decision import print_optimum
+        from ..report.terminal_decision import print_optimum
 
         print_optimum(doc)
     if out is not None:
-        write_atomic(out, write_strategy_yaml(scenario, out, doc["strategy"]))
+        from .common import write_atomic
+
+        write_atomic(out, result.scenario_yaml(scenario))
         click.echo(f"wrote {out}; run it with: mktsim run {out} --strategy optimized", err=True)
     if out_dir is not None:
-        _write_results(out_dir, "optimize.json", doc, opt.verified_run, reports)
-
-
-def _check_decision(sc: Any, mode: str) -> None:
-    """What `optimize` needs from the scenario, as one-line errors naming what to add."""
-    spec = sc.spec
-    if mode == "target" and not spec.targets:
-        raise InputError("--mode target needs targets: add a targets: section to the scenario")
-    if spec.decision is None and not spec.targets:
-        raise InputError("the scenario has no decision: section and no targets, so there is "
-                         "nothing to optimise; add decision: {objective: {maximize: profit}} "
-                         "(see docs/decision.md)")
-    if spec.decision is None and mode == "fixed":
-        click.echo("warning: no decision: section; maximising P(all targets) by moving "
-                   "every channel of the first strategy (see docs/decision.md)", err=True)
+        _saved(result, out_dir, reports)
 
 
 @click.command()
@@ -330,7 +247,7 @@ def _check_decision(sc: Any, mode: str) -> None:
 @click.option("--curves/--no-curves", default=True, show_default=True,
               help="Response curves and marginal returns per channel.")
 @SEED
-@WORKERS
+@workers_option(0)
 @set_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True)
@@ -344,26 +261,15 @@ def explain(scenario: Path, strategy: str | None, replications: int, curve_reps:
     Example:
       mktsim explain plans/smart_band.yaml --strategy digital_first
     """
-    from .decision.documents import marginal_doc
-    from .decision.explain import bottleneck, curve_runs, leaks, response_curves
-    from .results import _clean
-
-    sc = _load(scenario, overrides)
+    sc = load_scenario(scenario, overrides)
     name = _strategy(sc, strategy, "--strategy") if strategy else sc.strategies[0]
-    result = sc.run(name, replications, seed, _workers(workers))
-    lk = leaks(result)
-    doc: dict[str, Any] = {"kind": "explain", "strategy": name, "leaks": lk,
-                           "bottleneck": bottleneck(lk["teams"])}
-    if curves:
-        with progress_bar(curve_runs(sc), "response curves") as advance:
-            table, marginal = response_curves(sc, name, curve_reps, seed,
-                                              workers=_workers(workers), progress=advance)
-        doc["curves"] = table.to_dict(orient="records")
-        doc["marginal"] = marginal_doc(marginal)
-    doc = _clean(doc)
+    with progress_bar(sc.curve_runs() if curves else 0, "response curves") as advance:
+        result = sc.explain(name, replications, curves, curve_reps, seed, _workers(workers),
+                            advance)
+    doc = result.to_dict()
     if fmt == "json":
         click.echo(json.dumps(doc, indent=1))
     else:
-        from .report.terminal_decision import print_explain
+        from ..report.terminal_decision import print_explain
 
         print_explain(doc)

@@ -7,15 +7,15 @@ from pathlib import Path
 
 import click
 
-from .scenario.errors import Problem, ScenarioError
+from ..scenario.errors import Problem, ScenarioError
 
 
 def run_validate(path: Path, overrides: list[str], fmt: str) -> int:
     """Print findings; return the exit code (0 valid, 2 invalid)."""
-    from .scenario.load import load_spec
+    import mktsim
 
     try:
-        loaded = load_spec(path, overrides)
+        loaded = mktsim.validate(path, overrides)
     except ScenarioError as exc:
         _print(exc.problems, fmt, ok=False)
         return 2

@@ -1,11 +1,11 @@
-"""Shared pieces of the command line: options, error handling, progress, safe writes."""
+"""Shared pieces of the command line: options (as decorators), error handling, progress,
+safe writes."""
 
 from __future__ import annotations
 
 import functools
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,6 +26,63 @@ class InputError(click.ClickException):
         click.echo(f"error: {self.format_message()}", err=True)
 
 
+SCENARIO = click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+SEED = click.option("--seed", type=click.IntRange(0), help="Root seed (default: the scenario's).")
+
+
+def workers_option(default: int) -> Callable[[F], F]:
+    """`--workers/-w N` (0 = all cores)."""
+    return click.option("--workers", "-w", type=click.IntRange(0, 512), default=default,
+                        show_default=True,
+                        help="Worker processes (0 = all cores). Results do not depend on it.")
+
+
+def report_option(where: str) -> Callable[[F], F]:
+    """`--report md,html,xlsx` into the results folder named by `where`."""
+    return click.option("--report", "report_formats", metavar="FORMATS",
+                        help=f"Also write a report into {where}: md,html,xlsx.")
+
+
+def workers(n: int) -> int:
+    """0 -> every core."""
+    from ..engine.montecarlo import default_workers
+
+    return n or default_workers()
+
+
+def load_scenario(path: Path, overrides: tuple[str, ...] | list[str]) -> Any:
+    """`mktsim.load`, with the scenario's lint warnings printed to stderr."""
+    import mktsim
+
+    scenario = mktsim.load(path, list(overrides))
+    print_warnings(scenario.loaded.warnings)
+    return scenario
+
+
+def report_formats(text: str | None, out: Path | None, option: str) -> list[str]:
+    """Checked report formats (before anything runs); they need a results folder."""
+    if text is None:
+        return []
+    from ..report import ReportError, check_formats
+
+    try:
+        formats = check_formats(text)
+    except ReportError as exc:
+        raise InputError(f"--report: {exc}") from None
+    if out is None:
+        raise InputError(f"--report needs {option} DIR to write the report into")
+    return formats
+
+
+def one_line(exc: Exception) -> InputError:
+    """A scenario error with one problem as a one-line message."""
+    from ..scenario.errors import ScenarioError
+
+    if isinstance(exc, ScenarioError) and len(exc.problems) == 1:
+        return InputError(exc.problems[0].render())
+    return InputError(str(exc))
+
+
 def set_option(func: F) -> F:
     """`--set path=value`, repeatable."""
     return click.option(
@@ -35,17 +92,18 @@ def set_option(func: F) -> F:
 
 
 def user_errors(func: F) -> F:
-    """Turn scenario errors and rules that fail during a run into InputError (exit 2,
-    one message)."""
+    """Turn scenario errors, unreadable result documents and rules that fail during a run
+    into InputError (exit 2, one message)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from .rules.review import RuleRuntimeError
-        from .scenario.errors import ScenarioError
+        from ..documents.base import DocumentError
+        from ..rules.review import RuleRuntimeError
+        from ..scenario.errors import ScenarioError
 
         try:
             return func(*args, **kwargs)
-        except (ScenarioError, RuleRuntimeError) as exc:
+        except (ScenarioError, RuleRuntimeError, DocumentError) as exc:
             raise InputError(str(exc)) from None
         except OSError as exc:  # a folder or file that cannot be written or read
             where = f": {exc.filename}" if exc.filename else ""
@@ -79,20 +137,6 @@ def progress_bar(total: int, label: str, enabled: bool = True) -> Iterator[Calla
         yield lambda n: bar.advance(task, n)
 
 
-def write_atomic(path: Path, data: bytes | str) -> None:
-    """Write a file so that a reader never sees it half-written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = data.encode() if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def check_out_dir(out: Path | None, option: str = "--out") -> None:
     """`--out` must be a folder we can write into, or one we can create (checked before
     any work, without creating anything)."""
@@ -112,3 +156,10 @@ def check_writable(path: Path, option: str) -> None:
         raise InputError(f"{option} {path}: {existing} is a file, not a folder")
     if not os.access(existing, os.W_OK | os.X_OK):
         raise InputError(f"{option} {path}: cannot write in {existing}")
+
+
+def write_atomic(path: Path, data: bytes | str) -> None:
+    """Write a file so that a reader never sees it half-written."""
+    from ..documents.files import write_atomic as write
+
+    write(path, data)

@@ -1,4 +1,5 @@
-"""`mktsim sweep` and `mktsim analyze`: batch sweeps and their analysis."""
+"""`mktsim sweep` and `mktsim analyze`: thin commands over `Scenario.sweep` and
+`mktsim.analyze`."""
 
 from __future__ import annotations
 
@@ -9,44 +10,9 @@ from typing import Any
 
 import click
 
-from .cli_common import InputError, check_out_dir, set_option, user_errors
+from .common import InputError, check_out_dir, load_scenario, set_option, user_errors, write_atomic
 
-METHODS = ("grid", "mc", "lhs", "sobol", "morris")
-
-
-def _design_inputs(loaded: Any, design_file: Path | None, params: tuple[str, ...]
-                   ) -> tuple[list[Any], dict[str, Any]]:
-    """(parameters, settings) from --design, --param, or the scenario's uncertainties."""
-    from .scenario.yamlio import read_yaml
-    from .sweep.batch import read_design_file
-    from .sweep.params import ParamSpecError, parse_design_mapping, parse_params
-
-    try:
-        settings: dict[str, Any] = {}
-        found: list[Any] = []
-        if design_file is not None:
-            data, _ = read_yaml(design_file)
-            found, settings = read_design_file(data)
-        if params:
-            given = parse_params(params)
-            paths = {p.path for p in given}
-            found = [p for p in found if p.path not in paths] + given
-        if not found and loaded.data.get("uncertainties"):
-            found = parse_design_mapping(loaded.data["uncertainties"])
-    except (ParamSpecError, ValueError) as exc:
-        raise InputError(str(exc)) from None
-    return found, settings
-
-
-def _strategies(scenario: Any, text: str | None, setting: Any) -> tuple[str, ...]:
-    """--strategies a,b (or the design file's `strategies`), checked; default: all."""
-    if text:
-        names = [s.strip() for s in text.split(",") if s.strip()]
-    elif setting:
-        names = [str(s) for s in (setting if isinstance(setting, list) else [setting])]
-    else:
-        names = scenario.strategies
-    return tuple(scenario.strategy_name(n) for n in names)
+METHODS = ("grid", "mc", "lhs", "sobol", "morris")  # mktsim.sweep.batch.METHODS
 
 
 def _progress(total: int, skipped: int) -> Any:
@@ -103,45 +69,32 @@ def sweep(scenario_path: Path, out: Path, design_file: Path | None, params: tupl
       mktsim sweep scenarios/smart_band.yaml --out sweep1 \\
         --param channels.kol.cost.fee_per_post=10000:40000 --method lhs --samples 200
     """
-    import mktsim
-
-    from .engine.montecarlo import default_workers
-    from .sweep.batch import DEFAULT_REPLICATIONS, SweepConfig, build_design, run_sweep
-    from .sweep.runner import check_extremes
-    from .sweep.store import StoreError
+    from ..engine.montecarlo import default_workers
 
     check_out_dir(out)
-    scenario = mktsim.load(scenario_path, overrides)
-    found, settings = _design_inputs(scenario.loaded, design_file, params)
-    check_extremes(scenario.loaded, found)
-    sweep_seed = seed if seed is not None else int(settings.get("seed", scenario.spec.seed))
-    chosen = method or str(settings.get("method", "lhs"))
-    if chosen not in METHODS:
-        raise InputError(f"design method '{chosen}': use one of {', '.join(METHODS)}")
+    scenario = load_scenario(scenario_path, overrides)
+    names = [s.strip() for s in strategies.split(",") if s.strip()] if strategies else None
     try:
-        design = build_design(found, chosen, samples or settings.get("samples"), sweep_seed)
-    except ValueError as exc:
+        cfg = scenario.sweep_config(list(params), design_file, method, samples, replications,
+                                    names, seed)
+    except ValueError as exc:  # a bad parameter or design
         raise InputError(str(exc)) from None
-    reps = replications or int(settings.get("replications", DEFAULT_REPLICATIONS))
-    cfg = SweepConfig(design, reps, _strategies(scenario, strategies, settings.get(
-        "strategies")), sweep_seed)
-    executor = "dask" if (use_dask or scheduler) else "local"
-    n_workers = workers or default_workers()
-    total = len(design.points)
-    with _progress(total, 0) as bar:
-        task_id = bar.task_ids[0] if bar else None
+    with _progress(len(cfg.design.points), 0) as bar:
         failed = [0]
 
         def advance(outcome: Any) -> None:
             failed[0] += 0 if outcome.ok else 1
             if bar is not None:
-                bar.update(task_id, advance=1, failed=failed[0])
+                bar.update(bar.task_ids[0], advance=1, failed=failed[0])
 
         try:
-            summary = run_sweep(scenario.loaded, cfg, out, resume=resume, executor=executor,
-                                workers=n_workers, scheduler=scheduler, progress=advance)
-        except StoreError as exc:
+            result = scenario.sweep(workers=workers or default_workers(),
+                                    executor="dask" if (use_dask or scheduler) else "local",
+                                    scheduler=scheduler, resume=resume, out=out,
+                                    progress=advance, config=cfg)
+        except ValueError as exc:  # a store that cannot be resumed or written
             raise InputError(str(exc)) from None
+    summary = result.summary
     click.echo(f"{summary.done} points run, {summary.skipped} already done, "
                f"{len(summary.failed)} failed, of {summary.total}; "
                f"{summary.seconds:.1f} s; results in {out}", err=True)
@@ -173,47 +126,48 @@ def analyze(sweep_dir: Path, fmt: str, out: Path | None, bins: int,
       mktsim analyze sweep1 --format md
       mktsim analyze sweep1 --report html,xlsx
     """
-    from .cli_common import write_atomic
-    from .cli_report import parse_formats, write_reports
-    from .sweep.analyze import analyze_sweep, render
-    from .sweep.store import StoreError
+    import mktsim
+
+    from ..sweep.analyze import render
+    from .report import parse_formats, write_reports
 
     reports = parse_formats(report_formats)
     if report_dir is not None and not reports:
         raise InputError("--report-dir needs --report FORMATS")
     try:
-        result = analyze_sweep(sweep_dir, bins=bins)
-    except StoreError as exc:
+        result = mktsim.analyze(sweep_dir, bins)
+    except ValueError as exc:  # not a sweep folder
         raise InputError(str(exc)) from None
-    text = json.dumps(result, indent=1)
-    write_atomic(sweep_dir / "analyze.json", text + "\n")
+    doc = result.to_dict()
+    text = json.dumps(doc, indent=1)
+    result.save(sweep_dir / "analyze.json")
     if out is not None:
         write_atomic(out, text + "\n")
     if fmt == "json":
         click.echo(text)
     elif fmt == "table":
-        _print_tables(result)
+        _print_tables(result.frames(), doc.get("notes", []))
     else:
-        click.echo(render(result, fmt))
+        click.echo(render(doc, fmt))
     if reports:
         for path in write_reports(sweep_dir, reports, report_dir):
             click.echo(f"wrote {path}", err=True)
 
 
-def _print_tables(result: dict[str, Any]) -> None:
+def _print_tables(frames: dict[str, Any], notes: list[str]) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from .report.terminal import wide_console
-    from .sweep.analyze import _fmt, section_frames
+    from ..report.terminal import wide_console
+    from ..sweep.analyze import _fmt
 
     console = wide_console()
-    for name, df in section_frames(result).items():
+    for name, df in frames.items():
         table = Table(title=name)
         for col in df.columns:
             table.add_column(escape(str(col)))
         for row in df.itertuples(index=False):
             table.add_row(*(escape(_fmt(v)) for v in row))  # labels like 'sales [a]'
         console.print(table)
-    for note in result.get("notes", []):
+    for note in notes:
         console.print(escape(f"note: {note}"))

@@ -1,0 +1,263 @@
+"""The public API: load a scenario, then run, compare, optimise, explain or sweep it.
+
+>>> import mktsim
+>>> scenario = mktsim.load("scenarios/smart_band.yaml")
+>>> result = scenario.run(strategy="digital_first", replications=200)
+>>> result.frame()
+
+Every method keeps its result in memory; give `out=` (or call `.save(folder)`) to write
+the results folder that `mktsim report` reads. docs/api.md has a notebook-style tour.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..decision.strategy_run import LoadedScenario, run_strategy
+from ..results import RunResult
+from ..scenario.errors import Problem, ScenarioError
+from ..scenario.load import LoadedSpec, load_spec
+from .results import (
+    AnalyzeResult,
+    CompareResult,
+    ExplainResult,
+    OptimizeResult,
+    SweepResult,
+    analyze_folder,
+    explain_document,
+)
+
+Progress = Callable[[int], None]
+MODES = ("fixed", "target")
+
+__all__ = ["AnalyzeResult", "CompareResult", "ExplainResult", "OptimizeResult", "RunResult",
+           "Scenario", "SweepResult", "analyze", "load", "validate", "write_report"]
+
+
+@dataclass(frozen=True)
+class Scenario(LoadedScenario):
+    """A validated scenario file, ready to run, compare, optimise, explain and sweep."""
+
+    def run(self, strategy: str | None = None, replications: int | None = None,
+            seed: int | None = None, workers: int = 1, progress: Progress | None = None,
+            engine: str = "counts", out: str | Path | None = None) -> RunResult:
+        """Run one strategy (default the first) `replications` times (defaults from the
+        scenario). `engine`: "counts" (segments x states) or "agents" (one entry per
+        customer, with the scenario's `market.network`); see docs/model.md. `out`: also
+        write the results folder (run.json, tables, series.csv)."""
+        result = run_strategy(self, strategy, replications, seed, workers, progress,
+                              engine=engine)
+        if out is not None:
+            result.save(out)
+        return result
+
+    def compare(self, strategies: Sequence[str] | None = None, against: str | None = None,
+                seed: int | None = None, precision: float = 0.03, max_reps: int = 2000,
+                workers: int = 1, progress: Progress | None = None,
+                out: str | Path | None = None) -> CompareResult:
+        """Run `strategies` (default all) on common random numbers until every probability
+        is known to `precision` (95% half-width) or `max_reps` replications; differences
+        against `against` (default the first). `out`: also write compare.json there."""
+        from ..decision.compare import compare
+
+        result = CompareResult(compare(self, strategies, against, seed, precision, max_reps,
+                                       workers=workers, progress=progress))
+        if out is not None:
+            result.save(out)
+        return result
+
+    def optimize(self, mode: str = "fixed", confidence: float | None = None,
+                 budget: float | None = None, evaluations: int | None = None,
+                 replications: int | None = None, verify_reps: int = 500,
+                 curves: bool = False, curve_reps: int = 60, seed: int | None = None,
+                 workers: int = 1, progress: Progress | None = None,
+                 out: str | Path | None = None) -> OptimizeResult:
+        """The best plan for the budget (`mode="fixed"`, `budget` default the reference
+        strategy's) or the cheapest plan that meets every target with `confidence`
+        (`mode="target"`), verified on `verify_reps` fresh replications; `curves`: also
+        response curves and marginal returns around the winner. `out`: also write
+        optimize.json there."""
+        from ..decision.optimize import optimize
+
+        self.check_optimizable(mode)
+        opt = optimize(self, mode, evaluations, replications, seed, confidence, budget,
+                       verify_reps, workers, progress)
+        result = OptimizeResult(opt)
+        if curves:
+            result = self.curves_around(result, curve_reps, seed, workers)
+        if out is not None:
+            result.save(out)
+        return result
+
+    def curves_around(self, result: OptimizeResult, curve_reps: int = 60,
+                      seed: int | None = None, workers: int = 1,
+                      progress: Progress | None = None) -> OptimizeResult:
+        """`result` with response curves and marginal returns around its winner
+        (`curve_reps` replications per point)."""
+        from ..decision.explain import response_curves
+        from ..decision.optimize import CANDIDATE, candidate_scenario
+
+        cand = candidate_scenario(self, result.strategy)
+        table, marginal = response_curves(cand, CANDIDATE, curve_reps, seed, workers=workers,
+                                          progress=progress)
+        return OptimizeResult(result.optimum, table, marginal)
+
+    def check_optimizable(self, mode: str) -> None:
+        """What `optimize` needs from the scenario, as one problem naming what to add."""
+        from ..scenario.suggest import did_you_mean
+
+        spec, src = self.spec, self.loaded.source
+        problem = None
+        if mode not in MODES:
+            problem = Problem(src, None, "--mode", f"unknown mode '{mode}'",
+                              did_you_mean(mode, MODES))
+        elif mode == "target" and not spec.targets:
+            problem = Problem(src, None, "targets", "--mode target needs targets",
+                              "add a targets: section to the scenario")
+        elif spec.decision is None and not spec.targets:
+            problem = Problem(src, None, "decision",
+                              "no decision: section and no targets, so there is nothing to "
+                              "optimise",
+                              "add decision: {objective: {maximize: profit}} "
+                              "(see docs/decision.md)")
+        if problem is not None:
+            raise ScenarioError([problem])
+
+    def curve_runs(self) -> int:
+        """How many runs the response curves of `explain`/`optimize` make (progress)."""
+        from ..decision.explain import curve_runs
+
+        return curve_runs(self)
+
+    def explain(self, strategy: str | None = None, replications: int = 200,
+                curves: bool = True, curve_reps: int = 60, seed: int | None = None,
+                workers: int = 1, progress: Progress | None = None) -> ExplainResult:
+        """Where `strategy` (default the first) leaks over `replications` runs, its
+        bottleneck team, and (`curves`) response curves and marginal returns per channel
+        with `curve_reps` replications per point."""
+        name = self.strategy_name(strategy)
+        run = self.run(name, replications, seed, workers)
+        table = marginal = None
+        if curves:
+            from ..decision.explain import response_curves
+
+            table, marginal = response_curves(self, name, curve_reps, seed, workers=workers,
+                                              progress=progress)
+        return ExplainResult(run, explain_document(run, table, marginal), table, marginal)
+
+    def sweep(self, params: Sequence[Any] = (), design: str | Path | None = None,
+              method: str | None = None, samples: int | None = None,
+              replications: int | None = None, strategies: Sequence[str] | None = None,
+              seed: int | None = None, workers: int = 1, executor: str = "local",
+              scheduler: str | None = None, resume: bool = False,
+              out: str | Path | None = None,
+              progress: Callable[[Any], None] | None = None,
+              config: Any = None) -> SweepResult:
+        """Run the scenario over a design of uncertain values into the store `out` (a
+        temporary folder owned by the result when not given); see docs/sweeps.md.
+
+        `params`: Parameters or `PATH=SPEC` texts, which replace those of the same path
+        in the `design` file; without either, the scenario's `uncertainties:`. `method`,
+        `samples`, `replications`, `strategies` and `seed` default to the design file's
+        settings, then to lhs, the method's size, 10, every strategy and the scenario's
+        seed. `executor`: "local" (`workers` processes) or "dask" (`scheduler`).
+        `config`: a `sweep_config(...)` made beforehand (the other design arguments are
+        then ignored)."""
+        from ..sweep.batch import run_sweep
+
+        cfg = config if config is not None else self.sweep_config(
+            params, design, method, samples, replications, strategies, seed)
+        tmp = tempfile.TemporaryDirectory(prefix="mktsim-sweep-") if out is None else None
+        folder = Path(tmp.name) if tmp is not None else Path(str(out))
+        summary = run_sweep(self.loaded, cfg, folder, resume=resume, executor=executor,
+                            workers=workers, scheduler=scheduler, progress=progress)
+        return SweepResult(folder, summary, tmp)
+
+    def sweep_config(self, params: Sequence[Any] = (), design: str | Path | None = None,
+                     method: str | None = None, samples: int | None = None,
+                     replications: int | None = None, strategies: Sequence[str] | None = None,
+                     seed: int | None = None) -> Any:
+        """The checked `SweepConfig` (design points, replications, strategies, seed) that
+        `sweep` runs with these arguments; raises before anything runs."""
+        from ..sweep.batch import (
+            DEFAULT_REPLICATIONS,
+            METHODS,
+            SweepConfig,
+            build_design,
+        )
+        from ..sweep.runner import check_extremes
+
+        found, settings = self.design_inputs(params, design)
+        check_extremes(self.loaded, found)
+        root = seed if seed is not None else int(settings.get("seed", self.spec.seed))
+        chosen = method or str(settings.get("method", "lhs"))
+        if chosen not in METHODS:
+            raise ValueError(f"design method '{chosen}': use one of {', '.join(METHODS)}")
+        plan = build_design(found, chosen, samples or settings.get("samples"), root)
+        reps = replications or int(settings.get("replications", DEFAULT_REPLICATIONS))
+        return SweepConfig(plan, reps, self._sweep_strategies(strategies, settings), root)
+
+    def design_inputs(self, params: Sequence[Any] = (), design: str | Path | None = None
+                      ) -> tuple[list[Any], dict[str, Any]]:
+        """(parameters, settings) of a sweep from `design` (a YAML design file), `params`
+        (Parameters or `PATH=SPEC` texts) or the scenario's uncertainties."""
+        from ..scenario.yamlio import read_yaml
+        from ..sweep.batch import read_design_file
+        from ..sweep.params import parse_design_mapping, parse_params
+
+        settings: dict[str, Any] = {}
+        found: list[Any] = []
+        if design is not None:
+            data, _ = read_yaml(Path(design))
+            found, settings = read_design_file(data)
+        given = [p for p in params if not isinstance(p, str)]
+        given += parse_params([p for p in params if isinstance(p, str)])
+        if given:
+            paths = {p.path for p in given}
+            found = [p for p in found if p.path not in paths] + given
+        if not found and self.loaded.data.get("uncertainties"):
+            found = parse_design_mapping(self.loaded.data["uncertainties"])
+        return found, settings
+
+    def _sweep_strategies(self, names: Sequence[str] | None, settings: dict[str, Any]
+                          ) -> tuple[str, ...]:
+        setting = settings.get("strategies")
+        if names:
+            chosen = list(names)
+        elif setting:
+            chosen = [str(s) for s in (setting if isinstance(setting, list) else [setting])]
+        else:
+            chosen = self.strategies
+        return tuple(self.strategy_name(n) for n in chosen)
+
+
+def load(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
+    """Read and validate a scenario file (`overrides` as `dotted.path=value`)."""
+    return Scenario(load_spec(path, tuple(overrides)))
+
+
+def validate(path: str | Path, overrides: Sequence[str] = ()) -> LoadedSpec:
+    """Read and check a scenario file: its warnings in `.warnings`; a ScenarioError lists
+    every problem at once."""
+    return load_spec(path, tuple(overrides))
+
+
+def analyze(folder: str | Path, bins: int = 4) -> AnalyzeResult:
+    """Probabilities, sensitivity and discovery of a sweep folder (`bins` value bands per
+    parameter); `.save(folder / "analyze.json")` writes it for the report."""
+    return analyze_folder(folder, bins)
+
+
+def write_report(results: str | Path, formats: Sequence[str] | str = ("md", "html", "xlsx"),
+           out: str | Path | None = None) -> list[Path]:
+    """Write the report (md, html, xlsx) of a results or analysed sweep folder into `out`
+    (default the folder itself); returns the files written."""
+    from ..report import check_formats
+    from ..report import write_report as write
+
+    return write(Path(results), check_formats(formats),
+                        None if out is None else Path(out))

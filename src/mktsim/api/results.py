@@ -1,0 +1,231 @@
+"""What the API methods return: each result has `.frame()` (a tidy DataFrame),
+`.to_dict()` (its document, see docs/results-format.md) and `.save(folder)`."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..decision.compare import Comparison
+from ..decision.documents import marginal_doc, optimum_document
+from ..decision.optimize import Optimum
+from ..documents.compare import CompareDocument
+from ..documents.explain import ExplainDocument
+from ..documents.files import write_atomic
+from ..documents.leaks import LEAKS, is_loss
+from ..documents.optimize import OptimizeDocument
+from ..documents.sweep import AnalyzeDocument
+from ..results import RunResult, write_run
+
+
+@dataclass
+class CompareResult:
+    """Strategies compared on common random numbers."""
+
+    comparison: Comparison
+
+    @property
+    def first_run(self) -> RunResult | None:
+        """The reference strategy's first batch (the same numbers as `Scenario.run`)."""
+        return self.comparison.first_run
+
+    def document(self) -> CompareDocument:
+        """The typed compare document (with the scenario's content hash)."""
+        run = self.first_run
+        return self.comparison.document(run.loaded.content_hash if run else None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The compare document."""
+        return self.document().to_dict()
+
+    def frame(self) -> pd.DataFrame:
+        """One row per strategy: p_best, p_all_targets, p_<target> and the expected KPIs."""
+        doc = self.to_dict()
+        rows = []
+        for s in doc["strategies"]:
+            row: dict[str, Any] = {"strategy": s, "p_best": doc["probability_best"][s],
+                                   "p_all_targets": doc["all_targets"][s]["probability"]}
+            for t in doc["targets"]:
+                row[f"p_{t['id']}"] = t["by_strategy"][s]["probability"]
+            for k, per in doc["kpis"].items():
+                row[k] = per[s]["mean"]
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def save(self, folder: str | Path, report: list[str] | str | None = None) -> list[Path]:
+        """compare.json into `folder` (run.json too when a report is asked and the folder
+        has none), then the report (md, html, xlsx)."""
+        return _save(Path(folder), "compare.json", self.to_dict(), self.first_run, report)
+
+
+@dataclass
+class OptimizeResult:
+    """The plan found by `Scenario.optimize`, verified on fresh seeds."""
+
+    optimum: Optimum
+    curves: pd.DataFrame | None = None  # response curves around the winner (curves=True)
+    marginal: pd.DataFrame | None = None  # marginal return per channel (curves=True)
+    _doc: OptimizeDocument | None = field(default=None, repr=False)
+
+    @property
+    def strategy(self) -> dict[str, Any]:
+        """The winner as strategy data for a scenario file."""
+        return self.optimum.strategy
+
+    def document(self) -> OptimizeDocument:
+        """The typed optimize document (with the scenario's content hash)."""
+        if self._doc is None:
+            run = self.optimum.verified_run
+            self._doc = optimum_document(self.optimum, self.marginal, self.curves,
+                                         run.loaded.content_hash if run else None)
+        return self._doc
+
+    def to_dict(self) -> dict[str, Any]:
+        """The optimize document."""
+        return self.document().to_dict()
+
+    def frame(self) -> pd.DataFrame:
+        """One row per channel of the plan: share of the budget and money (plus the
+        marginal returns when curves were computed)."""
+        plan = self.document().plan
+        df = pd.DataFrame([{"channel": c, "share": s, "money": s * plan["budget"]}
+                           for c, s in plan["allocation"].items()])
+        if self.marginal is not None and len(df):
+            df = df.join(self.marginal.drop(columns=["spend"], errors="ignore"), on="channel")
+        return df
+
+    def save(self, folder: str | Path, report: list[str] | str | None = None) -> list[Path]:
+        """optimize.json into `folder` (run.json of the verified winner too when a report is
+        asked and the folder has none), then the report."""
+        return _save(Path(folder), "optimize.json", self.to_dict(), self.optimum.verified_run,
+                     report)
+
+    def scenario_yaml(self, source: str | Path) -> str:
+        """The scenario file `source` with the winner added as strategy `optimized`
+        (comments kept)."""
+        from ..decision.documents import write_strategy_yaml
+
+        return write_strategy_yaml(Path(source), Path(source), self.strategy)
+
+
+@dataclass
+class ExplainResult:
+    """Where a plan leaks, its bottleneck team and what more money buys per channel."""
+
+    run: RunResult
+    doc: ExplainDocument
+    curves: pd.DataFrame | None = None
+    marginal: pd.DataFrame | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The explain document."""
+        return self.doc.to_dict()
+
+    def frame(self) -> pd.DataFrame:
+        """One row per funnel loss: leak, stage, description, loss (bool), mean per run."""
+        rows = [{"leak": name, "stage": LEAKS[name][0], "description": LEAKS[name][1],
+                 "loss": is_loss(name), "mean": value}
+                for name, value in self.doc.leaks.funnel.items()]
+        return pd.DataFrame(rows)
+
+
+@dataclass
+class AnalyzeResult:
+    """The analysis of a sweep: probabilities, sensitivity, scenario discovery."""
+
+    doc: AnalyzeDocument
+
+    def to_dict(self) -> dict[str, Any]:
+        """The analyze document."""
+        return self.doc.to_dict()
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """Each non-empty section as a table (targets, probability by parameter, sobol,
+        morris, tornado, discovery)."""
+        from ..sweep.analyze import section_frames
+
+        return section_frames(self.to_dict())
+
+    def frame(self) -> pd.DataFrame:
+        """Probability of each target over the sweep: target, probability, runs, and
+        p (<strategy>) per strategy."""
+        return self.frames().get("targets", pd.DataFrame(columns=["target", "probability"]))
+
+    def save(self, path: str | Path) -> Path:
+        """The analysis as JSON into `path` (a file)."""
+        path = Path(path)
+        write_atomic(path, json.dumps(self.to_dict(), indent=1) + "\n")
+        return path
+
+
+@dataclass
+class SweepResult:
+    """A sweep's result store: one row per point, strategy and replication.
+
+    Without a folder the store lives in a temporary folder owned by this object (removed
+    with it)."""
+
+    folder: Path
+    summary: Any  # mktsim.sweep.batch.SweepSummary
+    _tmp: tempfile.TemporaryDirectory[str] | None = field(default=None, repr=False)
+
+    def frame(self) -> pd.DataFrame:
+        """The stored rows: point, strategy, replication, parameter values, KPIs and
+        met:<target> columns (see docs/sweeps.md)."""
+        from ..sweep.store import SweepStore
+
+        return SweepStore(self.folder).read()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The sweep's manifest (design, seed, strategies, status of each point)."""
+        from ..sweep.store import SweepStore
+
+        return SweepStore(self.folder).read_manifest()
+
+    def analyze(self, bins: int = 4) -> AnalyzeResult:
+        """Probabilities, sensitivity and discovery of this sweep (also written to the
+        folder's analyze.json when the sweep has a folder of its own)."""
+        result = analyze_folder(self.folder, bins)
+        if self._tmp is None:
+            result.save(self.folder / "analyze.json")
+        return result
+
+
+def analyze_folder(folder: str | Path, bins: int = 4) -> AnalyzeResult:
+    """The analysis of a sweep folder (not written)."""
+    from ..sweep.analyze import analyze_sweep
+
+    return AnalyzeResult(AnalyzeDocument.from_dict(analyze_sweep(folder, bins=bins)))
+
+
+def _save(out: Path, name: str, doc: dict[str, Any], run: RunResult | None,
+          report: list[str] | str | None) -> list[Path]:
+    write_atomic(out / name, json.dumps(doc, indent=1))
+    written = [out / name]
+    if not report:
+        return written
+    from ..report import check_formats, write_report
+
+    formats = check_formats(report)
+    if not (out / "run.json").exists() and run is not None:
+        written += write_run(run, out, "csv")
+    return written + write_report(out, formats, out)
+
+
+def explain_document(run: RunResult, curves: pd.DataFrame | None,
+                     marginal: pd.DataFrame | None) -> ExplainDocument:
+    """The explain document of a run (and its curves, when computed)."""
+    from ..decision.explain import bottleneck, leaks
+    from ..documents.explain import Leaks
+
+    lk = leaks(run)
+    return ExplainDocument(
+        strategy=run.strategy, leaks=Leaks(lk["funnel"], lk["channels"], lk["teams"]),
+        bottleneck=bottleneck(lk["teams"]),
+        curves=None if curves is None else curves.to_dict(orient="records"),
+        marginal=None if marginal is None else marginal_doc(marginal))

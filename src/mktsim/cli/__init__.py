@@ -1,0 +1,102 @@
+"""The `mktsim` command line: thin commands that parse, call one mktsim API method and
+print (see docs/api.md, "Adding a command").
+
+Heavy imports (numpy, numba, pandas) happen inside the commands, so `mktsim --help`
+starts fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .. import __version__
+from .common import SCENARIO, set_option, user_errors
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="mktsim")
+def main() -> None:
+    """Test a marketing plan before the money is spent.
+
+    \b
+    Example:
+      mktsim init smart-band plans/
+      mktsim validate plans/smart_band.yaml
+      mktsim run plans/smart_band.yaml --strategy digital_first
+    """
+
+
+@main.command()
+@click.argument("template", default="smart-band")
+@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@user_errors
+def init(template: str, directory: Path, force: bool) -> None:
+    """Write a ready, commented scenario to start from.
+
+    \b
+    Example:
+      mktsim init smart-band plans/     # writes plans/smart_band.yaml
+    Templates: smart-band, bass.
+    """
+    from ..templates import write_template
+
+    path = write_template(template, directory, force)
+    click.echo(f"wrote {path}")
+
+
+@main.command()
+@SCENARIO
+@set_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format of the findings.")
+def validate(scenario: Path, overrides: tuple[str, ...], fmt: str) -> None:
+    """Check a scenario file and list every problem at once, with file:line and a fix.
+
+    \b
+    Example:
+      mktsim validate plans/smart_band.yaml --set market.size=3_000_000
+    """
+    from .validate import run_validate
+
+    sys.exit(run_validate(scenario, list(overrides), fmt))
+
+
+@main.command()
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of printing.")
+@user_errors
+def schema(out: Path | None) -> None:
+    """Print the JSON Schema of scenario files (for editors).
+
+    \b
+    Example:
+      mktsim schema --out scenario.schema.json
+    """
+    import json
+
+    from ..scenario.jsonschema import scenario_json_schema
+    from .common import write_atomic
+
+    text = json.dumps(scenario_json_schema(), indent=2)
+    if out:
+        write_atomic(out, text + "\n")
+        click.echo(f"wrote {out}")
+    else:
+        click.echo(text)
+
+
+from .decision import compare, explain, optimize  # noqa: E402
+from .report import report  # noqa: E402
+from .run import run  # noqa: E402
+from .sweep import analyze, sweep  # noqa: E402
+
+for _command in (run, sweep, analyze, compare, optimize, explain, report):
+    main.add_command(_command)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

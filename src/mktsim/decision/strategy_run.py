@@ -1,0 +1,86 @@
+"""The run of one strategy: the one implementation behind `Scenario.run`, `compare`,
+`optimize` and `explain`.
+
+`LoadedScenario` is a validated scenario with what the decision module needs of it
+(strategies, compiled plans); `mktsim.api.Scenario` extends it with the public methods.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
+
+from ..engine.montecarlo import simulate
+from ..engine.sources import uncertain_plans
+from ..model.compile import compile_plan
+from ..model.plan import Plan
+from ..results import RunResult
+from ..scenario.errors import Problem, ScenarioError
+from ..scenario.load import LoadedSpec, with_values
+from ..scenario.model import ScenarioSpec
+from ..scenario.suggest import did_you_mean
+from .targets import judge_all
+
+ENGINES = ("counts", "agents")
+S = TypeVar("S", bound="LoadedScenario")
+
+
+@dataclass(frozen=True)
+class LoadedScenario:
+    """A validated scenario file, ready to run."""
+
+    loaded: LoadedSpec
+
+    @property
+    def spec(self) -> ScenarioSpec:
+        """The typed scenario."""
+        return self.loaded.spec
+
+    @property
+    def strategies(self) -> list[str]:
+        """Names of the strategies, in file order."""
+        return list(self.spec.strategies)
+
+    def strategy_name(self, strategy: str | None) -> str:
+        """The given strategy, checked, or the first one."""
+        if strategy is None:
+            return self.strategies[0]
+        if strategy not in self.spec.strategies:
+            raise ScenarioError([Problem(self.loaded.source, None, "--strategy",
+                                         f"unknown strategy '{strategy}'",
+                                         did_you_mean(strategy, self.strategies))])
+        return strategy
+
+    def plan(self, strategy: str | None = None) -> Plan:
+        """The compiled arrays of a strategy."""
+        return compile_plan(self.spec, self.strategy_name(strategy))
+
+    def with_values(self: S, values: dict[str, Any]) -> S:
+        """The same kind of scenario with dotted-path values replaced (checked again)."""
+        return replace(self, loaded=with_values(self.loaded, values))
+
+
+def run_strategy(scenario: LoadedScenario, strategy: str | None, replications: int | None,
+                 seed: int | None, workers: int = 1,
+                 progress: Callable[[int], None] | None = None, pool: Executor | None = None,
+                 plan: Plan | None = None, engine: str = "counts") -> RunResult:
+    """Run one strategy `replications` times (defaults from the scenario) and judge its
+    targets; `pool` reuses worker processes, `plan` a plan compiled once (same numbers).
+
+    `engine`: "counts" (segments x states, the default) or "agents" (one entry per
+    customer, with the scenario's `market.network`); see docs/model.md."""
+    plan = plan if plan is not None else scenario.plan(strategy)
+    reps = replications or scenario.spec.replications
+    seed = scenario.spec.seed if seed is None else seed
+    source = uncertain_plans(scenario.loaded, plan.strategy, seed)
+    if engine == "agents":
+        from ..engine.agents import AgentEngineWarning, unmodelled
+
+        for problem in unmodelled(scenario.spec, scenario.loaded.source):
+            warnings.warn(problem.render(), AgentEngineWarning, stacklevel=3)
+    run = simulate(plan, reps, seed, workers, progress, source, pool, engine=engine,
+                   network=scenario.spec.market.network)
+    return RunResult(scenario.loaded, run, judge_all(scenario.spec, plan, run.daily))
