@@ -94,12 +94,16 @@ class Target:
             confidence=r.number(obj.get("confidence"), f"{where}.confidence", optional=True),
             met=None if met is None else bool(met),
             verdict=str(obj.get("verdict") or ""),
-            level=str(obj.get("level") or ""),
-            serves=str(obj.get("serves") or ""),
-            owner=str(obj.get("owner") or ""),
+            level=_text_or_none(obj.get("level")),
+            serves=_text_or_none(obj.get("serves")),
+            owner=_text_or_none(obj.get("owner")),
             value={q: r.number(v, f"{where}.value.{q}", optional=True)
                    for q, v in r.mapping(value, f"{where}.value").items() if q in QUANTILES},
         )
+
+
+def _text_or_none(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 @dataclass(frozen=True)
