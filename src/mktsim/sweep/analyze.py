@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..documents.base import clean
 from .designs import Design
 from .discovery import discover
 from .runner import MET_PREFIX, STRATEGY_PATHS
@@ -46,7 +47,7 @@ def analyze_sweep(root: str | Path, bins: int = 4, max_boxes: int = 3) -> dict[s
         _sensitivity(result, design, name, y, complete)
     for t in targets:
         result["discovery"] += _discovery(rows, factors, t, max_boxes)
-    return _clean(result)
+    return clean(result)
 
 
 def _factors(design: Design, rows: pd.DataFrame) -> list[str]:
@@ -121,19 +122,6 @@ def _discovery(rows: pd.DataFrame, factors: list[str], t: str, max_boxes: int) -
     boxes = discover(rows[factors].reset_index(drop=True), fails, max_boxes=max_boxes)
     return [{"target": t, "sentence": b.describe(t, fails=True), "coverage": b.coverage,
              "density": b.density, "conditions": b.conditions()} for b in boxes]
-
-
-def _clean(value: Any) -> Any:
-    """NaN/inf -> None and numpy scalars -> Python, recursively (strict JSON)."""
-    if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
 
 
 # --------------------------------------------------------------------------- rendering
