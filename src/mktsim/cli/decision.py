@@ -263,7 +263,7 @@ def explain(scenario: Path, strategy: str | None, replications: int, curve_reps:
     """
     sc = load_scenario(scenario, overrides)
     name = _strategy(sc, strategy, "--strategy") if strategy else sc.strategies[0]
-    with progress_bar(sc.curve_runs() if curves else 0, "response curves") as advance:
+    with progress_bar(sc.curve_runs(), "response curves", curves) as advance:
         result = sc.explain(name, replications, curves, curve_reps, seed, _workers(workers),
                             advance)
     doc = result.to_dict()

@@ -46,7 +46,7 @@ class OptimizeDocument:
     mode: str
     objective: str
     plan: dict[str, Any]
-    feasible: bool
+    feasible: bool | None  # None: not known (a hand-written file without it)
     message: str
     evaluations: int
     budget: float | None
@@ -112,7 +112,7 @@ class OptimizeDocument:
 
         return cls(
             mode=str(data.get("mode") or ""), objective=str(data.get("objective") or ""),
-            plan=plan, feasible=bool(feasible) if feasible is not None else True,
+            plan=plan, feasible=None if feasible is None else bool(feasible),
             message=str(message or ""), evaluations=int(data.get("evaluations") or 0),
             budget=budget if budget is not None else plan.get("budget"),
             team_cost=r.number(data.get("team_cost"), "team_cost", optional=True),
