@@ -81,6 +81,7 @@ def run_strategy(scenario: LoadedScenario, strategy: str | None, replications: i
 
         for problem in unmodelled(scenario.spec, scenario.loaded.source):
             warnings.warn(problem.render(), AgentEngineWarning, stacklevel=3)
+    network = scenario.spec.market.network if engine == "agents" else None  # counts: unused
     run = simulate(plan, reps, seed, workers, progress, source, pool, engine=engine,
-                   network=scenario.spec.market.network)
+                   network=network)
     return RunResult(scenario.loaded, run, judge_all(scenario.spec, plan, run.daily))
