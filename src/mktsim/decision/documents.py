@@ -1,4 +1,5 @@
-"""JSON documents of `optimize` and `explain`, and the scenario file with the winner."""
+"""The optimize document of an `Optimum` (mktsim.documents.optimize), the explain curves
+as document parts, and the scenario file with the winner."""
 
 from __future__ import annotations
 
@@ -13,11 +14,6 @@ from ..documents.optimize import OptimizeDocument, OutcomeSummary
 from .optimize import CANDIDATE, Optimum
 from .outcome import Outcome
 from .stats import mean_interval, wilson_interval
-
-
-def outcome_doc(o: Outcome) -> dict[str, Any]:
-    """Targets with probabilities and intervals, and the headline KPIs."""
-    return outcome_summary(o).to_dict()
 
 
 def outcome_summary(o: Outcome) -> OutcomeSummary:
