@@ -12,6 +12,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .decision.targets import judge_all
 from .engine.montecarlo import simulate
@@ -75,6 +76,20 @@ class Scenario:
         run = simulate(plan, reps, seed, workers, progress, source, engine=engine,
                        network=self.spec.market.network)
         return RunResult(self.loaded, run, judge_all(self.spec, plan, run.daily))
+
+    def calibrate(self, options: Any = None, on_evaluation: Callable[[], None] | None = None,
+                  **kwargs: Any) -> Any:
+        """Fit free values to a history: `calibrate(history="h.csv", params=("p=0:1",))`,
+        or a `mktsim.calibrate.CalibrationOptions`; returns a CalibrationResult."""
+        from pathlib import Path as _Path
+
+        from .calibrate import CalibrationOptions, calibrate
+
+        if options is None:
+            if "history" in kwargs and kwargs["history"] is not None:
+                kwargs["history"] = _Path(kwargs["history"])
+            options = CalibrationOptions(**kwargs)
+        return calibrate(self.loaded, options, on_evaluation)
 
 
 def load(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:

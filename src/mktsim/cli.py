@@ -137,6 +137,9 @@ main.add_command(explain)
 from .cli_report import report  # noqa: E402
 
 main.add_command(report)
+from .cli_calibrate import calibrate  # noqa: E402
+
+main.add_command(calibrate)
 
 
 if __name__ == "__main__":  # pragma: no cover

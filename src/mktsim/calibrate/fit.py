@@ -11,6 +11,7 @@ posterior covariance of z is (J'J)^-1 from the Jacobian at the optimum.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -20,7 +21,7 @@ from .priors import Z_MAX
 from .simulator import Paths, WindowModel
 
 ROUNDS = 2
-DIFF_STEP = 0.02  # finite-difference step in z (smaller steps see the counts' graininess)
+DIFF_STEP = 0.1  # finite-difference step in z: wider than the graininess of counts
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class FitSettings:
     holdout: int = 0
     weights: dict[str, float] | None = None
     starts: int = 3
-    max_evaluations: int = 60  # per start and round, in units of Jacobian-sized steps
+    max_evaluations: int = 200  # function evaluations per start and round
 
 
 @dataclass(frozen=True)
@@ -54,35 +55,81 @@ def residuals(z: np.ndarray, model: WindowModel, noise: dict[str, SeriesNoise],
     parts = []
     for kpi, observed in model.history.series.items():
         m = mask[kpi]
-        var = noise[kpi].variance(mean[kpi][m], sim_var[kpi][m])
+        var = noise[kpi].variance(mean[kpi], sim_var[kpi])[m]
         parts.append(np.sqrt(weights.get(kpi, 1.0)) * (observed[m] - mean[kpi][m]) /
                      np.sqrt(var))
     parts.append(np.asarray(z, dtype=float))
     return np.concatenate(parts)
 
 
+def neg_log_posterior(z: np.ndarray, model: WindowModel, sim_var: Paths,
+                      mask: dict[str, np.ndarray], weights: dict[str, float]) -> float:
+    """-log posterior in z, the noise scales profiled out (re-estimated at each z)."""
+    mean, _ = model.expected(z)
+    noise = estimate_noise(model.history, mean, sim_var, mask)
+    total = 0.5 * float(np.dot(z, z))
+    for kpi, observed in model.history.series.items():
+        m = mask[kpi]
+        var = noise[kpi].variance(mean[kpi], sim_var[kpi])[m]
+        nll = 0.5 * np.sum((observed[m] - mean[kpi][m]) ** 2 / var + np.log(var))
+        total += weights.get(kpi, 1.0) * float(nll)
+    return total
+
+
+def jacobian(model: WindowModel, z: np.ndarray, noise: dict[str, SeriesNoise],
+             sim_var: Paths, mask: dict[str, np.ndarray], weights: dict[str, float]
+             ) -> np.ndarray:
+    """Central finite differences of the standardised residuals (step DIFF_STEP in z)."""
+    cols = []
+    for j in range(len(z)):
+        step = np.zeros(len(z))
+        step[j] = DIFF_STEP
+        up = residuals(z + step, model, noise, sim_var, mask, weights)
+        down = residuals(z - step, model, noise, sim_var, mask, weights)
+        cols.append((up - down) / (2 * DIFF_STEP))
+    return np.column_stack(cols)
+
+
+def screen(model: WindowModel, sim_var: Paths, mask: dict[str, np.ndarray],
+           weights: dict[str, float], keep: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """The `keep` best of a scrambled Sobol screen of 8 points per parameter over the
+    prior's central 98% (and its median): where the local searches start."""
+    from scipy.special import ndtri
+    from scipy.stats import qmc
+
+    k = len(model.priors)
+    n = 1 << int(np.ceil(np.log2(8 * k)))
+    u = qmc.Sobol(k, scramble=True, seed=rng).random(n)
+    points = [np.zeros(k), *ndtri(0.01 + 0.98 * u)]
+    scored = sorted(points, key=lambda z: neg_log_posterior(z, model, sim_var, mask, weights))
+    return scored[:keep]
+
+
 def fit(model: WindowModel, settings: FitSettings, rng: np.random.Generator) -> Fit:
-    """Multi-start bounded least squares with reweighting rounds; Laplace covariance."""
-    from scipy.optimize import least_squares
+    """Multi-start bounded Powell on the profiled posterior, reweighting rounds (the
+    simulation variance re-estimated at the best point), Laplace covariance."""
+    from scipy.optimize import minimize
 
     k = len(model.priors)
     weights = settings.weights or {}
     mask = observed_mask(model.history, settings.holdout)
-    starts = [np.zeros(k), *rng.uniform(-1.5, 1.5, size=(max(0, settings.starts - 1), k))]
-    best = None
+    bounds = [(-Z_MAX, Z_MAX)] * k
+    _, sim_var = model.expected(np.zeros(k))
+    starts = screen(model, sim_var, mask, weights, settings.starts, rng)
+    best: Any = None
     for round_ in range(ROUNDS):
-        candidates = starts if round_ == 0 else [best.x]  # type: ignore[union-attr]
-        origin = np.zeros(k) if best is None else best.x
-        mean, sim_var = model.expected(origin)
-        noise = estimate_noise(model.history, mean, sim_var, mask)
-        results = [least_squares(residuals, x0, args=(model, noise, sim_var, mask, weights),
-                                 bounds=(-Z_MAX, Z_MAX), method="trf", diff_step=DIFF_STEP,
-                                 x_scale=1.0, max_nfev=settings.max_evaluations)
+        if best is not None:
+            _, sim_var = model.expected(best.x)
+        candidates = starts if round_ == 0 else [best.x]
+        results = [minimize(neg_log_posterior, x0, args=(model, sim_var, mask, weights),
+                            method="Powell", bounds=bounds,
+                            options={"maxfev": settings.max_evaluations * k, "xtol": 1e-3,
+                                     "ftol": 1e-6})
                    for x0 in candidates]
-        best = min(results, key=lambda r: r.cost)
-    assert best is not None
+        best = min(results, key=lambda r: r.fun)
     mean, sim_var = model.expected(best.x)
     noise = estimate_noise(model.history, mean, sim_var, mask)
-    jac = np.asarray(best.jac)
+    jac = jacobian(model, best.x, noise, sim_var, mask, weights)
     cov = np.linalg.pinv(jac.T @ jac)
-    return Fit(best.x, cov, noise, mean, sim_var, float(best.cost), bool(best.status > 0))
+    return Fit(np.asarray(best.x), cov, noise, mean, sim_var, float(best.fun),
+               bool(best.success))

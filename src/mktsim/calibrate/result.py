@@ -55,6 +55,7 @@ class CalibrationResult:
     correlated: list[tuple[str, str, float]]
     bands: dict[str, SeriesBand]
     draws: np.ndarray  # [n_draws, n_params] posterior draws of the values
+    priors: list[Any] = field(default_factory=list)  # sweep Parameters, in order
     warnings: list[str] = field(default_factory=list)
     evaluations: int = 0
     seconds: float = 0.0

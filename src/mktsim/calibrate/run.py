@@ -111,7 +111,8 @@ def _report(loaded: LoadedSpec, model: WindowModel, result: Fit, holdout: int,
         scenario=loaded.source, history=model.history.source, strategy=model.strategy,
         period=model.history.kind.value, periods=model.history.n_periods, holdout=holdout,
         dates=[d.isoformat() for d in model.history.dates], parameters=estimates,
-        fit=fit_table, correlated=pairs, bands=bands, draws=values, warnings=warnings,
+        fit=fit_table, correlated=pairs, bands=bands, draws=values, priors=list(model.priors),
+        warnings=warnings,
         evaluations=model.evaluations, seconds=seconds)
 
 

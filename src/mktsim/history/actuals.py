@@ -47,12 +47,12 @@ def plan_with_actuals(plan: Plan, history: History, plan_days: int | None = None
                                        strict=True):
             if np.isfinite(amount):
                 spend[row, first:first + days] = amount / days
-    return dataclasses.replace(plan, spend=spend, **_prices(plan, history))
+    return _with_prices(dataclasses.replace(plan, spend=spend), history)
 
 
-def _prices(plan: Plan, history: History) -> dict[str, object]:
+def _with_prices(plan: Plan, history: History) -> Plan:
     if not history.price:
-        return {}
+        return plan
     price = plan.product_price.copy()
     events = [e for e in plan.events
               if not (e.kind in ("price", "discount") and e.target in history.price)]
@@ -63,4 +63,4 @@ def _prices(plan: Plan, history: History) -> dict[str, object]:
         events += [Event(int(history.first_days[i]), "price", name, float(values[i]))
                    for i in given if i > 0]
     events.sort(key=lambda e: e.day)
-    return {"product_price": price, "events": tuple(events)}
+    return dataclasses.replace(plan, product_price=price, events=tuple(events))

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 import numpy as np
 from numpy.typing import NDArray
@@ -29,7 +29,7 @@ Array = NDArray[np.float64]
 TINY = 1e-12
 
 
-class Noise(str, Enum):
+class Noise(StrEnum):
     """Observation noise of one series."""
 
     SURVEY = "survey"  # binomial p(1-p)/n, n given
@@ -130,9 +130,9 @@ def log_likelihood(history: History, simulated: Mapping[str, Array],
         m = mask[kpi]
         if not m.any():
             continue
+        sv = sim_var[kpi] if sim_var is not None else 0.0
+        var = noise[kpi].variance(simulated[kpi], sv)[..., m]
         mu = simulated[kpi][..., m]
-        sv = sim_var[kpi][m] if sim_var is not None else 0.0
-        var = noise[kpi].variance(mu, sv)
         ll = -0.5 * (((observed[m] - mu) ** 2) / var + np.log(2 * np.pi * var))
         total = total + (weights or {}).get(kpi, 1.0) * ll.sum(axis=-1)
     return np.asarray(total)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class PeriodKind(str, Enum):
+class PeriodKind(StrEnum):
     """How long one row of a history file lasts."""
 
     DAY = "day"
