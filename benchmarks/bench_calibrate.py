@@ -39,9 +39,8 @@ WEEKS = 52
 
 def make_history(path: Path, seed: int = 11) -> Path:
     """Simulate one replication of the smart band's baseline at TRUTH and write it."""
-    from history_fixtures import blank_history, simulate_history, write_history
-
     import mktsim
+    from history_fixtures import blank_history, simulate_history, write_history
     from mktsim.history.periods import PeriodKind
 
     loaded = mktsim.load(ROOT / "scenarios" / "smart_band.yaml").loaded

@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from history_fixtures import blank_history
 from hypothesis import given
 from hypothesis import strategies as st
 
 import mktsim
+from history_fixtures import blank_history
 from mktsim.cli import main
 from mktsim.history import (
     HistoryError,
