@@ -105,6 +105,28 @@ def screen(model: WindowModel, sim_var: Paths, mask: dict[str, np.ndarray],
     return scored[:keep]
 
 
+def autocorrelation_factors(model: WindowModel, z: np.ndarray,
+                            noise: dict[str, SeriesNoise], sim_var: Paths,
+                            mask: dict[str, np.ndarray]) -> np.ndarray:
+    """Per residual row: sqrt((1 - rho) / (1 + rho)), rho the lag-1 autocorrelation of its
+    series' standardised residuals at the optimum (clipped to [0, 0.95]); 1 for the prior
+    rows. Scaling the Jacobian's rows by it inflates the covariance by the series' ratio
+    of observations to effective observations (AR(1)), since a simulated history's
+    deviations from the expected path persist from one period to the next."""
+    r = residuals(z, model, noise, sim_var, mask, {})
+    out, start = [], 0
+    for kpi in model.history.series:
+        n = int(mask[kpi].sum())
+        part = r[start:start + n]
+        start += n
+        rho = 0.0
+        if n > 2 and np.std(part) > 0:
+            rho = float(np.clip(np.corrcoef(part[:-1], part[1:])[0, 1], 0.0, 0.95))
+        out.append(np.full(n, np.sqrt((1 - rho) / (1 + rho))))
+    out.append(np.ones(len(z)))
+    return np.concatenate(out)
+
+
 def fit(model: WindowModel, settings: FitSettings, rng: np.random.Generator) -> Fit:
     """Multi-start bounded Powell on the profiled posterior, reweighting rounds (the
     simulation variance re-estimated at the best point), Laplace covariance."""
@@ -130,6 +152,7 @@ def fit(model: WindowModel, settings: FitSettings, rng: np.random.Generator) -> 
     mean, sim_var = model.expected(best.x)
     noise = estimate_noise(model.history, mean, sim_var, mask)
     jac = jacobian(model, best.x, noise, sim_var, mask, weights)
+    jac *= autocorrelation_factors(model, best.x, noise, sim_var, mask)[:, None]
     cov = np.linalg.pinv(jac.T @ jac)
     return Fit(np.asarray(best.x), cov, noise, mean, sim_var, float(best.fun),
                bool(best.success))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import Executor
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,11 +73,19 @@ def calibrate(loaded: LoadedSpec, options: CalibrationOptions,
     seed = loaded.spec.seed if options.seed is None else options.seed
     reps = options.replications or (section.replications if section else 8)
     weights = {**(section.weights if section else {}), **options.weights}
-    model = WindowModel(loaded, strategy, history, priors, reps, seed, options.workers,
-                        on_evaluation=on_evaluation)
-    result = fit(model, FitSettings(holdout, weights, options.starts),
-                 np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(31,))))
-    return _report(loaded, model, result, holdout, time.perf_counter() - started)
+    with _pool(options.workers) as pool:
+        model = WindowModel(loaded, strategy, history, priors, reps, seed, options.workers,
+                            pool, on_evaluation=on_evaluation)
+        result = fit(model, FitSettings(holdout, weights, options.starts),
+                     np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(31,))))
+        return _report(loaded, model, result, holdout, time.perf_counter() - started)
+
+
+def _pool(workers: int) -> AbstractContextManager[Executor | None]:
+    """One pool of worker processes for every simulation of the fit (none for 1)."""
+    from ..engine.montecarlo import new_pool
+
+    return new_pool(workers) if workers > 1 else nullcontext(None)
 
 
 def _strategy(loaded: LoadedSpec, name: str | None) -> str:
