@@ -96,11 +96,10 @@ def test_metrics_follow_the_published_definitions() -> None:
 
 def test_cli_json_out_and_reports(tmp_path: Path) -> None:
     history = noise_free_bass(tmp_path / "bass.csv", periods=60)
-    scenario = tmp_path / "bass.yaml"
-    scenario.write_text(BASS.read_text().replace("size: 1_000_000", "size: 100_000"))
     fitted = tmp_path / "fitted.yaml"
     result = CliRunner().invoke(main, [
-        "calibrate", str(scenario), "--history", str(history), "--holdout", "12",
+        "calibrate", str(BASS), "--set", "market.size=100000", "--history", str(history),
+        "--holdout", "12",
         "--param", "market.word_of_mouth.imitation=0.1:0.8", "--format", "json",
         "--out", str(fitted), "--out-dir", str(tmp_path / "out"), "--report", "md,html,xlsx"])
     assert result.exit_code == 0, result.output
@@ -115,6 +114,7 @@ def test_cli_json_out_and_reports(tmp_path: Path) -> None:
     assert text.startswith("# Calibrated by mktsim calibrate")
     assert str(history) in text
     again = mktsim.load(fitted)
+    assert again.spec.market.size == M  # the --set values are kept in the fitted file
     assert "market.word_of_mouth.imitation" in (again.loaded.data["uncertainties"] or {})
     assert again.spec.market.word_of_mouth.imitation == pytest.approx(param["estimate"],
                                                                       rel=1e-4)

@@ -71,7 +71,7 @@ def calibrate(scenario: Path, history: Path | None, sheet: str | None, strategy:
     with progress_bar(0, "calibrating", True) as advance:
         result = loaded.calibrate(options, on_evaluation=lambda: advance(1))
     _emit(result, fmt)
-    _write(scenario, result, out, out_dir, reports)
+    _write(scenario, result, out, out_dir, reports, overrides)
 
 
 def _emit(result: object, fmt: str) -> None:
@@ -86,13 +86,13 @@ def _emit(result: object, fmt: str) -> None:
 
 
 def _write(scenario: Path, result: object, out: Path | None, out_dir: Path | None,
-           reports: list[str]) -> None:
+           reports: list[str], overrides: tuple[str, ...]) -> None:
     from .calibrate.result import CalibrationResult
     from .calibrate.writeout import write_fitted
 
     assert isinstance(result, CalibrationResult)
     if out is not None:
-        write_atomic(out, write_fitted(scenario, result))
+        write_atomic(out, write_fitted(scenario, result, overrides))
         click.echo(f"wrote {out}", err=True)
     if out_dir is not None:
         write_atomic(out_dir / "calibration.json", json.dumps(result.to_dict(), indent=2))

@@ -49,11 +49,18 @@ def _g(x: float) -> str:
     return format_number(float(x), 6)
 
 
-def fitted_text(source_text: str, result: CalibrationResult, priors: list[Parameter]) -> str:
-    """The fitted scenario's YAML."""
+def fitted_text(source_text: str, result: CalibrationResult, priors: list[Parameter],
+                overrides: tuple[str, ...] = ()) -> str:
+    """The fitted scenario's YAML (`overrides`: the `--set` values of the calibration,
+    kept in the file so that it reproduces the calibrated scenario)."""
+    from ..scenario.overrides import parse_override
+
     yaml = YAML()
     yaml.preserve_quotes = True
     doc = yaml.load(source_text)
+    for text in overrides:
+        path, value = parse_override(text)
+        _set(doc, ".".join(str(p) for p in path), value)
     for est in result.parameters:
         _set(doc, est.path, float(format_number(est.estimate, 6)))
     section = CommentedMap()
@@ -91,7 +98,7 @@ def _num(x: Any) -> str:
     return "-" if x is None else f"{x:.3f}"
 
 
-def _set(doc: Any, dotted: str, value: float) -> None:
+def _set(doc: Any, dotted: str, value: Any) -> None:
     """Set a dotted path in the round-trip document, creating mappings on the way."""
     node = doc
     parts = dotted.split(".")
@@ -102,6 +109,8 @@ def _set(doc: Any, dotted: str, value: float) -> None:
     node[parts[-1]] = value
 
 
-def write_fitted(scenario: Path, result: CalibrationResult) -> str:
+def write_fitted(scenario: Path, result: CalibrationResult,
+                 overrides: tuple[str, ...] = ()) -> str:
     """Text of the fitted scenario of `scenario` (written by the caller, atomically)."""
-    return fitted_text(scenario.read_text(encoding="utf-8"), result, result.priors)
+    return fitted_text(scenario.read_text(encoding="utf-8"), result, result.priors,
+                       overrides)

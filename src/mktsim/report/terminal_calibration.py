@@ -20,7 +20,7 @@ def print_calibration(result: CalibrationResult) -> None:
                                 ("Fit", FIT_HEADER, fit_rows(result))):
         table = Table(title=title)
         for h in header:
-            table.add_column(h)
+            table.add_column(h, overflow="fold")
         for r in rows:
             table.add_row(*r)
         console.print(table)
