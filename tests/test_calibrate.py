@@ -55,8 +55,10 @@ def test_same_seed_same_result_whatever_the_workers(tmp_path: Path) -> None:
     history = noise_free_bass(tmp_path / "bass.csv", periods=60)
     scenario = mktsim.load(BASS, ["market.size=100000"])
     params = ("market.word_of_mouth.imitation=0.1:0.8",)
-    one = scenario.calibrate(history=history, params=params, workers=1, starts=1)
-    two = scenario.calibrate(history=history, params=params, workers=2, starts=1)
+    one = scenario.calibrate(history=history, params=params, workers=1, starts=1,
+                             replications=32)
+    two = scenario.calibrate(history=history, params=params, workers=2, starts=1,
+                             replications=32)  # on a pool of 2 processes
     assert one.to_dict()["parameters"] == two.to_dict()["parameters"]
 
 

@@ -25,6 +25,8 @@ from .simulator import WindowModel
 Z90 = 1.6448536269514722
 BAND_DRAWS = 40
 POSTERIOR_DRAWS = 400
+# below this many replications an evaluation runs faster in-process than on a pool
+POOL_REPLICATIONS = 32
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ def calibrate(loaded: LoadedSpec, options: CalibrationOptions,
     seed = loaded.spec.seed if options.seed is None else options.seed
     reps = options.replications or (section.replications if section else 8)
     weights = {**(section.weights if section else {}), **options.weights}
-    with _pool(options.workers) as pool:
+    with _pool(options.workers if reps >= POOL_REPLICATIONS else 1) as pool:
         model = WindowModel(loaded, strategy, history, priors, reps, seed, options.workers,
                             pool, on_evaluation=on_evaluation)
         result = fit(model, FitSettings(holdout, weights, options.starts),
