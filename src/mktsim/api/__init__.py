@@ -149,6 +149,18 @@ class Scenario(LoadedScenario):
                                               progress=progress)
         return ExplainResult(run, explain_document(run, table, marginal), table, marginal)
 
+    def calibrate(self, options: Any = None, on_evaluation: Callable[[], None] | None = None,
+                  **kwargs: Any) -> Any:
+        """Fit free values to a history: `calibrate(history="h.csv", params=("p=0:1",))`,
+        or a `mktsim.calibrate.CalibrationOptions`; returns a CalibrationResult."""
+        from ..calibrate import CalibrationOptions, calibrate
+
+        if options is None:
+            if kwargs.get("history") is not None:
+                kwargs["history"] = Path(kwargs["history"])
+            options = CalibrationOptions(**kwargs)
+        return calibrate(self.loaded, options, on_evaluation)
+
     def sweep(self, params: Sequence[Any] = (), design: str | Path | None = None,
               method: str | None = None, samples: int | None = None,
               replications: int | None = None, strategies: Sequence[str] | None = None,
