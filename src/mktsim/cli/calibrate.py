@@ -12,9 +12,9 @@ from .common import (
     check_writable,
     print_warnings,
     progress_bar,
+    report_formats,
     set_option,
     user_errors,
-    report_formats,
     write_atomic,
 )
 
