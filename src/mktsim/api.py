@@ -19,6 +19,7 @@ from .engine.sources import uncertain_plans
 from .model.compile import compile_plan
 from .model.plan import Plan
 from .results import RunResult
+from .rules.review import ReviewLoop
 from .scenario.errors import Problem, ScenarioError
 from .scenario.load import LoadedSpec, load_spec
 from .scenario.model import ScenarioSpec
@@ -73,7 +74,7 @@ class Scenario:
             for problem in unmodelled(self.spec, self.loaded.source):
                 warnings.warn(problem.render(), AgentEngineWarning, stacklevel=2)
         run = simulate(plan, reps, seed, workers, progress, source, engine=engine,
-                       network=self.spec.market.network)
+                       network=self.spec.market.network, controllers=(ReviewLoop(),))
         return RunResult(self.loaded, run, judge_all(self.spec, plan, run.daily))
 
 

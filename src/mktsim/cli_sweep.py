@@ -17,9 +17,9 @@ METHODS = ("grid", "mc", "lhs", "sobol", "morris")
 def _design_inputs(loaded: Any, design_file: Path | None, params: tuple[str, ...]
                    ) -> tuple[list[Any], dict[str, Any]]:
     """(parameters, settings) from --design, --param, or the scenario's uncertainties."""
+    from .params import ParamSpecError, parse_design_mapping, parse_params
     from .scenario.yamlio import read_yaml
     from .sweep.batch import read_design_file
-    from .sweep.params import ParamSpecError, parse_design_mapping, parse_params
 
     try:
         settings: dict[str, Any] = {}

@@ -15,12 +15,12 @@ import numpy as np
 import pandas as pd
 
 from . import __version__
-from .decision.measures import horizon_values
 from .decision.stats import summarize
 from .decision.targets import Verdict
 from .engine.layout import CHANNEL_TOTAL_NAMES, LEAK_NAMES
 from .engine.montecarlo import Run
 from .kpis import KPI_NAMES, KPIS, unit_label
+from .model.measures import horizon_values
 from .rules.log import aggregate_decisions, observed_frame, summarise_rules
 from .scenario.load import LoadedSpec
 

@@ -20,10 +20,11 @@ from scipy.special import ndtr
 from ..engine.montecarlo import new_pool, simulate
 from ..engine.sources import uncertain_plans
 from ..kpis import KPI_NAMES
+from ..model.measures import horizon_values, value_at
 from ..model.plan import Plan
 from ..results import RunResult
+from ..rules.review import ReviewLoop
 from ..scenario.decision import ALL_TARGETS, Objective
-from .measures import horizon_values, value_at
 from .targets import judge_all
 
 if TYPE_CHECKING:
@@ -80,7 +81,8 @@ def run_strategy(scenario: Scenario, strategy: str, replications: int, seed: int
     """`Scenario.run` on a shared pool, with a plan compiled once (same numbers)."""
     plan = plan if plan is not None else scenario.plan(strategy)
     source = uncertain_plans(scenario.loaded, plan.strategy, seed)
-    run = simulate(plan, replications, seed, workers, progress, source, pool)
+    run = simulate(plan, replications, seed, workers, progress, source, pool,
+                   controllers=(ReviewLoop(),))
     return RunResult(scenario.loaded, run, judge_all(scenario.spec, plan, run.daily))
 
 

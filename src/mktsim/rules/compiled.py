@@ -10,10 +10,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..kpis import KPI_NAMES
+from ..expr import Expression, Vocabulary, compile_expression
+from ..scenario.rule_vocabulary import scenario_vocabulary
 from ..scenario.rules import SURVEY_MEASURES
-from .expr import Expression, Vocabulary, compile_expression
-from .functions import rule_vocabulary
 
 if TYPE_CHECKING:
     from ..scenario.model import ScenarioSpec
@@ -85,12 +84,6 @@ class CompiledRules:
             if name == product:
                 return low, high
         return None
-
-
-def scenario_vocabulary(spec: ScenarioSpec) -> Vocabulary:
-    """The names a scenario's rules may use."""
-    return rule_vocabulary(spec.channels, KPI_NAMES, [t.id for t in spec.targets], spec.teams,
-                           spec.products, spec.market.competitors)
 
 
 def rules_of(spec: ScenarioSpec, strategy: str) -> RulesSection | None:

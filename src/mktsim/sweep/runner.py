@@ -112,8 +112,8 @@ def evaluate_point(task: PointTask) -> pd.DataFrame:
     one per KPI (value at the horizon, in the KPI's unit), one ``met:<id>`` bool per target.
     """
     from ..api import Scenario
-    from ..decision.measures import horizon_values
     from ..kpis import KPI_NAMES
+    from ..model.measures import horizon_values
     from ..scenario.load import validate_data, with_values
     from ..scenario.translate import schema_value
 
