@@ -8,7 +8,6 @@ import math
 
 import numpy as np
 
-from ..rules.compiled import compile_rules
 from ..scenario.company import Channel
 from ..scenario.model import ScenarioSpec
 from ..scenario.pricing import list_prices
@@ -18,6 +17,7 @@ from .hazards import per_day
 from .latent import beta_classes, class_hazards, split_counts
 from .people import erlang_stage_hazard
 from .response import daily_retention
+from .review_plan import review_plan
 
 
 def compile_plan(spec: ScenarioSpec, strategy: str) -> P.Plan:
@@ -117,7 +117,7 @@ def _compile(spec: ScenarioSpec, strategy: str) -> P.Plan:
         bass_mode=spec.market.bass_consistent,
         wom_customers=spec.market.word_of_mouth.source == "customers",
         events=_events(spec, strat),
-        rules=compile_rules(spec, strategy),
+        rules=review_plan(spec, strategy),
     )
 
 

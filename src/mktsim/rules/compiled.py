@@ -1,26 +1,24 @@
-"""Rules compiled for the engine: plain, picklable data (text + compiled expressions).
-
-A strategy's own `rules:` replace the scenario's shared `rules:` section (they are not
-merged); the `information:` settings are shared by all strategies.
-"""
+"""The review rules of a Plan (plain data, model/review_plan.py) with their expressions
+compiled, once per plan and process, for the review loop."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..expr import Expression, Vocabulary, compile_expression
-from ..scenario.rule_vocabulary import scenario_vocabulary
-from ..scenario.rules import SURVEY_MEASURES
+from ..kpis import KPI_NAMES
+from ..model.review_plan import Formula, InfoSettings, ReviewPlan, Study
+from ..scenario.rule_vocabulary import rule_vocabulary
 
 if TYPE_CHECKING:
-    from ..scenario.model import ScenarioSpec
-    from ..scenario.rules import Information, RulesSection
-    from ..scenario.targets import Target
+    from ..model.plan import Plan
 
 #: A setting: a fixed value (number or name) or an expression computed at the review.
 Arg = float | str | Expression
+
+__all__ = ["Arg", "CompiledAction", "CompiledRule", "CompiledRules", "InfoSettings", "Study",
+           "compile_review"]
 
 
 @dataclass(frozen=True)
@@ -43,105 +41,43 @@ class CompiledRule:
 
 
 @dataclass(frozen=True)
-class Study:
-    """A research study: a larger survey sample for one measure over [start, end)."""
+class CompiledRules(ReviewPlan):
+    """A ReviewPlan whose rules carry compiled expressions."""
 
-    measure: str
-    start: int
-    end: int
-    sample_size: int
-    cost: float
+    rules: tuple[CompiledRule, ...]  # type: ignore[assignment]
 
 
-@dataclass(frozen=True)
-class InfoSettings:
-    """Lags (days) and sample sizes of the market information system."""
-
-    report_lag: int
-    survey_n: int
-    survey_lag: int
-    intel_delay: int
-    studies: tuple[Study, ...]
+_CACHE: dict[int, tuple[ReviewPlan, CompiledRules]] = {}
 
 
-@dataclass(frozen=True)
-class CompiledRules:
-    """Everything the review process needs, on the Plan."""
-
-    review_days: tuple[int, ...]
-    rules: tuple[CompiledRule, ...]
-    max_actions: int
-    price_bounds: tuple[tuple[str, float, float], ...]
-    info: InfoSettings
-    targets: tuple[Target, ...]
-    target_days: tuple[int, ...]
-    start_date: dt.date
-    budget: float
-
-    def bounds(self, product: str) -> tuple[float, float] | None:
-        """(min, max) price of a product, if set."""
-        for name, low, high in self.price_bounds:
-            if name == product:
-                return low, high
+def compile_review(plan: Plan) -> CompiledRules | None:
+    """The plan's review rules, compiled against its names (cached for the plan's rules)."""
+    data = plan.rules
+    if data is None:
         return None
+    hit = _CACHE.get(id(data))
+    if hit is not None and hit[0] is data:
+        return hit[1]
+    vocabulary = rule_vocabulary(plan.channels, KPI_NAMES, [t.id for t in data.targets],
+                                 plan.teams, plan.products, plan.competitors)
+    rules = tuple(
+        CompiledRule(rule.name, compile_expression(rule.when, vocabulary),
+                     tuple(CompiledAction(a.kind, tuple((k, _arg(v, vocabulary))
+                                                        for k, v in a.args))
+                           for a in rule.then), rule.cooldown)
+        for rule in data.rules)
+    compiled = CompiledRules(**{**_fields(data), "rules": rules})
+    if len(_CACHE) > 64:
+        _CACHE.clear()
+    _CACHE[id(data)] = (data, compiled)
+    return compiled
 
 
-def rules_of(spec: ScenarioSpec, strategy: str) -> RulesSection | None:
-    """The rules that apply to a strategy: its own, or else the shared ones."""
-    own = spec.strategies[strategy].rules
-    return own if own is not None else spec.rules
+def _arg(value: float | str | Formula, vocabulary: Vocabulary) -> Arg:
+    return compile_expression(value.text, vocabulary) if isinstance(value, Formula) else value
 
 
-def compile_arg(value: float | str, vocabulary: Vocabulary, names: frozenset[str]) -> Arg:
-    """A number stays a number, a known name stays text, other text is an expression."""
-    if isinstance(value, int | float) or value in names:
-        return float(value) if isinstance(value, int | float) else value
-    return compile_expression(value, vocabulary)
+def _fields(data: ReviewPlan) -> dict[str, Any]:
+    return {f: getattr(data, f) for f in data.__dataclass_fields__}
 
 
-def compile_rules(spec: ScenarioSpec, strategy: str) -> CompiledRules | None:
-    """The compiled rules of a strategy, or None when it has none."""
-    section = rules_of(spec, strategy)
-    if section is None:
-        return None
-    vocabulary = scenario_vocabulary(spec)
-    names = frozenset({*spec.channels, *spec.products, *spec.teams, *SURVEY_MEASURES})
-    rules = []
-    for rule in section.when_then:
-        actions = []
-        for action in rule.then:
-            body = action.body.model_dump(by_alias=True)
-            args = tuple((k, compile_arg(v, vocabulary, names)) for k, v in body.items()
-                         if v is not None)
-            actions.append(CompiledAction(action.kind, args))
-        rules.append(CompiledRule(rule.name, compile_expression(rule.when, vocabulary),
-                                  tuple(actions), rule.cooldown_days))
-    strat = spec.strategies[strategy]
-    return CompiledRules(
-        review_days=_review_days(spec, section),
-        rules=tuple(rules),
-        max_actions=section.max_actions_per_review,
-        price_bounds=tuple((p, b.min, b.max) for p, b in section.price_bounds.items()),
-        info=_info(spec, spec.information),
-        targets=tuple(spec.targets),
-        target_days=tuple(min(spec.day_of(t.by), spec.horizon_days - 1) if t.by
-                          else spec.horizon_days - 1 for t in spec.targets),
-        start_date=spec.start_date,
-        budget=float(strat.budget or 0.0),
-    )
-
-
-def _review_days(spec: ScenarioSpec, section: RulesSection) -> tuple[int, ...]:
-    review = section.review
-    if review.every_days is not None:
-        days = list(range(review.every_days, spec.horizon_days, review.every_days))
-    else:
-        days = sorted({spec.day_of(d) for d in review.dates or []})
-    return tuple(d for d in days if 0 < d < spec.horizon_days)
-
-
-def _info(spec: ScenarioSpec, info: Information) -> InfoSettings:
-    studies = tuple(Study(s.measure, spec.day_of(s.start), spec.day_of(s.start) + s.days,
-                          s.sample_size, float(s.cost)) for s in info.research)
-    return InfoSettings(info.report_lag_days, info.survey.sample_size, info.survey.lag_days,
-                        info.intelligence_delay_days, studies)

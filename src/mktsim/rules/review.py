@@ -19,7 +19,7 @@ from ..kpis import KPI_INDEX, KPIS
 from ..model import plan as P
 from ..model.measures import start_value, threshold_of
 from .actions import DONE, Actions
-from .compiled import CompiledAction, CompiledRules, Study
+from .compiled import CompiledAction, CompiledRules, Study, compile_review
 from .observe import Observer
 
 if TYPE_CHECKING:
@@ -335,7 +335,7 @@ class ReviewLoop:
 
     def start(self, rep: Replication) -> ReviewLog | None:
         """Start the review process of a replication whose plan has rules; return its log."""
-        rules = rep.plan.rules
+        rules = compile_review(rep.plan)
         if rules is None:
             return None
         review = Review(rep, rules)
