@@ -3,12 +3,13 @@ compiled, once per plan and process, for the review loop."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..expr import Expression, Vocabulary, compile_expression
 from ..kpis import KPI_NAMES
-from ..model.review_plan import Formula, InfoSettings, ReviewPlan, Study
+from ..model.review_plan import Formula, InfoSettings, ReviewPlan, RuleText, Study
 from ..scenario.rule_vocabulary import rule_vocabulary
 
 if TYPE_CHECKING:
@@ -47,30 +48,28 @@ class CompiledRules(ReviewPlan):
     rules: tuple[CompiledRule, ...]  # type: ignore[assignment]
 
 
-_CACHE: dict[int, tuple[ReviewPlan, CompiledRules]] = {}
-
-
 def compile_review(plan: Plan) -> CompiledRules | None:
-    """The plan's review rules, compiled against its names (cached for the plan's rules)."""
+    """The plan's review rules with their expressions compiled against its names (the
+    compiled rules are shared by every plan with the same rule texts and names)."""
     data = plan.rules
     if data is None:
         return None
-    hit = _CACHE.get(id(data))
-    if hit is not None and hit[0] is data:
-        return hit[1]
-    vocabulary = rule_vocabulary(plan.channels, KPI_NAMES, [t.id for t in data.targets],
-                                 plan.teams, plan.products, plan.competitors)
-    rules = tuple(
+    rules = _compiled(data.rules, plan.channels, tuple(t.id for t in data.targets),
+                      plan.teams, plan.products, plan.competitors)
+    return CompiledRules(**{**_fields(data), "rules": rules})
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(rules: tuple[RuleText, ...], channels: tuple[str, ...], targets: tuple[str, ...],
+              teams: tuple[str, ...], products: tuple[str, ...],
+              competitors: tuple[str, ...]) -> tuple[CompiledRule, ...]:
+    vocabulary = rule_vocabulary(channels, KPI_NAMES, targets, teams, products, competitors)
+    return tuple(
         CompiledRule(rule.name, compile_expression(rule.when, vocabulary),
                      tuple(CompiledAction(a.kind, tuple((k, _arg(v, vocabulary))
                                                         for k, v in a.args))
                            for a in rule.then), rule.cooldown)
-        for rule in data.rules)
-    compiled = CompiledRules(**{**_fields(data), "rules": rules})
-    if len(_CACHE) > 64:
-        _CACHE.clear()
-    _CACHE[id(data)] = (data, compiled)
-    return compiled
+        for rule in rules)
 
 
 def _arg(value: float | str | Formula, vocabulary: Vocabulary) -> Arg:
