@@ -20,6 +20,9 @@ def resolve_extends(
         return strategies, problems
     resolved: dict[str, Any] = {}
     for name in strategies:
+        if not isinstance(strategies[name], dict):  # not a section: the schema refuses it
+            resolved[name] = strategies[name]
+            continue
         chain = _chain(name, strategies, locs, file, problems)
         merged: dict[str, Any] = {}
         for link in reversed(chain):

@@ -13,9 +13,18 @@ from pydantic import AfterValidator, BeforeValidator, Field
 
 
 def to_number(value: Any) -> Any:
-    """Turn `"30%"`, `"2_000_000"` and `"1e6"` strings into numbers; leave the rest."""
-    if isinstance(value, bool) or not isinstance(value, str):
+    """Turn `"30%"`, `"2_000_000"` and `"1e6"` strings into numbers; leave the rest.
+
+    `true`/`false` are refused (YAML reads them as booleans, which Python would take for 1
+    and 0), and so is text with digits other than ASCII 0-9 (a full-width `２７`), which
+    Python would read as 27 without a word."""
+    if isinstance(value, bool):
+        raise ValueError("must be a number, not true/false")
+    if not isinstance(value, str):
         return value
+    if not value.isascii() and any(c.isdigit() for c in value):
+        raise ValueError(f"'{value}' has digits other than 0-9 (full-width or another "
+                         "script); write the number with ASCII digits 0-9")
     text = value.strip().replace("_", "").replace(",", "")
     try:
         if text.endswith("%"):

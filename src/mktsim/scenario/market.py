@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import BeforeValidator, Field, field_validator
 
 from .base import Section
-from .fields import Name, NonNegative, Number, Positive, PositiveCount, RatePerYear, Share
+from .fields import (
+    Name,
+    NonNegative,
+    Number,
+    Positive,
+    PositiveCount,
+    RatePerYear,
+    Share,
+    to_number,
+)
 from .network import Network
 
 
@@ -20,7 +29,7 @@ class ChurnBeta(Section):
     a: Positive = Field(description="Beta a (e.g. 0.668).")
     b: Positive = Field(description="Beta b (e.g. 3.806).")
     period_days: Positive = Field(365.0 / 12.0, description="Days between renewals.")
-    classes: int = Field(8, ge=1, le=32, description="Latent classes (exact to 2n-1 periods).")
+    classes: Annotated[int, BeforeValidator(to_number)] = Field(8, ge=1, le=32, description="Latent classes (exact to 2n-1 periods).")
 
 
 class Segment(Section):
