@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from .crosscheck import cross_check
 from .errors import Problem, ScenarioError
-from .extends import resolve_extends
+from .extends import fold_inherited, resolve_extends
 from .lint import smart_lint
 from .model import ScenarioSpec
 from .overrides import apply_overrides, replaced, without
@@ -103,8 +103,9 @@ def validate_data(data: Any, locs: Locations, file: str, overrides: list[str],
     except ValidationError as exc:
         problems += problems_from(exc, ScenarioSpec, locs, file, overridden=overridden)
         problems += _cross_check_rest(data, exc, locs, file)
-        raise ScenarioError(problems) from None
+        raise ScenarioError(fold_inherited(problems, strategies, locs, file)) from None
     problems += cross_check(spec, locs, file)
+    problems = fold_inherited(problems, strategies, locs, file)
     if check_uncertainties and not problems:
         problems += uncertainty_problems(data, locs, file)
     if problems:
