@@ -29,7 +29,8 @@ class ChurnBeta(Section):
     a: Positive = Field(description="Beta a (e.g. 0.668).")
     b: Positive = Field(description="Beta b (e.g. 3.806).")
     period_days: Positive = Field(365.0 / 12.0, description="Days between renewals.")
-    classes: Annotated[int, BeforeValidator(to_number)] = Field(8, ge=1, le=32, description="Latent classes (exact to 2n-1 periods).")
+    classes: Annotated[int, BeforeValidator(to_number)] = Field(
+        8, ge=1, le=32, description="Latent classes (exact to 2n-1 periods).")
 
 
 class Segment(Section):
