@@ -58,5 +58,5 @@ def test_a_real_scenario_is_far_below_the_limits():
     from mktsim.scenario.yamlio import parse_yaml
 
     text = (Path(__file__).parents[1] / "scenarios" / "smart_band.yaml").read_text("utf-8")
-    data, locations = parse_yaml(text, "smart_band.yaml")
+    _data, locations = parse_yaml(text, "smart_band.yaml")
     assert len(locations) < MAX_VALUES / 10
