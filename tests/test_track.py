@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mktsim.cli import main
-from mktsim.decision.measures import value_at
 from mktsim.history.periods import PeriodKind
+from mktsim.model.measures import value_at
 from mktsim.track import effective_sample_size, systematic_resample, track, tracking_plan
 from mktsim.track.condition import normalised, tempering
 from mktsim.track.synthetic import write_actuals

@@ -71,5 +71,9 @@ def track(scenario: Path, actuals: Path, sheet: str | None, strategy: str | None
 
         print_tracking(result)
     if out is not None:
-        written = result.save(out, report=reports)
+        written = result.save(out)
+        if reports:
+            from ..api import write_report
+
+            written += write_report(out, reports, out)
         click.echo(f"wrote {len(written)} files to {out}", err=True)

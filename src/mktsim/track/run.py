@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..decision.measures import value_at
+from ..decision.run_result import RunResult, write_run
 from ..decision.stats import summarize, wilson_interval
 from ..decision.strategy_run import LoadedScenario, run_strategy
 from ..decision.targets import Verdict, judge_all
@@ -25,8 +25,9 @@ from ..engine.montecarlo import Run, simulate
 from ..engine.sources import uncertain_plans
 from ..history import History, estimate_noise, observed_mask, period_values
 from ..kpis import KPI_INDEX, KPIS
+from ..model.measures import value_at
 from ..model.plan import Plan
-from ..results import RunResult, write_run
+from ..rules.review import ReviewLoop
 from .check import as_of_day, check_actuals
 from .condition import Conditioning, condition
 from .plan import tracking_plan
@@ -85,18 +86,13 @@ class Tracking:
 
         return pd.DataFrame(frame_rows(self))
 
-    def save(self, folder: str | Path, fmt: str = "csv",
-             report: list[str] | str | None = None) -> list[Path]:
+    def save(self, folder: str | Path, fmt: str = "csv") -> list[Path]:
         """The conditioned run's files (run.json, tables, series) and track.json into
-        `folder`, then the report if asked."""
+        `folder` (`mktsim.write_report` turns it into a report)."""
         folder = Path(folder)
         written = write_run(self.conditioned, folder, fmt)
         write_atomic(folder / "track.json", json.dumps(self.to_dict(), indent=1, default=str))
         written.append(folder / "track.json")
-        if report:
-            from ..report import check_formats, write_report
-
-            written += write_report(folder, check_formats(report), folder)
         return written
 
 
@@ -132,7 +128,8 @@ def conditioned_run(scenario: LoadedScenario, strategy: str, actuals: History, r
     (replication i on child i of `seed`, as in a run)."""
     plan = tracking_plan(scenario.spec, strategy, actuals)
     source = tracked_plans(uncertain_plans(scenario.loaded, strategy, seed), actuals)
-    return simulate(plan, reps, seed, workers, progress, source, pool)
+    return simulate(plan, reps, seed, workers, progress, source, pool,
+                    controllers=(ReviewLoop(),))
 
 
 def money_unit(plan: Plan) -> float:

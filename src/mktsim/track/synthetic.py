@@ -15,6 +15,7 @@ from ..engine.sources import uncertain_plans
 from ..history import History, period_values
 from ..history.periods import PeriodKind, next_start
 from ..kpis import KPIS
+from ..rules.review import ReviewLoop
 
 SURVEY = "brand_awareness"
 
@@ -41,7 +42,7 @@ def simulated_actuals(scenario: LoadedScenario, strategy: str, periods: int,
     frame = period_frame(scenario.spec.start_date, periods, kind, kpis)
     plan = scenario.plan(strategy)
     source = uncertain_plans(scenario.loaded, plan.strategy, seed)
-    run = simulate(plan, replication + 1, seed, source=source)
+    run = simulate(plan, replication + 1, seed, source=source, controllers=(ReviewLoop(),))
     one = run.daily[replication:replication + 1]
     values = {k: v[0] for k, v in period_values(one, frame).items()}
     rng = np.random.default_rng(np.random.SeedSequence([seed, replication, 0x5E7]))

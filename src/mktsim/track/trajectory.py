@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..decision.measures import start_value
 from ..decision.targets import Verdict
 from ..kpis import KPI_INDEX, KPIS
+from ..model.measures import start_value
 from ..model.plan import Plan
 
 
