@@ -160,11 +160,14 @@ def test_json_is_the_run_document_plus_the_tracking_fields(h1_file: Path) -> Non
 def test_table_and_out_folder(h1_file: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     res = CliRunner().invoke(main, ["track", str(SMART), "--actuals", str(h1_file), "-n", "30",
-                                    "--out", str(out)])
+                                    "--out", str(out), "--report", "md"])
     assert res.exit_code == 0, res.output
     assert "as of 2027-04-01" in res.stdout and "sales_up" in res.stdout
     assert json.loads((out / "track.json").read_text())["kind"] == "track"
-    assert (out / "run.json").is_file()
+    report = (out / "report.md").read_text()
+    assert "The runs follow the actuals to 2027-04-01 (13 periods)" in report
+    assert "for the plan alone" in report
+    assert (out / "report_files" / "fan_units.png").is_file()
 
 
 def _rows(path: Path) -> list[str]:
