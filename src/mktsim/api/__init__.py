@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..decision.run_result import RunResult
 from ..decision.strategy_run import LoadedScenario, run_strategy
-from ..results import RunResult
 from ..scenario.errors import Problem, ScenarioError
 from ..scenario.load import LoadedSpec, load_spec
 from .results import (
@@ -225,9 +225,9 @@ class Scenario(LoadedScenario):
                       ) -> tuple[list[Any], dict[str, Any]]:
         """(parameters, settings) of a sweep from `design` (a YAML design file), `params`
         (Parameters or `PATH=SPEC` texts) or the scenario's uncertainties."""
+        from ..params import parse_design_mapping, parse_params
         from ..scenario.yamlio import read_yaml
         from ..sweep.batch import read_design_file
-        from ..sweep.params import parse_design_mapping, parse_params
 
         settings: dict[str, Any] = {}
         found: list[Any] = []

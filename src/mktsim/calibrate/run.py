@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 
 from ..history import History, check_enough, observed_mask, read_history
+from ..params import Parameter
 from ..scenario.errors import Problem, ScenarioError
 from ..scenario.load import LoadedSpec
-from ..sweep.params import Parameter
 from .fit import Fit, FitSettings, fit
 from .identify import correlated_pairs, data_that_would_help, why_not_identified
 from .metrics import coverage, fit_metrics

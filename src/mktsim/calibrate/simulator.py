@@ -12,8 +12,9 @@ import numpy as np
 
 from ..engine.montecarlo import simulate
 from ..history import History, history_plan, period_values
+from ..params import Parameter
+from ..rules.review import ReviewLoop
 from ..scenario.load import LoadedSpec, with_values
-from ..sweep.params import Parameter
 from .priors import values_at
 
 Paths = dict[str, np.ndarray]
@@ -41,7 +42,8 @@ class WindowModel:
         spec = with_values(self.loaded, values).spec
         plan = history_plan(spec, self.strategy, self.history)
         run = simulate(plan, replications or self.replications,
-                       self.seed if seed is None else seed, self.workers, pool=self.pool)
+                       self.seed if seed is None else seed, self.workers, pool=self.pool,
+                       controllers=(ReviewLoop(),))
         self.evaluations += 1
         if self.on_evaluation:
             self.on_evaluation()

@@ -13,7 +13,7 @@ import numpy as np
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
-from ..sweep.params import Parameter, format_number
+from ..params import Parameter, format_number
 from .result import CalibrationResult
 
 

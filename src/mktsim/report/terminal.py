@@ -10,7 +10,7 @@ from rich.console import Console, Group
 from rich.markup import escape
 from rich.table import Table
 
-from ..results import RunResult
+from ..decision.run_result import RunResult
 
 
 def fmt_value(value: float, unit: str) -> str:
