@@ -166,7 +166,11 @@ class Scenario(LoadedScenario):
         if out is not None:
             result.write_fitted(out)
         if out_dir is not None:
-            result.save(out_dir, tuple(reports))
+            result.save(out_dir)
+            if reports:
+                from ..report.calibration import write_calibration_report
+
+                write_calibration_report(result, Path(out_dir), list(reports))
         return result
 
     def sweep(self, params: Sequence[Any] = (), design: str | Path | None = None,

@@ -78,20 +78,15 @@ class CalibrationResult:
         write_atomic(target, self.fitted_text(target))
         return target
 
-    def save(self, out_dir: str | Path, reports: list[str] | tuple[str, ...] = ()
-             ) -> list[Path]:
-        """Write calibration.json and the `reports` (md, html, xlsx) into `out_dir`."""
+    def save(self, out_dir: str | Path) -> Path:
+        """Write calibration.json into `out_dir` (created when missing); the reports are
+        written by `Scenario.calibrate(out_dir=..., reports=...)`."""
         from ..documents.files import write_atomic
 
         folder = Path(out_dir)
         folder.mkdir(parents=True, exist_ok=True)
         write_atomic(folder / "calibration.json", json.dumps(self.to_dict(), indent=2))
-        written = [folder / "calibration.json"]
-        if reports:
-            from ..report.calibration import write_calibration_report
-
-            written += write_calibration_report(self, folder, list(reports))
-        return written
+        return folder / "calibration.json"
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document."""
