@@ -34,6 +34,7 @@ class CompareDocument:
     objective: str
     stopped: str = ""
     scenario_hash: str | None = None
+    parameter_uncertainty: list[str] | None = None  # paths drawn per replication
     kind: str = field(default="compare")
 
     def to_dict(self) -> dict[str, Any]:
@@ -47,6 +48,8 @@ class CompareDocument:
         }
         if self.scenario_hash is not None:
             doc["scenario_hash"] = self.scenario_hash
+        if self.parameter_uncertainty:
+            doc["parameter_uncertainty"] = self.parameter_uncertainty
         return clean(doc)
 
     @classmethod
@@ -74,4 +77,6 @@ class CompareDocument:
             objective=str(data.get("objective") or ""),
             stopped=str(data.get("stopped") or ""),
             scenario_hash=data.get("scenario_hash"),
+            parameter_uncertainty=[str(p) for p in r.listing(
+                data.get("parameter_uncertainty") or [], "parameter_uncertainty")] or None,
         )

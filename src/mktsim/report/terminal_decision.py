@@ -8,7 +8,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..kpis import KPIS
-from .terminal import fmt_value, wide_console
+from .terminal import fmt_value, uncertainty_note, wide_console
 
 SHOWN_KPIS = ("brand_awareness", "units", "revenue", "profit", "marketing_spend", "cac")
 
@@ -23,9 +23,17 @@ def _m(d: dict[str, Any], unit: str) -> str:
     return f"{fmt_value(d['mean'], unit)} ({fmt_value(lo, unit)} to {fmt_value(hi, unit)})"
 
 
+def print_uncertainty_note(doc: dict[str, Any], con: Any) -> None:
+    """The note that target probabilities include the scenario's parameter uncertainty."""
+    drawn = doc.get("parameter_uncertainty") or []
+    if drawn:
+        con.print(uncertainty_note(len(drawn)))
+
+
 def print_compare(doc: dict[str, Any], console: Any = None) -> None:
     """Targets, KPIs, paired differences, P(best) and ranking of a comparison."""
     con = console or wide_console()
+    print_uncertainty_note(doc, con)
     names = doc["strategies"]
     t = Table(title=f"P(target met), 95% interval - {doc['replications']} paired replications")
     t.add_column("target")
@@ -61,6 +69,7 @@ def print_compare(doc: dict[str, Any], console: Any = None) -> None:
 def print_optimum(doc: dict[str, Any], console: Any = None) -> None:
     """The winning plan, its verified targets, and the marginal returns."""
     con = console or wide_console()
+    print_uncertainty_note(doc, con)
     status = "[green]reached[/green]" if doc["feasible"] else "[red]not reached[/red]"
     con.print(
         f"optimize ({doc['mode']}): {doc['objective']} - {status}; "
