@@ -16,6 +16,7 @@ import pandas as pd
 
 from . import __version__
 from .decision.measures import horizon_values
+from .decision.spend import SpendLines, spend_lines
 from .decision.stats import summarize
 from .decision.targets import Verdict
 from .documents.files import write_atomic
@@ -101,6 +102,10 @@ class RunResult:
         means = self.run.channels.mean(axis=0) if self.run.replications else np.zeros((0, 0))
         df = pd.DataFrame(means, index=list(plan.channels), columns=list(CHANNEL_TOTAL_NAMES))
         df["saturation"] = df["saturation"] / plan.horizon
+        lines = self.spend()
+        if self.run.replications:
+            df.insert(1, "media", lines.channel_media.mean(axis=0))
+            df.insert(2, "commission", lines.channel_commission.mean(axis=0))
         with np.errstate(divide="ignore", invalid="ignore"):
             df["roi"] = (df["gross_margin"] - df["spend"]) / df["spend"].where(df["spend"] > 0)
             df["cac"] = df["spend"] / df["new_customers"].where(df["new_customers"] > 0)
@@ -108,6 +113,11 @@ class RunResult:
         df.insert(0, "type", [types[n] for n in df.index])
         df.index.name = "channel"
         return df
+
+    def spend(self) -> SpendLines:
+        """The marketing spend of each replication by line, against the strategy's budget
+        (see `mktsim.decision.spend`)."""
+        return spend_lines(self.run, self.loaded.spec.strategies[self.strategy].budget)
 
     def leaks(self) -> dict[str, float]:
         """Mean counts of what was lost where over the horizon."""
@@ -169,6 +179,7 @@ def run_doc(result: RunResult, series: bool = True) -> RunDocument:
         targets=[_target_doc(v, result) for v in result.verdicts],
         channels=_channel_docs(result),
         budget=result.budget_by_month(),
+        spend=result.spend().means(),
         leaks=result.leaks(),
         decisions=[Decision(**d) for d in result.decisions],
         rules=summarise_rules(getattr(result.run, "reviews", [])),

@@ -34,6 +34,8 @@ class CompareDocument:
     objective: str
     stopped: str = ""
     scenario_hash: str | None = None
+    #: {strategy: {budget, media, commissions, loyalty, training, research, total}}
+    spend: dict[str, dict[str, Any]] = field(default_factory=dict)
     kind: str = field(default="compare")
 
     def to_dict(self) -> dict[str, Any]:
@@ -44,6 +46,7 @@ class CompareDocument:
             "all_targets": self.all_targets, "kpis": self.kpis,
             "differences": self.differences, "probability_best": self.probability_best,
             "ranking": self.ranking, "objective": self.objective, "stopped": self.stopped,
+            "spend": self.spend,
         }
         if self.scenario_hash is not None:
             doc["scenario_hash"] = self.scenario_hash
@@ -74,4 +77,5 @@ class CompareDocument:
             objective=str(data.get("objective") or ""),
             stopped=str(data.get("stopped") or ""),
             scenario_hash=data.get("scenario_hash"),
+            spend=part("spend"),
         )

@@ -262,6 +262,7 @@ class RunDocument:
     observed: Sequence[Mapping[Any, Any]] = field(default_factory=list)
     all_targets: dict[str, Any] | None = None
     market_size: float | None = None
+    spend: dict[str, float | None] | None = None  # budget, media, commissions, ... total
     kind: str = "run"
 
     def to_dict(self) -> dict[str, Any]:
@@ -281,6 +282,8 @@ class RunDocument:
             "rules": self.rules,
             "observed": self.observed,
         }
+        if self.spend is not None:
+            doc["spend"] = self.spend
         if self.all_targets is not None:
             doc["all_targets"] = self.all_targets
         if self.series is not None:
@@ -317,6 +320,7 @@ class RunDocument:
             all_targets=r.mapping(data["all_targets"], "all_targets")
             if data.get("all_targets") else None,
             market_size=r.number(data.get("market_size"), "market_size", optional=True),
+            spend=_spend(r, data["spend"]) if data.get("spend") else None,
         )
 
 
@@ -326,3 +330,13 @@ def _budget(r: Reader, raw: Any) -> Budget:
     return {str(ch): {str(month): r.real(v, f"budget.by_channel_month.{ch}.{month}")
                       for month, v in r.mapping(months, f"budget.by_channel_month.{ch}").items()}
             for ch, months in by.items()}
+
+
+SPEND_KEYS = ("budget", "media", "commissions", "loyalty", "training", "research", "total")
+
+
+def _spend(r: Reader, raw: Any) -> dict[str, float | None]:
+    """Read `spend`: money by line (each key optional; `budget` may be null)."""
+    obj = r.mapping(raw, "spend")
+    return {k: r.number(obj.get(k), f"spend.{k}", optional=True)
+            for k in SPEND_KEYS if k in obj}

@@ -70,6 +70,37 @@ def channel_table(result: RunResult) -> Table:
     return t
 
 
+SPEND_WORDS = {
+    "media": "media (the budget's channel money)",
+    "commissions": "commissions on sales (on top)",
+    "loyalty": "loyalty programme (on top)",
+    "training": "scheduled training (on top) and training bought by rules",
+    "research": "research bought by rules (out of the budget)",
+}
+
+
+def spend_table(result: RunResult) -> Table:
+    """Budget against what was spent, line by line (means per run)."""
+    lines = result.spend().means()
+    t = Table(title="Spend against budget (means per run)")
+    t.add_column("line")
+    t.add_column("money", justify="right")
+    t.add_column("of budget", justify="right")
+    budget = lines["budget"] or 0.0
+
+    def share(v: float | None) -> str:
+        return f"{v / budget:.1%}" if budget > 0 and v is not None else "-"
+
+    t.add_row("budget", fmt_value(budget, "money"), share(budget))
+    for key, words in SPEND_WORDS.items():
+        value = lines[key]
+        if value:
+            t.add_row(words, fmt_value(value, "money"), share(value))
+    t.add_row("[bold]total marketing spend[/bold]", fmt_value(lines["total"], "money"),
+              share(lines["total"]))
+    return t
+
+
 def leak_table(result: RunResult) -> Table:
     """Where the plan leaks (means per run)."""
     t = Table(title="Where the plan leaks (means per run)")
@@ -158,6 +189,7 @@ def print_run(result: RunResult, console: Any = None) -> None:
         console.print(target_table(result))
     if result.run.plan.channels:
         console.print(channel_table(result))
+    console.print(spend_table(result))
     console.print(leak_table(result))
     if result.decisions:
         console.print(decision_table(result))

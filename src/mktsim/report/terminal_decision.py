@@ -23,6 +23,27 @@ def _m(d: dict[str, Any], unit: str) -> str:
     return f"{fmt_value(d['mean'], unit)} ({fmt_value(lo, unit)} to {fmt_value(hi, unit)})"
 
 
+SPEND_ROWS = (("budget", "budget (media)"), ("media", "media spent"),
+              ("commissions", "+ commissions on sales"), ("loyalty", "+ loyalty programme"),
+              ("training", "+ training"), ("research", "research (out of the budget)"),
+              ("total", "total marketing spend"))
+
+
+def _spend_table(doc: dict[str, Any], names: list[str]) -> Table:
+    """Budget against spend by line, per strategy (means per run)."""
+    t = Table(title="Budget against spend (means per run): media is the budget; "
+                    "commissions, loyalty and scheduled training come on top")
+    t.add_column("line")
+    for s in names:
+        t.add_column(s, justify="right")
+    for key, words in SPEND_ROWS:
+        values = [doc["spend"].get(s, {}).get(key) for s in names]
+        if key not in ("budget", "media", "total") and not any(values):
+            continue
+        t.add_row(words, *(fmt_value(v, "money") for v in values))
+    return t
+
+
 def print_compare(doc: dict[str, Any], console: Any = None) -> None:
     """Targets, KPIs, paired differences, P(best) and ranking of a comparison."""
     con = console or wide_console()
@@ -47,6 +68,8 @@ def print_compare(doc: dict[str, Any], console: Any = None) -> None:
             *("" if s == doc["reference"] else _m(doc["differences"][kpi][s], unit) for s in names),
         )
     con.print(k)
+    if doc.get("spend"):
+        con.print(_spend_table(doc, names))
     r = Table(title=f"Ranking by objective: {doc['objective']}")
     for col in ("rank", "strategy", "P(best in a run)"):
         r.add_column(col)
