@@ -96,8 +96,8 @@ def spend_table(result: RunResult) -> Table:
         value = lines[key]
         if value:
             t.add_row(words, fmt_value(value, "money"), share(value))
-    t.add_row("[bold]total marketing spend[/bold]", fmt_value(lines["total"], "money"),
-              share(lines["total"]))
+    total = lines["total"] or 0.0
+    t.add_row("[bold]total marketing spend[/bold]", fmt_value(total, "money"), share(total))
     return t
 
 
