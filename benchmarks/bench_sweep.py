@@ -18,7 +18,7 @@ from pathlib import Path
 
 import mktsim
 from mktsim.sweep.batch import SweepConfig, build_design, run_sweep
-from mktsim.sweep.params import parse_params
+from mktsim.params import parse_params
 
 SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "smart_band.yaml"
 PARAMS = ["channels.social.cost.cpm=30:60", "channels.kol.cost.fee_per_post=10000:40000",

@@ -51,8 +51,8 @@ def config(scenario_path: Path, samples: int = 6, method: str = "lhs",
            params: list[str] | None = None, replications: int = 3):
     """(loaded scenario, SweepConfig) of a small sweep over the tiny scenario."""
     import mktsim
+    from mktsim.params import parse_params
     from mktsim.sweep.batch import SweepConfig, build_design
-    from mktsim.sweep.params import parse_params
 
     scenario = mktsim.load(scenario_path)
     design = build_design(parse_params(params or PARAMS), method, samples, 11)

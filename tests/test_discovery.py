@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from mktsim.params import Parameter, parse_params
 from mktsim.sweep.designs import make_design
 from mktsim.sweep.discovery import Box, discover, prim_box
-from mktsim.sweep.params import Parameter, parse_params
 
 PARAMS = parse_params(["x1=0:1", "x2=0:1", "x3=0:1", "strategy=lean,balanced,aggressive"])
 

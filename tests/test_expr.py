@@ -1,4 +1,4 @@
-"""Behaviour of the rule expression language (mktsim.rules.expr)."""
+"""Behaviour of the rule expression language (mktsim.expr)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from mktsim.rules.expr import (
+from mktsim.expr import (
     Computed,
     Environment,
     Expression,
@@ -24,7 +24,7 @@ from mktsim.rules.expr import (
     describe_functions,
     evaluate_with_trace,
 )
-from mktsim.rules.expr_nodes import Node, walk
+from mktsim.expr.nodes import Node, walk
 
 VOCAB = Vocabulary(
     functions={
@@ -504,7 +504,7 @@ def test_compiled_tree_holds_no_parser_objects() -> None:
     expr = compile_expression("roi('kol') < 0.5 and x > 1 if day else kpi('sales') % 3", VOCAB)
     for node in walk(expr.root):
         assert isinstance(node, Node)
-        assert type(node).__module__ == "mktsim.rules.expr_nodes"
+        assert type(node).__module__ == "mktsim.expr.nodes"
 
 
 def test_expression_is_immutable() -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from mktsim.rules.expr import (
+from mktsim.expr import (
     ExpressionError,
     FunctionSpec,
     Vocabulary,

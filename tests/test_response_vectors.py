@@ -10,7 +10,6 @@ from mktsim.model.choice import logit_shares, own_price_elasticity
 from mktsim.model.crm import ltv_geometric, sbg_survival
 from mktsim.model.hazards import churn_hazard, competing_risks, daily_probability
 from mktsim.model.people import skill_at, wright_time
-from mktsim.model.pricing import competition_based, cost_plus, demand_based
 from mktsim.model.response import (
     daily_retention,
     geometric_adstock,
@@ -19,6 +18,7 @@ from mktsim.model.response import (
     nbd_reach,
     poisson_reach,
 )
+from mktsim.scenario.pricing import competition_based, cost_plus, demand_based
 
 
 def test_adstock_not_normalized():

@@ -14,6 +14,7 @@ from mktsim.api import Scenario
 from mktsim.engine.layout import CH_SPEND
 from mktsim.engine.replication import Replication
 from mktsim.engine.rng import replication_seeds
+from mktsim.rules.review import ReviewLoop
 from mktsim.scenario.load import load_text
 from rules_fixtures import BASE
 
@@ -81,7 +82,7 @@ def test_guardrails_hold(doc):
     plan = Scenario(load_text(BASE + yaml.safe_dump(doc), "h.yaml")).plan()
     assert plan.rules is not None
     for seed in replication_seeds(3, 1, 0):
-        rep = Replication(plan, seed)
+        rep = Replication(plan, seed, (ReviewLoop(),))
         check_prices(rep)
         result = rep.run()
         booked = float((rep.extra_spend - plan.extra_spend).sum())

@@ -8,7 +8,7 @@ import pytest
 from scipy import stats
 
 from mktsim.engine.layout import CH_SPEND
-from mktsim.rules.compiled import InfoSettings, Study
+from mktsim.model.review_plan import InfoSettings, Study
 from mktsim.rules.observe import sample_size_on, survey_share
 from rules_fixtures import scenario
 

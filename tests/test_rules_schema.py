@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from mktsim.api import Scenario
+from mktsim.rules.compiled import compile_review
 from mktsim.scenario.errors import ScenarioError
 from mktsim.scenario.load import load_spec, load_text
 from rules_fixtures import BASE, scenario
@@ -41,7 +42,9 @@ def test_valid_rules_load_and_compile():
     plan = s.plan()
     assert plan.rules is not None
     assert plan.rules.review_days == (30, 60)
-    assert plan.rules.rules[0].when.text == "roi('social') < 0.5 and not on_track('sold')"
+    compiled = compile_review(plan)
+    assert compiled is not None
+    assert compiled.rules[0].when.text == "roi('social') < 0.5 and not on_track('sold')"
 
 
 def test_unknown_channel_in_condition_has_file_line_and_column():

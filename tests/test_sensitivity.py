@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from mktsim.params import Parameter, parse_params
 from mktsim.sweep.designs import Design, make_design
-from mktsim.sweep.params import Parameter, parse_params
 from mktsim.sweep.sensitivity import (
     morris_indices,
     outcome_probability,

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from mktsim.params import Parameter, ParamSpecError, parse_params
 from mktsim.sweep.designs import (
     MORRIS_WINDOW,
     Design,
@@ -19,7 +20,6 @@ from mktsim.sweep.designs import (
     morris,
     sobol,
 )
-from mktsim.sweep.params import Parameter, ParamSpecError, parse_params
 
 SPECS = [
     "channels.kol.cost.cpm=30:60",

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import stats
 
-from mktsim.sweep.params import (
+from mktsim.params import (
     Parameter,
     ParamSpecError,
     format_number,

@@ -12,8 +12,8 @@ import time
 import pandas as pd
 import pytest
 
+from mktsim.params import parse_params
 from mktsim.sweep.batch import SweepConfig, build_design, run_sweep
-from mktsim.sweep.params import parse_params
 from mktsim.sweep.store import StoreError, SweepStore
 from sweep_fixtures import PARAMS, config, dataset, write_tiny
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..decision.run_result import RunResult
 from ..decision.strategy_run import LoadedScenario, run_strategy
-from ..results import RunResult
 from ..scenario.errors import Problem, ScenarioError
 from ..scenario.load import LoadedSpec, load_spec
 from .results import (
@@ -149,6 +149,18 @@ class Scenario(LoadedScenario):
                                               progress=progress)
         return ExplainResult(run, explain_document(run, table, marginal), table, marginal)
 
+    def calibrate(self, options: Any = None, on_evaluation: Callable[[], None] | None = None,
+                  **kwargs: Any) -> Any:
+        """Fit free values to a history: `calibrate(history="h.csv", params=("p=0:1",))`,
+        or a `mktsim.calibrate.CalibrationOptions`; returns a CalibrationResult."""
+        from ..calibrate import CalibrationOptions, calibrate
+
+        if options is None:
+            if kwargs.get("history") is not None:
+                kwargs["history"] = Path(kwargs["history"])
+            options = CalibrationOptions(**kwargs)
+        return calibrate(self.loaded, options, on_evaluation)
+
     def sweep(self, params: Sequence[Any] = (), design: str | Path | None = None,
               method: str | None = None, samples: int | None = None,
               replications: int | None = None, strategies: Sequence[str] | None = None,
@@ -205,9 +217,9 @@ class Scenario(LoadedScenario):
                       ) -> tuple[list[Any], dict[str, Any]]:
         """(parameters, settings) of a sweep from `design` (a YAML design file), `params`
         (Parameters or `PATH=SPEC` texts) or the scenario's uncertainties."""
+        from ..params import parse_design_mapping, parse_params
         from ..scenario.yamlio import read_yaml
         from ..sweep.batch import read_design_file
-        from ..sweep.params import parse_design_mapping, parse_params
 
         settings: dict[str, Any] = {}
         found: list[Any] = []

@@ -89,12 +89,13 @@ def schema(out: Path | None) -> None:
         click.echo(text)
 
 
+from .calibrate import calibrate  # noqa: E402
 from .decision import compare, explain, optimize  # noqa: E402
 from .report import report  # noqa: E402
 from .run import run  # noqa: E402
 from .sweep import analyze, sweep  # noqa: E402
 
-for _command in (run, sweep, analyze, compare, optimize, explain, report):
+for _command in (run, sweep, analyze, compare, optimize, explain, report, calibrate):
     main.add_command(_command)
 
 

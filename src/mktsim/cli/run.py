@@ -79,6 +79,10 @@ def run(scenario: Path, strategy: str | None, replications: int | None, seed: in
     elif fmt == "csv":
         result.kpis().to_csv(sys.stdout)
     if out is not None:
-        written = result.save(out, fmt, reports)
+        written = result.save(out, fmt)
+        if reports:
+            from ..api import write_report
+
+            written += write_report(out, reports)
         click.echo(f"wrote {len(written)} files to {out}", err=True)
 

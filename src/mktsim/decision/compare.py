@@ -16,7 +16,6 @@ import numpy as np
 
 from ..documents.compare import CompareDocument
 from ..kpis import KPI_NAMES
-from ..results import RunResult
 from ..scenario.decision import Objective
 from .outcome import (
     Outcome,
@@ -25,6 +24,7 @@ from .outcome import (
     per_replication,
     worker_pool,
 )
+from .run_result import RunResult
 from .stats import mean_interval, wilson_interval
 from .strategy_run import LoadedScenario, run_strategy
 

@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 
 from ..documents.leaks import FUNNEL
-from ..results import RunResult
 from .levers import shares_of
 from .outcome import Outcome, outcome_of, worker_pool
+from .run_result import RunResult
 from .strategy_run import LoadedScenario, run_strategy
 
 MULTIPLIERS = (0.0, 0.5, 1.0, 1.5, 2.0)

@@ -18,7 +18,6 @@ from typing import Any, TypeVar
 import numpy as np
 from scipy.optimize import differential_evolution
 
-from ..results import RunResult
 from ..scenario.decision import DecisionSection, Objective
 from .levers import LeverSpace, lever_space
 from .outcome import (
@@ -29,6 +28,7 @@ from .outcome import (
     shortfall,
     worker_pool,
 )
+from .run_result import RunResult
 from .strategy_run import LoadedScenario, run_strategy
 
 FRESH = 1_000_003

@@ -18,9 +18,9 @@ from scipy.special import ndtr
 
 from ..engine.montecarlo import new_pool
 from ..kpis import KPI_NAMES
-from ..results import RunResult
+from ..model.measures import horizon_values, value_at
 from ..scenario.decision import ALL_TARGETS, Objective
-from .measures import horizon_values, value_at
+from .run_result import RunResult
 from .spend import SPEND_LINES
 
 

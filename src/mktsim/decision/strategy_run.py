@@ -17,11 +17,12 @@ from ..engine.montecarlo import simulate
 from ..engine.sources import uncertain_plans
 from ..model.compile import compile_plan
 from ..model.plan import Plan
-from ..results import RunResult
+from ..rules.review import ReviewLoop
 from ..scenario.errors import Problem, ScenarioError
 from ..scenario.load import LoadedSpec, with_values
 from ..scenario.model import ScenarioSpec
 from ..scenario.suggest import did_you_mean
+from .run_result import RunResult
 from .targets import judge_all
 
 ENGINES = ("counts", "agents")
@@ -83,5 +84,5 @@ def run_strategy(scenario: LoadedScenario, strategy: str | None, replications: i
             warnings.warn(problem.render(), AgentEngineWarning, stacklevel=3)
     network = scenario.spec.market.network if engine == "agents" else None  # counts: unused
     run = simulate(plan, reps, seed, workers, progress, source, pool, engine=engine,
-                   network=network)
+                   network=network, controllers=(ReviewLoop(),))
     return RunResult(scenario.loaded, run, judge_all(scenario.spec, plan, run.daily))

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..model.measures import deadline_day, threshold_of, value_at
 from ..model.plan import Plan
 from ..scenario.lint import DEFAULT_CONFIDENCE
 from ..scenario.model import ScenarioSpec
 from ..scenario.targets import Target
-from .measures import start_value, value_at
 from .stats import summarize, wilson_interval
 
 
@@ -40,25 +40,6 @@ class Verdict:
         if low < self.confidence <= high or low <= self.confidence < high:
             return "uncertain (met)" if self.met else "uncertain (not met)"
         return "met" if self.met else "not met"
-
-
-def threshold_of(target: Target, plan: Plan) -> tuple[float, str]:
-    """(threshold, 'at_least' | 'at_most') of a target."""
-    if target.at_least is not None:
-        return float(target.at_least), "at_least"
-    if target.at_most is not None:
-        return float(target.at_most), "at_most"
-    change = float(target.change or 0.0)
-    base = (start_value(plan, target.metric) if target.baseline == "start"
-            else float(target.baseline or 0.0))
-    return base * (1.0 + change), ("at_least" if change >= 0 else "at_most")
-
-
-def deadline_day(target: Target, spec: ScenarioSpec) -> int:
-    """Day index of the deadline, clamped to the last simulated day."""
-    if target.by is None:
-        return spec.horizon_days - 1
-    return min(spec.day_of(target.by), spec.horizon_days - 1)
 
 
 def judge(target: Target, spec: ScenarioSpec, plan: Plan, daily: np.ndarray) -> Verdict:

@@ -9,6 +9,7 @@ every day.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +18,7 @@ from ..model import plan as P
 from ..scenario.errors import Problem, ScenarioError
 from ..scenario.model import ScenarioSpec
 from .agents_kernel import _advance_agents
+from .controls import Controller
 from .network import SocialGraph
 from .replication import Replication
 
@@ -85,10 +87,11 @@ class AgentReplication(Replication):
     """A replication whose population is an array of customers (see module doc)."""
 
     def __init__(self, plan: P.Plan, seed: np.random.SeedSequence,
-                 graph: SocialGraph | None = None, seed_hubs: int = 0) -> None:
+                 graph: SocialGraph | None = None, seed_hubs: int = 0,
+                 controllers: Sequence[Controller] = ()) -> None:
         self.graph = graph
         self.seed_hubs = seed_hubs
-        super().__init__(plan, seed)
+        super().__init__(plan, seed, controllers)
 
     def _alloc(self) -> None:
         super()._alloc()

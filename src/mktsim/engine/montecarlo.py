@@ -9,7 +9,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..model.plan import Plan
 from ..scenario.network import Network
+from .controls import Controller
 from .replication import Replication
 from .rng import replication_seeds
 from .sources import UncertainPlans
@@ -50,10 +51,11 @@ class Run:
 
 def run_chunk(plan: Plan, seed: int, first: int, count: int,
               source: UncertainPlans | None = None, engine: str = "counts",
-              network: Network | None = None) -> tuple[Any, ...]:
+              network: Network | None = None, controllers: Sequence[Controller] = ()
+              ) -> tuple[Any, ...]:
     """Replications first..first+count-1 of `seed`, stacked, with their sampled values."""
     plans = source.plans_for(first, count) if source is not None else [(plan, {})] * count
-    results = [_replication(p, child, seed, engine, network).run()
+    results = [_replication(p, child, seed, engine, network, controllers).run()
                for (p, _), child in zip(plans, replication_seeds(seed, count, first), strict=True)]
     samples = [values for _, values in plans] if source is not None else []
     return (np.stack([r.daily for r in results]), np.stack([r.channels for r in results]),
@@ -62,17 +64,18 @@ def run_chunk(plan: Plan, seed: int, first: int, count: int,
 
 
 def _replication(plan: Plan, child: np.random.SeedSequence, seed: int, engine: str,
-                 network: Network | None) -> Replication:
+                 network: Network | None, controllers: Sequence[Controller]) -> Replication:
     """The counts engine's replication, or the per-customer engine's."""
     if engine == "counts":
-        return Replication(plan, child)
+        return Replication(plan, child, controllers)
     if engine != "agents":
         raise ValueError(f"unknown engine {engine!r}: use 'counts' or 'agents'")
     from .agents import AgentReplication
     from .network import social_graph
 
     graph = social_graph(network, int(plan.init_state.sum()), seed)
-    return AgentReplication(plan, child, graph, network.seed_hubs if network else 0)
+    return AgentReplication(plan, child, graph, network.seed_hubs if network else 0,
+                            controllers)
 
 
 def default_workers() -> int:
@@ -92,11 +95,13 @@ def new_pool(workers: int) -> ProcessPoolExecutor:
 def simulate(plan: Plan, replications: int, seed: int, workers: int = 1,
              progress: Progress | None = None, source: UncertainPlans | None = None,
              pool: Executor | None = None, engine: str = "counts",
-             network: Network | None = None) -> Run:
+             network: Network | None = None, controllers: Sequence[Controller] = ()) -> Run:
     """Run `replications` replications of `plan` (or of `source`'s sampled plans).
 
     `pool`: an executor to reuse (left open) instead of starting one for this call.
-    `engine`: "counts" (default) or "agents" (per customer, over `network` if given)."""
+    `engine`: "counts" (default) or "agents" (per customer, over `network` if given).
+    `controllers`: run in every replication (the review loop, `rules.review.ReviewLoop`);
+    a plan with rules needs one."""
     if engine == "agents":
         from .agents import check_market_size
 
@@ -109,13 +114,13 @@ def simulate(plan: Plan, replications: int, seed: int, workers: int = 1,
     if pool is None and (workers <= 1 or len(starts) == 1):
         for first in starts:
             parts.append(run_chunk(plan, seed, first, min(chunk, replications - first), source,
-                                   engine, network))
+                                   engine, network, controllers))
             if progress:
                 progress(parts[-1][0].shape[0])
     else:
         with nullcontext(pool) if pool is not None else new_pool(workers) as ex:
             futures = [ex.submit(run_chunk, plan, seed, f, min(chunk, replications - f),
-                                 source, engine, network) for f in starts]
+                                 source, engine, network, controllers) for f in starts]
             for fut in futures:
                 parts.append(fut.result())
                 if progress:

@@ -4,6 +4,7 @@ compiled kernel advancing the population lazily from one event to the next."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,7 +12,7 @@ import numpy as np
 import simpy
 
 from ..model import plan as P
-from ..rules.review import start_reviews
+from .controls import Controller, MissingController
 from .kernel import _advance
 from .layout import N_CH, N_CUM, N_KPI, N_LEAK
 from .market_state import MarketState
@@ -33,7 +34,8 @@ class ReplicationResult:
 class Replication:
     """The population, the market and the teams of one run."""
 
-    def __init__(self, plan: P.Plan, seed: np.random.SeedSequence) -> None:
+    def __init__(self, plan: P.Plan, seed: np.random.SeedSequence,
+                 controllers: Sequence[Controller] = ()) -> None:
         pop_seq, event_seq = seed.spawn(2)
         self.plan = plan
         self.key = int(pop_seq.generate_state(1, np.uint64)[0])
@@ -47,6 +49,7 @@ class Replication:
         self.extra_spend = plan.extra_spend.copy()  # rules may book research and training
         self.refresh()
         self._changed: dict[int, Any] = {}
+        self.controllers = tuple(controllers)
 
     def _alloc(self) -> None:
         plan = self.plan
@@ -94,13 +97,22 @@ class Replication:
     def run(self) -> ReplicationResult:
         """Run the whole horizon and return the results."""
         self.env.process(self._scheduled())
-        reviews = start_reviews(self) if self.plan.rules is not None else None
+        reviews = self._start_controllers()
         for t in range(len(self.plan.teams)):
             if self.plan.team_attrition[t] > 0:
                 self.env.process(self._attrition(t))
         self.env.run(until=self.plan.horizon)
         self.sync(self.plan.horizon)
         return ReplicationResult(self.out, self.chan_tot, self.leak, self.state, reviews)
+
+    def _start_controllers(self) -> Any:
+        """Start every controller; the first log one returns (the review loop's)."""
+        if self.plan.rules is not None and not self.controllers:
+            raise MissingController(
+                "the plan has review rules but no controller runs them: pass "
+                "controllers=(ReviewLoop(),) from mktsim.rules.review")
+        logs = [c.start(self) for c in self.controllers]
+        return next((log for log in logs if log is not None), None)
 
     # --- processes -------------------------------------------------------------------
     def _scheduled(self):

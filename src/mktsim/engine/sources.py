@@ -37,7 +37,7 @@ class UncertainPlans:
 
 def uncertain_plans(loaded: LoadedSpec, strategy: str, seed: int) -> UncertainPlans | None:
     """The scenario's uncertainties as a plan source, or None when it has none."""
-    from ..sweep.params import parse_design_mapping
+    from ..params import parse_design_mapping
 
     section = loaded.data.get("uncertainties")
     if not section:

@@ -8,16 +8,16 @@ import math
 
 import numpy as np
 
-from ..rules.compiled import compile_rules
 from ..scenario.company import Channel
 from ..scenario.model import ScenarioSpec
+from ..scenario.pricing import list_prices
 from ..scenario.strategy import Strategy
 from . import plan as P
 from .hazards import per_day
 from .latent import beta_classes, class_hazards, split_counts
 from .people import erlang_stage_hazard
-from .pricing import competition_based, cost_plus, demand_based
 from .response import daily_retention
+from .review_plan import review_plan
 
 
 def compile_plan(spec: ScenarioSpec, strategy: str) -> P.Plan:
@@ -48,7 +48,7 @@ def _compile(spec: ScenarioSpec, strategy: str) -> P.Plan:
     strat = spec.strategies[strategy]
     channels = tuple(spec.channels)
     teams = tuple(spec.teams)
-    prices = _list_prices(spec, strat)
+    prices = list_prices(spec, strat)
     stages = [_handoff(spec, ch)[0] for ch in spec.channels.values()]
     rows = expand_latent_classes(spec, {
         "segments": np.array(list(spec.market.segments), dtype=object),
@@ -117,7 +117,7 @@ def _compile(spec: ScenarioSpec, strategy: str) -> P.Plan:
         bass_mode=spec.market.bass_consistent,
         wom_customers=spec.market.word_of_mouth.source == "customers",
         events=_events(spec, strat),
-        rules=compile_rules(spec, strategy),
+        rules=review_plan(spec, strategy),
     )
 
 
@@ -330,24 +330,6 @@ def _team_par(spec: ScenarioSpec) -> np.ndarray:
 def _loyalty_cost(spec: ScenarioSpec) -> float:
     programme = spec.crm.loyalty_programme
     return programme.cost_per_member_per_month * 12.0 / 365.0 if programme else 0.0
-
-
-def _list_prices(spec: ScenarioSpec, strat: Strategy) -> dict[str, float]:
-    comp = [c.price for c in spec.market.competitors.values()]
-    out = {}
-    for name, p in spec.products.items():
-        method = p.pricing.method
-        if name in (strat.prices or {}):
-            out[name] = float((strat.prices or {})[name])
-        elif method == "cost_plus":
-            out[name] = cost_plus(p.unit_cost, float(p.pricing.markup or 0.0))
-        elif method == "demand":
-            out[name] = demand_based(p.unit_cost, float(p.pricing.elasticity or -2.0))
-        elif method == "competition":
-            out[name] = competition_based(comp, float(p.pricing.difference or 0.0))
-        else:
-            out[name] = float(p.price or 0.0)
-    return out
 
 
 def _events(spec: ScenarioSpec, strat: Strategy) -> tuple[P.Event, ...]:

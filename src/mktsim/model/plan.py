@@ -12,7 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 if TYPE_CHECKING:
-    from ..rules.compiled import CompiledRules
+    from .review_plan import ReviewPlan
 
 # funnel states (columns of the state array)
 UNAWARE, AWARE, CONSIDERING, CUSTOMER, LOYAL, CHURNED, WAITING = range(7)
@@ -95,7 +95,7 @@ class Plan:
     bass_mode: bool
     wom_customers: bool
     events: tuple[Event, ...] = field(default_factory=tuple)
-    rules: CompiledRules | None = None  # the review loop (see rules/compiled.py)
+    rules: ReviewPlan | None = None  # the review rules, plain data (model/review_plan.py)
 
     @property
     def n_segments(self) -> int:

@@ -10,7 +10,7 @@ from rich.console import Console, Group
 from rich.markup import escape
 from rich.table import Table
 
-from ..results import RunResult
+from ..decision.run_result import RunResult
 
 
 def fmt_value(value: float, unit: str) -> str:
@@ -184,6 +184,9 @@ def print_run(result: RunResult, console: Any = None) -> None:
     console.print(f"[bold]{escape(result.loaded.spec.name)}[/bold] - strategy "
                   f"[bold]{escape(result.strategy)}"
                   f"[/bold], seed {result.run.seed}")
+    if result.run.samples is not None:
+        console.print(f"parameter uncertainty: {len(result.run.samples.columns)} values drawn "
+                      "per replication from uncertainties: (target probabilities include it)")
     console.print(kpi_table(result))
     if result.verdicts:
         console.print(target_table(result))

@@ -1,27 +1,25 @@
-"""Rules compiled for the engine: plain, picklable data (text + compiled expressions).
-
-A strategy's own `rules:` replace the scenario's shared `rules:` section (they are not
-merged); the `information:` settings are shared by all strategies.
-"""
+"""The review rules of a Plan (plain data, model/review_plan.py) with their expressions
+compiled, once per plan and process, for the review loop."""
 
 from __future__ import annotations
 
-import datetime as dt
+import functools
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from ..expr import Expression, Vocabulary, compile_expression
 from ..kpis import KPI_NAMES
-from ..scenario.rules import SURVEY_MEASURES
-from .expr import Expression, Vocabulary, compile_expression
-from .functions import rule_vocabulary
+from ..model.review_plan import Formula, InfoSettings, ReviewPlan, RuleText, Study
+from ..scenario.rule_vocabulary import rule_vocabulary
 
 if TYPE_CHECKING:
-    from ..scenario.model import ScenarioSpec
-    from ..scenario.rules import Information, RulesSection
-    from ..scenario.targets import Target
+    from ..model.plan import Plan
 
 #: A setting: a fixed value (number or name) or an expression computed at the review.
 Arg = float | str | Expression
+
+__all__ = ["Arg", "CompiledAction", "CompiledRule", "CompiledRules", "InfoSettings", "Study",
+           "compile_review"]
 
 
 @dataclass(frozen=True)
@@ -44,111 +42,41 @@ class CompiledRule:
 
 
 @dataclass(frozen=True)
-class Study:
-    """A research study: a larger survey sample for one measure over [start, end)."""
+class CompiledRules(ReviewPlan):
+    """A ReviewPlan whose rules carry compiled expressions."""
 
-    measure: str
-    start: int
-    end: int
-    sample_size: int
-    cost: float
+    rules: tuple[CompiledRule, ...]  # type: ignore[assignment]
 
 
-@dataclass(frozen=True)
-class InfoSettings:
-    """Lags (days) and sample sizes of the market information system."""
-
-    report_lag: int
-    survey_n: int
-    survey_lag: int
-    intel_delay: int
-    studies: tuple[Study, ...]
-
-
-@dataclass(frozen=True)
-class CompiledRules:
-    """Everything the review process needs, on the Plan."""
-
-    review_days: tuple[int, ...]
-    rules: tuple[CompiledRule, ...]
-    max_actions: int
-    price_bounds: tuple[tuple[str, float, float], ...]
-    info: InfoSettings
-    targets: tuple[Target, ...]
-    target_days: tuple[int, ...]
-    start_date: dt.date
-    budget: float
-
-    def bounds(self, product: str) -> tuple[float, float] | None:
-        """(min, max) price of a product, if set."""
-        for name, low, high in self.price_bounds:
-            if name == product:
-                return low, high
+def compile_review(plan: Plan) -> CompiledRules | None:
+    """The plan's review rules with their expressions compiled against its names (the
+    compiled rules are shared by every plan with the same rule texts and names)."""
+    data = plan.rules
+    if data is None:
         return None
+    rules = _compiled(data.rules, plan.channels, tuple(t.id for t in data.targets),
+                      plan.teams, plan.products, plan.competitors)
+    return CompiledRules(**{**_fields(data), "rules": rules})
 
 
-def scenario_vocabulary(spec: ScenarioSpec) -> Vocabulary:
-    """The names a scenario's rules may use."""
-    return rule_vocabulary(spec.channels, KPI_NAMES, [t.id for t in spec.targets], spec.teams,
-                           spec.products, spec.market.competitors)
+@functools.lru_cache(maxsize=64)
+def _compiled(rules: tuple[RuleText, ...], channels: tuple[str, ...], targets: tuple[str, ...],
+              teams: tuple[str, ...], products: tuple[str, ...],
+              competitors: tuple[str, ...]) -> tuple[CompiledRule, ...]:
+    vocabulary = rule_vocabulary(channels, KPI_NAMES, targets, teams, products, competitors)
+    return tuple(
+        CompiledRule(rule.name, compile_expression(rule.when, vocabulary),
+                     tuple(CompiledAction(a.kind, tuple((k, _arg(v, vocabulary))
+                                                        for k, v in a.args))
+                           for a in rule.then), rule.cooldown)
+        for rule in rules)
 
 
-def rules_of(spec: ScenarioSpec, strategy: str) -> RulesSection | None:
-    """The rules that apply to a strategy: its own, or else the shared ones."""
-    own = spec.strategies[strategy].rules
-    return own if own is not None else spec.rules
+def _arg(value: float | str | Formula, vocabulary: Vocabulary) -> Arg:
+    return compile_expression(value.text, vocabulary) if isinstance(value, Formula) else value
 
 
-def compile_arg(value: float | str, vocabulary: Vocabulary, names: frozenset[str]) -> Arg:
-    """A number stays a number, a known name stays text, other text is an expression."""
-    if isinstance(value, int | float) or value in names:
-        return float(value) if isinstance(value, int | float) else value
-    return compile_expression(value, vocabulary)
+def _fields(data: ReviewPlan) -> dict[str, Any]:
+    return {f: getattr(data, f) for f in data.__dataclass_fields__}
 
 
-def compile_rules(spec: ScenarioSpec, strategy: str) -> CompiledRules | None:
-    """The compiled rules of a strategy, or None when it has none."""
-    section = rules_of(spec, strategy)
-    if section is None:
-        return None
-    vocabulary = scenario_vocabulary(spec)
-    names = frozenset({*spec.channels, *spec.products, *spec.teams, *SURVEY_MEASURES})
-    rules = []
-    for rule in section.when_then:
-        actions = []
-        for action in rule.then:
-            body = action.body.model_dump(by_alias=True)
-            args = tuple((k, compile_arg(v, vocabulary, names)) for k, v in body.items()
-                         if v is not None)
-            actions.append(CompiledAction(action.kind, args))
-        rules.append(CompiledRule(rule.name, compile_expression(rule.when, vocabulary),
-                                  tuple(actions), rule.cooldown_days))
-    strat = spec.strategies[strategy]
-    return CompiledRules(
-        review_days=_review_days(spec, section),
-        rules=tuple(rules),
-        max_actions=section.max_actions_per_review,
-        price_bounds=tuple((p, b.min, b.max) for p, b in section.price_bounds.items()),
-        info=_info(spec, spec.information),
-        targets=tuple(spec.targets),
-        target_days=tuple(min(spec.day_of(t.by), spec.horizon_days - 1) if t.by
-                          else spec.horizon_days - 1 for t in spec.targets),
-        start_date=spec.start_date,
-        budget=float(strat.budget or 0.0),
-    )
-
-
-def _review_days(spec: ScenarioSpec, section: RulesSection) -> tuple[int, ...]:
-    review = section.review
-    if review.every_days is not None:
-        days = list(range(review.every_days, spec.horizon_days, review.every_days))
-    else:
-        days = sorted({spec.day_of(d) for d in review.dates or []})
-    return tuple(d for d in days if 0 < d < spec.horizon_days)
-
-
-def _info(spec: ScenarioSpec, info: Information) -> InfoSettings:
-    studies = tuple(Study(s.measure, spec.day_of(s.start), spec.day_of(s.start) + s.days,
-                          s.sample_size, float(s.cost)) for s in info.research)
-    return InfoSettings(info.report_lag_days, info.survey.sample_size, info.survey.lag_days,
-                        info.intelligence_delay_days, studies)

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..decision.measures import start_value
 from ..kpis import KPI_INDEX, KPIS
+from ..model.measures import start_value
 from ..scenario.rules import SURVEY_MEASURES
 from .compiled import InfoSettings
 

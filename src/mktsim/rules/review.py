@@ -13,14 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..decision.measures import start_value
-from ..decision.targets import threshold_of
 from ..engine.layout import CH_LEADS, CH_MARGIN, CH_NEW, CH_SPEND, TC_A, TC_B, TC_REF
+from ..expr import Expression, ExpressionError, Value
 from ..kpis import KPI_INDEX, KPIS
 from ..model import plan as P
+from ..model.measures import start_value, threshold_of
 from .actions import DONE, Actions
-from .compiled import CompiledAction, CompiledRules, Study
-from .expr import Expression, ExpressionError, Value
+from .compiled import CompiledAction, CompiledRules, Study, compile_review
 from .observe import Observer
 
 if TYPE_CHECKING:
@@ -329,12 +328,17 @@ def _without_study(rules: CompiledRules, study: Study) -> CompiledRules:
     return replace(rules, info=replace(rules.info, studies=studies))
 
 
-def start_reviews(rep: Replication) -> ReviewLog | None:
-    """Start the review process of a replication whose plan has rules; return its log."""
-    rules = rep.plan.rules
-    if rules is None:
-        return None
-    review = Review(rep, rules)
-    rep.env.process(review.process())
-    review.log.observations = review.observer.records
-    return review.log
+@dataclass(frozen=True)
+class ReviewLoop:
+    """The review loop as a controller of the engine (see engine/controls.py): hand it to
+    `simulate(..., controllers=(ReviewLoop(),))`; it does nothing for a plan without rules."""
+
+    def start(self, rep: Replication) -> ReviewLog | None:
+        """Start the review process of a replication whose plan has rules; return its log."""
+        rules = compile_review(rep.plan)
+        if rules is None:
+            return None
+        review = Review(rep, rules)
+        rep.env.process(review.process())
+        review.log.observations = review.observer.records
+        return review.log

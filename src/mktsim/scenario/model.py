@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import Field
 
 from .base import Section
+from .calibration import CalibrationSection
 from .company import Channel, Crm, Org, Product, Team
 from .decision import DecisionSection
 from .fields import Count, Days, Name, PositiveCount
@@ -42,6 +43,8 @@ class ScenarioSpec(Section):
     uncertainties: dict[str, Any] | None = Field(
         None, description="Distributions over scenario values, sampled per replication."
     )
+
+    calibration: CalibrationSection | None = Field(None, description="Fit to history.")
 
     @property
     def end_date(self) -> dt.date:

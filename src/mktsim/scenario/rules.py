@@ -2,8 +2,8 @@
 market information system that decides what the rules can see.
 
 Expressions (conditions and computed settings) are text here; they are compiled and
-checked against the scenario's names in `rules_check.py` and compiled for the engine in
-`mktsim.rules.compiled`.
+checked against the scenario's names in `rules_check.py`, kept as text in the Plan
+(`model/review_plan.py`) and compiled by the review loop (`mktsim.rules.compiled`).
 """
 
 from __future__ import annotations

@@ -11,8 +11,9 @@ import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from ..rules.compiled import scenario_vocabulary
-from ..rules.expr import ExpressionError, Vocabulary, compile_expression
+from ..expr import ExpressionError, Vocabulary, compile_expression
+from .pricing import list_prices
+from .rule_vocabulary import scenario_vocabulary
 from .rules import RulesSection
 
 if TYPE_CHECKING:
@@ -91,10 +92,8 @@ def _expression(c: Checker, path: Path, text: str, vocabulary: Vocabulary, what:
 def _planned_prices(c: Checker, name: str, strategy: Strategy, section: RulesSection) -> None:
     """The strategy's own prices, price changes and promotions must respect the bounds the
     rules keep to: `price_bounds` is the range the product is ever sold at."""
-    from ..model.compile import _list_prices
-
     spec = c.spec
-    start_prices = _list_prices(spec, strategy)
+    start_prices = list_prices(spec, strategy)
     changes = sorted(enumerate(strategy.price_changes or []), key=lambda ic: ic[1].on)
     for product, bounds in section.price_bounds.items():
         if product not in spec.products:

@@ -24,7 +24,7 @@ TAILS = (0.001, 0.999)
 
 def uncertainty_problems(data: dict[str, Any], locs: Locations, file: str) -> list[Problem]:
     """Problems of the `uncertainties:` section of already validated data."""
-    from ..sweep.params import ParamSpecError, parse_design_mapping
+    from ..params import ParamSpecError, parse_design_mapping
 
     section = data.get("uncertainties")
     if not section:

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..params import Parameter, parse_design_mapping
 from .designs import Design, make_design
 from .executors import Evaluate, run_dask, run_local
-from .params import Parameter, parse_design_mapping
 from .runner import Outcome, PointTask, plain, point_seed
 from .store import StoreError, SweepStore
 

@@ -28,7 +28,7 @@ from SALib.sample import morris as salib_morris
 from SALib.sample import sobol as salib_sobol
 from scipy.stats import qmc
 
-from .params import Parameter, ParamSpecError, check_unique
+from ..params import Parameter, ParamSpecError, check_unique
 
 Method = Literal["grid", "mc", "lhs", "sobol", "morris"]
 Seed = int | np.random.Generator | None

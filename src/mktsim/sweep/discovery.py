@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .params import Level, Parameter, format_number
+from ..params import Level, Parameter, format_number
 
 Restriction = tuple[float, float] | frozenset[Level]
 _Side = tuple[str, int]  # ("low"|"high", numeric column) or ("cat", categorical column)

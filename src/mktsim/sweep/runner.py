@@ -111,9 +111,9 @@ def evaluate_point(task: PointTask) -> pd.DataFrame:
     Columns: ``point``, ``strategy``, ``replication``, one per parameter (its value),
     one per KPI (value at the horizon, in the KPI's unit), one ``met:<id>`` bool per target.
     """
-    from ..decision.measures import horizon_values
     from ..decision.strategy_run import LoadedScenario, run_strategy
     from ..kpis import KPI_NAMES
+    from ..model.measures import horizon_values
     from ..scenario.load import validate_data, with_values
     from ..scenario.translate import schema_value
 

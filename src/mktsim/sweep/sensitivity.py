@@ -21,8 +21,8 @@ import pandas as pd
 from SALib.analyze import morris as salib_morris
 from SALib.analyze import sobol as salib_sobol
 
+from ..params import Level, Parameter, format_number
 from .designs import Design
-from .params import Level, Parameter, format_number
 
 CONF_LEVEL = 0.95
 #: Tornado swings use these quantiles for distributions.

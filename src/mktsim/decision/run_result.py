@@ -14,18 +14,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import __version__
-from .decision.measures import horizon_values
-from .decision.spend import SpendLines, spend_lines
-from .decision.stats import summarize
-from .decision.targets import Verdict
-from .documents.files import write_atomic
-from .documents.run import Channel, Decision, Kpi, RunDocument, Series, Target
-from .engine.layout import CHANNEL_TOTAL_NAMES, LEAK_NAMES
-from .engine.montecarlo import Run
-from .kpis import KPI_NAMES, KPIS, unit_label
-from .rules.log import aggregate_decisions, observed_frame, summarise_rules
-from .scenario.load import LoadedSpec
+from .. import __version__
+from ..documents.files import write_atomic
+from ..documents.run import Channel, Decision, Kpi, RunDocument, Series, Target
+from ..engine.layout import CHANNEL_TOTAL_NAMES, LEAK_NAMES
+from ..engine.montecarlo import Run
+from ..kpis import KPI_NAMES, KPIS, unit_label
+from ..model.measures import horizon_values
+from ..rules.log import aggregate_decisions, observed_frame, summarise_rules
+from ..scenario.load import LoadedSpec
+from .spend import SpendLines, spend_lines
+from .stats import summarize
+from .targets import Verdict
 
 
 @dataclass
@@ -147,16 +147,10 @@ class RunResult:
         """The run as a JSON-ready document (see docs/results-format.md)."""
         return run_document(self, series)
 
-    def save(self, folder: str | Path, fmt: str = "csv",
-             report: list[str] | str | None = None) -> list[Path]:
+    def save(self, folder: str | Path, fmt: str = "csv") -> list[Path]:
         """run.json, kpis/targets/channels tables and the daily series (`fmt` csv or
-        parquet) into `folder`, then the report (md, html, xlsx) if asked."""
-        written = write_run(self, Path(folder), fmt)
-        if report:
-            from .report import check_formats, write_report
-
-            written += write_report(Path(folder), check_formats(report), Path(folder))
-        return written
+        parquet) into `folder`. A report from them: `mktsim.write_report(folder, ...)`."""
+        return write_run(self, Path(folder), fmt)
 
 
 def run_document(result: RunResult, series: bool = True) -> dict[str, Any]:

@@ -14,9 +14,9 @@ import warnings
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from mktsim.rules.expr_errors import ExpressionError, did_you_mean, one_of, quote
-from mktsim.rules.expr_lex import MAX_NESTING, Prepared, prepare
-from mktsim.rules.expr_nodes import (
+from mktsim.expr.errors import ExpressionError, did_you_mean, one_of, quote
+from mktsim.expr.lex import MAX_NESTING, Prepared, prepare
+from mktsim.expr.nodes import (
     Binary,
     BoolOp,
     Call,
@@ -33,7 +33,7 @@ from mktsim.rules.expr_nodes import (
     power,
     truth,
 )
-from mktsim.rules.expr_vocab import ANY, Vocabulary
+from mktsim.expr.vocab import ANY, Vocabulary
 
 #: Deepest accepted nesting of the parsed tree.
 MAX_DEPTH = MAX_NESTING

@@ -26,8 +26,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol, TypeAlias, runtime_checkable
 
-from mktsim.rules.expr_errors import ExpressionError, did_you_mean, one_of, quote
-from mktsim.rules.expr_vocab import ANY, NUMBER, STRING
+from mktsim.expr.errors import ExpressionError, did_you_mean, one_of, quote
+from mktsim.expr.vocab import ANY, NUMBER, STRING
 
 Value: TypeAlias = float | bool | str
 Trace: TypeAlias = dict[str, Value]

@@ -7,8 +7,13 @@ the descriptions here are shown in error messages and in docs/rules.md.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from .expr import NUMBER, FunctionSpec, Vocabulary
+from ..expr import NUMBER, FunctionSpec, Vocabulary
+from ..kpis import KPI_NAMES
+
+if TYPE_CHECKING:
+    from .model import ScenarioSpec
 
 #: Measures by which `best_channel` ranks channels.
 CHANNEL_MEASURES = ("roi", "cac", "new_customers")
@@ -52,3 +57,9 @@ def rule_vocabulary(channels: Iterable[str], kpis: Iterable[str], targets: Itera
                  "product": frozenset(products), "competitor": frozenset(competitors),
                  "measure": frozenset(CHANNEL_MEASURES)},
     )
+
+
+def scenario_vocabulary(spec: ScenarioSpec) -> Vocabulary:
+    """The names a scenario's rules may use."""
+    return rule_vocabulary(spec.channels, KPI_NAMES, [t.id for t in spec.targets], spec.teams,
+                           spec.products, spec.market.competitors)

@@ -31,10 +31,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from mktsim.rules.expr_compile import MAX_DEPTH, MAX_LITERAL, MAX_NODES, build_tree
-from mktsim.rules.expr_errors import ExpressionError
-from mktsim.rules.expr_lex import MAX_LENGTH
-from mktsim.rules.expr_nodes import (
+from mktsim.expr.compile import MAX_DEPTH, MAX_LITERAL, MAX_NODES, build_tree
+from mktsim.expr.errors import ExpressionError
+from mktsim.expr.lex import MAX_LENGTH
+from mktsim.expr.nodes import (
     MAX_EXPONENT,
     Call,
     Checked,
@@ -46,7 +46,7 @@ from mktsim.rules.expr_nodes import (
     Var,
     walk,
 )
-from mktsim.rules.expr_vocab import (
+from mktsim.expr.vocab import (
     ANY,
     NUMBER,
     STRING,

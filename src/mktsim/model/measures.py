@@ -1,11 +1,19 @@
-"""KPI values per replication: at the horizon, at a deadline, over a window, on day 0."""
+"""KPI and target arithmetic shared by the review rules and the decision layer: KPI values
+per replication (at the horizon, at a deadline, over a window, on day 0) and the threshold
+and deadline of a SMART target."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..kpis import KPI_INDEX, KPIS
-from ..model import plan as P
+from . import plan as P
+
+if TYPE_CHECKING:
+    from ..scenario.model import ScenarioSpec
+    from ..scenario.targets import Target
 
 
 def value_at(daily: np.ndarray, metric: str, day: int, over_days: int | None = None) -> np.ndarray:
@@ -40,3 +48,22 @@ def start_value(plan: P.Plan, metric: str) -> float:
     if metric not in known:
         raise ValueError(f"'{metric}' has no value on day 0")
     return float(known[metric])
+
+
+def threshold_of(target: Target, plan: P.Plan) -> tuple[float, str]:
+    """(threshold, 'at_least' | 'at_most') of a target."""
+    if target.at_least is not None:
+        return float(target.at_least), "at_least"
+    if target.at_most is not None:
+        return float(target.at_most), "at_most"
+    change = float(target.change or 0.0)
+    base = (start_value(plan, target.metric) if target.baseline == "start"
+            else float(target.baseline or 0.0))
+    return base * (1.0 + change), ("at_least" if change >= 0 else "at_most")
+
+
+def deadline_day(target: Target, spec: ScenarioSpec) -> int:
+    """Day index of the deadline, clamped to the last simulated day."""
+    if target.by is None:
+        return spec.horizon_days - 1
+    return min(spec.day_of(target.by), spec.horizon_days - 1)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mktsim.rules.expr_errors import ExpressionError
+from mktsim.expr.errors import ExpressionError
 
 #: Longest accepted expression, in characters.
 MAX_LENGTH = 2000

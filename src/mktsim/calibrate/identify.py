@@ -1,0 +1,53 @@
+"""Which parameters the history identifies: the posterior interval against the prior's
+(in z both are standard-normal scaled: a posterior sd near 1 learnt nothing), estimates
+on a bound, and pairs whose posterior correlation exceeds 0.9."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .priors import Z_MAX
+
+WIDE = 0.5  # posterior sd in prior units above which a parameter is not identified
+ON_BOUND = 0.05
+CORRELATED = 0.9
+
+
+def correlations(cov: np.ndarray) -> np.ndarray:
+    """Correlation matrix of a covariance."""
+    sd = np.sqrt(np.maximum(np.diag(cov), 1e-300))
+    return np.clip(cov / np.outer(sd, sd), -1.0, 1.0)
+
+
+def correlated_pairs(paths: list[str], cov: np.ndarray) -> list[tuple[str, str, float]]:
+    """(path, path, correlation) of every pair beyond CORRELATED in absolute value."""
+    rho = correlations(cov)
+    return [(paths[i], paths[j], float(rho[i, j]))
+            for i in range(len(paths)) for j in range(i + 1, len(paths))
+            if abs(rho[i, j]) > CORRELATED]
+
+
+def why_not_identified(z: float, sd: float) -> str | None:
+    """Why one parameter is not identified, or None when it is."""
+    if abs(z) > Z_MAX - ON_BOUND:
+        return "the estimate sits on a bound of its prior"
+    if sd > WIDE:
+        return f"its interval is {sd:.0%} as wide as its prior's"
+    return None
+
+
+def data_that_would_help(path: str) -> str:
+    """What kind of history would identify a parameter at `path`."""
+    parts = path.split(".")
+    if parts[0] == "channels" and len(parts) > 1:
+        return (f"periods where spend on '{parts[1]}' moves on its own (not in step with "
+                "the other channels), in a spend." + parts[1] + " column")
+    if "word_of_mouth" in parts or path == "market.size":
+        return "a longer history of new_customers or customers, reaching past the peak"
+    if any("awareness" in p or "consideration" in p for p in parts):
+        return "an awareness or consideration survey (brand_awareness with brand_awareness_n)"
+    if any("churn" in p or "retention" in p for p in parts):
+        return "a churned or customers series"
+    if any("price" in p for p in parts):
+        return "periods with different prices, in a price.<product> column"
+    return "more periods of a series this value moves, or a narrower prior"

@@ -1,0 +1,80 @@
+"""The calibration's result document (JSON: kind "calibrate")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class ParameterEstimate:
+    """One free parameter: estimate, 90% interval, prior and whether it is identified."""
+
+    path: str
+    estimate: float
+    interval: tuple[float, float]
+    prior: str
+    prior_interval: tuple[float, float]
+    identified: bool
+    reason: str | None = None
+    would_identify: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"path": self.path, "estimate": self.estimate, "interval": list(self.interval),
+                "prior": self.prior, "prior_interval": list(self.prior_interval),
+                "identified": self.identified, "reason": self.reason,
+                "would_identify": self.would_identify}
+
+
+@dataclass(frozen=True)
+class SeriesBand:
+    """A series' history beside the simulated expected path and 90% predictive band."""
+
+    observed: np.ndarray
+    expected: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+
+
+@dataclass
+class CalibrationResult:
+    """Everything `mktsim calibrate` reports and writes."""
+
+    scenario: str
+    history: str
+    strategy: str
+    period: str
+    periods: int
+    holdout: int
+    dates: list[str]
+    parameters: list[ParameterEstimate]
+    fit: dict[str, dict[str, Any]]
+    correlated: list[tuple[str, str, float]]
+    bands: dict[str, SeriesBand]
+    draws: np.ndarray  # [n_draws, n_params] posterior draws of the values
+    priors: list[Any] = field(default_factory=list)  # sweep Parameters, in order
+    warnings: list[str] = field(default_factory=list)
+    evaluations: int = 0
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document."""
+        return {
+            "kind": "calibrate", "scenario": self.scenario, "history": self.history,
+            "strategy": self.strategy, "period": self.period, "periods": self.periods,
+            "holdout": self.holdout,
+            "parameters": [p.to_dict() for p in self.parameters],
+            "correlated": [{"pair": [a, b], "correlation": r} for a, b, r in self.correlated],
+            "fit": self.fit, "warnings": self.warnings,
+            "evaluations": self.evaluations, "seconds": round(self.seconds, 2),
+            "series": {k: {"dates": self.dates, "observed": _list(b.observed),
+                           "expected": _list(b.expected), "low": _list(b.low),
+                           "high": _list(b.high)} for k, b in self.bands.items()},
+        }
+
+
+def _list(a: np.ndarray) -> list[float | None]:
+    return [None if not np.isfinite(x) else float(x) for x in a]

@@ -1,0 +1,188 @@
+"""`calibrate`: read the history, fit the free values, judge the fit and identification."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ..history import History, check_enough, observed_mask, read_history
+from ..params import Parameter
+from ..scenario.errors import Problem, ScenarioError
+from ..scenario.load import LoadedSpec
+from .fit import Fit, FitSettings, fit
+from .identify import correlated_pairs, data_that_would_help, why_not_identified
+from .metrics import coverage, fit_metrics
+from .priors import Z_MAX, check_priors, parse_priors, prior_interval, values_at
+from .result import CalibrationResult, ParameterEstimate, SeriesBand
+from .simulator import WindowModel
+
+Z90 = 1.6448536269514722
+BAND_DRAWS = 40
+POSTERIOR_DRAWS = 400
+# below this many replications an evaluation runs faster in-process than on a pool
+POOL_REPLICATIONS = 32
+
+
+@dataclass(frozen=True)
+class CalibrationOptions:
+    """What the command line (or `Scenario.calibrate`) asks for; None: the scenario's
+    `calibration:` section, then the defaults."""
+
+    history: Path | None = None
+    strategy: str | None = None
+    params: tuple[str, ...] = ()
+    holdout: int | None = None
+    sheet: str | None = None
+    seed: int | None = None
+    workers: int = 1
+    replications: int | None = None
+    weights: dict[str, float] = field(default_factory=dict)
+    starts: int = 3
+
+
+def history_path(loaded: LoadedSpec, options: CalibrationOptions) -> Path:
+    """The history file: --history, else the section's path relative to the scenario."""
+    if options.history is not None:
+        return options.history
+    section = loaded.spec.calibration
+    if section is None:
+        raise ScenarioError([Problem(loaded.source, None, "--history", "no history file",
+                                     "give --history FILE or a calibration.history entry")])
+    return Path(loaded.source).parent / section.history
+
+
+def calibrate(loaded: LoadedSpec, options: CalibrationOptions,
+              on_evaluation: Callable[[], None] | None = None) -> CalibrationResult:
+    """Fit the scenario's free values to a history (see docs/calibration.md)."""
+    started = time.perf_counter()
+    section = loaded.spec.calibration
+    strategy = _strategy(loaded, options.strategy or (section.strategy if section else None))
+    priors = parse_priors(options.params, section.parameters if section else None,
+                          loaded.source)
+    check_priors(loaded, priors)
+    sheet = options.sheet or (section.sheet if section else None)
+    history = read_history(history_path(loaded, options), loaded.spec.channels,
+                           loaded.spec.products, sheet)
+    holdout = options.holdout if options.holdout is not None else (
+        section.holdout if section else 0)
+    check_enough(history, len(priors), holdout)
+    seed = loaded.spec.seed if options.seed is None else options.seed
+    reps = options.replications or (section.replications if section else 8)
+    weights = {**(section.weights if section else {}), **options.weights}
+    with _pool(options.workers if reps >= POOL_REPLICATIONS else 1) as pool:
+        model = WindowModel(loaded, strategy, history, priors, reps, seed, options.workers,
+                            pool, on_evaluation=on_evaluation)
+        result = fit(model, FitSettings(holdout, weights, options.starts),
+                     np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(31,))))
+        return _report(loaded, model, result, holdout, time.perf_counter() - started)
+
+
+def _pool(workers: int) -> AbstractContextManager[Executor | None]:
+    """One pool of worker processes for every simulation of the fit (none for 1)."""
+    from ..engine.montecarlo import new_pool
+
+    return new_pool(workers) if workers > 1 else nullcontext(None)
+
+
+def _strategy(loaded: LoadedSpec, name: str | None) -> str:
+    names = list(loaded.spec.strategies)
+    if name is None:
+        return names[0]
+    if name not in names:
+        from ..scenario.suggest import did_you_mean
+
+        raise ScenarioError([Problem(loaded.source, None, "--strategy",
+                                     f"unknown strategy '{name}'", did_you_mean(name, names))])
+    return name
+
+
+def posterior_z(result: Fit, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Draws of z from the Laplace approximation, kept inside the prior's range."""
+    draws = rng.multivariate_normal(result.z, result.cov, size=n, method="svd")
+    return np.clip(draws, -Z_MAX, Z_MAX)
+
+
+def _report(loaded: LoadedSpec, model: WindowModel, result: Fit, holdout: int,
+            seconds: float) -> CalibrationResult:
+    rng = np.random.default_rng(np.random.SeedSequence(model.seed, spawn_key=(32,)))
+    zs = posterior_z(result, POSTERIOR_DRAWS, rng)
+    values = np.array([[values_at(model.priors, z)[p.path] for p in model.priors] for z in zs])
+    estimates = [_estimate(p, j, result) for j, p in enumerate(model.priors)]
+    paths = [p.path for p in model.priors]
+    pairs = correlated_pairs(paths, result.cov)
+    bands = _bands(model, result, zs[:BAND_DRAWS], rng)
+    fit_table = _fit_table(model.history, result, bands, holdout)
+    warnings = _warnings(estimates, pairs, fit_table)
+    return CalibrationResult(
+        scenario=loaded.source, history=model.history.source, strategy=model.strategy,
+        period=model.history.kind.value, periods=model.history.n_periods, holdout=holdout,
+        dates=[d.isoformat() for d in model.history.dates], parameters=estimates,
+        fit=fit_table, correlated=pairs, bands=bands, draws=values, priors=list(model.priors),
+        warnings=warnings,
+        evaluations=model.evaluations, seconds=seconds)
+
+
+def _estimate(prior: Parameter, j: int, result: Fit) -> ParameterEstimate:
+    sd = float(np.sqrt(max(result.cov[j, j], 0.0)))
+    z = float(result.z[j])
+
+    def at(x: float) -> float:
+        return values_at([prior], np.array([x]))[prior.path]
+
+    reason = why_not_identified(z, sd)
+    return ParameterEstimate(
+        path=prior.path, estimate=at(z), interval=(at(z - Z90 * sd), at(z + Z90 * sd)),
+        prior=prior.to_spec().split("=", 1)[1], prior_interval=prior_interval(prior),
+        identified=reason is None, reason=reason,
+        would_identify=data_that_would_help(prior.path) if reason else None)
+
+
+def _bands(model: WindowModel, result: Fit, zs: np.ndarray, rng: np.random.Generator
+           ) -> dict[str, SeriesBand]:
+    """90% predictive band: one replication per posterior draw (its own seed), plus the
+    observation noise of each series."""
+    sims: dict[str, list[np.ndarray]] = {k: [] for k in model.history.series}
+    for i, z in enumerate(zs):
+        seed = int(np.random.SeedSequence(model.seed, spawn_key=(33, i)).generate_state(1)[0])
+        for kpi, path in model.paths(z, replications=1, seed=seed).items():
+            own = result.noise[kpi].variance(path[0])
+            sims[kpi].append(path[0] + rng.normal(0.0, np.sqrt(own)))
+    return {kpi: SeriesBand(model.history.series[kpi], result.mean[kpi],
+                            np.quantile(np.array(s), 0.05, axis=0),
+                            np.quantile(np.array(s), 0.95, axis=0))
+            for kpi, s in sims.items()}
+
+
+def _fit_table(history: History, result: Fit, bands: dict[str, SeriesBand], holdout: int
+               ) -> dict[str, dict[str, object]]:
+    fitted, held = observed_mask(history, holdout), observed_mask(history, holdout, False)
+    table: dict[str, dict[str, object]] = {}
+    for kpi, y in history.series.items():
+        band, m, h = bands[kpi], fitted[kpi], held[kpi]
+        table[kpi] = {
+            **fit_metrics(y[m], result.mean[kpi][m]),
+            "noise": result.noise[kpi].noise.value,
+            "holdout": fit_metrics(y[h], result.mean[kpi][h]),
+            "coverage": coverage(y[h], band.low[h], band.high[h]),
+            "coverage_fitted": coverage(y[m], band.low[m], band.high[m]),
+        }
+    return table
+
+
+def _warnings(estimates: list[ParameterEstimate], pairs: list[tuple[str, str, float]],
+              table: dict[str, dict[str, object]]) -> list[str]:
+    out = [f"{e.path} is not identified by this history: {e.reason}; "
+           f"what would identify it: {e.would_identify}" for e in estimates if not e.identified]
+    out += [f"{a} and {b} are correlated ({r:+.2f}): the history tells their combination, "
+            "not each one" for a, b, r in pairs]
+    for kpi, row in table.items():
+        r2 = row.get("r2")
+        if isinstance(r2, float) and r2 < 0.8:
+            out.append(f"{kpi}: R^2 {r2:.2f} on the fitted periods is below 0.8 (not ideal)")
+    return out

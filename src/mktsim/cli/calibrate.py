@@ -1,0 +1,104 @@
+"""`mktsim calibrate`: fit a scenario to the company's history."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from .common import (
+    check_out_dir,
+    check_writable,
+    print_warnings,
+    progress_bar,
+    report_formats,
+    set_option,
+    user_errors,
+    write_atomic,
+)
+
+
+@click.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--history", type=click.Path(dir_okay=False, path_type=Path),
+              help="CSV or .xlsx history (default: calibration.history of the scenario).")
+@click.option("--sheet", help="Sheet of an .xlsx history (default: the first).")
+@click.option("--strategy", "-s", help="Strategy the history lived with (default: the first).")
+@click.option("--param", "params", multiple=True, metavar="PATH=SPEC",
+              help="Free a value with its prior: LOW:HIGH (uniform), normal(m, s), "
+                   "lognormal(mu, sigma), beta(a, b[, low, high]) ... (repeatable).")
+@click.option("--holdout", type=click.IntRange(0), help="Keep the last N periods out of the fit.")
+@click.option("--replications", "-n", type=click.IntRange(2, 200),
+              help="Replications averaged into the expected path (default 8).")
+@click.option("--seed", type=click.IntRange(0), help="Root seed (default: the scenario's).")
+@click.option("--workers", "-w", type=click.IntRange(0, 512), default=1, show_default=True,
+              help="Worker processes (0 = all cores). Results do not depend on it.")
+@set_option
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the fitted scenario (estimates in place, posterior as uncertainties).")
+@click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for calibration.json and the reports.")
+@click.option("--report", "report_formats_text", metavar="FORMATS",
+              help="Also write a report into --out-dir: md,html,xlsx.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="table for people; json to stdout.")
+@user_errors
+def calibrate(scenario: Path, history: Path | None, sheet: str | None, strategy: str | None,
+              params: tuple[str, ...], holdout: int | None, replications: int | None,
+              seed: int | None, workers: int, overrides: tuple[str, ...], out: Path | None,
+              out_dir: Path | None, report_formats_text: str | None, fmt: str) -> None:
+    """Fit a scenario's free values to the company's own history.
+
+    \b
+    Example:
+      mktsim calibrate scenarios/smart_band.yaml --history scenarios/smart_band_history.csv \\
+        --param market.word_of_mouth.imitation=0.05:0.4 --holdout 8 --out fitted.yaml
+    """
+    import mktsim
+
+    from ..calibrate import CalibrationOptions
+    from ..engine.montecarlo import default_workers
+
+    check_out_dir(out_dir, "--out-dir")
+    if out is not None:
+        check_writable(out, "--out")
+    reports = report_formats(report_formats_text, out_dir, "--out-dir")
+    loaded = mktsim.load(scenario, overrides)
+    print_warnings(loaded.loaded.warnings)
+    options = CalibrationOptions(history, strategy, params, holdout, sheet, seed,
+                                 workers or default_workers(), replications)
+    with progress_bar(0, "calibrating", True) as advance:
+        result = loaded.calibrate(options, on_evaluation=lambda: advance(1))
+    _emit(result, fmt)
+    _write(scenario, result, out, out_dir, reports, overrides)
+
+
+def _emit(result: object, fmt: str) -> None:
+    from ..calibrate.result import CalibrationResult
+    from ..report.terminal_calibration import print_calibration
+
+    assert isinstance(result, CalibrationResult)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), indent=2))
+    else:
+        print_calibration(result)
+
+
+def _write(scenario: Path, result: object, out: Path | None, out_dir: Path | None,
+           reports: list[str], overrides: tuple[str, ...]) -> None:
+    from ..calibrate.result import CalibrationResult
+    from ..calibrate.writeout import write_fitted
+
+    assert isinstance(result, CalibrationResult)
+    if out is not None:
+        write_atomic(out, write_fitted(scenario, result, overrides))
+        click.echo(f"wrote {out}", err=True)
+    if out_dir is not None:
+        write_atomic(out_dir / "calibration.json", json.dumps(result.to_dict(), indent=2))
+        written = 1
+        if reports:
+            from ..report.calibration import write_calibration_report
+
+            written += len(write_calibration_report(result, out_dir, reports))
+        click.echo(f"wrote {written} files to {out_dir}", err=True)

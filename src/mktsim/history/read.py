@@ -1,0 +1,268 @@
+"""Read and check a history file (CSV, or the first or a named sheet of an .xlsx).
+
+Every problem is reported at once with file, row (the spreadsheet's row: the header is
+row 1) and column, as a ScenarioError: the command line turns it into exit code 2.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..kpis import KPIS
+from ..scenario.errors import Problem, ScenarioError
+from ..scenario.suggest import did_you_mean
+from .model import OBSERVABLE_KPIS, SHARE_KPIS, History
+from .periods import Irregular, infer_kind, period_bounds
+
+MAX_PROBLEMS = 25
+# flows and levels that can go below zero; every other KPI value must be >= 0
+SIGNED_KPIS = frozenset({"profit", "gross_margin"})
+
+
+class HistoryError(ScenarioError):
+    """A history file that cannot be used; carries every problem found."""
+
+    def __str__(self) -> str:
+        n = len(self.problems)
+        head = f"{n} problem{'s' if n != 1 else ''} in the history file:"
+        return "\n".join([head, *("  " + p.render() for p in self.problems)])
+
+
+def read_history(path: str | Path, channels: Iterable[str], products: Iterable[str],
+                 sheet: str | None = None) -> History:
+    """Read `path` and check it against the scenario's channel and product names."""
+    path = Path(path)
+    header, rows = read_table(path, sheet)
+    return parse_history(str(path), header, rows, tuple(channels), tuple(products))
+
+
+def read_table(path: Path, sheet: str | None = None) -> tuple[list[str], list[list[Any]]]:
+    """Header and rows of a CSV file or of an .xlsx sheet (cells as read)."""
+    if not path.is_file():
+        raise HistoryError([Problem(str(path), None, "", "no such history file",
+                                    "give the path of a .csv or .xlsx file")])
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _read_xlsx(path, sheet)
+    if sheet is not None:
+        raise HistoryError([Problem(str(path), None, "--sheet", "only .xlsx files have sheets",
+                                    "drop --sheet for a CSV file")])
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            table = [row for row in csv.reader(fh)]
+    except UnicodeDecodeError:
+        raise HistoryError([Problem(str(path), None, "", "not a UTF-8 text file",
+                                    "save it as CSV (UTF-8) or as .xlsx")]) from None
+    return _split(path, table)
+
+
+def _read_xlsx(path: Path, sheet: str | None) -> tuple[list[str], list[list[Any]]]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise HistoryError([Problem(str(path), None, "", f"cannot read the workbook ({exc})",
+                                    "save it again from a spreadsheet program")]) from None
+    if sheet is not None and sheet not in book.sheetnames:
+        raise HistoryError([Problem(str(path), None, "--sheet", f"no sheet '{sheet}'",
+                                    did_you_mean(sheet, book.sheetnames))])
+    ws = book[sheet] if sheet is not None else book.worksheets[0]
+    table = [list(r) for r in ws.iter_rows(values_only=True)]
+    book.close()
+    return _split(path, table)
+
+
+def _split(path: Path, table: list[list[Any]]) -> tuple[list[str], list[list[Any]]]:
+    while table and all(_blank(c) for c in table[-1]):
+        table.pop()
+    if not table:
+        raise HistoryError([Problem(str(path), None, "", "the file is empty",
+                                    "write a header row: date, then KPI columns")])
+    header = ["" if c is None else str(c).strip() for c in table[0]]
+    return header, table[1:]
+
+
+def _blank(cell: Any) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def parse_history(file: str, header: list[str], rows: list[list[Any]],
+                  channels: tuple[str, ...], products: tuple[str, ...]) -> History:
+    """Check a table and build the History (see docs/calibration.md for the format)."""
+    problems = _header_problems(file, header, channels, products)
+    if problems:
+        raise HistoryError(problems)
+    dates, date_problems = _dates(file, header, rows)
+    problems += date_problems
+    columns = {name: _column(file, header, rows, name, problems) for name in header[1:]}
+    if not problems and len(dates) < 2:
+        problems.append(Problem(file, None, "date", f"{len(dates)} row(s): at least two "
+                                "periods are needed to tell their length", "add rows"))
+    kind = None
+    if not problems:
+        kind = infer_kind(dates)
+        if isinstance(kind, Irregular):
+            problems.append(Problem(file, kind.index + 2, "date", kind.message, kind.hint))
+    if problems or kind is None or isinstance(kind, Irregular):
+        raise HistoryError(problems[:MAX_PROBLEMS])
+    ends = tuple(end for _, end in period_bounds(kind, dates))
+    return History(
+        source=file, kind=kind, dates=tuple(dates), ends=ends,
+        series={n: v for n, v in columns.items() if n in KPIS},
+        sample_sizes={n[:-2]: v for n, v in columns.items() if n.endswith("_n")},
+        spend={n.split(".", 1)[1]: v for n, v in columns.items() if n.startswith("spend.")},
+        price={n.split(".", 1)[1]: v for n, v in columns.items() if n.startswith("price.")},
+    )
+
+
+def known_columns(channels: tuple[str, ...], products: tuple[str, ...]) -> list[str]:
+    """Every column name a history file may have."""
+    return (["date", *OBSERVABLE_KPIS, *(f"{k}_n" for k in sorted(SHARE_KPIS))]
+            + [f"spend.{c}" for c in channels] + [f"price.{p}" for p in products])
+
+
+def _header_problems(file: str, header: list[str], channels: tuple[str, ...],
+                     products: tuple[str, ...]) -> list[Problem]:
+    known = known_columns(channels, products)
+    problems = []
+    if not header or header[0] != "date":
+        problems.append(Problem(file, 1, header[0] if header else "",
+                                "the first column must be 'date'",
+                                "name the first column date (first day of each period)"))
+    seen: set[str] = set()
+    for name in header[1:]:
+        if name in seen:
+            problems.append(Problem(file, 1, name, "the column appears twice", "keep one"))
+        seen.add(name)
+        if name in known:
+            continue
+        problems.append(Problem(file, 1, name or "(empty)", _unknown_why(name, channels,
+                                                                         products),
+                                _unknown_hint(name, known)))
+    for name in header:
+        if name.endswith("_n") and name[:-2] in SHARE_KPIS and name[:-2] not in header:
+            problems.append(Problem(file, 1, name, f"a sample size without a '{name[:-2]}' "
+                                    "column", f"add the {name[:-2]} column or drop {name}"))
+    return problems
+
+
+def _unknown_why(name: str, channels: tuple[str, ...], products: tuple[str, ...]) -> str:
+    if name.startswith("spend."):
+        return f"no channel '{name[6:]}' in the scenario"
+    if name.startswith("price."):
+        return f"no product '{name[6:]}' in the scenario"
+    if name in KPIS:
+        return f"KPI '{name}' is a ratio to date and cannot be observed per period"
+    return "unknown column"
+
+
+def _unknown_hint(name: str, known: list[str]) -> str:
+    if name.startswith("spend."):
+        return did_you_mean(name, [k for k in known if k.startswith("spend.")]) or \
+            "the scenario has no channels"
+    if name.startswith("price."):
+        return did_you_mean(name, [k for k in known if k.startswith("price.")])
+    return did_you_mean(name, known)
+
+
+def _dates(file: str, header: list[str], rows: list[list[Any]]
+           ) -> tuple[list[dt.date], list[Problem]]:
+    dates, problems = [], []
+    for i, row in enumerate(rows):
+        cell = row[0] if row else None
+        date = _as_date(cell)
+        if date is None:
+            problems.append(Problem(file, i + 2, "date", f"cannot read {cell!r} as a date",
+                                    "write the period's first day as YYYY-MM-DD"))
+        else:
+            dates.append(date)
+    return dates, problems
+
+
+def _as_date(cell: Any) -> dt.date | None:
+    if isinstance(cell, dt.datetime):
+        return cell.date() if cell.time() == dt.time() else None
+    if isinstance(cell, dt.date):
+        return cell
+    if isinstance(cell, str):
+        try:
+            return dt.date.fromisoformat(cell.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _column(file: str, header: list[str], rows: list[list[Any]], name: str,
+            problems: list[Problem]) -> np.ndarray:
+    j = header.index(name)
+    out = np.full(len(rows), np.nan)
+    for i, row in enumerate(rows):
+        cell = row[j] if j < len(row) else None
+        if _blank(cell):
+            continue
+        value = _as_number(cell)
+        if value is None:
+            problems.append(Problem(file, i + 2, name, f"{cell!r} is not a number",
+                                    "write a plain number (no units or thousands separators)"
+                                    ", or leave the cell empty for a missing value"))
+            continue
+        why = _range_problem(name, value)
+        if why:
+            problems.append(Problem(file, i + 2, name, why[0], why[1]))
+            continue
+        out[i] = value
+    return out
+
+
+def _as_number(cell: Any) -> float | None:
+    if isinstance(cell, bool):
+        return None
+    if isinstance(cell, (int, float)):
+        value = float(cell)
+    elif isinstance(cell, str):
+        text = cell.strip()
+        pct = text.endswith("%")
+        try:
+            value = float(text[:-1] if pct else text) / (100.0 if pct else 1.0)
+        except ValueError:
+            return None
+    else:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _range_problem(name: str, value: float) -> tuple[str, str] | None:
+    if name.startswith("spend.") and value < 0:
+        return f"negative spend {value:g}", "money spent is 0 or more; refunds go elsewhere"
+    if name.startswith("price.") and value <= 0:
+        return f"price {value:g} is not positive", "give the average selling price"
+    if name in SHARE_KPIS and not 0.0 <= value <= 1.0:
+        return (f"share {value:g} is outside [0, 1]",
+                "write shares as fractions (0.23) or percentages (23%)")
+    if name.endswith("_n") and (value < 1 or value != int(value)):
+        return f"sample size {value:g} is not a whole number >= 1", "give the survey's n"
+    if name in KPIS and name not in SIGNED_KPIS and value < 0:
+        return f"negative value {value:g}", f"{name} cannot be below 0"
+    return None
+
+
+def check_enough(history: History, free: int, holdout: int) -> None:
+    """Raise HistoryError when the fitted periods hold fewer observations than there are
+    free parameters, or when the holdout leaves no period to fit."""
+    if holdout >= history.n_periods:
+        raise HistoryError([Problem(history.source, None, "--holdout",
+                                    f"holding out {holdout} of {history.n_periods} periods "
+                                    "leaves none to fit", "hold out fewer periods")])
+    n = history.observations(holdout)
+    if n < free:
+        raise HistoryError([Problem(history.source, None, "",
+                                    f"{n} observations in the fitted periods for {free} free "
+                                    "parameters", "free fewer parameters, add KPI columns or "
+                                    "rows, or hold out fewer periods")])

@@ -1,0 +1,28 @@
+"""`calibration:`: how to fit the scenario to the company's history, reproducibly."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from .base import Section
+
+
+class CalibrationSection(Section):
+    """History file, free parameters with their priors, weights and holdout."""
+
+    history: str = Field(min_length=1, description="CSV or .xlsx file, relative to the "
+                         "scenario file.")
+    sheet: str | None = Field(None, description="Sheet of an .xlsx file (default: first).")
+    strategy: str | None = Field(None, description="Strategy the history lived with "
+                                 "(default: the first).")
+    parameters: dict[str, Any] = Field(
+        default_factory=dict, description="Dotted paths to priors in the sweep syntax: "
+        "'LOW:HIGH' (uniform) or 'normal(m, s)', 'lognormal(mu, sigma)', 'beta(a, b)', ...")
+    weights: dict[str, float] = Field(default_factory=dict,
+                                      description="Per-series weight of the likelihood "
+                                      "(default 1).")
+    holdout: int = Field(0, ge=0, description="Last periods kept out of the fit.")
+    replications: int = Field(8, ge=2, le=200, description="Replications averaged into "
+                              "the expected path (common random numbers).")
