@@ -126,9 +126,36 @@ def team_load(result: RunResult) -> dict[str, dict[str, float]]:
     return out
 
 
-def bottleneck(load: dict[str, dict[str, float]]) -> str | None:
+#: a team whose offered work is at least this share of its capacity limits the plan: day-to-
+#: day swings in leads then leave work waiting past its patience (at 80% an M/M/c queue
+#: already has waits several times the service time)
+NEAR_CAPACITY = 0.8
+
+
+def busiest(load: dict[str, dict[str, float]]) -> str | None:
     """The team with the highest utilisation (None without teams)."""
     return max(load, key=lambda t: load[t]["utilisation"]) if load else None
+
+
+def bottleneck(load: dict[str, dict[str, float]]) -> str | None:
+    """The team that limits the plan: the busiest, if its utilisation is at least
+    `NEAR_CAPACITY`; None when no team is near capacity (or there are no teams)."""
+    team = busiest(load)
+    if team is None or not load[team]["utilisation"] >= NEAR_CAPACITY:
+        return None
+    return team
+
+
+def bottleneck_words(load: dict[str, dict[str, float]]) -> str:
+    """The bottleneck in a sentence a planner can act on."""
+    team = busiest(load)
+    if team is None:
+        return "the plan has no teams"
+    use = load[team]["utilisation"]
+    if bottleneck(load) is None:
+        return (f"no team limits the plan (the busiest, {team}, uses {use:.0%} of its "
+                f"capacity; a bottleneck is at {NEAR_CAPACITY:.0%} or more)")
+    return f"bottleneck: {team} ({use:.0%} of its capacity)"
 
 
 def _kpi(name: str) -> int:

@@ -156,7 +156,9 @@ def print_explain(doc: dict[str, Any], console: Any = None) -> None:
             fmt_value(row["capacity_lost"], "count"),
         )
     con.print(c)
-    t = Table(title=f"Teams: offered work / capacity (bottleneck: {doc['bottleneck']})")
+    from ..decision.explain import bottleneck_words
+
+    t = Table(title=f"Teams: offered work / capacity - {bottleneck_words(doc['leaks']['teams'])}")
     for col in ("team", "work", "capacity", "utilisation"):
         t.add_column(col, justify="left" if col == "team" else "right")
     for team, row in doc["leaks"]["teams"].items():
