@@ -36,6 +36,9 @@ class RunResult:
     run: Run
     verdicts: list[Verdict]
     decisions: list[dict[str, Any]] = field(default_factory=list)
+    #: {channel: {units, revenue, margin, roi, cac}: {mean, interval}} from runs without
+    #: each channel (`decision.incremental`); None when not measured
+    incremental: dict[str, dict[str, Any]] | None = None
 
     def __post_init__(self) -> None:
         reviews = getattr(self.run, "reviews", [])
@@ -192,7 +195,9 @@ def _target_doc(v: Verdict, result: RunResult) -> Target:
 
 
 def _channel_docs(result: RunResult) -> list[Channel]:
-    return [Channel(str(name), row["type"], {k: row[k] for k in row.index if k != "type"})
+    found = result.incremental
+    return [Channel(str(name), row["type"], {k: row[k] for k in row.index if k != "type"},
+                    None if found is None else found.get(str(name)))
             for name, row in result.channels().iterrows()]
 
 

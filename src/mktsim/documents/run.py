@@ -156,6 +156,9 @@ class Channel:
     name: str
     type: str
     values: dict[str, float | None] = field(default_factory=dict)
+    #: `{units, revenue, margin, roi, cac}`, each `{mean, interval}`: what the plan loses
+    #: without the channel (None: not measured, or the channel had no money)
+    incremental: dict[str, dict[str, Any]] | None = None
 
     @property
     def spend(self) -> float | None:
@@ -173,9 +176,12 @@ class Channel:
         return self.values.get("roi")
 
     def to_dict(self) -> dict[str, Any]:
-        """`{name, type, <value>: {mean}}`."""
-        return {"name": self.name, "type": self.type,
-                **{k: {"mean": v} for k, v in self.values.items()}}
+        """`{name, type, <value>: {mean}, incremental}`."""
+        out: dict[str, Any] = {"name": self.name, "type": self.type,
+                               **{k: {"mean": v} for k, v in self.values.items()}}
+        if self.incremental is not None:
+            out["incremental"] = self.incremental
+        return out
 
     @classmethod
     def from_dict(cls, r: Reader, i: int, raw: Any) -> Channel:
@@ -183,10 +189,26 @@ class Channel:
         where = f"channels[{i}]"
         obj = r.mapping(raw, where)
         values = {str(k): _mean_of(r, v, f"{where}.{k}") for k, v in obj.items()
-                  if k not in ("name", "type")
+                  if k not in ("name", "type", "incremental")
                   and (v is None or isinstance(v, int | float | Mapping))}
+        found = obj.get("incremental")
         return cls(name=str(r.require(obj, "name", where)), type=str(obj.get("type") or ""),
-                   values=values)
+                   values=values,
+                   incremental=None if found is None else _incremental(r, found, where))
+
+
+def _incremental(r: Reader, raw: Any, where: str) -> dict[str, dict[str, Any]]:
+    """Read `channels[i].incremental`: `{measure: {mean, interval}}`."""
+    obj = r.mapping(raw, f"{where}.incremental")
+    out: dict[str, dict[str, Any]] = {}
+    for k, v in obj.items():
+        at = f"{where}.incremental.{k}"
+        est = r.mapping(v, at)
+        interval = r.listing(est.get("interval") or [None, None], f"{at}.interval")
+        out[str(k)] = {"mean": r.number(est.get("mean"), f"{at}.mean", optional=True),
+                       "interval": [r.number(x, f"{at}.interval", optional=True)
+                                    for x in interval]}
+    return out
 
 
 def _mean_of(r: Reader, raw: Any, where: str) -> float | None:
