@@ -60,7 +60,7 @@ class Scenario(LoadedScenario):
                                   pool, engine=engine)
             if incremental and result.run.plan.channels:
                 result.incremental = measure(self, result, incremental_reps, workers, pool,
-                                             engine=engine)
+                                             progress, engine)
         if out is not None:
             result.save(out)
         return result

@@ -172,7 +172,10 @@ class Channel:
 
     @property
     def roi(self) -> float | None:
-        """Return on investment of the channel."""
+        """Return on investment of the channel: incremental when measured, else last
+        touch."""
+        if self.incremental and self.incremental.get("roi"):
+            return self.incremental["roi"].get("mean")
         return self.values.get("roi")
 
     def to_dict(self) -> dict[str, Any]:

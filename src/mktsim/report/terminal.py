@@ -57,17 +57,41 @@ def target_table(result: RunResult) -> Table:
 
 
 def channel_table(result: RunResult) -> Table:
-    """Spend, customers, ROI and CAC by channel; how saturated each is."""
+    """Spend (media + commission), customers, ROI and CAC by channel: incremental (what the
+    plan loses without the channel) when measured, and last-touch; saturation."""
+    found = result.incremental or {}
     t = Table(title="Channels (means per run)")
-    for col in ("channel", "type", "spend", "new customers", "revenue", "ROI", "CAC",
-                "saturation"):
-        t.add_column(col, justify="left" if col in ("channel", "type") else "right")
+    cols = ["channel", "spend", "commission", "new cust. (LT)"]
+    if found:
+        cols += ["incr. units", "incr. ROI (95%)", "incr. CAC"]
+    cols += ["ROI (LT)", "CAC (LT)", "saturation"]
+    for col in cols:
+        t.add_column(col, justify="left" if col == "channel" else "right",
+                     no_wrap=col != "channel")
     for name, row in result.channels().iterrows():
-        t.add_row(str(name), str(row["type"]), fmt_value(row["spend"], "money"),
-                  fmt_value(row["new_customers"], "count"), fmt_value(row["revenue"], "money"),
-                  fmt_value(row["roi"], "ratio"), fmt_value(row["cac"], "money"),
-                  fmt_value(row["saturation"], "share"))
+        cells = [str(name), fmt_value(row["spend"], "money"),
+                 fmt_value(row.get("commission", math.nan), "money"),
+                 fmt_value(row["new_customers"], "count")]
+        if found:
+            inc = found.get(str(name))
+            cells += ["-", "-", "-"] if inc is None else [
+                fmt_value(inc["units"]["mean"], "count"), _with_interval(inc["roi"]),
+                fmt_value(inc["cac"]["mean"], "money")]
+        cells += [fmt_value(row["roi"], "ratio"), fmt_value(row["cac"], "money"),
+                  fmt_value(row["saturation"], "share")]
+        t.add_row(*cells)
+    if found:
+        t.caption = ("incr.: what the plan loses without the channel's money (the same "
+                     "replications, common random numbers); LT, last touch: only the first "
+                     "purchases the channel converted itself")
     return t
+
+
+def _with_interval(est: dict[str, Any]) -> str:
+    lo, hi = est["interval"]
+    if lo is None or hi is None or not (math.isfinite(lo) and math.isfinite(hi)):
+        return fmt_value(est["mean"], "ratio")
+    return f"{fmt_value(est['mean'], 'ratio')} ±{(hi - lo) / 2:.2f}"
 
 
 SPEND_WORDS = {

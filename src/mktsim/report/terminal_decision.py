@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from rich.markup import escape
@@ -113,6 +114,8 @@ def print_optimum(doc: dict[str, Any], console: Any = None) -> None:
     con.print(t)
     for note in str(doc.get("message") or "").split("; ")[1:]:  # after the headline
         con.print(f"[yellow]note:[/yellow] {escape(note)}")
+    if doc.get("price_elasticity"):
+        con.print(_elasticity_table(doc["price_elasticity"]))
     if doc.get("marginal"):
         print_marginal(doc["marginal"], con)
 
@@ -134,6 +137,18 @@ def print_marginal(marginal: dict[str, dict[str, float]], console: Any = None) -
     con.print(t)
 
 
+def _elasticity_table(found: dict[str, Any]) -> Table:
+    """The own-price elasticity the model implies per product (day 0), by segment."""
+    segments = list(dict.fromkeys(s for e in found.values() for s in e["by_segment"]))
+    t = Table(title="Own-price elasticity the model implies on day 0: b_p P (1 - s)")
+    for col in ("product", "mean (by segment size)", *segments):
+        t.add_column(col, justify="left" if col == "product" else "right")
+    for product, e in found.items():
+        t.add_row(product, f"{e['mean']:.2f}",
+                  *(f"{e['by_segment'].get(s, math.nan):.2f}" for s in segments))
+    return t
+
+
 def print_explain(doc: dict[str, Any], console: Any = None) -> None:
     """Where the plan leaks, the bottleneck team, channel ROI/CAC, marginal returns."""
     con = console or wide_console()
@@ -143,18 +158,24 @@ def print_explain(doc: dict[str, Any], console: Any = None) -> None:
     for name, value in doc["leaks"]["funnel"].items():
         f.add_row(name.replace("_", " "), fmt_value(value, "count"))
     con.print(f)
-    c = Table(title="Channels")
-    for col in ("channel", "spend", "saturation", "ROI", "CAC", "capacity lost"):
+    c = Table(title="Channels (incr.: what the plan loses without the channel; LT: last "
+                    "touch)")
+    rows = doc["leaks"]["channels"]
+    measured = any("incremental_roi" in r for r in rows.values())
+    cols = ["channel", "spend", "saturation"]
+    cols += ["incr. units", "incr. ROI", "incr. CAC"] if measured else []
+    cols += ["ROI (LT)", "CAC (LT)", "capacity lost"]
+    for col in cols:
         c.add_column(col, justify="left" if col == "channel" else "right")
-    for ch, row in doc["leaks"]["channels"].items():
-        c.add_row(
-            ch,
-            fmt_value(row["spend"], "money"),
-            f"{row['saturation']:.0%}",
-            fmt_value(row["roi"], "ratio"),
-            fmt_value(row["cac"], "money"),
-            fmt_value(row["capacity_lost"], "count"),
-        )
+    for ch, row in rows.items():
+        cells = [ch, fmt_value(row["spend"], "money"), f"{row['saturation']:.0%}"]
+        if measured:
+            cells += [fmt_value(row.get("incremental_units"), "count"),
+                      fmt_value(row.get("incremental_roi"), "ratio"),
+                      fmt_value(row.get("incremental_cac"), "money")]
+        cells += [fmt_value(row["roi"], "ratio"), fmt_value(row["cac"], "money"),
+                  fmt_value(row["capacity_lost"], "count")]
+        c.add_row(*cells)
     con.print(c)
     from ..decision.explain import bottleneck_words
 
@@ -169,5 +190,7 @@ def print_explain(doc: dict[str, Any], console: Any = None) -> None:
             f"{row['utilisation']:.0%}",
         )
     con.print(t)
+    if doc.get("price_elasticity"):
+        con.print(_elasticity_table(doc["price_elasticity"]))
     if doc.get("marginal"):
         print_marginal(doc["marginal"], con)
