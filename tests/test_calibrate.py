@@ -146,3 +146,20 @@ def test_bad_param_is_exit_2(tmp_path: Path) -> None:
                                        "--param", "market.word_of_mouth.imitation=a,b"])
     assert result.exit_code == 2
     assert "a range or a distribution" in result.output
+
+
+def test_fitted_file_in_another_folder_points_at_the_same_history(tmp_path: Path) -> None:
+    noise_free_bass(tmp_path / "bass.csv", periods=36)
+    scenario = tmp_path / "bass.yaml"
+    scenario.write_text(BASS.read_text().replace("size: 1_000_000", "size: 100_000") + (
+        "calibration:\n  history: bass.csv\n  parameters:\n"
+        "    market.word_of_mouth.imitation: '0.1:0.8'\n"))
+    fitted = tmp_path / "elsewhere" / "deep" / "fitted.yaml"
+    fitted.parent.mkdir(parents=True)
+    result = mktsim.load(scenario).calibrate(starts=1, out=fitted, out_dir=tmp_path / "o")
+    again = mktsim.load(fitted)
+    section = again.spec.calibration
+    assert section is not None and section.history == "../../bass.csv"
+    assert (fitted.parent / section.history).resolve() == (tmp_path / "bass.csv").resolve()
+    saved = json.loads((tmp_path / "o" / "calibration.json").read_text())
+    assert saved["parameters"] == json.loads(json.dumps(result.to_dict()))["parameters"]

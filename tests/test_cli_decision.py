@@ -124,3 +124,25 @@ def test_explain_json_and_table(two_channels: Path) -> None:
     assert set(doc["marginal"]) == {"social", "store"}
     table = CliRunner().invoke(main, [*args, "--no-curves"])
     assert table.exit_code == 0 and "Where the plan leaks" in table.output
+
+
+def test_compare_and_optimize_say_they_carry_parameter_uncertainty(
+        two_channels: Path, tmp_path: Path) -> None:
+    uncertain = tmp_path / "uncertain.yaml"
+    uncertain.write_text(two_channels.read_text() + (
+        "uncertainties:\n  market.word_of_mouth.imitation: '0.1:0.3'\n"), encoding="utf-8")
+    base = ["compare", str(uncertain), "--max-reps", "20"]
+    table = CliRunner().invoke(main, base)
+    assert table.exit_code == 0, table.output
+    assert "parameter uncertainty: 1 values drawn per replication" in table.output
+    doc = json.loads(CliRunner().invoke(main, [*base, "--format", "json"]).stdout)
+    assert doc["parameter_uncertainty"] == ["market.word_of_mouth.imitation"]
+    plain = json.loads(CliRunner().invoke(main, ["compare", str(two_channels), "--max-reps",
+                                                 "20", "--format", "json"]).stdout)
+    assert "parameter_uncertainty" not in plain
+    opt = ["optimize", str(uncertain), "--evaluations", "4", "-n", "10", "--verify-reps", "10"]
+    res = CliRunner().invoke(main, opt)
+    assert res.exit_code == 0, res.output
+    assert "parameter uncertainty: 1 values drawn per replication" in res.output
+    doc = json.loads(CliRunner().invoke(main, [*opt, "--format", "json"]).stdout)
+    assert doc["parameter_uncertainty"] == ["market.word_of_mouth.imitation"]

@@ -160,16 +160,46 @@ class Scenario(LoadedScenario):
         return ExplainResult(run, explain_document(run, table, marginal), table, marginal)
 
     def calibrate(self, options: Any = None, on_evaluation: Callable[[], None] | None = None,
-                  **kwargs: Any) -> Any:
+                  out: str | Path | None = None, out_dir: str | Path | None = None,
+                  reports: Sequence[str] = (), **kwargs: Any) -> Any:
         """Fit free values to a history: `calibrate(history="h.csv", params=("p=0:1",))`,
-        or a `mktsim.calibrate.CalibrationOptions`; returns a CalibrationResult."""
+        or a `mktsim.calibrate.CalibrationOptions`; returns a CalibrationResult. `out`:
+        also write the fitted scenario there; `out_dir`: calibration.json and the
+        `reports` (md, html, xlsx) there."""
         from ..calibrate import CalibrationOptions, calibrate
 
         if options is None:
             if kwargs.get("history") is not None:
                 kwargs["history"] = Path(kwargs["history"])
             options = CalibrationOptions(**kwargs)
-        return calibrate(self.loaded, options, on_evaluation)
+        result = calibrate(self.loaded, options, on_evaluation)
+        if out is not None:
+            result.write_fitted(out)
+        if out_dir is not None:
+            result.save(out_dir)
+            if reports:
+                from ..report.calibration import write_calibration_report
+
+                write_calibration_report(result, Path(out_dir), list(reports))
+        return result
+
+    def track(self, actuals: str | Path | Any, strategy: str | None = None,
+              replications: int | None = None, seed: int | None = None, workers: int = 1,
+              sheet: str | None = None, progress: Progress | None = None,
+              out: str | Path | None = None) -> Any:
+        """Where `strategy` (default the first) stands given the year's `actuals` (a
+        history file from `start_date` to the as-of date, or a `History`): every target's
+        probability conditioned on them beside the plan's own; see docs/tracking.md.
+        Returns a `mktsim.track.Tracking`; `out`: also write its results folder."""
+        from ..history import History, read_history
+        from ..track import track
+
+        history = actuals if isinstance(actuals, History) else read_history(
+            Path(actuals), self.spec.channels, self.spec.products, sheet)
+        result = track(self, strategy, history, replications, seed, workers, progress)
+        if out is not None:
+            result.save(out)
+        return result
 
     def sweep(self, params: Sequence[Any] = (), design: str | Path | None = None,
               method: str | None = None, samples: int | None = None,

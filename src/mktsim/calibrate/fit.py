@@ -11,7 +11,6 @@ posterior covariance of z is (J'J)^-1 from the Jacobian at the optimum.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -20,7 +19,7 @@ from ..history import SeriesNoise, estimate_noise, observed_mask
 from .priors import Z_MAX
 from .simulator import Paths, WindowModel
 
-ROUNDS = 2
+IRLS_ROUNDS = 3  # noise re-estimated between least-squares solves
 DIFF_STEP = 0.1  # finite-difference step in z: wider than the graininess of counts
 
 
@@ -31,7 +30,7 @@ class FitSettings:
     holdout: int = 0
     weights: dict[str, float] | None = None
     starts: int = 3
-    max_evaluations: int = 200  # function evaluations per start and round
+    max_evaluations: int = 30  # least-squares evaluations per parameter, start and round
 
 
 @dataclass(frozen=True)
@@ -127,32 +126,52 @@ def autocorrelation_factors(model: WindowModel, z: np.ndarray,
     return np.concatenate(out)
 
 
-def fit(model: WindowModel, settings: FitSettings, rng: np.random.Generator) -> Fit:
-    """Multi-start bounded Powell on the profiled posterior, reweighting rounds (the
-    simulation variance re-estimated at the best point), Laplace covariance."""
-    from scipy.optimize import minimize
+def refine(model: WindowModel, z0: np.ndarray, sim_var: Paths, mask: dict[str, np.ndarray],
+           weights: dict[str, float], max_evaluations: int) -> tuple[np.ndarray, bool]:
+    """Iteratively reweighted least squares from `z0`: the noise scales fixed at the
+    current point, scipy.optimize.least_squares (trust region reflective, bounded to
+    [-Z_MAX, Z_MAX]) on the whitened residuals, forward differences at a step of DIFF_STEP
+    in z (wider than the graininess of simulated counts); repeated while the noise moves."""
+    from scipy.optimize import least_squares
 
+    k = len(z0)
+    z, converged = np.asarray(z0, dtype=float), False
+    for _ in range(IRLS_ROUNDS):
+        mean, _ = model.expected(z)
+        noise = estimate_noise(model.history, mean, sim_var, mask)
+        step = DIFF_STEP / np.maximum(1.0, np.abs(z))  # scipy's step is relative to |z|
+        res = least_squares(residuals, z, args=(model, noise, sim_var, mask, weights),
+                            bounds=(-Z_MAX, Z_MAX), method="trf", diff_step=step,
+                            x_scale=1.0, xtol=1e-3, ftol=1e-4, gtol=1e-6,
+                            max_nfev=max_evaluations * k)
+        moved = float(np.max(np.abs(res.x - z)))
+        z, converged = np.asarray(res.x), bool(res.success)
+        if moved < 0.05:
+            break
+    return z, converged
+
+
+def fit(model: WindowModel, settings: FitSettings, rng: np.random.Generator) -> Fit:
+    """Sobol screen, least squares from its best starts (reweighting rounds, the
+    simulation variance re-estimated at the best point), Laplace covariance."""
     k = len(model.priors)
     weights = settings.weights or {}
     mask = observed_mask(model.history, settings.holdout)
-    bounds = [(-Z_MAX, Z_MAX)] * k
     _, sim_var = model.expected(np.zeros(k))
     starts = screen(model, sim_var, mask, weights, settings.starts, rng)
-    best: Any = None
-    for round_ in range(ROUNDS):
-        if best is not None:
-            _, sim_var = model.expected(best.x)
-        candidates = starts if round_ == 0 else [best.x]
-        results = [minimize(neg_log_posterior, x0, args=(model, sim_var, mask, weights),
-                            method="Powell", bounds=bounds,
-                            options={"maxfev": settings.max_evaluations * k, "xtol": 1e-3,
-                                     "ftol": 1e-6})
-                   for x0 in candidates]
-        best = min(results, key=lambda r: r.fun)
-    mean, sim_var = model.expected(best.x)
+
+    def score(z: np.ndarray) -> float:
+        return neg_log_posterior(z, model, sim_var, mask, weights)
+
+    found = [refine(model, z0, sim_var, mask, weights, settings.max_evaluations)
+             for z0 in starts]
+    best, converged = min(found, key=lambda f: score(f[0]))
+    _, sim_var = model.expected(best)
+    best, converged = refine(model, best, sim_var, mask, weights, settings.max_evaluations)
+    mean, sim_var = model.expected(best)
     noise = estimate_noise(model.history, mean, sim_var, mask)
-    jac = jacobian(model, best.x, noise, sim_var, mask, weights)
-    jac *= autocorrelation_factors(model, best.x, noise, sim_var, mask)[:, None]
+    jac = jacobian(model, best, noise, sim_var, mask, weights)
+    jac *= autocorrelation_factors(model, best, noise, sim_var, mask)[:, None]
     cov = np.linalg.pinv(jac.T @ jac)
-    return Fit(np.asarray(best.x), cov, noise, mean, sim_var, float(best.fun),
-               bool(best.success))
+    return Fit(best, cov, noise, mean, sim_var,
+               neg_log_posterior(best, model, sim_var, mask, weights), converged)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -59,6 +61,32 @@ class CalibrationResult:
     warnings: list[str] = field(default_factory=list)
     evaluations: int = 0
     seconds: float = 0.0
+    overrides: tuple[str, ...] = ()  # the --set values the calibrated scenario was read with
+
+    def fitted_text(self, out: Path | None = None) -> str:
+        """The fitted scenario's YAML (estimates in place, posterior as uncertainties:);
+        relative file references rewritten for a file written at `out`."""
+        from .writeout import write_fitted
+
+        return write_fitted(Path(self.scenario), self, self.overrides, out)
+
+    def write_fitted(self, out: str | Path) -> Path:
+        """Write the fitted scenario to `out` (atomically)."""
+        from ..documents.files import write_atomic
+
+        target = Path(out)
+        write_atomic(target, self.fitted_text(target))
+        return target
+
+    def save(self, out_dir: str | Path) -> Path:
+        """Write calibration.json into `out_dir` (created when missing); the reports are
+        written by `Scenario.calibrate(out_dir=..., reports=...)`."""
+        from ..documents.files import write_atomic
+
+        folder = Path(out_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(folder / "calibration.json", json.dumps(self.to_dict(), indent=2))
+        return folder / "calibration.json"
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document."""

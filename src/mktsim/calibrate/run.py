@@ -44,6 +44,7 @@ class CalibrationOptions:
     replications: int | None = None
     weights: dict[str, float] = field(default_factory=dict)
     starts: int = 3
+    overrides: tuple[str, ...] = ()  # the --set values the scenario was loaded with
 
 
 def history_path(loaded: LoadedSpec, options: CalibrationOptions) -> Path:
@@ -80,7 +81,9 @@ def calibrate(loaded: LoadedSpec, options: CalibrationOptions,
                             pool, on_evaluation=on_evaluation)
         result = fit(model, FitSettings(holdout, weights, options.starts),
                      np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(31,))))
-        return _report(loaded, model, result, holdout, time.perf_counter() - started)
+        report = _report(loaded, model, result, holdout, time.perf_counter() - started)
+    report.overrides = tuple(options.overrides)
+    return report
 
 
 def _pool(workers: int) -> AbstractContextManager[Executor | None]:

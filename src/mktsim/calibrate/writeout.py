@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 from pathlib import Path
 from typing import Any
 
@@ -50,9 +51,11 @@ def _g(x: float) -> str:
 
 
 def fitted_text(source_text: str, result: CalibrationResult, priors: list[Parameter],
-                overrides: tuple[str, ...] = ()) -> str:
+                overrides: tuple[str, ...] = (), moved: tuple[Path, Path] | None = None
+                ) -> str:
     """The fitted scenario's YAML (`overrides`: the `--set` values of the calibration,
-    kept in the file so that it reproduces the calibrated scenario)."""
+    kept in the file so that it reproduces the calibrated scenario; `moved`: (folder of
+    the source, folder of the fitted file), for rewriting relative file references)."""
     from ..scenario.overrides import parse_override
 
     yaml = YAML()
@@ -71,6 +74,8 @@ def fitted_text(source_text: str, result: CalibrationResult, priors: list[Parame
         if path not in section:
             section[path] = spec
     doc["uncertainties"] = section
+    if moved is not None:
+        relocate_history(doc, *moved)
     out = io.StringIO()
     yaml.dump(doc, out)
     return header(result) + out.getvalue()
@@ -109,8 +114,27 @@ def _set(doc: Any, dotted: str, value: Any) -> None:
     node[parts[-1]] = value
 
 
+def relocate(reference: str, source_dir: Path, target_dir: Path) -> str:
+    """A file reference relative to `source_dir`, made relative to `target_dir` (an
+    absolute reference is kept)."""
+    if Path(reference).is_absolute():
+        return reference
+    where = (source_dir / reference).resolve()
+    return Path(os.path.relpath(where, target_dir.resolve())).as_posix()
+
+
+def relocate_history(doc: Any, source_dir: Path, target_dir: Path) -> None:
+    """`calibration.history` of a fitted file written in another folder, made relative to
+    that folder."""
+    section = doc.get("calibration")
+    if isinstance(section, dict) and isinstance(section.get("history"), str):
+        section["history"] = relocate(section["history"], source_dir, target_dir)
+
+
 def write_fitted(scenario: Path, result: CalibrationResult,
-                 overrides: tuple[str, ...] = ()) -> str:
-    """Text of the fitted scenario of `scenario` (written by the caller, atomically)."""
+                 overrides: tuple[str, ...] = (), out: Path | None = None) -> str:
+    """Text of the fitted scenario of `scenario` for a file at `out` (written by the
+    caller, atomically); relative references are rewritten for out's folder."""
+    moved = None if out is None else (scenario.parent, out.parent)
     return fitted_text(scenario.read_text(encoding="utf-8"), result, result.priors,
-                       overrides)
+                       overrides, moved)

@@ -15,7 +15,6 @@ from .common import (
     report_formats,
     set_option,
     user_errors,
-    write_atomic,
 )
 
 
@@ -67,11 +66,17 @@ def calibrate(scenario: Path, history: Path | None, sheet: str | None, strategy:
     loaded = mktsim.load(scenario, overrides)
     print_warnings(loaded.loaded.warnings)
     options = CalibrationOptions(history, strategy, params, holdout, sheet, seed,
-                                 workers or default_workers(), replications)
+                                 workers or default_workers(), replications,
+                                 overrides=tuple(overrides))
     with progress_bar(0, "calibrating", True) as advance:
-        result = loaded.calibrate(options, on_evaluation=lambda: advance(1))
+        result = loaded.calibrate(options, on_evaluation=lambda: advance(1), out=out,
+                                  out_dir=out_dir, reports=reports)
     _emit(result, fmt)
-    _write(scenario, result, out, out_dir, reports, overrides)
+    if out is not None:
+        click.echo(f"wrote {out}", err=True)
+    if out_dir is not None:
+        click.echo(f"wrote calibration.json{' and the reports' if reports else ''} to {out_dir}",
+                   err=True)
 
 
 def _emit(result: object, fmt: str) -> None:
@@ -83,22 +88,3 @@ def _emit(result: object, fmt: str) -> None:
         click.echo(json.dumps(result.to_dict(), indent=2))
     else:
         print_calibration(result)
-
-
-def _write(scenario: Path, result: object, out: Path | None, out_dir: Path | None,
-           reports: list[str], overrides: tuple[str, ...]) -> None:
-    from ..calibrate.result import CalibrationResult
-    from ..calibrate.writeout import write_fitted
-
-    assert isinstance(result, CalibrationResult)
-    if out is not None:
-        write_atomic(out, write_fitted(scenario, result, overrides))
-        click.echo(f"wrote {out}", err=True)
-    if out_dir is not None:
-        write_atomic(out_dir / "calibration.json", json.dumps(result.to_dict(), indent=2))
-        written = 1
-        if reports:
-            from ..report.calibration import write_calibration_report
-
-            written += len(write_calibration_report(result, out_dir, reports))
-        click.echo(f"wrote {written} files to {out_dir}", err=True)

@@ -117,11 +117,18 @@ class Comparison:
             all_targets=self.all_targets(), kpis=self.kpis(),
             differences=self.differences(), probability_best=self.probability_best(),
             ranking=self.ranking(), objective=self.objective.describe(),
-            stopped=self.stopped, scenario_hash=scenario_hash, spend=self.spend())
+            stopped=self.stopped, scenario_hash=scenario_hash, spend=self.spend(),
+            parameter_uncertainty=drawn_paths(self.first_run))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of the comparison."""
         return self.document().to_dict()
+
+
+def drawn_paths(run: RunResult | None) -> list[str] | None:
+    """Scenario paths drawn per replication from `uncertainties:` in a run (None: none)."""
+    samples = None if run is None else run.run.samples
+    return None if samples is None else [str(c) for c in samples.columns]
 
 
 def _prob(met: np.ndarray) -> dict[str, Any]:

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..documents.optimize import OptimizeDocument, OutcomeSummary
+from .compare import drawn_paths
 from .optimize import CANDIDATE, Optimum
 from .outcome import Outcome
 from .stats import mean_interval, wilson_interval
@@ -62,7 +63,7 @@ def optimum_document(opt: Optimum, marginal: pd.DataFrame | None = None,
         marginal=marginal_rows,
         marginal_roi=None if marginal_rows is None else
         {c: row["profit_per_money"] for c, row in marginal_rows.items()},
-        scenario_hash=scenario_hash)
+        scenario_hash=scenario_hash, parameter_uncertainty=drawn_paths(opt.verified_run))
 
 
 def plan_of(strategy: dict[str, Any]) -> dict[str, Any]:

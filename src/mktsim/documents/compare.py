@@ -36,6 +36,7 @@ class CompareDocument:
     scenario_hash: str | None = None
     #: {strategy: {budget, media, commissions, loyalty, training, research, total}}
     spend: dict[str, dict[str, Any]] = field(default_factory=dict)
+    parameter_uncertainty: list[str] | None = None  # paths drawn per replication
     kind: str = field(default="compare")
 
     def to_dict(self) -> dict[str, Any]:
@@ -50,6 +51,8 @@ class CompareDocument:
         }
         if self.scenario_hash is not None:
             doc["scenario_hash"] = self.scenario_hash
+        if self.parameter_uncertainty:
+            doc["parameter_uncertainty"] = self.parameter_uncertainty
         return clean(doc)
 
     @classmethod
@@ -78,4 +81,6 @@ class CompareDocument:
             stopped=str(data.get("stopped") or ""),
             scenario_hash=data.get("scenario_hash"),
             spend=part("spend"),
+            parameter_uncertainty=[str(p) for p in r.listing(
+                data.get("parameter_uncertainty") or [], "parameter_uncertainty")] or None,
         )

@@ -60,6 +60,7 @@ class OptimizeDocument:
     marginal: dict[str, dict[str, float]] | None = None
     marginal_roi: dict[str, float] | None = None
     scenario_hash: str | None = None
+    parameter_uncertainty: list[str] | None = None  # paths drawn per replication
     kind: str = field(default="optimize")
 
     def to_dict(self) -> dict[str, Any]:
@@ -74,7 +75,8 @@ class OptimizeDocument:
         }
         optional = {"out_of_reach": self.out_of_reach, "message": self.message,
                     "response_curves": self.response_curves, "marginal": self.marginal,
-                    "marginal_roi": self.marginal_roi, "scenario_hash": self.scenario_hash}
+                    "marginal_roi": self.marginal_roi, "scenario_hash": self.scenario_hash,
+                    "parameter_uncertainty": self.parameter_uncertainty or None}
         doc.update({k: v for k, v in optional.items() if v is not None})
         return clean(doc)
 
@@ -121,4 +123,6 @@ class OptimizeDocument:
             verify_seed=data.get("verify_seed"), out_of_reach=data.get("out_of_reach"),
             response_curves=data.get("response_curves"), marginal=data.get("marginal"),
             marginal_roi=data.get("marginal_roi"), scenario_hash=data.get("scenario_hash"),
+            parameter_uncertainty=[str(p) for p in r.listing(
+                data.get("parameter_uncertainty") or [], "parameter_uncertainty")] or None,
         )

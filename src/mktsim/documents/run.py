@@ -288,6 +288,7 @@ class RunDocument:
     all_targets: dict[str, Any] | None = None
     market_size: float | None = None
     spend: dict[str, float | None] | None = None  # budget, media, commissions, ... total
+    fixed: dict[str, str] = field(default_factory=dict)  # --set path -> undrawn uncertainty
     kind: str = "run"
 
     def to_dict(self) -> dict[str, Any]:
@@ -309,6 +310,8 @@ class RunDocument:
         }
         if self.spend is not None:
             doc["spend"] = self.spend
+        if self.fixed:
+            doc["fixed"] = self.fixed
         if self.all_targets is not None:
             doc["all_targets"] = self.all_targets
         if self.series is not None:
@@ -346,6 +349,7 @@ class RunDocument:
             if data.get("all_targets") else None,
             market_size=r.number(data.get("market_size"), "market_size", optional=True),
             spend=_spend(r, data["spend"]) if data.get("spend") else None,
+            fixed={str(k): str(v) for k, v in r.mapping(data.get("fixed") or {}, "fixed").items()},
         )
 
 

@@ -202,6 +202,12 @@ def wide_console() -> Console:
     return console if console.is_terminal else Console(width=140)
 
 
+def uncertainty_note(count: int) -> str:
+    """The line saying that values of `uncertainties:` are drawn per replication."""
+    return (f"parameter uncertainty: {count} values drawn per replication from "
+            "uncertainties: (target probabilities include it)")
+
+
 def print_run(result: RunResult, console: Any = None) -> None:
     """The human summary of a run."""
     console = console or wide_console()
@@ -209,8 +215,7 @@ def print_run(result: RunResult, console: Any = None) -> None:
                   f"[bold]{escape(result.strategy)}"
                   f"[/bold], seed {result.run.seed}")
     if result.run.samples is not None:
-        console.print(f"parameter uncertainty: {len(result.run.samples.columns)} values drawn "
-                      "per replication from uncertainties: (target probabilities include it)")
+        console.print(uncertainty_note(len(result.run.samples.columns)))
     console.print(kpi_table(result))
     if result.verdicts:
         console.print(target_table(result))

@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..kpis import KPIS
-from .terminal import fmt_value, wide_console
+from .terminal import fmt_value, uncertainty_note, wide_console
 
 SHOWN_KPIS = ("brand_awareness", "units", "revenue", "profit", "marketing_spend", "cac")
 
@@ -44,10 +44,17 @@ def _spend_table(doc: dict[str, Any], names: list[str]) -> Table:
         t.add_row(words, *(fmt_value(v, "money") for v in values))
     return t
 
+def print_uncertainty_note(doc: dict[str, Any], con: Any) -> None:
+    """The note that target probabilities include the scenario's parameter uncertainty."""
+    drawn = doc.get("parameter_uncertainty") or []
+    if drawn:
+        con.print(uncertainty_note(len(drawn)))
+
 
 def print_compare(doc: dict[str, Any], console: Any = None) -> None:
     """Targets, KPIs, paired differences, P(best) and ranking of a comparison."""
     con = console or wide_console()
+    print_uncertainty_note(doc, con)
     names = doc["strategies"]
     t = Table(title=f"P(target met), 95% interval - {doc['replications']} paired replications")
     t.add_column("target")
@@ -85,6 +92,7 @@ def print_compare(doc: dict[str, Any], console: Any = None) -> None:
 def print_optimum(doc: dict[str, Any], console: Any = None) -> None:
     """The winning plan, its verified targets, and the marginal returns."""
     con = console or wide_console()
+    print_uncertainty_note(doc, con)
     status = "[green]reached[/green]" if doc["feasible"] else "[red]not reached[/red]"
     con.print(
         f"optimize ({doc['mode']}): {doc['objective']} - {status}; "
