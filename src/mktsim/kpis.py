@@ -31,7 +31,8 @@ _KPIS = (
     Kpi("units", "flow", "units", "units sold by us"),
     Kpi("revenue", "flow", "money", "sales net of discounts"),
     Kpi("gross_margin", "flow", "money", "revenue - unit costs"),
-    Kpi("marketing_spend", "flow", "money", "media, fees, commissions, loyalty and training"),
+    Kpi("marketing_spend", "flow", "money",
+        "media (the budget) + commissions + loyalty + training + research"),
     Kpi("team_cost", "flow", "money", "salaries of the teams"),
     Kpi("profit", "flow", "money", "gross margin - marketing spend - team cost"),
     Kpi("market_share", "ratio", "share", "our units / category units, to date"),
@@ -40,10 +41,16 @@ _KPIS = (
     Kpi("churned", "flow", "count", "customers lost (churn and complaints)"),
     Kpi("loyalty_members", "stock", "count", "loyal customers"),
     Kpi("complaints", "flow", "count", "complaints received"),
-    Kpi("marketing_roi", "ratio", "ratio", "(channel-attributed margin - spend) / spend, to date"),
+    Kpi("marketing_roi", "ratio", "ratio",
+        "last touch: (channel-attributed margin - spend) / spend, to date"),
     Kpi("cac", "ratio", "money_per_customer", "marketing spend / new customers, to date"),
     Kpi("ltv", "ratio", "money_per_customer",
-        "lifetime margin of a customer m r / (1 + i - r), from margin and churn to date"),
+        "expected discounted margin a new customer brings after the first purchase "
+        "(model.lifetime), mix of the new customers to date"),
+    Kpi("satisfaction", "stock", "ratio",
+        "latent satisfaction score 0-10 of the customer base (model.satisfaction)"),
+    Kpi("nps", "stock", "ratio",
+        "net promoter score -100..100: % promoters (9-10) - % detractors (0-6)"),
 )
 
 KPIS: dict[str, Kpi] = {k.name: k for k in _KPIS}

@@ -44,13 +44,23 @@ class Scenario(LoadedScenario):
 
     def run(self, strategy: str | None = None, replications: int | None = None,
             seed: int | None = None, workers: int = 1, progress: Progress | None = None,
-            engine: str = "counts", out: str | Path | None = None) -> RunResult:
+            engine: str = "counts", out: str | Path | None = None,
+            incremental: bool = True, incremental_reps: int | None = None) -> RunResult:
         """Run one strategy (default the first) `replications` times (defaults from the
         scenario). `engine`: "counts" (segments x states) or "agents" (one entry per
         customer, with the scenario's `market.network`); see docs/model.md. `out`: also
-        write the results folder (run.json, tables, series.csv)."""
-        result = run_strategy(self, strategy, replications, seed, workers, progress,
-                              engine=engine)
+        write the results folder (run.json, tables, series.csv). `incremental`: also run
+        the first `incremental_reps` replications (default all, at most 100) again without
+        each channel for its incremental units, revenue, margin, ROI and CAC."""
+        from ..decision.incremental import incremental as measure
+        from ..decision.outcome import worker_pool
+
+        with worker_pool(workers) as pool:
+            result = run_strategy(self, strategy, replications, seed, workers, progress,
+                                  pool, engine=engine)
+            if incremental and result.run.plan.channels:
+                result.incremental = measure(self, result, incremental_reps, workers, pool,
+                                             progress, engine)
         if out is not None:
             result.save(out)
         return result

@@ -220,7 +220,7 @@ def _save(out: Path, name: str, doc: dict[str, Any], run: RunResult | None,
 def explain_document(run: RunResult, curves: pd.DataFrame | None,
                      marginal: pd.DataFrame | None) -> ExplainDocument:
     """The explain document of a run (and its curves, when computed)."""
-    from ..decision.explain import bottleneck, leaks
+    from ..decision.explain import bottleneck, leaks, price_elasticities
     from ..documents.explain import Leaks
 
     lk = leaks(run)
@@ -228,4 +228,5 @@ def explain_document(run: RunResult, curves: pd.DataFrame | None,
         strategy=run.strategy, leaks=Leaks(lk["funnel"], lk["channels"], lk["teams"]),
         bottleneck=bottleneck(lk["teams"]),
         curves=None if curves is None else curves.to_dict(orient="records"),
-        marginal=None if marginal is None else marginal_doc(marginal))
+        marginal=None if marginal is None else marginal_doc(marginal),
+        elasticities=price_elasticities(run.run.plan))

@@ -44,16 +44,20 @@ FORMATS = ("table", "json", "csv", "parquet")
 @click.option("--engine", type=click.Choice(["counts", "agents"]), default="counts",
               show_default=True,
               help="counts per segment, or one entry per customer (social networks).")
+@click.option("--incremental/--no-incremental", default=True, show_default=True,
+              help="Also run the first replications (at most 100) again without each "
+                   "channel: incremental units, revenue, margin, ROI and CAC.")
 @user_errors
 def run(scenario: Path, strategy: str | None, replications: int | None, seed: int | None,
         workers: int, overrides: tuple[str, ...], fmt: str, out: Path | None,
-        report_text: str | None, engine: str) -> None:
+        report_text: str | None, engine: str, incremental: bool) -> None:
     """Run a strategy many times: KPIs, SMART target verdicts, where the plan leaks.
 
     \b
     Example:
       mktsim run plans/smart_band.yaml -s digital_first -n 500 --out out/
       mktsim run plans/smart_band.yaml --format json --set channels.kol.cost.cpm=45
+      mktsim run plans/smart_band.yaml -n 2000 --no-incremental
     """
     check_out_dir(out)
     if fmt == "parquet" and out is None:
@@ -66,10 +70,17 @@ def run(scenario: Path, strategy: str | None, replications: int | None, seed: in
         from ..engine.agents import unmodelled
 
         print_warnings(unmodelled(sc.spec, sc.loaded.source))
-    with progress_bar(reps, f"running {name}", reps >= 200) as advance, \
+    total = reps
+    if incremental:
+        from ..decision.incremental import default_replications
+
+        funded = int((sc.plan(name).spend.sum(axis=1) > 0).sum())
+        total += funded * default_replications(reps)
+    with progress_bar(total, f"running {name}", reps >= 200) as advance, \
             warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # printed above, one line each
-        result = sc.run(name, reps, seed, _workers(workers), advance, engine=engine)
+        result = sc.run(name, reps, seed, _workers(workers), advance, engine=engine,
+                        incremental=incremental)
     if fmt == "table":
         from ..report.terminal import print_run
 

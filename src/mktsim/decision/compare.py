@@ -71,6 +71,13 @@ class Comparison:
         """{kpi: {strategy: {mean, interval}}} at the horizon."""
         return {k: {s: _mean(o.kpis[k]) for s, o in self.outcomes.items()} for k in KPI_NAMES}
 
+    def spend(self) -> dict[str, dict[str, Any]]:
+        """{strategy: {budget, media, commissions, loyalty, training, research, total}}:
+        the budget and mean money by line (see `decision.spend`)."""
+        return {s: {"budget": o.budget,
+                    **{k: float(np.mean(v)) if len(v) else None for k, v in o.spend.items()}}
+                for s, o in self.outcomes.items()}
+
     def differences(self, paired: bool = True) -> dict[str, dict[str, dict[str, Any]]]:
         """{kpi: {strategy: {mean, interval}}} of strategy - reference (paired t interval)."""
         ref = self.outcomes[self.reference]
@@ -110,7 +117,7 @@ class Comparison:
             all_targets=self.all_targets(), kpis=self.kpis(),
             differences=self.differences(), probability_best=self.probability_best(),
             ranking=self.ranking(), objective=self.objective.describe(),
-            stopped=self.stopped, scenario_hash=scenario_hash,
+            stopped=self.stopped, scenario_hash=scenario_hash, spend=self.spend(),
             parameter_uncertainty=drawn_paths(self.first_run))
 
     def to_dict(self) -> dict[str, Any]:

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..documents.leaks import FUNNEL
+from ..model.plan import Plan
 from .levers import shares_of
 from .outcome import Outcome, outcome_of, worker_pool
 from .run_result import RunResult
@@ -97,11 +98,44 @@ def leaks(result: RunResult) -> dict[str, Any]:
     lk = result.leaks()
     channels = result.channels()
     funnel = {name: lk[name] for name in FUNNEL}
+    found = result.incremental or {}
     per_channel = {str(c): {"saturation": float(r["saturation"]), "roi": float(r["roi"]),
                             "cac": float(r["cac"]), "spend": float(r["spend"]),
-                            "capacity_lost": float(r["capacity_lost"])}
+                            "capacity_lost": float(r["capacity_lost"]),
+                            **_incremental_of(found.get(str(c)))}
                    for c, r in channels.iterrows()}
     return {"funnel": funnel, "channels": per_channel, "teams": team_load(result)}
+
+
+def _incremental_of(found: dict[str, Any] | None) -> dict[str, Any]:
+    """`incremental_units`, `incremental_roi` and `incremental_cac` (means) of a channel,
+    and the ROI's interval; nothing when not measured."""
+    if not found:
+        return {}
+    return {"incremental_units": found["units"]["mean"],
+            "incremental_roi": found["roi"]["mean"],
+            "incremental_roi_interval": found["roi"]["interval"],
+            "incremental_cac": found["cac"]["mean"]}
+
+
+def price_elasticities(plan: Plan) -> dict[str, dict[str, Any]]:
+    """Own-price elasticity the model implies for each product on day 0 (products on sale
+    then): `{product: {"mean": x, "by_segment": {segment: x}}}`; the mean weights the
+    segments by their size. In the logit it is b_p sens_s P (1 - s) (docs/model.md)."""
+    from ..engine.market_state import MarketState
+
+    market = MarketState(plan)
+    by = market.own_price_elasticities()
+    size = plan.init_state.sum(axis=1).astype(float)
+    weight = size / size.sum() if size.sum() > 0 else np.full(len(size), 1.0 / len(size))
+    out: dict[str, dict[str, Any]] = {}
+    for j, product in enumerate(plan.products):
+        if not market.on_sale[j]:
+            continue
+        out[product] = {"mean": float(weight @ by[:, j]),
+                        "by_segment": {seg: float(by[s, j])
+                                       for s, seg in enumerate(plan.segments)}}
+    return out
 
 
 def team_load(result: RunResult) -> dict[str, dict[str, float]]:
@@ -126,9 +160,36 @@ def team_load(result: RunResult) -> dict[str, dict[str, float]]:
     return out
 
 
-def bottleneck(load: dict[str, dict[str, float]]) -> str | None:
+#: a team whose offered work is at least this share of its capacity limits the plan: day-to-
+#: day swings in leads then leave work waiting past its patience (at 80% an M/M/c queue
+#: already has waits several times the service time)
+NEAR_CAPACITY = 0.8
+
+
+def busiest(load: dict[str, dict[str, float]]) -> str | None:
     """The team with the highest utilisation (None without teams)."""
     return max(load, key=lambda t: load[t]["utilisation"]) if load else None
+
+
+def bottleneck(load: dict[str, dict[str, float]]) -> str | None:
+    """The team that limits the plan: the busiest, if its utilisation is at least
+    `NEAR_CAPACITY`; None when no team is near capacity (or there are no teams)."""
+    team = busiest(load)
+    if team is None or not load[team]["utilisation"] >= NEAR_CAPACITY:
+        return None
+    return team
+
+
+def bottleneck_words(load: dict[str, dict[str, float]]) -> str:
+    """The bottleneck in a sentence a planner can act on."""
+    team = busiest(load)
+    if team is None:
+        return "the plan has no teams"
+    use = load[team]["utilisation"]
+    if bottleneck(load) is None:
+        return (f"no team limits the plan (the busiest, {team}, uses {use:.0%} of its "
+                f"capacity; a bottleneck is at {NEAR_CAPACITY:.0%} or more)")
+    return f"bottleneck: {team} ({use:.0%} of its capacity)"
 
 
 def _kpi(name: str) -> int:

@@ -11,7 +11,7 @@ import math
 from collections.abc import Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.special import ndtr
@@ -21,6 +21,7 @@ from ..kpis import KPI_NAMES
 from ..model.measures import horizon_values, value_at
 from ..scenario.decision import ALL_TARGETS, Objective
 from .run_result import RunResult
+from .spend import SPEND_LINES
 
 
 @dataclass
@@ -32,6 +33,9 @@ class Outcome:
     soft: np.ndarray
     target_ids: tuple[str, ...]
     confidence: np.ndarray  # [T]
+    #: money over the horizon [R] by line of `decision.spend.SPEND_LINES` (and "total")
+    spend: dict[str, np.ndarray] = field(default_factory=dict)
+    budget: float | None = None  # the strategy's media budget
 
     @property
     def replications(self) -> int:
@@ -54,7 +58,9 @@ class Outcome:
         return Outcome({k: np.concatenate([v, other.kpis[k]]) for k, v in self.kpis.items()},
                        np.concatenate([self.met, other.met], axis=1),
                        np.concatenate([self.soft, other.soft], axis=1),
-                       self.target_ids, self.confidence)
+                       self.target_ids, self.confidence,
+                       {k: np.concatenate([v, other.spend[k]]) for k, v in self.spend.items()},
+                       self.budget)
 
 
 @contextmanager
@@ -77,10 +83,13 @@ def outcome_of(result: RunResult) -> Outcome:
         met.append(v.met_each)
         soft.append(_soft_met(values, v.threshold, v.direction))
     reps = daily.shape[0]
+    lines = result.spend()
     return Outcome(kpis, np.array(met, dtype=bool).reshape(len(met), reps),
                    np.array(soft, dtype=float).reshape(len(soft), reps),
                    tuple(v.target.id for v in result.verdicts),
-                   np.array([v.confidence for v in result.verdicts], dtype=float))
+                   np.array([v.confidence for v in result.verdicts], dtype=float),
+                   {k: getattr(lines, k) for k in (*SPEND_LINES, "total")},
+                   lines.budget)
 
 
 def _soft_met(values: np.ndarray, threshold: float, direction: str) -> np.ndarray:

@@ -23,6 +23,7 @@ from ..kpis import KPI_NAMES, KPIS, unit_label
 from ..model.measures import horizon_values
 from ..rules.log import aggregate_decisions, observed_frame, summarise_rules
 from ..scenario.load import LoadedSpec
+from .spend import SpendLines, spend_lines
 from .stats import summarize
 from .targets import Verdict
 
@@ -35,6 +36,9 @@ class RunResult:
     run: Run
     verdicts: list[Verdict]
     decisions: list[dict[str, Any]] = field(default_factory=list)
+    #: {channel: {units, revenue, margin, roi, cac}: {mean, interval}} from runs without
+    #: each channel (`decision.incremental`); None when not measured
+    incremental: dict[str, dict[str, Any]] | None = None
 
     def __post_init__(self) -> None:
         reviews = getattr(self.run, "reviews", [])
@@ -101,6 +105,10 @@ class RunResult:
         means = self.run.channels.mean(axis=0) if self.run.replications else np.zeros((0, 0))
         df = pd.DataFrame(means, index=list(plan.channels), columns=list(CHANNEL_TOTAL_NAMES))
         df["saturation"] = df["saturation"] / plan.horizon
+        lines = self.spend()
+        if self.run.replications:
+            df.insert(1, "media", lines.channel_media.mean(axis=0))
+            df.insert(2, "commission", lines.channel_commission.mean(axis=0))
         with np.errstate(divide="ignore", invalid="ignore"):
             df["roi"] = (df["gross_margin"] - df["spend"]) / df["spend"].where(df["spend"] > 0)
             df["cac"] = df["spend"] / df["new_customers"].where(df["new_customers"] > 0)
@@ -108,6 +116,11 @@ class RunResult:
         df.insert(0, "type", [types[n] for n in df.index])
         df.index.name = "channel"
         return df
+
+    def spend(self) -> SpendLines:
+        """The marketing spend of each replication by line, against the strategy's budget
+        (see `mktsim.decision.spend`)."""
+        return spend_lines(self.run, self.loaded.spec.strategies[self.strategy].budget)
 
     def leaks(self) -> dict[str, float]:
         """Mean counts of what was lost where over the horizon."""
@@ -164,6 +177,7 @@ def run_doc(result: RunResult, series: bool = True) -> RunDocument:
         targets=[_target_doc(v, result) for v in result.verdicts],
         channels=_channel_docs(result),
         budget=result.budget_by_month(),
+        spend=result.spend().means(),
         leaks=result.leaks(),
         decisions=[Decision(**d) for d in result.decisions],
         rules=summarise_rules(getattr(result.run, "reviews", [])),
@@ -182,7 +196,9 @@ def _target_doc(v: Verdict, result: RunResult) -> Target:
 
 
 def _channel_docs(result: RunResult) -> list[Channel]:
-    return [Channel(str(name), row["type"], {k: row[k] for k in row.index if k != "type"})
+    found = result.incremental
+    return [Channel(str(name), row["type"], {k: row[k] for k in row.index if k != "type"},
+                    None if found is None else found.get(str(name)))
             for name, row in result.channels().iterrows()]
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from ..engine.montecarlo import simulate
-from ..engine.sources import uncertain_plans
+from ..engine.sources import uncertain_plans, without_spend
 from ..model.compile import compile_plan
 from ..model.plan import Plan
 from ..rules.review import ReviewLoop
@@ -67,16 +67,20 @@ class LoadedScenario:
 def run_strategy(scenario: LoadedScenario, strategy: str | None, replications: int | None,
                  seed: int | None, workers: int = 1,
                  progress: Callable[[int], None] | None = None, pool: Executor | None = None,
-                 plan: Plan | None = None, engine: str = "counts") -> RunResult:
+                 plan: Plan | None = None, engine: str = "counts",
+                 without: tuple[int, ...] = ()) -> RunResult:
     """Run one strategy `replications` times (defaults from the scenario) and judge its
     targets; `pool` reuses worker processes, `plan` a plan compiled once (same numbers).
 
     `engine`: "counts" (segments x states, the default) or "agents" (one entry per
-    customer, with the scenario's `market.network`); see docs/model.md."""
-    plan = plan if plan is not None else scenario.plan(strategy)
+    customer, with the scenario's `market.network`); see docs/model.md. `without`:
+    channels (indices) whose media money is removed (a counterfactual run)."""
+    plan = without_spend(plan if plan is not None else scenario.plan(strategy), without)
     reps = replications or scenario.spec.replications
     seed = scenario.spec.seed if seed is None else seed
     source = uncertain_plans(scenario.loaded, plan.strategy, seed)
+    if source is not None and without:
+        source = replace(source, without=without)
     if engine == "agents":
         from ..engine.agents import AgentEngineWarning, unmodelled
 

@@ -34,6 +34,8 @@ class CompareDocument:
     objective: str
     stopped: str = ""
     scenario_hash: str | None = None
+    #: {strategy: {budget, media, commissions, loyalty, training, research, total}}
+    spend: dict[str, dict[str, Any]] = field(default_factory=dict)
     parameter_uncertainty: list[str] | None = None  # paths drawn per replication
     kind: str = field(default="compare")
 
@@ -45,6 +47,7 @@ class CompareDocument:
             "all_targets": self.all_targets, "kpis": self.kpis,
             "differences": self.differences, "probability_best": self.probability_best,
             "ranking": self.ranking, "objective": self.objective, "stopped": self.stopped,
+            "spend": self.spend,
         }
         if self.scenario_hash is not None:
             doc["scenario_hash"] = self.scenario_hash
@@ -77,6 +80,7 @@ class CompareDocument:
             objective=str(data.get("objective") or ""),
             stopped=str(data.get("stopped") or ""),
             scenario_hash=data.get("scenario_hash"),
+            spend=part("spend"),
             parameter_uncertainty=[str(p) for p in r.listing(
                 data.get("parameter_uncertainty") or [], "parameter_uncertainty")] or None,
         )

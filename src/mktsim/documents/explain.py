@@ -32,6 +32,8 @@ class ExplainDocument:
     bottleneck: str | None
     curves: Sequence[Mapping[Any, Any]] | None = None  # rows: channel, multiplier, spend, KPIs
     marginal: dict[str, dict[str, float]] | None = None  # {channel: {spend, step, ...}}
+    #: {product: {mean, by_segment: {segment: x}}}: the model's own-price elasticity
+    elasticities: dict[str, dict[str, Any]] | None = None
     kind: str = field(default="explain")
 
     def to_dict(self) -> dict[str, Any]:
@@ -42,6 +44,8 @@ class ExplainDocument:
             doc["curves"] = self.curves
         if self.marginal is not None:
             doc["marginal"] = self.marginal
+        if self.elasticities is not None:
+            doc["price_elasticity"] = self.elasticities
         return clean(doc)
 
     @classmethod
@@ -54,4 +58,6 @@ class ExplainDocument:
                                r.mapping(lk.get("channels") or {}, "leaks.channels"),
                                r.mapping(lk.get("teams") or {}, "leaks.teams")),
                    bottleneck=data.get("bottleneck"), curves=data.get("curves"),
-                   marginal=data.get("marginal"))
+                   marginal=data.get("marginal"),
+                   elasticities=r.mapping(data["price_elasticity"], "price_elasticity")
+                   if data.get("price_elasticity") else None)

@@ -156,6 +156,9 @@ class Channel:
     name: str
     type: str
     values: dict[str, float | None] = field(default_factory=dict)
+    #: `{units, revenue, margin, roi, cac}`, each `{mean, interval}`: what the plan loses
+    #: without the channel (None: not measured, or the channel had no money)
+    incremental: dict[str, dict[str, Any]] | None = None
 
     @property
     def spend(self) -> float | None:
@@ -169,13 +172,19 @@ class Channel:
 
     @property
     def roi(self) -> float | None:
-        """Return on investment of the channel."""
+        """Return on investment of the channel: incremental when measured, else last
+        touch."""
+        if self.incremental and self.incremental.get("roi"):
+            return self.incremental["roi"].get("mean")
         return self.values.get("roi")
 
     def to_dict(self) -> dict[str, Any]:
-        """`{name, type, <value>: {mean}}`."""
-        return {"name": self.name, "type": self.type,
-                **{k: {"mean": v} for k, v in self.values.items()}}
+        """`{name, type, <value>: {mean}, incremental}`."""
+        out: dict[str, Any] = {"name": self.name, "type": self.type,
+                               **{k: {"mean": v} for k, v in self.values.items()}}
+        if self.incremental is not None:
+            out["incremental"] = self.incremental
+        return out
 
     @classmethod
     def from_dict(cls, r: Reader, i: int, raw: Any) -> Channel:
@@ -183,10 +192,26 @@ class Channel:
         where = f"channels[{i}]"
         obj = r.mapping(raw, where)
         values = {str(k): _mean_of(r, v, f"{where}.{k}") for k, v in obj.items()
-                  if k not in ("name", "type")
+                  if k not in ("name", "type", "incremental")
                   and (v is None or isinstance(v, int | float | Mapping))}
+        found = obj.get("incremental")
         return cls(name=str(r.require(obj, "name", where)), type=str(obj.get("type") or ""),
-                   values=values)
+                   values=values,
+                   incremental=None if found is None else _incremental(r, found, where))
+
+
+def _incremental(r: Reader, raw: Any, where: str) -> dict[str, dict[str, Any]]:
+    """Read `channels[i].incremental`: `{measure: {mean, interval}}`."""
+    obj = r.mapping(raw, f"{where}.incremental")
+    out: dict[str, dict[str, Any]] = {}
+    for k, v in obj.items():
+        at = f"{where}.incremental.{k}"
+        est = r.mapping(v, at)
+        interval = r.listing(est.get("interval") or [None, None], f"{at}.interval")
+        out[str(k)] = {"mean": r.number(est.get("mean"), f"{at}.mean", optional=True),
+                       "interval": [r.number(x, f"{at}.interval", optional=True)
+                                    for x in interval]}
+    return out
 
 
 def _mean_of(r: Reader, raw: Any, where: str) -> float | None:
@@ -262,6 +287,7 @@ class RunDocument:
     observed: Sequence[Mapping[Any, Any]] = field(default_factory=list)
     all_targets: dict[str, Any] | None = None
     market_size: float | None = None
+    spend: dict[str, float | None] | None = None  # budget, media, commissions, ... total
     fixed: dict[str, str] = field(default_factory=dict)  # --set path -> undrawn uncertainty
     kind: str = "run"
 
@@ -282,6 +308,8 @@ class RunDocument:
             "rules": self.rules,
             "observed": self.observed,
         }
+        if self.spend is not None:
+            doc["spend"] = self.spend
         if self.fixed:
             doc["fixed"] = self.fixed
         if self.all_targets is not None:
@@ -320,6 +348,7 @@ class RunDocument:
             all_targets=r.mapping(data["all_targets"], "all_targets")
             if data.get("all_targets") else None,
             market_size=r.number(data.get("market_size"), "market_size", optional=True),
+            spend=_spend(r, data["spend"]) if data.get("spend") else None,
             fixed={str(k): str(v) for k, v in r.mapping(data.get("fixed") or {}, "fixed").items()},
         )
 
@@ -330,3 +359,13 @@ def _budget(r: Reader, raw: Any) -> Budget:
     return {str(ch): {str(month): r.real(v, f"budget.by_channel_month.{ch}.{month}")
                       for month, v in r.mapping(months, f"budget.by_channel_month.{ch}").items()}
             for ch, months in by.items()}
+
+
+SPEND_KEYS = ("budget", "media", "commissions", "loyalty", "training", "research", "total")
+
+
+def _spend(r: Reader, raw: Any) -> dict[str, float | None]:
+    """Read `spend`: money by line (each key optional; `budget` may be null)."""
+    obj = r.mapping(raw, "spend")
+    return {k: r.number(obj.get(k), f"spend.{k}", optional=True)
+            for k in SPEND_KEYS if k in obj}

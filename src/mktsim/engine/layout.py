@@ -31,5 +31,5 @@ N_TC = 4
 # daily KPI rows of the output array, in the order of mktsim.kpis.KPI_NAMES
 (K_AWARENESS, K_CONSIDERATION, K_CUSTOMERS, K_NEW, K_ADOPTERS, K_UNITS, K_REVENUE, K_MARGIN,
  K_SPEND, K_TEAM_COST, K_PROFIT, K_SHARE, K_LEADS, K_LEADS_LOST, K_CHURNED, K_LOYAL,
- K_COMPLAINTS, K_ROI, K_CAC, K_LTV) = range(20)
-N_KPI = 20
+ K_COMPLAINTS, K_ROI, K_CAC, K_LTV, K_SATISFACTION, K_NPS) = range(22)
+N_KPI = 22  # the last two (and ltv) are written by engine.derived after each span

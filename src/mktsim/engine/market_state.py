@@ -50,6 +50,23 @@ class MarketState:
             out[s] = _segment_shares(own_u, comp_u, outside, loyalty, price, plan.product_cost)
         return out
 
+    def own_price_elasticities(self) -> np.ndarray:
+        """[S, products] the logit's own-price elasticity of each product among people
+        considering us, b_p sens_s P_j (1 - s_j) at today's prices (0 when off sale)."""
+        plan = self.plan
+        price = self.effective_prices()
+        b_p, b_a, b_q, outside, _ = plan.choice_weights
+        comp = self.competitors
+        out = np.zeros((plan.n_segments, len(price)))
+        for s in range(plan.n_segments):
+            bp = b_p * plan.price_sensitivity[s]
+            own_u = plan.product_constant + bp * price + b_a + b_q * plan.product_quality
+            own_u = np.where(self.on_sale, own_u, -np.inf)
+            comp_u = comp[:, 3] + bp * comp[:, 0] + b_a * comp[:, 2] + b_q * comp[:, 1]
+            share = _logit(np.concatenate([own_u, comp_u]), outside)[:len(price)]
+            out[s] = np.where(self.on_sale, bp * price * (1.0 - share), 0.0)
+        return out
+
 
 # Shares depend only on the plan's choice parameters and the prices and offers of the
 # day, which repeat across replications: computed once per process for each combination.

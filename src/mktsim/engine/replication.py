@@ -13,6 +13,7 @@ import simpy
 
 from ..model import plan as P
 from .controls import Controller, MissingController
+from .derived import fill_derived
 from .kernel import _advance
 from .layout import N_CH, N_CUM, N_KPI, N_LEAK
 from .market_state import MarketState
@@ -44,6 +45,7 @@ class Replication:
         self.market = MarketState(plan)
         self.roster = Roster(plan)
         self.synced = 0
+        self.derived: Any = None  # engine.derived.DerivedState after the first span
         self._alloc()
         self.chan_scale = np.ones(len(plan.channels))
         self.extra_spend = plan.extra_spend.copy()  # rules may book research and training
@@ -83,6 +85,7 @@ class Replication:
         if day <= self.synced:
             return
         self.advance(self.synced, day)
+        fill_derived(self, self.synced, day)
         self.synced = day
 
     def advance(self, first: int, last: int) -> None:

@@ -3,7 +3,7 @@ with the scenario's uncertain values drawn for that replication."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..model.compile import compile_plan
@@ -20,6 +20,8 @@ class UncertainPlans:
     strategy: str
     params: tuple[Any, ...]
     seed: int
+    #: channels (indices) whose planned spend is removed from every sampled plan
+    without: tuple[int, ...] = ()
 
     @property
     def names(self) -> list[str]:
@@ -31,8 +33,18 @@ class UncertainPlans:
         out = []
         for values in sample_values(list(self.params), self.seed, first, count):
             spec = with_values(self.loaded, values).spec
-            out.append((compile_plan(spec, self.strategy), values))
+            out.append((without_spend(compile_plan(spec, self.strategy), self.without),
+                        values))
         return out
+
+
+def without_spend(plan: Plan, channels: tuple[int, ...]) -> Plan:
+    """The plan with the media money of `channels` (indices) removed, all else equal."""
+    if not channels:
+        return plan
+    spend = plan.spend.copy()
+    spend[list(channels)] = 0.0
+    return replace(plan, spend=spend)
 
 
 def uncertain_plans(loaded: LoadedSpec, strategy: str, seed: int) -> UncertainPlans | None:

@@ -224,7 +224,7 @@ CHANNEL_MONEY = ("spend", "revenue", "gross_margin", "margin", "profit", "cac", 
 
 def channel_kind(metric: str) -> str:
     """Display kind of a per-channel metric, guessed from its name."""
-    if metric == "roi":
+    if metric == "roi" or metric.endswith("_roi"):
         return RATIO
     if any(w in metric for w in ("saturation", "share", "rate")):
         return PERCENT
@@ -236,6 +236,8 @@ def channels_table(results: Results) -> Table | None:
     if not results.channels:
         return None
     metrics = list(dict.fromkeys(k for c in results.channels for k in c.values))
+    values = {c.name: {**c.values, **_incremental_values(c)} for c in results.channels}
+    metrics += list(dict.fromkeys(k for c in results.channels for k in _incremental_values(c)))
     headers = {
         m: money_header(label(m), results) if channel_kind(m) == MONEY else label(m)
         for m in metrics
@@ -245,7 +247,7 @@ def channels_table(results: Results) -> Table | None:
             {
                 "Channel": label(c.name),
                 "Type": c.type,
-                **{headers[m]: c.values.get(m) for m in metrics},
+                **{headers[m]: values[c.name].get(m) for m in metrics},
             }
             for c in results.channels
         ]
@@ -257,8 +259,17 @@ def channels_table(results: Results) -> Table | None:
         "Channels",
         frame,
         kinds,
-        note="Expected values over the plan. CAC: cost to acquire one customer.",
+        note="Expected values over the plan. CAC: cost to acquire one customer. ROI, CAC, "
+        "new customers and revenue are last touch (what the channel converted itself); "
+        "incremental: what the plan loses without the channel's money, measured on the "
+        "same replications.",
     )
+
+
+def _incremental_values(channel: Any) -> dict[str, float | None]:
+    """`incremental_units`, `_revenue`, `_margin`, `_roi`, `_cac` of a channel (means)."""
+    found = getattr(channel, "incremental", None) or {}
+    return {f"incremental_{k}": v.get("mean") for k, v in found.items()}
 
 
 def budget_table(results: Results) -> Table | None:

@@ -57,16 +57,71 @@ def target_table(result: RunResult) -> Table:
 
 
 def channel_table(result: RunResult) -> Table:
-    """Spend, customers, ROI and CAC by channel; how saturated each is."""
+    """Spend (media + commission), customers, ROI and CAC by channel: incremental (what the
+    plan loses without the channel) when measured, and last-touch; saturation."""
+    found = result.incremental or {}
     t = Table(title="Channels (means per run)")
-    for col in ("channel", "type", "spend", "new customers", "revenue", "ROI", "CAC",
-                "saturation"):
-        t.add_column(col, justify="left" if col in ("channel", "type") else "right")
+    cols = ["channel", "spend", "commission", "new cust. (LT)"]
+    if found:
+        cols += ["incr. units", "incr. ROI (95%)", "incr. CAC"]
+    cols += ["ROI (LT)", "CAC (LT)", "saturation"]
+    for col in cols:
+        t.add_column(col, justify="left" if col == "channel" else "right",
+                     no_wrap=col != "channel")
     for name, row in result.channels().iterrows():
-        t.add_row(str(name), str(row["type"]), fmt_value(row["spend"], "money"),
-                  fmt_value(row["new_customers"], "count"), fmt_value(row["revenue"], "money"),
-                  fmt_value(row["roi"], "ratio"), fmt_value(row["cac"], "money"),
-                  fmt_value(row["saturation"], "share"))
+        cells = [str(name), fmt_value(row["spend"], "money"),
+                 fmt_value(row.get("commission", math.nan), "money"),
+                 fmt_value(row["new_customers"], "count")]
+        if found:
+            inc = found.get(str(name))
+            cells += ["-", "-", "-"] if inc is None else [
+                fmt_value(inc["units"]["mean"], "count"), _with_interval(inc["roi"]),
+                fmt_value(inc["cac"]["mean"], "money")]
+        cells += [fmt_value(row["roi"], "ratio"), fmt_value(row["cac"], "money"),
+                  fmt_value(row["saturation"], "share")]
+        t.add_row(*cells)
+    if found:
+        t.caption = ("incr.: what the plan loses without the channel's money (the same "
+                     "replications, common random numbers); LT, last touch: only the first "
+                     "purchases the channel converted itself")
+    return t
+
+
+def _with_interval(est: dict[str, Any]) -> str:
+    lo, hi = est["interval"]
+    if lo is None or hi is None or not (math.isfinite(lo) and math.isfinite(hi)):
+        return fmt_value(est["mean"], "ratio")
+    return f"{fmt_value(est['mean'], 'ratio')} ±{(hi - lo) / 2:.2f}"
+
+
+SPEND_WORDS = {
+    "media": "media (the budget's channel money)",
+    "commissions": "commissions on sales (on top)",
+    "loyalty": "loyalty programme (on top)",
+    "training": "scheduled training (on top) and training bought by rules",
+    "research": "research bought by rules (out of the budget)",
+}
+
+
+def spend_table(result: RunResult) -> Table:
+    """Budget against what was spent, line by line (means per run)."""
+    lines = result.spend().means()
+    t = Table(title="Spend against budget (means per run)")
+    t.add_column("line")
+    t.add_column("money", justify="right")
+    t.add_column("of budget", justify="right")
+    budget = lines["budget"] or 0.0
+
+    def share(v: float | None) -> str:
+        return f"{v / budget:.1%}" if budget > 0 and v is not None else "-"
+
+    t.add_row("budget", fmt_value(budget, "money"), share(budget))
+    for key, words in SPEND_WORDS.items():
+        value = lines[key]
+        if value:
+            t.add_row(words, fmt_value(value, "money"), share(value))
+    total = lines["total"] or 0.0
+    t.add_row("[bold]total marketing spend[/bold]", fmt_value(total, "money"), share(total))
     return t
 
 
@@ -166,6 +221,7 @@ def print_run(result: RunResult, console: Any = None) -> None:
         console.print(target_table(result))
     if result.run.plan.channels:
         console.print(channel_table(result))
+    console.print(spend_table(result))
     console.print(leak_table(result))
     if result.decisions:
         console.print(decision_table(result))

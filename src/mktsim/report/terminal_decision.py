@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from rich.markup import escape
@@ -22,6 +23,26 @@ def _m(d: dict[str, Any], unit: str) -> str:
     lo, hi = d["interval"]
     return f"{fmt_value(d['mean'], unit)} ({fmt_value(lo, unit)} to {fmt_value(hi, unit)})"
 
+
+SPEND_ROWS = (("budget", "budget (media)"), ("media", "media spent"),
+              ("commissions", "+ commissions on sales"), ("loyalty", "+ loyalty programme"),
+              ("training", "+ training"), ("research", "research (out of the budget)"),
+              ("total", "total marketing spend"))
+
+
+def _spend_table(doc: dict[str, Any], names: list[str]) -> Table:
+    """Budget against spend by line, per strategy (means per run)."""
+    t = Table(title="Budget against spend (means per run): media is the budget; "
+                    "commissions, loyalty and scheduled training come on top")
+    t.add_column("line")
+    for s in names:
+        t.add_column(s, justify="right")
+    for key, words in SPEND_ROWS:
+        values = [doc["spend"].get(s, {}).get(key) for s in names]
+        if key not in ("budget", "media", "total") and not any(values):
+            continue
+        t.add_row(words, *(fmt_value(v, "money") for v in values))
+    return t
 
 def print_uncertainty_note(doc: dict[str, Any], con: Any) -> None:
     """The note that target probabilities include the scenario's parameter uncertainty."""
@@ -55,6 +76,8 @@ def print_compare(doc: dict[str, Any], console: Any = None) -> None:
             *("" if s == doc["reference"] else _m(doc["differences"][kpi][s], unit) for s in names),
         )
     con.print(k)
+    if doc.get("spend"):
+        con.print(_spend_table(doc, names))
     r = Table(title=f"Ranking by objective: {doc['objective']}")
     for col in ("rank", "strategy", "P(best in a run)"):
         r.add_column(col)
@@ -99,6 +122,8 @@ def print_optimum(doc: dict[str, Any], console: Any = None) -> None:
     con.print(t)
     for note in str(doc.get("message") or "").split("; ")[1:]:  # after the headline
         con.print(f"[yellow]note:[/yellow] {escape(note)}")
+    if doc.get("price_elasticity"):
+        con.print(_elasticity_table(doc["price_elasticity"]))
     if doc.get("marginal"):
         print_marginal(doc["marginal"], con)
 
@@ -120,6 +145,18 @@ def print_marginal(marginal: dict[str, dict[str, float]], console: Any = None) -
     con.print(t)
 
 
+def _elasticity_table(found: dict[str, Any]) -> Table:
+    """The own-price elasticity the model implies per product (day 0), by segment."""
+    segments = list(dict.fromkeys(s for e in found.values() for s in e["by_segment"]))
+    t = Table(title="Own-price elasticity the model implies on day 0: b_p P (1 - s)")
+    for col in ("product", "mean (by segment size)", *segments):
+        t.add_column(col, justify="left" if col == "product" else "right")
+    for product, e in found.items():
+        t.add_row(product, f"{e['mean']:.2f}",
+                  *(f"{e['by_segment'].get(s, math.nan):.2f}" for s in segments))
+    return t
+
+
 def print_explain(doc: dict[str, Any], console: Any = None) -> None:
     """Where the plan leaks, the bottleneck team, channel ROI/CAC, marginal returns."""
     con = console or wide_console()
@@ -129,20 +166,28 @@ def print_explain(doc: dict[str, Any], console: Any = None) -> None:
     for name, value in doc["leaks"]["funnel"].items():
         f.add_row(name.replace("_", " "), fmt_value(value, "count"))
     con.print(f)
-    c = Table(title="Channels")
-    for col in ("channel", "spend", "saturation", "ROI", "CAC", "capacity lost"):
+    c = Table(title="Channels (incr.: what the plan loses without the channel; LT: last "
+                    "touch)")
+    rows = doc["leaks"]["channels"]
+    measured = any("incremental_roi" in r for r in rows.values())
+    cols = ["channel", "spend", "saturation"]
+    cols += ["incr. units", "incr. ROI", "incr. CAC"] if measured else []
+    cols += ["ROI (LT)", "CAC (LT)", "capacity lost"]
+    for col in cols:
         c.add_column(col, justify="left" if col == "channel" else "right")
-    for ch, row in doc["leaks"]["channels"].items():
-        c.add_row(
-            ch,
-            fmt_value(row["spend"], "money"),
-            f"{row['saturation']:.0%}",
-            fmt_value(row["roi"], "ratio"),
-            fmt_value(row["cac"], "money"),
-            fmt_value(row["capacity_lost"], "count"),
-        )
+    for ch, row in rows.items():
+        cells = [ch, fmt_value(row["spend"], "money"), f"{row['saturation']:.0%}"]
+        if measured:
+            cells += [fmt_value(row.get("incremental_units"), "count"),
+                      fmt_value(row.get("incremental_roi"), "ratio"),
+                      fmt_value(row.get("incremental_cac"), "money")]
+        cells += [fmt_value(row["roi"], "ratio"), fmt_value(row["cac"], "money"),
+                  fmt_value(row["capacity_lost"], "count")]
+        c.add_row(*cells)
     con.print(c)
-    t = Table(title=f"Teams: offered work / capacity (bottleneck: {doc['bottleneck']})")
+    from ..decision.explain import bottleneck_words
+
+    t = Table(title=f"Teams: offered work / capacity - {bottleneck_words(doc['leaks']['teams'])}")
     for col in ("team", "work", "capacity", "utilisation"):
         t.add_column(col, justify="left" if col == "team" else "right")
     for team, row in doc["leaks"]["teams"].items():
@@ -153,5 +198,7 @@ def print_explain(doc: dict[str, Any], console: Any = None) -> None:
             f"{row['utilisation']:.0%}",
         )
     con.print(t)
+    if doc.get("price_elasticity"):
+        con.print(_elasticity_table(doc["price_elasticity"]))
     if doc.get("marginal"):
         print_marginal(doc["marginal"], con)

@@ -30,4 +30,5 @@ def tracked_plans(source: UncertainPlans | None, actuals: History) -> TrackedPla
     """`source` made to follow the actuals (None when the scenario has no uncertainties)."""
     if source is None:
         return None
-    return TrackedPlans(source.loaded, source.strategy, source.params, source.seed, actuals)
+    return TrackedPlans(source.loaded, source.strategy, source.params, source.seed,
+                        source.without, actuals)
