@@ -24,7 +24,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"engine"}),
     frozenset({"rules"}),
     frozenset({"history"}),
-    frozenset({"decision", "calibrate", "sweep"}),
+    frozenset({"decision", "calibrate", "sweep", "track"}),
     frozenset({"report"}),
     frozenset({"api"}),
     frozenset({"cli", "templates", "__main__"}),

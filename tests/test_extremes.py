@@ -16,12 +16,14 @@ REFUSED = [
     "market.segments.young.share=inf",
     "seed=-1",
     "horizon_days=0",
+    "market.choice.price_weight=-1e300",
+    "market.choice.price_weight=1e300",
+    "market.segments.young.price_sensitivity=1e308",
+    "channels.social.awareness.shape=1e9",
 ]
 SIMULATED = [
     "channels.social.cost.cpm=0.000001",
     "strategies.steady.budget=1e15",
-    "market.choice.price_weight=-1e300",
-    "market.choice.price_weight=1e300",
     "market.segments.young.churn_per_year=10000",
     "market.size=10000000000",
 ]

@@ -92,3 +92,55 @@ def test_killed_subprocess_then_resumed_equals_one_run(tmp_path):
     assert 5 <= len(store.done_points()) < 60
     subprocess.run([*args, "--out", str(tmp_path / "cut"), "--resume"], check=True, timeout=300)
     pd.testing.assert_frame_equal(dataset(tmp_path / "full"), dataset(tmp_path / "cut"))
+
+
+def _children(pid: int) -> set[int]:
+    """Direct child processes of `pid` (Linux /proc)."""
+    found: set[int] = set()
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children") as handle:
+            found |= {int(c) for c in handle.read().split()}
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().split(") ")[-1][0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_workers_do_not_outlive_a_killed_sweep(tmp_path):
+    scenario = write_tiny(tmp_path)
+    args = [sys.executable, "-m", "mktsim", "sweep", str(scenario), "--samples", "200",
+            "--replications", "3", "--workers", "2", "--seed", "5", "--out",
+            str(tmp_path / "cut")]
+    for p in PARAMS:
+        args += ["--param", p]
+    proc = subprocess.Popen(args, start_new_session=True, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    store = SweepStore(tmp_path / "cut")
+    deadline = time.monotonic() + 120
+    while len(store.done_points()) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    workers = _children(proc.pid)
+    assert workers, "the sweep started no worker processes"
+    os.kill(proc.pid, signal.SIGKILL)  # the main process only, as a closed terminal would
+    proc.wait(timeout=30)
+    try:
+        gone_by = time.monotonic() + 10
+        while any(_alive(w) for w in workers) and time.monotonic() < gone_by:
+            time.sleep(0.1)
+        assert not [w for w in workers if _alive(w)], "workers outlived the sweep"
+    finally:
+        for w in workers:
+            if _alive(w):
+                os.kill(w, signal.SIGKILL)
+    done = len(store.done_points())
+    assert done < 200
+    subprocess.run([*args, "--resume"], check=True, timeout=300, capture_output=True)
+    assert len(store.done_points()) == 200
+    assert len(dataset(tmp_path / "cut")) == len(dataset(tmp_path / "cut").drop_duplicates())

@@ -173,6 +173,24 @@ class Scenario(LoadedScenario):
                 write_calibration_report(result, Path(out_dir), list(reports))
         return result
 
+    def track(self, actuals: str | Path | Any, strategy: str | None = None,
+              replications: int | None = None, seed: int | None = None, workers: int = 1,
+              sheet: str | None = None, progress: Progress | None = None,
+              out: str | Path | None = None) -> Any:
+        """Where `strategy` (default the first) stands given the year's `actuals` (a
+        history file from `start_date` to the as-of date, or a `History`): every target's
+        probability conditioned on them beside the plan's own; see docs/tracking.md.
+        Returns a `mktsim.track.Tracking`; `out`: also write its results folder."""
+        from ..history import History, read_history
+        from ..track import track
+
+        history = actuals if isinstance(actuals, History) else read_history(
+            Path(actuals), self.spec.channels, self.spec.products, sheet)
+        result = track(self, strategy, history, replications, seed, workers, progress)
+        if out is not None:
+            result.save(out)
+        return result
+
     def sweep(self, params: Sequence[Any] = (), design: str | Path | None = None,
               method: str | None = None, samples: int | None = None,
               replications: int | None = None, strategies: Sequence[str] | None = None,

@@ -94,8 +94,10 @@ from .decision import compare, explain, optimize  # noqa: E402
 from .report import report  # noqa: E402
 from .run import run  # noqa: E402
 from .sweep import analyze, sweep  # noqa: E402
+from .track import track  # noqa: E402
 
-for _command in (run, sweep, analyze, compare, optimize, explain, report, calibrate):
+for _command in (run, sweep, analyze, compare, optimize, explain, report, calibrate,
+                 track):
     main.add_command(_command)
 
 

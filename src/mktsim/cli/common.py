@@ -106,8 +106,9 @@ def user_errors(func: F) -> F:
         except (ScenarioError, RuleRuntimeError, DocumentError) as exc:
             raise InputError(str(exc)) from None
         except OSError as exc:  # a folder or file that cannot be written or read
-            where = f": {exc.filename}" if exc.filename else ""
-            raise InputError(f"{exc.strerror or exc}{where}") from None
+            text = str(exc.strerror or exc)
+            where = f": {exc.filename}" if exc.filename and "cannot write" not in text else ""
+            raise InputError(f"{text}{where}") from None
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)

@@ -9,7 +9,7 @@ import numpy as np
 Z95 = 1.959963984540054
 
 
-def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
+def wilson_interval(successes: float, n: float, z: float = Z95) -> tuple[float, float]:
     """Wilson score interval of a binomial proportion (95% by default)."""
     if n <= 0:
         return 0.0, 1.0

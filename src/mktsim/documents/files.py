@@ -16,6 +16,15 @@ def write_atomic(path: Path, data: bytes | str) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise written_to(exc, path) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def written_to(exc: OSError, path: Path) -> OSError:
+    """The error of writing `path`, naming it (not an internal temporary file)."""
+    return OSError(exc.errno, f"cannot write {path.name} in {path.parent}: "
+                   f"{exc.strerror or exc}", str(path))

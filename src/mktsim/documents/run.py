@@ -262,6 +262,7 @@ class RunDocument:
     observed: Sequence[Mapping[Any, Any]] = field(default_factory=list)
     all_targets: dict[str, Any] | None = None
     market_size: float | None = None
+    fixed: dict[str, str] = field(default_factory=dict)  # --set path -> undrawn uncertainty
     kind: str = "run"
 
     def to_dict(self) -> dict[str, Any]:
@@ -281,6 +282,8 @@ class RunDocument:
             "rules": self.rules,
             "observed": self.observed,
         }
+        if self.fixed:
+            doc["fixed"] = self.fixed
         if self.all_targets is not None:
             doc["all_targets"] = self.all_targets
         if self.series is not None:
@@ -317,6 +320,7 @@ class RunDocument:
             all_targets=r.mapping(data["all_targets"], "all_targets")
             if data.get("all_targets") else None,
             market_size=r.number(data.get("market_size"), "market_size", optional=True),
+            fixed={str(k): str(v) for k, v in r.mapping(data.get("fixed") or {}, "fixed").items()},
         )
 
 

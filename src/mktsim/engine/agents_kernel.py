@@ -111,12 +111,13 @@ def _cumulative(hazards, k, out):
 @njit(cache=True)
 def _segment_probabilities(d, bass, seg_rates, affinity, season, shares, h_aw, h_cv, synergy,
                            talk_share, aw_base, aw_q, p_unaware, p_outside, aware_cum,
-                           cons_cum, cust_cum, single, haz):
+                           cons_cum, cust_cum, lapsed_cum, single, haz):
     """The day's probabilities per segment, from the hazards of the counts kernel.
 
     Unaware people: hazard aw_base + aw_q * talk (talk per person on a network), and
     p_unaware with the well-mixed talk share. single[s] = loyal churn, winback, customer
-    repeat, loyal repeat probabilities.
+    repeat, loyal repeat probabilities;
+    lapsed_cum[s] = cumulative P(won back), P(won back or forgot) of a lapsed customer.
     """
     n_ch = h_aw.shape[0]
     for s in range(seg_rates.shape[0]):
@@ -150,7 +151,10 @@ def _segment_probabilities(d, bass, seg_rates, affinity, season, shares, h_aw, h
         _cumulative(haz, 2, cust_cum[s])
         rep = shares[s, S_OWN_REPEAT] * season[d]
         single[s, 0] = -np.expm1(-seg_rates[s, R_LOYAL_CHURN])
-        single[s, 1] = -np.expm1(-seg_rates[s, R_WINBACK])
+        haz[0] = seg_rates[s, R_WINBACK]
+        haz[1] = seg_rates[s, R_DECAY]
+        _cumulative(haz, 2, lapsed_cum[s])
+        single[s, 1] = lapsed_cum[s, 0]
         single[s, 2] = -np.expm1(-seg_rates[s, R_REPEAT] * rep)
         single[s, 3] = -np.expm1(-seg_rates[s, R_LOYAL_REPEAT] * rep)
 
@@ -189,7 +193,7 @@ def _buy(i, s, d, ever, value, adopted_on, shares):
 @njit(cache=True, inline="always")
 def _move(i, d, k1, k2, bass, network, state, seg, ever, value, adopted_on, talk, indptr,
           indices, shares, aw_base, aw_q, p_unaware, p_outside, aware_cum, cons_cum, cust_cum,
-          single, flows, intents):
+          lapsed_cum, single, flows, intents):
     """Draw and apply customer i's moves of day d; flows[s] = organic, repeat,
     competitor units, churned of this block; intents[s, c] purchases through channel c."""
     s = seg[i]
@@ -253,16 +257,22 @@ def _move(i, d, k1, k2, bass, network, state, seg, ever, value, adopted_on, talk
         if _uniform(k2, i) < single[s, 3]:
             _buy(i, s, d, ever, value, adopted_on, shares)
             flows[s, 1] += 1
-    elif st == CHURNED and u < single[s, 1]:
-        state[i] = CUSTOMER  # won back: buys again, a customer once more, not a new adopter
-        _buy(i, s, d, ever, value, adopted_on, shares)
-        flows[s, 1] += 1
+    elif st == CHURNED:
+        # lapsed: still aware until they forget, still buying in the category
+        if u < lapsed_cum[s, 0]:
+            state[i] = CUSTOMER  # won back: buys again, a customer once more, not a new adopter
+            _buy(i, s, d, ever, value, adopted_on, shares)
+            flows[s, 1] += 1
+        elif u < lapsed_cum[s, 1]:
+            state[i] = UNAWARE
+        if _uniform(k2, i) < p_outside[s]:
+            flows[s, 2] += 1
 
 
 @njit(cache=True, parallel=True)
 def _customers_day(d, seed, bass, state, seg, ever, value, adopted_on, talk, indptr, indices,
                    shares, aw_base, aw_q, p_unaware, p_outside, aware_cum, cons_cum, cust_cum,
-                   single, counts_b, ever_b, flows_b, intents_b):
+                   lapsed_cum, single, counts_b, ever_b, flows_b, intents_b):
     """One day of every customer, block by block; per-block tallies of the moves and of
     the end-of-day states (counts_b [B, S, N_STATES], ever_b [B, S])."""
     n = state.shape[0]
@@ -278,7 +288,7 @@ def _customers_day(d, seed, bass, state, seg, ever, value, adopted_on, talk, ind
         for i in range(b * BLOCK, min(n, (b + 1) * BLOCK)):
             _move(i, d, k1, k2, bass, network, state, seg, ever, value, adopted_on, talk,
                   indptr, indices, shares, aw_base, aw_q, p_unaware, p_outside, aware_cum,
-                  cons_cum, cust_cum, single, flows_b[b], intents_b[b])
+                  cons_cum, cust_cum, lapsed_cum, single, flows_b[b], intents_b[b])
             counts_b[b, seg[i], state[i]] += 1
             ever_b[b, seg[i]] += ever[i]
 
@@ -345,6 +355,7 @@ def _advance_agents(d0, d1, seed, state, seg, ever, value, adopted_on, indptr, i
     cons_cum = np.zeros((n_seg, 3 + n_ch))
     cust_cum = np.zeros((n_seg, 2))
     single = np.zeros((n_seg, 4))
+    lapsed_cum = np.zeros((n_seg, 2))
     counts_b = np.zeros((n_blocks, n_seg, N_STATES), dtype=np.int64)
     ever_b = np.zeros((n_blocks, n_seg), dtype=np.int64)
     flows_b = np.zeros((n_blocks, n_seg, 4), dtype=np.int64)
@@ -362,12 +373,13 @@ def _advance_agents(d0, d1, seed, state, seg, ever, value, adopted_on, indptr, i
         synergy = 0.0 if bass else _synergy(chan_par, h_aw, kappa)
         _segment_probabilities(d, bass, seg_rates, affinity, season, shares, h_aw, h_cv,
                                synergy, talkers / market_size, aw_base, aw_q, p_unaware,
-                               p_outside, aware_cum, cons_cum, cust_cum, single, haz)
+                               p_outside, aware_cum, cons_cum, cust_cum, lapsed_cum, single, haz)
         if network:
             _talk_snapshot(state, ever, wom_customers, talk)
         _customers_day(d, seed, bass, state, seg, ever, value, adopted_on, talk, indptr,
                        indices, shares, aw_base, aw_q, p_unaware, p_outside, aware_cum,
-                       cons_cum, cust_cum, single, counts_b, ever_b, flows_b, intents_b)
+                       cons_cum, cust_cum, lapsed_cum, single, counts_b, ever_b, flows_b,
+                       intents_b)
         _sum_blocks(counts_b, ever_b, flows_b, intents_b, counts, adopters, flows, intents)
         revenue_before = chan_tot[:, CH_REVENUE].copy()
         for s in range(n_seg):

@@ -227,17 +227,22 @@ def _funnel_segment(s, d, state, delta, rates, affinity, season, shares, h_aw, h
     lost_loyal = binomial(state[s, LOYAL], -np.expm1(-rates[s, R_LOYAL_CHURN]))
     delta[s, LOYAL] -= lost_loyal
     delta[s, CHURNED] += lost_loyal
-    # lapsed customers won back buy again: customers once more, not new adopters
-    back = binomial(state[s, CHURNED], -np.expm1(-rates[s, R_WINBACK]))
-    delta[s, CHURNED] -= back
+    # lapsed customers stay aware of us (until they forget) and keep buying in the
+    # category; those won back buy again: customers once more, not new adopters
+    haz[0] = rates[s, R_WINBACK]
+    haz[1] = rates[s, R_DECAY]
+    competing_exits(state[s, CHURNED], haz, 2, out)
+    back = out[0]
+    delta[s, CHURNED] -= out[0] + out[1]
     delta[s, CUSTOMER] += back
+    delta[s, UNAWARE] += out[1]
     # repeat purchases by customers and loyal members (they stay where they are)
     rep = shares[s, S_OWN_REPEAT] * season[d]
     repeat_units[s] = back
     repeat_units[s] += binomial(state[s, CUSTOMER], -np.expm1(-rates[s, R_REPEAT] * rep))
     repeat_units[s] += binomial(state[s, LOYAL], -np.expm1(-rates[s, R_LOYAL_REPEAT] * rep))
     # category purchases of people who do not consider us go to competitors
-    outside = state[s, UNAWARE] + state[s, AWARE]
+    outside = state[s, UNAWARE] + state[s, AWARE] + state[s, CHURNED]
     comp_units += binomial(outside, -np.expm1(-shop * shares[s, S_COMP_NOT_IN_SET]))
     return comp_units, churned + lost_loyal
 
@@ -483,7 +488,7 @@ def _record(d, state, adopters, day, team_cost, cum, market_size, discount, out)
         customers += state[s, CUSTOMER] + state[s, LOYAL]
         loyal += state[s, LOYAL]
         aware += state[s, AWARE] + state[s, CONSIDERING] + state[s, WAITING]
-        aware += state[s, CUSTOMER] + state[s, LOYAL]
+        aware += state[s, CUSTOMER] + state[s, LOYAL] + state[s, CHURNED]
         total_adopters += adopters[s]
     cum[CUM_OWN_UNITS] += day[D_UNITS]
     cum[CUM_CATEGORY_UNITS] += day[D_UNITS] + day[D_COMP_UNITS]

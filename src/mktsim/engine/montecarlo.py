@@ -6,9 +6,7 @@ on the number of workers or on the order in which chunks finish.
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
-import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import nullcontext
@@ -24,6 +22,7 @@ from .controls import Controller
 from .replication import Replication
 from .rng import replication_seeds
 from .sources import UncertainPlans
+from .workers import local_pool
 
 Progress = Callable[[int], None]
 
@@ -87,9 +86,8 @@ def default_workers() -> int:
 
 
 def new_pool(workers: int) -> ProcessPoolExecutor:
-    """A pool of `workers` processes (forked on Linux)."""
-    ctx = mp.get_context("fork" if sys.platform == "linux" else "spawn")
-    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+    """A pool of `workers` processes (forked on Linux) that end with this process."""
+    return local_pool(workers)
 
 
 def simulate(plan: Plan, replications: int, seed: int, workers: int = 1,

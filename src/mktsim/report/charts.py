@@ -284,9 +284,37 @@ def fan_chart(results: Results, name: str) -> Figure | None:
     else:
         _draw_targets(ax, results, targets, dates[0], with_range=False)
         _finish_axis(ax, results, name, dates[0], last)
-    fig.suptitle(f"{label(name)}: expected path over {results.replications:,} runs")
+    title = f"{label(name)}: expected path over {results.replications:,} runs"
+    if results.track is not None:
+        _draw_actuals(axes, results.track, name, kind, dates[0])
+        title += f", given the actuals to {results.track['as_of']}"
+    fig.suptitle(title)
     _legend_below(fig, [a[0] for a in axes])
     return fig
+
+
+def _draw_actuals(axes: Any, track: dict[str, Any], name: str, kind: str, first: date
+                  ) -> None:
+    """The actuals on a fan chart: a flow's period totals as a daily rate on the first
+    panel and as a running total on the second, a level at each period's last day; a
+    dashed line at the as-of date."""
+    as_of = day_num(date.fromisoformat(track["as_of"]))
+    for row in axes:
+        row[0].axvline(as_of, color="0.4", lw=0.9, ls="--", label="as of")
+    observed = track.get("actuals", {}).get(name)
+    if not observed:
+        return
+    ends = [day_num(first) + d for d in observed["last_day"]]
+    starts = [day_num(date.fromisoformat(d)) for d in observed["dates"]]
+    values = [math.nan if v is None else float(v) for v in observed["observed"]]
+    style = {"color": "black", "s": 12, "zorder": 5, "label": "actuals"}
+    if kind != "flow":
+        axes[0][0].scatter(ends, values, **style)
+        return
+    rates = [v / (e - s + 1) for v, s, e in zip(values, starts, ends, strict=True)]
+    axes[0][0].scatter([(s + e) / 2 for s, e in zip(starts, ends, strict=True)], rates,
+                       **style)
+    axes[1][0].scatter(ends, _running_total(values), **style)
 
 
 def _running_total(values: Sequence[float]) -> list[float]:

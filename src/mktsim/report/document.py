@@ -6,6 +6,7 @@ A section is only present when the results folder holds its data.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from mktsim.report.charts import Chart
 from mktsim.report.fmt import COUNT, MONEY, TEXT, cell_text, format_date, format_money
@@ -79,10 +80,34 @@ def about_paragraphs(results: Results) -> list[str]:
         "By month and quarter, totals (flows) are summed over the period; levels (stocks) and "
         "ratios computed to date (ROI, CAC, market share) are read on the last day of the period.",
     ]
+    if results.track is not None:
+        lines += track_paragraphs(results.track)
     if results.currency:
         lines.append(f"Money is in {results.currency}.")
     if results.scenario_hash:
         lines.append(f"Scenario fingerprint: {results.scenario_hash}.")
+    return lines
+
+
+def track_paragraphs(track: dict[str, Any]) -> list[str]:
+    """What conditioning on the actuals means, and each target beside the plan's own."""
+    c = track.get("conditioning", {})
+    tempered = "" if c.get("beta", 1.0) >= 1.0 else \
+        f", tempered (beta {c['beta']:.3g}: noise widened x{c['beta'] ** -0.5:.3g})"
+    lines = [f"The runs follow the actuals to {track['as_of']} "
+             f"({track.get('periods_observed', '?')} periods) and the strategy after it, and "
+             "are resampled by how well they match the actuals (sequential importance "
+             f"resampling; effective sample size {c.get('ess', 0):.0f}{tempered}). Target "
+             "probabilities are given the actuals; the charts draw the actuals as points."]
+    for t in track.get("targets", []):
+        u = t.get("unconditional", {})
+        gap = t.get("relative_gap")
+        where = t.get("status", "")
+        if gap is not None:
+            where += f" ({gap:+.0%} against its linear trajectory)"
+        lines.append(f"{t['id']}: {t['probability']:.0%} given the actuals, "
+                     f"{u.get('probability', float('nan')):.0%} for the plan alone; {where}.")
+    lines += [f"Warning: {w}" for w in track.get("warnings", [])]
     return lines
 
 

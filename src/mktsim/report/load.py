@@ -30,6 +30,7 @@ from ..documents.run import (
 from ..documents.sweep import ANALYZE_FILE, AnalyzeDocument
 
 SWEEP_MANIFEST = "manifest.json"
+TRACK_FILE = "track.json"
 SWEEP_SCENARIO = "scenario.json"
 
 #: The results folder cannot be turned into a report (a bad document names its file).
@@ -67,6 +68,7 @@ class Results:
     optimize: dict[str, Any] | None = None
     analyze: dict[str, Any] | None = None
     sweep: dict[str, Any] | None = None
+    track: dict[str, Any] | None = None  # track.json: the actuals the run is conditioned on
 
     @property
     def is_sweep(self) -> bool:
@@ -95,6 +97,12 @@ def _check_optimize(data: dict[str, Any]) -> dict[str, Any]:
     """An optimisation in today's spelling (older files' `strategy`, `reached` and
     `notes` read as `plan`, `feasible` and `message`)."""
     return OptimizeDocument.from_dict(data).to_dict()
+
+
+def _check_track(data: dict[str, Any]) -> dict[str, Any]:
+    if not isinstance(data.get("actuals"), dict) or not isinstance(data.get("as_of"), str):
+        raise DocumentError(f"{TRACK_FILE}: needs 'actuals' and 'as_of'")
+    return data
 
 
 def _check_analyze(data: dict[str, Any]) -> dict[str, Any]:
@@ -174,6 +182,7 @@ def load_results(folder: Path | str) -> Results:
         optimize=_same_scenario(results, _optional(folder / OPTIMIZE_FILE, "optimize",
                                                    _check_optimize)),
         analyze=_optional(folder / ANALYZE_FILE, "analyze", _check_analyze),
+        track=_same_scenario(results, _optional(folder / TRACK_FILE, "track", _check_track)),
     )
 
 

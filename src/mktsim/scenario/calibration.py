@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from .base import Section
+from .fields import NonNegative
 
 
 class CalibrationSection(Section):
@@ -20,9 +21,9 @@ class CalibrationSection(Section):
     parameters: dict[str, Any] = Field(
         default_factory=dict, description="Dotted paths to priors in the sweep syntax: "
         "'LOW:HIGH' (uniform) or 'normal(m, s)', 'lognormal(mu, sigma)', 'beta(a, b)', ...")
-    weights: dict[str, float] = Field(default_factory=dict,
+    weights: dict[str, NonNegative] = Field(default_factory=dict,
                                       description="Per-series weight of the likelihood "
                                       "(default 1).")
-    holdout: int = Field(0, ge=0, description="Last periods kept out of the fit.")
+    holdout: int = Field(0, ge=0, le=100_000, description="Last periods kept out of the fit.")
     replications: int = Field(8, ge=2, le=200, description="Replications averaged into "
                               "the expected path (common random numbers).")

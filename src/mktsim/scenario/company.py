@@ -14,6 +14,7 @@ from .fields import (
     Days,
     Headcount,
     Money,
+    Multiplier,
     Name,
     NonNegative,
     Number,
@@ -21,6 +22,7 @@ from .fields import (
     PositiveCount,
     Probability,
     RatePerYear,
+    Shape,
     Share,
 )
 
@@ -113,7 +115,7 @@ class Response(Section):
     half_saturation: Positive = Field(
         description="K: adstocked exposures per person per day giving half the effect."
     )
-    shape: Positive = Field(1.0, description="s: <= 1 concave, > 1 S-shaped.")
+    shape: Shape = Field(1.0, description="s: <= 1 concave, > 1 S-shaped (at most 10).")
 
 
 class AwarenessEffect(Response):
@@ -221,8 +223,8 @@ class AfterComplaint(Section):
 class LoyaltyProgramme(Section):
     """Effects on loyal members: a churn hazard ratio and a repurchase lift."""
 
-    churn_hazard_ratio: NonNegative = 0.8
-    repurchase_lift: NonNegative = 0.05
+    churn_hazard_ratio: Multiplier = 0.8
+    repurchase_lift: Multiplier = 0.05
     cost_per_member_per_month: Money = 0.0
 
 

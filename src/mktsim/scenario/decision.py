@@ -22,7 +22,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from .base import Section
-from .fields import Count, Money, Name, NonNegative, Positive, PositiveCount, Share
+from .fields import Count, Money, Multiplier, Name, Positive, PositiveCount, Share
 
 ALL_TARGETS = "p_all_targets"
 
@@ -83,8 +83,8 @@ class ChannelLever(Section):
     max_share: Share | None = None
     min_amount: Money | None = None
     max_amount: Money | None = None
-    min_relative: NonNegative | None = None
-    max_relative: NonNegative | None = None
+    min_relative: Multiplier | None = None
+    max_relative: Multiplier | None = None
 
 
 class FlightingLever(Section):

@@ -13,9 +13,18 @@ from pydantic import AfterValidator, BeforeValidator, Field
 
 
 def to_number(value: Any) -> Any:
-    """Turn `"30%"`, `"2_000_000"` and `"1e6"` strings into numbers; leave the rest."""
-    if isinstance(value, bool) or not isinstance(value, str):
+    """Turn `"30%"`, `"2_000_000"` and `"1e6"` strings into numbers; leave the rest.
+
+    `true`/`false` are refused (YAML reads them as booleans, which Python would take for 1
+    and 0), and so is text with digits other than ASCII 0-9 (a full-width `２７`), which
+    Python would read as 27 without a word."""
+    if isinstance(value, bool):
+        raise ValueError("must be a number, not true/false")
+    if not isinstance(value, str):
         return value
+    if not value.isascii() and any(c.isdigit() for c in value):
+        raise ValueError(f"'{value}' has digits other than 0-9 (full-width or another "
+                         "script); write the number with ASCII digits 0-9")
     text = value.strip().replace("_", "").replace(",", "")
     try:
         if text.endswith("%"):
@@ -31,11 +40,28 @@ def _finite(value: float) -> float:
     return value
 
 
-Number = Annotated[float, BeforeValidator(to_number), AfterValidator(_finite)]
+#: The largest magnitude of any number in a scenario: beyond it sums of money, exposures
+#: and utilities could overflow inside the engine. Fields with a tighter natural range
+#: (shares, shapes, multipliers) state their own bounds.
+LIMIT = 1e15
+
+Number = Annotated[float, BeforeValidator(to_number), AfterValidator(_finite),
+                   Field(ge=-LIMIT, le=LIMIT)]
 Share = Annotated[float, BeforeValidator(to_number), Field(ge=0.0, le=1.0)]
 Probability = Share
-NonNegative = Annotated[float, BeforeValidator(to_number), AfterValidator(_finite), Field(ge=0.0)]
-Positive = Annotated[float, BeforeValidator(to_number), AfterValidator(_finite), Field(gt=0.0)]
+NonNegative = Annotated[float, BeforeValidator(to_number), AfterValidator(_finite),
+                        Field(ge=0.0, le=LIMIT)]
+Positive = Annotated[float, BeforeValidator(to_number), AfterValidator(_finite),
+                     Field(gt=0.0, le=LIMIT)]
+Multiplier = Annotated[float, BeforeValidator(to_number), AfterValidator(_finite),
+                       Field(ge=0.0, le=100.0)]
+"""A factor on another value (price sensitivity, a hazard ratio, a lift): 0 to 100."""
+Shape = Annotated[float, BeforeValidator(to_number), AfterValidator(_finite),
+                  Field(gt=0.0, le=10.0)]
+"""An exponent (Hill shape, sBG parameters' kin): above 0, at most 10."""
+Weight = Annotated[float, BeforeValidator(to_number), AfterValidator(_finite),
+                   Field(ge=-1e6, le=1e6)]
+"""A weight or constant of the choice model's utility: -10^6 to 10^6."""
 Money = Annotated[float, BeforeValidator(to_number), AfterValidator(_finite),
                   Field(ge=0.0, le=1e15)]
 RatePerYear = Annotated[float, BeforeValidator(to_number), AfterValidator(_finite),
@@ -47,5 +73,6 @@ Count = Annotated[int, BeforeValidator(to_number), Field(ge=0, le=10**15)]
 PositiveCount = Annotated[int, BeforeValidator(to_number), Field(ge=1, le=10**15)]
 Headcount = Annotated[int, BeforeValidator(to_number), Field(ge=0, le=100_000)]
 """People on a team, or hired at once: at most 100,000."""
-Days = Annotated[int, BeforeValidator(to_number), Field(ge=1)]
+Days = Annotated[int, BeforeValidator(to_number), Field(ge=1, le=36_500)]
+"""A whole number of days, 1 to 36,500 (a hundred years)."""
 Name = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=64)]

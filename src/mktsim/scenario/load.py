@@ -13,10 +13,10 @@ from pydantic import ValidationError
 
 from .crosscheck import cross_check
 from .errors import Problem, ScenarioError
-from .extends import resolve_extends
+from .extends import fold_inherited, resolve_extends
 from .lint import smart_lint
 from .model import ScenarioSpec
-from .overrides import apply_overrides, replaced, without
+from .overrides import SOURCE, apply_overrides, replaced, without, without_drawn
 from .translate import problems_from, schema_value
 from .uncertain import uncertainty_problems
 from .yamlio import Locations, parse_yaml, read_yaml
@@ -30,6 +30,9 @@ class LoadedSpec:
     source: str
     data: dict[str, Any]
     warnings: list[Problem] = field(default_factory=list)
+    fixed: dict[str, str] = field(default_factory=dict)
+    """Paths set on the command line whose `uncertainties:` entry is therefore not drawn
+    (path -> the dropped distribution's text)."""
 
     @property
     def content_hash(self) -> str:
@@ -60,6 +63,7 @@ def with_values(loaded: LoadedSpec, values: dict[str, Any]) -> LoadedSpec:
     data: Any = loaded.data
     for path, value in values.items():
         data = replaced(data, path, schema_value(path, value))
+    data, _ = without_drawn(data, list(values))  # a value set here is not drawn again
     return validate_data(data, {}, loaded.source, [], check_uncertainties=False)
 
 
@@ -89,8 +93,15 @@ def validate_data(data: Any, locs: Locations, file: str, overrides: list[str],
     if not isinstance(data, dict):
         raise ScenarioError([Problem(file, 1, "", "a scenario must be a mapping of sections",
                                      "start from `mktsim init smart-band`")])
+    notes: list[Problem] = []
+    dropped: dict[str, Any] = {}
     if overrides:
         data, overridden = apply_overrides(copy.deepcopy(data), overrides)
+        data, dropped = without_drawn(data, [".".join(map(str, p)) for p in overridden])
+        notes = [Problem(SOURCE, None, f"--set {text}", f"fixes {_dotted(p)} for this run; "
+                         f"its uncertainty ({dropped[_dotted(p)]}) is not drawn",
+                         severity="warning")
+                 for p, text in overridden.items() if _dotted(p) in dropped]
     else:
         data, overridden = dict(data), {}
     problems: list[Problem] = []
@@ -103,10 +114,16 @@ def validate_data(data: Any, locs: Locations, file: str, overrides: list[str],
     except ValidationError as exc:
         problems += problems_from(exc, ScenarioSpec, locs, file, overridden=overridden)
         problems += _cross_check_rest(data, exc, locs, file)
-        raise ScenarioError(problems) from None
+        raise ScenarioError(fold_inherited(problems, strategies, locs, file)) from None
     problems += cross_check(spec, locs, file)
+    problems = fold_inherited(problems, strategies, locs, file)
     if check_uncertainties and not problems:
         problems += uncertainty_problems(data, locs, file)
     if problems:
         raise ScenarioError(problems)
-    return LoadedSpec(spec, file, data, smart_lint(spec, locs, file))
+    return LoadedSpec(spec, file, data, notes + smart_lint(spec, locs, file),
+                      {k: str(v) for k, v in dropped.items()})
+
+
+def _dotted(path: tuple[str | int, ...]) -> str:
+    return ".".join(map(str, path))

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import BeforeValidator, Field, field_validator
 
 from .base import Section
-from .fields import Name, NonNegative, Number, Positive, PositiveCount, RatePerYear, Share
+from .fields import (
+    Multiplier,
+    Name,
+    NonNegative,
+    Number,
+    Positive,
+    PositiveCount,
+    RatePerYear,
+    Share,
+    Weight,
+    to_number,
+)
 from .network import Network
 
 
@@ -17,10 +28,12 @@ class ChurnBeta(Section):
     renewal period is drawn from Beta(a, b), so churn falls with tenure as the likely
     leavers leave first."""
 
-    a: Positive = Field(description="Beta a (e.g. 0.668).")
-    b: Positive = Field(description="Beta b (e.g. 3.806).")
-    period_days: Positive = Field(365.0 / 12.0, description="Days between renewals.")
-    classes: int = Field(8, ge=1, le=32, description="Latent classes (exact to 2n-1 periods).")
+    a: Positive = Field(le=10_000.0, description="Beta a (e.g. 0.668), at most 10,000.")
+    b: Positive = Field(le=10_000.0, description="Beta b (e.g. 3.806), at most 10,000.")
+    period_days: Positive = Field(365.0 / 12.0, ge=1.0, le=36_500.0,
+                                  description="Days between renewals (1 to 36,500).")
+    classes: Annotated[int, BeforeValidator(to_number)] = Field(
+        8, ge=1, le=32, description="Latent classes (exact to 2n-1 periods).")
 
 
 class Segment(Section):
@@ -33,7 +46,7 @@ class Segment(Section):
     )
     initial_customers: Share = Field(0.0, description="Share already customers on day 0.")
     initial_loyal: Share = Field(0.0, description="Share already loyal customers on day 0.")
-    price_sensitivity: NonNegative = Field(
+    price_sensitivity: Multiplier = Field(
         1.0, description="Multiplier on the choice model's price weight (1 = average)."
     )
     consideration_per_year: RatePerYear = Field(
@@ -104,15 +117,15 @@ class Competitor(Section):
 class ChoiceModel(Section):
     """Multinomial logit: U = a + price_weight*P + awareness_weight*A + quality_weight*Q."""
 
-    price_weight: Number = Field(
+    price_weight: Weight = Field(
         -0.01, description="Utility per unit of currency (negative), scaled by segment."
     )
     awareness_weight: Number = Field(1.0, description="Utility of full awareness (A = 1).")
     quality_weight: Number = Field(2.0, description="Utility of full quality (Q = 1).")
-    outside_option: Number = Field(
+    outside_option: Weight = Field(
         0.0, description="Utility of not buying in the category at all (U_0)."
     )
-    loyalty_bonus: NonNegative = Field(
+    loyalty_bonus: Weight = Field(
         1.0, description="Extra utility of our brand for existing customers."
     )
 

@@ -21,7 +21,8 @@ class Network(Section):
                     "(hubs), erdos_renyi (random).",
     )
     degree: Positive = Field(
-        10.0, description="Mean number of contacts per person (even for watts_strogatz).")
+        10.0, le=1000.0,
+        description="Mean number of contacts per person (even for watts_strogatz), at most 1,000.")
     rewiring: Share = Field(
         0.1, description="watts_strogatz: probability of rewiring each edge of the ring.")
     seed_hubs: Count = Field(

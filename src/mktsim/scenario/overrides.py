@@ -128,3 +128,18 @@ def _fail(path: tuple[str | int, ...], text: str) -> None:
     raise ScenarioError(
         [Problem(SOURCE, None, f"--set {text}", f"'{where}' is not a section or list item")]
     )
+
+
+def without_drawn(data: Any, paths: list[str]) -> tuple[Any, dict[str, Any]]:
+    """`data` without the `uncertainties:` entries on `paths` (dotted), and those entries:
+    a value fixed on the command line or by a sweep point is not drawn again."""
+    drawn = data.get("uncertainties") if isinstance(data, dict) else None
+    if not isinstance(drawn, dict):
+        return data, {}
+    fixed = set(paths)
+    dropped = {key: spec for key, spec in drawn.items() if str(key) in fixed}
+    if not dropped:
+        return data, {}
+    out = dict(data)
+    out["uncertainties"] = {k: v for k, v in drawn.items() if k not in dropped}
+    return out, dropped

@@ -14,10 +14,11 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, Field, model_validator
 
 from .base import Section
-from .fields import Count, Days, Money, Name, Positive, PositiveCount, to_number
+from .fields import Count, Days, Money, Name, Number, Positive, PositiveCount, to_number
 
 #: A setting given as a number (``0.25``, ``25%``) or as an expression (``"0.5 if ... else 0.2"``).
-NumberOrExpression = Annotated[float | str, BeforeValidator(to_number)]
+NumberOrExpression = Annotated[Number | str, BeforeValidator(to_number)]
+"""A number (bounded as `fields.Number`) or an expression evaluated at each review."""
 
 #: KPIs observed through consumer surveys (binomial sampling noise).
 SURVEY_MEASURES = ("brand_awareness", "consideration")

@@ -56,8 +56,9 @@ def _problem(err: dict[str, Any], loc: tuple[str | int, ...], root: type[BaseMod
         allowed = list(model.model_fields) if model else []
         return Problem(file, line, where, f"unknown key '{loc[-1]}'",
                        did_you_mean(str(loc[-1]), allowed))
-    if kind == "missing":
-        return Problem(file, line, where, "is required", f"add '{loc[-1]}:'")
+    if kind == "missing":  # a missing top-level section has no line of its own: line 1
+        return Problem(file, 1 if line is None else line, where, "is required",
+                       f"add '{loc[-1]}:'")
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         model = model_at(root, loc[skip:])
         keys = ", ".join(list(model.model_fields)[:6]) + ", ..." if model else "name: value"

@@ -8,6 +8,7 @@ number of values is bounded so that aliases cannot blow up memory.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent, NodeEvent
+from ruamel.yaml.parser import RoundTripParser
 
 from .errors import Problem, ScenarioError
 
@@ -22,7 +25,12 @@ Path_ = tuple[str | int, ...]
 Locations = dict[Path_, int]
 
 MAX_BYTES = 5_000_000
-MAX_VALUES = 200_000
+MAX_VALUES = 20_000
+#: Lines and nesting levels a scenario may have; both are checked while parsing, so a
+#: hostile file is refused in a fraction of a second (a real plan has a few hundred lines
+#: and fewer than 10 levels).
+MAX_LINES = 50_000
+MAX_DEPTH = 64
 
 
 def read_yaml(path: Path) -> tuple[Any, Locations]:
@@ -53,12 +61,80 @@ STANDARD_TAGS = {f"tag:yaml.org,2002:{t}" for t in
                  ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")}
 
 
+class _TooLarge(Exception):
+    """The file nests deeper or holds more values than a scenario can."""
+
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+class _BoundedParser(RoundTripParser):
+    """The round-trip parser, counting nesting and values as events stream past, so that a
+    hostile file is refused before it is composed (no deep recursion, no huge tree)."""
+
+    depth = 0
+    values = 0
+
+    def get_event(self) -> Any:
+        event = super().get_event()
+        if isinstance(event, CollectionStartEvent):
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise _TooLarge(f"nests deeper than {MAX_DEPTH} levels", _line(event))
+        elif isinstance(event, CollectionEndEvent):
+            self.depth -= 1
+        if isinstance(event, NodeEvent):
+            self.values += 1
+            if self.values > MAX_VALUES:
+                raise _TooLarge(f"holds more than {MAX_VALUES:,} values", _line(event))
+        return event
+
+
+def _line(event: Any) -> int | None:
+    mark = getattr(event, "start_mark", None)
+    return mark.line + 1 if mark is not None else None
+
+
+def _flow_too_deep(text: str) -> int | None:
+    """The line where brackets (`[`, `{`) first nest deeper than MAX_DEPTH, or None.
+    Brackets inside quoted text count too: a real scenario stays far below the limit."""
+    depth = 0
+    for match in re.finditer(r"[\[\]{}]", text):
+        depth += 1 if match.group() in "[{" else -1
+        if depth > MAX_DEPTH:
+            return text.count("\n", 0, match.start()) + 1
+    return None
+
+
 def parse_yaml(text: str, name: str) -> tuple[Any, Locations]:
     """Parse YAML text (see `read_yaml`)."""
+    lines = text.count("\n") + 1
+    brackets = text.count("[") + text.count("{")
+    if text.count(",") > MAX_VALUES or brackets > MAX_VALUES:
+        raise ScenarioError([Problem(name, None, "", f"file holds more than {MAX_VALUES:,} "
+                                     "values, more than a scenario may have",
+                                     "a scenario is a few hundred lines of sections and "
+                                     "values")])
+    deep = _flow_too_deep(text)
+    if deep is not None:
+        raise ScenarioError([Problem(name, deep, "", f"file nests deeper than {MAX_DEPTH} "
+                                     "levels, more than a scenario may have",
+                                     "a scenario is a few hundred lines of sections and "
+                                     "values")])
+    if lines > MAX_LINES:
+        raise ScenarioError([Problem(name, None, "", f"file has {lines:,} lines, more than "
+                                     f"a scenario may have ({MAX_LINES:,})",
+                                     "split long lists into a design or history file")])
     yaml = YAML(typ="rt", pure=True)
     yaml.Constructor = _Constructor
+    yaml.Parser = _BoundedParser
     try:
         node = yaml.load(text)
+    except _TooLarge as exc:
+        raise ScenarioError([Problem(name, exc.line, "", f"file {exc}, more than a scenario "
+                                     "may have", "a scenario is a few hundred lines of "
+                                     "sections and values")]) from None
     except MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         msg = f"not valid YAML: {exc.problem or exc.context}"

@@ -9,12 +9,11 @@ point that fails again is yielded with its error text.
 from __future__ import annotations
 
 import functools
-import multiprocessing as mp
-import sys
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from typing import Any
 
+from ..engine.workers import local_pool
 from .runner import Outcome, PointTask, safe_evaluate
 
 #: Attempts per point (one retry).
@@ -73,8 +72,7 @@ def run_local(tasks: Iterable[PointTask], workers: int,
         yield from _drive(tasks, _Immediate.of(fn), lambda fs: set(fs),
                           lambda f: f.result(), 1)
         return
-    ctx = mp.get_context("fork" if sys.platform == "linux" else "spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    with local_pool(workers) as pool:
         yield from _drive(tasks, lambda t: pool.submit(fn, t), _wait_local,
                           lambda f: f.result(), _window(workers))
 

@@ -23,6 +23,8 @@ from typing import Any
 
 import pandas as pd
 
+from ..documents.files import written_to
+
 MANIFEST = "manifest.json"
 SCENARIO = "scenario.json"
 POINTS = "points"
@@ -43,6 +45,9 @@ def write_atomic(path: Path, data: bytes) -> None:
         with open(tmp, "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise written_to(exc, path) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

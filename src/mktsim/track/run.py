@@ -1,0 +1,232 @@
+"""The tracked year: the unconditional run of the plan, the conditioned run that follows
+the actuals, and every target re-judged given what was observed."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ..decision.run_result import RunResult, write_run
+from ..decision.stats import summarize, wilson_interval
+from ..decision.strategy_run import LoadedScenario, run_strategy
+from ..decision.targets import Verdict, judge_all
+from ..documents.files import write_atomic
+from ..engine.montecarlo import Run, simulate
+from ..engine.sources import uncertain_plans
+from ..history import History, estimate_noise, observed_mask, period_values
+from ..kpis import KPI_INDEX, KPIS
+from ..model.measures import value_at
+from ..model.plan import Plan
+from ..rules.review import ReviewLoop
+from .check import as_of_day, check_actuals
+from .condition import Conditioning, condition
+from .plan import tracking_plan
+from .sources import tracked_plans
+from .trajectory import Position, day0_value, position
+
+# the actuals are improbable under the scenario below this p-value (chi-square test)
+IMPROBABLE_P = 0.01
+
+
+@dataclass(frozen=True)
+class TargetTrack:
+    """One target given the actuals, beside the plan's own verdict."""
+
+    conditional: Verdict  # probability weighted by the actuals, interval on the ESS
+    unconditional: Verdict  # the plan's run without actuals
+    position: Position  # on track or behind at the as-of day
+
+
+@dataclass
+class Tracking:
+    """A plan tracked against actuals (see docs/tracking.md)."""
+
+    actuals: History
+    conditioned: RunResult  # the resampled replications (conditional on the actuals)
+    unconditional: RunResult  # the plan's plain run
+    conditioning: Conditioning
+    targets: list[TargetTrack]
+    fit_p_value: float  # chi-square test of the actuals under the scenario
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def as_of(self) -> dt.date:
+        """The last observed day (the last period's last day)."""
+        return self.actuals.ends[-1] - dt.timedelta(days=1)
+
+    @property
+    def as_of_day(self) -> int:
+        """Days observed (index of the first day after the actuals)."""
+        return as_of_day(self.actuals)
+
+    @property
+    def ess(self) -> float:
+        """Effective sample size of the conditioning."""
+        return self.conditioning.ess
+
+    def to_dict(self, series: bool = True) -> dict[str, Any]:
+        """The track document (the conditioned run's, plus `kind: track`, `as_of`, ...)."""
+        from .document import tracking_document
+
+        return tracking_document(self, series)
+
+    def frame(self) -> pd.DataFrame:
+        """One row per target: conditional and unconditional probability, status, gap."""
+        from .document import frame_rows
+
+        return pd.DataFrame(frame_rows(self))
+
+    def save(self, folder: str | Path, fmt: str = "csv") -> list[Path]:
+        """The conditioned run's files (run.json, tables, series) and track.json into
+        `folder` (`mktsim.write_report` turns it into a report)."""
+        folder = Path(folder)
+        written = write_run(self.conditioned, folder, fmt)
+        write_atomic(folder / "track.json", json.dumps(self.to_dict(), indent=1, default=str))
+        written.append(folder / "track.json")
+        return written
+
+
+def track(scenario: LoadedScenario, strategy: str | None, actuals: History,
+          replications: int | None = None, seed: int | None = None, workers: int = 1,
+          progress: Callable[[int], None] | None = None,
+          pool: Executor | None = None, beta: float | None = None) -> Tracking:
+    """Run the plan of `strategy` unconditionally and conditioned on `actuals`, and judge
+    every target both ways. `progress` receives replications done (both runs); `beta`:
+    a fixed power of the likelihood (1 = exact) instead of the adaptive tempering."""
+    spec = scenario.spec
+    check_actuals(spec, actuals)
+    name = scenario.strategy_name(strategy)
+    reps = replications or spec.replications
+    seed = spec.seed if seed is None else seed
+    plain = run_strategy(scenario, name, reps, seed, workers, progress, pool)
+    run = conditioned_run(scenario, name, actuals, reps, seed, workers, progress, pool)
+    cond = condition(actuals, run.daily, seed, money_unit(run.plan), beta)
+    resampled = resample_run(run, cond.indices)
+    conditioned = RunResult(scenario.loaded, resampled,
+                            judge_all(spec, resampled.plan, resampled.daily))
+    targets = _targets(run, cond, plain.verdicts, conditioned.verdicts, actuals)
+    conditioned.verdicts = [t.conditional for t in targets]
+    p_value = fit_p_value(actuals, run.daily)
+    return Tracking(actuals, conditioned, plain, cond, targets, p_value,
+                    _warnings(cond, p_value))
+
+
+def conditioned_run(scenario: LoadedScenario, strategy: str, actuals: History, reps: int,
+                    seed: int, workers: int = 1, progress: Callable[[int], None] | None = None,
+                    pool: Executor | None = None) -> Run:
+    """`reps` replications of the whole horizon following the actuals, then the strategy
+    (replication i on child i of `seed`, as in a run)."""
+    plan = tracking_plan(scenario.spec, strategy, actuals)
+    source = tracked_plans(uncertain_plans(scenario.loaded, strategy, seed), actuals)
+    return simulate(plan, reps, seed, workers, progress, source, pool,
+                    controllers=(ReviewLoop(),))
+
+
+def money_unit(plan: Plan) -> float:
+    """Money per unit sold: the products' mean list price."""
+    return float(np.mean(plan.product_price)) if len(plan.product_price) else 1.0
+
+
+def resample_run(run: Run, indices: np.ndarray) -> Run:
+    """The run's replications at `indices` (repeats allowed)."""
+    samples = run.samples.iloc[indices].reset_index(drop=True) if run.samples is not None \
+        else None
+    reviews = [run.reviews[i] for i in indices] if run.reviews else []
+    return dataclasses.replace(run, daily=run.daily[indices], channels=run.channels[indices],
+                               leaks=run.leaks[indices], states=run.states[indices],
+                               samples=samples, reviews=reviews)
+
+
+def _targets(run: Run, cond: Conditioning, plain: list[Verdict], resampled: list[Verdict],
+             actuals: History) -> list[TargetTrack]:
+    """Each target's conditional verdict: the importance-weighted probability of the
+    original replications, with a Wilson interval on the effective sample size."""
+    out = []
+    for verdict, plain_v in zip(resampled, plain, strict=True):
+        values = target_values(run.daily, verdict, actuals)
+        with np.errstate(invalid="ignore"):
+            met = values >= verdict.threshold if verdict.direction == "at_least" \
+                else values <= verdict.threshold
+        met = met & np.isfinite(values)
+        p = float(np.clip(np.sum(cond.weights * met), 0.0, 1.0))
+        known = verdict.day <= actuals.last_days[-1] and \
+            observed_total(actuals, verdict) is not None
+        interval = (p, p) if known else wilson_interval(p * cond.ess, cond.ess)
+        conditional = dataclasses.replace(
+            verdict, probability=p, interval=interval,
+            value=summarize(values[cond.indices]), met_each=met[cond.indices])
+        start = day0_value(run.plan, verdict.target.metric)
+        pos = position(conditional, start, run.daily, cond.weights, as_of_day(actuals),
+                       observed_total(actuals, verdict))
+        out.append(TargetTrack(conditional, plain_v, pos))
+    return out
+
+
+def target_values(daily: np.ndarray, verdict: Verdict, actuals: History) -> np.ndarray:
+    """Per replication, the target's value at its deadline; a flow recorded in every
+    period of the actuals counts what was actually recorded up to the as-of day (known,
+    not simulated) plus the replication's own days after it."""
+    target, day = verdict.target, verdict.day
+    simulated = value_at(daily, target.metric, day, target.over_days)
+    known = observed_total(actuals, verdict)
+    if known is None:
+        return simulated
+    after = daily[:, KPI_INDEX[target.metric], as_of_day(actuals):day + 1].sum(axis=1)
+    return known + after
+
+
+def observed_total(actuals: History, verdict: Verdict) -> float | None:
+    """What the actuals recorded of a flow target's window up to the as-of day (or up to
+    its deadline when that falls on a period's end): None when the metric is not a flow
+    observed in every period, or its window does not start on day 0."""
+    target = verdict.target
+    series = actuals.series.get(target.metric)
+    if series is None or KPIS[target.metric].kind != "flow" or not np.isfinite(series).all():
+        return None
+    if target.over_days is not None and verdict.day - target.over_days + 1 > 0:
+        return None
+    ends = actuals.last_days
+    if verdict.day >= ends[-1]:
+        return float(series.sum())
+    cut = np.flatnonzero(ends == verdict.day)
+    return float(series[:cut[0] + 1].sum()) if cut.size else None
+
+
+def fit_p_value(actuals: History, daily: np.ndarray) -> float:
+    """How probable the actuals are under the scenario: a chi-square test of the observed
+    cells standardised by the replications' mean and variance plus observation noise."""
+    simulated = period_values(daily, actuals)
+    mask = observed_mask(actuals, 0)
+    mu = {k: v.mean(axis=0) for k, v in simulated.items()}
+    var = {k: v.var(axis=0, ddof=1) for k, v in simulated.items()}
+    noise = estimate_noise(actuals, mu, var, mask)
+    chi2, cells = 0.0, 0
+    for kpi, observed in actuals.series.items():
+        m = mask[kpi]
+        total = noise[kpi].variance(mu[kpi], var[kpi])[m]
+        chi2 += float(np.sum((observed[m] - mu[kpi][m]) ** 2 / total))
+        cells += int(m.sum())
+    return float(stats.chi2.sf(chi2, cells)) if cells else 1.0
+
+
+def _warnings(cond: Conditioning, p_value: float) -> list[str]:
+    out = []
+    if cond.beta < 1.0:
+        out.append(f"the actuals pin the year down more tightly than {cond.replications} "
+                   f"replications can show: the conditioning is tempered (beta = "
+                   f"{cond.beta:.3g}, observation noise widened x{cond.beta ** -0.5:.3g}); "
+                   "add replications (-n) for a sharper conditional forecast")
+    if p_value < IMPROBABLE_P:
+        out.append(f"the actuals are improbable under the scenario (p = {p_value:.2g}): "
+                   "re-calibrate it to the actuals (mktsim calibrate)")
+    return out
