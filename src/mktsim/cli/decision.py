@@ -63,6 +63,11 @@ def _saved(result: Any, out: Path, formats: list[str]) -> None:
         click.echo(f"wrote {', '.join(str(p) for p in paths[1:])}", err=True)
 
 
+
+#: Shared by optimize and explain.
+CURVE_REPS = click.option("--curve-reps", type=click.IntRange(5), default=60, show_default=True,
+                          help="Replications per point of the response curves.")
+
 @click.command()
 @SCENARIO
 @click.option("--strategies", help="Comma-separated strategies (default: all).")
@@ -167,8 +172,7 @@ def _md_escape(text: str) -> str:
 @click.option("--curves/--no-curves", default=False, show_default=True,
               help="Also compute response curves and the marginal return per channel around "
               "the winner.")
-@click.option("--curve-reps", type=click.IntRange(5), default=60, show_default=True,
-              help="Replications per point of the response curves.")
+@CURVE_REPS
 @SEED
 @workers_option(0)
 @set_option
@@ -242,8 +246,7 @@ def optimize(scenario: Path, mode: str, confidence: float | None, budget: float 
 @click.option("--strategy", "-s", help="Strategy to explain (default: the first).")
 @click.option("--replications", "-n", type=click.IntRange(5), default=200, show_default=True,
               help="Replications of the strategy for the leaks.")
-@click.option("--curve-reps", type=click.IntRange(5), default=60, show_default=True,
-              help="Replications per point of the response curves.")
+@CURVE_REPS
 @click.option("--curves/--no-curves", default=True, show_default=True,
               help="Response curves and marginal returns per channel.")
 @SEED
