@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 
 import mktsim
-from mktsim.sweep.batch import SweepConfig, build_design, run_sweep
 from mktsim.params import parse_params
+from mktsim.sweep.batch import SweepConfig, build_design, run_sweep
 
 SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "smart_band.yaml"
 PARAMS = ["channels.social.cost.cpm=30:60", "channels.kol.cost.fee_per_post=10000:40000",
