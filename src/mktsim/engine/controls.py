@@ -1,26 +1,142 @@
-"""Controllers: processes the engine runs in a replication without knowing what they are.
+"""Controllers, and the controls through which they act on a running replication.
 
 The engine imports no controller (SimPy's `Environment` likewise imports none of the
 processes that run in it). A controller is handed to `simulate` / `Replication` by the
 layer that builds the run (the API hands the review loop of `mktsim.rules.review`); at
-the start of each replication the engine calls `controller.start(replication)`, and the
-controller registers its SimPy processes on `replication.env` and returns a picklable log
+the start of each replication the engine calls `controller.start(controls)`, and the
+controller registers its SimPy processes on `controls.env` and returns a picklable log
 (or None), which comes back as `ReplicationResult.reviews` / `Run.reviews`.
-See docs/architecture.md for the controls a controller may use.
+
+A controller sees the replication only through `Controls`: a few reads (channel totals,
+a KPI to date, backlog, capacity, prices, headcount) and a few changes (scale a channel,
+book a cost, set a price or a promotion, hire, train, schedule a change on a later day).
+`Replication` implements it; nothing else of the engine's state is a controller's to
+touch, so the kernel's arrays can change shape without a controller noticing.
+See docs/architecture.md.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from .replication import Replication
+    import numpy as np
+    import simpy
+
+    from ..model.plan import Plan
+
+
+class Controls(Protocol):
+    """What a controller may read and change in one replication.
+
+    Indices are positions in the plan's name tuples (`plan.channels`, `plan.products`,
+    `plan.teams`); days count from the plan's start (day 0); money is in the scenario's
+    currency; KPI rows are `kpis.KPI_INDEX`.
+    """
+
+    @property
+    def plan(self) -> Plan:
+        """The compiled plan being run (read only)."""
+        ...
+
+    @property
+    def env(self) -> simpy.Environment:
+        """The SimPy environment: `env.now` in days, `env.timeout`, `env.process`."""
+        ...
+
+    @property
+    def rng(self) -> np.random.Generator:
+        """The replication's stream for event randomness (surveys, attrition)."""
+        ...
+
+    # --- time ------------------------------------------------------------------------
+    def sync(self, day: int) -> None:
+        """Advance the population to the start of `day` (call before reading)."""
+        ...
+
+    def refresh(self) -> None:
+        """Recompute choice shares and team capacity after a change of prices or people."""
+        ...
+
+    def at(self, day: int, change: Callable[[], None]) -> None:
+        """Schedule `change()` at the start of `day`, after the population is synced to
+        it; a change on or after the horizon never happens."""
+        ...
+
+    # --- reading ---------------------------------------------------------------------
+    def channel_totals(self) -> np.ndarray:
+        """A copy of the channel totals to date, `[C, N_CH]` (columns: engine/layout.py:
+        spend and commission in money, leads, new customers, units, revenue, margin)."""
+        ...
+
+    def kpi_on(self, k: int, day: int) -> float:
+        """KPI row `k` on `day` (a stock's level, a flow's amount that day)."""
+        ...
+
+    def kpi_total(self, k: int, first: int, last: int) -> float:
+        """Sum of KPI row `k` over days first..last-1 (0 for an empty range)."""
+        ...
+
+    def backlog(self, team: int) -> int:
+        """People waiting for the team now: leads of its channels (and complaints, for
+        the service team)."""
+        ...
+
+    def capacity(self, team: int, day: float) -> float:
+        """The team's capacity on `day`, in people served per day."""
+        ...
+
+    def channel_scale(self, channel: int) -> float:
+        """The factor applied to the channel's planned future spend (1 = as planned)."""
+        ...
+
+    def list_price(self, product: int) -> float:
+        """The product's list price now (money per unit)."""
+        ...
+
+    def discount(self, product: int) -> float:
+        """The running promotion's depth on the product (share of the list price)."""
+        ...
+
+    def headcount(self, team: int) -> int:
+        """People on the team now."""
+        ...
+
+    # --- changing --------------------------------------------------------------------
+    def scale_channel(self, channel: int, factor: float) -> None:
+        """Multiply the channel's future spend by `factor` (0 pauses it)."""
+        ...
+
+    def set_channel_scale(self, channel: int, scale: float) -> None:
+        """Set the factor on the channel's planned future spend."""
+        ...
+
+    def book_cost(self, day: int, amount: float) -> None:
+        """Book a one-off cost (research, training) on `day`, in money."""
+        ...
+
+    def set_list_price(self, product: int, price: float) -> None:
+        """Set the product's list price (money per unit); call `refresh()` after."""
+        ...
+
+    def set_discount(self, product: int, depth: float) -> None:
+        """Set the product's promotion depth (0 ends it); call `refresh()` after."""
+        ...
+
+    def hire(self, team: int, count: int, day: float) -> None:
+        """`count` people join the team on `day`, now; call `refresh()` after."""
+        ...
+
+    def train(self, team: int, skill_gain: float, day: float) -> None:
+        """Raise the team's skill ceiling by `skill_gain` (0-1) from `day`."""
+        ...
 
 
 class Controller(Protocol):
     """Something that runs inside a replication: picklable (it travels to workers)."""
 
-    def start(self, replication: Replication) -> Any:
+    def start(self, controls: Controls) -> Any:
         """Register the controller's processes; return its log (plain data) or None."""
         ...
 

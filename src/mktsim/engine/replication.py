@@ -4,7 +4,7 @@ compiled kernel advancing the population lazily from one event to the next."""
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +15,7 @@ from ..model import plan as P
 from .controls import Controller, MissingController
 from .derived import fill_derived
 from .kernel import _advance
-from .layout import N_CH, N_CUM, N_KPI, N_LEAK
+from .layout import N_CH, N_CUM, N_KPI, N_LEAK, TC_A, TC_B, TC_REF
 from .market_state import MarketState
 from .rng import span_seed
 from .teams import Roster
@@ -33,7 +33,8 @@ class ReplicationResult:
 
 
 class Replication:
-    """The population, the market and the teams of one run."""
+    """The population, the market and the teams of one run; implements
+    `engine.controls.Controls` for the controllers it runs."""
 
     def __init__(self, plan: P.Plan, seed: np.random.SeedSequence,
                  controllers: Sequence[Controller] = ()) -> None:
@@ -182,3 +183,86 @@ class Replication:
         self.roster.hire(team, 1, float(day))
         self.refresh_teams()
         self._notify(team)
+
+    # --- controls (engine.controls.Controls) -------------------------------------------
+    def at(self, day: int, change: Callable[[], None]) -> None:
+        """Schedule `change()` at the start of `day`, after syncing to it."""
+        self.env.process(self._at(day, change))
+
+    def _at(self, day: int, change: Callable[[], None]) -> Generator[Any, Any, None]:
+        yield self.env.timeout(max(0, day - self.env.now))
+        if day >= self.plan.horizon:
+            return
+        self.sync(day)
+        change()
+
+    def channel_totals(self) -> np.ndarray:
+        """A copy of the channel totals to date, [C, N_CH]."""
+        return self.chan_tot.copy()
+
+    def kpi_on(self, k: int, day: int) -> float:
+        """KPI row k on `day`."""
+        return float(self.out[k, day])
+
+    def kpi_total(self, k: int, first: int, last: int) -> float:
+        """Sum of KPI row k over days first..last-1."""
+        return float(self.out[k, max(first, 0):max(last, 0)].sum())
+
+    def backlog(self, team: int) -> int:
+        """Leads of the team's channels waiting now (and complaints, for service)."""
+        mine = self.plan.chan_par[:, P.C_TEAM].astype(np.int64) == team
+        total = int(self.queue[mine].sum())
+        if team == self.plan.service_team:
+            total += int(self.cqueue.sum())
+        return total
+
+    def capacity(self, team: int, day: float) -> float:
+        """People the team serves per day on `day` (skills ramping towards the ceiling)."""
+        cap = self.team_cap[team]
+        tau = self.plan.team_par[team, P.T_TAU]
+        return float(cap[TC_A] - cap[TC_B] * math.exp(-(day - cap[TC_REF]) / tau))
+
+    def channel_scale(self, channel: int) -> float:
+        """The factor on the channel's planned future spend."""
+        return float(self.chan_scale[channel])
+
+    def list_price(self, product: int) -> float:
+        """The product's list price now."""
+        return float(self.market.list_price[product])
+
+    def discount(self, product: int) -> float:
+        """The product's promotion depth now."""
+        return float(self.market.discount[product])
+
+    def headcount(self, team: int) -> int:
+        """People on the team now."""
+        return int(self.roster.headcount(team))
+
+    def scale_channel(self, channel: int, factor: float) -> None:
+        """Multiply the channel's future spend by `factor`."""
+        self.chan_scale[channel] *= factor
+
+    def set_channel_scale(self, channel: int, scale: float) -> None:
+        """Set the factor on the channel's planned future spend."""
+        self.chan_scale[channel] = scale
+
+    def book_cost(self, day: int, amount: float) -> None:
+        """Book a one-off cost on `day`."""
+        self.extra_spend[day] += amount
+
+    def set_list_price(self, product: int, price: float) -> None:
+        """Set the product's list price."""
+        self.market.list_price[product] = price
+
+    def set_discount(self, product: int, depth: float) -> None:
+        """Set the product's promotion depth."""
+        self.market.discount[product] = depth
+
+    def hire(self, team: int, count: int, day: float) -> None:
+        """People join the team now; wakes the team's attrition process."""
+        self.roster.hire(team, count, day)
+        self._notify(team)
+
+    def train(self, team: int, skill_gain: float, day: float) -> None:
+        """Raise the team's skill ceiling from `day`."""
+        self.roster.train(team, skill_gain, day)

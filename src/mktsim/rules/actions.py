@@ -1,4 +1,5 @@
-"""The actions of the review loop, acting on a running Replication, with their guardrails.
+"""The actions of the review loop, acting on a running replication through its controls
+(`engine.controls.Controls`), with their guardrails.
 
 Money: a strategy's budget is spread over channels and days in `plan.spend`; the engine
 spends `plan.spend[c, d] * chan_scale[c]`. An action only ever changes FUTURE money:
@@ -21,13 +22,13 @@ Each action returns (status, resolved arguments); status is "done" or "skipped: 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .compiled import CompiledRules, Study
 
 if TYPE_CHECKING:
-    from ..engine.replication import Replication
+    from ..engine.controls import Controls
 
 Result = tuple[str, dict[str, Any]]
 DONE = "done"
@@ -39,7 +40,7 @@ MAX_TEAM = 100_000  # people on one team, as in the scenario schema
 class Actions:
     """Carries out actions on one replication."""
 
-    def __init__(self, rep: Replication, rules: CompiledRules) -> None:
+    def __init__(self, rep: Controls, rules: CompiledRules) -> None:
         self.rep, self.rules = rep, rules
         self.paused: dict[int, float] = {}
         self._promo_token = 0
@@ -49,7 +50,7 @@ class Actions:
     # --- money -----------------------------------------------------------------------
     def remaining(self, c: int, day: int) -> float:
         """Planned money of channel c from `day` on, at its current scale."""
-        return float(self.rep.plan.spend[c, day:].sum() * self.rep.chan_scale[c])
+        return float(self.rep.plan.spend[c, day:].sum() * self.rep.channel_scale(c))
 
     def budget_left(self, day: int) -> float:
         """Planned money of all channels from `day` on."""
@@ -62,8 +63,9 @@ class Actions:
         left = self.budget_left(day)
         if cost > left:
             return False
-        self.rep.chan_scale *= 1.0 - cost / left
-        self.rep.extra_spend[day] += cost
+        for c in range(len(self.rep.plan.channels)):
+            self.rep.scale_channel(c, 1.0 - cost / left)
+        self.rep.book_cost(day, cost)
         return True
 
     def shift_budget(self, day: int, a: dict[str, Any]) -> Result:
@@ -85,8 +87,8 @@ class Actions:
         amount = have * _clamp(a["share"], 0.0, 1.0) if "share" in a else min(a["amount"], have)
         if not amount > 0:
             return "skipped: nothing to move", a
-        self.rep.chan_scale[s] *= (have - amount) / have
-        self.rep.chan_scale[t] *= (base + amount) / base
+        self.rep.scale_channel(s, (have - amount) / have)
+        self.rep.scale_channel(t, (base + amount) / base)
         return DONE, {**a, "amount": amount}
 
     def pause(self, day: int, a: dict[str, Any]) -> Result:
@@ -94,8 +96,8 @@ class Actions:
         c = self.rep.plan.channels.index(a["channel"])
         if c in self.paused:
             return "skipped: already paused", a
-        self.paused[c] = float(self.rep.chan_scale[c])
-        self.rep.chan_scale[c] = 0.0
+        self.paused[c] = self.rep.channel_scale(c)
+        self.rep.set_channel_scale(c, 0.0)
         return DONE, {**a, "saved": self.paused[c] * float(self.rep.plan.spend[c, day:].sum())}
 
     def resume(self, day: int, a: dict[str, Any]) -> Result:
@@ -103,7 +105,7 @@ class Actions:
         c = self.rep.plan.channels.index(a["channel"])
         if c not in self.paused:
             return "skipped: not paused", a
-        self.rep.chan_scale[c] = self.paused.pop(c)
+        self.rep.set_channel_scale(c, self.paused.pop(c))
         return DONE, a
 
     # --- price -----------------------------------------------------------------------
@@ -115,10 +117,9 @@ class Actions:
             return "skipped: price is not a number", a
         i = self.rep.plan.products.index(product)
         new = _clamp(price, *bounds)
-        self.rep.market.list_price[i] = new
+        self.rep.set_list_price(i, new)
         # a running promotion must not take the price paid below the lower bound
-        market = self.rep.market
-        market.discount[i] = min(market.discount[i], max(0.0, 1.0 - bounds[0] / new))
+        self.rep.set_discount(i, min(self.rep.discount(i), max(0.0, 1.0 - bounds[0] / new)))
         return DONE, {**a, "price": new}
 
     def set_price(self, day: int, a: dict[str, Any]) -> Result:
@@ -129,7 +130,7 @@ class Actions:
         """List price x (1 + by), inside the bounds."""
         i = self.rep.plan.products.index(a["product"])
         return self._set_list_price(a["product"],
-                                    self.rep.market.list_price[i] * (1.0 + a["by"]), a)
+                                    self.rep.list_price(i) * (1.0 + a["by"]), a)
 
     def promotion(self, day: int, a: dict[str, Any]) -> Result:
         """A discount for some days; the price paid stays above the lower bound."""
@@ -138,27 +139,23 @@ class Actions:
         if bounds is None:
             return "skipped: no price_bounds for the product", a
         i = self.rep.plan.products.index(product)
-        list_price = float(self.rep.market.list_price[i])
+        list_price = self.rep.list_price(i)
         depth = min(_clamp(a["depth"], 0.0, 1.0), max(0.0, 1.0 - bounds[0] / list_price))
         days = max(1, round(a["days"]))
         if depth <= 0:
             return "skipped: no room below the price bounds", a
-        if self.rep.market.discount[i] >= depth:
+        if self.rep.discount(i) >= depth:
             return "skipped: a promotion at least as deep is running", a
-        self.rep.market.discount[i] = depth
+        self.rep.set_discount(i, depth)
         self._promo_token += 1
-        self.rep.env.process(self._end_promotion(i, depth, day + days))
+        self.rep.at(day + days, lambda: self._end_promotion(i, depth))
         return DONE, {**a, "depth": depth, "days": days}
 
-    def _end_promotion(self, i: int, depth: float, end: int) -> Generator[Any, Any, None]:
-        rep = self.rep
-        yield rep.env.timeout(max(0, end - rep.env.now))
-        if end >= rep.plan.horizon:
-            return
-        rep.sync(end)
-        if rep.market.discount[i] == depth:
-            rep.market.discount[i] = 0.0
-            rep.refresh()
+    def _end_promotion(self, i: int, depth: float) -> None:
+        """End the promotion unless a deeper one replaced it."""
+        if self.rep.discount(i) == depth:
+            self.rep.set_discount(i, 0.0)
+            self.rep.refresh()
 
     # --- people ----------------------------------------------------------------------
     def hire(self, day: int, a: dict[str, Any]) -> Result:
@@ -167,28 +164,24 @@ class Actions:
         count = round(a["count"])
         if count < 1:
             return "skipped: nobody to hire", a
-        if count + self.rep.roster.headcount(t) > MAX_TEAM:
+        if count + self.rep.headcount(t) > MAX_TEAM:
             return f"skipped: a team of more than {MAX_TEAM:,} people", a
         delay = float(self.rep.plan.team_hiring_delay[t])
-        self.rep.env.process(self._arrive(t, count, day + max(1, math.ceil(delay))))
+        arrival = day + max(1, math.ceil(delay))
+        self.rep.at(arrival, lambda: self._arrive(t, count, arrival))
         return DONE, {**a, "count": count}
 
-    def _arrive(self, t: int, count: int, day: int) -> Generator[Any, Any, None]:
-        rep = self.rep
-        yield rep.env.timeout(max(0, day - rep.env.now))
-        if day >= rep.plan.horizon:
-            return
-        rep.sync(day)
-        rep.roster.hire(t, count, float(day))
-        rep.refresh()
-        rep._notify(t)
+    def _arrive(self, t: int, count: int, day: int) -> None:
+        """The hired people join."""
+        self.rep.hire(t, count, float(day))
+        self.rep.refresh()
 
     def train(self, day: int, a: dict[str, Any]) -> Result:
         """Raise the team's skill ceiling; the cost comes out of the budget left."""
         t = self.rep.plan.teams.index(a["team"])
         if not self.pay(day, float(a.get("cost", 0.0))):
             return "skipped: not enough budget left", a
-        self.rep.roster.train(t, _clamp(a["skill_gain"], 0.0, 1.0), float(day))
+        self.rep.train(t, _clamp(a["skill_gain"], 0.0, 1.0), float(day))
         return DONE, a
 
     # --- information ----------------------------------------------------------------

@@ -25,7 +25,7 @@ from ..scenario.rules import SURVEY_MEASURES
 from .compiled import InfoSettings
 
 if TYPE_CHECKING:
-    from ..engine.replication import Replication
+    from ..engine.controls import Controls
 
 NAN = math.nan
 
@@ -48,7 +48,7 @@ def sample_size_on(info: InfoSettings, measure: str, day: int) -> int:
 class Observer:
     """Observed KPIs of one replication, drawn on demand and remembered."""
 
-    def __init__(self, rep: Replication, info: InfoSettings) -> None:
+    def __init__(self, rep: Controls, info: InfoSettings) -> None:
         self.rep, self.info = rep, info
         self._drawn: dict[tuple[str, int], float] = {}
         #: (review day, kpi, as-of day, observed, true) for every KPI at every review
@@ -71,13 +71,13 @@ class Observer:
         k = KPI_INDEX[name]
         if KPIS[name].kind == "flow":
             lo = max(since, 0)
-            return float(self.rep.out[k, lo: day + 1].sum()) if day >= lo else 0.0
+            return self.rep.kpi_total(k, lo, day + 1) if day >= lo else 0.0
         if day < 0:
             try:
                 return start_value(self.rep.plan, name)
             except ValueError:
                 return NAN
-        return float(self.rep.out[k, day])
+        return self.rep.kpi_on(k, day)
 
     def value_on(self, name: str, day: int) -> float:
         """Observed value describing `day` (surveys add sampling noise)."""

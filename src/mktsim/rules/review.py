@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..engine.layout import CH_LEADS, CH_MARGIN, CH_NEW, CH_SPEND, TC_A, TC_B, TC_REF
+from ..engine.layout import CH_LEADS, CH_MARGIN, CH_NEW, CH_SPEND
 from ..expr import Expression, ExpressionError, Value
 from ..kpis import KPI_INDEX, KPIS
 from ..model import plan as P
@@ -23,7 +23,7 @@ from .compiled import CompiledAction, CompiledRules, Study, compile_review
 from .observe import Observer
 
 if TYPE_CHECKING:
-    from ..engine.replication import Replication
+    from ..engine.controls import Controls
 
 NAN = math.nan
 
@@ -96,7 +96,7 @@ class ReviewEnvironment:
         if name == "budget_left":
             return r.actions.budget_left(day)
         if name == "price":
-            return float(r.rep.market.list_price[r.rep.plan.products.index(str(a[0]))])
+            return r.rep.list_price(r.rep.plan.products.index(str(a[0])))
         if name == "competitor_price":
             return r.competitor_price(str(a[0]), day)
         raise ExpressionError(f"no implementation for function {name!r}")
@@ -105,7 +105,7 @@ class ReviewEnvironment:
 class Review:
     """The review loop of one replication."""
 
-    def __init__(self, rep: Replication, rules: CompiledRules) -> None:
+    def __init__(self, rep: Controls, rules: CompiledRules) -> None:
         self.rep, self.rules = rep, rules
         self.channels = rep.plan.channels
         self.observer = Observer(rep, rules.info)
@@ -116,8 +116,8 @@ class Review:
         #: the last day each rule acted (for cooldown_days)
         self.acted: dict[int, int] = {}
         self.log = ReviewLog()
-        self.snapshot = np.zeros_like(rep.chan_tot)
-        self.last_review = (0, np.zeros_like(rep.chan_tot))
+        self.snapshot = np.zeros_like(rep.channel_totals())
+        self.last_review = (0, np.zeros_like(self.snapshot))
 
     # --- the processes -----------------------------------------------------------------
     def timeline(self) -> list[tuple[int, int, str]]:
@@ -138,7 +138,7 @@ class Review:
             self.rep.sync(day)
             kind, _, arg = what.partition(":")
             if kind == "snap":
-                self.snapshot = self.rep.chan_tot.copy()
+                self.snapshot = self.rep.channel_totals()
             elif kind == "study":
                 self.buy_study(int(arg), day)
             else:
@@ -188,7 +188,7 @@ class Review:
                 done += status == DONE
                 if status == DONE:
                     self.acted[index] = day
-        self.last_review = (day, self.rep.chan_tot.copy())
+        self.last_review = (day, self.rep.channel_totals())
 
     def resolve(self, action: CompiledAction, env: ReviewEnvironment, rule: str,
                 day: int) -> dict[str, Any]:
@@ -253,22 +253,17 @@ class Review:
 
     def backlog(self, t: int) -> float:
         """Leads (and, for the service team, complaints) waiting now."""
-        total = sum(int(self.rep.queue[c].sum()) for c in self.team_channels(t))
-        if t == self.rep.plan.service_team:
-            total += int(self.rep.cqueue.sum())
-        return float(total)
+        return float(self.rep.backlog(t))
 
     def utilisation(self, t: int, day: int) -> float:
         """Work arriving per day since the last review / capacity per day now."""
         since, before = self.last_review
         days = max(day - since, 1)
-        work = sum(self.rep.chan_tot[c, CH_LEADS] - before[c, CH_LEADS]
-                   for c in self.team_channels(t))
+        now = self.rep.channel_totals()
+        work = sum(now[c, CH_LEADS] - before[c, CH_LEADS] for c in self.team_channels(t))
         if t == self.rep.plan.service_team:
-            work += self.rep.out[KPI_INDEX["complaints"], since:day].sum()
-        cap = self.rep.team_cap[t]
-        tau = self.rep.plan.team_par[t, P.T_TAU]
-        capacity = cap[TC_A] - cap[TC_B] * math.exp(-(day - cap[TC_REF]) / tau)
+            work += self.rep.kpi_total(KPI_INDEX["complaints"], since, day)
+        capacity = self.rep.capacity(t, day)
         return float(work / days / capacity) if capacity > 0 else NAN
 
     def competitor_price(self, name: str, day: int) -> float:
@@ -333,7 +328,7 @@ class ReviewLoop:
     """The review loop as a controller of the engine (see engine/controls.py): hand it to
     `simulate(..., controllers=(ReviewLoop(),))`; it does nothing for a plan without rules."""
 
-    def start(self, rep: Replication) -> ReviewLog | None:
+    def start(self, rep: Controls) -> ReviewLog | None:
         """Start the review process of a replication whose plan has rules; return its log."""
         rules = compile_review(rep.plan)
         if rules is None:
