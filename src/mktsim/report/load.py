@@ -8,8 +8,7 @@ wrong with it, so a user who points the report at the wrong folder knows why.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
-from datetime import date
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -41,34 +40,23 @@ __all__ = ["ANALYZE_FILE", "COMPARE_FILE", "KPI_KINDS", "OPTIMIZE_FILE", "QUANTI
            "Target", "load_results", "parse_run", "read_json"]
 
 
-@dataclass(frozen=True)
-class Results:
-    """Everything a report needs from a results folder."""
+@dataclass(frozen=True, kw_only=True)
+class Results(RunDocument):
+    """Everything a report needs from a results folder: the run document (`run.json`, or
+    a sweep's facts in its shape) and the companion documents found beside it."""
 
     folder: Path
-    name: str
-    strategy: str
-    currency: str
-    start_date: date
-    horizon_days: int
-    replications: int
-    seed: int | None
-    version: str
-    scenario_hash: str
-    kpis: dict[str, Kpi]
-    targets: list[Target]
-    series: Series | None = None
-    channels: list[Channel] = field(default_factory=list)
-    budget: dict[str, dict[str, float]] = field(default_factory=dict)
-    leaks: dict[str, Any] = field(default_factory=dict)
-    decisions: list[Decision] = field(default_factory=list)
-    all_targets: dict[str, Any] | None = None
-    market_size: float | None = None
     compare: dict[str, Any] | None = None
     optimize: dict[str, Any] | None = None
     analyze: dict[str, Any] | None = None
     sweep: dict[str, Any] | None = None
     track: dict[str, Any] | None = None  # track.json: the actuals the run is conditioned on
+
+    @classmethod
+    def of(cls, doc: RunDocument, folder: Path, **companions: Any) -> Results:
+        """The results of a folder holding the run document `doc`."""
+        held = {f.name: getattr(doc, f.name) for f in fields(RunDocument)}
+        return cls(folder=folder, **held, **companions)
 
     @property
     def is_sweep(self) -> bool:
@@ -78,15 +66,7 @@ class Results:
 
 def parse_run(data: Mapping[str, Any], folder: Path) -> Results:
     """Turn the ``run.json`` document into :class:`Results` (companions not attached)."""
-    doc = RunDocument.from_dict(data, folder.name)
-    return Results(
-        folder=folder, name=doc.name, strategy=doc.strategy, currency=doc.currency,
-        start_date=doc.start_date, horizon_days=doc.horizon_days,
-        replications=doc.replications, seed=doc.seed, version=doc.version,
-        scenario_hash=doc.scenario_hash, kpis=doc.kpis, targets=doc.targets,
-        series=doc.series, channels=doc.channels, budget=doc.budget, leaks=doc.leaks,
-        decisions=doc.decisions, all_targets=doc.all_targets, market_size=doc.market_size,
-    )
+    return Results.of(RunDocument.from_dict(data, folder.name), folder)
 
 
 def _check_compare(data: dict[str, Any]) -> dict[str, Any]:
@@ -121,8 +101,7 @@ def parse_sweep(manifest: Mapping[str, Any], scenario: Mapping[str, Any], folder
     statuses = m.listing(manifest.get("point_status") or [], "point_status")
     market = scenario.get("market")
     size = market.get("size") if isinstance(market, Mapping) else None
-    return Results(
-        folder=folder,
+    doc = RunDocument(
         name=str(scenario.get("name") or folder.name),
         strategy="",
         currency=str(scenario.get("currency") or ""),
@@ -135,15 +114,16 @@ def parse_sweep(manifest: Mapping[str, Any], scenario: Mapping[str, Any], folder
         kpis={},
         targets=[],
         market_size=r.number(size, "market.size", optional=True),
-        sweep={
-            "method": str(design.get("method") or ""),
-            "points": len(statuses),
-            "done": sum(1 for s in statuses if s == "done"),
-            "strategies": [str(s) for s in m.listing(manifest.get("strategies") or [],
-                                                       "strategies")],
-            "parameters": params,
-        },
+        kind="sweep",
     )
+    return Results.of(doc, folder, sweep={
+        "method": str(design.get("method") or ""),
+        "points": len(statuses),
+        "done": sum(1 for s in statuses if s == "done"),
+        "strategies": [str(s) for s in m.listing(manifest.get("strategies") or [],
+                                                   "strategies")],
+        "parameters": params,
+    })
 
 
 def _load_sweep(folder: Path) -> Results:
