@@ -17,12 +17,13 @@ import numpy as np
 from ..model import plan as P
 from ..scenario.errors import Problem, ScenarioError
 from ..scenario.model import ScenarioSpec
-from .agents_kernel import _advance_agents
+from .agents_kernel import CLASS_SHIFT, STATE_MASK, _advance_agents
 from .controls import Controller
 from .network import SocialGraph
 from .replication import Replication
 
 MAX_CUSTOMERS = 5_000_000
+MAX_SEGMENTS = (1 << 15 >> CLASS_SHIFT) - 1  # a customer's class is an int16
 PLACEMENT_STREAM = 1  # spawn key, under the population key, of the placement generator
 
 # filled in customer order within a segment's block, before shuffling the block
@@ -31,26 +32,43 @@ _PLACEMENT_ORDER = (P.LOYAL, P.CUSTOMER, P.CONSIDERING, P.AWARE, P.CHURNED, P.UN
 
 @dataclass
 class Customers:
-    """One entry per person: funnel state, segment (plan row), ever bought, revenue
-    brought so far (money), day of the first purchase in the run (-1: none)."""
+    """One entry per person: class (segment << 3 | funnel state, what the kernel reads
+    and writes), ever bought, revenue brought so far (money), day of the first purchase in
+    the run (-1: none)."""
 
-    state: np.ndarray  # [N] int8
-    segment: np.ndarray  # [N] int16
+    cls: np.ndarray  # [N] int16
     ever: np.ndarray  # [N] int8
     value: np.ndarray  # [N] float64
     adopted_on: np.ndarray  # [N] int32
 
+    @property
+    def state(self) -> np.ndarray:
+        """Funnel state of each person [N] (a copy)."""
+        return (self.cls & STATE_MASK).astype(np.int8)
+
+    @property
+    def segment(self) -> np.ndarray:
+        """Segment (plan row) of each person [N] (a copy)."""
+        return (self.cls >> CLASS_SHIFT).astype(np.int16)
+
     def counts(self, n_segments: int) -> tuple[np.ndarray, np.ndarray]:
         """Funnel counts [S, N_STATES] and people who ever bought [S]."""
-        flat = self.segment.astype(np.int64) * P.N_STATES + self.state
+        segment = self.segment
+        flat = segment.astype(np.int64) * P.N_STATES + self.state
         counts = np.bincount(flat, minlength=n_segments * P.N_STATES)
-        ever = np.bincount(self.segment, weights=self.ever, minlength=n_segments)
+        ever = np.bincount(segment, weights=self.ever, minlength=n_segments)
         return counts.reshape(n_segments, P.N_STATES).astype(np.int64), ever.astype(np.int64)
 
 
 def check_market_size(plan: P.Plan) -> None:
     """Refuse markets the customer arrays would not fit in memory comfortably."""
     people = int(plan.init_state.sum())
+    if plan.n_segments > MAX_SEGMENTS:
+        raise ScenarioError([Problem(
+            "scenario", None, "market.segments",
+            f"the per-customer engine is for markets of up to {MAX_SEGMENTS:,} segments; "
+            f"this one has {plan.n_segments:,}",
+            "use the counts engine (engine='counts', or `mktsim run --engine counts`)")])
     if people > MAX_CUSTOMERS:
         raise ScenarioError([Problem(
             "scenario", None, "market.size",
@@ -80,7 +98,8 @@ def place_customers(init_state: np.ndarray, rng: np.random.Generator,
         new = hubs[(state[hubs] != P.CUSTOMER) & (state[hubs] != P.LOYAL)]
         state[new] = P.CUSTOMER
         ever[new] = 1
-    return Customers(state, segment, ever, np.zeros(n), np.full(n, -1, dtype=np.int32))
+    cls = (segment << CLASS_SHIFT) | state.astype(np.int16)
+    return Customers(cls.astype(np.int16), ever, np.zeros(n), np.full(n, -1, dtype=np.int32))
 
 
 class AgentReplication(Replication):
@@ -112,7 +131,7 @@ class AgentReplication(Replication):
     def advance(self, first: int, last: int) -> None:
         """Run the per-customer kernel over days first..last-1."""
         p, c = self.plan, self.customers
-        _advance_agents(first, last, np.uint64(self.key), c.state, c.segment, c.ever, c.value,
+        _advance_agents(first, last, np.uint64(self.key), c.cls, c.ever, c.value,
                         c.adopted_on, self.indptr, self.indices, self.state, self.adopters,
                         self.adstock, self.cum, self.chan_tot, self.leak, self.out, p.seg_rates,
                         p.affinity, p.chan_par, p.kappa, p.spend, self.extra_spend, p.season,

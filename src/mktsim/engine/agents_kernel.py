@@ -1,14 +1,16 @@
 """The per-customer kernel: advances an array of customers over a span of days.
 
-Each customer has a funnel state (int8, the columns of `model.plan`), a segment index, an
-ever-adopted flag, the revenue they have brought (individual lifetime value) and the day of
-their first purchase. The daily hazards are those of the counts kernel (`kernel.py`);
-only the draws differ: every customer takes its own uniform numbers from a counter-based
-generator, u = SplitMix64 output number i of the stream of (seed, day), so the numbers
-depend only on the seed, the day and the customer's index, never on the thread that
-draws them. Customers are updated in fixed blocks with `prange`: each block counts its
-moves into its own row, and the rows are summed in block order, so the results are
-bit-identical for any number of threads.
+Each customer has a class (int16: segment index << 3 | funnel state, a column of
+`model.plan`), an ever-adopted flag, the revenue they have brought (individual lifetime
+value) and the day of their first purchase. The daily hazards are those of the counts
+kernel (`kernel.py`); only the draws differ: every customer takes one uniform number a
+day from a counter-based generator, u = SplitMix64 output number i of the stream of
+(seed, day), so the numbers depend only on the seed, the day and the customer's index,
+never on the thread that draws them. The interval of the day's route table u falls in
+decides the customer's move; where it falls inside that interval decides the day's second
+event (a purchase that moves nobody), see `_customers_day`. Customers are updated in
+fixed blocks with `prange`: each block counts its moves into its own row, and the rows are
+summed in block order, so the results are bit-identical for any number of threads.
 
 Word of mouth: well mixed, `talk = talkers / M` as in the counts kernel; on a network
 (CSR arrays `indptr`, `indices`), `talk_i = talking neighbours of i / degree of i`, read
@@ -69,6 +71,9 @@ from .kernel import (
 from .layout import CH_MARGIN, CH_NEW, CH_REVENUE, CH_SPEND, L_CHURN_REGULAR, TC_N
 
 BLOCK = 4096  # customers per block of the parallel update (fixed: results must not vary)
+CLASS_SHIFT = 3  # a customer's class is segment << CLASS_SHIFT | funnel state
+CLASS_WIDTH = 1 << CLASS_SHIFT  # classes per segment (N_STATES of them used)
+STATE_MASK = CLASS_WIDTH - 1
 
 
 @njit(cache=True)
@@ -108,16 +113,66 @@ def _cumulative(hazards, k, out):
         out[j] = acc
 
 
+# What a route of a customer's day does besides moving them (codes of the route tables)
+EV_NONE = 0
+EV_FIRST = 1  # buys for the first time, organically (new customer)
+EV_COMPETITOR = 2  # buys one unit in the category from a competitor
+EV_CHURN = 3  # stops buying from us (lapsed)
+EV_REPEAT = 4  # buys again (repeat or won back)
+EV_CHANNEL = 5  # buys for the first time through channel (code - EV_CHANNEL)
+
+
+@njit(cache=True)
+def _route_tables(bass, n_ch):
+    """The routes out of each state: n_routes [N_STATES], dest and event [N_STATES, R]
+    (R = 3 + channels), second [N_STATES] the event of the day's second draw.
+
+    Route r of state st is taken when u < cum[s, st, r] (cumulative over r); the second
+    draw (a purchase that does not move the customer) happens when u2 < p2[s, st].
+    """
+    n_r = 3 + n_ch
+    n_routes = np.zeros(N_STATES, dtype=np.int64)
+    dest = np.zeros((N_STATES, n_r), dtype=np.int8)
+    event = np.zeros((N_STATES, n_r), dtype=np.int64)
+    second = np.zeros(N_STATES, dtype=np.int64)
+    n_routes[UNAWARE] = 1
+    if bass:
+        dest[UNAWARE, 0], event[UNAWARE, 0] = CUSTOMER, EV_FIRST
+        return n_routes, dest, event, second
+    dest[UNAWARE, 0] = AWARE
+    n_routes[AWARE] = 2
+    dest[AWARE, 0], dest[AWARE, 1] = UNAWARE, CONSIDERING
+    n_routes[CONSIDERING] = 3 + n_ch
+    dest[CONSIDERING, 0] = AWARE
+    dest[CONSIDERING, 1], event[CONSIDERING, 1] = CONSIDERING, EV_COMPETITOR
+    dest[CONSIDERING, 2], event[CONSIDERING, 2] = CUSTOMER, EV_FIRST
+    for c in range(n_ch):
+        dest[CONSIDERING, 3 + c], event[CONSIDERING, 3 + c] = CUSTOMER, EV_CHANNEL + c
+    n_routes[CUSTOMER] = 2
+    dest[CUSTOMER, 0] = LOYAL
+    dest[CUSTOMER, 1], event[CUSTOMER, 1] = CHURNED, EV_CHURN
+    n_routes[LOYAL] = 1
+    dest[LOYAL, 0], event[LOYAL, 0] = CHURNED, EV_CHURN
+    n_routes[CHURNED] = 2
+    dest[CHURNED, 0], event[CHURNED, 0] = CUSTOMER, EV_REPEAT
+    dest[CHURNED, 1] = UNAWARE
+    second[UNAWARE] = second[AWARE] = second[CHURNED] = EV_COMPETITOR
+    second[CUSTOMER] = second[LOYAL] = EV_REPEAT
+    return n_routes, dest, event, second
+
+
 @njit(cache=True)
 def _segment_probabilities(d, bass, seg_rates, affinity, season, shares, h_aw, h_cv, synergy,
-                           talk_share, aw_base, aw_q, p_unaware, p_outside, aware_cum,
-                           cons_cum, cust_cum, lapsed_cum, single, haz):
+                           talk_share, aw_base, aw_q, cum, p2, haz):
     """The day's probabilities per segment, from the hazards of the counts kernel.
 
-    Unaware people: hazard aw_base + aw_q * talk (talk per person on a network), and
-    p_unaware with the well-mixed talk share. single[s] = loyal churn, winback, customer
-    repeat, loyal repeat probabilities;
-    lapsed_cum[s] = cumulative P(won back), P(won back or forgot) of a lapsed customer.
+    Unaware people: daily hazard aw_base + aw_q * talk (talk: share of people who talk, or
+    of a customer's neighbours on a network). cum [S, N_STATES, R]: the cumulative
+    probabilities of the routes of `_route_tables` (the unaware route with the
+    well-mixed talk share); p2 [S, N_STATES]: the probability of the second draw's event
+    (a competitor's unit for the unaware, aware and lapsed; a repeat purchase for
+    customers and loyal customers). Per-day hazards; the awareness hazard of a channel in
+    Bass mode is per year (`* 365.0`: Bass's p and q are per year, see docs/model.md).
     """
     n_ch = h_aw.shape[0]
     for s in range(seg_rates.shape[0]):
@@ -133,38 +188,41 @@ def _segment_probabilities(d, bass, seg_rates, affinity, season, shares, h_aw, h
                 base += affinity[s, c] * h_aw[c]
             aw_base[s] = base
             aw_q[s] = seg_rates[s, R_IMITATION]
-        p_unaware[s] = -np.expm1(-(aw_base[s] + aw_q[s] * talk_share))
+        cum[s, UNAWARE, 0] = -np.expm1(-(aw_base[s] + aw_q[s] * talk_share))
+        if bass:
+            continue
         shop = seg_rates[s, R_SHOP] * season[d]
-        p_outside[s] = -np.expm1(-shop * shares[s, S_COMP_NOT_IN_SET])
+        outside = -np.expm1(-shop * shares[s, S_COMP_NOT_IN_SET])
+        p2[s, UNAWARE] = p2[s, AWARE] = p2[s, CHURNED] = outside
         haz[0] = seg_rates[s, R_DECAY]
         haz[1] = seg_rates[s, R_CONSIDER]
-        _cumulative(haz, 2, aware_cum[s])
+        _cumulative(haz, 2, cum[s, AWARE])
         own = shop * shares[s, S_OWN_CONSIDERING]
         haz[0] = seg_rates[s, R_CONSIDER_DECAY]
         haz[1] = shop * shares[s, S_COMP_CONSIDERING]
         haz[2] = own
         for c in range(n_ch):
             haz[3 + c] = own * affinity[s, c] * h_cv[c]
-        _cumulative(haz, 3 + n_ch, cons_cum[s])
+        _cumulative(haz, 3 + n_ch, cum[s, CONSIDERING])
         haz[0] = seg_rates[s, R_LOYAL]
         haz[1] = seg_rates[s, R_CHURN]
-        _cumulative(haz, 2, cust_cum[s])
+        _cumulative(haz, 2, cum[s, CUSTOMER])
         rep = shares[s, S_OWN_REPEAT] * season[d]
-        single[s, 0] = -np.expm1(-seg_rates[s, R_LOYAL_CHURN])
+        cum[s, LOYAL, 0] = -np.expm1(-seg_rates[s, R_LOYAL_CHURN])
         haz[0] = seg_rates[s, R_WINBACK]
         haz[1] = seg_rates[s, R_DECAY]
-        _cumulative(haz, 2, lapsed_cum[s])
-        single[s, 1] = lapsed_cum[s, 0]
-        single[s, 2] = -np.expm1(-seg_rates[s, R_REPEAT] * rep)
-        single[s, 3] = -np.expm1(-seg_rates[s, R_LOYAL_REPEAT] * rep)
+        _cumulative(haz, 2, cum[s, CHURNED])
+        p2[s, CUSTOMER] = -np.expm1(-seg_rates[s, R_REPEAT] * rep)
+        p2[s, LOYAL] = -np.expm1(-seg_rates[s, R_LOYAL_REPEAT] * rep)
 
 
 @njit(cache=True, parallel=True)
-def _talk_snapshot(state, ever, wom_customers, talk):
+def _talk_snapshot(cls, ever, wom_customers, talk):
     """talk[i] = 1 when customer i talks at the start of the day."""
-    for i in prange(state.shape[0]):
+    for i in prange(cls.shape[0]):
         if wom_customers:
-            talk[i] = 1 if state[i] == CUSTOMER or state[i] == LOYAL else 0
+            st = cls[i] & STATE_MASK
+            talk[i] = 1 if st in (CUSTOMER, LOYAL) else 0
         else:
             talk[i] = ever[i]
 
@@ -181,116 +239,119 @@ def _neighbour_talk(i, indptr, indices, talk):
     return n / (hi - lo)
 
 
-@njit(cache=True, inline="always")
-def _buy(i, s, d, ever, value, adopted_on, shares):
-    """Customer i (segment s) buys one unit on day d."""
-    if ever[i] == 0:
-        ever[i] = 1
-        adopted_on[i] = d
-    value[i] += shares[s, S_REV_UNIT]
-
-
-@njit(cache=True, inline="always")
-def _move(i, d, k1, k2, bass, network, state, seg, ever, value, adopted_on, talk, indptr,
-          indices, shares, aw_base, aw_q, p_unaware, p_outside, aware_cum, cons_cum, cust_cum,
-          lapsed_cum, single, flows, intents):
-    """Draw and apply customer i's moves of day d; flows[s] = organic, repeat,
-    competitor units, churned of this block; intents[s, c] purchases through channel c."""
-    s = seg[i]
-    st = state[i]
-    u = _uniform(k1, i)
-    if st == UNAWARE:
-        if network:
-            h = aw_base[s] + aw_q[s] * _neighbour_talk(i, indptr, indices, talk)
-            p = -np.expm1(-h)
+@njit(cache=True)
+def _event(i, s, d, code, ever, value, adopted_on, shares, flows, intents, ever_delta):
+    """What customer i (segment s) does on day d besides moving (an event code); flows[s]:
+    organic first, repeat, competitor units, churned; intents[s, c] first purchases
+    through channel c; ever_delta[s] customers who bought for the first time."""
+    if code == EV_COMPETITOR:
+        flows[s, 2] += 1
+    elif code == EV_CHURN:
+        flows[s, 3] += 1
+    elif code != EV_NONE:
+        if ever[i] == 0:
+            ever[i] = 1
+            adopted_on[i] = d
+            ever_delta[s] += 1
+        value[i] += shares[s, S_REV_UNIT]
+        if code == EV_FIRST:
+            flows[s, 0] += 1
+        elif code == EV_REPEAT:
+            flows[s, 1] += 1
         else:
-            p = p_unaware[s]
-        if u < p:
-            if bass:
-                state[i] = CUSTOMER
-                _buy(i, s, d, ever, value, adopted_on, shares)
-                flows[s, 0] += 1
-            else:
-                state[i] = AWARE
-        if not bass and _uniform(k2, i) < p_outside[s]:
-            flows[s, 2] += 1
-    elif bass:
-        return
-    elif st == AWARE:
-        if u < aware_cum[s, 0]:
-            state[i] = UNAWARE
-        elif u < aware_cum[s, 1]:
-            state[i] = CONSIDERING
-        if _uniform(k2, i) < p_outside[s]:
-            flows[s, 2] += 1
-    elif st == CONSIDERING:
-        n_route = cons_cum.shape[1]
-        route = -1
-        for r in range(n_route):
-            if u < cons_cum[s, r]:
-                route = r
-                break
-        if route == 0:
-            state[i] = AWARE
-        elif route == 1:
-            flows[s, 2] += 1
-        elif route >= 2:
-            state[i] = CUSTOMER
-            _buy(i, s, d, ever, value, adopted_on, shares)
-            if route == 2:
-                flows[s, 0] += 1
-            else:
-                intents[s, route - 3] += 1
-    elif st == CUSTOMER:
-        if u < cust_cum[s, 0]:
-            state[i] = LOYAL
-        elif u < cust_cum[s, 1]:
-            state[i] = CHURNED
-            flows[s, 3] += 1
-        if _uniform(k2, i) < single[s, 2]:
-            _buy(i, s, d, ever, value, adopted_on, shares)
-            flows[s, 1] += 1
-    elif st == LOYAL:
-        if u < single[s, 0]:
-            state[i] = CHURNED
-            flows[s, 3] += 1
-        if _uniform(k2, i) < single[s, 3]:
-            _buy(i, s, d, ever, value, adopted_on, shares)
-            flows[s, 1] += 1
-    elif st == CHURNED:
-        # lapsed: still aware until they forget, still buying in the category
-        if u < lapsed_cum[s, 0]:
-            state[i] = CUSTOMER  # won back: buys again, a customer once more, not a new adopter
-            _buy(i, s, d, ever, value, adopted_on, shares)
-            flows[s, 1] += 1
-        elif u < lapsed_cum[s, 1]:
-            state[i] = UNAWARE
-        if _uniform(k2, i) < p_outside[s]:
-            flows[s, 2] += 1
+            intents[s, code - EV_CHANNEL] += 1
 
 
 @njit(cache=True, parallel=True)
-def _customers_day(d, seed, bass, state, seg, ever, value, adopted_on, talk, indptr, indices,
-                   shares, aw_base, aw_q, p_unaware, p_outside, aware_cum, cons_cum, cust_cum,
-                   lapsed_cum, single, counts_b, ever_b, flows_b, intents_b):
-    """One day of every customer, block by block; per-block tallies of the moves and of
-    the end-of-day states (counts_b [B, S, N_STATES], ever_b [B, S])."""
-    n = state.shape[0]
-    n_blocks = counts_b.shape[0]
+def _customers_day(d, seed, cls, ever, value, adopted_on, talk, indptr, indices, shares,
+                   aw_base, aw_q, n_routes, dest, event, second, cum, leave, p2, counts_b,
+                   ever_b, flows_b, intents_b):
+    """One day of every customer, block by block.
+
+    In: cls [N] the customers' classes (segment << 3 | state); the route tables
+    (`_route_tables`); the day's cumulative route probabilities cum [S, 8, R], and per
+    class c the probability of any move leave [S * 8] and of the second event p2 [S * 8].
+    Out, per block: counts_b [B, S, N_STATES] the change of the state counts, ever_b
+    [B, S] the new adopters, flows_b [B, S, 4] and intents_b [B, S, C] the day's
+    purchases and churn.
+
+    Each customer takes uniform number i of the day's stream: which interval of the
+    route table it falls in decides the move, and where it falls inside that interval
+    (rescaled to [0, 1), uniform and independent of the move) decides the second event.
+    The precision left after rescaling is at least 2^-53 / (the interval's width), so
+    about 2^-36 for a daily probability of 1e-5."""
+    n = cls.shape[0]
     network = indptr.shape[0] > 0
     k1 = _stream_key(seed, d, 0)
-    k2 = _stream_key(seed, d, 1)
-    for b in prange(n_blocks):
+    for b in prange(counts_b.shape[0]):
         counts_b[b, :, :] = 0
         ever_b[b, :] = 0
         flows_b[b, :, :] = 0
         intents_b[b, :, :] = 0
-        for i in range(b * BLOCK, min(n, (b + 1) * BLOCK)):
-            _move(i, d, k1, k2, bass, network, state, seg, ever, value, adopted_on, talk,
-                  indptr, indices, shares, aw_base, aw_q, p_unaware, p_outside, aware_cum,
-                  cons_cum, cust_cum, lapsed_cum, single, flows_b[b], intents_b[b])
-            counts_b[b, seg[i], state[i]] += 1
-            ever_b[b, seg[i]] += ever[i]
+        _customers_block(b * BLOCK, min(n, (b + 1) * BLOCK), d, k1, network, cls, ever,
+                         value, adopted_on, talk, indptr, indices, shares, aw_base, aw_q,
+                         n_routes, dest, event, second, cum, leave, p2, counts_b[b],
+                         ever_b[b], flows_b[b], intents_b[b])
+
+
+@njit(cache=True)
+def _customers_block(first, last, d, k1, network, cls, ever, value, adopted_on, talk, indptr,
+                     indices, shares, aw_base, aw_q, n_routes, dest, event, second, cum,
+                     leave, p2, counts, ever_new, flows, intents):
+    """Customers first..last-1 on day d; their tallies into counts [S, N_STATES] (changes),
+    ever_new [S], flows [S, 4] and intents [S, C]. The common path (no move, no second
+    event) reads one class, one uniform and two probabilities."""
+    for i in range(first, last):
+        c = cls[i]
+        u = _uniform(k1, i)
+        p_move = leave[c]
+        wired = network and (c & STATE_MASK) == UNAWARE
+        if wired:
+            s = c >> CLASS_SHIFT
+            p_move = -np.expm1(-(aw_base[s] + aw_q[s] * _neighbour_talk(i, indptr, indices,
+                                                                         talk)))
+        lo, hi = p_move, 1.0  # the interval of u that decided the move
+        if u < p_move:  # a move (rare): which route
+            s, st = c >> CLASS_SHIFT, c & STATE_MASK
+            r = 0
+            lo = 0.0
+            while r < n_routes[st] - 1 and not u < cum[s, st, r]:
+                lo = cum[s, st, r]
+                r += 1
+            hi = p_move if wired else cum[s, st, r]
+            _take_route(i, s, st, r, d, cls, dest, event, ever, value, adopted_on, shares,
+                        counts, ever_new, flows, intents)
+        q = p2[c]
+        # given the interval u fell in, (u - lo) / (hi - lo) is uniform on [0, 1) and
+        # independent of the move: the second draw (the two are independent)
+        if q > 0.0 and (u - lo) < q * (hi - lo):
+            _event(i, c >> CLASS_SHIFT, d, second[c & STATE_MASK], ever, value, adopted_on,
+                   shares, flows, intents, ever_new)
+
+
+@njit(cache=True)
+def _take_route(i, s, st, r, d, cls, dest, event, ever, value, adopted_on, shares, counts,
+                ever_new, flows, intents):
+    """Customer i (segment s, state st) takes route r on day d."""
+    to = dest[st, r]
+    if to != st:
+        cls[i] = (s << CLASS_SHIFT) | to
+        counts[s, st] -= 1
+        counts[s, to] += 1
+    code = event[st, r]
+    if code != EV_NONE:
+        _event(i, s, d, code, ever, value, adopted_on, shares, flows, intents, ever_new)
+
+
+@njit(cache=True)
+def _class_probabilities(n_routes, cum, p2, leave, p2_flat):
+    """leave[s * 8 + st]: the probability of any move out of state st in segment s today;
+    p2_flat the same layout of p2 [S, 8]."""
+    for s in range(cum.shape[0]):
+        for st in range(cum.shape[1]):
+            k = n_routes[st] if st < N_STATES else 0
+            leave[(s << CLASS_SHIFT) | st] = cum[s, st, k - 1] if k > 0 else 0.0
+            p2_flat[(s << CLASS_SHIFT) | st] = p2[s, st]
 
 
 @njit(cache=True)
@@ -315,9 +376,8 @@ def _book(s, n, c, shares, day, chan_tot, first):
 
 @njit(cache=True)
 def _sum_blocks(counts_b, ever_b, flows_b, intents_b, counts, adopters, flows, intents):
-    """Add the blocks' tallies in block order."""
-    counts[:, :] = 0
-    adopters[:] = 0
+    """Add the blocks' changes to the counts and adopters, and their flows, in block
+    order."""
     flows[:, :] = 0
     intents[:, :] = 0
     for b in range(counts_b.shape[0]):
@@ -328,19 +388,21 @@ def _sum_blocks(counts_b, ever_b, flows_b, intents_b, counts, adopters, flows, i
 
 
 @njit(cache=True)
-def _advance_agents(d0, d1, seed, state, seg, ever, value, adopted_on, indptr, indices, counts,
+def _advance_agents(d0, d1, seed, cls, ever, value, adopted_on, indptr, indices, counts,
                     adopters, adstock, cum, chan_tot, leak, out, seg_rates, affinity, chan_par,
                     kappa, spend, extra_spend, season, team_par, misc, chan_scale, shares,
                     team_cap):
     """Advance the customers from day d0 (included) to d1 (excluded).
 
-    state/seg/ever [N] int8/int16/int8, value [N] money, adopted_on [N] day (-1: never);
+    cls [N] int16 segment << 3 | funnel state, ever [N] int8, value [N] money,
+    adopted_on [N] day (-1: never);
     indptr/indices: the social network in CSR form (empty arrays: well mixed);
-    counts [S, N_STATES] and adopters [S]: the customers' tallies, kept up to date;
+    counts [S, N_STATES] and adopters [S]: the customers' tallies, right on entry and kept
+    up to date from each day's changes;
     misc as for the counts kernel.
     """
     n_seg, n_ch, n_team = counts.shape[0], chan_par.shape[0], team_par.shape[0]
-    n = state.shape[0]
+    n = cls.shape[0]
     market_size, bass, wom_customers, loyalty_cost = misc[0], misc[1] > 0, misc[2] > 0, misc[5]
     network = indptr.shape[0] > 0
     n_blocks = max(1, (n + BLOCK - 1) // BLOCK)
@@ -349,13 +411,11 @@ def _advance_agents(d0, d1, seed, state, seg, ever, value, adopted_on, indptr, i
     haz = np.zeros(3 + n_ch)
     aw_base = np.zeros(n_seg)
     aw_q = np.zeros(n_seg)
-    p_unaware = np.zeros(n_seg)
-    p_outside = np.zeros(n_seg)
-    aware_cum = np.zeros((n_seg, 2))
-    cons_cum = np.zeros((n_seg, 3 + n_ch))
-    cust_cum = np.zeros((n_seg, 2))
-    single = np.zeros((n_seg, 4))
-    lapsed_cum = np.zeros((n_seg, 2))
+    n_routes, dest, event, second = _route_tables(bass, n_ch)
+    route_cum = np.zeros((n_seg, CLASS_WIDTH, 3 + n_ch))
+    p2 = np.zeros((n_seg, CLASS_WIDTH))
+    leave = np.zeros(n_seg * CLASS_WIDTH)
+    p2_flat = np.zeros(n_seg * CLASS_WIDTH)
     counts_b = np.zeros((n_blocks, n_seg, N_STATES), dtype=np.int64)
     ever_b = np.zeros((n_blocks, n_seg), dtype=np.int64)
     flows_b = np.zeros((n_blocks, n_seg, 4), dtype=np.int64)
@@ -372,14 +432,13 @@ def _advance_agents(d0, d1, seed, state, seg, ever, value, adopted_on, indptr, i
             talkers += counts[s, CUSTOMER] + counts[s, LOYAL] if wom_customers else adopters[s]
         synergy = 0.0 if bass else _synergy(chan_par, h_aw, kappa)
         _segment_probabilities(d, bass, seg_rates, affinity, season, shares, h_aw, h_cv,
-                               synergy, talkers / market_size, aw_base, aw_q, p_unaware,
-                               p_outside, aware_cum, cons_cum, cust_cum, lapsed_cum, single, haz)
+                               synergy, talkers / market_size, aw_base, aw_q, route_cum, p2, haz)
+        _class_probabilities(n_routes, route_cum, p2, leave, p2_flat)
         if network:
-            _talk_snapshot(state, ever, wom_customers, talk)
-        _customers_day(d, seed, bass, state, seg, ever, value, adopted_on, talk, indptr,
-                       indices, shares, aw_base, aw_q, p_unaware, p_outside, aware_cum,
-                       cons_cum, cust_cum, lapsed_cum, single, counts_b, ever_b, flows_b,
-                       intents_b)
+            _talk_snapshot(cls, ever, wom_customers, talk)
+        _customers_day(d, seed, cls, ever, value, adopted_on, talk, indptr, indices, shares,
+                       aw_base, aw_q, n_routes, dest, event, second, route_cum, leave,
+                       p2_flat, counts_b, ever_b, flows_b, intents_b)
         _sum_blocks(counts_b, ever_b, flows_b, intents_b, counts, adopters, flows, intents)
         revenue_before = chan_tot[:, CH_REVENUE].copy()
         for s in range(n_seg):
