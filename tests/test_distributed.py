@@ -74,6 +74,10 @@ def test_compare_gives_the_local_numbers(tiny: Path, cluster) -> None:
     one, two, far = _three_ways(compare, cluster)
     assert one == two == far
     assert far["replications"] == 40
+    with open_pool(scheduler=cluster) as pool:  # one client shared by several calls
+        shared = [sc.compare(precision=0.001, max_reps=40, seed=11, executor=pool).to_dict()
+                  for _ in range(2)]
+    assert shared == [one, one]
 
 
 def test_optimize_gives_the_local_numbers(cluster) -> None:
