@@ -42,18 +42,33 @@ def _address(sched_file: Path) -> str | None:
         return None
 
 
+def start_scheduler(folder: Path) -> tuple[subprocess.Popen, Path, str]:
+    """A `dask scheduler` on loopback, without workers: (process, scheduler file, address)."""
+    sched_file = folder / "scheduler.json"
+    proc = _start(["distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", "0",
+                   "--no-dashboard", "--scheduler-file", str(sched_file)],
+                  folder / "scheduler.log")
+    return proc, sched_file, _wait_for(lambda: _address(sched_file), START_SECONDS,
+                                       "scheduler address")
+
+
+def stop(procs: list[subprocess.Popen]) -> None:
+    """Kill each process group, last started first."""
+    for p in reversed(procs):
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+        p.wait(timeout=10)
+
+
 @pytest.fixture(scope="module", name="cluster")
 def loopback_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The address (tcp://127.0.0.1:PORT) of a dask scheduler with two single-thread
     workers on loopback, each a separate process; all killed at the end of the module."""
     folder = tmp_path_factory.mktemp("dask")
-    sched_file = folder / "scheduler.json"
     procs: list[subprocess.Popen] = []
     try:
-        procs.append(_start(["distributed.cli.dask_scheduler", "--host", "127.0.0.1",
-                             "--port", "0", "--no-dashboard", "--scheduler-file",
-                             str(sched_file)], folder / "scheduler.log"))
-        address = _wait_for(lambda: _address(sched_file), START_SECONDS, "scheduler address")
+        scheduler, sched_file, address = start_scheduler(folder)
+        procs.append(scheduler)
         for i in range(2):
             procs.append(_start(["distributed.cli.dask_worker", "--scheduler-file",
                                  str(sched_file), "--nthreads", "1", "--nworkers", "1",
@@ -65,7 +80,4 @@ def loopback_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             client.wait_for_workers(2, timeout=START_SECONDS)
         yield address
     finally:
-        for p in reversed(procs):  # workers first, then the scheduler
-            if p.poll() is None:
-                os.killpg(p.pid, signal.SIGKILL)
-            p.wait(timeout=10)
+        stop(procs)  # workers first, then the scheduler

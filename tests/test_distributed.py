@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 import mktsim
 from conftest import TINY_SCENARIO
-from dask_fixtures import loopback_cluster  # noqa: F401  (fixture `cluster`)
+from dask_fixtures import loopback_cluster, start_scheduler, stop  # noqa: F401 (`cluster`)
 from history_fixtures import simulate_history, write_history
 from mktsim.cli import main
 from mktsim.engine import workers as engine_workers
@@ -162,6 +162,19 @@ def test_an_unreachable_scheduler_is_exit_2_within_the_timeout(
     assert res.exit_code == 2, res.output
     assert f"cannot reach the Dask scheduler at {address}" in res.stderr
     assert "Traceback" not in res.output and not isinstance(res.exception, SchedulerError)
+
+
+def test_a_scheduler_without_workers_is_exit_2_not_a_wait_forever(
+        tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine_workers, "CONNECT_SECONDS", 2.0)
+    proc, _, address = start_scheduler(tmp_path)
+    try:
+        res = CliRunner().invoke(main, ["track", str(SMART), "--actuals", str(
+            SMART.parent / "smart_band_actuals_h1.csv"), "-n", "4", "--scheduler", address])
+    finally:
+        stop([proc])
+    assert res.exit_code == 2, res.output
+    assert f"the Dask scheduler at {address} has no worker" in res.stderr
 
 
 def test_scheduler_addresses_are_written_in_full() -> None:

@@ -133,7 +133,22 @@ def dask_client(scheduler: str | None, workers: int = 1) -> Iterator[Any]:
     finally:
         client.close()
         if cluster is not None:
-            cluster.close()
+            with _quiet("distributed"):  # a worker slow to stop is killed, and says so
+                cluster.close()
+
+
+@contextmanager
+def _quiet(name: str) -> Iterator[None]:
+    """Only errors from the logger `name` (and its children) inside the block."""
+    import logging
+
+    found = logging.getLogger(name)
+    level = found.level
+    found.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        found.setLevel(level)
 
 
 def _wait_for_a_worker(client: Any, address: str) -> None:
