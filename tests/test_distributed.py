@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import socket
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -144,6 +146,16 @@ def test_a_malformed_scheduler_address_is_exit_2_before_anything_runs(
         assert res.exit_code == 2, (command, res.output)
         assert "--scheduler" in res.stderr and "tcp://HOST:PORT" in res.stderr
         assert "Traceback" not in res.output
+
+
+def test_a_malformed_address_as_a_subprocess_is_one_line_and_exit_2(tiny: Path) -> None:
+    proc = subprocess.run([sys.executable, "-m", "mktsim", "run", str(tiny), "--scheduler",
+                           "tcp//127.0.0.1:8786"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        "error: --scheduler: scheduler address 'tcp//127.0.0.1:8786' is not of the form "
+        "tcp://HOST:PORT (e.g. tcp://127.0.0.1:8786, as printed by `dask scheduler`)"]
+    assert proc.stdout == ""
 
 
 def _closed_port() -> int:
