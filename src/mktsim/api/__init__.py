@@ -7,6 +7,11 @@
 
 Every method keeps its result in memory; give `out=` (or call `.save(folder)`) to write
 the results folder that `mktsim report` reads. docs/api.md has a notebook-style tour.
+
+Where the replications run is the same for every method: `workers` local processes
+(`executor="local"`, the default), or Dask (`executor="dask"`: the cluster at `scheduler`,
+tcp://HOST:PORT, or a LocalCluster of `workers` processes when it is None; a `scheduler`
+alone means Dask). The numbers are the same wherever they run.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import Any
 
 from ..decision.run_result import RunResult
 from ..decision.strategy_run import LoadedScenario, run_strategy
+from ..engine.workers import Pool, open_pool
 from ..scenario.errors import Problem, ScenarioError
 from ..scenario.load import LoadedSpec, load_spec
 from .results import (
@@ -45,37 +51,50 @@ class Scenario(LoadedScenario):
     def run(self, strategy: str | None = None, replications: int | None = None,
             seed: int | None = None, workers: int = 1, progress: Progress | None = None,
             engine: str = "counts", out: str | Path | None = None,
-            incremental: bool = True, incremental_reps: int | None = None) -> RunResult:
+            incremental: bool = True, incremental_reps: int | None = None,
+            executor: str | Pool = "local", scheduler: str | None = None) -> RunResult:
         """Run one strategy (default the first) `replications` times (defaults from the
         scenario). `engine`: "counts" (segments x states) or "agents" (one entry per
         customer, with the scenario's `market.network`); see docs/model.md. `out`: also
         write the results folder (run.json, tables, series.csv). `incremental`: also run
         the first `incremental_reps` replications (default all, at most 100) again without
-        each channel for its incremental units, revenue, margin, ROI and CAC."""
-        from ..decision.incremental import incremental as measure
-        from ..decision.outcome import worker_pool
-
-        with worker_pool(workers) as pool:
-            result = run_strategy(self, strategy, replications, seed, workers, progress,
-                                  pool, engine=engine)
-            if incremental and result.run.plan.channels:
-                result.incremental = measure(self, result, incremental_reps, workers, pool,
-                                             progress, engine)
+        each channel for its incremental units, revenue, margin, ROI and CAC.
+        `executor`, `scheduler`: where it runs (the module's docstring)."""
+        with open_pool(executor, workers, scheduler) as pool:
+            result = self._run_on(pool, strategy, replications, seed, progress, engine,
+                                  incremental, incremental_reps)
         if out is not None:
             result.save(out)
+        return result
+
+    def _run_on(self, pool: Pool, strategy: str | None, replications: int | None,
+                seed: int | None, progress: Progress | None, engine: str = "counts",
+                incremental: bool = True, incremental_reps: int | None = None) -> RunResult:
+        """`run` on an open executor."""
+        from ..decision.incremental import incremental as measure
+
+        result = run_strategy(self, strategy, replications, seed, pool.workers, progress,
+                              pool.executor, engine=engine)
+        if incremental and result.run.plan.channels:
+            result.incremental = measure(self, result, incremental_reps, pool.workers,
+                                         pool.executor, progress, engine)
         return result
 
     def compare(self, strategies: Sequence[str] | None = None, against: str | None = None,
                 seed: int | None = None, precision: float = 0.03, max_reps: int = 2000,
                 workers: int = 1, progress: Progress | None = None,
-                out: str | Path | None = None) -> CompareResult:
+                out: str | Path | None = None, executor: str | Pool = "local",
+                scheduler: str | None = None) -> CompareResult:
         """Run `strategies` (default all) on common random numbers until every probability
         is known to `precision` (95% half-width) or `max_reps` replications; differences
-        against `against` (default the first). `out`: also write compare.json there."""
+        against `against` (default the first). `out`: also write compare.json there.
+        `executor`, `scheduler`: where it runs (the module's docstring)."""
         from ..decision.compare import compare
 
-        result = CompareResult(compare(self, strategies, against, seed, precision, max_reps,
-                                       workers=workers, progress=progress))
+        with open_pool(executor, workers, scheduler) as pool:
+            result = CompareResult(compare(self, strategies, against, seed, precision,
+                                           max_reps, workers=pool.workers, progress=progress,
+                                           pool=pool.executor))
         if out is not None:
             result.save(out)
         return result
@@ -85,35 +104,45 @@ class Scenario(LoadedScenario):
                  replications: int | None = None, verify_reps: int = 500,
                  curves: bool = False, curve_reps: int = 60, seed: int | None = None,
                  workers: int = 1, progress: Progress | None = None,
-                 out: str | Path | None = None) -> OptimizeResult:
+                 out: str | Path | None = None, executor: str | Pool = "local",
+                 scheduler: str | None = None) -> OptimizeResult:
         """The best plan for the budget (`mode="fixed"`, `budget` default the reference
         strategy's) or the cheapest plan that meets every target with `confidence`
         (`mode="target"`), verified on `verify_reps` fresh replications; `curves`: also
         response curves and marginal returns around the winner. `out`: also write
-        optimize.json there."""
+        optimize.json there. `executor`, `scheduler`: where it runs (the module's
+        docstring)."""
         from ..decision.optimize import optimize
 
         self.check_optimizable(mode)
-        opt = optimize(self, mode, evaluations, replications, seed, confidence, budget,
-                       verify_reps, workers, progress)
-        result = OptimizeResult(opt)
-        if curves:
-            result = self.curves_around(result, curve_reps, seed, workers)
+        with open_pool(executor, workers, scheduler) as pool:
+            opt = optimize(self, mode, evaluations, replications, seed, confidence, budget,
+                           verify_reps, pool.workers, progress, pool.executor)
+            result = OptimizeResult(opt)
+            if curves:
+                result = self._curves_on(pool, result, curve_reps, seed)
         if out is not None:
             result.save(out)
         return result
 
     def curves_around(self, result: OptimizeResult, curve_reps: int = 60,
                       seed: int | None = None, workers: int = 1,
-                      progress: Progress | None = None) -> OptimizeResult:
+                      progress: Progress | None = None, executor: str | Pool = "local",
+                      scheduler: str | None = None) -> OptimizeResult:
         """`result` with response curves and marginal returns around its winner
-        (`curve_reps` replications per point)."""
+        (`curve_reps` replications per point). `executor`, `scheduler`: where it runs."""
+        with open_pool(executor, workers, scheduler) as pool:
+            return self._curves_on(pool, result, curve_reps, seed, progress)
+
+    def _curves_on(self, pool: Pool, result: OptimizeResult, curve_reps: int,
+                   seed: int | None, progress: Progress | None = None) -> OptimizeResult:
         from ..decision.explain import response_curves
         from ..decision.optimize import CANDIDATE, candidate_scenario
 
         cand = candidate_scenario(self, result.strategy)
-        table, marginal = response_curves(cand, CANDIDATE, curve_reps, seed, workers=workers,
-                                          progress=progress)
+        table, marginal = response_curves(cand, CANDIDATE, curve_reps, seed,
+                                          workers=pool.workers, progress=progress,
+                                          pool=pool.executor)
         return OptimizeResult(result.optimum, table, marginal)
 
     def check_optimizable(self, mode: str) -> None:
@@ -145,18 +174,21 @@ class Scenario(LoadedScenario):
 
     def explain(self, strategy: str | None = None, replications: int = 200,
                 curves: bool = True, curve_reps: int = 60, seed: int | None = None,
-                workers: int = 1, progress: Progress | None = None) -> ExplainResult:
+                workers: int = 1, progress: Progress | None = None,
+                executor: str | Pool = "local", scheduler: str | None = None) -> ExplainResult:
         """Where `strategy` (default the first) leaks over `replications` runs, its
         bottleneck team, and (`curves`) response curves and marginal returns per channel
-        with `curve_reps` replications per point."""
+        with `curve_reps` replications per point. `executor`, `scheduler`: where it runs."""
         name = self.strategy_name(strategy)
-        run = self.run(name, replications, seed, workers)
         table = marginal = None
-        if curves:
-            from ..decision.explain import response_curves
+        with open_pool(executor, workers, scheduler) as pool:
+            run = self._run_on(pool, name, replications, seed, None)
+            if curves:
+                from ..decision.explain import response_curves
 
-            table, marginal = response_curves(self, name, curve_reps, seed, workers=workers,
-                                              progress=progress)
+                table, marginal = response_curves(self, name, curve_reps, seed,
+                                                  workers=pool.workers, progress=progress,
+                                                  pool=pool.executor)
         return ExplainResult(run, explain_document(run, table, marginal), table, marginal)
 
     def calibrate(self, options: Any = None, on_evaluation: Callable[[], None] | None = None,
@@ -165,7 +197,8 @@ class Scenario(LoadedScenario):
         """Fit free values to a history: `calibrate(history="h.csv", params=("p=0:1",))`,
         or a `mktsim.calibrate.CalibrationOptions`; returns a CalibrationResult. `out`:
         also write the fitted scenario there; `out_dir`: calibration.json and the
-        `reports` (md, html, xlsx) there."""
+        `reports` (md, html, xlsx) there. `workers`, `executor`, `scheduler` (keywords or
+        options): where it runs (the module's docstring)."""
         from ..calibrate import CalibrationOptions, calibrate
 
         if options is None:
@@ -186,17 +219,21 @@ class Scenario(LoadedScenario):
     def track(self, actuals: str | Path | Any, strategy: str | None = None,
               replications: int | None = None, seed: int | None = None, workers: int = 1,
               sheet: str | None = None, progress: Progress | None = None,
-              out: str | Path | None = None) -> Any:
+              out: str | Path | None = None, executor: str | Pool = "local",
+              scheduler: str | None = None) -> Any:
         """Where `strategy` (default the first) stands given the year's `actuals` (a
         history file from `start_date` to the as-of date, or a `History`): every target's
         probability conditioned on them beside the plan's own; see docs/tracking.md.
-        Returns a `mktsim.track.Tracking`; `out`: also write its results folder."""
+        Returns a `mktsim.track.Tracking`; `out`: also write its results folder.
+        `executor`, `scheduler`: where it runs (the module's docstring)."""
         from ..history import History, read_history
         from ..track import track
 
         history = actuals if isinstance(actuals, History) else read_history(
             Path(actuals), self.spec.channels, self.spec.products, sheet)
-        result = track(self, strategy, history, replications, seed, workers, progress)
+        with open_pool(executor, workers, scheduler) as pool:
+            result = track(self, strategy, history, replications, seed, pool.workers,
+                           progress, pool.executor)
         if out is not None:
             result.save(out)
         return result

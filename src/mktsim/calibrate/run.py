@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from concurrent.futures import Executor
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from ..engine.workers import Pool, open_pool
 from ..history import History, check_enough, observed_mask, read_history
 from ..params import Parameter
 from ..scenario.errors import Problem, ScenarioError
@@ -45,6 +45,8 @@ class CalibrationOptions:
     weights: dict[str, float] = field(default_factory=dict)
     starts: int = 3
     overrides: tuple[str, ...] = ()  # the --set values the scenario was loaded with
+    executor: str = "local"  # or "dask": the cluster at `scheduler`, else a LocalCluster
+    scheduler: str | None = None  # tcp://HOST:PORT of a Dask scheduler
 
 
 def history_path(loaded: LoadedSpec, options: CalibrationOptions) -> Path:
@@ -76,9 +78,9 @@ def calibrate(loaded: LoadedSpec, options: CalibrationOptions,
     seed = loaded.spec.seed if options.seed is None else options.seed
     reps = options.replications or (section.replications if section else 8)
     weights = {**(section.weights if section else {}), **options.weights}
-    with _pool(options.workers if reps >= POOL_REPLICATIONS else 1) as pool:
-        model = WindowModel(loaded, strategy, history, priors, reps, seed, options.workers,
-                            pool, on_evaluation=on_evaluation)
+    with _pool(options, reps) as pool:
+        model = WindowModel(loaded, strategy, history, priors, reps, seed, pool.workers,
+                            pool.executor, on_evaluation=on_evaluation)
         result = fit(model, FitSettings(holdout, weights, options.starts),
                      np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(31,))))
         report = _report(loaded, model, result, holdout, time.perf_counter() - started)
@@ -86,11 +88,11 @@ def calibrate(loaded: LoadedSpec, options: CalibrationOptions,
     return report
 
 
-def _pool(workers: int) -> AbstractContextManager[Executor | None]:
-    """One pool of worker processes for every simulation of the fit (none for 1)."""
-    from ..engine.montecarlo import new_pool
-
-    return new_pool(workers) if workers > 1 else nullcontext(None)
+def _pool(options: CalibrationOptions, reps: int) -> AbstractContextManager[Pool]:
+    """One executor for every simulation of the fit: Dask when asked for; local worker
+    processes from POOL_REPLICATIONS replications on (below, this process is faster)."""
+    pooled = reps >= POOL_REPLICATIONS or options.executor != "local" or options.scheduler
+    return open_pool(options.executor, options.workers if pooled else 1, options.scheduler)
 
 
 def _strategy(loaded: LoadedSpec, name: str | None) -> str:

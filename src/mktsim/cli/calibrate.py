@@ -10,6 +10,7 @@ import click
 from .common import (
     check_out_dir,
     check_writable,
+    executor_options,
     print_warnings,
     progress_bar,
     report_formats,
@@ -33,6 +34,7 @@ from .common import (
 @click.option("--seed", type=click.IntRange(0), help="Root seed (default: the scenario's).")
 @click.option("--workers", "-w", type=click.IntRange(0, 512), default=1, show_default=True,
               help="Worker processes (0 = all cores). Results do not depend on it.")
+@executor_options
 @set_option
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the fitted scenario (estimates in place, posterior as uncertainties).")
@@ -45,7 +47,8 @@ from .common import (
 @user_errors
 def calibrate(scenario: Path, history: Path | None, sheet: str | None, strategy: str | None,
               params: tuple[str, ...], holdout: int | None, replications: int | None,
-              seed: int | None, workers: int, overrides: tuple[str, ...], out: Path | None,
+              seed: int | None, workers: int, executor: str, scheduler: str | None,
+              overrides: tuple[str, ...], out: Path | None,
               out_dir: Path | None, report_formats_text: str | None, fmt: str) -> None:
     """Fit a scenario's free values to the company's own history.
 
@@ -67,7 +70,8 @@ def calibrate(scenario: Path, history: Path | None, sheet: str | None, strategy:
     print_warnings(loaded.loaded.warnings)
     options = CalibrationOptions(history, strategy, params, holdout, sheet, seed,
                                  workers or default_workers(), replications,
-                                 overrides=tuple(overrides))
+                                 overrides=tuple(overrides), executor=executor,
+                                 scheduler=scheduler)
     with progress_bar(0, "calibrating", True) as advance:
         result = loaded.calibrate(options, on_evaluation=lambda: advance(1), out=out,
                                   out_dir=out_dir, reports=reports)

@@ -37,6 +37,39 @@ def workers_option(default: int) -> Callable[[F], F]:
                         help="Worker processes (0 = all cores). Results do not depend on it.")
 
 
+def _scheduler_address(ctx: click.Context, param: click.Parameter, value: str | None
+                       ) -> str | None:
+    """--scheduler checked as tcp://HOST:PORT before anything runs."""
+    if value is None:
+        return None
+    from ..engine.workers import SchedulerError, check_scheduler
+
+    try:
+        return check_scheduler(value)
+    except SchedulerError as exc:
+        raise InputError(f"--scheduler: {exc}") from None
+
+
+def executor_options(func: F) -> F:
+    """`--dask` (a LocalCluster of --workers processes) and `--scheduler tcp://HOST:PORT`
+    (a running Dask cluster); the command gets `executor` ("local" or "dask") and
+    `scheduler`."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, use_dask: bool, scheduler: str | None, **kwargs: Any) -> Any:
+        executor = "dask" if use_dask or scheduler is not None else "local"
+        return func(*args, executor=executor, scheduler=scheduler, **kwargs)
+
+    wrapper = click.option(
+        "--scheduler", metavar="tcp://HOST:PORT", callback=_scheduler_address,
+        help="Run on the Dask cluster at this scheduler address (the cluster's workers, "
+             "not --workers). Same numbers as local workers.")(wrapper)
+    wrapper = click.option(
+        "--dask", "use_dask", is_flag=True,
+        help="Run on a local Dask cluster of --workers processes.")(wrapper)
+    return wrapper  # type: ignore[return-value]
+
+
 def report_option(where: str) -> Callable[[F], F]:
     """`--report md,html,xlsx` into the results folder named by `where`."""
     return click.option("--report", "report_formats", metavar="FORMATS",
@@ -98,12 +131,13 @@ def user_errors(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from ..documents.base import DocumentError
+        from ..engine.workers import SchedulerError
         from ..rules.review import RuleRuntimeError
         from ..scenario.errors import ScenarioError
 
         try:
             return func(*args, **kwargs)
-        except (ScenarioError, RuleRuntimeError, DocumentError) as exc:
+        except (ScenarioError, RuleRuntimeError, DocumentError, SchedulerError) as exc:
             raise InputError(str(exc)) from None
         except OSError as exc:  # a folder or file that cannot be written or read
             text = str(exc.strerror or exc)

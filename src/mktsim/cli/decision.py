@@ -17,6 +17,7 @@ from .common import (
     SEED,
     InputError,
     check_out_dir,
+    executor_options,
     load_scenario,
     one_line,
     progress_bar,
@@ -78,6 +79,7 @@ CURVE_REPS = click.option("--curve-reps", type=click.IntRange(5), default=60, sh
               help="Most replications per strategy.")
 @SEED
 @workers_option(0)
+@executor_options
 @set_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "md"]),
               default="table", show_default=True)
@@ -86,14 +88,16 @@ CURVE_REPS = click.option("--curve-reps", type=click.IntRange(5), default=60, sh
 @report_option("the results folder")
 @user_errors
 def compare(scenario: Path, strategies: str | None, against: str | None, precision: float,
-            max_reps: int, seed: int | None, workers: int, overrides: tuple[str, ...],
-            fmt: str, out: Path | None, report_formats: str | None) -> None:
+            max_reps: int, seed: int | None, workers: int, executor: str,
+            scheduler: str | None, overrides: tuple[str, ...], fmt: str, out: Path | None,
+            report_formats: str | None) -> None:
     """Run strategies on the same replications and compare them with confidence.
 
     \b
     Example:
       mktsim compare plans/smart_band.yaml --against baseline --precision 0.02
       mktsim compare plans/smart_band.yaml --out results/ --report md,html
+      mktsim compare plans/smart_band.yaml --max-reps 20000 --scheduler tcp://HOST:8786
     """
     from ..scenario.errors import ScenarioError
 
@@ -106,7 +110,8 @@ def compare(scenario: Path, strategies: str | None, against: str | None, precisi
     try:
         with progress_bar(total, "comparing") as advance:
             result = sc.compare(names, ref, seed, precision, max_reps,
-                                workers=_workers(workers), progress=advance)
+                                workers=_workers(workers), progress=advance,
+                                executor=executor, scheduler=scheduler)
     except ScenarioError as exc:
         raise one_line(exc) from None
     if fmt == "json":
@@ -175,6 +180,7 @@ def _md_escape(text: str) -> str:
 @CURVE_REPS
 @SEED
 @workers_option(0)
+@executor_options
 @set_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True)
@@ -186,9 +192,9 @@ def _md_escape(text: str) -> str:
 @user_errors
 def optimize(scenario: Path, mode: str, confidence: float | None, budget: float | None,
              evaluations: int | None, replications: int | None, verify_reps: int,
-             curves: bool, curve_reps: int, seed: int | None, workers: int,
-             overrides: tuple[str, ...], fmt: str, out: Path | None, out_dir: Path | None,
-             report_formats: str | None) -> None:
+             curves: bool, curve_reps: int, seed: int | None, workers: int, executor: str,
+             scheduler: str | None, overrides: tuple[str, ...], fmt: str, out: Path | None,
+             out_dir: Path | None, report_formats: str | None) -> None:
     """Find the best plan for the budget, or the cheapest plan that meets every target.
 
     \b
@@ -196,6 +202,7 @@ def optimize(scenario: Path, mode: str, confidence: float | None, budget: float 
       mktsim optimize plans/smart_band.yaml --mode target --confidence 0.8 --out best.yaml
       mktsim run best.yaml --strategy optimized
       mktsim optimize plans/smart_band.yaml --curves --out-dir results/ --report html
+      mktsim optimize plans/smart_band.yaml --dask --workers 8
     """
     from ..scenario.errors import ScenarioError
 
@@ -215,16 +222,19 @@ def optimize(scenario: Path, mode: str, confidence: float | None, budget: float 
         click.echo("warning: no decision: section; maximising P(all targets) by moving "
                    "every channel of the first strategy (see docs/decision.md)", err=True)
     total = evaluations or (sc.spec.decision.evaluations if sc.spec.decision else 300)
-    try:
-        with progress_bar(total, f"optimizing ({mode})") as advance:
-            result = sc.optimize(mode, confidence, budget, evaluations, replications,
-                                 verify_reps, seed=seed, workers=_workers(workers),
-                                 progress=advance)
-    except ScenarioError as exc:
-        raise one_line(exc) from None
-    if curves:
-        with progress_bar(sc.curve_runs(), "response curves") as advance:
-            result = sc.curves_around(result, curve_reps, seed, _workers(workers), advance)
+    from ..engine.workers import open_pool
+
+    with open_pool(executor, _workers(workers), scheduler) as pool:  # one for the curves too
+        try:
+            with progress_bar(total, f"optimizing ({mode})") as advance:
+                result = sc.optimize(mode, confidence, budget, evaluations, replications,
+                                     verify_reps, seed=seed, progress=advance, executor=pool)
+        except ScenarioError as exc:
+            raise one_line(exc) from None
+        if curves:
+            with progress_bar(sc.curve_runs(), "response curves") as advance:
+                result = sc.curves_around(result, curve_reps, seed, progress=advance,
+                                          executor=pool)
     doc = result.to_dict()
     if fmt == "json":
         click.echo(json.dumps(doc, indent=1))
@@ -251,13 +261,14 @@ def optimize(scenario: Path, mode: str, confidence: float | None, budget: float 
               help="Response curves and marginal returns per channel.")
 @SEED
 @workers_option(0)
+@executor_options
 @set_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True)
 @user_errors
 def explain(scenario: Path, strategy: str | None, replications: int, curve_reps: int,
-            curves: bool, seed: int | None, workers: int, overrides: tuple[str, ...],
-            fmt: str) -> None:
+            curves: bool, seed: int | None, workers: int, executor: str,
+            scheduler: str | None, overrides: tuple[str, ...], fmt: str) -> None:
     """Where a plan leaks, its bottleneck team, and what more money buys per channel.
 
     \b
@@ -268,7 +279,7 @@ def explain(scenario: Path, strategy: str | None, replications: int, curve_reps:
     name = _strategy(sc, strategy, "--strategy") if strategy else sc.strategies[0]
     with progress_bar(sc.curve_runs(), "response curves", curves) as advance:
         result = sc.explain(name, replications, curves, curve_reps, seed, _workers(workers),
-                            advance)
+                            advance, executor=executor, scheduler=scheduler)
     doc = result.to_dict()
     if fmt == "json":
         click.echo(json.dumps(doc, indent=1))

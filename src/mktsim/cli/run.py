@@ -14,6 +14,7 @@ from .common import (
     SEED,
     InputError,
     check_out_dir,
+    executor_options,
     load_scenario,
     print_warnings,
     progress_bar,
@@ -33,7 +34,8 @@ FORMATS = ("table", "json", "csv", "parquet")
 @click.option("--replications", "-n", type=click.IntRange(1, 1_000_000),
               help="Monte Carlo replications (default: the scenario's).")
 @SEED
-@workers_option(1)
+@workers_option(0)
+@executor_options
 @set_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="table for people; json or csv to stdout; parquet needs --out.")
@@ -49,8 +51,9 @@ FORMATS = ("table", "json", "csv", "parquet")
                    "channel: incremental units, revenue, margin, ROI and CAC.")
 @user_errors
 def run(scenario: Path, strategy: str | None, replications: int | None, seed: int | None,
-        workers: int, overrides: tuple[str, ...], fmt: str, out: Path | None,
-        report_text: str | None, engine: str, incremental: bool) -> None:
+        workers: int, executor: str, scheduler: str | None, overrides: tuple[str, ...],
+        fmt: str, out: Path | None, report_text: str | None, engine: str,
+        incremental: bool) -> None:
     """Run a strategy many times: KPIs, SMART target verdicts, where the plan leaks.
 
     \b
@@ -58,6 +61,7 @@ def run(scenario: Path, strategy: str | None, replications: int | None, seed: in
       mktsim run plans/smart_band.yaml -s digital_first -n 500 --out out/
       mktsim run plans/smart_band.yaml --format json --set channels.kol.cost.cpm=45
       mktsim run plans/smart_band.yaml -n 2000 --no-incremental
+      mktsim run plans/smart_band.yaml -n 20000 --scheduler tcp://HOST:8786
     """
     check_out_dir(out)
     if fmt == "parquet" and out is None:
@@ -80,7 +84,7 @@ def run(scenario: Path, strategy: str | None, replications: int | None, seed: in
             warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # printed above, one line each
         result = sc.run(name, reps, seed, _workers(workers), advance, engine=engine,
-                        incremental=incremental)
+                        incremental=incremental, executor=executor, scheduler=scheduler)
     if fmt == "table":
         from ..report.terminal import print_run
 

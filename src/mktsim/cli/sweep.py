@@ -10,7 +10,15 @@ from typing import Any
 
 import click
 
-from .common import InputError, check_out_dir, load_scenario, set_option, user_errors, write_atomic
+from .common import (
+    InputError,
+    check_out_dir,
+    executor_options,
+    load_scenario,
+    set_option,
+    user_errors,
+    write_atomic,
+)
 
 METHODS = ("grid", "mc", "lhs", "sobol", "morris")  # mktsim.sweep.batch.METHODS
 
@@ -52,15 +60,13 @@ def _progress(total: int, skipped: int) -> Any:
 @click.option("--seed", type=int, default=None, help="Sweep seed (default: the scenario's).")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: all cores).")
-@click.option("--dask", "use_dask", is_flag=True, help="Run on a local Dask cluster.")
-@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
-              help="Run on the Dask cluster at this scheduler address.")
+@executor_options
 @click.option("--resume", is_flag=True, help="Finish an interrupted sweep in --out.")
 @set_option
 @user_errors
 def sweep(scenario_path: Path, out: Path, design_file: Path | None, params: tuple[str, ...],
           method: str | None, samples: int | None, replications: int | None,
-          strategies: str | None, seed: int | None, workers: int | None, use_dask: bool,
+          strategies: str | None, seed: int | None, workers: int | None, executor: str,
           scheduler: str | None, resume: bool, overrides: tuple[str, ...]) -> None:
     """Run a scenario over a design of uncertain values, into a Parquet store.
 
@@ -89,7 +95,7 @@ def sweep(scenario_path: Path, out: Path, design_file: Path | None, params: tupl
 
         try:
             result = scenario.sweep(workers=workers or default_workers(),
-                                    executor="dask" if (use_dask or scheduler) else "local",
+                                    executor=executor,
                                     scheduler=scheduler, resume=resume, out=out,
                                     progress=advance, config=cfg)
         except ValueError as exc:  # a store that cannot be resumed or written

@@ -11,6 +11,7 @@ from .common import (
     SCENARIO,
     SEED,
     check_out_dir,
+    executor_options,
     load_scenario,
     progress_bar,
     report_formats,
@@ -32,6 +33,7 @@ from .common import workers as _workers
               help="Replications, before and after conditioning (default: the scenario's).")
 @SEED
 @workers_option(1)
+@executor_options
 @set_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True, help="table for people; json to stdout.")
@@ -41,8 +43,8 @@ from .common import workers as _workers
               help="Also write a report into --out: md,html,xlsx.")
 @user_errors
 def track(scenario: Path, actuals: Path, sheet: str | None, strategy: str | None,
-          replications: int | None, seed: int | None, workers: int,
-          overrides: tuple[str, ...], fmt: str, out: Path | None,
+          replications: int | None, seed: int | None, workers: int, executor: str,
+          scheduler: str | None, overrides: tuple[str, ...], fmt: str, out: Path | None,
           report_text: str | None) -> None:
     """Re-forecast the year from its actuals: each target's probability given what has
     happened, on track or behind, beside the plan's own probability.
@@ -63,7 +65,8 @@ def track(scenario: Path, actuals: Path, sheet: str | None, strategy: str | None
     name = sc.strategy_name(strategy)
     reps = replications or sc.spec.replications
     with progress_bar(2 * reps, f"tracking {name}", reps >= 200) as advance:
-        result = sc.track(history, name, reps, seed, _workers(workers), progress=advance)
+        result = sc.track(history, name, reps, seed, _workers(workers), progress=advance,
+                          executor=executor, scheduler=scheduler)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=1, default=str))
     else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
 
@@ -176,10 +177,11 @@ def _widest(c: Comparison) -> float:
 def compare(scenario: LoadedScenario, strategies: Sequence[str] | None = None,
             reference: str | None = None, seed: int | None = None, precision: float = 0.03,
             max_reps: int = 2000, batch: int = 250, workers: int = 1,
-            progress: Progress | None = None) -> Comparison:
+            progress: Progress | None = None, pool: Executor | None = None) -> Comparison:
     """Run `strategies` (default all) on common random numbers until precise enough.
 
-    Every strategy's plan is compiled once and every batch runs on one pool of workers.
+    Every strategy's plan is compiled once and every batch runs on one pool of workers
+    (`pool` when given: an open executor of `workers` tasks at once, left open).
     """
     names = [scenario.strategy_name(s) for s in
              (scenario.strategies if strategies is None else strategies)]
@@ -197,7 +199,7 @@ def compare(scenario: LoadedScenario, strategies: Sequence[str] | None = None,
     outcomes: dict[str, Outcome] = {}
     first: RunResult | None = None
     done, b = 0, 0
-    with worker_pool(workers) as pool:
+    with worker_pool(workers, pool) as pool:
         while True:
             n = min(batch, max_reps - done)
             for s in names:

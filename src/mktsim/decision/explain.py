@@ -52,15 +52,16 @@ def _run(scenario: LoadedScenario, strategy: str, money: dict[str, float], reps:
 def response_curves(scenario: LoadedScenario, strategy: str, replications: int = 60,
                     seed: int | None = None, multipliers: Sequence[float] = MULTIPLIERS,
                     step: float = 0.1, workers: int = 1,
-                    progress: Progress | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                    progress: Progress | None = None, pool: Executor | None = None
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(curves, marginal): expected KPIs when one channel's money is multiplied, and what
     the next unit of money buys in each channel (forward difference of `step` x money, or
-    1% of the budget for a channel with no money)."""
+    1% of the budget for a channel with no money). `pool`: an open executor to run on."""
     root = scenario.spec.seed if seed is None else seed
     money = channel_money(scenario, strategy)
     budget = sum(money.values())
     rows, marg = [], []
-    with worker_pool(workers) as pool:
+    with worker_pool(workers, pool) as pool:
         base = _run(scenario, strategy, money, replications, root, workers, pool)
         for ch in scenario.spec.channels:
             spent = money.get(ch, 0.0)

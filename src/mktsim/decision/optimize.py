@@ -133,8 +133,9 @@ def optimize(scenario: LoadedScenario, mode: str = "fixed", evaluations: int | N
              replications: int | None = None, seed: int | None = None,
              confidence: float | None = None, budget: float | None = None,
              verify_reps: int = 500, workers: int = 1,
-             progress: Progress | None = None) -> Optimum:
-    """Find the best plan (`fixed`) or the cheapest that meets every target (`target`)."""
+             progress: Progress | None = None, pool: Executor | None = None) -> Optimum:
+    """Find the best plan (`fixed`) or the cheapest that meets every target (`target`);
+    `pool`: an open executor of `workers` tasks at once to run every candidate on."""
     spec = scenario.spec
     decision = spec.decision or DecisionSection()
     if confidence is not None:
@@ -143,7 +144,7 @@ def optimize(scenario: LoadedScenario, mode: str = "fixed", evaluations: int | N
     root = spec.seed if seed is None else seed
     if mode not in ("fixed", "target"):
         raise ValueError(f"unknown mode '{mode}'; choose fixed or target")
-    with worker_pool(workers) as pool:
+    with worker_pool(workers, pool) as pool:
         ev = Evaluator(scenario, space, replications or decision.replications, root,
                        evaluations or decision.evaluations, workers, progress, pool=pool)
         if mode == "fixed":

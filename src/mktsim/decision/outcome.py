@@ -64,8 +64,12 @@ class Outcome:
 
 
 @contextmanager
-def worker_pool(workers: int) -> Iterator[Executor | None]:
-    """One pool of worker processes for many runs (None: run in this process)."""
+def worker_pool(workers: int, pool: Executor | None = None) -> Iterator[Executor | None]:
+    """One pool of worker processes for many runs (None: run in this process); `pool`, an
+    executor opened by the caller (`engine.workers.open_pool`), is used and left open."""
+    if pool is not None:
+        yield pool
+        return
     if workers <= 1:
         yield None
         return

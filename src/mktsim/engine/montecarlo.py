@@ -96,7 +96,9 @@ def simulate(plan: Plan, replications: int, seed: int, workers: int = 1,
              network: Network | None = None, controllers: Sequence[Controller] = ()) -> Run:
     """Run `replications` replications of `plan` (or of `source`'s sampled plans).
 
-    `pool`: an executor to reuse (left open) instead of starting one for this call.
+    `pool`: an executor to reuse (left open) instead of starting one for this call: a
+    local process pool or a Dask client's (`engine.workers.open_pool`); `workers` is then
+    how many tasks it runs at once, which sizes the chunks but never changes the numbers.
     `engine`: "counts" (default) or "agents" (per customer, over `network` if given).
     `controllers`: run in every replication (the review loop, `rules.review.ReviewLoop`);
     a plan with rules needs one."""

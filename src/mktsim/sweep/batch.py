@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..engine.workers import check_executor
 from ..params import Parameter, parse_design_mapping
 from .designs import Design, make_design
 from .executors import Evaluate, run_dask, run_local
@@ -129,8 +130,10 @@ def run_sweep(loaded: Any, cfg: SweepConfig, out: str | Path, *, resume: bool = 
     ``executor`` is "local" (process pool of ``workers``) or "dask" (cluster at
     ``scheduler``, or a LocalCluster of ``workers``). ``stop_after`` stops after that
     many points have been written (for tests of interruption). Raises StoreError when the
-    folder holds another sweep, or holds one and ``resume`` is False.
+    folder holds another sweep, or holds one and ``resume`` is False; SchedulerError (a
+    ValueError) for a malformed scheduler address, before anything is written.
     """
+    executor = check_executor(executor, scheduler)
     store = SweepStore(out)
     manifest = manifest_for(loaded, cfg)
     previous: dict[str, Any] = {}

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from typing import Any
 
-from ..engine.workers import local_pool
+from ..engine.workers import client_threads, dask_client, local_pool
 from .runner import Outcome, PointTask, safe_evaluate
 
 #: Attempts per point (one retry).
@@ -94,25 +94,13 @@ class _Immediate:
 def run_dask(tasks: Iterable[PointTask], scheduler: str | None, workers: int,
              evaluate: Evaluate | None = None) -> Iterator[Outcome]:
     """Run points on Dask: on the cluster at ``scheduler`` (tcp://host:port), or on a
-    LocalCluster of ``workers`` single-threaded worker processes when it is None."""
-    from distributed import Client, LocalCluster
-
-    cluster = None
-    if scheduler is None:
-        cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1,
-                               processes=True, dashboard_address=":0")
-        client = Client(cluster)
-    else:
-        client = Client(scheduler, timeout="30s")
-    try:
-        window = _window(max(1, len(client.scheduler_info().get("workers", {})) or workers))
+    LocalCluster of ``workers`` single-threaded worker processes when it is None
+    (``engine.workers.dask_client``, the client of every command)."""
+    with dask_client(scheduler, workers) as client:
+        window = _window(client_threads(client, max(1, workers)))
         fn = functools.partial(safe_evaluate, evaluate=evaluate)
         yield from _drive(tasks, lambda t: client.submit(fn, t, pure=False),
                           _dask_wait, lambda f: f.result(), window)
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
 
 
 def _dask_wait(futures: set[Any]) -> set[Any]:
