@@ -168,19 +168,50 @@ def client_threads(client: Any, default: int = 1) -> int:
 
 def local_pool(workers: int) -> ProcessPoolExecutor:
     """A pool of `workers` processes (forked on Linux) that end with this process."""
-    ctx = mp.get_context("fork" if sys.platform == "linux" else "spawn")
+    method = start_method()
+    ctx = mp.get_context(method)
+    if method == "forkserver":  # the server imports the engine once, never a __main__
+        ctx.set_forkserver_preload(["mktsim.engine.montecarlo"])
     return ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
-                               initializer=exit_with_parent, initargs=(os.getpid(),))
+                               initializer=exit_with_parent,
+                               initargs=(os.getpid(), method == "forkserver"))
 
 
-def exit_with_parent(parent: int) -> None:
+def start_method() -> str:
+    """How worker processes start: "fork" on Linux (fast: they inherit the loaded modules
+    and compiled kernels), "spawn" elsewhere. Once this process has run numba's parallel
+    threads (the per-customer kernel), a fork would copy a threading runtime that is not
+    fork-safe (GNU OpenMP terminates the child), so workers start from a fresh server
+    process then ("forkserver")."""
+    if sys.platform != "linux":
+        return "spawn"
+    return "forkserver" if numba_threads_started() else "fork"
+
+
+def numba_threads_started() -> bool:
+    """This process has started numba's threading layer (run a parallel kernel)."""
+    numba = sys.modules.get("numba")
+    if numba is None:
+        return False
+    try:
+        numba.threading_layer()
+    except ValueError:  # "Threading layer is not initialized."
+        return False
+    return True
+
+
+def exit_with_parent(parent: int, via_server: bool = False) -> None:
     """Worker start-up: end this worker when the process `parent` (a pid) is gone.
 
     On Linux the kernel sends SIGKILL when the parent dies (`PR_SET_PDEATHSIG`); on every
     system a daemon thread checks each `WATCHDOG_SECONDS` that the parent is still the
     same process and exits otherwise. A sweep killed this way resumes with `--resume`.
+    `via_server`: the worker was forked by a fork server, which ends with `parent`: it
+    watches the server instead.
     """
     _ask_kernel_for_death_signal()
+    if via_server:
+        parent = os.getppid()
     if os.getppid() != parent:  # the parent died before the signal was set up
         os._exit(1)
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True,
