@@ -186,17 +186,36 @@ class Scenario(LoadedScenario):
     def track(self, actuals: str | Path | Any, strategy: str | None = None,
               replications: int | None = None, seed: int | None = None, workers: int = 1,
               sheet: str | None = None, progress: Progress | None = None,
-              out: str | Path | None = None) -> Any:
+              out: str | Path | None = None, then: str | None = None,
+              reoptimize: bool = False, confidence: float | None = None,
+              evaluations: int | None = None, search_reps: int | None = None,
+              verify_reps: int | None = None,
+              search_progress: Progress | None = None) -> Any:
         """Where `strategy` (default the first) stands given the year's `actuals` (a
         history file from `start_date` to the as-of date, or a `History`): every target's
         probability conditioned on them beside the plan's own; see docs/tracking.md.
-        Returns a `mktsim.track.Tracking`; `out`: also write its results folder."""
+        `then`: the strategy that takes over after the as-of date. `reoptimize`: also the
+        cheapest change after the as-of date that reaches the targets with `confidence`
+        (default each target's own): `evaluations` candidates on `search_reps`
+        conditioned replications each (defaults from `decision:`), verified on
+        `verify_reps` fresh ones (default `replications`); `search_progress` receives
+        candidates done. Returns a `mktsim.track.Tracking` (`.reoptimization`,
+        `.plan_yaml(source)`); `out`: also write its results folder."""
         from ..history import History, read_history
         from ..track import track
 
         history = actuals if isinstance(actuals, History) else read_history(
             Path(actuals), self.spec.channels, self.spec.products, sheet)
-        result = track(self, strategy, history, replications, seed, workers, progress)
+        root = self.spec.seed if seed is None else seed
+        result = track(self, strategy, history, replications, root, workers, progress,
+                       then=then)
+        if reoptimize:
+            if then is not None:
+                raise ScenarioError([Problem(self.loaded.source, None, "--then",
+                                             "--reoptimize starts from the tracked plan",
+                                             "drop --then, or track the plan it wrote")])
+            result.reoptimize(self, root, confidence, evaluations, search_reps, verify_reps,
+                              workers, search_progress)
         if out is not None:
             result.save(out)
         return result

@@ -172,7 +172,7 @@ class RemainingSpace:
         total = sum(weights.values())
         data["budget"] = round(self.spent_total + remaining, 2)
         if total > 0:
-            data["allocation"] = shares_of(weights, total)
+            data["allocation"] = fine_shares(weights)
         hires = [{"team": t, "count": n, "on": self.hire_date.isoformat()}
                  for t, n in self.hires(x).items() if n > 0]
         if hires:
@@ -202,6 +202,16 @@ class RemainingSpace:
             self._shapes[key] = {c: float(after[i] / totals[i]) if totals[i] > 0 else 0.0
                                  for i, c in enumerate(channels)}
         return self._shapes[key]
+
+
+def fine_shares(weights: dict[str, float], digits: int = 10) -> dict[str, float]:
+    """Shares proportional to `weights`, rounded to `digits` and adding up to exactly 1
+    (finer than optimize's: the shares carry a whole year's budget to half of it)."""
+    total = sum(weights.values())
+    shares = {c: round(w / total, digits) for c, w in weights.items()}
+    largest = max(shares, key=lambda c: shares[c])
+    shares[largest] = round(shares[largest] + 1.0 - sum(shares.values()), digits)
+    return shares
 
 
 def remaining_space(scenario: LoadedScenario, strategy: str, actuals: History

@@ -59,6 +59,7 @@ class Tracking:
     targets: list[TargetTrack]
     fit_p_value: float  # chi-square test of the actuals under the scenario
     warnings: list[str] = field(default_factory=list)
+    reoptimization: Any = None  # track.reoptimize.Reoptimization, when asked for
 
     @property
     def as_of(self) -> dt.date:
@@ -95,6 +96,32 @@ class Tracking:
         write_atomic(folder / "track.json", json.dumps(self.to_dict(), indent=1, default=str))
         written.append(folder / "track.json")
         return written
+
+    def reoptimize(self, scenario: LoadedScenario, seed: int | None = None,
+                   confidence: float | None = None, evaluations: int | None = None,
+                   search_reps: int | None = None, verify_reps: int | None = None,
+                   workers: int = 1, progress: Callable[[int], None] | None = None
+                   ) -> Tracking:
+        """This tracking with `reoptimization`: the cheapest change after the as-of date
+        that reaches the targets (`scenario`: the tracked one; `seed`: the tracking's);
+        see `track.reoptimize.reoptimize`."""
+        from .reoptimize import reoptimize
+
+        seed = scenario.spec.seed if seed is None else seed
+        self.reoptimization = reoptimize(scenario, self, seed, confidence, evaluations,
+                                         search_reps, verify_reps, workers, progress)
+        return self
+
+    def plan_yaml(self, source: str | Path) -> str:
+        """The scenario file `source` with the re-optimised plan added as strategy
+        `reoptimized` (comments kept)."""
+        from ..decision.documents import write_strategy_yaml
+        from .levers import REOPTIMIZED
+
+        if self.reoptimization is None:
+            raise ValueError("no re-optimisation: call reoptimize() first")
+        return write_strategy_yaml(Path(source), Path(source), self.reoptimization.plan,
+                                   REOPTIMIZED)
 
 
 def track(scenario: LoadedScenario, strategy: str | None, actuals: History,
