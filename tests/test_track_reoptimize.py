@@ -166,9 +166,9 @@ def _invoke(*args: str):
 def test_command_prints_the_change_writes_the_plan_and_the_report(behind_file: Path,
                                                                   tmp_path: Path) -> None:
     plan, out = tmp_path / "h2.yaml", tmp_path / "out"
-    res = _invoke("--actuals", str(behind_file), "-n", "40", "--seed", "5", "--reoptimize",
-                  "--evaluations", "6", "--search-reps", "12", "--verify-reps", "40",
-                  "--out-plan", str(plan), "--out", str(out), "--report", "md,xlsx")
+    res = _invoke("--actuals", str(behind_file), "-n", "30", "--seed", "5", "--reoptimize",
+                  "--evaluations", "5", "--search-reps", "10", "--verify-reps", "30",
+                  "--out-plan", str(plan), "--out", str(out), "--report", "md")
     assert res.exit_code == 0, res.output
     assert "What changes from 2027-07-02 on" in res.stdout
     assert "cost of the change" in res.stdout and "new P(met)" in res.stdout
@@ -177,10 +177,10 @@ def test_command_prints_the_change_writes_the_plan_and_the_report(behind_file: P
     assert REOPTIMIZED in written.strategies
     doc = json.loads((out / "track.json").read_text())["reoptimize"]
     assert doc["strategy"] == "baseline" and doc["first_day"] == "2027-07-02"
-    assert doc["search"]["evaluations"] <= 6
+    assert doc["search"]["evaluations"] <= 5
     report = (out / "report.md").read_text()
     assert "## Re-optimised rest of the year" in report
-    assert "money per channel" in report and (out / "report.xlsx").is_file()
+    assert "money per channel" in report
 
 
 def test_command_json_carries_the_reoptimize_part(behind_file: Path) -> None:

@@ -50,7 +50,9 @@ def print_tracking(t: Tracking, console: Console | None = None) -> None:
     for w in t.warnings:
         console.print(f"[yellow]warning:[/yellow] {escape(w)}")
     if t.reoptimization is not None:
-        print_reoptimization(t.to_dict(series=False)["reoptimize"], console)
+        from ..track.document import reoptimize_document
+
+        print_reoptimization(reoptimize_document(t.reoptimization).to_dict(), console)
 
 
 def change_table(doc: dict[str, Any]) -> Table:

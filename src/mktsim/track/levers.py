@@ -72,11 +72,6 @@ class RemainingSpace:
         return {c: m for c, m in self.planned.items() if c not in self.free and m > 0}
 
     @property
-    def budget(self) -> float:
-        """The planned remaining money (the search starts there)."""
-        return self.planned_total
-
-    @property
     def dims(self) -> int:
         """Length of a candidate vector."""
         return len(self.free) + (len(self.open_quarters) if self.quarters else 0) \
