@@ -62,6 +62,8 @@ def test_behind_plan_reoptimized_reaches_the_targets_on_fresh_replications(track
     assert r.cost_of_change > 0  # being behind costs money
     past = [t for t in r.targets if not t.reachable]
     assert [t.id for t in past] == ["awareness_h1"] and past[0].after is None
+    frame = r.frame().set_index("id")
+    assert frame.loc["sales_up", "new"] == sales.after[0] and frame.loc["sales_up", "met"]
 
 
 def test_the_change_leaves_every_day_before_the_as_of_date_as_it_was(scenario, behind,

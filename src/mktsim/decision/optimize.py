@@ -41,9 +41,6 @@ class OutOfEvaluations(Exception):
     """The search has used its evaluations."""
 
 
-_OutOfEvaluations = OutOfEvaluations
-
-
 @dataclass
 class Evaluator:
     """Runs candidate plans on the same seed and counts the evaluations."""
@@ -68,7 +65,7 @@ class Evaluator:
         """Run candidate `x` at `budget` (counted unless a seed is given)."""
         if seed is None:
             if self.count >= self.limit:
-                raise _OutOfEvaluations
+                raise OutOfEvaluations
             self.count += 1
             if self.progress:
                 self.progress(1)
@@ -219,7 +216,7 @@ def _margin(o: Outcome) -> float:
 def _safe(ev: Any, x: np.ndarray, budget: float) -> Outcome | None:
     try:
         return ev.outcome(x, budget)
-    except _OutOfEvaluations:
+    except OutOfEvaluations:
         return None
 
 

@@ -103,6 +103,21 @@ class Reoptimization:
         """Media money change plus the salaries of the people hired."""
         return self.media_change + self.hire_cost
 
+    def frame(self) -> Any:
+        """One row per target (pandas): probability given the actuals under the plan and
+        under the new plan (verified), their intervals, met and shortfall."""
+        import pandas as pd
+
+        nan = float("nan")
+        return pd.DataFrame([
+            {"id": t.id, "confidence": t.confidence, "plan": t.before[0],
+             "plan_low": t.before[1][0], "plan_high": t.before[1][1],
+             "new": t.after[0] if t.after else nan,
+             "new_low": t.after[1][0] if t.after else nan,
+             "new_high": t.after[1][1] if t.after else nan,
+             "reachable": t.reachable, "met": t.met, "shortfall": t.shortfall}
+            for t in self.targets])
+
     @property
     def message(self) -> str:
         """What was found, in one sentence (notes after it)."""
