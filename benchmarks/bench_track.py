@@ -1,7 +1,11 @@
 """Time to track the smart band: six months (26 weeks) of weekly actuals of units, revenue
-and a monthly awareness survey (n = 500), 1,000 conditioned replications, on 2 workers.
+and a monthly awareness survey (n = 500), 1,000 conditioned replications, on 2 workers;
+with `--reoptimize`, also the time to re-optimise the rest of the year (the scenario's
+`decision:` budget of evaluations and replications per candidate, verified on `-n`
+fresh conditioned replications).
 
     .venv/bin/python benchmarks/bench_track.py [--workers 2] [-n 1000] [--write-example]
+    .venv/bin/python benchmarks/bench_track.py --reoptimize [--evaluations 200]
 
 `--write-example` (re)writes scenarios/smart_band_actuals_h1.csv, the shipped example:
 replication 3 of seed 7 of the baseline strategy, simulated by mktsim itself.
@@ -36,6 +40,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("-n", "--replications", type=int, default=1000)
     parser.add_argument("--write-example", action="store_true")
+    parser.add_argument("--reoptimize", action="store_true")
+    parser.add_argument("--evaluations", type=int)
+    parser.add_argument("--search-reps", type=int)
     args = parser.parse_args()
     import mktsim
 
@@ -56,6 +63,25 @@ def main() -> None:
         print(f"  {t.conditional.target.id}: P {t.conditional.probability:.2f} "
               f"[{t.conditional.interval[0]:.2f}, {t.conditional.interval[1]:.2f}], plan "
               f"{t.unconditional.probability:.2f}, {t.position.status}")
+    if args.reoptimize:
+        reoptimize(scenario, result, args)
+
+
+def reoptimize(scenario: object, result: object, args: argparse.Namespace) -> None:
+    """Time `Tracking.reoptimize` and print what it found."""
+    started = time.perf_counter()
+    result.reoptimize(scenario, None, None, args.evaluations,  # type: ignore[attr-defined]
+                      args.search_reps, args.replications, args.workers)
+    seconds = time.perf_counter() - started
+    r = result.reoptimization  # type: ignore[attr-defined]
+    print(f"reoptimize: {seconds:.1f} s, {r.evaluations} candidates on {r.search_reps} "
+          f"particles ({r.search_unique} distinct replications), verified on "
+          f"{r.verify_reps} fresh replications (ESS {r.verify_ess:.0f}), {args.workers} "
+          f"workers; cost of the change {r.cost_of_change:,.0f}; {r.message}")
+    for t in r.targets:
+        after = "-" if t.after is None else f"{t.after[0]:.2f} [{t.after[1][0]:.2f}, " \
+            f"{t.after[1][1]:.2f}]"
+        print(f"  {t.id}: plan {t.before[0]:.2f} -> new {after}")
 
 
 if __name__ == "__main__":

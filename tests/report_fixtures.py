@@ -319,6 +319,38 @@ def build_compare(run: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def build_track() -> dict[str, Any]:
+    """The tracking fields of a ``track.json`` with a re-optimised rest of the year."""
+    def side(p: float, low: float, high: float) -> dict[str, Any]:
+        return {"probability": p, "interval": [low, high]}
+
+    reoptimize = {
+        "strategy": "baseline", "first_day": "2027-07-02", "reached": True,
+        "message": "every target reachable after the as-of date is reached at its confidence",
+        "remaining": {"spent": 6.0e6, "before": 6.0e6, "after": 8.5e6},
+        "channels": [
+            {"channel": "kol", "spent": 2.0e6, "before": 2.0e6, "after": 3.5e6, "change": 1.5e6},
+            {"channel": "search", "spent": 4.0e6, "before": 4.0e6, "after": 5.0e6,
+             "change": 1.0e6},
+        ],
+        "headcount": [{"team": "sales_reps", "before": 10, "after": 12, "hires": 2,
+                       "cost": 84_000.0}],
+        "cost_of_change": {"media": 2.5e6, "people": 84_000.0, "total": 2_584_000.0},
+        "targets": [
+            {"id": "sales_up", "confidence": 0.8, "before": side(0.1, 0.05, 0.2),
+             "after": side(0.86, 0.8, 0.9), "met": True, "shortfall": 0.0},
+            {"id": "awareness_h1", "confidence": 0.8, "before": side(0.9, 0.8, 0.95),
+             "after": None, "met": None, "shortfall": None},
+        ],
+        "plan": {"budget": 1.45e7, "allocation": {"kol": 0.4, "search": 0.6}},
+        "search": {"evaluations": 120, "particles": 60, "distinct": 41},
+        "verified": {"replications": 1000, "seed": 1002030, "ess": 100.0, "beta": 0.05},
+    }
+    return {"kind": "track", "as_of": "2027-07-01", "periods_observed": 26, "actuals": {},
+            "conditioning": {"ess": 100.0, "beta": 1.0}, "targets": [], "warnings": [],
+            "reoptimize": reoptimize}
+
+
 def build_optimize() -> dict[str, Any]:
     """An ``optimize.json`` document with response curves."""
     mult = [i * 0.25 for i in range(9)]
@@ -437,6 +469,7 @@ def write_results(
     compare: bool = True,
     optimize: bool = True,
     analyze: bool = True,
+    track: bool = False,
     days: int = 365,
     reps: int = 200,
     kpis: Sequence[str] | None = None,
@@ -450,6 +483,8 @@ def write_results(
         docs["optimize"] = build_optimize()
     if analyze:
         docs["analyze"] = build_analyze()
+    if track:
+        docs["track"] = build_track()
     for stem, doc in docs.items():
         (folder / f"{stem}.json").write_text(json.dumps(doc, indent=1), encoding="utf-8")
     return docs

@@ -31,7 +31,7 @@ ALL = ["md", "html", "xlsx"]
 def full(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
     """A results folder with every optional part, and its report in all formats."""
     folder = tmp_path_factory.mktemp("full")
-    docs = write_results(folder)
+    docs = write_results(folder, track=True)
     write_report(folder, ALL)
     return folder, docs
 
@@ -398,6 +398,25 @@ def test_markdown_tables_match_results(full: tuple[Path, dict[str, Any]]) -> Non
         sum(MONTHLY_BUDGET.values()) * 12
     )
     assert number(budget["2027-03"]["KOL (CNY)"]) == MONTHLY_BUDGET["kol"]
+
+
+def test_reoptimized_rest_of_the_year_tables_match_track_json(
+    full: tuple[Path, dict[str, Any]],
+) -> None:
+    folder, docs = full
+    reopt = docs["track"]["reoptimize"]
+    tables = markdown_tables((folder / "report.md").read_text(encoding="utf-8"))
+    money = {r["Channel"]: r for r in tables["Rest of the year from 2027-07-02: money per channel"]}
+    assert number(money["KOL"]["New plan after (CNY)"]) == reopt["channels"][0]["after"]
+    assert number(money["All media"]["Change (CNY)"]) == pytest.approx(2.5e6)
+    targets = {r["Target"]: r for r in tables["Rest of the year: targets given the actuals"]}
+    assert number(targets["sales_up"]["New plan"]) == pytest.approx(0.86, abs=5e-4)
+    assert targets["awareness_h1"]["Verdict"] == "deadline before the as-of date"
+    text = (folder / "report.md").read_text(encoding="utf-8")
+    assert "Hire on 2027-07-02: 2 sales_reps." in text
+    wb = openpyxl.load_workbook(folder / "report.xlsx")
+    rows = sheet_rows(wb["Rest of year plan"])
+    assert rows[1]["Channel"].value == "Search" and rows[1]["Change (CNY)"].value == 1.0e6
 
 
 def test_wide_period_tables_are_split_by_unit() -> None:

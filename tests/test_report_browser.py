@@ -75,7 +75,7 @@ def page_requests(netlog: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("browser")
-    write_results(folder, reps=60)
+    write_results(folder, reps=60, track=True)
     (path,) = write_report(folder, ["html"])
     return path
 

@@ -220,20 +220,39 @@ class Scenario(LoadedScenario):
               replications: int | None = None, seed: int | None = None, workers: int = 1,
               sheet: str | None = None, progress: Progress | None = None,
               out: str | Path | None = None, executor: str | Pool = "local",
-              scheduler: str | None = None) -> Any:
+              scheduler: str | None = None, then: str | None = None,
+              reoptimize: bool = False, confidence: float | None = None,
+              evaluations: int | None = None, search_reps: int | None = None,
+              verify_reps: int | None = None,
+              search_progress: Progress | None = None) -> Any:
         """Where `strategy` (default the first) stands given the year's `actuals` (a
         history file from `start_date` to the as-of date, or a `History`): every target's
         probability conditioned on them beside the plan's own; see docs/tracking.md.
-        Returns a `mktsim.track.Tracking`; `out`: also write its results folder.
-        `executor`, `scheduler`: where it runs (the module's docstring)."""
+        `then`: the strategy that takes over after the as-of date. `reoptimize`: also the
+        cheapest change after the as-of date that reaches the targets with `confidence`
+        (default each target's own): `evaluations` candidates on `search_reps`
+        conditioned replications each (defaults from `decision:`), verified on
+        `verify_reps` fresh ones (default `replications`); `search_progress` receives
+        candidates done. Returns a `mktsim.track.Tracking` (`.reoptimization`,
+        `.plan_yaml(source)`); `out`: also write its results folder. `executor`,
+        `scheduler`: where the tracking runs (the module's docstring); the
+        re-optimisation's search runs on `workers` local processes."""
         from ..history import History, read_history
         from ..track import track
 
         history = actuals if isinstance(actuals, History) else read_history(
             Path(actuals), self.spec.channels, self.spec.products, sheet)
+        root = self.spec.seed if seed is None else seed
         with open_pool(executor, workers, scheduler) as pool:
-            result = track(self, strategy, history, replications, seed, pool.workers,
-                           progress, pool.executor)
+            result = track(self, strategy, history, replications, root, pool.workers,
+                           progress, pool.executor, then=then)
+        if reoptimize:
+            if then is not None:
+                raise ScenarioError([Problem(self.loaded.source, None, "--then",
+                                             "--reoptimize starts from the tracked plan",
+                                             "drop --then, or track the plan it wrote")])
+            result.reoptimize(self, root, confidence, evaluations, search_reps, verify_reps,
+                              workers, search_progress)
         if out is not None:
             result.save(out)
         return result

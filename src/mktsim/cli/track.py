@@ -1,15 +1,18 @@
-"""`mktsim track`: where the plan stands given the year's actuals."""
+"""`mktsim track`: where the plan stands given the year's actuals, and (`--reoptimize`)
+the cheapest change of the rest of the year that reaches the targets."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
 from .common import (
     SCENARIO,
     SEED,
+    InputError,
     check_out_dir,
     executor_options,
     load_scenario,
@@ -29,8 +32,28 @@ from .common import workers as _workers
                    "from the scenario's start_date to the as-of date.")
 @click.option("--sheet", help="Sheet of an .xlsx file (default: the first).")
 @click.option("--strategy", "-s", help="Strategy of the plan (default: the first).")
+@click.option("--then", "then", metavar="STRATEGY",
+              help="Strategy that takes over after the as-of date (default: --strategy), "
+                   "e.g. 'reoptimized' written by --out-plan.")
 @click.option("--replications", "-n", type=click.IntRange(2, 1_000_000),
               help="Replications, before and after conditioning (default: the scenario's).")
+@click.option("--reoptimize", is_flag=True,
+              help="Also find the cheapest change of the money and levers after the as-of "
+                   "date that reaches every target, verified on fresh replications.")
+@click.option("--confidence", type=click.FloatRange(0.5, 0.999),
+              help="With --reoptimize: required confidence for every target (default: each "
+                   "target's own).")
+@click.option("--evaluations", type=click.IntRange(1),
+              help="With --reoptimize: candidate plans to try (default: decision.evaluations).")
+@click.option("--search-reps", type=click.IntRange(5),
+              help="With --reoptimize: conditioned replications per candidate (default: "
+                   "decision.replications).")
+@click.option("--verify-reps", type=click.IntRange(10),
+              help="With --reoptimize: fresh replications that verify the winner (default: "
+                   "--replications).")
+@click.option("--out-plan", type=click.Path(dir_okay=False, path_type=Path),
+              help="With --reoptimize: write the scenario with the new plan added as "
+                   "strategy 'reoptimized'.")
 @SEED
 @workers_option(1)
 @executor_options
@@ -43,20 +66,28 @@ from .common import workers as _workers
               help="Also write a report into --out: md,html,xlsx.")
 @user_errors
 def track(scenario: Path, actuals: Path, sheet: str | None, strategy: str | None,
-          replications: int | None, seed: int | None, workers: int, executor: str,
-          scheduler: str | None, overrides: tuple[str, ...], fmt: str, out: Path | None,
+          then: str | None, replications: int | None, reoptimize: bool,
+          confidence: float | None, evaluations: int | None, search_reps: int | None,
+          verify_reps: int | None, out_plan: Path | None, seed: int | None, workers: int,
+          executor: str, scheduler: str | None, overrides: tuple[str, ...], fmt: str,
+          out: Path | None,
           report_text: str | None) -> None:
     """Re-forecast the year from its actuals: each target's probability given what has
-    happened, on track or behind, beside the plan's own probability.
+    happened, on track or behind, beside the plan's own probability; with --reoptimize,
+    what to change after the as-of date to reach the targets.
 
     \b
     Example:
       mktsim track scenarios/smart_band.yaml --actuals scenarios/smart_band_actuals_h1.csv
       mktsim track scenarios/smart_band.yaml --actuals h1.csv -n 2000 --format json
+      mktsim track scenarios/smart_band.yaml --actuals h1.csv --reoptimize --out-plan h2.yaml
+      mktsim track h2.yaml --actuals h1.csv --then reoptimized
     """
     from ..history import read_history
     from ..track import check_actuals
 
+    _check_options(scenario, reoptimize, then, out_plan, confidence, evaluations,
+                   search_reps, verify_reps)
     check_out_dir(out)
     reports = report_formats(report_text, out, "--out")
     sc = load_scenario(scenario, overrides)
@@ -66,13 +97,19 @@ def track(scenario: Path, actuals: Path, sheet: str | None, strategy: str | None
     reps = replications or sc.spec.replications
     with progress_bar(2 * reps, f"tracking {name}", reps >= 200) as advance:
         result = sc.track(history, name, reps, seed, _workers(workers), progress=advance,
-                          executor=executor, scheduler=scheduler)
-    if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), indent=1, default=str))
-    else:
-        from ..report.terminal_track import print_tracking
+                          executor=executor, scheduler=scheduler, then=then)
+    if reoptimize:
+        total = evaluations or (sc.spec.decision.evaluations if sc.spec.decision else 300)
+        with progress_bar(total, "re-optimising the rest of the year") as advance:
+            result.reoptimize(sc, seed, confidence, evaluations, search_reps, verify_reps,
+                              _workers(workers), advance)
+    _print(result, fmt)
+    if out_plan is not None:
+        from .common import write_atomic
 
-        print_tracking(result)
+        write_atomic(out_plan, result.plan_yaml(scenario))
+        click.echo(f"wrote {out_plan}; track it with: mktsim track {out_plan} --actuals "
+                   f"{actuals} --strategy {name} --then reoptimized", err=True)
     if out is not None:
         written = result.save(out)
         if reports:
@@ -80,3 +117,26 @@ def track(scenario: Path, actuals: Path, sheet: str | None, strategy: str | None
 
             written += write_report(out, reports, out)
         click.echo(f"wrote {len(written)} files to {out}", err=True)
+
+
+def _check_options(scenario: Path, reoptimize: bool, then: str | None,
+                   out_plan: Path | None, *search: Any) -> None:
+    """The options of --reoptimize need it; it starts from the tracked plan."""
+    if not reoptimize:
+        if out_plan is not None or any(v is not None for v in search):
+            raise InputError("--out-plan, --confidence, --evaluations, --search-reps and "
+                             "--verify-reps go with --reoptimize; add it")
+        return
+    if then is not None:
+        raise InputError("--reoptimize starts from the tracked plan; drop --then")
+    if out_plan is not None and out_plan.resolve() == scenario.resolve():
+        raise InputError("--out-plan must not overwrite the scenario file; name a new file")
+
+
+def _print(result: Any, fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), indent=1, default=str))
+        return
+    from ..report.terminal_track import print_tracking
+
+    print_tracking(result)

@@ -101,14 +101,16 @@ def marginal_doc(marginal: pd.DataFrame) -> dict[str, dict[str, float]]:
     return {str(c): {str(k): float(v) for k, v in row.items()} for c, row in marginal.iterrows()}
 
 
-def write_strategy_yaml(source: Path, out: Path, strategy: dict[str, Any]) -> str:
-    """The scenario file `source` with `strategy` added as `optimized` (comments kept)."""
+def write_strategy_yaml(source: Path, out: Path, strategy: dict[str, Any],
+                        name: str = CANDIDATE) -> str:
+    """The scenario file `source` with `strategy` added as `name` (default `optimized`;
+    comments kept)."""
     from ruamel.yaml import YAML
 
     yaml = YAML()
     yaml.preserve_quotes = True
     data = yaml.load(source.read_text(encoding="utf-8"))
-    data["strategies"][CANDIDATE] = _plain(strategy)
+    data["strategies"][name] = _plain(strategy)
     buf = io.StringIO()
     yaml.dump(data, buf)
     return buf.getvalue()

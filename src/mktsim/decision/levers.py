@@ -115,7 +115,7 @@ class LeverSpace:
         data["allocation"] = shares_of(money, budget)
         if self.quarters:
             q = [round(float(v), 4) for v in x[len(self.free): len(self.free) + 4]]
-            data["flighting"] = _flighting(self.base.get("flighting"), q)
+            data["flighting"] = scaled_flighting(self.base.get("flighting"), q)
         if self.teams:
             heads = dict(data.get("headcount") or {})
             heads.update(self.headcount(x))
@@ -151,7 +151,9 @@ def shares_of(money: dict[str, float], budget: float) -> dict[str, float]:
     return shares
 
 
-def _flighting(old: dict[str, Any] | None, quarters: list[float]) -> dict[str, Any]:
+def scaled_flighting(old: dict[str, Any] | None, quarters: list[float]) -> dict[str, Any]:
+    """The flighting `old` (None: even) with each quarter's weight multiplied by
+    `quarters` [4]."""
     if old and old.get("by") == "month":
         weights = [round(float(w) * quarters[m // 3], 4) for m, w in enumerate(old["weights"])]
         return {"by": "month", "weights": weights}

@@ -37,8 +37,8 @@ Progress = Callable[[int], None]
 S = TypeVar("S", bound=LoadedScenario)
 
 
-class _OutOfEvaluations(Exception):
-    pass
+class OutOfEvaluations(Exception):
+    """The search has used its evaluations."""
 
 
 @dataclass
@@ -65,7 +65,7 @@ class Evaluator:
         """Run candidate `x` at `budget` (counted unless a seed is given)."""
         if seed is None:
             if self.count >= self.limit:
-                raise _OutOfEvaluations
+                raise OutOfEvaluations
             self.count += 1
             if self.progress:
                 self.progress(1)
@@ -102,7 +102,7 @@ class Optimum:
         return self.budget + self.team_cost
 
 
-def _search(ev: Evaluator, score: Callable[[Outcome, np.ndarray], float], budget: float,
+def _search(ev: Any, score: Callable[[Outcome, np.ndarray], float], budget: float,
             x0: np.ndarray, evaluations: int, seed: int) -> tuple[np.ndarray, float]:
     """Differential evolution on `score` at `budget` within `evaluations` candidates."""
     space = ev.space
@@ -171,6 +171,18 @@ def _fixed(ev: Evaluator, objective: Objective, budget: float, verify_reps: int,
 
 
 def _target(ev: Evaluator, verify_reps: int, root: int) -> Optimum:
+    x, best, reached, notes = cheapest(ev, root)
+    objective = "lowest total cost that meets every target with its confidence"
+    return _finish(ev, "target", objective, x, best, verify_reps, root, reached, notes)
+
+
+def cheapest(ev: Any, root: int, margin: Callable[[Outcome], float] | None = None
+             ) -> tuple[np.ndarray, float, bool, list[str]]:
+    """The search of target mode: (x, budget, reached, notes). Finds the best allocation
+    at the highest budget, bisects the budget with it, re-optimises a little below and
+    bisects again. `ev` is an Evaluator or any object with its `space`, `count`, `limit`
+    and `outcome(x, budget)`; `margin`: the confidence margin asked of the search."""
+    margin = margin or _margin
     space = ev.space
     lo, hi = space.budget_bounds
     notes: list[str] = []
@@ -183,19 +195,16 @@ def _target(ev: Evaluator, verify_reps: int, root: int) -> Optimum:
 
     x, _ = _search(ev, score, hi, space.x0(), int(0.55 * ev.limit), root)
     top = _safe(ev, x, hi)
-    if top is None or not meets_all(top, _margin(top)):
-        objective = "lowest total cost that meets every target with its confidence"
-        return _finish(ev, "target", objective, x, hi, verify_reps, root, False,
-                       [*notes, "no plan within the bounds reached every target"])
-    best = _bisect(ev, x, lo, hi)
+    if top is None or not meets_all(top, margin(top)):
+        return x, hi, False, [*notes, "no plan within the bounds reached every target"]
+    best = _bisect(ev, x, lo, hi, margin)
     trial = max(lo, 0.9 * best)
     if trial < best and ev.count < ev.limit:
         x2, _ = _search(ev, score, trial, x, max(0, ev.limit - ev.count - 8), root + 1)
         o2 = _safe(ev, x2, trial)
-        if o2 is not None and meets_all(o2, _margin(o2)):
-            x, best = x2, _bisect(ev, x2, lo, trial)
-    objective = "lowest total cost that meets every target with its confidence"
-    return _finish(ev, "target", objective, x, best, verify_reps, root, True, notes)
+        if o2 is not None and meets_all(o2, margin(o2)):
+            x, best = x2, _bisect(ev, x2, lo, trial, margin)
+    return x, best, True, notes
 
 
 def _margin(o: Outcome) -> float:
@@ -205,21 +214,23 @@ def _margin(o: Outcome) -> float:
     return max(0.03, math.sqrt(c * (1.0 - c) / o.replications))
 
 
-def _safe(ev: Evaluator, x: np.ndarray, budget: float) -> Outcome | None:
+def _safe(ev: Any, x: np.ndarray, budget: float) -> Outcome | None:
     try:
         return ev.outcome(x, budget)
-    except _OutOfEvaluations:
+    except OutOfEvaluations:
         return None
 
 
-def _bisect(ev: Evaluator, x: np.ndarray, lo: float, hi: float) -> float:
+def _bisect(ev: Any, x: np.ndarray, lo: float, hi: float,
+            margin: Callable[[Outcome], float] | None = None) -> float:
     """Smallest budget in [lo, hi] at which `x` meets every target (hi meets them)."""
+    margin = margin or _margin
     for _ in range(8):
         if hi - lo <= 0.01 * hi:
             break
         mid = 0.5 * (lo + hi)
         o = _safe(ev, x, mid) if ev.space.feasible(mid) else None
-        if o is not None and meets_all(o, _margin(o)):
+        if o is not None and meets_all(o, margin(o)):
             hi = mid
         elif o is None and ev.count >= ev.limit:
             break

@@ -27,6 +27,8 @@ LAYOUT: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("leaks", "Where the plan leaks", ("leaks",)),
     ("comparison", "Strategy comparison", ("comparison", "comparison_kpis")),
     ("plan", "Optimised plan", ("plan", "marginal", "headcount", "verified")),
+    ("reoptimize", "Re-optimised rest of the year",
+     ("reoptimize_changes", "reoptimize_targets")),
     ("sensitivity", "Sensitivity", ("uncertainty", "bands", "tornado", "sobol", "morris")),
     ("discovery", "When targets fail", ("discovery",)),
     ("about", "About these results", ()),
@@ -111,6 +113,29 @@ def track_paragraphs(track: dict[str, Any]) -> list[str]:
     return lines
 
 
+def reoptimize_paragraphs(results: Results) -> list[str]:
+    """What the re-optimisation changes after the as-of date, what it costs and how it was
+    checked (track.json `reoptimize`)."""
+    re = (results.track or {}).get("reoptimize")
+    if not re:
+        return []
+    cost = re.get("cost_of_change") or {}
+    money = format_money(cost.get("total"), results.currency)
+    lines = [f"The cheapest change found from {re.get('first_day')} on, searched on the "
+             "replications that match the actuals and continued under each candidate plan: "
+             f"{re.get('message', '')}. Cost of the change: {money} (media "
+             f"{format_money(cost.get('media'), results.currency)}, people "
+             f"{format_money(cost.get('people'), results.currency)})."]
+    hires = [f"{h['hires']} {h['team']}" for h in re.get("headcount") or [] if h.get("hires")]
+    if hires:
+        lines.append(f"Hire on {re.get('first_day')}: {', '.join(hires)}.")
+    v = re.get("verified") or {}
+    lines.append(f"Checked on {v.get('replications', '?')} fresh replications conditioned on "
+                 f"the actuals (effective sample size {v.get('ess', 0):.0f}); the new plan is "
+                 f"the strategy 'reoptimized' (`mktsim track --then reoptimized`).")
+    return lines
+
+
 def sweep_about(results: Results, seed: str) -> list[str]:
     """How a sweep was run and how to read its analysis."""
     sweep = results.sweep or {}
@@ -172,6 +197,7 @@ def build_sections(
         "summary": executive_summary(results),
         "comparison": comparison_paragraphs(results),
         "plan": plan_paragraphs(results),
+        "reoptimize": reoptimize_paragraphs(results),
         "about": about_paragraphs(results),
     }
     sections = []

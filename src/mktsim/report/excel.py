@@ -53,6 +53,8 @@ SHEET_NAMES = {
     "sobol": "Sobol",
     "morris": "Morris",
     "discovery": "Discovery",
+    "reoptimize_changes": "Rest of year plan",
+    "reoptimize_targets": "Rest of year targets",
 }
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F5FA8")

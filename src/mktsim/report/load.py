@@ -27,6 +27,7 @@ from ..documents.run import (
     Target,
 )
 from ..documents.sweep import ANALYZE_FILE, AnalyzeDocument
+from ..documents.track import ReoptimizeDocument
 
 SWEEP_MANIFEST = "manifest.json"
 TRACK_FILE = "track.json"
@@ -82,6 +83,8 @@ def _check_optimize(data: dict[str, Any]) -> dict[str, Any]:
 def _check_track(data: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(data.get("actuals"), dict) or not isinstance(data.get("as_of"), str):
         raise DocumentError(f"{TRACK_FILE}: needs 'actuals' and 'as_of'")
+    if data.get("reoptimize") is not None:
+        data = {**data, "reoptimize": ReoptimizeDocument.from_dict(data["reoptimize"]).to_dict()}
     return data
 
 

@@ -578,6 +578,55 @@ def verified_table(results: Results) -> Table | None:
     )
 
 
+def reoptimize_changes_table(results: Results) -> Table | None:
+    """Money per channel after the as-of date: planned -> re-optimised (track.json)."""
+    re = (results.track or {}).get("reoptimize")
+    if not re:
+        return None
+    rows = [dict(c, channel=label(c["channel"])) for c in re.get("channels") or []]
+    rem = re.get("remaining") or {}
+    if rows and rem:
+        rows.append({"channel": "All media", "spent": rem.get("spent"),
+                     "before": rem.get("before"), "after": rem.get("after"),
+                     "change": (rem.get("after") or 0.0) - (rem.get("before") or 0.0)})
+    columns = [("channel", "Channel", TEXT),
+               ("spent", money_header("Spent to date", results), MONEY),
+               ("before", money_header("Planned after", results), MONEY),
+               ("after", money_header("New plan after", results), MONEY),
+               ("change", money_header("Change", results), MONEY)]
+    return _records("reoptimize_changes",
+                    f"Rest of the year from {re.get('first_day')}: money per channel", rows,
+                    columns)
+
+
+def reoptimize_targets_table(results: Results) -> Table | None:
+    """Each target given the actuals under the plan and the re-optimised plan."""
+    re = (results.track or {}).get("reoptimize")
+    if not re:
+        return None
+    rows = []
+    for t in re.get("targets") or []:
+        before, after = t.get("before") or {}, t.get("after") or {}
+        b_int, a_int = before.get("interval") or [None, None], \
+            after.get("interval") or [None, None]
+        rows.append({"id": t.get("id"), "confidence": t.get("confidence"),
+                     "before": before.get("probability"), "before_low": b_int[0],
+                     "before_high": b_int[1], "after": after.get("probability"),
+                     "after_low": a_int[0], "after_high": a_int[1],
+                     "verdict": "deadline before the as-of date" if not after else
+                     ("met" if t.get("met") else f"short by {t.get('shortfall', 0):.0%}")})
+    columns = [("id", "Target", TEXT), ("confidence", "Confidence", PERCENT),
+               ("before", "Plan", PERCENT), ("before_low", "Plan low", PERCENT),
+               ("before_high", "Plan high", PERCENT), ("after", "New plan", PERCENT),
+               ("after_low", "New plan low", PERCENT),
+               ("after_high", "New plan high", PERCENT), ("verdict", "Verdict", TEXT)]
+    reps = (re.get("verified") or {}).get("replications")
+    note = f"New plan: checked with {reps:,} fresh runs conditioned on the actuals." \
+        if isinstance(reps, int) else ""
+    return _records("reoptimize_targets", "Rest of the year: targets given the actuals",
+                    rows, columns, note)
+
+
 def _records(
     key: str,
     title: str,
@@ -797,6 +846,8 @@ BUILDERS: list[Callable[[Results], Table | None]] = [
     marginal_table,
     headcount_table,
     verified_table,
+    reoptimize_changes_table,
+    reoptimize_targets_table,
     uncertainty_table,
     target_bands_table,
     tornado_table,

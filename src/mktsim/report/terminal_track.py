@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -47,3 +49,67 @@ def print_tracking(t: Tracking, console: Console | None = None) -> None:
     console.print(tracking_table(t))
     for w in t.warnings:
         console.print(f"[yellow]warning:[/yellow] {escape(w)}")
+    if t.reoptimization is not None:
+        from ..track.document import reoptimize_document
+
+        print_reoptimization(reoptimize_document(t.reoptimization).to_dict(), console)
+
+
+def change_table(doc: dict[str, Any]) -> Table:
+    """Money per channel and people per lever team after the as-of date: plan -> new."""
+    table = Table(title=f"What changes from {doc['first_day']} on (strategy "
+                        f"{doc['strategy']} -> reoptimized)")
+    for col in ("lever", "spent to date", "planned after", "new plan after", "change"):
+        table.add_column(col, justify="left" if col == "lever" else "right")
+    for c in doc["channels"]:
+        table.add_row(c["channel"], fmt_value(c["spent"], "money"),
+                      fmt_value(c["before"], "money"), fmt_value(c["after"], "money"),
+                      _signed(c["change"]))
+    rem = doc["remaining"]
+    table.add_row("[bold]media money[/bold]", fmt_value(rem["spent"], "money"),
+                  fmt_value(rem["before"], "money"), fmt_value(rem["after"], "money"),
+                  _signed(rem["after"] - rem["before"]))
+    for h in doc["headcount"]:
+        table.add_row(f"{h['team']} (people)", "", str(h["before"]), str(h["after"]),
+                      f"{h['hires']:+d}")
+    return table
+
+
+def change_targets_table(doc: dict[str, Any]) -> Table:
+    """Per target: P(met) given the actuals under the plan and under the new plan (fresh
+    replications), each with its 95% interval."""
+    table = Table(title="Targets given the actuals: plan -> new plan (verified on "
+                        f"{doc['verified']['replications']} fresh replications)")
+    for col in ("target", "confidence", "plan P(met)", "new P(met)", "verdict"):
+        table.add_column(col)
+    for t in doc["targets"]:
+        before, after = t["before"], t["after"]
+        if after is None:
+            table.add_row(t["id"], f"{t['confidence']:.0%}", _p(before), "-",
+                          "deadline before the as-of date")
+            continue
+        verdict = "[green]met[/green]" if t["met"] else \
+            f"[red]short by {t['shortfall']:.0%}[/red]"
+        table.add_row(t["id"], f"{t['confidence']:.0%}", _p(before), _p(after), verdict)
+    return table
+
+
+def print_reoptimization(doc: dict[str, Any], console: Console | None = None) -> None:
+    """The change of plan, its cost, the targets before and after, and the message."""
+    console = console or Console()
+    console.print(change_table(doc))
+    cost = doc["cost_of_change"]
+    console.print(f"cost of the change: {_signed(cost['total'])} (media "
+                  f"{_signed(cost['media'])}, people {_signed(cost['people'])})")
+    console.print(change_targets_table(doc))
+    colour = "green" if doc["reached"] else "yellow"
+    console.print(f"[{colour}]{escape(doc['message'])}[/{colour}]")
+
+
+def _p(side: dict[str, Any]) -> str:
+    low, high = side["interval"]
+    return f"{side['probability']:.0%} ({low:.0%}-{high:.0%})"
+
+
+def _signed(value: float) -> str:
+    return ("+" if value > 0 else "") + fmt_value(value, "money")

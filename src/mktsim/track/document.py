@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ..documents.track import ReoptimizeDocument
+from .reoptimize import Reoptimization
 from .run import TargetTrack, Tracking
 
 
@@ -26,7 +28,40 @@ def tracking_document(t: Tracking, series: bool = True) -> dict[str, Any]:
         "actuals": actuals_series(t),
         "warnings": list(t.warnings),
     })
+    if t.reoptimization is not None:
+        doc["reoptimize"] = reoptimize_document(t.reoptimization).to_dict()
     return doc
+
+
+def reoptimize_document(r: Reoptimization) -> ReoptimizeDocument:
+    """The re-optimisation as its document: what changes, its cost, the targets."""
+    s = r.space
+    channels = [{"channel": c, "spent": s.spent.get(c, 0.0), "before": s.planned.get(c, 0.0),
+                 "after": r.after.get(c, 0.0),
+                 "change": r.after.get(c, 0.0) - s.planned.get(c, 0.0)}
+                for c in r.after if s.planned.get(c, 0.0) > 0 or r.after.get(c, 0.0) > 0]
+    headcount = [{"team": t, "before": s.headcount[t], "after": s.headcount[t] + n,
+                  "hires": n, "cost": n * s.team_cost_per_day[t] * s.days_left}
+                 for t, n in r.hires.items()]
+    targets = [{"id": t.id, "confidence": t.confidence,
+                "before": {"probability": t.before[0], "interval": list(t.before[1])},
+                "after": None if t.after is None else
+                {"probability": t.after[0], "interval": list(t.after[1])},
+                "met": t.met if t.reachable else None,
+                "shortfall": t.shortfall if t.reachable else None}
+               for t in r.targets]
+    return ReoptimizeDocument(
+        strategy=r.strategy, first_day=s.hire_date.isoformat(), reached=r.reached,
+        message=r.message,
+        remaining={"spent": s.spent_total, "before": s.planned_total, "after": r.remaining},
+        channels=channels, headcount=headcount,
+        cost_of_change={"media": r.media_change, "people": r.hire_cost,
+                        "total": r.cost_of_change},
+        targets=targets, plan=r.plan,
+        search={"evaluations": r.evaluations, "particles": r.search_reps,
+                "distinct": r.search_unique},
+        verified={"replications": r.verify_reps, "seed": r.verify_seed, "ess": r.verify_ess,
+                  "beta": r.verify_beta})
 
 
 def _target_fields(tt: TargetTrack) -> dict[str, Any]:

@@ -10,6 +10,9 @@ strategy after it with the money left.
   underspend more; never below zero). Its own price changes and promotions after the
   as-of day apply again, from the price the strategy had in force on that day.
 - Rules review from the as-of day on only: what was decided before it is in the actuals.
+- Another strategy may take over after the as-of day (`then`, as `--reoptimize` writes
+  it): its spend shape, budget, events and rules from that day on; everything up to it
+  (and the day-0 settings: prices, headcount) stays the tracked strategy's.
 """
 
 from __future__ import annotations
@@ -24,25 +27,33 @@ from ..model.plan import Event, Plan
 from ..scenario.model import ScenarioSpec
 
 
-def tracking_plan(spec: ScenarioSpec, strategy: str, actuals: History) -> Plan:
-    """The full-horizon plan that follows `actuals` to their end and `strategy` after."""
+def tracking_plan(spec: ScenarioSpec, strategy: str, actuals: History,
+                  then: str | None = None) -> Plan:
+    """The full-horizon plan that follows `actuals` to their end and `strategy` (or
+    `then`) after."""
     plan = compile_plan(spec, strategy)
-    return follow_then_resume(plan, actuals)
+    after = compile_plan(spec, then) if then not in (None, strategy) else None
+    return follow_then_resume(plan, actuals, after)
 
 
-def follow_then_resume(plan: Plan, actuals: History) -> Plan:
+def follow_then_resume(plan: Plan, actuals: History, after: Plan | None = None) -> Plan:
     """`plan` (compiled over the whole horizon) with the actuals in before the as-of day
-    and the strategy's remaining spend rescaled to the money left (module docstring)."""
+    and the remaining spend of `after` (default `plan`) rescaled to the money left of its
+    budget (module docstring)."""
     day = actuals.days
+    after = plan if after is None else after
     followed = plan_with_actuals(plan, actuals)
     spend = followed.spend.copy()
-    spend[:, day:] = remaining_spend(plan, followed.spend[:, :day].sum(), day)
-    events = _events(plan, followed, actuals, day)
-    rules = plan.rules
+    spend[:, day:] = remaining_spend(after, followed.spend[:, :day].sum(), day)
+    extra = followed.extra_spend.copy()
+    extra[day:] = after.extra_spend[day:]
+    events = _events(plan, followed, actuals, day, after)
+    rules = after.rules
     if rules is not None:
         rules = dataclasses.replace(rules, review_days=tuple(d for d in rules.review_days
                                                              if d >= day))
-    return dataclasses.replace(followed, spend=spend, events=events, rules=rules)
+    return dataclasses.replace(followed, spend=spend, extra_spend=extra, events=events,
+                               rules=rules)
 
 
 def remaining_spend(plan: Plan, spent: float, day: int) -> np.ndarray:
@@ -53,15 +64,27 @@ def remaining_spend(plan: Plan, spent: float, day: int) -> np.ndarray:
     return rest * (left / planned) if planned > 0 else rest.copy()
 
 
-def _events(plan: Plan, followed: Plan, actuals: History, day: int) -> tuple[Event, ...]:
-    """Events before `day` as the actuals had them; the strategy's own from `day` on."""
+def _events(plan: Plan, followed: Plan, actuals: History, day: int,
+            then: Plan) -> tuple[Event, ...]:
+    """Events before `day` as the actuals had them; `then`'s own from `day` on."""
     before = [e for e in followed.events if e.day < day]
-    after = [e for e in plan.events if e.day >= day]
+    after = [e for e in then.events if e.day >= day]
     resume = []
     for name in actuals.price:
         resume += [Event(day, kind, name, value)
-                   for kind, value in _in_force(plan, name, day).items()]
+                   for kind, value in _in_force(then, name, day).items()]
+    if not resume and plan.products and day < plan.horizon:
+        resume = [_sync_event(followed, day)]
     return tuple(sorted(before + resume + after, key=lambda e: e.day))
+
+
+def _sync_event(followed: Plan, day: int) -> Event:
+    """A change that changes nothing on `day` (the first product's list price in force),
+    so that the engine's spans, and the derived KPIs filled per span (LTV,
+    satisfaction), end at the as-of day: the days before it do not depend on the plan
+    after it, whichever plan takes over."""
+    product = followed.products[0]
+    return Event(day, "price", product, _in_force(followed, product, day)["price"])
 
 
 def _in_force(plan: Plan, product: str, day: int) -> dict[str, float]:

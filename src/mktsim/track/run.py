@@ -28,6 +28,7 @@ from ..kpis import KPI_INDEX, KPIS
 from ..model.measures import value_at
 from ..model.plan import Plan
 from ..rules.review import ReviewLoop
+from ..scenario.errors import Problem, ScenarioError
 from .check import as_of_day, check_actuals
 from .condition import Conditioning, condition
 from .plan import tracking_plan
@@ -58,6 +59,7 @@ class Tracking:
     targets: list[TargetTrack]
     fit_p_value: float  # chi-square test of the actuals under the scenario
     warnings: list[str] = field(default_factory=list)
+    reoptimization: Any = None  # track.reoptimize.Reoptimization, when asked for
 
     @property
     def as_of(self) -> dt.date:
@@ -95,21 +97,52 @@ class Tracking:
         written.append(folder / "track.json")
         return written
 
+    def reoptimize(self, scenario: LoadedScenario, seed: int | None = None,
+                   confidence: float | None = None, evaluations: int | None = None,
+                   search_reps: int | None = None, verify_reps: int | None = None,
+                   workers: int = 1, progress: Callable[[int], None] | None = None
+                   ) -> Tracking:
+        """This tracking with `reoptimization`: the cheapest change after the as-of date
+        that reaches the targets (`scenario`: the tracked one; `seed`: the tracking's);
+        see `track.reoptimize.reoptimize`."""
+        from .reoptimize import reoptimize
+
+        seed = scenario.spec.seed if seed is None else seed
+        self.reoptimization = reoptimize(scenario, self, seed, confidence, evaluations,
+                                         search_reps, verify_reps, workers, progress)
+        return self
+
+    def plan_yaml(self, source: str | Path) -> str:
+        """The scenario file `source` with the re-optimised plan added as strategy
+        `reoptimized` (comments kept)."""
+        from ..decision.documents import write_strategy_yaml
+        from .levers import REOPTIMIZED
+
+        if self.reoptimization is None:
+            raise ValueError("no re-optimisation: call reoptimize() first")
+        return write_strategy_yaml(Path(source), Path(source), self.reoptimization.plan,
+                                   REOPTIMIZED)
+
 
 def track(scenario: LoadedScenario, strategy: str | None, actuals: History,
           replications: int | None = None, seed: int | None = None, workers: int = 1,
           progress: Callable[[int], None] | None = None,
-          pool: Executor | None = None, beta: float | None = None) -> Tracking:
+          pool: Executor | None = None, beta: float | None = None,
+          then: str | None = None, plain: RunResult | None = None) -> Tracking:
     """Run the plan of `strategy` unconditionally and conditioned on `actuals`, and judge
     every target both ways. `progress` receives replications done (both runs); `beta`:
-    a fixed power of the likelihood (1 = exact) instead of the adaptive tempering."""
+    a fixed power of the likelihood (1 = exact) instead of the adaptive tempering;
+    `then`: the strategy that takes over after the as-of day (default `strategy`);
+    `plain`: the plan's unconditional run, when already run."""
     spec = scenario.spec
     check_actuals(spec, actuals)
     name = scenario.strategy_name(strategy)
+    then = check_then(scenario, name, then)
     reps = replications or spec.replications
     seed = spec.seed if seed is None else seed
-    plain = run_strategy(scenario, name, reps, seed, workers, progress, pool)
-    run = conditioned_run(scenario, name, actuals, reps, seed, workers, progress, pool)
+    if plain is None:
+        plain = run_strategy(scenario, name, reps, seed, workers, progress, pool)
+    run = conditioned_run(scenario, name, actuals, reps, seed, workers, progress, pool, then)
     cond = condition(actuals, run.daily, seed, money_unit(run.plan), beta)
     resampled = resample_run(run, cond.indices)
     conditioned = RunResult(scenario.loaded, resampled,
@@ -121,13 +154,32 @@ def track(scenario: LoadedScenario, strategy: str | None, actuals: History,
                     _warnings(cond, p_value))
 
 
+def check_then(scenario: LoadedScenario, strategy: str, then: str | None) -> str | None:
+    """`then` checked: a strategy of the scenario whose day-0 prices and headcount are the
+    tracked strategy's (what happens before the as-of day is not its to change)."""
+    if then is None or then == strategy:
+        return None
+    name = scenario.strategy_name(then)
+    base, after = scenario.plan(strategy), scenario.plan(name)
+    differs = [what for what, a, b in (("prices", base.product_price, after.product_price),
+                                       ("headcount", base.team_headcount,
+                                        after.team_headcount))
+               if not np.array_equal(a, b)]
+    if differs:
+        raise ScenarioError([Problem(
+            scenario.loaded.source, None, "--then",
+            f"strategy '{name}' has other day-0 {' and '.join(differs)} than '{strategy}'",
+            "after the as-of date give them as price_changes and hires dated after it")])
+    return name
+
+
 def conditioned_run(scenario: LoadedScenario, strategy: str, actuals: History, reps: int,
                     seed: int, workers: int = 1, progress: Callable[[int], None] | None = None,
-                    pool: Executor | None = None) -> Run:
+                    pool: Executor | None = None, then: str | None = None) -> Run:
     """`reps` replications of the whole horizon following the actuals, then the strategy
-    (replication i on child i of `seed`, as in a run)."""
-    plan = tracking_plan(scenario.spec, strategy, actuals)
-    source = tracked_plans(uncertain_plans(scenario.loaded, strategy, seed), actuals)
+    (or `then`) (replication i on child i of `seed`, as in a run)."""
+    plan = tracking_plan(scenario.spec, strategy, actuals, then)
+    source = tracked_plans(uncertain_plans(scenario.loaded, strategy, seed), actuals, then)
     return simulate(plan, reps, seed, workers, progress, source, pool,
                     controllers=(ReviewLoop(),))
 

@@ -1,0 +1,318 @@
+"""`track --reoptimize`: the cheapest change of the money and levers after the as-of day
+that reaches the targets given the actuals, verified on fresh conditioned replications.
+
+- **Candidates continue the conditioned particles.** The conditioning weighs whole paths
+  by the actuals, which they meet before the as-of day. A candidate changes nothing
+  before it, and a replication's days before it depend only on its seed and on the plan
+  up to it, so replication i under any candidate has the same past as under the plan, and
+  the same weight. The search resamples `search_reps` particles from the tracking's
+  weights once and runs those replications (same seeds: common random numbers) under
+  each candidate; a candidate's conditional probability is the share of particles that
+  meet the target after the as-of day.
+- **The search** is `optimize --mode target`'s (`decision.optimize.cheapest`) over the
+  remaining budget (`track.levers.RemainingSpace`), asking the probabilities to clear the
+  confidence by a margin of one standard error on the particles' effective number.
+- **Verification** tracks the winner on `verify_reps` fresh replications (seed + FRESH):
+  run, weighed and resampled as `track` does, with Wilson intervals on their effective
+  sample size; a little more money (5% steps, 3 at most) is tried when fresh seeds
+  disagree, as in optimize.
+Targets whose deadline falls before the as-of day are not the rest of the year's to
+reach; they are listed and left out.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..decision.optimize import FRESH, OutOfEvaluations, cheapest
+from ..decision.outcome import Outcome, _soft_met, worker_pool
+from ..decision.strategy_run import LoadedScenario
+from ..decision.targets import Verdict
+from ..engine.montecarlo import run_chunk
+from ..engine.sources import uncertain_plans
+from ..history import History
+from ..model.measures import horizon_values
+from ..model.plan import Plan
+from ..rules.review import ReviewLoop
+from ..scenario.decision import DecisionSection
+from .condition import systematic_resample
+from .levers import REOPTIMIZED, RemainingSpace, remaining_space
+from .plan import tracking_plan
+from .sources import TrackedPlans, tracked_plans
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class TargetChange:
+    """One target given the actuals: under the plan and under the re-optimised plan."""
+
+    id: str
+    confidence: float
+    before: tuple[float, tuple[float, float]]  # (probability, interval) under the plan
+    after: tuple[float, tuple[float, float]] | None  # verified; None: decided before as-of
+    reachable: bool  # the deadline is on or after the as-of day
+
+    @property
+    def met(self) -> bool:
+        """The verified probability reaches the confidence."""
+        return self.after is not None and self.after[0] >= self.confidence
+
+    @property
+    def shortfall(self) -> float:
+        """Confidence less the verified probability (0 when met)."""
+        return 0.0 if self.after is None else max(0.0, self.confidence - self.after[0])
+
+
+@dataclass
+class Reoptimization:
+    """The change of plan after the as-of day, and what fresh replications say of it."""
+
+    strategy: str  # the tracked strategy
+    plan: dict[str, Any]  # the re-optimised strategy's data (`then`)
+    space: RemainingSpace
+    remaining: float  # media money after the as-of day, re-optimised
+    after: dict[str, float]  # per channel, money after the as-of day
+    hires: dict[str, int]  # people hired on the as-of date by team
+    hire_cost: float  # their salary to the horizon
+    targets: list[TargetChange]
+    reached: bool
+    evaluations: int
+    search_reps: int  # particles of the search
+    search_unique: int  # distinct replications among them
+    verify_reps: int
+    verify_seed: int
+    verify_ess: float
+    verify_beta: float
+    notes: list[str] = field(default_factory=list)
+    verified: Any = None  # the verification's Tracking
+
+    @property
+    def media_change(self) -> float:
+        """Re-optimised less planned media money after the as-of day."""
+        return self.remaining - self.space.planned_total
+
+    @property
+    def cost_of_change(self) -> float:
+        """Media money change plus the salaries of the people hired."""
+        return self.media_change + self.hire_cost
+
+    def frame(self) -> Any:
+        """One row per target (pandas): probability given the actuals under the plan and
+        under the new plan (verified), their intervals, met and shortfall."""
+        import pandas as pd
+
+        nan = float("nan")
+        return pd.DataFrame([
+            {"id": t.id, "confidence": t.confidence, "plan": t.before[0],
+             "plan_low": t.before[1][0], "plan_high": t.before[1][1],
+             "new": t.after[0] if t.after else nan,
+             "new_low": t.after[1][0] if t.after else nan,
+             "new_high": t.after[1][1] if t.after else nan,
+             "reachable": t.reachable, "met": t.met, "shortfall": t.shortfall}
+            for t in self.targets])
+
+    @property
+    def message(self) -> str:
+        """What was found, in one sentence (notes after it)."""
+        if self.reached:
+            head = "every target reachable after the as-of date is reached at its confidence"
+        else:
+            short = ", ".join(f"{t.id} {t.after[0]:.0%} of {t.confidence:.0%}"
+                              for t in self.targets if t.reachable and not t.met
+                              and t.after is not None)
+            head = f"no plan within the bounds reached every target; the best found: {short}"
+        return "; ".join([head, *(n for n in self.notes if not n.startswith("no plan"))])
+
+
+@dataclass
+class ConditionedEvaluator:
+    """Runs candidates on the resampled particles of a tracking (common random numbers)
+    and counts the evaluations; the duck type `decision.optimize.cheapest` searches with."""
+
+    scenario: LoadedScenario
+    space: RemainingSpace
+    actuals: History
+    verdicts: list[Verdict]  # the reachable targets, judged under the plan
+    indices: np.ndarray  # distinct particle replications, sorted
+    expand: np.ndarray  # [M] position in `indices` of each particle
+    seed: int
+    limit: int
+    effective: float  # effective number of the particles
+    workers: int = 1
+    progress: Progress | None = None
+    pool: Executor | None = None
+    count: int = 0
+
+    def outcome(self, x: np.ndarray, budget: float) -> Outcome:
+        """Conditional outcome of candidate `x` with `budget` after the as-of day."""
+        if self.count >= self.limit:
+            raise OutOfEvaluations
+        self.count += 1
+        if self.progress:
+            self.progress(1)
+        daily = self.daily(self.space.strategy(x, budget))
+        return conditional_outcome(daily[self.expand], self.verdicts, self.actuals)
+
+    def daily(self, strategy: dict[str, Any]) -> np.ndarray:
+        """Daily KPIs [U, K, D] of the particles' replications under `strategy` after the
+        as-of day."""
+        cand = with_strategy(self.scenario, strategy)
+        plan = tracking_plan(cand.spec, self.space.tracked, self.actuals, REOPTIMIZED)
+        source = tracked_plans(uncertain_plans(cand.loaded, self.space.tracked, self.seed),
+                               self.actuals, REOPTIMIZED)
+        return run_replications(plan, self.seed, self.indices, source, self.workers,
+                                self.pool)
+
+    def margin(self, o: Outcome) -> float:
+        """Confidence margin asked of the search: one standard error of a probability at
+        the required confidence on the particles' effective number (at least 0.03)."""
+        c = float(o.confidence.max()) if len(o.confidence) else 0.8
+        return max(0.03, math.sqrt(c * (1.0 - c) / max(self.effective, 1.0)))
+
+
+def with_strategy(scenario: LoadedScenario, strategy: dict[str, Any]) -> LoadedScenario:
+    """The scenario with `strategy` added as the strategy `reoptimized`."""
+    return scenario.with_values({f"strategies.{REOPTIMIZED}": strategy})
+
+
+def conditional_outcome(daily: np.ndarray, verdicts: list[Verdict], actuals: History
+                        ) -> Outcome:
+    """Targets met [T, M] by the particles `daily` [M, K, D], a flow recorded in the
+    actuals counting what was recorded (as `track` judges it)."""
+    from .run import target_values
+
+    met, soft = [], []
+    for v in verdicts:
+        values = target_values(daily, v, actuals)
+        with np.errstate(invalid="ignore"):
+            ok = values >= v.threshold if v.direction == "at_least" else values <= v.threshold
+        met.append(ok & np.isfinite(values))
+        soft.append(_soft_met(values, v.threshold, v.direction))
+    reps = daily.shape[0]
+    kpis = {k: horizon_values(daily, k) for k in ("profit", "marketing_spend", "units")}
+    return Outcome(kpis, np.array(met, dtype=bool).reshape(len(met), reps),
+                   np.array(soft, dtype=float).reshape(len(soft), reps),
+                   tuple(v.target.id for v in verdicts),
+                   np.array([v.confidence for v in verdicts], dtype=float))
+
+
+def run_replications(plan: Plan, seed: int, indices: np.ndarray,
+                     source: TrackedPlans | None, workers: int = 1,
+                     pool: Executor | None = None) -> np.ndarray:
+    """Daily KPIs [len(indices), K, D] of replications `indices` (sorted, distinct) of
+    `seed`: replication i on child i, whatever the workers."""
+    blocks = _blocks(indices)
+    groups = [blocks[i::max(1, workers * 4)] for i in range(min(len(blocks),
+                                                                max(1, workers * 4)))]
+    if pool is None or workers <= 1:
+        parts = [_run_blocks(plan, seed, g, source) for g in groups]
+    else:
+        parts = [f.result() for f in [pool.submit(_run_blocks, plan, seed, g, source)
+                                      for g in groups]]
+    by_first = {first: part for group, done in zip(groups, parts, strict=True)
+                for (first, _), part in zip(group, done, strict=True)}
+    return np.concatenate([by_first[first] for first, _ in blocks])
+
+
+def _blocks(indices: np.ndarray) -> list[tuple[int, int]]:
+    """Runs of consecutive indices as (first, count)."""
+    out: list[tuple[int, int]] = []
+    for i in (int(v) for v in indices):
+        if out and out[-1][0] + out[-1][1] == i:
+            out[-1] = (out[-1][0], out[-1][1] + 1)
+        else:
+            out.append((i, 1))
+    return out
+
+
+def _run_blocks(plan: Plan, seed: int, blocks: list[tuple[int, int]],
+                source: TrackedPlans | None) -> list[np.ndarray]:
+    """The daily KPIs of each block of replications (a worker's task)."""
+    return [run_chunk(plan, seed, first, count, source, controllers=(ReviewLoop(),))[0]
+            for first, count in blocks]
+
+
+def reoptimize(scenario: LoadedScenario, tracking: Any, seed: int,
+               confidence: float | None = None, evaluations: int | None = None,
+               search_reps: int | None = None, verify_reps: int | None = None,
+               workers: int = 1, progress: Progress | None = None) -> Reoptimization:
+    """The cheapest change after the as-of day of `tracking` (a `Tracking` of `seed`)
+    that reaches its targets with `confidence` (default each target's own); see the
+    module docstring. Defaults: `decision.evaluations`, `decision.replications` particles
+    per candidate, and the tracking's replications for the verification."""
+    decision = scenario.spec.decision or DecisionSection()
+    if confidence is not None:
+        scenario = scenario.with_values({f"targets.{i}.confidence": confidence
+                                         for i in range(len(scenario.spec.targets))})
+    strategy, actuals = tracking.conditioned.strategy, tracking.actuals
+    space = remaining_space(scenario, strategy, actuals)
+    cond = tracking.conditioning
+    reps = search_reps or decision.replications
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 0x2E0]))
+    particles = systematic_resample(cond.weights, reps, rng)
+    indices, expand = np.unique(particles, return_inverse=True)
+    verdicts = _with_confidence(tracking, confidence)
+    reachable = [v for v in verdicts if v.day >= actuals.days]
+    verify = verify_reps or cond.replications
+    with worker_pool(workers) as pool:
+        ev = ConditionedEvaluator(scenario, space, actuals, reachable, indices, expand, seed,
+                                  evaluations or decision.evaluations,
+                                  min(float(reps), cond.ess), workers, progress, pool)
+        x, budget, reached, notes = cheapest(ev, seed, ev.margin)
+        return _verified(ev, tracking, verdicts, x, budget, reached, notes, verify, pool)
+
+
+def _with_confidence(tracking: Any, confidence: float | None) -> list[Verdict]:
+    import dataclasses
+
+    out = [t.conditional for t in tracking.targets]
+    if confidence is None:
+        return out
+    return [dataclasses.replace(v, confidence=confidence) for v in out]
+
+
+def _verified(ev: ConditionedEvaluator, tracking: Any, verdicts: list[Verdict],
+              x: np.ndarray, budget: float, reached: bool, notes: list[str], verify: int,
+              pool: Executor | None) -> Reoptimization:
+    """Track the winner on fresh seeds (a little more money while they disagree)."""
+    from .run import track
+
+    space = ev.space
+    for retry in range(4):
+        seed = ev.seed + FRESH + retry
+        check = track(with_strategy(ev.scenario, space.strategy(x, budget)), space.tracked,
+                      ev.actuals, verify, seed, ev.workers, pool=pool, then=REOPTIMIZED,
+                      plain=tracking.unconditional)
+        after = {t.conditional.target.id: t.conditional for t in check.targets}
+        ok = all(after[v.target.id].probability >= v.confidence for v in verdicts
+                 if v.day >= ev.actuals.days)
+        if ok or not reached or retry == 3 or budget >= space.budget_bounds[1]:
+            break
+        budget = min(budget * 1.05, space.budget_bounds[1])
+    if reached and not ok:
+        reached = False
+        notes.append("the plan met every target on the search's particles but not on "
+                     "fresh seeds")
+    targets = [TargetChange(v.target.id, v.confidence,
+                            (tt.conditional.probability, tt.conditional.interval),
+                            (after[v.target.id].probability, after[v.target.id].interval)
+                            if v.day >= ev.actuals.days else None, v.day >= ev.actuals.days)
+               for v, tt in zip(verdicts, tracking.targets, strict=True)]
+    past = [t.id for t in targets if not t.reachable]
+    if past:
+        notes.append(f"{', '.join(past)}: deadline before the as-of date, left out")
+    plan = check.conditioned.run.plan
+    day = space.day
+    money = {c: float(plan.spend[i, day:].sum()) for i, c in enumerate(plan.channels)}
+    return Reoptimization(space.tracked, space.strategy(x, budget), space,
+                          float(sum(money.values())), money, space.hires(x),
+                          space.team_cost(x), targets, reached, ev.count, len(ev.expand),
+                          len(ev.indices), verify, seed, check.conditioning.ess,
+                          check.conditioning.beta, notes, check)
