@@ -56,7 +56,7 @@ _NUMBER_RE = re.compile(
 )
 _LABEL_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_\-. ]*")
 _DIST_RE = re.compile(r"([A-Za-z_]+)\s*\((.*)\)")
-_DRAWS_RE = re.compile(r"draws\s*\(([^,()]*)(?:,([^,()]*))?\)", re.IGNORECASE)
+DRAWS_RE = re.compile(r"draws\s*\(([^,()]*)(?:,([^,()]*))?\)", re.IGNORECASE)
 
 
 class ParamSpecError(ValueError):
@@ -423,7 +423,7 @@ def _parse_value(path: str, text: str) -> Parameter:
     v = text.strip()
     if not v:
         raise ParamSpecError("nothing after '='; " + ACCEPTED_FORMS)
-    d = _DRAWS_RE.fullmatch(v)
+    d = DRAWS_RE.fullmatch(v)
     if d:
         column = (d.group(2) or "").strip()
         return Parameter.from_draws(path, d.group(1).strip(), column or None)

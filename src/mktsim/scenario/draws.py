@@ -143,9 +143,9 @@ def reference(spec: Any) -> tuple[str, str | None] | None:
     if isinstance(spec, dict) and "draws" in spec:
         return (spec["draws"], spec.get("column")) if isinstance(spec["draws"], str) else None
     if isinstance(spec, str):
-        from ..params import _DRAWS_RE
+        from ..params import DRAWS_RE
 
-        m = _DRAWS_RE.fullmatch(spec.strip())
+        m = DRAWS_RE.fullmatch(spec.strip())
         if m:
             return m.group(1).strip(), (m.group(2) or "").strip() or None
     return None
