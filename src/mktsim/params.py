@@ -7,7 +7,11 @@ A :class:`Parameter` names one scenario value by its dotted path (for example
   value, e.g. currency per thousand impressions for a CPM);
 * ``levels``: one of a fixed list of values; levels may be numbers or labels
   such as strategy names (labels make the parameter *categorical*);
-* ``distribution``: a probability distribution from :data:`DISTRIBUTIONS`.
+* ``distribution``: a probability distribution from :data:`DISTRIBUTIONS`;
+* ``draws``: one column of a CSV file of joint draws (``draws(FILE)`` or
+  ``{draws: FILE, column: NAME}``), in a scenario's ``uncertainties:`` only. Paths that
+  name the same file take the same row in each replication, so their correlation is kept
+  (see :mod:`mktsim.scenario.draws`, which reads the file when the scenario is loaded).
 
 Every parameter maps a uniform number ``u`` in [0, 1) to a value through
 :meth:`Parameter.ppf`, so all samplers work in the unit cube and convert at the
@@ -25,7 +29,7 @@ from typing import Any, Literal
 import numpy as np
 
 Level = int | float | str
-Kind = Literal["range", "levels", "distribution"]
+Kind = Literal["range", "levels", "distribution", "draws"]
 
 #: Distribution names and their argument lists, as written by users.
 DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
@@ -52,6 +56,7 @@ _NUMBER_RE = re.compile(
 )
 _LABEL_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_\-. ]*")
 _DIST_RE = re.compile(r"([A-Za-z_]+)\s*\((.*)\)")
+DRAWS_RE = re.compile(r"draws\s*\(([^,()]*)(?:,([^,()]*))?\)", re.IGNORECASE)
 
 
 class ParamSpecError(ValueError):
@@ -113,6 +118,10 @@ class Parameter:
     arguments are the mean and standard deviation of the *logarithm* of the
     value (median = exp(mu)). ``beta(a, b)`` lives on 0..1; ``beta(a, b, low,
     high)`` is stretched onto low..high.
+
+    A ``draws`` parameter is column ``column`` of the CSV file ``source`` (as written in
+    the scenario, relative to it); ``draws`` holds the column's values once the file is
+    read (empty before). Its ``ppf`` is the column's empirical quantile function.
     """
 
     path: str
@@ -122,6 +131,9 @@ class Parameter:
     levels: tuple[Level, ...] = ()
     dist: str | None = None
     dist_args: tuple[float, ...] = ()
+    source: str | None = None
+    column: str | None = None
+    draws: tuple[float, ...] = ()
 
     def __post_init__(self) -> None:
         _check_path(self.path)
@@ -137,6 +149,9 @@ class Parameter:
             args = _check_dist(name, tuple(self.dist_args))
             object.__setattr__(self, "dist", name)
             object.__setattr__(self, "dist_args", args)
+        elif self.kind == "draws":
+            _check_draws(self.source, self.column, self.draws)
+            object.__setattr__(self, "draws", tuple(float(v) for v in self.draws))
         else:
             raise ParamSpecError(f"unknown parameter kind {self.kind!r}")
 
@@ -156,6 +171,12 @@ class Parameter:
         """A value drawn from distribution ``dist`` with arguments ``args``."""
         return cls(path, "distribution", dist=dist, dist_args=tuple(args))
 
+    @classmethod
+    def from_draws(cls, path: str, source: str, column: str | None = None,
+                   draws: Iterable[float] = ()) -> Parameter:
+        """Column ``column`` (default: the path itself) of the joint draws in ``source``."""
+        return cls(path, "draws", source=source, column=column or path, draws=tuple(draws))
+
     # -- properties ---------------------------------------------------------
     @property
     def is_categorical(self) -> bool:
@@ -166,7 +187,7 @@ class Parameter:
     def bounds(self) -> tuple[float, float]:
         """Bounds used in the SALib problem: ``(low, high)`` for ranges, else (0, 1).
 
-        For levels and distributions the unit interval is sampled and
+        For levels, distributions and draws the unit interval is sampled and
         :meth:`ppf` maps it to values.
         """
         if self.kind == "range" and self.low is not None and self.high is not None:
@@ -190,7 +211,10 @@ class Parameter:
 
         Ranges: ``low + u * (high - low)``. Levels: the level at index
         ``floor(u * n)`` (labels are returned, not indices). Distributions: the
-        quantile function, with ``u`` clipped to [U_EPS, 1 - U_EPS].
+        quantile function, with ``u`` clipped to [U_EPS, 1 - U_EPS]. Draws: the sorted
+        column's value at index ``floor(u * n)`` (a value of the column, never between
+        two); replications do not use this but take whole rows
+        (:func:`mktsim.scenario.draws.draw_rows`).
         """
         u = np.asarray(u, dtype=float)
         if self.kind == "range":
@@ -198,6 +222,10 @@ class Parameter:
             return lo + u * (hi - lo)
         if self.kind == "levels":
             return self.level_array()[self.level_index(u)]
+        if self.kind == "draws":
+            ordered = np.sort(self.draw_array())
+            idx = np.clip(np.floor(u * len(ordered)).astype(int), 0, len(ordered) - 1)
+            return ordered[idx]
         clipped = np.clip(u, U_EPS, 1.0 - U_EPS)
         return np.asarray(self._quantile(clipped), dtype=float)
 
@@ -206,6 +234,14 @@ class Parameter:
         n = len(self.levels)
         idx = np.floor(np.asarray(u, dtype=float) * n).astype(int)
         return np.clip(idx, 0, n - 1)
+
+    def draw_array(self) -> np.ndarray:
+        """The column's values in file order (draws only; raises before the file is read)."""
+        if not self.draws:
+            raise ParamSpecError(f"{self.path}: the draws of {self.source} have not been "
+                                 "read; draws belong in a scenario's uncertainties: section, "
+                                 "whose file is read when the scenario is loaded")
+        return np.asarray(self.draws, dtype=float)
 
     def level_array(self) -> np.ndarray:
         """The levels as an array (object dtype when any level is a label)."""
@@ -249,6 +285,8 @@ class Parameter:
             return f"{self.path}={self.low!r}:{self.high!r}"
         if self.kind == "levels":
             return f"{self.path}=" + ",".join(str(v) for v in self.levels)
+        if self.kind == "draws":
+            return f"{self.path}={draws_text(self.source or '', self.column, self.path)}"
         args = ",".join(repr(a) for a in self.dist_args)
         return f"{self.path}={self.dist}({args})"
 
@@ -259,6 +297,8 @@ class Parameter:
             out.update(low=self.low, high=self.high)
         elif self.kind == "levels":
             out["levels"] = list(self.levels)
+        elif self.kind == "draws":
+            out.update(source=self.source, column=self.column, draws=list(self.draws))
         else:
             out.update(dist=self.dist, dist_args=list(self.dist_args))
         return out
@@ -274,7 +314,15 @@ class Parameter:
             levels=tuple(d.get("levels", ())),
             dist=d.get("dist"),
             dist_args=tuple(d.get("dist_args", ())),
+            source=d.get("source"),
+            column=d.get("column"),
+            draws=tuple(d.get("draws", ())),
         )
+
+
+def draws_text(source: str, column: str | None, path: str) -> str:
+    """``draws(FILE)``, or ``draws(FILE, COLUMN)`` when the column is not the path."""
+    return f"draws({source})" if column in (None, path) else f"draws({source}, {column})"
 
 
 # --------------------------------------------------------------------------- validation
@@ -348,6 +396,16 @@ def _dist_problem(dist: str, a: list[float]) -> str | None:
     return None
 
 
+def _check_draws(source: str | None, column: str | None, draws: tuple[float, ...]) -> None:
+    if not isinstance(source, str) or not source.strip():
+        raise ParamSpecError("draws need a file: draws(FILE) or {draws: FILE, column: NAME}")
+    if not isinstance(column, str) or not column.strip():
+        raise ParamSpecError("the column of the draws must be a name")
+    for v in draws:
+        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+            raise ParamSpecError(f"draw {v!r} must be a finite number")
+
+
 def check_unique(params: Sequence[Parameter]) -> None:
     """Raise :class:`ParamSpecError` if two parameters share a path."""
     seen: set[str] = set()
@@ -365,6 +423,10 @@ def _parse_value(path: str, text: str) -> Parameter:
     v = text.strip()
     if not v:
         raise ParamSpecError("nothing after '='; " + ACCEPTED_FORMS)
+    d = DRAWS_RE.fullmatch(v)
+    if d:
+        column = (d.group(2) or "").strip()
+        return Parameter.from_draws(path, d.group(1).strip(), column or None)
     m = _DIST_RE.fullmatch(v)
     if m:
         name = m.group(1).lower()
@@ -462,9 +524,13 @@ def _parse_entry(path: str, value: Any) -> Parameter:
 
 
 _MAPPING_FORMS = (
-    "use {range: [LOW, HIGH]}, {levels: [a, b]}, {dist: NAME, args: [...]} "
-    "or a string such as '30:60' or 'normal(40,5)'"
+    "use {range: [LOW, HIGH]}, {levels: [a, b]}, {dist: NAME, args: [...]}, "
+    "{draws: FILE, column: NAME} or a string such as '30:60' or 'normal(40,5)'"
 )
+#: Keys of a draws entry; `values` is added when the scenario is loaded (the column read
+#: from the file), never written by hand.
+DRAWS_KEYS = ({"draws"}, {"draws", "column"}, {"draws", "values"},
+              {"draws", "column", "values"})
 
 
 def _parse_structured(path: str, value: Mapping[str, Any]) -> Parameter:
@@ -489,7 +555,22 @@ def _parse_structured(path: str, value: Mapping[str, Any]) -> Parameter:
             raise ParamSpecError("args must be a list of numbers")
         nums = [_as_number(a, f"{name} argument") for a in args]
         return Parameter.from_dist(path, name.lower(), nums)
+    if keys in DRAWS_KEYS:
+        return _parse_draws(path, value)
     raise ParamSpecError(f"unexpected keys {sorted(keys)}; " + _MAPPING_FORMS)
+
+
+def _parse_draws(path: str, value: Mapping[str, Any]) -> Parameter:
+    source, column = value["draws"], value.get("column")
+    if not isinstance(source, str):
+        raise ParamSpecError(f"draws must name a CSV file, got {source!r}")
+    if column is not None and not isinstance(column, str):
+        raise ParamSpecError(f"column must be the name of a column, got {column!r}")
+    values = value.get("values", ())
+    if not isinstance(values, list | tuple):
+        raise ParamSpecError("values must be a list of numbers")
+    return Parameter.from_draws(path, source.strip(), column,
+                                [_as_number(v, "draw") for v in values])
 
 
 def _yaml_level(v: Any) -> Level:

@@ -327,8 +327,20 @@ class Scenario(LoadedScenario):
         if given:
             paths = {p.path for p in given}
             found = [p for p in found if p.path not in paths] + given
-        if not found and self.loaded.data.get("uncertainties"):
-            found = parse_design_mapping(self.loaded.data["uncertainties"])
+        for p in found:
+            if p.kind == "draws" and not p.draws:
+                raise ValueError(f"{p.path}: draws({p.source}) can only be given in the "
+                                 "scenario's uncertainties: section; sweep the value with a "
+                                 "range or distribution, e.g. PATH=LOW:HIGH")
+        section = self.loaded.data.get("uncertainties")
+        if not found and section:
+            # joint draws are not design axes (a design's axes are independent): they
+            # are drawn per replication at every point, one row for all their paths
+            found = [p for p in parse_design_mapping(section) if p.kind != "draws"]
+            if not found:
+                raise ValueError("nothing to sweep: the scenario's uncertainties are joint "
+                                 "draws, drawn per replication at every point; give "
+                                 "--param PATH=LOW:HIGH (or a --design file) to sweep values")
         return found, settings
 
     def _sweep_strategies(self, names: Sequence[str] | None, settings: dict[str, Any]

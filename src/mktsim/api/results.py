@@ -105,12 +105,14 @@ class OptimizeResult:
         return _save(Path(folder), "optimize.json", self.to_dict(), self.optimum.verified_run,
                      report)
 
-    def scenario_yaml(self, source: str | Path) -> str:
+    def scenario_yaml(self, source: str | Path, out: str | Path | None = None) -> str:
         """The scenario file `source` with the winner added as strategy `optimized`
-        (comments kept)."""
+        (comments kept), for a file at `out` (default: beside `source`; relative file
+        references are rewritten for out's folder)."""
         from ..decision.documents import write_strategy_yaml
 
-        return write_strategy_yaml(Path(source), Path(source), self.strategy)
+        return write_strategy_yaml(Path(source), Path(out if out is not None else source),
+                                   self.strategy)
 
 
 @dataclass

@@ -40,9 +40,9 @@ def parse_priors(flags: Iterable[str], section: Mapping[str, Any] | None,
 
 
 def _problem(p: Parameter, source: str) -> Problem | None:
-    if p.kind == "levels":
+    if p.kind in ("levels", "draws"):
         return Problem(source, None, f"--param {p.path}", "a calibrated value needs a range "
-                       "or a distribution, not levels", "e.g. 0.1:0.5 or normal(0.3, 0.05)")
+                       f"or a distribution, not {p.kind}", "e.g. 0.1:0.5 or normal(0.3, 0.05)")
     if p.path.split(".")[0] in FIXED:
         return Problem(source, None, f"--param {p.path}", "this value cannot be calibrated",
                        "free market, product, channel, team or crm values")

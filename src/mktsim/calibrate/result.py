@@ -62,6 +62,14 @@ class CalibrationResult:
     evaluations: int = 0
     seconds: float = 0.0
     overrides: tuple[str, ...] = ()  # the --set values the calibrated scenario was read with
+    fitted: Path | None = None  # the fitted scenario, once written
+    draws_file: Path | None = None  # the posterior draws beside it, once written
+
+    def joint_groups(self) -> list[list[str]]:
+        """Freed paths whose posterior draws are correlated, written as joint draws."""
+        from .writeout import joint_groups
+
+        return joint_groups([p.path for p in self.priors], self.draws)
 
     def fitted_text(self, out: Path | None = None) -> str:
         """The fitted scenario's YAML (estimates in place, posterior as uncertainties:);
@@ -71,11 +79,18 @@ class CalibrationResult:
         return write_fitted(Path(self.scenario), self, self.overrides, out)
 
     def write_fitted(self, out: str | Path) -> Path:
-        """Write the fitted scenario to `out` (atomically)."""
+        """Write the fitted scenario to `out` and its posterior draws beside it as
+        `<stem>.draws.csv` (each atomically, the draws first: the scenario refers to
+        them)."""
         from ..documents.files import write_atomic
+        from .writeout import draws_csv, draws_name
 
         target = Path(out)
-        write_atomic(target, self.fitted_text(target))
+        text = self.fitted_text(target)
+        draws = target.with_name(draws_name(target, Path(self.scenario)))
+        write_atomic(draws, draws_csv(self))
+        write_atomic(target, text)
+        self.fitted, self.draws_file = target, draws
         return target
 
     def save(self, out_dir: str | Path) -> Path:
@@ -97,6 +112,11 @@ class CalibrationResult:
             "parameters": [p.to_dict() for p in self.parameters],
             "correlated": [{"pair": [a, b], "correlation": r} for a, b, r in self.correlated],
             "fit": self.fit, "warnings": self.warnings,
+            "posterior_draws": {
+                "rows": int(self.draws.shape[0]), "paths": [p.path for p in self.priors],
+                "joint": self.joint_groups(),
+                "file": None if self.draws_file is None else str(self.draws_file),
+                "fitted": None if self.fitted is None else str(self.fitted)},
             "evaluations": self.evaluations, "seconds": round(self.seconds, 2),
             "series": {k: {"dates": self.dates, "observed": _list(b.observed),
                            "expected": _list(b.expected), "low": _list(b.low),

@@ -1,11 +1,17 @@
 """The fitted scenario: the original file with the estimates in place, the posterior as
-`uncertainties:`, and a comment block naming the history, the date and the fit quality."""
+`uncertainties:`, and a comment block naming the history, the date and the fit quality.
+
+Beside it, `<name>.draws.csv` holds the posterior draws (one column per freed path, one
+row per draw). Parameters whose posterior draws are correlated (|rank correlation| at
+least JOINT_CORRELATION, directly or through a chain of such pairs) are written as
+`{draws: <name>.draws.csv}`, so that every replication takes one row for all of them and
+their correlation is carried into runs; the others as a distribution of their own."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
-import os
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +20,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
 from ..params import Parameter, format_number
+from ..scenario.references import relocate, relocate_history
 from .result import CalibrationResult
 
 
@@ -50,12 +57,68 @@ def _g(x: float) -> str:
     return format_number(float(x), 6)
 
 
+#: |rank correlation| of two parameters' posterior draws from which they are written as
+#: joint draws (a posterior correlation of 0.3 moves a target probability noticeably
+#: where both parameters matter; below it, separate distributions lose little).
+JOINT_CORRELATION = 0.3
+
+
+def rank_correlations(draws: np.ndarray) -> np.ndarray:
+    """Spearman correlation matrix of the columns of `draws` (0 for a constant column):
+    unchanged by the monotone map from the fit's coordinates to the values."""
+    k = draws.shape[1]
+    if k < 2 or draws.shape[0] < 3:
+        return np.eye(k)
+    ranks = np.argsort(np.argsort(draws, axis=0), axis=0).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rho = np.corrcoef(ranks, rowvar=False)
+    return np.nan_to_num(rho, nan=0.0)
+
+
+def joint_groups(paths: list[str], draws: np.ndarray) -> list[list[str]]:
+    """Groups (two or more paths, in order) whose draws are written jointly: the paths
+    linked by a chain of pairs at |rank correlation| >= JOINT_CORRELATION."""
+    rho = rank_correlations(draws)
+    group = list(range(len(paths)))
+
+    def root(i: int) -> int:
+        while group[i] != i:
+            i = group[i]
+        return i
+
+    for i in range(len(paths)):
+        for j in range(i + 1, len(paths)):
+            if abs(rho[i, j]) >= JOINT_CORRELATION:
+                group[root(j)] = root(i)
+    members: dict[int, list[str]] = {}
+    for i, path in enumerate(paths):
+        members.setdefault(root(i), []).append(path)
+    return [m for m in members.values() if len(m) > 1]
+
+
+def draws_name(out: Path | None, scenario: Path) -> str:
+    """File name of the posterior draws beside the fitted file `out`: `<stem>.draws.csv`
+    (`<scenario stem>.fitted.draws.csv` when the fitted file has no name yet)."""
+    return f"{out.stem}.draws.csv" if out is not None else f"{scenario.stem}.fitted.draws.csv"
+
+
+def draws_csv(result: CalibrationResult) -> str:
+    """The posterior draws as CSV: a header of the freed paths, one row per draw."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow([p.path for p in result.priors])
+    for row in result.draws:
+        writer.writerow([repr(float(v)) for v in row])
+    return buf.getvalue()
+
+
 def fitted_text(source_text: str, result: CalibrationResult, priors: list[Parameter],
-                overrides: tuple[str, ...] = (), moved: tuple[Path, Path] | None = None
-                ) -> str:
+                overrides: tuple[str, ...] = (), moved: tuple[Path, Path] | None = None,
+                draws_file: str = "fitted.draws.csv") -> str:
     """The fitted scenario's YAML (`overrides`: the `--set` values of the calibration,
     kept in the file so that it reproduces the calibrated scenario; `moved`: (folder of
-    the source, folder of the fitted file), for rewriting relative file references)."""
+    the source, folder of the fitted file), for rewriting relative file references;
+    `draws_file`: the posterior draws' file, relative to the fitted file)."""
     from ..scenario.overrides import parse_override
 
     yaml = YAML()
@@ -66,22 +129,53 @@ def fitted_text(source_text: str, result: CalibrationResult, priors: list[Parame
         _set(doc, ".".join(str(p) for p in path), value)
     for est in result.parameters:
         _set(doc, est.path, float(format_number(est.estimate, 6)))
+    joint = {p for g in joint_groups([q.path for q in priors], result.draws) for p in g}
     section = CommentedMap()
     for j, prior in enumerate(priors):
-        section[prior.path] = posterior_spec(prior, result.draws[:, j])
+        if prior.path in joint:
+            entry = CommentedMap(draws=draws_file)
+            entry.fa.set_flow_style()
+            section[prior.path] = entry
+        else:
+            section[prior.path] = posterior_spec(prior, result.draws[:, j])
     old = doc.get("uncertainties") or {}
     for path, spec in old.items():
         if path not in section:
-            section[path] = spec
+            section[path] = _kept(path, spec, moved, draws_file)
     doc["uncertainties"] = section
     if moved is not None:
         relocate_history(doc, *moved)
     out = io.StringIO()
     yaml.dump(doc, out)
-    return header(result) + out.getvalue()
+    return header(result, draws_file) + out.getvalue()
 
 
-def header(result: CalibrationResult) -> str:
+def _kept(path: str, spec: Any, moved: tuple[Path, Path] | None, draws_file: str) -> Any:
+    """An `uncertainties:` entry of the source that the calibration did not free; a draws
+    file reference is rewritten for the fitted file's folder, and must not be the file
+    the posterior draws are written to."""
+    from ..scenario.draws import normal_name, reference
+    from ..scenario.errors import Problem, ScenarioError
+
+    ref = reference(spec)
+    if ref is None:
+        return spec
+    name = relocate(ref[0], *moved) if moved is not None else ref[0]
+    if normal_name(name) == normal_name(draws_file):
+        raise ScenarioError([Problem("--out", None, f"uncertainties.{path}",
+                                     f"draws from {ref[0]}, which the fitted scenario's "
+                                     "posterior draws would overwrite",
+                                     "write the fitted scenario under another name")])
+    if isinstance(spec, dict):
+        entry = CommentedMap(draws=name)
+        if ref[1] is not None:
+            entry["column"] = ref[1]
+        entry.fa.set_flow_style()
+        return entry
+    return f"draws({name}, {ref[1]})" if ref[1] else f"draws({name})"
+
+
+def header(result: CalibrationResult, draws_file: str = "fitted.draws.csv") -> str:
     """The comment block of a fitted file."""
     lines = [f"# Calibrated by mktsim calibrate on {dt.date.today().isoformat()}",
              f"# history: {result.history} ({result.periods} {result.period}s, "
@@ -93,9 +187,11 @@ def header(result: CalibrationResult) -> str:
                      f"NRMSE {_num(row['nrmse'])}; held out: R^2 {_num(held['r2'])}, "
                      f"coverage {_num(row['coverage'])}")
     lines += [f"# warning: {w}" for w in result.warnings]
-    if result.correlated:
-        lines.append("# correlated parameters are written as separate distributions: "
-                     "their correlation is not carried into runs")
+    lines.append(f"# posterior draws ({len(result.draws)} rows, one column per freed "
+                 f"value): {draws_file}")
+    for group in result.joint_groups():
+        lines.append(f"# drawn jointly, one row of {draws_file} per replication "
+                     f"(correlated): {', '.join(group)}")
     return "\n".join(lines) + "\n"
 
 
@@ -114,27 +210,11 @@ def _set(doc: Any, dotted: str, value: Any) -> None:
     node[parts[-1]] = value
 
 
-def relocate(reference: str, source_dir: Path, target_dir: Path) -> str:
-    """A file reference relative to `source_dir`, made relative to `target_dir` (an
-    absolute reference is kept)."""
-    if Path(reference).is_absolute():
-        return reference
-    where = (source_dir / reference).resolve()
-    return Path(os.path.relpath(where, target_dir.resolve())).as_posix()
-
-
-def relocate_history(doc: Any, source_dir: Path, target_dir: Path) -> None:
-    """`calibration.history` of a fitted file written in another folder, made relative to
-    that folder."""
-    section = doc.get("calibration")
-    if isinstance(section, dict) and isinstance(section.get("history"), str):
-        section["history"] = relocate(section["history"], source_dir, target_dir)
-
-
 def write_fitted(scenario: Path, result: CalibrationResult,
                  overrides: tuple[str, ...] = (), out: Path | None = None) -> str:
     """Text of the fitted scenario of `scenario` for a file at `out` (written by the
-    caller, atomically); relative references are rewritten for out's folder."""
+    caller, atomically, with `draws_csv(result)` as `draws_name(out, scenario)` beside
+    it); relative references are rewritten for out's folder."""
     moved = None if out is None else (scenario.parent, out.parent)
     return fitted_text(scenario.read_text(encoding="utf-8"), result, result.priors,
-                       overrides, moved)
+                       overrides, moved, draws_name(out, scenario))

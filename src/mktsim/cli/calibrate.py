@@ -37,7 +37,8 @@ from .common import (
 @executor_options
 @set_option
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the fitted scenario (estimates in place, posterior as uncertainties).")
+              help="Write the fitted scenario (estimates in place, posterior as uncertainties) "
+                   "and its posterior draws beside it, as <name>.draws.csv.")
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for calibration.json and the reports.")
 @click.option("--report", "report_formats_text", metavar="FORMATS",
@@ -77,7 +78,7 @@ def calibrate(scenario: Path, history: Path | None, sheet: str | None, strategy:
                                   out_dir=out_dir, reports=reports)
     _emit(result, fmt)
     if out is not None:
-        click.echo(f"wrote {out}", err=True)
+        click.echo(f"wrote {out} and its posterior draws {result.draws_file}", err=True)
     if out_dir is not None:
         click.echo(f"wrote calibration.json{' and the reports' if reports else ''} to {out_dir}",
                    err=True)

@@ -245,7 +245,7 @@ def optimize(scenario: Path, mode: str, confidence: float | None, budget: float 
     if out is not None:
         from .common import write_atomic
 
-        write_atomic(out, result.scenario_yaml(scenario))
+        write_atomic(out, result.scenario_yaml(scenario, out))
         click.echo(f"wrote {out}; run it with: mktsim run {out} --strategy optimized", err=True)
     if out_dir is not None:
         _saved(result, out_dir, reports)

@@ -85,6 +85,7 @@ def sweep(scenario_path: Path, out: Path, design_file: Path | None, params: tupl
                                     names, seed)
     except ValueError as exc:  # a bad parameter or design
         raise InputError(str(exc)) from None
+    _note_drawn(scenario.loaded.data.get("uncertainties"), cfg.design.names)
     with _progress(len(cfg.design.points), 0) as bar:
         failed = [0]
 
@@ -108,6 +109,17 @@ def sweep(scenario_path: Path, out: Path, design_file: Path | None, params: tupl
         click.echo(f"point {point} failed: {error}", err=True)
     if summary.failed:
         sys.exit(1)  # the finished points are stored; `--resume` retries the failed ones
+
+
+def _note_drawn(section: Any, swept: list[str]) -> None:
+    """Say which `uncertainties:` the design leaves to be drawn per replication."""
+    from ..report.terminal import uncertainty_note
+    from ..scenario.draws import joint_paths
+
+    drawn = [str(p) for p in (section or {}) if p not in swept]
+    if drawn:
+        click.echo(uncertainty_note(len(drawn), joint_paths(section, drawn),
+                                    "per replication at every point"), err=True)
 
 
 @click.command()

@@ -107,7 +107,7 @@ def track(scenario: Path, actuals: Path, sheet: str | None, strategy: str | None
     if out_plan is not None:
         from .common import write_atomic
 
-        write_atomic(out_plan, result.plan_yaml(scenario))
+        write_atomic(out_plan, result.plan_yaml(scenario, out_plan))
         click.echo(f"wrote {out_plan}; track it with: mktsim track {out_plan} --actuals "
                    f"{actuals} --strategy {name} --then reoptimized", err=True)
     if out is not None:

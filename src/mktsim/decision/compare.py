@@ -25,7 +25,7 @@ from .outcome import (
     per_replication,
     worker_pool,
 )
-from .run_result import RunResult
+from .run_result import RunResult, drawn_paths, joint_draws
 from .stats import mean_interval, wilson_interval
 from .strategy_run import LoadedScenario, run_strategy
 
@@ -119,17 +119,12 @@ class Comparison:
             differences=self.differences(), probability_best=self.probability_best(),
             ranking=self.ranking(), objective=self.objective.describe(),
             stopped=self.stopped, scenario_hash=scenario_hash, spend=self.spend(),
-            parameter_uncertainty=drawn_paths(self.first_run))
+            parameter_uncertainty=drawn_paths(self.first_run),
+            joint_draws=joint_draws(self.first_run))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of the comparison."""
         return self.document().to_dict()
-
-
-def drawn_paths(run: RunResult | None) -> list[str] | None:
-    """Scenario paths drawn per replication from `uncertainties:` in a run (None: none)."""
-    samples = None if run is None else run.run.samples
-    return None if samples is None else [str(c) for c in samples.columns]
 
 
 def _prob(met: np.ndarray) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..documents.optimize import OptimizeDocument, OutcomeSummary
-from .compare import drawn_paths
+from .compare import drawn_paths, joint_draws
 from .optimize import CANDIDATE, Optimum
 from .outcome import Outcome
 from .stats import mean_interval, wilson_interval
@@ -63,7 +63,8 @@ def optimum_document(opt: Optimum, marginal: pd.DataFrame | None = None,
         marginal=marginal_rows,
         marginal_roi=None if marginal_rows is None else
         {c: row["profit_per_money"] for c, row in marginal_rows.items()},
-        scenario_hash=scenario_hash, parameter_uncertainty=drawn_paths(opt.verified_run))
+        scenario_hash=scenario_hash, parameter_uncertainty=drawn_paths(opt.verified_run),
+        joint_draws=joint_draws(opt.verified_run))
 
 
 def plan_of(strategy: dict[str, Any]) -> dict[str, Any]:
@@ -104,13 +105,17 @@ def marginal_doc(marginal: pd.DataFrame) -> dict[str, dict[str, float]]:
 def write_strategy_yaml(source: Path, out: Path, strategy: dict[str, Any],
                         name: str = CANDIDATE) -> str:
     """The scenario file `source` with `strategy` added as `name` (default `optimized`;
-    comments kept)."""
+    comments kept), for a file at `out`: its relative file references (the calibration
+    history, joint draws) are rewritten for out's folder."""
     from ruamel.yaml import YAML
+
+    from ..scenario.references import relocate_references
 
     yaml = YAML()
     yaml.preserve_quotes = True
     data = yaml.load(source.read_text(encoding="utf-8"))
     data["strategies"][name] = _plain(strategy)
+    relocate_references(data, source.parent, out.parent)
     buf = io.StringIO()
     yaml.dump(data, buf)
     return buf.getvalue()

@@ -156,6 +156,22 @@ class RunResult:
         return write_run(self, Path(folder), fmt)
 
 
+def drawn_paths(run: RunResult | None) -> list[str] | None:
+    """Scenario paths drawn per replication from `uncertainties:` in a run (None: none)."""
+    samples = None if run is None else run.run.samples
+    return None if samples is None else [str(c) for c in samples.columns]
+
+
+def joint_draws(run: RunResult | None) -> dict[str, list[str]] | None:
+    """{draws file: the paths a run drew jointly from its rows} (None: no joint draws)."""
+    from ..scenario.draws import joint_paths
+
+    drawn = drawn_paths(run)
+    if run is None or not drawn:
+        return None
+    return joint_paths(run.loaded.data.get("uncertainties"), drawn) or None
+
+
 def run_document(result: RunResult, series: bool = True) -> dict[str, Any]:
     """Build the JSON document of a run."""
     return run_doc(result, series).to_dict()
@@ -172,6 +188,7 @@ def run_doc(result: RunResult, series: bool = True) -> RunDocument:
         currency=spec.currency, start_date=spec.start_date,
         horizon_days=spec.horizon_days, market_size=spec.market.size,
         fixed=dict(result.loaded.fixed),
+        parameter_uncertainty=drawn_paths(result), joint_draws=joint_draws(result),
         kpis={str(k): Kpi(str(k), row["unit"], row["kind"], row["mean"], row["p5"],
                           row["p50"], row["p95"]) for k, row in kpis.iterrows()},
         targets=[_target_doc(v, result) for v in result.verdicts],

@@ -37,6 +37,8 @@ class CompareDocument:
     #: {strategy: {budget, media, commissions, loyalty, training, research, total}}
     spend: dict[str, dict[str, Any]] = field(default_factory=dict)
     parameter_uncertainty: list[str] | None = None  # paths drawn per replication
+    #: {draws file: paths drawn jointly from its rows} (scenario.draws)
+    joint_draws: dict[str, list[str]] | None = None
     kind: str = field(default="compare")
 
     def to_dict(self) -> dict[str, Any]:
@@ -53,6 +55,8 @@ class CompareDocument:
             doc["scenario_hash"] = self.scenario_hash
         if self.parameter_uncertainty:
             doc["parameter_uncertainty"] = self.parameter_uncertainty
+        if self.joint_draws:
+            doc["joint_draws"] = self.joint_draws
         return clean(doc)
 
     @classmethod
@@ -83,4 +87,7 @@ class CompareDocument:
             spend=part("spend"),
             parameter_uncertainty=[str(p) for p in r.listing(
                 data.get("parameter_uncertainty") or [], "parameter_uncertainty")] or None,
+            joint_draws={str(k): [str(p) for p in r.listing(v, f"joint_draws.{k}")]
+                         for k, v in r.mapping(data.get("joint_draws") or {},
+                                               "joint_draws").items()} or None,
         )

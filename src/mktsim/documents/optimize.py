@@ -61,6 +61,8 @@ class OptimizeDocument:
     marginal_roi: dict[str, float] | None = None
     scenario_hash: str | None = None
     parameter_uncertainty: list[str] | None = None  # paths drawn per replication
+    #: {draws file: paths drawn jointly from its rows} (scenario.draws)
+    joint_draws: dict[str, list[str]] | None = None
     kind: str = field(default="optimize")
 
     def to_dict(self) -> dict[str, Any]:
@@ -76,7 +78,8 @@ class OptimizeDocument:
         optional = {"out_of_reach": self.out_of_reach, "message": self.message,
                     "response_curves": self.response_curves, "marginal": self.marginal,
                     "marginal_roi": self.marginal_roi, "scenario_hash": self.scenario_hash,
-                    "parameter_uncertainty": self.parameter_uncertainty or None}
+                    "parameter_uncertainty": self.parameter_uncertainty or None,
+                    "joint_draws": self.joint_draws or None}
         doc.update({k: v for k, v in optional.items() if v is not None})
         return clean(doc)
 
@@ -125,4 +128,7 @@ class OptimizeDocument:
             marginal_roi=data.get("marginal_roi"), scenario_hash=data.get("scenario_hash"),
             parameter_uncertainty=[str(p) for p in r.listing(
                 data.get("parameter_uncertainty") or [], "parameter_uncertainty")] or None,
+            joint_draws={str(k): [str(p) for p in r.listing(v, f"joint_draws.{k}")]
+                         for k, v in r.mapping(data.get("joint_draws") or {},
+                                               "joint_draws").items()} or None,
         )

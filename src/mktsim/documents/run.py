@@ -289,6 +289,9 @@ class RunDocument:
     market_size: float | None = None
     spend: dict[str, float | None] | None = None  # budget, media, commissions, ... total
     fixed: dict[str, str] = field(default_factory=dict)  # --set path -> undrawn uncertainty
+    parameter_uncertainty: list[str] | None = None  # paths drawn per replication
+    #: {draws file: paths drawn jointly from its rows} (scenario.draws)
+    joint_draws: dict[str, list[str]] | None = None
     kind: str = "run"
 
     def to_dict(self) -> dict[str, Any]:
@@ -312,6 +315,10 @@ class RunDocument:
             doc["spend"] = self.spend
         if self.fixed:
             doc["fixed"] = self.fixed
+        if self.parameter_uncertainty:
+            doc["parameter_uncertainty"] = self.parameter_uncertainty
+        if self.joint_draws:
+            doc["joint_draws"] = self.joint_draws
         if self.all_targets is not None:
             doc["all_targets"] = self.all_targets
         if self.series is not None:
@@ -350,6 +357,11 @@ class RunDocument:
             market_size=r.number(data.get("market_size"), "market_size", optional=True),
             spend=_spend(r, data["spend"]) if data.get("spend") else None,
             fixed={str(k): str(v) for k, v in r.mapping(data.get("fixed") or {}, "fixed").items()},
+            parameter_uncertainty=[str(p) for p in r.listing(
+                data.get("parameter_uncertainty") or [], "parameter_uncertainty")] or None,
+            joint_draws={str(k): [str(p) for p in r.listing(v, f"joint_draws.{k}")]
+                         for k, v in r.mapping(data.get("joint_draws") or {},
+                                               "joint_draws").items()} or None,
         )
 
 

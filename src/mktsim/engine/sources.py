@@ -8,6 +8,7 @@ from typing import Any
 
 from ..model.compile import compile_plan
 from ..model.plan import Plan
+from ..scenario.errors import Problem, ScenarioError
 from ..scenario.load import LoadedSpec, with_values
 from ..scenario.uncertain import sample_values
 
@@ -31,11 +32,31 @@ class UncertainPlans:
     def plans_for(self, first: int, count: int) -> list[tuple[Plan, dict[str, Any]]]:
         """Plans of replications first..first+count-1 and the values drawn for each."""
         out = []
-        for values in sample_values(list(self.params), self.seed, first, count):
-            spec = with_values(self.loaded, values).spec
+        for i, values in enumerate(sample_values(list(self.params), self.seed, first, count)):
+            try:
+                spec = with_values(self.loaded, values).spec
+            except ScenarioError as exc:
+                raise _drawn_invalid(exc, self.params, self.seed, first + i) from None
             out.append((without_spend(compile_plan(spec, self.strategy), self.without),
                         values))
         return out
+
+
+def _drawn_invalid(exc: ScenarioError, params: tuple[Any, ...], seed: int, i: int
+                   ) -> ScenarioError:
+    """The error of a replication whose drawn values make the scenario invalid, naming the
+    row of each draws file it took (each column alone was checked at load; a rule between
+    values, such as shares that must not add up past 1, can still refuse a row)."""
+    from ..scenario.draws import draw_groups, draw_rows
+
+    rows = [f"row {int(draw_rows(seed, name, len(g[0].draws), i, 1)[0]) + 2} of {name}"
+            for name, g in draw_groups(params).items()]
+    if not rows:
+        return exc
+    took = f"replication {i} took " + ", ".join(rows)
+    return ScenarioError([Problem(p.file, p.line, p.where, f"{p.message} ({took})",
+                                  p.hint or "correct or drop that row of the draws file")
+                          for p in exc.problems])
 
 
 def without_spend(plan: Plan, channels: tuple[int, ...]) -> Plan:

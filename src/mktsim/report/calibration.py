@@ -39,6 +39,19 @@ def _f(x: Any) -> str:
     return "-" if x is None else f"{x:.3f}"
 
 
+def draws_lines(result: CalibrationResult) -> list[str]:
+    """What the posterior draws are and where they went: the file beside the fitted
+    scenario, and the parameters drawn jointly from it (their correlation carried)."""
+    where = f"in {result.draws_file}" if result.draws_file is not None else (
+        "written beside the fitted scenario by --out")
+    lines = [f"{len(result.draws)} posterior draws of {len(result.priors)} values, {where}"
+             + (f" (the fitted scenario: {result.fitted})" if result.fitted else "") + "."]
+    for group in result.joint_groups():
+        lines.append(f"Drawn jointly, one row per replication, so that their correlation is "
+                     f"carried into runs: {', '.join(group)}.")
+    return lines
+
+
 def chart_png(result: CalibrationResult, kpi: str) -> bytes:
     """PNG: the history's observations, the expected path and the 90% band."""
     import io
@@ -100,7 +113,8 @@ def _markdown(result: CalibrationResult) -> str:
              f"History {result.history}: {result.periods} {result.period}s, the last "
              f"{result.holdout} held out; strategy {result.strategy}.",
              "## Parameters", _md_table(PARAMETER_HEADER, parameter_rows(result)),
-             "## Fit", _md_table(FIT_HEADER, fit_rows(result))]
+             "## Fit", _md_table(FIT_HEADER, fit_rows(result)),
+             "## Posterior draws", "\n".join(f"- {line}" for line in draws_lines(result))]
     if result.warnings:
         parts += ["## Warnings", "\n".join(f"- {w}" for w in result.warnings)]
     parts += ["## Series"] + [f"![{k}](calibration_{k}.png)" for k in result.bands]
@@ -125,7 +139,9 @@ def _html(result: CalibrationResult, charts: dict[str, bytes]) -> str:
             f"<p>History {html.escape(result.history)}: {result.periods} {result.period}s, "
             f"the last {result.holdout} held out.</p><h2>Parameters</h2>"
             f"{_html_table(PARAMETER_HEADER, parameter_rows(result))}<h2>Fit</h2>"
-            f"{_html_table(FIT_HEADER, fit_rows(result))}"
+            f"{_html_table(FIT_HEADER, fit_rows(result))}<h2>Posterior draws</h2><ul>"
+            + "".join(f"<li>{html.escape(line)}</li>" for line in draws_lines(result))
+            + "</ul>"
             f"{'<h2>Warnings</h2><ul>' + warns + '</ul>' if warns else ''}"
             f"<h2>Series</h2>{imgs}")
 
@@ -144,6 +160,12 @@ def _xlsx(result: CalibrationResult) -> bytes:
     fit = book.create_sheet("fit")
     for row in [FIT_HEADER, *fit_rows(result)]:
         fit.append(row)
+    draws = book.create_sheet("posterior draws")
+    for line in draws_lines(result):
+        draws.append([line])
+    draws.append([p.path for p in result.priors])
+    for row in result.draws:
+        draws.append([float(v) for v in row])
     series = book.create_sheet("series")
     series.append(["date", *(f"{k}_{c}" for k in result.bands
                              for c in ("observed", "expected", "low", "high"))])

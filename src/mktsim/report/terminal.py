@@ -202,10 +202,17 @@ def wide_console() -> Console:
     return console if console.is_terminal else Console(width=140)
 
 
-def uncertainty_note(count: int) -> str:
-    """The line saying that values of `uncertainties:` are drawn per replication."""
-    return (f"parameter uncertainty: {count} values drawn per replication from "
+def uncertainty_note(count: int, joint: dict[str, list[str]] | None = None,
+                     per: str = "per replication") -> str:
+    """The line saying that values of `uncertainties:` are drawn per replication, and
+    which of them jointly from the rows of a draws file (`joint`: file -> paths)."""
+    text = (f"parameter uncertainty: {count} values drawn {per} from "
             "uncertainties: (target probabilities include it)")
+    for name, paths in (joint or {}).items():
+        text += (f"; {len(paths)} of them jointly, one row of {name} per replication "
+                 "(their correlation kept)" if len(paths) > 1 else
+                 f"; 1 of them from one row of {name} per replication")
+    return text
 
 
 def print_run(result: RunResult, console: Any = None) -> None:
@@ -215,7 +222,10 @@ def print_run(result: RunResult, console: Any = None) -> None:
                   f"[bold]{escape(result.strategy)}"
                   f"[/bold], seed {result.run.seed}")
     if result.run.samples is not None:
-        console.print(uncertainty_note(len(result.run.samples.columns)))
+        from ..decision.run_result import joint_draws
+
+        console.print(escape(uncertainty_note(len(result.run.samples.columns),
+                                              joint_draws(result))))
     console.print(kpi_table(result))
     if result.verdicts:
         console.print(target_table(result))

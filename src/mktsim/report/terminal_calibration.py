@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..calibrate.result import CalibrationResult
-from .calibration import FIT_HEADER, PARAMETER_HEADER, fit_rows, parameter_rows
+from .calibration import FIT_HEADER, PARAMETER_HEADER, draws_lines, fit_rows, parameter_rows
 
 
 def print_calibration(result: CalibrationResult) -> None:
@@ -24,5 +24,9 @@ def print_calibration(result: CalibrationResult) -> None:
         for r in rows:
             table.add_row(*r)
         console.print(table)
+    from rich.markup import escape
+
+    for line in draws_lines(result):
+        console.print(escape(line))
     for w in result.warnings:
         console.print(f"[yellow]warning:[/] {w}")

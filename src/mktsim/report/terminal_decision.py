@@ -48,7 +48,7 @@ def print_uncertainty_note(doc: dict[str, Any], con: Any) -> None:
     """The note that target probabilities include the scenario's parameter uncertainty."""
     drawn = doc.get("parameter_uncertainty") or []
     if drawn:
-        con.print(uncertainty_note(len(drawn)))
+        con.print(escape(uncertainty_note(len(drawn), doc.get("joint_draws"))))
 
 
 def print_compare(doc: dict[str, Any], console: Any = None) -> None:

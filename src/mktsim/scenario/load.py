@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .crosscheck import cross_check
+from .draws import reference, resolve_draws
 from .errors import Problem, ScenarioError
 from .extends import fold_inherited, resolve_extends
 from .lint import smart_lint
@@ -99,7 +100,7 @@ def validate_data(data: Any, locs: Locations, file: str, overrides: list[str],
         data, overridden = apply_overrides(copy.deepcopy(data), overrides)
         data, dropped = without_drawn(data, [".".join(map(str, p)) for p in overridden])
         notes = [Problem(SOURCE, None, f"--set {text}", f"fixes {_dotted(p)} for this run; "
-                         f"its uncertainty ({dropped[_dotted(p)]}) is not drawn",
+                         f"its uncertainty ({spec_text(dropped[_dotted(p)])}) is not drawn",
                          severity="warning")
                  for p, text in overridden.items() if _dotted(p) in dropped]
     else:
@@ -118,11 +119,24 @@ def validate_data(data: Any, locs: Locations, file: str, overrides: list[str],
     problems += cross_check(spec, locs, file)
     problems = fold_inherited(problems, strategies, locs, file)
     if check_uncertainties and not problems:
-        problems += uncertainty_problems(data, locs, file)
+        data, problems = resolve_draws(data, locs, file)  # joint draws read from their files
+        if not problems:
+            problems += uncertainty_problems(data, locs, file)
+            spec = spec.model_copy(update={"uncertainties": data.get("uncertainties")})
     if problems:
         raise ScenarioError(problems)
     return LoadedSpec(spec, file, data, notes + smart_lint(spec, locs, file),
-                      {k: str(v) for k, v in dropped.items()})
+                      {k: spec_text(v) for k, v in dropped.items()})
+
+
+def spec_text(spec: Any) -> str:
+    """An `uncertainties:` entry as text: `draws(FILE)` for joint draws, else as written."""
+    ref = reference(spec)
+    if ref is None:
+        return str(spec)
+    from ..params import draws_text
+
+    return draws_text(ref[0], ref[1], "")
 
 
 def _dotted(path: tuple[str | int, ...]) -> str:

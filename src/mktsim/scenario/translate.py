@@ -156,3 +156,14 @@ def _whole_number_field(dotted: str) -> bool:
     parent = model_at(ScenarioSpec, parts[:-1])
     field = parent.model_fields.get(str(parts[-1])) if parent else None
     return field is not None and _unwrap(field.annotation) is int
+
+
+@functools.lru_cache(maxsize=1024)
+def numeric_field(dotted: str) -> bool:
+    """The schema field at a dotted path holds a number (int or float)."""
+    from .model import ScenarioSpec
+
+    parts = tuple(int(p) if p.isdigit() else p for p in dotted.split("."))
+    parent = model_at(ScenarioSpec, parts[:-1])
+    field = parent.model_fields.get(str(parts[-1])) if parent else None
+    return field is not None and _unwrap(field.annotation) in (int, float)

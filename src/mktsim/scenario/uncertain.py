@@ -1,9 +1,11 @@
 """`uncertainties:`: distributions over scenario values, sampled once per replication.
 
 The section is a mapping of dotted paths to specifications in the sweep syntax
-(`30:60`, `normal(40, 5)`, `{dist: beta, args: [2, 5]}`, see docs/sweeps.md). Every
-distribution is checked at load time at its 0.1% and 99.9% quantiles, so that a run never
-stops half-way on a sampled value the schema refuses.
+(`30:60`, `normal(40, 5)`, `{dist: beta, args: [2, 5]}`, see docs/sweeps.md), or to a
+column of a file of joint draws (`{draws: FILE}`, see `scenario.draws`). Every
+distribution is checked at load time at its 0.1% and 99.9% quantiles, and every column of
+draws at its smallest and largest value, so that a run never stops half-way on a sampled
+value the schema refuses.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import numpy as np
 
 from .errors import Problem
 from .overrides import replaced
-from .translate import line_of, schema_value
+from .translate import line_of, numeric_field, schema_value
 from .yamlio import Locations
 
 FIXED = {"name", "description", "horizon_days", "start_date", "currency", "seed",
@@ -51,10 +53,15 @@ def _problem(path: str, message: str, locs: Locations, file: str, hint: str = ""
 
 
 def extreme_values(param: Any) -> list[tuple[str, Any]]:
-    """(where, value) pairs a parameter can reach at its extremes: every level, or the
-    0.1% and 99.9% quantiles of a range or distribution."""
+    """(where, value) pairs a parameter can reach at its extremes: every level, the
+    smallest and largest of a column of draws, or the 0.1% and 99.9% quantiles of a range
+    or distribution."""
     if param.kind == "levels":
         return [(f"level {v!r}", v) for v in param.levels]
+    if param.kind == "draws":
+        from .draws import draw_extremes
+
+        return draw_extremes(param)
     return [(f"{q:.1%} quantile", _plain(param.ppf(np.array([q]))[0])) for q in TAILS]
 
 
@@ -73,9 +80,16 @@ def _check_tails(data: dict[str, Any], param: Any, locs: Locations, file: str) -
             validate_data(trial, {}, file, [], check_uncertainties=False)
         except ScenarioError as exc:
             why = exc.problems[0].message if exc.problems else "invalid"
+            if param.kind == "draws" and not numeric_field(param.path):
+                return [_problem(param.path, f"'{param.path}' is not a numeric value of the "
+                                 f"scenario ({why})", locs, file,
+                                 "joint draws set numbers: key each by the dotted path of "
+                                 "one, e.g. market.word_of_mouth.imitation")]
+            hint = ("correct or drop that row of the draws file (it holds values this "
+                    "field cannot take)" if param.kind == "draws" else
+                    "narrow the distribution or use a bounded one (range, beta)")
             return [_problem(param.path, f"at its {where} ({value!r}) the scenario is "
-                             f"invalid: {why}", locs, file,
-                             "narrow the distribution or use a bounded one (range, beta)")]
+                             f"invalid: {why}", locs, file, hint)]
     return []
 
 
@@ -85,11 +99,22 @@ def _plain(value: Any) -> Any:
 
 def sample_values(params: list[Any], seed: int, first: int, count: int) -> list[dict[str, Any]]:
     """Uncertain values of replications first..first+count-1 (the same for every strategy:
-    common random numbers; replication i's values depend only on seed and i)."""
+    common random numbers; replication i's values depend only on seed and i).
+
+    Ranges, levels and distributions map uniform numbers of replication i (one each);
+    the paths of one draws file take row `draw_rows(seed, file, ...)[i]` of it together."""
+    from .draws import draw_groups, draw_rows
+
+    marginal = [p for p in params if p.kind != "draws"]
     u = np.array([
-        np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i, 100))).random(len(params))
+        np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i, 100))).random(
+            len(marginal))
         for i in range(first, first + count)
-    ]).reshape(count, len(params))
-    columns = [p.ppf(u[:, j]) for j, p in enumerate(params)]
-    return [{p.path: schema_value(p.path, _plain(columns[j][i])) for j, p in enumerate(params)}
+    ]).reshape(count, len(marginal))
+    columns = {p.path: p.ppf(u[:, j]) for j, p in enumerate(marginal)}
+    for name, group in draw_groups(params).items():
+        rows = draw_rows(seed, name, len(group[0].draws), first, count)
+        for p in group:
+            columns[p.path] = p.draw_array()[rows]
+    return [{p.path: schema_value(p.path, _plain(columns[p.path][i])) for p in params}
             for i in range(count)]

@@ -112,16 +112,17 @@ class Tracking:
                                          search_reps, verify_reps, workers, progress)
         return self
 
-    def plan_yaml(self, source: str | Path) -> str:
+    def plan_yaml(self, source: str | Path, out: str | Path | None = None) -> str:
         """The scenario file `source` with the re-optimised plan added as strategy
-        `reoptimized` (comments kept)."""
+        `reoptimized` (comments kept), for a file at `out` (default `source`): relative
+        file references are rewritten for out's folder."""
         from ..decision.documents import write_strategy_yaml
         from .levers import REOPTIMIZED
 
         if self.reoptimization is None:
             raise ValueError("no re-optimisation: call reoptimize() first")
-        return write_strategy_yaml(Path(source), Path(source), self.reoptimization.plan,
-                                   REOPTIMIZED)
+        return write_strategy_yaml(Path(source), Path(out if out is not None else source),
+                                   self.reoptimization.plan, REOPTIMIZED)
 
 
 def track(scenario: LoadedScenario, strategy: str | None, actuals: History,

@@ -1,0 +1,269 @@
+"""Joint draws in `uncertainties:`: a CSV file of draws (one column per value, one row per
+draw) whose rows are taken whole, one per replication, so that correlated values keep
+their correlation.
+
+    uncertainties:
+      market.word_of_mouth.imitation: {draws: fitted.draws.csv}
+      channels.kol.awareness.per_year: draws(fitted.draws.csv)
+      market.size: {draws: fitted.draws.csv, column: size}
+
+The column defaults to the path. Every path that names the same file takes the same row
+in a replication. The file (relative to the scenario) is read once, when the scenario is
+loaded: every cell must be a finite number (read as text and parsed, never evaluated), and
+the column's values are kept in the loaded data (`values:`), so that runs on other
+processes or machines never read the file again and the scenario's hash covers the draws.
+
+Row of replication i: the file's rows in an order shuffled by the seed, cycle i // n of
+them (a new shuffle per cycle of n replications), position i mod n. It depends only on the
+seed, the file and i, never on the number of workers; the first n replications use every
+row once.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import posixpath
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import Problem
+from .suggest import did_you_mean
+from .translate import line_of
+from .yamlio import Locations
+
+MAX_BYTES = 20_000_000
+MAX_ROWS = 10_000
+MAX_COLUMNS = 200
+#: spawn key stream of the row shuffles (the uniform numbers of other uncertainties: 100)
+ROW_STREAM = 101
+
+
+class DrawsFileError(ValueError):
+    """A draws file that cannot be used; `row`/`column` say where (row 1 is the header)."""
+
+    def __init__(self, message: str, hint: str, row: int | None = None,
+                 column: str | None = None) -> None:
+        super().__init__(message)
+        self.message, self.hint, self.row, self.column = message, hint, row, column
+
+    def where(self) -> str:
+        """`row 5, column market.size: ` (what is known of it)."""
+        parts = ([f"row {self.row}"] if self.row else []) + (
+            [f"column {self.column}"] if self.column else [])
+        return ", ".join(parts) + ": " if parts else ""
+
+
+@dataclass(frozen=True)
+class DrawsTable:
+    """The columns of a draws file, in file order, every value a finite float."""
+
+    columns: dict[str, tuple[float, ...]]
+
+    @property
+    def rows(self) -> int:
+        """Draws in the file."""
+        return len(next(iter(self.columns.values()))) if self.columns else 0
+
+
+NUMBER_HINT = "write every draw as a plain number (0.25, 1.5e-3), one row per draw"
+
+
+def read_draws(path: Path) -> DrawsTable:
+    """Read and check a draws file; raise DrawsFileError naming the row and column."""
+    from ..params import ParamSpecError, parse_number
+
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise DrawsFileError("file not found", "write its path relative to the scenario "
+                             "file (mktsim calibrate --out writes it beside the fitted "
+                             "scenario)") from None
+    except OSError as exc:
+        raise DrawsFileError(f"cannot read the file: {exc.strerror or exc}",
+                             "check that it is a file you may read") from None
+    if len(raw) > MAX_BYTES:
+        raise DrawsFileError(f"file is larger than {MAX_BYTES // 1_000_000} MB",
+                             f"keep at most {MAX_ROWS:,} rows of draws")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DrawsFileError("file is not UTF-8 text", "save it as CSV (UTF-8)") from None
+    try:
+        records = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise DrawsFileError(f"not a readable CSV file: {exc}", "save it as CSV (UTF-8)"
+                             ) from None
+    while records and not any(c.strip() for c in records[-1]):
+        records.pop()
+    if not records:
+        raise DrawsFileError("file is empty", "the first row names the columns (one per "
+                             "value), each further row is one draw")
+    header = [c.strip() for c in records[0]]
+    if len(header) > MAX_COLUMNS:
+        raise DrawsFileError(f"more than {MAX_COLUMNS} columns", "keep one column per value")
+    for j, name in enumerate(header):
+        if not name:
+            raise DrawsFileError(f"column {j + 1} has no name", "name every column in "
+                                 "the first row", row=1)
+        if name in header[:j]:
+            raise DrawsFileError(f"column {name} appears twice", "give each column its "
+                                 "own name", row=1)
+    body = records[1:]
+    if not body:
+        raise DrawsFileError("no rows of draws under the header", "add one row per draw")
+    if len(body) > MAX_ROWS:
+        raise DrawsFileError(f"{len(body):,} rows of draws, more than {MAX_ROWS:,}",
+                             f"keep a random subset of at most {MAX_ROWS:,} rows")
+    values: list[list[float]] = [[] for _ in header]
+    for i, record in enumerate(body, start=2):
+        if len(record) != len(header):
+            raise DrawsFileError(f"{len(record)} cells where the header has {len(header)}",
+                                 "give every row one value per column", row=i)
+        for j, cell in enumerate(record):
+            text_cell = cell.strip()
+            if not text_cell:
+                raise DrawsFileError("empty cell", "every draw needs a value in every "
+                                     "column: fill it or drop the row", i, header[j])
+            try:
+                values[j].append(float(parse_number(text_cell)))
+            except ParamSpecError:
+                raise DrawsFileError(f"{text_cell[:40]!r} is not a finite number",
+                                     NUMBER_HINT, i, header[j]) from None
+    return DrawsTable({name: tuple(col) for name, col in zip(header, values, strict=True)})
+
+
+def reference(spec: Any) -> tuple[str, str | None] | None:
+    """(file, column or None) of a draws entry as written, or None for any other entry."""
+    if isinstance(spec, dict) and "draws" in spec:
+        return (spec["draws"], spec.get("column")) if isinstance(spec["draws"], str) else None
+    if isinstance(spec, str):
+        from ..params import DRAWS_RE
+
+        m = DRAWS_RE.fullmatch(spec.strip())
+        if m:
+            return m.group(1).strip(), (m.group(2) or "").strip() or None
+    return None
+
+
+def normal_name(name: str) -> str:
+    """A file reference in one spelling (`./a/../b.csv` -> `b.csv`), so that paths naming
+    the same file share its rows."""
+    return posixpath.normpath(name.strip().replace("\\", "/"))
+
+
+def resolve_draws(data: dict[str, Any], locs: Locations, file: str
+                  ) -> tuple[dict[str, Any], list[Problem]]:
+    """`data` with every draws entry of `uncertainties:` read from its file (relative to the
+    scenario `file`): `{draws: FILE, column: NAME, values: [...]}`; and the problems."""
+    section = data.get("uncertainties")
+    if not isinstance(section, dict):
+        return data, []
+    refs = {str(path): reference(spec) for path, spec in section.items()}
+    if not any(refs.values()):
+        return data, []
+    base = Path(file).parent
+    tables: dict[str, DrawsTable | DrawsFileError] = {}
+    problems: list[Problem] = []
+    resolved = dict(section)
+    for path, ref in refs.items():
+        if ref is None:
+            continue
+        spec = section[path]
+        extra = sorted(set(spec) - {"draws", "column", "values"}) if isinstance(spec, dict) else []
+        if extra:
+            problems.append(_problem(file, locs, path, f"unexpected key '{extra[0]}'",
+                                     did_you_mean(extra[0], ["column"]) or
+                                     "write {draws: FILE, column: NAME}"))
+            continue
+        if isinstance(spec, dict) and "values" in spec:
+            problems.append(_problem(file, locs, path, "unexpected key 'values'",
+                                     "the draws are read from the file: write "
+                                     "{draws: FILE, column: NAME}"))
+            continue
+        name, column = normal_name(ref[0]), ref[1] or path
+        if not name or name == ".":
+            problems.append(_problem(file, locs, path, "draws need a file",
+                                     "write {draws: FILE.csv} or draws(FILE.csv)"))
+            continue
+        where = base / name
+        if name not in tables:
+            try:
+                tables[name] = read_draws(where)
+            except DrawsFileError as exc:
+                tables[name] = exc
+        table = tables[name]
+        if isinstance(table, DrawsFileError):
+            problems.append(_problem(file, locs, path, f"draws file {where}: "
+                                     f"{table.where()}{table.message}", table.hint))
+            continue
+        if column not in table.columns:
+            hint = did_you_mean(column, list(table.columns)) or (
+                "columns: " + ", ".join(list(table.columns)[:8]))
+            problems.append(_problem(file, locs, path, f"draws file {where} has no column "
+                                     f"{column}", hint + "; name it with column: NAME"))
+            continue
+        resolved[path] = {"draws": name, "column": column, "values": list(table.columns[column])}
+    if problems:
+        return data, problems
+    return {**data, "uncertainties": resolved}, []
+
+
+def _problem(file: str, locs: Locations, path: str, message: str, hint: str) -> Problem:
+    return Problem(file, line_of(("uncertainties", path), locs), f"uncertainties.{path}",
+                   message, hint)
+
+
+def draw_extremes(param: Any) -> list[tuple[str, float]]:
+    """(where, value) of a draws parameter's smallest and largest value, named by the row
+    of the file (the header is row 1) and the column."""
+    values = param.draw_array()
+    out = []
+    for word, i in (("smallest", int(np.argmin(values))), ("largest", int(np.argmax(values)))):
+        out.append((f"{word} draw ({param.source} row {i + 2}, column {param.column})",
+                    float(values[i])))
+    return out
+
+
+def draw_groups(params: Iterable[Any]) -> dict[str, list[Any]]:
+    """Draws parameters by file, in order: the paths that share a row."""
+    groups: dict[str, list[Any]] = {}
+    for p in params:
+        if p.kind == "draws":
+            groups.setdefault(normal_name(p.source), []).append(p)
+    for name, group in groups.items():
+        if len({len(p.draws) for p in group}) > 1:
+            raise ValueError(f"the draws of {name} do not have one length for every path")
+    return groups
+
+
+def draw_rows(seed: int, name: str, n: int, first: int, count: int) -> np.ndarray:
+    """Rows (0-based) of file `name` with `n` rows for replications first..first+count-1."""
+    key = zlib.crc32(name.encode("utf-8"))
+    out = np.empty(count, dtype=np.int64)
+    shuffles: dict[int, np.ndarray] = {}
+    for k, i in enumerate(range(first, first + count)):
+        cycle = i // n
+        if cycle not in shuffles:
+            seq = np.random.SeedSequence(seed, spawn_key=(cycle, ROW_STREAM, key))
+            shuffles[cycle] = np.random.default_rng(seq).permutation(n)
+        out[k] = shuffles[cycle][i % n]
+    return out
+
+
+def joint_paths(section: Any, drawn: Sequence[str] | None = None) -> dict[str, list[str]]:
+    """{draws file: paths drawn jointly from its rows} of an `uncertainties:` section
+    (only the paths in `drawn` when given)."""
+    if not isinstance(section, dict):
+        return {}
+    out: dict[str, list[str]] = {}
+    for path, spec in section.items():
+        ref = reference(spec)
+        if ref is not None and (drawn is None or path in drawn):
+            out.setdefault(normal_name(ref[0]), []).append(str(path))
+    return out
