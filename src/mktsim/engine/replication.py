@@ -14,10 +14,11 @@ import simpy
 from ..model import plan as P
 from .controls import Controller, MissingController
 from .derived import fill_derived
+from .draws import new_stream
 from .kernel import _advance
 from .layout import N_CH, N_CUM, N_KPI, N_LEAK
 from .market_state import MarketState
-from .rng import span_seed
+from .rng import span_key
 from .teams import Roster
 
 
@@ -91,7 +92,7 @@ class Replication:
     def advance(self, first: int, last: int) -> None:
         """Run the population kernel over days first..last-1."""
         p = self.plan
-        _advance(first, last, span_seed(self.key, first), self.state, self.adopters,
+        _advance(first, last, new_stream(span_key(self.key, first)), self.state, self.adopters,
                  self.adstock, self.queue, self.cqueue, self.pipe, self.cum, self.chan_tot,
                  self.leak, self.out, p.seg_rates, p.affinity, p.chan_par, p.kappa, p.spend,
                  self.extra_spend, p.season, p.team_par, self.misc, p.lost_after_complaint,
