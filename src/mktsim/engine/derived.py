@@ -73,10 +73,11 @@ def fill_derived(rep: Replication, first: int, last: int) -> None:
     if rep.derived is None:
         rep.derived = _start(rep)
     state: DerivedState = rep.derived
+    assert state.initial is not None and state.outcomes is not None
+    assert state.effects is not None
     new = np.maximum(rep.adopters - state.initial, 0.0)
     outcomes = rep.leak[COMPLAINT_OUTCOMES]
     rep.out[K_LTV, first:last] = mix_ltv(rep.plan, rep.shares, new, outcomes)
-    assert state.outcomes is not None and state.effects is not None
     fresh = outcomes - state.outcomes
     state.outcomes = outcomes
     state.memory = _satisfaction_span(rep.out, first, last, fresh, state.memory, state.keep,
