@@ -88,23 +88,23 @@ def _binomial_low(rs, n, p):
 @njit(cache=True)
 def _binomial_inversion(rs, n, p):
     """Sequential search of the cdf from 0 (n p < 10): P(0) = (1 - p)^n, then
-    P(x) / P(x - 1) = ((n + 1) / x - 1) p / (1 - p). A search that runs past the mean plus
-    20 standard deviations (rounding left u above the remaining mass) starts again."""
+    P(x) / P(x - 1) = ((n + 1) / x - 1) p / (1 - p). A search that runs out of mass
+    (rounding left u above what remains, where P(x) < 1e-300) starts again."""
     q = 1.0 - p
     s = p / q
     a = (n + 1) * s
     first = math.exp(n * math.log1p(-p))
-    mean = n * p
-    bound = min(float(n), mean + 20.0 * math.sqrt(mean * q + 1.0))
     while True:
         u = uniform(rs)
         f = first
         x = 0
-        while u > f and x <= bound:
+        while u > f:
             u -= f
             x += 1
             f *= a / x - s
-        if x <= bound:
+            if f < 1e-300 or x > n:
+                break
+        else:
             return x
 
 
@@ -134,7 +134,7 @@ def _binomial_btrs(rs, n, p):
     v_r = 0.92 - 4.2 / b
     alpha = (2.83 + 5.1 / b) * spq
     m = math.floor((nf + 1.0) * p)
-    tails_m = _stirling_tail(m) + _stirling_tail(nf - m)
+    tails_m = -1.0  # fc(m) + fc(n - m), once a pair falls outside the squeeze
     while True:
         u = uniform(rs) - 0.5
         v = uniform(rs)
@@ -147,6 +147,8 @@ def _binomial_btrs(rs, n, p):
         if k < 0 or k > nf:
             continue
         v = math.log(v * alpha / (a / (us * us) + b))
+        if tails_m < 0.0:
+            tails_m = _stirling_tail(m) + _stirling_tail(nf - m)
         d = k - m
         bound = (-(m + 0.5) * math.log1p(d / (m + 1.0))
                  - (nf - m + 0.5) * math.log1p(-d / (nf - m + 1.0))
