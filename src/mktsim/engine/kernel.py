@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from ..model.hazards import DAYS_PER_YEAR
 from ..model.plan import (
     AWARE,
     C_AW_BETA,
@@ -114,6 +115,13 @@ from .layout import (
     L_LEADS_EXPIRED,
     L_LEADS_HANDLED,
     L_LEADS_NOT_CLOSED,
+    M_BASS_MODE,
+    M_COMPLAINT_RATE,
+    M_DISCOUNT_RATE,
+    M_LOYALTY_COST,
+    M_MARKET_SIZE,
+    M_SERVICE_TEAM,
+    M_WOM_CUSTOMERS,
     TC_A,
     TC_B,
     TC_N,
@@ -167,10 +175,14 @@ def _synergy(chan_par, h_aw, kappa):
 
 @njit(cache=True)
 def _bass_segment(rs, s, state, adopters, rates, affinity, h_aw, talk_share, new_s):
-    """Bass-consistency mode: unaware -> customer in one step, hazard (p + qF) x(t)."""
+    """Bass-consistency mode: unaware -> customer in one step, hazard (p + qF) x(t).
+
+    x(t) = 1 + sum_c a_sc beta_c H_c with beta_c the channel's awareness effect as the
+    scenario states it, per year (the Generalized Bass model's dimensionless boost):
+    h_aw holds beta_c H_c per day, hence the DAYS_PER_YEAR."""
     boost = 1.0
     for c in range(h_aw.shape[0]):
-        boost += affinity[s, c] * h_aw[c] * 365.0
+        boost += affinity[s, c] * h_aw[c] * DAYS_PER_YEAR
     h = (rates[s, R_INNOVATION] + rates[s, R_IMITATION] * talk_share) * boost
     n = binomial(rs, state[s, UNAWARE], -np.expm1(-h))
     state[s, UNAWARE] -= n
@@ -586,12 +598,12 @@ def _advance(d0, d1, rs, state, adopters, adstock, queue, cqueue, pipe, cum, cha
     """Advance the population from day d0 (included) to d1 (excluded), drawing from the
     generator state `rs` (`engine.draws`).
 
-    misc = [market_size, bass_mode, wom_customers, service_team, complaint_rate,
-            loyalty_cost_per_member_day, discount_rate_per_year].
+    misc [N_MISC]: the scalar controls named by the M_* columns of `engine.layout`.
     """
     n_seg, n_ch, n_team = state.shape[0], chan_par.shape[0], team_par.shape[0]
-    market_size, bass_mode, wom_customers = misc[0], misc[1] > 0, misc[2] > 0
-    service_team, complaint_rate, loyalty_cost = int(misc[3]), misc[4], misc[5]
+    market_size, bass_mode = misc[M_MARKET_SIZE], misc[M_BASS_MODE] > 0
+    wom_customers, service_team = misc[M_WOM_CUSTOMERS] > 0, int(misc[M_SERVICE_TEAM])
+    complaint_rate, loyalty_cost = misc[M_COMPLAINT_RATE], misc[M_LOYALTY_COST]
     h_aw = np.zeros(n_ch)
     h_cv = np.zeros(n_ch)
     haz = np.zeros(3 + n_ch)
@@ -666,4 +678,5 @@ def _advance(d0, d1, rs, state, adopters, adstock, queue, cqueue, pipe, cum, cha
         for s in range(n_seg):
             loyal += state[s, LOYAL]
         day[D_SPEND] = media + commission + loyal * loyalty_cost + extra_spend[d]
-        _record(d, state, adopters, day, team_cost, cum, market_size, misc[6], out)
+        _record(d, state, adopters, day, team_cost, cum, market_size, misc[M_DISCOUNT_RATE],
+                out)

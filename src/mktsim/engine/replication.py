@@ -16,7 +16,20 @@ from .controls import Controller, MissingController
 from .derived import fill_derived
 from .draws import new_stream
 from .kernel import _advance
-from .layout import N_CH, N_CUM, N_KPI, N_LEAK
+from .layout import (
+    M_BASS_MODE,
+    M_COMPLAINT_RATE,
+    M_DISCOUNT_RATE,
+    M_LOYALTY_COST,
+    M_MARKET_SIZE,
+    M_SERVICE_TEAM,
+    M_WOM_CUSTOMERS,
+    N_CH,
+    N_CUM,
+    N_KPI,
+    N_LEAK,
+    N_MISC,
+)
 from .market_state import MarketState
 from .rng import span_key
 from .teams import Roster
@@ -31,6 +44,19 @@ class ReplicationResult:
     leaks: np.ndarray
     state: np.ndarray
     reviews: Any = None  # rules.review.ReviewLog when the plan has rules
+
+
+def kernel_misc(plan: P.Plan) -> np.ndarray:
+    """The scalar controls of a kernel call, in the M_* columns of `engine.layout`."""
+    misc = np.zeros(N_MISC)
+    misc[M_MARKET_SIZE] = plan.market_size
+    misc[M_BASS_MODE] = float(plan.bass_mode)
+    misc[M_WOM_CUSTOMERS] = float(plan.wom_customers)
+    misc[M_SERVICE_TEAM] = float(plan.service_team)
+    misc[M_COMPLAINT_RATE] = plan.complaint_rate
+    misc[M_LOYALTY_COST] = plan.loyalty_cost_per_day
+    misc[M_DISCOUNT_RATE] = plan.discount_rate
+    return misc
 
 
 class Replication:
@@ -67,9 +93,7 @@ class Replication:
         self.chan_tot = np.zeros((n_ch, N_CH))
         self.leak = np.zeros(N_LEAK)
         self.out = np.zeros((N_KPI, plan.horizon))
-        self.misc = np.array([plan.market_size, float(plan.bass_mode), float(plan.wom_customers),
-                              float(plan.service_team), plan.complaint_rate,
-                              plan.loyalty_cost_per_day, plan.discount_rate])
+        self.misc = kernel_misc(plan)
 
     def refresh(self) -> None:
         """Recompute the kernel's controls after a change of prices or people."""
