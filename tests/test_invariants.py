@@ -151,29 +151,3 @@ def test_awareness_monotone_in_spend():
         means.append(run.kpis().loc["brand_awareness", "mean"])
     assert all(b >= a for a, b in itertools.pairwise(means)), means
     assert means[-1] > means[0] + 0.01
-
-
-def test_handoff_delay_has_the_stated_mean():
-    """Leads in a hand-off of mean D days and k stages reach the team after D days on
-    average (discrete Erlang: k geometric stays with daily probability k / D)."""
-    from mktsim.engine.kernel import _handoffs
-    from mktsim.model.compile import handoff_stages
-
-    for mean_days, stages in ((1.5, 2), (3.0, 3), (10.0, 3), (5.0, 1), (2.5, 4)):
-        k, p = handoff_stages(mean_days, stages)
-        chan = np.zeros((1, P.N_CHAN_PAR))
-        chan[0, P.C_HANDOFF_STAGES], chan[0, P.C_HANDOFF_RATE], chan[0, P.C_TEAM] = k, p, 0
-        pipe = np.zeros((1, 1, 8), dtype=np.int64)
-        pipe[0, 0, 0] = 200_000
-        queue = np.zeros((1, 1, 4), dtype=np.int64)
-        state = np.zeros((1, P.N_STATES), dtype=np.int64)
-        state[0, P.WAITING] = 200_000
-        day, leak = np.zeros(16), np.zeros(16)
-        arrived, total_delay = 0, 0.0
-        for d in range(1, 400):
-            _handoffs(chan, pipe, queue, state, day, leak)
-            new = int(queue.sum()) - arrived
-            total_delay += new * d
-            arrived += new
-        assert arrived == 200_000
-        assert abs(total_delay / arrived - mean_days) < 0.02 * mean_days, (mean_days, stages)

@@ -9,18 +9,8 @@ import textwrap
 import numpy as np
 import pytest
 
-from mktsim.engine.draws import competing_exits, hill, split_without_replacement
+from mktsim.engine.draws import competing_exits, hill, new_stream, split_without_replacement
 from mktsim.model import response
-
-
-def _numba_seed(seed):
-    from numba import njit
-
-    @njit
-    def seed_it(s):
-        np.random.seed(s)
-
-    seed_it(seed)
 
 
 def twin_competing_exits(n, hazards, rng):
@@ -32,12 +22,12 @@ def twin_competing_exits(n, hazards, rng):
 
 
 def test_competing_exits_matches_multinomial_twin():
-    _numba_seed(11)
+    rs = new_stream(11)
     hazards = np.array([0.1, 0.3, 0.0, 0.05])
     out = np.zeros(4, dtype=np.int64)
     draws = []
     for _ in range(4000):
-        competing_exits(1000, hazards, 4, out)
+        competing_exits(rs, 1000, hazards, 4, out)
         draws.append(out.copy())
     fast = np.array(draws)
     rng = np.random.default_rng(3)
@@ -49,19 +39,19 @@ def test_competing_exits_matches_multinomial_twin():
 
 
 def test_split_without_replacement_matches_hypergeometric_twin():
-    _numba_seed(5)
+    rs = new_stream(5)
     counts = np.array([30, 0, 50, 20], dtype=np.int64)
     out = np.zeros(4, dtype=np.int64)
     draws = []
     for _ in range(4000):
-        split_without_replacement(counts, 4, 40, out)
+        split_without_replacement(rs, counts, 4, 40, out)
         assert out.sum() == 40 and np.all(out <= counts)
         draws.append(out.copy())
     fast = np.array(draws)
     slow = np.random.default_rng(1).multivariate_hypergeometric(counts, 40, size=4000)
     se = np.sqrt(fast.var(axis=0) / 4000 + slow.var(axis=0) / 4000) + 1e-12
     assert np.all(np.abs(fast.mean(axis=0) - slow.mean(axis=0)) <= 4 * se)
-    split_without_replacement(counts, 4, 500, out)  # more than there is: everything
+    split_without_replacement(rs, counts, 4, 500, out)  # more than there is: everything
     assert list(out) == list(counts)
 
 

@@ -3,6 +3,7 @@
 import numpy as np
 
 from mktsim.engine import kernel as K
+from mktsim.engine.draws import new_stream
 from mktsim.engine.layout import K_AWARENESS, N_CUM, N_KPI
 from mktsim.model import plan as P
 
@@ -12,7 +13,7 @@ MARKET = 100_000
 def churn_only_cohort(decay: float, days: int = 200) -> tuple[np.ndarray, int]:
     """Awareness per day of a market of customers who only churn (and forget at `decay`),
     and the competitor units bought meanwhile."""
-    np.random.seed(3)
+    rs = new_stream(3)
     state = np.zeros((1, P.N_STATES), dtype=np.int64)
     state[0, P.CUSTOMER] = MARKET
     rates = np.zeros((1, P.N_SEG_RATES))
@@ -27,7 +28,7 @@ def churn_only_cohort(decay: float, days: int = 200) -> tuple[np.ndarray, int]:
     for d in range(days):
         delta = np.zeros_like(state)
         comp, _ = K._funnel_segment(
-            0, d, state, delta, rates, np.zeros((1, 0)), np.ones(days), shares, np.zeros(0),
+            rs, 0, d, state, delta, rates, np.zeros((1, 0)), np.ones(days), shares, np.zeros(0),
             np.zeros(0), 0.0, 0.0, np.zeros((1, 0), dtype=np.int64),
             np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64), np.zeros(3),
             np.zeros(3, dtype=np.int64))

@@ -25,6 +25,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+from ..model.hazards import DAYS_PER_YEAR
 from ..model.plan import (
     AWARE,
     C_COMMISSION,
@@ -68,7 +69,19 @@ from .kernel import (
     _record,
     _synergy,
 )
-from .layout import CH_MARGIN, CH_NEW, CH_REVENUE, CH_SPEND, L_CHURN_REGULAR, TC_N
+from .layout import (
+    CH_MARGIN,
+    CH_NEW,
+    CH_REVENUE,
+    CH_SPEND,
+    L_CHURN_REGULAR,
+    M_BASS_MODE,
+    M_DISCOUNT_RATE,
+    M_LOYALTY_COST,
+    M_MARKET_SIZE,
+    M_WOM_CUSTOMERS,
+    TC_N,
+)
 
 BLOCK = 4096  # customers per block of the parallel update (fixed: results must not vary)
 CLASS_SHIFT = 3  # a customer's class is segment << CLASS_SHIFT | funnel state
@@ -172,14 +185,14 @@ def _segment_probabilities(d, bass, seg_rates, affinity, season, shares, h_aw, h
     well-mixed talk share); p2 [S, N_STATES]: the probability of the second draw's event
     (a competitor's unit for the unaware, aware and lapsed; a repeat purchase for
     customers and loyal customers). Per-day hazards; the awareness hazard of a channel in
-    Bass mode is per year (`* 365.0`: Bass's p and q are per year, see docs/model.md).
+    Bass mode is per year (`* DAYS_PER_YEAR`: Bass's p and q are per year, docs/model.md).
     """
     n_ch = h_aw.shape[0]
     for s in range(seg_rates.shape[0]):
         if bass:
             boost = 1.0
-            for c in range(n_ch):
-                boost += affinity[s, c] * h_aw[c] * 365.0
+            for c in range(n_ch):  # beta_c per year, as in the counts kernel's Bass mode
+                boost += affinity[s, c] * h_aw[c] * DAYS_PER_YEAR
             aw_base[s] = seg_rates[s, R_INNOVATION] * boost
             aw_q[s] = seg_rates[s, R_IMITATION] * boost
         else:
@@ -403,7 +416,8 @@ def _advance_agents(d0, d1, seed, cls, ever, value, adopted_on, indptr, indices,
     """
     n_seg, n_ch, n_team = counts.shape[0], chan_par.shape[0], team_par.shape[0]
     n = cls.shape[0]
-    market_size, bass, wom_customers, loyalty_cost = misc[0], misc[1] > 0, misc[2] > 0, misc[5]
+    market_size, bass = misc[M_MARKET_SIZE], misc[M_BASS_MODE] > 0
+    wom_customers, loyalty_cost = misc[M_WOM_CUSTOMERS] > 0, misc[M_LOYALTY_COST]
     network = indptr.shape[0] > 0
     n_blocks = max(1, (n + BLOCK - 1) // BLOCK)
     h_aw = np.zeros(n_ch)
@@ -461,4 +475,5 @@ def _advance_agents(d0, d1, seed, cls, ever, value, adopted_on, indptr, indices,
         for s in range(n_seg):
             loyal += counts[s, LOYAL]
         day[D_SPEND] = media + commission + loyal * loyalty_cost + extra_spend[d]
-        _record(d, counts, adopters, day, team_cost, cum, market_size, misc[6], out)
+        _record(d, counts, adopters, day, team_cost, cum, market_size, misc[M_DISCOUNT_RATE],
+                out)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
 from ..model import plan as P
 from ..model.lifetime import mix_ltv
@@ -21,7 +22,6 @@ from ..model.satisfaction import (
     daily_keep,
     net_promoter_score,
     satisfaction_days,
-    steady_score,
 )
 from .layout import (
     K_COMPLAINTS,
@@ -51,6 +51,9 @@ class DerivedState:
     reference_price: float
     memory: float = 0.0
     outcomes: np.ndarray | None = None  # complaint outcomes counted so far [3]
+    initial: np.ndarray | None = None  # customers and loyal members on day 0, per segment
+    keep: float = 1.0  # daily_keep(SATISFACTION)
+    effects: np.ndarray | None = None  # SATISFACTION.effects()
 
 
 def _start(rep: Replication) -> DerivedState:
@@ -59,42 +62,57 @@ def _start(rep: Replication) -> DerivedState:
         reference = float(np.mean(comp[:, 0]))
     else:
         reference = float(np.mean(rep.market.effective_prices()))
-    return DerivedState(reference, 0.0, np.zeros(3))
+    init = rep.plan.init_state
+    initial = (init[:, P.CUSTOMER] + init[:, P.LOYAL]).astype(float)
+    return DerivedState(reference, 0.0, np.zeros(3), initial, daily_keep(SATISFACTION),
+                        SATISFACTION.effects())
 
 
 def fill_derived(rep: Replication, first: int, last: int) -> None:
     """Write the derived KPIs of days first..last-1 into `rep.out`."""
-    plan = rep.plan
-    initial = plan.init_state[:, P.CUSTOMER] + plan.init_state[:, P.LOYAL]
-    new = np.maximum(np.asarray(rep.adopters, dtype=float) - initial, 0.0)
-    outcomes = rep.leak[COMPLAINT_OUTCOMES].astype(float)
-    rep.out[K_LTV, first:last] = mix_ltv(plan, rep.shares, new, outcomes)
     if rep.derived is None:
         rep.derived = _start(rep)
     state: DerivedState = rep.derived
-    _satisfaction(rep, state, first, last, outcomes)
-
-
-def _satisfaction(rep: Replication, state: DerivedState, first: int, last: int,
-                  outcomes: np.ndarray) -> None:
-    out = rep.out
-    days = slice(first, last)
-    n = last - first
-    complaints = out[K_COMPLAINTS, days]
-    assert state.outcomes is not None
+    assert state.initial is not None and state.outcomes is not None
+    assert state.effects is not None
+    new = np.maximum(rep.adopters - state.initial, 0.0)
+    outcomes = rep.leak[COMPLAINT_OUTCOMES]
+    rep.out[K_LTV, first:last] = mix_ltv(rep.plan, rep.shares, new, outcomes)
     fresh = outcomes - state.outcomes
     state.outcomes = outcomes
-    weights = complaints / complaints.sum() if complaints.sum() > 0 else np.full(n, 1.0 / n)
-    experiences = np.ascontiguousarray(weights[:, None] * fresh[None, :])
-    customers = np.ascontiguousarray(out[K_CUSTOMERS, days])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        loyal = np.where(customers > 0, out[K_LOYAL, days] / customers, 0.0)
-        units = out[K_UNITS, days]
-        paid = np.where(units > 0, out[K_REVENUE, days] / units, state.reference_price)
-    ratio = paid / state.reference_price if state.reference_price > 0 else np.ones(n)
-    steady = np.ascontiguousarray(steady_score(SATISFACTION, loyal, ratio))
+    state.memory = _satisfaction_span(rep.out, first, last, fresh, state.memory, state.keep,
+                                      state.effects, state.reference_price, SATISFACTION.base,
+                                      SATISFACTION.loyal_effect, SATISFACTION.price_slope)
+    rep.out[K_NPS, first:last] = net_promoter_score(rep.out[K_SATISFACTION, first:last])
+
+
+@njit(cache=True)
+def _satisfaction_span(out, first, last, fresh, memory, keep, effects, reference, base,
+                       loyal_effect, price_slope):
+    """Satisfaction score of days first..last-1 into out[K_SATISFACTION] (returns the
+    experience memory after the last day): `model.satisfaction.steady_score` from the
+    day's loyal share and price paid, plus the memory of the span's complaint outcomes
+    `fresh` [3], spread over its days by their complaints (`satisfaction_days`)."""
+    n = last - first
+    complaints = 0.0
+    for d in range(first, last):
+        complaints += out[K_COMPLAINTS, d]
+    experiences = np.empty((n, 3))
+    customers = np.empty(n)
+    steady = np.empty(n)
+    for i in range(n):
+        d = first + i
+        weight = out[K_COMPLAINTS, d] / complaints if complaints > 0 else 1.0 / n
+        for e in range(3):
+            experiences[i, e] = weight * fresh[e]
+        customers[i] = out[K_CUSTOMERS, d]
+        loyal = out[K_LOYAL, d] / customers[i] if customers[i] > 0 else 0.0
+        units = out[K_UNITS, d]
+        paid = out[K_REVENUE, d] / units if units > 0 else reference
+        ratio = paid / reference if reference > 0 else 1.0
+        steady[i] = base + loyal_effect * loyal + price_slope * (1.0 - ratio)
     score = np.zeros(n)
-    state.memory = satisfaction_days(state.memory, daily_keep(SATISFACTION), experiences,
-                                     SATISFACTION.effects(), customers, steady, score)
-    out[K_SATISFACTION, days] = score
-    out[K_NPS, days] = net_promoter_score(score)
+    memory = satisfaction_days(memory, keep, experiences, effects, customers, steady, score)
+    for i in range(n):
+        out[K_SATISFACTION, first + i] = score[i]
+    return memory

@@ -1,30 +1,252 @@
-"""Compiled random draws: binomial, competing risks, sampling without replacement.
+"""Compiled random draws: a counter-based generator, exact binomial and hypergeometric
+samplers, competing risks, sampling without replacement.
 
-All draws use numba's generator, which the caller seeds at the start of each kernel call.
+The generator is SplitMix64 (Steele, Lea & Flood 2014) run as a counter: its whole state
+is one uint64, `rs[0]`, a small array the kernel passes to every function that draws.
+Draw i of a stream is `mix(key + i * golden_gamma)`, so the numbers depend only on the
+stream's key (`engine.rng.span_key`: the population key and the first day of the kernel
+call), never on the process or thread that draws them. A uniform is the top 53 bits of a
+draw, in [0, 1).
+
+Samplers (exact: what they return has the stated distribution up to the 2^-53 grain of a
+uniform; nothing is approximated by a normal or a Poisson):
+
+- `binomial(rs, n, p)`: with p' = min(p, 1 - p), inversion (sequential search from 0) when
+  n p' < 10, otherwise BTRS, Hormann's transformed rejection with squeeze (Hormann 1993,
+  "The generation of binomial random variates", J. Statist. Comput. Simul. 46), accepting
+  against the exact log-pmf (log-factorials from a table and Stirling's series); returns
+  n - Binomial(n, 1 - p) for p > 1/2. About 2 uniforms a draw in BTRS, n p' + 1 steps in
+  inversion.
+- `hypergeometric(rs, good, bad, sample)`: with the smaller side and the smaller sample
+  (symmetries), an urn of at most 9 draws when the sample is under 10, otherwise
+  Stadlober's ratio-of-uniforms HRUA (Stadlober 1990, as in numpy), again against the
+  exact log-pmf; the support is cut 16 standard deviations above the mean.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import njit
 
+GOLDEN_GAMMA = np.uint64(0x9E3779B97F4A7C15)
+_TO_UNIT = 1.0 / 9007199254740992.0  # 2^-53
+
+# log k! for k < 126 (exact to double precision), Stirling's series above
+_LOG_FACTORIAL = np.array([math.lgamma(k + 1.0) for k in range(126)])
+# fc(k) = log k! - [(k + 1/2) log(k + 1) - (k + 1) + log(2 pi) / 2], the tail of Stirling's
+# formula at k + 1, for k < 16 (BTRS); the series 1/12 - 1/360 + 1/1260 above
+_HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
+_STIRLING_TAIL = np.array([math.lgamma(k + 1.0) - ((k + 0.5) * math.log(k + 1.0) - (k + 1.0)
+                                                   + _HALF_LOG_2PI) for k in range(16)])
+_HRUA_D1 = 2.0 * math.sqrt(2.0 / math.e)
+_HRUA_D2 = 3.0 - 2.0 * math.sqrt(3.0 / math.e)
+
+
+def new_stream(key: int) -> np.ndarray:
+    """The generator state of the stream `key` (a 64-bit integer)."""
+    return np.array([key & 0xFFFFFFFFFFFFFFFF], dtype=np.uint64)
+
 
 @njit(cache=True)
-def binomial(n: int, p: float) -> int:
-    """Binomial(n, p) that accepts n <= 0 and p outside (0, 1)."""
-    if n <= 0 or p <= 0.0:
+def next_u64(rs: np.ndarray) -> np.uint64:
+    """The next 64 random bits of the stream (SplitMix64: add the golden gamma, mix)."""
+    z = rs[0] + GOLDEN_GAMMA
+    rs[0] = z
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+@njit(cache=True)
+def uniform(rs: np.ndarray) -> float:
+    """A uniform double in [0, 1) with 53 random bits."""
+    return float(next_u64(rs) >> np.uint64(11)) * _TO_UNIT
+
+
+@njit(cache=True)
+def binomial(rs: np.ndarray, n: int, p: float) -> int:
+    """Binomial(n, p), exact; accepts n <= 0 and p outside (0, 1) (NaN counts as 0)."""
+    if n <= 0 or not p > 0.0:
         return 0
     if p >= 1.0:
         return n
-    return np.random.binomial(n, p)
+    if p > 0.5:
+        return n - _binomial_low(rs, n, 1.0 - p)
+    return _binomial_low(rs, n, p)
 
 
 @njit(cache=True)
-def competing_exits(n: int, hazards: np.ndarray, k: int, out: np.ndarray) -> int:
+def _binomial_low(rs, n, p):
+    """Binomial(n, p) for 0 < p <= 1/2."""
+    if n * p < 10.0:
+        return _binomial_inversion(rs, n, p)
+    return _binomial_btrs(rs, n, p)
+
+
+@njit(cache=True)
+def _binomial_inversion(rs, n, p):
+    """Sequential search of the cdf from 0 (n p < 10): P(0) = (1 - p)^n, then
+    P(x) / P(x - 1) = ((n + 1) / x - 1) p / (1 - p). A search that runs out of mass
+    (rounding left u above what remains, where P(x) < 1e-300) starts again."""
+    q = 1.0 - p
+    s = p / q
+    a = (n + 1) * s
+    first = math.exp(n * math.log1p(-p))
+    while True:
+        u = uniform(rs)
+        f = first
+        x = 0
+        while u > f:
+            u -= f
+            x += 1
+            f *= a / x - s
+            if f < 1e-300 or x > n:
+                break
+        else:
+            return x
+
+
+@njit(cache=True)
+def _stirling_tail(k):
+    """fc(k) = log k! - log(sqrt(2 pi) (k + 1)^(k + 1/2) e^-(k + 1)), k >= 0 (a float)."""
+    if k < 16.0:
+        return _STIRLING_TAIL[int(k)]
+    k1 = k + 1.0
+    k1sq = k1 * k1
+    return (1.0 / 12.0 - (1.0 / 360.0 - 1.0 / 1260.0 / k1sq) / k1sq) / k1
+
+
+@njit(cache=True)
+def _binomial_btrs(rs, n, p):
+    """BTRS (Hormann 1993) for n p >= 10, p <= 1/2: transformed rejection from a
+    table-mountain hat, a squeeze box accepting most pairs at once, and otherwise the
+    exact log-ratio log f(k) / f(m) of the pmf to its mode m, written in k - m with log1p
+    so that it stays accurate for large n (exact for n < 2^53, where every count is a
+    double)."""
+    nf = float(n)
+    q = 1.0 - p
+    spq = math.sqrt(nf * p * q)
+    b = 1.15 + 2.53 * spq
+    a = -0.0873 + 0.0248 * b + 0.01 * p
+    c = nf * p + 0.5
+    v_r = 0.92 - 4.2 / b
+    alpha = (2.83 + 5.1 / b) * spq
+    m = math.floor((nf + 1.0) * p)
+    tails_m = -1.0  # fc(m) + fc(n - m), once a pair falls outside the squeeze
+    while True:
+        u = uniform(rs) - 0.5
+        v = uniform(rs)
+        us = 0.5 - abs(u)
+        if us <= 0.0:
+            continue
+        k = math.floor((2.0 * a / us + b) * u + c)
+        if us >= 0.07 and v <= v_r:
+            return k
+        if k < 0 or k > nf:
+            continue
+        v = math.log(v * alpha / (a / (us * us) + b))
+        if tails_m < 0.0:
+            tails_m = _stirling_tail(m) + _stirling_tail(nf - m)
+        d = k - m
+        bound = (-(m + 0.5) * math.log1p(d / (m + 1.0))
+                 - (nf - m + 0.5) * math.log1p(-d / (nf - m + 1.0))
+                 + d * math.log1p(((nf + 2.0) * p - k - 1.0) / ((k + 1.0) * q))
+                 + tails_m - _stirling_tail(k) - _stirling_tail(nf - k))
+        if v <= bound:
+            return k
+
+
+@njit(cache=True)
+def _log_factorial(k):
+    """log k! for an integer k >= 0."""
+    if k < 126:
+        return _LOG_FACTORIAL[k]
+    x = float(k)
+    return ((x + 0.5) * math.log(x) - x + _HALF_LOG_2PI
+            + (1.0 / 12.0 - 1.0 / (360.0 * x * x)) / x)
+
+
+@njit(cache=True)
+def hypergeometric(rs: np.ndarray, good: int, bad: int, sample: int) -> int:
+    """How many of `good` are in a uniform sample of `sample` from good + bad, exact.
+
+    Accepts a sample outside 0..good + bad (clipped)."""
+    total = good + bad
+    if sample <= 0 or good <= 0:
+        return 0
+    if bad <= 0:
+        return min(sample, good)
+    if sample >= total:
+        return good
+    n = min(sample, total - sample)  # sample or its complement
+    small = min(good, bad)  # count the smaller side
+    if n < 10:
+        x = _hypergeometric_urn(rs, small, total, n)
+    else:
+        x = _hypergeometric_hrua(rs, small, total, n)
+    if good > bad:
+        x = n - x
+    if n < sample:
+        x = good - x
+    return x
+
+
+@njit(cache=True)
+def _hypergeometric_urn(rs, good, total, n):
+    """Draw n items one by one (n < 10)."""
+    x = 0
+    for _ in range(n):
+        if uniform(rs) * total < good:
+            x += 1
+            good -= 1
+            if good == 0:
+                break
+        total -= 1
+    return x
+
+
+@njit(cache=True)
+def _hypergeometric_hrua(rs, good, total, n):
+    """Stadlober's HRUA: ratio of uniforms under a table-mountain hat, with good <= total / 2
+    and n <= total / 2, n >= 10 (names as in Stadlober 1989, p. 82)."""
+    bad = total - good
+    p = good / total
+    q = bad / total
+    mu = n * p
+    a = mu + 0.5
+    var = (total - n) * n * p * q / (total - 1.0)
+    c = math.sqrt(var + 0.5)
+    h = _HRUA_D1 * c + _HRUA_D2
+    m = math.floor((n + 1.0) * (good + 1.0) / (total + 2.0))
+    g = (_log_factorial(m) + _log_factorial(good - m) + _log_factorial(n - m)
+         + _log_factorial(bad - n + m))
+    b = min(float(min(n, good) + 1), math.floor(a + 16.0 * c))
+    while True:
+        u = 1.0 - uniform(rs)  # in (0, 1]
+        v = uniform(rs)
+        x = a + h * (v - 0.5) / u
+        if x < 0.0 or x >= b:
+            continue
+        k = math.floor(x)
+        t = g - (_log_factorial(k) + _log_factorial(good - k) + _log_factorial(n - k)
+                 + _log_factorial(bad - n + k))
+        if u * (4.0 - u) - 3.0 <= t:
+            return k
+        if u * (u - t) >= 1.0:
+            continue
+        if 2.0 * math.log(u) <= t:
+            return k
+
+
+@njit(cache=True)
+def competing_exits(rs: np.ndarray, n: int, hazards: np.ndarray, k: int,
+                    out: np.ndarray) -> int:
     """How many of `n` leave by each of `k` routes with daily hazards; returns total left.
 
     One multinomial: stay with exp(-L), route i with (h_i / L)(1 - exp(-L)), drawn as
-    conditional binomials.
+    conditional binomials; a route with zero hazard takes no draw.
     """
     total = 0.0
     for i in range(k):
@@ -38,8 +260,10 @@ def competing_exits(n: int, hazards: np.ndarray, k: int, out: np.ndarray) -> int
     for i in range(k):
         if remaining <= 0 or rest <= 1e-300:
             break
+        if hazards[i] <= 0.0:
+            continue
         p = hazards[i] / total * leave
-        x = binomial(remaining, p / rest)
+        x = binomial(rs, remaining, p / rest)
         out[i] = x
         remaining -= x
         rest -= p
@@ -47,8 +271,10 @@ def competing_exits(n: int, hazards: np.ndarray, k: int, out: np.ndarray) -> int
 
 
 @njit(cache=True)
-def split_without_replacement(counts: np.ndarray, m: int, take: int, out: np.ndarray) -> None:
-    """Draw `take` items uniformly without replacement from groups of sizes counts[:m]."""
+def split_without_replacement(rs: np.ndarray, counts: np.ndarray, m: int, take: int,
+                              out: np.ndarray) -> None:
+    """Draw `take` items uniformly without replacement from groups of sizes counts[:m]
+    (a multivariate hypergeometric, as conditional hypergeometrics)."""
     total = 0
     for i in range(m):
         total += counts[i]
@@ -59,13 +285,11 @@ def split_without_replacement(counts: np.ndarray, m: int, take: int, out: np.nda
     left = take
     for i in range(m):
         good = counts[i]
-        bad = total - good
         if left <= 0 or good <= 0:
-            x = 0
-        elif bad <= 0:
-            x = left
-        else:
-            x = np.random.hypergeometric(good, bad, left)
+            out[i] = 0
+            total -= good
+            continue
+        x = hypergeometric(rs, good, total - good, left)
         out[i] = x
         left -= x
         total -= good

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from ..model.hazards import DAYS_PER_YEAR
 from ..model.plan import (
     AWARE,
     C_AW_BETA,
@@ -27,6 +28,7 @@ from ..model.plan import (
     C_EXPOSURE_PER_MONEY,
     C_HANDOFF_LOSS,
     C_HANDOFF_RATE,
+    C_HANDOFF_SKIP,
     C_HANDOFF_STAGES,
     C_NORMALIZE,
     C_TEAM,
@@ -62,7 +64,7 @@ from ..model.plan import (
     UNAWARE,
     WAITING,
 )
-from .draws import binomial, competing_exits, hill, split_without_replacement
+from .draws import binomial, competing_exits, hill, split_without_replacement, uniform
 from .layout import (
     CH_CAPACITY_LOST,
     CH_EXPOSURES,
@@ -113,6 +115,13 @@ from .layout import (
     L_LEADS_EXPIRED,
     L_LEADS_HANDLED,
     L_LEADS_NOT_CLOSED,
+    M_BASS_MODE,
+    M_COMPLAINT_RATE,
+    M_DISCOUNT_RATE,
+    M_LOYALTY_COST,
+    M_MARKET_SIZE,
+    M_SERVICE_TEAM,
+    M_WOM_CUSTOMERS,
     TC_A,
     TC_B,
     TC_N,
@@ -165,13 +174,17 @@ def _synergy(chan_par, h_aw, kappa):
 
 
 @njit(cache=True)
-def _bass_segment(s, state, adopters, rates, affinity, h_aw, talk_share, new_s):
-    """Bass-consistency mode: unaware -> customer in one step, hazard (p + qF) x(t)."""
+def _bass_segment(rs, s, state, adopters, rates, affinity, h_aw, talk_share, new_s):
+    """Bass-consistency mode: unaware -> customer in one step, hazard (p + qF) x(t).
+
+    x(t) = 1 + sum_c a_sc beta_c H_c with beta_c the channel's awareness effect as the
+    scenario states it, per year (the Generalized Bass model's dimensionless boost):
+    h_aw holds beta_c H_c per day, hence the DAYS_PER_YEAR."""
     boost = 1.0
     for c in range(h_aw.shape[0]):
-        boost += affinity[s, c] * h_aw[c] * 365.0
+        boost += affinity[s, c] * h_aw[c] * DAYS_PER_YEAR
     h = (rates[s, R_INNOVATION] + rates[s, R_IMITATION] * talk_share) * boost
-    n = binomial(state[s, UNAWARE], -np.expm1(-h))
+    n = binomial(rs, state[s, UNAWARE], -np.expm1(-h))
     state[s, UNAWARE] -= n
     state[s, CUSTOMER] += n
     adopters[s] += n
@@ -179,7 +192,7 @@ def _bass_segment(s, state, adopters, rates, affinity, h_aw, talk_share, new_s):
 
 
 @njit(cache=True)
-def _funnel_segment(s, d, state, delta, rates, affinity, season, shares, h_aw, h_cv, synergy,
+def _funnel_segment(rs, s, d, state, delta, rates, affinity, season, shares, h_aw, h_cv, synergy,
                     talk_share, intents, organic, repeat_units, haz, out):
     """Draw the day's moves of segment s from its start-of-day counts (into delta).
 
@@ -190,13 +203,13 @@ def _funnel_segment(s, d, state, delta, rates, affinity, season, shares, h_aw, h
     aw = rates[s, R_INNOVATION] + rates[s, R_IMITATION] * talk_share + synergy
     for c in range(n_ch):
         aw += affinity[s, c] * h_aw[c]
-    moved = binomial(state[s, UNAWARE], -np.expm1(-aw))
+    moved = binomial(rs, state[s, UNAWARE], -np.expm1(-aw))
     delta[s, UNAWARE] -= moved
     delta[s, AWARE] += moved
     # aware -> unaware (forget), aware -> considering
     haz[0] = rates[s, R_DECAY]
     haz[1] = rates[s, R_CONSIDER]
-    competing_exits(state[s, AWARE], haz, 2, out)
+    competing_exits(rs, state[s, AWARE], haz, 2, out)
     delta[s, AWARE] -= out[0] + out[1]
     delta[s, UNAWARE] += out[0]
     delta[s, CONSIDERING] += out[1]
@@ -208,7 +221,7 @@ def _funnel_segment(s, d, state, delta, rates, affinity, season, shares, h_aw, h
     haz[2] = own
     for c in range(n_ch):
         haz[3 + c] = own * affinity[s, c] * h_cv[c]
-    competing_exits(state[s, CONSIDERING], haz, 3 + n_ch, out)
+    competing_exits(rs, state[s, CONSIDERING], haz, 3 + n_ch, out)
     delta[s, CONSIDERING] -= out[0] + out[2]
     delta[s, AWARE] += out[0]
     comp_units = out[1]
@@ -219,19 +232,19 @@ def _funnel_segment(s, d, state, delta, rates, affinity, season, shares, h_aw, h
     # customers -> loyal, churned; loyal -> churned; churned -> considering
     haz[0] = rates[s, R_LOYAL]
     haz[1] = rates[s, R_CHURN]
-    competing_exits(state[s, CUSTOMER], haz, 2, out)
+    competing_exits(rs, state[s, CUSTOMER], haz, 2, out)
     delta[s, CUSTOMER] -= out[0] + out[1]
     delta[s, LOYAL] += out[0]
     delta[s, CHURNED] += out[1]
     churned = out[1]
-    lost_loyal = binomial(state[s, LOYAL], -np.expm1(-rates[s, R_LOYAL_CHURN]))
+    lost_loyal = binomial(rs, state[s, LOYAL], -np.expm1(-rates[s, R_LOYAL_CHURN]))
     delta[s, LOYAL] -= lost_loyal
     delta[s, CHURNED] += lost_loyal
     # lapsed customers stay aware of us (until they forget) and keep buying in the
     # category; those won back buy again: customers once more, not new adopters
     haz[0] = rates[s, R_WINBACK]
     haz[1] = rates[s, R_DECAY]
-    competing_exits(state[s, CHURNED], haz, 2, out)
+    competing_exits(rs, state[s, CHURNED], haz, 2, out)
     back = out[0]
     delta[s, CHURNED] -= out[0] + out[1]
     delta[s, CUSTOMER] += back
@@ -239,11 +252,11 @@ def _funnel_segment(s, d, state, delta, rates, affinity, season, shares, h_aw, h
     # repeat purchases by customers and loyal members (they stay where they are)
     rep = shares[s, S_OWN_REPEAT] * season[d]
     repeat_units[s] = back
-    repeat_units[s] += binomial(state[s, CUSTOMER], -np.expm1(-rates[s, R_REPEAT] * rep))
-    repeat_units[s] += binomial(state[s, LOYAL], -np.expm1(-rates[s, R_LOYAL_REPEAT] * rep))
+    repeat_units[s] += binomial(rs, state[s, CUSTOMER], -np.expm1(-rates[s, R_REPEAT] * rep))
+    repeat_units[s] += binomial(rs, state[s, LOYAL], -np.expm1(-rates[s, R_LOYAL_REPEAT] * rep))
     # category purchases of people who do not consider us go to competitors
     outside = state[s, UNAWARE] + state[s, AWARE] + state[s, CHURNED]
-    comp_units += binomial(outside, -np.expm1(-shop * shares[s, S_COMP_NOT_IN_SET]))
+    comp_units += binomial(rs, outside, -np.expm1(-shop * shares[s, S_COMP_NOT_IN_SET]))
     return comp_units, churned + lost_loyal
 
 
@@ -270,7 +283,7 @@ def _sell(s, n, c, shares, day, chan_tot, adopters, state, first):
 
 
 @njit(cache=True)
-def _route_intents(intents, chan_par, state, queue, pipe, shares, day, chan_tot, adopters,
+def _route_intents(rs, intents, chan_par, state, queue, pipe, shares, day, chan_tot, adopters,
                    units_s, leak, buf, kept):
     """Cap each channel's purchase intents at its capacity, then sell or hand to a team."""
     n_seg = intents.shape[0]
@@ -282,7 +295,7 @@ def _route_intents(intents, chan_par, state, queue, pipe, shares, day, chan_tot,
             total += buf[s]
         cap = chan_par[c, C_CAPACITY]
         if total > cap:
-            split_without_replacement(buf, n_seg, int(cap), kept)
+            split_without_replacement(rs, buf, n_seg, int(cap), kept)
             for s in range(n_seg):
                 excess = buf[s] - kept[s]
                 state[s, CONSIDERING] += excess
@@ -302,16 +315,16 @@ def _route_intents(intents, chan_par, state, queue, pipe, shares, day, chan_tot,
             day[D_LEADS] += n
             chan_tot[c, CH_LEADS] += n
             if chan_par[c, C_HANDOFF_STAGES] > 0:
-                pipe[c, s, 0] += n
                 leak[L_HANDOFF_ENTERED] += n
+                _enter_handoff(rs, c, s, n, chan_par, pipe, queue, state, day, leak)
             else:
-                _arrive(c, s, n, chan_par, queue, state, day, leak)
+                _arrive(rs, c, s, n, chan_par, queue, state, day, leak)
 
 
 @njit(cache=True)
-def _arrive(c, s, n, chan_par, queue, state, day, leak):
+def _arrive(rs, c, s, n, chan_par, queue, state, day, leak):
     """Leads reach the team's queue, after any hand-off loss."""
-    lost = binomial(n, chan_par[c, C_HANDOFF_LOSS])
+    lost = binomial(rs, n, chan_par[c, C_HANDOFF_LOSS])
     if lost > 0:
         state[s, WAITING] -= lost
         state[s, CONSIDERING] += lost
@@ -322,25 +335,57 @@ def _arrive(c, s, n, chan_par, queue, state, day, leak):
 
 
 @njit(cache=True)
-def _handoffs(chan_par, pipe, queue, state, day, leak):
-    """Advance the Erlang stages of leads between departments by one day."""
+def _enter_handoff(rs, c, s, n, chan_par, pipe, queue, state, day, leak):
+    """n leads of segment s enter the hand-off from channel c today.
+
+    Each of the k stages is finished the day it starts with probability `skip`, and
+    otherwise after a geometric number of days (each day with probability `rate`); see
+    `model.compile.handoff_stages`. Leads that finish every stage today arrive today.
+    """
+    k = int(chan_par[c, C_HANDOFF_STAGES])
+    skip = chan_par[c, C_HANDOFF_SKIP]
+    start = n
+    for j in range(k):
+        if start <= 0:
+            return
+        through = binomial(rs, start, skip)
+        pipe[c, s, j] += start - through
+        start = through
+    if start > 0:
+        _arrive(rs, c, s, start, chan_par, queue, state, day, leak)
+
+
+@njit(cache=True)
+def _handoffs(rs, chan_par, pipe, queue, state, day, leak):
+    """Advance the stages of the leads between departments by one day.
+
+    pipe[c, s, j] counts the leads whose stage j is under way (begun on an earlier day).
+    Each finishes today with probability `rate`; a lead that finishes stage j starts
+    stage j + 1 today and finishes that one today too with probability `skip`, and so on;
+    one that finishes the last stage reaches the team's queue. Empty stages take no draw.
+    """
     for c in range(pipe.shape[0]):
         k = int(chan_par[c, C_HANDOFF_STAGES])
         if k <= 0:
             continue
-        p = chan_par[c, C_HANDOFF_RATE]  # daily probability of leaving a stage
+        rate = chan_par[c, C_HANDOFF_RATE]
+        skip = chan_par[c, C_HANDOFF_SKIP]
         for s in range(pipe.shape[1]):
-            for j in range(k - 1, -1, -1):
-                moved = binomial(pipe[c, s, j], p)
-                pipe[c, s, j] -= moved
-                if j == k - 1:
-                    _arrive(c, s, moved, chan_par, queue, state, day, leak)
-                else:
-                    pipe[c, s, j + 1] += moved
+            start = 0  # leads starting stage j today
+            for j in range(k):
+                waiting = pipe[c, s, j]
+                if waiting <= 0 and start <= 0:
+                    continue
+                done = binomial(rs, waiting, rate)
+                through = binomial(rs, start, skip)
+                pipe[c, s, j] = waiting - done + start - through
+                start = done + through
+            if start > 0:
+                _arrive(rs, c, s, start, chan_par, queue, state, day, leak)
 
 
 @njit(cache=True)
-def _capacity(t, d, team_cap, team_par):
+def _capacity(rs, t, d, team_cap, team_par):
     """Work items team t can handle on day d (learning curve; random rounding)."""
     if team_cap[t, TC_N] <= 0:
         return 0
@@ -348,17 +393,17 @@ def _capacity(t, d, team_cap, team_par):
     cap = team_cap[t, TC_A] - team_cap[t, TC_B] * np.exp(-(d - team_cap[t, TC_REF]) / tau)
     cap = max(cap, 0.0)
     whole = int(cap)
-    if np.random.random() < cap - whole:
+    if whole < cap and uniform(rs) < cap - whole:
         whole += 1
     return whole
 
 
 @njit(cache=True)
-def _lose_customers(s, n, state, flat, kept):
+def _lose_customers(rs, s, n, state, flat, kept):
     """Remove up to n customers of segment s (customers and loyal alike) to churned."""
     flat[0] = state[s, CUSTOMER]
     flat[1] = state[s, LOYAL]
-    split_without_replacement(flat, 2, n, kept)
+    split_without_replacement(rs, flat, 2, n, kept)
     state[s, CUSTOMER] -= kept[0]
     state[s, LOYAL] -= kept[1]
     state[s, CHURNED] += kept[0] + kept[1]
@@ -366,14 +411,20 @@ def _lose_customers(s, n, state, flat, kept):
 
 
 @njit(cache=True)
-def _serve_complaints(cap, cqueue, patience, lost_after, state, day, leak, flat, kept, two,
+def _serve_complaints(rs, cap, cqueue, patience, lost_after, state, day, leak, flat, kept, two,
                       two_kept):
     """The service team answers complaints, oldest first; returns capacity left."""
     n_seg = cqueue.shape[0]
     for age in range(patience - 1, -1, -1):
+        if cap <= 0:
+            break
+        waiting = 0
         for s in range(n_seg):
             flat[s] = cqueue[s, age]
-        split_without_replacement(flat, n_seg, cap, kept)
+            waiting += flat[s]
+        if waiting == 0:  # an empty age bin: nothing to draw
+            continue
+        split_without_replacement(rs, flat, n_seg, cap, kept)
         for s in range(n_seg):
             h = kept[s]
             if h <= 0:
@@ -381,7 +432,7 @@ def _serve_complaints(cap, cqueue, patience, lost_after, state, day, leak, flat,
             cap -= h
             cqueue[s, age] -= h
             p_lost = lost_after[2] if age == 0 else lost_after[1]
-            lost = _lose_customers(s, binomial(h, p_lost), state, two, two_kept)
+            lost = _lose_customers(rs, s, binomial(rs, h, p_lost), state, two, two_kept)
             day[D_CHURNED] += lost
             leak[L_CHURN_COMPLAINT] += lost
             if age == 0:
@@ -392,13 +443,13 @@ def _serve_complaints(cap, cqueue, patience, lost_after, state, day, leak, flat,
 
 
 @njit(cache=True)
-def _expire_complaints(cqueue, patience, lost_after, state, day, leak, two, two_kept):
+def _expire_complaints(rs, cqueue, patience, lost_after, state, day, leak, two, two_kept):
     """Complaints that waited `patience` days are unresolved; the rest age one day."""
     for s in range(cqueue.shape[0]):
         n = cqueue[s, patience - 1]
         if n > 0:
             leak[L_COMPLAINTS_UNRESOLVED] += n
-            lost = _lose_customers(s, binomial(n, lost_after[0]), state, two, two_kept)
+            lost = _lose_customers(rs, s, binomial(rs, n, lost_after[0]), state, two, two_kept)
             day[D_CHURNED] += lost
             leak[L_CHURN_COMPLAINT] += lost
         for age in range(patience - 1, 0, -1):
@@ -407,7 +458,7 @@ def _expire_complaints(cqueue, patience, lost_after, state, day, leak, two, two_
 
 
 @njit(cache=True)
-def _serve_leads(t, cap, chan_par, team_par, queue, shares, state, day, chan_tot, adopters,
+def _serve_leads(rs, t, cap, chan_par, team_par, queue, shares, state, day, chan_tot, adopters,
                  leak, flat, kept, units_s):
     """Team t answers its channels' leads, oldest first; answered leads may buy."""
     n_ch, n_seg = queue.shape[0], queue.shape[1]
@@ -415,11 +466,15 @@ def _serve_leads(t, cap, chan_par, team_par, queue, shares, state, day, chan_tot
     for age in range(patience - 1, -1, -1):
         if cap <= 0:
             break
+        waiting = 0
         for c in range(n_ch):
+            own = int(chan_par[c, C_TEAM]) == t
             for s in range(n_seg):
-                own = int(chan_par[c, C_TEAM]) == t
                 flat[c * n_seg + s] = queue[c, s, age] if own else 0
-        split_without_replacement(flat, n_ch * n_seg, cap, kept)
+                waiting += flat[c * n_seg + s]
+        if waiting == 0:  # an empty age bin: nothing to draw
+            continue
+        split_without_replacement(rs, flat, n_ch * n_seg, cap, kept)
         p_close = team_par[t, T_CLOSE] * team_par[t, T_CLOSE_DECAY] ** age
         for c in range(n_ch):
             for s in range(n_seg):
@@ -430,7 +485,7 @@ def _serve_leads(t, cap, chan_par, team_par, queue, shares, state, day, chan_tot
                 queue[c, s, age] -= h
                 state[s, WAITING] -= h
                 leak[L_LEADS_HANDLED] += h
-                closed = binomial(h, p_close)
+                closed = binomial(rs, h, p_close)
                 state[s, CONSIDERING] += h - closed
                 leak[L_LEADS_NOT_CLOSED] += h - closed
                 _sell(s, closed, c, shares, day, chan_tot, adopters, state, True)
@@ -458,11 +513,11 @@ def _expire_leads(t, chan_par, team_par, queue, state, day, leak):
 
 
 @njit(cache=True)
-def _new_complaints(units_s, complaint_rate, service_team, cqueue, lost_after, state, day,
+def _new_complaints(rs, units_s, complaint_rate, service_team, cqueue, lost_after, state, day,
                     leak, two, two_kept):
     """Complaints about the day's sales join the service queue (or go unanswered)."""
     for s in range(units_s.shape[0]):
-        n = binomial(units_s[s], complaint_rate)
+        n = binomial(rs, units_s[s], complaint_rate)
         if n <= 0:
             continue
         day[D_COMPLAINTS] += n
@@ -470,7 +525,7 @@ def _new_complaints(units_s, complaint_rate, service_team, cqueue, lost_after, s
             cqueue[s, 0] += n
         else:
             leak[L_COMPLAINTS_UNRESOLVED] += n
-            lost = _lose_customers(s, binomial(n, lost_after[0]), state, two, two_kept)
+            lost = _lose_customers(rs, s, binomial(rs, n, lost_after[0]), state, two, two_kept)
             day[D_CHURNED] += lost
             leak[L_CHURN_COMPLAINT] += lost
 
@@ -537,18 +592,18 @@ def _lifetime_value(cum, discount):
 
 
 @njit(cache=True)
-def _advance(d0, d1, seed, state, adopters, adstock, queue, cqueue, pipe, cum, chan_tot, leak,
+def _advance(d0, d1, rs, state, adopters, adstock, queue, cqueue, pipe, cum, chan_tot, leak,
              out, seg_rates, affinity, chan_par, kappa, spend, extra_spend, season, team_par,
              misc, lost_after, chan_scale, shares, team_cap):
-    """Advance the population from day d0 (included) to d1 (excluded).
+    """Advance the population from day d0 (included) to d1 (excluded), drawing from the
+    generator state `rs` (`engine.draws`).
 
-    misc = [market_size, bass_mode, wom_customers, service_team, complaint_rate,
-            loyalty_cost_per_member_day, discount_rate_per_year].
+    misc [N_MISC]: the scalar controls named by the M_* columns of `engine.layout`.
     """
-    np.random.seed(seed)
     n_seg, n_ch, n_team = state.shape[0], chan_par.shape[0], team_par.shape[0]
-    market_size, bass_mode, wom_customers = misc[0], misc[1] > 0, misc[2] > 0
-    service_team, complaint_rate, loyalty_cost = int(misc[3]), misc[4], misc[5]
+    market_size, bass_mode = misc[M_MARKET_SIZE], misc[M_BASS_MODE] > 0
+    wom_customers, service_team = misc[M_WOM_CUSTOMERS] > 0, int(misc[M_SERVICE_TEAM])
+    complaint_rate, loyalty_cost = misc[M_COMPLAINT_RATE], misc[M_LOYALTY_COST]
     h_aw = np.zeros(n_ch)
     h_cv = np.zeros(n_ch)
     haz = np.zeros(3 + n_ch)
@@ -576,7 +631,8 @@ def _advance(d0, d1, seed, state, adopters, adstock, queue, cqueue, pipe, cum, c
         talk_share = talkers / market_size
         if bass_mode:
             for s in range(n_seg):
-                _bass_segment(s, state, adopters, seg_rates, affinity, h_aw, talk_share, units_s)
+                _bass_segment(rs, s, state, adopters, seg_rates, affinity, h_aw, talk_share,
+                              units_s)
             for s in range(n_seg):
                 _sell(s, units_s[s], -1, shares, day, chan_tot, adopters, state, False)
                 day[D_NEW] += units_s[s]
@@ -585,7 +641,7 @@ def _advance(d0, d1, seed, state, adopters, adstock, queue, cqueue, pipe, cum, c
             delta[:, :] = 0
             for s in range(n_seg):
                 comp, churned = _funnel_segment(
-                    s, d, state, delta, seg_rates, affinity, season, shares, h_aw, h_cv,
+                    rs, s, d, state, delta, seg_rates, affinity, season, shares, h_aw, h_cv,
                     synergy, talk_share, intents, organic, repeat, haz, ex)
                 day[D_COMP_UNITS] += comp
                 day[D_CHURNED] += churned
@@ -595,22 +651,23 @@ def _advance(d0, d1, seed, state, adopters, adstock, queue, cqueue, pipe, cum, c
                 _sell(s, organic[s], -1, shares, day, chan_tot, adopters, state, True)
                 _sell(s, repeat[s], -1, shares, day, chan_tot, adopters, state, False)
                 units_s[s] += organic[s] + repeat[s]
-            _handoffs(chan_par, pipe, queue, state, day, leak)
-            _route_intents(intents, chan_par, state, queue, pipe, shares, day, chan_tot,
+            _handoffs(rs, chan_par, pipe, queue, state, day, leak)
+            _route_intents(rs, intents, chan_par, state, queue, pipe, shares, day, chan_tot,
                            adopters, units_s, leak, flat, kept)
         team_cost = 0.0
         for t in range(n_team):
             team_cost += team_cap[t, TC_N] * team_par[t, T_COST_PER_DAY]
-            cap = _capacity(t, d, team_cap, team_par)
+            cap = _capacity(rs, t, d, team_cap, team_par)
             if t == service_team:
                 patience = int(team_par[t, T_PATIENCE])
-                cap = _serve_complaints(cap, cqueue, patience, lost_after, state, day, leak,
+                cap = _serve_complaints(rs, cap, cqueue, patience, lost_after, state, day, leak,
                                         flat, kept, two, two_kept)
-                _expire_complaints(cqueue, patience, lost_after, state, day, leak, two, two_kept)
-            _serve_leads(t, cap, chan_par, team_par, queue, shares, state, day, chan_tot,
+                _expire_complaints(rs, cqueue, patience, lost_after, state, day, leak, two,
+                                   two_kept)
+            _serve_leads(rs, t, cap, chan_par, team_par, queue, shares, state, day, chan_tot,
                          adopters, leak, flat, kept, units_s)
             _expire_leads(t, chan_par, team_par, queue, state, day, leak)
-        _new_complaints(units_s, complaint_rate, service_team, cqueue, lost_after, state, day,
+        _new_complaints(rs, units_s, complaint_rate, service_team, cqueue, lost_after, state, day,
                         leak, two, two_kept)
         commission = 0.0
         for c in range(n_ch):
@@ -621,4 +678,5 @@ def _advance(d0, d1, seed, state, adopters, adstock, queue, cqueue, pipe, cum, c
         for s in range(n_seg):
             loyal += state[s, LOYAL]
         day[D_SPEND] = media + commission + loyal * loyalty_cost + extra_spend[d]
-        _record(d, state, adopters, day, team_cost, cum, market_size, misc[6], out)
+        _record(d, state, adopters, day, team_cost, cum, market_size, misc[M_DISCOUNT_RATE],
+                out)

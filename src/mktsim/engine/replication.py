@@ -14,10 +14,27 @@ import simpy
 from ..model import plan as P
 from .controls import Controller, MissingController
 from .derived import fill_derived
+from .draws import new_stream
 from .kernel import _advance
-from .layout import N_CH, N_CUM, N_KPI, N_LEAK, TC_A, TC_B, TC_REF
+from .layout import (
+    M_BASS_MODE,
+    M_COMPLAINT_RATE,
+    M_DISCOUNT_RATE,
+    M_LOYALTY_COST,
+    M_MARKET_SIZE,
+    M_SERVICE_TEAM,
+    M_WOM_CUSTOMERS,
+    N_CH,
+    N_CUM,
+    N_KPI,
+    N_LEAK,
+    N_MISC,
+    TC_A,
+    TC_B,
+    TC_REF,
+)
 from .market_state import MarketState
-from .rng import span_seed
+from .rng import span_key
 from .teams import Roster
 
 
@@ -30,6 +47,19 @@ class ReplicationResult:
     leaks: np.ndarray
     state: np.ndarray
     reviews: Any = None  # rules.review.ReviewLog when the plan has rules
+
+
+def kernel_misc(plan: P.Plan) -> np.ndarray:
+    """The scalar controls of a kernel call, in the M_* columns of `engine.layout`."""
+    misc = np.zeros(N_MISC)
+    misc[M_MARKET_SIZE] = plan.market_size
+    misc[M_BASS_MODE] = float(plan.bass_mode)
+    misc[M_WOM_CUSTOMERS] = float(plan.wom_customers)
+    misc[M_SERVICE_TEAM] = float(plan.service_team)
+    misc[M_COMPLAINT_RATE] = plan.complaint_rate
+    misc[M_LOYALTY_COST] = plan.loyalty_cost_per_day
+    misc[M_DISCOUNT_RATE] = plan.discount_rate
+    return misc
 
 
 class Replication:
@@ -67,9 +97,7 @@ class Replication:
         self.chan_tot = np.zeros((n_ch, N_CH))
         self.leak = np.zeros(N_LEAK)
         self.out = np.zeros((N_KPI, plan.horizon))
-        self.misc = np.array([plan.market_size, float(plan.bass_mode), float(plan.wom_customers),
-                              float(plan.service_team), plan.complaint_rate,
-                              plan.loyalty_cost_per_day, plan.discount_rate])
+        self.misc = kernel_misc(plan)
 
     def refresh(self) -> None:
         """Recompute the kernel's controls after a change of prices or people."""
@@ -92,7 +120,7 @@ class Replication:
     def advance(self, first: int, last: int) -> None:
         """Run the population kernel over days first..last-1."""
         p = self.plan
-        _advance(first, last, span_seed(self.key, first), self.state, self.adopters,
+        _advance(first, last, new_stream(span_key(self.key, first)), self.state, self.adopters,
                  self.adstock, self.queue, self.cqueue, self.pipe, self.cum, self.chan_tot,
                  self.leak, self.out, p.seg_rates, p.affinity, p.chan_par, p.kappa, p.spend,
                  self.extra_spend, p.season, p.team_par, self.misc, p.lost_after_complaint,

@@ -1,4 +1,4 @@
-"""Seeds: one SeedSequence per run, one child per replication, derived kernel seeds.
+"""Seeds: one SeedSequence per run, one child per replication, derived kernel streams.
 
 The child of replication i is the same for every strategy (common random numbers) and
 for every number of workers.
@@ -25,6 +25,7 @@ def splitmix64(x: int) -> int:
     return z ^ (z >> 31)
 
 
-def span_seed(key: int, day: int) -> int:
-    """32-bit seed of the kernel call that starts on `day`."""
-    return splitmix64(key ^ (day * 0x632BE59BD9B4E019 & MASK64)) >> 32
+def span_key(key: int, day: int) -> int:
+    """64-bit key of the generator stream of the kernel call that starts on `day`
+    (`engine.draws`), from the replication's population key."""
+    return splitmix64(key ^ (day * 0x632BE59BD9B4E019 & MASK64))

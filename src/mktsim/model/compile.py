@@ -15,7 +15,6 @@ from ..scenario.strategy import Strategy
 from . import plan as P
 from .hazards import per_day
 from .latent import beta_classes, class_hazards, split_counts
-from .people import erlang_stage_hazard
 from .response import daily_retention
 from .review_plan import review_plan
 
@@ -201,27 +200,55 @@ def _affinity(spec: ScenarioSpec, channels: tuple[str, ...]) -> np.ndarray:
     return out
 
 
-def _handoff(spec: ScenarioSpec, ch: Channel) -> tuple[int, float, float]:
-    """(stages, daily probability of leaving a stage, loss) of the hand-off from a channel
-    to its team: a discrete Erlang delay of mean `delay_days`."""
+def _handoff(spec: ScenarioSpec, ch: Channel) -> tuple[int, float, float, float]:
+    """(stages, rate, skip, loss) of the hand-off from a channel to its team: a discrete
+    delay with the mean and coefficient of variation of an Erlang (`handoff_stages`)."""
     if ch.team is None or ch.department is None:
-        return 0, 0.0, 0.0
+        return 0, 0.0, 0.0, 0.0
     to = spec.teams[ch.team].department
     for h in spec.org.handoffs:
         if h.from_department == ch.department and h.to_department == to:
-            stages, p = handoff_stages(h.delay_days, h.stages)
-            return stages, p, h.loss
-    return 0, 0.0, 0.0
+            stages, rate, skip = handoff_stages(h.delay_days, h.stages)
+            return stages, rate, skip, h.loss
+    return 0, 0.0, 0.0, 0.0
 
 
-def handoff_stages(mean_days: float, stages: int) -> tuple[int, float]:
-    """(k, p): k stages, each left with daily probability p = k / D, so the delay (a sum of k
-    geometric stays of at least a day) has mean D days. A stage lasts at least a day, so
-    at most floor(D) stages are used; a delay under a day is no delay at daily steps."""
-    if mean_days < 1.0:
-        return 0, 0.0
-    k = max(1, min(stages, int(mean_days)))
-    return k, min(1.0, erlang_stage_hazard(mean_days, k))
+def handoff_stages(mean_days: float, stages: int) -> tuple[int, float, float]:
+    """(k, rate, skip) of a hand-off delay of mean D = `mean_days` in k = `stages` stages.
+
+    The delay L is counted in whole days from the day a lead enters the hand-off to the
+    day it reaches the team (0: the same day, as without a hand-off). It is the sum of k
+    independent stages S of mean m = D / k days: a stage is finished the day it starts
+    with probability `skip`, and otherwise lasts a geometric number of days >= 1, ending
+    each day with probability `rate`:
+
+    - m >= 1/2: rate = 2 / (2m + 1), skip = rate / 2. Then E[S] = m and Var[S] = m^2, the
+      moments of an exponential stage, so L has exactly the mean D and the coefficient of
+      variation 1 / sqrt(k) of an Erlang-k delay (its variance D^2 / k).
+    - m < 1/2: a stage of whole days cannot vary that little (the least variance of a
+      count of mean m < 1 is m (1 - m) > m^2). Each stage then lasts 0 or 1 day: rate = 1,
+      skip = 1 - m, so L ~ Binomial(k, D / k), of mean D and variance D (1 - D / k).
+    - D = 0: no delay (no stages).
+    """
+    if not mean_days > 0.0:
+        return 0, 0.0, 0.0
+    k = max(1, int(stages))
+    m = mean_days / k
+    if m >= 0.5:
+        rate = 2.0 / (2.0 * m + 1.0)
+        return k, rate, 0.5 * rate
+    return k, 1.0, 1.0 - m
+
+
+def handoff_delay_moments(mean_days: float, stages: int) -> tuple[float, float]:
+    """(mean, variance) in days of the hand-off delay that `handoff_stages` describes."""
+    k, rate, skip = handoff_stages(mean_days, stages)
+    if k == 0:
+        return 0.0, 0.0
+    # a stage: 0 with probability skip, else geometric >= 1 with success probability rate
+    mean = (1.0 - skip) / rate
+    second = (1.0 - skip) * (2.0 - rate) / rate**2
+    return k * mean, k * (second - mean**2)
 
 
 def _chan_par(spec: ScenarioSpec, teams: tuple[str, ...]) -> np.ndarray:
@@ -244,8 +271,9 @@ def _chan_par(spec: ScenarioSpec, teams: tuple[str, ...]) -> np.ndarray:
         row[P.C_CAPACITY] = ch.capacity_per_day if ch.capacity_per_day else math.inf
         row[P.C_TEAM] = teams.index(ch.team) if ch.team else -1
         row[P.C_COMMISSION] = ch.cost.commission
-        stages, rate, loss = _handoff(spec, ch)
-        row[P.C_HANDOFF_STAGES], row[P.C_HANDOFF_RATE], row[P.C_HANDOFF_LOSS] = stages, rate, loss
+        stages, rate, skip, loss = _handoff(spec, ch)
+        row[P.C_HANDOFF_STAGES], row[P.C_HANDOFF_RATE] = stages, rate
+        row[P.C_HANDOFF_SKIP], row[P.C_HANDOFF_LOSS] = skip, loss
     return out
 
 

@@ -76,10 +76,14 @@ def segment_rates(plan: P.Plan, shares: np.ndarray, complaint_loss: float) -> li
 
 def lifetime_value(rates: CustomerRates, margin: float, delta: float) -> float:
     """Expected discounted margin after the first purchase, over an unlimited horizon."""
-    q = rates.complaint_loss
-    v_l = rates.rho_l * margin / (delta + rates.churn_l + rates.rho_l * q)
-    v_c = (rates.rho_c * margin + rates.to_loyal * v_l) / (
-        delta + rates.churn_c + rates.to_loyal + rates.rho_c * q)
+    return _value(rates.rho_c, rates.rho_l, rates.to_loyal, rates.churn_c, rates.churn_l,
+                  rates.complaint_loss, margin, delta)
+
+
+def _value(rho_c, rho_l, to_loyal, churn_c, churn_l, q, margin, delta):
+    """V_L, V_C and LTV of the module docstring; floats or arrays (one per segment)."""
+    v_l = rho_l * margin / (delta + churn_l + rho_l * q)
+    v_c = (rho_c * margin + to_loyal * v_l) / (delta + churn_c + to_loyal + rho_c * q)
     return (1.0 - q) * v_c
 
 
@@ -113,12 +117,20 @@ def complaint_loss(plan: P.Plan, outcomes: np.ndarray | None = None) -> float:
 def mix_ltv(plan: P.Plan, shares: np.ndarray, weights: np.ndarray,
             outcomes: np.ndarray | None = None) -> float:
     """The LTV mix-weighted over segments by `weights` (new customers; segment sizes when
-    they sum to zero), at the margins per unit of `shares`."""
+    they sum to zero), at the margins per unit of `shares`. Vectorised over segments: the
+    values of `lifetime_value(segment_rates(...)[s], margin_s, delta)`."""
     delta = daily_discount(plan.discount_rate)
-    loss = complaint_loss(plan, outcomes)
-    values = np.array([lifetime_value(r, shares[s, P.S_MARGIN_UNIT], delta)
-                       for s, r in enumerate(segment_rates(plan, shares, loss))])
+    q = complaint_loss(plan, outcomes)
+    season = float(np.mean(plan.season)) if len(plan.season) else 1.0
+    r = plan.seg_rates
+    rep = shares[:, P.S_OWN_REPEAT] * season
+    with np.errstate(divide="ignore", invalid="ignore"):
+        values = _value(r[:, P.R_REPEAT] * rep, r[:, P.R_LOYAL_REPEAT] * rep, r[:, P.R_LOYAL],
+                        r[:, P.R_CHURN], r[:, P.R_LOYAL_CHURN], q, shares[:, P.S_MARGIN_UNIT],
+                        delta)
     w = np.asarray(weights, dtype=float)
-    if not w.sum() > 0:
+    total = w.sum()
+    if not total > 0:
         w = plan.init_state.sum(axis=1).astype(float)
-    return float(w @ values / w.sum()) if w.sum() > 0 else math.nan
+        total = w.sum()
+    return float(w @ values / total) if total > 0 else math.nan

@@ -1,4 +1,4 @@
-"""Learning curves, hand-off delays and team capacity."""
+"""Learning curves and team capacity (hand-off delays: `model.compile.handoff_stages`)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,3 @@ def wright_time(n: int, first: float, learning_rate: float) -> float:
 def skill_at(days: float, start: float, ceiling: float, ramp_days: float) -> float:
     """skill(t) = max - (max - start) exp(-t / tau)."""
     return ceiling - (ceiling - start) * math.exp(-days / ramp_days)
-
-
-def erlang_stage_hazard(mean_days: float, stages: int) -> float:
-    """Daily hazard of each of k stages of an Erlang delay with mean D: k / D."""
-    return stages / mean_days if mean_days > 0 else math.inf
