@@ -28,7 +28,6 @@ from numba import njit, prange
 from ..model.hazards import DAYS_PER_YEAR
 from ..model.plan import (
     AWARE,
-    C_COMMISSION,
     CHURNED,
     CONSIDERING,
     CUSTOMER,
@@ -48,39 +47,29 @@ from ..model.plan import (
     R_WINBACK,
     S_COMP_CONSIDERING,
     S_COMP_NOT_IN_SET,
-    S_MARGIN_UNIT,
     S_OWN_CONSIDERING,
     S_OWN_REPEAT,
     S_REV_UNIT,
-    T_COST_PER_DAY,
     UNAWARE,
 )
 from .kernel import (
-    D_ATTR_MARGIN,
     D_CHURNED,
     D_COMP_UNITS,
-    D_MARGIN,
-    D_NEW,
-    D_REVENUE,
-    D_SPEND,
-    D_UNITS,
     N_DAY,
+    _book,
+    _close_day,
     _media,
-    _record,
     _synergy,
+    _team_cost,
 )
 from .layout import (
-    CH_MARGIN,
-    CH_NEW,
     CH_REVENUE,
-    CH_SPEND,
     L_CHURN_REGULAR,
     M_BASS_MODE,
     M_DISCOUNT_RATE,
     M_LOYALTY_COST,
     M_MARKET_SIZE,
     M_WOM_CUSTOMERS,
-    TC_N,
 )
 
 BLOCK = 4096  # customers per block of the parallel update (fixed: results must not vary)
@@ -368,26 +357,6 @@ def _class_probabilities(n_routes, cum, p2, leave, p2_flat):
 
 
 @njit(cache=True)
-def _book(s, n, c, shares, day, chan_tot, first):
-    """Book n units bought by segment s (through channel c, or -1); first = new customers."""
-    if n <= 0:
-        return
-    revenue = n * shares[s, S_REV_UNIT]
-    margin = n * shares[s, S_MARGIN_UNIT]
-    day[D_UNITS] += n
-    day[D_REVENUE] += revenue
-    day[D_MARGIN] += margin
-    if first:
-        day[D_NEW] += n
-    if c >= 0:
-        chan_tot[c, CH_REVENUE] += revenue
-        chan_tot[c, CH_MARGIN] += margin
-        day[D_ATTR_MARGIN] += margin
-        if first:
-            chan_tot[c, CH_NEW] += n
-
-
-@njit(cache=True)
 def _sum_blocks(counts_b, ever_b, flows_b, intents_b, counts, adopters, flows, intents):
     """Add the blocks' changes to the counts and adopters, and their flows, in block
     order."""
@@ -414,7 +383,7 @@ def _advance_agents(d0, d1, seed, cls, ever, value, adopted_on, indptr, indices,
     up to date from each day's changes;
     misc as for the counts kernel.
     """
-    n_seg, n_ch, n_team = counts.shape[0], chan_par.shape[0], team_par.shape[0]
+    n_seg, n_ch = counts.shape[0], chan_par.shape[0]
     n = cls.shape[0]
     market_size, bass = misc[M_MARKET_SIZE], misc[M_BASS_MODE] > 0
     wom_customers, loyalty_cost = misc[M_WOM_CUSTOMERS] > 0, misc[M_LOYALTY_COST]
@@ -463,17 +432,6 @@ def _advance_agents(d0, d1, seed, cls, ever, value, adopted_on, indptr, indices,
             day[D_COMP_UNITS] += flows[s, 2]
             day[D_CHURNED] += flows[s, 3]
             leak[L_CHURN_REGULAR] += flows[s, 3]
-        team_cost = 0.0
-        for t in range(n_team):
-            team_cost += team_cap[t, TC_N] * team_par[t, T_COST_PER_DAY]
-        commission = 0.0
-        for c in range(n_ch):
-            fee = (chan_tot[c, CH_REVENUE] - revenue_before[c]) * chan_par[c, C_COMMISSION]
-            chan_tot[c, CH_SPEND] += fee
-            commission += fee
-        loyal = 0.0
-        for s in range(n_seg):
-            loyal += counts[s, LOYAL]
-        day[D_SPEND] = media + commission + loyal * loyalty_cost + extra_spend[d]
-        _record(d, counts, adopters, day, team_cost, cum, market_size, misc[M_DISCOUNT_RATE],
-                out)
+        _close_day(d, counts, adopters, day, media, _team_cost(team_cap, team_par),
+                   revenue_before, chan_tot, chan_par, loyalty_cost, extra_spend, cum,
+                   market_size, misc[M_DISCOUNT_RATE], out)

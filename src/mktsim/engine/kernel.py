@@ -261,8 +261,11 @@ def _funnel_segment(rs, s, d, state, delta, rates, affinity, season, shares, h_a
 
 
 @njit(cache=True)
-def _sell(s, n, c, shares, day, chan_tot, adopters, state, first):
-    """Book n purchases of segment s (channel c, or -1 for none); first = new customers."""
+def _book(s, n, c, shares, day, chan_tot, first):
+    """Book n units bought by segment s (through channel c, or -1 for none) in the day's
+    totals day [N_DAY] and the channel totals chan_tot [C, N_CH] (money: n x the
+    segment's revenue and margin per unit); first = they are new customers. Shared by
+    both population engines."""
     if n <= 0:
         return
     revenue = n * shares[s, S_REV_UNIT]
@@ -272,14 +275,23 @@ def _sell(s, n, c, shares, day, chan_tot, adopters, state, first):
     day[D_MARGIN] += margin
     if first:
         day[D_NEW] += n
-        adopters[s] += n
-        state[s, CUSTOMER] += n
     if c >= 0:
         chan_tot[c, CH_REVENUE] += revenue
         chan_tot[c, CH_MARGIN] += margin
         day[D_ATTR_MARGIN] += margin
         if first:
             chan_tot[c, CH_NEW] += n
+
+
+@njit(cache=True)
+def _sell(s, n, c, shares, day, chan_tot, adopters, state, first):
+    """`_book`, and new customers join the counts: adopters [S], state [S, N_STATES]."""
+    if n <= 0:
+        return
+    _book(s, n, c, shares, day, chan_tot, first)
+    if first:
+        adopters[s] += n
+        state[s, CUSTOMER] += n
 
 
 @njit(cache=True)
@@ -592,6 +604,35 @@ def _lifetime_value(cum, discount):
 
 
 @njit(cache=True)
+def _team_cost(team_cap, team_par):
+    """The teams' salaries of one day (money): people x cost per person-day."""
+    cost = 0.0
+    for t in range(team_par.shape[0]):
+        cost += team_cap[t, TC_N] * team_par[t, T_COST_PER_DAY]
+    return cost
+
+
+@njit(cache=True)
+def _close_day(d, state, adopters, day, media, team_cost, revenue_before, chan_tot, chan_par,
+               loyalty_cost, extra_spend, cum, market_size, discount, out):
+    """End of day d, in both population engines: commissions on the day's channel revenue
+    (revenue_before [C]: channel revenue at the start of the day) booked as channel spend;
+    the day's spend = media + commissions + loyalty programme (loyal customers x
+    loyalty_cost per day) + one-off costs extra_spend [D]; then the day's KPIs recorded
+    into out [K, D] (`_record`). Money in the scenario's currency."""
+    commission = 0.0
+    for c in range(chan_tot.shape[0]):
+        fee = (chan_tot[c, CH_REVENUE] - revenue_before[c]) * chan_par[c, C_COMMISSION]
+        chan_tot[c, CH_SPEND] += fee
+        commission += fee
+    loyal = 0.0
+    for s in range(state.shape[0]):
+        loyal += state[s, LOYAL]
+    day[D_SPEND] = media + commission + loyal * loyalty_cost + extra_spend[d]
+    _record(d, state, adopters, day, team_cost, cum, market_size, discount, out)
+
+
+@njit(cache=True)
 def _advance(d0, d1, rs, state, adopters, adstock, queue, cqueue, pipe, cum, chan_tot, leak,
              out, seg_rates, affinity, chan_par, kappa, spend, extra_spend, season, team_par,
              misc, lost_after, chan_scale, shares, team_cap):
@@ -654,9 +695,8 @@ def _advance(d0, d1, rs, state, adopters, adstock, queue, cqueue, pipe, cum, cha
             _handoffs(rs, chan_par, pipe, queue, state, day, leak)
             _route_intents(rs, intents, chan_par, state, queue, pipe, shares, day, chan_tot,
                            adopters, units_s, leak, flat, kept)
-        team_cost = 0.0
+        team_cost = _team_cost(team_cap, team_par)
         for t in range(n_team):
-            team_cost += team_cap[t, TC_N] * team_par[t, T_COST_PER_DAY]
             cap = _capacity(rs, t, d, team_cap, team_par)
             if t == service_team:
                 patience = int(team_par[t, T_PATIENCE])
@@ -669,14 +709,6 @@ def _advance(d0, d1, rs, state, adopters, adstock, queue, cqueue, pipe, cum, cha
             _expire_leads(t, chan_par, team_par, queue, state, day, leak)
         _new_complaints(rs, units_s, complaint_rate, service_team, cqueue, lost_after, state, day,
                         leak, two, two_kept)
-        commission = 0.0
-        for c in range(n_ch):
-            fee = (chan_tot[c, CH_REVENUE] - revenue_before[c]) * chan_par[c, C_COMMISSION]
-            chan_tot[c, CH_SPEND] += fee
-            commission += fee
-        loyal = 0.0
-        for s in range(n_seg):
-            loyal += state[s, LOYAL]
-        day[D_SPEND] = media + commission + loyal * loyalty_cost + extra_spend[d]
-        _record(d, state, adopters, day, team_cost, cum, market_size, misc[M_DISCOUNT_RATE],
-                out)
+        _close_day(d, state, adopters, day, media, team_cost, revenue_before, chan_tot,
+                   chan_par, loyalty_cost, extra_spend, cum, market_size,
+                   misc[M_DISCOUNT_RATE], out)
