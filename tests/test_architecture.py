@@ -163,3 +163,17 @@ def test_function_level_imports_count(tmp_path: Path) -> None:
     tree = ast.parse("def f():\n    from ..rules.review import ReviewLoop\n")
     node = tree.body[0].body[0]  # type: ignore[attr-defined]
     assert imported(node, "mktsim.engine.replication", False) == ["mktsim.rules.review"]
+
+
+def test_every_kernel_argument_is_documented_with_its_shape():
+    """kernel.py's docstring names every argument of its private kernels (shape, unit)."""
+    import re
+
+    from mktsim.engine import kernel
+
+    doc = kernel.__doc__ or ""
+    tree = ast.parse(Path(kernel.__file__).read_text(encoding="utf-8"))
+    names = {a.arg for f in tree.body if isinstance(f, ast.FunctionDef)
+             and f.name.startswith("_") for a in f.args.args}
+    missing = sorted(n for n in names if not re.search(rf"\b{re.escape(n)}\b", doc))
+    assert not missing, f"arguments of engine/kernel.py not in its docstring: {missing}"

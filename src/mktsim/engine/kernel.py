@@ -6,7 +6,41 @@ day and applied in a fixed order:
 spend -> exposures -> funnel -> purchases -> hand-offs -> service (complaints, then
 leads) -> record. See docs/model.md.
 
-Kernels are private and take plain arrays; `mktsim.engine.population` wraps them.
+Kernels are private and take plain arrays; `engine.replication.Replication` calls them.
+
+Arguments, by name (every private kernel uses these names in these meanings; sizes: S
+segments, C channels, T teams, D days of the horizon, P days of patience, K hand-off
+stages; money in the scenario's currency; rates and hazards per day unless stated):
+
+- time: d the day (0 = start_date); d0, d1 the span [d0, d1); rs the generator state
+  (`engine.draws`, keyed by population key and span start).
+- population: state [S, N_STATES] people per funnel state (int64); delta [S, N_STATES] the
+  day's moves; adopters [S] people who ever bought; s a segment, n a number of people.
+- market: seg_rates (rates) [S, N_SEG_RATES] per-day hazards (`model.plan.R_*`); affinity
+  [S, C] reach of each channel in each segment (0-1); season [D] seasonal multiplier;
+  shares [S, N_SHARE] choice shares and money per unit (`S_*`); talk_share the share of
+  the market who talk (0-1); market_size people; synergy the day's synergy hazard.
+- media: spend [C, D] planned money per day; chan_scale [C] factor on planned spend;
+  extra_spend [D] one-off costs; chan_par [C, N_CHAN_PAR] channel parameters (`C_*`);
+  kappa [C, C] synergy weights; adstock [C] carried exposures per person; h_aw, h_cv [C]
+  the day's awareness and conversion hazards; media the day's media money.
+- sales: intents [S, C] first purchases wanting channel c; organic [S], repeat_units [S],
+  units_s [S], new_s [S] units of the day by segment; first whether they are new
+  customers; c a channel.
+- teams: team_par [T, N_TEAM_PAR] (`T_*`); team_cap [T, N_TC] capacity controls
+  (`engine.layout.TC_*`: level, ramp, reference day, people); t a team; cap work items
+  per day; queue [C, S, P] leads waiting by age in days; cqueue [S, P] complaints by age;
+  pipe [C, S, K] leads whose hand-off stage j is under way; patience days; service_team
+  the team answering complaints (-1: none); complaint_rate complaints per unit sold;
+  lost_after [3] the probability that a complaint's customer churns (unresolved,
+  resolved, resolved the same day); team_cost the day's salaries.
+- totals: day [N_DAY] the day's running totals (`D_*`); chan_tot [C, N_CH] channel totals
+  to date (`engine.layout.CH_*`); revenue_before [C] channel revenue at the start of the
+  day; cum [N_CUM] cumulative totals (`CUM_*`); leak [N_LEAK] where people were lost
+  (`L_*`); out [K_ROWS, D] the daily KPIs (rows of `mktsim.kpis.KPI_NAMES`); misc
+  [N_MISC] the scalar controls (`M_*`); loyalty_cost money per loyal customer per day;
+  discount the yearly discount rate of lifetime value.
+- scratch (filled and read within one call): haz, flat, kept, buf, two, two_kept.
 """
 
 from __future__ import annotations
