@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..i18n import _
 from .common import (
     check_out_dir,
     check_writable,
@@ -68,15 +69,15 @@ def calibrate(scenario: Path, history: Path | None, sheet: str | None, strategy:
     options = CalibrationOptions(history, strategy, params, holdout, sheet, seed,
                                  workers or default_workers(), replications,
                                  overrides=tuple(overrides))
-    with progress_bar(0, "calibrating", True) as advance:
+    with progress_bar(0, _("calibrating"), True) as advance:
         result = loaded.calibrate(options, on_evaluation=lambda: advance(1), out=out,
                                   out_dir=out_dir, reports=reports)
     _emit(result, fmt)
     if out is not None:
-        click.echo(f"wrote {out}", err=True)
+        click.echo(_("wrote {path}").format(path=out), err=True)
     if out_dir is not None:
-        click.echo(f"wrote calibration.json{' and the reports' if reports else ''} to {out_dir}",
-                   err=True)
+        click.echo((_("wrote calibration.json and the reports to {path}") if reports else
+                    _("wrote calibration.json to {path}")).format(path=out_dir), err=True)
 
 
 def _emit(result: object, fmt: str) -> None:

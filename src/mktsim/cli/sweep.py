@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from ..i18n import _
 from .common import InputError, check_out_dir, load_scenario, set_option, user_errors, write_atomic
 
 METHODS = ("grid", "mc", "lhs", "sobol", "morris")  # mktsim.sweep.batch.METHODS
@@ -25,9 +26,9 @@ def _progress(total: int, skipped: int) -> Any:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     bar = Progress("[progress.description]{task.description}", BarColumn(),
-                   MofNCompleteColumn(), "failed {task.fields[failed]}",
+                   MofNCompleteColumn(), _("failed {count}").format(count="{task.fields[failed]}"),
                    TimeRemainingColumn(), console=Console(stderr=True), transient=True)
-    bar.add_task("sweep", total=total, completed=skipped, failed=0)
+    bar.add_task(_("sweep"), total=total, completed=skipped, failed=0)
     return bar
 
 
@@ -95,11 +96,14 @@ def sweep(scenario_path: Path, out: Path, design_file: Path | None, params: tupl
         except ValueError as exc:  # a store that cannot be resumed or written
             raise InputError(str(exc)) from None
     summary = result.summary
-    click.echo(f"{summary.done} points run, {summary.skipped} already done, "
-               f"{len(summary.failed)} failed, of {summary.total}; "
-               f"{summary.seconds:.1f} s; results in {out}", err=True)
+    click.echo(_("{done} points run, {skipped} already done, {failed} failed, of {total}; "
+                 "{seconds} s; results in {path}").format(
+                     done=summary.done, skipped=summary.skipped, failed=len(summary.failed),
+                     total=summary.total, seconds=f"{summary.seconds:.1f}", path=out),
+               err=True)
     for point, error in sorted(summary.failed.items()):
-        click.echo(f"point {point} failed: {error}", err=True)
+        click.echo(_("point {point} failed: {error}").format(point=point, error=error),
+                   err=True)
     if summary.failed:
         sys.exit(1)  # the finished points are stored; `--resume` retries the failed ones
 
@@ -133,7 +137,7 @@ def analyze(sweep_dir: Path, fmt: str, out: Path | None, bins: int,
 
     reports = parse_formats(report_formats)
     if report_dir is not None and not reports:
-        raise InputError("--report-dir needs --report FORMATS")
+        raise InputError(_("--report-dir needs --report FORMATS"))
     try:
         result = mktsim.analyze(sweep_dir, bins)
     except ValueError as exc:  # not a sweep folder
@@ -151,7 +155,7 @@ def analyze(sweep_dir: Path, fmt: str, out: Path | None, bins: int,
         click.echo(render(doc, fmt))
     if reports:
         for path in write_reports(sweep_dir, reports, report_dir):
-            click.echo(f"wrote {path}", err=True)
+            click.echo(_("wrote {path}").format(path=path), err=True)
 
 
 def _print_tables(frames: dict[str, Any], notes: list[str]) -> None:
@@ -170,4 +174,4 @@ def _print_tables(frames: dict[str, Any], notes: list[str]) -> None:
             table.add_row(*(escape(_fmt(v)) for v in row))  # labels like 'sales [a]'
         console.print(table)
     for note in notes:
-        console.print(escape(f"note: {note}"))
+        console.print(escape(_("note: {note}").format(note=note)))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..i18n import _, ngettext
 from .common import (
     SCENARIO,
     SEED,
@@ -62,18 +63,19 @@ def track(scenario: Path, actuals: Path, sheet: str | None, strategy: str | None
     check_actuals(sc.spec, history)
     name = sc.strategy_name(strategy)
     reps = replications or sc.spec.replications
-    with progress_bar(2 * reps, f"tracking {name}", reps >= 200) as advance:
+    with progress_bar(2 * reps, _("tracking {strategy}").format(strategy=name), reps >= 200) as advance:
         result = sc.track(history, name, reps, seed, _workers(workers), progress=advance)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=1, default=str))
     else:
         from ..report.terminal_track import print_tracking
 
-        print_tracking(result)
+        print_tracking(result, labels=sc.labels())
     if out is not None:
         written = result.save(out)
         if reports:
             from ..api import write_report
 
             written += write_report(out, reports, out)
-        click.echo(f"wrote {len(written)} files to {out}", err=True)
+        click.echo(ngettext("wrote {n} file to {path}", "wrote {n} files to {path}",
+                            len(written)).format(n=len(written), path=out), err=True)

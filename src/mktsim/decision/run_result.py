@@ -172,6 +172,7 @@ def run_doc(result: RunResult, series: bool = True) -> RunDocument:
         currency=spec.currency, start_date=spec.start_date,
         horizon_days=spec.horizon_days, market_size=spec.market.size,
         fixed=dict(result.loaded.fixed),
+        labels=spec.labels(), scenario=result.loaded.source,
         kpis={str(k): Kpi(str(k), row["unit"], row["kind"], row["mean"], row["p5"],
                           row["p50"], row["p95"]) for k, row in kpis.iterrows()},
         targets=[_target_doc(v, result) for v in result.verdicts],

@@ -289,6 +289,10 @@ class RunDocument:
     market_size: float | None = None
     spend: dict[str, float | None] | None = None  # budget, media, commissions, ... total
     fixed: dict[str, str] = field(default_factory=dict)  # --set path -> undrawn uncertainty
+    #: kind (channels, segments, products, teams, strategies, targets, objectives) -> key ->
+    #: label (text, or {en: ..., zh: ...}) for the keys of the scenario that carry one
+    labels: dict[str, dict[str, Any]] = field(default_factory=dict)
+    scenario: str = ""  # the scenario file the run came from
     kind: str = "run"
 
     def to_dict(self) -> dict[str, Any]:
@@ -312,6 +316,10 @@ class RunDocument:
             doc["spend"] = self.spend
         if self.fixed:
             doc["fixed"] = self.fixed
+        if self.labels:
+            doc["labels"] = self.labels
+        if self.scenario:
+            doc["scenario"] = self.scenario
         if self.all_targets is not None:
             doc["all_targets"] = self.all_targets
         if self.series is not None:
@@ -350,7 +358,24 @@ class RunDocument:
             market_size=r.number(data.get("market_size"), "market_size", optional=True),
             spend=_spend(r, data["spend"]) if data.get("spend") else None,
             fixed={str(k): str(v) for k, v in r.mapping(data.get("fixed") or {}, "fixed").items()},
+            labels=_labels(r, data.get("labels")),
+            scenario=str(data.get("scenario") or ""),
         )
+
+
+def _labels(r: Reader, raw: Any) -> dict[str, dict[str, Any]]:
+    """Read `labels`: kind -> key -> text or {lang: text} (anything else is left out)."""
+    out: dict[str, dict[str, Any]] = {}
+    for kind, per in r.mapping(raw or {}, "labels").items():
+        found = {}
+        for key, text in r.mapping(per, f"labels.{kind}").items():
+            if isinstance(text, str):
+                found[str(key)] = text
+            elif isinstance(text, Mapping):
+                found[str(key)] = {str(k): str(v) for k, v in text.items()
+                                   if isinstance(v, str)}
+        out[str(kind)] = found
+    return out
 
 
 def _budget(r: Reader, raw: Any) -> Budget:

@@ -28,6 +28,7 @@ from ..documents.run import (
     Target,
 )
 from ..documents.sweep import ANALYZE_FILE, AnalyzeDocument
+from ..i18n import _, pick
 
 SWEEP_MANIFEST = "manifest.json"
 TRACK_FILE = "track.json"
@@ -69,11 +70,23 @@ class Results:
     analyze: dict[str, Any] | None = None
     sweep: dict[str, Any] | None = None
     track: dict[str, Any] | None = None  # track.json: the actuals the run is conditioned on
+    labels: dict[str, dict[str, Any]] = field(default_factory=dict)  # kind -> key -> label
+    spend: dict[str, float | None] | None = None  # run.json `spend`: budget, ..., total
+    scenario: str = ""  # the scenario file of the run, when run.json names it
 
     @property
     def is_sweep(self) -> bool:
         """True for a sweep folder (no single run: analysis of many input values)."""
         return self.sweep is not None
+
+    def label(self, kind: str, key: str) -> str:
+        """What a key of the scenario is called in the active language: its `label:`, else
+        the key as a heading (``kol`` -> ``KOL``). `kind`: channels, segments, products,
+        teams, strategies, targets or objectives."""
+        from .fmt import label
+
+        found = pick((self.labels.get(kind) or {}).get(key))
+        return found or (key if kind in ("strategies", "targets") else label(key))
 
 
 def parse_run(data: Mapping[str, Any], folder: Path) -> Results:
@@ -86,6 +99,7 @@ def parse_run(data: Mapping[str, Any], folder: Path) -> Results:
         scenario_hash=doc.scenario_hash, kpis=doc.kpis, targets=doc.targets,
         series=doc.series, channels=doc.channels, budget=doc.budget, leaks=doc.leaks,
         decisions=doc.decisions, all_targets=doc.all_targets, market_size=doc.market_size,
+        labels=doc.labels, spend=doc.spend, scenario=doc.scenario,
     )
 
 
@@ -135,6 +149,7 @@ def parse_sweep(manifest: Mapping[str, Any], scenario: Mapping[str, Any], folder
         kpis={},
         targets=[],
         market_size=r.number(size, "market.size", optional=True),
+        labels=labels_of(scenario),
         sweep={
             "method": str(design.get("method") or ""),
             "points": len(statuses),
@@ -146,16 +161,41 @@ def parse_sweep(manifest: Mapping[str, Any], scenario: Mapping[str, Any], folder
     )
 
 
+LABELLED = ("channels", "products", "teams", "strategies")
+
+
+def labels_of(scenario: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """The `label:` of every labelled key of a scenario's data (a sweep's scenario.json)."""
+    groups: dict[str, Any] = {k: scenario.get(k) for k in LABELLED}
+    market = scenario.get("market")
+    groups["segments"] = market.get("segments") if isinstance(market, Mapping) else None
+    targets = scenario.get("targets")
+    if isinstance(targets, list):
+        groups["targets"] = {t.get("id"): t for t in targets if isinstance(t, Mapping)}
+    groups["objectives"] = scenario.get("objectives")
+    out: dict[str, dict[str, Any]] = {}
+    for kind, items in groups.items():
+        if not isinstance(items, Mapping):
+            continue
+        found = {str(k): v["label"] for k, v in items.items()
+                 if isinstance(v, Mapping) and isinstance(v.get("label"), str | Mapping)}
+        if found:
+            out[kind] = found
+    return out
+
+
 def _load_sweep(folder: Path) -> Results:
     """A sweep folder (``manifest.json`` of kind ``sweep``) that has been analysed."""
     manifest = read_json(folder / SWEEP_MANIFEST, "sweep")
     if not (folder / ANALYZE_FILE).is_file():
         raise ReportError(
-            f"{folder}: sweep folder without {ANALYZE_FILE}; run `mktsim analyze {folder}` first"
+            _("{folder}: sweep folder without {file}; run `mktsim analyze {folder}` first")
+            .format(folder=folder, file=ANALYZE_FILE)
         )
     scenario_path = folder / SWEEP_SCENARIO
     if not scenario_path.is_file():
-        raise ReportError(f"{folder}: sweep folder without {SWEEP_SCENARIO}")
+        raise ReportError(_("{folder}: sweep folder without {file}").format(
+            folder=folder, file=SWEEP_SCENARIO))
     return parse_sweep(manifest, read_json(scenario_path, "scenario"), folder)
 
 
@@ -167,14 +207,16 @@ def load_results(folder: Path | str) -> Results:
     """
     folder = Path(folder)
     if not folder.is_dir():
-        raise ReportError(f"{folder}: not a results folder (no such directory)")
+        raise ReportError(_("{folder}: not a results folder (no such directory)").format(
+            folder=folder))
     run_path = folder / RUN_FILE
     if run_path.is_file():
         results = parse_run(read_json(run_path, "run"), folder)
     elif (folder / SWEEP_MANIFEST).is_file():
         results = _load_sweep(folder)
     else:
-        raise ReportError(f"{folder}: not a results folder ({RUN_FILE} is missing)")
+        raise ReportError(_("{folder}: not a results folder ({file} is missing)").format(
+            folder=folder, file=RUN_FILE))
     return replace(
         results,
         compare=_same_scenario(results, _optional(folder / COMPARE_FILE, "compare",
