@@ -38,7 +38,8 @@ def _print(problems: list[Problem], fmt: str, ok: bool) -> None:
              "hint": p.hint, "severity": p.severity} for p in problems]}, indent=2))
         return
     for p in problems:
-        click.echo(f"{severity_word(p.severity)}: {p.render()}", err=not ok)
+        click.echo(_("{severity}: {problem}").format(severity=severity_word(p.severity),
+                                                     problem=p.render()), err=not ok)
     if not ok:
         n = len(problems)
         click.echo(ngettext("{n} problem: the scenario cannot be run",

@@ -46,11 +46,12 @@ def _covers(path: str, text: str = PROBE) -> bool:
     try:
         from fontTools.ttLib import TTCollection, TTFont
 
-        if path.lower().endswith((".ttc", ".otc")):
-            fonts = TTCollection(path, lazy=True).fonts[:1]
-        else:
-            fonts = [TTFont(path, lazy=True)]
-        cmap = fonts[0].getBestCmap() or {}
+        with open(path, "rb") as f:
+            if path.lower().endswith((".ttc", ".otc")):
+                font = TTCollection(f, lazy=True).fonts[0]
+            else:
+                font = TTFont(f, lazy=True)
+            cmap = font.getBestCmap() or {}
     except Exception:  # an unreadable font file is no candidate
         return False
     return all(ord(c) in cmap for c in text)

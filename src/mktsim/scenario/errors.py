@@ -40,7 +40,7 @@ class Problem:
         place = f"{file}:{self.line}" if self.line else file
         text = f"{place}: {self.where or _('(top level)')}: {self.message}"
         if self.hint:
-            text += f". {self.hint}"
+            text = _("{problem}. {hint}").format(problem=text, hint=self.hint)
         return text
 
 
