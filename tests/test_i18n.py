@@ -401,3 +401,17 @@ def test_init_smart_band_in_chinese_writes_the_same_plan_with_chinese_comments(
     comments = [line.split("#", 1)[1] for line in text.splitlines() if "#" in line]
     assert sum(1 for c in comments if re.search(r"[\u4e00-\u9fff]", c)) > 40
     assert load_spec(tmp_path / "smart_band.yaml").spec == load_spec(SCENARIO).spec
+
+
+def test_cli_run_tables_in_chinese_with_labels() -> None:
+    done = _invoke("run", SCENARIO, "-n", "4", "--no-incremental", "--lang", "zh")
+    assert done.exit_code == 0, done.output
+    out = done.stdout
+    for words in ("期末关键指标（4 次模拟）", "SMART 目标 - 策略 基准方案", "渠道（每次模拟的均值）",
+                  "支出与预算（每次模拟的均值）", "计划的流失环节（每次模拟的均值）", "KOL合作",
+                  "年销量 22.5 万台", "品牌知晓度"):
+        assert words in out, words
+    assert "万" in out  # money in 万
+    english = _invoke("run", SCENARIO, "-n", "4", "--no-incremental")
+    assert "KPIs at the horizon (4 replications)" in english.stdout
+    assert "KOL partnerships" in english.stdout and "KOL合作" not in english.stdout

@@ -77,7 +77,8 @@ def run(scenario: Path, strategy: str | None, replications: int | None, seed: in
 
         funded = int((sc.plan(name).spend.sum(axis=1) > 0).sum())
         total += funded * default_replications(reps)
-    with progress_bar(total, _("running {strategy}").format(strategy=name), reps >= 200) as advance, \
+    label = _("running {strategy}").format(strategy=name)
+    with progress_bar(total, label, reps >= 200) as advance, \
             warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # printed above, one line each
         result = sc.run(name, reps, seed, _workers(workers), advance, engine=engine,

@@ -63,7 +63,8 @@ def track(scenario: Path, actuals: Path, sheet: str | None, strategy: str | None
     check_actuals(sc.spec, history)
     name = sc.strategy_name(strategy)
     reps = replications or sc.spec.replications
-    with progress_bar(2 * reps, _("tracking {strategy}").format(strategy=name), reps >= 200) as advance:
+    label = _("tracking {strategy}").format(strategy=name)
+    with progress_bar(2 * reps, label, reps >= 200) as advance:
         result = sc.track(history, name, reps, seed, _workers(workers), progress=advance)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=1, default=str))

@@ -367,7 +367,7 @@ def _labels(r: Reader, raw: Any) -> dict[str, dict[str, Any]]:
     """Read `labels`: kind -> key -> text or {lang: text} (anything else is left out)."""
     out: dict[str, dict[str, Any]] = {}
     for kind, per in r.mapping(raw or {}, "labels").items():
-        found = {}
+        found: dict[str, Any] = {}
         for key, text in r.mapping(per, f"labels.{kind}").items():
             if isinstance(text, str):
                 found[str(key)] = text

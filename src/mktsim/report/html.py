@@ -102,7 +102,8 @@ def section_html(section: Section) -> str:
         src = image_data_uri(chart.path.read_bytes())
         out.append(
             f'<figure><img src="{src}" alt="{escape(chart.title)}" width="1600" height="900">'
-            f"<figcaption>{escape(_('{title}. {caption}').format(title=chart.title, caption=chart.caption))}"
+            "<figcaption>"
+            f"{escape(_('{title}. {caption}').format(title=chart.title, caption=chart.caption))}"
             "</figcaption></figure>"
         )
     out.append("</section>")

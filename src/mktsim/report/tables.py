@@ -346,7 +346,8 @@ def decisions_table(results: Results) -> Table | None:
             for d in sorted(results.decisions, key=lambda d: d.day)
         ]
     )
-    frame = _drop_empty(frame, (_("Date"), _("Details"), _("What the rule saw"), _("Share of runs")))
+    frame = _drop_empty(frame, (_("Date"), _("Details"), _("What the rule saw"),
+                                _("Share of runs")))
     return Table(
         "decisions",
         _("Decision log"),
@@ -490,7 +491,8 @@ def comparison_kpis_table(results: Results) -> Table | None:
                 }
             )
     frame = _drop_empty(
-        pd.DataFrame(rows), (_("Difference vs reference"), _("Difference low"), _("Difference high"))
+        pd.DataFrame(rows),
+        (_("Difference vs reference"), _("Difference low"), _("Difference high"))
     )
     value_cols = [c for c in frame.columns if c not in (_("KPI"), _("Unit"), _("Strategy"))]
     return Table(
@@ -686,7 +688,8 @@ def tornado_table(results: Results) -> Table | None:
     )
     if table is not None:
         kinds = [output_kind(results, str(r.get("output") or "")) for r in rows]
-        table.kinds.update(dict.fromkeys((_("Result at low"), _("Result at high"), _("Swing")), kinds))
+        swings = (_("Result at low"), _("Result at high"), _("Swing"))
+        table.kinds.update(dict.fromkeys(swings, kinds))
     return table
 
 

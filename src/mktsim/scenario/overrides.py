@@ -127,7 +127,8 @@ def _child(node: Any, part: str | int, where: tuple[str | int, ...], text: str) 
 def _fail(path: tuple[str | int, ...], text: str) -> None:
     where = ".".join(str(p) for p in path)
     raise ScenarioError(
-        [Problem(SOURCE, None, f"--set {text}", _("'{where}' is not a section or list item").format(where=where))]
+        [Problem(SOURCE, None, f"--set {text}",
+                 _("'{where}' is not a section or list item").format(where=where))]
     )
 
 

@@ -34,6 +34,7 @@ MAX_LINES = 50_000
 MAX_DEPTH = 64
 _NESTS = N_("file nests deeper than {depth} levels, more than a scenario may have")
 _HOLDS = N_("file holds more than {n:,} values, more than a scenario may have")
+_FEW_LINES = N_("a scenario is a few hundred lines of sections and values")
 
 
 def read_yaml(path: Path) -> tuple[Any, Locations]:
@@ -43,7 +44,8 @@ def read_yaml(path: Path) -> tuple[Any, Locations]:
         raw = path.read_bytes()
     except OSError as exc:
         raise ScenarioError(
-            [Problem(name, None, "", _("cannot read the file: {reason}").format(reason=exc.strerror))]) from None
+            [Problem(name, None, "", _("cannot read the file: {reason}").format(
+                reason=exc.strerror))]) from None
     if len(raw) > MAX_BYTES:
         raise ScenarioError([Problem(name, None, "", _("file is larger than 5 MB"))])
     try:
@@ -116,11 +118,11 @@ def parse_yaml(text: str, name: str) -> tuple[Any, Locations]:
     brackets = text.count("[") + text.count("{")
     if text.count(",") > MAX_VALUES or brackets > MAX_VALUES:
         raise ScenarioError([Problem(name, None, "", _(_HOLDS).format(n=MAX_VALUES),
-                                     _("a scenario is a few hundred lines of sections and values"))])
+                                     _(_FEW_LINES))])
     deep = _flow_too_deep(text)
     if deep is not None:
         raise ScenarioError([Problem(name, deep, "", _(_NESTS).format(depth=MAX_DEPTH),
-                                     _("a scenario is a few hundred lines of sections and values"))])
+                                     _(_FEW_LINES))])
     if lines > MAX_LINES:
         raise ScenarioError([Problem(name, None, "",
                                      _("file has {lines:,} lines, more than a scenario may "
@@ -134,14 +136,15 @@ def parse_yaml(text: str, name: str) -> tuple[Any, Locations]:
         node = yaml.load(text)
     except _TooLarge as exc:
         raise ScenarioError([Problem(name, exc.line, "", str(exc),
-                                     _("a scenario is a few hundred lines of sections and values"))]) from None
+                                     _(_FEW_LINES))]) from None
     except MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         msg = _("not valid YAML: {problem}").format(problem=exc.problem or exc.context)
         raise ScenarioError(
             [Problem(name, line, "", msg, _("check indentation and quoting"))]) from None
     except (YAMLError, RecursionError, ValueError) as exc:
-        raise ScenarioError([Problem(name, None, "", _("not valid YAML: {problem}").format(problem=exc))]) from None
+        raise ScenarioError([Problem(name, None, "", _("not valid YAML: {problem}").format(
+            problem=exc))]) from None
     locations: Locations = {}
     budget = [MAX_VALUES]
     data = _plain(node, (), locations, name, budget, 1)
@@ -158,7 +161,8 @@ def _plain(
         raise ScenarioError([Problem(name, line, _dotted(path), _("nested too deeply"))])
     if isinstance(node, TaggedScalar) or _has_tag(node):
         raise ScenarioError(
-            [Problem(name, line, _dotted(path), _("YAML tags are not allowed"), _("remove the '!' tag"))]
+            [Problem(name, line, _dotted(path), _("YAML tags are not allowed"),
+                     _("remove the '!' tag"))]
         )
     if isinstance(node, CommentedMap):
         return _plain_map(node, path, locs, name, budget)
@@ -180,7 +184,8 @@ def _plain_map(
         key_line = node.lc.key(key)[0] + 1
         if not isinstance(key, str | int) or isinstance(key, bool):
             raise ScenarioError(
-                [Problem(name, key_line, _dotted(path), _("key {key} must be a name").format(key=repr(key)))]
+                [Problem(name, key_line, _dotted(path),
+                         _("key {key} must be a name").format(key=repr(key)))]
             )
         key = str(key)
         locs[(*path, key)] = key_line
