@@ -407,9 +407,9 @@ def test_cli_run_tables_in_chinese_with_labels() -> None:
     done = _invoke("run", SCENARIO, "-n", "4", "--no-incremental", "--lang", "zh")
     assert done.exit_code == 0, done.output
     out = done.stdout
-    for words in ("期末关键指标（4 次模拟）", "SMART 目标 - 策略 基准方案", "渠道（每次模拟的均值）",
-                  "支出与预算（每次模拟的均值）", "计划的流失环节（每次模拟的均值）", "KOL合作",
-                  "年销量 22.5 万台", "品牌知晓度"):
+    for words in ("期末关键指标（4 次模拟）", "SMART 目标 - 策略 基准方案",
+                  "渠道（每次模拟的均值）", "支出与预算（每次模拟的均值）",
+                  "计划的流失环节（每次模拟的均值）", "KOL合作", "年销量 22.5 万台", "品牌知晓度"):
         assert words in out, words
     assert "万" in out  # money in 万
     english = _invoke("run", SCENARIO, "-n", "4", "--no-incremental")
