@@ -10,10 +10,19 @@ from typing import Any
 
 import click
 
-from ..i18n import _
+from ..i18n import N_, _
 from .common import InputError, check_out_dir, load_scenario, set_option, user_errors, write_atomic
 
 METHODS = ("grid", "mc", "lhs", "sobol", "morris")  # mktsim.sweep.batch.METHODS
+#: Titles and columns of the analysis tables (mktsim.sweep.analyze.section_frames).
+SECTION_TITLES = {"targets": N_("targets"), "probability by parameter":
+                  N_("probability by parameter"), "sobol": N_("sobol"),
+                  "morris": N_("morris"), "tornado": N_("tornado"),
+                  "discovery": N_("discovery")}
+COLUMNS = {"target": N_("target"), "probability": N_("probability"), "runs": N_("runs"),
+           "parameter": N_("parameter"), "level": N_("level"), "output": N_("output"),
+           "sentence": N_("sentence"), "coverage": N_("coverage"), "density": N_("density"),
+           "swing": N_("swing"), "baseline": N_("baseline")}
 
 
 def _progress(total: int, skipped: int) -> Any:
@@ -167,9 +176,10 @@ def _print_tables(frames: dict[str, Any], notes: list[str]) -> None:
 
     console = wide_console()
     for name, df in frames.items():
-        table = Table(title=name)
+        table = Table(title=_(SECTION_TITLES[name]) if name in SECTION_TITLES else name)
         for col in df.columns:
-            table.add_column(escape(str(col)))
+            text = str(col)
+            table.add_column(escape(_(COLUMNS[text]) if text in COLUMNS else text))
         for row in df.itertuples(index=False):
             table.add_row(*(escape(_fmt(v)) for v in row))  # labels like 'sales [a]'
         console.print(table)
