@@ -110,3 +110,31 @@ def test_control_page_with_external_references_is_caught(tmp_path: Path) -> None
         "http://example.com/a.png",
         "https://cdn.example.org/x.css",
     ]
+
+
+@pytest.fixture(scope="module")
+def report_zh(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("browser_zh")
+    write_results(folder, reps=60)
+    (path,) = write_report(folder, ["html"], lang="zh")
+    return path
+
+
+def test_chinese_report_has_every_section_and_no_request_leaves(report_zh: Path,
+                                                                 tmp_path: Path) -> None:
+    """The zh report renders in Chromium with every section, its headings in Chinese, its
+    charts embedded, and asks the network for nothing."""
+    from mktsim.i18n import _, use_language
+
+    dom, netlog = chromium(report_zh, tmp_path, "--dump-dom")
+    assert '<html lang="zh-CN">' in dom
+    with use_language("zh"):
+        headings = [_(heading) for _key, heading, _tables in LAYOUT]
+    for heading in headings:
+        assert f"<h2>{heading}</h2>" in dom
+    assert "<h2>摘要</h2>" in dom and "结论：" in dom and "万元" in dom
+    assert dom.count("<img ") == report_zh.read_text(encoding="utf-8").count("<img ") >= 10
+    assert page_requests(netlog) == []
+    shot = tmp_path / "shot.png"
+    chromium(report_zh, tmp_path / "shot", "--window-size=1280,2400", f"--screenshot={shot}")
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 50_000

@@ -166,6 +166,13 @@ class Scenario(LoadedScenario):
         if problem is not None:
             raise ScenarioError([problem])
 
+    def labels(self) -> Any:
+        """The scenario's `label:`s as a `mktsim.i18n.LabelBook` (kind, key -> text in the
+        active language)."""
+        from ..i18n import LabelBook
+
+        return LabelBook(self.spec.labels())
+
     def curve_runs(self) -> int:
         """How many runs the response curves of `explain`/`optimize` make (progress)."""
         from ..decision.explain import curve_runs
@@ -373,11 +380,12 @@ def analyze(folder: str | Path, bins: int = 4) -> AnalyzeResult:
 
 
 def write_report(results: str | Path, formats: Sequence[str] | str = ("md", "html", "xlsx"),
-           out: str | Path | None = None) -> list[Path]:
+           out: str | Path | None = None, lang: str | None = None) -> list[Path]:
     """Write the report (md, html, xlsx) of a results or analysed sweep folder into `out`
-    (default the folder itself); returns the files written."""
+    (default the folder itself), in `lang` (en or zh; default the active language, see
+    `mktsim.i18n`); returns the files written."""
     from ..report import check_formats
     from ..report import write_report as write
 
     return write(Path(results), check_formats(formats),
-                        None if out is None else Path(out))
+                        None if out is None else Path(out), lang=lang)

@@ -13,7 +13,8 @@ from pathlib import Path
 import click
 
 from .. import __version__
-from .common import SCENARIO, set_option, user_errors
+from ..i18n import _
+from .common import SCENARIO, lang_option, set_option, user_errors
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -40,12 +41,14 @@ def init(template: str, directory: Path, force: bool) -> None:
     \b
     Example:
       mktsim init smart-band plans/     # writes plans/smart_band.yaml
-    Templates: smart-band, bass.
+      mktsim init smart-band plans/ --lang zh   # the same, with Chinese comments
+    Templates: smart-band, bass, sbg.
     """
+    from ..i18n import get_language
     from ..templates import write_template
 
-    path = write_template(template, directory, force)
-    click.echo(f"wrote {path}")
+    path = write_template(template, directory, force, get_language())
+    click.echo(_("wrote {path}").format(path=path))
 
 
 @main.command()
@@ -84,7 +87,7 @@ def schema(out: Path | None) -> None:
     text = json.dumps(scenario_json_schema(), indent=2)
     if out:
         write_atomic(out, text + "\n")
-        click.echo(f"wrote {out}")
+        click.echo(_("wrote {path}").format(path=out))
     else:
         click.echo(text)
 
@@ -99,6 +102,9 @@ from .track import track  # noqa: E402
 for _command in (run, sweep, analyze, compare, optimize, explain, report, calibrate,
                  track):
     main.add_command(_command)
+main.params.append(lang_option())
+for _command in main.commands.values():
+    _command.params.append(lang_option())
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..i18n import _
 from .common import (
     check_out_dir,
     check_writable,
@@ -73,15 +74,16 @@ def calibrate(scenario: Path, history: Path | None, sheet: str | None, strategy:
                                  workers or default_workers(), replications,
                                  overrides=tuple(overrides), executor=executor,
                                  scheduler=scheduler)
-    with progress_bar(0, "calibrating", True) as advance:
+    with progress_bar(0, _("calibrating"), True) as advance:
         result = loaded.calibrate(options, on_evaluation=lambda: advance(1), out=out,
                                   out_dir=out_dir, reports=reports)
     _emit(result, fmt)
     if out is not None:
-        click.echo(f"wrote {out} and its posterior draws {result.draws_file}", err=True)
+        click.echo(_("wrote {path} and its posterior draws {draws}")
+                   .format(path=out, draws=result.draws_file), err=True)
     if out_dir is not None:
-        click.echo(f"wrote calibration.json{' and the reports' if reports else ''} to {out_dir}",
-                   err=True)
+        click.echo((_("wrote calibration.json and the reports to {path}") if reports else
+                    _("wrote calibration.json to {path}")).format(path=out_dir), err=True)
 
 
 def _emit(result: object, fmt: str) -> None:

@@ -13,6 +13,8 @@ from typing import Any, TypeVar
 
 import click
 
+from ..i18n import _, set_language
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -23,7 +25,7 @@ class InputError(click.ClickException):
 
     def show(self, file: Any = None) -> None:
         """Print the message to stderr."""
-        click.echo(f"error: {self.format_message()}", err=True)
+        click.echo(_("error: {message}").format(message=self.format_message()), err=True)
 
 
 SCENARIO = click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
@@ -47,7 +49,7 @@ def _scheduler_address(ctx: click.Context, param: click.Parameter, value: str | 
     try:
         return check_scheduler(value)
     except SchedulerError as exc:
-        raise InputError(f"--scheduler: {exc}") from None
+        raise InputError(_("--scheduler: {problem}").format(problem=exc)) from None
 
 
 def executor_options(func: F) -> F:
@@ -101,9 +103,10 @@ def report_formats(text: str | None, out: Path | None, option: str) -> list[str]
     try:
         formats = check_formats(text)
     except ReportError as exc:
-        raise InputError(f"--report: {exc}") from None
+        raise InputError(_("--report: {problem}").format(problem=exc)) from None
     if out is None:
-        raise InputError(f"--report needs {option} DIR to write the report into")
+        raise InputError(_("--report needs {option} DIR to write the report into")
+                         .format(option=option))
     return formats
 
 
@@ -144,7 +147,7 @@ def user_errors(func: F) -> F:
             where = f": {exc.filename}" if exc.filename and "cannot write" not in text else ""
             raise InputError(f"{text}{where}") from None
         except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
+            click.echo(_("interrupted"), err=True)
             sys.exit(130)
 
     return wrapper  # type: ignore[return-value]
@@ -153,7 +156,7 @@ def user_errors(func: F) -> F:
 def print_warnings(warnings: list[Any]) -> None:
     """Lint warnings to stderr, one line each."""
     for w in warnings:
-        click.echo(f"warning: {w.render()}", err=True)
+        click.echo(_("warning: {message}").format(message=w.render()), err=True)
 
 
 @contextmanager
@@ -178,7 +181,8 @@ def check_out_dir(out: Path | None, option: str = "--out") -> None:
     if out is None:
         return
     if out.exists() and not out.is_dir():
-        raise InputError(f"{option} {out}: exists and is not a folder; name a folder")
+        raise InputError(_("{option} {path}: exists and is not a folder; name a folder")
+                         .format(option=option, path=out))
     check_writable(out, option)
 
 
@@ -188,9 +192,32 @@ def check_writable(path: Path, option: str) -> None:
     while not existing.exists():
         existing = existing.parent
     if not existing.is_dir():
-        raise InputError(f"{option} {path}: {existing} is a file, not a folder")
+        raise InputError(_("{option} {path}: {existing} is a file, not a folder")
+                         .format(option=option, path=path, existing=existing))
     if not os.access(existing, os.W_OK | os.X_OK):
-        raise InputError(f"{option} {path}: cannot write in {existing}")
+        raise InputError(_("{option} {path}: cannot write in {existing}")
+                         .format(option=option, path=path, existing=existing))
+
+
+LANG_META = "mktsim_lang"
+
+
+def _lang_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """Set the language of everything the command prints: `--lang`, else the one given to
+    `mktsim --lang`, else MKTSIM_LANG, the locale, English."""
+    if value is not None:
+        ctx.meta[LANG_META] = value
+    elif ctx.parent is None:
+        ctx.meta.pop(LANG_META, None)
+    set_language(ctx.meta.get(LANG_META))
+
+
+def lang_option() -> click.Option:
+    """`--lang en|zh` (eager, so errors of the other options are already in the language)."""
+    return click.Option(["--lang"], type=click.Choice(["en", "zh"], case_sensitive=False),
+                        callback=_lang_callback, expose_value=False, is_eager=True,
+                        help="Language of tables, messages and reports (default: "
+                             "MKTSIM_LANG, else the locale, else en).")
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:

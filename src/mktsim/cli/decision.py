@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from ..i18n import _
 from .common import (
     SCENARIO,
     SEED,
@@ -35,8 +36,8 @@ def _strategy(sc: Any, name: str, option: str) -> str:
     from ..scenario.suggest import did_you_mean
 
     if name not in sc.spec.strategies:
-        raise InputError(f"{option}: unknown strategy '{name}'; "
-                         f"{did_you_mean(name, sc.strategies)}")
+        raise InputError(_("{option}: unknown strategy '{name}'; {hint}").format(
+            option=option, name=name, hint=did_you_mean(name, sc.strategies)))
     return name
 
 
@@ -46,8 +47,8 @@ def _strategy_list(sc: Any, text: str | None) -> list[str] | None:
         return None
     names = [s.strip() for s in text.split(",") if s.strip()]
     if not names:
-        raise InputError("--strategies: no strategy given; name them like "
-                         f"--strategies {','.join(sc.strategies[:2])}")
+        raise InputError(_("--strategies: no strategy given; name them like --strategies "
+                           "{example}").format(example=",".join(sc.strategies[:2])))
     return [_strategy(sc, n, "--strategies") for n in names]
 
 
@@ -59,9 +60,10 @@ def _saved(result: Any, out: Path, formats: list[str]) -> None:
         paths = result.save(out, formats)
     except ReportError as exc:
         raise InputError(str(exc)) from None
-    click.echo(f"wrote {paths[0]}", err=True)
+    click.echo(_("wrote {path}").format(path=paths[0]), err=True)
     if formats:
-        click.echo(f"wrote {', '.join(str(p) for p in paths[1:])}", err=True)
+        click.echo(_("wrote {path}").format(path=", ".join(str(p) for p in paths[1:])),
+                   err=True)
 
 
 
@@ -108,7 +110,7 @@ def compare(scenario: Path, strategies: str | None, against: str | None, precisi
     ref = _strategy(sc, against, "--against") if against is not None else None
     total = max_reps * len(set([*(names or sc.strategies), *([ref] if ref else [])]))
     try:
-        with progress_bar(total, "comparing") as advance:
+        with progress_bar(total, _("comparing")) as advance:
             result = sc.compare(names, ref, seed, precision, max_reps,
                                 workers=_workers(workers), progress=advance,
                                 executor=executor, scheduler=scheduler)
@@ -123,7 +125,7 @@ def compare(scenario: Path, strategies: str | None, against: str | None, precisi
     else:
         from ..report.terminal_decision import print_compare
 
-        print_compare(result.to_dict())
+        print_compare(result.to_dict(), labels=sc.labels())
     if out is not None:
         _saved(result, out, reports)
 
@@ -207,7 +209,7 @@ def optimize(scenario: Path, mode: str, confidence: float | None, budget: float 
     from ..scenario.errors import ScenarioError
 
     if out is not None and out.resolve() == scenario.resolve():
-        raise InputError("--out must not overwrite the scenario file; name a new file")
+        raise InputError(_("--out must not overwrite the scenario file; name a new file"))
     check_out_dir(out_dir)
     reports = _formats(report_formats, out_dir, "--out-dir")
     sc = load_scenario(scenario, overrides)
@@ -215,24 +217,24 @@ def optimize(scenario: Path, mode: str, confidence: float | None, budget: float 
         sc.check_optimizable(mode)
     except ScenarioError as exc:
         p = exc.problems[0]
-        text = f"{p.where}: {p.message}; {p.hint}" if p.where == "--mode" else \
-            f"{p.message}: {p.hint}"
+        text = (_("{where}: {message}; {hint}") if p.where == "--mode" else
+                _("{message}: {hint}")).format(where=p.where, message=p.message, hint=p.hint)
         raise InputError(text) from None
     if sc.spec.decision is None:
-        click.echo("warning: no decision: section; maximising P(all targets) by moving "
-                   "every channel of the first strategy (see docs/decision.md)", err=True)
+        click.echo(_("warning: no decision: section; maximising P(all targets) by moving "
+                     "every channel of the first strategy (see docs/decision.md)"), err=True)
     total = evaluations or (sc.spec.decision.evaluations if sc.spec.decision else 300)
     from ..engine.workers import open_pool
 
     with open_pool(executor, _workers(workers), scheduler) as pool:  # one for the curves too
         try:
-            with progress_bar(total, f"optimizing ({mode})") as advance:
+            with progress_bar(total, _("optimizing ({mode})").format(mode=mode)) as advance:
                 result = sc.optimize(mode, confidence, budget, evaluations, replications,
                                      verify_reps, seed=seed, progress=advance, executor=pool)
         except ScenarioError as exc:
             raise one_line(exc) from None
         if curves:
-            with progress_bar(sc.curve_runs(), "response curves") as advance:
+            with progress_bar(sc.curve_runs(), _("response curves")) as advance:
                 result = sc.curves_around(result, curve_reps, seed, progress=advance,
                                           executor=pool)
     doc = result.to_dict()
@@ -241,12 +243,13 @@ def optimize(scenario: Path, mode: str, confidence: float | None, budget: float 
     else:
         from ..report.terminal_decision import print_optimum
 
-        print_optimum(doc)
+        print_optimum(doc, labels=sc.labels())
     if out is not None:
         from .common import write_atomic
 
         write_atomic(out, result.scenario_yaml(scenario, out))
-        click.echo(f"wrote {out}; run it with: mktsim run {out} --strategy optimized", err=True)
+        click.echo(_("wrote {path}; run it with: mktsim run {path} --strategy optimized")
+                   .format(path=out), err=True)
     if out_dir is not None:
         _saved(result, out_dir, reports)
 
@@ -277,7 +280,7 @@ def explain(scenario: Path, strategy: str | None, replications: int, curve_reps:
     """
     sc = load_scenario(scenario, overrides)
     name = _strategy(sc, strategy, "--strategy") if strategy else sc.strategies[0]
-    with progress_bar(sc.curve_runs(), "response curves", curves) as advance:
+    with progress_bar(sc.curve_runs(), _("response curves"), curves) as advance:
         result = sc.explain(name, replications, curves, curve_reps, seed, _workers(workers),
                             advance, executor=executor, scheduler=scheduler)
     doc = result.to_dict()
@@ -286,4 +289,4 @@ def explain(scenario: Path, strategy: str | None, replications: int, curve_reps:
     else:
         from ..report.terminal_decision import print_explain
 
-        print_explain(doc)
+        print_explain(doc, labels=sc.labels())

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..i18n import _
 from .common import InputError, check_out_dir
 
 
@@ -56,4 +57,4 @@ def report(results_dir: Path, formats: str, out_dir: Path | None) -> None:
     chosen = parse_formats(formats)
     written = write_reports(results_dir, chosen, out_dir)
     for path in written:
-        click.echo(f"wrote {path}", err=True)
+        click.echo(_("wrote {path}").format(path=path), err=True)

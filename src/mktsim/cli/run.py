@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from ..i18n import _, ngettext
 from .common import (
     SCENARIO,
     SEED,
@@ -65,7 +66,7 @@ def run(scenario: Path, strategy: str | None, replications: int | None, seed: in
     """
     check_out_dir(out)
     if fmt == "parquet" and out is None:
-        raise InputError("--format parquet writes files: add --out DIR")
+        raise InputError(_("--format parquet writes files: add --out DIR"))
     reports = report_formats(report_text, out, "--out")
     sc = load_scenario(scenario, overrides)
     name = sc.strategy_name(strategy)
@@ -80,7 +81,8 @@ def run(scenario: Path, strategy: str | None, replications: int | None, seed: in
 
         funded = int((sc.plan(name).spend.sum(axis=1) > 0).sum())
         total += funded * default_replications(reps)
-    with progress_bar(total, f"running {name}", reps >= 200) as advance, \
+    label = _("running {strategy}").format(strategy=name)
+    with progress_bar(total, label, reps >= 200) as advance, \
             warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # printed above, one line each
         result = sc.run(name, reps, seed, _workers(workers), advance, engine=engine,
@@ -99,5 +101,6 @@ def run(scenario: Path, strategy: str | None, replications: int | None, seed: in
             from ..api import write_report
 
             written += write_report(out, reports)
-        click.echo(f"wrote {len(written)} files to {out}", err=True)
+        click.echo(ngettext("wrote {n} file to {path}", "wrote {n} files to {path}",
+                            len(written)).format(n=len(written), path=out), err=True)
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from ..i18n import N_, _
 from .common import (
     InputError,
     check_out_dir,
@@ -21,6 +22,15 @@ from .common import (
 )
 
 METHODS = ("grid", "mc", "lhs", "sobol", "morris")  # mktsim.sweep.batch.METHODS
+#: Titles and columns of the analysis tables (mktsim.sweep.analyze.section_frames).
+SECTION_TITLES = {"targets": N_("targets"), "probability by parameter":
+                  N_("probability by parameter"), "sobol": N_("sobol"),
+                  "morris": N_("morris"), "tornado": N_("tornado"),
+                  "discovery": N_("discovery")}
+COLUMNS = {"target": N_("target"), "probability": N_("probability"), "runs": N_("runs"),
+           "parameter": N_("parameter"), "level": N_("level"), "output": N_("output"),
+           "sentence": N_("sentence"), "coverage": N_("coverage"), "density": N_("density"),
+           "swing": N_("swing"), "baseline": N_("baseline")}
 
 
 def _progress(total: int, skipped: int) -> Any:
@@ -33,9 +43,9 @@ def _progress(total: int, skipped: int) -> Any:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     bar = Progress("[progress.description]{task.description}", BarColumn(),
-                   MofNCompleteColumn(), "failed {task.fields[failed]}",
+                   MofNCompleteColumn(), _("failed {count}").format(count="{task.fields[failed]}"),
                    TimeRemainingColumn(), console=Console(stderr=True), transient=True)
-    bar.add_task("sweep", total=total, completed=skipped, failed=0)
+    bar.add_task(_("sweep"), total=total, completed=skipped, failed=0)
     return bar
 
 
@@ -102,11 +112,14 @@ def sweep(scenario_path: Path, out: Path, design_file: Path | None, params: tupl
         except ValueError as exc:  # a store that cannot be resumed or written
             raise InputError(str(exc)) from None
     summary = result.summary
-    click.echo(f"{summary.done} points run, {summary.skipped} already done, "
-               f"{len(summary.failed)} failed, of {summary.total}; "
-               f"{summary.seconds:.1f} s; results in {out}", err=True)
+    click.echo(_("{done} points run, {skipped} already done, {failed} failed, of {total}; "
+                 "{seconds} s; results in {path}").format(
+                     done=summary.done, skipped=summary.skipped, failed=len(summary.failed),
+                     total=summary.total, seconds=f"{summary.seconds:.1f}", path=out),
+               err=True)
     for point, error in sorted(summary.failed.items()):
-        click.echo(f"point {point} failed: {error}", err=True)
+        click.echo(_("point {point} failed: {error}").format(point=point, error=error),
+                   err=True)
     if summary.failed:
         sys.exit(1)  # the finished points are stored; `--resume` retries the failed ones
 
@@ -151,7 +164,7 @@ def analyze(sweep_dir: Path, fmt: str, out: Path | None, bins: int,
 
     reports = parse_formats(report_formats)
     if report_dir is not None and not reports:
-        raise InputError("--report-dir needs --report FORMATS")
+        raise InputError(_("--report-dir needs --report FORMATS"))
     try:
         result = mktsim.analyze(sweep_dir, bins)
     except ValueError as exc:  # not a sweep folder
@@ -169,7 +182,7 @@ def analyze(sweep_dir: Path, fmt: str, out: Path | None, bins: int,
         click.echo(render(doc, fmt))
     if reports:
         for path in write_reports(sweep_dir, reports, report_dir):
-            click.echo(f"wrote {path}", err=True)
+            click.echo(_("wrote {path}").format(path=path), err=True)
 
 
 def _print_tables(frames: dict[str, Any], notes: list[str]) -> None:
@@ -181,11 +194,12 @@ def _print_tables(frames: dict[str, Any], notes: list[str]) -> None:
 
     console = wide_console()
     for name, df in frames.items():
-        table = Table(title=name)
+        table = Table(title=_(SECTION_TITLES[name]) if name in SECTION_TITLES else name)
         for col in df.columns:
-            table.add_column(escape(str(col)))
+            text = str(col)
+            table.add_column(escape(_(COLUMNS[text]) if text in COLUMNS else text))
         for row in df.itertuples(index=False):
             table.add_row(*(escape(_fmt(v)) for v in row))  # labels like 'sales [a]'
         console.print(table)
     for note in notes:
-        console.print(escape(f"note: {note}"))
+        console.print(escape(_("note: {note}").format(note=note)))

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from ..i18n import _, ngettext
 from .common import (
     SCENARIO,
     SEED,
@@ -95,28 +96,31 @@ def track(scenario: Path, actuals: Path, sheet: str | None, strategy: str | None
     check_actuals(sc.spec, history)
     name = sc.strategy_name(strategy)
     reps = replications or sc.spec.replications
-    with progress_bar(2 * reps, f"tracking {name}", reps >= 200) as advance:
+    label = _("tracking {strategy}").format(strategy=name)
+    with progress_bar(2 * reps, label, reps >= 200) as advance:
         result = sc.track(history, name, reps, seed, _workers(workers), progress=advance,
                           executor=executor, scheduler=scheduler, then=then)
     if reoptimize:
         total = evaluations or (sc.spec.decision.evaluations if sc.spec.decision else 300)
-        with progress_bar(total, "re-optimising the rest of the year") as advance:
+        with progress_bar(total, _("re-optimising the rest of the year")) as advance:
             result.reoptimize(sc, seed, confidence, evaluations, search_reps, verify_reps,
                               _workers(workers), advance)
-    _print(result, fmt)
+    _print(result, fmt, sc.labels())
     if out_plan is not None:
         from .common import write_atomic
 
         write_atomic(out_plan, result.plan_yaml(scenario, out_plan))
-        click.echo(f"wrote {out_plan}; track it with: mktsim track {out_plan} --actuals "
-                   f"{actuals} --strategy {name} --then reoptimized", err=True)
+        click.echo(_("wrote {path}; track it with: mktsim track {path} --actuals {actuals} "
+                     "--strategy {strategy} --then reoptimized")
+                   .format(path=out_plan, actuals=actuals, strategy=name), err=True)
     if out is not None:
         written = result.save(out)
         if reports:
             from ..api import write_report
 
             written += write_report(out, reports, out)
-        click.echo(f"wrote {len(written)} files to {out}", err=True)
+        click.echo(ngettext("wrote {n} file to {path}", "wrote {n} files to {path}",
+                            len(written)).format(n=len(written), path=out), err=True)
 
 
 def _check_options(scenario: Path, reoptimize: bool, then: str | None,
@@ -124,19 +128,19 @@ def _check_options(scenario: Path, reoptimize: bool, then: str | None,
     """The options of --reoptimize need it; it starts from the tracked plan."""
     if not reoptimize:
         if out_plan is not None or any(v is not None for v in search):
-            raise InputError("--out-plan, --confidence, --evaluations, --search-reps and "
-                             "--verify-reps go with --reoptimize; add it")
+            raise InputError(_("--out-plan, --confidence, --evaluations, --search-reps and "
+                               "--verify-reps go with --reoptimize; add it"))
         return
     if then is not None:
-        raise InputError("--reoptimize starts from the tracked plan; drop --then")
+        raise InputError(_("--reoptimize starts from the tracked plan; drop --then"))
     if out_plan is not None and out_plan.resolve() == scenario.resolve():
-        raise InputError("--out-plan must not overwrite the scenario file; name a new file")
+        raise InputError(_("--out-plan must not overwrite the scenario file; name a new file"))
 
 
-def _print(result: Any, fmt: str) -> None:
+def _print(result: Any, fmt: str, labels: Any = None) -> None:
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=1, default=str))
         return
     from ..report.terminal_track import print_tracking
 
-    print_tracking(result)
+    print_tracking(result, labels=labels)

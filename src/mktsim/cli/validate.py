@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from ..scenario.errors import Problem, ScenarioError
+from ..i18n import _, ngettext
+from ..scenario.errors import Problem, ScenarioError, severity_word
 
 
 def run_validate(path: Path, overrides: list[str], fmt: str) -> int:
@@ -22,8 +23,11 @@ def run_validate(path: Path, overrides: list[str], fmt: str) -> int:
     spec = loaded.spec
     _print(loaded.warnings, fmt, ok=True)
     if fmt == "text":
-        click.echo(f"{path}: valid: {len(spec.strategies)} strategies, {len(spec.channels)} "
-                   f"channels, {len(spec.targets)} targets, {len(loaded.warnings)} warnings")
+        click.echo(_("{path}: valid: {strategies} strategies, {channels} channels, "
+                     "{targets} targets, {warnings} warnings").format(
+                         path=path, strategies=len(spec.strategies),
+                         channels=len(spec.channels), targets=len(spec.targets),
+                         warnings=len(loaded.warnings)))
     return 0
 
 
@@ -34,7 +38,10 @@ def _print(problems: list[Problem], fmt: str, ok: bool) -> None:
              "hint": p.hint, "severity": p.severity} for p in problems]}, indent=2))
         return
     for p in problems:
-        click.echo(f"{p.severity}: {p.render()}", err=not ok)
+        click.echo(_("{severity}: {problem}").format(severity=severity_word(p.severity),
+                                                     problem=p.render()), err=not ok)
     if not ok:
         n = len(problems)
-        click.echo(f"{n} problem{'s' if n != 1 else ''}: the scenario cannot be run", err=True)
+        click.echo(ngettext("{n} problem: the scenario cannot be run",
+                            "{n} problems: the scenario cannot be run", n).format(n=n),
+                   err=True)

@@ -181,16 +181,22 @@ def bottleneck(load: dict[str, dict[str, float]]) -> str | None:
     return team
 
 
-def bottleneck_words(load: dict[str, dict[str, float]]) -> str:
-    """The bottleneck in a sentence a planner can act on."""
+def bottleneck_words(load: dict[str, dict[str, float]],
+                     labels: Callable[[str, str], str] | None = None) -> str:
+    """The bottleneck in a sentence a planner can act on (teams by `labels("teams", key)`
+    when given)."""
+    from ..i18n import _
+
     team = busiest(load)
     if team is None:
-        return "the plan has no teams"
+        return _("the plan has no teams")
     use = load[team]["utilisation"]
+    name = labels("teams", team) if labels is not None else team
     if bottleneck(load) is None:
-        return (f"no team limits the plan (the busiest, {team}, uses {use:.0%} of its "
-                f"capacity; a bottleneck is at {NEAR_CAPACITY:.0%} or more)")
-    return f"bottleneck: {team} ({use:.0%} of its capacity)"
+        return _("no team limits the plan (the busiest, {team}, uses {use} of its capacity; "
+                 "a bottleneck is at {near} or more)").format(
+            team=name, use=f"{use:.0%}", near=f"{NEAR_CAPACITY:.0%}")
+    return _("bottleneck: {team} ({use} of its capacity)").format(team=name, use=f"{use:.0%}")
 
 
 def _kpi(name: str) -> int:

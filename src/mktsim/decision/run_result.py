@@ -189,6 +189,7 @@ def run_doc(result: RunResult, series: bool = True) -> RunDocument:
         horizon_days=spec.horizon_days, market_size=spec.market.size,
         fixed=dict(result.loaded.fixed),
         parameter_uncertainty=drawn_paths(result), joint_draws=joint_draws(result),
+        labels=spec.labels(), scenario=result.loaded.source,
         kpis={str(k): Kpi(str(k), row["unit"], row["kind"], row["mean"], row["p5"],
                           row["p50"], row["p95"]) for k, row in kpis.iterrows()},
         targets=[_target_doc(v, result) for v in result.verdicts],

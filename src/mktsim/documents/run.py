@@ -292,6 +292,10 @@ class RunDocument:
     parameter_uncertainty: list[str] | None = None  # paths drawn per replication
     #: {draws file: paths drawn jointly from its rows} (scenario.draws)
     joint_draws: dict[str, list[str]] | None = None
+    #: kind (channels, segments, products, teams, strategies, targets, objectives) -> key ->
+    #: label (text, or {en: ..., zh: ...}) for the keys of the scenario that carry one
+    labels: dict[str, dict[str, Any]] = field(default_factory=dict)
+    scenario: str = ""  # the scenario file the run came from
     kind: str = "run"
 
     def to_dict(self) -> dict[str, Any]:
@@ -319,6 +323,10 @@ class RunDocument:
             doc["parameter_uncertainty"] = self.parameter_uncertainty
         if self.joint_draws:
             doc["joint_draws"] = self.joint_draws
+        if self.labels:
+            doc["labels"] = self.labels
+        if self.scenario:
+            doc["scenario"] = self.scenario
         if self.all_targets is not None:
             doc["all_targets"] = self.all_targets
         if self.series is not None:
@@ -362,7 +370,24 @@ class RunDocument:
             joint_draws={str(k): [str(p) for p in r.listing(v, f"joint_draws.{k}")]
                          for k, v in r.mapping(data.get("joint_draws") or {},
                                                "joint_draws").items()} or None,
+            labels=_labels(r, data.get("labels")),
+            scenario=str(data.get("scenario") or ""),
         )
+
+
+def _labels(r: Reader, raw: Any) -> dict[str, dict[str, Any]]:
+    """Read `labels`: kind -> key -> text or {lang: text} (anything else is left out)."""
+    out: dict[str, dict[str, Any]] = {}
+    for kind, per in r.mapping(raw or {}, "labels").items():
+        found: dict[str, Any] = {}
+        for key, text in r.mapping(per, f"labels.{kind}").items():
+            if isinstance(text, str):
+                found[str(key)] = text
+            elif isinstance(text, Mapping):
+                found[str(key)] = {str(k): str(v) for k, v in text.items()
+                                   if isinstance(v, str)}
+        out[str(kind)] = found
+    return out
 
 
 def _budget(r: Reader, raw: Any) -> Budget:

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from ..i18n import _, ngettext
 from ..kpis import KPIS
 from ..scenario.errors import Problem, ScenarioError
 from ..scenario.suggest import did_you_mean
@@ -31,7 +32,8 @@ class HistoryError(ScenarioError):
 
     def __str__(self) -> str:
         n = len(self.problems)
-        head = f"{n} problem{'s' if n != 1 else ''} in the history file:"
+        head = ngettext("{n} problem in the history file:", "{n} problems in the history file:",
+                        n).format(n=n)
         return "\n".join([head, *("  " + p.render() for p in self.problems)])
 
 
@@ -46,19 +48,19 @@ def read_history(path: str | Path, channels: Iterable[str], products: Iterable[s
 def read_table(path: Path, sheet: str | None = None) -> tuple[list[str], list[list[Any]]]:
     """Header and rows of a CSV file or of an .xlsx sheet (cells as read)."""
     if not path.is_file():
-        raise HistoryError([Problem(str(path), None, "", "no such history file",
-                                    "give the path of a .csv or .xlsx file")])
+        raise HistoryError([Problem(str(path), None, "", _("no such history file"),
+                                    _("give the path of a .csv or .xlsx file"))])
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return _read_xlsx(path, sheet)
     if sheet is not None:
-        raise HistoryError([Problem(str(path), None, "--sheet", "only .xlsx files have sheets",
-                                    "drop --sheet for a CSV file")])
+        raise HistoryError([Problem(str(path), None, "--sheet", _("only .xlsx files have sheets"),
+                                    _("drop --sheet for a CSV file"))])
     try:
         with path.open(newline="", encoding="utf-8-sig") as fh:
             table = [row for row in csv.reader(fh)]
     except UnicodeDecodeError:
-        raise HistoryError([Problem(str(path), None, "", "not a UTF-8 text file",
-                                    "save it as CSV (UTF-8) or as .xlsx")]) from None
+        raise HistoryError([Problem(str(path), None, "", _("not a UTF-8 text file"),
+                                    _("save it as CSV (UTF-8) or as .xlsx"))]) from None
     return _split(path, table)
 
 
@@ -68,10 +70,12 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[list[str], list[list[Any]
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise HistoryError([Problem(str(path), None, "", f"cannot read the workbook ({exc})",
-                                    "save it again from a spreadsheet program")]) from None
+        raise HistoryError([Problem(str(path), None, "",
+                                    _("cannot read the workbook ({reason})").format(reason=exc),
+                                    _("save it again from a spreadsheet program"))]) from None
     if sheet is not None and sheet not in book.sheetnames:
-        raise HistoryError([Problem(str(path), None, "--sheet", f"no sheet '{sheet}'",
+        raise HistoryError([Problem(str(path), None, "--sheet",
+                                    _("no sheet '{sheet}'").format(sheet=sheet),
                                     did_you_mean(sheet, book.sheetnames))])
     ws = book[sheet] if sheet is not None else book.worksheets[0]
     table = [list(r) for r in ws.iter_rows(values_only=True)]
@@ -83,8 +87,8 @@ def _split(path: Path, table: list[list[Any]]) -> tuple[list[str], list[list[Any
     while table and all(_blank(c) for c in table[-1]):
         table.pop()
     if not table:
-        raise HistoryError([Problem(str(path), None, "", "the file is empty",
-                                    "write a header row: date, then KPI columns")])
+        raise HistoryError([Problem(str(path), None, "", _("the file is empty"),
+                                    _("write a header row: date, then KPI columns"))])
     header = ["" if c is None else str(c).strip() for c in table[0]]
     return header, table[1:]
 
@@ -103,8 +107,9 @@ def parse_history(file: str, header: list[str], rows: list[list[Any]],
     problems += date_problems
     columns = {name: _column(file, header, rows, name, problems) for name in header[1:]}
     if not problems and len(dates) < 2:
-        problems.append(Problem(file, None, "date", f"{len(dates)} row(s): at least two "
-                                "periods are needed to tell their length", "add rows"))
+        problems.append(Problem(file, None, "date",
+                                _("{n} row(s): at least two periods are needed to tell their "
+                                  "length").format(n=len(dates)), _("add rows")))
     kind = None
     if not problems:
         kind = infer_kind(dates)
@@ -134,12 +139,12 @@ def _header_problems(file: str, header: list[str], channels: tuple[str, ...],
     problems = []
     if not header or header[0] != "date":
         problems.append(Problem(file, 1, header[0] if header else "",
-                                "the first column must be 'date'",
-                                "name the first column date (first day of each period)"))
+                                _("the first column must be 'date'"),
+                                _("name the first column date (first day of each period)")))
     seen: set[str] = set()
     for name in header[1:]:
         if name in seen:
-            problems.append(Problem(file, 1, name, "the column appears twice", "keep one"))
+            problems.append(Problem(file, 1, name, _("the column appears twice"), _("keep one")))
         seen.add(name)
         if name in known:
             continue
@@ -148,25 +153,29 @@ def _header_problems(file: str, header: list[str], channels: tuple[str, ...],
                                 _unknown_hint(name, known)))
     for name in header:
         if name.endswith("_n") and name[:-2] in SHARE_KPIS and name[:-2] not in header:
-            problems.append(Problem(file, 1, name, f"a sample size without a '{name[:-2]}' "
-                                    "column", f"add the {name[:-2]} column or drop {name}"))
+            problems.append(Problem(file, 1, name,
+                                    _("a sample size without a '{kpi}' column").format(
+                                        kpi=name[:-2]),
+                                    _("add the {kpi} column or drop {column}").format(
+                                        kpi=name[:-2], column=name)))
     return problems
 
 
 def _unknown_why(name: str, channels: tuple[str, ...], products: tuple[str, ...]) -> str:
     if name.startswith("spend."):
-        return f"no channel '{name[6:]}' in the scenario"
+        return _("no channel '{name}' in the scenario").format(name=name[6:])
     if name.startswith("price."):
-        return f"no product '{name[6:]}' in the scenario"
+        return _("no product '{name}' in the scenario").format(name=name[6:])
     if name in KPIS:
-        return f"KPI '{name}' is a ratio to date and cannot be observed per period"
-    return "unknown column"
+        return _("KPI '{name}' is a ratio to date and cannot be observed per period").format(
+            name=name)
+    return _("unknown column")
 
 
 def _unknown_hint(name: str, known: list[str]) -> str:
     if name.startswith("spend."):
         return did_you_mean(name, [k for k in known if k.startswith("spend.")]) or \
-            "the scenario has no channels"
+            _("the scenario has no channels")
     if name.startswith("price."):
         return did_you_mean(name, [k for k in known if k.startswith("price.")])
     return did_you_mean(name, known)
@@ -179,8 +188,9 @@ def _dates(file: str, header: list[str], rows: list[list[Any]]
         cell = row[0] if row else None
         date = _as_date(cell)
         if date is None:
-            problems.append(Problem(file, i + 2, "date", f"cannot read {cell!r} as a date",
-                                    "write the period's first day as YYYY-MM-DD"))
+            problems.append(Problem(file, i + 2, "date",
+                                    _("cannot read {cell} as a date").format(cell=repr(cell)),
+                                    _("write the period's first day as YYYY-MM-DD")))
         else:
             dates.append(date)
     return dates, problems
@@ -209,9 +219,10 @@ def _column(file: str, header: list[str], rows: list[list[Any]], name: str,
             continue
         value = _as_number(cell)
         if value is None:
-            problems.append(Problem(file, i + 2, name, f"{cell!r} is not a number",
-                                    "write a plain number (no units or thousands separators)"
-                                    ", or leave the cell empty for a missing value"))
+            problems.append(Problem(file, i + 2, name,
+                                    _("{cell} is not a number").format(cell=repr(cell)),
+                                    _("write a plain number (no units or thousands separators)"
+                                      ", or leave the cell empty for a missing value")))
             continue
         why = _range_problem(name, value)
         if why:
@@ -240,16 +251,20 @@ def _as_number(cell: Any) -> float | None:
 
 def _range_problem(name: str, value: float) -> tuple[str, str] | None:
     if name.startswith("spend.") and value < 0:
-        return f"negative spend {value:g}", "money spent is 0 or more; refunds go elsewhere"
+        return (_("negative spend {value}").format(value=f"{value:g}"),
+                _("money spent is 0 or more; refunds go elsewhere"))
     if name.startswith("price.") and value <= 0:
-        return f"price {value:g} is not positive", "give the average selling price"
+        return (_("price {value} is not positive").format(value=f"{value:g}"),
+                _("give the average selling price"))
     if name in SHARE_KPIS and not 0.0 <= value <= 1.0:
-        return (f"share {value:g} is outside [0, 1]",
-                "write shares as fractions (0.23) or percentages (23%)")
+        return (_("share {value} is outside [0, 1]").format(value=f"{value:g}"),
+                _("write shares as fractions (0.23) or percentages (23%)"))
     if name.endswith("_n") and (value < 1 or value != int(value)):
-        return f"sample size {value:g} is not a whole number >= 1", "give the survey's n"
+        return (_("sample size {value} is not a whole number >= 1").format(value=f"{value:g}"),
+                _("give the survey's n"))
     if name in KPIS and name not in SIGNED_KPIS and value < 0:
-        return f"negative value {value:g}", f"{name} cannot be below 0"
+        return (_("negative value {value}").format(value=f"{value:g}"),
+                _("{name} cannot be below 0").format(name=name))
     return None
 
 
@@ -258,11 +273,13 @@ def check_enough(history: History, free: int, holdout: int) -> None:
     free parameters, or when the holdout leaves no period to fit."""
     if holdout >= history.n_periods:
         raise HistoryError([Problem(history.source, None, "--holdout",
-                                    f"holding out {holdout} of {history.n_periods} periods "
-                                    "leaves none to fit", "hold out fewer periods")])
+                                    _("holding out {holdout} of {n} periods leaves none to fit")
+                                    .format(holdout=holdout, n=history.n_periods),
+                                    _("hold out fewer periods"))])
     n = history.observations(holdout)
     if n < free:
         raise HistoryError([Problem(history.source, None, "",
-                                    f"{n} observations in the fitted periods for {free} free "
-                                    "parameters", "free fewer parameters, add KPI columns or "
-                                    "rows, or hold out fewer periods")])
+                                    _("{n} observations in the fitted periods for {free} free "
+                                      "parameters").format(n=n, free=free),
+                                    _("free fewer parameters, add KPI columns or rows, or hold "
+                                      "out fewer periods"))])

@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from mktsim.i18n import _
 from mktsim.report.load import ReportError, Results, load_results
 
 FORMATS = ("md", "html", "xlsx")
@@ -31,11 +32,12 @@ def check_formats(formats: Sequence[str] | str) -> list[str]:
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown:
         raise ReportError(
-            f"unknown report format {', '.join(map(repr, unknown))}; "
-            f"choose among {', '.join(FORMATS)}"
+            _("unknown report format {formats}; choose among {known}").format(
+                formats=", ".join(map(repr, unknown)), known=", ".join(FORMATS))
         )
     if not chosen:
-        raise ReportError(f"no report format given; choose among {', '.join(FORMATS)}")
+        raise ReportError(_("no report format given; choose among {known}").format(
+            known=", ".join(FORMATS)))
     return list(dict.fromkeys(chosen))
 
 
@@ -81,7 +83,8 @@ def _publish(staged: dict[str, Path], tmp: Path, out: Path) -> None:
 
 
 def write_report(
-    results_dir: Path, formats: Sequence[str], out_dir: Path | None = None
+    results_dir: Path, formats: Sequence[str], out_dir: Path | None = None,
+    lang: str | None = None,
 ) -> list[Path]:
     """Write the report of ``results_dir`` in each of ``formats`` ("md", "html", "xlsx").
 
@@ -90,6 +93,13 @@ def write_report(
     :class:`ReportError` for an unknown format or a folder that is not a
     results folder, before anything is written.
     """
+    from mktsim.i18n import use_language
+
+    with use_language(lang):
+        return _write(results_dir, formats, out_dir)
+
+
+def _write(results_dir: Path, formats: Sequence[str], out_dir: Path | None) -> list[Path]:
     chosen = check_formats(formats)
     results = load_results(results_dir)
     out = Path(results_dir) if out_dir is None else Path(out_dir)

@@ -9,19 +9,26 @@ from pathlib import Path
 from typing import Any
 
 from ..calibrate.result import CalibrationResult
+from ..i18n import N_, _
 
 
 def parameter_rows(result: CalibrationResult) -> list[list[str]]:
     """Rows: path, estimate, 90% interval, prior, prior 90%, identified."""
     return [[p.path, f"{p.estimate:.4g}", f"{p.interval[0]:.4g} - {p.interval[1]:.4g}",
              p.prior, f"{p.prior_interval[0]:.4g} - {p.prior_interval[1]:.4g}",
-             "yes" if p.identified else f"no: {p.reason}"] for p in result.parameters]
+             _("yes") if p.identified else _("no: {reason}").format(reason=p.reason)]
+            for p in result.parameters]
 
 
-PARAMETER_HEADER = ["parameter", "estimate", "90% interval", "prior", "prior 90%",
-                    "identified"]
-FIT_HEADER = ["series", "noise", "R^2", "MAPE", "wMAPE", "NRMSE", "held-out R^2",
-              "held-out MAPE", "held-out coverage"]
+PARAMETER_HEADER = [N_("parameter"), N_("estimate"), N_("90% interval"), N_("prior"),
+                    N_("prior 90%"), N_("identified")]
+FIT_HEADER = [N_("series"), N_("noise"), "R^2", "MAPE", "wMAPE", "NRMSE", N_("held-out R^2"),
+              N_("held-out MAPE"), N_("held-out coverage")]
+
+
+def header(names: list[str]) -> list[str]:
+    """Column headings in the active language."""
+    return [_(n) for n in names]
 
 
 def fit_rows(result: CalibrationResult) -> list[list[str]]:
@@ -42,31 +49,45 @@ def _f(x: Any) -> str:
 def draws_lines(result: CalibrationResult) -> list[str]:
     """What the posterior draws are and where they went: the file beside the fitted
     scenario, and the parameters drawn jointly from it (their correlation carried)."""
-    where = f"in {result.draws_file}" if result.draws_file is not None else (
-        "written beside the fitted scenario by --out")
-    lines = [f"{len(result.draws)} posterior draws of {len(result.priors)} values, {where}"
-             + (f" (the fitted scenario: {result.fitted})" if result.fitted else "") + "."]
+    if result.draws_file is not None:
+        where = _("in {file}").format(file=result.draws_file)
+    else:
+        where = _("written beside the fitted scenario by --out")
+    line = _("{n} posterior draws of {values} values, {where}").format(
+        n=len(result.draws), values=len(result.priors), where=where)
+    if result.fitted:
+        line += _(" (the fitted scenario: {file})").format(file=result.fitted)
+    lines = [line + "."]
     for group in result.joint_groups():
-        lines.append(f"Drawn jointly, one row per replication, so that their correlation is "
-                     f"carried into runs: {', '.join(group)}.")
+        lines.append(_("Drawn jointly, one row per replication, so that their correlation is "
+                       "carried into runs: {paths}.").format(paths=", ".join(group)))
     return lines
 
 
 def chart_png(result: CalibrationResult, kpi: str) -> bytes:
     """PNG: the history's observations, the expected path and the 90% band."""
-    import io
 
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from ..i18n import use_language
+    from .fonts import chart_language, font_family
+
+    with use_language(chart_language()), matplotlib.rc_context({"font.family": font_family()}):
+        return _chart_png(result, kpi, plt)
+
+
+def _chart_png(result: CalibrationResult, kpi: str, plt: Any) -> bytes:
+    import io
+
     band = result.bands[kpi]
     x = list(range(len(result.dates)))
     fig, ax = plt.subplots(figsize=(8, 3))
-    ax.fill_between(x, band.low, band.high, alpha=0.3, label="simulated 90% band")
-    ax.plot(x, band.expected, label="expected")
-    ax.plot(x, band.observed, "o", markersize=3, color="black", label="history")
+    ax.fill_between(x, band.low, band.high, alpha=0.3, label=_("simulated 90% band"))
+    ax.plot(x, band.expected, label=_("expected"))
+    ax.plot(x, band.observed, "o", markersize=3, color="black", label=_("history"))
     if result.holdout:
         ax.axvline(len(x) - result.holdout - 0.5, linestyle="--", color="grey")
     step = max(1, len(x) // 8)
@@ -109,16 +130,23 @@ def write_calibration_report(result: CalibrationResult, out: Path, formats: list
 
 
 def _markdown(result: CalibrationResult) -> str:
-    parts = [f"# Calibration of {result.scenario}",
-             f"History {result.history}: {result.periods} {result.period}s, the last "
-             f"{result.holdout} held out; strategy {result.strategy}.",
-             "## Parameters", _md_table(PARAMETER_HEADER, parameter_rows(result)),
-             "## Fit", _md_table(FIT_HEADER, fit_rows(result)),
-             "## Posterior draws", "\n".join(f"- {line}" for line in draws_lines(result))]
+    parts = ["# " + _("Calibration of {scenario}").format(scenario=result.scenario),
+             _history_line(result) + _(" Strategy {strategy}.").format(strategy=result.strategy),
+             "## " + _("Parameters"), _md_table(header(PARAMETER_HEADER), parameter_rows(result)),
+             "## " + _("Fit"), _md_table(header(FIT_HEADER), fit_rows(result)),
+             "## " + _("Posterior draws"), "\n".join(f"- {line}" for line in draws_lines(result))]
     if result.warnings:
-        parts += ["## Warnings", "\n".join(f"- {w}" for w in result.warnings)]
-    parts += ["## Series"] + [f"![{k}](calibration_{k}.png)" for k in result.bands]
+        parts += ["## " + _("Warnings"), "\n".join(f"- {w}" for w in result.warnings)]
+    parts += ["## " + _("Series")] + [f"![{k}](calibration_{k}.png)" for k in result.bands]
     return "\n\n".join(parts) + "\n"
+
+
+def _history_line(result: CalibrationResult) -> str:
+    from .terminal_track import period_word
+
+    return _("History {history}: {periods} {period}s, the last {holdout} held out.").format(
+        history=result.history, periods=result.periods, period=period_word(result.period),
+        holdout=result.holdout)
 
 
 def _html_table(header: list[str], rows: list[list[str]]) -> str:
@@ -132,18 +160,21 @@ def _html(result: CalibrationResult, charts: dict[str, bytes]) -> str:
     imgs = "".join(f'<img alt="{html.escape(k)}" src="data:image/png;base64,'
                    f'{base64.b64encode(v).decode()}">' for k, v in charts.items())
     warns = "".join(f"<li>{html.escape(w)}</li>" for w in result.warnings)
-    return ("<!doctype html><meta charset='utf-8'><title>Calibration</title>"
+    h = html.escape
+    warn_part = f"<h2>{h(_('Warnings'))}</h2><ul>{warns}</ul>" if warns else ""
+    return ("<!doctype html><meta charset='utf-8'>"
+            f"<title>{h(_('Calibration'))}</title>"
             "<style>body{font-family:sans-serif}td,th{padding:2px 8px;border:1px solid #ccc}"
             "table{border-collapse:collapse}</style>"
-            f"<h1>Calibration of {html.escape(result.scenario)}</h1>"
-            f"<p>History {html.escape(result.history)}: {result.periods} {result.period}s, "
-            f"the last {result.holdout} held out.</p><h2>Parameters</h2>"
-            f"{_html_table(PARAMETER_HEADER, parameter_rows(result))}<h2>Fit</h2>"
-            f"{_html_table(FIT_HEADER, fit_rows(result))}<h2>Posterior draws</h2><ul>"
-            + "".join(f"<li>{html.escape(line)}</li>" for line in draws_lines(result))
+            f"<h1>{h(_('Calibration of {scenario}').format(scenario=result.scenario))}</h1>"
+            f"<p>{h(_history_line(result))}</p><h2>{h(_('Parameters'))}</h2>"
+            f"{_html_table(header(PARAMETER_HEADER), parameter_rows(result))}"
+            f"<h2>{h(_('Fit'))}</h2>"
+            f"{_html_table(header(FIT_HEADER), fit_rows(result))}"
+            f"<h2>{h(_('Posterior draws'))}</h2><ul>"
+            + "".join(f"<li>{h(line)}</li>" for line in draws_lines(result))
             + "</ul>"
-            f"{'<h2>Warnings</h2><ul>' + warns + '</ul>' if warns else ''}"
-            f"<h2>Series</h2>{imgs}")
+            f"{warn_part}<h2>{h(_('Series'))}</h2>{imgs}")
 
 
 def _xlsx(result: CalibrationResult) -> bytes:
@@ -155,10 +186,10 @@ def _xlsx(result: CalibrationResult) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = "parameters"
-    for row in [PARAMETER_HEADER, *parameter_rows(result)]:
+    for row in [header(PARAMETER_HEADER), *parameter_rows(result)]:
         sheet.append(row)
     fit = book.create_sheet("fit")
-    for row in [FIT_HEADER, *fit_rows(result)]:
+    for row in [header(FIT_HEADER), *fit_rows(result)]:
         fit.append(row)
     draws = book.create_sheet("posterior draws")
     for line in draws_lines(result):

@@ -19,11 +19,14 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mktsim.i18n import N_, _, is_zh
 from mktsim.report.fmt import (
     COUNT,
     MONEY,
     PERCENT,
+    currency_unit,
     format_date,
+    format_month,
     format_percent,
     format_value,
     label,
@@ -44,14 +47,15 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 WIDTH_PX, HEIGHT_PX, DPI = 1600, 900, 200
+ALL_TARGETS = "\x00all"  # the group of every target together in the comparison chart
 PALETTE = ("#1f5fa8", "#e07b00", "#2a9d5c", "#c0392b", "#7b4fa0", "#8c6d31", "#d45d9f", "#5f6b73")
 # Funnel stage -> KPIs counting people at that stage, then KPIs giving it as a
 # share of the market (used when run.json states the market size).
 FUNNEL_STAGES = (
-    ("Aware", ("aware", "aware_people", "awareness_count"), ("brand_awareness", "awareness")),
-    ("Considering", ("considering", "considerers", "consideration_count"), ("consideration",)),
-    ("Customers", ("customers", "active_customers"), ()),
-    ("Loyal", ("loyal", "loyalty_members", "loyal_customers"), ()),
+    (N_("Aware"), ("aware", "aware_people", "awareness_count"), ("brand_awareness", "awareness")),
+    (N_("Considering"), ("considering", "considerers", "consideration_count"), ("consideration",)),
+    (N_("Customers"), ("customers", "active_customers"), ()),
+    (N_("Loyal"), ("loyal", "loyalty_members", "loyal_customers"), ()),
 )
 STYLE: dict[Any, Any] = {  # rc keys are typed as literals by matplotlib
     "font.size": 9,
@@ -90,9 +94,11 @@ def chart_style() -> Iterator[None]:
     """
     import matplotlib
 
+    from mktsim.report.fonts import font_family
+
     if "matplotlib.pyplot" not in sys.modules:
         matplotlib.use("Agg")
-    with matplotlib.rc_context(STYLE):
+    with matplotlib.rc_context({**STYLE, "font.family": font_family()}):
         yield
 
 
@@ -168,7 +174,14 @@ def date_axis(ax: Axes, first: date, last: date) -> None:
 
     months = max(1, (last.year - first.year) * 12 + last.month - first.month + 1)
     ax.xaxis.set_major_locator(MonthLocator(interval=max(1, math.ceil(months / 14))))
-    ax.xaxis.set_major_formatter(DateFormatter("%b %Y"))
+    if is_zh():
+        from matplotlib.dates import num2date
+        from matplotlib.ticker import FuncFormatter
+
+        ax.xaxis.set_major_formatter(FuncFormatter(
+            lambda v, _pos: format_month(num2date(v).year, num2date(v).month)))
+    else:
+        ax.xaxis.set_major_formatter(DateFormatter("%b %Y"))
     ax.tick_params(axis="x", labelrotation=35)
     for tick in ax.get_xticklabels():
         tick.set_horizontalalignment("right")
@@ -190,7 +203,9 @@ def _target_text(results: Results, t: Target) -> str:
     sign = "≥" if t.direction == "at_least" else "≤"
     value = format_value(t.threshold, kpi_meta(results, t.metric)[0], results.currency)
     chance = format_percent(t.probability)
-    return f"Target {t.id}: {sign} {value} by {format_date(t.by)} ({chance} likely)"
+    return _("Target {target}: {sign} {value} by {date} ({chance} likely)").format(
+        target=results.label("targets", t.id), sign=sign, value=value,
+        date=format_date(t.by), chance=chance)
 
 
 def _draw_targets(
@@ -227,7 +242,7 @@ def _draw_targets(
                 lw=1.2,
                 zorder=4,
                 clip_on=False,
-                label=None if i else "Simulated total at the deadline (median, 90% of runs)",
+                label=None if i else _("Simulated total at the deadline (median, 90% of runs)"),
             )
 
 
@@ -240,14 +255,14 @@ def _band(ax: Axes, xs: list[float], per_q: dict[str, list[float]], color: str) 
             color=color,
             alpha=0.22,
             lw=0,
-            label="90% of runs (5th–95th percentile)",
+            label=_("90% of runs (5th–95th percentile)"),
         )
     ax.plot(
         xs,
         per_q.get("p50", per_q["mean"]),
         color=color,
         lw=1.8,
-        label="Median" if "p50" in per_q else "Mean",
+        label=_("Median") if "p50" in per_q else _("Mean"),
     )
 
 
@@ -269,13 +284,13 @@ def fan_chart(results: Results, name: str) -> Figure | None:
     xs = [day_num(d) for d in dates]
     _band(ax, xs, per_q, PALETTE[0])
     ax.set_ylabel(
-        _flow_label("Per day", results, name) if kind == "flow" else _axis_title(results, name)
+        _flow_label(_("Per day"), results, name) if kind == "flow" else _axis_title(results, name)
     )
     if kind == "flow":
         total = axes[1][0]
         running = _running_total(per_q["mean"])
-        total.plot(xs, running, color=PALETTE[2], lw=1.8, label="Expected total to date")
-        total.set_ylabel(_flow_label("Total to date", results, name))
+        total.plot(xs, running, color=PALETTE[2], lw=1.8, label=_("Expected total to date"))
+        total.set_ylabel(_flow_label(_("Total to date"), results, name))
         _draw_targets(total, results, targets, dates[0], with_range=True)
         _finish_axis(total, results, name, dates[0], last)
         ax.tick_params(axis="x", labelbottom=False)
@@ -284,10 +299,11 @@ def fan_chart(results: Results, name: str) -> Figure | None:
     else:
         _draw_targets(ax, results, targets, dates[0], with_range=False)
         _finish_axis(ax, results, name, dates[0], last)
-    title = f"{label(name)}: expected path over {results.replications:,} runs"
+    title = _("{kpi}: expected path over {n:,} runs").format(kpi=label(name),
+                                                            n=results.replications)
     if results.track is not None:
         _draw_actuals(axes, results.track, name, kind, dates[0])
-        title += f", given the actuals to {results.track['as_of']}"
+        title += _(", given the actuals to {date}").format(date=results.track["as_of"])
     fig.suptitle(title)
     _legend_below(fig, [a[0] for a in axes])
     return fig
@@ -300,14 +316,14 @@ def _draw_actuals(axes: Any, track: dict[str, Any], name: str, kind: str, first:
     dashed line at the as-of date."""
     as_of = day_num(date.fromisoformat(track["as_of"]))
     for row in axes:
-        row[0].axvline(as_of, color="0.4", lw=0.9, ls="--", label="as of")
+        row[0].axvline(as_of, color="0.4", lw=0.9, ls="--", label=_("as of"))
     observed = track.get("actuals", {}).get(name)
     if not observed:
         return
     ends = [day_num(first) + d for d in observed["last_day"]]
     starts = [day_num(date.fromisoformat(d)) for d in observed["dates"]]
     values = [math.nan if v is None else float(v) for v in observed["observed"]]
-    style = {"color": "black", "s": 12, "zorder": 5, "label": "actuals"}
+    style = {"color": "black", "s": 12, "zorder": 5, "label": _("actuals")}
     if kind != "flow":
         axes[0][0].scatter(ends, values, **style)
         return
@@ -352,9 +368,9 @@ def funnel_stages(results: Results) -> list[tuple[str, float]]:
         count = next((n for n in counts if n in kpis and kpis[n].unit in ("count", "units")), None)
         share = next((n for n in shares if n in kpis and kpis[n].unit == "share"), None)
         if count is not None:
-            found.append((stage, kpis[count].mean))
+            found.append((_(stage), kpis[count].mean))
         elif share is not None and results.market_size:
-            found.append((stage, kpis[share].mean * results.market_size))
+            found.append((_(stage), kpis[share].mean * results.market_size))
     return found
 
 
@@ -369,8 +385,10 @@ def funnel_chart(results: Results) -> Figure | None:
     ys = list(range(len(stages)))[::-1]
     ax.barh(ys, values, color=[PALETTE[i % len(PALETTE)] for i in range(len(stages))], height=0.65)
     for i, (y, v) in enumerate(zip(ys, values, strict=True)):
+        before = stages[i - 1][0] if is_zh() else stages[i - 1][0].lower()
         step = (
-            f"  ({v / values[i - 1]:.0%} of {stages[i - 1][0].lower()})"
+            "  " + _("({share} of {stage})").format(share=f"{v / values[i - 1]:.0%}",
+                                                    stage=before)
             if i and values[i - 1]
             else ""
         )
@@ -379,9 +397,9 @@ def funnel_chart(results: Results) -> Figure | None:
     ax.set_xlim(0, max(values) * 1.4 or 1.0)
     format_axis(ax.xaxis, COUNT)
     ax.grid(axis="y", visible=False)
-    ax.set_xlabel("People (count, expected over runs)")
+    ax.set_xlabel(_("People (count, expected over runs)"))
     end = results.start_date + timedelta(days=max(results.horizon_days - 1, 0))
-    fig.suptitle(f"Customer funnel on {format_date(end)}")
+    fig.suptitle(_("Customer funnel on {date}").format(date=format_date(end)))
     return fig
 
 
@@ -396,23 +414,26 @@ def budget_chart(results: Results) -> Figure | None:
     for i, (channel, per) in enumerate(results.budget.items()):
         heights = [per.get(m, 0.0) for m in months]
         ax.bar(
-            months, heights, bottom=bottom, color=PALETTE[i % len(PALETTE)], label=label(channel)
+            months, heights, bottom=bottom, color=PALETTE[i % len(PALETTE)],
+            label=results.label("channels", channel),
         )
         bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
     ax.set_xticks(range(len(months)), [_month_label(m) for m in months], rotation=35, ha="right")
-    ax.set_ylabel(f"Budget ({results.currency})" if results.currency else "Budget")
+    ax.set_ylabel(_("Budget ({unit})").format(unit=currency_unit(results.currency))
+                  if results.currency else _("Budget"))
     format_axis(ax.yaxis, MONEY)
     ax.grid(axis="x", visible=False)
-    fig.suptitle("Budget by channel and month")
+    fig.suptitle(_("Budget by channel and month"))
     _legend_below(fig, [ax], ncols=min(6, len(results.budget)))
     return fig
 
 
 def _month_label(month: str) -> str:
     try:
-        return date.fromisoformat(f"{month}-01").strftime("%b %Y")
+        day = date.fromisoformat(f"{month}-01")
     except ValueError:
         return month
+    return format_month(day.year, day.month)
 
 
 def compare_targets_chart(results: Results) -> Figure | None:
@@ -424,7 +445,7 @@ def compare_targets_chart(results: Results) -> Figure | None:
         (str(t.get("id")), t.get("by_strategy") or {}) for t in cmp.get("targets") or []
     ]
     if cmp.get("all_targets"):
-        groups.append(("All targets", cmp["all_targets"]))
+        groups.append((ALL_TARGETS, cmp["all_targets"]))
     if not groups:
         return None
     strategies = list(cmp["strategies"])
@@ -441,16 +462,18 @@ def compare_targets_chart(results: Results) -> Figure | None:
             yerr=errs,
             capsize=3,
             color=PALETTE[i % len(PALETTE)],
-            label=s,
+            label=results.label("strategies", s),
             error_kw={"lw": 1, "ecolor": "#333333"},
         )
-    _required_marks(ax, results, [g for g, _ in groups])
-    ax.set_xticks(range(len(groups)), [g for g, _ in groups])
+    _required_marks(ax, results, [g for g, _per in groups])
+    ax.set_xticks(range(len(groups)), [
+        _("All targets") if g == ALL_TARGETS else results.label("targets", g)
+        for g, _per in groups])
     ax.set_ylim(0, 1.05)
     format_axis(ax.yaxis, PERCENT)
-    ax.set_ylabel("Probability of meeting the target (%)")
+    ax.set_ylabel(_("Probability of meeting the target (%)"))
     ax.grid(axis="x", visible=False)
-    fig.suptitle("Strategies compared: chance of meeting the targets (95% interval)")
+    fig.suptitle(_("Strategies compared: chance of meeting the targets (95% interval)"))
     _legend_below(fig, [ax], ncols=min(6, len(strategies) + 1))
     return fig
 
@@ -479,7 +502,7 @@ def _required_marks(ax: Axes, results: Results, groups: Sequence[str]) -> None:
                 color="#222222",
                 lw=1.2,
                 ls="--",
-                label="Required confidence" if first else None,
+                label=_("Required confidence") if first else None,
             )
             first = False
 
@@ -509,13 +532,13 @@ def compare_kpis_chart(results: Results) -> Figure | None:
             capsize=3,
             color=[PALETTE[i % len(PALETTE)] for i in range(len(names))],
         )
-        ax.set_yticks(range(len(names)), names)
+        ax.set_yticks(range(len(names)), [results.label("strategies", s) for s in names])
         ax.set_xlabel(_axis_title(results, name))
         format_axis(ax.xaxis, kpi_kind(results, name))
         ax.tick_params(axis="x", labelrotation=30)
         ax.grid(axis="y", visible=False)
     axes[0][0].invert_yaxis()
-    fig.suptitle("Strategies compared: expected results (95% interval)")
+    fig.suptitle(_("Strategies compared: expected results (95% interval)"))
     return fig
 
 
@@ -539,18 +562,19 @@ def response_chart(results: Results) -> Figure | None:
                     ms=3,
                     lw=1.6,
                     color=PALETTE[i % len(PALETTE)],
-                    label=label(channel),
+                    label=results.label("channels", channel),
                 )
-        ax.axvline(1.0, color="#555555", ls=":", lw=1, label="Planned spend")
+        ax.axvline(1.0, color="#555555", ls=":", lw=1, label=_("Planned spend"))
         if metric == "profit":
             ax.axhline(0.0, color="#999999", lw=0.8)
-        ax.set_xlabel("Channel spend relative to the plan (%)")
+        ax.set_xlabel(_("Channel spend relative to the plan (%)"))
         ax.set_ylabel(
-            f"{label(metric)} ({results.currency})" if results.currency else label(metric)
+            f"{label(metric)} ({currency_unit(results.currency)})" if results.currency
+            else label(metric)
         )
         format_axis(ax.xaxis, PERCENT)
         format_axis(ax.yaxis, MONEY)
-    fig.suptitle("Response curves: what each channel returns for more or less spend")
+    fig.suptitle(_("Response curves: what each channel returns for more or less spend"))
     _legend_below(fig, [a for a in axes[0]], ncols=min(6, len(curves) + 1))
     return fig
 
@@ -560,7 +584,8 @@ def output_title(results: Results, output: str) -> str:
     if output in results.kpis:
         return _axis_title(results, output)
     target = target_output(results, output)
-    return f"Chance of meeting {output_name(output)} (%)" if target else label(output)
+    return (_("Chance of meeting {target} (%)").format(target=output_name(output)) if target
+            else label(output))
 
 
 def tornado_charts(results: Results) -> list[tuple[str, Figure]]:
@@ -586,14 +611,14 @@ def _tornado(results: Results, output: str, rows: list[dict[str, Any]]) -> Figur
         [r["y_low"] - base for r in rows],
         left=base,
         color=PALETTE[0],
-        label="Input at low value",
+        label=_("Input at low value"),
     )
     ax.barh(
         ys,
         [r["y_high"] - base for r in rows],
         left=base,
         color=PALETTE[1],
-        label="Input at high value",
+        label=_("Input at high value"),
     )
     ax.axvline(base, color="black", lw=1)
     ax.set_yticks(
@@ -606,7 +631,8 @@ def _tornado(results: Results, output: str, rows: list[dict[str, Any]]) -> Figur
     ax.set_xlabel(output_title(results, output))
     format_axis(ax.xaxis, output_kind(results, output))
     ax.grid(axis="y", visible=False)
-    fig.suptitle(f"What moves {output_phrase(results, output)} most (one input at a time)")
+    fig.suptitle(_("What moves {output} most (one input at a time)").format(
+        output=output_phrase(results, output)))
     _legend_below(fig, [ax])
     return fig
 
@@ -624,16 +650,15 @@ def fan_caption(results: Results, name: str) -> str:
     """What the fan chart of ``name`` shows."""
     targeted = any(t.metric == name for t in results.targets)
     if kpi_meta(results, name)[1] == "flow":
-        text = (
-            "Top: value per day (line: median; band: 90% of runs). "
-            "Bottom: expected total since the start"
-        )
-        return text + (
-            "; markers: targets at their deadline, whisker: 90% of runs." if targeted else "."
-        )
-    return "Line: median; band: 90% of runs" + (
-        "; markers: targets at their deadline." if targeted else "."
-    )
+        if targeted:
+            return _("Top: value per day (line: median; band: 90% of runs). Bottom: expected "
+                     "total since the start; markers: targets at their deadline, whisker: 90% "
+                     "of runs.")
+        return _("Top: value per day (line: median; band: 90% of runs). Bottom: expected "
+                 "total since the start.")
+    if targeted:
+        return _("Line: median; band: 90% of runs; markers: targets at their deadline.")
+    return _("Line: median; band: 90% of runs.")
 
 
 def _plans(results: Results) -> Iterator[tuple[str, str, str, str, Callable[[], Figure | None]]]:
@@ -649,58 +674,68 @@ def _plans(results: Results) -> Iterator[tuple[str, str, str, str, Callable[[], 
     yield (
         "funnel",
         "kpis",
-        "Customer funnel",
-        "Expected number of people at each stage.",
+        _("Customer funnel"),
+        _("Expected number of people at each stage."),
         partial(funnel_chart, results),
     )
     yield (
         "budget",
         "budget",
-        "Budget by month",
-        "Stacked by channel.",
+        _("Budget by month"),
+        _("Stacked by channel."),
         partial(budget_chart, results),
     )
     yield (
         "compare_targets",
         "comparison",
-        "Chance of meeting the targets",
-        "Bars: probability; whiskers: 95% interval; dashed: required confidence.",
+        _("Chance of meeting the targets"),
+        _("Bars: probability; whiskers: 95% interval; dashed: required confidence."),
         partial(compare_targets_chart, results),
     )
     yield (
         "compare_kpis",
         "comparison",
-        "Expected results by strategy",
-        "Whiskers: 95% interval.",
+        _("Expected results by strategy"),
+        _("Whiskers: 95% interval."),
         partial(compare_kpis_chart, results),
     )
     yield (
         "response_curves",
         "plan",
-        "Response curves",
-        "Dotted line: the planned spend.",
+        _("Response curves"),
+        _("Dotted line: the planned spend."),
         partial(response_chart, results),
     )
 
 
 def render_charts(results: Results, folder: Path) -> list[Chart]:
     """Draw every chart the results support into ``folder`` and describe them."""
+    from mktsim.i18n import use_language
+    from mktsim.report.fonts import chart_language
+
     folder.mkdir(parents=True, exist_ok=True)
     charts: list[Chart] = []
-    with chart_style():
-        for key, section, title, caption, draw in _plans(results):
+    drawn_in = chart_language()  # English when Chinese has no font (never boxes)
+    for key, section, title, caption, draw in _plans(results):
+        with use_language(drawn_in), chart_style():
             fig = draw()
             if fig is not None:
-                charts.append(Chart(key, section, title, caption, save(fig, folder / f"{key}.png")))
-        for output, fig in tornado_charts(results):
-            key = f"tornado_{file_stem(output)}"
-            charts.append(
-                Chart(
-                    key,
-                    "sensitivity",
-                    f"Sensitivity of {output_phrase(results, output)}",
-                    "Bars: result with the input at its low and high value.",
-                    save(fig, folder / f"{key}.png"),
-                )
+                path = save(fig, folder / f"{key}.png")
+        if fig is not None:
+            charts.append(Chart(key, section, title, caption, path))
+    with use_language(drawn_in), chart_style():
+        tornadoes = tornado_charts(results)
+    for output, fig in tornadoes:
+        key = f"tornado_{file_stem(output)}"
+        with use_language(drawn_in), chart_style():
+            path = save(fig, folder / f"{key}.png")
+        charts.append(
+            Chart(
+                key,
+                "sensitivity",
+                _("Sensitivity of {output}").format(output=output_phrase(results, output)),
+                _("Bars: result with the input at its low and high value."),
+                path,
             )
+        )
     return charts

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from mktsim.i18n import N_, _, is_zh
 from mktsim.report.charts import Chart
 from mktsim.report.fmt import COUNT, MONEY, TEXT, cell_text, format_date, format_money
 from mktsim.report.load import Results
@@ -16,22 +17,22 @@ from mktsim.report.tables import Table
 
 # (section key, heading, table keys) in report order.
 LAYOUT: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("summary", "Summary", ()),
-    ("targets", "Targets", ("targets",)),
-    ("kpis", "Key results", ("kpis",)),
-    ("trajectories", "Trajectories", ()),
-    ("periods", "Results by month and quarter", ("monthly", "quarterly")),
-    ("channels", "Channels", ("channels",)),
-    ("budget", "Budget", ("budget",)),
-    ("decisions", "Decisions during the plan", ("decisions",)),
-    ("leaks", "Where the plan leaks", ("leaks",)),
-    ("comparison", "Strategy comparison", ("comparison", "comparison_kpis")),
-    ("plan", "Optimised plan", ("plan", "marginal", "headcount", "verified")),
-    ("reoptimize", "Re-optimised rest of the year",
+    ("summary", N_("Summary"), ()),
+    ("targets", N_("Targets"), ("targets",)),
+    ("kpis", N_("Key results"), ("kpis",)),
+    ("trajectories", N_("Trajectories"), ()),
+    ("periods", N_("Results by month and quarter"), ("monthly", "quarterly")),
+    ("channels", N_("Channels"), ("channels",)),
+    ("budget", N_("Budget"), ("budget",)),
+    ("decisions", N_("Decisions during the plan"), ("decisions",)),
+    ("leaks", N_("Where the plan leaks"), ("leaks",)),
+    ("comparison", N_("Strategy comparison"), ("comparison", "comparison_kpis")),
+    ("plan", N_("Optimised plan"), ("plan", "marginal", "headcount", "verified")),
+    ("reoptimize", N_("Re-optimised rest of the year"),
      ("reoptimize_changes", "reoptimize_targets")),
-    ("sensitivity", "Sensitivity", ("uncertainty", "bands", "tornado", "sobol", "morris")),
-    ("discovery", "When targets fail", ("discovery",)),
-    ("about", "About these results", ()),
+    ("sensitivity", N_("Sensitivity"), ("uncertainty", "bands", "tornado", "sobol", "morris")),
+    ("discovery", N_("When targets fail"), ("discovery",)),
+    ("about", N_("About these results"), ()),
 )
 
 
@@ -54,12 +55,13 @@ class Section:
 def title_line(results: Results) -> str:
     """One-line description under the report title."""
     runs = (
-        f"Sweep of {sweep_size_text(results)}"
+        _("Sweep of {size}").format(size=sweep_size_text(results))
         if results.is_sweep
-        else f"{results.replications:,} simulated runs"
+        else _("{n:,} simulated runs").format(n=results.replications)
     )
     parts = [
-        f"Strategy {results.strategy}" if results.strategy else "",
+        _("Strategy {strategy}").format(strategy=results.label("strategies", results.strategy))
+        if results.strategy else "",
         runs,
         f"{format_date(results.start_date)} – {end_date_text(results)}",
         f"mktsim {results.version}" if results.version else "",
@@ -69,47 +71,68 @@ def title_line(results: Results) -> str:
 
 def about_paragraphs(results: Results) -> list[str]:
     """How to read the numbers, and what produced them."""
-    seed = f", random seed {results.seed}" if results.seed is not None else ""
+    seed = _(", random seed {seed}").format(seed=results.seed) if results.seed is not None else ""
     if results.is_sweep:
         return sweep_about(results, seed)
     lines = [
-        f"Each number comes from {results.replications:,} simulated runs of the plan{seed}. "
-        '"Expected" is the average over runs; "low" and "high" (5th and 95th percentile) '
-        "bound the middle 90% of runs.",
-        "A target's probability is the share of runs that reach it; the range after it is "
-        "its 95% confidence interval. A target is met when its probability is at least the "
-        "required confidence.",
-        "By month and quarter, totals (flows) are summed over the period; levels (stocks) and "
-        "ratios computed to date (ROI, CAC, market share) are read on the last day of the period.",
+        _("Each number comes from {n:,} simulated runs of the plan{seed}. "
+          '"Expected" is the average over runs; "low" and "high" (5th and 95th percentile) '
+          "bound the middle 90% of runs.").format(n=results.replications, seed=seed),
+        _("A target's probability is the share of runs that reach it; the range after it is "
+          "its 95% confidence interval. A target is met when its probability is at least the "
+          "required confidence."),
+        _("By month and quarter, totals (flows) are summed over the period; levels (stocks) "
+          "and ratios computed to date (ROI, CAC, market share) are read on the last day of "
+          "the period."),
     ]
     if results.track is not None:
-        lines += track_paragraphs(results.track)
-    if results.currency:
-        lines.append(f"Money is in {results.currency}.")
-    if results.scenario_hash:
-        lines.append(f"Scenario fingerprint: {results.scenario_hash}.")
+        lines += track_paragraphs(results.track, results)
+    lines += _money_and_hash(results)
     return lines
 
 
-def track_paragraphs(track: dict[str, Any]) -> list[str]:
+def _money_and_hash(results: Results) -> list[str]:
+    lines = []
+    if results.currency:
+        lines.append(_("Money is in {currency}.").format(currency=results.currency))
+    if results.scenario_hash:
+        lines.append(_("Scenario fingerprint: {hash}.").format(hash=results.scenario_hash))
+    return lines
+
+
+def track_paragraphs(track: dict[str, Any], results: Results | None = None) -> list[str]:
     """What conditioning on the actuals means, and each target beside the plan's own."""
+    from mktsim.report.words import STATUSES, word
+
     c = track.get("conditioning", {})
     tempered = "" if c.get("beta", 1.0) >= 1.0 else \
-        f", tempered (beta {c['beta']:.3g}: noise widened x{c['beta'] ** -0.5:.3g})"
-    lines = [f"The runs follow the actuals to {track['as_of']} "
-             f"({track.get('periods_observed', '?')} periods) and the strategy after it, and "
-             "are resampled by how well they match the actuals (sequential importance "
-             f"resampling; effective sample size {c.get('ess', 0):.0f}{tempered}). Target "
-             "probabilities are given the actuals; the charts draw the actuals as points."]
+        _(", tempered (beta {beta}: noise widened x{widened})").format(
+            beta=f"{c['beta']:.3g}", widened=f"{c['beta'] ** -0.5:.3g}")
+    as_of = track["as_of"]
+    if is_zh():
+        try:
+            from datetime import date
+
+            as_of = format_date(date.fromisoformat(str(as_of)))
+        except ValueError:
+            pass
+    lines = [_("The runs follow the actuals to {as_of} ({periods} periods) and the strategy "
+               "after it, and are resampled by how well they match the actuals (sequential "
+               "importance resampling; effective sample size {ess}{tempered}). Target "
+               "probabilities are given the actuals; the charts draw the actuals as points.")
+             .format(as_of=as_of, periods=track.get("periods_observed", "?"),
+                     ess=f"{c.get('ess', 0):.0f}", tempered=tempered)]
     for t in track.get("targets", []):
         u = t.get("unconditional", {})
         gap = t.get("relative_gap")
-        where = t.get("status", "")
+        where = word(STATUSES, t.get("status", ""), t.get("status", ""))
         if gap is not None:
-            where += f" ({gap:+.0%} against its linear trajectory)"
-        lines.append(f"{t['id']}: {t['probability']:.0%} given the actuals, "
-                     f"{u.get('probability', float('nan')):.0%} for the plan alone; {where}.")
-    lines += [f"Warning: {w}" for w in track.get("warnings", [])]
+            where += _(" ({gap} against its linear trajectory)").format(gap=f"{gap:+.0%}")
+        name = results.label("targets", t["id"]) if results is not None else t["id"]
+        lines.append(_("{target}: {p} given the actuals, {plan} for the plan alone; {where}.")
+                     .format(target=name, p=f"{t['probability']:.0%}",
+                             plan=f"{u.get('probability', float('nan')):.0%}", where=where))
+    lines += [_("Warning: {warning}").format(warning=w) for w in track.get("warnings", [])]
     return lines
 
 
@@ -140,24 +163,21 @@ def sweep_about(results: Results, seed: str) -> list[str]:
     """How a sweep was run and how to read its analysis."""
     sweep = results.sweep or {}
     params = ", ".join(sweep.get("parameters") or [])
-    method = f" ({sweep['method']} design)" if sweep.get("method") else ""
+    method = _(" ({method} design)").format(method=sweep["method"]) if sweep.get("method") else ""
     lines = [
-        f"The scenario was simulated for {sweep_size_text(results)}{seed}; the uncertain "
-        f"inputs{method} were: {params}.",
-        "A target's probability is the share of all simulated runs, over every combination "
-        "of inputs, that reach it.",
+        _("The scenario was simulated for {size}{seed}; the uncertain inputs{method} were: "
+          "{params}.").format(size=sweep_size_text(results), seed=seed, method=method,
+                               params=params),
+        _("A target's probability is the share of all simulated runs, over every combination "
+          "of inputs, that reach it."),
     ]
     if (results.analyze or {}).get("tornado"):
         lines.append(
-            "Sensitivity: how the chance of meeting a target changes as one input moves from "
-            "its low to its high value, estimated from the runs near each value."
+            _("Sensitivity: how the chance of meeting a target changes as one input moves from "
+              "its low to its high value, estimated from the runs near each value.")
         )
-    lines += [f"Note: {n}" for n in (results.analyze or {}).get("notes") or []]
-    if results.currency:
-        lines.append(f"Money is in {results.currency}.")
-    if results.scenario_hash:
-        lines.append(f"Scenario fingerprint: {results.scenario_hash}.")
-    return lines
+    lines += [_("Note: {note}").format(note=n) for n in (results.analyze or {}).get("notes") or []]
+    return lines + _money_and_hash(results)
 
 
 def comparison_paragraphs(results: Results) -> list[str]:
@@ -165,9 +185,10 @@ def comparison_paragraphs(results: Results) -> list[str]:
     cmp = results.compare or {}
     out = []
     if cmp.get("objective"):
-        out.append(f"Objective: {cmp['objective']}.")
+        out.append(_("Objective: {objective}.").format(objective=cmp["objective"]))
     if cmp.get("replications"):
-        out.append(f"Each strategy was simulated {int(cmp['replications']):,} times.")
+        out.append(_("Each strategy was simulated {n:,} times.").format(
+            n=int(cmp["replications"])))
     return out
 
 
@@ -176,16 +197,19 @@ def plan_paragraphs(results: Results) -> list[str]:
     opt = results.optimize or {}
     out = []
     if opt.get("total_cost") is not None:
-        out.append(f"Total cost: {format_money(opt['total_cost'], results.currency)}.")
+        out.append(_("Total cost: {money}.").format(
+            money=format_money(opt["total_cost"], results.currency)))
     if opt.get("evaluations"):
-        out.append(
-            f"Found after evaluating {int(opt['evaluations']):,} candidate plans"
-            + (f" (mode: {opt['mode']})." if opt.get("mode") else ".")
-        )
+        n = int(opt["evaluations"])
+        out.append(_("Found after evaluating {n:,} candidate plans (mode: {mode}).").format(
+            n=n, mode=opt["mode"]) if opt.get("mode") else
+            _("Found after evaluating {n:,} candidate plans.").format(n=n))
     if opt.get("feasible") is not None:
-        status = "meets every target" if opt["feasible"] else "does not meet every target"
-        msg = f": {opt['message']}" if opt.get("message") else ""
-        out.append(f"The plan {status} at the required confidence{msg}.")
+        text = (_("The plan meets every target at the required confidence") if opt["feasible"]
+                else _("The plan does not meet every target at the required confidence"))
+        if opt.get("message"):
+            text += _(": {message}").format(message=opt["message"])
+        out.append(text + _("."))
     return out
 
 
@@ -204,7 +228,7 @@ def build_sections(
     for key, heading, table_keys in LAYOUT:
         section = Section(
             key,
-            heading,
+            _(heading),
             paragraphs=extra.get(key, []),
             tables=[tables[k] for k in table_keys if k in tables],
             charts=[c for c in charts if c.section == key],
@@ -228,7 +252,8 @@ def is_numeric(table: Table, column: str) -> bool:
 
 PERIOD_TABLES = ("monthly", "quarterly")
 MAX_COLUMNS = 10
-GROUP_TITLES = {MONEY: "money", COUNT: "people and units", TEXT: "shares and ratios"}
+GROUP_TITLES = {MONEY: N_("money"), COUNT: N_("people and units"),
+                TEXT: N_("shares and ratios")}
 
 
 def display_tables(table: Table) -> list[Table]:
@@ -250,7 +275,7 @@ def display_tables(table: Table) -> list[Table]:
             parts.append(
                 Table(
                     table.key,
-                    f"{table.title}: {GROUP_TITLES[kind]}",
+                    _("{title}: {part}").format(title=table.title, part=_(GROUP_TITLES[kind])),
                     table.frame[chunk],
                     {c: table.kinds[c] for c in chunk if c in table.kinds},
                 )

@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from mktsim.i18n import N_, _, is_zh
 from mktsim.report.document import title_line
 from mktsim.report.fmt import COUNT, DATE, MONEY, NUMBER, PERCENT, RATIO, TEXT, cell_text
 from mktsim.report.load import Results
@@ -33,43 +34,51 @@ NUMBER_FORMATS = {
     TEXT: "General",
 }
 SHEET_NAMES = {
-    "targets": "Targets",
-    "kpis": "KPIs",
-    "monthly": "By month",
-    "quarterly": "By quarter",
-    "channels": "Channels",
-    "budget": "Budget",
-    "decisions": "Decisions",
-    "leaks": "Leaks",
-    "comparison": "Comparison",
-    "comparison_kpis": "Comparison KPIs",
-    "plan": "Plan",
-    "marginal": "Marginal returns",
-    "headcount": "Headcount",
-    "verified": "Plan targets",
-    "uncertainty": "Uncertainty",
-    "bands": "By input value",
-    "tornado": "Tornado",
-    "sobol": "Sobol",
-    "morris": "Morris",
-    "discovery": "Discovery",
-    "reoptimize_changes": "Rest of year plan",
-    "reoptimize_targets": "Rest of year targets",
+    "targets": N_("Targets"),
+    "kpis": N_("KPIs"),
+    "monthly": N_("By month"),
+    "quarterly": N_("By quarter"),
+    "channels": N_("Channels"),
+    "budget": N_("Budget"),
+    "decisions": N_("Decisions"),
+    "leaks": N_("Leaks"),
+    "comparison": N_("Comparison"),
+    "comparison_kpis": N_("Comparison KPIs"),
+    "plan": N_("Plan"),
+    "marginal": N_("Marginal returns"),
+    "headcount": N_("Headcount"),
+    "verified": N_("Plan targets"),
+    "uncertainty": N_("Uncertainty"),
+    "bands": N_("By input value"),
+    "tornado": N_("Tornado"),
+    "sobol": N_("Sobol"),
+    "morris": N_("Morris"),
+    "discovery": N_("Discovery"),
+    "reoptimize_changes": N_("Rest of year plan"),
+    "reoptimize_targets": N_("Rest of year targets"),
 }
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F5FA8")
 UNIT_TITLES = {
-    MONEY: "Money",
-    COUNT: "Counts",
-    PERCENT: "Shares",
-    RATIO: "Ratios",
-    NUMBER: "Values",
+    MONEY: N_("Money"),
+    COUNT: N_("Counts"),
+    PERCENT: N_("Shares"),
+    RATIO: N_("Ratios"),
+    NUMBER: N_("Values"),
 }
+
+
+ZH_DATE = 'yyyy"年"m"月"d"日"'
+
+
+def number_format(kind: str) -> str:
+    """Excel number format of a display kind (dates the Chinese way in Chinese)."""
+    return ZH_DATE if kind == DATE and is_zh() else NUMBER_FORMATS[kind]
 
 
 def sheet_name(table: Table) -> str:
     """Excel sheet name (31 characters at most, no forbidden characters)."""
-    name = SHEET_NAMES.get(table.key, table.title)
+    name = _(SHEET_NAMES[table.key]) if table.key in SHEET_NAMES else table.title
     return "".join(ch for ch in name if ch not in "[]:*?/\\")[:31]
 
 
@@ -92,7 +101,7 @@ def write_table(ws: Worksheet, table: Table) -> None:
     for r in range(len(table.frame)):
         ws.append([_value(table.frame[c].iloc[r]) for c in columns])
         for j, c in enumerate(columns, start=1):
-            ws.cell(row=r + 2, column=j).number_format = NUMBER_FORMATS[table.kind(c, r)]
+            ws.cell(row=r + 2, column=j).number_format = number_format(table.kind(c, r))
     ws.freeze_panes = "B2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(table.frame) + 1}"
     if table.note:
@@ -133,10 +142,10 @@ def monthly_charts(ws: Worksheet, table: Table) -> int:
     for i, ((kind, unit), cols) in enumerate(groups.items()):
         chart = LineChart()
         named = unit and unit not in ("%", "count", "ratio")
-        chart.title = f"{UNIT_TITLES.get(kind, 'Values')} by month" + (
-            f" ({unit})" if named else ""
-        )
-        chart.y_axis.title = unit or UNIT_TITLES.get(kind, "")
+        what = _(UNIT_TITLES.get(kind, "Values"))
+        chart.title = (_("{what} by month ({unit})").format(what=what, unit=unit) if named
+                       else _("{what} by month").format(what=what))
+        chart.y_axis.title = unit or (_(UNIT_TITLES[kind]) if kind in UNIT_TITLES else "")
         chart.y_axis.numFmt = "0%" if kind == PERCENT else NUMBER_FORMATS[kind]
         chart.x_axis.title = table.frame.columns[0]
         for j in cols:
@@ -158,8 +167,8 @@ def budget_chart(ws: Worksheet, table: Table, currency: str) -> None:
         return
     chart = BarChart()
     chart.type, chart.grouping, chart.overlap = "col", "stacked", 100
-    chart.title = "Budget by channel and month"
-    chart.y_axis.title = currency or "Budget"
+    chart.title = _("Budget by channel and month")
+    chart.y_axis.title = currency or _("Budget")
     chart.y_axis.numFmt = "#,##0"
     data = Reference(ws, min_col=2, max_col=channels + 1, min_row=1, max_row=months + 1)
     chart.add_data(data, titles_from_data=True)
@@ -174,12 +183,12 @@ def comparison_chart(ws: Worksheet, table: Table) -> None:
     cols = [
         j
         for j, c in enumerate(table.frame.columns, start=1)
-        if c == "All targets met" or str(c).startswith("Target ")
+        if c == _("All targets met") or str(c).startswith(_("Target {target}").split("{")[0])
     ]
     if not cols:
         return
     chart = BarChart()
-    chart.type, chart.title = "col", "Probability of meeting the targets"
+    chart.type, chart.title = "col", _("Probability of meeting the targets")
     chart.y_axis.numFmt, chart.y_axis.scaling.min, chart.y_axis.scaling.max = "0%", 0, 1
     for j in cols:
         chart.add_data(
@@ -193,30 +202,32 @@ def comparison_chart(ws: Worksheet, table: Table) -> None:
 
 def write_summary(ws: Worksheet, results: Results, sentences: list[str], sheets: list[str]) -> None:
     """Title, run facts (real dates and numbers) and the executive summary."""
-    ws.title = "Summary"
+    ws.title = _("Summary")
     ws["A1"] = results.name
     ws["A1"].font = Font(bold=True, size=16)
     ws["A2"] = title_line(results)
     facts: list[tuple[str, Any, str]] = [
-        ("Strategy", results.strategy, "General"),
-        ("Simulated runs", results.replications, "#,##0"),
-        ("Start date", results.start_date, "yyyy-mm-dd"),
-        ("Horizon (days)", results.horizon_days, "#,##0"),
-        ("Currency", results.currency, "General"),
-        ("Random seed", results.seed, "0"),
-        ("Scenario fingerprint", results.scenario_hash, "General"),
-        ("mktsim version", results.version, "General"),
+        (_("Strategy"), results.label("strategies", results.strategy)
+         if results.strategy else results.strategy, "General"),
+        (_("Simulated runs"), results.replications, "#,##0"),
+        (_("Start date"), results.start_date, number_format(DATE)),
+        (_("Horizon (days)"), results.horizon_days, "#,##0"),
+        (_("Currency"), results.currency, "General"),
+        (_("Random seed"), results.seed, "0"),
+        (_("Scenario fingerprint"), results.scenario_hash, "General"),
+        (_("mktsim version"), results.version, "General"),
     ]
     for i, (key, value, fmt) in enumerate(facts, start=4):
         ws.cell(row=i, column=1, value=key).font = Font(bold=True)
         ws.cell(row=i, column=2, value=value).number_format = fmt
     row = len(facts) + 5
-    ws.cell(row=row, column=1, value="Summary").font = Font(bold=True, size=13)
+    ws.cell(row=row, column=1, value=_("Summary")).font = Font(bold=True, size=13)
     for i, sentence in enumerate(sentences, start=row + 1):
         ws.cell(row=i, column=1, value=sentence)
         ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=2)
         ws.cell(row=i, column=1).alignment = Alignment(wrap_text=True, vertical="top")
-        ws.row_dimensions[i].height = 15 * max(1, math.ceil(len(sentence) / 120))
+        per_line = 60 if is_zh() else 120  # a Chinese character is twice as wide
+        ws.row_dimensions[i].height = 15 * max(1, math.ceil(len(sentence) / per_line))
     _contents(ws, sheets, row + len(sentences) + 2)
     ws.column_dimensions["A"].width = 24
     ws.column_dimensions["B"].width = 110
@@ -224,7 +235,7 @@ def write_summary(ws: Worksheet, results: Results, sentences: list[str], sheets:
 
 def _contents(ws: Worksheet, sheets: list[str], row: int) -> None:
     """Links to every table sheet."""
-    ws.cell(row=row, column=1, value="Sheets").font = Font(bold=True, size=13)
+    ws.cell(row=row, column=1, value=_("Sheets")).font = Font(bold=True, size=13)
     for i, name in enumerate(sheets, start=row + 1):
         link = ws.cell(row=i, column=1, value=name)
         link.hyperlink = f"#'{name}'!A1"

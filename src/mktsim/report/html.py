@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 from html import escape
 
+from mktsim.i18n import _, get_language
 from mktsim.report.document import Section, cell, display_tables, is_numeric, title_line
 from mktsim.report.load import Results
 from mktsim.report.tables import Table
@@ -19,7 +20,8 @@ CSS = """
 * { box-sizing: border-box; }
 body { margin: 0; color: var(--ink); background: #fff;
   font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
-    sans-serif; }
+    "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei",
+    "WenQuanYi Micro Hei", sans-serif; }
 main { max-width: 1200px; margin: 0 auto; padding: 24px 32px 64px; }
 header h1 { margin: 8px 0 4px; font-size: 28px; }
 header p { margin: 0; color: var(--muted); }
@@ -53,6 +55,8 @@ figcaption { color: var(--muted); font-size: 13px; }
   .table-wrap { overflow: visible; }
 }
 """
+
+HTML_LANG = {"en": "en", "zh": "zh-CN"}
 
 
 def table_html(table: Table) -> str:
@@ -98,7 +102,9 @@ def section_html(section: Section) -> str:
         src = image_data_uri(chart.path.read_bytes())
         out.append(
             f'<figure><img src="{src}" alt="{escape(chart.title)}" width="1600" height="900">'
-            f"<figcaption>{escape(chart.title)}. {escape(chart.caption)}</figcaption></figure>"
+            "<figcaption>"
+            f"{escape(_('{title}. {caption}').format(title=chart.title, caption=chart.caption))}"
+            "</figcaption></figure>"
         )
     out.append("</section>")
     return "\n".join(out)
@@ -109,7 +115,8 @@ def render_html(results: Results, sections: list[Section]) -> str:
     nav = " ".join(f'<a href="#{escape(s.key)}">{escape(s.heading)}</a>' for s in sections)
     body = "\n".join(section_html(s) for s in sections)
     return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{HTML_LANG.get(get_language(), "en")}">\n<head>\n'
+        '<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(results.name)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n"
         f"<header><h1>{escape(results.name)}</h1><p>{escape(title_line(results))}</p></header>\n"

@@ -28,6 +28,7 @@ from ..documents.run import (
 )
 from ..documents.sweep import ANALYZE_FILE, AnalyzeDocument
 from ..documents.track import ReoptimizeDocument
+from ..i18n import _, pick
 
 SWEEP_MANIFEST = "manifest.json"
 TRACK_FILE = "track.json"
@@ -63,6 +64,15 @@ class Results(RunDocument):
     def is_sweep(self) -> bool:
         """True for a sweep folder (no single run: analysis of many input values)."""
         return self.sweep is not None
+
+    def label(self, kind: str, key: str) -> str:
+        """What a key of the scenario is called in the active language: its `label:`, else
+        the key as a heading (``kol`` -> ``KOL``). `kind`: channels, segments, products,
+        teams, strategies, targets or objectives."""
+        from .fmt import label
+
+        found = pick((self.labels.get(kind) or {}).get(key))
+        return found or (key if kind in ("strategies", "targets") else label(key))
 
 
 def parse_run(data: Mapping[str, Any], folder: Path) -> Results:
@@ -118,6 +128,7 @@ def parse_sweep(manifest: Mapping[str, Any], scenario: Mapping[str, Any], folder
         targets=[],
         market_size=r.number(size, "market.size", optional=True),
         kind="sweep",
+        labels=labels_of(scenario),
     )
     return Results.of(doc, folder, sweep={
         "method": str(design.get("method") or ""),
@@ -129,16 +140,41 @@ def parse_sweep(manifest: Mapping[str, Any], scenario: Mapping[str, Any], folder
     })
 
 
+LABELLED = ("channels", "products", "teams", "strategies")
+
+
+def labels_of(scenario: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """The `label:` of every labelled key of a scenario's data (a sweep's scenario.json)."""
+    groups: dict[str, Any] = {k: scenario.get(k) for k in LABELLED}
+    market = scenario.get("market")
+    groups["segments"] = market.get("segments") if isinstance(market, Mapping) else None
+    targets = scenario.get("targets")
+    if isinstance(targets, list):
+        groups["targets"] = {t.get("id"): t for t in targets if isinstance(t, Mapping)}
+    groups["objectives"] = scenario.get("objectives")
+    out: dict[str, dict[str, Any]] = {}
+    for kind, items in groups.items():
+        if not isinstance(items, Mapping):
+            continue
+        found = {str(k): v["label"] for k, v in items.items()
+                 if isinstance(v, Mapping) and isinstance(v.get("label"), str | Mapping)}
+        if found:
+            out[kind] = found
+    return out
+
+
 def _load_sweep(folder: Path) -> Results:
     """A sweep folder (``manifest.json`` of kind ``sweep``) that has been analysed."""
     manifest = read_json(folder / SWEEP_MANIFEST, "sweep")
     if not (folder / ANALYZE_FILE).is_file():
         raise ReportError(
-            f"{folder}: sweep folder without {ANALYZE_FILE}; run `mktsim analyze {folder}` first"
+            _("{folder}: sweep folder without {file}; run `mktsim analyze {folder}` first")
+            .format(folder=folder, file=ANALYZE_FILE)
         )
     scenario_path = folder / SWEEP_SCENARIO
     if not scenario_path.is_file():
-        raise ReportError(f"{folder}: sweep folder without {SWEEP_SCENARIO}")
+        raise ReportError(_("{folder}: sweep folder without {file}").format(
+            folder=folder, file=SWEEP_SCENARIO))
     return parse_sweep(manifest, read_json(scenario_path, "scenario"), folder)
 
 
@@ -150,14 +186,16 @@ def load_results(folder: Path | str) -> Results:
     """
     folder = Path(folder)
     if not folder.is_dir():
-        raise ReportError(f"{folder}: not a results folder (no such directory)")
+        raise ReportError(_("{folder}: not a results folder (no such directory)").format(
+            folder=folder))
     run_path = folder / RUN_FILE
     if run_path.is_file():
         results = parse_run(read_json(run_path, "run"), folder)
     elif (folder / SWEEP_MANIFEST).is_file():
         results = _load_sweep(folder)
     else:
-        raise ReportError(f"{folder}: not a results folder ({RUN_FILE} is missing)")
+        raise ReportError(_("{folder}: not a results folder ({file} is missing)").format(
+            folder=folder, file=RUN_FILE))
     return replace(
         results,
         compare=_same_scenario(results, _optional(folder / COMPARE_FILE, "compare",

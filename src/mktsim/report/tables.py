@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from mktsim.documents.leaks import LEAKS, is_loss
+from mktsim.i18n import _
 from mktsim.report.fmt import (
     COUNT,
     DATE,
@@ -23,6 +24,7 @@ from mktsim.report.fmt import (
     RATIO,
     TEXT,
     cell_text,
+    currency_unit,
     is_missing,
     label,
     phrase,
@@ -31,12 +33,18 @@ from mktsim.report.fmt import (
     unit_label,
 )
 from mktsim.report.load import Results
+from mktsim.report.words import (
+    CHANNEL_MEASURES,
+    CHANNEL_TYPES,
+    DIRECTIONS,
+    KINDS,
+    LEAK_STAGES,
+    LEAK_WORDS,
+    VERDICTS,
+    word,
+)
 
-KIND_WORDS = {
-    "flow": "total over the plan",
-    "stock": "level on the last day",
-    "ratio": "ratio to date, on the last day",
-}
+KIND_WORDS = KINDS  # kind -> words (message ids: translate with `word`)
 
 
 @dataclass
@@ -78,7 +86,7 @@ def kpi_header(results: Results, name: str) -> str:
 
 def money_header(text: str, results: Results) -> str:
     """Header for a money column, naming the currency."""
-    return f"{text} ({results.currency})" if results.currency else text
+    return f"{text} ({currency_unit(results.currency)})" if results.currency else text
 
 
 # --------------------------------------------------------------------------- run
@@ -95,41 +103,40 @@ def targets_table(results: Results) -> Table | None:
         low, high = t.interval or (None, None)
         rows.append(
             {
-                "Target": t.id,
-                "Metric": label(t.metric),
-                "Condition": t.direction.replace("_", " "),
-                "Threshold": t.threshold,
-                "Unit": unit_label(unit, results.currency),
-                "Deadline": t.by,
-                "Required": t.confidence,
-                "Probability": t.probability,
-                "95% low": low,
-                "95% high": high,
-                "Expected": t.value.get("mean"),
-                "Verdict": t.verdict
-                or ("met" if t.met else "not met" if t.met is not None else ""),
-                "Serves": label(t.serves) if t.serves else "",
-                "Owner": t.owner,
+                _("Target"): results.label("targets", t.id),
+                _("Metric"): label(t.metric),
+                _("Condition"): word(DIRECTIONS, t.direction),
+                _("Threshold"): t.threshold,
+                _("Unit"): unit_label(unit, results.currency),
+                _("Deadline"): t.by,
+                _("Required"): t.confidence,
+                _("Probability"): t.probability,
+                _("95% low"): low,
+                _("95% high"): high,
+                _("Expected"): t.value.get("mean"),
+                _("Verdict"): verdict_word(t.verdict, t.met),
+                _("Serves"): results.label("objectives", t.serves) if t.serves else "",
+                _("Owner"): t.owner,
             }
         )
-    frame = _drop_empty(pd.DataFrame(rows), ("Serves", "Owner", "Expected", "Required"))
+    frame = _drop_empty(pd.DataFrame(rows), (_("Serves"), _("Owner"), _("Expected"), _("Required")))
     pct = PERCENT
     return Table(
         "targets",
-        "Targets",
+        _("Targets"),
         frame,
         {
-            "Threshold": kinds,
-            "Expected": kinds,
-            "Deadline": DATE,
-            "Required": pct,
-            "Probability": pct,
-            "95% low": pct,
-            "95% high": pct,
+            _("Threshold"): kinds,
+            _("Expected"): kinds,
+            _("Deadline"): DATE,
+            _("Required"): pct,
+            _("Probability"): pct,
+            _("95% low"): pct,
+            _("95% high"): pct,
         },
-        note="Probability: share of simulated runs that reach the target, with its 95% "
+        note=_("Probability: share of simulated runs that reach the target, with its 95% "
         "confidence interval (low–high). Required: the confidence the target asks for. "
-        "Expected: average value at the deadline.",
+        "Expected: average value at the deadline."),
     )
 
 
@@ -142,23 +149,23 @@ def kpis_table(results: Results) -> Table | None:
         kinds.append(unit_kind(k.unit, results.currency))
         rows.append(
             {
-                "KPI": label(k.name),
-                "Unit": unit_label(k.unit, results.currency),
-                "Measured as": KIND_WORDS.get(k.kind, k.kind),
-                "Expected (mean)": k.mean,
-                "Low (5th pct)": k.p5,
-                "Median": k.p50,
-                "High (95th pct)": k.p95,
+                _("KPI"): label(k.name),
+                _("Unit"): unit_label(k.unit, results.currency),
+                _("Measured as"): word(KINDS, k.kind),
+                _("Expected (mean)"): k.mean,
+                _("Low (5th pct)"): k.p5,
+                _("Median"): k.p50,
+                _("High (95th pct)"): k.p95,
             }
         )
     frame = pd.DataFrame(rows)
-    value_cols = ["Expected (mean)", "Low (5th pct)", "Median", "High (95th pct)"]
+    value_cols = [_("Expected (mean)"), _("Low (5th pct)"), _("Median"), _("High (95th pct)")]
     return Table(
         "kpis",
-        "Key results at the horizon",
+        _("Key results at the horizon"),
         frame,
         dict.fromkeys(value_cols, kinds),
-        note="Low and high: 90% of simulated runs fall between them.",
+        note=_("Low and high: 90% of simulated runs fall between them."),
     )
 
 
@@ -191,7 +198,7 @@ def _period_table(results: Results, freq: str, key: str, title: str) -> Table | 
     data = aggregate(results, freq)
     if data.empty:
         return None
-    first = "Month" if freq == "M" else "Quarter"
+    first = _("Month") if freq == "M" else _("Quarter")
     frame = pd.DataFrame({first: list(data.index)})
     kinds: dict[str, str | list[str]] = {}
     for name in data.columns:
@@ -203,20 +210,20 @@ def _period_table(results: Results, freq: str, key: str, title: str) -> Table | 
         title,
         frame,
         kinds,
-        note="Expected values: totals over the period for flows (revenue, new customers); "
+        note=_("Expected values: totals over the period for flows (revenue, new customers); "
         "levels on the last day of the period for stocks (awareness, customers) and for "
-        "ratios computed to date (ROI, CAC, market share).",
+        "ratios computed to date (ROI, CAC, market share)."),
     )
 
 
 def monthly_table(results: Results) -> Table | None:
     """KPIs by calendar month."""
-    return _period_table(results, "M", "monthly", "Results by month")
+    return _period_table(results, "M", "monthly", _("Results by month"))
 
 
 def quarterly_table(results: Results) -> Table | None:
     """KPIs by calendar quarter."""
-    return _period_table(results, "Q", "quarterly", "Results by quarter")
+    return _period_table(results, "Q", "quarterly", _("Results by quarter"))
 
 
 CHANNEL_MONEY = ("spend", "revenue", "gross_margin", "margin", "profit", "cac", "cost")
@@ -239,30 +246,30 @@ def channels_table(results: Results) -> Table | None:
     values = {c.name: {**c.values, **_incremental_values(c)} for c in results.channels}
     metrics += list(dict.fromkeys(k for c in results.channels for k in _incremental_values(c)))
     headers = {
-        m: money_header(label(m), results) if channel_kind(m) == MONEY else label(m)
+        m: money_header(measure(m), results) if channel_kind(m) == MONEY else measure(m)
         for m in metrics
     }
     frame = pd.DataFrame(
         [
             {
-                "Channel": label(c.name),
-                "Type": c.type,
+                _("Channel"): results.label("channels", c.name),
+                _("Type"): word(CHANNEL_TYPES, c.type) if c.type else c.type,
                 **{headers[m]: values[c.name].get(m) for m in metrics},
             }
             for c in results.channels
         ]
     )
-    frame = _drop_empty(frame, ["Type", *headers.values()])
+    frame = _drop_empty(frame, [_("Type"), *headers.values()])
     kinds: dict[str, str | list[str]] = {headers[m]: channel_kind(m) for m in metrics}
     return Table(
         "channels",
-        "Channels",
+        _("Channels"),
         frame,
         kinds,
-        note="Expected values over the plan. CAC: cost to acquire one customer. ROI, CAC, "
+        note=_("Expected values over the plan. CAC: cost to acquire one customer. ROI, CAC, "
         "new customers and revenue are last touch (what the channel converted itself); "
         "incremental: what the plan loses without the channel's money, measured on the "
-        "same replications.",
+        "same replications."),
     )
 
 
@@ -277,15 +284,16 @@ def budget_table(results: Results) -> Table | None:
     if not results.budget:
         return None
     months = sorted({m for per in results.budget.values() for m in per})
-    frame = pd.DataFrame({"Month": months})
+    frame = pd.DataFrame({_("Month"): months})
     for channel, per in results.budget.items():
-        frame[money_header(label(channel), results)] = [per.get(m, 0.0) for m in months]
+        frame[money_header(results.label("channels", channel), results)] = [
+            per.get(m, 0.0) for m in months]
     money_cols = list(frame.columns[1:])
-    frame[money_header("Total", results)] = frame[money_cols].sum(axis=1)
-    total = {"Month": "Total", **{c: frame[c].sum() for c in frame.columns[1:]}}
+    frame[money_header(_("Total"), results)] = frame[money_cols].sum(axis=1)
+    total = {_("Month"): _("Total"), **{c: frame[c].sum() for c in frame.columns[1:]}}
     frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
     return Table(
-        "budget", "Budget by channel and month", frame, {c: MONEY for c in frame.columns[1:]}
+        "budget", _("Budget by channel and month"), frame, {c: MONEY for c in frame.columns[1:]}
     )
 
 
@@ -327,25 +335,25 @@ def decisions_table(results: Results) -> Table | None:
     frame = pd.DataFrame(
         [
             {
-                "Day": d.day,
-                "Date": d.date,
-                "Rule": d.rule,
-                "Action": d.action.replace("_", " ")
-                + (f" ({d.status})" if d.status and d.status != "done" else ""),
-                "Details": _pairs(d.args, results.currency),
-                "What the rule saw": _pairs(d.seen, results.currency),
-                "Share of runs": d.fraction_of_replications,
+                _("Day"): d.day,
+                _("Date"): d.date,
+                _("Rule"): d.rule,
+                _("Action"): action_text(d.action, d.status),
+                _("Details"): _pairs(d.args, results.currency),
+                _("What the rule saw"): _pairs(d.seen, results.currency),
+                _("Share of runs"): d.fraction_of_replications,
             }
             for d in sorted(results.decisions, key=lambda d: d.day)
         ]
     )
-    frame = _drop_empty(frame, ("Date", "Details", "What the rule saw", "Share of runs"))
+    frame = _drop_empty(frame, (_("Date"), _("Details"), _("What the rule saw"),
+                                _("Share of runs")))
     return Table(
         "decisions",
-        "Decision log",
+        _("Decision log"),
         frame,
-        {"Day": COUNT, "Date": DATE, "Share of runs": PERCENT},
-        note="Share of runs: fraction of simulated runs in which the rule fired.",
+        {_("Day"): COUNT, _("Date"): DATE, _("Share of runs"): PERCENT},
+        note=_("Share of runs: fraction of simulated runs in which the rule fired."),
     )
 
 
@@ -361,9 +369,11 @@ def _flatten(data: Mapping[str, Any], prefix: str = "") -> Iterable[tuple[str, A
 
 
 def leak_info(name: str) -> tuple[str, str, bool]:
-    """(stage, readable description, is a loss) of a leak name (mktsim.documents.leaks)."""
+    """(stage, readable description, is a loss) of a leak name (mktsim.documents.leaks), in
+    the active language."""
     if name in LEAKS:
-        return LEAKS[name]
+        stage, what, loss = LEAKS[name]
+        return word(LEAK_STAGES, stage, stage), word(LEAK_WORDS, name, what), loss
     return "", label(name.split(" / ")[-1]), is_loss(name)
 
 
@@ -389,21 +399,21 @@ def leaks_table(results: Results) -> Table | None:
     items.sort(key=order)
     rows = [
         {
-            "Stage": leak_info(k)[0] or (label(k.split(" / ")[0]) if " / " in k else ""),
-            "What happened": leak_info(k)[1],
-            "Loss": "loss" if leak_info(k)[2] else "for reference",
-            "Expected number": v,
+            _("Stage"): leak_info(k)[0] or (label(k.split(" / ")[0]) if " / " in k else ""),
+            _("What happened"): leak_info(k)[1],
+            _("Loss"): _("loss") if leak_info(k)[2] else _("for reference"),
+            _("Expected number"): v,
         }
         for k, v in items
     ]
-    frame = _drop_empty(pd.DataFrame(rows), ("Stage",))
+    frame = _drop_empty(pd.DataFrame(rows), (_("Stage"),))
     return Table(
         "leaks",
-        "Where the plan leaks",
+        _("Where the plan leaks"),
         frame,
-        {"Expected number": [leak_kind(k, v) for k, v in items]},
-        note="Expected numbers over the whole plan (people, leads, sales or complaints), "
-        "losses first; rows marked 'for reference' give the volume the losses come from.",
+        {_("Expected number"): [leak_kind(k, v) for k, v in items]},
+        note=_("Expected numbers over the whole plan (people, leads, sales or complaints), "
+        "losses first; rows marked 'for reference' give the volume the losses come from."),
     )
 
 
@@ -428,27 +438,29 @@ def comparison_table(results: Results) -> Table | None:
     for s in cmp["strategies"]:
         p, lo, hi = _prob((cmp.get("all_targets") or {}).get(s))
         row: dict[str, Any] = {
-            "Strategy": s + (" (reference)" if s == cmp.get("reference") else ""),
-            "Rank": ranking.index(s) + 1 if s in ranking else None,
-            "Chance of being best": (cmp.get("probability_best") or {}).get(s),
-            "All targets met": p,
-            "All targets low": lo,
-            "All targets high": hi,
+            _("Strategy"): (_("{strategy} (reference)") if s == cmp.get("reference")
+                            else "{strategy}").format(strategy=results.label("strategies", s)),
+            _("Rank"): ranking.index(s) + 1 if s in ranking else None,
+            _("Chance of being best"): (cmp.get("probability_best") or {}).get(s),
+            _("All targets met"): p,
+            _("All targets low"): lo,
+            _("All targets high"): hi,
         }
         for t in cmp.get("targets") or []:
-            row[f"Target {t.get('id')}"] = _prob((t.get("by_strategy") or {}).get(s))[0]
+            row[target_column(results, str(t.get("id")))] = _prob(
+                (t.get("by_strategy") or {}).get(s))[0]
         rows.append(row)
     frame = _drop_empty(pd.DataFrame(rows), None)
     kinds: dict[str, str | list[str]] = {
-        c: PERCENT for c in frame.columns if c not in ("Strategy", "Rank")
+        c: PERCENT for c in frame.columns if c not in (_("Strategy"), _("Rank"))
     }
-    kinds["Rank"] = COUNT
+    kinds[_("Rank")] = COUNT
     return Table(
         "comparison",
-        "Strategy comparison",
+        _("Strategy comparison"),
         frame,
         kinds,
-        note="Probabilities of meeting targets with their 95% confidence interval.",
+        note=_("Probabilities of meeting targets with their 95% confidence interval."),
     )
 
 
@@ -467,27 +479,29 @@ def comparison_kpis_table(results: Results) -> Table | None:
             kinds.append(kpi_kind(results, name))
             rows.append(
                 {
-                    "KPI": label(name),
-                    "Unit": unit_label(kpi_meta(results, name)[0], results.currency),
-                    "Strategy": s,
-                    "Expected": entry.get("mean"),
-                    "Low": lo,
-                    "High": hi,
-                    "Difference vs reference": d.get("mean"),
-                    "Difference low": dlo,
-                    "Difference high": dhi,
+                    _("KPI"): label(name),
+                    _("Unit"): unit_label(kpi_meta(results, name)[0], results.currency),
+                    _("Strategy"): results.label("strategies", s),
+                    _("Expected"): entry.get("mean"),
+                    _("Low"): lo,
+                    _("High"): hi,
+                    _("Difference vs reference"): d.get("mean"),
+                    _("Difference low"): dlo,
+                    _("Difference high"): dhi,
                 }
             )
     frame = _drop_empty(
-        pd.DataFrame(rows), ("Difference vs reference", "Difference low", "Difference high")
+        pd.DataFrame(rows),
+        (_("Difference vs reference"), _("Difference low"), _("Difference high"))
     )
-    value_cols = [c for c in frame.columns if c not in ("KPI", "Unit", "Strategy")]
+    value_cols = [c for c in frame.columns if c not in (_("KPI"), _("Unit"), _("Strategy"))]
     return Table(
         "comparison_kpis",
-        "Key results by strategy",
+        _("Key results by strategy"),
         frame,
         dict.fromkeys(value_cols, kinds),
-        note=f"Low–high: 95% confidence interval. Reference strategy: {cmp.get('reference', '')}.",
+        note=_("Low–high: 95% confidence interval. Reference strategy: {strategy}.").format(
+            strategy=results.label("strategies", str(cmp.get("reference", "")))),
     )
 
 
@@ -505,40 +519,41 @@ def plan_table(results: Results) -> Table | None:
     frame = pd.DataFrame(
         [
             {
-                "Channel": label(ch),
-                "Share of budget": share,
-                money_header("Budget", results): None if budget is None else budget * share,
-                "Marginal ROI": marginal.get(ch),
+                _("Channel"): results.label("channels", ch),
+                _("Share of budget"): share,
+                money_header(_("Budget"), results): None if budget is None else budget * share,
+                _("Marginal ROI"): marginal.get(ch),
             }
             for ch, share in allocation.items()
         ]
     )
     frame = _drop_empty(frame, list(frame.columns[2:]))
-    kinds: dict[str, str | list[str]] = {"Share of budget": PERCENT, "Marginal ROI": RATIO}
+    kinds: dict[str, str | list[str]] = {_("Share of budget"): PERCENT, _("Marginal ROI"): RATIO}
     kinds.update({c: MONEY for c in frame.columns if "(" in c})
     return Table(
         "plan",
-        "Optimised plan",
+        _("Optimised plan"),
         frame,
         kinds,
-        note="Marginal ROI: extra return of one more unit of money in the channel.",
+        note=_("Marginal ROI: extra return of one more unit of money in the channel."),
     )
 
 
 def marginal_table(results: Results) -> Table | None:
     """What one more unit of money buys in each channel, as found by the optimiser."""
     marginal = (results.optimize or {}).get("marginal") or {}
-    rows = [{"channel": label(ch), **v} for ch, v in marginal.items() if isinstance(v, Mapping)]
+    rows = [{"channel": results.label("channels", ch), **v} for ch, v in marginal.items()
+            if isinstance(v, Mapping)]
     keys = list(dict.fromkeys(k for r in rows for k in r if k != "channel"))
-    columns = [("channel", "Channel", TEXT)] + [
+    columns = [("channel", _("Channel"), TEXT)] + [
         (
             k,
-            money_header(label(k), results) if k == "spend" else label(k),
+            money_header(measure(k), results) if k == "spend" else measure(k),
             MONEY if k == "spend" else NUMBER,
         )
         for k in keys
     ]
-    return _records("marginal", "Marginal returns by channel", rows, columns)
+    return _records("marginal", _("Marginal returns by channel"), rows, columns)
 
 
 def headcount_table(results: Results) -> Table | None:
@@ -546,8 +561,9 @@ def headcount_table(results: Results) -> Table | None:
     heads = ((results.optimize or {}).get("plan") or {}).get("headcount") or {}
     if not heads:
         return None
-    frame = pd.DataFrame({"Role": [label(k) for k in heads], "Headcount": list(heads.values())})
-    return Table("headcount", "Optimised headcount", frame, {"Headcount": COUNT})
+    frame = pd.DataFrame({_("Role"): [results.label("teams", k) for k in heads],
+                          _("Headcount"): list(heads.values())})
+    return Table("headcount", _("Optimised headcount"), frame, {_("Headcount"): COUNT})
 
 
 def verified_table(results: Results) -> Table | None:
@@ -560,8 +576,8 @@ def verified_table(results: Results) -> Table | None:
         [
             dict(
                 zip(
-                    ("Target", "Probability", "Probability low", "Probability high"),
-                    (t.get("id"), *_prob(t)),
+                    (_("Target"), _("Probability"), _("Probability low"), _("Probability high")),
+                    (results.label("targets", str(t.get("id"))), *_prob(t)),
                     strict=True,
                 )
             )
@@ -571,10 +587,10 @@ def verified_table(results: Results) -> Table | None:
     reps = verified.get("replications")
     return Table(
         "verified",
-        "Optimised plan: targets (verified)",
+        _("Optimised plan: targets (verified)"),
         frame,
         dict.fromkeys(frame.columns[1:], PERCENT),
-        note=f"Checked with {reps:,} fresh runs." if isinstance(reps, int) else "",
+        note=_("Checked with {n:,} fresh runs.").format(n=reps) if isinstance(reps, int) else "",
     )
 
 
@@ -657,18 +673,19 @@ def uncertainty_table(results: Results) -> Table | None:
         for s in strategies:
             r[f"strategy:{s}"] = (r.get("by_strategy") or {}).get(s)
     columns = [
-        ("target", "Target", TEXT),
-        ("probability", "Probability" if not strategies else "All strategies", PERCENT),
-        *((f"strategy:{s}", f"Strategy {s}", PERCENT) for s in strategies),
-        ("runs", "Simulated runs", COUNT),
+        ("target", _("Target"), TEXT),
+        ("probability", _("Probability") if not strategies else _("All strategies"), PERCENT),
+        *((f"strategy:{s}", _("Strategy {strategy}").format(
+            strategy=results.label("strategies", s)), PERCENT) for s in strategies),
+        ("runs", _("Simulated runs"), COUNT),
     ]
     return _records(
         "uncertainty",
-        "Chance of meeting the targets when inputs vary",
+        _("Chance of meeting the targets when inputs vary"),
         rows,
         columns,
-        note="Share of simulated runs, over every combination of the uncertain inputs, "
-        "that reach the target.",
+        note=_("Share of simulated runs, over every combination of the uncertain inputs, "
+        "that reach the target."),
     )
 
 
@@ -684,17 +701,17 @@ def target_bands_table(results: Results) -> Table | None:
     ]
     return _records(
         "bands",
-        "Chance of meeting the targets by input value",
+        _("Chance of meeting the targets by input value"),
         rows,
         [
-            ("target", "Target", TEXT),
-            ("parameter", "Input", TEXT),
-            ("level", "Values", TEXT),
-            ("runs", "Simulated runs", COUNT),
-            ("probability", "Probability", PERCENT),
+            ("target", _("Target"), TEXT),
+            ("parameter", _("Input"), TEXT),
+            ("level", _("Values"), TEXT),
+            ("runs", _("Simulated runs"), COUNT),
+            ("probability", _("Probability"), PERCENT),
         ],
-        note="Each input's values are split into bands; the probability counts only the "
-        "runs whose input falls in the band.",
+        note=_("Each input's values are split into bands; the probability counts only the "
+        "runs whose input falls in the band."),
     )
 
 
@@ -705,22 +722,23 @@ def tornado_table(results: Results) -> Table | None:
     )
     table = _records(
         "tornado",
-        "Sensitivity (one input at a time)",
+        _("Sensitivity (one input at a time)"),
         _named_outputs(rows),
         [
-            ("parameter", "Parameter", TEXT),
-            ("output", "Output", TEXT),
-            ("low_value", "Low value", NUMBER),
-            ("high_value", "High value", NUMBER),
-            ("y_low", "Result at low", NUMBER),
-            ("y_high", "Result at high", NUMBER),
-            ("swing", "Swing", NUMBER),
+            ("parameter", _("Parameter"), TEXT),
+            ("output", _("Output"), TEXT),
+            ("low_value", _("Low value"), NUMBER),
+            ("high_value", _("High value"), NUMBER),
+            ("y_low", _("Result at low"), NUMBER),
+            ("y_high", _("Result at high"), NUMBER),
+            ("swing", _("Swing"), NUMBER),
         ],
-        note="Swing: change in the result between the low and the high value of the input.",
+        note=_("Swing: change in the result between the low and the high value of the input."),
     )
     if table is not None:
         kinds = [output_kind(results, str(r.get("output") or "")) for r in rows]
-        table.kinds.update(dict.fromkeys(("Result at low", "Result at high", "Swing"), kinds))
+        swings = (_("Result at low"), _("Result at high"), _("Swing"))
+        table.kinds.update(dict.fromkeys(swings, kinds))
     return table
 
 
@@ -733,14 +751,17 @@ def target_output(results: Results, output: str) -> str | None:
 
 def output_name(output: str) -> str:
     """An analysed output for people: ``sales [low]`` -> ``sales (strategy low)``."""
-    base, _, strategy = output.partition(" [")
-    return f"{base} (strategy {strategy.rstrip(']')})" if strategy else output
+    base, _sep, strategy = output.partition(" [")
+    if not strategy:
+        return output
+    return _("{output} (strategy {strategy})").format(output=base,
+                                                      strategy=strategy.rstrip("]"))
 
 
 def output_phrase(results: Results, output: str) -> str:
     """An analysed output inside a sentence."""
     if output not in results.kpis and target_output(results, output):
-        return f"the chance of meeting {output_name(output)}"
+        return _("the chance of meeting {target}").format(target=output_name(output))
     return phrase(output)
 
 
@@ -769,18 +790,18 @@ def sobol_table(results: Results) -> Table | None:
     )
     return _records(
         "sobol",
-        "Sensitivity (share of variance)",
+        _("Sensitivity (share of variance)"),
         _named_outputs(rows),
         [
-            ("output", "Output", TEXT),
-            ("parameter", "Parameter", TEXT),
-            ("S1", "First order (S1)", RATIO),
-            ("S1_conf", "S1 ±", RATIO),
-            ("ST", "Total (ST)", RATIO),
-            ("ST_conf", "ST ±", RATIO),
+            ("output", _("Output"), TEXT),
+            ("parameter", _("Parameter"), TEXT),
+            ("S1", _("First order (S1)"), RATIO),
+            ("S1_conf", _("S1 ±"), RATIO),
+            ("ST", _("Total (ST)"), RATIO),
+            ("ST_conf", _("ST ±"), RATIO),
         ],
-        note="S1: share of the output's variance due to the input alone; "
-        "ST: including its interactions with other inputs.",
+        note=_("S1: share of the output's variance due to the input alone; "
+        "ST: including its interactions with other inputs."),
     )
 
 
@@ -791,7 +812,7 @@ def morris_table(results: Results) -> Table | None:
     text_keys = {"output", "parameter", "name"}
     return _records(
         "morris",
-        "Screening (elementary effects)",
+        _("Screening (elementary effects)"),
         _named_outputs(rows),
         [
             (
@@ -811,17 +832,45 @@ def discovery_table(results: Results) -> Table | None:
     rows = (results.analyze or {}).get("discovery") or []
     return _records(
         "discovery",
-        "When targets fail",
+        _("When targets fail"),
         rows,
         [
-            ("target", "Target", TEXT),
-            ("sentence", "Finding", TEXT),
-            ("coverage", "Coverage", PERCENT),
-            ("density", "Density", PERCENT),
+            ("target", _("Target"), TEXT),
+            ("sentence", _("Finding"), TEXT),
+            ("coverage", _("Coverage"), PERCENT),
+            ("density", _("Density"), PERCENT),
         ],
-        note="Coverage: share of all failing runs described by the finding; "
-        "density: share of runs matching the finding that fail.",
+        note=_("Coverage: share of all failing runs described by the finding; "
+        "density: share of runs matching the finding that fail."),
     )
+
+
+def verdict_word(verdict: str, met: bool | None) -> str:
+    """A target's verdict in the active language (from `met` when the file has none)."""
+    text = verdict or ("met" if met else "not met" if met is not None else "")
+    return word(VERDICTS, text, text)
+
+
+def action_text(action: str, status: str = "") -> str:
+    """A rule's action in words, with its status when it was not carried out."""
+    from mktsim.report.words import ACTIONS
+
+    text = word(ACTIONS, action)
+    if status and status != "done":
+        return _("{action} ({status})").format(action=text, status=status)
+    return text
+
+
+def measure(name: str) -> str:
+    """A per-channel measure as a heading (``incremental_roi`` -> ``Incremental ROI``)."""
+    if name in CHANNEL_MEASURES:
+        return _(CHANNEL_MEASURES[name])
+    return label(name)
+
+
+def target_column(results: Results, target: str) -> str:
+    """The heading of a target's column in the comparison table."""
+    return _("Target {target}").format(target=results.label("targets", target))
 
 
 def _drop_empty(frame: pd.DataFrame, columns: Iterable[str] | None) -> pd.DataFrame:

@@ -11,12 +11,18 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..decision.run_result import RunResult
+from ..i18n import N_, LabelBook, _, is_zh
+from .words import VERDICTS, word
 
 
 def fmt_value(value: float, unit: str) -> str:
     """A number as a planner reads it: 31.2%, 1,234,567, 12.35."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "-"
+    if unit == "money" and is_zh() and abs(value) >= 1e4:
+        from .fmt import zh_large
+
+        return zh_large(value)
     if unit == "share":
         return f"{value:.1%}"
     if unit == "ratio":
@@ -26,33 +32,59 @@ def fmt_value(value: float, unit: str) -> str:
     return f"{value:,.2f}"
 
 
+def labels_of(result: RunResult) -> LabelBook:
+    """The labels of the run's scenario."""
+    return LabelBook(result.loaded.spec.labels())
+
+
+def _columns(t: Table, names: tuple[str, ...], left: tuple[str, ...], **kw: Any) -> None:
+    """Columns by message id, left-aligned when in `left`, right-aligned otherwise."""
+    for col in names:
+        t.add_column(_(col), justify="left" if col in left else "right", **kw)
+
+
 def kpi_table(result: RunResult) -> Table:
     """KPIs at the horizon with their 5-95% range."""
-    t = Table(title=f"KPIs at the horizon ({result.run.replications} replications)")
-    for col in ("KPI", "mean", "p5", "p50", "p95", "unit"):
-        t.add_column(col, justify="left" if col in ("KPI", "unit") else "right")
+    from .fmt import label
+
+    t = Table(title=_("KPIs at the horizon ({n} replications)").format(
+        n=result.run.replications))
+    _columns(t, (N_("KPI"), N_("mean"), "p5", "p50", "p95", N_("unit")), ("KPI", "unit"))
     for name, row in result.kpis().iterrows():
         unit = str(row["unit"])
-        t.add_row(str(name), *(fmt_value(row[c], unit) for c in ("mean", "p5", "p50", "p95")),
-                  unit)
+        shown = label(str(name)) if is_zh() else str(name)
+        t.add_row(shown, *(fmt_value(row[c], unit) for c in ("mean", "p5", "p50", "p95")),
+                  _unit(unit))
     return t
+
+
+def _unit(unit: str) -> str:
+    from .words import UNITS
+
+    return word(UNITS, unit, unit) if not unit.isupper() else unit
 
 
 def target_table(result: RunResult) -> Table:
     """Each target with its probability, interval and verdict."""
-    t = Table(title=f"SMART targets - strategy {result.strategy}")
-    for col in ("target", "metric", "threshold", "by", "P(met)", "95% interval", "required",
-                "verdict"):
-        t.add_column(col)
+    names = labels_of(result)
+    t = Table(title=_("SMART targets - strategy {strategy}").format(
+        strategy=names("strategies", result.strategy)))
+    for col in (N_("target"), N_("metric"), N_("threshold"), N_("by"), N_("P(met)"),
+                N_("95% interval"), N_("required"), N_("verdict")):
+        t.add_column(_(col))
     for v in result.verdicts:
         unit = "share" if v.target.metric in ("brand_awareness", "consideration",
                                               "market_share") else "count"
         sign = ">=" if v.direction == "at_least" else "<="
         colour = "green" if v.met else "red"
-        t.add_row(v.target.id, v.target.metric, f"{sign} {fmt_value(v.threshold, unit)}",
+        from .fmt import label
+
+        metric = label(v.target.metric) if is_zh() else v.target.metric
+        t.add_row(escape(names("targets", v.target.id)), metric,
+                  f"{sign} {fmt_value(v.threshold, unit)}",
                   str(result.dates[v.day]), f"{v.probability:.0%}",
                   f"{v.interval[0]:.0%}-{v.interval[1]:.0%}", f"{v.confidence:.0%}",
-                  f"[{colour}]{v.verdict}[/{colour}]")
+                  f"[{colour}]{word(VERDICTS, v.verdict, v.verdict)}[/{colour}]")
     return t
 
 
@@ -60,16 +92,17 @@ def channel_table(result: RunResult) -> Table:
     """Spend (media + commission), customers, ROI and CAC by channel: incremental (what the
     plan loses without the channel) when measured, and last-touch; saturation."""
     found = result.incremental or {}
-    t = Table(title="Channels (means per run)")
-    cols = ["channel", "spend", "commission", "new cust. (LT)"]
+    names = labels_of(result)
+    t = Table(title=_("Channels (means per run)"))
+    cols = [N_("channel"), N_("spend"), N_("commission"), N_("new cust. (LT)")]
     if found:
-        cols += ["incr. units", "incr. ROI (95%)", "incr. CAC"]
-    cols += ["ROI (LT)", "CAC (LT)", "saturation"]
+        cols += [N_("incr. units"), N_("incr. ROI (95%)"), N_("incr. CAC")]
+    cols += [N_("ROI (LT)"), N_("CAC (LT)"), N_("saturation")]
     for col in cols:
-        t.add_column(col, justify="left" if col == "channel" else "right",
+        t.add_column(_(col), justify="left" if col == "channel" else "right",
                      no_wrap=col != "channel")
     for name, row in result.channels().iterrows():
-        cells = [str(name), fmt_value(row["spend"], "money"),
+        cells = [escape(names("channels", str(name))), fmt_value(row["spend"], "money"),
                  fmt_value(row.get("commission", math.nan), "money"),
                  fmt_value(row["new_customers"], "count")]
         if found:
@@ -81,9 +114,9 @@ def channel_table(result: RunResult) -> Table:
                   fmt_value(row["saturation"], "share")]
         t.add_row(*cells)
     if found:
-        t.caption = ("incr.: what the plan loses without the channel's money (the same "
-                     "replications, common random numbers); LT, last touch: only the first "
-                     "purchases the channel converted itself")
+        t.caption = _("incr.: what the plan loses without the channel's money (the same "
+                      "replications, common random numbers); LT, last touch: only the first "
+                      "purchases the channel converted itself")
     return t
 
 
@@ -95,44 +128,48 @@ def _with_interval(est: dict[str, Any]) -> str:
 
 
 SPEND_WORDS = {
-    "media": "media (the budget's channel money)",
-    "commissions": "commissions on sales (on top)",
-    "loyalty": "loyalty programme (on top)",
-    "training": "scheduled training (on top) and training bought by rules",
-    "research": "research bought by rules (out of the budget)",
+    "media": N_("media (the budget's channel money)"),
+    "commissions": N_("commissions on sales (on top)"),
+    "loyalty": N_("loyalty programme (on top)"),
+    "training": N_("scheduled training (on top) and training bought by rules"),
+    "research": N_("research bought by rules (out of the budget)"),
 }
 
 
 def spend_table(result: RunResult) -> Table:
     """Budget against what was spent, line by line (means per run)."""
     lines = result.spend().means()
-    t = Table(title="Spend against budget (means per run)")
-    t.add_column("line")
-    t.add_column("money", justify="right")
-    t.add_column("of budget", justify="right")
+    t = Table(title=_("Spend against budget (means per run)"))
+    t.add_column(_("line"))
+    t.add_column(_("money"), justify="right")
+    t.add_column(_("of budget"), justify="right")
     budget = lines["budget"] or 0.0
 
     def share(v: float | None) -> str:
         return f"{v / budget:.1%}" if budget > 0 and v is not None else "-"
 
-    t.add_row("budget", fmt_value(budget, "money"), share(budget))
+    t.add_row(_("budget"), fmt_value(budget, "money"), share(budget))
     for key, words in SPEND_WORDS.items():
         value = lines[key]
         if value:
-            t.add_row(words, fmt_value(value, "money"), share(value))
+            t.add_row(_(words), fmt_value(value, "money"), share(value))
     total = lines["total"] or 0.0
-    t.add_row("[bold]total marketing spend[/bold]", fmt_value(total, "money"), share(total))
+    t.add_row("[bold]" + _("total marketing spend") + "[/bold]", fmt_value(total, "money"),
+              share(total))
     return t
 
 
 def leak_table(result: RunResult) -> Table:
     """Where the plan leaks (means per run)."""
-    t = Table(title="Where the plan leaks (means per run)")
-    t.add_column("what")
-    t.add_column("count", justify="right")
+    from .words import LEAK_WORDS
+
+    t = Table(title=_("Where the plan leaks (means per run)"))
+    t.add_column(_("what"))
+    t.add_column(_("count"), justify="right")
     for name, value in result.leaks().items():
         if value > 0:
-            t.add_row(name.replace("_", " "), fmt_value(value, "count"))
+            shown = word(LEAK_WORDS, name) if is_zh() else name.replace("_", " ")
+            t.add_row(shown, fmt_value(value, "count"))
     return t
 
 
@@ -142,7 +179,7 @@ def _brief(values: dict[str, Any]) -> str:
 
     def text(key: str, value: Any) -> str:
         if isinstance(value, bool):
-            return "yes" if value else "no"
+            return _("yes") if value else _("no")
         if not isinstance(value, int | float):
             return str(value)
         if not math.isfinite(value):
@@ -164,10 +201,9 @@ def decision_table(result: RunResult, limit: int = 40) -> Group:
     from ..rules.log import summarise_rules
 
     reps = result.run.replications
-    by_rule = Table(title=f"Review rules ({reps} replications)")
-    for col in ("rule", "actions", "acted in", "times per run", "first acted (median)",
-                "skipped per run"):
-        by_rule.add_column(col, justify="left" if col in ("rule", "actions") else "right")
+    by_rule = Table(title=_("Review rules ({n} replications)").format(n=reps))
+    _columns(by_rule, (N_("rule"), N_("actions"), N_("acted in"), N_("times per run"),
+                       N_("first acted (median)"), N_("skipped per run")), ("rule", "actions"))
     start = result.loaded.spec.start_date
     for r in summarise_rules(getattr(result.run, "reviews", [])):
         first = r["first_day_median"]
@@ -176,14 +212,14 @@ def decision_table(result: RunResult, limit: int = 40) -> Group:
         if skipped:
             skipped += f" ({r['skipped_reason']})"
         by_rule.add_row(r["rule"], ", ".join(r["actions"]),
-                        f"{r['fraction_of_replications']:.0%} of runs",
+                        _("{share} of runs").format(share=f"{r['fraction_of_replications']:.0%}"),
                         f"{r['times_per_replication']:.1f}", when, skipped)
-    by_rule.caption = ("acted in: share of replications in which the rule acted at least "
-                       "once; times per run: reviews at which it acted, mean over all runs")
-    t = Table(title="Review decisions by date (runs: share of replications; settings and "
-                    "seen values: means over those runs)")
-    for col in ("date", "rule", "action", "settings", "seen", "runs"):
-        t.add_column(col, justify="right" if col == "runs" else "left",
+    by_rule.caption = _("acted in: share of replications in which the rule acted at least "
+                        "once; times per run: reviews at which it acted, mean over all runs")
+    t = Table(title=_("Review decisions by date (runs: share of replications; settings and "
+                      "seen values: means over those runs)"))
+    for col in (N_("date"), N_("rule"), N_("action"), N_("settings"), N_("seen"), N_("runs")):
+        t.add_column(_(col), justify="right" if col == "runs" else "left",
                      no_wrap=col in ("date", "runs"))
     for d in result.decisions[:limit]:
         status = d.get("status", "done")
@@ -191,7 +227,8 @@ def decision_table(result: RunResult, limit: int = 40) -> Group:
         t.add_row(str(d["date"]), d["rule"], action, _brief(d["args"]), _brief(d["seen"]),
                   f"{d['fraction_of_replications']:.0%}")
     if len(result.decisions) > limit:
-        t.caption = f"{len(result.decisions) - limit} more in the JSON output (decisions[])"
+        t.caption = _("{n} more in the JSON output (decisions[])").format(
+            n=len(result.decisions) - limit)
     return Group(by_rule, t)
 
 
@@ -204,23 +241,31 @@ def wide_console() -> Console:
 
 def uncertainty_note(count: int, joint: dict[str, list[str]] | None = None,
                      per: str = "per replication") -> str:
-    """The line saying that values of `uncertainties:` are drawn per replication, and
-    which of them jointly from the rows of a draws file (`joint`: file -> paths)."""
-    text = (f"parameter uncertainty: {count} values drawn {per} from "
-            "uncertainties: (target probabilities include it)")
+    """The line saying that values of `uncertainties:` are drawn per replication (or
+    `per` point of a sweep), and which of them jointly from the rows of a draws file
+    (`joint`: file -> paths)."""
+    if per == "per replication":
+        text = _("parameter uncertainty: {n} values drawn per replication from uncertainties: "
+                 "(target probabilities include it)").format(n=count)
+    else:
+        text = _("parameter uncertainty: {n} values drawn {per} from uncertainties: "
+                 "(target probabilities include it)").format(n=count, per=per)
     for name, paths in (joint or {}).items():
-        text += (f"; {len(paths)} of them jointly, one row of {name} per replication "
-                 "(their correlation kept)" if len(paths) > 1 else
-                 f"; 1 of them from one row of {name} per replication")
+        if len(paths) > 1:
+            text += _("; {n} of them jointly, one row of {file} per replication (their "
+                      "correlation kept)").format(n=len(paths), file=name)
+        else:
+            text += _("; 1 of them from one row of {file} per replication").format(file=name)
     return text
 
 
 def print_run(result: RunResult, console: Any = None) -> None:
     """The human summary of a run."""
     console = console or wide_console()
-    console.print(f"[bold]{escape(result.loaded.spec.name)}[/bold] - strategy "
-                  f"[bold]{escape(result.strategy)}"
-                  f"[/bold], seed {result.run.seed}")
+    strategy = labels_of(result)("strategies", result.strategy)
+    console.print(_("{name} - strategy {strategy}, seed {seed}").format(
+        name=f"[bold]{escape(result.loaded.spec.name)}[/bold]",
+        strategy=f"[bold]{escape(strategy)}[/bold]", seed=result.run.seed))
     if result.run.samples is not None:
         from ..decision.run_result import joint_draws
 

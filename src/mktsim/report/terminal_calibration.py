@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from ..calibrate.result import CalibrationResult
+from ..i18n import _
 from .calibration import FIT_HEADER, PARAMETER_HEADER, draws_lines, fit_rows, parameter_rows
+from .terminal_track import period_word
 
 
 def print_calibration(result: CalibrationResult) -> None:
@@ -12,15 +14,18 @@ def print_calibration(result: CalibrationResult) -> None:
     from rich.table import Table
 
     console = Console()
-    console.print(f"[bold]{result.scenario}[/] calibrated to {result.history}: "
-                  f"{result.periods} {result.period}s, last {result.holdout} held out, "
-                  f"strategy {result.strategy} ({result.evaluations} simulations, "
-                  f"{result.seconds:.1f} s)")
-    for title, header, rows in (("Parameters", PARAMETER_HEADER, parameter_rows(result)),
-                                ("Fit", FIT_HEADER, fit_rows(result))):
+    console.print(_("{scenario} calibrated to {history}: {periods} {period}s, last "
+                    "{holdout} held out, strategy {strategy} ({evaluations} simulations, "
+                    "{seconds} s)").format(
+        scenario=f"[bold]{result.scenario}[/]", history=result.history,
+        periods=result.periods, period=period_word(result.period), holdout=result.holdout,
+        strategy=result.strategy, evaluations=result.evaluations,
+        seconds=f"{result.seconds:.1f}"))
+    for title, header, rows in ((_("Parameters"), PARAMETER_HEADER, parameter_rows(result)),
+                                (_("Fit"), FIT_HEADER, fit_rows(result))):
         table = Table(title=title)
         for h in header:
-            table.add_column(h, overflow="fold")
+            table.add_column(_(h), overflow="fold")
         for r in rows:
             table.add_row(*r)
         console.print(table)
@@ -29,4 +34,4 @@ def print_calibration(result: CalibrationResult) -> None:
     for line in draws_lines(result):
         console.print(escape(line))
     for w in result.warnings:
-        console.print(f"[yellow]warning:[/] {w}")
+        console.print("[yellow]" + _("warning:") + f"[/] {w}")

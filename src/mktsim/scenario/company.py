@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .base import Section
+from .base import Label, Section
 from .fields import (
     Amount,
     Count,
@@ -53,6 +53,8 @@ class Pricing(Section):
 class Product(Section):
     """One of our products. Money in the scenario's currency, per unit."""
 
+    label: Label | None = Field(None, description="Name shown in tables, charts and reports "
+                                "(text, or {en: ..., zh: ...}); the key stays the identifier.")
     price: Amount | None = Field(None, description="Retail list price per unit.")
     unit_cost: NonNegative = Field(description="Cost of goods per unit sold.")
     quality: Share = Field(0.5, description="Perceived quality, 0-1.")
@@ -142,6 +144,8 @@ class Adstock(Section):
 class Channel(Section):
     """A marketing channel: online, offline or direct."""
 
+    label: Label | None = Field(None, description="Name shown in tables, charts and reports "
+                                "(text, or {en: ..., zh: ...}); the key stays the identifier.")
     type: Literal["online", "offline", "direct"]
     department: Name | None = Field(None, description="Department that runs the channel.")
     cost: CostModel
@@ -170,6 +174,8 @@ class Skill(Section):
 class Team(Section):
     """People who answer leads or complaints. Capacity is work items per day."""
 
+    label: Label | None = Field(None, description="Name shown in tables, charts and reports "
+                                "(text, or {en: ..., zh: ...}); the key stays the identifier.")
     department: Name | None = None
     headcount: Headcount = Field(description="People on day 0 (at most 100,000).")
     capacity_per_person_per_day: Positive = Field(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from ..i18n import N_, _
 from ..kpis import KPIS
 from .decision_check import check_decision
 from .errors import Problem
@@ -14,6 +15,15 @@ from .strategy import Hire, Strategy, Training
 from .suggest import did_you_mean
 from .translate import line_of
 from .yamlio import Locations
+
+#: "unknown <what> 'name'" for each kind of name a scenario refers to.
+UNKNOWN = {"channel": N_("unknown channel '{name}'"), "team": N_("unknown team '{name}'"),
+           "product": N_("unknown product '{name}'"),
+           "department": N_("unknown department '{name}'"),
+           "strategy": N_("unknown strategy '{name}'"),
+           "objective": N_("unknown objective '{name}'"),
+           "objective metric": N_("unknown objective metric '{name}'"),
+           "segment": N_("unknown segment '{name}'"), "target": N_("unknown target '{name}'")}
 
 TOLERANCE = 1e-6
 
@@ -35,7 +45,8 @@ class Checker:
         """`name` must be one of `choices`."""
         options = list(choices)
         if name is not None and name not in options:
-            self.error(path, f"unknown {what} '{name}'", did_you_mean(name, options))
+            text = _(UNKNOWN[what]) if what in UNKNOWN else f"unknown {what} '{{name}}'"
+            self.error(path, text.format(name=name), did_you_mean(name, options))
 
     def in_horizon(self, path: tuple[str | int, ...], date: dt.date | None) -> None:
         """`date` must fall inside the simulated days."""
@@ -43,8 +54,9 @@ class Checker:
             return
         start, end = self.spec.start_date, self.spec.end_date
         if not start <= date <= end:
-            self.error(path, f"date {date} is outside the plan ({start} to {end})",
-                       "move it inside the horizon or lengthen horizon_days")
+            self.error(path, _("date {date} is outside the plan ({start} to {end})").format(
+                date=date, start=start, end=end),
+                _("move it inside the horizon or lengthen horizon_days"))
 
 
 def cross_check(spec: ScenarioSpec, locs: Locations, file: str) -> list[Problem]:
@@ -65,13 +77,13 @@ def _market(c: Checker) -> None:
     segments = c.spec.market.segments
     total = sum(s.share for s in segments.values())
     if abs(total - 1.0) > TOLERANCE:
-        c.error(("market", "segments"), f"segment shares add up to {total:.6g}, not 1",
-                "make the shares of all segments sum to 1 (100%)")
+        c.error(("market", "segments"), _("segment shares add up to {total}, not 1").format(
+            total=f"{total:.6g}"), _("make the shares of all segments sum to 1 (100%)"))
     for name, seg in segments.items():
         if seg.churn_beta is not None and seg.churn_per_year > 0:
             c.error(("market", "segments", name, "churn_beta"),
-                    "give churn_per_year (geometric) or churn_beta (sBG), not both",
-                    "remove one of them")
+                    _("give churn_per_year (geometric) or churn_beta (sBG), not both"),
+                    _("remove one of them"))
         held = seg.initial_consideration + seg.initial_customers + seg.initial_loyal
         if held > seg.initial_awareness + TOLERANCE:
             c.error(("market", "segments", name, "initial_awareness"),
@@ -88,7 +100,7 @@ def _market(c: Checker) -> None:
         c.in_horizon(("products", name, "launch"), product.launch)
         if product.pricing.method == "competition" and not c.spec.market.competitors:
             c.error(("products", name, "pricing", "method"),
-                    "competition-based pricing needs at least one competitor")
+                    _("competition-based pricing needs at least one competitor"))
 
 
 def _channels(c: Checker) -> None:
@@ -114,8 +126,9 @@ def _org(c: Checker) -> None:
         if dep.reports_to in departments:
             graph.add_edge(name, dep.reports_to)
     if not nx.is_directed_acyclic_graph(graph):
-        cycle = " -> ".join(str(u) for u, _ in nx.find_cycle(graph))
-        c.error(("org", "departments"), f"reporting lines form a cycle: {cycle}")
+        cycle = " -> ".join(str(u) for u, _v in nx.find_cycle(graph))
+        c.error(("org", "departments"), _("reporting lines form a cycle: {cycle}").format(
+            cycle=cycle))
     for i, h in enumerate(c.spec.org.handoffs):
         c.known(("org", "handoffs", i, "from"), h.from_department, departments, "department")
         c.known(("org", "handoffs", i, "to"), h.to_department, departments, "department")

@@ -4,6 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..i18n import N_, _, ngettext
+
+#: Severity words as printed.
+SEVERITY = {"error": N_("error"), "warning": N_("warning")}
+
+
+#: Sources of a problem that are not files, printed in the active language.
+FILE_WORDS = {"command line": N_("command line")}
+
+
+def severity_word(severity: str) -> str:
+    """`error` or `warning` in the active language."""
+    return _(SEVERITY[severity]) if severity in SEVERITY else severity
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -22,10 +36,11 @@ class Problem:
 
     def render(self) -> str:
         """One line: ``file:line: field: message (hint)``."""
-        place = f"{self.file}:{self.line}" if self.line else self.file
-        text = f"{place}: {self.where or '(top level)'}: {self.message}"
+        file = _(FILE_WORDS[self.file]) if self.file in FILE_WORDS else self.file
+        place = f"{file}:{self.line}" if self.line else file
+        text = f"{place}: {self.where or _('(top level)')}: {self.message}"
         if self.hint:
-            text += f". {self.hint}"
+            text = _("{problem}. {hint}").format(problem=text, hint=self.hint)
         return text
 
 
@@ -37,5 +52,6 @@ class ScenarioError(Exception):
 
     def __str__(self) -> str:
         n = len(self.problems)
-        head = f"{n} problem{'s' if n != 1 else ''} in the scenario:"
+        head = ngettext("{n} problem in the scenario:", "{n} problems in the scenario:",
+                        n).format(n=n)
         return "\n".join([head, *("  " + p.render() for p in self.problems)])

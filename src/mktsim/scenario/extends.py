@@ -29,6 +29,10 @@ def resolve_extends(
         for link in reversed(chain):
             merged = _merge(merged, strategies[link])
         merged.pop("extends", None)
+        if "label" in strategies[name]:  # a label names one strategy: never inherited
+            merged["label"] = strategies[name]["label"]
+        else:
+            merged.pop("label", None)
         resolved[name] = merged
     return resolved, problems
 

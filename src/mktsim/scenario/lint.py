@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..i18n import _
 from .errors import Problem
 from .model import ScenarioSpec
 from .translate import line_of
@@ -19,23 +20,27 @@ def smart_lint(spec: ScenarioSpec, locs: Locations, file: str) -> list[Problem]:
         out.append(Problem(file, line_of(path, locs), where, message, hint, "warning"))
 
     if not spec.targets:
-        warn(("targets",), "no targets: runs show KPIs but no verdicts",
-             "add SMART targets (metric, threshold, by, confidence, serves)")
+        warn(("targets",), _("no targets: runs show KPIs but no verdicts"),
+             _("add SMART targets (metric, threshold, by, confidence, serves)"))
     for i, t in enumerate(spec.targets):
         path = ("targets", i)
         if t.by is None:
-            warn(path, f"target '{t.id}' has no deadline (not time-bound)",
-                 f"add 'by:'; it is judged on the last day, {spec.end_date}")
+            warn(path, _("target '{id}' has no deadline (not time-bound)").format(id=t.id),
+                 _("add 'by:'; it is judged on the last day, {date}").format(
+                     date=spec.end_date))
         elif t.by > spec.end_date:
-            warn((*path, "by"), f"target '{t.id}' deadline {t.by} is past the horizon",
-                 f"it is judged on the last simulated day, {spec.end_date}; "
-                 "lengthen horizon_days to judge it on time")
+            warn((*path, "by"), _("target '{id}' deadline {date} is past the horizon")
+                 .format(id=t.id, date=t.by),
+                 _("it is judged on the last simulated day, {date}; lengthen horizon_days "
+                   "to judge it on time").format(date=spec.end_date))
         if t.confidence is None:
-            warn(path, f"target '{t.id}' has no required confidence",
-                 f"add 'confidence:'; {DEFAULT_CONFIDENCE:.0%} is used")
+            warn(path, _("target '{id}' has no required confidence").format(id=t.id),
+                 _("add 'confidence:'; {confidence} is used").format(
+                     confidence=f"{DEFAULT_CONFIDENCE:.0%}"))
         if t.serves is None:
-            warn(path, f"target '{t.id}' serves no objective (not relevant)",
-                 "add 'serves: <objective>' naming an entry of 'objectives'")
+            warn(path, _("target '{id}' serves no objective (not relevant)").format(id=t.id),
+                 _("add 'serves: <objective>' naming an entry of 'objectives'"))
         if t.level is None:
-            warn(path, f"target '{t.id}' has no level", "add 'level: short', 'mid' or 'long'")
+            warn(path, _("target '{id}' has no level").format(id=t.id),
+                 _("add 'level: short', 'mid' or 'long'"))
     return out

@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..i18n import _
 from .crosscheck import cross_check
 from .draws import reference, resolve_draws
 from .errors import Problem, ScenarioError
@@ -64,7 +65,7 @@ def with_values(loaded: LoadedSpec, values: dict[str, Any]) -> LoadedSpec:
     data: Any = loaded.data
     for path, value in values.items():
         data = replaced(data, path, schema_value(path, value))
-    data, _ = without_drawn(data, list(values))  # a value set here is not drawn again
+    data, _dropped = without_drawn(data, list(values))  # a value set here is not drawn again
     return validate_data(data, {}, loaded.source, [], check_uncertainties=False)
 
 
@@ -92,15 +93,17 @@ def validate_data(data: Any, locs: Locations, file: str, overrides: list[str],
                   check_uncertainties: bool = True) -> LoadedSpec:
     """Validate loaded data (see `load_spec`)."""
     if not isinstance(data, dict):
-        raise ScenarioError([Problem(file, 1, "", "a scenario must be a mapping of sections",
-                                     "start from `mktsim init smart-band`")])
+        raise ScenarioError([Problem(file, 1, "", _("a scenario must be a mapping of sections"),
+                                     _("start from `mktsim init smart-band`"))])
     notes: list[Problem] = []
     dropped: dict[str, Any] = {}
     if overrides:
         data, overridden = apply_overrides(copy.deepcopy(data), overrides)
         data, dropped = without_drawn(data, [".".join(map(str, p)) for p in overridden])
-        notes = [Problem(SOURCE, None, f"--set {text}", f"fixes {_dotted(p)} for this run; "
-                         f"its uncertainty ({spec_text(dropped[_dotted(p)])}) is not drawn",
+        notes = [Problem(SOURCE, None, f"--set {text}",
+                         _("fixes {path} for this run; its uncertainty ({uncertainty}) is "
+                           "not drawn").format(path=_dotted(p),
+                                               uncertainty=spec_text(dropped[_dotted(p)])),
                          severity="warning")
                  for p, text in overridden.items() if _dotted(p) in dropped]
     else:

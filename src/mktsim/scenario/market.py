@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, field_validator
 
-from .base import Section
+from .base import Label, Section
 from .fields import (
     Multiplier,
     Name,
@@ -39,6 +39,8 @@ class ChurnBeta(Section):
 class Segment(Section):
     """A group of exchangeable customers. Rates are hazards per year per person."""
 
+    label: Label | None = Field(None, description="Name shown in tables, charts and reports "
+                                "(text, or {en: ..., zh: ...}); the key stays the identifier.")
     share: Share = Field(description="Share of the market's people in this segment (0-1).")
     initial_awareness: Share = Field(0.0, description="Share aware of the brand on day 0.")
     initial_consideration: Share = Field(

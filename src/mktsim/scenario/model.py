@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import Field
 
-from .base import Section
+from .base import ObjectiveText, Section, label_value
 from .calibration import CalibrationSection
 from .company import Channel, Crm, Org, Product, Team
 from .decision import DecisionSection
@@ -35,7 +35,9 @@ class ScenarioSpec(Section):
     org: Org = Field(default_factory=Org)
     crm: Crm = Field(default_factory=Crm)
     strategies: dict[Name, Strategy] = Field(min_length=1)
-    objectives: dict[Name, str] = Field(default_factory=dict)
+    objectives: dict[Name, str | ObjectiveText] = Field(
+        default_factory=dict,
+        description="What the targets serve: a description, or {description, label}.")
     targets: list[Target] = Field(default_factory=list)
     rules: RulesSection | None = Field(None, description="Reviews and when/then rules.")
     information: Information = Field(default_factory=Information)
@@ -45,6 +47,26 @@ class ScenarioSpec(Section):
     )
 
     calibration: CalibrationSection | None = Field(None, description="Fit to history.")
+
+    def labels(self) -> dict[str, dict[str, str | dict[str, str]]]:
+        """Kind (channels, segments, products, teams, strategies, targets, objectives) ->
+        key -> label, for the keys that carry one."""
+        groups: dict[str, dict[str, object]] = {
+            "channels": dict(self.channels), "segments": dict(self.market.segments),
+            "products": dict(self.products), "teams": dict(self.teams),
+            "strategies": dict(self.strategies), "targets": {t.id: t for t in self.targets},
+        }
+        out: dict[str, dict[str, str | dict[str, str]]] = {}
+        for kind, items in groups.items():
+            found = {k: label_value(getattr(v, "label", None)) for k, v in items.items()}
+            kept = {k: v for k, v in found.items() if v}
+            if kept:
+                out[kind] = kept
+        objectives = {k: label_value(getattr(v, "label", None))
+                      for k, v in self.objectives.items()}
+        if any(objectives.values()):
+            out["objectives"] = {k: v for k, v in objectives.items() if v}
+        return out
 
     @property
     def end_date(self) -> dt.date:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..i18n import _
 from .errors import Problem, ScenarioError
 from .yamlio import parse_yaml
 
@@ -23,15 +24,15 @@ def parse_override(text: str) -> tuple[tuple[str | int, ...], Any]:
                     SOURCE,
                     None,
                     f"--set {text}",
-                    "expected --set dotted.path=value",
-                    "for example --set channels.kol.cost.cpm=45",
+                    _("expected --set dotted.path=value"),
+                    _("for example --set channels.kol.cost.cpm=45"),
                 )
             ]
         )
-    parsed, _ = parse_yaml(value if value.strip() else "''", SOURCE)
+    parsed, _locs = parse_yaml(value if value.strip() else "''", SOURCE)
     if isinstance(parsed, dict | list):
         raise ScenarioError(
-            [Problem(SOURCE, None, f"--set {key}", "the value must be a single value")]
+            [Problem(SOURCE, None, f"--set {key}", _("the value must be a single value"))]
         )
     path = tuple(int(p) if p.isdigit() else p for p in key.split("."))
     return path, parsed
@@ -126,7 +127,8 @@ def _child(node: Any, part: str | int, where: tuple[str | int, ...], text: str) 
 def _fail(path: tuple[str | int, ...], text: str) -> None:
     where = ".".join(str(p) for p in path)
     raise ScenarioError(
-        [Problem(SOURCE, None, f"--set {text}", f"'{where}' is not a section or list item")]
+        [Problem(SOURCE, None, f"--set {text}",
+                 _("'{where}' is not a section or list item").format(where=where))]
     )
 
 

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .base import Section
+from .base import Label, Section
 from .fields import Days, Headcount, Money, Name, Positive, Share
 from .rules import RulesSection
 
@@ -73,6 +73,8 @@ class Strategy(Section):
     """One plan. `extends` copies another strategy; keys given here replace its keys."""
 
     extends: Name | None = None
+    label: Label | None = Field(None, description="Name shown in tables, charts and reports "
+                                "(text, or {en: ..., zh: ...}); the key stays the identifier.")
     description: str = ""
     budget: Money | None = Field(None, description="Marketing money over the horizon.")
     allocation: dict[Name, Share] | None = Field(

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .base import Section
+from .base import Label, Section
 from .fields import Days, Name, Number, Probability
 
 
@@ -20,6 +20,8 @@ class Target(Section):
     """
 
     id: Name
+    label: Label | None = Field(None, description="Name shown in tables, charts and reports "
+                                "(text, or {en: ..., zh: ...}); the key stays the identifier.")
     metric: str = Field(description="A KPI name, e.g. brand_awareness or revenue.")
     at_least: Number | None = None
     at_most: Number | None = None

@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from ..i18n import N_, _
 from .errors import Problem
 from .suggest import did_you_mean
 from .yamlio import Locations
@@ -54,20 +55,20 @@ def _problem(err: dict[str, Any], loc: tuple[str | int, ...], root: type[BaseMod
     if kind == "extra_forbidden":
         model = model_at(root, loc[skip:-1])
         allowed = list(model.model_fields) if model else []
-        return Problem(file, line, where, f"unknown key '{loc[-1]}'",
+        return Problem(file, line, where, _("unknown key '{key}'").format(key=loc[-1]),
                        did_you_mean(str(loc[-1]), allowed))
     if kind == "missing":  # a missing top-level section has no line of its own: line 1
-        return Problem(file, 1 if line is None else line, where, "is required",
-                       f"add '{loc[-1]}:'")
+        return Problem(file, 1 if line is None else line, where, _("is required"),
+                       _("add '{key}:'").format(key=loc[-1]))
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         model = model_at(root, loc[skip:])
         keys = ", ".join(list(model.model_fields)[:6]) + ", ..." if model else "name: value"
-        return Problem(file, line, where, f"must be a section of keys ({keys})",
-                       "indent the keys under it, one per line")
+        return Problem(file, line, where, _("must be a section of keys ({keys})").format(
+            keys=keys), _("indent the keys under it, one per line"))
     message = str(err["msg"]).removeprefix("Value error, ")
     value = err.get("input")
     if _short(value):
-        message = f"{message} (got {value!r})"
+        message = _("{message} (got {value})").format(message=message, value=repr(value))
     return Problem(file, line, where, message, _hint(kind, err.get("ctx") or {}))
 
 
@@ -77,17 +78,19 @@ def _short(value: Any) -> bool:
 
 def _hint(kind: str, ctx: dict[str, Any]) -> str:
     if kind == "less_than_equal" and ctx.get("le") == 1:
-        return "shares are fractions from 0 to 1 (30% or 0.3)"
+        return _("shares are fractions from 0 to 1 (30% or 0.3)")
     if kind == "greater_than_equal" and ctx.get("ge") == 0:
-        return "it cannot be negative"
-    words = {"greater_than_equal": "at least", "greater_than": "above",
-             "less_than_equal": "at most", "less_than": "below"}
+        return _("it cannot be negative")
+    words = {"greater_than_equal": N_("it must be at least {limit}"),
+             "greater_than": N_("it must be above {limit}"),
+             "less_than_equal": N_("it must be at most {limit}"),
+             "less_than": N_("it must be below {limit}")}
     if kind in words and ctx:
-        return f"it must be {words[kind]} {next(iter(ctx.values()))}"
+        return _(words[kind]).format(limit=next(iter(ctx.values())))
     if kind in ("float_parsing", "int_parsing", "float_type", "int_type"):
-        return "write a number, e.g. 2_000_000 or 0.3 or 30%"
+        return _("write a number, e.g. 2_000_000 or 0.3 or 30%")
     if kind.startswith("date"):
-        return "write an ISO date, e.g. 2027-03-15"
+        return _("write an ISO date, e.g. 2027-03-15")
     return ""
 
 

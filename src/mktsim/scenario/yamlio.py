@@ -19,6 +19,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent, NodeEvent
 from ruamel.yaml.parser import RoundTripParser
 
+from ..i18n import N_, _
 from .errors import Problem, ScenarioError
 
 Path_ = tuple[str | int, ...]
@@ -31,6 +32,9 @@ MAX_VALUES = 20_000
 #: and fewer than 10 levels).
 MAX_LINES = 50_000
 MAX_DEPTH = 64
+_NESTS = N_("file nests deeper than {depth} levels, more than a scenario may have")
+_HOLDS = N_("file holds more than {n:,} values, more than a scenario may have")
+_FEW_LINES = N_("a scenario is a few hundred lines of sections and values")
 
 
 def read_yaml(path: Path) -> tuple[Any, Locations]:
@@ -40,13 +44,14 @@ def read_yaml(path: Path) -> tuple[Any, Locations]:
         raw = path.read_bytes()
     except OSError as exc:
         raise ScenarioError(
-            [Problem(name, None, "", f"cannot read the file: {exc.strerror}")]) from None
+            [Problem(name, None, "", _("cannot read the file: {reason}").format(
+                reason=exc.strerror))]) from None
     if len(raw) > MAX_BYTES:
-        raise ScenarioError([Problem(name, None, "", "file is larger than 5 MB")])
+        raise ScenarioError([Problem(name, None, "", _("file is larger than 5 MB"))])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise ScenarioError([Problem(name, None, "", "file is not UTF-8 text")]) from None
+        raise ScenarioError([Problem(name, None, "", _("file is not UTF-8 text"))]) from None
     return parse_yaml(text, name)
 
 
@@ -81,13 +86,13 @@ class _BoundedParser(RoundTripParser):
         if isinstance(event, CollectionStartEvent):
             self.depth += 1
             if self.depth > MAX_DEPTH:
-                raise _TooLarge(f"nests deeper than {MAX_DEPTH} levels", _line(event))
+                raise _TooLarge(_(_NESTS).format(depth=MAX_DEPTH), _line(event))
         elif isinstance(event, CollectionEndEvent):
             self.depth -= 1
         if isinstance(event, NodeEvent):
             self.values += 1
             if self.values > MAX_VALUES:
-                raise _TooLarge(f"holds more than {MAX_VALUES:,} values", _line(event))
+                raise _TooLarge(_(_HOLDS).format(n=MAX_VALUES), _line(event))
         return event
 
 
@@ -112,36 +117,34 @@ def parse_yaml(text: str, name: str) -> tuple[Any, Locations]:
     lines = text.count("\n") + 1
     brackets = text.count("[") + text.count("{")
     if text.count(",") > MAX_VALUES or brackets > MAX_VALUES:
-        raise ScenarioError([Problem(name, None, "", f"file holds more than {MAX_VALUES:,} "
-                                     "values, more than a scenario may have",
-                                     "a scenario is a few hundred lines of sections and "
-                                     "values")])
+        raise ScenarioError([Problem(name, None, "", _(_HOLDS).format(n=MAX_VALUES),
+                                     _(_FEW_LINES))])
     deep = _flow_too_deep(text)
     if deep is not None:
-        raise ScenarioError([Problem(name, deep, "", f"file nests deeper than {MAX_DEPTH} "
-                                     "levels, more than a scenario may have",
-                                     "a scenario is a few hundred lines of sections and "
-                                     "values")])
+        raise ScenarioError([Problem(name, deep, "", _(_NESTS).format(depth=MAX_DEPTH),
+                                     _(_FEW_LINES))])
     if lines > MAX_LINES:
-        raise ScenarioError([Problem(name, None, "", f"file has {lines:,} lines, more than "
-                                     f"a scenario may have ({MAX_LINES:,})",
-                                     "split long lists into a design or history file")])
+        raise ScenarioError([Problem(name, None, "",
+                                     _("file has {lines:,} lines, more than a scenario may "
+                                       "have ({limit:,})").format(lines=lines,
+                                                                  limit=MAX_LINES),
+                                     _("split long lists into a design or history file"))])
     yaml = YAML(typ="rt", pure=True)
     yaml.Constructor = _Constructor
     yaml.Parser = _BoundedParser
     try:
         node = yaml.load(text)
     except _TooLarge as exc:
-        raise ScenarioError([Problem(name, exc.line, "", f"file {exc}, more than a scenario "
-                                     "may have", "a scenario is a few hundred lines of "
-                                     "sections and values")]) from None
+        raise ScenarioError([Problem(name, exc.line, "", str(exc),
+                                     _(_FEW_LINES))]) from None
     except MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        msg = f"not valid YAML: {exc.problem or exc.context}"
+        msg = _("not valid YAML: {problem}").format(problem=exc.problem or exc.context)
         raise ScenarioError(
-            [Problem(name, line, "", msg, "check indentation and quoting")]) from None
+            [Problem(name, line, "", msg, _("check indentation and quoting"))]) from None
     except (YAMLError, RecursionError, ValueError) as exc:
-        raise ScenarioError([Problem(name, None, "", f"not valid YAML: {exc}")]) from None
+        raise ScenarioError([Problem(name, None, "", _("not valid YAML: {problem}").format(
+            problem=exc))]) from None
     locations: Locations = {}
     budget = [MAX_VALUES]
     data = _plain(node, (), locations, name, budget, 1)
@@ -153,12 +156,13 @@ def _plain(
 ) -> Any:
     budget[0] -= 1
     if budget[0] < 0:
-        raise ScenarioError([Problem(name, line, _dotted(path), "too many values (aliases?)")])
+        raise ScenarioError([Problem(name, line, _dotted(path), _("too many values (aliases?)"))])
     if len(path) > 40:
-        raise ScenarioError([Problem(name, line, _dotted(path), "nested too deeply")])
+        raise ScenarioError([Problem(name, line, _dotted(path), _("nested too deeply"))])
     if isinstance(node, TaggedScalar) or _has_tag(node):
         raise ScenarioError(
-            [Problem(name, line, _dotted(path), "YAML tags are not allowed", "remove the '!' tag")]
+            [Problem(name, line, _dotted(path), _("YAML tags are not allowed"),
+                     _("remove the '!' tag"))]
         )
     if isinstance(node, CommentedMap):
         return _plain_map(node, path, locs, name, budget)
@@ -180,7 +184,8 @@ def _plain_map(
         key_line = node.lc.key(key)[0] + 1
         if not isinstance(key, str | int) or isinstance(key, bool):
             raise ScenarioError(
-                [Problem(name, key_line, _dotted(path), f"key {key!r} must be a name")]
+                [Problem(name, key_line, _dotted(path),
+                         _("key {key} must be a name").format(key=repr(key)))]
             )
         key = str(key)
         locs[(*path, key)] = key_line

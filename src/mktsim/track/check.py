@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..history import History, HistoryError
+from ..i18n import _
 from ..scenario.errors import Problem
 from ..scenario.model import ScenarioSpec
 
@@ -16,21 +17,23 @@ def check_actuals(spec: ScenarioSpec, actuals: History) -> None:
     problems = []
     if actuals.start != spec.start_date:
         problems.append(Problem(actuals.source, 2, "date",
-                                f"the actuals start on {actuals.start}, not on the scenario's "
-                                f"start_date {spec.start_date}",
-                                "give the year's actuals from its first period on"))
+                                _("the actuals start on {start}, not on the scenario's "
+                                  "start_date {start_date}").format(start=actuals.start,
+                                                                    start_date=spec.start_date),
+                                _("give the year's actuals from its first period on")))
     end = spec.start_date + dt.timedelta(days=spec.horizon_days)
     if actuals.ends[-1] > end:
         row = next(i for i, e in enumerate(actuals.ends) if e > end)
         problems.append(Problem(actuals.source, row + 2, "date",
-                                f"the period from {actuals.dates[row]} ends on "
-                                f"{actuals.ends[row] - dt.timedelta(days=1)}, past the "
-                                f"scenario's horizon (last day "
-                                f"{end - dt.timedelta(days=1)})",
-                                "drop the rows after the horizon, or lengthen horizon_days"))
+                                _("the period from {start} ends on {end}, past the scenario's "
+                                  "horizon (last day {last})").format(
+                                    start=actuals.dates[row],
+                                    end=actuals.ends[row] - dt.timedelta(days=1),
+                                    last=end - dt.timedelta(days=1)),
+                                _("drop the rows after the horizon, or lengthen horizon_days")))
     if not actuals.series:
-        problems.append(Problem(actuals.source, 1, "", "no KPI column to condition on",
-                                "add observed KPIs such as units, revenue or brand_awareness"))
+        problems.append(Problem(actuals.source, 1, "", _("no KPI column to condition on"),
+                                _("add observed KPIs such as units, revenue or brand_awareness")))
     if problems:
         raise HistoryError(problems)
 
