@@ -115,7 +115,7 @@ def test_control_page_with_external_references_is_caught(tmp_path: Path) -> None
 @pytest.fixture(scope="module")
 def report_zh(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("browser_zh")
-    write_results(folder, reps=60)
+    write_results(folder, reps=60, track=True)
     (path,) = write_report(folder, ["html"], lang="zh")
     return path
 
