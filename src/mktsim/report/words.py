@@ -75,7 +75,7 @@ KINDS = {"flow": N_("total over the plan"), "stock": N_("level on the last day")
 CHANNEL_TYPES = {"online": N_("online"), "offline": N_("offline"), "direct": N_("direct")}
 
 UNITS = {"count": N_("count"), "units": N_("units"), "ratio": N_("ratio"),
-         "share": N_("share")}
+         "share": N_("share"), "money_per_customer": N_("money per customer")}
 
 LEAK_STAGES = {"Leads": N_("Leads"), "Sales": N_("Sales"), "Customers": N_("Customers"),
                "Complaints": N_("Complaints")}
