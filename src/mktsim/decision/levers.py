@@ -22,6 +22,13 @@ from ..scenario.load import LoadedSpec
 SHARE_DIGITS = 6
 
 
+def team_counts(x: np.ndarray, start: int, teams: Any, bounds: Any) -> dict[str, int]:
+    """People per lever team from the candidate x, whose team coordinates begin at
+    `start`: each floored and clamped into its (low, high) bounds."""
+    return {t: int(min(max(math.floor(x[start + i]), lo), hi))
+            for i, (t, (lo, hi)) in enumerate(zip(teams, bounds, strict=True))}
+
+
 @dataclass(frozen=True)
 class LeverSpace:
     """The search space around a reference strategy."""
@@ -97,9 +104,8 @@ class LeverSpace:
 
     def headcount(self, x: np.ndarray) -> dict[str, int]:
         """Day-0 headcount of each lever team."""
-        start = len(self.free) + (4 if self.quarters else 0)
-        return {t: int(min(max(math.floor(x[start + i]), lo), hi)) for i, (t, (lo, hi))
-                in enumerate(zip(self.teams, self.team_bounds, strict=True))}
+        return team_counts(x, len(self.free) + (4 if self.quarters else 0), self.teams,
+                           self.team_bounds)
 
     def team_cost(self, x: np.ndarray) -> float:
         """Planned salary of the lever teams over the horizon (money)."""

@@ -346,14 +346,12 @@ def _take_route(i, s, st, r, d, cls, dest, event, ever, value, adopted_on, share
 
 
 @njit(cache=True)
-def _class_probabilities(n_routes, cum, p2, leave, p2_flat):
-    """leave[s * 8 + st]: the probability of any move out of state st in segment s today;
-    p2_flat the same layout of p2 [S, 8]."""
+def _class_probabilities(n_routes, cum, leave):
+    """leave[s * 8 + st]: the probability of any move out of state st in segment s today."""
     for s in range(cum.shape[0]):
         for st in range(cum.shape[1]):
             k = n_routes[st] if st < N_STATES else 0
             leave[(s << CLASS_SHIFT) | st] = cum[s, st, k - 1] if k > 0 else 0.0
-            p2_flat[(s << CLASS_SHIFT) | st] = p2[s, st]
 
 
 @njit(cache=True)
@@ -398,7 +396,7 @@ def _advance_agents(d0, d1, seed, cls, ever, value, adopted_on, indptr, indices,
     route_cum = np.zeros((n_seg, CLASS_WIDTH, 3 + n_ch))
     p2 = np.zeros((n_seg, CLASS_WIDTH))
     leave = np.zeros(n_seg * CLASS_WIDTH)
-    p2_flat = np.zeros(n_seg * CLASS_WIDTH)
+    p2_by_class = p2.reshape(n_seg * CLASS_WIDTH)  # a view: p2[s, st] at s << 3 | st
     counts_b = np.zeros((n_blocks, n_seg, N_STATES), dtype=np.int64)
     ever_b = np.zeros((n_blocks, n_seg), dtype=np.int64)
     flows_b = np.zeros((n_blocks, n_seg, 4), dtype=np.int64)
@@ -416,12 +414,12 @@ def _advance_agents(d0, d1, seed, cls, ever, value, adopted_on, indptr, indices,
         synergy = 0.0 if bass else _synergy(chan_par, h_aw, kappa)
         _segment_probabilities(d, bass, seg_rates, affinity, season, shares, h_aw, h_cv,
                                synergy, talkers / market_size, aw_base, aw_q, route_cum, p2, haz)
-        _class_probabilities(n_routes, route_cum, p2, leave, p2_flat)
+        _class_probabilities(n_routes, route_cum, leave)
         if network:
             _talk_snapshot(cls, ever, wom_customers, talk)
         _customers_day(d, seed, cls, ever, value, adopted_on, talk, indptr, indices, shares,
                        aw_base, aw_q, n_routes, dest, event, second, route_cum, leave,
-                       p2_flat, counts_b, ever_b, flows_b, intents_b)
+                       p2_by_class, counts_b, ever_b, flows_b, intents_b)
         _sum_blocks(counts_b, ever_b, flows_b, intents_b, counts, adopters, flows, intents)
         revenue_before = chan_tot[:, CH_REVENUE].copy()
         for s in range(n_seg):

@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from ..decision.levers import project_capped, scaled_flighting, shares_of
+from ..decision.levers import project_capped, scaled_flighting, shares_of, team_counts
 from ..decision.strategy_run import LoadedScenario
 from ..history import History
 from ..model.compile import compile_plan, plan_dates
@@ -146,8 +145,7 @@ class RemainingSpace:
     def hires(self, x: np.ndarray) -> dict[str, int]:
         """People hired on the as-of date by lever team."""
         start = len(self.free) + (len(self.open_quarters) if self.quarters else 0)
-        return {t: int(min(max(math.floor(x[start + i]), lo), hi)) for i, (t, (lo, hi))
-                in enumerate(zip(self.teams, self.team_bounds, strict=True))}
+        return team_counts(x, start, self.teams, self.team_bounds)
 
     def team_cost(self, x: np.ndarray) -> float:
         """Salary of the people hired on the as-of date, to the horizon (money)."""
