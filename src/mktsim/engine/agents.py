@@ -135,7 +135,7 @@ class AgentReplication(Replication):
                         c.adopted_on, self.indptr, self.indices, self.state, self.adopters,
                         self.adstock, self.cum, self.chan_tot, self.leak, self.out, p.seg_rates,
                         p.affinity, p.chan_par, p.kappa, p.spend, self.extra_spend, p.season,
-                        p.team_par, self.misc, self.chan_scale, self.shares, self.team_cap)
+                        p.team_par, self.misc, self.chan_scale, self.shares, self.roster.daily)
 
 
 class AgentEngineWarning(UserWarning):

@@ -430,6 +430,6 @@ def _advance_agents(d0, d1, seed, cls, ever, value, adopted_on, indptr, indices,
             day[D_COMP_UNITS] += flows[s, 2]
             day[D_CHURNED] += flows[s, 3]
             leak[L_CHURN_REGULAR] += flows[s, 3]
-        _close_day(d, counts, adopters, day, media, _team_cost(team_cap, team_par),
+        _close_day(d, counts, adopters, day, media, _team_cost(team_cap[d], team_par),
                    revenue_before, chan_tot, chan_par, loyalty_cost, extra_spend, cum,
                    market_size, misc[M_DISCOUNT_RATE], out)

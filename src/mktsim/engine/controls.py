@@ -47,7 +47,7 @@ class Controls(Protocol):
 
     @property
     def rng(self) -> np.random.Generator:
-        """The replication's stream for event randomness (surveys, attrition)."""
+        """The replication's stream for event randomness (surveys)."""
         ...
 
     # --- time ------------------------------------------------------------------------

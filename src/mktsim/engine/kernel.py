@@ -27,8 +27,9 @@ stages; money in the scenario's currency; rates and hazards per day unless state
 - sales: intents [S, C] first purchases wanting channel c; organic [S], repeat_units [S],
   units_s [S], new_s [S] units of the day by segment; first whether they are new
   customers; c a channel.
-- teams: team_par [T, N_TEAM_PAR] (`T_*`); team_cap [T, N_TC] capacity controls
-  (`engine.layout.TC_*`: level, ramp, reference day, people); t a team; cap work items
+- teams: team_par [T, N_TEAM_PAR] (`T_*`); team_cap [D, T, N_TC] each day's capacity
+  controls (`engine.layout.TC_*`: level, ramp, reference day, people), filled for the
+  span by `engine.teams.Roster.advance` before the kernel runs; t a team; cap work items
   per day; queue [C, S, P] leads waiting by age in days; cqueue [S, P] complaints by age;
   pipe [C, S, K] leads whose hand-off stage j is under way; patience days; service_team
   the team answering complaints (-1: none); complaint_rate complaints per unit sold;
@@ -729,9 +730,9 @@ def _advance(d0, d1, rs, state, adopters, adstock, queue, cqueue, pipe, cum, cha
             _handoffs(rs, chan_par, pipe, queue, state, day, leak)
             _route_intents(rs, intents, chan_par, state, queue, pipe, shares, day, chan_tot,
                            adopters, units_s, leak, flat, kept)
-        team_cost = _team_cost(team_cap, team_par)
+        team_cost = _team_cost(team_cap[d], team_par)
         for t in range(n_team):
-            cap = _capacity(rs, t, d, team_cap, team_par)
+            cap = _capacity(rs, t, d, team_cap[d], team_par)
             if t == service_team:
                 patience = int(team_par[t, T_PATIENCE])
                 cap = _serve_complaints(rs, cap, cqueue, patience, lost_after, state, day, leak,

@@ -68,9 +68,10 @@ class Replication:
 
     def __init__(self, plan: P.Plan, seed: np.random.SeedSequence,
                  controllers: Sequence[Controller] = ()) -> None:
-        pop_seq, event_seq = seed.spawn(2)
+        pop_seq, event_seq, roster_seq = seed.spawn(3)
         self.plan = plan
         self.key = int(pop_seq.generate_state(1, np.uint64)[0])
+        self.roster_key = int(roster_seq.generate_state(1, np.uint64)[0])
         self.rng = np.random.default_rng(event_seq)
         self.env = simpy.Environment()
         self.market = MarketState(plan)
@@ -81,7 +82,6 @@ class Replication:
         self.chan_scale = np.ones(len(plan.channels))
         self.extra_spend = plan.extra_spend.copy()  # rules may book research and training
         self.refresh()
-        self._changed: dict[int, Any] = {}
         self.controllers = tuple(controllers)
 
     def _alloc(self) -> None:
@@ -105,14 +105,15 @@ class Replication:
         self.refresh_teams()
 
     def refresh_teams(self) -> None:
-        """Recompute team capacities after a change of people or skills."""
-        self.team_cap = self.roster.capacity_controls(float(self.synced))
+        """The team capacities now (the roster keeps them up to date)."""
+        self.team_cap = self.roster.capacity_controls()
 
     def sync(self, day: int) -> None:
         """Advance the population up to the start of `day`."""
         day = min(day, self.plan.horizon)
         if day <= self.synced:
             return
+        self.roster.advance(new_stream(span_key(self.roster_key, self.synced)), self.synced, day)
         self.advance(self.synced, day)
         fill_derived(self, self.synced, day)
         self.synced = day
@@ -124,15 +125,12 @@ class Replication:
                  self.adstock, self.queue, self.cqueue, self.pipe, self.cum, self.chan_tot,
                  self.leak, self.out, p.seg_rates, p.affinity, p.chan_par, p.kappa, p.spend,
                  self.extra_spend, p.season, p.team_par, self.misc, p.lost_after_complaint,
-                 self.chan_scale, self.shares, self.team_cap)
+                 self.chan_scale, self.shares, self.roster.daily)
 
     def run(self) -> ReplicationResult:
         """Run the whole horizon and return the results."""
         self.env.process(self._scheduled())
         reviews = self._start_controllers()
-        for t in range(len(self.plan.teams)):
-            if self.plan.team_attrition[t] > 0:
-                self.env.process(self._attrition(t))
         self.env.run(until=self.plan.horizon)
         self.sync(self.plan.horizon)
         return ReplicationResult(self.out, self.chan_tot, self.leak, self.state, reviews)
@@ -170,47 +168,8 @@ class Replication:
         elif event.kind == "hire":
             team = plan.teams.index(event.target)
             self.roster.hire(team, int(event.value), float(event.day))
-            self._notify(team)
         elif event.kind == "training":
             self.roster.train(plan.teams.index(event.target), event.value, float(event.day))
-
-    def _notify(self, team: int) -> None:
-        waiting = self._changed.pop(team, None)
-        if waiting is not None and not waiting.triggered:
-            waiting.succeed()
-
-    def _attrition(self, team: int):
-        """People leave at a constant hazard each; leavers are replaced after a delay."""
-        env, plan = self.env, self.plan
-        while True:
-            changed = env.event()
-            self._changed[team] = changed
-            rate = self.roster.headcount(team) * plan.team_attrition[team]
-            if rate <= 0:
-                yield changed
-                continue
-            timer = env.timeout(self.rng.exponential(1.0 / rate))
-            fired = yield timer | changed
-            if timer not in fired:
-                continue
-            day = math.ceil(env.now)
-            if day >= plan.horizon:
-                return
-            self.sync(day)
-            self.roster.leave(team, self.rng, float(day))
-            self.refresh_teams()
-            if plan.team_replace[team]:
-                env.process(self._replace(team, plan.team_hiring_delay[team]))
-
-    def _replace(self, team: int, delay: float):
-        yield self.env.timeout(delay)
-        day = math.ceil(self.env.now)
-        if day >= self.plan.horizon:
-            return
-        self.sync(day)
-        self.roster.hire(team, 1, float(day))
-        self.refresh_teams()
-        self._notify(team)
 
     # --- controls (engine.controls.Controls) -------------------------------------------
     def at(self, day: int, change: Callable[[], None]) -> None:
@@ -287,9 +246,8 @@ class Replication:
         self.market.discount[product] = depth
 
     def hire(self, team: int, count: int, day: float) -> None:
-        """People join the team now; wakes the team's attrition process."""
+        """People join the team now."""
         self.roster.hire(team, count, day)
-        self._notify(team)
 
     def train(self, team: int, skill_gain: float, day: float) -> None:
         """Raise the team's skill ceiling from `day`."""
