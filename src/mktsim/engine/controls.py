@@ -141,5 +141,13 @@ class Controller(Protocol):
         ...
 
 
+def idle(controller: Controller, plan: Any) -> bool:
+    """Whether `controller` would register nothing in a replication of `plan`: its own
+    `idle(plan)` says so (a controller without one counts as active). A replication whose
+    controllers are all idle can run in a batch (`engine.batch`)."""
+    check = getattr(controller, "idle", None)
+    return bool(check(plan)) if callable(check) else False
+
+
 class MissingController(ValueError):
     """A plan with review rules simulated without a controller to run them."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,11 +18,12 @@ import pandas as pd
 
 from ..model.plan import Plan
 from ..scenario.network import Network
-from .controls import Controller
-from .replication import Replication
+from .batch import Batch, schedule_key
+from .controls import Controller, idle
+from .replication import Replication, ReplicationResult
 from .rng import replication_seeds
 from .sources import UncertainPlans
-from .workers import local_pool
+from .workers import LazyPool
 
 Progress = Callable[[int], None]
 
@@ -50,16 +51,44 @@ class Run:
 
 def run_chunk(plan: Plan, seed: int, first: int, count: int,
               source: UncertainPlans | None = None, engine: str = "counts",
-              network: Network | None = None, controllers: Sequence[Controller] = ()
-              ) -> tuple[Any, ...]:
-    """Replications first..first+count-1 of `seed`, stacked, with their sampled values."""
+              network: Network | None = None, controllers: Sequence[Controller] = (),
+              threads: int = 1) -> tuple[Any, ...]:
+    """Replications first..first+count-1 of `seed`, stacked, with their sampled values.
+
+    Replications with nothing to run between their scheduled events (no rules, idle
+    controllers; the counts engine) advance in batches (`engine.batch`), on `threads`
+    threads; the numbers are the same as one by one."""
     plans = source.plans_for(first, count) if source is not None else [(plan, {})] * count
-    results = [_replication(p, child, seed, engine, network, controllers).run()
-               for (p, _), child in zip(plans, replication_seeds(seed, count, first), strict=True)]
+    children = replication_seeds(seed, count, first)
+    if engine == "counts" and all(batchable(p, controllers) for p, _ in plans):
+        results = run_batched([Replication(p, child) for (p, _), child
+                               in zip(plans, children, strict=True)], threads)
+    else:
+        results = [_replication(p, child, seed, engine, network, controllers).run()
+                   for (p, _), child in zip(plans, children, strict=True)]
     samples = [values for _, values in plans] if source is not None else []
     return (np.stack([r.daily for r in results]), np.stack([r.channels for r in results]),
             np.stack([r.leaks for r in results]), np.stack([r.state for r in results]),
             samples, [r.reviews for r in results])
+
+
+def batchable(plan: Plan, controllers: Sequence[Controller]) -> bool:
+    """Whether replications of `plan` can run in a batch: no review rules, and every
+    controller idle for it."""
+    return plan.rules is None and all(idle(c, plan) for c in controllers)
+
+
+def run_batched(reps: Sequence[Replication], threads: int = 1) -> list[ReplicationResult]:
+    """Run replications in batches of equal `batch.schedule_key`; results in their order."""
+    groups: dict[tuple[object, ...], list[int]] = {}
+    for i, rep in enumerate(reps):
+        groups.setdefault(schedule_key(rep), []).append(i)
+    results: list[Any] = [None] * len(reps)
+    for members in groups.values():
+        for i, result in zip(members, Batch([reps[i] for i in members], threads).run(),
+                             strict=True):
+            results[i] = result
+    return results
 
 
 def _replication(plan: Plan, child: np.random.SeedSequence, seed: int, engine: str,
@@ -77,6 +106,18 @@ def _replication(plan: Plan, child: np.random.SeedSequence, seed: int, engine: s
                             controllers)
 
 
+def in_process_threads(plan: Plan, engine: str, controllers: Sequence[Controller],
+                       workers: int, pool: Executor | None) -> int:
+    """Threads for running the replications in this process, in batches (0: not so).
+
+    Batched replications (`batchable`) run here on `workers` threads rather than on
+    worker processes when the pool is local: no process to start, nothing to pickle.
+    A Dask cluster's executor keeps its tasks."""
+    if workers <= 1 or engine != "counts" or not batchable(plan, controllers):
+        return 0
+    return workers if pool is None or isinstance(pool, LazyPool) else 0
+
+
 def default_workers() -> int:
     """Cores this process may use."""
     try:
@@ -85,9 +126,10 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def new_pool(workers: int) -> ProcessPoolExecutor:
-    """A pool of `workers` processes (forked on Linux) that end with this process."""
-    return local_pool(workers)
+def new_pool(workers: int) -> LazyPool:
+    """A pool of `workers` processes (forked on Linux) that end with this process, started
+    when the first task needs them."""
+    return LazyPool(workers)
 
 
 def simulate(plan: Plan, replications: int, seed: int, workers: int = 1,
@@ -108,13 +150,16 @@ def simulate(plan: Plan, replications: int, seed: int, workers: int = 1,
         check_market_size(plan)
     elif engine != "counts":
         raise ValueError(f"unknown engine {engine!r}: use 'counts' or 'agents'")
+    threads = in_process_threads(plan, engine, controllers, workers, pool)
     chunk = max(1, min(100, -(-replications // max(1, workers * 4))))
+    if threads > 1:  # one batch a chunk, parallel over its replications
+        chunk = min(100, replications)
     starts = list(range(0, replications, chunk))
     parts: list[tuple[np.ndarray, ...]] = []
-    if pool is None and (workers <= 1 or len(starts) == 1):
+    if threads or (pool is None and (workers <= 1 or len(starts) == 1)):
         for first in starts:
             parts.append(run_chunk(plan, seed, first, min(chunk, replications - first), source,
-                                   engine, network, controllers))
+                                   engine, network, controllers, max(1, threads)))
             if progress:
                 progress(parts[-1][0].shape[0])
     else:

@@ -85,7 +85,9 @@ def open_pool(executor: str | Pool = "local", workers: int = 1,
               scheduler: str | None = None) -> Iterator[Pool]:
     """The executor of one command, closed at the end of the block.
 
-    "local": `workers` processes (none, this process, for 1). "dask": the cluster at
+    "local": `workers` processes (none, this process, for 1), started when the first task
+    needs them (`LazyPool`; batched replications run in this process on `workers`
+    threads instead). "dask": the cluster at
     `scheduler` (tcp://HOST:PORT), or a LocalCluster of `workers` single-thread worker
     processes when it is None. A `Pool` already open is used as it is and left open (one
     cluster for several commands)."""
@@ -99,7 +101,7 @@ def open_pool(executor: str | Pool = "local", workers: int = 1,
     elif workers <= 1:
         yield Pool(None, 1)
     else:
-        with local_pool(workers) as pool:
+        with LazyPool(workers) as pool:
             yield Pool(pool, workers)
 
 
@@ -159,6 +161,36 @@ def _wait_for_a_worker(client: Any, address: str) -> None:
         raise SchedulerError(f"the Dask scheduler at {address} has no worker after "
                              f"{CONNECT_SECONDS:g} s; start one with `dask worker {address}`"
                              ) from None
+
+
+class LazyPool(Executor):
+    """Local worker processes started on the first task only: work that runs in this
+    process on threads (replications in batches, `engine.batch`) never pays for them.
+    `workers` is how many processes it starts, and how many threads that work may use."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def started(self) -> bool:
+        """Whether the worker processes have been started."""
+        return self._pool is not None
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+        """Run `fn(*args, **kwargs)` on a worker process (started now if need be)."""
+        with self._lock:
+            if self._pool is None:
+                self._pool = local_pool(self.workers)
+        return self._pool.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """Stop the worker processes, if they were started."""
+        with self._lock:
+            if self._pool is not None:
+                self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+                self._pool = None
 
 
 def client_threads(client: Any, default: int = 1) -> int:

@@ -328,6 +328,10 @@ class ReviewLoop:
     """The review loop as a controller of the engine (see engine/controls.py): hand it to
     `simulate(..., controllers=(ReviewLoop(),))`; it does nothing for a plan without rules."""
 
+    def idle(self, plan: Any) -> bool:
+        """True for a plan without review rules: nothing to run."""
+        return plan.rules is None
+
     def start(self, rep: Controls) -> ReviewLog | None:
         """Start the review process of a replication whose plan has rules; return its log."""
         rules = compile_review(rep.plan)

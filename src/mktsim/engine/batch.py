@@ -1,0 +1,127 @@
+"""Replications that share a schedule of events, advanced together.
+
+A replication whose controllers are all idle (a plan without review rules) has nothing
+random between its kernel calls: it syncs on the days of its scheduled events only. Such
+replications, with the same event days and array shapes, form a `Batch`: their arrays are
+stacked ([R, ...], each replication keeps views of its rows), and every span between two
+event days is one compiled call for all of them, parallel over replications. Each
+replication draws from its own streams (keyed by its population key and the span's first
+day, as when it runs alone), so the numbers are those of `Replication.run`, bit for bit,
+whatever the number of threads. What is left per replication in Python is the events
+themselves (a price, a hire), the roster's span and the derived KPIs of the span.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numba
+import numpy as np
+from numba import njit, prange
+
+from .derived import fill_derived
+from .draws import new_stream
+from .kernel import _advance
+from .replication import Replication, ReplicationResult
+from .rng import span_key
+
+#: Threads numba may run (NUMBA_NUM_THREADS, by default the machine's cores).
+MAX_THREADS = int(numba.config.NUMBA_NUM_THREADS)  # type: ignore[attr-defined]
+#: Arrays each replication changes, stacked so that one call advances them all.
+STATE_FIELDS = ("state", "adopters", "adstock", "queue", "cqueue", "pipe", "cum", "chan_tot",
+                "leak", "out", "misc", "chan_scale", "extra_spend")
+#: The plan's arrays the kernel reads (fixed for a replication; they differ between
+#: replications whose uncertain values differ).
+PLAN_FIELDS = ("seg_rates", "affinity", "chan_par", "kappa", "spend", "season", "team_par",
+               "lost_after_complaint")
+
+
+def event_days(rep: Replication) -> tuple[int, ...]:
+    """The days on which the replication's scheduled events happen (within the horizon)."""
+    plan = rep.plan
+    return tuple(sorted({e.day for e in plan.events if e.day < plan.horizon}))
+
+
+def schedule_key(rep: Replication) -> tuple[object, ...]:
+    """Replications with equal keys can share a batch: the days of their events and the
+    shapes of their arrays."""
+    plan = rep.plan
+    days = event_days(rep)
+    shapes = tuple(getattr(rep, f).shape for f in STATE_FIELDS)
+    plan_shapes = tuple(getattr(plan, f).shape for f in PLAN_FIELDS)
+    return days, shapes, plan_shapes, rep.roster.daily.shape, rep.shares.shape
+
+
+class Batch:
+    """Replications with one `schedule_key`, run together (`run`)."""
+
+    def __init__(self, reps: Sequence[Replication], threads: int = 1) -> None:
+        self.reps = list(reps)
+        self.threads = max(1, threads)
+        self.horizon = self.reps[0].plan.horizon
+        self.days = event_days(self.reps[0])
+        self.state = {f: np.stack([getattr(r, f) for r in self.reps]) for f in STATE_FIELDS}
+        for i, rep in enumerate(self.reps):
+            for f in STATE_FIELDS:
+                setattr(rep, f, self.state[f][i])
+        self.plan_arrays = [np.stack([getattr(r.plan, f) for r in self.reps])
+                            for f in PLAN_FIELDS]
+        self.team_days = np.stack([r.roster.daily for r in self.reps])
+        for i, rep in enumerate(self.reps):
+            rep.roster.daily = self.team_days[i]
+        self.shares = np.stack([r.shares for r in self.reps])
+        self.synced = 0
+
+    def run(self) -> list[ReplicationResult]:
+        """Every replication to the horizon: the scheduled events on their days."""
+        for day in self.days:
+            self.sync(day)
+            for rep in self.reps:
+                for event in rep.plan.events:
+                    if event.day == day:
+                        rep.apply(event)
+                        rep.refresh()
+        self.sync(self.horizon)
+        return [ReplicationResult(r.out, r.chan_tot, r.leak, r.state) for r in self.reps]
+
+    def sync(self, day: int) -> None:
+        """Advance every replication up to the start of `day` (one compiled call)."""
+        first, day = self.synced, min(day, self.horizon)
+        if day <= first:
+            return
+        keys = np.array([span_key(r.key, first) for r in self.reps], dtype=np.uint64)
+        for i, rep in enumerate(self.reps):
+            rep.roster.advance(new_stream(span_key(rep.roster_key, first)), first, day)
+            self.shares[i] = rep.shares
+        s = self.state
+        seg_rates, affinity, chan_par, kappa, spend, season, team_par, lost_after = (
+            self.plan_arrays)
+        previous = numba.get_num_threads()
+        numba.set_num_threads(min(self.threads, MAX_THREADS))
+        try:
+            _advance_many(first, day, keys, s["state"], s["adopters"], s["adstock"],
+                          s["queue"], s["cqueue"], s["pipe"], s["cum"], s["chan_tot"],
+                          s["leak"], s["out"], seg_rates, affinity, chan_par, kappa, spend,
+                          s["extra_spend"], season, team_par, s["misc"], lost_after,
+                          s["chan_scale"], self.shares, self.team_days)
+        finally:
+            numba.set_num_threads(previous)
+        for rep in self.reps:
+            fill_derived(rep, first, day)
+            rep.synced = day
+        self.synced = day
+
+
+@njit(cache=True, parallel=True)
+def _advance_many(d0, d1, keys, state, adopters, adstock, queue, cqueue, pipe, cum, chan_tot,
+                  leak, out, seg_rates, affinity, chan_par, kappa, spend, extra_spend, season,
+                  team_par, misc, lost_after, chan_scale, shares, team_cap):
+    """`kernel._advance` of days d0..d1-1 for each replication r (the first axis of every
+    argument but keys [R], the streams' keys), in parallel over r."""
+    for r in prange(keys.shape[0]):
+        rs = np.empty(1, dtype=np.uint64)
+        rs[0] = keys[r]
+        _advance(d0, d1, rs, state[r], adopters[r], adstock[r], queue[r], cqueue[r], pipe[r],
+                 cum[r], chan_tot[r], leak[r], out[r], seg_rates[r], affinity[r], chan_par[r],
+                 kappa[r], spend[r], extra_spend[r], season[r], team_par[r], misc[r],
+                 lost_after[r], chan_scale[r], shares[r], team_cap[r])

@@ -1,0 +1,105 @@
+"""Replications run in batches give the numbers of running each alone, bit for bit, on any
+number of threads; replications with work between their events are never batched."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import mktsim
+from mktsim.engine.batch import schedule_key
+from mktsim.engine.controls import MissingController
+from mktsim.engine.montecarlo import batchable, run_batched, run_chunk, simulate
+from mktsim.engine.replication import Replication
+from mktsim.engine.rng import replication_seeds
+from mktsim.engine.sources import uncertain_plans
+from mktsim.rules.review import ReviewLoop
+
+SMART_BAND = Path(__file__).resolve().parents[1] / "scenarios" / "smart_band.yaml"
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    return mktsim.load(SMART_BAND)
+
+
+def alone(plans, seed, first=0):
+    """Each replication on its own: SimPy drives its events."""
+    children = replication_seeds(seed, len(plans), first)
+    return [Replication(p, child).run() for p, child in zip(plans, children, strict=True)]
+
+
+def assert_same(batched, single):
+    for a, b in zip(batched, single, strict=True):
+        for field in ("daily", "channels", "leaks", "state"):
+            np.testing.assert_array_equal(getattr(a, field), getattr(b, field))
+
+
+@pytest.mark.parametrize("strategy", ["baseline", "digital_first", "experience_led"])
+def test_a_batch_of_sampled_plans_equals_each_run_alone(scenario, strategy):
+    source = uncertain_plans(scenario.loaded, strategy, 11)
+    plans = [p for p, _ in source.plans_for(0, 12)]
+    assert len({schedule_key(Replication(p, c)) for p, c
+                in zip(plans, replication_seeds(11, 12), strict=True)}) == 1
+    reps = [Replication(p, c) for p, c in zip(plans, replication_seeds(11, 12), strict=True)]
+    assert_same(run_batched(reps), alone(plans, 11))
+
+
+def test_threads_do_not_change_the_numbers(scenario):
+    plan = scenario.plan("digital_first")
+    one = run_chunk(plan, 5, 3, 9, threads=1)
+    two = run_chunk(plan, 5, 3, 9, threads=2)
+    for a, b in zip(one[:4], two[:4], strict=True):
+        np.testing.assert_array_equal(a, b)
+    single = alone([plan] * 9, 5, first=3)
+    np.testing.assert_array_equal(one[0], np.stack([r.daily for r in single]))
+
+
+def test_plans_with_other_event_days_run_in_their_own_batches(scenario):
+    plans = [scenario.plan("baseline"), scenario.plan("experience_led"),
+             scenario.plan("baseline"), scenario.plan("digital_first")]
+    reps = [Replication(p, c) for p, c
+            in zip(plans, replication_seeds(2, len(plans)), strict=True)]
+    assert len({schedule_key(r) for r in reps}) == 3  # the strategies' events differ
+    assert_same(run_batched(reps), alone(plans, 2))
+
+
+def test_replications_with_rules_are_not_batched(scenario):
+    plan = scenario.plan("adaptive")
+    assert plan.rules is not None
+    assert not batchable(plan, (ReviewLoop(),))
+    assert batchable(scenario.plan("baseline"), (ReviewLoop(),))
+    with pytest.raises(MissingController):
+        simulate(plan, 2, seed=1)
+    run = simulate(plan, 3, seed=1, controllers=(ReviewLoop(),))
+    assert all(log is not None for log in run.reviews)
+
+
+class Spender:
+    """A controller without `idle`: it moves money, so it must run in each replication."""
+
+    def start(self, controls):
+        controls.at(100, lambda: controls.set_channel_scale(0, 3.0))
+
+
+def test_a_controller_without_idle_runs_in_every_replication(scenario):
+    plan = scenario.plan("baseline")
+    assert not batchable(plan, (Spender(),))
+    plain = simulate(plan, 3, seed=4)
+    moved = simulate(plan, 3, seed=4, controllers=(Spender(),))
+    spend = mktsim.kpis.KPI_NAMES.index("marketing_spend")
+    np.testing.assert_array_equal(plain.daily[:, spend, :100], moved.daily[:, spend, :100])
+    assert (moved.daily[:, spend, 100:].sum() > plain.daily[:, spend, 100:].sum())
+
+
+def test_local_workers_run_batches_in_this_process_with_the_same_numbers(scenario):
+    from mktsim.engine.workers import open_pool
+
+    plan = scenario.plan("digital_first")
+    one = simulate(plan, 30, seed=8, workers=1)
+    with open_pool("local", 2) as pool:
+        two = simulate(plan, 30, seed=8, workers=2, pool=pool.executor)
+        assert not pool.executor.started  # no worker process was needed
+    np.testing.assert_array_equal(one.daily, two.daily)
+    np.testing.assert_array_equal(one.channels, two.channels)
+
