@@ -19,7 +19,7 @@ import numba
 import numpy as np
 from numba import njit, prange
 
-from .derived import fill_derived
+from .derived import fill_derived_many
 from .draws import new_stream
 from .kernel import _advance
 from .replication import Replication, ReplicationResult
@@ -106,8 +106,8 @@ class Batch:
                           s["chan_scale"], self.shares, self.team_days)
         finally:
             numba.set_num_threads(previous)
+        fill_derived_many(self.reps, first, day, seg_rates)
         for rep in self.reps:
-            fill_derived(rep, first, day)
             rep.synced = day
         self.synced = day
 

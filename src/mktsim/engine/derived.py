@@ -9,6 +9,7 @@ its days in proportion to the day's complaints (evenly when it had none)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -16,7 +17,7 @@ import numpy as np
 from numba import njit
 
 from ..model import plan as P
-from ..model.lifetime import mix_ltv
+from ..model.lifetime import complaint_loss, daily_discount, mix_ltv_many, season_mean
 from ..model.satisfaction import (
     SATISFACTION,
     daily_keep,
@@ -46,7 +47,8 @@ COMPLAINT_OUTCOMES = [L_COMPLAINTS_UNRESOLVED, L_COMPLAINTS_RESOLVED, L_COMPLAIN
 
 @dataclass
 class DerivedState:
-    """What the derived KPIs carry from one span to the next."""
+    """What the derived KPIs carry from one span to the next, and the replication's
+    constants they use."""
 
     reference_price: float
     memory: float = 0.0
@@ -54,6 +56,9 @@ class DerivedState:
     initial: np.ndarray | None = None  # customers and loyal members on day 0, per segment
     keep: float = 1.0  # daily_keep(SATISFACTION)
     effects: np.ndarray | None = None  # SATISFACTION.effects()
+    season: float = 1.0  # the seasonal multiplier's yearly mean (lifetime.season_mean)
+    delta: float = 0.0  # the discount rate per day (lifetime.daily_discount)
+    sizes: np.ndarray | None = None  # people per segment on day 0
 
 
 def _start(rep: Replication) -> DerivedState:
@@ -65,25 +70,49 @@ def _start(rep: Replication) -> DerivedState:
     init = rep.plan.init_state
     initial = (init[:, P.CUSTOMER] + init[:, P.LOYAL]).astype(float)
     return DerivedState(reference, 0.0, np.zeros(3), initial, daily_keep(SATISFACTION),
-                        SATISFACTION.effects())
+                        SATISFACTION.effects(), season_mean(rep.plan),
+                        daily_discount(rep.plan.discount_rate),
+                        init.sum(axis=1).astype(float))
 
 
 def fill_derived(rep: Replication, first: int, last: int) -> None:
     """Write the derived KPIs of days first..last-1 into `rep.out`."""
-    if rep.derived is None:
-        rep.derived = _start(rep)
-    state: DerivedState = rep.derived
-    assert state.initial is not None and state.outcomes is not None
-    assert state.effects is not None
-    new = np.maximum(rep.adopters - state.initial, 0.0)
-    outcomes = rep.leak[COMPLAINT_OUTCOMES]
-    rep.out[K_LTV, first:last] = mix_ltv(rep.plan, rep.shares, new, outcomes)
-    fresh = outcomes - state.outcomes
-    state.outcomes = outcomes
-    state.memory = _satisfaction_span(rep.out, first, last, fresh, state.memory, state.keep,
-                                      state.effects, state.reference_price, SATISFACTION.base,
-                                      SATISFACTION.loyal_effect, SATISFACTION.price_slope)
-    rep.out[K_NPS, first:last] = net_promoter_score(rep.out[K_SATISFACTION, first:last])
+    fill_derived_many([rep], first, last)
+
+
+def fill_derived_many(reps: Sequence[Replication], first: int, last: int,
+                      seg_rates: np.ndarray | None = None) -> None:
+    """`fill_derived` of replications advanced over the same span, the lifetime values and
+    NPS of all of them at once (the same numbers as one by one); `seg_rates` [R, S,
+    N_SEG_RATES]: their plans' rates, stacked (default: stacked here)."""
+    states = []
+    for rep in reps:
+        if rep.derived is None:
+            rep.derived = _start(rep)
+        states.append(rep.derived)
+    outcomes = np.stack([rep.leak[COMPLAINT_OUTCOMES] for rep in reps])
+    new = np.stack([np.maximum(rep.adopters - st.initial, 0.0)
+                    for rep, st in zip(reps, states, strict=True)])
+    if seg_rates is None:
+        seg_rates = np.stack([rep.plan.seg_rates for rep in reps])
+    losses = np.array([complaint_loss(rep.plan, o) for rep, o in zip(reps, outcomes, strict=True)])
+    ltv = mix_ltv_many(seg_rates, np.stack([rep.shares for rep in reps]), new, losses,
+                       np.array([st.season for st in states]),
+                       np.array([st.delta for st in states]),
+                       np.stack([st.sizes for st in states]))
+    scores = np.empty((len(reps), last - first))
+    for i, (rep, state) in enumerate(zip(reps, states, strict=True)):
+        rep.out[K_LTV, first:last] = ltv[i]
+        fresh = outcomes[i] - state.outcomes
+        state.outcomes = outcomes[i]
+        state.memory = _satisfaction_span(rep.out, first, last, fresh, state.memory,
+                                          state.keep, state.effects, state.reference_price,
+                                          SATISFACTION.base, SATISFACTION.loyal_effect,
+                                          SATISFACTION.price_slope)
+        scores[i] = rep.out[K_SATISFACTION, first:last]
+    nps = net_promoter_score(scores)
+    for i, rep in enumerate(reps):
+        rep.out[K_NPS, first:last] = nps[i]
 
 
 @njit(cache=True)

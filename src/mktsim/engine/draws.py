@@ -100,8 +100,9 @@ def _binomial_low(rs, n, p):
 @njit(cache=True)
 def _binomial_inversion(rs, n, p):
     """Sequential search of the cdf from 0 (n p < INVERSION_MEAN): P(0) = (1 - p)^n, then
-    P(x) / P(x - 1) = ((n + 1) / x - 1) p / (1 - p), with 1 / x from a table. A search that runs out of mass
-    (rounding left u above what remains, where P(x) < 1e-300) starts again."""
+    P(x) / P(x - 1) = ((n + 1) / x - 1) p / (1 - p), with 1 / x from a table. A search
+    that runs out of mass (rounding left u above what remains, where P(x) < 1e-300)
+    starts again."""
     q = 1.0 - p
     s = p / q
     a = (n + 1) * s

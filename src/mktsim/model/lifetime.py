@@ -119,18 +119,33 @@ def mix_ltv(plan: P.Plan, shares: np.ndarray, weights: np.ndarray,
     """The LTV mix-weighted over segments by `weights` (new customers; segment sizes when
     they sum to zero), at the margins per unit of `shares`. Vectorised over segments: the
     values of `lifetime_value(segment_rates(...)[s], margin_s, delta)`."""
-    delta = daily_discount(plan.discount_rate)
-    q = complaint_loss(plan, outcomes)
-    season = float(np.mean(plan.season)) if len(plan.season) else 1.0
-    r = plan.seg_rates
-    rep = shares[:, P.S_OWN_REPEAT] * season
+    q = np.array([complaint_loss(plan, outcomes)])
+    return float(mix_ltv_many(plan.seg_rates[None], shares[None],
+                              np.asarray(weights, dtype=float)[None], q,
+                              np.array([season_mean(plan)]),
+                              np.array([daily_discount(plan.discount_rate)]),
+                              plan.init_state.sum(axis=1).astype(float)[None])[0])
+
+
+def season_mean(plan: P.Plan) -> float:
+    """The seasonal multiplier at its yearly mean (1 without a season)."""
+    return float(np.mean(plan.season)) if len(plan.season) else 1.0
+
+
+def mix_ltv_many(seg_rates: np.ndarray, shares: np.ndarray, weights: np.ndarray,
+                 q: np.ndarray, season: np.ndarray, delta: np.ndarray, sizes: np.ndarray
+                 ) -> np.ndarray:
+    """`mix_ltv` of R plans at once: seg_rates [R, S, N_SEG_RATES], shares [R, S, N_SHARE],
+    weights [R, S] (new customers), q [R] the complaint loss (`complaint_loss`), season [R]
+    (`season_mean`), delta [R] per day (`daily_discount`), sizes [R, S] the segments'
+    people (the weights when a row of `weights` sums to zero). Returns [R] (money)."""
+    rep = shares[:, :, P.S_OWN_REPEAT] * season[:, None]
+    r = seg_rates
     with np.errstate(divide="ignore", invalid="ignore"):
-        values = _value(r[:, P.R_REPEAT] * rep, r[:, P.R_LOYAL_REPEAT] * rep, r[:, P.R_LOYAL],
-                        r[:, P.R_CHURN], r[:, P.R_LOYAL_CHURN], q, shares[:, P.S_MARGIN_UNIT],
-                        delta)
-    w = np.asarray(weights, dtype=float)
-    total = w.sum()
-    if not total > 0:
-        w = plan.init_state.sum(axis=1).astype(float)
-        total = w.sum()
-    return float(w @ values / total) if total > 0 else math.nan
+        values = _value(r[:, :, P.R_REPEAT] * rep, r[:, :, P.R_LOYAL_REPEAT] * rep,
+                        r[:, :, P.R_LOYAL], r[:, :, P.R_CHURN], r[:, :, P.R_LOYAL_CHURN],
+                        q[:, None], shares[:, :, P.S_MARGIN_UNIT], delta[:, None])
+        w = np.where((weights.sum(axis=1) > 0)[:, None], weights, sizes)
+        total = w.sum(axis=1)
+        mixed = (w * values).sum(axis=1) / total
+    return np.where(total > 0, mixed, math.nan)
