@@ -8,6 +8,7 @@ Prints:
   (no SimPy, no events, one call over 365 days);
 - end to end: replications per second of `Scenario.run` for each smart-band strategy, on
   1 and 2 workers, and the ratio of end-to-end time to kernel time;
+- where the time of a replication goes: inside the kernel, and outside it;
 - start-up: `mktsim --help`, and `mktsim run -n 20` with a cold and a warm numba cache.
 """
 
@@ -54,6 +55,36 @@ def run_reps_per_second(strategy: str, reps: int, workers: int) -> float:
     return reps / (time.perf_counter() - start)
 
 
+def time_split(strategy: str, reps: int) -> tuple[float, float]:
+    """Milliseconds per replication inside the population kernel and outside it (plans,
+    rosters, events, derived KPIs, SimPy for plans with rules), for `Scenario.run` on one
+    worker: the kernel entry points are wrapped with timers."""
+    import mktsim
+    from mktsim.engine import batch, replication
+
+    spent = [0.0]
+
+    def timed(fn):
+        def wrapper(*args):
+            start = time.perf_counter()
+            fn(*args)
+            spent[0] += time.perf_counter() - start
+        return wrapper
+
+    original = batch._advance_many, replication._advance
+    batch._advance_many, replication._advance = timed(original[0]), timed(original[1])
+    try:
+        scenario = mktsim.load(SCENARIO)
+        scenario.run(strategy, 4, workers=1, incremental=False)
+        spent[0] = 0.0
+        start = time.perf_counter()
+        scenario.run(strategy, reps, workers=1, incremental=False)
+        total = time.perf_counter() - start
+    finally:
+        batch._advance_many, replication._advance = original
+    return 1e3 * spent[0] / reps, 1e3 * (total - spent[0]) / reps
+
+
 def command_seconds(args: list[str], env: dict[str, str] | None = None, repeat: int = 3) -> float:
     """Best wall time of a command over `repeat` runs."""
     best = float("inf")
@@ -93,6 +124,10 @@ def main() -> None:
         two = run_reps_per_second(strategy, args.replications, 2)
         print(f"run {strategy:>15}: {one:6,.0f} reps/s on 1 worker, {two:6,.0f} on 2 "
               f"(x{two / one:.2f}); end-to-end / kernel time = {kernel / one:.1f}")
+    for strategy in mktsim.load(SCENARIO).strategies:
+        inside, outside = time_split(strategy, args.replications)
+        print(f"time per replication {strategy:>15}: kernel {inside:.2f} ms, "
+              f"outside it {outside:.2f} ms")
     startup()
 
 
