@@ -33,6 +33,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 from scipy.linalg import expm
 
 from . import plan as P
@@ -80,8 +81,10 @@ def lifetime_value(rates: CustomerRates, margin: float, delta: float) -> float:
                   rates.complaint_loss, margin, delta)
 
 
+@njit(cache=True, error_model="numpy")
 def _value(rho_c, rho_l, to_loyal, churn_c, churn_l, q, margin, delta):
-    """V_L, V_C and LTV of the module docstring; floats or arrays (one per segment)."""
+    """V_L, V_C and LTV of the module docstring (IEEE division: inf or NaN where a rate
+    sum is zero)."""
     v_l = rho_l * margin / (delta + churn_l + rho_l * q)
     v_c = (rho_c * margin + to_loyal * v_l) / (delta + churn_c + to_loyal + rho_c * q)
     return (1.0 - q) * v_c
@@ -138,14 +141,30 @@ def mix_ltv_many(seg_rates: np.ndarray, shares: np.ndarray, weights: np.ndarray,
     """`mix_ltv` of R plans at once: seg_rates [R, S, N_SEG_RATES], shares [R, S, N_SHARE],
     weights [R, S] (new customers), q [R] the complaint loss (`complaint_loss`), season [R]
     (`season_mean`), delta [R] per day (`daily_discount`), sizes [R, S] the segments'
-    people (the weights when a row of `weights` sums to zero). Returns [R] (money)."""
-    rep = shares[:, :, P.S_OWN_REPEAT] * season[:, None]
-    r = seg_rates
-    with np.errstate(divide="ignore", invalid="ignore"):
-        values = _value(r[:, :, P.R_REPEAT] * rep, r[:, :, P.R_LOYAL_REPEAT] * rep,
-                        r[:, :, P.R_LOYAL], r[:, :, P.R_CHURN], r[:, :, P.R_LOYAL_CHURN],
-                        q[:, None], shares[:, :, P.S_MARGIN_UNIT], delta[:, None])
-        w = np.where((weights.sum(axis=1) > 0)[:, None], weights, sizes)
-        total = w.sum(axis=1)
-        mixed = (w * values).sum(axis=1) / total
-    return np.where(total > 0, mixed, math.nan)
+    people (the weights when a row of `weights` sums to zero). Returns [R] (money); NaN
+    where there is nobody to weigh. Compiled: it runs after every span of days."""
+    out = np.empty(seg_rates.shape[0])
+    _mix_ltv_rows(seg_rates, shares, weights, q, season, delta, sizes, out)
+    return out
+
+
+@njit(cache=True, error_model="numpy")
+def _mix_ltv_rows(seg_rates, shares, weights, q, season, delta, sizes, out):
+    """The rows of `mix_ltv_many` into out [R]: `_value` per segment, mixed."""
+    for r in range(seg_rates.shape[0]):
+        total = 0.0
+        for s in range(weights.shape[1]):
+            total += weights[r, s]
+        w = weights[r] if total > 0 else sizes[r]
+        if not total > 0:
+            total = 0.0
+            for s in range(w.shape[0]):
+                total += w[s]
+        mixed = 0.0
+        for s in range(w.shape[0]):
+            rates = seg_rates[r, s]
+            rep = shares[r, s, P.S_OWN_REPEAT] * season[r]
+            mixed += w[s] * _value(rates[P.R_REPEAT] * rep, rates[P.R_LOYAL_REPEAT] * rep,
+                                   rates[P.R_LOYAL], rates[P.R_CHURN], rates[P.R_LOYAL_CHURN],
+                                   q[r], shares[r, s, P.S_MARGIN_UNIT], delta[r])
+        out[r] = mixed / total if total > 0 else np.nan
