@@ -313,7 +313,7 @@ def hill(x: float, k: float, s: float) -> float:
     """Hill saturation x^s / (x^s + K^s)."""
     if x <= 0.0:
         return 0.0
-    r = (x / k) ** s
+    r = x / k if s == 1.0 else (x / k) ** s  # y^1 is y exactly: no pow for the common shape
     if r > 1e300:  # saturated (also for x = inf): avoid inf / inf
         return 1.0
     return r / (1.0 + r)

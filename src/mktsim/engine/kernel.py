@@ -181,10 +181,13 @@ def _media(d, spend, chan_scale, chan_par, market_size, adstock, h_aw, h_cv, cha
         if chan_par[c, C_NORMALIZE] > 0.0:
             x *= 1.0 - theta
         adstock[c] = x + theta * adstock[c]
-        sat_aw = hill(adstock[c], chan_par[c, C_AW_K], chan_par[c, C_AW_S])
-        h_aw[c] = chan_par[c, C_AW_BETA] * sat_aw
-        sat_cv = hill(adstock[c], chan_par[c, C_CV_K], chan_par[c, C_CV_S])
-        h_cv[c] = chan_par[c, C_CV_LIFT] * sat_cv
+        # a curve is computed only where its effect is used (0 x a saturation is 0)
+        beta, lift = chan_par[c, C_AW_BETA], chan_par[c, C_CV_LIFT]
+        sat_aw = hill(adstock[c], chan_par[c, C_AW_K], chan_par[c, C_AW_S]) if beta != 0.0 else 0.0
+        h_aw[c] = beta * sat_aw
+        sat_cv = (hill(adstock[c], chan_par[c, C_CV_K], chan_par[c, C_CV_S])
+                  if lift != 0.0 or beta <= 0.0 else 0.0)
+        h_cv[c] = lift * sat_cv
         chan_tot[c, CH_SPEND] += money
         chan_tot[c, CH_EXPOSURES] += exposures
         # saturation of the channel's main effect: awareness if it has one, else conversion
