@@ -6,6 +6,10 @@ uniform a day from the same SplitMix64 counter stream as the engine, moves betwe
 states with a probability per state, and each block of customers tallies its moves
 (parallel over the same fixed blocks). The engine's ratio to it is what is left to gain.
 
+The kernels take turns over spans of SPAN days (SPANS of them, days 5 to 305) and each
+reports its best span: on a shared machine a busy moment then slows one span of one
+kernel, not the ratio of a whole run.
+
 Run: python benchmarks/bench_agents.py  (each thread count in its own process)
 """
 
@@ -23,6 +27,7 @@ from numba import njit, prange
 import mktsim
 from mktsim.engine.agents import AgentReplication
 from mktsim.engine.agents_kernel import BLOCK, _stream_key, _uniform
+from mktsim.engine.network import social_graph
 from mktsim.engine.rng import replication_seeds
 
 @njit(parallel=True)
@@ -39,25 +44,32 @@ def minimal_days(seed, d0, d1, p, state, tally):
                     moved += 1
             tally[b] += moved
 
-N = 200_000
+N, SPAN, SPANS = 200_000, 50, 6
 state = np.zeros(N, dtype=np.int8)
 tally = np.zeros((N + BLOCK - 1) // BLOCK, dtype=np.int64)
 p = np.array([0.01, 0.002])
 minimal_days(np.uint64(1), 0, 5, p, state, tally)
-start = time.perf_counter()
-minimal_days(np.uint64(1), 5, 305, p, state, tally)
-floor = N * 300 / (time.perf_counter() - start)
-print(f"minimal kernel: {floor / 1e6:.0f} M customer-days/s")
-
-for label, overrides in (("bass", ["market.size=200_000", "horizon_days=400"]),
-                         ("smart band", ["market.size=200_000"])):
-    path = "scenarios/validation/bass.yaml" if label == "bass" else "scenarios/smart_band.yaml"
-    plan = mktsim.load(path, overrides).plan()
-    rep = AgentReplication(plan, replication_seeds(1, 1)[0])
+kernels = {"minimal kernel": lambda d0, d1: minimal_days(np.uint64(1), d0, d1, p, state, tally)}
+NETWORK = ["market.network.model=watts_strogatz", "market.network.degree=6"]
+for label, path, overrides in (
+        ("bass", "scenarios/validation/bass.yaml", ["horizon_days=400"]),
+        ("smart band", "scenarios/smart_band.yaml", []),
+        ("smart band, network", "scenarios/smart_band.yaml", NETWORK)):
+    loaded = mktsim.load(path, [f"market.size={N}", *overrides])
+    graph = social_graph(loaded.spec.market.network, N, 1)
+    rep = AgentReplication(loaded.plan(), replication_seeds(1, 1)[0], graph)
     rep.advance(0, 5)  # compile (or load the cache)
-    start = time.perf_counter()
-    rep.advance(5, 305)
-    rate = 200_000 * 300 / (time.perf_counter() - start)
+    kernels[label] = rep.advance
+best = dict.fromkeys(kernels, 0.0)
+for k in range(SPANS):
+    d0 = 5 + k * SPAN
+    for label, advance in kernels.items():
+        start = time.perf_counter()
+        advance(d0, d0 + SPAN)
+        best[label] = max(best[label], N * SPAN / (time.perf_counter() - start))
+floor = best.pop("minimal kernel")
+print(f"minimal kernel: {floor / 1e6:.0f} M customer-days/s (best of {SPANS} spans of {SPAN} days)")
+for label, rate in best.items():
     print(f"{label}: {rate / 1e6:.0f} M customer-days/s ({rate / floor:.0%} of the minimal kernel)")
 """
 

@@ -8,9 +8,13 @@ day from a counter-based generator, u = SplitMix64 output number i of the stream
 (seed, day), so the numbers depend only on the seed, the day and the customer's index,
 never on the thread that draws them. The interval of the day's route table u falls in
 decides the customer's move; where it falls inside that interval decides the day's second
-event (a purchase that moves nobody), see `_customers_day`. Customers are updated in
-fixed blocks with `prange`: each block counts its moves into its own row, and the rows are
-summed in block order, so the results are bit-identical for any number of threads.
+event (a purchase that moves nobody), see `_customers_day`. Most days nothing happens to
+a customer (a quiet day): one comparison of the draw, as a 53-bit integer, with a
+threshold of the customer's class decides it (`_quiet_thresholds`). The threshold is the
+exact boundary of the tests of the full path, so the results are those of testing the
+routes and the event one by one. Customers are updated in fixed blocks with `prange`:
+each block counts its moves into its own row, and the rows are summed in block order, so
+the results are bit-identical for any number of threads.
 
 Word of mouth: well mixed, `talk = talkers / M` as in the counts kernel; on a network
 (CSR arrays `indptr`, `indices`), `talk_i = talking neighbours of i / degree of i`, read
@@ -76,6 +80,9 @@ BLOCK = 4096  # customers per block of the parallel update (fixed: results must 
 CLASS_SHIFT = 3  # a customer's class is segment << CLASS_SHIFT | funnel state
 CLASS_WIDTH = 1 << CLASS_SHIFT  # classes per segment (N_STATES of them used)
 STATE_MASK = CLASS_WIDTH - 1
+GRID = 1 << 53  # draws a day per customer: the uniform is m / GRID, m = 0..GRID-1
+UNIT = 1.0 / GRID
+WIRED_MARGIN = 8  # units of the grid: see `_quiet_thresholds`
 
 
 @njit(cache=True)
@@ -95,10 +102,16 @@ def _stream_key(seed, day, stream):
 
 
 @njit(cache=True, inline="always")
+def _draw(key, i):
+    """Output i of the stream `key`, as a 53-bit integer m (uint64): the uniform is
+    m * 2^-53, exactly (`_uniform`)."""
+    return _splitmix64(key + np.uint64(i) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(11)
+
+
+@njit(cache=True, inline="always")
 def _uniform(key, i):
     """Output i of the stream `key`, as a double in [0, 1) with 53 random bits."""
-    x = _splitmix64(key + np.uint64(i) * np.uint64(0x9E3779B97F4A7C15))
-    return float(x >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+    return float(_draw(key, i)) * UNIT
 
 
 @njit(cache=True)
@@ -266,13 +279,14 @@ def _event(i, s, d, code, ever, value, adopted_on, shares, flows, intents, ever_
 
 @njit(cache=True, parallel=True)
 def _customers_day(d, seed, cls, ever, value, adopted_on, talk, indptr, indices, shares,
-                   aw_base, aw_q, n_routes, dest, event, second, cum, leave, p2, counts_b,
-                   ever_b, flows_b, intents_b):
+                   aw_base, aw_q, n_routes, dest, event, second, cum, leave, p2, quiet,
+                   counts_b, ever_b, flows_b, intents_b):
     """One day of every customer, block by block.
 
     In: cls [N] the customers' classes (segment << 3 | state); the route tables
     (`_route_tables`); the day's cumulative route probabilities cum [S, 8, R], and per
-    class c the probability of any move leave [S * 8] and of the second event p2 [S * 8].
+    class c the probability of any move leave [S * 8], of the second event p2 [S * 8] and
+    the least draw of a quiet day quiet [S * 8] (`_quiet_thresholds`).
     Out, per block: counts_b [B, S, N_STATES] the change of the state counts, ever_b
     [B, S] the new adopters, flows_b [B, S, 4] and intents_b [B, S, C] the day's
     purchases and churn.
@@ -292,43 +306,58 @@ def _customers_day(d, seed, cls, ever, value, adopted_on, talk, indptr, indices,
         intents_b[b, :, :] = 0
         _customers_block(b * BLOCK, min(n, (b + 1) * BLOCK), d, k1, network, cls, ever,
                          value, adopted_on, talk, indptr, indices, shares, aw_base, aw_q,
-                         n_routes, dest, event, second, cum, leave, p2, counts_b[b],
+                         n_routes, dest, event, second, cum, leave, p2, quiet, counts_b[b],
                          ever_b[b], flows_b[b], intents_b[b])
 
 
 @njit(cache=True)
 def _customers_block(first, last, d, k1, network, cls, ever, value, adopted_on, talk, indptr,
                      indices, shares, aw_base, aw_q, n_routes, dest, event, second, cum,
-                     leave, p2, counts, ever_new, flows, intents):
+                     leave, p2, quiet, counts, ever_new, flows, intents):
     """Customers first..last-1 on day d; their tallies into counts [S, N_STATES] (changes),
-    ever_new [S], flows [S, 4] and intents [S, C]. The common path (no move, no second
-    event) reads one class, one uniform and two probabilities."""
+    ever_new [S], flows [S, 4] and intents [S, C]. A quiet day (no move, no second event:
+    most days) costs one class, one draw and one threshold of the class; the rest take
+    `_customer_day`."""
     for i in range(first, last):
-        c = cls[i]
-        u = _uniform(k1, i)
-        p_move = leave[c]
-        wired = network and (c & STATE_MASK) == UNAWARE
-        if wired:
-            s = c >> CLASS_SHIFT
-            p_move = -np.expm1(-(aw_base[s] + aw_q[s] * _neighbour_talk(i, indptr, indices,
-                                                                         talk)))
-        lo, hi = p_move, 1.0  # the interval of u that decided the move
-        if u < p_move:  # a move (rare): which route
-            s, st = c >> CLASS_SHIFT, c & STATE_MASK
-            r = 0
-            lo = 0.0
-            while r < n_routes[st] - 1 and not u < cum[s, st, r]:
-                lo = cum[s, st, r]
-                r += 1
-            hi = p_move if wired else cum[s, st, r]
-            _take_route(i, s, st, r, d, cls, dest, event, ever, value, adopted_on, shares,
-                        counts, ever_new, flows, intents)
-        q = p2[c]
-        # given the interval u fell in, (u - lo) / (hi - lo) is uniform on [0, 1) and
-        # independent of the move: the second draw (the two are independent)
-        if q > 0.0 and (u - lo) < q * (hi - lo):
-            _event(i, c >> CLASS_SHIFT, d, second[c & STATE_MASK], ever, value, adopted_on,
-                   shares, flows, intents, ever_new)
+        # unsigned indices: no test for negative ones (wraparound) in the hot loop
+        c = cls[np.uint64(i)]
+        m = _draw(k1, i)
+        if m >= quiet[np.uint16(c)]:
+            continue
+        _customer_day(i, c, float(m) * UNIT, d, network, cls, ever, value, adopted_on, talk,
+                      indptr, indices, shares, aw_base, aw_q, n_routes, dest, event, second,
+                      cum, leave, p2, counts, ever_new, flows, intents)
+
+
+@njit(cache=True)
+def _customer_day(i, c, u, d, network, cls, ever, value, adopted_on, talk, indptr, indices,
+                  shares, aw_base, aw_q, n_routes, dest, event, second, cum, leave, p2, counts,
+                  ever_new, flows, intents):
+    """Customer i (class c, uniform u of day d) on a day that may not be quiet: the move
+    and the second event, into the block's tallies."""
+    p_move = leave[c]
+    wired = network and (c & STATE_MASK) == UNAWARE
+    if wired:
+        s = c >> CLASS_SHIFT
+        p_move = -np.expm1(-(aw_base[s] + aw_q[s] * _neighbour_talk(i, indptr, indices,
+                                                                     talk)))
+    lo, hi = p_move, 1.0  # the interval of u that decided the move
+    if u < p_move:  # a move (rare): which route
+        s, st = c >> CLASS_SHIFT, c & STATE_MASK
+        r = 0
+        lo = 0.0
+        while r < n_routes[st] - 1 and not u < cum[s, st, r]:
+            lo = cum[s, st, r]
+            r += 1
+        hi = p_move if wired else cum[s, st, r]
+        _take_route(i, s, st, r, d, cls, dest, event, ever, value, adopted_on, shares,
+                    counts, ever_new, flows, intents)
+    q = p2[c]
+    # given the interval u fell in, (u - lo) / (hi - lo) is uniform on [0, 1) and
+    # independent of the move: the second draw (the two are independent)
+    if q > 0.0 and (u - lo) < q * (hi - lo):
+        _event(i, c >> CLASS_SHIFT, d, second[c & STATE_MASK], ever, value, adopted_on,
+               shares, flows, intents, ever_new)
 
 
 @njit(cache=True)
@@ -352,6 +381,53 @@ def _class_probabilities(n_routes, cum, leave):
         for st in range(cum.shape[1]):
             k = n_routes[st] if st < N_STATES else 0
             leave[(s << CLASS_SHIFT) | st] = cum[s, st, k - 1] if k > 0 else 0.0
+
+
+@njit(cache=True)
+def _is_quiet(m, p_move, q):
+    """Whether draw m (uniform m / GRID) gives a quiet day to a customer whose move has
+    probability p_move and whose second event q: exactly the tests of `_customer_day`."""
+    u = float(m) * UNIT
+    if u < p_move:
+        return False
+    return not (q > 0.0 and (u - p_move) < q * (1.0 - p_move))
+
+
+@njit(cache=True)
+def _least_quiet_draw(p_move, q):
+    """The least draw m (of 0..GRID) with a quiet day for move probability p_move and
+    second-event probability q: the quiet draws are {m >= it}, the tests of `_is_quiet`
+    being monotone in u. The guess from P(move or event) is off by a few units of the grid
+    at most; stepping from it to the exact boundary keeps the results bit-identical to
+    testing the move and the event one by one."""
+    busy = p_move + q * (1.0 - p_move)
+    m = min(GRID, int(np.ceil(busy * GRID))) if busy > 0.0 else 0
+    while m > 0 and _is_quiet(m - 1, p_move, q):
+        m -= 1
+    while m < GRID and not _is_quiet(m, p_move, q):
+        m += 1
+    return m
+
+
+@njit(cache=True)
+def _quiet_thresholds(leave, p2, aw_base, aw_q, network, quiet):
+    """quiet[c]: a draw m (of 0..GRID) from which every customer of class c has a quiet
+    day, neither moving nor making the second event; a day is then one draw test.
+
+    Well mixed, the least such draw (`_least_quiet_draw`). Unaware people on a network
+    have their own move probability, at most that of a talk share of 1 (of 0 if the
+    imitation hazard were negative): the least quiet draw of that bound, plus WIRED_MARGIN
+    units of the grid. The margin covers the rounding of the tests of `_is_quiet` (3
+    units at most; beyond them a draw quiet for the bound is quiet for any smaller move
+    probability) and of the customer's own probability (`expm1`, 1 unit)."""
+    for c in range(leave.shape[0]):
+        p_move, q = leave[c], p2[c]
+        if network and (c & STATE_MASK) == UNAWARE:
+            s = c >> CLASS_SHIFT
+            bound = -np.expm1(-(aw_base[s] + max(aw_q[s], 0.0)))  # talk share in [0, 1]
+            quiet[c] = min(GRID, _least_quiet_draw(bound, q) + WIRED_MARGIN)
+        else:
+            quiet[c] = _least_quiet_draw(p_move, q)
 
 
 @njit(cache=True)
@@ -396,6 +472,7 @@ def _advance_agents(d0, d1, seed, cls, ever, value, adopted_on, indptr, indices,
     route_cum = np.zeros((n_seg, CLASS_WIDTH, 3 + n_ch))
     p2 = np.zeros((n_seg, CLASS_WIDTH))
     leave = np.zeros(n_seg * CLASS_WIDTH)
+    quiet = np.zeros(n_seg * CLASS_WIDTH, dtype=np.uint64)
     p2_by_class = p2.reshape(n_seg * CLASS_WIDTH)  # a view: p2[s, st] at s << 3 | st
     counts_b = np.zeros((n_blocks, n_seg, N_STATES), dtype=np.int64)
     ever_b = np.zeros((n_blocks, n_seg), dtype=np.int64)
@@ -415,11 +492,12 @@ def _advance_agents(d0, d1, seed, cls, ever, value, adopted_on, indptr, indices,
         _segment_probabilities(d, bass, seg_rates, affinity, season, shares, h_aw, h_cv,
                                synergy, talkers / market_size, aw_base, aw_q, route_cum, p2, haz)
         _class_probabilities(n_routes, route_cum, leave)
+        _quiet_thresholds(leave, p2_by_class, aw_base, aw_q, network, quiet)
         if network:
             _talk_snapshot(cls, ever, wom_customers, talk)
         _customers_day(d, seed, cls, ever, value, adopted_on, talk, indptr, indices, shares,
                        aw_base, aw_q, n_routes, dest, event, second, route_cum, leave,
-                       p2_by_class, counts_b, ever_b, flows_b, intents_b)
+                       p2_by_class, quiet, counts_b, ever_b, flows_b, intents_b)
         _sum_blocks(counts_b, ever_b, flows_b, intents_b, counts, adopters, flows, intents)
         revenue_before = chan_tot[:, CH_REVENUE].copy()
         for s in range(n_seg):
