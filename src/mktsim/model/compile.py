@@ -35,7 +35,7 @@ def _check_finite(plan: P.Plan) -> None:
     arrays = {"segment rates": plan.seg_rates, "channel effects and costs": chan,
               "spend": plan.spend, "prices": plan.product_price, "teams": plan.team_par,
               "competitors": plan.competitor_attr, "choice weights": plan.choice_weights}
-    bad = [name for name, a in arrays.items() if not np.all(np.isfinite(a))]
+    bad = [name for name, a in arrays.items() if not np.isfinite(a).all()]
     if bad:
         raise ScenarioError([Problem(
             f"strategy {plan.strategy}", None, ", ".join(bad),
@@ -295,18 +295,46 @@ def _dates(start: dt.date, days: int) -> tuple[dt.date, ...]:
     return tuple(start + dt.timedelta(days=d) for d in range(days))
 
 
+@functools.lru_cache(maxsize=32)
+def _calendar(start: dt.date, days: int) -> tuple[np.ndarray, np.ndarray]:
+    """(months since the start's month, calendar month 0-11) of every simulated day, as
+    read-only arrays."""
+    dates = _dates(start, days)
+    since = np.array([(d.year - start.year) * 12 + d.month - start.month for d in dates])
+    month = np.array([d.month - 1 for d in dates])
+    since.flags.writeable = month.flags.writeable = False
+    return since, month
+
+
 def _flight_weights(spec: ScenarioSpec, strat: Strategy) -> np.ndarray:
-    dates = plan_dates(spec)
     if strat.flighting is None:
-        return np.ones(len(dates))
-    start = spec.start_date
-    months = np.array([(d.year - start.year) * 12 + d.month - start.month for d in dates])
+        return np.ones(spec.horizon_days)
+    months = _calendar(spec.start_date, spec.horizon_days)[0]
     w = np.asarray(strat.flighting.weights, dtype=float)
     index = months % 12 if strat.flighting.by == "month" else (months // 3) % 4
     return w[index]
 
 
+#: spend of recently compiled strategies: id -> (strategy, start, days, channels, spend);
+#: scenarios built from another with other values share its unchanged strategy objects
+_SPENT: dict[int, tuple[Strategy, dt.date, int, tuple[str, ...], np.ndarray]] = {}
+
+
 def _spend(spec: ScenarioSpec, strat: Strategy, channels: tuple[str, ...]) -> np.ndarray:
+    """Money per channel per day (a new array; computed once per strategy object, start,
+    horizon and channels: validated sections are immutable)."""
+    seen = _SPENT.get(id(strat))
+    if seen is not None and seen[0] is strat and seen[1:4] == (
+            spec.start_date, spec.horizon_days, channels):
+        return seen[4].copy()
+    out = _spend_of(spec, strat, channels)
+    if len(_SPENT) >= 16:
+        _SPENT.clear()
+    _SPENT[id(strat)] = (strat, spec.start_date, spec.horizon_days, channels, out.copy())
+    return out
+
+
+def _spend_of(spec: ScenarioSpec, strat: Strategy, channels: tuple[str, ...]) -> np.ndarray:
     """Money per channel per day: budget x share x flighting over the active days."""
     out = np.zeros((len(channels), spec.horizon_days))
     if not strat.budget or not strat.allocation:
@@ -339,7 +367,7 @@ def _extra_spend(spec: ScenarioSpec, strat: Strategy) -> np.ndarray:
 
 
 def _season(spec: ScenarioSpec) -> np.ndarray:
-    months = np.array([d.month - 1 for d in plan_dates(spec)])
+    months = _calendar(spec.start_date, spec.horizon_days)[1]
     return np.asarray(spec.market.seasonality.by_month, dtype=float)[months]
 
 
