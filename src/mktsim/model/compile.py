@@ -27,14 +27,20 @@ def compile_plan(spec: ScenarioSpec, strategy: str) -> P.Plan:
     return plan
 
 
+#: the columns of chan_par but the capacity (which may be inf)
+_NOT_CAPACITY = np.delete(np.arange(P.N_CHAN_PAR), P.C_CAPACITY)
+
+
 def _check_finite(plan: P.Plan) -> None:
     """Every rate, price and amount must be a finite number (channel capacity may be inf)."""
     from ..scenario.errors import Problem, ScenarioError
 
-    chan = np.delete(plan.chan_par, P.C_CAPACITY, axis=1)
+    chan = plan.chan_par[:, _NOT_CAPACITY]
     arrays = {"segment rates": plan.seg_rates, "channel effects and costs": chan,
               "spend": plan.spend, "prices": plan.product_price, "teams": plan.team_par,
               "competitors": plan.competitor_attr, "choice weights": plan.choice_weights}
+    if np.isfinite(np.concatenate([a.ravel() for a in arrays.values()])).all():
+        return  # one test of every number; which arrays fail only when one does
     bad = [name for name, a in arrays.items() if not np.isfinite(a).all()]
     if bad:
         raise ScenarioError([Problem(
@@ -151,16 +157,19 @@ def _loyal_hazard_ratio(spec: ScenarioSpec) -> float:
 
 
 def _init_state(spec: ScenarioSpec) -> np.ndarray:
-    out = np.zeros((len(spec.market.segments), P.N_STATES), dtype=np.int64)
-    for i, seg in enumerate(spec.market.segments.values()):
+    rows = []  # filled as lists, made one array: numpy's item writes cost more than these
+    for seg in spec.market.segments.values():
+        out = [0] * P.N_STATES
         pop = round(spec.market.size * seg.share)
         loyal = round(pop * seg.initial_loyal)
         cust = round(pop * seg.initial_customers)
         cons = round(pop * seg.initial_consideration)
         aware = max(round(pop * seg.initial_awareness) - loyal - cust - cons, 0)
-        out[i, [P.LOYAL, P.CUSTOMER, P.CONSIDERING, P.AWARE]] = loyal, cust, cons, aware
-        out[i, P.UNAWARE] = pop - loyal - cust - cons - aware
-    return out
+        out[P.LOYAL], out[P.CUSTOMER], out[P.CONSIDERING], out[P.AWARE] = \
+            loyal, cust, cons, aware
+        out[P.UNAWARE] = pop - loyal - cust - cons - aware
+        rows.append(out)
+    return np.array(rows, dtype=np.int64).reshape(len(rows), P.N_STATES)
 
 
 def _seg_rates(spec: ScenarioSpec) -> np.ndarray:
@@ -175,7 +184,7 @@ def _seg_rates(spec: ScenarioSpec) -> np.ndarray:
     lift = loyalty.repurchase_lift if loyalty else 0.0
     rows = []
     for s in m.segments.values():
-        row = np.zeros(P.N_SEG_RATES)
+        row = [0.0] * P.N_SEG_RATES
         row[P.R_INNOVATION] = per_day(m.word_of_mouth.innovation)
         row[P.R_IMITATION] = per_day(m.word_of_mouth.imitation)
         row[P.R_DECAY] = decay
@@ -189,7 +198,7 @@ def _seg_rates(spec: ScenarioSpec) -> np.ndarray:
         row[P.R_WINBACK] = per_day(s.winback_per_year)
         row[P.R_LOYAL_REPEAT] = per_day(s.repurchase_per_year) * (1.0 + lift)
         rows.append(row)
-    return np.array(rows)
+    return np.array(rows, dtype=float)
 
 
 def _affinity(spec: ScenarioSpec, channels: tuple[str, ...]) -> np.ndarray:
@@ -252,9 +261,10 @@ def handoff_delay_moments(mean_days: float, stages: int) -> tuple[float, float]:
 
 
 def _chan_par(spec: ScenarioSpec, teams: tuple[str, ...]) -> np.ndarray:
-    out = np.zeros((len(spec.channels), P.N_CHAN_PAR))
-    for i, ch in enumerate(spec.channels.values()):
-        row = out[i]
+    out = []
+    for ch in spec.channels.values():
+        row: list[float] = [0.0] * P.N_CHAN_PAR
+        out.append(row)
         row[P.C_EXPOSURE_PER_MONEY] = ch.cost.exposures_per_money()
         row[P.C_THETA] = daily_retention(ch.adstock.retention_per_week)
         row[P.C_NORMALIZE] = float(ch.adstock.normalize)
@@ -274,7 +284,7 @@ def _chan_par(spec: ScenarioSpec, teams: tuple[str, ...]) -> np.ndarray:
         stages, rate, skip, loss = _handoff(spec, ch)
         row[P.C_HANDOFF_STAGES], row[P.C_HANDOFF_RATE] = stages, rate
         row[P.C_HANDOFF_SKIP], row[P.C_HANDOFF_LOSS] = skip, loss
-    return out
+    return np.array(out, dtype=float).reshape(len(out), P.N_CHAN_PAR)
 
 
 def _kappa(spec: ScenarioSpec, channels: tuple[str, ...]) -> np.ndarray:

@@ -75,23 +75,28 @@ def cross_check(spec: ScenarioSpec, locs: Locations, file: str) -> list[Problem]
 
 
 def numeric_checks(spec: ScenarioSpec, file: str,
-                   paths: Iterable[str] | None = None) -> list[Problem]:
+                   checks: Iterable[Callable[[Checker], None]] | None = None) -> list[Problem]:
     """The cross checks that read numbers (shares that must add up, bounds that must be in
-    order, prices inside price bounds), without the file's lines; with `paths` (dotted),
-    only those that read a value at or under one of them.
+    order, prices inside price bounds), without the file's lines; only `checks` when
+    given (see `numeric_checks_reading`).
 
     Every other cross check reads only names, dates, text and the shape of the scenario
     (which keys, how many items), which replacing one number by another never changes: a
     scenario that passed `cross_check` and then had numbers replaced passes all of it when
-    it passes these (see `scenario.drawn`). A new check that reads a number belongs here,
-    with the sections it reads.
+    it passes these (see `scenario.drawn`). A new check that reads a number belongs in
+    NUMERIC_CHECKS, with the sections it reads.
     """
     c = Checker(spec, {}, file)
-    wanted = None if paths is None else tuple(paths)
-    for sections, check in NUMERIC_CHECKS:
-        if wanted is None or any(_under(p, s) for p in wanted for s in sections):
-            check(c)
+    for check in (checks if checks is not None else [f for _s, f in NUMERIC_CHECKS]):
+        check(c)
     return c.problems
+
+
+def numeric_checks_reading(paths: Iterable[str]) -> tuple[Callable[[Checker], None], ...]:
+    """The numeric checks that read a value at or under one of `paths` (dotted)."""
+    wanted = tuple(paths)
+    return tuple(check for sections, check in NUMERIC_CHECKS
+                 if any(_under(p, s) for p in wanted for s in sections))
 
 
 def _under(path: str, section: str) -> bool:

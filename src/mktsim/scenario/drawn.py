@@ -29,7 +29,7 @@ from typing import Annotated, Any
 import annotated_types
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from .crosscheck import numeric_checks
+from .crosscheck import numeric_checks, numeric_checks_reading
 from .load import LoadedSpec, validate_data, with_values
 from .model import ScenarioSpec
 from .overrides import replaced, without_drawn
@@ -234,6 +234,8 @@ class DrawnSpecs:
         #: every path reached (else every scenario is built by `with_values`)
         self.reached = len(self.routes) == len(paths) and bool(paths)
         self.tree = _branch(self.routes, 0) if self.reached else None
+        #: the cross checks whose result a drawn value can change
+        self.checks = numeric_checks_reading(paths)
 
     def spec(self, values: dict[str, Any]) -> ScenarioSpec:
         """The scenario with `values` (path -> value, the paths given at construction);
@@ -258,7 +260,7 @@ class DrawnSpecs:
             spec = _Rebuild(self.loaded.data, plain, checked).node(self.base, self.tree)
         except ValidationError:
             return None
-        if numeric_checks(spec, self.loaded.source, self.paths):
+        if numeric_checks(spec, self.loaded.source, self.checks):
             return None
         return spec
 
