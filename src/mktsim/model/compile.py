@@ -33,14 +33,14 @@ _NOT_CAPACITY = np.delete(np.arange(P.N_CHAN_PAR), P.C_CAPACITY)
 
 def _check_finite(plan: P.Plan) -> None:
     """Every rate, price and amount must be a finite number (channel capacity may be inf)."""
-    from ..scenario.errors import Problem, ScenarioError
-
     chan = plan.chan_par[:, _NOT_CAPACITY]
     arrays = {"segment rates": plan.seg_rates, "channel effects and costs": chan,
               "spend": plan.spend, "prices": plan.product_price, "teams": plan.team_par,
               "competitors": plan.competitor_attr, "choice weights": plan.choice_weights}
     if np.isfinite(np.concatenate([a.ravel() for a in arrays.values()])).all():
         return  # one test of every number; which arrays fail only when one does
+    from ..scenario.errors import Problem, ScenarioError
+
     bad = [name for name, a in arrays.items() if not np.isfinite(a).all()]
     if bad:
         raise ScenarioError([Problem(

@@ -197,26 +197,36 @@ def _loose_type(node: Any) -> Any:
 class _Branch:
     """The routes through one node of the scenario, by their next step."""
 
-    depth: int
-    routes: tuple[Route, ...]
-    #: the node is a model validated again whole (a route's `refresh` is its depth)
-    refresh: bool
+    #: "model", "dict" or "list": how the node is copied with new values
+    kind: str
     #: step -> the branch below it, or the path whose value it takes
     children: dict[Key, _Branch | str]
+    #: a model validated again whole (a route's `refresh` is its depth): its class, its
+    #: raw data and, for each route through it, the path and the rest of the path in it
+    refresh: tuple[type[BaseModel], Any, tuple[tuple[str, str], ...]] | None = None
 
 
-def _branch(routes: tuple[Route, ...], depth: int) -> _Branch:
-    refresh = any(r.refresh == depth for r in routes)
+def _branch(routes: tuple[Route, ...], depth: int, node: Any, data: Any) -> _Branch:
+    """The branch of `routes` at `node` (at `depth`), `data` its raw data."""
+    kind = "model" if isinstance(node, BaseModel) else "dict" if isinstance(node, dict) \
+        else "list"
+    if any(r.refresh == depth for r in routes):
+        rests = tuple((r.path, ".".join(map(str, r.raw[depth:]))) for r in routes)
+        return _Branch(kind, {}, (type(node), data, rests))
     by_step: dict[Key, list[Route]] = {}
     for r in routes:
         by_step.setdefault(r.steps[depth], []).append(r)
     children: dict[Key, _Branch | str] = {}
-    if not refresh:
-        for step, through in by_step.items():
-            ends = [r for r in through if len(r.steps) == depth + 1]
-            # the last value set at a path is the one `with_values` keeps
-            children[step] = ends[-1].path if ends else _branch(tuple(through), depth + 1)
-    return _Branch(depth, routes, refresh, children)
+    for step, through in by_step.items():
+        ends = [r for r in through if len(r.steps) == depth + 1]
+        if ends:  # the last value set at a path is the one `with_values` keeps
+            children[step] = ends[-1].path
+            continue
+        raw_key = through[0].raw[depth]
+        below = data[int(raw_key)] if isinstance(data, list) else data.get(str(raw_key), {})
+        child = getattr(node, str(step)) if kind == "model" else node[step]
+        children[step] = _branch(tuple(through), depth + 1, child, below)
+    return _Branch(kind, children)
 
 
 class DrawnSpecs:
@@ -233,7 +243,7 @@ class DrawnSpecs:
         self.routes = tuple(r for r in found if r is not None)
         #: every path reached (else every scenario is built by `with_values`)
         self.reached = len(self.routes) == len(paths) and bool(paths)
-        self.tree = _branch(self.routes, 0) if self.reached else None
+        self.tree = _branch(self.routes, 0, self.base, data) if self.reached else None
         #: the cross checks whose result a drawn value can change
         self.checks = numeric_checks_reading(paths)
 
@@ -253,11 +263,11 @@ class DrawnSpecs:
         for r in self.routes:
             if r.refresh is None:
                 try:
-                    checked[r.path] = r.check.validate_python(plain[r.path])
+                    checked[r.path] = r.check.validator.validate_python(plain[r.path])
                 except ValidationError:
                     return None
         try:
-            spec = _Rebuild(self.loaded.data, plain, checked).node(self.base, self.tree)
+            spec = _Rebuild(plain, checked).node(self.base, self.tree)
         except ValidationError:
             return None
         if numeric_checks(spec, self.loaded.source, self.checks):
@@ -268,38 +278,34 @@ class DrawnSpecs:
 class _Rebuild:
     """The copy of a validated scenario with new values along routes."""
 
-    def __init__(self, data: Any, values: dict[str, Any], checked: dict[str, Any]) -> None:
-        self.data, self.values, self.checked = data, values, checked
+    def __init__(self, values: dict[str, Any], checked: dict[str, Any]) -> None:
+        self.values, self.checked = values, checked
 
     def node(self, node: Any, branch: _Branch) -> Any:
         """`node` with the values of the routes of `branch`."""
-        if branch.refresh:
-            return self.validated(type(node), branch)
-        updates: dict[Key, Any] = {}
+        if branch.refresh is not None:
+            return self.validated(*branch.refresh)
+        updates: dict[Any, Any] = {}
         for step, below in branch.children.items():
-            updates[step] = (self.checked[below] if isinstance(below, str)
-                             else self.node(_child(node, step), below))
-        if isinstance(node, BaseModel):
-            return node.model_copy(update={str(k): v for k, v in updates.items()})
-        if isinstance(node, dict):
+            if isinstance(below, str):
+                updates[step] = self.checked[below]
+            elif branch.kind == "model":
+                updates[step] = self.node(getattr(node, str(step)), below)
+            else:
+                updates[step] = self.node(node[step], below)
+        if branch.kind == "model":
+            return node.model_copy(update=updates)
+        if branch.kind == "dict":
             return {**node, **updates}
         items = list(node)
         for index, value in updates.items():
-            items[int(index)] = value
+            items[index] = value
         return items
 
-    def validated(self, cls: type[BaseModel], branch: _Branch) -> BaseModel:
-        """The model of `branch` validated again whole, from the raw data with the values
-        of its routes replaced (as `with_values` replaces them)."""
-        depth, raw = branch.depth, self.data
-        for key in branch.routes[0].raw[:depth]:
-            raw = raw[int(key)] if isinstance(raw, list) else raw.get(str(key), {})
-        for r in branch.routes:
-            raw = replaced(raw, ".".join(map(str, r.raw[depth:])), self.values[r.path])
+    def validated(self, cls: type[BaseModel], raw: Any, rests: tuple[tuple[str, str], ...]
+                  ) -> BaseModel:
+        """A model validated again whole, from its raw data with the values of the routes
+        through it replaced (as `with_values` replaces them)."""
+        for path, rest in rests:
+            raw = replaced(raw, rest, self.values[path])
         return cls.model_validate(raw)
-
-
-def _child(node: Any, step: Key) -> Any:
-    if isinstance(node, BaseModel):
-        return getattr(node, str(step))
-    return node[step]
