@@ -13,11 +13,12 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel
 
 from mktsim.engine.sources import UncertainPlans, _drawn_invalid, uncertain_plans, without_spend
 from mktsim.model.compile import compile_plan
 from mktsim.model.plan import Plan
-from mktsim.scenario.drawn import DrawnSpecs, route
+from mktsim.scenario.drawn import DrawnSpecs, copied, route
 from mktsim.scenario.errors import Problem, ScenarioError
 from mktsim.scenario.fields import to_number
 from mktsim.scenario.load import LoadedSpec, load_spec, load_text, with_values
@@ -47,6 +48,28 @@ def assert_same_plan(fast: Plan, full: Plan) -> None:
             assert a.tobytes() == b.tobytes(), f.name
         else:
             assert a == b, f.name
+
+
+def assert_same_models(fast: Any, full: Any) -> None:
+    """The same sections, field for field, with the same fields set and of the same types."""
+    assert type(fast) is type(full)
+    if isinstance(full, BaseModel):
+        assert fast.model_fields_set == full.model_fields_set
+        assert (fast.__pydantic_extra__, fast.__pydantic_private__) == (
+            full.__pydantic_extra__, full.__pydantic_private__)
+        assert fast.__dict__.keys() == full.__dict__.keys()
+        for key, value in full.__dict__.items():
+            assert_same_models(fast.__dict__[key], value)
+    elif isinstance(full, dict):
+        assert list(fast) == list(full)
+        for key, value in full.items():
+            assert_same_models(fast[key], value)
+    elif isinstance(full, list | tuple):
+        assert len(fast) == len(full)
+        for a, b in zip(fast, full, strict=True):
+            assert_same_models(a, b)
+    else:
+        assert fast == full
 
 
 def full_outcome(source: LoadedSpec, values: dict[str, Any]
@@ -82,6 +105,7 @@ def assert_same_outcome(source: LoadedSpec, values: dict[str, Any]) -> None:
     if drawn.reached:
         assert fast is not None, values
     spec = drawn.spec(values)
+    assert_same_models(spec, with_values(source, values).spec)
     for name, plan in expected.items():
         got = _compiled(spec, name)
         if isinstance(plan, list):
@@ -311,3 +335,11 @@ def test_paths_it_cannot_reach_are_built_by_with_values(tiny_scenario_text: str)
     with pytest.raises(ScenarioError) as caught:
         drawn.spec(values)  # the store has no awareness effect: its half-saturation is missing
     assert caught.value.problems == full_outcome(source, values)
+
+
+def test_a_section_copied_with_new_values_is_as_model_copy_makes_it() -> None:
+    market = loaded(SMART_BAND).spec.market
+    updates = {"awareness_decay_per_year": 0.3, "size": 1_000}
+    assert_same_models(copied(market, updates), market.model_copy(update=updates))
+    assert copied(market, updates).awareness_decay_per_year == 0.3
+    assert market.awareness_decay_per_year != 0.3  # the original is left as it was

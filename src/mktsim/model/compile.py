@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 import numpy as np
 
-from ..scenario.company import Channel
+from ..scenario.company import Channel, Product
 from ..scenario.model import ScenarioSpec
 from ..scenario.pricing import list_prices
 from ..scenario.strategy import Strategy
@@ -18,6 +20,8 @@ from .latent import beta_classes, class_hazards, split_counts
 from .response import daily_retention
 from .review_plan import review_plan
 
+T = TypeVar("T")
+
 
 def compile_plan(spec: ScenarioSpec, strategy: str) -> P.Plan:
     """Build the engine's arrays for `strategy` (a name in `spec.strategies`); raise
@@ -25,6 +29,31 @@ def compile_plan(spec: ScenarioSpec, strategy: str) -> P.Plan:
     plan = _compile(spec, strategy)
     _check_finite(plan)
     return plan
+
+
+class _Reused:
+    """Results of a pure function of validated sections, kept by the sections' identity
+    and some plain values: sections are immutable, and scenarios built from another with
+    other values (scenario/drawn.py) share its unchanged sections."""
+
+    def __init__(self, limit: int = 256) -> None:
+        self.limit = limit
+        self.seen: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
+
+    def __call__(self, sections: tuple[Any, ...], plain: tuple[Any, ...],
+                 compute: Callable[[], T]) -> T:
+        key = (*map(id, sections), *plain)
+        hit = self.seen.get(key)
+        if hit is not None and all(a is b for a, b in zip(hit[0], sections, strict=True)):
+            return cast(T, hit[1])
+        result = compute()
+        if len(self.seen) >= self.limit:
+            self.seen.clear()
+        self.seen[key] = (sections, result)  # the sections kept alive: their ids stay theirs
+        return result
+
+
+_SPEND, _CHANNEL_ROW, _STRATEGY_EVENTS = _Reused(16), _Reused(), _Reused(16)
 
 
 #: the columns of chan_par but the capacity (which may be inf)
@@ -263,28 +292,37 @@ def handoff_delay_moments(mean_days: float, stages: int) -> tuple[float, float]:
 def _chan_par(spec: ScenarioSpec, teams: tuple[str, ...]) -> np.ndarray:
     out = []
     for ch in spec.channels.values():
-        row: list[float] = [0.0] * P.N_CHAN_PAR
-        out.append(row)
-        row[P.C_EXPOSURE_PER_MONEY] = ch.cost.exposures_per_money()
-        row[P.C_THETA] = daily_retention(ch.adstock.retention_per_week)
-        row[P.C_NORMALIZE] = float(ch.adstock.normalize)
-        if ch.awareness:
-            row[P.C_AW_BETA] = per_day(ch.awareness.per_year)
-            row[P.C_AW_K], row[P.C_AW_S] = ch.awareness.half_saturation, ch.awareness.shape
-        else:
-            row[P.C_AW_K], row[P.C_AW_S] = 1.0, 1.0
-        if ch.conversion:
-            row[P.C_CV_LIFT] = ch.conversion.lift
-            row[P.C_CV_K], row[P.C_CV_S] = ch.conversion.half_saturation, ch.conversion.shape
-        else:
-            row[P.C_CV_K], row[P.C_CV_S] = 1.0, 1.0
-        row[P.C_CAPACITY] = ch.capacity_per_day if ch.capacity_per_day else math.inf
-        row[P.C_TEAM] = teams.index(ch.team) if ch.team else -1
-        row[P.C_COMMISSION] = ch.cost.commission
-        stages, rate, skip, loss = _handoff(spec, ch)
-        row[P.C_HANDOFF_STAGES], row[P.C_HANDOFF_RATE] = stages, rate
-        row[P.C_HANDOFF_SKIP], row[P.C_HANDOFF_LOSS] = skip, loss
+        team = teams.index(ch.team) if ch.team else -1
+        handoff = _handoff(spec, ch)
+        out.append(_CHANNEL_ROW((ch,), (team, handoff),
+                                functools.partial(_channel_row, ch, team, handoff)))
     return np.array(out, dtype=float).reshape(len(out), P.N_CHAN_PAR)
+
+
+def _channel_row(ch: Channel, team: int, handoff: tuple[int, float, float, float]
+                 ) -> tuple[float, ...]:
+    """A channel's row of chan_par, given its team's index and its hand-off."""
+    row: list[float] = [0.0] * P.N_CHAN_PAR
+    row[P.C_EXPOSURE_PER_MONEY] = ch.cost.exposures_per_money()
+    row[P.C_THETA] = daily_retention(ch.adstock.retention_per_week)
+    row[P.C_NORMALIZE] = float(ch.adstock.normalize)
+    if ch.awareness:
+        row[P.C_AW_BETA] = per_day(ch.awareness.per_year)
+        row[P.C_AW_K], row[P.C_AW_S] = ch.awareness.half_saturation, ch.awareness.shape
+    else:
+        row[P.C_AW_K], row[P.C_AW_S] = 1.0, 1.0
+    if ch.conversion:
+        row[P.C_CV_LIFT] = ch.conversion.lift
+        row[P.C_CV_K], row[P.C_CV_S] = ch.conversion.half_saturation, ch.conversion.shape
+    else:
+        row[P.C_CV_K], row[P.C_CV_S] = 1.0, 1.0
+    row[P.C_CAPACITY] = ch.capacity_per_day if ch.capacity_per_day else math.inf
+    row[P.C_TEAM] = team
+    row[P.C_COMMISSION] = ch.cost.commission
+    stages, rate, skip, loss = handoff
+    row[P.C_HANDOFF_STAGES], row[P.C_HANDOFF_RATE] = stages, rate
+    row[P.C_HANDOFF_SKIP], row[P.C_HANDOFF_LOSS] = skip, loss
+    return tuple(row)
 
 
 def _kappa(spec: ScenarioSpec, channels: tuple[str, ...]) -> np.ndarray:
@@ -325,23 +363,11 @@ def _flight_weights(spec: ScenarioSpec, strat: Strategy) -> np.ndarray:
     return w[index]
 
 
-#: spend of recently compiled strategies: id -> (strategy, start, days, channels, spend);
-#: scenarios built from another with other values share its unchanged strategy objects
-_SPENT: dict[int, tuple[Strategy, dt.date, int, tuple[str, ...], np.ndarray]] = {}
-
-
 def _spend(spec: ScenarioSpec, strat: Strategy, channels: tuple[str, ...]) -> np.ndarray:
-    """Money per channel per day (a new array; computed once per strategy object, start,
-    horizon and channels: validated sections are immutable)."""
-    seen = _SPENT.get(id(strat))
-    if seen is not None and seen[0] is strat and seen[1:4] == (
-            spec.start_date, spec.horizon_days, channels):
-        return seen[4].copy()
-    out = _spend_of(spec, strat, channels)
-    if len(_SPENT) >= 16:
-        _SPENT.clear()
-    _SPENT[id(strat)] = (strat, spec.start_date, spec.horizon_days, channels, out.copy())
-    return out
+    """Money per channel per day (a new array, computed once per strategy object, start,
+    horizon and channels)."""
+    key = (spec.start_date, spec.horizon_days, channels)
+    return _SPEND((strat,), key, lambda: _spend_of(spec, strat, channels)).copy()
 
 
 def _spend_of(spec: ScenarioSpec, strat: Strategy, channels: tuple[str, ...]) -> np.ndarray:
@@ -399,24 +425,40 @@ def _loyalty_cost(spec: ScenarioSpec) -> float:
 
 
 def _events(spec: ScenarioSpec, strat: Strategy) -> tuple[P.Event, ...]:
-    ev: list[P.Event] = []
-    for pc in strat.price_changes or []:
-        ev.append(P.Event(spec.day_of(pc.on), "price", pc.product, pc.price))
-    for promo in strat.promotions or []:
-        first = spec.day_of(promo.start)
-        ev.append(P.Event(first, "discount", promo.product, promo.discount))
-        ev.append(P.Event(first + promo.days, "discount", promo.product, 0.0))
+    before, after = _STRATEGY_EVENTS(
+        (strat, spec.products), (spec.start_date,),
+        functools.partial(_strategy_events, spec.start_date, strat, spec.products))
+    ev: list[P.Event] = list(before)
     for name, comp in spec.market.competitors.items():
         for mv in comp.moves:
             for col, value in enumerate((mv.price, mv.quality, mv.awareness)):
                 if value is not None:
                     ev.append(P.Event(spec.day_of(mv.on), "competitor", name, value, col))
-    for hire in strat.hires or []:
-        ev.append(P.Event(spec.day_of(hire.on), "hire", hire.team, hire.count))
-    for tr in strat.training or []:
-        ev.append(P.Event(spec.day_of(tr.on), "training", tr.team, tr.skill_gain))
-    for name, product in spec.products.items():
-        if product.launch is not None:
-            ev.append(P.Event(spec.day_of(product.launch), "launch", name, 1.0))
+    ev += after
     ev = [e for e in ev if 0 <= e.day < spec.horizon_days]
     return tuple(sorted(ev, key=lambda e: e.day))
+
+
+def _strategy_events(start: dt.date, strat: Strategy, products: dict[str, Product]
+                     ) -> tuple[tuple[P.Event, ...], tuple[P.Event, ...]]:
+    """The events of a strategy and of product launches: those listed before competitors'
+    moves (prices, promotions) and after them (hires, training, launches)."""
+    def day(date: dt.date) -> int:
+        return (date - start).days
+
+    before: list[P.Event] = []
+    for pc in strat.price_changes or []:
+        before.append(P.Event(day(pc.on), "price", pc.product, pc.price))
+    for promo in strat.promotions or []:
+        first = day(promo.start)
+        before.append(P.Event(first, "discount", promo.product, promo.discount))
+        before.append(P.Event(first + promo.days, "discount", promo.product, 0.0))
+    after: list[P.Event] = []
+    for hire in strat.hires or []:
+        after.append(P.Event(day(hire.on), "hire", hire.team, hire.count))
+    for tr in strat.training or []:
+        after.append(P.Event(day(tr.on), "training", tr.team, tr.skill_gain))
+    for name, product in products.items():
+        if product.launch is not None:
+            after.append(P.Event(day(product.launch), "launch", name, 1.0))
+    return tuple(before), tuple(after)

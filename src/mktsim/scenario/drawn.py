@@ -199,8 +199,9 @@ class _Branch:
 
     #: "model", "dict" or "list": how the node is copied with new values
     kind: str
-    #: step -> the branch below it, or the path whose value it takes
-    children: dict[Key, _Branch | str]
+    #: step (a field name, dict key or list index) -> the branch below it, or the path
+    #: whose value it takes
+    children: dict[Any, _Branch | str]
     #: a model validated again whole (a route's `refresh` is its depth): its class, its
     #: raw data and, for each route through it, the path and the rest of the path in it
     refresh: tuple[type[BaseModel], Any, tuple[tuple[str, str], ...]] | None = None
@@ -216,7 +217,7 @@ def _branch(routes: tuple[Route, ...], depth: int, node: Any, data: Any) -> _Bra
     by_step: dict[Key, list[Route]] = {}
     for r in routes:
         by_step.setdefault(r.steps[depth], []).append(r)
-    children: dict[Key, _Branch | str] = {}
+    children: dict[Any, _Branch | str] = {}
     for step, through in by_step.items():
         ends = [r for r in through if len(r.steps) == depth + 1]
         if ends:  # the last value set at a path is the one `with_values` keeps
@@ -285,16 +286,12 @@ class _Rebuild:
         """`node` with the values of the routes of `branch`."""
         if branch.refresh is not None:
             return self.validated(*branch.refresh)
-        updates: dict[Any, Any] = {}
-        for step, below in branch.children.items():
-            if isinstance(below, str):
-                updates[step] = self.checked[below]
-            elif branch.kind == "model":
-                updates[step] = self.node(getattr(node, str(step)), below)
-            else:
-                updates[step] = self.node(node[step], below)
-        if branch.kind == "model":
-            return node.model_copy(update=updates)
+        checked, model = self.checked, branch.kind == "model"
+        updates = {step: checked[below] if isinstance(below, str) else
+                   self.node(getattr(node, step) if model else node[step], below)
+                   for step, below in branch.children.items()}
+        if model:
+            return copied(node, updates)
         if branch.kind == "dict":
             return {**node, **updates}
         items = list(node)
@@ -309,3 +306,19 @@ class _Rebuild:
         for path, rest in rests:
             raw = replaced(raw, rest, self.values[path])
         return cls.model_validate(raw)
+
+
+def copied(model: BaseModel, updates: dict[str, Any]) -> BaseModel:
+    """`model.model_copy(update=updates)`, made directly for a model without extra or
+    private attributes (every scenario section): the copy's fields are the model's with
+    `updates`, and the fields set are the model's and the updated ones."""
+    if model.__pydantic_extra__ is not None or model.__pydantic_private__ is not None:
+        return model.model_copy(update=updates)
+    cls = type(model)
+    new = cls.__new__(cls)
+    object.__setattr__(new, "__dict__", {**model.__dict__, **updates})
+    object.__setattr__(new, "__pydantic_fields_set__",
+                       model.__pydantic_fields_set__ | updates.keys())
+    object.__setattr__(new, "__pydantic_extra__", None)
+    object.__setattr__(new, "__pydantic_private__", None)
+    return new
