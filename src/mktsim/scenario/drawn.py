@@ -104,7 +104,8 @@ def route(spec: ScenarioSpec, path: str) -> Route | None:
         if declared is None:
             return None
         if last:
-            if _unwrap(declared) not in (int, float) or isinstance(node, BaseModel):
+            if _unwrap(declared) not in (int, float) or isinstance(node, BaseModel) \
+                    or refresh == 0:  # a validator of the whole scenario: validate it all
                 return None
             return Route(path, raw, tuple(steps), TypeAdapter(declared), refresh)
         declared = _plain_type(declared)
