@@ -4,12 +4,14 @@ with the scenario's uncertain values drawn for that replication."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 from ..model.compile import compile_plan
 from ..model.plan import Plan
+from ..scenario.drawn import DrawnSpecs
 from ..scenario.errors import Problem, ScenarioError
-from ..scenario.load import LoadedSpec, with_values
+from ..scenario.load import LoadedSpec
 from ..scenario.uncertain import sample_values
 
 
@@ -29,12 +31,23 @@ class UncertainPlans:
         """The uncertain paths, in sampling order."""
         return [p.path for p in self.params]
 
+    @cached_property
+    def drawn(self) -> DrawnSpecs:
+        """Builds each replication's scenario (once per process: not pickled)."""
+        return DrawnSpecs(self.loaded, tuple(self.names))
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "drawn"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
     def plans_for(self, first: int, count: int) -> list[tuple[Plan, dict[str, Any]]]:
         """Plans of replications first..first+count-1 and the values drawn for each."""
         out = []
         for i, values in enumerate(sample_values(list(self.params), self.seed, first, count)):
             try:
-                spec = with_values(self.loaded, values).spec
+                spec = self.drawn.spec(values)
             except ScenarioError as exc:
                 raise _drawn_invalid(exc, self.params, self.seed, first + i) from None
             out.append((without_spend(compile_plan(spec, self.strategy), self.without),

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 import numpy as np
 
-from ..scenario.company import Channel
+from ..scenario.company import Channel, Product
 from ..scenario.model import ScenarioSpec
 from ..scenario.pricing import list_prices
 from ..scenario.strategy import Strategy
@@ -17,6 +19,8 @@ from .hazards import per_day
 from .latent import beta_classes, class_hazards, split_counts
 from .response import daily_retention
 from .review_plan import review_plan
+
+T = TypeVar("T")
 
 
 def compile_plan(spec: ScenarioSpec, strategy: str) -> P.Plan:
@@ -27,15 +31,46 @@ def compile_plan(spec: ScenarioSpec, strategy: str) -> P.Plan:
     return plan
 
 
+class _Reused:
+    """Results of a pure function of validated sections, kept by the sections' identity
+    and some plain values: sections are immutable, and scenarios built from another with
+    other values (scenario/drawn.py) share its unchanged sections."""
+
+    def __init__(self, limit: int = 256) -> None:
+        self.limit = limit
+        self.seen: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
+
+    def __call__(self, sections: tuple[Any, ...], plain: tuple[Any, ...],
+                 compute: Callable[[], T]) -> T:
+        key = (*map(id, sections), *plain)
+        hit = self.seen.get(key)
+        if hit is not None and all(a is b for a, b in zip(hit[0], sections, strict=True)):
+            return cast(T, hit[1])
+        result = compute()
+        if len(self.seen) >= self.limit:
+            self.seen.clear()
+        self.seen[key] = (sections, result)  # the sections kept alive: their ids stay theirs
+        return result
+
+
+_SPEND, _CHANNEL_ROW, _STRATEGY_EVENTS = _Reused(16), _Reused(), _Reused(16)
+
+
+#: the columns of chan_par but the capacity (which may be inf)
+_NOT_CAPACITY = np.delete(np.arange(P.N_CHAN_PAR), P.C_CAPACITY)
+
+
 def _check_finite(plan: P.Plan) -> None:
     """Every rate, price and amount must be a finite number (channel capacity may be inf)."""
-    from ..scenario.errors import Problem, ScenarioError
-
-    chan = np.delete(plan.chan_par, P.C_CAPACITY, axis=1)
+    chan = plan.chan_par[:, _NOT_CAPACITY]
     arrays = {"segment rates": plan.seg_rates, "channel effects and costs": chan,
               "spend": plan.spend, "prices": plan.product_price, "teams": plan.team_par,
               "competitors": plan.competitor_attr, "choice weights": plan.choice_weights}
-    bad = [name for name, a in arrays.items() if not np.all(np.isfinite(a))]
+    if np.isfinite(np.concatenate([a.ravel() for a in arrays.values()])).all():
+        return  # one test of every number; which arrays fail only when one does
+    from ..scenario.errors import Problem, ScenarioError
+
+    bad = [name for name, a in arrays.items() if not np.isfinite(a).all()]
     if bad:
         raise ScenarioError([Problem(
             f"strategy {plan.strategy}", None, ", ".join(bad),
@@ -151,16 +186,19 @@ def _loyal_hazard_ratio(spec: ScenarioSpec) -> float:
 
 
 def _init_state(spec: ScenarioSpec) -> np.ndarray:
-    out = np.zeros((len(spec.market.segments), P.N_STATES), dtype=np.int64)
-    for i, seg in enumerate(spec.market.segments.values()):
+    rows = []  # filled as lists, made one array: numpy's item writes cost more than these
+    for seg in spec.market.segments.values():
+        out = [0] * P.N_STATES
         pop = round(spec.market.size * seg.share)
         loyal = round(pop * seg.initial_loyal)
         cust = round(pop * seg.initial_customers)
         cons = round(pop * seg.initial_consideration)
         aware = max(round(pop * seg.initial_awareness) - loyal - cust - cons, 0)
-        out[i, [P.LOYAL, P.CUSTOMER, P.CONSIDERING, P.AWARE]] = loyal, cust, cons, aware
-        out[i, P.UNAWARE] = pop - loyal - cust - cons - aware
-    return out
+        out[P.LOYAL], out[P.CUSTOMER], out[P.CONSIDERING], out[P.AWARE] = \
+            loyal, cust, cons, aware
+        out[P.UNAWARE] = pop - loyal - cust - cons - aware
+        rows.append(out)
+    return np.array(rows, dtype=np.int64).reshape(len(rows), P.N_STATES)
 
 
 def _seg_rates(spec: ScenarioSpec) -> np.ndarray:
@@ -175,7 +213,7 @@ def _seg_rates(spec: ScenarioSpec) -> np.ndarray:
     lift = loyalty.repurchase_lift if loyalty else 0.0
     rows = []
     for s in m.segments.values():
-        row = np.zeros(P.N_SEG_RATES)
+        row = [0.0] * P.N_SEG_RATES
         row[P.R_INNOVATION] = per_day(m.word_of_mouth.innovation)
         row[P.R_IMITATION] = per_day(m.word_of_mouth.imitation)
         row[P.R_DECAY] = decay
@@ -189,7 +227,7 @@ def _seg_rates(spec: ScenarioSpec) -> np.ndarray:
         row[P.R_WINBACK] = per_day(s.winback_per_year)
         row[P.R_LOYAL_REPEAT] = per_day(s.repurchase_per_year) * (1.0 + lift)
         rows.append(row)
-    return np.array(rows)
+    return np.array(rows, dtype=float)
 
 
 def _affinity(spec: ScenarioSpec, channels: tuple[str, ...]) -> np.ndarray:
@@ -252,29 +290,39 @@ def handoff_delay_moments(mean_days: float, stages: int) -> tuple[float, float]:
 
 
 def _chan_par(spec: ScenarioSpec, teams: tuple[str, ...]) -> np.ndarray:
-    out = np.zeros((len(spec.channels), P.N_CHAN_PAR))
-    for i, ch in enumerate(spec.channels.values()):
-        row = out[i]
-        row[P.C_EXPOSURE_PER_MONEY] = ch.cost.exposures_per_money()
-        row[P.C_THETA] = daily_retention(ch.adstock.retention_per_week)
-        row[P.C_NORMALIZE] = float(ch.adstock.normalize)
-        if ch.awareness:
-            row[P.C_AW_BETA] = per_day(ch.awareness.per_year)
-            row[P.C_AW_K], row[P.C_AW_S] = ch.awareness.half_saturation, ch.awareness.shape
-        else:
-            row[P.C_AW_K], row[P.C_AW_S] = 1.0, 1.0
-        if ch.conversion:
-            row[P.C_CV_LIFT] = ch.conversion.lift
-            row[P.C_CV_K], row[P.C_CV_S] = ch.conversion.half_saturation, ch.conversion.shape
-        else:
-            row[P.C_CV_K], row[P.C_CV_S] = 1.0, 1.0
-        row[P.C_CAPACITY] = ch.capacity_per_day if ch.capacity_per_day else math.inf
-        row[P.C_TEAM] = teams.index(ch.team) if ch.team else -1
-        row[P.C_COMMISSION] = ch.cost.commission
-        stages, rate, skip, loss = _handoff(spec, ch)
-        row[P.C_HANDOFF_STAGES], row[P.C_HANDOFF_RATE] = stages, rate
-        row[P.C_HANDOFF_SKIP], row[P.C_HANDOFF_LOSS] = skip, loss
-    return out
+    out = []
+    for ch in spec.channels.values():
+        team = teams.index(ch.team) if ch.team else -1
+        handoff = _handoff(spec, ch)
+        out.append(_CHANNEL_ROW((ch,), (team, handoff),
+                                functools.partial(_channel_row, ch, team, handoff)))
+    return np.array(out, dtype=float).reshape(len(out), P.N_CHAN_PAR)
+
+
+def _channel_row(ch: Channel, team: int, handoff: tuple[int, float, float, float]
+                 ) -> tuple[float, ...]:
+    """A channel's row of chan_par, given its team's index and its hand-off."""
+    row: list[float] = [0.0] * P.N_CHAN_PAR
+    row[P.C_EXPOSURE_PER_MONEY] = ch.cost.exposures_per_money()
+    row[P.C_THETA] = daily_retention(ch.adstock.retention_per_week)
+    row[P.C_NORMALIZE] = float(ch.adstock.normalize)
+    if ch.awareness:
+        row[P.C_AW_BETA] = per_day(ch.awareness.per_year)
+        row[P.C_AW_K], row[P.C_AW_S] = ch.awareness.half_saturation, ch.awareness.shape
+    else:
+        row[P.C_AW_K], row[P.C_AW_S] = 1.0, 1.0
+    if ch.conversion:
+        row[P.C_CV_LIFT] = ch.conversion.lift
+        row[P.C_CV_K], row[P.C_CV_S] = ch.conversion.half_saturation, ch.conversion.shape
+    else:
+        row[P.C_CV_K], row[P.C_CV_S] = 1.0, 1.0
+    row[P.C_CAPACITY] = ch.capacity_per_day if ch.capacity_per_day else math.inf
+    row[P.C_TEAM] = team
+    row[P.C_COMMISSION] = ch.cost.commission
+    stages, rate, skip, loss = handoff
+    row[P.C_HANDOFF_STAGES], row[P.C_HANDOFF_RATE] = stages, rate
+    row[P.C_HANDOFF_SKIP], row[P.C_HANDOFF_LOSS] = skip, loss
+    return tuple(row)
 
 
 def _kappa(spec: ScenarioSpec, channels: tuple[str, ...]) -> np.ndarray:
@@ -295,18 +343,34 @@ def _dates(start: dt.date, days: int) -> tuple[dt.date, ...]:
     return tuple(start + dt.timedelta(days=d) for d in range(days))
 
 
+@functools.lru_cache(maxsize=32)
+def _calendar(start: dt.date, days: int) -> tuple[np.ndarray, np.ndarray]:
+    """(months since the start's month, calendar month 0-11) of every simulated day, as
+    read-only arrays."""
+    dates = _dates(start, days)
+    since = np.array([(d.year - start.year) * 12 + d.month - start.month for d in dates])
+    month = np.array([d.month - 1 for d in dates])
+    since.flags.writeable = month.flags.writeable = False
+    return since, month
+
+
 def _flight_weights(spec: ScenarioSpec, strat: Strategy) -> np.ndarray:
-    dates = plan_dates(spec)
     if strat.flighting is None:
-        return np.ones(len(dates))
-    start = spec.start_date
-    months = np.array([(d.year - start.year) * 12 + d.month - start.month for d in dates])
+        return np.ones(spec.horizon_days)
+    months = _calendar(spec.start_date, spec.horizon_days)[0]
     w = np.asarray(strat.flighting.weights, dtype=float)
     index = months % 12 if strat.flighting.by == "month" else (months // 3) % 4
     return w[index]
 
 
 def _spend(spec: ScenarioSpec, strat: Strategy, channels: tuple[str, ...]) -> np.ndarray:
+    """Money per channel per day (a new array, computed once per strategy object, start,
+    horizon and channels)."""
+    key = (spec.start_date, spec.horizon_days, channels)
+    return _SPEND((strat,), key, lambda: _spend_of(spec, strat, channels)).copy()
+
+
+def _spend_of(spec: ScenarioSpec, strat: Strategy, channels: tuple[str, ...]) -> np.ndarray:
     """Money per channel per day: budget x share x flighting over the active days."""
     out = np.zeros((len(channels), spec.horizon_days))
     if not strat.budget or not strat.allocation:
@@ -339,7 +403,7 @@ def _extra_spend(spec: ScenarioSpec, strat: Strategy) -> np.ndarray:
 
 
 def _season(spec: ScenarioSpec) -> np.ndarray:
-    months = np.array([d.month - 1 for d in plan_dates(spec)])
+    months = _calendar(spec.start_date, spec.horizon_days)[1]
     return np.asarray(spec.market.seasonality.by_month, dtype=float)[months]
 
 
@@ -361,24 +425,40 @@ def _loyalty_cost(spec: ScenarioSpec) -> float:
 
 
 def _events(spec: ScenarioSpec, strat: Strategy) -> tuple[P.Event, ...]:
-    ev: list[P.Event] = []
-    for pc in strat.price_changes or []:
-        ev.append(P.Event(spec.day_of(pc.on), "price", pc.product, pc.price))
-    for promo in strat.promotions or []:
-        first = spec.day_of(promo.start)
-        ev.append(P.Event(first, "discount", promo.product, promo.discount))
-        ev.append(P.Event(first + promo.days, "discount", promo.product, 0.0))
+    before, after = _STRATEGY_EVENTS(
+        (strat, spec.products), (spec.start_date,),
+        functools.partial(_strategy_events, spec.start_date, strat, spec.products))
+    ev: list[P.Event] = list(before)
     for name, comp in spec.market.competitors.items():
         for mv in comp.moves:
             for col, value in enumerate((mv.price, mv.quality, mv.awareness)):
                 if value is not None:
                     ev.append(P.Event(spec.day_of(mv.on), "competitor", name, value, col))
-    for hire in strat.hires or []:
-        ev.append(P.Event(spec.day_of(hire.on), "hire", hire.team, hire.count))
-    for tr in strat.training or []:
-        ev.append(P.Event(spec.day_of(tr.on), "training", tr.team, tr.skill_gain))
-    for name, product in spec.products.items():
-        if product.launch is not None:
-            ev.append(P.Event(spec.day_of(product.launch), "launch", name, 1.0))
+    ev += after
     ev = [e for e in ev if 0 <= e.day < spec.horizon_days]
     return tuple(sorted(ev, key=lambda e: e.day))
+
+
+def _strategy_events(start: dt.date, strat: Strategy, products: dict[str, Product]
+                     ) -> tuple[tuple[P.Event, ...], tuple[P.Event, ...]]:
+    """The events of a strategy and of product launches: those listed before competitors'
+    moves (prices, promotions) and after them (hires, training, launches)."""
+    def day(date: dt.date) -> int:
+        return (date - start).days
+
+    before: list[P.Event] = []
+    for pc in strat.price_changes or []:
+        before.append(P.Event(day(pc.on), "price", pc.product, pc.price))
+    for promo in strat.promotions or []:
+        first = day(promo.start)
+        before.append(P.Event(first, "discount", promo.product, promo.discount))
+        before.append(P.Event(first + promo.days, "discount", promo.product, 0.0))
+    after: list[P.Event] = []
+    for hire in strat.hires or []:
+        after.append(P.Event(day(hire.on), "hire", hire.team, hire.count))
+    for tr in strat.training or []:
+        after.append(P.Event(day(tr.on), "training", tr.team, tr.skill_gain))
+    for name, product in products.items():
+        if product.launch is not None:
+            after.append(P.Event(day(product.launch), "launch", name, 1.0))
+    return tuple(before), tuple(after)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from ..i18n import N_, _
 from ..kpis import KPIS
-from .decision_check import check_decision
+from .decision_check import check_decision, check_decision_bounds
 from .errors import Problem
+from .market import Segment
 from .model import ScenarioSpec
-from .rules_check import check_rules
+from .rules_check import check_planned_prices, check_rules
 from .strategy import Hire, Strategy, Training
 from .suggest import did_you_mean
 from .translate import line_of
@@ -73,23 +74,61 @@ def cross_check(spec: ScenarioSpec, locs: Locations, file: str) -> list[Problem]
     return c.problems
 
 
+def numeric_checks(spec: ScenarioSpec, file: str,
+                   checks: Iterable[Callable[[Checker], None]] | None = None) -> list[Problem]:
+    """The cross checks that read numbers (shares that must add up, bounds that must be in
+    order, prices inside price bounds), without the file's lines; only `checks` when
+    given (see `numeric_checks_reading`).
+
+    Every other cross check reads only names, dates, text and the shape of the scenario
+    (which keys, how many items), which replacing one number by another never changes: a
+    scenario that passed `cross_check` and then had numbers replaced passes all of it when
+    it passes these (see `scenario.drawn`). A new check that reads a number belongs in
+    NUMERIC_CHECKS, with the sections it reads.
+    """
+    c = Checker(spec, {}, file)
+    for check in (checks if checks is not None else [f for _s, f in NUMERIC_CHECKS]):
+        check(c)
+    return c.problems
+
+
+def numeric_checks_reading(paths: Iterable[str]) -> tuple[Callable[[Checker], None], ...]:
+    """The numeric checks that read a value at or under one of `paths` (dotted)."""
+    wanted = tuple(paths)
+    return tuple(check for sections, check in NUMERIC_CHECKS
+                 if any(_under(p, s) for p in wanted for s in sections))
+
+
+def _under(path: str, section: str) -> bool:
+    return path == section or path.startswith(section + ".")
+
+
+def _segments_numbers(c: Checker) -> None:
+    _segment_shares(c)
+    for name, seg in c.spec.market.segments.items():
+        _segment_numbers(c, name, seg)
+
+
+def _allocations_numbers(c: Checker) -> None:
+    for name, strategy in c.spec.strategies.items():
+        _allocation_numbers(c, ("strategies", name), strategy)
+
+
+#: (sections whose values a check reads, the check) of every check that reads numbers;
+#: planned prices read list prices, which derive from costs and competitors' prices
+NUMERIC_CHECKS: tuple[tuple[tuple[str, ...], Callable[[Checker], None]], ...] = (
+    (("market.segments",), _segments_numbers),
+    (("strategies",), _allocations_numbers),
+    (("decision",), check_decision_bounds),
+    (("products", "market.competitors", "strategies", "rules"), check_planned_prices),
+)
+
+
 def _market(c: Checker) -> None:
     segments = c.spec.market.segments
-    total = sum(s.share for s in segments.values())
-    if abs(total - 1.0) > TOLERANCE:
-        c.error(("market", "segments"), _("segment shares add up to {total}, not 1").format(
-            total=f"{total:.6g}"), _("make the shares of all segments sum to 1 (100%)"))
+    _segment_shares(c)
     for name, seg in segments.items():
-        if seg.churn_beta is not None and seg.churn_per_year > 0:
-            c.error(("market", "segments", name, "churn_beta"),
-                    _("give churn_per_year (geometric) or churn_beta (sBG), not both"),
-                    _("remove one of them"))
-        held = seg.initial_consideration + seg.initial_customers + seg.initial_loyal
-        if held > seg.initial_awareness + TOLERANCE:
-            c.error(("market", "segments", name, "initial_awareness"),
-                    f"initial_awareness {seg.initial_awareness:g} is below considering + "
-                    f"customers + loyal ({held:g})",
-                    "awareness counts everyone who knows the brand, customers included")
+        _segment_numbers(c, name, seg)
         for ch in seg.channel_affinity:
             c.known(("market", "segments", name, "channel_affinity", ch), ch, c.spec.channels,
                     "channel")
@@ -101,6 +140,26 @@ def _market(c: Checker) -> None:
         if product.pricing.method == "competition" and not c.spec.market.competitors:
             c.error(("products", name, "pricing", "method"),
                     _("competition-based pricing needs at least one competitor"))
+
+
+def _segment_shares(c: Checker) -> None:
+    total = sum(s.share for s in c.spec.market.segments.values())
+    if abs(total - 1.0) > TOLERANCE:
+        c.error(("market", "segments"), _("segment shares add up to {total}, not 1").format(
+            total=f"{total:.6g}"), _("make the shares of all segments sum to 1 (100%)"))
+
+
+def _segment_numbers(c: Checker, name: str, seg: Segment) -> None:
+    if seg.churn_beta is not None and seg.churn_per_year > 0:
+        c.error(("market", "segments", name, "churn_beta"),
+                _("give churn_per_year (geometric) or churn_beta (sBG), not both"),
+                _("remove one of them"))
+    held = seg.initial_consideration + seg.initial_customers + seg.initial_loyal
+    if held > seg.initial_awareness + TOLERANCE:
+        c.error(("market", "segments", name, "initial_awareness"),
+                f"initial_awareness {seg.initial_awareness:g} is below considering + "
+                f"customers + loyal ({held:g})",
+                "awareness counts everyone who knows the brand, customers included")
 
 
 def _channels(c: Checker) -> None:
@@ -169,6 +228,11 @@ def _allocation(c: Checker, base: tuple[str, ...], s: Strategy) -> None:
     alloc = s.allocation or {}
     for ch in alloc:
         c.known((*base, "allocation", ch), ch, c.spec.channels, "channel")
+    _allocation_numbers(c, base, s)
+
+
+def _allocation_numbers(c: Checker, base: tuple[str, ...], s: Strategy) -> None:
+    alloc = s.allocation or {}
     if alloc and abs(sum(alloc.values()) - 1.0) > TOLERANCE:
         c.error((*base, "allocation"), f"allocation adds up to {sum(alloc.values()):.6g}, not 1",
                 "make the channel shares sum to 1 (100%)")

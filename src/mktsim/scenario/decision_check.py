@@ -9,6 +9,7 @@ from .decision import ALL_TARGETS
 
 if TYPE_CHECKING:
     from .crosscheck import Checker
+    from .decision import ChannelLever, DecisionSection
 
 
 def check_decision(c: Checker) -> None:
@@ -28,20 +29,47 @@ def check_decision(c: Checker) -> None:
                 "add targets: or maximize a KPI such as profit")
     c.known((*base, "reference"), d.reference, c.spec.strategies, "strategy")
     levers = d.levers
-    if levers.budget is not None:
-        _order(c, (*base, "levers", "budget"), levers.budget.min, levers.budget.max)
+    _budget_order(c, d)
     for name, lever in levers.channels.items():
         path = (*base, "levers", "channels", name)
         c.known(path, name, c.spec.channels, "channel")
-        for low, high in (("min_share", "max_share"), ("min_amount", "max_amount"),
-                          ("min_relative", "max_relative")):
-            _order(c, path, getattr(lever, low), getattr(lever, high))
-    if levers.flighting is not None:
-        _order(c, (*base, "levers", "flighting"), levers.flighting.min, levers.flighting.max)
+        _channel_orders(c, path, lever)
+    _flighting_order(c, d)
     for team, hc in levers.headcount.items():
         path = (*base, "levers", "headcount", team)
         c.known(path, team, c.spec.teams, "team")
         _order(c, path, hc.min, hc.max)
+
+
+def check_decision_bounds(c: Checker) -> None:
+    """Record the problems of `spec.decision` that numbers decide: every lever's minimum
+    at most its maximum (the part of `check_decision` that reads numbers)."""
+    d = getattr(c.spec, "decision", None)
+    if d is None:
+        return
+    _budget_order(c, d)
+    for name, lever in d.levers.channels.items():
+        _channel_orders(c, ("decision", "levers", "channels", name), lever)
+    _flighting_order(c, d)
+    for team, hc in d.levers.headcount.items():
+        _order(c, ("decision", "levers", "headcount", team), hc.min, hc.max)
+
+
+def _budget_order(c: Checker, d: DecisionSection) -> None:
+    if d.levers.budget is not None:
+        _order(c, ("decision", "levers", "budget"), d.levers.budget.min, d.levers.budget.max)
+
+
+def _channel_orders(c: Checker, path: tuple[str | int, ...], lever: ChannelLever) -> None:
+    for low, high in (("min_share", "max_share"), ("min_amount", "max_amount"),
+                      ("min_relative", "max_relative")):
+        _order(c, path, getattr(lever, low), getattr(lever, high))
+
+
+def _flighting_order(c: Checker, d: DecisionSection) -> None:
+    flighting = d.levers.flighting
+    if flighting is not None:
+        _order(c, ("decision", "levers", "flighting"), flighting.min, flighting.max)
 
 
 def _order(c: Checker, path: tuple[str | int, ...], low: float | None,

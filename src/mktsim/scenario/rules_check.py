@@ -43,6 +43,13 @@ def check_rules(c: Checker) -> None:
             _section(c, base, section, vocabulary)
     for i, study in enumerate(spec.information.research):
         c.in_horizon(("information", "research", i, "start"), study.start)
+    check_planned_prices(c)
+
+
+def check_planned_prices(c: Checker) -> None:
+    """Each strategy's planned prices and promotions must keep inside its rules'
+    price_bounds (the part of `check_rules` that reads numbers)."""
+    spec = c.spec
     for name, strategy in spec.strategies.items():
         effective = strategy.rules if strategy.rules is not None else spec.rules
         if effective is not None and effective.price_bounds:
