@@ -71,8 +71,8 @@ def time_split(strategy: str, reps: int) -> tuple[float, float]:
             spent[0] += time.perf_counter() - start
         return wrapper
 
-    original = batch._advance_many, replication._advance
-    batch._advance_many, replication._advance = timed(original[0]), timed(original[1])
+    original = batch._advance_many, batch._advance_rows, replication._advance
+    batch._advance_many, batch._advance_rows, replication._advance = map(timed, original)
     try:
         scenario = mktsim.load(SCENARIO)
         scenario.run(strategy, 4, workers=1, incremental=False)
@@ -81,7 +81,7 @@ def time_split(strategy: str, reps: int) -> tuple[float, float]:
         scenario.run(strategy, reps, workers=1, incremental=False)
         total = time.perf_counter() - start
     finally:
-        batch._advance_many, replication._advance = original
+        batch._advance_many, batch._advance_rows, replication._advance = original
     return 1e3 * spent[0] / reps, 1e3 * (total - spent[0]) / reps
 
 

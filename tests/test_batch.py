@@ -92,14 +92,30 @@ def test_a_controller_without_idle_runs_in_every_replication(scenario):
     assert (moved.daily[:, spend, 100:].sum() > plain.daily[:, spend, 100:].sum())
 
 
-def test_local_workers_run_batches_in_this_process_with_the_same_numbers(scenario):
+def test_threads_in_this_process_and_worker_processes_give_the_same_numbers(scenario):
     from mktsim.engine.workers import open_pool
 
     plan = scenario.plan("digital_first")
     one = simulate(plan, 30, seed=8, workers=1)
+    threads = simulate(plan, 30, seed=8, workers=2)  # no pool: batches on 2 threads here
     with open_pool("local", 2) as pool:
-        two = simulate(plan, 30, seed=8, workers=2, pool=pool.executor)
-        assert not pool.executor.started  # no worker process was needed
-    np.testing.assert_array_equal(one.daily, two.daily)
-    np.testing.assert_array_equal(one.channels, two.channels)
+        processes = simulate(plan, 30, seed=8, workers=2, pool=pool.executor)
+        assert pool.executor.started
+    for other in (threads, processes):
+        np.testing.assert_array_equal(one.daily, other.daily)
+        np.testing.assert_array_equal(one.channels, other.channels)
 
+
+def test_one_thread_never_starts_numbas_threads():
+    """Worker processes fork cheaply only from a process whose threading layer never ran
+    (engine.workers.start_method): a run on one worker must leave it alone."""
+    import subprocess
+    import sys
+
+    code = ("import mktsim; from mktsim.engine.montecarlo import simulate; "
+            "from mktsim.engine.workers import numba_threads_started; "
+            f"plan = mktsim.load({str(SMART_BAND)!r}).plan('digital_first'); "
+            "simulate(plan, 3, seed=1, workers=1); print(numba_threads_started())")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "False"

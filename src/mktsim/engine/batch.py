@@ -96,20 +96,42 @@ class Batch:
         s = self.state
         seg_rates, affinity, chan_par, kappa, spend, season, team_par, lost_after = (
             self.plan_arrays)
-        previous = numba.get_num_threads()
-        numba.set_num_threads(min(self.threads, MAX_THREADS))
-        try:
-            _advance_many(first, day, keys, s["state"], s["adopters"], s["adstock"],
-                          s["queue"], s["cqueue"], s["pipe"], s["cum"], s["chan_tot"],
-                          s["leak"], s["out"], seg_rates, affinity, chan_par, kappa, spend,
-                          s["extra_spend"], season, team_par, s["misc"], lost_after,
-                          s["chan_scale"], self.shares, self.team_days)
-        finally:
-            numba.set_num_threads(previous)
+        args = (first, day, keys, s["state"], s["adopters"], s["adstock"], s["queue"],
+                s["cqueue"], s["pipe"], s["cum"], s["chan_tot"], s["leak"], s["out"],
+                seg_rates, affinity, chan_par, kappa, spend, s["extra_spend"], season,
+                team_par, s["misc"], lost_after, s["chan_scale"], self.shares, self.team_days)
+        threads = min(self.threads, MAX_THREADS, len(self.reps))
+        if threads <= 1:  # numba's threads are never started for one (workers can fork)
+            _advance_rows(*args)
+        else:
+            previous = numba.get_num_threads()
+            numba.set_num_threads(threads)
+            try:
+                _advance_many(*args)
+            finally:
+                numba.set_num_threads(previous)
+        self._derive(first, day, seg_rates)
+
+    def _derive(self, first: int, day: int, seg_rates: np.ndarray) -> None:
+        """The derived KPIs of the span just advanced; every replication synced to `day`."""
         fill_derived_many(self.reps, first, day, seg_rates)
         for rep in self.reps:
             rep.synced = day
         self.synced = day
+
+
+@njit(cache=True)
+def _advance_rows(d0, d1, keys, state, adopters, adstock, queue, cqueue, pipe, cum, chan_tot,
+                  leak, out, seg_rates, affinity, chan_par, kappa, spend, extra_spend, season,
+                  team_par, misc, lost_after, chan_scale, shares, team_cap):
+    """`_advance_many` on this thread alone (no threading layer to start)."""
+    for r in range(keys.shape[0]):
+        rs = np.empty(1, dtype=np.uint64)
+        rs[0] = keys[r]
+        _advance(d0, d1, rs, state[r], adopters[r], adstock[r], queue[r], cqueue[r], pipe[r],
+                 cum[r], chan_tot[r], leak[r], out[r], seg_rates[r], affinity[r], chan_par[r],
+                 kappa[r], spend[r], extra_spend[r], season[r], team_par[r], misc[r],
+                 lost_after[r], chan_scale[r], shares[r], team_cap[r])
 
 
 @njit(cache=True, parallel=True)

@@ -110,12 +110,14 @@ def in_process_threads(plan: Plan, engine: str, controllers: Sequence[Controller
                        workers: int, pool: Executor | None) -> int:
     """Threads for running the replications in this process, in batches (0: not so).
 
-    Batched replications (`batchable`) run here on `workers` threads rather than on
-    worker processes when the pool is local: no process to start, nothing to pickle.
-    A Dask cluster's executor keeps its tasks."""
-    if workers <= 1 or engine != "counts" or not batchable(plan, controllers):
+    Without a pool to use, batched replications (`batchable`) run here on `workers`
+    threads rather than on processes started for this call alone. With a pool (local
+    processes or a Dask cluster, `engine.workers.open_pool`) the chunks go to it, each a
+    batch on one thread: the processes share the Python work too, and numba's threads are
+    never started, so the local ones keep forking cheaply (`engine.workers.start_method`)."""
+    if pool is not None or workers <= 1 or engine != "counts":
         return 0
-    return workers if pool is None or isinstance(pool, LazyPool) else 0
+    return workers if batchable(plan, controllers) else 0
 
 
 def default_workers() -> int:

@@ -86,8 +86,7 @@ def open_pool(executor: str | Pool = "local", workers: int = 1,
     """The executor of one command, closed at the end of the block.
 
     "local": `workers` processes (none, this process, for 1), started when the first task
-    needs them (`LazyPool`; batched replications run in this process on `workers`
-    threads instead). "dask": the cluster at
+    comes (`LazyPool`). "dask": the cluster at
     `scheduler` (tcp://HOST:PORT), or a LocalCluster of `workers` single-thread worker
     processes when it is None. A `Pool` already open is used as it is and left open (one
     cluster for several commands)."""
@@ -164,9 +163,9 @@ def _wait_for_a_worker(client: Any, address: str) -> None:
 
 
 class LazyPool(Executor):
-    """Local worker processes started on the first task only: work that runs in this
-    process on threads (replications in batches, `engine.batch`) never pays for them.
-    `workers` is how many processes it starts, and how many threads that work may use."""
+    """Local worker processes started on the first task only: a command that ends up
+    running everything in its own process (one chunk) never pays for them. `workers` is
+    how many processes it starts."""
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
