@@ -102,13 +102,23 @@ def _binomial_inversion(rs, n, p):
     """Sequential search of the cdf from 0 (n p < INVERSION_MEAN): P(0) = (1 - p)^n, then
     P(x) / P(x - 1) = ((n + 1) / x - 1) p / (1 - p), with 1 / x from a table. A search
     that runs out of mass (rounding left u above what remains, where P(x) < 1e-300)
-    starts again."""
+    starts again.
+
+    A uniform below a bound of P(0) is a 0 at once, without the exp and log1p of P(0): with
+    y = n p / (1 - p), P(0) = (1 - p)^n >= e^-y >= 1 - y + y^2 / 2 - y^3 / 6 (a margin of
+    1e-12 under it covers rounding), so the result is the full search's."""
     q = 1.0 - p
     s = p / q
     a = (n + 1) * s
-    first = math.exp(n * math.log1p(-p))
+    y = n * s
+    quick = 1.0 - y * (1.0 - y * (0.5 - y / 6.0)) - 1e-12
+    first = -1.0  # P(0), once a uniform falls above `quick`
     while True:
         u = uniform(rs)
+        if u <= quick:
+            return 0
+        if first < 0.0:
+            first = math.exp(n * math.log1p(-p))
         f = first
         x = 0
         while u > f:
