@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import numpy as np
-from scipy.optimize import differential_evolution
 
 from ..scenario.decision import DecisionSection, Objective
 from .levers import LeverSpace, lever_space
@@ -123,6 +122,8 @@ def _search(ev: Any, score: Callable[[Outcome, np.ndarray], float], budget: floa
     pop = max(2, min(8, evaluations // max(1, space.dims * 6)))
     lo, hi = np.array(space.bounds(), dtype=float).T
     x0 = np.clip(x0, lo + 1e-9 * (hi - lo), hi - 1e-9 * (hi - lo))  # rounding at the edges
+    from scipy.optimize import differential_evolution  # only a search needs it (0.2 s)
+
     differential_evolution(loss, space.bounds(), x0=x0, popsize=pop, maxiter=10_000, tol=0,
                            polish=False, init="latinhypercube", seed=seed,
                            callback=lambda *a, **k: ev.count >= min(stop, ev.limit))

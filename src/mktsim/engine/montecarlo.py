@@ -106,6 +106,19 @@ def _replication(plan: Plan, child: np.random.SeedSequence, seed: int, engine: s
                             controllers)
 
 
+#: Replications below which a chunk is not split further for load balancing: each task
+#: costs a few milliseconds of its own (the plan and its source pickled, the sampled
+#: scenarios prepared in the worker).
+MIN_CHUNK = 16
+
+
+def chunk_size(replications: int, workers: int) -> int:
+    """Replications per task: about four tasks a worker, at most 100 (progress), at least
+    MIN_CHUNK unless that would leave a worker idle. The numbers never depend on it."""
+    balanced = -(-replications // max(1, workers * 4))
+    return max(1, min(100, max(balanced, min(MIN_CHUNK, -(-replications // max(1, workers))))))
+
+
 def in_process_threads(plan: Plan, engine: str, controllers: Sequence[Controller],
                        workers: int, pool: Executor | None) -> int:
     """Threads for running the replications in this process, in batches (0: not so).
@@ -153,7 +166,7 @@ def simulate(plan: Plan, replications: int, seed: int, workers: int = 1,
     elif engine != "counts":
         raise ValueError(f"unknown engine {engine!r}: use 'counts' or 'agents'")
     threads = in_process_threads(plan, engine, controllers, workers, pool)
-    chunk = max(1, min(100, -(-replications // max(1, workers * 4))))
+    chunk = chunk_size(replications, workers)
     if threads > 1:  # one batch a chunk, parallel over its replications
         chunk = min(100, replications)
     starts = list(range(0, replications, chunk))

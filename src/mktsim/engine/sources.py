@@ -33,8 +33,9 @@ class UncertainPlans:
 
     @cached_property
     def drawn(self) -> DrawnSpecs:
-        """Builds each replication's scenario (once per process: not pickled)."""
-        return DrawnSpecs(self.loaded, tuple(self.names))
+        """Builds each replication's scenario (not pickled: once per process and scenario,
+        however many chunks of replications a worker receives)."""
+        return drawn_specs(self.loaded, tuple(self.names))
 
     def __getstate__(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k != "drawn"}
@@ -53,6 +54,22 @@ class UncertainPlans:
             out.append((without_spend(compile_plan(spec, self.strategy), self.without),
                         values))
         return out
+
+
+#: DrawnSpecs this process has built, by scenario file, content and uncertain paths
+_DRAWN: dict[tuple[str, str, tuple[str, ...]], DrawnSpecs] = {}
+_DRAWN_KEPT = 8
+
+
+def drawn_specs(loaded: LoadedSpec, names: tuple[str, ...]) -> DrawnSpecs:
+    """The DrawnSpecs of a scenario and its uncertain paths, built once per process."""
+    key = (loaded.source, loaded.content_hash, names)
+    found = _DRAWN.get(key)
+    if found is None:
+        if len(_DRAWN) >= _DRAWN_KEPT:
+            _DRAWN.pop(next(iter(_DRAWN)))
+        found = _DRAWN[key] = DrawnSpecs(loaded, names)
+    return found
 
 
 def _drawn_invalid(exc: ScenarioError, params: tuple[Any, ...], seed: int, i: int
