@@ -96,18 +96,18 @@ class Batch:
         s = self.state
         seg_rates, affinity, chan_par, kappa, spend, season, team_par, lost_after = (
             self.plan_arrays)
-        args = (first, day, keys, s["state"], s["adopters"], s["adstock"], s["queue"],
-                s["cqueue"], s["pipe"], s["cum"], s["chan_tot"], s["leak"], s["out"],
-                seg_rates, affinity, chan_par, kappa, spend, s["extra_spend"], season,
-                team_par, s["misc"], lost_after, s["chan_scale"], self.shares, self.team_days)
+        arrays = (s["state"], s["adopters"], s["adstock"], s["queue"], s["cqueue"], s["pipe"],
+                  s["cum"], s["chan_tot"], s["leak"], s["out"], seg_rates, affinity, chan_par,
+                  kappa, spend, s["extra_spend"], season, team_par, s["misc"], lost_after,
+                  s["chan_scale"], self.shares, self.team_days)
         threads = min(self.threads, MAX_THREADS, len(self.reps))
         if threads <= 1:  # numba's threads are never started for one (workers can fork)
-            _advance_rows(*args)
+            _advance_rows(first, day, keys, arrays)
         else:
             previous = numba.get_num_threads()
             numba.set_num_threads(threads)
             try:
-                _advance_many(*args)
+                _advance_many(first, day, keys, arrays)
             finally:
                 numba.set_num_threads(previous)
         self._derive(first, day, seg_rates)
@@ -121,29 +121,31 @@ class Batch:
 
 
 @njit(cache=True)
-def _advance_rows(d0, d1, keys, state, adopters, adstock, queue, cqueue, pipe, cum, chan_tot,
-                  leak, out, seg_rates, affinity, chan_par, kappa, spend, extra_spend, season,
-                  team_par, misc, lost_after, chan_scale, shares, team_cap):
+def _advance_row(d0, d1, key, r, arrays):
+    """`kernel._advance` of days d0..d1-1 for replication r: row r of each of `arrays`
+    (the kernel's arguments after the generator state, stacked), drawing from the stream
+    `key`."""
+    (state, adopters, adstock, queue, cqueue, pipe, cum, chan_tot, leak, out, seg_rates,
+     affinity, chan_par, kappa, spend, extra_spend, season, team_par, misc, lost_after,
+     chan_scale, shares, team_cap) = arrays
+    rs = np.empty(1, dtype=np.uint64)
+    rs[0] = key
+    _advance(d0, d1, rs, state[r], adopters[r], adstock[r], queue[r], cqueue[r], pipe[r],
+             cum[r], chan_tot[r], leak[r], out[r], seg_rates[r], affinity[r], chan_par[r],
+             kappa[r], spend[r], extra_spend[r], season[r], team_par[r], misc[r],
+             lost_after[r], chan_scale[r], shares[r], team_cap[r])
+
+
+@njit(cache=True)
+def _advance_rows(d0, d1, keys, arrays):
     """`_advance_many` on this thread alone (no threading layer to start)."""
     for r in range(keys.shape[0]):
-        rs = np.empty(1, dtype=np.uint64)
-        rs[0] = keys[r]
-        _advance(d0, d1, rs, state[r], adopters[r], adstock[r], queue[r], cqueue[r], pipe[r],
-                 cum[r], chan_tot[r], leak[r], out[r], seg_rates[r], affinity[r], chan_par[r],
-                 kappa[r], spend[r], extra_spend[r], season[r], team_par[r], misc[r],
-                 lost_after[r], chan_scale[r], shares[r], team_cap[r])
+        _advance_row(d0, d1, keys[r], r, arrays)
 
 
 @njit(cache=True, parallel=True)
-def _advance_many(d0, d1, keys, state, adopters, adstock, queue, cqueue, pipe, cum, chan_tot,
-                  leak, out, seg_rates, affinity, chan_par, kappa, spend, extra_spend, season,
-                  team_par, misc, lost_after, chan_scale, shares, team_cap):
+def _advance_many(d0, d1, keys, arrays):
     """`kernel._advance` of days d0..d1-1 for each replication r (the first axis of every
-    argument but keys [R], the streams' keys), in parallel over r."""
+    array of `arrays`; keys [R] the streams' keys), in parallel over r."""
     for r in prange(keys.shape[0]):
-        rs = np.empty(1, dtype=np.uint64)
-        rs[0] = keys[r]
-        _advance(d0, d1, rs, state[r], adopters[r], adstock[r], queue[r], cqueue[r], pipe[r],
-                 cum[r], chan_tot[r], leak[r], out[r], seg_rates[r], affinity[r], chan_par[r],
-                 kappa[r], spend[r], extra_spend[r], season[r], team_par[r], misc[r],
-                 lost_after[r], chan_scale[r], shares[r], team_cap[r])
+        _advance_row(d0, d1, keys[r], r, arrays)
