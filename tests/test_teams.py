@@ -47,7 +47,7 @@ def test_capacity_equals_the_sum_over_people(script, seed):
             roster.leave(0, rng, day)
         elif action == "train":
             roster.train(0, 0.05, day)
-        row = roster.capacity_controls(day)[0]
+        row = roster.controls[0]
         later = day + 7.0
         fast = row[TC_A] - row[TC_B] * math.exp(-(later - row[TC_REF]) / 20.0)
         assert row[TC_N] == len(roster.people[0])

@@ -20,7 +20,6 @@ import numpy as np
 from numba import njit, prange
 
 from .derived import fill_derived_many
-from .draws import new_stream
 from .kernel import _advance
 from .replication import Replication, ReplicationResult
 from .rng import span_key
@@ -36,17 +35,11 @@ PLAN_FIELDS = ("seg_rates", "affinity", "chan_par", "kappa", "spend", "season", 
                "lost_after_complaint")
 
 
-def event_days(rep: Replication) -> tuple[int, ...]:
-    """The days on which the replication's scheduled events happen (within the horizon)."""
-    plan = rep.plan
-    return tuple(sorted({e.day for e in plan.events if e.day < plan.horizon}))
-
-
 def schedule_key(rep: Replication) -> tuple[object, ...]:
     """Replications with equal keys can share a batch: the days of their events and the
     shapes of their arrays."""
     plan = rep.plan
-    days = event_days(rep)
+    days = rep.event_days()
     shapes = tuple(getattr(rep, f).shape for f in STATE_FIELDS)
     plan_shapes = tuple(getattr(plan, f).shape for f in PLAN_FIELDS)
     return days, shapes, plan_shapes, rep.roster.daily.shape, rep.shares.shape
@@ -59,7 +52,7 @@ class Batch:
         self.reps = list(reps)
         self.threads = max(1, threads)
         self.horizon = self.reps[0].plan.horizon
-        self.days = event_days(self.reps[0])
+        self.days = self.reps[0].event_days()
         self.state = {f: np.stack([getattr(r, f) for r in self.reps]) for f in STATE_FIELDS}
         for i, rep in enumerate(self.reps):
             for f in STATE_FIELDS:
@@ -77,10 +70,7 @@ class Batch:
         for day in self.days:
             self.sync(day)
             for rep in self.reps:
-                for event in rep.plan.events:
-                    if event.day == day:
-                        rep.apply(event)
-                        rep.refresh()
+                rep.apply_events(day)
         self.sync(self.horizon)
         return [ReplicationResult(r.out, r.chan_tot, r.leak, r.state) for r in self.reps]
 
@@ -91,7 +81,7 @@ class Batch:
             return
         keys = np.array([span_key(r.key, first) for r in self.reps], dtype=np.uint64)
         for i, rep in enumerate(self.reps):
-            rep.roster.advance(new_stream(span_key(rep.roster_key, first)), first, day)
+            rep.advance_roster(first, day)
             self.shares[i] = rep.shares
         s = self.state
         seg_rates, affinity, chan_par, kappa, spend, season, team_par, lost_after = (

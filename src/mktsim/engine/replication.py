@@ -100,23 +100,23 @@ class Replication:
         self.misc = kernel_misc(plan)
 
     def refresh(self) -> None:
-        """Recompute the kernel's controls after a change of prices or people."""
+        """Recompute the kernel's controls after a change of prices (the roster keeps the
+        team capacities up to date itself)."""
         self.shares = self.market.shares()
-        self.refresh_teams()
-
-    def refresh_teams(self) -> None:
-        """The team capacities now (the roster keeps them up to date)."""
-        self.team_cap = self.roster.capacity_controls()
 
     def sync(self, day: int) -> None:
         """Advance the population up to the start of `day`."""
         day = min(day, self.plan.horizon)
         if day <= self.synced:
             return
-        self.roster.advance(new_stream(span_key(self.roster_key, self.synced)), self.synced, day)
+        self.advance_roster(self.synced, day)
         self.advance(self.synced, day)
         fill_derived(self, self.synced, day)
         self.synced = day
+
+    def advance_roster(self, first: int, last: int) -> None:
+        """Let people leave and be replaced over days first..last-1 (its own stream)."""
+        self.roster.advance(new_stream(span_key(self.roster_key, first)), first, last)
 
     def advance(self, first: int, last: int) -> None:
         """Run the population kernel over days first..last-1."""
@@ -145,13 +145,24 @@ class Replication:
         return next((log for log in logs if log is not None), None)
 
     # --- processes -------------------------------------------------------------------
-    def _scheduled(self):
+    def event_days(self) -> tuple[int, ...]:
+        """The days of the plan's scheduled events, in order (the plan keeps its events
+        sorted by day, within the horizon)."""
+        return tuple(sorted({e.day for e in self.plan.events}))
+
+    def apply_events(self, day: int) -> None:
+        """Carry out the scheduled changes of `day`, in the plan's order."""
         for event in self.plan.events:
-            if event.day > self.env.now:
-                yield self.env.timeout(event.day - self.env.now)
-            self.sync(event.day)
-            self.apply(event)
-            self.refresh()
+            if event.day == day:
+                self.apply(event)
+                self.refresh()
+
+    def _scheduled(self):
+        for day in self.event_days():
+            if day > self.env.now:
+                yield self.env.timeout(day - self.env.now)
+            self.sync(day)
+            self.apply_events(day)
 
     def apply(self, event: P.Event) -> None:
         """Carry out one scheduled change."""
@@ -205,7 +216,7 @@ class Replication:
 
     def capacity(self, team: int, day: float) -> float:
         """People the team serves per day on `day` (skills ramping towards the ceiling)."""
-        cap = self.team_cap[team]
+        cap = self.roster.controls[team]
         tau = self.plan.team_par[team, P.T_TAU]
         return float(cap[TC_A] - cap[TC_B] * math.exp(-(day - cap[TC_REF]) / tau))
 

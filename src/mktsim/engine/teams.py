@@ -114,10 +114,6 @@ class Roster:
         _train(t, gain, day, self.joined, self.start_skill, self.count, self.ceiling, self.par)
         self._refresh(t, day)
 
-    def capacity_controls(self, day: float | None = None) -> np.ndarray:
-        """[T, N_TC] array: a, b, ref and headcount now (kept up to date by every change)."""
-        return self.controls
-
     def advance(self, rs: np.ndarray, first: int, last: int) -> None:
         """Record days first..last-1's controls in `daily` and let people leave and
         replacements join up to the start of `last`, drawing from `rs` (`engine.draws`)."""

@@ -117,19 +117,6 @@ def complaint_loss(plan: P.Plan, outcomes: np.ndarray | None = None) -> float:
     return plan.complaint_rate * p
 
 
-def mix_ltv(plan: P.Plan, shares: np.ndarray, weights: np.ndarray,
-            outcomes: np.ndarray | None = None) -> float:
-    """The LTV mix-weighted over segments by `weights` (new customers; segment sizes when
-    they sum to zero), at the margins per unit of `shares`. Vectorised over segments: the
-    values of `lifetime_value(segment_rates(...)[s], margin_s, delta)`."""
-    q = np.array([complaint_loss(plan, outcomes)])
-    return float(mix_ltv_many(plan.seg_rates[None], shares[None],
-                              np.asarray(weights, dtype=float)[None], q,
-                              np.array([season_mean(plan)]),
-                              np.array([daily_discount(plan.discount_rate)]),
-                              plan.init_state.sum(axis=1).astype(float)[None])[0])
-
-
 def season_mean(plan: P.Plan) -> float:
     """The seasonal multiplier at its yearly mean (1 without a season)."""
     return float(np.mean(plan.season)) if len(plan.season) else 1.0
@@ -138,11 +125,13 @@ def season_mean(plan: P.Plan) -> float:
 def mix_ltv_many(seg_rates: np.ndarray, shares: np.ndarray, weights: np.ndarray,
                  q: np.ndarray, season: np.ndarray, delta: np.ndarray, sizes: np.ndarray
                  ) -> np.ndarray:
-    """`mix_ltv` of R plans at once: seg_rates [R, S, N_SEG_RATES], shares [R, S, N_SHARE],
-    weights [R, S] (new customers), q [R] the complaint loss (`complaint_loss`), season [R]
-    (`season_mean`), delta [R] per day (`daily_discount`), sizes [R, S] the segments'
-    people (the weights when a row of `weights` sums to zero). Returns [R] (money); NaN
-    where there is nobody to weigh. Compiled: it runs after every span of days."""
+    """The LTV of R plans, each mix-weighted over segments by `weights` [R, S] (new
+    customers; segment sizes when they sum to zero), at the margins per unit of the
+    day's shares: the values of `lifetime_value(segment_rates(...)[s], margin_s, delta)`.
+    seg_rates [R, S, N_SEG_RATES], shares [R, S, N_SHARE], q [R] the complaint loss
+    (`complaint_loss`), season [R] (`season_mean`), delta [R] per day (`daily_discount`),
+    sizes [R, S] the segments' people. Returns [R] (money); NaN where there is nobody to
+    weigh. Compiled: it runs after every span of days."""
     out = np.empty(seg_rates.shape[0])
     _mix_ltv_rows(seg_rates, shares, weights, q, season, delta, sizes, out)
     return out
@@ -152,14 +141,11 @@ def mix_ltv_many(seg_rates: np.ndarray, shares: np.ndarray, weights: np.ndarray,
 def _mix_ltv_rows(seg_rates, shares, weights, q, season, delta, sizes, out):
     """The rows of `mix_ltv_many` into out [R]: `_value` per segment, mixed."""
     for r in range(seg_rates.shape[0]):
-        total = 0.0
-        for s in range(weights.shape[1]):
-            total += weights[r, s]
-        w = weights[r] if total > 0 else sizes[r]
+        w = weights[r]
+        total = w.sum()
         if not total > 0:
-            total = 0.0
-            for s in range(w.shape[0]):
-                total += w[s]
+            w = sizes[r]
+            total = w.sum()
         mixed = 0.0
         for s in range(w.shape[0]):
             rates = seg_rates[r, s]
