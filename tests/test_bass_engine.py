@@ -104,7 +104,7 @@ SBG = ROOT / "scenarios" / "validation" / "sbg.yaml"
 def test_shifted_beta_geometric_retention_matches_closed_form():
     """Latent-class sBG churn: the surviving share after t annual renewals follows
     S(t) = B(a, b + t) / B(a, b) (Fader & Hardie 2007: 0.851, 0.747, 0.489, 0.378)."""
-    from mktsim.model.crm import sbg_survival
+    from closed_forms import sbg_survival
 
     result = mktsim.load(SBG).run(replications=10)
     shares = result.run.daily[:, KPI_INDEX["customers"], :] / 100_000
@@ -116,7 +116,7 @@ def test_shifted_beta_geometric_retention_matches_closed_form():
 
 def test_sbg_is_not_geometric():
     """Guard: geometric churn with the same first-year retention misses S(7) by far."""
-    from mktsim.model.crm import sbg_survival
+    from closed_forms import sbg_survival
 
     rate = -np.log(sbg_survival(1, 0.668, 3.806))
     scenario = mktsim.load(SBG, ["market.segments.high_end.churn_beta=null",

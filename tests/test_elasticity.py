@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 
 import mktsim
+from closed_forms import own_price_elasticity
 from mktsim.decision.explain import price_elasticities
 from mktsim.engine.market_state import MarketState
 from mktsim.model import plan as P
-from mktsim.model.choice import own_price_elasticity
 
 
 def test_implied_elasticity_is_the_logit_formula(smart_band_path):

@@ -5,10 +5,16 @@ import math
 import numpy as np
 import pytest
 
+from closed_forms import (
+    churn_hazard,
+    competing_risks,
+    daily_probability,
+    logit_shares,
+    ltv_geometric,
+    own_price_elasticity,
+    sbg_survival,
+)
 from mktsim.model.bass import bass_cdf, bass_lifecycle, bass_pdf, bass_peak
-from mktsim.model.choice import logit_shares, own_price_elasticity
-from mktsim.model.crm import ltv_geometric, sbg_survival
-from mktsim.model.hazards import churn_hazard, competing_risks, daily_probability
 from mktsim.model.people import skill_at, wright_time
 from mktsim.model.response import (
     daily_retention,

@@ -166,21 +166,7 @@ class Replication:
 
     def apply(self, event: P.Event) -> None:
         """Carry out one scheduled change."""
-        plan = self.plan
-        if event.kind == "price":
-            self.market.list_price[plan.products.index(event.target)] = event.value
-        elif event.kind == "discount":
-            self.market.discount[plan.products.index(event.target)] = event.value
-        elif event.kind == "launch":
-            self.market.on_sale[plan.products.index(event.target)] = True
-        elif event.kind == "competitor":
-            self.market.competitors[plan.competitors.index(event.target), int(event.extra)] = (
-                event.value)
-        elif event.kind == "hire":
-            team = plan.teams.index(event.target)
-            self.roster.hire(team, int(event.value), float(event.day))
-        elif event.kind == "training":
-            self.roster.train(plan.teams.index(event.target), event.value, float(event.day))
+        EVENT_ACTIONS[P.EventKind(event.kind)](self, event)
 
     # --- controls (engine.controls.Controls) -------------------------------------------
     def at(self, day: int, change: Callable[[], None]) -> None:
@@ -263,3 +249,39 @@ class Replication:
     def train(self, team: int, skill_gain: float, day: float) -> None:
         """Raise the team's skill ceiling from `day`."""
         self.roster.train(team, skill_gain, day)
+
+
+def _set_price(rep: Replication, event: P.Event) -> None:
+    rep.market.list_price[rep.plan.products.index(event.target)] = event.value
+
+
+def _set_discount(rep: Replication, event: P.Event) -> None:
+    rep.market.discount[rep.plan.products.index(event.target)] = event.value
+
+
+def _launch(rep: Replication, event: P.Event) -> None:
+    rep.market.on_sale[rep.plan.products.index(event.target)] = True
+
+
+def _competitor_move(rep: Replication, event: P.Event) -> None:
+    rep.market.competitors[rep.plan.competitors.index(event.target), int(event.extra)] = (
+        event.value)
+
+
+def _hire(rep: Replication, event: P.Event) -> None:
+    rep.roster.hire(rep.plan.teams.index(event.target), int(event.value), float(event.day))
+
+
+def _train(rep: Replication, event: P.Event) -> None:
+    rep.roster.train(rep.plan.teams.index(event.target), event.value, float(event.day))
+
+
+#: What each kind of scheduled event does: a new kind is one entry here.
+EVENT_ACTIONS: dict[P.EventKind, Callable[[Replication, P.Event], None]] = {
+    P.EventKind.PRICE: _set_price,
+    P.EventKind.DISCOUNT: _set_discount,
+    P.EventKind.LAUNCH: _launch,
+    P.EventKind.COMPETITOR: _competitor_move,
+    P.EventKind.HIRE: _hire,
+    P.EventKind.TRAINING: _train,
+}

@@ -433,7 +433,8 @@ def _events(spec: ScenarioSpec, strat: Strategy) -> tuple[P.Event, ...]:
         for mv in comp.moves:
             for col, value in enumerate((mv.price, mv.quality, mv.awareness)):
                 if value is not None:
-                    ev.append(P.Event(spec.day_of(mv.on), "competitor", name, value, col))
+                    ev.append(P.Event(spec.day_of(mv.on), P.EventKind.COMPETITOR, name, value,
+                                      col))
     ev += after
     ev = [e for e in ev if 0 <= e.day < spec.horizon_days]
     return tuple(sorted(ev, key=lambda e: e.day))
@@ -448,17 +449,17 @@ def _strategy_events(start: dt.date, strat: Strategy, products: dict[str, Produc
 
     before: list[P.Event] = []
     for pc in strat.price_changes or []:
-        before.append(P.Event(day(pc.on), "price", pc.product, pc.price))
+        before.append(P.Event(day(pc.on), P.EventKind.PRICE, pc.product, pc.price))
     for promo in strat.promotions or []:
         first = day(promo.start)
-        before.append(P.Event(first, "discount", promo.product, promo.discount))
-        before.append(P.Event(first + promo.days, "discount", promo.product, 0.0))
+        before.append(P.Event(first, P.EventKind.DISCOUNT, promo.product, promo.discount))
+        before.append(P.Event(first + promo.days, P.EventKind.DISCOUNT, promo.product, 0.0))
     after: list[P.Event] = []
     for hire in strat.hires or []:
-        after.append(P.Event(day(hire.on), "hire", hire.team, hire.count))
+        after.append(P.Event(day(hire.on), P.EventKind.HIRE, hire.team, hire.count))
     for tr in strat.training or []:
-        after.append(P.Event(day(tr.on), "training", tr.team, tr.skill_gain))
+        after.append(P.Event(day(tr.on), P.EventKind.TRAINING, tr.team, tr.skill_gain))
     for name, product in products.items():
         if product.launch is not None:
-            after.append(P.Event(day(product.launch), "launch", name, 1.0))
+            after.append(P.Event(day(product.launch), P.EventKind.LAUNCH, name, 1.0))
     return tuple(before), tuple(after)

@@ -6,6 +6,7 @@ Column layouts are named by the integer constants below; all rates are per day.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -40,12 +41,24 @@ S_OWN_CONSIDERING, S_COMP_CONSIDERING, S_OWN_REPEAT, S_COMP_NOT_IN_SET, S_REV_UN
 N_SHARE = 6
 
 
+class EventKind(StrEnum):
+    """What a scheduled event changes (`Event.kind`); the engine has one action per kind
+    (`engine.replication.EVENT_ACTIONS`)."""
+
+    PRICE = "price"  # a product's list price (value: money per unit)
+    DISCOUNT = "discount"  # a product's promotion depth (value: fraction off, 0 ends it)
+    LAUNCH = "launch"  # a product goes on sale
+    COMPETITOR = "competitor"  # a competitor's attribute (extra: its column; value)
+    HIRE = "hire"  # people join a team (value: count)
+    TRAINING = "training"  # a team's skill rises (value: skill gain)
+
+
 @dataclass(frozen=True)
 class Event:
     """A discrete change on a day: price, promotion, competitor move, hire, training."""
 
     day: int
-    kind: str
+    kind: EventKind | str
     target: str
     value: float
     extra: float = 0.0

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -76,30 +76,39 @@ class ReviewEnvironment:
         raise ExpressionError(f"no value for name {name!r}")
 
     def call(self, name: str, args: tuple[Value, ...]) -> Value:
-        """Functions (see functions.py)."""
-        r, day = self.r, self.day
-        a = [str(x) if isinstance(x, str) else x for x in args]
-        if name == "kpi":
-            return r.observer.kpi(str(a[0]), day)
-        if name == "trend":
-            return r.observer.trend(str(a[0]), day, int(float(a[1])))
-        if name in ("target", "gap", "on_track"):
-            return r.target_function(name, str(a[0]), day)
-        if name in ("roi", "cac", "spend"):
-            return r.channel_measure(name, r.channels.index(str(a[0])))
-        if name == "best_channel":
-            return r.best_channel(str(a[0]), day, str(a[1]) if len(a) > 1 else None)
-        if name == "backlog":
-            return r.backlog(r.rep.plan.teams.index(str(a[0])))
-        if name == "utilisation":
-            return r.utilisation(r.rep.plan.teams.index(str(a[0])), day)
-        if name == "budget_left":
-            return r.actions.budget_left(day)
-        if name == "price":
-            return r.rep.list_price(r.rep.plan.products.index(str(a[0])))
-        if name == "competitor_price":
-            return r.competitor_price(str(a[0]), day)
-        raise ExpressionError(f"no implementation for function {name!r}")
+        """Functions of the rule language (`scenario/rule_vocabulary.py` lists them)."""
+        function = RULE_FUNCTIONS.get(name)
+        if function is None:
+            raise ExpressionError(f"no implementation for function {name!r}")
+        return function(self.r, self.day, [str(x) if isinstance(x, str) else x for x in args])
+
+
+RuleFunction = Callable[["Review", int, list[Any]], Value]
+
+
+def _target_function(name: str) -> RuleFunction:
+    return lambda r, day, a: r.target_function(name, str(a[0]), day)
+
+
+def _channel_measure(name: str) -> RuleFunction:
+    return lambda r, day, a: r.channel_measure(name, r.channels.index(str(a[0])))
+
+
+#: The rule language's functions by name: a new function is one entry here (and one in
+#: `scenario.rule_vocabulary`, which types and checks its arguments).
+RULE_FUNCTIONS: dict[str, RuleFunction] = {
+    "kpi": lambda r, day, a: r.observer.kpi(str(a[0]), day),
+    "trend": lambda r, day, a: r.observer.trend(str(a[0]), day, int(float(a[1]))),
+    **{name: _target_function(name) for name in ("target", "gap", "on_track")},
+    **{name: _channel_measure(name) for name in ("roi", "cac", "spend")},
+    "best_channel": lambda r, day, a: r.best_channel(str(a[0]), day,
+                                                     str(a[1]) if len(a) > 1 else None),
+    "backlog": lambda r, day, a: r.backlog(r.rep.plan.teams.index(str(a[0]))),
+    "utilisation": lambda r, day, a: r.utilisation(r.rep.plan.teams.index(str(a[0])), day),
+    "budget_left": lambda r, day, a: r.actions.budget_left(day),
+    "price": lambda r, day, a: r.rep.list_price(r.rep.plan.products.index(str(a[0]))),
+    "competitor_price": lambda r, day, a: r.competitor_price(str(a[0]), day),
+}
 
 
 class Review:

@@ -97,12 +97,6 @@ def without(data: Any, loc: tuple[str | int, ...]) -> Any:
     return None
 
 
-def set_path(data: Any, dotted: str, value: Any) -> None:
-    """Set `value` at a dotted path (`channels.kol.cost.cpm`, list items by index)."""
-    path = tuple(int(p) if p.isdigit() else p for p in dotted.split("."))
-    _set(data, path, value, f"{dotted}={value}")
-
-
 def _set(data: Any, path: tuple[str | int, ...], value: Any, text: str) -> None:
     node = data
     for i, part in enumerate(path[:-1]):

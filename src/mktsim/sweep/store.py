@@ -17,7 +17,6 @@ from __future__ import annotations
 import io
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -147,11 +146,6 @@ class SweepStore:
         write_atomic(self.failure_path(point), _json(record))
 
     # ------------------------------------------------------------------ reading
-
-    def iter_points(self) -> Iterator[pd.DataFrame]:
-        """The rows of each done point, in point order (temporary files are ignored)."""
-        for point in sorted(self.done_points()):
-            yield pd.read_parquet(self.point_path(point))
 
     def read(self, columns: list[str] | None = None) -> pd.DataFrame:
         """The whole dataset (or some columns), sorted by point, strategy order, replication."""
