@@ -118,3 +118,21 @@ def test_decision_does_not_import_the_api() -> None:
                 target = "." * node.level + (node.module or "")
                 assert target not in ("..api", "mktsim.api"), path
                 assert not target.startswith(("..api.", "mktsim.api.", "..cli")), path
+
+
+def test_init_writes_a_template_that_loads_and_refuses_to_overwrite(tmp_path):
+    from mktsim.scenario.errors import ScenarioError
+
+    assert "smart-band" in mktsim.api.templates()
+    path = mktsim.api.init("bass", tmp_path, lang="en")
+    assert path == tmp_path / "bass.yaml"
+    assert mktsim.load(path).strategies
+    with pytest.raises(ScenarioError, match="file exists"):
+        mktsim.api.init("bass", tmp_path)
+    assert mktsim.api.init("bass", tmp_path, force=True) == path
+
+
+def test_schema_is_the_json_schema_of_scenario_files():
+    schema = mktsim.api.schema()
+    assert schema["type"] == "object"
+    assert {"market", "channels", "strategies", "targets"} <= set(schema["properties"])

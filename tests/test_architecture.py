@@ -19,7 +19,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "mktsim"
 #: Layers, lowest first: a package may import its own layer's packages and lower ones.
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"kpis", "expr", "params", "documents", "i18n"}),
-    frozenset({"scenario"}),
+    frozenset({"scenario", "templates"}),
     frozenset({"model"}),
     frozenset({"engine"}),
     frozenset({"rules"}),
@@ -27,7 +27,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"decision", "calibrate", "sweep", "track"}),
     frozenset({"report"}),
     frozenset({"api"}),
-    frozenset({"cli", "templates", "__main__"}),
+    frozenset({"cli", "__main__"}),
 )
 
 #: Edges that must never exist, whatever the layers say.

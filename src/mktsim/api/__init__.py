@@ -41,7 +41,8 @@ Progress = Callable[[int], None]
 MODES = ("fixed", "target")
 
 __all__ = ["AnalyzeResult", "CompareResult", "ExplainResult", "OptimizeResult", "RunResult",
-           "Scenario", "SweepResult", "analyze", "load", "validate", "write_report"]
+           "Scenario", "SweepResult", "analyze", "init", "load", "schema", "templates",
+           "validate", "write_report"]
 
 
 @dataclass(frozen=True)
@@ -360,6 +361,31 @@ class Scenario(LoadedScenario):
         else:
             chosen = self.strategies
         return tuple(self.strategy_name(n) for n in chosen)
+
+
+def templates() -> list[str]:
+    """The names of the ready scenarios that `init` writes (`smart-band`, ...)."""
+    from ..templates import TEMPLATES
+
+    return list(TEMPLATES)
+
+
+def init(template: str, directory: str | Path = ".", force: bool = False,
+         lang: str | None = None) -> Path:
+    """Write the ready, commented scenario `template` into `directory` (comments in `lang`,
+    en or zh, where translated; default the active language) and return its path; an
+    existing file is replaced only with `force`."""
+    from ..i18n import get_language
+    from ..templates import write_template
+
+    return write_template(template, Path(directory), force, lang or get_language())
+
+
+def schema() -> dict[str, Any]:
+    """The JSON Schema of scenario files (for editors), as a dict."""
+    from ..scenario.jsonschema import scenario_json_schema
+
+    return scenario_json_schema()
 
 
 def load(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:

@@ -44,10 +44,9 @@ def init(template: str, directory: Path, force: bool) -> None:
       mktsim init smart-band plans/ --lang zh   # the same, with Chinese comments
     Templates: smart-band, bass, sbg.
     """
-    from ..i18n import get_language
-    from ..templates import write_template
+    from ..api import init as init_template
 
-    path = write_template(template, directory, force, get_language())
+    path = init_template(template, directory, force)
     click.echo(_("wrote {path}").format(path=path))
 
 
@@ -81,10 +80,10 @@ def schema(out: Path | None) -> None:
     """
     import json
 
-    from ..scenario.jsonschema import scenario_json_schema
+    from ..api import schema as scenario_schema
     from .common import write_atomic
 
-    text = json.dumps(scenario_json_schema(), indent=2)
+    text = json.dumps(scenario_schema(), indent=2)
     if out:
         write_atomic(out, text + "\n")
         click.echo(_("wrote {path}").format(path=out))
