@@ -30,7 +30,7 @@ import numpy as np
 
 from ..engine.layout import CH_SPEND
 from ..kpis import KPI_INDEX
-from .run_result import RunResult
+from .result import RunResult
 from .stats import Z95, mean_interval
 from .strategy_run import LoadedScenario, run_strategy
 
