@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mktsim
-from mktsim.engine.agents import AgentReplication, place_customers, unmodelled
+from mktsim.engine.agents import AgentReplication, place_customers
 from mktsim.engine.montecarlo import simulate
 from mktsim.engine.network import csr_from_edges, social_graph
 from mktsim.engine.rng import replication_seeds, splitmix64
@@ -28,6 +28,8 @@ from mktsim.model import plan as P
 from mktsim.model.bass import bass_cdf
 from mktsim.scenario.errors import ScenarioError
 from mktsim.scenario.load import load_text
+from mktsim.simulate import run_plan
+from mktsim.simulate.agents import network_shape, unmodelled
 
 ROOT = Path(__file__).resolve().parents[1]
 FLOWS = ("units", "new_customers", "revenue", "churned")
@@ -128,11 +130,11 @@ def test_bass_mode_follows_the_closed_form():
 HASH_SCRIPT = """
 import hashlib, sys
 import mktsim
-from mktsim.engine.montecarlo import simulate
+from mktsim.simulate import run_plan
 from mktsim.scenario.load import load_text
 text = sys.stdin.read()
 sc = mktsim.Scenario(load_text(text))
-run = simulate(sc.plan(), 2, 3, engine="agents", network=sc.spec.market.network)
+run = run_plan(sc.plan(), 2, 3, engine="agents", network=sc.spec.market.network)
 h = hashlib.sha256()
 for a in (run.daily, run.channels, run.leaks, run.states):
     h.update(a.tobytes())
@@ -157,7 +159,7 @@ def diffusion(days: int, p: float, q: float, network: str = "", seeded: float = 
               reps: int = 4) -> np.ndarray:
     """Adopters at the horizon per replication, with the per-customer engine."""
     sc = scenario(DIFFUSION.format(days=days, p=p, q=q, network=network, seeded=seeded))
-    run = simulate(sc.plan(), reps, 3, engine="agents", network=sc.spec.market.network)
+    run = run_plan(sc.plan(), reps, 3, engine="agents", network=sc.spec.market.network)
     return run.daily[:, KPI_INDEX["cumulative_adopters"], -1]
 
 
@@ -197,7 +199,7 @@ def test_customers_and_money_are_conserved(size, churn, winback, imitation, loya
                          f"market.word_of_mouth.imitation={imitation}",
                          f"strategies.pulsed.budget={budget}"))
     plan = sc.plan()
-    graph = social_graph(sc.spec.market.network, int(plan.init_state.sum()), 1)
+    graph = social_graph(network_shape(sc.spec.market.network), int(plan.init_state.sum()), 1)
     rep = AgentReplication(plan, replication_seeds(1, 1)[0], graph)
     result = rep.run()
     people = int(plan.init_state.sum())
@@ -248,12 +250,12 @@ def test_counter_based_uniform_is_splitmix64():
 def test_large_markets_are_refused_and_unmodelled_parts_warned():
     sc = mktsim.load(ROOT / "scenarios" / "smart_band.yaml")
     with pytest.raises(ScenarioError, match="per-customer engine is for markets up to"):
-        simulate(sc.plan(), 1, 1, engine="agents")
+        run_plan(sc.plan(), 1, 1, engine="agents")
     where = {p.where for p in unmodelled(sc.spec)}
     assert "crm.complaints_per_order" in where
     assert any(w.endswith(".team") for w in where)
     with pytest.raises(ValueError, match="unknown engine"):
-        simulate(sc.plan(), 1, 1, engine="people")
+        run_plan(sc.plan(), 1, 1, engine="people")
 
 
 def test_seed_hubs_needs_a_graph():

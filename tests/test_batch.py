@@ -12,8 +12,8 @@ from mktsim.engine.controls import MissingController
 from mktsim.engine.montecarlo import batchable, run_batched, run_chunk, simulate
 from mktsim.engine.replication import Replication
 from mktsim.engine.rng import replication_seeds
-from mktsim.engine.sources import uncertain_plans
 from mktsim.rules.review import ReviewLoop
+from mktsim.simulate.sampled import uncertain_plans
 
 SMART_BAND = Path(__file__).resolve().parents[1] / "scenarios" / "smart_band.yaml"
 

@@ -17,7 +17,7 @@ from mktsim.decision.compare import paired_difference
 from mktsim.decision.levers import lever_space
 from mktsim.decision.optimize import CANDIDATE, candidate_scenario, optimize
 from mktsim.decision.outcome import Outcome, outcome_of
-from mktsim.decision.stats import wilson_interval
+from mktsim.simulate.stats import wilson_interval
 
 FRESH_SEED = 424_242
 FRESH_REPS = 300

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 import mktsim
-from mktsim.decision.incremental import contributions
 from mktsim.documents.run import RunDocument
 from mktsim.kpis import KPI_INDEX
+from mktsim.simulate.incremental import contributions
 
 
 def _total(result, kpi, n):

@@ -4,7 +4,7 @@ import warnings
 
 import numpy as np
 
-from mktsim.decision.run_result import nan_percentiles
+from mktsim.simulate.result import nan_percentiles
 
 
 def test_percentiles_of_columns_with_and_without_gaps_equal_numpys():

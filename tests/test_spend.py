@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 import mktsim
-from mktsim.decision.spend import SPEND_LINES
 from mktsim.documents.run import RunDocument
 from mktsim.kpis import KPI_INDEX
+from mktsim.simulate.spend import SPEND_LINES
 
 
 @pytest.fixture(scope="module")

@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..decision.run_result import RunResult
-from ..decision.strategy_run import LoadedScenario, run_strategy
 from ..engine.workers import Pool, open_pool
 from ..scenario.errors import Problem, ScenarioError
 from ..scenario.load import LoadedSpec, load_spec
+from ..simulate.result import RunResult
+from ..simulate.strategy_run import LoadedScenario, run_strategy
 from .results import (
     AnalyzeResult,
     CompareResult,
@@ -72,7 +72,7 @@ class Scenario(LoadedScenario):
                 seed: int | None, progress: Progress | None, engine: str = "counts",
                 incremental: bool = True, incremental_reps: int | None = None) -> RunResult:
         """`run` on an open executor."""
-        from ..decision.incremental import incremental as measure
+        from ..simulate.incremental import incremental as measure
 
         result = run_strategy(self, strategy, replications, seed, pool.workers, progress,
                               pool.executor, engine=engine)

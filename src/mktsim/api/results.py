@@ -14,13 +14,13 @@ import pandas as pd
 from ..decision.compare import Comparison
 from ..decision.documents import marginal_doc, optimum_document
 from ..decision.optimize import Optimum
-from ..decision.run_result import RunResult, write_run
 from ..documents.compare import CompareDocument
 from ..documents.explain import ExplainDocument
 from ..documents.files import write_atomic
 from ..documents.leaks import LEAKS, is_loss
 from ..documents.optimize import OptimizeDocument
 from ..documents.sweep import AnalyzeDocument
+from ..simulate.result import RunResult, write_run
 
 
 @dataclass

@@ -10,11 +10,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..engine.montecarlo import simulate
 from ..history import History, history_plan, period_values
 from ..params import Parameter
-from ..rules.review import ReviewLoop
 from ..scenario.load import LoadedSpec, with_values
+from ..simulate import run_plan
 from .priors import values_at
 
 Paths = dict[str, np.ndarray]
@@ -41,9 +40,8 @@ class WindowModel:
         values = values_at(self.priors, z)
         spec = with_values(self.loaded, values).spec
         plan = history_plan(spec, self.strategy, self.history)
-        run = simulate(plan, replications or self.replications,
-                       self.seed if seed is None else seed, self.workers, pool=self.pool,
-                       controllers=(ReviewLoop(),))
+        run = run_plan(plan, replications or self.replications,
+                       self.seed if seed is None else seed, workers=self.workers, pool=self.pool)
         self.evaluations += 1
         if self.on_evaluation:
             self.on_evaluation()

@@ -72,12 +72,12 @@ def run(scenario: Path, strategy: str | None, replications: int | None, seed: in
     name = sc.strategy_name(strategy)
     reps = replications or sc.spec.replications
     if engine == "agents":
-        from ..engine.agents import unmodelled
+        from ..simulate.agents import unmodelled
 
         print_warnings(unmodelled(sc.spec, sc.loaded.source))
     total = reps
     if incremental:
-        from ..decision.incremental import default_replications
+        from ..simulate.incremental import default_replications
 
         funded = int((sc.plan(name).spend.sum(axis=1) > 0).sum())
         total += funded * default_replications(reps)

@@ -18,6 +18,9 @@ import numpy as np
 from ..documents.compare import CompareDocument
 from ..kpis import KPI_NAMES
 from ..scenario.decision import Objective
+from ..simulate.result import RunResult, drawn_paths, joint_draws
+from ..simulate.stats import mean_interval, wilson_interval
+from ..simulate.strategy_run import LoadedScenario, run_strategy
 from .outcome import (
     Outcome,
     expected_score,
@@ -25,9 +28,6 @@ from .outcome import (
     per_replication,
     worker_pool,
 )
-from .run_result import RunResult, drawn_paths, joint_draws
-from .stats import mean_interval, wilson_interval
-from .strategy_run import LoadedScenario, run_strategy
 
 Progress = Callable[[int], None]
 
@@ -74,7 +74,7 @@ class Comparison:
 
     def spend(self) -> dict[str, dict[str, Any]]:
         """{strategy: {budget, media, commissions, loyalty, training, research, total}}:
-        the budget and mean money by line (see `decision.spend`)."""
+        the budget and mean money by line (see `simulate.spend`)."""
         return {s: {"budget": o.budget,
                     **{k: float(np.mean(v)) if len(v) else None for k, v in o.spend.items()}}
                 for s, o in self.outcomes.items()}

@@ -11,10 +11,10 @@ import numpy as np
 import pandas as pd
 
 from ..documents.optimize import OptimizeDocument, OutcomeSummary
+from ..simulate.stats import mean_interval, wilson_interval
 from .compare import drawn_paths, joint_draws
 from .optimize import CANDIDATE, Optimum
 from .outcome import Outcome
-from .stats import mean_interval, wilson_interval
 
 
 def outcome_summary(o: Outcome) -> OutcomeSummary:

@@ -16,10 +16,10 @@ import pandas as pd
 
 from ..documents.leaks import FUNNEL
 from ..model.plan import Plan
+from ..simulate.result import RunResult
+from ..simulate.strategy_run import LoadedScenario, run_strategy
 from .levers import shares_of
 from .outcome import Outcome, outcome_of, worker_pool
-from .run_result import RunResult
-from .strategy_run import LoadedScenario, run_strategy
 
 MULTIPLIERS = (0.0, 0.5, 1.0, 1.5, 2.0)
 CURVE_KPIS = ("profit", "units", "revenue", "new_customers")

@@ -18,6 +18,8 @@ from typing import Any, TypeVar
 import numpy as np
 
 from ..scenario.decision import DecisionSection, Objective
+from ..simulate.result import RunResult
+from ..simulate.strategy_run import LoadedScenario, run_strategy
 from .levers import LeverSpace, lever_space
 from .outcome import (
     Outcome,
@@ -27,8 +29,6 @@ from .outcome import (
     shortfall,
     worker_pool,
 )
-from .run_result import RunResult
-from .strategy_run import LoadedScenario, run_strategy
 
 FRESH = 1_000_003
 CANDIDATE = "optimized"

@@ -20,8 +20,8 @@ from ..engine.montecarlo import new_pool
 from ..kpis import KPI_NAMES
 from ..model.measures import horizon_values, value_at
 from ..scenario.decision import ALL_TARGETS, Objective
-from .run_result import RunResult
-from .spend import SPEND_LINES
+from ..simulate.result import RunResult
+from ..simulate.spend import SPEND_LINES
 
 
 @dataclass
@@ -33,7 +33,7 @@ class Outcome:
     soft: np.ndarray
     target_ids: tuple[str, ...]
     confidence: np.ndarray  # [T]
-    #: money over the horizon [R] by line of `decision.spend.SPEND_LINES` (and "total")
+    #: money over the horizon [R] by line of `simulate.spend.SPEND_LINES` (and "total")
     spend: dict[str, np.ndarray] = field(default_factory=dict)
     budget: float | None = None  # the strategy's media budget
 

@@ -15,10 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..model import plan as P
-from ..scenario.errors import Problem, ScenarioError
-from ..scenario.model import ScenarioSpec
 from .agents_kernel import CLASS_SHIFT, STATE_MASK, _advance_agents
 from .controls import Controller
+from .limits import EngineLimit
 from .network import SocialGraph
 from .replication import Replication
 
@@ -63,18 +62,17 @@ class Customers:
 def check_market_size(plan: P.Plan) -> None:
     """Refuse markets the customer arrays would not fit in memory comfortably."""
     people = int(plan.init_state.sum())
+    hint = "use the counts engine (engine='counts', or `mktsim run --engine counts`)"
     if plan.n_segments > MAX_SEGMENTS:
-        raise ScenarioError([Problem(
-            "scenario", None, "market.segments",
+        raise EngineLimit([(
+            "market.segments",
             f"the per-customer engine is for markets of up to {MAX_SEGMENTS:,} segments; "
-            f"this one has {plan.n_segments:,}",
-            "use the counts engine (engine='counts', or `mktsim run --engine counts`)")])
+            f"this one has {plan.n_segments:,}", hint)])
     if people > MAX_CUSTOMERS:
-        raise ScenarioError([Problem(
-            "scenario", None, "market.size",
+        raise EngineLimit([(
+            "market.size",
             f"the per-customer engine is for markets up to {MAX_CUSTOMERS:,} people; "
-            f"this one has {people:,}",
-            "use the counts engine (engine='counts', or `mktsim run --engine counts`)")])
+            f"this one has {people:,}", hint)])
 
 
 def place_customers(init_state: np.ndarray, rng: np.random.Generator,
@@ -136,28 +134,3 @@ class AgentReplication(Replication):
                         self.adstock, self.cum, self.chan_tot, self.leak, self.out, p.seg_rates,
                         p.affinity, p.chan_par, p.kappa, p.spend, self.extra_spend, p.season,
                         p.team_par, self.misc, self.chan_scale, self.shares, self.roster.daily)
-
-
-class AgentEngineWarning(UserWarning):
-    """A part of the scenario that the per-customer engine leaves out."""
-
-
-def unmodelled(spec: ScenarioSpec, source: str = "scenario") -> list[Problem]:
-    """Warnings for the parts of a scenario the per-customer engine leaves out."""
-    out = []
-    for name, ch in spec.channels.items():
-        if ch.team is not None:
-            out.append(Problem(source, None, f"channels.{name}.team",
-                               f"the per-customer engine does not model teams, leads or "
-                               f"hand-offs: channel '{name}' sells directly",
-                               "use the counts engine to see the team's effect",
-                               severity="warning"))
-        if ch.capacity_per_day is not None:
-            out.append(Problem(source, None, f"channels.{name}.capacity_per_day",
-                               "the per-customer engine does not cap a channel's sales",
-                               severity="warning"))
-    if spec.crm.complaints_per_order > 0:
-        out.append(Problem(source, None, "crm.complaints_per_order",
-                           "the per-customer engine does not model complaints",
-                           "use the counts engine to see their effect", severity="warning"))
-    return out

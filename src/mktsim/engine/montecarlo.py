@@ -11,21 +11,38 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..model.plan import Plan
-from ..scenario.network import Network
 from .batch import Batch, schedule_key
 from .controls import Controller, idle
+from .network import NetworkShape
 from .replication import Replication, ReplicationResult
 from .rng import replication_seeds
-from .sources import UncertainPlans
+from .sources import PlanSource
 from .workers import LazyPool
 
 Progress = Callable[[int], None]
+
+
+class EngineKind(StrEnum):
+    """How a replication's population is held: counts per segment and funnel state, or
+    one entry per customer (docs/model.md)."""
+
+    COUNTS = "counts"
+    AGENTS = "agents"
+
+    @classmethod
+    def lookup(cls, name: str | EngineKind) -> EngineKind:
+        """The kind named `name` ("counts" or "agents", as the CLI and the API give it)."""
+        try:
+            return cls(name)
+        except ValueError:
+            raise ValueError(f"unknown engine {name!r}: use 'counts' or 'agents'") from None
 
 
 @dataclass
@@ -50,8 +67,8 @@ class Run:
 
 
 def run_chunk(plan: Plan, seed: int, first: int, count: int,
-              source: UncertainPlans | None = None, engine: str = "counts",
-              network: Network | None = None, controllers: Sequence[Controller] = (),
+              source: PlanSource | None = None, engine: EngineKind = EngineKind.COUNTS,
+              network: NetworkShape | None = None, controllers: Sequence[Controller] = (),
               threads: int = 1) -> tuple[Any, ...]:
     """Replications first..first+count-1 of `seed`, stacked, with their sampled values.
 
@@ -60,7 +77,7 @@ def run_chunk(plan: Plan, seed: int, first: int, count: int,
     threads; the numbers are the same as one by one."""
     plans = source.plans_for(first, count) if source is not None else [(plan, {})] * count
     children = replication_seeds(seed, count, first)
-    if engine == "counts" and all(batchable(p, controllers) for p, _ in plans):
+    if engine == EngineKind.COUNTS and all(batchable(p, controllers) for p, _ in plans):
         results = run_batched([Replication(p, child) for (p, _), child
                                in zip(plans, children, strict=True)], threads)
     else:
@@ -91,13 +108,12 @@ def run_batched(reps: Sequence[Replication], threads: int = 1) -> list[Replicati
     return results
 
 
-def _replication(plan: Plan, child: np.random.SeedSequence, seed: int, engine: str,
-                 network: Network | None, controllers: Sequence[Controller]) -> Replication:
+def _replication(plan: Plan, child: np.random.SeedSequence, seed: int, engine: EngineKind,
+                 network: NetworkShape | None, controllers: Sequence[Controller]
+                 ) -> Replication:
     """The counts engine's replication, or the per-customer engine's."""
-    if engine == "counts":
+    if engine == EngineKind.COUNTS:
         return Replication(plan, child, controllers)
-    if engine != "agents":
-        raise ValueError(f"unknown engine {engine!r}: use 'counts' or 'agents'")
     from .agents import AgentReplication
     from .network import social_graph
 
@@ -119,7 +135,7 @@ def chunk_size(replications: int, workers: int) -> int:
     return max(1, min(100, max(balanced, min(MIN_CHUNK, -(-replications // max(1, workers))))))
 
 
-def in_process_threads(plan: Plan, engine: str, controllers: Sequence[Controller],
+def in_process_threads(plan: Plan, engine: EngineKind, controllers: Sequence[Controller],
                        workers: int, pool: Executor | None) -> int:
     """Threads for running the replications in this process, in batches (0: not so).
 
@@ -128,7 +144,7 @@ def in_process_threads(plan: Plan, engine: str, controllers: Sequence[Controller
     processes or a Dask cluster, `engine.workers.open_pool`) the chunks go to it, each a
     batch on one thread: the processes share the Python work too, and numba's threads are
     never started, so the local ones keep forking cheaply (`engine.workers.start_method`)."""
-    if pool is not None or workers <= 1 or engine != "counts":
+    if pool is not None or workers <= 1 or engine != EngineKind.COUNTS:
         return 0
     return workers if batchable(plan, controllers) else 0
 
@@ -148,38 +164,39 @@ def new_pool(workers: int) -> LazyPool:
 
 
 def simulate(plan: Plan, replications: int, seed: int, workers: int = 1,
-             progress: Progress | None = None, source: UncertainPlans | None = None,
-             pool: Executor | None = None, engine: str = "counts",
-             network: Network | None = None, controllers: Sequence[Controller] = ()) -> Run:
-    """Run `replications` replications of `plan` (or of `source`'s sampled plans).
+             progress: Progress | None = None, source: PlanSource | None = None,
+             pool: Executor | None = None, engine: EngineKind | str = EngineKind.COUNTS,
+             network: NetworkShape | None = None, controllers: Sequence[Controller] = (),
+             first: int = 0) -> Run:
+    """Run replications first..first+replications-1 of `plan` (or of `source`'s plans).
 
     `pool`: an executor to reuse (left open) instead of starting one for this call: a
     local process pool or a Dask client's (`engine.workers.open_pool`); `workers` is then
     how many tasks it runs at once, which sizes the chunks but never changes the numbers.
-    `engine`: "counts" (default) or "agents" (per customer, over `network` if given).
-    `controllers`: run in every replication (the review loop, `rules.review.ReviewLoop`);
-    a plan with rules needs one."""
-    if engine == "agents":
+    `engine`: an `EngineKind` or its name, "counts" (default) or "agents" (per customer,
+    over `network` if given). `controllers`: run in every replication (the review loop,
+    `rules.review.ReviewLoop`); a plan with rules needs one. The wiring of a scenario's
+    run (its sampled plans, network, review loop) is `mktsim.simulate.run_plan`'s."""
+    engine = EngineKind.lookup(engine)
+    if engine == EngineKind.AGENTS:
         from .agents import check_market_size
 
         check_market_size(plan)
-    elif engine != "counts":
-        raise ValueError(f"unknown engine {engine!r}: use 'counts' or 'agents'")
     threads = in_process_threads(plan, engine, controllers, workers, pool)
     chunk = chunk_size(replications, workers)
     if threads > 1:  # one batch a chunk, parallel over its replications
         chunk = min(100, replications)
-    starts = list(range(0, replications, chunk))
+    starts = list(range(first, first + replications, chunk))
     parts: list[tuple[np.ndarray, ...]] = []
     if threads or (pool is None and (workers <= 1 or len(starts) == 1)):
-        for first in starts:
-            parts.append(run_chunk(plan, seed, first, min(chunk, replications - first), source,
-                                   engine, network, controllers, max(1, threads)))
+        for start in starts:
+            parts.append(run_chunk(plan, seed, start, min(chunk, first + replications - start),
+                                   source, engine, network, controllers, max(1, threads)))
             if progress:
                 progress(parts[-1][0].shape[0])
     else:
         with nullcontext(pool) if pool is not None else new_pool(workers) as ex:
-            futures = [ex.submit(run_chunk, plan, seed, f, min(chunk, replications - f),
+            futures = [ex.submit(run_chunk, plan, seed, f, min(chunk, first + replications - f),
                                  source, engine, network, controllers) for f in starts]
             for fut in futures:
                 parts.append(fut.result())

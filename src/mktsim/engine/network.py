@@ -13,10 +13,23 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..scenario.errors import Problem, ScenarioError
-from ..scenario.network import Network
+from .limits import EngineLimit
 
 NETWORK_STREAM = 200  # spawn key of the network's seed under the run's SeedSequence
+
+
+@dataclass(frozen=True)
+class NetworkShape:
+    """Who talks to whom, as the engine reads it (plain data, from the scenario's
+    `market.network`): the generator (complete: well mixed, no graph; watts_strogatz,
+    barabasi_albert, erdos_renyi), the mean number of contacts per person, the
+    probability of rewiring each edge (watts_strogatz) and the people with the most
+    contacts who are customers on day 0."""
+
+    model: str = "complete"
+    degree: float = 10.0
+    rewiring: float = 0.1
+    seed_hubs: int = 0
 
 
 @dataclass(frozen=True)
@@ -56,7 +69,7 @@ def csr_from_edges(edges: np.ndarray, n: int) -> SocialGraph:
     return SocialGraph(indptr, dst[order].astype(np.int32))
 
 
-def social_graph(network: Network | None, n: int, seed: int) -> SocialGraph | None:
+def social_graph(network: NetworkShape | None, n: int, seed: int) -> SocialGraph | None:
     """The run's graph of n people, or None for a well-mixed market."""
     if network is None or network.model == "complete":
         return None
@@ -64,7 +77,7 @@ def social_graph(network: Network | None, n: int, seed: int) -> SocialGraph | No
 
 
 @functools.lru_cache(maxsize=4)
-def _cached_graph(network: Network, n: int, seed: int) -> SocialGraph:
+def _cached_graph(network: NetworkShape, n: int, seed: int) -> SocialGraph:
     import networkx as nx
 
     _check(network, n)
@@ -82,15 +95,15 @@ def _cached_graph(network: Network, n: int, seed: int) -> SocialGraph:
     return csr_from_edges(place[edges], n)
 
 
-def _check(network: Network, n: int) -> None:
-    problems = []
+def _check(network: NetworkShape, n: int) -> None:
+    limits = []
     if network.degree >= n - 1:
-        problems.append(Problem("scenario", None, "market.network.degree",
-                                f"a mean degree of {network.degree:g} needs more than "
-                                f"{n:,} people", "lower the degree"))
+        limits.append(("market.network.degree",
+                       f"a mean degree of {network.degree:g} needs more than {n:,} people",
+                       "lower the degree"))
     if network.seed_hubs > n:
-        problems.append(Problem("scenario", None, "market.network.seed_hubs",
-                                f"{network.seed_hubs:,} hubs in a market of {n:,} people",
-                                "seed at most the market's size"))
-    if problems:
-        raise ScenarioError(problems)
+        limits.append(("market.network.seed_hubs",
+                       f"{network.seed_hubs:,} hubs in a market of {n:,} people",
+                       "seed at most the market's size"))
+    if limits:
+        raise EngineLimit(limits)

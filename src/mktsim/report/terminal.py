@@ -10,8 +10,8 @@ from rich.console import Console, Group
 from rich.markup import escape
 from rich.table import Table
 
-from ..decision.run_result import RunResult
 from ..i18n import N_, LabelBook, _, is_zh
+from ..simulate.result import RunResult
 from .words import VERDICTS, word
 
 
@@ -267,7 +267,7 @@ def print_run(result: RunResult, console: Any = None) -> None:
         name=f"[bold]{escape(result.loaded.spec.name)}[/bold]",
         strategy=f"[bold]{escape(strategy)}[/bold]", seed=result.run.seed))
     if result.run.samples is not None:
-        from ..decision.run_result import joint_draws
+        from ..simulate.result import joint_draws
 
         console.print(escape(uncertainty_note(len(result.run.samples.columns),
                                               joint_draws(result))))

@@ -111,11 +111,11 @@ def evaluate_point(task: PointTask) -> pd.DataFrame:
     Columns: ``point``, ``strategy``, ``replication``, one per parameter (its value),
     one per KPI (value at the horizon, in the KPI's unit), one ``met:<id>`` bool per target.
     """
-    from ..decision.strategy_run import LoadedScenario, run_strategy
     from ..kpis import KPI_NAMES
     from ..model.measures import horizon_values
     from ..scenario.load import validate_data, with_values
     from ..scenario.translate import schema_value
+    from ..simulate.strategy_run import LoadedScenario, run_strategy
 
     scenario_values, strategies = split_values(task.values, task.strategies)
     # the sweep's scenario, uncertainties included, was checked once before the sweep

@@ -22,10 +22,10 @@ from typing import Any
 import numpy as np
 
 from ..decision.levers import project_capped, scaled_flighting, shares_of, team_counts
-from ..decision.strategy_run import LoadedScenario
 from ..history import History
 from ..model.compile import compile_plan, plan_dates
 from ..scenario.decision import ChannelLever, DecisionSection
+from ..simulate.strategy_run import LoadedScenario
 from .plan import tracking_plan
 
 REOPTIMIZED = "reoptimized"

@@ -32,15 +32,14 @@ import numpy as np
 
 from ..decision.optimize import FRESH, OutOfEvaluations, cheapest
 from ..decision.outcome import Outcome, _soft_met, worker_pool
-from ..decision.strategy_run import LoadedScenario
-from ..decision.targets import Verdict
-from ..engine.montecarlo import run_chunk
-from ..engine.sources import uncertain_plans
 from ..history import History
 from ..model.measures import horizon_values
 from ..model.plan import Plan
-from ..rules.review import ReviewLoop
 from ..scenario.decision import DecisionSection
+from ..simulate import run_plan
+from ..simulate.sampled import uncertain_plans
+from ..simulate.strategy_run import LoadedScenario
+from ..simulate.targets import Verdict
 from .condition import systematic_resample
 from .levers import REOPTIMIZED, RemainingSpace, remaining_space
 from .plan import tracking_plan
@@ -235,7 +234,7 @@ def _blocks(indices: np.ndarray) -> list[tuple[int, int]]:
 def _run_blocks(plan: Plan, seed: int, blocks: list[tuple[int, int]],
                 source: TrackedPlans | None) -> list[np.ndarray]:
     """The daily KPIs of each block of replications (a worker's task)."""
-    return [run_chunk(plan, seed, first, count, source, controllers=(ReviewLoop(),))[0]
+    return [run_plan(plan, count, seed, source=source, first=first).daily
             for first, count in blocks]
 
 

@@ -16,19 +16,19 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..decision.run_result import RunResult, write_run
-from ..decision.stats import summarize, wilson_interval
-from ..decision.strategy_run import LoadedScenario, run_strategy
-from ..decision.targets import Verdict, judge_all
 from ..documents.files import write_atomic
-from ..engine.montecarlo import Run, simulate
-from ..engine.sources import uncertain_plans
+from ..engine.montecarlo import Run
 from ..history import History, estimate_noise, observed_mask, period_values
 from ..kpis import KPI_INDEX, KPIS
 from ..model.measures import value_at
 from ..model.plan import Plan
-from ..rules.review import ReviewLoop
 from ..scenario.errors import Problem, ScenarioError
+from ..simulate import run_plan
+from ..simulate.result import RunResult, write_run
+from ..simulate.sampled import uncertain_plans
+from ..simulate.stats import summarize, wilson_interval
+from ..simulate.strategy_run import LoadedScenario, run_strategy
+from ..simulate.targets import Verdict, judge_all
 from .check import as_of_day, check_actuals
 from .condition import Conditioning, condition
 from .plan import tracking_plan
@@ -181,8 +181,8 @@ def conditioned_run(scenario: LoadedScenario, strategy: str, actuals: History, r
     (or `then`) (replication i on child i of `seed`, as in a run)."""
     plan = tracking_plan(scenario.spec, strategy, actuals, then)
     source = tracked_plans(uncertain_plans(scenario.loaded, strategy, seed), actuals, then)
-    return simulate(plan, reps, seed, workers, progress, source, pool,
-                    controllers=(ReviewLoop(),))
+    return run_plan(plan, reps, seed, workers=workers, progress=progress, source=source,
+                    pool=pool)
 
 
 def money_unit(plan: Plan) -> float:

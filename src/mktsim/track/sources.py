@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..engine.sources import UncertainPlans
 from ..history import History
 from ..model.compile import compile_plan
 from ..model.plan import Plan
 from ..scenario.uncertain import sample_values
+from ..simulate.sampled import UncertainPlans
 from .plan import follow_then_resume
 
 

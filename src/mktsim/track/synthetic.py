@@ -9,13 +9,12 @@ from pathlib import Path
 
 import numpy as np
 
-from ..decision.strategy_run import LoadedScenario
-from ..engine.montecarlo import simulate
-from ..engine.sources import uncertain_plans
 from ..history import History, period_values
 from ..history.periods import PeriodKind, next_start
 from ..kpis import KPIS
-from ..rules.review import ReviewLoop
+from ..simulate import run_plan
+from ..simulate.sampled import uncertain_plans
+from ..simulate.strategy_run import LoadedScenario
 
 SURVEY = "brand_awareness"
 
@@ -42,7 +41,7 @@ def simulated_actuals(scenario: LoadedScenario, strategy: str, periods: int,
     frame = period_frame(scenario.spec.start_date, periods, kind, kpis)
     plan = scenario.plan(strategy)
     source = uncertain_plans(scenario.loaded, plan.strategy, seed)
-    run = simulate(plan, replication + 1, seed, source=source, controllers=(ReviewLoop(),))
+    run = run_plan(plan, replication + 1, seed, source=source)
     one = run.daily[replication:replication + 1]
     values = {k: v[0] for k, v in period_values(one, frame).items()}
     rng = np.random.default_rng(np.random.SeedSequence([seed, replication, 0x5E7]))

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..decision.targets import Verdict
 from ..kpis import KPI_INDEX, KPIS
 from ..model.measures import start_value
 from ..model.plan import Plan
+from ..simulate.targets import Verdict
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,9 @@ from typing import Any
 import numpy as np
 
 from ..engine.layout import CH_SPEND
+from ..engine.montecarlo import EngineKind
 from ..kpis import KPI_INDEX
-from .run_result import RunResult
+from .result import RunResult
 from .stats import Z95, mean_interval
 from .strategy_run import LoadedScenario, run_strategy
 
@@ -72,7 +73,7 @@ class Contribution:
 def contributions(scenario: LoadedScenario, base: RunResult, replications: int | None = None,
                   workers: int = 1, pool: Executor | None = None,
                   progress: Callable[[int], None] | None = None,
-                  engine: str = "counts") -> dict[str, Contribution]:
+                  engine: EngineKind | str = EngineKind.COUNTS) -> dict[str, Contribution]:
     """Each channel with planned money of `base`'s strategy against the same replications
     without it (see the module docstring); `replications` default
     `default_replications(base)`."""
@@ -93,7 +94,7 @@ def contributions(scenario: LoadedScenario, base: RunResult, replications: int |
 def incremental(scenario: LoadedScenario, base: RunResult, replications: int | None = None,
                 workers: int = 1, pool: Executor | None = None,
                 progress: Callable[[int], None] | None = None,
-                engine: str = "counts") -> dict[str, dict[str, Estimate]]:
+                engine: EngineKind | str = EngineKind.COUNTS) -> dict[str, dict[str, Estimate]]:
     """`{channel: {units, revenue, margin, roi, cac}}` estimates (see `contributions`)."""
     found = contributions(scenario, base, replications, workers, pool, progress, engine)
     return {name: c.estimates() for name, c in found.items()}

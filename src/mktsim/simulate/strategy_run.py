@@ -1,8 +1,8 @@
 """The run of one strategy: the one implementation behind `Scenario.run`, `compare`,
-`optimize` and `explain`.
+`optimize`, `explain`, sweeps and tracking.
 
-`LoadedScenario` is a validated scenario with what the decision module needs of it
-(strategies, compiled plans); `mktsim.api.Scenario` extends it with the public methods.
+`LoadedScenario` is a validated scenario with what its clients need of it (strategies,
+compiled plans); `mktsim.api.Scenario` extends it with the public methods.
 """
 
 from __future__ import annotations
@@ -13,19 +13,20 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
-from ..engine.montecarlo import simulate
-from ..engine.sources import uncertain_plans, without_spend
+from ..engine.montecarlo import EngineKind
 from ..model.compile import compile_plan
 from ..model.plan import Plan
-from ..rules.review import ReviewLoop
 from ..scenario.errors import Problem, ScenarioError
 from ..scenario.load import LoadedSpec, with_values
 from ..scenario.model import ScenarioSpec
 from ..scenario.suggest import did_you_mean
-from .run_result import RunResult
+from .agents import AgentEngineWarning, unmodelled
+from .result import RunResult
+from .sampled import uncertain_plans
 from .targets import judge_all
+from .wiring import run_plan
 
-ENGINES = ("counts", "agents")
+ENGINES = tuple(kind.value for kind in EngineKind)
 S = TypeVar("S", bound="LoadedScenario")
 
 
@@ -67,7 +68,7 @@ class LoadedScenario:
 def run_strategy(scenario: LoadedScenario, strategy: str | None, replications: int | None,
                  seed: int | None, workers: int = 1,
                  progress: Callable[[int], None] | None = None, pool: Executor | None = None,
-                 plan: Plan | None = None, engine: str = "counts",
+                 plan: Plan | None = None, engine: EngineKind | str = EngineKind.COUNTS,
                  without: tuple[int, ...] = ()) -> RunResult:
     """Run one strategy `replications` times (defaults from the scenario) and judge its
     targets; `pool` reuses worker processes, `plan` a plan compiled once (same numbers).
@@ -75,18 +76,14 @@ def run_strategy(scenario: LoadedScenario, strategy: str | None, replications: i
     `engine`: "counts" (segments x states, the default) or "agents" (one entry per
     customer, with the scenario's `market.network`); see docs/model.md. `without`:
     channels (indices) whose media money is removed (a counterfactual run)."""
-    plan = without_spend(plan if plan is not None else scenario.plan(strategy), without)
+    plan = plan if plan is not None else scenario.plan(strategy)
     reps = replications or scenario.spec.replications
     seed = scenario.spec.seed if seed is None else seed
-    source = uncertain_plans(scenario.loaded, plan.strategy, seed)
-    if source is not None and without:
-        source = replace(source, without=without)
-    if engine == "agents":
-        from ..engine.agents import AgentEngineWarning, unmodelled
-
+    kind = EngineKind.lookup(engine)
+    if kind == EngineKind.AGENTS:
         for problem in unmodelled(scenario.spec, scenario.loaded.source):
             warnings.warn(problem.render(), AgentEngineWarning, stacklevel=3)
-    network = scenario.spec.market.network if engine == "agents" else None  # counts: unused
-    run = simulate(plan, reps, seed, workers, progress, source, pool, engine=engine,
-                   network=network, controllers=(ReviewLoop(),))
-    return RunResult(scenario.loaded, run, judge_all(scenario.spec, plan, run.daily))
+    run = run_plan(plan, reps, seed, engine=kind, network=scenario.spec.market.network,
+                   workers=workers, pool=pool, progress=progress, without=without,
+                   source=uncertain_plans(scenario.loaded, plan.strategy, seed))
+    return RunResult(scenario.loaded, run, judge_all(scenario.spec, run.plan, run.daily))

@@ -47,7 +47,7 @@ class RunResult:
     verdicts: list[Verdict]
     decisions: list[dict[str, Any]] = field(default_factory=list)
     #: {channel: {units, revenue, margin, roi, cac}: {mean, interval}} from runs without
-    #: each channel (`decision.incremental`); None when not measured
+    #: each channel (`simulate.incremental`); None when not measured
     incremental: dict[str, dict[str, Any]] | None = None
 
     def __post_init__(self) -> None:
@@ -129,7 +129,7 @@ class RunResult:
 
     def spend(self) -> SpendLines:
         """The marketing spend of each replication by line, against the strategy's budget
-        (see `mktsim.decision.spend`)."""
+        (see `mktsim.simulate.spend`)."""
         return spend_lines(self.run, self.loaded.spec.strategies[self.strategy].budget)
 
     def leaks(self) -> dict[str, float]:

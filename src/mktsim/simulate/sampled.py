@@ -1,0 +1,109 @@
+"""Sampled plans: a plan per replication with the scenario's uncertain values drawn for
+that replication (the engine's `PlanSource`), and counterfactual plans without a channel's
+media money."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import Any
+
+from ..model.compile import compile_plan
+from ..model.plan import Plan
+from ..scenario.drawn import DrawnSpecs
+from ..scenario.errors import Problem, ScenarioError
+from ..scenario.load import LoadedSpec
+from ..scenario.uncertain import sample_values
+
+
+@dataclass(frozen=True)
+class UncertainPlans:
+    """Plans of one strategy with `uncertainties` sampled per replication (plain data)."""
+
+    loaded: LoadedSpec
+    strategy: str
+    params: tuple[Any, ...]
+    seed: int
+    #: channels (indices) whose planned spend is removed from every sampled plan
+    without: tuple[int, ...] = ()
+
+    @property
+    def names(self) -> list[str]:
+        """The uncertain paths, in sampling order."""
+        return [p.path for p in self.params]
+
+    @cached_property
+    def drawn(self) -> DrawnSpecs:
+        """Builds each replication's scenario (not pickled: once per process and scenario,
+        however many chunks of replications a worker receives)."""
+        return drawn_specs(self.loaded, tuple(self.names))
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "drawn"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    def plans_for(self, first: int, count: int) -> list[tuple[Plan, dict[str, Any]]]:
+        """Plans of replications first..first+count-1 and the values drawn for each."""
+        out = []
+        for i, values in enumerate(sample_values(list(self.params), self.seed, first, count)):
+            try:
+                spec = self.drawn.spec(values)
+            except ScenarioError as exc:
+                raise _drawn_invalid(exc, self.params, self.seed, first + i) from None
+            out.append((without_spend(compile_plan(spec, self.strategy), self.without),
+                        values))
+        return out
+
+
+#: DrawnSpecs this process has built, by scenario file, content and uncertain paths
+_DRAWN: dict[tuple[str, str, tuple[str, ...]], DrawnSpecs] = {}
+_DRAWN_KEPT = 8
+
+
+def drawn_specs(loaded: LoadedSpec, names: tuple[str, ...]) -> DrawnSpecs:
+    """The DrawnSpecs of a scenario and its uncertain paths, built once per process."""
+    key = (loaded.source, loaded.content_hash, names)
+    found = _DRAWN.get(key)
+    if found is None:
+        if len(_DRAWN) >= _DRAWN_KEPT:
+            _DRAWN.pop(next(iter(_DRAWN)))
+        found = _DRAWN[key] = DrawnSpecs(loaded, names)
+    return found
+
+
+def _drawn_invalid(exc: ScenarioError, params: tuple[Any, ...], seed: int, i: int
+                   ) -> ScenarioError:
+    """The error of a replication whose drawn values make the scenario invalid, naming the
+    row of each draws file it took (each column alone was checked at load; a rule between
+    values, such as shares that must not add up past 1, can still refuse a row)."""
+    from ..scenario.draws import draw_groups, draw_rows
+
+    rows = [f"row {int(draw_rows(seed, name, len(g[0].draws), i, 1)[0]) + 2} of {name}"
+            for name, g in draw_groups(params).items()]
+    if not rows:
+        return exc
+    took = f"replication {i} took " + ", ".join(rows)
+    return ScenarioError([Problem(p.file, p.line, p.where, f"{p.message} ({took})",
+                                  p.hint or "correct or drop that row of the draws file")
+                          for p in exc.problems])
+
+
+def without_spend(plan: Plan, channels: tuple[int, ...]) -> Plan:
+    """The plan with the media money of `channels` (indices) removed, all else equal."""
+    if not channels:
+        return plan
+    spend = plan.spend.copy()
+    spend[list(channels)] = 0.0
+    return replace(plan, spend=spend)
+
+
+def uncertain_plans(loaded: LoadedSpec, strategy: str, seed: int) -> UncertainPlans | None:
+    """The scenario's uncertainties as a plan source, or None when it has none."""
+    from ..params import parse_design_mapping
+
+    section = loaded.data.get("uncertainties")
+    if not section:
+        return None
+    return UncertainPlans(loaded, strategy, tuple(parse_design_mapping(section)), seed)

@@ -1,0 +1,61 @@
+"""The one place a run is put together: a compiled plan, the engine that runs it, the
+network of the per-customer engine, the controllers of every replication (by default the
+review loop that fires the plan's rules), where the replications run, and where each
+replication's plan comes from (one plan, or sampled plans). Decision, calibration, sweeps
+and tracking all run their plans through `run_plan`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
+from dataclasses import replace
+
+from ..engine.controls import Controller
+from ..engine.limits import EngineLimit
+from ..engine.montecarlo import EngineKind, Run, simulate
+from ..engine.sources import PlanSource
+from ..model.plan import Plan
+from ..rules.review import ReviewLoop
+from ..scenario.errors import Problem, ScenarioError
+from ..scenario.network import Network
+from .agents import network_shape
+from .sampled import UncertainPlans, without_spend
+
+__all__ = ["EngineKind", "run_plan"]
+
+
+def run_plan(plan: Plan, replications: int, seed: int, *,
+             engine: EngineKind | str = EngineKind.COUNTS, network: Network | None = None,
+             controllers: Sequence[Controller] | None = None, workers: int = 1,
+             pool: Executor | None = None, progress: Callable[[int], None] | None = None,
+             source: PlanSource | None = None, without: tuple[int, ...] = (),
+             first: int = 0) -> Run:
+    """Replications first..first+replications-1 of `plan` on child i of `seed`.
+
+    `engine`: an `EngineKind` or its name ("counts", the default, or "agents": one entry
+    per customer, over the scenario's `network`; ignored by the counts engine).
+    `controllers`: run in every replication; default the review loop (`rules.review`).
+    `workers`, `pool`, `progress`: where the replications run and who hears of each chunk
+    done (`engine.montecarlo.simulate`; never changes the numbers). `source`: the plan of
+    each replication (sampled plans, `sampled.uncertain_plans`), instead of `plan`.
+    `without`: channels (indices) whose media money is removed from every plan (a
+    counterfactual run). Raises ScenarioError for a plan the engine cannot run."""
+    kind = EngineKind.lookup(engine)
+    plan, source = without_spend(plan, without), _without(source, without)
+    shape = network_shape(network) if kind == EngineKind.AGENTS else None  # counts: unused
+    loops = (ReviewLoop(),) if controllers is None else tuple(controllers)
+    try:
+        return simulate(plan, replications, seed, workers, progress, source, pool,
+                        engine=kind, network=shape, controllers=loops, first=first)
+    except EngineLimit as exc:
+        raise ScenarioError([Problem("scenario", None, where, message, hint)
+                             for where, message, hint in exc.limits]) from None
+
+
+def _without(source: PlanSource | None, channels: tuple[int, ...]) -> PlanSource | None:
+    """`source` whose sampled plans lack the media money of `channels`."""
+    if not channels or source is None:
+        return source
+    if not isinstance(source, UncertainPlans):
+        raise TypeError(f"cannot remove channels from the plans of {type(source).__name__}")
+    return replace(source, without=channels)
