@@ -67,7 +67,7 @@ class Run:
 
 
 def run_chunk(plan: Plan, seed: int, first: int, count: int,
-              source: PlanSource | None = None, engine: EngineKind = EngineKind.COUNTS,
+              source: PlanSource | None = None, engine: EngineKind | str = EngineKind.COUNTS,
               network: NetworkShape | None = None, controllers: Sequence[Controller] = (),
               threads: int = 1) -> tuple[Any, ...]:
     """Replications first..first+count-1 of `seed`, stacked, with their sampled values.
@@ -75,6 +75,7 @@ def run_chunk(plan: Plan, seed: int, first: int, count: int,
     Replications with nothing to run between their scheduled events (no rules, idle
     controllers; the counts engine) advance in batches (`engine.batch`), on `threads`
     threads; the numbers are the same as one by one."""
+    engine = EngineKind.lookup(engine)
     plans = source.plans_for(first, count) if source is not None else [(plan, {})] * count
     children = replication_seeds(seed, count, first)
     if engine == EngineKind.COUNTS and all(batchable(p, controllers) for p, _ in plans):
