@@ -29,12 +29,10 @@ from ..scenario.errors import Problem, ScenarioError
 from ..scenario.load import LoadedSpec, load_spec
 from .results import (
     AnalyzeResult,
-    CalibrationResult,
     CompareResult,
     ExplainResult,
     OptimizeResult,
     SweepResult,
-    Tracking,
     analyze_folder,
     explain_document,
 )
@@ -42,6 +40,7 @@ from .results import (
 if TYPE_CHECKING:
     from ..calibrate import CalibrationOptions
     from ..history import History
+    from .results import CalibrationResult, Tracking
 
 Progress = Callable[[int], None]
 MODES = ("fixed", "target")
@@ -408,3 +407,10 @@ def write_report(results: str | Path, formats: Sequence[str] | str = ("md", "htm
 
     return write(Path(results), check_formats(formats),
                         None if out is None else Path(out), lang=lang)
+
+
+def __getattr__(name: str) -> Any:
+    """`CalibrationResult` and `Tracking` (`api.results`), imported when first asked for."""
+    from . import results
+
+    return getattr(results, name)

@@ -6,8 +6,9 @@ The results of compare, optimize, explain, sweep and analyze are defined here, a
 what their process returns. The results of run, calibrate and track are the objects
 their process returns, defined beside it (`decision.run_result.RunResult`,
 `calibrate.result.CalibrationResult`, `track.result.Tracking`: other processes and the
-library's own functions use them) and exported here too, so that this module names
-every result of the API."""
+library's own functions use them) and exported here too (imported when first asked for:
+tracking and calibration import scipy), so that this module names every result of the
+API."""
 
 from __future__ import annotations
 
@@ -15,11 +16,10 @@ import json
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..calibrate.result import CalibrationResult
 from ..decision.compare import Comparison
 from ..decision.optimize import Optimum
 from ..decision.optimum_doc import marginal_doc, optimum_doc
@@ -30,7 +30,10 @@ from ..documents.files import write_atomic
 from ..documents.leaks import LEAKS, is_loss
 from ..documents.optimize import OptimizeDocument
 from ..documents.sweep import AnalyzeDocument
-from ..track.result import Tracking
+
+if TYPE_CHECKING:
+    from ..calibrate.result import CalibrationResult
+    from ..track.result import Tracking
 
 __all__ = ["AnalyzeResult", "CalibrationResult", "CompareResult", "ExplainResult",
            "OptimizeResult", "RunResult", "SweepResult", "Tracking"]
@@ -253,3 +256,16 @@ def explain_document(run: RunResult, curves: pd.DataFrame | None,
         curves=None if curves is None else curves.to_dict(orient="records"),
         marginal=None if marginal is None else marginal_doc(marginal),
         elasticities=price_elasticities(run.run.plan))
+
+
+def __getattr__(name: str) -> Any:
+    """`CalibrationResult` and `Tracking`, imported when first asked for."""
+    if name == "CalibrationResult":
+        from ..calibrate.result import CalibrationResult
+
+        return CalibrationResult
+    if name == "Tracking":
+        from ..track.result import Tracking
+
+        return Tracking
+    raise AttributeError(name)
