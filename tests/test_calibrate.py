@@ -15,6 +15,7 @@ import mktsim
 from history_fixtures import blank_history, simulate_history, write_history
 from mktsim.calibrate.metrics import coverage, fit_metrics
 from mktsim.cli import main
+from mktsim.documents import CalibrateDocument
 from mktsim.history.periods import PeriodKind
 
 ROOT = Path(__file__).parents[1]
@@ -123,6 +124,10 @@ def test_cli_json_out_and_reports(tmp_path: Path) -> None:
     for name in ("calibration.json", "calibration.md", "calibration.html",
                  "calibration.xlsx", "calibration_new_customers.png"):
         assert (tmp_path / "out" / name).is_file()
+    saved = json.loads((tmp_path / "out" / "calibration.json").read_text())
+    assert saved == doc  # the same document on stdout and on disk, read back by its type
+    assert CalibrateDocument.from_dict(saved).to_dict() == saved
+    assert CalibrateDocument.from_dict(saved).posterior_draws.fitted == str(fitted)
     run = again.run(replications=20)
     assert run.run.samples is not None  # the posterior is carried into runs
 
@@ -163,3 +168,15 @@ def test_fitted_file_in_another_folder_points_at_the_same_history(tmp_path: Path
     assert (fitted.parent / section.history).resolve() == (tmp_path / "bass.csv").resolve()
     saved = json.loads((tmp_path / "o" / "calibration.json").read_text())
     assert saved["parameters"] == json.loads(json.dumps(result.to_dict()))["parameters"]
+
+
+def test_calibrate_document_errors_name_the_file_and_the_key() -> None:
+    from mktsim.documents import DocumentError
+
+    with pytest.raises(DocumentError, match=r"calibration\.json: missing key 'parameters'"):
+        CalibrateDocument.from_dict({"kind": "calibrate"})
+    with pytest.raises(DocumentError, match=r"calibration.json: parameters\[0\].estimate"):
+        CalibrateDocument.from_dict({"parameters": [{"path": "p", "estimate": "high",
+                                                     "interval": [0, 1]}]})
+    with pytest.raises(DocumentError, match=r"correlated\[0\].pair must name two paths"):
+        CalibrateDocument.from_dict({"parameters": [], "correlated": [{"pair": ["p"]}]})

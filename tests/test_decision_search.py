@@ -122,12 +122,12 @@ def test_target_plan_meets_confidence_and_less_money_does_not(
 @pytest.mark.slow
 def test_target_mode_out_of_reach_names_the_target(tmp_path: Path,
                                                     tiny_scenario_text: str) -> None:
-    from mktsim.decision.documents import optimum_doc
+    from mktsim.decision.optimum_doc import optimum_doc
 
     sc = _load(tmp_path, two_channel_text(tiny_scenario_text, sold=50_000,
                                           sold_confidence=0.8))
     opt = optimize(sc, "target", evaluations=20, replications=20, verify_reps=50)
-    doc = optimum_doc(opt)
+    doc = optimum_doc(opt).to_dict()
     assert not opt.reached and doc["feasible"] is False
     assert [t["id"] for t in doc["out_of_reach"]] == ["sold"]
     assert "sold out of reach" in doc["message"]

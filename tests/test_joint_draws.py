@@ -335,7 +335,7 @@ def test_calibrating_a_fitted_file_again_keeps_other_draws_reachable(
 def test_only_correlated_parameters_are_written_jointly() -> None:
     """Pairs at |rank correlation| >= 0.3 are joined, through chains too; an independent
     parameter keeps a distribution of its own."""
-    from mktsim.calibrate.writeout import JOINT_CORRELATION, joint_groups
+    from mktsim.calibrate.identify import JOINT_CORRELATION, joint_groups
 
     rng = np.random.default_rng(1)
     a, c, d = rng.normal(size=(3, 2000))

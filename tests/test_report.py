@@ -17,9 +17,9 @@ import pandas as pd
 import pytest
 
 from mktsim.report import ReportError, load_results, write_report
-from mktsim.report.document import LAYOUT, display_tables
 from mktsim.report.fmt import format_date, format_money, format_percent
 from mktsim.report.load import parse_run
+from mktsim.report.sections import LAYOUT, display_tables
 from mktsim.report.summary import executive_summary
 from mktsim.report.tables import Table, aggregate, all_tables
 from report_fixtures import KPI_META, MONTHLY_BUDGET, write_results

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from mktsim.report import write_report
-from mktsim.report.document import LAYOUT
+from mktsim.report.sections import LAYOUT
 from report_fixtures import write_results
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

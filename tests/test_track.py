@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mktsim.cli import main
+from mktsim.documents import TrackDocument
 from mktsim.history.periods import PeriodKind
 from mktsim.model.measures import value_at
 from mktsim.track import effective_sample_size, systematic_resample, track, tracking_plan
@@ -160,6 +161,9 @@ def test_json_is_the_run_document_plus_the_tracking_fields(h1_file: Path) -> Non
         assert t["status"] in ("on track", "behind", "not started")
     assert doc["conditioning"]["ess"] > 0
     assert doc["actuals"]["units"]["observed"][0] is not None
+    read = TrackDocument.from_dict(doc)  # the type that writes it reads it back
+    assert read.run is not None and read.run.replications == 30
+    assert read.to_dict() == doc
 
 
 def test_table_and_out_folder(h1_file: Path, tmp_path: Path) -> None:
@@ -211,3 +215,16 @@ def test_bad_actuals_exit_2_and_write_nothing(h1_file: Path, tmp_path: Path, cha
     assert "Traceback" not in res.output
     assert not out.exists()
 
+
+
+def test_track_document_errors_name_the_file_and_the_key() -> None:
+    from mktsim.documents import DocumentError
+
+    with pytest.raises(DocumentError, match=r"track\.json: needs 'actuals' and 'as_of'"):
+        TrackDocument.from_dict({"kind": "track", "as_of": "2027-04-01"})
+    with pytest.raises(DocumentError, match=r"track.json: targets\[0\].gap must be a number"):
+        TrackDocument.from_dict({"as_of": "2027-04-01", "actuals": {},
+                                 "targets": [{"id": "sales_up", "gap": "far"}]})
+    only = {"kind": "track", "as_of": "2027-04-01", "actuals": {}, "warnings": ["w"]}
+    doc = TrackDocument.from_dict(only)  # the tracking fields alone (run.json beside them)
+    assert doc.run is None and doc.warnings == ["w"] and doc.as_of == dt.date(2027, 4, 1)

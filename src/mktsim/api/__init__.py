@@ -20,7 +20,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..engine.workers import Pool, open_pool
 from ..scenario.errors import Problem, ScenarioError
@@ -37,12 +37,17 @@ from .results import (
     explain_document,
 )
 
+if TYPE_CHECKING:
+    from ..calibrate import CalibrationOptions
+    from ..history import History
+    from .results import CalibrationResult, Tracking
+
 Progress = Callable[[int], None]
 MODES = ("fixed", "target")
 
-__all__ = ["AnalyzeResult", "CompareResult", "ExplainResult", "OptimizeResult", "RunResult",
-           "Scenario", "SweepResult", "analyze", "init", "load", "schema", "templates",
-           "validate", "write_report"]
+__all__ = ["AnalyzeResult", "CalibrationResult", "CompareResult", "ExplainResult",
+           "OptimizeResult", "RunResult", "Scenario", "SweepResult", "Tracking", "analyze",
+           "init", "load", "schema", "templates", "validate", "write_report"]
 
 
 @dataclass(frozen=True)
@@ -199,15 +204,17 @@ class Scenario(LoadedScenario):
                                                   pool=pool.executor)
         return ExplainResult(run, explain_document(run, table, marginal), table, marginal)
 
-    def calibrate(self, options: Any = None, on_evaluation: Callable[[], None] | None = None,
+    def calibrate(self, options: CalibrationOptions | None = None,
+                  on_evaluation: Callable[[], None] | None = None,
                   out: str | Path | None = None, out_dir: str | Path | None = None,
-                  reports: Sequence[str] = (), **kwargs: Any) -> Any:
+                  reports: Sequence[str] = (), **kwargs: Any) -> CalibrationResult:
         """Fit free values to a history: `calibrate(history="h.csv", params=("p=0:1",))`,
         or a `mktsim.calibrate.CalibrationOptions`; returns a CalibrationResult. `out`:
         also write the fitted scenario there; `out_dir`: calibration.json and the
         `reports` (md, html, xlsx) there. `workers`, `executor`, `scheduler` (keywords or
         options): where it runs (the module's docstring)."""
         from ..calibrate import CalibrationOptions, calibrate
+        from ..calibrate.writeout import write_calibration, write_fitted_files
 
         if options is None:
             if kwargs.get("history") is not None:
@@ -215,24 +222,25 @@ class Scenario(LoadedScenario):
             options = CalibrationOptions(**kwargs)
         result = calibrate(self.loaded, options, on_evaluation)
         if out is not None:
-            result.write_fitted(out)
+            write_fitted_files(result, out)
         if out_dir is not None:
-            result.save(out_dir)
+            write_calibration(result, out_dir)
             if reports:
                 from ..report.calibration import write_calibration_report
 
                 write_calibration_report(result, Path(out_dir), list(reports))
         return result
 
-    def track(self, actuals: str | Path | Any, strategy: str | None = None,
+    def track(self, actuals: str | Path | History, strategy: str | None = None,
               replications: int | None = None, seed: int | None = None, workers: int = 1,
               sheet: str | None = None, progress: Progress | None = None,
               out: str | Path | None = None, executor: str | Pool = "local",
               scheduler: str | None = None, then: str | None = None,
               reoptimize: bool = False, confidence: float | None = None,
               evaluations: int | None = None, search_reps: int | None = None,
-              verify_reps: int | None = None,
-              search_progress: Progress | None = None) -> Any:
+              verify_reps: int | None = None, search_progress: Progress | None = None,
+              out_plan: str | Path | None = None, reports: Sequence[str] = ()
+              ) -> Tracking:
         """Where `strategy` (default the first) stands given the year's `actuals` (a
         history file from `start_date` to the as-of date, or a `History`): every target's
         probability conditioned on them beside the plan's own; see docs/tracking.md.
@@ -242,27 +250,36 @@ class Scenario(LoadedScenario):
         conditioned replications each (defaults from `decision:`), verified on
         `verify_reps` fresh ones (default `replications`); `search_progress` receives
         candidates done. Returns a `mktsim.track.Tracking` (`.reoptimization`,
-        `.plan_yaml(source)`); `out`: also write its results folder. `executor`,
-        `scheduler`: where the tracking runs (the module's docstring); the
-        re-optimisation's search runs on `workers` local processes."""
+        `.plan_yaml(source)`); `out`: also write its results folder (and the `reports`,
+        md, html, xlsx, there; the files in `.written`); `out_plan`: the scenario file
+        with the re-optimised plan as strategy `reoptimized`. `executor`, `scheduler`:
+        where the tracking runs (the module's docstring); the re-optimisation's search
+        runs on `workers` local processes."""
         from ..history import History, read_history
         from ..track import track
+        from ..track.writeout import write_reoptimized_plan, write_tracking
 
         history = actuals if isinstance(actuals, History) else read_history(
             Path(actuals), self.spec.channels, self.spec.products, sheet)
+        if reoptimize and then is not None:
+            raise ScenarioError([Problem(self.loaded.source, None, "--then",
+                                         "--reoptimize starts from the tracked plan",
+                                         "drop --then, or track the plan it wrote")])
         root = self.spec.seed if seed is None else seed
         with open_pool(executor, workers, scheduler) as pool:
             result = track(self, strategy, history, replications, root, pool.workers,
                            progress, pool.executor, then=then)
         if reoptimize:
-            if then is not None:
-                raise ScenarioError([Problem(self.loaded.source, None, "--then",
-                                             "--reoptimize starts from the tracked plan",
-                                             "drop --then, or track the plan it wrote")])
             result.reoptimize(self, root, confidence, evaluations, search_reps, verify_reps,
                               workers, search_progress)
+        if out_plan is not None:
+            write_reoptimized_plan(result.reoptimization, self.loaded.source, out_plan)
         if out is not None:
-            result.save(out)
+            result.written = write_tracking(result, result.document(), out)
+            if reports:
+                from ..report import check_formats, write_report
+
+                result.written += write_report(Path(out), check_formats(reports), Path(out))
         return result
 
     def sweep(self, params: Sequence[Any] = (), design: str | Path | None = None,
@@ -415,3 +432,10 @@ def write_report(results: str | Path, formats: Sequence[str] | str = ("md", "htm
 
     return write(Path(results), check_formats(formats),
                         None if out is None else Path(out), lang=lang)
+
+
+def __getattr__(name: str) -> Any:
+    """`CalibrationResult` and `Tracking` (`api.results`), imported when first asked for."""
+    from . import results
+
+    return getattr(results, name)

@@ -1,5 +1,14 @@
-"""What the API methods return: each result has `.frame()` (a tidy DataFrame),
-`.to_dict()` (its document, see docs/results-format.md) and `.save(folder)`."""
+"""What the API methods return: each result has `.document()` (its typed document,
+`mktsim.documents`), `.to_dict()` (that document as JSON, see docs/results-format.md),
+`.frame()` (a tidy DataFrame) and, when the command writes files, `.save(...)`.
+
+The results of compare, optimize, explain, sweep and analyze are defined here, around
+what their process returns. The results of run, calibrate and track are the objects
+their process returns, defined beside it (`simulate.result.RunResult`,
+`calibrate.result.CalibrationResult`, `track.result.Tracking`: other processes and the
+library's own functions use them) and exported here too (imported when first asked for:
+tracking and calibration import scipy), so that this module names every result of the
+API."""
 
 from __future__ import annotations
 
@@ -7,13 +16,13 @@ import json
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from ..decision.compare import Comparison
-from ..decision.documents import marginal_doc, optimum_document
 from ..decision.optimize import Optimum
+from ..decision.optimum_doc import marginal_doc, optimum_doc
 from ..documents.compare import CompareDocument
 from ..documents.explain import ExplainDocument
 from ..documents.files import write_atomic
@@ -21,6 +30,13 @@ from ..documents.leaks import LEAKS, is_loss
 from ..documents.optimize import OptimizeDocument
 from ..documents.sweep import AnalyzeDocument
 from ..simulate.result import RunResult, write_run
+
+if TYPE_CHECKING:
+    from ..calibrate.result import CalibrationResult
+    from ..track.result import Tracking
+
+__all__ = ["AnalyzeResult", "CalibrationResult", "CompareResult", "ExplainResult",
+           "OptimizeResult", "RunResult", "SweepResult", "Tracking"]
 
 
 @dataclass
@@ -81,8 +97,8 @@ class OptimizeResult:
         """The typed optimize document (with the scenario's content hash)."""
         if self._doc is None:
             run = self.optimum.verified_run
-            self._doc = optimum_document(self.optimum, self.marginal, self.curves,
-                                         run.loaded.content_hash if run else None)
+            self._doc = optimum_doc(self.optimum, self.marginal, self.curves,
+                                    run.loaded.content_hash if run else None)
         return self._doc
 
     def to_dict(self) -> dict[str, Any]:
@@ -109,7 +125,7 @@ class OptimizeResult:
         """The scenario file `source` with the winner added as strategy `optimized`
         (comments kept), for a file at `out` (default: beside `source`; relative file
         references are rewritten for out's folder)."""
-        from ..decision.documents import write_strategy_yaml
+        from ..decision.plan_file import write_strategy_yaml
 
         return write_strategy_yaml(Path(source), Path(out if out is not None else source),
                                    self.strategy)
@@ -123,6 +139,10 @@ class ExplainResult:
     doc: ExplainDocument
     curves: pd.DataFrame | None = None
     marginal: pd.DataFrame | None = None
+
+    def document(self) -> ExplainDocument:
+        """The typed explain document."""
+        return self.doc
 
     def to_dict(self) -> dict[str, Any]:
         """The explain document."""
@@ -141,6 +161,10 @@ class AnalyzeResult:
     """The analysis of a sweep: probabilities, sensitivity, scenario discovery."""
 
     doc: AnalyzeDocument
+
+    def document(self) -> AnalyzeDocument:
+        """The typed analyze document."""
+        return self.doc
 
     def to_dict(self) -> dict[str, Any]:
         """The analyze document."""
@@ -232,3 +256,16 @@ def explain_document(run: RunResult, curves: pd.DataFrame | None,
         curves=None if curves is None else curves.to_dict(orient="records"),
         marginal=None if marginal is None else marginal_doc(marginal),
         elasticities=price_elasticities(run.run.plan))
+
+
+def __getattr__(name: str) -> Any:
+    """`CalibrationResult` and `Tracking`, imported when first asked for."""
+    if name == "CalibrationResult":
+        from ..calibrate.result import CalibrationResult
+
+        return CalibrationResult
+    if name == "Tracking":
+        from ..track.result import Tracking
+
+        return Tracking
+    raise AttributeError(name)

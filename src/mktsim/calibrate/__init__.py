@@ -1,7 +1,8 @@
 """Calibrate a scenario to a company's history: the fit, its diagnostics, the fitted file.
 
 `calibrate(loaded, CalibrationOptions(...))` returns a CalibrationResult;
-`write_fitted(...)` writes the scenario with the estimates and the posterior in place.
+`writeout.write_fitted_files(...)` writes the scenario with the estimates and the posterior
+in place, `writeout.write_calibration(...)` calibration.json.
 """
 
 from __future__ import annotations

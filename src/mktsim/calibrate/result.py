@@ -1,34 +1,21 @@
-"""The calibration's result document (JSON: kind "calibrate")."""
+"""What `calibrate` returns: the estimates, the fit, the posterior draws and the bands,
+with its document (`calibration.json`, `mktsim.documents.calibrate`) and a tidy frame.
+The files are written by `calibrate.writeout` (`write_fitted_files`,
+`write_calibration`)."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
+from ..documents.calibrate import CalibrateDocument, ParameterEstimate, PosteriorDraws
+from .identify import joint_groups
 
-@dataclass(frozen=True)
-class ParameterEstimate:
-    """One free parameter: estimate, 90% interval, prior and whether it is identified."""
-
-    path: str
-    estimate: float
-    interval: tuple[float, float]
-    prior: str
-    prior_interval: tuple[float, float]
-    identified: bool
-    reason: str | None = None
-    would_identify: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON form."""
-        return {"path": self.path, "estimate": self.estimate, "interval": list(self.interval),
-                "prior": self.prior, "prior_interval": list(self.prior_interval),
-                "identified": self.identified, "reason": self.reason,
-                "would_identify": self.would_identify}
+__all__ = ["CalibrationResult", "ParameterEstimate", "SeriesBand"]
 
 
 @dataclass(frozen=True)
@@ -67,61 +54,49 @@ class CalibrationResult:
 
     def joint_groups(self) -> list[list[str]]:
         """Freed paths whose posterior draws are correlated, written as joint draws."""
-        from .writeout import joint_groups
-
         return joint_groups([p.path for p in self.priors], self.draws)
 
-    def fitted_text(self, out: Path | None = None) -> str:
-        """The fitted scenario's YAML (estimates in place, posterior as uncertainties:);
-        relative file references rewritten for a file written at `out`."""
-        from .writeout import write_fitted
-
-        return write_fitted(Path(self.scenario), self, self.overrides, out)
-
-    def write_fitted(self, out: str | Path) -> Path:
-        """Write the fitted scenario to `out` and its posterior draws beside it as
-        `<stem>.draws.csv` (each atomically, the draws first: the scenario refers to
-        them)."""
-        from ..documents.files import write_atomic
-        from .writeout import draws_csv, draws_name
-
-        target = Path(out)
-        text = self.fitted_text(target)
-        draws = target.with_name(draws_name(target, Path(self.scenario)))
-        write_atomic(draws, draws_csv(self))
-        write_atomic(target, text)
-        self.fitted, self.draws_file = target, draws
-        return target
-
-    def save(self, out_dir: str | Path) -> Path:
-        """Write calibration.json into `out_dir` (created when missing); the reports are
-        written by `Scenario.calibrate(out_dir=..., reports=...)`."""
-        from ..documents.files import write_atomic
-
-        folder = Path(out_dir)
-        folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(folder / "calibration.json", json.dumps(self.to_dict(), indent=2))
-        return folder / "calibration.json"
+    def document(self) -> CalibrateDocument:
+        """The typed calibration document."""
+        return CalibrateDocument(
+            scenario=self.scenario, history=self.history, strategy=self.strategy,
+            period=self.period, periods=self.periods, holdout=self.holdout,
+            parameters=list(self.parameters), correlated=list(self.correlated),
+            fit=self.fit, warnings=self.warnings,
+            posterior_draws=PosteriorDraws(
+                rows=int(self.draws.shape[0]), paths=[p.path for p in self.priors],
+                joint=self.joint_groups(),
+                file=None if self.draws_file is None else str(self.draws_file),
+                fitted=None if self.fitted is None else str(self.fitted)),
+            evaluations=self.evaluations, seconds=self.seconds,
+            series={k: {"dates": self.dates, "observed": _list(b.observed),
+                        "expected": _list(b.expected), "low": _list(b.low),
+                        "high": _list(b.high)} for k, b in self.bands.items()})
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON document."""
-        return {
-            "kind": "calibrate", "scenario": self.scenario, "history": self.history,
-            "strategy": self.strategy, "period": self.period, "periods": self.periods,
-            "holdout": self.holdout,
-            "parameters": [p.to_dict() for p in self.parameters],
-            "correlated": [{"pair": [a, b], "correlation": r} for a, b, r in self.correlated],
-            "fit": self.fit, "warnings": self.warnings,
-            "posterior_draws": {
-                "rows": int(self.draws.shape[0]), "paths": [p.path for p in self.priors],
-                "joint": self.joint_groups(),
-                "file": None if self.draws_file is None else str(self.draws_file),
-                "fitted": None if self.fitted is None else str(self.fitted)},
-            "evaluations": self.evaluations, "seconds": round(self.seconds, 2),
-            "series": {k: {"dates": self.dates, "observed": _list(b.observed),
-                           "expected": _list(b.expected), "low": _list(b.low),
-                           "high": _list(b.high)} for k, b in self.bands.items()},
-        }
+        """The JSON document (`calibration.json`)."""
+        return self.document().to_dict()
+
+    def frame(self) -> pd.DataFrame:
+        """One row per freed value: path, estimate, low, high (90% interval), prior,
+        identified."""
+        return pd.DataFrame([{"path": p.path, "estimate": p.estimate, "low": p.interval[0],
+                              "high": p.interval[1], "prior": p.prior,
+                              "identified": p.identified} for p in self.parameters],
+                            columns=["path", "estimate", "low", "high", "prior", "identified"])
+
+    def write_fitted(self, out: str | Path) -> Path:
+        """Write the fitted scenario to `out` and its posterior draws beside it
+        (`calibrate.writeout.write_fitted_files`)."""
+        from .writeout import write_fitted_files
+
+        return write_fitted_files(self, out)
+
+    def save(self, out_dir: str | Path) -> Path:
+        """Write calibration.json into `out_dir` (`calibrate.writeout.write_calibration`)."""
+        from .writeout import write_calibration
+
+        return write_calibration(self, out_dir)
 
 
 def _list(a: np.ndarray) -> list[float | None]:

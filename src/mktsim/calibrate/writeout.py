@@ -5,7 +5,11 @@ Beside it, `<name>.draws.csv` holds the posterior draws (one column per freed pa
 row per draw). Parameters whose posterior draws are correlated (|rank correlation| at
 least JOINT_CORRELATION, directly or through a chain of such pairs) are written as
 `{draws: <name>.draws.csv}`, so that every replication takes one row for all of them and
-their correlation is carried into runs; the others as a distribution of their own."""
+their correlation is carried into runs; the others as a distribution of their own
+(`calibrate.identify.joint_groups`).
+
+The writers are plain functions: `write_fitted_files` (the fitted scenario and its
+draws) and `write_calibration` (calibration.json); `Scenario.calibrate` calls them."""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ import csv
 import datetime as dt
 import io
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from ruamel.yaml import YAML
@@ -21,7 +25,10 @@ from ruamel.yaml.comments import CommentedMap
 
 from ..params import Parameter, format_number
 from ..scenario.references import relocate, relocate_history
-from .result import CalibrationResult
+from .identify import joint_groups
+
+if TYPE_CHECKING:
+    from .result import CalibrationResult
 
 
 def posterior_spec(prior: Parameter, draws: np.ndarray) -> str:
@@ -55,45 +62,6 @@ def _support(prior: Parameter) -> tuple[float, float]:
 
 def _g(x: float) -> str:
     return format_number(float(x), 6)
-
-
-#: |rank correlation| of two parameters' posterior draws from which they are written as
-#: joint draws (a posterior correlation of 0.3 moves a target probability noticeably
-#: where both parameters matter; below it, separate distributions lose little).
-JOINT_CORRELATION = 0.3
-
-
-def rank_correlations(draws: np.ndarray) -> np.ndarray:
-    """Spearman correlation matrix of the columns of `draws` (0 for a constant column):
-    unchanged by the monotone map from the fit's coordinates to the values."""
-    k = draws.shape[1]
-    if k < 2 or draws.shape[0] < 3:
-        return np.eye(k)
-    ranks = np.argsort(np.argsort(draws, axis=0), axis=0).astype(float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rho = np.corrcoef(ranks, rowvar=False)
-    return np.nan_to_num(rho, nan=0.0)
-
-
-def joint_groups(paths: list[str], draws: np.ndarray) -> list[list[str]]:
-    """Groups (two or more paths, in order) whose draws are written jointly: the paths
-    linked by a chain of pairs at |rank correlation| >= JOINT_CORRELATION."""
-    rho = rank_correlations(draws)
-    group = list(range(len(paths)))
-
-    def root(i: int) -> int:
-        while group[i] != i:
-            i = group[i]
-        return i
-
-    for i in range(len(paths)):
-        for j in range(i + 1, len(paths)):
-            if abs(rho[i, j]) >= JOINT_CORRELATION:
-                group[root(j)] = root(i)
-    members: dict[int, list[str]] = {}
-    for i, path in enumerate(paths):
-        members.setdefault(root(i), []).append(path)
-    return [m for m in members.values() if len(m) > 1]
 
 
 def draws_name(out: Path | None, scenario: Path) -> str:
@@ -218,3 +186,33 @@ def write_fitted(scenario: Path, result: CalibrationResult,
     moved = None if out is None else (scenario.parent, out.parent)
     return fitted_text(scenario.read_text(encoding="utf-8"), result, result.priors,
                        overrides, moved, draws_name(out, scenario))
+
+
+def write_fitted_files(result: CalibrationResult, out: str | Path) -> Path:
+    """Write the fitted scenario to `out` and its posterior draws beside it as
+    `<stem>.draws.csv` (each atomically, the draws first: the scenario refers to them);
+    `result.fitted` and `result.draws_file` then name them."""
+    from ..documents.files import write_atomic
+
+    target = Path(out)
+    scenario = Path(result.scenario)
+    text = write_fitted(scenario, result, result.overrides, target)
+    draws = target.with_name(draws_name(target, scenario))
+    write_atomic(draws, draws_csv(result))
+    write_atomic(target, text)
+    result.fitted, result.draws_file = target, draws
+    return target
+
+
+def write_calibration(result: CalibrationResult, out_dir: str | Path) -> Path:
+    """Write calibration.json (the calibration document) into `out_dir` (created when
+    missing)."""
+    import json
+
+    from ..documents.calibrate import CALIBRATION_FILE
+    from ..documents.files import write_atomic
+
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    write_atomic(folder / CALIBRATION_FILE, json.dumps(result.to_dict(), indent=2))
+    return folder / CALIBRATION_FILE

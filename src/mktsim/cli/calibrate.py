@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -18,6 +19,9 @@ from .common import (
     set_option,
     user_errors,
 )
+
+if TYPE_CHECKING:
+    from ..calibrate.result import CalibrationResult
 
 
 @click.command()
@@ -86,11 +90,9 @@ def calibrate(scenario: Path, history: Path | None, sheet: str | None, strategy:
                     _("wrote calibration.json to {path}")).format(path=out_dir), err=True)
 
 
-def _emit(result: object, fmt: str) -> None:
-    from ..calibrate.result import CalibrationResult
+def _emit(result: CalibrationResult, fmt: str) -> None:
     from ..report.terminal_calibration import print_calibration
 
-    assert isinstance(result, CalibrationResult)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=2))
     else:

@@ -4,8 +4,10 @@ the cheapest change of the rest of the year that reaches the targets."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -24,6 +26,9 @@ from .common import (
     workers_option,
 )
 from .common import workers as _workers
+
+if TYPE_CHECKING:
+    from ..track import Tracking
 
 
 @click.command()
@@ -84,43 +89,71 @@ def track(scenario: Path, actuals: Path, sheet: str | None, strategy: str | None
       mktsim track scenarios/smart_band.yaml --actuals h1.csv --reoptimize --out-plan h2.yaml
       mktsim track h2.yaml --actuals h1.csv --then reoptimized
     """
-    from ..history import read_history
-    from ..track import check_actuals
-
     _check_options(scenario, reoptimize, then, out_plan, confidence, evaluations,
                    search_reps, verify_reps)
     check_out_dir(out)
     reports = report_formats(report_text, out, "--out")
     sc = load_scenario(scenario, overrides)
-    history = read_history(actuals, sc.spec.channels, sc.spec.products, sheet)
-    check_actuals(sc.spec, history)
-    name = sc.strategy_name(strategy)
     reps = replications or sc.spec.replications
-    label = _("tracking {strategy}").format(strategy=name)
-    with progress_bar(2 * reps, label, reps >= 200) as advance:
-        result = sc.track(history, name, reps, seed, _workers(workers), progress=advance,
-                          executor=executor, scheduler=scheduler, then=then)
-    if reoptimize:
-        total = evaluations or (sc.spec.decision.evaluations if sc.spec.decision else 300)
-        with progress_bar(total, _("re-optimising the rest of the year")) as advance:
-            result.reoptimize(sc, seed, confidence, evaluations, search_reps, verify_reps,
-                              _workers(workers), advance)
+    searched = evaluations or (sc.spec.decision.evaluations if sc.spec.decision else 300)
+    with Bars() as bars:
+        result = sc.track(
+            actuals, strategy, reps, seed, _workers(workers), sheet=sheet,
+            progress=bars.bar(2 * reps, lambda: _("tracking {strategy}").format(
+                strategy=sc.strategy_name(strategy)), reps >= 200),
+            executor=executor, scheduler=scheduler, then=then, reoptimize=reoptimize,
+            confidence=confidence, evaluations=evaluations, search_reps=search_reps,
+            verify_reps=verify_reps,
+            search_progress=bars.bar(searched, lambda: _("re-optimising the rest of the year")),
+            out_plan=out_plan, out=out, reports=reports)
     _print(result, fmt, sc.labels())
     if out_plan is not None:
-        from .common import write_atomic
-
-        write_atomic(out_plan, result.plan_yaml(scenario, out_plan))
         click.echo(_("wrote {path}; track it with: mktsim track {path} --actuals {actuals} "
                      "--strategy {strategy} --then reoptimized")
-                   .format(path=out_plan, actuals=actuals, strategy=name), err=True)
+                   .format(path=out_plan, actuals=actuals, strategy=result.conditioned.strategy),
+                   err=True)
     if out is not None:
-        written = result.save(out)
-        if reports:
-            from ..api import write_report
-
-            written += write_report(out, reports, out)
         click.echo(ngettext("wrote {n} file to {path}", "wrote {n} files to {path}",
-                            len(written)).format(n=len(written), path=out), err=True)
+                            len(result.written)).format(n=len(result.written), path=out),
+                   err=True)
+
+
+class Bars:
+    """Progress bars that open on their first step, one at a time (the tracking's, then
+    the re-optimisation's): a context manager that closes the last one."""
+
+    def __init__(self) -> None:
+        self._open: ExitStack | None = None
+        self._showing: object = None
+        self._advance: Callable[[int], None] = lambda n: None
+
+    def __enter__(self) -> Bars:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def bar(self, total: int, label: Callable[[], str], enabled: bool = True
+            ) -> Callable[[int], None]:
+        """The progress callback of a bar of `total` steps, labelled `label()` when it
+        opens (closing the bar open before it)."""
+        key = object()
+
+        def advance(n: int) -> None:
+            if self._showing is not key:
+                self.close()
+                self._open = ExitStack()
+                self._advance = self._open.enter_context(progress_bar(total, label(), enabled))
+                self._showing = key
+            self._advance(n)
+
+        return advance
+
+    def close(self) -> None:
+        """Close the bar that is open, if any."""
+        if self._open is not None:
+            self._open.close()
+        self._open, self._showing = None, None
 
 
 def _check_options(scenario: Path, reoptimize: bool, then: str | None,
@@ -137,7 +170,7 @@ def _check_options(scenario: Path, reoptimize: bool, then: str | None,
         raise InputError(_("--out-plan must not overwrite the scenario file; name a new file"))
 
 
-def _print(result: Any, fmt: str, labels: Any = None) -> None:
+def _print(result: Tracking, fmt: str, labels: Any = None) -> None:
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=1, default=str))
         return

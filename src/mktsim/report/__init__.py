@@ -44,10 +44,10 @@ def check_formats(formats: Sequence[str] | str) -> list[str]:
 def _render(results: Results, formats: list[str], tmp: Path) -> dict[str, Path]:
     """Write every requested format into ``tmp``; return staged paths by format."""
     from mktsim.report.charts import render_charts
-    from mktsim.report.document import build_sections
     from mktsim.report.excel import write_workbook
     from mktsim.report.html import render_html
     from mktsim.report.markdown import render_markdown
+    from mktsim.report.sections import build_sections
     from mktsim.report.summary import executive_summary
     from mktsim.report.tables import all_tables
 

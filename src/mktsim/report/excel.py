@@ -19,9 +19,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from mktsim.i18n import N_, _, is_zh
-from mktsim.report.document import title_line
 from mktsim.report.fmt import COUNT, DATE, MONEY, NUMBER, PERCENT, RATIO, TEXT, cell_text
 from mktsim.report.load import Results
+from mktsim.report.sections import title_line
 from mktsim.report.tables import Table
 
 NUMBER_FORMATS = {

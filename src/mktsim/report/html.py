@@ -11,8 +11,8 @@ import base64
 from html import escape
 
 from mktsim.i18n import _, get_language
-from mktsim.report.document import Section, cell, display_tables, is_numeric, title_line
 from mktsim.report.load import Results
+from mktsim.report.sections import Section, cell, display_tables, is_numeric, title_line
 from mktsim.report.tables import Table
 
 CSS = """

@@ -27,11 +27,10 @@ from ..documents.run import (
     Target,
 )
 from ..documents.sweep import ANALYZE_FILE, AnalyzeDocument
-from ..documents.track import ReoptimizeDocument
+from ..documents.track import TRACK_FILE, TrackDocument
 from ..i18n import _, pick
 
 SWEEP_MANIFEST = "manifest.json"
-TRACK_FILE = "track.json"
 SWEEP_SCENARIO = "scenario.json"
 
 #: The results folder cannot be turned into a report (a bad document names its file).
@@ -91,10 +90,10 @@ def _check_optimize(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _check_track(data: dict[str, Any]) -> dict[str, Any]:
-    if not isinstance(data.get("actuals"), dict) or not isinstance(data.get("as_of"), str):
-        raise DocumentError(f"{TRACK_FILE}: needs 'actuals' and 'as_of'")
-    if data.get("reoptimize") is not None:
-        data = {**data, "reoptimize": ReoptimizeDocument.from_dict(data["reoptimize"]).to_dict()}
+    """The tracking fields checked by `TrackDocument` (the run's are in run.json)."""
+    doc = TrackDocument.from_dict(data)
+    if doc.reoptimize is not None:
+        data = {**data, "reoptimize": doc.reoptimize.to_dict()}
     return data
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from mktsim.report.document import Section, cell, display_tables, is_numeric, title_line
 from mktsim.report.load import Results
+from mktsim.report.sections import Section, cell, display_tables, is_numeric, title_line
 from mktsim.report.tables import Table
 
 

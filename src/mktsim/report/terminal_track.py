@@ -61,9 +61,7 @@ def print_tracking(t: Tracking, console: Console | None = None,
     for w in t.warnings:
         console.print("[yellow]" + _("warning:") + f"[/yellow] {escape(w)}")
     if t.reoptimization is not None:
-        from ..track.document import reoptimize_document
-
-        print_reoptimization(reoptimize_document(t.reoptimization).to_dict(), console)
+        print_reoptimization(t.reoptimization.document().to_dict(), console)
 
 
 PERIODS = {"day": N_("day"), "week": N_("week"), "month": N_("month")}

@@ -22,10 +22,11 @@ reach; they are listed and left out.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from concurrent.futures import Executor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -43,91 +44,11 @@ from ..simulate.targets import Verdict
 from .condition import systematic_resample
 from .levers import REOPTIMIZED, RemainingSpace, remaining_space
 from .plan import tracking_plan
+from .run import target_values, track
 from .sources import TrackedPlans, tracked_plans
+from .tracked import Reoptimization, TargetChange, TrackedYear
 
 Progress = Callable[[int], None]
-
-
-@dataclass(frozen=True)
-class TargetChange:
-    """One target given the actuals: under the plan and under the re-optimised plan."""
-
-    id: str
-    confidence: float
-    before: tuple[float, tuple[float, float]]  # (probability, interval) under the plan
-    after: tuple[float, tuple[float, float]] | None  # verified; None: decided before as-of
-    reachable: bool  # the deadline is on or after the as-of day
-
-    @property
-    def met(self) -> bool:
-        """The verified probability reaches the confidence."""
-        return self.after is not None and self.after[0] >= self.confidence
-
-    @property
-    def shortfall(self) -> float:
-        """Confidence less the verified probability (0 when met)."""
-        return 0.0 if self.after is None else max(0.0, self.confidence - self.after[0])
-
-
-@dataclass
-class Reoptimization:
-    """The change of plan after the as-of day, and what fresh replications say of it."""
-
-    strategy: str  # the tracked strategy
-    plan: dict[str, Any]  # the re-optimised strategy's data (`then`)
-    space: RemainingSpace
-    remaining: float  # media money after the as-of day, re-optimised
-    after: dict[str, float]  # per channel, money after the as-of day
-    hires: dict[str, int]  # people hired on the as-of date by team
-    hire_cost: float  # their salary to the horizon
-    targets: list[TargetChange]
-    reached: bool
-    evaluations: int
-    search_reps: int  # particles of the search
-    search_unique: int  # distinct replications among them
-    verify_reps: int
-    verify_seed: int
-    verify_ess: float
-    verify_beta: float
-    notes: list[str] = field(default_factory=list)
-    verified: Any = None  # the verification's Tracking
-
-    @property
-    def media_change(self) -> float:
-        """Re-optimised less planned media money after the as-of day."""
-        return self.remaining - self.space.planned_total
-
-    @property
-    def cost_of_change(self) -> float:
-        """Media money change plus the salaries of the people hired."""
-        return self.media_change + self.hire_cost
-
-    def frame(self) -> Any:
-        """One row per target (pandas): probability given the actuals under the plan and
-        under the new plan (verified), their intervals, met and shortfall."""
-        import pandas as pd
-
-        nan = float("nan")
-        return pd.DataFrame([
-            {"id": t.id, "confidence": t.confidence, "plan": t.before[0],
-             "plan_low": t.before[1][0], "plan_high": t.before[1][1],
-             "new": t.after[0] if t.after else nan,
-             "new_low": t.after[1][0] if t.after else nan,
-             "new_high": t.after[1][1] if t.after else nan,
-             "reachable": t.reachable, "met": t.met, "shortfall": t.shortfall}
-            for t in self.targets])
-
-    @property
-    def message(self) -> str:
-        """What was found, in one sentence (notes after it)."""
-        if self.reached:
-            head = "every target reachable after the as-of date is reached at its confidence"
-        else:
-            short = ", ".join(f"{t.id} {t.after[0]:.0%} of {t.confidence:.0%}"
-                              for t in self.targets if t.reachable and not t.met
-                              and t.after is not None)
-            head = f"no plan within the bounds reached every target; the best found: {short}"
-        return "; ".join([head, *(n for n in self.notes if not n.startswith("no plan"))])
 
 
 @dataclass
@@ -185,8 +106,6 @@ def conditional_outcome(daily: np.ndarray, verdicts: list[Verdict], actuals: His
                         ) -> Outcome:
     """Targets met [T, M] by the particles `daily` [M, K, D], a flow recorded in the
     actuals counting what was recorded (as `track` judges it)."""
-    from .run import target_values
-
     met, soft = [], []
     for v in verdicts:
         values = target_values(daily, v, actuals)
@@ -238,7 +157,7 @@ def _run_blocks(plan: Plan, seed: int, blocks: list[tuple[int, int]],
             for first, count in blocks]
 
 
-def reoptimize(scenario: LoadedScenario, tracking: Any, seed: int,
+def reoptimize(scenario: LoadedScenario, tracking: TrackedYear, seed: int,
                confidence: float | None = None, evaluations: int | None = None,
                search_reps: int | None = None, verify_reps: int | None = None,
                workers: int = 1, progress: Progress | None = None) -> Reoptimization:
@@ -268,21 +187,17 @@ def reoptimize(scenario: LoadedScenario, tracking: Any, seed: int,
         return _verified(ev, tracking, verdicts, x, budget, reached, notes, verify, pool)
 
 
-def _with_confidence(tracking: Any, confidence: float | None) -> list[Verdict]:
-    import dataclasses
-
+def _with_confidence(tracking: TrackedYear, confidence: float | None) -> list[Verdict]:
     out = [t.conditional for t in tracking.targets]
     if confidence is None:
         return out
     return [dataclasses.replace(v, confidence=confidence) for v in out]
 
 
-def _verified(ev: ConditionedEvaluator, tracking: Any, verdicts: list[Verdict],
+def _verified(ev: ConditionedEvaluator, tracking: TrackedYear, verdicts: list[Verdict],
               x: np.ndarray, budget: float, reached: bool, notes: list[str], verify: int,
               pool: Executor | None) -> Reoptimization:
     """Track the winner on fresh seeds (a little more money while they disagree)."""
-    from .run import track
-
     space = ev.space
     for retry in range(4):
         seed = ev.seed + FRESH + retry

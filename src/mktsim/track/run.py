@@ -1,22 +1,15 @@
-"""The tracked year: the unconditional run of the plan, the conditioned run that follows
-the actuals, and every target re-judged given what was observed."""
+"""Tracking the year: the unconditional run of the plan, the conditioned run that follows
+the actuals, and every target re-judged given what was observed (a `TrackedYear`)."""
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import json
 from collections.abc import Callable
 from concurrent.futures import Executor
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
 import numpy as np
-import pandas as pd
 from scipy import stats
 
-from ..documents.files import write_atomic
 from ..engine.montecarlo import Run
 from ..history import History, estimate_noise, observed_mask, period_values
 from ..kpis import KPI_INDEX, KPIS
@@ -24,7 +17,7 @@ from ..model.measures import value_at
 from ..model.plan import Plan
 from ..scenario.errors import Problem, ScenarioError
 from ..simulate import run_plan
-from ..simulate.result import RunResult, write_run
+from ..simulate.result import RunResult
 from ..simulate.sampled import uncertain_plans
 from ..simulate.stats import summarize, wilson_interval
 from ..simulate.strategy_run import LoadedScenario, run_strategy
@@ -33,103 +26,18 @@ from .check import as_of_day, check_actuals
 from .condition import Conditioning, condition
 from .plan import tracking_plan
 from .sources import tracked_plans
-from .trajectory import Position, day0_value, position
+from .tracked import TargetTrack, TrackedYear
+from .trajectory import day0_value, position
 
 # the actuals are improbable under the scenario below this p-value (chi-square test)
 IMPROBABLE_P = 0.01
-
-
-@dataclass(frozen=True)
-class TargetTrack:
-    """One target given the actuals, beside the plan's own verdict."""
-
-    conditional: Verdict  # probability weighted by the actuals, interval on the ESS
-    unconditional: Verdict  # the plan's run without actuals
-    position: Position  # on track or behind at the as-of day
-
-
-@dataclass
-class Tracking:
-    """A plan tracked against actuals (see docs/tracking.md)."""
-
-    actuals: History
-    conditioned: RunResult  # the resampled replications (conditional on the actuals)
-    unconditional: RunResult  # the plan's plain run
-    conditioning: Conditioning
-    targets: list[TargetTrack]
-    fit_p_value: float  # chi-square test of the actuals under the scenario
-    warnings: list[str] = field(default_factory=list)
-    reoptimization: Any = None  # track.reoptimize.Reoptimization, when asked for
-
-    @property
-    def as_of(self) -> dt.date:
-        """The last observed day (the last period's last day)."""
-        return self.actuals.ends[-1] - dt.timedelta(days=1)
-
-    @property
-    def as_of_day(self) -> int:
-        """Days observed (index of the first day after the actuals)."""
-        return as_of_day(self.actuals)
-
-    @property
-    def ess(self) -> float:
-        """Effective sample size of the conditioning."""
-        return self.conditioning.ess
-
-    def to_dict(self, series: bool = True) -> dict[str, Any]:
-        """The track document (the conditioned run's, plus `kind: track`, `as_of`, ...)."""
-        from .document import tracking_document
-
-        return tracking_document(self, series)
-
-    def frame(self) -> pd.DataFrame:
-        """One row per target: conditional and unconditional probability, status, gap."""
-        from .document import frame_rows
-
-        return pd.DataFrame(frame_rows(self))
-
-    def save(self, folder: str | Path, fmt: str = "csv") -> list[Path]:
-        """The conditioned run's files (run.json, tables, series) and track.json into
-        `folder` (`mktsim.write_report` turns it into a report)."""
-        folder = Path(folder)
-        written = write_run(self.conditioned, folder, fmt)
-        write_atomic(folder / "track.json", json.dumps(self.to_dict(), indent=1, default=str))
-        written.append(folder / "track.json")
-        return written
-
-    def reoptimize(self, scenario: LoadedScenario, seed: int | None = None,
-                   confidence: float | None = None, evaluations: int | None = None,
-                   search_reps: int | None = None, verify_reps: int | None = None,
-                   workers: int = 1, progress: Callable[[int], None] | None = None
-                   ) -> Tracking:
-        """This tracking with `reoptimization`: the cheapest change after the as-of date
-        that reaches the targets (`scenario`: the tracked one; `seed`: the tracking's);
-        see `track.reoptimize.reoptimize`."""
-        from .reoptimize import reoptimize
-
-        seed = scenario.spec.seed if seed is None else seed
-        self.reoptimization = reoptimize(scenario, self, seed, confidence, evaluations,
-                                         search_reps, verify_reps, workers, progress)
-        return self
-
-    def plan_yaml(self, source: str | Path, out: str | Path | None = None) -> str:
-        """The scenario file `source` with the re-optimised plan added as strategy
-        `reoptimized` (comments kept), for a file at `out` (default `source`): relative
-        file references are rewritten for out's folder."""
-        from ..decision.documents import write_strategy_yaml
-        from .levers import REOPTIMIZED
-
-        if self.reoptimization is None:
-            raise ValueError("no re-optimisation: call reoptimize() first")
-        return write_strategy_yaml(Path(source), Path(out if out is not None else source),
-                                   self.reoptimization.plan, REOPTIMIZED)
 
 
 def track(scenario: LoadedScenario, strategy: str | None, actuals: History,
           replications: int | None = None, seed: int | None = None, workers: int = 1,
           progress: Callable[[int], None] | None = None,
           pool: Executor | None = None, beta: float | None = None,
-          then: str | None = None, plain: RunResult | None = None) -> Tracking:
+          then: str | None = None, plain: RunResult | None = None) -> TrackedYear:
     """Run the plan of `strategy` unconditionally and conditioned on `actuals`, and judge
     every target both ways. `progress` receives replications done (both runs); `beta`:
     a fixed power of the likelihood (1 = exact) instead of the adaptive tempering;
@@ -151,8 +59,8 @@ def track(scenario: LoadedScenario, strategy: str | None, actuals: History,
     targets = _targets(run, cond, plain.verdicts, conditioned.verdicts, actuals)
     conditioned.verdicts = [t.conditional for t in targets]
     p_value = fit_p_value(actuals, run.daily)
-    return Tracking(actuals, conditioned, plain, cond, targets, p_value,
-                    _warnings(cond, p_value))
+    return TrackedYear(actuals, conditioned, plain, cond, targets, p_value,
+                       _warnings(cond, p_value))
 
 
 def check_then(scenario: LoadedScenario, strategy: str, then: str | None) -> str | None:

@@ -1,19 +1,17 @@
-"""The optimize document of an `Optimum` (mktsim.documents.optimize), the explain curves
-as document parts, and the scenario file with the winner."""
+"""The optimize document (`mktsim.documents.optimize`) built from an `Optimum`, and the
+response curves and marginal returns as document parts (also of the explain document).
+The scenario file with the winner is written by `decision.plan_file`."""
 
 from __future__ import annotations
 
-import io
-from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from ..documents.optimize import OptimizeDocument, OutcomeSummary
 from ..simulate.stats import mean_interval, wilson_interval
 from .compare import drawn_paths, joint_draws
-from .optimize import CANDIDATE, Optimum
+from .optimize import Optimum
 from .outcome import Outcome
 
 
@@ -33,16 +31,10 @@ def outcome_summary(o: Outcome) -> OutcomeSummary:
 
 
 def optimum_doc(opt: Optimum, marginal: pd.DataFrame | None = None,
-                curves: pd.DataFrame | None = None) -> dict[str, Any]:
-    """The JSON document of an optimisation (the shape of docs/results-format.md)."""
-    return optimum_document(opt, marginal, curves).to_dict()
-
-
-def optimum_document(opt: Optimum, marginal: pd.DataFrame | None = None,
-                     curves: pd.DataFrame | None = None,
-                     scenario_hash: str | None = None) -> OptimizeDocument:
-    """The typed document of an optimisation; targets out of reach are added to the
-    notes (once)."""
+                curves: pd.DataFrame | None = None,
+                scenario_hash: str | None = None) -> OptimizeDocument:
+    """The typed document of an optimisation (as `run_doc` is a run's); targets out of
+    reach are added to the notes (once)."""
     verified = outcome_summary(opt.verified)
     out_of_reach = None
     if not opt.reached and opt.mode == "target":
@@ -100,32 +92,3 @@ def curves_doc(curves: pd.DataFrame) -> dict[str, dict[str, list[float]]]:
 def marginal_doc(marginal: pd.DataFrame) -> dict[str, dict[str, float]]:
     """{channel: {spend, step, profit_per_money, ...}}."""
     return {str(c): {str(k): float(v) for k, v in row.items()} for c, row in marginal.iterrows()}
-
-
-def write_strategy_yaml(source: Path, out: Path, strategy: dict[str, Any],
-                        name: str = CANDIDATE) -> str:
-    """The scenario file `source` with `strategy` added as `name` (default `optimized`;
-    comments kept), for a file at `out`: its relative file references (the calibration
-    history, joint draws) are rewritten for out's folder."""
-    from ruamel.yaml import YAML
-
-    from ..scenario.references import relocate_references
-
-    yaml = YAML()
-    yaml.preserve_quotes = True
-    data = yaml.load(source.read_text(encoding="utf-8"))
-    data["strategies"][name] = _plain(strategy)
-    relocate_references(data, source.parent, out.parent)
-    buf = io.StringIO()
-    yaml.dump(data, buf)
-    return buf.getvalue()
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, np.generic):
-        return value.item()
-    return value

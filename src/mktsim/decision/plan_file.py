@@ -1,0 +1,41 @@
+"""The plan YAML: a scenario file with a strategy found by a search added (comments kept),
+its relative file references rewritten for where it is written."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .optimize import CANDIDATE
+
+
+def write_strategy_yaml(source: Path, out: Path, strategy: dict[str, Any],
+                        name: str = CANDIDATE) -> str:
+    """The scenario file `source` with `strategy` added as `name` (default `optimized`;
+    comments kept), for a file at `out`: its relative file references (the calibration
+    history, joint draws) are rewritten for out's folder."""
+    from ruamel.yaml import YAML
+
+    from ..scenario.references import relocate_references
+
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    data = yaml.load(source.read_text(encoding="utf-8"))
+    data["strategies"][name] = _plain(strategy)
+    relocate_references(data, source.parent, out.parent)
+    buf = io.StringIO()
+    yaml.dump(data, buf)
+    return buf.getvalue()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
