@@ -15,8 +15,10 @@ from .tables.terminal_run import labels_of, run_views
 
 if TYPE_CHECKING:
     from ..decision.run_result import RunResult
+    from .tables.model import Table
 
-__all__ = ["fmt_value", "labels_of", "print_run", "uncertainty_note", "wide_console"]
+__all__ = ["fmt_value", "labels_of", "print_analysis", "print_run", "uncertainty_note",
+           "wide_console"]
 
 
 def wide_console() -> Console:
@@ -59,3 +61,11 @@ def print_run(result: RunResult, console: Any = None) -> None:
         console.print(escape(uncertainty_note(len(result.run.samples.columns),
                                               joint_draws(result))))
     print_tables(run_views(result), console)
+
+
+def print_analysis(tables: list[Table], notes: list[str], console: Any = None) -> None:
+    """The tables of a sweep's analysis (`AnalyzeResult.tables()`), then its notes."""
+    console = console or wide_console()
+    print_tables(tables, console)
+    for note in notes:
+        console.print(escape(_("note: {note}").format(note=note)))

@@ -1,7 +1,9 @@
-"""The compare document's report tables."""
+"""The compare document's tables: the report's comparison tables and the strategies table
+of `compare --format md`."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -15,7 +17,7 @@ from mktsim.report.fmt import (
 )
 from mktsim.report.load import Results
 from mktsim.report.tables.common import kpi_kind, kpi_meta, prob, target_column
-from mktsim.report.tables.model import Table, drop_empty
+from mktsim.report.tables.model import LEFT, RIGHT, Table, drop_empty, text_table
 
 
 def comparison_table(results: Results) -> Table | None:
@@ -93,3 +95,39 @@ def comparison_kpis_table(results: Results) -> Table | None:
         note=_("Low–high: 95% confidence interval. Reference strategy: {strategy}.").format(
             strategy=results.label("strategies", str(cmp.get("reference", "")))),
     )
+
+
+def strategies_table(rows: Sequence[Mapping[str, Any]]) -> Table | None:
+    """`compare --format md`: one row per strategy as in `CompareResult.frame()` (the
+    columns of the first row; numeric columns right-aligned, numbers written plainly).
+    None without rows."""
+    if not rows:
+        return None
+    cols = list(rows[0])
+    numeric = [all(isinstance(r.get(c), int | float) or r.get(c) is None for r in rows)
+               for c in cols]
+    cells = [[plain_cell(r.get(c)) for c in cols] for r in rows]
+    return text_table("strategies", "", cols, cells,
+                      [RIGHT if n else LEFT for n in numeric])
+
+
+def plain_cell(value: Any) -> str:
+    """A number of a machine-made table: 4 significant digits, thousands separated from
+    1,000 up, 3 significant digits below 0.001; blanks for missing values."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if value != 0 and abs(value) < 1e-3:
+        return f"{value:.3g}"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.4g}"
+
+
+def strategies_markdown(rows: Sequence[Mapping[str, Any]]) -> str:
+    """The strategies table as Markdown ("" without rows)."""
+    from mktsim.report.render.markdown import markdown_table
+
+    table = strategies_table(rows)
+    return "" if table is None else markdown_table(table)
