@@ -6,95 +6,69 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import pandas as pd
-
 from mktsim.i18n import _
 from mktsim.report.fmt import (
     COUNT,
     PERCENT,
+    TEXT,
     label,
     unit_label,
 )
 from mktsim.report.load import Results
 from mktsim.report.tables.common import kpi_kind, kpi_meta, prob, target_column
-from mktsim.report.tables.model import LEFT, RIGHT, Table, drop_empty, text_table
+from mktsim.report.tables.model import LEFT, RIGHT, Table, records, text_table
 
 
 def comparison_table(results: Results) -> Table | None:
     """One row per strategy: rank, chance of being best, chance of meeting targets."""
-    cmp = results.compare
-    if not cmp:
-        return None
-    ranking = list(cmp.get("ranking") or [])
+    cmp = results.compare or {}
+    ranking, targets = list(cmp.get("ranking") or []), cmp.get("targets") or []
     rows = []
-    for s in cmp["strategies"]:
+    for s in cmp.get("strategies") or []:
         p, lo, hi = prob((cmp.get("all_targets") or {}).get(s))
-        row: dict[str, Any] = {
-            _("Strategy"): (_("{strategy} (reference)") if s == cmp.get("reference")
-                            else "{strategy}").format(strategy=results.label("strategies", s)),
-            _("Rank"): ranking.index(s) + 1 if s in ranking else None,
-            _("Chance of being best"): (cmp.get("probability_best") or {}).get(s),
-            _("All targets met"): p,
-            _("All targets low"): lo,
-            _("All targets high"): hi,
-        }
-        for t in cmp.get("targets") or []:
-            row[target_column(results, str(t.get("id")))] = prob(
-                (t.get("by_strategy") or {}).get(s))[0]
-        rows.append(row)
-    frame = drop_empty(pd.DataFrame(rows), None)
-    kinds: dict[str, str | list[str]] = {
-        c: PERCENT for c in frame.columns if c not in (_("Strategy"), _("Rank"))
-    }
-    kinds[_("Rank")] = COUNT
-    return Table(
-        "comparison",
-        _("Strategy comparison"),
-        frame,
-        kinds,
-        note=_("Probabilities of meeting targets with their 95% confidence interval."),
-    )
+        name = results.label("strategies", s)
+        rows.append({
+            "strategy": _("{strategy} (reference)").format(strategy=name)
+            if s == cmp.get("reference") else name,
+            "rank": ranking.index(s) + 1 if s in ranking else None,
+            "best": (cmp.get("probability_best") or {}).get(s), "all": p, "low": lo,
+            "high": hi, **{f"target:{t.get('id')}": prob((t.get("by_strategy") or {}).get(s))[0]
+                           for t in targets}})
+    columns = [("strategy", _("Strategy"), TEXT), ("rank", _("Rank"), COUNT),
+               ("best", _("Chance of being best"), PERCENT),
+               ("all", _("All targets met"), PERCENT), ("low", _("All targets low"), PERCENT),
+               ("high", _("All targets high"), PERCENT),
+               *((f"target:{t.get('id')}", target_column(results, str(t.get("id"))), PERCENT)
+                 for t in targets)]
+    return records("comparison", _("Strategy comparison"), rows, columns, note=_(
+        "Probabilities of meeting targets with their 95% confidence interval."))
 
 
 def comparison_kpis_table(results: Results) -> Table | None:
     """Expected KPIs per strategy and their difference from the reference strategy."""
-    cmp = results.compare
-    if not cmp or not cmp.get("kpis"):
-        return None
+    cmp = results.compare or {}
     rows, kinds = [], []
     diffs = cmp.get("differences") or {}
-    for name, per in cmp["kpis"].items():
+    for name, per in (cmp.get("kpis") or {}).items():
         for s, entry in per.items():
             d = (diffs.get(name) or {}).get(s) or {}
             lo, hi = (entry.get("interval") or [None, None])[:2]
             dlo, dhi = (d.get("interval") or [None, None])[:2]
             kinds.append(kpi_kind(results, name))
-            rows.append(
-                {
-                    _("KPI"): label(name),
-                    _("Unit"): unit_label(kpi_meta(results, name)[0], results.currency),
-                    _("Strategy"): results.label("strategies", s),
-                    _("Expected"): entry.get("mean"),
-                    _("Low"): lo,
-                    _("High"): hi,
-                    _("Difference vs reference"): d.get("mean"),
-                    _("Difference low"): dlo,
-                    _("Difference high"): dhi,
-                }
-            )
-    frame = drop_empty(
-        pd.DataFrame(rows),
-        (_("Difference vs reference"), _("Difference low"), _("Difference high"))
-    )
-    value_cols = [c for c in frame.columns if c not in (_("KPI"), _("Unit"), _("Strategy"))]
-    return Table(
-        "comparison_kpis",
-        _("Key results by strategy"),
-        frame,
-        dict.fromkeys(value_cols, kinds),
-        note=_("Low–high: 95% confidence interval. Reference strategy: {strategy}.").format(
-            strategy=results.label("strategies", str(cmp.get("reference", "")))),
-    )
+            rows.append({"kpi": label(name), "strategy": results.label("strategies", s),
+                         "unit": unit_label(kpi_meta(results, name)[0], results.currency),
+                         "mean": entry.get("mean"), "low": lo, "high": hi,
+                         "diff": d.get("mean"), "diff_low": dlo, "diff_high": dhi})
+    columns = [("kpi", _("KPI"), TEXT), ("unit", _("Unit"), TEXT),
+               ("strategy", _("Strategy"), TEXT), ("mean", _("Expected"), kinds),
+               ("low", _("Low"), kinds), ("high", _("High"), kinds),
+               ("diff", _("Difference vs reference"), kinds),
+               ("diff_low", _("Difference low"), kinds),
+               ("diff_high", _("Difference high"), kinds)]
+    return records("comparison_kpis", _("Key results by strategy"), rows, columns,
+                   optional=("diff", "diff_low", "diff_high"),
+                   note=_("Low–high: 95% confidence interval. Reference strategy: {strategy}.")
+                   .format(strategy=results.label("strategies", str(cmp.get("reference", "")))))
 
 
 def strategies_table(rows: Sequence[Mapping[str, Any]]) -> Table | None:

@@ -69,8 +69,9 @@ class Table:
         return RIGHT if self.is_numeric(column) else LEFT
 
     def text_rows(self) -> list[list[str]]:
-        """Every row as display texts."""
-        return [[self.cell(c, r) for c in self.columns] for r in range(len(self.frame))]
+        """Every row as display texts (by position: two columns may share a heading)."""
+        return [[cell_text(self.frame.iat[r, j], self.kind(c, r))
+                 for j, c in enumerate(self.columns)] for r in range(len(self.frame))]
 
 
 def text_table(key: str, title: str, header: Sequence[str], rows: Sequence[Sequence[Any]],
@@ -92,13 +93,17 @@ def text_table(key: str, title: str, header: Sequence[str], rows: Sequence[Seque
 
 
 def records(key: str, title: str, rows: Sequence[Mapping[str, Any]],
-            columns: Sequence[tuple[str, str, str]], note: str = "") -> Table | None:
-    """Table from a list of dicts, choosing ``(json key, header, kind)`` columns; columns
-    without any value are left out. None without rows."""
+            columns: Sequence[tuple[str, str, str | list[str]]], note: str = "",
+            optional: Iterable[str] | None = None) -> Table | None:
+    """The report tables' one row builder: a table from a list of dicts, choosing
+    ``(json key, header, kind)`` columns (a kind, or one kind per row). The ``optional``
+    columns (json keys; default: every column) are left out when they hold no value.
+    None without rows."""
     if not rows:
         return None
     frame = pd.DataFrame([{h: r.get(k) for k, h, _kind in columns} for r in rows])
-    frame = drop_empty(frame, None)
+    heads = {k: h for k, h, _kind in columns}
+    frame = drop_empty(frame, None if optional is None else [heads[k] for k in optional])
     kinds: dict[str, str | list[str]] = {h: kd for _k, h, kd in columns if h in frame.columns}
     return Table(key, title, frame, kinds, note)
 

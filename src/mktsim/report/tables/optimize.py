@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import pandas as pd
-
 from mktsim.i18n import _
 from mktsim.report.fmt import (
     COUNT,
@@ -18,41 +16,26 @@ from mktsim.report.fmt import (
 )
 from mktsim.report.load import Results
 from mktsim.report.tables.common import measure, money_header, prob
-from mktsim.report.tables.model import Table, drop_empty, records
+from mktsim.report.tables.model import Table, records
 
 
 def plan_table(results: Results) -> Table | None:
     """The optimised plan: share of budget and amount per channel, marginal ROI."""
-    opt = results.optimize
-    if not opt:
-        return None
-    plan = opt.get("plan") or {}
-    allocation: Mapping[str, float] = plan.get("allocation") or {}
-    if not allocation:
-        return None
-    budget = plan.get("budget")
+    opt = results.optimize or {}
+    allocation: Mapping[str, float] = (opt.get("plan") or {}).get("allocation") or {}
+    budget = (opt.get("plan") or {}).get("budget")
     marginal = opt.get("marginal_roi") or {}
-    frame = pd.DataFrame(
-        [
-            {
-                _("Channel"): results.label("channels", ch),
-                _("Share of budget"): share,
-                money_header(_("Budget"), results): None if budget is None else budget * share,
-                _("Marginal ROI"): marginal.get(ch),
-            }
-            for ch, share in allocation.items()
-        ]
-    )
-    frame = drop_empty(frame, list(frame.columns[2:]))
-    kinds: dict[str, str | list[str]] = {_("Share of budget"): PERCENT, _("Marginal ROI"): RATIO}
-    kinds.update({c: MONEY for c in frame.columns if "(" in c})
-    return Table(
-        "plan",
-        _("Optimised plan"),
-        frame,
-        kinds,
-        note=_("Marginal ROI: extra return of one more unit of money in the channel."),
-    )
+    rows = [{"channel": results.label("channels", ch), "share": share,
+             "money": None if budget is None else budget * share, "roi": marginal.get(ch)}
+            for ch, share in allocation.items()]
+    columns = [("channel", _("Channel"), TEXT), ("share", _("Share of budget"), PERCENT),
+               # without a currency the heading names none, and the amounts are plain numbers
+               ("money", money_header(_("Budget"), results),
+                MONEY if results.currency else TEXT),
+               ("roi", _("Marginal ROI"), RATIO)]
+    return records("plan", _("Optimised plan"), rows, columns, optional=("money", "roi"),
+                   note=_("Marginal ROI: extra return of one more unit of money in the "
+                          "channel."))
 
 
 def marginal_table(results: Results) -> Table | None:
@@ -75,36 +58,20 @@ def marginal_table(results: Results) -> Table | None:
 def headcount_table(results: Results) -> Table | None:
     """Headcount of the optimised plan, by role."""
     heads = ((results.optimize or {}).get("plan") or {}).get("headcount") or {}
-    if not heads:
-        return None
-    frame = pd.DataFrame({_("Role"): [results.label("teams", k) for k in heads],
-                          _("Headcount"): list(heads.values())})
-    return Table("headcount", _("Optimised headcount"), frame, {_("Headcount"): COUNT})
+    rows = [{"team": results.label("teams", k), "n": n} for k, n in heads.items()]
+    return records("headcount", _("Optimised headcount"), rows,
+                   [("team", _("Role"), TEXT), ("n", _("Headcount"), COUNT)], optional=())
 
 
 def verified_table(results: Results) -> Table | None:
     """Target probabilities of the optimised plan, re-checked with fresh runs."""
     verified = (results.optimize or {}).get("verified") or {}
-    rows = verified.get("targets") or []
-    if not rows:
-        return None
-    frame = pd.DataFrame(
-        [
-            dict(
-                zip(
-                    (_("Target"), _("Probability"), _("Probability low"), _("Probability high")),
-                    (results.label("targets", str(t.get("id"))), *prob(t)),
-                    strict=True,
-                )
-            )
-            for t in rows
-        ]
-    )
+    rows = [dict(zip(("id", "p", "low", "high"),
+                     (results.label("targets", str(t.get("id"))), *prob(t)), strict=True))
+            for t in verified.get("targets") or []]
     reps = verified.get("replications")
-    return Table(
-        "verified",
-        _("Optimised plan: targets (verified)"),
-        frame,
-        dict.fromkeys(frame.columns[1:], PERCENT),
-        note=_("Checked with {n:,} fresh runs.").format(n=reps) if isinstance(reps, int) else "",
-    )
+    columns = [("id", _("Target"), TEXT), ("p", _("Probability"), PERCENT),
+               ("low", _("Probability low"), PERCENT), ("high", _("Probability high"), PERCENT)]
+    return records("verified", _("Optimised plan: targets (verified)"), rows, columns,
+                   optional=(), note=_("Checked with {n:,} fresh runs.").format(n=reps)
+                   if isinstance(reps, int) else "")

@@ -13,6 +13,7 @@ from mktsim.report.fmt import (
     MONEY,
     PERCENT,
     RATIO,
+    TEXT,
     label,
     unit_kind,
     unit_label,
@@ -26,7 +27,7 @@ from mktsim.report.tables.common import (
     money_header,
     verdict_word,
 )
-from mktsim.report.tables.model import Table, drop_empty
+from mktsim.report.tables.model import Table, drop_empty, records
 from mktsim.report.words import (
     CHANNEL_TYPES,
     DIRECTIONS,
@@ -37,79 +38,48 @@ from mktsim.report.words import (
 
 def targets_table(results: Results) -> Table | None:
     """One row per target: threshold, deadline, probability and verdict."""
-    if not results.targets:
-        return None
     rows, kinds = [], []
     for t in results.targets:
         unit = kpi_meta(results, t.metric)[0]
         kinds.append(unit_kind(unit, results.currency))
         low, high = t.interval or (None, None)
-        rows.append(
-            {
-                _("Target"): results.label("targets", t.id),
-                _("Metric"): label(t.metric),
-                _("Condition"): word(DIRECTIONS, t.direction),
-                _("Threshold"): t.threshold,
-                _("Unit"): unit_label(unit, results.currency),
-                _("Deadline"): t.by,
-                _("Required"): t.confidence,
-                _("Probability"): t.probability,
-                _("95% low"): low,
-                _("95% high"): high,
-                _("Expected"): t.value.get("mean"),
-                _("Verdict"): verdict_word(t.verdict, t.met),
-                _("Serves"): results.label("objectives", t.serves) if t.serves else "",
-                _("Owner"): t.owner,
-            }
-        )
-    frame = drop_empty(pd.DataFrame(rows), (_("Serves"), _("Owner"), _("Expected"), _("Required")))
-    pct = PERCENT
-    return Table(
-        "targets",
-        _("Targets"),
-        frame,
-        {
-            _("Threshold"): kinds,
-            _("Expected"): kinds,
-            _("Deadline"): DATE,
-            _("Required"): pct,
-            _("Probability"): pct,
-            _("95% low"): pct,
-            _("95% high"): pct,
-        },
+        rows.append({
+            "id": results.label("targets", t.id), "metric": label(t.metric),
+            "direction": word(DIRECTIONS, t.direction), "threshold": t.threshold,
+            "unit": unit_label(unit, results.currency), "by": t.by,
+            "confidence": t.confidence, "probability": t.probability, "low": low,
+            "high": high, "expected": t.value.get("mean"),
+            "verdict": verdict_word(t.verdict, t.met),
+            "serves": results.label("objectives", t.serves) if t.serves else "",
+            "owner": t.owner})
+    columns = [("id", _("Target"), TEXT), ("metric", _("Metric"), TEXT),
+               ("direction", _("Condition"), TEXT), ("threshold", _("Threshold"), kinds),
+               ("unit", _("Unit"), TEXT), ("by", _("Deadline"), DATE),
+               ("confidence", _("Required"), PERCENT),
+               ("probability", _("Probability"), PERCENT), ("low", _("95% low"), PERCENT),
+               ("high", _("95% high"), PERCENT), ("expected", _("Expected"), kinds),
+               ("verdict", _("Verdict"), TEXT), ("serves", _("Serves"), TEXT),
+               ("owner", _("Owner"), TEXT)]
+    return records("targets", _("Targets"), rows, columns, optional=(
+        "serves", "owner", "expected", "confidence"),
         note=_("Probability: share of simulated runs that reach the target, with its 95% "
-        "confidence interval (low–high). Required: the confidence the target asks for. "
-        "Expected: average value at the deadline."),
-    )
+               "confidence interval (low–high). Required: the confidence the target asks "
+               "for. Expected: average value at the deadline."))
 
 
 def kpis_table(results: Results) -> Table | None:
     """KPIs at the horizon: mean and 5th/50th/95th percentiles over runs."""
-    if not results.kpis:
-        return None
-    rows, kinds = [], []
-    for k in results.kpis.values():
-        kinds.append(unit_kind(k.unit, results.currency))
-        rows.append(
-            {
-                _("KPI"): label(k.name),
-                _("Unit"): unit_label(k.unit, results.currency),
-                _("Measured as"): word(KINDS, k.kind),
-                _("Expected (mean)"): k.mean,
-                _("Low (5th pct)"): k.p5,
-                _("Median"): k.p50,
-                _("High (95th pct)"): k.p95,
-            }
-        )
-    frame = pd.DataFrame(rows)
-    value_cols = [_("Expected (mean)"), _("Low (5th pct)"), _("Median"), _("High (95th pct)")]
-    return Table(
-        "kpis",
-        _("Key results at the horizon"),
-        frame,
-        dict.fromkeys(value_cols, kinds),
-        note=_("Low and high: 90% of simulated runs fall between them."),
-    )
+    kpis = list(results.kpis.values())
+    kinds = [unit_kind(k.unit, results.currency) for k in kpis]
+    rows = [{"name": label(k.name), "unit": unit_label(k.unit, results.currency),
+             "kind": word(KINDS, k.kind), "mean": k.mean, "p5": k.p5, "p50": k.p50,
+             "p95": k.p95} for k in kpis]
+    columns = [("name", _("KPI"), TEXT), ("unit", _("Unit"), TEXT),
+               ("kind", _("Measured as"), TEXT), ("mean", _("Expected (mean)"), kinds),
+               ("p5", _("Low (5th pct)"), kinds), ("p50", _("Median"), kinds),
+               ("p95", _("High (95th pct)"), kinds)]
+    return records("kpis", _("Key results at the horizon"), rows, columns, optional=(),
+                   note=_("Low and high: 90% of simulated runs fall between them."))
 
 
 def aggregate(results: Results, freq: str) -> pd.DataFrame:

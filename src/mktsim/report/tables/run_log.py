@@ -21,7 +21,7 @@ from mktsim.report.fmt import (
 )
 from mktsim.report.load import Results
 from mktsim.report.tables.common import action_text, money_header
-from mktsim.report.tables.model import Table, drop_empty
+from mktsim.report.tables.model import Table, records
 from mktsim.report.words import (
     LEAK_STAGES,
     LEAK_WORDS,
@@ -84,31 +84,17 @@ def _short(key: str, value: Any, currency: str = "") -> str:
 
 def decisions_table(results: Results) -> Table | None:
     """Rules that fired, when, what they did and in how many runs."""
-    if not results.decisions:
-        return None
-    frame = pd.DataFrame(
-        [
-            {
-                _("Day"): d.day,
-                _("Date"): d.date,
-                _("Rule"): d.rule,
-                _("Action"): action_text(d.action, d.status),
-                _("Details"): _pairs(d.args, results.currency),
-                _("What the rule saw"): _pairs(d.seen, results.currency),
-                _("Share of runs"): d.fraction_of_replications,
-            }
-            for d in sorted(results.decisions, key=lambda d: d.day)
-        ]
-    )
-    frame = drop_empty(frame, (_("Date"), _("Details"), _("What the rule saw"),
-                                _("Share of runs")))
-    return Table(
-        "decisions",
-        _("Decision log"),
-        frame,
-        {_("Day"): COUNT, _("Date"): DATE, _("Share of runs"): PERCENT},
-        note=_("Share of runs: fraction of simulated runs in which the rule fired."),
-    )
+    rows = [{"day": d.day, "date": d.date, "rule": d.rule,
+             "action": action_text(d.action, d.status),
+             "args": _pairs(d.args, results.currency), "seen": _pairs(d.seen, results.currency),
+             "share": d.fraction_of_replications}
+            for d in sorted(results.decisions, key=lambda d: d.day)]
+    columns = [("day", _("Day"), COUNT), ("date", _("Date"), DATE), ("rule", _("Rule"), TEXT),
+               ("action", _("Action"), TEXT), ("args", _("Details"), TEXT),
+               ("seen", _("What the rule saw"), TEXT), ("share", _("Share of runs"), PERCENT)]
+    return records("decisions", _("Decision log"), rows, columns,
+                   optional=("date", "args", "seen", "share"),
+                   note=_("Share of runs: fraction of simulated runs in which the rule fired."))
 
 
 def _flatten(data: Mapping[str, Any], prefix: str = "") -> Iterable[tuple[str, Any]]:
@@ -151,21 +137,14 @@ def leaks_table(results: Results) -> Table | None:
         return (0 if loss else 1, -float(value))
 
     items.sort(key=order)
-    rows = [
-        {
-            _("Stage"): leak_info(k)[0] or (label(k.split(" / ")[0]) if " / " in k else ""),
-            _("What happened"): leak_info(k)[1],
-            _("Loss"): _("loss") if leak_info(k)[2] else _("for reference"),
-            _("Expected number"): v,
-        }
-        for k, v in items
-    ]
-    frame = drop_empty(pd.DataFrame(rows), (_("Stage"),))
-    return Table(
-        "leaks",
-        _("Where the plan leaks"),
-        frame,
-        {_("Expected number"): [leak_kind(k, v) for k, v in items]},
-        note=_("Expected numbers over the whole plan (people, leads, sales or complaints), "
-        "losses first; rows marked 'for reference' give the volume the losses come from."),
-    )
+    rows = [{"stage": leak_info(k)[0] or (label(k.split(" / ")[0]) if " / " in k else ""),
+             "what": leak_info(k)[1],
+             "loss": _("loss") if leak_info(k)[2] else _("for reference"), "value": v}
+            for k, v in items]
+    columns = [("stage", _("Stage"), TEXT), ("what", _("What happened"), TEXT),
+               ("loss", _("Loss"), TEXT),
+               ("value", _("Expected number"), [leak_kind(k, v) for k, v in items])]
+    return records("leaks", _("Where the plan leaks"), rows, columns, optional=("stage",),
+                   note=_("Expected numbers over the whole plan (people, leads, sales or "
+                          "complaints), losses first; rows marked 'for reference' give the "
+                          "volume the losses come from."))
