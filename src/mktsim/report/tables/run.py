@@ -27,7 +27,7 @@ from mktsim.report.tables.common import (
     money_header,
     verdict_word,
 )
-from mktsim.report.tables.model import Table, drop_empty, records
+from mktsim.report.tables.model import Table, records
 from mktsim.report.words import (
     CHANNEL_TYPES,
     DIRECTIONS,
@@ -153,37 +153,21 @@ def channel_kind(metric: str) -> str:
 
 def channels_table(results: Results) -> Table | None:
     """Spend, revenue, ROI, acquisition cost and the other per-channel results."""
-    if not results.channels:
-        return None
     metrics = list(dict.fromkeys(k for c in results.channels for k in c.values))
-    values = {c.name: {**c.values, **_incremental_values(c)} for c in results.channels}
     metrics += list(dict.fromkeys(k for c in results.channels for k in _incremental_values(c)))
-    headers = {
-        m: money_header(measure(m), results) if channel_kind(m) == MONEY else measure(m)
-        for m in metrics
-    }
-    frame = pd.DataFrame(
-        [
-            {
-                _("Channel"): results.label("channels", c.name),
-                _("Type"): word(CHANNEL_TYPES, c.type) if c.type else c.type,
-                **{headers[m]: values[c.name].get(m) for m in metrics},
-            }
-            for c in results.channels
-        ]
-    )
-    frame = drop_empty(frame, [_("Type"), *headers.values()])
-    kinds: dict[str, str | list[str]] = {headers[m]: channel_kind(m) for m in metrics}
-    return Table(
-        "channels",
-        _("Channels"),
-        frame,
-        kinds,
-        note=_("Expected values over the plan. CAC: cost to acquire one customer. ROI, CAC, "
-        "new customers and revenue are last touch (what the channel converted itself); "
-        "incremental: what the plan loses without the channel's money, measured on the "
-        "same replications."),
-    )
+    rows = [{"channel": results.label("channels", c.name),
+             "type": word(CHANNEL_TYPES, c.type) if c.type else c.type,
+             **{f"m:{m}": v for m, v in {**c.values, **_incremental_values(c)}.items()}}
+            for c in results.channels]
+    columns = [("channel", _("Channel"), TEXT), ("type", _("Type"), TEXT),
+               *((f"m:{m}", money_header(measure(m), results) if channel_kind(m) == MONEY
+                  else measure(m), channel_kind(m)) for m in metrics)]
+    return records("channels", _("Channels"), rows, columns,
+                   optional=[k for k, _h, _kind in columns[1:]],
+                   note=_("Expected values over the plan. CAC: cost to acquire one customer. "
+                          "ROI, CAC, new customers and revenue are last touch (what the channel "
+                          "converted itself); incremental: what the plan loses without the "
+                          "channel's money, measured on the same replications."))
 
 
 def _incremental_values(channel: Any) -> dict[str, float | None]:
