@@ -53,10 +53,6 @@ class Table:
         """The column headings."""
         return [str(c) for c in self.frame.columns]
 
-    def cell(self, column: str, row: int) -> str:
-        """Display text of one cell."""
-        return cell_text(self.frame[column].iloc[row], self.kind(column, row))
-
     def is_numeric(self, column: str) -> bool:
         """True when a column holds numbers (right-aligned unless told otherwise)."""
         kinds = self.kinds.get(column, TEXT)
