@@ -59,6 +59,14 @@ def test_compare_is_the_decision_comparison_with_a_frame(scenario: mktsim.Scenar
     assert list(frame["strategy"]) == scenario.strategies
     assert frame["p_best"].sum() == pytest.approx(1.0)
     assert CompareDocument.from_dict(doc).to_dict() == doc
+    # the tables the command shows come from the library, drawn from the same document
+    lines = result.markdown().splitlines()
+    assert lines[0].startswith("| strategy | p_best | p_all_targets |")
+    assert len(lines) == 2 + len(scenario.strategies)
+    tables = {t.key: t for t in result.tables()}
+    assert list(tables)[:2] == ["comparison", "comparison_kpis"] and "ranking" in tables
+    assert len(tables["comparison"].frame) == len(doc["targets"]) + 1  # and all targets
+    assert len(tables["ranking"].frame) == len(scenario.strategies)
 
 
 def test_optimize_document_has_one_spelling_per_key(scenario: mktsim.Scenario,
@@ -108,6 +116,11 @@ def test_sweep_in_memory_equals_the_sweep_in_a_folder(scenario: mktsim.Scenario,
     assert (tmp_path / "sw" / "analyze.json").is_file()
     assert analysis.to_dict() == mktsim.analyze(tmp_path / "sw").to_dict()
     assert not np.any(analysis.frame()["probability"] > 1.0)
+    tables = analysis.tables(translate=False)
+    assert [t.key for t in tables] == list(analysis.frames())
+    assert len(tables[0].frame) == len(analysis.frame())
+    assert analysis.markdown().startswith("## targets\n\n| target | probability | runs |")
+    assert analysis.csv().startswith("# targets\ntarget,probability,runs")
 
 
 def test_decision_does_not_import_the_api() -> None:

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 import mktsim
 from mktsim.cli import main
-from mktsim.cli.decision import markdown_table
+from mktsim.report.tables.compare import strategies_markdown
 from test_decision_search import two_channel_text
 
 
@@ -55,15 +55,16 @@ def test_optimize_needs_targets_or_a_decision(tmp_path: Path, tiny_scenario_text
     _fails_cleanly(["optimize", str(path), "--mode", "target"], "add a targets: section")
 
 
-def test_markdown_table() -> None:
-    text = markdown_table([{"strategy": "a|b", "p": 0.8123, "profit": 1234567.8, "x": None},
-                           {"strategy": "c", "p": 1.0, "profit": -5.0, "x": float("nan")}])
+def test_strategies_markdown() -> None:
+    text = strategies_markdown([
+        {"strategy": "a|b", "p": 0.8123, "profit": 1234567.8, "x": None},
+        {"strategy": "c", "p": 1.0, "profit": -5.0, "x": float("nan")}])
     lines = text.splitlines()
     assert lines[0] == "| strategy | p | profit | x |"
     assert lines[1] == "|:---|---:|---:|---:|"
     assert lines[2] == r"| a\|b | 0.8123 | 1,234,568 |  |"
     assert lines[3] == "| c | 1 | -5 |  |"
-    assert markdown_table([]) == ""
+    assert strategies_markdown([]) == ""
 
 
 def test_compare_md_csv_and_report(two_channels: Path, tmp_path: Path) -> None:

@@ -110,7 +110,7 @@ def test_no_user_facing_literal_in_cli_and_report_escapes_the_catalog() -> None:
     """Text given to click.echo, console.print, InputError, ReportError, rich tables and
     their columns is always a message of the catalog, never a bare English literal."""
     found = []
-    for path in [*sorted((SRC / "cli").glob("*.py")), *sorted((SRC / "report").glob("*.py"))]:
+    for path in [*sorted((SRC / "cli").glob("*.py")), *sorted((SRC / "report").rglob("*.py"))]:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
             name = getattr(call.func, "attr", getattr(call.func, "id", ""))

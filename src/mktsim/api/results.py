@@ -73,6 +73,24 @@ class CompareResult:
             rows.append(row)
         return pd.DataFrame(rows)
 
+    def markdown(self) -> str:
+        """`frame()` as one Markdown table (what `compare --format md` prints)."""
+        from ..report.tables.compare import strategies_markdown
+
+        return strategies_markdown(self.frame().to_dict(orient="records"))
+
+    def tables(self, labels: Any = None) -> list[Any]:
+        """The terminal's tables of the comparison (report.tables.model.Table), labelled
+        with `labels` (a LabelBook; default: the scenario's)."""
+        from ..report.tables.terminal_compare import compare_views
+
+        if labels is None:
+            from ..i18n import LabelBook
+
+            run = self.first_run
+            labels = LabelBook(run.loaded.spec.labels() if run is not None else {})
+        return compare_views(self.to_dict(), labels)
+
     def save(self, folder: str | Path, report: list[str] | str | None = None) -> list[Path]:
         """compare.json into `folder` (run.json too when a report is asked and the folder
         has none), then the report (md, html, xlsx)."""
@@ -181,6 +199,25 @@ class AnalyzeResult:
         """Probability of each target over the sweep: target, probability, runs, and
         p (<strategy>) per strategy."""
         return self.frames().get("targets", pd.DataFrame(columns=["target", "probability"]))
+
+    def tables(self, translate: bool = True) -> list[Any]:
+        """Each non-empty section as a table of text (report.tables.model.Table), titles
+        and headings in the active language (`translate=False`: the document's keys)."""
+        from ..report.tables.analyze_sections import section_tables
+
+        return section_tables(self.to_dict(), translate)
+
+    def markdown(self) -> str:
+        """The sections as Markdown tables, then the notes (`analyze --format md`)."""
+        from ..report.tables.analyze_sections import analyze_markdown
+
+        return analyze_markdown(self.to_dict())
+
+    def csv(self) -> str:
+        """The sections as CSV blocks, then the notes (`analyze --format csv`)."""
+        from ..report.tables.analyze_sections import analyze_csv
+
+        return analyze_csv(self.to_dict())
 
     def save(self, path: str | Path) -> Path:
         """The analysis as JSON into `path` (a file)."""

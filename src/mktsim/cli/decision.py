@@ -121,7 +121,7 @@ def compare(scenario: Path, strategies: str | None, against: str | None, precisi
     elif fmt == "csv":
         click.echo(result.frame().to_csv(index=False), nl=False)
     elif fmt == "md":
-        click.echo(markdown_table(result.frame().to_dict(orient="records")))
+        click.echo(result.markdown())
     else:
         from ..report.terminal_decision import print_compare
 
@@ -131,36 +131,6 @@ def compare(scenario: Path, strategies: str | None, against: str | None, precisi
 
 
 _formats = report_formats
-
-
-def markdown_table(rows: list[dict[str, Any]]) -> str:
-    """A GitHub Markdown table of `rows` (columns of the first row; numbers right-aligned)."""
-    if not rows:
-        return ""
-    cols = list(rows[0])
-    cells = [[_md_cell(r.get(c)) for c in cols] for r in rows]
-    numeric = [all(isinstance(r.get(c), int | float) or r.get(c) is None for r in rows)
-               for c in cols]
-    lines = ["| " + " | ".join(_md_escape(str(c)) for c in cols) + " |",
-             "|" + "|".join("---:" if n else ":---" for n in numeric) + "|"]
-    lines += ["| " + " | ".join(row) + " |" for row in cells]
-    return "\n".join(lines)
-
-
-def _md_cell(value: Any) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return _md_escape(str(value))
-    if value != 0 and abs(value) < 1e-3:
-        return f"{value:.3g}"
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    return f"{value:.4g}"
-
-
-def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 @click.command()

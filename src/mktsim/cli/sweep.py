@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from ..i18n import N_, _
+from ..i18n import _
 from .common import (
     InputError,
     check_out_dir,
@@ -22,15 +22,6 @@ from .common import (
 )
 
 METHODS = ("grid", "mc", "lhs", "sobol", "morris")  # mktsim.sweep.batch.METHODS
-#: Titles and columns of the analysis tables (mktsim.sweep.analyze.section_frames).
-SECTION_TITLES = {"targets": N_("targets"), "probability by parameter":
-                  N_("probability by parameter"), "sobol": N_("sobol"),
-                  "morris": N_("morris"), "tornado": N_("tornado"),
-                  "discovery": N_("discovery")}
-COLUMNS = {"target": N_("target"), "probability": N_("probability"), "runs": N_("runs"),
-           "parameter": N_("parameter"), "level": N_("level"), "output": N_("output"),
-           "sentence": N_("sentence"), "coverage": N_("coverage"), "density": N_("density"),
-           "swing": N_("swing"), "baseline": N_("baseline")}
 
 
 def _progress(total: int, skipped: int) -> Any:
@@ -159,7 +150,6 @@ def analyze(sweep_dir: Path, fmt: str, out: Path | None, bins: int,
     """
     import mktsim
 
-    from ..sweep.analyze import render
     from .report import parse_formats, write_reports
 
     reports = parse_formats(report_formats)
@@ -177,29 +167,11 @@ def analyze(sweep_dir: Path, fmt: str, out: Path | None, bins: int,
     if fmt == "json":
         click.echo(text)
     elif fmt == "table":
-        _print_tables(result.frames(), doc.get("notes", []))
+        from ..report.terminal import print_analysis
+
+        print_analysis(result.tables(), doc.get("notes", []))
     else:
-        click.echo(render(doc, fmt))
+        click.echo(result.markdown() if fmt == "md" else result.csv())
     if reports:
         for path in write_reports(sweep_dir, reports, report_dir):
             click.echo(_("wrote {path}").format(path=path), err=True)
-
-
-def _print_tables(frames: dict[str, Any], notes: list[str]) -> None:
-    from rich.markup import escape
-    from rich.table import Table
-
-    from ..report.terminal import wide_console
-    from ..sweep.analyze import _fmt
-
-    console = wide_console()
-    for name, df in frames.items():
-        table = Table(title=_(SECTION_TITLES[name]) if name in SECTION_TITLES else name)
-        for col in df.columns:
-            text = str(col)
-            table.add_column(escape(_(COLUMNS[text]) if text in COLUMNS else text))
-        for row in df.itertuples(index=False):
-            table.add_row(*(escape(_fmt(v)) for v in row))  # labels like 'sales [a]'
-        console.print(table)
-    for note in notes:
-        console.print(escape(_("note: {note}").format(note=note)))

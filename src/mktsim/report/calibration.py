@@ -9,41 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from ..calibrate.result import CalibrationResult
-from ..i18n import N_, _
-
-
-def parameter_rows(result: CalibrationResult) -> list[list[str]]:
-    """Rows: path, estimate, 90% interval, prior, prior 90%, identified."""
-    return [[p.path, f"{p.estimate:.4g}", f"{p.interval[0]:.4g} - {p.interval[1]:.4g}",
-             p.prior, f"{p.prior_interval[0]:.4g} - {p.prior_interval[1]:.4g}",
-             _("yes") if p.identified else _("no: {reason}").format(reason=p.reason)]
-            for p in result.parameters]
-
-
-PARAMETER_HEADER = [N_("parameter"), N_("estimate"), N_("90% interval"), N_("prior"),
-                    N_("prior 90%"), N_("identified")]
-FIT_HEADER = [N_("series"), N_("noise"), "R^2", "MAPE", "wMAPE", "NRMSE", N_("held-out R^2"),
-              N_("held-out MAPE"), N_("held-out coverage")]
-
-
-def header(names: list[str]) -> list[str]:
-    """Column headings in the active language."""
-    return [_(n) for n in names]
-
-
-def fit_rows(result: CalibrationResult) -> list[list[str]]:
-    """Rows of the fit table, one per series."""
-    rows = []
-    for kpi, r in result.fit.items():
-        h = r["holdout"]
-        rows.append([kpi, str(r["noise"]), *(_f(r[k]) for k in ("r2", "mape", "wmape",
-                                                                 "nrmse")),
-                     _f(h["r2"]), _f(h["mape"]), _f(r["coverage"])])
-    return rows
-
-
-def _f(x: Any) -> str:
-    return "-" if x is None else f"{x:.3f}"
+from ..i18n import _
+from .render.html import plain_table_html
+from .render.markdown import markdown_table
+from .tables.calibrate import calibration_tables
 
 
 def draws_lines(result: CalibrationResult) -> list[str]:
@@ -101,11 +70,6 @@ def _chart_png(result: CalibrationResult, kpi: str, plt: Any) -> bytes:
     return buf.getvalue()
 
 
-def _md_table(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in rows])
-
-
 def write_calibration_report(result: CalibrationResult, out: Path, formats: list[str]
                              ) -> list[Path]:
     """Write calibration.md (charts beside it), .html (charts inline), .xlsx."""
@@ -132,8 +96,8 @@ def write_calibration_report(result: CalibrationResult, out: Path, formats: list
 def _markdown(result: CalibrationResult) -> str:
     parts = ["# " + _("Calibration of {scenario}").format(scenario=result.scenario),
              _history_line(result) + _(" Strategy {strategy}.").format(strategy=result.strategy),
-             "## " + _("Parameters"), _md_table(header(PARAMETER_HEADER), parameter_rows(result)),
-             "## " + _("Fit"), _md_table(header(FIT_HEADER), fit_rows(result)),
+             *(part for t in calibration_tables(result)
+               for part in ("## " + t.title, markdown_table(t))),
              "## " + _("Posterior draws"), "\n".join(f"- {line}" for line in draws_lines(result))]
     if result.warnings:
         parts += ["## " + _("Warnings"), "\n".join(f"- {w}" for w in result.warnings)]
@@ -149,13 +113,6 @@ def _history_line(result: CalibrationResult) -> str:
         holdout=result.holdout)
 
 
-def _html_table(header: list[str], rows: list[list[str]]) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>"
-                   for r in rows)
-    return f"<table><tr>{head}</tr>{body}</table>"
-
-
 def _html(result: CalibrationResult, charts: dict[str, bytes]) -> str:
     imgs = "".join(f'<img alt="{html.escape(k)}" src="data:image/png;base64,'
                    f'{base64.b64encode(v).decode()}">' for k, v in charts.items())
@@ -167,10 +124,9 @@ def _html(result: CalibrationResult, charts: dict[str, bytes]) -> str:
             "<style>body{font-family:sans-serif}td,th{padding:2px 8px;border:1px solid #ccc}"
             "table{border-collapse:collapse}</style>"
             f"<h1>{h(_('Calibration of {scenario}').format(scenario=result.scenario))}</h1>"
-            f"<p>{h(_history_line(result))}</p><h2>{h(_('Parameters'))}</h2>"
-            f"{_html_table(header(PARAMETER_HEADER), parameter_rows(result))}"
-            f"<h2>{h(_('Fit'))}</h2>"
-            f"{_html_table(header(FIT_HEADER), fit_rows(result))}"
+            f"<p>{h(_history_line(result))}</p>"
+            + "".join(f"<h2>{h(t.title)}</h2>{plain_table_html(t)}"
+                      for t in calibration_tables(result)) +
             f"<h2>{h(_('Posterior draws'))}</h2><ul>"
             + "".join(f"<li>{h(line)}</li>" for line in draws_lines(result))
             + "</ul>"
@@ -185,12 +141,11 @@ def _xlsx(result: CalibrationResult) -> bytes:
     book = openpyxl.Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = "parameters"
-    for row in [header(PARAMETER_HEADER), *parameter_rows(result)]:
-        sheet.append(row)
-    fit = book.create_sheet("fit")
-    for row in [header(FIT_HEADER), *fit_rows(result)]:
-        fit.append(row)
+    for i, table in enumerate(calibration_tables(result)):
+        ws = sheet if i == 0 else book.create_sheet(table.key)
+        ws.title = table.key  # parameters, fit
+        for row in [table.columns, *table.text_rows()]:
+            ws.append(row)
     draws = book.create_sheet("posterior draws")
     for line in draws_lines(result):
         draws.append([line])

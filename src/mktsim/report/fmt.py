@@ -244,3 +244,19 @@ def plain_number(number: float) -> str:
     if abs(number) >= 1000:
         return f"{number:,.0f}"
     return f"{number:.4g}"
+
+
+def fmt_value(value: float | None, unit: str) -> str:
+    """A number as the terminal shows it: 31.2%, 1,234,567, 12.35 (``unit``: a KPI unit of
+    mktsim.kpis: money, share, ratio, count)."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "-"
+    if unit == "money" and is_zh() and abs(value) >= 1e4:
+        return zh_large(value)
+    if unit == "share":
+        return f"{value:.1%}"
+    if unit == "ratio":
+        return f"{value:.2f}"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:,.2f}"

@@ -12,8 +12,8 @@ from html import escape
 
 from mktsim.i18n import _, get_language
 from mktsim.report.load import Results
-from mktsim.report.sections import Section, cell, display_tables, is_numeric, title_line
-from mktsim.report.tables import Table
+from mktsim.report.render.html import table_html
+from mktsim.report.sections import Section, display_tables, title_line
 
 CSS = """
 :root { --ink: #1d2630; --muted: #5f6b73; --line: #d8dee4; --band: #f4f6f8; --accent: #1f5fa8; }
@@ -57,26 +57,6 @@ figcaption { color: var(--muted); font-size: 13px; }
 """
 
 HTML_LANG = {"en": "en", "zh": "zh-CN"}
-
-
-def table_html(table: Table) -> str:
-    """A table with right-aligned numeric columns."""
-    columns = [str(c) for c in table.frame.columns]
-    numeric = {c: is_numeric(table, c) for c in columns}
-
-    def td(tag: str, col: str, text: str) -> str:
-        css = ' class="num"' if numeric[col] else ""
-        return f"<{tag}{css}>{escape(text)}</{tag}>"
-
-    head = "".join(td("th", c, c) for c in columns)
-    rows = "\n".join(
-        "<tr>" + "".join(td("td", c, cell(table, c, r)) for c in columns) + "</tr>"
-        for r in range(len(table.frame))
-    )
-    return (
-        f'<div class="table-wrap"><table id="table-{escape(table.key)}">'
-        f"<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody></table></div>"
-    )
 
 
 def image_data_uri(data: bytes) -> str:

@@ -1,27 +1,11 @@
-"""Markdown report: headings, bullet summary, pipe tables and linked chart images."""
+"""Markdown report: headings, bullet summary, pipe tables (``render.markdown``) and linked
+chart images."""
 
 from __future__ import annotations
 
 from mktsim.report.load import Results
-from mktsim.report.sections import Section, cell, display_tables, is_numeric, title_line
-from mktsim.report.tables import Table
-
-
-def escape(text: str) -> str:
-    """Make text safe inside a Markdown table cell."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-
-def table_markdown(table: Table) -> str:
-    """A pipe table; numeric columns are right-aligned."""
-    columns = [str(c) for c in table.frame.columns]
-    lines = [
-        "| " + " | ".join(escape(c) for c in columns) + " |",
-        "|" + "|".join("---:" if is_numeric(table, c) else ":---" for c in columns) + "|",
-    ]
-    for row in range(len(table.frame)):
-        lines.append("| " + " | ".join(escape(cell(table, c, row)) for c in columns) + " |")
-    return "\n".join(lines)
+from mktsim.report.render.markdown import markdown_table
+from mktsim.report.sections import Section, display_tables, title_line
 
 
 def section_markdown(section: Section, image_dir: str) -> str:
@@ -34,7 +18,7 @@ def section_markdown(section: Section, image_dir: str) -> str:
     for table in (part for t in section.tables for part in display_tables(t)):
         if table.title != section.heading:
             out.append(f"### {table.title}")
-        out.append(table_markdown(table))
+        out.append(markdown_table(table))
         if table.note:
             out.append(f"*{table.note}*")
     for chart in section.charts:

@@ -10,7 +10,7 @@ from typing import Any
 
 from mktsim.i18n import N_, _, is_zh
 from mktsim.report.charts import Chart
-from mktsim.report.fmt import COUNT, MONEY, TEXT, cell_text, format_date, format_money
+from mktsim.report.fmt import COUNT, MONEY, TEXT, format_date, format_money
 from mktsim.report.load import Results
 from mktsim.report.summary import end_date_text, executive_summary, sweep_size_text
 from mktsim.report.tables import Table
@@ -237,17 +237,6 @@ def build_sections(
         if not section.is_empty():
             sections.append(section)
     return sections
-
-
-def cell(table: Table, column: str, row: int) -> str:
-    """Display text of one table cell."""
-    return cell_text(table.frame[column].iloc[row], table.kind(column, row))
-
-
-def is_numeric(table: Table, column: str) -> bool:
-    """True when a column should be right-aligned."""
-    kinds = table.kinds.get(column, TEXT)
-    return any(k != TEXT for k in (kinds if isinstance(kinds, list) else [kinds]))
 
 
 PERIOD_TABLES = ("monthly", "quarterly")

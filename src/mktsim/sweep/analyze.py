@@ -124,7 +124,7 @@ def _discovery(rows: pd.DataFrame, factors: list[str], t: str, max_boxes: int) -
              "density": b.density, "conditions": b.conditions()} for b in boxes]
 
 
-# --------------------------------------------------------------------------- rendering
+# --------------------------------------------------------------------------- sections
 
 SECTIONS = ("targets", "sobol", "morris", "tornado", "discovery")
 
@@ -143,32 +143,3 @@ def section_frames(result: dict[str, Any]) -> dict[str, pd.DataFrame]:
             df = pd.DataFrame(data)
             frames[name] = df.drop(columns=["conditions"], errors="ignore")
     return frames
-
-
-def render(result: dict[str, Any], fmt: str) -> str:
-    """The analysis as csv or markdown text (one block per section)."""
-    blocks = []
-    for name, df in section_frames(result).items():
-        if fmt == "csv":
-            blocks.append(f"# {name}\n" + df.to_csv(index=False))
-        else:
-            blocks.append(f"## {name}\n\n" + _markdown(df) + "\n")
-    blocks += [f"note: {n}\n" for n in result.get("notes", [])]
-    return "\n".join(blocks)
-
-
-def _markdown(df: pd.DataFrame) -> str:
-    cells = df.map(_fmt)
-    lines = ["| " + " | ".join(map(str, df.columns)) + " |",
-             "|" + "---|" * len(df.columns)]
-    lines += ["| " + " | ".join(row) + " |" for row in cells.itertuples(index=False)]
-    return "\n".join(lines)
-
-
-def _fmt(v: Any) -> str:
-    """A cell as text: large numbers with thousands separators, small ones to 4 digits."""
-    if isinstance(v, float):
-        if math.isnan(v):
-            return ""
-        return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.4g}"
-    return "" if v is None else str(v)

@@ -1,0 +1,122 @@
+"""The terminal's tables of `mktsim optimize` and `mktsim explain`: the winning plan, its
+verified targets, marginal returns, price elasticities, leaks, channels and teams."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from mktsim.i18n import LabelBook, _
+from mktsim.report.fmt import fmt_value
+from mktsim.report.tables.model import LEFT, PLAIN, RIGHT, Table, text_table
+from mktsim.report.tables.terminal_run import leak_words
+
+
+def _left_then_right(heads: list[str]) -> list[str]:
+    return [LEFT] + [RIGHT] * (len(heads) - 1)
+
+
+def plan_view(doc: dict[str, Any], book: LabelBook) -> Table:
+    """The winner: share and money per channel, then people per lever team."""
+    rows = [[book("channels", ch), f"{share:.1%}", fmt_value(share * doc["budget"], "money")]
+            for ch, share in doc["plan"]["allocation"].items()]
+    rows += [[_("team {team}").format(team=book("teams", team)), "",
+              _("{n} people").format(n=n)]
+             for team, n in (doc["plan"].get("headcount") or {}).items()]
+    heads = [_("channel"), _("share"), _("money")]
+    return text_table("plan", _("Winning plan"), heads, rows, _left_then_right(heads))
+
+
+def verified_view(doc: dict[str, Any], book: LabelBook) -> Table:
+    """The winner's targets on fresh seeds."""
+    rows = []
+    for tg in doc["verified"]["targets"]:
+        lo, hi = tg["interval"]
+        rows.append([book("targets", tg["id"]), f"{tg['probability']:.0%}",
+                     f"{lo:.0%}-{hi:.0%}", f"{tg['confidence']:.0%}"])
+    return text_table("verified", _("Verified on fresh seeds ({n} replications)").format(
+        n=doc["verified"]["replications"]),
+        [_("target"), _("P(met)"), _("95% interval"), _("required")], rows)
+
+
+def marginal_view(marginal: dict[str, dict[str, float]], book: LabelBook) -> Table:
+    """What the next unit of money buys in each channel."""
+    rows = [[book("channels", ch), fmt_value(row["spend"], "money"),
+             f"{row['profit_per_money']:.2f}", f"{row['revenue_per_money']:.2f}",
+             f"{row['units_per_money'] * 1e4:.1f}"] for ch, row in marginal.items()]
+    heads = [_("channel"), _("spend"), _("profit / money"), _("revenue / money"),
+             _("units per 10k")]
+    return text_table("marginal", _("Marginal return of the next unit of money, by channel"),
+                      heads, rows, _left_then_right(heads))
+
+
+def elasticity_view(found: dict[str, Any], book: LabelBook) -> Table:
+    """The own-price elasticity the model implies per product (day 0), by segment."""
+    segments = list(dict.fromkeys(s for e in found.values() for s in e["by_segment"]))
+    heads = [_("product"), _("mean (by segment size)"), *(book("segments", s)
+                                                          for s in segments)]
+    rows = [[book("products", product), f"{e['mean']:.2f}",
+             *(f"{e['by_segment'].get(s, math.nan):.2f}" for s in segments)]
+            for product, e in found.items()]
+    return text_table("elasticity", _("Own-price elasticity the model implies on day 0: "
+                                      "b_p P (1 - s)"), heads, rows, _left_then_right(heads))
+
+
+def leaks_view(doc: dict[str, Any], book: LabelBook) -> Table:
+    """The funnel's losses of the explained strategy (means per run)."""
+    rows = [[leak_words(name), fmt_value(value, "count")]
+            for name, value in doc["leaks"]["funnel"].items()]
+    return text_table("leaks", _("Where the plan leaks - {strategy} (means per run)").format(
+        strategy=book("strategies", doc["strategy"])), [_("loss"), _("count")], rows,
+        [PLAIN, RIGHT])
+
+
+def channels_view(doc: dict[str, Any], book: LabelBook) -> Table:
+    """Spend, saturation, incremental (when measured) and last-touch returns by channel."""
+    rows = doc["leaks"]["channels"]
+    measured = any("incremental_roi" in r for r in rows.values())
+    heads = [_("channel"), _("spend"), _("saturation")]
+    heads += [_("incr. units"), _("incr. ROI"), _("incr. CAC")] if measured else []
+    heads += [_("ROI (LT)"), _("CAC (LT)"), _("capacity lost")]
+    cells = []
+    for ch, row in rows.items():
+        line = [book("channels", ch), fmt_value(row["spend"], "money"),
+                f"{row['saturation']:.0%}"]
+        if measured:
+            line += [fmt_value(row.get("incremental_units"), "count"),
+                     fmt_value(row.get("incremental_roi"), "ratio"),
+                     fmt_value(row.get("incremental_cac"), "money")]
+        cells.append([*line, fmt_value(row["roi"], "ratio"), fmt_value(row["cac"], "money"),
+                      fmt_value(row["capacity_lost"], "count")])
+    return text_table("channels", _("Channels (incr.: what the plan loses without the "
+                                    "channel; LT: last touch)"), heads, cells,
+                      _left_then_right(heads))
+
+
+def teams_view(doc: dict[str, Any], book: LabelBook) -> Table:
+    """Offered work against capacity per team, titled with the bottleneck."""
+    from mktsim.decision.explain import bottleneck_words
+
+    teams = doc["leaks"]["teams"]
+    rows = [[book("teams", team), fmt_value(row["work"], "count"),
+             fmt_value(row["capacity"], "count"), f"{row['utilisation']:.0%}"]
+            for team, row in teams.items()]
+    heads = [_("team"), _("work"), _("capacity"), _("utilisation")]
+    return text_table("teams", _("Teams: offered work / capacity - {bottleneck}").format(
+        bottleneck=bottleneck_words(teams, book)), heads, rows, _left_then_right(heads))
+
+
+def extra_views(doc: dict[str, Any], book: LabelBook) -> list[Table]:
+    """Price elasticities and marginal returns, when the document has them."""
+    views = []
+    if doc.get("price_elasticity"):
+        views.append(elasticity_view(doc["price_elasticity"], book))
+    if doc.get("marginal"):
+        views.append(marginal_view(doc["marginal"], book))
+    return views
+
+
+def explain_views(doc: dict[str, Any], book: LabelBook) -> list[Table]:
+    """The explanation's terminal tables, in the order printed."""
+    return [leaks_view(doc, book), channels_view(doc, book), teams_view(doc, book),
+            *extra_views(doc, book)]
