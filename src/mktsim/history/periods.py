@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import pairwise
 
 
 class PeriodKind(StrEnum):
@@ -39,7 +40,7 @@ def month_starts(dates: list[dt.date]) -> list[dt.date]:
     if len(dates) < 2 or not all(_is_month_end(d) for d in dates):
         return dates
     firsts = [d.replace(day=1) for d in dates]
-    steps = {(b.year - a.year) * 12 + b.month - a.month for a, b in zip(firsts, firsts[1:])}
+    steps = {(b.year - a.year) * 12 + b.month - a.month for a, b in pairwise(firsts)}
     return firsts if steps == {1} else dates
 
 

@@ -7,7 +7,6 @@ from typing import Any
 from pydantic import Field
 
 from ..kpis import KPIS
-
 from .base import Section
 from .fields import NonNegative
 

@@ -29,6 +29,7 @@ from ..model.measures import value_at
 from ..model.plan import Plan
 from ..rules.review import ReviewLoop
 from ..scenario.errors import Problem, ScenarioError
+from ..scenario.suggest import did_you_mean
 from .check import as_of_day, check_actuals
 from .condition import Conditioning, condition
 from .plan import tracking_plan
@@ -160,7 +161,11 @@ def check_then(scenario: LoadedScenario, strategy: str, then: str | None) -> str
     tracked strategy's (what happens before the as-of day is not its to change)."""
     if then is None or then == strategy:
         return None
-    name = scenario.strategy_name(then)
+    if then not in scenario.spec.strategies:
+        raise ScenarioError([Problem(scenario.loaded.source, None, "--then",
+                                     f"unknown strategy '{then}'",
+                                     did_you_mean(then, list(scenario.spec.strategies)))])
+    name = then
     base, after = scenario.plan(strategy), scenario.plan(name)
     differs = [what for what, a, b in (("prices", base.product_price, after.product_price),
                                        ("headcount", base.team_headcount,
