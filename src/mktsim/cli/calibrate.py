@@ -62,11 +62,16 @@ def calibrate(scenario: Path, history: Path | None, sheet: str | None, strategy:
     import mktsim
 
     from ..calibrate import CalibrationOptions
+    from ..calibrate.writeout import draws_name
+    from ..documents.staging import refuse_overwrite, staged_folder
     from ..engine.montecarlo import default_workers
 
     check_out_dir(out_dir, "--out-dir")
     if out is not None:
         check_writable(out, "--out")
+        refuse_overwrite({"--out": out, "--out (its posterior draws)":
+                          out.parent / draws_name(out, scenario)},
+                         {"scenario": scenario, "history": history})
     reports = report_formats(report_formats_text, out_dir, "--out-dir")
     loaded = mktsim.load(scenario, overrides)
     print_warnings(loaded.loaded.warnings)
@@ -76,7 +81,7 @@ def calibrate(scenario: Path, history: Path | None, sheet: str | None, strategy:
                                  scheduler=scheduler)
     with progress_bar(0, _("calibrating"), True) as advance:
         result = loaded.calibrate(options, on_evaluation=lambda: advance(1), out=out,
-                                  out_dir=out_dir, reports=reports)
+                                  out_dir=staged_folder(out_dir), reports=reports)
     _emit(result, fmt)
     if out is not None:
         click.echo(_("wrote {path} and its posterior draws {draws}")

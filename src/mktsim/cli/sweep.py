@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from ..documents.staging import unstaged
 from ..i18n import N_, _
 from .common import (
     InputError,
@@ -171,7 +172,8 @@ def analyze(sweep_dir: Path, fmt: str, out: Path | None, bins: int,
         raise InputError(str(exc)) from None
     doc = result.to_dict()
     text = json.dumps(doc, indent=1)
-    result.save(sweep_dir / "analyze.json")
+    with unstaged():  # read back by the report below
+        result.save(sweep_dir / "analyze.json")
     if out is not None:
         write_atomic(out, text + "\n")
     if fmt == "json":

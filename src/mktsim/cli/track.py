@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from ..documents.staging import refuse_overwrite
 from ..i18n import _, ngettext
 from .common import (
     SCENARIO,
@@ -90,6 +91,7 @@ def track(scenario: Path, actuals: Path, sheet: str | None, strategy: str | None
     _check_options(scenario, reoptimize, then, out_plan, confidence, evaluations,
                    search_reps, verify_reps)
     check_out_dir(out)
+    refuse_overwrite({"--out-plan": out_plan}, {"scenario": scenario, "actuals": actuals})
     reports = report_formats(report_text, out, "--out")
     sc = load_scenario(scenario, overrides)
     history = read_history(actuals, sc.spec.channels, sc.spec.products, sheet)
@@ -114,11 +116,14 @@ def track(scenario: Path, actuals: Path, sheet: str | None, strategy: str | None
                      "--strategy {strategy} --then reoptimized")
                    .format(path=out_plan, actuals=actuals, strategy=name), err=True)
     if out is not None:
-        written = result.save(out)
+        from ..documents.staging import staged_folder
+
+        folder = staged_folder(out)  # moved into `out` when everything is written
+        written = result.save(folder)
         if reports:
             from ..api import write_report
 
-            written += write_report(out, reports, out)
+            written += write_report(folder, reports, folder)
         click.echo(ngettext("wrote {n} file to {path}", "wrote {n} files to {path}",
                             len(written)).format(n=len(written), path=out), err=True)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..documents.staging import note_input
 from .cells import FormulaCell
 
 MAX_BYTES = 50_000_000
@@ -60,6 +61,7 @@ def check_file(path: Path) -> os.stat_result:
                              "the current folder or the scenario file)") from None
         raise TableError(f"cannot read the file: {exc.strerror or exc}",
                          "check that it is a file you may read") from None
+    note_input(path)
     kind = _kind(info.st_mode)
     if kind:
         raise TableError(f"the path is {kind}, not a file", "give the path of a .csv or "
