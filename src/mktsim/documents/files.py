@@ -21,6 +21,7 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     if path.suffix.lower() == ".json":
         payload = finite_json(payload)
     stage = active()
+    shown = path if stage is None else stage.final(path)  # never a temporary folder
     try:
         if stage is not None and stage.defers(path):
             stage.write(path, payload)
@@ -30,14 +31,14 @@ def write_atomic(path: Path, data: bytes | str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = open_beside(path)
     except OSError as exc:
-        raise written_to(exc, path) from None
+        raise written_to(exc, shown) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise written_to(exc, path) from None
+        raise written_to(exc, shown) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -106,13 +106,19 @@ class Staging:
         full = Path(os.path.abspath(path))
         return not any(tmp == full or tmp in full.parents for tmp in self.folders.values())
 
-    def check_final(self, path: Path) -> None:
-        """Refuse now a file written into a staged folder whose place in the target is
-        taken by a folder or is an input (the move at commit would fail)."""
+    def final(self, path: Path) -> Path:
+        """Where a file written into a staged folder goes at commit (else `path`)."""
         full = Path(os.path.abspath(path))
         for target, tmp in self.folders.items():
             if tmp in full.parents:
-                self._check_file_target(target / full.relative_to(tmp))
+                return target / full.relative_to(tmp)
+        return Path(path)
+
+    def check_final(self, path: Path) -> None:
+        """Refuse now a file written into a staged folder whose place in the target is
+        taken by a folder or is an input (the move at commit would fail)."""
+        if self.final(path) != Path(path):
+            self._check_file_target(self.final(path))
 
     def write(self, path: Path, payload: bytes) -> None:
         """Stage `payload` for `path`: a temporary file beside it, renamed at commit."""

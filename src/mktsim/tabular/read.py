@@ -127,9 +127,9 @@ def _records(text: str) -> Iterator[list[str]]:
             except StopIteration:
                 return
             except csv.Error as exc:
-                raise _csv_problem(exc, reader.line_num) from None
+                raise _csv_problem(exc, text, line + 1) from None
             if reader.line_num > line + 1 or any("\n" in c or "\r" in c for c in record):
-                raise _open_quote(line + 1)
+                raise _open_quote(text, line + 1)
             line = reader.line_num
             if line > MAX_ROWS + 1:
                 raise TableError(f"more than {MAX_ROWS:,} rows", "keep one row per period "
@@ -139,21 +139,44 @@ def _records(text: str) -> Iterator[list[str]]:
         csv.field_size_limit(old)
 
 
-def _csv_problem(exc: csv.Error, line: int) -> TableError:
+def _csv_problem(exc: csv.Error, text: str, line: int) -> TableError:
+    """The CSV module's complaint about the record starting on `line`, located."""
+    cells = _line(text, line).split(",")
     if "field larger" in str(exc):
-        return TableError(f"a cell longer than {MAX_CELL_CHARS:,} characters (or a quote "
-                          "\" that is never closed)", "check the cell's quotes; keep a "
-                          "cell to one value", row=line)
+        long = next((j for j, c in enumerate(cells) if len(c) > MAX_CELL_CHARS), None)
+        if long is None:
+            return _open_quote(text, line)
+        return TableError(f"a cell of {len(cells[long]):,} characters, more than "
+                          f"{MAX_CELL_CHARS:,}", "keep one value per cell", row=line,
+                          column=_column_word(long))
     if "EOF" in str(exc) or "end of data" in str(exc):
-        return _open_quote(line)
+        return _open_quote(text, line)
     return TableError(f"not readable as CSV ({exc})", "quote a cell whole (\"...\") or not "
-                      "at all", row=line)
+                      "at all", row=line, column=_quote_column(text, line))
 
 
-def _open_quote(line: int) -> TableError:
+def _open_quote(text: str, line: int) -> TableError:
     return TableError("a quote \" opened on this line is not closed on it",
                       "close the quote or remove it (a cell holds one value on one line)",
-                      row=line)
+                      row=line, column=_quote_column(text, line))
+
+
+def _line(text: str, line: int) -> str:
+    """Line `line` (1-based) of `text`, without reading the lines after it."""
+    for i, content in enumerate(io.StringIO(text, newline=""), start=1):
+        if i == line:
+            return content[:MAX_CELL_CHARS * MAX_COLUMNS].rstrip("\r\n")
+    return ""
+
+
+def _quote_column(text: str, line: int) -> str | None:
+    content = _line(text, line)
+    return _column_word(content[:content.find('"')].count(",")) if '"' in content else None
+
+
+def _column_word(index: int) -> str:
+    """`column 3` for the 0-based index 2 (a place in a row the header may not name)."""
+    return f"column {index + 1}"
 
 
 def _table(records: list[list[Any]]) -> Table:
@@ -176,7 +199,8 @@ def _table(records: list[list[Any]]) -> Table:
             raise TableError(f"{len(row)} cells where the header names {len(header)}: "
                              f"{str(extra[0])[:40]!r} is under no column",
                              "name the column in the header, or remove the extra value "
-                             "(a decimal comma? write 1234.5)", row=i)
+                             "(a decimal comma? write 1234.5)", row=i,
+                             column=_column_word(len(header) + row[len(header):].index(extra[0])))
     return Table(header, [list(r[:len(header)]) for r in rows])
 
 
@@ -189,7 +213,8 @@ def _check_header(header: list[str]) -> None:
             if sep in header[0]:
                 raise TableError(f"the cells are separated by {name}, not commas",
                                  "save the file as CSV with commas (in a spreadsheet "
-                                 "program: CSV UTF-8, comma-delimited) or as .xlsx", row=1)
+                                 "program: CSV UTF-8, comma-delimited) or as .xlsx", row=1,
+                                 column="header")
 
 
 def _blank(cell: Any) -> bool:
