@@ -10,7 +10,6 @@ from typing import Any
 
 import click
 
-from ..documents.staging import unstaged
 from ..i18n import N_, _
 from .common import (
     InputError,
@@ -172,6 +171,8 @@ def analyze(sweep_dir: Path, fmt: str, out: Path | None, bins: int,
         raise InputError(str(exc)) from None
     doc = result.to_dict()
     text = json.dumps(doc, indent=1)
+    from ..documents.staging import unstaged
+
     with unstaged():  # read back by the report below
         result.save(sweep_dir / "analyze.json")
     if out is not None:

@@ -9,7 +9,6 @@ from typing import Any
 
 import click
 
-from ..documents.staging import refuse_overwrite
 from ..i18n import _, ngettext
 from .common import (
     SCENARIO,
@@ -85,6 +84,7 @@ def track(scenario: Path, actuals: Path, sheet: str | None, strategy: str | None
       mktsim track scenarios/smart_band.yaml --actuals h1.csv --reoptimize --out-plan h2.yaml
       mktsim track h2.yaml --actuals h1.csv --then reoptimized
     """
+    from ..documents.staging import refuse_overwrite
     from ..history import read_history
     from ..track import check_actuals
 

@@ -108,7 +108,8 @@ def read_draws(path: Path) -> DrawsTable:
             value, why = tabular.as_number(cell)
             if value is None:
                 assert why is not None
-                raise DrawsFileError(why[0], NUMBER_HINT, i, header[j])
+                raise DrawsFileError(why[0].replace("is not a number", "is not a finite number"),
+                                     why[1], i, header[j])
             values[j].append(value)
     return DrawsTable({name: tuple(col) for name, col in zip(header, values, strict=True)})
 

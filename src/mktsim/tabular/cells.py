@@ -49,6 +49,9 @@ _PLAIN_HINT = ("write a plain number with ASCII digits (1234.5, no units or sepa
 def _text_number(text: str, share: bool) -> tuple[float | None, Why | None]:
     pct = text.endswith("%")
     body = text[:-1].strip() if pct else text
+    if body.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+        return None, (f"{_shown(text)} is not a finite number",
+                      "leave the cell empty when the value is missing")
     if not _PLAIN.fullmatch(body):
         return None, (f"{_shown(text)} is not a number", _why_not_plain(body))
     if pct and not share:
@@ -63,8 +66,6 @@ def _why_not_plain(text: str) -> str:
         return "write it without thousands separators or underscores (299796, 1234.5)"
     if any(c.isdigit() and not c.isascii() for c in text):
         return "write it with the digits 0-9"
-    if text.lower().lstrip("+-") in ("nan", "inf", "infinity"):
-        return "a value must be a finite number; leave the cell empty when it is missing"
     return _PLAIN_HINT
 
 

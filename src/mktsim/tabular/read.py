@@ -106,10 +106,15 @@ def read_csv(path: Path) -> Table:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise TableError("not a UTF-8 text file", "save it as CSV (UTF-8) or as .xlsx"
+        raise TableError("the file is not UTF-8 text", "save it as CSV (UTF-8) or as .xlsx"
                          ) from None
     if "\x00" in text:
-        raise TableError("a binary file, not CSV text", "save it as CSV (UTF-8) or as .xlsx")
+        at = text.index("\x00")
+        line = text.count("\n", 0, at) + 1
+        start = text.rfind("\n", 0, at) + 1
+        raise TableError("a NUL character (a binary file, not CSV text?)",
+                         "save it as CSV (UTF-8) or as .xlsx", row=line,
+                         column=_column_name(text, text.count(",", start, at)))
     return _table(list(_records(text)))
 
 
@@ -148,7 +153,7 @@ def _csv_problem(exc: csv.Error, text: str, line: int) -> TableError:
             return _open_quote(text, line)
         return TableError(f"a cell of {len(cells[long]):,} characters, more than "
                           f"{MAX_CELL_CHARS:,}", "keep one value per cell", row=line,
-                          column=_column_word(long))
+                          column=_column_name(text, long))
     if "EOF" in str(exc) or "end of data" in str(exc):
         return _open_quote(text, line)
     return TableError(f"not readable as CSV ({exc})", "quote a cell whole (\"...\") or not "
@@ -171,7 +176,16 @@ def _line(text: str, line: int) -> str:
 
 def _quote_column(text: str, line: int) -> str | None:
     content = _line(text, line)
-    return _column_word(content[:content.find('"')].count(",")) if '"' in content else None
+    if '"' not in content:
+        return None
+    return _column_name(text, content[:content.find('"')].count(","))
+
+
+def _column_name(text: str, index: int) -> str:
+    """The header's name of the 0-based column `index` (`column 3` where it has none)."""
+    names = _line(text, 1).split(",")
+    name = names[index].strip().strip('"').lstrip("\ufeff") if index < len(names) else ""
+    return name if name and len(name) <= 100 else _column_word(index)
 
 
 def _column_word(index: int) -> str:
@@ -196,7 +210,7 @@ def _table(records: list[list[Any]]) -> Table:
     for i, row in enumerate(rows, start=2):
         extra = [c for c in row[len(header):] if not _blank(c)]
         if extra:
-            raise TableError(f"{len(row)} cells where the header names {len(header)}: "
+            raise TableError(f"{len(row)} cells where the header has {len(header)}: "
                              f"{str(extra[0])[:40]!r} is under no column",
                              "name the column in the header, or remove the extra value "
                              "(a decimal comma? write 1234.5)", row=i,
