@@ -9,8 +9,6 @@ import csv
 import io
 import math
 import re
-import subprocess
-import sys
 import time
 from pathlib import Path
 
