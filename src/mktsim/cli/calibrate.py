@@ -97,6 +97,8 @@ def _emit(result: object, fmt: str) -> None:
 
     assert isinstance(result, CalibrationResult)
     if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), indent=2))
+        from ..documents.files import finite_text
+
+        click.echo(finite_text(json.dumps(result.to_dict(), indent=2)))
     else:
         print_calibration(result)

@@ -144,7 +144,9 @@ def _check_options(scenario: Path, reoptimize: bool, then: str | None,
 
 def _print(result: Any, fmt: str, labels: Any = None) -> None:
     if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), indent=1, default=str))
+        from ..documents.files import finite_text
+
+        click.echo(finite_text(json.dumps(result.to_dict(), indent=1, default=str)))
         return
     from ..report.terminal_track import print_tracking
 

@@ -56,6 +56,11 @@ def finite_json(payload: bytes) -> bytes:
     return (json.dumps(_finite(doc), indent=1) + "\n").encode()
 
 
+def finite_text(text: str) -> str:
+    """`finite_json` of a str (for JSON printed to stdout)."""
+    return finite_json(text.encode()).decode()
+
+
 def _finite(doc: Any) -> Any:
     if isinstance(doc, float) and not math.isfinite(doc):
         return None
