@@ -189,3 +189,17 @@ def test_track_out_with_list_indices_in_set(tmp_path):
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out" / "track.json").is_file()
     assert not [p for p in tmp_path.rglob(".*")]  # no temporary file or folder left
+
+
+def test_calibrate_refuses_an_out_over_the_history_of_its_calibration_section(tmp_path):
+    history = tmp_path / "fit.draws.csv"
+    history.write_bytes(HISTORY.read_bytes())
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(SMART.read_text() + "calibration:\n  history: fit.draws.csv\n  "
+                        "parameters: {market.word_of_mouth.imitation: '0.05:0.4'}\n")
+    result = CliRunner().invoke(main, ["calibrate", str(scenario), "--out",
+                                       str(tmp_path / "fit.yaml")])
+    assert result.exit_code == 2, result.output
+    assert "would overwrite the history" in result.output
+    assert history.read_bytes() == HISTORY.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fit.draws.csv", "s.yaml"]

@@ -212,15 +212,18 @@ class Scenario(LoadedScenario):
             if kwargs.get("history") is not None:
                 kwargs["history"] = Path(kwargs["history"])
             options = CalibrationOptions(**kwargs)
-        result = calibrate(self.loaded, options, on_evaluation)
-        if out is not None:
-            result.write_fitted(out)
-        if out_dir is not None:
-            result.save(out_dir)
-            if reports:
-                from ..report.calibration import write_calibration_report
+        from ..documents.staging import staged_outputs
 
-                write_calibration_report(result, Path(out_dir), list(reports))
+        result = calibrate(self.loaded, options, on_evaluation)
+        with staged_outputs():  # all or nothing (joins the command's own stage)
+            if out is not None:
+                result.write_fitted(out)
+            if out_dir is not None:
+                result.save(out_dir)
+                if reports:
+                    from ..report.calibration import write_calibration_report
+
+                    write_calibration_report(result, Path(out_dir), list(reports))
         return result
 
     def track(self, actuals: str | Path | Any, strategy: str | None = None,

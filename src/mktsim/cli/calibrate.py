@@ -69,12 +69,16 @@ def calibrate(scenario: Path, history: Path | None, sheet: str | None, strategy:
     check_out_dir(out_dir, "--out-dir")
     if out is not None:
         check_writable(out, "--out")
-        refuse_overwrite({"--out": out, "--out (its posterior draws)":
-                          out.parent / draws_name(out, scenario)},
-                         {"scenario": scenario, "history": history})
     reports = report_formats(report_formats_text, out_dir, "--out-dir")
     loaded = mktsim.load(scenario, overrides)
     print_warnings(loaded.loaded.warnings)
+    if out is not None:  # before any work: the fitted file and its draws are no input
+        section = loaded.spec.calibration
+        given = history if history is not None or section is None else (
+            scenario.parent / section.history)
+        refuse_overwrite({"--out": out, "--out (its posterior draws)":
+                          out.parent / draws_name(out, scenario)},
+                         {"scenario": scenario, "history": given})
     options = CalibrationOptions(history, strategy, params, holdout, sheet, seed,
                                  workers or default_workers(), replications,
                                  overrides=tuple(overrides), executor=executor,
