@@ -127,3 +127,40 @@ def test_a_fifo_as_history_or_actuals_exits_2_at_once(tmp_path, command, option)
     assert done.returncode == 2, done.stderr
     assert "a named pipe (FIFO), not a file" in done.stderr and str(fifo) in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_an_overlong_text_cell_of_a_sheet_is_refused_by_its_cell(tmp_path):
+    path, book = workbook(tmp_path / "h.xlsx", GOOD)
+    book.active["B3"] = "9" * 20_000
+    book.save(path)
+    with pytest.raises(TableError) as info:
+        read_table(path)
+    assert "cell B3 holds 20,000 characters" in info.value.message
+
+
+def test_a_workbook_that_unpacks_too_large_is_refused_before_it_is_opened(tmp_path,
+                                                                         monkeypatch):
+    import mktsim.tabular.read as reader
+
+    path, book = workbook(tmp_path / "h.xlsx", GOOD)
+    book.save(path)
+    monkeypatch.setattr(reader, "MAX_UNPACKED", 1000)  # the real file, a lower limit
+    with pytest.raises(TableError) as info:
+        read_table(path)
+    assert "unpacks to" in info.value.message
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_a_table_of_too_many_cells_is_refused(tmp_path, monkeypatch, suffix):
+    import mktsim.tabular.read as reader
+
+    rows = [[dt.date(2026, 1, 5) + dt.timedelta(days=7 * i), i] for i in range(20)]
+    path, book = workbook(tmp_path / f"h.{suffix}", rows)
+    if suffix == "xlsx":
+        book.save(path)
+    else:
+        path.write_text("date,units\n" + "".join(f"{d.isoformat()},{v}\n" for d, v in rows))
+    monkeypatch.setattr(reader, "MAX_CELLS", 30)
+    with pytest.raises(TableError) as info:
+        read_table(path)
+    assert "more than 30 cells" in info.value.message and info.value.row

@@ -8,7 +8,9 @@ joint-draws CSVs. The limits are stated here, once:
 - .xlsx: the used range is read from the cells the sheet holds, never from its declared
   dimension, so a stray cell far away costs nothing (and is refused, named); a formula
   without a saved value and merged cells are refused;
-- at most MAX_ROWS rows and MAX_COLUMNS columns;
+- at most MAX_ROWS rows, MAX_COLUMNS columns and MAX_CELLS cells; an .xlsx file whose
+  parts unpack to more than MAX_UNPACKED bytes is refused before it is opened; a text
+  cell of a sheet holds at most MAX_CELL_CHARS characters too;
 - a number is finite, at most MAX_ABS in size, and written in plain ASCII decimals
   (`1234.5`, `-3`, `2.5e3`): no thousands separators, underscores, currency, other digits;
   a percentage (`23%`) only where a share is expected;
@@ -30,8 +32,10 @@ from .cells import (
 from .read import (
     MAX_BYTES,
     MAX_CELL_CHARS,
+    MAX_CELLS,
     MAX_COLUMNS,
     MAX_ROWS,
+    MAX_UNPACKED,
     Table,
     TableError,
     check_file,
@@ -41,7 +45,7 @@ from .read import (
 )
 
 __all__ = [
-    "FIRST_YEAR", "LAST_YEAR", "MAX_ABS", "MAX_BYTES", "MAX_CELL_CHARS", "MAX_COLUMNS",
-    "MAX_ROWS", "Table", "TableError", "as_date", "as_number", "check_file", "date_problem",
+    "FIRST_YEAR", "LAST_YEAR", "MAX_ABS", "MAX_BYTES", "MAX_CELLS", "MAX_CELL_CHARS",
+    "MAX_COLUMNS", "MAX_ROWS", "MAX_UNPACKED", "Table", "TableError", "as_date", "as_number", "check_file", "date_problem",
     "number_problem", "read_csv", "read_table", "read_xlsx",
 ]

@@ -20,6 +20,9 @@ MAX_BYTES = 50_000_000
 MAX_CELL_CHARS = 10_000
 MAX_ROWS = 100_000
 MAX_COLUMNS = 200
+MAX_CELLS = 2_000_000
+#: the unpacked size of an .xlsx file's parts (a compressed file may unpack to much more)
+MAX_UNPACKED = 250_000_000
 _DELIMITERS = {";": "semicolons (';')", "\t": "tabs", "|": "vertical bars ('|')"}
 
 
@@ -125,7 +128,7 @@ def _records(text: str) -> Iterator[list[str]]:
     csv.field_size_limit(MAX_CELL_CHARS)
     try:
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-        line = 0
+        line = cells = 0
         while True:
             try:
                 record = next(reader)
@@ -136,12 +139,20 @@ def _records(text: str) -> Iterator[list[str]]:
             if reader.line_num > line + 1 or any("\n" in c or "\r" in c for c in record):
                 raise _open_quote(text, line + 1)
             line = reader.line_num
+            cells += len(record)
+            if cells > MAX_CELLS:
+                raise _too_many_cells(line)
             if line > MAX_ROWS + 1:
                 raise TableError(f"more than {MAX_ROWS:,} rows", "keep one row per period "
                                  f"(at most {MAX_ROWS:,})", row=line)
             yield record
     finally:
         csv.field_size_limit(old)
+
+
+def _too_many_cells(row: int) -> TableError:
+    return TableError(f"more than {MAX_CELLS:,} cells", "keep one row per period and one "
+                      "column per series", row=row)
 
 
 def _csv_problem(exc: csv.Error, text: str, line: int) -> TableError:
@@ -240,6 +251,7 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Table:
     import openpyxl
 
     check_file(path)
+    _check_unpacked(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
@@ -263,6 +275,21 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Table:
         book.close()
 
 
+def _check_unpacked(path: Path) -> None:
+    """Refuse a workbook whose parts unpack to more than MAX_UNPACKED bytes."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            size = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # openpyxl says what is wrong with it
+    if size > MAX_UNPACKED:
+        raise TableError(f"the workbook unpacks to {size / 1e6:,.0f} MB, more than "
+                         f"{MAX_UNPACKED // 1_000_000} MB", "keep only the table in it, or "
+                         "save it as CSV")
+
+
 def _sheet_records(book: Any, ws: Any) -> list[list[Any]]:
     """The rows of a sheet from the cells it holds (a sparse sheet costs its cells, not
     its rectangle)."""
@@ -280,7 +307,14 @@ def _sheet_records(book: Any, ws: Any) -> list[list[Any]]:
                                      f"a table of at most {MAX_ROWS:,} rows and "
                                      f"{MAX_COLUMNS} columns", "clear that cell (the used "
                                      "range of the sheet must be the table)", row=r)
-                cells[(r, c)] = cell["value"]
+                value = cell["value"]
+                if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                    raise TableError(f"cell {_coordinate(r, c)} holds {len(value):,} "
+                                     f"characters, more than {MAX_CELL_CHARS:,}",
+                                     "keep one value per cell", row=r)
+                cells[(r, c)] = value
+                if len(cells) > MAX_CELLS:
+                    raise _too_many_cells(r)
         merged = parser.merged_cells
     if merged is not None and merged.mergeCell:
         ref = merged.mergeCell[0].ref
