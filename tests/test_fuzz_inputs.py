@@ -279,3 +279,108 @@ def test_dates_near_year_9999_are_refused_in_place(tmp_path, names, kind):
         read_history(path, *names)
     assert all(p.where == "date" and p.line for p in info.value.problems)
     assert "outside the years" in str(info.value)
+
+
+PARAM_SPECS = [
+    "market.word_of_mouth.imitation=0.05:0.4", "market.seasonality.by_month.7=0.6:1.4",
+    "market.competitors.xiaomi.moves.0.price=normal(229, 5)",
+    "market.word_of_mouth.innovation=lognormal(-5, 0.3)",
+]
+HOSTILE_PIECES = ["\u0661", "\uff11", "_", "%", "e309", "nan", "..", ".-1", ".99", ".x", "=",
+                  ":", ",", "(", ")", "\x00", " ", "draws(x.csv)", "1e308", "-", "0"]
+
+
+def mutate_spec(rng: np.random.Generator, spec: str) -> str:
+    """Insert, delete or replace a piece of a `PATH=SPEC` text."""
+    at = int(rng.integers(len(spec) + 1))
+    piece = HOSTILE_PIECES[int(rng.integers(len(HOSTILE_PIECES)))]
+    kind = int(rng.integers(3))
+    if kind == 0:
+        return spec[:at] + piece + spec[at:]
+    if kind == 1:
+        return spec[:at] + spec[at + int(rng.integers(1, 4)):]
+    return spec[:at] + piece + spec[at + len(piece):]
+
+
+def fuzz_params(seed: int, cases: int) -> None:
+    import warnings
+
+    from mktsim.calibrate.priors import check_flags, check_priors, parse_priors
+    from mktsim.scenario.errors import ScenarioError
+
+    loaded = mktsim.validate(SCENARIO)
+    rng = np.random.default_rng(seed)
+    for _ in range(cases):
+        flags = [mutate_spec(rng, PARAM_SPECS[int(rng.integers(len(PARAM_SPECS)))])
+                 for _ in range(int(rng.integers(1, 3)))]
+        sets = [f.split("=", 1)[0] + "=0.2" for f in flags if rng.random() < 0.2]
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                check_flags(flags, sets, "s.yaml")
+                check_priors(loaded, parse_priors(flags, None, "s.yaml"))
+            except ScenarioError as exc:
+                assert all(p.where.startswith("--param") for p in exc.problems), (
+                    flags, [p.render() for p in exc.problems])
+                continue
+        assert not caught, (flags, [str(w.message) for w in caught])
+        for flag in flags:  # accepted: plain ASCII numbers only
+            assert flag.isascii() and "\x00" not in flag, flag
+
+
+def test_fuzzed_param_specs_are_accepted_or_refused_naming_the_param():
+    fuzz_params(11, 40)
+
+
+@pytest.mark.slow
+def test_many_fuzzed_param_specs():
+    fuzz_params(12, 600)
+
+
+CALIBRATION_ENTRIES = [
+    "strategy: baseline", "holdout: 4", "replications: 8", "sheet: Sheet1",
+    "parameters: {market.word_of_mouth.imitation: '0.05:0.4'}",
+    "weights: {units: 0.5}",
+]
+CALIBRATION_HOSTILE = [
+    "strategy: nope", "strategy: 5", "strategy: [a]", "holdout: -1", "holdout: 1e9",
+    "replications: 1", "replications: x", "parameters: {market.size: lots}",
+    "parameters: {seed: '1:2'}", "parameters: {market.size: '5:1'}", "parameters: [a]",
+    "parameters: {market.size: {draws: x.csv}}", "parameters: {market.size: '1,2'}",
+    "weights: {foo: 1}", "weights: {units: -1}", "weights: {units: .nan}", "weights: 3",
+    "history: ''", "history: 5", "unknown_key: 1", "parameters: {market.size: normal(1)}",
+    "parameters: {market.size: '\u0661:\u0662'}",
+]
+
+
+def fuzz_calibration_sections(seed: int, cases: int, tmp: Path) -> None:
+    from mktsim.scenario.errors import ScenarioError
+
+    rng = np.random.default_rng(seed)
+    source = SCENARIO.read_text(encoding="utf-8")
+    path = tmp / "s.yaml"
+    for _ in range(cases):
+        bad = CALIBRATION_HOSTILE[int(rng.integers(len(CALIBRATION_HOSTILE)))]
+        key = bad.split(":")[0]
+        entries = [e for e in CALIBRATION_ENTRIES
+                   if e.split(":")[0] != key and rng.random() < 0.7] + [bad]
+        if key != "history":  # required: without it the schema stops before cross checks
+            entries.append("history: h.csv")
+        rng.shuffle(entries)
+        text = source + "calibration:\n" + "".join(f"  {e}\n" for e in entries)
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(ScenarioError) as info:
+            mktsim.validate(path)
+        bad_line = text.splitlines().index(f"  {bad}") + 1
+        assert any(p.line == bad_line and p.where.startswith("calibration")
+                   for p in info.value.problems), (bad, [p.render() for p in
+                                                         info.value.problems])
+
+
+def test_fuzzed_calibration_sections_are_refused_at_their_line(tmp_path):
+    fuzz_calibration_sections(3, 6, tmp_path)
+
+
+@pytest.mark.slow
+def test_every_hostile_calibration_entry_is_refused_at_its_line(tmp_path):
+    fuzz_calibration_sections(4, 80, tmp_path)
