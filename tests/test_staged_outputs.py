@@ -203,3 +203,17 @@ def test_calibrate_refuses_an_out_over_the_history_of_its_calibration_section(tm
     assert "would overwrite the history" in result.output
     assert history.read_bytes() == HISTORY.read_bytes()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fit.draws.csv", "s.yaml"]
+
+
+@pytest.mark.slow
+def test_optimize_out_with_list_indices_in_set(tmp_path):
+    import mktsim
+
+    out = tmp_path / "opt.yaml"
+    result = CliRunner().invoke(main, [
+        "optimize", str(SMART), "--evaluations", "4", "--replications", "5",
+        "--verify-reps", "10", "--set", "market.competitors.xiaomi.moves.0.price=225",
+        "--set", "market.seasonality.by_month.7=1.1", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "optimized" in mktsim.load(out).spec.strategies
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["opt.yaml"]
