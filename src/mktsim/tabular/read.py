@@ -306,21 +306,24 @@ def _sheet_records(book: Any, ws: Any) -> list[list[Any]]:
                     raise TableError(f"cell {_coordinate(r, c)} holds a value, far outside "
                                      f"a table of at most {MAX_ROWS:,} rows and "
                                      f"{MAX_COLUMNS} columns", "clear that cell (the used "
-                                     "range of the sheet must be the table)", row=r)
+                                     "range of the sheet must be the table)", row=r,
+                                     column=_letters(c))
                 value = cell["value"]
                 if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
                     raise TableError(f"cell {_coordinate(r, c)} holds {len(value):,} "
                                      f"characters, more than {MAX_CELL_CHARS:,}",
-                                     "keep one value per cell", row=r)
+                                     "keep one value per cell", row=r, column=_letters(c))
                 cells[(r, c)] = value
                 if len(cells) > MAX_CELLS:
                     raise _too_many_cells(r)
         merged = parser.merged_cells
     if merged is not None and merged.mergeCell:
         ref = merged.mergeCell[0].ref
+        first = ref.split(":")[0]
         raise TableError(f"cells {ref} are merged", "unmerge them and write the value in "
                          "every cell (a merged cell holds a value only in its first cell)",
-                         row=int("".join(ch for ch in ref.split(":")[0] if ch.isdigit())))
+                         row=int("".join(ch for ch in first if ch.isdigit())),
+                         column="column " + "".join(ch for ch in first if ch.isalpha()))
     if not cells:
         return []
     rows = max(r for r, _ in cells)
@@ -347,6 +350,13 @@ def _parser(book: Any, ws: Any, src: Any) -> Any:
 
     return Parser(src, ws._shared_strings, data_only=True, epoch=book.epoch,
                   date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
+
+
+def _letters(column: int) -> str:
+    """`column XFD` for the 1-based column 16384."""
+    from openpyxl.utils import get_column_letter
+
+    return f"column {get_column_letter(column)}"
 
 
 def _coordinate(row: int, column: int) -> str:
