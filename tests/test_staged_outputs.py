@@ -217,3 +217,20 @@ def test_optimize_out_with_list_indices_in_set(tmp_path):
     assert result.exit_code == 0, result.output
     assert "optimized" in mktsim.load(out).spec.strategies
     assert sorted(p.name for p in tmp_path.iterdir()) == ["opt.yaml"]
+
+
+def test_a_staged_folder_holds_what_the_target_holds_and_keeps_it(tmp_path):
+    out = tmp_path / "out"
+    (out / "images").mkdir(parents=True)
+    (out / "compare.json").write_text('{"kind": "compare"}')
+    (out / "images" / "old.png").write_bytes(b"old")
+    (out / "h1.csv").write_text("date,units\n")
+    with staged_outputs():
+        note_input(out / "h1.csv")  # an input inside the output folder, left alone
+        folder = staged_folder(out)
+        assert json.loads((folder / "compare.json").read_text()) == {"kind": "compare"}
+        write_atomic(folder / "run.json", "{}")
+        write_atomic(folder / "images" / "new.png", b"new")
+    assert tree(tmp_path) == ["out", "out/compare.json", "out/h1.csv", "out/images",
+                              "out/images/new.png", "out/images/old.png", "out/run.json"]
+    assert (out / "h1.csv").read_text() == "date,units\n"

@@ -99,6 +99,8 @@ class Staging:
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
         tmp.chmod(0o777 & ~umask())
         self.folders[target] = tmp
+        if target.is_dir():
+            _mirror(target, tmp)  # what is there already: read by reports, kept
         return tmp
 
     def defers(self, path: Path) -> bool:
@@ -149,31 +151,23 @@ class Staging:
             self.created.append(folder)
 
     def commit(self) -> None:
-        """Check every target, then move every staged file and folder into place."""
+        """Check every target, then move every staged file into place."""
         moves = [(tmp, target) for target, tmp in self.files.items()]
         for target, tmp in self.folders.items():
             if target.exists() and not target.is_dir():
                 raise OutputRefused(f"{target} exists and is not a folder; name a folder")
-            moves += [(entry, target / entry.name) for entry in sorted(tmp.iterdir())]
+            moves += [(src, target / src.relative_to(tmp)) for src in _changed(tmp, target)]
+        for _src, dest in moves:
+            blocked = next((p for p in dest.parents if p.exists() and not p.is_dir()), None)
+            if blocked is not None:
+                raise OutputRefused(f"cannot write {dest.name} in {dest.parent}: the file "
+                                    f"{blocked} is in the way; move it or write elsewhere")
+            self._check_file_target(dest)
         for src, dest in moves:
-            if dest.is_dir() != src.is_dir() and dest.exists():
-                raise OutputRefused(f"cannot write {dest.name} in {dest.parent}: a "
-                                    f"{'folder' if dest.is_dir() else 'file'} of that name "
-                                    "is in the way; move it or write elsewhere")
-            if not src.is_dir():
-                self._check_file_target(dest)
-        for target in self.folders:
-            target.mkdir(parents=True, exist_ok=True)
-        for src, dest in moves:
-            if src.is_dir() and dest.is_dir():
-                old = src.parent / f".{dest.name}.old"
-                os.replace(dest, old)
-                os.replace(src, dest)
-                shutil.rmtree(old, ignore_errors=True)
-            else:
-                os.replace(src, dest)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(src, dest)
         self.files.clear()
-        self.rollback()  # the emptied temporary folders
+        self.rollback()  # the temporary folders, with the links of unchanged files
 
     def rollback(self) -> None:
         """Remove every temporary file and folder, and the folders made for them."""
@@ -187,6 +181,36 @@ class Staging:
         self.files.clear()
         self.folders.clear()
         self.created.clear()
+
+
+def _mirror(source: Path, copy: Path) -> None:
+    """`copy` made to hold `source`'s files as hard links (a copy where links cannot be
+    made): the command reads what the folder holds; unchanged files are not moved."""
+    for entry in os.scandir(source):
+        src, dest = Path(entry.path), copy / entry.name
+        if entry.name.startswith(".") and ".staging-" in entry.name:
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            dest.mkdir()
+            _mirror(src, dest)
+        elif entry.is_file(follow_symlinks=False):
+            try:
+                os.link(src, dest)
+            except OSError:
+                shutil.copy2(src, dest)
+
+
+def _changed(tmp: Path, target: Path) -> list[Path]:
+    """Files (and symbolic links) under `tmp` that are not the very file at their place
+    under `target`."""
+    out = []
+    for root, _dirs, names in os.walk(tmp):
+        for name in names:
+            src = Path(root) / name
+            dest = target / src.relative_to(tmp)
+            if not (dest.is_file() and os.path.samefile(src, dest)):
+                out.append(src)
+    return sorted(out)
 
 
 def active() -> Staging | None:
