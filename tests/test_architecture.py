@@ -23,7 +23,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "mktsim"
 
 #: Layers, lowest first: a package may import its own layer's packages and lower ones.
 LAYERS: tuple[frozenset[str], ...] = (
-    frozenset({"kpis", "expr", "params", "documents", "i18n"}),
+    frozenset({"kpis", "expr", "params", "documents", "i18n", "tabular"}),
     frozenset({"scenario", "templates"}),
     frozenset({"model"}),
     frozenset({"engine"}),

@@ -52,7 +52,8 @@ ACCEPTED_FORMS = (
 
 _PATH_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*")
 _NUMBER_RE = re.compile(
-    r"[+-]?(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d+)?%?"
+    r"[+-]?(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d+)?%?",
+    re.ASCII,  # 0-9 only: float() would also take other scripts' digits
 )
 _LABEL_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_\-. ]*")
 _DIST_RE = re.compile(r"([A-Za-z_]+)\s*\((.*)\)")

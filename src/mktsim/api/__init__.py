@@ -220,15 +220,18 @@ class Scenario(LoadedScenario):
             if kwargs.get("history") is not None:
                 kwargs["history"] = Path(kwargs["history"])
             options = CalibrationOptions(**kwargs)
-        result = calibrate(self.loaded, options, on_evaluation)
-        if out is not None:
-            write_fitted_files(result, out)
-        if out_dir is not None:
-            write_calibration(result, out_dir)
-            if reports:
-                from ..report.calibration import write_calibration_report
+        from ..documents.staging import staged_outputs
 
-                write_calibration_report(result, Path(out_dir), list(reports))
+        result = calibrate(self.loaded, options, on_evaluation)
+        with staged_outputs():  # all or nothing (joins the command's own stage)
+            if out is not None:
+                write_fitted_files(result, out)
+            if out_dir is not None:
+                write_calibration(result, out_dir)
+                if reports:
+                    from ..report.calibration import write_calibration_report
+
+                    write_calibration_report(result, Path(out_dir), list(reports))
         return result
 
     def track(self, actuals: str | Path | History, strategy: str | None = None,
@@ -255,6 +258,7 @@ class Scenario(LoadedScenario):
         with the re-optimised plan as strategy `reoptimized`. `executor`, `scheduler`:
         where the tracking runs (the module's docstring); the re-optimisation's search
         runs on `workers` local processes."""
+        from ..documents.staging import staged_folder, staged_outputs
         from ..history import History, read_history
         from ..track import track
         from ..track.writeout import write_reoptimized_plan, write_tracking
@@ -272,14 +276,16 @@ class Scenario(LoadedScenario):
         if reoptimize:
             result.reoptimize(self, root, confidence, evaluations, search_reps, verify_reps,
                               workers, search_progress)
-        if out_plan is not None:
-            write_reoptimized_plan(result.reoptimization, self.loaded.source, out_plan)
-        if out is not None:
-            result.written = write_tracking(result, result.document(), out)
-            if reports:
-                from ..report import check_formats, write_report
+        with staged_outputs():  # all or nothing (joins the command's own stage)
+            if out_plan is not None:
+                write_reoptimized_plan(result.reoptimization, self.loaded.source, out_plan)
+            if out is not None:
+                folder = staged_folder(Path(out))  # moved into `out` when all is written
+                result.written = write_tracking(result, result.document(), folder)
+                if reports:
+                    from ..report import check_formats, write_report
 
-                result.written += write_report(Path(out), check_formats(reports), Path(out))
+                    result.written += write_report(folder, check_formats(reports), folder)
         return result
 
     def sweep(self, params: Sequence[Any] = (), design: str | Path | None = None,

@@ -78,3 +78,31 @@ def prior_interval(p: Parameter, level: float = 0.9) -> tuple[float, float]:
     """Central `level` interval of a prior."""
     tail = (1 - level) / 2
     return (float(p.ppf(np.array([tail]))[0]), float(p.ppf(np.array([1 - tail]))[0]))
+
+
+def check_flags(flags: Iterable[str], overrides: Iterable[str], source: str) -> None:
+    """A `--param` path freed once, and not also fixed by a `--set` (before any work)."""
+    from ..scenario.overrides import parse_override
+
+    paths = [f.split("=", 1)[0].strip() for f in flags]
+    fixed = {}
+    for text in overrides:
+        try:
+            fixed[".".join(str(p) for p in parse_override(text)[0])] = text
+        except ScenarioError:
+            continue  # refused when the scenario is loaded
+    problems = []
+    for i, path in enumerate(paths):
+        if path in paths[:i]:
+            problems.append(Problem(source, None, f"--param {path}", "given twice",
+                                    "free each value once, with one prior"))
+            continue
+        clash = [t for p, t in fixed.items() if p == path or p.startswith(path + ".")
+                 or path.startswith(p + ".")]
+        if clash:
+            problems.append(Problem(source, None, f"--param {path}",
+                                    f"also fixed by --set {clash[0]}",
+                                    "drop the --set (the fit estimates the value) or the "
+                                    "--param (the value stays as set)"))
+    if problems:
+        raise ScenarioError(problems)

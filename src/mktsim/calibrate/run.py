@@ -18,7 +18,7 @@ from ..scenario.load import LoadedSpec
 from .fit import Fit, FitSettings, fit
 from .identify import correlated_pairs, data_that_would_help, why_not_identified
 from .metrics import coverage, fit_metrics
-from .priors import Z_MAX, check_priors, parse_priors, prior_interval, values_at
+from .priors import Z_MAX, check_flags, check_priors, parse_priors, prior_interval, values_at
 from .result import CalibrationResult, ParameterEstimate, SeriesBand
 from .simulator import WindowModel
 
@@ -66,6 +66,7 @@ def calibrate(loaded: LoadedSpec, options: CalibrationOptions,
     started = time.perf_counter()
     section = loaded.spec.calibration
     strategy = _strategy(loaded, options.strategy or (section.strategy if section else None))
+    check_flags(options.params, options.overrides, loaded.source)
     priors = parse_priors(options.params, section.parameters if section else None,
                           loaded.source)
     check_priors(loaded, priors)

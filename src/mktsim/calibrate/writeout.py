@@ -168,14 +168,16 @@ def _num(x: Any) -> str:
 
 
 def _set(doc: Any, dotted: str, value: Any) -> None:
-    """Set a dotted path in the round-trip document, creating mappings on the way."""
+    """Set a dotted path in the round-trip document, creating mappings on the way (a
+    number is an index into a list: `moves.0.price`)."""
     node = doc
-    parts = dotted.split(".")
+    parts: list[Any] = dotted.split(".")
     for part in parts[:-1]:
-        if part not in node or node[part] is None:
-            node[part] = CommentedMap()
-        node = node[part]
-    node[parts[-1]] = value
+        key = int(part) if isinstance(node, list) else part
+        if not isinstance(node, list) and (key not in node or node[key] is None):
+            node[key] = CommentedMap()
+        node = node[key]
+    node[int(parts[-1]) if isinstance(node, list) else parts[-1]] = value
 
 
 def write_fitted(scenario: Path, result: CalibrationResult,

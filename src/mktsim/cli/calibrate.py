@@ -66,6 +66,8 @@ def calibrate(scenario: Path, history: Path | None, sheet: str | None, strategy:
     import mktsim
 
     from ..calibrate import CalibrationOptions
+    from ..calibrate.writeout import draws_name
+    from ..documents.staging import refuse_overwrite, staged_folder
     from ..engine.montecarlo import default_workers
 
     check_out_dir(out_dir, "--out-dir")
@@ -74,13 +76,20 @@ def calibrate(scenario: Path, history: Path | None, sheet: str | None, strategy:
     reports = report_formats(report_formats_text, out_dir, "--out-dir")
     loaded = mktsim.load(scenario, overrides)
     print_warnings(loaded.loaded.warnings)
+    if out is not None:  # before any work: the fitted file and its draws are no input
+        section = loaded.spec.calibration
+        given = history if history is not None or section is None else (
+            scenario.parent / section.history)
+        refuse_overwrite({"--out": out, "--out (its posterior draws)":
+                          out.parent / draws_name(out, scenario)},
+                         {"scenario": scenario, "history": given})
     options = CalibrationOptions(history, strategy, params, holdout, sheet, seed,
                                  workers or default_workers(), replications,
                                  overrides=tuple(overrides), executor=executor,
                                  scheduler=scheduler)
     with progress_bar(0, _("calibrating"), True) as advance:
         result = loaded.calibrate(options, on_evaluation=lambda: advance(1), out=out,
-                                  out_dir=out_dir, reports=reports)
+                                  out_dir=staged_folder(out_dir), reports=reports)
     _emit(result, fmt)
     if out is not None:
         click.echo(_("wrote {path} and its posterior draws {draws}")
@@ -94,6 +103,8 @@ def _emit(result: CalibrationResult, fmt: str) -> None:
     from ..report.terminal_calibration import print_calibration
 
     if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), indent=2))
+        from ..documents.files import finite_text
+
+        click.echo(finite_text(json.dumps(result.to_dict(), indent=2)))
     else:
         print_calibration(result)

@@ -134,12 +134,14 @@ def user_errors(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from ..documents.base import DocumentError
+        from ..documents.staging import staged_outputs
         from ..engine.workers import SchedulerError
         from ..rules.review import RuleRuntimeError
         from ..scenario.errors import ScenarioError
 
         try:
-            return func(*args, **kwargs)
+            with staged_outputs():  # every output moved into place only at success
+                return func(*args, **kwargs)
         except (ScenarioError, RuleRuntimeError, DocumentError, SchedulerError) as exc:
             raise InputError(str(exc)) from None
         except OSError as exc:  # a folder or file that cannot be written or read
@@ -189,6 +191,8 @@ def check_out_dir(out: Path | None, option: str = "--out") -> None:
 def check_writable(path: Path, option: str) -> None:
     """The nearest existing folder of `path` must be a folder we may write in."""
     existing = path.absolute()
+    if existing.is_file():
+        existing = existing.parent  # an earlier output, replaced
     while not existing.exists():
         existing = existing.parent
     if not existing.is_dir():

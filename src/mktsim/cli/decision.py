@@ -54,10 +54,12 @@ def _strategy_list(sc: Any, text: str | None) -> list[str] | None:
 
 def _saved(result: Any, out: Path, formats: list[str]) -> None:
     """The result's document (and report) into `out`, each file named on stderr."""
+    from ..documents.staging import staged_folder
     from ..report import ReportError
 
+    folder = staged_folder(out)  # moved into `out` when everything is written
     try:
-        paths = result.save(out, formats)
+        paths = [out / Path(p).relative_to(folder) for p in result.save(folder, formats)]
     except ReportError as exc:
         raise InputError(str(exc)) from None
     click.echo(_("wrote {path}").format(path=paths[0]), err=True)

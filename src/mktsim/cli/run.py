@@ -96,11 +96,14 @@ def run(scenario: Path, strategy: str | None, replications: int | None, seed: in
     elif fmt == "csv":
         result.kpis().to_csv(sys.stdout)
     if out is not None:
-        written = result.save(out, fmt)
+        from ..documents.staging import staged_folder
+
+        folder = staged_folder(out)  # moved into `out` when everything is written
+        written = result.save(folder, fmt)
         if reports:
             from ..api import write_report
 
-            written += write_report(out, reports)
+            written += write_report(folder, reports)
         click.echo(ngettext("wrote {n} file to {path}", "wrote {n} files to {path}",
                             len(written)).format(n=len(written), path=out), err=True)
 

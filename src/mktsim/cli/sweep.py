@@ -161,7 +161,10 @@ def analyze(sweep_dir: Path, fmt: str, out: Path | None, bins: int,
         raise InputError(str(exc)) from None
     doc = result.to_dict()
     text = json.dumps(doc, indent=1)
-    result.save(sweep_dir / "analyze.json")
+    from ..documents.staging import unstaged
+
+    with unstaged():  # read back by the report below
+        result.save(sweep_dir / "analyze.json")
     if out is not None:
         write_atomic(out, text + "\n")
     if fmt == "json":

@@ -91,7 +91,10 @@ def track(scenario: Path, actuals: Path, sheet: str | None, strategy: str | None
     """
     _check_options(scenario, reoptimize, then, out_plan, confidence, evaluations,
                    search_reps, verify_reps)
+    from ..documents.staging import refuse_overwrite
+
     check_out_dir(out)
+    refuse_overwrite({"--out-plan": out_plan}, {"scenario": scenario, "actuals": actuals})
     reports = report_formats(report_text, out, "--out")
     sc = load_scenario(scenario, overrides)
     reps = replications or sc.spec.replications
@@ -172,7 +175,9 @@ def _check_options(scenario: Path, reoptimize: bool, then: str | None,
 
 def _print(result: Tracking, fmt: str, labels: Any = None) -> None:
     if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), indent=1, default=str))
+        from ..documents.files import finite_text
+
+        click.echo(finite_text(json.dumps(result.to_dict(), indent=1, default=str)))
         return
     from ..report.terminal_track import print_tracking
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import pairwise
 
 
 class PeriodKind(StrEnum):
@@ -31,6 +32,20 @@ def next_start(kind: PeriodKind, date: dt.date) -> dt.date:
         return _replace_day(date.replace(year=date.year + year, month=month + 1, day=1),
                             date.day)
     return _replace_day(date.replace(year=date.year + 1, day=1), date.day)
+
+
+def month_starts(dates: list[dt.date]) -> list[dt.date]:
+    """Monthly rows dated on their months' last days, moved to the months' first days (a
+    row covers the calendar month it is dated in); any other dates unchanged."""
+    if len(dates) < 2 or not all(_is_month_end(d) for d in dates):
+        return dates
+    firsts = [d.replace(day=1) for d in dates]
+    steps = {(b.year - a.year) * 12 + b.month - a.month for a, b in pairwise(firsts)}
+    return firsts if steps == {1} else dates
+
+
+def _is_month_end(date: dt.date) -> bool:
+    return (date + dt.timedelta(days=1)).day == 1 if date < dt.date.max else True
 
 
 def _replace_day(date: dt.date, day: int) -> dt.date:
@@ -65,7 +80,11 @@ def infer_kind(dates: list[dt.date]) -> PeriodKind | Irregular:
         return Irregular(1, f"a step of {first_step} days from {dates[0]} is not a day, "
                          "week, month or year", "use one row per day, week, month or year")
     for i in range(1, len(dates)):
-        expected = next_start(kind, dates[i - 1])
+        try:
+            expected = next_start(kind, dates[i - 1])
+        except (OverflowError, ValueError):
+            return Irregular(i, f"date {dates[i - 1]} is too close to the end of the "
+                             "calendar", "check the year")
         if dates[i] != expected:
             gap = "a period is missing" if dates[i] > expected else "periods overlap"
             return Irregular(i, f"irregular {kind.value}s: expected {expected} after "
@@ -80,8 +99,11 @@ def _kind_of_step(a: dt.date, b: dt.date, days: int) -> PeriodKind | None:
     if days == 7:
         return PeriodKind.WEEK
     for kind in (PeriodKind.MONTH, PeriodKind.YEAR):
-        if next_start(kind, a) == b:
-            return kind
+        try:
+            if next_start(kind, a) == b:
+                return kind
+        except (OverflowError, ValueError):
+            return None
     return None
 
 

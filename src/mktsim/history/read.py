@@ -6,21 +6,20 @@ row 1) and column, as a ScenarioError: the command line turns it into exit code 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import math
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from .. import tabular
 from ..i18n import _, ngettext
 from ..kpis import KPIS
 from ..scenario.errors import Problem, ScenarioError
 from ..scenario.suggest import did_you_mean
 from .model import OBSERVABLE_KPIS, SHARE_KPIS, History
-from .periods import Irregular, infer_kind, period_bounds
+from .periods import Irregular, infer_kind, month_starts, period_bounds
 
 MAX_PROBLEMS = 25
 # flows and levels that can go below zero; every other KPI value must be >= 0
@@ -46,51 +45,14 @@ def read_history(path: str | Path, channels: Iterable[str], products: Iterable[s
 
 
 def read_table(path: Path, sheet: str | None = None) -> tuple[list[str], list[list[Any]]]:
-    """Header and rows of a CSV file or of an .xlsx sheet (cells as read)."""
-    if not path.is_file():
-        raise HistoryError([Problem(str(path), None, "", _("no such history file"),
-                                    _("give the path of a .csv or .xlsx file"))])
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, sheet)
-    if sheet is not None:
-        raise HistoryError([Problem(str(path), None, "--sheet", _("only .xlsx files have sheets"),
-                                    _("drop --sheet for a CSV file"))])
+    """Header and rows of a CSV file or of an .xlsx sheet (cells as read), through the
+    common reader (`mktsim.tabular`: its limits and refusals)."""
     try:
-        with path.open(newline="", encoding="utf-8-sig") as fh:
-            table = [row for row in csv.reader(fh)]
-    except UnicodeDecodeError:
-        raise HistoryError([Problem(str(path), None, "", _("not a UTF-8 text file"),
-                                    _("save it as CSV (UTF-8) or as .xlsx"))]) from None
-    return _split(path, table)
-
-
-def _read_xlsx(path: Path, sheet: str | None) -> tuple[list[str], list[list[Any]]]:
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise HistoryError([Problem(str(path), None, "",
-                                    _("cannot read the workbook ({reason})").format(reason=exc),
-                                    _("save it again from a spreadsheet program"))]) from None
-    if sheet is not None and sheet not in book.sheetnames:
-        raise HistoryError([Problem(str(path), None, "--sheet",
-                                    _("no sheet '{sheet}'").format(sheet=sheet),
-                                    did_you_mean(sheet, book.sheetnames))])
-    ws = book[sheet] if sheet is not None else book.worksheets[0]
-    table = [list(r) for r in ws.iter_rows(values_only=True)]
-    book.close()
-    return _split(path, table)
-
-
-def _split(path: Path, table: list[list[Any]]) -> tuple[list[str], list[list[Any]]]:
-    while table and all(_blank(c) for c in table[-1]):
-        table.pop()
-    if not table:
-        raise HistoryError([Problem(str(path), None, "", _("the file is empty"),
-                                    _("write a header row: date, then KPI columns"))])
-    header = ["" if c is None else str(c).strip() for c in table[0]]
-    return header, table[1:]
+        table = tabular.read_table(path, sheet)
+    except tabular.TableError as exc:
+        raise HistoryError([Problem(str(path), exc.row, exc.column or "", exc.message,
+                                    exc.hint)]) from None
+    return table.header, table.rows
 
 
 def _blank(cell: Any) -> bool:
@@ -112,6 +74,7 @@ def parse_history(file: str, header: list[str], rows: list[list[Any]],
                                   "length").format(n=len(dates)), _("add rows")))
     kind = None
     if not problems:
+        dates = month_starts(dates)
         kind = infer_kind(dates)
         if isinstance(kind, Irregular):
             problems.append(Problem(file, kind.index + 2, "date", kind.message, kind.hint))
@@ -143,6 +106,10 @@ def _header_problems(file: str, header: list[str], channels: tuple[str, ...],
                                 _("name the first column date (first day of each period)")))
     seen: set[str] = set()
     for name in header[1:]:
+        if name == "date":
+            problems.append(Problem(file, 1, name, "a second 'date' column",
+                                    "keep one date column, the first"))
+            continue
         if name in seen:
             problems.append(Problem(file, 1, name, _("the column appears twice"), _("keep one")))
         seen.add(name)
@@ -185,28 +152,13 @@ def _dates(file: str, header: list[str], rows: list[list[Any]]
            ) -> tuple[list[dt.date], list[Problem]]:
     dates, problems = [], []
     for i, row in enumerate(rows):
-        cell = row[0] if row else None
-        date = _as_date(cell)
+        date, why = tabular.as_date(row[0] if row else None)
         if date is None:
-            problems.append(Problem(file, i + 2, "date",
-                                    _("cannot read {cell} as a date").format(cell=repr(cell)),
-                                    _("write the period's first day as YYYY-MM-DD")))
+            assert why is not None
+            problems.append(Problem(file, i + 2, "date", *why))
         else:
             dates.append(date)
     return dates, problems
-
-
-def _as_date(cell: Any) -> dt.date | None:
-    if isinstance(cell, dt.datetime):
-        return cell.date() if cell.time() == dt.time() else None
-    if isinstance(cell, dt.date):
-        return cell
-    if isinstance(cell, str):
-        try:
-            return dt.date.fromisoformat(cell.strip())
-        except ValueError:
-            return None
-    return None
 
 
 def _column(file: str, header: list[str], rows: list[list[Any]], name: str,
@@ -217,12 +169,10 @@ def _column(file: str, header: list[str], rows: list[list[Any]], name: str,
         cell = row[j] if j < len(row) else None
         if _blank(cell):
             continue
-        value = _as_number(cell)
+        value, why_not = tabular.as_number(cell, share=name in SHARE_KPIS)
         if value is None:
-            problems.append(Problem(file, i + 2, name,
-                                    _("{cell} is not a number").format(cell=repr(cell)),
-                                    _("write a plain number (no units or thousands separators)"
-                                      ", or leave the cell empty for a missing value")))
+            assert why_not is not None
+            problems.append(Problem(file, i + 2, name, *why_not))
             continue
         why = _range_problem(name, value)
         if why:
@@ -230,23 +180,6 @@ def _column(file: str, header: list[str], rows: list[list[Any]], name: str,
             continue
         out[i] = value
     return out
-
-
-def _as_number(cell: Any) -> float | None:
-    if isinstance(cell, bool):
-        return None
-    if isinstance(cell, (int, float)):
-        value = float(cell)
-    elif isinstance(cell, str):
-        text = cell.strip()
-        pct = text.endswith("%")
-        try:
-            value = float(text[:-1] if pct else text) / (100.0 if pct else 1.0)
-        except ValueError:
-            return None
-    else:
-        return None
-    return value if math.isfinite(value) else None
 
 
 def _range_problem(name: str, value: float) -> tuple[str, str] | None:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 
 from ..i18n import N_, _
 from ..kpis import KPIS
+from .calibration import check_calibration
 from .decision_check import check_decision, check_decision_bounds
 from .errors import Problem
 from .market import Segment
@@ -71,6 +72,7 @@ def cross_check(spec: ScenarioSpec, locs: Locations, file: str) -> list[Problem]
     _targets(c)
     check_decision(c)
     check_rules(c)
+    check_calibration(c)
     return c.problems
 
 

@@ -21,8 +21,6 @@ row once.
 
 from __future__ import annotations
 
-import csv
-import io
 import posixpath
 import zlib
 from collections.abc import Iterable, Sequence
@@ -37,9 +35,7 @@ from .suggest import did_you_mean
 from .translate import line_of
 from .yamlio import Locations
 
-MAX_BYTES = 20_000_000
 MAX_ROWS = 10_000
-MAX_COLUMNS = 200
 #: spawn key stream of the row shuffles (the uniform numbers of other uncertainties: 100)
 ROW_STREAM = 101
 
@@ -75,38 +71,19 @@ NUMBER_HINT = "write every draw as a plain number (0.25, 1.5e-3), one row per dr
 
 
 def read_draws(path: Path) -> DrawsTable:
-    """Read and check a draws file; raise DrawsFileError naming the row and column."""
-    from ..params import ParamSpecError, parse_number
+    """Read and check a draws file (through the common reader, `mktsim.tabular`); raise
+    DrawsFileError naming the row and column."""
+    from .. import tabular
 
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DrawsFileError("file not found", "write its path relative to the scenario "
-                             "file (mktsim calibrate --out writes it beside the fitted "
-                             "scenario)") from None
-    except OSError as exc:
-        raise DrawsFileError(f"cannot read the file: {exc.strerror or exc}",
-                             "check that it is a file you may read") from None
-    if len(raw) > MAX_BYTES:
-        raise DrawsFileError(f"file is larger than {MAX_BYTES // 1_000_000} MB",
-                             f"keep at most {MAX_ROWS:,} rows of draws")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DrawsFileError("file is not UTF-8 text", "save it as CSV (UTF-8)") from None
-    try:
-        records = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        raise DrawsFileError(f"not a readable CSV file: {exc}", "save it as CSV (UTF-8)"
-                             ) from None
-    while records and not any(c.strip() for c in records[-1]):
-        records.pop()
-    if not records:
-        raise DrawsFileError("file is empty", "the first row names the columns (one per "
-                             "value), each further row is one draw")
-    header = [c.strip() for c in records[0]]
-    if len(header) > MAX_COLUMNS:
-        raise DrawsFileError(f"more than {MAX_COLUMNS} columns", "keep one column per value")
+        table = tabular.read_csv(path)
+    except tabular.TableError as exc:
+        if exc.message == "no such file":
+            raise DrawsFileError("file not found", "write its path relative to the scenario "
+                                 "file (mktsim calibrate --out writes it beside the fitted "
+                                 "scenario)") from None
+        raise DrawsFileError(exc.message, exc.hint, exc.row, exc.column) from None
+    header = table.header
     for j, name in enumerate(header):
         if not name:
             raise DrawsFileError(f"column {j + 1} has no name", "name every column in "
@@ -114,27 +91,26 @@ def read_draws(path: Path) -> DrawsTable:
         if name in header[:j]:
             raise DrawsFileError(f"column {name} appears twice", "give each column its "
                                  "own name", row=1)
-    body = records[1:]
-    if not body:
+    if not table.rows:
         raise DrawsFileError("no rows of draws under the header", "add one row per draw")
-    if len(body) > MAX_ROWS:
-        raise DrawsFileError(f"{len(body):,} rows of draws, more than {MAX_ROWS:,}",
+    if len(table.rows) > MAX_ROWS:
+        raise DrawsFileError(f"{len(table.rows):,} rows of draws, more than {MAX_ROWS:,}",
                              f"keep a random subset of at most {MAX_ROWS:,} rows")
     values: list[list[float]] = [[] for _ in header]
-    for i, record in enumerate(body, start=2):
+    for i, record in enumerate(table.rows, start=2):
         if len(record) != len(header):
             raise DrawsFileError(f"{len(record)} cells where the header has {len(header)}",
                                  "give every row one value per column", row=i)
         for j, cell in enumerate(record):
-            text_cell = cell.strip()
-            if not text_cell:
+            if not cell.strip():
                 raise DrawsFileError("empty cell", "every draw needs a value in every "
                                      "column: fill it or drop the row", i, header[j])
-            try:
-                values[j].append(float(parse_number(text_cell)))
-            except ParamSpecError:
-                raise DrawsFileError(f"{text_cell[:40]!r} is not a finite number",
-                                     NUMBER_HINT, i, header[j]) from None
+            value, why = tabular.as_number(cell)
+            if value is None:
+                assert why is not None
+                raise DrawsFileError(why[0].replace("is not a number", "is not a finite number"),
+                                     why[1], i, header[j])
+            values[j].append(value)
     return DrawsTable({name: tuple(col) for name, col in zip(header, values, strict=True)})
 
 
@@ -185,6 +161,11 @@ def resolve_draws(data: dict[str, Any], locs: Locations, file: str
             problems.append(_problem(file, locs, path, "unexpected key 'values'",
                                      "the draws are read from the file: write "
                                      "{draws: FILE, column: NAME}"))
+            continue
+        if ref[1] is not None and not isinstance(ref[1], str):
+            problems.append(_problem(file, locs, path, f"column {ref[1]!r} is not a name",
+                                     "name the column of the draws file as text, "
+                                     "e.g. {draws: FILE, column: size}"))
             continue
         name, column = normal_name(ref[0]), ref[1] or path
         if not name or name == ".":

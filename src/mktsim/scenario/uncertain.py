@@ -62,7 +62,8 @@ def extreme_values(param: Any) -> list[tuple[str, Any]]:
         from .draws import draw_extremes
 
         return draw_extremes(param)
-    return [(f"{q:.1%} quantile", _plain(param.ppf(np.array([q]))[0])) for q in TAILS]
+    with np.errstate(over="ignore", invalid="ignore"):  # an infinite tail is refused, quietly
+        return [(f"{q:.1%} quantile", _plain(param.ppf(np.array([q]))[0])) for q in TAILS]
 
 
 def _check_tails(data: dict[str, Any], param: Any, locs: Locations, file: str) -> list[Problem]:

@@ -19,6 +19,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent, NodeEvent
 from ruamel.yaml.parser import RoundTripParser
 
+from ..documents.staging import note_input
 from ..i18n import N_, _
 from .errors import Problem, ScenarioError
 
@@ -40,6 +41,7 @@ _FEW_LINES = N_("a scenario is a few hundred lines of sections and values")
 def read_yaml(path: Path) -> tuple[Any, Locations]:
     """Load a YAML file; return its data and the 1-based line of every value."""
     name = str(path)
+    note_input(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:

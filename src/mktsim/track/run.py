@@ -16,6 +16,7 @@ from ..kpis import KPI_INDEX, KPIS
 from ..model.measures import value_at
 from ..model.plan import Plan
 from ..scenario.errors import Problem, ScenarioError
+from ..scenario.suggest import did_you_mean
 from ..simulate import run_plan
 from ..simulate.result import RunResult
 from ..simulate.sampled import uncertain_plans
@@ -68,7 +69,11 @@ def check_then(scenario: LoadedScenario, strategy: str, then: str | None) -> str
     tracked strategy's (what happens before the as-of day is not its to change)."""
     if then is None or then == strategy:
         return None
-    name = scenario.strategy_name(then)
+    if then not in scenario.spec.strategies:
+        raise ScenarioError([Problem(scenario.loaded.source, None, "--then",
+                                     f"unknown strategy '{then}'",
+                                     did_you_mean(then, list(scenario.spec.strategies)))])
+    name = then
     base, after = scenario.plan(strategy), scenario.plan(name)
     differs = [what for what, a, b in (("prices", base.product_price, after.product_price),
                                        ("headcount", base.team_headcount,

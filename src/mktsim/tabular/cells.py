@@ -1,0 +1,114 @@
+"""Numbers and dates of a table's cells, read strictly: a value is either read exactly as
+written or refused with the reason and the fix (never guessed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from typing import Any
+
+#: the largest size of a number in a table (money, people, units): beyond it the
+#: simulation's sums lose every digit, so such a value is a typing error.
+MAX_ABS = 1e12
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+
+_PLAIN = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", re.ASCII)
+
+Why = tuple[str, str]  # (what is wrong, how to fix it)
+
+
+class FormulaCell(str):
+    """An .xlsx formula whose value was never saved (the text is the formula)."""
+
+
+def number_problem(cell: Any, share: bool = False) -> Why | None:
+    """Why `cell` is not a number of a column (`share`: a fraction, where `23%` is
+    legitimate), or None when it is one."""
+    return as_number(cell, share)[1]
+
+
+def as_number(cell: Any, share: bool = False) -> tuple[float | None, Why | None]:
+    """(value, None) or (None, why not). A share may be written `23%` (= 0.23)."""
+    if isinstance(cell, FormulaCell):
+        return None, (f"formula {str(cell)[:40]} has no saved value",
+                      "open the file in a spreadsheet program and save it (that stores "
+                      "the values), or type the value")
+    if isinstance(cell, bool) or not isinstance(cell, (int, float, str)):
+        return None, (f"{_shown(cell)} is not a number", _PLAIN_HINT)
+    if isinstance(cell, str):
+        return _text_number(cell.strip(), share)
+    return _checked(float(cell), _shown(cell))
+
+
+_PLAIN_HINT = ("write a plain number with ASCII digits (1234.5, no units or separators), or "
+               "leave the cell empty for a missing value")
+
+
+def _text_number(text: str, share: bool) -> tuple[float | None, Why | None]:
+    pct = text.endswith("%")
+    body = text[:-1].strip() if pct else text
+    if body.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+        return None, (f"{_shown(text)} is not a finite number",
+                      "leave the cell empty when the value is missing")
+    if not _PLAIN.fullmatch(body):
+        return None, (f"{_shown(text)} is not a number", _why_not_plain(body))
+    if pct and not share:
+        return None, (f"{_shown(text)} is a percentage, but this column is not a share",
+                      "write the number itself (percentages are for share columns only)")
+    value, why = _checked(float(body), _shown(text))
+    return (value / 100.0 if pct and value is not None else value), why
+
+
+def _why_not_plain(text: str) -> str:
+    if "_" in text or "," in text or "'" in text or " " in text:
+        return "write it without thousands separators or underscores (299796, 1234.5)"
+    if any(c.isdigit() and not c.isascii() for c in text):
+        return "write it with the digits 0-9"
+    return _PLAIN_HINT
+
+
+def _checked(value: float, shown: str) -> tuple[float | None, Why | None]:
+    if not math.isfinite(value):
+        return None, (f"{shown} is not a finite number",
+                      "leave the cell empty when the value is missing")
+    if abs(value) > MAX_ABS:
+        return None, (f"{shown} is larger than {MAX_ABS:.0e} in size",
+                      "check the value (a typing error?) or change the unit")
+    return value, None
+
+
+def as_date(cell: Any) -> tuple[dt.date | None, Why | None]:
+    """(date, None) or (None, why not): `YYYY-MM-DD` text or a spreadsheet date (at
+    midnight), between FIRST_YEAR and LAST_YEAR."""
+    date: dt.date | None = None
+    if isinstance(cell, dt.datetime):
+        date = cell.date() if cell.time() == dt.time() else None
+    elif isinstance(cell, dt.date):
+        date = cell
+    elif isinstance(cell, str):
+        m = _DATE.fullmatch(cell.strip())
+        if m:
+            try:
+                date = dt.date(int(m[1]), int(m[2]), int(m[3]))
+            except ValueError:
+                return None, (f"cannot read {_shown(cell)} as a date (no such day)",
+                              "check the month and the day")
+    if date is None:
+        return None, (f"cannot read {_shown(cell)} as a date",
+                      "write the period's first day as YYYY-MM-DD (2026-02-09)")
+    return (date, None) if date_problem(date) is None else (None, date_problem(date))
+
+
+def date_problem(date: dt.date) -> Why | None:
+    """Why a date is outside the years mktsim reads, or None."""
+    if FIRST_YEAR <= date.year <= LAST_YEAR:
+        return None
+    return (f"date {date.isoformat()} is outside the years {FIRST_YEAR}-{LAST_YEAR}",
+            "check the year")
+
+
+def _shown(cell: Any) -> str:
+    text = repr(cell) if not isinstance(cell, str) else repr(str(cell))
+    return text if len(text) <= 42 else text[:40] + "...'"

@@ -1,0 +1,365 @@
+"""Reading a CSV file or an .xlsx sheet into a header and rows, within the limits of the
+package's docstring; every refusal is a TableError naming the row and column."""
+
+from __future__ import annotations
+
+import csv
+import errno
+import io
+import os
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..documents.staging import note_input
+from .cells import FormulaCell
+
+MAX_BYTES = 50_000_000
+MAX_CELL_CHARS = 10_000
+MAX_ROWS = 100_000
+MAX_COLUMNS = 200
+MAX_CELLS = 2_000_000
+#: the unpacked size of an .xlsx file's parts (a compressed file may unpack to much more)
+MAX_UNPACKED = 250_000_000
+_DELIMITERS = {";": "semicolons (';')", "\t": "tabs", "|": "vertical bars ('|')"}
+
+
+class TableError(ValueError):
+    """A table that cannot be read; `row`/`column` say where (row 1 is the header)."""
+
+    def __init__(self, message: str, hint: str, row: int | None = None,
+                 column: str | None = None) -> None:
+        super().__init__(message)
+        self.message, self.hint, self.row, self.column = message, hint, row, column
+
+    def where(self) -> str:
+        """`row 5, column units: ` (what is known of it)."""
+        parts = ([f"row {self.row}"] if self.row else []) + (
+            [f"column {self.column}"] if self.column else [])
+        return ", ".join(parts) + ": " if parts else ""
+
+
+@dataclass(frozen=True)
+class Table:
+    """The header (names stripped) and the rows under it (row i is the file's row i + 2),
+    blank rows at the end dropped; a row never has more cells than the header."""
+
+    header: list[str]
+    rows: list[list[Any]]
+
+
+def check_file(path: Path) -> os.stat_result:
+    """The file's status; TableError for anything that is not a regular file we can read
+    (saying what it is: a folder, a FIFO, a device, a symlink loop, missing)."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise TableError("the path is a loop of symbolic links",
+                             "point the link at the file itself") from None
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            raise TableError("no such file", "check the path (relative paths are from "
+                             "the current folder or the scenario file)") from None
+        raise TableError(f"cannot read the file: {exc.strerror or exc}",
+                         "check that it is a file you may read") from None
+    note_input(path)
+    kind = _kind(info.st_mode)
+    if kind:
+        raise TableError(f"the path is {kind}, not a file", "give the path of a .csv or "
+                         ".xlsx file")
+    if info.st_size > MAX_BYTES:
+        raise TableError(f"the file is larger than {MAX_BYTES // 1_000_000} MB",
+                         f"keep at most {MAX_ROWS:,} rows")
+    return info
+
+
+def _kind(mode: int) -> str | None:
+    if stat.S_ISREG(mode):
+        return None
+    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+                       (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
+                       (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def read_table(path: Path, sheet: str | None = None) -> Table:
+    """A CSV file, or the first (or the named) sheet of an .xlsx/.xlsm workbook."""
+    check_file(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return read_xlsx(path, sheet)
+    if sheet is not None:
+        raise TableError("only .xlsx files have sheets", "drop --sheet for a CSV file",
+                         column="--sheet")
+    return read_csv(path)
+
+
+def read_csv(path: Path) -> Table:
+    """A comma-separated UTF-8 file (a BOM is fine)."""
+    check_file(path)
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise TableError(f"cannot read the file: {exc.strerror or exc}",
+                         "check that it is a file you may read") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise TableError("the file is not UTF-8 text", "save it as CSV (UTF-8) or as .xlsx"
+                         ) from None
+    if "\x00" in text:
+        at = text.index("\x00")
+        line = text.count("\n", 0, at) + 1
+        start = text.rfind("\n", 0, at) + 1
+        raise TableError("a NUL character (a binary file, not CSV text?)",
+                         "save it as CSV (UTF-8) or as .xlsx", row=line,
+                         column=_column_name(text, text.count(",", start, at)))
+    return _table(list(_records(text)))
+
+
+def _records(text: str) -> Iterator[list[str]]:
+    """Each row of CSV text; a quote left open or a cell over the limit refused at its
+    line."""
+    old = csv.field_size_limit()
+    csv.field_size_limit(MAX_CELL_CHARS)
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        line = cells = 0
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise _csv_problem(exc, text, line + 1) from None
+            if reader.line_num > line + 1 or any("\n" in c or "\r" in c for c in record):
+                raise _open_quote(text, line + 1)
+            line = reader.line_num
+            cells += len(record)
+            if cells > MAX_CELLS:
+                raise _too_many_cells(line)
+            if line > MAX_ROWS + 1:
+                raise TableError(f"more than {MAX_ROWS:,} rows", "keep one row per period "
+                                 f"(at most {MAX_ROWS:,})", row=line)
+            yield record
+    finally:
+        csv.field_size_limit(old)
+
+
+def _too_many_cells(row: int) -> TableError:
+    return TableError(f"more than {MAX_CELLS:,} cells", "keep one row per period and one "
+                      "column per series", row=row)
+
+
+def _csv_problem(exc: csv.Error, text: str, line: int) -> TableError:
+    """The CSV module's complaint about the record starting on `line`, located."""
+    cells = _line(text, line).split(",")
+    if "field larger" in str(exc):
+        long = next((j for j, c in enumerate(cells) if len(c) > MAX_CELL_CHARS), None)
+        if long is None:
+            return _open_quote(text, line)
+        return TableError(f"a cell of {len(cells[long]):,} characters, more than "
+                          f"{MAX_CELL_CHARS:,}", "keep one value per cell", row=line,
+                          column=_column_name(text, long))
+    if "EOF" in str(exc) or "end of data" in str(exc):
+        return _open_quote(text, line)
+    return TableError(f"not readable as CSV ({exc})", "quote a cell whole (\"...\") or not "
+                      "at all", row=line, column=_quote_column(text, line))
+
+
+def _open_quote(text: str, line: int) -> TableError:
+    return TableError("a quote \" opened on this line is not closed on it",
+                      "close the quote or remove it (a cell holds one value on one line)",
+                      row=line, column=_quote_column(text, line))
+
+
+def _line(text: str, line: int) -> str:
+    """Line `line` (1-based) of `text`, without reading the lines after it."""
+    for i, content in enumerate(io.StringIO(text, newline=""), start=1):
+        if i == line:
+            return content[:MAX_CELL_CHARS * MAX_COLUMNS].rstrip("\r\n")
+    return ""
+
+
+def _quote_column(text: str, line: int) -> str | None:
+    content = _line(text, line)
+    if '"' not in content:
+        return None
+    return _column_name(text, content[:content.find('"')].count(","))
+
+
+def _column_name(text: str, index: int) -> str:
+    """The header's name of the 0-based column `index` (`column 3` where it has none)."""
+    names = _line(text, 1).split(",")
+    name = names[index].strip().strip('"').lstrip("\ufeff") if index < len(names) else ""
+    return name if name and len(name) <= 100 else _column_word(index)
+
+
+def _column_word(index: int) -> str:
+    """`column 3` for the 0-based index 2 (a place in a row the header may not name)."""
+    return f"column {index + 1}"
+
+
+def _table(records: list[list[Any]]) -> Table:
+    """Header and rows of the records; blank rows at the end dropped."""
+    while records and all(_blank(c) for c in records[-1]):
+        records.pop()
+    if not records:
+        raise TableError("the file is empty", "write a header row, then one row per period")
+    header = ["" if c is None else str(c).strip() for c in records[0]]
+    while header and not header[-1] and len(header) > 1:
+        header.pop()
+    _check_header(header)
+    rows = records[1:]
+    if len(rows) > MAX_ROWS:
+        raise TableError(f"{len(rows):,} rows, more than {MAX_ROWS:,}",
+                         f"keep at most {MAX_ROWS:,} rows", row=MAX_ROWS + 2)
+    for i, row in enumerate(rows, start=2):
+        extra = [c for c in row[len(header):] if not _blank(c)]
+        if extra:
+            raise TableError(f"{len(row)} cells where the header has {len(header)}: "
+                             f"{str(extra[0])[:40]!r} is under no column",
+                             "name the column in the header, or remove the extra value "
+                             "(a decimal comma? write 1234.5)", row=i,
+                             column=_column_word(len(header) + row[len(header):].index(extra[0])))
+    return Table(header, [list(r[:len(header)]) for r in rows])
+
+
+def _check_header(header: list[str]) -> None:
+    if len(header) > MAX_COLUMNS:
+        raise TableError(f"{len(header)} columns, more than {MAX_COLUMNS}",
+                         "keep one column per series", row=1)
+    if len(header) == 1:
+        for sep, name in _DELIMITERS.items():
+            if sep in header[0]:
+                raise TableError(f"the cells are separated by {name}, not commas",
+                                 "save the file as CSV with commas (in a spreadsheet "
+                                 "program: CSV UTF-8, comma-delimited) or as .xlsx", row=1,
+                                 column="header")
+
+
+def _blank(cell: Any) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def read_xlsx(path: Path, sheet: str | None = None) -> Table:
+    """The first (or the named) sheet of a workbook, from the cells it holds."""
+    import openpyxl
+
+    check_file(path)
+    _check_unpacked(path)
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise TableError(f"cannot read the workbook ({str(exc)[:200]})",
+                         "save it again from a spreadsheet program") from None
+    try:
+        if sheet is not None and sheet not in book.sheetnames:
+            names = ", ".join(book.sheetnames[:10])
+            raise TableError(f"no sheet '{sheet}'", f"sheets: {names}", column="--sheet")
+        ws = book[sheet] if sheet is not None else book.worksheets[0]
+        if not hasattr(ws, "_get_source"):
+            raise TableError("the first sheet is a chart, not a table", "name the sheet "
+                             "of the table with --sheet", column="--sheet")
+        return _table(_sheet_records(book, ws))
+    except TableError:
+        raise
+    except Exception as exc:  # a damaged sheet
+        raise TableError(f"cannot read the sheet ({str(exc)[:200]})",
+                         "save it again from a spreadsheet program") from None
+    finally:
+        book.close()
+
+
+def _check_unpacked(path: Path) -> None:
+    """Refuse a workbook whose parts unpack to more than MAX_UNPACKED bytes."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            size = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # openpyxl says what is wrong with it
+    if size > MAX_UNPACKED:
+        raise TableError(f"the workbook unpacks to {size / 1e6:,.0f} MB, more than "
+                         f"{MAX_UNPACKED // 1_000_000} MB", "keep only the table in it, or "
+                         "save it as CSV")
+
+
+def _sheet_records(book: Any, ws: Any) -> list[list[Any]]:
+    """The rows of a sheet from the cells it holds (a sparse sheet costs its cells, not
+    its rectangle)."""
+    cells: dict[tuple[int, int], Any] = {}
+    with ws._get_source() as src:
+        parser = _parser(book, ws, src)
+        for _idx, row in parser.parse():
+            for cell in row:
+                if cell["value"] is None or (isinstance(cell["value"], str)
+                                             and not cell["value"].strip()):
+                    continue
+                r, c = cell["row"], cell["column"]
+                if r > MAX_ROWS + 1 or c > MAX_COLUMNS:
+                    raise TableError(f"cell {_coordinate(r, c)} holds a value, far outside "
+                                     f"a table of at most {MAX_ROWS:,} rows and "
+                                     f"{MAX_COLUMNS} columns", "clear that cell (the used "
+                                     "range of the sheet must be the table)", row=r,
+                                     column=_letters(c))
+                value = cell["value"]
+                if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                    raise TableError(f"cell {_coordinate(r, c)} holds {len(value):,} "
+                                     f"characters, more than {MAX_CELL_CHARS:,}",
+                                     "keep one value per cell", row=r, column=_letters(c))
+                cells[(r, c)] = value
+                if len(cells) > MAX_CELLS:
+                    raise _too_many_cells(r)
+        merged = parser.merged_cells
+    if merged is not None and merged.mergeCell:
+        ref = merged.mergeCell[0].ref
+        first = ref.split(":")[0]
+        raise TableError(f"cells {ref} are merged", "unmerge them and write the value in "
+                         "every cell (a merged cell holds a value only in its first cell)",
+                         row=int("".join(ch for ch in first if ch.isdigit())),
+                         column="column " + "".join(ch for ch in first if ch.isalpha()))
+    if not cells:
+        return []
+    rows = max(r for r, _ in cells)
+    cols = max(c for _, c in cells)
+    table: list[list[Any]] = [[None] * cols for _ in range(rows)]
+    for (r, c), value in cells.items():
+        table[r - 1][c - 1] = value
+    return table
+
+
+def _parser(book: Any, ws: Any, src: Any) -> Any:
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    class Parser(WorkSheetParser):  # type: ignore[misc]
+        """Marks a formula without a saved value (openpyxl gives None, like a blank)."""
+
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            cell: dict[str, Any] = super().parse_cell(element)
+            if cell["value"] is None:
+                formula = element.find(FORMULA_TAG)
+                if formula is not None:
+                    cell["value"] = FormulaCell("=" + (formula.text or ""))
+            return cell
+
+    return Parser(src, ws._shared_strings, data_only=True, epoch=book.epoch,
+                  date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
+
+
+def _letters(column: int) -> str:
+    """`column XFD` for the 1-based column 16384."""
+    from openpyxl.utils import get_column_letter
+
+    return f"column {get_column_letter(column)}"
+
+
+def _coordinate(row: int, column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return f"{get_column_letter(column)}{row}"
