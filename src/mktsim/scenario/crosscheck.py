@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 
 from ..i18n import N_, _
 from ..kpis import KPIS
-from .calibration import check_calibration
+from .calibration_check import check_calibration
 from .decision_check import check_decision, check_decision_bounds
 from .errors import Problem
 from .market import Segment
