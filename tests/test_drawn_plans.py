@@ -18,12 +18,12 @@ from pydantic import BaseModel
 from mktsim.engine.sources import UncertainPlans, _drawn_invalid, uncertain_plans, without_spend
 from mktsim.model.compile import compile_plan
 from mktsim.model.plan import Plan
-from mktsim.scenario.drawn import DrawnSpecs, copied, route
 from mktsim.scenario.errors import Problem, ScenarioError
 from mktsim.scenario.fields import to_number
 from mktsim.scenario.load import LoadedSpec, load_spec, load_text, with_values
 from mktsim.scenario.translate import schema_value
-from mktsim.scenario.uncertain import sample_values
+from mktsim.scenario.uncertainty.sampled import DrawnSpecs, copied, route
+from mktsim.scenario.uncertainty.section import sample_values
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = sorted({*ROOT.glob("scenarios/*.yaml"), *ROOT.glob("scenarios/**/*.yaml"),

@@ -9,10 +9,10 @@ from typing import Any
 
 from ..model.compile import compile_plan
 from ..model.plan import Plan
-from ..scenario.drawn import DrawnSpecs
 from ..scenario.errors import Problem, ScenarioError
 from ..scenario.load import LoadedSpec
-from ..scenario.uncertain import sample_values
+from ..scenario.uncertainty.sampled import DrawnSpecs
+from ..scenario.uncertainty.section import sample_values
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ def _drawn_invalid(exc: ScenarioError, params: tuple[Any, ...], seed: int, i: in
     """The error of a replication whose drawn values make the scenario invalid, naming the
     row of each draws file it took (each column alone was checked at load; a rule between
     values, such as shares that must not add up past 1, can still refuse a row)."""
-    from ..scenario.draws import draw_groups, draw_rows
+    from ..scenario.uncertainty.joint_draws import draw_groups, draw_rows
 
     rows = [f"row {int(draw_rows(seed, name, len(g[0].draws), i, 1)[0]) + 2} of {name}"
             for name, g in draw_groups(params).items()]

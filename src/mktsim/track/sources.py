@@ -10,7 +10,7 @@ from ..engine.sources import UncertainPlans
 from ..history import History
 from ..model.compile import compile_plan
 from ..model.plan import Plan
-from ..scenario.uncertain import sample_values
+from ..scenario.uncertainty.section import sample_values
 from .plan import follow_then_resume
 
 

@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from .errors import Problem
-from .overrides import replaced
-from .translate import line_of, numeric_field, schema_value
-from .yamlio import Locations
+from ..errors import Problem
+from ..overrides import replaced
+from ..translate import line_of, numeric_field, schema_value
+from ..yamlio import Locations
 
 FIXED = {"name", "description", "horizon_days", "start_date", "currency", "seed",
          "replications", "uncertainties", "strategies"}
@@ -26,7 +26,7 @@ TAILS = (0.001, 0.999)
 
 def uncertainty_problems(data: dict[str, Any], locs: Locations, file: str) -> list[Problem]:
     """Problems of the `uncertainties:` section of already validated data."""
-    from ..params import ParamSpecError, parse_design_mapping
+    from ...params import ParamSpecError, parse_design_mapping
 
     section = data.get("uncertainties")
     if not section:
@@ -59,15 +59,15 @@ def extreme_values(param: Any) -> list[tuple[str, Any]]:
     if param.kind == "levels":
         return [(f"level {v!r}", v) for v in param.levels]
     if param.kind == "draws":
-        from .draws import draw_extremes
+        from .joint_draws import draw_extremes
 
         return draw_extremes(param)
     return [(f"{q:.1%} quantile", _plain(param.ppf(np.array([q]))[0])) for q in TAILS]
 
 
 def _check_tails(data: dict[str, Any], param: Any, locs: Locations, file: str) -> list[Problem]:
-    from .errors import ScenarioError
-    from .load import validate_data
+    from ..errors import ScenarioError
+    from ..load import validate_data
 
     head = param.path.split(".")[0]
     if head in FIXED:
@@ -103,7 +103,7 @@ def sample_values(params: list[Any], seed: int, first: int, count: int) -> list[
 
     Ranges, levels and distributions map uniform numbers of replication i (one each);
     the paths of one draws file take row `draw_rows(seed, file, ...)[i]` of it together."""
-    from .draws import draw_groups, draw_rows
+    from .joint_draws import draw_groups, draw_rows
 
     marginal = [p for p in params if p.kind != "draws"]
     u = np.array([

@@ -32,10 +32,10 @@ from typing import Any
 
 import numpy as np
 
-from .errors import Problem
-from .suggest import did_you_mean
-from .translate import line_of
-from .yamlio import Locations
+from ..errors import Problem
+from ..suggest import did_you_mean
+from ..translate import line_of
+from ..yamlio import Locations
 
 MAX_BYTES = 20_000_000
 MAX_ROWS = 10_000
@@ -76,7 +76,7 @@ NUMBER_HINT = "write every draw as a plain number (0.25, 1.5e-3), one row per dr
 
 def read_draws(path: Path) -> DrawsTable:
     """Read and check a draws file; raise DrawsFileError naming the row and column."""
-    from ..params import ParamSpecError, parse_number
+    from ...params import ParamSpecError, parse_number
 
     try:
         raw = path.read_bytes()
@@ -143,7 +143,7 @@ def reference(spec: Any) -> tuple[str, str | None] | None:
     if isinstance(spec, dict) and "draws" in spec:
         return (spec["draws"], spec.get("column")) if isinstance(spec["draws"], str) else None
     if isinstance(spec, str):
-        from ..params import DRAWS_RE
+        from ...params import DRAWS_RE
 
         m = DRAWS_RE.fullmatch(spec.strip())
         if m:

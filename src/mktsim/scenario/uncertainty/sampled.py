@@ -29,11 +29,11 @@ from typing import Annotated, Any
 import annotated_types
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from .crosscheck import numeric_checks, numeric_checks_reading
-from .load import LoadedSpec, validate_data, with_values
-from .model import ScenarioSpec
-from .overrides import replaced, without_drawn
-from .translate import _unwrap, schema_value
+from ..crosscheck import numeric_checks, numeric_checks_reading
+from ..load import LoadedSpec, validate_data, with_values
+from ..model import ScenarioSpec
+from ..overrides import replaced, without_drawn
+from ..translate import _unwrap, schema_value
 
 Key = str | int
 
