@@ -3,8 +3,8 @@
 import numpy as np
 
 from mktsim.engine import kernel as K
-from mktsim.engine.draws import new_stream
 from mktsim.engine.layout import K_AWARENESS, N_CUM, N_KPI
+from mktsim.engine.variates import new_stream
 from mktsim.model import plan as P
 
 MARKET = 100_000

@@ -102,8 +102,8 @@ def _stream_key(seed, day, stream):
 
 
 @njit(cache=True, inline="always")
-def _draw(key, i):
-    """Output i of the stream `key`, as a 53-bit integer m (uint64): the uniform is
+def _variate(key, i):
+    """Variate i of the stream `key`, as a 53-bit integer m (uint64): the uniform is
     m * 2^-53, exactly (`_uniform`)."""
     return _splitmix64(key + np.uint64(i) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(11)
 
@@ -111,7 +111,7 @@ def _draw(key, i):
 @njit(cache=True, inline="always")
 def _uniform(key, i):
     """Output i of the stream `key`, as a double in [0, 1) with 53 random bits."""
-    return float(_draw(key, i)) * UNIT
+    return float(_variate(key, i)) * UNIT
 
 
 @njit(cache=True)
@@ -321,7 +321,7 @@ def _customers_block(first, last, d, k1, network, cls, ever, value, adopted_on, 
     for i in range(first, last):
         # unsigned indices: no test for negative ones (wraparound) in the hot loop
         c = cls[np.uint64(i)]
-        m = _draw(k1, i)
+        m = _variate(k1, i)
         if m >= quiet[np.uint16(c)]:
             continue
         _customer_day(i, c, float(m) * UNIT, d, network, cls, ever, value, adopted_on, talk,
@@ -394,7 +394,7 @@ def _is_quiet(m, p_move, q):
 
 
 @njit(cache=True)
-def _least_quiet_draw(p_move, q):
+def _least_quiet_variate(p_move, q):
     """The least draw m (of 0..GRID) with a quiet day for move probability p_move and
     second-event probability q: the quiet draws are {m >= it}, the tests of `_is_quiet`
     being monotone in u. The guess from P(move or event) is off by a few units of the grid
@@ -414,7 +414,7 @@ def _quiet_thresholds(leave, p2, aw_base, aw_q, network, quiet):
     """quiet[c]: a draw m (of 0..GRID) from which every customer of class c has a quiet
     day, neither moving nor making the second event; a day is then one draw test.
 
-    Well mixed, the least such draw (`_least_quiet_draw`). Unaware people on a network
+    Well mixed, the least such draw (`_least_quiet_variate`). Unaware people on a network
     have their own move probability, at most that of a talk share of 1 (of 0 if the
     imitation hazard were negative): the least quiet draw of that bound, plus WIRED_MARGIN
     units of the grid. The margin covers the rounding of the tests of `_is_quiet` (3
@@ -425,9 +425,9 @@ def _quiet_thresholds(leave, p2, aw_base, aw_q, network, quiet):
         if network and (c & STATE_MASK) == UNAWARE:
             s = c >> CLASS_SHIFT
             bound = -np.expm1(-(aw_base[s] + max(aw_q[s], 0.0)))  # talk share in [0, 1]
-            quiet[c] = min(GRID, _least_quiet_draw(bound, q) + WIRED_MARGIN)
+            quiet[c] = min(GRID, _least_quiet_variate(bound, q) + WIRED_MARGIN)
         else:
-            quiet[c] = _least_quiet_draw(p_move, q)
+            quiet[c] = _least_quiet_variate(p_move, q)
 
 
 @njit(cache=True)

@@ -13,7 +13,7 @@ segments, C channels, T teams, D days of the horizon, P days of patience, K hand
 stages; money in the scenario's currency; rates and hazards per day unless stated):
 
 - time: d the day (0 = start_date); d0, d1 the span [d0, d1); rs the generator state
-  (`engine.draws`, keyed by population key and span start).
+  (`engine.variates`, keyed by population key and span start).
 - population: state [S, N_STATES] people per funnel state (int64); delta [S, N_STATES] the
   day's moves; adopters [S] people who ever bought; s a segment, n a number of people.
 - market: seg_rates (rates) [S, N_SEG_RATES] per-day hazards (`model.plan.R_*`); affinity
@@ -99,7 +99,6 @@ from ..model.plan import (
     UNAWARE,
     WAITING,
 )
-from .draws import binomial, competing_exits, hill, split_without_replacement, uniform
 from .layout import (
     CH_CAPACITY_LOST,
     CH_EXPOSURES,
@@ -162,6 +161,7 @@ from .layout import (
     TC_N,
     TC_REF,
 )
+from .variates import binomial, competing_exits, hill, split_without_replacement, uniform
 
 # per-day scratch totals (day array)
 D_NEW, D_UNITS, D_REVENUE, D_MARGIN, D_SPEND, D_LEADS, D_LOST, D_CHURNED, D_COMPLAINTS, \
@@ -675,7 +675,7 @@ def _advance(d0, d1, rs, state, adopters, adstock, queue, cqueue, pipe, cum, cha
              out, seg_rates, affinity, chan_par, kappa, spend, extra_spend, season, team_par,
              misc, lost_after, chan_scale, shares, team_cap):
     """Advance the population from day d0 (included) to d1 (excluded), drawing from the
-    generator state `rs` (`engine.draws`).
+    generator state `rs` (`engine.variates`).
 
     misc [N_MISC]: the scalar controls named by the M_* columns of `engine.layout`.
     """
