@@ -11,7 +11,7 @@ from ..model.compile import compile_plan
 from ..model.plan import Plan
 from ..scenario.errors import Problem, ScenarioError
 from ..scenario.load import LoadedSpec
-from ..scenario.uncertainty.sampled import DrawnSpecs
+from ..scenario.uncertainty.sampled import SampledScenarios as DrawnSpecs
 from ..scenario.uncertainty.section import sample_values
 
 

@@ -2,7 +2,7 @@
 
 The section is a mapping of dotted paths to specifications in the sweep syntax
 (`30:60`, `normal(40, 5)`, `{dist: beta, args: [2, 5]}`, see docs/sweeps.md), or to a
-column of a file of joint draws (`{draws: FILE}`, see `scenario.draws`). Every
+column of a file of joint draws (`{draws: FILE}`, see `joint_draws`). Every
 distribution is checked at load time at its 0.1% and 99.9% quantiles, and every column of
 draws at its smallest and largest value, so that a run never stops half-way on a sampled
 value the schema refuses.
