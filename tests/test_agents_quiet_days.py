@@ -19,12 +19,12 @@ from mktsim.engine.agents_kernel import (
     _class_probabilities,
     _cumulative,
     _customers_day,
-    _draw,
     _is_quiet,
-    _least_quiet_draw,
+    _least_quiet_variate,
     _quiet_thresholds,
     _route_tables,
     _stream_key,
+    _variate,
 )
 from mktsim.engine.network import csr_from_edges
 from mktsim.model import plan as P
@@ -37,7 +37,7 @@ EDGE_CASES = [(0.0, 0.0), (0.0, 0.3), (1e-9, 0.0), (1e-5, 2e-4), (0.3, 0.5),
 def check_boundary(p_move: float, q: float) -> None:
     """The least quiet draw is quiet, the draw below it is not, and it sits where the
     probability of a move or an event says (within the grid's rounding)."""
-    m = _least_quiet_draw(p_move, q)
+    m = _least_quiet_variate(p_move, q)
     assert 0 <= m <= GRID
     assert m == GRID or _is_quiet(m, p_move, q)
     assert m == 0 or not _is_quiet(m - 1, p_move, q)
@@ -71,7 +71,7 @@ def test_a_networked_unaware_class_is_quiet_above_its_threshold(aw_base, aw_q, q
     _quiet_thresholds(leave, p2, np.array([aw_base]), np.array([aw_q]), True, quiet)
     m = int(quiet[P.UNAWARE])
     assert m == GRID or _is_quiet(m, p_move, q)
-    assert quiet[P.AWARE] == _least_quiet_draw(0.0, q)  # only the unaware are wired
+    assert quiet[P.AWARE] == _least_quiet_variate(0.0, q)  # only the unaware are wired
 
 
 def busy_day(network: bool):
@@ -177,7 +177,7 @@ def test_the_threshold_is_exact_where_the_draw_sits_on_it(state, day):
     (a quiet day on the full path too) or one below it (a move or an event on the full
     path); fast and full path agree on both."""
     key = np.uint64(_stream_key(np.uint64(99), 3 + day, 0))  # numba returns a Python int
-    m = int(_draw(key, 0))
+    m = int(_variate(key, 0))
     u = m * UNIT
     p_event = 0.25 * u
     for p_move, q in ((u, 0.0), (p_event, (u - p_event) / (1.0 - p_event))):
@@ -185,9 +185,9 @@ def test_the_threshold_is_exact_where_the_draw_sits_on_it(state, day):
             if q == 0.0:
                 p_move = want * UNIT
             else:  # step q float by float until the threshold is where we want it
-                while _least_quiet_draw(p_move, q) > want:
+                while _least_quiet_variate(p_move, q) > want:
                     q = np.nextafter(q, 0.0)
-                while _least_quiet_draw(p_move, q) < want:
+                while _least_quiet_variate(p_move, q) < want:
                     q = np.nextafter(q, 1.0)
             inputs = one_customer(state, p_move, q)
             quiet = np.zeros(inputs["leave"].shape[0], dtype=np.uint64)

@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 
 from mktsim.api import Scenario
-from mktsim.engine.draws import new_stream
 from mktsim.engine.layout import TC_A, TC_B, TC_N, TC_REF
 from mktsim.engine.rng import span_key
 from mktsim.engine.teams import Roster
+from mktsim.engine.variates import new_stream
 from mktsim.model import plan as P
 from mktsim.scenario.load import load_text
 

@@ -17,7 +17,7 @@ import pytest
 
 import mktsim
 from mktsim.history import HistoryError, read_history
-from mktsim.scenario.draws import DrawsFileError, read_draws
+from mktsim.scenario.uncertainty.joint_draws import DrawsFileError, read_draws
 from mktsim.tabular import MAX_ABS
 
 ROOT = Path(__file__).parents[1]

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from mktsim.engine.draws import new_stream
 from mktsim.engine.kernel import _enter_handoff, _handoffs
+from mktsim.engine.variates import new_stream
 from mktsim.model import plan as P
 from mktsim.model.compile import handoff_delay_moments, handoff_stages
 

@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 
 import mktsim
 from mktsim.cli import main
-from mktsim.scenario.draws import draw_rows
 from mktsim.scenario.errors import ScenarioError
-from mktsim.scenario.uncertain import sample_values
+from mktsim.scenario.uncertainty.joint_draws import draw_rows
+from mktsim.scenario.uncertainty.section import sample_values
 
 AWARE = "channels.social.awareness.per_year"
 LIFT = "channels.social.conversion.lift"

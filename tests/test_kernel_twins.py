@@ -9,7 +9,7 @@ import textwrap
 import numpy as np
 import pytest
 
-from mktsim.engine.draws import competing_exits, hill, new_stream, split_without_replacement
+from mktsim.engine.variates import competing_exits, hill, new_stream, split_without_replacement
 from mktsim.model import response
 
 

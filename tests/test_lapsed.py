@@ -3,8 +3,9 @@
 import numpy as np
 
 from mktsim.engine import kernel as K
-from mktsim.engine.draws import new_stream
+from mktsim.engine.hazards import N_HAZARDS, _segment_hazards
 from mktsim.engine.layout import K_AWARENESS, N_CUM, N_KPI
+from mktsim.engine.variates import new_stream
 from mktsim.model import plan as P
 
 MARKET = 100_000
@@ -27,11 +28,12 @@ def churn_only_cohort(decay: float, days: int = 200) -> tuple[np.ndarray, int]:
     comp_units = 0
     for d in range(days):
         delta = np.zeros_like(state)
+        hz = np.zeros(N_HAZARDS)
+        _segment_hazards(0, d, False, 0.0, rates, np.zeros((1, 0)), np.ones(days), shares,
+                         np.zeros(0), np.zeros(0), 0.0, hz)
         comp, _ = K._funnel_segment(
-            rs, 0, d, state, delta, rates, np.zeros((1, 0)), np.ones(days), shares, np.zeros(0),
-            np.zeros(0), 0.0, 0.0, np.zeros((1, 0), dtype=np.int64),
-            np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64), np.zeros(3),
-            np.zeros(3, dtype=np.int64))
+            rs, 0, state, delta, hz, np.zeros((1, 0), dtype=np.int64),
+            np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64), np.zeros(3, dtype=np.int64))
         comp_units += comp
         state += delta
         K._record(d, state, np.zeros(1), np.zeros(K.N_DAY), 0.0, cum, MARKET, 0.1, out)

@@ -11,6 +11,9 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from mktsim.params import (
+    ACCEPTED_FORMS,
+    DISTRIBUTIONS,
+    KINDS,
     Parameter,
     ParamSpecError,
     format_number,
@@ -312,3 +315,33 @@ def test_format_number() -> None:
     assert format_number(0.70001) == "0.7"
     assert format_number(-0.0456) == "-0.046"
     assert format_number(0) == "0"
+
+
+# --------------------------------------------------------------------------- registries
+
+#: One specification of each registered kind and distribution (a new one needs a line).
+KIND_SPECS = {"range": "x=1.5:2.5", "levels": "x=1,b", "distribution": "x=normal(1,2)",
+              "draws": "x=draws(post.csv, c)"}
+DISTRIBUTION_ARGS = {"normal": (40, 5), "lognormal": (1, 0.5), "uniform": (1, 3),
+                     "triangular": (1, 2, 5), "beta": (2, 3)}
+
+
+def test_every_kind_is_read_back_from_its_own_text() -> None:
+    assert set(KIND_SPECS) == {str(k) for k in KINDS}
+    for kind, spec in KIND_SPECS.items():
+        p = parse_param(spec)
+        assert p.kind == kind and p.rules is KINDS[p.kind]
+        assert parse_param(p.to_spec()) == p
+        assert p.to_dict()["kind"] == kind and type(p.to_dict()["kind"]) is str
+
+
+def test_every_distribution_is_accepted_and_its_quantiles_rise() -> None:
+    assert set(DISTRIBUTION_ARGS) == set(DISTRIBUTIONS)
+    u = np.linspace(0.01, 0.99, 99)
+    for name, args in DISTRIBUTION_ARGS.items():
+        assert name in ACCEPTED_FORMS
+        p = parse_param(f"x={name}({','.join(map(str, args))})")
+        values = p.ppf(u)
+        assert np.all(np.isfinite(values)) and np.all(np.diff(values) > 0)
+        with pytest.raises(ParamSpecError, match=f"{name}\\("):
+            parse_param(f"x={name}({','.join(['1'] * 7)})")

@@ -12,7 +12,7 @@ import numpy as np
 from ..params import Parameter, ParamSpecError, parse_design_mapping, parse_param
 from ..scenario.errors import Problem, ScenarioError
 from ..scenario.load import LoadedSpec, with_values
-from ..scenario.uncertain import FIXED, extreme_values
+from ..scenario.uncertainty.section import FIXED, extreme_values
 
 Z_MAX = 3.090232306167813  # Phi^-1(0.999)
 

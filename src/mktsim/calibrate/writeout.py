@@ -122,8 +122,8 @@ def _kept(path: str, spec: Any, moved: tuple[Path, Path] | None, draws_file: str
     """An `uncertainties:` entry of the source that the calibration did not free; a draws
     file reference is rewritten for the fitted file's folder, and must not be the file
     the posterior draws are written to."""
-    from ..scenario.draws import normal_name, reference
     from ..scenario.errors import Problem, ScenarioError
+    from ..scenario.uncertainty.joint_draws import normal_name, reference
 
     ref = reference(spec)
     if ref is None:

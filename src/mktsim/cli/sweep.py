@@ -118,7 +118,7 @@ def sweep(scenario_path: Path, out: Path, design_file: Path | None, params: tupl
 def _note_drawn(section: Any, swept: list[str]) -> None:
     """Say which `uncertainties:` the design leaves to be drawn per replication."""
     from ..report.terminal import uncertainty_note
-    from ..scenario.draws import joint_paths
+    from ..scenario.uncertainty.joint_draws import joint_paths
 
     drawn = [str(p) for p in (section or {}) if p not in swept]
     if drawn:

@@ -37,7 +37,7 @@ class CompareDocument:
     #: {strategy: {budget, media, commissions, loyalty, training, research, total}}
     spend: dict[str, dict[str, Any]] = field(default_factory=dict)
     parameter_uncertainty: list[str] | None = None  # paths drawn per replication
-    #: {draws file: paths drawn jointly from its rows} (scenario.draws)
+    #: {draws file: paths drawn jointly from its rows} (scenario.uncertainty.joint_draws)
     joint_draws: dict[str, list[str]] | None = None
     kind: str = field(default="compare")
 

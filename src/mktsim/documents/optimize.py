@@ -61,7 +61,7 @@ class OptimizeDocument:
     marginal_roi: dict[str, float] | None = None
     scenario_hash: str | None = None
     parameter_uncertainty: list[str] | None = None  # paths drawn per replication
-    #: {draws file: paths drawn jointly from its rows} (scenario.draws)
+    #: {draws file: paths drawn jointly from its rows} (scenario.uncertainty.joint_draws)
     joint_draws: dict[str, list[str]] | None = None
     kind: str = field(default="optimize")
 

@@ -290,7 +290,7 @@ class RunDocument:
     spend: dict[str, float | None] | None = None  # budget, media, commissions, ... total
     fixed: dict[str, str] = field(default_factory=dict)  # --set path -> undrawn uncertainty
     parameter_uncertainty: list[str] | None = None  # paths drawn per replication
-    #: {draws file: paths drawn jointly from its rows} (scenario.draws)
+    #: {draws file: paths drawn jointly from its rows} (scenario.uncertainty.joint_draws)
     joint_draws: dict[str, list[str]] | None = None
     #: kind (channels, segments, products, teams, strategies, targets, objectives) -> key ->
     #: label (text, or {en: ..., zh: ...}) for the keys of the scenario that carry one

@@ -3,13 +3,14 @@
 Each customer has a class (int16: segment index << 3 | funnel state, a column of
 `model.plan`), an ever-adopted flag, the revenue they have brought (individual lifetime
 value) and the day of their first purchase. The daily hazards are those of the counts
-kernel (`kernel.py`); only the draws differ: every customer takes one uniform number a
-day from a counter-based generator, u = SplitMix64 output number i of the stream of
-(seed, day), so the numbers depend only on the seed, the day and the customer's index,
-never on the thread that draws them. The interval of the day's route table u falls in
+kernel (`kernel.py`), from the same function (`hazards._segment_hazards`); only the
+variates differ: every customer takes one uniform number a day from a counter-based
+generator, u = SplitMix64 output number i of the stream of (seed, day), so the numbers
+depend only on the seed, the day and the customer's index, never on the thread that
+draws them. The interval of the day's route table u falls in
 decides the customer's move; where it falls inside that interval decides the day's second
 event (a purchase that moves nobody), see `_customers_day`. Most days nothing happens to
-a customer (a quiet day): one comparison of the draw, as a 53-bit integer, with a
+a customer (a quiet day): one comparison of the variate, as a 53-bit integer, with a
 threshold of the customer's class decides it (`_quiet_thresholds`). The threshold is the
 exact boundary of the tests of the full path, so the results are those of testing the
 routes and the event one by one. Customers are updated in fixed blocks with `prange`:
@@ -29,7 +30,6 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from ..model.hazards import DAYS_PER_YEAR
 from ..model.plan import (
     AWARE,
     CHURNED,
@@ -37,24 +37,22 @@ from ..model.plan import (
     CUSTOMER,
     LOYAL,
     N_STATES,
-    R_CHURN,
-    R_CONSIDER,
-    R_CONSIDER_DECAY,
-    R_DECAY,
-    R_IMITATION,
-    R_INNOVATION,
-    R_LOYAL,
-    R_LOYAL_CHURN,
-    R_LOYAL_REPEAT,
-    R_REPEAT,
-    R_SHOP,
-    R_WINBACK,
-    S_COMP_CONSIDERING,
-    S_COMP_NOT_IN_SET,
-    S_OWN_CONSIDERING,
-    S_OWN_REPEAT,
     S_REV_UNIT,
     UNAWARE,
+)
+from .hazards import (
+    H_AWARE,
+    H_CONSIDER_FORGET,
+    H_FORGET,
+    H_IMITATION,
+    H_LOYAL,
+    H_LOYAL_CHURN,
+    H_LOYAL_REPEAT,
+    H_OUTSIDE,
+    H_REPEAT,
+    H_WINBACK,
+    N_HAZARDS,
+    _segment_hazards,
 )
 from .kernel import (
     D_CHURNED,
@@ -102,8 +100,8 @@ def _stream_key(seed, day, stream):
 
 
 @njit(cache=True, inline="always")
-def _draw(key, i):
-    """Output i of the stream `key`, as a 53-bit integer m (uint64): the uniform is
+def _variate(key, i):
+    """Variate i of the stream `key`, as a 53-bit integer m (uint64): the uniform is
     m * 2^-53, exactly (`_uniform`)."""
     return _splitmix64(key + np.uint64(i) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(11)
 
@@ -111,7 +109,7 @@ def _draw(key, i):
 @njit(cache=True, inline="always")
 def _uniform(key, i):
     """Output i of the stream `key`, as a double in [0, 1) with 53 random bits."""
-    return float(_draw(key, i)) * UNIT
+    return float(_variate(key, i)) * UNIT
 
 
 @njit(cache=True)
@@ -178,57 +176,36 @@ def _route_tables(bass, n_ch):
 
 @njit(cache=True)
 def _segment_probabilities(d, bass, seg_rates, affinity, season, shares, h_aw, h_cv, synergy,
-                           talk_share, aw_base, aw_q, cum, p2, haz):
-    """The day's probabilities per segment, from the hazards of the counts kernel.
+                           talk_share, aw_base, aw_q, cum, p2, hz):
+    """The day's probabilities per segment, from the hazards both population engines share
+    (`hazards._segment_hazards`, into hz [N_HAZARDS + C]).
 
     Unaware people: daily hazard aw_base + aw_q * talk (talk: share of people who talk, or
-    of a customer's neighbours on a network). cum [S, N_STATES, R]: the cumulative
-    probabilities of the routes of `_route_tables` (the unaware route with the
+    of a customer's neighbours on a network): aw_base the awareness hazard at a talk share
+    of 0, aw_q its word-of-mouth part per unit of talk. cum [S, N_STATES, R]: the
+    cumulative probabilities of the routes of `_route_tables` (the unaware route with the
     well-mixed talk share); p2 [S, N_STATES]: the probability of the second draw's event
     (a competitor's unit for the unaware, aware and lapsed; a repeat purchase for
-    customers and loyal customers). Per-day hazards; the awareness hazard of a channel in
-    Bass mode is per year (`* DAYS_PER_YEAR`: Bass's p and q are per year, docs/model.md).
+    customers and loyal customers).
     """
     n_ch = h_aw.shape[0]
     for s in range(seg_rates.shape[0]):
-        if bass:
-            boost = 1.0
-            for c in range(n_ch):  # beta_c per year, as in the counts kernel's Bass mode
-                boost += affinity[s, c] * h_aw[c] * DAYS_PER_YEAR
-            aw_base[s] = seg_rates[s, R_INNOVATION] * boost
-            aw_q[s] = seg_rates[s, R_IMITATION] * boost
-        else:
-            base = seg_rates[s, R_INNOVATION] + synergy
-            for c in range(n_ch):
-                base += affinity[s, c] * h_aw[c]
-            aw_base[s] = base
-            aw_q[s] = seg_rates[s, R_IMITATION]
+        _segment_hazards(s, d, bass, 0.0, seg_rates, affinity, season, shares, h_aw, h_cv,
+                         synergy, hz)
+        aw_base[s] = hz[H_AWARE]
+        aw_q[s] = hz[H_IMITATION]
         cum[s, UNAWARE, 0] = -np.expm1(-(aw_base[s] + aw_q[s] * talk_share))
         if bass:
             continue
-        shop = seg_rates[s, R_SHOP] * season[d]
-        outside = -np.expm1(-shop * shares[s, S_COMP_NOT_IN_SET])
+        outside = -np.expm1(-hz[H_OUTSIDE])
         p2[s, UNAWARE] = p2[s, AWARE] = p2[s, CHURNED] = outside
-        haz[0] = seg_rates[s, R_DECAY]
-        haz[1] = seg_rates[s, R_CONSIDER]
-        _cumulative(haz, 2, cum[s, AWARE])
-        own = shop * shares[s, S_OWN_CONSIDERING]
-        haz[0] = seg_rates[s, R_CONSIDER_DECAY]
-        haz[1] = shop * shares[s, S_COMP_CONSIDERING]
-        haz[2] = own
-        for c in range(n_ch):
-            haz[3 + c] = own * affinity[s, c] * h_cv[c]
-        _cumulative(haz, 3 + n_ch, cum[s, CONSIDERING])
-        haz[0] = seg_rates[s, R_LOYAL]
-        haz[1] = seg_rates[s, R_CHURN]
-        _cumulative(haz, 2, cum[s, CUSTOMER])
-        rep = shares[s, S_OWN_REPEAT] * season[d]
-        cum[s, LOYAL, 0] = -np.expm1(-seg_rates[s, R_LOYAL_CHURN])
-        haz[0] = seg_rates[s, R_WINBACK]
-        haz[1] = seg_rates[s, R_DECAY]
-        _cumulative(haz, 2, cum[s, CHURNED])
-        p2[s, CUSTOMER] = -np.expm1(-seg_rates[s, R_REPEAT] * rep)
-        p2[s, LOYAL] = -np.expm1(-seg_rates[s, R_LOYAL_REPEAT] * rep)
+        _cumulative(hz[H_FORGET:], 2, cum[s, AWARE])
+        _cumulative(hz[H_CONSIDER_FORGET:], 3 + n_ch, cum[s, CONSIDERING])
+        _cumulative(hz[H_LOYAL:], 2, cum[s, CUSTOMER])
+        cum[s, LOYAL, 0] = -np.expm1(-hz[H_LOYAL_CHURN])
+        _cumulative(hz[H_WINBACK:], 2, cum[s, CHURNED])
+        p2[s, CUSTOMER] = -np.expm1(-hz[H_REPEAT])
+        p2[s, LOYAL] = -np.expm1(-hz[H_LOYAL_REPEAT])
 
 
 @njit(cache=True, parallel=True)
@@ -321,7 +298,7 @@ def _customers_block(first, last, d, k1, network, cls, ever, value, adopted_on, 
     for i in range(first, last):
         # unsigned indices: no test for negative ones (wraparound) in the hot loop
         c = cls[np.uint64(i)]
-        m = _draw(k1, i)
+        m = _variate(k1, i)
         if m >= quiet[np.uint16(c)]:
             continue
         _customer_day(i, c, float(m) * UNIT, d, network, cls, ever, value, adopted_on, talk,
@@ -394,7 +371,7 @@ def _is_quiet(m, p_move, q):
 
 
 @njit(cache=True)
-def _least_quiet_draw(p_move, q):
+def _least_quiet_variate(p_move, q):
     """The least draw m (of 0..GRID) with a quiet day for move probability p_move and
     second-event probability q: the quiet draws are {m >= it}, the tests of `_is_quiet`
     being monotone in u. The guess from P(move or event) is off by a few units of the grid
@@ -414,7 +391,7 @@ def _quiet_thresholds(leave, p2, aw_base, aw_q, network, quiet):
     """quiet[c]: a draw m (of 0..GRID) from which every customer of class c has a quiet
     day, neither moving nor making the second event; a day is then one draw test.
 
-    Well mixed, the least such draw (`_least_quiet_draw`). Unaware people on a network
+    Well mixed, the least such draw (`_least_quiet_variate`). Unaware people on a network
     have their own move probability, at most that of a talk share of 1 (of 0 if the
     imitation hazard were negative): the least quiet draw of that bound, plus WIRED_MARGIN
     units of the grid. The margin covers the rounding of the tests of `_is_quiet` (3
@@ -425,9 +402,9 @@ def _quiet_thresholds(leave, p2, aw_base, aw_q, network, quiet):
         if network and (c & STATE_MASK) == UNAWARE:
             s = c >> CLASS_SHIFT
             bound = -np.expm1(-(aw_base[s] + max(aw_q[s], 0.0)))  # talk share in [0, 1]
-            quiet[c] = min(GRID, _least_quiet_draw(bound, q) + WIRED_MARGIN)
+            quiet[c] = min(GRID, _least_quiet_variate(bound, q) + WIRED_MARGIN)
         else:
-            quiet[c] = _least_quiet_draw(p_move, q)
+            quiet[c] = _least_quiet_variate(p_move, q)
 
 
 @njit(cache=True)
@@ -465,7 +442,7 @@ def _advance_agents(d0, d1, seed, cls, ever, value, adopted_on, indptr, indices,
     n_blocks = max(1, (n + BLOCK - 1) // BLOCK)
     h_aw = np.zeros(n_ch)
     h_cv = np.zeros(n_ch)
-    haz = np.zeros(3 + n_ch)
+    hz = np.zeros(N_HAZARDS + n_ch)
     aw_base = np.zeros(n_seg)
     aw_q = np.zeros(n_seg)
     n_routes, dest, event, second = _route_tables(bass, n_ch)
@@ -490,7 +467,7 @@ def _advance_agents(d0, d1, seed, cls, ever, value, adopted_on, indptr, indices,
             talkers += counts[s, CUSTOMER] + counts[s, LOYAL] if wom_customers else adopters[s]
         synergy = 0.0 if bass else _synergy(chan_par, h_aw, kappa)
         _segment_probabilities(d, bass, seg_rates, affinity, season, shares, h_aw, h_cv,
-                               synergy, talkers / market_size, aw_base, aw_q, route_cum, p2, haz)
+                               synergy, talkers / market_size, aw_base, aw_q, route_cum, p2, hz)
         _class_probabilities(n_routes, route_cum, leave)
         _quiet_thresholds(leave, p2_by_class, aw_base, aw_q, network, quiet)
         if network:

@@ -13,7 +13,7 @@ segments, C channels, T teams, D days of the horizon, P days of patience, K hand
 stages; money in the scenario's currency; rates and hazards per day unless stated):
 
 - time: d the day (0 = start_date); d0, d1 the span [d0, d1); rs the generator state
-  (`engine.draws`, keyed by population key and span start).
+  (`engine.variates`, keyed by population key and span start).
 - population: state [S, N_STATES] people per funnel state (int64); delta [S, N_STATES] the
   day's moves; adopters [S] people who ever bought; s a segment, n a number of people.
 - market: seg_rates (rates) [S, N_SEG_RATES] per-day hazards (`model.plan.R_*`); affinity
@@ -41,7 +41,10 @@ stages; money in the scenario's currency; rates and hazards per day unless state
   (`L_*`); out [K_ROWS, D] the daily KPIs (rows of `mktsim.kpis.KPI_NAMES`); misc
   [N_MISC] the scalar controls (`M_*`); loyalty_cost money per loyal customer per day;
   discount the yearly discount rate of lifetime value.
-- scratch (filled and read within one call): haz, flat, kept, buf, two, two_kept.
+- hazards: hz [N_HAZARDS + C] a segment's hazards of the day, by route (columns
+  `engine.hazards.H_*`, from `hazards._segment_hazards`, which both population engines
+  call).
+- scratch (filled and read within one call): flat, kept, buf, two, two_kept.
 """
 
 from __future__ import annotations
@@ -49,7 +52,6 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ..model.hazards import DAYS_PER_YEAR
 from ..model.plan import (
     AWARE,
     C_AW_BETA,
@@ -73,23 +75,7 @@ from ..model.plan import (
     CUSTOMER,
     LOYAL,
     N_STATES,
-    R_CHURN,
-    R_CONSIDER,
-    R_CONSIDER_DECAY,
-    R_DECAY,
-    R_IMITATION,
-    R_INNOVATION,
-    R_LOYAL,
-    R_LOYAL_CHURN,
-    R_LOYAL_REPEAT,
-    R_REPEAT,
-    R_SHOP,
-    R_WINBACK,
-    S_COMP_CONSIDERING,
-    S_COMP_NOT_IN_SET,
     S_MARGIN_UNIT,
-    S_OWN_CONSIDERING,
-    S_OWN_REPEAT,
     S_REV_UNIT,
     T_CLOSE,
     T_CLOSE_DECAY,
@@ -99,7 +85,19 @@ from ..model.plan import (
     UNAWARE,
     WAITING,
 )
-from .draws import binomial, competing_exits, hill, split_without_replacement, uniform
+from .hazards import (
+    H_AWARE,
+    H_CONSIDER_FORGET,
+    H_FORGET,
+    H_LOYAL,
+    H_LOYAL_CHURN,
+    H_LOYAL_REPEAT,
+    H_OUTSIDE,
+    H_REPEAT,
+    H_WINBACK,
+    N_HAZARDS,
+    _segment_hazards,
+)
 from .layout import (
     CH_CAPACITY_LOST,
     CH_EXPOSURES,
@@ -162,6 +160,7 @@ from .layout import (
     TC_N,
     TC_REF,
 )
+from .variates import binomial, competing_exits, hill, split_without_replacement, uniform
 
 # per-day scratch totals (day array)
 D_NEW, D_UNITS, D_REVENUE, D_MARGIN, D_SPEND, D_LEADS, D_LOST, D_CHURNED, D_COMPLAINTS, \
@@ -212,17 +211,10 @@ def _synergy(chan_par, h_aw, kappa):
 
 
 @njit(cache=True)
-def _bass_segment(rs, s, state, adopters, rates, affinity, h_aw, talk_share, new_s):
-    """Bass-consistency mode: unaware -> customer in one step, hazard (p + qF) x(t).
-
-    x(t) = 1 + sum_c a_sc beta_c H_c with beta_c the channel's awareness effect as the
-    scenario states it, per year (the Generalized Bass model's dimensionless boost):
-    h_aw holds beta_c H_c per day, hence the DAYS_PER_YEAR."""
-    boost = 1.0
-    for c in range(h_aw.shape[0]):
-        boost += affinity[s, c] * h_aw[c] * DAYS_PER_YEAR
-    h = (rates[s, R_INNOVATION] + rates[s, R_IMITATION] * talk_share) * boost
-    n = binomial(rs, state[s, UNAWARE], -np.expm1(-h))
+def _bass_segment(rs, s, state, adopters, hz, new_s):
+    """Bass-consistency mode: unaware -> customer in one step, hazard hz[H_AWARE] =
+    (p + qF) x(t) (`hazards._segment_hazards`)."""
+    n = binomial(rs, state[s, UNAWARE], -np.expm1(-hz[H_AWARE]))
     state[s, UNAWARE] -= n
     state[s, CUSTOMER] += n
     adopters[s] += n
@@ -230,36 +222,24 @@ def _bass_segment(rs, s, state, adopters, rates, affinity, h_aw, talk_share, new
 
 
 @njit(cache=True)
-def _funnel_segment(rs, s, d, state, delta, rates, affinity, season, shares, h_aw, h_cv, synergy,
-                    talk_share, intents, organic, repeat_units, haz, out):
-    """Draw the day's moves of segment s from its start-of-day counts (into delta).
+def _funnel_segment(rs, s, state, delta, hz, intents, organic, repeat_units, out):
+    """Draw the day's moves of segment s from its start-of-day counts (into delta), with
+    the segment's hazards of the day hz (`hazards._segment_hazards`).
 
-    Returns competitor units bought by people of this segment.
+    Returns competitor units bought by people of this segment, and the customers lost.
     """
-    n_ch = h_aw.shape[0]
+    n_ch = intents.shape[1]
     # unaware -> aware
-    aw = rates[s, R_INNOVATION] + rates[s, R_IMITATION] * talk_share + synergy
-    for c in range(n_ch):
-        aw += affinity[s, c] * h_aw[c]
-    moved = binomial(rs, state[s, UNAWARE], -np.expm1(-aw))
+    moved = binomial(rs, state[s, UNAWARE], -np.expm1(-hz[H_AWARE]))
     delta[s, UNAWARE] -= moved
     delta[s, AWARE] += moved
     # aware -> unaware (forget), aware -> considering
-    haz[0] = rates[s, R_DECAY]
-    haz[1] = rates[s, R_CONSIDER]
-    competing_exits(rs, state[s, AWARE], haz, 2, out)
+    competing_exits(rs, state[s, AWARE], hz[H_FORGET:], 2, out)
     delta[s, AWARE] -= out[0] + out[1]
     delta[s, UNAWARE] += out[0]
     delta[s, CONSIDERING] += out[1]
     # considering -> forget, competitor purchase (stays), organic purchase, channel intents
-    shop = rates[s, R_SHOP] * season[d]
-    own = shop * shares[s, S_OWN_CONSIDERING]
-    haz[0] = rates[s, R_CONSIDER_DECAY]
-    haz[1] = shop * shares[s, S_COMP_CONSIDERING]
-    haz[2] = own
-    for c in range(n_ch):
-        haz[3 + c] = own * affinity[s, c] * h_cv[c]
-    competing_exits(rs, state[s, CONSIDERING], haz, 3 + n_ch, out)
+    competing_exits(rs, state[s, CONSIDERING], hz[H_CONSIDER_FORGET:], 3 + n_ch, out)
     delta[s, CONSIDERING] -= out[0] + out[2]
     delta[s, AWARE] += out[0]
     comp_units = out[1]
@@ -268,33 +248,28 @@ def _funnel_segment(rs, s, d, state, delta, rates, affinity, season, shares, h_a
         intents[s, c] = out[3 + c]
         delta[s, CONSIDERING] -= out[3 + c]
     # customers -> loyal, churned; loyal -> churned; churned -> considering
-    haz[0] = rates[s, R_LOYAL]
-    haz[1] = rates[s, R_CHURN]
-    competing_exits(rs, state[s, CUSTOMER], haz, 2, out)
+    competing_exits(rs, state[s, CUSTOMER], hz[H_LOYAL:], 2, out)
     delta[s, CUSTOMER] -= out[0] + out[1]
     delta[s, LOYAL] += out[0]
     delta[s, CHURNED] += out[1]
     churned = out[1]
-    lost_loyal = binomial(rs, state[s, LOYAL], -np.expm1(-rates[s, R_LOYAL_CHURN]))
+    lost_loyal = binomial(rs, state[s, LOYAL], -np.expm1(-hz[H_LOYAL_CHURN]))
     delta[s, LOYAL] -= lost_loyal
     delta[s, CHURNED] += lost_loyal
     # lapsed customers stay aware of us (until they forget) and keep buying in the
     # category; those won back buy again: customers once more, not new adopters
-    haz[0] = rates[s, R_WINBACK]
-    haz[1] = rates[s, R_DECAY]
-    competing_exits(rs, state[s, CHURNED], haz, 2, out)
+    competing_exits(rs, state[s, CHURNED], hz[H_WINBACK:], 2, out)
     back = out[0]
     delta[s, CHURNED] -= out[0] + out[1]
     delta[s, CUSTOMER] += back
     delta[s, UNAWARE] += out[1]
     # repeat purchases by customers and loyal members (they stay where they are)
-    rep = shares[s, S_OWN_REPEAT] * season[d]
     repeat_units[s] = back
-    repeat_units[s] += binomial(rs, state[s, CUSTOMER], -np.expm1(-rates[s, R_REPEAT] * rep))
-    repeat_units[s] += binomial(rs, state[s, LOYAL], -np.expm1(-rates[s, R_LOYAL_REPEAT] * rep))
+    repeat_units[s] += binomial(rs, state[s, CUSTOMER], -np.expm1(-hz[H_REPEAT]))
+    repeat_units[s] += binomial(rs, state[s, LOYAL], -np.expm1(-hz[H_LOYAL_REPEAT]))
     # category purchases of people who do not consider us go to competitors
     outside = state[s, UNAWARE] + state[s, AWARE] + state[s, CHURNED]
-    comp_units += binomial(rs, outside, -np.expm1(-shop * shares[s, S_COMP_NOT_IN_SET]))
+    comp_units += binomial(rs, outside, -np.expm1(-hz[H_OUTSIDE]))
     return comp_units, churned + lost_loyal
 
 
@@ -675,7 +650,7 @@ def _advance(d0, d1, rs, state, adopters, adstock, queue, cqueue, pipe, cum, cha
              out, seg_rates, affinity, chan_par, kappa, spend, extra_spend, season, team_par,
              misc, lost_after, chan_scale, shares, team_cap):
     """Advance the population from day d0 (included) to d1 (excluded), drawing from the
-    generator state `rs` (`engine.draws`).
+    generator state `rs` (`engine.variates`).
 
     misc [N_MISC]: the scalar controls named by the M_* columns of `engine.layout`.
     """
@@ -685,7 +660,7 @@ def _advance(d0, d1, rs, state, adopters, adstock, queue, cqueue, pipe, cum, cha
     complaint_rate, loyalty_cost = misc[M_COMPLAINT_RATE], misc[M_LOYALTY_COST]
     h_aw = np.zeros(n_ch)
     h_cv = np.zeros(n_ch)
-    haz = np.zeros(3 + n_ch)
+    hz = np.zeros(N_HAZARDS + n_ch)
     ex = np.zeros(3 + n_ch, dtype=np.int64)
     delta = np.zeros((n_seg, N_STATES), dtype=np.int64)
     intents = np.zeros((n_seg, n_ch), dtype=np.int64)
@@ -710,8 +685,9 @@ def _advance(d0, d1, rs, state, adopters, adstock, queue, cqueue, pipe, cum, cha
         talk_share = talkers / market_size
         if bass_mode:
             for s in range(n_seg):
-                _bass_segment(rs, s, state, adopters, seg_rates, affinity, h_aw, talk_share,
-                              units_s)
+                _segment_hazards(s, d, True, talk_share, seg_rates, affinity, season, shares,
+                                 h_aw, h_cv, 0.0, hz)
+                _bass_segment(rs, s, state, adopters, hz, units_s)
             for s in range(n_seg):
                 _sell(s, units_s[s], -1, shares, day, chan_tot, adopters, state, False)
                 day[D_NEW] += units_s[s]
@@ -719,9 +695,10 @@ def _advance(d0, d1, rs, state, adopters, adstock, queue, cqueue, pipe, cum, cha
             synergy = _synergy(chan_par, h_aw, kappa)
             delta[:, :] = 0
             for s in range(n_seg):
-                comp, churned = _funnel_segment(
-                    rs, s, d, state, delta, seg_rates, affinity, season, shares, h_aw, h_cv,
-                    synergy, talk_share, intents, organic, repeat, haz, ex)
+                _segment_hazards(s, d, False, talk_share, seg_rates, affinity, season, shares,
+                                 h_aw, h_cv, synergy, hz)
+                comp, churned = _funnel_segment(rs, s, state, delta, hz, intents, organic,
+                                                repeat, ex)
                 day[D_COMP_UNITS] += comp
                 day[D_CHURNED] += churned
                 leak[L_CHURN_REGULAR] += churned

@@ -14,7 +14,6 @@ import simpy
 from ..model import plan as P
 from .controls import Controller, MissingController
 from .derived import fill_derived
-from .draws import new_stream
 from .kernel import _advance
 from .layout import (
     M_BASS_MODE,
@@ -36,6 +35,7 @@ from .layout import (
 from .market_state import MarketState
 from .rng import span_key
 from .teams import Roster
+from .variates import new_stream
 
 
 @dataclass

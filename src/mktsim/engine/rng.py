@@ -27,5 +27,5 @@ def splitmix64(x: int) -> int:
 
 def span_key(key: int, day: int) -> int:
     """64-bit key of the generator stream of the kernel call that starts on `day`
-    (`engine.draws`), from the replication's population key."""
+    (`engine.variates`), from the replication's population key."""
     return splitmix64(key ^ (day * 0x632BE59BD9B4E019 & MASK64))

@@ -116,7 +116,7 @@ class Roster:
 
     def advance(self, rs: np.ndarray, first: int, last: int) -> None:
         """Record days first..last-1's controls in `daily` and let people leave and
-        replacements join up to the start of `last`, drawing from `rs` (`engine.draws`)."""
+        replacements join up to the start of `last`, drawing from `rs` (`engine.variates`)."""
         _advance_roster(rs, first, last, self.plan.horizon, self.joined, self.start_skill,
                         self.count, self.ceiling, self.clock, self.arrivals, self.par,
                         self.controls, self.daily)

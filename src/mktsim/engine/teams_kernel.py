@@ -24,8 +24,8 @@ import math
 import numpy as np
 from numba import njit
 
-from .draws import uniform
 from .layout import TC_A, TC_B, TC_N, TC_REF
+from .variates import uniform
 
 # roster parameter columns: capacity per person per day at full skill; learning time
 # constant (days); leaving hazard per person per day; hiring delay (days); 1 = leavers

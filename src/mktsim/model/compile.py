@@ -34,7 +34,7 @@ def compile_plan(spec: ScenarioSpec, strategy: str) -> P.Plan:
 class _Reused:
     """Results of a pure function of validated sections, kept by the sections' identity
     and some plain values: sections are immutable, and scenarios built from another with
-    other values (scenario/drawn.py) share its unchanged sections."""
+    other values (scenario/uncertainty/sampled.py) share its unchanged sections."""
 
     def __init__(self, limit: int = 256) -> None:
         self.limit = limit

@@ -16,7 +16,7 @@ def check_calibration(c: Any) -> None:
     prior is a range or distribution in the sweep syntax over a value that may be freed,
     every weight names a series a history may carry."""
     from ..params import ParamSpecError, parse_design_mapping
-    from .uncertain import FIXED
+    from .uncertainty.section import FIXED
 
     section = c.spec.calibration
     if section is None:

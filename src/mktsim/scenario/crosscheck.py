@@ -85,7 +85,7 @@ def numeric_checks(spec: ScenarioSpec, file: str,
     Every other cross check reads only names, dates, text and the shape of the scenario
     (which keys, how many items), which replacing one number by another never changes: a
     scenario that passed `cross_check` and then had numbers replaced passes all of it when
-    it passes these (see `scenario.drawn`). A new check that reads a number belongs in
+    it passes these (see `scenario.uncertainty.sampled`). A new check that reads a number belongs in
     NUMERIC_CHECKS, with the sections it reads.
     """
     c = Checker(spec, {}, file)

@@ -13,14 +13,14 @@ from pydantic import ValidationError
 
 from ..i18n import _
 from .crosscheck import cross_check
-from .draws import reference, resolve_draws
 from .errors import Problem, ScenarioError
 from .extends import fold_inherited, resolve_extends
 from .lint import smart_lint
 from .model import ScenarioSpec
 from .overrides import SOURCE, apply_overrides, replaced, without, without_drawn
 from .translate import problems_from, schema_value
-from .uncertain import uncertainty_problems
+from .uncertainty.joint_draws import reference, resolve_draws
+from .uncertainty.section import uncertainty_problems
 from .yamlio import Locations, parse_yaml, read_yaml
 
 

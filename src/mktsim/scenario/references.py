@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .draws import reference as draws_reference
+from .uncertainty.joint_draws import reference as draws_reference
 
 
 def relocate(reference: str, source_dir: Path, target_dir: Path) -> str:

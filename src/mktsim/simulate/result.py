@@ -174,7 +174,7 @@ def drawn_paths(run: RunResult | None) -> list[str] | None:
 
 def joint_draws(run: RunResult | None) -> dict[str, list[str]] | None:
     """{draws file: the paths a run drew jointly from its rows} (None: no joint draws)."""
-    from ..scenario.draws import joint_paths
+    from ..scenario.uncertainty.joint_draws import joint_paths
 
     drawn = drawn_paths(run)
     if run is None or not drawn:

@@ -10,10 +10,10 @@ from typing import Any
 
 from ..model.compile import compile_plan
 from ..model.plan import Plan
-from ..scenario.drawn import DrawnSpecs
 from ..scenario.errors import Problem, ScenarioError
 from ..scenario.load import LoadedSpec
-from ..scenario.uncertain import sample_values
+from ..scenario.uncertainty.sampled import SampledScenarios
+from ..scenario.uncertainty.section import sample_values
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class UncertainPlans:
         return [p.path for p in self.params]
 
     @cached_property
-    def drawn(self) -> DrawnSpecs:
+    def drawn(self) -> SampledScenarios:
         """Builds each replication's scenario (not pickled: once per process and scenario,
         however many chunks of replications a worker receives)."""
         return drawn_specs(self.loaded, tuple(self.names))
@@ -57,19 +57,19 @@ class UncertainPlans:
         return out
 
 
-#: DrawnSpecs this process has built, by scenario file, content and uncertain paths
-_DRAWN: dict[tuple[str, str, tuple[str, ...]], DrawnSpecs] = {}
+#: SampledScenarios this process has built, by scenario file, content and uncertain paths
+_DRAWN: dict[tuple[str, str, tuple[str, ...]], SampledScenarios] = {}
 _DRAWN_KEPT = 8
 
 
-def drawn_specs(loaded: LoadedSpec, names: tuple[str, ...]) -> DrawnSpecs:
-    """The DrawnSpecs of a scenario and its uncertain paths, built once per process."""
+def drawn_specs(loaded: LoadedSpec, names: tuple[str, ...]) -> SampledScenarios:
+    """The SampledScenarios of a scenario and its uncertain paths, built once per process."""
     key = (loaded.source, loaded.content_hash, names)
     found = _DRAWN.get(key)
     if found is None:
         if len(_DRAWN) >= _DRAWN_KEPT:
             _DRAWN.pop(next(iter(_DRAWN)))
-        found = _DRAWN[key] = DrawnSpecs(loaded, names)
+        found = _DRAWN[key] = SampledScenarios(loaded, names)
     return found
 
 
@@ -78,7 +78,7 @@ def _drawn_invalid(exc: ScenarioError, params: tuple[Any, ...], seed: int, i: in
     """The error of a replication whose drawn values make the scenario invalid, naming the
     row of each draws file it took (each column alone was checked at load; a rule between
     values, such as shares that must not add up past 1, can still refuse a row)."""
-    from ..scenario.draws import draw_groups, draw_rows
+    from ..scenario.uncertainty.joint_draws import draw_groups, draw_rows
 
     rows = [f"row {int(draw_rows(seed, name, len(g[0].draws), i, 1)[0]) + 2} of {name}"
             for name, g in draw_groups(params).items()]

@@ -84,7 +84,7 @@ def check_extremes(loaded: Any, params: list[Any]) -> None:
     quantiles of a distribution) to the scenario and validate it, so that a sweep whose
     points would all fail stops before it starts (raises ScenarioError)."""
     from ..scenario.load import with_values
-    from ..scenario.uncertain import extreme_values
+    from ..scenario.uncertainty.section import extreme_values
 
     for param in params:
         if param.path not in STRATEGY_PATHS:

@@ -9,7 +9,7 @@ from typing import Any
 from ..history import History
 from ..model.compile import compile_plan
 from ..model.plan import Plan
-from ..scenario.uncertain import sample_values
+from ..scenario.uncertainty.section import sample_values
 from ..simulate.sampled import UncertainPlans
 from .plan import follow_then_resume
 

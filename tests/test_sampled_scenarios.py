@@ -1,5 +1,5 @@
 """Each replication's plan under `uncertainties:` is built from the validated scenario
-(scenario/drawn.py) instead of validating the whole scenario again; the plans and the
+(scenario/uncertainty/sampled.py) instead of validating the whole scenario again; the plans and the
 errors must be exactly those of `with_values` + `compile_plan`."""
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from pydantic import BaseModel
 
 from mktsim.model.compile import compile_plan
 from mktsim.model.plan import Plan
-from mktsim.scenario.drawn import DrawnSpecs, copied, route
 from mktsim.scenario.errors import Problem, ScenarioError
 from mktsim.scenario.fields import to_number
 from mktsim.scenario.load import LoadedSpec, load_spec, load_text, with_values
 from mktsim.scenario.translate import schema_value
-from mktsim.scenario.uncertain import sample_values
+from mktsim.scenario.uncertainty.sampled import SampledScenarios, copied, route
+from mktsim.scenario.uncertainty.section import sample_values
 from mktsim.simulate.sampled import UncertainPlans, _drawn_invalid, uncertain_plans, without_spend
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,7 +93,7 @@ def _compiled(spec: Any, strategy: str) -> Plan | list[Problem]:
 def assert_same_outcome(source: LoadedSpec, values: dict[str, Any]) -> None:
     """The scenario built from the validated one gives `with_values`'s plans, and is
     refused exactly when and as `with_values` refuses it."""
-    drawn = DrawnSpecs(source, tuple(values))
+    drawn = SampledScenarios(source, tuple(values))
     expected = full_outcome(source, values)
     fast = drawn.fast(values)
     if isinstance(expected, list):
@@ -142,7 +142,7 @@ def assert_same_plans(source: UncertainPlans, first: int, count: int) -> None:
 @pytest.mark.parametrize("path", UNCERTAIN, ids=lambda p: p.name)
 def test_every_uncertain_path_of_a_shipped_scenario_is_reached(path: Path) -> None:
     source = loaded(path)
-    drawn = DrawnSpecs(source, tuple(source.data["uncertainties"]))
+    drawn = SampledScenarios(source, tuple(source.data["uncertainties"]))
     assert drawn.reached
 
 
@@ -328,7 +328,7 @@ def test_paths_it_cannot_reach_are_built_by_with_values(tiny_scenario_text: str)
     for path in ("horizon_days", "channels.store.awareness.per_year",
                  "market.segments.young.channel_affinity.social", "channels.tv.cost.cpm"):
         assert route(source.spec, path) is None
-    drawn = DrawnSpecs(source, ("market.size", "channels.store.awareness.per_year"))
+    drawn = SampledScenarios(source, ("market.size", "channels.store.awareness.per_year"))
     assert not drawn.reached
     values = {"market.size": 300_000, "channels.store.awareness.per_year": 0.4}
     assert drawn.fast(values) is None

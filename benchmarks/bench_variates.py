@@ -1,10 +1,10 @@
-"""Nanoseconds per draw: the kernel's samplers (`engine.draws`, SplitMix64 counter) against
+"""Nanoseconds per variate: the kernel's samplers (`engine.variates`, SplitMix64 counter) against
 numba's np.random (Mersenne Twister), side by side in one run.
 
-Run: python benchmarks/bench_draws.py [--draws N]
+Run: python benchmarks/bench_variates.py [--variates N]
 
-Prints ns per uniform, per binomial draw for n p from 0.01 to 10^5 (inversion below
-n min(p, 1 - p) = 10, BTRS above), and per hypergeometric draw (urn below a sample of 10,
+Prints ns per uniform, per binomial variate for n p from 0.01 to 10^5 (inversion below
+n min(p, 1 - p) = 10, BTRS above), and per hypergeometric variate (urn below a sample of 10,
 HRUA above).
 """
 
@@ -16,7 +16,7 @@ import time
 import numpy as np
 from numba import njit
 
-from mktsim.engine.draws import binomial, hypergeometric, new_stream, uniform
+from mktsim.engine.variates import binomial, hypergeometric, new_stream, uniform
 
 
 @njit(cache=True)
@@ -88,8 +88,8 @@ HYPERGEOMETRIC = [(30, 70, 5), (300, 700, 50), (10**5, 10**6, 1000), (40, 10**6,
 def main() -> None:
     """Print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--draws", type=int, default=1_000_000)
-    size = parser.parse_args().draws
+    parser.add_argument("--variates", type=int, default=1_000_000)
+    size = parser.parse_args().variates
     ours = _ns(_ours_uniform, new_stream(1), size=size)
     theirs = _ns(_numba_uniform, 1, size=size)
     print(f"{'uniform':>34}: {ours:6.1f} ns (numba np.random {theirs:6.1f} ns)")

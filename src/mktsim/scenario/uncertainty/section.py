@@ -2,7 +2,7 @@
 
 The section is a mapping of dotted paths to specifications in the sweep syntax
 (`30:60`, `normal(40, 5)`, `{dist: beta, args: [2, 5]}`, see docs/sweeps.md), or to a
-column of a file of joint draws (`{draws: FILE}`, see `scenario.draws`). Every
+column of a file of joint draws (`{draws: FILE}`, see `joint_draws`). Every
 distribution is checked at load time at its 0.1% and 99.9% quantiles, and every column of
 draws at its smallest and largest value, so that a run never stops half-way on a sampled
 value the schema refuses.
@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from .errors import Problem
-from .overrides import replaced
-from .translate import line_of, numeric_field, schema_value
-from .yamlio import Locations
+from ..errors import Problem
+from ..overrides import replaced
+from ..translate import line_of, numeric_field, schema_value
+from ..yamlio import Locations
 
 FIXED = {"name", "description", "horizon_days", "start_date", "currency", "seed",
          "replications", "uncertainties", "strategies"}
@@ -26,7 +26,7 @@ TAILS = (0.001, 0.999)
 
 def uncertainty_problems(data: dict[str, Any], locs: Locations, file: str) -> list[Problem]:
     """Problems of the `uncertainties:` section of already validated data."""
-    from ..params import ParamSpecError, parse_design_mapping
+    from ...params import ParamSpecError, parse_design_mapping
 
     section = data.get("uncertainties")
     if not section:
@@ -59,7 +59,7 @@ def extreme_values(param: Any) -> list[tuple[str, Any]]:
     if param.kind == "levels":
         return [(f"level {v!r}", v) for v in param.levels]
     if param.kind == "draws":
-        from .draws import draw_extremes
+        from .joint_draws import draw_extremes
 
         return draw_extremes(param)
     with np.errstate(over="ignore", invalid="ignore"):  # an infinite tail is refused, quietly
@@ -67,8 +67,8 @@ def extreme_values(param: Any) -> list[tuple[str, Any]]:
 
 
 def _check_tails(data: dict[str, Any], param: Any, locs: Locations, file: str) -> list[Problem]:
-    from .errors import ScenarioError
-    from .load import validate_data
+    from ..errors import ScenarioError
+    from ..load import validate_data
 
     head = param.path.split(".")[0]
     if head in FIXED:
@@ -104,7 +104,7 @@ def sample_values(params: list[Any], seed: int, first: int, count: int) -> list[
 
     Ranges, levels and distributions map uniform numbers of replication i (one each);
     the paths of one draws file take row `draw_rows(seed, file, ...)[i]` of it together."""
-    from .draws import draw_groups, draw_rows
+    from .joint_draws import draw_groups, draw_rows
 
     marginal = [p for p in params if p.kind != "draws"]
     u = np.array([

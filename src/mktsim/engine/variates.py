@@ -1,12 +1,15 @@
-"""Compiled random draws: a counter-based generator, exact binomial and hypergeometric
+"""Compiled random variates: a counter-based generator, exact binomial and hypergeometric
 samplers, competing risks, sampling without replacement.
+
+(Variates are random numbers; "draws", elsewhere, are rows of jointly drawn scenario
+values, see docs/architecture.md, "Words".)
 
 The generator is SplitMix64 (Steele, Lea & Flood 2014) run as a counter: its whole state
 is one uint64, `rs[0]`, a small array the kernel passes to every function that draws.
-Draw i of a stream is `mix(key + i * golden_gamma)`, so the numbers depend only on the
+Variate i of a stream is `mix(key + i * golden_gamma)`, so the numbers depend only on the
 stream's key (`engine.rng.span_key`: the population key and the first day of the kernel
 call), never on the process or thread that draws them. A uniform is the top 53 bits of a
-draw, in [0, 1).
+variate, in [0, 1).
 
 Samplers (exact: what they return has the stated distribution up to the 2^-53 grain of a
 uniform; nothing is approximated by a normal or a Poisson):
@@ -16,7 +19,7 @@ uniform; nothing is approximated by a normal or a Poisson):
   squeeze (Hormann 1993, "The generation of binomial random variates", J. Statist.
   Comput. Simul. 46), accepting against the exact log-pmf (log-factorials from a table and
   Stirling's series); returns
-  n - Binomial(n, 1 - p) for p > 1/2. About 2 uniforms a draw in BTRS, n p' + 1 steps in
+  n - Binomial(n, 1 - p) for p > 1/2. About 2 uniforms a variate in BTRS, n p' + 1 steps in
   inversion.
 - `hypergeometric(rs, good, bad, sample)`: with the smaller side and the smaller sample
   (symmetries), an urn of at most 9 draws when the sample is under 10, otherwise

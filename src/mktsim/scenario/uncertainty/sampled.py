@@ -1,11 +1,12 @@
-"""Scenarios with drawn numbers, built from the validated scenario instead of validating
-the whole file again: the scenario of each replication under `uncertainties:`.
+"""Sampled scenarios: the scenario of each replication under `uncertainties:`, with its
+sampled values, built from the validated scenario instead of validating the whole file
+again.
 
 `load.with_values` replaces values in the raw data and validates everything again (the
-schema, `extends`, the cross checks, the lint). A drawn number changes one field, so
-`DrawnSpecs` does only what that change can affect, and gets the same scenario:
+schema, `extends`, the cross checks, the lint). A sampled number changes one field, so
+`SampledScenarios` does only what that change can affect, and gets the same scenario:
 
-- the drawn value is validated by its own field's schema (its type, bounds and
+- the sampled value is validated by its own field's schema (its type, bounds and
   validators, as the model validates that field);
 - the models along its path are copied with the new value (`model_copy`), the rest of
   the scenario is shared; a model whose validators look at more than one field (a cost
@@ -29,11 +30,11 @@ from typing import Annotated, Any
 import annotated_types
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from .crosscheck import numeric_checks, numeric_checks_reading
-from .load import LoadedSpec, validate_data, with_values
-from .model import ScenarioSpec
-from .overrides import replaced, without_drawn
-from .translate import _unwrap, schema_value
+from ..crosscheck import numeric_checks, numeric_checks_reading
+from ..load import LoadedSpec, validate_data, with_values
+from ..model import ScenarioSpec
+from ..overrides import replaced, without_drawn
+from ..translate import _unwrap, schema_value
 
 Key = str | int
 
@@ -231,8 +232,8 @@ def _branch(routes: tuple[Route, ...], depth: int, node: Any, data: Any) -> _Bra
     return _Branch(kind, children)
 
 
-class DrawnSpecs:
-    """Builds the scenario of a loaded one with drawn values at given paths, as
+class SampledScenarios:
+    """Builds the scenario of a loaded one with sampled values at given paths, as
     `with_values(loaded, values).spec` does (the same models, field for field)."""
 
     def __init__(self, loaded: LoadedSpec, paths: tuple[str, ...]) -> None:
@@ -246,7 +247,7 @@ class DrawnSpecs:
         #: every path reached (else every scenario is built by `with_values`)
         self.reached = len(self.routes) == len(paths) and bool(paths)
         self.tree = _branch(self.routes, 0, self.base, data) if self.reached else None
-        #: the cross checks whose result a drawn value can change
+        #: the cross checks whose result a sampled value can change
         self.checks = numeric_checks_reading(paths)
 
     def spec(self, values: dict[str, Any]) -> ScenarioSpec:

@@ -6,7 +6,8 @@ import pytest
 from numba import njit
 from scipy import stats
 
-from mktsim.engine.draws import (
+from mktsim.engine.rng import MASK64, span_key, splitmix64
+from mktsim.engine.variates import (
     binomial,
     hypergeometric,
     new_stream,
@@ -14,9 +15,8 @@ from mktsim.engine.draws import (
     split_without_replacement,
     uniform,
 )
-from mktsim.engine.rng import MASK64, span_key, splitmix64
 
-DRAWS = 200_000
+VARIATES = 200_000
 
 
 @njit
@@ -84,7 +84,7 @@ BINOMIAL_CASES = [
 
 @pytest.mark.parametrize(("n", "p"), BINOMIAL_CASES)
 def test_binomial_matches_scipy(n, p):
-    draws = _binomials(new_stream(splitmix64(n) ^ int(p * 1e9)), n, p, DRAWS)
+    draws = _binomials(new_stream(splitmix64(n) ^ int(p * 1e9)), n, p, VARIATES)
     dist = stats.binom(n, p)
     assert draws.min() >= 0 and draws.max() <= n
     _check_moments(draws, dist)
@@ -100,7 +100,7 @@ HYPERGEOMETRIC_CASES = [
 @pytest.mark.parametrize(("good", "bad", "sample"), HYPERGEOMETRIC_CASES)
 def test_hypergeometric_matches_scipy(good, bad, sample):
     draws = _hypergeometrics(new_stream(splitmix64(good * 7 + bad * 3 + sample)), good, bad,
-                             sample, DRAWS)
+                             sample, VARIATES)
     dist = stats.hypergeom(good + bad, good, sample)
     assert draws.min() >= max(0, sample - bad) and draws.max() <= min(good, sample)
     _check_moments(draws, dist)
@@ -152,7 +152,7 @@ def test_stream_is_splitmix64_and_reproducible():
 
 
 def test_uniforms_are_uniform():
-    u = _uniforms(new_stream(7), DRAWS)
+    u = _uniforms(new_stream(7), VARIATES)
     assert u.min() >= 0.0 and u.max() < 1.0
     assert stats.kstest(u, "uniform").pvalue > 1e-4
 
@@ -180,7 +180,7 @@ def _inversion_reference(rs, n, p):
     the same stream, draw for draw."""
     import math
 
-    from mktsim.engine.draws import uniform
+    from mktsim.engine.variates import uniform
 
     s = p / (1.0 - p)
     first = math.exp(n * math.log1p(-p))

@@ -30,10 +30,10 @@ from typing import Any
 
 import numpy as np
 
-from .errors import Problem
-from .suggest import did_you_mean
-from .translate import line_of
-from .yamlio import Locations
+from ..errors import Problem
+from ..suggest import did_you_mean
+from ..translate import line_of
+from ..yamlio import Locations
 
 MAX_ROWS = 10_000
 #: spawn key stream of the row shuffles (the uniform numbers of other uncertainties: 100)
@@ -73,7 +73,7 @@ NUMBER_HINT = "write every draw as a plain number (0.25, 1.5e-3), one row per dr
 def read_draws(path: Path) -> DrawsTable:
     """Read and check a draws file (through the common reader, `mktsim.tabular`); raise
     DrawsFileError naming the row and column."""
-    from .. import tabular
+    from ... import tabular
 
     try:
         table = tabular.read_csv(path)
@@ -119,7 +119,7 @@ def reference(spec: Any) -> tuple[str, str | None] | None:
     if isinstance(spec, dict) and "draws" in spec:
         return (spec["draws"], spec.get("column")) if isinstance(spec["draws"], str) else None
     if isinstance(spec, str):
-        from ..params import DRAWS_RE
+        from ...params import DRAWS_RE
 
         m = DRAWS_RE.fullmatch(spec.strip())
         if m:
