@@ -46,9 +46,7 @@ PENDING: set[tuple[str, str]] = set()
 
 #: Import cycles between modules tolerated while being removed, each the set of modules
 #: of one cycle; each must still exist, so a fixed one fails until it is removed here.
-PENDING_CYCLES: set[frozenset[str]] = {
-    frozenset({"mktsim.scenario.load", "mktsim.scenario.uncertain"}),
-}
+PENDING_CYCLES: set[frozenset[str]] = set()
 
 Edges = dict[tuple[str, str], list[str]]
 

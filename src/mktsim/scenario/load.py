@@ -124,12 +124,17 @@ def validate_data(data: Any, locs: Locations, file: str, overrides: list[str],
     if check_uncertainties and not problems:
         data, problems = resolve_draws(data, locs, file)  # joint draws read from their files
         if not problems:
-            problems += uncertainty_problems(data, locs, file)
+            problems += uncertainty_problems(data, locs, file, _validate_without_uncertainties)
             spec = spec.model_copy(update={"uncertainties": data.get("uncertainties")})
     if problems:
         raise ScenarioError(problems)
     return LoadedSpec(spec, file, data, notes + smart_lint(spec, locs, file),
                       {k: spec_text(v) for k, v in dropped.items()})
+
+
+def _validate_without_uncertainties(data: dict[str, Any], file: str) -> LoadedSpec:
+    """The scenario `data` validated as it stands, its uncertainties not checked."""
+    return validate_data(data, {}, file, [], check_uncertainties=False)
 
 
 def spec_text(spec: Any) -> str:

@@ -10,6 +10,7 @@ value the schema refuses.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -24,8 +25,16 @@ FIXED = {"name", "description", "horizon_days", "start_date", "currency", "seed"
 TAILS = (0.001, 0.999)
 
 
-def uncertainty_problems(data: dict[str, Any], locs: Locations, file: str) -> list[Problem]:
-    """Problems of the `uncertainties:` section of already validated data."""
+#: Validates a whole scenario's data without its uncertainties (`load.validate_data` with
+#: its arguments `(data, file)`); raises ScenarioError. Passed in by the loader, so that
+#: this module does not import the loader that imports it.
+Validator = Callable[[dict[str, Any], str], Any]
+
+
+def uncertainty_problems(data: dict[str, Any], locs: Locations, file: str,
+                         validate: Validator) -> list[Problem]:
+    """Problems of the `uncertainties:` section of already validated data; each value's
+    extremes are checked by `validate`."""
     from ...params import ParamSpecError, parse_design_mapping
 
     section = data.get("uncertainties")
@@ -43,7 +52,7 @@ def uncertainty_problems(data: dict[str, Any], locs: Locations, file: str) -> li
         except ParamSpecError as exc:
             problems.append(_problem(path, str(exc), locs, file))
             continue
-        problems += _check_tails(data, param, locs, file)
+        problems += _check_tails(data, param, locs, file, validate)
     return problems
 
 
@@ -66,9 +75,9 @@ def extreme_values(param: Any) -> list[tuple[str, Any]]:
         return [(f"{q:.1%} quantile", _plain(param.ppf(np.array([q]))[0])) for q in TAILS]
 
 
-def _check_tails(data: dict[str, Any], param: Any, locs: Locations, file: str) -> list[Problem]:
+def _check_tails(data: dict[str, Any], param: Any, locs: Locations, file: str,
+                 validate: Validator) -> list[Problem]:
     from ..errors import ScenarioError
-    from ..load import validate_data
 
     head = param.path.split(".")[0]
     if head in FIXED:
@@ -78,7 +87,7 @@ def _check_tails(data: dict[str, Any], param: Any, locs: Locations, file: str) -
     for where, value in extreme_values(param):
         trial = replaced(base, param.path, schema_value(param.path, value))
         try:
-            validate_data(trial, {}, file, [], check_uncertainties=False)
+            validate(trial, file)
         except ScenarioError as exc:
             why = exc.problems[0].message if exc.problems else "invalid"
             if param.kind == "draws" and not numeric_field(param.path):
