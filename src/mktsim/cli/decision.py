@@ -175,7 +175,10 @@ def _md_escape(text: str) -> str:
 @click.option("--evaluations", type=click.IntRange(1), help="Candidate plans to try.")
 @click.option("--replications", "-n", type=click.IntRange(5), help="Replications per candidate.")
 @click.option("--verify-reps", type=click.IntRange(10), default=500, show_default=True,
-              help="Fresh replications that verify the winner.")
+              help="Replications of its own seed stream that confirm the winner.")
+@click.option("--tolerance", type=click.FloatRange(0, 0.2), default=0.0, show_default=True,
+              help="How far a target's confirmed lower bound may fall below its confidence "
+              "and still pass (said in the output).")
 @click.option("--curves/--no-curves", default=False, show_default=True,
               help="Also compute response curves and the marginal return per channel around "
               "the winner.")
@@ -194,9 +197,10 @@ def _md_escape(text: str) -> str:
 @user_errors
 def optimize(scenario: Path, mode: str, confidence: float | None, budget: float | None,
              evaluations: int | None, replications: int | None, verify_reps: int,
-             curves: bool, curve_reps: int, seed: int | None, workers: int, executor: str,
-             scheduler: str | None, overrides: tuple[str, ...], fmt: str, out: Path | None,
-             out_dir: Path | None, report_formats: str | None) -> None:
+             tolerance: float, curves: bool, curve_reps: int, seed: int | None,
+             workers: int, executor: str, scheduler: str | None, overrides: tuple[str, ...],
+             fmt: str, out: Path | None, out_dir: Path | None,
+             report_formats: str | None) -> None:
     """Find the best plan for the budget, or the cheapest plan that meets every target.
 
     \b
@@ -230,7 +234,8 @@ def optimize(scenario: Path, mode: str, confidence: float | None, budget: float 
         try:
             with progress_bar(total, _("optimizing ({mode})").format(mode=mode)) as advance:
                 result = sc.optimize(mode, confidence, budget, evaluations, replications,
-                                     verify_reps, seed=seed, progress=advance, executor=pool)
+                                     verify_reps, seed=seed, progress=advance, executor=pool,
+                                     tolerance=tolerance)
         except ScenarioError as exc:
             raise one_line(exc) from None
         if curves:

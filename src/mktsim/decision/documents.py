@@ -22,7 +22,7 @@ def outcome_summary(o: Outcome) -> OutcomeSummary:
     targets = []
     for t, tid in enumerate(o.target_ids):
         met = o.met[t]
-        targets.append({"id": tid, "probability": float(met.mean()),
+        targets.append({"id": tid, "probability": float(met.mean()), "met": int(met.sum()),
                         "interval": list(wilson_interval(int(met.sum()), len(met))),
                         "confidence": float(o.confidence[t])})
     lo, hi = wilson_interval(int(o.all_met.sum()), o.replications)
@@ -64,7 +64,14 @@ def optimum_document(opt: Optimum, marginal: pd.DataFrame | None = None,
         marginal_roi=None if marginal_rows is None else
         {c: row["profit_per_money"] for c, row in marginal_rows.items()},
         scenario_hash=scenario_hash, parameter_uncertainty=drawn_paths(opt.verified_run),
-        joint_draws=joint_draws(opt.verified_run))
+        joint_draws=joint_draws(opt.verified_run), confirmation=confirmation_doc(opt))
+
+
+def confirmation_doc(opt: Optimum) -> dict[str, Any] | None:
+    """The confirmation of the plan reported, with how many were tried."""
+    if opt.confirmation is None:
+        return None
+    return {**opt.confirmation.to_dict(), "attempts": len(opt.confirmations)}
 
 
 def plan_of(strategy: dict[str, Any]) -> dict[str, Any]:
@@ -78,7 +85,12 @@ def plan_of(strategy: dict[str, Any]) -> dict[str, Any]:
 
 
 def _message(opt: Optimum) -> str:
-    if opt.mode == "target" and opt.reached:
+    c = opt.confirmation
+    if opt.mode == "target" and opt.reached and c is not None:
+        n = c.targets[0].replications if c.targets else 0
+        head = (f"all targets reached at the required confidence, confirmed on {n} "
+                f"fresh replications (one-sided 95% lower bounds)")
+    elif opt.mode == "target" and opt.reached:
         head = "all targets reached at the required confidence"
     elif opt.mode == "target":
         head = "no plan within the levers' bounds meets every target"
@@ -105,8 +117,8 @@ def marginal_doc(marginal: pd.DataFrame) -> dict[str, dict[str, float]]:
 def write_strategy_yaml(source: Path, out: Path, strategy: dict[str, Any],
                         name: str = CANDIDATE) -> str:
     """The scenario file `source` with `strategy` added as `name` (default `optimized`;
-    comments kept), for a file at `out`: its relative file references (the calibration
-    history, joint draws) are rewritten for out's folder."""
+    comments kept), first among the strategies, for a file at `out`: its relative file
+    references (the calibration history, joint draws) are rewritten for out's folder."""
     from ruamel.yaml import YAML
 
     from ..scenario.references import relocate_references
@@ -114,7 +126,8 @@ def write_strategy_yaml(source: Path, out: Path, strategy: dict[str, Any],
     yaml = YAML()
     yaml.preserve_quotes = True
     data = yaml.load(source.read_text(encoding="utf-8"))
-    data["strategies"][name] = _plain(strategy)
+    data["strategies"].pop(name, None)
+    data["strategies"].insert(0, name, _plain(strategy))  # first: `mktsim run FILE` runs it
     relocate_references(data, source.parent, out.parent)
     buf = io.StringIO()
     yaml.dump(data, buf)

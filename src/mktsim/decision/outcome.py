@@ -134,17 +134,19 @@ def expected_score(outcome: Outcome, objective: Objective) -> tuple[float, float
     return primary, then
 
 
-def meets_all(outcome: Outcome, margin: float = 0.0) -> bool:
-    """Every target's probability reaches its confidence (plus `margin`)."""
+def meets_all(outcome: Outcome, margin: float | np.ndarray = 0.0) -> bool:
+    """Every target's probability reaches its confidence (plus `margin`, one for all or
+    one per target)."""
     return bool(np.all(outcome.probabilities() >= outcome.confidence + margin))
 
 
-def shortfall(outcome: Outcome) -> float:
-    """How far the targets fall short of their confidence (0 when all reach it; smooth)."""
+def shortfall(outcome: Outcome, margin: float | np.ndarray = 0.0) -> float:
+    """How far the targets fall short of their confidence plus `margin` (0 when all reach
+    it; smooth; negative)."""
     if not len(outcome.met):
         return 0.0
     p = 0.5 * (outcome.met.mean(axis=1) + outcome.soft.mean(axis=1))
-    return float(np.minimum(p - outcome.confidence, 0.0).sum())
+    return float(np.minimum(p - outcome.confidence - margin, 0.0).sum())
 
 
 def search_score(outcome: Outcome, objective: Objective, scale: float) -> float:

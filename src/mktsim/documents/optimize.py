@@ -63,6 +63,10 @@ class OptimizeDocument:
     parameter_uncertainty: list[str] | None = None  # paths drawn per replication
     #: {draws file: paths drawn jointly from its rows} (scenario.draws)
     joint_draws: dict[str, list[str]] | None = None
+    #: the confirmation of the plan on its own replications (`decision.confirm`):
+    #: {seed, attempt, tolerance, passed, level, method, targets: [{id, met, replications,
+    #: probability, lower, confidence, passes}], attempts}
+    confirmation: dict[str, Any] | None = None
     kind: str = field(default="optimize")
 
     def to_dict(self) -> dict[str, Any]:
@@ -79,7 +83,8 @@ class OptimizeDocument:
                     "response_curves": self.response_curves, "marginal": self.marginal,
                     "marginal_roi": self.marginal_roi, "scenario_hash": self.scenario_hash,
                     "parameter_uncertainty": self.parameter_uncertainty or None,
-                    "joint_draws": self.joint_draws or None}
+                    "joint_draws": self.joint_draws or None,
+                    "confirmation": self.confirmation}
         doc.update({k: v for k, v in optional.items() if v is not None})
         return clean(doc)
 
@@ -101,7 +106,7 @@ class OptimizeDocument:
         budget = r.number(data.get("budget"), "budget", optional=True)
         if plan.get("budget") is None and budget is not None:
             plan["budget"] = budget
-        for key in ("response_curves", "marginal_roi", "marginal"):
+        for key in ("response_curves", "marginal_roi", "marginal", "confirmation"):
             if data.get(key) is not None:
                 r.mapping(data[key], key)
         feasible = data.get("feasible")
@@ -131,4 +136,5 @@ class OptimizeDocument:
             joint_draws={str(k): [str(p) for p in r.listing(v, f"joint_draws.{k}")]
                          for k, v in r.mapping(data.get("joint_draws") or {},
                                                "joint_draws").items()} or None,
+            confirmation=data.get("confirmation"),
         )

@@ -133,17 +133,7 @@ def print_optimum(doc: dict[str, Any], console: Any = None,
         a.add_row(_("team {team}").format(team=escape(book("teams", team))), "",
                   _("{n} people").format(n=n))
     con.print(a)
-    t = Table(title=_("Verified on fresh seeds ({n} replications)").format(
-        n=doc["verified"]["replications"]))
-    for col in (N_("target"), N_("P(met)"), N_("95% interval"), N_("required")):
-        t.add_column(_(col))
-    for tg in doc["verified"]["targets"]:
-        lo, hi = tg["interval"]
-        t.add_row(
-            escape(book("targets", tg["id"])), f"{tg['probability']:.0%}", f"{lo:.0%}-{hi:.0%}",
-            f"{tg['confidence']:.0%}"
-        )
-    con.print(t)
+    con.print(confirmation_table(doc, book))
     for note in str(doc.get("message") or "").split("; ")[1:]:  # after the headline
         con.print("[yellow]" + _("note:") + f"[/yellow] {escape(note)}")
     if doc.get("price_elasticity"):
@@ -240,3 +230,31 @@ def print_explain(doc: dict[str, Any], console: Any = None,
         con.print(_elasticity_table(doc["price_elasticity"], book))
     if doc.get("marginal"):
         print_marginal(doc["marginal"], con, book)
+
+
+def confirmation_table(doc: dict[str, Any], book: LabelBook) -> Table:
+    """Per target: P(met) on the search's replications and on the confirmation's, with
+    counts, 95% intervals and the one-sided 95% lower bound that decides."""
+    search = {t["id"]: t for t in (doc.get("search") or {}).get("targets") or []}
+    checks = {t["id"]: t for t in (doc.get("confirmation") or {}).get("targets") or []}
+    t = Table(title=_("Targets: search against confirmation ({n} fresh replications)")
+              .format(n=doc["verified"]["replications"]))
+    for col in (N_("target"), N_("search P(met)"), N_("confirmed P(met)"),
+                N_("lower bound (95%, one-sided)"), N_("required"), N_("passes")):
+        t.add_column(_(col))
+    for tg in doc["verified"]["targets"]:
+        s, c = search.get(tg["id"]), checks.get(tg["id"])
+        t.add_row(escape(book("targets", tg["id"])),
+                  _counted(s, doc["search"]["replications"]) if s else "",
+                  _counted(tg, doc["verified"]["replications"]),
+                  f"{c['lower']:.1%}" if c else "", f"{tg['confidence']:.0%}",
+                  (_("yes") if c["passes"] else _("no")) if c else "")
+    return t
+
+
+def _counted(d: dict[str, Any], reps: int) -> str:
+    """`82% (74%-88%), 66/80`: probability, 95% interval and count."""
+    lo, hi = d["interval"]
+    n = d.get("met")
+    count = "" if n is None else f", {n}/{reps}"
+    return f"{d['probability']:.0%} ({lo:.0%}-{hi:.0%}){count}"
