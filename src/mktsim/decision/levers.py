@@ -1,7 +1,8 @@
 """The levers of `optimize`: a vector of numbers <-> a strategy of the scenario.
 
-A candidate is `x` = [weights of the free channels] + [4 quarter weights, if flighting is a
-lever] + [headcount of each team that is a lever]. A budget B turns the weights into money
+A candidate is `x` = [weights of the free channels] + [4 quarter weights, or the 5
+coordinates of a month flighting (decision/flighting.py), if flighting is a lever] +
+[headcount of each team that is a lever]. A budget B turns the weights into money
 per channel: the free channels share what the fixed channels leave, projected onto each
 channel's bounds so that the money adds up to B exactly.
 """
@@ -18,6 +19,7 @@ import numpy as np
 from ..scenario.decision import ChannelLever, DecisionSection
 from ..scenario.errors import Problem, ScenarioError
 from ..scenario.load import LoadedSpec
+from .flighting import MONTH_DIMS, MonthFlighting, plan_season
 
 SHARE_DIGITS = 6
 
@@ -46,19 +48,38 @@ class LeverSpace:
     team_bounds: tuple[tuple[int, int], ...]
     team_cost_per_day: dict[str, float]
     horizon: int
+    months: MonthFlighting | None = None
+
+    @property
+    def flight_dims(self) -> int:
+        """Coordinates of the flighting lever (0: not a lever)."""
+        return 4 if self.quarters else MONTH_DIMS if self.months else 0
 
     @property
     def dims(self) -> int:
         """Length of a candidate vector."""
-        return len(self.free) + (4 if self.quarters else 0) + len(self.teams)
+        return len(self.free) + self.flight_dims + len(self.teams)
 
     def bounds(self) -> list[tuple[float, float]]:
         """Box bounds of every coordinate."""
         out = [(0.0, 1.0)] * len(self.free)
         if self.quarters:
             out += [self.quarters] * 4
+        if self.months:
+            out += self.months.bounds()
         out += [(float(lo), float(hi) + 0.999) for lo, hi in self.team_bounds]
         return out
+
+    def flighting(self, x: np.ndarray) -> dict[str, Any] | None:
+        """The candidate's flighting (None: the reference's, not a lever)."""
+        start = len(self.free)
+        if self.quarters:
+            q = [round(float(v), 4) for v in x[start: start + 4]]
+            return scaled_flighting(self.base.get("flighting"), q)
+        if self.months:
+            return {"by": "month",
+                    "weights": self.months.weights(x[start: start + MONTH_DIMS])}
+        return None
 
     def x0(self) -> np.ndarray:
         """The reference strategy as a candidate (clipped into the bounds)."""
@@ -66,6 +87,8 @@ class LeverSpace:
         w = [self.ref_amounts.get(c, 0.0) / total for c in self.free]
         if self.quarters:
             w += [min(max(1.0, self.quarters[0]), self.quarters[1])] * 4
+        if self.months:
+            w += list(self.months.flat())
         heads = self.base.get("headcount") or {}
         w += [float(min(max(heads.get(t, lo), lo), hi)) for t, (lo, hi)
               in zip(self.teams, self.team_bounds, strict=True)]
@@ -104,7 +127,7 @@ class LeverSpace:
 
     def headcount(self, x: np.ndarray) -> dict[str, int]:
         """Day-0 headcount of each lever team."""
-        return team_counts(x, len(self.free) + (4 if self.quarters else 0), self.teams,
+        return team_counts(x, len(self.free) + self.flight_dims, self.teams,
                            self.team_bounds)
 
     def team_cost(self, x: np.ndarray) -> float:
@@ -119,9 +142,9 @@ class LeverSpace:
         money.update(self.amounts(x, budget))
         data["budget"] = round(float(budget), 2)
         data["allocation"] = shares_of(money, budget)
-        if self.quarters:
-            q = [round(float(v), 4) for v in x[len(self.free): len(self.free) + 4]]
-            data["flighting"] = scaled_flighting(self.base.get("flighting"), q)
+        flighting = self.flighting(x)
+        if flighting is not None:
+            data["flighting"] = flighting
         if self.teams:
             heads = dict(data.get("headcount") or {})
             heads.update(self.headcount(x))
@@ -187,13 +210,18 @@ def lever_space(loaded: LoadedSpec) -> LeverSpace:
     lo_b = levers.budget.min if levers.budget and levers.budget.min is not None else 0.25 * budget
     hi_b = levers.budget.max if levers.budget and levers.budget.max is not None else 3.0 * budget
     teams = tuple(levers.headcount)
+    flight = levers.flighting
     return LeverSpace(
         reference=reference, base=base, budget=budget, budget_bounds=(lo_b, hi_b), free=free,
         fixed_shares=fixed, ref_amounts={c: budget * s for c, s in alloc.items()},
         channel_levers=dict(levers.channels),
-        quarters=(levers.flighting.min, levers.flighting.max) if levers.flighting else None,
+        quarters=(flight.min, flight.max) if flight and flight.by == "quarter" else None,
         teams=teams, team_bounds=tuple((h.min, h.max) for h in levers.headcount.values()),
         team_cost_per_day={t: spec.teams[t].cost_per_person_per_month * 12.0 / 365.0
                            for t in spec.teams},
         horizon=spec.horizon_days,
+        months=MonthFlighting(plan_season(list(spec.market.seasonality.by_month),
+                                          spec.start_date.month),
+                              flight.min, flight.max, flight.max_step)
+        if flight and flight.by == "month" else None,
     )

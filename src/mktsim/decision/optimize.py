@@ -105,6 +105,8 @@ class Optimum:
     #: the confirmations tried, the last one that of the plan reported
     confirmations: list[Confirmation] = field(default_factory=list)
     confirm_seconds: float = 0.0  # wall time of the confirmations
+    #: the month flighting chosen with the season and its rules (None: not a lever)
+    flighting: dict[str, Any] | None = None
 
     @property
     def confirmation(self) -> Confirmation | None:
@@ -285,7 +287,16 @@ def _finish(ev: Evaluator, mode: str, objective: str, x: np.ndarray, budget: flo
         reached = False
     return Optimum(mode, objective, ev.space.strategy(x, budget), budget,
                    ev.space.team_cost(x), ev.count, search, verified, tried[-1].seed,
-                   reached, notes, run, tried, seconds)
+                   reached, notes, run, tried, seconds, flighting_chosen(ev.space, x))
+
+
+def flighting_chosen(space: LeverSpace, x: np.ndarray) -> dict[str, Any] | None:
+    """The month flighting of candidate `x` with the season and the booking rules."""
+    if space.months is None:
+        return None
+    m = space.months
+    return {**(space.flighting(x) or {}), "season": list(m.season), "min": m.low,
+            "max": m.high, "max_step": m.max_step}
 
 
 #: confirmations tried at most (each on its own replications)

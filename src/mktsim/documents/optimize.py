@@ -67,6 +67,9 @@ class OptimizeDocument:
     #: {seed, attempt, tolerance, passed, level, method, targets: [{id, met, replications,
     #: probability, lower, confidence, passes}], attempts}
     confirmation: dict[str, Any] | None = None
+    #: the flighting chosen by month of the plan when it was a lever: {by, weights,
+    #: season (the market's seasonality of each month of the plan), min, max, max_step}
+    flighting: dict[str, Any] | None = None
     kind: str = field(default="optimize")
 
     def to_dict(self) -> dict[str, Any]:
@@ -84,7 +87,7 @@ class OptimizeDocument:
                     "marginal_roi": self.marginal_roi, "scenario_hash": self.scenario_hash,
                     "parameter_uncertainty": self.parameter_uncertainty or None,
                     "joint_draws": self.joint_draws or None,
-                    "confirmation": self.confirmation}
+                    "confirmation": self.confirmation, "flighting": self.flighting}
         doc.update({k: v for k, v in optional.items() if v is not None})
         return clean(doc)
 
@@ -106,7 +109,8 @@ class OptimizeDocument:
         budget = r.number(data.get("budget"), "budget", optional=True)
         if plan.get("budget") is None and budget is not None:
             plan["budget"] = budget
-        for key in ("response_curves", "marginal_roi", "marginal", "confirmation"):
+        for key in ("response_curves", "marginal_roi", "marginal", "confirmation",
+                    "flighting"):
             if data.get(key) is not None:
                 r.mapping(data[key], key)
         feasible = data.get("feasible")
@@ -136,5 +140,5 @@ class OptimizeDocument:
             joint_draws={str(k): [str(p) for p in r.listing(v, f"joint_draws.{k}")]
                          for k, v in r.mapping(data.get("joint_draws") or {},
                                                "joint_draws").items()} or None,
-            confirmation=data.get("confirmation"),
+            confirmation=data.get("confirmation"), flighting=data.get("flighting"),
         )

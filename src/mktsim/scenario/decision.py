@@ -10,7 +10,7 @@ Example::
         channels:
           kol: {min_share: 0.05, max_share: 0.4}
           live_stream: {max_relative: 3}             # at most 3 x the reference's money
-        flighting: {min: 0.5, max: 1.5}              # weight of each quarter
+        flighting: {by: month, min: 0.5, max: 2, max_step: 1.5}   # or by: quarter
         headcount:
           online_sales: {min: 4, max: 12}            # people from day 0
 """
@@ -88,11 +88,17 @@ class ChannelLever(Section):
 
 
 class FlightingLever(Section):
-    """Bounds on the relative weight of spend in each quarter."""
+    """The timing of spend as a lever. `by: quarter`: each quarter's weight (multiplying
+    the reference's flighting) within [min, max]. `by: month`: a smooth month flighting
+    chosen by the search (decision/flighting.py), each month within [min, max] of an
+    average month (`min`: the minimum spend per month a media buyer can book) and two
+    neighbouring months within a factor `max_step`."""
 
-    by: Literal["quarter"] = "quarter"
+    by: Literal["quarter", "month"] = "quarter"
     min: Positive = 0.5
     max: Positive = 1.5
+    max_step: float = Field(1.5, ge=1.0, le=10.0,
+                            description="Largest ratio of two neighbouring months' weights.")
 
 
 class HeadcountLever(Section):

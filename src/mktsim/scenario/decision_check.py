@@ -70,6 +70,11 @@ def _flighting_order(c: Checker, d: DecisionSection) -> None:
     flighting = d.levers.flighting
     if flighting is not None:
         _order(c, ("decision", "levers", "flighting"), flighting.min, flighting.max)
+        if flighting.by == "month" and not flighting.min <= 1.0 <= flighting.max:
+            c.error(("decision", "levers", "flighting"),
+                    f"month weights are relative to an average month, so min "
+                    f"({flighting.min:g}) must be at most 1 and max ({flighting.max:g}) at "
+                    f"least 1", "for example min: 0.5, max: 2")
 
 
 def _order(c: Checker, path: tuple[str | int, ...], low: float | None,
