@@ -19,7 +19,18 @@ import numpy as np
 from ..scenario.decision import ChannelLever, DecisionSection
 from ..scenario.errors import Problem, ScenarioError
 from ..scenario.load import LoadedSpec
+from .constraints import (
+    GroupRule,
+    capped_months,
+    group_rules,
+    keep_groups,
+    month_days,
+    month_fractions,
+)
 from .flighting import MONTH_DIMS, MonthFlighting, plan_season
+
+#: committed money of a channel: (amount, months of the plan 1-12, None for the year)
+Commit = tuple[float, tuple[int, ...] | None]
 
 SHARE_DIGITS = 6
 
@@ -49,6 +60,11 @@ class LeverSpace:
     team_cost_per_day: dict[str, float]
     horizon: int
     months: MonthFlighting | None = None
+    groups: tuple[GroupRule, ...] = ()
+    commitments: tuple[tuple[str, Commit], ...] = ()
+    max_change: float | None = None
+    monthly_cap: float | None = None
+    days: tuple[float, ...] = (0.0,) * 12  # days of each month of the plan
 
     @property
     def flight_dims(self) -> int:
@@ -96,21 +112,42 @@ class LeverSpace:
         return np.clip(np.array(w, dtype=float), lo, hi)
 
     def amounts(self, x: np.ndarray, budget: float) -> dict[str, float]:
-        """Money per free channel at `budget`, inside each channel's bounds."""
+        """Money per free channel at `budget`, inside each channel's bounds and every
+        channel group's."""
         rest = budget * (1.0 - sum(self.fixed_shares.values()))
-        lows, highs = zip(*(self.amount_bounds(c, budget) for c in self.free), strict=True)
+        share = self.month_share(x)
+        lows, highs = zip(*(self.amount_bounds(c, budget, share) for c in self.free),
+                          strict=True)
         lo, hi = np.array(lows), np.array(highs)
         w = np.clip(np.asarray(x[: len(self.free)], dtype=float), 0.0, None)
         v = (w / w.sum() if w.sum() > 0 else np.full(len(w), 1.0 / len(w))) * rest
-        return dict(zip(self.free, project_capped(v, lo, hi, rest), strict=True))
+        v = project_capped(v, lo, hi, rest)
+        if self.groups:
+            v = keep_groups(v, lo, hi, self.groups, budget)
+        return dict(zip(self.free, v, strict=True))
 
-    def amount_bounds(self, channel: str, budget: float) -> tuple[float, float]:
-        """(lowest, highest) money in a free channel at `budget`."""
+    def month_share(self, x: np.ndarray | None) -> np.ndarray:
+        """Share [12] of a channel's money in each month of the plan under the
+        candidate's flighting (the reference's when flighting is not a lever)."""
+        flight = (self.flighting(x) if x is not None else None) or self.base.get("flighting")
+        flight = flight or {}
+        return month_fractions(np.array(self.days), flight.get("weights"),
+                               flight.get("by", "month"))
+
+    def amount_bounds(self, channel: str, budget: float,
+                      month_share: np.ndarray | None = None) -> tuple[float, float]:
+        """(lowest, highest) money in a free channel at `budget`; `month_share`: the share
+        of its money in each month of the plan (for money committed in given months)."""
         lever = self.channel_levers.get(channel, ChannelLever())
         ref = self.ref_amounts.get(channel, 0.0)
         lows = [0.0, (lever.min_share or 0.0) * budget, lever.min_amount or 0.0,
                 (lever.min_relative or 0.0) * ref]
+        if self.max_change is not None:
+            lows.append((1.0 - self.max_change) * ref)
+        lows += self.committed_lows(channel, month_share)
         highs = [budget]
+        if self.max_change is not None:
+            highs.append((1.0 + self.max_change) * ref)
         if lever.max_share is not None:
             highs.append(lever.max_share * budget)
         if lever.max_amount is not None:
@@ -118,6 +155,17 @@ class LeverSpace:
         if lever.max_relative is not None:
             highs.append(lever.max_relative * ref)
         return max(lows), min(highs)
+
+    def committed_lows(self, channel: str, month_share: np.ndarray | None) -> list[float]:
+        """The channel's money that its commitments ask for over the horizon."""
+        share = self.month_share(None) if month_share is None else month_share
+        out = []
+        for name, (amount, months) in self.commitments:
+            if name != channel:
+                continue
+            part = 1.0 if months is None else float(share[[m - 1 for m in months]].sum())
+            out.append(amount / max(part, 1e-9))
+        return out
 
     def feasible(self, budget: float) -> bool:
         """Whether the channel bounds can add up to `budget`."""
@@ -143,6 +191,11 @@ class LeverSpace:
         data["budget"] = round(float(budget), 2)
         data["allocation"] = shares_of(money, budget)
         flighting = self.flighting(x)
+        if flighting is not None and self.months and self.monthly_cap is not None:
+            m = self.months
+            flighting["weights"] = capped_months(flighting["weights"], np.array(self.days),
+                                                 budget, self.monthly_cap, m.low, m.high,
+                                                 m.max_step)
         if flighting is not None:
             data["flighting"] = flighting
         if self.teams:
@@ -211,6 +264,8 @@ def lever_space(loaded: LoadedSpec) -> LeverSpace:
     hi_b = levers.budget.max if levers.budget and levers.budget.max is not None else 3.0 * budget
     teams = tuple(levers.headcount)
     flight = levers.flighting
+    rules = decision.constraints
+    lo_b, hi_b = _constrained_budget(loaded, (lo_b, hi_b), fixed)
     return LeverSpace(
         reference=reference, base=base, budget=budget, budget_bounds=(lo_b, hi_b), free=free,
         fixed_shares=fixed, ref_amounts={c: budget * s for c, s in alloc.items()},
@@ -224,4 +279,31 @@ def lever_space(loaded: LoadedSpec) -> LeverSpace:
                                           spec.start_date.month),
                               flight.min, flight.max, flight.max_step)
         if flight and flight.by == "month" else None,
+        groups=group_rules(rules, free, fixed),
+        commitments=tuple((c.channel, (c.amount, tuple(c.months) if c.months else None))
+                          for c in rules.committed),
+        max_change=rules.max_change, monthly_cap=rules.monthly_cap,
+        days=tuple(float(d) for d in month_days(spec.start_date, spec.horizon_days)),
     )
+
+
+def _constrained_budget(loaded: LoadedSpec, bounds: tuple[float, float],
+                        fixed: dict[str, float]) -> tuple[float, float]:
+    """The budget lever's range narrowed by money committed to channels with a fixed share
+    and by the monthly cap (under the reference's flighting)."""
+    spec = loaded.spec
+    rules = (spec.decision or DecisionSection()).constraints
+    lo_b, hi_b = bounds
+    strat = spec.strategies[(spec.decision or DecisionSection()).reference
+                            or next(iter(spec.strategies))]
+    flight = strat.flighting
+    share = month_fractions(month_days(spec.start_date, spec.horizon_days),
+                            None if flight is None else list(flight.weights),
+                            "month" if flight is None else flight.by)
+    for c in rules.committed:
+        if c.channel in fixed and fixed[c.channel] > 0:
+            part = 1.0 if not c.months else float(share[[m - 1 for m in c.months]].sum())
+            lo_b = max(lo_b, c.amount / (fixed[c.channel] * part))
+    if rules.monthly_cap is not None:
+        hi_b = min(hi_b, rules.monthly_cap / float(share.max()))
+    return lo_b, max(lo_b, hi_b)

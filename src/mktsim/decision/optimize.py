@@ -167,6 +167,8 @@ def optimize(scenario: LoadedScenario, mode: str = "fixed", evaluations: int | N
     root = spec.seed if seed is None else seed
     if mode not in ("fixed", "target"):
         raise ValueError(f"unknown mode '{mode}'; choose fixed or target")
+    if mode == "fixed":
+        _check_budget(scenario, budget or space.budget)
     with worker_pool(workers, pool) as pool:
         ev = Evaluator(scenario, space, replications or decision.replications, root,
                        evaluations or decision.evaluations, workers, progress, pool=pool)
@@ -174,6 +176,18 @@ def optimize(scenario: LoadedScenario, mode: str = "fixed", evaluations: int | N
             return _fixed(ev, decision.objective, budget or space.budget, verify_reps, root,
                           tolerance)
         return _target(ev, verify_reps, root, tolerance)
+
+
+def _check_budget(scenario: LoadedScenario, budget: float) -> None:
+    """Refuse a fixed budget at which no plan meets the decision's constraints."""
+    from ..scenario.decision_feasible import infeasible_reason
+    from ..scenario.errors import Problem, ScenarioError
+
+    reason = infeasible_reason(scenario.spec, (budget, budget))
+    if reason is not None:
+        raise ScenarioError([Problem(scenario.loaded.source, None, "decision.constraints",
+                                     f"at the budget {budget:,.0f}: {reason}",
+                                     "loosen a constraint or choose another --budget")])
 
 
 def _with_confidence(scenario: S, confidence: float) -> S:

@@ -13,6 +13,14 @@ Example::
         flighting: {by: month, min: 0.5, max: 2, max_step: 1.5}   # or by: quarter
         headcount:
           online_sales: {min: 4, max: 12}            # people from day 0
+      constraints:                                   # what every plan must respect
+        groups:
+          online: {channels: [social, kol, live_stream, online_store], max_share: 0.6}
+        committed:                                   # contracts already signed
+          - {channel: kol, amount: 1_500_000}        # at least this much over the year
+          - {channel: live_stream, amount: 400_000, months: [6, 11]}   # in June, November
+        max_change: 0.3                              # each channel within +-30% of the
+                                                     # reference's money in it
 """
 
 from __future__ import annotations
@@ -117,12 +125,48 @@ class Levers(Section):
     headcount: dict[Name, HeadcountLever] = Field(default_factory=dict)
 
 
+class ChannelGroup(Section):
+    """A group of channels whose joint share of the budget is bounded (media money)."""
+
+    channels: list[Name] = Field(min_length=1)
+    min_share: Share | None = None
+    max_share: Share | None = None
+
+
+class Commitment(Section):
+    """Money already committed to a channel (a signed contract): at least `amount` over
+    the horizon, or in the given months of the plan (1 = its first month)."""
+
+    channel: Name
+    amount: Money
+    months: list[int] | None = Field(None, min_length=1)
+
+    @model_validator(mode="after")
+    def _months(self) -> Commitment:
+        if self.months and any(not 1 <= m <= 12 for m in self.months):
+            raise ValueError("months are months of the plan, 1 to 12")
+        return self
+
+
+class Constraints(Section):
+    """What every plan the search tries must respect, beyond each lever's bounds."""
+
+    groups: dict[Name, ChannelGroup] = Field(default_factory=dict)
+    committed: list[Commitment] = Field(default_factory=list)
+    max_change: Share | None = Field(
+        None, description="Each moved channel within this share of the reference's money "
+        "in it (0.3: between 70% and 130%).")
+    monthly_cap: Money | None = Field(
+        None, description="Media money in any month of the plan at most this.")
+
+
 class DecisionSection(Section):
     """The objective, the reference strategy and the levers of `mktsim optimize`."""
 
     objective: Objective = Field(default_factory=lambda: Objective(maximize=ALL_TARGETS))
     reference: Name | None = Field(None, description="Strategy to start from (default: first).")
     levers: Levers = Field(default_factory=Levers)
+    constraints: Constraints = Field(default_factory=Constraints)
     replications: PositiveCount = Field(80, le=100_000,
                                         description="Replications per candidate plan.")
     evaluations: PositiveCount = Field(300, le=1_000_000,
