@@ -127,6 +127,19 @@ class Scenario(LoadedScenario):
             result.save(out)
         return result
 
+    def frontier(self, budgets: list[float] | None = None, kpi: str = "profit",
+                 level: float = 0.1, evaluations: int = 40, replications: int | None = None,
+                 verify_reps: int = 200, seed: int | None = None, workers: int = 1,
+                 executor: str | Pool = "local", scheduler: str | None = None) -> list[Any]:
+        """What safety costs: per budget (default the reference's x 0.5, 1, 1.5), the plan
+        maximising the mean of `kpi` and the one maximising its `level` quantile, each with
+        both numbers on fresh replications (`decision.frontier.FrontierPoint`)."""
+        from ..decision.frontier import frontier
+
+        with open_pool(executor, workers, scheduler) as pool:
+            return frontier(self, budgets, kpi, level, evaluations, replications, verify_reps,
+                            seed, pool.workers, pool.executor)
+
     def curves_around(self, result: OptimizeResult, curve_reps: int = 60,
                       seed: int | None = None, workers: int = 1,
                       progress: Progress | None = None, executor: str | Pool = "local",

@@ -182,6 +182,9 @@ def _md_escape(text: str) -> str:
 @click.option("--curves/--no-curves", default=False, show_default=True,
               help="Also compute response curves and the marginal return per channel around "
               "the winner.")
+@click.option("--frontier", "frontier_budgets", metavar="BUDGETS",
+              help="Instead: expected profit against its p10 for these budgets "
+              "(comma-separated, or 'auto': the reference's x 0.5, 1, 1.5).")
 @CURVE_REPS
 @SEED
 @workers_option(0)
@@ -197,7 +200,8 @@ def _md_escape(text: str) -> str:
 @user_errors
 def optimize(scenario: Path, mode: str, confidence: float | None, budget: float | None,
              evaluations: int | None, replications: int | None, verify_reps: int,
-             tolerance: float, curves: bool, curve_reps: int, seed: int | None,
+             tolerance: float, curves: bool, frontier_budgets: str | None,
+             curve_reps: int, seed: int | None,
              workers: int, executor: str, scheduler: str | None, overrides: tuple[str, ...],
              fmt: str, out: Path | None, out_dir: Path | None,
              report_formats: str | None) -> None:
@@ -224,6 +228,10 @@ def optimize(scenario: Path, mode: str, confidence: float | None, budget: float 
         text = (_("{where}: {message}; {hint}") if p.where == "--mode" else
                 _("{message}: {hint}")).format(where=p.where, message=p.message, hint=p.hint)
         raise InputError(text) from None
+    if frontier_budgets is not None:
+        _print_frontier(sc, frontier_budgets, evaluations, replications, seed,
+                        _workers(workers), fmt)
+        return
     if sc.spec.decision is None:
         click.echo(_("warning: no decision: section; maximising P(all targets) by moving "
                      "every channel of the first strategy (see docs/decision.md)"), err=True)
@@ -257,6 +265,26 @@ def optimize(scenario: Path, mode: str, confidence: float | None, budget: float 
                    .format(path=out), err=True)
     if out_dir is not None:
         _saved(result, out_dir, reports)
+
+
+def _print_frontier(sc: Any, text: str, evaluations: int | None, replications: int | None,
+                    seed: int | None, workers: int, fmt: str) -> None:
+    """`optimize --frontier`: the table (or JSON) of expected profit against its p10."""
+    try:
+        budgets = None if text.strip() == "auto" else [
+            float(v.replace("_", "")) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise InputError(_("--frontier: give budgets as numbers separated by commas, "
+                           "or auto")) from None
+    points = sc.frontier(budgets, evaluations=evaluations or 40, replications=replications,
+                         seed=seed, workers=workers)
+    rows = [p.to_dict() for p in points]
+    if fmt == "json":
+        click.echo(json.dumps({"kind": "frontier", "points": rows}, indent=1))
+        return
+    from ..report.terminal_decision import print_frontier
+
+    print_frontier(rows)
 
 
 @click.command()

@@ -202,7 +202,8 @@ def _fixed(ev: Evaluator, objective: Objective, budget: float, verify_reps: int,
     ref = ev.outcome(x0, budget)
     scale = max(abs(float(np.nanmean(ref.kpis[objective.then or "profit"]))), 1.0)
     if objective.metric in ref.kpis:
-        scale = max(abs(float(np.nanmean(ref.kpis[objective.metric]))), 1.0)
+        scale = max(abs(float(np.nanmean(ref.kpis[objective.metric]))),
+                    float(np.nanstd(ref.kpis[objective.metric])), 1.0)
     x, _ = _search(ev, lambda o, _x: search_score(o, objective, scale), budget, x0,
                    ev.limit - ev.count, root)
     return _finish(ev, "fixed", objective.describe(), x, budget, verify_reps, root, True, [],

@@ -128,7 +128,7 @@ def expected_score(outcome: Outcome, objective: Objective) -> tuple[float, float
     then = _mean(outcome.kpis[objective.then]) if objective.then else 0.0
     if objective.metric == ALL_TARGETS:
         return float(outcome.all_met.mean()), then
-    primary = objective.sign * _mean(outcome.kpis[objective.metric])
+    primary = risk_value(objective.sign * outcome.kpis[objective.metric], objective)
     if objective.subject_to_targets and not meets_all(outcome):
         primary = -math.inf
     return primary, then
@@ -155,10 +155,28 @@ def search_score(outcome: Outcome, objective: Objective, scale: float) -> float:
     if objective.metric == ALL_TARGETS:
         soft_all = float(np.prod(outcome.soft, axis=0).mean()) if len(outcome.soft) else 1.0
         return 0.5 * (soft_all + float(outcome.all_met.mean())) + 1e-3 * then
-    value = objective.sign * _mean(outcome.kpis[objective.metric]) / scale
+    value = risk_value(objective.sign * outcome.kpis[objective.metric], objective) / scale
     if objective.subject_to_targets:
         value += 10.0 * shortfall(outcome)
     return value + 1e-3 * then
+
+
+def risk_value(values: np.ndarray, objective: Objective) -> float:
+    """The objective's statistic of signed values [R] (larger is better): the mean, the
+    `level` quantile (the bad tail), or the CVaR (the mean of the worst `level` share)."""
+    return tail_statistic(values, objective.statistic, objective.level)
+
+
+def tail_statistic(values: np.ndarray, statistic: str, level: float) -> float:
+    """Mean, lower `level` quantile or lower-tail mean (CVaR) of `values` (NaN ignored)."""
+    finite = np.sort(values[np.isfinite(values)])
+    if not finite.size:
+        return -math.inf
+    if statistic == "quantile":
+        return float(np.quantile(finite, level))
+    if statistic == "cvar":
+        return float(finite[: max(1, math.ceil(level * finite.size))].mean())
+    return float(finite.mean())
 
 
 def _mean(values: np.ndarray) -> float:

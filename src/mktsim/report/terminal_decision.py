@@ -258,3 +258,21 @@ def _counted(d: dict[str, Any], reps: int) -> str:
     n = d.get("met")
     count = "" if n is None else f", {n}/{reps}"
     return f"{d['probability']:.0%} ({lo:.0%}-{hi:.0%}){count}"
+
+
+def print_frontier(rows: list[dict[str, Any]], console: Any = None) -> None:
+    """Expected profit against its p10, per budget and objective (what safety costs)."""
+    con = console or wide_console()
+    t = Table(title=_("What safety costs: expected value against the bad tail"))
+    for col in (N_("budget"), N_("plan maximising"), N_("expected"), N_("95% interval"),
+                N_("low quantile"), N_("replications")):
+        t.add_column(_(col), justify="right")
+    for r in rows:
+        what = (_("expected {kpi}") if r["maximized"] == "mean" else _("p{q} of {kpi}")).format(
+            kpi=r["kpi"], q=f"{100 * r['level']:g}")
+        lo, hi = r["mean_interval"]
+        t.add_row(fmt_value(r["budget"], "money"), what, fmt_value(r["mean"], "money"),
+                  f"{fmt_value(lo, 'money')} - {fmt_value(hi, 'money')}",
+                  f"p{100 * r['level']:g} {fmt_value(r['quantile'], 'money')}",
+                  str(r["replications"]))
+    con.print(t)

@@ -48,11 +48,19 @@ class Objective(Section):
     minimize: str | None = None
     then: str | None = Field(None, description="Expected KPI that breaks ties (maximised).")
     subject_to_targets: bool = False
+    statistic: Literal["mean", "quantile", "cvar"] = Field(
+        "mean", description="Of the KPI over replications: its mean, a quantile of the bad "
+        "tail (`level` 0.1 of profit: its p10), or the conditional value at risk (the mean "
+        "of the worst `level` share of replications).")
+    level: float = Field(0.1, gt=0.0, lt=1.0,
+                         description="Share of replications in the bad tail (quantile, cvar).")
 
     @model_validator(mode="after")
     def _one_direction(self) -> Objective:
         if (self.maximize is None) == (self.minimize is None):
             raise ValueError("give exactly one of maximize or minimize")
+        if self.statistic != "mean" and self.maximize == ALL_TARGETS:
+            raise ValueError("p_all_targets is a probability: its statistic is the mean")
         return self
 
     @property
@@ -68,6 +76,12 @@ class Objective(Section):
     def describe(self) -> str:
         """The objective in words."""
         what = "P(all targets met)" if self.metric == ALL_TARGETS else f"expected {self.metric}"
+        tail = self.level if self.sign > 0 else 1.0 - self.level
+        if self.statistic == "quantile":
+            what = f"p{100 * tail:g} of {self.metric}"
+        elif self.statistic == "cvar":
+            what = (f"CVaR {100 * self.level:g}% of {self.metric} (mean of the worst "
+                    f"{100 * self.level:g}% of runs)")
         text = f"{'maximize' if self.sign > 0 else 'minimize'} {what}"
         if self.subject_to_targets:
             text += ", every target met with its confidence"
