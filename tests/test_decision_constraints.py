@@ -4,6 +4,7 @@ them, and kept by the plan written."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +57,10 @@ def test_plan_written_keeps_the_group_and_the_commitments(tmp_path: Path) -> Non
                                     "--verify-reps", "10", "--format", "json",
                                     "--out", str(out)])
     assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    online = sum(doc["plan"]["allocation"][c] for c in ONLINE)
+    binds = {(b["kind"], b["name"]) for b in doc.get("binding") or []}
+    assert (("group", "online") in binds) == (abs(online - 0.6) <= 1e-3)
     sc = mktsim.load(out)
     strat = sc.spec.strategies[CANDIDATE]
     alloc = strat.allocation

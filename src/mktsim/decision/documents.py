@@ -65,7 +65,7 @@ def optimum_document(opt: Optimum, marginal: pd.DataFrame | None = None,
         {c: row["profit_per_money"] for c, row in marginal_rows.items()},
         scenario_hash=scenario_hash, parameter_uncertainty=drawn_paths(opt.verified_run),
         joint_draws=joint_draws(opt.verified_run), confirmation=confirmation_doc(opt),
-        flighting=opt.flighting)
+        flighting=opt.flighting, binding=opt.binding)
 
 
 def confirmation_doc(opt: Optimum) -> dict[str, Any] | None:

@@ -156,6 +156,31 @@ class LeverSpace:
             highs.append(lever.max_relative * ref)
         return max(lows), min(highs)
 
+    def binding(self, x: np.ndarray, budget: float) -> list[dict[str, Any]]:
+        """The bounds and constraints the candidate sits on (within 0.1%): `{kind, name,
+        bound, value}` for channel groups, channels at a bound (committed money,
+        `max_change`, their lever) and the budget at an end of its range."""
+        money = self.amounts(x, budget)
+        share = self.month_share(x)
+        out: list[dict[str, Any]] = []
+        for rule in self.groups:
+            total = sum(money[self.free[i]] for i in rule.members) + rule.fixed_share * budget
+            for side, limit in (("max_share", rule.max_share), ("min_share", rule.min_share)):
+                if limit is not None and abs(total - limit * budget) <= 1e-3 * budget:
+                    out.append({"kind": "group", "name": rule.name, "bound": side,
+                                "value": limit})
+        for c in self.free:
+            lo, hi = self.amount_bounds(c, budget, share)
+            for side, edge in (("lowest", lo), ("highest", hi)):
+                if edge > 0 and abs(money[c] - edge) <= 1e-3 * max(edge, 1.0):
+                    out.append({"kind": "channel", "name": c, "bound": side,
+                                "value": round(edge, 2)})
+        for side, edge in zip(("lowest", "highest"), self.budget_bounds, strict=True):
+            if abs(budget - edge) <= 1e-3 * edge:
+                out.append({"kind": "budget", "name": "budget", "bound": side,
+                            "value": edge})
+        return out
+
     def committed_lows(self, channel: str, month_share: np.ndarray | None) -> list[float]:
         """The channel's money that its commitments ask for over the horizon."""
         share = self.month_share(None) if month_share is None else month_share

@@ -107,6 +107,8 @@ class Optimum:
     confirm_seconds: float = 0.0  # wall time of the confirmations
     #: the month flighting chosen with the season and its rules (None: not a lever)
     flighting: dict[str, Any] | None = None
+    #: bounds and constraints the plan sits on (`LeverSpace.binding`)
+    binding: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def confirmation(self) -> Confirmation | None:
@@ -302,7 +304,8 @@ def _finish(ev: Evaluator, mode: str, objective: str, x: np.ndarray, budget: flo
         reached = False
     return Optimum(mode, objective, ev.space.strategy(x, budget), budget,
                    ev.space.team_cost(x), ev.count, search, verified, tried[-1].seed,
-                   reached, notes, run, tried, seconds, flighting_chosen(ev.space, x))
+                   reached, notes, run, tried, seconds, flighting_chosen(ev.space, x),
+                   ev.space.binding(x, budget))
 
 
 def flighting_chosen(space: LeverSpace, x: np.ndarray) -> dict[str, Any] | None:

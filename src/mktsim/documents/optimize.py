@@ -70,6 +70,9 @@ class OptimizeDocument:
     #: the flighting chosen by month of the plan when it was a lever: {by, weights,
     #: season (the market's seasonality of each month of the plan), min, max, max_step}
     flighting: dict[str, Any] | None = None
+    #: bounds and constraints the plan sits on: [{kind (group, channel, budget), name,
+    #: bound, value}]; their shadow cost is not estimated
+    binding: list[dict[str, Any]] | None = None
     kind: str = field(default="optimize")
 
     def to_dict(self) -> dict[str, Any]:
@@ -87,7 +90,8 @@ class OptimizeDocument:
                     "marginal_roi": self.marginal_roi, "scenario_hash": self.scenario_hash,
                     "parameter_uncertainty": self.parameter_uncertainty or None,
                     "joint_draws": self.joint_draws or None,
-                    "confirmation": self.confirmation, "flighting": self.flighting}
+                    "confirmation": self.confirmation, "flighting": self.flighting,
+                    "binding": self.binding or None}
         doc.update({k: v for k, v in optional.items() if v is not None})
         return clean(doc)
 
@@ -141,4 +145,5 @@ class OptimizeDocument:
                          for k, v in r.mapping(data.get("joint_draws") or {},
                                                "joint_draws").items()} or None,
             confirmation=data.get("confirmation"), flighting=data.get("flighting"),
+            binding=list(r.listing(data.get("binding") or [], "binding")) or None,
         )

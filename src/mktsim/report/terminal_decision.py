@@ -134,6 +134,10 @@ def print_optimum(doc: dict[str, Any], console: Any = None,
                   _("{n} people").format(n=n))
     con.print(a)
     con.print(confirmation_table(doc, book))
+    if doc.get("binding"):
+        sits = ", ".join(f"{b['kind']} {b['name']} {b['bound']} {b['value']:,.6g}"
+                         for b in doc["binding"])
+        con.print(_("bounds the plan sits on: {bounds}").format(bounds=escape(sits)))
     for note in str(doc.get("message") or "").split("; ")[1:]:  # after the headline
         con.print("[yellow]" + _("note:") + f"[/yellow] {escape(note)}")
     if doc.get("price_elasticity"):
