@@ -47,7 +47,7 @@ def main() -> None:
         print(f"optimize --mode target: {o.evaluations} evaluations in "
               f"{time.perf_counter() - t:.1f} s ({workers} workers); CPU {_cpu() - c0:.1f} s; "
               f"reached={o.reached}, budget={o.budget:,.0f}")
-        c = o.confirmation
+        c = getattr(o, "confirmation", None)  # None before the confirmation existed
         if c is not None:
             print(f"  confirmation: {len(o.confirmations)} attempt(s) of "
                   f"{o.verified.replications} replications in {o.confirm_seconds:.1f} s; "
