@@ -90,9 +90,12 @@ def test_month_flighted_plan_beats_the_flat_plan_on_fresh_seeds() -> None:
     # the smart band's season (618 and Double 11) with unit sales as the objective: the
     # search's month flighting sells more than the same plan spread evenly, paired on
     # 200 fresh replications
-    sc = _month_lever(mktsim.load(SCENARIO)).with_values(
-        {"decision.objective": {"maximize": "units"}})
-    opt = optimize(sc, "fixed", evaluations=40, replications=30, verify_reps=30, workers=2)
+    sc = mktsim.load(SCENARIO).with_values({
+        "decision.objective": {"maximize": "units"},
+        "decision.levers": {"channels": {"social": {}},  # the mix stays the reference's
+                            "flighting": {"by": "month", "min": 0.5, "max": 2,
+                                          "max_step": 1.6}}})
+    opt = optimize(sc, "fixed", evaluations=48, replications=30, verify_reps=30, workers=2)
     assert opt.flighting is not None and opt.flighting["season"] == list(SEASON)
     flat = {k: v for k, v in opt.strategy.items() if k != "flighting"}
     runs = [outcome_of(candidate_scenario(sc, s).run(CANDIDATE, 200, 555, workers=2))
