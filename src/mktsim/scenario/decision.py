@@ -25,7 +25,7 @@ Example::
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -153,13 +153,8 @@ class Commitment(Section):
 
     channel: Name
     amount: Money
-    months: list[int] | None = Field(None, min_length=1)
-
-    @model_validator(mode="after")
-    def _months(self) -> Commitment:
-        if self.months and any(not 1 <= m <= 12 for m in self.months):
-            raise ValueError("months are months of the plan, 1 to 12")
-        return self
+    months: list[Annotated[int, Field(ge=1, le=12)]] | None = Field(
+        None, min_length=1, description="Months of the plan, 1 to 12.")
 
 
 class Constraints(Section):
