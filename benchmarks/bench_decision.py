@@ -2,6 +2,9 @@
 
 Run: python benchmarks/bench_decision.py [workers] [what]   (what: compare, optimize, both)
 
+`optimize` includes the confirmation of the plan found on its own replications
+(decision.confirm); its attempts and wall time are printed on a second line.
+
 Besides wall time it prints the CPU time of this process and its worker processes: on a
 machine shared with other work, CPU seconds / workers is the wall time an idle machine
 would take.
@@ -44,6 +47,12 @@ def main() -> None:
         print(f"optimize --mode target: {o.evaluations} evaluations in "
               f"{time.perf_counter() - t:.1f} s ({workers} workers); CPU {_cpu() - c0:.1f} s; "
               f"reached={o.reached}, budget={o.budget:,.0f}")
+        c = getattr(o, "confirmation", None)  # None before the confirmation existed
+        if c is not None:
+            print(f"  confirmation: {len(o.confirmations)} attempt(s) of "
+                  f"{o.verified.replications} replications in {o.confirm_seconds:.1f} s; "
+                  + ", ".join(f"{t.id} {t.probability:.3f} (lower {t.lower:.3f})"
+                              for t in c.targets))
 
 
 if __name__ == "__main__":

@@ -111,10 +111,12 @@ class Scenario(LoadedScenario):
                  curves: bool = False, curve_reps: int = 60, seed: int | None = None,
                  workers: int = 1, progress: Progress | None = None,
                  out: str | Path | None = None, executor: str | Pool = "local",
-                 scheduler: str | None = None) -> OptimizeResult:
+                 scheduler: str | None = None, tolerance: float = 0.0) -> OptimizeResult:
         """The best plan for the budget (`mode="fixed"`, `budget` default the reference
         strategy's) or the cheapest plan that meets every target with `confidence`
-        (`mode="target"`), verified on `verify_reps` fresh replications; `curves`: also
+        (`mode="target"`), confirmed on `verify_reps` replications of their own seed
+        stream (a target passes when its one-sided 95% lower bound reaches the confidence
+        less `tolerance`; docs/decision.md); `curves`: also
         response curves and marginal returns around the winner. `out`: also write
         optimize.json there. `executor`, `scheduler`: where it runs (the module's
         docstring)."""
@@ -123,13 +125,26 @@ class Scenario(LoadedScenario):
         self.check_optimizable(mode)
         with open_pool(executor, workers, scheduler) as pool:
             opt = optimize(self, mode, evaluations, replications, seed, confidence, budget,
-                           verify_reps, pool.workers, progress, pool.executor)
+                           verify_reps, pool.workers, progress, pool.executor, tolerance)
             result = OptimizeResult(opt)
             if curves:
                 result = self._curves_on(pool, result, curve_reps, seed)
         if out is not None:
             result.save(out)
         return result
+
+    def frontier(self, budgets: list[float] | None = None, kpi: str = "profit",
+                 level: float = 0.1, evaluations: int = 40, replications: int | None = None,
+                 verify_reps: int = 200, seed: int | None = None, workers: int = 1,
+                 executor: str | Pool = "local", scheduler: str | None = None) -> list[Any]:
+        """What safety costs: per budget (default the reference's x 0.5, 1, 1.5), the plan
+        maximising the mean of `kpi` and the one maximising its `level` quantile, each with
+        both numbers on fresh replications (`decision.frontier.FrontierPoint`)."""
+        from ..decision.frontier import frontier
+
+        with open_pool(executor, workers, scheduler) as pool:
+            return frontier(self, budgets, kpi, level, evaluations, replications, verify_reps,
+                            seed, pool.workers, pool.executor)
 
     def curves_around(self, result: OptimizeResult, curve_reps: int = 60,
                       seed: int | None = None, workers: int = 1,

@@ -147,10 +147,16 @@ _formats = report_formats
 @click.option("--evaluations", type=click.IntRange(1), help="Candidate plans to try.")
 @click.option("--replications", "-n", type=click.IntRange(5), help="Replications per candidate.")
 @click.option("--verify-reps", type=click.IntRange(10), default=500, show_default=True,
-              help="Fresh replications that verify the winner.")
+              help="Replications of its own seed stream that confirm the winner.")
+@click.option("--tolerance", type=click.FloatRange(0, 0.2), default=0.0, show_default=True,
+              help="How far a target's confirmed lower bound may fall below its confidence "
+              "and still pass (said in the output).")
 @click.option("--curves/--no-curves", default=False, show_default=True,
               help="Also compute response curves and the marginal return per channel around "
               "the winner.")
+@click.option("--frontier", "frontier_budgets", metavar="BUDGETS",
+              help="Instead: expected profit against its p10 for these budgets "
+              "(comma-separated, or 'auto': the reference's x 0.5, 1, 1.5).")
 @CURVE_REPS
 @SEED
 @workers_option(0)
@@ -166,9 +172,11 @@ _formats = report_formats
 @user_errors
 def optimize(scenario: Path, mode: str, confidence: float | None, budget: float | None,
              evaluations: int | None, replications: int | None, verify_reps: int,
-             curves: bool, curve_reps: int, seed: int | None, workers: int, executor: str,
-             scheduler: str | None, overrides: tuple[str, ...], fmt: str, out: Path | None,
-             out_dir: Path | None, report_formats: str | None) -> None:
+             tolerance: float, curves: bool, frontier_budgets: str | None,
+             curve_reps: int, seed: int | None,
+             workers: int, executor: str, scheduler: str | None, overrides: tuple[str, ...],
+             fmt: str, out: Path | None, out_dir: Path | None,
+             report_formats: str | None) -> None:
     """Find the best plan for the budget, or the cheapest plan that meets every target.
 
     \b
@@ -192,6 +200,10 @@ def optimize(scenario: Path, mode: str, confidence: float | None, budget: float 
         text = (_("{where}: {message}; {hint}") if p.where == "--mode" else
                 _("{message}: {hint}")).format(where=p.where, message=p.message, hint=p.hint)
         raise InputError(text) from None
+    if frontier_budgets is not None:
+        _print_frontier(sc, frontier_budgets, evaluations, replications, seed,
+                        _workers(workers), fmt)
+        return
     if sc.spec.decision is None:
         click.echo(_("warning: no decision: section; maximising P(all targets) by moving "
                      "every channel of the first strategy (see docs/decision.md)"), err=True)
@@ -202,7 +214,8 @@ def optimize(scenario: Path, mode: str, confidence: float | None, budget: float 
         try:
             with progress_bar(total, _("optimizing ({mode})").format(mode=mode)) as advance:
                 result = sc.optimize(mode, confidence, budget, evaluations, replications,
-                                     verify_reps, seed=seed, progress=advance, executor=pool)
+                                     verify_reps, seed=seed, progress=advance, executor=pool,
+                                     tolerance=tolerance)
         except ScenarioError as exc:
             raise one_line(exc) from None
         if curves:
@@ -224,6 +237,26 @@ def optimize(scenario: Path, mode: str, confidence: float | None, budget: float 
                    .format(path=out), err=True)
     if out_dir is not None:
         _saved(result, out_dir, reports)
+
+
+def _print_frontier(sc: Any, text: str, evaluations: int | None, replications: int | None,
+                    seed: int | None, workers: int, fmt: str) -> None:
+    """`optimize --frontier`: the table (or JSON) of expected profit against its p10."""
+    try:
+        budgets = None if text.strip() == "auto" else [
+            float(v.replace("_", "")) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise InputError(_("--frontier: give budgets as numbers separated by commas, "
+                           "or auto")) from None
+    points = sc.frontier(budgets, evaluations=evaluations or 40, replications=replications,
+                         seed=seed, workers=workers)
+    rows = [p.to_dict() for p in points]
+    if fmt == "json":
+        click.echo(json.dumps({"kind": "frontier", "points": rows}, indent=1))
+        return
+    from ..report.terminal_decision import print_frontier
+
+    print_frontier(rows)
 
 
 @click.command()

@@ -1,7 +1,8 @@
 """The levers of `optimize`: a vector of numbers <-> a strategy of the scenario.
 
-A candidate is `x` = [weights of the free channels] + [4 quarter weights, if flighting is a
-lever] + [headcount of each team that is a lever]. A budget B turns the weights into money
+A candidate is `x` = [weights of the free channels] + [4 quarter weights, or the 5
+coordinates of a month flighting (decision/flighting.py), if flighting is a lever] +
+[headcount of each team that is a lever]. A budget B turns the weights into money
 per channel: the free channels share what the fixed channels leave, projected onto each
 channel's bounds so that the money adds up to B exactly.
 """
@@ -18,6 +19,18 @@ import numpy as np
 from ..scenario.decision import ChannelLever, DecisionSection
 from ..scenario.errors import Problem, ScenarioError
 from ..scenario.load import LoadedSpec
+from .constraints import (
+    GroupRule,
+    capped_months,
+    group_rules,
+    keep_groups,
+    month_days,
+    month_fractions,
+)
+from .flighting import MONTH_DIMS, MonthFlighting, plan_season
+
+#: committed money of a channel: (amount, months of the plan 1-12, None for the year)
+Commit = tuple[float, tuple[int, ...] | None]
 
 SHARE_DIGITS = 6
 
@@ -46,19 +59,43 @@ class LeverSpace:
     team_bounds: tuple[tuple[int, int], ...]
     team_cost_per_day: dict[str, float]
     horizon: int
+    months: MonthFlighting | None = None
+    groups: tuple[GroupRule, ...] = ()
+    commitments: tuple[tuple[str, Commit], ...] = ()
+    max_change: float | None = None
+    monthly_cap: float | None = None
+    days: tuple[float, ...] = (0.0,) * 12  # days of each month of the plan
+
+    @property
+    def flight_dims(self) -> int:
+        """Coordinates of the flighting lever (0: not a lever)."""
+        return 4 if self.quarters else MONTH_DIMS if self.months else 0
 
     @property
     def dims(self) -> int:
         """Length of a candidate vector."""
-        return len(self.free) + (4 if self.quarters else 0) + len(self.teams)
+        return len(self.free) + self.flight_dims + len(self.teams)
 
     def bounds(self) -> list[tuple[float, float]]:
         """Box bounds of every coordinate."""
         out = [(0.0, 1.0)] * len(self.free)
         if self.quarters:
             out += [self.quarters] * 4
+        if self.months:
+            out += self.months.bounds()
         out += [(float(lo), float(hi) + 0.999) for lo, hi in self.team_bounds]
         return out
+
+    def flighting(self, x: np.ndarray) -> dict[str, Any] | None:
+        """The candidate's flighting (None: the reference's, not a lever)."""
+        start = len(self.free)
+        if self.quarters:
+            q = [round(float(v), 4) for v in x[start: start + 4]]
+            return scaled_flighting(self.base.get("flighting"), q)
+        if self.months:
+            return {"by": "month",
+                    "weights": self.months.weights(x[start: start + MONTH_DIMS])}
+        return None
 
     def x0(self) -> np.ndarray:
         """The reference strategy as a candidate (clipped into the bounds)."""
@@ -66,6 +103,8 @@ class LeverSpace:
         w = [self.ref_amounts.get(c, 0.0) / total for c in self.free]
         if self.quarters:
             w += [min(max(1.0, self.quarters[0]), self.quarters[1])] * 4
+        if self.months:
+            w += list(self.months.flat())
         heads = self.base.get("headcount") or {}
         w += [float(min(max(heads.get(t, lo), lo), hi)) for t, (lo, hi)
               in zip(self.teams, self.team_bounds, strict=True)]
@@ -73,21 +112,42 @@ class LeverSpace:
         return np.clip(np.array(w, dtype=float), lo, hi)
 
     def amounts(self, x: np.ndarray, budget: float) -> dict[str, float]:
-        """Money per free channel at `budget`, inside each channel's bounds."""
+        """Money per free channel at `budget`, inside each channel's bounds and every
+        channel group's."""
         rest = budget * (1.0 - sum(self.fixed_shares.values()))
-        lows, highs = zip(*(self.amount_bounds(c, budget) for c in self.free), strict=True)
+        share = self.month_share(x)
+        lows, highs = zip(*(self.amount_bounds(c, budget, share) for c in self.free),
+                          strict=True)
         lo, hi = np.array(lows), np.array(highs)
         w = np.clip(np.asarray(x[: len(self.free)], dtype=float), 0.0, None)
         v = (w / w.sum() if w.sum() > 0 else np.full(len(w), 1.0 / len(w))) * rest
-        return dict(zip(self.free, project_capped(v, lo, hi, rest), strict=True))
+        v = project_capped(v, lo, hi, rest)
+        if self.groups:
+            v = keep_groups(v, lo, hi, self.groups, budget)
+        return dict(zip(self.free, v, strict=True))
 
-    def amount_bounds(self, channel: str, budget: float) -> tuple[float, float]:
-        """(lowest, highest) money in a free channel at `budget`."""
+    def month_share(self, x: np.ndarray | None) -> np.ndarray:
+        """Share [12] of a channel's money in each month of the plan under the
+        candidate's flighting (the reference's when flighting is not a lever)."""
+        flight = (self.flighting(x) if x is not None else None) or self.base.get("flighting")
+        flight = flight or {}
+        return month_fractions(np.array(self.days), flight.get("weights"),
+                               flight.get("by", "month"))
+
+    def amount_bounds(self, channel: str, budget: float,
+                      month_share: np.ndarray | None = None) -> tuple[float, float]:
+        """(lowest, highest) money in a free channel at `budget`; `month_share`: the share
+        of its money in each month of the plan (for money committed in given months)."""
         lever = self.channel_levers.get(channel, ChannelLever())
         ref = self.ref_amounts.get(channel, 0.0)
         lows = [0.0, (lever.min_share or 0.0) * budget, lever.min_amount or 0.0,
                 (lever.min_relative or 0.0) * ref]
+        if self.max_change is not None:
+            lows.append((1.0 - self.max_change) * ref)
+        lows += self.committed_lows(channel, month_share)
         highs = [budget]
+        if self.max_change is not None:
+            highs.append((1.0 + self.max_change) * ref)
         if lever.max_share is not None:
             highs.append(lever.max_share * budget)
         if lever.max_amount is not None:
@@ -95,6 +155,42 @@ class LeverSpace:
         if lever.max_relative is not None:
             highs.append(lever.max_relative * ref)
         return max(lows), min(highs)
+
+    def binding(self, x: np.ndarray, budget: float) -> list[dict[str, Any]]:
+        """The bounds and constraints the candidate sits on (within 0.1%): `{kind, name,
+        bound, value}` for channel groups, channels at a bound (committed money,
+        `max_change`, their lever) and the budget at an end of its range."""
+        money = self.amounts(x, budget)
+        share = self.month_share(x)
+        out: list[dict[str, Any]] = []
+        for rule in self.groups:
+            total = sum(money[self.free[i]] for i in rule.members) + rule.fixed_share * budget
+            for side, limit in (("max_share", rule.max_share), ("min_share", rule.min_share)):
+                if limit is not None and abs(total - limit * budget) <= 1e-3 * budget:
+                    out.append({"kind": "group", "name": rule.name, "bound": side,
+                                "value": limit})
+        for c in self.free:
+            lo, hi = self.amount_bounds(c, budget, share)
+            for side, edge in (("lowest", lo), ("highest", hi)):
+                if edge > 0 and abs(money[c] - edge) <= 1e-3 * max(edge, 1.0):
+                    out.append({"kind": "channel", "name": c, "bound": side,
+                                "value": round(edge, 2)})
+        for side, edge in zip(("lowest", "highest"), self.budget_bounds, strict=True):
+            if abs(budget - edge) <= 1e-3 * edge:
+                out.append({"kind": "budget", "name": "budget", "bound": side,
+                            "value": edge})
+        return out
+
+    def committed_lows(self, channel: str, month_share: np.ndarray | None) -> list[float]:
+        """The channel's money that its commitments ask for over the horizon."""
+        share = self.month_share(None) if month_share is None else month_share
+        out = []
+        for name, (amount, months) in self.commitments:
+            if name != channel:
+                continue
+            part = 1.0 if months is None else float(share[[m - 1 for m in months]].sum())
+            out.append(amount / max(part, 1e-9))
+        return out
 
     def feasible(self, budget: float) -> bool:
         """Whether the channel bounds can add up to `budget`."""
@@ -104,7 +200,7 @@ class LeverSpace:
 
     def headcount(self, x: np.ndarray) -> dict[str, int]:
         """Day-0 headcount of each lever team."""
-        return team_counts(x, len(self.free) + (4 if self.quarters else 0), self.teams,
+        return team_counts(x, len(self.free) + self.flight_dims, self.teams,
                            self.team_bounds)
 
     def team_cost(self, x: np.ndarray) -> float:
@@ -119,9 +215,14 @@ class LeverSpace:
         money.update(self.amounts(x, budget))
         data["budget"] = round(float(budget), 2)
         data["allocation"] = shares_of(money, budget)
-        if self.quarters:
-            q = [round(float(v), 4) for v in x[len(self.free): len(self.free) + 4]]
-            data["flighting"] = scaled_flighting(self.base.get("flighting"), q)
+        flighting = self.flighting(x)
+        if flighting is not None and self.months and self.monthly_cap is not None:
+            m = self.months
+            flighting["weights"] = capped_months(flighting["weights"], np.array(self.days),
+                                                 budget, self.monthly_cap, m.low, m.high,
+                                                 m.max_step)
+        if flighting is not None:
+            data["flighting"] = flighting
         if self.teams:
             heads = dict(data.get("headcount") or {})
             heads.update(self.headcount(x))
@@ -187,13 +288,47 @@ def lever_space(loaded: LoadedSpec) -> LeverSpace:
     lo_b = levers.budget.min if levers.budget and levers.budget.min is not None else 0.25 * budget
     hi_b = levers.budget.max if levers.budget and levers.budget.max is not None else 3.0 * budget
     teams = tuple(levers.headcount)
+    flight = levers.flighting
+    rules = decision.constraints
+    lo_b, hi_b = _constrained_budget(loaded, (lo_b, hi_b), fixed)
     return LeverSpace(
         reference=reference, base=base, budget=budget, budget_bounds=(lo_b, hi_b), free=free,
         fixed_shares=fixed, ref_amounts={c: budget * s for c, s in alloc.items()},
         channel_levers=dict(levers.channels),
-        quarters=(levers.flighting.min, levers.flighting.max) if levers.flighting else None,
+        quarters=(flight.min, flight.max) if flight and flight.by == "quarter" else None,
         teams=teams, team_bounds=tuple((h.min, h.max) for h in levers.headcount.values()),
         team_cost_per_day={t: spec.teams[t].cost_per_person_per_month * 12.0 / 365.0
                            for t in spec.teams},
         horizon=spec.horizon_days,
+        months=MonthFlighting(plan_season(list(spec.market.seasonality.by_month),
+                                          spec.start_date.month),
+                              flight.min, flight.max, flight.max_step)
+        if flight and flight.by == "month" else None,
+        groups=group_rules(rules, free, fixed),
+        commitments=tuple((c.channel, (c.amount, tuple(c.months) if c.months else None))
+                          for c in rules.committed),
+        max_change=rules.max_change, monthly_cap=rules.monthly_cap,
+        days=tuple(float(d) for d in month_days(spec.start_date, spec.horizon_days)),
     )
+
+
+def _constrained_budget(loaded: LoadedSpec, bounds: tuple[float, float],
+                        fixed: dict[str, float]) -> tuple[float, float]:
+    """The budget lever's range narrowed by money committed to channels with a fixed share
+    and by the monthly cap (under the reference's flighting)."""
+    spec = loaded.spec
+    rules = (spec.decision or DecisionSection()).constraints
+    lo_b, hi_b = bounds
+    strat = spec.strategies[(spec.decision or DecisionSection()).reference
+                            or next(iter(spec.strategies))]
+    flight = strat.flighting
+    share = month_fractions(month_days(spec.start_date, spec.horizon_days),
+                            None if flight is None else list(flight.weights),
+                            "month" if flight is None else flight.by)
+    for c in rules.committed:
+        if c.channel in fixed and fixed[c.channel] > 0:
+            part = 1.0 if not c.months else float(share[[m - 1 for m in c.months]].sum())
+            lo_b = max(lo_b, c.amount / (fixed[c.channel] * part))
+    if rules.monthly_cap is not None:
+        hi_b = min(hi_b, rules.monthly_cap / float(share.max()))
+    return lo_b, max(lo_b, hi_b)

@@ -4,12 +4,17 @@ every target (target mode), on common random numbers, then verify on fresh seeds
 Search: scipy's differential evolution (derivative-free, global, robust to the steps that
 a finite number of replications puts in the objective), started from the reference plan.
 Target mode: find the best allocation at the highest budget, bisect the budget with that
-allocation, re-optimise the allocation a little below the found budget, bisect again.
+allocation, re-optimise the allocation a little below the found budget, bisect again. The
+search asks every target's probability to clear its confidence by `confirm.search_margin`
+(aiming above the promise), and the plan found is then confirmed on replications of its
+own seed stream (`decision.confirm`): a plan whose one-sided 95% lower bound falls short
+gets more money, step by step up to the highest budget, until one passes or none can.
 """
 
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -20,6 +25,7 @@ import numpy as np
 from ..scenario.decision import DecisionSection, Objective
 from ..simulate.result import RunResult
 from ..simulate.strategy_run import LoadedScenario, run_strategy
+from .confirm import CONFIRM_REPS, Confirmation, confirm_seed, confirmation, search_margin
 from .levers import LeverSpace, lever_space
 from .outcome import (
     Outcome,
@@ -33,6 +39,8 @@ from .outcome import (
 FRESH = 1_000_003
 CANDIDATE = "optimized"
 Progress = Callable[[int], None]
+#: confidence margin [T] (or one for all) the search asks of an outcome
+Margin = Callable[[Outcome], "float | np.ndarray"]
 S = TypeVar("S", bound=LoadedScenario)
 
 
@@ -94,6 +102,18 @@ class Optimum:
     reached: bool
     notes: list[str] = field(default_factory=list)
     verified_run: RunResult | None = None  # the verification run of the winner
+    #: the confirmations tried, the last one that of the plan reported
+    confirmations: list[Confirmation] = field(default_factory=list)
+    confirm_seconds: float = 0.0  # wall time of the confirmations
+    #: the month flighting chosen with the season and its rules (None: not a lever)
+    flighting: dict[str, Any] | None = None
+    #: bounds and constraints the plan sits on (`LeverSpace.binding`)
+    binding: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def confirmation(self) -> Confirmation | None:
+        """The confirmation of the plan reported (None: not confirmed)."""
+        return self.confirmations[-1] if self.confirmations else None
 
     @property
     def total_cost(self) -> float:
@@ -133,10 +153,14 @@ def _search(ev: Any, score: Callable[[Outcome, np.ndarray], float], budget: floa
 def optimize(scenario: LoadedScenario, mode: str = "fixed", evaluations: int | None = None,
              replications: int | None = None, seed: int | None = None,
              confidence: float | None = None, budget: float | None = None,
-             verify_reps: int = 500, workers: int = 1,
-             progress: Progress | None = None, pool: Executor | None = None) -> Optimum:
-    """Find the best plan (`fixed`) or the cheapest that meets every target (`target`);
-    `pool`: an open executor of `workers` tasks at once to run every candidate on."""
+             verify_reps: int = CONFIRM_REPS, workers: int = 1,
+             progress: Progress | None = None, pool: Executor | None = None,
+             tolerance: float = 0.0) -> Optimum:
+    """Find the best plan (`fixed`) or the cheapest that meets every target (`target`),
+    confirmed on `verify_reps` replications of its own seed stream (`decision.confirm`);
+    `tolerance`: how far (probability points) a confirmation's lower bound may fall below
+    a confidence and still pass (said in the notes). `pool`: an open executor of
+    `workers` tasks at once to run every candidate on."""
     spec = scenario.spec
     decision = spec.decision or DecisionSection()
     if confidence is not None:
@@ -145,12 +169,27 @@ def optimize(scenario: LoadedScenario, mode: str = "fixed", evaluations: int | N
     root = spec.seed if seed is None else seed
     if mode not in ("fixed", "target"):
         raise ValueError(f"unknown mode '{mode}'; choose fixed or target")
+    if mode == "fixed":
+        _check_budget(scenario, budget or space.budget)
     with worker_pool(workers, pool) as pool:
         ev = Evaluator(scenario, space, replications or decision.replications, root,
                        evaluations or decision.evaluations, workers, progress, pool=pool)
         if mode == "fixed":
-            return _fixed(ev, decision.objective, budget or space.budget, verify_reps, root)
-        return _target(ev, verify_reps, root)
+            return _fixed(ev, decision.objective, budget or space.budget, verify_reps, root,
+                          tolerance)
+        return _target(ev, verify_reps, root, tolerance)
+
+
+def _check_budget(scenario: LoadedScenario, budget: float) -> None:
+    """Refuse a fixed budget at which no plan meets the decision's constraints."""
+    from ..scenario.decision_feasible import infeasible_reason
+    from ..scenario.errors import Problem, ScenarioError
+
+    reason = infeasible_reason(scenario.spec, (budget, budget))
+    if reason is not None:
+        raise ScenarioError([Problem(scenario.loaded.source, None, "decision.constraints",
+                                     f"at the budget {budget:,.0f}: {reason}",
+                                     "loosen a constraint or choose another --budget")])
 
 
 def _with_confidence(scenario: S, confidence: float) -> S:
@@ -159,25 +198,28 @@ def _with_confidence(scenario: S, confidence: float) -> S:
 
 
 def _fixed(ev: Evaluator, objective: Objective, budget: float, verify_reps: int,
-           root: int) -> Optimum:
+           root: int, tolerance: float = 0.0) -> Optimum:
     space = ev.space
     x0 = space.x0()
     ref = ev.outcome(x0, budget)
     scale = max(abs(float(np.nanmean(ref.kpis[objective.then or "profit"]))), 1.0)
     if objective.metric in ref.kpis:
-        scale = max(abs(float(np.nanmean(ref.kpis[objective.metric]))), 1.0)
+        scale = max(abs(float(np.nanmean(ref.kpis[objective.metric]))),
+                    float(np.nanstd(ref.kpis[objective.metric])), 1.0)
     x, _ = _search(ev, lambda o, _x: search_score(o, objective, scale), budget, x0,
                    ev.limit - ev.count, root)
-    return _finish(ev, "fixed", objective.describe(), x, budget, verify_reps, root, True, [])
+    return _finish(ev, "fixed", objective.describe(), x, budget, verify_reps, root, True, [],
+                   tolerance)
 
 
-def _target(ev: Evaluator, verify_reps: int, root: int) -> Optimum:
-    x, best, reached, notes = cheapest(ev, root)
+def _target(ev: Evaluator, verify_reps: int, root: int, tolerance: float = 0.0) -> Optimum:
+    x, best, reached, notes = cheapest(ev, root, lambda o: _margin(o, verify_reps))
     objective = "lowest total cost that meets every target with its confidence"
-    return _finish(ev, "target", objective, x, best, verify_reps, root, reached, notes)
+    return _finish(ev, "target", objective, x, best, verify_reps, root, reached, notes,
+                   tolerance)
 
 
-def cheapest(ev: Any, root: int, margin: Callable[[Outcome], float] | None = None
+def cheapest(ev: Any, root: int, margin: Margin | None = None
              ) -> tuple[np.ndarray, float, bool, list[str]]:
     """The search of target mode: (x, budget, reached, notes). Finds the best allocation
     at the highest budget, bisects the budget with it, re-optimises a little below and
@@ -192,7 +234,7 @@ def cheapest(ev: Any, root: int, margin: Callable[[Outcome], float] | None = Non
     cheapest_teams = max(space.team_cost(np.array(space.bounds())[:, 1]), 1.0)
 
     def score(o: Outcome, x: np.ndarray) -> float:
-        return shortfall(o) - 1e-3 * space.team_cost(x) / cheapest_teams
+        return shortfall(o, margin(o)) - 1e-3 * space.team_cost(x) / cheapest_teams
 
     x, _ = _search(ev, score, hi, space.x0(), int(0.55 * ev.limit), root)
     top = _safe(ev, x, hi)
@@ -208,11 +250,11 @@ def cheapest(ev: Any, root: int, margin: Callable[[Outcome], float] | None = Non
     return x, best, True, notes
 
 
-def _margin(o: Outcome) -> float:
-    """Confidence margin asked of the search (one standard error of a probability at the
-    required confidence, at least 0.03), so that fresh seeds still pass."""
-    c = float(o.confidence.max()) if len(o.confidence) else 0.8
-    return max(0.03, math.sqrt(c * (1.0 - c) / o.replications))
+def _margin(o: Outcome, confirm_reps: int = CONFIRM_REPS) -> np.ndarray:
+    """Confidence margin [T] asked of the search so that the confirmation on
+    `confirm_reps` replications passes (`confirm.search_margin`, at least 0.03)."""
+    return np.array([max(0.03, search_margin(float(c), o.replications, confirm_reps))
+                     for c in o.confidence], dtype=float)
 
 
 def _safe(ev: Any, x: np.ndarray, budget: float) -> Outcome | None:
@@ -222,8 +264,7 @@ def _safe(ev: Any, x: np.ndarray, budget: float) -> Outcome | None:
         return None
 
 
-def _bisect(ev: Any, x: np.ndarray, lo: float, hi: float,
-            margin: Callable[[Outcome], float] | None = None) -> float:
+def _bisect(ev: Any, x: np.ndarray, lo: float, hi: float, margin: Margin | None = None) -> float:
     """Smallest budget in [lo, hi] at which `x` meets every target (hi meets them)."""
     margin = margin or _margin
     for _ in range(8):
@@ -241,22 +282,59 @@ def _bisect(ev: Any, x: np.ndarray, lo: float, hi: float,
 
 
 def _finish(ev: Evaluator, mode: str, objective: str, x: np.ndarray, budget: float,
-            verify_reps: int, root: int, reached: bool, notes: list[str]) -> Optimum:
-    search = ev.outcome(x, budget, seed=ev.seed)
-    verify_seed = root + FRESH
-    run = ev.run(x, budget, seed=verify_seed, replications=verify_reps)
-    verified = outcome_of(run)
-    for retry in range(1, 4):  # a little more money until fresh seeds agree
-        if mode != "target" or not reached or meets_all(verified):
+            verify_reps: int, root: int, reached: bool, notes: list[str],
+            tolerance: float = 0.0) -> Optimum:
+    """Confirm the plan found on its own replications; in target mode a plan that fails
+    gets more money (steps of 10%, up to the highest budget) until one passes."""
+    hi = ev.space.budget_bounds[1]
+    started = time.perf_counter()
+    tried: list[Confirmation] = []
+    for attempt in range(MAX_CONFIRMATIONS):
+        seed = confirm_seed(root, attempt)
+        run = ev.run(x, budget, seed=seed, replications=verify_reps)
+        tried.append(confirmation(outcome_of(run), seed, attempt, tolerance))
+        if mode != "target" or not reached or tried[-1].passed or budget >= hi:
             break
-        budget = min(budget * 1.05, ev.space.budget_bounds[1])
-        verify_seed = root + FRESH + retry
-        run = ev.run(x, budget, seed=verify_seed, replications=verify_reps)
-        verified = outcome_of(run)
-        search = ev.outcome(x, budget, seed=ev.seed)
-    if mode == "target" and reached and not meets_all(verified):
+        budget = min(hi, budget * (1.0 + max(0.1, 2.0 * tried[-1].shortfall)))
+    verified = outcome_of(run)
+    seconds = time.perf_counter() - started
+    search = ev.outcome(x, budget, seed=ev.seed)
+    notes = notes + _confirmation_notes(mode, reached, tried)
+    if mode == "target" and reached and not tried[-1].passed:
         reached = False
-        notes.append("the plan met every target on the search seeds but not on fresh seeds")
     return Optimum(mode, objective, ev.space.strategy(x, budget), budget,
-                   ev.space.team_cost(x), ev.count, search, verified, verify_seed, reached,
-                   notes, run)
+                   ev.space.team_cost(x), ev.count, search, verified, tried[-1].seed,
+                   reached, notes, run, tried, seconds, flighting_chosen(ev.space, x),
+                   ev.space.binding(x, budget))
+
+
+def flighting_chosen(space: LeverSpace, x: np.ndarray) -> dict[str, Any] | None:
+    """The month flighting of candidate `x` with the season and the booking rules."""
+    if space.months is None:
+        return None
+    m = space.months
+    return {**(space.flighting(x) or {}), "season": list(m.season), "min": m.low,
+            "max": m.high, "max_step": m.max_step}
+
+
+#: confirmations tried at most (each on its own replications)
+MAX_CONFIRMATIONS = 6
+
+
+def _confirmation_notes(mode: str, reached: bool, tried: list[Confirmation]) -> list[str]:
+    """What the confirmation says, for the document's message."""
+    last = tried[-1]
+    out = []
+    if len(tried) > 1:
+        out.append(f"the plan first found fell short on its confirmation; "
+                   f"{len(tried) - 1} step(s) of more money were confirmed on fresh "
+                   f"replications each")
+    if mode == "target" and reached and not last.passed:
+        short = ", ".join(f"{t.id} {t.lower:.1%} < {t.confidence:.0%}"
+                          for t in last.targets if not t.passes(last.tolerance))
+        out.append(f"no plan within the levers passed the confirmation (one-sided 95% "
+                   f"lower bound: {short})")
+    elif last.passed and not last.strictly:
+        out.append(f"confirmed within a tolerance of {last.tolerance:.1%}: a lower bound "
+                   f"is below its confidence by at most that much")
+    return out

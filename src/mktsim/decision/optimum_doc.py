@@ -20,7 +20,7 @@ def outcome_summary(o: Outcome) -> OutcomeSummary:
     targets = []
     for t, tid in enumerate(o.target_ids):
         met = o.met[t]
-        targets.append({"id": tid, "probability": float(met.mean()),
+        targets.append({"id": tid, "probability": float(met.mean()), "met": int(met.sum()),
                         "interval": list(wilson_interval(int(met.sum()), len(met))),
                         "confidence": float(o.confidence[t])})
     lo, hi = wilson_interval(int(o.all_met.sum()), o.replications)
@@ -56,7 +56,15 @@ def optimum_doc(opt: Optimum, marginal: pd.DataFrame | None = None,
         marginal_roi=None if marginal_rows is None else
         {c: row["profit_per_money"] for c, row in marginal_rows.items()},
         scenario_hash=scenario_hash, parameter_uncertainty=drawn_paths(opt.verified_run),
-        joint_draws=joint_draws(opt.verified_run))
+        joint_draws=joint_draws(opt.verified_run), confirmation=confirmation_doc(opt),
+        flighting=opt.flighting, binding=opt.binding)
+
+
+def confirmation_doc(opt: Optimum) -> dict[str, Any] | None:
+    """The confirmation of the plan reported, with how many were tried."""
+    if opt.confirmation is None:
+        return None
+    return {**opt.confirmation.to_dict(), "attempts": len(opt.confirmations)}
 
 
 def plan_of(strategy: dict[str, Any]) -> dict[str, Any]:
@@ -70,7 +78,12 @@ def plan_of(strategy: dict[str, Any]) -> dict[str, Any]:
 
 
 def _message(opt: Optimum) -> str:
-    if opt.mode == "target" and opt.reached:
+    c = opt.confirmation
+    if opt.mode == "target" and opt.reached and c is not None:
+        n = c.targets[0].replications if c.targets else 0
+        head = (f"all targets reached at the required confidence, confirmed on {n} "
+                f"fresh replications (one-sided 95% lower bounds)")
+    elif opt.mode == "target" and opt.reached:
         head = "all targets reached at the required confidence"
     elif opt.mode == "target":
         head = "no plan within the levers' bounds meets every target"

@@ -128,23 +128,25 @@ def expected_score(outcome: Outcome, objective: Objective) -> tuple[float, float
     then = _mean(outcome.kpis[objective.then]) if objective.then else 0.0
     if objective.metric == ALL_TARGETS:
         return float(outcome.all_met.mean()), then
-    primary = objective.sign * _mean(outcome.kpis[objective.metric])
+    primary = risk_value(objective.sign * outcome.kpis[objective.metric], objective)
     if objective.subject_to_targets and not meets_all(outcome):
         primary = -math.inf
     return primary, then
 
 
-def meets_all(outcome: Outcome, margin: float = 0.0) -> bool:
-    """Every target's probability reaches its confidence (plus `margin`)."""
+def meets_all(outcome: Outcome, margin: float | np.ndarray = 0.0) -> bool:
+    """Every target's probability reaches its confidence (plus `margin`, one for all or
+    one per target)."""
     return bool(np.all(outcome.probabilities() >= outcome.confidence + margin))
 
 
-def shortfall(outcome: Outcome) -> float:
-    """How far the targets fall short of their confidence (0 when all reach it; smooth)."""
+def shortfall(outcome: Outcome, margin: float | np.ndarray = 0.0) -> float:
+    """How far the targets fall short of their confidence plus `margin` (0 when all reach
+    it; smooth; negative)."""
     if not len(outcome.met):
         return 0.0
     p = 0.5 * (outcome.met.mean(axis=1) + outcome.soft.mean(axis=1))
-    return float(np.minimum(p - outcome.confidence, 0.0).sum())
+    return float(np.minimum(p - outcome.confidence - margin, 0.0).sum())
 
 
 def search_score(outcome: Outcome, objective: Objective, scale: float) -> float:
@@ -153,10 +155,28 @@ def search_score(outcome: Outcome, objective: Objective, scale: float) -> float:
     if objective.metric == ALL_TARGETS:
         soft_all = float(np.prod(outcome.soft, axis=0).mean()) if len(outcome.soft) else 1.0
         return 0.5 * (soft_all + float(outcome.all_met.mean())) + 1e-3 * then
-    value = objective.sign * _mean(outcome.kpis[objective.metric]) / scale
+    value = risk_value(objective.sign * outcome.kpis[objective.metric], objective) / scale
     if objective.subject_to_targets:
         value += 10.0 * shortfall(outcome)
     return value + 1e-3 * then
+
+
+def risk_value(values: np.ndarray, objective: Objective) -> float:
+    """The objective's statistic of signed values [R] (larger is better): the mean, the
+    `level` quantile (the bad tail), or the CVaR (the mean of the worst `level` share)."""
+    return tail_statistic(values, objective.statistic, objective.level)
+
+
+def tail_statistic(values: np.ndarray, statistic: str, level: float) -> float:
+    """Mean, lower `level` quantile or lower-tail mean (CVaR) of `values` (NaN ignored)."""
+    finite = np.sort(values[np.isfinite(values)])
+    if not finite.size:
+        return -math.inf
+    if statistic == "quantile":
+        return float(np.quantile(finite, level))
+    if statistic == "cvar":
+        return float(finite[: max(1, math.ceil(level * finite.size))].mean())
+    return float(finite.mean())
 
 
 def _mean(values: np.ndarray) -> float:

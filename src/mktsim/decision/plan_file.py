@@ -15,8 +15,8 @@ from .optimize import CANDIDATE
 def write_strategy_yaml(source: Path, out: Path, strategy: dict[str, Any],
                         name: str = CANDIDATE) -> str:
     """The scenario file `source` with `strategy` added as `name` (default `optimized`;
-    comments kept), for a file at `out`: its relative file references (the calibration
-    history, joint draws) are rewritten for out's folder."""
+    comments kept), first among the strategies, for a file at `out`: its relative file
+    references (the calibration history, joint draws) are rewritten for out's folder."""
     from ruamel.yaml import YAML
 
     from ..scenario.references import relocate_references
@@ -24,7 +24,8 @@ def write_strategy_yaml(source: Path, out: Path, strategy: dict[str, Any],
     yaml = YAML()
     yaml.preserve_quotes = True
     data = yaml.load(source.read_text(encoding="utf-8"))
-    data["strategies"][name] = _plain(strategy)
+    data["strategies"].pop(name, None)
+    data["strategies"].insert(0, name, _plain(strategy))  # first: `mktsim run FILE` runs it
     relocate_references(data, source.parent, out.parent)
     buf = io.StringIO()
     yaml.dump(data, buf)

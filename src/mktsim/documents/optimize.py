@@ -63,6 +63,16 @@ class OptimizeDocument:
     parameter_uncertainty: list[str] | None = None  # paths drawn per replication
     #: {draws file: paths drawn jointly from its rows} (scenario.uncertainty.joint_draws)
     joint_draws: dict[str, list[str]] | None = None
+    #: the confirmation of the plan on its own replications (`decision.confirm`):
+    #: {seed, attempt, tolerance, passed, level, method, targets: [{id, met, replications,
+    #: probability, lower, confidence, passes}], attempts}
+    confirmation: dict[str, Any] | None = None
+    #: the flighting chosen by month of the plan when it was a lever: {by, weights,
+    #: season (the market's seasonality of each month of the plan), min, max, max_step}
+    flighting: dict[str, Any] | None = None
+    #: bounds and constraints the plan sits on: [{kind (group, channel, budget), name,
+    #: bound, value}]; their shadow cost is not estimated
+    binding: list[dict[str, Any]] | None = None
     kind: str = field(default="optimize")
 
     def to_dict(self) -> dict[str, Any]:
@@ -79,7 +89,9 @@ class OptimizeDocument:
                     "response_curves": self.response_curves, "marginal": self.marginal,
                     "marginal_roi": self.marginal_roi, "scenario_hash": self.scenario_hash,
                     "parameter_uncertainty": self.parameter_uncertainty or None,
-                    "joint_draws": self.joint_draws or None}
+                    "joint_draws": self.joint_draws or None,
+                    "confirmation": self.confirmation, "flighting": self.flighting,
+                    "binding": self.binding or None}
         doc.update({k: v for k, v in optional.items() if v is not None})
         return clean(doc)
 
@@ -101,7 +113,8 @@ class OptimizeDocument:
         budget = r.number(data.get("budget"), "budget", optional=True)
         if plan.get("budget") is None and budget is not None:
             plan["budget"] = budget
-        for key in ("response_curves", "marginal_roi", "marginal"):
+        for key in ("response_curves", "marginal_roi", "marginal", "confirmation",
+                    "flighting"):
             if data.get(key) is not None:
                 r.mapping(data[key], key)
         feasible = data.get("feasible")
@@ -131,4 +144,6 @@ class OptimizeDocument:
             joint_draws={str(k): [str(p) for p in r.listing(v, f"joint_draws.{k}")]
                          for k, v in r.mapping(data.get("joint_draws") or {},
                                                "joint_draws").items()} or None,
+            confirmation=data.get("confirmation"), flighting=data.get("flighting"),
+            binding=list(r.listing(data.get("binding") or [], "binding")) or None,
         )

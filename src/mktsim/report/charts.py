@@ -428,6 +428,30 @@ def budget_chart(results: Results) -> Figure | None:
     return fig
 
 
+def flighting_chart(results: Results) -> Figure | None:
+    """Bars: the month flighting chosen by optimize (1 = an average month); line: the
+    market's seasonality of the same months."""
+    chosen = (results.optimize or {}).get("flighting") or {}
+    weights, season = chosen.get("weights"), chosen.get("season")
+    if not weights or not season:
+        return None
+    first = results.start_date
+    months = [format_month(first.year + (first.month - 1 + m) // 12,
+                           (first.month - 1 + m) % 12 + 1) for m in range(len(weights))]
+    fig, axes = new_figure()
+    ax = axes[0][0]
+    ax.bar(range(len(weights)), weights, color=PALETTE[0], label=_("Spend weight chosen"))
+    ax.plot(range(len(season)), season, color=PALETTE[1], marker="o",
+            label=_("Seasonality of demand"))
+    ax.axhline(1.0, color="#888888", linestyle=":", linewidth=1)
+    ax.set_xticks(range(len(months)), months, rotation=35, ha="right")
+    ax.set_ylabel(_("Relative to an average month"))
+    ax.grid(axis="x", visible=False)
+    fig.suptitle(_("Flighting chosen against the season"))
+    _legend_below(fig, [ax])
+    return fig
+
+
 def _month_label(month: str) -> str:
     try:
         day = date.fromisoformat(f"{month}-01")
@@ -684,6 +708,13 @@ def _plans(results: Results) -> Iterator[tuple[str, str, str, str, Callable[[], 
         _("Budget by month"),
         _("Stacked by channel."),
         partial(budget_chart, results),
+    )
+    yield (
+        "flighting",
+        "plan",
+        _("Flighting against the season"),
+        _("Bars: spend by month chosen by the search; line: seasonality of demand."),
+        partial(flighting_chart, results),
     )
     yield (
         "compare_targets",

@@ -13,10 +13,12 @@ from .fmt import fmt_value
 from .render.rich import print_tables
 from .tables.terminal_compare import compare_views
 from .tables.terminal_optimize import (
+    binding_words,
+    confirmation_view,
     explain_views,
     extra_views,
+    frontier_view,
     plan_view,
-    verified_view,
 )
 from .terminal import uncertainty_note, wide_console
 
@@ -58,7 +60,10 @@ def print_optimum(doc: dict[str, Any], console: Any = None,
     con.print(_("budget {budget}, lever teams {teams}, total {total}").format(
         budget=fmt_value(doc["budget"], "money"), teams=fmt_value(doc["team_cost"], "money"),
         total=fmt_value(doc["total_cost"], "money")))
-    print_tables([plan_view(doc, book), verified_view(doc, book)], con)
+    print_tables([plan_view(doc, book), confirmation_view(doc, book)], con)
+    if doc.get("binding"):
+        con.print(_("bounds the plan sits on: {bounds}").format(
+            bounds=escape(binding_words(doc))))
     for note in str(doc.get("message") or "").split("; ")[1:]:  # after the headline
         con.print("[yellow]" + _("note:") + f"[/yellow] {escape(note)}")
     print_tables(extra_views(doc, book), con)
@@ -68,3 +73,8 @@ def print_explain(doc: dict[str, Any], console: Any = None,
                   labels: LabelBook | None = None) -> None:
     """Where the plan leaks, the bottleneck team, channel ROI/CAC, marginal returns."""
     print_tables(explain_views(doc, _book(labels)), console or wide_console())
+
+
+def print_frontier(rows: list[dict[str, Any]], console: Any = None) -> None:
+    """Expected profit against its p10, per budget and objective (what safety costs)."""
+    print_tables([frontier_view(rows)], console or wide_console())

@@ -39,6 +39,39 @@ def check_decision(c: Checker) -> None:
         path = (*base, "levers", "headcount", team)
         c.known(path, team, c.spec.teams, "team")
         _order(c, path, hc.min, hc.max)
+    before = len(c.problems)
+    _constraint_names(c, d)
+    if len(c.problems) == before:
+        _feasible(c)
+
+
+def _constraint_names(c: Checker, d: DecisionSection) -> None:
+    """Channels named by the constraints must exist; group shares in order."""
+    base = ("decision", "constraints")
+    for name, group in d.constraints.groups.items():
+        for i, ch in enumerate(group.channels):
+            c.known((*base, "groups", name, "channels", i), ch, c.spec.channels, "channel")
+        _order(c, (*base, "groups", name), group.min_share, group.max_share)
+    for i, commit in enumerate(d.constraints.committed):
+        c.known((*base, "committed", i, "channel"), commit.channel, c.spec.channels,
+                "channel")
+
+
+def _feasible(c: Checker) -> None:
+    """A set of bounds and constraints that no plan can meet is refused with the reason."""
+    from .decision_feasible import infeasible_reason
+
+    d = c.spec.decision
+    if d is None or not (d.constraints.groups or d.constraints.committed
+                         or d.constraints.max_change is not None
+                         or d.constraints.monthly_cap is not None):
+        return
+    if d.reference is not None and d.reference not in c.spec.strategies:
+        return
+    reason = infeasible_reason(c.spec)
+    if reason is not None:
+        c.error(("decision", "constraints"), reason,
+                "loosen one of them, or widen the budget or channel bounds")
 
 
 def check_decision_bounds(c: Checker) -> None:
@@ -70,6 +103,11 @@ def _flighting_order(c: Checker, d: DecisionSection) -> None:
     flighting = d.levers.flighting
     if flighting is not None:
         _order(c, ("decision", "levers", "flighting"), flighting.min, flighting.max)
+        if flighting.by == "month" and not flighting.min <= 1.0 <= flighting.max:
+            c.error(("decision", "levers", "flighting"),
+                    f"month weights are relative to an average month, so min "
+                    f"({flighting.min:g}) must be at most 1 and max ({flighting.max:g}) at "
+                    f"least 1", "for example min: 0.5, max: 2")
 
 
 def _order(c: Checker, path: tuple[str | int, ...], low: float | None,

@@ -241,7 +241,8 @@ def remaining_space(scenario: LoadedScenario, strategy: str, actuals: History
     dates = plan_dates(spec)[day:]
     open_q = tuple(sorted({((d.year - spec.start_date.year) * 12 + d.month
                             - spec.start_date.month) // 3 % 4 for d in dates}))
-    quarters = (levers.flighting.min, levers.flighting.max) if levers.flighting else None
+    quarters = ((levers.flighting.min, levers.flighting.max)
+                if levers.flighting and levers.flighting.by == "quarter" else None)
     return RemainingSpace(
         strategy, base, scenario, day, spent, planned, reference, free,
         dict(levers.channels), (lo, hi), quarters, open_q, teams, bounds, headcount,

@@ -1,5 +1,6 @@
 """The terminal's tables of `mktsim optimize` and `mktsim explain`: the winning plan, its
-verified targets, marginal returns, price elasticities, leaks, channels and teams."""
+targets on the search and on the confirmation, the risk frontier, marginal returns, price
+elasticities, leaks, channels and teams."""
 
 from __future__ import annotations
 
@@ -27,16 +28,56 @@ def plan_view(doc: dict[str, Any], book: LabelBook) -> Table:
     return text_table("plan", _("Winning plan"), heads, rows, _left_then_right(heads))
 
 
-def verified_view(doc: dict[str, Any], book: LabelBook) -> Table:
-    """The winner's targets on fresh seeds."""
+def confirmation_view(doc: dict[str, Any], book: LabelBook) -> Table:
+    """Per target: P(met) on the search's replications and on the confirmation's, with
+    counts, 95% intervals and the one-sided 95% lower bound that decides."""
+    search = {t["id"]: t for t in (doc.get("search") or {}).get("targets") or []}
+    checks = {t["id"]: t for t in (doc.get("confirmation") or {}).get("targets") or []}
     rows = []
     for tg in doc["verified"]["targets"]:
-        lo, hi = tg["interval"]
-        rows.append([book("targets", tg["id"]), f"{tg['probability']:.0%}",
-                     f"{lo:.0%}-{hi:.0%}", f"{tg['confidence']:.0%}"])
-    return text_table("verified", _("Verified on fresh seeds ({n} replications)").format(
-        n=doc["verified"]["replications"]),
-        [_("target"), _("P(met)"), _("95% interval"), _("required")], rows)
+        s, c = search.get(tg["id"]), checks.get(tg["id"])
+        rows.append([book("targets", tg["id"]),
+                     _counted(s, doc["search"]["replications"]) if s else "",
+                     _counted(tg, doc["verified"]["replications"]),
+                     f"{c['lower']:.1%}" if c else "", f"{tg['confidence']:.0%}",
+                     (_("yes") if c["passes"] else _("no")) if c else ""])
+    heads = [_("target"), _("search P(met)"), _("confirmed P(met)"),
+             _("lower bound (95%, one-sided)"), _("required"), _("passes")]
+    return text_table("confirmation", _("Targets: search against confirmation ({n} fresh "
+                                        "replications)").format(
+        n=doc["verified"]["replications"]), heads, rows)
+
+
+def _counted(d: dict[str, Any], reps: int) -> str:
+    """`82% (74%-88%), 66/80`: probability, 95% interval and count."""
+    lo, hi = d["interval"]
+    n = d.get("met")
+    count = "" if n is None else f", {n}/{reps}"
+    return f"{d['probability']:.0%} ({lo:.0%}-{hi:.0%}){count}"
+
+
+def binding_words(doc: dict[str, Any]) -> str:
+    """The bounds the plan sits on, one phrase each ('' when none)."""
+    return ", ".join(f"{b['kind']} {b['name']} {b['bound']} {b['value']:,.6g}"
+                     for b in doc.get("binding") or [])
+
+
+def frontier_view(rows: list[dict[str, Any]]) -> Table:
+    """Expected profit against its low quantile, per budget and objective (what safety
+    costs)."""
+    cells = []
+    for r in rows:
+        what = (_("expected {kpi}") if r["maximized"] == "mean" else _("p{q} of {kpi}")).format(
+            kpi=r["kpi"], q=f"{100 * r['level']:g}")
+        lo, hi = r["mean_interval"]
+        cells.append([fmt_value(r["budget"], "money"), what, fmt_value(r["mean"], "money"),
+                      f"{fmt_value(lo, 'money')} - {fmt_value(hi, 'money')}",
+                      f"p{100 * r['level']:g} {fmt_value(r['quantile'], 'money')}",
+                      str(r["replications"])])
+    heads = [_("budget"), _("plan maximising"), _("expected"), _("95% interval"),
+             _("low quantile"), _("replications")]
+    return text_table("frontier", _("What safety costs: expected value against the bad "
+                                    "tail"), heads, cells, RIGHT)
 
 
 def marginal_view(marginal: dict[str, dict[str, float]], book: LabelBook) -> Table:
