@@ -73,7 +73,7 @@ def test_target_plan_is_confirmed_on_its_own_stream(tmp_path: Path,
     assert opt.reached and opt.confirmation is not None and opt.confirmation.passed
     assert opt.verify_seed == confirm_seed(sc.spec.seed, opt.confirmation.attempt)
     assert opt.verified.replications == 200
-    doc = json.loads(json.dumps(optimum_doc(opt)))
+    doc = json.loads(json.dumps(optimum_doc(opt).to_dict()))
     conf = doc["confirmation"]
     assert conf["passed"] and conf["attempts"] == len(opt.confirmations)
     for t in conf["targets"]:
