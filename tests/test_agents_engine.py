@@ -277,3 +277,18 @@ def test_run_api_and_cli_take_the_engine(tmp_path: Path):
     out = CliRunner().invoke(main, ["run", str(path), "-n", "2", "--engine", "agents",
                                     "--format", "csv"])
     assert out.exit_code == 0, out.output
+
+
+def test_run_cli_prints_what_the_per_customer_engine_leaves_out_once():
+    from click.testing import CliRunner
+
+    from mktsim.cli import main
+
+    args = ["run", str(ROOT / "scenarios" / "smart_band.yaml"), "-n", "1", "--engine",
+            "agents", "--no-incremental", "--format", "csv", "--set", "market.size=20_000",
+            "-s", "baseline"]
+    out = CliRunner().invoke(main, args)
+    assert out.exit_code == 0, out.output
+    lines = [line for line in out.stderr.splitlines() if line.startswith("warning:")]
+    assert lines and len(lines) == len(set(lines))
+    assert any("per-customer engine" in line or "agents" in line for line in lines), lines

@@ -12,6 +12,8 @@ import pandas as pd
 import pytest
 
 import mktsim
+
+ROOT = Path(__file__).resolve().parents[1]
 from mktsim.decision.compare import compare
 from mktsim.documents import (
     FUNNEL,
@@ -149,3 +151,14 @@ def test_schema_is_the_json_schema_of_scenario_files():
     schema = mktsim.api.schema()
     assert schema["type"] == "object"
     assert {"market", "channels", "strategies", "targets"} <= set(schema["properties"])
+
+
+def test_run_size_is_what_the_progress_of_run_counts(tmp_path):
+    sc = mktsim.load(ROOT / "scenarios" / "smart_band.yaml")
+    counted: list[int] = []
+    result = sc.run("baseline", replications=6, seed=2, progress=counted.append,
+                    incremental_reps=3, out=tmp_path / "out", reports=["md"])
+    assert sum(counted) == sc.run_size("baseline", 6, incremental_reps=3) > 6
+    assert sc.run_size("baseline", 6, incremental=False) == 6
+    assert {p.name for p in result.written} >= {"run.json", "report.md"}
+    assert all(p.exists() for p in result.written)

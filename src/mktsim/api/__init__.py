@@ -58,20 +58,48 @@ class Scenario(LoadedScenario):
             seed: int | None = None, workers: int = 1, progress: Progress | None = None,
             engine: str = "counts", out: str | Path | None = None,
             incremental: bool = True, incremental_reps: int | None = None,
-            executor: str | Pool = "local", scheduler: str | None = None) -> RunResult:
+            executor: str | Pool = "local", scheduler: str | None = None,
+            series_format: str = "csv", reports: Sequence[str] = ()) -> RunResult:
         """Run one strategy (default the first) `replications` times (defaults from the
         scenario). `engine`: "counts" (segments x states) or "agents" (one entry per
         customer, with the scenario's `market.network`); see docs/model.md. `out`: also
-        write the results folder (run.json, tables, series.csv). `incremental`: also run
-        the first `incremental_reps` replications (default all, at most 100) again without
-        each channel for its incremental units, revenue, margin, ROI and CAC.
-        `executor`, `scheduler`: where it runs (the module's docstring)."""
+        write the results folder (run.json, tables, the daily series as `series_format`,
+        csv or parquet, and the `reports`, md, html, xlsx; the files in `.written`).
+        `incremental`: also run the first `incremental_reps` replications (default all, at
+        most 100) again without each channel for its incremental units, revenue, margin,
+        ROI and CAC. `progress` counts replications, `run_size(...)` in all. `executor`,
+        `scheduler`: where it runs (the module's docstring)."""
         with open_pool(executor, workers, scheduler) as pool:
             result = self._run_on(pool, strategy, replications, seed, progress, engine,
                                   incremental, incremental_reps)
         if out is not None:
-            result.save(out)
+            result.written = self._write_run(result, Path(out), series_format, reports)
         return result
+
+    def run_size(self, strategy: str | None = None, replications: int | None = None,
+                 incremental: bool = True, incremental_reps: int | None = None) -> int:
+        """How many replications `run` makes with these settings (for a progress bar): the
+        run's, plus those run again without each funded channel."""
+        from ..simulate.incremental import default_replications
+
+        reps = replications or self.spec.replications
+        if not incremental:
+            return reps
+        funded = int((self.plan(strategy).spend.sum(axis=1) > 0).sum())
+        return reps + funded * min(incremental_reps or default_replications(reps), reps)
+
+    @staticmethod
+    def _write_run(result: RunResult, out: Path, series_format: str,
+                   reports: Sequence[str]) -> list[Path]:
+        """A run's results folder (and its reports), all or nothing."""
+        from ..documents.staging import staged_folder, staged_outputs
+
+        with staged_outputs():  # joins the command's own stage
+            folder = staged_folder(out)  # moved into `out` when all is written
+            written = result.save(folder, series_format)
+            if reports:
+                written += write_report(folder, list(reports))
+        return _moved(written, folder, out)
 
     def _run_on(self, pool: Pool, strategy: str | None, replications: int | None,
                 seed: int | None, progress: Progress | None, engine: str = "counts",
@@ -111,15 +139,19 @@ class Scenario(LoadedScenario):
                  curves: bool = False, curve_reps: int = 60, seed: int | None = None,
                  workers: int = 1, progress: Progress | None = None,
                  out: str | Path | None = None, executor: str | Pool = "local",
-                 scheduler: str | None = None, tolerance: float = 0.0) -> OptimizeResult:
+                 scheduler: str | None = None, tolerance: float = 0.0,
+                 curves_progress: Progress | None = None, out_plan: str | Path | None = None,
+                 reports: Sequence[str] = ()) -> OptimizeResult:
         """The best plan for the budget (`mode="fixed"`, `budget` default the reference
         strategy's) or the cheapest plan that meets every target with `confidence`
         (`mode="target"`), confirmed on `verify_reps` replications of their own seed
         stream (a target passes when its one-sided 95% lower bound reaches the confidence
-        less `tolerance`; docs/decision.md); `curves`: also
-        response curves and marginal returns around the winner. `out`: also write
-        optimize.json there. `executor`, `scheduler`: where it runs (the module's
-        docstring)."""
+        less `tolerance`; docs/decision.md); `curves`: also response curves and marginal
+        returns around the winner (`curves_progress` counts their runs, `curve_runs()` in
+        all). `out`: also write optimize.json (and the `reports`, md, html, xlsx) into that
+        folder; `out_plan`: the scenario file with the winner added as its first strategy,
+        `optimized`. The files written are in `.written`. `executor`, `scheduler`: where it
+        runs (the module's docstring)."""
         from ..decision.optimize import optimize
 
         self.check_optimizable(mode)
@@ -128,10 +160,25 @@ class Scenario(LoadedScenario):
                            verify_reps, pool.workers, progress, pool.executor, tolerance)
             result = OptimizeResult(opt)
             if curves:
-                result = self._curves_on(pool, result, curve_reps, seed)
-        if out is not None:
-            result.save(out)
+                result = self._curves_on(pool, result, curve_reps, seed, curves_progress)
+        result.written = self._write_optimum(result, out, out_plan, reports)
         return result
+
+    def _write_optimum(self, result: OptimizeResult, out: str | Path | None,
+                       out_plan: str | Path | None, reports: Sequence[str]) -> list[Path]:
+        """The plan file and the results folder of an optimisation, all or nothing."""
+        from ..documents.files import write_atomic
+        from ..documents.staging import staged_folder, staged_outputs
+
+        written: list[Path] = []
+        with staged_outputs():  # joins the command's own stage
+            if out_plan is not None:
+                write_atomic(Path(out_plan), result.scenario_yaml(self.loaded.source, out_plan))
+                written.append(Path(out_plan))
+            if out is not None:
+                folder = staged_folder(Path(out))  # moved into `out` when all is written
+                written += _moved(result.save(folder, list(reports)), folder, Path(out))
+        return written
 
     def frontier(self, budgets: list[float] | None = None, kpi: str = "profit",
                  level: float = 0.1, evaluations: int = 40, replications: int | None = None,
@@ -296,11 +343,12 @@ class Scenario(LoadedScenario):
                 write_reoptimized_plan(result.reoptimization, self.loaded.source, out_plan)
             if out is not None:
                 folder = staged_folder(Path(out))  # moved into `out` when all is written
-                result.written = write_tracking(result, result.document(), folder)
+                written = write_tracking(result, result.document(), folder)
                 if reports:
                     from ..report import check_formats, write_report
 
-                    result.written += write_report(folder, check_formats(reports), folder)
+                    written += write_report(folder, check_formats(reports), folder)
+                result.written = _moved(written, folder, Path(out))
         return result
 
     def sweep(self, params: Sequence[Any] = (), design: str | Path | None = None,
@@ -399,6 +447,11 @@ class Scenario(LoadedScenario):
         else:
             chosen = self.strategies
         return tuple(self.strategy_name(n) for n in chosen)
+
+
+def _moved(paths: Sequence[str | Path], folder: Path, out: Path) -> list[Path]:
+    """Where files written into a staged `folder` are once it is moved into `out`."""
+    return [out / Path(p).relative_to(folder) for p in paths]
 
 
 def templates() -> list[str]:

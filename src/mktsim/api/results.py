@@ -105,6 +105,7 @@ class OptimizeResult:
     curves: pd.DataFrame | None = None  # response curves around the winner (curves=True)
     marginal: pd.DataFrame | None = None  # marginal return per channel (curves=True)
     _doc: OptimizeDocument | None = field(default=None, repr=False)
+    written: list[Path] = field(default_factory=list)  # files written by `optimize`
 
     @property
     def strategy(self) -> dict[str, Any]:

@@ -7,7 +7,7 @@ import functools
 import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -229,3 +229,41 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     from ..documents.files import write_atomic as write
 
     write(path, data)
+
+
+class Bars:
+    """Progress bars that open on their first step, one at a time (the tracking's, then
+    the re-optimisation's): a context manager that closes the last one."""
+
+    def __init__(self) -> None:
+        self._open: ExitStack | None = None
+        self._showing: object = None
+        self._advance: Callable[[int], None] = lambda n: None
+
+    def __enter__(self) -> Bars:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def bar(self, total: int, label: Callable[[], str], enabled: bool = True
+            ) -> Callable[[int], None]:
+        """The progress callback of a bar of `total` steps, labelled `label()` when it
+        opens (closing the bar open before it)."""
+        key = object()
+
+        def advance(n: int) -> None:
+            if self._showing is not key:
+                self.close()
+                self._open = ExitStack()
+                self._advance = self._open.enter_context(progress_bar(total, label(), enabled))
+                self._showing = key
+            self._advance(n)
+
+        return advance
+
+    def close(self) -> None:
+        """Close the bar that is open, if any."""
+        if self._open is not None:
+            self._open.close()
+        self._open, self._showing = None, None

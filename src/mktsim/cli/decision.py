@@ -16,6 +16,7 @@ from ..i18n import _
 from .common import (
     SCENARIO,
     SEED,
+    Bars,
     InputError,
     check_out_dir,
     executor_options,
@@ -208,20 +209,21 @@ def optimize(scenario: Path, mode: str, confidence: float | None, budget: float 
         click.echo(_("warning: no decision: section; maximising P(all targets) by moving "
                      "every channel of the first strategy (see docs/decision.md)"), err=True)
     total = evaluations or (sc.spec.decision.evaluations if sc.spec.decision else 300)
-    from ..engine.workers import open_pool
+    from ..report import ReportError
 
-    with open_pool(executor, _workers(workers), scheduler) as pool:  # one for the curves too
-        try:
-            with progress_bar(total, _("optimizing ({mode})").format(mode=mode)) as advance:
-                result = sc.optimize(mode, confidence, budget, evaluations, replications,
-                                     verify_reps, seed=seed, progress=advance, executor=pool,
-                                     tolerance=tolerance)
-        except ScenarioError as exc:
-            raise one_line(exc) from None
-        if curves:
-            with progress_bar(sc.curve_runs(), _("response curves")) as advance:
-                result = sc.curves_around(result, curve_reps, seed, progress=advance,
-                                          executor=pool)
+    try:
+        with Bars() as bars:
+            result = sc.optimize(
+                mode, confidence, budget, evaluations, replications, verify_reps,
+                curves=curves, curve_reps=curve_reps, seed=seed, workers=_workers(workers),
+                progress=bars.bar(total, lambda: _("optimizing ({mode})").format(mode=mode)),
+                curves_progress=bars.bar(sc.curve_runs(), lambda: _("response curves")),
+                executor=executor, scheduler=scheduler, tolerance=tolerance,
+                out=out_dir, out_plan=out, reports=reports)
+    except ScenarioError as exc:
+        raise one_line(exc) from None
+    except ReportError as exc:
+        raise InputError(str(exc)) from None
     doc = result.to_dict()
     if fmt == "json":
         click.echo(json.dumps(doc, indent=1))
@@ -229,14 +231,21 @@ def optimize(scenario: Path, mode: str, confidence: float | None, budget: float 
         from ..report.terminal_decision import print_optimum
 
         print_optimum(doc, labels=sc.labels())
-    if out is not None:
-        from .common import write_atomic
+    _said_written(result.written, out, out_dir, reports)
 
-        write_atomic(out, result.scenario_yaml(scenario, out))
+
+def _said_written(written: list[Path], plan: Path | None, out_dir: Path | None,
+                  reports: list[str]) -> None:
+    """The files an optimisation wrote, named on stderr: the plan, the results folder's."""
+    if plan is not None:
         click.echo(_("wrote {path}; run it with: mktsim run {path} --strategy optimized")
-                   .format(path=out), err=True)
-    if out_dir is not None:
-        _saved(result, out_dir, reports)
+                   .format(path=plan), err=True)
+    folder = [p for p in written if p != plan]
+    if out_dir is not None and folder:
+        click.echo(_("wrote {path}").format(path=folder[0]), err=True)
+        if reports:
+            click.echo(_("wrote {path}").format(path=", ".join(str(p) for p in folder[1:])),
+                       err=True)
 
 
 def _print_frontier(sc: Any, text: str, evaluations: int | None, replications: int | None,

@@ -17,7 +17,6 @@ from .common import (
     check_out_dir,
     executor_options,
     load_scenario,
-    print_warnings,
     progress_bar,
     report_formats,
     set_option,
@@ -71,22 +70,15 @@ def run(scenario: Path, strategy: str | None, replications: int | None, seed: in
     sc = load_scenario(scenario, overrides)
     name = sc.strategy_name(strategy)
     reps = replications or sc.spec.replications
-    if engine == "agents":
-        from ..simulate.agents import unmodelled
-
-        print_warnings(unmodelled(sc.spec, sc.loaded.source))
-    total = reps
-    if incremental:
-        from ..simulate.incremental import default_replications
-
-        funded = int((sc.plan(name).spend.sum(axis=1) > 0).sum())
-        total += funded * default_replications(reps)
     label = _("running {strategy}").format(strategy=name)
-    with progress_bar(total, label, reps >= 200) as advance, \
-            warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # printed above, one line each
+    with progress_bar(sc.run_size(name, reps, incremental), label, reps >= 200) as advance, \
+            warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)  # printed below, one line each
         result = sc.run(name, reps, seed, _workers(workers), advance, engine=engine,
-                        incremental=incremental, executor=executor, scheduler=scheduler)
+                        incremental=incremental, executor=executor, scheduler=scheduler,
+                        out=out, series_format=fmt, reports=reports)
+    for w in caught:
+        click.echo(_("warning: {message}").format(message=w.message), err=True)
     if fmt == "table":
         from ..report.terminal import print_run
 
@@ -96,14 +88,6 @@ def run(scenario: Path, strategy: str | None, replications: int | None, seed: in
     elif fmt == "csv":
         result.kpis().to_csv(sys.stdout)
     if out is not None:
-        from ..documents.staging import staged_folder
-
-        folder = staged_folder(out)  # moved into `out` when everything is written
-        written = result.save(folder, fmt)
-        if reports:
-            from ..api import write_report
-
-            written += write_report(folder, reports)
         click.echo(ngettext("wrote {n} file to {path}", "wrote {n} files to {path}",
-                            len(written)).format(n=len(written), path=out), err=True)
-
+                            len(result.written)).format(n=len(result.written), path=out),
+                   err=True)

@@ -4,8 +4,6 @@ the cheapest change of the rest of the year that reaches the targets."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,11 +13,11 @@ from ..i18n import _, ngettext
 from .common import (
     SCENARIO,
     SEED,
+    Bars,
     InputError,
     check_out_dir,
     executor_options,
     load_scenario,
-    progress_bar,
     report_formats,
     set_option,
     user_errors,
@@ -119,44 +117,6 @@ def track(scenario: Path, actuals: Path, sheet: str | None, strategy: str | None
         click.echo(ngettext("wrote {n} file to {path}", "wrote {n} files to {path}",
                             len(result.written)).format(n=len(result.written), path=out),
                    err=True)
-
-
-class Bars:
-    """Progress bars that open on their first step, one at a time (the tracking's, then
-    the re-optimisation's): a context manager that closes the last one."""
-
-    def __init__(self) -> None:
-        self._open: ExitStack | None = None
-        self._showing: object = None
-        self._advance: Callable[[int], None] = lambda n: None
-
-    def __enter__(self) -> Bars:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def bar(self, total: int, label: Callable[[], str], enabled: bool = True
-            ) -> Callable[[int], None]:
-        """The progress callback of a bar of `total` steps, labelled `label()` when it
-        opens (closing the bar open before it)."""
-        key = object()
-
-        def advance(n: int) -> None:
-            if self._showing is not key:
-                self.close()
-                self._open = ExitStack()
-                self._advance = self._open.enter_context(progress_bar(total, label(), enabled))
-                self._showing = key
-            self._advance(n)
-
-        return advance
-
-    def close(self) -> None:
-        """Close the bar that is open, if any."""
-        if self._open is not None:
-            self._open.close()
-        self._open, self._showing = None, None
 
 
 def _check_options(scenario: Path, reoptimize: bool, then: str | None,

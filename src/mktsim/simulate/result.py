@@ -49,6 +49,7 @@ class RunResult:
     #: {channel: {units, revenue, margin, roi, cac}: {mean, interval}} from runs without
     #: each channel (`simulate.incremental`); None when not measured
     incremental: dict[str, dict[str, Any]] | None = None
+    written: list[Path] = field(default_factory=list)  # files `Scenario.run` wrote
 
     def __post_init__(self) -> None:
         reviews = getattr(self.run, "reviews", [])
