@@ -8,7 +8,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from mktsim.decision.optimum_doc import optimum_doc
 from scipy.stats import binom
 
 import mktsim
@@ -19,6 +18,7 @@ from mktsim.decision.confirm import (
     search_margin,
 )
 from mktsim.decision.optimize import optimize
+from mktsim.decision.optimum_doc import optimum_doc
 from mktsim.decision.outcome import Outcome
 from test_decision_search import two_channel_text
 
