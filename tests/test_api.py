@@ -12,8 +12,6 @@ import pandas as pd
 import pytest
 
 import mktsim
-
-ROOT = Path(__file__).resolve().parents[1]
 from mktsim.decision.compare import compare
 from mktsim.documents import (
     FUNNEL,
@@ -26,6 +24,9 @@ from mktsim.documents import (
 from mktsim.engine.layout import LEAK_NAMES
 from mktsim.report import load_results
 from test_decision_search import two_channel_text
+
+ROOT = Path(__file__).resolve().parents[1]
+
 
 SRC = Path(__file__).parents[1] / "src" / "mktsim"
 
