@@ -50,7 +50,7 @@ def kpi_table(result: RunResult) -> Table:
     t = Table(title=_("KPIs at the horizon ({n} replications)").format(
         n=result.run.replications))
     _columns(t, (N_("KPI"), N_("mean"), "p5", "p50", "p95", N_("unit")), ("KPI", "unit"))
-    for name, row in result.kpis().iterrows():
+    for name, row in result.kpi_rows().items():
         unit = str(row["unit"])
         shown = label(str(name)) if is_zh() else str(name)
         t.add_row(shown, *(fmt_value(row[c], unit) for c in ("mean", "p5", "p50", "p95")),
@@ -101,7 +101,7 @@ def channel_table(result: RunResult) -> Table:
     for col in cols:
         t.add_column(_(col), justify="left" if col == "channel" else "right",
                      no_wrap=col != "channel")
-    for name, row in result.channels().iterrows():
+    for name, row in result.channel_rows().items():
         cells = [escape(names("channels", str(name))), fmt_value(row["spend"], "money"),
                  fmt_value(row.get("commission", math.nan), "money"),
                  fmt_value(row["new_customers"], "count")]
@@ -266,10 +266,11 @@ def print_run(result: RunResult, console: Any = None) -> None:
     console.print(_("{name} - strategy {strategy}, seed {seed}").format(
         name=f"[bold]{escape(result.loaded.spec.name)}[/bold]",
         strategy=f"[bold]{escape(strategy)}[/bold]", seed=result.run.seed))
-    if result.run.samples is not None:
+    drawn = result.run.sample_paths()
+    if drawn is not None:
         from ..simulate.result import joint_draws
 
-        console.print(escape(uncertainty_note(len(result.run.samples.columns),
+        console.print(escape(uncertainty_note(len(drawn),
                                               joint_draws(result))))
     console.print(kpi_table(result))
     if result.verdicts:
