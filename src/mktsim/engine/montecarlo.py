@@ -246,5 +246,5 @@ def simulate(plan: Plan, replications: int, seed: int, workers: int = 1,
     daily, channels, leaks, states = (np.concatenate([p[i] for p in parts]) for i in range(4))
     rows = [row for p in parts for row in p[4]]
     return Run(plan, seed, daily, channels, leaks, states,
-               samples=rows or None,
+               samples=rows or None,  # type: ignore[arg-type]  # a DataFrame when read
                reviews=[log for p in parts for log in p[5]])

@@ -28,7 +28,7 @@ _NON_PRINTABLE = re.compile(
     "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _TAG = "tag:yaml.org,2002:"
 #: first character -> [(tag, pattern)] of YAML 1.2 plain scalars, in ruamel's order
-_RESOLVERS: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+_RESOLVERS: dict[str, list[tuple[str, Any]]] = {}  # ruamel's (lazily compiled) patterns
 for _versions, _tag, _pattern, _firsts in implicit_resolvers:
     if (1, 2) in _versions:
         for _first in _firsts:

@@ -281,7 +281,7 @@ def _channel_docs(result: RunResult) -> list[Channel]:
             for name, row in result.channel_rows().items()]
 
 
-def _observed_records(result: RunResult) -> list[dict[str, Any]]:
+def _observed_records(result: RunResult) -> list[dict[Any, Any]]:
     """`RunResult.observed` as records ([] without observations, without pandas)."""
     reviews = getattr(result.run, "reviews", [])
     if not any(log is not None and log.observations for log in reviews):
