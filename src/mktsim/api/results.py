@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 from ..decision.compare import Comparison
 from ..decision.optimize import Optimum
 from ..decision.optimum_doc import marginal_doc, optimum_doc
@@ -32,6 +30,8 @@ from ..documents.sweep import AnalyzeDocument
 from ..simulate.result import RunResult, write_run
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from ..calibrate.result import CalibrationResult
     from ..track.result import Tracking
 
@@ -61,6 +61,8 @@ class CompareResult:
 
     def frame(self) -> pd.DataFrame:
         """One row per strategy: p_best, p_all_targets, p_<target> and the expected KPIs."""
+        import pandas as pd
+
         doc = self.to_dict()
         rows = []
         for s in doc["strategies"]:
@@ -127,6 +129,8 @@ class OptimizeResult:
     def frame(self) -> pd.DataFrame:
         """One row per channel of the plan: share of the budget and money (plus the
         marginal returns when curves were computed)."""
+        import pandas as pd
+
         plan = self.document().plan
         df = pd.DataFrame([{"channel": c, "share": s, "money": s * plan["budget"]}
                            for c, s in plan["allocation"].items()])
@@ -169,6 +173,8 @@ class ExplainResult:
 
     def frame(self) -> pd.DataFrame:
         """One row per funnel loss: leak, stage, description, loss (bool), mean per run."""
+        import pandas as pd
+
         rows = [{"leak": name, "stage": LEAKS[name][0], "description": LEAKS[name][1],
                  "loss": is_loss(name), "mean": value}
                 for name, value in self.doc.leaks.funnel.items()]
@@ -199,6 +205,8 @@ class AnalyzeResult:
     def frame(self) -> pd.DataFrame:
         """Probability of each target over the sweep: target, probability, runs, and
         p (<strategy>) per strategy."""
+        import pandas as pd
+
         return self.frames().get("targets", pd.DataFrame(columns=["target", "probability"]))
 
     def tables(self, translate: bool = True) -> list[Any]:

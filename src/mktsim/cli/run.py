@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import warnings
 from pathlib import Path
@@ -84,7 +83,9 @@ def run(scenario: Path, strategy: str | None, replications: int | None, seed: in
 
         print_run(result)
     elif fmt == "json":
-        click.echo(json.dumps(result.to_dict(), indent=1))
+        from ..documents.jsontext import dumps
+
+        click.echo(dumps(result.to_dict(), indent=1))
     elif fmt == "csv":
         result.kpis().to_csv(sys.stdout)
     if out is not None:

@@ -4,15 +4,16 @@ The scenario file with the winner is written by `decision.plan_file`."""
 
 from __future__ import annotations
 
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from ..documents.optimize import OptimizeDocument, OutcomeSummary
 from ..simulate.stats import mean_interval, wilson_interval
 from .compare import drawn_paths, joint_draws
 from .optimize import Optimum
 from .outcome import Outcome
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def outcome_summary(o: Outcome) -> OutcomeSummary:

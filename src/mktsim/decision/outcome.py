@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.special import ndtr
 
 from ..engine.montecarlo import new_pool
 from ..kpis import KPI_NAMES
@@ -102,6 +101,8 @@ def _soft_met(values: np.ndarray, threshold: float, direction: str) -> np.ndarra
     It moves with the plan even when every replication fails (or passes), which gives the
     search a slope to follow; the scale is 30% of the spread across replications.
     """
+    from scipy.special import ndtr
+
     finite = values[np.isfinite(values)]
     spread = float(finite.std()) if finite.size > 1 else 0.0
     scale = max(0.3 * spread, 0.005 * abs(threshold), 1e-9)

@@ -28,6 +28,8 @@ def clean(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [clean(v) for v in value]
     if isinstance(value, np.ndarray):
+        if value.dtype.kind in "iub" or (value.dtype.kind == "f" and np.isfinite(value).all()):
+            return value.tolist()  # nothing to clean: Python numbers, nested as the array
         return [clean(v) for v in value.tolist()]
     if isinstance(value, dt.date):
         return value.isoformat()

@@ -12,19 +12,21 @@ from concurrent.futures import Executor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from ..model.plan import Plan
-from .batch import Batch, schedule_key
 from .controls import Controller, idle
 from .network import NetworkShape
-from .replication import Replication, ReplicationResult
 from .rng import replication_seeds
 from .sources import PlanSource
 from .workers import LazyPool
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .replication import Replication, ReplicationResult
 
 Progress = Callable[[int], None]
 
@@ -45,6 +47,28 @@ class EngineKind(StrEnum):
             raise ValueError(f"unknown engine {name!r}: use 'counts' or 'agents'") from None
 
 
+class _Samples:
+    """The `samples` field of a Run: set to a DataFrame, or to the rows as drawn (a list
+    of {path: value}), which become a DataFrame (pandas) on first read only, so that a
+    command that never reads them does not import pandas."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = f"_{name}"
+
+    def __get__(self, run: Any, owner: type | None = None) -> Any:
+        if run is None:
+            return None  # the field's default
+        value = run.__dict__.get(self.slot)
+        if isinstance(value, list):
+            import pandas as pd
+
+            value = run.__dict__[self.slot] = pd.DataFrame(value)
+        return value
+
+    def __set__(self, run: Any, value: Any) -> None:
+        run.__dict__[self.slot] = value
+
+
 @dataclass
 class Run:
     """Arrays of one plan's replications: daily [R, K, D], channels [R, C, N_CH],
@@ -57,13 +81,23 @@ class Run:
     channels: np.ndarray
     leaks: np.ndarray
     states: np.ndarray
-    samples: pd.DataFrame | None = None
+    samples: pd.DataFrame | None = _Samples()  # type: ignore[assignment]
     reviews: list[Any] = field(default_factory=list)  # per replication: ReviewLog or None
 
     @property
     def replications(self) -> int:
         """R."""
         return int(self.daily.shape[0])
+
+    def sample_paths(self) -> list[str] | None:
+        """The paths drawn per replication (the columns of `samples`), None when nothing
+        was drawn; read without building the DataFrame."""
+        value = self.__dict__.get("_samples")
+        if value is None:
+            return None
+        if isinstance(value, list):
+            return [str(p) for p in dict.fromkeys(k for row in value for k in row)]
+        return [str(c) for c in value.columns]
 
 
 def run_chunk(plan: Plan, seed: int, first: int, count: int,
@@ -75,6 +109,8 @@ def run_chunk(plan: Plan, seed: int, first: int, count: int,
     Replications with nothing to run between their scheduled events (no rules, idle
     controllers; the counts engine) advance in batches (`engine.batch`), on `threads`
     threads; the numbers are the same as one by one."""
+    from .replication import Replication  # numba and simpy: only once something runs
+
     engine = EngineKind.lookup(engine)
     plans = source.plans_for(first, count) if source is not None else [(plan, {})] * count
     children = replication_seeds(seed, count, first)
@@ -98,6 +134,8 @@ def batchable(plan: Plan, controllers: Sequence[Controller]) -> bool:
 
 def run_batched(reps: Sequence[Replication], threads: int = 1) -> list[ReplicationResult]:
     """Run replications in batches of equal `batch.schedule_key`; results in their order."""
+    from .batch import Batch, schedule_key
+
     groups: dict[tuple[object, ...], list[int]] = {}
     for i, rep in enumerate(reps):
         groups.setdefault(schedule_key(rep), []).append(i)
@@ -113,6 +151,8 @@ def _replication(plan: Plan, child: np.random.SeedSequence, seed: int, engine: E
                  network: NetworkShape | None, controllers: Sequence[Controller]
                  ) -> Replication:
     """The counts engine's replication, or the per-customer engine's."""
+    from .replication import Replication
+
     if engine == EngineKind.COUNTS:
         return Replication(plan, child, controllers)
     from .agents import AgentReplication
@@ -206,5 +246,5 @@ def simulate(plan: Plan, replications: int, seed: int, workers: int = 1,
     daily, channels, leaks, states = (np.concatenate([p[i] for p in parts]) for i in range(4))
     rows = [row for p in parts for row in p[4]]
     return Run(plan, seed, daily, channels, leaks, states,
-               samples=pd.DataFrame(rows) if rows else None,
+               samples=rows or None,  # type: ignore[arg-type]  # a DataFrame when read
                reviews=[log for p in parts for log in p[5]])

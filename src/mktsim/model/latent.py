@@ -12,11 +12,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.special import roots_jacobi
 
 
 def beta_classes(a: float, b: float, classes: int) -> tuple[np.ndarray, np.ndarray]:
     """(p, weight) of `classes` latent classes for a churn probability p ~ Beta(a, b)."""
+    from scipy.special import roots_jacobi
+
     # Beta(a, b) on [0, 1] is the Jacobi weight (1 - x)^(b-1) (1 + x)^(a-1) on [-1, 1]
     x, w = roots_jacobi(classes, b - 1.0, a - 1.0)
     return (x + 1.0) / 2.0, w / w.sum()

@@ -34,7 +34,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numba import njit
-from scipy.linalg import expm
 
 from . import plan as P
 
@@ -95,6 +94,8 @@ def cohort_value(rates: CustomerRates, margin: float, delta: float, days: float,
     """Expected discounted margin over `days` of a customer starting now (a share
     `start_loyal` of them loyal), without the first purchase's complaint: the chain
     integrated to the horizon, int_0^T e^{G t} dt r with G = `generator(delta)`."""
+    from scipy.linalg import expm
+
     g = rates.generator(delta)
     earn = np.array([rates.rho_c * margin, rates.rho_l * margin])
     block = np.zeros((3, 3))

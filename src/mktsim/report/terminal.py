@@ -55,10 +55,11 @@ def print_run(result: RunResult, console: Any = None) -> None:
     console.print(_("{name} - strategy {strategy}, seed {seed}").format(
         name=f"[bold]{escape(result.loaded.spec.name)}[/bold]",
         strategy=f"[bold]{escape(strategy)}[/bold]", seed=result.run.seed))
-    if result.run.samples is not None:
+    drawn = result.run.sample_paths()
+    if drawn is not None:
         from ..simulate.result import joint_draws
 
-        console.print(escape(uncertainty_note(len(result.run.samples.columns),
+        console.print(escape(uncertainty_note(len(drawn),
                                               joint_draws(result))))
     print_tables(run_views(result), console)
 

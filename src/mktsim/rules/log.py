@@ -11,10 +11,12 @@ import datetime as dt
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def _summary(values: list[Any]) -> Any:
@@ -98,6 +100,8 @@ def summarise_rules(reviews: Sequence[Any]) -> list[dict[str, Any]]:
 def observed_frame(reviews: Sequence[Any], start: dt.date) -> pd.DataFrame:
     """Tidy observed vs true KPIs at each review: day, date, kpi, as_of, observed (mean,
     p5, p95 over replications) and true (mean)."""
+    import pandas as pd
+
     rows = [row for log in reviews if log is not None for row in log.observations]
     columns = ["day", "date", "kpi", "as_of", "observed", "observed_p5", "observed_p95",
                "true"]

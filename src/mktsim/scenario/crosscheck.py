@@ -176,26 +176,42 @@ def _channels(c: Checker) -> None:
 
 
 def _org(c: Checker) -> None:
-    import networkx as nx
-
     departments = c.spec.org.departments
-    graph = nx.DiGraph()
+    boss: dict[str, str] = {}
     for name, dep in departments.items():
-        graph.add_node(name)
         c.known(("org", "departments", name, "reports_to"), dep.reports_to, departments,
                 "department")
         if dep.reports_to in departments:
-            graph.add_edge(name, dep.reports_to)
-    if not nx.is_directed_acyclic_graph(graph):
-        cycle = " -> ".join(str(u) for u, _v in nx.find_cycle(graph))
+            boss[name] = dep.reports_to
+    cycle = reporting_cycle(list(departments), boss)
+    if cycle:
         c.error(("org", "departments"), _("reporting lines form a cycle: {cycle}").format(
-            cycle=cycle))
+            cycle=" -> ".join(cycle)))
     for i, h in enumerate(c.spec.org.handoffs):
         c.known(("org", "handoffs", i, "from"), h.from_department, departments, "department")
         c.known(("org", "handoffs", i, "to"), h.to_department, departments, "department")
     for name, team in c.spec.teams.items():
         if departments:
             c.known(("teams", name, "department"), team.department, departments, "department")
+
+
+def reporting_cycle(names: list[str], boss: dict[str, str]) -> list[str]:
+    """The first cycle of reporting lines (each department reports to at most one), as
+    networkx's `find_cycle` finds it on the graph name -> boss: the walk up from each
+    department in turn (in the order networkx holds them: each department, then its boss),
+    the cycle from the first department met twice. [] when none."""
+    order = dict.fromkeys(n for name in names for n in (name, boss.get(name)) if n)
+    explored: set[str] = set()
+    for start in order:
+        path: list[str] = []
+        node: str | None = start
+        while node is not None and node not in explored and node not in path:
+            path.append(node)
+            node = boss.get(node)
+        if node is not None and node in path:
+            return path[path.index(node):]
+        explored.update(path)
+    return []
 
 
 def _strategy(c: Checker, name: str, s: Strategy) -> None:

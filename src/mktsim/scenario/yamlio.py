@@ -3,25 +3,24 @@
 Only plain YAML is accepted: mappings, lists, strings, numbers, booleans, dates and null.
 Tags (``!!python/...``) are refused, nothing is ever constructed from a tag, and the
 number of values is bounded so that aliases cannot blow up memory.
+
+A plain, valid file is read by `scenario.yamlfast` (libyaml's parser, in C); any other
+file, and every file with an error, by ruamel.yaml's round-trip loader below, which writes
+the error messages. Both give the same data and lines.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
-from ruamel.yaml.constructor import RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent, NodeEvent
-from ruamel.yaml.parser import RoundTripParser
-
 from ..documents.staging import note_input
 from ..i18n import N_, _
 from .errors import Problem, ScenarioError
+from .yamlfast import fast_parse
 
 Path_ = tuple[str | int, ...]
 Locations = dict[Path_, int]
@@ -33,6 +32,8 @@ MAX_VALUES = 20_000
 #: and fewer than 10 levels).
 MAX_LINES = 50_000
 MAX_DEPTH = 64
+#: Levels of nesting a value may sit under (checked on the data, after parsing).
+MAX_PATH = 40
 _NESTS = N_("file nests deeper than {depth} levels, more than a scenario may have")
 _HOLDS = N_("file holds more than {n:,} values, more than a scenario may have")
 _FEW_LINES = N_("a scenario is a few hundred lines of sections and values")
@@ -57,13 +58,6 @@ def read_yaml(path: Path) -> tuple[Any, Locations]:
     return parse_yaml(text, name)
 
 
-class _Constructor(RoundTripConstructor):
-    """Round-trip constructor that keeps dates as text: the schema checks them, so an
-    impossible date is reported with its field and line."""
-
-
-_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_str)
-
 STANDARD_TAGS = {f"tag:yaml.org,2002:{t}" for t in
                  ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")}
 
@@ -76,26 +70,43 @@ class _TooLarge(Exception):
         self.line = line
 
 
-class _BoundedParser(RoundTripParser):
-    """The round-trip parser, counting nesting and values as events stream past, so that a
-    hostile file is refused before it is composed (no deep recursion, no huge tree)."""
+@functools.cache
+def _round_trip_classes() -> tuple[type, type]:
+    """The round-trip constructor and parser (ruamel.yaml, imported on first use)."""
+    from ruamel.yaml.constructor import RoundTripConstructor
+    from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent, NodeEvent
+    from ruamel.yaml.parser import RoundTripParser
 
-    depth = 0
-    values = 0
+    class _Constructor(RoundTripConstructor):
+        """Round-trip constructor that keeps dates as text: the schema checks them, so an
+        impossible date is reported with its field and line."""
 
-    def get_event(self) -> Any:
-        event = super().get_event()
-        if isinstance(event, CollectionStartEvent):
-            self.depth += 1
-            if self.depth > MAX_DEPTH:
-                raise _TooLarge(_(_NESTS).format(depth=MAX_DEPTH), _line(event))
-        elif isinstance(event, CollectionEndEvent):
-            self.depth -= 1
-        if isinstance(event, NodeEvent):
-            self.values += 1
-            if self.values > MAX_VALUES:
-                raise _TooLarge(_(_HOLDS).format(n=MAX_VALUES), _line(event))
-        return event
+    _Constructor.add_constructor("tag:yaml.org,2002:timestamp",
+                                 _Constructor.construct_yaml_str)
+
+    class _BoundedParser(RoundTripParser):
+        """The round-trip parser, counting nesting and values as events stream past, so
+        that a hostile file is refused before it is composed (no deep recursion, no huge
+        tree)."""
+
+        depth = 0
+        values = 0
+
+        def get_event(self) -> Any:
+            event = super().get_event()
+            if isinstance(event, CollectionStartEvent):
+                self.depth += 1
+                if self.depth > MAX_DEPTH:
+                    raise _TooLarge(_(_NESTS).format(depth=MAX_DEPTH), _line(event))
+            elif isinstance(event, CollectionEndEvent):
+                self.depth -= 1
+            if isinstance(event, NodeEvent):
+                self.values += 1
+                if self.values > MAX_VALUES:
+                    raise _TooLarge(_(_HOLDS).format(n=MAX_VALUES), _line(event))
+            return event
+
+    return _Constructor, _BoundedParser
 
 
 def _line(event: Any) -> int | None:
@@ -131,9 +142,20 @@ def parse_yaml(text: str, name: str) -> tuple[Any, Locations]:
                                        "have ({limit:,})").format(lines=lines,
                                                                   limit=MAX_LINES),
                                      _("split long lists into a design or history file"))])
+    plain = fast_parse(text, MAX_VALUES, min(MAX_DEPTH, MAX_PATH))
+    if plain is not None:
+        return plain
+    return _round_trip(text, name)
+
+
+def _round_trip(text: str, name: str) -> tuple[Any, Locations]:
+    """Parse with ruamel.yaml's round-trip loader: every file the fast path leaves, and
+    the messages of every error."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
     yaml = YAML(typ="rt", pure=True)
-    yaml.Constructor = _Constructor
-    yaml.Parser = _BoundedParser
+    yaml.Constructor, yaml.Parser = _round_trip_classes()
     try:
         node = yaml.load(text)
     except _TooLarge as exc:
@@ -159,8 +181,10 @@ def _plain(
     budget[0] -= 1
     if budget[0] < 0:
         raise ScenarioError([Problem(name, line, _dotted(path), _("too many values (aliases?)"))])
-    if len(path) > 40:
+    if len(path) > MAX_PATH:
         raise ScenarioError([Problem(name, line, _dotted(path), _("nested too deeply"))])
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
+
     if isinstance(node, TaggedScalar) or _has_tag(node):
         raise ScenarioError(
             [Problem(name, line, _dotted(path), _("YAML tags are not allowed"),
@@ -179,7 +203,7 @@ def _plain(
 
 
 def _plain_map(
-    node: CommentedMap, path: Path_, locs: Locations, name: str, budget: list[int]
+    node: Any, path: Path_, locs: Locations, name: str, budget: list[int]
 ) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in node.items():
@@ -195,7 +219,7 @@ def _plain_map(
     return out
 
 
-def _item_line(node: CommentedSeq, i: int, default: int) -> int:
+def _item_line(node: Any, i: int, default: int) -> int:
     try:
         return int(node.lc.item(i)[0]) + 1
     except (TypeError, KeyError, IndexError):

@@ -9,10 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from .. import __version__
 from ..documents.files import write_atomic
@@ -26,6 +25,9 @@ from ..scenario.load import LoadedSpec
 from .spend import SpendLines, spend_lines
 from .stats import summarize
 from .targets import Verdict
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def nan_percentiles(values: np.ndarray, q: list[float]) -> np.ndarray:
@@ -72,19 +74,24 @@ class RunResult:
         start = self.loaded.spec.start_date
         return [start + dt.timedelta(days=d) for d in range(self.run.plan.horizon)]
 
+    def kpi_rows(self) -> dict[str, dict[str, Any]]:
+        """{kpi: {mean, p5, p50, p95, unit, kind}}: the rows of `kpis`, without pandas."""
+        currency = self.loaded.spec.currency
+        return {name: {**summarize(horizon_values(self.run.daily, name)),
+                       "unit": unit_label(KPIS[name], currency), "kind": KPIS[name].kind}
+                for name in KPI_NAMES}
+
     def kpis(self) -> pd.DataFrame:
         """One row per KPI: value at the horizon (mean, p5, p50, p95), unit and kind."""
-        currency = self.loaded.spec.currency
-        rows = []
-        for name in KPI_NAMES:
-            kpi = KPIS[name]
-            stats = summarize(horizon_values(self.run.daily, name))
-            rows.append({"kpi": name, **stats, "unit": unit_label(kpi, currency),
-                         "kind": kpi.kind})
+        import pandas as pd
+
+        rows = [{"kpi": name, **row} for name, row in self.kpi_rows().items()]
         return pd.DataFrame(rows).set_index("kpi")
 
     def targets(self) -> pd.DataFrame:
         """One row per target with its probability, interval and verdict."""
+        import pandas as pd
+
         rows = [{
             "id": v.target.id, "metric": v.target.metric, "threshold": v.threshold,
             "direction": v.direction, "by": self.dates[v.day], "probability": v.probability,
@@ -95,14 +102,10 @@ class RunResult:
 
     def series(self) -> pd.DataFrame:
         """Tidy daily series: day, date, kpi, mean, p5, p50, p95."""
-        daily = self.run.daily
-        with np.errstate(all="ignore"):
-            import warnings
+        import pandas as pd
 
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)
-                mean = np.nanmean(daily, axis=0)
-                q = nan_percentiles(daily, [5, 50, 95])
+        daily = self.run.daily
+        mean, q = self.daily_quantiles()
         frames = []
         for k, name in enumerate(KPI_NAMES):
             frames.append(pd.DataFrame({
@@ -110,8 +113,42 @@ class RunResult:
                 "mean": mean[k], "p5": q[0, k], "p50": q[1, k], "p95": q[2, k]}))
         return pd.concat(frames, ignore_index=True)
 
+    def daily_quantiles(self) -> tuple[np.ndarray, np.ndarray]:
+        """Mean [K, D] and 5th, 50th, 95th percentiles [3, K, D] of the daily KPIs over
+        replications (NaN ignored)."""
+        import warnings
+
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return (np.nanmean(self.run.daily, axis=0),
+                    nan_percentiles(self.run.daily, [5, 50, 95]))
+
+    def channel_rows(self) -> dict[str, dict[str, Any]]:
+        """{channel: {type, spend, media, commission, new_customers, ..., roi, cac}}: the
+        rows of `channels` as plain floats (the same numbers), without pandas."""
+        plan = self.run.plan
+        if not self.run.replications:
+            return {}
+        means = self.run.channels.mean(axis=0)
+        cols = {name: means[:, j] for j, name in enumerate(CHANNEL_TOTAL_NAMES)}
+        cols["saturation"] = cols["saturation"] / plan.horizon
+        lines = self.spend()
+        spend, customers = cols["spend"], cols["new_customers"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            roi = (cols["gross_margin"] - spend) / np.where(spend > 0, spend, np.nan)
+            cac = spend / np.where(customers > 0, customers, np.nan)
+        ordered = {"spend": spend, "media": lines.channel_media.mean(axis=0),
+                   "commission": lines.channel_commission.mean(axis=0),
+                   **{n: cols[n] for n in CHANNEL_TOTAL_NAMES[1:]}, "roi": roi, "cac": cac}
+        values = {k: v.tolist() for k, v in ordered.items()}
+        types = {n: c.type for n, c in self.loaded.spec.channels.items()}
+        return {str(name): {"type": types[name], **{k: v[i] for k, v in values.items()}}
+                for i, name in enumerate(plan.channels)}
+
     def channels(self) -> pd.DataFrame:
         """Per channel means: spend, new customers, revenue, margin, ROI, CAC, saturation."""
+        import pandas as pd
+
         plan = self.run.plan
         means = self.run.channels.mean(axis=0) if self.run.replications else np.zeros((0, 0))
         df = pd.DataFrame(means, index=list(plan.channels), columns=list(CHANNEL_TOTAL_NAMES))
@@ -142,11 +179,7 @@ class RunResult:
         """Planned media money by channel and calendar month (YYYY-MM)."""
         plan = self.run.plan
         months = [d.strftime("%Y-%m") for d in self.dates]
-        out: dict[str, dict[str, float]] = {}
-        for i, name in enumerate(plan.channels):
-            series = pd.Series(plan.spend[i], index=months).groupby(level=0, sort=True).sum()
-            out[name] = {str(m): float(v) for m, v in series.items()}
-        return out
+        return {name: month_sums(plan.spend[i], months) for i, name in enumerate(plan.channels)}
 
     def frame(self) -> pd.DataFrame:
         """Tidy KPIs at the horizon: one row per KPI with kpi, mean, p5, p50, p95, unit,
@@ -167,10 +200,28 @@ class RunResult:
         return write_run(self, Path(folder), fmt)
 
 
+def month_sums(values: np.ndarray, months: list[str]) -> dict[str, float]:
+    """{month: sum of the values of its days}, months sorted: the numbers of pandas'
+    `Series(values, index=months).groupby(level=0, sort=True).sum()` (the days of each
+    month added by `np.add.reduceat`, as pandas does), without importing pandas. Values
+    with NaN (which pandas skips) go to pandas."""
+    if np.isnan(values).any():
+        import pandas as pd
+
+        sums = pd.Series(values, index=months).groupby(level=0, sort=True).sum()
+        return {str(m): float(v) for m, v in sums.items()}
+    if not months:
+        return {}
+    order = sorted(range(len(months)), key=months.__getitem__)  # stable: days in order
+    ranked = [months[i] for i in order]
+    starts = [k for k in range(len(ranked)) if k == 0 or ranked[k] != ranked[k - 1]]
+    totals = np.add.reduceat(np.asarray(values, dtype=float)[order], starts)
+    return {ranked[k]: float(v) for k, v in zip(starts, totals, strict=True)}
+
+
 def drawn_paths(run: RunResult | None) -> list[str] | None:
     """Scenario paths drawn per replication from `uncertainties:` in a run (None: none)."""
-    samples = None if run is None else run.run.samples
-    return None if samples is None else [str(c) for c in samples.columns]
+    return None if run is None else run.run.sample_paths()
 
 
 def joint_draws(run: RunResult | None) -> dict[str, list[str]] | None:
@@ -191,7 +242,7 @@ def run_document(result: RunResult, series: bool = True) -> dict[str, Any]:
 def run_doc(result: RunResult, series: bool = True) -> RunDocument:
     """The typed document of a run."""
     spec = result.loaded.spec
-    kpis = result.kpis()
+    kpis = result.kpi_rows()
     return RunDocument(
         name=spec.name, scenario_hash=result.loaded.content_hash,
         strategy=result.strategy, seed=result.run.seed,
@@ -202,7 +253,7 @@ def run_doc(result: RunResult, series: bool = True) -> RunDocument:
         parameter_uncertainty=drawn_paths(result), joint_draws=joint_draws(result),
         labels=spec.labels(), scenario=result.loaded.source,
         kpis={str(k): Kpi(str(k), row["unit"], row["kind"], row["mean"], row["p5"],
-                          row["p50"], row["p95"]) for k, row in kpis.iterrows()},
+                          row["p50"], row["p95"]) for k, row in kpis.items()},
         targets=[_target_doc(v, result) for v in result.verdicts],
         channels=_channel_docs(result),
         budget=result.budget_by_month(),
@@ -210,7 +261,7 @@ def run_doc(result: RunResult, series: bool = True) -> RunDocument:
         leaks=result.leaks(),
         decisions=[Decision(**d) for d in result.decisions],
         rules=summarise_rules(getattr(result.run, "reviews", [])),
-        observed=result.observed().to_dict(orient="records"),
+        observed=_observed_records(result),
         series=_series_doc(result) if series else None,
     )
 
@@ -226,26 +277,34 @@ def _target_doc(v: Verdict, result: RunResult) -> Target:
 
 def _channel_docs(result: RunResult) -> list[Channel]:
     found = result.incremental
-    return [Channel(str(name), row["type"], {k: row[k] for k in row.index if k != "type"},
-                    None if found is None else found.get(str(name)))
-            for name, row in result.channels().iterrows()]
+    return [Channel(name, row["type"], {k: v for k, v in row.items() if k != "type"},
+                    None if found is None else found.get(name))
+            for name, row in result.channel_rows().items()]
+
+
+def _observed_records(result: RunResult) -> list[dict[Any, Any]]:
+    """`RunResult.observed` as records ([] without observations, without pandas)."""
+    reviews = getattr(result.run, "reviews", [])
+    if not any(log is not None and log.observations for log in reviews):
+        return []
+    return result.observed().to_dict(orient="records")
 
 
 def _series_doc(result: RunResult) -> Series:
-    df = result.series()
-    kpis: dict[str, dict[str, Any]] = {}
-    for name, part in df.groupby("kpi", sort=False):
-        kpis[str(name)] = {s: part[s].to_numpy() for s in ("mean", "p5", "p50", "p95")}
+    mean, q = result.daily_quantiles()
+    kpis = {name: {"mean": mean[k], "p5": q[0, k], "p50": q[1, k], "p95": q[2, k]}
+            for k, name in enumerate(KPI_NAMES)}
     return Series(list(range(result.run.plan.horizon)), result.dates, kpis)
 
 
 def write_run(result: RunResult, out: Path, fmt: str = "csv") -> list[Path]:
     """run.json, kpis/targets/channels tables and the daily series (csv or parquet)."""
     import io
-    import json
+
+    from ..documents.jsontext import dumps
 
     files: dict[str, bytes | str] = {
-        "run.json": json.dumps(result.to_dict(), indent=1),
+        "run.json": dumps(result.to_dict(), indent=1),
         "kpis.csv": result.kpis().to_csv(),
         "targets.csv": result.targets().to_csv(index=False),
         "channels.csv": result.channels().to_csv(),

@@ -43,7 +43,7 @@ def kpi_view(result: RunResult) -> Table:
                           ("KPI", "unit"))
     rows = [[kpi_name(str(name)), *(fmt_value(row[c], str(row["unit"]))
                                     for c in ("mean", "p5", "p50", "p95")),
-             _unit(str(row["unit"]))] for name, row in result.kpis().iterrows()]
+             _unit(str(row["unit"]))] for name, row in result.kpi_rows().items()]
     return text_table("kpis", _("KPIs at the horizon ({n} replications)").format(
         n=result.run.replications), names, rows, align)
 
@@ -83,7 +83,7 @@ def channel_view(result: RunResult) -> Table:
     cols += [N_("ROI (LT)"), N_("CAC (LT)"), N_("saturation")]
     heads, align = header(tuple(cols), ("channel",))
     rows = [_channel_row(str(name), row, found, names)
-            for name, row in result.channels().iterrows()]
+            for name, row in result.channel_rows().items()]
     note = _("incr.: what the plan loses without the channel's money (the same "
              "replications, common random numbers); LT, last touch: only the first "
              "purchases the channel converted itself") if found else ""

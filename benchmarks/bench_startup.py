@@ -1,0 +1,102 @@
+"""Start-up of the commands a planner types most, for one or more source trees side by
+side in one run (the machines are shared and noisy: compare the trees' ratios, measured
+in turn, rather than absolute times across runs).
+
+Run:
+    python benchmarks/bench_startup.py                      # this tree
+    python benchmarks/bench_startup.py --src /path/to/other/src --src src --repeats 9
+
+Each command runs as a fresh process (`python -m mktsim ...` with PYTHONPATH set to the
+tree's `src`, bytecode caching on), the trees in turn within each round, so that a
+change of load hits every tree alike. Before the rounds each tree runs every command once
+untimed, so numba's cache and the bytecode are warm.
+Prints the median and the fastest of each command and tree, and each tree's median as a
+ratio of the first tree's:
+
+- `mktsim --help`
+- `mktsim validate SCENARIO`
+- `mktsim run SCENARIO -n 20` (the default table on stdout, numba cache warm)
+- `mktsim run SCENARIO -n 20 --format json`
+
+Where the time goes: `python -X importtime -m mktsim validate SCENARIO` and
+`python -m cProfile -s cumulative -m mktsim run SCENARIO -n 20` (docs/architecture.md,
+"Start-up").
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIO = ROOT / "scenarios" / "smart_band.yaml"
+
+
+def commands(scenario: Path) -> dict[str, list[str]]:
+    """Label -> arguments of `mktsim`."""
+    run = ["run", str(scenario), "-n", "20"]
+    return {"--help": ["--help"], "validate": ["validate", str(scenario)], "run -n 20": run,
+            "run -n 20 --format json": [*run, "--format", "json"]}
+
+
+def seconds(src: Path, args: list[str]) -> float:
+    """Wall-clock seconds of one `python -m mktsim ARGS` with `src` first on the path."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = str(src)  # bytecode cached as on an installed copy
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "mktsim", *args], env=env, cwd=ROOT,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    took = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"mktsim {' '.join(args)} failed with {src}:\n{done.stderr}")
+    return took
+
+
+def measure(trees: list[Path], scenario: Path, repeats: int) -> dict[str, dict[Path, list[float]]]:
+    """Times of every command for every tree, trees in turn within each round."""
+    for src in trees:  # warm numba's cache, the bytecode and the file system's cache
+        for args in commands(scenario).values():
+            seconds(src, args)
+    times: dict[str, dict[Path, list[float]]] = {
+        label: {src: [] for src in trees} for label in commands(scenario)}
+    for _ in range(repeats):
+        for label, args in commands(scenario).items():
+            for src in trees:
+                times[label][src].append(seconds(src, args))
+    return times
+
+
+def report(times: dict[str, dict[Path, list[float]]], trees: list[Path]) -> None:
+    """One line per command and tree: median, fastest, ratio to the first tree."""
+    print(f"{'command':<26} {'tree':<40} {'median s':>9} {'min s':>7} {'vs first':>9}")
+    for label, per_tree in times.items():
+        first = statistics.median(per_tree[trees[0]])
+        for src in trees:
+            med = statistics.median(per_tree[src])
+            print(f"{label:<26} {str(src)[-40:]:<40} {med:9.2f} {min(per_tree[src]):7.2f} "
+                  f"{med / first:9.2f}")
+
+
+def main() -> None:
+    """Parse the options, measure, print."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--src", action="append", type=Path,
+                        help="a source tree (its `src` folder); repeat to compare, the "
+                             "first is the reference (default: this tree)")
+    parser.add_argument("--repeats", type=int, default=7, help="rounds (median of them)")
+    parser.add_argument("--scenario", type=Path, default=SCENARIO)
+    options = parser.parse_args()
+    trees = [p.resolve() for p in (options.src or [ROOT / "src"])]
+    print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}, "
+          f"{options.repeats} rounds, scenario {options.scenario}")
+    report(measure(trees, options.scenario.resolve(), options.repeats), trees)
+    print(f"load average at the end {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,235 @@
+"""Start-up: what `validate`, `run` and `--help` import, and the fast paths that replace
+slower ones (YAML through libyaml, JSON text, tables without pandas) giving the same
+results as the paths they replace."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import mktsim
+from mktsim.documents.jsontext import dumps
+from mktsim.scenario import yamlio
+from mktsim.scenario.crosscheck import reporting_cycle
+from mktsim.scenario.yamlfast import fast_parse
+from mktsim.simulate.result import month_sums
+
+ROOT = Path(__file__).resolve().parents[1]
+SMART_BAND = ROOT / "scenarios" / "smart_band.yaml"
+#: Packages no command that only reads a scenario or runs it may import (scipy.special
+#: is used: validation checks the tail quantiles of the scenario's uncertainties).
+HEAVY = ("pandas", "networkx", "matplotlib", "dask", "distributed", "SALib", "openpyxl",
+         "pyarrow", "scipy.stats", "scipy.optimize", "scipy.linalg",
+         "mktsim.report.charts", "mktsim.report.html", "mktsim.report.excel",
+         "mktsim.sweep", "mktsim.calibrate", "mktsim.track")
+_PROBE = """
+import sys
+from mktsim.cli import main
+try:
+    main({args!r}, prog_name="mktsim")
+except SystemExit as exc:
+    code = exc.code
+print("\\n" + repr((code, sorted(sys.modules))))
+"""
+
+
+def loaded_after(*args: str) -> tuple[int, set[str]]:
+    """Exit code and the modules loaded once `mktsim ARGS` has run in a fresh process."""
+    done = subprocess.run([sys.executable, "-c", _PROBE.format(args=list(args))],
+                          capture_output=True, text=True, cwd=ROOT, check=True)
+    code, modules = eval(done.stdout.strip().splitlines()[-1])  # our own repr
+    return code, set(modules)
+
+
+def heavy_in(modules: set[str]) -> list[str]:
+    return sorted(h for h in HEAVY if h in modules)
+
+
+def test_help_imports_no_engine() -> None:
+    code, modules = loaded_after("--help")
+    assert code == 0
+    assert heavy_in(modules) == []
+    assert {"numba", "numpy", "simpy", "pydantic", "mktsim.api"} & modules == set()
+
+
+def test_validate_imports_no_engine_and_no_tables() -> None:
+    code, modules = loaded_after("validate", str(SMART_BAND))
+    assert code == 0
+    assert heavy_in(modules) == []
+    assert {"numba", "simpy", "llvmlite", "mktsim.engine.batch", "mktsim.report"} & modules \
+        == set()
+
+
+def test_run_imports_no_tables_charts_or_cluster() -> None:
+    code, modules = loaded_after("run", str(SMART_BAND), "-n", "2", "--no-incremental",
+                                 "-w", "1")
+    assert code == 0
+    # numba itself imports scipy.linalg (its BLAS check) when it loads the cached kernels
+    assert heavy_in(modules - {"scipy.linalg"}) == []
+    assert "numba" in modules  # the kernels do run
+
+
+# -- YAML: the libyaml path gives what the round-trip loader gives ------------------------
+
+YAML_FILES = sorted([*ROOT.glob("scenarios/**/*.yaml"), *ROOT.glob("src/mktsim/templates/*.yaml"),
+                     *ROOT.glob("tests/**/*.yaml")])
+
+
+def same(a: object, b: object) -> bool:
+    """Equal values of the same types, NaN equal to NaN, key order included."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)  # type: ignore
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))  # type: ignore
+    if isinstance(a, float) and math.isnan(a):
+        return math.isnan(b)  # type: ignore[arg-type]
+    return a == b
+
+
+def both(text: str) -> tuple[object, object]:
+    fast = fast_parse(text, yamlio.MAX_VALUES, yamlio.MAX_PATH)
+    try:
+        slow: object = yamlio._round_trip(text, "x.yaml")
+    except yamlio.ScenarioError as exc:
+        slow = exc
+    return fast, slow
+
+
+@pytest.mark.parametrize("path", YAML_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_yaml_files_read_the_same_both_ways(path: Path) -> None:
+    fast, slow = both(path.read_text(encoding="utf-8"))
+    if fast is None:
+        return  # left to the round-trip loader
+    assert not isinstance(slow, Exception), "fast path accepted a file the loader refuses"
+    assert same(fast[0], slow[0])  # type: ignore[index]
+    assert fast[1] == slow[1]  # type: ignore[index]
+
+
+def test_shipped_scenarios_take_the_fast_path() -> None:
+    for path in [SMART_BAND, *ROOT.glob("src/mktsim/templates/*.yaml")]:
+        assert fast_parse(path.read_text(encoding="utf-8"), yamlio.MAX_VALUES,
+                          yamlio.MAX_PATH) is not None, path
+
+
+SCALARS = ["1", "-1", "+1", "0", "007", "1_000", "0x1F", "0X1f", "0o17", "0b101", "-0b1",
+           "0x_1", "0b", "1.5", "1.", ".5", "-.5", "1e5", "1E+5", "1.0e-3", "1_0.5", ".inf",
+           "-.Inf", "+.INF", ".nan", ".NaN", "true", "True", "TRUE", "false", "yes", "no", "on",
+           "off", "y", "n", "null", "Null", "NULL", "~", "", "2026-12-01", "2026-1-1",
+           "2026-12-01T10:00:00Z", "2026-02-30", "1:30", "12:30:00", "=", "<<", "'1'", '"1"',
+           "'true'", '"a\\tb"', "|\n  x\n  y\n", ">\n  x\n  y\n", "a b", "'a''b'",
+           "0.1%", "1,000", "-", "--", "+", "0o", "- 1", "[1, 2]", "{a: 1}", "abc # note",
+           "\"\\u00e9\"", "é", "中文", "1e", "e5", "inf", "NaN", "0.", "00.5", "+.5", "-0",
+           "-0.0"]
+
+
+@pytest.mark.parametrize("scalar", SCALARS)
+@pytest.mark.parametrize("form", ["key: {}\n", "- {}\n", "a:\n  b: [{}]\n"])
+def test_scalars_resolve_as_the_round_trip_loader_does(form: str, scalar: str) -> None:
+    text = form.format(scalar.replace("\n", "\n    ") if form.startswith("a:") else scalar)
+    fast, slow = both(text)
+    if fast is not None:
+        assert not isinstance(slow, Exception)
+        assert same(fast[0], slow[0]) and fast[1] == slow[1]  # type: ignore[index]
+
+
+@pytest.mark.parametrize("text", [
+    "a: &x 1\nb: *x\n", "a: !!str 1\n", "a: !custom 1\n", "a: !!python/object:os.system x\n",
+    "<<: {a: 1}\n", "a: 1\na: 2\n", "1: a\n'1': b\n", "%YAML 1.1\n---\na: yes\n",
+    "--- a\n--- b\n", "a: \x07\n", "? [1, 2]\n: x\n", "true: 1\n", "null: 1\n", "1.5: x\n",
+    "a:\n" + "".join(f"{'  ' * (i + 1)}k{i}:\n" for i in range(45)),
+    "[" * 70 + "]" * 70, "a: [1, 2\n", "a:\n\t- 1\n",
+])
+def test_unusual_files_go_to_the_round_trip_loader(text: str) -> None:
+    assert fast_parse(text, yamlio.MAX_VALUES, yamlio.MAX_PATH) is None
+
+
+def test_values_past_the_bound_go_to_the_round_trip_loader() -> None:
+    text = "".join(f"k{i}: {i}\n" for i in range(60))
+    assert fast_parse(text, 200, yamlio.MAX_PATH) is not None
+    assert fast_parse(text, 100, yamlio.MAX_PATH) is None
+
+
+# -- the org check without networkx -------------------------------------------------------
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 9), min_size=1, max_size=8, unique=True).flatmap(
+    lambda names: st.tuples(st.just([f"d{n}" for n in names]),
+                            st.lists(st.integers(-1, len(names) - 1), min_size=len(names),
+                                     max_size=len(names)))))
+def test_reporting_cycle_is_the_cycle_networkx_finds(case: tuple[list[str], list[int]]) -> None:
+    names, bosses = case
+    boss = {n: names[b] for n, b in zip(names, bosses, strict=True) if b >= 0}
+    graph = nx.DiGraph()
+    for name in names:
+        graph.add_node(name)
+        if name in boss:
+            graph.add_edge(name, boss[name])
+    want = [] if nx.is_directed_acyclic_graph(graph) else [u for u, _ in nx.find_cycle(graph)]
+    assert reporting_cycle(names, boss) == want
+
+
+# -- numbers without pandas are pandas' numbers -------------------------------------------
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 400), st.integers(0, 2**32 - 1), st.integers(-3, 9))
+def test_month_sums_are_pandas_groupby_sums(days: int, seed: int, scale: int) -> None:
+    import datetime as dt
+
+    values = np.random.default_rng(seed).random(days) * 10.0 ** scale
+    months = [(dt.date(2026, 11, 20) + dt.timedelta(d)).strftime("%Y-%m") for d in range(days)]
+    want = pd.Series(values, index=months).groupby(level=0, sort=True).sum()
+    assert month_sums(values, months) == {str(m): float(v) for m, v in want.items()}
+
+
+@pytest.fixture(scope="module")
+def smart_run() -> mktsim.RunResult:
+    return mktsim.load(SMART_BAND).run(replications=12, seed=5, incremental=False)
+
+
+def test_kpi_and_channel_rows_are_the_tables(smart_run: mktsim.RunResult) -> None:
+    kpis = smart_run.kpis()
+    assert list(smart_run.kpi_rows()) == list(kpis.index)
+    for name, row in smart_run.kpi_rows().items():
+        assert row == kpis.loc[name].to_dict()
+    channels = smart_run.channels()
+    rows = smart_run.channel_rows()
+    assert list(rows) == list(channels.index)
+    for name, row in rows.items():
+        want = channels.loc[name].to_dict()
+        assert list(row) == list(want)
+        assert all(same(row[k], want[k]) or (row[k] == want[k]) for k in row), name
+    assert smart_run.run.sample_paths() == [str(c) for c in smart_run.run.samples.columns]
+
+
+# -- JSON text ------------------------------------------------------------------------------
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=6),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner,
+                                                                max_size=4),
+    max_leaves=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(JSON, st.integers(0, 3))
+def test_json_text_is_json_dumps(value: object, indent: int) -> None:
+    assert dumps(value, indent=indent) == json.dumps(value, indent=indent)
+
+
+def test_json_text_of_a_run_document(smart_run: mktsim.RunResult) -> None:
+    doc = smart_run.to_dict()
+    assert dumps(doc, indent=1) == json.dumps(doc, indent=1)
+    with pytest.raises(TypeError):
+        dumps({"a": object()})
