@@ -70,13 +70,22 @@ def test_validate_imports_no_engine_and_no_tables() -> None:
         == set()
 
 
-def test_run_imports_no_tables_charts_or_cluster() -> None:
+def test_run_as_json_imports_no_tables_charts_or_cluster() -> None:
     code, modules = loaded_after("run", str(SMART_BAND), "-n", "2", "--no-incremental",
-                                 "-w", "1")
+                                 "-w", "1", "--format", "json")
     assert code == 0
     # numba itself imports scipy.linalg (its BLAS check) when it loads the cached kernels
     assert heavy_in(modules - {"scipy.linalg"}) == []
     assert "numba" in modules  # the kernels do run
+
+
+def test_run_as_a_table_imports_no_charts_or_cluster() -> None:
+    """The terminal's tables are the report's table model (a DataFrame each), so pandas
+    (and the pyarrow shim pandas loads) come with them; nothing else heavy does."""
+    code, modules = loaded_after("run", str(SMART_BAND), "-n", "2", "--no-incremental",
+                                 "-w", "1")
+    assert code == 0
+    assert heavy_in(modules - {"scipy.linalg", "pandas", "pyarrow"}) == []
 
 
 # -- YAML: the libyaml path gives what the round-trip loader gives ------------------------
