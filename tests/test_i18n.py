@@ -415,3 +415,70 @@ def test_cli_run_tables_in_chinese_with_labels() -> None:
     english = _invoke("run", SCENARIO, "-n", "4", "--no-incremental")
     assert "KPIs at the horizon (4 replications)" in english.stdout
     assert "KOL partnerships" in english.stdout and "KOL合作" not in english.stdout
+
+
+# ---------------------------------------------------------------------- input files
+
+
+HISTORY = ROOT / "scenarios" / "smart_band_history.csv"
+FREE = ["--param", "market.word_of_mouth.imitation=0.05:0.4"]
+
+
+def _history_with_units(tmp_path: Path, units: str) -> Path:
+    lines = HISTORY.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    row = lines[2].split(",")  # the spreadsheet's row 3
+    row[header.index("units")] = units
+    path = tmp_path / "h.csv"
+    path.write_text("\n".join([*lines[:2], ",".join(row), *lines[3:]]) + "\n",
+                    encoding="utf-8")
+    return path
+
+
+def test_a_bad_history_cell_is_refused_in_chinese_naming_file_row_and_column(
+        tmp_path: Path) -> None:
+    from mktsim.history import HistoryError, read_history
+
+    path = _history_with_units(tmp_path, "1204%")
+    spec = load_text(SCENARIO.read_text(encoding="utf-8")).spec
+    for lang, words in (("zh", "'1204%' 是百分数，但这一列不是占比。请直接写数值"),
+                        ("en", "'1204%' is a percentage, but this column is not a share")):
+        with use_language(lang):
+            with pytest.raises(HistoryError) as info:
+                read_history(path, spec.channels, spec.products)
+            text = str(info.value)
+        assert f"{path}:3: units: {words}" in text, text
+        assert ("历史数据文件中有 1 个问题" in text) == (lang == "zh")
+        assert ("percentage" in text) == (lang == "en")
+
+
+def test_cli_semicolon_history_is_refused_in_chinese(tmp_path: Path) -> None:
+    path = tmp_path / "h.csv"
+    path.write_text(HISTORY.read_text(encoding="utf-8").replace(",", ";"), encoding="utf-8")
+    done = _invoke("calibrate", SCENARIO, "--history", path, *FREE, "--lang", "zh")
+    assert done.exit_code == 2, done.output
+    assert "Traceback" not in done.output
+    assert f"{path}:1: header: 单元格以分号（';'）分隔，而不是逗号" in done.output, done.output
+    assert "另存为以逗号分隔的 CSV" in done.output
+    assert "separated by" not in done.output
+    english = _invoke("calibrate", SCENARIO, "--history", path, *FREE)
+    assert f"{path}:1: header: the cells are separated by semicolons (';'), not commas" \
+        in english.output
+
+
+def test_draws_file_and_output_refusals_in_chinese(tmp_path: Path) -> None:
+    from mktsim.documents.staging import OutputRefused, refuse_overwrite
+    from mktsim.scenario.uncertainty.joint_draws import DrawsFileError, read_draws
+
+    draws = tmp_path / "d.csv"
+    for cell in ("1e309", "1,5"):
+        draws.write_text(f"size,x\n1,2\n{cell!r},3\n".replace("'", '"'), encoding="utf-8")
+        with use_language("zh"):
+            with pytest.raises(DrawsFileError) as info:
+                read_draws(draws)
+            said = info.value.where() + info.value.message
+        assert said == f"第 3 行，列 size：{cell!r} 不是有限的数字", said
+    with use_language("zh"), pytest.raises(OutputRefused) as refused:
+        refuse_overwrite({"--out": draws}, {"scenario": draws})
+    assert str(refused.value) == (f"--out {draws} 会覆盖场景 {draws}，它是本命令的输入；"
+                                  "请写到另一个文件名")

@@ -26,6 +26,8 @@ from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from pathlib import Path
 
+from ..i18n import N_, _
+
 _ACTIVE: ContextVar[Staging | None] = ContextVar("mktsim_staging", default=None)
 
 
@@ -43,7 +45,7 @@ def umask() -> int:
 def open_beside(path: Path) -> tuple[int, Path]:
     """A new temporary file beside `path` (hidden, unique), created with the permissions
     the umask gives a new file; (file descriptor, its path)."""
-    for _ in range(100):
+    for _attempt in range(100):
         tmp = path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
         try:
             return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
@@ -67,14 +69,20 @@ def note_input(path: str | Path) -> None:
         stage.inputs.append(Path(path))
 
 
+#: the inputs and outputs callers of `refuse_overwrite` name, for the catalog
+_NAMES = (N_("scenario"), N_("history"), N_("actuals"), N_("--out (its posterior draws)"))
+
+
 def refuse_overwrite(outputs: dict[str, Path | None], inputs: dict[str, Path | None]
                      ) -> None:
     """Before any work: no output (`{option: path}`) may be one of the inputs."""
     for option, out in outputs.items():
         for what, given in inputs.items():
             if out is not None and given is not None and same_file(out, given):
-                raise OutputRefused(f"{option} {out} would overwrite the {what} {given}, "
-                                    "an input of this command; write to another name")
+                raise OutputRefused(_("{option} {out} would overwrite the {what} {given}, an "
+                                      "input of this command; write to another name").format(
+                                          option=_(option), out=out, what=_(what),
+                                          given=given))
 
 
 class Staging:
@@ -94,7 +102,8 @@ class Staging:
         if target in self.folders:
             return self.folders[target]
         if target.exists() and not target.is_dir():
-            raise OutputRefused(f"{target} exists and is not a folder; name a folder")
+            raise OutputRefused(_("{path} exists and is not a folder; name a folder").format(
+                path=target))
         self._make_parents(target)
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
         tmp.chmod(0o777 & ~umask())
@@ -137,12 +146,14 @@ class Staging:
 
     def _check_file_target(self, target: Path) -> None:
         if target.is_dir():
-            raise OutputRefused(f"cannot write {target.name} in {target.parent}: a folder "
-                                "of that name is in the way; move it or write elsewhere")
+            raise OutputRefused(_("cannot write {name} in {folder}: a folder of that name is "
+                                  "in the way; move it or write elsewhere").format(
+                                      name=target.name, folder=target.parent))
         for given in self.inputs:
             if same_file(target, given):
-                raise OutputRefused(f"{target} is an input of this command and would be "
-                                    "overwritten; write the output to another name")
+                raise OutputRefused(_("{path} is an input of this command and would be "
+                                      "overwritten; write the output to another name").format(
+                                          path=target))
 
     def _make_parents(self, target: Path) -> None:
         missing = [p for p in reversed(target.parents) if not p.exists()]
@@ -155,13 +166,15 @@ class Staging:
         moves = [(tmp, target) for target, tmp in self.files.items()]
         for target, tmp in self.folders.items():
             if target.exists() and not target.is_dir():
-                raise OutputRefused(f"{target} exists and is not a folder; name a folder")
+                raise OutputRefused(_("{path} exists and is not a folder; name a folder")
+                                    .format(path=target))
             moves += [(src, target / src.relative_to(tmp)) for src in _changed(tmp, target)]
         for _src, dest in moves:
             blocked = next((p for p in dest.parents if p.exists() and not p.is_dir()), None)
             if blocked is not None:
-                raise OutputRefused(f"cannot write {dest.name} in {dest.parent}: the file "
-                                    f"{blocked} is in the way; move it or write elsewhere")
+                raise OutputRefused(_("cannot write {name} in {folder}: the file {blocked} is "
+                                      "in the way; move it or write elsewhere").format(
+                                          name=dest.name, folder=dest.parent, blocked=blocked))
             self._check_file_target(dest)
         for src, dest in moves:
             dest.parent.mkdir(parents=True, exist_ok=True)

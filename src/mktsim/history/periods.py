@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from itertools import pairwise
 
+from ..i18n import N_, _
+
 
 class PeriodKind(StrEnum):
     """How long one row of a history file lasts."""
@@ -71,26 +73,41 @@ def infer_kind(dates: list[dt.date]) -> PeriodKind | Irregular:
     """The period kind whose steps all the dates follow, or where they break."""
     for i in range(1, len(dates)):
         if dates[i] <= dates[i - 1]:
-            return Irregular(i, f"date {dates[i]} is not after the previous row's "
-                             f"{dates[i - 1]} (periods overlap or are out of order)",
-                             "sort the rows by date and keep one row per period")
+            return Irregular(i, _("date {date} is not after the previous row's {previous} "
+                                  "(periods overlap or are out of order)").format(
+                                      date=dates[i], previous=dates[i - 1]),
+                             _("sort the rows by date and keep one row per period"))
     first_step = (dates[1] - dates[0]).days
     kind = _kind_of_step(dates[0], dates[1], first_step)
     if kind is None:
-        return Irregular(1, f"a step of {first_step} days from {dates[0]} is not a day, "
-                         "week, month or year", "use one row per day, week, month or year")
+        return Irregular(1, _("a step of {n} days from {date} is not a day, week, month or "
+                              "year").format(n=first_step, date=dates[0]),
+                         _("use one row per day, week, month or year"))
     for i in range(1, len(dates)):
         try:
             expected = next_start(kind, dates[i - 1])
         except (OverflowError, ValueError):
-            return Irregular(i, f"date {dates[i - 1]} is too close to the end of the "
-                             "calendar", "check the year")
+            return Irregular(i, _("date {date} is too close to the end of the calendar")
+                             .format(date=dates[i - 1]), _("check the year"))
         if dates[i] != expected:
-            gap = "a period is missing" if dates[i] > expected else "periods overlap"
-            return Irregular(i, f"irregular {kind.value}s: expected {expected} after "
-                             f"{dates[i - 1]}, found {dates[i]} ({gap})",
-                             "add the missing row with empty cells, or fix the date")
+            gap = _("a period is missing") if dates[i] > expected else _("periods overlap")
+            return Irregular(i, _(_IRREGULAR[kind]).format(expected=expected,
+                                                           previous=dates[i - 1],
+                                                           found=dates[i], gap=gap),
+                             _("add the missing row with empty cells, or fix the date"))
     return kind
+
+
+_IRREGULAR = {
+    PeriodKind.DAY: N_("irregular days: expected {expected} after {previous}, found {found} "
+                       "({gap})"),
+    PeriodKind.WEEK: N_("irregular weeks: expected {expected} after {previous}, found {found} "
+                        "({gap})"),
+    PeriodKind.MONTH: N_("irregular months: expected {expected} after {previous}, found "
+                         "{found} ({gap})"),
+    PeriodKind.YEAR: N_("irregular years: expected {expected} after {previous}, found {found} "
+                        "({gap})"),
+}
 
 
 def _kind_of_step(a: dt.date, b: dt.date, days: int) -> PeriodKind | None:

@@ -107,8 +107,8 @@ def _header_problems(file: str, header: list[str], channels: tuple[str, ...],
     seen: set[str] = set()
     for name in header[1:]:
         if name == "date":
-            problems.append(Problem(file, 1, name, "a second 'date' column",
-                                    "keep one date column, the first"))
+            problems.append(Problem(file, 1, name, _("a second 'date' column"),
+                                    _("keep one date column, the first")))
             continue
         if name in seen:
             problems.append(Problem(file, 1, name, _("the column appears twice"), _("keep one")))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..i18n import N_, _
 from ..kpis import KPIS
 
 WEIGHTED_KPIS = tuple(name for name, k in KPIS.items()
@@ -27,16 +28,16 @@ def check_calibration(c: Any) -> None:
         try:
             (prior,) = parse_design_mapping({path: spec})
         except ParamSpecError as exc:
-            c.error(where, f"prior: {exc}", PRIOR_HINT)
+            c.error(where, _("prior: {reason}").format(reason=exc), _(PRIOR_HINT))
             continue
         if prior.kind in ("levels", "draws"):
-            c.error(where, f"a calibrated value needs a range or a distribution, not "
-                    f"{prior.kind}", PRIOR_HINT)
+            c.error(where, _("a calibrated value needs a range or a distribution, not "
+                             "{kind}").format(kind=prior.kind), _(PRIOR_HINT))
         elif path.split(".")[0] in FIXED:
-            c.error(where, f"{path} cannot be calibrated",
-                    "free market, product, channel, team or crm values")
+            c.error(where, _("{path} cannot be calibrated").format(path=path),
+                    _("free market, product, channel, team or crm values"))
     for kpi in section.weights:
         c.known(("calibration", "weights", kpi), kpi, WEIGHTED_KPIS, "series")
 
 
-PRIOR_HINT = "e.g. 0.05:0.4 (uniform) or normal(0.3, 0.05)"
+PRIOR_HINT = N_("e.g. 0.05:0.4 (uniform) or normal(0.3, 0.05)")

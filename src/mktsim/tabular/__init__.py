@@ -42,10 +42,12 @@ from .read import (
     read_csv,
     read_table,
     read_xlsx,
+    where,
 )
 
 __all__ = [
     "FIRST_YEAR", "LAST_YEAR", "MAX_ABS", "MAX_BYTES", "MAX_CELLS", "MAX_CELL_CHARS",
     "MAX_COLUMNS", "MAX_ROWS", "MAX_UNPACKED", "Table", "TableError", "as_date", "as_number",
     "check_file", "date_problem", "number_problem", "read_csv", "read_table", "read_xlsx",
+    "where",
 ]

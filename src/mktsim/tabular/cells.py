@@ -8,6 +8,8 @@ import math
 import re
 from typing import Any
 
+from ..i18n import N_, _
+
 #: the largest size of a number in a table (money, people, units): beyond it the
 #: simulation's sums lose every digit, so such a value is a typing error.
 MAX_ABS = 1e12
@@ -32,17 +34,17 @@ def number_problem(cell: Any, share: bool = False) -> Why | None:
 def as_number(cell: Any, share: bool = False) -> tuple[float | None, Why | None]:
     """(value, None) or (None, why not). A share may be written `23%` (= 0.23)."""
     if isinstance(cell, FormulaCell):
-        return None, (f"formula {str(cell)[:40]} has no saved value",
-                      "open the file in a spreadsheet program and save it (that stores "
-                      "the values), or type the value")
+        return None, (_("formula {formula} has no saved value").format(formula=str(cell)[:40]),
+                      _("open the file in a spreadsheet program and save it (that stores "
+                        "the values), or type the value"))
     if isinstance(cell, bool) or not isinstance(cell, (int, float, str)):
-        return None, (f"{_shown(cell)} is not a number", _PLAIN_HINT)
+        return None, (_("{cell} is not a number").format(cell=_shown(cell)), _(_PLAIN_HINT))
     if isinstance(cell, str):
         return _text_number(cell.strip(), share)
     return _checked(float(cell), _shown(cell))
 
 
-_PLAIN_HINT = ("write a plain number with ASCII digits (1234.5, no units or separators), or "
+_PLAIN_HINT = N_("write a plain number with ASCII digits (1234.5, no units or separators), or "
                "leave the cell empty for a missing value")
 
 
@@ -50,32 +52,35 @@ def _text_number(text: str, share: bool) -> tuple[float | None, Why | None]:
     pct = text.endswith("%")
     body = text[:-1].strip() if pct else text
     if body.lower().lstrip("+-") in ("nan", "inf", "infinity"):
-        return None, (f"{_shown(text)} is not a finite number",
-                      "leave the cell empty when the value is missing")
+        return None, (_("{cell} is not a finite number").format(cell=_shown(text)),
+                      _("leave the cell empty when the value is missing"))
     if not _PLAIN.fullmatch(body):
-        return None, (f"{_shown(text)} is not a number", _why_not_plain(body))
+        return None, (_("{cell} is not a number").format(cell=_shown(text)),
+                      _why_not_plain(body))
     if pct and not share:
-        return None, (f"{_shown(text)} is a percentage, but this column is not a share",
-                      "write the number itself (percentages are for share columns only)")
+        return None, (_("{cell} is a percentage, but this column is not a share").format(
+                          cell=_shown(text)),
+                      _("write the number itself (percentages are for share columns only)"))
     value, why = _checked(float(body), _shown(text))
     return (value / 100.0 if pct and value is not None else value), why
 
 
 def _why_not_plain(text: str) -> str:
     if "_" in text or "," in text or "'" in text or " " in text:
-        return "write it without thousands separators or underscores (299796, 1234.5)"
+        return _("write it without thousands separators or underscores (299796, 1234.5)")
     if any(c.isdigit() and not c.isascii() for c in text):
-        return "write it with the digits 0-9"
-    return _PLAIN_HINT
+        return _("write it with the digits 0-9")
+    return _(_PLAIN_HINT)
 
 
 def _checked(value: float, shown: str) -> tuple[float | None, Why | None]:
     if not math.isfinite(value):
-        return None, (f"{shown} is not a finite number",
-                      "leave the cell empty when the value is missing")
+        return None, (_("{cell} is not a finite number").format(cell=shown),
+                      _("leave the cell empty when the value is missing"))
     if abs(value) > MAX_ABS:
-        return None, (f"{shown} is larger than {MAX_ABS:.0e} in size",
-                      "check the value (a typing error?) or change the unit")
+        return None, (_("{cell} is larger than {limit} in size").format(
+                          cell=shown, limit=f"{MAX_ABS:.0e}"),
+                      _("check the value (a typing error?) or change the unit"))
     return value, None
 
 
@@ -93,11 +98,11 @@ def as_date(cell: Any) -> tuple[dt.date | None, Why | None]:
             try:
                 date = dt.date(int(m[1]), int(m[2]), int(m[3]))
             except ValueError:
-                return None, (f"cannot read {_shown(cell)} as a date (no such day)",
-                              "check the month and the day")
+                return None, (_("cannot read {cell} as a date (no such day)").format(
+                                  cell=_shown(cell)), _("check the month and the day"))
     if date is None:
-        return None, (f"cannot read {_shown(cell)} as a date",
-                      "write the period's first day as YYYY-MM-DD (2026-02-09)")
+        return None, (_("cannot read {cell} as a date").format(cell=_shown(cell)),
+                      _("write the period's first day as YYYY-MM-DD (2026-02-09)"))
     return (date, None) if date_problem(date) is None else (None, date_problem(date))
 
 
@@ -105,8 +110,9 @@ def date_problem(date: dt.date) -> Why | None:
     """Why a date is outside the years mktsim reads, or None."""
     if FIRST_YEAR <= date.year <= LAST_YEAR:
         return None
-    return (f"date {date.isoformat()} is outside the years {FIRST_YEAR}-{LAST_YEAR}",
-            "check the year")
+    return (_("date {date} is outside the years {first}-{last}").format(
+                date=date.isoformat(), first=FIRST_YEAR, last=LAST_YEAR),
+            _("check the year"))
 
 
 def _shown(cell: Any) -> str:

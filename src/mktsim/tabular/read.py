@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..documents.staging import note_input
+from ..i18n import N_, _
 from .cells import FormulaCell
 
 MAX_BYTES = 50_000_000
@@ -23,22 +24,31 @@ MAX_COLUMNS = 200
 MAX_CELLS = 2_000_000
 #: the unpacked size of an .xlsx file's parts (a compressed file may unpack to much more)
 MAX_UNPACKED = 250_000_000
-_DELIMITERS = {";": "semicolons (';')", "\t": "tabs", "|": "vertical bars ('|')"}
+_DELIMITERS = {";": N_("semicolons (';')"), "\t": N_("tabs"),
+               "|": N_("vertical bars ('|')")}
 
 
 class TableError(ValueError):
     """A table that cannot be read; `row`/`column` say where (row 1 is the header)."""
 
     def __init__(self, message: str, hint: str, row: int | None = None,
-                 column: str | None = None) -> None:
+                 column: str | None = None, missing: bool = False) -> None:
         super().__init__(message)
         self.message, self.hint, self.row, self.column = message, hint, row, column
+        self.missing = missing  # the file does not exist
 
     def where(self) -> str:
         """`row 5, column units: ` (what is known of it)."""
-        parts = ([f"row {self.row}"] if self.row else []) + (
-            [f"column {self.column}"] if self.column else [])
-        return ", ".join(parts) + ": " if parts else ""
+        return where(self.row, self.column)
+
+
+def where(row: int | None, column: str | None) -> str:
+    """`row 5, column units: ` (what is known of it), in the active language."""
+    if row and column:
+        return _("row {row}, column {column}: ").format(row=row, column=column)
+    if row:
+        return _("row {row}: ").format(row=row)
+    return _("column {column}: ").format(column=column) if column else ""
 
 
 @dataclass(frozen=True)
@@ -57,33 +67,35 @@ def check_file(path: Path) -> os.stat_result:
         info = path.stat()
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise TableError("the path is a loop of symbolic links",
-                             "point the link at the file itself") from None
+            raise TableError(_("the path is a loop of symbolic links"),
+                             _("point the link at the file itself")) from None
         if exc.errno in (errno.ENOENT, errno.ENOTDIR):
-            raise TableError("no such file", "check the path (relative paths are from "
-                             "the current folder or the scenario file)") from None
-        raise TableError(f"cannot read the file: {exc.strerror or exc}",
-                         "check that it is a file you may read") from None
+            raise TableError(_("no such file"), _("check the path (relative paths are from "
+                                                  "the current folder or the scenario file)"),
+                             missing=True) from None
+        raise TableError(_("cannot read the file: {reason}").format(reason=exc.strerror or exc),
+                         _("check that it is a file you may read")) from None
     note_input(path)
     kind = _kind(info.st_mode)
     if kind:
-        raise TableError(f"the path is {kind}, not a file", "give the path of a .csv or "
-                         ".xlsx file")
+        raise TableError(_("the path is {kind}, not a file").format(kind=_(kind)),
+                         _("give the path of a .csv or .xlsx file"))
     if info.st_size > MAX_BYTES:
-        raise TableError(f"the file is larger than {MAX_BYTES // 1_000_000} MB",
-                         f"keep at most {MAX_ROWS:,} rows")
+        raise TableError(_("the file is larger than {mb} MB").format(mb=MAX_BYTES // 1_000_000),
+                         _("keep at most {n:,} rows").format(n=MAX_ROWS))
     return info
 
 
 def _kind(mode: int) -> str | None:
     if stat.S_ISREG(mode):
         return None
-    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
-                       (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
-                       (stat.S_ISSOCK, "a socket")):
+    for test, name in ((stat.S_ISDIR, N_("a folder")),
+                       (stat.S_ISFIFO, N_("a named pipe (FIFO)")),
+                       (stat.S_ISCHR, N_("a device")), (stat.S_ISBLK, N_("a device")),
+                       (stat.S_ISSOCK, N_("a socket"))):
         if test(mode):
             return name
-    return "not a regular file"
+    return N_("not a regular file")
 
 
 def read_table(path: Path, sheet: str | None = None) -> Table:
@@ -92,7 +104,7 @@ def read_table(path: Path, sheet: str | None = None) -> Table:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return read_xlsx(path, sheet)
     if sheet is not None:
-        raise TableError("only .xlsx files have sheets", "drop --sheet for a CSV file",
+        raise TableError(_("only .xlsx files have sheets"), _("drop --sheet for a CSV file"),
                          column="--sheet")
     return read_csv(path)
 
@@ -104,19 +116,19 @@ def read_csv(path: Path) -> Table:
         with path.open("rb") as fh:
             raw = fh.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise TableError(f"cannot read the file: {exc.strerror or exc}",
-                         "check that it is a file you may read") from None
+        raise TableError(_("cannot read the file: {reason}").format(reason=exc.strerror or exc),
+                         _("check that it is a file you may read")) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise TableError("the file is not UTF-8 text", "save it as CSV (UTF-8) or as .xlsx"
-                         ) from None
+        raise TableError(_("the file is not UTF-8 text"),
+                         _("save it as CSV (UTF-8) or as .xlsx")) from None
     if "\x00" in text:
         at = text.index("\x00")
         line = text.count("\n", 0, at) + 1
         start = text.rfind("\n", 0, at) + 1
-        raise TableError("a NUL character (a binary file, not CSV text?)",
-                         "save it as CSV (UTF-8) or as .xlsx", row=line,
+        raise TableError(_("a NUL character (a binary file, not CSV text?)"),
+                         _("save it as CSV (UTF-8) or as .xlsx"), row=line,
                          column=_column_name(text, text.count(",", start, at)))
     return _table(list(_records(text)))
 
@@ -143,16 +155,17 @@ def _records(text: str) -> Iterator[list[str]]:
             if cells > MAX_CELLS:
                 raise _too_many_cells(line)
             if line > MAX_ROWS + 1:
-                raise TableError(f"more than {MAX_ROWS:,} rows", "keep one row per period "
-                                 f"(at most {MAX_ROWS:,})", row=line)
+                raise TableError(_("more than {n:,} rows").format(n=MAX_ROWS),
+                                 _("keep one row per period (at most {n:,})").format(
+                                     n=MAX_ROWS), row=line)
             yield record
     finally:
         csv.field_size_limit(old)
 
 
 def _too_many_cells(row: int) -> TableError:
-    return TableError(f"more than {MAX_CELLS:,} cells", "keep one row per period and one "
-                      "column per series", row=row)
+    return TableError(_("more than {n:,} cells").format(n=MAX_CELLS),
+                      _("keep one row per period and one column per series"), row=row)
 
 
 def _csv_problem(exc: csv.Error, text: str, line: int) -> TableError:
@@ -162,18 +175,20 @@ def _csv_problem(exc: csv.Error, text: str, line: int) -> TableError:
         long = next((j for j, c in enumerate(cells) if len(c) > MAX_CELL_CHARS), None)
         if long is None:
             return _open_quote(text, line)
-        return TableError(f"a cell of {len(cells[long]):,} characters, more than "
-                          f"{MAX_CELL_CHARS:,}", "keep one value per cell", row=line,
+        return TableError(_("a cell of {n:,} characters, more than {limit:,}").format(
+                              n=len(cells[long]), limit=MAX_CELL_CHARS),
+                          _("keep one value per cell"), row=line,
                           column=_column_name(text, long))
     if "EOF" in str(exc) or "end of data" in str(exc):
         return _open_quote(text, line)
-    return TableError(f"not readable as CSV ({exc})", "quote a cell whole (\"...\") or not "
-                      "at all", row=line, column=_quote_column(text, line))
+    return TableError(_("not readable as CSV ({reason})").format(reason=exc),
+                      _("quote a cell whole (\"...\") or not at all"), row=line,
+                      column=_quote_column(text, line))
 
 
 def _open_quote(text: str, line: int) -> TableError:
-    return TableError("a quote \" opened on this line is not closed on it",
-                      "close the quote or remove it (a cell holds one value on one line)",
+    return TableError(_("a quote \" opened on this line is not closed on it"),
+                      _("close the quote or remove it (a cell holds one value on one line)"),
                       row=line, column=_quote_column(text, line))
 
 
@@ -201,7 +216,7 @@ def _column_name(text: str, index: int) -> str:
 
 def _column_word(index: int) -> str:
     """`column 3` for the 0-based index 2 (a place in a row the header may not name)."""
-    return f"column {index + 1}"
+    return _("column {n}").format(n=index + 1)
 
 
 def _table(records: list[list[Any]]) -> Table:
@@ -209,36 +224,41 @@ def _table(records: list[list[Any]]) -> Table:
     while records and all(_blank(c) for c in records[-1]):
         records.pop()
     if not records:
-        raise TableError("the file is empty", "write a header row, then one row per period")
+        raise TableError(_("the file is empty"),
+                         _("write a header row, then one row per period"))
     header = ["" if c is None else str(c).strip() for c in records[0]]
     while header and not header[-1] and len(header) > 1:
         header.pop()
     _check_header(header)
     rows = records[1:]
     if len(rows) > MAX_ROWS:
-        raise TableError(f"{len(rows):,} rows, more than {MAX_ROWS:,}",
-                         f"keep at most {MAX_ROWS:,} rows", row=MAX_ROWS + 2)
+        raise TableError(_("{n:,} rows, more than {limit:,}").format(n=len(rows),
+                                                                      limit=MAX_ROWS),
+                         _("keep at most {n:,} rows").format(n=MAX_ROWS), row=MAX_ROWS + 2)
     for i, row in enumerate(rows, start=2):
         extra = [c for c in row[len(header):] if not _blank(c)]
         if extra:
-            raise TableError(f"{len(row)} cells where the header has {len(header)}: "
-                             f"{str(extra[0])[:40]!r} is under no column",
-                             "name the column in the header, or remove the extra value "
-                             "(a decimal comma? write 1234.5)", row=i,
+            raise TableError(_("{n} cells where the header has {columns}: {cell} is under "
+                               "no column").format(n=len(row), columns=len(header),
+                                                   cell=repr(str(extra[0])[:40])),
+                             _("name the column in the header, or remove the extra value "
+                               "(a decimal comma? write 1234.5)"), row=i,
                              column=_column_word(len(header) + row[len(header):].index(extra[0])))
     return Table(header, [list(r[:len(header)]) for r in rows])
 
 
 def _check_header(header: list[str]) -> None:
     if len(header) > MAX_COLUMNS:
-        raise TableError(f"{len(header)} columns, more than {MAX_COLUMNS}",
-                         "keep one column per series", row=1)
+        raise TableError(_("{n} columns, more than {limit}").format(n=len(header),
+                                                                     limit=MAX_COLUMNS),
+                         _("keep one column per series"), row=1)
     if len(header) == 1:
         for sep, name in _DELIMITERS.items():
             if sep in header[0]:
-                raise TableError(f"the cells are separated by {name}, not commas",
-                                 "save the file as CSV with commas (in a spreadsheet "
-                                 "program: CSV UTF-8, comma-delimited) or as .xlsx", row=1,
+                raise TableError(_("the cells are separated by {delimiter}, not commas")
+                                 .format(delimiter=_(name)),
+                                 _("save the file as CSV with commas (in a spreadsheet "
+                                   "program: CSV UTF-8, comma-delimited) or as .xlsx"), row=1,
                                  column="header")
 
 
@@ -255,22 +275,23 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Table:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise TableError(f"cannot read the workbook ({str(exc)[:200]})",
-                         "save it again from a spreadsheet program") from None
+        raise TableError(_("cannot read the workbook ({reason})").format(reason=str(exc)[:200]),
+                         _("save it again from a spreadsheet program")) from None
     try:
         if sheet is not None and sheet not in book.sheetnames:
             names = ", ".join(book.sheetnames[:10])
-            raise TableError(f"no sheet '{sheet}'", f"sheets: {names}", column="--sheet")
+            raise TableError(_("no sheet '{sheet}'").format(sheet=sheet),
+                             _("sheets: {names}").format(names=names), column="--sheet")
         ws = book[sheet] if sheet is not None else book.worksheets[0]
         if not hasattr(ws, "_get_source"):
-            raise TableError("the first sheet is a chart, not a table", "name the sheet "
-                             "of the table with --sheet", column="--sheet")
+            raise TableError(_("the first sheet is a chart, not a table"),
+                             _("name the sheet of the table with --sheet"), column="--sheet")
         return _table(_sheet_records(book, ws))
     except TableError:
         raise
     except Exception as exc:  # a damaged sheet
-        raise TableError(f"cannot read the sheet ({str(exc)[:200]})",
-                         "save it again from a spreadsheet program") from None
+        raise TableError(_("cannot read the sheet ({reason})").format(reason=str(exc)[:200]),
+                         _("save it again from a spreadsheet program")) from None
     finally:
         book.close()
 
@@ -285,9 +306,9 @@ def _check_unpacked(path: Path) -> None:
     except (zipfile.BadZipFile, OSError, ValueError):
         return  # openpyxl says what is wrong with it
     if size > MAX_UNPACKED:
-        raise TableError(f"the workbook unpacks to {size / 1e6:,.0f} MB, more than "
-                         f"{MAX_UNPACKED // 1_000_000} MB", "keep only the table in it, or "
-                         "save it as CSV")
+        raise TableError(_("the workbook unpacks to {mb} MB, more than {limit} MB").format(
+                             mb=f"{size / 1e6:,.0f}", limit=MAX_UNPACKED // 1_000_000),
+                         _("keep only the table in it, or save it as CSV"))
 
 
 def _sheet_records(book: Any, ws: Any) -> list[list[Any]]:
@@ -303,16 +324,18 @@ def _sheet_records(book: Any, ws: Any) -> list[list[Any]]:
                     continue
                 r, c = cell["row"], cell["column"]
                 if r > MAX_ROWS + 1 or c > MAX_COLUMNS:
-                    raise TableError(f"cell {_coordinate(r, c)} holds a value, far outside "
-                                     f"a table of at most {MAX_ROWS:,} rows and "
-                                     f"{MAX_COLUMNS} columns", "clear that cell (the used "
-                                     "range of the sheet must be the table)", row=r,
-                                     column=_letters(c))
+                    raise TableError(_("cell {cell} holds a value, far outside a table of at "
+                                       "most {rows:,} rows and {columns} columns").format(
+                                         cell=_coordinate(r, c), rows=MAX_ROWS,
+                                         columns=MAX_COLUMNS),
+                                     _("clear that cell (the used range of the sheet must "
+                                       "be the table)"), row=r, column=_letters(c))
                 value = cell["value"]
                 if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-                    raise TableError(f"cell {_coordinate(r, c)} holds {len(value):,} "
-                                     f"characters, more than {MAX_CELL_CHARS:,}",
-                                     "keep one value per cell", row=r, column=_letters(c))
+                    raise TableError(_("cell {cell} holds {n:,} characters, more than "
+                                       "{limit:,}").format(cell=_coordinate(r, c), n=len(value),
+                                                           limit=MAX_CELL_CHARS),
+                                     _("keep one value per cell"), row=r, column=_letters(c))
                 cells[(r, c)] = value
                 if len(cells) > MAX_CELLS:
                     raise _too_many_cells(r)
@@ -320,10 +343,12 @@ def _sheet_records(book: Any, ws: Any) -> list[list[Any]]:
     if merged is not None and merged.mergeCell:
         ref = merged.mergeCell[0].ref
         first = ref.split(":")[0]
-        raise TableError(f"cells {ref} are merged", "unmerge them and write the value in "
-                         "every cell (a merged cell holds a value only in its first cell)",
+        raise TableError(_("cells {cells} are merged").format(cells=ref),
+                         _("unmerge them and write the value in every cell (a merged cell "
+                           "holds a value only in its first cell)"),
                          row=int("".join(ch for ch in first if ch.isdigit())),
-                         column="column " + "".join(ch for ch in first if ch.isalpha()))
+                         column=_("column {n}").format(
+                             n="".join(ch for ch in first if ch.isalpha())))
     if not cells:
         return []
     rows = max(r for r, _ in cells)
@@ -356,7 +381,7 @@ def _letters(column: int) -> str:
     """`column XFD` for the 1-based column 16384."""
     from openpyxl.utils import get_column_letter
 
-    return f"column {get_column_letter(column)}"
+    return _("column {n}").format(n=get_column_letter(column))
 
 
 def _coordinate(row: int, column: int) -> str:

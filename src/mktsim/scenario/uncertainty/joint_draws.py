@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from ...i18n import _
 from ..errors import Problem
 from ..suggest import did_you_mean
 from ..translate import line_of
@@ -50,9 +51,11 @@ class DrawsFileError(ValueError):
 
     def where(self) -> str:
         """`row 5, column market.size: ` (what is known of it)."""
-        parts = ([f"row {self.row}"] if self.row else []) + (
-            [f"column {self.column}"] if self.column else [])
-        return ", ".join(parts) + ": " if parts else ""
+        if self.row and self.column:
+            return _("row {row}, column {column}: ").format(row=self.row, column=self.column)
+        if self.row:
+            return _("row {row}: ").format(row=self.row)
+        return _("column {column}: ").format(column=self.column) if self.column else ""
 
 
 @dataclass(frozen=True)
@@ -67,8 +70,6 @@ class DrawsTable:
         return len(next(iter(self.columns.values()))) if self.columns else 0
 
 
-NUMBER_HINT = "write every draw as a plain number (0.25, 1.5e-3), one row per draw"
-
 
 def read_draws(path: Path) -> DrawsTable:
     """Read and check a draws file (through the common reader, `mktsim.tabular`); raise
@@ -78,38 +79,43 @@ def read_draws(path: Path) -> DrawsTable:
     try:
         table = tabular.read_csv(path)
     except tabular.TableError as exc:
-        if exc.message == "no such file":
-            raise DrawsFileError("file not found", "write its path relative to the scenario "
-                                 "file (mktsim calibrate --out writes it beside the fitted "
-                                 "scenario)") from None
+        if exc.missing:
+            raise DrawsFileError(_("file not found"), _("write its path relative to the "
+                                                        "scenario file (mktsim calibrate --out "
+                                                        "writes it beside the fitted "
+                                                        "scenario)")) from None
         raise DrawsFileError(exc.message, exc.hint, exc.row, exc.column) from None
     header = table.header
     for j, name in enumerate(header):
         if not name:
-            raise DrawsFileError(f"column {j + 1} has no name", "name every column in "
-                                 "the first row", row=1)
+            raise DrawsFileError(_("column {n} has no name").format(n=j + 1),
+                                 _("name every column in the first row"), row=1)
         if name in header[:j]:
-            raise DrawsFileError(f"column {name} appears twice", "give each column its "
-                                 "own name", row=1)
+            raise DrawsFileError(_("column {name} appears twice").format(name=name),
+                                 _("give each column its own name"), row=1)
     if not table.rows:
-        raise DrawsFileError("no rows of draws under the header", "add one row per draw")
+        raise DrawsFileError(_("no rows of draws under the header"),
+                             _("add one row per draw"))
     if len(table.rows) > MAX_ROWS:
-        raise DrawsFileError(f"{len(table.rows):,} rows of draws, more than {MAX_ROWS:,}",
-                             f"keep a random subset of at most {MAX_ROWS:,} rows")
+        raise DrawsFileError(_("{n:,} rows of draws, more than {limit:,}").format(
+                                 n=len(table.rows), limit=MAX_ROWS),
+                             _("keep a random subset of at most {n:,} rows").format(
+                                 n=MAX_ROWS))
     values: list[list[float]] = [[] for _ in header]
     for i, record in enumerate(table.rows, start=2):
         if len(record) != len(header):
-            raise DrawsFileError(f"{len(record)} cells where the header has {len(header)}",
-                                 "give every row one value per column", row=i)
+            raise DrawsFileError(_("{n} cells where the header has {columns}").format(
+                                     n=len(record), columns=len(header)),
+                                 _("give every row one value per column"), row=i)
         for j, cell in enumerate(record):
             if not cell.strip():
-                raise DrawsFileError("empty cell", "every draw needs a value in every "
-                                     "column: fill it or drop the row", i, header[j])
+                raise DrawsFileError(_("empty cell"), _("every draw needs a value in every "
+                                                         "column: fill it or drop the row"),
+                                     i, header[j])
             value, why = tabular.as_number(cell)
             if value is None:
                 assert why is not None
-                raise DrawsFileError(why[0].replace("is not a number", "is not a finite number"),
-                                     why[1], i, header[j])
+                raise DrawsFileError(_finite_word(why[0]), why[1], i, header[j])
             values[j].append(value)
     return DrawsTable({name: tuple(col) for name, col in zip(header, values, strict=True)})
 
@@ -153,24 +159,28 @@ def resolve_draws(data: dict[str, Any], locs: Locations, file: str
         spec = section[path]
         extra = sorted(set(spec) - {"draws", "column", "values"}) if isinstance(spec, dict) else []
         if extra:
-            problems.append(_problem(file, locs, path, f"unexpected key '{extra[0]}'",
+            problems.append(_problem(file, locs, path,
+                                     _("unexpected key '{key}'").format(key=extra[0]),
                                      did_you_mean(extra[0], ["column"]) or
-                                     "write {draws: FILE, column: NAME}"))
+                                     _("write {draws: FILE, column: NAME}")))
             continue
         if isinstance(spec, dict) and "values" in spec:
-            problems.append(_problem(file, locs, path, "unexpected key 'values'",
-                                     "the draws are read from the file: write "
-                                     "{draws: FILE, column: NAME}"))
+            problems.append(_problem(file, locs, path,
+                                     _("unexpected key '{key}'").format(key="values"),
+                                     _("the draws are read from the file: write "
+                                       "{draws: FILE, column: NAME}")))
             continue
         if ref[1] is not None and not isinstance(ref[1], str):
-            problems.append(_problem(file, locs, path, f"column {ref[1]!r} is not a name",
-                                     "name the column of the draws file as text, "
-                                     "e.g. {draws: FILE, column: size}"))
+            problems.append(_problem(file, locs, path,
+                                     _("column {column} is not a name").format(
+                                         column=repr(ref[1])),
+                                     _("name the column of the draws file as text, "
+                                       "e.g. {draws: FILE, column: size}")))
             continue
         name, column = normal_name(ref[0]), ref[1] or path
         if not name or name == ".":
-            problems.append(_problem(file, locs, path, "draws need a file",
-                                     "write {draws: FILE.csv} or draws(FILE.csv)"))
+            problems.append(_problem(file, locs, path, _("draws need a file"),
+                                     _("write {draws: FILE.csv} or draws(FILE.csv)")))
             continue
         where = base / name
         if name not in tables:
@@ -180,19 +190,30 @@ def resolve_draws(data: dict[str, Any], locs: Locations, file: str
                 tables[name] = exc
         table = tables[name]
         if isinstance(table, DrawsFileError):
-            problems.append(_problem(file, locs, path, f"draws file {where}: "
-                                     f"{table.where()}{table.message}", table.hint))
+            problems.append(_problem(file, locs, path,
+                                     _("draws file {file}: {where}{message}").format(
+                                         file=where, where=table.where(),
+                                         message=table.message), table.hint))
             continue
         if column not in table.columns:
-            hint = did_you_mean(column, list(table.columns)) or (
-                "columns: " + ", ".join(list(table.columns)[:8]))
-            problems.append(_problem(file, locs, path, f"draws file {where} has no column "
-                                     f"{column}", hint + "; name it with column: NAME"))
+            hint = did_you_mean(column, list(table.columns)) or _("columns: {names}").format(
+                names=", ".join(list(table.columns)[:8]))
+            problems.append(_problem(file, locs, path,
+                                     _("draws file {file} has no column {column}").format(
+                                         file=where, column=column),
+                                     _("{hint}; name it with column: NAME").format(hint=hint)))
             continue
         resolved[path] = {"draws": name, "column": column, "values": list(table.columns[column])}
     if problems:
         return data, problems
     return {**data, "uncertainties": resolved}, []
+
+
+def _finite_word(message: str) -> str:
+    """A cell's "is not a number" said as "is not a finite number" (a draw is a finite
+    number), in the active language."""
+    return message.replace(_("{cell} is not a number").format(cell=""),
+                           _("{cell} is not a finite number").format(cell=""))
 
 
 def _problem(file: str, locs: Locations, path: str, message: str, hint: str) -> Problem:
