@@ -103,7 +103,7 @@ def test_compare_states_a_confidence_by_optimize_s_rule(tmp_path) -> None:  # ty
     doc = json.loads((tmp_path / "compare.json").read_text())
     n = doc["replications"]
     for tg in doc["targets"]:
-        for s, d in tg["by_strategy"].items():
+        for d in tg["by_strategy"].values():
             met = round(d["probability"] * n)
             assert d["lower"] == lower_bound(met, n) <= d["probability"]
             assert d["lower"] >= d["interval"][0]  # one-sided: tighter than two-sided
