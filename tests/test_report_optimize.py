@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import TINY_SCENARIO
 from mktsim.cli import main
 from mktsim.i18n import use_language
 from mktsim.report.load import load_results
 from mktsim.report.tables import all_tables
-from conftest import TINY_SCENARIO
 from test_decision_search import two_channel_text
 
 
