@@ -144,13 +144,29 @@ def binding_table(results: Results) -> Table | None:
              else str(b.get("kind")), "name": _binding_name(results, b),
              "bound": _(BOUND_SIDES[b["bound"]]) if b.get("bound") in BOUND_SIDES
              else str(b.get("bound")),
-             "value": b.get("value")}
+             "value": b.get("value"), **_shadow(b)}
             for b in (results.optimize or {}).get("binding") or [] if isinstance(b, Mapping)]
     columns = [("kind", _("Constraint"), TEXT), ("name", _("Name"), TEXT),
-               ("bound", _("Bound"), TEXT), ("value", _("Value at the bound"), NUMBER)]
+               ("bound", _("Bound"), TEXT), ("value", _("Value at the bound"), NUMBER),
+               ("shadow", _("Shadow cost per unit of money"), NUMBER),
+               ("shadow_low", _("Shadow cost low"), NUMBER),
+               ("shadow_high", _("Shadow cost high"), NUMBER),
+               ("why", _("Why not estimated"), TEXT)]
     return records("binding", _("Optimised plan: binding constraints"), rows, columns,
-                   note=_("Constraints the plan sits on: relaxing one of them could "
-                          "improve the plan."))
+                   optional=("shadow", "shadow_low", "shadow_high", "why"),
+                   note=_("Constraints the plan sits on. Shadow cost: the objective's gain "
+                          "per unit of money when the bound is loosened by 2% of the "
+                          "budget, paired on the search's replications (95% interval)."))
+
+
+def _shadow(b: Mapping[str, Any]) -> dict[str, Any]:
+    """The shadow cost's columns of a binding entry."""
+    s = b.get("shadow")
+    if not isinstance(s, Mapping):
+        return {"why": _("not estimated in target mode") if "target mode" in str(
+            b.get("shadow_note") or "") else str(b.get("shadow_note") or "")}
+    lo, hi = (s.get("interval") or [None, None])[:2]
+    return {"shadow": s.get("per_money"), "shadow_low": lo, "shadow_high": hi}
 
 
 def _binding_name(results: Results, b: Mapping[str, Any]) -> str:
