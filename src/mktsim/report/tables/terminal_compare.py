@@ -26,12 +26,14 @@ def probability_text(d: dict[str, Any]) -> str:
 
 
 def target_text(d: dict[str, Any]) -> str:
-    """``84% (79%-88%), >= 81% met``: a target's probability, its 95% interval and its
-    one-sided 95% lower bound, met when the bound reaches the required confidence (a
-    document written before the bound was added shows the probability alone)."""
+    """``84% (79%-88%), lower 81% met``: a target's probability, its 95% interval and its
+    one-sided 95% lower bound, met when the bound reaches the required confidence, "bound
+    not reached" when only the point estimate does (a document written before the bound
+    was added shows the probability alone)."""
     if d.get("lower") is None:
         return probability_text(d)
-    verdict = _("met") if d.get("passes") else _("bound not reached")
+    verdict = (_("met") if d.get("passes") else _("not met")
+               if d["probability"] < d.get("confidence", 0.0) else _("bound not reached"))
     return _("{probability}, lower {lower} {verdict}").format(
         probability=probability_text(d), lower=f"{d['lower']:.0%}", verdict=verdict)
 
