@@ -89,3 +89,46 @@ def assert_best_by_hand(c) -> None:  # type: ignore[no-untyped-def]
     got = c.probability_best()
     for s in names:
         assert abs(got[s] - wins[s] / reps) < 1e-12, (s, got[s], wins[s] / reps)
+
+
+def test_compare_states_a_confidence_by_optimize_s_rule(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A target is met in compare only when its one-sided 95% Wilson lower bound reaches
+    the confidence (optimize's confirmation rule), and the bound is shown beside it."""
+    from mktsim.decision.confirm import lower_bound
+
+    res = CliRunner().invoke(main, ["compare", SCENARIO, "--strategies", "baseline,digital_first",
+                                    "--max-reps", "20", "--format", "json", "--out",
+                                    str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    doc = json.loads((tmp_path / "compare.json").read_text())
+    n = doc["replications"]
+    for tg in doc["targets"]:
+        for d in tg["by_strategy"].values():
+            met = round(d["probability"] * n)
+            assert d["lower"] == lower_bound(met, n) <= d["probability"]
+            assert d["lower"] >= d["interval"][0]  # one-sided: tighter than two-sided
+            assert d["passes"] == (d["lower"] >= d["confidence"])
+    text = CliRunner().invoke(main, ["compare", SCENARIO, "--strategies",
+                                     "baseline,digital_first", "--max-reps", "20"])
+    assert text.exit_code == 0 and "lower bound" in text.output
+
+
+def test_ranking_counts_targets_met_only_when_their_bound_reaches_the_confidence() -> None:
+    """A strategy whose targets sit just at the confidence on a point estimate is not
+    ranked as meeting them: the ranking follows the lower bound."""
+    import numpy as np
+
+    from mktsim.decision.outcome import Outcome, confirmed_all, expected_score, meets_all
+    from mktsim.scenario.decision import Objective
+
+    met = np.zeros((1, 100), dtype=bool)
+    met[0, :82] = True
+    o = Outcome({"profit": np.full(100, 5.0)}, met, met.astype(float), ("t",),
+                np.array([0.8]))
+    objective = Objective(maximize="profit", subject_to_targets=True)
+    assert meets_all(o) and not confirmed_all(o)
+    assert expected_score(o, objective)[0] == 5.0
+    assert expected_score(o, objective, confirmed=True)[0] == -np.inf
+    met[0, :92] = True
+    assert confirmed_all(Outcome({"profit": np.full(100, 5.0)}, met, met.astype(float),
+                                 ("t",), np.array([0.8])))

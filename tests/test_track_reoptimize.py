@@ -215,3 +215,33 @@ def test_then_with_other_day0_settings_is_refused(behind_file: Path) -> None:
                                     "--set", "strategies.experience_led.headcount.tele_sales=9"])
     assert res.exit_code == 2, res.output
     assert "day-0 headcount" in res.output
+
+
+def test_reached_means_every_one_sided_lower_bound_reaches_its_confidence(tracked) -> None:
+    """The verification states a confidence by optimize's rule: the one-sided 95% Wilson
+    lower bound on the verification's effective size, shown beside the probability."""
+    from mktsim.decision.confirm import Z_ONE_SIDED
+    from mktsim.simulate.stats import wilson_interval
+
+    r = tracked.reoptimization
+    ess = r.verify_ess
+    for t in (t for t in r.targets if t.reachable):
+        assert t.lower == pytest.approx(wilson_interval(t.after[0] * ess, ess, Z_ONE_SIDED)[0])
+        assert t.after[1][0] <= t.lower <= t.after[0]
+        assert t.met == (t.lower >= t.confidence - 1e-12)
+    assert r.reached and all(t.met for t in r.targets if t.reachable)
+    doc = r.document().to_dict()
+    assert all("lower" in t for t in doc["targets"])
+
+
+def test_a_confidence_the_verification_cannot_show_is_not_claimed(scenario, behind) -> None:
+    """At 0.99 the bound needs hundreds of effective particles: the verification looks
+    closer and, failing that, says the probabilities are point estimates."""
+    t = track(scenario, "baseline", behind, 40, seed=5)
+    r = t.reoptimize(scenario, 5, confidence=0.99, evaluations=6, search_reps=20,
+                     verify_reps=40).reoptimization
+    assert not r.reached
+    reachable = [x for x in r.targets if x.reachable]
+    assert any(x.lower is not None and x.lower < 0.99 for x in reachable)
+    assert not all(x.met for x in reachable)
+    assert "reached at its confidence" not in r.message

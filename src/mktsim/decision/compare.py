@@ -21,6 +21,7 @@ from ..scenario.decision import Objective
 from ..simulate.result import RunResult, drawn_paths, joint_draws
 from ..simulate.stats import mean_interval, wilson_interval
 from ..simulate.strategy_run import LoadedScenario, run_strategy
+from .confirm import lower_bound
 from .outcome import (
     Outcome,
     expected_score,
@@ -57,11 +58,14 @@ class Comparison:
         return self.outcomes[self.reference].replications
 
     def target_probabilities(self) -> dict[str, dict[str, dict[str, Any]]]:
-        """{target: {strategy: {probability, interval}}}."""
+        """{target: {strategy: {probability, interval, lower, confidence, passes}}}:
+        `lower` is the one-sided 95% Wilson lower bound, and a target `passes` (is met
+        with its confidence) when it reaches the confidence, as optimize confirms."""
         out: dict[str, dict[str, dict[str, Any]]] = {}
         ref = self.outcomes[self.reference]
         for t, tid in enumerate(ref.target_ids):
-            out[tid] = {s: _prob(o.met[t]) for s, o in self.outcomes.items()}
+            out[tid] = {s: _confident(o.met[t], float(o.confidence[t]))
+                        for s, o in self.outcomes.items()}
         return out
 
     def all_targets(self) -> dict[str, dict[str, Any]]:
@@ -105,8 +109,8 @@ class Comparison:
 
     def ranking(self) -> list[str]:
         """Strategies from best to worst by the objective's expected value."""
-        return sorted(self.strategies, key=lambda s: expected_score(self.outcomes[s],
-                                                                    self.objective), reverse=True)
+        return sorted(self.strategies, key=lambda s: expected_score(
+            self.outcomes[s], self.objective, confirmed=True), reverse=True)
 
     def document(self, scenario_hash: str | None = None) -> CompareDocument:
         """The typed document of the comparison."""
@@ -131,6 +135,13 @@ def _prob(met: np.ndarray) -> dict[str, Any]:
     n = len(met)
     lo, hi = wilson_interval(int(met.sum()), n)
     return {"probability": float(met.mean()) if n else math.nan, "interval": [lo, hi]}
+
+
+def _confident(met: np.ndarray, confidence: float) -> dict[str, Any]:
+    """`_prob` with the one-sided 95% lower bound and whether it reaches `confidence`."""
+    lower = lower_bound(int(met.sum()), len(met))
+    return {**_prob(met), "lower": lower, "confidence": confidence,
+            "passes": bool(lower >= confidence - 1e-12)}
 
 
 def _mean(values: np.ndarray) -> dict[str, Any]:

@@ -22,11 +22,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..simulate.stats import wilson_interval
-from .outcome import Outcome
+
+if TYPE_CHECKING:
+    from .outcome import Outcome
 
 #: z of a one-sided 95% interval
 Z_ONE_SIDED = 1.6448536269514722

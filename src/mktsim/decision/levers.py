@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -65,6 +65,8 @@ class LeverSpace:
     max_change: float | None = None
     monthly_cap: float | None = None
     days: tuple[float, ...] = (0.0,) * 12  # days of each month of the plan
+    #: money by which a channel's (lowest, highest) bound is loosened (`decision.shadow`)
+    relaxed: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     @property
     def flight_dims(self) -> int:
@@ -154,7 +156,8 @@ class LeverSpace:
             highs.append(lever.max_amount)
         if lever.max_relative is not None:
             highs.append(lever.max_relative * ref)
-        return max(lows), min(highs)
+        down, up = self.relaxed.get(channel, (0.0, 0.0))
+        return max(0.0, max(lows) - down), min(budget, min(highs) + up)
 
     def binding(self, x: np.ndarray, budget: float) -> list[dict[str, Any]]:
         """The bounds and constraints the candidate sits on (within 0.1%): `{kind, name,

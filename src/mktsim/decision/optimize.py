@@ -13,6 +13,7 @@ gets more money, step by step up to the highest budget, until one passes or none
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections.abc import Callable
@@ -305,7 +306,38 @@ def _finish(ev: Evaluator, mode: str, objective: str, x: np.ndarray, budget: flo
     return Optimum(mode, objective, ev.space.strategy(x, budget), budget,
                    ev.space.team_cost(x), ev.count, search, verified, tried[-1].seed,
                    reached, notes, run, tried, seconds, flighting_chosen(ev.space, x),
-                   ev.space.binding(x, budget))
+                   binding_with_shadow(ev, mode, x, budget, search))
+
+
+def binding_with_shadow(ev: Evaluator, mode: str, x: np.ndarray, budget: float,
+                        search: Outcome) -> list[dict[str, Any]]:
+    """The bounds the plan sits on, each with its shadow cost (`decision.shadow`: the
+    objective's gain per unit of money loosened, on the search's seed and replications)
+    or the reason it is not estimated."""
+    from .shadow import TARGET_MODE, relaxed_space, shadow_cost
+
+    objective = (ev.scenario.spec.decision or DecisionSection()).objective
+    out = []
+    for bound in ev.space.binding(x, budget):
+        relaxed = relaxed_space(ev.space, bound, budget) if mode == "fixed" else None
+        if relaxed is None:
+            out.append({**bound, "shadow": None, "shadow_note": TARGET_MODE
+                        if mode == "target" else "not estimated for this kind of bound"})
+            continue
+        space, at = relaxed
+        loose = dataclasses.replace(ev, space=space).outcome(x, at, seed=ev.seed)
+        moved = max(abs(at - budget), _moved(space, ev.space, x, budget))
+        out.append({**bound, "shadow": shadow_cost(search, loose, objective, moved)
+                    if moved > 0 else None, "shadow_note": None if moved > 0 else
+                    "the plan does not move when this bound is loosened"})
+    return out
+
+
+def _moved(a: LeverSpace, b: LeverSpace, x: np.ndarray, budget: float) -> float:
+    """Money that moves between channels when space `b` becomes `a` (half the total
+    absolute change per channel)."""
+    ma, mb = a.amounts(x, budget), b.amounts(x, budget)
+    return 0.5 * sum(abs(ma[c] - mb[c]) for c in ma)
 
 
 def flighting_chosen(space: LeverSpace, x: np.ndarray) -> dict[str, Any] | None:

@@ -124,15 +124,30 @@ def per_replication(outcome: Outcome, objective: Objective) -> tuple[np.ndarray,
     return np.asarray(value, dtype=float), then
 
 
-def expected_score(outcome: Outcome, objective: Objective) -> tuple[float, float]:
-    """(primary, tie-break) of the declared objective, for ranking (larger is better)."""
+def expected_score(outcome: Outcome, objective: Objective, confirmed: bool = False
+                   ) -> tuple[float, float]:
+    """(primary, tie-break) of the declared objective, for ranking (larger is better).
+    `confirmed`: an objective subject to the targets counts them met only when each
+    one-sided 95% lower bound reaches its confidence (`confirmed_all`), not the point
+    estimate."""
     then = _mean(outcome.kpis[objective.then]) if objective.then else 0.0
     if objective.metric == ALL_TARGETS:
         return float(outcome.all_met.mean()), then
     primary = risk_value(objective.sign * outcome.kpis[objective.metric], objective)
-    if objective.subject_to_targets and not meets_all(outcome):
+    met = confirmed_all(outcome) if confirmed else meets_all(outcome)
+    if objective.subject_to_targets and not met:
         primary = -math.inf
     return primary, then
+
+
+def confirmed_all(outcome: Outcome) -> bool:
+    """Every target's one-sided 95% Wilson lower bound reaches its confidence (the rule of
+    optimize's confirmation, `decision.confirm`)."""
+    from .confirm import lower_bound
+
+    n = outcome.replications
+    return all(lower_bound(int(outcome.met[t].sum()), n) >= outcome.confidence[t] - 1e-12
+               for t in range(len(outcome.target_ids)))
 
 
 def meets_all(outcome: Outcome, margin: float | np.ndarray = 0.0) -> bool:

@@ -130,16 +130,27 @@ class TargetChange:
     before: tuple[float, tuple[float, float]]  # (probability, interval) under the plan
     after: tuple[float, tuple[float, float]] | None  # verified; None: decided before as-of
     reachable: bool  # the deadline is on or after the as-of day
+    #: one-sided 95% Wilson lower bound of the verified probability on the verification's
+    #: effective sample size (None: not verified, or built without it)
+    lower: float | None = None
 
     @property
     def met(self) -> bool:
-        """The verified probability reaches the confidence."""
-        return self.after is not None and self.after[0] >= self.confidence
+        """The verified one-sided 95% lower bound reaches the confidence (optimize's
+        confirmation rule; the point estimate when no bound is known)."""
+        if self.after is None:
+            return False
+        shown = self.after[0] if self.lower is None else self.lower
+        return shown >= self.confidence - 1e-12
 
     @property
     def shortfall(self) -> float:
-        """Confidence less the verified probability (0 when met)."""
-        return 0.0 if self.after is None else max(0.0, self.confidence - self.after[0])
+        """Confidence less the verified lower bound (the probability when no bound is
+        known; 0 when met)."""
+        if self.after is None:
+            return 0.0
+        shown = self.after[0] if self.lower is None else self.lower
+        return max(0.0, self.confidence - shown)
 
     def to_dict(self) -> dict[str, object]:
         """Its entry of the re-optimisation's `targets`."""
@@ -147,6 +158,7 @@ class TargetChange:
                 "before": {"probability": self.before[0], "interval": list(self.before[1])},
                 "after": None if self.after is None else
                 {"probability": self.after[0], "interval": list(self.after[1])},
+                "lower": self.lower,
                 "met": self.met if self.reachable else None,
                 "shortfall": self.shortfall if self.reachable else None}
 
@@ -188,9 +200,12 @@ class Reoptimization:
     def message(self) -> str:
         """What was found, in one sentence (notes after it)."""
         if self.reached:
-            head = "every target reachable after the as-of date is reached at its confidence"
+            head = ("every target reachable after the as-of date is reached at its "
+                    "confidence (its one-sided 95% lower bound on fresh replications)")
         else:
-            short = ", ".join(f"{t.id} {t.after[0]:.0%} of {t.confidence:.0%}"
+            short = ", ".join(f"{t.id} {t.after[0]:.0%} (one-sided 95% lower bound "
+                              f"{t.lower if t.lower is not None else t.after[0]:.0%}) of "
+                              f"{t.confidence:.0%}"
                               for t in self.targets if t.reachable and not t.met
                               and t.after is not None)
             head = f"no plan within the bounds reached every target; the best found: {short}"
@@ -206,6 +221,7 @@ class Reoptimization:
              "new": t.after[0] if t.after else nan,
              "new_low": t.after[1][0] if t.after else nan,
              "new_high": t.after[1][1] if t.after else nan,
+             "new_lower": nan if t.lower is None else t.lower,
              "reachable": t.reachable, "met": t.met, "shortfall": t.shortfall}
             for t in self.targets])
 

@@ -39,6 +39,9 @@ from mktsim.report.tables.common import (
 from mktsim.report.tables.compare import comparison_kpis_table, comparison_table
 from mktsim.report.tables.model import Table, records, text_table
 from mktsim.report.tables.optimize import (
+    binding_table,
+    confirmation_table,
+    flighting_table,
     headcount_table,
     marginal_table,
     plan_table,
@@ -84,6 +87,9 @@ BUILDERS: list[Callable[[Results], Table | None]] = [
     marginal_table,
     headcount_table,
     verified_table,
+    confirmation_table,
+    binding_table,
+    flighting_table,
     reoptimize_changes_table,
     reoptimize_targets_table,
     uncertainty_table,

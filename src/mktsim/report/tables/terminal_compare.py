@@ -25,6 +25,19 @@ def probability_text(d: dict[str, Any]) -> str:
     return f"{d['probability']:.0%} ({lo:.0%}-{hi:.0%})"
 
 
+def target_text(d: dict[str, Any]) -> str:
+    """``84% (79%-88%), lower 81% met``: a target's probability, its 95% interval and its
+    one-sided 95% lower bound, met when the bound reaches the required confidence, "bound
+    not reached" when only the point estimate does (a document written before the bound
+    was added shows the probability alone)."""
+    if d.get("lower") is None:
+        return probability_text(d)
+    verdict = (_("met") if d.get("passes") else _("not met")
+               if d["probability"] < d.get("confidence", 0.0) else _("bound not reached"))
+    return _("{probability}, lower {lower} {verdict}").format(
+        probability=probability_text(d), lower=f"{d['lower']:.0%}", verdict=verdict)
+
+
 def mean_text(d: dict[str, Any], unit: str) -> str:
     """An expected value and its interval."""
     lo, hi = d["interval"]
@@ -43,12 +56,14 @@ def targets_view(doc: dict[str, Any], book: LabelBook) -> Table:
     names = doc["strategies"]
     heads, align = _by_strategy(_("target"), doc, book)
     rows: list[list[Any]] = [[book("targets", tg["id"]),
-                              *(probability_text(tg["by_strategy"][s]) for s in names)]
+                              *(target_text(tg["by_strategy"][s]) for s in names)]
                              for tg in doc["targets"]]
     rows.append([(_("all targets"), "bold"),
                  *(probability_text(doc["all_targets"][s]) for s in names)])
-    return text_table("comparison", _("P(target met), 95% interval - {n} paired "
-                                      "replications").format(n=doc["replications"]),
+    return text_table("comparison", _("P(target met), 95% interval, one-sided 95% lower "
+                                      "bound - {n} paired replications; met: the lower "
+                                      "bound reaches the required confidence").format(
+                                          n=doc["replications"]),
                       heads, rows, align)
 
 

@@ -59,6 +59,9 @@ def _counted(d: dict[str, Any], reps: int) -> str:
 def binding_words(doc: dict[str, Any]) -> str:
     """The bounds the plan sits on, one phrase each ('' when none)."""
     return ", ".join(f"{b['kind']} {b['name']} {b['bound']} {b['value']:,.6g}"
+                     + (_(" (shadow cost {value} per unit of money)").format(
+                         value=f"{b['shadow']['per_money']:+.3g}")
+                        if (b.get("shadow") or {}).get("per_money") is not None else "")
                      for b in doc.get("binding") or [])
 
 

@@ -81,8 +81,14 @@ def change_targets_view(doc: dict[str, Any]) -> Table:
             continue
         verdict = (_("met"), "green") if t["met"] else \
             (_("short by {gap:.0%}").format(gap=t["shortfall"]), "red")
+        shown = probability_text(after)
+        if t.get("lower") is not None:
+            shown = _("{probability}, lower {lower}").format(probability=shown,
+                                                             lower=f"{t['lower']:.0%}")
         rows.append([t["id"], f"{t['confidence']:.0%}", probability_text(before),
-                     probability_text(after), verdict])
+                     shown, verdict])
     return text_table("reoptimize_targets", _("Targets given the actuals: plan -> new plan "
-                                              "(verified on {n} fresh replications)").format(
+                                              "(verified on {n} fresh replications; met: "
+                                              "the one-sided 95% lower bound reaches the "
+                                              "confidence)").format(
         n=doc["verified"]["replications"]), [_(c) for c in TARGET_COLUMNS], rows)
