@@ -295,7 +295,7 @@ def test_joint_draws_and_extending_strategies_give_the_same_plans(
     for strategy in ("steady", "pulsed", "bold"):
         plans = uncertain_plans(source, strategy, seed=5)
         assert plans is not None
-        assert plans.drawn.reached
+        assert plans.scenarios.reached
         assert_same_plans(plans, 0, 30)  # more replications than rows: two shuffles
 
 

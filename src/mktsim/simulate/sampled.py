@@ -33,13 +33,13 @@ class UncertainPlans:
         return [p.path for p in self.params]
 
     @cached_property
-    def drawn(self) -> SampledScenarios:
+    def scenarios(self) -> SampledScenarios:
         """Builds each replication's scenario (not pickled: once per process and scenario,
         however many chunks of replications a worker receives)."""
-        return drawn_specs(self.loaded, tuple(self.names))
+        return sampled_scenarios(self.loaded, tuple(self.names))
 
     def __getstate__(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k != "drawn"}
+        return {k: v for k, v in self.__dict__.items() if k != "scenarios"}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
@@ -49,7 +49,7 @@ class UncertainPlans:
         out = []
         for i, values in enumerate(sample_values(list(self.params), self.seed, first, count)):
             try:
-                spec = self.drawn.spec(values)
+                spec = self.scenarios.spec(values)
             except ScenarioError as exc:
                 raise _drawn_invalid(exc, self.params, self.seed, first + i) from None
             out.append((without_spend(compile_plan(spec, self.strategy), self.without),
@@ -58,18 +58,18 @@ class UncertainPlans:
 
 
 #: SampledScenarios this process has built, by scenario file, content and uncertain paths
-_DRAWN: dict[tuple[str, str, tuple[str, ...]], SampledScenarios] = {}
-_DRAWN_KEPT = 8
+_SAMPLED: dict[tuple[str, str, tuple[str, ...]], SampledScenarios] = {}
+_SAMPLED_KEPT = 8
 
 
-def drawn_specs(loaded: LoadedSpec, names: tuple[str, ...]) -> SampledScenarios:
+def sampled_scenarios(loaded: LoadedSpec, names: tuple[str, ...]) -> SampledScenarios:
     """The SampledScenarios of a scenario and its uncertain paths, built once per process."""
     key = (loaded.source, loaded.content_hash, names)
-    found = _DRAWN.get(key)
+    found = _SAMPLED.get(key)
     if found is None:
-        if len(_DRAWN) >= _DRAWN_KEPT:
-            _DRAWN.pop(next(iter(_DRAWN)))
-        found = _DRAWN[key] = SampledScenarios(loaded, names)
+        if len(_SAMPLED) >= _SAMPLED_KEPT:
+            _SAMPLED.pop(next(iter(_SAMPLED)))
+        found = _SAMPLED[key] = SampledScenarios(loaded, names)
     return found
 
 

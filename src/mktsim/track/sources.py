@@ -28,7 +28,7 @@ class TrackedPlans(UncertainPlans):
             return super().plans_for(first, count)
         out = []
         for values in sample_values(list(self.params), self.seed, first, count):
-            spec = self.drawn.spec(values)  # as with_values builds it, faster
+            spec = self.scenarios.spec(values)  # as with_values builds it, faster
             after = compile_plan(spec, self.then) if self.then not in (None, self.strategy) \
                 else None
             plan = follow_then_resume(compile_plan(spec, self.strategy), self.actuals, after)
