@@ -72,12 +72,15 @@ def run(scenario: Path, strategy: str | None, replications: int | None, seed: in
     label = _("running {strategy}").format(strategy=name)
     with progress_bar(sc.run_size(name, reps, incremental), label, reps >= 200) as advance, \
             warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", UserWarning)  # printed below, one line each
+        warnings.simplefilter("always", UserWarning)  # the engine's are printed below
         result = sc.run(name, reps, seed, _workers(workers), advance, engine=engine,
                         incremental=incremental, executor=executor, scheduler=scheduler,
                         out=out, series_format=fmt, reports=reports)
-    for w in caught:
-        click.echo(_("warning: {message}").format(message=w.message), err=True)
+    from ..simulate.agents import AgentEngineWarning
+
+    for w in caught:  # what the per-customer engine leaves out; other warnings stay quiet
+        if issubclass(w.category, AgentEngineWarning):
+            click.echo(_("warning: {message}").format(message=w.message), err=True)
     if fmt == "table":
         from ..report.terminal import print_run
 
