@@ -1,0 +1,185 @@
+"""Contributions of a calibration: each channel, the baseline and the season over the
+history window; additivity, ROI, common random numbers, the document, the reports, and
+(slow) the recovery of each channel's true contribution from a simulated history."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+import mktsim
+from contribution_fixtures import (
+    shaped_history,
+    two_channels,
+    weekly_spend,
+    write_simulated_history,
+)
+from mktsim.calibrate.contributions import ContributionSettings, contributions
+from mktsim.calibrate.priors import parse_priors
+from mktsim.calibrate.simulator import WindowModel
+from mktsim.cli import main
+from mktsim.documents import CalibrateDocument
+from mktsim.documents.contributions import Contributions
+
+KOL = "channels.kol.awareness.per_year"
+FEW = ContributionSettings(draws=6, per_draw=2)
+
+
+def decompose(scenario: Path, weeks: int = 20, kol: bool = True,
+              settings: ContributionSettings = FEW, free: tuple[str, ...] = (f"{KOL}=0.05:0.5",),
+              values: dict[str, float] | None = None, seed: int = 11) -> Contributions:
+    """Contributions over a window of `weeks` weeks at `settings.draws` draws of the free
+    values around their prior median (or at `values`, nothing free)."""
+    loaded = mktsim.load(scenario).loaded
+    if values:
+        loaded = mktsim.load(scenario, [f"{k}={v}" for k, v in values.items()]).loaded
+    priors = parse_priors(free, None, loaded.source)
+    history = shaped_history(weeks, weekly_spend(weeks, kol=kol))
+    model = WindowModel(loaded, "actual", history, priors, 2, seed)
+    zs = np.random.default_rng(1).normal(0.0, 0.3, size=(settings.draws, len(priors)))
+    return contributions(model, zs, settings)
+
+
+def in_total_sum(c: Contributions, kpi: str) -> float:
+    return sum(e.values[kpi].contribution for e in c.entries if e.in_total)
+
+
+def test_parts_and_interaction_add_up_to_the_total_in_every_period(tmp_path: Path) -> None:
+    c = decompose(two_channels(tmp_path))
+    names = [e.name for e in c.entries]
+    assert names == ["base", "season", "social", "kol", "interaction", "total", "baseline"]
+    assert c.kpis == ["revenue", "units"]
+    for kpi in c.kpis:
+        total = c.entry("total").values[kpi]
+        assert in_total_sum(c, kpi) == pytest.approx(total.contribution, rel=1e-9)
+        periods = np.sum([e.values[kpi].periods for e in c.entries if e.in_total], axis=0)
+        np.testing.assert_allclose(periods, total.periods, rtol=1e-9)
+        assert sum(total.periods) == pytest.approx(total.contribution, rel=1e-9)
+        for e in c.entries:
+            low, high = e.values[kpi].interval
+            assert low <= e.values[kpi].contribution <= high, e.name
+    # media sells; January to May are below the year's average month: the season takes
+    revenue = {e.name: e.values["revenue"].contribution for e in c.entries}
+    assert revenue["social"] > 0 and revenue["kol"] > 0 and revenue["season"] < 0
+    assert 0 < revenue["baseline"] < revenue["total"] and revenue["base"] > 0
+
+
+def test_roi_is_contribution_per_money_spent(tmp_path: Path) -> None:
+    c = decompose(two_channels(tmp_path))
+    spend = weekly_spend(20)
+    for name in ("social", "kol"):
+        e = c.entry(name)
+        assert e.spend == pytest.approx(spend[name].sum(), rel=1e-9)
+        for kpi in c.kpis:
+            v = e.values[kpi]
+            assert v.roi == pytest.approx(v.contribution / e.spend, rel=1e-12)
+            assert v.roi_interval is not None and v.roi_interval[0] <= v.roi_interval[1]
+            assert v.marginal_roi is not None and v.marginal_roi_interval is not None
+    # revenue per unit is the price: the two ROIs differ by it
+    social = c.entry("social").values
+    assert social["revenue"].roi / social["units"].roi == pytest.approx(249, rel=1e-6)
+    # diminishing returns: an extra yuan at last year's spend sells less than the average
+    assert c.entry("social").values["revenue"].marginal_roi < social["revenue"].roi
+
+
+def test_a_channel_that_spent_nothing_contributes_exactly_nothing(tmp_path: Path) -> None:
+    """Common random numbers: the run without kol's (zero) spend is the same run."""
+    c = decompose(two_channels(tmp_path, flat_season=True), kol=False)
+    kol = c.entry("kol")
+    assert kol.spend == 0
+    for kpi in c.kpis:
+        v = kol.values[kpi]
+        assert v.contribution == 0 and v.interval == (0.0, 0.0)
+        assert v.roi is None and v.marginal_roi is None
+    names = [e.name for e in c.entries]
+    assert names == ["baseline", "social", "kol", "interaction", "total"]  # a flat season
+    assert in_total_sum(c, "revenue") == pytest.approx(
+        c.entry("total").values["revenue"].contribution, rel=1e-9)
+
+
+def test_same_draws_same_numbers_whatever_the_workers(tmp_path: Path) -> None:
+    from mktsim.engine.workers import open_pool
+
+    scenario = two_channels(tmp_path)
+    loaded = mktsim.load(scenario).loaded
+    priors = parse_priors((f"{KOL}=0.05:0.5",), None, loaded.source)
+    history = shaped_history(12, weekly_spend(12))
+    zs = np.array([[0.0], [0.5]])
+    settings = ContributionSettings(draws=2, per_draw=2)
+    one = contributions(WindowModel(loaded, "actual", history, priors, 2, 5), zs, settings)
+    with open_pool("local", 2) as pool:
+        two = contributions(WindowModel(loaded, "actual", history, priors, 2, 5, pool.workers,
+                                        pool.executor), zs, settings)
+    assert one.to_dict() == two.to_dict()
+
+
+def test_cli_json_document_and_reports(tmp_path: Path) -> None:
+    scenario = two_channels(tmp_path)
+    history = write_simulated_history(scenario, tmp_path / "h.csv", 16)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, [
+        "calibrate", str(scenario), "--history", str(history), "--param", f"{KOL}=0.05:0.5",
+        "-n", "2", "--format", "json", "--out-dir", str(out), "--report", "md,html,xlsx"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    entries = doc["contributions"]
+    for name in ("social", "kol"):
+        e = entries[name]
+        assert e["part"] == "channel" and e["in_total"] is True
+        assert set(e) >= {"contribution", "interval", "roi", "roi_interval", "marginal_roi",
+                          "marginal_roi_interval", "spend", "periods", "by_kpi"}
+        assert e["roi"] == pytest.approx(e["contribution"] / e["spend"], rel=1e-9)
+        assert len(e["periods"]) == 16 and set(e["by_kpi"]) == {"units"}
+        assert e["by_kpi"]["units"]["roi"] > 0
+    for name in ("base", "season", "baseline", "interaction", "total"):
+        assert set(entries[name]) >= {"contribution", "interval", "periods"}
+        assert "roi" not in entries[name]
+    added = sum(e["contribution"] for e in entries.values() if e["in_total"])
+    assert added == pytest.approx(entries["total"]["contribution"], rel=1e-9)
+    settings = doc["contribution_settings"]
+    assert settings["kpi"] == "revenue" and settings["draws"] == 40
+    assert settings["roi_units"]["revenue"] == "revenue per money spent"
+    assert CalibrateDocument.from_dict(doc).to_dict() == doc
+    html = (out / "calibration.html").read_text()
+    assert "Contributions to revenue" in html and "Contributions over time" in html
+    assert 'alt="contributions" src="data:image/png;base64,' in html
+    assert (out / "calibration_contributions.png").is_file()
+    with zipfile.ZipFile(out / "calibration.xlsx") as book:
+        assert any(n.startswith("xl/charts/chart") for n in book.namelist())
+        assert b"decomposition" in book.read("xl/workbook.xml")
+
+
+def test_terminal_table_in_chinese(tmp_path: Path) -> None:
+    scenario = two_channels(tmp_path)
+    history = write_simulated_history(scenario, tmp_path / "h.csv", 12)
+    result = CliRunner().invoke(main, [
+        "calibrate", str(scenario), "--history", str(history), "--param", f"{KOL}=0.05:0.5",
+        "-n", "2", "--lang", "zh"], env={"COLUMNS": "160"})
+    assert result.exit_code == 0, result.output
+    assert "贡献" in result.output and "交互" in result.output
+
+
+@pytest.mark.slow
+def test_each_channels_contribution_recovers_the_truth(tmp_path: Path) -> None:
+    """A year of weekly history simulated at known values; the fitted contributions of
+    each channel against the same decomposition of the true scenario with 200
+    replications: within 25%, and the truth inside the 90% interval."""
+    truth = {KOL: 0.2, "channels.social.awareness.per_year": 0.3}
+    scenario = two_channels(tmp_path)
+    history = write_simulated_history(scenario, tmp_path / "h.csv", 52, truth, seed=21)
+    fitted = mktsim.load(scenario).calibrate(
+        history=history, params=(f"{KOL}=0.05:0.5",
+                                 "channels.social.awareness.per_year=0.05:0.6"))
+    assert fitted.contributions is not None
+    true = decompose(scenario, weeks=52, free=(), values=truth,
+                     settings=ContributionSettings(draws=1, per_draw=200))
+    for name in ("social", "kol"):
+        est = fitted.contributions.entry(name).values["revenue"]
+        real = true.entry(name).values["revenue"].contribution
+        assert est.contribution == pytest.approx(real, rel=0.25), name
+        assert est.interval[0] <= real <= est.interval[1], (name, est.interval, real)
