@@ -38,7 +38,7 @@ def decompose(scenario: Path, weeks: int = 20, kol: bool = True,
     loaded = mktsim.load(scenario).loaded
     if values:
         loaded = mktsim.load(scenario, [f"{k}={v}" for k, v in values.items()]).loaded
-    priors = parse_priors(free, None, loaded.source)
+    priors = parse_priors(free, None, loaded.source) if free else []
     history = shaped_history(weeks, weekly_spend(weeks, kol=kol))
     model = WindowModel(loaded, "actual", history, priors, 2, seed)
     zs = np.random.default_rng(1).normal(0.0, 0.3, size=(settings.draws, len(priors)))
@@ -183,3 +183,29 @@ def test_each_channels_contribution_recovers_the_truth(tmp_path: Path) -> None:
         real = true.entry(name).values["revenue"].contribution
         assert est.contribution == pytest.approx(real, rel=0.25), name
         assert est.interval[0] <= real <= est.interval[1], (name, est.interval, real)
+
+
+def test_each_demand_part_is_neutralised_alone(tmp_path: Path) -> None:
+    from contribution_fixtures import TWO_CHANNELS
+    from demand_fixtures import with_demand
+    from mktsim.calibrate.counterfactuals import neutral_parts, neutralise_all
+
+    path = tmp_path / "drivers.yaml"
+    path.write_text(with_demand(text=TWO_CHANNELS))
+    spec = mktsim.load(path).spec
+    parts = neutral_parts(spec)
+    assert list(parts) == ["season", "trend", "control.price_index", "control.competitor",
+                           "event.double11"]
+    demand = spec.market.demand
+    season = parts["season"].market
+    assert season.seasonality.by_month == [1.0] * 12 and season.demand.fourier is None
+    assert season.demand.trend == demand.trend  # the other parts stay as they are
+    assert parts["trend"].market.demand.trend is None
+    price = parts["control.price_index"].market.demand.controls
+    assert price["price_index"].coefficient == 0 and price["competitor"].coefficient == -0.1
+    assert parts["event.double11"].market.demand.events["double11"].lift == 0
+    assert spec.market.demand.events["double11"].lift == 0.6  # the scenario is untouched
+    neutral = neutralise_all(spec, parts).market
+    assert neutral.demand.trend is None and neutral.demand.fourier is None
+    assert all(c.coefficient == 0 for c in neutral.demand.controls.values())
+    assert all(e.lift == 0 for e in neutral.demand.events.values())
