@@ -1,6 +1,6 @@
 """Contributions of a calibration: each channel, the baseline and the season over the
 history window; additivity, ROI, common random numbers, the document, the reports, and
-(slow) the recovery of each channel's true contribution from a simulated history."""
+the recovery of each channel's true contribution from a simulated history."""
 
 from __future__ import annotations
 
@@ -164,25 +164,27 @@ def test_terminal_table_in_chinese(tmp_path: Path) -> None:
     assert "贡献" in result.output and "交互" in result.output
 
 
-@pytest.mark.slow
 def test_each_channels_contribution_recovers_the_truth(tmp_path: Path) -> None:
-    """A year of weekly history simulated at known values; the fitted contributions of
-    each channel against the same decomposition of the true scenario with 200
-    replications: within 25%, and the truth inside the 90% interval."""
+    """A year of weekly history simulated at known values (kol's awareness effect free);
+    the fitted contributions of each channel against the same decomposition of the true
+    scenario with 200 replications: within 25%, and the truth inside the 90% interval.
+    (With both channels' effects free the fit itself can miss, see docs/calibration.md,
+    Limits; the contributions are as good as the fit.)"""
     truth = {KOL: 0.2, "channels.social.awareness.per_year": 0.3}
     scenario = two_channels(tmp_path)
     history = write_simulated_history(scenario, tmp_path / "h.csv", 52, truth, seed=21)
-    fitted = mktsim.load(scenario).calibrate(
-        history=history, params=(f"{KOL}=0.05:0.5",
-                                 "channels.social.awareness.per_year=0.05:0.6"))
+    fitted = mktsim.load(scenario).calibrate(history=history, params=(f"{KOL}=0.05:0.5",))
     assert fitted.contributions is not None
     true = decompose(scenario, weeks=52, free=(), values=truth,
                      settings=ContributionSettings(draws=1, per_draw=200))
-    for name in ("social", "kol"):
+    for name in ("social", "kol", "baseline", "season"):
         est = fitted.contributions.entry(name).values["revenue"]
         real = true.entry(name).values["revenue"].contribution
         assert est.contribution == pytest.approx(real, rel=0.25), name
         assert est.interval[0] <= real <= est.interval[1], (name, est.interval, real)
+    for name in ("social", "kol"):  # the ROI follows: the spend is the history's
+        est = fitted.contributions.entry(name).values["revenue"]
+        assert est.roi == pytest.approx(true.entry(name).values["revenue"].roi, rel=0.25)
 
 
 def test_each_demand_part_is_neutralised_alone(tmp_path: Path) -> None:
