@@ -61,10 +61,14 @@ def contributions(model: WindowModel, zs: np.ndarray,
     total = sim(actual)
     channels = list(actual.plans[0].channels)
     every = list(range(len(channels)))
+    spend = np.array([channel_spend(p) for p in actual.plans])  # [draws, C]
+    extra = settings.step * np.array([last_year_spend(p) for p in actual.plans])
+    # a channel that spent nothing: removing or raising it leaves the same plan, the
+    # same replications, the same numbers (common random numbers): not simulated again
     removed = {c: sim(actual.mapped(partial(without_channels, rows=[i])))
-               for i, c in enumerate(channels)}
+               if spend[:, i].any() else total for i, c in enumerate(channels)}
     more = {c: sim(actual.mapped(partial(raised, row=i, step=settings.step)))
-            for i, c in enumerate(channels)}
+            if extra[:, i].any() else total for i, c in enumerate(channels)}
     baseline = sim(actual.mapped(partial(without_channels, rows=every)))
     parts = [neutral_parts(s) for s in specs]
     drivers = {name: sim(DrawPlans(tuple(history_plan(p[name], model.strategy, model.history)
@@ -76,8 +80,6 @@ def contributions(model: WindowModel, zs: np.ndarray,
             without_channels(history_plan(neutralise_all(s, p), model.strategy,
                                           model.history), every)
             for s, p in zip(specs, parts, strict=True)), settings.per_draw))
-    spend = np.array([channel_spend(p) for p in actual.plans])  # [draws, C]
-    extra = settings.step * np.array([last_year_spend(p) for p in actual.plans])
     entries = decompose(kpis, total, removed, more, baseline, drivers, base, spend, extra)
     return Contributions(kpi=kpis[0], kpis=kpis, draws=len(zs), replications=settings.per_draw,
                          step=settings.step, entries=entries,
