@@ -211,3 +211,29 @@ def test_each_demand_part_is_neutralised_alone(tmp_path: Path) -> None:
     assert neutral.demand.trend is None and neutral.demand.fourier is None
     assert all(c.coefficient == 0 for c in neutral.demand.controls.values())
     assert all(e.lift == 0 for e in neutral.demand.events.values())
+
+
+def test_demand_drivers_contribute_where_they_act(tmp_path: Path) -> None:
+    """Season, trend, a price-index control, a control at its reference and a Double 11
+    week: the table still adds up; nothing differs before the event (common random
+    numbers), and in its week the KPI is about 1 + lift times the KPI without it."""
+    from contribution_fixtures import TWO_CHANNELS
+    from demand_fixtures import with_demand
+
+    path = tmp_path / "drivers.yaml"
+    path.write_text(with_demand(text=TWO_CHANNELS))
+    c = decompose(path, weeks=46)
+    assert [e.name for e in c.entries] == [
+        "base", "season", "trend", "control.price_index", "control.competitor",
+        "event.double11", "social", "kol", "interaction", "total", "baseline"]
+    for kpi in c.kpis:
+        total = c.entry("total").values[kpi]
+        assert in_total_sum(c, kpi) == pytest.approx(total.contribution, rel=1e-9)
+    revenue = {e.name: e.values["revenue"] for e in c.entries}
+    assert revenue["control.competitor"].contribution == 0  # held at its reference
+    assert revenue["control.price_index"].contribution > 0  # price index 0.98, e = -1.5
+    assert revenue["trend"].contribution > 0  # +5% a year since 2024
+    event = np.array(revenue["event.double11"].periods)
+    assert np.all(event[:44] == 0)  # week 44 is 2026-11-09
+    week = revenue["total"].periods[44]
+    assert week / (week - event[44]) == pytest.approx(1.6, rel=0.15)
