@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import mktsim
 from contribution_fixtures import (
@@ -237,3 +239,47 @@ def test_demand_drivers_contribute_where_they_act(tmp_path: Path) -> None:
     assert np.all(event[:44] == 0)  # week 44 is 2026-11-09
     week = revenue["total"].periods[44]
     assert week / (week - event[44]) == pytest.approx(1.6, rel=0.15)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 5), st.integers(1, 6), st.integers(1, 3), st.integers(0, 2**31))
+def test_any_decomposition_adds_up_and_its_roi_is_per_money(draws: int, periods: int,
+                                                           channels: int, seed: int) -> None:
+    from mktsim.calibrate.contributions import decompose as decompose_sums
+
+    rng = np.random.default_rng(seed)
+
+    def sums() -> dict[str, np.ndarray]:
+        return {"revenue": rng.normal(1000, 300, (draws, periods))}
+
+    names = [f"c{i}" for i in range(channels)]
+    total = sums()
+    spend = rng.uniform(10, 100, (draws, channels))
+    entries = decompose_sums(["revenue"], total, {n: sums() for n in names},
+                             {n: sums() for n in names}, sums(), {"season": sums()}, sums(),
+                             spend, 0.1 * spend)
+    c = Contributions("revenue", ["revenue"], draws, 1, 0.1, entries)
+    whole = c.entry("total").values["revenue"]
+    assert in_total_sum(c, "revenue") == pytest.approx(whole.contribution, rel=1e-9, abs=1e-6)
+    assert whole.contribution == pytest.approx(float(total["revenue"].sum(axis=1).mean()))
+    for i, n in enumerate(names):
+        v = c.entry(n).values["revenue"]
+        assert v.roi == pytest.approx(v.contribution / spend[:, i].mean())
+
+
+def test_the_marginal_raise_touches_only_the_last_52_weeks() -> None:
+    from mktsim.calibrate.counterfactuals import YEAR_DAYS, last_year_spend, raised
+    from mktsim.history import history_plan
+
+    loaded = mktsim.load(Path(__file__).parents[1] / "scenarios" / "smart_band.yaml").loaded
+    history = shaped_history(60, weekly_spend(60))
+    plan = history_plan(loaded.spec, "baseline", history)
+    row = plan.channels.index("kol")
+    up = raised(plan, row, 0.1)
+    days = plan.spend.shape[1]
+    np.testing.assert_array_equal(up.spend[:, :days - YEAR_DAYS], plan.spend[:, :days - YEAR_DAYS])
+    np.testing.assert_allclose(up.spend[row, days - YEAR_DAYS:],
+                               1.1 * plan.spend[row, days - YEAR_DAYS:])
+    others = [i for i in range(len(plan.channels)) if i != row]
+    np.testing.assert_array_equal(up.spend[others], plan.spend[others])
+    assert last_year_spend(plan)[row] == pytest.approx(weekly_spend(60)["kol"][-52:].sum())
