@@ -102,6 +102,10 @@ def test_a_channel_that_spent_nothing_contributes_exactly_nothing(tmp_path: Path
     assert names == ["baseline", "social", "kol", "interaction", "total"]  # a flat season
     assert in_total_sum(c, "revenue") == pytest.approx(
         c.entry("total").values["revenue"].contribution, rel=1e-9)
+    frame = c.frame()
+    assert len(frame) == len(c.entries) * len(c.kpis)
+    social = frame[(frame.name == "social") & (frame.kpi == "revenue")].iloc[0]
+    assert social.roi == pytest.approx(social.contribution / social.spend)
 
 
 def test_same_draws_same_numbers_whatever_the_workers(tmp_path: Path) -> None:

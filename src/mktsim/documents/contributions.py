@@ -113,6 +113,22 @@ class Contributions:
                 return e
         raise KeyError(name)
 
+    def frame(self) -> Any:
+        """A tidy pandas DataFrame: one row per entry and KPI (name, part, in_total, kpi,
+        contribution, low, high, spend, roi, roi_low, roi_high, marginal_roi)."""
+        import pandas as pd
+
+        rows = []
+        for e in self.entries:
+            for kpi, v in e.values.items():
+                roi = v.roi_interval or (None, None)
+                rows.append({"name": e.name, "part": e.part, "in_total": e.in_total,
+                             "kpi": kpi, "contribution": v.contribution,
+                             "low": v.interval[0], "high": v.interval[1], "spend": e.spend,
+                             "roi": v.roi, "roi_low": roi[0], "roi_high": roi[1],
+                             "marginal_roi": v.marginal_roi})
+        return pd.DataFrame(rows)
+
     def to_dict(self) -> dict[str, Any]:
         """`contributions`: one entry per name."""
         return {e.name: e.to_dict() for e in self.entries}
