@@ -227,3 +227,15 @@ def test_a_prior_reaching_past_a_bound_is_refused_before_the_fit() -> None:
     with pytest.raises(ScenarioError, match=r"lift -1\.9\d* is outside -1 to 100"):
         check_priors(loaded, parse_priors(["market.demand.events.double11.lift=-2:2"],
                                           None, "s.yaml"))
+
+
+def test_the_demand_example_of_the_scenario_guide_validates() -> None:
+    import re
+    from pathlib import Path
+
+    guide = (Path(__file__).parents[1] / "docs" / "scenario.md").read_text(encoding="utf-8")
+    (example,) = re.findall(r"```yml\n(market:\n.*?)```", guide, re.S)
+    block = example.split("  demand:\n", 1)[1]
+    demand = load_text(with_demand("  demand:\n" + block), "s.yaml").spec.market.demand
+    assert demand is not None and set(demand.events) == {"double11"}
+    assert demand.controls["price_index"].effect == "elasticity"
