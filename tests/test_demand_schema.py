@@ -260,3 +260,13 @@ def test_calibrate_as_a_process_refuses_a_misnamed_driver_column(tmp_path: Path)
     assert f"{history}:1: control.price_idx: no control 'price_idx'" in text
     assert "did you mean 'control.price_index'?" in text
     assert "Traceback" not in text and not (tmp_path / "fitted.yaml").exists()
+
+
+def test_demand_drivers_are_refused_in_a_bass_consistent_market() -> None:
+    text = with_demand().replace("market:\n", "market:\n  bass_consistent: true\n", 1)
+    with pytest.raises(ScenarioError) as info:
+        load_text(text, "s.yaml")
+    (problem,) = [p.render() for p in info.value.problems if "market.demand" in p.where]
+    assert problem.startswith(f"s.yaml:{_line_of(text, '  demand:')}: market.demand: demand "
+                              "drivers act on category purchases")
+    assert "set bass_consistent: false" in problem
