@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 
 if TYPE_CHECKING:
     from .review_plan import ReviewPlan
+    from .rival_plan import RivalPlan
 
 # funnel states (columns of the state array)
 UNAWARE, AWARE, CONSIDERING, CUSTOMER, LOYAL, CHURNED, WAITING = range(7)
@@ -109,6 +110,7 @@ class Plan:
     wom_customers: bool
     events: tuple[Event, ...] = field(default_factory=tuple)
     rules: ReviewPlan | None = None  # the review rules, plain data (model/review_plan.py)
+    rivals: RivalPlan | None = None  # competitors that advertise or react (model/rival_plan.py)
 
     @property
     def n_segments(self) -> int:
