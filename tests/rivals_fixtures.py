@@ -72,7 +72,7 @@ ADVERTISER = """\
       advertising:
         budget_per_year: 1_000_000
         cost: {model: cpm, cpm: 40}
-        awareness: {per_year: 4.0, half_saturation: 0.05}
+        awareness: {per_year: 4.0, half_saturation: 3.0}
         adstock: {retention_per_week: 0.5}
         forgetting_per_year: 1.0
 """
