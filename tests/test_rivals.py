@@ -103,7 +103,7 @@ def test_without_our_cut_the_matcher_never_moves():
 def test_a_reaction_fires_with_its_probability():
     rival = reaction("price_cut('band') > 0", "{cut_price: {share: 0.05}}",
                      "          probability: 0.3\n")
-    n = 200
+    n = 120
     run = run_plan(rivals(rival).plan("cut"), n, seed=4)
     done = sum(any(m["status"] == "done" for m in log.competitor_moves) for log in run.reviews)
     refused = sum(any(m["status"].startswith("skipped") for m in log.competitor_moves)
@@ -231,6 +231,40 @@ def test_the_run_document_lists_the_moves_with_their_days_and_reads_them_back(tm
     assert quiet["competitor_moves"] == []
 
 
+def test_the_run_command_prints_the_moves_and_writes_them_to_json(tmp_path):
+    from click.testing import CliRunner
+
+    from mktsim.cli import main
+
+    path = tmp_path / "plan.yaml"
+    path.write_text(rivals_text(MATCHER), encoding="utf-8")
+    runner = CliRunner()
+    shown = runner.invoke(main, ["run", str(path), "-s", "cut", "-n", "2", "-w", "1",
+                                 "--no-incremental"])
+    assert shown.exit_code == 0, shown.output
+    assert "Competitor moves" in shown.output and "match_cut" in shown.output
+    printed = runner.invoke(main, ["run", str(path), "-s", "cut", "-n", "2", "-w", "1",
+                                   "--no-incremental", "--format", "json"])
+    assert printed.exit_code == 0, printed.output
+    assert json.loads(printed.stdout)["competitor_moves"][0]["day"] == 98
+
+
+def test_the_report_table_of_moves(tmp_path):
+    from mktsim.report.load import Results
+    from mktsim.report.tables.run_log import competitor_moves_table
+    from mktsim.simulate.result import run_doc
+
+    result = rivals(MATCHER).run("cut", replications=2, seed=2)
+    table = competitor_moves_table(Results.of(run_doc(result), tmp_path))
+    assert table is not None
+    row = table.frame.iloc[0].to_dict()
+    assert row["Day"] == 98 and row["Competitor"] == "Rival"
+    assert row["Action"] == "match our price cut" and "179" in row["Details"]
+    assert competitor_moves_table(Results.of(run_doc(rivals().run("cut", replications=2)),
+                                             tmp_path)) is None
+
+
+@pytest.mark.slow
 def test_the_report_has_a_table_of_moves_and_marks_them_on_the_timeline(tmp_path):
     from click.testing import CliRunner
 
