@@ -64,6 +64,7 @@ from mktsim.report.tables.run_log import (
     leak_kind,
     leaks_table,
 )
+from mktsim.report.tables.promotions import promotions_table
 from mktsim.report.tables.track import reoptimize_changes_table, reoptimize_targets_table
 
 __all__ = [
@@ -80,6 +81,7 @@ BUILDERS: list[Callable[[Results], Table | None]] = [
     quarterly_table,
     channels_table,
     budget_table,
+    promotions_table,
     decisions_table,
     competitor_moves_table,
     leaks_table,
