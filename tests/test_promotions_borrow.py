@@ -34,7 +34,7 @@ def test_the_setting_adds_a_pull_while_the_promotion_runs_and_a_dip_after_it():
     assert found == [(START, "pull", pytest.approx(1 / 3)), (START + DAYS, "pull", 0.0),
                      (START + DAYS, "dip", pytest.approx(DAYS / DIP)),
                      (START + DAYS + DIP, "dip", 0.0)]
-    assert MOVED_FORWARD_DEFAULT == pytest.approx(1 / 3)
+    assert pytest.approx(1 / 3) == MOVED_FORWARD_DEFAULT
 
 
 @pytest.mark.parametrize(("response", "field"), [

@@ -47,6 +47,7 @@ from mktsim.report.tables.optimize import (
     plan_table,
     verified_table,
 )
+from mktsim.report.tables.promotions import promotions_table
 from mktsim.report.tables.run import (
     aggregate,
     channel_kind,
@@ -64,7 +65,6 @@ from mktsim.report.tables.run_log import (
     leak_kind,
     leaks_table,
 )
-from mktsim.report.tables.promotions import promotions_table
 from mktsim.report.tables.track import reoptimize_changes_table, reoptimize_targets_table
 
 __all__ = [
