@@ -150,3 +150,19 @@ def test_the_run_document_and_the_report_table_carry_each_promotion(tmp_path):
     assert row["Net lift (units)"] == pytest.approx(
         row["Gross lift (units)"] - row["Dip after (units)"])
     assert "Net ROI" in table.frame.columns
+
+
+def test_the_run_command_prints_each_promotion_in_both_languages(tmp_path):
+    from click.testing import CliRunner
+
+    from mktsim.cli import main
+
+    path = tmp_path / "plan.yaml"
+    path.write_text(borrowing_text(), encoding="utf-8")
+    args = ["run", str(path), "-s", "promo", "-n", "3", "-w", "1"]
+    shown = CliRunner().invoke(main, args)
+    assert shown.exit_code == 0, shown.output
+    assert "Promotions against the same runs" in shown.output and "spring" in shown.output
+    chinese = CliRunner().invoke(main, ["--lang", "zh", *args])
+    assert chinese.exit_code == 0, chinese.output
+    assert "净提升" in chinese.output
