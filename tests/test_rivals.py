@@ -314,3 +314,19 @@ def test_the_same_numbers_and_moves_on_two_worker_processes():
     two = rivals(rival).run("cut", replications=6, seed=9, workers=2, incremental=False)
     assert np.array_equal(one.run.daily, two.run.daily)
     assert one.competitor_moves == two.competitor_moves
+
+
+def test_a_reaction_that_cannot_be_computed_stops_the_run_with_exit_code_2(tmp_path):
+    from click.testing import CliRunner
+
+    from mktsim.cli import main
+
+    path = tmp_path / "plan.yaml"
+    path.write_text(rivals_text(reaction("1 / (own_price() - 199) > 0",
+                                         "{cut_price: {share: 0.1}}")), encoding="utf-8")
+    result = CliRunner().invoke(main, ["run", str(path), "-n", "1", "-w", "1",
+                                       "--no-incremental"])
+    assert result.exit_code == 2
+    assert "reaction 'answer' of competitor 'rival' failed at its look on day 7" \
+        in result.output
+    assert "Traceback" not in result.output
