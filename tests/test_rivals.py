@@ -330,3 +330,20 @@ def test_a_reaction_that_cannot_be_computed_stops_the_run_with_exit_code_2(tmp_p
     assert "reaction 'answer' of competitor 'rival' failed at its look on day 7" \
         in result.output
     assert "Traceback" not in result.output
+
+
+def test_two_competitors_looking_on_the_same_day_see_the_same_late_offer():
+    second = """    other:
+      price: 209
+      awareness: 0.4
+""" + MATCHER
+    text = rivals_text(MATCHER).replace("products:\n", second + "products:\n", 1)
+    from mktsim.api import Scenario
+
+    plan = Scenario(load_text(text, "two.yaml")).plan("cut")
+    run = run_plan(plan, 2, seed=1)
+    for log in run.reviews:
+        moves = {m["competitor"]: m for m in log.competitor_moves}
+        assert set(moves) == {"rival", "other"}
+        assert moves["rival"]["day"] == moves["other"]["day"] == 98
+        assert moves["other"]["args"]["to"] == pytest.approx(189.0)
