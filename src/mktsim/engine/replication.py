@@ -141,6 +141,10 @@ class Replication:
             raise MissingController(
                 "the plan has review rules but no controller runs them: pass "
                 "controllers=(ReviewLoop(),) from mktsim.rules.review")
+        if getattr(self.plan, "rivals", None) is not None and not self.controllers:
+            raise MissingController(
+                "the plan has competitors that advertise or react but no controller runs "
+                "them: pass controllers=(ReviewLoop(),) from mktsim.rules.review")
         logs = [c.start(self) for c in self.controllers]
         return next((log for log in logs if log is not None), None)
 
@@ -222,6 +226,18 @@ class Replication:
         """People on the team now."""
         return int(self.roster.headcount(team))
 
+    def competitor(self, competitor: int) -> np.ndarray:
+        """A copy of the competitor's offer now (price, quality, awareness, constant)."""
+        return self.market.competitors[competitor].copy()
+
+    def on_sale(self, product: int) -> bool:
+        """The product is on sale now."""
+        return bool(self.market.on_sale[product])
+
+    def set_competitor(self, competitor: int, column: int, value: float) -> None:
+        """Set one column of the competitor's offer."""
+        self.market.competitors[competitor, column] = value
+
     def scale_channel(self, channel: int, factor: float) -> None:
         """Multiply the channel's future spend by `factor`."""
         self.chan_scale[channel] *= factor
@@ -268,6 +284,14 @@ def _competitor_move(rep: Replication, event: P.Event) -> None:
         event.value)
 
 
+def _pull(rep: Replication, event: P.Event) -> None:
+    rep.market.set_pull(rep.plan.products.index(event.target), event.value)
+
+
+def _dip(rep: Replication, event: P.Event) -> None:
+    rep.market.set_dip(rep.plan.products.index(event.target), event.value)
+
+
 def _hire(rep: Replication, event: P.Event) -> None:
     rep.roster.hire(rep.plan.teams.index(event.target), int(event.value), float(event.day))
 
@@ -284,4 +308,6 @@ EVENT_ACTIONS: dict[P.EventKind, Callable[[Replication, P.Event], None]] = {
     P.EventKind.COMPETITOR: _competitor_move,
     P.EventKind.HIRE: _hire,
     P.EventKind.TRAINING: _train,
+    P.EventKind.PULL: _pull,
+    P.EventKind.DIP: _dip,
 }

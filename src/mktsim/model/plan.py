@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 if TYPE_CHECKING:
     from .demand import DemandPlan
     from .review_plan import ReviewPlan
+    from .rival_plan import RivalPlan
 
 # funnel states (columns of the state array)
 UNAWARE, AWARE, CONSIDERING, CUSTOMER, LOYAL, CHURNED, WAITING = range(7)
@@ -52,6 +53,8 @@ class EventKind(StrEnum):
     COMPETITOR = "competitor"  # a competitor's attribute (extra: its column; value)
     HIRE = "hire"  # people join a team (value: count)
     TRAINING = "training"  # a team's skill rises (value: skill gain)
+    PULL = "pull"  # a promotion's purchases moved forward (value: moved share, 0 ends it)
+    DIP = "dip"  # the dip after a promotion (value: promotion days / dip days, 0 ends it)
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,7 @@ class Plan:
     events: tuple[Event, ...] = field(default_factory=tuple)
     rules: ReviewPlan | None = None  # the review rules, plain data (model/review_plan.py)
     demand: DemandPlan | None = None  # market.demand's factors (season = by_month * D)
+    rivals: RivalPlan | None = None  # competitors that advertise or react (model/rival_plan.py)
 
     @property
     def n_segments(self) -> int:

@@ -41,6 +41,8 @@ SHEET_NAMES = {
     "channels": N_("Channels"),
     "budget": N_("Budget"),
     "decisions": N_("Decisions"),
+    "competitor_moves": N_("Competitor moves"),
+    "promotions": N_("Promotions"),
     "leaks": N_("Leaks"),
     "comparison": N_("Comparison"),
     "comparison_kpis": N_("Comparison KPIs"),

@@ -10,6 +10,7 @@ from pydantic import BeforeValidator, Field, field_validator
 from .base import Label, Section
 from .demand import Demand
 from .fields import (
+    Days,
     Multiplier,
     Name,
     NonNegative,
@@ -22,6 +23,8 @@ from .fields import (
     to_number,
 )
 from .network import Network
+from .promotion_response import PromotionResponse
+from .rivals import CompetitorAdvertising, Reaction
 
 
 class ChurnBeta(Section):
@@ -115,6 +118,12 @@ class Competitor(Section):
     awareness: Share = Field(0.5, description="Share of the market aware of this brand.")
     brand_constant: Number = Field(0.0, description="Utility constant a_j of the brand.")
     moves: list[CompetitorMove] = Field(default_factory=list)
+    advertising: CompetitorAdvertising | None = Field(
+        None, description="Media money that drives the competitor's awareness.")
+    reactions: list[Reaction] = Field(
+        default_factory=list, description="What the competitor does when it sees us move.")
+    looks_every_days: Days = Field(7, description="Days between the competitor's looks at "
+                                   "the market (its reactions are checked then).")
 
 
 class ChoiceModel(Section):
@@ -152,6 +161,9 @@ class Market(Section):
         None, description="Drivers of category demand: trend, Fourier season, controls, events.")
     competitors: dict[Name, Competitor] = Field(default_factory=dict)
     choice: ChoiceModel = Field(default_factory=ChoiceModel)
+    promotion_response: PromotionResponse | None = Field(
+        None, description="Promotions borrow from later sales: the moved share and the dip "
+                          "(absent: they borrow nothing).")
     bass_consistent: bool = Field(
         False,
         description="Aware, considering and buying are one instantaneous step (pure Bass).",

@@ -47,6 +47,7 @@ from mktsim.report.tables.optimize import (
     plan_table,
     verified_table,
 )
+from mktsim.report.tables.promotions import promotions_table
 from mktsim.report.tables.run import (
     aggregate,
     channel_kind,
@@ -58,6 +59,7 @@ from mktsim.report.tables.run import (
 )
 from mktsim.report.tables.run_log import (
     budget_table,
+    competitor_moves_table,
     decisions_table,
     leak_info,
     leak_kind,
@@ -79,7 +81,9 @@ BUILDERS: list[Callable[[Results], Table | None]] = [
     quarterly_table,
     channels_table,
     budget_table,
+    promotions_table,
     decisions_table,
+    competitor_moves_table,
     leaks_table,
     comparison_table,
     comparison_kpis_table,
