@@ -17,9 +17,8 @@ promotion - units without it on day t:
 - discount cost = the discount on every unit sold during the promotion, at the list price;
 - net ROI = margin change / discount cost.
 
-Scenarios with `uncertainties:` are not measured (their sampled plans are built per
-replication from the scenario, so one promotion cannot be taken out of them).
-See docs/model.md, "Promotions that borrow".
+With `uncertainties:` the counterfactual takes the promotion out of every replication's
+sampled plan (the same draws as the run). See docs/model.md, "Promotions that borrow".
 """
 
 from __future__ import annotations
@@ -35,14 +34,14 @@ from ..kpis import KPI_INDEX
 from ..model import plan as P
 from .incremental import default_replications
 from .result import RunResult
+from .sampled import PromotionCut, uncertain_plans
 from .stats import mean_interval
-from .strategy_run import LoadedScenario, run_strategy
+from .strategy_run import LoadedScenario
+from .wiring import run_plan
 
 #: the measures of `promotions[]`, in document order
 PROMOTION_MEASURES = ("gross_lift", "dip", "net_lift", "moved_forward", "brand_switching",
                       "category_expansion", "margin_change", "discount_cost", "net_roi")
-
-_BORROWED = (P.EventKind.DISCOUNT, P.EventKind.PULL, P.EventKind.DIP)
 
 
 def promotion_effects(scenario: LoadedScenario, base: RunResult,
@@ -51,11 +50,11 @@ def promotion_effects(scenario: LoadedScenario, base: RunResult,
                       progress: Callable[[int], None] | None = None,
                       engine: EngineKind | str = EngineKind.COUNTS) -> list[dict[str, Any]]:
     """One entry per promotion of `base`'s strategy (see the module docstring); [] when
-    the scenario has no `promotion_response`, no promotions, or uncertainties."""
+    the scenario has no `promotion_response` or no promotions."""
     spec, plan = scenario.spec, base.run.plan
     response = spec.market.promotion_response
     promotions = spec.strategies[plan.strategy].promotions or []
-    if response is None or not promotions or scenario.loaded.data.get("uncertainties"):
+    if response is None or not promotions:
         return []
     n = min(replications or default_replications(base.run.replications), base.run.replications)
     dip_days = 7 * response.dip_weeks
@@ -65,11 +64,10 @@ def promotion_effects(scenario: LoadedScenario, base: RunResult,
         if not 0 <= first < plan.horizon:
             continue
         days = (first, first + promo.days, first + promo.days + dip_days)
-        cut = _without(plan, promo.product, days)
-        without = run_strategy(scenario, plan.strategy, n, base.run.seed, workers, progress,
-                               pool, cut, engine)
+        without = _run_without(scenario, base, PromotionCut(promo.product, days), n,
+                               workers, pool, progress, engine)
         price = _list_price(plan, promo.product, first)
-        effects = _effects(base.run.daily[:n], without.run.daily[:n], days,
+        effects = _effects(base.run.daily[:n], without[:n], days,
                            response.moved_forward, price * promo.discount)
         out.append({"name": promo.name or f"{promo.product} {promo.start}", "index": i,
                     "product": promo.product, "start": promo.start, "days": promo.days,
@@ -79,13 +77,21 @@ def promotion_effects(scenario: LoadedScenario, base: RunResult,
     return out
 
 
-def _without(plan: P.Plan, product: str, days: tuple[int, int, int]) -> P.Plan:
-    """`plan` without one promotion's events (its discount, pull and dip)."""
+def _run_without(scenario: LoadedScenario, base: RunResult, cut: PromotionCut, n: int,
+                 workers: int, pool: Executor | None, progress: Callable[[int], None] | None,
+                 engine: EngineKind | str) -> np.ndarray:
+    """The daily record [n, KPI, day] of the first `n` replications of `base` without the
+    promotion `cut` (same seeds; with uncertainties, the same draws per replication)."""
     from dataclasses import replace
 
-    kept = tuple(e for e in plan.events
-                 if not (e.kind in _BORROWED and e.target == product and e.day in days))
-    return replace(plan, events=kept)
+    plan, seed = base.run.plan, base.run.seed
+    source = uncertain_plans(scenario.loaded, plan.strategy, seed)
+    if source is not None:
+        source = replace(source, without_promotion=cut)
+    run = run_plan(cut.apply(plan), n, seed, engine=engine,
+                   network=scenario.spec.market.network, workers=workers, pool=pool,
+                   progress=progress, source=source)
+    return run.daily
 
 
 def _list_price(plan: P.Plan, product: str, day: int) -> float:

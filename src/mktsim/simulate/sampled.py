@@ -1,6 +1,6 @@
 """Sampled plans: a plan per replication with the scenario's uncertain values drawn for
 that replication (the engine's `PlanSource`), and counterfactual plans without a channel's
-media money."""
+media money or without one promotion."""
 
 from __future__ import annotations
 
@@ -9,11 +9,31 @@ from functools import cached_property
 from typing import Any
 
 from ..model.compile import compile_plan
-from ..model.plan import Plan
+from ..model.plan import EventKind, Plan
 from ..scenario.errors import Problem, ScenarioError
 from ..scenario.load import LoadedSpec
 from ..scenario.uncertainty.sampled import SampledScenarios
 from ..scenario.uncertainty.section import sample_values
+
+#: the events a promotion puts in a plan: its discount, the purchases it pulls forward and
+#: the dip after it
+PROMOTION_EVENTS = (EventKind.DISCOUNT, EventKind.PULL, EventKind.DIP)
+
+
+@dataclass(frozen=True)
+class PromotionCut:
+    """One promotion taken out of a plan: its product and its (first, end, dip end) days
+    (day indices; the promotion runs first..end-1, its dip end..dip_end-1)."""
+
+    product: str
+    days: tuple[int, int, int]
+
+    def apply(self, plan: Plan) -> Plan:
+        """`plan` without the promotion's events (its discount, pull and dip)."""
+        kept = tuple(e for e in plan.events
+                     if not (e.kind in PROMOTION_EVENTS and e.target == self.product
+                             and e.day in self.days))
+        return replace(plan, events=kept)
 
 
 @dataclass(frozen=True)
@@ -26,6 +46,8 @@ class UncertainPlans:
     seed: int
     #: channels (indices) whose planned spend is removed from every sampled plan
     without: tuple[int, ...] = ()
+    #: a promotion taken out of every sampled plan
+    without_promotion: PromotionCut | None = None
 
     @property
     def names(self) -> list[str]:
@@ -52,8 +74,10 @@ class UncertainPlans:
                 spec = self.scenarios.spec(values)
             except ScenarioError as exc:
                 raise _drawn_invalid(exc, self.params, self.seed, first + i) from None
-            out.append((without_spend(compile_plan(spec, self.strategy), self.without),
-                        values))
+            plan = without_spend(compile_plan(spec, self.strategy), self.without)
+            if self.without_promotion is not None:
+                plan = self.without_promotion.apply(plan)
+            out.append((plan, values))
         return out
 
 
