@@ -53,7 +53,7 @@ def test_report_tables_carry_search_against_confirmation(optimized: Path) -> Non
     results = load_results(optimized)
     for channel, curve in chosen.items():
         assert flighting[results.label("channels", channel)].tolist() == curve["weights"]
-    money = flighting[[c for c in flighting.columns if c.startswith("Media money")][0]]
+    money = flighting[next(c for c in flighting.columns if c.startswith("Media money"))]
     assert money.tolist() == pytest.approx(
         [sum(c["money"][m] for c in chosen.values()) for m in range(12)])
     assert sum(money) == pytest.approx(doc["plan"]["budget"], rel=1e-6)

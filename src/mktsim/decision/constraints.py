@@ -90,11 +90,14 @@ def _shift(v: np.ndarray, lo: np.ndarray, hi: np.ndarray, inside: np.ndarray,
 
 def capped_weights(weights: dict[str, np.ndarray], free: set[str],
                    month_money: Callable[[dict[str, np.ndarray]], np.ndarray], cap: float,
-                   low: float, high: float, max_step: float) -> dict[str, np.ndarray]:
+                   rules: tuple[float, float, float], on_air: dict[str, np.ndarray]
+                   ) -> dict[str, np.ndarray]:
     """Month weights per channel lowered in the months whose money (`month_money` of the
     weights: money [12] of every channel, on-air windows counted) exceeds `cap`, kept
-    bookable (decision/flighting.py); only the channels in `free` (whose flighting is a
-    lever) move, and the money they take out of a month goes to their other months."""
+    bookable (decision/flighting.py, `rules` = (low, high, max_step)); only the channels
+    in `free` (whose flighting is a lever) move, and the money they take out of a month
+    goes to their other months. A channel's months off air (`on_air` [12] days) move with
+    its lowest on-air factor, so that they do not hold its on-air months up."""
     from .flighting import bookable
 
     w = {c: np.asarray(v, dtype=float) for c, v in weights.items()}
@@ -103,9 +106,16 @@ def capped_weights(weights: dict[str, np.ndarray], free: set[str],
         if money.max() <= cap * (1 + 1e-6):
             break
         factor = np.minimum(1.0, cap / np.maximum(money, 1e-12))
-        w = {c: bookable(v * factor, low, high, max_step) if c in free else v
-             for c, v in w.items()}
+        w = {c: bookable(v * _channel_factor(factor, on_air.get(c)), *rules)
+             if c in free else v for c, v in w.items()}
     return w
+
+
+def _channel_factor(factor: np.ndarray, on_air: np.ndarray | None) -> np.ndarray:
+    """`factor` [12] for a channel: its months off air take its lowest on-air factor."""
+    if on_air is None or not (on_air > 0).any() or (on_air > 0).all():
+        return factor
+    return np.where(on_air > 0, factor, factor[on_air > 0].min())
 
 
 def keep_monthly_cap(v: np.ndarray, lo: np.ndarray, hi: np.ndarray, shares: np.ndarray,
@@ -134,8 +144,8 @@ def keep_monthly_cap(v: np.ndarray, lo: np.ndarray, hi: np.ndarray, shares: np.n
             break
         t = take / take.sum()
         s_in = float(t @ shares[:, m])
-        room = min(float(np.min((v - lo) / np.where(g > 0, g, np.inf))),
-                   float(np.min((hi - v) / np.where(t > 0, t, np.inf))))
+        room = min(float(np.min((v - lo)[g > 0] / g[g > 0])),
+                   float(np.min((hi - v)[t > 0] / t[t > 0])))
         delta = min(excess / (s_out - s_in), room)
         if delta <= 1e-9:
             break

@@ -183,36 +183,41 @@ class LeverSpace:
         money = {c: budget * s for c, s in self.fixed_shares.items()}
         money.update(zip(self.free, v, strict=True))
         if flight is not None and self.months:
-            m = self.months
-            weights = self.month_weights(flight)
-            movable = set(self.free) if self.per_channel else set(weights)
-
-            def month_money(w: dict[str, np.ndarray]) -> np.ndarray:
-                return sum((money[c] * self._share(c, w[c]) for c in money),
-                           start=np.zeros(12))
-
-            weights = capped_weights(weights, movable, month_money, cap, m.low, m.high,
-                                     m.max_step)
-            flight = self._weights_as_flighting(flight, weights)
+            flight = self._capped_flighting(flight, money, cap)
         shares = self.channel_shares(flight)
         fixed = sum((budget * s * shares[c] for c, s in self.fixed_shares.items()),
                     start=np.zeros(12))
         free_shares = np.array([shares[c] for c in self.free]).reshape(len(self.free), 12)
         return flight, keep_monthly_cap(v, lo, hi, free_shares, fixed, cap)
 
-    def _weights_as_flighting(self, flight: dict[str, Any], weights: dict[str, np.ndarray]
-                              ) -> dict[str, Any]:
-        """The flighting `flight` with its month weights replaced by `weights` (per
-        channel, or the plan's curve when it is one curve for the plan)."""
+    def _capped_flighting(self, flight: dict[str, Any], money: dict[str, float], cap: float
+                          ) -> dict[str, Any]:
+        """The month lever's flighting with its months over `cap` lowered: each moved
+        channel's curve (per channel), or the plan's curve."""
+        m = self.months
+        assert m is not None
+        rules = (m.low, m.high, m.max_step)
         out = copy.deepcopy(flight)
         if self.per_channel:
+            def channel_money(w: dict[str, np.ndarray]) -> np.ndarray:
+                return sum((money[c] * self._share(c, w[c]) for c in money),
+                           start=np.zeros(12))
+
+            on_air = {c: np.asarray(d) for c, d in self.on_air.items()}
+            weights = capped_weights(self.month_weights(flight), set(self.free),
+                                     channel_money, cap, rules, on_air)
             out["by_month"] = {c: [round(float(v), 4) for v in w] for c, w in weights.items()}
             return out
-        own = flight.get("by_month") or {}
-        first = next(iter(weights.values()))
-        c0 = next(iter(weights))
-        plan = first / np.asarray(own.get(c0, np.ones(12)), dtype=float)
-        out["weights"] = [round(float(v), 4) for v in plan]
+        own = {c: w / np.asarray(flight["weights"], dtype=float)
+               for c, w in self.month_weights(flight).items()}
+
+        def plan_money(w: dict[str, np.ndarray]) -> np.ndarray:
+            return sum((money[c] * self._share(c, w["plan"] * own[c]) for c in money),
+                       start=np.zeros(12))
+
+        plan = capped_weights({"plan": np.asarray(flight["weights"], dtype=float)}, {"plan"},
+                              plan_money, cap, rules, {})
+        out["weights"] = [round(float(v), 4) for v in plan["plan"]]
         return out
 
     def month_weights(self, flight: dict[str, Any] | None) -> dict[str, np.ndarray]:
