@@ -159,3 +159,28 @@ def test_carried_pressure_lowers_the_first_months_only_when_something_is_carried
     assert not carried_pressure(0.0, 0.9, 1e6, 25.0, 1e6, days).any()
     share = carried_pressure(5.0, 0.97, 1e6, 25.0, 1e6, days)
     assert share[0] > share[1] > share[2] > 0 and share[11] < 1e-3
+
+
+def test_flighting_chart_draws_a_line_per_channel_against_the_season(tmp_path: Path) -> None:
+    import dataclasses
+    import itertools
+
+    from mktsim.report.charts import chart_style, flighting_chart
+    from mktsim.report.load import load_results
+    from report_fixtures import write_results
+    from test_report_charts import _text_boxes
+
+    write_results(tmp_path, reps=20, kpis=("revenue",))
+    season = [1.1, 0.8, 0.9, 0.9, 1.0, 1.3, 0.9, 0.9, 1.0, 1.0, 1.4, 1.1]
+    channels = {"social": {"weights": season, "money": [1.0] * 12},
+                "kol": {"weights": [1.0] * 12, "money": [1.0] * 12}}
+    chosen = {"by": "month", "per_channel": True, "season": season, "channels": channels}
+    results = dataclasses.replace(load_results(tmp_path), optimize={"flighting": chosen})
+    with chart_style():
+        fig = flighting_chart(results)
+        assert fig is not None
+        lines = [ln for ln in fig.axes[0].get_lines() if len(ln.get_xdata()) == 12]
+        assert len(lines) == len(channels) + 1  # a line per channel and the season
+        boxes = _text_boxes(fig)
+    for (a, box_a), (b, box_b) in itertools.combinations(boxes, 2):
+        assert not box_a.overlaps(box_b), f"{a!r} overlaps {b!r}"

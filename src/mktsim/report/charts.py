@@ -447,7 +447,8 @@ def flighting_chart(results: Results) -> Figure | None:
             ax.plot(range(len(v["weights"])), v["weights"], color=PALETTE[(i + 2) % len(PALETTE)],
                     marker=".", linewidth=1.2, label=results.label("channels", c))
     else:
-        ax.bar(range(len(weights)), weights, color=PALETTE[0], label=_("Spend weight chosen"))
+        bars = list(weights or [])
+        ax.bar(range(len(bars)), bars, color=PALETTE[0], label=_("Spend weight chosen"))
     ax.plot(range(len(season)), season, color=PALETTE[1], marker="o", linewidth=2.5,
             label=_("Seasonality of demand"))
     ax.axhline(1.0, color="#888888", linestyle=":", linewidth=1)
