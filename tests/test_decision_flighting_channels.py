@@ -135,6 +135,10 @@ def test_a_cap_below_what_an_on_air_window_must_spend_is_refused_before_the_sear
     with pytest.raises(ScenarioError, match=r"monthly cap 150,000 .* busiest month"):
         _q4_cap(150_000)
     _q4_cap(180_000)  # a cap some plan meets (posters' money spread evenly) is accepted
+    from mktsim.i18n import use_language
+
+    with use_language("zh"), pytest.raises(ScenarioError, match="月度上限 150,000"):
+        _q4_cap(150_000)
 
 
 def test_the_cap_holds_on_the_compiled_spend_when_a_channel_is_on_air_only_in_q4() -> None:

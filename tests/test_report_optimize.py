@@ -77,4 +77,6 @@ def test_the_tables_speak_chinese(optimized: Path) -> None:
         tables = all_tables(load_results(optimized))
         heads = list(tables["confirmation"].frame.columns)
         title = tables["confirmation"].title
+        flighting = tables["flighting"]
     assert all(not h.isascii() for h in heads) and not title.isascii()
+    assert not flighting.title.isascii() and not flighting.note.isascii()
