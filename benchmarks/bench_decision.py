@@ -1,6 +1,9 @@
 """Time `compare` of the smart-band strategies and `optimize --mode target`.
 
-Run: python benchmarks/bench_decision.py [workers] [what]   (what: compare, optimize, both)
+Run: python benchmarks/bench_decision.py [workers] [what] [flighting]
+(what: compare, optimize, both; `flighting`: optimize with `decision.levers.flighting:
+{by: month}` as a lever too: a curve per channel, or the one plan-wide curve of versions
+before it)
 
 `optimize` includes the confirmation of the plan found on its own replications
 (decision.confirm); its attempts and wall time are printed on a second line.
@@ -32,6 +35,8 @@ def main() -> None:
     workers = int(sys.argv[1]) if len(sys.argv) > 1 else 2
     what = sys.argv[2] if len(sys.argv) > 2 else "both"
     sc = mktsim.load("scenarios/smart_band.yaml")
+    if len(sys.argv) > 3 and sys.argv[3] == "flighting":
+        sc = sc.with_values({"decision.levers.flighting": {"by": "month"}})
     sc.run("baseline", 4, 1)  # warm the compiled kernels
     if what in ("compare", "both"):
         t, c0 = time.perf_counter(), _cpu()

@@ -45,13 +45,13 @@ def test_following_the_season_raises_the_peak_months() -> None:
     assert plan_season(list(SEASON), 11)[0] == 1.4  # a plan starting in November
 
 
-def _month_lever(sc: mktsim.api.Scenario) -> mktsim.api.Scenario:
-    return sc.with_values({"decision.levers.flighting": {"by": "month", "min": 0.5,
-                                                         "max": 2, "max_step": 1.6}})
+def _month_lever(sc: mktsim.api.Scenario, per_channel: bool = True) -> mktsim.api.Scenario:
+    return sc.with_values({"decision.levers.flighting": {
+        "by": "month", "min": 0.5, "max": 2, "max_step": 1.6, "per_channel": per_channel}})
 
 
-def test_month_lever_writes_a_month_flighting() -> None:
-    sc = _month_lever(mktsim.load(SCENARIO))
+def test_plan_wide_month_lever_writes_one_month_flighting() -> None:
+    sc = _month_lever(mktsim.load(SCENARIO), per_channel=False)
     space = lever_space(sc.loaded)
     assert space.dims == len(space.free) + 5 + len(space.teams)
     x = space.x0()
@@ -60,6 +60,26 @@ def test_month_lever_writes_a_month_flighting() -> None:
     assert data["flighting"]["by"] == "month" and len(data["flighting"]["weights"]) == 12
     assert space.headcount(x) == space.headcount(space.x0())
     candidate_scenario(sc, data).plan(CANDIDATE)  # a valid strategy
+
+
+def test_month_lever_writes_a_curve_per_channel_keeping_its_money() -> None:
+    sc = _month_lever(mktsim.load(SCENARIO))
+    space = lever_space(sc.loaded)
+    assert space.dims == len(space.free) * 3 + len(space.free) + len(space.teams)
+    x = space.x0()
+    start = len(space.free)
+    x[start] = 2.0  # social follows the season, kol a yearly wave against it
+    x[start + 3: start + 6] = [0.0, -0.6, 0.0]
+    data = space.strategy(x, space.budget)
+    own = data["flighting"]["by_month"]
+    assert set(space.free) <= set(own) and own["social"] != own["kol"]
+    assert "weights" not in data["flighting"]
+    plan = candidate_scenario(sc, data).plan(CANDIDATE)
+    for i, c in enumerate(plan.channels):  # each channel's money is its share, any curve
+        want = space.budget * data["allocation"].get(c, 0.0)
+        assert plan.spend[i].sum() == pytest.approx(want, rel=1e-9, abs=1e-6)
+    social = np.array(own["social"])
+    assert social[10] == social.max()  # November: Double 11, the season's peak
 
 
 def test_month_bounds_must_hold_an_average_month() -> None:

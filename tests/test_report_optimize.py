@@ -48,7 +48,15 @@ def test_report_tables_carry_search_against_confirmation(optimized: Path) -> Non
     assert table["Confirmation runs"].tolist() == [t["replications"] for t in checks.values()]
     assert (table["Search probability"].notna()).all()
     flighting = tables["flighting"].frame
-    assert flighting["Spend weight chosen"].tolist() == doc["flighting"]["weights"]
+    chosen = doc["flighting"]["channels"]
+    assert doc["flighting"]["per_channel"] and len(chosen) == 2  # a curve per channel
+    results = load_results(optimized)
+    for channel, curve in chosen.items():
+        assert flighting[results.label("channels", channel)].tolist() == curve["weights"]
+    money = flighting[next(c for c in flighting.columns if c.startswith("Media money"))]
+    assert money.tolist() == pytest.approx(
+        [sum(c["money"][m] for c in chosen.values()) for m in range(12)])
+    assert sum(money) == pytest.approx(doc["plan"]["budget"], rel=1e-6)
     assert ("binding" in tables) == bool(doc.get("binding"))
 
 
@@ -69,4 +77,6 @@ def test_the_tables_speak_chinese(optimized: Path) -> None:
         tables = all_tables(load_results(optimized))
         heads = list(tables["confirmation"].frame.columns)
         title = tables["confirmation"].title
+        flighting = tables["flighting"]
     assert all(not h.isascii() for h in heads) and not title.isascii()
+    assert not flighting.title.isascii() and not flighting.note.isascii()

@@ -11,6 +11,7 @@ meet; so here a group that cannot be met is the exception, and the plan is check
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -87,17 +88,66 @@ def _shift(v: np.ndarray, lo: np.ndarray, hi: np.ndarray, inside: np.ndarray,
     return np.clip(out, lo, hi)
 
 
-def capped_months(weights: list[float], days: np.ndarray, budget: float, cap: float,
-                  low: float, high: float, max_step: float) -> list[float]:
-    """Month weights whose money (of `budget`, by the months' `days`) stays at most `cap`
-    in every month, kept bookable (decision/flighting.py); the months over the cap are
-    lowered and the money goes to the others."""
+def capped_weights(weights: dict[str, np.ndarray], free: set[str],
+                   month_money: Callable[[dict[str, np.ndarray]], np.ndarray], cap: float,
+                   rules: tuple[float, float, float], on_air: dict[str, np.ndarray]
+                   ) -> dict[str, np.ndarray]:
+    """Month weights per channel lowered in the months whose money (`month_money` of the
+    weights: money [12] of every channel, on-air windows counted) exceeds `cap`, kept
+    bookable (decision/flighting.py, `rules` = (low, high, max_step)); only the channels
+    in `free` (whose flighting is a lever) move, and the money they take out of a month
+    goes to their other months. A channel's months off air (`on_air` [12] days) move with
+    its lowest on-air factor, so that they do not hold its on-air months up."""
     from .flighting import bookable
 
-    w = np.asarray(weights, dtype=float)
+    w = {c: np.asarray(v, dtype=float) for c, v in weights.items()}
     for _ in range(20):
-        money = budget * month_fractions(days, list(w))
+        money = month_money(w)
         if money.max() <= cap * (1 + 1e-6):
             break
-        w = bookable(w * np.minimum(1.0, cap / money), low, high, max_step)
-    return [round(float(v), 4) for v in w]
+        factor = np.minimum(1.0, cap / np.maximum(money, 1e-12))
+        w = {c: bookable(v * _channel_factor(factor, on_air.get(c)), *rules)
+             if c in free else v for c, v in w.items()}
+    return w
+
+
+def _channel_factor(factor: np.ndarray, on_air: np.ndarray | None) -> np.ndarray:
+    """`factor` [12] for a channel: its months off air take its lowest on-air factor."""
+    if on_air is None or not (on_air > 0).any() or (on_air > 0).all():
+        return factor
+    return np.where(on_air > 0, factor, factor[on_air > 0].min())
+
+
+def keep_monthly_cap(v: np.ndarray, lo: np.ndarray, hi: np.ndarray, shares: np.ndarray,
+                     fixed: np.ndarray, cap: float) -> np.ndarray:
+    """Money per free channel `v` (within [lo, hi]) moved between channels until no month
+    of the plan spends more than `cap`: `shares` [n, 12] is each free channel's share of
+    its money in each month (on-air windows and flighting), `fixed` [12] the other
+    channels' money by month. Money leaves the channels that spend most in the busiest
+    month for those that spend less in it; the total stays. What cannot be met stays over
+    (the search's candidates are then scored as they are; `decision_feasible` has refused
+    the sets no plan can meet under the reference's flighting)."""
+    v = v.copy()
+    for _ in range(200):
+        money = shares.T @ v + fixed
+        m = int(np.argmax(money))
+        excess = float(money[m] - cap)
+        if excess <= 1e-6 * cap:
+            break
+        give = (v - lo).clip(0.0) * shares[:, m]
+        if give.sum() <= 0:
+            break
+        g = give / give.sum()
+        s_out = float(g @ shares[:, m])
+        take = (hi - v).clip(0.0) * (shares[:, m] < s_out - 1e-12)
+        if take.sum() <= 0:
+            break
+        t = take / take.sum()
+        s_in = float(t @ shares[:, m])
+        room = min(float(np.min((v - lo)[g > 0] / g[g > 0])),
+                   float(np.min((hi - v)[t > 0] / t[t > 0])))
+        delta = min(excess / (s_out - s_in), room)
+        if delta <= 1e-9:
+            break
+        v = np.clip(v - delta * g + delta * t, lo, hi)
+    return v

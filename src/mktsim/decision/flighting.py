@@ -13,9 +13,21 @@ half-yearly wave around it. The weights are then made bookable: scaled to a mean
 each month kept within [min, max] of an average month (`min` is the minimum spend per
 month), and two neighbouring months differ by at most the factor `max_step`.
 
-The carryover from before the plan is counted because every candidate is run by the
-simulator from the scenario's starting state (the fitted end state where the scenario
-is calibrated), with its adstock; the search sees what a month's money does later.
+With `per_channel` (the default of `decision.levers.flighting`), every moved channel has
+its own curve of CHANNEL_DIMS coordinates (follow, a1, b1: the season and the yearly
+wave), written as the strategy's `flighting.by_month`; channels differ in how closely
+they should follow the season (a conversion channel, whose effect multiplies the
+seasonal shopping rate, gains more from the peak months than an awareness channel whose
+stock lasts; a channel far into saturation gains less from concentrating money).
+
+Carryover. Within the plan it is counted because every candidate is run by the
+simulator: a month's money keeps working later through the channel's adstock, and the
+search sees it. From before the plan, `carried_pressure` is the share of each month's
+pressure (adstock) a channel already has from the money spent before `start_date` (the
+fitted end state where the scenario is fitted from a history): the months it fills need
+that much less money, so a curve's weights are lowered by it before they are made
+bookable. The engine starts every channel's adstock at 0 unless the scenario gives
+`channels.<c>.adstock.initial`, so today the share is 0 unless that field is there.
 """
 
 from __future__ import annotations
@@ -27,6 +39,8 @@ import numpy as np
 
 #: search coordinates of a month flighting: follow, a1, b1, a2, b2
 MONTH_DIMS = 5
+#: search coordinates of one channel's month flighting: follow, a1, b1
+CHANNEL_DIMS = 3
 FOLLOW_MAX = 3.0
 WAVE_MAX = 0.7
 
@@ -41,24 +55,31 @@ class MonthFlighting:
     max_step: float  # largest ratio between two neighbouring months
 
     @staticmethod
-    def bounds() -> list[tuple[float, float]]:
-        """Box bounds of the coordinates (follow, a1, b1, a2, b2)."""
-        return [(0.0, FOLLOW_MAX)] + [(-WAVE_MAX, WAVE_MAX)] * 4
+    def bounds(dims: int = MONTH_DIMS) -> list[tuple[float, float]]:
+        """Box bounds of the coordinates (follow, a1, b1[, a2, b2])."""
+        return [(0.0, FOLLOW_MAX)] + [(-WAVE_MAX, WAVE_MAX)] * (dims - 1)
 
     @staticmethod
-    def flat() -> np.ndarray:
+    def flat(dims: int = MONTH_DIMS) -> np.ndarray:
         """The coordinates of an even spread (every month 1)."""
-        return np.zeros(MONTH_DIMS)
+        return np.zeros(dims)
 
-    def weights(self, coords: np.ndarray) -> list[float]:
-        """Month weights [12] (mean 1, rounded to 4 digits) of `coords`."""
-        follow, a1, b1, a2, b2 = (float(v) for v in coords[:MONTH_DIMS])
+    def weights(self, coords: np.ndarray, carried: np.ndarray | None = None) -> list[float]:
+        """Month weights [12] (mean 1, rounded to 4 digits) of `coords` (follow, a1, b1
+        and optionally a2, b2; missing ones are 0); `carried` [12]: the share of each
+        month's pressure a channel carries from before the plan (`carried_pressure`)."""
+        padded = np.zeros(MONTH_DIMS)
+        padded[: len(coords)] = np.asarray(coords, dtype=float)[:MONTH_DIMS]
+        follow, a1, b1, a2, b2 = (float(v) for v in padded)
         m = np.arange(12)
         angle = 2.0 * math.pi * m / 12.0
         log_w = (follow * np.log(np.asarray(self.season, dtype=float))
                  + a1 * np.cos(angle) + b1 * np.sin(angle)
                  + a2 * np.cos(2 * angle) + b2 * np.sin(2 * angle))
-        w = bookable(np.exp(log_w - log_w.mean()), self.low, self.high, self.max_step)
+        w = np.exp(log_w - log_w.mean())
+        if carried is not None:
+            w = w * np.clip(1.0 - carried, 1e-3, 1.0)
+        w = bookable(w, self.low, self.high, self.max_step)
         return [round(float(v), 4) for v in w]
 
 
@@ -89,3 +110,35 @@ def plan_season(by_month: list[float], start_month: int) -> tuple[float, ...]:
     """Seasonality [12] of month m of a plan starting in calendar month `start_month`
     (1-12): flighting weights are by month of the plan."""
     return tuple(float(by_month[(start_month - 1 + m) % 12]) for m in range(12))
+
+
+def carried_pressure(initial: float, theta: float, money: float, exposures_per_money: float,
+                     market_size: float, days: np.ndarray) -> np.ndarray:
+    """Share [12] of each month's adstock that a channel carries from before the plan.
+
+    `initial`: its adstock on the day before the plan (exposures per person, as the engine
+    counts it); `theta`: its daily retention; `money`: its money over the `days` [12] of
+    the plan's months. The carried stock on day t is initial x theta^(t+1); an even spread
+    of the money builds a steady adstock of x / (1 - theta) with x the exposures per person
+    of a day. 0 everywhere when nothing is carried.
+    """
+    total_days = float(days.sum())
+    if initial <= 0.0 or total_days <= 0 or not 0.0 <= theta < 1.0:
+        return np.zeros(12)
+    daily = money * exposures_per_money / max(market_size, 1.0) / total_days
+    steady = daily / (1.0 - theta) if daily > 0 else math.inf
+    ends = np.cumsum(days).astype(int)
+    out = np.zeros(12)
+    for m in range(12):
+        t = np.arange(ends[m] - int(days[m]), ends[m])
+        if len(t):
+            carried = float((initial * theta ** (t + 1.0)).mean())
+            out[m] = carried / (carried + steady)
+    return out
+
+
+def initial_adstock(channel: object) -> float:
+    """A channel's adstock on the day before the plan: `channels.<c>.adstock.initial` when
+    the scenario gives it (its fitted end state, or what its spend before `start_date`
+    left), else 0, where the engine starts."""
+    return float(getattr(getattr(channel, "adstock", None), "initial", None) or 0.0)

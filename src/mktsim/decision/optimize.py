@@ -305,7 +305,7 @@ def _finish(ev: Evaluator, mode: str, objective: str, x: np.ndarray, budget: flo
         reached = False
     return Optimum(mode, objective, ev.space.strategy(x, budget), budget,
                    ev.space.team_cost(x), ev.count, search, verified, tried[-1].seed,
-                   reached, notes, run, tried, seconds, flighting_chosen(ev.space, x),
+                   reached, notes, run, tried, seconds, flighting_chosen(ev.space, x, budget),
                    binding_with_shadow(ev, mode, x, budget, search))
 
 
@@ -340,13 +340,24 @@ def _moved(a: LeverSpace, b: LeverSpace, x: np.ndarray, budget: float) -> float:
     return 0.5 * sum(abs(ma[c] - mb[c]) for c in ma)
 
 
-def flighting_chosen(space: LeverSpace, x: np.ndarray) -> dict[str, Any] | None:
-    """The month flighting of candidate `x` with the season and the booking rules."""
+def flighting_chosen(space: LeverSpace, x: np.ndarray, budget: float
+                     ) -> dict[str, Any] | None:
+    """The month flighting of candidate `x` at `budget` (after the monthly cap) with the
+    season and the booking rules; per channel, its month weights (1 = an average month)
+    and its money by month of the plan, on-air windows counted."""
     if space.months is None:
         return None
     m = space.months
-    return {**(space.flighting(x) or {}), "season": list(m.season), "min": m.low,
-            "max": m.high, "max_step": m.max_step}
+    money, flight = space.plan_of(x, budget)
+    money = {**{c: budget * s for c, s in space.fixed_shares.items()}, **money}
+    weights = space.month_weights(flight)
+    shares = space.channel_shares(flight)
+    channels = {c: {"weights": [round(float(v), 4) for v in weights[c]],
+                    "money": [round(float(v), 2) for v in money[c] * shares[c]]}
+                for c in shares if money.get(c, 0.0) > 0}
+    return {**(flight or {}), "season": list(m.season), "min": m.low, "max": m.high,
+            "max_step": m.max_step, "per_channel": space.per_channel,
+            "channels": channels}
 
 
 #: confirmations tried at most (each on its own replications)

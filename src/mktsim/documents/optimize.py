@@ -67,8 +67,10 @@ class OptimizeDocument:
     #: {seed, attempt, tolerance, passed, level, method, targets: [{id, met, replications,
     #: probability, lower, confidence, passes}], attempts}
     confirmation: dict[str, Any] | None = None
-    #: the flighting chosen by month of the plan when it was a lever: {by, weights,
-    #: season (the market's seasonality of each month of the plan), min, max, max_step}
+    #: the flighting chosen by month of the plan when it was a lever: {by, by_month (a
+    #: curve per channel) or weights (one curve), season (the market's seasonality of
+    #: each month of the plan), min, max, max_step, per_channel, channels: {channel:
+    #: {weights [12], money [12] by month, on-air windows and the monthly cap counted}}}
     flighting: dict[str, Any] | None = None
     #: bounds and constraints the plan sits on: [{kind (group, channel, budget), name,
     #: bound, value}]; their shadow cost is not estimated

@@ -361,12 +361,21 @@ def _calendar(start: dt.date, days: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _flight_weights(spec: ScenarioSpec, strat: Strategy) -> np.ndarray:
-    if strat.flighting is None:
+    if strat.flighting is None or strat.flighting.weights is None:
         return np.ones(spec.horizon_days)
     months = _calendar(spec.start_date, spec.horizon_days)[0]
     w = np.asarray(strat.flighting.weights, dtype=float)
     index = months % 12 if strat.flighting.by == "month" else (months // 3) % 4
     return w[index]
+
+
+def _channel_weights(spec: ScenarioSpec, strat: Strategy, channel: str) -> np.ndarray | float:
+    """The channel's own month weights (`flighting.by_month`) of every day (1: none)."""
+    own = (strat.flighting.by_month or {}).get(channel) if strat.flighting else None
+    if own is None:
+        return 1.0
+    months = _calendar(spec.start_date, spec.horizon_days)[0]
+    return np.asarray(own, dtype=float)[months % 12]
 
 
 def _spend(spec: ScenarioSpec, strat: Strategy, channels: tuple[str, ...]) -> np.ndarray:
@@ -377,14 +386,15 @@ def _spend(spec: ScenarioSpec, strat: Strategy, channels: tuple[str, ...]) -> np
 
 
 def _spend_of(spec: ScenarioSpec, strat: Strategy, channels: tuple[str, ...]) -> np.ndarray:
-    """Money per channel per day: budget x share x flighting over the active days."""
+    """Money per channel per day: budget x share x flighting (the plan's and the
+    channel's own month weights) over the active days; each channel's total is its share."""
     out = np.zeros((len(channels), spec.horizon_days))
     if not strat.budget or not strat.allocation:
         return out
     flight = _flight_weights(spec, strat)
     for i, name in enumerate(channels):
         share = strat.allocation.get(name, 0.0)
-        weights = flight * _active(spec, strat, name)
+        weights = flight * _channel_weights(spec, strat, name) * _active(spec, strat, name)
         if share > 0 and weights.sum() > 0:
             out[i] = strat.budget * share * weights / weights.sum()
     return out

@@ -445,26 +445,34 @@ def budget_chart(results: Results) -> Figure | None:
 
 
 def flighting_chart(results: Results) -> Figure | None:
-    """Bars: the month flighting chosen by optimize (1 = an average month); line: the
-    market's seasonality of the same months."""
+    """The month flighting chosen by optimize (1 = an average month) against the market's
+    seasonality of the same months (line): a line per channel when each channel has its
+    curve, else bars of the plan's weights."""
     chosen = (results.optimize or {}).get("flighting") or {}
     weights, season = chosen.get("weights"), chosen.get("season")
-    if not weights or not season:
+    channels = chosen.get("channels") or {} if chosen.get("per_channel") else {}
+    if not season or not (weights or channels):
         return None
     first = results.start_date
     months = [format_month(first.year + (first.month - 1 + m) // 12,
-                           (first.month - 1 + m) % 12 + 1) for m in range(len(weights))]
+                           (first.month - 1 + m) % 12 + 1) for m in range(len(season))]
     fig, axes = new_figure()
     ax = axes[0][0]
-    ax.bar(range(len(weights)), weights, color=PALETTE[0], label=_("Spend weight chosen"))
-    ax.plot(range(len(season)), season, color=PALETTE[1], marker="o",
+    if channels:
+        for i, (c, v) in enumerate(channels.items()):
+            ax.plot(range(len(v["weights"])), v["weights"], color=PALETTE[(i + 2) % len(PALETTE)],
+                    marker=".", linewidth=1.2, label=results.label("channels", c))
+    else:
+        bars = list(weights or [])
+        ax.bar(range(len(bars)), bars, color=PALETTE[0], label=_("Spend weight chosen"))
+    ax.plot(range(len(season)), season, color=PALETTE[1], marker="o", linewidth=2.5,
             label=_("Seasonality of demand"))
     ax.axhline(1.0, color="#888888", linestyle=":", linewidth=1)
     ax.set_xticks(range(len(months)), months, rotation=35, ha="right")
     ax.set_ylabel(_("Relative to an average month"))
     ax.grid(axis="x", visible=False)
     fig.suptitle(_("Flighting chosen against the season"))
-    _legend_below(fig, [ax])
+    _legend_below(fig, [ax], ncols=min(4, len(channels) + 1))
     return fig
 
 

@@ -224,6 +224,8 @@ def _strategy(c: Checker, name: str, s: Strategy) -> None:
     base = ("strategies", name)
     spec = c.spec
     _allocation(c, base, s)
+    for ch in (s.flighting.by_month or {}) if s.flighting else ():
+        c.known((*base, "flighting", "by_month", ch), ch, spec.channels, "channel")
     for ch, windows in (s.windows or {}).items():
         c.known((*base, "windows", ch), ch, spec.channels, "channel")
         for i, w in enumerate(windows):

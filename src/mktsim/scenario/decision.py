@@ -112,15 +112,19 @@ class ChannelLever(Section):
 class FlightingLever(Section):
     """The timing of spend as a lever. `by: quarter`: each quarter's weight (multiplying
     the reference's flighting) within [min, max]. `by: month`: a smooth month flighting
-    chosen by the search (decision/flighting.py), each month within [min, max] of an
-    average month (`min`: the minimum spend per month a media buyer can book) and two
-    neighbouring months within a factor `max_step`."""
+    chosen by the search (decision/flighting.py), one curve per moved channel
+    (`per_channel`, the default) or one for the whole plan, each month within [min, max]
+    of an average month (`min`: the minimum spend per month a media buyer can book,
+    default 0.5) and two neighbouring months within a factor `max_step` (default 1.5)."""
 
     by: Literal["quarter", "month"] = "quarter"
     min: Positive = 0.5
     max: Positive = 1.5
     max_step: float = Field(1.5, ge=1.0, le=10.0,
                             description="Largest ratio of two neighbouring months' weights.")
+    per_channel: bool = Field(
+        True, description="by: month: a month curve per moved channel (its money over the "
+        "year kept) rather than one curve for the whole plan.")
 
 
 class HeadcountLever(Section):

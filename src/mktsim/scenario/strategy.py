@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -11,15 +11,28 @@ from .base import Label, Section
 from .fields import Days, Headcount, Money, Name, Positive, Share
 from .rules import RulesSection
 
+#: twelve month weights, month 1 = the plan's first month
+MonthWeights = Annotated[list[Positive], Field(min_length=12, max_length=12)]
+
 
 class Flighting(Section):
-    """Relative weight of spend by calendar month or quarter of the plan's horizon."""
+    """Relative weight of spend by month or quarter of the plan's horizon (1 = the month
+    of `start_date`), for every channel (`weights`) and per channel (`by_month`: twelve
+    month weights of that channel, multiplying `weights`). A channel's money over the
+    horizon stays its share of the budget: the weights only move it between months."""
 
     by: Literal["month", "quarter"] = "month"
-    weights: list[Positive] = Field(min_length=4, max_length=12)
+    weights: list[Positive] | None = Field(None, min_length=4, max_length=12)
+    by_month: dict[Name, MonthWeights] | None = Field(
+        None, description="Month weights [12] per channel (month 1 = the plan's first "
+        "month); each channel's total money is kept.")
 
     @model_validator(mode="after")
     def _length(self) -> Flighting:
+        if self.weights is None:
+            if not self.by_month:
+                raise ValueError("flighting needs weights, by_month or both")
+            return self
         want = 12 if self.by == "month" else 4
         if len(self.weights) != want:
             got = len(self.weights)

@@ -52,7 +52,7 @@ class RemainingSpace:
     headcount: dict[str, int]  # people of each team on the as-of day, as planned
     team_cost_per_day: dict[str, float]
     days_left: int
-    _shapes: dict[tuple[float, ...], dict[str, float]] = field(default_factory=dict,
+    _shapes: dict[tuple[Any, ...], dict[str, float]] = field(default_factory=dict,
                                                                 compare=False)
 
     @property
@@ -183,7 +183,9 @@ class RemainingSpace:
     def shape(self, data: dict[str, Any]) -> dict[str, float]:
         """Per channel, the share of its money that the strategy `data`'s flighting and
         windows put on or after the as-of day (0: it cannot spend then)."""
-        key = tuple((data.get("flighting") or {}).get("weights") or ())
+        flight = data.get("flighting") or {}
+        key = (tuple(flight.get("weights") or ()),
+               tuple(sorted((c, tuple(w)) for c, w in (flight.get("by_month") or {}).items())))
         if key not in self._shapes:
             channels = list(self.scenario.spec.channels)
             probe = {**data, "budget": 1.0, "allocation": shares_of(

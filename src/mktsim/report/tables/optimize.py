@@ -176,13 +176,28 @@ def _binding_name(results: Results, b: Mapping[str, Any]) -> str:
 
 def flighting_table(results: Results) -> Table | None:
     """The month flighting chosen by the search (1 = an average month) against the
-    season of the same months."""
+    season of the same months: one column per channel when each channel has its curve
+    (with the plan's media money by month, on-air windows counted), else the plan's."""
     chosen = (results.optimize or {}).get("flighting") or {}
-    weights, season = chosen.get("weights") or [], chosen.get("season") or []
+    season = chosen.get("season") or []
+    channels = chosen.get("channels") or {}
+    weights = chosen.get("weights") or []
     first = results.start_date
-    rows = [{"month": format_month(first.year + (first.month - 1 + m) // 12,
-                                   (first.month - 1 + m) % 12 + 1),
-             "weight": w, "season": season[m] if m < len(season) else None}
+    months = [format_month(first.year + (first.month - 1 + m) // 12,
+                           (first.month - 1 + m) % 12 + 1) for m in range(12)]
+    if chosen.get("per_channel") and channels:
+        heads = {c: results.label("channels", c) for c in channels}
+        rows = [{"month": months[m], "season": season[m] if m < len(season) else None,
+                 **{c: v["weights"][m] for c, v in channels.items()},
+                 "money": sum(v["money"][m] for v in channels.values())}
+                for m in range(12)]
+        columns = [("month", _("Month"), TEXT), ("season", _("Seasonality of demand"), RATIO),
+                   *[(c, heads[c], RATIO) for c in channels],
+                   ("money", money_header(_("Media money"), results), MONEY)]
+        return records("flighting", _("Optimised plan: flighting by month and channel"),
+                       rows, columns, note=_("Each channel's weight relative to its average "
+                                             "month (1); its money over the year is kept."))
+    rows = [{"month": months[m], "weight": w, "season": season[m] if m < len(season) else None}
             for m, w in enumerate(weights)]
     return records("flighting", _("Optimised plan: flighting by month"), rows,
                    [("month", _("Month"), TEXT), ("weight", _("Spend weight chosen"), RATIO),
