@@ -260,6 +260,51 @@ class Decision:
         )
 
 
+@dataclass(frozen=True)
+class CompetitorMove:
+    """A competitor's reaction, grouped over replications: the day it took effect (or, for
+    a reaction not made, the day of the look), what it did and what it had seen."""
+
+    day: int
+    date: date | None
+    competitor: str
+    reaction: str
+    action: str
+    status: str
+    args: dict[str, Any]
+    seen: dict[str, Any]
+    seen_on: float | None  # mean day of the look that saw the condition become true
+    fraction_of_replications: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """One entry of `competitor_moves`."""
+        return {"day": self.day, "date": self.date, "competitor": self.competitor,
+                "reaction": self.reaction, "action": self.action, "status": self.status,
+                "args": self.args, "seen": self.seen, "seen_on": self.seen_on,
+                "fraction_of_replications": self.fraction_of_replications}
+
+    @classmethod
+    def from_dict(cls, r: Reader, i: int, raw: Any) -> CompetitorMove:
+        """Read `competitor_moves[i]`."""
+        where = f"competitor_moves[{i}]"
+        obj = r.mapping(raw, where)
+        when = obj.get("date")
+        return cls(
+            day=int(r.real(r.require(obj, "day", where), f"{where}.day")),
+            date=None if when is None else r.day(when, f"{where}.date"),
+            competitor=str(obj.get("competitor") or ""),
+            reaction=str(obj.get("reaction") or ""),
+            action=str(obj.get("action") or ""),
+            status=str(obj.get("status") or ""),
+            args=r.mapping(obj.get("args") or {}, f"{where}.args"),
+            seen=r.mapping(obj.get("seen") or {}, f"{where}.seen"),
+            seen_on=r.number(obj.get("seen_on"), f"{where}.seen_on", optional=True),
+            fraction_of_replications=r.number(obj.get("fraction_of_replications"),
+                                              f"{where}.fraction_of_replications",
+                                              optional=True),
+        )
+
+
 Budget = dict[str, dict[str, float]]
 
 
@@ -284,6 +329,7 @@ class RunDocument:
     leaks: dict[str, Any] = field(default_factory=dict)  # names of documents.leaks.LEAKS
     decisions: list[Decision] = field(default_factory=list)
     rules: list[dict[str, Any]] = field(default_factory=list)
+    competitor_moves: list[CompetitorMove] = field(default_factory=list)
     observed: Sequence[Mapping[Any, Any]] = field(default_factory=list)
     all_targets: dict[str, Any] | None = None
     market_size: float | None = None
@@ -312,6 +358,7 @@ class RunDocument:
             "budget": {"by_channel_month": self.budget},
             "leaks": self.leaks,
             "decisions": [d.to_dict() for d in self.decisions],
+            "competitor_moves": [m.to_dict() for m in self.competitor_moves],
             "rules": self.rules,
             "observed": self.observed,
         }
@@ -359,6 +406,8 @@ class RunDocument:
             decisions=[Decision.from_dict(r, i, d) for i, d in
                        enumerate(r.listing(data.get("decisions") or [], "decisions"))],
             rules=list(r.listing(data.get("rules") or [], "rules")),
+            competitor_moves=[CompetitorMove.from_dict(r, i, m) for i, m in enumerate(
+                r.listing(data.get("competitor_moves") or [], "competitor_moves"))],
             observed=list(r.listing(data.get("observed") or [], "observed")),
             all_targets=r.mapping(data["all_targets"], "all_targets")
             if data.get("all_targets") else None,

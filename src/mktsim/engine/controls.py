@@ -103,6 +103,15 @@ class Controls(Protocol):
         """People on the team now."""
         ...
 
+    def competitor(self, competitor: int) -> np.ndarray:
+        """A copy of the competitor's offer now: price, quality, awareness, brand constant
+        (the columns of `plan.competitor_attr`)."""
+        ...
+
+    def on_sale(self, product: int) -> bool:
+        """The product is on sale now (launched)."""
+        ...
+
     # --- changing --------------------------------------------------------------------
     def scale_channel(self, channel: int, factor: float) -> None:
         """Multiply the channel's future spend by `factor` (0 pauses it)."""
@@ -122,6 +131,11 @@ class Controls(Protocol):
 
     def set_discount(self, product: int, depth: float) -> None:
         """Set the product's promotion depth (0 ends it); call `refresh()` after."""
+        ...
+
+    def set_competitor(self, competitor: int, column: int, value: float) -> None:
+        """Set one column of the competitor's offer (0 price, 1 quality, 2 awareness,
+        3 brand constant); call `refresh()` after."""
         ...
 
     def hire(self, team: int, count: int, day: float) -> None:

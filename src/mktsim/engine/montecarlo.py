@@ -127,9 +127,10 @@ def run_chunk(plan: Plan, seed: int, first: int, count: int,
 
 
 def batchable(plan: Plan, controllers: Sequence[Controller]) -> bool:
-    """Whether replications of `plan` can run in a batch: no review rules, and every
-    controller idle for it."""
-    return plan.rules is None and all(idle(c, plan) for c in controllers)
+    """Whether replications of `plan` can run in a batch: no review rules, no competitor
+    that advertises or reacts, and every controller idle for it."""
+    return (plan.rules is None and getattr(plan, "rivals", None) is None
+            and all(idle(c, plan) for c in controllers))
 
 
 def run_batched(reps: Sequence[Replication], threads: int = 1) -> list[ReplicationResult]:

@@ -141,6 +141,10 @@ class Replication:
             raise MissingController(
                 "the plan has review rules but no controller runs them: pass "
                 "controllers=(ReviewLoop(),) from mktsim.rules.review")
+        if getattr(self.plan, "rivals", None) is not None and not self.controllers:
+            raise MissingController(
+                "the plan has competitors that advertise or react but no controller runs "
+                "them: pass controllers=(ReviewLoop(),) from mktsim.rules.review")
         logs = [c.start(self) for c in self.controllers]
         return next((log for log in logs if log is not None), None)
 
@@ -221,6 +225,18 @@ class Replication:
     def headcount(self, team: int) -> int:
         """People on the team now."""
         return int(self.roster.headcount(team))
+
+    def competitor(self, competitor: int) -> np.ndarray:
+        """A copy of the competitor's offer now (price, quality, awareness, constant)."""
+        return self.market.competitors[competitor].copy()
+
+    def on_sale(self, product: int) -> bool:
+        """The product is on sale now."""
+        return bool(self.market.on_sale[product])
+
+    def set_competitor(self, competitor: int, column: int, value: float) -> None:
+        """Set one column of the competitor's offer."""
+        self.market.competitors[competitor, column] = value
 
     def scale_channel(self, channel: int, factor: float) -> None:
         """Multiply the channel's future spend by `factor`."""

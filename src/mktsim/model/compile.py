@@ -20,6 +20,7 @@ from .hazards import per_day
 from .latent import beta_classes, class_hazards, split_counts
 from .response import daily_retention
 from .review_plan import review_plan
+from .rival_plan import rival_plan
 
 T = TypeVar("T")
 
@@ -156,6 +157,7 @@ def _compile(spec: ScenarioSpec, strategy: str) -> P.Plan:
         wom_customers=spec.market.word_of_mouth.source == "customers",
         events=_events(spec, strat),
         rules=review_plan(spec, strategy),
+        rivals=rival_plan(spec),
     )
 
 

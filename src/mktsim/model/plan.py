@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 if TYPE_CHECKING:
     from .demand import DemandPlan
     from .review_plan import ReviewPlan
+    from .rival_plan import RivalPlan
 
 # funnel states (columns of the state array)
 UNAWARE, AWARE, CONSIDERING, CUSTOMER, LOYAL, CHURNED, WAITING = range(7)
@@ -111,6 +112,7 @@ class Plan:
     events: tuple[Event, ...] = field(default_factory=tuple)
     rules: ReviewPlan | None = None  # the review rules, plain data (model/review_plan.py)
     demand: DemandPlan | None = None  # market.demand's factors (season = by_month * D)
+    rivals: RivalPlan | None = None  # competitors that advertise or react (model/rival_plan.py)
 
     @property
     def n_segments(self) -> int:

@@ -127,7 +127,7 @@ def review_plan(spec: ScenarioSpec, strategy: str) -> ReviewPlan | None:
         rules=tuple(rules),
         max_actions=section.max_actions_per_review,
         price_bounds=tuple((p, b.min, b.max) for p, b in section.price_bounds.items()),
-        info=_info(spec, spec.information),
+        info=info_settings(spec, spec.information),
         targets=tuple(spec.targets),
         target_days=tuple(min(spec.day_of(t.by), spec.horizon_days - 1) if t.by
                           else spec.horizon_days - 1 for t in spec.targets),
@@ -145,7 +145,8 @@ def _review_days(spec: ScenarioSpec, section: RulesSection) -> tuple[int, ...]:
     return tuple(d for d in days if 0 < d < spec.horizon_days)
 
 
-def _info(spec: ScenarioSpec, info: Information) -> InfoSettings:
+def info_settings(spec: ScenarioSpec, info: Information) -> InfoSettings:
+    """The lags and sample sizes of the market information system."""
     studies = tuple(Study(s.measure, spec.day_of(s.start), spec.day_of(s.start) + s.days,
                           s.sample_size, float(s.cost)) for s in info.research)
     return InfoSettings(info.report_lag_days, info.survey.sample_size, info.survey.lag_days,

@@ -299,6 +299,8 @@ def fan_chart(results: Results, name: str) -> Figure | None:
     else:
         _draw_targets(ax, results, targets, dates[0], with_range=False)
         _finish_axis(ax, results, name, dates[0], last)
+    for row in axes:
+        _draw_competitor_moves(row[0], results, dates[0])
     title = _("{kpi}: expected path over {n:,} runs").format(kpi=label(name),
                                                             n=results.replications)
     if results.track is not None:
@@ -307,6 +309,20 @@ def fan_chart(results: Results, name: str) -> Figure | None:
     fig.suptitle(title)
     _legend_below(fig, [a[0] for a in axes])
     return fig
+
+
+def _draw_competitor_moves(ax: Axes, results: Results, first: date) -> None:
+    """The competitors' moves on the timeline: a dotted vertical line on each day a move
+    took effect, darker the larger the share of runs in which it did."""
+    done: dict[int, float] = {}
+    for m in results.competitor_moves:
+        if m.status == "done":
+            done[m.day] = done.get(m.day, 0.0) + float(m.fraction_of_replications or 0.0)
+    for i, (day, share) in enumerate(sorted(done.items())):
+        when = first + timedelta(days=day)
+        ax.axvline(day_num(when), color="#7a3b2e", ls=":", lw=1.2,
+                   alpha=min(1.0, 0.25 + 0.75 * min(share, 1.0)),
+                   label=None if i else _("Competitor moves (darker: more runs)"))
 
 
 def _draw_actuals(axes: Any, track: dict[str, Any], name: str, kind: str, first: date

@@ -41,6 +41,7 @@ SHEET_NAMES = {
     "channels": N_("Channels"),
     "budget": N_("Budget"),
     "decisions": N_("Decisions"),
+    "competitor_moves": N_("Competitor moves"),
     "leaks": N_("Leaks"),
     "comparison": N_("Comparison"),
     "comparison_kpis": N_("Comparison KPIs"),

@@ -24,7 +24,7 @@ LAYOUT: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("periods", N_("Results by month and quarter"), ("monthly", "quarterly")),
     ("channels", N_("Channels"), ("channels",)),
     ("budget", N_("Budget"), ("budget",)),
-    ("decisions", N_("Decisions during the plan"), ("decisions",)),
+    ("decisions", N_("Decisions during the plan"), ("decisions", "competitor_moves")),
     ("leaks", N_("Where the plan leaks"), ("leaks",)),
     ("comparison", N_("Strategy comparison"), ("comparison", "comparison_kpis")),
     ("plan", N_("Optimised plan"), ("plan", "marginal", "headcount", "verified", "confirmation",

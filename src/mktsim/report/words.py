@@ -102,6 +102,8 @@ ACTIONS = {
     "change_price": N_("change price"), "promotion": N_("promotion"), "pause": N_("pause"),
     "resume": N_("resume"), "hire": N_("hire"), "train": N_("train"),
     "research": N_("research"),
+    "cut_price": N_("cut price"), "match_cut": N_("match our price cut"),
+    "promote": N_("promote"), "raise_spend": N_("raise advertising"),
 }
 
 

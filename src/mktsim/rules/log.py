@@ -114,3 +114,24 @@ def observed_frame(reviews: Sequence[Any], start: dt.date) -> pd.DataFrame:
     out["observed_p95"] = g["observed"].quantile(0.95).to_numpy()
     out["date"] = [start + dt.timedelta(days=int(d)) for d in out["day"]]
     return out[columns]
+
+
+def aggregate_competitor_moves(reviews: Sequence[Any]) -> list[dict[str, Any]]:
+    """The competitors' moves of all replications, grouped by (day, competitor, reaction,
+    action, status): how often each happened (`fraction_of_replications`), the mean of every
+    numeric setting and of every value its condition saw, and the mean day it was seen."""
+    n = len(reviews)
+    groups: dict[tuple[int, str, str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    dates: dict[int, str] = {}
+    for log in reviews:
+        for m in getattr(log, "competitor_moves", None) or []:
+            groups[(m["day"], m["competitor"], m["reaction"], m["action"],
+                    m["status"])].append(m)
+            dates[m["day"]] = m["date"]
+    return [{"day": day, "date": dates[day], "competitor": competitor, "reaction": reaction,
+             "action": action, "status": status,
+             "args": _merge([m["args"] for m in items]),
+             "seen": _merge([m["seen"] for m in items]),
+             "seen_on": float(np.mean([m["seen_on"] for m in items])),
+             "fraction_of_replications": len(items) / n if n else 0.0}
+            for (day, competitor, reaction, action, status), items in sorted(groups.items())]

@@ -20,7 +20,9 @@ from ..model import plan as P
 from ..model.measures import start_value, threshold_of
 from .actions import DONE, Actions
 from .compiled import CompiledAction, CompiledRules, Study, compile_review
+from .market_intel import PRICE, CompetitorBook, competitor_survey
 from .observe import Observer
+from .rivals import quiet_rules, start_rivals
 
 if TYPE_CHECKING:
     from ..engine.controls import Controls
@@ -61,6 +63,8 @@ class ReviewLog:
 
     decisions: list[dict[str, Any]] = field(default_factory=list)
     observations: list[tuple[int, str, int, float, float]] = field(default_factory=list)
+    #: the competitors' moves (rules/rivals.py): day, competitor, reaction, action, ...
+    competitor_moves: list[dict[str, Any]] = field(default_factory=list)
 
 
 class ReviewEnvironment:
@@ -108,6 +112,7 @@ RULE_FUNCTIONS: dict[str, RuleFunction] = {
     "budget_left": lambda r, day, a: r.actions.budget_left(day),
     "price": lambda r, day, a: r.rep.list_price(r.rep.plan.products.index(str(a[0]))),
     "competitor_price": lambda r, day, a: r.competitor_price(str(a[0]), day),
+    "competitor_awareness": lambda r, day, a: r.competitor_awareness(str(a[0]), day),
 }
 
 
@@ -118,6 +123,7 @@ class Review:
         self.rep, self.rules = rep, rules
         self.channels = rep.plan.channels
         self.observer = Observer(rep, rules.info)
+        self.book = CompetitorBook(rep.plan)
         self.actions = Actions(rep, rules)
         self.actions.rules_changed = self.set_rules
         #: the studies scheduled in `information:` (bought when they start)
@@ -277,13 +283,12 @@ class Review:
 
     def competitor_price(self, name: str, day: int) -> float:
         """The competitor's price as of `intelligence_delay_days` ago."""
-        plan = self.rep.plan
         known = day - 1 - self.rules.info.intel_delay
-        price = float(plan.competitor_attr[plan.competitors.index(name), 0])
-        for e in plan.events:
-            if e.kind == "competitor" and e.target == name and e.extra == 0 and e.day <= known:
-                price = e.value
-        return price
+        return self.book.value_on(self.book.index(name), PRICE, known)
+
+    def competitor_awareness(self, name: str, day: int) -> float:
+        """The competitor's awareness as the survey fielded `survey.lag_days` ago saw it."""
+        return competitor_survey(self.observer, self.book, name, day)
 
     def target_function(self, name: str, target_id: str, day: int) -> Value:
         """target, gap or on_track of a target."""
@@ -338,15 +343,18 @@ class ReviewLoop:
     `simulate(..., controllers=(ReviewLoop(),))`; it does nothing for a plan without rules."""
 
     def idle(self, plan: Any) -> bool:
-        """True for a plan without review rules: nothing to run."""
-        return plan.rules is None
+        """True for a plan without review rules or acting competitors: nothing to run."""
+        return plan.rules is None and getattr(plan, "rivals", None) is None
 
     def start(self, rep: Controls) -> ReviewLog | None:
         """Start the review process of a replication whose plan has rules; return its log."""
         rules = compile_review(rep.plan)
-        if rules is None:
+        rivals = getattr(rep.plan, "rivals", None)
+        if rules is None and rivals is None:
             return None
-        review = Review(rep, rules)
-        rep.env.process(review.process())
+        review = Review(rep, rules if rules is not None else quiet_rules(rivals))
+        if rules is not None:
+            rep.env.process(review.process())
+        start_rivals(rep, review.observer, review.book, review.log.competitor_moves)
         review.log.observations = review.observer.records
         return review.log

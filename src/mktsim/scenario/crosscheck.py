@@ -12,6 +12,7 @@ from .decision_check import check_decision, check_decision_bounds
 from .errors import Problem
 from .market import Segment
 from .model import ScenarioSpec
+from .rivals_check import check_rivals
 from .rules_check import check_planned_prices, check_rules
 from .strategy import Hire, Strategy, Training
 from .suggest import did_you_mean
@@ -137,6 +138,7 @@ def _market(c: Checker) -> None:
     for name, comp in c.spec.market.competitors.items():
         for i, move in enumerate(comp.moves):
             c.in_horizon(("market", "competitors", name, "moves", i, "on"), move.on)
+    check_rivals(c)
     for name, product in c.spec.products.items():
         c.in_horizon(("products", name, "launch"), product.launch)
         if product.pricing.method == "competition" and not c.spec.market.competitors:

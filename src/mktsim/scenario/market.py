@@ -10,6 +10,7 @@ from pydantic import BeforeValidator, Field, field_validator
 from .base import Label, Section
 from .demand import Demand
 from .fields import (
+    Days,
     Multiplier,
     Name,
     NonNegative,
@@ -22,6 +23,7 @@ from .fields import (
     to_number,
 )
 from .network import Network
+from .rivals import CompetitorAdvertising, Reaction
 
 
 class ChurnBeta(Section):
@@ -115,6 +117,12 @@ class Competitor(Section):
     awareness: Share = Field(0.5, description="Share of the market aware of this brand.")
     brand_constant: Number = Field(0.0, description="Utility constant a_j of the brand.")
     moves: list[CompetitorMove] = Field(default_factory=list)
+    advertising: CompetitorAdvertising | None = Field(
+        None, description="Media money that drives the competitor's awareness.")
+    reactions: list[Reaction] = Field(
+        default_factory=list, description="What the competitor does when it sees us move.")
+    looks_every_days: Days = Field(7, description="Days between the competitor's looks at "
+                                   "the market (its reactions are checked then).")
 
 
 class ChoiceModel(Section):

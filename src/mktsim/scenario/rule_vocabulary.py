@@ -40,6 +40,8 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     FunctionSpec("price", 1, 1, ("product",), "our list price now"),
     FunctionSpec("competitor_price", 1, 1, ("competitor",),
                  "a competitor's price, as known by market intelligence"),
+    FunctionSpec("competitor_awareness", 1, 1, ("competitor",),
+                 "a competitor's awareness share, as the consumer survey saw it"),
 )
 
 #: Bare values: the review's day index (0 = start_date).

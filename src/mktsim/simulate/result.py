@@ -15,12 +15,25 @@ import numpy as np
 
 from .. import __version__
 from ..documents.files import write_atomic
-from ..documents.run import Channel, Decision, Kpi, RunDocument, Series, Target
+from ..documents.run import (
+    Channel,
+    CompetitorMove,
+    Decision,
+    Kpi,
+    RunDocument,
+    Series,
+    Target,
+)
 from ..engine.layout import CHANNEL_TOTAL_NAMES, LEAK_NAMES
 from ..engine.montecarlo import Run
 from ..kpis import KPI_NAMES, KPIS, unit_label
 from ..model.measures import horizon_values
-from ..rules.log import aggregate_decisions, observed_frame, summarise_rules
+from ..rules.log import (
+    aggregate_competitor_moves,
+    aggregate_decisions,
+    observed_frame,
+    summarise_rules,
+)
 from ..scenario.load import LoadedSpec
 from .spend import SpendLines, spend_lines
 from .stats import summarize
@@ -52,11 +65,15 @@ class RunResult:
     #: each channel (`simulate.incremental`); None when not measured
     incremental: dict[str, dict[str, Any]] | None = None
     written: list[Path] = field(default_factory=list)  # files `Scenario.run` wrote
+    #: the competitors' moves grouped over replications (`rules.log`), with their days
+    competitor_moves: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         reviews = getattr(self.run, "reviews", [])
         if not self.decisions and any(log is not None for log in reviews):
             self.decisions = aggregate_decisions(reviews)
+        if not self.competitor_moves and any(log is not None for log in reviews):
+            self.competitor_moves = aggregate_competitor_moves(reviews)
 
     def observed(self) -> pd.DataFrame:
         """What the reviews saw vs the truth: day, date, kpi, as_of, observed (mean, p5,
@@ -260,6 +277,7 @@ def run_doc(result: RunResult, series: bool = True) -> RunDocument:
         spend=result.spend().means(),
         leaks=result.leaks(),
         decisions=[Decision(**d) for d in result.decisions],
+        competitor_moves=[CompetitorMove(**m) for m in result.competitor_moves],
         rules=summarise_rules(getattr(result.run, "reviews", [])),
         observed=_observed_records(result),
         series=_series_doc(result) if series else None,

@@ -58,6 +58,7 @@ from mktsim.report.tables.run import (
 )
 from mktsim.report.tables.run_log import (
     budget_table,
+    competitor_moves_table,
     decisions_table,
     leak_info,
     leak_kind,
@@ -80,6 +81,7 @@ BUILDERS: list[Callable[[Results], Table | None]] = [
     channels_table,
     budget_table,
     decisions_table,
+    competitor_moves_table,
     leaks_table,
     comparison_table,
     comparison_kpis_table,

@@ -97,6 +97,25 @@ def decisions_table(results: Results) -> Table | None:
                    note=_("Share of runs: fraction of simulated runs in which the rule fired."))
 
 
+def competitor_moves_table(results: Results) -> Table | None:
+    """What the competitors did, when, what they had seen and in how many runs."""
+    rows = [{"day": m.day, "date": m.date, "competitor": label(m.competitor),
+             "reaction": m.reaction, "action": action_text(m.action, m.status),
+             "args": _pairs(m.args, results.currency), "seen": _pairs(m.seen, results.currency),
+             "share": m.fraction_of_replications}
+            for m in sorted(results.competitor_moves, key=lambda m: m.day)]
+    columns = [("day", _("Day"), COUNT), ("date", _("Date"), DATE),
+               ("competitor", _("Competitor"), TEXT), ("reaction", _("Reaction"), TEXT),
+               ("action", _("Action"), TEXT), ("args", _("Details"), TEXT),
+               ("seen", _("What the competitor saw"), TEXT),
+               ("share", _("Share of runs"), PERCENT)]
+    return records("competitor_moves", _("Competitor moves"), rows, columns,
+                   optional=("date", "args", "seen", "share"),
+                   note=_("Day: when the move took effect (a reaction not made: the day of "
+                          "the look). Share of runs: fraction of simulated runs with that "
+                          "move on that day."))
+
+
 def _flatten(data: Mapping[str, Any], prefix: str = "") -> Iterable[tuple[str, Any]]:
     for key, value in data.items():
         name = f"{prefix}{key}"

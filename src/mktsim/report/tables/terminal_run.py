@@ -194,6 +194,27 @@ def decisions_view(result: RunResult, limit: int = 40) -> Table:
         no_wrap=frozenset((heads[0], heads[-1])))
 
 
+def competitor_moves_view(result: RunResult, limit: int = 40) -> Table:
+    """The competitors' moves by the day they took effect, in how many runs."""
+    names = (N_("date"), N_("competitor"), N_("reaction"), N_("action"), N_("settings"),
+             N_("seen"), N_("runs"))
+    heads, align = header(names, names[:-1])
+    rows = []
+    for m in result.competitor_moves[:limit]:
+        status = m.get("status", "done")
+        action = m["action"] if status == "done" else f"{m['action']} ({status})"
+        rows.append([str(m["date"]), m["competitor"], m["reaction"], action, brief(m["args"]),
+                     brief(m["seen"]), f"{m['fraction_of_replications']:.0%}"])
+    more = len(result.competitor_moves) - limit
+    return text_table(
+        "competitor_moves", _("Competitor moves by date (runs: share of replications; "
+                              "settings and seen values: means over those runs)"),
+        heads, rows, align,
+        note=_("{n} more in the JSON output (competitor_moves[])").format(n=more)
+        if more > 0 else "",
+        no_wrap=frozenset((heads[0], heads[-1])))
+
+
 def brief(values: dict[str, Any]) -> str:
     """Settings or seen values as `key=value`, numbers as a planner reads them."""
     return ", ".join(f"{key}={_brief_value(key, value)}" for key, value in values.items())
@@ -225,4 +246,6 @@ def run_views(result: RunResult) -> list[Table]:
     views += [spend_view(result), leak_view(result)]
     if result.decisions:
         views += [rules_view(result), decisions_view(result)]
+    if result.competitor_moves:
+        views.append(competitor_moves_view(result))
     return views
