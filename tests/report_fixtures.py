@@ -263,6 +263,23 @@ def build_run(
                 "fraction_of_replications": 0.18,
             },
         ]
+        run["competitor_moves"] = [
+            {"day": 98, "date": "2027-04-09", "competitor": "rival", "reaction": "follow",
+             "action": "match_cut", "status": "done",
+             "args": {"product": "band", "amount": 20.0, "from": 199.0, "to": 179.0},
+             "seen": {"price_cut('band')": 0.1}, "seen_on": 91.0,
+             "fraction_of_replications": 0.9},
+        ]
+        run["promotions"] = [
+            {"name": "spring", "product": "band", "start": "2027-04-01", "days": 28,
+             "discount": 0.2, "dip_weeks": 4, "moved_forward_share": 1 / 3,
+             "replications": 100,
+             **{k: {"mean": v, "interval": [v - 10.0, v + 10.0]} for k, v in (
+                 ("gross_lift", 960.0), ("dip", 360.0), ("net_lift", 600.0),
+                 ("moved_forward", 320.0), ("brand_switching", 70.0),
+                 ("category_expansion", 570.0), ("margin_change", -20000.0),
+                 ("discount_cost", 68000.0), ("net_roi", -0.29))}},
+        ]
     return run
 
 

@@ -86,3 +86,14 @@ def rivals_text(rival: str = "", extra: str = "") -> str:
 def rivals(rival: str = "", extra: str = "") -> Scenario:
     """The scenario with `rival` YAML under `market.competitors.rival`."""
     return Scenario(load_text(rivals_text(rival, extra), "rivals.yaml"))
+
+
+def borrowing_text(response: str = "{}") -> str:
+    """The scenario's YAML with `market.promotion_response: <response>`."""
+    return HEAD.replace("  competitors:\n",
+                        f"  promotion_response: {response}\n  competitors:\n") + TAIL
+
+
+def borrowing(response: str = "{}") -> Scenario:
+    """The scenario with `market.promotion_response: <response>`."""
+    return Scenario(load_text(borrowing_text(response), "borrow.yaml"))

@@ -393,6 +393,11 @@ def test_markdown_tables_match_results(full: tuple[Path, dict[str, Any]]) -> Non
     decisions = tables["Decision log"]
     assert [r["Action"] for r in decisions] == ["shift budget", "raise budget (no budget left)"]
     assert [number(r["Share of runs"]) for r in decisions] == [0.62, 0.18]
+    (move,) = tables["Competitor moves"]
+    assert move["Action"] == "match our price cut" and number(move["Share of runs"]) == 0.9
+    (promo,) = tables["Promotions: gross lift, dip and net lift"]
+    assert number(promo["Net lift (units)"]) == (
+        number(promo["Gross lift (units)"]) - number(promo["Dip after (units)"]))
     budget = {r["Month"]: r for r in tables["Budget by channel and month"]}
     assert number(budget["Total"]["Total (CNY)"]) == pytest.approx(
         sum(MONTHLY_BUDGET.values()) * 12

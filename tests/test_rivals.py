@@ -64,6 +64,13 @@ def test_a_scenario_without_acting_competitors_compiles_to_no_rivals():
      "probability", "market.competitors.rival.reactions.0.probability", ""),
     (ADVERTISER.replace("budget_per_year: 1_000_000", "budget_per_year: -5"),
      "budget_per_year", "market.competitors.rival.advertising.budget_per_year", ""),
+    ("      looks_every_days: 0\n", "looks_every_days",
+     "market.competitors.rival.looks_every_days", ""),
+    (ADVERTISER.replace("retention_per_week: 0.5", "retention_per_week: 1.5"),
+     "retention_per_week", "market.competitors.rival.advertising.adstock.retention_per_week",
+     ""),
+    (reaction("day > 3", "{promote: {depth: 0.1, days: 7}}", "          delay_days: -1\n"),
+     "delay_days", "market.competitors.rival.reactions.0.delay_days", ""),
 ])
 def test_every_new_key_is_checked_with_file_line_and_field(rival, needle, field, words):
     found = problems(rival)
@@ -298,3 +305,45 @@ def test_the_timeline_chart_draws_a_line_on_each_move_day(tmp_path):
     xs = [line.get_xdata()[0] for ax in fig.axes for line in ax.get_lines()
           if line.get_linestyle() == ":"]
     assert xs and all(x == pytest.approx(want) for x in xs)
+
+
+def test_the_same_numbers_and_moves_on_two_worker_processes():
+    rival = reaction("price_cut('band') > 0", "{cut_price: {share: 0.05}}",
+                     "          probability: 0.5\n") + ADVERTISER
+    one = rivals(rival).run("cut", replications=6, seed=9, workers=1, incremental=False)
+    two = rivals(rival).run("cut", replications=6, seed=9, workers=2, incremental=False)
+    assert np.array_equal(one.run.daily, two.run.daily)
+    assert one.competitor_moves == two.competitor_moves
+
+
+def test_a_reaction_that_cannot_be_computed_stops_the_run_with_exit_code_2(tmp_path):
+    from click.testing import CliRunner
+
+    from mktsim.cli import main
+
+    path = tmp_path / "plan.yaml"
+    path.write_text(rivals_text(reaction("1 / (own_price() - 199) > 0",
+                                         "{cut_price: {share: 0.1}}")), encoding="utf-8")
+    result = CliRunner().invoke(main, ["run", str(path), "-n", "1", "-w", "1",
+                                       "--no-incremental"])
+    assert result.exit_code == 2
+    assert "reaction 'answer' of competitor 'rival' failed at its look on day 7" \
+        in result.output
+    assert "Traceback" not in result.output
+
+
+def test_two_competitors_looking_on_the_same_day_see_the_same_late_offer():
+    second = """    other:
+      price: 209
+      awareness: 0.4
+""" + MATCHER
+    text = rivals_text(MATCHER).replace("products:\n", second + "products:\n", 1)
+    from mktsim.api import Scenario
+
+    plan = Scenario(load_text(text, "two.yaml")).plan("cut")
+    run = run_plan(plan, 2, seed=1)
+    for log in run.reviews:
+        moves = {m["competitor"]: m for m in log.competitor_moves}
+        assert set(moves) == {"rival", "other"}
+        assert moves["rival"]["day"] == moves["other"]["day"] == 98
+        assert moves["other"]["args"]["to"] == pytest.approx(189.0)

@@ -86,6 +86,10 @@ class Scenario(LoadedScenario):
         if not incremental:
             return reps
         funded = int((self.plan(strategy).spend.sum(axis=1) > 0).sum())
+        if self.spec.market.promotion_response is not None \
+                and not self.loaded.data.get("uncertainties"):
+            name = strategy or next(iter(self.spec.strategies))
+            funded += len(self.spec.strategies[name].promotions or [])
         return reps + funded * min(incremental_reps or default_replications(reps), reps)
 
     @staticmethod
@@ -112,6 +116,12 @@ class Scenario(LoadedScenario):
         if incremental and result.run.plan.channels:
             result.incremental = measure(self, result, incremental_reps, pool.workers,
                                          pool.executor, progress, engine)
+        if incremental:
+            from ..simulate.promotions import promotion_effects
+
+            result.promotions = promotion_effects(self, result, incremental_reps,
+                                                  pool.workers, pool.executor, progress,
+                                                  engine)
         return result
 
     def compare(self, strategies: Sequence[str] | None = None, against: str | None = None,

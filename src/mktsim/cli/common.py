@@ -137,12 +137,14 @@ def user_errors(func: F) -> F:
         from ..documents.staging import staged_outputs
         from ..engine.workers import SchedulerError
         from ..rules.review import RuleRuntimeError
+        from ..rules.rivals import ReactionError
         from ..scenario.errors import ScenarioError
 
         try:
             with staged_outputs():  # every output moved into place only at success
                 return func(*args, **kwargs)
-        except (ScenarioError, RuleRuntimeError, DocumentError, SchedulerError) as exc:
+        except (ScenarioError, RuleRuntimeError, ReactionError, DocumentError,
+                SchedulerError) as exc:
             raise InputError(str(exc)) from None
         except OSError as exc:  # a folder or file that cannot be written or read
             text = str(exc.strerror or exc)

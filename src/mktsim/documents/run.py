@@ -330,6 +330,10 @@ class RunDocument:
     decisions: list[Decision] = field(default_factory=list)
     rules: list[dict[str, Any]] = field(default_factory=list)
     competitor_moves: list[CompetitorMove] = field(default_factory=list)
+    #: per promotion: name, product, start, days, discount, and gross_lift, dip, net_lift,
+    #: moved_forward, brand_switching, category_expansion, margin_change, discount_cost,
+    #: net_roi, each {mean, interval}
+    promotions: list[dict[str, Any]] = field(default_factory=list)
     observed: Sequence[Mapping[Any, Any]] = field(default_factory=list)
     all_targets: dict[str, Any] | None = None
     market_size: float | None = None
@@ -359,6 +363,7 @@ class RunDocument:
             "leaks": self.leaks,
             "decisions": [d.to_dict() for d in self.decisions],
             "competitor_moves": [m.to_dict() for m in self.competitor_moves],
+            "promotions": self.promotions,
             "rules": self.rules,
             "observed": self.observed,
         }
@@ -408,6 +413,8 @@ class RunDocument:
             rules=list(r.listing(data.get("rules") or [], "rules")),
             competitor_moves=[CompetitorMove.from_dict(r, i, m) for i, m in enumerate(
                 r.listing(data.get("competitor_moves") or [], "competitor_moves"))],
+            promotions=[_promotion(r, i, p) for i, p in enumerate(
+                r.listing(data.get("promotions") or [], "promotions"))],
             observed=list(r.listing(data.get("observed") or [], "observed")),
             all_targets=r.mapping(data["all_targets"], "all_targets")
             if data.get("all_targets") else None,
@@ -422,6 +429,17 @@ class RunDocument:
             labels=_labels(r, data.get("labels")),
             scenario=str(data.get("scenario") or ""),
         )
+
+
+def _promotion(r: Reader, i: int, raw: Any) -> dict[str, Any]:
+    """Read `promotions[i]`: its measures are numbers or `{mean, interval}`."""
+    where = f"promotions[{i}]"
+    obj = dict(r.mapping(raw, where))
+    for key in ("gross_lift", "dip", "net_lift", "net_roi"):
+        value = obj.get(key)
+        mean = value.get("mean") if isinstance(value, Mapping) else value
+        r.number(mean, f"{where}.{key}", optional=True)
+    return obj
 
 
 def _labels(r: Reader, raw: Any) -> dict[str, dict[str, Any]]:

@@ -16,6 +16,14 @@ class MarketState:
         self.discount = np.zeros(len(plan.products))
         self.on_sale = plan.product_launch <= 0
         self.competitors = plan.competitor_attr.astype(float).copy()
+        n_products = len(plan.products)
+        #: a running promotion's share of extra sales moved forward (0: none)
+        self.pull = np.zeros(n_products)
+        #: [P, S, 2] purchases moved forward by product p's promotion, relative to its
+        #: own share at list price (columns: considering, repeat); the dip repays them
+        self.moved = np.zeros((n_products, plan.n_segments, 2))
+        #: [P, S, 2] share of product p's own purchases missing during its dip
+        self.dip = np.zeros((n_products, plan.n_segments, 2))
         self._plan_key = b"".join(a.tobytes() for a in (
             plan.price_sensitivity, plan.product_constant, plan.product_quality,
             plan.product_cost, plan.choice_weights))
@@ -29,6 +37,8 @@ class MarketState:
         each combination of prices, promotions, launches and competitor offers)."""
         key = b"".join((self._plan_key, self.list_price.tobytes(), self.discount.tobytes(),
                         self.on_sale.tobytes(), self.competitors.tobytes()))
+        if self.pull.any() or self.dip.any():
+            key += b"".join((self.pull.tobytes(), self.dip.tobytes()))
         known = _SHARES.get(key)
         if known is None:
             if len(_SHARES) >= _SHARES_SIZE:
@@ -36,7 +46,65 @@ class MarketState:
             known = _SHARES[key] = self._compute_shares()
         return known.copy()
 
+    def set_pull(self, product: int, moved_forward: float) -> None:
+        """A promotion of `product` starts moving purchases forward (0: it stops): its own
+        shares grow by moved / (1 - moved) x the promotion's lift over list price, so that
+        `moved_forward` of its extra sales are moved purchases."""
+        self.pull[product] = moved_forward
+        if moved_forward > 0 and self.discount[product] > 0:
+            with_promo, at_list = self._own(), self._own(without=product)
+            lift = np.divide(with_promo - at_list, at_list, out=np.zeros_like(at_list),
+                             where=at_list > 0)
+            self.moved[product] = moved_forward / (1.0 - moved_forward) * lift
+
+    def set_dip(self, product: int, ratio: float) -> None:
+        """The dip after `product`'s promotion (0: it ends): the moved purchases, spread
+        over the dip (ratio = promotion days / dip days), are missing from its own
+        purchases (at most 95% of them)."""
+        self.dip[product] = np.minimum(self.moved[product] * ratio, 0.95) if ratio else 0.0
+
+    def _own(self, without: int = -1) -> np.ndarray:
+        """[S, 2] own shares (considering, repeat), with one product's promotion off."""
+        saved = self.discount.copy()
+        if without >= 0:
+            self.discount[without] = 0.0
+        try:
+            rows = self._logit_shares()
+        finally:
+            self.discount[:] = saved
+        return rows[:, [P.S_OWN_CONSIDERING, P.S_OWN_REPEAT]]
+
     def _compute_shares(self) -> np.ndarray:
+        out = self._logit_shares()
+        if self.pull.any() or self.dip.any():
+            self._borrow(out)
+        return out
+
+    def _borrow(self, out: np.ndarray) -> None:
+        """Promotions that move purchases forward, and the dips that repay them."""
+        cols = [P.S_OWN_CONSIDERING, P.S_OWN_REPEAT]
+        for p in np.flatnonzero(self.pull):
+            if self.discount[p] > 0:
+                at_list = self._own(without=int(p))
+                pulled = self.pull[p] / (1.0 - self.pull[p])
+                out[:, cols] += pulled * np.maximum(out[:, cols] - at_list, 0.0)
+        for p in np.flatnonzero(self.dip.any(axis=(1, 2))):
+            out[:, cols] -= self.dip[p] * out[:, cols] * self._product_part(int(p))
+
+    def _product_part(self, product: int) -> np.ndarray:
+        """[S, 2] the product's part of our own shares (1 for a single product)."""
+        if len(self.plan.products) == 1:
+            return np.ones((self.plan.n_segments, 2))
+        whole = self._own()
+        saved = self.on_sale.copy()
+        self.on_sale[product] = False
+        try:
+            rest = self._own()
+        finally:
+            self.on_sale[:] = saved
+        return np.divide(whole - rest, whole, out=np.zeros_like(whole), where=whole > 0)
+
+    def _logit_shares(self) -> np.ndarray:
         plan = self.plan
         out = np.zeros((plan.n_segments, P.N_SHARE))
         price = self.effective_prices()

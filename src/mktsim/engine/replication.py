@@ -284,6 +284,14 @@ def _competitor_move(rep: Replication, event: P.Event) -> None:
         event.value)
 
 
+def _pull(rep: Replication, event: P.Event) -> None:
+    rep.market.set_pull(rep.plan.products.index(event.target), event.value)
+
+
+def _dip(rep: Replication, event: P.Event) -> None:
+    rep.market.set_dip(rep.plan.products.index(event.target), event.value)
+
+
 def _hire(rep: Replication, event: P.Event) -> None:
     rep.roster.hire(rep.plan.teams.index(event.target), int(event.value), float(event.day))
 
@@ -300,4 +308,6 @@ EVENT_ACTIONS: dict[P.EventKind, Callable[[Replication, P.Event], None]] = {
     P.EventKind.COMPETITOR: _competitor_move,
     P.EventKind.HIRE: _hire,
     P.EventKind.TRAINING: _train,
+    P.EventKind.PULL: _pull,
+    P.EventKind.DIP: _dip,
 }

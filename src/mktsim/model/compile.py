@@ -449,8 +449,28 @@ def _events(spec: ScenarioSpec, strat: Strategy) -> tuple[P.Event, ...]:
                     ev.append(P.Event(spec.day_of(mv.on), P.EventKind.COMPETITOR, name, value,
                                       col))
     ev += after
+    ev += _borrowing_events(spec, strat)
     ev = [e for e in ev if 0 <= e.day < spec.horizon_days]
     return tuple(sorted(ev, key=lambda e: e.day))
+
+
+def _borrowing_events(spec: ScenarioSpec, strat: Strategy) -> list[P.Event]:
+    """With `market.promotion_response`, each promotion moves purchases forward while it
+    runs (PULL) and repays them in a dip over `dip_weeks` weeks after it (DIP), listed
+    after the promotion's own events of the same day."""
+    response = spec.market.promotion_response
+    if response is None:
+        return []
+    out: list[P.Event] = []
+    dip_days = 7 * response.dip_weeks
+    for promo in strat.promotions or []:
+        first = spec.day_of(promo.start)
+        end = first + promo.days
+        out += [P.Event(first, P.EventKind.PULL, promo.product, response.moved_forward),
+                P.Event(end, P.EventKind.PULL, promo.product, 0.0),
+                P.Event(end, P.EventKind.DIP, promo.product, promo.days / dip_days),
+                P.Event(end + dip_days, P.EventKind.DIP, promo.product, 0.0)]
+    return out
 
 
 def _strategy_events(start: dt.date, strat: Strategy, products: dict[str, Product]

@@ -53,6 +53,8 @@ class EventKind(StrEnum):
     COMPETITOR = "competitor"  # a competitor's attribute (extra: its column; value)
     HIRE = "hire"  # people join a team (value: count)
     TRAINING = "training"  # a team's skill rises (value: skill gain)
+    PULL = "pull"  # a promotion's purchases moved forward (value: moved share, 0 ends it)
+    DIP = "dip"  # the dip after a promotion (value: promotion days / dip days, 0 ends it)
 
 
 @dataclass(frozen=True)

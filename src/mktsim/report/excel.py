@@ -42,6 +42,7 @@ SHEET_NAMES = {
     "budget": N_("Budget"),
     "decisions": N_("Decisions"),
     "competitor_moves": N_("Competitor moves"),
+    "promotions": N_("Promotions"),
     "leaks": N_("Leaks"),
     "comparison": N_("Comparison"),
     "comparison_kpis": N_("Comparison KPIs"),

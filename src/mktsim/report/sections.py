@@ -24,6 +24,7 @@ LAYOUT: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("periods", N_("Results by month and quarter"), ("monthly", "quarterly")),
     ("channels", N_("Channels"), ("channels",)),
     ("budget", N_("Budget"), ("budget",)),
+    ("promotions", N_("Promotions"), ("promotions",)),
     ("decisions", N_("Decisions during the plan"), ("decisions", "competitor_moves")),
     ("leaks", N_("Where the plan leaks"), ("leaks",)),
     ("comparison", N_("Strategy comparison"), ("comparison", "comparison_kpis")),

@@ -62,10 +62,7 @@ def competitor_survey(observer: Observer, book: CompetitorBook, name: str,
     """A competitor's awareness as the survey fielded `survey.lag_days` before the review
     eve saw it: Binomial(n, A) / n, drawn once per (competitor, day) and remembered."""
     day = review_day - 1 - observer.info.survey_lag
-    key = (f"competitor_awareness:{name}", day)
-    drawn = observer._drawn
-    if key not in drawn:
-        n = sample_size_on(observer.info, "brand_awareness", day)
-        drawn[key] = survey_share(observer.rep.rng, book.value_on(book.index(name),
-                                                                   AWARENESS, day), n)
-    return drawn[key]
+    n = sample_size_on(observer.info, "brand_awareness", day)
+    true = book.value_on(book.index(name), AWARENESS, day)
+    return observer.drawn_once((f"competitor_awareness:{name}", day),
+                               lambda: survey_share(observer.rep.rng, true, n))

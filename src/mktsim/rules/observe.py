@@ -15,6 +15,7 @@ figure twice (or a trend that reads an older survey) sees the same number.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -87,6 +88,12 @@ class Observer:
         if key not in self._drawn:
             n = sample_size_on(self.info, name, day)
             self._drawn[key] = survey_share(self.rep.rng, self.true_value(name, day), n)
+        return self._drawn[key]
+
+    def drawn_once(self, key: tuple[str, int], draw: Callable[[], float]) -> float:
+        """An observation drawn once per replication under `key` and remembered."""
+        if key not in self._drawn:
+            self._drawn[key] = draw()
         return self._drawn[key]
 
     def kpi(self, name: str, review_day: int) -> float:

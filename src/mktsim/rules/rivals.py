@@ -157,7 +157,7 @@ class Rivals:
     # --- reactions ---------------------------------------------------------------------
     def look(self, state: RivalState, day: int) -> None:
         """Check the competitor's reactions at a look on `day`."""
-        seen = self.snapshots.pop(day, None) or self.seen_now()
+        seen = self.snapshots.get(day) or self.seen_now()  # shared by looks on one day
         env = RivalEnvironment(self, state, seen, day)
         for k, (reaction, condition) in enumerate(zip(state.text.reactions, state.conditions,
                                                       strict=True)):
@@ -182,7 +182,7 @@ class Rivals:
         if self.rng.random() >= reaction.probability:
             self.log(state, reaction, day, day, {}, trace, "skipped: chose not to react")
             return
-        args = self.settings(state, reaction, env)
+        args = self.settings(reaction, env)
         when = day + reaction.delay
         if when >= self.rep.plan.horizon:
             return
@@ -197,8 +197,7 @@ class Rivals:
 
         self.rep.at(when, act)
 
-    def settings(self, state: RivalState, reaction: ReactionText,
-                 env: RivalEnvironment) -> dict[str, Any]:
+    def settings(self, reaction: ReactionText, env: RivalEnvironment) -> dict[str, Any]:
         """The action's settings, with what the look saw for `match_cut`."""
         args: dict[str, Any] = dict(reaction.args)
         if reaction.kind == "match_cut":

@@ -23,6 +23,7 @@ from .fields import (
     to_number,
 )
 from .network import Network
+from .promotion_response import PromotionResponse
 from .rivals import CompetitorAdvertising, Reaction
 
 
@@ -160,6 +161,9 @@ class Market(Section):
         None, description="Drivers of category demand: trend, Fourier season, controls, events.")
     competitors: dict[Name, Competitor] = Field(default_factory=dict)
     choice: ChoiceModel = Field(default_factory=ChoiceModel)
+    promotion_response: PromotionResponse | None = Field(
+        None, description="Promotions borrow from later sales: the moved share and the dip "
+                          "(absent: they borrow nothing).")
     bass_consistent: bool = Field(
         False,
         description="Aware, considering and buying are one instantaneous step (pure Bass).",

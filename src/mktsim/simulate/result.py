@@ -67,6 +67,8 @@ class RunResult:
     written: list[Path] = field(default_factory=list)  # files `Scenario.run` wrote
     #: the competitors' moves grouped over replications (`rules.log`), with their days
     competitor_moves: list[dict[str, Any]] = field(default_factory=list)
+    #: each promotion's gross lift, dip, net lift and net ROI (`simulate.promotions`)
+    promotions: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         reviews = getattr(self.run, "reviews", [])
@@ -278,6 +280,7 @@ def run_doc(result: RunResult, series: bool = True) -> RunDocument:
         leaks=result.leaks(),
         decisions=[Decision(**d) for d in result.decisions],
         competitor_moves=[CompetitorMove(**m) for m in result.competitor_moves],
+        promotions=list(result.promotions),
         rules=summarise_rules(getattr(result.run, "reviews", [])),
         observed=_observed_records(result),
         series=_series_doc(result) if series else None,

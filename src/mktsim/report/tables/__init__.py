@@ -47,6 +47,7 @@ from mktsim.report.tables.optimize import (
     plan_table,
     verified_table,
 )
+from mktsim.report.tables.promotions import promotions_table
 from mktsim.report.tables.run import (
     aggregate,
     channel_kind,
@@ -80,6 +81,7 @@ BUILDERS: list[Callable[[Results], Table | None]] = [
     quarterly_table,
     channels_table,
     budget_table,
+    promotions_table,
     decisions_table,
     competitor_moves_table,
     leaks_table,

@@ -215,6 +215,17 @@ def competitor_moves_view(result: RunResult, limit: int = 40) -> Table:
         no_wrap=frozenset((heads[0], heads[-1])))
 
 
+def promotions_view(result: RunResult) -> Table:
+    """Each promotion's gross lift, dip and net lift in units, and its net ROI."""
+    names = (N_("promotion"), N_("gross lift"), N_("dip"), N_("net lift"), N_("net ROI"))
+    heads, align = header(names, names[:1])
+    rows = [[p["name"], *(f"{p[k]['mean']:,.0f}" for k in ("gross_lift", "dip", "net_lift")),
+             f"{p['net_roi']['mean']:.2f}"] for p in result.promotions]
+    return text_table("promotions", _("Promotions against the same runs without them "
+                                      "(units; net lift = gross lift - dip)"),
+                      heads, rows, align)
+
+
 def brief(values: dict[str, Any]) -> str:
     """Settings or seen values as `key=value`, numbers as a planner reads them."""
     return ", ".join(f"{key}={_brief_value(key, value)}" for key, value in values.items())
@@ -248,4 +259,6 @@ def run_views(result: RunResult) -> list[Table]:
         views += [rules_view(result), decisions_view(result)]
     if result.competitor_moves:
         views.append(competitor_moves_view(result))
+    if result.promotions:
+        views.append(promotions_view(result))
     return views
