@@ -52,7 +52,8 @@ def test_every_strategy_runs(path: Path, strategy: str) -> None:
     assert 0 <= doc["kpis"]["brand_awareness"]["mean"] <= 1
 
 
-@pytest.mark.parametrize("name", ["smart_band.yaml", "bass.yaml", "sbg.yaml"])
+@pytest.mark.parametrize("name", ["smart_band.yaml", "bass.yaml", "sbg.yaml",
+                                  "b2b_software.yaml", "subscription_app.yaml"])
 def test_templates_are_the_shipped_scenarios(name: str) -> None:
     shipped = next(p for p in SCENARIOS if p.name == name)
     assert (TEMPLATES / name).read_bytes() == shipped.read_bytes()

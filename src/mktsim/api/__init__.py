@@ -472,6 +472,13 @@ def templates() -> list[str]:
     return list(TEMPLATES)
 
 
+def template_summaries() -> dict[str, str]:
+    """Each template's name and one line on the business it models (active language)."""
+    from ..templates import summaries
+
+    return summaries()
+
+
 def init(template: str, directory: str | Path = ".", force: bool = False,
          lang: str | None = None) -> Path:
     """Write the ready, commented scenario `template` into `directory` (comments in `lang`,

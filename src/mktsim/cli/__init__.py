@@ -34,16 +34,25 @@ def main() -> None:
 @click.argument("template", default="smart-band")
 @click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@click.option("--list", "list_templates", is_flag=True,
+              help="List the templates, one line each, and write nothing.")
 @user_errors
-def init(template: str, directory: Path, force: bool) -> None:
+def init(template: str, directory: Path, force: bool, list_templates: bool) -> None:
     """Write a ready, commented scenario to start from.
 
     \b
     Example:
+      mktsim init --list                # the templates, one line each
       mktsim init smart-band plans/     # writes plans/smart_band.yaml
-      mktsim init smart-band plans/ --lang zh   # the same, with Chinese comments
-    Templates: smart-band, bass, sbg.
+      mktsim init b2b-software plans/ --lang zh   # Chinese comments
+    Templates: smart-band, b2b-software, subscription-app, packaged-goods, bass, sbg.
     """
+    if list_templates:
+        from ..api import template_summaries
+
+        for name, line in template_summaries().items():
+            click.echo(f"{name:<18} {line}")
+        return
     from ..api import init as init_template
 
     path = init_template(template, directory, force)

@@ -9,9 +9,27 @@ from ..i18n import _
 from ..scenario.errors import Problem, ScenarioError
 from ..scenario.suggest import did_you_mean
 
-TEMPLATES = {"smart-band": "smart_band.yaml", "bass": "bass.yaml", "sbg": "sbg.yaml"}
+TEMPLATES = {"smart-band": "smart_band.yaml", "b2b-software": "b2b_software.yaml",
+             "subscription-app": "subscription_app.yaml",
+             "packaged-goods": "packaged_goods.yaml", "bass": "bass.yaml", "sbg": "sbg.yaml"}
 #: Templates with their comments in another language: `<stem>.<lang>.yaml` beside them.
-TRANSLATED = {"zh": ("smart-band",)}
+TRANSLATED = {"zh": ("smart-band", "b2b-software", "subscription-app", "packaged-goods")}
+
+
+def summaries() -> dict[str, str]:
+    """One line per template, in the active language: what business it models."""
+    return {
+        "smart-band": _("consumer electronics launch in China: social, KOL, live-stream and "
+                        "stores, three strategies and review rules"),
+        "b2b-software": _("B2B software: content, search, events and outbound leads, SDR and "
+                          "account-executive teams, annual contracts that renew"),
+        "subscription-app": _("subscription app: trials from app-store search, social and "
+                              "referral, monthly churn (shifted-beta-geometric), win-back"),
+        "packaged-goods": _("packaged goods in retail: distribution as a driver, trade "
+                            "promotions with their dip, a competitor that answers price cuts"),
+        "bass": _("the Bass diffusion model alone, for checking the engine against theory"),
+        "sbg": _("a cohort under shifted-beta-geometric churn, for checking retention"),
+    }
 
 
 def template_file(name: str, lang: str = "en") -> str:
