@@ -7,13 +7,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from ..documents.calibrate import CalibrateDocument, ParameterEstimate, PosteriorDraws
 from .identify import joint_groups
+
+if TYPE_CHECKING:
+    from .end_state import EndState
 
 __all__ = ["CalibrationResult", "ParameterEstimate", "SeriesBand"]
 
@@ -51,6 +54,7 @@ class CalibrationResult:
     overrides: tuple[str, ...] = ()  # the --set values the calibrated scenario was read with
     fitted: Path | None = None  # the fitted scenario, once written
     draws_file: Path | None = None  # the posterior draws beside it, once written
+    end_state: EndState | None = None  # the state at the history's end, per posterior draw
 
     def joint_groups(self) -> list[list[str]]:
         """Freed paths whose posterior draws are correlated, written as joint draws."""

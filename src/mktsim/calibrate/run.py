@@ -15,6 +15,7 @@ from ..history import History, check_enough, observed_mask, read_history
 from ..params import Parameter
 from ..scenario.errors import Problem, ScenarioError
 from ..scenario.load import LoadedSpec
+from .end_state import end_state, window_start
 from .fit import Fit, FitSettings, fit
 from .identify import correlated_pairs, data_that_would_help, why_not_identified
 from .metrics import coverage, fit_metrics
@@ -73,6 +74,7 @@ def calibrate(loaded: LoadedSpec, options: CalibrationOptions,
     sheet = options.sheet or (section.sheet if section else None)
     history = read_history(history_path(loaded, options), loaded.spec.channels,
                            loaded.spec.products, sheet)
+    loaded = window_start(loaded, history)  # a fitted scenario: where its history began
     holdout = options.holdout if options.holdout is not None else (
         section.holdout if section else 0)
     check_enough(history, len(priors), holdout)
@@ -130,7 +132,7 @@ def _report(loaded: LoadedSpec, model: WindowModel, result: Fit, holdout: int,
         period=model.history.kind.value, periods=model.history.n_periods, holdout=holdout,
         dates=[d.isoformat() for d in model.history.dates], parameters=estimates,
         fit=fit_table, correlated=pairs, bands=bands, draws=values, priors=list(model.priors),
-        warnings=warnings,
+        warnings=warnings, end_state=end_state(model, zs),
         evaluations=model.evaluations, seconds=seconds)
 
 
