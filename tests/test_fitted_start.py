@@ -1,0 +1,205 @@
+"""A fitted scenario starts where its history ends: the start state keys, the fitted
+file (start date, state columns, record), and a forecast that continues the market."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import mktsim
+from history_fixtures import blank_history, write_history
+from mktsim.engine.montecarlo import simulate
+from mktsim.history import History, history_plan, period_values
+from mktsim.history.periods import PeriodKind
+from mktsim.kpis import KPI_INDEX
+from mktsim.model.compile import compile_plan
+from mktsim.model.plan import CHURNED, CUSTOMER, LOYAL
+
+START = dt.date(2026, 1, 5)  # a Monday
+WEEKS = 104
+BUDGET = 2_600_000.0  # a year's media money of the scenario below (364 days)
+
+SCENARIO = """\
+# A small market whose truth is known: two channels with carry-over, word of mouth
+name: Continuation check
+horizon_days: 364
+start_date: 2026-01-05
+seed: 11
+replications: 40
+market:
+  size: 300_000
+  word_of_mouth: {innovation: 0.01, imitation: 0.45, source: adopters}
+  awareness_decay_per_year: 0.3
+  segments:
+    everyone:
+      share: 1.0
+      initial_awareness: 0.05   # aware on day 0
+      initial_consideration: 0.01
+      consideration_per_year: 1.5
+      purchase_per_year: 0.8
+      repurchase_per_year: 0.3
+      loyalty_per_year: 0.2
+      churn_per_year: 0.3
+      winback_per_year: 0.2
+products:
+  widget:
+    price: 100
+    unit_cost: 60
+channels:
+  social:
+    type: online
+    cost: {model: cpm, cpm: 40}
+    awareness: {per_year: 0.8, half_saturation: 0.05}
+    adstock: {retention_per_week: 0.5}
+  search:
+    type: online
+    cost: {model: cpm, cpm: 60}
+    conversion: {lift: 1.0, half_saturation: 0.02}
+    adstock: {retention_per_week: 0.3}
+strategies:
+  steady:
+    budget: 2_600_000          # per 364 days
+    allocation: {social: 0.6, search: 0.4}
+"""
+
+
+def _scenario(tmp_path: Path) -> Path:
+    path = tmp_path / "truth.yaml"
+    path.write_text(SCENARIO, encoding="utf-8")
+    return path
+
+
+def test_start_state_keys_default_to_todays_start(tmp_path: Path) -> None:
+    """initial_lapsed, initial_adopters and adstock.initial: 0, customers + loyal + lapsed,
+    0 by default; given, they are the counts and the stock of day 0."""
+    plain = mktsim.load(_scenario(tmp_path)).spec
+    plan = compile_plan(plain, "steady")
+    assert plan.init_adstock is None and plan.init_adopters is None
+    assert plan.init_state[:, CHURNED].sum() == 0
+    given = mktsim.load(_scenario(tmp_path), [
+        "market.segments.everyone.initial_awareness=0.4",
+        "market.segments.everyone.initial_customers=0.1",
+        "market.segments.everyone.initial_lapsed=0.05",
+        "market.segments.everyone.initial_adopters=0.2",
+        "channels.social.adstock.initial=0.03"]).spec
+    plan = compile_plan(given, "steady")
+    assert plan.init_state[0, CUSTOMER] == 30_000 and plan.init_state[0, CHURNED] == 15_000
+    assert plan.init_adopters is not None and plan.init_adopters[0] == 60_000
+    assert plan.init_adstock is not None and list(plan.init_adstock) == [0.03, 0.0]
+    run = simulate(plan, 4, 1)
+    assert (run.daily[:, KPI_INDEX["cumulative_adopters"], 0] >= 60_000).all()
+    assert plan.init_state[0, LOYAL] == 0
+
+
+def test_adopters_below_customers_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(mktsim.ScenarioError, match="initial_adopters"):
+        mktsim.load(_scenario(tmp_path), [
+            "market.segments.everyone.initial_awareness=0.4",
+            "market.segments.everyone.initial_customers=0.1",
+            "market.segments.everyone.initial_adopters=0.05"])
+
+
+def _weekly_spend(rng: np.random.Generator, weeks: int, varied: int = WEEKS
+                  ) -> dict[str, np.ndarray]:
+    """Spend per week: the steady plan's weekly money, varied +-40% over the history,
+    exactly the plan over the year after it."""
+    week = BUDGET / 52.0
+    out = {}
+    for name, share in (("social", 0.6), ("search", 0.4)):
+        factor = np.ones(weeks)
+        factor[:varied] = rng.uniform(0.6, 1.4, varied)
+        out[name] = week * share * factor
+    return out
+
+
+def _truth(loaded: mktsim.Scenario, spend: dict[str, np.ndarray], weeks: int,
+           reps: int) -> dict[str, np.ndarray]:
+    """Weekly units and revenue of the known market over `weeks` weeks [reps, weeks]."""
+    blank = blank_history(START, weeks, PeriodKind.WEEK, spend)
+    shaped = History(blank.source, blank.kind, blank.dates, blank.ends,
+                     {"units": np.zeros(weeks), "revenue": np.zeros(weeks)},
+                     spend=blank.spend)
+    plan = history_plan(loaded.loaded.spec, "steady", shaped)
+    run = simulate(plan, reps, 5)
+    return period_values(run.daily, shaped)
+
+
+@pytest.mark.slow
+def test_fitted_forecast_continues_the_market(tmp_path: Path) -> None:
+    """Two years of weekly history from a known market, fitted; the fitted file's next
+    year is the same market's year 3 (within 6%, and inside a 99% interval)."""
+    truth_file = _scenario(tmp_path)
+    truth = mktsim.load(truth_file)
+    spend = _weekly_spend(np.random.default_rng(3), WEEKS + 52)
+    one = _truth(truth, spend, WEEKS + 52, 1)
+    dates = blank_history(START, WEEKS, PeriodKind.WEEK).dates
+    history = write_history(tmp_path / "history.csv", dates, {
+        "units": one["units"][0, :WEEKS], "revenue": one["revenue"][0, :WEEKS],
+        "spend.social": spend["social"][:WEEKS], "spend.search": spend["search"][:WEEKS]})
+    result = truth.calibrate(history=history, replications=8, starts=1, params=(
+        "market.word_of_mouth.imitation=0.2:0.8",
+        "channels.social.awareness.per_year=0.3:1.6"))
+    fitted = result.write_fitted(tmp_path / "fitted.yaml")
+    again = mktsim.load(fitted)
+    assert again.spec.start_date == START + dt.timedelta(weeks=WEEKS)
+    record = again.spec.fitted_from
+    assert record is not None and record.first_day == START
+    assert record.sha256 == hashlib.sha256(history.read_bytes()).hexdigest()
+    forecast = again.run(replications=60).run.daily
+    year = forecast[:, KPI_INDEX["revenue"]].sum(axis=1)
+    future = _truth(truth, spend, WEEKS + 52, 60)["revenue"][:, WEEKS:].sum(axis=1)
+    assert year.mean() == pytest.approx(future.mean(), rel=0.06)
+    se = np.sqrt(year.var(ddof=1) / len(year) + future.var(ddof=1) / len(future))
+    assert abs(year.mean() - future.mean()) < 2.58 * se + 0.03 * future.mean()
+    first_weeks = forecast[:, KPI_INDEX["units"], :28].sum(axis=1).mean()
+    last_weeks = one["units"][0, WEEKS - 4:WEEKS].sum()
+    assert first_weeks == pytest.approx(last_weeks, rel=0.15)  # no jump back to day 0
+    from_start = truth.run(replications=20).run.daily[:, KPI_INDEX["revenue"]].sum(axis=1)
+    assert abs(from_start.mean() - future.mean()) > 0.15 * future.mean()  # it matters
+
+
+def test_fitted_file_keeps_comments_and_names_the_state(tmp_path: Path) -> None:
+    """The written fitted scenario: comments in place, start date, state columns in the
+    draws file and one joint draws group, the record."""
+    truth_file = _scenario(tmp_path)
+    truth = mktsim.load(truth_file)
+    spend = _weekly_spend(np.random.default_rng(4), 20, 20)
+    one = _truth(truth, spend, 20, 1)
+    dates = blank_history(START, 20, PeriodKind.WEEK).dates
+    history = write_history(tmp_path / "history.csv", dates, {
+        "units": one["units"][0], "spend.social": spend["social"],
+        "spend.search": spend["search"]})
+    result = truth.calibrate(history=history, replications=4, starts=1,
+                             params=("market.word_of_mouth.imitation=0.2:0.8",))
+    (tmp_path / "out").mkdir()
+    fitted = result.write_fitted(tmp_path / "out" / "fitted.yaml")
+    text = fitted.read_text(encoding="utf-8")
+    assert "# A small market whose truth is known" in text
+    assert "initial_awareness: " in text and "# aware on day 0" in text
+    assert "budget: 2600000" in text.replace("_", "") and "# per 364 days" in text
+    assert "start_date: 2026-05-25" in text  # 20 weeks after 2026-01-05
+    again = mktsim.load(fitted)
+    assert again.spec.fitted_from is not None
+    named = fitted.parent / again.spec.fitted_from.history
+    assert named.resolve() == history.resolve()
+    assert again.spec.fitted_from.start_state[
+        "market.segments.everyone.initial_awareness"] == 0.05
+    with (tmp_path / "out" / "fitted.draws.csv").open() as fh:
+        rows = list(csv.reader(fh))
+    header = rows[0]
+    assert "market.segments.everyone.initial_customers" in header
+    assert "channels.social.adstock.initial" in header and len(rows) == 401
+    unc = again.spec.uncertainties or {}
+    for path in ("market.word_of_mouth.imitation", "channels.social.adstock.initial",
+                 "market.segments.everyone.initial_customers"):
+        assert unc[path]["draws"] == "fitted.draws.csv"
+        assert unc[path]["column"] == path
+    customers = again.spec.market.segments["everyone"].initial_customers
+    column = np.array([float(r[header.index("market.segments.everyone.initial_customers")])
+                       for r in rows[1:]])
+    assert customers == pytest.approx(column.mean(), rel=1e-6) and customers > 0
