@@ -54,12 +54,12 @@ channels:
   social:
     type: online
     cost: {model: cpm, cpm: 40}
-    awareness: {per_year: 0.8, half_saturation: 0.05}
+    awareness: {per_year: 0.8, half_saturation: 2.0}
     adstock: {retention_per_week: 0.5}
   search:
     type: online
     cost: {model: cpm, cpm: 60}
-    conversion: {lift: 1.0, half_saturation: 0.02}
+    conversion: {lift: 1.0, half_saturation: 0.5}
     adstock: {retention_per_week: 0.3}
 strategies:
   steady:
@@ -195,10 +195,14 @@ def test_fitted_file_keeps_comments_and_names_the_state(tmp_path: Path) -> None:
     assert "market.segments.everyone.initial_customers" in header
     assert "channels.social.adstock.initial" in header and len(rows) == 401
     unc = again.spec.uncertainties or {}
-    for path in ("market.word_of_mouth.imitation", "channels.social.adstock.initial",
+    for path in ("market.word_of_mouth.imitation",
                  "market.segments.everyone.initial_customers"):
         assert unc[path]["draws"] == "fitted.draws.csv"
         assert unc[path]["column"] == path
+    # the adstock follows the spend alone: the same in every draw, a number in the file
+    assert "channels.social.adstock.initial" not in unc
+    assert again.spec.channels["social"].adstock.initial == pytest.approx(
+        float(rows[1][header.index("channels.social.adstock.initial")]), rel=1e-8)
     customers = again.spec.market.segments["everyone"].initial_customers
     column = np.array([float(r[header.index("market.segments.everyone.initial_customers")])
                        for r in rows[1:]])
