@@ -163,11 +163,12 @@ def test_fitted_forecast_continues_the_market(tmp_path: Path) -> None:
     assert abs(from_start.mean() - future.mean()) > 0.15 * future.mean()  # it matters
 
 
-def test_fitted_file_keeps_comments_and_names_the_state(tmp_path: Path) -> None:
-    """The written fitted scenario: comments in place, start date, state columns in the
-    draws file and one joint draws group, the record."""
-    truth_file = _scenario(tmp_path)
-    truth = mktsim.load(truth_file)
+@pytest.fixture(scope="module")
+def fitted_20(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path, object]:
+    """A 20-week history of the known market, and its fitted scenario in a subfolder:
+    (history, fitted file, folder, calibration result)."""
+    tmp_path = tmp_path_factory.mktemp("fitted")
+    truth = mktsim.load(_scenario(tmp_path))
     spend = _weekly_spend(np.random.default_rng(4), 20, 20)
     one = _truth(truth, spend, 20, 1)
     dates = blank_history(START, 20, PeriodKind.WEEK).dates
@@ -178,6 +179,13 @@ def test_fitted_file_keeps_comments_and_names_the_state(tmp_path: Path) -> None:
                              params=("market.word_of_mouth.imitation=0.2:0.8",))
     (tmp_path / "out").mkdir()
     fitted = result.write_fitted(tmp_path / "out" / "fitted.yaml")
+    return history, fitted, tmp_path, result
+
+
+def test_fitted_file_keeps_comments_and_names_the_state(fitted_20) -> None:
+    """The written fitted scenario: comments in place, start date, state columns in the
+    draws file and one joint draws group, the record."""
+    history, fitted, tmp_path, _result = fitted_20
     text = fitted.read_text(encoding="utf-8")
     assert "# A small market whose truth is known" in text
     assert "initial_awareness: " in text and "# aware on day 0" in text
@@ -207,3 +215,23 @@ def test_fitted_file_keeps_comments_and_names_the_state(tmp_path: Path) -> None:
     column = np.array([float(r[header.index("market.segments.everyone.initial_customers")])
                        for r in rows[1:]])
     assert customers == pytest.approx(column.mean(), rel=1e-6) and customers > 0
+
+
+def test_calibrating_a_fitted_scenario_starts_where_its_history_began(fitted_20) -> None:
+    """On the same history the fitted scenario is simulated from the recorded start: the
+    same fit as the first time; on a history beginning after the window but before the
+    fitted start, a clear refusal."""
+    history, fitted, tmp_path, first = fitted_20
+    again = mktsim.load(fitted).calibrate(history=history, replications=4, starts=1,
+                                          params=("market.word_of_mouth.imitation=0.2:0.8",))
+    assert again.parameters[0].estimate == pytest.approx(first.parameters[0].estimate,
+                                                         rel=1e-9)
+    assert again.end_state is not None and first.end_state is not None
+    assert again.end_state.start_before == first.end_state.start_before
+    assert again.end_state.start_date_before == START
+    rows = history.read_text().splitlines()
+    late = tmp_path / "late.csv"
+    late.write_text("\n".join([rows[0], *rows[5:]]) + "\n")
+    with pytest.raises(mktsim.ScenarioError, match="begins on 2026-02-02"):
+        mktsim.load(fitted).calibrate(history=late, replications=4, starts=1,
+                                      params=("market.word_of_mouth.imitation=0.2:0.8",))

@@ -168,18 +168,22 @@ def window_start(loaded: LoadedSpec, history: History) -> LoadedSpec:
     """The scenario to simulate `history` from. A fitted scenario (`fitted_from:`) starts
     after its history: on a history that begins before its start, its recorded start
     state (`fitted_from.start_state`) is put back, so the window starts where the first
-    calibration's did; on a history from its start on, it starts from its own state (a
-    refit with new data continues where the last fit ended)."""
+    calibration's did (a history beginning after that one's first day, but before the
+    scenario's start, is refused: the market's state on that day is not known); on a
+    history from its start on, it starts from its own state (a refit with new data
+    continues where the last fit ended)."""
     record = loaded.spec.fitted_from
     if record is None or history.start >= loaded.spec.start_date:
         return loaded
-    if history.start > record.last_day:
+    if history.start > record.first_day:
         raise ScenarioError([Problem(
             loaded.source, None, "fitted_from",
-            _("the history begins on {first}, between the end of the history this "
-              "scenario was fitted to ({last}) and its start ({start})").format(
-                first=history.start, last=record.last_day, start=loaded.spec.start_date),
-            _("give a history that begins on {start} (new periods only) or on {first} "
+            _("the history begins on {first}, after the first day of the history this "
+              "scenario was fitted to ({fitted}) and before the scenario's start "
+              "({start}): no known state of the market on that day").format(
+                first=history.start, fitted=record.first_day,
+                start=loaded.spec.start_date),
+            _("give a history that begins on {start} (new periods only) or on {fitted} "
               "(the whole history again)").format(start=loaded.spec.start_date,
-                                                  first=record.first_day))])
+                                                  fitted=record.first_day))])
     return with_values(loaded, dict(record.start_state))
