@@ -173,7 +173,8 @@ class Scenario(LoadedScenario):
         written: list[Path] = []
         with staged_outputs():  # joins the command's own stage
             if out_plan is not None:
-                write_atomic(Path(out_plan), result.scenario_yaml(self.loaded.source, out_plan))
+                write_atomic(Path(out_plan), result.scenario_yaml(
+                    self.loaded.source, out_plan, self.loaded.overrides))
                 written.append(Path(out_plan))
             if out is not None:
                 folder = staged_folder(Path(out))  # moved into `out` when all is written
@@ -340,7 +341,8 @@ class Scenario(LoadedScenario):
                               workers, search_progress)
         with staged_outputs():  # all or nothing (joins the command's own stage)
             if out_plan is not None:
-                write_reoptimized_plan(result.reoptimization, self.loaded.source, out_plan)
+                write_reoptimized_plan(result.reoptimization, self.loaded.source, out_plan,
+                                       self.loaded.overrides)
             if out is not None:
                 folder = staged_folder(Path(out))  # moved into `out` when all is written
                 written = write_tracking(result, result.document(), folder)

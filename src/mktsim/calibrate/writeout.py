@@ -26,6 +26,7 @@ from ruamel.yaml.comments import CommentedMap
 
 from ..params import Parameter, format_number
 from ..scenario.references import relocate, relocate_history
+from ..scenario.roundtrip import apply_overrides_to_document, set_in_document
 from .identify import joint_groups
 
 if TYPE_CHECKING:
@@ -93,16 +94,12 @@ def fitted_text(source_text: str, result: CalibrationResult, priors: list[Parame
     kept in the file so that it reproduces the calibrated scenario; `moved`: (folder of
     the source, folder of the fitted file), for rewriting relative file references;
     `draws_file`: the posterior draws' file, relative to the fitted file)."""
-    from ..scenario.overrides import parse_override
-
     yaml = YAML()
     yaml.preserve_quotes = True
     doc = yaml.load(source_text)
-    for text in overrides:
-        path, value = parse_override(text)
-        _set(doc, ".".join(str(p) for p in path), value)
+    apply_overrides_to_document(doc, overrides)
     for est in result.parameters:
-        _set(doc, est.path, float(format_number(est.estimate, 6)))
+        set_in_document(doc, est.path, float(format_number(est.estimate, 6)))
     end = result.end_state
     if end is None:
         joint = {p for g in joint_groups([q.path for q in priors], result.draws) for p in g}
@@ -142,7 +139,7 @@ def _start_here(doc: Any, end: EndState, moved: tuple[Path, Path] | None) -> Non
     history named relative to the fitted file's folder, `moved[1]`)."""
     doc["start_date"] = end.start_date
     for path, value in end.mean().items():
-        _set(doc, path, float(format_number(value, 10)))
+        set_in_document(doc, path, float(format_number(value, 10)))
     record = CommentedMap()
     record["history"] = _history_ref(end.history, moved)
     record["sha256"] = end.sha256
@@ -217,19 +214,6 @@ def header(result: CalibrationResult, draws_file: str = "fitted.draws.csv") -> s
 
 def _num(x: Any) -> str:
     return "-" if x is None else f"{x:.3f}"
-
-
-def _set(doc: Any, dotted: str, value: Any) -> None:
-    """Set a dotted path in the round-trip document, creating mappings on the way (a
-    number is an index into a list: `moves.0.price`)."""
-    node = doc
-    parts: list[Any] = dotted.split(".")
-    for part in parts[:-1]:
-        key = int(part) if isinstance(node, list) else part
-        if not isinstance(node, list) and (key not in node or node[key] is None):
-            node[key] = CommentedMap()
-        node = node[key]
-    node[int(parts[-1]) if isinstance(node, list) else parts[-1]] = value
 
 
 def write_fitted(scenario: Path, result: CalibrationResult,
