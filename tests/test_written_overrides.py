@@ -90,9 +90,8 @@ def test_sweep_store_keeps_list_item_set_and_param(tmp_path: Path, tiny_scenario
 
 def test_track_out_plan_keeps_list_item_overrides(tmp_path: Path) -> None:
     """track --reoptimize --out-plan with a --set of a list item: the plan file holds it."""
-    from track_fixtures import EVEN_SALES, SMART, model_actuals
-
     from mktsim.track.synthetic import write_actuals
+    from track_fixtures import EVEN_SALES, SMART, model_actuals
 
     settings = (*EVEN_SALES, "targets.3.at_most=400")
     scenario = mktsim.load(SMART, settings)
