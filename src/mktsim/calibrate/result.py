@@ -57,7 +57,10 @@ class CalibrationResult:
     end_state: EndState | None = None  # the state at the history's end, per posterior draw
 
     def joint_groups(self) -> list[list[str]]:
-        """Freed paths whose posterior draws are correlated, written as joint draws."""
+        """Freed paths written as joint draws: those whose posterior draws are correlated;
+        all of them (with the start state) when the end of the history was simulated."""
+        if self.end_state is not None and self.priors:
+            return [[p.path for p in self.priors]]
         return joint_groups([p.path for p in self.priors], self.draws)
 
     def document(self) -> CalibrateDocument:

@@ -204,7 +204,9 @@ def header(result: CalibrationResult, draws_file: str = "fitted.draws.csv") -> s
         lines += [f"# starts on {end.start_date.isoformat()}, the day after the history's "
                   f"last period, from the state the history left (fitted_from: the record)",
                   "# start state: its posterior mean in place; one column per value in "
-                  f"{draws_file}, drawn with the parameters, one row per replication"]
+                  f"{draws_file}",
+                  f"# drawn jointly, one row of {draws_file} per replication: "
+                  f"{', '.join(p.path for p in result.priors)} and the start state"]
         return "\n".join(lines) + "\n"
     for group in result.joint_groups():
         lines.append(f"# drawn jointly, one row of {draws_file} per replication "
