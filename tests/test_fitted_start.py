@@ -235,3 +235,22 @@ def test_calibrating_a_fitted_scenario_starts_where_its_history_began(fitted_20)
     with pytest.raises(mktsim.ScenarioError, match="begins on 2026-02-02"):
         mktsim.load(fitted).calibrate(history=late, replications=4, starts=1,
                                       params=("market.word_of_mouth.imitation=0.2:0.8",))
+
+
+def test_fitted_scenario_replications_start_from_their_rows_state(fitted_20) -> None:
+    """Each replication's plan starts from its row's state, the same plan as the whole
+    scenario validated again with that row's values would give."""
+    from mktsim.simulate.sampled import uncertain_plans
+    from test_sampled_scenarios import assert_same_plans
+
+    _history, fitted, _tmp, _result = fitted_20
+    source = mktsim.load(fitted).loaded
+    plans = uncertain_plans(source, "steady", seed=3)
+    assert plans is not None
+    assert_same_plans(plans, 0, 12)
+    drawn = plans.plans_for(0, 12)
+    customers = {int(p.init_state[0, CUSTOMER]) for p, _ in drawn}
+    assert len(customers) > 3  # the state varies with the row
+    for plan, values in drawn:
+        share = values["market.segments.everyone.initial_customers"]
+        assert plan.init_state[0, CUSTOMER] == round(300_000 * share)
