@@ -254,3 +254,31 @@ def test_fitted_scenario_replications_start_from_their_rows_state(fitted_20) -> 
     for plan, values in drawn:
         share = values["market.segments.everyone.initial_customers"]
         assert plan.init_state[0, CUSTOMER] == round(300_000 * share)
+
+
+def test_explain_and_track_of_a_fitted_scenario_start_from_its_state(fitted_20) -> None:
+    """explain's run and track's plain run of the fitted file begin at the fitted state;
+    track's actuals (the same market's next 8 weeks) sit near its plain run, far from a
+    run of the original scenario started on the same day from its day-0 state."""
+    history, fitted, tmp_path, result = fitted_20
+    again = mktsim.load(fitted)
+    state = again.spec.market.segments["everyone"]
+    explained = again.explain(replications=10, curves=False).run.run.daily
+    held = explained[:, KPI_INDEX["customers"], 0].mean()
+    assert held == pytest.approx(300_000 * (state.initial_customers + state.initial_loyal),
+                                 rel=0.1)
+    truth = mktsim.load(_scenario(tmp_path))
+    spend = _weekly_spend(np.random.default_rng(4), 28, 20)
+    future = _truth(truth, spend, 28, 1)["units"][0, 20:]
+    start = again.spec.start_date
+    dates = blank_history(start, 8, PeriodKind.WEEK).dates
+    actuals = write_history(tmp_path / "actuals.csv", dates, {
+        "units": future, "spend.social": spend["social"][20:],
+        "spend.search": spend["search"][20:]})
+    tracked = again.track(actuals, replications=40, seed=2)
+    assert tracked.as_of == start + dt.timedelta(weeks=8, days=-1)
+    plain = tracked.unconditional.run.daily[:, KPI_INDEX["units"], :56].sum(axis=1).mean()
+    assert plain == pytest.approx(future.sum(), rel=0.15)
+    fresh = mktsim.load(_scenario(tmp_path), [f"start_date={start.isoformat()}"])
+    cold = fresh.run(replications=20).run.daily[:, KPI_INDEX["units"], :56].sum(axis=1)
+    assert abs(cold.mean() - future.sum()) > 0.3 * future.sum()
