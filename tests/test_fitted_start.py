@@ -260,7 +260,7 @@ def test_explain_and_track_of_a_fitted_scenario_start_from_its_state(fitted_20) 
     """explain's run and track's plain run of the fitted file begin at the fitted state;
     track's actuals (the same market's next 8 weeks) sit near its plain run, far from a
     run of the original scenario started on the same day from its day-0 state."""
-    history, fitted, tmp_path, result = fitted_20
+    _history, fitted, tmp_path, _result = fitted_20
     again = mktsim.load(fitted)
     state = again.spec.market.segments["everyone"]
     explained = again.explain(replications=10, curves=False).run.run.daily
