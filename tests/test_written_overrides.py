@@ -57,7 +57,9 @@ def test_calibrate_writes_list_items_of_param_and_set(tmp_path: Path) -> None:
 def test_optimize_out_keeps_list_item_overrides(tmp_path: Path, tiny_scenario_text: str
                                                 ) -> None:
     scenario = tmp_path / "two.yaml"
-    scenario.write_text(two_channel_text(tiny_scenario_text), encoding="utf-8")
+    text = two_channel_text(tiny_scenario_text).replace(
+        "targets:\n", "# what the plan must reach\ntargets:\n", 1)
+    scenario.write_text(text, encoding="utf-8")
     best = tmp_path / "best.yaml"
     res = _invoke("optimize", scenario, "--evaluations", "4", "-n", "8", "--verify-reps",
                   "10", "--set", "targets.1.at_least=90", "--out", best)
@@ -68,6 +70,7 @@ def test_optimize_out_keeps_list_item_overrides(tmp_path: Path, tiny_scenario_te
     original = YAML().load(scenario.read_text(encoding="utf-8"))
     doc = YAML().load(best.read_text(encoding="utf-8"))
     assert len(doc["targets"]) == len(original["targets"])  # a list item, not a new key
+    assert "# what the plan must reach\ntargets:" in best.read_text(encoding="utf-8")
 
 
 def test_sweep_store_keeps_list_item_set_and_param(tmp_path: Path, tiny_scenario_text: str
@@ -104,4 +107,6 @@ def test_track_out_plan_keeps_list_item_overrides(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     written = mktsim.load(plan)  # without the --set values: they are in the file
     assert written.spec.targets[3].at_most == 400
+    text = plan.read_text(encoding="utf-8")
+    assert "# Huawei Band 8 [R]" in text  # the source's comments in place
     assert "reoptimized" in written.spec.strategies
