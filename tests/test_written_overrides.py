@@ -110,3 +110,28 @@ def test_track_out_plan_keeps_list_item_overrides(tmp_path: Path) -> None:
     text = plan.read_text(encoding="utf-8")
     assert "# Huawei Band 8 [R]" in text  # the source's comments in place
     assert "reoptimized" in written.spec.strategies
+
+
+def test_a_list_item_the_file_does_not_hold_is_a_clear_error() -> None:
+    """A list item is set in place; one of a list the file leaves at its default is
+    refused by name (never written as a mapping keyed '7')."""
+    import io
+
+    import pytest
+
+    from mktsim.scenario.errors import ScenarioError
+    from mktsim.scenario.roundtrip import set_in_document
+
+    yaml = YAML()
+    doc = yaml.load("market:\n  seasonality:\n    by_month: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,"
+                    " 1]  # flat\ntargets:\n  - {id: a, at_least: 3}\n")
+    set_in_document(doc, "market.seasonality.by_month.7", 0.9)
+    set_in_document(doc, "targets.0.at_least", 5)
+    out = io.StringIO()
+    yaml.dump(doc, out)
+    assert "by_month: [1, 1, 1, 1, 1, 1, 1, 0.9, 1, 1, 1, 1] # flat" in out.getvalue()
+    assert "{id: a, at_least: 5}" in out.getvalue()
+    for path in ("market.size.by_month.7", "targets.3.at_least", "market.competitors.0"):
+        bare = yaml.load("market:\n  size: 3\ntargets:\n  - {id: a}\n")
+        with pytest.raises(ScenarioError, match="cannot write"):
+            set_in_document(bare, path.replace("size.", "seasonality."), 1.0)
