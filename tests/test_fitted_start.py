@@ -65,6 +65,9 @@ strategies:
   steady:
     budget: 2_600_000          # per 364 days
     allocation: {social: 0.6, search: 0.4}
+  lean:
+    budget: 1_300_000
+    allocation: {social: 0.5, search: 0.5}
 """
 
 
@@ -263,10 +266,13 @@ def test_explain_and_track_of_a_fitted_scenario_start_from_its_state(fitted_20) 
     _history, fitted, tmp_path, _result = fitted_20
     again = mktsim.load(fitted)
     state = again.spec.market.segments["everyone"]
+    held = 300_000 * (state.initial_customers + state.initial_loyal)
     explained = again.explain(replications=10, curves=False).run.run.daily
-    held = explained[:, KPI_INDEX["customers"], 0].mean()
-    assert held == pytest.approx(300_000 * (state.initial_customers + state.initial_loyal),
-                                 rel=0.1)
+    assert explained[:, KPI_INDEX["customers"], 0].mean() == pytest.approx(held, rel=0.1)
+    compared = again.compare(max_reps=20).first_run
+    assert compared is not None
+    assert compared.run.daily[:, KPI_INDEX["customers"], 0].mean() == pytest.approx(
+        held, rel=0.1)
     truth = mktsim.load(_scenario(tmp_path))
     spend = _weekly_spend(np.random.default_rng(4), 28, 20)
     future = _truth(truth, spend, 28, 1)["units"][0, 20:]
