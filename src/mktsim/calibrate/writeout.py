@@ -116,8 +116,9 @@ def fitted_text(source_text: str, result: CalibrationResult, priors: list[Parame
         if np.ptp(end.draws[:, j]) > 0:  # a state the same in every draw stays a number
             section[path] = _joint_entry(draws_file)
     old = doc.get("uncertainties") or {}
+    replaced = set(end.paths) if end else set()  # the start state is the history's now
     for path, spec in old.items():
-        if path not in section:
+        if path not in section and path not in replaced:
             section[path] = _kept(path, spec, moved, draws_file)
     doc["uncertainties"] = section
     if moved is not None:
