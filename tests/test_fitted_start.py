@@ -288,3 +288,22 @@ def test_explain_and_track_of_a_fitted_scenario_start_from_its_state(fitted_20) 
     fresh = mktsim.load(_scenario(tmp_path), [f"start_date={start.isoformat()}"])
     cold = fresh.run(replications=20).run.daily[:, KPI_INDEX["units"], :56].sum(axis=1)
     assert abs(cold.mean() - future.sum()) > 0.3 * future.sum()
+
+
+def test_a_plan_written_from_a_fitted_scenario_names_the_same_history(fitted_20) -> None:
+    """optimize --out / track --out-plan into another folder: fitted_from.history still
+    names the history file."""
+    from mktsim.decision.plan_file import write_strategy_yaml
+
+    history, fitted, tmp_path, _result = fitted_20
+    relative = fitted.with_name("relative.yaml")  # the history named from its folder
+    relative.write_text(fitted.read_text(encoding="utf-8").replace(
+        str(history), "../history.csv"), encoding="utf-8")
+    assert mktsim.load(relative).spec.fitted_from.history == "../history.csv"
+    (tmp_path / "plans" / "h2").mkdir(parents=True)
+    target = tmp_path / "plans" / "h2" / "plan.yaml"
+    strategy = {"budget": 1_000_000, "allocation": {"social": 0.5, "search": 0.5}}
+    target.write_text(write_strategy_yaml(relative, target, strategy), encoding="utf-8")
+    record = mktsim.load(target).spec.fitted_from
+    assert record is not None
+    assert (target.parent / record.history).resolve() == history.resolve()
