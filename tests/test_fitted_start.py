@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import mktsim
 from history_fixtures import blank_history, write_history
@@ -344,3 +346,27 @@ def test_a_run_from_the_end_state_continues_the_same_market(tmp_path: Path) -> N
     assert abs(a.mean() - b.mean()) < 2.58 * se + 0.01 * b.mean()
     weekly = np.abs(continued.mean(axis=0) / whole.mean(axis=0) - 1)
     assert weekly.mean() < 0.03 and weekly[:4].mean() < 0.03  # no jump at the start
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.floats(0.0, 1.0), st.lists(st.floats(0.0, 1.0), min_size=5, max_size=5))
+def test_day_zero_stocks_are_the_start_state(awareness: float, parts: list[float]) -> None:
+    """Any valid start state: the day-0 stocks (before any simulated day) are its shares
+    of the segment's people, within the rounding of its parts to whole people."""
+    from mktsim.model.measures import start_value
+    from mktsim.scenario.load import load_text
+
+    cons, cust, loyal, lapsed = (awareness * p / 4 for p in parts[:4])
+    adopters = cust + loyal + lapsed + (1 - awareness) * parts[4]
+    seg = "market.segments.everyone"
+    spec = load_text(SCENARIO, "truth.yaml", (
+        f"{seg}.initial_awareness={awareness!r}", f"{seg}.initial_consideration={cons!r}",
+        f"{seg}.initial_customers={cust!r}", f"{seg}.initial_loyal={loyal!r}",
+        f"{seg}.initial_lapsed={lapsed!r}", f"{seg}.initial_adopters={adopters!r}")).spec
+    plan = compile_plan(spec, "steady")
+    people = 300_000
+    assert plan.init_state.sum() == people
+    assert abs(start_value(plan, "brand_awareness") * people - awareness * people) <= 2.5
+    assert abs(start_value(plan, "customers") - (cust + loyal) * people) <= 1
+    assert abs(start_value(plan, "cumulative_adopters") - adopters * people) <= 2
+    assert abs(plan.init_state[0, CHURNED] - lapsed * people) <= 0.5
