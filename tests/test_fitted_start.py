@@ -10,11 +10,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mktsim
 from history_fixtures import blank_history, write_history
+from mktsim.cli import main
 from mktsim.engine.montecarlo import simulate
 from mktsim.history import History, history_plan, period_values
 from mktsim.history.periods import PeriodKind
@@ -370,3 +372,27 @@ def test_day_zero_stocks_are_the_start_state(awareness: float, parts: list[float
     assert abs(start_value(plan, "customers") - (cust + loyal) * people) <= 1
     assert abs(start_value(plan, "cumulative_adopters") - adopters * people) <= 2
     assert abs(plan.init_state[0, CHURNED] - lapsed * people) <= 0.5
+
+
+def test_dated_entries_before_the_fitted_start_are_refused_before_the_fit(
+        tmp_path: Path) -> None:
+    """A target due before the day after the history: calibrate --out stops at once
+    (exit 2), naming the target and the fitted start; nothing is written."""
+    scenario = tmp_path / "dated.yaml"
+    scenario.write_text(SCENARIO + "targets:\n  - {id: early, metric: units, at_least: 10,"
+                        " by: 2026-03-31}\n", encoding="utf-8")
+    spend = _weekly_spend(np.random.default_rng(4), 20, 20)
+    dates = blank_history(START, 20, PeriodKind.WEEK).dates
+    history = write_history(tmp_path / "h.csv", dates, {
+        "units": np.full(20, 500.0), "spend.social": spend["social"],
+        "spend.search": spend["search"]})
+    evaluations: list[int] = []
+    with pytest.raises(mktsim.ScenarioError, match=r"(?s)starts on 2026-05-25.*targets\.0"):
+        mktsim.load(scenario).calibrate(
+            history=history, params=("market.word_of_mouth.imitation=0.2:0.8",),
+            out=tmp_path / "fitted.yaml", on_evaluation=lambda: evaluations.append(1))
+    assert not evaluations and not (tmp_path / "fitted.yaml").exists()
+    res = CliRunner().invoke(main, ["calibrate", str(scenario), "--history", str(history),
+                                    "--param", "market.word_of_mouth.imitation=0.2:0.8",
+                                    "--out", str(tmp_path / "fitted.yaml")])
+    assert res.exit_code == 2 and "targets.0.by" in res.output

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -285,6 +285,8 @@ class Scenario(LoadedScenario):
             options = CalibrationOptions(**kwargs)
         from ..documents.staging import staged_outputs
 
+        if out is not None and not options.fitted_out:
+            options = replace(options, fitted_out=True)
         result = calibrate(self.loaded, options, on_evaluation)
         with staged_outputs():  # all or nothing (joins the command's own stage)
             if out is not None:

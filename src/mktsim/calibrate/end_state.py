@@ -164,6 +164,29 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def check_fitted_start(loaded: LoadedSpec, history: History) -> None:
+    """Refuse, before any fit, a scenario whose fitted file could not be read: the fitted
+    scenario starts the day after the history, and a dated entry of the plan before that
+    day (a target's deadline, a hire, a window) is outside it."""
+    from ..scenario.load import validate_data
+
+    start = history.ends[-1]
+    if start == loaded.spec.start_date:
+        return
+    data = {**loaded.data, "start_date": start}
+    try:
+        validate_data(data, {}, loaded.source, [], check_uncertainties=False)
+    except ScenarioError as exc:
+        raise ScenarioError([Problem(
+            loaded.source, None, "--out",
+            _("the fitted scenario starts on {start}, the day after the history's last "
+              "period, and these dated entries of the scenario would lie outside it").format(
+                start=start.isoformat()),
+            _("move them after {start} in the scenario (or give them with --set), then "
+              "calibrate again").format(start=start.isoformat())),
+            *exc.problems]) from None
+
+
 def window_start(loaded: LoadedSpec, history: History) -> LoadedSpec:
     """The scenario to simulate `history` from. A fitted scenario (`fitted_from:`) starts
     after its history: on a history that begins before its start, its recorded start
