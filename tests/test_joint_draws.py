@@ -138,18 +138,24 @@ def test_draws_are_kept_in_the_loaded_data_and_the_hash(joint: Path, tmp_path: P
 
 def test_a_row_a_rule_between_values_refuses_names_the_row(tmp_path: Path,
                                                          tiny_scenario_text: str) -> None:
-    """Each column is checked alone at load; a row that breaks a rule between values is
-    reported with the replication and the row it took."""
+    """Each column's extreme rows are checked at load, whole (the row's other values of
+    the same file with it); another row that breaks a rule between values is reported
+    with the replication and the row it took."""
     young = "market.segments.young"
-    write_draws(tmp_path / "held.csv", {f"{young}.initial_awareness": np.array([0.05, 0.3]),
-                                        f"{young}.initial_consideration": np.array([0.1, 0.02])})
+    write_draws(tmp_path / "held.csv", {
+        f"{young}.initial_awareness": np.array([0.02, 0.1, 0.3]),
+        f"{young}.initial_consideration": np.array([0.01, 0.15, 0.2])})
     path = tmp_path / "s.yaml"
     path.write_text(with_uncertainties(tiny_scenario_text, (
         f"  {young}.initial_awareness: draws(held.csv)\n"
         f"  {young}.initial_consideration: draws(held.csv)\n")), encoding="utf-8")
-    scenario = mktsim.load(path)  # each value alone is valid beside the other's base value
-    with pytest.raises(ScenarioError, match=r"took row 2 of held.csv"):
+    scenario = mktsim.load(path)  # the extreme rows are valid; the middle one is not
+    with pytest.raises(ScenarioError, match=r"took row 3 of held.csv"):
         scenario.run(replications=4, incremental=False)
+    write_draws(tmp_path / "held.csv", {f"{young}.initial_awareness": np.array([0.05, 0.3]),
+                                        f"{young}.initial_consideration": np.array([0.1, 0.02])})
+    with pytest.raises(ScenarioError, match=r"held.csv row 2"):
+        mktsim.load(path)  # the smallest awareness comes with its row's consideration
 
 
 # --------------------------------------------------------------------------- bad input
@@ -301,14 +307,16 @@ def test_calibrate_out_then_run_uses_the_joint_draws(tmp_path: Path) -> None:
     text = fitted.read_text()
     assert "drawn jointly, one row of fitted.draws.csv per replication" in text
     rows = list(csv.reader(draws_file.open()))
-    assert rows[0] == paths and len(rows) == 401
-    table = {(float(a), float(b)) for a, b in rows[1:]}
+    assert rows[0][:2] == paths and len(rows) == 401  # then the start state's columns
+    table = {(float(r[0]), float(r[1])) for r in rows[1:]}
     assert np.corrcoef(np.array(sorted(table)).T)[0, 1] < -0.5
 
     run = CliRunner().invoke(main, ["run", str(fitted), "-n", "12", "--format", "json",
                                     "--no-incremental"])
     assert run.exit_code == 0, run.output
-    assert json.loads(run.stdout)["joint_draws"] == {"fitted.draws.csv": paths}
+    joint = json.loads(run.stdout)["joint_draws"]
+    assert list(joint) == ["fitted.draws.csv"] and joint["fitted.draws.csv"][:2] == paths
+    assert any(".initial_" in p for p in joint["fitted.draws.csv"])  # the start state
     result = mktsim.load(fitted).run(replications=12, incremental=False)
     assert result.run.samples is not None
     used = set(zip(result.run.samples[paths[0]], result.run.samples[paths[1]], strict=True))

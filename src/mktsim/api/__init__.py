@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -183,7 +183,8 @@ class Scenario(LoadedScenario):
         written: list[Path] = []
         with staged_outputs():  # joins the command's own stage
             if out_plan is not None:
-                write_atomic(Path(out_plan), result.scenario_yaml(self.loaded.source, out_plan))
+                write_atomic(Path(out_plan), result.scenario_yaml(
+                    self.loaded.source, out_plan, self.loaded.overrides))
                 written.append(Path(out_plan))
             if out is not None:
                 folder = staged_folder(Path(out))  # moved into `out` when all is written
@@ -294,6 +295,8 @@ class Scenario(LoadedScenario):
             options = CalibrationOptions(**kwargs)
         from ..documents.staging import staged_outputs
 
+        if out is not None and not options.fitted_out:
+            options = replace(options, fitted_out=True)
         result = calibrate(self.loaded, options, on_evaluation)
         with staged_outputs():  # all or nothing (joins the command's own stage)
             if out is not None:
@@ -351,7 +354,8 @@ class Scenario(LoadedScenario):
                               workers, search_progress)
         with staged_outputs():  # all or nothing (joins the command's own stage)
             if out_plan is not None:
-                write_reoptimized_plan(result.reoptimization, self.loaded.source, out_plan)
+                write_reoptimized_plan(result.reoptimization, self.loaded.source, out_plan,
+                                       self.loaded.overrides)
             if out is not None:
                 folder = staged_folder(Path(out))  # moved into `out` when all is written
                 written = write_tracking(result, result.document(), folder)

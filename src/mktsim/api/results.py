@@ -144,14 +144,16 @@ class OptimizeResult:
         return _save(Path(folder), "optimize.json", self.to_dict(), self.optimum.verified_run,
                      report)
 
-    def scenario_yaml(self, source: str | Path, out: str | Path | None = None) -> str:
+    def scenario_yaml(self, source: str | Path, out: str | Path | None = None,
+                      overrides: tuple[str, ...] = ()) -> str:
         """The scenario file `source` with the winner added as strategy `optimized`
         (comments kept), for a file at `out` (default: beside `source`; relative file
-        references are rewritten for out's folder)."""
+        references are rewritten for out's folder); `overrides`: the `--set` values the
+        search ran with, written in."""
         from ..decision.plan_file import write_strategy_yaml
 
         return write_strategy_yaml(Path(source), Path(out if out is not None else source),
-                                   self.strategy)
+                                   self.strategy, overrides=overrides)
 
 
 @dataclass

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -15,6 +15,9 @@ import pandas as pd
 from ..documents.calibrate import CalibrateDocument, ParameterEstimate, PosteriorDraws
 from ..documents.contributions import Contributions
 from .identify import joint_groups
+
+if TYPE_CHECKING:
+    from .end_state import EndState
 
 __all__ = ["CalibrationResult", "ParameterEstimate", "SeriesBand"]
 
@@ -53,9 +56,13 @@ class CalibrationResult:
     fitted: Path | None = None  # the fitted scenario, once written
     draws_file: Path | None = None  # the posterior draws beside it, once written
     contributions: Contributions | None = None  # by channel, baseline and driver
+    end_state: EndState | None = None  # the state at the history's end, per posterior draw
 
     def joint_groups(self) -> list[list[str]]:
-        """Freed paths whose posterior draws are correlated, written as joint draws."""
+        """Freed paths written as joint draws: those whose posterior draws are correlated;
+        all of them (with the start state) when the end of the history was simulated."""
+        if self.end_state is not None and self.priors:
+            return [[p.path for p in self.priors]]
         return joint_groups([p.path for p in self.priors], self.draws)
 
     def document(self) -> CalibrateDocument:

@@ -16,6 +16,7 @@ from ..params import Parameter
 from ..scenario.errors import Problem, ScenarioError
 from ..scenario.load import LoadedSpec
 from .contributions import contributions
+from .end_state import check_fitted_start, end_state, window_start
 from .fit import Fit, FitSettings, fit
 from .identify import correlated_pairs, data_that_would_help, why_not_identified
 from .metrics import coverage, fit_metrics
@@ -48,6 +49,7 @@ class CalibrationOptions:
     starts: int = 3
     overrides: tuple[str, ...] = ()  # the --set values the scenario was loaded with
     executor: str = "local"  # or "dask": the cluster at `scheduler`, else a LocalCluster
+    fitted_out: bool = False  # a fitted scenario will be written: check it can start
     scheduler: str | None = None  # tcp://HOST:PORT of a Dask scheduler
 
 
@@ -75,6 +77,9 @@ def calibrate(loaded: LoadedSpec, options: CalibrationOptions,
     sheet = options.sheet or (section.sheet if section else None)
     history = read_history(history_path(loaded, options), loaded.spec.channels,
                            loaded.spec.products, sheet, loaded.spec.market.demand)
+    if options.fitted_out:
+        check_fitted_start(loaded, history)  # before the fit, not after it
+    loaded = window_start(loaded, history)  # a fitted scenario: where its history began
     holdout = options.holdout if options.holdout is not None else (
         section.holdout if section else 0)
     check_enough(history, len(priors), holdout)
@@ -136,7 +141,7 @@ def _report(loaded: LoadedSpec, model: WindowModel, result: Fit, holdout: int,
         period=model.history.kind.value, periods=model.history.n_periods, holdout=holdout,
         dates=[d.isoformat() for d in model.history.dates], parameters=estimates,
         fit=fit_table, correlated=pairs, bands=bands, draws=values, priors=list(model.priors),
-        warnings=warnings,
+        warnings=warnings, end_state=end_state(model, zs),
         evaluations=model.evaluations, seconds=seconds)
 
 

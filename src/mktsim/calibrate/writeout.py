@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,9 +26,11 @@ from ruamel.yaml.comments import CommentedMap
 
 from ..params import Parameter, format_number
 from ..scenario.references import relocate, relocate_history
+from ..scenario.roundtrip import apply_overrides_to_document, set_in_document
 from .identify import joint_groups
 
 if TYPE_CHECKING:
+    from .end_state import EndState
     from .result import CalibrationResult
 
 
@@ -71,11 +74,15 @@ def draws_name(out: Path | None, scenario: Path) -> str:
 
 
 def draws_csv(result: CalibrationResult) -> str:
-    """The posterior draws as CSV: a header of the freed paths, one row per draw."""
+    """The posterior draws as CSV: a header of the freed paths (then the start-state
+    paths, when the end of the history was simulated), one row per draw."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow([p.path for p in result.priors])
-    for row in result.draws:
+    end = result.end_state
+    header_row = [p.path for p in result.priors] + (end.paths if end else [])
+    rows = result.draws if end is None else np.hstack([result.draws, end.draws])
+    writer.writerow(header_row)
+    for row in rows:
         writer.writerow([repr(float(v)) for v in row])
     return buf.getvalue()
 
@@ -87,28 +94,31 @@ def fitted_text(source_text: str, result: CalibrationResult, priors: list[Parame
     kept in the file so that it reproduces the calibrated scenario; `moved`: (folder of
     the source, folder of the fitted file), for rewriting relative file references;
     `draws_file`: the posterior draws' file, relative to the fitted file)."""
-    from ..scenario.overrides import parse_override
-
     yaml = YAML()
     yaml.preserve_quotes = True
     doc = yaml.load(source_text)
-    for text in overrides:
-        path, value = parse_override(text)
-        _set(doc, ".".join(str(p) for p in path), value)
+    apply_overrides_to_document(doc, overrides)
     for est in result.parameters:
-        _set(doc, est.path, float(format_number(est.estimate, 6)))
-    joint = {p for g in joint_groups([q.path for q in priors], result.draws) for p in g}
+        set_in_document(doc, est.path, float(format_number(est.estimate, 6)))
+    end = result.end_state
+    if end is None:
+        joint = {p for g in joint_groups([q.path for q in priors], result.draws) for p in g}
+    else:  # parameters and the state they imply: one row of the draws per replication
+        joint = {q.path for q in priors} | set(end.paths)
+        _start_here(doc, end, moved)
     section = CommentedMap()
     for j, prior in enumerate(priors):
         if prior.path in joint:
-            entry = CommentedMap(draws=draws_file)
-            entry.fa.set_flow_style()
-            section[prior.path] = entry
+            section[prior.path] = _joint_entry(draws_file)
         else:
             section[prior.path] = posterior_spec(prior, result.draws[:, j])
+    for j, path in enumerate(end.paths if end else ()):
+        if np.ptp(end.draws[:, j]) > 0:  # a state the same in every draw stays a number
+            section[path] = _joint_entry(draws_file)
     old = doc.get("uncertainties") or {}
+    replaced = set(end.paths) if end else set()  # the start state is the history's now
     for path, spec in old.items():
-        if path not in section:
+        if path not in section and path not in replaced:
             section[path] = _kept(path, spec, moved, draws_file)
     doc["uncertainties"] = section
     if moved is not None:
@@ -116,6 +126,39 @@ def fitted_text(source_text: str, result: CalibrationResult, priors: list[Parame
     out = io.StringIO()
     yaml.dump(doc, out)
     return header(result, draws_file) + out.getvalue()
+
+
+def _joint_entry(draws_file: str) -> CommentedMap:
+    entry = CommentedMap(draws=draws_file)
+    entry.fa.set_flow_style()
+    return entry
+
+
+def _start_here(doc: Any, end: EndState, moved: tuple[Path, Path] | None) -> None:
+    """Start the scenario where the history ended: `start_date` the day after its last
+    period, the start state at its posterior mean, and the `fitted_from:` record (the
+    history named relative to the fitted file's folder, `moved[1]`)."""
+    doc["start_date"] = end.start_date
+    for path, value in end.mean().items():
+        set_in_document(doc, path, float(format_number(value, 10)))
+    record = CommentedMap()
+    record["history"] = _history_ref(end.history, moved)
+    record["sha256"] = end.sha256
+    record["first_day"] = end.first_day
+    record["last_day"] = end.last_day
+    record["start_date"] = end.start_date_before
+    record["start_state"] = CommentedMap(
+        (p, float(format_number(v, 10))) for p, v in end.start_before.items())
+    doc["fitted_from"] = record
+
+
+def _history_ref(history: str, moved: tuple[Path, Path] | None) -> str:
+    """The history file as the fitted file names it: relative to its folder when the
+    history was given relative to the working folder, else as given."""
+    path = Path(history)
+    if moved is None or path.is_absolute():
+        return path.as_posix()
+    return Path(os.path.relpath(path.resolve(), moved[1].resolve())).as_posix()
 
 
 def _kept(path: str, spec: Any, moved: tuple[Path, Path] | None, draws_file: str) -> Any:
@@ -157,6 +200,15 @@ def header(result: CalibrationResult, draws_file: str = "fitted.draws.csv") -> s
     lines += [f"# warning: {w}" for w in result.warnings]
     lines.append(f"# posterior draws ({len(result.draws)} rows, one column per freed "
                  f"value): {draws_file}")
+    end = result.end_state
+    if end is not None:
+        lines += [f"# starts on {end.start_date.isoformat()}, the day after the history's "
+                  f"last period, from the state the history left (fitted_from: the record)",
+                  "# start state: its posterior mean in place; one column per value in "
+                  f"{draws_file}",
+                  f"# drawn jointly, one row of {draws_file} per replication: "
+                  f"{', '.join(p.path for p in result.priors)} and the start state"]
+        return "\n".join(lines) + "\n"
     for group in result.joint_groups():
         lines.append(f"# drawn jointly, one row of {draws_file} per replication "
                      f"(correlated): {', '.join(group)}")
@@ -165,19 +217,6 @@ def header(result: CalibrationResult, draws_file: str = "fitted.draws.csv") -> s
 
 def _num(x: Any) -> str:
     return "-" if x is None else f"{x:.3f}"
-
-
-def _set(doc: Any, dotted: str, value: Any) -> None:
-    """Set a dotted path in the round-trip document, creating mappings on the way (a
-    number is an index into a list: `moves.0.price`)."""
-    node = doc
-    parts: list[Any] = dotted.split(".")
-    for part in parts[:-1]:
-        key = int(part) if isinstance(node, list) else part
-        if not isinstance(node, list) and (key not in node or node[key] is None):
-            node[key] = CommentedMap()
-        node = node[key]
-    node[int(parts[-1]) if isinstance(node, list) else parts[-1]] = value
 
 
 def write_fitted(scenario: Path, result: CalibrationResult,

@@ -13,17 +13,21 @@ from .optimize import CANDIDATE
 
 
 def write_strategy_yaml(source: Path, out: Path, strategy: dict[str, Any],
-                        name: str = CANDIDATE) -> str:
+                        name: str = CANDIDATE, overrides: tuple[str, ...] = ()) -> str:
     """The scenario file `source` with `strategy` added as `name` (default `optimized`;
     comments kept), first among the strategies, for a file at `out`: its relative file
-    references (the calibration history, joint draws) are rewritten for out's folder."""
+    references (the calibration history, joint draws) are rewritten for out's folder.
+    `overrides`: the `--set` values the search ran with, written into the file so that
+    it holds the market the plan was found for."""
     from ruamel.yaml import YAML
 
     from ..scenario.references import relocate_references
+    from ..scenario.roundtrip import apply_overrides_to_document
 
     yaml = YAML()
     yaml.preserve_quotes = True
     data = yaml.load(source.read_text(encoding="utf-8"))
+    apply_overrides_to_document(data, overrides)
     data["strategies"].pop(name, None)
     data["strategies"].insert(0, name, _plain(strategy))  # first: `mktsim run FILE` runs it
     relocate_references(data, source.parent, out.parent)

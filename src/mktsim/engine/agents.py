@@ -91,7 +91,7 @@ def place_customers(init_state: np.ndarray, rng: np.random.Generator,
         state[start: start + int(size)] = block
         start += int(size)
     segment = np.repeat(np.arange(len(sizes), dtype=np.int16), sizes)
-    ever = ((state == P.CUSTOMER) | (state == P.LOYAL)).astype(np.int8)
+    ever = ((state == P.CUSTOMER) | (state == P.LOYAL) | (state == P.CHURNED)).astype(np.int8)
     if hubs is not None and len(hubs):
         new = hubs[(state[hubs] != P.CUSTOMER) & (state[hubs] != P.LOYAL)]
         state[new] = P.CUSTOMER

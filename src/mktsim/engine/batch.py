@@ -76,7 +76,8 @@ class Batch:
             for rep in self.reps:
                 rep.apply_events(day)
         self.sync(self.horizon)
-        return [ReplicationResult(r.out, r.chan_tot, r.leak, r.state) for r in self.reps]
+        return [ReplicationResult(r.out, r.chan_tot, r.leak, r.state, None, r.adopters,
+                                  r.adstock) for r in self.reps]
 
     def sync(self, day: int) -> None:
         """Advance every replication up to the start of `day` (one compiled call)."""

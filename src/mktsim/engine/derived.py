@@ -68,7 +68,7 @@ def _start(rep: Replication) -> DerivedState:
     else:
         reference = float(np.mean(rep.market.effective_prices()))
     init = rep.plan.init_state
-    initial = (init[:, P.CUSTOMER] + init[:, P.LOYAL]).astype(float)
+    initial = P.initial_adopters(rep.plan).astype(float)
     return DerivedState(reference, 0.0, np.zeros(3), initial, daily_keep(SATISFACTION),
                         SATISFACTION.effects(), season_mean(rep.plan),
                         daily_discount(rep.plan.discount_rate),

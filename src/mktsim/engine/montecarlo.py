@@ -83,6 +83,8 @@ class Run:
     states: np.ndarray
     samples: pd.DataFrame | None = _Samples()  # type: ignore[assignment]
     reviews: list[Any] = field(default_factory=list)  # per replication: ReviewLog or None
+    adopters: np.ndarray | None = None  # [R, S] people who ever bought, at the end
+    adstock: np.ndarray | None = None  # [R, C] each channel's adstock stock, at the end
 
     @property
     def replications(self) -> int:
@@ -123,7 +125,15 @@ def run_chunk(plan: Plan, seed: int, first: int, count: int,
     samples = [values for _, values in plans] if source is not None else []
     return (np.stack([r.daily for r in results]), np.stack([r.channels for r in results]),
             np.stack([r.leaks for r in results]), np.stack([r.state for r in results]),
-            samples, [r.reviews for r in results])
+            samples, [r.reviews for r in results], _ends(results, "adopters"),
+            _ends(results, "adstock"))
+
+
+def _ends(results: Sequence[Any], name: str) -> np.ndarray | None:
+    """The replications' end-of-run arrays `name` (adopters, adstock), stacked; None when
+    the engine kept none."""
+    arrays = [getattr(r, name) for r in results]
+    return None if any(a is None for a in arrays) else np.stack(arrays)
 
 
 def batchable(plan: Plan, controllers: Sequence[Controller]) -> bool:
@@ -248,4 +258,11 @@ def simulate(plan: Plan, replications: int, seed: int, workers: int = 1,
     rows = [row for p in parts for row in p[4]]
     return Run(plan, seed, daily, channels, leaks, states,
                samples=rows or None,  # type: ignore[arg-type]  # a DataFrame when read
-               reviews=[log for p in parts for log in p[5]])
+               reviews=[log for p in parts for log in p[5]],
+               adopters=_joined(parts, 6), adstock=_joined(parts, 7))
+
+
+def _joined(parts: list[tuple[Any, ...]], i: int) -> np.ndarray | None:
+    """Item i of every chunk, concatenated; None when a chunk has none."""
+    arrays = [p[i] for p in parts]
+    return None if any(a is None for a in arrays) else np.concatenate(arrays)

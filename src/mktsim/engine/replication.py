@@ -40,13 +40,16 @@ from .variates import new_stream
 
 @dataclass
 class ReplicationResult:
-    """Daily KPIs [K, D], channel totals [C, N_CH], leak counters, final funnel state."""
+    """Daily KPIs [K, D], channel totals [C, N_CH], leak counters, final funnel state
+    [S, N_STATES]; at the end: people who ever bought [S] and each channel's adstock [C]."""
 
     daily: np.ndarray
     channels: np.ndarray
     leaks: np.ndarray
     state: np.ndarray
     reviews: Any = None  # rules.review.ReviewLog when the plan has rules
+    adopters: np.ndarray | None = None
+    adstock: np.ndarray | None = None
 
 
 def kernel_misc(plan: P.Plan) -> np.ndarray:
@@ -88,8 +91,9 @@ class Replication:
         plan = self.plan
         n_seg, n_ch = plan.n_segments, len(plan.channels)
         self.state = plan.init_state.copy()
-        self.adopters = (plan.init_state[:, P.CUSTOMER] + plan.init_state[:, P.LOYAL]).copy()
-        self.adstock = np.zeros(n_ch)
+        self.adopters = P.initial_adopters(plan)
+        self.adstock = (np.zeros(n_ch) if plan.init_adstock is None
+                        else plan.init_adstock.astype(float).copy())
         self.queue = np.zeros((n_ch, n_seg, plan.max_patience), dtype=np.int64)
         self.cqueue = np.zeros((n_seg, plan.max_patience), dtype=np.int64)
         self.pipe = np.zeros((n_ch, n_seg, plan.max_stages), dtype=np.int64)
@@ -133,7 +137,8 @@ class Replication:
         reviews = self._start_controllers()
         self.env.run(until=self.plan.horizon)
         self.sync(self.plan.horizon)
-        return ReplicationResult(self.out, self.chan_tot, self.leak, self.state, reviews)
+        return ReplicationResult(self.out, self.chan_tot, self.leak, self.state, reviews,
+                                 self.adopters, self.adstock)
 
     def _start_controllers(self) -> Any:
         """Start every controller; the first log one returns (the review loop's)."""

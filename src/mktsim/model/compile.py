@@ -90,6 +90,7 @@ def _compile(spec: ScenarioSpec, strategy: str) -> P.Plan:
     rows = expand_latent_classes(spec, {
         "segments": np.array(list(spec.market.segments), dtype=object),
         "init_state": _init_state(spec),
+        "init_extra": _init_extra_adopters(spec),
         "seg_rates": _seg_rates(spec),
         "price_sensitivity": np.array([s.price_sensitivity
                                        for s in spec.market.segments.values()]),
@@ -106,6 +107,8 @@ def _compile(spec: ScenarioSpec, strategy: str) -> P.Plan:
         products=tuple(spec.products),
         competitors=tuple(spec.market.competitors),
         init_state=rows["init_state"],
+        init_adstock=_init_adstock(spec),
+        init_adopters=_init_adopters(spec, rows),
         seg_rates=rows["seg_rates"],
         price_sensitivity=rows["price_sensitivity"],
         affinity=rows["affinity"],
@@ -179,6 +182,7 @@ def expand_latent_classes(spec: ScenarioSpec, rows: dict[str, np.ndarray]
         for k, v in rows.items():
             parts[k].append(np.repeat(v[i: i + 1], beta.classes, axis=0))
         parts["init_state"][-1] = split_counts(rows["init_state"][i], w)
+        parts["init_extra"][-1] = split_counts(rows["init_extra"][i], w)
         rates = parts["seg_rates"][-1]
         ratio = _loyal_hazard_ratio(spec)
         rates[:, P.R_CHURN] = hazards
@@ -199,12 +203,45 @@ def _init_state(spec: ScenarioSpec) -> np.ndarray:
         loyal = round(pop * seg.initial_loyal)
         cust = round(pop * seg.initial_customers)
         cons = round(pop * seg.initial_consideration)
-        aware = max(round(pop * seg.initial_awareness) - loyal - cust - cons, 0)
+        lapsed = round(pop * seg.initial_lapsed)
+        aware = max(round(pop * seg.initial_awareness) - loyal - cust - cons - lapsed, 0)
         out[P.LOYAL], out[P.CUSTOMER], out[P.CONSIDERING], out[P.AWARE] = \
             loyal, cust, cons, aware
-        out[P.UNAWARE] = pop - loyal - cust - cons - aware
+        out[P.CHURNED] = lapsed
+        out[P.UNAWARE] = pop - loyal - cust - cons - lapsed - aware
         rows.append(out)
     return np.array(rows, dtype=np.int64).reshape(len(rows), P.N_STATES)
+
+
+def _init_extra_adopters(spec: ScenarioSpec) -> np.ndarray:
+    """[S, 1] people who ever bought on day 0 beyond the customers, loyal and lapsed (those
+    who lapsed and forgot us): `initial_adopters` less the others, people."""
+    rows = []
+    for seg in spec.market.segments.values():
+        pop = round(spec.market.size * seg.share)
+        held = sum(round(pop * x) for x in (seg.initial_customers, seg.initial_loyal,
+                                             seg.initial_lapsed))
+        given = seg.initial_adopters
+        rows.append([0 if given is None else max(round(pop * given) - held, 0)])
+    return np.array(rows, dtype=np.int64).reshape(len(rows), 1)
+
+
+def _init_adopters(spec: ScenarioSpec, rows: dict[str, np.ndarray]) -> np.ndarray | None:
+    """[S] people who ever bought by day 0 (the talkers of Bass word of mouth), None when
+    no segment gives initial_adopters (the engine then counts customers + loyal +
+    lapsed)."""
+    if all(s.initial_adopters is None for s in spec.market.segments.values()):
+        return None
+    init = rows["init_state"]
+    return (init[:, P.CUSTOMER] + init[:, P.LOYAL] + init[:, P.CHURNED]
+            + rows["init_extra"][:, 0]).astype(np.int64)
+
+
+def _init_adstock(spec: ScenarioSpec) -> np.ndarray | None:
+    """[C] each channel's adstock stock before day 0 (`adstock.initial`, adstocked
+    exposures per person), None when every channel starts from none."""
+    stocks = [ch.adstock.initial for ch in spec.channels.values()]
+    return np.array(stocks, dtype=float) if any(stocks) else None
 
 
 def _seg_rates(spec: ScenarioSpec) -> np.ndarray:

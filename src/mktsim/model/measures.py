@@ -39,10 +39,10 @@ def start_value(plan: P.Plan, metric: str) -> float:
     s = plan.init_state.sum(axis=0).astype(float)
     known = {
         "brand_awareness": (s[P.AWARE] + s[P.CONSIDERING] + s[P.WAITING] + s[P.CUSTOMER]
-                            + s[P.LOYAL]) / plan.market_size,
+                            + s[P.LOYAL] + s[P.CHURNED]) / plan.market_size,
         "consideration": (s[P.CONSIDERING] + s[P.WAITING]) / plan.market_size,
         "customers": s[P.CUSTOMER] + s[P.LOYAL],
-        "cumulative_adopters": s[P.CUSTOMER] + s[P.LOYAL],
+        "cumulative_adopters": float(P.initial_adopters(plan).sum()),
         "loyalty_members": s[P.LOYAL],
     }
     if metric not in known:

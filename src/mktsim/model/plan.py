@@ -112,6 +112,9 @@ class Plan:
     bass_mode: bool
     wom_customers: bool
     events: tuple[Event, ...] = field(default_factory=tuple)
+    # the state carried into day 0 (a fitted scenario's end of history); None: nothing
+    init_adstock: NDArray[np.float64] | None = None  # [C] adstock S before day 0
+    init_adopters: NDArray[np.int64] | None = None  # [S] people who ever bought by day 0
     rules: ReviewPlan | None = None  # the review rules, plain data (model/review_plan.py)
     demand: DemandPlan | None = None  # market.demand's factors (season = by_month * D)
     rivals: RivalPlan | None = None  # competitors that advertise or react (model/rival_plan.py)
@@ -120,3 +123,12 @@ class Plan:
     def n_segments(self) -> int:
         """S."""
         return len(self.segments)
+
+
+def initial_adopters(plan: Plan) -> NDArray[np.int64]:
+    """[S] people who ever bought by day 0: the plan's `init_adopters`, else customers +
+    loyal + lapsed of its initial state (a new array)."""
+    if plan.init_adopters is not None:
+        return plan.init_adopters.astype(np.int64).copy()
+    init = plan.init_state
+    return (init[:, CUSTOMER] + init[:, LOYAL] + init[:, CHURNED]).copy()

@@ -139,6 +139,9 @@ class Adstock(Section):
     normalize: bool = Field(
         False, description="Scale by (1 - theta) so the weights sum to 1 (Meridian style)."
     )
+    initial: NonNegative = Field(
+        0.0, description="Carried-over stock S on the day before day 0, in adstocked "
+        "exposures per person (the unit of half_saturation); 0: no earlier media.")
 
 
 class Channel(Section):

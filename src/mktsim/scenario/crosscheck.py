@@ -162,12 +162,21 @@ def _segment_numbers(c: Checker, name: str, seg: Segment) -> None:
         c.error(("market", "segments", name, "churn_beta"),
                 _("give churn_per_year (geometric) or churn_beta (sBG), not both"),
                 _("remove one of them"))
-    held = seg.initial_consideration + seg.initial_customers + seg.initial_loyal
+    held = (seg.initial_consideration + seg.initial_customers + seg.initial_loyal
+            + seg.initial_lapsed)
     if held > seg.initial_awareness + TOLERANCE:
         c.error(("market", "segments", name, "initial_awareness"),
                 f"initial_awareness {seg.initial_awareness:g} is below considering + "
-                f"customers + loyal ({held:g})",
+                f"customers + loyal + lapsed ({held:g})",
                 "awareness counts everyone who knows the brand, customers included")
+    bought = seg.initial_customers + seg.initial_loyal + seg.initial_lapsed
+    if seg.initial_adopters is not None and seg.initial_adopters + TOLERANCE < bought:
+        c.error(("market", "segments", name, "initial_adopters"),
+                _("initial_adopters {adopters} is below customers + loyal + lapsed "
+                  "({bought})").format(adopters=f"{seg.initial_adopters:g}",
+                                       bought=f"{bought:g}"),
+                _("adopters are everyone who ever bought: customers, loyal and lapsed "
+                  "included"))
 
 
 def _channels(c: Checker) -> None:

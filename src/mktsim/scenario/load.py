@@ -35,6 +35,8 @@ class LoadedSpec:
     fixed: dict[str, str] = field(default_factory=dict)
     """Paths set on the command line whose `uncertainties:` entry is therefore not drawn
     (path -> the dropped distribution's text)."""
+    overrides: tuple[str, ...] = ()
+    """The `--set path=value` texts it was read with (a file written from it keeps them)."""
 
     @property
     def content_hash(self) -> str:
@@ -129,7 +131,7 @@ def validate_data(data: Any, locs: Locations, file: str, overrides: list[str],
     if problems:
         raise ScenarioError(problems)
     return LoadedSpec(spec, file, data, notes + smart_lint(spec, locs, file),
-                      {k: spec_text(v) for k, v in dropped.items()})
+                      {k: spec_text(v) for k, v in dropped.items()}, tuple(overrides))
 
 
 def _validate_without_uncertainties(data: dict[str, Any], file: str) -> LoadedSpec:

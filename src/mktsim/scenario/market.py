@@ -52,6 +52,12 @@ class Segment(Section):
     )
     initial_customers: Share = Field(0.0, description="Share already customers on day 0.")
     initial_loyal: Share = Field(0.0, description="Share already loyal customers on day 0.")
+    initial_lapsed: Share = Field(
+        0.0, description="Share of former customers on day 0 who lapsed and still know the "
+        "brand (part of the aware; they may be won back).")
+    initial_adopters: Share | None = Field(
+        None, description="Share who ever bought from us by day 0 (the talkers of word of "
+        "mouth with source: adopters); default customers + loyal + lapsed.")
     price_sensitivity: Multiplier = Field(
         1.0, description="Multiplier on the choice model's price weight (1 = average)."
     )

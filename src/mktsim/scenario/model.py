@@ -12,6 +12,7 @@ from .calibration import CalibrationSection
 from .company import Channel, Crm, Org, Product, Team
 from .decision import DecisionSection
 from .fields import Count, Days, Name, PositiveCount
+from .fitted import FittedFrom
 from .market import Market
 from .rules import Information, RulesSection
 from .strategy import Strategy
@@ -47,6 +48,8 @@ class ScenarioSpec(Section):
     )
 
     calibration: CalibrationSection | None = Field(None, description="Fit to history.")
+    fitted_from: FittedFrom | None = Field(
+        None, description="The history this scenario was fitted to (written by calibrate).")
 
     def labels(self) -> dict[str, dict[str, str | dict[str, str]]]:
         """Kind (channels, segments, products, teams, strategies, targets, objectives) ->

@@ -29,10 +29,14 @@ def relocate_history(doc: Any, source_dir: Path, target_dir: Path) -> None:
 
 def relocate_references(doc: Any, source_dir: Path, target_dir: Path) -> None:
     """The relative file references of a scenario written in another folder (the
-    calibration history, the files of joint draws) made relative to that folder."""
+    calibration history, the fitted scenario's history, the files of joint draws) made
+    relative to that folder."""
     if source_dir.resolve() == target_dir.resolve():
         return
     relocate_history(doc, source_dir, target_dir)
+    record = doc.get("fitted_from")
+    if isinstance(record, dict) and isinstance(record.get("history"), str):
+        record["history"] = relocate(record["history"], source_dir, target_dir)
     section = doc.get("uncertainties")
     if not isinstance(section, dict):
         return

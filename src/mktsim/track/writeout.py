@@ -31,20 +31,22 @@ def write_tracking(tracked: TrackedYear, document: TrackDocument, folder: str | 
 
 
 def reoptimized_plan_yaml(reoptimization: Reoptimization | None, source: str | Path,
-                          out: str | Path | None = None) -> str:
+                          out: str | Path | None = None, overrides: tuple[str, ...] = ()
+                          ) -> str:
     """The scenario file `source` with the re-optimised plan added as strategy
     `reoptimized` (comments kept), for a file at `out` (default `source`): relative file
-    references are rewritten for out's folder."""
+    references are rewritten for out's folder; `overrides`: the `--set` values the
+    tracking ran with, written in."""
     if reoptimization is None:
         raise ValueError("no re-optimisation: call reoptimize() first")
     return write_strategy_yaml(Path(source), Path(out if out is not None else source),
-                               reoptimization.plan, REOPTIMIZED)
+                               reoptimization.plan, REOPTIMIZED, overrides)
 
 
 def write_reoptimized_plan(reoptimization: Reoptimization | None, source: str | Path,
-                           out: str | Path) -> Path:
+                           out: str | Path, overrides: tuple[str, ...] = ()) -> Path:
     """Write the scenario `source` with the re-optimised plan as strategy `reoptimized`
     to `out` (atomically; `reoptimized_plan_yaml`)."""
     out = Path(out)
-    write_atomic(out, reoptimized_plan_yaml(reoptimization, source, out))
+    write_atomic(out, reoptimized_plan_yaml(reoptimization, source, out, overrides))
     return out

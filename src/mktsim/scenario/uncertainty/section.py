@@ -45,15 +45,40 @@ def uncertainty_problems(data: dict[str, Any], locs: Locations, file: str,
         return [Problem(file, line_of(where, locs), "uncertainties",
                         "must map scenario paths to distributions",
                         "e.g. channels.kol.cost.cpm: normal(40, 5)")]
-    problems = []
+    problems, params = [], []
     for path, spec in section.items():
         try:
             (param,) = parse_design_mapping({path: spec})
         except ParamSpecError as exc:
             problems.append(_problem(path, str(exc), locs, file))
             continue
-        problems += _check_tails(data, param, locs, file, validate)
+        params.append(param)
+    for param in params:
+        problems += _check_tails(data, param, locs, file, validate, _row_mates(param, params))
     return problems
+
+
+def _row_mates(param: Any, params: list[Any]) -> list[Any]:
+    """The other paths drawn from the same file as a draws parameter: a replication takes
+    one row for all of them, so an extreme row is checked with its mates' values."""
+    if param.kind != "draws":
+        return []
+    from .joint_draws import normal_name
+
+    name = normal_name(param.source)
+    return [p for p in params if p is not param and p.kind == "draws"
+            and normal_name(p.source) == name]
+
+
+def _with_row(trial: dict[str, Any], param: Any, value: Any, mates: list[Any]) -> Any:
+    """`trial` with the mates' values of the row where `param` takes `value`."""
+    if not mates:
+        return trial
+    row = int(np.flatnonzero(param.draw_array() == value)[0])
+    for mate in mates:
+        trial = replaced(trial, mate.path,
+                         schema_value(mate.path, _plain(mate.draw_array()[row])))
+    return trial
 
 
 def _problem(path: str, message: str, locs: Locations, file: str, hint: str = "") -> Problem:
@@ -76,7 +101,7 @@ def extreme_values(param: Any) -> list[tuple[str, Any]]:
 
 
 def _check_tails(data: dict[str, Any], param: Any, locs: Locations, file: str,
-                 validate: Validator) -> list[Problem]:
+                 validate: Validator, mates: list[Any] | None = None) -> list[Problem]:
     from ..errors import ScenarioError
 
     head = param.path.split(".")[0]
@@ -86,6 +111,7 @@ def _check_tails(data: dict[str, Any], param: Any, locs: Locations, file: str,
     base = {k: v for k, v in data.items() if k != "uncertainties"}
     for where, value in extreme_values(param):
         trial = replaced(base, param.path, schema_value(param.path, value))
+        trial = _with_row(trial, param, value, mates or [])
         try:
             validate(trial, file)
         except ScenarioError as exc:
