@@ -327,7 +327,8 @@ class Scenario(LoadedScenario):
         from ..track.writeout import write_reoptimized_plan, write_tracking
 
         history = actuals if isinstance(actuals, History) else read_history(
-            Path(actuals), self.spec.channels, self.spec.products, sheet)
+            Path(actuals), self.spec.channels, self.spec.products, sheet,
+            self.spec.market.demand)
         if reoptimize and then is not None:
             raise ScenarioError([Problem(self.loaded.source, None, "--then",
                                          "--reoptimize starts from the tracked plan",

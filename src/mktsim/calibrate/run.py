@@ -72,7 +72,7 @@ def calibrate(loaded: LoadedSpec, options: CalibrationOptions,
     check_priors(loaded, priors)
     sheet = options.sheet or (section.sheet if section else None)
     history = read_history(history_path(loaded, options), loaded.spec.channels,
-                           loaded.spec.products, sheet)
+                           loaded.spec.products, sheet, loaded.spec.market.demand)
     holdout = options.holdout if options.holdout is not None else (
         section.holdout if section else 0)
     check_enough(history, len(priors), holdout)

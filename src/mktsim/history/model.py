@@ -24,7 +24,9 @@ class History:
 
     `series`: observed KPI values (flows: the period's total; stocks and shares: the level
     on the period's last day). `sample_sizes`: survey sample size of a share KPI.
-    `spend`: money spent per channel in the period. `price`: average selling price."""
+    `spend`: money spent per channel in the period. `price`: average selling price.
+    `controls`: the value of each demand control (`market.demand.controls`) in the period;
+    `events`: each event's intensity in the period (0 = none, 1 = a full event)."""
 
     source: str
     kind: PeriodKind
@@ -34,6 +36,8 @@ class History:
     sample_sizes: dict[str, NDArray[np.float64]] = field(default_factory=dict)
     spend: dict[str, NDArray[np.float64]] = field(default_factory=dict)
     price: dict[str, NDArray[np.float64]] = field(default_factory=dict)
+    controls: dict[str, NDArray[np.float64]] = field(default_factory=dict)
+    events: dict[str, NDArray[np.float64]] = field(default_factory=dict)
 
     @property
     def start(self) -> dt.date:

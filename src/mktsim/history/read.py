@@ -16,14 +16,13 @@ import numpy as np
 from .. import tabular
 from ..i18n import _, ngettext
 from ..kpis import KPIS
+from ..scenario.demand import Demand
 from ..scenario.errors import Problem, ScenarioError
-from ..scenario.suggest import did_you_mean
-from .model import OBSERVABLE_KPIS, SHARE_KPIS, History
+from .columns import known_columns, range_problem, unknown_hint, unknown_why
+from .model import SHARE_KPIS, History
 from .periods import Irregular, infer_kind, month_starts, period_bounds
 
 MAX_PROBLEMS = 25
-# flows and levels that can go below zero; every other KPI value must be >= 0
-SIGNED_KPIS = frozenset({"profit", "gross_margin"})
 
 
 class HistoryError(ScenarioError):
@@ -37,11 +36,12 @@ class HistoryError(ScenarioError):
 
 
 def read_history(path: str | Path, channels: Iterable[str], products: Iterable[str],
-                 sheet: str | None = None) -> History:
-    """Read `path` and check it against the scenario's channel and product names."""
+                 sheet: str | None = None, demand: Demand | None = None) -> History:
+    """Read `path` and check it against the scenario's channel and product names and its
+    demand drivers (`market.demand`: the `control.*` and `event.*` columns)."""
     path = Path(path)
     header, rows = read_table(path, sheet)
-    return parse_history(str(path), header, rows, tuple(channels), tuple(products))
+    return parse_history(str(path), header, rows, tuple(channels), tuple(products), demand)
 
 
 def read_table(path: Path, sheet: str | None = None) -> tuple[list[str], list[list[Any]]]:
@@ -60,14 +60,16 @@ def _blank(cell: Any) -> bool:
 
 
 def parse_history(file: str, header: list[str], rows: list[list[Any]],
-                  channels: tuple[str, ...], products: tuple[str, ...]) -> History:
+                  channels: tuple[str, ...], products: tuple[str, ...],
+                  demand: Demand | None = None) -> History:
     """Check a table and build the History (see docs/calibration.md for the format)."""
-    problems = _header_problems(file, header, channels, products)
+    problems = _header_problems(file, header, channels, products, demand)
     if problems:
         raise HistoryError(problems)
     dates, date_problems = _dates(file, header, rows)
     problems += date_problems
-    columns = {name: _column(file, header, rows, name, problems) for name in header[1:]}
+    columns = {name: _column(file, header, rows, name, problems, demand)
+               for name in header[1:]}
     if not problems and len(dates) < 2:
         problems.append(Problem(file, None, "date",
                                 _("{n} row(s): at least two periods are needed to tell their "
@@ -87,18 +89,18 @@ def parse_history(file: str, header: list[str], rows: list[list[Any]],
         sample_sizes={n[:-2]: v for n, v in columns.items() if n.endswith("_n")},
         spend={n.split(".", 1)[1]: v for n, v in columns.items() if n.startswith("spend.")},
         price={n.split(".", 1)[1]: v for n, v in columns.items() if n.startswith("price.")},
+        controls=_prefixed(columns, "control."), events=_prefixed(columns, "event."),
     )
 
 
-def known_columns(channels: tuple[str, ...], products: tuple[str, ...]) -> list[str]:
-    """Every column name a history file may have."""
-    return (["date", *OBSERVABLE_KPIS, *(f"{k}_n" for k in sorted(SHARE_KPIS))]
-            + [f"spend.{c}" for c in channels] + [f"price.{p}" for p in products])
+def _prefixed(columns: dict[str, np.ndarray], prefix: str) -> dict[str, np.ndarray]:
+    """The columns named `prefix<name>`, by name."""
+    return {n[len(prefix):]: v for n, v in columns.items() if n.startswith(prefix)}
 
 
 def _header_problems(file: str, header: list[str], channels: tuple[str, ...],
-                     products: tuple[str, ...]) -> list[Problem]:
-    known = known_columns(channels, products)
+                     products: tuple[str, ...], demand: Demand | None) -> list[Problem]:
+    known = known_columns(channels, products, demand)
     problems = []
     if not header or header[0] != "date":
         problems.append(Problem(file, 1, header[0] if header else "",
@@ -115,9 +117,9 @@ def _header_problems(file: str, header: list[str], channels: tuple[str, ...],
         seen.add(name)
         if name in known:
             continue
-        problems.append(Problem(file, 1, name or "(empty)", _unknown_why(name, channels,
-                                                                         products),
-                                _unknown_hint(name, known)))
+        problems.append(Problem(file, 1, name or "(empty)",
+                                unknown_why(name, channels, products, demand),
+                                unknown_hint(name, known)))
     for name in header:
         if name.endswith("_n") and name[:-2] in SHARE_KPIS and name[:-2] not in header:
             problems.append(Problem(file, 1, name,
@@ -126,26 +128,6 @@ def _header_problems(file: str, header: list[str], channels: tuple[str, ...],
                                     _("add the {kpi} column or drop {column}").format(
                                         kpi=name[:-2], column=name)))
     return problems
-
-
-def _unknown_why(name: str, channels: tuple[str, ...], products: tuple[str, ...]) -> str:
-    if name.startswith("spend."):
-        return _("no channel '{name}' in the scenario").format(name=name[6:])
-    if name.startswith("price."):
-        return _("no product '{name}' in the scenario").format(name=name[6:])
-    if name in KPIS:
-        return _("KPI '{name}' is a ratio to date and cannot be observed per period").format(
-            name=name)
-    return _("unknown column")
-
-
-def _unknown_hint(name: str, known: list[str]) -> str:
-    if name.startswith("spend."):
-        return did_you_mean(name, [k for k in known if k.startswith("spend.")]) or \
-            _("the scenario has no channels")
-    if name.startswith("price."):
-        return did_you_mean(name, [k for k in known if k.startswith("price.")])
-    return did_you_mean(name, known)
 
 
 def _dates(file: str, header: list[str], rows: list[list[Any]]
@@ -162,7 +144,7 @@ def _dates(file: str, header: list[str], rows: list[list[Any]]
 
 
 def _column(file: str, header: list[str], rows: list[list[Any]], name: str,
-            problems: list[Problem]) -> np.ndarray:
+            problems: list[Problem], demand: Demand | None) -> np.ndarray:
     j = header.index(name)
     out = np.full(len(rows), np.nan)
     for i, row in enumerate(rows):
@@ -174,31 +156,12 @@ def _column(file: str, header: list[str], rows: list[list[Any]], name: str,
             assert why_not is not None
             problems.append(Problem(file, i + 2, name, *why_not))
             continue
-        why = _range_problem(name, value)
+        why = range_problem(name, value, demand)
         if why:
             problems.append(Problem(file, i + 2, name, why[0], why[1]))
             continue
         out[i] = value
     return out
-
-
-def _range_problem(name: str, value: float) -> tuple[str, str] | None:
-    if name.startswith("spend.") and value < 0:
-        return (_("negative spend {value}").format(value=f"{value:g}"),
-                _("money spent is 0 or more; refunds go elsewhere"))
-    if name.startswith("price.") and value <= 0:
-        return (_("price {value} is not positive").format(value=f"{value:g}"),
-                _("give the average selling price"))
-    if name in SHARE_KPIS and not 0.0 <= value <= 1.0:
-        return (_("share {value} is outside [0, 1]").format(value=f"{value:g}"),
-                _("write shares as fractions (0.23) or percentages (23%)"))
-    if name.endswith("_n") and (value < 1 or value != int(value)):
-        return (_("sample size {value} is not a whole number >= 1").format(value=f"{value:g}"),
-                _("give the survey's n"))
-    if name in KPIS and name not in SIGNED_KPIS and value < 0:
-        return (_("negative value {value}").format(value=f"{value:g}"),
-                _("{name} cannot be below 0").format(name=name))
-    return None
 
 
 def check_enough(history: History, free: int, holdout: int) -> None:

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, Field, field_validator
 
 from .base import Label, Section
+from .demand import Demand
 from .fields import (
     Multiplier,
     Name,
@@ -147,6 +148,8 @@ class Market(Section):
         None, description="Hazard per year of leaving consideration (default: awareness decay)."
     )
     seasonality: Seasonality = Field(default_factory=Seasonality)
+    demand: Demand | None = Field(
+        None, description="Drivers of category demand: trend, Fourier season, controls, events.")
     competitors: dict[Name, Competitor] = Field(default_factory=dict)
     choice: ChoiceModel = Field(default_factory=ChoiceModel)
     bass_consistent: bool = Field(
