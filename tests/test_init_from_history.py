@@ -112,7 +112,8 @@ def test_drivers_and_price_columns_become_demand_drivers_and_priors(tmp_path: Pa
     assert demand.controls["competitor"].effect == "linear"
     assert demand.controls["price_index"].future == "repeat_year"
     assert len(demand.controls["competitor"].values) == 110
-    assert list(demand.events["double11"].occurrences) == [START + dt.timedelta(weeks=45)]
+    assert list(demand.events["double11"].occurrences) == [START + dt.timedelta(weeks=45),
+                                                             START + dt.timedelta(weeks=97)]
     assert demand.events["double11"].days == 7
     assert set(spec.products) == {"widget"}
     assert 190 <= spec.products["widget"].price <= 210
