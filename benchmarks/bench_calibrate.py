@@ -103,9 +103,10 @@ def main() -> None:
 
 def from_history(seed: int, weeks: int = 156, noise: float = 0.05) -> str:
     """One line of the --from-history benchmark: generate, draft, calibrate, compare."""
+    from synthetic_history import generate
+
     import mktsim
     from mktsim.api import init_from_history
-    from synthetic_history import generate
 
     synthetic = generate(seed, weeks, noise)
     with tempfile.TemporaryDirectory() as tmp:
