@@ -152,6 +152,7 @@ def test_units_kpi_and_price_from_revenue_over_units(tmp_path: Path) -> None:
                    ).exit_code == 0
     spec = load_spec(tmp_path / "u" / "sales.yaml").spec
     assert spec.targets[0].metric == "units"
+    assert spec.calibration.weights == {"revenue": 0}
     assert spec.products["product"].price == pytest.approx(200, rel=0.05)   # 1M / 5000
     only_units = write_history(tmp_path / "units.csv", units=True, revenue=False)
     assert _invoke("init", "from-history", only_units, tmp_path / "v").exit_code == 0

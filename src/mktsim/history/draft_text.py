@@ -275,6 +275,10 @@ def _calibration(out: Lines, d: HistoryDraft, name: str) -> None:
     out.add(1, f"history: {_quoted(d.history_file)}", "history")
     out.add(1, "strategy: continue")
     out.add(1, f"holdout: {holdout(d)}", "holdout")
+    others = sorted(k for k in d.history.series if k != d.kpi)
+    if others:
+        body = ", ".join(f"{k}: 0" for k in others)
+        out.add(1, f"weights: {{{body}}}", "weights_other", kpi=d.kpi)
     out.add(1, "parameters:")
     for path, prior, key, values in priors(d):
         out.add(2, f"{path}: {_quoted(prior)}", key, **values)

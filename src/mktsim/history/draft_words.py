@@ -142,6 +142,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "history": ("relative to this file", "相对于本文件"),
     "holdout": ("last periods kept out of the fit, to check the forecast",
                 "不参与拟合的最后若干周期，用于检验预测"),
+    "weights_other": (
+        "fitted on {kpi} only: the other columns are reported, not fitted (units and\n"
+        "revenue carry the same information, and this market has no funnel to fit the rest)",
+        "只拟合 {kpi}：其他列只报告不拟合（销量和收入信息相同，且本市场没有可拟合其余\n"
+        "指标的漏斗）"),
     "prior_level": ("baseline level: lognormal around the level of the first weeks (x/÷ 1.6)",
                     "基线水平：以前几周的水平为中心的对数正态（乘除 1.6）"),
     "prior_lift": ("lognormal around a 30% media share split by money; wide (x/÷ 2.7): the\n"
