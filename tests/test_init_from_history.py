@@ -144,6 +144,9 @@ def test_comments_in_the_chosen_language(tmp_path: Path, lang: str, phrases: lis
     cjk = [c for c in comments if re.search(r"[\u4e00-\u9fff]", c)]
     assert (len(cjk) > len(comments) // 2) == (lang == "zh")
     assert load_spec(tmp_path / lang / "sales.yaml").spec.calibration is not None
+    wide = [line for line in text.splitlines()
+            if sum(2 if ord(c) >= 0x2E80 else 1 for c in line) > 100]
+    assert not wide   # fits an editor's window, CJK characters counted twice
 
 
 def test_units_kpi_and_price_from_revenue_over_units(tmp_path: Path) -> None:

@@ -39,7 +39,7 @@ class Lines:
             self.out.append(pad + text)
             return
         comment = word(key, self.lang, **values)
-        if "\n" in comment or len(pad + text) + len(comment) > 96:
+        if "\n" in comment or width(pad + text) + width(comment) > 96:
             self.out += [f"{pad}# {c}" if c else f"{pad}#" for c in comment.split("\n")]
             self.out.append(pad + text)
         else:
@@ -47,6 +47,11 @@ class Lines:
 
     def text(self) -> str:
         return "\n".join(self.out) + "\n"
+
+
+def width(text: str) -> int:
+    """Columns `text` takes in a fixed-width font (CJK characters take two)."""
+    return sum(2 if ord(c) >= 0x2E80 else 1 for c in text)
 
 
 def num(value: float) -> str:
