@@ -8,6 +8,7 @@ import dataclasses
 import numpy as np
 
 from ..model.compile import compile_plan
+from ..model.demand import follow_drivers
 from ..model.plan import Event, Plan
 from ..scenario.model import ScenarioSpec
 from .model import History
@@ -36,7 +37,9 @@ def plan_with_actuals(plan: Plan, history: History, plan_days: int | None = None
     spend for that period. A channel without a column keeps the strategy's plan at its
     daily rate (`plan_days`: the scenario's own horizon, over which the budget is spread).
     A product with a price column is sold at that price from each period's first day;
-    the strategy's own price changes and discounts of that product are dropped."""
+    the strategy's own price changes and discounts of that product are dropped. A
+    `control.<name>` or `event.<name>` column replaces that demand driver's path on every
+    day of each period with a value (the daily `season` is rebuilt from them)."""
     spend = plan.spend.copy()
     if plan_days:
         free = [i for i, c in enumerate(plan.channels) if c not in history.spend]
@@ -47,7 +50,15 @@ def plan_with_actuals(plan: Plan, history: History, plan_days: int | None = None
                                        strict=True):
             if np.isfinite(amount):
                 spend[row, first:first + days] = amount / days
-    return _with_prices(dataclasses.replace(plan, spend=spend), history)
+    return _with_drivers(_with_prices(dataclasses.replace(plan, spend=spend), history),
+                         history)
+
+
+def _with_drivers(plan: Plan, history: History) -> Plan:
+    if plan.demand is None or not (history.controls or history.events):
+        return plan
+    drivers = follow_drivers(plan.demand, history)
+    return dataclasses.replace(plan, demand=drivers, season=drivers.season())
 
 
 def _with_prices(plan: Plan, history: History) -> Plan:

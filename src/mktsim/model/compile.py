@@ -15,6 +15,7 @@ from ..scenario.model import ScenarioSpec
 from ..scenario.pricing import list_prices
 from ..scenario.strategy import Strategy
 from . import plan as P
+from .demand import DemandPlan, demand_plan
 from .hazards import per_day
 from .latent import beta_classes, class_hazards, split_counts
 from .response import daily_retention
@@ -65,7 +66,8 @@ def _check_finite(plan: P.Plan) -> None:
     chan = plan.chan_par[:, _NOT_CAPACITY]
     arrays = {"segment rates": plan.seg_rates, "channel effects and costs": chan,
               "spend": plan.spend, "prices": plan.product_price, "teams": plan.team_par,
-              "competitors": plan.competitor_attr, "choice weights": plan.choice_weights}
+              "competitors": plan.competitor_attr, "choice weights": plan.choice_weights,
+              "season and demand drivers": plan.season}
     if np.isfinite(np.concatenate([a.ravel() for a in arrays.values()])).all():
         return  # one test of every number; which arrays fail only when one does
     from ..scenario.errors import Problem, ScenarioError
@@ -92,6 +94,7 @@ def _compile(spec: ScenarioSpec, strategy: str) -> P.Plan:
                                        for s in spec.market.segments.values()]),
         "affinity": _affinity(spec, channels),
     })
+    drivers = _demand_plan(spec)
     return P.Plan(
         strategy=strategy,
         horizon=spec.horizon_days,
@@ -109,7 +112,8 @@ def _compile(spec: ScenarioSpec, strategy: str) -> P.Plan:
         kappa=_kappa(spec, channels),
         spend=_spend(spec, strat, channels),
         extra_spend=_extra_spend(spec, strat),
-        season=_season(spec),
+        season=_season(spec) if drivers is None else drivers.season(),
+        demand=drivers,
         team_par=_team_par(spec),
         team_headcount=np.array(
             [(strat.headcount or {}).get(n, t.headcount) for n, t in spec.teams.items()],
@@ -405,6 +409,13 @@ def _extra_spend(spec: ScenarioSpec, strat: Strategy) -> np.ndarray:
 def _season(spec: ScenarioSpec) -> np.ndarray:
     months = _calendar(spec.start_date, spec.horizon_days)[1]
     return np.asarray(spec.market.seasonality.by_month, dtype=float)[months]
+
+
+def _demand_plan(spec: ScenarioSpec) -> DemandPlan | None:
+    """The demand drivers over the plan's days (None without `market.demand`)."""
+    if spec.market.demand is None:
+        return None
+    return demand_plan(spec.market.demand, spec.start_date, _season(spec))
 
 
 def _team_par(spec: ScenarioSpec) -> np.ndarray:

@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 if TYPE_CHECKING:
+    from .demand import DemandPlan
     from .review_plan import ReviewPlan
 
 # funnel states (columns of the state array)
@@ -109,6 +110,7 @@ class Plan:
     wom_customers: bool
     events: tuple[Event, ...] = field(default_factory=tuple)
     rules: ReviewPlan | None = None  # the review rules, plain data (model/review_plan.py)
+    demand: DemandPlan | None = None  # market.demand's factors (season = by_month * D)
 
     @property
     def n_segments(self) -> int:
