@@ -121,7 +121,15 @@ def from_history(seed: int, weeks: int = 156, noise: float = 0.05) -> str:
             f"{len(doc['parameters'])} free values; noise {noise:.0%}; R^2 {fit['r2']:.3f}; "
             f"held-out MAPE {fit['holdout']['mape']:.3f}, 90% band coverage of the "
             f"held-out weeks {fit['coverage']:.2f}")
-    return line + "; " + contribution_errors(doc, synthetic.truth.contributions)
+    truth = synthetic.truth.values
+    inside = [p for p in doc["parameters"] if p["path"] in truth
+              and p["interval"][0] <= truth[p["path"]] <= p["interval"][1]]
+    line += f"; truth inside the 90% interval for {len(inside)} of {len(truth)} values"
+    rows = [f"    {p['path']}: {p['estimate']:.4g} [{p['interval'][0]:.4g}, "
+            f"{p['interval'][1]:.4g}] truth {truth[p['path']]:g}"
+            for p in doc["parameters"] if p["path"] in truth]
+    return "\n".join([line + "; " + contribution_errors(doc, synthetic.truth.contributions),
+                      *rows])
 
 
 def contribution_errors(doc: dict, truth: dict[str, float]) -> str:
