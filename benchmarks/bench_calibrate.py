@@ -115,6 +115,9 @@ def from_history(seed: int, weeks: int = 156, noise: float = 0.05) -> str:
         path = init_from_history(history, tmp, lang="en")
         result = mktsim.load(path).calibrate(holdout=13, out=Path(tmp) / "fitted.yaml")
         seconds = time.perf_counter() - started
+        fitted = mktsim.load(Path(tmp) / "fitted.yaml")
+        forecast = fitted.run(replications=60, incremental=False).kpi_rows()
+        next_year = forecast["revenue"]["mean"]
     doc = result.to_dict()
     fit = doc["fit"]["revenue"]
     line = (f"seed {seed}: {seconds:.0f} s, {result.evaluations} simulations, "
@@ -125,6 +128,8 @@ def from_history(seed: int, weeks: int = 156, noise: float = 0.05) -> str:
     inside = [p for p in doc["parameters"] if p["path"] in truth
               and p["interval"][0] <= truth[p["path"]] <= p["interval"][1]]
     line += f"; truth inside the 90% interval for {len(inside)} of {len(truth)} values"
+    line += (f"; next year's revenue (run of fitted.yaml from {fitted.loaded.spec.start_date}) "
+             f"{next_year / synthetic.truth.next_year - 1:+.1%} against the truth")
     rows = [f"    {p['path']}: {p['estimate']:.4g} [{p['interval'][0]:.4g}, "
             f"{p['interval'][1]:.4g}] truth {truth[p['path']]:g}"
             for p in doc["parameters"] if p["path"] in truth]
