@@ -78,12 +78,14 @@ def main() -> None:
     parser.add_argument("--write-example", action="store_true")
     parser.add_argument("--from-history", action="store_true")
     parser.add_argument("--seeds", type=int, nargs="+", default=[1])
+    parser.add_argument("--additive", action="store_true",
+                        help="--from-history on the additive generator (not mktsim's model)")
     args = parser.parse_args()
     import mktsim
 
     if args.from_history:
         for seed in args.seeds:
-            print(from_history(seed))
+            print(from_history(seed, additive=args.additive))
         return
     if args.write_example:
         print("wrote", make_history(ROOT / "scenarios" / "smart_band_history.csv"))
@@ -127,12 +129,15 @@ def from_history(seed: int, weeks: int = 156, noise: float = 0.05) -> str:
     truth = synthetic.truth.values
     inside = [p for p in doc["parameters"] if p["path"] in truth
               and p["interval"][0] <= truth[p["path"]] <= p["interval"][1]]
-    line += f"; truth inside the 90% interval for {len(inside)} of {len(truth)} values"
+    if truth:
+        line += f"; truth inside the 90% interval for {len(inside)} of {len(truth)} values"
     line += (f"; next year's revenue (run of fitted.yaml from {fitted.loaded.spec.start_date}) "
              f"{next_year / synthetic.truth.next_year - 1:+.1%} against the truth")
     rows = [f"    {p['path']}: {p['estimate']:.4g} [{p['interval'][0]:.4g}, "
             f"{p['interval'][1]:.4g}] truth {truth[p['path']]:g}"
             for p in doc["parameters"] if p["path"] in truth]
+    if not truth:
+        line += "; (additive truth: no parameter of the model to compare)"
     return "\n".join([line + "; " + contribution_errors(doc, synthetic.truth.contributions),
                       *rows])
 
