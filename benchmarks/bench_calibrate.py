@@ -103,14 +103,17 @@ def main() -> None:
               f"truth {TRUTH[p.path]}")
 
 
-def from_history(seed: int, weeks: int = 156, noise: float = 0.05) -> str:
-    """One line of the --from-history benchmark: generate, draft, calibrate, compare."""
-    from synthetic_history import generate
+def from_history(seed: int, weeks: int = 156, noise: float = 0.05,
+                 additive: bool = False) -> str:
+    """One line of the --from-history benchmark: generate (with mktsim's model, or the
+    `additive` formula), draft, calibrate, forecast, compare with the truth."""
+    import synthetic_history
 
     import mktsim
     from mktsim.api import init_from_history
 
-    synthetic = generate(seed, weeks, noise)
+    make = synthetic_history.additive if additive else synthetic_history.generate
+    synthetic = make(seed, weeks, noise)
     with tempfile.TemporaryDirectory() as tmp:
         history = synthetic.write_csv(Path(tmp) / "history.csv")
         started = time.perf_counter()
