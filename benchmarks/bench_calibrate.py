@@ -98,6 +98,8 @@ def main() -> None:
         seconds = time.perf_counter() - started
     print(f"calibrate smart band: {seconds:.1f} s, {result.evaluations} simulations, "
           f"{args.workers} workers")
+    if result.contributions is not None:  # included in the time above
+        print(f"  of which contributions: {result.contributions.seconds:.1f} s")
     for p in result.parameters:
         print(f"  {p.path}: {p.estimate:.4g} [{p.interval[0]:.4g}, {p.interval[1]:.4g}] "
               f"truth {TRUTH[p.path]}")

@@ -6,22 +6,25 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import mktsim
 from conftest import TINY_SCENARIO
 from demand_fixtures import with_demand
+from history_fixtures import write_history
 from mktsim.engine.montecarlo import simulate
-from mktsim.history import History, history_plan, plan_with_actuals
+from mktsim.history import History, history_plan, period_values, plan_with_actuals
 from mktsim.history.periods import PeriodKind, next_start
 from mktsim.kpis import KPI_INDEX
 from mktsim.model.compile import compile_plan
 from mktsim.model.demand import demand, demand_factors
 from mktsim.scenario.demand import Control, Demand, Event, Fourier, Trend
-from mktsim.scenario.load import load_text
+from mktsim.scenario.load import load_text, with_values
 
 DAY = dt.timedelta(days=1)
 
@@ -298,3 +301,53 @@ def test_an_event_week_with_lift_l_multiplies_its_expected_units_by_1_plus_l() -
     assert se < 0.1 * lift  # the test can tell the lift from no lift
     before = _week_units(lift, 50, 3) - _week_units(0.0, 50, 3)
     assert before.sum() != 0  # sanity: the event changed the runs
+
+
+PROMO = """\
+  demand:
+    controls:
+      price_index:
+        effect: elasticity
+        coefficient: -1.0
+        reference: 1.0
+    events:
+      promo:
+        lift: 0.0
+        days: 7
+"""
+
+
+def _promo_history(tmp_path: Path, lift: float, elasticity: float) -> Path:
+    """26 weekly periods of units from the tiny market (2 million people) with a price
+    index and three promo weeks, the mean of 64 replications at the given truth."""
+    text = TINY_SCENARIO.replace("  segments:\n", PROMO + "  segments:\n", 1)
+    path = tmp_path / "tiny.yaml"
+    path.write_text(text.replace("size: 200_000", "size: 2_000_000"), encoding="utf-8")
+    loaded = mktsim.load(path).loaded
+    weeks = 26
+    promo = np.zeros(weeks)
+    promo[[5, 12, 20]] = 1.0
+    price = 1.0 + 0.3 * np.sin(np.arange(weeks) / 2.0)
+    h = _history(dt.date(2027, 1, 4), weeks, controls={"price_index": price},
+                 events={"promo": promo})
+    spec = with_values(loaded, {"market.demand.events.promo.lift": lift,
+                                "market.demand.controls.price_index.coefficient":
+                                    elasticity}).spec
+    run = simulate(history_plan(spec, "steady", h), 64, 5)
+    units = period_values(run.daily, h)["units"].mean(axis=0)
+    write_history(tmp_path / "h.csv", h.dates, {"units": units, "event.promo": promo,
+                                                "control.price_index": price})
+    return path
+
+
+def test_calibrate_recovers_an_event_lift_and_a_price_elasticity(tmp_path: Path) -> None:
+    scenario = _promo_history(tmp_path, lift=0.7, elasticity=-1.5)
+    result = mktsim.load(scenario).calibrate(
+        history=tmp_path / "h.csv", replications=16, starts=1, params=(
+            "market.demand.events.promo.lift=0:2",
+            "market.demand.controls.price_index.coefficient=-3:0"))
+    truth = {"market.demand.events.promo.lift": 0.7,
+             "market.demand.controls.price_index.coefficient": -1.5}
+    for est in result.parameters:
+        assert est.estimate == pytest.approx(truth[est.path], rel=0.1), est
+        assert est.interval[0] <= truth[est.path] <= est.interval[1], est

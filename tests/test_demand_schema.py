@@ -164,3 +164,78 @@ def test_a_linear_control_takes_any_finite_value() -> None:
     h = _history([["2026-01-05", 1, -3.5], ["2026-01-12", 2, 0]],
                  ["date", "units", "control.competitor"])
     assert h.controls["competitor"].tolist() == [-3.5, 0.0]
+
+
+def test_validate_command_exits_2_with_the_demand_problem(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from mktsim.cli import main
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(with_demand(DEMAND.replace("future: repeat_year\n      competitor",
+                                              "future: yearly\n      competitor")),
+                   encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(bad)])
+    assert result.exit_code == 2, result.output
+    assert "market.demand.controls.price_index.future: unknown future path" in result.output
+    assert "Traceback" not in result.output
+    good = tmp_path / "good.yaml"
+    good.write_text(with_demand(), encoding="utf-8")
+    assert CliRunner().invoke(main, ["validate", str(good)]).exit_code == 0
+
+
+CALIBRATABLE = {"market.demand.trend.growth_per_year": "-0.1:0.2",
+                "market.demand.trend.change_points.0.growth_per_year": "-0.2:0.2",
+                "market.demand.fourier.sin.0": "-0.5:0.5",
+                "market.demand.fourier.cos.1": "normal(0, 0.1)",
+                "market.demand.controls.price_index.coefficient": "-3:0",
+                "market.demand.events.double11.lift": "0:2"}
+
+
+def test_the_calibratable_paths_are_accepted_as_priors_and_values() -> None:
+    from mktsim.calibrate.priors import check_priors, parse_priors
+    from mktsim.scenario.load import with_values
+
+    loaded = load_text(with_demand(), "s.yaml")
+    priors = parse_priors([f"{p}={s}" for p, s in CALIBRATABLE.items()], None, "s.yaml")
+    check_priors(loaded, priors)  # every prior's extremes give a valid scenario
+    demand = with_values(loaded, {p: 0.125 for p in CALIBRATABLE}).spec.market.demand
+    assert demand is not None and demand.trend is not None and demand.fourier is not None
+    assert demand.trend.growth_per_year == demand.trend.change_points[0].growth_per_year
+    assert demand.fourier.sin == [0.125, 0.0] and demand.fourier.cos == [0.05, 0.125]
+    assert demand.controls["price_index"].coefficient == 0.125
+    assert demand.events["double11"].lift == 0.125
+
+
+def test_a_fourier_list_left_out_can_be_freed_by_index() -> None:
+    from mktsim.calibrate.priors import check_priors, parse_priors
+    from mktsim.scenario.load import with_values
+
+    loaded = load_text(with_demand("  demand:\n    fourier: {order: 2}\n"), "s.yaml")
+    check_priors(loaded, parse_priors(["market.demand.fourier.cos.1=-0.3:0.3"], None, "x"))
+    fourier = with_values(loaded, {"market.demand.fourier.cos.1": 0.2}).spec.market.demand
+    assert fourier is not None and fourier.fourier is not None
+    assert fourier.fourier.cos == [0.0, 0.2] and fourier.fourier.sin == [0.0, 0.0]
+    with pytest.raises(ScenarioError, match="harmonic index 2 is not one of 0 to 1"):
+        with_values(loaded, {"market.demand.fourier.sin.2": 0.1})
+
+
+def test_a_prior_reaching_past_a_bound_is_refused_before_the_fit() -> None:
+    from mktsim.calibrate.priors import check_priors, parse_priors
+
+    loaded = load_text(with_demand(), "s.yaml")
+    with pytest.raises(ScenarioError, match=r"lift -1\.9\d* is outside -1 to 100"):
+        check_priors(loaded, parse_priors(["market.demand.events.double11.lift=-2:2"],
+                                          None, "s.yaml"))
+
+
+def test_the_demand_example_of_the_scenario_guide_validates() -> None:
+    import re
+    from pathlib import Path
+
+    guide = (Path(__file__).parents[1] / "docs" / "scenario.md").read_text(encoding="utf-8")
+    (example,) = re.findall(r"```yml\n(market:\n.*?)```", guide, re.S)
+    block = example.split("  demand:\n", 1)[1]
+    demand = load_text(with_demand("  demand:\n" + block), "s.yaml").spec.market.demand
+    assert demand is not None and set(demand.events) == {"double11"}
+    assert demand.controls["price_index"].effect == "elasticity"

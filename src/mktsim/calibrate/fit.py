@@ -89,6 +89,23 @@ def jacobian(model: WindowModel, z: np.ndarray, noise: dict[str, SeriesNoise],
     return np.column_stack(cols)
 
 
+def forward_jacobian(z: np.ndarray, model: WindowModel, noise: dict[str, SeriesNoise],
+                     sim_var: Paths, mask: dict[str, np.ndarray], weights: dict[str, float]
+                     ) -> np.ndarray:
+    """Forward differences of the standardised residuals at a step of DIFF_STEP in z
+    (backwards at the upper bound). scipy's own `diff_step` is relative to |z|, so it
+    shrinks to 1e-8 at z = 0 (the prior's median, where the search often starts), below
+    the graininess of simulated counts: the Jacobian came out zero there."""
+    base = residuals(z, model, noise, sim_var, mask, weights)
+    cols = []
+    for j in range(len(z)):
+        step = np.zeros(len(z))
+        step[j] = DIFF_STEP if z[j] + DIFF_STEP <= Z_MAX else -DIFF_STEP
+        cols.append((residuals(z + step, model, noise, sim_var, mask, weights) - base)
+                    / step[j])
+    return np.column_stack(cols)
+
+
 def screen(model: WindowModel, sim_var: Paths, mask: dict[str, np.ndarray],
            weights: dict[str, float], keep: int, rng: np.random.Generator) -> list[np.ndarray]:
     """The `keep` best of a scrambled Sobol screen of 8 points per parameter over the
@@ -131,7 +148,8 @@ def refine(model: WindowModel, z0: np.ndarray, sim_var: Paths, mask: dict[str, n
     """Iteratively reweighted least squares from `z0`: the noise scales fixed at the
     current point, scipy.optimize.least_squares (trust region reflective, bounded to
     [-Z_MAX, Z_MAX]) on the whitened residuals, forward differences at a step of DIFF_STEP
-    in z (wider than the graininess of simulated counts); repeated while the noise moves."""
+    in z (`forward_jacobian`: wider than the graininess of simulated counts); repeated
+    while the noise moves."""
     from scipy.optimize import least_squares
 
     k = len(z0)
@@ -139,9 +157,8 @@ def refine(model: WindowModel, z0: np.ndarray, sim_var: Paths, mask: dict[str, n
     for _ in range(IRLS_ROUNDS):
         mean, _ = model.expected(z)
         noise = estimate_noise(model.history, mean, sim_var, mask)
-        step = DIFF_STEP / np.maximum(1.0, np.abs(z))  # scipy's step is relative to |z|
         res = least_squares(residuals, z, args=(model, noise, sim_var, mask, weights),
-                            bounds=(-Z_MAX, Z_MAX), method="trf", diff_step=step,
+                            bounds=(-Z_MAX, Z_MAX), method="trf", jac=forward_jacobian,
                             x_scale=1.0, xtol=1e-3, ftol=1e-4, gtol=1e-6,
                             max_nfev=max_evaluations * k)
         moved = float(np.max(np.abs(res.x - z)))

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..documents.calibrate import CalibrateDocument, ParameterEstimate, PosteriorDraws
+from ..documents.contributions import Contributions
 from .identify import joint_groups
 
 __all__ = ["CalibrationResult", "ParameterEstimate", "SeriesBand"]
@@ -51,6 +52,7 @@ class CalibrationResult:
     overrides: tuple[str, ...] = ()  # the --set values the calibrated scenario was read with
     fitted: Path | None = None  # the fitted scenario, once written
     draws_file: Path | None = None  # the posterior draws beside it, once written
+    contributions: Contributions | None = None  # by channel, baseline and driver
 
     def joint_groups(self) -> list[list[str]]:
         """Freed paths whose posterior draws are correlated, written as joint draws."""
@@ -71,7 +73,8 @@ class CalibrationResult:
             evaluations=self.evaluations, seconds=self.seconds,
             series={k: {"dates": self.dates, "observed": _list(b.observed),
                         "expected": _list(b.expected), "low": _list(b.low),
-                        "high": _list(b.high)} for k, b in self.bands.items()})
+                        "high": _list(b.high)} for k, b in self.bands.items()},
+            contributions=self.contributions)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document (`calibration.json`)."""

@@ -15,6 +15,7 @@ from ..history import History, check_enough, observed_mask, read_history
 from ..params import Parameter
 from ..scenario.errors import Problem, ScenarioError
 from ..scenario.load import LoadedSpec
+from .contributions import contributions
 from .fit import Fit, FitSettings, fit
 from .identify import correlated_pairs, data_that_would_help, why_not_identified
 from .metrics import coverage, fit_metrics
@@ -25,6 +26,7 @@ from .simulator import WindowModel
 Z90 = 1.6448536269514722
 BAND_DRAWS = 40
 POSTERIOR_DRAWS = 400
+CONTRIBUTION_DRAWS = 40  # posterior draws of the contributions (2 replications each)
 # below this many replications an evaluation runs faster in-process than on a pool
 POOL_REPLICATIONS = 32
 
@@ -85,6 +87,10 @@ def calibrate(loaded: LoadedSpec, options: CalibrationOptions,
         result = fit(model, FitSettings(holdout, weights, options.starts),
                      np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(31,))))
         report = _report(loaded, model, result, holdout, time.perf_counter() - started)
+        draws = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(34,)))
+        report.contributions = contributions(model, posterior_z(result, CONTRIBUTION_DRAWS,
+                                                                draws))
+        report.seconds = time.perf_counter() - started
     report.overrides = tuple(options.overrides)
     return report
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .base import Reader
+from .contributions import Contributions
 
 CALIBRATION_FILE = "calibration.json"
 
@@ -91,6 +92,8 @@ class CalibrateDocument:
     """`calibration.json`: see docs/calibration.md.
 
     `fit` is per series `{r2, mape, wmape, nrmse, n, coverage, holdout: {...}}`;
+    `contributions` what each channel, the baseline and each driver produced
+    (`documents.contributions`);
     `correlated` pairs of freed paths whose estimates move together; `seconds` the time
     the fit took."""
 
@@ -108,6 +111,7 @@ class CalibrateDocument:
     evaluations: int
     seconds: float
     series: Bands = field(default_factory=dict)
+    contributions: Contributions | None = None
     kind: str = field(default="calibrate")
 
     def to_dict(self) -> dict[str, Any]:
@@ -122,6 +126,9 @@ class CalibrateDocument:
             "posterior_draws": self.posterior_draws.to_dict(),
             "evaluations": self.evaluations, "seconds": round(self.seconds, 2),
             "series": self.series,
+            "contributions": {} if self.contributions is None else self.contributions.to_dict(),
+            "contribution_settings": None if self.contributions is None
+            else self.contributions.settings(),
         }
 
     @classmethod
@@ -150,4 +157,6 @@ class CalibrateDocument:
                                      optional=True) or 0),
             seconds=r.number(data.get("seconds"), "seconds", optional=True) or 0.0,
             series={str(k): r.mapping(v, f"series.{k}")
-                    for k, v in r.mapping(data.get("series") or {}, "series").items()})
+                    for k, v in r.mapping(data.get("series") or {}, "series").items()},
+            contributions=Contributions.from_dict(r, data.get("contributions"),
+                                                  data.get("contribution_settings")))

@@ -10,9 +10,12 @@ from typing import Any
 
 from ..calibrate.result import CalibrationResult
 from ..i18n import _
+from .contribution_chart import decomposition_png, decomposition_sheet
 from .render.html import plain_table_html
 from .render.markdown import markdown_table
 from .tables.calibrate import calibration_tables
+
+DECOMPOSITION = "contributions"  # the stacked chart's name among the charts
 
 
 def draws_lines(result: CalibrationResult) -> list[str]:
@@ -78,6 +81,9 @@ def write_calibration_report(result: CalibrationResult, out: Path, formats: list
     written: list[Path] = []
     charts = {kpi: chart_png(result, kpi) for kpi in result.bands} if (
         {"md", "html"} & set(formats)) else {}
+    stacked = decomposition_png(result) if {"md", "html"} & set(formats) else None
+    if stacked is not None:
+        charts[DECOMPOSITION] = stacked
     if "md" in formats:
         for kpi, png in charts.items():
             write_atomic(out / f"calibration_{kpi}.png", png)
@@ -102,6 +108,9 @@ def _markdown(result: CalibrationResult) -> str:
     if result.warnings:
         parts += ["## " + _("Warnings"), "\n".join(f"- {w}" for w in result.warnings)]
     parts += ["## " + _("Series")] + [f"![{k}](calibration_{k}.png)" for k in result.bands]
+    if result.contributions is not None:
+        parts += ["## " + _("Contributions over time"),
+                  f"![{DECOMPOSITION}](calibration_{DECOMPOSITION}.png)"]
     return "\n\n".join(parts) + "\n"
 
 
@@ -114,8 +123,8 @@ def _history_line(result: CalibrationResult) -> str:
 
 
 def _html(result: CalibrationResult, charts: dict[str, bytes]) -> str:
-    imgs = "".join(f'<img alt="{html.escape(k)}" src="data:image/png;base64,'
-                   f'{base64.b64encode(v).decode()}">' for k, v in charts.items())
+    imgs = "".join(_img(k, v) for k, v in charts.items() if k != DECOMPOSITION)
+    stacked = charts.get(DECOMPOSITION)
     warns = "".join(f"<li>{html.escape(w)}</li>" for w in result.warnings)
     h = html.escape
     warn_part = f"<h2>{h(_('Warnings'))}</h2><ul>{warns}</ul>" if warns else ""
@@ -130,7 +139,14 @@ def _html(result: CalibrationResult, charts: dict[str, bytes]) -> str:
             f"<h2>{h(_('Posterior draws'))}</h2><ul>"
             + "".join(f"<li>{h(line)}</li>" for line in draws_lines(result))
             + "</ul>"
-            f"{warn_part}<h2>{h(_('Series'))}</h2>{imgs}")
+            f"{warn_part}<h2>{h(_('Series'))}</h2>{imgs}"
+            + ("" if stacked is None else f"<h2>{h(_('Contributions over time'))}</h2>"
+               + _img(DECOMPOSITION, stacked)))
+
+
+def _img(name: str, png: bytes) -> str:
+    return (f'<img alt="{html.escape(name)}" src="data:image/png;base64,'
+            f'{base64.b64encode(png).decode()}">')
 
 
 def _xlsx(result: CalibrationResult) -> bytes:
@@ -161,6 +177,7 @@ def _xlsx(result: CalibrationResult) -> bytes:
             cells += [None if v != v else float(v) for v in
                       (b.observed[i], b.expected[i], b.low[i], b.high[i])]
         series.append(cells)
+    decomposition_sheet(book, result)
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()

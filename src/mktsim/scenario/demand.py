@@ -118,6 +118,23 @@ class Fourier(Section):
         default_factory=list, validate_default=True,
         description="K cosine coefficients (default: zeros).")
 
+    @field_validator("sin", "cos", mode="before")
+    @classmethod
+    def _by_index(cls, values: Any, info: ValidationInfo) -> Any:
+        """A mapping {harmonic index (0 = first): value} as the list, zeros elsewhere: what
+        a calibrated or set `fourier.sin.0` makes of a list the file left out."""
+        order = info.data.get("order")
+        if not isinstance(values, dict) or not isinstance(order, int):
+            return values
+        out = [0.0] * order
+        for key, value in values.items():
+            if not str(key).isdigit() or int(key) >= order:
+                raise ValueError(_("harmonic index {key} is not one of 0 to {last} (order "
+                                   "{order}); give the list of {order} values").format(
+                                       key=key, last=order - 1, order=order))
+            out[int(key)] = value
+        return out
+
     @field_validator("sin", "cos")
     @classmethod
     def _k_values(cls, values: list[float], info: ValidationInfo) -> list[float]:

@@ -58,4 +58,6 @@ def fit_table(result: CalibrationResult) -> Table:
 
 def calibration_tables(result: CalibrationResult) -> list[Table]:
     """The calibration's tables, in the order shown."""
-    return [parameters_table(result), fit_table(result)]
+    from mktsim.report.tables.contributions import contribution_tables
+
+    return [parameters_table(result), fit_table(result), *contribution_tables(result)]

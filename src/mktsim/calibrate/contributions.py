@@ -1,0 +1,186 @@
+"""Contributions: what each channel, the baseline and each demand driver produced of the
+flow KPIs over the history window (see docs/calibration.md, "Contributions").
+
+At each of `draws` posterior draws of the fitted values the window is simulated `per_draw`
+times with the actual spend, and the same replications (the same seeds: common random
+numbers) again with one part removed. A channel's contribution is the KPI minus the KPI
+with that channel's spend at zero; the baseline is the KPI with every channel's spend at
+zero; a driver's contribution is the KPI minus the KPI with that part neutralised (the
+season flat, no trend, a control's coefficient 0, an event's lift 0). Intervals are the
+5% and 95% quantiles over the draws. In this nonlinear model the parts do not add up to
+the total exactly: the remainder is reported as the interaction."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from functools import partial
+
+import numpy as np
+
+from ..documents.contributions import ContributionEntry, Contributions, KpiContribution
+from ..history import History, history_plan
+from ..kpis import KPI_INDEX, KPIS
+from ..scenario.load import with_values
+from ..simulate import run_plan
+from .counterfactuals import (
+    DrawPlans,
+    channel_spend,
+    last_year_spend,
+    neutral_parts,
+    neutralise_all,
+    raised,
+    without_channels,
+)
+from .priors import values_at
+from .simulator import WindowModel
+
+HEADLINE = "revenue"
+Sums = dict[str, np.ndarray]  # {kpi: [draws, periods]}: the mean over a draw's replications
+
+
+@dataclass(frozen=True)
+class ContributionSettings:
+    """How many posterior draws, replications per draw, and the marginal ROI's step (a
+    fraction of the channel's spend over the window's last year)."""
+
+    draws: int = 40
+    per_draw: int = 2
+    step: float = 0.1
+
+
+def contributions(model: WindowModel, zs: np.ndarray,
+                  settings: ContributionSettings = ContributionSettings()) -> Contributions:
+    """The decomposition of each flow KPI at the posterior draws `zs` [draws, k]."""
+    started = time.perf_counter()
+    specs = [with_values(model.loaded, values_at(model.priors, z)).spec for z in zs]
+    actual = DrawPlans(tuple(history_plan(s, model.strategy, model.history) for s in specs),
+                       settings.per_draw)
+    kpis = flow_kpis(model.history)
+    sim = partial(_simulate, model, kpis)
+    total = sim(actual)
+    channels = list(actual.plans[0].channels)
+    every = list(range(len(channels)))
+    spend = np.array([channel_spend(p) for p in actual.plans])  # [draws, C]
+    extra = settings.step * np.array([last_year_spend(p) for p in actual.plans])
+    # a channel that spent nothing: removing or raising it leaves the same plan, the
+    # same replications, the same numbers (common random numbers): not simulated again
+    removed = {c: sim(actual.mapped(partial(without_channels, rows=[i])))
+               if spend[:, i].any() else total for i, c in enumerate(channels)}
+    more = {c: sim(actual.mapped(partial(raised, row=i, step=settings.step)))
+            if extra[:, i].any() else total for i, c in enumerate(channels)}
+    baseline = sim(actual.mapped(partial(without_channels, rows=every)))
+    parts = [neutral_parts(s) for s in specs]
+    drivers = {name: sim(DrawPlans(tuple(history_plan(p[name], model.strategy, model.history)
+                                         for p in parts), settings.per_draw))
+               for name in parts[0]}
+    base = None
+    if drivers:
+        base = sim(DrawPlans(tuple(
+            without_channels(history_plan(neutralise_all(s, p), model.strategy,
+                                          model.history), every)
+            for s, p in zip(specs, parts, strict=True)), settings.per_draw))
+    entries = decompose(kpis, total, removed, more, baseline, drivers, base, spend, extra)
+    return Contributions(kpi=kpis[0], kpis=kpis, draws=len(zs), replications=settings.per_draw,
+                         step=settings.step, entries=entries,
+                         seconds=time.perf_counter() - started)
+
+
+def flow_kpis(history: History) -> list[str]:
+    """Revenue (the headline), then every other flow series the history observes."""
+    return [HEADLINE, *(k for k in history.series if KPIS[k].kind == "flow" and k != HEADLINE)]
+
+
+def _simulate(model: WindowModel, kpis: list[str], plans: DrawPlans) -> Sums:
+    """Each draw's period totals of `kpis`, the mean of its replications (common random
+    numbers: replication i has the same seed in every counterfactual)."""
+    seed = int(np.random.SeedSequence(model.seed, spawn_key=(35,)).generate_state(1)[0])
+    run = run_plan(plans.plans[0], plans.replications, seed, workers=model.workers,
+                   pool=model.pool, source=plans)
+    if model.on_evaluation:
+        model.on_evaluation()
+    out = period_flows(run.daily, model.history, kpis)
+    return {k: v.reshape(len(plans.plans), plans.per_draw, -1).mean(axis=1)
+            for k, v in out.items()}
+
+
+def period_flows(daily: np.ndarray, history: History, kpis: list[str]) -> Sums:
+    """Totals per period of flow KPIs: daily [N, K, D] -> {kpi: [N, periods]}."""
+    first, last = history.first_days, history.last_days
+    out = {}
+    for kpi in kpis:
+        row = daily[:, KPI_INDEX[kpi], :]
+        cum = np.concatenate([np.zeros((row.shape[0], 1)), np.cumsum(row, -1)], -1)
+        out[kpi] = cum[:, last + 1] - cum[:, first]
+    return out
+
+
+def decompose(kpis: list[str], total: Sums, removed: dict[str, Sums], more: dict[str, Sums],
+              baseline: Sums, drivers: dict[str, Sums], base: Sums | None,
+              spend: np.ndarray, extra: np.ndarray) -> list[ContributionEntry]:
+    """The entries, in the order shown: the base demand (with drivers) or the baseline,
+    the drivers, the channels, the interaction, the total, and the baseline apart when the
+    drivers split it."""
+    diff = {name: _minus(total, sums) for name, sums in removed.items()}
+    part = {name: _minus(total, sums) for name, sums in drivers.items()}
+    first = base if base is not None else baseline
+    entries = [_entry("base" if base is not None else "baseline",
+                      "base" if base is not None else "baseline", True, kpis, first)]
+    entries += [_entry(name, "driver", True, kpis, sums) for name, sums in part.items()]
+    for i, (name, sums) in enumerate(diff.items()):
+        entries.append(_channel(name, kpis, sums, _minus(more[name], total), spend[:, i],
+                                extra[:, i]))
+    rest = {k: total[k] - first[k] - sum((s[k] for s in (*part.values(), *diff.values())),
+                                         np.zeros_like(total[k])) for k in kpis}
+    entries.append(_entry("interaction", "interaction", True, kpis, rest))
+    entries.append(_entry("total", "total", False, kpis, total))
+    if base is not None:
+        entries.append(_entry("baseline", "baseline", False, kpis, baseline))
+    return entries
+
+
+def _minus(a: Sums, b: Sums) -> Sums:
+    return {k: a[k] - b[k] for k in a}
+
+
+def _entry(name: str, part: str, in_total: bool, kpis: list[str], sums: Sums
+           ) -> ContributionEntry:
+    return ContributionEntry(name, part, in_total, {k: _values(sums[k]) for k in kpis})
+
+
+def _values(per_draw: np.ndarray, **roi: object) -> KpiContribution:
+    """Window total (mean over draws), its 90% interval over draws, per-period means."""
+    window = per_draw.sum(axis=1)
+    return KpiContribution(float(window.mean()), _interval(window),
+                           [float(v) for v in per_draw.mean(axis=0)], **roi)  # type: ignore[arg-type]
+
+
+def _interval(values: np.ndarray) -> tuple[float, float]:
+    low, high = np.quantile(values, [0.05, 0.95])
+    return float(low), float(high)
+
+
+def _channel(name: str, kpis: list[str], sums: Sums, gained: Sums, spend: np.ndarray,
+             extra: np.ndarray) -> ContributionEntry:
+    """A channel's entry: contribution, ROI = contribution / spend (per draw for the
+    interval), marginal ROI = extra KPI / extra money at last year's spend + step."""
+    money = float(spend.mean())
+    values = {}
+    for k in kpis:
+        window = sums[k].sum(axis=1)
+        mean = float(window.mean())
+        roi = _ratio(window, spend)
+        marginal = _ratio(gained[k].sum(axis=1), extra)
+        values[k] = _values(
+            sums[k], roi=mean / money if money > 0 else None,
+            roi_interval=None if roi is None else _interval(roi),
+            marginal_roi=None if marginal is None else float(marginal.mean()),
+            marginal_roi_interval=None if marginal is None else _interval(marginal))
+    return ContributionEntry(name, "channel", True, values, spend=money)
+
+
+def _ratio(num: np.ndarray, money: np.ndarray) -> np.ndarray | None:
+    """num / money per draw; None when no money was spent."""
+    if not np.all(money > 0):
+        return None
+    return num / money
