@@ -102,10 +102,12 @@ def drivers(weeks: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
     continuation: the last 52 weeks repeated)."""
     t = np.arange(weeks)
     tv_on = (t % 13) < 8                                   # 8 weeks on, 5 off
-    season = 1 + 0.3 * np.sin(2 * np.pi * (t - 10) / 52)   # search follows demand
+    # search follows demand a little; its own week-to-week variation is wider, so that
+    # its effect can be told from the season's
+    season = 1 + 0.15 * np.sin(2 * np.pi * (t - 10) / 52)
     columns = {
         "spend.tv": np.where(tv_on, WEEKLY_SPEND["tv"] * rng.uniform(0.7, 1.3, weeks), 0.0),
-        "spend.search": WEEKLY_SPEND["search"] * season * rng.uniform(0.8, 1.2, weeks),
+        "spend.search": WEEKLY_SPEND["search"] * season * rng.uniform(0.5, 1.5, weeks),
         "spend.social": WEEKLY_SPEND["social"] * rng.uniform(0.4, 1.6, weeks),
     }
     walk = np.cumsum(rng.normal(0, 0.01, weeks))

@@ -72,11 +72,12 @@ def test_contributions_against_the_truth(fitted: dict) -> None:
     if not found:
         pytest.skip("this calibrate reports no 'contributions'")
     truth = fitted["synthetic"].truth.contributions
-    for channel in CHANNELS:
-        entry = found[channel]
-        low, high = entry["interval"]
-        assert entry["contribution"] == pytest.approx(truth[channel], rel=0.25), channel
-        assert low <= truth[channel] <= high, (channel, entry, truth[channel])
+    rows = {c: (found[c]["contribution"], *found[c]["interval"], truth[c]) for c in CHANNELS}
+    table = "\n".join(f"{c}: {v:,.0f} [{lo:,.0f}, {hi:,.0f}] truth {t:,.0f}"
+                      for c, (v, lo, hi, t) in rows.items())
+    for channel, (value, low, high, true) in rows.items():
+        assert value == pytest.approx(true, rel=0.25), f"{channel}\n{table}"
+        assert low <= true <= high, f"{channel}\n{table}"
 
 
 @pytest.mark.slow
