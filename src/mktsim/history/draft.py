@@ -42,8 +42,11 @@ PRICE_ELASTICITY = -1.0
 CONSIDERING = 0.5
 PURCHASE_PER_YEAR = 0.02
 MAX_MARKET = 5e9
-#: Adstock retention per week at the centre of its prior beta(2, 3) (its median).
-RETENTION = 0.386
+#: Prior of the adstock retention per week by channel type, and its median (where the
+#: draft starts): offline media (TV, outdoor, print) carry over for weeks, digital and
+#: direct response hardly (Robyn's guidance: TV 0.3-0.8, digital 0-0.3 a week).
+RETENTION_PRIOR = {"offline": ("beta(3, 3)", 0.5), "online": ("beta(1.5, 4.5)", 0.221),
+                   "direct": ("beta(1.5, 4.5)", 0.221)}
 #: Money per 1,000 impressions assumed by channel type (half-saturation is set on the
 #: same scale, so the fit does not depend on it).
 CPM = {"online": 30.0, "offline": 50.0, "direct": 200.0}
@@ -251,7 +254,7 @@ def channel_draft(history: History, name: str, market: int, media_lift: float
     days = history.period_days
     ok = np.isfinite(spend)
     per_day = float(spend[ok].sum() / max(days[ok].sum(), 1))
-    theta = RETENTION ** (1 / 7)
+    theta = RETENTION_PRIOR[kind][1] ** (1 / 7)
     exposures = per_day * 1000.0 / CPM[kind] / market / (1.0 - theta)
     months = spend_month(history, spend)
     return ChannelDraft(name, kind, guessed, CPM[kind], per_day,

@@ -14,7 +14,7 @@ from .draft import (
     CONSIDERING,
     MEDIA_SHARE,
     PRICE_ELASTICITY,
-    RETENTION,
+    RETENTION_PRIOR,
     ChannelDraft,
     ControlDraft,
     EventDraft,
@@ -200,7 +200,7 @@ def _channel(out: Lines, c: ChannelDraft) -> None:
     out.add(2, f"cost: {{model: cpm, cpm: {num(c.cpm)}}}", "cpm")
     out.add(2, f"conversion: {{lift: {c.lift:.4g}, half_saturation: {c.half_saturation:.4g}}}",
             "conversion", money=c.spend_per_day)
-    out.add(2, f"adstock: {{retention_per_week: {RETENTION}}}", "adstock")
+    out.add(2, f"adstock: {{retention_per_week: {RETENTION_PRIOR[c.type][1]}}}", "adstock")
 
 
 def _strategy(out: Lines, d: HistoryDraft) -> None:
@@ -304,7 +304,8 @@ def priors(d: HistoryDraft) -> list[tuple[str, str, str, dict[str, object]]]:
             base = f"channels.{c.name}."
             out += [(base + "conversion.lift", f"lognormal({math.log(c.lift):.4f}, 1)",
                      "prior_lift", {}),
-                    (base + "adstock.retention_per_week", "beta(2, 3)", "prior_retention", {})]
+                    (base + "adstock.retention_per_week", RETENTION_PRIOR[c.type][0],
+                     f"prior_retention_{c.type}", {})]
     days = d.history.days
     if days >= 547:
         out.append(("market.demand.trend.growth_per_year", "normal(0, 0.15)", "prior_trend",

@@ -152,8 +152,16 @@ WORDS: dict[str, tuple[str, str]] = {
     "prior_lift": ("lognormal around a 30% media share split by money; wide (x/÷ 2.7): the\n"
                    "history decides",
                    "以按金额分配的 30% 媒体贡献为中心的对数正态；很宽（乘除 2.7）：由历史决定"),
-    "prior_retention": ("beta(2, 3): mean 0.4 a week, any carryover from none to long possible",
-                        "beta(2, 3)：均值每周 0.4，从无延续到长延续都有可能"),
+    "prior_retention_offline": (
+        "beta(3, 3): median 0.5 a week; offline media carry over for weeks (TV 0.3-0.8)",
+        "beta(3, 3)：中位数每周 0.5；线下媒体的效果延续数周（电视 0.3-0.8）"),
+    "prior_retention_online": (
+        "beta(1.5, 4.5): median 0.22 a week; digital effects fade fast (0-0.3), longer\n"
+        "carryover still possible",
+        "beta(1.5, 4.5)：中位数每周 0.22；数字渠道效果消退快（0-0.3），也可能更长"),
+    "prior_retention_direct": (
+        "beta(1.5, 4.5): median 0.22 a week; direct response acts within days",
+        "beta(1.5, 4.5)：中位数每周 0.22；直接响应在几天内起作用"),
     "prior_trend": ("normal(0, 0.15): no growth expected; ±15% a year plausible",
                     "normal(0, 0.15)：预期无增长；每年 ±15% 都合理"),
     "prior_fourier": ("normal(0, 0.25): a season of up to about ±25% a harmonic",
