@@ -351,3 +351,24 @@ def test_calibrate_recovers_an_event_lift_and_a_price_elasticity(tmp_path: Path)
     for est in result.parameters:
         assert est.estimate == pytest.approx(truth[est.path], rel=0.1), est
         assert est.interval[0] <= truth[est.path] <= est.interval[1], est
+
+
+def test_a_tracked_year_follows_the_actual_driver_columns_then_the_scenario(
+        tmp_path: Path) -> None:
+    from mktsim.history import read_history
+    from mktsim.track.plan import tracking_plan
+
+    spec = load_text(with_demand()).spec
+    rows = ["date,units,event.double11,control.competitor"]
+    rows += [f"{spec.start_date + 7 * i * DAY},100,{int(i == 2)},{3 if i == 1 else ''}"
+             for i in range(4)]
+    (tmp_path / "a.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    actuals = read_history(tmp_path / "a.csv", spec.channels, spec.products, None,
+                           spec.market.demand)
+    strategy = next(iter(spec.strategies))
+    tracked, planned = tracking_plan(spec, strategy, actuals), compile_plan(spec, strategy)
+    ratio = tracked.season / planned.season
+    assert ratio[:7] == pytest.approx(1.0)
+    assert ratio[7:14] == pytest.approx(0.9)  # competitor 3: 1 - 0.1 (3 - 2)
+    assert ratio[14:21] == pytest.approx(1.6)  # the event in the actuals' third week
+    assert ratio[28:] == pytest.approx(1.0)  # after the actuals: the scenario's paths

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -166,7 +167,7 @@ def test_a_linear_control_takes_any_finite_value() -> None:
     assert h.controls["competitor"].tolist() == [-3.5, 0.0]
 
 
-def test_validate_command_exits_2_with_the_demand_problem(tmp_path) -> None:
+def test_validate_command_exits_2_with_the_demand_problem(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
     from mktsim.cli import main
@@ -231,7 +232,6 @@ def test_a_prior_reaching_past_a_bound_is_refused_before_the_fit() -> None:
 
 def test_the_demand_example_of_the_scenario_guide_validates() -> None:
     import re
-    from pathlib import Path
 
     guide = (Path(__file__).parents[1] / "docs" / "scenario.md").read_text(encoding="utf-8")
     (example,) = re.findall(r"```yml\n(market:\n.*?)```", guide, re.S)
@@ -239,3 +239,34 @@ def test_the_demand_example_of_the_scenario_guide_validates() -> None:
     demand = load_text(with_demand("  demand:\n" + block), "s.yaml").spec.market.demand
     assert demand is not None and set(demand.events) == {"double11"}
     assert demand.controls["price_index"].effect == "elasticity"
+
+
+def test_calibrate_as_a_process_refuses_a_misnamed_driver_column(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(with_demand(), encoding="utf-8")
+    history = tmp_path / "h.csv"
+    history.write_text("date,units,double11,control.price_idx\n2026-01-05,10,0,1\n"
+                       "2026-01-12,11,1,0.9\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "mktsim", "calibrate", str(scenario), "--history", str(history),
+         "--param", "market.demand.events.double11.lift=0:2", "--out",
+         str(tmp_path / "fitted.yaml")], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    text = done.stdout + done.stderr
+    assert f"{history}:1: double11: unknown column. did you mean 'event.double11'?" in text
+    assert f"{history}:1: control.price_idx: no control 'price_idx'" in text
+    assert "did you mean 'control.price_index'?" in text
+    assert "Traceback" not in text and not (tmp_path / "fitted.yaml").exists()
+
+
+def test_demand_drivers_are_refused_in_a_bass_consistent_market() -> None:
+    text = with_demand().replace("market:\n", "market:\n  bass_consistent: true\n", 1)
+    with pytest.raises(ScenarioError) as info:
+        load_text(text, "s.yaml")
+    (problem,) = [p.render() for p in info.value.problems if "market.demand" in p.where]
+    assert problem.startswith(f"s.yaml:{_line_of(text, '  demand:')}: market.demand: demand "
+                              "drivers act on category purchases")
+    assert "set bass_consistent: false" in problem

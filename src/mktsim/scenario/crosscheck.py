@@ -134,6 +134,10 @@ def _market(c: Checker) -> None:
         for ch in seg.channel_affinity:
             c.known(("market", "segments", name, "channel_affinity", ch), ch, c.spec.channels,
                     "channel")
+    if c.spec.market.demand is not None and c.spec.market.bass_consistent:
+        c.error(("market", "demand"), _("demand drivers act on category purchases, a step "
+                                        "that a bass_consistent market does not have"),
+                _("set bass_consistent: false to use the funnel, or drop market.demand"))
     for name, comp in c.spec.market.competitors.items():
         for i, move in enumerate(comp.moves):
             c.in_horizon(("market", "competitors", name, "moves", i, "on"), move.on)
