@@ -95,7 +95,8 @@ class CalibrateDocument:
     `contributions` what each channel, the baseline and each driver produced
     (`documents.contributions`);
     `correlated` pairs of freed paths whose estimates move together; `seconds` the time
-    the fit took."""
+    the fit took, the contributions included (their own share in
+    `contribution_settings.seconds`)."""
 
     scenario: str
     history: str

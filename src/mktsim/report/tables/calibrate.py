@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from mktsim.i18n import N_, _
+from mktsim.report.tables.contributions import contribution_tables
 from mktsim.report.tables.model import Table, text_table
 
 if TYPE_CHECKING:
@@ -58,6 +59,4 @@ def fit_table(result: CalibrationResult) -> Table:
 
 def calibration_tables(result: CalibrationResult) -> list[Table]:
     """The calibration's tables, in the order shown."""
-    from mktsim.report.tables.contributions import contribution_tables
-
     return [parameters_table(result), fit_table(result), *contribution_tables(result)]
