@@ -242,3 +242,30 @@ def test_own_share_gives_the_stated_elasticity() -> None:
     share, utility = own_share(-1.0)
     assert utility * (1 - share) == pytest.approx(-1.0, abs=1e-9)
     assert share == pytest.approx(1 / (1 + np.exp(-utility)))
+
+
+def test_continue_spends_nothing_where_a_channel_spent_nothing_last_year(tmp_path: Path
+                                                                         ) -> None:
+    """TV dark in July and August of the last year: the plan spends no TV money then, and
+    each channel's year total is last year's."""
+    from mktsim.model.compile import compile_plan
+
+    history = write_history(tmp_path / "sales.csv", weeks=60)
+    rows = list(csv.reader(history.open()))
+    tv = rows[0].index("spend.tv_spots")
+    for row in rows[1:]:
+        if row[0][5:7] in ("07", "08"):
+            row[tv] = "0"
+        elif row[0] >= "2024-02-26":   # the last 52 weeks
+            row[tv] = "50000"
+    with history.open("w", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    assert _invoke("init", "from-history", history).exit_code == 0
+    spec = load_spec(tmp_path / "sales.yaml").spec
+    plan = compile_plan(spec, "continue")
+    money = plan.spend[plan.channels.index("tv_spots")]
+    days = [spec.start_date + dt.timedelta(days=d) for d in range(spec.horizon_days)]
+    summer = np.array([d.month in (7, 8) for d in days])
+    assert money[summer].sum() == 0 and money[~summer].min() > 0
+    last_year = sum(float(r[tv]) for r in rows[1:][-52:])
+    assert money.sum() == pytest.approx(last_year, rel=1e-6)
