@@ -3,6 +3,16 @@ revenue and a monthly awareness survey (n = 500), on 2 workers.
 
     .venv/bin/python benchmarks/bench_calibrate.py [--workers 2] [--write-example]
 
+`--from-history` times what a new user does with a spreadsheet instead: a three-year
+weekly history with three channels, a price index and promotion weeks, generated with a
+known truth (`benchmarks/synthetic_history.py`), then `init from-history` and
+`calibrate --holdout 13 --out fitted.yaml` (no other setting), for each `--seeds`; it
+reports the time, the held-out MAPE against the noise, the 90% band's coverage of the
+held-out weeks and, when calibrate reports `contributions`, each channel's error against
+the truth:
+
+    .venv/bin/python benchmarks/bench_calibrate.py --from-history [--seeds 1 2 3]
+
 `--write-example` (re)writes scenarios/smart_band_history.csv, the shipped example,
 simulated by mktsim from the TRUTH values below.
 """
@@ -66,9 +76,17 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--write-example", action="store_true")
+    parser.add_argument("--from-history", action="store_true")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[1])
+    parser.add_argument("--additive", action="store_true",
+                        help="--from-history on the additive generator (not mktsim's model)")
     args = parser.parse_args()
     import mktsim
 
+    if args.from_history:
+        for seed in args.seeds:
+            print(from_history(seed, additive=args.additive))
+        return
     if args.write_example:
         print("wrote", make_history(ROOT / "scenarios" / "smart_band_history.csv"))
         return
@@ -85,6 +103,64 @@ def main() -> None:
     for p in result.parameters:
         print(f"  {p.path}: {p.estimate:.4g} [{p.interval[0]:.4g}, {p.interval[1]:.4g}] "
               f"truth {TRUTH[p.path]}")
+
+
+def from_history(seed: int, weeks: int = 156, noise: float = 0.05,
+                 additive: bool = False) -> str:
+    """One line of the --from-history benchmark: generate (with mktsim's model, or the
+    `additive` formula), draft, calibrate, forecast, compare with the truth."""
+    import synthetic_history
+
+    import mktsim
+    from mktsim.api import init_from_history
+
+    make = synthetic_history.additive if additive else synthetic_history.generate
+    synthetic = make(seed, weeks, noise)
+    with tempfile.TemporaryDirectory() as tmp:
+        history = synthetic.write_csv(Path(tmp) / "history.csv")
+        started = time.perf_counter()
+        path = init_from_history(history, tmp, lang="en")
+        result = mktsim.load(path).calibrate(holdout=13, out=Path(tmp) / "fitted.yaml")
+        seconds = time.perf_counter() - started
+        fitted = mktsim.load(Path(tmp) / "fitted.yaml")
+        forecast = fitted.run(replications=60, incremental=False).kpi_rows()
+        next_year = forecast["revenue"]["mean"]
+    doc = result.to_dict()
+    fit = doc["fit"]["revenue"]
+    line = (f"seed {seed}: {seconds:.0f} s, {result.evaluations} simulations, "
+            f"{len(doc['parameters'])} free values; noise {noise:.0%}; R^2 {fit['r2']:.3f}; "
+            f"held-out MAPE {fit['holdout']['mape']:.3f}, 90% band coverage of the "
+            f"held-out weeks {fit['coverage']:.2f}")
+    truth = synthetic.truth.values
+    inside = [p for p in doc["parameters"] if p["path"] in truth
+              and p["interval"][0] <= truth[p["path"]] <= p["interval"][1]]
+    if truth:
+        line += f"; truth inside the 90% interval for {len(inside)} of {len(truth)} values"
+    line += (f"; next year's revenue (run of fitted.yaml from {fitted.loaded.spec.start_date}) "
+             f"{next_year / synthetic.truth.next_year - 1:+.1%} against the truth")
+    rows = [f"    {p['path']}: {p['estimate']:.4g} [{p['interval'][0]:.4g}, "
+            f"{p['interval'][1]:.4g}] truth {truth[p['path']]:g}"
+            for p in doc["parameters"] if p["path"] in truth]
+    if not truth:
+        line += "; (additive truth: no parameter of the model to compare)"
+    return "\n".join([line + "; " + contribution_errors(doc, synthetic.truth.contributions),
+                      *rows])
+
+
+def contribution_errors(doc: dict, truth: dict[str, float]) -> str:
+    """Each channel's contribution error against the truth, or why there is none."""
+    found = doc.get("contributions")
+    if not found:
+        return "contribution error: not reported by this calibrate (no 'contributions')"
+    parts = []
+    for channel, true in truth.items():
+        entry = found.get(channel) or {}
+        if "contribution" in entry:
+            low, high = entry.get("interval", (float("nan"), float("nan")))
+            inside = "in" if low <= true <= high else "OUT of"
+            parts.append(f"{channel} {entry['contribution'] / true - 1:+.0%} (truth {inside} "
+                         f"its interval)")
+    return "contribution error: " + ", ".join(parts)
 
 
 if __name__ == "__main__":

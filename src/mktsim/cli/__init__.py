@@ -32,12 +32,16 @@ def main() -> None:
 
 @main.command()
 @click.argument("template", default="smart-band")
-@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--kpi", type=click.Choice(["revenue", "units"]), default=None,
+              help="from-history: the KPI the scenario is levelled on (default revenue when "
+                   "the file has it).")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @click.option("--list", "list_templates", is_flag=True,
               help="List the templates, one line each, and write nothing.")
 @user_errors
-def init(template: str, directory: Path, force: bool, list_templates: bool) -> None:
+def init(template: str, paths: tuple[Path, ...], kpi: str | None, force: bool,
+         list_templates: bool) -> None:
     """Write a ready, commented scenario to start from.
 
     \b
@@ -45,7 +49,10 @@ def init(template: str, directory: Path, force: bool, list_templates: bool) -> N
       mktsim init --list                # the templates, one line each
       mktsim init smart-band plans/     # writes plans/smart_band.yaml
       mktsim init b2b-software plans/ --lang zh   # Chinese comments
-    Templates: smart-band, b2b-software, subscription-app, packaged-goods, bass, sbg.
+      mktsim init from-history sales.csv plans/ --kpi revenue   # plans/sales.yaml
+    Templates: smart-band, b2b-software, subscription-app, packaged-goods, bass, sbg;
+    from-history HISTORY [DIR] drafts one from a history file (docs/calibration.md,
+    "Starting from a spreadsheet").
     """
     if list_templates:
         from ..api import template_summaries
@@ -53,10 +60,28 @@ def init(template: str, directory: Path, force: bool, list_templates: bool) -> N
         for name, line in template_summaries().items():
             click.echo(f"{name:<18} {line}")
         return
+    if template == "from-history":
+        _init_from_history(paths, kpi, force)
+        return
+    if len(paths) > 1 or kpi is not None:
+        raise click.UsageError(_("init {template} takes one folder and no --kpi").format(
+            template=template))
     from ..api import init as init_template
 
-    path = init_template(template, directory, force)
+    path = init_template(template, paths[0] if paths else Path("."), force)
     click.echo(_("wrote {path}").format(path=path))
+
+
+def _init_from_history(paths: tuple[Path, ...], kpi: str | None, force: bool) -> None:
+    if not paths or len(paths) > 2:
+        raise click.UsageError(_("init from-history takes a history file and an optional "
+                                 "folder: mktsim init from-history HISTORY [DIR]"))
+    from ..api import init_from_history
+
+    path = init_from_history(paths[0], paths[1] if len(paths) > 1 else None, kpi, force)
+    click.echo(_("wrote {path}").format(path=path))
+    click.echo(_("next: mktsim calibrate {path} --holdout 13 --out fitted.yaml").format(
+        path=path))
 
 
 @main.command()

@@ -1,0 +1,237 @@
+"""Weekly histories with a known truth, of the kind marketing-mix tools are tested on.
+
+A trend, a smooth yearly season, a control (a price index acting by an elasticity), an
+event (two promotion weeks a year), three channels with carryover and saturation, and
+observation noise, all seeded. The history is simulated by mktsim itself from a known
+scenario: the one `mktsim init from-history` drafts for these very columns, with the true
+values put in. So the truth is exact for the model the fit uses:
+
+    from synthetic_history import generate
+    synthetic = generate(seed=3)            # three years of weeks
+    synthetic.write_csv("history.csv")      # date, revenue, spend.*, control.*, event.*
+    synthetic.truth.values                  # the true value of every freed path
+    synthetic.truth.contributions           # revenue each channel made over the window
+    synthetic.truth.next_year               # revenue of the 52 weeks after the history
+
+Truth figures are expectations (the mean of `TRUTH_REPLICATIONS` replications on common
+random numbers); the observed history is one replication times lognormal noise of
+`noise` (standard deviation of the log). `additive(...)` gives the same columns from a
+plain additive marketing-mix formula (geometric adstock, Hill saturation) for checks that
+must not assume mktsim's own model.
+
+Run as a script it writes a history CSV and prints its truth:
+    python benchmarks/synthetic_history.py out.csv [--seed 3] [--weeks 156]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+START = dt.date(2023, 1, 2)   # a Monday
+CHANNELS = ("tv", "search", "social")
+#: Money per week when a channel is on (currency units).
+WEEKLY_SPEND = {"tv": 120_000.0, "search": 50_000.0, "social": 70_000.0}
+#: The true values, in the paths of the drafted scenario.
+TRUE_VALUES = {
+    "channels.tv.conversion.lift": 0.30,
+    "channels.search.conversion.lift": 0.16,
+    "channels.social.conversion.lift": 0.22,
+    "channels.tv.adstock.retention_per_week": 0.6,
+    "channels.search.adstock.retention_per_week": 0.1,
+    "channels.social.adstock.retention_per_week": 0.3,
+    "market.demand.trend.growth_per_year": 0.06,
+    "market.demand.fourier.sin.0": 0.12,
+    "market.demand.fourier.cos.0": -0.08,
+    "market.demand.fourier.sin.1": 0.03,
+    "market.demand.fourier.cos.1": 0.04,
+    "market.demand.controls.price_index.coefficient": -1.5,
+    "market.demand.events.promo.lift": 0.5,
+}
+#: Revenue per week the history starts from (before media), and the price per unit.
+BASE_REVENUE = 1_500_000.0
+TRUTH_REPLICATIONS = 16
+
+
+@dataclass(frozen=True)
+class Truth:
+    """What the generator knows: parameter values, contributions, the next year."""
+
+    values: dict[str, float]
+    contributions: dict[str, float]      # KPI over the window each channel added
+    expected: np.ndarray                 # expected KPI per week over the window
+    next_year: float                     # KPI over the 52 weeks after the window
+    next_year_weekly: np.ndarray
+    kpi: str = "revenue"
+
+
+@dataclass(frozen=True)
+class Synthetic:
+    """A history table (columns by name, one value per week) and its truth."""
+
+    dates: tuple[dt.date, ...]
+    columns: dict[str, np.ndarray]
+    truth: Truth
+    noise: float
+    scenario_text: str = field(repr=False, default="")
+
+    def write_csv(self, path: str | Path) -> Path:
+        """The history as a CSV file mktsim reads."""
+        path = Path(path)
+        with path.open("w", newline="") as fh:
+            out = csv.writer(fh)
+            out.writerow(["date", *self.columns])
+            for i, day in enumerate(self.dates):
+                out.writerow([day.isoformat(),
+                              *(_cell(v[i]) for v in self.columns.values())])
+        return path
+
+
+def _cell(value: float) -> str:
+    return "" if not np.isfinite(value) else repr(round(float(value), 4))
+
+
+def drivers(weeks: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Spend, control and event columns for `weeks` weeks (and as many more, the
+    continuation: the last 52 weeks repeated)."""
+    t = np.arange(weeks)
+    tv_on = (t % 13) < 8                                   # 8 weeks on, 5 off
+    # search follows demand a little; its own week-to-week variation is wider, so that
+    # its effect can be told from the season's
+    season = 1 + 0.15 * np.sin(2 * np.pi * (t - 10) / 52)
+    columns = {
+        "spend.tv": np.where(tv_on, WEEKLY_SPEND["tv"] * rng.uniform(0.7, 1.3, weeks), 0.0),
+        "spend.search": WEEKLY_SPEND["search"] * season * rng.uniform(0.5, 1.5, weeks),
+        "spend.social": WEEKLY_SPEND["social"] * rng.uniform(0.4, 1.6, weeks),
+    }
+    walk = np.cumsum(rng.normal(0, 0.01, weeks))
+    columns["control.price_index"] = np.round(1.0 + walk - walk.mean(), 4)
+    dates = [START + dt.timedelta(weeks=int(i)) for i in t]
+    columns["event.promo"] = np.array([1.0 if _promo_week(d) else 0.0 for d in dates])
+    return {k: np.round(v, 2) for k, v in columns.items()}
+
+
+def _promo_week(day: dt.date) -> bool:
+    """The weeks holding 18 June and 11 November (618 and Double 11)."""
+    end = day + dt.timedelta(days=6)
+    return any(day <= dt.date(day.year, m, d) <= end or day <= dt.date(end.year, m, d) <= end
+               for m, d in ((6, 18), (11, 11)))
+
+
+def continued(columns: dict[str, np.ndarray], weeks: int) -> dict[str, np.ndarray]:
+    """Each column followed by its last 52 weeks repeated (the `continue` strategy's money,
+    the controls' and events' `repeat_year`)."""
+    return {k: np.concatenate([v[:weeks], v[weeks - 52:weeks]]) for k, v in columns.items()}
+
+
+def generate(seed: int = 0, weeks: int = 156, noise: float = 0.05) -> Synthetic:
+    """A weekly history of `weeks` weeks with revenue, three channels, a price index and
+    promotion weeks, simulated from the drafted scenario at `TRUE_VALUES`."""
+    rng = np.random.default_rng(seed)
+    columns = drivers(weeks, rng)
+    text = _truth_scenario(columns, weeks)
+    from mktsim.scenario.load import load_text, with_values
+
+    loaded = with_values(load_text(text, "truth.yaml"), TRUE_VALUES)
+    full = continued(columns, weeks)
+    mean, one = _simulate(loaded.spec, full, weeks + 52, seed)
+    observed = one[:weeks] * np.exp(rng.normal(0, noise, weeks))
+    contributions = {}
+    for channel in CHANNELS:
+        without = dict(full, **{f"spend.{channel}": np.zeros(weeks + 52)})
+        contributions[channel] = float(mean[:weeks].sum()
+                                       - _simulate(loaded.spec, without, weeks + 52,
+                                                   seed)[0][:weeks].sum())
+    truth = Truth(dict(TRUE_VALUES), contributions, mean[:weeks],
+                  float(mean[weeks:].sum()), mean[weeks:])
+    table = {"revenue": np.round(observed, 0), **columns}
+    dates = tuple(START + dt.timedelta(weeks=i) for i in range(weeks))
+    return Synthetic(dates, table, truth, noise, text)
+
+
+def _truth_scenario(columns: dict[str, np.ndarray], weeks: int) -> str:
+    """The scenario `init from-history` drafts for these columns, with revenue at the
+    base level (so the market size is the draft's own)."""
+    from mktsim.history.draft_init import write_draft
+
+    dates = tuple(START + dt.timedelta(weeks=i) for i in range(weeks))
+    flat = {"revenue": np.full(weeks, BASE_REVENUE), **columns}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Synthetic(dates, flat, Truth({}, {}, np.zeros(0), 0.0, np.zeros(0)),
+                         0.0).write_csv(Path(tmp) / "history.csv")
+        return write_draft(path, tmp, "revenue", lang="en").read_text(encoding="utf-8")
+
+
+def _simulate(spec, columns: dict[str, np.ndarray], weeks: int, seed: int
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """(expected revenue per week, one replication's) of `spec` following `columns`."""
+    from mktsim.engine.montecarlo import simulate
+    from mktsim.history import History, history_plan, period_values
+    from mktsim.history.periods import PeriodKind
+
+    dates = tuple(START + dt.timedelta(weeks=i) for i in range(weeks))
+    ends = tuple(d + dt.timedelta(days=7) for d in dates)
+    pick = {p: {k[len(p):]: v for k, v in columns.items() if k.startswith(p)}
+            for p in ("spend.", "control.", "event.")}
+    history = History("synthetic", PeriodKind.WEEK, dates, ends,
+                      {"revenue": np.zeros(weeks)}, spend=pick["spend."],
+                      controls=pick["control."], events=pick["event."])
+    plan = history_plan(spec, "continue", history)
+    run = simulate(plan, TRUTH_REPLICATIONS, seed)
+    revenue = period_values(run.daily, history)["revenue"]
+    return revenue.mean(axis=0), revenue[0]
+
+
+def additive(seed: int = 0, weeks: int = 156, noise: float = 0.05) -> Synthetic:
+    """The same columns from an additive marketing-mix formula: revenue = base x trend x
+    season x price_index^-1.5 x (1 + 0.5 promo) + sum_c beta_c Hill(adstock_c), with
+    geometric adstock and Hill saturation at each channel's mean adstocked spend; the
+    truth's contributions are each channel's sum over the window."""
+    rng = np.random.default_rng(seed)
+    columns = continued(drivers(weeks, rng), weeks)
+    t = np.arange(weeks + 52)
+    years = t * 7 / 365.25
+    base = (BASE_REVENUE * 1.06 ** years * np.exp(0.12 * np.sin(2 * np.pi * years)
+                                                  - 0.08 * np.cos(2 * np.pi * years))
+            * columns["control.price_index"] ** -1.5 * (1 + 0.5 * columns["event.promo"]))
+    media = {}
+    for channel, beta, keep in (("tv", 0.15, 0.6), ("search", 0.08, 0.1),
+                                ("social", 0.11, 0.3)):
+        stock = np.zeros(len(t))
+        for i, money in enumerate(columns[f"spend.{channel}"]):
+            stock[i] = money + (keep * stock[i - 1] if i else 0.0)
+        half = stock[:weeks].mean()
+        media[channel] = beta * BASE_REVENUE * 2 * stock / (stock + half)
+    expected = base + sum(media.values())
+    observed = expected[:weeks] * np.exp(rng.normal(0, noise, weeks))
+    truth = Truth({}, {c: float(m[:weeks].sum()) for c, m in media.items()},
+                  expected[:weeks], float(expected[weeks:].sum()), expected[weeks:])
+    table = {"revenue": np.round(observed, 0), **{k: v[:weeks] for k, v in columns.items()}}
+    dates = tuple(START + dt.timedelta(weeks=i) for i in range(weeks))
+    return Synthetic(dates, table, truth, noise)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--weeks", type=int, default=156)
+    parser.add_argument("--noise", type=float, default=0.05)
+    parser.add_argument("--additive", action="store_true")
+    args = parser.parse_args()
+    make = additive if args.additive else generate
+    synthetic = make(args.seed, args.weeks, args.noise)
+    print("wrote", synthetic.write_csv(args.out))
+    for name, value in synthetic.truth.contributions.items():
+        print(f"  contribution {name}: {value:,.0f}")
+    print(f"  next year: {synthetic.truth.next_year:,.0f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""`mktsim init from-history`: read a history file, draft a scenario, check it, write it.
+
+Nothing is written unless the drafted scenario loads and validates; every problem of the
+file is reported at once (file, row, column), exit code 2 on the command line.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..i18n import _
+from ..scenario.errors import Problem, ScenarioError
+from .draft import choose_kpi, draft, relative_path
+from .draft_text import scenario_text
+from .model import History
+from .read import HistoryError, parse_history, read_table
+
+KPI_CHOICES = ("revenue", "units")
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+PREFIXES = ("spend.", "price.", "control.", "event.")
+
+
+def read_any_history(path: Path) -> History:
+    """Read a history file taking every `spend.`, `price.`, `control.` and `event.` column
+    as a channel, product, control or event of its own name."""
+    header, rows = read_table(path)
+    names = {p: tuple(h[len(p):] for h in header if h.startswith(p)) for p in PREFIXES}
+    bad = [Problem(str(path), 1, p + n, _("'{name}' cannot name a channel, product or "
+                                          "driver").format(name=n),
+                   _("use letters, digits and _ only, starting with a letter (spend.tv_ads)"))
+           for p, ns in names.items() for n in ns if not _NAME.match(n) or len(n) > 64]
+    if bad:
+        raise HistoryError(bad)
+    return parse_history(str(path), header, rows, names["spend."], names["price."],
+                         _demand(names["control."], names["event."]))
+
+
+def _demand(controls: tuple[str, ...], events: tuple[str, ...]) -> object | None:
+    """A demand section naming the file's controls and events (linear, so any finite
+    value of a control column is accepted here), for the reader's column checks."""
+    if not controls and not events:
+        return None
+    from ..scenario.demand import Demand
+
+    return Demand.model_validate({
+        "controls": {c: {"effect": "linear", "reference": 0.0} for c in controls},
+        "events": {e: {"lift": 0.0} for e in events}})
+
+
+def scenario_name(history: Path) -> str:
+    """The drafted scenario's file name: the history's stem with .yaml."""
+    return f"{history.stem}.yaml"
+
+
+def write_draft(history: str | Path, directory: str | Path | None = None,
+                kpi: str | None = None, force: bool = False, lang: str = "en") -> Path:
+    """Draft the scenario of `history` into `directory` (default: the history's folder),
+    levelled on `kpi` (revenue or units; default revenue when the file has it), comments
+    in `lang`; refuse to replace an existing file unless `force`. Returns its path."""
+    history = Path(history)
+    folder = Path(directory) if directory is not None else history.parent
+    if kpi is not None and kpi not in KPI_CHOICES:
+        raise ScenarioError([Problem("--kpi", None, "", _("unknown KPI '{kpi}'").format(
+            kpi=kpi), _("use revenue or units"))])
+    path = folder / scenario_name(history)
+    _refuse_existing(path, history, force)
+    hist = read_any_history(history)
+    chosen = choose_kpi(hist, kpi)
+    if chosen is None:
+        raise HistoryError([Problem(str(history), 1, kpi or "revenue",
+                                    _("no '{kpi}' column to build the scenario on").format(
+                                        kpi=kpi or "revenue/units"),
+                                    _("add a revenue or units column, or choose --kpi"))])
+    text = scenario_text(draft(hist, relative_path(history, folder), chosen), path.name, lang)
+    _check(text, path)
+    from ..documents.files import write_atomic
+
+    folder.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, text)
+    return path
+
+
+def _refuse_existing(path: Path, history: Path, force: bool) -> None:
+    if path.resolve() == history.resolve():
+        raise ScenarioError([Problem(str(path), None, "", _("the scenario would replace the "
+                                                            "history file"),
+                                     _("choose another folder"))])
+    if path.exists() and not force:
+        raise ScenarioError([Problem(str(path), None, "", _("file exists"),
+                                     _("use --force to overwrite it or choose another "
+                                       "folder"))])
+    if path.exists() and path.is_dir():
+        raise ScenarioError([Problem(str(path), None, "", _("a folder stands where the "
+                                                            "scenario should go"),
+                                     _("choose another folder"))])
+
+
+def _check(text: str, path: Path) -> None:
+    """The drafted text must load and validate (a failure here is a bug of the draft)."""
+    from ..scenario.load import load_text
+
+    load_text(text, str(path))
