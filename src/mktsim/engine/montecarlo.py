@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..model.plan import Plan
-from .controls import Controller, idle
+from .controls import Controller, batch_days
 from .network import NetworkShape
 from .rng import replication_seeds
 from .sources import PlanSource
@@ -106,16 +106,16 @@ def run_chunk(plan: Plan, seed: int, first: int, count: int,
               threads: int = 1) -> tuple[Any, ...]:
     """Replications first..first+count-1 of `seed`, stacked, with their sampled values.
 
-    Replications with nothing to run between their scheduled events (no rules, idle
-    controllers; the counts engine) advance in batches (`engine.batch`), on `threads`
-    threads; the numbers are the same as one by one."""
+    Replications whose controllers act on days known in advance (none, or the review
+    loop of rules with fixed delays; the counts engine) advance in batches
+    (`engine.batch`), on `threads` threads; the numbers do not depend on the batch."""
     from .replication import Replication  # numba and simpy: only once something runs
 
     engine = EngineKind.lookup(engine)
     plans = source.plans_for(first, count) if source is not None else [(plan, {})] * count
     children = replication_seeds(seed, count, first)
     if engine == EngineKind.COUNTS and all(batchable(p, controllers) for p, _ in plans):
-        results = run_batched([Replication(p, child) for (p, _), child
+        results = run_batched([Replication(p, child, controllers) for (p, _), child
                                in zip(plans, children, strict=True)], threads)
     else:
         results = [_replication(p, child, seed, engine, network, controllers).run()
@@ -127,9 +127,12 @@ def run_chunk(plan: Plan, seed: int, first: int, count: int,
 
 
 def batchable(plan: Plan, controllers: Sequence[Controller]) -> bool:
-    """Whether replications of `plan` can run in a batch: no review rules, and every
-    controller idle for it."""
-    return plan.rules is None and all(idle(c, plan) for c in controllers)
+    """Whether replications of `plan` can run in a batch: every controller idle for it or
+    able to say on which days it may act (`controls.batch_days`), and a plan with review
+    rules has a controller to run them."""
+    if plan.rules is not None and not controllers:
+        return False
+    return batch_days(controllers, plan) is not None
 
 
 def run_batched(reps: Sequence[Replication], threads: int = 1) -> list[ReplicationResult]:

@@ -1,13 +1,15 @@
-"""The periodic review: a SimPy process that, on each review day, looks at the observed
-market, checks the rules in order and carries out the actions of those whose condition
-holds (at most `max_actions_per_review` actions per review), logging every decision.
+"""The periodic review: on each review day (a change the replication carries out on that
+day, `Controls.at`) it looks at the observed market, checks the rules in order and carries
+out the actions of those whose condition holds (at most `max_actions_per_review` actions
+per review), logging every decision.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -138,21 +140,23 @@ class Review:
         items += [(d, 2, f"review:{d}") for d in self.rules.review_days]
         return sorted(items)
 
-    def process(self) -> Generator[Any, Any, None]:
-        """The SimPy process."""
-        env = self.rep.env
+    def schedule(self) -> None:
+        """Register every snapshot, study and review of the timeline as a change of the
+        replication on its day (`Controls.at`: SimPy when the replication runs alone, the
+        batch's calendar when it runs in a batch, `engine.batch`)."""
         for day, _, what in self.timeline():
-            if day > env.now:
-                yield env.timeout(day - env.now)
-            self.rep.sync(day)
-            kind, _, arg = what.partition(":")
-            if kind == "snap":
-                self.snapshot = self.rep.channel_totals()
-            elif kind == "study":
-                self.buy_study(int(arg), day)
-            else:
-                self.review(day)
-                self.rep.refresh()
+            self.rep.at(day, functools.partial(self.step, day, what))
+
+    def step(self, day: int, what: str) -> None:
+        """One item of the timeline on its day (the population synced to it)."""
+        kind, _, arg = what.partition(":")
+        if kind == "snap":
+            self.snapshot = self.rep.channel_totals()
+        elif kind == "study":
+            self.buy_study(int(arg), day)
+        else:
+            self.review(day)
+            self.rep.refresh()
 
     def set_rules(self, rules: CompiledRules) -> None:
         """Use changed rules (a study added or dropped) everywhere."""
@@ -341,12 +345,47 @@ class ReviewLoop:
         """True for a plan without review rules: nothing to run."""
         return plan.rules is None
 
+    def batch_days(self, plan: Any) -> tuple[int, ...] | None:
+        """Every day on which the loop may change a replication of `plan` (snapshots,
+        studies, reviews, the end of a rule's promotion, the arrival of a rule's hires), so
+        that replications can run in a batch synced on these days whatever their rules
+        decide (`engine.batch`); None when a day depends on the run (a promotion's `days`
+        computed by an expression): such replications run alone."""
+        rules = compile_review(plan)
+        if rules is None:
+            return ()
+        offsets = _action_offsets(rules, plan)
+        if offsets is None:
+            return None
+        review = sorted(rules.review_days)
+        lag = rules.info.report_lag
+        days = {max(d - lag, 0) for d in review} | set(review)
+        days |= {s.start for s in rules.info.studies}
+        days |= {d + k for d in review for k in offsets}
+        return tuple(sorted(d for d in days if 0 <= d < plan.horizon))
+
     def start(self, rep: Controls) -> ReviewLog | None:
-        """Start the review process of a replication whose plan has rules; return its log."""
+        """Schedule the reviews of a replication whose plan has rules; return its log."""
         rules = compile_review(rep.plan)
         if rules is None:
             return None
         review = Review(rep, rules)
-        rep.env.process(review.process())
+        review.schedule()
         review.log.observations = review.observer.records
         return review.log
+
+
+def _action_offsets(rules: CompiledRules, plan: Any) -> set[int] | None:
+    """Days after a review on which an action of the rules changes the replication again
+    (a promotion's end, hires' arrival); None when one is computed during the run."""
+    offsets: set[int] = set()
+    for rule in rules.rules:
+        for action in rule.then:
+            args = dict(action.args)
+            if action.kind == "promotion":
+                if isinstance(args["days"], Expression):
+                    return None
+                offsets.add(max(1, round(float(args["days"]))))
+            elif action.kind == "hire":
+                offsets |= {max(1, math.ceil(float(d))) for d in plan.team_hiring_delay}
+    return offsets
