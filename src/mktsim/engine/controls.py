@@ -78,6 +78,14 @@ class Controls(Protocol):
         """Sum of KPI row `k` over days first..last-1 (0 for an empty range)."""
         ...
 
+    def kpis_on(self, day: int) -> np.ndarray:
+        """Every KPI row on `day`, [K] (a copy)."""
+        ...
+
+    def kpi_totals(self, first: int, last: int) -> np.ndarray:
+        """Every KPI row summed over days first..last-1, [K] (zeros for an empty range)."""
+        ...
+
     def backlog(self, team: int) -> int:
         """People waiting for the team now: leads of its channels (and complaints, for
         the service team)."""

@@ -187,8 +187,11 @@ def in_process_threads(plan: Plan, engine: EngineKind, controllers: Sequence[Con
     threads rather than on processes started for this call alone. With a pool (local
     processes or a Dask cluster, `engine.workers.open_pool`) the chunks go to it, each a
     batch on one thread: the processes share the Python work too, and numba's threads are
-    never started, so the local ones keep forking cheaply (`engine.workers.start_method`)."""
+    never started, so the local ones keep forking cheaply (`engine.workers.start_method`).
+    Plans with review rules go to processes too: their reviews are Python work."""
     if pool is not None or workers <= 1 or engine != EngineKind.COUNTS:
+        return 0
+    if plan.rules is not None:  # reviews run in Python: worker processes share them
         return 0
     return workers if batchable(plan, controllers) else 0
 

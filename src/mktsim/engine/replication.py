@@ -223,6 +223,14 @@ class Replication:
         """Sum of KPI row k over days first..last-1."""
         return float(self.out[k, max(first, 0):max(last, 0)].sum())
 
+    def kpis_on(self, day: int) -> np.ndarray:
+        """Every KPI row on `day`, [K]."""
+        return self.out[:, day].copy()
+
+    def kpi_totals(self, first: int, last: int) -> np.ndarray:
+        """Every KPI row summed over days first..last-1, [K]."""
+        return self.out[:, max(first, 0):max(last, 0)].sum(axis=1)
+
     def backlog(self, team: int) -> int:
         """Leads of the team's channels waiting now (and complaints, for service)."""
         mine = self.plan.chan_par[:, P.C_TEAM].astype(np.int64) == team

@@ -127,6 +127,8 @@ class Review:
         #: the last day each rule acted (for cooldown_days)
         self.acted: dict[int, int] = {}
         self.log = ReviewLog()
+        #: (threshold, direction) of each target read so far, by position
+        self.thresholds: dict[int, tuple[float, str]] = {}
         self.snapshot = np.zeros_like(rep.channel_totals())
         self.last_review = (0, np.zeros_like(self.snapshot))
 
@@ -293,7 +295,9 @@ class Review:
         """target, gap or on_track of a target."""
         i = next(j for j, t in enumerate(self.rules.targets) if t.id == target_id)
         target, deadline = self.rules.targets[i], self.rules.target_days[i]
-        threshold, direction = threshold_of(target, self.rep.plan)
+        if i not in self.thresholds:
+            self.thresholds[i] = threshold_of(target, self.rep.plan)
+        threshold, direction = self.thresholds[i]
         if name == "target":
             return float(threshold)
         metric = target.metric
