@@ -2,6 +2,8 @@
 are shared and noisy, absolute times drift).
 
 Run: python benchmarks/bench_engine.py [--replications N]
+     python benchmarks/bench_engine.py --before /path/to/main [--strategies baseline adaptive]
+       (end-to-end replications per second of each checkout's code, alternately)
 
 Prints:
 - the bare kernel: replication-years per second of the smart-band population kernel
@@ -110,11 +112,51 @@ def startup() -> None:
     print(f"mktsim run -n 20: cold cache {cold:.2f} s, warm cache {warm:.2f} s")
 
 
+def throughput_in(src: Path, strategy: str, reps: int, workers: int) -> float:
+    """`run_reps_per_second` of the code under `src` (another checkout's `src`), in a
+    fresh process."""
+    env = dict(os.environ, PYTHONPATH=str(src))
+    code = (f"import sys; sys.path.insert(0, {str(ROOT / 'benchmarks')!r}); "
+            "from bench_engine import run_reps_per_second; "
+            f"print(run_reps_per_second({strategy!r}, {reps}, {workers}))")
+    done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                          text=True, env=env)
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def before_and_after(before: Path, strategies: list[str], reps: int) -> None:
+    """Replications per second of each strategy, on 1 and 2 workers, with the code under
+    `before` and this checkout's, measured alternately (a shared machine's load drifts)."""
+    after = ROOT / "src"
+    for workers in (1, 2):
+        rates: dict[str, dict[str, float]] = {}
+        for strategy in strategies:
+            rates[strategy] = {name: throughput_in(src, strategy, reps, workers)
+                               for name, src in (("before", before), ("after", after))}
+        base = rates.get("baseline")
+        for strategy, rate in rates.items():
+            share = ""
+            if base is not None:
+                share = (f"; of baseline: before {rate['before'] / base['before']:.2f}, "
+                         f"after {rate['after'] / base['after']:.2f}")
+            print(f"run {strategy:>15} on {workers} worker(s): before {rate['before']:6,.0f} "
+                  f"reps/s, after {rate['after']:6,.0f} (x{rate['after'] / rate['before']:.2f})"
+                  + share, flush=True)
+
+
 def main() -> None:
     """Print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replications", type=int, default=400)
+    parser.add_argument("--before", type=Path, default=None,
+                        help="another checkout (e.g. main's worktree): throughput of its code "
+                             "and this one's, side by side")
+    parser.add_argument("--strategies", nargs="*", default=["baseline", "adaptive"],
+                        help="with --before: the strategies to measure")
     args = parser.parse_args()
+    if args.before is not None:
+        before_and_after(args.before / "src", args.strategies, args.replications)
+        return
     kernel = kernel_years_per_second(args.replications)
     print(f"bare kernel: {kernel:,.0f} replication-years/s (1 core)")
     import mktsim

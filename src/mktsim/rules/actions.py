@@ -59,11 +59,15 @@ class Actions:
         day = min(max(day, 0), self.planned_left.shape[1] - 1)
         return float(self.planned_left[c, day] * self.rep.channel_scale(c))
 
-    def budget_left(self, day: int) -> float:
-        """Planned money of all channels from `day` on."""
+    def remaining_all(self, day: int) -> np.ndarray:
+        """Planned money of every channel from `day` on, at its current scale, [C]."""
         day = min(max(day, 0), self.planned_left.shape[1] - 1)
         scales = [self.rep.channel_scale(c) for c in range(len(self.rep.plan.channels))]
-        return float(self.planned_left[:, day] @ np.array(scales))
+        return self.planned_left[:, day] * np.array(scales)
+
+    def budget_left(self, day: int) -> float:
+        """Planned money of all channels from `day` on."""
+        return float(self.remaining_all(day).sum())
 
     def pay(self, day: int, cost: float) -> bool:
         """Take `cost` out of the remaining planned money and book it on `day`."""

@@ -110,24 +110,29 @@ class Observer:
     def record_all(self, review_day: int) -> None:
         """Observe every KPI at a review and keep (observed, true) for the results (the
         true values read once per as-of day for all KPIs; surveys drawn in KPI order)."""
-        rows: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        for name, k in KPI_INDEX.items():
+        rows: dict[int, tuple[list[float], list[float]]] = {}
+        for name, k, flow, survey in _KPI_ROWS:
             day = self.as_of(name, review_day)
             if day not in rows:
                 rows[day] = self._rows(day)
             flows, levels = rows[day]
-            if KPIS[name].kind == "flow":
-                true = float(flows[k])
+            if flow:
+                true = flows[k]
             elif day < 0:
                 true = self.true_value(name, day)
             else:
-                true = float(levels[k])
-            seen = self.value_on(name, day) if name in SURVEY_MEASURES else true
+                true = levels[k]
+            seen = self.value_on(name, day) if survey else true
             self.records.append((review_day, name, day, seen, true))
 
-    def _rows(self, day: int) -> tuple[np.ndarray, np.ndarray]:
+    def _rows(self, day: int) -> tuple[list[float], list[float]]:
         """Every KPI's total over days 0..day and its row on `day` (empty before day 0)."""
         n = len(KPI_INDEX)
         if day < 0:
-            return np.zeros(n), np.full(n, NAN)
-        return self.rep.kpi_totals(0, day + 1), self.rep.kpis_on(day)
+            return [0.0] * n, [NAN] * n
+        return self.rep.kpi_totals(0, day + 1).tolist(), self.rep.kpis_on(day).tolist()
+
+
+#: (name, row, is a flow, is surveyed) of every KPI, in KPI order
+_KPI_ROWS = tuple((name, k, KPIS[name].kind == "flow", name in SURVEY_MEASURES)
+                  for name, k in KPI_INDEX.items())

@@ -229,8 +229,8 @@ class Review:
     def decide(self, day: int, rule: str, action: str, args: dict[str, Any],
                seen: dict[str, Value], status: str) -> None:
         """Log one decision."""
-        date = self.rules.start_date + dt.timedelta(days=day)
-        self.log.decisions.append({"day": day, "date": date.isoformat(), "rule": rule,
+        date = _date_text(self.rules.start_date, day)
+        self.log.decisions.append({"day": day, "date": date, "rule": rule,
                                    "action": action, "args": dict(args), "seen": dict(seen),
                                    "status": status})
 
@@ -250,8 +250,9 @@ class Review:
     def best_channel(self, measure: str, day: int, leave_out: str | None) -> str:
         """The running channel with money left and the best measure ('' if none)."""
         best, best_value = "", NAN
+        left = self.actions.remaining_all(day)
         for c, name in enumerate(self.channels):
-            if name == leave_out or self.actions.remaining(c, day) <= 0:
+            if name == leave_out or left[c] <= 0:
                 continue
             value = self.channel_measure(measure, c)
             if not math.isfinite(value):
@@ -323,6 +324,12 @@ class Review:
             return start_value(self.rep.plan, metric)
         except ValueError:
             return threshold
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_text(start: dt.date, day: int) -> str:
+    """The ISO date of `day` (day 0 = `start`)."""
+    return (start + dt.timedelta(days=day)).isoformat()
 
 
 def _truth(value: Value) -> bool:
