@@ -111,8 +111,10 @@ class Observer:
         """Observe every KPI at a review and keep (observed, true) for the results (the
         true values read once per as-of day for all KPIs; surveys drawn in KPI order)."""
         rows: dict[int, tuple[list[float], list[float]]] = {}
-        for name, k, flow, survey in _KPI_ROWS:
-            day = self.as_of(name, review_day)
+        eve = review_day - 1
+        lags = (self.info.report_lag, self.info.survey_lag, self.info.intel_delay)
+        for name, k, flow, survey, source in _KPI_ROWS:
+            day = eve - lags[source]
             if day not in rows:
                 rows[day] = self._rows(day)
             flows, levels = rows[day]
@@ -133,6 +135,14 @@ class Observer:
         return self.rep.kpi_totals(0, day + 1).tolist(), self.rep.kpis_on(day).tolist()
 
 
-#: (name, row, is a flow, is surveyed) of every KPI, in KPI order
-_KPI_ROWS = tuple((name, k, KPIS[name].kind == "flow", name in SURVEY_MEASURES)
+def _source(name: str) -> int:
+    """Where a KPI is seen from: 0 internal reports, 1 surveys, 2 market intelligence (the
+    order of the lags in `Observer.record_all`; `Observer.lag_of` names them)."""
+    if name in SURVEY_MEASURES:
+        return 1
+    return 2 if name == "market_share" else 0
+
+
+#: (name, row, is a flow, is surveyed, source) of every KPI, in KPI order
+_KPI_ROWS = tuple((name, k, KPIS[name].kind == "flow", name in SURVEY_MEASURES, _source(name))
                   for name, k in KPI_INDEX.items())
