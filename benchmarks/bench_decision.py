@@ -4,6 +4,8 @@ Run: python benchmarks/bench_decision.py [workers] [what] [flighting]
 (what: compare, optimize, both; `flighting`: optimize with `decision.levers.flighting:
 {by: month}` as a lever too: a curve per channel, or the one plan-wide curve of versions
 before it)
+     python benchmarks/bench_decision.py --before /path/to/main [workers]
+       (compare with that checkout's code and with this one's, in one run)
 
 `optimize` includes the confirmation of the plan found on its own replications
 (decision.confirm); its attempts and wall time are printed on a second line.
@@ -15,9 +17,12 @@ would take.
 
 from __future__ import annotations
 
+import os
 import resource
+import subprocess
 import sys
 import time
+from pathlib import Path
 
 import mktsim
 from mktsim.decision.compare import compare
@@ -30,8 +35,23 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
+def before_and_after(before: Path, workers: int) -> None:
+    """`compare` with the code under `before` (another checkout) and this one's, each in a
+    fresh process, one after the other."""
+    root = Path(__file__).resolve().parents[1]
+    for name, src in (("before", before / "src"), ("after", root / "src")):
+        env = dict(os.environ, PYTHONPATH=str(src))
+        done = subprocess.run([sys.executable, __file__, str(workers), "compare"], check=True,
+                              capture_output=True, text=True, env=env, cwd=root)
+        print(f"{name:>6}: {done.stdout.strip()}", flush=True)
+
+
 def main() -> None:
     """Print the timings."""
+    if len(sys.argv) > 2 and sys.argv[1] == "--before":
+        workers = int(sys.argv[3]) if len(sys.argv) > 3 else 2
+        before_and_after(Path(sys.argv[2]), workers)
+        return
     workers = int(sys.argv[1]) if len(sys.argv) > 1 else 2
     what = sys.argv[2] if len(sys.argv) > 2 else "both"
     sc = mktsim.load("scenarios/smart_band.yaml")

@@ -2,6 +2,8 @@
 are shared and noisy, absolute times drift).
 
 Run: python benchmarks/bench_engine.py [--replications N]
+     python benchmarks/bench_engine.py --before /path/to/main [--strategies baseline adaptive]
+       (end-to-end replications per second of each checkout's code, alternately)
 
 Prints:
 - the bare kernel: replication-years per second of the smart-band population kernel
@@ -46,13 +48,19 @@ def run_reps_per_second(strategy: str, reps: int, workers: int) -> float:
     """End to end: `Scenario.run` with uncertainties, events and rules. The incremental
     channel runs (one more set of replications per funded channel) are left out, so that
     the figure stays replications of the plan per second."""
+    return run_rates(strategy, reps, workers)[0]
+
+
+def run_rates(strategy: str, reps: int, workers: int) -> tuple[float, float]:
+    """`run_reps_per_second`, and replications per CPU second of this process (on one
+    worker everything runs here: a figure a loaded machine disturbs less than wall time)."""
     import mktsim
 
     scenario = mktsim.load(SCENARIO)
     scenario.run(strategy, 4, workers=1, incremental=False)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     scenario.run(strategy, reps, workers=workers, incremental=False)
-    return reps / (time.perf_counter() - start)
+    return reps / (time.perf_counter() - start), reps / (time.process_time() - cpu)
 
 
 def time_split(strategy: str, reps: int) -> tuple[float, float]:
@@ -110,11 +118,56 @@ def startup() -> None:
     print(f"mktsim run -n 20: cold cache {cold:.2f} s, warm cache {warm:.2f} s")
 
 
+def throughput_in(src: Path, strategy: str, reps: int, workers: int) -> tuple[float, float]:
+    """`run_rates` of the code under `src` (another checkout's `src`), in a fresh
+    process."""
+    env = dict(os.environ, PYTHONPATH=str(src))
+    code = (f"import sys; sys.path.insert(0, {str(ROOT / 'benchmarks')!r}); "
+            "from bench_engine import run_rates; "
+            f"print(*run_rates({strategy!r}, {reps}, {workers}))")
+    done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                          text=True, env=env)
+    wall, cpu = done.stdout.strip().splitlines()[-1].split()
+    return float(wall), float(cpu)
+
+
+def before_and_after(before: Path, strategies: list[str], reps: int) -> None:
+    """Replications per second of each strategy, on 1 and 2 workers, with the code under
+    `before` and this checkout's, measured alternately (a shared machine's load drifts)."""
+    after = ROOT / "src"
+    for workers in (1, 2):
+        found: dict[str, dict[str, tuple[float, float]]] = {}
+        for strategy in strategies:
+            found[strategy] = {name: throughput_in(src, strategy, reps, workers)
+                               for name, src in (("before", before), ("after", after))}
+        kinds = ((0, "reps/s"), (1, "reps per CPU s")) if workers == 1 else ((0, "reps/s"),)
+        for column, unit in kinds:
+            for strategy, pair in found.items():
+                rate = {name: figures[column] for name, figures in pair.items()}
+                share = ""
+                if "baseline" in found:
+                    base = {name: figures[column]
+                            for name, figures in found["baseline"].items()}
+                    share = (f"; of baseline: before {rate['before'] / base['before']:.2f}, "
+                             f"after {rate['after'] / base['after']:.2f}")
+                print(f"run {strategy:>15} on {workers} worker(s): before "
+                      f"{rate['before']:6,.0f} {unit}, after {rate['after']:6,.0f} "
+                      f"(x{rate['after'] / rate['before']:.2f})" + share, flush=True)
+
+
 def main() -> None:
     """Print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replications", type=int, default=400)
+    parser.add_argument("--before", type=Path, default=None,
+                        help="another checkout (e.g. main's worktree): throughput of its code "
+                             "and this one's, side by side")
+    parser.add_argument("--strategies", nargs="*", default=["baseline", "adaptive"],
+                        help="with --before: the strategies to measure")
     args = parser.parse_args()
+    if args.before is not None:
+        before_and_after(args.before / "src", args.strategies, args.replications)
+        return
     kernel = kernel_years_per_second(args.replications)
     print(f"bare kernel: {kernel:,.0f} replication-years/s (1 core)")
     import mktsim

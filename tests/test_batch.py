@@ -64,15 +64,70 @@ def test_plans_with_other_event_days_run_in_their_own_batches(scenario):
     assert_same(run_batched(reps), alone(plans, 2))
 
 
-def test_replications_with_rules_are_not_batched(scenario):
+def test_replications_with_rules_run_in_batches(scenario):
     plan = scenario.plan("adaptive")
     assert plan.rules is not None
-    assert not batchable(plan, (ReviewLoop(),))
+    assert batchable(plan, (ReviewLoop(),))
+    assert not batchable(plan, ())
     assert batchable(scenario.plan("baseline"), (ReviewLoop(),))
     with pytest.raises(MissingController):
         simulate(plan, 2, seed=1)
     run = simulate(plan, 3, seed=1, controllers=(ReviewLoop(),))
-    assert all(log is not None for log in run.reviews)
+    assert all(log is not None and log.decisions for log in run.reviews)
+
+
+def _decisions(logs):
+    return [[(d["day"], d["rule"], d["action"], d["status"], repr(d["args"]))
+             for d in log.decisions]
+            for log in logs]
+
+
+def test_rules_give_the_same_numbers_whatever_the_batch(scenario):
+    """A replication with rules draws from its own streams, and its batch syncs on days
+    the rules fix in advance: batches of any size and threads give the same numbers."""
+    plan, loop = scenario.plan("adaptive"), (ReviewLoop(),)
+    whole = run_chunk(plan, 7, 0, 6, controllers=loop)
+    parts = [run_chunk(plan, 7, first, count, controllers=loop, threads=threads)
+             for first, count, threads in ((0, 1, 1), (1, 3, 2), (4, 2, 1))]
+    for i in range(4):
+        np.testing.assert_array_equal(whole[i], np.concatenate([p[i] for p in parts]))
+    assert _decisions(whole[5]) == _decisions([log for p in parts for log in p[5]])
+
+
+def test_rules_give_the_same_numbers_on_one_and_two_workers(scenario):
+    from mktsim.engine.workers import open_pool
+
+    plan, loop = scenario.plan("adaptive"), (ReviewLoop(),)
+    one = simulate(plan, 20, seed=3, workers=1, controllers=loop)
+    threads = simulate(plan, 20, seed=3, workers=2, controllers=loop)
+    with open_pool("local", 2) as pool:
+        processes = simulate(plan, 20, seed=3, workers=2, pool=pool.executor,
+                             controllers=loop)
+    for other in (threads, processes):
+        np.testing.assert_array_equal(one.daily, other.daily)
+        np.testing.assert_array_equal(one.channels, other.channels)
+        assert _decisions(one.reviews) == _decisions(other.reviews)
+
+
+def test_a_promotion_whose_length_is_computed_runs_alone():
+    """The day a promotion ends is then known only during the run: no batch."""
+    from rules_fixtures import scenario as rules_scenario
+
+    rules = """\
+rules:
+  review: {every_days: 30}
+  price_bounds: {band: {min: 150, max: 250}}
+  when_then:
+    - name: promo
+      when: "day >= 30"
+      then:
+        - promotion: {product: band, depth: 10%, days: "7 if day < 45 else 14"}
+"""
+    plan = rules_scenario(rules).plan("steady")
+    assert ReviewLoop().batch_days(plan) is None
+    assert not batchable(plan, (ReviewLoop(),))
+    run = simulate(plan, 2, seed=1, controllers=(ReviewLoop(),))
+    assert {d["args"]["days"] for d in run.reviews[0].decisions} == {7, 14}
 
 
 class Spender:

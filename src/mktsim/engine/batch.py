@@ -43,7 +43,7 @@ def schedule_key(rep: Replication) -> tuple[object, ...]:
     """Replications with equal keys can share a batch: the days of their events and the
     shapes of their arrays."""
     plan = rep.plan
-    days = rep.event_days()
+    days = rep.sync_days()
     shapes = tuple(getattr(rep, f).shape for f in STATE_FIELDS)
     plan_shapes = tuple(getattr(plan, f).shape for f in PLAN_FIELDS)
     return days, shapes, plan_shapes, rep.roster.daily.shape, rep.shares.shape
@@ -56,7 +56,7 @@ class Batch:
         self.reps = list(reps)
         self.threads = max(1, threads)
         self.horizon = self.reps[0].plan.horizon
-        self.days = self.reps[0].event_days()
+        self.days = self.reps[0].sync_days()
         self.state = {f: np.stack([getattr(r, f) for r in self.reps]) for f in STATE_FIELDS}
         for i, rep in enumerate(self.reps):
             for f in STATE_FIELDS:
@@ -71,13 +71,18 @@ class Batch:
 
     def run(self) -> list[ReplicationResult]:
         """Every replication to the horizon: the scheduled events on their days."""
+        logs = [rep.start_in_batch() for rep in self.reps]
         for day in self.days:
             self.sync(day)
             for rep in self.reps:
                 rep.apply_events(day)
+                rep.run_agenda(day)
         self.sync(self.horizon)
-        return [ReplicationResult(r.out, r.chan_tot, r.leak, r.state, None, r.adopters,
-                                  r.adstock) for r in self.reps]
+        for rep in self.reps:
+            rep.run_agenda(self.horizon)  # nothing may be left before the horizon
+        return [ReplicationResult(r.out, r.chan_tot, r.leak, r.state, log, r.adopters,
+                                  r.adstock)
+                for r, log in zip(self.reps, logs, strict=True)]
 
     def sync(self, day: int) -> None:
         """Advance every replication up to the start of `day` (one compiled call)."""

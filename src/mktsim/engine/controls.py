@@ -17,7 +17,7 @@ See docs/architecture.md.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -76,6 +76,14 @@ class Controls(Protocol):
 
     def kpi_total(self, k: int, first: int, last: int) -> float:
         """Sum of KPI row `k` over days first..last-1 (0 for an empty range)."""
+        ...
+
+    def kpis_on(self, day: int) -> np.ndarray:
+        """Every KPI row on `day`, [K] (a copy)."""
+        ...
+
+    def kpi_totals(self, first: int, last: int) -> np.ndarray:
+        """Every KPI row summed over days first..last-1, [K] (zeros for an empty range)."""
         ...
 
     def backlog(self, team: int) -> int:
@@ -161,6 +169,24 @@ def idle(controller: Controller, plan: Any) -> bool:
     controllers are all idle can run in a batch (`engine.batch`)."""
     check = getattr(controller, "idle", None)
     return bool(check(plan)) if callable(check) else False
+
+
+def batch_days(controllers: Sequence[Controller], plan: Any) -> tuple[int, ...] | None:
+    """The days on which `controllers` may change a replication of `plan`, known before it
+    runs (each controller's `batch_days(plan)`; () for an idle one), or None when one of
+    them cannot say (a controller without `batch_days`, or one whose days depend on the
+    run). A replication whose days are known can run in a batch (`engine.batch`) synced on
+    them: its controllers' changes are carried out there, on those days."""
+    days: set[int] = set()
+    for controller in controllers:
+        if idle(controller, plan):
+            continue
+        own = getattr(controller, "batch_days", None)
+        found = own(plan) if callable(own) else None
+        if found is None:
+            return None
+        days.update(found)
+    return tuple(sorted(days))
 
 
 class MissingController(ValueError):

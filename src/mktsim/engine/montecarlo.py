@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..model.plan import Plan
-from .controls import Controller, idle
+from .controls import Controller, batch_days
 from .network import NetworkShape
 from .rng import replication_seeds
 from .sources import PlanSource
@@ -108,16 +108,16 @@ def run_chunk(plan: Plan, seed: int, first: int, count: int,
               threads: int = 1) -> tuple[Any, ...]:
     """Replications first..first+count-1 of `seed`, stacked, with their sampled values.
 
-    Replications with nothing to run between their scheduled events (no rules, idle
-    controllers; the counts engine) advance in batches (`engine.batch`), on `threads`
-    threads; the numbers are the same as one by one."""
+    Replications whose controllers act on days known in advance (none, or the review
+    loop of rules with fixed delays; the counts engine) advance in batches
+    (`engine.batch`), on `threads` threads; the numbers do not depend on the batch."""
     from .replication import Replication  # numba and simpy: only once something runs
 
     engine = EngineKind.lookup(engine)
     plans = source.plans_for(first, count) if source is not None else [(plan, {})] * count
     children = replication_seeds(seed, count, first)
     if engine == EngineKind.COUNTS and all(batchable(p, controllers) for p, _ in plans):
-        results = run_batched([Replication(p, child) for (p, _), child
+        results = run_batched([Replication(p, child, controllers) for (p, _), child
                                in zip(plans, children, strict=True)], threads)
     else:
         results = [_replication(p, child, seed, engine, network, controllers).run()
@@ -137,10 +137,15 @@ def _ends(results: Sequence[Any], name: str) -> np.ndarray | None:
 
 
 def batchable(plan: Plan, controllers: Sequence[Controller]) -> bool:
-    """Whether replications of `plan` can run in a batch: no review rules, no competitor
-    that advertises or reacts, and every controller idle for it."""
-    return (plan.rules is None and getattr(plan, "rivals", None) is None
-            and all(idle(c, plan) for c in controllers))
+    """Whether replications of `plan` can run in a batch: no competitor that advertises
+    or reacts (they run under SimPy), every controller idle for the plan or able to say on
+    which days it may act (`controls.batch_days`), and a plan with review rules has a
+    controller to run them."""
+    if getattr(plan, "rivals", None) is not None:
+        return False
+    if plan.rules is not None and not controllers:
+        return False
+    return batch_days(controllers, plan) is not None
 
 
 def run_batched(reps: Sequence[Replication], threads: int = 1) -> list[ReplicationResult]:
@@ -195,8 +200,11 @@ def in_process_threads(plan: Plan, engine: EngineKind, controllers: Sequence[Con
     threads rather than on processes started for this call alone. With a pool (local
     processes or a Dask cluster, `engine.workers.open_pool`) the chunks go to it, each a
     batch on one thread: the processes share the Python work too, and numba's threads are
-    never started, so the local ones keep forking cheaply (`engine.workers.start_method`)."""
+    never started, so the local ones keep forking cheaply (`engine.workers.start_method`).
+    Plans with review rules go to processes too: their reviews are Python work."""
     if pool is not None or workers <= 1 or engine != EngineKind.COUNTS:
+        return 0
+    if plan.rules is not None:  # reviews run in Python: worker processes share them
         return 0
     return workers if batchable(plan, controllers) else 0
 

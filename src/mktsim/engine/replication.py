@@ -12,7 +12,7 @@ import numpy as np
 import simpy
 
 from ..model import plan as P
-from .controls import Controller, MissingController
+from .controls import Controller, MissingController, batch_days
 from .derived import fill_derived
 from .kernel import _advance
 from .layout import (
@@ -86,6 +86,9 @@ class Replication:
         self.extra_spend = plan.extra_spend.copy()  # rules may book research and training
         self.refresh()
         self.controllers = tuple(controllers)
+        #: changes by day when the replication runs in a batch (`start_in_batch`), which
+        #: carries them out on its sync days; None: SimPy schedules them
+        self.agenda: dict[int, list[Callable[[], None]]] | None = None
 
     def _alloc(self) -> None:
         plan = self.plan
@@ -153,11 +156,36 @@ class Replication:
         logs = [c.start(self) for c in self.controllers]
         return next((log for log in logs if log is not None), None)
 
+    # --- in a batch --------------------------------------------------------------------
+    def start_in_batch(self) -> Any:
+        """Start the controllers with their changes kept in `agenda` (for `engine.batch`);
+        return the review loop's log."""
+        self.agenda = {}
+        return self._start_controllers()
+
+    def run_agenda(self, day: int) -> None:
+        """Carry out the controllers' changes of `day` (the population synced to it), in
+        the order they were scheduled, including those scheduled for `day` meanwhile."""
+        assert self.agenda is not None
+        missed = [d for d in self.agenda if d < day]
+        if missed:
+            raise RuntimeError(f"a controller scheduled a change on day {min(missed)}, "
+                               "not one of the days its batch_days gave")
+        while day in self.agenda:
+            for change in self.agenda.pop(day):
+                change()
+
     # --- processes -------------------------------------------------------------------
     def event_days(self) -> tuple[int, ...]:
         """The days of the plan's scheduled events, in order (the plan keeps its events
         sorted by day, within the horizon)."""
         return tuple(sorted({e.day for e in self.plan.events}))
+
+    def sync_days(self) -> tuple[int, ...]:
+        """The days a batch syncs this replication on: its events' and those on which its
+        controllers may act (`controls.batch_days`; the replication must be batchable)."""
+        days = batch_days(self.controllers, self.plan) or ()
+        return tuple(sorted(set(self.event_days()) | set(days)))
 
     def apply_events(self, day: int) -> None:
         """Carry out the scheduled changes of `day`, in the plan's order."""
@@ -180,7 +208,10 @@ class Replication:
     # --- controls (engine.controls.Controls) -------------------------------------------
     def at(self, day: int, change: Callable[[], None]) -> None:
         """Schedule `change()` at the start of `day`, after syncing to it."""
-        self.env.process(self._at(day, change))
+        if self.agenda is None:
+            self.env.process(self._at(day, change))
+        elif day < self.plan.horizon:
+            self.agenda.setdefault(max(day, 0), []).append(change)
 
     def _at(self, day: int, change: Callable[[], None]) -> Generator[Any, Any, None]:
         yield self.env.timeout(max(0, day - self.env.now))
@@ -200,6 +231,14 @@ class Replication:
     def kpi_total(self, k: int, first: int, last: int) -> float:
         """Sum of KPI row k over days first..last-1."""
         return float(self.out[k, max(first, 0):max(last, 0)].sum())
+
+    def kpis_on(self, day: int) -> np.ndarray:
+        """Every KPI row on `day`, [K]."""
+        return self.out[:, day].copy()
+
+    def kpi_totals(self, first: int, last: int) -> np.ndarray:
+        """Every KPI row summed over days first..last-1, [K]."""
+        return self.out[:, max(first, 0):max(last, 0)].sum(axis=1)
 
     def backlog(self, team: int) -> int:
         """Leads of the team's channels waiting now (and complaints, for service)."""

@@ -25,6 +25,8 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from .compiled import CompiledRules, Study
 
 if TYPE_CHECKING:
@@ -42,6 +44,10 @@ class Actions:
 
     def __init__(self, rep: Controls, rules: CompiledRules) -> None:
         self.rep, self.rules = rep, rules
+        #: planned money of each channel from each day on, [C, D + 1] (before scaling)
+        spend = rep.plan.spend
+        self.planned_left = np.zeros((spend.shape[0], spend.shape[1] + 1))
+        self.planned_left[:, :-1] = np.cumsum(spend[:, ::-1], axis=1)[:, ::-1]
         self.paused: dict[int, float] = {}
         self._promo_token = 0
         #: called with the new rules when an action changes them (a study commissioned)
@@ -50,11 +56,18 @@ class Actions:
     # --- money -----------------------------------------------------------------------
     def remaining(self, c: int, day: int) -> float:
         """Planned money of channel c from `day` on, at its current scale."""
-        return float(self.rep.plan.spend[c, day:].sum() * self.rep.channel_scale(c))
+        day = min(max(day, 0), self.planned_left.shape[1] - 1)
+        return float(self.planned_left[c, day] * self.rep.channel_scale(c))
+
+    def remaining_all(self, day: int) -> np.ndarray:
+        """Planned money of every channel from `day` on, at its current scale, [C]."""
+        day = min(max(day, 0), self.planned_left.shape[1] - 1)
+        scales = [self.rep.channel_scale(c) for c in range(len(self.rep.plan.channels))]
+        return self.planned_left[:, day] * np.array(scales)
 
     def budget_left(self, day: int) -> float:
         """Planned money of all channels from `day` on."""
-        return sum(self.remaining(c, day) for c in range(len(self.rep.plan.channels)))
+        return float(self.remaining_all(day).sum())
 
     def pay(self, day: int, cost: float) -> bool:
         """Take `cost` out of the remaining planned money and book it on `day`."""
@@ -98,7 +111,7 @@ class Actions:
             return "skipped: already paused", a
         self.paused[c] = self.rep.channel_scale(c)
         self.rep.set_channel_scale(c, 0.0)
-        return DONE, {**a, "saved": self.paused[c] * float(self.rep.plan.spend[c, day:].sum())}
+        return DONE, {**a, "saved": self.paused[c] * float(self.planned_left[c, day])}
 
     def resume(self, day: int, a: dict[str, Any]) -> Result:
         """Restart a paused channel at its former scale."""

@@ -115,8 +115,41 @@ class Observer:
         return float(now / before - 1.0)
 
     def record_all(self, review_day: int) -> None:
-        """Observe every KPI at a review and keep (observed, true) for the results."""
-        for name in KPI_INDEX:
-            day = self.as_of(name, review_day)
-            self.records.append((review_day, name, day, self.value_on(name, day),
-                                 self.true_value(name, day)))
+        """Observe every KPI at a review and keep (observed, true) for the results (the
+        true values read once per as-of day for all KPIs; surveys drawn in KPI order)."""
+        rows: dict[int, tuple[list[float], list[float]]] = {}
+        eve = review_day - 1
+        lags = (self.info.report_lag, self.info.survey_lag, self.info.intel_delay)
+        for name, k, flow, survey, source in _KPI_ROWS:
+            day = eve - lags[source]
+            if day not in rows:
+                rows[day] = self._rows(day)
+            flows, levels = rows[day]
+            if flow:
+                true = flows[k]
+            elif day < 0:
+                true = self.true_value(name, day)
+            else:
+                true = levels[k]
+            seen = self.value_on(name, day) if survey else true
+            self.records.append((review_day, name, day, seen, true))
+
+    def _rows(self, day: int) -> tuple[list[float], list[float]]:
+        """Every KPI's total over days 0..day and its row on `day` (empty before day 0)."""
+        n = len(KPI_INDEX)
+        if day < 0:
+            return [0.0] * n, [NAN] * n
+        return self.rep.kpi_totals(0, day + 1).tolist(), self.rep.kpis_on(day).tolist()
+
+
+def _source(name: str) -> int:
+    """Where a KPI is seen from: 0 internal reports, 1 surveys, 2 market intelligence (the
+    order of the lags in `Observer.record_all`; `Observer.lag_of` names them)."""
+    if name in SURVEY_MEASURES:
+        return 1
+    return 2 if name == "market_share" else 0
+
+
+#: (name, row, is a flow, is surveyed, source) of every KPI, in KPI order
+_KPI_ROWS = tuple((name, k, KPIS[name].kind == "flow", name in SURVEY_MEASURES, _source(name))
+                  for name, k in KPI_INDEX.items())

@@ -1,13 +1,15 @@
-"""The periodic review: a SimPy process that, on each review day, looks at the observed
-market, checks the rules in order and carries out the actions of those whose condition
-holds (at most `max_actions_per_review` actions per review), logging every decision.
+"""The periodic review: on each review day (a change the replication carries out on that
+day, `Controls.at`) it looks at the observed market, checks the rules in order and carries
+out the actions of those whose condition holds (at most `max_actions_per_review` actions
+per review), logging every decision.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -131,6 +133,8 @@ class Review:
         #: the last day each rule acted (for cooldown_days)
         self.acted: dict[int, int] = {}
         self.log = ReviewLog()
+        #: (threshold, direction) of each target read so far, by position
+        self.thresholds: dict[int, tuple[float, str]] = {}
         self.snapshot = np.zeros_like(rep.channel_totals())
         self.last_review = (0, np.zeros_like(self.snapshot))
 
@@ -144,21 +148,23 @@ class Review:
         items += [(d, 2, f"review:{d}") for d in self.rules.review_days]
         return sorted(items)
 
-    def process(self) -> Generator[Any, Any, None]:
-        """The SimPy process."""
-        env = self.rep.env
+    def schedule(self) -> None:
+        """Register every snapshot, study and review of the timeline as a change of the
+        replication on its day (`Controls.at`: SimPy when the replication runs alone, the
+        batch's calendar when it runs in a batch, `engine.batch`)."""
         for day, _, what in self.timeline():
-            if day > env.now:
-                yield env.timeout(day - env.now)
-            self.rep.sync(day)
-            kind, _, arg = what.partition(":")
-            if kind == "snap":
-                self.snapshot = self.rep.channel_totals()
-            elif kind == "study":
-                self.buy_study(int(arg), day)
-            else:
-                self.review(day)
-                self.rep.refresh()
+            self.rep.at(day, functools.partial(self.step, day, what))
+
+    def step(self, day: int, what: str) -> None:
+        """One item of the timeline on its day (the population synced to it)."""
+        kind, _, arg = what.partition(":")
+        if kind == "snap":
+            self.snapshot = self.rep.channel_totals()
+        elif kind == "study":
+            self.buy_study(int(arg), day)
+        else:
+            self.review(day)
+            self.rep.refresh()
 
     def set_rules(self, rules: CompiledRules) -> None:
         """Use changed rules (a study added or dropped) everywhere."""
@@ -229,8 +235,8 @@ class Review:
     def decide(self, day: int, rule: str, action: str, args: dict[str, Any],
                seen: dict[str, Value], status: str) -> None:
         """Log one decision."""
-        date = self.rules.start_date + dt.timedelta(days=day)
-        self.log.decisions.append({"day": day, "date": date.isoformat(), "rule": rule,
+        date = _date_text(self.rules.start_date, day)
+        self.log.decisions.append({"day": day, "date": date, "rule": rule,
                                    "action": action, "args": dict(args), "seen": dict(seen),
                                    "status": status})
 
@@ -250,8 +256,9 @@ class Review:
     def best_channel(self, measure: str, day: int, leave_out: str | None) -> str:
         """The running channel with money left and the best measure ('' if none)."""
         best, best_value = "", NAN
+        left = self.actions.remaining_all(day)
         for c, name in enumerate(self.channels):
-            if name == leave_out or self.actions.remaining(c, day) <= 0:
+            if name == leave_out or left[c] <= 0:
                 continue
             value = self.channel_measure(measure, c)
             if not math.isfinite(value):
@@ -294,7 +301,9 @@ class Review:
         """target, gap or on_track of a target."""
         i = next(j for j, t in enumerate(self.rules.targets) if t.id == target_id)
         target, deadline = self.rules.targets[i], self.rules.target_days[i]
-        threshold, direction = threshold_of(target, self.rep.plan)
+        if i not in self.thresholds:
+            self.thresholds[i] = threshold_of(target, self.rep.plan)
+        threshold, direction = self.thresholds[i]
         if name == "target":
             return float(threshold)
         metric = target.metric
@@ -322,6 +331,12 @@ class Review:
             return threshold
 
 
+@functools.lru_cache(maxsize=4096)
+def _date_text(start: dt.date, day: int) -> str:
+    """The ISO date of `day` (day 0 = `start`)."""
+    return (start + dt.timedelta(days=day)).isoformat()
+
+
 def _truth(value: Value) -> bool:
     if isinstance(value, bool):
         return value
@@ -346,15 +361,50 @@ class ReviewLoop:
         """True for a plan without review rules or acting competitors: nothing to run."""
         return plan.rules is None and getattr(plan, "rivals", None) is None
 
+    def batch_days(self, plan: Any) -> tuple[int, ...] | None:
+        """Every day on which the loop may change a replication of `plan` (snapshots,
+        studies, reviews, the end of a rule's promotion, the arrival of a rule's hires), so
+        that replications can run in a batch synced on these days whatever their rules
+        decide (`engine.batch`); None when a day depends on the run (a promotion's `days`
+        computed by an expression): such replications run alone."""
+        rules = compile_review(plan)
+        if rules is None:
+            return ()
+        offsets = _action_offsets(rules, plan)
+        if offsets is None:
+            return None
+        review = sorted(rules.review_days)
+        lag = rules.info.report_lag
+        days = {max(d - lag, 0) for d in review} | set(review)
+        days |= {s.start for s in rules.info.studies}
+        days |= {d + k for d in review for k in offsets}
+        return tuple(sorted(d for d in days if 0 <= d < plan.horizon))
+
     def start(self, rep: Controls) -> ReviewLog | None:
-        """Start the review process of a replication whose plan has rules; return its log."""
+        """Schedule the reviews of a replication whose plan has rules; return its log."""
         rules = compile_review(rep.plan)
         rivals = getattr(rep.plan, "rivals", None)
         if rules is None and rivals is None:
             return None
         review = Review(rep, rules if rules is not None else quiet_rules(rivals))
         if rules is not None:
-            rep.env.process(review.process())
+            review.schedule()
         start_rivals(rep, review.observer, review.book, review.log.competitor_moves)
         review.log.observations = review.observer.records
         return review.log
+
+
+def _action_offsets(rules: CompiledRules, plan: Any) -> set[int] | None:
+    """Days after a review on which an action of the rules changes the replication again
+    (a promotion's end, hires' arrival); None when one is computed during the run."""
+    offsets: set[int] = set()
+    for rule in rules.rules:
+        for action in rule.then:
+            args = dict(action.args)
+            if action.kind == "promotion":
+                if isinstance(args["days"], Expression):
+                    return None
+                offsets.add(max(1, round(float(args["days"]))))
+            elif action.kind == "hire":
+                offsets |= {max(1, math.ceil(float(d))) for d in plan.team_hiring_delay}
+    return offsets

@@ -1,0 +1,74 @@
+"""The adaptive strategy run in batches (the review loop's changes carried out on the days
+its rules fix) and each replication alone under SimPy (the path of rules whose days are
+not known in advance) give the same distribution: KPI means and distributions, and how
+often each rule acts, agree within sampling error over a few hundred replications."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy import stats
+
+import mktsim
+from mktsim.engine.batch import schedule_key
+from mktsim.engine.montecarlo import batchable, run_batched
+from mktsim.engine.replication import Replication
+from mktsim.engine.rng import replication_seeds
+from mktsim.kpis import KPI_INDEX
+from mktsim.rules.review import ReviewLoop
+from mktsim.simulate.sampled import uncertain_plans
+
+SMART_BAND = Path(__file__).resolve().parents[1] / "scenarios" / "smart_band.yaml"
+REPS = 300
+FLOWS = ("units", "revenue", "marketing_spend", "new_customers")
+
+
+def _replications(scenario, seed):
+    source = uncertain_plans(scenario.loaded, "adaptive", seed)
+    plans = [p for p, _ in source.plans_for(0, REPS)]
+    return [Replication(p, child, (ReviewLoop(),))
+            for p, child in zip(plans, replication_seeds(seed, REPS), strict=True)]
+
+
+def _figures(results):
+    """Per replication: the year's total of some flows, the final customers."""
+    daily = np.stack([r.daily for r in results])
+    out = {name: daily[:, KPI_INDEX[name], :].sum(axis=1) for name in FLOWS}
+    out["customers"] = daily[:, KPI_INDEX["customers"], -1]
+    return out
+
+
+def _acted(results):
+    """Replications in which each rule carried out at least one action."""
+    return Counter(rule for r in results
+                   for rule in {d["rule"] for d in r.reviews.decisions if d["status"] == "done"})
+
+
+@pytest.mark.slow
+def test_batched_and_alone_give_the_same_distribution():
+    scenario = mktsim.load(SMART_BAND)
+    batched_reps = _replications(scenario, 101)
+    assert all(batchable(r.plan, r.controllers) for r in batched_reps)
+    assert len({schedule_key(r) for r in batched_reps}) == 1
+    batched = run_batched(batched_reps)
+    alone = [r.run() for r in _replications(scenario, 202)]  # SimPy, other streams
+    a, b = _figures(batched), _figures(alone)
+    for name in a:
+        se = np.sqrt(a[name].var(ddof=1) / REPS + b[name].var(ddof=1) / REPS)
+        assert abs(a[name].mean() - b[name].mean()) < 4.0 * se, name
+        assert stats.ks_2samp(a[name], b[name]).pvalue > 1e-4, name
+    acted_a, acted_b = _acted(batched), _acted(alone)
+    assert set(acted_a) == set(acted_b)
+    for rule in acted_a:
+        pa, pb = acted_a[rule] / REPS, acted_b[rule] / REPS
+        pooled = (acted_a[rule] + acted_b[rule]) / (2 * REPS)
+        se = np.sqrt(max(pooled * (1 - pooled), 1e-9) * 2 / REPS)
+        assert abs(pa - pb) < 4.0 * se + 1e-9, rule
+    # the decision log of the batched path: each review's decisions with its day
+    review_days = set(batched_reps[0].plan.rules.review_days) | {
+        s.start for s in batched_reps[0].plan.rules.info.studies}
+    days = {d["day"] for r in batched for d in r.reviews.decisions}
+    assert days and days <= review_days
