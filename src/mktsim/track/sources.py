@@ -42,4 +42,4 @@ def tracked_plans(source: UncertainPlans | None, actuals: History,
     if source is None:
         return None
     return TrackedPlans(source.loaded, source.strategy, source.params, source.seed,
-                        source.without, actuals, then)
+                        source.without, source.without_promotion, actuals=actuals, then=then)
