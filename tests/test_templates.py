@@ -17,7 +17,7 @@ import mktsim
 from mktsim.cli import main
 from mktsim.templates import TEMPLATES, TRANSLATED, template_text
 
-BUSINESS = ("smart-band", "b2b-software", "subscription-app")
+BUSINESS = ("smart-band", "b2b-software", "subscription-app", "packaged-goods")
 
 # (template, strategy, KPI, low, high): the mean over 200 replications of the strategy;
 # the ranges are about +-10% around the template's figures, far wider than the Monte Carlo
@@ -31,6 +31,8 @@ HEADLINES = [
     ("subscription-app", "baseline", "customers", 58_000, 71_000),
     ("subscription-app", "baseline", "new_customers", 120_000, 148_000),
     ("subscription-app", "winback_push", "cac", 21, 27),
+    ("packaged-goods", "baseline", "units", 7_600_000, 9_400_000),
+    ("packaged-goods", "promotions", "market_share", 0.050, 0.062),
 ]
 
 
@@ -38,7 +40,7 @@ def test_init_list_names_every_template_with_one_line() -> None:
     result = CliRunner().invoke(main, ["init", "--list"])
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
-    assert [line.split()[0] for line in lines] == list(TEMPLATES)
+    assert [line.split()[0] for line in lines] == [*TEMPLATES, "from-history"]
     assert all(len(line.split(None, 1)[1]) > 20 for line in lines)
 
 
@@ -92,7 +94,8 @@ def test_headline_figure_in_its_range(name: str, strategy: str, kpi: str, low: f
 
 @pytest.mark.parametrize(("name", "strategies"), [
     ("b2b-software", ("baseline", "pipeline_push")),
-    ("subscription-app", ("baseline", "winback_push"))])
+    ("subscription-app", ("baseline", "winback_push")),
+    ("packaged-goods", ("baseline", "promotions"))])
 def test_some_targets_are_met_and_some_are_not(name: str, strategies: tuple[str, ...]) -> None:
     """A realistic mix: the plans are neither hopeless nor already safe everywhere."""
     probabilities = [t["probability"] for s in strategies for t in _run(name, s)["targets"]]
@@ -108,3 +111,17 @@ def test_template_explains_as_a_subprocess(lang: str, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert ("渠道" if lang == "zh" else "channel") in done.stdout.lower()
     assert "Traceback" not in done.stderr
+
+
+def test_packaged_goods_promotions_borrow_and_the_leader_answers() -> None:
+    """Each trade promotion's line adds up (net lift = gross lift - dip, with a dip), and
+    the category leader's answers are logged with their days."""
+    with tempfile.TemporaryDirectory() as folder:
+        scenario = mktsim.load(mktsim.api.init("packaged-goods", folder, lang="en"))
+        doc = scenario.run("promotions", replications=40).to_dict(series=False)
+    assert len(doc["promotions"]) == 4
+    for promo in doc["promotions"]:
+        gross, dip, net = (promo[k]["mean"] for k in ("gross_lift", "dip", "net_lift"))
+        assert gross > 0 and dip > 0 and net == pytest.approx(gross - dip, rel=1e-9)
+    done = [m for m in doc["competitor_moves"] if m["status"] == "done"]
+    assert done and all(m["competitor"] == "leader" and m["day"] > 0 for m in done)

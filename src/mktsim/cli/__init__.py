@@ -59,6 +59,8 @@ def init(template: str, paths: tuple[Path, ...], kpi: str | None, force: bool,
 
         for name, line in template_summaries().items():
             click.echo(f"{name:<18} {line}")
+        click.echo(f"{'from-history':<18} " + _("HISTORY [DIR]: a scenario drafted from "
+                                                 "your own history file, ready to calibrate"))
         return
     if template == "from-history":
         _init_from_history(paths, kpi, force)
