@@ -65,7 +65,10 @@ def test_the_pull_makes_the_moved_share_of_the_extra_own_share_exactly():
         assert pulled[:, col] - at_list[:, col] == pytest.approx(logit_lift / 0.75)
         moved = pulled[:, col] - promo[:, col]
         assert moved / (pulled[:, col] - at_list[:, col]) == pytest.approx(0.25)
-    assert pulled[:, P.S_COMP_CONSIDERING] == pytest.approx(promo[:, P.S_COMP_CONSIDERING])
+    # competitors lose the default switching share (1/3) of the whole extra own share
+    gross = pulled[:, P.S_OWN_CONSIDERING] - at_list[:, P.S_OWN_CONSIDERING]
+    assert pulled[:, P.S_COMP_CONSIDERING] == pytest.approx(
+        at_list[:, P.S_COMP_CONSIDERING] - gross / 3)
     market.discount[0] = 0.0
     market.set_pull(0, 0.0)
     market.set_dip(0, 1.0)  # the dip as long as the promotion: it repays the moved rate
@@ -183,3 +186,35 @@ def test_promotions_are_measured_with_uncertainties_on_the_same_draws():
     assert mean["gross_lift"] > 0 and mean["dip"] > 0
     low, high = promo["gross_lift"]["interval"]
     assert high - low < mean["gross_lift"]  # paired on the same draws, not on fresh ones
+
+
+@pytest.mark.parametrize("switching", [0.1, 0.25])
+def test_the_switching_share_is_what_competitors_lose(switching):
+    """Competitors lose the set share of the gross lift over the promotion's days (the
+    parts still add up). Without repeat purchases (which have no competitor counterpart in
+    the model) the whole lift is first purchases, so the share is the setting's."""
+    text = borrowing_text(f"{{moved_forward: 0.3, switching: {switching}}}")
+    text = text.replace("repurchase_per_year: 0.5", "repurchase_per_year: 0")
+    (promo,) = Scenario(load_text(text, "borrow.yaml")).run(
+        "promo", replications=40, seed=5).promotions
+    gross = promo["gross_lift"]["mean"]
+    assert promo["moved_forward"]["mean"] == pytest.approx(0.3 * gross)
+    # competitors' own purchases are random too: within 15% of the set share
+    assert promo["brand_switching"]["mean"] == pytest.approx(switching * gross, rel=0.15)
+    expansion = promo["category_expansion"]["mean"]
+    assert expansion == pytest.approx(gross * (0.7 - switching), rel=0.25)
+
+
+def test_switching_and_moved_share_cannot_explain_more_than_the_whole():
+    with pytest.raises(ScenarioError, match="switching"):
+        borrowing("{moved_forward: 0.6, switching: 0.5}")
+
+
+def test_with_switching_logit_the_choice_model_splits_the_rest():
+    plan = borrowing("{moved_forward: 0.25, switching: logit}").plan("promo")
+    market = MarketState(plan)
+    market.discount[0] = 0.2
+    promo = market.shares()
+    market.set_pull(0, 0.25)
+    pulled = market.shares()
+    assert pulled[:, P.S_COMP_CONSIDERING] == pytest.approx(promo[:, P.S_COMP_CONSIDERING])

@@ -24,9 +24,10 @@ class MarketState:
         self.moved = np.zeros((n_products, plan.n_segments, 2))
         #: [P, S, 2] share of product p's own purchases missing during its dip
         self.dip = np.zeros((n_products, plan.n_segments, 2))
+        switching = -1.0 if plan.promotion_switching is None else plan.promotion_switching
         self._plan_key = b"".join(a.tobytes() for a in (
             plan.price_sensitivity, plan.product_constant, plan.product_quality,
-            plan.product_cost, plan.choice_weights))
+            plan.product_cost, plan.choice_weights, np.float64(switching)))
 
     def effective_prices(self) -> np.ndarray:
         """Price paid per unit after promotions."""
@@ -81,15 +82,37 @@ class MarketState:
         return out
 
     def _borrow(self, out: np.ndarray) -> None:
-        """Promotions that move purchases forward, and the dips that repay them."""
+        """Promotions that move purchases forward (and take the set share from
+        competitors), and the dips that repay them."""
         cols = [P.S_OWN_CONSIDERING, P.S_OWN_REPEAT]
         for p in np.flatnonzero(self.pull):
             if self.discount[p] > 0:
-                at_list = self._own(without=int(p))
+                at_list = self._rows(without=int(p))
+                gain = np.maximum(out[:, cols] - at_list[:, cols], 0.0)
                 pulled = self.pull[p] / (1.0 - self.pull[p])
-                out[:, cols] += pulled * np.maximum(out[:, cols] - at_list, 0.0)
+                out[:, cols] += pulled * gain
+                if self.plan.promotion_switching is not None:
+                    self._switch(out, at_list, gain[:, 0] * (1.0 + pulled))
         for p in np.flatnonzero(self.dip.any(axis=(1, 2))):
             out[:, cols] -= self.dip[p] * out[:, cols] * self._product_part(int(p))
+
+    def _switch(self, out: np.ndarray, at_list: np.ndarray, gross: np.ndarray) -> None:
+        """Competitors' share among people considering us: their share at list price less
+        the set switching share of the promotion's whole extra own share `gross` (per
+        segment; never below 0). The outside option gives up the rest, so category
+        expansion is what neither the moved purchases nor switching explain."""
+        taken = float(self.plan.promotion_switching or 0.0) * gross
+        out[:, P.S_COMP_CONSIDERING] = np.maximum(at_list[:, P.S_COMP_CONSIDERING] - taken,
+                                                  0.0)
+
+    def _rows(self, without: int) -> np.ndarray:
+        """[S, N_SHARE] the logit's shares with one product's promotion off."""
+        saved = self.discount.copy()
+        self.discount[without] = 0.0
+        try:
+            return self._logit_shares()
+        finally:
+            self.discount[:] = saved
 
     def _product_part(self, product: int) -> np.ndarray:
         """[S, 2] the product's part of our own shares (1 for a single product)."""

@@ -161,6 +161,8 @@ def _compile(spec: ScenarioSpec, strategy: str) -> P.Plan:
         events=_events(spec, strat),
         rules=review_plan(spec, strategy),
         rivals=rival_plan(spec),
+        promotion_switching=(spec.market.promotion_response.switching_share
+                             if spec.market.promotion_response else None),
     )
 
 

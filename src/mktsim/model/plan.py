@@ -118,6 +118,8 @@ class Plan:
     rules: ReviewPlan | None = None  # the review rules, plain data (model/review_plan.py)
     demand: DemandPlan | None = None  # market.demand's factors (season = by_month * D)
     rivals: RivalPlan | None = None  # competitors that advertise or react (model/rival_plan.py)
+    #: share of a promotion's extra sales taken from competitors (None: the logit decides)
+    promotion_switching: float | None = None
 
     @property
     def n_segments(self) -> int:
