@@ -10,7 +10,8 @@ posterior covariance of z is (J'J)^-1 from the Jacobian at the optimum.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -44,6 +45,10 @@ class Fit:
     sim_var: Paths
     cost: float
     converged: bool
+    # every local search's optimum (z, -log posterior), best first
+    optima: list[tuple[np.ndarray, float]] = field(default_factory=list)
+    # per series: the likelihood's temper (1 - rho) / (1 + rho) for autocorrelated residuals
+    tempers: dict[str, float] = field(default_factory=dict)
 
 
 def residuals(z: np.ndarray, model: WindowModel, noise: dict[str, SeriesNoise],
@@ -62,8 +67,10 @@ def residuals(z: np.ndarray, model: WindowModel, noise: dict[str, SeriesNoise],
 
 
 def neg_log_posterior(z: np.ndarray, model: WindowModel, sim_var: Paths,
-                      mask: dict[str, np.ndarray], weights: dict[str, float]) -> float:
-    """-log posterior in z, the noise scales profiled out (re-estimated at each z)."""
+                      mask: dict[str, np.ndarray], weights: dict[str, float],
+                      tempers: dict[str, float] | None = None) -> float:
+    """-log posterior in z, the noise scales profiled out (re-estimated at each z); each
+    series' log-likelihood times its weight and its temper (1 without)."""
     mean, _ = model.expected(z)
     noise = estimate_noise(model.history, mean, sim_var, mask)
     total = 0.5 * float(np.dot(z, z))
@@ -71,8 +78,14 @@ def neg_log_posterior(z: np.ndarray, model: WindowModel, sim_var: Paths,
         m = mask[kpi]
         var = noise[kpi].variance(mean[kpi], sim_var[kpi])[m]
         nll = 0.5 * np.sum((observed[m] - mean[kpi][m]) ** 2 / var + np.log(var))
-        total += weights.get(kpi, 1.0) * float(nll)
+        total += weights.get(kpi, 1.0) * (tempers or {}).get(kpi, 1.0) * float(nll)
     return total
+
+
+def with_mean_error(sim_var: Paths, replications: int) -> Paths:
+    """The variance of an observed path around the mean of R replications: the path's
+    own simulation variance plus that of the mean, sim_var (1 + 1/R)."""
+    return {k: v * (1.0 + 1.0 / max(replications, 1)) for k, v in sim_var.items()}
 
 
 def jacobian(model: WindowModel, z: np.ndarray, noise: dict[str, SeriesNoise],
@@ -104,25 +117,60 @@ def screen(model: WindowModel, sim_var: Paths, mask: dict[str, np.ndarray],
     return scored[:keep]
 
 
-def autocorrelation_factors(model: WindowModel, z: np.ndarray,
-                            noise: dict[str, SeriesNoise], sim_var: Paths,
-                            mask: dict[str, np.ndarray]) -> np.ndarray:
-    """Per residual row: sqrt((1 - rho) / (1 + rho)), rho the lag-1 autocorrelation of its
-    series' standardised residuals at the optimum (clipped to [0, 0.95]); 1 for the prior
-    rows. Scaling the Jacobian's rows by it inflates the covariance by the series' ratio
-    of observations to effective observations (AR(1)), since a simulated history's
-    deviations from the expected path persist from one period to the next."""
+def residual_tempers(model: WindowModel, z: np.ndarray, noise: dict[str, SeriesNoise],
+                     sim_var: Paths, mask: dict[str, np.ndarray]) -> dict[str, float]:
+    """Per series: the share of its observations that count as independent, from its
+    standardised residuals at the optimum. In time, (1 - rho) / (1 + rho), rho the lag-1
+    autocorrelation (clipped to [0, 0.95]): a history's deviations from the expected path
+    persist from one period to the next (AR(1)). Across series, 1 / sum_j r_ij^2, r_ij its
+    residuals' correlation with series j over their common periods (j itself included):
+    revenue that is units times a price says nothing units did not, and two series that
+    move as one count once between them."""
     r = residuals(z, model, noise, sim_var, mask, {})
-    out, start = [], 0
+    full, start = {}, 0
     for kpi in model.history.series:
-        n = int(mask[kpi].sum())
-        part = r[start:start + n]
+        m = mask[kpi]
+        n = int(m.sum())
+        series = np.full(len(m), np.nan)
+        series[m] = r[start:start + n]
+        full[kpi] = series
         start += n
-        rho = 0.0
-        if n > 2 and np.std(part) > 0:
-            rho = float(np.clip(np.corrcoef(part[:-1], part[1:])[0, 1], 0.0, 0.95))
-        out.append(np.full(n, np.sqrt((1 - rho) / (1 + rho))))
-    out.append(np.ones(len(z)))
+    return {kpi: _lag_temper(full[kpi][mask[kpi]]) * _cross_temper(kpi, full)
+            for kpi in model.history.series}
+
+
+MIN_COMMON = 8  # common periods from which two series' residual correlation is used
+
+
+def _lag_temper(part: np.ndarray) -> float:
+    """(1 - rho) / (1 + rho) of one series' residuals in time order."""
+    rho = 0.0
+    if len(part) > 2 and np.std(part) > 0:
+        rho = float(np.clip(np.corrcoef(part[:-1], part[1:])[0, 1], 0.0, 0.95))
+    return (1 - rho) / (1 + rho)
+
+
+def _cross_temper(kpi: str, full: dict[str, np.ndarray]) -> float:
+    """1 / sum_j r_ij^2 over the series with MIN_COMMON common periods (r_ii = 1)."""
+    total = 1.0
+    for other, series in full.items():
+        both = np.isfinite(full[kpi]) & np.isfinite(series)
+        if other == kpi or both.sum() < MIN_COMMON:
+            continue
+        a, b = full[kpi][both], series[both]
+        if np.std(a) > 0 and np.std(b) > 0:
+            total += float(np.corrcoef(a, b)[0, 1]) ** 2
+    return 1.0 / total
+
+
+def autocorrelation_factors(model: WindowModel, tempers: dict[str, float],
+                            mask: dict[str, np.ndarray]) -> np.ndarray:
+    """Per residual row: the square root of its series' temper; 1 for the prior rows.
+    Scaling the Jacobian's rows by it inflates the covariance by the series' ratio of
+    observations to effective observations."""
+    out = [np.full(int(mask[kpi].sum()), np.sqrt(tempers[kpi]))
+           for kpi in model.history.series]
+    out.append(np.ones(len(model.priors)))
     return np.concatenate(out)
 
 
@@ -153,25 +201,44 @@ def refine(model: WindowModel, z0: np.ndarray, sim_var: Paths, mask: dict[str, n
 
 def fit(model: WindowModel, settings: FitSettings, rng: np.random.Generator) -> Fit:
     """Sobol screen, least squares from its best starts (reweighting rounds, the
-    simulation variance re-estimated at the best point), Laplace covariance."""
+    simulation variance re-estimated at the best point), Laplace covariance; every
+    start's optimum kept (`Fit.optima`) to show where they disagree."""
     k = len(model.priors)
     weights = settings.weights or {}
     mask = observed_mask(model.history, settings.holdout)
-    _, sim_var = model.expected(np.zeros(k))
+    reps = model.replications
+    sim_var = with_mean_error(model.expected(np.zeros(k))[1], reps)
     starts = screen(model, sim_var, mask, weights, settings.starts, rng)
-
-    def score(z: np.ndarray) -> float:
-        return neg_log_posterior(z, model, sim_var, mask, weights)
-
     found = [refine(model, z0, sim_var, mask, weights, settings.max_evaluations)
              for z0 in starts]
-    best, converged = min(found, key=lambda f: score(f[0]))
-    _, sim_var = model.expected(best)
-    best, converged = refine(model, best, sim_var, mask, weights, settings.max_evaluations)
-    mean, sim_var = model.expected(best)
+    scored = sorted(((z, neg_log_posterior(z, model, sim_var, mask, weights), ok)
+                     for z, ok in found), key=lambda f: f[1])
+    sim_var = with_mean_error(model.expected(scored[0][0])[1], reps)
+    best, converged = refine(model, scored[0][0], sim_var, mask, weights,
+                             settings.max_evaluations)
+    mean, raw_var = model.expected(best)
+    sim_var = with_mean_error(raw_var, reps)
     noise = estimate_noise(model.history, mean, sim_var, mask)
+    tempers = residual_tempers(model, best, noise, sim_var, mask)
     jac = jacobian(model, best, noise, sim_var, mask, weights)
-    jac *= autocorrelation_factors(model, best, noise, sim_var, mask)[:, None]
+    jac *= autocorrelation_factors(model, tempers, mask)[:, None]
     cov = np.linalg.pinv(jac.T @ jac)
-    return Fit(best, cov, noise, mean, sim_var,
-               neg_log_posterior(best, model, sim_var, mask, weights), converged)
+    cost = neg_log_posterior(best, model, sim_var, mask, weights, tempers)
+    others = [(z, neg_log_posterior(z, model, sim_var, mask, weights, tempers))
+              for z, _, _ in scored[1:]]
+    return Fit(best, cov, noise, mean, sim_var, cost, converged,
+               [(best, cost), *sorted(others, key=lambda o: o[1])], tempers)
+
+
+def log_posterior_of(model: WindowModel, result: Fit, settings: FitSettings
+                     ) -> Callable[[np.ndarray], float]:
+    """The log posterior in z (up to a constant) on the simulator's expected path, as
+    the posterior sampler sees it: noise profiled out, each series tempered for its
+    residuals' autocorrelation, the simulation variance of the fit's optimum."""
+    mask = observed_mask(model.history, settings.holdout)
+    weights = settings.weights or {}
+
+    def log_post(z: np.ndarray) -> float:
+        return -neg_log_posterior(z, model, result.sim_var, mask, weights, result.tempers)
+
+    return log_post

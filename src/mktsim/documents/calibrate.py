@@ -108,6 +108,7 @@ class CalibrateDocument:
     evaluations: int
     seconds: float
     series: Bands = field(default_factory=dict)
+    posterior: dict[str, Any] = field(default_factory=dict)  # how it was sampled
     kind: str = field(default="calibrate")
 
     def to_dict(self) -> dict[str, Any]:
@@ -121,7 +122,7 @@ class CalibrateDocument:
             "fit": self.fit, "warnings": self.warnings,
             "posterior_draws": self.posterior_draws.to_dict(),
             "evaluations": self.evaluations, "seconds": round(self.seconds, 2),
-            "series": self.series,
+            "series": self.series, "posterior": self.posterior,
         }
 
     @classmethod
@@ -150,4 +151,5 @@ class CalibrateDocument:
                                      optional=True) or 0),
             seconds=r.number(data.get("seconds"), "seconds", optional=True) or 0.0,
             series={str(k): r.mapping(v, f"series.{k}")
-                    for k, v in r.mapping(data.get("series") or {}, "series").items()})
+                    for k, v in r.mapping(data.get("series") or {}, "series").items()},
+            posterior=dict(r.mapping(data.get("posterior") or {}, "posterior")))
