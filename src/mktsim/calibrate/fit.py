@@ -47,7 +47,7 @@ class Fit:
     converged: bool
     # every local search's optimum (z, -log posterior), best first
     optima: list[tuple[np.ndarray, float]] = field(default_factory=list)
-    # per series: the likelihood's temper (1 - rho) / (1 + rho) for autocorrelated residuals
+    # per series: the likelihood's temper for a history that is one path (sandwich_temper)
     tempers: dict[str, float] = field(default_factory=dict)
 
 
@@ -117,61 +117,42 @@ def screen(model: WindowModel, sim_var: Paths, mask: dict[str, np.ndarray],
     return scored[:keep]
 
 
-def residual_tempers(model: WindowModel, z: np.ndarray, noise: dict[str, SeriesNoise],
-                     sim_var: Paths, mask: dict[str, np.ndarray]) -> dict[str, float]:
-    """Per series: the share of its observations that count as independent, from its
-    standardised residuals at the optimum. In time, (1 - rho) / (1 + rho), rho the lag-1
-    autocorrelation (clipped to [0, 0.95]): a history's deviations from the expected path
-    persist from one period to the next (AR(1)). Across series, 1 / sum_j r_ij^2, r_ij its
-    residuals' correlation with series j over their common periods (j itself included):
-    revenue that is units times a price says nothing units did not, and two series that
-    move as one count once between them."""
-    r = residuals(z, model, noise, sim_var, mask, {})
-    full, start = {}, 0
+SANDWICH_PATHS = 24  # single paths simulated at the optimum to measure their deviations
+MIN_TEMPER = 0.02
+
+
+def sandwich_temper(model: WindowModel, z: np.ndarray, jac: np.ndarray, mean: Paths,
+                    noise: dict[str, SeriesNoise], sim_var: Paths,
+                    mask: dict[str, np.ndarray]) -> float:
+    """The likelihood's temper for a history that is one path of the process: the
+    independence likelihood's curvature H = J'J against the variance V of its score
+    over SANDWICH_PATHS simulated single paths at the optimum (their deviations from
+    their mean, whose persistence in time and across series a path really has; times
+    1 + 1/R for the error of the R-path mean) plus the observation noise's own part;
+    k / trace(H^-1 V), clipped to [MIN_TEMPER, 1] (the magnitude adjustment of a
+    composite likelihood, Ribatet, Cooley and Davison 2012).
+    `jac`: the Jacobian of the standardised residuals, the k prior rows last."""
+    k = len(z)
+    rows = jac[:-k]
+    seed = int(np.random.SeedSequence(model.seed, spawn_key=(34,)).generate_state(1)[0])
+    paths = model.paths(z, replications=SANDWICH_PATHS, seed=seed)
+    deviations, own = [], []
     for kpi in model.history.series:
         m = mask[kpi]
-        n = int(m.sum())
-        series = np.full(len(m), np.nan)
-        series[m] = r[start:start + n]
-        full[kpi] = series
-        start += n
-    return {kpi: _lag_temper(full[kpi][mask[kpi]]) * _cross_temper(kpi, full)
-            for kpi in model.history.series}
-
-
-MIN_COMMON = 8  # common periods from which two series' residual correlation is used
-
-
-def _lag_temper(part: np.ndarray) -> float:
-    """(1 - rho) / (1 + rho) of one series' residuals in time order."""
-    rho = 0.0
-    if len(part) > 2 and np.std(part) > 0:
-        rho = float(np.clip(np.corrcoef(part[:-1], part[1:])[0, 1], 0.0, 0.95))
-    return (1 - rho) / (1 + rho)
-
-
-def _cross_temper(kpi: str, full: dict[str, np.ndarray]) -> float:
-    """1 / sum_j r_ij^2 over the series with MIN_COMMON common periods (r_ii = 1)."""
-    total = 1.0
-    for other, series in full.items():
-        both = np.isfinite(full[kpi]) & np.isfinite(series)
-        if other == kpi or both.sum() < MIN_COMMON:
-            continue
-        a, b = full[kpi][both], series[both]
-        if np.std(a) > 0 and np.std(b) > 0:
-            total += float(np.corrcoef(a, b)[0, 1]) ** 2
-    return 1.0 / total
-
-
-def autocorrelation_factors(model: WindowModel, tempers: dict[str, float],
-                            mask: dict[str, np.ndarray]) -> np.ndarray:
-    """Per residual row: the square root of its series' temper; 1 for the prior rows.
-    Scaling the Jacobian's rows by it inflates the covariance by the series' ratio of
-    observations to effective observations."""
-    out = [np.full(int(mask[kpi].sum()), np.sqrt(tempers[kpi]))
-           for kpi in model.history.series]
-    out.append(np.ones(len(model.priors)))
-    return np.concatenate(out)
+        var = noise[kpi].variance(mean[kpi], sim_var[kpi])[m]
+        path = paths[kpi][:, m]
+        deviations.append((path - path.mean(axis=0)) / np.sqrt(var))
+        own.append(noise[kpi].variance(mean[kpi])[m] / var)
+    scores = np.concatenate(deviations, axis=1) @ rows  # [paths, k]
+    # the history's own path, plus the error of the mean of R paths the fit compares it
+    # with (the same seeds at every parameter value: it persists like a path's)
+    mean_error = 1.0 + 1.0 / max(model.replications, 1)
+    v = mean_error * np.atleast_2d(np.cov(scores, rowvar=False)) + rows.T @ (
+        rows * np.concatenate(own)[:, None])
+    spread = float(np.trace(np.linalg.pinv(rows.T @ rows) @ v))
+    if not np.isfinite(spread) or spread <= 0:
+        return 1.0
+    return float(np.clip(k / spread, MIN_TEMPER, 1.0))
 
 
 def refine(model: WindowModel, z0: np.ndarray, sim_var: Paths, mask: dict[str, np.ndarray],
@@ -219,9 +200,10 @@ def fit(model: WindowModel, settings: FitSettings, rng: np.random.Generator) -> 
     mean, raw_var = model.expected(best)
     sim_var = with_mean_error(raw_var, reps)
     noise = estimate_noise(model.history, mean, sim_var, mask)
-    tempers = residual_tempers(model, best, noise, sim_var, mask)
     jac = jacobian(model, best, noise, sim_var, mask, weights)
-    jac *= autocorrelation_factors(model, tempers, mask)[:, None]
+    temper = sandwich_temper(model, best, jac, mean, noise, sim_var, mask)
+    tempers = {kpi: temper for kpi in model.history.series}
+    jac[:-k] *= np.sqrt(temper)
     cov = np.linalg.pinv(jac.T @ jac)
     cost = neg_log_posterior(best, model, sim_var, mask, weights, tempers)
     others = [(z, neg_log_posterior(z, model, sim_var, mask, weights, tempers))

@@ -7,9 +7,11 @@ proposal is widened to it (a profile check). Draws from a defensive mixture
 (a Student t, 4 degrees of freedom, around each optimum with the Laplace covariance
 widened 1.5 times, and the prior itself) are weighted by the real log posterior, evaluated
 on the simulator's expected path; a second round draws from the weighted draws' own
-moments (widened 1.2 times, still mixed with the prior), and every draw of both rounds
-is weighted against the mixture of the two proposals (the balance heuristic). A third
-round, adapted again, runs when the effective sample size stays small. The weighted draws are then
+moments (widened 1.2 times) and from kernels on the most weighted draws (which follow a
+curved or split posterior), still mixed with the prior; every draw of every round is
+weighted against the mixture of all rounds' proposals (the balance heuristic). Further
+rounds, adapted again, run while the effective sample size stays small (four at most).
+The weighted draws are then
 smoothed into equally weighted posterior draws (a Gaussian kernel that keeps their mean
 and covariance, Liu and West 2001).
 
@@ -35,7 +37,7 @@ ADAPT = 1.2  # scale of a later proposal over the weighted draws' covariance
 PRIOR_SHARE = 0.25  # share of the first round's draws taken from the prior (defensive)
 LATER_PRIOR_SHARE = 0.1  # and of a later round's
 MIN_SD = 0.05  # smallest proposal sd in z (a Laplace curvature inflated by jitter)
-ROUNDS = 3  # at most: the third only while the effective sample size is small
+ROUNDS = 4  # at most: from the third on only while the effective sample size is small
 
 
 def round_size(k: int) -> int:
@@ -45,7 +47,7 @@ def round_size(k: int) -> int:
 
 def enough_ess(k: int) -> float:
     """Effective sample size below which a further, wider round is drawn."""
-    return 4.0 * k + 8.0
+    return 8.0 * k + 16.0
 
 
 @dataclass(frozen=True)
@@ -150,13 +152,31 @@ def first_proposal(modes: list[np.ndarray], cov: np.ndarray) -> Proposal:
     return Proposal((*around, prior), (*[share] * len(around), PRIOR_SHARE))
 
 
+KERNELS = 24  # most weighted draws a later proposal puts a kernel on
+KERNEL_SHARE = 0.6  # share of a later round's draws from those kernels
+
+
 def next_proposal(z: np.ndarray, w: np.ndarray, widen: float) -> Proposal:
-    """Student t at the weighted draws' mean and covariance (widened), and the prior."""
+    """A Student t kernel on each of the most weighted draws (by weight; bandwidth
+    Silverman's at the effective sample size, at least half the weighted sd), so that
+    the proposal follows a curved or split posterior; a Student t at the weighted
+    draws' mean and covariance (widened); and the prior."""
     mean, cov = weighted_moments(z, w)
     k = z.shape[1]
+    cov = floored(cov)
+    top = np.argsort(w)[::-1][:KERNELS]
+    top = top[w[top] > 0]
+    h = max(0.5, bandwidth(effective_size(w), k))
+    kernels = tuple(Component(z[i], h * h * cov, T_DOF) for i in top)
+    shares = KERNEL_SHARE * w[top] / w[top].sum()
     prior = Component(np.zeros(k), np.eye(k), None)
-    return Proposal((Component(mean, widen ** 2 * floored(cov), T_DOF), prior),
-                    (1 - LATER_PRIOR_SHARE, LATER_PRIOR_SHARE))
+    return Proposal((*kernels, Component(mean, widen ** 2 * cov, T_DOF), prior),
+                    (*shares, 1 - KERNEL_SHARE - LATER_PRIOR_SHARE, LATER_PRIOR_SHARE))
+
+
+def bandwidth(ess: float, k: int) -> float:
+    """Silverman's Gaussian kernel bandwidth, in sds, for `ess` draws in k dimensions."""
+    return float(np.clip((4.0 / (max(ess, 1.0) * (k + 2))) ** (1.0 / (k + 4)), 0.1, 0.9))
 
 
 def floored(cov: np.ndarray) -> np.ndarray:
@@ -191,6 +211,19 @@ class Posterior:
     ess: float  # effective sample size of the importance weights
     evaluations: int  # log posterior evaluations on the simulator
     rounds: int
+    weighted: tuple[np.ndarray, np.ndarray]  # the importance draws [m, k] and weights [m]
+
+    def interval(self, j: int, level: float = 0.9) -> tuple[float, float]:
+        """Central `level` interval of parameter j in z: the wider of the weighted
+        importance draws' quantiles and the smoothed draws'."""
+        tail = (1 - level) / 2
+        z, w = self.weighted
+        order = np.argsort(z[:, j])
+        cum = np.cumsum(w[order]) / w.sum()
+        low = z[order[min(np.searchsorted(cum, tail), len(cum) - 1)], j]
+        high = z[order[min(np.searchsorted(cum, 1 - tail), len(cum) - 1)], j]
+        drawn = np.quantile(self.draws[:, j], [tail, 1 - tail])
+        return float(min(low, drawn[0])), float(max(high, drawn[1]))
 
 
 def sample(log_post: Callable[[np.ndarray], float], modes: list[np.ndarray],
@@ -222,10 +255,13 @@ def sample(log_post: Callable[[np.ndarray], float], modes: list[np.ndarray],
             break
         if r + 1 < ROUNDS:
             proposals.append(next_proposal(all_z, w, ADAPT))
-    all_z = np.concatenate(zs)
+    all_z, all_lp = np.concatenate(zs), np.concatenate(logp)
     mean, wcov = weighted_moments(all_z, w)
-    draws = smoothed_draws(all_z, w, n_draws, ess, rng)
-    return Posterior(draws, mean, wcov, ess, evaluations, len(proposals))
+    surface = surface_sd(all_z, all_lp)
+    if surface is not None:
+        wcov = widened(wcov, surface)
+    draws = smoothed_draws(all_z, w, n_draws, ess, rng, wcov)
+    return Posterior(draws, mean, wcov, ess, evaluations, len(proposals), (all_z, w))
 
 
 def _balance_weights(z: np.ndarray, logp: np.ndarray, proposals: list[Proposal],
@@ -245,16 +281,53 @@ def _balance_weights(z: np.ndarray, logp: np.ndarray, proposals: list[Proposal],
 
 
 def smoothed_draws(z: np.ndarray, w: np.ndarray, n: int, ess: float,
-                   rng: np.random.Generator) -> np.ndarray:
+                   rng: np.random.Generator, cov: np.ndarray) -> np.ndarray:
     """n equally weighted draws: resampled by weight, shrunk toward the weighted mean and
     jittered by a Gaussian kernel (Silverman's bandwidth at the effective sample size) so
-    that mean and covariance are kept; kept inside the prior's range."""
+    that the weighted mean and covariance are kept, then spread about the mean to `cov`'s
+    sds where those are wider; kept inside the prior's range."""
     k = z.shape[1]
-    mean, cov = weighted_moments(z, w)
-    h = float(np.clip((4.0 / (max(ess, 1.0) * (k + 2))) ** (1.0 / (k + 4)), 0.1, 0.9))
+    mean, own = weighted_moments(z, w)
+    h = bandwidth(ess, k)
     a = np.sqrt(1.0 - h * h)
     picked = z[rng.choice(len(z), size=n, p=w)]
-    vals, vecs = np.linalg.eigh(0.5 * (cov + cov.T))
+    vals, vecs = np.linalg.eigh(0.5 * (own + own.T))
     root = vecs * np.sqrt(np.maximum(vals, 0.0))
     jitter = rng.standard_normal((n, k)) @ root.T
-    return np.clip(a * picked + (1 - a) * mean + h * jitter, -Z_MAX, Z_MAX)
+    draws = a * picked + (1 - a) * mean + h * jitter
+    stretch = np.sqrt(np.diag(cov)) / np.maximum(np.sqrt(np.diag(own)), 1e-12)
+    return np.clip(mean + (draws - mean) * np.maximum(stretch, 1.0), -Z_MAX, Z_MAX)
+
+
+SURFACE_DROP = 6.0  # points within k/2 + this of the best log posterior shape the surface
+MIN_PRECISION = 0.5  # smallest posterior precision in z the surface may give (prior: 1)
+
+
+def surface_sd(z: np.ndarray, lp: np.ndarray) -> np.ndarray | None:
+    """Posterior sds in z from a quadratic fitted by least squares to the log posterior
+    at every evaluated draw within k/2 + SURFACE_DROP of the best: a curvature measured
+    over the whole region the posterior covers, not at one point. Importance sampling
+    with a few dozen effective draws places too few of them in the tails and so
+    understates the spread; this does not. None with too few points."""
+    k = z.shape[1]
+    ok = np.isfinite(lp)
+    ok &= lp >= (lp[ok].max() if ok.any() else 0.0) - (k / 2 + SURFACE_DROP)
+    pairs = [(i, j) for i in range(k) for j in range(i, k)]
+    if ok.sum() < 2 * (1 + k + len(pairs)):
+        return None
+    x = z[ok]
+    design = np.column_stack([np.ones(len(x)), x, *[x[:, i] * x[:, j] for i, j in pairs]])
+    coef, *_ = np.linalg.lstsq(design, lp[ok], rcond=None)
+    a = np.zeros((k, k))
+    for c, (i, j) in zip(coef[1 + k:], pairs, strict=True):
+        a[i, j] = a[j, i] = -c if i != j else -2 * c
+    vals, vecs = np.linalg.eigh(0.5 * (a + a.T))
+    precision = (vecs * np.maximum(vals, MIN_PRECISION)) @ vecs.T
+    return np.sqrt(np.diag(np.linalg.inv(precision)))
+
+
+def widened(cov: np.ndarray, sd: np.ndarray) -> np.ndarray:
+    """`cov` with each sd raised to at least `sd` (its correlations kept)."""
+    own = np.sqrt(np.maximum(np.diag(cov), 1e-24))
+    scale = np.maximum(1.0, sd / own)
+    return cov * np.outer(scale, scale)

@@ -160,7 +160,7 @@ def _estimate(prior: Parameter, j: int, result: Fit, post: Posterior,
     def at(x: float) -> float:
         return values_at([prior], np.array([x]))[prior.path]
 
-    low, high = np.quantile(post.draws[:, j], [0.05, 0.95])
+    low, high = post.interval(j)
     others = ", ".join(f"{at(float(r[j])):.4g}" for r, _ in rivals) \
         if disagreeing(j, result.z, rivals) else None
     reason = why_not_identified(z, sd, f"{at(z):.4g}, {others}" if others else None)
