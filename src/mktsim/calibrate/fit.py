@@ -149,10 +149,10 @@ def sandwich_temper(model: WindowModel, z: np.ndarray, jac: np.ndarray, mean: Pa
     mean_error = 1.0 + 1.0 / max(model.replications, 1)
     v = mean_error * np.atleast_2d(np.cov(scores, rowvar=False)) + rows.T @ (
         rows * np.concatenate(own)[:, None])
-    spread = float(np.trace(np.linalg.pinv(rows.T @ rows) @ v))
+    spread = float(np.max(np.real(np.linalg.eigvals(np.linalg.pinv(rows.T @ rows) @ v))))
     if not np.isfinite(spread) or spread <= 0:
         return 1.0
-    return float(np.clip(k / spread, MIN_TEMPER, 1.0))
+    return float(np.clip(1.0 / spread, MIN_TEMPER, 1.0))
 
 
 def refine(model: WindowModel, z0: np.ndarray, sim_var: Paths, mask: dict[str, np.ndarray],

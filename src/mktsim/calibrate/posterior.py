@@ -212,18 +212,29 @@ class Posterior:
     evaluations: int  # log posterior evaluations on the simulator
     rounds: int
     weighted: tuple[np.ndarray, np.ndarray]  # the importance draws [m, k] and weights [m]
+    log_posterior: np.ndarray  # [m] at each importance draw (-inf: outside the range)
+    best: float  # the highest log posterior evaluated (the optimum's or a draw's)
 
-    def interval(self, j: int, level: float = 0.9) -> tuple[float, float]:
-        """Central `level` interval of parameter j in z: the wider of the weighted
-        importance draws' quantiles and the smoothed draws'."""
-        tail = (1 - level) / 2
+    def interval(self, j: int) -> tuple[float, float]:
+        """The 90% interval of parameter j in z: the widest of the weighted importance
+        draws' central 90%, the smoothed draws' and the range of the evaluated draws
+        inside the 90% profile interval (log posterior within PROFILE_DROP of the best:
+        every parameter's profile interval holds them)."""
         z, w = self.weighted
         order = np.argsort(z[:, j])
         cum = np.cumsum(w[order]) / w.sum()
-        low = z[order[min(np.searchsorted(cum, tail), len(cum) - 1)], j]
-        high = z[order[min(np.searchsorted(cum, 1 - tail), len(cum) - 1)], j]
-        drawn = np.quantile(self.draws[:, j], [tail, 1 - tail])
+        low = z[order[min(np.searchsorted(cum, 0.05), len(cum) - 1)], j]
+        high = z[order[min(np.searchsorted(cum, 0.95), len(cum) - 1)], j]
+        drawn = np.quantile(self.draws[:, j], [0.05, 0.95])
+        near = z[self.log_posterior >= self.best - PROFILE_DROP, j]
+        if near.size:
+            low, high = min(low, near.min()), max(high, near.max())
         return float(min(low, drawn[0])), float(max(high, drawn[1]))
+
+
+#: half the 90% quantile of chi-square with one degree of freedom: a value whose profile
+#: log posterior is within this of the best lies inside its 90% profile interval
+PROFILE_DROP = 1.3527717952
 
 
 def sample(log_post: Callable[[np.ndarray], float], modes: list[np.ndarray],
@@ -231,7 +242,8 @@ def sample(log_post: Callable[[np.ndarray], float], modes: list[np.ndarray],
     """Adaptive importance sampling of the log posterior (see the module's docstring)."""
     k = len(modes[0])
     size = round_size(k)
-    sd, evaluations = profile_sd(log_post, modes[0], log_post(modes[0]))
+    at_mode = log_post(modes[0])
+    sd, evaluations = profile_sd(log_post, modes[0], at_mode)
     proposals: list[Proposal] = [first_proposal(modes, profiled(cov, sd))]
     zs: list[np.ndarray] = []
     logp: list[np.ndarray] = []
@@ -261,7 +273,9 @@ def sample(log_post: Callable[[np.ndarray], float], modes: list[np.ndarray],
     if surface is not None:
         wcov = widened(wcov, surface)
     draws = smoothed_draws(all_z, w, n_draws, ess, rng, wcov)
-    return Posterior(draws, mean, wcov, ess, evaluations, len(proposals), (all_z, w))
+    best = max(at_mode, float(np.max(all_lp)))
+    return Posterior(draws, mean, wcov, ess, evaluations, len(proposals), (all_z, w), all_lp,
+                     best)
 
 
 def _balance_weights(z: np.ndarray, logp: np.ndarray, proposals: list[Proposal],
