@@ -4,8 +4,10 @@ In standard-normal coordinates z (see priors.py) the log posterior is the Gaussi
 log-likelihood of the observed cells plus -z.z/2, so it is a sum of squares: the weighted
 residuals (y - mu) / sd and z itself. scipy.optimize.least_squares (trust region
 reflective, bounded to the prior's 0.1%-99.9% range) minimises it from several starts;
-the noise variances are re-estimated between rounds (iteratively reweighted). The
-posterior covariance of z is (J'J)^-1 from the Jacobian at the optimum.
+the noise variances are re-estimated between rounds (iteratively reweighted). Every
+start's optimum is kept; the likelihood's temper for a history that is one path is
+measured at the best (`sandwich_temper`), and (J'J)^-1 from the tempered Jacobian there
+is the Laplace covariance the posterior sampler (calibrate.posterior) starts from.
 """
 
 from __future__ import annotations
@@ -129,8 +131,9 @@ def sandwich_temper(model: WindowModel, z: np.ndarray, jac: np.ndarray, mean: Pa
     over SANDWICH_PATHS simulated single paths at the optimum (their deviations from
     their mean, whose persistence in time and across series a path really has; times
     1 + 1/R for the error of the R-path mean) plus the observation noise's own part;
-    k / trace(H^-1 V), clipped to [MIN_TEMPER, 1] (the magnitude adjustment of a
-    composite likelihood, Ribatet, Cooley and Davison 2012).
+    1 / (largest eigenvalue of H^-1 V), clipped to [MIN_TEMPER, 1]: the magnitude
+    adjustment of a composite likelihood (Ribatet, Cooley and Davison 2012) in the
+    direction where the independence likelihood overstates the information most.
     `jac`: the Jacobian of the standardised residuals, the k prior rows last."""
     k = len(z)
     rows = jac[:-k]

@@ -11,14 +11,14 @@ moments (widened 1.2 times) and from kernels on the most weighted draws (which f
 curved or split posterior), still mixed with the prior; every draw of every round is
 weighted against the mixture of all rounds' proposals (the balance heuristic). Further
 rounds, adapted again, run while the effective sample size stays small (four at most).
-The weighted draws are then
-smoothed into equally weighted posterior draws (a Gaussian kernel that keeps their mean
-and covariance, Liu and West 2001).
+The weighted draws are then smoothed into equally weighted posterior draws (a Gaussian
+kernel that keeps their mean and covariance, Liu and West 2001), spread to at least the
+sds of a quadratic fitted to every evaluated log posterior near the best.
 
-The log posterior is tempered per series by (1 - rho) / (1 + rho), rho the lag-1
-autocorrelation of the series' standardised residuals at the optimum: a history is one
-path of the process, whose deviations from the expected path persist from one period to
-the next, so n periods carry the information of n (1 - rho) / (1 + rho) independent ones.
+The log posterior is the fit's (calibrate.fit.log_posterior_of): tempered for a history
+that is one path of the process (calibrate.fit.sandwich_temper). A 90% interval is the
+widest of the weighted draws' central 90%, the smoothed draws' and the evaluated draws
+inside the 90% profile interval (`Posterior.interval`).
 """
 
 from __future__ import annotations
