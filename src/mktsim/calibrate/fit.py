@@ -84,10 +84,27 @@ def neg_log_posterior(z: np.ndarray, model: WindowModel, sim_var: Paths,
     return total
 
 
-def with_mean_error(sim_var: Paths, replications: int) -> Paths:
-    """The variance of an observed path around the mean of R replications: the path's
-    own simulation variance plus that of the mean, sim_var (1 + 1/R)."""
-    return {k: v * (1.0 + 1.0 / max(replications, 1)) for k, v in sim_var.items()}
+SMOOTH_PERIODS = 7  # periods over which the simulation variance's ratio is averaged
+
+
+def path_variance(model: WindowModel, z: np.ndarray) -> tuple[Paths, Paths]:
+    """Expected path at z and the variance of an observed path around it: the variance
+    between the R replications, smoothed (its ratio to the series' base variance, 1 for
+    shares and the mean for counts and money, averaged over SMOOTH_PERIODS periods: a
+    variance from a few replications is too rough to weigh single periods by), times
+    1 + 1/R (the error of the R-path mean)."""
+    from ..history import noise_of
+    from ..history.observe import base_variance
+
+    mean, raw = model.expected(z)
+    out = {}
+    for kpi, var in raw.items():
+        kernel = np.ones(max(1, min(SMOOTH_PERIODS, len(var))))
+        base = base_variance(noise_of(model.history, kpi), mean[kpi])
+        ratio = np.convolve(var / base, kernel, "same") / np.convolve(
+            np.ones(len(var)), kernel, "same")
+        out[kpi] = ratio * base * (1.0 + 1.0 / max(model.replications, 1))
+    return mean, out
 
 
 def jacobian(model: WindowModel, z: np.ndarray, noise: dict[str, SeriesNoise],
@@ -190,18 +207,16 @@ def fit(model: WindowModel, settings: FitSettings, rng: np.random.Generator) -> 
     k = len(model.priors)
     weights = settings.weights or {}
     mask = observed_mask(model.history, settings.holdout)
-    reps = model.replications
-    sim_var = with_mean_error(model.expected(np.zeros(k))[1], reps)
+    sim_var = path_variance(model, np.zeros(k))[1]
     starts = screen(model, sim_var, mask, weights, settings.starts, rng)
     found = [refine(model, z0, sim_var, mask, weights, settings.max_evaluations)
              for z0 in starts]
     scored = sorted(((z, neg_log_posterior(z, model, sim_var, mask, weights), ok)
                      for z, ok in found), key=lambda f: f[1])
-    sim_var = with_mean_error(model.expected(scored[0][0])[1], reps)
+    sim_var = path_variance(model, scored[0][0])[1]
     best, converged = refine(model, scored[0][0], sim_var, mask, weights,
                              settings.max_evaluations)
-    mean, raw_var = model.expected(best)
-    sim_var = with_mean_error(raw_var, reps)
+    mean, sim_var = path_variance(model, best)
     noise = estimate_noise(model.history, mean, sim_var, mask)
     jac = jacobian(model, best, noise, sim_var, mask, weights)
     temper = sandwich_temper(model, best, jac, mean, noise, sim_var, mask)
