@@ -4,13 +4,16 @@ In standard-normal coordinates z (see priors.py) the log posterior is the Gaussi
 log-likelihood of the observed cells plus -z.z/2, so it is a sum of squares: the weighted
 residuals (y - mu) / sd and z itself. scipy.optimize.least_squares (trust region
 reflective, bounded to the prior's 0.1%-99.9% range) minimises it from several starts;
-the noise variances are re-estimated between rounds (iteratively reweighted). The
-posterior covariance of z is (J'J)^-1 from the Jacobian at the optimum.
+the noise variances are re-estimated between rounds (iteratively reweighted). Every
+start's optimum is kept; the likelihood's temper for a history that is one path is
+measured at the best (`sandwich_temper`), and (J'J)^-1 from the tempered Jacobian there
+is the Laplace covariance the posterior sampler (calibrate.posterior) starts from.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -44,6 +47,10 @@ class Fit:
     sim_var: Paths
     cost: float
     converged: bool
+    # every local search's optimum (z, -log posterior), best first
+    optima: list[tuple[np.ndarray, float]] = field(default_factory=list)
+    # per series: the likelihood's temper for a history that is one path (sandwich_temper)
+    tempers: dict[str, float] = field(default_factory=dict)
 
 
 def residuals(z: np.ndarray, model: WindowModel, noise: dict[str, SeriesNoise],
@@ -62,8 +69,10 @@ def residuals(z: np.ndarray, model: WindowModel, noise: dict[str, SeriesNoise],
 
 
 def neg_log_posterior(z: np.ndarray, model: WindowModel, sim_var: Paths,
-                      mask: dict[str, np.ndarray], weights: dict[str, float]) -> float:
-    """-log posterior in z, the noise scales profiled out (re-estimated at each z)."""
+                      mask: dict[str, np.ndarray], weights: dict[str, float],
+                      tempers: dict[str, float] | None = None) -> float:
+    """-log posterior in z, the noise scales profiled out (re-estimated at each z); each
+    series' log-likelihood times its weight and its temper (1 without)."""
     mean, _ = model.expected(z)
     noise = estimate_noise(model.history, mean, sim_var, mask)
     total = 0.5 * float(np.dot(z, z))
@@ -71,8 +80,31 @@ def neg_log_posterior(z: np.ndarray, model: WindowModel, sim_var: Paths,
         m = mask[kpi]
         var = noise[kpi].variance(mean[kpi], sim_var[kpi])[m]
         nll = 0.5 * np.sum((observed[m] - mean[kpi][m]) ** 2 / var + np.log(var))
-        total += weights.get(kpi, 1.0) * float(nll)
+        total += weights.get(kpi, 1.0) * (tempers or {}).get(kpi, 1.0) * float(nll)
     return total
+
+
+SMOOTH_PERIODS = 7  # periods over which the simulation variance's ratio is averaged
+
+
+def path_variance(model: WindowModel, z: np.ndarray) -> tuple[Paths, Paths]:
+    """Expected path at z and the variance of an observed path around it: the variance
+    between the R replications, smoothed (its ratio to the series' base variance, 1 for
+    shares and the mean for counts and money, averaged over SMOOTH_PERIODS periods: a
+    variance from a few replications is too rough to weigh single periods by), times
+    1 + 1/R (the error of the R-path mean)."""
+    from ..history import noise_of
+    from ..history.observe import base_variance
+
+    mean, raw = model.expected(z)
+    out = {}
+    for kpi, var in raw.items():
+        kernel = np.ones(max(1, min(SMOOTH_PERIODS, len(var))))
+        base = base_variance(noise_of(model.history, kpi), mean[kpi])
+        ratio = np.convolve(var / base, kernel, "same") / np.convolve(
+            np.ones(len(var)), kernel, "same")
+        out[kpi] = ratio * base * (1.0 + 1.0 / max(model.replications, 1))
+    return mean, out
 
 
 def jacobian(model: WindowModel, z: np.ndarray, noise: dict[str, SeriesNoise],
@@ -121,26 +153,43 @@ def screen(model: WindowModel, sim_var: Paths, mask: dict[str, np.ndarray],
     return scored[:keep]
 
 
-def autocorrelation_factors(model: WindowModel, z: np.ndarray,
-                            noise: dict[str, SeriesNoise], sim_var: Paths,
-                            mask: dict[str, np.ndarray]) -> np.ndarray:
-    """Per residual row: sqrt((1 - rho) / (1 + rho)), rho the lag-1 autocorrelation of its
-    series' standardised residuals at the optimum (clipped to [0, 0.95]); 1 for the prior
-    rows. Scaling the Jacobian's rows by it inflates the covariance by the series' ratio
-    of observations to effective observations (AR(1)), since a simulated history's
-    deviations from the expected path persist from one period to the next."""
-    r = residuals(z, model, noise, sim_var, mask, {})
-    out, start = [], 0
+SANDWICH_PATHS = 24  # single paths simulated at the optimum to measure their deviations
+MIN_TEMPER = 0.02
+
+
+def sandwich_temper(model: WindowModel, z: np.ndarray, jac: np.ndarray, mean: Paths,
+                    noise: dict[str, SeriesNoise], sim_var: Paths,
+                    mask: dict[str, np.ndarray]) -> float:
+    """The likelihood's temper for a history that is one path of the process: the
+    independence likelihood's curvature H = J'J against the variance V of its score
+    over SANDWICH_PATHS simulated single paths at the optimum (their deviations from
+    their mean, whose persistence in time and across series a path really has; times
+    1 + 1/R for the error of the R-path mean) plus the observation noise's own part;
+    1 / (largest eigenvalue of H^-1 V), clipped to [MIN_TEMPER, 1]: the magnitude
+    adjustment of a composite likelihood (Ribatet, Cooley and Davison 2012) in the
+    direction where the independence likelihood overstates the information most.
+    `jac`: the Jacobian of the standardised residuals, the k prior rows last."""
+    k = len(z)
+    rows = jac[:-k]
+    seed = int(np.random.SeedSequence(model.seed, spawn_key=(34,)).generate_state(1)[0])
+    paths = model.paths(z, replications=SANDWICH_PATHS, seed=seed)
+    deviations, own = [], []
     for kpi in model.history.series:
-        n = int(mask[kpi].sum())
-        part = r[start:start + n]
-        start += n
-        rho = 0.0
-        if n > 2 and np.std(part) > 0:
-            rho = float(np.clip(np.corrcoef(part[:-1], part[1:])[0, 1], 0.0, 0.95))
-        out.append(np.full(n, np.sqrt((1 - rho) / (1 + rho))))
-    out.append(np.ones(len(z)))
-    return np.concatenate(out)
+        m = mask[kpi]
+        var = noise[kpi].variance(mean[kpi], sim_var[kpi])[m]
+        path = paths[kpi][:, m]
+        deviations.append((path - path.mean(axis=0)) / np.sqrt(var))
+        own.append(noise[kpi].variance(mean[kpi])[m] / var)
+    scores = np.concatenate(deviations, axis=1) @ rows  # [paths, k]
+    # the history's own path, plus the error of the mean of R paths the fit compares it
+    # with (the same seeds at every parameter value: it persists like a path's)
+    mean_error = 1.0 + 1.0 / max(model.replications, 1)
+    v = mean_error * np.atleast_2d(np.cov(scores, rowvar=False)) + rows.T @ (
+        rows * np.concatenate(own)[:, None])
+    spread = float(np.max(np.real(np.linalg.eigvals(np.linalg.pinv(rows.T @ rows) @ v))))
+    if not np.isfinite(spread) or spread <= 0:
+        return 1.0
+    return float(np.clip(1.0 / spread, MIN_TEMPER, 1.0))
 
 
 def refine(model: WindowModel, z0: np.ndarray, sim_var: Paths, mask: dict[str, np.ndarray],
@@ -170,25 +219,43 @@ def refine(model: WindowModel, z0: np.ndarray, sim_var: Paths, mask: dict[str, n
 
 def fit(model: WindowModel, settings: FitSettings, rng: np.random.Generator) -> Fit:
     """Sobol screen, least squares from its best starts (reweighting rounds, the
-    simulation variance re-estimated at the best point), Laplace covariance."""
+    simulation variance re-estimated at the best point), Laplace covariance; every
+    start's optimum kept (`Fit.optima`) to show where they disagree."""
     k = len(model.priors)
     weights = settings.weights or {}
     mask = observed_mask(model.history, settings.holdout)
-    _, sim_var = model.expected(np.zeros(k))
+    sim_var = path_variance(model, np.zeros(k))[1]
     starts = screen(model, sim_var, mask, weights, settings.starts, rng)
-
-    def score(z: np.ndarray) -> float:
-        return neg_log_posterior(z, model, sim_var, mask, weights)
-
     found = [refine(model, z0, sim_var, mask, weights, settings.max_evaluations)
              for z0 in starts]
-    best, converged = min(found, key=lambda f: score(f[0]))
-    _, sim_var = model.expected(best)
-    best, converged = refine(model, best, sim_var, mask, weights, settings.max_evaluations)
-    mean, sim_var = model.expected(best)
+    scored = sorted(((z, neg_log_posterior(z, model, sim_var, mask, weights), ok)
+                     for z, ok in found), key=lambda f: f[1])
+    sim_var = path_variance(model, scored[0][0])[1]
+    best, converged = refine(model, scored[0][0], sim_var, mask, weights,
+                             settings.max_evaluations)
+    mean, sim_var = path_variance(model, best)
     noise = estimate_noise(model.history, mean, sim_var, mask)
     jac = jacobian(model, best, noise, sim_var, mask, weights)
-    jac *= autocorrelation_factors(model, best, noise, sim_var, mask)[:, None]
+    temper = sandwich_temper(model, best, jac, mean, noise, sim_var, mask)
+    tempers = {kpi: temper for kpi in model.history.series}
+    jac[:-k] *= np.sqrt(temper)
     cov = np.linalg.pinv(jac.T @ jac)
-    return Fit(best, cov, noise, mean, sim_var,
-               neg_log_posterior(best, model, sim_var, mask, weights), converged)
+    cost = neg_log_posterior(best, model, sim_var, mask, weights, tempers)
+    others = [(z, neg_log_posterior(z, model, sim_var, mask, weights, tempers))
+              for z, _, _ in scored[1:]]
+    return Fit(best, cov, noise, mean, sim_var, cost, converged,
+               [(best, cost), *sorted(others, key=lambda o: o[1])], tempers)
+
+
+def log_posterior_of(model: WindowModel, result: Fit, settings: FitSettings
+                     ) -> Callable[[np.ndarray], float]:
+    """The log posterior in z (up to a constant) on the simulator's expected path, as
+    the posterior sampler sees it: noise profiled out, each series tempered for its
+    residuals' autocorrelation, the simulation variance of the fit's optimum."""
+    mask = observed_mask(model.history, settings.holdout)
+    weights = settings.weights or {}
+
+    def log_post(z: np.ndarray) -> float:
+        return -neg_log_posterior(z, model, result.sim_var, mask, weights, result.tempers)
+
+    return log_post

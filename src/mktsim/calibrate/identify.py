@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import _
 from .priors import Z_MAX
 
 WIDE = 0.5  # posterior sd in prior units above which a parameter is not identified
@@ -28,12 +29,17 @@ def correlated_pairs(paths: list[str], cov: np.ndarray) -> list[tuple[str, str, 
             if abs(rho[i, j]) > CORRELATED]
 
 
-def why_not_identified(z: float, sd: float) -> str | None:
-    """Why one parameter is not identified, or None when it is."""
+def why_not_identified(z: float, sd: float, rivals: str | None = None) -> str | None:
+    """Why one parameter is not identified, or None when it is: its posterior sd in z
+    (prior units) above WIDE, its estimate on a bound, or (`rivals`: the other values)
+    local searches from different starts that fit about as well at different values."""
     if abs(z) > Z_MAX - ON_BOUND:
-        return "the estimate sits on a bound of its prior"
+        return _("the estimate sits on a bound of its prior")
+    if rivals:
+        return _("fits from different starts put it at {values} about as well").format(
+            values=rivals)
     if sd > WIDE:
-        return f"its interval is {sd:.0%} as wide as its prior's"
+        return _("its posterior is {share:.0%} as wide as its prior").format(share=sd)
     return None
 
 
@@ -91,3 +97,33 @@ def joint_groups(paths: list[str], draws: np.ndarray) -> list[list[str]]:
     for i, path in enumerate(paths):
         members.setdefault(root(i), []).append(path)
     return [m for m in members.values() if len(m) > 1]
+
+
+#: -log posterior difference within which another local optimum fits about as well
+MODE_GAP = 3.0
+#: distance in z (prior sds) from which two optima differ materially in a parameter
+MODE_APART = 0.5
+
+
+def rival_optima(optima: list[tuple[np.ndarray, float]], sd: np.ndarray
+                 ) -> list[tuple[np.ndarray, float]]:
+    """The other local optima that fit about as well as the best (within MODE_GAP of its
+    -log posterior) but sit materially apart from it and from each other (some parameter
+    more than MODE_APART and two Laplace sds away): (z, gap), nearest in fit first."""
+    if not optima:
+        return []
+    best, cost = optima[0]
+    apart = np.maximum(MODE_APART, 2.0 * np.asarray(sd))
+    kept: list[tuple[np.ndarray, float]] = []
+    for z, other in optima[1:]:
+        gap = other - cost
+        if gap > MODE_GAP:
+            continue
+        if all(np.any(np.abs(z - seen) > apart) for seen in [best, *(k for k, _ in kept)]):
+            kept.append((z, gap))
+    return kept
+
+
+def disagreeing(j: int, best: np.ndarray, rivals: list[tuple[np.ndarray, float]]) -> bool:
+    """Whether parameter j differs materially between the best optimum and a rival."""
+    return any(abs(z[j] - best[j]) > MODE_APART for z, _ in rivals)

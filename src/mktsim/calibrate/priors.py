@@ -50,8 +50,12 @@ def _problem(p: Parameter, source: str) -> Problem | None:
 
 
 def check_priors(loaded: LoadedSpec, priors: list[Parameter]) -> None:
-    """Every prior's extreme values must give a valid scenario (checked before fitting)."""
-    problems = []
+    """Every prior's path must name a value of the scenario (a typo gets the plain
+    unknown-key message and its did-you-mean), and its extreme values must give a valid
+    scenario (checked before fitting)."""
+    problems = [q for p in priors if (q := _path_problem(loaded, p)) is not None]
+    if problems:
+        raise ScenarioError(problems)
     for p in priors:
         for where, value in extreme_values(p):
             try:
@@ -64,6 +68,35 @@ def check_priors(loaded: LoadedSpec, priors: list[Parameter]) -> None:
                 break
     if problems:
         raise ScenarioError(problems)
+
+
+def _path_problem(loaded: LoadedSpec, p: Parameter) -> Problem | None:
+    """The scenario's own problem when `p.path` is not one of its values (an unknown key,
+    a list index out of range): a path the file does not hold, refused at the prior's
+    median. None when the path is a value (its range is checked by `check_priors`)."""
+    if _holds(loaded.data, p.path.split(".")):
+        return None
+    median = float(p.ppf(np.array([0.5]))[0])
+    try:
+        with_values(loaded, {p.path: median})
+    except ScenarioError as exc:
+        first = next((q for q in exc.problems if p.path.startswith(q.where)),
+                     exc.problems[0] if exc.problems else None)
+        if first is not None:
+            return Problem(loaded.source, None, f"--param {p.path}", first.message, first.hint)
+    return None
+
+
+def _holds(data: Any, parts: list[str]) -> bool:
+    """Whether the scenario's data hold a value at the dotted path `parts`."""
+    for part in parts:
+        if isinstance(data, Mapping) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and part.isdigit() and int(part) < len(data):
+            data = data[int(part)]
+        else:
+            return False
+    return True
 
 
 def values_at(priors: list[Parameter], z: np.ndarray) -> dict[str, float]:

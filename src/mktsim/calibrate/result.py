@@ -50,6 +50,9 @@ class CalibrationResult:
     draws: np.ndarray  # [n_draws, n_params] posterior draws of the values
     priors: list[Any] = field(default_factory=list)  # sweep Parameters, in order
     warnings: list[str] = field(default_factory=list)
+    # how the posterior was sampled: method, effective_sample_size, evaluations, rounds,
+    # rival_optima
+    posterior: dict[str, Any] = field(default_factory=dict)
     evaluations: int = 0
     seconds: float = 0.0
     overrides: tuple[str, ...] = ()  # the --set values the calibrated scenario was read with
@@ -71,7 +74,7 @@ class CalibrationResult:
             scenario=self.scenario, history=self.history, strategy=self.strategy,
             period=self.period, periods=self.periods, holdout=self.holdout,
             parameters=list(self.parameters), correlated=list(self.correlated),
-            fit=self.fit, warnings=self.warnings,
+            fit=self.fit, warnings=self.warnings, posterior=self.posterior,
             posterior_draws=PosteriorDraws(
                 rows=int(self.draws.shape[0]), paths=[p.path for p in self.priors],
                 joint=self.joint_groups(),

@@ -12,19 +12,26 @@ import numpy as np
 
 from ..engine.workers import Pool, open_pool
 from ..history import History, check_enough, observed_mask, read_history
+from ..i18n import _
 from ..params import Parameter
 from ..scenario.errors import Problem, ScenarioError
 from ..scenario.load import LoadedSpec
 from .contributions import contributions
 from .end_state import check_fitted_start, end_state, window_start
-from .fit import Fit, FitSettings, fit
-from .identify import correlated_pairs, data_that_would_help, why_not_identified
+from .fit import Fit, FitSettings, fit, log_posterior_of
+from .identify import (
+    correlated_pairs,
+    data_that_would_help,
+    disagreeing,
+    rival_optima,
+    why_not_identified,
+)
 from .metrics import coverage, fit_metrics
-from .priors import Z_MAX, check_flags, check_priors, parse_priors, prior_interval, values_at
+from .posterior import Posterior, sample
+from .priors import check_flags, check_priors, parse_priors, prior_interval, values_at
 from .result import CalibrationResult, ParameterEstimate, SeriesBand
 from .simulator import WindowModel
 
-Z90 = 1.6448536269514722
 BAND_DRAWS = 40
 POSTERIOR_DRAWS = 400
 CONTRIBUTION_DRAWS = 40  # posterior draws of the contributions (2 replications each)
@@ -89,12 +96,13 @@ def calibrate(loaded: LoadedSpec, options: CalibrationOptions,
     with _pool(options, reps) as pool:
         model = WindowModel(loaded, strategy, history, priors, reps, seed, pool.workers,
                             pool.executor, on_evaluation=on_evaluation)
-        result = fit(model, FitSettings(holdout, weights, options.starts),
+        settings = FitSettings(holdout, weights, options.starts)
+        result = fit(model, settings,
                      np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(31,))))
-        report = _report(loaded, model, result, holdout, time.perf_counter() - started)
-        draws = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(34,)))
-        report.contributions = contributions(model, posterior_z(result, CONTRIBUTION_DRAWS,
-                                                                draws))
+        report, zs = _report(loaded, model, result, settings, started)
+        pick = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(34,))).choice(
+            len(zs), min(CONTRIBUTION_DRAWS, len(zs)), replace=False)
+        report.contributions = contributions(model, zs[np.sort(pick)])
         report.seconds = time.perf_counter() - started
     report.overrides = tuple(options.overrides)
     return report
@@ -119,42 +127,58 @@ def _strategy(loaded: LoadedSpec, name: str | None) -> str:
     return name
 
 
-def posterior_z(result: Fit, n: int, rng: np.random.Generator) -> np.ndarray:
-    """Draws of z from the Laplace approximation, kept inside the prior's range."""
-    draws = rng.multivariate_normal(result.z, result.cov, size=n, method="svd")
-    return np.clip(draws, -Z_MAX, Z_MAX)
+def posterior_of(model: WindowModel, result: Fit, settings: FitSettings,
+                 rng: np.random.Generator) -> tuple[Posterior, list[tuple[np.ndarray, float]]]:
+    """The posterior (importance sampling on the simulator, around the best optimum and
+    every rival optimum that fits about as well) and those rivals."""
+    rivals = rival_optima(result.optima, np.sqrt(np.maximum(np.diag(result.cov), 0.0)))
+    post = sample(log_posterior_of(model, result, settings),
+                  [result.z, *(z for z, _ in rivals)], result.cov, POSTERIOR_DRAWS, rng)
+    return post, rivals
 
 
-def _report(loaded: LoadedSpec, model: WindowModel, result: Fit, holdout: int,
-            seconds: float) -> CalibrationResult:
+def _report(loaded: LoadedSpec, model: WindowModel, result: Fit, settings: FitSettings,
+            started: float) -> tuple[CalibrationResult, np.ndarray]:
+    """The calibration result, and the posterior draws in z it was built from."""
     rng = np.random.default_rng(np.random.SeedSequence(model.seed, spawn_key=(32,)))
-    zs = posterior_z(result, POSTERIOR_DRAWS, rng)
+    post, rivals = posterior_of(model, result, settings, rng)
+    zs = post.draws
     values = np.array([[values_at(model.priors, z)[p.path] for p in model.priors] for z in zs])
-    estimates = [_estimate(p, j, result) for j, p in enumerate(model.priors)]
+    estimates = [_estimate(p, j, result, post, rivals) for j, p in enumerate(model.priors)]
     paths = [p.path for p in model.priors]
-    pairs = correlated_pairs(paths, result.cov)
+    pairs = correlated_pairs(paths, post.cov)
     bands = _bands(model, result, zs[:BAND_DRAWS], rng)
+    holdout = settings.holdout
     fit_table = _fit_table(model.history, result, bands, holdout)
-    warnings = _warnings(estimates, pairs, fit_table)
+    warnings = _warnings(estimates, pairs, fit_table) + _posterior_warnings(model, post,
+                                                                          rivals)
+    seconds = time.perf_counter() - started
     return CalibrationResult(
         scenario=loaded.source, history=model.history.source, strategy=model.strategy,
         period=model.history.kind.value, periods=model.history.n_periods, holdout=holdout,
         dates=[d.isoformat() for d in model.history.dates], parameters=estimates,
         fit=fit_table, correlated=pairs, bands=bands, draws=values, priors=list(model.priors),
         warnings=warnings, end_state=end_state(model, zs),
-        evaluations=model.evaluations, seconds=seconds)
+        posterior=_posterior_summary(model, post, rivals),
+        evaluations=model.evaluations, seconds=seconds), zs
 
 
-def _estimate(prior: Parameter, j: int, result: Fit) -> ParameterEstimate:
-    sd = float(np.sqrt(max(result.cov[j, j], 0.0)))
+def _estimate(prior: Parameter, j: int, result: Fit, post: Posterior,
+              rivals: list[tuple[np.ndarray, float]]) -> ParameterEstimate:
+    """The optimum's value, the posterior draws' central 90% (widened to hold the
+    estimate), identification from the posterior's width and the rival optima."""
+    sd = float(np.sqrt(max(post.cov[j, j], 0.0)))
     z = float(result.z[j])
 
     def at(x: float) -> float:
         return values_at([prior], np.array([x]))[prior.path]
 
-    reason = why_not_identified(z, sd)
+    low, high = post.interval(j)
+    others = ", ".join(f"{at(float(r[j])):.4g}" for r, _ in rivals) \
+        if disagreeing(j, result.z, rivals) else None
+    reason = why_not_identified(z, sd, f"{at(z):.4g}, {others}" if others else None)
     return ParameterEstimate(
-        path=prior.path, estimate=at(z), interval=(at(z - Z90 * sd), at(z + Z90 * sd)),
+        path=prior.path, estimate=at(z), interval=(at(min(low, z)), at(max(high, z))),
         prior=prior.to_spec().split("=", 1)[1], prior_interval=prior_interval(prior),
         identified=reason is None, reason=reason,
         would_identify=data_that_would_help(prior.path) if reason else None)
@@ -190,6 +214,33 @@ def _fit_table(history: History, result: Fit, bands: dict[str, SeriesBand], hold
             "coverage_fitted": coverage(y[m], band.low[m], band.high[m]),
         }
     return table
+
+
+def _posterior_summary(model: WindowModel, post: Posterior,
+                       rivals: list[tuple[np.ndarray, float]]) -> dict[str, object]:
+    """`posterior` of the document: the method, its effective sample size and cost, and
+    the rival optima (values and -log posterior gap to the best)."""
+    return {"method": "importance sampling", "effective_sample_size": round(post.ess, 1),
+            "evaluations": post.evaluations, "rounds": post.rounds,
+            "rival_optima": [{"values": values_at(model.priors, z), "gap": round(gap, 2)}
+                             for z, gap in rivals]}
+
+
+def _posterior_warnings(model: WindowModel, post: Posterior,
+                        rivals: list[tuple[np.ndarray, float]]) -> list[str]:
+    """A rival optimum per line, and an effective sample size too small to trust."""
+    out = []
+    for z, gap in rivals:
+        shown = ", ".join(f"{p}={v:.4g}" for p, v in values_at(model.priors, z).items())
+        out.append(_("local searches from different starts disagree: {values} fits within "
+                     "{gap:.1f} of the best log posterior; the intervals cover both"
+                     ).format(values=shown, gap=abs(gap)))
+    k = len(model.priors)
+    if post.ess < 2 * k + 4:
+        out.append(_("the posterior rests on an effective sample of {ess:.0f} draws: its "
+                     "intervals are rough; more replications or narrower priors help"
+                     ).format(ess=post.ess))
+    return out
 
 
 def _warnings(estimates: list[ParameterEstimate], pairs: list[tuple[str, str, float]],

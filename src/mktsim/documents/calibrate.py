@@ -113,6 +113,7 @@ class CalibrateDocument:
     seconds: float
     series: Bands = field(default_factory=dict)
     contributions: Contributions | None = None
+    posterior: dict[str, Any] = field(default_factory=dict)  # how it was sampled
     kind: str = field(default="calibrate")
 
     def to_dict(self) -> dict[str, Any]:
@@ -126,7 +127,7 @@ class CalibrateDocument:
             "fit": self.fit, "warnings": self.warnings,
             "posterior_draws": self.posterior_draws.to_dict(),
             "evaluations": self.evaluations, "seconds": round(self.seconds, 2),
-            "series": self.series,
+            "series": self.series, "posterior": self.posterior,
             "contributions": {} if self.contributions is None else self.contributions.to_dict(),
             "contribution_settings": None if self.contributions is None
             else self.contributions.settings(),
@@ -160,4 +161,5 @@ class CalibrateDocument:
             series={str(k): r.mapping(v, f"series.{k}")
                     for k, v in r.mapping(data.get("series") or {}, "series").items()},
             contributions=Contributions.from_dict(r, data.get("contributions"),
-                                                  data.get("contribution_settings")))
+                                                  data.get("contribution_settings")),
+            posterior=dict(r.mapping(data.get("posterior") or {}, "posterior")))
