@@ -88,3 +88,17 @@ def test_effective_size_and_t_density() -> None:
     assert np.trapezoid(np.exp(t.log_density(grid)), grid[:, 0]) == pytest.approx(1, abs=2e-3)
     draws = t.draw(20000, np.random.default_rng(0))
     assert np.var(draws) == pytest.approx(2.0, rel=0.15)  # nu / (nu - 2)
+
+
+def test_channels_spent_in_step_are_found_from_the_history_alone() -> None:
+    """Two freed channels whose spend moved in one proportion are named, each with the
+    other; a channel spent on its own, or not freed, is not."""
+    from mktsim.calibrate.identify import collinear_spend
+
+    rng = np.random.default_rng(1)
+    social = rng.uniform(10, 20, 30)
+    spend = {"social": social, "kol": 0.5 * social + 1e-9, "tv": rng.uniform(10, 20, 30)}
+    paths = ["channels.social.awareness.per_year", "channels.kol.conversion.lift",
+             "channels.tv.awareness.per_year", "market.size"]
+    assert collinear_spend(paths, spend, 30) == {paths[0]: "kol", paths[1]: "social"}
+    assert collinear_spend(paths[1:], spend, 30) == {}

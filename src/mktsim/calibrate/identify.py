@@ -29,10 +29,15 @@ def correlated_pairs(paths: list[str], cov: np.ndarray) -> list[tuple[str, str, 
             if abs(rho[i, j]) > CORRELATED]
 
 
-def why_not_identified(z: float, sd: float, rivals: str | None = None) -> str | None:
-    """Why one parameter is not identified, or None when it is: its posterior sd in z
-    (prior units) above WIDE, its estimate on a bound, or (`rivals`: the other values)
-    local searches from different starts that fit about as well at different values."""
+def why_not_identified(z: float, sd: float, rivals: str | None = None,
+                       in_step_with: str | None = None) -> str | None:
+    """Why one parameter is not identified, or None when it is: its channel's spend moved
+    in step with `in_step_with`'s (`collinear_spend`), its posterior sd in z (prior units)
+    above WIDE, its estimate on a bound, or (`rivals`: the other values) local searches
+    from different starts that fit about as well at different values."""
+    if in_step_with:
+        return _("its channel was spent in step with '{other}': the history tells only "
+                 "their combination").format(other=in_step_with)
     if abs(z) > Z_MAX - ON_BOUND:
         return _("the estimate sits on a bound of its prior")
     if rivals:
@@ -127,3 +132,29 @@ def rival_optima(optima: list[tuple[np.ndarray, float]], sd: np.ndarray
 def disagreeing(j: int, best: np.ndarray, rivals: list[tuple[np.ndarray, float]]) -> bool:
     """Whether parameter j differs materially between the best optimum and a rival."""
     return any(abs(z[j] - best[j]) > MODE_APART for z, _ in rivals)
+
+
+#: |correlation| of two channels' spend over the fitted periods from which their effects
+#: are not told apart (they moved in one proportion: only their combination is identified)
+COLLINEAR_SPEND = 0.95
+
+
+def collinear_spend(paths: list[str], spend: dict[str, np.ndarray], keep: int
+                    ) -> dict[str, str]:
+    """{path: the other channel} for freed channel values whose channel's spend moved in
+    step with another freed channel's over the first `keep` periods (|correlation| of at
+    least COLLINEAR_SPEND): whatever the fit says, the history cannot tell them apart."""
+    freed = {p.split(".")[1]: p for p in paths if p.startswith("channels.")}
+    columns = {c: np.asarray(spend[c][:keep], dtype=float) for c in freed if c in spend}
+    found: dict[str, str] = {}
+    names = sorted(columns)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            x, y = columns[a], columns[b]
+            ok = np.isfinite(x) & np.isfinite(y)
+            if ok.sum() < 3 or np.std(x[ok]) == 0 or np.std(y[ok]) == 0:
+                continue
+            if abs(float(np.corrcoef(x[ok], y[ok])[0, 1])) >= COLLINEAR_SPEND:
+                found.setdefault(freed[a], b)
+                found.setdefault(freed[b], a)
+    return found

@@ -20,6 +20,7 @@ from .contributions import contributions
 from .end_state import check_fitted_start, end_state, window_start
 from .fit import Fit, FitSettings, fit, log_posterior_of
 from .identify import (
+    collinear_spend,
     correlated_pairs,
     data_that_would_help,
     disagreeing,
@@ -84,12 +85,12 @@ def calibrate(loaded: LoadedSpec, options: CalibrationOptions,
     sheet = options.sheet or (section.sheet if section else None)
     history = read_history(history_path(loaded, options), loaded.spec.channels,
                            loaded.spec.products, sheet, loaded.spec.market.demand)
+    holdout = options.holdout if options.holdout is not None else (
+        section.holdout if section else 0)
+    check_enough(history, len(priors), holdout)  # the history's own problems first
     if options.fitted_out:
         check_fitted_start(loaded, history)  # before the fit, not after it
     loaded = window_start(loaded, history)  # a fitted scenario: where its history began
-    holdout = options.holdout if options.holdout is not None else (
-        section.holdout if section else 0)
-    check_enough(history, len(priors), holdout)
     seed = loaded.spec.seed if options.seed is None else options.seed
     reps = options.replications or (section.replications if section else 8)
     weights = {**(section.weights if section else {}), **options.weights}
@@ -144,7 +145,10 @@ def _report(loaded: LoadedSpec, model: WindowModel, result: Fit, settings: FitSe
     post, rivals = posterior_of(model, result, settings, rng)
     zs = post.draws
     values = np.array([[values_at(model.priors, z)[p.path] for p in model.priors] for z in zs])
-    estimates = [_estimate(p, j, result, post, rivals) for j, p in enumerate(model.priors)]
+    in_step = collinear_spend([p.path for p in model.priors], model.history.spend,
+                              model.history.n_periods - settings.holdout)
+    estimates = [_estimate(p, j, result, post, rivals, in_step.get(p.path))
+                 for j, p in enumerate(model.priors)]
     paths = [p.path for p in model.priors]
     pairs = correlated_pairs(paths, post.cov)
     bands = _bands(model, result, zs[:BAND_DRAWS], rng)
@@ -164,7 +168,8 @@ def _report(loaded: LoadedSpec, model: WindowModel, result: Fit, settings: FitSe
 
 
 def _estimate(prior: Parameter, j: int, result: Fit, post: Posterior,
-              rivals: list[tuple[np.ndarray, float]]) -> ParameterEstimate:
+              rivals: list[tuple[np.ndarray, float]], in_step_with: str | None = None
+              ) -> ParameterEstimate:
     """The optimum's value, the posterior draws' central 90% (widened to hold the
     estimate), identification from the posterior's width and the rival optima."""
     sd = float(np.sqrt(max(post.cov[j, j], 0.0)))
@@ -176,7 +181,8 @@ def _estimate(prior: Parameter, j: int, result: Fit, post: Posterior,
     low, high = post.interval(j)
     others = ", ".join(f"{at(float(r[j])):.4g}" for r, _ in rivals) \
         if disagreeing(j, result.z, rivals) else None
-    reason = why_not_identified(z, sd, f"{at(z):.4g}, {others}" if others else None)
+    reason = why_not_identified(z, sd, f"{at(z):.4g}, {others}" if others else None,
+                                in_step_with)
     return ParameterEstimate(
         path=prior.path, estimate=at(z), interval=(at(min(low, z)), at(max(high, z))),
         prior=prior.to_spec().split("=", 1)[1], prior_interval=prior_interval(prior),
