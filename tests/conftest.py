@@ -120,3 +120,13 @@ def tiny_scenario_path(tmp_path: Path, tiny_scenario_text: str) -> Path:
     path = tmp_path / "tiny.yaml"
     path.write_text(tiny_scenario_text, encoding="utf-8")
     return path
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A command run with `--lang zh` sets the process's language; put the default back
+    so that no later test in the same worker reads Chinese it did not ask for."""
+    yield
+    from mktsim.i18n import set_language
+
+    set_language(None)
