@@ -44,6 +44,7 @@ from mktsim.expr.nodes import (
     Trace,
     Value,
     Var,
+    is_true,
     walk,
 )
 from mktsim.expr.vocab import (
@@ -75,6 +76,7 @@ __all__ = [
     "compile_expression",
     "describe_functions",
     "evaluate_with_trace",
+    "is_true",
 ]
 
 

@@ -32,6 +32,16 @@ from mktsim.expr.vocab import ANY, NUMBER, STRING
 Value: TypeAlias = float | bool | str
 Trace: TypeAlias = dict[str, Value]
 
+
+def is_true(value: Value) -> bool:
+    """Whether a condition's value holds: a true boolean, or a number that is neither 0
+    nor NaN (text never holds)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float | int):
+        return value != 0 and value == value
+    return False
+
 #: Largest exponent magnitude allowed in ``a ** b``.
 MAX_EXPONENT = 100.0
 #: Relative tolerance of ``==`` and ``!=`` between numbers.

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..engine.layout import CH_LEADS, CH_MARGIN, CH_NEW, CH_SPEND
-from ..expr import Expression, ExpressionError, Value
+from ..expr import Expression, ExpressionError, Value, is_true
 from ..kpis import KPI_INDEX, KPIS
 from ..model import plan as P
 from ..model.measures import start_value, threshold_of
@@ -198,7 +198,7 @@ class Review:
                 value, seen = rule.when.evaluate_with_trace(env)
             except ExpressionError as exc:
                 raise self.failure(rule.name, day, "condition", rule.when, exc) from None
-            if not _truth(value):
+            if not is_true(value):
                 continue
             for action in rule.then:
                 if done >= self.rules.max_actions:
@@ -335,14 +335,6 @@ class Review:
 def _date_text(start: dt.date, day: int) -> str:
     """The ISO date of `day` (day 0 = `start`)."""
     return (start + dt.timedelta(days=day)).isoformat()
-
-
-def _truth(value: Value) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, float | int):
-        return value != 0 and value == value
-    return False
 
 
 def _without_study(rules: CompiledRules, study: Study) -> CompiledRules:

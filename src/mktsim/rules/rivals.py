@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..expr import Expression, ExpressionError, Value, compile_expression
+from ..expr import Expression, ExpressionError, Value, compile_expression, is_true
 from ..model.response import geometric_adstock, hill
 from ..model.rival_plan import ReactionText, RivalMedia, RivalPlan, RivalText
 from ..scenario.rival_vocabulary import reaction_vocabulary
@@ -167,7 +167,7 @@ class Rivals:
                 raise ReactionError(
                     f"reaction '{reaction.name}' of competitor '{state.text.name}' failed at "
                     f"its look on day {day}: condition {reaction.when!r}: {exc}") from None
-            now, before = _truth(value), state.was_true.get(k, False)
+            now, before = is_true(value), state.was_true.get(k, False)
             state.was_true[k] = now
             if not now or before or k in state.pending \
                     or day < state.cooling_until.get(k, 0):
@@ -346,14 +346,6 @@ def _compiled(text: str, vocabulary: Any) -> Expression:
     if key not in _COMPILED:
         _COMPILED[key] = compile_expression(text, vocabulary)
     return _COMPILED[key]
-
-
-def _truth(value: Value) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, float | int):
-        return value != 0 and value == value
-    return False
 
 
 def start_rivals(rep: Controls, observer: Observer, book: CompetitorBook,
