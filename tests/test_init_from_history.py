@@ -269,3 +269,34 @@ def test_continue_spends_nothing_where_a_channel_spent_nothing_last_year(tmp_pat
     assert money[summer].sum() == 0 and money[~summer].min() > 0
     last_year = sum(float(r[tv]) for r in rows[1:][-52:])
     assert money.sum() == pytest.approx(last_year, rel=1e-6)
+
+
+def test_continue_gives_each_channel_its_own_monthly_pattern(tmp_path: Path) -> None:
+    """Last year TV spent twice as much a day from October to December as in the rest of
+    the year while search spent evenly: next year's plan keeps both patterns, each
+    channel's money per day by month in the ratios of last year's."""
+    from mktsim.model.compile import compile_plan
+
+    history = write_history(tmp_path / "sales.csv", weeks=60)
+    rows = list(csv.reader(history.open()))
+    head = rows[0]
+    tv, search = head.index("spend.tv_spots"), head.index("spend.search")
+    for row in rows[1:]:
+        row[tv] = "140000" if row[0][5:7] in ("10", "11", "12") else "70000"
+        row[search] = "30000"
+    with history.open("w", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    assert _invoke("init", "from-history", history).exit_code == 0
+    spec = load_spec(tmp_path / "sales.yaml").spec
+    plan = compile_plan(spec, "continue")
+    days = [spec.start_date + dt.timedelta(days=d) for d in range(spec.horizon_days)]
+    autumn = np.array([d.month in (10, 11, 12) for d in days])
+
+    def per_day(channel: str, when: np.ndarray) -> float:
+        return float(plan.spend[plan.channels.index(channel)][when].mean())
+
+    # weekly rows dated in a month carry the whole week: the ratio is about 2, not exactly
+    assert per_day("tv_spots", autumn) / per_day("tv_spots", ~autumn) == pytest.approx(
+        2.0, rel=0.1)
+    assert per_day("search", autumn) / per_day("search", ~autumn) == pytest.approx(1.0,
+                                                                                   rel=0.1)

@@ -121,7 +121,6 @@ class HistoryDraft:
     controls: tuple[ControlDraft, ...]
     events: tuple[EventDraft, ...]
     start_date: dt.date      # the day after the history's last period
-    month_weights: tuple[float, ...]  # money per day by plan month, from the start's month
     budget: float            # money spent in the last 52 weeks (all channels)
     last_year_kpi: float     # the KPI over the last 52 weeks
 
@@ -263,13 +262,16 @@ def channel_draft(history: History, name: str, market: int, media_lift: float
                         tuple(sorted(m for m, v in months.items() if v > 0)))
 
 
-def month_weights(history: History, start: dt.date) -> tuple[float, ...]:
-    """Money per day by plan month (month 0 = the start's month), from all channels' money
-    of the last 52 weeks by calendar month; 1.0 for a month without money."""
-    total = np.zeros(len(history.dates))
-    for spend in history.spend.values():
-        total += np.nan_to_num(spend)
-    by_month = spend_month(history, total)
+def month_weights(history: History, start: dt.date,
+                  spend: np.ndarray | None = None) -> tuple[float, ...]:
+    """Money per day by plan month (month 0 = the start's month), relative to the busiest
+    month (at least 0.01), from the last 52 weeks' money by calendar month: of `spend` (one
+    channel's column), else of all channels together."""
+    if spend is None:
+        spend = np.zeros(len(history.dates))
+        for column in history.spend.values():
+            spend = spend + np.nan_to_num(column)
+    by_month = spend_month(history, spend)
     weights = []
     for i in range(12):
         month = (start.month - 1 + i) % 12 + 1
@@ -336,6 +338,6 @@ def draft(history: History, history_file: str, kpi: str) -> HistoryDraft:
                        for n, v in getattr(history, "controls", {}).items()),
         events=tuple(event_draft(history, n, v)
                      for n, v in getattr(history, "events", {}).items()),
-        start_date=start, month_weights=month_weights(history, start),
+        start_date=start,
         budget=float(sum(c.last_year for c in channels)),
         last_year_kpi=float(np.nansum(series[mask])))

@@ -19,6 +19,7 @@ from .draft import (
     ControlDraft,
     EventDraft,
     HistoryDraft,
+    month_weights,
 )
 from .draft_words import word
 
@@ -213,11 +214,12 @@ def _strategy(out: Lines, d: HistoryDraft) -> None:
         shares = _shares([c.last_year for c in paid])
         body = ", ".join(f"{c.name}: {s}" for c, s in zip(paid, shares, strict=True))
         out.add(2, f"allocation: {{{body}}}")
-        weights = ", ".join(f"{w:.3g}" for w in d.month_weights)
         out.add(2, "flighting:")
         out.add(3, "by: month")
-        out.add(3, f"weights: [{weights}]", "weights",
-                month=d.start_date.strftime("%Y-%m"))
+        out.add(3, "by_month:", "weights", month=d.start_date.strftime("%Y-%m"))
+        for c in paid:
+            weights = month_weights(d.history, d.start_date, d.history.spend[c.name])
+            out.add(4, f"{c.name}: [{', '.join(f'{w:.3g}' for w in weights)}]")
         _windows(out, d, paid)
     out.add(0, "")
 

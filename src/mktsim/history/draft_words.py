@@ -121,14 +121,13 @@ WORDS: dict[str, tuple[str, str]] = {
                 "延续效应：一周后保留的效果比例（下面放开拟合）"),
     "continue": (
         "Last year's money repeated: the last 52 weeks' spend by channel ({budget:,.0f} in\n"
-        "all), with the monthly pattern of the total spend; a channel without money in a\n"
-        "month of last year gets none in that month. Flighting is shared by the channels,\n"
-        "so each channel's own monthly pattern is not kept.",
-        "重复去年的投放：最后 52 周各渠道的金额（合计 {budget:,.0f}），按总投放的\n"
-        "月度节奏分配；去年某月没有投放的渠道，该月也不投放。投放节奏由各渠道共用，\n"
-        "因此不保留每个渠道自己的月度节奏。"),
-    "weights": ("money per day by month, from {month} on (last year's pattern)",
-                "按月的日均投放，自 {month} 起（去年的节奏）"),
+        "all), each channel with its own monthly pattern of last year; a channel without\n"
+        "money in a month of last year gets none in that month.",
+        "重复去年的投放：最后 52 周各渠道的金额（合计 {budget:,.0f}），每个渠道按其\n"
+        "自己去年的月度节奏分配；去年某月没有投放的渠道，该月也不投放。"),
+    "weights": ("each channel's money per day by month, from {month} on (last year's "
+                "pattern)",
+                "各渠道按月的日均投放，自 {month} 起（去年的节奏）"),
     "objective": ("Grow on last year.", "在去年的基础上增长。"),
     "target": (
         "[A] a placeholder: last year's {kpi_word} ({last:,.0f}) plus 10%; set your own",
