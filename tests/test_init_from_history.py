@@ -244,25 +244,35 @@ def test_own_share_gives_the_stated_elasticity() -> None:
     assert share == pytest.approx(1 / (1 + np.exp(-utility)))
 
 
-def test_continue_spends_nothing_where_a_channel_spent_nothing_last_year(tmp_path: Path
-                                                                         ) -> None:
-    """TV dark in July and August of the last year: the plan spends no TV money then, and
-    each channel's year total is last year's."""
+def _continue_plan(tmp_path: Path, rewrite) -> tuple:
+    """The `continue` plan drafted from a 60-week history whose rows `rewrite(row, head)`
+    changed in place: (spec, plan, the history's rows)."""
     from mktsim.model.compile import compile_plan
 
     history = write_history(tmp_path / "sales.csv", weeks=60)
     rows = list(csv.reader(history.open()))
-    tv = rows[0].index("spend.tv_spots")
     for row in rows[1:]:
-        if row[0][5:7] in ("07", "08"):
-            row[tv] = "0"
-        elif row[0] >= "2024-02-26":   # the last 52 weeks
-            row[tv] = "50000"
+        rewrite(row, rows[0])
     with history.open("w", newline="") as fh:
         csv.writer(fh).writerows(rows)
     assert _invoke("init", "from-history", history).exit_code == 0
     spec = load_spec(tmp_path / "sales.yaml").spec
-    plan = compile_plan(spec, "continue")
+    return spec, compile_plan(spec, "continue"), rows
+
+
+def test_continue_spends_nothing_where_a_channel_spent_nothing_last_year(tmp_path: Path
+                                                                         ) -> None:
+    """TV dark in July and August of the last year: the plan spends no TV money then, and
+    each channel's year total is last year's."""
+    def dark_summer(row: list[str], head: list[str]) -> None:
+        tv = head.index("spend.tv_spots")
+        if row[0][5:7] in ("07", "08"):
+            row[tv] = "0"
+        elif row[0] >= "2024-02-26":   # the last 52 weeks
+            row[tv] = "50000"
+
+    spec, plan, rows = _continue_plan(tmp_path, dark_summer)
+    tv = rows[0].index("spend.tv_spots")
     money = plan.spend[plan.channels.index("tv_spots")]
     days = [spec.start_date + dt.timedelta(days=d) for d in range(spec.horizon_days)]
     summer = np.array([d.month in (7, 8) for d in days])
@@ -275,20 +285,12 @@ def test_continue_gives_each_channel_its_own_monthly_pattern(tmp_path: Path) -> 
     """Last year TV spent twice as much a day from October to December as in the rest of
     the year while search spent evenly: next year's plan keeps both patterns, each
     channel's money per day by month in the ratios of last year's."""
-    from mktsim.model.compile import compile_plan
+    def autumn_tv(row: list[str], head: list[str]) -> None:
+        autumn = row[0][5:7] in ("10", "11", "12")
+        row[head.index("spend.tv_spots")] = "140000" if autumn else "70000"
+        row[head.index("spend.search")] = "30000"
 
-    history = write_history(tmp_path / "sales.csv", weeks=60)
-    rows = list(csv.reader(history.open()))
-    head = rows[0]
-    tv, search = head.index("spend.tv_spots"), head.index("spend.search")
-    for row in rows[1:]:
-        row[tv] = "140000" if row[0][5:7] in ("10", "11", "12") else "70000"
-        row[search] = "30000"
-    with history.open("w", newline="") as fh:
-        csv.writer(fh).writerows(rows)
-    assert _invoke("init", "from-history", history).exit_code == 0
-    spec = load_spec(tmp_path / "sales.yaml").spec
-    plan = compile_plan(spec, "continue")
+    spec, plan, _ = _continue_plan(tmp_path, autumn_tv)
     days = [spec.start_date + dt.timedelta(days=d) for d in range(spec.horizon_days)]
     autumn = np.array([d.month in (10, 11, 12) for d in days])
 
