@@ -158,7 +158,8 @@ def contribution_errors(doc: dict, truth: dict[str, float]) -> str:
         if "contribution" in entry:
             low, high = entry.get("interval", (float("nan"), float("nan")))
             inside = "in" if low <= true <= high else "OUT of"
-            parts.append(f"{channel} {entry['contribution'] / true - 1:+.0%} (truth {inside} "
+            parts.append(f"{channel} {entry['contribution'] / true - 1:+.0%} "
+                         f"[{low / true - 1:+.0%}, {high / true - 1:+.0%}] (truth {inside} "
                          f"its interval)")
     return "contribution error: " + ", ".join(parts)
 

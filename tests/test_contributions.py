@@ -22,7 +22,7 @@ from contribution_fixtures import (
     write_simulated_history,
 )
 from mktsim.calibrate.contributions import ContributionSettings, contributions
-from mktsim.calibrate.priors import parse_priors
+from mktsim.calibrate.priors import Z_MAX, parse_priors
 from mktsim.calibrate.simulator import WindowModel
 from mktsim.cli import main
 from mktsim.documents import CalibrateDocument
@@ -312,3 +312,39 @@ def test_drivers_contributions_recover_the_truth(tmp_path: Path) -> None:
         real = true.entry(name).values["revenue"].contribution
         assert est.contribution == pytest.approx(real, rel=0.25), name
         assert est.interval[0] <= real <= est.interval[1], (name, est.interval, real)
+
+
+def _random_cov(rng: np.random.Generator, k: int, scale: float) -> np.ndarray:
+    a = rng.normal(0.0, scale, (k, k))
+    return a @ a.T + 1e-3 * np.eye(k)
+
+
+@settings(max_examples=40, deadline=None)
+@given(k=st.integers(1, 5), seed=st.integers(0, 10_000), scale=st.floats(0.02, 0.25))
+def test_spread_draws_cover_both_the_draws_and_the_laplace_covariance(k: int, seed: int,
+                                                                    scale: float) -> None:
+    from mktsim.calibrate.contributions import spread_draws
+
+    rng = np.random.default_rng(seed)
+    own = _random_cov(rng, k, 0.2)
+    laplace = _random_cov(rng, k, scale)
+    zs = rng.multivariate_normal(rng.normal(0.0, 0.2, k), own, 400)
+    spread = spread_draws(zs, laplace)
+    before, after = np.atleast_2d(np.cov(zs, rowvar=False)), np.atleast_2d(
+        np.cov(spread, rowvar=False))
+    assert np.abs(spread).max() <= Z_MAX
+    if np.abs(spread).max() < Z_MAX:  # nothing clipped at the prior's range
+        assert np.allclose(spread.mean(axis=0), zs.mean(axis=0), atol=1e-6)
+    # at least the draws' own covariance and the Laplace one, in every direction
+    if np.abs(spread).max() >= Z_MAX:
+        return
+    for target in (before, laplace):
+        assert np.linalg.eigvalsh(after - target).min() > -1e-6 * max(1.0, np.abs(target).max())
+
+
+def test_spread_draws_leave_draws_alone_where_they_are_wider() -> None:
+    from mktsim.calibrate.contributions import spread_draws
+
+    rng = np.random.default_rng(3)
+    zs = rng.normal(0.0, 0.5, (300, 3))
+    assert np.allclose(spread_draws(zs, 0.01 * np.eye(3)), zs)

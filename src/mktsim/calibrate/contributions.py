@@ -32,7 +32,7 @@ from .counterfactuals import (
     raised,
     without_channels,
 )
-from .priors import values_at
+from .priors import Z_MAX, values_at
 from .simulator import WindowModel
 
 HEADLINE = "revenue"
@@ -84,6 +84,34 @@ def contributions(model: WindowModel, zs: np.ndarray,
     return Contributions(kpi=kpis[0], kpis=kpis, draws=len(zs), replications=settings.per_draw,
                          step=settings.step, entries=entries,
                          seconds=time.perf_counter() - started)
+
+
+def spread_draws(zs: np.ndarray, cov: np.ndarray) -> np.ndarray:
+    """Posterior draws in z [n, k], spread about their mean so that their covariance
+    covers `cov` (the fit's Laplace covariance) in every direction where it is wider:
+    the draws' covariance S becomes S^1/2 max(I, S^-1/2 C S^-1/2) S^1/2 (eigenvalues
+    below 1 raised to 1), which is at least S and at least C. Importance sampling on a
+    simulated likelihood with a dozen free values rests on few effective draws and
+    understates the spread of a weakly identified channel's lift and carryover; a
+    contribution's interval must not be narrower than the curvature at the optimum says.
+    Kept inside the prior's range."""
+    zs = np.asarray(zs, dtype=float)
+    if len(zs) < 2:
+        return zs
+    mean = zs.mean(axis=0)
+    own = np.atleast_2d(np.cov(zs, rowvar=False)) + 1e-9 * np.eye(zs.shape[1])
+    root, inv_root = _sqrt_pair(own)
+    vals, vecs = np.linalg.eigh(inv_root @ (0.5 * (cov + cov.T)) @ inv_root)
+    raise_by = (vecs * np.sqrt(np.maximum(vals, 1.0))) @ vecs.T  # max(I, ...)^1/2
+    change = root @ raise_by @ inv_root
+    return np.clip(mean + (zs - mean) @ change.T, -Z_MAX, Z_MAX)
+
+
+def _sqrt_pair(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Symmetric square root of a positive definite matrix and of its inverse."""
+    vals, vecs = np.linalg.eigh(0.5 * (matrix + matrix.T))
+    vals = np.maximum(vals, 1e-12)
+    return (vecs * np.sqrt(vals)) @ vecs.T, (vecs / np.sqrt(vals)) @ vecs.T
 
 
 def flow_kpis(history: History) -> list[str]:

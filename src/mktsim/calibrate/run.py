@@ -16,7 +16,7 @@ from ..i18n import _
 from ..params import Parameter
 from ..scenario.errors import Problem, ScenarioError
 from ..scenario.load import LoadedSpec
-from .contributions import contributions
+from .contributions import contributions, spread_draws
 from .end_state import check_fitted_start, end_state, window_start
 from .fit import Fit, FitSettings, fit, log_posterior_of
 from .identify import (
@@ -103,7 +103,8 @@ def calibrate(loaded: LoadedSpec, options: CalibrationOptions,
         report, zs = _report(loaded, model, result, settings, started)
         pick = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(34,))).choice(
             len(zs), min(CONTRIBUTION_DRAWS, len(zs)), replace=False)
-        report.contributions = contributions(model, zs[np.sort(pick)])
+        spread = spread_draws(zs, result.cov)  # at least the Laplace spread
+        report.contributions = contributions(model, spread[np.sort(pick)])
         report.seconds = time.perf_counter() - started
     report.overrides = tuple(options.overrides)
     return report
