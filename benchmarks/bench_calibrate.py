@@ -80,12 +80,14 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[1])
     parser.add_argument("--additive", action="store_true",
                         help="--from-history on the additive generator (not mktsim's model)")
+    parser.add_argument("--channels", nargs="+", default=["tv", "search", "social"],
+                        help="--from-history with these channels only (of tv, search, social)")
     args = parser.parse_args()
     import mktsim
 
     if args.from_history:
         for seed in args.seeds:
-            print(from_history(seed, additive=args.additive))
+            print(from_history(seed, additive=args.additive, channels=tuple(args.channels)))
         return
     if args.write_example:
         print("wrote", make_history(ROOT / "scenarios" / "smart_band_history.csv"))
@@ -106,7 +108,8 @@ def main() -> None:
 
 
 def from_history(seed: int, weeks: int = 156, noise: float = 0.05,
-                 additive: bool = False) -> str:
+                 additive: bool = False,
+                 channels: tuple[str, ...] = ("tv", "search", "social")) -> str:
     """One line of the --from-history benchmark: generate (with mktsim's model, or the
     `additive` formula), draft, calibrate, forecast, compare with the truth."""
     import synthetic_history
@@ -115,7 +118,7 @@ def from_history(seed: int, weeks: int = 156, noise: float = 0.05,
     from mktsim.api import init_from_history
 
     make = synthetic_history.additive if additive else synthetic_history.generate
-    synthetic = make(seed, weeks, noise)
+    synthetic = make(seed, weeks, noise, channels)
     with tempfile.TemporaryDirectory() as tmp:
         history = synthetic.write_csv(Path(tmp) / "history.csv")
         started = time.perf_counter()
@@ -127,7 +130,8 @@ def from_history(seed: int, weeks: int = 156, noise: float = 0.05,
         next_year = forecast["revenue"]["mean"]
     doc = result.to_dict()
     fit = doc["fit"]["revenue"]
-    line = (f"seed {seed}: {seconds:.0f} s, {result.evaluations} simulations, "
+    line = (f"seed {seed} ({'additive' if additive else 'mktsim'}, {len(channels)} channels): "
+            f"{seconds:.0f} s, {result.evaluations} simulations, "
             f"{len(doc['parameters'])} free values; noise {noise:.0%}; R^2 {fit['r2']:.3f}; "
             f"held-out MAPE {fit['holdout']['mape']:.3f}, 90% band coverage of the "
             f"held-out weeks {fit['coverage']:.2f}")
@@ -143,6 +147,9 @@ def from_history(seed: int, weeks: int = 156, noise: float = 0.05,
             for p in doc["parameters"] if p["path"] in truth]
     if not truth:
         line += "; (additive truth: no parameter of the model to compare)"
+    bound = ", ".join(f"{c} {e:.0%}" for c, e in
+                      synthetic_history.information(synthetic).items())
+    line += f"; least-squares standard error of each channel's effect (all else known): {bound}"
     return "\n".join([line + "; " + contribution_errors(doc, synthetic.truth.contributions),
                       *rows])
 

@@ -54,6 +54,8 @@ TRUE_VALUES = {
     "market.demand.controls.price_index.coefficient": -1.5,
     "market.demand.events.promo.lift": 0.5,
 }
+#: Adstock retention per week of each channel, in both generators.
+RETENTION = {"tv": 0.6, "search": 0.1, "social": 0.3}
 #: Revenue per week the history starts from (before media), and the price per unit.
 BASE_REVENUE = 1_500_000.0
 TRUTH_REPLICATIONS = 16
@@ -97,9 +99,10 @@ def _cell(value: float) -> str:
     return "" if not np.isfinite(value) else repr(round(float(value), 4))
 
 
-def drivers(weeks: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
-    """Spend, control and event columns for `weeks` weeks (and as many more, the
-    continuation: the last 52 weeks repeated)."""
+def drivers(weeks: int, rng: np.random.Generator,
+            channels: tuple[str, ...] = CHANNELS) -> dict[str, np.ndarray]:
+    """Spend, control and event columns for `weeks` weeks, with the spend columns of
+    `channels` only (the same random numbers whatever the channels kept)."""
     t = np.arange(weeks)
     tv_on = (t % 13) < 8                                   # 8 weeks on, 5 off
     # search follows demand a little; its own week-to-week variation is wider, so that
@@ -114,7 +117,14 @@ def drivers(weeks: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
     columns["control.price_index"] = np.round(1.0 + walk - walk.mean(), 4)
     dates = [START + dt.timedelta(weeks=int(i)) for i in t]
     columns["event.promo"] = np.array([1.0 if _promo_week(d) else 0.0 for d in dates])
-    return {k: np.round(v, 2) for k, v in columns.items()}
+    return {k: np.round(v, 2) for k, v in columns.items()
+            if not k.startswith("spend.") or k[len("spend."):] in channels}
+
+
+def true_values(channels: tuple[str, ...] = CHANNELS) -> dict[str, float]:
+    """TRUE_VALUES of the channels kept (and every demand driver)."""
+    return {k: v for k, v in TRUE_VALUES.items()
+            if not k.startswith("channels.") or k.split(".")[1] in channels}
 
 
 def _promo_week(day: dt.date) -> bool:
@@ -130,25 +140,28 @@ def continued(columns: dict[str, np.ndarray], weeks: int) -> dict[str, np.ndarra
     return {k: np.concatenate([v[:weeks], v[weeks - 52:weeks]]) for k, v in columns.items()}
 
 
-def generate(seed: int = 0, weeks: int = 156, noise: float = 0.05) -> Synthetic:
-    """A weekly history of `weeks` weeks with revenue, three channels, a price index and
-    promotion weeks, simulated from the drafted scenario at `TRUE_VALUES`."""
+def generate(seed: int = 0, weeks: int = 156, noise: float = 0.05,
+             channels: tuple[str, ...] = CHANNELS) -> Synthetic:
+    """A weekly history of `weeks` weeks with revenue, `channels` (of tv, search, social),
+    a price index and promotion weeks, simulated from the drafted scenario at
+    `TRUE_VALUES`."""
     rng = np.random.default_rng(seed)
-    columns = drivers(weeks, rng)
+    columns = drivers(weeks, rng, channels)
     text = _truth_scenario(columns, weeks)
     from mktsim.scenario.load import load_text, with_values
 
-    loaded = with_values(load_text(text, "truth.yaml"), TRUE_VALUES)
+    values = true_values(channels)
+    loaded = with_values(load_text(text, "truth.yaml"), values)
     full = continued(columns, weeks)
     mean, one = _simulate(loaded.spec, full, weeks + 52, seed)
     observed = one[:weeks] * np.exp(rng.normal(0, noise, weeks))
     contributions = {}
-    for channel in CHANNELS:
+    for channel in channels:
         without = dict(full, **{f"spend.{channel}": np.zeros(weeks + 52)})
         contributions[channel] = float(mean[:weeks].sum()
                                        - _simulate(loaded.spec, without, weeks + 52,
                                                    seed)[0][:weeks].sum())
-    truth = Truth(dict(TRUE_VALUES), contributions, mean[:weeks],
+    truth = Truth(values, contributions, mean[:weeks],
                   float(mean[weeks:].sum()), mean[weeks:])
     table = {"revenue": np.round(observed, 0), **columns}
     dates = tuple(START + dt.timedelta(weeks=i) for i in range(weeks))
@@ -188,21 +201,24 @@ def _simulate(spec, columns: dict[str, np.ndarray], weeks: int, seed: int
     return revenue.mean(axis=0), revenue[0]
 
 
-def additive(seed: int = 0, weeks: int = 156, noise: float = 0.05) -> Synthetic:
+def additive(seed: int = 0, weeks: int = 156, noise: float = 0.05,
+             channels: tuple[str, ...] = CHANNELS) -> Synthetic:
     """The same columns from an additive marketing-mix formula: revenue = base x trend x
     season x price_index^-1.5 x (1 + 0.5 promo) + sum_c beta_c Hill(adstock_c), with
     geometric adstock and Hill saturation at each channel's mean adstocked spend; the
     truth's contributions are each channel's sum over the window."""
     rng = np.random.default_rng(seed)
-    columns = continued(drivers(weeks, rng), weeks)
+    columns = continued(drivers(weeks, rng, channels), weeks)
     t = np.arange(weeks + 52)
     years = t * 7 / 365.25
     base = (BASE_REVENUE * 1.06 ** years * np.exp(0.12 * np.sin(2 * np.pi * years)
                                                   - 0.08 * np.cos(2 * np.pi * years))
             * columns["control.price_index"] ** -1.5 * (1 + 0.5 * columns["event.promo"]))
     media = {}
-    for channel, beta, keep in (("tv", 0.15, 0.6), ("search", 0.08, 0.1),
-                                ("social", 0.11, 0.3)):
+    for channel, beta in (("tv", 0.15), ("search", 0.08), ("social", 0.11)):
+        if channel not in channels:
+            continue
+        keep = RETENTION[channel]
         stock = np.zeros(len(t))
         for i, money in enumerate(columns[f"spend.{channel}"]):
             stock[i] = money + (keep * stock[i - 1] if i else 0.0)
@@ -217,6 +233,35 @@ def additive(seed: int = 0, weeks: int = 156, noise: float = 0.05) -> Synthetic:
     return Synthetic(dates, table, truth, noise)
 
 
+def information(synthetic: Synthetic, holdout: int = 13) -> dict[str, float]:
+    """What the history alone can tell of each channel: the standard error of its effect
+    relative to the effect, by ordinary least squares of log KPI on everything the truth
+    holds (trend, two Fourier harmonics, log price index, promotion, each channel's
+    saturation at its true weekly adstock, half-saturated at its mean), first on the
+    observed history (the standard errors), then on the noise-free expected path (the
+    effects). An upper bound on the information: here nothing but the channels' effects
+    is unknown."""
+    columns, kept = synthetic.columns, len(synthetic.dates) - holdout
+    years = np.arange(len(synthetic.dates)) * 7 / 365.25
+    design = [np.ones_like(years), years, np.log(columns["control.price_index"]),
+              columns["event.promo"]]
+    design += [f(2 * np.pi * h * years) for h in (1, 2) for f in (np.sin, np.cos)]
+    names = [k[len("spend."):] for k in columns if k.startswith("spend.")]
+    for name in names:
+        stock = np.zeros(len(years))
+        for i, money in enumerate(columns[f"spend.{name}"]):
+            stock[i] = money + (RETENTION[name] * stock[i - 1] if i else 0.0)
+        design.append(stock / (stock + stock.mean()))
+    x = np.column_stack(design)[:kept]
+    observed = np.log(columns["revenue"][:kept])
+    _, rss, *_ = np.linalg.lstsq(x, observed, rcond=None)
+    sigma2 = float(rss[0]) / (kept - x.shape[1])
+    se = np.sqrt(np.diag(sigma2 * np.linalg.inv(x.T @ x)))[-len(names):]
+    effect = np.linalg.lstsq(x, np.log(synthetic.truth.expected[:kept]), rcond=None)[0]
+    return {n: float(e / abs(t)) for n, e, t in zip(names, se, effect[-len(names):],
+                                                     strict=True)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path)
@@ -224,13 +269,16 @@ def main() -> None:
     parser.add_argument("--weeks", type=int, default=156)
     parser.add_argument("--noise", type=float, default=0.05)
     parser.add_argument("--additive", action="store_true")
+    parser.add_argument("--channels", nargs="+", default=list(CHANNELS), choices=CHANNELS)
     args = parser.parse_args()
     make = additive if args.additive else generate
-    synthetic = make(args.seed, args.weeks, args.noise)
+    synthetic = make(args.seed, args.weeks, args.noise, tuple(args.channels))
     print("wrote", synthetic.write_csv(args.out))
     for name, value in synthetic.truth.contributions.items():
         print(f"  contribution {name}: {value:,.0f}")
     print(f"  next year: {synthetic.truth.next_year:,.0f}")
+    for name, error in information(synthetic).items():
+        print(f"  {name}: least-squares standard error {error:.0%} of its effect")
 
 
 if __name__ == "__main__":
