@@ -30,6 +30,14 @@ from .model import History
 #: Share of the KPI assumed to come from the channels at their average spend (the centre
 #: of the channels' priors; the fit moves it).
 MEDIA_SHARE = 0.3
+#: Sd of the log of a channel's lift in its prior (lognormal around the spend share of
+#: MEDIA_SHARE): x/÷ 1.65 a sd, 90% within x/÷ 2.3. An always-on channel's week-to-week
+#: variation against a few % of noise tells its effect to 40-90% only (a standard error
+#: with every other value known: benchmarks/synthetic_history.information), so the prior
+#: decides its share; at a sd of 1 the noise moved the split between such channels
+#: anywhere (one at +190%, the next at -60% of its truth). A flighted channel's on and off
+#: weeks still move it as far as they show.
+LIFT_PRIOR_SD = 0.5
 #: Gross margin assumed when the file has no cost figure: unit cost = 60% of the price.
 COST_SHARE = 0.6
 #: Price assumed when the file has neither a `price.` column nor units beside revenue.

@@ -12,6 +12,7 @@ import math
 
 from .draft import (
     CONSIDERING,
+    LIFT_PRIOR_SD,
     MEDIA_SHARE,
     PRICE_ELASTICITY,
     RETENTION_PRIOR,
@@ -304,8 +305,8 @@ def priors(d: HistoryDraft) -> list[tuple[str, str, str, dict[str, object]]]:
     for c in d.channels:
         if c.spend_per_day > 0:
             base = f"channels.{c.name}."
-            out += [(base + "conversion.lift", f"lognormal({math.log(c.lift):.4f}, 1)",
-                     "prior_lift", {}),
+            lift = f"lognormal({math.log(c.lift):.4f}, {LIFT_PRIOR_SD:g})"
+            out += [(base + "conversion.lift", lift, "prior_lift", {}),
                     (base + "adstock.retention_per_week", RETENTION_PRIOR[c.type][0],
                      f"prior_retention_{c.type}", {})]
     days = d.history.days
