@@ -64,3 +64,25 @@ def test_additive_generator_noise_and_contributions() -> None:
     assert 0.04 < ratio.std() < 0.06
     assert all(v > 0 for v in synthetic.truth.contributions.values())
     assert set(synthetic.truth.contributions) == set(CHANNELS)
+
+
+def test_two_channels_keep_the_same_random_numbers_and_truth_values() -> None:
+    three = drivers(30, np.random.default_rng(7))
+    two = drivers(30, np.random.default_rng(7), ("tv", "social"))
+    assert set(two) == set(three) - {"spend.search"}
+    assert all(np.array_equal(v, three[k]) for k, v in two.items())
+    synthetic = additive(seed=2, weeks=60, channels=("tv", "social"))
+    assert set(synthetic.truth.contributions) == {"tv", "social"}
+    assert "spend.search" not in synthetic.columns
+
+
+def test_information_tells_the_flighted_channel_better_than_the_always_on_ones() -> None:
+    from synthetic_history import information
+
+    # least squares with the true adstock: TV's on and off weeks against search's and
+    # social's week-to-week variation, under the same 5% noise
+    error = information(additive(seed=1, weeks=156, noise=0.05))
+    assert error["tv"] < 0.25
+    assert error["search"] > 2 * error["tv"] and error["social"] > 2 * error["tv"]
+    quieter = information(additive(seed=1, weeks=156, noise=0.01))
+    assert quieter["search"] < error["search"] / 3   # the noise sets what can be told
