@@ -29,7 +29,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         cov = run_sbc(Path(tmp), args.histories, PRIORS[:args.params], seed=args.seed)
     print(f"simulation-based calibration: {cov.fits} histories, {cov.seconds:.0f} s, "
-          f"{cov.evaluations / max(cov.fits, 1):.0f} simulations per fit")
+          f"{cov.evaluations / max(cov.fits, 1):.0f} simulations per fit; effective sample "
+          f"{cov.ess / max(cov.fits, 1):.0f} draws on average, {cov.untrusted} fits whose "
+          "weights could not be trusted (intervals widened)")
     for path in cov.held:
         print(f"  {path}: 90% interval held the truth in {cov.share(path):.0%} "
               f"({cov.held[path]}/{cov.fits}); identified in {cov.identified[path]}")

@@ -37,6 +37,8 @@ class Coverage:
     identified: dict[str, int] = field(default_factory=dict)
     evaluations: int = 0
     seconds: float = 0.0
+    untrusted: int = 0  # fits whose importance weights could not be trusted (k-hat, ESS)
+    ess: float = 0.0  # the effective sample sizes, summed over the fits
 
     def share(self, path: str) -> float:
         """Share of the fits whose interval of `path` held the truth."""
@@ -80,6 +82,8 @@ def run_sbc(tmp: Path, histories: int, priors: tuple[str, ...] = PRIORS, weeks: 
                                     replications=replications, starts=2, seed=i)
         out.fits += 1
         out.evaluations += result.evaluations
+        out.untrusted += not result.posterior["trusted"]
+        out.ess += result.posterior["effective_sample_size"]
         for est in result.parameters:
             low, high = est.interval
             out.held[est.path] = out.held.get(est.path, 0) + (low <= truth[est.path] <= high)

@@ -1,24 +1,29 @@
-"""The posterior: adaptive importance sampling on the simulator, around the fit's optima.
+"""The posterior: adaptive importance sampling on the simulator, around the fit's optima
+and along the ridge its profile follows.
 
-The Laplace approximation of the fit is only a proposal, and first checked: the log
-posterior is evaluated one and 0.3 prior sds either side of the optimum along each
-parameter, and where its fall implies a wider posterior than the Laplace curvature, the
-proposal is widened to it (a profile check). Draws from a defensive mixture
-(a Student t, 4 degrees of freedom, around each optimum with the Laplace covariance
-widened 1.5 times, and the prior itself) are weighted by the real log posterior, evaluated
-on the simulator's expected path; a second round draws from the weighted draws' own
-moments (widened 1.2 times) and from kernels on the most weighted draws (which follow a
-curved or split posterior), still mixed with the prior; every draw of every round is
-weighted against the mixture of all rounds' proposals (the balance heuristic). Further
-rounds, adapted again, run while the effective sample size stays small (four at most).
-The weighted draws are then smoothed into equally weighted posterior draws (a Gaussian
-kernel that keeps their mean and covariance, Liu and West 2001), spread to at least the
-sds of a quadratic fitted to every evaluated log posterior near the best.
+The Laplace approximation of the fit is only a proposal, and first checked: the profile
+of each parameter (calibrate.ridge) moves it one prior sd (two where the fall is small,
+0.3 where it is large) either side of the optimum, the others to their conditional
+optimum, so that it follows a curved ridge (a market's size, innovation and imitation
+trade off along one); where its fall implies a wider posterior than the Laplace
+curvature, the proposal is widened to it. Draws from a defensive mixture (a Student t,
+4 degrees of freedom, around each optimum with the Laplace covariance widened 1.5 times,
+the same around each profile point on the ridge, and the prior itself) are weighted by
+the real log posterior, evaluated on the simulator's expected path; a second round draws
+from the weighted draws' own moments (widened 1.2 times) and from kernels on the most
+weighted draws, still mixed with the prior; every draw of every round is weighted
+against the mixture of all rounds' proposals (the balance heuristic). Further rounds,
+adapted again, run while the effective sample size stays small (four at most). The
+weights are Pareto smoothed (calibrate.psis), whose k-hat says whether they can be
+trusted. The weighted draws are then smoothed into equally weighted posterior draws (a
+Gaussian kernel that keeps their mean and covariance, Liu and West 2001), spread to at
+least the sds of a quadratic fitted to every evaluated log posterior near the best.
 
 The log posterior is the fit's (calibrate.fit.log_posterior_of): tempered for a history
 that is one path of the process (calibrate.fit.sandwich_temper). A 90% interval is the
-widest of the weighted draws' central 90%, the smoothed draws' and the evaluated draws
-inside the 90% profile interval (`Posterior.interval`).
+widest of the weighted draws' central 90%, the smoothed draws' and the evaluated points
+inside the 90% profile interval, or the joint 90% region when the weights cannot be
+trusted (`Posterior.interval`).
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ import numpy as np
 from scipy.special import gammaln
 
 from .priors import Z_MAX
+from .psis import KHAT_LIMIT, pareto_smoothed
+from .ridge import FAR_DROP, Residuals, profile
 
 T_DOF = 4.0  # degrees of freedom of the Student t proposals: heavy tails
 WIDEN = 1.5  # scale of the first proposal over the Laplace covariance
@@ -103,36 +110,6 @@ class Proposal:
         return top + np.log(np.sum(np.exp(logs - top), axis=0))
 
 
-PROFILE_STEPS = (1.0, 0.3)  # distances in z of the profile check, preferred first
-FAR_DROP = 8.0  # a drop of log posterior beyond which a profile point is too far to use
-
-
-def profile_sd(log_post: Callable[[np.ndarray], float], mode: np.ndarray, at_mode: float
-               ) -> tuple[np.ndarray, int]:
-    """Per parameter, the posterior sd the log posterior's fall along its axis implies
-    (quadratic: sd = d / sqrt(2 drop), the mean of both sides, from the farthest step
-    whose drop is below FAR_DROP), and the evaluations spent: where the Laplace curvature
-    is too steep (the jitter of simulated counts in its finite differences) or the
-    posterior flat, this is what says so."""
-    k = len(mode)
-    out, evaluations = np.zeros(k), 0
-    for j in range(k):
-        for d in PROFILE_STEPS:
-            drops = []
-            for sign in (-1.0, 1.0):
-                z = mode.copy()
-                z[j] = np.clip(z[j] + sign * d, -Z_MAX, Z_MAX)
-                if abs(z[j] - mode[j]) < 0.5 * d:
-                    continue  # the prior's bound is nearer than the step
-                drops.append((abs(z[j] - mode[j]), at_mode - log_post(z)))
-                evaluations += 1
-            sds = [step / np.sqrt(2.0 * max(drop, 1e-3)) for step, drop in drops]
-            out[j] = min(float(np.mean(sds)), 2.0) if sds else 1.0
-            if all(drop < FAR_DROP for _, drop in drops):
-                break
-    return out, evaluations
-
-
 def profiled(cov: np.ndarray, sd: np.ndarray) -> np.ndarray:
     """The Laplace covariance with each sd raised to at least the profile's (its
     correlations kept)."""
@@ -142,14 +119,25 @@ def profiled(cov: np.ndarray, sd: np.ndarray) -> np.ndarray:
     return cov * np.outer(scale, scale)
 
 
-def first_proposal(modes: list[np.ndarray], cov: np.ndarray) -> Proposal:
-    """Student t around each optimum (the profiled Laplace covariance widened), and the
-    prior."""
+RIDGE_SHARE = 0.35  # share of the first round's draws around the profile's points
+
+
+def first_proposal(modes: list[np.ndarray], cov: np.ndarray,
+                   ridge: np.ndarray | None = None, local: np.ndarray | None = None
+                   ) -> Proposal:
+    """Student t around each optimum (the profiled Laplace covariance widened), around
+    each point of the ridge the profile followed (the Laplace covariance `local`
+    widened: the ridge's own width there), and the prior."""
     scale = WIDEN ** 2 * floored(cov)
-    around = tuple(Component(m, scale, T_DOF) for m in modes)
-    share = (1 - PRIOR_SHARE) / len(around)
+    around = [Component(m, scale, T_DOF) for m in modes]
+    ridge = np.zeros((0, len(cov))) if ridge is None else ridge
+    on_ridge = [Component(z, WIDEN ** 2 * floored(cov if local is None else local), T_DOF)
+                for z in ridge]
+    ridge_share = RIDGE_SHARE if on_ridge else 0.0
+    shares = [(1 - PRIOR_SHARE - ridge_share) / len(around)] * len(around)
+    shares += [ridge_share / max(len(on_ridge), 1)] * len(on_ridge)
     prior = Component(np.zeros(len(cov)), np.eye(len(cov)), None)
-    return Proposal((*around, prior), (*[share] * len(around), PRIOR_SHARE))
+    return Proposal((*around, *on_ridge, prior), (*shares, PRIOR_SHARE))
 
 
 KERNELS = 24  # most weighted draws a later proposal puts a kernel on
@@ -208,25 +196,42 @@ class Posterior:
     draws: np.ndarray  # [n, k]
     mean: np.ndarray
     cov: np.ndarray
-    ess: float  # effective sample size of the importance weights
+    ess: float  # effective sample size of the (Pareto smoothed) importance weights
     evaluations: int  # log posterior evaluations on the simulator
     rounds: int
     weighted: tuple[np.ndarray, np.ndarray]  # the importance draws [m, k] and weights [m]
     log_posterior: np.ndarray  # [m] at each importance draw (-inf: outside the range)
     best: float  # the highest log posterior evaluated (the optimum's or a draw's)
+    khat: float = 0.0  # Pareto k-hat of the importance weights (psis.pareto_smoothed)
+    # the profile's points [p, k] and their log posterior [p] (calibrate.ridge)
+    profile: tuple[np.ndarray, np.ndarray] | None = None
+
+    @property
+    def trusted(self) -> bool:
+        """Whether the importance weights can be trusted: k-hat at most KHAT_LIMIT and
+        an effective sample size of at least `trusted_ess`."""
+        return self.khat <= KHAT_LIMIT and self.ess >= trusted_ess(self.draws.shape[1])
 
     def interval(self, j: int) -> tuple[float, float]:
         """The 90% interval of parameter j in z: the widest of the weighted importance
-        draws' central 90%, the smoothed draws' and the range of the evaluated draws
-        inside the 90% profile interval (log posterior within PROFILE_DROP of the best:
-        every parameter's profile interval holds them)."""
+        draws' central 90%, the smoothed draws' and the range of the evaluated points
+        (draws and the profile's) inside the 90% profile interval (log posterior within
+        PROFILE_DROP of the best: every parameter's profile interval holds them). When
+        the weights cannot be trusted (`trusted`), the evaluated points inside the
+        joint 90% region (within `joint_drop` of the best) are held too: its projection
+        holds each parameter's 90% interval, wider than needed, never narrower."""
         z, w = self.weighted
         order = np.argsort(z[:, j])
         cum = np.cumsum(w[order]) / w.sum()
         low = z[order[min(np.searchsorted(cum, 0.05), len(cum) - 1)], j]
         high = z[order[min(np.searchsorted(cum, 0.95), len(cum) - 1)], j]
         drawn = np.quantile(self.draws[:, j], [0.05, 0.95])
-        near = z[self.log_posterior >= self.best - PROFILE_DROP, j]
+        points, lps = z, self.log_posterior
+        if self.profile is not None:
+            points = np.concatenate([z, self.profile[0]])
+            lps = np.concatenate([lps, self.profile[1]])
+        drop = PROFILE_DROP if self.trusted else joint_drop(z.shape[1])
+        near = points[lps >= self.best - drop, j]
         if near.size:
             low, high = min(low, near.min()), max(high, near.max())
         return float(min(low, drawn[0])), float(max(high, drawn[1]))
@@ -237,61 +242,78 @@ class Posterior:
 PROFILE_DROP = 1.3527717952
 
 
+def joint_drop(k: int) -> float:
+    """Half the 90% quantile of chi-square with k degrees of freedom: the fall of log
+    posterior that bounds the joint 90% region of k values."""
+    from scipy.stats import chi2
+
+    return float(chi2.ppf(0.9, k) / 2.0)
+
+
+def trusted_ess(k: int) -> float:
+    """Effective sample size below which the importance weights are not trusted."""
+    return 2.0 * k + 4.0
+
+
 def sample(log_post: Callable[[np.ndarray], float], modes: list[np.ndarray],
-           cov: np.ndarray, n_draws: int, rng: np.random.Generator) -> Posterior:
-    """Adaptive importance sampling of the log posterior (see the module's docstring)."""
+           cov: np.ndarray, n_draws: int, rng: np.random.Generator,
+           residuals: Residuals | None = None) -> Posterior:
+    """Adaptive importance sampling of the log posterior (see the module's docstring);
+    `residuals`: the tempered standardised residuals whose sum of squares is -2 log
+    posterior (near enough), for the profile to follow the ridge."""
     k = len(modes[0])
-    size = round_size(k)
     at_mode = log_post(modes[0])
-    sd, evaluations = profile_sd(log_post, modes[0], at_mode)
-    proposals: list[Proposal] = [first_proposal(modes, profiled(cov, sd))]
-    zs: list[np.ndarray] = []
-    logp: list[np.ndarray] = []
-    counts: list[int] = []
-    evaluations, ess = evaluations + 1, 0.0
-    w = np.zeros(0)
-    for r in range(ROUNDS):
-        z = proposals[-1].draw(size, rng)
-        inside = np.all(np.abs(z) <= Z_MAX, axis=1)  # outside the prior's range: weight 0
-        lp = np.full(len(z), -np.inf)
-        for i in np.flatnonzero(inside):
-            lp[i] = log_post(z[i])
-            evaluations += 1
-        zs.append(z)
-        logp.append(lp)
-        counts.append(len(z))
-        all_z, w = _balance_weights(np.concatenate(zs), np.concatenate(logp), proposals,
-                                    counts)
-        ess = effective_size(w)
-        if r >= 1 and ess >= enough_ess(k):
-            break
-        if r + 1 < ROUNDS:
-            proposals.append(next_proposal(all_z, w, ADAPT))
-    all_z, all_lp = np.concatenate(zs), np.concatenate(logp)
+    prof = profile(log_post, modes[0], at_mode, floored(cov), residuals)
+    ridge = prof.points[prof.log_posterior > at_mode - FAR_DROP]
+    first = first_proposal(modes, profiled(cov, prof.sd), ridge, cov)
+    all_z, all_lp, log_w, proposals = _rounds(log_post, first, k, rng)
+    w, khat = pareto_smoothed(log_w)
+    ess = effective_size(w)
     mean, wcov = weighted_moments(all_z, w)
     surface = surface_sd(all_z, all_lp)
     if surface is not None:
         wcov = widened(wcov, surface)
     draws = smoothed_draws(all_z, w, n_draws, ess, rng, wcov)
-    best = max(at_mode, float(np.max(all_lp)))
+    best = max(at_mode, float(np.max(all_lp)), float(np.max(prof.log_posterior, initial=-np.inf)))
+    evaluations = 1 + prof.evaluations + int(np.sum(np.isfinite(all_lp)))
     return Posterior(draws, mean, wcov, ess, evaluations, len(proposals), (all_z, w), all_lp,
-                     best)
+                     best, khat, (prof.points, prof.log_posterior))
 
 
-def _balance_weights(z: np.ndarray, logp: np.ndarray, proposals: list[Proposal],
-                     counts: list[int]) -> tuple[np.ndarray, np.ndarray]:
-    """Normalised importance weights against the mixture of every round's proposal."""
+def _rounds(log_post: Callable[[np.ndarray], float], first: Proposal, k: int,
+            rng: np.random.Generator
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Proposal]]:
+    """The importance draws of every round, their log posterior and balance-heuristic
+    log weights, and the rounds' proposals: from the third round on only while the
+    effective sample size is below `enough_ess`."""
+    proposals, zs, logp, counts = [first], [], [], []
+    for r in range(ROUNDS):
+        z = proposals[-1].draw(round_size(k), rng)
+        inside = np.all(np.abs(z) <= Z_MAX, axis=1)  # outside the prior's range: weight 0
+        lp = np.full(len(z), -np.inf)
+        for i in np.flatnonzero(inside):
+            lp[i] = log_post(z[i])
+        zs.append(z)
+        logp.append(lp)
+        counts.append(len(z))
+        all_z, all_lp = np.concatenate(zs), np.concatenate(logp)
+        log_w = _balance_log_weights(all_z, all_lp, proposals, counts)
+        w, _ = pareto_smoothed(log_w)
+        if r >= 1 and effective_size(w) >= enough_ess(k):
+            break
+        if r + 1 < ROUNDS:
+            proposals.append(next_proposal(all_z, w, ADAPT))
+    return all_z, all_lp, log_w, proposals
+
+
+def _balance_log_weights(z: np.ndarray, logp: np.ndarray, proposals: list[Proposal],
+                         counts: list[int]) -> np.ndarray:
+    """Log importance weights against the mixture of every round's proposal."""
     shares = np.asarray(counts, float) / sum(counts)
     logs = np.array([np.log(s) + p.log_density(z)
                      for p, s in zip(proposals[:len(counts)], shares, strict=True)])
     top = logs.max(axis=0)
-    log_q = top + np.log(np.sum(np.exp(logs - top), axis=0))
-    log_w = logp - log_q
-    finite = np.isfinite(log_w)
-    w = np.zeros(len(z))
-    if finite.any():
-        w[finite] = np.exp(log_w[finite] - log_w[finite].max())
-    return z, w / w.sum() if w.sum() > 0 else w
+    return logp - (top + np.log(np.sum(np.exp(logs - top), axis=0)))
 
 
 def smoothed_draws(z: np.ndarray, w: np.ndarray, n: int, ess: float,

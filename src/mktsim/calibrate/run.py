@@ -18,7 +18,7 @@ from ..scenario.errors import Problem, ScenarioError
 from ..scenario.load import LoadedSpec
 from .contributions import contributions, spread_draws
 from .end_state import check_fitted_start, end_state, window_start
-from .fit import Fit, FitSettings, fit, log_posterior_of
+from .fit import Fit, FitSettings, fit, log_posterior_of, residuals
 from .identify import (
     collinear_spend,
     correlated_pairs,
@@ -135,8 +135,20 @@ def posterior_of(model: WindowModel, result: Fit, settings: FitSettings,
     every rival optimum that fits about as well) and those rivals."""
     rivals = rival_optima(result.optima, np.sqrt(np.maximum(np.diag(result.cov), 0.0)))
     post = sample(log_posterior_of(model, result, settings),
-                  [result.z, *(z for z, _ in rivals)], result.cov, POSTERIOR_DRAWS, rng)
+                  [result.z, *(z for z, _ in rivals)], result.cov, POSTERIOR_DRAWS, rng,
+                  _tempered_residuals(model, result, settings))
     return post, rivals
+
+
+def _tempered_residuals(model: WindowModel, result: Fit, settings: FitSettings
+                        ) -> Callable[[np.ndarray], np.ndarray]:
+    """The standardised residuals at z with each series' weight times its temper (the
+    noise and simulation variance of the fit's optimum), then z: half their sum of
+    squares is about -log posterior, for the profile to follow its ridge."""
+    mask = observed_mask(model.history, settings.holdout)
+    weights = {kpi: (settings.weights or {}).get(kpi, 1.0) * result.tempers.get(kpi, 1.0)
+               for kpi in model.history.series}
+    return lambda z: residuals(z, model, result.noise, result.sim_var, mask, weights)
 
 
 def _report(loaded: LoadedSpec, model: WindowModel, result: Fit, settings: FitSettings,
@@ -228,6 +240,8 @@ def _posterior_summary(model: WindowModel, post: Posterior,
     """`posterior` of the document: the method, its effective sample size and cost, and
     the rival optima (values and -log posterior gap to the best)."""
     return {"method": "importance sampling", "effective_sample_size": round(post.ess, 1),
+            "khat": round(post.khat, 2) if np.isfinite(post.khat) else None,
+            "trusted": post.trusted,
             "evaluations": post.evaluations, "rounds": post.rounds,
             "rival_optima": [{"values": values_at(model.priors, z), "gap": round(gap, 2)}
                              for z, gap in rivals]}
@@ -242,11 +256,12 @@ def _posterior_warnings(model: WindowModel, post: Posterior,
         out.append(_("local searches from different starts disagree: {values} fits within "
                      "{gap:.1f} of the best log posterior; the intervals cover both"
                      ).format(values=shown, gap=abs(gap)))
-    k = len(model.priors)
-    if post.ess < 2 * k + 4:
-        out.append(_("the posterior rests on an effective sample of {ess:.0f} draws: its "
-                     "intervals are rough; more replications or narrower priors help"
-                     ).format(ess=post.ess))
+    if not post.trusted:
+        out.append(_("the posterior's importance weights cannot be trusted (Pareto k-hat "
+                     "{khat:.2f}, above 0.7 is unreliable; effective sample {ess:.0f} "
+                     "draws): the intervals are widened to the joint 90% region and may be "
+                     "wider than the truth needs; narrower priors or fewer free values "
+                     "help").format(khat=post.khat, ess=post.ess))
     return out
 
 
