@@ -32,7 +32,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+
+from .jit import no_refcount
 
 GOLDEN_GAMMA = np.uint64(0x9E3779B97F4A7C15)
 #: Binomial means below this are drawn by inversion, as numpy does below 30. Inversion is
@@ -64,7 +65,7 @@ def new_stream(key: int) -> np.ndarray:
     return np.array([key & 0xFFFFFFFFFFFFFFFF], dtype=np.uint64)
 
 
-@njit(cache=True)
+@no_refcount
 def next_u64(rs: np.ndarray) -> np.uint64:
     """The next 64 random bits of the stream (SplitMix64: add the golden gamma, mix)."""
     z = rs[0] + GOLDEN_GAMMA
@@ -74,13 +75,13 @@ def next_u64(rs: np.ndarray) -> np.uint64:
     return z ^ (z >> np.uint64(31))
 
 
-@njit(cache=True)
+@no_refcount
 def uniform(rs: np.ndarray) -> float:
     """A uniform double in [0, 1) with 53 random bits."""
     return float(next_u64(rs) >> np.uint64(11)) * _TO_UNIT
 
 
-@njit(cache=True)
+@no_refcount
 def binomial(rs: np.ndarray, n: int, p: float) -> int:
     """Binomial(n, p), exact; accepts n <= 0 and p outside (0, 1) (NaN counts as 0)."""
     if n <= 0 or not p > 0.0:
@@ -92,7 +93,7 @@ def binomial(rs: np.ndarray, n: int, p: float) -> int:
     return _binomial_low(rs, n, p)
 
 
-@njit(cache=True)
+@no_refcount
 def _binomial_low(rs, n, p):
     """Binomial(n, p) for 0 < p <= 1/2."""
     if n * p < INVERSION_MEAN:
@@ -100,7 +101,7 @@ def _binomial_low(rs, n, p):
     return _binomial_btrs(rs, n, p)
 
 
-@njit(cache=True)
+@no_refcount
 def _binomial_inversion(rs, n, p):
     """Sequential search of the cdf from 0 (n p < INVERSION_MEAN): P(0) = (1 - p)^n, then
     P(x) / P(x - 1) = ((n + 1) / x - 1) p / (1 - p), with 1 / x from a table. A search
@@ -134,7 +135,7 @@ def _binomial_inversion(rs, n, p):
             return x
 
 
-@njit(cache=True)
+@no_refcount
 def _stirling_tail(k):
     """fc(k) = log k! - log(sqrt(2 pi) (k + 1)^(k + 1/2) e^-(k + 1)), k >= 0 (a float)."""
     if k < 16.0:
@@ -144,7 +145,7 @@ def _stirling_tail(k):
     return (1.0 / 12.0 - (1.0 / 360.0 - 1.0 / 1260.0 / k1sq) / k1sq) / k1
 
 
-@njit(cache=True)
+@no_refcount
 def _binomial_btrs(rs, n, p):
     """BTRS (Hormann 1993) for n p >= INVERSION_MEAN, p <= 1/2: transformed rejection from a
     table-mountain hat, a squeeze box accepting most pairs at once, and otherwise the
@@ -184,7 +185,7 @@ def _binomial_btrs(rs, n, p):
             return k
 
 
-@njit(cache=True)
+@no_refcount
 def _log_factorial(k):
     """log k! for an integer k >= 0."""
     if k < 126:
@@ -194,7 +195,7 @@ def _log_factorial(k):
             + (1.0 / 12.0 - 1.0 / (360.0 * x * x)) / x)
 
 
-@njit(cache=True)
+@no_refcount
 def hypergeometric(rs: np.ndarray, good: int, bad: int, sample: int) -> int:
     """How many of `good` are in a uniform sample of `sample` from good + bad, exact.
 
@@ -219,7 +220,7 @@ def hypergeometric(rs: np.ndarray, good: int, bad: int, sample: int) -> int:
     return x
 
 
-@njit(cache=True)
+@no_refcount
 def _hypergeometric_urn(rs, good, total, n):
     """Draw n items one by one (n < 10)."""
     x = 0
@@ -233,7 +234,7 @@ def _hypergeometric_urn(rs, good, total, n):
     return x
 
 
-@njit(cache=True)
+@no_refcount
 def _hypergeometric_hrua(rs, good, total, n):
     """Stadlober's HRUA: ratio of uniforms under a table-mountain hat, with good <= total / 2
     and n <= total / 2, n >= 10 (names as in Stadlober 1989, p. 82)."""
@@ -266,7 +267,7 @@ def _hypergeometric_hrua(rs, good, total, n):
             return k
 
 
-@njit(cache=True)
+@no_refcount
 def competing_exits(rs: np.ndarray, n: int, hazards: np.ndarray, k: int,
                     out: np.ndarray) -> int:
     """How many of `n` leave by each of `k` routes with daily hazards; returns total left.
@@ -296,7 +297,7 @@ def competing_exits(rs: np.ndarray, n: int, hazards: np.ndarray, k: int,
     return n - remaining
 
 
-@njit(cache=True)
+@no_refcount
 def split_without_replacement(rs: np.ndarray, counts: np.ndarray, m: int, take: int,
                               out: np.ndarray) -> None:
     """Draw `take` items uniformly without replacement from groups of sizes counts[:m]
@@ -321,7 +322,7 @@ def split_without_replacement(rs: np.ndarray, counts: np.ndarray, m: int, take: 
         total -= good
 
 
-@njit(cache=True)
+@no_refcount
 def hill(x: float, k: float, s: float) -> float:
     """Hill saturation x^s / (x^s + K^s)."""
     if x <= 0.0:
