@@ -230,12 +230,12 @@ def profile(strategy: str, reps: int) -> tuple[np.ndarray, np.ndarray, float, fl
         if timed.misc[M_BASS_MODE] > 0:
             raise SystemExit("the profile covers the funnel mode, not Bass-consistency mode")
         args = _arguments(timed, new_stream(span_key(timed.key, 0)))
-        start = time.perf_counter()
+        start = time.process_time()
         _timed_advance(*args, cycles, uniforms)
-        wall = time.perf_counter() - start
-        start = time.perf_counter()
+        wall = time.process_time() - start
+        start = time.process_time()
         _advance(*_arguments(plain, new_stream(span_key(plain.key, 0))))
-        plain_wall += time.perf_counter() - start if i else 0.0
+        plain_wall += time.process_time() - start if i else 0.0
         if not np.array_equal(timed.out, plain.out, equal_nan=True):
             raise SystemExit("the timed copy of the day loop no longer matches kernel._advance")
         if i == 0:  # the first call compiled: start again

@@ -486,25 +486,35 @@ def _expire_complaints(rs, cqueue, patience, lost_after, state, day, leak, two, 
 @no_refcount
 def _serve_leads(rs, t, cap, chan_par, team_par, queue, shares, state, day, chan_tot, adopters,
                  leak, flat, kept, units_s):
-    """Team t answers its channels' leads, oldest first; answered leads may buy."""
+    """Team t answers its channels' leads, oldest first; answered leads may buy.
+
+    The groups (channel, segment) of the split are those of t's channels only: another
+    team's channel would be an empty group, which takes no draw."""
     n_ch, n_seg = queue.shape[0], queue.shape[1]
     patience = int(team_par[t, T_PATIENCE])
     for age in range(patience - 1, -1, -1):
         if cap <= 0:
             break
         waiting = 0
+        m = 0
         for c in range(n_ch):
-            own = int(chan_par[c, C_TEAM]) == t
+            if int(chan_par[c, C_TEAM]) != t:
+                continue
             for s in range(n_seg):
-                flat[c * n_seg + s] = queue[c, s, age] if own else 0
-                waiting += flat[c * n_seg + s]
+                flat[m] = queue[c, s, age]
+                waiting += flat[m]
+                m += 1
         if waiting == 0:  # an empty age bin: nothing to draw
             continue
-        split_without_replacement(rs, flat, n_ch * n_seg, cap, kept)
+        split_without_replacement(rs, flat, m, cap, kept)
         p_close = team_par[t, T_CLOSE] * team_par[t, T_CLOSE_DECAY] ** age
+        m = 0
         for c in range(n_ch):
+            if int(chan_par[c, C_TEAM]) != t:
+                continue
             for s in range(n_seg):
-                h = kept[c * n_seg + s]
+                h = kept[m]
+                m += 1
                 if h <= 0:
                     continue
                 cap -= h
