@@ -159,10 +159,8 @@ def _binomial_btrs(rs, n, p):
     a = -0.0873 + 0.0248 * b + 0.01 * p
     c = nf * p + 0.5
     v_r = 0.92 - 4.2 / b
-    alpha = (2.83 + 5.1 / b) * spq
-    m = math.floor((nf + 1.0) * p)
-    tails_m = -1.0  # fc(m) + fc(n - m), once a pair falls outside the squeeze
-    while True:
+    alpha = m = tails_m = -1.0  # the hat's scale, the mode, fc(m) + fc(n - m): once a
+    while True:  # pair falls outside the squeeze (most are accepted without them)
         u = uniform(rs) - 0.5
         v = uniform(rs)
         us = 0.5 - abs(u)
@@ -173,9 +171,11 @@ def _binomial_btrs(rs, n, p):
             return k
         if k < 0 or k > nf:
             continue
-        v = math.log(v * alpha / (a / (us * us) + b))
         if tails_m < 0.0:
+            alpha = (2.83 + 5.1 / b) * spq
+            m = math.floor((nf + 1.0) * p)
             tails_m = _stirling_tail(m) + _stirling_tail(nf - m)
+        v = math.log(v * alpha / (a / (us * us) + b))
         d = k - m
         bound = (-(m + 0.5) * math.log1p(d / (m + 1.0))
                  - (nf - m + 0.5) * math.log1p(-d / (nf - m + 1.0))
