@@ -42,6 +42,9 @@ GOLDEN_GAMMA = np.uint64(0x9E3779B97F4A7C15)
 #: and with rejection sampling from a mean of 10 its Bass intervals covered the truth in
 #: 25 of 40 cases instead of 37 (tests/test_calibrate_recovery.py).
 INVERSION_MEAN = 30.0
+#: P(0) = (1 - p)^n of the inversion is a product of squares (at most 2 log2 n + 1
+#: roundings) up to this n, and exp(n log1p(-p)) above (two calls to the maths library).
+POWER_N = 64
 _TO_UNIT = 1.0 / 9007199254740992.0  # 2^-53
 
 # log k! for k < 126 (exact to double precision), Stirling's series above
@@ -122,7 +125,7 @@ def _binomial_inversion(rs, n, p):
         if u <= quick:
             return 0
         if first < 0.0:
-            first = math.exp(n * math.log1p(-p))
+            first = q ** n if n <= POWER_N else math.exp(n * math.log1p(-p))
         f = first
         x = 0
         while u > f:
