@@ -6,7 +6,9 @@ A copy of `kernel._advance`'s day loop, compiled, calls the kernel's own functio
 same order and reads the processor's cycle counter (`llvm.readcyclecounter`) between the
 parts; it must give the kernel's numbers bit for bit (checked on every replication, so the
 copy cannot drift from the kernel unnoticed). Cycles are turned into microseconds by timing
-the whole loop against the wall clock. Parts:
+the whole loop in CPU time (a shared machine's load disturbs it less than wall time).
+The counter is read without serialising the processor, so a slow operation near a part's
+end may be charged to the next part: trust the large parts, and the sum. Parts:
 
 - media: spend -> adstock -> Hill curves, and the synergy;
 - hazards: `hazards._segment_hazards` of each segment;
@@ -20,8 +22,10 @@ the whole loop against the wall clock. Parts:
 - record: commissions, the day's spend and the KPIs written into `out`.
 
 Each part also reports the uniforms it drew per day (the counter-based generator's state
-advances by one gamma per uniform, so the count is exact), and the draws' share of the
-day is estimated from them with bench_variates's ns per uniform of BTRS.
+advances by one gamma per uniform, so the count is exact).
+
+With PYTHONPATH pointing at another checkout's `src`, the same script profiles that
+checkout's kernel (its functions in the same order), e.g. the tree before a change.
 """
 
 from __future__ import annotations
@@ -222,7 +226,7 @@ def profile(strategy: str, reps: int) -> tuple[np.ndarray, np.ndarray, float, fl
 
     plan = mktsim.load(SCENARIO).plan(strategy)
     cycles, uniforms = np.zeros(len(PARTS)), np.zeros(len(PARTS))
-    timed_wall = plain_wall = 0.0
+    timed_cpu = plain_cpu = 0.0
     # a seed spawns new children at each use: one list for each copy
     pairs = zip(replication_seeds(1, reps + 1), replication_seeds(1, reps + 1), strict=True)
     for i, (seed, twin) in enumerate(pairs):
@@ -232,18 +236,18 @@ def profile(strategy: str, reps: int) -> tuple[np.ndarray, np.ndarray, float, fl
         args = _arguments(timed, new_stream(span_key(timed.key, 0)))
         start = time.process_time()
         _timed_advance(*args, cycles, uniforms)
-        wall = time.process_time() - start
+        spent = time.process_time() - start
         start = time.process_time()
         _advance(*_arguments(plain, new_stream(span_key(plain.key, 0))))
-        plain_wall += time.process_time() - start if i else 0.0
+        plain_cpu += time.process_time() - start if i else 0.0
         if not np.array_equal(timed.out, plain.out, equal_nan=True):
             raise SystemExit("the timed copy of the day loop no longer matches kernel._advance")
         if i == 0:  # the first call compiled: start again
             cycles[:], uniforms[:] = 0.0, 0.0
             continue
-        timed_wall += wall
-    us_per_cycle = 1e6 * timed_wall / cycles.sum()
-    return cycles, uniforms, us_per_cycle, 1e6 * plain_wall / (reps * plan.horizon)
+        timed_cpu += spent
+    us_per_cycle = 1e6 * timed_cpu / cycles.sum()
+    return cycles, uniforms, us_per_cycle, 1e6 * plain_cpu / (reps * plan.horizon)
 
 
 def main() -> None:
