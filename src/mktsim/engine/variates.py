@@ -20,7 +20,10 @@ uniform; nothing is approximated by a normal or a Poisson):
   Comput. Simul. 46), accepting against the exact log-pmf (log-factorials from a table and
   Stirling's series); returns
   n - Binomial(n, 1 - p) for p > 1/2. About 2 uniforms a variate in BTRS, n p' + 1 steps in
-  inversion.
+  inversion, whose P(0) = (1 - p)^n is a product of squares for n <= 64 (`POWER_N`).
+
+Every function here allocates nothing and is compiled without reference counting
+(`engine.jit.no_refcount`): the kernel calls them thousands of times a simulated day.
 - `hypergeometric(rs, good, bad, sample)`: with the smaller side and the smaller sample
   (symmetries), an urn of at most 9 draws when the sample is under 10, otherwise
   Stadlober's ratio-of-uniforms HRUA (Stadlober 1990, as in numpy), again against the
