@@ -3,7 +3,8 @@ are shared and noisy, absolute times drift).
 
 Run: python benchmarks/bench_engine.py [--replications N]
      python benchmarks/bench_engine.py --before /path/to/main [--strategies baseline adaptive]
-       (end-to-end replications per second of each checkout's code, alternately)
+       (the bare kernel's replication-years per second and the end-to-end replications per
+       second of each checkout's code, alternately)
 
 Prints:
 - the bare kernel: replication-years per second of the smart-band population kernel
@@ -31,6 +32,14 @@ SCENARIO = ROOT / "scenarios" / "smart_band.yaml"
 
 def kernel_years_per_second(reps: int) -> float:
     """Bare kernel: one call advancing a fresh population 365 days."""
+    return kernel_rates(reps)[0]
+
+
+def kernel_rates(reps: int) -> tuple[float, float, float]:
+    """`kernel_years_per_second`, replication-years per CPU second of this process (a
+    figure a loaded machine disturbs less than wall time), and replication-years per CPU
+    second of the compiled call alone (`Replication.advance`, `kernel._advance`: without
+    setting the replication up, its roster and its derived KPIs)."""
     import mktsim
     from mktsim.engine.replication import Replication
     from mktsim.engine.rng import replication_seeds
@@ -38,10 +47,17 @@ def kernel_years_per_second(reps: int) -> float:
     plan = mktsim.load(SCENARIO).plan("digital_first")
     seeds = replication_seeds(1, reps + 1)
     Replication(plan, seeds[0]).sync(plan.horizon)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for seed in seeds[1:]:
         Replication(plan, seed).sync(plan.horizon)
-    return reps / (time.perf_counter() - start)
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+    ready = [Replication(plan, seed) for seed in replication_seeds(1, reps + 1)[1:]]
+    for rep in ready:
+        rep.advance_roster(0, plan.horizon)
+    call = time.process_time()
+    for rep in ready:
+        rep.advance(0, plan.horizon)
+    return reps / wall, reps / cpu, reps / (time.process_time() - call)
 
 
 def run_reps_per_second(strategy: str, reps: int, workers: int) -> float:
@@ -131,10 +147,31 @@ def throughput_in(src: Path, strategy: str, reps: int, workers: int) -> tuple[fl
     return float(wall), float(cpu)
 
 
+def kernel_in(src: Path, reps: int) -> tuple[float, float, float]:
+    """`kernel_rates` of the code under `src` (another checkout's `src`), in a fresh
+    process."""
+    env = dict(os.environ, PYTHONPATH=str(src))
+    code = (f"import sys; sys.path.insert(0, {str(ROOT / 'benchmarks')!r}); "
+            "from bench_engine import kernel_rates; "
+            f"print(*kernel_rates({reps}))")
+    done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                          text=True, env=env)
+    wall, cpu, call = done.stdout.strip().splitlines()[-1].split()
+    return float(wall), float(cpu), float(call)
+
+
 def before_and_after(before: Path, strategies: list[str], reps: int) -> None:
-    """Replications per second of each strategy, on 1 and 2 workers, with the code under
-    `before` and this checkout's, measured alternately (a shared machine's load drifts)."""
+    """The bare kernel's replication-years per second (3 rounds), then replications per
+    second of each strategy, on 1 and 2 workers, with the code under `before` and this
+    checkout's, measured alternately (a shared machine's load drifts)."""
     after = ROOT / "src"
+    for _ in range(3):
+        old, new = kernel_in(before, reps), kernel_in(after, reps)
+        print(f"bare kernel: before {old[0]:6,.0f} replication-years/s, after {new[0]:6,.0f} "
+              f"(x{new[0] / old[0]:.2f}); per CPU s: before {old[1]:6,.0f}, after "
+              f"{new[1]:6,.0f} (x{new[1] / old[1]:.2f}); the compiled call alone, per CPU s: "
+              f"before {old[2]:6,.0f}, after {new[2]:6,.0f} (x{new[2] / old[2]:.2f})",
+              flush=True)
     for workers in (1, 2):
         found: dict[str, dict[str, tuple[float, float]]] = {}
         for strategy in strategies:

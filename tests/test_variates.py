@@ -3,11 +3,14 @@ fit, mean and variance within their intervals, edge cases, reproducibility."""
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numba import njit
 from scipy import stats
 
 from mktsim.engine.rng import MASK64, span_key, splitmix64
 from mktsim.engine.variates import (
+    POWER_N,
     binomial,
     hypergeometric,
     new_stream,
@@ -79,6 +82,7 @@ BINOMIAL_CASES = [
     (1, 0.3), (5, 0.5), (20, 0.3), (19, 0.5), (20, 0.5),  # inversion; BTRS from n p = 10
     (100, 0.1), (1000, 0.02), (60, 0.25), (50, 0.9), (200, 0.7),  # BTRS; p > 1/2 mirrored
     (10**6, 0.37), (10**9, 3e-9), (2**40, 1e-6), (10**7, 1e-12), (7, 0.999),
+    (POWER_N, 0.4), (POWER_N + 1, 0.4), (3, 0.45),  # P(0) as a power, and past it
 ]
 
 
@@ -197,7 +201,8 @@ def _inversion_reference(rs, n, p):
 
 
 @pytest.mark.parametrize("n, p", [(10**6, 1e-8), (10**5, 2e-6), (400, 0.001), (50, 0.02),
-                                  (3_000, 0.0005), (12, 0.2), (10**7, 2e-6), (200, 0.1)])
+                                  (3_000, 0.0005), (12, 0.2), (10**7, 2e-6), (200, 0.1),
+                                  (POWER_N, 0.3), (2, 0.45), (30, 0.4)])
 def test_inversion_equals_the_plain_search_draw_for_draw(n, p):
     ours, plain = new_stream(77), new_stream(77)
     got = [binomial(ours, n, p) for _ in range(3000)]
@@ -206,3 +211,25 @@ def test_inversion_equals_the_plain_search_draw_for_draw(n, p):
     # that of a boundary give another count: far too rare to meet in these draws)
     assert got == expected
     assert ours[0] == plain[0]  # the same uniforms used
+
+
+@settings(max_examples=300, deadline=None)
+@given(n=st.integers(-5, 2**40), p=st.floats(-0.5, 1.5), key=st.integers(0, MASK64))
+def test_binomial_stays_between_zero_and_n(n, p, key):
+    """0 <= Binomial(n, p) <= n on every path (inversion with P(0) as a power or through
+    exp, BTRS, mirrored for p > 1/2), and 0 for n <= 0."""
+    rs = new_stream(key)
+    for _ in range(20):
+        x = binomial(rs, n, p)
+        assert 0 <= x <= max(n, 0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(n=st.integers(1, POWER_N), p=st.floats(1e-6, 0.45), key=st.integers(0, MASK64))
+def test_small_n_inversion_is_the_plain_search(n, p, key):
+    """For n up to POWER_N (and n p < 30: inversion) P(0) = (1 - p)^n is computed by
+    squaring; it draws what the plain search from exp(n log1p(-p)) draws, uniform for
+    uniform."""
+    ours, plain = new_stream(key), new_stream(key)
+    got = [binomial(ours, n, p) for _ in range(50)]
+    assert got == [_inversion_reference(plain, n, p) for _ in range(50)]

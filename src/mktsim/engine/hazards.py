@@ -21,8 +21,6 @@ kernel reads a state's competing exits as `hz[H_first:]`.
 
 from __future__ import annotations
 
-from numba import njit
-
 from ..model.hazards import DAYS_PER_YEAR
 from ..model.plan import (
     R_CHURN,
@@ -42,6 +40,7 @@ from ..model.plan import (
     S_OWN_CONSIDERING,
     S_OWN_REPEAT,
 )
+from .jit import no_refcount
 
 # columns of a segment's hazards (per day)
 H_AWARE = 0  # unaware -> aware (Bass mode: unaware -> customer), at the given talk share
@@ -63,7 +62,7 @@ H_CHANNEL = 15  # considering -> customer through channel c: H_CHANNEL + c
 N_HAZARDS = 15  # columns before the channels'
 
 
-@njit(cache=True)
+@no_refcount
 def _segment_hazards(s, d, bass, talk_share, rates, affinity, season, shares, h_aw, h_cv,
                      synergy, hz):
     """Segment s's hazards of day d into hz (columns `H_*`).

@@ -98,6 +98,7 @@ from .hazards import (
     N_HAZARDS,
     _segment_hazards,
 )
+from .jit import no_refcount
 from .layout import (
     CH_CAPACITY_LOST,
     CH_EXPOSURES,
@@ -168,7 +169,7 @@ D_NEW, D_UNITS, D_REVENUE, D_MARGIN, D_SPEND, D_LEADS, D_LOST, D_CHURNED, D_COMP
 N_DAY = 11
 
 
-@njit(cache=True)
+@no_refcount
 def _media(d, spend, chan_scale, chan_par, market_size, adstock, h_aw, h_cv, chan_tot):
     """Spend -> exposures per person -> adstock -> Hill; returns money spent today."""
     total = 0.0
@@ -195,7 +196,7 @@ def _media(d, spend, chan_scale, chan_par, market_size, adstock, h_aw, h_cv, cha
     return total
 
 
-@njit(cache=True)
+@no_refcount
 def _synergy(chan_par, h_aw, kappa):
     """sum_{c,e} kappa_ce H_c H_e, with H = h_aw / beta (saturation level)."""
     n_ch = h_aw.shape[0]
@@ -210,7 +211,7 @@ def _synergy(chan_par, h_aw, kappa):
     return total
 
 
-@njit(cache=True)
+@no_refcount
 def _bass_segment(rs, s, state, adopters, hz, new_s):
     """Bass-consistency mode: unaware -> customer in one step, hazard hz[H_AWARE] =
     (p + qF) x(t) (`hazards._segment_hazards`)."""
@@ -221,7 +222,7 @@ def _bass_segment(rs, s, state, adopters, hz, new_s):
     new_s[s] += n
 
 
-@njit(cache=True)
+@no_refcount
 def _funnel_segment(rs, s, state, delta, hz, intents, organic, repeat_units, out):
     """Draw the day's moves of segment s from its start-of-day counts (into delta), with
     the segment's hazards of the day hz (`hazards._segment_hazards`).
@@ -273,7 +274,7 @@ def _funnel_segment(rs, s, state, delta, hz, intents, organic, repeat_units, out
     return comp_units, churned + lost_loyal
 
 
-@njit(cache=True)
+@no_refcount
 def _book(s, n, c, shares, day, chan_tot, first):
     """Book n units bought by segment s (through channel c, or -1 for none) in the day's
     totals day [N_DAY] and the channel totals chan_tot [C, N_CH] (money: n x the
@@ -296,7 +297,7 @@ def _book(s, n, c, shares, day, chan_tot, first):
             chan_tot[c, CH_NEW] += n
 
 
-@njit(cache=True)
+@no_refcount
 def _sell(s, n, c, shares, day, chan_tot, adopters, state, first):
     """`_book`, and new customers join the counts: adopters [S], state [S, N_STATES]."""
     if n <= 0:
@@ -307,7 +308,7 @@ def _sell(s, n, c, shares, day, chan_tot, adopters, state, first):
         state[s, CUSTOMER] += n
 
 
-@njit(cache=True)
+@no_refcount
 def _route_intents(rs, intents, chan_par, state, queue, pipe, shares, day, chan_tot, adopters,
                    units_s, leak, buf, kept):
     """Cap each channel's purchase intents at its capacity, then sell or hand to a team."""
@@ -346,7 +347,7 @@ def _route_intents(rs, intents, chan_par, state, queue, pipe, shares, day, chan_
                 _arrive(rs, c, s, n, chan_par, queue, state, day, leak)
 
 
-@njit(cache=True)
+@no_refcount
 def _arrive(rs, c, s, n, chan_par, queue, state, day, leak):
     """Leads reach the team's queue, after any hand-off loss."""
     lost = binomial(rs, n, chan_par[c, C_HANDOFF_LOSS])
@@ -359,7 +360,7 @@ def _arrive(rs, c, s, n, chan_par, queue, state, day, leak):
     leak[L_LEADS_ARRIVED] += n - lost
 
 
-@njit(cache=True)
+@no_refcount
 def _enter_handoff(rs, c, s, n, chan_par, pipe, queue, state, day, leak):
     """n leads of segment s enter the hand-off from channel c today.
 
@@ -380,7 +381,7 @@ def _enter_handoff(rs, c, s, n, chan_par, pipe, queue, state, day, leak):
         _arrive(rs, c, s, start, chan_par, queue, state, day, leak)
 
 
-@njit(cache=True)
+@no_refcount
 def _handoffs(rs, chan_par, pipe, queue, state, day, leak):
     """Advance the stages of the leads between departments by one day.
 
@@ -409,7 +410,7 @@ def _handoffs(rs, chan_par, pipe, queue, state, day, leak):
                 _arrive(rs, c, s, start, chan_par, queue, state, day, leak)
 
 
-@njit(cache=True)
+@no_refcount
 def _capacity(rs, t, d, team_cap, team_par):
     """Work items team t can handle on day d (learning curve; random rounding)."""
     if team_cap[t, TC_N] <= 0:
@@ -423,7 +424,7 @@ def _capacity(rs, t, d, team_cap, team_par):
     return whole
 
 
-@njit(cache=True)
+@no_refcount
 def _lose_customers(rs, s, n, state, flat, kept):
     """Remove up to n customers of segment s (customers and loyal alike) to churned."""
     flat[0] = state[s, CUSTOMER]
@@ -435,7 +436,7 @@ def _lose_customers(rs, s, n, state, flat, kept):
     return kept[0] + kept[1]
 
 
-@njit(cache=True)
+@no_refcount
 def _serve_complaints(rs, cap, cqueue, patience, lost_after, state, day, leak, flat, kept, two,
                       two_kept):
     """The service team answers complaints, oldest first; returns capacity left."""
@@ -467,7 +468,7 @@ def _serve_complaints(rs, cap, cqueue, patience, lost_after, state, day, leak, f
     return cap
 
 
-@njit(cache=True)
+@no_refcount
 def _expire_complaints(rs, cqueue, patience, lost_after, state, day, leak, two, two_kept):
     """Complaints that waited `patience` days are unresolved; the rest age one day."""
     for s in range(cqueue.shape[0]):
@@ -482,28 +483,38 @@ def _expire_complaints(rs, cqueue, patience, lost_after, state, day, leak, two, 
         cqueue[s, 0] = 0
 
 
-@njit(cache=True)
+@no_refcount
 def _serve_leads(rs, t, cap, chan_par, team_par, queue, shares, state, day, chan_tot, adopters,
                  leak, flat, kept, units_s):
-    """Team t answers its channels' leads, oldest first; answered leads may buy."""
+    """Team t answers its channels' leads, oldest first; answered leads may buy.
+
+    The groups (channel, segment) of the split are those of t's channels only: another
+    team's channel would be an empty group, which takes no draw."""
     n_ch, n_seg = queue.shape[0], queue.shape[1]
     patience = int(team_par[t, T_PATIENCE])
     for age in range(patience - 1, -1, -1):
         if cap <= 0:
             break
         waiting = 0
+        m = 0
         for c in range(n_ch):
-            own = int(chan_par[c, C_TEAM]) == t
+            if int(chan_par[c, C_TEAM]) != t:
+                continue
             for s in range(n_seg):
-                flat[c * n_seg + s] = queue[c, s, age] if own else 0
-                waiting += flat[c * n_seg + s]
+                flat[m] = queue[c, s, age]
+                waiting += flat[m]
+                m += 1
         if waiting == 0:  # an empty age bin: nothing to draw
             continue
-        split_without_replacement(rs, flat, n_ch * n_seg, cap, kept)
+        split_without_replacement(rs, flat, m, cap, kept)
         p_close = team_par[t, T_CLOSE] * team_par[t, T_CLOSE_DECAY] ** age
+        m = 0
         for c in range(n_ch):
+            if int(chan_par[c, C_TEAM]) != t:
+                continue
             for s in range(n_seg):
-                h = kept[c * n_seg + s]
+                h = kept[m]
+                m += 1
                 if h <= 0:
                     continue
                 cap -= h
@@ -518,7 +529,7 @@ def _serve_leads(rs, t, cap, chan_par, team_par, queue, shares, state, day, chan
     return cap
 
 
-@njit(cache=True)
+@no_refcount
 def _expire_leads(t, chan_par, team_par, queue, state, day, leak):
     """Leads of team t that waited `patience` days are lost; the rest age one day."""
     patience = int(team_par[t, T_PATIENCE])
@@ -537,7 +548,7 @@ def _expire_leads(t, chan_par, team_par, queue, state, day, leak):
             queue[c, s, 0] = 0
 
 
-@njit(cache=True)
+@no_refcount
 def _new_complaints(rs, units_s, complaint_rate, service_team, cqueue, lost_after, state, day,
                     leak, two, two_kept):
     """Complaints about the day's sales join the service queue (or go unanswered)."""
@@ -555,7 +566,7 @@ def _new_complaints(rs, units_s, complaint_rate, service_team, cqueue, lost_afte
             leak[L_CHURN_COMPLAINT] += lost
 
 
-@njit(cache=True)
+@no_refcount
 def _record(d, state, adopters, day, team_cost, cum, market_size, discount, out):
     """Write day d's KPIs (the rows of mktsim.kpis.KPI_NAMES) into out[:, d]."""
     aware = 0.0
@@ -603,7 +614,7 @@ def _record(d, state, adopters, day, team_cost, cum, market_size, discount, out)
     out[K_LTV, d] = _lifetime_value(cum, discount)
 
 
-@njit(cache=True)
+@no_refcount
 def _lifetime_value(cum, discount):
     """m r / (1 + i - r): m margin per customer per year, r = exp(-churn per year), both
     from the totals to date; NaN before there are customers."""
@@ -616,7 +627,7 @@ def _lifetime_value(cum, discount):
     return margin * retention / (1.0 + discount - retention)
 
 
-@njit(cache=True)
+@no_refcount
 def _team_cost(team_cap, team_par):
     """The teams' salaries of one day (money): people x cost per person-day."""
     cost = 0.0
@@ -625,7 +636,7 @@ def _team_cost(team_cap, team_par):
     return cost
 
 
-@njit(cache=True)
+@no_refcount
 def _close_day(d, state, adopters, day, media, team_cost, revenue_before, chan_tot, chan_par,
                loyalty_cost, extra_spend, cum, market_size, discount, out):
     """End of day d, in both population engines: commissions on the day's channel revenue

@@ -20,7 +20,10 @@ uniform; nothing is approximated by a normal or a Poisson):
   Comput. Simul. 46), accepting against the exact log-pmf (log-factorials from a table and
   Stirling's series); returns
   n - Binomial(n, 1 - p) for p > 1/2. About 2 uniforms a variate in BTRS, n p' + 1 steps in
-  inversion.
+  inversion, whose P(0) = (1 - p)^n is a product of squares for n <= 64 (`POWER_N`).
+
+Every function here allocates nothing and is compiled without reference counting
+(`engine.jit.no_refcount`): the kernel calls them thousands of times a simulated day.
 - `hypergeometric(rs, good, bad, sample)`: with the smaller side and the smaller sample
   (symmetries), an urn of at most 9 draws when the sample is under 10, otherwise
   Stadlober's ratio-of-uniforms HRUA (Stadlober 1990, as in numpy), again against the
@@ -32,7 +35,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+
+from .jit import no_refcount
 
 GOLDEN_GAMMA = np.uint64(0x9E3779B97F4A7C15)
 #: Binomial means below this are drawn by inversion, as numpy does below 30. Inversion is
@@ -41,6 +45,11 @@ GOLDEN_GAMMA = np.uint64(0x9E3779B97F4A7C15)
 #: and with rejection sampling from a mean of 10 its Bass intervals covered the truth in
 #: 25 of 40 cases instead of 37 (tests/test_calibrate_recovery.py).
 INVERSION_MEAN = 30.0
+#: P(0) = (1 - p)^n of the inversion is a product of squares up to this n (relative error
+#: under (n + 2 log2 n + 1) 2^-53, n of it from rounding 1 - p), and exp(n log1p(-p))
+#: above (two calls to the maths library; error about (n p + 1) 2^-53). Either way a count
+#: differs from exact arithmetic's only for a uniform within ~1e-14 of a cdf boundary.
+POWER_N = 64
 _TO_UNIT = 1.0 / 9007199254740992.0  # 2^-53
 
 # log k! for k < 126 (exact to double precision), Stirling's series above
@@ -64,7 +73,7 @@ def new_stream(key: int) -> np.ndarray:
     return np.array([key & 0xFFFFFFFFFFFFFFFF], dtype=np.uint64)
 
 
-@njit(cache=True)
+@no_refcount
 def next_u64(rs: np.ndarray) -> np.uint64:
     """The next 64 random bits of the stream (SplitMix64: add the golden gamma, mix)."""
     z = rs[0] + GOLDEN_GAMMA
@@ -74,13 +83,13 @@ def next_u64(rs: np.ndarray) -> np.uint64:
     return z ^ (z >> np.uint64(31))
 
 
-@njit(cache=True)
+@no_refcount
 def uniform(rs: np.ndarray) -> float:
     """A uniform double in [0, 1) with 53 random bits."""
     return float(next_u64(rs) >> np.uint64(11)) * _TO_UNIT
 
 
-@njit(cache=True)
+@no_refcount
 def binomial(rs: np.ndarray, n: int, p: float) -> int:
     """Binomial(n, p), exact; accepts n <= 0 and p outside (0, 1) (NaN counts as 0)."""
     if n <= 0 or not p > 0.0:
@@ -92,7 +101,7 @@ def binomial(rs: np.ndarray, n: int, p: float) -> int:
     return _binomial_low(rs, n, p)
 
 
-@njit(cache=True)
+@no_refcount
 def _binomial_low(rs, n, p):
     """Binomial(n, p) for 0 < p <= 1/2."""
     if n * p < INVERSION_MEAN:
@@ -100,7 +109,7 @@ def _binomial_low(rs, n, p):
     return _binomial_btrs(rs, n, p)
 
 
-@njit(cache=True)
+@no_refcount
 def _binomial_inversion(rs, n, p):
     """Sequential search of the cdf from 0 (n p < INVERSION_MEAN): P(0) = (1 - p)^n, then
     P(x) / P(x - 1) = ((n + 1) / x - 1) p / (1 - p), with 1 / x from a table. A search
@@ -121,7 +130,7 @@ def _binomial_inversion(rs, n, p):
         if u <= quick:
             return 0
         if first < 0.0:
-            first = math.exp(n * math.log1p(-p))
+            first = q ** n if n <= POWER_N else math.exp(n * math.log1p(-p))
         f = first
         x = 0
         while u > f:
@@ -134,7 +143,7 @@ def _binomial_inversion(rs, n, p):
             return x
 
 
-@njit(cache=True)
+@no_refcount
 def _stirling_tail(k):
     """fc(k) = log k! - log(sqrt(2 pi) (k + 1)^(k + 1/2) e^-(k + 1)), k >= 0 (a float)."""
     if k < 16.0:
@@ -144,7 +153,7 @@ def _stirling_tail(k):
     return (1.0 / 12.0 - (1.0 / 360.0 - 1.0 / 1260.0 / k1sq) / k1sq) / k1
 
 
-@njit(cache=True)
+@no_refcount
 def _binomial_btrs(rs, n, p):
     """BTRS (Hormann 1993) for n p >= INVERSION_MEAN, p <= 1/2: transformed rejection from a
     table-mountain hat, a squeeze box accepting most pairs at once, and otherwise the
@@ -158,10 +167,8 @@ def _binomial_btrs(rs, n, p):
     a = -0.0873 + 0.0248 * b + 0.01 * p
     c = nf * p + 0.5
     v_r = 0.92 - 4.2 / b
-    alpha = (2.83 + 5.1 / b) * spq
-    m = math.floor((nf + 1.0) * p)
-    tails_m = -1.0  # fc(m) + fc(n - m), once a pair falls outside the squeeze
-    while True:
+    alpha = m = tails_m = -1.0  # the hat's scale, the mode, fc(m) + fc(n - m): once a
+    while True:  # pair falls outside the squeeze (most are accepted without them)
         u = uniform(rs) - 0.5
         v = uniform(rs)
         us = 0.5 - abs(u)
@@ -172,9 +179,11 @@ def _binomial_btrs(rs, n, p):
             return k
         if k < 0 or k > nf:
             continue
-        v = math.log(v * alpha / (a / (us * us) + b))
         if tails_m < 0.0:
+            alpha = (2.83 + 5.1 / b) * spq
+            m = math.floor((nf + 1.0) * p)
             tails_m = _stirling_tail(m) + _stirling_tail(nf - m)
+        v = math.log(v * alpha / (a / (us * us) + b))
         d = k - m
         bound = (-(m + 0.5) * math.log1p(d / (m + 1.0))
                  - (nf - m + 0.5) * math.log1p(-d / (nf - m + 1.0))
@@ -184,7 +193,7 @@ def _binomial_btrs(rs, n, p):
             return k
 
 
-@njit(cache=True)
+@no_refcount
 def _log_factorial(k):
     """log k! for an integer k >= 0."""
     if k < 126:
@@ -194,7 +203,7 @@ def _log_factorial(k):
             + (1.0 / 12.0 - 1.0 / (360.0 * x * x)) / x)
 
 
-@njit(cache=True)
+@no_refcount
 def hypergeometric(rs: np.ndarray, good: int, bad: int, sample: int) -> int:
     """How many of `good` are in a uniform sample of `sample` from good + bad, exact.
 
@@ -219,7 +228,7 @@ def hypergeometric(rs: np.ndarray, good: int, bad: int, sample: int) -> int:
     return x
 
 
-@njit(cache=True)
+@no_refcount
 def _hypergeometric_urn(rs, good, total, n):
     """Draw n items one by one (n < 10)."""
     x = 0
@@ -233,7 +242,7 @@ def _hypergeometric_urn(rs, good, total, n):
     return x
 
 
-@njit(cache=True)
+@no_refcount
 def _hypergeometric_hrua(rs, good, total, n):
     """Stadlober's HRUA: ratio of uniforms under a table-mountain hat, with good <= total / 2
     and n <= total / 2, n >= 10 (names as in Stadlober 1989, p. 82)."""
@@ -266,7 +275,7 @@ def _hypergeometric_hrua(rs, good, total, n):
             return k
 
 
-@njit(cache=True)
+@no_refcount
 def competing_exits(rs: np.ndarray, n: int, hazards: np.ndarray, k: int,
                     out: np.ndarray) -> int:
     """How many of `n` leave by each of `k` routes with daily hazards; returns total left.
@@ -296,7 +305,7 @@ def competing_exits(rs: np.ndarray, n: int, hazards: np.ndarray, k: int,
     return n - remaining
 
 
-@njit(cache=True)
+@no_refcount
 def split_without_replacement(rs: np.ndarray, counts: np.ndarray, m: int, take: int,
                               out: np.ndarray) -> None:
     """Draw `take` items uniformly without replacement from groups of sizes counts[:m]
@@ -321,7 +330,7 @@ def split_without_replacement(rs: np.ndarray, counts: np.ndarray, m: int, take: 
         total -= good
 
 
-@njit(cache=True)
+@no_refcount
 def hill(x: float, k: float, s: float) -> float:
     """Hill saturation x^s / (x^s + K^s)."""
     if x <= 0.0:
