@@ -109,10 +109,13 @@ def test_compiled_rows_equal_the_tree(text, rows):
     table = [dict(zip(names, row, strict=True)) for row in rows]
     leaves = np.array([[float(v[leaf]) for leaf in program.leaves] for v in table],
                       dtype=np.float64).reshape(len(table), len(program.leaves))
-    values, status = evaluate_rows(program, leaves)
+    values, status, jumped = evaluate_rows(program, leaves)
     for r, row_values in enumerate(table):
         outcome, value = _tree(expression, row_values)
         assert (status[r] != OK) == (outcome == "error"), (text, row_values, status[r])
+        if outcome == "ok" and not jumped[r]:  # the tree read every leaf, in leaf order
+            seen = expression.evaluate_with_trace(_environment(row_values))[1]
+            assert list(seen) == list(program.leaves)
         if outcome == "ok":
             assert _same(value, values[r]), (text, row_values, value, values[r])
             assert is_true(value) == is_true(values[r] if program.kind == "number"
@@ -136,7 +139,7 @@ def test_rows_not_selected_are_left_alone_and_leaves_are_shared():
         compile_expression("roi('kol') / x > 1 and roi('kol') < 5", VOCAB).root, KINDS.get)
     assert program is not None and program.leaves == ("roi('kol')", "x")
     leaves = np.array([[4.0, 2.0], [4.0, 0.0], [9.0, 1.0]])
-    values, status = evaluate_rows(program, leaves, np.array([True, True, False]))
+    values, status, _ = evaluate_rows(program, leaves, np.array([True, True, False]))
     assert values[0] == 1.0 and status[0] == OK
     assert status[1] != OK                  # division by zero, as the tree says
     assert math.isnan(values[2]) and status[2] == OK
@@ -145,5 +148,6 @@ def test_rows_not_selected_are_left_alone_and_leaves_are_shared():
 def test_short_circuit_keeps_errors_out():
     program = compile_postfix(compile_expression("x != 0 and 1 / x > 2", VOCAB).root,
                               KINDS.get)
-    values, status = evaluate_rows(program, np.array([[0.0], [0.25]]))
+    values, status, jumped = evaluate_rows(program, np.array([[0.0], [0.25]]))
     assert list(status) == [OK, OK] and list(values) == [0.0, 1.0]
+    assert list(jumped) == [True, False]

@@ -76,13 +76,30 @@ class Batch:
             self.sync(day)
             for rep in self.reps:
                 rep.apply_events(day)
-                rep.run_agenda(day)
+            self.run_agendas(day)
         self.sync(self.horizon)
         for rep in self.reps:
             rep.run_agenda(self.horizon)  # nothing may be left before the horizon
         return [ReplicationResult(r.out, r.chan_tot, r.leak, r.state, log, r.adopters,
                                   r.adstock)
                 for r, log in zip(self.reps, logs, strict=True)]
+
+    def run_agendas(self, day: int) -> None:
+        """Every replication's changes of `day`, each replication's in its order; changes
+        that can run together (`Replication.run_agenda`) are carried out in groups, one
+        call of the first one's `run_together` with the list of the group's changes (e.g.
+        a review of every replication at once, `rules.batch_review`)."""
+        waiting = self.reps
+        while waiting:
+            groups: dict[object, list] = {}
+            for rep in waiting:
+                change = rep.run_agenda(day, grouped=True)
+                if change is not None:
+                    groups.setdefault(getattr(change, "together_key", None), []).append(
+                        (rep, change))
+            for members in groups.values():
+                members[0][1].run_together([change for _, change in members])
+            waiting = [rep for members in groups.values() for rep, _ in members]
 
     def sync(self, day: int) -> None:
         """Advance every replication up to the start of `day` (one compiled call)."""

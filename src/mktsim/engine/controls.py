@@ -99,6 +99,10 @@ class Controls(Protocol):
         """The factor applied to the channel's planned future spend (1 = as planned)."""
         ...
 
+    def channel_scales(self) -> np.ndarray:
+        """Every channel's `channel_scale`, [C] (a copy)."""
+        ...
+
     def list_price(self, product: int) -> float:
         """The product's list price now (money per unit)."""
         ...

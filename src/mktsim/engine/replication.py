@@ -163,17 +163,27 @@ class Replication:
         self.agenda = {}
         return self._start_controllers()
 
-    def run_agenda(self, day: int) -> None:
+    def run_agenda(self, day: int, grouped: bool = False) -> Callable[[], None] | None:
         """Carry out the controllers' changes of `day` (the population synced to it), in
-        the order they were scheduled, including those scheduled for `day` meanwhile."""
+        the order they were scheduled, including those scheduled for `day` meanwhile.
+        With `grouped`, stop at a change that can run together with other replications'
+        (one with a `run_together` attribute, `controls.Controls.at`) and return it, taken
+        off the agenda, for the batch to carry out; call again to go on after it."""
         assert self.agenda is not None
         missed = [d for d in self.agenda if d < day]
         if missed:
             raise RuntimeError(f"a controller scheduled a change on day {min(missed)}, "
                                "not one of the days its batch_days gave")
         while day in self.agenda:
-            for change in self.agenda.pop(day):
+            changes = self.agenda[day]
+            while changes:
+                change = changes.pop(0)
+                if grouped and getattr(change, "run_together", None) is not None:
+                    return change
                 change()
+            if not self.agenda.get(day, True):
+                del self.agenda[day]
+        return None
 
     # --- processes -------------------------------------------------------------------
     def event_days(self) -> tuple[int, ...]:
@@ -257,6 +267,10 @@ class Replication:
     def channel_scale(self, channel: int) -> float:
         """The factor on the channel's planned future spend."""
         return float(self.chan_scale[channel])
+
+    def channel_scales(self) -> np.ndarray:
+        """Every channel's factor on its planned future spend, [C]."""
+        return self.chan_scale.copy()
 
     def list_price(self, product: int) -> float:
         """The product's list price now."""

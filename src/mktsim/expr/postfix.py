@@ -60,7 +60,7 @@ class NotCompiled(Exception):
     """A node the postfix form does not support (the tree evaluates the expression)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Program:
     """An expression as postfix code.
 

@@ -23,11 +23,13 @@ from mktsim.expr.postfix import Program
 OK, ZERO_DIVISION, TOO_LARGE, BAD_POWER = 0, 1, 2, 3
 
 
-def evaluate_rows(program: Program, leaves: np.ndarray,
-                  rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Values and statuses of `program` for the rows of `leaves` ([R, Q] float64, column q
-    the value of `program.leaves[q]`) where `rows` ([R] bool) is true (all by default);
-    unselected rows get NaN and status 0."""
+def evaluate_rows(program: Program, leaves: np.ndarray, rows: np.ndarray | None = None
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Values, statuses and jumps of `program` for the rows of `leaves` ([R, Q] float64,
+    column q the value of `program.leaves[q]`) where `rows` ([R] bool) is true (all by
+    default); unselected rows get NaN and status 0. `jumped[r]` is true when the row's
+    evaluation skipped part of the code (an `and`/`or` stopped early, a branch of
+    `a if c else b` left out): false means the tree reads every leaf, in leaf order."""
     leaves = np.ascontiguousarray(leaves, dtype=np.float64)
     if rows is None:
         rows = np.ones(leaves.shape[0], dtype=np.bool_)
@@ -125,7 +127,8 @@ def _compare(opcode, a, b):
 
 @njit(cache=True)
 def _evaluate_row(code, constants, leaves, r, stack):
-    """(value, status) of one row."""
+    """(value, status, jumped) of one row."""
+    jumped = False
     top = -1
     pc = 0
     n = code.shape[0]
@@ -147,7 +150,7 @@ def _evaluate_row(code, constants, leaves, r, stack):
         elif opcode <= 10:
             value, status = _arith(opcode, stack[top - 1], stack[top])
             if status != OK:
-                return math.nan, status
+                return math.nan, status, jumped
             top -= 1
             stack[top] = value
         elif opcode <= 18:
@@ -156,18 +159,22 @@ def _evaluate_row(code, constants, leaves, r, stack):
         elif opcode == 19 or opcode == 20:  # and / or: keep the deciding value and jump
             if (stack[top] == 0.0) == (opcode == 19):
                 pc = arg
+                jumped = True
             else:
                 top -= 1
         elif opcode == 21:
             top -= 1
+            jumped = True  # one branch of `a if c else b` is left out either way
             if stack[top + 1] == 0.0:
                 pc = arg
         elif opcode == 22:
             pc = arg
-        else:  # 23: a chain's link
+        else:  # 23: a chain's link (the tree stops at the first false link)
             top -= 1
+            if stack[top] == 0.0:
+                jumped = True
             stack[top] = 1.0 if (stack[top] != 0.0 and stack[top + 1] != 0.0) else 0.0
-    return stack[top], OK
+    return stack[top], OK, jumped
 
 
 @njit(cache=True)
@@ -175,8 +182,9 @@ def _evaluate(code, constants, leaves, rows, depth):
     n = leaves.shape[0]
     values = np.full(n, np.nan)
     status = np.zeros(n, dtype=np.int8)
+    jumped = np.zeros(n, dtype=np.bool_)
     stack = np.empty(depth + 1)
     for r in range(n):
         if rows[r]:
-            values[r], status[r] = _evaluate_row(code, constants, leaves, r, stack)
-    return values, status
+            values[r], status[r], jumped[r] = _evaluate_row(code, constants, leaves, r, stack)
+    return values, status, jumped

@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..engine.layout import CH_LEADS, CH_MARGIN, CH_NEW, CH_SPEND
-from ..expr import Expression, ExpressionError, Value, is_true
+from ..expr import Environment, Expression, ExpressionError, Value, is_true
 from ..kpis import KPI_INDEX, KPIS
 from ..model import plan as P
 from ..model.measures import start_value, threshold_of
 from .actions import DONE, Actions
 from .compiled import CompiledAction, CompiledRules, Study, compile_review
 from .market_intel import PRICE, CompetitorBook, competitor_survey
-from .observe import Observer
+from .observe import NAMES, Observer
 from .rivals import quiet_rules, start_rivals
 
 if TYPE_CHECKING:
@@ -64,9 +64,18 @@ class ReviewLog:
     """What the reviews of one replication decided and saw (plain data, picklable)."""
 
     decisions: list[dict[str, Any]] = field(default_factory=list)
-    observations: list[tuple[int, str, int, float, float]] = field(default_factory=list)
+    #: each review's observations: (review day, [3, K] array of the as-of day, observed
+    #: and true value of every KPI, in `observe.NAMES` order); `observations` lists them
+    observed: list[tuple[int, np.ndarray]] = field(default_factory=list)
     #: the competitors' moves (rules/rivals.py): day, competitor, reaction, action, ...
     competitor_moves: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def observations(self) -> list[tuple[int, str, int, float, float]]:
+        """(review day, kpi, as-of day, observed, true) of every KPI at every review."""
+        return [(day, name, int(as_of), seen, true)
+                for day, block in self.observed
+                for name, as_of, seen, true in zip(NAMES, *block.tolist(), strict=True)]
 
 
 class ReviewEnvironment:
@@ -153,7 +162,9 @@ class Review:
         replication on its day (`Controls.at`: SimPy when the replication runs alone, the
         batch's calendar when it runs in a batch, `engine.batch`)."""
         for day, _, what in self.timeline():
-            self.rep.at(day, functools.partial(self.step, day, what))
+            change = (ReviewStep(self, day) if what.startswith("review:")
+                      else functools.partial(self.step, day, what))
+            self.rep.at(day, change)
 
     def step(self, day: int, what: str) -> None:
         """One item of the timeline on its day (the population synced to it)."""
@@ -185,30 +196,52 @@ class Review:
             self.set_rules(_without_study(self.rules, study))
 
     def review(self, day: int) -> None:
-        """Check every rule in order; act while actions are allowed."""
+        """Check every rule in order; act while actions are allowed (this replication
+        alone; `rules.batch_review` reviews a batch's replications together)."""
         self.observer.record_all(day)
         done = 0
         env = ReviewEnvironment(self, day)
-        for index, rule in enumerate(self.rules.rules):
+        for index in range(len(self.rules.rules)):
             if done >= self.rules.max_actions:
                 break
-            if index in self.acted and day - self.acted[index] <= rule.cooldown:
+            if self.cooling(index, day):
                 continue
-            try:
-                value, seen = rule.when.evaluate_with_trace(env)
-            except ExpressionError as exc:
-                raise self.failure(rule.name, day, "condition", rule.when, exc) from None
-            if not is_true(value):
-                continue
-            for action in rule.then:
-                if done >= self.rules.max_actions:
-                    break
-                args = self.resolve(action, env, rule.name, day)
-                status, used = self.actions.handler(action.kind)(day, args)
-                self.decide(day, rule.name, action.kind, used, seen, status)
-                done += status == DONE
-                if status == DONE:
-                    self.acted[index] = day
+            value, seen = self.condition(index, env, day)
+            if is_true(value):
+                done = self.act(index, env, seen, done)
+        self.close_review(day)
+
+    def cooling(self, index: int, day: int) -> bool:
+        """Whether rule `index` acted within its cooldown before `day` (not checked)."""
+        return index in self.acted and day - self.acted[index] <= self.rules.rules[index].cooldown
+
+    def condition(self, index: int, env: Environment,
+                  day: int) -> tuple[Value, dict[str, Value]]:
+        """The value of rule `index`'s condition at the review on `day` and what it saw
+        (the tree, reading `env`); a failure is a `RuleRuntimeError`."""
+        rule = self.rules.rules[index]
+        try:
+            return rule.when.evaluate_with_trace(env)
+        except ExpressionError as exc:
+            raise self.failure(rule.name, day, "condition", rule.when, exc) from None
+
+    def act(self, index: int, env: ReviewEnvironment, seen: dict[str, Value], done: int) -> int:
+        """Carry out rule `index`'s actions (its condition holds) while actions are
+        allowed; return the actions done in this review so far."""
+        rule, day = self.rules.rules[index], env.day
+        for action in rule.then:
+            if done >= self.rules.max_actions:
+                break
+            args = self.resolve(action, env, rule.name, day)
+            status, used = self.actions.handler(action.kind)(day, args)
+            self.decide(day, rule.name, action.kind, used, seen, status)
+            done += status == DONE
+            if status == DONE:
+                self.acted[index] = day
+        return done
+
+    def close_review(self, day: int) -> None:
+        """What the next review compares with (`utilisation`)."""
         self.last_review = (day, self.rep.channel_totals())
 
     def resolve(self, action: CompiledAction, env: ReviewEnvironment, rule: str,
@@ -331,6 +364,29 @@ class Review:
             return threshold
 
 
+class ReviewStep:
+    """The review of one replication on one day, as a change of its agenda
+    (`Controls.at`): called alone, or with the same day's reviews of the other
+    replications of a batch (`run_together`, `rules.batch_review`)."""
+
+    def __init__(self, review: Review, day: int) -> None:
+        self.review, self.day = review, day
+        #: reviews with the same key run together (the same day and rules)
+        self.together_key = ("review", day, id(review.rules.rules))
+
+    def __call__(self) -> None:
+        self.review.step(self.day, f"review:{self.day}")
+
+    def run_together(self, steps: list[ReviewStep]) -> None:
+        """The reviews of `steps` (this one among them), all at once."""
+        from .batch_review import review_together
+
+        reviews = [step.review for step in steps]
+        review_together(reviews, self.day)
+        for review in reviews:
+            review.rep.refresh()
+
+
 @functools.lru_cache(maxsize=4096)
 def _date_text(start: dt.date, day: int) -> str:
     """The ISO date of `day` (day 0 = `start`)."""
@@ -382,7 +438,7 @@ class ReviewLoop:
         if rules is not None:
             review.schedule()
         start_rivals(rep, review.observer, review.book, review.log.competitor_moves)
-        review.log.observations = review.observer.records
+        review.log.observed = review.observer.records
         return review.log
 
 

@@ -1,0 +1,172 @@
+"""The reviews of a batch's replications on one day, all at once.
+
+`Review.review` checks one replication's rules with the expression tree. Here the same
+review runs for every replication of a batch (`engine.batch`, which hands the day's
+`ReviewStep`s over together), rule by rule in order:
+
+1. the surveys every replication reads are drawn in one compiled call per measure
+   (`observe.draw_due_surveys`, streams keyed by replication, measure and day), then each
+   replication records its observations;
+2. for each rule, the replications that may still act and are not cooling down get the
+   values of the condition's leaves (its calls with literal arguments and bare names,
+   `expr.postfix`), one column per leaf (`leaf_column`: read from all replications at
+   once for the common functions), and the condition's postfix program is evaluated for
+   all of them in one compiled call (`expr.postfix_kernel`);
+3. only the replications whose condition holds act, in Python (`Review.act`, the actions
+   of `rules.actions` on the replication's controls); what the condition saw is the
+   tree's trace over the same leaf values, so the decision log is the same as alone.
+
+A condition the postfix form does not support (text, computed arguments) and a
+replication whose evaluation fails are evaluated with the tree (the failure then is the
+tree's `RuleRuntimeError`). Later rules read the state after earlier rules' actions, as
+alone: a rule's leaves are read when the rule is checked.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..engine.layout import CH_MARGIN, CH_NEW, CH_SPEND
+from ..expr import Expression, Value, is_true
+from ..expr.nodes import Call, Const, Node
+from ..expr.postfix import BOOL_KIND, NUMBER_KIND, Program, compile_postfix, leaf_kinds
+from ..expr.postfix_kernel import OK, evaluate_rows
+from .observe import draw_due_surveys
+from .review import RULE_FUNCTIONS, ReviewEnvironment
+
+if TYPE_CHECKING:
+    from .review import Review
+
+#: What each rule function gives (None: text; such a call is left to the tree).
+FUNCTION_KINDS: dict[str, str | None] = {
+    **{name: NUMBER_KIND for name in RULE_FUNCTIONS}, "on_track": BOOL_KIND,
+    "best_channel": None}
+
+
+@functools.lru_cache(maxsize=256)
+def postfix_of(expression: Expression) -> Program | None:
+    """The postfix program of a rule's condition (None: the tree evaluates it)."""
+    return compile_postfix(expression.root, FUNCTION_KINDS.get)
+
+
+def review_together(reviews: Sequence[Review], day: int) -> None:
+    """`Review.review` of every replication of `reviews` on `day` (their rules are the
+    same rules), with the same decisions and log as one by one."""
+    draw_due_surveys([r.observer for r in reviews], day)
+    for review in reviews:
+        review.observer.record_all(day)
+    envs = [ReviewEnvironment(r, day) for r in reviews]
+    done = [0] * len(reviews)
+    for index, rule in enumerate(reviews[0].rules.rules):
+        active = [i for i, r in enumerate(reviews)
+                  if done[i] < r.rules.max_actions and not r.cooling(index, day)]
+        if not active:
+            continue
+        program = postfix_of(rule.when)
+        if program is None:
+            for i in active:
+                value, seen = reviews[i].condition(index, envs[i], day)
+                if is_true(value):
+                    done[i] = reviews[i].act(index, envs[i], seen, done[i])
+            continue
+        members = [reviews[i] for i in active]
+        leaves = np.column_stack([leaf_column(node, members, day) for node in program.nodes]
+                                 ) if program.nodes else np.empty((len(active), 0))
+        values, status, jumped = evaluate_rows(program, leaves)
+        for row, i in enumerate(active):
+            if status[row] != OK:  # the tree raises the located error
+                value, seen = reviews[i].condition(index, envs[i], day)
+            elif not (values[row] != 0.0 and values[row] == values[row]):
+                continue
+            elif jumped[row]:  # the tree's trace: what it read before stopping
+                leaf_env = LeafEnvironment(program, leaves[row], day)
+                value, seen = reviews[i].condition(index, leaf_env, day)
+            else:  # every leaf was read, in leaf order
+                value, seen = True, _seen(program, leaves[row])
+            if is_true(value):
+                done[i] = reviews[i].act(index, envs[i], seen, done[i])
+    for review in reviews:
+        review.close_review(day)
+
+
+def _seen(program: Program, row: np.ndarray) -> dict[str, Value]:
+    """What a condition that read all its leaves saw (the tree's trace)."""
+    return {text: (bool(value) if kind == BOOL_KIND else value)
+            for text, kind, value in zip(program.leaves, _kinds(program), row.tolist(),
+                                         strict=True)}
+
+
+@functools.lru_cache(maxsize=256)
+def _kinds(program: Program) -> tuple[str, ...]:
+    return leaf_kinds(program, FUNCTION_KINDS.get)
+
+
+class LeafEnvironment:
+    """The values of a condition's leaves for one replication, as an expression
+    environment (so that the tree's trace is what the condition saw)."""
+
+    def __init__(self, program: Program, row: np.ndarray, day: int) -> None:
+        self.day = day
+        self.values: dict[object, Value] = {}
+        for node, kind, value in zip(program.nodes, _kinds(program), row.tolist(),
+                                     strict=True):
+            self.values[_leaf_key(node)] = bool(value) if kind == BOOL_KIND else value
+
+    def call(self, name: str, args: tuple[Value, ...]) -> Value:
+        """The leaf's value."""
+        return self.values[(name, args)]
+
+    def lookup(self, name: str) -> Value:
+        """The bare name's value."""
+        return self.values[name]
+
+
+def _leaf_key(node: Node) -> object:
+    if isinstance(node, Call):
+        return (node.name, tuple(a.value for a in node.args if isinstance(a, Const)))
+    return getattr(node, "name", "")
+
+
+# --- the leaves' columns ---------------------------------------------------------------
+
+Column = Callable[["Sequence[Review]", int, list[Value]], np.ndarray]
+
+
+def leaf_column(node: Node, reviews: Sequence[Review], day: int) -> np.ndarray:
+    """The value of one leaf for each review, [R] float64 (true/false as 1/0)."""
+    if not isinstance(node, Call):  # the bare name `day`
+        return np.full(len(reviews), float(day))
+    args = [a.value for a in node.args if isinstance(a, Const)]
+    together = COLUMNS.get(node.name)
+    if together is not None:
+        return together(reviews, day, args)
+    function = RULE_FUNCTIONS[node.name]
+    return np.array([float(function(r, day, args)) for r in reviews], dtype=np.float64)
+
+
+def _channel_column(measure: str) -> Column:
+    def column(reviews: Sequence[Review], day: int, args: list[Value]) -> np.ndarray:
+        c = reviews[0].channels.index(str(args[0]))
+        totals = np.array([r.snapshot[c] for r in reviews]).reshape(len(reviews), -1)
+        spend, margin, new = totals[:, CH_SPEND], totals[:, CH_MARGIN], totals[:, CH_NEW]
+        if measure == "spend":
+            return spend.astype(np.float64)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if measure == "roi":
+                return np.where(spend > 0, (margin - spend) / spend, np.nan)
+            return np.where(new > 0, spend / new, np.nan)
+    return column
+
+
+def _budget_left(reviews: Sequence[Review], day: int, args: list[Value]) -> np.ndarray:
+    return np.array([r.actions.budget_left(day) for r in reviews], dtype=np.float64)
+
+
+#: Leaves read for all reviews at once (the others: the rule function per review).
+COLUMNS: dict[str, Column] = {
+    "roi": _channel_column("roi"), "cac": _channel_column("cac"),
+    "spend": _channel_column("spend"), "budget_left": _budget_left}
