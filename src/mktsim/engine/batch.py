@@ -23,6 +23,7 @@ import numba
 import numpy as np
 from numba import njit, prange
 
+from .controls import close_log
 from .derived import fill_derived_many
 from .kernel import _advance
 from .replication import Replication, ReplicationResult
@@ -80,8 +81,8 @@ class Batch:
         self.sync(self.horizon)
         for rep in self.reps:
             rep.run_agenda(self.horizon)  # nothing may be left before the horizon
-        return [ReplicationResult(r.out, r.chan_tot, r.leak, r.state, log, r.adopters,
-                                  r.adstock)
+        return [ReplicationResult(r.out, r.chan_tot, r.leak, r.state, close_log(log),
+                                  r.adopters, r.adstock)
                 for r, log in zip(self.reps, logs, strict=True)]
 
     def run_agendas(self, day: int) -> None:

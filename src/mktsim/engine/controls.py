@@ -5,7 +5,8 @@ processes that run in it). A controller is handed to `simulate` / `Replication` 
 layer that builds the run (the API hands the review loop of `mktsim.rules.review`); at
 the start of each replication the engine calls `controller.start(controls)`, and the
 controller registers its SimPy processes on `controls.env` and returns a picklable log
-(or None), which comes back as `ReplicationResult.reviews` / `Run.reviews`.
+(or None), which comes back as `ReplicationResult.reviews` / `Run.reviews` (closed first,
+`close_log`, when it has a `close()` method).
 
 A controller sees the replication only through `Controls`: a few reads (channel totals,
 a KPI to date, backlog, capacity, prices, headcount) and a few changes (scale a channel,
@@ -84,6 +85,10 @@ class Controls(Protocol):
 
     def kpi_totals(self, first: int, last: int) -> np.ndarray:
         """Every KPI row summed over days first..last-1, [K] (zeros for an empty range)."""
+        ...
+
+    def kpi_history(self, last: int) -> np.ndarray:
+        """Every KPI row on days 0..last-1, [K, last] (a copy)."""
         ...
 
     def backlog(self, team: int) -> int:
@@ -165,6 +170,16 @@ class Controller(Protocol):
     def start(self, controls: Controls) -> Any:
         """Register the controller's processes; return its log (plain data) or None."""
         ...
+
+
+def close_log(log: Any) -> Any:
+    """A controller's log at the end of its replication: its `close()` is called, if it
+    has one (e.g. to read the figures it noted from the finished days), and it is
+    returned."""
+    close = getattr(log, "close", None)
+    if callable(close):
+        close()
+    return log
 
 
 def idle(controller: Controller, plan: Any) -> bool:

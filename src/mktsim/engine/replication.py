@@ -12,7 +12,7 @@ import numpy as np
 import simpy
 
 from ..model import plan as P
-from .controls import Controller, MissingController, batch_days
+from .controls import Controller, MissingController, batch_days, close_log
 from .derived import fill_derived
 from .kernel import _advance
 from .layout import (
@@ -140,7 +140,8 @@ class Replication:
         reviews = self._start_controllers()
         self.env.run(until=self.plan.horizon)
         self.sync(self.plan.horizon)
-        return ReplicationResult(self.out, self.chan_tot, self.leak, self.state, reviews,
+        return ReplicationResult(self.out, self.chan_tot, self.leak, self.state,
+                                 close_log(reviews),
                                  self.adopters, self.adstock)
 
     def _start_controllers(self) -> Any:
@@ -249,6 +250,10 @@ class Replication:
     def kpi_totals(self, first: int, last: int) -> np.ndarray:
         """Every KPI row summed over days first..last-1, [K]."""
         return self.out[:, max(first, 0):max(last, 0)].sum(axis=1)
+
+    def kpi_history(self, last: int) -> np.ndarray:
+        """Every KPI row on days 0..last-1, [K, last]."""
+        return self.out[:, :max(last, 0)].copy()
 
     def backlog(self, team: int) -> int:
         """Leads of the team's channels waiting now (and complaints, for service)."""

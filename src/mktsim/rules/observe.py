@@ -26,7 +26,7 @@ from ..kpis import KPI_INDEX, KPIS
 from ..model.measures import start_value
 from ..scenario.rules import SURVEY_MEASURES
 from .compiled import InfoSettings
-from .surveys import survey_share, survey_shares
+from .surveys import survey_draws, survey_share, survey_shares
 
 if TYPE_CHECKING:
     from ..engine.controls import Controls
@@ -51,11 +51,8 @@ class Observer:
         #: the replication's survey key (`rules.surveys`), from its event stream
         self.key = int(rep.rng.integers(2**63))
         self._drawn: dict[tuple[str, int], float] = {}
-        #: KPI totals over days 0..n-1 (n, totals), carried from one review to the next
-        self._totals: tuple[int, np.ndarray] = (0, np.zeros(len(KPI_INDEX)))
-        #: every KPI at every review: (review day, [3, K] as-of day, observed, true by KPI
-        #: row), arrays rather than a tuple per figure (`ReviewLog.observations` lists them)
-        self.records: list[tuple[int, np.ndarray]] = []
+        #: the days of the reviews so far (`record_all`; their figures: `records`)
+        self.review_days: list[int] = []
 
     def lag_of(self, name: str) -> int:
         """Days between the review's eve and the day the figure describes."""
@@ -126,36 +123,50 @@ class Observer:
         return float(now / before - 1.0)
 
     def record_all(self, review_day: int) -> None:
-        """Observe every KPI at a review and keep (observed, true) for the results (the
-        true values read once per as-of day for all KPIs; surveys drawn in KPI order)."""
-        eve = review_day - 1
-        days = [eve - lag for lag in (self.info.report_lag, self.info.survey_lag,
-                                      self.info.intel_delay)]
-        rows = {day: self._rows(day) for day in set(days)}
-        flows = np.array([rows[day][0] for day in days])
-        levels = np.array([rows[day][1] for day in days])
-        true = np.where(_FLOWS, flows[_SOURCE_ROWS, _ROWS], levels[_SOURCE_ROWS, _ROWS]).tolist()
-        seen = list(true)
-        for j in _STOCKS if min(days) < 0 else ():
-            name, source = NAMES[j], _SOURCES[j]
-            if days[source] < 0:
-                true[j] = seen[j] = self.true_value(name, days[source])
-        for j in _SURVEYED:
-            seen[j] = self.value_on(NAMES[j], days[_SOURCES[j]])
-        self.records.append((review_day, np.array([np.take(days, _SOURCE_ROWS), seen, true])))
+        """Note a review: every KPI as it sees it is kept for the results (`records`, read
+        when the replication ends: the days a review sees are final by then, and a survey
+        is the same number whenever it is drawn)."""
+        self.review_days.append(review_day)
 
-    def _rows(self, day: int) -> tuple[np.ndarray, np.ndarray]:
-        """Every KPI's total over days 0..day and its row on `day` (empty before day 0);
-        the totals carried on from the last call (the days before the review are final)."""
-        n = len(KPI_INDEX)
-        if day < 0:
-            return np.zeros(n), np.full(n, NAN)
-        upto, totals = self._totals
-        if day + 1 < upto:
-            upto, totals = 0, np.zeros(n)
-        totals = totals + self.rep.kpi_totals(upto, day + 1)
-        self._totals = (day + 1, totals)
-        return totals, self.rep.kpis_on(day)
+    def records(self) -> list[tuple[int, np.ndarray]]:
+        """Every KPI at every review noted so far: (review day, [3, K] array of the as-of
+        day, the observed and the true value by KPI row); the population must be synced
+        past the last as-of day."""
+        if not self.review_days:
+            return []
+        reviews = np.array(self.review_days)
+        lags = np.array([self.info.report_lag, self.info.survey_lag, self.info.intel_delay])
+        as_of = (reviews[:, None] - 1 - lags[None, :])[:, _SOURCE_ROWS]  # [N, K]
+        history = self.rep.kpi_history(max(int(as_of.max()) + 1, 0))
+        totals = np.cumsum(history, axis=1)
+        at = np.clip(as_of, 0, None)
+        rows = np.broadcast_to(_ROWS, as_of.shape)
+        early = as_of < 0
+        true = np.where(_FLOWS, totals[rows, at] if totals.size else 0.0,
+                        history[rows, at] if history.size else NAN)
+        true[early & _FLOWS] = 0.0
+        for n, j in zip(*np.nonzero(early & ~_FLOWS), strict=True):
+            true[n, j] = self.true_value(NAMES[j], int(as_of[n, j]))
+        seen = true.copy()
+        self._draw_surveys(as_of, true)
+        for j in _SURVEYED:
+            seen[:, j] = [self._drawn[(NAMES[j], int(d))] for d in as_of[:, j]]
+        return [(int(day), np.array([as_of[n], seen[n], true[n]], dtype=np.float64))
+                for n, day in enumerate(self.review_days)]
+
+    def _draw_surveys(self, as_of: np.ndarray, true: np.ndarray) -> None:
+        """Draw the surveyed KPIs' figures of `as_of` [N, K] not drawn yet (true shares
+        `true`), in one compiled call."""
+        wanted: dict[tuple[str, int], float] = {}
+        for j in _SURVEYED:
+            for d, share in zip(as_of[:, j].tolist(), true[:, j].tolist(), strict=True):
+                if (NAMES[j], d) not in self._drawn:
+                    wanted[(NAMES[j], d)] = share
+        if not wanted:
+            return
+        sizes = [sample_size_on(self.info, name, day) for name, day in wanted]
+        drawn = survey_draws(self.key, list(wanted), sizes, list(wanted.values()))
+        self._drawn.update(zip(wanted, drawn, strict=True))
 
 
 def _source(name: str) -> int:
@@ -173,10 +184,8 @@ _KPI_ROWS = tuple((name, k, KPIS[name].kind == "flow", name in SURVEY_MEASURES, 
 NAMES = tuple(row[0] for row in _KPI_ROWS)
 _ROWS = np.array([row[1] for row in _KPI_ROWS])
 _FLOWS = np.array([row[2] for row in _KPI_ROWS])
-_SOURCES = tuple(row[4] for row in _KPI_ROWS)
-_SOURCE_ROWS = np.array(_SOURCES)
-#: KPIs whose true value before day 0 is not in the rows (stocks, shares); surveyed KPIs
-_STOCKS = tuple(j for j, row in enumerate(_KPI_ROWS) if not row[2])
+_SOURCE_ROWS = np.array([row[4] for row in _KPI_ROWS])
+#: the surveyed KPIs' rows
 _SURVEYED = tuple(j for j, row in enumerate(_KPI_ROWS) if row[3])
 
 

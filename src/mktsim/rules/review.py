@@ -70,6 +70,12 @@ class ReviewLog:
     #: the competitors' moves (rules/rivals.py): day, competitor, reaction, action, ...
     competitor_moves: list[dict[str, Any]] = field(default_factory=list)
 
+    def close(self) -> None:
+        """Read the observations of the finished replication (`Observer.records`)."""
+        observer = self.__dict__.pop("_observer", None)
+        if observer is not None:
+            self.observed = observer.records()
+
     @property
     def observations(self) -> list[tuple[int, str, int, float, float]]:
         """(review day, kpi, as-of day, observed, true) of every KPI at every review."""
@@ -438,7 +444,7 @@ class ReviewLoop:
         if rules is not None:
             review.schedule()
         start_rivals(rep, review.observer, review.book, review.log.competitor_moves)
-        review.log.observed = review.observer.records
+        review.log._observer = review.observer  # read when closed (`close`)
         return review.log
 
 

@@ -33,8 +33,19 @@ def survey_shares(keys: np.ndarray, measure: str, day: int, sizes: np.ndarray,
     sample sizes, `shares` [R] true shares (clipped to [0, 1]; NaN counts as 0)."""
     shares = np.asarray(shares, dtype=np.float64)
     clean = np.where(np.isfinite(shares), np.clip(shares, 0.0, 1.0), 0.0)
-    return _draw(np.asarray(keys, dtype=np.uint64), np.uint64(salt(measure, day) & MASK64),
-                 np.asarray(sizes, dtype=np.int64), clean)
+    keys = np.asarray(keys, dtype=np.uint64)
+    salts = np.full(keys.shape[0], salt(measure, day) & MASK64, dtype=np.uint64)
+    return _draw(keys, salts, np.asarray(sizes, dtype=np.int64), clean)
+
+
+def survey_draws(key: int, surveys: list[tuple[str, int]], sizes: list[int],
+                 shares: list[float]) -> list[float]:
+    """`survey_share` of one replication's surveys (measure, day), in one call."""
+    clean = np.asarray(shares, dtype=np.float64)
+    clean = np.where(np.isfinite(clean), np.clip(clean, 0.0, 1.0), 0.0)
+    salts = np.array([salt(m, d) for m, d in surveys], dtype=np.uint64)
+    keys = np.full(len(surveys), key, dtype=np.uint64)
+    return _draw(keys, salts, np.asarray(sizes, dtype=np.int64), clean).tolist()
 
 
 def survey_share(key: int, measure: str, day: int, size: int, share: float) -> float:
@@ -44,11 +55,12 @@ def survey_share(key: int, measure: str, day: int, size: int, share: float) -> f
 
 
 @njit(cache=True)
-def _draw(keys, salt_, sizes, shares):
+def _draw(keys, salts, sizes, shares):
+    """Binomial(sizes[i], shares[i]) / sizes[i], each from the stream keys[i] ^ salts[i]."""
     out = np.empty(keys.shape[0])
     rs = np.empty(1, dtype=np.uint64)
     for r in range(keys.shape[0]):
-        rs[0] = keys[r] ^ salt_
+        rs[0] = keys[r] ^ salts[r]
         rs[0] = next_u64(rs)  # mixed: keys that differ in a few bits give unrelated streams
         out[r] = binomial(rs, sizes[r], shares[r]) / sizes[r] if sizes[r] > 0 else np.nan
     return out
