@@ -174,3 +174,36 @@ def test_one_thread_never_starts_numbas_threads():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_span_keys_of_a_batch_are_the_replications_own():
+    from mktsim.engine.batch import span_keys
+    from mktsim.engine.rng import span_key
+
+    keys = np.random.default_rng(3).integers(0, 2**64 - 1, size=500, dtype=np.uint64,
+                                             endpoint=True)
+    for day in (0, 1, 30, 364, 10_000):
+        assert span_keys(keys, day).tolist() == [span_key(int(k), day) for k in keys]
+
+
+def _logs(logs):
+    """Decisions with what each condition saw, and every observation."""
+    return [([(d["day"], d["rule"], d["action"], d["status"], repr(d["args"]),
+               repr(d["seen"])) for d in log.decisions], repr(log.observations))
+            for log in logs]
+
+
+def test_reviews_together_give_what_each_review_alone_gives(scenario, monkeypatch):
+    """The day's reviews of a batch run together (compiled conditions over leaf columns,
+    `rules.batch_review`) make the decisions, see the values and leave the numbers that
+    each replication's review run on its own in the same batch makes, sees and leaves."""
+    from mktsim.rules.review import ReviewStep
+
+    plan, loop = scenario.plan("adaptive"), (ReviewLoop(),)
+    together = run_chunk(plan, 9, 0, 8, controllers=loop)
+    monkeypatch.setattr(ReviewStep, "run_together", None)  # each review on its own
+    one_by_one = run_chunk(plan, 9, 0, 8, controllers=loop)
+    for i in range(4):
+        np.testing.assert_array_equal(together[i], one_by_one[i])
+    assert _logs(together[5]) == _logs(one_by_one[5])
+    assert sum(len(log.decisions) for log in together[5]) > 8

@@ -27,7 +27,7 @@ from .controls import close_log
 from .derived import fill_derived_many
 from .kernel import _advance
 from .replication import Replication, ReplicationResult
-from .rng import span_key
+from .rng import MASK64
 
 #: Threads numba may run (NUMBA_NUM_THREADS, by default the machine's cores).
 MAX_THREADS = int(numba.config.NUMBA_NUM_THREADS)  # type: ignore[attr-defined]
@@ -69,6 +69,8 @@ class Batch:
             rep.roster.daily = self.team_days[i]
         self.shares = np.stack([r.shares for r in self.reps])
         self.synced = 0
+        #: the replications' population keys, [R] (their streams: `span_keys`)
+        self.keys = np.array([r.key for r in self.reps], dtype=np.uint64)
 
     def run(self) -> list[ReplicationResult]:
         """Every replication to the horizon: the scheduled events on their days."""
@@ -107,7 +109,7 @@ class Batch:
         first, day = self.synced, min(day, self.horizon)
         if day <= first:
             return
-        keys = np.array([span_key(r.key, first) for r in self.reps], dtype=np.uint64)
+        keys = span_keys(self.keys, first)
         for i, rep in enumerate(self.reps):
             rep.advance_roster(first, day)
             self.shares[i] = rep.shares
@@ -136,6 +138,15 @@ class Batch:
         for rep in self.reps:
             rep.synced = day
         self.synced = day
+
+
+def span_keys(keys: np.ndarray, day: int) -> np.ndarray:
+    """`rng.span_key` of every key of `keys` [R] uint64 (arithmetic modulo 2^64)."""
+    z = keys ^ np.uint64(day * 0x632BE59BD9B4E019 & MASK64)
+    z = z + np.uint64(0x9E3779B97F4A7C15)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
 
 
 @njit(cache=True)

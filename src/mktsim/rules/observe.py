@@ -48,11 +48,18 @@ class Observer:
 
     def __init__(self, rep: Controls, info: InfoSettings) -> None:
         self.rep, self.info = rep, info
-        #: the replication's survey key (`rules.surveys`), from its event stream
-        self.key = int(rep.rng.integers(2**63))
+        self._key: int | None = None
         self._drawn: dict[tuple[str, int], float] = {}
         #: the days of the reviews so far (`record_all`; their figures: `records`)
         self.review_days: list[int] = []
+
+    @property
+    def key(self) -> int:
+        """The replication's survey key (`rules.surveys`), drawn from its event stream
+        when the first survey is drawn (a run without surveys leaves the stream alone)."""
+        if self._key is None:
+            self._key = int(self.rep.rng.integers(2**63))
+        return self._key
 
     def lag_of(self, name: str) -> int:
         """Days between the review's eve and the day the figure describes."""

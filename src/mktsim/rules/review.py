@@ -106,6 +106,10 @@ class ReviewEnvironment:
 
 RuleFunction = Callable[["Review", int, list[Any]], Value]
 
+#: Actions that change only money, people later or information, never the market's
+#: prices: a review whose actions were all of these needs no `Controls.refresh`.
+SPEND_ONLY = frozenset({"shift_budget", "pause", "resume", "research", "train", "hire"})
+
 
 def _target_function(name: str) -> RuleFunction:
     return lambda r, day, a: r.target_function(name, str(a[0]), day)
@@ -151,6 +155,8 @@ class Review:
         #: (threshold, direction) of each target read so far, by position
         self.thresholds: dict[int, tuple[float, str]] = {}
         self.snapshot = np.zeros_like(rep.channel_totals())
+        #: an action since the last review changed prices (`refresh` needed)
+        self.market_changed = False
         self.last_review = (0, np.zeros_like(self.snapshot))
 
     # --- the processes -----------------------------------------------------------------
@@ -244,6 +250,7 @@ class Review:
             done += status == DONE
             if status == DONE:
                 self.acted[index] = day
+                self.market_changed |= action.kind not in SPEND_ONLY
         return done
 
     def close_review(self, day: int) -> None:
@@ -292,15 +299,25 @@ class Review:
             return float((margin - spend) / spend) if spend > 0 else NAN
         return float(spend / new) if new > 0 else NAN
 
+    def channel_measures(self, name: str) -> list[float]:
+        """`channel_measure` of every channel, from the latest internal report."""
+        tot = self.snapshot
+        spend, margin, new = tot[:, CH_SPEND], tot[:, CH_MARGIN], tot[:, CH_NEW]
+        if name in ("spend", "new_customers"):
+            return (spend if name == "spend" else new).astype(float).tolist()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if name == "roi":
+                return np.where(spend > 0, (margin - spend) / spend, NAN).tolist()
+            return np.where(new > 0, spend / new, NAN).tolist()
+
     def best_channel(self, measure: str, day: int, leave_out: str | None) -> str:
         """The running channel with money left and the best measure ('' if none)."""
         best, best_value = "", NAN
-        left = self.actions.remaining_all(day)
+        left = self.actions.remaining_all(day).tolist()
+        values = self.channel_measures(measure)
         for c, name in enumerate(self.channels):
-            if name == leave_out or left[c] <= 0:
-                continue
-            value = self.channel_measure(measure, c)
-            if not math.isfinite(value):
+            value = values[c]
+            if name == leave_out or left[c] <= 0 or not math.isfinite(value):
                 continue
             better = value < best_value if measure == "cac" else value > best_value
             if not best or better:
@@ -389,8 +406,10 @@ class ReviewStep:
 
         reviews = [step.review for step in steps]
         review_together(reviews, self.day)
-        for review in reviews:
-            review.rep.refresh()
+        for review in reviews:  # the choice shares again where a price changed
+            if review.market_changed:
+                review.rep.refresh()
+            review.market_changed = False
 
 
 @functools.lru_cache(maxsize=4096)
