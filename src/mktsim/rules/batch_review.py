@@ -35,6 +35,7 @@ from ..expr import Expression, Value, is_true
 from ..expr.nodes import Call, Const, Node
 from ..expr.postfix import BOOL_KIND, NUMBER_KIND, Program, compile_postfix, leaf_kinds
 from ..expr.postfix_kernel import OK, evaluate_rows
+from .compiled import CompiledAction
 from .observe import draw_due_surveys
 from .review import RULE_FUNCTIONS, ReviewEnvironment
 
@@ -77,18 +78,21 @@ def review_together(reviews: Sequence[Review], day: int) -> None:
         leaves = np.column_stack([leaf_column(node, members, day) for node in program.nodes]
                                  ) if program.nodes else np.empty((len(active), 0))
         values, status, jumped = evaluate_rows(program, leaves)
-        for row, i in enumerate(active):
+        holds = [(row, i) for row, i in enumerate(active)
+                 if status[row] != OK or (values[row] != 0.0 and values[row] == values[row])]
+        first = first_settings(rule.then[0], [reviews[i] for _, i in holds], day) if (
+            holds and rule.then) else None
+        for n, (row, i) in enumerate(holds):
             if status[row] != OK:  # the tree raises the located error
                 value, seen = reviews[i].condition(index, envs[i], day)
-            elif not (values[row] != 0.0 and values[row] == values[row]):
-                continue
             elif jumped[row]:  # the tree's trace: what it read before stopping
                 leaf_env = LeafEnvironment(program, leaves[row], day)
                 value, seen = reviews[i].condition(index, leaf_env, day)
             else:  # every leaf was read, in leaf order
                 value, seen = True, _seen(program, leaves[row])
             if is_true(value):
-                done[i] = reviews[i].act(index, envs[i], seen, done[i])
+                done[i] = reviews[i].act(index, envs[i], seen, done[i],
+                                         None if first is None else first[n])
     for review in reviews:
         review.close_review(day)
 
@@ -170,3 +174,62 @@ def _budget_left(reviews: Sequence[Review], day: int, args: list[Value]) -> np.n
 COLUMNS: dict[str, Column] = {
     "roi": _channel_column("roi"), "cac": _channel_column("cac"),
     "spend": _channel_column("spend"), "budget_left": _budget_left}
+
+
+# --- the first action's settings -------------------------------------------------------
+
+def first_settings(action: CompiledAction, reviews: Sequence[Review], day: int
+                   ) -> list[dict[str, object]] | None:
+    """The settings of a rule's first action for each review whose condition holds (no
+    action of the rule has run yet, so they read what `Review.resolve` would read),
+    with the computed ones read for all reviews at once; None when a computed setting is
+    not of a kind read together (`Review.resolve` computes them one by one then)."""
+    computed = {key: arg for key, arg in action.args if isinstance(arg, Expression)}
+    if not computed:
+        return None
+    columns: dict[str, list[object]] = {}
+    for key, expression in computed.items():
+        column = setting_column(expression, reviews, day)
+        if column is None:
+            return None
+        columns[key] = column
+    return [{key: columns[key][n] if key in columns else arg for key, arg in action.args}
+            for n in range(len(reviews))]
+
+
+def setting_column(expression: Expression, reviews: Sequence[Review], day: int
+                   ) -> list[object] | None:
+    """A computed setting's value for each review (text, or a float as `resolve` gives
+    it), or None when it is computed one by one: `best_channel(...)` with literal
+    arguments, and numbers whose postfix program runs without a failure."""
+    root = expression.root
+    if isinstance(root, Call) and root.name == "best_channel" and all(
+            isinstance(a, Const) for a in root.args):
+        return best_channels(reviews, day, *[str(a.value) for a in root.args])
+    program = postfix_of(expression)
+    if program is None:
+        return None
+    leaves = np.column_stack([leaf_column(node, reviews, day) for node in program.nodes]
+                             ) if program.nodes else np.empty((len(reviews), 0))
+    values, status, _ = evaluate_rows(program, leaves)
+    if np.any(status != OK):
+        return None
+    return [float(v) for v in values.tolist()]
+
+
+def best_channels(reviews: Sequence[Review], day: int, measure: str,
+                  leave_out: str | None = None) -> list[object]:
+    """`Review.best_channel` of every review: the first channel with the best finite
+    measure among those running with money left ('' when none)."""
+    channels = reviews[0].channels
+    values = np.array([r.channel_measures(measure) for r in reviews]).reshape(
+        len(reviews), len(channels))
+    left = np.array([r.actions.remaining_all(day) for r in reviews]).reshape(values.shape)
+    usable = np.isfinite(values) & (left > 0)
+    if leave_out in channels:
+        usable[:, channels.index(leave_out)] = False
+    worst = np.inf if measure == "cac" else -np.inf
+    ranked = np.where(usable, values, worst)
+    best = ranked.argmin(axis=1) if measure == "cac" else ranked.argmax(axis=1)
+    return [channels[b] if ok else "" for b, ok in zip(best.tolist(), usable.any(axis=1).tolist(),
+                                                       strict=True)]

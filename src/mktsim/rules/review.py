@@ -237,14 +237,19 @@ class Review:
         except ExpressionError as exc:
             raise self.failure(rule.name, day, "condition", rule.when, exc) from None
 
-    def act(self, index: int, env: ReviewEnvironment, seen: dict[str, Value], done: int) -> int:
+    def act(self, index: int, env: ReviewEnvironment, seen: dict[str, Value], done: int,
+            first: dict[str, Any] | None = None) -> int:
         """Carry out rule `index`'s actions (its condition holds) while actions are
-        allowed; return the actions done in this review so far."""
+        allowed; return the actions done in this review so far. `first`: the first
+        action's settings, already computed (`rules.batch_review`)."""
         rule, day = self.rules.rules[index], env.day
-        for action in rule.then:
+        for number, action in enumerate(rule.then):
             if done >= self.rules.max_actions:
                 break
-            args = self.resolve(action, env, rule.name, day)
+            if number == 0 and first is not None:
+                args = first
+            else:
+                args = self.resolve(action, env, rule.name, day)
             status, used = self.actions.handler(action.kind)(day, args)
             self.decide(day, rule.name, action.kind, used, seen, status)
             done += status == DONE
