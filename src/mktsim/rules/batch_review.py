@@ -167,7 +167,16 @@ def _channel_column(measure: str) -> Column:
 
 
 def _budget_left(reviews: Sequence[Review], day: int, args: list[Value]) -> np.ndarray:
-    return np.array([r.actions.budget_left(day) for r in reviews], dtype=np.float64)
+    """`Actions.budget_left` of every review: planned money left x the channels' scales,
+    summed over channels (row by row, as one review sums its own)."""
+    return _money_left(reviews, day).sum(axis=1)
+
+
+def _money_left(reviews: Sequence[Review], day: int) -> np.ndarray:
+    """`Actions.remaining_all` of every review, [R, C]."""
+    at = min(max(day, 0), reviews[0].actions.planned_left.shape[1] - 1)
+    planned = np.array([r.actions.planned_left[:, at] for r in reviews])
+    return planned * np.array([r.rep.channel_scales() for r in reviews])
 
 
 #: Leaves read for all reviews at once (the others: the rule function per review).
@@ -224,7 +233,7 @@ def best_channels(reviews: Sequence[Review], day: int, measure: str,
     channels = reviews[0].channels
     values = np.array([r.channel_measures(measure) for r in reviews]).reshape(
         len(reviews), len(channels))
-    left = np.array([r.actions.remaining_all(day) for r in reviews]).reshape(values.shape)
+    left = _money_left(reviews, day).reshape(values.shape)
     usable = np.isfinite(values) & (left > 0)
     if leave_out in channels:
         usable[:, channels.index(leave_out)] = False
