@@ -152,8 +152,8 @@ class Review:
         #: the last day each rule acted (for cooldown_days)
         self.acted: dict[int, int] = {}
         self.log = ReviewLog()
-        #: (threshold, direction) of each target read so far, by position
-        self.thresholds: dict[int, tuple[float, str]] = {}
+        #: what `target_function` reads of each target read so far, by id (`_target`)
+        self.targets: dict[str, tuple[float, float, str, bool, int, int, float]] = {}
         self.snapshot = np.zeros_like(rep.channel_totals())
         #: an action since the last review changed prices (`refresh` needed)
         self.market_changed = False
@@ -360,23 +360,17 @@ class Review:
 
     def target_function(self, name: str, target_id: str, day: int) -> Value:
         """target, gap or on_track of a target."""
-        i = next(j for j, t in enumerate(self.rules.targets) if t.id == target_id)
-        target, deadline = self.rules.targets[i], self.rules.target_days[i]
-        if i not in self.thresholds:
-            self.thresholds[i] = threshold_of(target, self.rep.plan)
-        threshold, direction = self.thresholds[i]
+        known = self.targets.get(target_id)
+        if known is None:
+            known = self.targets[target_id] = self._target(target_id)
+        threshold, sign, metric, flow, first_day, deadline, start = known
         if name == "target":
             return float(threshold)
-        metric = target.metric
         seen = self.observer.as_of(metric, day)
-        if KPIS[metric].kind == "flow":
-            first = 0 if target.over_days is None else deadline - target.over_days + 1
-            value = self.observer.true_value(metric, min(seen, deadline), first)
-            start, first_day = 0.0, first
+        if flow:
+            value = self.observer.true_value(metric, min(seen, deadline), first_day)
         else:
             value = self.observer.value_on(metric, min(seen, deadline))
-            start, first_day = self._start(metric, threshold), 0
-        sign = 1.0 if direction == "at_least" else -1.0
         if name == "gap":
             return float(sign * (threshold - value))
         if seen < first_day:
@@ -384,6 +378,20 @@ class Review:
         progress = min(1.0, (seen - first_day + 1) / max(deadline - first_day + 1, 1))
         expected = start + (threshold - start) * progress
         return bool(sign * (value - expected) >= 0)
+
+    def _target(self, target_id: str) -> tuple[float, float, str, bool, int, int, float]:
+        """What `target_function` needs of a target, read once: threshold, sign (1 for
+        at least, -1 for at most), metric, whether it is a flow, the first day it counts
+        from, its deadline and the value its straight line starts from."""
+        i = next(j for j, t in enumerate(self.rules.targets) if t.id == target_id)
+        target, deadline = self.rules.targets[i], self.rules.target_days[i]
+        threshold, direction = threshold_of(target, self.rep.plan)
+        sign = 1.0 if direction == "at_least" else -1.0
+        if KPIS[target.metric].kind == "flow":
+            first = 0 if target.over_days is None else deadline - target.over_days + 1
+            return threshold, sign, target.metric, True, first, deadline, 0.0
+        start = self._start(target.metric, threshold)
+        return threshold, sign, target.metric, False, 0, deadline, start
 
     def _start(self, metric: str, threshold: float) -> float:
         try:
