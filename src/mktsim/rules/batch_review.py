@@ -36,8 +36,8 @@ from ..expr.nodes import Call, Const, Node
 from ..expr.postfix import BOOL_KIND, NUMBER_KIND, Program, compile_postfix, leaf_kinds
 from ..expr.postfix_kernel import OK, evaluate_rows
 from .compiled import CompiledAction
+from .functions import RULE_FUNCTIONS, ReviewEnvironment
 from .observe import draw_due_surveys
-from .review import RULE_FUNCTIONS, ReviewEnvironment
 
 if TYPE_CHECKING:
     from .review import Review

@@ -26,7 +26,6 @@ from ..kpis import KPI_INDEX, KPIS
 from ..model.measures import start_value
 from ..scenario.rules import SURVEY_MEASURES
 from .compiled import InfoSettings
-from .surveys import survey_draws, survey_share, survey_shares
 
 if TYPE_CHECKING:
     from ..engine.controls import Controls
@@ -101,6 +100,8 @@ class Observer:
         own stream, `rules.surveys`) and remembered."""
         key = (measure, day)
         if key not in self._drawn:
+            from .surveys import survey_share  # numba: only when a run draws surveys
+
             self._drawn[key] = survey_share(self.key, measure, day, sample_size, share)
         return self._drawn[key]
 
@@ -171,6 +172,8 @@ class Observer:
                     wanted[(NAMES[j], d)] = share
         if not wanted:
             return
+        from .surveys import survey_draws
+
         sizes = [sample_size_on(self.info, name, day) for name, day in wanted]
         drawn = survey_draws(self.key, list(wanted), sizes, list(wanted.values()))
         self._drawn.update(zip(wanted, drawn, strict=True))
@@ -200,6 +203,8 @@ def draw_due_surveys(observers: list[Observer], review_day: int) -> None:
     """Draw, for every observer at once (one compiled call per measure and day), the
     surveys each will read at `review_day` (`Observer.surveys_due`); the same numbers as
     drawn one observer at a time."""
+    from .surveys import survey_shares
+
     due: dict[tuple[str, int], list[tuple[Observer, float, int]]] = {}
     for observer in observers:
         for name, day, share, size in observer.surveys_due(review_day):
