@@ -92,6 +92,8 @@ def test_rules_give_the_same_numbers_whatever_the_batch(scenario):
     for i in range(4):
         np.testing.assert_array_equal(whole[i], np.concatenate([p[i] for p in parts]))
     assert _decisions(whole[5]) == _decisions([log for p in parts for log in p[5]])
+    # the surveys too: each from its replication's own keyed streams
+    assert _logs(whole[5]) == _logs([log for p in parts for log in p[5]])
 
 
 def test_rules_give_the_same_numbers_on_one_and_two_workers(scenario):
@@ -107,6 +109,7 @@ def test_rules_give_the_same_numbers_on_one_and_two_workers(scenario):
         np.testing.assert_array_equal(one.daily, other.daily)
         np.testing.assert_array_equal(one.channels, other.channels)
         assert _decisions(one.reviews) == _decisions(other.reviews)
+        assert _logs(one.reviews) == _logs(other.reviews)
 
 
 def test_a_promotion_whose_length_is_computed_runs_alone():
