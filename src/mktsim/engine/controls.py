@@ -62,7 +62,10 @@ class Controls(Protocol):
 
     def at(self, day: int, change: Callable[[], None]) -> None:
         """Schedule `change()` at the start of `day`, after the population is synced to
-        it; a change on or after the horizon never happens."""
+        it; a change on or after the horizon never happens. In a batch, a change with a
+        `run_together(changes)` method and a `together_key` is carried out with the same
+        day's changes of equal key of the other replications, in one call of the first
+        one's `run_together` (`engine.batch.Batch.run_agendas`)."""
         ...
 
     # --- reading ---------------------------------------------------------------------

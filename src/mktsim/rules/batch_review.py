@@ -212,9 +212,10 @@ def setting_column(expression: Expression, reviews: Sequence[Review], day: int
     it), or None when it is computed one by one: `best_channel(...)` with literal
     arguments, and numbers whose postfix program runs without a failure."""
     root = expression.root
-    if isinstance(root, Call) and root.name == "best_channel" and all(
-            isinstance(a, Const) for a in root.args):
-        return best_channels(reviews, day, *[str(a.value) for a in root.args])
+    literals = [a.value for a in getattr(root, "args", ()) if isinstance(a, Const)]
+    if isinstance(root, Call) and root.name == "best_channel" and len(literals) == len(
+            root.args):
+        return best_channels(reviews, day, *[str(v) for v in literals])
     program = postfix_of(expression)
     if program is None:
         return None

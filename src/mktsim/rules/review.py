@@ -71,9 +71,12 @@ class ReviewLog:
     #: the competitors' moves (rules/rivals.py): day, competitor, reaction, action, ...
     competitor_moves: list[dict[str, Any]] = field(default_factory=list)
 
+    #: the observer whose records `close` reads (None once read)
+    observer: Observer | None = field(default=None, repr=False, compare=False)
+
     def close(self) -> None:
         """Read the observations of the finished replication (`Observer.records`)."""
-        observer = self.__dict__.pop("_observer", None)
+        observer, self.observer = self.observer, None
         if observer is not None:
             self.observed = observer.records()
 
@@ -94,11 +97,12 @@ class Review:
     """The review loop of one replication."""
 
     def __init__(self, rep: Controls, rules: CompiledRules) -> None:
-        self.rep, self.rules = rep, rules
+        self.rep: Controls = rep
+        self.rules = rules
         self.channels = rep.plan.channels
-        self.observer = Observer(rep, rules.info)
+        self.observer: Observer = Observer(rep, rules.info)
         self.book = CompetitorBook(rep.plan)
-        self.actions = Actions(rep, rules)
+        self.actions: Actions = Actions(rep, rules)
         self.actions.rules_changed = self.set_rules
         #: the studies scheduled in `information:` (bought when they start)
         self.scheduled = rules.info.studies
@@ -429,7 +433,7 @@ class ReviewLoop:
         if rules is not None:
             review.schedule()
         start_rivals(rep, review.observer, review.book, review.log.competitor_moves)
-        review.log._observer = review.observer  # read when closed (`close`)
+        review.log.observer = review.observer  # read when closed (`close`)
         return review.log
 
 
