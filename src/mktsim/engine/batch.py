@@ -9,6 +9,9 @@ replication draws from its own streams (keyed by its population key and the span
 day, as when it runs alone), so the numbers are those of `Replication.run`, bit for bit,
 whatever the number of threads. What is left per replication in Python is the events
 themselves (a price, a hire), the roster's span and the derived KPIs of the span.
+Replications whose controllers act (review rules) sync on the days the controllers name
+in advance; their changes of a day that can run together (`run_agendas`: the reviews of
+`rules.batch_review`) are carried out for the whole batch in one call.
 
 numba caches the loops of this file with `kernel._advance` (and the hazards and variates
 it calls) compiled in, and checks only this file's date: after a change to those
