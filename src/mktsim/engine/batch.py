@@ -27,7 +27,7 @@ import numpy as np
 from numba import njit, prange
 
 from .controls import close_log
-from .derived import fill_derived_many
+from .derived import DerivedBatch
 from .kernel import _advance
 from .replication import Replication, ReplicationResult
 from .rng import MASK64
@@ -72,6 +72,7 @@ class Batch:
             rep.roster.daily = self.team_days[i]
         self.shares = np.stack([r.shares for r in self.reps])
         self.synced = 0
+        self.derived: DerivedBatch | None = None  # made at the first span's end
         #: the replications' population keys, [R] (their streams: `span_keys`)
         self.keys = np.array([r.key for r in self.reps], dtype=np.uint64)
 
@@ -136,8 +137,13 @@ class Batch:
         self._derive(first, day, seg_rates)
 
     def _derive(self, first: int, day: int, seg_rates: np.ndarray) -> None:
-        """The derived KPIs of the span just advanced; every replication synced to `day`."""
-        fill_derived_many(self.reps, first, day, seg_rates)
+        """The derived KPIs of the span just advanced (one compiled call for the batch);
+        every replication synced to `day`."""
+        if self.derived is None:
+            self.derived = DerivedBatch(self.reps)
+        s = self.state
+        self.derived.fill(first, day, s["out"], s["adopters"], s["leak"], self.shares,
+                          seg_rates, self.plan_arrays[7])
         for rep in self.reps:
             rep.synced = day
         self.synced = day
