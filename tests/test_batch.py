@@ -1,6 +1,7 @@
 """Replications run in batches give the numbers of running each alone, bit for bit, on any
 number of threads; replications with work between their events are never batched."""
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -210,3 +211,21 @@ def test_reviews_together_give_what_each_review_alone_gives(scenario, monkeypatc
         np.testing.assert_array_equal(together[i], one_by_one[i])
     assert _logs(together[5]) == _logs(one_by_one[5])
     assert sum(len(log.decisions) for log in together[5]) > 8
+
+
+def test_rosters_of_other_widths_give_the_numbers_of_each_run_alone(scenario):
+    """A batch stacks its rosters, padded to the widest; a roster widened before the batch
+    or by a hire during it (experience_led hires past its teams' slots) changes nothing,
+    with people leaving often so that the rosters' person arrays are read."""
+    plan = dataclasses.replace(scenario.plan("experience_led"),
+                               team_attrition=np.full(len(scenario.plan("baseline").teams),
+                                                      0.02))
+    reps = [Replication(plan, c) for c in replication_seeds(4, 3)]
+    reps[1].roster._make_room(3 * reps[1].roster.joined.shape[1])
+    single = [Replication(plan, c) for c in replication_seeds(4, 3)]
+    single[1].roster._make_room(3 * single[1].roster.joined.shape[1])
+    assert_same(run_batched(reps), [rep.run() for rep in single])
+    for a, b in zip(reps, single, strict=True):
+        assert a.roster.people == b.roster.people
+    assert_same(run_batched([Replication(plan, c) for c in replication_seeds(4, 3)]),
+                alone([plan] * 3, 4))

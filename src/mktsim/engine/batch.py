@@ -7,8 +7,9 @@ stacked ([R, ...], each replication keeps views of its rows), and every span bet
 event days is one compiled call for all of them, parallel over replications. Each
 replication draws from its own streams (keyed by its population key and the span's first
 day, as when it runs alone), so the numbers are those of `Replication.run`, bit for bit,
-whatever the number of threads. What is left per replication in Python is the events
-themselves (a price, a hire), the roster's span and the derived KPIs of the span.
+whatever the number of threads. The rosters (stacked too) and the derived KPIs of a span
+are one compiled call each for the batch as well; what is left per replication in Python
+is the events themselves (a price, a hire).
 Replications whose controllers act (review rules) sync on the days the controllers name
 in advance; their changes of a day that can run together (`run_agendas`: the reviews of
 `rules.batch_review`) are carried out for the whole batch in one call.
@@ -31,6 +32,7 @@ from .derived import DerivedBatch
 from .kernel import _advance
 from .replication import Replication, ReplicationResult
 from .rng import MASK64
+from .teams_kernel import _advance_roster
 
 #: Threads numba may run (NUMBA_NUM_THREADS, by default the machine's cores).
 MAX_THREADS = int(numba.config.NUMBA_NUM_THREADS)  # type: ignore[attr-defined]
@@ -39,6 +41,10 @@ STATE_FIELDS = ("state", "adopters", "adstock", "queue", "cqueue", "pipe", "cum"
                 "leak", "out", "misc", "chan_scale", "extra_spend")
 #: The plan's arrays the kernel reads (fixed for a replication; they differ between
 #: replications whose uncertain values differ).
+#: A roster's arrays (`engine.teams.Roster`), stacked so that one call advances them all;
+#: the person arrays (the first two) padded to the widest roster of the batch.
+ROSTER_FIELDS = ("joined", "start_skill", "count", "ceiling", "clock", "arrivals", "par",
+                 "controls")
 PLAN_FIELDS = ("seg_rates", "affinity", "chan_par", "kappa", "spend", "season", "team_par",
                "lost_after_complaint")
 
@@ -71,10 +77,40 @@ class Batch:
         for i, rep in enumerate(self.reps):
             rep.roster.daily = self.team_days[i]
         self.shares = np.stack([r.shares for r in self.reps])
+        self.rosters: dict[str, np.ndarray] = {}
+        self._stack_rosters()
         self.synced = 0
         self.derived: DerivedBatch | None = None  # made at the first span's end
         #: the replications' population keys, [R] (their streams: `span_keys`)
         self.keys = np.array([r.key for r in self.reps], dtype=np.uint64)
+        self.roster_keys = np.array([r.roster_key for r in self.reps], dtype=np.uint64)
+
+    def _stack_rosters(self) -> None:
+        """Stack the replications' roster arrays (`ROSTER_FIELDS`), each roster keeping
+        views of its rows; again whenever a roster widened its person arrays for a hire
+        (`Roster._make_room` makes new ones). Slots past a team's count are never read, so
+        the padding changes no number."""
+        width = max(r.roster.joined.shape[1] for r in self.reps)
+        for f in ROSTER_FIELDS:
+            rows = [getattr(r.roster, f) for r in self.reps]
+            if f in ("joined", "start_skill"):
+                rows = [np.pad(a, ((0, 0), (0, width - a.shape[1]))) for a in rows]
+            self.rosters[f] = np.stack(rows)
+        for i, rep in enumerate(self.reps):
+            for f in ROSTER_FIELDS:
+                setattr(rep.roster, f, self.rosters[f][i])
+
+    def _advance_rosters(self, first: int, day: int) -> None:
+        """Every replication's roster over days first..day-1 (one compiled call), each
+        drawing from its own stream, keyed as `Replication.advance_roster` keys it."""
+        joined = self.rosters["joined"]
+        if any(r.roster.joined.base is not joined or r.roster.start_skill.base is not
+               self.rosters["start_skill"] for r in self.reps):
+            self._stack_rosters()
+        f = self.rosters
+        _advance_rosters(first, day, self.horizon, span_keys(self.roster_keys, first),
+                         f["joined"], f["start_skill"], f["count"], f["ceiling"], f["clock"],
+                         f["arrivals"], f["par"], f["controls"], self.team_days)
 
     def run(self) -> list[ReplicationResult]:
         """Every replication to the horizon: the scheduled events on their days."""
@@ -114,8 +150,8 @@ class Batch:
         if day <= first:
             return
         keys = span_keys(self.keys, first)
+        self._advance_rosters(first, day)
         for i, rep in enumerate(self.reps):
-            rep.advance_roster(first, day)
             self.shares[i] = rep.shares
         s = self.state
         seg_rates, affinity, chan_par, kappa, spend, season, team_par, lost_after = (
@@ -156,6 +192,18 @@ def span_keys(keys: np.ndarray, day: int) -> np.ndarray:
     z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
     z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
     return z ^ (z >> np.uint64(31))
+
+
+@njit(cache=True)
+def _advance_rosters(d0, d1, horizon, keys, joined, start_skill, count, ceiling, clock,
+                     arrivals, par, controls, daily):
+    """`teams_kernel._advance_roster` of days d0..d1-1 for each replication r (the first
+    axis of every array; keys [R] the streams' keys)."""
+    rs = np.empty(1, dtype=np.uint64)
+    for r in range(keys.shape[0]):
+        rs[0] = keys[r]
+        _advance_roster(rs, d0, d1, horizon, joined[r], start_skill[r], count[r], ceiling[r],
+                        clock[r], arrivals[r], par[r], controls[r], daily[r])
 
 
 @njit(cache=True)
