@@ -35,6 +35,7 @@ from ..expr import Expression, Value, is_true
 from ..expr.nodes import Call, Const, Node
 from ..expr.postfix import BOOL_KIND, NUMBER_KIND, Program, compile_postfix, leaf_kinds
 from ..expr.postfix_kernel import OK, evaluate_rows
+from ..kpis import KPI_INDEX
 from .compiled import CompiledAction
 from .functions import RULE_FUNCTIONS, ReviewEnvironment
 from .observe import draw_due_surveys
@@ -179,10 +180,57 @@ def _money_left(reviews: Sequence[Review], day: int) -> np.ndarray:
     return planned * np.array([r.rep.channel_scales() for r in reviews])
 
 
+def _target_column(name: str) -> Column:
+    """`Review.target_function` `name` (target, gap, on_track) of every review at once;
+    per review where the reviews read the target on other days (`_target_values`)."""
+    def column(reviews: Sequence[Review], day: int, args: list[Value]) -> np.ndarray:
+        target_id = str(args[0])
+        known = [r.target_of(target_id) for r in reviews]
+        threshold = np.array([k[0] for k in known])
+        if name == "target":
+            return threshold
+        found = _target_values(reviews, known, day)
+        if found is None:
+            return np.array([float(r.target_function(name, target_id, day)) for r in reviews])
+        seen, value = found
+        sign = np.array([k[1] for k in known])
+        if name == "gap":
+            return sign * (threshold - value)
+        first_day, deadline = known[0][4], known[0][5]
+        if seen < first_day:
+            return np.ones(len(reviews))
+        progress = min(1.0, (seen - first_day + 1) / max(deadline - first_day + 1, 1))
+        start = np.array([k[6] for k in known])
+        expected = start + (threshold - start) * progress
+        return (sign * (value - expected) >= 0).astype(np.float64)
+    return column
+
+
+def _target_values(reviews: Sequence[Review], known: list[tuple], day: int
+                   ) -> tuple[int, np.ndarray] | None:
+    """The day every review sees its target's metric as of, and the value it reads then
+    ([R]; flows summed from the target's first day); None when the reviews do not share
+    the metric, its days and its lag."""
+    metric, flow, first_day, deadline = known[0][2:6]
+    seen = reviews[0].observer.as_of(metric, day)
+    if any(k[2:6] != (metric, flow, first_day, deadline) for k in known) or any(
+            r.observer.as_of(metric, day) != seen for r in reviews):
+        return None
+    last = min(seen, deadline)
+    if not flow:
+        return seen, np.array([r.observer.value_on(metric, last) for r in reviews])
+    lo = max(first_day, 0)
+    if last < lo:
+        return seen, np.zeros(len(reviews))
+    k = KPI_INDEX[metric]
+    return seen, np.array([r.rep.kpi_total(k, lo, last + 1) for r in reviews])
+
+
 #: Leaves read for all reviews at once (the others: the rule function per review).
 COLUMNS: dict[str, Column] = {
     "roi": _channel_column("roi"), "cac": _channel_column("cac"),
-    "spend": _channel_column("spend"), "budget_left": _budget_left}
+    "spend": _channel_column("spend"), "budget_left": _budget_left,
+    **{name: _target_column(name) for name in ("target", "gap", "on_track")}}
 
 
 # --- the first action's settings -------------------------------------------------------

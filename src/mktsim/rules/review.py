@@ -317,10 +317,7 @@ class Review:
 
     def target_function(self, name: str, target_id: str, day: int) -> Value:
         """target, gap or on_track of a target."""
-        known = self.targets.get(target_id)
-        if known is None:
-            known = self.targets[target_id] = self._target(target_id)
-        threshold, sign, metric, flow, first_day, deadline, start = known
+        threshold, sign, metric, flow, first_day, deadline, start = self.target_of(target_id)
         if name == "target":
             return float(threshold)
         seen = self.observer.as_of(metric, day)
@@ -335,6 +332,13 @@ class Review:
         progress = min(1.0, (seen - first_day + 1) / max(deadline - first_day + 1, 1))
         expected = start + (threshold - start) * progress
         return bool(sign * (value - expected) >= 0)
+
+    def target_of(self, target_id: str) -> tuple[float, float, str, bool, int, int, float]:
+        """What `target_function` reads of a target (`_target`), read once."""
+        known = self.targets.get(target_id)
+        if known is None:
+            known = self.targets[target_id] = self._target(target_id)
+        return known
 
     def _target(self, target_id: str) -> tuple[float, float, str, bool, int, int, float]:
         """What `target_function` needs of a target, read once: threshold, sign (1 for
