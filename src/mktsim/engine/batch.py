@@ -94,7 +94,8 @@ class Batch:
         for f in ROSTER_FIELDS:
             rows = [getattr(r.roster, f) for r in self.reps]
             if f in ("joined", "start_skill"):
-                rows = [np.pad(a, ((0, 0), (0, width - a.shape[1]))) for a in rows]
+                rows = [a if a.shape[1] == width else np.pad(a, ((0, 0), (0, width - a.shape[1])))
+                        for a in rows]
             self.rosters[f] = np.stack(rows)
         for i, rep in enumerate(self.reps):
             for f in ROSTER_FIELDS:

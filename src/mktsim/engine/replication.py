@@ -171,9 +171,9 @@ class Replication:
         (one with a `run_together` attribute, `controls.Controls.at`) and return it, taken
         off the agenda, for the batch to carry out; call again to go on after it."""
         assert self.agenda is not None
-        missed = [d for d in self.agenda if d < day]
-        if missed:
-            raise RuntimeError(f"a controller scheduled a change on day {min(missed)}, "
+        missed = min(self.agenda, default=day)
+        if missed < day:
+            raise RuntimeError(f"a controller scheduled a change on day {missed}, "
                                "not one of the days its batch_days gave")
         while day in self.agenda:
             changes = self.agenda[day]

@@ -280,8 +280,7 @@ def best_channels(reviews: Sequence[Review], day: int, measure: str,
     """`Review.best_channel` of every review: the first channel with the best finite
     measure among those running with money left ('' when none)."""
     channels = reviews[0].channels
-    values = np.array([r.channel_measures(measure) for r in reviews]).reshape(
-        len(reviews), len(channels))
+    values = channel_measures_of(reviews, measure).reshape(len(reviews), len(channels))
     left = _money_left(reviews, day).reshape(values.shape)
     usable = np.isfinite(values) & (left > 0)
     if leave_out in channels:
@@ -291,3 +290,16 @@ def best_channels(reviews: Sequence[Review], day: int, measure: str,
     best = ranked.argmin(axis=1) if measure == "cac" else ranked.argmax(axis=1)
     return [channels[b] if ok else "" for b, ok in zip(best.tolist(), usable.any(axis=1).tolist(),
                                                        strict=True)]
+
+
+def channel_measures_of(reviews: Sequence[Review], measure: str) -> np.ndarray:
+    """`Review.channel_measures` of every review at once, [R, C] (from each review's
+    latest internal report)."""
+    totals = np.array([r.snapshot for r in reviews], dtype=np.float64)
+    spend, margin, new = totals[..., CH_SPEND], totals[..., CH_MARGIN], totals[..., CH_NEW]
+    if measure in ("spend", "new_customers"):
+        return spend if measure == "spend" else new
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if measure == "roi":
+            return np.where(spend > 0, (margin - spend) / spend, np.nan)
+        return np.where(new > 0, spend / new, np.nan)
