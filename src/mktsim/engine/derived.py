@@ -1,7 +1,8 @@
 """Daily KPIs derived from the kernel's counters after each span of days: the lifetime
 value of a new customer (`model.lifetime`), the satisfaction score of the customer base
-and its NPS (`model.satisfaction`). Called by `Replication.sync`, so reviews see them to
-date; they read the replication's state and never change the population.
+and its NPS (`model.satisfaction`). Called by `Replication.sync` (a batch's replications:
+`DerivedBatch`, one compiled call per span for all of them), so reviews see them to date;
+they read the replication's state and never change the population.
 
 The kernel counts complaint outcomes (resolved the same day, later, unresolved) over the
 whole run, and a span of days is advanced at once; the outcomes of a span are spread over
