@@ -1,6 +1,7 @@
 """Replications run in batches give the numbers of running each alone, bit for bit, on any
 number of threads; replications with work between their events are never batched."""
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -92,6 +93,8 @@ def test_rules_give_the_same_numbers_whatever_the_batch(scenario):
     for i in range(4):
         np.testing.assert_array_equal(whole[i], np.concatenate([p[i] for p in parts]))
     assert _decisions(whole[5]) == _decisions([log for p in parts for log in p[5]])
+    # the surveys too: each from its replication's own keyed streams
+    assert _logs(whole[5]) == _logs([log for p in parts for log in p[5]])
 
 
 def test_rules_give_the_same_numbers_on_one_and_two_workers(scenario):
@@ -107,6 +110,7 @@ def test_rules_give_the_same_numbers_on_one_and_two_workers(scenario):
         np.testing.assert_array_equal(one.daily, other.daily)
         np.testing.assert_array_equal(one.channels, other.channels)
         assert _decisions(one.reviews) == _decisions(other.reviews)
+        assert _logs(one.reviews) == _logs(other.reviews)
 
 
 def test_a_promotion_whose_length_is_computed_runs_alone():
@@ -174,3 +178,54 @@ def test_one_thread_never_starts_numbas_threads():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_span_keys_of_a_batch_are_the_replications_own():
+    from mktsim.engine.batch import span_keys
+    from mktsim.engine.rng import span_key
+
+    keys = np.random.default_rng(3).integers(0, 2**64 - 1, size=500, dtype=np.uint64,
+                                             endpoint=True)
+    for day in (0, 1, 30, 364, 10_000):
+        assert span_keys(keys, day).tolist() == [span_key(int(k), day) for k in keys]
+
+
+def _logs(logs):
+    """Decisions with what each condition saw, and every observation."""
+    return [([(d["day"], d["rule"], d["action"], d["status"], repr(d["args"]),
+               repr(d["seen"])) for d in log.decisions], repr(log.observations))
+            for log in logs]
+
+
+def test_reviews_together_give_what_each_review_alone_gives(scenario, monkeypatch):
+    """The day's reviews of a batch run together (compiled conditions over leaf columns,
+    `rules.batch_review`) make the decisions, see the values and leave the numbers that
+    each replication's review run on its own in the same batch makes, sees and leaves."""
+    from mktsim.rules.review import ReviewStep
+
+    plan, loop = scenario.plan("adaptive"), (ReviewLoop(),)
+    together = run_chunk(plan, 9, 0, 8, controllers=loop)
+    monkeypatch.setattr(ReviewStep, "run_together", None)  # each review on its own
+    one_by_one = run_chunk(plan, 9, 0, 8, controllers=loop)
+    for i in range(4):
+        np.testing.assert_array_equal(together[i], one_by_one[i])
+    assert _logs(together[5]) == _logs(one_by_one[5])
+    assert sum(len(log.decisions) for log in together[5]) > 8
+
+
+def test_rosters_of_other_widths_give_the_numbers_of_each_run_alone(scenario):
+    """A batch stacks its rosters, padded to the widest; a roster widened before the batch
+    or by a hire during it (experience_led hires past its teams' slots) changes nothing,
+    with people leaving often so that the rosters' person arrays are read."""
+    plan = dataclasses.replace(scenario.plan("experience_led"),
+                               team_attrition=np.full(len(scenario.plan("baseline").teams),
+                                                      0.02))
+    reps = [Replication(plan, c) for c in replication_seeds(4, 3)]
+    reps[1].roster._make_room(3 * reps[1].roster.joined.shape[1])
+    single = [Replication(plan, c) for c in replication_seeds(4, 3)]
+    single[1].roster._make_room(3 * single[1].roster.joined.shape[1])
+    assert_same(run_batched(reps), [rep.run() for rep in single])
+    for a, b in zip(reps, single, strict=True):
+        assert a.roster.people == b.roster.people
+    assert_same(run_batched([Replication(plan, c) for c in replication_seeds(4, 3)]),
+                alone([plan] * 3, 4))

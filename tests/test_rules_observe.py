@@ -9,7 +9,8 @@ from scipy import stats
 
 from mktsim.engine.layout import CH_SPEND
 from mktsim.model.review_plan import InfoSettings, Study
-from mktsim.rules.observe import sample_size_on, survey_share
+from mktsim.rules.observe import sample_size_on
+from mktsim.rules.surveys import survey_share, survey_shares
 from rules_fixtures import scenario
 
 REVIEW = """rules:
@@ -26,12 +27,31 @@ def variance_interval(var: float, m: int, level: float = 0.999) -> tuple[float, 
 
 @pytest.mark.parametrize(("p", "n"), [(0.3, 400), (0.05, 2000), (0.6, 100)])
 def test_survey_share_has_binomial_variance(p, n):
-    rng = np.random.default_rng(1)
-    draws = np.array([survey_share(rng, p, n) for _ in range(5000)])
+    keys = np.random.default_rng(1).integers(0, 2**63, size=5000, dtype=np.uint64)
+    across_replications = survey_shares(keys, "brand_awareness", 30, np.full(5000, n),
+                                        np.full(5000, p))
+    across_days = np.array([survey_share(int(keys[0]), "consideration", day, n, p)
+                            for day in range(-50, 4950)])
     expected = p * (1 - p) / n
-    low, high = variance_interval(expected, len(draws))
-    assert low <= draws.var(ddof=1) <= high
-    assert abs(draws.mean() - p) < 4 * np.sqrt(expected / len(draws))
+    for draws in (across_replications, across_days):
+        low, high = variance_interval(expected, len(draws))
+        assert low <= draws.var(ddof=1) <= high
+        assert abs(draws.mean() - p) < 4 * np.sqrt(expected / len(draws))
+    counts = across_replications * n  # whole numbers of respondents
+    assert np.all(np.abs(counts - np.round(counts)) < 1e-6)
+
+
+def test_survey_draws_depend_on_replication_measure_and_day_only():
+    keys = np.array([11, 12, 2**63 + 5], dtype=np.uint64)
+    shares, sizes = np.array([0.2, 0.4, 0.6]), np.array([300, 300, 300])
+    together = survey_shares(keys, "brand_awareness", 7, sizes, shares)
+    alone = [survey_share(int(k), "brand_awareness", 7, 300, float(p))
+             for k, p in zip(keys[::-1], shares[::-1], strict=True)][::-1]
+    assert together.tolist() == alone
+    other_day = survey_shares(keys, "brand_awareness", 8, sizes, shares)
+    other_measure = survey_shares(keys, "consideration", 7, sizes, shares)
+    assert together.tolist() != other_day.tolist() != other_measure.tolist()
+    assert survey_share(11, "brand_awareness", 7, 300, float("nan")) == 0.0
 
 
 def test_studies_raise_the_sample_size_while_they_run():

@@ -7,8 +7,12 @@ stacked ([R, ...], each replication keeps views of its rows), and every span bet
 event days is one compiled call for all of them, parallel over replications. Each
 replication draws from its own streams (keyed by its population key and the span's first
 day, as when it runs alone), so the numbers are those of `Replication.run`, bit for bit,
-whatever the number of threads. What is left per replication in Python is the events
-themselves (a price, a hire), the roster's span and the derived KPIs of the span.
+whatever the number of threads. The rosters (stacked too) and the derived KPIs of a span
+are one compiled call each for the batch as well; what is left per replication in Python
+is the events themselves (a price, a hire).
+Replications whose controllers act (review rules) sync on the days the controllers name
+in advance; their changes of a day that can run together (`run_agendas`: the reviews of
+`rules.batch_review`) are carried out for the whole batch in one call.
 
 numba caches the loops of this file with `kernel._advance` (and the hazards and variates
 it calls) compiled in, and checks only this file's date: after a change to those
@@ -23,10 +27,12 @@ import numba
 import numpy as np
 from numba import njit, prange
 
-from .derived import fill_derived_many
+from .controls import close_log
+from .derived import DerivedBatch
 from .kernel import _advance
 from .replication import Replication, ReplicationResult
-from .rng import span_key
+from .rng import MASK64
+from .teams_kernel import _advance_roster
 
 #: Threads numba may run (NUMBA_NUM_THREADS, by default the machine's cores).
 MAX_THREADS = int(numba.config.NUMBA_NUM_THREADS)  # type: ignore[attr-defined]
@@ -35,6 +41,10 @@ STATE_FIELDS = ("state", "adopters", "adstock", "queue", "cqueue", "pipe", "cum"
                 "leak", "out", "misc", "chan_scale", "extra_spend")
 #: The plan's arrays the kernel reads (fixed for a replication; they differ between
 #: replications whose uncertain values differ).
+#: A roster's arrays (`engine.teams.Roster`), stacked so that one call advances them all;
+#: the person arrays (the first two) padded to the widest roster of the batch.
+ROSTER_FIELDS = ("joined", "start_skill", "count", "ceiling", "clock", "arrivals", "par",
+                 "controls")
 PLAN_FIELDS = ("seg_rates", "affinity", "chan_par", "kappa", "spend", "season", "team_par",
                "lost_after_complaint")
 
@@ -67,7 +77,41 @@ class Batch:
         for i, rep in enumerate(self.reps):
             rep.roster.daily = self.team_days[i]
         self.shares = np.stack([r.shares for r in self.reps])
+        self.rosters: dict[str, np.ndarray] = {}
+        self._stack_rosters()
         self.synced = 0
+        self.derived: DerivedBatch | None = None  # made at the first span's end
+        #: the replications' population keys, [R] (their streams: `span_keys`)
+        self.keys = np.array([r.key for r in self.reps], dtype=np.uint64)
+        self.roster_keys = np.array([r.roster_key for r in self.reps], dtype=np.uint64)
+
+    def _stack_rosters(self) -> None:
+        """Stack the replications' roster arrays (`ROSTER_FIELDS`), each roster keeping
+        views of its rows; again whenever a roster widened its person arrays for a hire
+        (`Roster._make_room` makes new ones). Slots past a team's count are never read, so
+        the padding changes no number."""
+        width = max(r.roster.joined.shape[1] for r in self.reps)
+        for f in ROSTER_FIELDS:
+            rows = [getattr(r.roster, f) for r in self.reps]
+            if f in ("joined", "start_skill"):
+                rows = [a if a.shape[1] == width else np.pad(a, ((0, 0), (0, width - a.shape[1])))
+                        for a in rows]
+            self.rosters[f] = np.stack(rows)
+        for i, rep in enumerate(self.reps):
+            for f in ROSTER_FIELDS:
+                setattr(rep.roster, f, self.rosters[f][i])
+
+    def _advance_rosters(self, first: int, day: int) -> None:
+        """Every replication's roster over days first..day-1 (one compiled call), each
+        drawing from its own stream, keyed as `Replication.advance_roster` keys it."""
+        joined = self.rosters["joined"]
+        if any(r.roster.joined.base is not joined or r.roster.start_skill.base is not
+               self.rosters["start_skill"] for r in self.reps):
+            self._stack_rosters()
+        f = self.rosters
+        _advance_rosters(first, day, self.horizon, span_keys(self.roster_keys, first),
+                         f["joined"], f["start_skill"], f["count"], f["ceiling"], f["clock"],
+                         f["arrivals"], f["par"], f["controls"], self.team_days)
 
     def run(self) -> list[ReplicationResult]:
         """Every replication to the horizon: the scheduled events on their days."""
@@ -76,22 +120,39 @@ class Batch:
             self.sync(day)
             for rep in self.reps:
                 rep.apply_events(day)
-                rep.run_agenda(day)
+            self.run_agendas(day)
         self.sync(self.horizon)
         for rep in self.reps:
             rep.run_agenda(self.horizon)  # nothing may be left before the horizon
-        return [ReplicationResult(r.out, r.chan_tot, r.leak, r.state, log, r.adopters,
-                                  r.adstock)
+        return [ReplicationResult(r.out, r.chan_tot, r.leak, r.state, close_log(log),
+                                  r.adopters, r.adstock)
                 for r, log in zip(self.reps, logs, strict=True)]
+
+    def run_agendas(self, day: int) -> None:
+        """Every replication's changes of `day`, each replication's in its order; changes
+        that can run together (`Replication.run_agenda`) are carried out in groups, one
+        call of the first one's `run_together` with the list of the group's changes (e.g.
+        a review of every replication at once, `rules.batch_review`)."""
+        waiting = self.reps
+        while waiting:
+            groups: dict[object, list] = {}
+            for rep in waiting:
+                change = rep.run_agenda(day, grouped=True)
+                if change is not None:
+                    groups.setdefault(getattr(change, "together_key", None), []).append(
+                        (rep, change))
+            for members in groups.values():
+                members[0][1].run_together([change for _, change in members])
+            waiting = [rep for members in groups.values() for rep, _ in members]
 
     def sync(self, day: int) -> None:
         """Advance every replication up to the start of `day` (one compiled call)."""
         first, day = self.synced, min(day, self.horizon)
         if day <= first:
             return
-        keys = np.array([span_key(r.key, first) for r in self.reps], dtype=np.uint64)
+        keys = span_keys(self.keys, first)
+        self._advance_rosters(first, day)
         for i, rep in enumerate(self.reps):
-            rep.advance_roster(first, day)
             self.shares[i] = rep.shares
         s = self.state
         seg_rates, affinity, chan_par, kappa, spend, season, team_par, lost_after = (
@@ -113,11 +174,37 @@ class Batch:
         self._derive(first, day, seg_rates)
 
     def _derive(self, first: int, day: int, seg_rates: np.ndarray) -> None:
-        """The derived KPIs of the span just advanced; every replication synced to `day`."""
-        fill_derived_many(self.reps, first, day, seg_rates)
+        """The derived KPIs of the span just advanced (one compiled call for the batch);
+        every replication synced to `day`."""
+        if self.derived is None:
+            self.derived = DerivedBatch(self.reps)
+        s = self.state
+        self.derived.fill(first, day, s["out"], s["adopters"], s["leak"], self.shares,
+                          seg_rates, self.plan_arrays[7])
         for rep in self.reps:
             rep.synced = day
         self.synced = day
+
+
+def span_keys(keys: np.ndarray, day: int) -> np.ndarray:
+    """`rng.span_key` of every key of `keys` [R] uint64 (arithmetic modulo 2^64)."""
+    z = keys ^ np.uint64(day * 0x632BE59BD9B4E019 & MASK64)
+    z = z + np.uint64(0x9E3779B97F4A7C15)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+@njit(cache=True)
+def _advance_rosters(d0, d1, horizon, keys, joined, start_skill, count, ceiling, clock,
+                     arrivals, par, controls, daily):
+    """`teams_kernel._advance_roster` of days d0..d1-1 for each replication r (the first
+    axis of every array; keys [R] the streams' keys)."""
+    rs = np.empty(1, dtype=np.uint64)
+    for r in range(keys.shape[0]):
+        rs[0] = keys[r]
+        _advance_roster(rs, d0, d1, horizon, joined[r], start_skill[r], count[r], ceiling[r],
+                        clock[r], arrivals[r], par[r], controls[r], daily[r])
 
 
 @njit(cache=True)

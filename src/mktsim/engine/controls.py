@@ -5,7 +5,8 @@ processes that run in it). A controller is handed to `simulate` / `Replication` 
 layer that builds the run (the API hands the review loop of `mktsim.rules.review`); at
 the start of each replication the engine calls `controller.start(controls)`, and the
 controller registers its SimPy processes on `controls.env` and returns a picklable log
-(or None), which comes back as `ReplicationResult.reviews` / `Run.reviews`.
+(or None), which comes back as `ReplicationResult.reviews` / `Run.reviews` (closed first,
+`close_log`, when it has a `close()` method).
 
 A controller sees the replication only through `Controls`: a few reads (channel totals,
 a KPI to date, backlog, capacity, prices, headcount) and a few changes (scale a channel,
@@ -61,7 +62,10 @@ class Controls(Protocol):
 
     def at(self, day: int, change: Callable[[], None]) -> None:
         """Schedule `change()` at the start of `day`, after the population is synced to
-        it; a change on or after the horizon never happens."""
+        it; a change on or after the horizon never happens. In a batch, a change with a
+        `run_together(changes)` method and a `together_key` is carried out with the same
+        day's changes of equal key of the other replications, in one call of the first
+        one's `run_together` (`engine.batch.Batch.run_agendas`)."""
         ...
 
     # --- reading ---------------------------------------------------------------------
@@ -86,6 +90,10 @@ class Controls(Protocol):
         """Every KPI row summed over days first..last-1, [K] (zeros for an empty range)."""
         ...
 
+    def kpi_history(self, last: int) -> np.ndarray:
+        """Every KPI row on days 0..last-1, [K, last] (a copy)."""
+        ...
+
     def backlog(self, team: int) -> int:
         """People waiting for the team now: leads of its channels (and complaints, for
         the service team)."""
@@ -97,6 +105,10 @@ class Controls(Protocol):
 
     def channel_scale(self, channel: int) -> float:
         """The factor applied to the channel's planned future spend (1 = as planned)."""
+        ...
+
+    def channel_scales(self) -> np.ndarray:
+        """Every channel's `channel_scale`, [C] (a copy)."""
         ...
 
     def list_price(self, product: int) -> float:
@@ -161,6 +173,16 @@ class Controller(Protocol):
     def start(self, controls: Controls) -> Any:
         """Register the controller's processes; return its log (plain data) or None."""
         ...
+
+
+def close_log(log: Any) -> Any:
+    """A controller's log at the end of its replication: its `close()` is called, if it
+    has one (e.g. to read the figures it noted from the finished days), and it is
+    returned."""
+    close = getattr(log, "close", None)
+    if callable(close):
+        close()
+    return log
 
 
 def idle(controller: Controller, plan: Any) -> bool:

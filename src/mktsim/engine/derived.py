@@ -1,7 +1,8 @@
 """Daily KPIs derived from the kernel's counters after each span of days: the lifetime
 value of a new customer (`model.lifetime`), the satisfaction score of the customer base
-and its NPS (`model.satisfaction`). Called by `Replication.sync`, so reviews see them to
-date; they read the replication's state and never change the population.
+and its NPS (`model.satisfaction`). Called by `Replication.sync` (a batch's replications:
+`DerivedBatch`, one compiled call per span for all of them), so reviews see them to date;
+they read the replication's state and never change the population.
 
 The kernel counts complaint outcomes (resolved the same day, later, unresolved) over the
 whole run, and a span of days is advanced at once; the outcomes of a span are spread over
@@ -17,7 +18,13 @@ import numpy as np
 from numba import njit
 
 from ..model import plan as P
-from ..model.lifetime import complaint_loss, daily_discount, mix_ltv_many, season_mean
+from ..model.lifetime import (
+    _mix_ltv_rows,
+    complaint_loss,
+    daily_discount,
+    mix_ltv_many,
+    season_mean,
+)
 from ..model.satisfaction import (
     SATISFACTION,
     daily_keep,
@@ -113,6 +120,78 @@ def fill_derived_many(reps: Sequence[Replication], first: int, last: int,
     nps = net_promoter_score(scores)
     for i, rep in enumerate(reps):
         rep.out[K_NPS, first:last] = nps[i]
+
+
+class DerivedBatch:
+    """The derived KPIs of a batch's replications (stacked arrays, `engine.batch.Batch`),
+    one compiled call per span for all of them: the numbers of `fill_derived` one
+    replication at a time, bit for bit. What `DerivedState` carries is kept here as
+    arrays over replications [R, ...]."""
+
+    def __init__(self, reps: Sequence[Replication]) -> None:
+        states = [rep.derived if rep.derived is not None else _start(rep) for rep in reps]
+        self.reference = np.array([st.reference_price for st in states])
+        self.memory = np.array([st.memory for st in states])
+        self.outcomes = np.stack([st.outcomes for st in states]).astype(float)
+        self.initial = np.stack([st.initial for st in states])
+        self.season = np.array([st.season for st in states])
+        self.delta = np.array([st.delta for st in states])
+        self.sizes = np.stack([st.sizes for st in states])
+        self.complaint_rate = np.array([rep.plan.complaint_rate for rep in reps], dtype=float)
+        self.service_team = np.array([rep.plan.service_team >= 0 for rep in reps])
+        self.keep = daily_keep(SATISFACTION)
+        self.effects = SATISFACTION.effects()
+        self.which = np.array(COMPLAINT_OUTCOMES, dtype=np.int64)
+
+    def fill(self, first: int, last: int, out: np.ndarray, adopters: np.ndarray,
+             leak: np.ndarray, shares: np.ndarray, seg_rates: np.ndarray,
+             lost: np.ndarray) -> None:
+        """Write the derived KPIs of days first..last-1 into out [R, N_KPI, horizon], from
+        the state at the end of the span: adopters [R, S], leak [R, N_LEAK], shares
+        [R, S, N_SHARE], the plans' seg_rates [R, S, N_SEG_RATES] and
+        lost_after_complaint [R, 3]."""
+        _derive_rows(first, last, out, adopters, leak, shares, seg_rates, lost, self.which,
+                     self.complaint_rate, self.service_team, self.memory, self.outcomes,
+                     self.initial, self.keep, self.effects, self.reference, self.season,
+                     self.delta, self.sizes, SATISFACTION.base, SATISFACTION.loyal_effect,
+                     SATISFACTION.price_slope)
+        out[:, K_NPS, first:last] = net_promoter_score(out[:, K_SATISFACTION, first:last])
+
+
+@njit(cache=True)
+def _complaint_loss(outcomes, lost, rate, service_team):
+    """`lifetime.complaint_loss` of one replication (outcomes [3] to date, lost [3])."""
+    total = outcomes[0] + outcomes[1] + outcomes[2]
+    if total > 0:
+        p = (outcomes[0] * lost[0] + outcomes[1] * lost[1] + outcomes[2] * lost[2]) / total
+    else:
+        p = lost[2] if service_team else lost[0]
+    return rate * p
+
+
+@njit(cache=True)
+def _derive_rows(first, last, out, adopters, leak, shares, seg_rates, lost, which,
+                 complaint_rate, service_team, memory, outcomes, initial, keep, effects,
+                 reference, season, delta, sizes, base, loyal_effect, price_slope):
+    """`fill_derived_many`'s lifetime value and satisfaction of every replication r (the
+    first axis), NPS aside; memory [R] and outcomes [R, 3] carried to the next span."""
+    n_rep = out.shape[0]
+    new = np.maximum(adopters - initial, 0.0)
+    q = np.empty(n_rep)
+    now = np.empty((n_rep, 3))
+    for r in range(n_rep):
+        for e in range(3):
+            now[r, e] = leak[r, which[e]]
+        q[r] = _complaint_loss(now[r], lost[r], complaint_rate[r], service_team[r])
+    ltv = np.empty(n_rep)
+    _mix_ltv_rows(seg_rates, shares, new, q, season, delta, sizes, ltv)
+    for r in range(n_rep):
+        for d in range(first, last):
+            out[r, K_LTV, d] = ltv[r]
+        fresh = now[r] - outcomes[r]
+        outcomes[r] = now[r]
+        memory[r] = _satisfaction_span(out[r], first, last, fresh, memory[r], keep, effects,
+                                       reference[r], base, loyal_effect, price_slope)
 
 
 @njit(cache=True)

@@ -12,7 +12,7 @@ import numpy as np
 import simpy
 
 from ..model import plan as P
-from .controls import Controller, MissingController, batch_days
+from .controls import Controller, MissingController, batch_days, close_log
 from .derived import fill_derived
 from .kernel import _advance
 from .layout import (
@@ -140,7 +140,8 @@ class Replication:
         reviews = self._start_controllers()
         self.env.run(until=self.plan.horizon)
         self.sync(self.plan.horizon)
-        return ReplicationResult(self.out, self.chan_tot, self.leak, self.state, reviews,
+        return ReplicationResult(self.out, self.chan_tot, self.leak, self.state,
+                                 close_log(reviews),
                                  self.adopters, self.adstock)
 
     def _start_controllers(self) -> Any:
@@ -163,17 +164,27 @@ class Replication:
         self.agenda = {}
         return self._start_controllers()
 
-    def run_agenda(self, day: int) -> None:
+    def run_agenda(self, day: int, grouped: bool = False) -> Callable[[], None] | None:
         """Carry out the controllers' changes of `day` (the population synced to it), in
-        the order they were scheduled, including those scheduled for `day` meanwhile."""
+        the order they were scheduled, including those scheduled for `day` meanwhile.
+        With `grouped`, stop at a change that can run together with other replications'
+        (one with a `run_together` attribute, `controls.Controls.at`) and return it, taken
+        off the agenda, for the batch to carry out; call again to go on after it."""
         assert self.agenda is not None
-        missed = [d for d in self.agenda if d < day]
-        if missed:
-            raise RuntimeError(f"a controller scheduled a change on day {min(missed)}, "
+        missed = min(self.agenda, default=day)
+        if missed < day:
+            raise RuntimeError(f"a controller scheduled a change on day {missed}, "
                                "not one of the days its batch_days gave")
         while day in self.agenda:
-            for change in self.agenda.pop(day):
+            changes = self.agenda[day]
+            while changes:
+                change = changes.pop(0)
+                if grouped and getattr(change, "run_together", None) is not None:
+                    return change
                 change()
+            if not self.agenda.get(day, True):
+                del self.agenda[day]
+        return None
 
     # --- processes -------------------------------------------------------------------
     def event_days(self) -> tuple[int, ...]:
@@ -240,6 +251,10 @@ class Replication:
         """Every KPI row summed over days first..last-1, [K]."""
         return self.out[:, max(first, 0):max(last, 0)].sum(axis=1)
 
+    def kpi_history(self, last: int) -> np.ndarray:
+        """Every KPI row on days 0..last-1, [K, last]."""
+        return self.out[:, :max(last, 0)].copy()
+
     def backlog(self, team: int) -> int:
         """Leads of the team's channels waiting now (and complaints, for service)."""
         mine = self.plan.chan_par[:, P.C_TEAM].astype(np.int64) == team
@@ -257,6 +272,10 @@ class Replication:
     def channel_scale(self, channel: int) -> float:
         """The factor on the channel's planned future spend."""
         return float(self.chan_scale[channel])
+
+    def channel_scales(self) -> np.ndarray:
+        """Every channel's factor on its planned future spend, [C]."""
+        return self.chan_scale.copy()
 
     def list_price(self, product: int) -> float:
         """The product's list price now."""

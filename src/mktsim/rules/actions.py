@@ -62,8 +62,7 @@ class Actions:
     def remaining_all(self, day: int) -> np.ndarray:
         """Planned money of every channel from `day` on, at its current scale, [C]."""
         day = min(max(day, 0), self.planned_left.shape[1] - 1)
-        scales = [self.rep.channel_scale(c) for c in range(len(self.rep.plan.channels))]
-        return self.planned_left[:, day] * np.array(scales)
+        return self.planned_left[:, day] * self.rep.channel_scales()
 
     def budget_left(self, day: int) -> float:
         """Planned money of all channels from `day` on."""

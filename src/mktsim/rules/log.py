@@ -102,12 +102,18 @@ def observed_frame(reviews: Sequence[Any], start: dt.date) -> pd.DataFrame:
     p5, p95 over replications) and true (mean)."""
     import pandas as pd
 
-    rows = [row for log in reviews if log is not None for row in log.observations]
+    from .observe import NAMES
+
+    blocks = [(day, block) for log in reviews if log is not None for day, block in log.observed]
     columns = ["day", "date", "kpi", "as_of", "observed", "observed_p5", "observed_p95",
                "true"]
-    if not rows:
+    if not blocks:
         return pd.DataFrame(columns=columns)
-    df = pd.DataFrame(rows, columns=["day", "kpi", "as_of", "observed", "true"])
+    values = np.concatenate([block for _, block in blocks], axis=1)
+    df = pd.DataFrame({"day": np.repeat([day for day, _ in blocks], len(NAMES)),
+                       "kpi": np.tile(np.array(NAMES, dtype=object), len(blocks)),
+                       "as_of": values[0].astype(np.int64), "observed": values[1],
+                       "true": values[2]})
     g = df.groupby(["day", "kpi", "as_of"], sort=False)
     out = g.agg(observed=("observed", "mean"), true=("true", "mean")).reset_index()
     out["observed_p5"] = g["observed"].quantile(0.05).to_numpy()

@@ -13,7 +13,7 @@ import bisect
 from typing import TYPE_CHECKING
 
 from ..model import plan as P
-from .observe import sample_size_on, survey_share
+from .observe import sample_size_on
 
 if TYPE_CHECKING:
     from ..model.plan import Plan
@@ -60,9 +60,8 @@ class CompetitorBook:
 def competitor_survey(observer: Observer, book: CompetitorBook, name: str,
                       review_day: int) -> float:
     """A competitor's awareness as the survey fielded `survey.lag_days` before the review
-    eve saw it: Binomial(n, A) / n, drawn once per (competitor, day) and remembered."""
+    eve saw it: Binomial(n, A) / n, drawn once per (competitor, day) (`Observer.survey`)."""
     day = review_day - 1 - observer.info.survey_lag
     n = sample_size_on(observer.info, "brand_awareness", day)
     true = book.value_on(book.index(name), AWARENESS, day)
-    return observer.drawn_once((f"competitor_awareness:{name}", day),
-                               lambda: survey_share(observer.rep.rng, true, n))
+    return observer.survey(f"competitor_awareness:{name}", day, true, n)

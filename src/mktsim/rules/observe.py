@@ -8,14 +8,16 @@
 - Market share and competitor prices come from market intelligence, exact but
   intelligence_delay_days late.
 
-Each observation is drawn once per replication and kept, so a rule that reads the same
-figure twice (or a trend that reads an older survey) sees the same number.
+Each survey is drawn from its own stream, keyed by the replication, the measure and the
+fielding day (`rules.surveys`), and kept, so a rule that reads the same figure twice (or a
+trend that reads an older survey) sees the same number, whatever the order of the reads
+and whether the replication runs alone or in a batch (`rules.batch_review` draws a
+review's surveys for the whole batch in one compiled call).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -29,12 +31,6 @@ if TYPE_CHECKING:
     from ..engine.controls import Controls
 
 NAN = math.nan
-
-
-def survey_share(rng: np.random.Generator, share: float, sample_size: int) -> float:
-    """A survey's estimate of a share: Binomial(n, p) / n."""
-    p = min(max(share, 0.0), 1.0) if math.isfinite(share) else 0.0
-    return float(rng.binomial(sample_size, p)) / sample_size
 
 
 def sample_size_on(info: InfoSettings, measure: str, day: int) -> int:
@@ -51,9 +47,18 @@ class Observer:
 
     def __init__(self, rep: Controls, info: InfoSettings) -> None:
         self.rep, self.info = rep, info
+        self._key: int | None = None
         self._drawn: dict[tuple[str, int], float] = {}
-        #: (review day, kpi, as-of day, observed, true) for every KPI at every review
-        self.records: list[tuple[int, str, int, float, float]] = []
+        #: the days of the reviews so far (`record_all`; their figures: `records`)
+        self.review_days: list[int] = []
+
+    @property
+    def key(self) -> int:
+        """The replication's survey key (`rules.surveys`), drawn from its event stream
+        when the first survey is drawn (a run without surveys leaves the stream alone)."""
+        if self._key is None:
+            self._key = int(self.rep.rng.integers(2**63))
+        return self._key
 
     def lag_of(self, name: str) -> int:
         """Days between the review's eve and the day the figure describes."""
@@ -86,15 +91,26 @@ class Observer:
             return self.true_value(name, day)
         key = (name, day)
         if key not in self._drawn:
-            n = sample_size_on(self.info, name, day)
-            self._drawn[key] = survey_share(self.rep.rng, self.true_value(name, day), n)
+            self._drawn[key] = self.survey(name, day, self.true_value(name, day),
+                                           sample_size_on(self.info, name, day))
         return self._drawn[key]
 
-    def drawn_once(self, key: tuple[str, int], draw: Callable[[], float]) -> float:
-        """An observation drawn once per replication under `key` and remembered."""
+    def survey(self, measure: str, day: int, share: float, sample_size: int) -> float:
+        """A survey of `measure` fielded on `day`: Binomial(n, share) / n, drawn once (its
+        own stream, `rules.surveys`) and remembered."""
+        key = (measure, day)
         if key not in self._drawn:
-            self._drawn[key] = draw()
+            from .surveys import survey_share  # numba: only when a run draws surveys
+
+            self._drawn[key] = survey_share(self.key, measure, day, sample_size, share)
         return self._drawn[key]
+
+    def surveys_due(self, review_day: int) -> list[tuple[str, int, float, int]]:
+        """(measure, fielding day, true share, sample size) of the surveys `record_all`
+        will read at `review_day` and that are not drawn yet."""
+        day = review_day - 1 - self.info.survey_lag
+        return [(name, day, self.true_value(name, day), sample_size_on(self.info, name, day))
+                for name in SURVEY_MEASURES if name in KPI_INDEX and (name, day) not in self._drawn]
 
     def kpi(self, name: str, review_day: int) -> float:
         """Latest observed value at a review (flows: total to date)."""
@@ -115,31 +131,52 @@ class Observer:
         return float(now / before - 1.0)
 
     def record_all(self, review_day: int) -> None:
-        """Observe every KPI at a review and keep (observed, true) for the results (the
-        true values read once per as-of day for all KPIs; surveys drawn in KPI order)."""
-        rows: dict[int, tuple[list[float], list[float]]] = {}
-        eve = review_day - 1
-        lags = (self.info.report_lag, self.info.survey_lag, self.info.intel_delay)
-        for name, k, flow, survey, source in _KPI_ROWS:
-            day = eve - lags[source]
-            if day not in rows:
-                rows[day] = self._rows(day)
-            flows, levels = rows[day]
-            if flow:
-                true = flows[k]
-            elif day < 0:
-                true = self.true_value(name, day)
-            else:
-                true = levels[k]
-            seen = self.value_on(name, day) if survey else true
-            self.records.append((review_day, name, day, seen, true))
+        """Note a review: every KPI as it sees it is kept for the results (`records`, read
+        when the replication ends: the days a review sees are final by then, and a survey
+        is the same number whenever it is drawn)."""
+        self.review_days.append(review_day)
 
-    def _rows(self, day: int) -> tuple[list[float], list[float]]:
-        """Every KPI's total over days 0..day and its row on `day` (empty before day 0)."""
-        n = len(KPI_INDEX)
-        if day < 0:
-            return [0.0] * n, [NAN] * n
-        return self.rep.kpi_totals(0, day + 1).tolist(), self.rep.kpis_on(day).tolist()
+    def records(self) -> list[tuple[int, np.ndarray]]:
+        """Every KPI at every review noted so far: (review day, [3, K] array of the as-of
+        day, the observed and the true value by KPI row); the population must be synced
+        past the last as-of day."""
+        if not self.review_days:
+            return []
+        reviews = np.array(self.review_days)
+        lags = np.array([self.info.report_lag, self.info.survey_lag, self.info.intel_delay])
+        as_of = (reviews[:, None] - 1 - lags[None, :])[:, _SOURCE_ROWS]  # [N, K]
+        history = self.rep.kpi_history(max(int(as_of.max()) + 1, 0))
+        totals = np.cumsum(history, axis=1)
+        at = np.clip(as_of, 0, None)
+        rows = np.broadcast_to(_ROWS, as_of.shape)
+        early = as_of < 0
+        true = np.where(_FLOWS, totals[rows, at] if totals.size else 0.0,
+                        history[rows, at] if history.size else NAN)
+        true[early & _FLOWS] = 0.0
+        for n, j in zip(*np.nonzero(early & ~_FLOWS), strict=True):
+            true[n, j] = self.true_value(NAMES[j], int(as_of[n, j]))
+        seen = true.copy()
+        self._draw_surveys(as_of, true)
+        for j in _SURVEYED:
+            seen[:, j] = [self._drawn[(NAMES[j], int(d))] for d in as_of[:, j]]
+        return [(int(day), np.array([as_of[n], seen[n], true[n]], dtype=np.float64))
+                for n, day in enumerate(self.review_days)]
+
+    def _draw_surveys(self, as_of: np.ndarray, true: np.ndarray) -> None:
+        """Draw the surveyed KPIs' figures of `as_of` [N, K] not drawn yet (true shares
+        `true`), in one compiled call."""
+        wanted: dict[tuple[str, int], float] = {}
+        for j in _SURVEYED:
+            for d, share in zip(as_of[:, j].tolist(), true[:, j].tolist(), strict=True):
+                if (NAMES[j], d) not in self._drawn:
+                    wanted[(NAMES[j], d)] = share
+        if not wanted:
+            return
+        from .surveys import survey_draws
+
+        sizes = [sample_size_on(self.info, name, day) for name, day in wanted]
+        drawn = survey_draws(self.key, list(wanted), sizes, list(wanted.values()))
+        self._drawn.update(zip(wanted, drawn, strict=True))
 
 
 def _source(name: str) -> int:
@@ -153,3 +190,28 @@ def _source(name: str) -> int:
 #: (name, row, is a flow, is surveyed, source) of every KPI, in KPI order
 _KPI_ROWS = tuple((name, k, KPIS[name].kind == "flow", name in SURVEY_MEASURES, _source(name))
                   for name, k in KPI_INDEX.items())
+#: the KPIs' names in row order (the columns of a record of `record_all`)
+NAMES = tuple(row[0] for row in _KPI_ROWS)
+_ROWS = np.array([row[1] for row in _KPI_ROWS])
+_FLOWS = np.array([row[2] for row in _KPI_ROWS])
+_SOURCE_ROWS = np.array([row[4] for row in _KPI_ROWS])
+#: the surveyed KPIs' rows
+_SURVEYED = tuple(j for j, row in enumerate(_KPI_ROWS) if row[3])
+
+
+def draw_due_surveys(observers: list[Observer], review_day: int) -> None:
+    """Draw, for every observer at once (one compiled call per measure and day), the
+    surveys each will read at `review_day` (`Observer.surveys_due`); the same numbers as
+    drawn one observer at a time."""
+    from .surveys import survey_shares
+
+    due: dict[tuple[str, int], list[tuple[Observer, float, int]]] = {}
+    for observer in observers:
+        for name, day, share, size in observer.surveys_due(review_day):
+            due.setdefault((name, day), []).append((observer, share, size))
+    for (name, day), items in due.items():
+        keys = np.array([o.key for o, _, _ in items], dtype=np.uint64)
+        drawn = survey_shares(keys, name, day, np.array([n for _, _, n in items]),
+                              np.array([p for _, p, _ in items]))
+        for (observer, _, _), value in zip(items, drawn.tolist(), strict=True):
+            observer._drawn[(name, day)] = value

@@ -9,21 +9,22 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..engine.layout import CH_LEADS, CH_MARGIN, CH_NEW, CH_SPEND
-from ..expr import Expression, ExpressionError, Value, is_true
+from ..expr import Environment, Expression, ExpressionError, Value, is_true
 from ..kpis import KPI_INDEX, KPIS
 from ..model import plan as P
 from ..model.measures import start_value, threshold_of
 from .actions import DONE, Actions
 from .compiled import CompiledAction, CompiledRules, Study, compile_review
+from .functions import RULE_FUNCTIONS as RULE_FUNCTIONS  # the registry, also known here
+from .functions import ReviewEnvironment
 from .market_intel import PRICE, CompetitorBook, competitor_survey
-from .observe import Observer
+from .observe import NAMES, Observer
 from .rivals import quiet_rules, start_rivals
 
 if TYPE_CHECKING:
@@ -64,78 +65,55 @@ class ReviewLog:
     """What the reviews of one replication decided and saw (plain data, picklable)."""
 
     decisions: list[dict[str, Any]] = field(default_factory=list)
-    observations: list[tuple[int, str, int, float, float]] = field(default_factory=list)
+    #: each review's observations: (review day, [3, K] array of the as-of day, observed
+    #: and true value of every KPI, in `observe.NAMES` order); `observations` lists them
+    observed: list[tuple[int, np.ndarray]] = field(default_factory=list)
     #: the competitors' moves (rules/rivals.py): day, competitor, reaction, action, ...
     competitor_moves: list[dict[str, Any]] = field(default_factory=list)
 
+    #: the observer whose records `close` reads (None once read)
+    observer: Observer | None = field(default=None, repr=False, compare=False)
 
-class ReviewEnvironment:
-    """The functions of the rule language, reading one replication at one review."""
+    def close(self) -> None:
+        """Read the observations of the finished replication (`Observer.records`)."""
+        observer, self.observer = self.observer, None
+        if observer is not None:
+            self.observed = observer.records()
 
-    def __init__(self, review: Review, day: int) -> None:
-        self.r, self.day = review, day
-
-    def lookup(self, name: str) -> Value:
-        """Bare values."""
-        if name == "day":
-            return float(self.day)
-        raise ExpressionError(f"no value for name {name!r}")
-
-    def call(self, name: str, args: tuple[Value, ...]) -> Value:
-        """Functions of the rule language (`scenario/rule_vocabulary.py` lists them)."""
-        function = RULE_FUNCTIONS.get(name)
-        if function is None:
-            raise ExpressionError(f"no implementation for function {name!r}")
-        return function(self.r, self.day, [str(x) if isinstance(x, str) else x for x in args])
+    @property
+    def observations(self) -> list[tuple[int, str, int, float, float]]:
+        """(review day, kpi, as-of day, observed, true) of every KPI at every review."""
+        return [(day, name, int(as_of), seen, true)
+                for day, block in self.observed
+                for name, as_of, seen, true in zip(NAMES, *block.tolist(), strict=True)]
 
 
-RuleFunction = Callable[["Review", int, list[Any]], Value]
-
-
-def _target_function(name: str) -> RuleFunction:
-    return lambda r, day, a: r.target_function(name, str(a[0]), day)
-
-
-def _channel_measure(name: str) -> RuleFunction:
-    return lambda r, day, a: r.channel_measure(name, r.channels.index(str(a[0])))
-
-
-#: The rule language's functions by name: a new function is one entry here (and one in
-#: `scenario.rule_vocabulary`, which types and checks its arguments).
-RULE_FUNCTIONS: dict[str, RuleFunction] = {
-    "kpi": lambda r, day, a: r.observer.kpi(str(a[0]), day),
-    "trend": lambda r, day, a: r.observer.trend(str(a[0]), day, int(float(a[1]))),
-    **{name: _target_function(name) for name in ("target", "gap", "on_track")},
-    **{name: _channel_measure(name) for name in ("roi", "cac", "spend")},
-    "best_channel": lambda r, day, a: r.best_channel(str(a[0]), day,
-                                                     str(a[1]) if len(a) > 1 else None),
-    "backlog": lambda r, day, a: r.backlog(r.rep.plan.teams.index(str(a[0]))),
-    "utilisation": lambda r, day, a: r.utilisation(r.rep.plan.teams.index(str(a[0])), day),
-    "budget_left": lambda r, day, a: r.actions.budget_left(day),
-    "price": lambda r, day, a: r.rep.list_price(r.rep.plan.products.index(str(a[0]))),
-    "competitor_price": lambda r, day, a: r.competitor_price(str(a[0]), day),
-    "competitor_awareness": lambda r, day, a: r.competitor_awareness(str(a[0]), day),
-}
+#: Actions that change only money, people later or information, never the market's
+#: prices: a review whose actions were all of these needs no `Controls.refresh`.
+SPEND_ONLY = frozenset({"shift_budget", "pause", "resume", "research", "train", "hire"})
 
 
 class Review:
     """The review loop of one replication."""
 
     def __init__(self, rep: Controls, rules: CompiledRules) -> None:
-        self.rep, self.rules = rep, rules
+        self.rep: Controls = rep
+        self.rules = rules
         self.channels = rep.plan.channels
-        self.observer = Observer(rep, rules.info)
+        self.observer: Observer = Observer(rep, rules.info)
         self.book = CompetitorBook(rep.plan)
-        self.actions = Actions(rep, rules)
+        self.actions: Actions = Actions(rep, rules)
         self.actions.rules_changed = self.set_rules
         #: the studies scheduled in `information:` (bought when they start)
         self.scheduled = rules.info.studies
         #: the last day each rule acted (for cooldown_days)
         self.acted: dict[int, int] = {}
         self.log = ReviewLog()
-        #: (threshold, direction) of each target read so far, by position
-        self.thresholds: dict[int, tuple[float, str]] = {}
+        #: what `target_function` reads of each target read so far, by id (`_target`)
+        self.targets: dict[str, tuple[float, float, str, bool, int, int, float]] = {}
         self.snapshot = np.zeros_like(rep.channel_totals())
+        #: an action since the last review changed prices (`refresh` needed)
+        self.market_changed = False
         self.last_review = (0, np.zeros_like(self.snapshot))
 
     # --- the processes -----------------------------------------------------------------
@@ -153,7 +131,9 @@ class Review:
         replication on its day (`Controls.at`: SimPy when the replication runs alone, the
         batch's calendar when it runs in a batch, `engine.batch`)."""
         for day, _, what in self.timeline():
-            self.rep.at(day, functools.partial(self.step, day, what))
+            change = (ReviewStep(self, day) if what.startswith("review:")
+                      else functools.partial(self.step, day, what))
+            self.rep.at(day, change)
 
     def step(self, day: int, what: str) -> None:
         """One item of the timeline on its day (the population synced to it)."""
@@ -185,30 +165,58 @@ class Review:
             self.set_rules(_without_study(self.rules, study))
 
     def review(self, day: int) -> None:
-        """Check every rule in order; act while actions are allowed."""
+        """Check every rule in order; act while actions are allowed (this replication
+        alone; `rules.batch_review` reviews a batch's replications together)."""
         self.observer.record_all(day)
         done = 0
         env = ReviewEnvironment(self, day)
-        for index, rule in enumerate(self.rules.rules):
+        for index in range(len(self.rules.rules)):
             if done >= self.rules.max_actions:
                 break
-            if index in self.acted and day - self.acted[index] <= rule.cooldown:
+            if self.cooling(index, day):
                 continue
-            try:
-                value, seen = rule.when.evaluate_with_trace(env)
-            except ExpressionError as exc:
-                raise self.failure(rule.name, day, "condition", rule.when, exc) from None
-            if not is_true(value):
-                continue
-            for action in rule.then:
-                if done >= self.rules.max_actions:
-                    break
+            value, seen = self.condition(index, env, day)
+            if is_true(value):
+                done = self.act(index, env, seen, done)
+        self.close_review(day)
+
+    def cooling(self, index: int, day: int) -> bool:
+        """Whether rule `index` acted within its cooldown before `day` (not checked)."""
+        return index in self.acted and day - self.acted[index] <= self.rules.rules[index].cooldown
+
+    def condition(self, index: int, env: Environment,
+                  day: int) -> tuple[Value, dict[str, Value]]:
+        """The value of rule `index`'s condition at the review on `day` and what it saw
+        (the tree, reading `env`); a failure is a `RuleRuntimeError`."""
+        rule = self.rules.rules[index]
+        try:
+            return rule.when.evaluate_with_trace(env)
+        except ExpressionError as exc:
+            raise self.failure(rule.name, day, "condition", rule.when, exc) from None
+
+    def act(self, index: int, env: ReviewEnvironment, seen: dict[str, Value], done: int,
+            first: dict[str, Any] | None = None) -> int:
+        """Carry out rule `index`'s actions (its condition holds) while actions are
+        allowed; return the actions done in this review so far. `first`: the first
+        action's settings, already computed (`rules.batch_review`)."""
+        rule, day = self.rules.rules[index], env.day
+        for number, action in enumerate(rule.then):
+            if done >= self.rules.max_actions:
+                break
+            if number == 0 and first is not None:
+                args = first
+            else:
                 args = self.resolve(action, env, rule.name, day)
-                status, used = self.actions.handler(action.kind)(day, args)
-                self.decide(day, rule.name, action.kind, used, seen, status)
-                done += status == DONE
-                if status == DONE:
-                    self.acted[index] = day
+            status, used = self.actions.handler(action.kind)(day, args)
+            self.decide(day, rule.name, action.kind, used, seen, status)
+            done += status == DONE
+            if status == DONE:
+                self.acted[index] = day
+                self.market_changed |= action.kind not in SPEND_ONLY
+        return done
+
+    def close_review(self, day: int) -> None:
+        """What the next review compares with (`utilisation`)."""
         self.last_review = (day, self.rep.channel_totals())
 
     def resolve(self, action: CompiledAction, env: ReviewEnvironment, rule: str,
@@ -253,15 +261,25 @@ class Review:
             return float((margin - spend) / spend) if spend > 0 else NAN
         return float(spend / new) if new > 0 else NAN
 
+    def channel_measures(self, name: str) -> list[float]:
+        """`channel_measure` of every channel, from the latest internal report."""
+        tot = self.snapshot
+        spend, margin, new = tot[:, CH_SPEND], tot[:, CH_MARGIN], tot[:, CH_NEW]
+        if name in ("spend", "new_customers"):
+            return (spend if name == "spend" else new).astype(float).tolist()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if name == "roi":
+                return np.where(spend > 0, (margin - spend) / spend, NAN).tolist()
+            return np.where(new > 0, spend / new, NAN).tolist()
+
     def best_channel(self, measure: str, day: int, leave_out: str | None) -> str:
         """The running channel with money left and the best measure ('' if none)."""
         best, best_value = "", NAN
-        left = self.actions.remaining_all(day)
+        left = self.actions.remaining_all(day).tolist()
+        values = self.channel_measures(measure)
         for c, name in enumerate(self.channels):
-            if name == leave_out or left[c] <= 0:
-                continue
-            value = self.channel_measure(measure, c)
-            if not math.isfinite(value):
+            value = values[c]
+            if name == leave_out or left[c] <= 0 or not math.isfinite(value):
                 continue
             better = value < best_value if measure == "cac" else value > best_value
             if not best or better:
@@ -299,23 +317,14 @@ class Review:
 
     def target_function(self, name: str, target_id: str, day: int) -> Value:
         """target, gap or on_track of a target."""
-        i = next(j for j, t in enumerate(self.rules.targets) if t.id == target_id)
-        target, deadline = self.rules.targets[i], self.rules.target_days[i]
-        if i not in self.thresholds:
-            self.thresholds[i] = threshold_of(target, self.rep.plan)
-        threshold, direction = self.thresholds[i]
+        threshold, sign, metric, flow, first_day, deadline, start = self.target_of(target_id)
         if name == "target":
             return float(threshold)
-        metric = target.metric
         seen = self.observer.as_of(metric, day)
-        if KPIS[metric].kind == "flow":
-            first = 0 if target.over_days is None else deadline - target.over_days + 1
-            value = self.observer.true_value(metric, min(seen, deadline), first)
-            start, first_day = 0.0, first
+        if flow:
+            value = self.observer.true_value(metric, min(seen, deadline), first_day)
         else:
             value = self.observer.value_on(metric, min(seen, deadline))
-            start, first_day = self._start(metric, threshold), 0
-        sign = 1.0 if direction == "at_least" else -1.0
         if name == "gap":
             return float(sign * (threshold - value))
         if seen < first_day:
@@ -324,11 +333,57 @@ class Review:
         expected = start + (threshold - start) * progress
         return bool(sign * (value - expected) >= 0)
 
+    def target_of(self, target_id: str) -> tuple[float, float, str, bool, int, int, float]:
+        """What `target_function` reads of a target (`_target`), read once."""
+        known = self.targets.get(target_id)
+        if known is None:
+            known = self.targets[target_id] = self._target(target_id)
+        return known
+
+    def _target(self, target_id: str) -> tuple[float, float, str, bool, int, int, float]:
+        """What `target_function` needs of a target, read once: threshold, sign (1 for
+        at least, -1 for at most), metric, whether it is a flow, the first day it counts
+        from, its deadline and the value its straight line starts from."""
+        i = next(j for j, t in enumerate(self.rules.targets) if t.id == target_id)
+        target, deadline = self.rules.targets[i], self.rules.target_days[i]
+        threshold, direction = threshold_of(target, self.rep.plan)
+        sign = 1.0 if direction == "at_least" else -1.0
+        if KPIS[target.metric].kind == "flow":
+            first = 0 if target.over_days is None else deadline - target.over_days + 1
+            return threshold, sign, target.metric, True, first, deadline, 0.0
+        start = self._start(target.metric, threshold)
+        return threshold, sign, target.metric, False, 0, deadline, start
+
     def _start(self, metric: str, threshold: float) -> float:
         try:
             return start_value(self.rep.plan, metric)
         except ValueError:
             return threshold
+
+
+class ReviewStep:
+    """The review of one replication on one day, as a change of its agenda
+    (`Controls.at`): called alone, or with the same day's reviews of the other
+    replications of a batch (`run_together`, `rules.batch_review`)."""
+
+    def __init__(self, review: Review, day: int) -> None:
+        self.review, self.day = review, day
+        #: reviews with the same key run together (the same day and rules)
+        self.together_key = ("review", day, id(review.rules.rules))
+
+    def __call__(self) -> None:
+        self.review.step(self.day, f"review:{self.day}")
+
+    def run_together(self, steps: list[ReviewStep]) -> None:
+        """The reviews of `steps` (this one among them), all at once."""
+        from .batch_review import review_together
+
+        reviews = [step.review for step in steps]
+        review_together(reviews, self.day)
+        for review in reviews:  # the choice shares again where a price changed
+            if review.market_changed:
+                review.rep.refresh()
+            review.market_changed = False
 
 
 @functools.lru_cache(maxsize=4096)
@@ -382,7 +437,7 @@ class ReviewLoop:
         if rules is not None:
             review.schedule()
         start_rivals(rep, review.observer, review.book, review.log.competitor_moves)
-        review.log.observations = review.observer.records
+        review.log.observer = review.observer  # read when closed (`close`)
         return review.log
 
 

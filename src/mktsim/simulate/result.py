@@ -306,7 +306,7 @@ def _channel_docs(result: RunResult) -> list[Channel]:
 def _observed_records(result: RunResult) -> list[dict[Any, Any]]:
     """`RunResult.observed` as records ([] without observations, without pandas)."""
     reviews = getattr(result.run, "reviews", [])
-    if not any(log is not None and log.observations for log in reviews):
+    if not any(log is not None and log.observed for log in reviews):
         return []
     return result.observed().to_dict(orient="records")
 

@@ -1,0 +1,305 @@
+"""The reviews of a batch's replications on one day, all at once.
+
+`Review.review` checks one replication's rules with the expression tree. Here the same
+review runs for every replication of a batch (`engine.batch`, which hands the day's
+`ReviewStep`s over together), rule by rule in order:
+
+1. the surveys every replication reads are drawn in one compiled call per measure
+   (`observe.draw_due_surveys`, streams keyed by replication, measure and day), then each
+   replication records its observations;
+2. for each rule, the replications that may still act and are not cooling down get the
+   values of the condition's leaves (its calls with literal arguments and bare names,
+   `expr.postfix`), one column per leaf (`leaf_column`: read from all replications at
+   once for the common functions), and the condition's postfix program is evaluated for
+   all of them in one compiled call (`expr.postfix_kernel`);
+3. only the replications whose condition holds act, in Python (`Review.act`, the actions
+   of `rules.actions` on the replication's controls); what the condition saw is the
+   tree's trace over the same leaf values, so the decision log is the same as alone.
+
+A condition the postfix form does not support (text, computed arguments) and a
+replication whose evaluation fails are evaluated with the tree (the failure then is the
+tree's `RuleRuntimeError`). Later rules read the state after earlier rules' actions, as
+alone: a rule's leaves are read when the rule is checked.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..engine.layout import CH_MARGIN, CH_NEW, CH_SPEND
+from ..expr import Expression, Value, is_true
+from ..expr.nodes import Call, Const, Node
+from ..expr.postfix import BOOL_KIND, NUMBER_KIND, Program, compile_postfix, leaf_kinds
+from ..expr.postfix_kernel import OK, evaluate_rows
+from ..kpis import KPI_INDEX
+from .compiled import CompiledAction
+from .functions import RULE_FUNCTIONS, ReviewEnvironment
+from .observe import draw_due_surveys
+
+if TYPE_CHECKING:
+    from .review import Review
+
+#: What each rule function gives (None: text; such a call is left to the tree).
+FUNCTION_KINDS: dict[str, str | None] = {
+    **{name: NUMBER_KIND for name in RULE_FUNCTIONS}, "on_track": BOOL_KIND,
+    "best_channel": None}
+
+
+@functools.lru_cache(maxsize=256)
+def postfix_of(expression: Expression) -> Program | None:
+    """The postfix program of a rule's condition (None: the tree evaluates it)."""
+    return compile_postfix(expression.root, FUNCTION_KINDS.get)
+
+
+def review_together(reviews: Sequence[Review], day: int) -> None:
+    """`Review.review` of every replication of `reviews` on `day` (their rules are the
+    same rules), with the same decisions and log as one by one."""
+    draw_due_surveys([r.observer for r in reviews], day)
+    for review in reviews:
+        review.observer.record_all(day)
+    envs = [ReviewEnvironment(r, day) for r in reviews]
+    done = [0] * len(reviews)
+    for index, rule in enumerate(reviews[0].rules.rules):
+        active = [i for i, r in enumerate(reviews)
+                  if done[i] < r.rules.max_actions and not r.cooling(index, day)]
+        if not active:
+            continue
+        program = postfix_of(rule.when)
+        if program is None:
+            for i in active:
+                value, seen = reviews[i].condition(index, envs[i], day)
+                if is_true(value):
+                    done[i] = reviews[i].act(index, envs[i], seen, done[i])
+            continue
+        members = [reviews[i] for i in active]
+        leaves = np.column_stack([leaf_column(node, members, day) for node in program.nodes]
+                                 ) if program.nodes else np.empty((len(active), 0))
+        values, status, jumped = evaluate_rows(program, leaves)
+        holds = [(row, i) for row, i in enumerate(active)
+                 if status[row] != OK or (values[row] != 0.0 and values[row] == values[row])]
+        first = first_settings(rule.then[0], [reviews[i] for _, i in holds], day) if (
+            holds and rule.then) else None
+        for n, (row, i) in enumerate(holds):
+            if status[row] != OK:  # the tree raises the located error
+                value, seen = reviews[i].condition(index, envs[i], day)
+            elif jumped[row]:  # the tree's trace: what it read before stopping
+                leaf_env = LeafEnvironment(program, leaves[row], day)
+                value, seen = reviews[i].condition(index, leaf_env, day)
+            else:  # every leaf was read, in leaf order
+                value, seen = True, _seen(program, leaves[row])
+            if is_true(value):
+                done[i] = reviews[i].act(index, envs[i], seen, done[i],
+                                         None if first is None else first[n])
+    for review in reviews:
+        review.close_review(day)
+
+
+def _seen(program: Program, row: np.ndarray) -> dict[str, Value]:
+    """What a condition that read all its leaves saw (the tree's trace)."""
+    return {text: (bool(value) if kind == BOOL_KIND else value)
+            for text, kind, value in zip(program.leaves, _kinds(program), row.tolist(),
+                                         strict=True)}
+
+
+@functools.lru_cache(maxsize=256)
+def _kinds(program: Program) -> tuple[str, ...]:
+    return leaf_kinds(program, FUNCTION_KINDS.get)
+
+
+class LeafEnvironment:
+    """The values of a condition's leaves for one replication, as an expression
+    environment (so that the tree's trace is what the condition saw)."""
+
+    def __init__(self, program: Program, row: np.ndarray, day: int) -> None:
+        self.day = day
+        self.values: dict[object, Value] = {}
+        for node, kind, value in zip(program.nodes, _kinds(program), row.tolist(),
+                                     strict=True):
+            self.values[_leaf_key(node)] = bool(value) if kind == BOOL_KIND else value
+
+    def call(self, name: str, args: tuple[Value, ...]) -> Value:
+        """The leaf's value."""
+        return self.values[(name, args)]
+
+    def lookup(self, name: str) -> Value:
+        """The bare name's value."""
+        return self.values[name]
+
+
+def _leaf_key(node: Node) -> object:
+    if isinstance(node, Call):
+        return (node.name, tuple(a.value for a in node.args if isinstance(a, Const)))
+    return getattr(node, "name", "")
+
+
+# --- the leaves' columns ---------------------------------------------------------------
+
+Column = Callable[["Sequence[Review]", int, list[Value]], np.ndarray]
+
+
+def leaf_column(node: Node, reviews: Sequence[Review], day: int) -> np.ndarray:
+    """The value of one leaf for each review, [R] float64 (true/false as 1/0)."""
+    if not isinstance(node, Call):  # the bare name `day`
+        return np.full(len(reviews), float(day))
+    args = [a.value for a in node.args if isinstance(a, Const)]
+    together = COLUMNS.get(node.name)
+    if together is not None:
+        return together(reviews, day, args)
+    function = RULE_FUNCTIONS[node.name]
+    return np.array([float(function(r, day, args)) for r in reviews], dtype=np.float64)
+
+
+def _channel_column(measure: str) -> Column:
+    def column(reviews: Sequence[Review], day: int, args: list[Value]) -> np.ndarray:
+        c = reviews[0].channels.index(str(args[0]))
+        totals = np.array([r.snapshot[c] for r in reviews]).reshape(len(reviews), -1)
+        spend, margin, new = totals[:, CH_SPEND], totals[:, CH_MARGIN], totals[:, CH_NEW]
+        if measure == "spend":
+            return spend.astype(np.float64)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if measure == "roi":
+                return np.where(spend > 0, (margin - spend) / spend, np.nan)
+            return np.where(new > 0, spend / new, np.nan)
+    return column
+
+
+def _budget_left(reviews: Sequence[Review], day: int, args: list[Value]) -> np.ndarray:
+    """`Actions.budget_left` of every review: planned money left x the channels' scales,
+    summed over channels (row by row, as one review sums its own)."""
+    return _money_left(reviews, day).sum(axis=1)
+
+
+def _money_left(reviews: Sequence[Review], day: int) -> np.ndarray:
+    """`Actions.remaining_all` of every review, [R, C]."""
+    at = min(max(day, 0), reviews[0].actions.planned_left.shape[1] - 1)
+    planned = np.array([r.actions.planned_left[:, at] for r in reviews])
+    return planned * np.array([r.rep.channel_scales() for r in reviews])
+
+
+def _target_column(name: str) -> Column:
+    """`Review.target_function` `name` (target, gap, on_track) of every review at once;
+    per review where the reviews read the target on other days (`_target_values`)."""
+    def column(reviews: Sequence[Review], day: int, args: list[Value]) -> np.ndarray:
+        target_id = str(args[0])
+        known = [r.target_of(target_id) for r in reviews]
+        threshold = np.array([k[0] for k in known])
+        if name == "target":
+            return threshold
+        found = _target_values(reviews, known, day)
+        if found is None:
+            return np.array([float(r.target_function(name, target_id, day)) for r in reviews])
+        seen, value = found
+        sign = np.array([k[1] for k in known])
+        if name == "gap":
+            return sign * (threshold - value)
+        first_day, deadline = known[0][4], known[0][5]
+        if seen < first_day:
+            return np.ones(len(reviews))
+        progress = min(1.0, (seen - first_day + 1) / max(deadline - first_day + 1, 1))
+        start = np.array([k[6] for k in known])
+        expected = start + (threshold - start) * progress
+        return (sign * (value - expected) >= 0).astype(np.float64)
+    return column
+
+
+def _target_values(reviews: Sequence[Review], known: list[tuple], day: int
+                   ) -> tuple[int, np.ndarray] | None:
+    """The day every review sees its target's metric as of, and the value it reads then
+    ([R]; flows summed from the target's first day); None when the reviews do not share
+    the metric, its days and its lag."""
+    metric, flow, first_day, deadline = known[0][2:6]
+    seen = reviews[0].observer.as_of(metric, day)
+    if any(k[2:6] != (metric, flow, first_day, deadline) for k in known) or any(
+            r.observer.as_of(metric, day) != seen for r in reviews):
+        return None
+    last = min(seen, deadline)
+    if not flow:
+        return seen, np.array([r.observer.value_on(metric, last) for r in reviews])
+    lo = max(first_day, 0)
+    if last < lo:
+        return seen, np.zeros(len(reviews))
+    k = KPI_INDEX[metric]
+    return seen, np.array([r.rep.kpi_total(k, lo, last + 1) for r in reviews])
+
+
+#: Leaves read for all reviews at once (the others: the rule function per review).
+COLUMNS: dict[str, Column] = {
+    "roi": _channel_column("roi"), "cac": _channel_column("cac"),
+    "spend": _channel_column("spend"), "budget_left": _budget_left,
+    **{name: _target_column(name) for name in ("target", "gap", "on_track")}}
+
+
+# --- the first action's settings -------------------------------------------------------
+
+def first_settings(action: CompiledAction, reviews: Sequence[Review], day: int
+                   ) -> list[dict[str, object]] | None:
+    """The settings of a rule's first action for each review whose condition holds (no
+    action of the rule has run yet, so they read what `Review.resolve` would read),
+    with the computed ones read for all reviews at once; None when a computed setting is
+    not of a kind read together (`Review.resolve` computes them one by one then)."""
+    computed = {key: arg for key, arg in action.args if isinstance(arg, Expression)}
+    if not computed:
+        return None
+    columns: dict[str, list[object]] = {}
+    for key, expression in computed.items():
+        column = setting_column(expression, reviews, day)
+        if column is None:
+            return None
+        columns[key] = column
+    return [{key: columns[key][n] if key in columns else arg for key, arg in action.args}
+            for n in range(len(reviews))]
+
+
+def setting_column(expression: Expression, reviews: Sequence[Review], day: int
+                   ) -> list[object] | None:
+    """A computed setting's value for each review (text, or a float as `resolve` gives
+    it), or None when it is computed one by one: `best_channel(...)` with literal
+    arguments, and numbers whose postfix program runs without a failure."""
+    root = expression.root
+    literals = [a.value for a in getattr(root, "args", ()) if isinstance(a, Const)]
+    if isinstance(root, Call) and root.name == "best_channel" and len(literals) == len(
+            root.args):
+        return best_channels(reviews, day, *[str(v) for v in literals])
+    program = postfix_of(expression)
+    if program is None:
+        return None
+    leaves = np.column_stack([leaf_column(node, reviews, day) for node in program.nodes]
+                             ) if program.nodes else np.empty((len(reviews), 0))
+    values, status, _ = evaluate_rows(program, leaves)
+    if np.any(status != OK):
+        return None
+    return [float(v) for v in values.tolist()]
+
+
+def best_channels(reviews: Sequence[Review], day: int, measure: str,
+                  leave_out: str | None = None) -> list[object]:
+    """`Review.best_channel` of every review: the first channel with the best finite
+    measure among those running with money left ('' when none)."""
+    channels = reviews[0].channels
+    values = channel_measures_of(reviews, measure).reshape(len(reviews), len(channels))
+    left = _money_left(reviews, day).reshape(values.shape)
+    usable = np.isfinite(values) & (left > 0)
+    if leave_out in channels:
+        usable[:, channels.index(leave_out)] = False
+    worst = np.inf if measure == "cac" else -np.inf
+    ranked = np.where(usable, values, worst)
+    best = ranked.argmin(axis=1) if measure == "cac" else ranked.argmax(axis=1)
+    return [channels[b] if ok else "" for b, ok in zip(best.tolist(), usable.any(axis=1).tolist(),
+                                                       strict=True)]
+
+
+def channel_measures_of(reviews: Sequence[Review], measure: str) -> np.ndarray:
+    """`Review.channel_measures` of every review at once, [R, C] (from each review's
+    latest internal report)."""
+    totals = np.array([r.snapshot for r in reviews], dtype=np.float64)
+    spend, margin, new = totals[..., CH_SPEND], totals[..., CH_MARGIN], totals[..., CH_NEW]
+    if measure in ("spend", "new_customers"):
+        return spend if measure == "spend" else new
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if measure == "roi":
+            return np.where(spend > 0, (margin - spend) / spend, np.nan)
+        return np.where(new > 0, spend / new, np.nan)
