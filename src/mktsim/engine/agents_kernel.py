@@ -54,6 +54,7 @@ from .hazards import (
     N_HAZARDS,
     _segment_hazards,
 )
+from .jit import no_refcount
 from .kernel import (
     D_CHURNED,
     D_COMP_UNITS,
@@ -112,7 +113,7 @@ def _uniform(key, i):
     return float(_variate(key, i)) * UNIT
 
 
-@njit(cache=True)
+@no_refcount
 def _cumulative(hazards, k, out):
     """Competing risks: out[j] = P(leave by a route <= j) = sum (l/L)(1 - exp(-L))."""
     total = 0.0
@@ -231,7 +232,7 @@ def _neighbour_talk(i, indptr, indices, talk):
     return n / (hi - lo)
 
 
-@njit(cache=True)
+@no_refcount
 def _event(i, s, d, code, ever, value, adopted_on, shares, flows, intents, ever_delta):
     """What customer i (segment s) does on day d besides moving (an event code); flows[s]:
     organic first, repeat, competitor units, churned; intents[s, c] first purchases
@@ -287,7 +288,7 @@ def _customers_day(d, seed, cls, ever, value, adopted_on, talk, indptr, indices,
                          ever_b[b], flows_b[b], intents_b[b])
 
 
-@njit(cache=True)
+@no_refcount
 def _customers_block(first, last, d, k1, network, cls, ever, value, adopted_on, talk, indptr,
                      indices, shares, aw_base, aw_q, n_routes, dest, event, second, cum,
                      leave, p2, quiet, counts, ever_new, flows, intents):
@@ -306,7 +307,7 @@ def _customers_block(first, last, d, k1, network, cls, ever, value, adopted_on, 
                       cum, leave, p2, counts, ever_new, flows, intents)
 
 
-@njit(cache=True)
+@no_refcount
 def _customer_day(i, c, u, d, network, cls, ever, value, adopted_on, talk, indptr, indices,
                   shares, aw_base, aw_q, n_routes, dest, event, second, cum, leave, p2, counts,
                   ever_new, flows, intents):
@@ -337,7 +338,7 @@ def _customer_day(i, c, u, d, network, cls, ever, value, adopted_on, talk, indpt
                shares, flows, intents, ever_new)
 
 
-@njit(cache=True)
+@no_refcount
 def _take_route(i, s, st, r, d, cls, dest, event, ever, value, adopted_on, shares, counts,
                 ever_new, flows, intents):
     """Customer i (segment s, state st) takes route r on day d."""
@@ -351,7 +352,7 @@ def _take_route(i, s, st, r, d, cls, dest, event, ever, value, adopted_on, share
         _event(i, s, d, code, ever, value, adopted_on, shares, flows, intents, ever_new)
 
 
-@njit(cache=True)
+@no_refcount
 def _class_probabilities(n_routes, cum, leave):
     """leave[s * 8 + st]: the probability of any move out of state st in segment s today."""
     for s in range(cum.shape[0]):
@@ -360,7 +361,7 @@ def _class_probabilities(n_routes, cum, leave):
             leave[(s << CLASS_SHIFT) | st] = cum[s, st, k - 1] if k > 0 else 0.0
 
 
-@njit(cache=True)
+@no_refcount
 def _is_quiet(m, p_move, q):
     """Whether draw m (uniform m / GRID) gives a quiet day to a customer whose move has
     probability p_move and whose second event q: exactly the tests of `_customer_day`."""
@@ -370,7 +371,7 @@ def _is_quiet(m, p_move, q):
     return not (q > 0.0 and (u - p_move) < q * (1.0 - p_move))
 
 
-@njit(cache=True)
+@no_refcount
 def _least_quiet_variate(p_move, q):
     """The least draw m (of 0..GRID) with a quiet day for move probability p_move and
     second-event probability q: the quiet draws are {m >= it}, the tests of `_is_quiet`
@@ -386,7 +387,7 @@ def _least_quiet_variate(p_move, q):
     return m
 
 
-@njit(cache=True)
+@no_refcount
 def _quiet_thresholds(leave, p2, aw_base, aw_q, network, quiet):
     """quiet[c]: a draw m (of 0..GRID) from which every customer of class c has a quiet
     day, neither moving nor making the second event; a day is then one draw test.

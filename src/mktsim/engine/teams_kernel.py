@@ -22,8 +22,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
+from .jit import no_refcount
 from .layout import TC_A, TC_B, TC_N, TC_REF
 from .variates import uniform
 
@@ -34,7 +34,7 @@ RP_RATE, RP_TAU, RP_ATTRITION, RP_DELAY, RP_REPLACE, RP_NEW_SKILL = range(6)
 N_ROSTER_PAR = 6
 
 
-@njit(cache=True)
+@no_refcount
 def _team_controls(t, day, joined, start_skill, count, ceiling, par, controls):
     """Team t's capacity controls on `day`: a = rate n max, b = rate sum of the people's
     gaps to the ceiling on `day`, ref = day, and the headcount."""
@@ -49,7 +49,7 @@ def _team_controls(t, day, joined, start_skill, count, ceiling, par, controls):
     controls[t, TC_N] = n
 
 
-@njit(cache=True)
+@no_refcount
 def _hire(t, day, joined, start_skill, count, par):
     """One person joins team t on `day` at the new-hire skill (the row has room)."""
     i = count[t]
@@ -58,7 +58,7 @@ def _hire(t, day, joined, start_skill, count, par):
     count[t] = i + 1
 
 
-@njit(cache=True)
+@no_refcount
 def _remove_person(t, i, joined, start_skill, count):
     """Person i of team t leaves: the last person takes the slot."""
     last = count[t] - 1
@@ -67,7 +67,7 @@ def _remove_person(t, i, joined, start_skill, count):
     count[t] = last
 
 
-@njit(cache=True)
+@no_refcount
 def _train(t, gain, day, joined, start_skill, count, ceiling, par):
     """Raise team t's ceiling by `gain` (capped at 1); everyone continues from their
     skill on `day`."""
@@ -79,13 +79,13 @@ def _train(t, gain, day, joined, start_skill, count, ceiling, par):
     ceiling[t] = min(1.0, ceiling[t] + gain)
 
 
-@njit(cache=True)
+@no_refcount
 def _exp1(rs):
     """An Exp(1) draw."""
     return -math.log1p(-uniform(rs))
 
 
-@njit(cache=True)
+@no_refcount
 def _departures(rs, t, d, horizon, joined, start_skill, count, clock, arrivals, par):
     """People of team t who leave during day d, i.e. in (d, d + 1]; returns how many."""
     rate = par[t, RP_ATTRITION]
@@ -112,14 +112,16 @@ def _departures(rs, t, d, horizon, joined, start_skill, count, clock, arrivals, 
     return left
 
 
-@njit(cache=True)
+@no_refcount
 def _advance_roster(rs, d0, d1, horizon, joined, start_skill, count, ceiling, clock, arrivals,
                     par, controls, daily):
     """Days d0..d1-1: record each day's controls in daily[d], then let that day's leavers
     go and the next day's replacements join (nothing is drawn for a team that keeps
     everyone)."""
     for d in range(d0, d1):
-        daily[d, :, :] = controls
+        for t in range(controls.shape[0]):  # a loop: a slice copy may allocate
+            for k in range(controls.shape[1]):
+                daily[d, t, k] = controls[t, k]
         if d + 1 >= horizon:
             continue
         for t in range(count.shape[0]):
