@@ -88,6 +88,37 @@ def test_run_as_a_table_imports_no_charts_or_cluster() -> None:
     assert heavy_in(modules - {"scipy.linalg", "pandas", "pyarrow"}) == []
 
 
+_WARM_PROBE = """
+import os
+import numpy as np
+import mktsim
+from mktsim.engine.montecarlo import simulate
+from mktsim.engine.workers import open_pool
+
+plan = mktsim.load({path!r}).plan("digital_first")
+with open_pool("local", 2) as pool:
+    two = simulate(plan, 6, seed=1, workers=2, pool=pool.executor)
+    started = pool.executor.started
+done = os.times()
+one = simulate(plan, 6, seed=1, workers=1)
+same = all(np.array_equal(getattr(one, k), getattr(two, k))
+           for k in ("daily", "channels", "leaks", "states"))
+print(repr((started, same, done.children_user + done.children_system)))
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="worker processes fork on Linux only")
+def test_forked_workers_inherit_the_kernels_loaded_here() -> None:
+    """A local pool's workers are forked once this process has run a few replications, so
+    they do not load numba's cached kernels again (about a second of CPU each when they
+    do): the workers' CPU time stays far below that, and the numbers are one worker's."""
+    done = subprocess.run([sys.executable, "-c", _WARM_PROBE.format(path=str(SMART_BAND))],
+                          capture_output=True, text=True, cwd=ROOT, check=True)
+    started, same, worker_cpu = eval(done.stdout.strip().splitlines()[-1])  # our own repr
+    assert started and same
+    assert worker_cpu < 0.5, f"the workers spent {worker_cpu:.2f} s of CPU"
+
+
 # -- YAML: the libyaml path gives what the round-trip loader gives ------------------------
 
 YAML_FILES = sorted([*ROOT.glob("scenarios/**/*.yaml"), *ROOT.glob("src/mktsim/templates/*.yaml"),
