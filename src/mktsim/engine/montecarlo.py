@@ -271,7 +271,8 @@ def simulate(plan: Plan, replications: int, seed: int, workers: int = 1,
                 parts.append(fut.result())
                 if progress:
                     progress(parts[-1][0].shape[0])
-    daily, channels, leaks, states = (np.concatenate([p[i] for p in parts]) for i in range(4))
+    daily, channels, leaks, states = (_concatenated([p[i] for p in parts])
+                                      for i in range(4))
     rows = [row for p in parts for row in p[4]]
     return Run(plan, seed, daily, channels, leaks, states,
                samples=rows or None,  # type: ignore[arg-type]  # a DataFrame when read
@@ -301,4 +302,10 @@ def forks_from_here(executor: Executor) -> bool:
 def _joined(parts: list[tuple[Any, ...]], i: int) -> np.ndarray | None:
     """Item i of every chunk, concatenated; None when a chunk has none."""
     arrays = [p[i] for p in parts]
-    return None if any(a is None for a in arrays) else np.concatenate(arrays)
+    return None if any(a is None for a in arrays) else _concatenated(arrays)
+
+
+def _concatenated(arrays: list[np.ndarray]) -> np.ndarray:
+    """The chunks' arrays end to end; a single chunk's own array (`run_chunk` stacked it
+    afresh, and copying a run's daily record costs about as much as deriving its KPIs)."""
+    return arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
