@@ -274,3 +274,33 @@ def test_json_text_of_a_run_document(smart_run: mktsim.RunResult) -> None:
     assert dumps(doc, indent=1) == json.dumps(doc, indent=1)
     with pytest.raises(TypeError):
         dumps({"a": object()})
+
+
+# -- sampled plans compiled once per process ------------------------------------------------
+
+def test_paired_runs_reuse_the_plans_of_their_replications() -> None:
+    """The runs without a channel draw the values of the replications they are paired
+    with: their plans come from the plans compiled for the run, and equal plans compiled
+    afresh without that channel's money."""
+    import dataclasses
+
+    from mktsim.simulate import sampled
+
+    loaded = mktsim.load(SMART_BAND).loaded
+    source = sampled.uncertain_plans(loaded, "baseline", 11)
+    assert source is not None
+    base = source.plans_for(3, 4)
+    kept = len(sampled._PLANS)
+    without = dataclasses.replace(source, without=(1,)).plans_for(3, 4)
+    assert len(sampled._PLANS) == kept  # nothing compiled again
+    sampled._PLANS.clear()
+    fresh = dataclasses.replace(source, without=(1,)).plans_for(3, 4)
+    for (plan, values), (again, drawn), (b, _) in zip(without, fresh, base, strict=True):
+        assert values == drawn
+        assert plan.spend[1].sum() == 0 < b.spend[1].sum()
+        for f in dataclasses.fields(plan):
+            x, y = getattr(plan, f.name), getattr(again, f.name)
+            if isinstance(x, np.ndarray):
+                np.testing.assert_array_equal(x, y)
+            else:
+                assert x == y, f.name
