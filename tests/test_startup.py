@@ -104,7 +104,10 @@ done = os.times()
 one = simulate(plan, 6, seed=1, workers=1)
 same = all(np.array_equal(getattr(one, k), getattr(two, k))
            for k in ("daily", "channels", "leaks", "states"))
-print(repr((started, same, done.children_user + done.children_system)))
+with open_pool("local", 2) as pool:  # one chunk: no worker is started for it
+    simulate(plan, 1, seed=1, workers=2, pool=pool.executor)
+    single = pool.executor.started
+print(repr((started, same, done.children_user + done.children_system, single)))
 """
 
 
@@ -112,12 +115,14 @@ print(repr((started, same, done.children_user + done.children_system)))
 def test_forked_workers_inherit_the_kernels_loaded_here() -> None:
     """A local pool's workers are forked once this process has run a few replications, so
     they do not load numba's cached kernels again (about a second of CPU each when they
-    do): the workers' CPU time stays far below that, and the numbers are one worker's."""
+    do): the workers' CPU time stays far below that, and the numbers are one worker's. A
+    run of one chunk starts no worker at all."""
     done = subprocess.run([sys.executable, "-c", _WARM_PROBE.format(path=str(SMART_BAND))],
                           capture_output=True, text=True, cwd=ROOT, check=True)
-    started, same, worker_cpu = eval(done.stdout.strip().splitlines()[-1])  # our own repr
+    started, same, worker_cpu, single = eval(done.stdout.strip().splitlines()[-1])  # our repr
     assert started and same
     assert worker_cpu < 0.5, f"the workers spent {worker_cpu:.2f} s of CPU"
+    assert not single
 
 
 # -- YAML: the libyaml path gives what the round-trip loader gives ------------------------

@@ -260,8 +260,8 @@ def simulate(plan: Plan, replications: int, seed: int, workers: int = 1,
                 progress(parts[-1][0].shape[0])
     else:
         with nullcontext(pool) if pool is not None else new_pool(workers) as ex:
-            if forks_from_here(ex) and len(starts) > 1:  # warm this process first
-                parts.append(run(first, min(chunk, WARM_REPLICATIONS)))
+            if forks_from_here(ex):  # warm this process first; one chunk: all of it here
+                parts.append(run(first, chunk if len(starts) == 1 else WARM_REPLICATIONS))
                 starts = list(range(first + parts[0][0].shape[0], last, chunk))
                 if progress:
                     progress(parts[-1][0].shape[0])
