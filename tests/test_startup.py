@@ -310,3 +310,29 @@ def test_paired_runs_reuse_the_plans_of_their_replications() -> None:
                 np.testing.assert_array_equal(x, y)
             else:
                 assert x == y, f.name
+
+
+_GC_PROBE = """
+import gc
+from mktsim.cli import main
+states = []
+for path in ({paths}):
+    try:
+        main(["validate", path], prog_name="mktsim")
+    except SystemExit as exc:
+        states.append((exc.code, gc.isenabled(), gc.get_freeze_count() > 0))
+print(repr(states))
+"""
+
+
+def test_start_up_pauses_the_collector_once_and_restores_it(tmp_path: Path) -> None:
+    """The cycle collector is on again after the scenario is loaded, also when loading
+    fails; the start-up's objects are frozen once, not again by later commands."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: [unclosed\n", encoding="utf-8")
+    paths = f"{str(bad)!r}, {str(SMART_BAND)!r}"
+    done = subprocess.run([sys.executable, "-c", _GC_PROBE.format(paths=paths)],
+                          capture_output=True, text=True, cwd=ROOT, check=True)
+    first, second = eval(done.stdout.strip().splitlines()[-1])  # our own repr
+    assert first == (2, True, True)
+    assert second == (0, True, True)
