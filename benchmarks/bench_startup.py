@@ -10,8 +10,9 @@ Each command runs as a fresh process (`python -m mktsim ...` with PYTHONPATH set
 tree's `src`, bytecode caching on), the trees in turn within each round, so that a
 change of load hits every tree alike. Before the rounds each tree runs every command once
 untimed, so numba's cache and the bytecode are warm.
-Prints the median and the fastest of each command and tree, and each tree's median as a
-ratio of the first tree's:
+Prints the median and the fastest wall time of each command and tree, each tree's median
+as a ratio of the first tree's, and the median CPU time of the command and its worker
+processes (less disturbed by a loaded machine, blind to workers running side by side):
 
 - `mktsim --help`
 - `mktsim validate SCENARIO`
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -44,25 +46,33 @@ def commands(scenario: Path) -> dict[str, list[str]]:
             "run -n 20 --format json": [*run, "--format", "json"]}
 
 
-def seconds(src: Path, args: list[str]) -> float:
-    """Wall-clock seconds of one `python -m mktsim ARGS` with `src` first on the path."""
+def seconds(src: Path, args: list[str]) -> tuple[float, float]:
+    """Wall-clock seconds of one `python -m mktsim ARGS` with `src` first on the path, and
+    the CPU seconds (user and system) of it and its worker processes: a figure a loaded
+    machine disturbs less than wall time, but blind to what workers do side by side."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["PYTHONPATH"] = str(src)  # bytecode cached as on an installed copy
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "mktsim", *args], env=env, cwd=ROOT,
                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     took = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"mktsim {' '.join(args)} failed with {src}:\n{done.stderr}")
-    return took
+    now = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return took, (now.ru_utime + now.ru_stime) - (used.ru_utime + used.ru_stime)
 
 
-def measure(trees: list[Path], scenario: Path, repeats: int) -> dict[str, dict[Path, list[float]]]:
-    """Times of every command for every tree, trees in turn within each round."""
+Times = dict[str, dict[Path, list[tuple[float, float]]]]
+
+
+def measure(trees: list[Path], scenario: Path, repeats: int) -> Times:
+    """(wall, CPU) seconds of every command for every tree, trees in turn within each
+    round."""
     for src in trees:  # warm numba's cache, the bytecode and the file system's cache
         for args in commands(scenario).values():
             seconds(src, args)
-    times: dict[str, dict[Path, list[float]]] = {
+    times: Times = {
         label: {src: [] for src in trees} for label in commands(scenario)}
     for _ in range(repeats):
         for label, args in commands(scenario).items():
@@ -71,15 +81,18 @@ def measure(trees: list[Path], scenario: Path, repeats: int) -> dict[str, dict[P
     return times
 
 
-def report(times: dict[str, dict[Path, list[float]]], trees: list[Path]) -> None:
-    """One line per command and tree: median, fastest, ratio to the first tree."""
-    print(f"{'command':<26} {'tree':<40} {'median s':>9} {'min s':>7} {'vs first':>9}")
+def report(times: Times, trees: list[Path]) -> None:
+    """One line per command and tree: median and fastest wall time, ratio to the first
+    tree, median CPU time (the command and its workers) and its ratio."""
+    print(f"{'command':<24} {'tree':<32} {'median s':>9} {'min s':>6} {'vs first':>9} "
+          f"{'CPU s':>6} {'vs first':>9}")
     for label, per_tree in times.items():
-        first = statistics.median(per_tree[trees[0]])
+        first = [statistics.median(t[i] for t in per_tree[trees[0]]) for i in (0, 1)]
         for src in trees:
-            med = statistics.median(per_tree[src])
-            print(f"{label:<26} {str(src)[-40:]:<40} {med:9.2f} {min(per_tree[src]):7.2f} "
-                  f"{med / first:9.2f}")
+            wall, cpu = (statistics.median(t[i] for t in per_tree[src]) for i in (0, 1))
+            print(f"{label:<24} {str(src)[-32:]:<32} {wall:9.2f} "
+                  f"{min(t[0] for t in per_tree[src]):6.2f} {wall / first[0]:9.2f} "
+                  f"{cpu:6.2f} {cpu / first[1]:9.2f}")
 
 
 def main() -> None:

@@ -26,10 +26,11 @@ from mktsim.simulate.result import month_sums
 
 ROOT = Path(__file__).resolve().parents[1]
 SMART_BAND = ROOT / "scenarios" / "smart_band.yaml"
-#: Packages no command that only reads a scenario or runs it may import (scipy.special
-#: is used: validation checks the tail quantiles of the scenario's uncertainties).
+#: Packages no command that only reads a scenario or runs it may import (the normal
+#: quantiles and distribution function a run asks for are computed as scipy.special does,
+#: `params.normal_quantile`, `params.normal_cdf`).
 HEAVY = ("pandas", "networkx", "matplotlib", "dask", "distributed", "SALib", "openpyxl",
-         "pyarrow", "scipy.stats", "scipy.optimize", "scipy.linalg",
+         "pyarrow", "scipy.stats", "scipy.optimize", "scipy.linalg", "scipy.special",
          "mktsim.report.charts", "mktsim.report.html", "mktsim.report.excel",
          "mktsim.sweep", "mktsim.calibrate", "mktsim.track")
 _PROBE = """
@@ -79,13 +80,50 @@ def test_run_as_json_imports_no_tables_charts_or_cluster() -> None:
     assert "numba" in modules  # the kernels do run
 
 
-def test_run_as_a_table_imports_no_charts_or_cluster() -> None:
-    """The terminal's tables are the report's table model (a DataFrame each), so pandas
-    (and the pyarrow shim pandas loads) come with them; nothing else heavy does."""
-    code, modules = loaded_after("run", str(SMART_BAND), "-n", "2", "--no-incremental",
-                                 "-w", "1")
+def test_run_as_a_table_imports_no_tables_charts_or_cluster() -> None:
+    """The terminal's tables are the report's table model, whose tables of texts become
+    DataFrames only when read: drawing them needs neither pandas nor pyarrow."""
+    code, modules = loaded_after("run", str(SMART_BAND), "-n", "2", "-w", "1")
     assert code == 0
-    assert heavy_in(modules - {"scipy.linalg", "pandas", "pyarrow"}) == []
+    assert "mktsim.report.render.rich" in modules  # the tables were drawn
+    assert heavy_in(modules - {"scipy.linalg"}) == []
+    assert "pyarrow" not in modules
+
+
+_WARM_PROBE = """
+import os
+import numpy as np
+import mktsim
+from mktsim.engine.montecarlo import simulate
+from mktsim.engine.workers import open_pool
+
+plan = mktsim.load({path!r}).plan("digital_first")
+with open_pool("local", 2) as pool:
+    two = simulate(plan, 6, seed=1, workers=2, pool=pool.executor)
+    started = pool.executor.started
+done = os.times()
+one = simulate(plan, 6, seed=1, workers=1)
+same = all(np.array_equal(getattr(one, k), getattr(two, k))
+           for k in ("daily", "channels", "leaks", "states"))
+with open_pool("local", 2) as pool:  # one chunk: no worker is started for it
+    simulate(plan, 1, seed=1, workers=2, pool=pool.executor)
+    single = pool.executor.started
+print(repr((started, same, done.children_user + done.children_system, single)))
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="worker processes fork on Linux only")
+def test_forked_workers_inherit_the_kernels_loaded_here() -> None:
+    """A local pool's workers are forked once this process has run a few replications, so
+    they do not load numba's cached kernels again (about a second of CPU each when they
+    do): the workers' CPU time stays far below that, and the numbers are one worker's. A
+    run of one chunk starts no worker at all."""
+    done = subprocess.run([sys.executable, "-c", _WARM_PROBE.format(path=str(SMART_BAND))],
+                          capture_output=True, text=True, cwd=ROOT, check=True)
+    started, same, worker_cpu, single = eval(done.stdout.strip().splitlines()[-1])  # our repr
+    assert started and same
+    assert worker_cpu < 0.5, f"the workers spent {worker_cpu:.2f} s of CPU"
+    assert not single
 
 
 # -- YAML: the libyaml path gives what the round-trip loader gives ------------------------
@@ -242,3 +280,59 @@ def test_json_text_of_a_run_document(smart_run: mktsim.RunResult) -> None:
     assert dumps(doc, indent=1) == json.dumps(doc, indent=1)
     with pytest.raises(TypeError):
         dumps({"a": object()})
+
+
+# -- sampled plans compiled once per process ------------------------------------------------
+
+def test_paired_runs_reuse_the_plans_of_their_replications() -> None:
+    """The runs without a channel draw the values of the replications they are paired
+    with: their plans come from the plans compiled for the run, and equal plans compiled
+    afresh without that channel's money."""
+    import dataclasses
+
+    from mktsim.simulate import sampled
+
+    loaded = mktsim.load(SMART_BAND).loaded
+    source = sampled.uncertain_plans(loaded, "baseline", 11)
+    assert source is not None
+    base = source.plans_for(3, 4)
+    kept = len(sampled._PLANS)
+    without = dataclasses.replace(source, without=(1,)).plans_for(3, 4)
+    assert len(sampled._PLANS) == kept  # nothing compiled again
+    sampled._PLANS.clear()
+    fresh = dataclasses.replace(source, without=(1,)).plans_for(3, 4)
+    for (plan, values), (again, drawn), (b, _) in zip(without, fresh, base, strict=True):
+        assert values == drawn
+        assert plan.spend[1].sum() == 0 < b.spend[1].sum()
+        for f in dataclasses.fields(plan):
+            x, y = getattr(plan, f.name), getattr(again, f.name)
+            if isinstance(x, np.ndarray):
+                np.testing.assert_array_equal(x, y)
+            else:
+                assert x == y, f.name
+
+
+_GC_PROBE = """
+import gc
+from mktsim.cli import main
+states = []
+for path in ({paths}):
+    try:
+        main(["validate", path], prog_name="mktsim")
+    except SystemExit as exc:
+        states.append((exc.code, gc.isenabled(), gc.get_freeze_count() > 0))
+print(repr(states))
+"""
+
+
+def test_start_up_pauses_the_collector_once_and_restores_it(tmp_path: Path) -> None:
+    """The cycle collector is on again after the scenario is loaded, also when loading
+    fails; the start-up's objects are frozen once, not again by later commands."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: [unclosed\n", encoding="utf-8")
+    paths = f"{str(bad)!r}, {str(SMART_BAND)!r}"
+    done = subprocess.run([sys.executable, "-c", _GC_PROBE.format(paths=paths)],
+                          capture_output=True, text=True, cwd=ROOT, check=True)
+    first, second = eval(done.stdout.strip().splitlines()[-1])  # our own repr
+    assert first == (2, True, True)
+    assert second == (0, True, True)

@@ -98,9 +98,12 @@ def validate(scenario: Path, overrides: tuple[str, ...], fmt: str) -> None:
     Example:
       mktsim validate plans/smart_band.yaml --set market.size=3_000_000
     """
+    from .common import collector_paused
     from .validate import run_validate
 
-    sys.exit(run_validate(scenario, list(overrides), fmt))
+    with collector_paused():
+        code = run_validate(scenario, list(overrides), fmt)
+    sys.exit(code)
 
 
 @main.command()

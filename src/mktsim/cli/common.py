@@ -4,6 +4,7 @@ safe writes."""
 from __future__ import annotations
 
 import functools
+import gc
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -85,11 +86,40 @@ def workers(n: int) -> int:
     return n or default_workers()
 
 
+#: Whether this process has paused the collector for its start-up already.
+_STARTED: list[bool] = []
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while the API is imported and the file validated, the
+    first time in a process; then what was made (modules, classes, schemas, the scenario:
+    alive until the process ends) is kept out of every later collection (`gc.freeze`) and
+    the collector is on again, whatever happens. The collections during the run (numba
+    loading its registries, the replications) then no longer walk the start-up's objects:
+    `run -n 20 -w 1` takes about 0.2 s less CPU (2.03-2.14 s against 2.20-2.41 s), and
+    forked workers do not touch those objects' pages. A process that calls the commands
+    again (tests) freezes only once."""
+    if _STARTED:
+        yield
+        return
+    _STARTED.append(True)
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_on:
+            gc.enable()
+
+
 def load_scenario(path: Path, overrides: tuple[str, ...] | list[str]) -> Any:
     """`mktsim.load`, with the scenario's lint warnings printed to stderr."""
-    import mktsim
+    with collector_paused():
+        import mktsim
 
-    scenario = mktsim.load(path, list(overrides))
+        scenario = mktsim.load(path, list(overrides))
     print_warnings(scenario.loaded.warnings)
     return scenario
 

@@ -12,6 +12,7 @@ from concurrent.futures import Executor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -21,7 +22,7 @@ from .controls import Controller, batch_days
 from .network import NetworkShape
 from .rng import replication_seeds
 from .sources import PlanSource
-from .workers import LazyPool
+from .workers import LazyPool, start_method
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -183,6 +184,8 @@ def _replication(plan: Plan, child: np.random.SeedSequence, seed: int, engine: E
 #: costs a few milliseconds of its own (the plan and its source pickled, the sampled
 #: scenarios prepared in the worker).
 MIN_CHUNK = 16
+#: Replications run in this process before a local pool's first fork (`forks_from_here`).
+WARM_REPLICATIONS = 2
 
 
 def chunk_size(replications: int, workers: int) -> int:
@@ -247,22 +250,29 @@ def simulate(plan: Plan, replications: int, seed: int, workers: int = 1,
     if threads > 1:  # one batch a chunk, parallel over its replications
         chunk = min(100, replications)
     starts = list(range(first, first + replications, chunk))
-    parts: list[tuple[np.ndarray, ...]] = []
+    last = first + replications
+    run = partial(_chunk_of, plan, seed, last, source, engine, network, controllers)
+    parts: list[tuple[Any, ...]] = []
     if threads or (pool is None and (workers <= 1 or len(starts) == 1)):
         for start in starts:
-            parts.append(run_chunk(plan, seed, start, min(chunk, first + replications - start),
-                                   source, engine, network, controllers, max(1, threads)))
+            parts.append(run(start, chunk, max(1, threads)))
             if progress:
                 progress(parts[-1][0].shape[0])
     else:
         with nullcontext(pool) if pool is not None else new_pool(workers) as ex:
-            futures = [ex.submit(run_chunk, plan, seed, f, min(chunk, first + replications - f),
-                                 source, engine, network, controllers) for f in starts]
+            if forks_from_here(ex):  # warm this process first; one chunk: all of it here
+                parts.append(run(first, chunk if len(starts) == 1 else WARM_REPLICATIONS))
+                starts = list(range(first + parts[0][0].shape[0], last, chunk))
+                if progress:
+                    progress(parts[-1][0].shape[0])
+            futures = [ex.submit(run_chunk, plan, seed, f, min(chunk, last - f), source,
+                                 engine, network, controllers) for f in starts]
             for fut in futures:
                 parts.append(fut.result())
                 if progress:
                     progress(parts[-1][0].shape[0])
-    daily, channels, leaks, states = (np.concatenate([p[i] for p in parts]) for i in range(4))
+    daily, channels, leaks, states = (_concatenated([p[i] for p in parts])
+                                      for i in range(4))
     rows = [row for p in parts for row in p[4]]
     return Run(plan, seed, daily, channels, leaks, states,
                samples=rows or None,  # type: ignore[arg-type]  # a DataFrame when read
@@ -270,7 +280,32 @@ def simulate(plan: Plan, replications: int, seed: int, workers: int = 1,
                adopters=_joined(parts, 6), adstock=_joined(parts, 7))
 
 
+def _chunk_of(plan: Plan, seed: int, last: int, source: PlanSource | None,
+              engine: EngineKind, network: NetworkShape | None,
+              controllers: Sequence[Controller], start: int, chunk: int,
+              threads: int = 1) -> tuple[Any, ...]:
+    """`run_chunk` of replications start..min(start + chunk, last) - 1, in this process."""
+    return run_chunk(plan, seed, start, min(chunk, last - start), source, engine, network,
+                     controllers, threads)
+
+
+def forks_from_here(executor: Executor) -> bool:
+    """Whether `executor` is a local pool whose worker processes are not started yet and
+    will be forked from this process: they then inherit the kernels this process has
+    loaded, so running a few replications here first (`WARM_REPLICATIONS`) spares each
+    worker loading numba's cached kernels, the engine's modules and scipy again (about a
+    second of CPU a worker, longer than a short run)."""
+    return isinstance(executor, LazyPool) and not executor.started \
+        and start_method() == "fork"
+
+
 def _joined(parts: list[tuple[Any, ...]], i: int) -> np.ndarray | None:
     """Item i of every chunk, concatenated; None when a chunk has none."""
     arrays = [p[i] for p in parts]
-    return None if any(a is None for a in arrays) else np.concatenate(arrays)
+    return None if any(a is None for a in arrays) else _concatenated(arrays)
+
+
+def _concatenated(arrays: list[np.ndarray]) -> np.ndarray:
+    """The chunks' arrays end to end; a single chunk's own array (`run_chunk` stacked it
+    afresh, and copying a run's daily record costs about as much as deriving its KPIs)."""
+    return arrays[0] if len(arrays) == 1 else np.concatenate(arrays)

@@ -8,6 +8,8 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
+import numpy as np
+
 from ..model.compile import compile_plan
 from ..model.plan import EventKind, Plan
 from ..scenario.errors import Problem, ScenarioError
@@ -69,16 +71,31 @@ class UncertainPlans:
     def plans_for(self, first: int, count: int) -> list[tuple[Plan, dict[str, Any]]]:
         """Plans of replications first..first+count-1 and the values drawn for each."""
         out = []
+        where = (self.loaded.source, self.loaded.content_hash, self.strategy)
         for i, values in enumerate(sample_values(list(self.params), self.seed, first, count)):
-            try:
-                spec = self.scenarios.spec(values)
-            except ScenarioError as exc:
-                raise _drawn_invalid(exc, self.params, self.seed, first + i) from None
-            plan = without_spend(compile_plan(spec, self.strategy), self.without)
+            plan = without_spend(self._drawn_plan(where, values, first + i), self.without)
             if self.without_promotion is not None:
                 plan = self.without_promotion.apply(plan)
             out.append((plan, values))
         return out
+
+    def _drawn_plan(self, where: tuple[str, str, str], values: dict[str, Any], i: int
+                    ) -> Plan:
+        """The strategy's plan compiled with replication i's drawn `values`, compiled once
+        per process (`_PLANS`)."""
+        key = _plan_key(where, values)
+        plan = _PLANS.get(key) if key is not None else None
+        if plan is None:
+            try:
+                spec = self.scenarios.spec(values)
+            except ScenarioError as exc:
+                raise _drawn_invalid(exc, self.params, self.seed, i) from None
+            plan = compile_plan(spec, self.strategy)
+            if key is not None:
+                if len(_PLANS) >= _PLANS_KEPT:
+                    _PLANS.pop(next(iter(_PLANS)))
+                _PLANS[key] = plan
+        return plan
 
 
 #: SampledScenarios this process has built, by scenario file, content and uncertain paths
@@ -95,6 +112,23 @@ def sampled_scenarios(loaded: LoadedSpec, names: tuple[str, ...]) -> SampledScen
             _SAMPLED.pop(next(iter(_SAMPLED)))
         found = _SAMPLED[key] = SampledScenarios(loaded, names)
     return found
+
+
+#: Plans compiled from drawn values, by scenario file, content, strategy and values: the
+#: runs without a channel or a promotion (`incremental`, `promotions`) draw the values of
+#: the replications they are paired with again, so their plans are compiled once per
+#: process (about a millisecond a plan; nothing changes a plan's arrays once compiled).
+_PLANS: dict[tuple[Any, ...], Plan] = {}
+_PLANS_KEPT = 256
+_KEYED = (int, float, str, np.integer, np.floating)
+
+
+def _plan_key(where: tuple[str, str, str], values: dict[str, Any]) -> tuple[Any, ...] | None:
+    """The key of a plan in `_PLANS`: the drawn values as exact texts (`repr` tells -0.0
+    from 0.0 and keeps every digit); None when a value is not a number or a name."""
+    if not all(isinstance(v, _KEYED) for v in values.values()):
+        return None
+    return (*where, *((k, repr(v)) for k, v in values.items()))
 
 
 def _drawn_invalid(exc: ScenarioError, params: tuple[Any, ...], seed: int, i: int

@@ -3,7 +3,9 @@ drawn by the Rich (terminal), Markdown, HTML and Excel renderers.
 
 A table holds its cells in a DataFrame: real numbers where the writer formats them from
 the column's display kind (shares as fractions, money as plain amounts: the Excel sheets
-keep them as numbers), or text already formatted (the terminal tables). Everything a
+keep them as numbers), or text already formatted (the terminal tables). A table of texts
+keeps them as rows (`TextCells`) until its `frame` is read, so that the terminal draws its
+tables without importing pandas (docs/architecture.md, "Start-up"). Everything a
 renderer needs besides the cells is on the table: the kind and alignment of each column,
 cell styles (a verdict in green), which columns never wrap, and a note.
 """
@@ -12,13 +14,44 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from mktsim.report.fmt import TEXT, cell_text, is_missing
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 LEFT, RIGHT, PLAIN = "left", "right", ""  # PLAIN: the renderer's default (left, `---`)
+
+
+@dataclass(frozen=True)
+class TextCells:
+    """The cells of a table of texts, row by row, under their headings."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+
+
+class _Frame:
+    """The `frame` field of a Table: a DataFrame, or `TextCells` that become one (of
+    objects) when first read."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = f"_{name}"
+
+    def __get__(self, table: Any, owner: type | None = None) -> Any:
+        if table is None:
+            raise AttributeError("frame")  # no default: the field is required
+        value = table.__dict__[self.slot]
+        if isinstance(value, TextCells):
+            import pandas as pd
+
+            value = table.__dict__[self.slot] = pd.DataFrame(
+                [list(r) for r in value.rows], columns=list(value.header), dtype=object)
+        return value
+
+    def __set__(self, table: Any, value: Any) -> None:
+        table.__dict__[self.slot] = value
 
 
 @dataclass
@@ -35,7 +68,7 @@ class Table:
 
     key: str
     title: str
-    frame: pd.DataFrame
+    frame: pd.DataFrame = _Frame()  # type: ignore[assignment]  # or TextCells until read
     kinds: dict[str, str | list[str]] = field(default_factory=dict)
     note: str = ""
     align: dict[str, str] = field(default_factory=dict)
@@ -51,6 +84,9 @@ class Table:
     @property
     def columns(self) -> list[str]:
         """The column headings."""
+        cells = self.__dict__.get("_frame")
+        if isinstance(cells, TextCells):
+            return list(cells.header)
         return [str(c) for c in self.frame.columns]
 
     def is_numeric(self, column: str) -> bool:
@@ -66,6 +102,10 @@ class Table:
 
     def text_rows(self) -> list[list[str]]:
         """Every row as display texts (by position: two columns may share a heading)."""
+        cells = self.__dict__.get("_frame")
+        if isinstance(cells, TextCells):
+            return [[cell_text(v, self.kind(c, r)) for c, v in zip(cells.header, row, strict=True)]
+                    for r, row in enumerate(cells.rows)]
         return [[cell_text(self.frame.iat[r, j], self.kind(c, r))
                  for j, c in enumerate(self.columns)] for r in range(len(self.frame))]
 
@@ -83,9 +123,9 @@ def text_table(key: str, title: str, header: Sequence[str], rows: Sequence[Seque
                 value, styles[(r, c)] = value
             line.append(value)
         texts.append(line)
-    frame = pd.DataFrame(texts, columns=list(header), dtype=object)
-    return Table(key, title, frame, align=dict(zip(header, aligns, strict=True)),
-                 styles=styles, **extra)
+    cells = TextCells(tuple(header), tuple(tuple(line) for line in texts))
+    return Table(key, title, cells,  # type: ignore[arg-type]  # a DataFrame when read
+                 align=dict(zip(header, aligns, strict=True)), styles=styles, **extra)
 
 
 def records(key: str, title: str, rows: Sequence[Mapping[str, Any]],
@@ -97,6 +137,8 @@ def records(key: str, title: str, rows: Sequence[Mapping[str, Any]],
     None without rows."""
     if not rows:
         return None
+    import pandas as pd
+
     frame = pd.DataFrame([{h: r.get(k) for k, h, _kind in columns} for r in rows])
     heads = {k: h for k, h, _kind in columns}
     frame = drop_empty(frame, None if optional is None else [heads[k] for k in optional])

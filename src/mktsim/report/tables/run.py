@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from mktsim.i18n import _
 from mktsim.report.fmt import (
@@ -34,6 +32,9 @@ from mktsim.report.words import (
     KINDS,
     word,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def targets_table(results: Results) -> Table | None:
@@ -89,6 +90,8 @@ def aggregate(results: Results, freq: str) -> pd.DataFrame:
     is computed to date, so its value on the last day covers the whole period).
     Columns keep the KPI names; the index holds period labels (``2027-01``, ``2027Q1``).
     """
+    import pandas as pd
+
     series = results.series
     if series is None or not series.kpis:
         return pd.DataFrame()
@@ -108,6 +111,8 @@ def aggregate(results: Results, freq: str) -> pd.DataFrame:
 
 
 def _period_table(results: Results, freq: str, key: str, title: str) -> Table | None:
+    import pandas as pd
+
     data = aggregate(results, freq)
     if data.empty:
         return None

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import pandas as pd
-
 from mktsim.documents.leaks import LEAKS, is_loss
 from mktsim.i18n import _
 from mktsim.report.fmt import (
@@ -31,6 +29,8 @@ from mktsim.report.words import (
 
 def budget_table(results: Results) -> Table | None:
     """Budget by month (rows) and channel (columns), with totals."""
+    import pandas as pd
+
     if not results.budget:
         return None
     months = sorted({m for per in results.budget.values() for m in per})
