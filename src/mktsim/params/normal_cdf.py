@@ -5,10 +5,9 @@ when |x| < 1/sqrt(2), else 0.5 erfc(|x|) (one minus it for x > 0); erf on |x| <=
 x P(x^2)/Q(x^2), and erfc for |x| >= 1 is exp(-x^2) P(|x|)/Q(|x|) (one pair below 8,
 one from 8 on; 0 once exp(-x^2) underflows). Every run's derived KPIs ask for it (the
 net promoter score, `model.satisfaction`), and importing ``scipy.special`` costs about
-0.05 s of CPU (:mod:`.normal_quantile`), so the same arithmetic is done here with the
-same coefficients in the same order; the exponentials are the C library's (``math.exp``,
-as scipy's compiled code calls it), so the results are scipy's bit for bit
-(``tests/test_normal_quantile.py``).
+a third of a second, so the same arithmetic is done here with the same coefficients in
+the same order; the exponentials are the C library's (``math.exp``, as scipy's compiled
+code calls it), so the results are scipy's bit for bit (``tests/test_normal_quantile.py``).
 """
 
 from __future__ import annotations
