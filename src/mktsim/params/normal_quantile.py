@@ -19,7 +19,7 @@ import sys
 
 import numpy as np
 
-#: Values computed here per process (0.1 to 0.8 us each, ten times scipy's) before scipy's
+#: Values computed here per process (a second's work is about a million) before scipy's
 #: compiled functions, the same numbers, are worth importing (about 0.3 s).
 NUMPY_BUDGET = 250_000
 _computed = [0]
