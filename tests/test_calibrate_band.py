@@ -7,14 +7,22 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import binomtest
 
-from mktsim.calibrate.band import RECENT, conformal_factor, conformity, recent, series_band
+from mktsim.calibrate.band import (
+    RECENT,
+    conformal_factor,
+    conformity,
+    optimism,
+    recent,
+    series_band,
+)
 
 PERIODS, HELD = 120, 13  # weekly: 107 fitted periods, the last 13 held out
-SAMPLES = 200  # predictive samples per band (40 draws x 5 noise draws in calibrate)
+SAMPLES = 200  # predictive samples per band (calibrate: 40 draws x 25 noise draws)
 
 
 def _held_out_coverage(true_sd: float, histories: int, seed: int
@@ -91,3 +99,39 @@ def test_recent_keeps_the_last_set_cells():
     assert int(window.sum()) == RECENT
     assert not (window & ~mask).any()
     assert window[148] and not window[10]
+
+
+def _regression_coverage(free_values: int, histories: int, seed: int) -> float:
+    """Held-out coverage of the band of least-squares fits with 20 regressors on 60
+    periods, whose predictive samples use the fitted residuals' spread (as calibrate's
+    noise model does), told `free_values` free values."""
+    rng = np.random.default_rng(seed)
+    n, p, held = 60, 20, 13
+    fitted = np.arange(n + held) < n
+    inside = total = 0
+    for _ in range(histories):
+        x = rng.normal(size=(n + held, p))
+        observed = x @ rng.normal(size=p) + rng.normal(size=n + held)
+        beta = np.linalg.lstsq(x[:n], observed[:n], rcond=None)[0]
+        expected = x @ beta
+        sd = np.sqrt(np.mean((observed[:n] - expected[:n]) ** 2))
+        samples = expected + rng.normal(0.0, sd, (SAMPLES, n + held))
+        band = series_band(observed, expected, samples, fitted, free_values)
+        inside += int(np.sum((observed[~fitted] >= band.low[~fitted]) &
+                             (observed[~fitted] <= band.high[~fitted])))
+        total += held
+    return inside / total
+
+
+def test_band_allows_for_the_fit_having_chosen_its_values_on_the_same_periods():
+    # residuals of a fit with 20 free values on 60 periods understate new periods' misses
+    assert _regression_coverage(0, histories=100, seed=3) < 0.85
+    told = _regression_coverage(20, histories=100, seed=3)
+    assert 0.86 < told < 0.96, told
+
+
+def test_optimism_grows_with_the_free_values():
+    assert optimism(130, 0) == 1.0
+    assert optimism(130, 12) == pytest.approx(math.sqrt(142 / 118))
+    assert optimism(130, 12) < optimism(130, 30) < optimism(130, 65) == math.sqrt(3.0)
+    assert optimism(10, 9) == math.sqrt(3.0)
