@@ -16,6 +16,7 @@ from ..i18n import _
 from ..params import Parameter
 from ..scenario.errors import Problem, ScenarioError
 from ..scenario.load import LoadedSpec
+from .band import predictive_bands
 from .contributions import contributions, spread_draws
 from .end_state import check_fitted_start, end_state, window_start
 from .fit import Fit, FitSettings, fit, log_posterior_of, residuals
@@ -164,7 +165,7 @@ def _report(loaded: LoadedSpec, model: WindowModel, result: Fit, settings: FitSe
                  for j, p in enumerate(model.priors)]
     paths = [p.path for p in model.priors]
     pairs = correlated_pairs(paths, post.cov)
-    bands = _bands(model, result, zs[:BAND_DRAWS], rng)
+    bands = _bands(model, result, zs[:BAND_DRAWS], rng, settings.holdout)
     holdout = settings.holdout
     fit_table = _fit_table(model.history, result, bands, holdout)
     warnings = _warnings(estimates, pairs, fit_table) + _posterior_warnings(model, post,
@@ -203,20 +204,11 @@ def _estimate(prior: Parameter, j: int, result: Fit, post: Posterior,
         would_identify=data_that_would_help(prior.path) if reason else None)
 
 
-def _bands(model: WindowModel, result: Fit, zs: np.ndarray, rng: np.random.Generator
-           ) -> dict[str, SeriesBand]:
-    """90% predictive band: one replication per posterior draw (its own seed), plus the
-    observation noise of each series."""
-    sims: dict[str, list[np.ndarray]] = {k: [] for k in model.history.series}
-    for i, z in enumerate(zs):
-        seed = int(np.random.SeedSequence(model.seed, spawn_key=(33, i)).generate_state(1)[0])
-        for kpi, path in model.paths(z, replications=1, seed=seed).items():
-            own = result.noise[kpi].variance(path[0])
-            sims[kpi].append(path[0] + rng.normal(0.0, np.sqrt(own)))
-    return {kpi: SeriesBand(model.history.series[kpi], result.mean[kpi],
-                            np.quantile(np.array(s), 0.05, axis=0),
-                            np.quantile(np.array(s), 0.95, axis=0))
-            for kpi, s in sims.items()}
+def _bands(model: WindowModel, result: Fit, zs: np.ndarray, rng: np.random.Generator,
+           holdout: int) -> dict[str, SeriesBand]:
+    """90% predictive band of each series (calibrate/band.py): the draws' simulations plus
+    observation noise, widened to the fitted periods' own misses."""
+    return predictive_bands(model, result, zs, rng, observed_mask(model.history, holdout))
 
 
 def _fit_table(history: History, result: Fit, bands: dict[str, SeriesBand], holdout: int
