@@ -122,3 +122,9 @@ def test_units_without_a_price_share_the_fixed_media_share_by_money() -> None:
         share = float(columns[c.name].sum()) / total
         assert math.isclose(c.lift, MEDIA_SHARE / (1 - MEDIA_SHARE) * 2 * share,
                             rel_tol=1e-9)
+
+
+def test_a_zero_kpi_level_still_drafts_positive_lifts() -> None:
+    d = draft(_history(_columns(), revenue=0.0), "h.csv", "revenue")
+    assert all(math.isfinite(c.lift) and c.lift > 0 for c in d.channels)
+    assert d.market_size >= 1000

@@ -318,7 +318,7 @@ def lift_priors(history: History, level: float, kpi_per_money: float | None
     raw = sum(media.values())
     share = min(raw / level, MAX_MEDIA_SHARE) if level > 0 else MEDIA_SHARE
     scale = share * level / raw if raw > 0 else 0.0
-    baseline = level * (1 - share)
+    baseline = max(level * (1 - share), 1e-12)
     out = {}
     for c in names:
         roi, sd, on_off = rois[c]
