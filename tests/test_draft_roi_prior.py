@@ -1,6 +1,7 @@
 """The drafted lift prior of `init from-history` comes from a prior on each channel's ROI.
 
-The same ROI prior for every channel whatever their number (Meridian's mean ROI), wider
+The same ROI prior median for every channel whatever their number (Meridian's mean ROI at
+the always-on sd), wider
 for a flighted channel than for an always-on one, turned into a lift at the channel's money
 and the KPI's level; the channels' prior contribution is capped, and a units KPI without a
 price falls back to the money split of a fixed media share.
@@ -21,6 +22,7 @@ from mktsim.history.draft import (
     MAX_MEDIA_SHARE,
     MEDIA_SHARE,
     ROI_MEAN,
+    ROI_MEDIAN,
     ROI_SD,
     draft,
 )
@@ -61,8 +63,7 @@ def test_each_channel_gets_the_roi_prior_whatever_the_number_of_channels() -> No
     two = draft(_history({k: columns[k] for k in ("tv", "search")}), "h.csv", "revenue")
     for d in (three, two):
         for c in d.channels:
-            median = ROI_MEAN * math.exp(-c.lift_sd ** 2 / 2)
-            assert math.isclose(c.roi, median, rel_tol=1e-12)
+            assert math.isclose(c.roi, ROI_MEDIAN, rel_tol=1e-12)
             assert math.isclose(_implied_roi(d, c.name), c.roi, rel_tol=1e-9)
     # fewer channels: less of the KPI on the media (not a fixed media share split anew)
     assert two.media_share < three.media_share
@@ -102,7 +103,7 @@ def test_media_share_capped_and_roi_kept_below_the_cap(revenue: float, tv: float
     columns = {"tv": np.full(WEEKS, tv), "search": np.full(WEEKS, tv * ratio)}
     d = draft(_history(columns, revenue=revenue), "h.csv", "revenue")
     assert 0 < d.media_share <= MAX_MEDIA_SHARE
-    uncapped = sum(ROI_MEAN * math.exp(-ROI_SD["always_on"] ** 2 / 2) * c.spend_per_day
+    uncapped = sum(ROI_MEDIAN * c.spend_per_day
                    for c in d.channels) / d.level
     assert math.isclose(d.media_share, min(uncapped, MAX_MEDIA_SHARE), rel_tol=1e-9)
     for c in d.channels:

@@ -150,20 +150,20 @@ WORDS: dict[str, tuple[str, str]] = {
                     "基线水平：以前几周的水平为中心的对数正态（乘除 1.6）"),
     "prior_lift_flighted": (
         "from a prior on the channel's ROI (KPI money per money spent), the same for every\n"
-        "channel (Meridian's default, mean 1.83): median {roi:.2f}, 90% within {low:.2f}-"
+        "channel (Meridian's mean 1.83): median {roi:.2f}, 90% within {low:.2f}-"
         "{high:.2f}\n(x/÷ {factor:.2f} a sd), turned into a lift at its money and the KPI's "
         "level; wide,\nas its on and off weeks tell its effect",
-        "来自渠道 ROI（每投入一元带来的 KPI 金额）的先验，各渠道相同（Meridian 的默认值，\n"
-        "均值 1.83）：中位数 {roi:.2f}，90% 在 {low:.2f}-{high:.2f} 之间（每个标准差乘除 "
+        "来自渠道 ROI（每投入一元带来的 KPI 金额）的先验，各渠道相同（Meridian 的均值\n"
+        "1.83）：中位数 {roi:.2f}，90% 在 {low:.2f}-{high:.2f} 之间（每个标准差乘除 "
         "{factor:.2f}），\n按其投放与 KPI 水平换算为提升；较宽，因为有投放和停投的周能说明其效果"),
     "prior_lift_always_on": (
         "from a prior on the channel's ROI (KPI money per money spent), the same for every\n"
-        "channel (Meridian's default, mean 1.83): median {roi:.2f}, 90% within {low:.2f}-"
+        "channel (Meridian's mean 1.83): median {roi:.2f}, 90% within {low:.2f}-"
         "{high:.2f}\n(x/÷ {factor:.2f} a sd), turned into a lift at its money and the KPI's "
         "level; narrower,\nas an always-on channel's weekly variation tells its effect only "
         "roughly",
-        "来自渠道 ROI（每投入一元带来的 KPI 金额）的先验，各渠道相同（Meridian 的默认值，\n"
-        "均值 1.83）：中位数 {roi:.2f}，90% 在 {low:.2f}-{high:.2f} 之间（每个标准差乘除 "
+        "来自渠道 ROI（每投入一元带来的 KPI 金额）的先验，各渠道相同（Meridian 的均值\n"
+        "1.83）：中位数 {roi:.2f}，90% 在 {low:.2f}-{high:.2f} 之间（每个标准差乘除 "
         "{factor:.2f}），\n按其投放与 KPI 水平换算为提升；较窄，因为常开渠道的每周波动只能粗略说明"
         "其效果"),
     "prior_lift_share": (
