@@ -27,31 +27,17 @@ import numpy as np
 from ..scenario.errors import Problem
 from .model import History
 
-#: Share of the KPI assumed to come from the channels, split by money, when the KPI is
-#: units without a price to turn money into units (else their ROI prior decides it).
+#: Share of the KPI assumed to come from the channels at their average spend (the centre
+#: of the channels' priors; the fit moves it).
 MEDIA_SHARE = 0.3
-#: Prior of each channel's ROI (KPI money per money spent over the history), the same for
-#: every channel whatever their number (Meridian's default `roi_m ~ LogNormal(0.2, 0.9)`:
-#: mean ROI 1.83, median 1.22). A channel's lift prior is this ROI turned into a lift at
-#: its spend and the KPI's level. The sd of the log ROI: Meridian's 0.9 for a flighted
-#: channel (its on and off weeks tell its effect: benchmarks/synthetic_history.information
-#: gives 12%), 0.5 for an always-on one (x/÷ 1.65 a sd, 90% within x/÷ 2.3), whose
-#: week-to-week money tells its effect to 40-90% only, so that the prior keeps it plausible
-#: (at a sd of 1 the noise moved the split between such channels anywhere: one at +190%,
-#: the next at -60% of its truth). The median is the same for every channel, Meridian's
-#: mean ROI at the always-on sd: 1.83 x exp(-0.5^2 / 2) = 1.61 (the fit starts there: a
-#: flighted channel started at Meridian's median 1.22 came out 23-45% under its truth on
-#: all four histories measured, its start's side).
-ROI_MEAN = 1.83
-ROI_SD = {"flighted": 0.9, "always_on": 0.5}
-ROI_MEDIAN = ROI_MEAN * math.exp(-ROI_SD["always_on"] ** 2 / 2)
-#: A channel is flighted when at least this share of its periods have no money.
-FLIGHTED_OFF_SHARE = 0.2
-#: Sd of the log lift of the units-without-price fallback (MEDIA_SHARE split by money).
+#: Sd of the log of a channel's lift in its prior (lognormal around the spend share of
+#: MEDIA_SHARE): x/÷ 1.65 a sd, 90% within x/÷ 2.3. An always-on channel's week-to-week
+#: variation against a few % of noise tells its effect to 40-90% only (a standard error
+#: with every other value known: benchmarks/synthetic_history.information), so the prior
+#: decides its share; at a sd of 1 the noise moved the split between such channels
+#: anywhere (one at +190%, the next at -60% of its truth). A flighted channel's on and off
+#: weeks still move it as far as they show.
 LIFT_PRIOR_SD = 0.5
-#: At most this share of the day-0 KPI is put on the channels (the ROI medians are scaled
-#: down when the money is so large against the KPI that they would make more).
-MAX_MEDIA_SHARE = 0.7
 #: Gross margin assumed when the file has no cost figure: unit cost = 60% of the price.
 COST_SHARE = 0.6
 #: Price assumed when the file has neither a `price.` column nor units beside revenue.
@@ -98,9 +84,6 @@ class ChannelDraft:
     spend_per_day: float     # mean money per day over the history
     half_saturation: float   # adstocked exposures per person per day (K)
     lift: float              # conversion lift at full saturation (the prior's median)
-    lift_sd: float           # sd of the log lift in its prior
-    roi: float               # the prior's median ROI (KPI money per money; nan: no price)
-    flighted: bool           # at least FLIGHTED_OFF_SHARE of the periods without money
     last_year: float         # money spent in the last 52 weeks
     active_months: tuple[int, ...]  # calendar months (1-12) with money in the last year
 
@@ -138,7 +121,6 @@ class HistoryDraft:
     price_source: str        # column, ratio or assumed
     products: tuple[str, ...]
     unit_cost: float
-    media_share: float       # the channels' share of the day-0 KPI (their priors' medians)
     own_share: float         # our share among people considering, from the choice model
     price_weight: float      # the choice model's utility per unit of money
     market_size: int
@@ -157,8 +139,7 @@ class HistoryDraft:
     @property
     def currency_level(self) -> float:
         """Units per day on day 0 before the channels' effect (the baseline)."""
-        return (self.level / (self.price if self.kpi == "revenue" else 1.0)
-                * (1 - self.media_share))
+        return self.level / (self.price if self.kpi == "revenue" else 1.0) * (1 - MEDIA_SHARE)
 
 
 def channel_type(name: str) -> tuple[str, bool]:
@@ -271,79 +252,21 @@ def spend_month(history: History, spend: np.ndarray) -> dict[int, float]:
     return out
 
 
-def flighted(spend: np.ndarray) -> bool:
-    """True when at least FLIGHTED_OFF_SHARE of the periods with a figure have no money."""
-    ok = np.isfinite(spend)
-    return bool(ok.any() and (spend[ok] <= 0).mean() >= FLIGHTED_OFF_SHARE)
-
-
-def roi_prior(spend: np.ndarray) -> tuple[float, float, bool]:
-    """(median ROI, sd of the log ROI, flighted?) of a channel's prior: the same median
-    (ROI_MEDIAN) for every channel, wider when its on and off periods tell its effect."""
-    on_off = flighted(spend)
-    return ROI_MEDIAN, ROI_SD["flighted" if on_off else "always_on"], on_off
-
-
-@dataclass(frozen=True)
-class LiftPrior:
-    """A channel's lift prior: its median, the sd of its log, the ROI it comes from."""
-
-    lift: float              # conversion lift at full saturation (median)
-    sd: float                # sd of the log lift
-    roi: float               # median ROI (KPI money per money); nan: the money share used
-    flighted: bool
-
-
-def money_per_day(history: History, name: str) -> float:
-    """A channel's mean money per day over the periods with a figure."""
-    spend = history.spend[name]
-    ok = np.isfinite(spend)
-    return float(spend[ok].sum() / max(history.period_days[ok].sum(), 1))
-
-
-def lift_priors(history: History, level: float, kpi_per_money: float | None
-                ) -> tuple[dict[str, LiftPrior], float]:
-    """({channel: lift prior}, the media's share of the day-0 KPI). At its average money a
-    channel is half saturated, so it adds baseline x lift / 2 a day, which its prior ROI
-    says is ROI x money per day (in the KPI: x `kpi_per_money`); the channels' sum is
-    capped at MAX_MEDIA_SHARE of `level` (KPI per day), the rest being the baseline. When
-    the KPI is units and no price turns money into units (`kpi_per_money` None), the
-    channels share MEDIA_SHARE of the KPI by money (sd LIFT_PRIOR_SD)."""
-    names = list(history.spend)
-    rois = {c: roi_prior(history.spend[c]) for c in names}
-    if kpi_per_money is None:
-        money = {c: float(np.nansum(history.spend[c])) for c in names}
-        total = sum(money.values()) or 1.0
-        media = {c: MEDIA_SHARE * level * money[c] / total for c in names}
-    else:
-        media = {c: rois[c][0] * money_per_day(history, c) * kpi_per_money for c in names}
-    raw = sum(media.values())
-    share = min(raw / level, MAX_MEDIA_SHARE) if level > 0 else MEDIA_SHARE
-    scale = share * level / raw if raw > 0 else 0.0
-    baseline = max(level * (1 - share), 1e-12)
-    out = {}
-    for c in names:
-        roi, sd, on_off = rois[c]
-        if kpi_per_money is None:
-            roi, sd = float("nan"), LIFT_PRIOR_SD
-        else:
-            roi *= scale
-        out[c] = LiftPrior(max(2.0 * media[c] * scale / baseline, 1e-3), sd, roi, on_off)
-    return out, share
-
-
-def channel_draft(history: History, name: str, market: int, prior: LiftPrior
+def channel_draft(history: History, name: str, market: int, media_lift: float
                   ) -> ChannelDraft:
     """A channel with its half-saturation at the adstocked exposures of its mean spend and
-    its lift prior."""
+    a lift giving its share (by money) of the assumed media effect there."""
     kind, guessed = channel_type(name)
-    per_day = money_per_day(history, name)
+    spend = history.spend[name]
+    days = history.period_days
+    ok = np.isfinite(spend)
+    per_day = float(spend[ok].sum() / max(days[ok].sum(), 1))
     theta = RETENTION_PRIOR[kind][1] ** (1 / 7)
     exposures = per_day * 1000.0 / CPM[kind] / market / (1.0 - theta)
-    months = spend_month(history, history.spend[name])
+    months = spend_month(history, spend)
     return ChannelDraft(name, kind, guessed, CPM[kind], per_day,
-                        max(exposures, 1e-12), prior.lift, prior.sd, prior.roi,
-                        prior.flighted, float(sum(months.values())),
+                        max(exposures, 1e-12), media_lift,
+                        float(sum(months.values())),
                         tuple(sorted(m for m, v in months.items() if v > 0)))
 
 
@@ -404,10 +327,12 @@ def draft(history: History, history_file: str, kpi: str) -> HistoryDraft:
     level, weeks = kpi_level(history, kpi)
     share, utility = own_share()
     units = level / (price if kpi == "revenue" else 1.0)
-    per_money = 1.0 if kpi == "revenue" else (1.0 / price if source != "assumed" else None)
-    lifts, media_share = lift_priors(history, level, per_money)
-    market, rate = market_of(units * (1 - media_share), share)
-    channels = tuple(channel_draft(history, c, market, lifts[c]) for c in history.spend)
+    market, rate = market_of(units * (1 - MEDIA_SHARE), share)
+    money = {c: float(np.nansum(v)) for c, v in history.spend.items()}
+    total = sum(money.values()) or 1.0
+    media = MEDIA_SHARE / (1 - MEDIA_SHARE) * 2.0
+    channels = tuple(channel_draft(history, c, market, max(media * money[c] / total, 1e-3))
+                     for c in history.spend)
     start = history.ends[-1]
     mask = last_year(history)
     series = history.series[kpi]
@@ -415,8 +340,7 @@ def draft(history: History, history_file: str, kpi: str) -> HistoryDraft:
         history=history, history_file=history_file, kpi=kpi, level=level,
         weeks_for_level=weeks, price=_round(price), price_source=source,
         products=tuple(history.price) or ("product",), unit_cost=_round(price * COST_SHARE),
-        media_share=media_share, own_share=share, price_weight=utility / price,
-        market_size=market,
+        own_share=share, price_weight=utility / price, market_size=market,
         purchase_per_year=_round(rate), channels=channels,
         controls=tuple(control_draft(history, n, v)
                        for n, v in getattr(history, "controls", {}).items()),

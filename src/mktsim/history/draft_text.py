@@ -12,6 +12,7 @@ import math
 
 from .draft import (
     CONSIDERING,
+    LIFT_PRIOR_SD,
     MEDIA_SHARE,
     PRICE_ELASTICITY,
     RETENTION_PRIOR,
@@ -296,15 +297,6 @@ def holdout(d: HistoryDraft) -> int:
     return min(HOLDOUT, d.history.n_periods // 4)
 
 
-def _lift_comment(c: ChannelDraft) -> tuple[str, dict[str, object]]:
-    """(comment key, values) saying where a channel's lift prior comes from."""
-    if not math.isfinite(c.roi):
-        return "prior_lift_share", {}
-    low, high = (c.roi * math.exp(z * c.lift_sd) for z in (-1.645, 1.645))
-    key = "prior_lift_flighted" if c.flighted else "prior_lift_always_on"
-    return key, {"roi": c.roi, "low": low, "high": high, "factor": math.exp(c.lift_sd)}
-
-
 def priors(d: HistoryDraft) -> list[tuple[str, str, str, dict[str, object]]]:
     """(path, prior, comment key, comment values) of every freed value."""
     out: list[tuple[str, str, str, dict[str, object]]] = [
@@ -313,8 +305,8 @@ def priors(d: HistoryDraft) -> list[tuple[str, str, str, dict[str, object]]]:
     for c in d.channels:
         if c.spend_per_day > 0:
             base = f"channels.{c.name}."
-            lift = f"lognormal({math.log(c.lift):.4f}, {c.lift_sd:g})"
-            out += [(base + "conversion.lift", lift, *_lift_comment(c)),
+            lift = f"lognormal({math.log(c.lift):.4f}, {LIFT_PRIOR_SD:g})"
+            out += [(base + "conversion.lift", lift, "prior_lift", {}),
                     (base + "adstock.retention_per_week", RETENTION_PRIOR[c.type][0],
                      f"prior_retention_{c.type}", {})]
     days = d.history.days

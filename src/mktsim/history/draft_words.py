@@ -148,29 +148,11 @@ WORDS: dict[str, tuple[str, str]] = {
         "指标的漏斗）"),
     "prior_level": ("baseline level: lognormal around the level of the first weeks (x/÷ 1.6)",
                     "基线水平：以前几周的水平为中心的对数正态（乘除 1.6）"),
-    "prior_lift_flighted": (
-        "from a prior on the channel's ROI (KPI money per money spent), the same for every\n"
-        "channel (Meridian's mean 1.83): median {roi:.2f}, 90% within {low:.2f}-"
-        "{high:.2f}\n(x/÷ {factor:.2f} a sd), turned into a lift at its money and the KPI's "
-        "level; wide,\nas its on and off weeks tell its effect",
-        "来自渠道 ROI（每投入一元带来的 KPI 金额）的先验，各渠道相同（Meridian 的均值\n"
-        "1.83）：中位数 {roi:.2f}，90% 在 {low:.2f}-{high:.2f} 之间（每个标准差乘除 "
-        "{factor:.2f}），\n按其投放与 KPI 水平换算为提升；较宽，因为有投放和停投的周能说明其效果"),
-    "prior_lift_always_on": (
-        "from a prior on the channel's ROI (KPI money per money spent), the same for every\n"
-        "channel (Meridian's mean 1.83): median {roi:.2f}, 90% within {low:.2f}-"
-        "{high:.2f}\n(x/÷ {factor:.2f} a sd), turned into a lift at its money and the KPI's "
-        "level; narrower,\nas an always-on channel's weekly variation tells its effect only "
-        "roughly",
-        "来自渠道 ROI（每投入一元带来的 KPI 金额）的先验，各渠道相同（Meridian 的均值\n"
-        "1.83）：中位数 {roi:.2f}，90% 在 {low:.2f}-{high:.2f} 之间（每个标准差乘除 "
-        "{factor:.2f}），\n按其投放与 KPI 水平换算为提升；较窄，因为常开渠道的每周波动只能粗略说明"
-        "其效果"),
-    "prior_lift_share": (
-        "lognormal around a 30% media share split by money (x/÷ 1.65 a sd): without a price\n"
-        "the KPI's units cannot be set against money, so no ROI prior",
-        "以按金额分配的 30% 媒体贡献为中心的对数正态（每个标准差乘除 1.65）：没有价格，\n"
-        "销量无法与金额相比，因此不用 ROI 先验"),
+    "prior_lift": ("lognormal around a 30% media share split by money (x/÷ 1.65 a sd): an\n"
+                   "always-on channel's weekly variation tells its share only roughly; on and\n"
+                   "off weeks tell more",
+                   "以按金额分配的 30% 媒体贡献为中心的对数正态（每个标准差乘除 1.65）：\n"
+                   "常开渠道的每周波动只能粗略说明其份额；有投放有停投的周说明得更多"),
     "prior_retention_offline": (
         "beta(3, 3): median 0.5 a week; offline media carry over for weeks (TV 0.3-0.8)",
         "beta(3, 3)：中位数每周 0.5；线下媒体的效果延续数周（电视 0.3-0.8）"),
