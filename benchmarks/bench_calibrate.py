@@ -82,12 +82,19 @@ def main() -> None:
                         help="--from-history on the additive generator (not mktsim's model)")
     parser.add_argument("--channels", nargs="+", default=["tv", "search", "social"],
                         help="--from-history with these channels only (of tv, search, social)")
+    parser.add_argument("--scale", nargs="+", default=[], metavar="CHANNEL=FACTOR",
+                        help="--from-history with a channel's true effect multiplied, e.g. "
+                             "search=3 social=0.5 (a truth not proportional to spend)")
     args = parser.parse_args()
     import mktsim
 
     if args.from_history:
+        import synthetic_history
+
+        scale = synthetic_history.parse_scale(args.scale)
         for seed in args.seeds:
-            print(from_history(seed, additive=args.additive, channels=tuple(args.channels)))
+            print(from_history(seed, additive=args.additive, channels=tuple(args.channels),
+                               scale=scale))
         return
     if args.write_example:
         print("wrote", make_history(ROOT / "scenarios" / "smart_band_history.csv"))
@@ -109,7 +116,8 @@ def main() -> None:
 
 def from_history(seed: int, weeks: int = 156, noise: float = 0.05,
                  additive: bool = False,
-                 channels: tuple[str, ...] = ("tv", "search", "social")) -> str:
+                 channels: tuple[str, ...] = ("tv", "search", "social"),
+                 scale: dict[str, float] | None = None) -> str:
     """One line of the --from-history benchmark: generate (with mktsim's model, or the
     `additive` formula), draft, calibrate, forecast, compare with the truth."""
     import synthetic_history
@@ -118,7 +126,7 @@ def from_history(seed: int, weeks: int = 156, noise: float = 0.05,
     from mktsim.api import init_from_history
 
     make = synthetic_history.additive if additive else synthetic_history.generate
-    synthetic = make(seed, weeks, noise, channels)
+    synthetic = make(seed, weeks, noise, channels, scale)
     with tempfile.TemporaryDirectory() as tmp:
         history = synthetic.write_csv(Path(tmp) / "history.csv")
         started = time.perf_counter()

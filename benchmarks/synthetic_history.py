@@ -121,10 +121,19 @@ def drivers(weeks: int, rng: np.random.Generator,
             if not k.startswith("spend.") or k[len("spend."):] in channels}
 
 
-def true_values(channels: tuple[str, ...] = CHANNELS) -> dict[str, float]:
-    """TRUE_VALUES of the channels kept (and every demand driver)."""
-    return {k: v for k, v in TRUE_VALUES.items()
-            if not k.startswith("channels.") or k.split(".")[1] in channels}
+def true_values(channels: tuple[str, ...] = CHANNELS,
+                scale: dict[str, float] | None = None) -> dict[str, float]:
+    """TRUE_VALUES of the channels kept (and every demand driver), each channel's lift
+    times its `scale` (1 unless given: a truth whose effects are not proportional to
+    spend)."""
+    scale = scale or {}
+    out = {k: v for k, v in TRUE_VALUES.items()
+           if not k.startswith("channels.") or k.split(".")[1] in channels}
+    for channel, factor in scale.items():
+        key = f"channels.{channel}.conversion.lift"
+        if key in out:
+            out[key] = out[key] * factor
+    return out
 
 
 def _promo_week(day: dt.date) -> bool:
@@ -141,16 +150,17 @@ def continued(columns: dict[str, np.ndarray], weeks: int) -> dict[str, np.ndarra
 
 
 def generate(seed: int = 0, weeks: int = 156, noise: float = 0.05,
-             channels: tuple[str, ...] = CHANNELS) -> Synthetic:
+             channels: tuple[str, ...] = CHANNELS,
+             scale: dict[str, float] | None = None) -> Synthetic:
     """A weekly history of `weeks` weeks with revenue, `channels` (of tv, search, social),
     a price index and promotion weeks, simulated from the drafted scenario at
-    `TRUE_VALUES`."""
+    `TRUE_VALUES` (each channel's lift times its `scale`, 1 unless given)."""
     rng = np.random.default_rng(seed)
     columns = drivers(weeks, rng, channels)
     text = _truth_scenario(columns, weeks)
     from mktsim.scenario.load import load_text, with_values
 
-    values = true_values(channels)
+    values = true_values(channels, scale)
     loaded = with_values(load_text(text, "truth.yaml"), values)
     full = continued(columns, weeks)
     mean, one = _simulate(loaded.spec, full, weeks + 52, seed)
@@ -202,11 +212,13 @@ def _simulate(spec, columns: dict[str, np.ndarray], weeks: int, seed: int
 
 
 def additive(seed: int = 0, weeks: int = 156, noise: float = 0.05,
-             channels: tuple[str, ...] = CHANNELS) -> Synthetic:
+             channels: tuple[str, ...] = CHANNELS,
+             scale: dict[str, float] | None = None) -> Synthetic:
     """The same columns from an additive marketing-mix formula: revenue = base x trend x
     season x price_index^-1.5 x (1 + 0.5 promo) + sum_c beta_c Hill(adstock_c), with
-    geometric adstock and Hill saturation at each channel's mean adstocked spend; the
-    truth's contributions are each channel's sum over the window."""
+    geometric adstock and Hill saturation at each channel's mean adstocked spend (beta_c
+    times its `scale`, 1 unless given); the truth's contributions are each channel's sum
+    over the window."""
     rng = np.random.default_rng(seed)
     columns = continued(drivers(weeks, rng, channels), weeks)
     t = np.arange(weeks + 52)
@@ -223,6 +235,7 @@ def additive(seed: int = 0, weeks: int = 156, noise: float = 0.05,
         for i, money in enumerate(columns[f"spend.{channel}"]):
             stock[i] = money + (keep * stock[i - 1] if i else 0.0)
         half = stock[:weeks].mean()
+        beta *= (scale or {}).get(channel, 1.0)
         media[channel] = beta * BASE_REVENUE * 2 * stock / (stock + half)
     expected = base + sum(media.values())
     observed = expected[:weeks] * np.exp(rng.normal(0, noise, weeks))
@@ -262,6 +275,18 @@ def information(synthetic: Synthetic, holdout: int = 13) -> dict[str, float]:
                                                      strict=True)}
 
 
+def parse_scale(items: list[str]) -> dict[str, float]:
+    """`search=3 social=0.5` as {channel: factor of its true effect}."""
+    out = {}
+    for item in items:
+        channel, _, factor = item.partition("=")
+        if channel not in CHANNELS or not factor:
+            raise SystemExit(f"--scale {item}: expected CHANNEL=FACTOR, CHANNEL one of "
+                             f"{', '.join(CHANNELS)}")
+        out[channel] = float(factor)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path)
@@ -270,9 +295,12 @@ def main() -> None:
     parser.add_argument("--noise", type=float, default=0.05)
     parser.add_argument("--additive", action="store_true")
     parser.add_argument("--channels", nargs="+", default=list(CHANNELS), choices=CHANNELS)
+    parser.add_argument("--scale", nargs="+", default=[], metavar="CHANNEL=FACTOR",
+                        help="multiply a channel's true effect, e.g. search=3 social=0.5")
     args = parser.parse_args()
     make = additive if args.additive else generate
-    synthetic = make(args.seed, args.weeks, args.noise, tuple(args.channels))
+    synthetic = make(args.seed, args.weeks, args.noise, tuple(args.channels),
+                     parse_scale(args.scale))
     print("wrote", synthetic.write_csv(args.out))
     for name, value in synthetic.truth.contributions.items():
         print(f"  contribution {name}: {value:,.0f}")

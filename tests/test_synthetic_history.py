@@ -86,3 +86,23 @@ def test_information_tells_the_flighted_channel_better_than_the_always_on_ones()
     assert error["search"] > 2 * error["tv"] and error["social"] > 2 * error["tv"]
     quieter = information(additive(seed=1, weeks=156, noise=0.01))
     assert quieter["search"] < error["search"] / 3   # the noise sets what can be told
+
+
+def test_scale_multiplies_one_channels_true_effect_only() -> None:
+    """--scale search=3 social=0.5: a truth whose effects are not proportional to spend;
+    in the additive formula each channel's contribution scales exactly, the others and
+    the columns stay as they were."""
+    from synthetic_history import parse_scale, true_values
+
+    plain = additive(seed=2, weeks=60)
+    scaled = additive(seed=2, weeks=60, scale=parse_scale(["search=3", "social=0.5"]))
+    for channel, factor in (("tv", 1.0), ("search", 3.0), ("social", 0.5)):
+        assert scaled.truth.contributions[channel] == pytest.approx(
+            factor * plain.truth.contributions[channel], rel=1e-12)
+    assert np.array_equal(plain.columns["spend.tv"], scaled.columns["spend.tv"])
+    values = true_values(("tv", "search"), {"search": 3.0, "social": 0.5})
+    assert values["channels.search.conversion.lift"] == pytest.approx(0.48)
+    assert values["channels.tv.conversion.lift"] == pytest.approx(0.30)
+    assert "channels.social.conversion.lift" not in values
+    with pytest.raises(SystemExit, match="CHANNEL=FACTOR"):
+        parse_scale(["radio=2"])
