@@ -86,19 +86,6 @@ def workers(n: int) -> int:
     return n or default_workers()
 
 
-def warm_workers(scenario: Path, n: int, executor: str) -> None:
-    """When the command will simulate on local worker processes (`n` > 1, 0 = every
-    core), start their fork server now: it loads numba, the engine and the kernels on
-    another core while this process imports the API and validates the file
-    (`mktsim.cli.warm`, `engine.workers.warm_server`)."""
-    if executor != "local" or n == 1 or (n == 0 and (os.cpu_count() or 1) < 2):
-        return
-    from ..engine.workers import warm_server
-
-    warm_server("mktsim.cli.warm", {"MKTSIM_WARM_SCENARIO": str(scenario.resolve()),
-                                    "MKTSIM_WARM_PARENT": str(os.getpid())})
-
-
 #: Whether this process has paused the collector for its start-up already.
 _STARTED: list[bool] = []
 

@@ -20,7 +20,6 @@ from .common import (
     report_formats,
     set_option,
     user_errors,
-    warm_workers,
     workers_option,
 )
 from .common import workers as _workers
@@ -67,7 +66,6 @@ def run(scenario: Path, strategy: str | None, replications: int | None, seed: in
     if fmt == "parquet" and out is None:
         raise InputError(_("--format parquet writes files: add --out DIR"))
     reports = report_formats(report_text, out, "--out")
-    warm_workers(scenario, workers, executor)
     sc = load_scenario(scenario, overrides)
     name = sc.strategy_name(strategy)
     reps = replications or sc.spec.replications

@@ -197,43 +197,11 @@ def client_threads(client: Any, default: int = 1) -> int:
     return max(1, sum(int(n) for n in client.nthreads().values()) or default)
 
 
-#: The warm fork server's preloaded module, once this process started it (`warm_server`).
-_WARM: list[str] = []
-
-
-def warm_server(preload: str, environ: dict[str, str]) -> bool:
-    """Start, in the background, the fork server this process's local pools then fork their
-    workers from, preloading the module `preload` with `environ` added to its environment
-    (`mktsim.cli.warm`: numba, the engine and the cached kernels, loaded on another core
-    while this process imports the API and validates the file). Only on Linux, and only
-    while this process has not imported numba itself (forking from it is then as cheap).
-    Returns whether the pools of this process use the server."""
-    if _WARM:
-        return True
-    if sys.platform != "linux" or "numba" in sys.modules:
-        return False
-    from multiprocessing import forkserver
-
-    saved = {key: os.environ.get(key) for key in environ}
-    os.environ.update(environ)
-    try:
-        forkserver.set_forkserver_preload([preload])
-        forkserver.ensure_running()
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-    _WARM.append(preload)
-    return True
-
-
 def local_pool(workers: int) -> ProcessPoolExecutor:
     """A pool of `workers` processes (forked on Linux) that end with this process."""
     method = start_method()
     ctx = mp.get_context(method)
-    if method == "forkserver" and not _WARM:  # imports the engine once, never a __main__
+    if method == "forkserver":  # the server imports the engine once, never a __main__
         ctx.set_forkserver_preload(["mktsim.engine.montecarlo"])
     return ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
                                initializer=exit_with_parent,
@@ -245,10 +213,10 @@ def start_method() -> str:
     and compiled kernels), "spawn" elsewhere. Once this process has run numba's parallel
     threads (the per-customer kernel), a fork would copy a threading runtime that is not
     fork-safe (GNU OpenMP terminates the child), so workers start from a fresh server
-    process then ("forkserver"); also when this process started a warm one (`warm_server`)."""
+    process then ("forkserver")."""
     if sys.platform != "linux":
         return "spawn"
-    return "forkserver" if _WARM or numba_threads_started() else "fork"
+    return "forkserver" if numba_threads_started() else "fork"
 
 
 def numba_threads_started() -> bool:
