@@ -56,6 +56,10 @@ class _Reused:
 
 
 _SPEND, _CHANNEL_ROW, _STRATEGY_EVENTS = _Reused(16), _Reused(), _Reused(16)
+#: the strategy-free part of the plans of a scenario (`_market_part`), by the scenario's
+#: identity: the strategies of `compare` compile each replication's drawn scenario in
+#: turn, a thousand replications apart (about 6 kB of arrays each)
+_MARKET = _Reused(1024)
 
 
 #: the columns of chan_par but the capacity (which may be inf)
@@ -83,9 +87,36 @@ def _check_finite(plan: P.Plan) -> None:
 
 def _compile(spec: ScenarioSpec, strategy: str) -> P.Plan:
     strat = spec.strategies[strategy]
+    prices = list_prices(spec, strat)
+    channels = tuple(spec.channels)
+    return P.Plan(
+        strategy=strategy,
+        **_MARKET((spec,), (), lambda: _market_part(spec)),
+        spend=_spend(spec, strat, channels),
+        extra_spend=_extra_spend(spec, strat),
+        team_headcount=np.array(
+            [(strat.headcount or {}).get(n, t.headcount) for n, t in spec.teams.items()],
+            dtype=np.int64,
+        ),
+        product_price=np.array([prices[n] for n in spec.products]),
+        events=_events(spec, strat),
+        rules=review_plan(spec, strategy),
+    )
+
+
+def _market_part(spec: ScenarioSpec) -> dict[str, Any]:
+    """The Plan's fields that do not depend on the strategy, its arrays made read-only:
+    the plans of every strategy compiled from one scenario share them (`_MARKET`)."""
+    part = _market_fields(spec)
+    for value in part.values():
+        if isinstance(value, np.ndarray):
+            value.flags.writeable = False
+    return part
+
+
+def _market_fields(spec: ScenarioSpec) -> dict[str, Any]:
     channels = tuple(spec.channels)
     teams = tuple(spec.teams)
-    prices = list_prices(spec, strat)
     stages = [_handoff(spec, ch)[0] for ch in spec.channels.values()]
     rows = expand_latent_classes(spec, {
         "segments": np.array(list(spec.market.segments), dtype=object),
@@ -97,8 +128,7 @@ def _compile(spec: ScenarioSpec, strategy: str) -> P.Plan:
         "affinity": _affinity(spec, channels),
     })
     drivers = _demand_plan(spec)
-    return P.Plan(
-        strategy=strategy,
+    return dict(
         horizon=spec.horizon_days,
         market_size=float(spec.market.size),
         segments=tuple(rows["segments"]),
@@ -114,15 +144,9 @@ def _compile(spec: ScenarioSpec, strategy: str) -> P.Plan:
         affinity=rows["affinity"],
         chan_par=_chan_par(spec, teams),
         kappa=_kappa(spec, channels),
-        spend=_spend(spec, strat, channels),
-        extra_spend=_extra_spend(spec, strat),
         season=_season(spec) if drivers is None else drivers.season(),
         demand=drivers,
         team_par=_team_par(spec),
-        team_headcount=np.array(
-            [(strat.headcount or {}).get(n, t.headcount) for n, t in spec.teams.items()],
-            dtype=np.int64,
-        ),
         team_skill=np.array(
             [[t.skill.initial, t.skill.new_hire, t.skill.max] for t in spec.teams.values()]
         ).reshape(len(teams), 3),
@@ -139,7 +163,6 @@ def _compile(spec: ScenarioSpec, strategy: str) -> P.Plan:
         ),
         loyalty_cost_per_day=_loyalty_cost(spec),
         discount_rate=spec.crm.discount_rate_per_year,
-        product_price=np.array([prices[n] for n in spec.products]),
         product_cost=np.array([p.unit_cost for p in spec.products.values()]),
         product_quality=np.array([p.quality for p in spec.products.values()]),
         product_constant=np.array([p.brand_constant for p in spec.products.values()]),
@@ -158,8 +181,6 @@ def _compile(spec: ScenarioSpec, strategy: str) -> P.Plan:
         ),
         bass_mode=spec.market.bass_consistent,
         wom_customers=spec.market.word_of_mouth.source == "customers",
-        events=_events(spec, strat),
-        rules=review_plan(spec, strategy),
         rivals=rival_plan(spec),
         promotion_switching=(spec.market.promotion_response.switching_share
                              if spec.market.promotion_response else None),
