@@ -134,30 +134,28 @@ def startup() -> None:
     print(f"mktsim run -n 20: cold cache {cold:.2f} s, warm cache {warm:.2f} s")
 
 
-def throughput_in(src: Path, strategy: str, reps: int, workers: int) -> tuple[float, float]:
-    """`run_rates` of the code under `src` (another checkout's `src`), in a fresh
-    process."""
+def _floats_in(src: Path, call: str) -> list[float]:
+    """The numbers `call` (a call of a function of this file) prints, run with the code
+    under `src` (another checkout's `src`) in a fresh process."""
     env = dict(os.environ, PYTHONPATH=str(src))
     code = (f"import sys; sys.path.insert(0, {str(ROOT / 'benchmarks')!r}); "
-            "from bench_engine import run_rates; "
-            f"print(*run_rates({strategy!r}, {reps}, {workers}))")
+            f"import bench_engine; print(*bench_engine.{call})")
     done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
                           text=True, env=env)
-    wall, cpu = done.stdout.strip().splitlines()[-1].split()
-    return float(wall), float(cpu)
+    return [float(v) for v in done.stdout.strip().splitlines()[-1].split()]
+
+
+def throughput_in(src: Path, strategy: str, reps: int, workers: int) -> tuple[float, float]:
+    """`run_rates` of the code under `src`, in a fresh process: (wall, CPU) rates."""
+    wall, cpu = _floats_in(src, f"run_rates({strategy!r}, {reps}, {workers})")
+    return wall, cpu
 
 
 def kernel_in(src: Path, reps: int) -> tuple[float, float, float]:
-    """`kernel_rates` of the code under `src` (another checkout's `src`), in a fresh
-    process."""
-    env = dict(os.environ, PYTHONPATH=str(src))
-    code = (f"import sys; sys.path.insert(0, {str(ROOT / 'benchmarks')!r}); "
-            "from bench_engine import kernel_rates; "
-            f"print(*kernel_rates({reps}))")
-    done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
-                          text=True, env=env)
-    wall, cpu, call = done.stdout.strip().splitlines()[-1].split()
-    return float(wall), float(cpu), float(call)
+    """`kernel_rates` of the code under `src`, in a fresh process: (wall, CPU, compiled
+    call alone) rates."""
+    wall, cpu, call = _floats_in(src, f"kernel_rates({reps})")
+    return wall, cpu, call
 
 
 def before_and_after(before: Path, strategies: list[str], reps: int) -> None:
