@@ -2,8 +2,9 @@
 
 A :class:`Distribution` holds what users write (its name and argument names), what makes
 its arguments inconsistent, and its quantile function. A new distribution is one entry
-of :data:`REGISTRY`. Quantiles use scipy.special only: scipy.stats takes about a second
-to import, which every run would pay.
+of :data:`REGISTRY`. Quantiles use scipy.special only (scipy.stats takes about a second
+to import, which every run would pay), and the normal quantile not even that for a
+run's few draws (:mod:`.normal_quantile`, the same numbers).
 
 Arguments are in the unit of the scenario value. For ``lognormal(mu, sigma)`` they are
 the mean and standard deviation of the *logarithm* of the value (median = exp(mu)).
@@ -12,12 +13,14 @@ the mean and standard deviation of the *logarithm* of the value (median = exp(mu
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from .errors import ParamSpecError
+from .normal_quantile import normal_quantile
 from .numbers import as_number
 
 Args = Sequence[float]
@@ -50,16 +53,23 @@ class Distribution:
 
 
 # scipy.special.ndtri at the probabilities a scenario check asks for (the 0.1% and 99.9%
-# tails, the median), bit for bit: `mktsim validate` then needs no scipy (0.25 s to import)
+# tails, the median), bit for bit: `mktsim validate` then computes no quantile at all
 KNOWN_NDTRI = {0.001: -3.090232306167813, 0.999: 3.090232306167813, 0.5: 0.0}
+
+#: From this many probabilities on, scipy's compiled ndtri (the same numbers) is worth its
+#: import (about 0.3 s); below, :func:`normal_quantile` computes them in a few ms.
+SCIPY_FROM = 20_000
 
 
 def ndtri(u: np.ndarray) -> np.ndarray:
-    """The standard normal quantile of `u` (scipy.special.ndtri; a table for the
-    probabilities of KNOWN_NDTRI, with the same values)."""
+    """The standard normal quantile of `u`: scipy.special.ndtri's values bit for bit (a
+    table for the probabilities of KNOWN_NDTRI; the same algorithm in numpy for fewer than
+    SCIPY_FROM probabilities unless scipy.special is loaded already; scipy's otherwise)."""
     flat = np.asarray(u, dtype=float).ravel()
     if flat.size <= len(KNOWN_NDTRI) and all(x in KNOWN_NDTRI for x in flat.tolist()):
         return np.array([KNOWN_NDTRI[x] for x in flat.tolist()]).reshape(np.shape(u))
+    if flat.size < SCIPY_FROM and "scipy.special" not in sys.modules:
+        return normal_quantile(u)
     from scipy.special import ndtri as scipy_ndtri
 
     return np.asarray(scipy_ndtri(u))
