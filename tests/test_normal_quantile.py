@@ -3,12 +3,18 @@ numbers bit for bit (the run's draws and derived KPIs depend on them)."""
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.special import ndtr as scipy_ndtr
 from scipy.special import ndtri as scipy_ndtri
 
-from mktsim.params.distributions import SCIPY_FROM, ndtri
+from mktsim.params import normal_quantile as module
+from mktsim.params.distributions import ndtri
+from mktsim.params.normal_cdf import ndtr, normal_cdf
 from mktsim.params.normal_quantile import normal_quantile
 
 EDGES = np.array([0.0, 1.0, -0.1, 1.1, np.nan, np.inf, -np.inf, 5e-324, 1e-310, 1e-300,
@@ -35,9 +41,40 @@ def test_quantile_of_any_probability_is_scipys(u: float) -> None:
     assert same(normal_quantile(np.array([u])), scipy_ndtri(np.array([u])))
 
 
-def test_quantile_keeps_the_shape_and_both_paths_agree() -> None:
+def test_quantile_keeps_the_shape() -> None:
     u = np.random.default_rng(3).random((4, 5))
     assert normal_quantile(u).shape == (4, 5)
-    big = np.random.default_rng(4).random(SCIPY_FROM + 1)
-    assert same(ndtri(big[:100]), normal_quantile(big[:100]))
-    assert same(ndtri(big), scipy_ndtri(big))
+    assert same(ndtri(u), scipy_ndtri(u))
+
+
+def test_cdf_is_scipys_on_every_branch() -> None:
+    rng = np.random.default_rng(22)
+    a = np.concatenate([rng.normal(size=100_000) * 3.0, rng.normal(size=20_000) * 15.0,
+                        rng.random(20_000) * 80.0 - 40.0,
+                        np.array([0.0, -0.0, np.nan, np.inf, -np.inf, 1e-300, -5e-324, 1.0,
+                                  -1.0, np.sqrt(2.0), -np.sqrt(2.0), 8.0 * np.sqrt(2.0),
+                                  -8.0 * np.sqrt(2.0), 37.519379347, -37.519379347, -38.0,
+                                  38.0, 1e308, -1e308])])
+    assert same(normal_cdf(a), scipy_ndtr(a))
+    assert normal_cdf(a.reshape(-1, 1)).shape == (a.size, 1)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(allow_nan=False))
+def test_cdf_of_any_number_is_scipys(a: float) -> None:
+    assert same(normal_cdf(np.array([a])), scipy_ndtr(np.array([a])))
+
+
+def test_scipy_is_imported_only_once_it_pays(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without scipy.special loaded, values are computed here until NUMPY_BUDGET of them
+    have been; loaded, scipy computes them. Either way the numbers are scipy's."""
+    monkeypatch.delitem(sys.modules, "scipy.special")
+    monkeypatch.setattr(module, "_computed", [0])
+    assert not module.scipy_pays(module.NUMPY_BUDGET)
+    assert module.scipy_pays(1)
+    monkeypatch.setattr(module, "_computed", [0])
+    a = np.linspace(-9.0, 9.0, 101)
+    assert same(ndtr(a), scipy_ndtr(a))
+    assert module._computed == [a.size]
+    monkeypatch.undo()
+    assert module.scipy_pays(1)  # scipy.special is loaded again

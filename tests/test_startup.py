@@ -26,10 +26,11 @@ from mktsim.simulate.result import month_sums
 
 ROOT = Path(__file__).resolve().parents[1]
 SMART_BAND = ROOT / "scenarios" / "smart_band.yaml"
-#: Packages no command that only reads a scenario or runs it may import (scipy.special
-#: is used: validation checks the tail quantiles of the scenario's uncertainties).
+#: Packages no command that only reads a scenario or runs it may import (the normal
+#: quantiles and distribution function a run asks for are computed as scipy.special does,
+#: `params.normal_quantile`, `params.normal_cdf`).
 HEAVY = ("pandas", "networkx", "matplotlib", "dask", "distributed", "SALib", "openpyxl",
-         "pyarrow", "scipy.stats", "scipy.optimize", "scipy.linalg",
+         "pyarrow", "scipy.stats", "scipy.optimize", "scipy.linalg", "scipy.special",
          "mktsim.report.charts", "mktsim.report.html", "mktsim.report.excel",
          "mktsim.sweep", "mktsim.calibrate", "mktsim.track")
 _PROBE = """

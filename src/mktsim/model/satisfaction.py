@@ -40,6 +40,8 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
+from ..params.normal_cdf import ndtr
+
 
 @dataclass(frozen=True)
 class SatisfactionModel:
@@ -99,8 +101,6 @@ def net_promoter_score(score: np.ndarray | float,
                        model: SatisfactionModel = SATISFACTION) -> np.ndarray:
     """NPS in [-100, 100] of a base whose answers are N(score, dispersion), cut at the
     fixed points: 100 (P(answer >= promoter cut) - P(answer < detractor cut))."""
-    from scipy.special import ndtr
-
     s = np.asarray(score, dtype=float)
     promoters = 1.0 - ndtr((model.promoter_cut - s) / model.dispersion)
     detractors = ndtr((model.detractor_cut - s) / model.dispersion)

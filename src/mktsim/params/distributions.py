@@ -13,14 +13,13 @@ the mean and standard deviation of the *logarithm* of the value (median = exp(mu
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from .errors import ParamSpecError
-from .normal_quantile import normal_quantile
+from .normal_quantile import normal_quantile, scipy_pays
 from .numbers import as_number
 
 Args = Sequence[float]
@@ -56,19 +55,15 @@ class Distribution:
 # tails, the median), bit for bit: `mktsim validate` then computes no quantile at all
 KNOWN_NDTRI = {0.001: -3.090232306167813, 0.999: 3.090232306167813, 0.5: 0.0}
 
-#: From this many probabilities on, scipy's compiled ndtri (the same numbers) is worth its
-#: import (about 0.3 s); below, :func:`normal_quantile` computes them in a few ms.
-SCIPY_FROM = 20_000
-
 
 def ndtri(u: np.ndarray) -> np.ndarray:
     """The standard normal quantile of `u`: scipy.special.ndtri's values bit for bit (a
-    table for the probabilities of KNOWN_NDTRI; the same algorithm in numpy for fewer than
-    SCIPY_FROM probabilities unless scipy.special is loaded already; scipy's otherwise)."""
+    table for the probabilities of KNOWN_NDTRI; the same algorithm in numpy for a run's
+    few draws, :func:`.normal_quantile.scipy_pays`; scipy's otherwise)."""
     flat = np.asarray(u, dtype=float).ravel()
     if flat.size <= len(KNOWN_NDTRI) and all(x in KNOWN_NDTRI for x in flat.tolist()):
         return np.array([KNOWN_NDTRI[x] for x in flat.tolist()]).reshape(np.shape(u))
-    if flat.size < SCIPY_FROM and "scipy.special" not in sys.modules:
+    if not scipy_pays(flat.size):
         return normal_quantile(u)
     from scipy.special import ndtri as scipy_ndtri
 

@@ -15,8 +15,14 @@ own ``log`` may use other SIMD code), so the results are scipy's bit for bit
 from __future__ import annotations
 
 import math
+import sys
 
 import numpy as np
+
+#: Values computed here per process (a second's work is about a million) before scipy's
+#: compiled functions, the same numbers, are worth importing (about 0.3 s).
+NUMPY_BUDGET = 250_000
+_computed = [0]
 
 #: exp(-2): below it (or above 1 - it) the tail formulas are used.
 _EXP_M2 = 0.13533528323661269189
@@ -44,7 +50,7 @@ _Q2 = (6.02427039364742014255E0, 3.67983563856160859403E0, 1.3770209948908133027
        2.89247864745380683936E-6, 6.79019408009981274425E-9)
 
 
-def _poly(x: np.ndarray, coefficients: tuple[float, ...]) -> np.ndarray:
+def horner(x: np.ndarray, coefficients: tuple[float, ...]) -> np.ndarray:
     """Horner's rule, highest power first: c0 x^n + ... + cn."""
     total = np.full_like(x, coefficients[0])
     for c in coefficients[1:]:
@@ -52,7 +58,7 @@ def _poly(x: np.ndarray, coefficients: tuple[float, ...]) -> np.ndarray:
     return total
 
 
-def _poly_monic(x: np.ndarray, coefficients: tuple[float, ...]) -> np.ndarray:
+def horner_monic(x: np.ndarray, coefficients: tuple[float, ...]) -> np.ndarray:
     """Horner's rule with a leading coefficient 1 not stored: x^n + c0 x^(n-1) + ..."""
     total = x + coefficients[0]
     for c in coefficients[1:]:
@@ -64,7 +70,7 @@ def _centre(u: np.ndarray) -> np.ndarray:
     """The quantile for exp(-2) < u < 1 - exp(-2)."""
     y = u - 0.5
     y2 = y * y
-    x = y + y * (y2 * _poly(y2, _P0) / _poly_monic(y2, _Q0))
+    x = y + y * (y2 * horner(y2, _P0) / horner_monic(y2, _Q0))
     return x * _SQRT_2PI
 
 
@@ -76,8 +82,8 @@ def _tail(p: np.ndarray) -> np.ndarray:
     x0 = t - log_t / t
     z = 1.0 / t
     near = t < 8.0
-    x1 = np.where(near, z * _poly(z, _P1) / _poly_monic(z, _Q1),
-                  z * _poly(z, _P2) / _poly_monic(z, _Q2))
+    x1 = np.where(near, z * horner(z, _P1) / horner_monic(z, _Q1),
+                  z * horner(z, _P2) / horner_monic(z, _Q2))
     return x0 - x1
 
 
@@ -97,3 +103,12 @@ def normal_quantile(u: np.ndarray) -> np.ndarray:
     out[flat == 0.0] = -np.inf
     out[flat == 1.0] = np.inf
     return out.reshape(u.shape)
+
+
+def scipy_pays(count: int) -> bool:
+    """Whether `count` more values should come from scipy.special: it is loaded already,
+    or this process has computed NUMPY_BUDGET values here (counting these)."""
+    if "scipy.special" in sys.modules:
+        return True
+    _computed[0] += count
+    return _computed[0] > NUMPY_BUDGET
