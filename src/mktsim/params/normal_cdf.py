@@ -59,10 +59,14 @@ def _erfc_positive(z: np.ndarray) -> np.ndarray:
     under = square < -_MAXLOG  # scipy returns 0 without evaluating the polynomials
     kept = large[~under]
     e = np.array([math.exp(v) for v in square[~under].tolist()], dtype=float)
+    ratio = np.empty_like(kept)
     near = kept < 8.0
-    numerator = e * np.where(near, horner(kept, _P), horner(kept, _R))
+    x = kept[near]
+    ratio[near] = e[near] * horner(x, _P) / horner_monic(x, _Q)
+    x = kept[~near]
+    ratio[~near] = e[~near] * horner(x, _R) / horner_monic(x, _S)
     rest = np.zeros_like(large)
-    rest[~under] = numerator / np.where(near, horner_monic(kept, _Q), horner_monic(kept, _S))
+    rest[~under] = ratio
     out[~small] = rest
     return out
 

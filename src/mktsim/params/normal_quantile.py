@@ -81,9 +81,12 @@ def _tail(p: np.ndarray) -> np.ndarray:
     log_t = np.array([log(v) for v in t.tolist()], dtype=float)
     x0 = t - log_t / t
     z = 1.0 / t
+    x1 = np.empty_like(z)
     near = t < 8.0
-    x1 = np.where(near, z * horner(z, _P1) / horner_monic(z, _Q1),
-                  z * horner(z, _P2) / horner_monic(z, _Q2))
+    w = z[near]
+    x1[near] = w * horner(w, _P1) / horner_monic(w, _Q1)
+    w = z[~near]
+    x1[~near] = w * horner(w, _P2) / horner_monic(w, _Q2)
     return x0 - x1
 
 
