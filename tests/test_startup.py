@@ -163,6 +163,41 @@ def test_kernels_load_without_scipy_linalg_and_blas_still_works() -> None:
     assert restored and same_product and bound
 
 
+_CACHED_PROBE = """
+import sys
+import numpy as np
+from numba import njit
+import mktsim
+from mktsim.engine.montecarlo import simulate
+
+plan = mktsim.load({path!r}).plan("digital_first")
+first = simulate(plan, 3, seed=5, workers=1)
+registries = "numba.cpython.heapq" in sys.modules
+
+@njit
+def tripled(a):
+    return a * 3.0  # compiled here: numba loads its registries for it
+
+same = np.array_equal(tripled(np.arange(3.0)), np.arange(3.0) * 3.0)
+again = simulate(plan, 3, seed=5, workers=1)
+print(repr((registries, "numba.cpython.heapq" in sys.modules, same,
+            all(np.array_equal(getattr(first, k), getattr(again, k))
+                for k in ("daily", "channels", "leaks", "states")))))
+"""
+
+
+def test_cached_kernels_load_without_numba_registries() -> None:
+    """Kernels loaded from numba's cache need none of numba's target registries (imported
+    and installed only to compile); a function compiled afterwards in the same process
+    loads them, and the kernels give the same numbers before and after."""
+    probe = [sys.executable, "-c", _CACHED_PROBE.format(path=str(SMART_BAND))]
+    subprocess.run(probe, capture_output=True, cwd=ROOT, check=True)  # the cache is warm
+    done = subprocess.run(probe, capture_output=True, text=True, cwd=ROOT, check=True)
+    registries, loaded_later, same, unchanged = eval(done.stdout.strip().splitlines()[-1])
+    assert not registries
+    assert loaded_later and same and unchanged
+
+
 # -- YAML: the libyaml path gives what the round-trip loader gives ------------------------
 
 YAML_FILES = sorted([*ROOT.glob("scenarios/**/*.yaml"), *ROOT.glob("src/mktsim/templates/*.yaml"),

@@ -16,46 +16,19 @@ Only for functions that create no array (no np.zeros, np.empty, copies, fancy in
 return no array and keep none: what they receive and slice (views) stays owned by the
 caller. `kernel._advance`, which allocates its scratch arrays, stays a plain njit.
 
-Importing this module also defers numba's import-time BLAS check (`defer_blas_check`):
-the first compiled function loaded from the cache would otherwise import `scipy.linalg`.
+The engine's kernel modules import this one before their first kernel loads, so importing
+it also sets how numba loads kernels from its cache (`numba_load`: without its target
+registries or scipy.linalg).
 """
 
 from __future__ import annotations
 
-import sys
-from typing import Any
-
 from numba import njit
-from numba.np import linalg
 
-
-def defer_blas_check() -> None:
-    """Let numba load its CPU target's registries without importing `scipy.linalg`.
-
-    Loading the first compiled function (from the cache or not) makes numba import its
-    implementations of numpy, and `numba.np.arraymath` checks at its import that BLAS is
-    there by importing `scipy.linalg.cython_blas`: all of `scipy.linalg` and scipy's
-    array-API layer, about 0.2 s of CPU, though no kernel of mktsim calls BLAS (no
-    `np.dot`, `@` or `np.linalg`). The check's first call (arraymath's) is answered
-    without the import: scipy is a dependency of mktsim, so the check would pass. Numba's
-    own check is back in place from then on, so a function compiled with BLAS still
-    checks scipy's integer width, and numba binds BLAS functions (importing
-    `scipy.linalg.cython_blas`) only when one is called. Does nothing once numba's
-    registries are loaded, or if numba's module no longer has the check.
-    """
-    check = getattr(linalg, "ensure_blas", None)
-    if check is None or getattr(check, "deferred", False) or "numba.np.arraymath" in sys.modules:
-        return
-
-    def first_check() -> None:
-        linalg.ensure_blas = check  # later checks are numba's own
-
-    deferred: Any = first_check
-    deferred.deferred = True
-    linalg.ensure_blas = deferred
-
-
-defer_blas_check()
+from .numba_load import install_fast_loading
 
 #: njit(cache=True) without reference counting (see the module's docstring).
 no_refcount = njit(cache=True, _nrt=False)
+
+# numba loads the cached kernels without its target registries or scipy.linalg
+install_fast_loading()
