@@ -27,20 +27,19 @@ from ..scenario.errors import Problem, ScenarioError
 from ..scenario.load import LoadedSpec, load_spec
 from ..simulate.result import RunResult
 from ..simulate.strategy_run import LoadedScenario, run_strategy
-from .results import (
-    AnalyzeResult,
-    CompareResult,
-    ExplainResult,
-    OptimizeResult,
-    SweepResult,
-    analyze_folder,
-    explain_document,
-)
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the results of the other methods are imported by each method
     from ..calibrate import CalibrationOptions
     from ..history import History
-    from .results import CalibrationResult, Tracking
+    from .results import (
+        AnalyzeResult,
+        CalibrationResult,
+        CompareResult,
+        ExplainResult,
+        OptimizeResult,
+        SweepResult,
+        Tracking,
+    )
 
 Progress = Callable[[int], None]
 MODES = ("fixed", "target")
@@ -135,6 +134,7 @@ class Scenario(LoadedScenario):
         against `against` (default the first). `out`: also write compare.json there.
         `executor`, `scheduler`: where it runs (the module's docstring)."""
         from ..decision.compare import compare
+        from .results import CompareResult
 
         with open_pool(executor, workers, scheduler) as pool:
             result = CompareResult(compare(self, strategies, against, seed, precision,
@@ -164,6 +164,7 @@ class Scenario(LoadedScenario):
         `optimized`. The files written are in `.written`. `executor`, `scheduler`: where it
         runs (the module's docstring)."""
         from ..decision.optimize import optimize
+        from .results import OptimizeResult
 
         self.check_optimizable(mode)
         with open_pool(executor, workers, scheduler) as pool:
@@ -218,6 +219,7 @@ class Scenario(LoadedScenario):
                    seed: int | None, progress: Progress | None = None) -> OptimizeResult:
         from ..decision.explain import response_curves
         from ..decision.optimize import CANDIDATE, candidate_scenario
+        from .results import OptimizeResult
 
         cand = candidate_scenario(self, result.strategy)
         table, marginal = response_curves(cand, CANDIDATE, curve_reps, seed,
@@ -266,6 +268,8 @@ class Scenario(LoadedScenario):
         """Where `strategy` (default the first) leaks over `replications` runs, its
         bottleneck team, and (`curves`) response curves and marginal returns per channel
         with `curve_reps` replications per point. `executor`, `scheduler`: where it runs."""
+        from .results import ExplainResult, explain_document
+
         name = self.strategy_name(strategy)
         table = marginal = None
         with open_pool(executor, workers, scheduler) as pool:
@@ -386,6 +390,7 @@ class Scenario(LoadedScenario):
         `config`: a `sweep_config(...)` made beforehand (the other design arguments are
         then ignored)."""
         from ..sweep.batch import run_sweep
+        from .results import SweepResult
 
         cfg = config if config is not None else self.sweep_config(
             params, design, method, samples, replications, strategies, seed)
@@ -533,6 +538,8 @@ def validate(path: str | Path, overrides: Sequence[str] = ()) -> LoadedSpec:
 def analyze(folder: str | Path, bins: int = 4) -> AnalyzeResult:
     """Probabilities, sensitivity and discovery of a sweep folder (`bins` value bands per
     parameter); `.save(folder / "analyze.json")` writes it for the report."""
+    from .results import analyze_folder
+
     return analyze_folder(folder, bins)
 
 
@@ -549,7 +556,8 @@ def write_report(results: str | Path, formats: Sequence[str] | str = ("md", "htm
 
 
 def __getattr__(name: str) -> Any:
-    """`CalibrationResult` and `Tracking` (`api.results`), imported when first asked for."""
+    """The results of the methods but `run` (`api.results`), imported when first asked
+    for: a run needs none of the decision and document modules they import."""
     from . import results
 
     return getattr(results, name)
