@@ -12,7 +12,8 @@ from ..i18n import LANGUAGES, _
 class Section(BaseModel):
     """A part of a scenario file. Unknown keys are errors (with a "did you mean")."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
+                              defer_build=True)
 
 
 class LabelText(Section):

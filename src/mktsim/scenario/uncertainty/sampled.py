@@ -38,8 +38,9 @@ from ..translate import _unwrap, schema_value
 
 Key = str | int
 
-#: model settings that leave a single field's validation as it is
-_PLAIN_CONFIG = {"extra", "frozen", "populate_by_name"}
+#: model settings that leave a single field's validation as it is (defer_build: when the
+#: validator is built, not what it does)
+_PLAIN_CONFIG = {"extra", "frozen", "populate_by_name", "defer_build"}
 #: field constraints on a container that a number inside it cannot break
 _LENGTHS = (annotated_types.MinLen, annotated_types.MaxLen, annotated_types.Len)
 
