@@ -4,12 +4,13 @@ scipy's ``ndtri`` is Moshier's Cephes algorithm: for 0.135 < u < 0.865 (exp(-2) 
 either end) a rational function of (u - 0.5)**2; in the tails, with t = sqrt(-2 log p)
 (p the nearer tail's probability), t - log(t)/t minus a rational function of 1/t (one
 for t < 8, one for t >= 8, p below exp(-32)). Importing ``scipy.special`` costs a run
-about a third of a second (its array-API layer imports ``numpy.f2py`` and
-``numpy.testing``), so the same arithmetic is done here with the same coefficients and
-in the same order: each step is one IEEE double operation rounded as in C, and the
-logarithms are the C library's (``math.log``, as scipy's compiled code calls it; numpy's
-own ``log`` may use other SIMD code), so the results are scipy's bit for bit
-(``tests/test_normal_quantile.py`` compares them on millions of points).
+about 0.2 s of CPU (its array-API layer imports ``numpy.f2py`` and ``numpy.testing``;
+nothing else on a run's path imports scipy, see ``engine.numba_load``), so the same
+arithmetic is done here with the same coefficients and in the same order: each step is
+one IEEE double operation rounded as in C, and the logarithms are the C library's
+(``math.log``, as scipy's compiled code calls it; numpy's own ``log`` may use other SIMD
+code), so the results are scipy's bit for bit (``tests/test_normal_quantile.py``
+compares them on millions of points).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import sys
 import numpy as np
 
 #: Values computed here per process (a second's work is about a million) before scipy's
-#: compiled functions, the same numbers, are worth importing (about 0.3 s).
+#: compiled functions, the same numbers, are worth importing (about 0.2 s of CPU).
 NUMPY_BUDGET = 250_000
 _computed = [0]
 
