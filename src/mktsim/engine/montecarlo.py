@@ -271,6 +271,21 @@ def simulate(plan: Plan, replications: int, seed: int, workers: int = 1,
     over `network` if given). `controllers`: run in every replication (the review loop,
     `rules.review.ReviewLoop`); a plan with rules needs one. The wiring of a scenario's
     run (its sampled plans, network, review loop) is `mktsim.simulate.run_plan`'s."""
+    return start_run(plan, replications, seed, workers, progress, source, pool,
+                     engine=engine, network=network, controllers=controllers,
+                     first=first).result()
+
+
+def start_run(plan: Plan, replications: int, seed: int, workers: int = 1,
+              progress: Progress | None = None, source: PlanSource | None = None,
+              pool: Executor | None = None, engine: EngineKind | str = EngineKind.COUNTS,
+              network: NetworkShape | None = None, controllers: Sequence[Controller] = (),
+              first: int = 0) -> PendingRun:
+    """`simulate`, begun: on `pool` (an executor given, left open) the chunks are
+    submitted and the returned run's `result()` waits for them, so that the runs of several
+    plans can be on the pool at once (`compare`: no worker idles while one plan's last
+    chunk ends and the next is submitted); otherwise the replications run now. The same
+    numbers as `simulate` with the same arguments."""
     engine = EngineKind.lookup(engine)
     if engine == EngineKind.AGENTS:
         from .agents import check_market_size
@@ -287,9 +302,9 @@ def simulate(plan: Plan, replications: int, seed: int, workers: int = 1,
     record = None
     if threads or (pool is None and (workers <= 1 or len(starts) == 1)):
         record = _daily_record(plan, replications, engine)  # each chunk writes its rows
-        for start in starts:
-            rows = None if record is None else record[start - first:start - first + chunk]
-            parts.append(run(start, chunk, max(1, threads), rows))
+        for begin in starts:
+            rows = None if record is None else record[begin - first:begin - first + chunk]
+            parts.append(run(begin, chunk, max(1, threads), rows))
             if progress:
                 progress(parts[-1][0].shape[0])
     else:
@@ -301,10 +316,44 @@ def simulate(plan: Plan, replications: int, seed: int, workers: int = 1,
                     progress(parts[-1][0].shape[0])
             futures = [ex.submit(run_chunk, plan, seed, f, min(chunk, last - f), source,
                                  engine, network, controllers) for f in starts]
-            for fut in futures:
-                parts.append(fut.result())
-                if progress:
-                    progress(parts[-1][0].shape[0])
+            pending = PendingRun(plan, seed, parts, futures, progress)
+            if pool is not None:
+                return pending  # the caller's pool stays open: collected by result()
+            pending.collect()
+    return PendingRun(plan, seed, parts, [], progress, record)
+
+
+@dataclass
+class PendingRun:
+    """A run begun by `start_run`: its chunks done (`parts`) and those on a pool (`futures`,
+    in replication order); `result()` waits for them and joins them into the Run."""
+
+    plan: Plan
+    seed: int
+    parts: list[tuple[Any, ...]]
+    futures: list[Any]
+    progress: Progress | None = None
+    #: the daily record the chunks run in this process wrote into, [R, K, D]
+    record: np.ndarray | None = None
+
+    def collect(self) -> None:
+        """Wait for the chunks on the pool, in order."""
+        for fut in self.futures:
+            self.parts.append(fut.result())
+            if self.progress:
+                self.progress(self.parts[-1][0].shape[0])
+        self.futures = []
+
+    def result(self) -> Run:
+        """The Run of every chunk, joined."""
+        self.collect()
+        return _joined_run(self.plan, self.seed, self.parts, self.record)
+
+
+def _joined_run(plan: Plan, seed: int, parts: list[tuple[Any, ...]],
+                record: np.ndarray | None) -> Run:
+    """The Run of the chunks' results `parts` (in replication order); `record`: the daily
+    record they were written into, when they were."""
     daily = record if record is not None else _concatenated([p[0] for p in parts])
     channels, leaks, states = (_concatenated([p[i] for p in parts]) for i in range(1, 4))
     rows = [row for p in parts for row in p[4]]
