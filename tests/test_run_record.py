@@ -68,3 +68,22 @@ def _loop():
     from mktsim.rules.review import ReviewLoop
 
     return (ReviewLoop(),)
+
+
+def test_plans_run_together_chunk_by_chunk_equal_each_run_alone(scenario):
+    from mktsim.engine.montecarlo import RunJob, start_runs
+
+    names = ("baseline", "adaptive")
+    sources = [uncertain_plans(scenario.loaded, s, 5) for s in names]
+    plans = [scenario.plan(s) for s in names]
+    alone = [simulate(p, 21, 5, source=src, controllers=_loop())
+             for p, src in zip(plans, sources, strict=True)]
+    seen = []
+    with ThreadPoolExecutor(2) as pool:
+        jobs = [RunJob(p, 5, src, _loop()) for p, src in zip(plans, sources, strict=True)]
+        together = [r.result() for r in start_runs(jobs, 21, 2, pool, seen.append)]
+    assert sum(seen) == 2 * 21
+    for a, b in zip(alone, together, strict=True):
+        for field in ("daily", "channels", "leaks", "states", "adopters", "adstock"):
+            np.testing.assert_array_equal(getattr(a, field), getattr(b, field))
+        assert a.samples.equals(b.samples)

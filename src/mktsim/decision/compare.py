@@ -20,7 +20,7 @@ from ..kpis import KPI_NAMES
 from ..scenario.decision import Objective
 from ..simulate.result import RunResult, drawn_paths, joint_draws
 from ..simulate.stats import mean_interval, wilson_interval
-from ..simulate.strategy_run import LoadedScenario, run_strategy, start_strategy
+from ..simulate.strategy_run import LoadedScenario, run_strategy, start_strategies
 from .confirm import lower_bound
 from .outcome import (
     Outcome,
@@ -228,15 +228,15 @@ def compare(scenario: LoadedScenario, strategies: Sequence[str] | None = None,
 def _strategy_runs(scenario: LoadedScenario, names: Sequence[str], plans: dict[str, Any],
                    n: int, seed: int, workers: int, progress: Progress | None,
                    pool: Executor | None) -> Iterator[RunResult]:
-    """The runs of `names`, in order, on common random numbers (`seed`). On a pool every
-    strategy's chunks are submitted before the first is read, so the workers go from one
-    strategy to the next without waiting while this process joins a run and judges it; in
-    this process one run at a time (one run's daily record held at once)."""
+    """The runs of `names`, in order, on common random numbers (`seed`). On a pool the
+    strategies run together, each task a chunk of replications of every strategy
+    (`simulate.strategy_run.start_strategies`): a replication's drawn scenario is built
+    once in the worker that runs it, and the workers never wait while this process joins a
+    run and judges it. In this process, one run at a time."""
     if pool is None:
         for s in names:
             yield run_strategy(scenario, s, n, seed, workers, progress, pool, plans[s])
         return
-    started = [start_strategy(scenario, s, n, seed, workers, progress, pool, plans[s])
-               for s in names]
-    for run in started:
+    for run in start_strategies(scenario, [plans[s] for s in names], n, seed, workers, pool,
+                                progress):
         yield run.result()

@@ -13,7 +13,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -361,6 +361,62 @@ def _joined_run(plan: Plan, seed: int, parts: list[tuple[Any, ...]],
                samples=rows or None,  # type: ignore[arg-type]  # a DataFrame when read
                reviews=[log for p in parts for log in p[5]],
                adopters=_joined(parts, 6), adstock=_joined(parts, 7))
+
+
+@dataclass(frozen=True)
+class RunJob:
+    """One plan's run among several on the same replications (`start_runs`): what
+    `run_chunk` needs of it besides the replications."""
+
+    plan: Plan
+    seed: int
+    source: PlanSource | None = None
+    controllers: Sequence[Controller] = ()
+
+
+def run_chunks(jobs: Sequence[RunJob], first: int, count: int,
+               engine: EngineKind | str = EngineKind.COUNTS,
+               network: NetworkShape | None = None) -> list[tuple[Any, ...]]:
+    """`run_chunk` of replications first..first+count-1 of each of `jobs` in turn, in one
+    task: replication i's sampled scenario, the same for every plan of `compare`, is then
+    built once in the process that runs it (`simulate.sampled`, `_SPECS`)."""
+    return [run_chunk(j.plan, j.seed, first, count, j.source, engine, network, j.controllers)
+            for j in jobs]
+
+
+@dataclass(frozen=True)
+class _ChunkOf:
+    """Plan k's part of a `run_chunks` task (a future of its parts)."""
+
+    future: Any
+    k: int
+
+    def result(self) -> tuple[Any, ...]:
+        return cast(tuple[Any, ...], self.future.result()[self.k])
+
+
+def start_runs(jobs: Sequence[RunJob], replications: int, workers: int, pool: Executor,
+               progress: Progress | None = None,
+               engine: EngineKind | str = EngineKind.COUNTS,
+               network: NetworkShape | None = None) -> list[PendingRun]:
+    """The runs of several plans on replications 0..replications-1, begun on `pool` (left
+    open): each task runs a chunk of replications for every plan (`run_chunks`), half the
+    size `simulate` would give one plan, so the tasks stay short enough to share out
+    evenly. The same numbers as `simulate` of each plan."""
+    engine = EngineKind.lookup(engine)
+    chunk = max(1, min(MIN_CHUNK, replications), chunk_size(replications, workers) // 2)
+    parts: list[list[tuple[Any, ...]]] = [[] for _ in jobs]
+    begin = 0
+    if forks_from_here(pool):  # warm this process first (the kernels loaded once)
+        begin = min(WARM_REPLICATIONS, replications)
+        for k, part in enumerate(run_chunks(jobs, 0, begin, engine, network)):
+            parts[k].append(part)
+            if progress:
+                progress(part[0].shape[0])
+    futures = [pool.submit(run_chunks, jobs, f, min(chunk, replications - f), engine, network)
+               for f in range(begin, replications, chunk)]
+    return [PendingRun(j.plan, j.seed, parts[k], [_ChunkOf(f, k) for f in futures], progress)
+            for k, j in enumerate(jobs)]
 
 
 def _chunk_of(plan: Plan, seed: int, last: int, source: PlanSource | None,

@@ -8,7 +8,7 @@ compiled plans); `mktsim.api.Scenario` extends it with the public methods.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
@@ -24,7 +24,7 @@ from .agents import AgentEngineWarning, unmodelled
 from .result import RunResult
 from .sampled import uncertain_plans
 from .targets import judge_all
-from .wiring import PlanRun, start_plan
+from .wiring import PlanRun, start_plan, start_plans
 
 ENGINES = tuple(kind.value for kind in EngineKind)
 S = TypeVar("S", bound="LoadedScenario")
@@ -114,3 +114,15 @@ def start_strategy(scenario: LoadedScenario, strategy: str | None, replications:
         plan, reps, seed, engine=kind, network=scenario.spec.market.network,
         workers=workers, pool=pool, progress=progress, without=without,
         source=uncertain_plans(scenario.loaded, plan.strategy, seed)))
+
+
+def start_strategies(scenario: LoadedScenario, plans: Sequence[Plan], replications: int,
+                     seed: int, workers: int, pool: Executor,
+                     progress: Callable[[int], None] | None = None) -> list[StrategyRun]:
+    """The runs of several strategies' `plans` (counts engine, the same replications of
+    `seed`: common random numbers), begun together on `pool`, each task a chunk of
+    replications of every strategy (`simulate.wiring.start_plans`): a replication's drawn
+    scenario is built once for all of them. The same numbers as `run_strategy` of each."""
+    jobs = [(plan, uncertain_plans(scenario.loaded, plan.strategy, seed)) for plan in plans]
+    return [StrategyRun(scenario, run) for run in
+            start_plans(jobs, replications, seed, workers, pool, progress)]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from ..engine.controls import Controller
 from ..engine.limits import EngineLimit
-from ..engine.montecarlo import EngineKind, PendingRun, Run, start_run
+from ..engine.montecarlo import EngineKind, PendingRun, Run, RunJob, start_run, start_runs
 from ..engine.sources import PlanSource
 from ..model.plan import Plan
 from ..rules.review import ReviewLoop
@@ -22,7 +22,7 @@ from ..scenario.network import Network
 from .agents import network_shape
 from .sampled import UncertainPlans, without_spend
 
-__all__ = ["EngineKind", "PlanRun", "run_plan", "start_plan"]
+__all__ = ["EngineKind", "PlanRun", "run_plan", "start_plan", "start_plans"]
 
 
 def run_plan(plan: Plan, replications: int, seed: int, *,
@@ -75,6 +75,19 @@ def start_plan(plan: Plan, replications: int, seed: int, *,
     with _engine_limits():
         return PlanRun(start_run(plan, replications, seed, workers, progress, source, pool,
                                  engine=kind, network=shape, controllers=loops, first=first))
+
+
+def start_plans(plans: Sequence[tuple[Plan, PlanSource | None]], replications: int,
+                seed: int, workers: int, pool: Executor,
+                progress: Callable[[int], None] | None = None) -> list[PlanRun]:
+    """The runs of several plans (each with its source of sampled plans) on the same
+    replications of `seed`, with the review loop, begun together on `pool`: each task runs
+    a chunk of replications of every plan (`engine.montecarlo.start_runs`). The same
+    numbers as `run_plan` of each."""
+    loops = (ReviewLoop(),)
+    jobs = [RunJob(plan, seed, source, loops) for plan, source in plans]
+    with _engine_limits():
+        return [PlanRun(p) for p in start_runs(jobs, replications, workers, pool, progress)]
 
 
 @contextmanager
