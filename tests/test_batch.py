@@ -229,3 +229,16 @@ def test_rosters_of_other_widths_give_the_numbers_of_each_run_alone(scenario):
         assert a.roster.people == b.roster.people
     assert_same(run_batched([Replication(plan, c) for c in replication_seeds(4, 3)]),
                 alone([plan] * 3, 4))
+
+
+def test_review_days_kept_by_the_rules_are_those_computed(scenario):
+    from mktsim.rules import review
+
+    source = uncertain_plans(scenario.loaded, "adaptive", 3)
+    plans = [p for p, _ in source.plans_for(0, 3)]
+    loop = ReviewLoop()
+    days = [loop.batch_days(p) for p in plans]
+    assert days[0] and all(d == review._batch_days(p) for d, p in zip(days, plans, strict=True))
+    shorter = dataclasses.replace(plans[0], rules=dataclasses.replace(
+        plans[0].rules, review_days=plans[0].rules.review_days[:2]))
+    assert loop.batch_days(shorter) == review._batch_days(shorter) != days[0]

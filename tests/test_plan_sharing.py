@@ -58,3 +58,22 @@ def test_sampled_plans_of_two_strategies_use_one_scenario_per_draw() -> None:
         _same(plan, again)
         fresh = compile_plan(adaptive.scenarios.spec(values).model_copy(deep=True), "adaptive")
         _same(plan, fresh)
+
+
+def test_sampled_plans_share_the_review_rules_their_draws_leave_unchanged() -> None:
+    loaded = load_spec(SMART_BAND)
+    adaptive = sampled.uncertain_plans(loaded, "adaptive", 5)
+    assert adaptive is not None
+    drawn = adaptive.plans_for(0, 3)
+    assert drawn[0][0].rules is not None
+    assert all(p.rules is drawn[0][0].rules for p, _ in drawn)  # channels' costs drawn only
+    for plan, values in drawn:
+        fresh = compile_plan(adaptive.scenarios.spec(values).model_copy(deep=True), "adaptive")
+        assert plan.rules == fresh.rules and plan.rules is not fresh.rules
+    spec = loaded.spec
+    rules = spec.strategies["adaptive"].rules
+    changed = spec.model_copy(update={"strategies": {**spec.strategies, "adaptive":
+        spec.strategies["adaptive"].model_copy(update={"rules": rules.model_copy(
+            update={"max_actions_per_review": 1})})}})
+    assert compile_plan(changed, "adaptive").rules.max_actions == 1
+    assert compile_plan(spec, "adaptive").rules.max_actions == 2

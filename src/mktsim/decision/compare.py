@@ -8,7 +8,7 @@ reported probability is known to within `precision` (95% Wilson half-width) or
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +20,7 @@ from ..kpis import KPI_NAMES
 from ..scenario.decision import Objective
 from ..simulate.result import RunResult, drawn_paths, joint_draws
 from ..simulate.stats import mean_interval, wilson_interval
-from ..simulate.strategy_run import LoadedScenario, run_strategy
+from ..simulate.strategy_run import LoadedScenario, run_strategy, start_strategies
 from .confirm import lower_bound
 from .outcome import (
     Outcome,
@@ -208,9 +208,9 @@ def compare(scenario: LoadedScenario, strategies: Sequence[str] | None = None,
     with worker_pool(workers, pool) as pool:
         while True:
             n = min(batch, max_reps - done)
-            for s in names:
-                run = run_strategy(scenario, s, n, batch_seed(root, b), workers, progress,
-                                   pool, plans[s])
+            for s, run in zip(names, _strategy_runs(scenario, names, plans, n,
+                                                    batch_seed(root, b), workers, progress,
+                                                    pool), strict=True):
                 if b == 0 and s == ref:
                     first = run
                 o = outcome_of(run)
@@ -223,3 +223,20 @@ def compare(scenario: LoadedScenario, strategies: Sequence[str] | None = None,
             if done >= max_reps:
                 result.stopped = "max reps"
                 return result
+
+
+def _strategy_runs(scenario: LoadedScenario, names: Sequence[str], plans: dict[str, Any],
+                   n: int, seed: int, workers: int, progress: Progress | None,
+                   pool: Executor | None) -> Iterator[RunResult]:
+    """The runs of `names`, in order, on common random numbers (`seed`). On a pool the
+    strategies run together, each task a chunk of replications of every strategy
+    (`simulate.strategy_run.start_strategies`): a replication's drawn scenario is built
+    once in the worker that runs it, and the workers never wait while this process joins a
+    run and judges it. In this process, one run at a time."""
+    if pool is None:
+        for s in names:
+            yield run_strategy(scenario, s, n, seed, workers, progress, pool, plans[s])
+        return
+    for run in start_strategies(scenario, [plans[s] for s in names], n, seed, workers, pool,
+                                progress):
+        yield run.result()

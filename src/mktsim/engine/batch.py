@@ -45,6 +45,9 @@ STATE_FIELDS = ("state", "adopters", "adstock", "queue", "cqueue", "pipe", "cum"
 #: the person arrays (the first two) padded to the widest roster of the batch.
 ROSTER_FIELDS = ("joined", "start_skill", "count", "ceiling", "clock", "arrivals", "par",
                  "controls")
+#: The state fields a replication that has not run holds as zeros (`Replication._alloc`):
+#: a batch allocates them stacked (zeros) instead of copying the replications' zeros.
+ZERO_FIELDS = ("queue", "cqueue", "pipe", "cum", "chan_tot", "leak", "out")
 PLAN_FIELDS = ("seg_rates", "affinity", "chan_par", "kappa", "spend", "season", "team_par",
                "lost_after_complaint")
 
@@ -62,12 +65,13 @@ def schedule_key(rep: Replication) -> tuple[object, ...]:
 class Batch:
     """Replications with one `schedule_key`, run together (`run`)."""
 
-    def __init__(self, reps: Sequence[Replication], threads: int = 1) -> None:
+    def __init__(self, reps: Sequence[Replication], threads: int = 1,
+                 out: np.ndarray | None = None) -> None:
         self.reps = list(reps)
         self.threads = max(1, threads)
         self.horizon = self.reps[0].plan.horizon
         self.days = self.reps[0].sync_days()
-        self.state = {f: np.stack([getattr(r, f) for r in self.reps]) for f in STATE_FIELDS}
+        self.state = self._stacked_state(out)
         for i, rep in enumerate(self.reps):
             for f in STATE_FIELDS:
                 setattr(rep, f, self.state[f][i])
@@ -84,6 +88,27 @@ class Batch:
         #: the replications' population keys, [R] (their streams: `span_keys`)
         self.keys = np.array([r.key for r in self.reps], dtype=np.uint64)
         self.roster_keys = np.array([r.roster_key for r in self.reps], dtype=np.uint64)
+
+    def _stacked_state(self, out: np.ndarray | None) -> dict[str, np.ndarray]:
+        """The replications' state arrays stacked ([R, ...]). Those that are zeros before
+        a replication runs (`ZERO_FIELDS`) are allocated, not copied; the daily record goes
+        into `out` when given ([R, K, D] zeros: the rows of the run's record that the batch
+        fills, so that it is written in its final place)."""
+        if any(rep.synced for rep in self.reps):
+            raise ValueError("a batch is made of replications that have not run yet")
+        state = {}
+        for f in STATE_FIELDS:
+            rows = [getattr(r, f) for r in self.reps]
+            if f == "out" and out is not None:
+                if out.shape != (len(rows), *rows[0].shape):
+                    raise ValueError(f"daily record of shape {out.shape} for {len(rows)} "
+                                     f"replications of {rows[0].shape}")
+                state[f] = out
+            elif f in ZERO_FIELDS:
+                state[f] = np.zeros((len(rows), *rows[0].shape), dtype=rows[0].dtype)
+            else:
+                state[f] = np.stack(rows)
+        return state
 
     def _stack_rosters(self) -> None:
         """Stack the replications' roster arrays (`ROSTER_FIELDS`), each roster keeping

@@ -13,7 +13,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -106,12 +106,14 @@ class Run:
 def run_chunk(plan: Plan, seed: int, first: int, count: int,
               source: PlanSource | None = None, engine: EngineKind | str = EngineKind.COUNTS,
               network: NetworkShape | None = None, controllers: Sequence[Controller] = (),
-              threads: int = 1) -> tuple[Any, ...]:
+              threads: int = 1, out: np.ndarray | None = None) -> tuple[Any, ...]:
     """Replications first..first+count-1 of `seed`, stacked, with their sampled values.
 
     Replications whose controllers act on days known in advance (none, or the review
     loop of rules with fixed delays; the counts engine) advance in batches
-    (`engine.batch`), on `threads` threads; the numbers do not depend on the batch."""
+    (`engine.batch`), on `threads` threads; the numbers do not depend on the batch.
+    `out`: zeros [count, K, D], the rows of the run's daily record these replications
+    fill (a batch writes into them; returned as the chunk's daily record)."""
     from .replication import Replication  # numba and simpy: only once something runs
 
     engine = EngineKind.lookup(engine)
@@ -119,22 +121,46 @@ def run_chunk(plan: Plan, seed: int, first: int, count: int,
     children = replication_seeds(seed, count, first)
     if engine == EngineKind.COUNTS and all(batchable(p, controllers) for p, _ in plans):
         results = run_batched([Replication(p, child, controllers) for (p, _), child
-                               in zip(plans, children, strict=True)], threads)
+                               in zip(plans, children, strict=True)], threads, out)
     else:
         results = [_replication(p, child, seed, engine, network, controllers).run()
                    for (p, _), child in zip(plans, children, strict=True)]
     samples = [values for _, values in plans] if source is not None else []
-    return (np.stack([r.daily for r in results]), np.stack([r.channels for r in results]),
-            np.stack([r.leaks for r in results]), np.stack([r.state for r in results]),
+    return (stacked([r.daily for r in results], out), stacked([r.channels for r in results]),
+            stacked([r.leaks for r in results]), stacked([r.state for r in results]),
             samples, [r.reviews for r in results], _ends(results, "adopters"),
             _ends(results, "adstock"))
+
+
+def stacked(rows: Sequence[np.ndarray], out: np.ndarray | None = None) -> np.ndarray:
+    """`rows` stacked ([R, ...]) without copying what is already in place: into `out`
+    (only the rows not already its own), or, when the rows are the consecutive rows of one
+    array (a batch's stacked state), that array itself; else a new array."""
+    if out is not None:
+        for i, row in enumerate(rows):
+            if not _is_row(row, out, i):
+                out[i] = row
+        return out
+    base = rows[0].base
+    if (isinstance(base, np.ndarray) and base.shape == (len(rows), *rows[0].shape)
+            and base.dtype == rows[0].dtype and base.flags.c_contiguous
+            and all(_is_row(row, base, i) for i, row in enumerate(rows))):
+        return base
+    return np.stack(rows)
+
+
+def _is_row(row: np.ndarray, array: np.ndarray, i: int) -> bool:
+    """Whether `row` is row i of `array` (a view of the same memory, the same shape)."""
+    return (row.base is (array if array.base is None else array.base)
+            and row.shape == array.shape[1:] and row.strides == array.strides[1:]
+            and row.ctypes.data == array.ctypes.data + i * array.strides[0])
 
 
 def _ends(results: Sequence[Any], name: str) -> np.ndarray | None:
     """The replications' end-of-run arrays `name` (adopters, adstock), stacked; None when
     the engine kept none."""
     arrays = [getattr(r, name) for r in results]
-    return None if any(a is None for a in arrays) else np.stack(arrays)
+    return None if any(a is None for a in arrays) else stacked(arrays)
 
 
 def batchable(plan: Plan, controllers: Sequence[Controller]) -> bool:
@@ -149,8 +175,11 @@ def batchable(plan: Plan, controllers: Sequence[Controller]) -> bool:
     return batch_days(controllers, plan) is not None
 
 
-def run_batched(reps: Sequence[Replication], threads: int = 1) -> list[ReplicationResult]:
-    """Run replications in batches of equal `batch.schedule_key`; results in their order."""
+def run_batched(reps: Sequence[Replication], threads: int = 1,
+                out: np.ndarray | None = None) -> list[ReplicationResult]:
+    """Run replications in batches of equal `batch.schedule_key`; results in their order.
+    `out`: zeros [R, K, D], where a batch of consecutive replications writes its daily
+    record (the others are copied there by `stacked`)."""
     from .batch import Batch, schedule_key
 
     groups: dict[tuple[object, ...], list[int]] = {}
@@ -158,7 +187,9 @@ def run_batched(reps: Sequence[Replication], threads: int = 1) -> list[Replicati
         groups.setdefault(schedule_key(rep), []).append(i)
     results: list[Any] = [None] * len(reps)
     for members in groups.values():
-        for i, result in zip(members, Batch([reps[i] for i in members], threads).run(),
+        rows = (out[members[0]:members[-1] + 1] if out is not None
+                and members[-1] - members[0] == len(members) - 1 else None)
+        for i, result in zip(members, Batch([reps[i] for i in members], threads, rows).run(),
                              strict=True):
             results[i] = result
     return results
@@ -240,6 +271,21 @@ def simulate(plan: Plan, replications: int, seed: int, workers: int = 1,
     over `network` if given). `controllers`: run in every replication (the review loop,
     `rules.review.ReviewLoop`); a plan with rules needs one. The wiring of a scenario's
     run (its sampled plans, network, review loop) is `mktsim.simulate.run_plan`'s."""
+    return start_run(plan, replications, seed, workers, progress, source, pool,
+                     engine=engine, network=network, controllers=controllers,
+                     first=first).result()
+
+
+def start_run(plan: Plan, replications: int, seed: int, workers: int = 1,
+              progress: Progress | None = None, source: PlanSource | None = None,
+              pool: Executor | None = None, engine: EngineKind | str = EngineKind.COUNTS,
+              network: NetworkShape | None = None, controllers: Sequence[Controller] = (),
+              first: int = 0) -> PendingRun:
+    """`simulate`, begun: on `pool` (an executor given, left open) the chunks are
+    submitted and the returned run's `result()` waits for them, so that the runs of several
+    plans can be on the pool at once (`compare`: no worker idles while one plan's last
+    chunk ends and the next is submitted); otherwise the replications run now. The same
+    numbers as `simulate` with the same arguments."""
     engine = EngineKind.lookup(engine)
     if engine == EngineKind.AGENTS:
         from .agents import check_market_size
@@ -253,9 +299,12 @@ def simulate(plan: Plan, replications: int, seed: int, workers: int = 1,
     last = first + replications
     run = partial(_chunk_of, plan, seed, last, source, engine, network, controllers)
     parts: list[tuple[Any, ...]] = []
+    record = None
     if threads or (pool is None and (workers <= 1 or len(starts) == 1)):
-        for start in starts:
-            parts.append(run(start, chunk, max(1, threads)))
+        record = _daily_record(plan, replications, engine)  # each chunk writes its rows
+        for begin in starts:
+            rows = None if record is None else record[begin - first:begin - first + chunk]
+            parts.append(run(begin, chunk, max(1, threads), rows))
             if progress:
                 progress(parts[-1][0].shape[0])
     else:
@@ -267,12 +316,46 @@ def simulate(plan: Plan, replications: int, seed: int, workers: int = 1,
                     progress(parts[-1][0].shape[0])
             futures = [ex.submit(run_chunk, plan, seed, f, min(chunk, last - f), source,
                                  engine, network, controllers) for f in starts]
-            for fut in futures:
-                parts.append(fut.result())
-                if progress:
-                    progress(parts[-1][0].shape[0])
-    daily, channels, leaks, states = (_concatenated([p[i] for p in parts])
-                                      for i in range(4))
+            pending = PendingRun(plan, seed, parts, futures, progress)
+            if pool is not None:
+                return pending  # the caller's pool stays open: collected by result()
+            pending.collect()
+    return PendingRun(plan, seed, parts, [], progress, record)
+
+
+@dataclass
+class PendingRun:
+    """A run begun by `start_run`: its chunks done (`parts`) and those on a pool (`futures`,
+    in replication order); `result()` waits for them and joins them into the Run."""
+
+    plan: Plan
+    seed: int
+    parts: list[tuple[Any, ...]]
+    futures: list[Any]
+    progress: Progress | None = None
+    #: the daily record the chunks run in this process wrote into, [R, K, D]
+    record: np.ndarray | None = None
+
+    def collect(self) -> None:
+        """Wait for the chunks on the pool, in order."""
+        for fut in self.futures:
+            self.parts.append(fut.result())
+            if self.progress:
+                self.progress(self.parts[-1][0].shape[0])
+        self.futures = []
+
+    def result(self) -> Run:
+        """The Run of every chunk, joined."""
+        self.collect()
+        return _joined_run(self.plan, self.seed, self.parts, self.record)
+
+
+def _joined_run(plan: Plan, seed: int, parts: list[tuple[Any, ...]],
+                record: np.ndarray | None) -> Run:
+    """The Run of the chunks' results `parts` (in replication order); `record`: the daily
+    record they were written into, when they were."""
+    daily = record if record is not None else _concatenated([p[0] for p in parts])
+    channels, leaks, states = (_concatenated([p[i] for p in parts]) for i in range(1, 4))
     rows = [row for p in parts for row in p[4]]
     return Run(plan, seed, daily, channels, leaks, states,
                samples=rows or None,  # type: ignore[arg-type]  # a DataFrame when read
@@ -280,13 +363,80 @@ def simulate(plan: Plan, replications: int, seed: int, workers: int = 1,
                adopters=_joined(parts, 6), adstock=_joined(parts, 7))
 
 
+@dataclass(frozen=True)
+class RunJob:
+    """One plan's run among several on the same replications (`start_runs`): what
+    `run_chunk` needs of it besides the replications."""
+
+    plan: Plan
+    seed: int
+    source: PlanSource | None = None
+    controllers: Sequence[Controller] = ()
+
+
+def run_chunks(jobs: Sequence[RunJob], first: int, count: int,
+               engine: EngineKind | str = EngineKind.COUNTS,
+               network: NetworkShape | None = None) -> list[tuple[Any, ...]]:
+    """`run_chunk` of replications first..first+count-1 of each of `jobs` in turn, in one
+    task: replication i's sampled scenario, the same for every plan of `compare`, is then
+    built once in the process that runs it (`simulate.sampled`, `_SPECS`)."""
+    return [run_chunk(j.plan, j.seed, first, count, j.source, engine, network, j.controllers)
+            for j in jobs]
+
+
+@dataclass(frozen=True)
+class _ChunkOf:
+    """Plan k's part of a `run_chunks` task (a future of its parts)."""
+
+    future: Any
+    k: int
+
+    def result(self) -> tuple[Any, ...]:
+        return cast(tuple[Any, ...], self.future.result()[self.k])
+
+
+def start_runs(jobs: Sequence[RunJob], replications: int, workers: int, pool: Executor,
+               progress: Progress | None = None,
+               engine: EngineKind | str = EngineKind.COUNTS,
+               network: NetworkShape | None = None) -> list[PendingRun]:
+    """The runs of several plans on replications 0..replications-1, begun on `pool` (left
+    open): each task runs a chunk of replications for every plan (`run_chunks`), half the
+    size `simulate` would give one plan, so the tasks stay short enough to share out
+    evenly. The same numbers as `simulate` of each plan."""
+    engine = EngineKind.lookup(engine)
+    chunk = max(1, min(MIN_CHUNK, replications), chunk_size(replications, workers) // 2)
+    parts: list[list[tuple[Any, ...]]] = [[] for _ in jobs]
+    begin = 0
+    if forks_from_here(pool):  # warm this process first (the kernels loaded once)
+        begin = min(WARM_REPLICATIONS, replications)
+        for k, part in enumerate(run_chunks(jobs, 0, begin, engine, network)):
+            parts[k].append(part)
+            if progress:
+                progress(part[0].shape[0])
+    futures = [pool.submit(run_chunks, jobs, f, min(chunk, replications - f), engine, network)
+               for f in range(begin, replications, chunk)]
+    return [PendingRun(j.plan, j.seed, parts[k], [_ChunkOf(f, k) for f in futures], progress)
+            for k, j in enumerate(jobs)]
+
+
 def _chunk_of(plan: Plan, seed: int, last: int, source: PlanSource | None,
               engine: EngineKind, network: NetworkShape | None,
               controllers: Sequence[Controller], start: int, chunk: int,
-              threads: int = 1) -> tuple[Any, ...]:
-    """`run_chunk` of replications start..min(start + chunk, last) - 1, in this process."""
+              threads: int = 1, out: np.ndarray | None = None) -> tuple[Any, ...]:
+    """`run_chunk` of replications start..min(start + chunk, last) - 1, in this process
+    (their daily record written into `out` when given)."""
     return run_chunk(plan, seed, start, min(chunk, last - start), source, engine, network,
-                     controllers, threads)
+                     controllers, threads, out)
+
+
+def _daily_record(plan: Plan, replications: int, engine: EngineKind) -> np.ndarray | None:
+    """The run's daily record [R, K, D] (zeros) for the chunks run in this process to fill
+    in place (the counts engine; None for the other: its chunks are joined)."""
+    if engine != EngineKind.COUNTS:
+        return None
+    from .layout import N_KPI
+
+    return np.zeros((replications, N_KPI, plan.horizon))
 
 
 def forks_from_here(executor: Executor) -> bool:

@@ -60,6 +60,8 @@ _SPEND, _CHANNEL_ROW, _STRATEGY_EVENTS = _Reused(16), _Reused(), _Reused(16)
 #: identity: the strategies of `compare` compile each replication's drawn scenario in
 #: turn, a thousand replications apart (about 6 kB of arrays each)
 _MARKET = _Reused(1024)
+#: the review rules of a strategy as plain data (`_review_plan`)
+_RULES = _Reused(16)
 
 
 #: the columns of chan_par but the capacity (which may be inf)
@@ -100,8 +102,19 @@ def _compile(spec: ScenarioSpec, strategy: str) -> P.Plan:
         ),
         product_price=np.array([prices[n] for n in spec.products]),
         events=_events(spec, strat),
-        rules=review_plan(spec, strategy),
+        rules=_review_plan(spec, strategy),
     )
+
+
+def _review_plan(spec: ScenarioSpec, strategy: str) -> Any:
+    """`review_plan` of the strategy, kept by the sections it reads (`_RULES`; of the
+    channels only their names): the sampled scenarios of a run share them unless a drawn
+    value is one of theirs."""
+    strat = spec.strategies[strategy]
+    sections = (strat.rules, spec.rules, spec.products, spec.teams, spec.information,
+                spec.targets, strat)
+    plain = (strategy, tuple(spec.channels), spec.start_date, spec.horizon_days)
+    return _RULES(sections, plain, lambda: review_plan(spec, strategy))
 
 
 def _market_part(spec: ScenarioSpec) -> dict[str, Any]:

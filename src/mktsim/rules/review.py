@@ -413,19 +413,19 @@ class ReviewLoop:
         studies, reviews, the end of a rule's promotion, the arrival of a rule's hires), so
         that replications can run in a batch synced on these days whatever their rules
         decide (`engine.batch`); None when a day depends on the run (a promotion's `days`
-        computed by an expression): such replications run alone."""
-        rules = compile_review(plan)
-        if rules is None:
+        computed by an expression): such replications run alone. Kept by the plan's rules
+        (`_DAYS`): the sampled plans of a run share them (`model.compile._review_plan`)."""
+        if plan.rules is None:
             return ()
-        offsets = _action_offsets(rules, plan)
-        if offsets is None:
-            return None
-        review = sorted(rules.review_days)
-        lag = rules.info.report_lag
-        days = {max(d - lag, 0) for d in review} | set(review)
-        days |= {s.start for s in rules.info.studies}
-        days |= {d + k for d in review for k in offsets}
-        return tuple(sorted(d for d in days if 0 <= d < plan.horizon))
+        known = (plan.horizon, tuple(plan.team_hiring_delay.tolist()))
+        kept = _DAYS.get(id(plan.rules))
+        if kept is not None and kept[0] is plan.rules and kept[1] == known:
+            return kept[2]
+        days = _batch_days(plan)
+        if len(_DAYS) >= _DAYS_KEPT:
+            _DAYS.clear()
+        _DAYS[id(plan.rules)] = (plan.rules, known, days)  # the rules kept alive: ids stay
+        return days
 
     def start(self, rep: Controls) -> ReviewLog | None:
         """Schedule the reviews of a replication whose plan has rules; return its log."""
@@ -439,6 +439,28 @@ class ReviewLoop:
         start_rivals(rep, review.observer, review.book, review.log.competitor_moves)
         review.log.observer = review.observer  # read when closed (`close`)
         return review.log
+
+
+#: `ReviewLoop.batch_days` by the identity of a plan's rules (`ReviewPlan`): (the rules,
+#: (horizon, hiring delays), the days)
+_DAYS: dict[int, tuple[Any, tuple[Any, ...], tuple[int, ...] | None]] = {}
+_DAYS_KEPT = 64
+
+
+def _batch_days(plan: Any) -> tuple[int, ...] | None:
+    """`ReviewLoop.batch_days` of a plan with rules, computed."""
+    rules = compile_review(plan)
+    if rules is None:
+        return ()
+    offsets = _action_offsets(rules, plan)
+    if offsets is None:
+        return None
+    review = sorted(rules.review_days)
+    lag = rules.info.report_lag
+    days = {max(d - lag, 0) for d in review} | set(review)
+    days |= {s.start for s in rules.info.studies}
+    days |= {d + k for d in review for k in offsets}
+    return tuple(sorted(d for d in days if 0 <= d < plan.horizon))
 
 
 def _action_offsets(rules: CompiledRules, plan: Any) -> set[int] | None:

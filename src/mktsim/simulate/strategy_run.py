@@ -8,7 +8,7 @@ compiled plans); `mktsim.api.Scenario` extends it with the public methods.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
@@ -24,7 +24,7 @@ from .agents import AgentEngineWarning, unmodelled
 from .result import RunResult
 from .sampled import uncertain_plans
 from .targets import judge_all
-from .wiring import run_plan
+from .wiring import PlanRun, start_plan, start_plans
 
 ENGINES = tuple(kind.value for kind in EngineKind)
 S = TypeVar("S", bound="LoadedScenario")
@@ -76,14 +76,53 @@ def run_strategy(scenario: LoadedScenario, strategy: str | None, replications: i
     `engine`: "counts" (segments x states, the default) or "agents" (one entry per
     customer, with the scenario's `market.network`); see docs/model.md. `without`:
     channels (indices) whose media money is removed (a counterfactual run)."""
+    return start_strategy(scenario, strategy, replications, seed, workers, progress, pool,
+                          plan, engine, without).result()
+
+
+@dataclass(frozen=True)
+class StrategyRun:
+    """A strategy's run begun by `start_strategy` (its chunks perhaps still on the pool)."""
+
+    scenario: LoadedScenario
+    pending: PlanRun
+
+    def result(self) -> RunResult:
+        """The run, once every chunk is done, with its targets judged."""
+        run = self.pending.result()
+        return RunResult(self.scenario.loaded, run,
+                         judge_all(self.scenario.spec, run.plan, run.daily))
+
+
+def start_strategy(scenario: LoadedScenario, strategy: str | None, replications: int | None,
+                   seed: int | None, workers: int = 1,
+                   progress: Callable[[int], None] | None = None,
+                   pool: Executor | None = None, plan: Plan | None = None,
+                   engine: EngineKind | str = EngineKind.COUNTS,
+                   without: tuple[int, ...] = ()) -> StrategyRun:
+    """`run_strategy` begun: with a `pool` its chunks are submitted and `result()` waits
+    for them, so that the runs of several strategies are on the pool at once (`compare`);
+    without one the replications run now. The same numbers as `run_strategy`."""
     plan = plan if plan is not None else scenario.plan(strategy)
     reps = replications or scenario.spec.replications
     seed = scenario.spec.seed if seed is None else seed
     kind = EngineKind.lookup(engine)
     if kind == EngineKind.AGENTS:
         for problem in unmodelled(scenario.spec, scenario.loaded.source):
-            warnings.warn(problem.render(), AgentEngineWarning, stacklevel=3)
-    run = run_plan(plan, reps, seed, engine=kind, network=scenario.spec.market.network,
-                   workers=workers, pool=pool, progress=progress, without=without,
-                   source=uncertain_plans(scenario.loaded, plan.strategy, seed))
-    return RunResult(scenario.loaded, run, judge_all(scenario.spec, run.plan, run.daily))
+            warnings.warn(problem.render(), AgentEngineWarning, stacklevel=4)
+    return StrategyRun(scenario, start_plan(
+        plan, reps, seed, engine=kind, network=scenario.spec.market.network,
+        workers=workers, pool=pool, progress=progress, without=without,
+        source=uncertain_plans(scenario.loaded, plan.strategy, seed)))
+
+
+def start_strategies(scenario: LoadedScenario, plans: Sequence[Plan], replications: int,
+                     seed: int, workers: int, pool: Executor,
+                     progress: Callable[[int], None] | None = None) -> list[StrategyRun]:
+    """The runs of several strategies' `plans` (counts engine, the same replications of
+    `seed`: common random numbers), begun together on `pool`, each task a chunk of
+    replications of every strategy (`simulate.wiring.start_plans`): a replication's drawn
+    scenario is built once for all of them. The same numbers as `run_strategy` of each."""
+    jobs = [(plan, uncertain_plans(scenario.loaded, plan.strategy, seed)) for plan in plans]
+    return [StrategyRun(scenario, run) for run in
+            start_plans(jobs, replications, seed, workers, pool, progress)]

@@ -6,13 +6,14 @@ and tracking all run their plans through `run_plan`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor
-from dataclasses import replace
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 
 from ..engine.controls import Controller
 from ..engine.limits import EngineLimit
-from ..engine.montecarlo import EngineKind, Run, simulate
+from ..engine.montecarlo import EngineKind, PendingRun, Run, RunJob, start_run, start_runs
 from ..engine.sources import PlanSource
 from ..model.plan import Plan
 from ..rules.review import ReviewLoop
@@ -21,7 +22,7 @@ from ..scenario.network import Network
 from .agents import network_shape
 from .sampled import UncertainPlans, without_spend
 
-__all__ = ["EngineKind", "run_plan"]
+__all__ = ["EngineKind", "PlanRun", "run_plan", "start_plan", "start_plans"]
 
 
 def run_plan(plan: Plan, replications: int, seed: int, *,
@@ -40,13 +41,60 @@ def run_plan(plan: Plan, replications: int, seed: int, *,
     each replication (sampled plans, `sampled.uncertain_plans`), instead of `plan`.
     `without`: channels (indices) whose media money is removed from every plan (a
     counterfactual run). Raises ScenarioError for a plan the engine cannot run."""
+    return start_plan(plan, replications, seed, engine=engine, network=network,
+                      controllers=controllers, workers=workers, pool=pool,
+                      progress=progress, source=source, without=without,
+                      first=first).result()
+
+
+@dataclass
+class PlanRun:
+    """A run begun by `start_plan` (its chunks perhaps still on the pool)."""
+
+    pending: PendingRun
+
+    def result(self) -> Run:
+        """The Run, once every chunk is done (ScenarioError for a plan the engine cannot
+        run)."""
+        with _engine_limits():
+            return self.pending.result()
+
+
+def start_plan(plan: Plan, replications: int, seed: int, *,
+               engine: EngineKind | str = EngineKind.COUNTS, network: Network | None = None,
+               controllers: Sequence[Controller] | None = None, workers: int = 1,
+               pool: Executor | None = None, progress: Callable[[int], None] | None = None,
+               source: PlanSource | None = None, without: tuple[int, ...] = (),
+               first: int = 0) -> PlanRun:
+    """`run_plan` begun: with a `pool`, its chunks are submitted and `result()` waits for
+    them (`engine.montecarlo.start_run`), so that several plans' runs share the pool."""
     kind = EngineKind.lookup(engine)
     plan, source = without_spend(plan, without), _without(source, without)
     shape = network_shape(network) if kind == EngineKind.AGENTS else None  # counts: unused
     loops = (ReviewLoop(),) if controllers is None else tuple(controllers)
+    with _engine_limits():
+        return PlanRun(start_run(plan, replications, seed, workers, progress, source, pool,
+                                 engine=kind, network=shape, controllers=loops, first=first))
+
+
+def start_plans(plans: Sequence[tuple[Plan, PlanSource | None]], replications: int,
+                seed: int, workers: int, pool: Executor,
+                progress: Callable[[int], None] | None = None) -> list[PlanRun]:
+    """The runs of several plans (each with its source of sampled plans) on the same
+    replications of `seed`, with the review loop, begun together on `pool`: each task runs
+    a chunk of replications of every plan (`engine.montecarlo.start_runs`). The same
+    numbers as `run_plan` of each."""
+    loops = (ReviewLoop(),)
+    jobs = [RunJob(plan, seed, source, loops) for plan, source in plans]
+    with _engine_limits():
+        return [PlanRun(p) for p in start_runs(jobs, replications, workers, pool, progress)]
+
+
+@contextmanager
+def _engine_limits() -> Iterator[None]:
+    """A refusal of the engine (`EngineLimit`) as the ScenarioError that names it."""
     try:
-        return simulate(plan, replications, seed, workers, progress, source, pool,
-                        engine=kind, network=shape, controllers=loops, first=first)
+        yield
     except EngineLimit as exc:
         raise ScenarioError([Problem("scenario", None, where, message, hint)
                              for where, message, hint in exc.limits]) from None
