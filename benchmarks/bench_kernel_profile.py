@@ -58,6 +58,7 @@ from mktsim.engine.kernel import (
     _serve_complaints,
     _serve_leads,
     _synergy,
+    _team_channels,
     _team_cost,
 )
 from mktsim.engine.layout import (
@@ -125,7 +126,7 @@ def _funnel_day(rs, d, state, adopters, chan_par, kappa, seg_rates, affinity, se
 
 @njit
 def _teams_day(rs, d, cqueue, queue, lost_after, state, day, chan_tot, adopters, leak, flat,
-               kept, two, two_kept, units_s, chan_par, team_par, shares, team_cap,
+               kept, two, two_kept, units_s, team_chan, n_team_chan, team_par, shares, team_cap,
                service_team):
     """Every team's work of day d (`_advance`'s team loop)."""
     for t in range(team_par.shape[0]):
@@ -136,9 +137,9 @@ def _teams_day(rs, d, cqueue, queue, lost_after, state, day, chan_tot, adopters,
                                     flat, kept, two, two_kept)
             _expire_complaints(rs, cqueue, patience, lost_after, state, day, leak, two,
                                two_kept)
-        _serve_leads(rs, t, cap, chan_par, team_par, queue, shares, state, day, chan_tot,
-                     adopters, leak, flat, kept, units_s)
-        _expire_leads(t, chan_par, team_par, queue, state, day, leak)
+        _serve_leads(rs, t, cap, team_chan, n_team_chan, team_par, queue, shares, state, day,
+                     chan_tot, adopters, leak, flat, kept, units_s)
+        _expire_leads(t, team_chan, n_team_chan, team_par, queue, state, day, leak)
 
 
 @njit
@@ -159,6 +160,9 @@ def _timed_advance(d0, d1, rs, state, adopters, adstock, queue, cqueue, pipe, cu
     kept = np.zeros(n_ch * n_seg + n_seg + 2, dtype=np.int64)
     two, two_kept = np.zeros(2, dtype=np.int64), np.zeros(2, dtype=np.int64)
     day, revenue_before = np.zeros(N_DAY), np.zeros(n_ch)
+    team_chan = np.zeros((team_par.shape[0], n_ch), dtype=np.int64)
+    n_team_chan = np.zeros(team_par.shape[0], dtype=np.int64)
+    _team_channels(chan_par, team_chan, n_team_chan)
     clock = np.zeros(2, dtype=np.uint64)
     clock[1] = rs[0]
     clock[0] = _cycles()
@@ -186,8 +190,8 @@ def _timed_advance(d0, d1, rs, state, adopters, adstock, queue, cqueue, pipe, cu
         _mark(HANDOFFS, rs, clock, cycles, uniforms)
         team_cost = _team_cost(team_cap[d], team_par)
         _teams_day(rs, d, cqueue, queue, lost_after, state, day, chan_tot, adopters, leak,
-                   flat, kept, two, two_kept, units_s, chan_par, team_par, shares, team_cap,
-                   service_team)
+                   flat, kept, two, two_kept, units_s, team_chan, n_team_chan, team_par, shares,
+                   team_cap, service_team)
         _mark(TEAMS, rs, clock, cycles, uniforms)
         _new_complaints(rs, units_s, misc[M_COMPLAINT_RATE], service_team, cqueue, lost_after,
                         state, day, leak, two, two_kept)

@@ -484,22 +484,38 @@ def _expire_complaints(rs, cqueue, patience, lost_after, state, day, leak, two, 
 
 
 @no_refcount
-def _serve_leads(rs, t, cap, chan_par, team_par, queue, shares, state, day, chan_tot, adopters,
-                 leak, flat, kept, units_s):
-    """Team t answers its channels' leads, oldest first; answered leads may buy.
+def _team_channels(chan_par, team_chan, n_team_chan):
+    """Fill team_chan [T, C] with each team's channels in channel order, their number in
+    n_team_chan [T] (a channel with no team, C_TEAM < 0, is in no row)."""
+    for t in range(n_team_chan.shape[0]):
+        n_team_chan[t] = 0
+    for c in range(chan_par.shape[0]):
+        t = int(chan_par[c, C_TEAM])
+        if 0 <= t < n_team_chan.shape[0]:
+            team_chan[t, n_team_chan[t]] = c
+            n_team_chan[t] += 1
+
+
+@no_refcount
+def _serve_leads(rs, t, cap, team_chan, n_team_chan, team_par, queue, shares, state, day,
+                 chan_tot, adopters, leak, flat, kept, units_s):
+    """Team t answers its channels' leads (team_chan[t, :n_team_chan[t]], `_team_channels`),
+    oldest first; answered leads may buy.
 
     The groups (channel, segment) of the split are those of t's channels only: another
-    team's channel would be an empty group, which takes no draw."""
-    n_ch, n_seg = queue.shape[0], queue.shape[1]
+    team's channel would be an empty group, which takes no draw. A team without channels
+    has nothing to do."""
+    n_seg, k = queue.shape[1], n_team_chan[t]
+    if k == 0:
+        return cap
     patience = int(team_par[t, T_PATIENCE])
     for age in range(patience - 1, -1, -1):
         if cap <= 0:
             break
         waiting = 0
         m = 0
-        for c in range(n_ch):
-            if int(chan_par[c, C_TEAM]) != t:
-                continue
+        for i in range(k):
+            c = team_chan[t, i]
             for s in range(n_seg):
                 flat[m] = queue[c, s, age]
                 waiting += flat[m]
@@ -509,9 +525,8 @@ def _serve_leads(rs, t, cap, chan_par, team_par, queue, shares, state, day, chan
         split_without_replacement(rs, flat, m, cap, kept)
         p_close = team_par[t, T_CLOSE] * team_par[t, T_CLOSE_DECAY] ** age
         m = 0
-        for c in range(n_ch):
-            if int(chan_par[c, C_TEAM]) != t:
-                continue
+        for i in range(k):
+            c = team_chan[t, i]
             for s in range(n_seg):
                 h = kept[m]
                 m += 1
@@ -530,12 +545,12 @@ def _serve_leads(rs, t, cap, chan_par, team_par, queue, shares, state, day, chan
 
 
 @no_refcount
-def _expire_leads(t, chan_par, team_par, queue, state, day, leak):
-    """Leads of team t that waited `patience` days are lost; the rest age one day."""
+def _expire_leads(t, team_chan, n_team_chan, team_par, queue, state, day, leak):
+    """Leads of team t (channels team_chan[t, :n_team_chan[t]]) that waited `patience` days
+    are lost; the rest age one day."""
     patience = int(team_par[t, T_PATIENCE])
-    for c in range(queue.shape[0]):
-        if int(chan_par[c, C_TEAM]) != t:
-            continue
+    for i in range(n_team_chan[t]):
+        c = team_chan[t, i]
         for s in range(queue.shape[1]):
             n = queue[c, s, patience - 1]
             if n > 0:
@@ -684,6 +699,9 @@ def _advance(d0, d1, rs, state, adopters, adstock, queue, cqueue, pipe, cum, cha
     two_kept = np.zeros(2, dtype=np.int64)
     day = np.zeros(N_DAY)
     revenue_before = np.zeros(n_ch)
+    team_chan = np.zeros((n_team, n_ch), dtype=np.int64)
+    n_team_chan = np.zeros(n_team, dtype=np.int64)
+    _team_channels(chan_par, team_chan, n_team_chan)
     for d in range(d0, d1):
         day[:] = 0.0
         units_s[:] = 0
@@ -730,9 +748,9 @@ def _advance(d0, d1, rs, state, adopters, adstock, queue, cqueue, pipe, cum, cha
                                         flat, kept, two, two_kept)
                 _expire_complaints(rs, cqueue, patience, lost_after, state, day, leak, two,
                                    two_kept)
-            _serve_leads(rs, t, cap, chan_par, team_par, queue, shares, state, day, chan_tot,
-                         adopters, leak, flat, kept, units_s)
-            _expire_leads(t, chan_par, team_par, queue, state, day, leak)
+            _serve_leads(rs, t, cap, team_chan, n_team_chan, team_par, queue, shares, state, day,
+                         chan_tot, adopters, leak, flat, kept, units_s)
+            _expire_leads(t, team_chan, n_team_chan, team_par, queue, state, day, leak)
         _new_complaints(rs, units_s, complaint_rate, service_team, cqueue, lost_after, state, day,
                         leak, two, two_kept)
         _close_day(d, state, adopters, day, media, team_cost, revenue_before, chan_tot,
