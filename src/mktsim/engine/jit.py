@@ -1,4 +1,4 @@
-"""The decorator of compiled functions that allocate nothing: `no_refcount`.
+"""The decorators of compiled functions that allocate nothing: `no_refcount`, `inlined`.
 
 numba counts references to every array a compiled function receives or slices: an atomic
 increment and decrement of the array's counter per argument per call, in a function of
@@ -23,3 +23,10 @@ from numba import njit
 
 #: njit(cache=True) without reference counting (see the module's docstring).
 no_refcount = njit(cache=True, _nrt=False)
+
+#: `no_refcount`, and numba copies the function's body into each caller (inline="always")
+#: instead of calling it: for a small function on a hot path called from one or two
+#: places (the binomial sampler's dispatch and its inversion), where the call itself (the
+#: generator state passed as an array's seven fields, registers saved and restored) is a
+#: sizeable part of the work. After a change to it, delete the callers' numba caches too.
+inlined = njit(cache=True, _nrt=False, inline="always")
