@@ -412,11 +412,16 @@ def _handoffs(rs, chan_par, pipe, queue, state, day, leak):
 
 @no_refcount
 def _capacity(rs, t, d, team_cap, team_par):
-    """Work items team t can handle on day d (learning curve; random rounding)."""
+    """Work items team t can handle on day d (learning curve; random rounding).
+
+    A team at full skill (ramp TC_B = 0) skips the curve's exp: level - 0 x exp(...) is
+    the level exactly, the same bits, for a reference day not in the future."""
     if team_cap[t, TC_N] <= 0:
         return 0
-    tau = team_par[t, T_TAU]
-    cap = team_cap[t, TC_A] - team_cap[t, TC_B] * np.exp(-(d - team_cap[t, TC_REF]) / tau)
+    cap = team_cap[t, TC_A]
+    if team_cap[t, TC_B] != 0.0 or d < team_cap[t, TC_REF]:
+        tau = team_par[t, T_TAU]
+        cap -= team_cap[t, TC_B] * np.exp(-(d - team_cap[t, TC_REF]) / tau)
     cap = max(cap, 0.0)
     whole = int(cap)
     if whole < cap and uniform(rs) < cap - whole:
