@@ -53,6 +53,10 @@ INVERSION_MEAN = 30.0
 POWER_N = 64
 _TO_UNIT = 1.0 / 9007199254740992.0  # 2^-53
 _SIXTH = 1.0 / 6.0
+_THIRD = 1.0 / 3.0
+#: below this p, log(1 - p) in the inversion's P(0) = exp(n log(1 - p)) is a six-term
+#: series instead of log1p (`_log1m`)
+SERIES_P = 2e-3
 
 # log k! for k < 126 (exact to double precision), Stirling's series above
 _LOG_FACTORIAL = np.array([math.lgamma(k + 1.0) for k in range(126)])
@@ -130,7 +134,7 @@ def _binomial_inversion(rs, n, p):
     q = 1.0 - p
     s = p / q
     a = (n + 1) * s
-    first = q ** n if n <= POWER_N else math.exp(n * math.log1p(-p))  # P(0)
+    first = q ** n if n <= POWER_N else math.exp(n * _log1m(p))  # P(0)
     while True:
         f = first
         x = 0
@@ -145,6 +149,16 @@ def _binomial_inversion(rs, n, p):
         u = uniform(rs)
         if u <= quick:
             return 0
+
+
+@inlined
+def _log1m(p):
+    """log(1 - p) for 0 < p <= 1/2: below SERIES_P the series -(p + p^2/2 + ... + p^6/6),
+    whose remainder is under p^6 / 7 < 1e-17 of it there (rounding's few 2^-53 dominate,
+    as in log1p), else log1p. The series is a few multiplications, log1p a call."""
+    if p < SERIES_P:
+        return -p * (1.0 + p * (0.5 + p * (_THIRD + p * (0.25 + p * (0.2 + p * _SIXTH)))))
+    return math.log1p(-p)
 
 
 @no_refcount
