@@ -96,9 +96,9 @@ from .hazards import (
     H_REPEAT,
     H_WINBACK,
     N_HAZARDS,
-    _segment_hazards,
+    _hazards_of_segment,
 )
-from .jit import no_refcount
+from .jit import inlined, no_refcount
 from .layout import (
     CH_CAPACITY_LOST,
     CH_EXPOSURES,
@@ -211,7 +211,7 @@ def _synergy(chan_par, h_aw, kappa):
     return total
 
 
-@no_refcount
+@inlined
 def _bass_segment(rs, s, state, adopters, hz, new_s):
     """Bass-consistency mode: unaware -> customer in one step, hazard hz[H_AWARE] =
     (p + qF) x(t) (`hazards._segment_hazards`)."""
@@ -222,7 +222,7 @@ def _bass_segment(rs, s, state, adopters, hz, new_s):
     new_s[s] += n
 
 
-@no_refcount
+@inlined
 def _funnel_segment(rs, s, state, delta, hz, intents, organic, repeat_units, out):
     """Draw the day's moves of segment s from its start-of-day counts (into delta), with
     the segment's hazards of the day hz (`hazards._segment_hazards`).
@@ -274,12 +274,12 @@ def _funnel_segment(rs, s, state, delta, hz, intents, organic, repeat_units, out
     return comp_units, churned + lost_loyal
 
 
-@no_refcount
-def _book(s, n, c, shares, day, chan_tot, first):
+@inlined
+def _add_sale(s, n, c, shares, day, chan_tot, first):
     """Book n units bought by segment s (through channel c, or -1 for none) in the day's
     totals day [N_DAY] and the channel totals chan_tot [C, N_CH] (money: n x the
-    segment's revenue and margin per unit); first = they are new customers. Shared by
-    both population engines."""
+    segment's revenue and margin per unit); first = they are new customers. Copied into
+    this kernel's day (`jit.inlined`); the per-customer kernel calls it as `_book`."""
     if n <= 0:
         return
     revenue = n * shares[s, S_REV_UNIT]
@@ -298,17 +298,24 @@ def _book(s, n, c, shares, day, chan_tot, first):
 
 
 @no_refcount
+def _book(s, n, c, shares, day, chan_tot, first):
+    """`_add_sale`, as a call: the per-customer kernel's booking (both population engines
+    book sales the same way)."""
+    _add_sale(s, n, c, shares, day, chan_tot, first)
+
+
+@inlined
 def _sell(s, n, c, shares, day, chan_tot, adopters, state, first):
-    """`_book`, and new customers join the counts: adopters [S], state [S, N_STATES]."""
+    """`_add_sale`, and new customers join the counts: adopters [S], state [S, N_STATES]."""
     if n <= 0:
         return
-    _book(s, n, c, shares, day, chan_tot, first)
+    _add_sale(s, n, c, shares, day, chan_tot, first)
     if first:
         adopters[s] += n
         state[s, CUSTOMER] += n
 
 
-@no_refcount
+@inlined
 def _route_intents(rs, intents, chan_par, state, queue, pipe, shares, day, chan_tot, adopters,
                    units_s, leak, buf, kept):
     """Cap each channel's purchase intents at its capacity, then sell or hand to a team."""
@@ -347,7 +354,7 @@ def _route_intents(rs, intents, chan_par, state, queue, pipe, shares, day, chan_
                 _arrive(rs, c, s, n, chan_par, queue, state, day, leak)
 
 
-@no_refcount
+@inlined
 def _arrive(rs, c, s, n, chan_par, queue, state, day, leak):
     """Leads reach the team's queue, after any hand-off loss."""
     lost = binomial(rs, n, chan_par[c, C_HANDOFF_LOSS])
@@ -360,7 +367,7 @@ def _arrive(rs, c, s, n, chan_par, queue, state, day, leak):
     leak[L_LEADS_ARRIVED] += n - lost
 
 
-@no_refcount
+@inlined
 def _enter_handoff(rs, c, s, n, chan_par, pipe, queue, state, day, leak):
     """n leads of segment s enter the hand-off from channel c today.
 
@@ -381,7 +388,7 @@ def _enter_handoff(rs, c, s, n, chan_par, pipe, queue, state, day, leak):
         _arrive(rs, c, s, start, chan_par, queue, state, day, leak)
 
 
-@no_refcount
+@inlined
 def _handoffs(rs, chan_par, pipe, queue, state, day, leak):
     """Advance the stages of the leads between departments by one day.
 
@@ -410,7 +417,7 @@ def _handoffs(rs, chan_par, pipe, queue, state, day, leak):
                 _arrive(rs, c, s, start, chan_par, queue, state, day, leak)
 
 
-@no_refcount
+@inlined
 def _capacity(rs, t, d, team_cap, team_par):
     """Work items team t can handle on day d (learning curve; random rounding).
 
@@ -429,7 +436,7 @@ def _capacity(rs, t, d, team_cap, team_par):
     return whole
 
 
-@no_refcount
+@inlined
 def _lose_customers(rs, s, n, state, flat, kept):
     """Remove up to n customers of segment s (customers and loyal alike) to churned."""
     flat[0] = state[s, CUSTOMER]
@@ -441,7 +448,7 @@ def _lose_customers(rs, s, n, state, flat, kept):
     return kept[0] + kept[1]
 
 
-@no_refcount
+@inlined
 def _serve_complaints(rs, cap, cqueue, patience, lost_after, state, day, leak, flat, kept, two,
                       two_kept):
     """The service team answers complaints, oldest first; returns capacity left."""
@@ -473,7 +480,7 @@ def _serve_complaints(rs, cap, cqueue, patience, lost_after, state, day, leak, f
     return cap
 
 
-@no_refcount
+@inlined
 def _expire_complaints(rs, cqueue, patience, lost_after, state, day, leak, two, two_kept):
     """Complaints that waited `patience` days are unresolved; the rest age one day."""
     for s in range(cqueue.shape[0]):
@@ -501,7 +508,7 @@ def _team_channels(chan_par, team_chan, n_team_chan):
             n_team_chan[t] += 1
 
 
-@no_refcount
+@inlined
 def _serve_leads(rs, t, cap, team_chan, n_team_chan, team_par, queue, shares, state, day,
                  chan_tot, adopters, leak, flat, kept, units_s):
     """Team t answers its channels' leads (team_chan[t, :n_team_chan[t]], `_team_channels`),
@@ -549,7 +556,7 @@ def _serve_leads(rs, t, cap, team_chan, n_team_chan, team_par, queue, shares, st
     return cap
 
 
-@no_refcount
+@inlined
 def _expire_leads(t, team_chan, n_team_chan, team_par, queue, state, day, leak):
     """Leads of team t (channels team_chan[t, :n_team_chan[t]]) that waited `patience` days
     are lost; the rest age one day."""
@@ -568,7 +575,7 @@ def _expire_leads(t, team_chan, n_team_chan, team_par, queue, state, day, leak):
             queue[c, s, 0] = 0
 
 
-@no_refcount
+@inlined
 def _new_complaints(rs, units_s, complaint_rate, service_team, cqueue, lost_after, state, day,
                     leak, two, two_kept):
     """Complaints about the day's sales join the service queue (or go unanswered)."""
@@ -683,12 +690,10 @@ def _advance(d0, d1, rs, state, adopters, adstock, queue, cqueue, pipe, cum, cha
     """Advance the population from day d0 (included) to d1 (excluded), drawing from the
     generator state `rs` (`engine.variates`).
 
-    misc [N_MISC]: the scalar controls named by the M_* columns of `engine.layout`.
+    misc [N_MISC]: the scalar controls named by the M_* columns of `engine.layout`. This
+    allocates the scratch arrays; `_days` runs the days.
     """
     n_seg, n_ch, n_team = state.shape[0], chan_par.shape[0], team_par.shape[0]
-    market_size, bass_mode = misc[M_MARKET_SIZE], misc[M_BASS_MODE] > 0
-    wom_customers, service_team = misc[M_WOM_CUSTOMERS] > 0, int(misc[M_SERVICE_TEAM])
-    complaint_rate, loyalty_cost = misc[M_COMPLAINT_RATE], misc[M_LOYALTY_COST]
     h_aw = np.zeros(n_ch)
     h_cv = np.zeros(n_ch)
     hz = np.zeros(N_HAZARDS + n_ch)
@@ -707,9 +712,36 @@ def _advance(d0, d1, rs, state, adopters, adstock, queue, cqueue, pipe, cum, cha
     team_chan = np.zeros((n_team, n_ch), dtype=np.int64)
     n_team_chan = np.zeros(n_team, dtype=np.int64)
     _team_channels(chan_par, team_chan, n_team_chan)
+    _days(d0, d1, rs, state, adopters, adstock, queue, cqueue, pipe, cum, chan_tot, leak, out,
+          seg_rates, affinity, chan_par, kappa, spend, extra_spend, season, team_par, misc,
+          lost_after, chan_scale, shares, team_cap, h_aw, h_cv, hz, ex, delta, intents, organic,
+          repeat, units_s, flat, kept, two, two_kept, day, revenue_before, team_chan,
+          n_team_chan)
+
+
+@no_refcount
+def _days(d0, d1, rs, state, adopters, adstock, queue, cqueue, pipe, cum, chan_tot, leak, out,
+          seg_rates, affinity, chan_par, kappa, spend, extra_spend, season, team_par, misc,
+          lost_after, chan_scale, shares, team_cap, h_aw, h_cv, hz, ex, delta, intents, organic,
+          repeat, units_s, flat, kept, two, two_kept, day, revenue_before, team_chan,
+          n_team_chan):
+    """`_advance`'s days d0..d1-1, with its scratch arrays (named as in the module's
+    docstring; team_chan, n_team_chan from `_team_channels`).
+
+    One compiled function without reference counting: the day's helpers marked
+    `jit.inlined` are copied into it, so that a day makes no call with a dozen arrays
+    (each passed as its pointers, shape and strides) except to the samplers and to the
+    helpers the per-customer kernel shares.
+    """
+    n_seg, n_ch, n_team = state.shape[0], chan_par.shape[0], team_par.shape[0]
+    market_size, bass_mode = misc[M_MARKET_SIZE], misc[M_BASS_MODE] > 0
+    wom_customers, service_team = misc[M_WOM_CUSTOMERS] > 0, int(misc[M_SERVICE_TEAM])
+    complaint_rate, loyalty_cost = misc[M_COMPLAINT_RATE], misc[M_LOYALTY_COST]
     for d in range(d0, d1):
-        day[:] = 0.0
-        units_s[:] = 0
+        for i in range(N_DAY):
+            day[i] = 0.0
+        for s in range(n_seg):
+            units_s[s] = 0
         for c in range(n_ch):
             revenue_before[c] = chan_tot[c, CH_REVENUE]
         media = _media(d, spend, chan_scale, chan_par, market_size, adstock, h_aw, h_cv, chan_tot)
@@ -719,24 +751,16 @@ def _advance(d0, d1, rs, state, adopters, adstock, queue, cqueue, pipe, cum, cha
         talk_share = talkers / market_size
         if bass_mode:
             for s in range(n_seg):
-                _segment_hazards(s, d, True, talk_share, seg_rates, affinity, season, shares,
-                                 h_aw, h_cv, 0.0, hz)
+                _hazards_of_segment(s, d, True, talk_share, seg_rates, affinity, season, shares,
+                                    h_aw, h_cv, 0.0, hz)
                 _bass_segment(rs, s, state, adopters, hz, units_s)
             for s in range(n_seg):
                 _sell(s, units_s[s], -1, shares, day, chan_tot, adopters, state, False)
                 day[D_NEW] += units_s[s]
         else:
-            synergy = _synergy(chan_par, h_aw, kappa)
-            delta[:, :] = 0
-            for s in range(n_seg):
-                _segment_hazards(s, d, False, talk_share, seg_rates, affinity, season, shares,
-                                 h_aw, h_cv, synergy, hz)
-                comp, churned = _funnel_segment(rs, s, state, delta, hz, intents, organic,
-                                                repeat, ex)
-                day[D_COMP_UNITS] += comp
-                day[D_CHURNED] += churned
-                leak[L_CHURN_REGULAR] += churned
-            state += delta
+            _funnel_day(rs, d, state, adopters, chan_par, kappa, seg_rates, affinity, season,
+                        shares, h_aw, h_cv, talk_share, hz, delta, intents, organic, repeat, ex,
+                        day, leak)
             for s in range(n_seg):
                 _sell(s, organic[s], -1, shares, day, chan_tot, adopters, state, True)
                 _sell(s, repeat[s], -1, shares, day, chan_tot, adopters, state, False)
@@ -761,3 +785,25 @@ def _advance(d0, d1, rs, state, adopters, adstock, queue, cqueue, pipe, cum, cha
         _close_day(d, state, adopters, day, media, team_cost, revenue_before, chan_tot,
                    chan_par, loyalty_cost, extra_spend, cum, market_size,
                    misc[M_DISCOUNT_RATE], out)
+
+
+@inlined
+def _funnel_day(rs, d, state, adopters, chan_par, kappa, seg_rates, affinity, season, shares,
+                h_aw, h_cv, talk_share, hz, delta, intents, organic, repeat, ex, day, leak):
+    """The synergy, each segment's hazards and funnel draws (`_funnel_segment`, into
+    delta), then the day's moves added to the counts (funnel mode)."""
+    synergy = _synergy(chan_par, h_aw, kappa)
+    n_seg = state.shape[0]
+    for s in range(n_seg):
+        for i in range(N_STATES):
+            delta[s, i] = 0
+    for s in range(n_seg):
+        _hazards_of_segment(s, d, False, talk_share, seg_rates, affinity, season, shares,
+                            h_aw, h_cv, synergy, hz)
+        comp, churned = _funnel_segment(rs, s, state, delta, hz, intents, organic, repeat, ex)
+        day[D_COMP_UNITS] += comp
+        day[D_CHURNED] += churned
+        leak[L_CHURN_REGULAR] += churned
+    for s in range(n_seg):
+        for i in range(N_STATES):
+            state[s, i] += delta[s, i]

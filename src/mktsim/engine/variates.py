@@ -171,7 +171,7 @@ def _stirling_tail(k):
     return (1.0 / 12.0 - (1.0 / 360.0 - 1.0 / 1260.0 / k1sq) / k1sq) / k1
 
 
-@no_refcount
+@inlined
 def _binomial_btrs(rs, n, p):
     """BTRS (Hormann 1993) for n p >= INVERSION_MEAN, p <= 1/2: transformed rejection from a
     table-mountain hat, a squeeze box accepting most pairs at once, and otherwise the
@@ -293,7 +293,7 @@ def _hypergeometric_hrua(rs, good, total, n):
             return k
 
 
-@no_refcount
+@inlined
 def competing_exits(rs: np.ndarray, n: int, hazards: np.ndarray, k: int,
                     out: np.ndarray) -> int:
     """How many of `n` leave by each of `k` routes with daily hazards; returns total left.
@@ -323,7 +323,7 @@ def competing_exits(rs: np.ndarray, n: int, hazards: np.ndarray, k: int,
     return n - remaining
 
 
-@no_refcount
+@inlined
 def split_without_replacement(rs: np.ndarray, counts: np.ndarray, m: int, take: int,
                               out: np.ndarray) -> None:
     """Draw `take` items uniformly without replacement from groups of sizes counts[:m]
