@@ -48,20 +48,20 @@ from mktsim.engine.kernel import (
     D_COMP_UNITS,
     N_DAY,
     _capacity,
-    _close_day,
+    _end_day,
     _expire_complaints,
     _expire_leads,
     _funnel_segment,
     _handoffs,
-    _media,
+    _media_of_day,
     _new_complaints,
     _route_intents,
+    _salaries,
     _sell,
     _serve_complaints,
     _serve_leads,
-    _synergy,
+    _synergy_hazard,
     _team_channels,
-    _team_cost,
 )
 from mktsim.engine.layout import (
     CH_REVENUE,
@@ -110,7 +110,7 @@ def _timed_funnel(rs, d, state, adopters, chan_par, kappa, seg_rates, affinity, 
                   h_aw, h_cv, talk_share, hz, delta, intents, organic, repeat, ex, day, leak,
                   clock, cycles, uniforms):
     """The hazards and the funnel's draws of every segment (`kernel._funnel_day`)."""
-    synergy = _synergy(chan_par, h_aw, kappa)
+    synergy = _synergy_hazard(chan_par, h_aw, kappa)
     _mark(MEDIA, rs, clock, cycles, uniforms)
     for s in range(state.shape[0]):
         for i in range(N_STATES):
@@ -195,7 +195,8 @@ def _timed_days(d0, d1, rs, state, adopters, adstock, queue, cqueue, pipe, cum, 
             units_s[s] = 0
         for c in range(n_ch):
             revenue_before[c] = chan_tot[c, CH_REVENUE]
-        media = _media(d, spend, chan_scale, chan_par, market_size, adstock, h_aw, h_cv, chan_tot)
+        media = _media_of_day(d, spend, chan_scale, chan_par, market_size, adstock, h_aw, h_cv,
+                              chan_tot)
         talkers = 0.0
         for s in range(n_seg):
             talkers += state[s, CUSTOMER] + state[s, LOYAL] if wom_customers else adopters[s]
@@ -212,7 +213,7 @@ def _timed_days(d0, d1, rs, state, adopters, adstock, queue, cqueue, pipe, cum, 
         _route_intents(rs, intents, chan_par, state, queue, pipe, shares, day, chan_tot,
                        adopters, units_s, leak, flat, kept)
         _mark(HANDOFFS, rs, clock, cycles, uniforms)
-        team_cost = _team_cost(team_cap[d], team_par)
+        team_cost = _salaries(team_cap[d], team_par)
         _timed_teams(rs, d, cqueue, queue, lost_after, state, day, chan_tot, adopters, leak,
                      flat, kept, two, two_kept, units_s, team_chan, n_team_chan, team_par,
                      shares, team_cap, service_team)
@@ -220,9 +221,9 @@ def _timed_days(d0, d1, rs, state, adopters, adstock, queue, cqueue, pipe, cum, 
         _new_complaints(rs, units_s, misc[M_COMPLAINT_RATE], service_team, cqueue, lost_after,
                         state, day, leak, two, two_kept)
         _mark(COMPLAINTS, rs, clock, cycles, uniforms)
-        _close_day(d, state, adopters, day, media, team_cost, revenue_before, chan_tot,
-                   chan_par, misc[M_LOYALTY_COST], extra_spend, cum, market_size,
-                   misc[M_DISCOUNT_RATE], out)
+        _end_day(d, state, adopters, day, media, team_cost, revenue_before, chan_tot, chan_par,
+                 misc[M_LOYALTY_COST], extra_spend, cum, market_size, misc[M_DISCOUNT_RATE],
+                 out)
         _mark(RECORD, rs, clock, cycles, uniforms)
 
 

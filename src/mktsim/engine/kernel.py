@@ -44,7 +44,10 @@ stages; money in the scenario's currency; rates and hazards per day unless state
 - hazards: hz [N_HAZARDS + C] a segment's hazards of the day, by route (columns
   `engine.hazards.H_*`, from `hazards._segment_hazards`, which both population engines
   call).
-- scratch (filled and read within one call): flat, kept, buf, two, two_kept.
+- scratch (filled and read within one call): flat, kept, buf, two, two_kept; ex
+  [3 + C] one state's exits by route; repeat [S] repeat units of the day by segment.
+- team_chan [T, C] each team's channels, n_team_chan [T] their number (`_team_channels`,
+  once per kernel call).
 """
 
 from __future__ import annotations
@@ -171,6 +174,12 @@ N_DAY = 11
 
 @no_refcount
 def _media(d, spend, chan_scale, chan_par, market_size, adstock, h_aw, h_cv, chan_tot):
+    """`_media_of_day` as a call (the per-customer kernel's)."""
+    return _media_of_day(d, spend, chan_scale, chan_par, market_size, adstock, h_aw, h_cv, chan_tot)
+
+
+@inlined
+def _media_of_day(d, spend, chan_scale, chan_par, market_size, adstock, h_aw, h_cv, chan_tot):
     """Spend -> exposures per person -> adstock -> Hill; returns money spent today."""
     total = 0.0
     for c in range(spend.shape[0]):
@@ -198,6 +207,12 @@ def _media(d, spend, chan_scale, chan_par, market_size, adstock, h_aw, h_cv, cha
 
 @no_refcount
 def _synergy(chan_par, h_aw, kappa):
+    """`_synergy_hazard` as a call (the per-customer kernel's)."""
+    return _synergy_hazard(chan_par, h_aw, kappa)
+
+
+@inlined
+def _synergy_hazard(chan_par, h_aw, kappa):
     """sum_{c,e} kappa_ce H_c H_e, with H = h_aw / beta (saturation level)."""
     n_ch = h_aw.shape[0]
     total = 0.0
@@ -593,7 +608,7 @@ def _new_complaints(rs, units_s, complaint_rate, service_team, cqueue, lost_afte
             leak[L_CHURN_COMPLAINT] += lost
 
 
-@no_refcount
+@inlined
 def _record(d, state, adopters, day, team_cost, cum, market_size, discount, out):
     """Write day d's KPIs (the rows of mktsim.kpis.KPI_NAMES) into out[:, d]."""
     aware = 0.0
@@ -641,7 +656,7 @@ def _record(d, state, adopters, day, team_cost, cum, market_size, discount, out)
     out[K_LTV, d] = _lifetime_value(cum, discount)
 
 
-@no_refcount
+@inlined
 def _lifetime_value(cum, discount):
     """m r / (1 + i - r): m margin per customer per year, r = exp(-churn per year), both
     from the totals to date; NaN before there are customers."""
@@ -656,6 +671,12 @@ def _lifetime_value(cum, discount):
 
 @no_refcount
 def _team_cost(team_cap, team_par):
+    """`_salaries` as a call (the per-customer kernel's)."""
+    return _salaries(team_cap, team_par)
+
+
+@inlined
+def _salaries(team_cap, team_par):
     """The teams' salaries of one day (money): people x cost per person-day."""
     cost = 0.0
     for t in range(team_par.shape[0]):
@@ -666,6 +687,14 @@ def _team_cost(team_cap, team_par):
 @no_refcount
 def _close_day(d, state, adopters, day, media, team_cost, revenue_before, chan_tot, chan_par,
                loyalty_cost, extra_spend, cum, market_size, discount, out):
+    """`_end_day` as a call (the per-customer kernel's)."""
+    _end_day(d, state, adopters, day, media, team_cost, revenue_before, chan_tot, chan_par,
+             loyalty_cost, extra_spend, cum, market_size, discount, out)
+
+
+@inlined
+def _end_day(d, state, adopters, day, media, team_cost, revenue_before, chan_tot, chan_par,
+             loyalty_cost, extra_spend, cum, market_size, discount, out):
     """End of day d, in both population engines: commissions on the day's channel revenue
     (revenue_before [C]: channel revenue at the start of the day) booked as channel spend;
     the day's spend = media + commissions + loyalty programme (loyal customers x
@@ -744,7 +773,8 @@ def _days(d0, d1, rs, state, adopters, adstock, queue, cqueue, pipe, cum, chan_t
             units_s[s] = 0
         for c in range(n_ch):
             revenue_before[c] = chan_tot[c, CH_REVENUE]
-        media = _media(d, spend, chan_scale, chan_par, market_size, adstock, h_aw, h_cv, chan_tot)
+        media = _media_of_day(d, spend, chan_scale, chan_par, market_size, adstock, h_aw, h_cv,
+                              chan_tot)
         talkers = 0.0
         for s in range(n_seg):
             talkers += state[s, CUSTOMER] + state[s, LOYAL] if wom_customers else adopters[s]
@@ -768,7 +798,7 @@ def _days(d0, d1, rs, state, adopters, adstock, queue, cqueue, pipe, cum, chan_t
             _handoffs(rs, chan_par, pipe, queue, state, day, leak)
             _route_intents(rs, intents, chan_par, state, queue, pipe, shares, day, chan_tot,
                            adopters, units_s, leak, flat, kept)
-        team_cost = _team_cost(team_cap[d], team_par)
+        team_cost = _salaries(team_cap[d], team_par)
         for t in range(n_team):
             cap = _capacity(rs, t, d, team_cap[d], team_par)
             if t == service_team:
@@ -782,9 +812,8 @@ def _days(d0, d1, rs, state, adopters, adstock, queue, cqueue, pipe, cum, chan_t
             _expire_leads(t, team_chan, n_team_chan, team_par, queue, state, day, leak)
         _new_complaints(rs, units_s, complaint_rate, service_team, cqueue, lost_after, state, day,
                         leak, two, two_kept)
-        _close_day(d, state, adopters, day, media, team_cost, revenue_before, chan_tot,
-                   chan_par, loyalty_cost, extra_spend, cum, market_size,
-                   misc[M_DISCOUNT_RATE], out)
+        _end_day(d, state, adopters, day, media, team_cost, revenue_before, chan_tot, chan_par,
+                 loyalty_cost, extra_spend, cum, market_size, misc[M_DISCOUNT_RATE], out)
 
 
 @inlined
@@ -792,7 +821,7 @@ def _funnel_day(rs, d, state, adopters, chan_par, kappa, seg_rates, affinity, se
                 h_aw, h_cv, talk_share, hz, delta, intents, organic, repeat, ex, day, leak):
     """The synergy, each segment's hazards and funnel draws (`_funnel_segment`, into
     delta), then the day's moves added to the counts (funnel mode)."""
-    synergy = _synergy(chan_par, h_aw, kappa)
+    synergy = _synergy_hazard(chan_par, h_aw, kappa)
     n_seg = state.shape[0]
     for s in range(n_seg):
         for i in range(N_STATES):

@@ -348,7 +348,7 @@ def split_without_replacement(rs: np.ndarray, counts: np.ndarray, m: int, take: 
         total -= good
 
 
-@no_refcount
+@inlined
 def hill(x: float, k: float, s: float) -> float:
     """Hill saturation x^s / (x^s + K^s)."""
     if x <= 0.0:
