@@ -14,7 +14,17 @@ numbers are the same bit for bit.
 
 Only for functions that create no array (no np.zeros, np.empty, copies, fancy indexing),
 return no array and keep none: what they receive and slice (views) stays owned by the
-caller. `kernel._advance`, which allocates its scratch arrays, stays a plain njit.
+caller. `kernel._advance`, which allocates its scratch arrays, stays a plain njit and
+hands them to `kernel._days`, which runs the days without reference counting.
+
+A call itself costs too: a compiled function receives each array as its pointers, shape
+and strides, so a helper with a dozen arrays pushes some hundred values per call (about
+50 ns for a team's queue with nothing in it). `inlined` has numba copy the function's
+body into each compiled caller (inline="always"); the population kernel's day helpers use
+it, so that `kernel._days` calls only the samplers. Use it from callers without reference
+counting (`no_refcount`): copied into a plain njit caller, the body's arrays would be
+counted again. A helper the per-customer kernel shares stays a `no_refcount` call there,
+wrapping the inlined body (`kernel._book` of `kernel._add_sale`, for instance).
 """
 
 from __future__ import annotations
@@ -24,9 +34,7 @@ from numba import njit
 #: njit(cache=True) without reference counting (see the module's docstring).
 no_refcount = njit(cache=True, _nrt=False)
 
-#: `no_refcount`, and numba copies the function's body into each caller (inline="always")
-#: instead of calling it: for a small function on a hot path called from one or two
-#: places (the binomial sampler's dispatch and its inversion), where the call itself (the
-#: generator state passed as an array's seven fields, registers saved and restored) is a
-#: sizeable part of the work. After a change to it, delete the callers' numba caches too.
+#: `no_refcount`, and numba copies the function's body into each compiled caller instead of
+#: calling it (see the module's docstring). After a change to it, delete the callers' numba
+#: caches too: numba checks only the caller's file.
 inlined = njit(cache=True, _nrt=False, inline="always")
