@@ -134,7 +134,7 @@ def _timed_funnel(rs, d, state, adopters, chan_par, kappa, seg_rates, affinity, 
 def _timed_teams(rs, d, cqueue, queue, lost_after, state, day, chan_tot, adopters, leak, flat,
                  kept, two, two_kept, units_s, team_chan, n_team_chan, team_par, shares,
                  team_cap, service_team):
-    """Every team's work of day d (`kernel._days`' team loop)."""
+    """Every team's work of day d (`kernel._teams_day`)."""
     for t in range(team_par.shape[0]):
         cap = _capacity(rs, t, d, team_cap[d], team_par)
         if t == service_team:

@@ -762,7 +762,7 @@ def _days(d0, d1, rs, state, adopters, adstock, queue, cqueue, pipe, cum, chan_t
     (each passed as its pointers, shape and strides) except to the samplers and to the
     helpers the per-customer kernel shares.
     """
-    n_seg, n_ch, n_team = state.shape[0], chan_par.shape[0], team_par.shape[0]
+    n_seg, n_ch = state.shape[0], chan_par.shape[0]
     market_size, bass_mode = misc[M_MARKET_SIZE], misc[M_BASS_MODE] > 0
     wom_customers, service_team = misc[M_WOM_CUSTOMERS] > 0, int(misc[M_SERVICE_TEAM])
     complaint_rate, loyalty_cost = misc[M_COMPLAINT_RATE], misc[M_LOYALTY_COST]
@@ -799,17 +799,9 @@ def _days(d0, d1, rs, state, adopters, adstock, queue, cqueue, pipe, cum, chan_t
             _route_intents(rs, intents, chan_par, state, queue, pipe, shares, day, chan_tot,
                            adopters, units_s, leak, flat, kept)
         team_cost = _salaries(team_cap[d], team_par)
-        for t in range(n_team):
-            cap = _capacity(rs, t, d, team_cap[d], team_par)
-            if t == service_team:
-                patience = int(team_par[t, T_PATIENCE])
-                cap = _serve_complaints(rs, cap, cqueue, patience, lost_after, state, day, leak,
-                                        flat, kept, two, two_kept)
-                _expire_complaints(rs, cqueue, patience, lost_after, state, day, leak, two,
-                                   two_kept)
-            _serve_leads(rs, t, cap, team_chan, n_team_chan, team_par, queue, shares, state, day,
-                         chan_tot, adopters, leak, flat, kept, units_s)
-            _expire_leads(t, team_chan, n_team_chan, team_par, queue, state, day, leak)
+        _teams_day(rs, d, team_cap, team_par, service_team, cqueue, queue, lost_after, state,
+                   day, chan_tot, adopters, shares, leak, flat, kept, two, two_kept, units_s,
+                   team_chan, n_team_chan)
         _new_complaints(rs, units_s, complaint_rate, service_team, cqueue, lost_after, state, day,
                         leak, two, two_kept)
         _end_day(d, state, adopters, day, media, team_cost, revenue_before, chan_tot, chan_par,
@@ -836,3 +828,22 @@ def _funnel_day(rs, d, state, adopters, chan_par, kappa, seg_rates, affinity, se
     for s in range(n_seg):
         for i in range(N_STATES):
             state[s, i] += delta[s, i]
+
+
+@inlined
+def _teams_day(rs, d, team_cap, team_par, service_team, cqueue, queue, lost_after, state, day,
+               chan_tot, adopters, shares, leak, flat, kept, two, two_kept, units_s, team_chan,
+               n_team_chan):
+    """Every team's work of day d: its capacity, then complaints (the service team) and
+    its channels' leads, oldest first, and what waited too long expires."""
+    for t in range(team_par.shape[0]):
+        cap = _capacity(rs, t, d, team_cap[d], team_par)
+        if t == service_team:
+            patience = int(team_par[t, T_PATIENCE])
+            cap = _serve_complaints(rs, cap, cqueue, patience, lost_after, state, day, leak,
+                                    flat, kept, two, two_kept)
+            _expire_complaints(rs, cqueue, patience, lost_after, state, day, leak, two,
+                               two_kept)
+        _serve_leads(rs, t, cap, team_chan, n_team_chan, team_par, queue, shares, state, day,
+                     chan_tot, adopters, leak, flat, kept, units_s)
+        _expire_leads(t, team_chan, n_team_chan, team_par, queue, state, day, leak)
