@@ -24,8 +24,9 @@ end may be charged to the next part: trust the large parts, and the sum. Parts:
 Each part also reports the uniforms it drew per day (the counter-based generator's state
 advances by one gamma per uniform, so the count is exact).
 
-With PYTHONPATH pointing at another checkout's `src`, the same script profiles that
-checkout's kernel (its functions in the same order), e.g. the tree before a change.
+With PYTHONPATH pointing at another checkout's `src`, that checkout's own copy of this
+script profiles its kernel (the copy names the kernel's functions of its time), e.g.
+`PYTHONPATH=<before>/src python <before>/benchmarks/bench_kernel_profile.py`.
 """
 
 from __future__ import annotations
@@ -40,25 +41,27 @@ from numba import njit, types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
-from mktsim.engine.hazards import N_HAZARDS, _segment_hazards
+from mktsim.engine.hazards import N_HAZARDS, _hazards_of_segment
+from mktsim.engine.jit import inlined, no_refcount
 from mktsim.engine.kernel import (
     D_CHURNED,
     D_COMP_UNITS,
     N_DAY,
     _capacity,
-    _close_day,
+    _end_day,
     _expire_complaints,
     _expire_leads,
     _funnel_segment,
     _handoffs,
-    _media,
+    _media_of_day,
     _new_complaints,
     _route_intents,
+    _salaries,
     _sell,
     _serve_complaints,
     _serve_leads,
-    _synergy,
-    _team_cost,
+    _synergy_hazard,
+    _team_channels,
 )
 from mktsim.engine.layout import (
     CH_REVENUE,
@@ -91,7 +94,7 @@ def _cycles(typingctx):
     return types.uint64(), codegen
 
 
-@njit
+@inlined
 def _mark(part, rs, clock, cycles, uniforms):
     """Charge the cycles and uniforms since the last mark to `part`; clock [2] holds the
     last mark's cycle count and generator state."""
@@ -102,32 +105,36 @@ def _mark(part, rs, clock, cycles, uniforms):
     clock[0] = _cycles()
 
 
-@njit
-def _funnel_day(rs, d, state, adopters, chan_par, kappa, seg_rates, affinity, season, shares,
-                h_aw, h_cv, talk_share, hz, delta, intents, organic, repeat, ex, day, leak,
-                clock, cycles, uniforms):
-    """The hazards and the funnel's draws of every segment (not Bass mode)."""
-    synergy = _synergy(chan_par, h_aw, kappa)
+@inlined
+def _timed_funnel(rs, d, state, adopters, chan_par, kappa, seg_rates, affinity, season, shares,
+                  h_aw, h_cv, talk_share, hz, delta, intents, organic, repeat, ex, day, leak,
+                  clock, cycles, uniforms):
+    """The hazards and the funnel's draws of every segment (`kernel._funnel_day`)."""
+    synergy = _synergy_hazard(chan_par, h_aw, kappa)
     _mark(MEDIA, rs, clock, cycles, uniforms)
-    delta[:, :] = 0
     for s in range(state.shape[0]):
-        _segment_hazards(s, d, False, talk_share, seg_rates, affinity, season, shares,
-                         h_aw, h_cv, synergy, hz)
+        for i in range(N_STATES):
+            delta[s, i] = 0
+    for s in range(state.shape[0]):
+        _hazards_of_segment(s, d, False, talk_share, seg_rates, affinity, season, shares,
+                            h_aw, h_cv, synergy, hz)
         _mark(HAZARDS, rs, clock, cycles, uniforms)
         comp, churned = _funnel_segment(rs, s, state, delta, hz, intents, organic, repeat, ex)
         day[D_COMP_UNITS] += comp
         day[D_CHURNED] += churned
         leak[L_CHURN_REGULAR] += churned
         _mark(FUNNEL, rs, clock, cycles, uniforms)
-    state += delta
+    for s in range(state.shape[0]):
+        for i in range(N_STATES):
+            state[s, i] += delta[s, i]
     _mark(FUNNEL, rs, clock, cycles, uniforms)
 
 
-@njit
-def _teams_day(rs, d, cqueue, queue, lost_after, state, day, chan_tot, adopters, leak, flat,
-               kept, two, two_kept, units_s, chan_par, team_par, shares, team_cap,
-               service_team):
-    """Every team's work of day d (`_advance`'s team loop)."""
+@inlined
+def _timed_teams(rs, d, cqueue, queue, lost_after, state, day, chan_tot, adopters, leak, flat,
+                 kept, two, two_kept, units_s, team_chan, n_team_chan, team_par, shares,
+                 team_cap, service_team):
+    """Every team's work of day d (`kernel._teams_day`)."""
     for t in range(team_par.shape[0]):
         cap = _capacity(rs, t, d, team_cap[d], team_par)
         if t == service_team:
@@ -136,19 +143,18 @@ def _teams_day(rs, d, cqueue, queue, lost_after, state, day, chan_tot, adopters,
                                     flat, kept, two, two_kept)
             _expire_complaints(rs, cqueue, patience, lost_after, state, day, leak, two,
                                two_kept)
-        _serve_leads(rs, t, cap, chan_par, team_par, queue, shares, state, day, chan_tot,
-                     adopters, leak, flat, kept, units_s)
-        _expire_leads(t, chan_par, team_par, queue, state, day, leak)
+        _serve_leads(rs, t, cap, team_chan, n_team_chan, team_par, queue, shares, state, day,
+                     chan_tot, adopters, leak, flat, kept, units_s)
+        _expire_leads(t, team_chan, n_team_chan, team_par, queue, state, day, leak)
 
 
 @njit
 def _timed_advance(d0, d1, rs, state, adopters, adstock, queue, cqueue, pipe, cum, chan_tot,
                    leak, out, seg_rates, affinity, chan_par, kappa, spend, extra_spend, season,
                    team_par, misc, lost_after, chan_scale, shares, team_cap, cycles, uniforms):
-    """`kernel._advance` (not Bass mode), charging cycles and uniforms to PARTS."""
+    """`kernel._advance` (not Bass mode), charging cycles and uniforms to PARTS: the same
+    scratch arrays, then the days in one function without reference counting."""
     n_seg, n_ch = state.shape[0], chan_par.shape[0]
-    market_size = misc[M_MARKET_SIZE]
-    wom_customers, service_team = misc[M_WOM_CUSTOMERS] > 0, int(misc[M_SERVICE_TEAM])
     h_aw, h_cv, hz = np.zeros(n_ch), np.zeros(n_ch), np.zeros(N_HAZARDS + n_ch)
     ex = np.zeros(3 + n_ch, dtype=np.int64)
     delta = np.zeros((n_seg, N_STATES), dtype=np.int64)
@@ -159,22 +165,45 @@ def _timed_advance(d0, d1, rs, state, adopters, adstock, queue, cqueue, pipe, cu
     kept = np.zeros(n_ch * n_seg + n_seg + 2, dtype=np.int64)
     two, two_kept = np.zeros(2, dtype=np.int64), np.zeros(2, dtype=np.int64)
     day, revenue_before = np.zeros(N_DAY), np.zeros(n_ch)
+    team_chan = np.zeros((team_par.shape[0], n_ch), dtype=np.int64)
+    n_team_chan = np.zeros(team_par.shape[0], dtype=np.int64)
+    _team_channels(chan_par, team_chan, n_team_chan)
     clock = np.zeros(2, dtype=np.uint64)
+    _timed_days(d0, d1, rs, state, adopters, adstock, queue, cqueue, pipe, cum, chan_tot, leak,
+                out, seg_rates, affinity, chan_par, kappa, spend, extra_spend, season, team_par,
+                misc, lost_after, chan_scale, shares, team_cap, cycles, uniforms, h_aw, h_cv, hz,
+                ex, delta, intents, organic, repeat, units_s, flat, kept, two, two_kept, day,
+                revenue_before, team_chan, n_team_chan, clock)
+
+
+@no_refcount
+def _timed_days(d0, d1, rs, state, adopters, adstock, queue, cqueue, pipe, cum, chan_tot, leak,
+                out, seg_rates, affinity, chan_par, kappa, spend, extra_spend, season, team_par,
+                misc, lost_after, chan_scale, shares, team_cap, cycles, uniforms, h_aw, h_cv, hz,
+                ex, delta, intents, organic, repeat, units_s, flat, kept, two, two_kept, day,
+                revenue_before, team_chan, n_team_chan, clock):
+    """`kernel._days` with the marks."""
+    n_seg, n_ch = state.shape[0], chan_par.shape[0]
+    market_size = misc[M_MARKET_SIZE]
+    wom_customers, service_team = misc[M_WOM_CUSTOMERS] > 0, int(misc[M_SERVICE_TEAM])
     clock[1] = rs[0]
     clock[0] = _cycles()
     for d in range(d0, d1):
-        day[:] = 0.0
-        units_s[:] = 0
+        for i in range(N_DAY):
+            day[i] = 0.0
+        for s in range(n_seg):
+            units_s[s] = 0
         for c in range(n_ch):
             revenue_before[c] = chan_tot[c, CH_REVENUE]
-        media = _media(d, spend, chan_scale, chan_par, market_size, adstock, h_aw, h_cv, chan_tot)
+        media = _media_of_day(d, spend, chan_scale, chan_par, market_size, adstock, h_aw, h_cv,
+                              chan_tot)
         talkers = 0.0
         for s in range(n_seg):
             talkers += state[s, CUSTOMER] + state[s, LOYAL] if wom_customers else adopters[s]
         _mark(MEDIA, rs, clock, cycles, uniforms)
-        _funnel_day(rs, d, state, adopters, chan_par, kappa, seg_rates, affinity, season,
-                    shares, h_aw, h_cv, talkers / market_size, hz, delta, intents, organic,
-                    repeat, ex, day, leak, clock, cycles, uniforms)
+        _timed_funnel(rs, d, state, adopters, chan_par, kappa, seg_rates, affinity, season,
+                      shares, h_aw, h_cv, talkers / market_size, hz, delta, intents, organic,
+                      repeat, ex, day, leak, clock, cycles, uniforms)
         for s in range(n_seg):
             _sell(s, organic[s], -1, shares, day, chan_tot, adopters, state, True)
             _sell(s, repeat[s], -1, shares, day, chan_tot, adopters, state, False)
@@ -184,17 +213,17 @@ def _timed_advance(d0, d1, rs, state, adopters, adstock, queue, cqueue, pipe, cu
         _route_intents(rs, intents, chan_par, state, queue, pipe, shares, day, chan_tot,
                        adopters, units_s, leak, flat, kept)
         _mark(HANDOFFS, rs, clock, cycles, uniforms)
-        team_cost = _team_cost(team_cap[d], team_par)
-        _teams_day(rs, d, cqueue, queue, lost_after, state, day, chan_tot, adopters, leak,
-                   flat, kept, two, two_kept, units_s, chan_par, team_par, shares, team_cap,
-                   service_team)
+        team_cost = _salaries(team_cap[d], team_par)
+        _timed_teams(rs, d, cqueue, queue, lost_after, state, day, chan_tot, adopters, leak,
+                     flat, kept, two, two_kept, units_s, team_chan, n_team_chan, team_par,
+                     shares, team_cap, service_team)
         _mark(TEAMS, rs, clock, cycles, uniforms)
         _new_complaints(rs, units_s, misc[M_COMPLAINT_RATE], service_team, cqueue, lost_after,
                         state, day, leak, two, two_kept)
         _mark(COMPLAINTS, rs, clock, cycles, uniforms)
-        _close_day(d, state, adopters, day, media, team_cost, revenue_before, chan_tot,
-                   chan_par, misc[M_LOYALTY_COST], extra_spend, cum, market_size,
-                   misc[M_DISCOUNT_RATE], out)
+        _end_day(d, state, adopters, day, media, team_cost, revenue_before, chan_tot, chan_par,
+                 misc[M_LOYALTY_COST], extra_spend, cum, market_size, misc[M_DISCOUNT_RATE],
+                 out)
         _mark(RECORD, rs, clock, cycles, uniforms)
 
 

@@ -11,6 +11,8 @@ from scipy import stats
 from mktsim.engine.rng import MASK64, span_key, splitmix64
 from mktsim.engine.variates import (
     POWER_N,
+    SERIES_P,
+    _log1m,
     binomial,
     hypergeometric,
     new_stream,
@@ -230,6 +232,43 @@ def test_small_n_inversion_is_the_plain_search(n, p, key):
     """For n up to POWER_N (and n p < 30: inversion) P(0) = (1 - p)^n is computed by
     squaring; it draws what the plain search from exp(n log1p(-p)) draws, uniform for
     uniform."""
+    ours, plain = new_stream(key), new_stream(key)
+    got = [binomial(ours, n, p) for _ in range(50)]
+    assert got == [_inversion_reference(plain, n, p) for _ in range(50)]
+
+
+def _exact_log1m(p: float):
+    """log(1 - p) as an exact rational: the series to 40 terms (for p < 0.01 its remainder
+    is far below a double's grain)."""
+    from fractions import Fraction
+
+    total, term = Fraction(0), Fraction(1)
+    for k in range(1, 40):
+        term *= Fraction(p)
+        total -= term / k
+    return total
+
+
+@pytest.mark.parametrize("p", [*np.geomspace(1e-15, SERIES_P * 0.999, 400),
+                               SERIES_P, SERIES_P * 1.5])
+def test_log1m_is_as_accurate_as_log1p(p):
+    """The inversion's log(1 - p): a series below SERIES_P, log1p above, within two units
+    of 2^-53 (relative) of the exact value on both sides of the switch."""
+    from fractions import Fraction
+
+    exact = _exact_log1m(float(p))
+    error = abs((Fraction(_log1m(float(p))) - exact) / exact)
+    assert error <= Fraction(2, 2**53)
+
+
+@settings(max_examples=200, deadline=None)
+@given(n=st.integers(POWER_N + 1, 10**9), mean=st.floats(1e-3, 29.0),
+       key=st.integers(0, MASK64))
+def test_large_n_inversion_is_the_plain_search(n, mean, key):
+    """Past POWER_N, P(0) = exp(n log(1 - p)) takes log(1 - p) from a series for small p
+    (`SERIES_P`): it draws what the plain search from exp(n log1p(-p)) draws, uniform for
+    uniform."""
+    p = min(mean / n, 0.45)
     ours, plain = new_stream(key), new_stream(key)
     got = [binomial(ours, n, p) for _ in range(50)]
     assert got == [_inversion_reference(plain, n, p) for _ in range(50)]

@@ -40,7 +40,7 @@ from ..model.plan import (
     S_OWN_CONSIDERING,
     S_OWN_REPEAT,
 )
-from .jit import no_refcount
+from .jit import inlined, no_refcount
 
 # columns of a segment's hazards (per day)
 H_AWARE = 0  # unaware -> aware (Bass mode: unaware -> customer), at the given talk share
@@ -65,7 +65,16 @@ N_HAZARDS = 15  # columns before the channels'
 @no_refcount
 def _segment_hazards(s, d, bass, talk_share, rates, affinity, season, shares, h_aw, h_cv,
                      synergy, hz):
-    """Segment s's hazards of day d into hz (columns `H_*`).
+    """`_hazards_of_segment` as a call (the per-customer kernel's)."""
+    _hazards_of_segment(s, d, bass, talk_share, rates, affinity, season, shares, h_aw, h_cv,
+                        synergy, hz)
+
+
+@inlined
+def _hazards_of_segment(s, d, bass, talk_share, rates, affinity, season, shares, h_aw, h_cv,
+                        synergy, hz):
+    """Segment s's hazards of day d into hz (columns `H_*`); copied into the counts
+    kernel's day (`jit.inlined`), called by the per-customer kernel (`_segment_hazards`).
 
     Awareness: innovation + imitation x talk_share + synergy + sum_c affinity x h_aw; in
     Bass mode (p + q talk_share) x(t), x(t) = 1 + sum_c affinity x h_aw x DAYS_PER_YEAR

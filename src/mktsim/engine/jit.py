@@ -1,4 +1,4 @@
-"""The decorator of compiled functions that allocate nothing: `no_refcount`.
+"""The decorators of compiled functions that allocate nothing: `no_refcount`, `inlined`.
 
 numba counts references to every array a compiled function receives or slices: an atomic
 increment and decrement of the array's counter per argument per call, in a function of
@@ -14,7 +14,17 @@ numbers are the same bit for bit.
 
 Only for functions that create no array (no np.zeros, np.empty, copies, fancy indexing),
 return no array and keep none: what they receive and slice (views) stays owned by the
-caller. `kernel._advance`, which allocates its scratch arrays, stays a plain njit.
+caller. `kernel._advance`, which allocates its scratch arrays, stays a plain njit and
+hands them to `kernel._days`, which runs the days without reference counting.
+
+A call itself costs too: a compiled function receives each array as its pointers, shape
+and strides, so a helper with a dozen arrays pushes some hundred values per call (about
+50 ns for a team's queue with nothing in it). `inlined` has numba copy the function's
+body into each compiled caller (inline="always"); the population kernel's day helpers use
+it, so that `kernel._days` calls only the samplers. Use it from callers without reference
+counting (`no_refcount`): copied into a plain njit caller, the body's arrays would be
+counted again. A helper the per-customer kernel shares stays a `no_refcount` call there,
+wrapping the inlined body (`kernel._book` of `kernel._add_sale`, for instance).
 
 The engine's kernel modules import this one before their first kernel loads, so importing
 it also sets how numba loads kernels from its cache (`numba_load`: without its target
@@ -29,6 +39,11 @@ from .numba_load import install_fast_loading
 
 #: njit(cache=True) without reference counting (see the module's docstring).
 no_refcount = njit(cache=True, _nrt=False)
+
+#: `no_refcount`, and numba copies the function's body into each compiled caller instead of
+#: calling it (see the module's docstring). After a change to it, delete the callers' numba
+#: caches too: numba checks only the caller's file.
+inlined = njit(cache=True, _nrt=False, inline="always")
 
 # numba loads the cached kernels without its target registries or scipy.linalg
 install_fast_loading()

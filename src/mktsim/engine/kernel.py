@@ -44,7 +44,10 @@ stages; money in the scenario's currency; rates and hazards per day unless state
 - hazards: hz [N_HAZARDS + C] a segment's hazards of the day, by route (columns
   `engine.hazards.H_*`, from `hazards._segment_hazards`, which both population engines
   call).
-- scratch (filled and read within one call): flat, kept, buf, two, two_kept.
+- scratch (filled and read within one call): flat, kept, buf, two, two_kept; ex
+  [3 + C] one state's exits by route; repeat [S] repeat units of the day by segment.
+- team_chan [T, C] each team's channels, n_team_chan [T] their number (`_team_channels`,
+  once per kernel call).
 """
 
 from __future__ import annotations
@@ -96,9 +99,9 @@ from .hazards import (
     H_REPEAT,
     H_WINBACK,
     N_HAZARDS,
-    _segment_hazards,
+    _hazards_of_segment,
 )
-from .jit import no_refcount
+from .jit import inlined, no_refcount
 from .layout import (
     CH_CAPACITY_LOST,
     CH_EXPOSURES,
@@ -171,6 +174,12 @@ N_DAY = 11
 
 @no_refcount
 def _media(d, spend, chan_scale, chan_par, market_size, adstock, h_aw, h_cv, chan_tot):
+    """`_media_of_day` as a call (the per-customer kernel's)."""
+    return _media_of_day(d, spend, chan_scale, chan_par, market_size, adstock, h_aw, h_cv, chan_tot)
+
+
+@inlined
+def _media_of_day(d, spend, chan_scale, chan_par, market_size, adstock, h_aw, h_cv, chan_tot):
     """Spend -> exposures per person -> adstock -> Hill; returns money spent today."""
     total = 0.0
     for c in range(spend.shape[0]):
@@ -198,6 +207,12 @@ def _media(d, spend, chan_scale, chan_par, market_size, adstock, h_aw, h_cv, cha
 
 @no_refcount
 def _synergy(chan_par, h_aw, kappa):
+    """`_synergy_hazard` as a call (the per-customer kernel's)."""
+    return _synergy_hazard(chan_par, h_aw, kappa)
+
+
+@inlined
+def _synergy_hazard(chan_par, h_aw, kappa):
     """sum_{c,e} kappa_ce H_c H_e, with H = h_aw / beta (saturation level)."""
     n_ch = h_aw.shape[0]
     total = 0.0
@@ -211,7 +226,7 @@ def _synergy(chan_par, h_aw, kappa):
     return total
 
 
-@no_refcount
+@inlined
 def _bass_segment(rs, s, state, adopters, hz, new_s):
     """Bass-consistency mode: unaware -> customer in one step, hazard hz[H_AWARE] =
     (p + qF) x(t) (`hazards._segment_hazards`)."""
@@ -222,7 +237,7 @@ def _bass_segment(rs, s, state, adopters, hz, new_s):
     new_s[s] += n
 
 
-@no_refcount
+@inlined
 def _funnel_segment(rs, s, state, delta, hz, intents, organic, repeat_units, out):
     """Draw the day's moves of segment s from its start-of-day counts (into delta), with
     the segment's hazards of the day hz (`hazards._segment_hazards`).
@@ -274,12 +289,12 @@ def _funnel_segment(rs, s, state, delta, hz, intents, organic, repeat_units, out
     return comp_units, churned + lost_loyal
 
 
-@no_refcount
-def _book(s, n, c, shares, day, chan_tot, first):
+@inlined
+def _add_sale(s, n, c, shares, day, chan_tot, first):
     """Book n units bought by segment s (through channel c, or -1 for none) in the day's
     totals day [N_DAY] and the channel totals chan_tot [C, N_CH] (money: n x the
-    segment's revenue and margin per unit); first = they are new customers. Shared by
-    both population engines."""
+    segment's revenue and margin per unit); first = they are new customers. Copied into
+    this kernel's day (`jit.inlined`); the per-customer kernel calls it as `_book`."""
     if n <= 0:
         return
     revenue = n * shares[s, S_REV_UNIT]
@@ -298,17 +313,24 @@ def _book(s, n, c, shares, day, chan_tot, first):
 
 
 @no_refcount
+def _book(s, n, c, shares, day, chan_tot, first):
+    """`_add_sale`, as a call: the per-customer kernel's booking (both population engines
+    book sales the same way)."""
+    _add_sale(s, n, c, shares, day, chan_tot, first)
+
+
+@inlined
 def _sell(s, n, c, shares, day, chan_tot, adopters, state, first):
-    """`_book`, and new customers join the counts: adopters [S], state [S, N_STATES]."""
+    """`_add_sale`, and new customers join the counts: adopters [S], state [S, N_STATES]."""
     if n <= 0:
         return
-    _book(s, n, c, shares, day, chan_tot, first)
+    _add_sale(s, n, c, shares, day, chan_tot, first)
     if first:
         adopters[s] += n
         state[s, CUSTOMER] += n
 
 
-@no_refcount
+@inlined
 def _route_intents(rs, intents, chan_par, state, queue, pipe, shares, day, chan_tot, adopters,
                    units_s, leak, buf, kept):
     """Cap each channel's purchase intents at its capacity, then sell or hand to a team."""
@@ -347,7 +369,7 @@ def _route_intents(rs, intents, chan_par, state, queue, pipe, shares, day, chan_
                 _arrive(rs, c, s, n, chan_par, queue, state, day, leak)
 
 
-@no_refcount
+@inlined
 def _arrive(rs, c, s, n, chan_par, queue, state, day, leak):
     """Leads reach the team's queue, after any hand-off loss."""
     lost = binomial(rs, n, chan_par[c, C_HANDOFF_LOSS])
@@ -360,7 +382,7 @@ def _arrive(rs, c, s, n, chan_par, queue, state, day, leak):
     leak[L_LEADS_ARRIVED] += n - lost
 
 
-@no_refcount
+@inlined
 def _enter_handoff(rs, c, s, n, chan_par, pipe, queue, state, day, leak):
     """n leads of segment s enter the hand-off from channel c today.
 
@@ -381,7 +403,7 @@ def _enter_handoff(rs, c, s, n, chan_par, pipe, queue, state, day, leak):
         _arrive(rs, c, s, start, chan_par, queue, state, day, leak)
 
 
-@no_refcount
+@inlined
 def _handoffs(rs, chan_par, pipe, queue, state, day, leak):
     """Advance the stages of the leads between departments by one day.
 
@@ -410,13 +432,18 @@ def _handoffs(rs, chan_par, pipe, queue, state, day, leak):
                 _arrive(rs, c, s, start, chan_par, queue, state, day, leak)
 
 
-@no_refcount
+@inlined
 def _capacity(rs, t, d, team_cap, team_par):
-    """Work items team t can handle on day d (learning curve; random rounding)."""
+    """Work items team t can handle on day d (learning curve; random rounding).
+
+    A team at full skill (ramp TC_B = 0) skips the curve's exp: level - 0 x exp(...) is
+    the level exactly, the same bits, for a reference day not in the future."""
     if team_cap[t, TC_N] <= 0:
         return 0
-    tau = team_par[t, T_TAU]
-    cap = team_cap[t, TC_A] - team_cap[t, TC_B] * np.exp(-(d - team_cap[t, TC_REF]) / tau)
+    cap = team_cap[t, TC_A]
+    if team_cap[t, TC_B] != 0.0 or d < team_cap[t, TC_REF]:
+        tau = team_par[t, T_TAU]
+        cap -= team_cap[t, TC_B] * np.exp(-(d - team_cap[t, TC_REF]) / tau)
     cap = max(cap, 0.0)
     whole = int(cap)
     if whole < cap and uniform(rs) < cap - whole:
@@ -424,7 +451,7 @@ def _capacity(rs, t, d, team_cap, team_par):
     return whole
 
 
-@no_refcount
+@inlined
 def _lose_customers(rs, s, n, state, flat, kept):
     """Remove up to n customers of segment s (customers and loyal alike) to churned."""
     flat[0] = state[s, CUSTOMER]
@@ -436,7 +463,7 @@ def _lose_customers(rs, s, n, state, flat, kept):
     return kept[0] + kept[1]
 
 
-@no_refcount
+@inlined
 def _serve_complaints(rs, cap, cqueue, patience, lost_after, state, day, leak, flat, kept, two,
                       two_kept):
     """The service team answers complaints, oldest first; returns capacity left."""
@@ -468,7 +495,7 @@ def _serve_complaints(rs, cap, cqueue, patience, lost_after, state, day, leak, f
     return cap
 
 
-@no_refcount
+@inlined
 def _expire_complaints(rs, cqueue, patience, lost_after, state, day, leak, two, two_kept):
     """Complaints that waited `patience` days are unresolved; the rest age one day."""
     for s in range(cqueue.shape[0]):
@@ -484,22 +511,38 @@ def _expire_complaints(rs, cqueue, patience, lost_after, state, day, leak, two, 
 
 
 @no_refcount
-def _serve_leads(rs, t, cap, chan_par, team_par, queue, shares, state, day, chan_tot, adopters,
-                 leak, flat, kept, units_s):
-    """Team t answers its channels' leads, oldest first; answered leads may buy.
+def _team_channels(chan_par, team_chan, n_team_chan):
+    """Fill team_chan [T, C] with each team's channels in channel order, their number in
+    n_team_chan [T] (a channel with no team, C_TEAM < 0, is in no row)."""
+    for t in range(n_team_chan.shape[0]):
+        n_team_chan[t] = 0
+    for c in range(chan_par.shape[0]):
+        t = int(chan_par[c, C_TEAM])
+        if 0 <= t < n_team_chan.shape[0]:
+            team_chan[t, n_team_chan[t]] = c
+            n_team_chan[t] += 1
+
+
+@inlined
+def _serve_leads(rs, t, cap, team_chan, n_team_chan, team_par, queue, shares, state, day,
+                 chan_tot, adopters, leak, flat, kept, units_s):
+    """Team t answers its channels' leads (team_chan[t, :n_team_chan[t]], `_team_channels`),
+    oldest first; answered leads may buy.
 
     The groups (channel, segment) of the split are those of t's channels only: another
-    team's channel would be an empty group, which takes no draw."""
-    n_ch, n_seg = queue.shape[0], queue.shape[1]
+    team's channel would be an empty group, which takes no draw. A team without channels
+    has nothing to do."""
+    n_seg, k = queue.shape[1], n_team_chan[t]
+    if k == 0:
+        return cap
     patience = int(team_par[t, T_PATIENCE])
     for age in range(patience - 1, -1, -1):
         if cap <= 0:
             break
         waiting = 0
         m = 0
-        for c in range(n_ch):
-            if int(chan_par[c, C_TEAM]) != t:
-                continue
+        for i in range(k):
+            c = team_chan[t, i]
             for s in range(n_seg):
                 flat[m] = queue[c, s, age]
                 waiting += flat[m]
@@ -509,9 +552,8 @@ def _serve_leads(rs, t, cap, chan_par, team_par, queue, shares, state, day, chan
         split_without_replacement(rs, flat, m, cap, kept)
         p_close = team_par[t, T_CLOSE] * team_par[t, T_CLOSE_DECAY] ** age
         m = 0
-        for c in range(n_ch):
-            if int(chan_par[c, C_TEAM]) != t:
-                continue
+        for i in range(k):
+            c = team_chan[t, i]
             for s in range(n_seg):
                 h = kept[m]
                 m += 1
@@ -529,13 +571,13 @@ def _serve_leads(rs, t, cap, chan_par, team_par, queue, shares, state, day, chan
     return cap
 
 
-@no_refcount
-def _expire_leads(t, chan_par, team_par, queue, state, day, leak):
-    """Leads of team t that waited `patience` days are lost; the rest age one day."""
+@inlined
+def _expire_leads(t, team_chan, n_team_chan, team_par, queue, state, day, leak):
+    """Leads of team t (channels team_chan[t, :n_team_chan[t]]) that waited `patience` days
+    are lost; the rest age one day."""
     patience = int(team_par[t, T_PATIENCE])
-    for c in range(queue.shape[0]):
-        if int(chan_par[c, C_TEAM]) != t:
-            continue
+    for i in range(n_team_chan[t]):
+        c = team_chan[t, i]
         for s in range(queue.shape[1]):
             n = queue[c, s, patience - 1]
             if n > 0:
@@ -548,7 +590,7 @@ def _expire_leads(t, chan_par, team_par, queue, state, day, leak):
             queue[c, s, 0] = 0
 
 
-@no_refcount
+@inlined
 def _new_complaints(rs, units_s, complaint_rate, service_team, cqueue, lost_after, state, day,
                     leak, two, two_kept):
     """Complaints about the day's sales join the service queue (or go unanswered)."""
@@ -566,7 +608,7 @@ def _new_complaints(rs, units_s, complaint_rate, service_team, cqueue, lost_afte
             leak[L_CHURN_COMPLAINT] += lost
 
 
-@no_refcount
+@inlined
 def _record(d, state, adopters, day, team_cost, cum, market_size, discount, out):
     """Write day d's KPIs (the rows of mktsim.kpis.KPI_NAMES) into out[:, d]."""
     aware = 0.0
@@ -614,7 +656,7 @@ def _record(d, state, adopters, day, team_cost, cum, market_size, discount, out)
     out[K_LTV, d] = _lifetime_value(cum, discount)
 
 
-@no_refcount
+@inlined
 def _lifetime_value(cum, discount):
     """m r / (1 + i - r): m margin per customer per year, r = exp(-churn per year), both
     from the totals to date; NaN before there are customers."""
@@ -629,6 +671,12 @@ def _lifetime_value(cum, discount):
 
 @no_refcount
 def _team_cost(team_cap, team_par):
+    """`_salaries` as a call (the per-customer kernel's)."""
+    return _salaries(team_cap, team_par)
+
+
+@inlined
+def _salaries(team_cap, team_par):
     """The teams' salaries of one day (money): people x cost per person-day."""
     cost = 0.0
     for t in range(team_par.shape[0]):
@@ -639,6 +687,14 @@ def _team_cost(team_cap, team_par):
 @no_refcount
 def _close_day(d, state, adopters, day, media, team_cost, revenue_before, chan_tot, chan_par,
                loyalty_cost, extra_spend, cum, market_size, discount, out):
+    """`_end_day` as a call (the per-customer kernel's)."""
+    _end_day(d, state, adopters, day, media, team_cost, revenue_before, chan_tot, chan_par,
+             loyalty_cost, extra_spend, cum, market_size, discount, out)
+
+
+@inlined
+def _end_day(d, state, adopters, day, media, team_cost, revenue_before, chan_tot, chan_par,
+             loyalty_cost, extra_spend, cum, market_size, discount, out):
     """End of day d, in both population engines: commissions on the day's channel revenue
     (revenue_before [C]: channel revenue at the start of the day) booked as channel spend;
     the day's spend = media + commissions + loyalty programme (loyal customers x
@@ -663,12 +719,10 @@ def _advance(d0, d1, rs, state, adopters, adstock, queue, cqueue, pipe, cum, cha
     """Advance the population from day d0 (included) to d1 (excluded), drawing from the
     generator state `rs` (`engine.variates`).
 
-    misc [N_MISC]: the scalar controls named by the M_* columns of `engine.layout`.
+    misc [N_MISC]: the scalar controls named by the M_* columns of `engine.layout`. This
+    allocates the scratch arrays; `_days` runs the days.
     """
     n_seg, n_ch, n_team = state.shape[0], chan_par.shape[0], team_par.shape[0]
-    market_size, bass_mode = misc[M_MARKET_SIZE], misc[M_BASS_MODE] > 0
-    wom_customers, service_team = misc[M_WOM_CUSTOMERS] > 0, int(misc[M_SERVICE_TEAM])
-    complaint_rate, loyalty_cost = misc[M_COMPLAINT_RATE], misc[M_LOYALTY_COST]
     h_aw = np.zeros(n_ch)
     h_cv = np.zeros(n_ch)
     hz = np.zeros(N_HAZARDS + n_ch)
@@ -684,36 +738,59 @@ def _advance(d0, d1, rs, state, adopters, adstock, queue, cqueue, pipe, cum, cha
     two_kept = np.zeros(2, dtype=np.int64)
     day = np.zeros(N_DAY)
     revenue_before = np.zeros(n_ch)
+    team_chan = np.zeros((n_team, n_ch), dtype=np.int64)
+    n_team_chan = np.zeros(n_team, dtype=np.int64)
+    _team_channels(chan_par, team_chan, n_team_chan)
+    _days(d0, d1, rs, state, adopters, adstock, queue, cqueue, pipe, cum, chan_tot, leak, out,
+          seg_rates, affinity, chan_par, kappa, spend, extra_spend, season, team_par, misc,
+          lost_after, chan_scale, shares, team_cap, h_aw, h_cv, hz, ex, delta, intents, organic,
+          repeat, units_s, flat, kept, two, two_kept, day, revenue_before, team_chan,
+          n_team_chan)
+
+
+@no_refcount
+def _days(d0, d1, rs, state, adopters, adstock, queue, cqueue, pipe, cum, chan_tot, leak, out,
+          seg_rates, affinity, chan_par, kappa, spend, extra_spend, season, team_par, misc,
+          lost_after, chan_scale, shares, team_cap, h_aw, h_cv, hz, ex, delta, intents, organic,
+          repeat, units_s, flat, kept, two, two_kept, day, revenue_before, team_chan,
+          n_team_chan):
+    """`_advance`'s days d0..d1-1, with its scratch arrays (named as in the module's
+    docstring; team_chan, n_team_chan from `_team_channels`).
+
+    One compiled function without reference counting: the day's helpers marked
+    `jit.inlined` are copied into it, so that a day makes no call with a dozen arrays
+    (each passed as its pointers, shape and strides) except to the samplers and to the
+    helpers the per-customer kernel shares.
+    """
+    n_seg, n_ch = state.shape[0], chan_par.shape[0]
+    market_size, bass_mode = misc[M_MARKET_SIZE], misc[M_BASS_MODE] > 0
+    wom_customers, service_team = misc[M_WOM_CUSTOMERS] > 0, int(misc[M_SERVICE_TEAM])
+    complaint_rate, loyalty_cost = misc[M_COMPLAINT_RATE], misc[M_LOYALTY_COST]
     for d in range(d0, d1):
-        day[:] = 0.0
-        units_s[:] = 0
+        for i in range(N_DAY):
+            day[i] = 0.0
+        for s in range(n_seg):
+            units_s[s] = 0
         for c in range(n_ch):
             revenue_before[c] = chan_tot[c, CH_REVENUE]
-        media = _media(d, spend, chan_scale, chan_par, market_size, adstock, h_aw, h_cv, chan_tot)
+        media = _media_of_day(d, spend, chan_scale, chan_par, market_size, adstock, h_aw, h_cv,
+                              chan_tot)
         talkers = 0.0
         for s in range(n_seg):
             talkers += state[s, CUSTOMER] + state[s, LOYAL] if wom_customers else adopters[s]
         talk_share = talkers / market_size
         if bass_mode:
             for s in range(n_seg):
-                _segment_hazards(s, d, True, talk_share, seg_rates, affinity, season, shares,
-                                 h_aw, h_cv, 0.0, hz)
+                _hazards_of_segment(s, d, True, talk_share, seg_rates, affinity, season, shares,
+                                    h_aw, h_cv, 0.0, hz)
                 _bass_segment(rs, s, state, adopters, hz, units_s)
             for s in range(n_seg):
                 _sell(s, units_s[s], -1, shares, day, chan_tot, adopters, state, False)
                 day[D_NEW] += units_s[s]
         else:
-            synergy = _synergy(chan_par, h_aw, kappa)
-            delta[:, :] = 0
-            for s in range(n_seg):
-                _segment_hazards(s, d, False, talk_share, seg_rates, affinity, season, shares,
-                                 h_aw, h_cv, synergy, hz)
-                comp, churned = _funnel_segment(rs, s, state, delta, hz, intents, organic,
-                                                repeat, ex)
-                day[D_COMP_UNITS] += comp
-                day[D_CHURNED] += churned
-                leak[L_CHURN_REGULAR] += churned
-            state += delta
+            _funnel_day(rs, d, state, adopters, chan_par, kappa, seg_rates, affinity, season,
+                        shares, h_aw, h_cv, talk_share, hz, delta, intents, organic, repeat, ex,
+                        day, leak)
             for s in range(n_seg):
                 _sell(s, organic[s], -1, shares, day, chan_tot, adopters, state, True)
                 _sell(s, repeat[s], -1, shares, day, chan_tot, adopters, state, False)
@@ -721,20 +798,52 @@ def _advance(d0, d1, rs, state, adopters, adstock, queue, cqueue, pipe, cum, cha
             _handoffs(rs, chan_par, pipe, queue, state, day, leak)
             _route_intents(rs, intents, chan_par, state, queue, pipe, shares, day, chan_tot,
                            adopters, units_s, leak, flat, kept)
-        team_cost = _team_cost(team_cap[d], team_par)
-        for t in range(n_team):
-            cap = _capacity(rs, t, d, team_cap[d], team_par)
-            if t == service_team:
-                patience = int(team_par[t, T_PATIENCE])
-                cap = _serve_complaints(rs, cap, cqueue, patience, lost_after, state, day, leak,
-                                        flat, kept, two, two_kept)
-                _expire_complaints(rs, cqueue, patience, lost_after, state, day, leak, two,
-                                   two_kept)
-            _serve_leads(rs, t, cap, chan_par, team_par, queue, shares, state, day, chan_tot,
-                         adopters, leak, flat, kept, units_s)
-            _expire_leads(t, chan_par, team_par, queue, state, day, leak)
+        team_cost = _salaries(team_cap[d], team_par)
+        _teams_day(rs, d, team_cap, team_par, service_team, cqueue, queue, lost_after, state,
+                   day, chan_tot, adopters, shares, leak, flat, kept, two, two_kept, units_s,
+                   team_chan, n_team_chan)
         _new_complaints(rs, units_s, complaint_rate, service_team, cqueue, lost_after, state, day,
                         leak, two, two_kept)
-        _close_day(d, state, adopters, day, media, team_cost, revenue_before, chan_tot,
-                   chan_par, loyalty_cost, extra_spend, cum, market_size,
-                   misc[M_DISCOUNT_RATE], out)
+        _end_day(d, state, adopters, day, media, team_cost, revenue_before, chan_tot, chan_par,
+                 loyalty_cost, extra_spend, cum, market_size, misc[M_DISCOUNT_RATE], out)
+
+
+@inlined
+def _funnel_day(rs, d, state, adopters, chan_par, kappa, seg_rates, affinity, season, shares,
+                h_aw, h_cv, talk_share, hz, delta, intents, organic, repeat, ex, day, leak):
+    """The synergy, each segment's hazards and funnel draws (`_funnel_segment`, into
+    delta), then the day's moves added to the counts (funnel mode)."""
+    synergy = _synergy_hazard(chan_par, h_aw, kappa)
+    n_seg = state.shape[0]
+    for s in range(n_seg):
+        for i in range(N_STATES):
+            delta[s, i] = 0
+    for s in range(n_seg):
+        _hazards_of_segment(s, d, False, talk_share, seg_rates, affinity, season, shares,
+                            h_aw, h_cv, synergy, hz)
+        comp, churned = _funnel_segment(rs, s, state, delta, hz, intents, organic, repeat, ex)
+        day[D_COMP_UNITS] += comp
+        day[D_CHURNED] += churned
+        leak[L_CHURN_REGULAR] += churned
+    for s in range(n_seg):
+        for i in range(N_STATES):
+            state[s, i] += delta[s, i]
+
+
+@inlined
+def _teams_day(rs, d, team_cap, team_par, service_team, cqueue, queue, lost_after, state, day,
+               chan_tot, adopters, shares, leak, flat, kept, two, two_kept, units_s, team_chan,
+               n_team_chan):
+    """Every team's work of day d: its capacity, then complaints (the service team) and
+    its channels' leads, oldest first, and what waited too long expires."""
+    for t in range(team_par.shape[0]):
+        cap = _capacity(rs, t, d, team_cap[d], team_par)
+        if t == service_team:
+            patience = int(team_par[t, T_PATIENCE])
+            cap = _serve_complaints(rs, cap, cqueue, patience, lost_after, state, day, leak,
+                                    flat, kept, two, two_kept)
+            _expire_complaints(rs, cqueue, patience, lost_after, state, day, leak, two,
+                               two_kept)
+        _serve_leads(rs, t, cap, team_chan, n_team_chan, team_par, queue, shares, state, day,
+                     chan_tot, adopters, leak, flat, kept, units_s)
+        _expire_leads(t, team_chan, n_team_chan, team_par, queue, state, day, leak)

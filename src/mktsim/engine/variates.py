@@ -23,7 +23,8 @@ uniform; nothing is approximated by a normal or a Poisson):
   inversion, whose P(0) = (1 - p)^n is a product of squares for n <= 64 (`POWER_N`).
 
 Every function here allocates nothing and is compiled without reference counting
-(`engine.jit.no_refcount`): the kernel calls them thousands of times a simulated day.
+(`engine.jit.no_refcount`): the kernel calls them thousands of times a simulated day. The
+binomial's dispatch and its inversion are copied into `binomial` (`engine.jit.inlined`).
 - `hypergeometric(rs, good, bad, sample)`: with the smaller side and the smaller sample
   (symmetries), an urn of at most 9 draws when the sample is under 10, otherwise
   Stadlober's ratio-of-uniforms HRUA (Stadlober 1990, as in numpy), again against the
@@ -36,7 +37,7 @@ import math
 
 import numpy as np
 
-from .jit import no_refcount
+from .jit import inlined, no_refcount
 
 GOLDEN_GAMMA = np.uint64(0x9E3779B97F4A7C15)
 #: Binomial means below this are drawn by inversion, as numpy does below 30. Inversion is
@@ -51,6 +52,11 @@ INVERSION_MEAN = 30.0
 #: differs from exact arithmetic's only for a uniform within ~1e-14 of a cdf boundary.
 POWER_N = 64
 _TO_UNIT = 1.0 / 9007199254740992.0  # 2^-53
+_SIXTH = 1.0 / 6.0
+_THIRD = 1.0 / 3.0
+#: below this p, log(1 - p) in the inversion's P(0) = exp(n log(1 - p)) is a six-term
+#: series instead of log1p (`_log1m`)
+SERIES_P = 2e-3
 
 # log k! for k < 126 (exact to double precision), Stirling's series above
 _LOG_FACTORIAL = np.array([math.lgamma(k + 1.0) for k in range(126)])
@@ -101,7 +107,7 @@ def binomial(rs: np.ndarray, n: int, p: float) -> int:
     return _binomial_low(rs, n, p)
 
 
-@no_refcount
+@inlined
 def _binomial_low(rs, n, p):
     """Binomial(n, p) for 0 < p <= 1/2."""
     if n * p < INVERSION_MEAN:
@@ -109,28 +115,27 @@ def _binomial_low(rs, n, p):
     return _binomial_btrs(rs, n, p)
 
 
-@no_refcount
+@inlined
 def _binomial_inversion(rs, n, p):
     """Sequential search of the cdf from 0 (n p < INVERSION_MEAN): P(0) = (1 - p)^n, then
     P(x) / P(x - 1) = ((n + 1) / x - 1) p / (1 - p), with 1 / x from a table. A search
     that runs out of mass (rounding left u above what remains, where P(x) < 1e-300)
     starts again.
 
-    A uniform below a bound of P(0) is a 0 at once, without the exp and log1p of P(0): with
-    y = n p / (1 - p), P(0) = (1 - p)^n >= e^-y >= 1 - y + y^2 / 2 - y^3 / 6 (a margin of
-    1e-12 under it covers rounding), so the result is the full search's."""
+    A uniform below a bound of P(0) is a 0 at once, without a division, nor the power or
+    exp and log1p of P(0): for p <= 1/2, log(1 - p) >= -p - p^2, so with y = n p (1 + p),
+    P(0) = (1 - p)^n >= e^-y >= 1 - y + y^2 / 2 - y^3 / 6 (a margin of 1e-12 under it
+    covers rounding), and the result is the full search's."""
+    y = n * p * (1.0 + p)
+    quick = 1.0 - y * (1.0 - y * (0.5 - y * _SIXTH)) - 1e-12
+    u = uniform(rs)
+    if u <= quick:
+        return 0
     q = 1.0 - p
     s = p / q
     a = (n + 1) * s
-    y = n * s
-    quick = 1.0 - y * (1.0 - y * (0.5 - y / 6.0)) - 1e-12
-    first = -1.0  # P(0), once a uniform falls above `quick`
+    first = q ** n if n <= POWER_N else math.exp(n * _log1m(p))  # P(0)
     while True:
-        u = uniform(rs)
-        if u <= quick:
-            return 0
-        if first < 0.0:
-            first = q ** n if n <= POWER_N else math.exp(n * math.log1p(-p))
         f = first
         x = 0
         while u > f:
@@ -141,6 +146,19 @@ def _binomial_inversion(rs, n, p):
                 break
         else:
             return x
+        u = uniform(rs)
+        if u <= quick:
+            return 0
+
+
+@inlined
+def _log1m(p):
+    """log(1 - p) for 0 < p <= 1/2: below SERIES_P the series -(p + p^2/2 + ... + p^6/6),
+    whose remainder is under p^6 / 7 < 1e-17 of it there (rounding's few 2^-53 dominate,
+    as in log1p), else log1p. The series is a few multiplications, log1p a call."""
+    if p < SERIES_P:
+        return -p * (1.0 + p * (0.5 + p * (_THIRD + p * (0.25 + p * (0.2 + p * _SIXTH)))))
+    return math.log1p(-p)
 
 
 @no_refcount
@@ -153,7 +171,7 @@ def _stirling_tail(k):
     return (1.0 / 12.0 - (1.0 / 360.0 - 1.0 / 1260.0 / k1sq) / k1sq) / k1
 
 
-@no_refcount
+@inlined
 def _binomial_btrs(rs, n, p):
     """BTRS (Hormann 1993) for n p >= INVERSION_MEAN, p <= 1/2: transformed rejection from a
     table-mountain hat, a squeeze box accepting most pairs at once, and otherwise the
@@ -275,7 +293,7 @@ def _hypergeometric_hrua(rs, good, total, n):
             return k
 
 
-@no_refcount
+@inlined
 def competing_exits(rs: np.ndarray, n: int, hazards: np.ndarray, k: int,
                     out: np.ndarray) -> int:
     """How many of `n` leave by each of `k` routes with daily hazards; returns total left.
@@ -305,7 +323,7 @@ def competing_exits(rs: np.ndarray, n: int, hazards: np.ndarray, k: int,
     return n - remaining
 
 
-@no_refcount
+@inlined
 def split_without_replacement(rs: np.ndarray, counts: np.ndarray, m: int, take: int,
                               out: np.ndarray) -> None:
     """Draw `take` items uniformly without replacement from groups of sizes counts[:m]
@@ -330,7 +348,7 @@ def split_without_replacement(rs: np.ndarray, counts: np.ndarray, m: int, take: 
         total -= good
 
 
-@no_refcount
+@inlined
 def hill(x: float, k: float, s: float) -> float:
     """Hill saturation x^s / (x^s + K^s)."""
     if x <= 0.0:
