@@ -362,6 +362,8 @@ def pymc(seed: int = PYMC_SEED, weeks: int = PYMC_WEEKS, noise: float = 0.25,
     columns = {f"spend.{c}": np.round(x[c] * PYMC_SPEND_SCALE[c], 2) for c in channels}
     columns["control.price_index"] = np.round(1.0 + walk - walk.mean(), 4)
     full = continued(columns, weeks)
+    for c in channels:
+        full[f"spend.{c}"][weeks:] = planned_next_year(columns[f"spend.{c}"], dates[:weeks])
     media = {c: pymc_media(full[f"spend.{c}"] / PYMC_SPEND_SCALE[c], c)
              * (scale or {}).get(c, 1.0) * PYMC_REVENUE_SCALE for c in channels}
     expected = (pymc_base(dates, PYMC_WEEKS, full["control.price_index"])
@@ -373,6 +375,23 @@ def pymc(seed: int = PYMC_SEED, weeks: int = PYMC_WEEKS, noise: float = 0.25,
                   expected[:weeks], float(expected[weeks:].sum()), expected[weeks:])
     table = {"revenue": np.round(observed, 0), **columns}
     return Synthetic(tuple(dates[:weeks]), table, truth, noise)
+
+
+def planned_next_year(spend: np.ndarray, dates: list[dt.date]) -> np.ndarray:
+    """Money per week over the 52 weeks after the history as the drafted `continue`
+    strategy spends it: last 52 weeks' money of the channel, by calendar month of each
+    week's first day, spread evenly over the days of that month (its money per day by
+    month), the total over the 365 days after the history last year's money."""
+    rate = np.zeros(13)
+    for day, money in zip(dates[-52:], spend[-52:], strict=True):
+        rate[day.month] += money
+    for month in range(1, 13):
+        rate[month] /= (dt.date(2001 + month // 12, month % 12 + 1, 1)
+                        - dt.date(2001, month, 1)).days
+    start = dates[-1] + dt.timedelta(days=7)
+    daily = np.array([rate[(start + dt.timedelta(days=i)).month] for i in range(365)])
+    daily *= spend[-52:].sum() / daily.sum() if daily.sum() > 0 else 0.0
+    return daily[:364].reshape(52, 7).sum(axis=1)
 
 
 def pymc_information(synthetic: Synthetic, holdout: int = 13) -> dict[str, float]:
