@@ -322,24 +322,23 @@ def pymc_media(x: np.ndarray, channel: str) -> np.ndarray:
     return beta * (1 - np.exp(-lam * stock)) / (1 + np.exp(-lam * stock))
 
 
-def pymc_base(dates: list[dt.date], total: int, price_index: np.ndarray) -> np.ndarray:
+def pymc_base(dates: list[dt.date], total: int, columns: dict[str, np.ndarray]
+              ) -> np.ndarray:
     """Intercept 2, the trend (linspace(0, 50) + 10)^(1/4) - 1 over the notebook's
     `total` weeks (continued at the same step), the season 0.5 (cos(2 pi d / 365.5) -
-    sin(4 pi d / 365.5)) of the day of the year d, the events and the control, in y."""
+    sin(4 pi d / 365.5)) of the day of the year d, the events and the control (the
+    `event.` and `control.price_index` columns), in y."""
     t = np.arange(len(dates)) * 50.0 / (total - 1)
     day = np.array([d.timetuple().tm_yday for d in dates], dtype=float)
     season = 0.5 * (np.cos(2 * np.pi * day / 365.5) - np.sin(4 * np.pi * day / 365.5))
-    events = sum(lift * pymc_event(dates, name) for name, (_, lift) in PYMC_EVENTS.items())
+    events = sum(lift * columns[f"event.{name}"] for name, (_, lift) in PYMC_EVENTS.items())
     return 2.0 + (t + 10) ** 0.25 - 1 + season + events + PYMC_CONTROL_EFFECT * (
-        price_index - 1.0)
+        columns["control.price_index"] - 1.0)
 
 
-def pymc_event(dates: list[dt.date], name: str) -> np.ndarray:
-    """1 on the event's week, and 52 weeks after each occurrence past the history
-    (repeat_year), else 0."""
-    day = PYMC_EVENTS[name][0]
-    return np.array([1.0 if (d - day).days >= 0 and (d - day).days % 364 == 0 else 0.0
-                     for d in dates])
+def pymc_event(dates: list[dt.date] | tuple[dt.date, ...], name: str) -> np.ndarray:
+    """1 on the event's week, else 0."""
+    return np.array([1.0 if d == PYMC_EVENTS[name][0] else 0.0 for d in dates])
 
 
 def pymc(seed: int = PYMC_SEED, weeks: int = PYMC_WEEKS, noise: float = 0.25,
@@ -361,15 +360,15 @@ def pymc(seed: int = PYMC_SEED, weeks: int = PYMC_WEEKS, noise: float = 0.25,
     dates = [PYMC_START + dt.timedelta(weeks=int(i)) for i in range(weeks + 52)]
     columns = {f"spend.{c}": np.round(x[c] * PYMC_SPEND_SCALE[c], 2) for c in channels}
     columns["control.price_index"] = np.round(1.0 + walk - walk.mean(), 4)
-    full = continued(columns, weeks)
+    for name in PYMC_EVENTS:
+        columns[f"event.{name}"] = pymc_event(dates[:weeks], name)
+    full = continued(columns, weeks)        # the events 52 weeks later: repeat_year
     for c in channels:
         full[f"spend.{c}"][weeks:] = planned_next_year(columns[f"spend.{c}"], dates[:weeks])
     media = {c: pymc_media(full[f"spend.{c}"] / PYMC_SPEND_SCALE[c], c)
              * (scale or {}).get(c, 1.0) * PYMC_REVENUE_SCALE for c in channels}
-    expected = (pymc_base(dates, PYMC_WEEKS, full["control.price_index"])
-                * PYMC_REVENUE_SCALE + sum(media.values()))
-    for name in PYMC_EVENTS:
-        columns[f"event.{name}"] = pymc_event(dates, name)[:weeks]
+    expected = (pymc_base(dates, PYMC_WEEKS, full) * PYMC_REVENUE_SCALE
+                + sum(media.values()))
     observed = expected[:weeks] + epsilon * PYMC_REVENUE_SCALE
     truth = Truth({}, {c: float(m[:weeks].sum()) for c, m in media.items()},
                   expected[:weeks], float(expected[weeks:].sum()), expected[weeks:])
