@@ -84,6 +84,33 @@ def test_draft_validates_and_continues_the_history(tmp_path: Path) -> None:
     assert spec.market.demand.trend.origin == START
 
 
+def _draft_channel(path: Path, tv: list[float]) -> tuple[float, float]:
+    """(half-saturation, lift) drafted for TV from a history of flat revenue and steady
+    search beside `tv`'s weekly money."""
+    with path.open("w", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(["date", "revenue", "spend.tv", "spend.search"])
+        for i, money in enumerate(tv):
+            out.writerow([(START + dt.timedelta(weeks=i)).isoformat(), 1e6, money, 3e4])
+    assert _invoke("init", "from-history", path, "--force").exit_code == 0
+    spec = load_spec(path.with_suffix(".yaml")).spec
+    return (spec.channels["tv"].conversion.half_saturation,
+            spec.channels["tv"].conversion.lift)
+
+
+def test_a_flighted_channel_is_half_saturated_at_its_usual_burst(tmp_path: Path) -> None:
+    # the same 100,000 a week when on, every week or 6 weeks in 10: the same
+    # half-saturation (the channel's money when it spends), and a lift raised by 10/6 so
+    # that its average effect is its money's share of the media share either way
+    steady_k, steady_lift = _draft_channel(tmp_path / "steady.csv", [1e5] * 60)
+    flighted = [1e5 if i % 10 < 6 else 0.0 for i in range(60)]
+    flighted_k, flighted_lift = _draft_channel(tmp_path / "flighted.csv", flighted)
+    assert flighted_k == pytest.approx(steady_k, rel=1e-3)
+    tv_share = {"steady": 1e5 / 1.3e5, "flighted": 0.6e5 / 0.9e5}
+    assert flighted_lift * 0.6 / tv_share["flighted"] == pytest.approx(
+        steady_lift / tv_share["steady"], rel=1e-3)
+
+
 def test_continue_repeats_last_year_money_and_target_is_plus_ten_percent(tmp_path: Path
                                                                          ) -> None:
     history = write_history(tmp_path / "sales.csv", weeks=60)

@@ -105,7 +105,7 @@ def _quoted(text: str) -> str:
 def model_level(d: HistoryDraft) -> float:
     """The model's KPI per day on day 0 with every channel at its average spend."""
     units = d.market_size * CONSIDERING * d.purchase_per_year / 365.0 * d.own_share
-    media = sum(c.lift * 0.5 for c in d.channels)
+    media = sum(c.lift * 0.5 * c.on_share for c in d.channels)
     return units * (1 + media) * (d.price if d.kpi == "revenue" else 1.0)
 
 
@@ -201,7 +201,7 @@ def _channel(out: Lines, c: ChannelDraft) -> None:
     out.add(2, f"type: {c.type}", "type_guessed" if c.guessed else "type_default")
     out.add(2, f"cost: {{model: cpm, cpm: {num(c.cpm)}}}", "cpm")
     out.add(2, f"conversion: {{lift: {c.lift:.4g}, half_saturation: {c.half_saturation:.4g}}}",
-            "conversion", money=c.spend_per_day)
+            "conversion", money=c.spend_per_day_on)
     out.add(2, f"adstock: {{retention_per_week: {RETENTION_PRIOR[c.type][1]}}}", "adstock")
 
 

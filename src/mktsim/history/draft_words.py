@@ -113,10 +113,10 @@ WORDS: dict[str, tuple[str, str]] = {
             "[A] 每千次展示的费用；half_saturation 与之同一尺度，需一起修改"),
     "conversion": (
         "lift of purchases at full saturation (freed below); half_saturation = the\n"
-        "adstocked exposures per person per day of the average spend ({money:,.0f} a day),\n"
-        "so the channel is half saturated at its usual money",
-        "完全饱和时的购买提升（下面放开拟合）；half_saturation 为平均投放（每天\n"
-        "{money:,.0f}）下每人每天的累积曝光，即渠道在常规投放下达到一半饱和"),
+        "adstocked exposures per person per day of the average spend in the periods with\n"
+        "money ({money:,.0f} a day), so the channel is half saturated at its usual money",
+        "完全饱和时的购买提升（下面放开拟合）；half_saturation 为有投放周期的平均投放\n"
+        "（每天 {money:,.0f}）下每人每天的累积曝光，即渠道在常规投放下达到一半饱和"),
     "adstock": ("carryover: share of the effect kept after a week (freed below)",
                 "延续效应：一周后保留的效果比例（下面放开拟合）"),
     "continue": (
