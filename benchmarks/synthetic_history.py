@@ -47,6 +47,8 @@ TRUE_VALUES = {
     "channels.search.adstock.retention_per_week": 0.1,
     "channels.social.adstock.retention_per_week": 0.3,
     "market.demand.trend.growth_per_year": 0.06,
+    # the same growth after the break the draft puts halfway (histories of 2 years or more)
+    "market.demand.trend.change_points.0.growth_per_year": 0.06,
     "market.demand.fourier.sin.0": 0.12,
     "market.demand.fourier.cos.0": -0.08,
     "market.demand.fourier.sin.1": 0.03,
@@ -161,6 +163,8 @@ def generate(seed: int = 0, weeks: int = 156, noise: float = 0.05,
     from mktsim.scenario.load import load_text, with_values
 
     values = true_values(channels, scale)
+    if "change_points:" not in text:
+        values.pop("market.demand.trend.change_points.0.growth_per_year")
     loaded = with_values(load_text(text, "truth.yaml"), values)
     full = continued(columns, weeks)
     mean, one = _simulate(loaded.spec, full, weeks + 52, seed)

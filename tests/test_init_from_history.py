@@ -84,6 +84,25 @@ def test_draft_validates_and_continues_the_history(tmp_path: Path) -> None:
     assert spec.market.demand.trend.origin == START
 
 
+def test_trend_growth_changes_halfway_through_a_long_history(tmp_path: Path) -> None:
+    # 160 weeks, 13 held out: the growth is freed, and again from the period halfway
+    # through the 147 fitted ones (week 73), so the forecast continues the later half's
+    long = write_history(tmp_path / "long.csv", weeks=160)
+    assert _invoke("init", "from-history", long).exit_code == 0
+    spec = load_spec(tmp_path / "long.yaml").spec
+    (point,) = spec.market.demand.trend.change_points
+    assert point.on == START + dt.timedelta(weeks=73) and point.growth_per_year == 0
+    params = spec.calibration.parameters
+    assert {"market.demand.trend.growth_per_year",
+            "market.demand.trend.change_points.0.growth_per_year"} <= set(params)
+    # two years less a quarter: one growth only
+    short = write_history(tmp_path / "short.csv", weeks=100)
+    assert _invoke("init", "from-history", short).exit_code == 0
+    spec = load_spec(tmp_path / "short.yaml").spec
+    assert not spec.market.demand.trend.change_points
+    assert "market.demand.trend.growth_per_year" in spec.calibration.parameters
+
+
 def _draft_channel(path: Path, tv: list[float]) -> tuple[float, float]:
     """(half-saturation, lift) drafted for TV from a history of flat revenue and steady
     search beside `tv`'s weekly money."""

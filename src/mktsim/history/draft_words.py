@@ -77,6 +77,9 @@ WORDS: dict[str, tuple[str, str]] = {
                "需求驱动因素（见 docs/scenario.md）：它们的乘积作用于购买"),
     "trend": ("trend: growth per year from the history's first day (freed below)",
               "趋势：自历史第一天起的年增长率（下面放开拟合）"),
+    "trend_break": ("from halfway through the fitted periods the growth is its own (freed\n"
+                    "below): the forecast continues the later half's growth",
+                    "自拟合周期的中点起增长率单独估计（下面放开拟合）：预测延续后半段的增长"),
     "fourier": ("smooth yearly season, 2 harmonics (freed below)",
                 "平滑的年度季节性，2 阶谐波（下面放开拟合）"),
     "control_elasticity": (
@@ -165,6 +168,8 @@ WORDS: dict[str, tuple[str, str]] = {
         "beta(1.5, 4.5)：中位数每周 0.22；直接响应在几天内起作用"),
     "prior_trend": ("normal(0, 0.15): no growth expected; ±15% a year plausible",
                     "normal(0, 0.15)：预期无增长；每年 ±15% 都合理"),
+    "prior_trend_break": ("normal(0, 0.15): the later half's growth, fitted on its own",
+                          "normal(0, 0.15)：后半段的增长率，单独拟合"),
     "prior_fourier": ("normal(0, 0.25): a season of up to about ±25% a harmonic",
                       "normal(0, 0.25)：每个谐波的季节波动约在 ±25% 以内"),
     "prior_elasticity": ("normal(-1, 0.75): demand falls as the price index rises (elasticity\n"
