@@ -13,6 +13,10 @@ the truth:
 
     .venv/bin/python benchmarks/bench_calibrate.py --from-history [--seeds 1 2 3]
 
+`--kind pymc` does the same on PyMC-Marketing's example MMM (179 weeks, channels x1 x2,
+`--channels x1 x2 x3` for a third; docs/calibration.md, "PyMC-Marketing's example MMM,
+measured"); `--kind additive` (or `--additive`) on the additive formula.
+
 `--write-example` (re)writes scenarios/smart_band_history.csv, the shipped example,
 simulated by mktsim from the TRUTH values below.
 """
