@@ -259,8 +259,8 @@ def channel_draft(history: History, name: str, market: int, media_lift: float
                   ) -> ChannelDraft:
     """A channel with its half-saturation at the adstocked exposures of its mean spend
     over the periods it spends in, and a lift giving its share (by money) of the assumed
-    media effect: `media_lift` (half saturated at its average money) over the share of
-    periods it spends in."""
+    media effect: `media_lift` (for a channel half saturated on average) times 0.5 over
+    its mean saturation over the history at the drafted retention."""
     kind, guessed = channel_type(name)
     spend = history.spend[name]
     days = history.period_days
@@ -272,11 +272,29 @@ def channel_draft(history: History, name: str, market: int, media_lift: float
     theta = RETENTION_PRIOR[kind][1] ** (1 / 7)
     exposures = per_day_on * 1000.0 / CPM[kind] / market / (1.0 - theta)
     months = spend_month(history, spend)
+    saturation = mean_saturation(np.where(ok, spend, 0.0), days, theta,
+                                 per_day_on / (1.0 - theta))
     return ChannelDraft(name, kind, guessed, CPM[kind], per_day,
-                        max(exposures, 1e-12), media_lift / max(on_share, 0.05),
+                        max(exposures, 1e-12), media_lift * 0.5 / max(saturation, 0.025),
                         float(sum(months.values())),
                         tuple(sorted(m for m, v in months.items() if v > 0)),
                         per_day_on, on_share)
+
+
+def mean_saturation(spend: np.ndarray, days: np.ndarray, theta: float, half: float
+                    ) -> float:
+    """Mean over the history's days of the Hill saturation S / (S + half) of the money
+    adstocked day by day (S_d = money_d + theta S_(d-1), each period's money spread over
+    its days); 0.5 for money that never moves. Money in currency, `half` in adstocked
+    money."""
+    if half <= 0:
+        return 0.5
+    daily = np.repeat(spend / np.maximum(days, 1), days.astype(int))
+    stock, total = 0.0, 0.0
+    for money in daily:
+        stock = money + theta * stock
+        total += stock / (stock + half)
+    return total / max(len(daily), 1)
 
 
 def month_weights(history: History, start: dt.date,
