@@ -88,7 +88,7 @@ class ChannelDraft:
     last_year: float         # money spent in the last 52 weeks
     active_months: tuple[int, ...]  # calendar months (1-12) with money in the last year
     spend_per_day_on: float = 0.0   # mean money per day over the periods with money
-    on_share: float = 1.0           # share of the periods with money
+    saturation: float = 0.5         # mean saturation over the history at the draft
 
 
 @dataclass(frozen=True)
@@ -267,7 +267,6 @@ def channel_draft(history: History, name: str, market: int, media_lift: float
     ok = np.isfinite(spend)
     per_day = float(spend[ok].sum() / max(days[ok].sum(), 1))
     on = ok & (spend > 0)
-    on_share = float(on.sum() / ok.sum()) if ok.any() else 0.0
     per_day_on = float(spend[on].sum() / max(days[on].sum(), 1))
     theta = RETENTION_PRIOR[kind][1] ** (1 / 7)
     exposures = per_day_on * 1000.0 / CPM[kind] / market / (1.0 - theta)
@@ -278,7 +277,7 @@ def channel_draft(history: History, name: str, market: int, media_lift: float
                         max(exposures, 1e-12), media_lift * 0.5 / max(saturation, 0.025),
                         float(sum(months.values())),
                         tuple(sorted(m for m, v in months.items() if v > 0)),
-                        per_day_on, on_share)
+                        per_day_on, saturation)
 
 
 def mean_saturation(spend: np.ndarray, days: np.ndarray, theta: float, half: float

@@ -105,7 +105,7 @@ def _quoted(text: str) -> str:
 def model_level(d: HistoryDraft) -> float:
     """The model's KPI per day on day 0 with every channel at its average spend."""
     units = d.market_size * CONSIDERING * d.purchase_per_year / 365.0 * d.own_share
-    media = sum(c.lift * 0.5 * c.on_share for c in d.channels)
+    media = sum(c.lift * c.saturation for c in d.channels)
     return units * (1 + media) * (d.price if d.kpi == "revenue" else 1.0)
 
 
