@@ -13,6 +13,10 @@ the truth:
 
     .venv/bin/python benchmarks/bench_calibrate.py --from-history [--seeds 1 2 3]
 
+`--kind pymc` does the same on PyMC-Marketing's example MMM (179 weeks, channels x1 x2,
+`--channels x1 x2 x3` for a third; docs/calibration.md, "PyMC-Marketing's example MMM,
+measured"); `--kind additive` (or `--additive`) on the additive formula.
+
 `--write-example` (re)writes scenarios/smart_band_history.csv, the shipped example,
 simulated by mktsim from the TRUTH values below.
 """
@@ -80,8 +84,12 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[1])
     parser.add_argument("--additive", action="store_true",
                         help="--from-history on the additive generator (not mktsim's model)")
-    parser.add_argument("--channels", nargs="+", default=["tv", "search", "social"],
-                        help="--from-history with these channels only (of tv, search, social)")
+    parser.add_argument("--kind", choices=("mktsim", "additive", "pymc"), default="mktsim",
+                        help="--from-history on mktsim's model, the additive formula or "
+                             "PyMC-Marketing's example MMM (179 weeks, channels x1 x2 [x3])")
+    parser.add_argument("--channels", nargs="+", default=None,
+                        help="--from-history with these channels only (of tv, search, "
+                             "social; of x1, x2, x3 with --kind pymc)")
     parser.add_argument("--scale", nargs="+", default=[], metavar="CHANNEL=FACTOR",
                         help="--from-history with a channel's true effect multiplied, e.g. "
                              "search=3 social=0.5 (a truth not proportional to spend)")
@@ -92,9 +100,9 @@ def main() -> None:
         import synthetic_history
 
         scale = synthetic_history.parse_scale(args.scale)
+        kind = "additive" if args.additive else args.kind
         for seed in args.seeds:
-            print(from_history(seed, additive=args.additive, channels=tuple(args.channels),
-                               scale=scale))
+            print(from_history(seed, kind=kind, channels=args.channels, scale=scale))
         return
     if args.write_example:
         print("wrote", make_history(ROOT / "scenarios" / "smart_band_history.csv"))
@@ -114,19 +122,17 @@ def main() -> None:
               f"truth {TRUTH[p.path]}")
 
 
-def from_history(seed: int, weeks: int = 156, noise: float = 0.05,
-                 additive: bool = False,
-                 channels: tuple[str, ...] = ("tv", "search", "social"),
+def from_history(seed: int, kind: str = "mktsim", channels: list[str] | None = None,
                  scale: dict[str, float] | None = None) -> str:
-    """One line of the --from-history benchmark: generate (with mktsim's model, or the
-    `additive` formula), draft, calibrate, forecast, compare with the truth."""
+    """One line of the --from-history benchmark: generate (with mktsim's model, the
+    additive formula or PyMC-Marketing's example, `kind`), draft, calibrate, forecast,
+    compare with the truth."""
     import synthetic_history
 
     import mktsim
     from mktsim.api import init_from_history
 
-    make = synthetic_history.additive if additive else synthetic_history.generate
-    synthetic = make(seed, weeks, noise, channels, scale)
+    synthetic = synthetic_history.make(kind, seed, channels, scale)
     with tempfile.TemporaryDirectory() as tmp:
         history = synthetic.write_csv(Path(tmp) / "history.csv")
         started = time.perf_counter()
@@ -138,10 +144,12 @@ def from_history(seed: int, weeks: int = 156, noise: float = 0.05,
         next_year = forecast["revenue"]["mean"]
     doc = result.to_dict()
     fit = doc["fit"]["revenue"]
-    line = (f"seed {seed} ({'additive' if additive else 'mktsim'}, {len(channels)} channels): "
+    noise = synthetic.noise
+    line = (f"seed {seed} ({kind}, {len(synthetic.truth.contributions)} channels): "
             f"{seconds:.0f} s, {result.evaluations} simulations, "
-            f"{len(doc['parameters'])} free values; noise {noise:.0%}; R^2 {fit['r2']:.3f}; "
-            f"held-out MAPE {fit['holdout']['mape']:.3f}, 90% band coverage of the "
+            f"{len(doc['parameters'])} free values; noise {noise:g}; R^2 {fit['r2']:.3f}; "
+            f"held-out MAPE {fit['holdout']['mape']:.3f} (the noise's own "
+            f"{noise_mape(synthetic):.3f}), 90% band coverage of the "
             f"held-out weeks {fit['coverage']:.2f}")
     truth = synthetic.truth.values
     inside = [p for p in doc["parameters"] if p["path"] in truth
@@ -156,10 +164,18 @@ def from_history(seed: int, weeks: int = 156, noise: float = 0.05,
     if not truth:
         line += "; (additive truth: no parameter of the model to compare)"
     bound = ", ".join(f"{c} {e:.0%}" for c, e in
-                      synthetic_history.information(synthetic).items())
+                      synthetic_history.information_of(kind, synthetic).items())
     line += f"; least-squares standard error of each channel's effect (all else known): {bound}"
     return "\n".join([line + "; " + contribution_errors(doc, synthetic.truth.contributions),
                       *rows])
+
+
+def noise_mape(synthetic, holdout: int = 13) -> float:
+    """The MAPE of the truth's expected revenue against the observed over the held-out
+    weeks: what the noise alone gives."""
+    observed = synthetic.columns["revenue"][-holdout:]
+    expected = synthetic.truth.expected[-holdout:]
+    return float(np.mean(np.abs(observed - expected) / observed))
 
 
 def contribution_errors(doc: dict, truth: dict[str, float]) -> str:

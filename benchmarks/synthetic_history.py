@@ -47,6 +47,8 @@ TRUE_VALUES = {
     "channels.search.adstock.retention_per_week": 0.1,
     "channels.social.adstock.retention_per_week": 0.3,
     "market.demand.trend.growth_per_year": 0.06,
+    # the same growth after the break the draft puts halfway (histories of 2 years or more)
+    "market.demand.trend.change_points.0.growth_per_year": 0.06,
     "market.demand.fourier.sin.0": 0.12,
     "market.demand.fourier.cos.0": -0.08,
     "market.demand.fourier.sin.1": 0.03,
@@ -161,6 +163,8 @@ def generate(seed: int = 0, weeks: int = 156, noise: float = 0.05,
     from mktsim.scenario.load import load_text, with_values
 
     values = true_values(channels, scale)
+    if "change_points:" not in text:
+        values.pop("market.demand.trend.change_points.0.growth_per_year")
     loaded = with_values(load_text(text, "truth.yaml"), values)
     full = continued(columns, weeks)
     mean, one = _simulate(loaded.spec, full, weeks + 52, seed)
@@ -275,14 +279,176 @@ def information(synthetic: Synthetic, holdout: int = 13) -> dict[str, float]:
                                                      strict=True)}
 
 
+# --- PyMC-Marketing's example MMM (docs/source/notebooks/mmm/mmm_example.ipynb) --------
+
+#: The notebook's first week (its W-MON weeks from 2018-04-01) and length; its seed is
+#: sum(map(ord, "mmm")) = 327: `pymc(PYMC_SEED)` draws x1, x2 and the noise as it does.
+PYMC_START = dt.date(2018, 4, 2)
+PYMC_WEEKS = 179
+PYMC_SEED = 327
+PYMC_CHANNELS = ("x1", "x2", "x3")
+#: Per channel: adstock alpha (geometric, normalised over L_MAX weeks), logistic lam (on
+#: the unit-scale spend x), beta (effect on y at full saturation). x1, x2 as the notebook;
+#: x3 (the third channel option, not the notebook's) is flighted 6 weeks in 13, with a
+#: long carryover and a soft saturation.
+PYMC_TRUTH = {"x1": (0.4, 4.0, 3.0), "x2": (0.2, 3.0, 2.0), "x3": (0.6, 2.0, 1.5)}
+L_MAX = 8
+#: Money per week of one unit of x, and revenue per unit of y (currency units), so that the
+#: sheet reads as a company's: about 100,000 a week of revenue, channel ROIs 0.5 to 2.
+PYMC_SPEND_SCALE = {"x1": 60_000.0, "x2": 80_000.0, "x3": 50_000.0}
+PYMC_REVENUE_SCALE = 20_000.0
+#: The notebook's events (y + 1.5 and y + 2.5 on one week each) and the control added here:
+#: a price index on a random walk acting additively, y - 6 (index - 1).
+PYMC_EVENTS = {"event_1": (dt.date(2019, 5, 13), 1.5), "event_2": (dt.date(2020, 9, 14), 2.5)}
+PYMC_CONTROL_EFFECT = -6.0
+
+
+def pymc_spend(rng: np.random.Generator, weeks: int) -> dict[str, np.ndarray]:
+    """The unit-scale spend x of the notebook (x1 uniform with most weeks halved, x2 zero
+    80% of weeks), drawn first and in its order; x3 is drawn after the noise."""
+    x1 = rng.uniform(0.0, 1.0, weeks)
+    x2 = rng.uniform(0.0, 1.0, weeks)
+    return {"x1": np.where(x1 > 0.9, x1, x1 / 2), "x2": np.where(x2 > 0.8, x2, 0.0)}
+
+
+def pymc_adstock(x: np.ndarray, alpha: float) -> np.ndarray:
+    """PyMC-Marketing's geometric adstock: weights alpha^l, l < L_MAX, normalised to sum 1."""
+    w = alpha ** np.arange(L_MAX)
+    w = w / w.sum()
+    return np.array([sum(w[lag] * x[i - lag] for lag in range(min(L_MAX, i + 1)))
+                     for i in range(len(x))])
+
+
+def pymc_media(x: np.ndarray, channel: str) -> np.ndarray:
+    """A channel's effect on y per week: beta x logistic(adstock(x), lam)."""
+    alpha, lam, beta = PYMC_TRUTH[channel]
+    stock = pymc_adstock(x, alpha)
+    return beta * (1 - np.exp(-lam * stock)) / (1 + np.exp(-lam * stock))
+
+
+def pymc_base(dates: list[dt.date], total: int, columns: dict[str, np.ndarray]
+              ) -> np.ndarray:
+    """Intercept 2, the trend (linspace(0, 50) + 10)^(1/4) - 1 over the notebook's
+    `total` weeks (continued at the same step), the season 0.5 (cos(2 pi d / 365.5) -
+    sin(4 pi d / 365.5)) of the day of the year d, the events and the control (the
+    `event.` and `control.price_index` columns), in y."""
+    t = np.arange(len(dates)) * 50.0 / (total - 1)
+    day = np.array([d.timetuple().tm_yday for d in dates], dtype=float)
+    season = 0.5 * (np.cos(2 * np.pi * day / 365.5) - np.sin(4 * np.pi * day / 365.5))
+    events = sum(lift * columns[f"event.{name}"] for name, (_, lift) in PYMC_EVENTS.items())
+    return 2.0 + (t + 10) ** 0.25 - 1 + season + events + PYMC_CONTROL_EFFECT * (
+        columns["control.price_index"] - 1.0)
+
+
+def pymc_event(dates: list[dt.date] | tuple[dt.date, ...], name: str) -> np.ndarray:
+    """1 on the event's week, else 0."""
+    return np.array([1.0 if d == PYMC_EVENTS[name][0] else 0.0 for d in dates])
+
+
+def pymc(seed: int = PYMC_SEED, weeks: int = PYMC_WEEKS, noise: float = 0.25,
+         channels: tuple[str, ...] = ("x1", "x2"),
+         scale: dict[str, float] | None = None) -> Synthetic:
+    """The data-generating process of PyMC-Marketing's example MMM, in money: y = 2 +
+    trend + season + 1.5 event_1 + 2.5 event_2 - 6 (price_index - 1) + sum_c beta_c
+    logistic(adstock_c(x_c), lam_c) + N(0, `noise`), revenue = y x PYMC_REVENUE_SCALE,
+    spend.c = x_c x PYMC_SPEND_SCALE[c] (x3 only when asked; beta_c times its `scale`).
+    The truth's contribution of a channel is its additive term summed over the window
+    (y minus y with its spend at zero); next year repeats the last 52 weeks' spend, price
+    index and events."""
+    rng = np.random.default_rng(seed)
+    x = pymc_spend(rng, weeks)
+    epsilon = rng.normal(0.0, noise, weeks)
+    t = np.arange(weeks)
+    x["x3"] = np.where(t % 13 < 6, rng.uniform(0.5, 1.0, weeks), 0.0)
+    walk = np.cumsum(rng.normal(0, 0.01, weeks))
+    dates = [PYMC_START + dt.timedelta(weeks=int(i)) for i in range(weeks + 52)]
+    columns = {f"spend.{c}": np.round(x[c] * PYMC_SPEND_SCALE[c], 2) for c in channels}
+    columns["control.price_index"] = np.round(1.0 + walk - walk.mean(), 4)
+    for name in PYMC_EVENTS:
+        columns[f"event.{name}"] = pymc_event(dates[:weeks], name)
+    full = continued(columns, weeks)        # the events 52 weeks later: repeat_year
+    for c in channels:
+        full[f"spend.{c}"][weeks:] = planned_next_year(columns[f"spend.{c}"], dates[:weeks])
+    media = {c: pymc_media(full[f"spend.{c}"] / PYMC_SPEND_SCALE[c], c)
+             * (scale or {}).get(c, 1.0) * PYMC_REVENUE_SCALE for c in channels}
+    expected = (pymc_base(dates, PYMC_WEEKS, full) * PYMC_REVENUE_SCALE
+                + sum(media.values()))
+    observed = expected[:weeks] + epsilon * PYMC_REVENUE_SCALE
+    truth = Truth({}, {c: float(m[:weeks].sum()) for c, m in media.items()},
+                  expected[:weeks], float(expected[weeks:].sum()), expected[weeks:])
+    table = {"revenue": np.round(observed, 0), **columns}
+    return Synthetic(tuple(dates[:weeks]), table, truth, noise)
+
+
+def planned_next_year(spend: np.ndarray, dates: list[dt.date]) -> np.ndarray:
+    """Money per week over the 52 weeks after the history as the drafted `continue`
+    strategy spends it: last 52 weeks' money of the channel, by calendar month of each
+    week's first day, spread evenly over the days of that month (its money per day by
+    month), the total over the 365 days after the history last year's money."""
+    rate = np.zeros(13)
+    for day, money in zip(dates[-52:], spend[-52:], strict=True):
+        rate[day.month] += money
+    for month in range(1, 13):
+        rate[month] /= (dt.date(2001 + month // 12, month % 12 + 1, 1)
+                        - dt.date(2001, month, 1)).days
+    start = dates[-1] + dt.timedelta(days=7)
+    daily = np.array([rate[(start + dt.timedelta(days=i)).month] for i in range(365)])
+    daily *= spend[-52:].sum() / daily.sum() if daily.sum() > 0 else 0.0
+    return daily[:364].reshape(52, 7).sum(axis=1)
+
+
+def pymc_information(synthetic: Synthetic, holdout: int = 13) -> dict[str, float]:
+    """`information` for a `pymc` history: the standard error of each channel's effect
+    relative to the effect, by least squares of revenue on everything the truth holds
+    (trend, season, events, price index, each channel's logistic term at its true
+    adstock and lam): an upper bound on what the history can tell."""
+    columns, kept = synthetic.columns, len(synthetic.dates) - holdout
+    dates = list(synthetic.dates)
+    t = np.arange(len(dates)) * 50.0 / (PYMC_WEEKS - 1)
+    day = np.array([d.timetuple().tm_yday for d in dates], dtype=float)
+    design = [np.ones(len(dates)), (t + 10) ** 0.25, np.cos(2 * np.pi * day / 365.5),
+              np.sin(4 * np.pi * day / 365.5), columns["control.price_index"]]
+    design += [columns[f"event.{e}"] for e in PYMC_EVENTS]
+    names = [k[len("spend."):] for k in columns if k.startswith("spend.")]
+    design += [pymc_media(columns[f"spend.{c}"] / PYMC_SPEND_SCALE[c], c) for c in names]
+    x = np.column_stack(design)[:kept]
+    _, rss, *_ = np.linalg.lstsq(x, columns["revenue"][:kept], rcond=None)
+    sigma2 = float(rss[0]) / (kept - x.shape[1])
+    se = np.sqrt(np.diag(sigma2 * np.linalg.inv(x.T @ x)))[-len(names):]
+    effect = np.linalg.lstsq(x, synthetic.truth.expected[:kept], rcond=None)[0]
+    return {n: float(e / abs(t)) for n, e, t in zip(names, se, effect[-len(names):],
+                                                     strict=True)}
+
+
+KINDS = ("mktsim", "additive", "pymc")
+
+
+def make(kind: str, seed: int, channels: list[str] | tuple[str, ...] | None = None,
+         scale: dict[str, float] | None = None, weeks: int | None = None,
+         noise: float | None = None) -> Synthetic:
+    """A history of `kind` (mktsim, additive or pymc) with its own defaults for what is
+    not given (channels: tv search social, or x1 x2 for pymc)."""
+    if kind == "pymc":
+        return pymc(seed, weeks or PYMC_WEEKS, 0.25 if noise is None else noise,
+                    tuple(channels or ("x1", "x2")), scale)
+    maker = additive if kind == "additive" else generate
+    return maker(seed, weeks or 156, 0.05 if noise is None else noise,
+                 tuple(channels or CHANNELS), scale)
+
+
+def information_of(kind: str, synthetic: Synthetic) -> dict[str, float]:
+    """`information` or `pymc_information`, as the kind needs."""
+    return pymc_information(synthetic) if kind == "pymc" else information(synthetic)
+
+
 def parse_scale(items: list[str]) -> dict[str, float]:
     """`search=3 social=0.5` as {channel: factor of its true effect}."""
     out = {}
     for item in items:
         channel, _, factor = item.partition("=")
-        if channel not in CHANNELS or not factor:
+        if channel not in CHANNELS + PYMC_CHANNELS or not factor:
             raise SystemExit(f"--scale {item}: expected CHANNEL=FACTOR, CHANNEL one of "
-                             f"{', '.join(CHANNELS)}")
+                             f"{', '.join(CHANNELS + PYMC_CHANNELS)}")
         out[channel] = float(factor)
     return out
 
@@ -291,21 +457,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--weeks", type=int, default=156)
-    parser.add_argument("--noise", type=float, default=0.05)
-    parser.add_argument("--additive", action="store_true")
-    parser.add_argument("--channels", nargs="+", default=list(CHANNELS), choices=CHANNELS)
+    parser.add_argument("--weeks", type=int, default=None,
+                        help="default 156 (179 for --kind pymc)")
+    parser.add_argument("--noise", type=float, default=None,
+                        help="sd of the log (mktsim, additive; default 0.05) or of y "
+                             "(pymc; default the notebook's 0.25)")
+    parser.add_argument("--kind", choices=KINDS, default="mktsim",
+                        help="mktsim's own model, the additive formula, or PyMC-Marketing's "
+                             "example MMM (channels x1 x2 [x3], 179 weeks)")
+    parser.add_argument("--additive", action="store_true", help="the same as --kind additive")
+    parser.add_argument("--channels", nargs="+", default=None,
+                        choices=CHANNELS + PYMC_CHANNELS)
     parser.add_argument("--scale", nargs="+", default=[], metavar="CHANNEL=FACTOR",
                         help="multiply a channel's true effect, e.g. search=3 social=0.5")
     args = parser.parse_args()
-    make = additive if args.additive else generate
-    synthetic = make(args.seed, args.weeks, args.noise, tuple(args.channels),
-                     parse_scale(args.scale))
+    kind = "additive" if args.additive else args.kind
+    synthetic = make(kind, args.seed, args.channels, parse_scale(args.scale), args.weeks,
+                     args.noise)
     print("wrote", synthetic.write_csv(args.out))
     for name, value in synthetic.truth.contributions.items():
         print(f"  contribution {name}: {value:,.0f}")
     print(f"  next year: {synthetic.truth.next_year:,.0f}")
-    for name, error in information(synthetic).items():
+    for name, error in information_of(kind, synthetic).items():
         print(f"  {name}: least-squares standard error {error:.0%} of its effect")
 
 

@@ -84,6 +84,67 @@ def test_draft_validates_and_continues_the_history(tmp_path: Path) -> None:
     assert spec.market.demand.trend.origin == START
 
 
+def test_trend_growth_changes_halfway_through_a_long_history(tmp_path: Path) -> None:
+    # 160 weeks, 13 held out: the growth is freed, and again from the period halfway
+    # through the 147 fitted ones (week 73), so the forecast continues the later half's
+    long = write_history(tmp_path / "long.csv", weeks=160)
+    assert _invoke("init", "from-history", long).exit_code == 0
+    spec = load_spec(tmp_path / "long.yaml").spec
+    (point,) = spec.market.demand.trend.change_points
+    assert point.on == START + dt.timedelta(weeks=73) and point.growth_per_year == 0
+    params = spec.calibration.parameters
+    assert {"market.demand.trend.growth_per_year",
+            "market.demand.trend.change_points.0.growth_per_year"} <= set(params)
+    # two years less a quarter: one growth only
+    short = write_history(tmp_path / "short.csv", weeks=100)
+    assert _invoke("init", "from-history", short).exit_code == 0
+    spec = load_spec(tmp_path / "short.yaml").spec
+    assert not spec.market.demand.trend.change_points
+    assert "market.demand.trend.growth_per_year" in spec.calibration.parameters
+
+
+def _draft_channel(path: Path, tv: list[float]) -> tuple[float, float]:
+    """(half-saturation, lift) drafted for TV from a history of flat revenue and steady
+    search beside `tv`'s weekly money."""
+    with path.open("w", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(["date", "revenue", "spend.tv", "spend.search"])
+        for i, money in enumerate(tv):
+            out.writerow([(START + dt.timedelta(weeks=i)).isoformat(), 1e6, money, 3e4])
+    assert _invoke("init", "from-history", path, "--force").exit_code == 0
+    spec = load_spec(path.with_suffix(".yaml")).spec
+    return (spec.channels["tv"].conversion.half_saturation,
+            spec.channels["tv"].conversion.lift)
+
+
+def test_a_flighted_channel_is_half_saturated_at_its_usual_burst(tmp_path: Path) -> None:
+    # the same 100,000 a week when on, every week or 6 weeks in 10: the same
+    # half-saturation (the channel's money when it spends), and a lift per share of money
+    # raised so that its average effect is its money's share of the media share either
+    # way: by more than 1 (off weeks) and less than 10/6 (the carry-over of a burst keeps
+    # some effect in the off weeks)
+    steady_k, steady_lift = _draft_channel(tmp_path / "steady.csv", [1e5] * 60)
+    flighted = [1e5 if i % 10 < 6 else 0.0 for i in range(60)]
+    flighted_k, flighted_lift = _draft_channel(tmp_path / "flighted.csv", flighted)
+    assert flighted_k == pytest.approx(steady_k, rel=1e-3)
+    tv_share = {"steady": 1e5 / 1.3e5, "flighted": 0.6e5 / 0.9e5}
+    raised = (flighted_lift / tv_share["flighted"]) / (steady_lift / tv_share["steady"])
+    assert 1.1 < raised < 10 / 6
+
+
+def test_mean_saturation_of_steady_and_flighted_money() -> None:
+    from mktsim.history.draft import mean_saturation
+
+    days = np.full(104, 7)
+    theta = 0.5 ** (1 / 7)
+    half = 1e5 / 7 / (1 - theta)          # steady money's adstock: half saturated
+    steady = mean_saturation(np.full(104, 1e5), days, theta, half)
+    assert steady == pytest.approx(0.5, abs=0.01)
+    off = np.where(np.arange(104) % 2 == 0, 1e5, 0.0)
+    flighted = mean_saturation(off, days, theta, half)
+    assert 0.25 < flighted < 0.5 and mean_saturation(off, days, 0.0, half) < flighted
+
+
 def test_continue_repeats_last_year_money_and_target_is_plus_ten_percent(tmp_path: Path
                                                                          ) -> None:
     history = write_history(tmp_path / "sales.csv", weeks=60)

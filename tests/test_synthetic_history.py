@@ -106,3 +106,83 @@ def test_scale_multiplies_one_channels_true_effect_only() -> None:
     assert "channels.social.conversion.lift" not in values
     with pytest.raises(SystemExit, match="CHANNEL=FACTOR"):
         parse_scale(["radio=2"])
+
+
+# --- the kind of PyMC-Marketing's example MMM
+
+@pytest.fixture(scope="module")
+def pymc_history():
+    from synthetic_history import PYMC_SEED, pymc
+
+    return pymc(PYMC_SEED)
+
+
+def test_pymc_history_has_the_notebooks_shape(pymc_history, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from synthetic_history import PYMC_SPEND_SCALE
+
+    history = read_any_history(pymc_history.write_csv(tmp_path / "h.csv"))
+    assert history.n_periods == 179 and history.start == dt.date(2018, 4, 2)
+    assert set(history.spend) == {"x1", "x2"} and set(history.controls) == {"price_index"}
+    assert set(history.events) == {"event_1", "event_2"}
+    for name, day in (("event_1", dt.date(2019, 5, 13)), ("event_2", dt.date(2020, 9, 14))):
+        on = [d for d, v in zip(history.dates, history.events[name], strict=True) if v]
+        assert on == [day]
+    x1 = history.spend["x1"] / PYMC_SPEND_SCALE["x1"]
+    x2 = history.spend["x2"] / PYMC_SPEND_SCALE["x2"]
+    # x1 uniform on [0, 1], halved unless above 0.9; x2 zero unless above 0.8
+    assert x1.max() <= 1.0 and np.mean(x1 > 0.5) == pytest.approx(0.1, abs=0.05)
+    assert np.mean(x2 == 0) == pytest.approx(0.8, abs=0.07) and x2[x2 > 0].min() > 0.8
+
+
+def test_pymc_adstock_is_normalised_over_eight_weeks() -> None:
+    from synthetic_history import pymc_adstock
+
+    impulse = np.zeros(12)
+    impulse[0] = 1.0
+    weights = 0.4 ** np.arange(8)
+    assert np.allclose(pymc_adstock(impulse, 0.4)[:8], weights / weights.sum())
+    assert np.allclose(pymc_adstock(impulse, 0.4)[8:], 0.0)
+    assert np.allclose(pymc_adstock(np.full(20, 0.3), 0.4)[7:], 0.3)
+
+
+def test_pymc_truth_is_the_additive_terms_and_noise_the_notebooks(pymc_history) -> None:
+    from synthetic_history import PYMC_REVENUE_SCALE, PYMC_SPEND_SCALE, pymc_media
+
+    truth = pymc_history.truth
+    for channel in ("x1", "x2"):
+        x = pymc_history.columns[f"spend.{channel}"] / PYMC_SPEND_SCALE[channel]
+        term = pymc_media(x, channel) * PYMC_REVENUE_SCALE
+        assert truth.contributions[channel] == pytest.approx(term.sum(), rel=1e-9)
+    # x1 (always on, beta 3) makes about 30% of revenue, x2 (off 80% of weeks) about 7%
+    share = {c: v / truth.expected.sum() for c, v in truth.contributions.items()}
+    assert 0.2 < share["x1"] < 0.4 and 0.03 < share["x2"] < 0.12
+    residual = (pymc_history.columns["revenue"] - truth.expected) / PYMC_REVENUE_SCALE
+    assert abs(residual.mean()) < 0.06 and 0.2 < residual.std() < 0.3   # N(0, 0.25)
+    assert len(truth.next_year_weekly) == 52
+    assert truth.next_year == pytest.approx(truth.next_year_weekly.sum())
+
+
+def test_planned_next_year_spends_last_years_money_by_month() -> None:
+    import datetime as dt
+
+    from synthetic_history import planned_next_year
+
+    dates = [dt.date(2021, 1, 4) + dt.timedelta(weeks=i) for i in range(60)]
+    spend = np.where(np.arange(60) % 5 == 0, 1000.0, 0.0)     # one week in five
+    weekly = planned_next_year(spend, dates)
+    assert len(weekly) == 52
+    # last year's money over the plan's 365 days, of which the 52 weeks hold 364
+    assert spend[-52:].sum() * 364 / 366 < weekly.sum() <= spend[-52:].sum() * (1 + 1e-12)
+    # spread over the days of every month that had money (most months): most weeks spend,
+    # where the history spent one week in five
+    assert (weekly > 0).mean() > 0.75 and (spend[-52:] > 0).mean() < 0.25
+
+
+def test_pymc_information_tells_both_channels() -> None:
+    from synthetic_history import PYMC_SEED, pymc, pymc_information
+
+    error = pymc_information(pymc(PYMC_SEED, channels=("x1", "x2", "x3")))
+    assert set(error) == {"x1", "x2", "x3"}
+    assert all(0 < e < 0.15 for e in error.values())

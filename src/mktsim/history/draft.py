@@ -82,10 +82,13 @@ class ChannelDraft:
     guessed: bool            # True: the type was read from the name
     cpm: float               # money per 1,000 impressions (assumed)
     spend_per_day: float     # mean money per day over the history
-    half_saturation: float   # adstocked exposures per person per day (K)
+    half_saturation: float   # adstocked exposures per person per day (K) of its money
+                             # per day when it spends: half saturated at its usual burst
     lift: float              # conversion lift at full saturation (the prior's median)
     last_year: float         # money spent in the last 52 weeks
     active_months: tuple[int, ...]  # calendar months (1-12) with money in the last year
+    spend_per_day_on: float = 0.0   # mean money per day over the periods with money
+    saturation: float = 0.5         # mean saturation over the history at the draft
 
 
 @dataclass(frozen=True)
@@ -254,20 +257,43 @@ def spend_month(history: History, spend: np.ndarray) -> dict[int, float]:
 
 def channel_draft(history: History, name: str, market: int, media_lift: float
                   ) -> ChannelDraft:
-    """A channel with its half-saturation at the adstocked exposures of its mean spend and
-    a lift giving its share (by money) of the assumed media effect there."""
+    """A channel with its half-saturation at the adstocked exposures of its mean spend
+    over the periods it spends in, and a lift giving its share (by money) of the assumed
+    media effect: `media_lift` (for a channel half saturated on average) times 0.5 over
+    its mean saturation over the history at the drafted retention."""
     kind, guessed = channel_type(name)
     spend = history.spend[name]
     days = history.period_days
     ok = np.isfinite(spend)
     per_day = float(spend[ok].sum() / max(days[ok].sum(), 1))
+    on = ok & (spend > 0)
+    per_day_on = float(spend[on].sum() / max(days[on].sum(), 1))
     theta = RETENTION_PRIOR[kind][1] ** (1 / 7)
-    exposures = per_day * 1000.0 / CPM[kind] / market / (1.0 - theta)
+    exposures = per_day_on * 1000.0 / CPM[kind] / market / (1.0 - theta)
     months = spend_month(history, spend)
+    saturation = mean_saturation(np.where(ok, spend, 0.0), days, theta,
+                                 per_day_on / (1.0 - theta))
     return ChannelDraft(name, kind, guessed, CPM[kind], per_day,
-                        max(exposures, 1e-12), media_lift,
+                        max(exposures, 1e-12), media_lift * 0.5 / max(saturation, 0.025),
                         float(sum(months.values())),
-                        tuple(sorted(m for m, v in months.items() if v > 0)))
+                        tuple(sorted(m for m, v in months.items() if v > 0)),
+                        per_day_on, saturation)
+
+
+def mean_saturation(spend: np.ndarray, days: np.ndarray, theta: float, half: float
+                    ) -> float:
+    """Mean over the history's days of the Hill saturation S / (S + half) of the money
+    adstocked day by day (S_d = money_d + theta S_(d-1), each period's money spread over
+    its days); 0.5 for money that never moves. Money in currency, `half` in adstocked
+    money."""
+    if half <= 0:
+        return 0.5
+    daily = np.repeat(spend / np.maximum(days, 1), days.astype(int))
+    stock, total = 0.0, 0.0
+    for money in daily:
+        stock = money + theta * stock
+        total += stock / (stock + half)
+    return total / max(len(daily), 1)
 
 
 def month_weights(history: History, start: dt.date,

@@ -105,7 +105,7 @@ def _quoted(text: str) -> str:
 def model_level(d: HistoryDraft) -> float:
     """The model's KPI per day on day 0 with every channel at its average spend."""
     units = d.market_size * CONSIDERING * d.purchase_per_year / 365.0 * d.own_share
-    media = sum(c.lift * 0.5 for c in d.channels)
+    media = sum(c.lift * c.saturation for c in d.channels)
     return units * (1 + media) * (d.price if d.kpi == "revenue" else 1.0)
 
 
@@ -137,6 +137,9 @@ def _demand(out: Lines, d: HistoryDraft) -> None:
     out.add(2, "trend:", "trend")
     out.add(3, f"origin: {d.origin.isoformat()}")
     out.add(3, "growth_per_year: 0.0")
+    if (on := trend_break(d)) is not None:
+        out.add(3, "change_points:", "trend_break")
+        out.add(4, f"- {{on: {on.isoformat()}, growth_per_year: 0.0}}")
     out.add(2, "fourier: {order: 2, sin: [0.0, 0.0], cos: [0.0, 0.0]}", "fourier")
     if d.controls:
         out.add(2, "controls:")
@@ -201,7 +204,7 @@ def _channel(out: Lines, c: ChannelDraft) -> None:
     out.add(2, f"type: {c.type}", "type_guessed" if c.guessed else "type_default")
     out.add(2, f"cost: {{model: cpm, cpm: {num(c.cpm)}}}", "cpm")
     out.add(2, f"conversion: {{lift: {c.lift:.4g}, half_saturation: {c.half_saturation:.4g}}}",
-            "conversion", money=c.spend_per_day)
+            "conversion", money=c.spend_per_day_on)
     out.add(2, f"adstock: {{retention_per_week: {RETENTION_PRIOR[c.type][1]}}}", "adstock")
 
 
@@ -292,6 +295,22 @@ def _calibration(out: Lines, d: HistoryDraft, name: str) -> None:
         out.add(2, f"{path}: {_quoted(prior)}", key, **values)
 
 
+#: Fitted days a history needs for the trend's growth to change halfway through them.
+TREND_BREAK_DAYS = 2 * 364
+
+
+def trend_break(d: HistoryDraft) -> dt.date | None:
+    """The first day of the period halfway through the fitted periods (the history less
+    the holdout) when they span at least TREND_BREAK_DAYS: from there the trend grows at
+    a rate of its own, so the forecast continues the later half's growth (a trend that
+    slows, as an additive one does in relative terms, is not extrapolated at its
+    average); None for a shorter history."""
+    fitted = d.history.n_periods - holdout(d)
+    if fitted < 2 or (d.history.ends[fitted - 1] - d.history.start).days < TREND_BREAK_DAYS:
+        return None
+    return d.history.dates[fitted // 2]
+
+
 def holdout(d: HistoryDraft) -> int:
     """13 periods, or a quarter of a short history."""
     return min(HOLDOUT, d.history.n_periods // 4)
@@ -313,6 +332,9 @@ def priors(d: HistoryDraft) -> list[tuple[str, str, str, dict[str, object]]]:
     if days >= 547:
         out.append(("market.demand.trend.growth_per_year", "normal(0, 0.15)", "prior_trend",
                     {}))
+    if trend_break(d) is not None:
+        out.append(("market.demand.trend.change_points.0.growth_per_year", "normal(0, 0.15)",
+                    "prior_trend_break", {}))
     if days >= 364:
         out += [(f"market.demand.fourier.{f}.{k}", "normal(0, 0.25)", "prior_fourier", {})
                 for k in (0, 1) for f in ("sin", "cos")]

@@ -77,6 +77,9 @@ WORDS: dict[str, tuple[str, str]] = {
                "需求驱动因素（见 docs/scenario.md）：它们的乘积作用于购买"),
     "trend": ("trend: growth per year from the history's first day (freed below)",
               "趋势：自历史第一天起的年增长率（下面放开拟合）"),
+    "trend_break": ("from halfway through the fitted periods the growth is its own (freed\n"
+                    "below): the forecast continues the later half's growth",
+                    "自拟合周期的中点起增长率单独估计（下面放开拟合）：预测延续后半段的增长"),
     "fourier": ("smooth yearly season, 2 harmonics (freed below)",
                 "平滑的年度季节性，2 阶谐波（下面放开拟合）"),
     "control_elasticity": (
@@ -113,10 +116,10 @@ WORDS: dict[str, tuple[str, str]] = {
             "[A] 每千次展示的费用；half_saturation 与之同一尺度，需一起修改"),
     "conversion": (
         "lift of purchases at full saturation (freed below); half_saturation = the\n"
-        "adstocked exposures per person per day of the average spend ({money:,.0f} a day),\n"
-        "so the channel is half saturated at its usual money",
-        "完全饱和时的购买提升（下面放开拟合）；half_saturation 为平均投放（每天\n"
-        "{money:,.0f}）下每人每天的累积曝光，即渠道在常规投放下达到一半饱和"),
+        "adstocked exposures per person per day of the average spend in the periods with\n"
+        "money ({money:,.0f} a day), so the channel is half saturated at its usual money",
+        "完全饱和时的购买提升（下面放开拟合）；half_saturation 为有投放周期的平均投放\n"
+        "（每天 {money:,.0f}）下每人每天的累积曝光，即渠道在常规投放下达到一半饱和"),
     "adstock": ("carryover: share of the effect kept after a week (freed below)",
                 "延续效应：一周后保留的效果比例（下面放开拟合）"),
     "continue": (
@@ -165,6 +168,8 @@ WORDS: dict[str, tuple[str, str]] = {
         "beta(1.5, 4.5)：中位数每周 0.22；直接响应在几天内起作用"),
     "prior_trend": ("normal(0, 0.15): no growth expected; ±15% a year plausible",
                     "normal(0, 0.15)：预期无增长；每年 ±15% 都合理"),
+    "prior_trend_break": ("normal(0, 0.15): the later half's growth, fitted on its own",
+                          "normal(0, 0.15)：后半段的增长率，单独拟合"),
     "prior_fourier": ("normal(0, 0.25): a season of up to about ±25% a harmonic",
                       "normal(0, 0.25)：每个谐波的季节波动约在 ±25% 以内"),
     "prior_elasticity": ("normal(-1, 0.75): demand falls as the price index rises (elasticity\n"
