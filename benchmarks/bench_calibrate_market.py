@@ -78,7 +78,15 @@ WOM = Market(ROOT / "tests" / "data" / "word_of_mouth_two_channels.yaml", (),
              ("market.word_of_mouth.imitation=0.3:3.0",
               "channels.social.awareness.per_year=0.05:1.0",
               "channels.kol.awareness.per_year=0.05:1.0"))
-MARKETS = {"smart": SMART, "bass": BASS, "wom": WOM}
+#: the same market, word of mouth and each channel's effect on purchases free
+WOM_LIFT = Market(WOM.scenario, (),
+                  {"market.word_of_mouth.imitation": 1.2,
+                   "channels.social.conversion.lift": 0.4,
+                   "channels.kol.conversion.lift": 0.4},
+                  ("market.word_of_mouth.imitation=0.3:3.0",
+                   "channels.social.conversion.lift=0.05:1.5",
+                   "channels.kol.conversion.lift=0.05:1.5"))
+MARKETS = {"smart": SMART, "bass": BASS, "wom": WOM, "wom-lift": WOM_LIFT}
 
 
 @dataclass(frozen=True)
@@ -111,6 +119,8 @@ DESIGNS = {
     "wom-156": Design("wom", 156, (*SHIPPED, "new_customers"), "flighted"),
     "wom-156-weekly-survey": Design("wom", 156, ("units", "revenue", "weekly_survey",
                                                  "new_customers"), "flighted"),
+    "wom-lift-52": Design("wom-lift", 52, (*SHIPPED, "new_customers"), "flighted"),
+    "wom-lift-156": Design("wom-lift", 156, (*SHIPPED, "new_customers"), "flighted"),
     "bass-52": Design("bass", 52, ("new_customers",), "none"),
     "bass-156": Design("bass", 156, ("new_customers",), "none"),
 }
@@ -205,15 +215,28 @@ class Window:
         return np.concatenate(parts)
 
 
+STEP = 1.2  # the values are moved to x STEP and / STEP for the central differences
+
+
 def jacobian(window: Window, replications: int, seed: int) -> np.ndarray:
-    """d expected cell / d log value (central differences at +-10% on common random
-    numbers): [cells, k]."""
+    """d expected cell / d log value (central differences at x/÷ STEP on common random
+    numbers, the mean of `replications` replications of seed `seed`): [cells, k]."""
     columns = []
     for path, value in window.market.truth.items():
-        up = window.stacked(window.paths({path: value * 1.1}, replications, seed))
-        down = window.stacked(window.paths({path: value / 1.1}, replications, seed))
-        columns.append((up.mean(axis=0) - down.mean(axis=0)) / (2 * np.log(1.1)))
+        up = window.stacked(window.paths({path: value * STEP}, replications, seed))
+        down = window.stacked(window.paths({path: value / STEP}, replications, seed))
+        columns.append((up.mean(axis=0) - down.mean(axis=0)) / (2 * np.log(STEP)))
     return np.column_stack(columns)
+
+
+def cross(a: np.ndarray, b: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """(a' W b + b' W a) / 2 for a diagonal W (`weights`): with a and b the Jacobians of
+    two independent sets of replications, an unbiased J' W J. Common random numbers do
+    not stay aligned as the values move (the engine's rejection sampling), so each
+    Jacobian carries jitter whose square inflates J' W J by about 1 / replications; the
+    jitters of two independent sets do not multiply up."""
+    m = a.T @ (b * weights[:, None])
+    return (m + m.T) / 2
 
 
 def ledoit_wolf(x: np.ndarray) -> np.ndarray:
@@ -234,21 +257,36 @@ def ledoit_wolf(x: np.ndarray) -> np.ndarray:
 
 def standard_errors(window: Window, replications: int, paths: int, seed: int
                     ) -> dict[str, np.ndarray]:
-    """Relative standard errors per free value: naive, fit (sandwich) and bound."""
-    jac = jacobian(window, replications, seed)
+    """Relative standard errors per free value: naive, fit (sandwich) and bound. The
+    information is the cross product of two Jacobians of `replications` replications
+    each on independent seeds (`cross`); the scores use their mean."""
+    jac_a, jac_b = jacobian(window, replications, seed), jacobian(window, replications,
+                                                                    seed + 7919)
+    jac = (jac_a + jac_b) / 2
     single = window.stacked(window.paths({}, paths, seed + 1))
     mean = {k: v.mean(axis=0) for k, v in window.paths({}, replications, seed).items()}
     own = window.own_variance(mean)
     d = own + single.var(axis=0, ddof=1) * (1 + 1 / 8)  # the fit's R = 8 replications
-    h = jac.T @ (jac / d[:, None])
+    h_inv = inverse(cross(jac_a, jac_b, 1 / d))
     scores = (single - single.mean(axis=0)) / d @ jac
     v = np.cov(scores, rowvar=False) + jac.T @ (jac * (own / d ** 2)[:, None])
-    h_inv = np.linalg.pinv(h)
     sigma = ledoit_wolf(single) + np.diag(own)
-    efficient = jac.T @ np.linalg.solve(sigma, jac)
+    whiten = np.linalg.cholesky(sigma)
+    efficient = cross(np.linalg.solve(whiten, jac_a), np.linalg.solve(whiten, jac_b),
+                      np.ones(len(d)))
     return {"naive": np.sqrt(np.diag(h_inv)),
             "fit": np.sqrt(np.diag(h_inv @ v @ h_inv)),
-            "bound": np.sqrt(np.diag(np.linalg.pinv(efficient)))}
+            "bound": np.sqrt(np.diag(inverse(efficient)))}
+
+
+def inverse(information: np.ndarray) -> np.ndarray:
+    """The inverse of an information matrix whose directions that the history does not
+    measure (an eigenvalue at or below zero: the two Jacobians' jitter outweighs their
+    signal) are given an information of 1e-12 of the largest: a standard error shown as
+    beyond any aim."""
+    values, vectors = np.linalg.eigh((information + information.T) / 2)
+    values = np.maximum(values, 1e-12 * max(float(values.max()), 1e-300))
+    return (vectors / values) @ vectors.T
 
 
 def fits(window: Window, count: int, seed: int) -> dict[str, np.ndarray]:
@@ -294,14 +332,20 @@ def history_columns(window: Window, seed: int) -> dict[str, np.ndarray]:
     return {**columns, **{f"spend.{c}": s for c, s in window.spend.items()}}
 
 
+def shown(share: float) -> str:
+    """A relative standard error as a percentage, '>999%' beyond."""
+    return f"{share:6.1%}" if share < 10 else "  >999%"
+
+
 def report(design: Design, errors: dict[str, np.ndarray], fitted: dict | None) -> str:
     """One block of the table: per free value, the relative standard errors."""
     market = MARKETS[design.market]
     lines = [f"{design.name}"]
     for j, path in enumerate(market.truth):
-        name = path.split(".")[1] if path.startswith("channels") else path.split(".")[-1]
-        row = (f"  {name:<12} naive {errors['naive'][j]:6.1%}  fit {errors['fit'][j]:6.1%}"
-               f"  bound {errors['bound'][j]:6.1%}  "
+        name = ".".join(path.split(".")[1:3]) if path.startswith("channels") \
+            else path.split(".")[-1]
+        row = (f"  {name:<17} naive {shown(errors['naive'][j])}  fit {shown(errors['fit'][j])}"
+               f"  bound {shown(errors['bound'][j])}  "
                f"{'within aim' if errors['bound'][j] <= AIM else 'beyond aim'}")
         if fitted is not None:
             row += (f"  | fits: spread {np.sqrt(np.mean(fitted['error'][:, j] ** 2)):6.1%}"

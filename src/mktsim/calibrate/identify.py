@@ -5,6 +5,8 @@ are correlated enough in their posterior draws to be written as joint draws."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import numpy as np
 
 from ..i18n import _
@@ -48,14 +50,22 @@ def why_not_identified(z: float, sd: float, rivals: str | None = None,
     return None
 
 
-def data_that_would_help(path: str) -> str:
-    """What kind of history would identify a parameter at `path`."""
+def data_that_would_help(path: str, observed: Collection[str] = (), years: float = 0.0
+                         ) -> str:
+    """What kind of history would identify a parameter at `path`, given the series the
+    history already has (`observed`) and its length in `years`. The figures behind the
+    advice: benchmarks/bench_calibrate_market.py (docs/calibration.md, "How much a history
+    can tell")."""
     parts = path.split(".")
     if parts[0] == "channels" and len(parts) > 1:
-        return (f"periods where spend on '{parts[1]}' moves on its own (not in step with "
-                "the other channels), in a spend." + parts[1] + " column")
+        text = _("periods where spend on '{channel}' moves on its own (not in step with the "
+                 "other channels) and stops for weeks at a time, in a spend.{channel} column"
+                 ).format(channel=parts[1])
+        if "awareness" in parts and "brand_awareness" not in observed:
+            text += "; " + _("an awareness survey (brand_awareness with brand_awareness_n)")
+        return text
     if "word_of_mouth" in parts or path == "market.size":
-        return "a longer history of new_customers or customers, reaching past the peak"
+        return _word_of_mouth_help(observed, years)
     if any("awareness" in p or "consideration" in p for p in parts):
         return "an awareness or consideration survey (brand_awareness with brand_awareness_n)"
     if any("churn" in p or "retention" in p for p in parts):
@@ -63,6 +73,18 @@ def data_that_would_help(path: str) -> str:
     if any("price" in p for p in parts):
         return "periods with different prices, in a price.<product> column"
     return "more periods of a series this value moves, or a narrower prior"
+
+
+def _word_of_mouth_help(observed: Collection[str], years: float) -> str:
+    """What identifies word of mouth (or the market's size): the customers it comes
+    from, over years in which their number grows, and weeks without advertising."""
+    if not {"new_customers", "customers"} & set(observed):
+        return _("a new_customers or customers series, over two to three years")
+    if years < 2.5:
+        return _("a longer history of new_customers (three years: word of mouth grows with "
+                 "the customers, which one year hardly moves), reaching past the peak")
+    return _("periods with the channels off for weeks at a time (word of mouth alone then "
+             "brings people in), or a history reaching past the peak")
 
 
 #: |rank correlation| of two parameters' posterior draws from which they are written as
