@@ -196,12 +196,15 @@ def _estimate(prior: Parameter, j: int, result: Fit, post: Posterior,
         return values_at([prior], np.array([x]))[prior.path]
 
     low, high = post.interval(j)
+    estimate, interval = at(z), (at(min(low, z)), at(max(high, z)))
     others = ", ".join(f"{at(float(r[j])):.4g}" for r, _ in rivals) \
         if disagreeing(j, result.z, rivals) else None
+    spread = (interval[1] - interval[0]) / 2 / estimate \
+        if prior_interval(prior)[0] > 0 and estimate > 0 else 0.0
     reason = why_not_identified(z, sd, f"{at(z):.4g}, {others}" if others else None,
-                                in_step_with)
+                                in_step_with, spread)
     return ParameterEstimate(
-        path=prior.path, estimate=at(z), interval=(at(min(low, z)), at(max(high, z))),
+        path=prior.path, estimate=estimate, interval=interval,
         prior=prior.to_spec().split("=", 1)[1], prior_interval=prior_interval(prior),
         identified=reason is None, reason=reason,
         would_identify=data_that_would_help(prior.path, *history) if reason else None)
