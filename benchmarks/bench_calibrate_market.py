@@ -1,17 +1,20 @@
 """How much a history can tell of word of mouth and the channels: the information bound.
 
 For a market simulated from known values (the smart band with imitation and two
-channels' awareness effects free; a small Bass market with innovation and imitation
-free), and a history of the series a company may have (units, revenue, a monthly
-awareness survey of 500 people, new_customers, customers; 52 or 156 weeks; spend drawn
-at random every week, or flighted: each channel on in blocks of weeks and off between
-them), it computes:
+channels' awareness effects free; a market of 2 million people whose customers talk,
+with imitation and each channel's awareness effect, or its effect on purchases, free; a
+small Bass market with innovation and imitation free), and a history of the series a
+company may have (units, revenue, a monthly awareness survey of 500 people,
+new_customers, customers; 52, 104 or 156 weeks; spend drawn at random every week, or
+flighted: each channel on in blocks of weeks and off between them), it computes:
 
-- the Jacobian of the expected path in the free values (central differences at +-10% of
-  each value on common random numbers, the mean of `--replications` replications);
+- the Jacobian of the expected path in the free values (central differences at x/÷ 1.2
+  of each value on common random numbers, the mean of `--replications` replications),
+  twice on independent replications, the information being their cross product
+  (`cross`: the jitter of each does not inflate it);
 - `naive`: the standard error the independence likelihood believes (the fit's noise
-  model: quasi-Poisson units and counts, binomial survey, each period's simulation
-  variance; every period independent), J' D^-1 J;
+  model: Poisson units and counts, binomial survey, each period's simulation variance;
+  every period independent), J' D^-1 J;
 - `fit`: the true standard error of that weighted least-squares estimator, whose
   residuals are one path's deviations, persistent in time and shared by the series
   (the sandwich H^-1 V H^-1, V from single paths simulated at the truth);
