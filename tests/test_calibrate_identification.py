@@ -83,3 +83,19 @@ def test_a_known_market_holds_the_truth_and_claims_only_what_it_recovers() -> No
         truth = KNOWN_TRUTH[p.path]
         assert p.interval[0] <= truth <= p.interval[1], p
         assert not p.identified or abs(p.estimate / truth - 1.0) <= 0.15, p
+
+
+def test_what_would_identify_names_what_the_history_lacks() -> None:
+    from mktsim.calibrate.identify import data_that_would_help
+
+    wom = "market.word_of_mouth.imitation"
+    assert "new_customers or customers" in data_that_would_help(wom, ("units",), 1.0)
+    longer = data_that_would_help(wom, ("units", "new_customers"), 1.0)
+    assert "longer" in longer and "new_customers or customers" not in longer
+    assert "channels off" in data_that_would_help(wom, ("new_customers",), 3.0)
+    kol = "channels.kol.awareness.per_year"
+    bare = data_that_would_help(kol, ("units",), 1.0)
+    assert "spend.kol" in bare and "brand_awareness" in bare
+    assert "brand_awareness" not in data_that_would_help(kol, ("units", "brand_awareness"), 1.0)
+    assert "brand_awareness" not in data_that_would_help("channels.kol.conversion.lift",
+                                                         ("units",), 1.0)

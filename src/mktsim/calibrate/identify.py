@@ -5,6 +5,8 @@ are correlated enough in their posterior draws to be written as joint draws."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import numpy as np
 
 from ..i18n import _
@@ -29,12 +31,21 @@ def correlated_pairs(paths: list[str], cov: np.ndarray) -> list[tuple[str, str, 
             if abs(rho[i, j]) > CORRELATED]
 
 
+#: A positive value whose 90% interval is wider than +-PRECISION of its estimate is not
+#: identified: the history does not tell it within 15%, the aim a market's word of mouth
+#: and channels are held to (docs/calibration.md, "How much a history can tell": where
+#: the information bound itself exceeds 15% / 1.645 of a value, no method can).
+PRECISION = 0.15
+
+
 def why_not_identified(z: float, sd: float, rivals: str | None = None,
-                       in_step_with: str | None = None) -> str | None:
+                       in_step_with: str | None = None, spread: float = 0.0) -> str | None:
     """Why one parameter is not identified, or None when it is: its channel's spend moved
     in step with `in_step_with`'s (`collinear_spend`), its posterior sd in z (prior units)
-    above WIDE, its estimate on a bound, or (`rivals`: the other values) local searches
-    from different starts that fit about as well at different values."""
+    above WIDE, its estimate on a bound, (`rivals`: the other values) local searches
+    from different starts that fit about as well at different values, or (`spread`: the
+    90% interval's half-width over the estimate, 0 for a value that may be 0 or below)
+    an interval wider than +-PRECISION."""
     if in_step_with:
         return _("its channel was spent in step with '{other}': the history tells only "
                  "their combination").format(other=in_step_with)
@@ -45,17 +56,28 @@ def why_not_identified(z: float, sd: float, rivals: str | None = None,
             values=rivals)
     if sd > WIDE:
         return _("its posterior is {share:.0%} as wide as its prior").format(share=sd)
+    if spread > PRECISION:
+        return _("its 90% interval spans +-{share:.0%} of its estimate: the history does "
+                 "not tell it within 15%").format(share=spread)
     return None
 
 
-def data_that_would_help(path: str) -> str:
-    """What kind of history would identify a parameter at `path`."""
+def data_that_would_help(path: str, observed: Collection[str] = (), years: float = 0.0
+                         ) -> str:
+    """What kind of history would identify a parameter at `path`, given the series the
+    history already has (`observed`) and its length in `years`. The figures behind the
+    advice: benchmarks/bench_calibrate_market.py (docs/calibration.md, "How much a history
+    can tell")."""
     parts = path.split(".")
     if parts[0] == "channels" and len(parts) > 1:
-        return (f"periods where spend on '{parts[1]}' moves on its own (not in step with "
-                "the other channels), in a spend." + parts[1] + " column")
+        text = _("periods where spend on '{channel}' moves on its own (not in step with the "
+                 "other channels) and stops for weeks at a time, in a spend.{channel} column"
+                 ).format(channel=parts[1])
+        if "awareness" in parts and "brand_awareness" not in observed:
+            text += "; " + _("an awareness survey (brand_awareness with brand_awareness_n)")
+        return text
     if "word_of_mouth" in parts or path == "market.size":
-        return "a longer history of new_customers or customers, reaching past the peak"
+        return _word_of_mouth_help(observed, years)
     if any("awareness" in p or "consideration" in p for p in parts):
         return "an awareness or consideration survey (brand_awareness with brand_awareness_n)"
     if any("churn" in p or "retention" in p for p in parts):
@@ -63,6 +85,18 @@ def data_that_would_help(path: str) -> str:
     if any("price" in p for p in parts):
         return "periods with different prices, in a price.<product> column"
     return "more periods of a series this value moves, or a narrower prior"
+
+
+def _word_of_mouth_help(observed: Collection[str], years: float) -> str:
+    """What identifies word of mouth (or the market's size): the customers it comes
+    from, over years in which their number grows, and weeks without advertising."""
+    if not {"new_customers", "customers"} & set(observed):
+        return _("a new_customers or customers series, over two to three years")
+    if years < 2.5:
+        return _("a longer history of new_customers (three years: word of mouth grows with "
+                 "the customers, which one year hardly moves), reaching past the peak")
+    return _("periods with the channels off for weeks at a time (word of mouth alone then "
+             "brings people in), or a history reaching past the peak")
 
 
 #: |rank correlation| of two parameters' posterior draws from which they are written as

@@ -43,7 +43,10 @@ WIDEN = 1.5  # scale of the first proposal over the Laplace covariance
 ADAPT = 1.2  # scale of a later proposal over the weighted draws' covariance
 PRIOR_SHARE = 0.25  # share of the first round's draws taken from the prior (defensive)
 LATER_PRIOR_SHARE = 0.1  # and of a later round's
-MIN_SD = 0.05  # smallest proposal sd in z (a Laplace curvature inflated by jitter)
+#: smallest proposal sd in z (a Laplace curvature inflated by jitter). 0.01, tried for
+#: values told to 0.02 in z, broke a 14-value fit from a spreadsheet (its contributions'
+#: points moved 2.5 times off the truth): the floor stays.
+MIN_SD = 0.05
 ROUNDS = 4  # at most: from the third on only while the effective sample size is small
 
 
@@ -336,7 +339,13 @@ def smoothed_draws(z: np.ndarray, w: np.ndarray, n: int, ess: float,
 
 
 SURFACE_DROP = 6.0  # points within k/2 + this of the best log posterior shape the surface
+SURFACE_REACH = 3.0  # the surface sd at most this times its points' spread (below)
 MIN_PRECISION = 0.5  # smallest posterior precision in z the surface may give (prior: 1)
+#: The surface's sd is at most this many times the spread of the points it was fitted
+#: to. A posterior narrower than the simulation's jitter in the log posterior (a value
+#: told to 0.01 in z, whose near points differ by jitter more than by curvature) gives
+#: a quadratic with no curvature; clipped to MIN_PRECISION it spread the draws to the
+#: prior's width, though every point within reach of the best lay within 0.05 of it.
 
 
 def surface_sd(z: np.ndarray, lp: np.ndarray) -> np.ndarray | None:
@@ -344,7 +353,9 @@ def surface_sd(z: np.ndarray, lp: np.ndarray) -> np.ndarray | None:
     at every evaluated draw within k/2 + SURFACE_DROP of the best: a curvature measured
     over the whole region the posterior covers, not at one point. Importance sampling
     with a few dozen effective draws places too few of them in the tails and so
-    understates the spread; this does not. None with too few points."""
+    understates the spread; this does not. Never more than SURFACE_REACH times the
+    spread of those points: where the log posterior stays near the best, the proposals
+    put points there. None with too few points."""
     k = z.shape[1]
     ok = np.isfinite(lp)
     ok &= lp >= (lp[ok].max() if ok.any() else 0.0) - (k / 2 + SURFACE_DROP)
@@ -359,7 +370,8 @@ def surface_sd(z: np.ndarray, lp: np.ndarray) -> np.ndarray | None:
         a[i, j] = a[j, i] = -c if i != j else -2 * c
     vals, vecs = np.linalg.eigh(0.5 * (a + a.T))
     precision = (vecs * np.maximum(vals, MIN_PRECISION)) @ vecs.T
-    return np.sqrt(np.diag(np.linalg.inv(precision)))
+    return np.minimum(np.sqrt(np.diag(np.linalg.inv(precision))),
+                      SURFACE_REACH * x.std(axis=0))
 
 
 def widened(cov: np.ndarray, sd: np.ndarray) -> np.ndarray:

@@ -161,7 +161,9 @@ def _report(loaded: LoadedSpec, model: WindowModel, result: Fit, settings: FitSe
     values = np.array([[values_at(model.priors, z)[p.path] for p in model.priors] for z in zs])
     in_step = collinear_spend([p.path for p in model.priors], model.history.spend,
                               model.history.n_periods - settings.holdout)
-    estimates = [_estimate(p, j, result, post, rivals, in_step.get(p.path))
+    years = model.history.days / 365.25
+    estimates = [_estimate(p, j, result, post, rivals, in_step.get(p.path),
+                           (tuple(model.history.series), years))
                  for j, p in enumerate(model.priors)]
     paths = [p.path for p in model.priors]
     pairs = correlated_pairs(paths, post.cov)
@@ -182,10 +184,11 @@ def _report(loaded: LoadedSpec, model: WindowModel, result: Fit, settings: FitSe
 
 
 def _estimate(prior: Parameter, j: int, result: Fit, post: Posterior,
-              rivals: list[tuple[np.ndarray, float]], in_step_with: str | None = None
-              ) -> ParameterEstimate:
+              rivals: list[tuple[np.ndarray, float]], in_step_with: str | None = None,
+              history: tuple[tuple[str, ...], float] = ((), 0.0)) -> ParameterEstimate:
     """The optimum's value, the posterior draws' central 90% (widened to hold the
-    estimate), identification from the posterior's width and the rival optima."""
+    estimate), identification from the posterior's width and the rival optima;
+    `history`: its series and length in years, for what would identify the value."""
     sd = float(np.sqrt(max(post.cov[j, j], 0.0)))
     z = float(result.z[j])
 
@@ -193,15 +196,18 @@ def _estimate(prior: Parameter, j: int, result: Fit, post: Posterior,
         return values_at([prior], np.array([x]))[prior.path]
 
     low, high = post.interval(j)
+    estimate, interval = at(z), (at(min(low, z)), at(max(high, z)))
     others = ", ".join(f"{at(float(r[j])):.4g}" for r, _ in rivals) \
         if disagreeing(j, result.z, rivals) else None
+    spread = (interval[1] - interval[0]) / 2 / estimate \
+        if prior_interval(prior)[0] > 0 and estimate > 0 else 0.0
     reason = why_not_identified(z, sd, f"{at(z):.4g}, {others}" if others else None,
-                                in_step_with)
+                                in_step_with, spread)
     return ParameterEstimate(
-        path=prior.path, estimate=at(z), interval=(at(min(low, z)), at(max(high, z))),
+        path=prior.path, estimate=estimate, interval=interval,
         prior=prior.to_spec().split("=", 1)[1], prior_interval=prior_interval(prior),
         identified=reason is None, reason=reason,
-        would_identify=data_that_would_help(prior.path) if reason else None)
+        would_identify=data_that_would_help(prior.path, *history) if reason else None)
 
 
 def _bands(model: WindowModel, result: Fit, zs: np.ndarray, rng: np.random.Generator,
