@@ -31,13 +31,6 @@ DIFF_STEP = 0.1  # finite-difference step in z: wider than the graininess of cou
 #: made up most of J'J of a weakly identified value (a channel's lift beside an always-on
 #: spend), and its interval came out two to three times too narrow.
 LAPLACE_STEP = 0.5
-#: A value the history tells within a small fraction of that step (its Laplace sd at the
-#: step below LAPLACE_STEP / NARROW) has its column taken again at NARROW_SDS of those
-#: sds, at least MIN_LAPLACE_STEP: a secant over +-0.5 of a value whose posterior sd is
-#: 0.02 measures the residuals' curve far outside the posterior, and the proposals built
-#: on it missed the posterior (a few effective draws, intervals collapsed onto the
-#: estimate or spread to the prior's).
-NARROW, NARROW_SDS, MIN_LAPLACE_STEP = 4.0, 3.0, 0.02
 
 
 @dataclass(frozen=True)
@@ -123,36 +116,18 @@ def path_variance(model: WindowModel, z: np.ndarray) -> tuple[Paths, Paths]:
 
 def jacobian(model: WindowModel, z: np.ndarray, noise: dict[str, SeriesNoise],
              sim_var: Paths, mask: dict[str, np.ndarray], weights: dict[str, float],
-             step: float | np.ndarray = LAPLACE_STEP) -> np.ndarray:
-    """Central differences of the standardised residuals at `step` in z (one per column,
-    or one for all; one-sided, over the step actually taken, where the prior's range
-    ends): the Laplace curvature J'J."""
+             step: float = LAPLACE_STEP) -> np.ndarray:
+    """Central differences of the standardised residuals at `step` in z (one-sided, over
+    the step actually taken, where the prior's range ends): the Laplace curvature J'J."""
     cols = []
-    steps = np.broadcast_to(np.asarray(step, dtype=float), (len(z),))
     for j in range(len(z)):
         up, down = z.copy(), z.copy()
-        up[j] = min(z[j] + steps[j], Z_MAX)
-        down[j] = max(z[j] - steps[j], -Z_MAX)
+        up[j] = min(z[j] + step, Z_MAX)
+        down[j] = max(z[j] - step, -Z_MAX)
         cols.append((residuals(up, model, noise, sim_var, mask, weights)
                      - residuals(down, model, noise, sim_var, mask, weights))
                     / (up[j] - down[j]))
     return np.column_stack(cols)
-
-
-def laplace_jacobian(model: WindowModel, z: np.ndarray, noise: dict[str, SeriesNoise],
-                     sim_var: Paths, mask: dict[str, np.ndarray], weights: dict[str, float]
-                     ) -> np.ndarray:
-    """The Jacobian at LAPLACE_STEP, its columns of the values it shows to be narrow
-    (Laplace sd below LAPLACE_STEP / NARROW) taken again at NARROW_SDS of their sds."""
-    jac = jacobian(model, z, noise, sim_var, mask, weights)
-    sd = np.sqrt(np.maximum(np.diag(np.linalg.pinv(jac.T @ jac)), 0.0))
-    narrow = sd < LAPLACE_STEP / NARROW
-    if not narrow.any():
-        return jac
-    steps = np.where(narrow, np.maximum(NARROW_SDS * sd, MIN_LAPLACE_STEP), LAPLACE_STEP)
-    again = jacobian(model, z, noise, sim_var, mask, weights, steps)
-    jac[:, narrow] = again[:, narrow]
-    return jac
 
 
 def forward_jacobian(z: np.ndarray, model: WindowModel, noise: dict[str, SeriesNoise],
@@ -269,7 +244,7 @@ def fit(model: WindowModel, settings: FitSettings, rng: np.random.Generator) -> 
                              settings.max_evaluations)
     mean, sim_var = path_variance(model, best)
     noise = estimate_noise(model.history, mean, sim_var, mask)
-    jac = laplace_jacobian(model, best, noise, sim_var, mask, weights)
+    jac = jacobian(model, best, noise, sim_var, mask, weights)
     temper = sandwich_temper(model, best, jac, mean, noise, sim_var, mask)
     tempers = {kpi: temper for kpi in model.history.series}
     jac[:-k] *= np.sqrt(temper)
