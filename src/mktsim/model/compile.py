@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from typing import Any
 
 import numpy as np
 
@@ -19,10 +18,9 @@ from .demand import DemandPlan, demand_plan
 from .hazards import per_day
 from .latent import beta_classes, class_hazards, split_counts
 from .response import daily_retention
+from .reused import Reused
 from .review_plan import review_plan
 from .rival_plan import rival_plan
-
-T = TypeVar("T")
 
 
 def compile_plan(spec: ScenarioSpec, strategy: str) -> P.Plan:
@@ -33,35 +31,13 @@ def compile_plan(spec: ScenarioSpec, strategy: str) -> P.Plan:
     return plan
 
 
-class _Reused:
-    """Results of a pure function of validated sections, kept by the sections' identity
-    and some plain values: sections are immutable, and scenarios built from another with
-    other values (scenario/uncertainty/sampled.py) share its unchanged sections."""
-
-    def __init__(self, limit: int = 256) -> None:
-        self.limit = limit
-        self.seen: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
-
-    def __call__(self, sections: tuple[Any, ...], plain: tuple[Any, ...],
-                 compute: Callable[[], T]) -> T:
-        key = (*map(id, sections), *plain)
-        hit = self.seen.get(key)
-        if hit is not None and all(a is b for a, b in zip(hit[0], sections, strict=True)):
-            return cast(T, hit[1])
-        result = compute()
-        if len(self.seen) >= self.limit:
-            self.seen.clear()
-        self.seen[key] = (sections, result)  # the sections kept alive: their ids stay theirs
-        return result
-
-
-_SPEND, _CHANNEL_ROW, _STRATEGY_EVENTS = _Reused(16), _Reused(), _Reused(16)
+_SPEND, _CHANNEL_ROW, _STRATEGY_EVENTS = Reused(16), Reused(), Reused(16)
 #: the strategy-free part of the plans of a scenario (`_market_part`), by the scenario's
 #: identity: the strategies of `compare` compile each replication's drawn scenario in
 #: turn, a thousand replications apart (about 6 kB of arrays each)
-_MARKET = _Reused(1024)
+_MARKET = Reused(1024)
 #: the review rules of a strategy as plain data (`_review_plan`)
-_RULES = _Reused(16)
+_RULES = Reused(16)
 
 
 #: the columns of chan_par but the capacity (which may be inf)

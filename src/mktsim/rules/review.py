@@ -19,6 +19,7 @@ from ..expr import Environment, Expression, ExpressionError, Value, is_true
 from ..kpis import KPI_INDEX, KPIS
 from ..model import plan as P
 from ..model.measures import start_value, threshold_of
+from ..model.reused import Reused
 from .actions import DONE, Actions
 from .compiled import CompiledAction, CompiledRules, Study, compile_review
 from .functions import RULE_FUNCTIONS as RULE_FUNCTIONS  # the registry, also known here
@@ -418,14 +419,7 @@ class ReviewLoop:
         if plan.rules is None:
             return ()
         known = (plan.horizon, tuple(plan.team_hiring_delay.tolist()))
-        kept = _DAYS.get(id(plan.rules))
-        if kept is not None and kept[0] is plan.rules and kept[1] == known:
-            return kept[2]
-        days = _batch_days(plan)
-        if len(_DAYS) >= _DAYS_KEPT:
-            _DAYS.clear()
-        _DAYS[id(plan.rules)] = (plan.rules, known, days)  # the rules kept alive: ids stay
-        return days
+        return _DAYS((plan.rules,), known, lambda: _batch_days(plan))
 
     def start(self, rep: Controls) -> ReviewLog | None:
         """Schedule the reviews of a replication whose plan has rules; return its log."""
@@ -441,10 +435,9 @@ class ReviewLoop:
         return review.log
 
 
-#: `ReviewLoop.batch_days` by the identity of a plan's rules (`ReviewPlan`): (the rules,
-#: (horizon, hiring delays), the days)
-_DAYS: dict[int, tuple[Any, tuple[Any, ...], tuple[int, ...] | None]] = {}
-_DAYS_KEPT = 64
+#: `ReviewLoop.batch_days` by the identity of a plan's rules (`ReviewPlan`) and its
+#: horizon and hiring delays
+_DAYS = Reused(64)
 
 
 def _batch_days(plan: Any) -> tuple[int, ...] | None:
