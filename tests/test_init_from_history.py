@@ -363,3 +363,34 @@ def test_continue_gives_each_channel_its_own_monthly_pattern(tmp_path: Path) -> 
         2.0, rel=0.1)
     assert per_day("search", autumn) / per_day("search", ~autumn) == pytest.approx(1.0,
                                                                                    rel=0.1)
+
+
+def test_a_spreadsheet_export_drafts_what_the_canonical_file_drafts(tmp_path: Path) -> None:
+    """Header names in another letter case (`Date`, `Revenue`, `Spend.tv_spots`) and
+    year-first dates with slashes or a midnight time are the same history: the two drafts
+    differ only in the history file they name."""
+    canonical = write_history(tmp_path / "plain.csv", controls=True, events=True)
+    rows = list(csv.reader(canonical.open()))
+    header = [("Date" if h == "date" else h[:1].upper() + h[1:]) for h in rows[0]]
+    dates = [r[0].replace("-", "/") if i % 2 else f"{r[0]} 00:00:00"
+             for i, r in enumerate(rows[1:])]
+    export = tmp_path / "export.csv"
+    with export.open("w", newline="") as fh:
+        body = ([d, *r[1:]] for d, r in zip(dates, rows[1:], strict=True))
+        csv.writer(fh).writerows([header, *body])
+    assert _invoke("init", "from-history", canonical, tmp_path / "a").exit_code == 0
+    result = _invoke("init", "from-history", export, tmp_path / "b")
+    assert result.exit_code == 0, result.output
+    a = (tmp_path / "a" / "plain.yaml").read_text().replace("plain.", "H.")
+    b = (tmp_path / "b" / "export.yaml").read_text().replace("export.", "H.")
+    assert a == b
+
+
+@pytest.mark.parametrize("cell", ["05/01/2026", "2026-01-05 10:30:00", "2026/01-05"])
+def test_ambiguous_or_timed_dates_are_refused_with_the_format(tmp_path: Path, cell: str
+                                                              ) -> None:
+    path = tmp_path / "h.csv"
+    path.write_text(f"date,revenue,spend.tv\n{cell},10,1\n2026-01-12,11,1\n")
+    result = _invoke("init", "from-history", path, tmp_path / "out")
+    assert result.exit_code == 2
+    assert "YYYY-MM-DD" in result.output and not (tmp_path / "out").exists()

@@ -14,17 +14,17 @@ from ..scenario.errors import Problem, ScenarioError
 from .draft import choose_kpi, draft, relative_path
 from .draft_text import scenario_text
 from .model import History
-from .read import HistoryError, parse_history, read_table
+from .read import PREFIXES, HistoryError, canonical_column, parse_history, read_table
 
 KPI_CHOICES = ("revenue", "units")
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-PREFIXES = ("spend.", "price.", "control.", "event.")
 
 
 def read_any_history(path: Path) -> History:
     """Read a history file taking every `spend.`, `price.`, `control.` and `event.` column
     as a channel, product, control or event of its own name."""
     header, rows = read_table(path)
+    header = [canonical_column(name) for name in header]
     names = {p: tuple(h[len(p):] for h in header if h.startswith(p)) for p in PREFIXES}
     bad = [Problem(str(path), 1, p + n, _("'{name}' cannot name a channel, product or "
                                           "driver").format(name=n),

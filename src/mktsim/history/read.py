@@ -63,6 +63,7 @@ def parse_history(file: str, header: list[str], rows: list[list[Any]],
                   channels: tuple[str, ...], products: tuple[str, ...],
                   demand: Demand | None = None) -> History:
     """Check a table and build the History (see docs/calibration.md for the format)."""
+    header = [canonical_column(name) for name in header]
     problems = _header_problems(file, header, channels, products, demand)
     if problems:
         raise HistoryError(problems)
@@ -91,6 +92,23 @@ def parse_history(file: str, header: list[str], rows: list[list[Any]],
         price={n.split(".", 1)[1]: v for n, v in columns.items() if n.startswith("price.")},
         controls=_prefixed(columns, "control."), events=_prefixed(columns, "event."),
     )
+
+
+PREFIXES = ("spend.", "price.", "control.", "event.")
+
+
+def canonical_column(name: str) -> str:
+    """A header name as the history format spells it: `date`, a KPI, a sample size and a
+    prefix (`spend.`, `price.`, `control.`, `event.`) in any letter case (`Date`,
+    `Revenue`, `Spend.tv` as exported by a spreadsheet); the name after a prefix (a
+    channel, product or driver) keeps its own case."""
+    lower = name.lower()
+    if lower == "date" or lower in KPIS or (lower.endswith("_n") and lower[:-2] in KPIS):
+        return lower
+    for prefix in PREFIXES:
+        if lower.startswith(prefix):
+            return prefix + name[len(prefix):]
+    return name
 
 
 def _prefixed(columns: dict[str, np.ndarray], prefix: str) -> dict[str, np.ndarray]:

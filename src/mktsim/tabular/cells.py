@@ -16,7 +16,10 @@ MAX_ABS = 1e12
 FIRST_YEAR, LAST_YEAR = 1900, 2200
 
 _PLAIN = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
-_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", re.ASCII)
+# Year first (never ambiguous): 2026-02-09, 2026/2/9, 2026.02.09, and a spreadsheet's or
+# pandas' midnight (2026-02-09 00:00:00, 2026-02-09T00:00). Day-first forms are refused.
+_DATE = re.compile(r"([0-9]{4})([-/.])([0-9]{1,2})\2([0-9]{1,2})"
+                   r"(?:[ T]00:00(?::00(?:\.0+)?)?)?", re.ASCII)
 
 Why = tuple[str, str]  # (what is wrong, how to fix it)
 
@@ -85,7 +88,8 @@ def _checked(value: float, shown: str) -> tuple[float | None, Why | None]:
 
 
 def as_date(cell: Any) -> tuple[dt.date | None, Why | None]:
-    """(date, None) or (None, why not): `YYYY-MM-DD` text or a spreadsheet date (at
+    """(date, None) or (None, why not): `YYYY-MM-DD` text (also `/` or `.` between the
+    parts, one-digit months and days, a midnight time after it) or a spreadsheet date (at
     midnight), between FIRST_YEAR and LAST_YEAR."""
     date: dt.date | None = None
     if isinstance(cell, dt.datetime):
@@ -96,7 +100,7 @@ def as_date(cell: Any) -> tuple[dt.date | None, Why | None]:
         m = _DATE.fullmatch(cell.strip())
         if m:
             try:
-                date = dt.date(int(m[1]), int(m[2]), int(m[3]))
+                date = dt.date(int(m[1]), int(m[3]), int(m[4]))
             except ValueError:
                 return None, (_("cannot read {cell} as a date (no such day)").format(
                                   cell=_shown(cell)), _("check the month and the day"))
