@@ -129,3 +129,23 @@ def test_plan_follows_actual_spend_and_prices() -> None:
     prices = [e for e in plan.events if e.kind == "price" and e.target == "pulse_band"]
     assert [(e.day, e.value) for e in prices] == [(7, 199.0)]
     assert plan.product_price[plan.products.index("pulse_band")] == 249.0
+
+
+def test_a_columns_repeated_problem_is_shown_three_times_and_counted(tmp_path: Path) -> None:
+    """A column written with thousands separators in every row is one fix: its first rows
+    are shown, the others counted in one line, and another column's problems still show."""
+    weeks = [(dt.date(2026, 1, 5) + dt.timedelta(weeks=i)).isoformat() for i in range(40)]
+    lines = ["date,units,spend.social"] + [
+        f'{d},"1,{200 + i}",{-5 if i == 30 else 10}' for i, d in enumerate(weeks)]
+    path = tmp_path / "h.csv"
+    path.write_text("\n".join(lines) + "\n")
+    result = CliRunner().invoke(main, [
+        "calibrate", str(SCENARIO), "--history", str(path),
+        "--param", "market.word_of_mouth.imitation=0.05:0.4"])
+    assert result.exit_code == 2
+    text = result.output
+    assert "41 problems in the history file" in text
+    shown = [ln for ln in text.splitlines() if ": units: '1," in ln]
+    assert [ln.split(":")[1] for ln in shown] == ["2", "3", "4"]
+    assert "units: and 37 more rows like these" in text
+    assert f"{path}:32: spend.social: negative spend -5" in text

@@ -23,13 +23,19 @@ from .model import SHARE_KPIS, History
 from .periods import Irregular, infer_kind, month_starts, period_bounds
 
 MAX_PROBLEMS = 25
+SAME_PROBLEM_SHOWN = 3  # rows shown of a column's repeated problem (the rest counted)
 
 
 class HistoryError(ScenarioError):
-    """A history file that cannot be used; carries every problem found."""
+    """A history file that cannot be used; carries the problems to show and how many were
+    found in all (`total`: the problems shown may count a column's repeats in one line)."""
+
+    def __init__(self, problems: list[Problem], total: int | None = None) -> None:
+        super().__init__(problems)
+        self.total = len(problems) if total is None else total
 
     def __str__(self) -> str:
-        n = len(self.problems)
+        n = self.total
         head = ngettext("{n} problem in the history file:", "{n} problems in the history file:",
                         n).format(n=n)
         return "\n".join([head, *("  " + p.render() for p in self.problems)])
@@ -82,7 +88,7 @@ def parse_history(file: str, header: list[str], rows: list[list[Any]],
         if isinstance(kind, Irregular):
             problems.append(Problem(file, kind.index + 2, "date", kind.message, kind.hint))
     if problems or kind is None or isinstance(kind, Irregular):
-        raise HistoryError(problems[:MAX_PROBLEMS])
+        raise HistoryError(shown_problems(file, problems)[:MAX_PROBLEMS], len(problems))
     ends = tuple(end for _, end in period_bounds(kind, dates))
     return History(
         source=file, kind=kind, dates=tuple(dates), ends=ends,
@@ -95,6 +101,27 @@ def parse_history(file: str, header: list[str], rows: list[list[Any]],
 
 
 PREFIXES = ("spend.", "price.", "control.", "event.")
+
+
+def shown_problems(file: str, problems: list[Problem]) -> list[Problem]:
+    """The problems to show: of the rows of one column with the same fix (a thousands
+    separator in every row of `revenue`), the first SAME_PROBLEM_SHOWN and then one line
+    counting the others, so that every column's problems fit in the message."""
+    seen: dict[tuple[str, str], int] = {}
+    shown: list[Problem] = []
+    for p in problems:
+        key = (p.where, p.hint)
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] <= SAME_PROBLEM_SHOWN:
+            shown.append(p)
+    for (where, hint), n in seen.items():
+        if n > SAME_PROBLEM_SHOWN:
+            more = n - SAME_PROBLEM_SHOWN
+            at = max(i for i, p in enumerate(shown) if (p.where, p.hint) == (where, hint))
+            shown.insert(at + 1, Problem(file, None, where, ngettext(
+                "and {n} more row like these", "and {n} more rows like these", more
+            ).format(n=more)))
+    return shown
 
 
 def canonical_column(name: str) -> str:
