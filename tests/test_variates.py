@@ -13,6 +13,7 @@ from mktsim.engine.variates import (
     POWER_N,
     SERIES_P,
     _log1m,
+    _power,
     binomial,
     hypergeometric,
     new_stream,
@@ -235,6 +236,19 @@ def test_small_n_inversion_is_the_plain_search(n, p, key):
     ours, plain = new_stream(key), new_stream(key)
     got = [binomial(ours, n, p) for _ in range(50)]
     assert got == [_inversion_reference(plain, n, p) for _ in range(50)]
+
+
+@njit
+def _numba_power(q, n):
+    return q ** n
+
+
+@settings(max_examples=300, deadline=None)
+@given(q=st.floats(0.5, 1.0), n=st.integers(0, POWER_N))
+def test_power_is_numbas_power_bit_for_bit(q, n):
+    """The inversion's P(0) = (1 - p)^n without a branch per bit of n: the same products
+    in the same order as numba's q ** n, so the same double exactly."""
+    assert _power(q, n) == _numba_power(q, n)
 
 
 def _exact_log1m(p: float):

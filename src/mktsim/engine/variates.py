@@ -134,7 +134,7 @@ def _binomial_inversion(rs, n, p):
     q = 1.0 - p
     s = p / q
     a = (n + 1) * s
-    first = q ** n if n <= POWER_N else math.exp(n * _log1m(p))  # P(0)
+    first = _power(q, n) if n <= POWER_N else math.exp(n * _log1m(p))  # P(0)
     while True:
         f = first
         x = 0
@@ -149,6 +149,21 @@ def _binomial_inversion(rs, n, p):
         u = uniform(rs)
         if u <= quick:
             return 0
+
+
+@inlined
+def _power(q, n):
+    """q ** n for 0 <= n <= POWER_N: the products of numba's q ** n (binary powering,
+    r *= q^(2^i) for each bit i of n) in the same order, without its branch per bit. A
+    bit that is 0 multiplies r by 1.0, which leaves it exactly as it is, so the result is
+    the same bits; the squarings past n's top bit go unused. The branches' mispredictions
+    (n changes from one variate to the next) cost more than the few extra products."""
+    r = 1.0
+    for _ in range(7):  # 2^7 > POWER_N
+        r *= q if n & 1 else 1.0
+        n >>= 1
+        q *= q
+    return r
 
 
 @inlined
