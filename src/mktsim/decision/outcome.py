@@ -18,6 +18,7 @@ import numpy as np
 from ..engine.montecarlo import new_pool
 from ..kpis import KPI_NAMES
 from ..model.measures import horizon_values, value_at
+from ..params.normal_cdf import ndtr
 from ..scenario.decision import ALL_TARGETS, Objective
 from ..simulate.result import RunResult
 from ..simulate.spend import SPEND_LINES
@@ -99,10 +100,10 @@ def _soft_met(values: np.ndarray, threshold: float, direction: str) -> np.ndarra
     """A smooth 0-1 score of meeting a threshold: normal CDF of the margin over a scale.
 
     It moves with the plan even when every replication fails (or passes), which gives the
-    search a slope to follow; the scale is 30% of the spread across replications.
+    search a slope to follow; the scale is 30% of the spread across replications. The
+    normal CDF is scipy's `ndtr` bit for bit without importing scipy (about 0.6 s of CPU
+    in a process that has not, `params.normal_cdf`).
     """
-    from scipy.special import ndtr
-
     finite = values[np.isfinite(values)]
     spread = float(finite.std()) if finite.size > 1 else 0.0
     scale = max(0.3 * spread, 0.005 * abs(threshold), 1e-9)
