@@ -17,11 +17,13 @@ import numpy as np
 
 from ..engine.montecarlo import new_pool
 from ..kpis import KPI_NAMES
-from ..model.measures import horizon_values, value_at
+from ..model.measures import Readings, horizon_values, value_at, value_cell
 from ..params.normal_cdf import ndtr
 from ..scenario.decision import ALL_TARGETS, Objective
+from ..scenario.model import ScenarioSpec
 from ..simulate.result import RunResult
-from ..simulate.spend import SPEND_LINES
+from ..simulate.spend import SPEND_LINES, spend_cells
+from ..simulate.targets import target_cells
 
 
 @dataclass
@@ -94,6 +96,14 @@ def outcome_of(result: RunResult) -> Outcome:
                    np.array([v.confidence for v in result.verdicts], dtype=float),
                    {k: getattr(lines, k) for k in (*SPEND_LINES, "total")},
                    lines.budget)
+
+
+def outcome_readings(spec: ScenarioSpec, horizon: int) -> Readings:
+    """What `outcome_of` (and the run's target verdicts) read of a run's daily record: each
+    KPI at the horizon, each target's value, the spend lines' totals. A run that keeps only
+    these (`simulate.strategy_run.start_strategies`) gives the same outcome, bit for bit."""
+    cells = {value_cell(k, horizon - 1) for k in KPI_NAMES}
+    return Readings(frozenset(cells | target_cells(spec) | spend_cells(horizon)))
 
 
 def _soft_met(values: np.ndarray, threshold: float, direction: str) -> np.ndarray:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
+from ..model.measures import KpiReadings, Readings
 from ..model.plan import Plan
 from .controls import Controller, batch_days
 from .network import NetworkShape
@@ -72,7 +73,8 @@ class _Samples:
 
 @dataclass
 class Run:
-    """Arrays of one plan's replications: daily [R, K, D], channels [R, C, N_CH],
+    """Arrays of one plan's replications: daily [R, K, D] (or, for a run that kept only
+    some cells of it, `model.measures.KpiReadings`), channels [R, C, N_CH],
     leaks [R, N_LEAK], final states [R, S, N_STATES]; the uncertain values drawn for each
     replication (`samples`, one column per path) when the scenario has uncertainties."""
 
@@ -106,14 +108,17 @@ class Run:
 def run_chunk(plan: Plan, seed: int, first: int, count: int,
               source: PlanSource | None = None, engine: EngineKind | str = EngineKind.COUNTS,
               network: NetworkShape | None = None, controllers: Sequence[Controller] = (),
-              threads: int = 1, out: np.ndarray | None = None) -> tuple[Any, ...]:
+              threads: int = 1, out: np.ndarray | None = None,
+              readings: Readings | None = None) -> tuple[Any, ...]:
     """Replications first..first+count-1 of `seed`, stacked, with their sampled values.
 
     Replications whose controllers act on days known in advance (none, or the review
     loop of rules with fixed delays; the counts engine) advance in batches
     (`engine.batch`), on `threads` threads; the numbers do not depend on the batch.
     `out`: zeros [count, K, D], the rows of the run's daily record these replications
-    fill (a batch writes into them; returned as the chunk's daily record)."""
+    fill (a batch writes into them; returned as the chunk's daily record). `readings`:
+    return only those cells of the daily record (`model.measures.KpiReadings`), not the
+    record itself."""
     from .replication import Replication  # numba and simpy: only once something runs
 
     engine = EngineKind.lookup(engine)
@@ -126,7 +131,9 @@ def run_chunk(plan: Plan, seed: int, first: int, count: int,
         results = [_replication(p, child, seed, engine, network, controllers).run()
                    for (p, _), child in zip(plans, children, strict=True)]
     samples = [values for _, values in plans] if source is not None else []
-    return (stacked([r.daily for r in results], out), stacked([r.channels for r in results]),
+    daily = stacked([r.daily for r in results], out)
+    return (daily if readings is None else readings.of(daily),
+            stacked([r.channels for r in results]),
             stacked([r.leaks for r in results]), stacked([r.state for r in results]),
             samples, [r.reviews for r in results], _ends(results, "adopters"),
             _ends(results, "adstock"))
@@ -354,7 +361,7 @@ def _joined_run(plan: Plan, seed: int, parts: list[tuple[Any, ...]],
                 record: np.ndarray | None) -> Run:
     """The Run of the chunks' results `parts` (in replication order); `record`: the daily
     record they were written into, when they were."""
-    daily = record if record is not None else _concatenated([p[0] for p in parts])
+    daily = record if record is not None else _daily_joined([p[0] for p in parts])
     channels, leaks, states = (_concatenated([p[i] for p in parts]) for i in range(1, 4))
     rows = [row for p in parts for row in p[4]]
     return Run(plan, seed, daily, channels, leaks, states,
@@ -372,6 +379,8 @@ class RunJob:
     seed: int
     source: PlanSource | None = None
     controllers: Sequence[Controller] = ()
+    #: what the run keeps of its daily record (None: all of it)
+    readings: Readings | None = None
 
 
 def run_chunks(jobs: Sequence[RunJob], first: int, count: int,
@@ -380,7 +389,8 @@ def run_chunks(jobs: Sequence[RunJob], first: int, count: int,
     """`run_chunk` of replications first..first+count-1 of each of `jobs` in turn, in one
     task: replication i's sampled scenario, the same for every plan of `compare`, is then
     built once in the process that runs it (`simulate.sampled`, `_SPECS`)."""
-    return [run_chunk(j.plan, j.seed, first, count, j.source, engine, network, j.controllers)
+    return [run_chunk(j.plan, j.seed, first, count, j.source, engine, network, j.controllers,
+                      readings=j.readings)
             for j in jobs]
 
 
@@ -453,6 +463,13 @@ def _joined(parts: list[tuple[Any, ...]], i: int) -> np.ndarray | None:
     """Item i of every chunk, concatenated; None when a chunk has none."""
     arrays = [p[i] for p in parts]
     return None if any(a is None for a in arrays) else _concatenated(arrays)
+
+
+def _daily_joined(parts: list[Any]) -> np.ndarray | KpiReadings:
+    """The chunks' daily records end to end, or their readings (`run_chunk(readings=)`)."""
+    if isinstance(parts[0], KpiReadings):
+        return KpiReadings.joined(parts)
+    return _concatenated(parts)
 
 
 def _concatenated(arrays: list[np.ndarray]) -> np.ndarray:

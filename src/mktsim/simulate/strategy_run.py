@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from ..engine.montecarlo import EngineKind
 from ..model.compile import compile_plan
+from ..model.measures import Readings
 from ..model.plan import Plan
 from ..scenario.errors import Problem, ScenarioError
 from ..scenario.load import LoadedSpec, with_values
@@ -118,11 +119,14 @@ def start_strategy(scenario: LoadedScenario, strategy: str | None, replications:
 
 def start_strategies(scenario: LoadedScenario, plans: Sequence[Plan], replications: int,
                      seed: int, workers: int, pool: Executor,
-                     progress: Callable[[int], None] | None = None) -> list[StrategyRun]:
+                     progress: Callable[[int], None] | None = None,
+                     readings: Sequence[Readings | None] | None = None) -> list[StrategyRun]:
     """The runs of several strategies' `plans` (counts engine, the same replications of
     `seed`: common random numbers), begun together on `pool`, each task a chunk of
     replications of every strategy (`simulate.wiring.start_plans`): a replication's drawn
-    scenario is built once for all of them. The same numbers as `run_strategy` of each."""
+    scenario is built once for all of them. The same numbers as `run_strategy` of each.
+    `readings`: per plan, the cells of the daily record its run keeps (None: all; the
+    verdicts need the targets' cells, `simulate.targets.target_cells`)."""
     jobs = [(plan, uncertain_plans(scenario.loaded, plan.strategy, seed)) for plan in plans]
     return [StrategyRun(scenario, run) for run in
-            start_plans(jobs, replications, seed, workers, pool, progress)]
+            start_plans(jobs, replications, seed, workers, pool, progress, readings)]

@@ -15,6 +15,7 @@ from ..engine.controls import Controller
 from ..engine.limits import EngineLimit
 from ..engine.montecarlo import EngineKind, PendingRun, Run, RunJob, start_run, start_runs
 from ..engine.sources import PlanSource
+from ..model.measures import Readings
 from ..model.plan import Plan
 from ..rules.review import ReviewLoop
 from ..scenario.errors import Problem, ScenarioError
@@ -79,13 +80,17 @@ def start_plan(plan: Plan, replications: int, seed: int, *,
 
 def start_plans(plans: Sequence[tuple[Plan, PlanSource | None]], replications: int,
                 seed: int, workers: int, pool: Executor,
-                progress: Callable[[int], None] | None = None) -> list[PlanRun]:
+                progress: Callable[[int], None] | None = None,
+                readings: Sequence[Readings | None] | None = None) -> list[PlanRun]:
     """The runs of several plans (each with its source of sampled plans) on the same
     replications of `seed`, with the review loop, begun together on `pool`: each task runs
     a chunk of replications of every plan (`engine.montecarlo.start_runs`). The same
-    numbers as `run_plan` of each."""
+    numbers as `run_plan` of each. `readings`: per plan, the cells of its daily record
+    the run keeps (`model.measures.Readings`; None: the whole record)."""
     loops = (ReviewLoop(),)
-    jobs = [RunJob(plan, seed, source, loops) for plan, source in plans]
+    kept = [None] * len(plans) if readings is None else list(readings)
+    jobs = [RunJob(plan, seed, source, loops, keep)
+            for (plan, source), keep in zip(plans, kept, strict=True)]
     with _engine_limits():
         return [PlanRun(p) for p in start_runs(jobs, replications, workers, pool, progress)]
 
