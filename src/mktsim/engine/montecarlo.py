@@ -21,7 +21,7 @@ from ..model.measures import KpiReadings, Readings
 from ..model.plan import Plan
 from .controls import Controller, batch_days
 from .network import NetworkShape
-from .rng import replication_seeds
+from .rng import chunk_seeds, replication_seeds
 from .sources import PlanSource
 from .workers import LazyPool, start_method
 
@@ -123,11 +123,12 @@ def run_chunk(plan: Plan, seed: int, first: int, count: int,
 
     engine = EngineKind.lookup(engine)
     plans = source.plans_for(first, count) if source is not None else [(plan, {})] * count
-    children = replication_seeds(seed, count, first)
     if engine == EngineKind.COUNTS and all(batchable(p, controllers) for p, _ in plans):
         results = run_batched([Replication(p, child, controllers) for (p, _), child
-                               in zip(plans, children, strict=True)], threads, out)
+                               in zip(plans, chunk_seeds(seed, count, first), strict=True)],
+                              threads, out)
     else:
+        children = replication_seeds(seed, count, first)
         results = [_replication(p, child, seed, engine, network, controllers).run()
                    for (p, _), child in zip(plans, children, strict=True)]
     samples = [values for _, values in plans] if source is not None else []
