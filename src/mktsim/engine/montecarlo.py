@@ -424,10 +424,21 @@ def start_runs(jobs: Sequence[RunJob], replications: int, workers: int, pool: Ex
             parts[k].append(part)
             if progress:
                 progress(part[0].shape[0])
-    futures = [pool.submit(run_chunks, jobs, f, min(chunk, replications - f), engine, network)
-               for f in range(begin, replications, chunk)]
+    futures = [pool.submit(run_chunks, jobs, f, n, engine, network)
+               for f, n in task_spans(begin, replications, chunk, workers)]
     return [PendingRun(j.plan, j.seed, parts[k], [_ChunkOf(f, k) for f in futures], progress)
             for k, j in enumerate(jobs)]
+
+
+def task_spans(begin: int, end: int, chunk: int, workers: int) -> list[tuple[int, int]]:
+    """(first, count) of the tasks of replications begin..end-1: chunks of `chunk`, but the
+    last `workers` chunks' worth in halves (not below MIN_CHUNK // 2), so that the workers
+    finish closer together (the one that ends first waits about half a task, not a whole
+    one). The numbers never depend on it."""
+    tail = min(end - begin, workers * chunk)
+    half = max(1, min(chunk, max(MIN_CHUNK // 2, chunk // 2)))
+    spans = [(f, min(chunk, end - tail - f)) for f in range(begin, end - tail, chunk)]
+    return spans + [(f, min(half, end - f)) for f in range(end - tail, end, half)]
 
 
 def _chunk_of(plan: Plan, seed: int, last: int, source: PlanSource | None,
