@@ -56,7 +56,7 @@ class Readings:
 
     def of(self, daily: np.ndarray) -> KpiReadings:
         """The cells of `daily` [R, K, D]."""
-        return KpiReadings({c: np.ascontiguousarray(read(daily, c)) for c in self.cells},
+        return KpiReadings({c: np.array(read(daily, c)) for c in self.cells},
                            daily.shape)
 
 
