@@ -81,6 +81,8 @@ class Replication:
             self.roster_key = int(roster_seq.generate_state(1, np.uint64)[0])
             self._events = lambda: event_seq
         self._rng: np.random.Generator | None = None
+        #: the plan's events by day, in its order (`apply_events`)
+        self._events_on: dict[int, list[P.Event]] | None = None
         self.env = simpy.Environment()
         self.market = MarketState(plan)
         self.roster = Roster(plan)
@@ -212,11 +214,18 @@ class Replication:
         return tuple(sorted(set(self.event_days()) | set(days)))
 
     def apply_events(self, day: int) -> None:
-        """Carry out the scheduled changes of `day`, in the plan's order."""
-        for event in self.plan.events:
-            if event.day == day:
+        """Carry out the scheduled changes of `day`, in the plan's order; the shares are
+        recomputed once after them (they depend only on the state the day's events leave,
+        and no event reads them)."""
+        if self._events_on is None:
+            self._events_on = {}
+            for event in self.plan.events:
+                self._events_on.setdefault(event.day, []).append(event)
+        events = self._events_on.get(day)
+        if events:
+            for event in events:
                 self.apply(event)
-                self.refresh()
+            self.refresh()
 
     def _scheduled(self):
         for day in self.event_days():
