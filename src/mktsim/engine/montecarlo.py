@@ -310,12 +310,13 @@ def start_run(plan: Plan, replications: int, seed: int, workers: int = 1,
               progress: Progress | None = None, source: PlanSource | None = None,
               pool: Executor | None = None, engine: EngineKind | str = EngineKind.COUNTS,
               network: NetworkShape | None = None, controllers: Sequence[Controller] = (),
-              first: int = 0) -> PendingRun:
+              first: int = 0, readings: Readings | None = None) -> PendingRun:
     """`simulate`, begun: on `pool` (an executor given, left open) the chunks are
     submitted and the returned run's `result()` waits for them, so that the runs of several
     plans can be on the pool at once (`compare`: no worker idles while one plan's last
     chunk ends and the next is submitted); otherwise the replications run now. The same
-    numbers as `simulate` with the same arguments."""
+    numbers as `simulate` with the same arguments. `readings`: the run keeps only those
+    cells of its daily record (`run_chunk`)."""
     engine = EngineKind.lookup(engine)
     if engine == EngineKind.AGENTS:
         from .agents import check_market_size
@@ -327,11 +328,13 @@ def start_run(plan: Plan, replications: int, seed: int, workers: int = 1,
         chunk = min(100, replications)
     starts = list(range(first, first + replications, chunk))
     last = first + replications
-    run = partial(_chunk_of, plan, seed, last, source, engine, network, controllers)
+    run = partial(_chunk_of, plan, seed, last, source, engine, network, controllers,
+                  readings=readings)
     parts: list[tuple[Any, ...]] = []
     record = None
     if threads or (pool is None and (workers <= 1 or len(starts) == 1)):
-        record = _daily_record(plan, replications, engine)  # each chunk writes its rows
+        record = (None if readings is not None  # each chunk writes its rows:
+                  else _daily_record(plan, replications, engine))
         for begin in starts:
             rows = None if record is None else record[begin - first:begin - first + chunk]
             parts.append(run(begin, chunk, max(1, threads), rows))
@@ -345,7 +348,8 @@ def start_run(plan: Plan, replications: int, seed: int, workers: int = 1,
                 if progress:
                     progress(parts[-1][0].shape[0])
             futures = [ex.submit(run_chunk, plan, seed, f, min(chunk, last - f), source,
-                                 engine, network, controllers) for f in starts]
+                                 engine, network, controllers, readings=readings)
+                       for f in starts]
             pending = PendingRun(plan, seed, parts, futures, progress)
             if pool is not None:
                 return pending  # the caller's pool stays open: collected by result()
@@ -466,11 +470,12 @@ def task_spans(begin: int, end: int, chunk: int, workers: int) -> list[tuple[int
 def _chunk_of(plan: Plan, seed: int, last: int, source: PlanSource | None,
               engine: EngineKind, network: NetworkShape | None,
               controllers: Sequence[Controller], start: int, chunk: int,
-              threads: int = 1, out: np.ndarray | None = None) -> tuple[Any, ...]:
+              threads: int = 1, out: np.ndarray | None = None,
+              readings: Readings | None = None) -> tuple[Any, ...]:
     """`run_chunk` of replications start..min(start + chunk, last) - 1, in this process
     (their daily record written into `out` when given)."""
     return run_chunk(plan, seed, start, min(chunk, last - start), source, engine, network,
-                     controllers, threads, out)
+                     controllers, threads, out, readings)
 
 
 def _daily_record(plan: Plan, replications: int, engine: EngineKind) -> np.ndarray | None:

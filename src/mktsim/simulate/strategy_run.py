@@ -70,15 +70,18 @@ def run_strategy(scenario: LoadedScenario, strategy: str | None, replications: i
                  seed: int | None, workers: int = 1,
                  progress: Callable[[int], None] | None = None, pool: Executor | None = None,
                  plan: Plan | None = None, engine: EngineKind | str = EngineKind.COUNTS,
-                 without: tuple[int, ...] = ()) -> RunResult:
+                 without: tuple[int, ...] = (), readings: Readings | None = None
+                 ) -> RunResult:
     """Run one strategy `replications` times (defaults from the scenario) and judge its
     targets; `pool` reuses worker processes, `plan` a plan compiled once (same numbers).
 
     `engine`: "counts" (segments x states, the default) or "agents" (one entry per
     customer, with the scenario's `market.network`); see docs/model.md. `without`:
-    channels (indices) whose media money is removed (a counterfactual run)."""
+    channels (indices) whose media money is removed (a counterfactual run). `readings`:
+    the run keeps only those cells of its daily record (`model.measures.Readings`; the
+    verdicts need the targets', `simulate.targets.target_cells`)."""
     return start_strategy(scenario, strategy, replications, seed, workers, progress, pool,
-                          plan, engine, without).result()
+                          plan, engine, without, readings).result()
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,8 @@ def start_strategy(scenario: LoadedScenario, strategy: str | None, replications:
                    progress: Callable[[int], None] | None = None,
                    pool: Executor | None = None, plan: Plan | None = None,
                    engine: EngineKind | str = EngineKind.COUNTS,
-                   without: tuple[int, ...] = ()) -> StrategyRun:
+                   without: tuple[int, ...] = (), readings: Readings | None = None
+                   ) -> StrategyRun:
     """`run_strategy` begun: with a `pool` its chunks are submitted and `result()` waits
     for them, so that the runs of several strategies are on the pool at once (`compare`);
     without one the replications run now. The same numbers as `run_strategy`."""
@@ -114,7 +118,7 @@ def start_strategy(scenario: LoadedScenario, strategy: str | None, replications:
     return StrategyRun(scenario, start_plan(
         plan, reps, seed, engine=kind, network=scenario.spec.market.network,
         workers=workers, pool=pool, progress=progress, without=without,
-        source=uncertain_plans(scenario.loaded, plan.strategy, seed)))
+        source=uncertain_plans(scenario.loaded, plan.strategy, seed), readings=readings))
 
 
 def start_strategies(scenario: LoadedScenario, plans: Sequence[Plan], replications: int,

@@ -66,16 +66,18 @@ def start_plan(plan: Plan, replications: int, seed: int, *,
                controllers: Sequence[Controller] | None = None, workers: int = 1,
                pool: Executor | None = None, progress: Callable[[int], None] | None = None,
                source: PlanSource | None = None, without: tuple[int, ...] = (),
-               first: int = 0) -> PlanRun:
+               first: int = 0, readings: Readings | None = None) -> PlanRun:
     """`run_plan` begun: with a `pool`, its chunks are submitted and `result()` waits for
-    them (`engine.montecarlo.start_run`), so that several plans' runs share the pool."""
+    them (`engine.montecarlo.start_run`), so that several plans' runs share the pool.
+    `readings`: the run keeps only those cells of its daily record."""
     kind = EngineKind.lookup(engine)
     plan, source = without_spend(plan, without), _without(source, without)
     shape = network_shape(network) if kind == EngineKind.AGENTS else None  # counts: unused
     loops = (ReviewLoop(),) if controllers is None else tuple(controllers)
     with _engine_limits():
         return PlanRun(start_run(plan, replications, seed, workers, progress, source, pool,
-                                 engine=kind, network=shape, controllers=loops, first=first))
+                                 engine=kind, network=shape, controllers=loops, first=first,
+                                 readings=readings))
 
 
 def start_plans(plans: Sequence[tuple[Plan, PlanSource | None]], replications: int,
