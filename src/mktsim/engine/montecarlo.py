@@ -331,10 +331,10 @@ def start_run(plan: Plan, replications: int, seed: int, workers: int = 1,
     run = partial(_chunk_of, plan, seed, last, source, engine, network, controllers,
                   readings=readings)
     parts: list[tuple[Any, ...]] = []
-    record = None
+    # the run's daily record: the chunks run here write their rows into it, those from a
+    # pool are copied into it as they come (`PendingRun.collect`), not joined at the end
+    record = None if readings is not None else _daily_record(plan, replications, engine)
     if threads or (pool is None and (workers <= 1 or len(starts) == 1)):
-        record = (None if readings is not None  # each chunk writes its rows:
-                  else _daily_record(plan, replications, engine))
         for begin in starts:
             rows = None if record is None else record[begin - first:begin - first + chunk]
             parts.append(run(begin, chunk, max(1, threads), rows))
@@ -343,14 +343,15 @@ def start_run(plan: Plan, replications: int, seed: int, workers: int = 1,
     else:
         with nullcontext(pool) if pool is not None else new_pool(workers) as ex:
             if forks_from_here(ex):  # warm this process first; one chunk: all of it here
-                parts.append(run(first, chunk if len(starts) == 1 else WARM_REPLICATIONS))
+                n = chunk if len(starts) == 1 else WARM_REPLICATIONS
+                parts.append(run(first, n, 1, None if record is None else record[:n]))
                 starts = list(range(first + parts[0][0].shape[0], last, chunk))
                 if progress:
                     progress(parts[-1][0].shape[0])
             futures = [ex.submit(run_chunk, plan, seed, f, min(chunk, last - f), source,
                                  engine, network, controllers, readings=readings)
                        for f in starts]
-            pending = PendingRun(plan, seed, parts, futures, progress)
+            pending = PendingRun(plan, seed, parts, futures, progress, record)
             if pool is not None:
                 return pending  # the caller's pool stays open: collected by result()
             pending.collect()
@@ -367,16 +368,28 @@ class PendingRun:
     parts: list[tuple[Any, ...]]
     futures: list[Any]
     progress: Progress | None = None
-    #: the daily record the chunks run in this process wrote into, [R, K, D]
+    #: the run's daily record, [R, K, D]: the chunks run in this process wrote into it,
+    #: those from the pool are copied into it as they come
     record: np.ndarray | None = None
 
     def collect(self) -> None:
-        """Wait for the chunks on the pool, in order."""
+        """Wait for the chunks on the pool, in order, each placed in `record` as it comes
+        (while the later ones run) rather than all joined at the end."""
         for fut in self.futures:
-            self.parts.append(fut.result())
+            self.parts.append(self._placed(fut.result()))
             if self.progress:
                 self.progress(self.parts[-1][0].shape[0])
         self.futures = []
+
+    def _placed(self, part: tuple[Any, ...]) -> tuple[Any, ...]:
+        """The next chunk's `part` with its daily record copied into its rows of
+        `record` (and those rows in its place, so that its own array is freed)."""
+        if self.record is None:
+            return part
+        start = sum(p[0].shape[0] for p in self.parts)
+        rows = self.record[start:start + part[0].shape[0]]
+        rows[...] = part[0]
+        return (rows, *part[1:])
 
     def result(self) -> Run:
         """The Run of every chunk, joined."""
@@ -443,17 +456,22 @@ def start_runs(jobs: Sequence[RunJob], replications: int, workers: int, pool: Ex
     engine = EngineKind.lookup(engine)
     chunk = max(1, min(MIN_CHUNK, replications), chunk_size(replications, workers) // 2)
     parts: list[list[tuple[Any, ...]]] = [[] for _ in jobs]
+    records = [None if j.readings is not None else _daily_record(j.plan, replications, engine)
+               for j in jobs]
+    pending = [PendingRun(j.plan, j.seed, parts[k], [], progress, records[k])
+               for k, j in enumerate(jobs)]
     begin = 0
     if forks_from_here(pool):  # warm this process first (the kernels loaded once)
         begin = min(WARM_REPLICATIONS, replications)
         for k, part in enumerate(run_chunks(jobs, 0, begin, engine, network)):
-            parts[k].append(part)
+            parts[k].append(pending[k]._placed(part))
             if progress:
                 progress(part[0].shape[0])
     futures = [pool.submit(run_chunks, jobs, f, n, engine, network)
                for f, n in task_spans(begin, replications, chunk, workers)]
-    return [PendingRun(j.plan, j.seed, parts[k], [_ChunkOf(f, k) for f in futures], progress)
-            for k, j in enumerate(jobs)]
+    for k, run in enumerate(pending):
+        run.futures = [_ChunkOf(f, k) for f in futures]
+    return pending
 
 
 def task_spans(begin: int, end: int, chunk: int, workers: int) -> list[tuple[int, int]]:
