@@ -132,3 +132,23 @@ def test_ranking_counts_targets_met_only_when_their_bound_reaches_the_confidence
     met[0, :92] = True
     assert confirmed_all(Outcome({"profit": np.full(100, 5.0)}, met, met.astype(float),
                                  ("t",), np.array([0.8])))
+
+
+def test_outcomes_from_the_workers_readings_equal_those_of_full_records() -> None:
+    """On a pool the workers send only what the outcomes read of the daily records
+    (`outcome_readings`); every replication's outcome is the one of the full record run in
+    this process, bit for bit, rules and all; the reference's first batch keeps its record."""
+    import numpy as np
+
+    sc = mktsim.load(SCENARIO)
+    one = compare(sc, max_reps=24, batch=12, workers=1, precision=1e-9)
+    two = compare(sc, max_reps=24, batch=12, workers=2, precision=1e-9)
+    for s, o in one.outcomes.items():
+        other = two.outcomes[s]
+        for k, values in o.kpis.items():
+            assert np.array_equal(values, other.kpis[k], equal_nan=True), (s, k)
+        assert np.array_equal(o.met, other.met) and np.array_equal(o.soft, other.soft)
+        for line, values in o.spend.items():
+            assert np.array_equal(values, other.spend[line]), (s, line)
+    assert two.first_run is not None and isinstance(two.first_run.run.daily, np.ndarray)
+    assert np.array_equal(two.first_run.run.daily, one.first_run.run.daily)

@@ -34,3 +34,30 @@ def test_cli_optimize_writes_runnable_scenario(tmp_path) -> None:  # type: ignor
     assert "# Smart-band launch plan" in out.read_text()
     run = mktsim.load(out).run("optimized", 5)
     assert len(run.targets()) == 4
+
+
+def test_an_evaluation_s_outcome_from_readings_is_the_full_record_s() -> None:
+    """The search's evaluations keep only what the outcome reads of the daily record
+    (`Evaluator.outcome`); in this process and on a pool it is the outcome of the whole
+    record, bit for bit."""
+    import numpy as np
+
+    import mktsim
+    from mktsim.decision.levers import lever_space
+    from mktsim.decision.optimize import Evaluator
+    from mktsim.decision.outcome import outcome_of, worker_pool
+
+    sc = mktsim.load("scenarios/smart_band.yaml")
+    space = lever_space(sc.loaded)
+    x = space.x0()
+    for workers in (1, 2):
+        with worker_pool(workers) as pool:
+            ev = Evaluator(sc, space, 12, 5, 10, workers, pool=pool)
+            kept = ev.outcome(x, space.budget)
+            run = ev.run(x, space.budget)
+            full = outcome_of(run)
+        assert isinstance(run.run.daily, np.ndarray) and ev.count == 2
+        for k, values in full.kpis.items():
+            assert np.array_equal(values, kept.kpis[k], equal_nan=True), (workers, k)
+        assert np.array_equal(full.met, kept.met) and np.array_equal(full.soft, kept.soft)
+        assert all(np.array_equal(v, kept.spend[k]) for k, v in full.spend.items())

@@ -67,6 +67,25 @@ def test_cdf_of_any_number_is_scipys(a: float) -> None:
     assert same(normal_cdf(np.array([a])), scipy_ndtr(np.array([a])))
 
 
+def test_compiled_net_promoter_score_is_scipys_arithmetic() -> None:
+    """The derived KPIs' compiled NPS (`model.satisfaction._nps`, its own ndtr) gives the
+    numbers of scipy's ndtr in numpy's arithmetic, bit for bit, on every branch."""
+    from mktsim.model.satisfaction import SATISFACTION as M
+    from mktsim.model.satisfaction import net_promoter_score
+
+    rng = np.random.default_rng(23)
+    sd = M.dispersion
+    s = np.concatenate([rng.random(200_000) * 20.0 - 5.0, rng.normal(size=50_000) * 40.0,
+                        np.array([np.nan, np.inf, -np.inf, 0.0, 10.0, M.promoter_cut,
+                                  M.detractor_cut, M.promoter_cut - sd * np.sqrt(2.0),
+                                  M.detractor_cut + 8.0 * sd * np.sqrt(2.0), 1e308])])
+    expected = 100.0 * ((1.0 - scipy_ndtr((M.promoter_cut - s) / sd))
+                        - scipy_ndtr((M.detractor_cut - s) / sd))
+    assert same(net_promoter_score(s), expected)
+    assert net_promoter_score(s.reshape(-1, 2)).shape == (s.size // 2, 2)
+    assert net_promoter_score(7.0).shape == ()
+
+
 def test_scipy_is_imported_only_once_it_pays(monkeypatch: pytest.MonkeyPatch) -> None:
     """Without scipy.special loaded, values are computed here until NUMPY_BUDGET of them
     have been; loaded, scipy computes them. Either way the numbers are scipy's."""

@@ -26,6 +26,7 @@ from .outcome import (
     Outcome,
     expected_score,
     outcome_of,
+    outcome_readings,
     per_replication,
     worker_pool,
 )
@@ -210,7 +211,8 @@ def compare(scenario: LoadedScenario, strategies: Sequence[str] | None = None,
             n = min(batch, max_reps - done)
             for s, run in zip(names, _strategy_runs(scenario, names, plans, n,
                                                     batch_seed(root, b), workers, progress,
-                                                    pool), strict=True):
+                                                    pool, ref if b == 0 else None),
+                              strict=True):
                 if b == 0 and s == ref:
                     first = run
                 o = outcome_of(run)
@@ -227,16 +229,22 @@ def compare(scenario: LoadedScenario, strategies: Sequence[str] | None = None,
 
 def _strategy_runs(scenario: LoadedScenario, names: Sequence[str], plans: dict[str, Any],
                    n: int, seed: int, workers: int, progress: Progress | None,
-                   pool: Executor | None) -> Iterator[RunResult]:
+                   pool: Executor | None, keep_all: str | None = None
+                   ) -> Iterator[RunResult]:
     """The runs of `names`, in order, on common random numbers (`seed`). On a pool the
     strategies run together, each task a chunk of replications of every strategy
     (`simulate.strategy_run.start_strategies`): a replication's drawn scenario is built
     once in the worker that runs it, and the workers never wait while this process joins a
-    run and judges it. In this process, one run at a time."""
+    run and judges it; the workers send only what the outcomes read of the daily records
+    (`outcome_readings`: a few kB a chunk instead of 64 kB a replication, which this
+    process would unpickle and join), except strategy `keep_all`'s (the reference's first
+    batch, `mktsim run`'s numbers). In this process, one run at a time."""
     if pool is None:
         for s in names:
             yield run_strategy(scenario, s, n, seed, workers, progress, pool, plans[s])
         return
+    readings = [None if keep_all == s else outcome_readings(scenario.spec, plans[s].horizon)
+                for s in names]
     for run in start_strategies(scenario, [plans[s] for s in names], n, seed, workers, pool,
-                                progress):
+                                progress, readings):
         yield run.result()

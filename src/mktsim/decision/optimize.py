@@ -32,6 +32,7 @@ from .outcome import (
     Outcome,
     meets_all,
     outcome_of,
+    outcome_readings,
     search_score,
     shortfall,
     worker_pool,
@@ -65,12 +66,14 @@ class Evaluator:
 
     def outcome(self, x: np.ndarray, budget: float, seed: int | None = None,
                 replications: int | None = None) -> Outcome:
-        """Outcome of candidate `x` at `budget` (counted unless a seed is given)."""
-        return outcome_of(self.run(x, budget, seed, replications))
+        """Outcome of candidate `x` at `budget` (counted unless a seed is given); its run
+        keeps only what the outcome reads of the daily record (`outcome_readings`)."""
+        return outcome_of(self.run(x, budget, seed, replications, keep_record=False))
 
     def run(self, x: np.ndarray, budget: float, seed: int | None = None,
-            replications: int | None = None) -> RunResult:
-        """Run candidate `x` at `budget` (counted unless a seed is given)."""
+            replications: int | None = None, keep_record: bool = True) -> RunResult:
+        """Run candidate `x` at `budget` (counted unless a seed is given); `keep_record`:
+        with the whole daily record (else only the outcome's cells)."""
         if seed is None:
             if self.count >= self.limit:
                 raise OutOfEvaluations
@@ -78,8 +81,11 @@ class Evaluator:
             if self.progress:
                 self.progress(1)
         scenario = candidate_scenario(self.scenario, self.space.strategy(x, budget))
+        readings = None if keep_record else outcome_readings(scenario.spec,
+                                                             scenario.spec.horizon_days)
         return run_strategy(scenario, CANDIDATE, replications or self.replications,
-                            self.seed if seed is None else seed, self.workers, pool=self.pool)
+                            self.seed if seed is None else seed, self.workers, pool=self.pool,
+                            readings=readings)
 
 
 def candidate_scenario(scenario: S, strategy: dict[str, Any]) -> S:

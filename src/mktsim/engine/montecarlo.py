@@ -7,6 +7,7 @@ on the number of workers or on the order in which chunks finish.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from contextlib import nullcontext
@@ -17,10 +18,11 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
+from ..model.measures import KpiReadings, Readings
 from ..model.plan import Plan
 from .controls import Controller, batch_days
 from .network import NetworkShape
-from .rng import replication_seeds
+from .rng import chunk_seeds, replication_seeds
 from .sources import PlanSource
 from .workers import LazyPool, start_method
 
@@ -72,7 +74,8 @@ class _Samples:
 
 @dataclass
 class Run:
-    """Arrays of one plan's replications: daily [R, K, D], channels [R, C, N_CH],
+    """Arrays of one plan's replications: daily [R, K, D] (or, for a run that kept only
+    some cells of it, `model.measures.KpiReadings`), channels [R, C, N_CH],
     leaks [R, N_LEAK], final states [R, S, N_STATES]; the uncertain values drawn for each
     replication (`samples`, one column per path) when the scenario has uncertainties."""
 
@@ -106,30 +109,57 @@ class Run:
 def run_chunk(plan: Plan, seed: int, first: int, count: int,
               source: PlanSource | None = None, engine: EngineKind | str = EngineKind.COUNTS,
               network: NetworkShape | None = None, controllers: Sequence[Controller] = (),
-              threads: int = 1, out: np.ndarray | None = None) -> tuple[Any, ...]:
+              threads: int = 1, out: np.ndarray | None = None,
+              readings: Readings | None = None) -> tuple[Any, ...]:
     """Replications first..first+count-1 of `seed`, stacked, with their sampled values.
 
     Replications whose controllers act on days known in advance (none, or the review
     loop of rules with fixed delays; the counts engine) advance in batches
     (`engine.batch`), on `threads` threads; the numbers do not depend on the batch.
     `out`: zeros [count, K, D], the rows of the run's daily record these replications
-    fill (a batch writes into them; returned as the chunk's daily record)."""
+    fill (a batch writes into them; returned as the chunk's daily record). `readings`:
+    return only those cells of the daily record (`model.measures.KpiReadings`), not the
+    record itself."""
     from .replication import Replication  # numba and simpy: only once something runs
 
     engine = EngineKind.lookup(engine)
+    if readings is not None and out is None and engine == EngineKind.COUNTS:
+        out = _scratch_record(count, plan.horizon)  # read, then written over by the next
     plans = source.plans_for(first, count) if source is not None else [(plan, {})] * count
-    children = replication_seeds(seed, count, first)
     if engine == EngineKind.COUNTS and all(batchable(p, controllers) for p, _ in plans):
         results = run_batched([Replication(p, child, controllers) for (p, _), child
-                               in zip(plans, children, strict=True)], threads, out)
+                               in zip(plans, chunk_seeds(seed, count, first), strict=True)],
+                              threads, out)
     else:
+        children = replication_seeds(seed, count, first)
         results = [_replication(p, child, seed, engine, network, controllers).run()
                    for (p, _), child in zip(plans, children, strict=True)]
     samples = [values for _, values in plans] if source is not None else []
-    return (stacked([r.daily for r in results], out), stacked([r.channels for r in results]),
+    daily = stacked([r.daily for r in results], out)
+    return (daily if readings is None else readings.of(daily),
+            stacked([r.channels for r in results]),
             stacked([r.leaks for r in results]), stacked([r.state for r in results]),
             samples, [r.reviews for r in results], _ends(results, "adopters"),
             _ends(results, "adstock"))
+
+
+_SCRATCH = threading.local()
+
+
+def _scratch_record(count: int, horizon: int) -> np.ndarray:
+    """Zeros [count, K, horizon] for a chunk whose daily record is only read
+    (`run_chunk(readings=)`): this thread's from its previous chunk, zeroed again, rather
+    than fresh memory, whose page faults cost more than the zeroing (about 0.05-0.1 ms a
+    replication in the kernel call)."""
+    from .layout import N_KPI
+
+    shape = (count, N_KPI, horizon)
+    record = getattr(_SCRATCH, "record", None)
+    if record is None or record.shape != shape:
+        record = _SCRATCH.record = np.zeros(shape)
+    else:
+        record.fill(0.0)
+    return record
 
 
 def stacked(rows: Sequence[np.ndarray], out: np.ndarray | None = None) -> np.ndarray:
@@ -280,12 +310,13 @@ def start_run(plan: Plan, replications: int, seed: int, workers: int = 1,
               progress: Progress | None = None, source: PlanSource | None = None,
               pool: Executor | None = None, engine: EngineKind | str = EngineKind.COUNTS,
               network: NetworkShape | None = None, controllers: Sequence[Controller] = (),
-              first: int = 0) -> PendingRun:
+              first: int = 0, readings: Readings | None = None) -> PendingRun:
     """`simulate`, begun: on `pool` (an executor given, left open) the chunks are
     submitted and the returned run's `result()` waits for them, so that the runs of several
     plans can be on the pool at once (`compare`: no worker idles while one plan's last
     chunk ends and the next is submitted); otherwise the replications run now. The same
-    numbers as `simulate` with the same arguments."""
+    numbers as `simulate` with the same arguments. `readings`: the run keeps only those
+    cells of its daily record (`run_chunk`)."""
     engine = EngineKind.lookup(engine)
     if engine == EngineKind.AGENTS:
         from .agents import check_market_size
@@ -297,11 +328,13 @@ def start_run(plan: Plan, replications: int, seed: int, workers: int = 1,
         chunk = min(100, replications)
     starts = list(range(first, first + replications, chunk))
     last = first + replications
-    run = partial(_chunk_of, plan, seed, last, source, engine, network, controllers)
+    run = partial(_chunk_of, plan, seed, last, source, engine, network, controllers,
+                  readings=readings)
     parts: list[tuple[Any, ...]] = []
-    record = None
+    # the run's daily record: the chunks run here write their rows into it, those from a
+    # pool are copied into it as they come (`PendingRun.collect`), not joined at the end
+    record = None if readings is not None else _daily_record(plan, replications, engine)
     if threads or (pool is None and (workers <= 1 or len(starts) == 1)):
-        record = _daily_record(plan, replications, engine)  # each chunk writes its rows
         for begin in starts:
             rows = None if record is None else record[begin - first:begin - first + chunk]
             parts.append(run(begin, chunk, max(1, threads), rows))
@@ -310,13 +343,15 @@ def start_run(plan: Plan, replications: int, seed: int, workers: int = 1,
     else:
         with nullcontext(pool) if pool is not None else new_pool(workers) as ex:
             if forks_from_here(ex):  # warm this process first; one chunk: all of it here
-                parts.append(run(first, chunk if len(starts) == 1 else WARM_REPLICATIONS))
+                n = chunk if len(starts) == 1 else WARM_REPLICATIONS
+                parts.append(run(first, n, 1, None if record is None else record[:n]))
                 starts = list(range(first + parts[0][0].shape[0], last, chunk))
                 if progress:
                     progress(parts[-1][0].shape[0])
             futures = [ex.submit(run_chunk, plan, seed, f, min(chunk, last - f), source,
-                                 engine, network, controllers) for f in starts]
-            pending = PendingRun(plan, seed, parts, futures, progress)
+                                 engine, network, controllers, readings=readings)
+                       for f in starts]
+            pending = PendingRun(plan, seed, parts, futures, progress, record)
             if pool is not None:
                 return pending  # the caller's pool stays open: collected by result()
             pending.collect()
@@ -333,16 +368,28 @@ class PendingRun:
     parts: list[tuple[Any, ...]]
     futures: list[Any]
     progress: Progress | None = None
-    #: the daily record the chunks run in this process wrote into, [R, K, D]
+    #: the run's daily record, [R, K, D]: the chunks run in this process wrote into it,
+    #: those from the pool are copied into it as they come
     record: np.ndarray | None = None
 
     def collect(self) -> None:
-        """Wait for the chunks on the pool, in order."""
+        """Wait for the chunks on the pool, in order, each placed in `record` as it comes
+        (while the later ones run) rather than all joined at the end."""
         for fut in self.futures:
-            self.parts.append(fut.result())
+            self.parts.append(self._placed(fut.result()))
             if self.progress:
                 self.progress(self.parts[-1][0].shape[0])
         self.futures = []
+
+    def _placed(self, part: tuple[Any, ...]) -> tuple[Any, ...]:
+        """The next chunk's `part` with its daily record copied into its rows of
+        `record` (and those rows in its place, so that its own array is freed)."""
+        if self.record is None:
+            return part
+        start = sum(p[0].shape[0] for p in self.parts)
+        rows = self.record[start:start + part[0].shape[0]]
+        rows[...] = part[0]
+        return (rows, *part[1:])
 
     def result(self) -> Run:
         """The Run of every chunk, joined."""
@@ -354,7 +401,7 @@ def _joined_run(plan: Plan, seed: int, parts: list[tuple[Any, ...]],
                 record: np.ndarray | None) -> Run:
     """The Run of the chunks' results `parts` (in replication order); `record`: the daily
     record they were written into, when they were."""
-    daily = record if record is not None else _concatenated([p[0] for p in parts])
+    daily = record if record is not None else _daily_joined([p[0] for p in parts])
     channels, leaks, states = (_concatenated([p[i] for p in parts]) for i in range(1, 4))
     rows = [row for p in parts for row in p[4]]
     return Run(plan, seed, daily, channels, leaks, states,
@@ -372,6 +419,8 @@ class RunJob:
     seed: int
     source: PlanSource | None = None
     controllers: Sequence[Controller] = ()
+    #: what the run keeps of its daily record (None: all of it)
+    readings: Readings | None = None
 
 
 def run_chunks(jobs: Sequence[RunJob], first: int, count: int,
@@ -380,7 +429,8 @@ def run_chunks(jobs: Sequence[RunJob], first: int, count: int,
     """`run_chunk` of replications first..first+count-1 of each of `jobs` in turn, in one
     task: replication i's sampled scenario, the same for every plan of `compare`, is then
     built once in the process that runs it (`simulate.sampled`, `_SPECS`)."""
-    return [run_chunk(j.plan, j.seed, first, count, j.source, engine, network, j.controllers)
+    return [run_chunk(j.plan, j.seed, first, count, j.source, engine, network, j.controllers,
+                      readings=j.readings)
             for j in jobs]
 
 
@@ -406,27 +456,44 @@ def start_runs(jobs: Sequence[RunJob], replications: int, workers: int, pool: Ex
     engine = EngineKind.lookup(engine)
     chunk = max(1, min(MIN_CHUNK, replications), chunk_size(replications, workers) // 2)
     parts: list[list[tuple[Any, ...]]] = [[] for _ in jobs]
+    records = [None if j.readings is not None else _daily_record(j.plan, replications, engine)
+               for j in jobs]
+    pending = [PendingRun(j.plan, j.seed, parts[k], [], progress, records[k])
+               for k, j in enumerate(jobs)]
     begin = 0
     if forks_from_here(pool):  # warm this process first (the kernels loaded once)
         begin = min(WARM_REPLICATIONS, replications)
         for k, part in enumerate(run_chunks(jobs, 0, begin, engine, network)):
-            parts[k].append(part)
+            parts[k].append(pending[k]._placed(part))
             if progress:
                 progress(part[0].shape[0])
-    futures = [pool.submit(run_chunks, jobs, f, min(chunk, replications - f), engine, network)
-               for f in range(begin, replications, chunk)]
-    return [PendingRun(j.plan, j.seed, parts[k], [_ChunkOf(f, k) for f in futures], progress)
-            for k, j in enumerate(jobs)]
+    futures = [pool.submit(run_chunks, jobs, f, n, engine, network)
+               for f, n in task_spans(begin, replications, chunk, workers)]
+    for k, run in enumerate(pending):
+        run.futures = [_ChunkOf(f, k) for f in futures]
+    return pending
+
+
+def task_spans(begin: int, end: int, chunk: int, workers: int) -> list[tuple[int, int]]:
+    """(first, count) of the tasks of replications begin..end-1: chunks of `chunk`, but the
+    last `workers` chunks' worth in halves (not below MIN_CHUNK // 2), so that the workers
+    finish closer together (the one that ends first waits about half a task, not a whole
+    one). The numbers never depend on it."""
+    tail = min(end - begin, workers * chunk)
+    half = max(1, min(chunk, max(MIN_CHUNK // 2, chunk // 2)))
+    spans = [(f, min(chunk, end - tail - f)) for f in range(begin, end - tail, chunk)]
+    return spans + [(f, min(half, end - f)) for f in range(end - tail, end, half)]
 
 
 def _chunk_of(plan: Plan, seed: int, last: int, source: PlanSource | None,
               engine: EngineKind, network: NetworkShape | None,
               controllers: Sequence[Controller], start: int, chunk: int,
-              threads: int = 1, out: np.ndarray | None = None) -> tuple[Any, ...]:
+              threads: int = 1, out: np.ndarray | None = None,
+              readings: Readings | None = None) -> tuple[Any, ...]:
     """`run_chunk` of replications start..min(start + chunk, last) - 1, in this process
     (their daily record written into `out` when given)."""
     return run_chunk(plan, seed, start, min(chunk, last - start), source, engine, network,
-                     controllers, threads, out)
+                     controllers, threads, out, readings)
 
 
 def _daily_record(plan: Plan, replications: int, engine: EngineKind) -> np.ndarray | None:
@@ -453,6 +520,13 @@ def _joined(parts: list[tuple[Any, ...]], i: int) -> np.ndarray | None:
     """Item i of every chunk, concatenated; None when a chunk has none."""
     arrays = [p[i] for p in parts]
     return None if any(a is None for a in arrays) else _concatenated(arrays)
+
+
+def _daily_joined(parts: list[Any]) -> np.ndarray | KpiReadings:
+    """The chunks' daily records end to end, or their readings (`run_chunk(readings=)`)."""
+    if isinstance(parts[0], KpiReadings):
+        return KpiReadings.joined(parts)
+    return _concatenated(parts)
 
 
 def _concatenated(arrays: list[np.ndarray]) -> np.ndarray:

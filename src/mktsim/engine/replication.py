@@ -33,7 +33,7 @@ from .layout import (
     TC_REF,
 )
 from .market_state import MarketState
-from .rng import span_key
+from .rng import ReplicationSeed, span_key
 from .teams import Roster
 from .variates import new_stream
 
@@ -69,13 +69,20 @@ class Replication:
     """The population, the market and the teams of one run; implements
     `engine.controls.Controls` for the controllers it runs."""
 
-    def __init__(self, plan: P.Plan, seed: np.random.SeedSequence,
+    def __init__(self, plan: P.Plan, seed: np.random.SeedSequence | ReplicationSeed,
                  controllers: Sequence[Controller] = ()) -> None:
-        pop_seq, event_seq, roster_seq = seed.spawn(3)
         self.plan = plan
-        self.key = int(pop_seq.generate_state(1, np.uint64)[0])
-        self.roster_key = int(roster_seq.generate_state(1, np.uint64)[0])
-        self.rng = np.random.default_rng(event_seq)
+        if isinstance(seed, ReplicationSeed):  # its keys computed for a chunk at once
+            self.key, self.roster_key = seed.key, seed.roster_key
+            self._events: Callable[[], np.random.SeedSequence] = seed.events
+        else:
+            pop_seq, event_seq, roster_seq = seed.spawn(3)
+            self.key = int(pop_seq.generate_state(1, np.uint64)[0])
+            self.roster_key = int(roster_seq.generate_state(1, np.uint64)[0])
+            self._events = lambda: event_seq
+        self._rng: np.random.Generator | None = None
+        #: the plan's events by day, in its order (`apply_events`)
+        self._events_on: dict[int, list[P.Event]] | None = None
         self.env = simpy.Environment()
         self.market = MarketState(plan)
         self.roster = Roster(plan)
@@ -89,6 +96,14 @@ class Replication:
         #: changes by day when the replication runs in a batch (`start_in_batch`), which
         #: carries them out on its sync days; None: SimPy schedules them
         self.agenda: dict[int, list[Callable[[], None]]] | None = None
+
+    @property
+    def rng(self) -> np.random.Generator:
+        """The replication's event stream (child 1 of its seed; the controllers' draws),
+        made when first asked for: most replications never draw from it."""
+        if self._rng is None:
+            self._rng = np.random.default_rng(self._events())
+        return self._rng
 
     def _alloc(self) -> None:
         plan = self.plan
@@ -199,11 +214,18 @@ class Replication:
         return tuple(sorted(set(self.event_days()) | set(days)))
 
     def apply_events(self, day: int) -> None:
-        """Carry out the scheduled changes of `day`, in the plan's order."""
-        for event in self.plan.events:
-            if event.day == day:
+        """Carry out the scheduled changes of `day`, in the plan's order; the shares are
+        recomputed once after them (they depend only on the state the day's events leave,
+        and no event reads them)."""
+        if self._events_on is None:
+            self._events_on = {}
+            for event in self.plan.events:
+                self._events_on.setdefault(event.day, []).append(event)
+        events = self._events_on.get(day)
+        if events:
+            for event in events:
                 self.apply(event)
-                self.refresh()
+            self.refresh()
 
     def _scheduled(self):
         for day in self.event_days():

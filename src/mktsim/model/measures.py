@@ -4,6 +4,7 @@ and deadline of a SMART target."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -16,20 +17,85 @@ if TYPE_CHECKING:
     from ..scenario.targets import Target
 
 
-def value_at(daily: np.ndarray, metric: str, day: int, over_days: int | None = None) -> np.ndarray:
-    """Per-replication value of `metric` on `day` ([R, K, D] daily array).
+#: One per-replication reading of the daily record: ("at", k, day, day + 1), KPI row k on
+#: `day`; ("sum", k, first, last), row k summed over days first..last-1.
+Cell = tuple[str, int, int, int]
+
+
+class KpiReadings:
+    """The readings of a run's daily record that a command reads (`Readings.of`), in place
+    of the record [R, K, D]: `value_at`, `horizon_values` and `row_total` give the same
+    numbers from it, bit for bit, for the cells it holds. `compare` has its workers send
+    these (a few kilobytes a chunk) instead of the record (64 kB a replication)."""
+
+    def __init__(self, values: dict[Cell, np.ndarray], shape: tuple[int, int, int]) -> None:
+        self.values = values
+        #: the shape of the record read, [R, K, D]
+        self.shape = shape
+
+    def cell(self, cell: Cell) -> np.ndarray:
+        """The cell's values [R]."""
+        try:
+            return self.values[cell]
+        except KeyError:
+            raise KeyError(f"{cell} is not among the readings kept of this run") from None
+
+    @staticmethod
+    def joined(parts: list[KpiReadings]) -> KpiReadings:
+        """The readings of consecutive chunks of replications, end to end."""
+        first = parts[0]
+        values = {c: np.concatenate([p.values[c] for p in parts]) for c in first.values}
+        return KpiReadings(values, (sum(p.shape[0] for p in parts), *first.shape[1:]))
+
+
+@dataclass(frozen=True)
+class Readings:
+    """Which cells (`Cell`) of the daily record a command reads."""
+
+    cells: frozenset[Cell]
+
+    def of(self, daily: np.ndarray) -> KpiReadings:
+        """The cells of `daily` [R, K, D]."""
+        return KpiReadings({c: np.array(read(daily, c)) for c in self.cells},
+                           daily.shape)
+
+
+def read(daily: np.ndarray | KpiReadings, cell: Cell) -> np.ndarray:
+    """The values [R] of `cell` in a daily record [R, K, D] or in readings of one."""
+    if isinstance(daily, KpiReadings):
+        return daily.cell(cell)
+    kind, k, first, last = cell
+    if kind == "at":
+        return daily[:, k, first]
+    return daily[:, k, first:last].sum(axis=1)
+
+
+def value_cell(metric: str, day: int, over_days: int | None = None) -> Cell:
+    """The cell `value_at` reads."""
+    k = KPI_INDEX[metric]
+    if KPIS[metric].kind != "flow":
+        return ("at", k, day, day + 1)
+    first = 0 if over_days is None else max(0, day - over_days + 1)
+    return ("sum", k, first, day + 1)
+
+
+def value_at(daily: np.ndarray | KpiReadings, metric: str, day: int,
+             over_days: int | None = None) -> np.ndarray:
+    """Per-replication value of `metric` on `day` ([R, K, D] daily array, or readings of
+    one that hold it).
 
     Stocks and ratios: the value recorded that day. Flows: the sum over the `over_days`
     days up to `day`, or since the start.
     """
-    k = KPI_INDEX[metric]
-    if KPIS[metric].kind != "flow":
-        return daily[:, k, day]
-    first = 0 if over_days is None else max(0, day - over_days + 1)
-    return daily[:, k, first: day + 1].sum(axis=1)
+    return read(daily, value_cell(metric, day, over_days))
 
 
-def horizon_values(daily: np.ndarray, metric: str) -> np.ndarray:
+def row_total(daily: np.ndarray | KpiReadings, k: int) -> np.ndarray:
+    """KPI row k summed over the whole horizon, per replication [R]."""
+    return read(daily, ("sum", k, 0, daily.shape[2]))
+
+
+def horizon_values(daily: np.ndarray | KpiReadings, metric: str) -> np.ndarray:
     """Per-replication value at the horizon: flows summed, others on the last day."""
     return value_at(daily, metric, daily.shape[2] - 1)
 

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from ..params.normal_cdf import ndtr
+from ..params.normal_cdf import _MAXLOG, _P, _Q, _R, _S, _SQRT1_2, _T, _U
 
 
 @dataclass(frozen=True)
@@ -100,8 +100,78 @@ def steady_score(model: SatisfactionModel, loyal_share: np.ndarray,
 def net_promoter_score(score: np.ndarray | float,
                        model: SatisfactionModel = SATISFACTION) -> np.ndarray:
     """NPS in [-100, 100] of a base whose answers are N(score, dispersion), cut at the
-    fixed points: 100 (P(answer >= promoter cut) - P(answer < detractor cut))."""
+    fixed points: 100 (P(answer >= promoter cut) - P(answer < detractor cut)).
+
+    Compiled (`_nps`): the normal distribution function as scipy.special.ndtr computes it
+    (`params.normal_cdf`), bit for bit, about 10 times faster than that module's numpy
+    arithmetic (whose C-library exponentials are a Python loop), without importing scipy;
+    every replication's derived KPIs ask for 730 values."""
     s = np.asarray(score, dtype=float)
-    promoters = 1.0 - ndtr((model.promoter_cut - s) / model.dispersion)
-    detractors = ndtr((model.detractor_cut - s) / model.dispersion)
-    return np.asarray(100.0 * (promoters - detractors))
+    out = np.empty(s.shape)
+    _nps(s.ravel(), out.reshape(-1), model.promoter_cut, model.detractor_cut,
+         model.dispersion)
+    return out
+
+
+@njit(cache=True)
+def _nps(scores, out, promoter_cut, detractor_cut, dispersion):
+    """`net_promoter_score` of each of `scores` [N] into `out` [N]; the arithmetic and its
+    order are numpy's of `100 (1 - ndtr(a) - ndtr(b))` written out."""
+    for i in range(scores.size):
+        promoters = 1.0 - _ndtr((promoter_cut - scores[i]) / dispersion)
+        detractors = _ndtr((detractor_cut - scores[i]) / dispersion)
+        out[i] = 100.0 * (promoters - detractors)
+
+
+@njit(cache=True)
+def _ndtr(a):
+    """scipy.special.ndtr of one value (Cephes: `params.normal_cdf`'s module docstring),
+    the same operations in the same order; exp is the C library's, as in scipy."""
+    if a != a:
+        return a
+    x = a * _SQRT1_2
+    z = abs(x)
+    if z < _SQRT1_2:
+        return 0.5 + 0.5 * _erf_small(x)
+    half = 0.5 * _erfc_positive(z)
+    return 1.0 - half if x > 0 else half
+
+
+@njit(cache=True)
+def _erf_small(x):
+    """erf of |x| <= 1: x T(x^2) / U(x^2)."""
+    z = x * x
+    return x * _polevl(z, _T) / _p1evl(z, _U)
+
+
+@njit(cache=True)
+def _erfc_positive(z):
+    """erfc of z >= 1/sqrt(2): 1 - erf below 1, exp(-z^2) P(z)/Q(z) (R/S from 8) above;
+    0 once exp(-z^2) underflows (scipy does not evaluate the polynomials then)."""
+    if z < 1.0:
+        return 1.0 - _erf_small(z)
+    square = -z * z
+    if square < -_MAXLOG:
+        return 0.0
+    e = math.exp(square)
+    if z < 8.0:
+        return e * _polevl(z, _P) / _p1evl(z, _Q)
+    return e * _polevl(z, _R) / _p1evl(z, _S)
+
+
+@njit(cache=True)
+def _polevl(x, coefficients):
+    """c0 x^n + ... + cn by Horner's rule (Cephes' polevl)."""
+    total = coefficients[0]
+    for c in coefficients[1:]:
+        total = total * x + c
+    return total
+
+
+@njit(cache=True)
+def _p1evl(x, coefficients):
+    """x^n + c0 x^(n-1) + ... by Horner's rule (Cephes' p1evl)."""
+    total = x + coefficients[0]
+    for c in coefficients[1:]:
+        total = total * x + c
+    return total

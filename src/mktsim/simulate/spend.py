@@ -20,6 +20,7 @@ import numpy as np
 
 from ..engine.layout import CH_REVENUE, CH_SPEND, K_LOYAL, K_SPEND
 from ..engine.montecarlo import Run
+from ..model.measures import Cell, row_total
 from ..model.plan import C_COMMISSION
 
 SPEND_LINES = ("media", "commissions", "loyalty", "training", "research")
@@ -55,15 +56,20 @@ def spend_lines(run: Run, budget: float | None) -> SpendLines:
     rate = plan.chan_par[:, C_COMMISSION]
     commission = run.channels[:, :, CH_REVENUE] * rate[None, :]
     media = run.channels[:, :, CH_SPEND] - commission
-    loyalty = run.daily[:, K_LOYAL, :].sum(axis=1) * plan.loyalty_cost_per_day
+    loyalty = row_total(run.daily, K_LOYAL) * plan.loyalty_cost_per_day
     scheduled = float(plan.extra_spend.sum())
     rule_training, research = _bought_by_rules(run.reviews, run.replications)
-    total = run.daily[:, K_SPEND, :].sum(axis=1)
+    total = row_total(run.daily, K_SPEND)
     return SpendLines(
         budget=float(plan.spend.sum()) if budget is None else float(budget),
         media=media.sum(axis=1), commissions=commission.sum(axis=1), loyalty=loyalty,
         training=scheduled + rule_training, research=research, total=total,
         channel_media=media, channel_commission=commission)
+
+
+def spend_cells(horizon: int) -> set[Cell]:
+    """The cells of the daily record (`model.measures.Readings`) `spend_lines` reads."""
+    return {("sum", K_LOYAL, 0, horizon), ("sum", K_SPEND, 0, horizon)}
 
 
 def _bought_by_rules(reviews: list[Any], n: int) -> tuple[np.ndarray, np.ndarray]:

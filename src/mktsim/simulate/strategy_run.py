@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from ..engine.montecarlo import EngineKind
 from ..model.compile import compile_plan
+from ..model.measures import Readings
 from ..model.plan import Plan
 from ..scenario.errors import Problem, ScenarioError
 from ..scenario.load import LoadedSpec, with_values
@@ -69,15 +70,18 @@ def run_strategy(scenario: LoadedScenario, strategy: str | None, replications: i
                  seed: int | None, workers: int = 1,
                  progress: Callable[[int], None] | None = None, pool: Executor | None = None,
                  plan: Plan | None = None, engine: EngineKind | str = EngineKind.COUNTS,
-                 without: tuple[int, ...] = ()) -> RunResult:
+                 without: tuple[int, ...] = (), readings: Readings | None = None
+                 ) -> RunResult:
     """Run one strategy `replications` times (defaults from the scenario) and judge its
     targets; `pool` reuses worker processes, `plan` a plan compiled once (same numbers).
 
     `engine`: "counts" (segments x states, the default) or "agents" (one entry per
     customer, with the scenario's `market.network`); see docs/model.md. `without`:
-    channels (indices) whose media money is removed (a counterfactual run)."""
+    channels (indices) whose media money is removed (a counterfactual run). `readings`:
+    the run keeps only those cells of its daily record (`model.measures.Readings`; the
+    verdicts need the targets', `simulate.targets.target_cells`)."""
     return start_strategy(scenario, strategy, replications, seed, workers, progress, pool,
-                          plan, engine, without).result()
+                          plan, engine, without, readings).result()
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,8 @@ def start_strategy(scenario: LoadedScenario, strategy: str | None, replications:
                    progress: Callable[[int], None] | None = None,
                    pool: Executor | None = None, plan: Plan | None = None,
                    engine: EngineKind | str = EngineKind.COUNTS,
-                   without: tuple[int, ...] = ()) -> StrategyRun:
+                   without: tuple[int, ...] = (), readings: Readings | None = None
+                   ) -> StrategyRun:
     """`run_strategy` begun: with a `pool` its chunks are submitted and `result()` waits
     for them, so that the runs of several strategies are on the pool at once (`compare`);
     without one the replications run now. The same numbers as `run_strategy`."""
@@ -113,16 +118,19 @@ def start_strategy(scenario: LoadedScenario, strategy: str | None, replications:
     return StrategyRun(scenario, start_plan(
         plan, reps, seed, engine=kind, network=scenario.spec.market.network,
         workers=workers, pool=pool, progress=progress, without=without,
-        source=uncertain_plans(scenario.loaded, plan.strategy, seed)))
+        source=uncertain_plans(scenario.loaded, plan.strategy, seed), readings=readings))
 
 
 def start_strategies(scenario: LoadedScenario, plans: Sequence[Plan], replications: int,
                      seed: int, workers: int, pool: Executor,
-                     progress: Callable[[int], None] | None = None) -> list[StrategyRun]:
+                     progress: Callable[[int], None] | None = None,
+                     readings: Sequence[Readings | None] | None = None) -> list[StrategyRun]:
     """The runs of several strategies' `plans` (counts engine, the same replications of
     `seed`: common random numbers), begun together on `pool`, each task a chunk of
     replications of every strategy (`simulate.wiring.start_plans`): a replication's drawn
-    scenario is built once for all of them. The same numbers as `run_strategy` of each."""
+    scenario is built once for all of them. The same numbers as `run_strategy` of each.
+    `readings`: per plan, the cells of the daily record its run keeps (None: all; the
+    verdicts need the targets' cells, `simulate.targets.target_cells`)."""
     jobs = [(plan, uncertain_plans(scenario.loaded, plan.strategy, seed)) for plan in plans]
     return [StrategyRun(scenario, run) for run in
-            start_plans(jobs, replications, seed, workers, pool, progress)]
+            start_plans(jobs, replications, seed, workers, pool, progress, readings)]

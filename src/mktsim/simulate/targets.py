@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..model.measures import deadline_day, threshold_of, value_at
+from ..model.measures import Cell, deadline_day, threshold_of, value_at, value_cell
 from ..model.plan import Plan
 from ..scenario.lint import DEFAULT_CONFIDENCE
 from ..scenario.model import ScenarioSpec
@@ -59,3 +59,8 @@ def judge(target: Target, spec: ScenarioSpec, plan: Plan, daily: np.ndarray) -> 
 def judge_all(spec: ScenarioSpec, plan: Plan, daily: np.ndarray) -> list[Verdict]:
     """Verdicts of every target of the scenario."""
     return [judge(t, spec, plan, daily) for t in spec.targets]
+
+
+def target_cells(spec: ScenarioSpec) -> set[Cell]:
+    """The cells of the daily record (`model.measures.Readings`) `judge_all` reads."""
+    return {value_cell(t.metric, deadline_day(t, spec), t.over_days) for t in spec.targets}

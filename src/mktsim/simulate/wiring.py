@@ -15,6 +15,7 @@ from ..engine.controls import Controller
 from ..engine.limits import EngineLimit
 from ..engine.montecarlo import EngineKind, PendingRun, Run, RunJob, start_run, start_runs
 from ..engine.sources import PlanSource
+from ..model.measures import Readings
 from ..model.plan import Plan
 from ..rules.review import ReviewLoop
 from ..scenario.errors import Problem, ScenarioError
@@ -65,27 +66,33 @@ def start_plan(plan: Plan, replications: int, seed: int, *,
                controllers: Sequence[Controller] | None = None, workers: int = 1,
                pool: Executor | None = None, progress: Callable[[int], None] | None = None,
                source: PlanSource | None = None, without: tuple[int, ...] = (),
-               first: int = 0) -> PlanRun:
+               first: int = 0, readings: Readings | None = None) -> PlanRun:
     """`run_plan` begun: with a `pool`, its chunks are submitted and `result()` waits for
-    them (`engine.montecarlo.start_run`), so that several plans' runs share the pool."""
+    them (`engine.montecarlo.start_run`), so that several plans' runs share the pool.
+    `readings`: the run keeps only those cells of its daily record."""
     kind = EngineKind.lookup(engine)
     plan, source = without_spend(plan, without), _without(source, without)
     shape = network_shape(network) if kind == EngineKind.AGENTS else None  # counts: unused
     loops = (ReviewLoop(),) if controllers is None else tuple(controllers)
     with _engine_limits():
         return PlanRun(start_run(plan, replications, seed, workers, progress, source, pool,
-                                 engine=kind, network=shape, controllers=loops, first=first))
+                                 engine=kind, network=shape, controllers=loops, first=first,
+                                 readings=readings))
 
 
 def start_plans(plans: Sequence[tuple[Plan, PlanSource | None]], replications: int,
                 seed: int, workers: int, pool: Executor,
-                progress: Callable[[int], None] | None = None) -> list[PlanRun]:
+                progress: Callable[[int], None] | None = None,
+                readings: Sequence[Readings | None] | None = None) -> list[PlanRun]:
     """The runs of several plans (each with its source of sampled plans) on the same
     replications of `seed`, with the review loop, begun together on `pool`: each task runs
     a chunk of replications of every plan (`engine.montecarlo.start_runs`). The same
-    numbers as `run_plan` of each."""
+    numbers as `run_plan` of each. `readings`: per plan, the cells of its daily record
+    the run keeps (`model.measures.Readings`; None: the whole record)."""
     loops = (ReviewLoop(),)
-    jobs = [RunJob(plan, seed, source, loops) for plan, source in plans]
+    kept = [None] * len(plans) if readings is None else list(readings)
+    jobs = [RunJob(plan, seed, source, loops, keep)
+            for (plan, source), keep in zip(plans, kept, strict=True)]
     with _engine_limits():
         return [PlanRun(p) for p in start_runs(jobs, replications, workers, pool, progress)]
 

@@ -1,0 +1,39 @@
+"""A chunk's replication keys computed at once (`engine.rng.chunk_seeds`) are those of
+numpy's SeedSequence objects, and a replication made from them is the same replication."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mktsim.engine.rng import child_keys, chunk_seeds, replication_seeds
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(st.integers(0, 2**32), st.integers(0, 2**130)), st.integers(0, 2**32 - 9),
+       st.integers(1, 8))
+def test_keys_are_seed_sequence_s(seed: int, first: int, count: int) -> None:
+    keys = child_keys(seed, first, count, (0, 1, 2))
+    for j, parent in enumerate(replication_seeds(seed, count, first)):
+        for c, child in enumerate(parent.spawn(3)):
+            assert int(keys[c, j]) == int(child.generate_state(1, np.uint64)[0])
+
+
+def test_a_replication_from_a_chunk_seed_is_the_same_replication() -> None:
+    import mktsim
+    from mktsim.engine.replication import Replication
+
+    plan = mktsim.load("scenarios/smart_band.yaml").plan("baseline")
+    for fast, slow in zip(chunk_seeds(77, 3, 5), replication_seeds(77, 3, 5), strict=True):
+        a, b = Replication(plan, fast), Replication(plan, slow)
+        assert (a.key, a.roster_key) == (b.key, b.roster_key)
+        assert a.rng.integers(2**63) == b.rng.integers(2**63)
+
+
+def test_negative_seeds_and_indices_past_32_bits_are_refused() -> None:
+    with pytest.raises(ValueError, match="non-negative"):
+        child_keys(-1, 0, 2, (0,))
+    with pytest.raises(ValueError, match="2\\*\\*32"):
+        child_keys(1, 2**32 - 1, 2, (0,))
