@@ -30,6 +30,8 @@ from .suggest import did_you_mean
 CONTROL_FUTURES = ("repeat_year", "hold", "reference")
 EVENT_FUTURES = ("repeat_year", "none")
 EFFECTS = ("elasticity", "linear")
+#: How channels' purchases relate to the drivers: multiplied by them, or added to them.
+MEDIA_FORMS = ("scaled", "additive")
 #: Days between a value and its repetition under `future: repeat_year` (52 weeks, so that
 #: weekly data keep their weekday).
 REPEAT_DAYS = 364
@@ -219,8 +221,14 @@ class Event(Section):
 
 class Demand(Section):
     """Drivers of category demand; their product D(day) multiplies the category purchase
-    and repurchase hazards (with `seasonality.by_month`)."""
+    and repurchase hazards (with `seasonality.by_month`). `media: additive`: channels'
+    purchase intents are not multiplied by that season, so each channel adds a number of
+    purchases that does not grow with the trend, the season, controls or events."""
 
+    media: Annotated[Literal["scaled", "additive"], _one_of(MEDIA_FORMS, N_("media form"))] = (
+        Field("scaled", description="scaled: channels' purchases are multiplied by the "
+              "season and demand drivers, like organic ones; additive: they are not (they add "
+              "to the demand the drivers shape, as in an additive marketing-mix model)."))
     trend: Trend | None = None
     fourier: Fourier | None = None
     controls: dict[Name, Control] = Field(default_factory=dict, max_length=100)
