@@ -156,10 +156,13 @@ def generate(seed: int = 0, weeks: int = 156, noise: float = 0.05,
              scale: dict[str, float] | None = None) -> Synthetic:
     """A weekly history of `weeks` weeks with revenue, `channels` (of tv, search, social),
     a price index and promotion weeks, simulated from the drafted scenario at
-    `TRUE_VALUES` (each channel's lift times its `scale`, 1 unless given)."""
+    `TRUE_VALUES` (each channel's lift times its `scale`, 1 unless given), its channels'
+    purchases multiplied by the demand drivers (`media: scaled`)."""
     rng = np.random.default_rng(seed)
     columns = drivers(weeks, rng, channels)
-    text = _truth_scenario(columns, weeks)
+    # the truth keeps media scaled by the drivers (as drafted before `media: additive`),
+    # so the draft's additive form fits it only approximately, as it would a real market
+    text = _truth_scenario(columns, weeks).replace("media: additive", "media: scaled")
     from mktsim.scenario.load import load_text, with_values
 
     values = true_values(channels, scale)

@@ -134,6 +134,7 @@ def _market(out: Lines, d: HistoryDraft) -> None:
 
 def _demand(out: Lines, d: HistoryDraft) -> None:
     out.add(1, "demand:", "demand")
+    out.add(2, "media: additive", "media_additive")
     out.add(2, "trend:", "trend")
     out.add(3, f"origin: {d.origin.isoformat()}")
     out.add(3, "growth_per_year: 0.0")
