@@ -169,6 +169,7 @@ def test_drivers_and_price_columns_become_demand_drivers_and_priors(tmp_path: Pa
     path = tmp_path / "h.yaml"
     spec = load_spec(path).spec
     demand = spec.market.demand
+    assert demand.media == "additive"   # channels add to the demand the drivers shape
     assert demand.controls["price_index"].effect == "elasticity"
     assert demand.controls["competitor"].effect == "linear"
     assert demand.controls["price_index"].future == "repeat_year"
