@@ -1,6 +1,6 @@
-"""`market.demand.media`: channels' purchases multiplied by the demand drivers (`scaled`,
-the default) or added to the demand they shape (`additive`), checked in simulated units
-against the closed form of each, and the field's refusal."""
+"""`market.demand.media_scaling`: channels' purchases multiplied by the demand drivers to
+that power (1, the default: scaled like organic purchases; 0: added to the demand the
+drivers shape), checked in simulated units against the closed form, and the refusal."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ market:
       purchase_per_year: 0.01
       repurchase_per_year: 0
   demand:
-    media: {media}
+    media_scaling: {media}
     events:
       promo:
         lift: {promo}
@@ -64,7 +64,7 @@ REPS = 60
 NORMAL_WEEK, PROMO_WEEK = slice(21, 28), slice(28, 35)
 
 
-def _weeks(media: str, lift: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def _weeks(media: float, lift: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Units of the week before the promotion and of the promotion week, per replication."""
     spec = load_text(MARKET.format(media=media, promo=PROMO, lift=lift)).spec
     units = simulate(compile_plan(spec, "steady"), REPS, seed).daily[:, KPI_INDEX["units"]]
@@ -76,12 +76,13 @@ def _diff(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     return float(a.mean() - b.mean()), float(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b))
 
 
-@pytest.mark.parametrize(("media", "expected"), [("additive", 1.0), ("scaled", 1.0 + PROMO)])
-def test_the_channel_adds_the_same_units_in_a_promotion_week_only_when_additive(
-        media: str, expected: float) -> None:
+@pytest.mark.parametrize("power", [0.0, 0.5, 1.0])
+def test_a_channels_units_in_a_promotion_week_follow_the_drivers_to_the_power(
+        power: float) -> None:
     """The channel's units (with spend minus without) in the promotion week over those of
-    the week before: 1 when media add to demand, 1 + the promotion's lift when they are
-    scaled by it; within 4 standard errors (delta method over the replications)."""
+    the week before: (1 + the promotion's lift)^media_scaling (1 additive, 3 scaled);
+    within 4 standard errors (delta method over the replications)."""
+    media, expected = power, (1.0 + PROMO) ** power
     normal_on, promo_on = _weeks(media, 1.0, 11)
     normal_off, promo_off = _weeks(media, 0.0, 12)
     in_promo, var_promo = _diff(promo_on, promo_off)
@@ -95,19 +96,20 @@ def test_the_channel_adds_the_same_units_in_a_promotion_week_only_when_additive(
 
 def test_organic_units_follow_the_drivers_whatever_the_media_form() -> None:
     """Without spend the two forms are the same market: the promotion week triples units."""
-    normal, promo = _weeks("additive", 0.0, 5)
+    normal, promo = _weeks(0.0, 0.0, 5)
     ratio = promo.mean() / normal.mean()
     se = ratio * math.sqrt(promo.var(ddof=1) / REPS / promo.mean() ** 2
                            + normal.var(ddof=1) / REPS / normal.mean() ** 2)
     assert abs(ratio - (1 + PROMO)) < 4 * se, (ratio, se)
 
 
-def test_the_default_is_scaled_and_a_typo_names_its_line_and_the_fix() -> None:
-    text = MARKET.format(media="scaled", promo=PROMO, lift=1.0)
-    assert load_text(text.replace("    media: scaled\n", "")).spec.market.demand.media == "scaled"
+def test_the_default_is_scaled_and_a_value_out_of_range_names_its_line() -> None:
+    text = MARKET.format(media=0.0, promo=PROMO, lift=1.0)
+    assert load_text(text.replace("    media_scaling: 0.0\n", "")
+                     ).spec.market.demand.media_scaling == 1.0
     with pytest.raises(ScenarioError) as info:
-        load_text(text.replace("media: scaled", "media: additiv"), "s.yaml")
+        load_text(text.replace("media_scaling: 0.0", "media_scaling: 1.5"), "s.yaml")
     (problem,) = [p.render() for p in info.value.problems]
-    line = text.splitlines().index("    media: scaled") + 1
-    assert problem.startswith(f"s.yaml:{line}: market.demand.media: "), problem
-    assert "did you mean 'additive'?" in problem
+    line = text.splitlines().index("    media_scaling: 0.0") + 1
+    assert problem.startswith(f"s.yaml:{line}: market.demand.media_scaling: "), problem
+    assert "less than or equal to 1" in problem

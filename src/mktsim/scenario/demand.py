@@ -23,15 +23,13 @@ from pydantic import (
 
 from ..i18n import N_, _
 from .base import Section
-from .fields import Days, Name, NonNegative, Number, to_number
+from .fields import Days, Name, NonNegative, Number, Share, to_number
 from .suggest import did_you_mean
 
 #: Future paths of a control after its last dated value, and of an event's occurrences.
 CONTROL_FUTURES = ("repeat_year", "hold", "reference")
 EVENT_FUTURES = ("repeat_year", "none")
 EFFECTS = ("elasticity", "linear")
-#: How channels' purchases relate to the drivers: multiplied by them, or added to them.
-MEDIA_FORMS = ("scaled", "additive")
 #: Days between a value and its repetition under `future: repeat_year` (52 weeks, so that
 #: weekly data keep their weekday).
 REPEAT_DAYS = 364
@@ -221,14 +219,14 @@ class Event(Section):
 
 class Demand(Section):
     """Drivers of category demand; their product D(day) multiplies the category purchase
-    and repurchase hazards (with `seasonality.by_month`). `media: additive`: channels'
-    purchase intents are not multiplied by that season, so each channel adds a number of
-    purchases that does not grow with the trend, the season, controls or events."""
+    and repurchase hazards (with `seasonality.by_month`). Channels' purchase intents are
+    multiplied by that season to the power `media_scaling`: 1 scales them like organic
+    purchases, 0 adds them to the demand the drivers shape (an additive marketing-mix
+    model), values between bridge the two."""
 
-    media: Annotated[Literal["scaled", "additive"], _one_of(MEDIA_FORMS, N_("media form"))] = (
-        Field("scaled", description="scaled: channels' purchases are multiplied by the "
-              "season and demand drivers, like organic ones; additive: they are not (they add "
-              "to the demand the drivers shape, as in an additive marketing-mix model)."))
+    media_scaling: Share = Field(
+        1.0, description="Power of the season and demand drivers that multiplies channels' "
+        "purchase intents: 1 = scaled like organic purchases, 0 = additive (not scaled).")
     trend: Trend | None = None
     fourier: Fourier | None = None
     controls: dict[Name, Control] = Field(default_factory=dict, max_length=100)
