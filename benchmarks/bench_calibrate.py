@@ -161,6 +161,10 @@ def from_history(seed: int, kind: str = "mktsim", channels: list[str] | None = N
     rows = [f"    {p['path']}: {p['estimate']:.4g} [{p['interval'][0]:.4g}, "
             f"{p['interval'][1]:.4g}] truth {truth[p['path']]:g}"
             for p in doc["parameters"] if p["path"] in truth]
+    rows += [f"    {p['path']}: {p['estimate']:.4g} [{p['interval'][0]:.4g}, "
+             f"{p['interval'][1]:.4g}] (1: media scaled by the drivers, 0: additive)"
+             for p in doc["parameters"]
+             if p["path"] == "market.demand.media_scaling" and p["path"] not in truth]
     if not truth:
         line += "; (additive truth: no parameter of the model to compare)"
     bound = ", ".join(f"{c} {e:.0%}" for c, e in
