@@ -184,6 +184,9 @@ def test_pymc_each_channels_contribution_within_25_percent(fitted_pymc: dict) ->
 
 
 @pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="x2 comes out 20% under its truth with its interval "
+                   "(-29%, -11%) short of it (docs/calibration.md, 'PyMC-Marketing's "
+                   "example MMM, measured')")
 def test_pymc_each_channels_true_contribution_inside_its_interval(fitted_pymc: dict) -> None:
     _check_truths_inside(fitted_pymc)
 

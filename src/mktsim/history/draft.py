@@ -5,11 +5,10 @@ rates, CPMs or margins, so the draft sets up a market in which these cannot matt
 and says so in the file: one segment, a large pool of people considering the category
 (initial consideration 0.5) who buy at a low rate (`purchase_per_year`, so the pool loses
 well under 1% a year), no word of mouth, no forgetting. Units per day are then
-`baseline x (D(day) + D(day)^p sum_c lift_c H_c(day))`: a baseline level, the demand
-drivers D (trend, Fourier season, controls, events) and each channel's conversion lift on
-its Hill saturation of adstocked exposures, scaled by the drivers to the power p
-(`market.demand.media_scaling`, freed: 0 additive, 1 scaled), the usual marketing-mix
-structures. The market size is
+`baseline x D(day) x (1 + sum_c lift_c H_c(day))`: a baseline level, the demand drivers D
+(trend, Fourier season, controls, events) and each channel's conversion lift on its Hill
+saturation of adstocked exposures (`market.demand.media_scaling` 1: media scaled by the
+drivers; 0 would add them), the usual marketing-mix structure. The market size is
 set so that the simulated KPI on day 0 is the history's level of its first weeks.
 
 Money is in the file's currency; rates per year; exposures per person of the market per

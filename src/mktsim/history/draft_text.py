@@ -132,9 +132,10 @@ def _market(out: Lines, d: HistoryDraft) -> None:
     out.add(0, "")
 
 
-#: The drafted power of the demand drivers on channels' purchases (0 additive, 1 scaled):
-#: the middle of its uniform prior, which the fit moves to what the history shows.
-MEDIA_SCALING = 0.5
+#: The drafted power of the demand drivers on channels' purchases (0 additive, 1 scaled),
+#: not freed: additive and freed forms were measured and did not do better over the
+#: benchmark histories (docs/calibration.md, "Media scaled by the drivers or added").
+MEDIA_SCALING = 1.0
 
 
 def _demand(out: Lines, d: HistoryDraft) -> None:
@@ -335,7 +336,6 @@ def priors(d: HistoryDraft) -> list[tuple[str, str, str, dict[str, object]]]:
                     (base + "adstock.retention_per_week", RETENTION_PRIOR[c.type][0],
                      f"prior_retention_{c.type}", {})]
     days = d.history.days
-    out.append(("market.demand.media_scaling", "beta(1, 1)", "prior_media_scaling", {}))
     if days >= 547:
         out.append(("market.demand.trend.growth_per_year", "normal(0, 0.15)", "prior_trend",
                     {}))

@@ -17,10 +17,9 @@ WORDS: dict[str, tuple[str, str]] = {
         "How the market is set up: a history of KPIs and spend tells neither the market\n"
         "size nor the funnel, so this scenario uses a large pool of people who consider\n"
         "the category and buy at a low rate; every purchase is {kpi_word} per day =\n"
-        "baseline x (demand drivers (trend, season, controls, events) + drivers^p x each\n"
-        "channel's lift x its saturation of adstocked exposures), p = media_scaling from\n"
-        "additive (0) to scaled (1): the usual marketing-mix structures. The\n"
-        "`calibration:` section frees what such data can identify.",
+        "baseline x demand drivers (trend, season, controls, events) x (1 + each\n"
+        "channel's lift x its saturation of adstocked exposures), the usual marketing-mix\n"
+        "structure. The `calibration:` section frees what such data can identify.",
         "由 `mktsim init from-history` 根据 {file} 生成的情景\n"
         "（{n} 个{kind}周期，{first} 至 {last}）。文件中没有的数字都是假设，标记为 [A]：\n"
         "请换成您自己的数字。先拟合，再做计划：\n"
@@ -29,9 +28,8 @@ WORDS: dict[str, tuple[str, str]] = {
         "\n"
         "市场的设定方式：KPI 与投放的历史数据无法说明市场规模和转化漏斗，因此本情景假设\n"
         "一个很大的、正在考虑该品类的人群，以较低的速率购买；每天的{kpi_word} =\n"
-        "基线 × (需求驱动因素（趋势、季节、控制变量、事件）+ 驱动因素^p × 各渠道提升 × 其\n"
-        "累积曝光的饱和度)，p = media_scaling，从加性 (0) 到按比例 (1)，即常见的营销组合\n"
-        "模型结构。`calibration:` 部分放开了此类数据\n"
+        "基线 × 需求驱动因素（趋势、季节、控制变量、事件）× (1 + 各渠道提升 × 其\n"
+        "累积曝光的饱和度)，即常见的营销组合模型结构。`calibration:` 部分放开了此类数据\n"
         "能够识别的参数。"),
     "kpi_revenue": ("revenue", "收入"),
     "kpi_units": ("units sold", "销量"),
@@ -78,16 +76,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "demand": ("drivers of demand (docs/scenario.md): their product multiplies purchases",
                "需求驱动因素（见 docs/scenario.md）：它们的乘积作用于购买"),
     "media_scaling": (
-        "power of the drivers on channels' purchases: 0 = additive (a channel adds the same\n"
-        "purchases whatever the trend or season), 1 = scaled like organic purchases;\n"
-        "freed below, the history tells which",
-        "驱动因素对渠道购买的幂：0 = 加性（渠道带来的购买不随趋势或季节变化），\n"
-        "1 = 与自然购买一样按比例放大；下面放开拟合，由历史数据决定"),
-    "prior_media_scaling": (
-        "beta(1, 1): uniform from additive (0) to scaled (1); marketing-mix tools differ\n"
-        "(PyMC-Marketing and Robyn add media, a log model multiplies), so the data choose",
-        "beta(1, 1)：从加性 (0) 到按比例 (1) 均匀；各营销组合工具做法不同\n"
-        "（PyMC-Marketing 与 Robyn 为加性，对数模型为乘性），因此由数据决定"),
+        "power of the drivers on channels' purchases: 1 = scaled like organic purchases,\n"
+        "0 = additive (a channel adds the same purchases whatever the trend or season);\n"
+        "try 0 if your channels' effect does not grow with your demand (docs/scenario.md)",
+        "驱动因素对渠道购买的幂：1 = 与自然购买一样按比例放大，\n"
+        "0 = 加性（渠道带来的购买不随趋势或季节变化）；\n"
+        "若渠道效果不随需求增长，可改为 0（见 docs/scenario.md）"),
     "trend": ("trend: growth per year from the history's first day (freed below)",
               "趋势：自历史第一天起的年增长率（下面放开拟合）"),
     "trend_break": ("from halfway through the fitted periods the growth is its own (freed\n"
