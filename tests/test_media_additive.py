@@ -113,3 +113,16 @@ def test_the_default_is_scaled_and_a_value_out_of_range_names_its_line() -> None
     line = text.splitlines().index("    media_scaling: 0.0") + 1
     assert problem.startswith(f"s.yaml:{line}: market.demand.media_scaling: "), problem
     assert "less than or equal to 1" in problem
+
+
+def test_media_scaling_can_be_freed_and_reaches_the_compiled_rates() -> None:
+    from mktsim.calibrate.priors import check_priors, parse_priors
+    from mktsim.model import plan as P
+    from mktsim.scenario.load import with_values
+
+    loaded = load_text(MARKET.format(media=1.0, promo=PROMO, lift=1.0), "s.yaml")
+    check_priors(loaded, parse_priors(["market.demand.media_scaling=beta(1, 1)"], None, "x"))
+    spec = with_values(loaded, {"market.demand.media_scaling": 0.25}).spec
+    rates = compile_plan(spec, "steady").seg_rates
+    assert rates[:, P.R_MEDIA_SCALING].tolist() == [0.25]
+    assert compile_plan(loaded.spec, "steady").seg_rates[0, P.R_MEDIA_SCALING] == 1.0
