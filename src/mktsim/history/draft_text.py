@@ -134,7 +134,8 @@ def _market(out: Lines, d: HistoryDraft) -> None:
 
 #: The drafted power of the demand drivers on channels' purchases (0 additive, 1 scaled),
 #: not freed: additive and freed forms were measured and did not do better over the
-#: benchmark histories (docs/calibration.md, "Media scaled by the drivers or added").
+#: benchmark histories (docs/calibration.md, "Media scaled by the drivers, or added to
+#: them, measured").
 MEDIA_SCALING = 1.0
 
 
