@@ -161,13 +161,40 @@ def from_history(seed: int, kind: str = "mktsim", channels: list[str] | None = N
     rows = [f"    {p['path']}: {p['estimate']:.4g} [{p['interval'][0]:.4g}, "
             f"{p['interval'][1]:.4g}] truth {truth[p['path']]:g}"
             for p in doc["parameters"] if p["path"] in truth]
+    rows += [f"    {p['path']}: {p['estimate']:.4g} [{p['interval'][0]:.4g}, "
+             f"{p['interval'][1]:.4g}] (1: media scaled by the drivers, 0: additive)"
+             for p in doc["parameters"]
+             if p["path"] == "market.demand.media_scaling" and p["path"] not in truth]
     if not truth:
         line += "; (additive truth: no parameter of the model to compare)"
     bound = ", ".join(f"{c} {e:.0%}" for c, e in
                       synthetic_history.information_of(kind, synthetic).items())
     line += f"; least-squares standard error of each channel's effect (all else known): {bound}"
+    drift = quarter_ratios(doc, synthetic) if kind == "pymc" else []
     return "\n".join([line + "; " + contribution_errors(doc, synthetic.truth.contributions),
-                      *rows])
+                      *rows, *drift])
+
+
+def quarter_ratios(doc: dict, synthetic) -> list[str]:
+    """Fitted over true contribution in each quarter of the window, per channel and for
+    the rest of the KPI (baseline, trend, season, control, events together): a ratio that
+    drifts from one quarter to the next shows a part that absorbs another's growth (a
+    channel scaled by a trend that the truth gives the baseline alone)."""
+    import synthetic_history
+
+    found = doc.get("contributions") or {}
+    if "total" not in found:
+        return []
+    columns, quarters = synthetic.columns, np.array_split(np.arange(len(synthetic.dates)), 4)
+    fitted = {c: np.asarray(found[c]["periods"]) for c in synthetic.truth.contributions}
+    true = {c: synthetic_history.pymc_media(columns[f"spend.{c}"]
+                                            / synthetic_history.PYMC_SPEND_SCALE[c], c)
+            * synthetic_history.PYMC_REVENUE_SCALE for c in fitted}
+    fitted["rest"] = np.asarray(found["total"]["periods"]) - sum(fitted.values())
+    true["rest"] = synthetic.truth.expected - sum(true.values())
+    return [f"    {part} fitted / true by quarter of the window: "
+            + " ".join(f"{fitted[part][q].sum() / true[part][q].sum():.2f}" for q in quarters)
+            for part in fitted]
 
 
 def noise_mape(synthetic, holdout: int = 13) -> float:

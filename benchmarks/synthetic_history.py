@@ -55,6 +55,8 @@ TRUE_VALUES = {
     "market.demand.fourier.cos.1": 0.04,
     "market.demand.controls.price_index.coefficient": -1.5,
     "market.demand.events.promo.lift": 0.5,
+    # channels' purchases scaled by the drivers like organic ones (the draft frees it)
+    "market.demand.media_scaling": 1.0,
 }
 #: Adstock retention per week of each channel, in both generators.
 RETENTION = {"tv": 0.6, "search": 0.1, "social": 0.3}
@@ -156,7 +158,8 @@ def generate(seed: int = 0, weeks: int = 156, noise: float = 0.05,
              scale: dict[str, float] | None = None) -> Synthetic:
     """A weekly history of `weeks` weeks with revenue, `channels` (of tv, search, social),
     a price index and promotion weeks, simulated from the drafted scenario at
-    `TRUE_VALUES` (each channel's lift times its `scale`, 1 unless given)."""
+    `TRUE_VALUES` (each channel's lift times its `scale`, 1 unless given; its channels'
+    purchases scaled by the demand drivers, `media_scaling` 1)."""
     rng = np.random.default_rng(seed)
     columns = drivers(weeks, rng, channels)
     text = _truth_scenario(columns, weeks)

@@ -169,6 +169,7 @@ def test_drivers_and_price_columns_become_demand_drivers_and_priors(tmp_path: Pa
     path = tmp_path / "h.yaml"
     spec = load_spec(path).spec
     demand = spec.market.demand
+    assert demand.media_scaling == 1.0   # scaled, written out so that it can be changed
     assert demand.controls["price_index"].effect == "elasticity"
     assert demand.controls["competitor"].effect == "linear"
     assert demand.controls["price_index"].future == "repeat_year"
@@ -181,6 +182,7 @@ def test_drivers_and_price_columns_become_demand_drivers_and_priors(tmp_path: Pa
     params = spec.calibration.parameters
     assert params["market.demand.controls.price_index.coefficient"] == "normal(-1, 0.75)"
     assert params["market.demand.events.double11.lift"] == "beta(2, 4, -0.8, 2.2)"
+    assert "market.demand.media_scaling" not in params
     assert "market.demand.controls.competitor.coefficient" in params
     assert "market.demand.trend.growth_per_year" in params   # two years: trend and season
     text = path.read_text(encoding="utf-8")

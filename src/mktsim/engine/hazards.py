@@ -32,6 +32,7 @@ from ..model.plan import (
     R_LOYAL,
     R_LOYAL_CHURN,
     R_LOYAL_REPEAT,
+    R_MEDIA_SCALING,
     R_REPEAT,
     R_SHOP,
     R_WINBACK,
@@ -108,5 +109,8 @@ def _hazards_of_segment(s, d, bass, talk_share, rates, affinity, season, shares,
     hz[H_CONSIDER_FORGET] = rates[s, R_CONSIDER_DECAY]
     hz[H_COMPETITOR] = shop * shares[s, S_COMP_CONSIDERING]
     hz[H_OWN] = own
+    power = rates[s, R_MEDIA_SCALING]   # channels follow season^power: 0 additive, 1 scaled
+    if power != 1.0:
+        own = rates[s, R_SHOP] * shares[s, S_OWN_CONSIDERING] * season[d] ** power
     for c in range(n_ch):
         hz[H_CHANNEL + c] = own * affinity[s, c] * h_cv[c]

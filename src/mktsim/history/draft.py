@@ -7,7 +7,8 @@ and says so in the file: one segment, a large pool of people considering the cat
 well under 1% a year), no word of mouth, no forgetting. Units per day are then
 `baseline x D(day) x (1 + sum_c lift_c H_c(day))`: a baseline level, the demand drivers D
 (trend, Fourier season, controls, events) and each channel's conversion lift on its Hill
-saturation of adstocked exposures, the usual marketing-mix structure. The market size is
+saturation of adstocked exposures (`market.demand.media_scaling` 1: media scaled by the
+drivers; 0 would add them), the usual marketing-mix structure. The market size is
 set so that the simulated KPI on day 0 is the history's level of its first weeks.
 
 Money is in the file's currency; rates per year; exposures per person of the market per

@@ -132,8 +132,16 @@ def _market(out: Lines, d: HistoryDraft) -> None:
     out.add(0, "")
 
 
+#: The drafted power of the demand drivers on channels' purchases (0 additive, 1 scaled),
+#: not freed: additive and freed forms were measured and did not do better over the
+#: benchmark histories (docs/calibration.md, "Media scaled by the drivers, or added to
+#: them, measured").
+MEDIA_SCALING = 1.0
+
+
 def _demand(out: Lines, d: HistoryDraft) -> None:
     out.add(1, "demand:", "demand")
+    out.add(2, f"media_scaling: {MEDIA_SCALING:g}", "media_scaling")
     out.add(2, "trend:", "trend")
     out.add(3, f"origin: {d.origin.isoformat()}")
     out.add(3, "growth_per_year: 0.0")

@@ -281,6 +281,7 @@ def _seg_rates(spec: ScenarioSpec) -> np.ndarray:
         row[P.R_LOYAL_CHURN] = per_day(s.churn_per_year) * hazard_ratio
         row[P.R_WINBACK] = per_day(s.winback_per_year)
         row[P.R_LOYAL_REPEAT] = per_day(s.repurchase_per_year) * (1.0 + lift)
+        row[P.R_MEDIA_SCALING] = m.demand.media_scaling if m.demand is not None else 1.0
         rows.append(row)
     return np.array(rows, dtype=float)
 

@@ -24,8 +24,8 @@ STATE_NAMES = ("unaware", "aware", "considering", "customer", "loyal", "churned"
 
 # segment rate columns (daily hazards)
 (R_INNOVATION, R_IMITATION, R_DECAY, R_CONSIDER, R_CONSIDER_DECAY, R_SHOP, R_REPEAT,
- R_LOYAL, R_CHURN, R_LOYAL_CHURN, R_WINBACK, R_LOYAL_REPEAT) = range(12)
-N_SEG_RATES = 12
+ R_LOYAL, R_CHURN, R_LOYAL_CHURN, R_WINBACK, R_LOYAL_REPEAT, R_MEDIA_SCALING) = range(13)
+N_SEG_RATES = 13  # R_MEDIA_SCALING: power of the season on channels' purchases (0-1)
 
 # channel parameter columns
 (C_EXPOSURE_PER_MONEY, C_THETA, C_NORMALIZE, C_AW_BETA, C_AW_K, C_AW_S, C_CV_LIFT, C_CV_K,

@@ -23,7 +23,7 @@ from pydantic import (
 
 from ..i18n import N_, _
 from .base import Section
-from .fields import Days, Name, NonNegative, Number, to_number
+from .fields import Days, Name, NonNegative, Number, Share, to_number
 from .suggest import did_you_mean
 
 #: Future paths of a control after its last dated value, and of an event's occurrences.
@@ -219,8 +219,14 @@ class Event(Section):
 
 class Demand(Section):
     """Drivers of category demand; their product D(day) multiplies the category purchase
-    and repurchase hazards (with `seasonality.by_month`)."""
+    and repurchase hazards (with `seasonality.by_month`). Channels' purchase intents are
+    multiplied by that season to the power `media_scaling`: 1 scales them like organic
+    purchases, 0 adds them to the demand the drivers shape (an additive marketing-mix
+    model), values between bridge the two."""
 
+    media_scaling: Share = Field(
+        1.0, description="Power of the season and demand drivers that multiplies channels' "
+        "purchase intents: 1 = scaled like organic purchases, 0 = additive (not scaled).")
     trend: Trend | None = None
     fourier: Fourier | None = None
     controls: dict[Name, Control] = Field(default_factory=dict, max_length=100)
