@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from ..model.plan import Plan
+from .collector import collector_paused
 from .controls import Controller, batch_days
 from .network import NetworkShape
 from .rng import replication_seeds
@@ -103,6 +104,7 @@ class Run:
         return [str(c) for c in value.columns]
 
 
+@collector_paused
 def run_chunk(plan: Plan, seed: int, first: int, count: int,
               source: PlanSource | None = None, engine: EngineKind | str = EngineKind.COUNTS,
               network: NetworkShape | None = None, controllers: Sequence[Controller] = (),
