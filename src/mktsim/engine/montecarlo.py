@@ -19,7 +19,7 @@ import numpy as np
 
 from ..model.plan import Plan
 from .collector import collector_paused
-from .controls import Controller, batch_days
+from .controls import Controller, batch_days, joined_tallies, tally_logs
 from .network import NetworkShape
 from .rng import replication_seeds
 from .sources import PlanSource
@@ -85,6 +85,9 @@ class Run:
     states: np.ndarray
     samples: pd.DataFrame | None = _Samples()  # type: ignore[assignment]
     reviews: list[Any] = field(default_factory=list)  # per replication: ReviewLog or None
+    #: the review logs added up by the chunks that ran them (`controls.tally_logs`), None
+    #: when no controller tallies them or the run is made of another's replications
+    review_tally: Any = None
     adopters: np.ndarray | None = None  # [R, S] people who ever bought, at the end
     adstock: np.ndarray | None = None  # [R, C] each channel's adstock stock, at the end
 
@@ -128,10 +131,11 @@ def run_chunk(plan: Plan, seed: int, first: int, count: int,
         results = [_replication(p, child, seed, engine, network, controllers).run()
                    for (p, _), child in zip(plans, children, strict=True)]
     samples = [values for _, values in plans] if source is not None else []
+    logs = [r.reviews for r in results]
     return (stacked([r.daily for r in results], out), stacked([r.channels for r in results]),
             stacked([r.leaks for r in results]), stacked([r.state for r in results]),
-            samples, [r.reviews for r in results], _ends(results, "adopters"),
-            _ends(results, "adstock"))
+            samples, logs, _ends(results, "adopters"), _ends(results, "adstock"),
+            tally_logs(controllers, logs))
 
 
 def stacked(rows: Sequence[np.ndarray], out: np.ndarray | None = None) -> np.ndarray:
@@ -362,6 +366,7 @@ def _joined_run(plan: Plan, seed: int, parts: list[tuple[Any, ...]],
     return Run(plan, seed, daily, channels, leaks, states,
                samples=rows or None,  # type: ignore[arg-type]  # a DataFrame when read
                reviews=[log for p in parts for log in p[5]],
+               review_tally=joined_tallies([p[8] for p in parts]),
                adopters=_joined(parts, 6), adstock=_joined(parts, 7))
 
 

@@ -24,6 +24,7 @@ from .actions import DONE, Actions
 from .compiled import CompiledAction, CompiledRules, Study, compile_review
 from .functions import RULE_FUNCTIONS as RULE_FUNCTIONS  # the registry, also known here
 from .functions import ReviewEnvironment
+from .log import ReviewTally
 from .market_intel import PRICE, CompetitorBook, competitor_survey
 from .observe import NAMES, Observer
 from .rivals import quiet_rules, start_rivals
@@ -420,6 +421,12 @@ class ReviewLoop:
             return ()
         known = (plan.horizon, tuple(plan.team_hiring_delay.tolist()))
         return _DAYS((plan.rules,), known, lambda: _batch_days(plan))
+
+    def tally(self, logs: list[ReviewLog | None]) -> ReviewTally:
+        """The logs of a chunk's replications added up where they ran (`rules.log`): the
+        run's decisions, rules' summary and rule-bought training and research come from
+        the chunks' tallies joined, not from every replication's log in the parent."""
+        return ReviewTally.of(logs)
 
     def start(self, rep: Controls) -> ReviewLog | None:
         """Schedule the reviews of a replication whose plan has rules; return its log."""

@@ -30,9 +30,8 @@ from ..kpis import KPI_NAMES, KPIS, unit_label
 from ..model.measures import horizon_values
 from ..rules.log import (
     aggregate_competitor_moves,
-    aggregate_decisions,
     observed_frame,
-    summarise_rules,
+    review_tally,
 )
 from ..scenario.load import LoadedSpec
 from .spend import SpendLines, spend_lines
@@ -73,7 +72,7 @@ class RunResult:
     def __post_init__(self) -> None:
         reviews = getattr(self.run, "reviews", [])
         if not self.decisions and any(log is not None for log in reviews):
-            self.decisions = aggregate_decisions(reviews)
+            self.decisions = review_tally(self.run).decisions()
         if not self.competitor_moves and any(log is not None for log in reviews):
             self.competitor_moves = aggregate_competitor_moves(reviews)
 
@@ -281,7 +280,7 @@ def run_doc(result: RunResult, series: bool = True) -> RunDocument:
         decisions=[Decision(**d) for d in result.decisions],
         competitor_moves=[CompetitorMove(**m) for m in result.competitor_moves],
         promotions=list(result.promotions),
-        rules=summarise_rules(getattr(result.run, "reviews", [])),
+        rules=review_tally(result.run).rule_rows(),
         observed=_observed_records(result),
         series=_series_doc(result) if series else None,
     )
