@@ -79,3 +79,17 @@ def test_a_run_made_of_another_s_replications_tallies_its_own_logs(smart_band_pa
     assert _figures(review_tally(picked)) == _figures(ReviewTally.of(picked.reviews))
     bought = spend_lines(picked, None).research
     assert np.array_equal(bought, ReviewTally.of(picked.reviews).research)
+
+
+def test_a_log_crosses_processes_with_its_decisions_packed_until_read(smart_band_path) -> None:
+    import pickle
+
+    result = mktsim.load(smart_band_path).run("adaptive", 3, seed=2, incremental=False)
+    log = result.run.reviews[0]
+    copy = pickle.loads(pickle.dumps(log))
+    assert "decisions" not in vars(copy) and isinstance(vars(copy)["_packed"], bytes)
+    again = pickle.loads(pickle.dumps(copy))  # passed on unread: still packed
+    assert "decisions" not in vars(again)
+    assert again.decisions == log.decisions and log.decisions
+    assert copy.decisions == log.decisions and "_packed" not in vars(copy)
+    assert [o[0] for o in copy.observed] == [o[0] for o in log.observed]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+import pickle
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -81,6 +82,27 @@ class ReviewLog:
         observer, self.observer = self.observer, None
         if observer is not None:
             self.observed = observer.records()
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The log as it crosses from a worker process: its decisions as one pickled bytes
+        object, unpickled only if read (`decisions`): the run's figures come from its
+        chunks' tallies (`ReviewTally`), so the parent seldom reads a replication's."""
+        state = dict(self.__dict__)
+        if "decisions" in state:
+            state["_packed"] = pickle.dumps(state.pop("decisions"), pickle.HIGHEST_PROTOCOL)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    def __getattr__(self, name: str) -> Any:
+        """`decisions` of a log that came packed (`__getstate__`), unpacked when first read."""
+        packed = self.__dict__.get("_packed") if name == "decisions" else None
+        if packed is None:
+            raise AttributeError(name)
+        decisions = self.__dict__["decisions"] = pickle.loads(packed)
+        del self.__dict__["_packed"]
+        return decisions
 
     @property
     def observations(self) -> list[tuple[int, str, int, float, float]]:
