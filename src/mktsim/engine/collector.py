@@ -3,11 +3,12 @@
 A run allocates many small objects that live as long as it does (the replications' state,
 the review logs); every so many of them Python walks the whole heap to find cycles
 (a full collection). With numba's and pandas' modules loaded that heap holds about 100,000
-objects, and a full collection takes 0.1-0.3 s: for a plan with review rules, about 0.8 ms
-of a 5 ms replication at 1,200 replications (docs/architecture.md, *Cost of a
-replication outside the kernel*). While a chunk of replications runs, the collector is
-therefore off (the cycles it makes, a replication and its review loop, are freed by the
-next collection after the chunk, as before); it never changes a number.
+objects, and a full collection takes 0.1-0.3 s: for a plan with review rules, 0.36 ms of
+CPU per replication (of about 5 ms) at 1,200 replications on one worker
+(docs/architecture.md, *Review logs: added up where they ran, and the collector*). While
+a chunk of replications runs, the collector is therefore off (the cycles it makes, a
+replication and its review loop, are freed by the next collection after the chunk, as
+before); it never changes a number.
 """
 
 from __future__ import annotations
