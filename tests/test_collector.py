@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import pickle
 
 import numpy as np
 import pytest
@@ -34,22 +33,30 @@ def test_the_collector_is_on_again_after_a_failure() -> None:
     assert gc.isenabled()
 
 
-def test_no_collection_runs_during_a_chunk_and_its_numbers_stay(tiny_scenario_path) -> None:
-    """`run_chunk` (which goes to worker processes by name, so the paused function must
-    pickle as itself) runs no collection even when one is due at every allocation."""
+def test_no_collection_runs_during_a_chunk_s_batches_and_numbers_stay(tiny_scenario_path
+                                                                       ) -> None:
+    """`run_batched` runs no collection even when one is due at every allocation; its
+    numbers are those of the same batches with the collector on."""
     import mktsim
+    from mktsim.engine.replication import Replication
+    from mktsim.engine.rng import replication_seeds
 
     plan = mktsim.load(tiny_scenario_path).plan("steady")
-    assert pickle.loads(pickle.dumps(montecarlo.run_chunk)) is montecarlo.run_chunk
-    plain = montecarlo.run_chunk.__wrapped__(plan, 3, 0, 2)
+
+    def reps() -> list[Replication]:
+        return [Replication(plan, child) for child in replication_seeds(3, 2)]
+
+    plain = montecarlo.run_batched.__wrapped__(reps())
+    ready = reps()
     collections: list[str] = []
     threshold = gc.get_threshold()
     gc.callbacks.append(lambda phase, info: collections.append(phase))
     gc.set_threshold(1)
     try:
-        paused = montecarlo.run_chunk(plan, 3, 0, 2)
+        paused = montecarlo.run_batched(ready)
     finally:
         gc.set_threshold(*threshold)
         gc.callbacks.pop()
     assert collections == [] and gc.isenabled()
-    assert all(np.array_equal(a, b) for a, b in zip(plain[:4], paused[:4], strict=True))
+    for a, b in zip(plain, paused, strict=True):
+        assert np.array_equal(a.daily, b.daily) and np.array_equal(a.state, b.state)

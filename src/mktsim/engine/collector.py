@@ -6,9 +6,12 @@ the review logs); every so many of them Python walks the whole heap to find cycl
 objects, and a full collection takes 0.1-0.3 s: for a plan with review rules, 0.36 ms of
 CPU per replication (of about 5 ms) at 1,200 replications on one worker
 (docs/architecture.md, *Review logs: added up where they ran, and the collector*). While
-a chunk of replications runs, the collector is therefore off (the cycles it makes, a
-replication and its review loop, are freed by the next collection after the chunk, as
-before); it never changes a number.
+a chunk's batches run (`montecarlo.run_batched`, whose replications live until the batch
+ends anyway) the collector is therefore off: the cycles they make (a replication and its
+review loop) are freed by the next collection after them; it never changes a number.
+Replications run one by one (the per-customer engine, competitors that react) keep the
+collector on, so that each one's cycles (its population among them) are freed as the run
+goes.
 """
 
 from __future__ import annotations

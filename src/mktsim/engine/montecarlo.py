@@ -107,7 +107,6 @@ class Run:
         return [str(c) for c in value.columns]
 
 
-@collector_paused
 def run_chunk(plan: Plan, seed: int, first: int, count: int,
               source: PlanSource | None = None, engine: EngineKind | str = EngineKind.COUNTS,
               network: NetworkShape | None = None, controllers: Sequence[Controller] = (),
@@ -181,6 +180,7 @@ def batchable(plan: Plan, controllers: Sequence[Controller]) -> bool:
     return batch_days(controllers, plan) is not None
 
 
+@collector_paused
 def run_batched(reps: Sequence[Replication], threads: int = 1,
                 out: np.ndarray | None = None) -> list[ReplicationResult]:
     """Run replications in batches of equal `batch.schedule_key`; results in their order.
