@@ -81,7 +81,7 @@ def test_a_run_made_of_another_s_replications_tallies_its_own_logs(smart_band_pa
     assert np.array_equal(bought, ReviewTally.of(picked.reviews).research)
 
 
-def test_a_log_crosses_processes_with_its_decisions_packed_until_read(smart_band_path) -> None:
+def test_a_log_crosses_processes_packed_until_read(smart_band_path) -> None:
     import pickle
 
     result = mktsim.load(smart_band_path).run("adaptive", 3, seed=2, incremental=False)
@@ -92,4 +92,8 @@ def test_a_log_crosses_processes_with_its_decisions_packed_until_read(smart_band
     assert "decisions" not in vars(again)
     assert again.decisions == log.decisions and log.decisions
     assert copy.decisions == log.decisions and "_packed" not in vars(copy)
-    assert [o[0] for o in copy.observed] == [o[0] for o in log.observed]
+    assert "observed" not in vars(copy) and "_observed" in vars(copy) and log.observed
+    assert [day for day, _ in copy.observed] == [day for day, _ in log.observed]
+    assert all(np.array_equal(a, b) for (_, a), (_, b) in zip(copy.observed, log.observed,
+                                                              strict=True))
+    assert copy.observations == log.observations

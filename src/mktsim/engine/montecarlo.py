@@ -342,8 +342,10 @@ class PendingRun:
     #: the daily record the chunks run in this process wrote into, [R, K, D]
     record: np.ndarray | None = None
 
+    @collector_paused
     def collect(self) -> None:
-        """Wait for the chunks on the pool, in order."""
+        """Wait for the chunks on the pool, in order (the collector paused meanwhile: the
+        parts arriving would make it walk the heap, `engine.collector`)."""
         for fut in self.futures:
             self.parts.append(fut.result())
             if self.progress:

@@ -21,6 +21,11 @@ if TYPE_CHECKING:
 
 
 def _summary(values: list[Any]) -> Any:
+    """The mean of numbers (not yes/no), else the most common value (by its repr)."""
+    if values and all(type(v) is float for v in values):  # the usual case, at once
+        return float(np.mean(values))
+    if values and all(type(v) is str for v in values):  # a text's repr is the text's own
+        return Counter(values).most_common(1)[0][0]
     numbers = [float(v) for v in values
                if isinstance(v, int | float) and not isinstance(v, bool)]
     if numbers and len(numbers) == len(values):

@@ -85,24 +85,34 @@ class ReviewLog:
 
     def __getstate__(self) -> dict[str, Any]:
         """The log as it crosses from a worker process: its decisions as one pickled bytes
-        object, unpickled only if read (`decisions`): the run's figures come from its
-        chunks' tallies (`ReviewTally`), so the parent seldom reads a replication's."""
+        object and its observations as two arrays (review days, the blocks stacked), made
+        into lists again only if read (`decisions`, `observed`): the run's figures come
+        from its chunks' tallies (`ReviewTally`), so the parent seldom reads them."""
         state = dict(self.__dict__)
         if "decisions" in state:
             state["_packed"] = pickle.dumps(state.pop("decisions"), pickle.HIGHEST_PROTOCOL)
+        if state.get("observed"):
+            observed = state.pop("observed")
+            state["_observed"] = (np.array([day for day, _ in observed], dtype=np.int64),
+                                  np.stack([block for _, block in observed]))
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
 
     def __getattr__(self, name: str) -> Any:
-        """`decisions` of a log that came packed (`__getstate__`), unpacked when first read."""
-        packed = self.__dict__.get("_packed") if name == "decisions" else None
+        """`decisions` and `observed` of a log that came packed (`__getstate__`),
+        unpacked when first read."""
+        packed = self.__dict__.pop(_PACKED.get(name, "_"), None)
         if packed is None:
             raise AttributeError(name)
-        decisions = self.__dict__["decisions"] = pickle.loads(packed)
-        del self.__dict__["_packed"]
-        return decisions
+        if name == "decisions":
+            value = pickle.loads(packed)
+        else:
+            days, blocks = packed
+            value = [(day, blocks[n]) for n, day in enumerate(days.tolist())]
+        self.__dict__[name] = value
+        return value
 
     @property
     def observations(self) -> list[tuple[int, str, int, float, float]]:
@@ -111,6 +121,9 @@ class ReviewLog:
                 for day, block in self.observed
                 for name, as_of, seen, true in zip(NAMES, *block.tolist(), strict=True)]
 
+
+#: Where `ReviewLog.__getstate__` keeps a packed field, by the field's name
+_PACKED = {"decisions": "_packed", "observed": "_observed"}
 
 #: Actions that change only money, people later or information, never the market's
 #: prices: a review whose actions were all of these needs no `Controls.refresh`.
