@@ -185,6 +185,28 @@ def close_log(log: Any) -> Any:
     return log
 
 
+def tally_logs(controllers: Sequence[Controller], logs: Sequence[Any]) -> Any:
+    """What the logs of a chunk of replications add up to, made where the chunk ran: the
+    first controller's `tally(logs)` that gives one (the review loop's, whose tallies of
+    consecutive chunks join with `type(tally).joined(tallies)`); None when none does."""
+    if not any(log is not None for log in logs):
+        return None
+    for controller in controllers:
+        tally = getattr(controller, "tally", None)
+        found = tally(logs) if callable(tally) else None
+        if found is not None:
+            return found
+    return None
+
+
+def joined_tallies(tallies: Sequence[Any]) -> Any:
+    """The tallies of consecutive chunks (`tally_logs`) joined, in order; None when a
+    chunk has none."""
+    if not tallies or any(t is None for t in tallies):
+        return None
+    return tallies[0] if len(tallies) == 1 else type(tallies[0]).joined(tallies)
+
+
 def idle(controller: Controller, plan: Any) -> bool:
     """Whether `controller` would register nothing in a replication of `plan`: its own
     `idle(plan)` says so (a controller without one counts as active). A replication whose

@@ -20,7 +20,8 @@ import numpy as np
 
 from ..model.measures import KpiReadings, Readings
 from ..model.plan import Plan
-from .controls import Controller, batch_days
+from .collector import collector_paused
+from .controls import Controller, batch_days, joined_tallies, tally_logs
 from .network import NetworkShape
 from .rng import chunk_seeds, replication_seeds
 from .sources import PlanSource
@@ -87,6 +88,9 @@ class Run:
     states: np.ndarray
     samples: pd.DataFrame | None = _Samples()  # type: ignore[assignment]
     reviews: list[Any] = field(default_factory=list)  # per replication: ReviewLog or None
+    #: the review logs added up by the chunks that ran them (`controls.tally_logs`), None
+    #: when no controller tallies them or the run is made of another's replications
+    review_tally: Any = None
     adopters: np.ndarray | None = None  # [R, S] people who ever bought, at the end
     adstock: np.ndarray | None = None  # [R, C] each channel's adstock stock, at the end
 
@@ -135,12 +139,13 @@ def run_chunk(plan: Plan, seed: int, first: int, count: int,
         results = [_replication(p, child, seed, engine, network, controllers).run()
                    for (p, _), child in zip(plans, children, strict=True)]
     samples = [values for _, values in plans] if source is not None else []
+    logs = [r.reviews for r in results]
     daily = stacked([r.daily for r in results], out)
     return (daily if readings is None else readings.of(daily),
             stacked([r.channels for r in results]),
             stacked([r.leaks for r in results]), stacked([r.state for r in results]),
-            samples, [r.reviews for r in results], _ends(results, "adopters"),
-            _ends(results, "adstock"))
+            samples, logs, _ends(results, "adopters"), _ends(results, "adstock"),
+            tally_logs(controllers, logs))
 
 
 _SCRATCH = threading.local()
@@ -205,6 +210,7 @@ def batchable(plan: Plan, controllers: Sequence[Controller]) -> bool:
     return batch_days(controllers, plan) is not None
 
 
+@collector_paused
 def run_batched(reps: Sequence[Replication], threads: int = 1,
                 out: np.ndarray | None = None) -> list[ReplicationResult]:
     """Run replications in batches of equal `batch.schedule_key`; results in their order.
@@ -372,9 +378,11 @@ class PendingRun:
     #: those from the pool are copied into it as they come
     record: np.ndarray | None = None
 
+    @collector_paused
     def collect(self) -> None:
         """Wait for the chunks on the pool, in order, each placed in `record` as it comes
-        (while the later ones run) rather than all joined at the end."""
+        (while the later ones run) rather than all joined at the end; the collector paused
+        meanwhile (the parts arriving would make it walk the heap, `engine.collector`)."""
         for fut in self.futures:
             self.parts.append(self._placed(fut.result()))
             if self.progress:
@@ -407,6 +415,7 @@ def _joined_run(plan: Plan, seed: int, parts: list[tuple[Any, ...]],
     return Run(plan, seed, daily, channels, leaks, states,
                samples=rows or None,  # type: ignore[arg-type]  # a DataFrame when read
                reviews=[log for p in parts for log in p[5]],
+               review_tally=joined_tallies([p[8] for p in parts]),
                adopters=_joined(parts, 6), adstock=_joined(parts, 7))
 
 

@@ -11,7 +11,8 @@ import datetime as dt
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -20,6 +21,11 @@ if TYPE_CHECKING:
 
 
 def _summary(values: list[Any]) -> Any:
+    """The mean of numbers (not yes/no), else the most common value (by its repr)."""
+    if values and all(type(v) is float for v in values):  # the usual case, at once
+        return float(np.mean(values))
+    if values and all(type(v) is str for v in values):  # a text's repr is the text's own
+        return Counter(values).most_common(1)[0][0]
     numbers = [float(v) for v in values
                if isinstance(v, int | float) and not isinstance(v, bool)]
     if numbers and len(numbers) == len(values):
@@ -38,24 +44,162 @@ def _merge(dicts: list[dict[str, Any]]) -> dict[str, Any]:
     return {k: _summary(v) for k, v in keys.items()}
 
 
+@dataclass
+class _Group:
+    """The decisions of one (day, rule, action, status): how many, and every value of
+    each argument and seen name, in replication order."""
+
+    count: int = 0
+    args: dict[str, list[Any]] = field(default_factory=dict)
+    seen: dict[str, list[Any]] = field(default_factory=dict)
+
+    def add(self, decision: dict[str, Any]) -> None:
+        self.count += 1
+        for values, given in ((self.args, decision["args"]), (self.seen, decision["seen"])):
+            for k, v in given.items():
+                found = values.get(k)
+                if found is None:
+                    values[k] = [v]
+                else:
+                    found.append(v)
+
+    def extend(self, other: _Group) -> None:
+        self.count += other.count
+        for values, more in ((self.args, other.args), (self.seen, other.seen)):
+            for k, v in more.items():
+                values.setdefault(k, []).extend(v)
+
+
+@dataclass
+class _RuleTally:
+    """One rule over the replications: its actions (in the order first logged), the first
+    day it acted in each replication in which it did, the review days at which it acted
+    (summed over replications), its skipped actions and their reasons."""
+
+    actions: dict[str, None] = field(default_factory=dict)
+    first_days: list[int] = field(default_factory=list)
+    times: int = 0
+    skipped: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+
+    def extend(self, other: _RuleTally) -> None:
+        self.actions.update(other.actions)
+        self.first_days.extend(other.first_days)
+        self.times += other.times
+        self.skipped += other.skipped
+        self.reasons.update(other.reasons)
+
+
+@dataclass
+class ReviewTally:
+    """The review logs of a run's replications (or of a chunk of them) added up: what the
+    run's decisions (`decisions`), its rules' summary (`rule_rows`) and the money its rules
+    spent (`training`, `research`, per replication) are made of. A chunk's tally is made
+    where the chunk ran (`ReviewLoop.tally`) and travels instead of being rebuilt from every
+    replication's log; tallies of consecutive chunks join exactly (`joined`: counts add up,
+    values stay in replication order), so the figures are those of one tally of all the
+    logs whatever the chunks, and the same as the replication-by-replication summaries."""
+
+    replications: int = 0
+    groups: dict[tuple[int, str, str, str], _Group] = field(default_factory=dict)
+    dates: dict[int, str] = field(default_factory=dict)
+    rules: dict[str, _RuleTally] = field(default_factory=dict)
+    #: money of the training / research the rules carried out, per replication
+    training: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    research: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+    @classmethod
+    def of(cls, reviews: Sequence[Any]) -> ReviewTally:
+        """The tally of the replications' logs (None for a replication without one)."""
+        tally = cls(len(reviews), training=np.zeros(len(reviews)),
+                    research=np.zeros(len(reviews)))
+        for i, log in enumerate(reviews):
+            if log is not None:
+                tally._add(i, log.decisions)
+        return tally
+
+    def _add(self, i: int, decisions: list[dict[str, Any]]) -> None:
+        """Replication i's decisions."""
+        first: dict[str, int] = {}
+        days: dict[str, set[int]] = defaultdict(set)
+        for d in decisions:
+            day, rule, action, status = d["day"], d["rule"], d["action"], d["status"]
+            key = (day, rule, action, status)
+            group = self.groups.get(key)
+            if group is None:
+                group = self.groups[key] = _Group()
+            group.add(d)
+            self.dates[day] = d["date"]
+            tally = self.rules.get(rule)
+            if tally is None:
+                tally = self.rules[rule] = _RuleTally()
+            tally.actions[action] = None
+            if status == "done":
+                first.setdefault(rule, day)
+                days[rule].add(day)
+                if action in ("train", "research"):
+                    money = self.training if action == "train" else self.research
+                    money[i] += float(d["args"].get("cost", 0.0) or 0.0)
+            else:
+                tally.skipped += 1
+                tally.reasons[status.removeprefix("skipped: ")] += 1
+        for rule, day in first.items():
+            self.rules[rule].first_days.append(day)
+            self.rules[rule].times += len(days[rule])
+
+    @classmethod
+    def joined(cls, parts: Sequence[ReviewTally]) -> ReviewTally:
+        """The tally of consecutive chunks' replications, from theirs (in order)."""
+        out = cls(sum(p.replications for p in parts),
+                  training=np.concatenate([p.training for p in parts]),
+                  research=np.concatenate([p.research for p in parts]))
+        for part in parts:
+            for key, group in part.groups.items():
+                out.groups.setdefault(key, _Group()).extend(group)
+            out.dates.update(part.dates)
+            for rule, tally in part.rules.items():
+                out.rules.setdefault(rule, _RuleTally()).extend(tally)
+        return out
+
+    def decisions(self) -> list[dict[str, Any]]:
+        """Decisions of all replications, grouped (see the module docstring)."""
+        n = self.replications
+        return [{"day": day, "date": self.dates[day], "rule": rule, "action": action,
+                 "status": status, "args": _summaries(g.args), "seen": _summaries(g.seen),
+                 "fraction_of_replications": g.count / n if n else 0.0}
+                for (day, rule, action, status), g in sorted(self.groups.items())]
+
+    def rule_rows(self) -> list[dict[str, Any]]:
+        """`summarise_rules`: one row per rule, in the order rules first acted."""
+        n = self.replications
+        rows = {rule: (t, float(np.median(t.first_days)) if t.first_days else None)
+                for rule, t in self.rules.items()}
+        order = sorted(rows, key=lambda r: math.inf if rows[r][1] is None else rows[r][1])
+        return [{"rule": rule, "actions": list(t.actions),
+                 "fraction_of_replications": len(t.first_days) / n if n else 0.0,
+                 "times_per_replication": t.times / n if n else 0.0,
+                 "first_day_median": median,
+                 "skipped_per_replication": t.skipped / n if n else 0.0,
+                 "skipped_reason": t.reasons.most_common(1)[0][0] if t.reasons else ""}
+                for rule in order for t, median in [rows[rule]]]
+
+
+def _summaries(values: dict[str, list[Any]]) -> dict[str, Any]:
+    return {k: _summary(v) for k, v in values.items()}
+
+
+def review_tally(run: Any) -> ReviewTally:
+    """The tally of a run's review logs: the one its chunks made (`Run.review_tally`),
+    else made from the logs (a run put together from another's replications)."""
+    tally = getattr(run, "review_tally", None)
+    if tally is not None:
+        return cast(ReviewTally, tally)
+    return ReviewTally.of(getattr(run, "reviews", None) or [])
+
+
 def aggregate_decisions(reviews: Sequence[Any]) -> list[dict[str, Any]]:
     """Decisions of all replications, grouped (see the module docstring)."""
-    n = len(reviews)
-    groups: dict[tuple[int, str, str, str], list[dict[str, Any]]] = defaultdict(list)
-    dates: dict[int, str] = {}
-    for log in reviews:
-        if log is None:
-            continue
-        for d in log.decisions:
-            groups[(d["day"], d["rule"], d["action"], d["status"])].append(d)
-            dates[d["day"]] = d["date"]
-    out = []
-    for (day, rule, action, status), items in sorted(groups.items()):
-        out.append({"day": day, "date": dates[day], "rule": rule, "action": action,
-                    "status": status, "args": _merge([d["args"] for d in items]),
-                    "seen": _merge([d["seen"] for d in items]),
-                    "fraction_of_replications": len(items) / n if n else 0.0})
-    return out
+    return ReviewTally.of(reviews).decisions()
 
 
 def summarise_rules(reviews: Sequence[Any]) -> list[dict[str, Any]]:
@@ -64,37 +208,7 @@ def summarise_rules(reviews: Sequence[Any]) -> list[dict[str, Any]]:
     (mean over all replications), the median first day it acted (over the replications in
     which it did), and how often its actions were skipped per replication with the most
     common reason."""
-    n = len(reviews)
-    acted: dict[str, list[int]] = defaultdict(list)  # rule -> first day, per replication
-    counts: Counter[str] = Counter()
-    skipped: Counter[str] = Counter()
-    reasons: dict[str, Counter[str]] = defaultdict(Counter)
-    kinds: dict[str, dict[str, None]] = defaultdict(dict)
-    for log in reviews:
-        if log is None:
-            continue
-        first: dict[str, int] = {}
-        days: dict[str, set[int]] = defaultdict(set)
-        for d in log.decisions:
-            rule = d["rule"]
-            kinds[rule][d["action"]] = None
-            if d["status"] == "done":
-                first.setdefault(rule, d["day"])
-                days[rule].add(d["day"])
-            else:
-                skipped[rule] += 1
-                reasons[rule][d["status"].removeprefix("skipped: ")] += 1
-        for rule, day in first.items():
-            acted[rule].append(day)
-            counts[rule] += len(days[rule])
-    order = sorted(kinds, key=lambda r: (float(np.median(acted[r])) if acted[r] else math.inf))
-    return [{"rule": rule, "actions": list(kinds[rule]),
-             "fraction_of_replications": len(acted[rule]) / n if n else 0.0,
-             "times_per_replication": counts[rule] / n if n else 0.0,
-             "first_day_median": float(np.median(acted[rule])) if acted[rule] else None,
-             "skipped_per_replication": skipped[rule] / n if n else 0.0,
-             "skipped_reason": reasons[rule].most_common(1)[0][0] if reasons[rule] else ""}
-            for rule in order]
+    return ReviewTally.of(reviews).rule_rows()
 
 
 def observed_frame(reviews: Sequence[Any], start: dt.date) -> pd.DataFrame:

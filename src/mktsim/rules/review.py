@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+import pickle
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,7 @@ from .actions import DONE, Actions
 from .compiled import CompiledAction, CompiledRules, Study, compile_review
 from .functions import RULE_FUNCTIONS as RULE_FUNCTIONS  # the registry, also known here
 from .functions import ReviewEnvironment
+from .log import ReviewTally
 from .market_intel import PRICE, CompetitorBook, competitor_survey
 from .observe import NAMES, Observer
 from .rivals import quiet_rules, start_rivals
@@ -81,6 +83,37 @@ class ReviewLog:
         if observer is not None:
             self.observed = observer.records()
 
+    def __getstate__(self) -> dict[str, Any]:
+        """The log as it crosses from a worker process: its decisions as one pickled bytes
+        object and its observations as two arrays (review days, the blocks stacked), made
+        into lists again only if read (`decisions`, `observed`): the run's figures come
+        from its chunks' tallies (`ReviewTally`), so the parent seldom reads them."""
+        state = dict(self.__dict__)
+        if "decisions" in state:
+            state["_packed"] = pickle.dumps(state.pop("decisions"), pickle.HIGHEST_PROTOCOL)
+        if state.get("observed"):
+            observed = state.pop("observed")
+            state["_observed"] = (np.array([day for day, _ in observed], dtype=np.int64),
+                                  np.stack([block for _, block in observed]))
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    def __getattr__(self, name: str) -> Any:
+        """`decisions` and `observed` of a log that came packed (`__getstate__`),
+        unpacked when first read."""
+        packed = self.__dict__.pop(_PACKED.get(name, "_"), None)
+        if packed is None:
+            raise AttributeError(name)
+        if name == "decisions":
+            value = pickle.loads(packed)
+        else:
+            days, blocks = packed
+            value = [(day, blocks[n]) for n, day in enumerate(days.tolist())]
+        self.__dict__[name] = value
+        return value
+
     @property
     def observations(self) -> list[tuple[int, str, int, float, float]]:
         """(review day, kpi, as-of day, observed, true) of every KPI at every review."""
@@ -88,6 +121,9 @@ class ReviewLog:
                 for day, block in self.observed
                 for name, as_of, seen, true in zip(NAMES, *block.tolist(), strict=True)]
 
+
+#: Where `ReviewLog.__getstate__` keeps a packed field, by the field's name
+_PACKED = {"decisions": "_packed", "observed": "_observed"}
 
 #: Actions that change only money, people later or information, never the market's
 #: prices: a review whose actions were all of these needs no `Controls.refresh`.
@@ -420,6 +456,12 @@ class ReviewLoop:
             return ()
         known = (plan.horizon, tuple(plan.team_hiring_delay.tolist()))
         return _DAYS((plan.rules,), known, lambda: _batch_days(plan))
+
+    def tally(self, logs: list[ReviewLog | None]) -> ReviewTally:
+        """The logs of a chunk's replications added up where they ran (`rules.log`): the
+        run's decisions, rules' summary and rule-bought training and research come from
+        the chunks' tallies joined, not from every replication's log in the parent."""
+        return ReviewTally.of(logs)
 
     def start(self, rep: Controls) -> ReviewLog | None:
         """Schedule the reviews of a replication whose plan has rules; return its log."""

@@ -30,9 +30,8 @@ from ..kpis import KPI_NAMES, KPIS, unit_label
 from ..model.measures import horizon_values
 from ..rules.log import (
     aggregate_competitor_moves,
-    aggregate_decisions,
     observed_frame,
-    summarise_rules,
+    review_tally,
 )
 from ..scenario.load import LoadedSpec
 from .spend import SpendLines, spend_lines
@@ -54,8 +53,9 @@ def nan_percentiles(values: np.ndarray, q: list[float]) -> np.ndarray:
 
 
 class _FromReviews:
-    """A field of RunResult aggregated from the run's review logs (`rules.log`) when first
-    read, unless set to a non-empty list: `compare` and `optimize` never read them, and
+    """A field of RunResult aggregated from the run's review logs (`rules.log`: its
+    `aggregate(run)`, from the run's review tally or its logs) when first read, unless set
+    to a non-empty list: `compare` and `optimize` never read them, and
     aggregating an adaptive run's logs costs about 0.3 ms a replication."""
 
     def __init__(self, aggregate: Any) -> None:
@@ -70,7 +70,7 @@ class _FromReviews:
         value = result.__dict__.get(self.slot)
         if not value:
             reviews = getattr(result.run, "reviews", [])
-            value = (self.aggregate(reviews) if any(log is not None for log in reviews)
+            value = (self.aggregate(result.run) if any(log is not None for log in reviews)
                      else [])
             result.__dict__[self.slot] = value
         return value
@@ -86,14 +86,15 @@ class RunResult:
     loaded: LoadedSpec
     run: Run
     verdicts: list[Verdict]
-    decisions: list[dict[str, Any]] = _FromReviews(aggregate_decisions)  # type: ignore[assignment]
+    decisions: list[dict[str, Any]] = _FromReviews(  # type: ignore[assignment]
+        lambda run: review_tally(run).decisions())
     #: {channel: {units, revenue, margin, roi, cac}: {mean, interval}} from runs without
     #: each channel (`simulate.incremental`); None when not measured
     incremental: dict[str, dict[str, Any]] | None = None
     written: list[Path] = field(default_factory=list)  # files `Scenario.run` wrote
     #: the competitors' moves grouped over replications (`rules.log`), with their days
     competitor_moves: list[dict[str, Any]] = _FromReviews(  # type: ignore[assignment]
-        aggregate_competitor_moves)
+        lambda run: aggregate_competitor_moves(run.reviews))
     #: each promotion's gross lift, dip, net lift and net ROI (`simulate.promotions`)
     promotions: list[dict[str, Any]] = field(default_factory=list)
 
@@ -301,7 +302,7 @@ def run_doc(result: RunResult, series: bool = True) -> RunDocument:
         decisions=[Decision(**d) for d in result.decisions],
         competitor_moves=[CompetitorMove(**m) for m in result.competitor_moves],
         promotions=list(result.promotions),
-        rules=summarise_rules(getattr(result.run, "reviews", [])),
+        rules=review_tally(result.run).rule_rows(),
         observed=_observed_records(result),
         series=_series_doc(result) if series else None,
     )

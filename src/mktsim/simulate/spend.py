@@ -14,7 +14,6 @@ totals differ. All amounts are money over the horizon, per replication.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -22,6 +21,7 @@ from ..engine.layout import CH_REVENUE, CH_SPEND, K_LOYAL, K_SPEND
 from ..engine.montecarlo import Run
 from ..model.measures import Cell, row_total
 from ..model.plan import C_COMMISSION
+from ..rules.log import review_tally
 
 SPEND_LINES = ("media", "commissions", "loyalty", "training", "research")
 
@@ -58,7 +58,7 @@ def spend_lines(run: Run, budget: float | None) -> SpendLines:
     media = run.channels[:, :, CH_SPEND] - commission
     loyalty = row_total(run.daily, K_LOYAL) * plan.loyalty_cost_per_day
     scheduled = float(plan.extra_spend.sum())
-    rule_training, research = _bought_by_rules(run.reviews, run.replications)
+    rule_training, research = _bought_by_rules(run, run.replications)
     total = row_total(run.daily, K_SPEND)
     return SpendLines(
         budget=float(plan.spend.sum()) if budget is None else float(budget),
@@ -72,18 +72,11 @@ def spend_cells(horizon: int) -> set[Cell]:
     return {("sum", K_LOYAL, 0, horizon), ("sum", K_SPEND, 0, horizon)}
 
 
-def _bought_by_rules(reviews: list[Any], n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Money of the training and research that review rules carried out, per replication."""
+def _bought_by_rules(run: Run, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Money of the training and research that review rules carried out, per replication
+    (from the run's review tally, `rules.log`)."""
+    tally = review_tally(run)
     training, research = np.zeros(n), np.zeros(n)
-    for i, log in enumerate(reviews[:n]):
-        if log is None:
-            continue
-        for d in log.decisions:
-            if d["status"] != "done":
-                continue
-            cost = float(d["args"].get("cost", 0.0) or 0.0)
-            if d["action"] == "train":
-                training[i] += cost
-            elif d["action"] == "research":
-                research[i] += cost
+    m = min(n, tally.replications)
+    training[:m], research[:m] = tally.training[:m], tally.research[:m]
     return training, research

@@ -110,7 +110,7 @@ def resample_run(run: Run, indices: np.ndarray) -> Run:
     reviews = [run.reviews[i] for i in indices] if run.reviews else []
     return dataclasses.replace(run, daily=run.daily[indices], channels=run.channels[indices],
                                leaks=run.leaks[indices], states=run.states[indices],
-                               samples=samples, reviews=reviews)
+                               samples=samples, reviews=reviews, review_tally=None)
 
 
 def _targets(run: Run, cond: Conditioning, plain: list[Verdict], resampled: list[Verdict],

@@ -152,13 +152,13 @@ def leak_words(name: str) -> str:
 
 def rules_view(result: RunResult) -> Table:
     """Per review rule: in how many runs it acted, how often, first when, skips."""
-    from mktsim.rules.log import summarise_rules
+    from mktsim.rules.log import review_tally
 
     heads, align = header((N_("rule"), N_("actions"), N_("acted in"), N_("times per run"),
                            N_("first acted (median)"), N_("skipped per run")),
                           ("rule", "actions"))
     start = result.loaded.spec.start_date
-    rows = [_rule_row(r, start) for r in summarise_rules(getattr(result.run, "reviews", []))]
+    rows = [_rule_row(r, start) for r in review_tally(result.run).rule_rows()]
     return text_table("rules", _("Review rules ({n} replications)").format(
         n=result.run.replications), heads, rows, align,
         note=_("acted in: share of replications in which the rule acted at least once; "
