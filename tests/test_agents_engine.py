@@ -292,3 +292,23 @@ def test_run_cli_prints_what_the_per_customer_engine_leaves_out_once():
     lines = [line for line in out.stderr.splitlines() if line.startswith("warning:")]
     assert lines and len(lines) == len(set(lines))
     assert any("per-customer engine" in line or "agents" in line for line in lines), lines
+
+
+def test_a_fresh_cli_run_on_worker_processes_loads_the_cached_kernel(tmp_path: Path):
+    """`mktsim run --engine agents` as a user runs it, twice (the second loads the kernel
+    from numba's cache): its first chunk runs in the command's process, which starts
+    numba's threads, so the pool's workers come from a fork server and load the parallel
+    kernel fresh; a worker that did so without starting the threading layer died (exit 1,
+    BrokenProcessPool)."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "mixed.yaml"
+    path.write_text(WELL_MIXED.replace("horizon_days: 180", "horizon_days: 30"),
+                    encoding="utf-8")
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-m", "mktsim", "run", str(path), "-n", "4",
+                               "--engine", "agents", "--workers", "2", "--format", "csv"],
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert "units" in done.stdout

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
 from ..model import plan as P
@@ -100,12 +101,22 @@ def place_customers(init_state: np.ndarray, rng: np.random.Generator,
     return Customers(cls.astype(np.int16), ever, np.zeros(n), np.full(n, -1, dtype=np.int32))
 
 
+def threads_launched() -> None:
+    """Start numba's threading layer before the per-customer kernel (parallel) first runs
+    in this process. Loaded from numba's cache in a fresh worker process (a pool's worker
+    started by a fork server), the parallel kernel calls the layer's functions without
+    having started it, and the process dies of a segmentation fault; compiling starts it,
+    and so does asking for the number of threads."""
+    numba.get_num_threads()
+
+
 class AgentReplication(Replication):
     """A replication whose population is an array of customers (see module doc)."""
 
     def __init__(self, plan: P.Plan, seed: np.random.SeedSequence,
                  graph: SocialGraph | None = None, seed_hubs: int = 0,
                  controllers: Sequence[Controller] = ()) -> None:
+        threads_launched()
         self.graph = graph
         self.seed_hubs = seed_hubs
         super().__init__(plan, seed, controllers)
