@@ -150,7 +150,7 @@ def from_history(seed: int, kind: str = "mktsim", channels: list[str] | None = N
             f"{len(doc['parameters'])} free values; noise {noise:g}; R^2 {fit['r2']:.3f}; "
             f"held-out MAPE {fit['holdout']['mape']:.3f} (the noise's own "
             f"{noise_mape(synthetic):.3f}), 90% band coverage of the "
-            f"held-out weeks {fit['coverage']:.2f}")
+            f"held-out weeks {fit['coverage']:.2f}; {band_summary(result.bands['revenue'])}")
     truth = synthetic.truth.values
     inside = [p for p in doc["parameters"] if p["path"] in truth
               and p["interval"][0] <= truth[p["path"]] <= p["interval"][1]]
@@ -168,6 +168,19 @@ def from_history(seed: int, kind: str = "mktsim", channels: list[str] | None = N
     line += f"; least-squares standard error of each channel's effect (all else known): {bound}"
     return "\n".join([line + "; " + contribution_errors(doc, synthetic.truth.contributions),
                       *rows])
+
+
+def band_summary(band, holdout: int = 13) -> str:
+    """The band's mean width over the held-out weeks (relative to the expected path) and
+    the autocorrelation at lags 1 to 4 of the fitted weeks' residuals, (y - mu) / sqrt(mu)
+    (the money series' noise model)."""
+    from mktsim.calibrate.metrics import autocorrelation
+
+    width = np.mean((band.high - band.low)[-holdout:] / band.expected[-holdout:])
+    y, mu = band.observed[:-holdout], band.expected[:-holdout]
+    lags = autocorrelation((y - mu) / np.sqrt(np.maximum(np.abs(mu), 1.0)), 4)
+    return (f"band width held out {width:.1%}; residual autocorrelation lags 1-4 "
+            + " ".join(f"{r:+.2f}" for r in lags))
 
 
 def noise_mape(synthetic, holdout: int = 13) -> float:
