@@ -5,9 +5,12 @@ log-likelihood of the observed cells plus -z.z/2, so it is a sum of squares: the
 residuals (y - mu) / sd and z itself. scipy.optimize.least_squares (trust region
 reflective, bounded to the prior's 0.1%-99.9% range) minimises it from several starts;
 the noise variances are re-estimated between rounds (iteratively reweighted). Every
-start's optimum is kept; the likelihood's temper for a history that is one path is
-measured at the best (`sandwich_temper`), and (J'J)^-1 from the tempered Jacobian there
-is the Laplace covariance the posterior sampler (calibrate.posterior) starts from.
+start's optimum is kept. At the best, each series' residuals give the lag-one
+correlation of its noise (calibrate.serial: an AR(1) per period), and from then on the
+residuals are prewhitened by it (generalised least squares); the likelihood's temper for
+a history that is one path is measured there (`sandwich_temper`), and (J'J)^-1 from the
+prewhitened, tempered Jacobian is the Laplace covariance the posterior sampler
+(calibrate.posterior) starts from.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from numpy.typing import NDArray
 
 from ..history import SeriesNoise, estimate_noise, observed_mask
 from .priors import Z_MAX
+from .serial import estimate_phi, log_jacobian, prewhiten, whitening_matrix
 from .simulator import Paths, WindowModel
 
 IRLS_ROUNDS = 3  # noise re-estimated between least-squares solves
@@ -58,35 +62,56 @@ class Fit:
     optima: list[tuple[np.ndarray, float]] = field(default_factory=list)
     # per series: the likelihood's temper for a history that is one path (sandwich_temper)
     tempers: dict[str, float] = field(default_factory=dict)
+    # per series: the lag-one correlation per period of its noise (calibrate.serial)
+    serial: dict[str, float] = field(default_factory=dict)
 
 
 def residuals(z: np.ndarray, model: WindowModel, noise: dict[str, SeriesNoise],
               sim_var: Paths, mask: dict[str, np.ndarray],
-              weights: dict[str, float]) -> np.ndarray:
-    """Weighted standardised residuals of the observed cells, then the prior's z."""
+              weights: dict[str, float], serial: dict[str, float] | None = None
+              ) -> np.ndarray:
+    """Weighted standardised residuals of the observed cells, prewhitened by each
+    series' lag-one correlation in `serial` (none: independent), then the prior's z."""
     mean, _ = model.expected(z)
     parts = []
     for kpi, observed in model.history.series.items():
         m = mask[kpi]
         var = noise[kpi].variance(mean[kpi], sim_var[kpi])[m]
-        parts.append(np.sqrt(weights.get(kpi, 1.0)) * (observed[m] - mean[kpi][m]) /
-                     np.sqrt(var))
+        r = (observed[m] - mean[kpi][m]) / np.sqrt(var)
+        r = prewhiten(r, np.flatnonzero(m), (serial or {}).get(kpi, 0.0))
+        parts.append(np.sqrt(weights.get(kpi, 1.0)) * r)
     parts.append(np.asarray(z, dtype=float))
     return np.concatenate(parts)
 
 
+def serial_correlation(model: WindowModel, mean: Paths, noise: dict[str, SeriesNoise],
+                       sim_var: Paths, mask: dict[str, np.ndarray]) -> dict[str, float]:
+    """Each series' lag-one correlation per period of its standardised residuals around
+    `mean` (calibrate.serial.estimate_phi)."""
+    out = {}
+    for kpi, observed in model.history.series.items():
+        m = mask[kpi]
+        var = noise[kpi].variance(mean[kpi], sim_var[kpi])[m]
+        out[kpi] = estimate_phi((observed[m] - mean[kpi][m]) / np.sqrt(var), np.flatnonzero(m))
+    return out
+
+
 def neg_log_posterior(z: np.ndarray, model: WindowModel, sim_var: Paths,
                       mask: dict[str, np.ndarray], weights: dict[str, float],
-                      tempers: dict[str, float] | None = None) -> float:
+                      tempers: dict[str, float] | None = None,
+                      serial: dict[str, float] | None = None) -> float:
     """-log posterior in z, the noise scales profiled out (re-estimated at each z); each
-    series' log-likelihood times its weight and its temper (1 without)."""
+    series' log-likelihood (its residuals prewhitened by its lag-one correlation in
+    `serial`, none: independent) times its weight and its temper (1 without)."""
     mean, _ = model.expected(z)
     noise = estimate_noise(model.history, mean, sim_var, mask)
     total = 0.5 * float(np.dot(z, z))
     for kpi, observed in model.history.series.items():
         m = mask[kpi]
         var = noise[kpi].variance(mean[kpi], sim_var[kpi])[m]
-        nll = 0.5 * np.sum((observed[m] - mean[kpi][m]) ** 2 / var + np.log(var))
+        phi, periods = (serial or {}).get(kpi, 0.0), np.flatnonzero(m)
+        u = prewhiten((observed[m] - mean[kpi][m]) / np.sqrt(var), periods, phi)
+        nll = 0.5 * np.sum(u * u + np.log(var)) - log_jacobian(periods, phi)
         total += weights.get(kpi, 1.0) * (tempers or {}).get(kpi, 1.0) * float(nll)
     return total
 
@@ -116,7 +141,8 @@ def path_variance(model: WindowModel, z: np.ndarray) -> tuple[Paths, Paths]:
 
 def jacobian(model: WindowModel, z: np.ndarray, noise: dict[str, SeriesNoise],
              sim_var: Paths, mask: dict[str, np.ndarray], weights: dict[str, float],
-             step: float = LAPLACE_STEP) -> np.ndarray:
+             step: float = LAPLACE_STEP, serial: dict[str, float] | None = None
+             ) -> np.ndarray:
     """Central differences of the standardised residuals at `step` in z (one-sided, over
     the step actually taken, where the prior's range ends): the Laplace curvature J'J."""
     cols = []
@@ -124,8 +150,8 @@ def jacobian(model: WindowModel, z: np.ndarray, noise: dict[str, SeriesNoise],
         up, down = z.copy(), z.copy()
         up[j] = min(z[j] + step, Z_MAX)
         down[j] = max(z[j] - step, -Z_MAX)
-        cols.append((residuals(up, model, noise, sim_var, mask, weights)
-                     - residuals(down, model, noise, sim_var, mask, weights))
+        cols.append((residuals(up, model, noise, sim_var, mask, weights, serial)
+                     - residuals(down, model, noise, sim_var, mask, weights, serial))
                     / (up[j] - down[j]))
     return np.column_stack(cols)
 
@@ -168,7 +194,8 @@ MIN_TEMPER = 0.02
 
 def sandwich_temper(model: WindowModel, z: np.ndarray, jac: np.ndarray, mean: Paths,
                     noise: dict[str, SeriesNoise], sim_var: Paths,
-                    mask: dict[str, np.ndarray]) -> float:
+                    mask: dict[str, np.ndarray], serial: dict[str, float] | None = None
+                    ) -> float:
     """The likelihood's temper for a history that is one path of the process: the
     independence likelihood's curvature H = J'J against the variance V of its score
     over SANDWICH_PATHS simulated single paths at the optimum (their deviations from
@@ -177,7 +204,8 @@ def sandwich_temper(model: WindowModel, z: np.ndarray, jac: np.ndarray, mean: Pa
     1 / (largest eigenvalue of H^-1 V), clipped to [MIN_TEMPER, 1]: the magnitude
     adjustment of a composite likelihood (Ribatet, Cooley and Davison 2012) in the
     direction where the independence likelihood overstates the information most.
-    `jac`: the Jacobian of the standardised residuals, the k prior rows last."""
+    `jac`: the Jacobian of the standardised residuals, the k prior rows last; both it
+    and the paths' deviations prewhitened by `serial` (calibrate.serial)."""
     k = len(z)
     rows = jac[:-k]
     seed = int(np.random.SeedSequence(model.seed, spawn_key=(34,)).generate_state(1)[0])
@@ -187,18 +215,27 @@ def sandwich_temper(model: WindowModel, z: np.ndarray, jac: np.ndarray, mean: Pa
         m = mask[kpi]
         var = noise[kpi].variance(mean[kpi], sim_var[kpi])[m]
         path = paths[kpi][:, m]
-        deviations.append((path - path.mean(axis=0)) / np.sqrt(var))
-        own.append(noise[kpi].variance(mean[kpi])[m] / var)
+        phi, periods = (serial or {}).get(kpi, 0.0), np.flatnonzero(m)
+        deviations.append(prewhiten((path - path.mean(axis=0)) / np.sqrt(var), periods, phi))
+        w = whitening_matrix(periods, phi)  # the observation noise's own part, whitened
+        own.append((w * (noise[kpi].variance(mean[kpi])[m] / var)) @ w.T)
     scores = np.concatenate(deviations, axis=1) @ rows  # [paths, k]
     # the history's own path, plus the error of the mean of R paths the fit compares it
     # with (the same seeds at every parameter value: it persists like a path's)
     mean_error = 1.0 + 1.0 / max(model.replications, 1)
     v = mean_error * np.atleast_2d(np.cov(scores, rowvar=False)) + rows.T @ (
-        rows * np.concatenate(own)[:, None])
+        _block_diagonal(own) @ rows)
     spread = float(np.max(np.real(np.linalg.eigvals(np.linalg.pinv(rows.T @ rows) @ v))))
     if not np.isfinite(spread) or spread <= 0:
         return 1.0
     return float(np.clip(1.0 / spread, MIN_TEMPER, 1.0))
+
+
+def _block_diagonal(blocks: list[np.ndarray]) -> np.ndarray:
+    """The square blocks on the diagonal of one matrix, zeros elsewhere."""
+    from scipy.linalg import block_diag
+
+    return block_diag(*blocks) if blocks else np.zeros((0, 0))
 
 
 def refine(model: WindowModel, z0: np.ndarray, sim_var: Paths, mask: dict[str, np.ndarray],
@@ -244,27 +281,30 @@ def fit(model: WindowModel, settings: FitSettings, rng: np.random.Generator) -> 
                              settings.max_evaluations)
     mean, sim_var = path_variance(model, best)
     noise = estimate_noise(model.history, mean, sim_var, mask)
-    jac = jacobian(model, best, noise, sim_var, mask, weights)
-    temper = sandwich_temper(model, best, jac, mean, noise, sim_var, mask)
+    serial = serial_correlation(model, mean, noise, sim_var, mask)
+    jac = jacobian(model, best, noise, sim_var, mask, weights, serial=serial)
+    temper = sandwich_temper(model, best, jac, mean, noise, sim_var, mask, serial)
     tempers = {kpi: temper for kpi in model.history.series}
     jac[:-k] *= np.sqrt(temper)
     cov = np.linalg.pinv(jac.T @ jac)
-    cost = neg_log_posterior(best, model, sim_var, mask, weights, tempers)
-    others = [(z, neg_log_posterior(z, model, sim_var, mask, weights, tempers))
+    cost = neg_log_posterior(best, model, sim_var, mask, weights, tempers, serial)
+    others = [(z, neg_log_posterior(z, model, sim_var, mask, weights, tempers, serial))
               for z, _, _ in scored[1:]]
     return Fit(best, cov, noise, mean, sim_var, cost, converged,
-               [(best, cost), *sorted(others, key=lambda o: o[1])], tempers)
+               [(best, cost), *sorted(others, key=lambda o: o[1])], tempers, serial)
 
 
 def log_posterior_of(model: WindowModel, result: Fit, settings: FitSettings
                      ) -> Callable[[np.ndarray], float]:
     """The log posterior in z (up to a constant) on the simulator's expected path, as
-    the posterior sampler sees it: noise profiled out, each series tempered for its
-    residuals' autocorrelation, the simulation variance of the fit's optimum."""
+    the posterior sampler sees it: noise profiled out, each series' residuals
+    prewhitened by its lag-one correlation and tempered for a history that is one path,
+    the simulation variance of the fit's optimum."""
     mask = observed_mask(model.history, settings.holdout)
     weights = settings.weights or {}
 
     def log_post(z: np.ndarray) -> float:
-        return -neg_log_posterior(z, model, result.sim_var, mask, weights, result.tempers)
+        return -neg_log_posterior(z, model, result.sim_var, mask, weights, result.tempers,
+                                  result.serial)
 
     return log_post

@@ -149,7 +149,8 @@ def _tempered_residuals(model: WindowModel, result: Fit, settings: FitSettings
     mask = observed_mask(model.history, settings.holdout)
     weights = {kpi: (settings.weights or {}).get(kpi, 1.0) * result.tempers.get(kpi, 1.0)
                for kpi in model.history.series}
-    return lambda z: residuals(z, model, result.noise, result.sim_var, mask, weights)
+    return lambda z: residuals(z, model, result.noise, result.sim_var, mask, weights,
+                               result.serial)
 
 
 def _report(loaded: LoadedSpec, model: WindowModel, result: Fit, settings: FitSettings,
