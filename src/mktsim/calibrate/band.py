@@ -18,13 +18,14 @@ Three steps, each in the series' own units (units, money, a share):
    free values): the fit chose its p values to make those n residuals small, and a
    linear model's squared prediction error on new periods is (n + p) / (n - p) times its
    residuals'.
-4. The run the window ends in carries on: the fit's noise is an AR(1) per period
-   (calibrate.serial, lag-one correlation phi), so a period h periods after the last
-   fitted one is sampled around phi^h times that period's standardised residual (at the
-   fit's optimum) with the AR's spread 1 - phi^2h of the noise's variance. Those
-   samples' median centres the band there; its half-widths are the larger of theirs and
-   the independent samples', each times the factor of step 3: the conformal check stays
-   a floor, the centre follows the deviation the window ends with.
+4. The run the window ends in carries on: the fit's noise is correlated between periods
+   (calibrate.serial: white noise plus a persistent AR(1)), so a period after the last
+   fitted one is sampled from its noise given the fitted periods' standardised
+   residuals (at the fit's optimum): shifted by their conditional mean, with their
+   conditional spread (growing with the horizon to the noise's own). Those samples'
+   median centres the band there; its half-widths are the larger of theirs and the
+   independent samples', each times the factor of step 3: the conformal check stays a
+   floor, the centre follows the deviation the window ends with.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from numpy.typing import NDArray
 
 from .fit import Fit
 from .result import SeriesBand
+from .serial import Serial, conditional
 from .simulator import WindowModel
 
 Array = NDArray[np.float64]
@@ -51,7 +53,7 @@ class Persistence:
 
     last: int  # index of the last fitted period with an observation
     shift: Array  # [n_periods] expected deviation after it (series units; 0 up to it)
-    spread: Array  # [n_periods] factor on the noise's sd: sqrt(1 - phi^2h) (1 up to it)
+    spread: Array  # [n_periods] factor on the noise's sd after it (1 up to it)
 
     @classmethod
     def none(cls, n_periods: int) -> Persistence:
@@ -60,19 +62,20 @@ class Persistence:
 
 
 def persistence(observed: Array, mean: Array, sd: Array, fitted: NDArray[np.bool_],
-                phi: float) -> Persistence:
-    """The AR(1) continuation of the standardised residual (observed - mean) / sd of the
-    last fitted period, with lag-one correlation `phi` per period."""
+                serial: Serial) -> Persistence:
+    """The continuation of the standardised residuals (observed - mean) / sd of the
+    fitted periods after the last of them, under their correlation `serial`."""
     n = observed.size
     cells = np.flatnonzero(fitted & np.isfinite(observed))
-    if cells.size == 0 or phi <= 0:
+    if cells.size == 0 or serial.independent:
         return Persistence.none(n)
     last = int(cells[-1])
-    h = np.maximum(np.arange(n) - last, 0).astype(float)
-    decay = np.where(h > 0, phi ** h, 0.0)
-    residual = (observed[last] - mean[last]) / sd[last]
-    return Persistence(last, decay * residual * sd, np.where(h > 0, np.sqrt(1 - decay ** 2),
-                                                             1.0))
+    after = np.arange(last + 1, n)
+    shift, spread = np.zeros(n), np.ones(n)
+    mean_after, sd_after = conditional((observed[cells] - mean[cells]) / sd[cells], cells,
+                                       after, serial)
+    shift[after], spread[after] = mean_after * sd[after], sd_after
+    return Persistence(last, shift, spread)
 
 
 def predictive_samples(model: WindowModel, result: Fit, zs: np.ndarray,
@@ -161,7 +164,7 @@ def predictive_bands(model: WindowModel, result: Fit, zs: np.ndarray,
     """Each series' 90% predictive band (module docstring); `fitted`: the observed cells
     of the fitted periods, per series."""
     carry = {kpi: persistence(y, result.mean[kpi], np.sqrt(result.noise[kpi].variance(
-        result.mean[kpi], result.sim_var[kpi])), fitted[kpi], result.serial.get(kpi, 0.0))
+        result.mean[kpi], result.sim_var[kpi])), fitted[kpi], result.serial.get(kpi, Serial()))
              for kpi, y in model.history.series.items()}
     samples = predictive_samples(model, result, zs, rng, replications, carry)
     return {kpi: series_band(model.history.series[kpi], result.mean[kpi], s, fitted[kpi],

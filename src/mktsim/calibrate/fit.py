@@ -5,9 +5,10 @@ log-likelihood of the observed cells plus -z.z/2, so it is a sum of squares: the
 residuals (y - mu) / sd and z itself. scipy.optimize.least_squares (trust region
 reflective, bounded to the prior's 0.1%-99.9% range) minimises it from several starts;
 the noise variances are re-estimated between rounds (iteratively reweighted). Every
-start's optimum is kept. At the best, each series' residuals give the lag-one
-correlation of its noise (calibrate.serial: an AR(1) per period), and from then on the
-residuals are prewhitened by it (generalised least squares); the likelihood's temper for
+start's optimum is kept. At the best, each series' residuals give the correlation of
+its noise between periods (calibrate.serial: white noise plus a persistent AR(1)), and
+from then on the residuals are prewhitened by it (generalised least squares); the
+likelihood's temper for
 a history that is one path is measured there (`sandwich_temper`), and (J'J)^-1 from the
 prewhitened, tempered Jacobian is the Laplace covariance the posterior sampler
 (calibrate.posterior) starts from.
@@ -23,7 +24,7 @@ from numpy.typing import NDArray
 
 from ..history import SeriesNoise, estimate_noise, observed_mask
 from .priors import Z_MAX
-from .serial import estimate_phi, log_jacobian, prewhiten, whitening_matrix
+from .serial import Serial, estimate, log_jacobian, prewhiten, whitening_matrix
 from .simulator import Paths, WindowModel
 
 IRLS_ROUNDS = 3  # noise re-estimated between least-squares solves
@@ -62,56 +63,56 @@ class Fit:
     optima: list[tuple[np.ndarray, float]] = field(default_factory=list)
     # per series: the likelihood's temper for a history that is one path (sandwich_temper)
     tempers: dict[str, float] = field(default_factory=dict)
-    # per series: the lag-one correlation per period of its noise (calibrate.serial)
-    serial: dict[str, float] = field(default_factory=dict)
+    # per series: the correlation of its noise between periods (calibrate.serial)
+    serial: dict[str, Serial] = field(default_factory=dict)
 
 
 def residuals(z: np.ndarray, model: WindowModel, noise: dict[str, SeriesNoise],
               sim_var: Paths, mask: dict[str, np.ndarray],
-              weights: dict[str, float], serial: dict[str, float] | None = None
+              weights: dict[str, float], serial: dict[str, Serial] | None = None
               ) -> np.ndarray:
     """Weighted standardised residuals of the observed cells, prewhitened by each
-    series' lag-one correlation in `serial` (none: independent), then the prior's z."""
+    series' correlation in `serial` (none: independent), then the prior's z."""
     mean, _ = model.expected(z)
     parts = []
     for kpi, observed in model.history.series.items():
         m = mask[kpi]
         var = noise[kpi].variance(mean[kpi], sim_var[kpi])[m]
         r = (observed[m] - mean[kpi][m]) / np.sqrt(var)
-        r = prewhiten(r, np.flatnonzero(m), (serial or {}).get(kpi, 0.0))
+        r = prewhiten(r, np.flatnonzero(m), (serial or {}).get(kpi, Serial()))
         parts.append(np.sqrt(weights.get(kpi, 1.0)) * r)
     parts.append(np.asarray(z, dtype=float))
     return np.concatenate(parts)
 
 
 def serial_correlation(model: WindowModel, mean: Paths, noise: dict[str, SeriesNoise],
-                       sim_var: Paths, mask: dict[str, np.ndarray]) -> dict[str, float]:
-    """Each series' lag-one correlation per period of its standardised residuals around
-    `mean` (calibrate.serial.estimate_phi)."""
+                       sim_var: Paths, mask: dict[str, np.ndarray]) -> dict[str, Serial]:
+    """Each series' correlation between periods of its standardised residuals around
+    `mean` (calibrate.serial.estimate)."""
     out = {}
     for kpi, observed in model.history.series.items():
         m = mask[kpi]
         var = noise[kpi].variance(mean[kpi], sim_var[kpi])[m]
-        out[kpi] = estimate_phi((observed[m] - mean[kpi][m]) / np.sqrt(var), np.flatnonzero(m))
+        out[kpi] = estimate((observed[m] - mean[kpi][m]) / np.sqrt(var), np.flatnonzero(m))
     return out
 
 
 def neg_log_posterior(z: np.ndarray, model: WindowModel, sim_var: Paths,
                       mask: dict[str, np.ndarray], weights: dict[str, float],
                       tempers: dict[str, float] | None = None,
-                      serial: dict[str, float] | None = None) -> float:
+                      serial: dict[str, Serial] | None = None) -> float:
     """-log posterior in z, the noise scales profiled out (re-estimated at each z); each
-    series' log-likelihood (its residuals prewhitened by its lag-one correlation in
-    `serial`, none: independent) times its weight and its temper (1 without)."""
+    series' log-likelihood (its residuals prewhitened by its correlation in `serial`,
+    none: independent) times its weight and its temper (1 without)."""
     mean, _ = model.expected(z)
     noise = estimate_noise(model.history, mean, sim_var, mask)
     total = 0.5 * float(np.dot(z, z))
     for kpi, observed in model.history.series.items():
         m = mask[kpi]
         var = noise[kpi].variance(mean[kpi], sim_var[kpi])[m]
-        phi, periods = (serial or {}).get(kpi, 0.0), np.flatnonzero(m)
-        u = prewhiten((observed[m] - mean[kpi][m]) / np.sqrt(var), periods, phi)
-        nll = 0.5 * np.sum(u * u + np.log(var)) - log_jacobian(periods, phi)
+        corr, periods = (serial or {}).get(kpi, Serial()), np.flatnonzero(m)
+        u = prewhiten((observed[m] - mean[kpi][m]) / np.sqrt(var), periods, corr)
+        nll = 0.5 * np.sum(u * u + np.log(var)) - log_jacobian(periods, corr)
         total += weights.get(kpi, 1.0) * (tempers or {}).get(kpi, 1.0) * float(nll)
     return total
 
@@ -141,7 +142,7 @@ def path_variance(model: WindowModel, z: np.ndarray) -> tuple[Paths, Paths]:
 
 def jacobian(model: WindowModel, z: np.ndarray, noise: dict[str, SeriesNoise],
              sim_var: Paths, mask: dict[str, np.ndarray], weights: dict[str, float],
-             step: float = LAPLACE_STEP, serial: dict[str, float] | None = None
+             step: float = LAPLACE_STEP, serial: dict[str, Serial] | None = None
              ) -> np.ndarray:
     """Central differences of the standardised residuals at `step` in z (one-sided, over
     the step actually taken, where the prior's range ends): the Laplace curvature J'J."""
@@ -194,7 +195,7 @@ MIN_TEMPER = 0.02
 
 def sandwich_temper(model: WindowModel, z: np.ndarray, jac: np.ndarray, mean: Paths,
                     noise: dict[str, SeriesNoise], sim_var: Paths,
-                    mask: dict[str, np.ndarray], serial: dict[str, float] | None = None
+                    mask: dict[str, np.ndarray], serial: dict[str, Serial] | None = None
                     ) -> float:
     """The likelihood's temper for a history that is one path of the process: the
     independence likelihood's curvature H = J'J against the variance V of its score
@@ -215,9 +216,9 @@ def sandwich_temper(model: WindowModel, z: np.ndarray, jac: np.ndarray, mean: Pa
         m = mask[kpi]
         var = noise[kpi].variance(mean[kpi], sim_var[kpi])[m]
         path = paths[kpi][:, m]
-        phi, periods = (serial or {}).get(kpi, 0.0), np.flatnonzero(m)
-        deviations.append(prewhiten((path - path.mean(axis=0)) / np.sqrt(var), periods, phi))
-        w = whitening_matrix(periods, phi)  # the observation noise's own part, whitened
+        corr, periods = (serial or {}).get(kpi, Serial()), np.flatnonzero(m)
+        deviations.append(prewhiten((path - path.mean(axis=0)) / np.sqrt(var), periods, corr))
+        w = whitening_matrix(periods, corr)  # the observation noise's own part, whitened
         own.append((w * (noise[kpi].variance(mean[kpi])[m] / var)) @ w.T)
     scores = np.concatenate(deviations, axis=1) @ rows  # [paths, k]
     # the history's own path, plus the error of the mean of R paths the fit compares it
@@ -298,7 +299,7 @@ def log_posterior_of(model: WindowModel, result: Fit, settings: FitSettings
                      ) -> Callable[[np.ndarray], float]:
     """The log posterior in z (up to a constant) on the simulator's expected path, as
     the posterior sampler sees it: noise profiled out, each series' residuals
-    prewhitened by its lag-one correlation and tempered for a history that is one path,
+    prewhitened by its correlation between periods and tempered for a history that is one path,
     the simulation variance of the fit's optimum."""
     mask = observed_mask(model.history, settings.holdout)
     weights = settings.weights or {}
