@@ -19,7 +19,6 @@ from mktsim.calibrate.serial import (
     estimate,
     log_density,
     prewhiten,
-    whitening_matrix,
 )
 
 
@@ -97,13 +96,13 @@ def test_prewhitened_log_density_is_the_multivariate_normal_one(
     assert log_density(r, periods, corr) == pytest.approx(direct, rel=1e-7, abs=1e-7)
 
 
-def test_whitening_matrix_whitens_the_correlation_and_matches_prewhiten() -> None:
+def test_prewhitening_is_the_inverse_cholesky_factor_of_the_correlation() -> None:
     periods = np.array([0, 1, 2, 4, 5, 9])
     corr = Serial(0.7, 0.6)
-    w = whitening_matrix(periods, corr)
-    np.testing.assert_allclose(w @ corr.matrix(periods) @ w.T, np.eye(6), atol=1e-10)
+    low = np.linalg.cholesky(corr.matrix(periods))
     r = np.random.default_rng(5).standard_normal((3, 6))
-    np.testing.assert_allclose(prewhiten(r, periods, corr), r @ w.T, atol=1e-10)
+    np.testing.assert_allclose(prewhiten(r, periods, corr), np.linalg.solve(low, r.T).T,
+                               atol=1e-10)
 
 
 def test_a_level_is_told_by_the_effective_number_of_periods() -> None:
@@ -153,3 +152,16 @@ def test_autocorrelation_of_an_ar1_falls_as_phi_to_the_lag() -> None:
     np.testing.assert_allclose(autocorrelation(x, 4), 0.6 ** np.arange(1, 5), atol=0.03)
     x[::7] = np.nan  # missing cells are left out of their pairs
     np.testing.assert_allclose(autocorrelation(x, 2), [0.6, 0.36], atol=0.04)
+
+
+def test_the_sandwich_tempers_a_level_by_its_effective_share_of_periods() -> None:
+    # the fit's temper under correlated residuals (calibrate.fit.sandwich_temper's HAC
+    # part): a level told by n periods of AR(1) noise carries about (1 - phi) / (1 + phi)
+    # of the independence likelihood's information
+    from mktsim.calibrate.fit import _hac, _largest_ratio
+
+    n, phi = 200, 0.6
+    rows, mask = np.ones((n, 1)), {"y": np.ones(n, dtype=bool)}
+    temper = 1.0 / _largest_ratio(rows, _hac(rows, mask, {"y": Serial.ar1(phi)}))
+    assert temper == pytest.approx((1 - phi) / (1 + phi), rel=0.03)
+    assert 1.0 / _largest_ratio(rows, _hac(rows, mask, {"y": Serial()})) == pytest.approx(1.0)

@@ -5,13 +5,11 @@ log-likelihood of the observed cells plus -z.z/2, so it is a sum of squares: the
 residuals (y - mu) / sd and z itself. scipy.optimize.least_squares (trust region
 reflective, bounded to the prior's 0.1%-99.9% range) minimises it from several starts;
 the noise variances are re-estimated between rounds (iteratively reweighted). Every
-start's optimum is kept. At the best, each series' residuals give the correlation of
-its noise between periods (calibrate.serial: white noise plus a persistent AR(1)), and
-from then on the residuals are prewhitened by it (generalised least squares); the
-likelihood's temper for
-a history that is one path is measured there (`sandwich_temper`), and (J'J)^-1 from the
-prewhitened, tempered Jacobian is the Laplace covariance the posterior sampler
-(calibrate.posterior) starts from.
+start's optimum is kept. At the best, each series' residuals give the correlation of its
+noise between periods (calibrate.serial: white noise plus a persistent AR(1)); the
+likelihood's temper for a history that is one path, and whose noise is that correlated,
+is measured there (`sandwich_temper`), and (J'J)^-1 from the tempered Jacobian is the
+Laplace covariance the posterior sampler (calibrate.posterior) starts from.
 """
 
 from __future__ import annotations
@@ -24,7 +22,7 @@ from numpy.typing import NDArray
 
 from ..history import SeriesNoise, estimate_noise, observed_mask
 from .priors import Z_MAX
-from .serial import Serial, estimate, log_jacobian, prewhiten, whitening_matrix
+from .serial import Serial, estimate
 from .simulator import Paths, WindowModel
 
 IRLS_ROUNDS = 3  # noise re-estimated between least-squares solves
@@ -69,18 +67,15 @@ class Fit:
 
 def residuals(z: np.ndarray, model: WindowModel, noise: dict[str, SeriesNoise],
               sim_var: Paths, mask: dict[str, np.ndarray],
-              weights: dict[str, float], serial: dict[str, Serial] | None = None
-              ) -> np.ndarray:
-    """Weighted standardised residuals of the observed cells, prewhitened by each
-    series' correlation in `serial` (none: independent), then the prior's z."""
+              weights: dict[str, float]) -> np.ndarray:
+    """Weighted standardised residuals of the observed cells, then the prior's z."""
     mean, _ = model.expected(z)
     parts = []
     for kpi, observed in model.history.series.items():
         m = mask[kpi]
         var = noise[kpi].variance(mean[kpi], sim_var[kpi])[m]
-        r = (observed[m] - mean[kpi][m]) / np.sqrt(var)
-        r = prewhiten(r, np.flatnonzero(m), (serial or {}).get(kpi, Serial()))
-        parts.append(np.sqrt(weights.get(kpi, 1.0)) * r)
+        parts.append(np.sqrt(weights.get(kpi, 1.0)) * (observed[m] - mean[kpi][m]) /
+                     np.sqrt(var))
     parts.append(np.asarray(z, dtype=float))
     return np.concatenate(parts)
 
@@ -99,20 +94,16 @@ def serial_correlation(model: WindowModel, mean: Paths, noise: dict[str, SeriesN
 
 def neg_log_posterior(z: np.ndarray, model: WindowModel, sim_var: Paths,
                       mask: dict[str, np.ndarray], weights: dict[str, float],
-                      tempers: dict[str, float] | None = None,
-                      serial: dict[str, Serial] | None = None) -> float:
+                      tempers: dict[str, float] | None = None) -> float:
     """-log posterior in z, the noise scales profiled out (re-estimated at each z); each
-    series' log-likelihood (its residuals prewhitened by its correlation in `serial`,
-    none: independent) times its weight and its temper (1 without)."""
+    series' log-likelihood times its weight and its temper (1 without)."""
     mean, _ = model.expected(z)
     noise = estimate_noise(model.history, mean, sim_var, mask)
     total = 0.5 * float(np.dot(z, z))
     for kpi, observed in model.history.series.items():
         m = mask[kpi]
         var = noise[kpi].variance(mean[kpi], sim_var[kpi])[m]
-        corr, periods = (serial or {}).get(kpi, Serial()), np.flatnonzero(m)
-        u = prewhiten((observed[m] - mean[kpi][m]) / np.sqrt(var), periods, corr)
-        nll = 0.5 * np.sum(u * u + np.log(var)) - log_jacobian(periods, corr)
+        nll = 0.5 * np.sum((observed[m] - mean[kpi][m]) ** 2 / var + np.log(var))
         total += weights.get(kpi, 1.0) * (tempers or {}).get(kpi, 1.0) * float(nll)
     return total
 
@@ -142,8 +133,7 @@ def path_variance(model: WindowModel, z: np.ndarray) -> tuple[Paths, Paths]:
 
 def jacobian(model: WindowModel, z: np.ndarray, noise: dict[str, SeriesNoise],
              sim_var: Paths, mask: dict[str, np.ndarray], weights: dict[str, float],
-             step: float = LAPLACE_STEP, serial: dict[str, Serial] | None = None
-             ) -> np.ndarray:
+             step: float = LAPLACE_STEP) -> np.ndarray:
     """Central differences of the standardised residuals at `step` in z (one-sided, over
     the step actually taken, where the prior's range ends): the Laplace curvature J'J."""
     cols = []
@@ -151,8 +141,8 @@ def jacobian(model: WindowModel, z: np.ndarray, noise: dict[str, SeriesNoise],
         up, down = z.copy(), z.copy()
         up[j] = min(z[j] + step, Z_MAX)
         down[j] = max(z[j] - step, -Z_MAX)
-        cols.append((residuals(up, model, noise, sim_var, mask, weights, serial)
-                     - residuals(down, model, noise, sim_var, mask, weights, serial))
+        cols.append((residuals(up, model, noise, sim_var, mask, weights)
+                     - residuals(down, model, noise, sim_var, mask, weights))
                     / (up[j] - down[j]))
     return np.column_stack(cols)
 
@@ -205,8 +195,11 @@ def sandwich_temper(model: WindowModel, z: np.ndarray, jac: np.ndarray, mean: Pa
     1 / (largest eigenvalue of H^-1 V), clipped to [MIN_TEMPER, 1]: the magnitude
     adjustment of a composite likelihood (Ribatet, Cooley and Davison 2012) in the
     direction where the independence likelihood overstates the information most.
-    `jac`: the Jacobian of the standardised residuals, the k prior rows last; both it
-    and the paths' deviations prewhitened by `serial` (calibrate.serial)."""
+    `jac`: the Jacobian of the standardised residuals, the k prior rows last. The same
+    against the variance of the score under the history's own residuals' correlation
+    between periods (`serial`, a HAC sandwich: J' R J), and the more cautious of the
+    two tempers is taken: the paths show how the model's own path persists, the
+    residuals how the model misses the history."""
     k = len(z)
     rows = jac[:-k]
     seed = int(np.random.SeedSequence(model.seed, spawn_key=(34,)).generate_state(1)[0])
@@ -216,27 +209,38 @@ def sandwich_temper(model: WindowModel, z: np.ndarray, jac: np.ndarray, mean: Pa
         m = mask[kpi]
         var = noise[kpi].variance(mean[kpi], sim_var[kpi])[m]
         path = paths[kpi][:, m]
-        corr, periods = (serial or {}).get(kpi, Serial()), np.flatnonzero(m)
-        deviations.append(prewhiten((path - path.mean(axis=0)) / np.sqrt(var), periods, corr))
-        w = whitening_matrix(periods, corr)  # the observation noise's own part, whitened
-        own.append((w * (noise[kpi].variance(mean[kpi])[m] / var)) @ w.T)
+        deviations.append((path - path.mean(axis=0)) / np.sqrt(var))
+        own.append(noise[kpi].variance(mean[kpi])[m] / var)
     scores = np.concatenate(deviations, axis=1) @ rows  # [paths, k]
     # the history's own path, plus the error of the mean of R paths the fit compares it
     # with (the same seeds at every parameter value: it persists like a path's)
     mean_error = 1.0 + 1.0 / max(model.replications, 1)
     v = mean_error * np.atleast_2d(np.cov(scores, rowvar=False)) + rows.T @ (
-        _block_diagonal(own) @ rows)
-    spread = float(np.max(np.real(np.linalg.eigvals(np.linalg.pinv(rows.T @ rows) @ v))))
+        rows * np.concatenate(own)[:, None])
+    spread = max(_largest_ratio(rows, v), _largest_ratio(rows, _hac(rows, mask, serial)))
     if not np.isfinite(spread) or spread <= 0:
         return 1.0
     return float(np.clip(1.0 / spread, MIN_TEMPER, 1.0))
 
 
-def _block_diagonal(blocks: list[np.ndarray]) -> np.ndarray:
-    """The square blocks on the diagonal of one matrix, zeros elsewhere."""
-    from scipy.linalg import block_diag
+def _largest_ratio(rows: np.ndarray, v: np.ndarray) -> float:
+    """The largest eigenvalue of H^-1 V, H = J'J: how much more a score varies than the
+    independence likelihood's curvature says, in the worst direction."""
+    return float(np.max(np.real(np.linalg.eigvals(np.linalg.pinv(rows.T @ rows) @ v))))
 
-    return block_diag(*blocks) if blocks else np.zeros((0, 0))
+
+def _hac(rows: np.ndarray, mask: dict[str, np.ndarray],
+         serial: dict[str, Serial] | None) -> np.ndarray:
+    """J' R J: the score's variance when each series' standardised residuals have the
+    correlation `serial` between periods (block diagonal over the series, in the
+    order of the Jacobian's rows)."""
+    v, start = np.zeros((rows.shape[1], rows.shape[1])), 0
+    for kpi, m in mask.items():
+        periods = np.flatnonzero(m)
+        block = rows[start:start + periods.size]
+        start += periods.size
+        v += block.T @ (serial or {}).get(kpi, Serial()).matrix(periods) @ block
+    return v
 
 
 def refine(model: WindowModel, z0: np.ndarray, sim_var: Paths, mask: dict[str, np.ndarray],
@@ -283,13 +287,13 @@ def fit(model: WindowModel, settings: FitSettings, rng: np.random.Generator) -> 
     mean, sim_var = path_variance(model, best)
     noise = estimate_noise(model.history, mean, sim_var, mask)
     serial = serial_correlation(model, mean, noise, sim_var, mask)
-    jac = jacobian(model, best, noise, sim_var, mask, weights, serial=serial)
+    jac = jacobian(model, best, noise, sim_var, mask, weights)
     temper = sandwich_temper(model, best, jac, mean, noise, sim_var, mask, serial)
     tempers = {kpi: temper for kpi in model.history.series}
     jac[:-k] *= np.sqrt(temper)
     cov = np.linalg.pinv(jac.T @ jac)
-    cost = neg_log_posterior(best, model, sim_var, mask, weights, tempers, serial)
-    others = [(z, neg_log_posterior(z, model, sim_var, mask, weights, tempers, serial))
+    cost = neg_log_posterior(best, model, sim_var, mask, weights, tempers)
+    others = [(z, neg_log_posterior(z, model, sim_var, mask, weights, tempers))
               for z, _, _ in scored[1:]]
     return Fit(best, cov, noise, mean, sim_var, cost, converged,
                [(best, cost), *sorted(others, key=lambda o: o[1])], tempers, serial)
@@ -298,14 +302,12 @@ def fit(model: WindowModel, settings: FitSettings, rng: np.random.Generator) -> 
 def log_posterior_of(model: WindowModel, result: Fit, settings: FitSettings
                      ) -> Callable[[np.ndarray], float]:
     """The log posterior in z (up to a constant) on the simulator's expected path, as
-    the posterior sampler sees it: noise profiled out, each series' residuals
-    prewhitened by its correlation between periods and tempered for a history that is one path,
-    the simulation variance of the fit's optimum."""
+    the posterior sampler sees it: noise profiled out, each series tempered for a history
+    that is one path with correlated noise, the simulation variance of the fit's optimum."""
     mask = observed_mask(model.history, settings.holdout)
     weights = settings.weights or {}
 
     def log_post(z: np.ndarray) -> float:
-        return -neg_log_posterior(z, model, result.sim_var, mask, weights, result.tempers,
-                                  result.serial)
+        return -neg_log_posterior(z, model, result.sim_var, mask, weights, result.tempers)
 
     return log_post

@@ -15,15 +15,16 @@ periods d apart is
 (an ARMA(1, 1): `share` of the variance in an AR(1) with lag-one correlation `decay`,
 the rest white; share 1 is the plain AR(1)). Observed cells at irregular periods (a
 holdout, missing cells) take the correlation of their distance. The likelihood is the
-exact Gaussian density of r under that correlation matrix R = L L': the residuals are
-prewhitened, u = L^-1 r (generalised least squares), and the Jacobian is -log det L;
-u is computed by a Kalman filter of the persistent part (a scalar state, O(n), exact
-over gaps: a dense Cholesky factor per evaluation cost seconds on a loaded machine).
-Their sum of squares is what the fit's Laplace curvature, temper and posterior sampler
-see, so the posterior's spread follows the effective number of observations. (share,
-decay) are estimated once, by maximum likelihood from the residuals at the fit's
-optimum, inside [0, 1] x [0, MAX_DECAY]: never a negative correlation, which would make
-the intervals narrower than independence from a few dozen noisy residuals.
+exact Gaussian density of r under that correlation matrix R = L L' (the residuals
+prewhitened, u = L^-1 r, and the Jacobian -log det L), computed by a Kalman filter of
+the persistent part (a scalar state, O(n), exact over gaps: a dense Cholesky factor
+cost seconds a fit on a loaded machine). (share, decay) are estimated once, by maximum
+likelihood from the residuals at the fit's optimum, inside [0, 1] x [0, MAX_DECAY]:
+never a negative correlation, which would make the intervals narrower than
+independence from a few dozen noisy residuals. The fit uses R in a sandwich (the score's
+variance J' R J against the independence curvature J'J: calibrate.fit.sandwich_temper)
+and the band conditions the held-out periods' noise on the fitted residuals
+(`conditional`).
 """
 
 from __future__ import annotations
@@ -101,11 +102,6 @@ def prewhiten(r: Array, periods: NDArray[np.int_], serial: Serial) -> Array:
     if serial.independent or r.shape[-1] < 2:
         return r
     return _filter(r, periods, serial)[0]
-
-
-def whitening_matrix(periods: NDArray[np.int_], serial: Serial) -> Array:
-    """The matrix W with prewhiten(r) = W r."""
-    return prewhiten(np.eye(len(periods)), periods, serial).T
 
 
 def log_jacobian(periods: NDArray[np.int_], serial: Serial) -> float:
