@@ -93,6 +93,9 @@ def main() -> None:
     parser.add_argument("--scale", nargs="+", default=[], metavar="CHANNEL=FACTOR",
                         help="--from-history with a channel's true effect multiplied, e.g. "
                              "search=3 social=0.5 (a truth not proportional to spend)")
+    parser.add_argument("--save-bands", type=Path, default=None, metavar="DIR",
+                        help="--from-history: write each fit's revenue band (observed, "
+                             "expected, low, high) to DIR/band-KIND-SEED-CHANNELS.npz")
     args = parser.parse_args()
     import mktsim
 
@@ -102,7 +105,8 @@ def main() -> None:
         scale = synthetic_history.parse_scale(args.scale)
         kind = "additive" if args.additive else args.kind
         for seed in args.seeds:
-            print(from_history(seed, kind=kind, channels=args.channels, scale=scale))
+            print(from_history(seed, kind=kind, channels=args.channels, scale=scale,
+                               save_bands=args.save_bands))
         return
     if args.write_example:
         print("wrote", make_history(ROOT / "scenarios" / "smart_band_history.csv"))
@@ -123,7 +127,8 @@ def main() -> None:
 
 
 def from_history(seed: int, kind: str = "mktsim", channels: list[str] | None = None,
-                 scale: dict[str, float] | None = None) -> str:
+                 scale: dict[str, float] | None = None, save_bands: Path | None = None
+                 ) -> str:
     """One line of the --from-history benchmark: generate (with mktsim's model, the
     additive formula or PyMC-Marketing's example, `kind`), draft, calibrate, forecast,
     compare with the truth."""
@@ -144,13 +149,19 @@ def from_history(seed: int, kind: str = "mktsim", channels: list[str] | None = N
         next_year = forecast["revenue"]["mean"]
     doc = result.to_dict()
     fit = doc["fit"]["revenue"]
+    if save_bands is not None:
+        band = result.bands["revenue"]
+        save_bands.mkdir(parents=True, exist_ok=True)
+        np.savez(save_bands / f"band-{kind}-{seed}-{len(synthetic.truth.contributions)}.npz",
+                 observed=band.observed, expected=band.expected, low=band.low,
+                 high=band.high, truth=synthetic.truth.expected)
     noise = synthetic.noise
     line = (f"seed {seed} ({kind}, {len(synthetic.truth.contributions)} channels): "
             f"{seconds:.0f} s, {result.evaluations} simulations, "
             f"{len(doc['parameters'])} free values; noise {noise:g}; R^2 {fit['r2']:.3f}; "
             f"held-out MAPE {fit['holdout']['mape']:.3f} (the noise's own "
             f"{noise_mape(synthetic):.3f}), 90% band coverage of the "
-            f"held-out weeks {fit['coverage']:.2f}")
+            f"held-out weeks {fit['coverage']:.2f}; {band_summary(result.bands['revenue'])}")
     truth = synthetic.truth.values
     inside = [p for p in doc["parameters"] if p["path"] in truth
               and p["interval"][0] <= truth[p["path"]] <= p["interval"][1]]
@@ -195,6 +206,19 @@ def quarter_ratios(doc: dict, synthetic) -> list[str]:
     return [f"    {part} fitted / true by quarter of the window: "
             + " ".join(f"{fitted[part][q].sum() / true[part][q].sum():.2f}" for q in quarters)
             for part in fitted]
+
+
+def band_summary(band, holdout: int = 13) -> str:
+    """The band's mean width over the held-out weeks (relative to the expected path) and
+    the autocorrelation at lags 1 to 4 of the fitted weeks' residuals, (y - mu) / sqrt(mu)
+    (the money series' noise model)."""
+    from mktsim.calibrate.metrics import autocorrelation
+
+    width = np.mean((band.high - band.low)[-holdout:] / band.expected[-holdout:])
+    y, mu = band.observed[:-holdout], band.expected[:-holdout]
+    lags = autocorrelation((y - mu) / np.sqrt(np.maximum(np.abs(mu), 1.0)), 4)
+    return (f"band width held out {width:.1%}; residual autocorrelation lags 1-4 "
+            + " ".join(f"{r:+.2f}" for r in lags))
 
 
 def noise_mape(synthetic, holdout: int = 13) -> float:

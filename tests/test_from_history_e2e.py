@@ -85,6 +85,11 @@ def test_holdout_error_near_the_noise_and_band_covers(fitted: dict) -> None:
     low, high, expected = (np.array(series[k][-13:], dtype=float)
                            for k in ("low", "high", "expected"))
     assert float(np.mean((high - low) / expected)) < 4 * 1.645 * NOISE, series
+    # the history is simulated by the very model fitted, with independent noise: the
+    # residuals' fitted correlation between weeks (calibrate.serial) stays small
+    corr = fit["noise_correlation"]
+    assert 0.0 <= corr["share"] <= 1.0 and 0.0 <= corr["decay"] <= 0.95, corr
+    assert corr["lag1"] < 0.3, corr
 
 
 def _rows(fitted: dict) -> tuple[dict[str, tuple[float, float, float, float]], str]:

@@ -18,17 +18,27 @@ Three steps, each in the series' own units (units, money, a share):
    free values): the fit chose its p values to make those n residuals small, and a
    linear model's squared prediction error on new periods is (n + p) / (n - p) times its
    residuals'.
+4. The run the window ends in carries on: the fit's noise is correlated between periods
+   (calibrate.serial: white noise plus a persistent AR(1)), so a period after the last
+   fitted one is sampled from its noise given the fitted periods' standardised
+   residuals (at the fit's optimum): shifted by their conditional mean, with their
+   conditional spread (growing with the horizon to the noise's own). Those samples'
+   median centres the band there; its half-widths are the larger of theirs and the
+   independent samples', each times the factor of step 3: the conformal check stays a
+   floor, the centre follows the deviation the window ends with.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
 from .fit import Fit
 from .result import SeriesBand
+from .serial import Serial, conditional
 from .simulator import WindowModel
 
 Array = NDArray[np.float64]
@@ -37,19 +47,58 @@ NOISE_DRAWS = 25  # observation-noise draws per simulated path
 RECENT = 52  # fitted periods (the last ones) whose coverage sets the conformal factor
 
 
+@dataclass(frozen=True)
+class Persistence:
+    """How a series' noise carries on after its last fitted period (step 4)."""
+
+    last: int  # index of the last fitted period with an observation
+    shift: Array  # [n_periods] expected deviation after it (series units; 0 up to it)
+    spread: Array  # [n_periods] factor on the noise's sd after it (1 up to it)
+
+    @classmethod
+    def none(cls, n_periods: int) -> Persistence:
+        """Independent noise: no shift, the full spread."""
+        return cls(n_periods - 1, np.zeros(n_periods), np.ones(n_periods))
+
+
+def persistence(observed: Array, mean: Array, sd: Array, fitted: NDArray[np.bool_],
+                serial: Serial) -> Persistence:
+    """The continuation of the standardised residuals (observed - mean) / sd of the
+    fitted periods after the last of them, under their correlation `serial`."""
+    n = observed.size
+    cells = np.flatnonzero(fitted & np.isfinite(observed))
+    if cells.size == 0 or serial.independent:
+        return Persistence.none(n)
+    last = int(cells[-1])
+    after = np.arange(last + 1, n)
+    shift, spread = np.zeros(n), np.ones(n)
+    mean_after, sd_after = conditional((observed[cells] - mean[cells]) / sd[cells], cells,
+                                       after, serial)
+    shift[after], spread[after] = mean_after * sd[after], sd_after
+    return Persistence(last, shift, spread)
+
+
 def predictive_samples(model: WindowModel, result: Fit, zs: np.ndarray,
-                       rng: np.random.Generator, replications: int = 1
-                       ) -> dict[str, Array]:
-    """{kpi: [draws * replications * NOISE_DRAWS, n_periods]}: simulated paths of each
-    posterior draw plus Gaussian observation noise, in the series' units."""
+                       rng: np.random.Generator, replications: int = 1,
+                       carry: dict[str, Persistence] | None = None
+                       ) -> dict[str, tuple[Array, Array]]:
+    """{kpi: (independent, carried)}, each [draws * replications * NOISE_DRAWS,
+    n_periods]: simulated paths of each posterior draw plus Gaussian observation noise,
+    in the series' units; `carried` with the same draws continuing the fitted window's
+    last deviation (`carry`, step 4; without: the same as independent)."""
     sims: dict[str, list[Array]] = {k: [] for k in model.history.series}
+    carried: dict[str, list[Array]] = {k: [] for k in model.history.series}
     for i, z in enumerate(zs):
         seed = int(np.random.SeedSequence(model.seed, spawn_key=(33, i)).generate_state(1)[0])
         for kpi, paths in model.paths(z, replications=replications, seed=seed).items():
+            keep = (carry or {}).get(kpi) or Persistence.none(paths.shape[-1])
             for path in paths:
-                sd = np.sqrt(result.noise[kpi].variance(path))
-                sims[kpi].append(path + rng.normal(0.0, 1.0, (NOISE_DRAWS, path.size)) * sd)
-    return {kpi: np.concatenate(s) for kpi, s in sims.items()}
+                noise = rng.normal(0.0, 1.0, (NOISE_DRAWS, path.size)) * np.sqrt(
+                    result.noise[kpi].variance(path))
+                sims[kpi].append(path + noise)
+                carried[kpi].append(path + keep.shift + keep.spread * noise)
+    return {kpi: (np.concatenate(s), np.concatenate(carried[kpi]))
+            for kpi, s in sims.items()}
 
 
 def conformity(observed: Array, mid: Array, low: Array, high: Array) -> Array:
@@ -87,17 +136,26 @@ def optimism(observations: int, free_values: int) -> float:
 
 
 def series_band(observed: Array, expected: Array, samples: Array,
-                fitted: NDArray[np.bool_], free_values: int = 0) -> SeriesBand:
+                fitted: NDArray[np.bool_], free_values: int = 0,
+                carried: Array | None = None, last: int | None = None) -> SeriesBand:
     """The 90% band of one series from its predictive samples, widened by the conformal
-    factor of its recent fitted periods and the fit's optimism (`free_values`)."""
+    factor of its recent fitted periods and the fit's optimism (`free_values`); after
+    period `last`, centred on the `carried` samples' median, each half-width the larger
+    of theirs and the independent samples' (module docstring, step 4)."""
     tail = (1.0 - LEVEL) / 2
     low, mid, high = np.quantile(samples, [tail, 0.5, 1.0 - tail], axis=0)
     window = recent(fitted)
     factor = conformal_factor(conformity(observed[window], mid[window], low[window],
                                          high[window]))
     factor *= optimism(int(fitted.sum()), free_values)
-    return SeriesBand(observed, expected, mid - factor * (mid - low),
-                      mid + factor * (high - mid))
+    below, above = mid - low, high - mid
+    if carried is not None and last is not None:
+        c_low, c_mid, c_high = np.quantile(carried, [tail, 0.5, 1.0 - tail], axis=0)
+        after = np.arange(observed.size) > last
+        mid = np.where(after, c_mid, mid)
+        below = np.where(after, np.maximum(below, c_mid - c_low), below)
+        above = np.where(after, np.maximum(above, c_high - c_mid), above)
+    return SeriesBand(observed, expected, mid - factor * below, mid + factor * above)
 
 
 def predictive_bands(model: WindowModel, result: Fit, zs: np.ndarray,
@@ -105,7 +163,10 @@ def predictive_bands(model: WindowModel, result: Fit, zs: np.ndarray,
                      replications: int = 1) -> dict[str, SeriesBand]:
     """Each series' 90% predictive band (module docstring); `fitted`: the observed cells
     of the fitted periods, per series."""
-    samples = predictive_samples(model, result, zs, rng, replications)
+    carry = {kpi: persistence(y, result.mean[kpi], np.sqrt(result.noise[kpi].variance(
+        result.mean[kpi], result.sim_var[kpi])), fitted[kpi], result.serial.get(kpi, Serial()))
+             for kpi, y in model.history.series.items()}
+    samples = predictive_samples(model, result, zs, rng, replications, carry)
     return {kpi: series_band(model.history.series[kpi], result.mean[kpi], s, fitted[kpi],
-                             len(model.priors))
-            for kpi, s in samples.items()}
+                             len(model.priors), c, carry[kpi].last)
+            for kpi, (s, c) in samples.items()}

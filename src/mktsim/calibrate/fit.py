@@ -5,9 +5,11 @@ log-likelihood of the observed cells plus -z.z/2, so it is a sum of squares: the
 residuals (y - mu) / sd and z itself. scipy.optimize.least_squares (trust region
 reflective, bounded to the prior's 0.1%-99.9% range) minimises it from several starts;
 the noise variances are re-estimated between rounds (iteratively reweighted). Every
-start's optimum is kept; the likelihood's temper for a history that is one path is
-measured at the best (`sandwich_temper`), and (J'J)^-1 from the tempered Jacobian there
-is the Laplace covariance the posterior sampler (calibrate.posterior) starts from.
+start's optimum is kept. At the best, each series' residuals give the correlation of its
+noise between periods (calibrate.serial: white noise plus a persistent AR(1)); the
+likelihood's temper for a history that is one path, and whose noise is that correlated,
+is measured there (`sandwich_temper`), and (J'J)^-1 from the tempered Jacobian is the
+Laplace covariance the posterior sampler (calibrate.posterior) starts from.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from numpy.typing import NDArray
 
 from ..history import SeriesNoise, estimate_noise, observed_mask
 from .priors import Z_MAX
+from .serial import Serial, estimate
 from .simulator import Paths, WindowModel
 
 IRLS_ROUNDS = 3  # noise re-estimated between least-squares solves
@@ -58,6 +61,8 @@ class Fit:
     optima: list[tuple[np.ndarray, float]] = field(default_factory=list)
     # per series: the likelihood's temper for a history that is one path (sandwich_temper)
     tempers: dict[str, float] = field(default_factory=dict)
+    # per series: the correlation of its noise between periods (calibrate.serial)
+    serial: dict[str, Serial] = field(default_factory=dict)
 
 
 def residuals(z: np.ndarray, model: WindowModel, noise: dict[str, SeriesNoise],
@@ -73,6 +78,18 @@ def residuals(z: np.ndarray, model: WindowModel, noise: dict[str, SeriesNoise],
                      np.sqrt(var))
     parts.append(np.asarray(z, dtype=float))
     return np.concatenate(parts)
+
+
+def serial_correlation(model: WindowModel, mean: Paths, noise: dict[str, SeriesNoise],
+                       sim_var: Paths, mask: dict[str, np.ndarray]) -> dict[str, Serial]:
+    """Each series' correlation between periods of its standardised residuals around
+    `mean` (calibrate.serial.estimate)."""
+    out = {}
+    for kpi, observed in model.history.series.items():
+        m = mask[kpi]
+        var = noise[kpi].variance(mean[kpi], sim_var[kpi])[m]
+        out[kpi] = estimate((observed[m] - mean[kpi][m]) / np.sqrt(var), np.flatnonzero(m))
+    return out
 
 
 def neg_log_posterior(z: np.ndarray, model: WindowModel, sim_var: Paths,
@@ -168,7 +185,8 @@ MIN_TEMPER = 0.02
 
 def sandwich_temper(model: WindowModel, z: np.ndarray, jac: np.ndarray, mean: Paths,
                     noise: dict[str, SeriesNoise], sim_var: Paths,
-                    mask: dict[str, np.ndarray]) -> float:
+                    mask: dict[str, np.ndarray], serial: dict[str, Serial] | None = None
+                    ) -> float:
     """The likelihood's temper for a history that is one path of the process: the
     independence likelihood's curvature H = J'J against the variance V of its score
     over SANDWICH_PATHS simulated single paths at the optimum (their deviations from
@@ -177,7 +195,11 @@ def sandwich_temper(model: WindowModel, z: np.ndarray, jac: np.ndarray, mean: Pa
     1 / (largest eigenvalue of H^-1 V), clipped to [MIN_TEMPER, 1]: the magnitude
     adjustment of a composite likelihood (Ribatet, Cooley and Davison 2012) in the
     direction where the independence likelihood overstates the information most.
-    `jac`: the Jacobian of the standardised residuals, the k prior rows last."""
+    `jac`: the Jacobian of the standardised residuals, the k prior rows last. The same
+    against the variance of the score under the history's own residuals' correlation
+    between periods (`serial`, a HAC sandwich: J' R J), and the more cautious of the
+    two tempers is taken: the paths show how the model's own path persists, the
+    residuals how the model misses the history."""
     k = len(z)
     rows = jac[:-k]
     seed = int(np.random.SeedSequence(model.seed, spawn_key=(34,)).generate_state(1)[0])
@@ -195,10 +217,30 @@ def sandwich_temper(model: WindowModel, z: np.ndarray, jac: np.ndarray, mean: Pa
     mean_error = 1.0 + 1.0 / max(model.replications, 1)
     v = mean_error * np.atleast_2d(np.cov(scores, rowvar=False)) + rows.T @ (
         rows * np.concatenate(own)[:, None])
-    spread = float(np.max(np.real(np.linalg.eigvals(np.linalg.pinv(rows.T @ rows) @ v))))
+    spread = max(_largest_ratio(rows, v), _largest_ratio(rows, _hac(rows, mask, serial)))
     if not np.isfinite(spread) or spread <= 0:
         return 1.0
     return float(np.clip(1.0 / spread, MIN_TEMPER, 1.0))
+
+
+def _largest_ratio(rows: np.ndarray, v: np.ndarray) -> float:
+    """The largest eigenvalue of H^-1 V, H = J'J: how much more a score varies than the
+    independence likelihood's curvature says, in the worst direction."""
+    return float(np.max(np.real(np.linalg.eigvals(np.linalg.pinv(rows.T @ rows) @ v))))
+
+
+def _hac(rows: np.ndarray, mask: dict[str, np.ndarray],
+         serial: dict[str, Serial] | None) -> np.ndarray:
+    """J' R J: the score's variance when each series' standardised residuals have the
+    correlation `serial` between periods (block diagonal over the series, in the
+    order of the Jacobian's rows)."""
+    v, start = np.zeros((rows.shape[1], rows.shape[1])), 0
+    for kpi, m in mask.items():
+        periods = np.flatnonzero(m)
+        block = rows[start:start + periods.size]
+        start += periods.size
+        v += block.T @ (serial or {}).get(kpi, Serial()).matrix(periods) @ block
+    return v
 
 
 def refine(model: WindowModel, z0: np.ndarray, sim_var: Paths, mask: dict[str, np.ndarray],
@@ -244,8 +286,9 @@ def fit(model: WindowModel, settings: FitSettings, rng: np.random.Generator) -> 
                              settings.max_evaluations)
     mean, sim_var = path_variance(model, best)
     noise = estimate_noise(model.history, mean, sim_var, mask)
+    serial = serial_correlation(model, mean, noise, sim_var, mask)
     jac = jacobian(model, best, noise, sim_var, mask, weights)
-    temper = sandwich_temper(model, best, jac, mean, noise, sim_var, mask)
+    temper = sandwich_temper(model, best, jac, mean, noise, sim_var, mask, serial)
     tempers = {kpi: temper for kpi in model.history.series}
     jac[:-k] *= np.sqrt(temper)
     cov = np.linalg.pinv(jac.T @ jac)
@@ -253,14 +296,14 @@ def fit(model: WindowModel, settings: FitSettings, rng: np.random.Generator) -> 
     others = [(z, neg_log_posterior(z, model, sim_var, mask, weights, tempers))
               for z, _, _ in scored[1:]]
     return Fit(best, cov, noise, mean, sim_var, cost, converged,
-               [(best, cost), *sorted(others, key=lambda o: o[1])], tempers)
+               [(best, cost), *sorted(others, key=lambda o: o[1])], tempers, serial)
 
 
 def log_posterior_of(model: WindowModel, result: Fit, settings: FitSettings
                      ) -> Callable[[np.ndarray], float]:
     """The log posterior in z (up to a constant) on the simulator's expected path, as
-    the posterior sampler sees it: noise profiled out, each series tempered for its
-    residuals' autocorrelation, the simulation variance of the fit's optimum."""
+    the posterior sampler sees it: noise profiled out, each series tempered for a history
+    that is one path with correlated noise, the simulation variance of the fit's optimum."""
     mask = observed_mask(model.history, settings.holdout)
     weights = settings.weights or {}
 

@@ -36,3 +36,23 @@ def coverage(observed: np.ndarray, low: np.ndarray, high: np.ndarray) -> float |
     if observed.size == 0:
         return None
     return float(np.mean((observed >= low) & (observed <= high)))
+
+
+def autocorrelation(residuals: np.ndarray, lags: int = 4) -> np.ndarray:
+    """The sample autocorrelation of a series at lags 1..`lags` (periods), about the mean
+    of its observed cells: the mean lagged product over the pairs with both cells
+    observed (NaN cells are left out) over the mean square."""
+    x = np.asarray(residuals, float)
+    ok = np.isfinite(x)
+    if ok.sum() < 2:
+        return np.zeros(lags)
+    d = np.where(ok, x - x[ok].mean(), 0.0)
+    square = float(np.sum(d * d)) / ok.sum()
+    if square <= 0:
+        return np.zeros(lags)
+    out = np.zeros(lags)
+    for k in range(1, min(lags, len(d) - 1) + 1):
+        pairs = int(np.sum(ok[k:] & ok[:-k]))
+        if pairs:
+            out[k - 1] = float(np.sum(d[k:] * d[:-k])) / pairs / square
+    return out

@@ -229,8 +229,18 @@ def _fit_table(history: History, result: Fit, bands: dict[str, SeriesBand], hold
             "holdout": fit_metrics(y[h], result.mean[kpi][h]),
             "coverage": coverage(y[h], band.low[h], band.high[h]),
             "coverage_fitted": coverage(y[m], band.low[m], band.high[m]),
+            "noise_correlation": _noise_correlation(result, kpi),
         }
     return table
+
+
+def _noise_correlation(result: Fit, kpi: str) -> dict[str, float]:
+    """The correlation of a series' noise between periods (calibrate.serial): `share` of
+    its variance persistent, `decay` of that part per period, `lag1` = share x decay."""
+    found = result.serial.get(kpi)
+    share, decay = (found.share, found.decay) if found else (0.0, 0.0)
+    return {"share": round(share, 3), "decay": round(decay, 3),
+            "lag1": round(share * decay, 3)}
 
 
 def _posterior_summary(model: WindowModel, post: Posterior,
