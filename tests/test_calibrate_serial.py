@@ -71,6 +71,15 @@ def test_independent_noise_gives_little_correlation_and_never_a_negative_one() -
     assert np.mean([f.independent for f in found]) > 0.85  # the likelihood-ratio test
 
 
+@pytest.mark.parametrize("level", [0.0, 0.3, -250.0])
+def test_constant_residuals_are_independent_not_all_persistent(level: float) -> None:
+    """A series the model fits exactly (or off by a constant) leaves nothing to correlate:
+    its deviations are all zero, and any correlation would raise the likelihood through
+    the determinant alone (it was read as share 1, decay 0.95)."""
+    assert estimate(np.full(40, level), np.arange(40)).independent
+    assert estimate(np.full(40, level) + 1e-13, np.arange(40)).independent
+
+
 def test_too_few_consecutive_periods_give_independence() -> None:
     assert estimate(np.ones(6), np.arange(6)).independent
     assert estimate(np.ones(20), np.arange(0, 40, 2)).independent  # no consecutive pair

@@ -17,3 +17,19 @@ def test_a_pooled_run_s_record_is_the_one_of_this_process() -> None:
     assert np.array_equal(pooled.run.daily, alone.run.daily, equal_nan=True)
     assert np.array_equal(pooled.run.channels, alone.run.channels)
     assert pooled.decisions == alone.decisions
+
+
+def test_the_scratch_record_keeps_the_largest_and_zeroes_what_it_lends() -> None:
+    """Chunks of varying size (`task_spans`) reuse the thread's largest scratch record:
+    lent zeroed, contiguous, of the size asked."""
+    from mktsim.engine.montecarlo import _scratch_record
+
+    first = _scratch_record(50, 30)
+    first[...] = 7.0
+    smaller = _scratch_record(25, 30)
+    assert smaller.shape[0] == 25 and smaller.flags.c_contiguous
+    assert np.shares_memory(first, smaller) and not smaller.any()
+    larger = _scratch_record(60, 30)
+    assert larger.shape[0] == 60 and not larger.any()
+    other = _scratch_record(10, 31)
+    assert other.shape == (10, first.shape[1], 31) and not other.any()

@@ -39,7 +39,8 @@ from numpy.typing import NDArray
 Array = NDArray[np.float64]
 MAX_DECAY = 0.95  # largest lag-one correlation of the persistent part (no unit root)
 MIN_PAIRS = 8  # consecutive observed periods needed to estimate the correlation
-SHARES = np.linspace(0.0, 1.0, 6)  # the estimate's starting grid
+MAX_SHARE = 0.999  # largest share of the persistent part (some white noise is always left)
+SHARES = np.linspace(0.0, MAX_SHARE, 6)  # the estimate's starting grid
 DECAYS = np.array([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, MAX_DECAY])
 #: Twice the log-likelihood gain over independence the estimate must show to be used:
 #: the 95% quantile of chi-square with two degrees of freedom (share and decay). On white
@@ -137,7 +138,10 @@ def estimate(r: Array, periods: NDArray[np.int_]) -> Serial:
     if r.size < 2 or np.sum(np.diff(periods) == 1) < MIN_PAIRS:
         return Serial()
     x = r - r.mean()
-    x = x / max(float(np.sqrt(np.mean(x * x))), 1e-12)
+    spread = float(np.sqrt(np.mean(x * x)))
+    if spread <= 1e-9 * (1.0 + abs(float(r.mean()))):
+        return Serial()  # residuals constant: nothing to correlate (not "all persistent")
+    x = x / spread
 
     def cost(v: Array) -> float:
         return -log_density(x, periods, Serial(float(v[0]), float(v[1])))
@@ -148,7 +152,7 @@ def estimate(r: Array, periods: NDArray[np.int_]) -> Serial:
     if independent <= best[0]:
         return Serial()
     found = minimize(cost, np.array(best[1:]), method="L-BFGS-B",
-                     bounds=[(0.0, 0.999), (0.0, MAX_DECAY)])
+                     bounds=[(0.0, MAX_SHARE), (0.0, MAX_DECAY)])
     share, decay = (found.x if found.fun < best[0] else best[1:])
     if 2.0 * (independent - min(found.fun, best[0])) < SIGNIFICANT:
         return Serial()

@@ -25,6 +25,9 @@ Not modelled here: teams, leads, hand-offs, complaints, channel capacity (a chan
 a team sells directly). See docs/model.md, "The per-customer engine".
 """
 
+# numba keys this file's cached kernels to this file's time stamp only (engine/jit.py):
+# the compiled helpers it inlines or calls last changed with market.demand.media_scaling
+# (engine/hazards.py, R_MEDIA_SCALING); edit this line when they change again.
 from __future__ import annotations
 
 import numpy as np

@@ -19,6 +19,9 @@ it calls) compiled in, and checks only this file's date: after a change to those
 modules, clear the cache (`__pycache__/*.nbi`, `*.nbc`) or change this file.
 """
 
+# numba keys this file's cached kernels to this file's time stamp only (engine/jit.py):
+# the compiled helpers it inlines or calls last changed with market.demand.media_scaling
+# (engine/hazards.py, R_MEDIA_SCALING); edit this line when they change again.
 from __future__ import annotations
 
 from collections.abc import Sequence

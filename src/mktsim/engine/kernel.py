@@ -50,6 +50,9 @@ stages; money in the scenario's currency; rates and hazards per day unless state
   once per kernel call).
 """
 
+# numba keys this file's cached kernels to this file's time stamp only (engine/jit.py):
+# the compiled helpers it inlines or calls last changed with market.demand.media_scaling
+# (engine/hazards.py, R_MEDIA_SCALING); edit this line when they change again.
 from __future__ import annotations
 
 import numpy as np

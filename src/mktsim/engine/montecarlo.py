@@ -158,12 +158,12 @@ def _scratch_record(count: int, horizon: int) -> np.ndarray:
     replication in the kernel call)."""
     from .layout import N_KPI
 
-    shape = (count, N_KPI, horizon)
-    record = getattr(_SCRATCH, "record", None)
-    if record is None or record.shape != shape:
-        record = _SCRATCH.record = np.zeros(shape)
-    else:
-        record.fill(0.0)
+    kept = getattr(_SCRATCH, "record", None)
+    if kept is None or kept.shape[1:] != (N_KPI, horizon) or kept.shape[0] < count:
+        kept = _SCRATCH.record = np.zeros((count, N_KPI, horizon))
+        return kept
+    record = kept[:count]  # the chunks' sizes vary (task_spans): the largest is kept
+    record.fill(0.0)
     return record
 
 
