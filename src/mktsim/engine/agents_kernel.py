@@ -25,9 +25,9 @@ Not modelled here: teams, leads, hand-offs, complaints, channel capacity (a chan
 a team sells directly). See docs/model.md, "The per-customer engine".
 """
 
-# numba keys this file's cached kernels to this file's time stamp only (engine/jit.py):
-# the compiled helpers it inlines or calls last changed with market.demand.media_scaling
-# (engine/hazards.py, R_MEDIA_SCALING); edit this line when they change again.
+# numba rebuilds this file's cached kernels only when this file changes: the key below
+# digests what they compile with (tests/test_numba_cache_keys.py).
+# numba cache key: 90d0e867f2e5fcf3
 from __future__ import annotations
 
 import numpy as np

@@ -19,9 +19,9 @@ it calls) compiled in, and checks only this file's date: after a change to those
 modules, clear the cache (`__pycache__/*.nbi`, `*.nbc`) or change this file.
 """
 
-# numba keys this file's cached kernels to this file's time stamp only (engine/jit.py):
-# the compiled helpers it inlines or calls last changed with market.demand.media_scaling
-# (engine/hazards.py, R_MEDIA_SCALING); edit this line when they change again.
+# numba rebuilds this file's cached kernels only when this file changes: the key below
+# digests what they compile with (tests/test_numba_cache_keys.py).
+# numba cache key: b432ada4af5556bb
 from __future__ import annotations
 
 from collections.abc import Sequence

@@ -8,6 +8,9 @@ The kernel counts complaint outcomes (resolved the same day, later, unresolved) 
 whole run, and a span of days is advanced at once; the outcomes of a span are spread over
 its days in proportion to the day's complaints (evenly when it had none)."""
 
+# numba rebuilds this file's cached kernels only when this file changes: the key below
+# digests what they compile with (tests/test_numba_cache_keys.py).
+# numba cache key: b8041ea7f2df817c
 from __future__ import annotations
 
 from collections.abc import Sequence

@@ -41,8 +41,10 @@ from .numba_load import install_fast_loading
 no_refcount = njit(cache=True, _nrt=False)
 
 #: `no_refcount`, and numba copies the function's body into each compiled caller instead of
-#: calling it (see the module's docstring). After a change to it, delete the callers' numba
-#: caches too: numba checks only the caller's file.
+#: calling it (see the module's docstring). numba checks only the caller's file before it
+#: reuses a cached kernel, so each caller carries a key of what it compiles with (`# numba
+#: cache key:`), which tests/test_numba_cache_keys.py checks: a change to a helper fails it
+#: until the callers' keys are updated, which rebuilds their caches.
 inlined = njit(cache=True, _nrt=False, inline="always")
 
 # numba loads the cached kernels without its target registries or scipy.linalg

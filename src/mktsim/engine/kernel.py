@@ -50,9 +50,9 @@ stages; money in the scenario's currency; rates and hazards per day unless state
   once per kernel call).
 """
 
-# numba keys this file's cached kernels to this file's time stamp only (engine/jit.py):
-# the compiled helpers it inlines or calls last changed with market.demand.media_scaling
-# (engine/hazards.py, R_MEDIA_SCALING); edit this line when they change again.
+# numba rebuilds this file's cached kernels only when this file changes: the key below
+# digests what they compile with (tests/test_numba_cache_keys.py).
+# numba cache key: 4275b1b5d8815153
 from __future__ import annotations
 
 import numpy as np

@@ -17,6 +17,9 @@ arrivals [T, D + 1] replacements due per day, par [T, N_ROSTER_PAR] the `RP_*` c
 controls [T, N_TC] (`engine.layout.TC_*`), daily [D, T, N_TC] the controls of each day.
 """
 
+# numba rebuilds this file's cached kernels only when this file changes: the key below
+# digests what they compile with (tests/test_numba_cache_keys.py).
+# numba cache key: 1c1b7068df550ae5
 from __future__ import annotations
 
 import math

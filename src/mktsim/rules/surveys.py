@@ -11,6 +11,9 @@ numba caches `_draw` with `variates.binomial` compiled in and checks only this f
 date: after a change to `engine/variates.py`, clear the cache (`__pycache__/*.nb[ic]`).
 """
 
+# numba rebuilds this file's cached kernels only when this file changes: the key below
+# digests what they compile with (tests/test_numba_cache_keys.py).
+# numba cache key: 652f0b29a17fa15c
 from __future__ import annotations
 
 import zlib
