@@ -32,6 +32,9 @@ Parameters (`SATISFACTION`) and where they come from:
   assumptions; with them a base at 7.8 gives NPS about +11.
 """
 
+# numba rebuilds this file's cached kernels only when this file changes: the key below
+# digests what they compile with (tests/test_numba_cache_keys.py).
+# numba cache key: 06d1b8ffce8e2ef7
 from __future__ import annotations
 
 import math
@@ -39,8 +42,13 @@ from dataclasses import dataclass
 
 import numpy as np
 from numba import njit
+from numba.extending import register_jitable
 
-from ..params.normal_cdf import _MAXLOG, _P, _Q, _R, _S, _SQRT1_2, _T, _U
+from ..params import normal_cdf
+from ..params.jitable import JITABLE
+
+for _function in JITABLE:  # the normal distribution function's one source, compiled in
+    register_jitable(_function)
 
 
 @dataclass(frozen=True)
@@ -103,9 +111,10 @@ def net_promoter_score(score: np.ndarray | float,
     fixed points: 100 (P(answer >= promoter cut) - P(answer < detractor cut)).
 
     Compiled (`_nps`): the normal distribution function as scipy.special.ndtr computes it
-    (`params.normal_cdf`), bit for bit, about 10 times faster than that module's numpy
-    arithmetic (whose C-library exponentials are a Python loop), without importing scipy;
-    every replication's derived KPIs ask for 730 values."""
+    (`params.normal_cdf.ndtr_of`, the same source compiled in), bit for bit, about 10
+    times faster than that module's numpy arithmetic (whose C-library exponentials are a
+    Python loop), without importing scipy; every replication's derived KPIs ask for 730
+    values."""
     s = np.asarray(score, dtype=float)
     out = np.empty(s.shape)
     _nps(s.ravel(), out.reshape(-1), model.promoter_cut, model.detractor_cut,
@@ -118,60 +127,6 @@ def _nps(scores, out, promoter_cut, detractor_cut, dispersion):
     """`net_promoter_score` of each of `scores` [N] into `out` [N]; the arithmetic and its
     order are numpy's of `100 (1 - ndtr(a) - ndtr(b))` written out."""
     for i in range(scores.size):
-        promoters = 1.0 - _ndtr((promoter_cut - scores[i]) / dispersion)
-        detractors = _ndtr((detractor_cut - scores[i]) / dispersion)
+        promoters = 1.0 - normal_cdf.ndtr_of((promoter_cut - scores[i]) / dispersion)
+        detractors = normal_cdf.ndtr_of((detractor_cut - scores[i]) / dispersion)
         out[i] = 100.0 * (promoters - detractors)
-
-
-@njit(cache=True)
-def _ndtr(a):
-    """scipy.special.ndtr of one value (Cephes: `params.normal_cdf`'s module docstring),
-    the same operations in the same order; exp is the C library's, as in scipy."""
-    if a != a:
-        return a
-    x = a * _SQRT1_2
-    z = abs(x)
-    if z < _SQRT1_2:
-        return 0.5 + 0.5 * _erf_small(x)
-    half = 0.5 * _erfc_positive(z)
-    return 1.0 - half if x > 0 else half
-
-
-@njit(cache=True)
-def _erf_small(x):
-    """erf of |x| <= 1: x T(x^2) / U(x^2)."""
-    z = x * x
-    return x * _polevl(z, _T) / _p1evl(z, _U)
-
-
-@njit(cache=True)
-def _erfc_positive(z):
-    """erfc of z >= 1/sqrt(2): 1 - erf below 1, exp(-z^2) P(z)/Q(z) (R/S from 8) above;
-    0 once exp(-z^2) underflows (scipy does not evaluate the polynomials then)."""
-    if z < 1.0:
-        return 1.0 - _erf_small(z)
-    square = -z * z
-    if square < -_MAXLOG:
-        return 0.0
-    e = math.exp(square)
-    if z < 8.0:
-        return e * _polevl(z, _P) / _p1evl(z, _Q)
-    return e * _polevl(z, _R) / _p1evl(z, _S)
-
-
-@njit(cache=True)
-def _polevl(x, coefficients):
-    """c0 x^n + ... + cn by Horner's rule (Cephes' polevl)."""
-    total = coefficients[0]
-    for c in coefficients[1:]:
-        total = total * x + c
-    return total
-
-
-@njit(cache=True)
-def _p1evl(x, coefficients):
-    """x^n + c0 x^(n-1) + ... by Horner's rule (Cephes' p1evl)."""
-    total = x + coefficients[0]
-    for c in coefficients[1:]:
-        total = total * x + c
-    return total

@@ -10,14 +10,21 @@ nothing else on a run's path imports scipy, see ``engine.numba_load``), so the s
 arithmetic is done here with the same coefficients in the same order; the exponentials
 are the C library's (``math.exp``, as scipy's compiled code calls it), so the results
 are scipy's bit for bit (``tests/test_normal_quantile.py``).
+
+One source for both uses: the scalar functions (`ndtr_of` and its pieces, marked
+`@jitable`) are plain Python that numba compiles into the net promoter score's kernel
+(`model.satisfaction`); `normal_cdf` evaluates the same pieces on whole numpy arrays,
+with the branches as masks (the decision layer, which loads neither numba nor scipy).
 """
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
+from .jitable import jitable
 from .normal_quantile import horner, horner_monic, scipy_pays
 
 _SQRT1_2 = 0.70710678118654752440
@@ -43,30 +50,71 @@ _S = (2.26052863220117276590E0, 9.39603524938001434673E0, 1.20489539808096656605
       1.70814450747565897222E1, 9.60896809063285878198E0, 3.36907645100081516050E0)
 
 
-def _erf_small(x: np.ndarray) -> np.ndarray:
-    """erf of |x| <= 1, keeping the sign of x (erf(-x) = -erf(x) as scipy computes it)."""
-    z = np.abs(x)
-    z2 = z * z
-    return np.copysign(z * horner(z2, _T) / horner_monic(z2, _U), x)
+@jitable
+def erf_small(x: Any) -> Any:
+    """erf of |x| <= 1, x T(x^2) / U(x^2), of a float or of each value of an array (odd
+    in x, as scipy computes it)."""
+    z = x * x
+    return x * horner(z, _T) / horner_monic(z, _U)
 
 
-def _erfc_positive(z: np.ndarray) -> np.ndarray:
-    """erfc of z >= 1/sqrt(2)."""
+@jitable
+def erfc_ratio(z: Any, e: Any) -> Any:
+    """erfc of 1 <= z < 8 given e = exp(-z^2): e P(z) / Q(z) (float or array)."""
+    return e * horner(z, _P) / horner_monic(z, _Q)
+
+
+@jitable
+def erfc_ratio_far(z: Any, e: Any) -> Any:
+    """erfc of z >= 8 given e = exp(-z^2): e R(z) / S(z) (float or array)."""
+    return e * horner(z, _R) / horner_monic(z, _S)
+
+
+@jitable
+def erfc_positive(z: float) -> float:
+    """erfc of one z >= 1/sqrt(2): 1 - erf below 1, `erfc_ratio` (`erfc_ratio_far` from
+    8) above; 0 once exp(-z^2) underflows (scipy does not evaluate the polynomials then).
+    """
+    if z < 1.0:
+        return 1.0 - erf_small(z)
+    square = -z * z
+    if square < -_MAXLOG:
+        return 0.0
+    e = math.exp(square)
+    if z < 8.0:
+        return erfc_ratio(z, e)
+    return erfc_ratio_far(z, e)
+
+
+@jitable
+def ndtr_of(a: float) -> float:
+    """P(N(0, 1) <= a) of one value (nan for nan), scipy.special.ndtr's bit for bit; the
+    function the compiled net promoter score calls (`model.satisfaction`)."""
+    if a != a:
+        return a
+    x = a * _SQRT1_2
+    z = abs(x)
+    if z < _SQRT1_2:
+        return 0.5 + 0.5 * erf_small(x)
+    half = 0.5 * erfc_positive(z)
+    return 1.0 - half if x > 0 else half
+
+
+def _erfc_positive_array(z: np.ndarray) -> np.ndarray:
+    """`erfc_positive` of each value of `z` (all >= 1/sqrt(2)), its branches as masks."""
     out = np.empty_like(z)
     small = z < 1.0
-    out[small] = 1.0 - _erf_small(z[small])
+    out[small] = 1.0 - erf_small(z[small])
     large = z[~small]
     with np.errstate(over="ignore"):
         square = -large * large
-    under = square < -_MAXLOG  # scipy returns 0 without evaluating the polynomials
+    under = square < -_MAXLOG
     kept = large[~under]
     e = np.array([math.exp(v) for v in square[~under].tolist()], dtype=float)
     ratio = np.empty_like(kept)
     near = kept < 8.0
-    x = kept[near]
-    ratio[near] = e[near] * horner(x, _P) / horner_monic(x, _Q)
-    x = kept[~near]
-    ratio[~near] = e[~near] * horner(x, _R) / horner_monic(x, _S)
+    ratio[near] = erfc_ratio(kept[near], e[near])
+    ratio[~near] = erfc_ratio_far(kept[~near], e[~near])
     rest = np.zeros_like(large)
     rest[~under] = ratio
     out[~small] = rest
@@ -75,16 +123,16 @@ def _erfc_positive(z: np.ndarray) -> np.ndarray:
 
 def normal_cdf(a: np.ndarray) -> np.ndarray:
     """P(N(0, 1) <= a) for each value of `a` (any shape; nan for nan), scipy.special.ndtr's
-    values bit for bit."""
+    values bit for bit: `ndtr_of`'s arithmetic on the whole array, its branches as masks."""
     a = np.asarray(a, dtype=float)
     flat = a.ravel()
     x = flat * _SQRT1_2
     z = np.abs(x)
     out = np.full(flat.shape, np.nan)
     centre = z < _SQRT1_2
-    out[centre] = 0.5 + 0.5 * _erf_small(x[centre])
+    out[centre] = 0.5 + 0.5 * erf_small(x[centre])
     tail = z >= _SQRT1_2
-    half = 0.5 * _erfc_positive(z[tail])
+    half = 0.5 * _erfc_positive_array(z[tail])
     out[tail] = np.where(x[tail] > 0, 1.0 - half, half)
     return out.reshape(a.shape)
 

@@ -17,8 +17,11 @@ from __future__ import annotations
 
 import math
 import sys
+from typing import Any
 
 import numpy as np
+
+from .jitable import jitable
 
 #: Values computed here per process (a second's work is about a million) before scipy's
 #: compiled functions, the same numbers, are worth importing (about 0.2 s of CPU).
@@ -51,16 +54,20 @@ _Q2 = (6.02427039364742014255E0, 3.67983563856160859403E0, 1.3770209948908133027
        2.89247864745380683936E-6, 6.79019408009981274425E-9)
 
 
-def horner(x: np.ndarray, coefficients: tuple[float, ...]) -> np.ndarray:
-    """Horner's rule, highest power first: c0 x^n + ... + cn."""
-    total = np.full_like(x, coefficients[0])
+@jitable
+def horner(x: Any, coefficients: tuple[float, ...]) -> Any:
+    """Horner's rule, highest power first: c0 x^n + ... + cn, of a float or of each value
+    of an array (Cephes' polevl; also compiled into kernels, `params.jitable`)."""
+    total = coefficients[0]
     for c in coefficients[1:]:
         total = total * x + c
     return total
 
 
-def horner_monic(x: np.ndarray, coefficients: tuple[float, ...]) -> np.ndarray:
-    """Horner's rule with a leading coefficient 1 not stored: x^n + c0 x^(n-1) + ..."""
+@jitable
+def horner_monic(x: Any, coefficients: tuple[float, ...]) -> Any:
+    """Horner's rule with a leading coefficient 1 not stored: x^n + c0 x^(n-1) + ..., of a
+    float or of each value of an array (Cephes' p1evl)."""
     total = x + coefficients[0]
     for c in coefficients[1:]:
         total = total * x + c
