@@ -68,13 +68,34 @@ class Scenario(LoadedScenario):
         `incremental`: also run the first `incremental_reps` replications (default all, at
         most 100) again without each channel for its incremental units, revenue, margin,
         ROI and CAC. `progress` counts replications, `run_size(...)` in all. `executor`,
-        `scheduler`: where it runs (the module's docstring)."""
+        `scheduler`: where it runs (the module's docstring); `workers=0`: every core, or
+        only this process when the run is too small to pay for starting worker processes
+        (`_run_workers`)."""
+        if workers == 0:
+            workers = self._run_workers(strategy, replications, engine, incremental,
+                                        incremental_reps, executor, scheduler)
         with open_pool(executor, workers, scheduler) as pool:
             result = self._run_on(pool, strategy, replications, seed, progress, engine,
                                   incremental, incremental_reps)
         if out is not None:
             result.written = self._write_run(result, Path(out), series_format, reports)
         return result
+
+    def _run_workers(self, strategy: str | None, replications: int | None, engine: str,
+                     incremental: bool, incremental_reps: int | None,
+                     executor: str | Pool, scheduler: str | None) -> int:
+        """What `workers=0` of `run` means: a Dask cluster's or an open pool's workers
+        are every core; local processes only for a run of the counts engine of at least
+        `engine.montecarlo.POOL_MIN_WORK` replication-days, else this process (the same
+        numbers either way)."""
+        from ..engine.montecarlo import auto_workers, default_workers
+
+        if executor != "local" or scheduler is not None:
+            return default_workers()
+        if engine != "counts":
+            return auto_workers(None)
+        size = self.run_size(strategy, replications, incremental, incremental_reps)
+        return auto_workers(size * self.plan(strategy).horizon)
 
     def run_size(self, strategy: str | None = None, replications: int | None = None,
                  incremental: bool = True, incremental_reps: int | None = None) -> int:

@@ -33,11 +33,11 @@ SCENARIO = click.argument("scenario", type=click.Path(dir_okay=False, path_type=
 SEED = click.option("--seed", type=click.IntRange(0), help="Root seed (default: the scenario's).")
 
 
-def workers_option(default: int) -> Callable[[F], F]:
-    """`--workers/-w N` (0 = all cores)."""
+def workers_option(default: int, zero: str = "all cores") -> Callable[[F], F]:
+    """`--workers/-w N` (0 = `zero`)."""
     return click.option("--workers", "-w", type=click.IntRange(0, 512), default=default,
                         show_default=True,
-                        help="Worker processes (0 = all cores). Results do not depend on it.")
+                        help=f"Worker processes (0 = {zero}). Results do not depend on it.")
 
 
 def _scheduler_address(ctx: click.Context, param: click.Parameter, value: str | None

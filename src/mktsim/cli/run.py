@@ -22,7 +22,6 @@ from .common import (
     user_errors,
     workers_option,
 )
-from .common import workers as _workers
 
 FORMATS = ("table", "json", "csv", "parquet")
 
@@ -33,7 +32,8 @@ FORMATS = ("table", "json", "csv", "parquet")
 @click.option("--replications", "-n", type=click.IntRange(1, 1_000_000),
               help="Monte Carlo replications (default: the scenario's).")
 @SEED
-@workers_option(0)
+@workers_option(0, "all cores, or this process alone for a run too small to pay for "
+                   "starting them")
 @executor_options
 @set_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
@@ -73,7 +73,7 @@ def run(scenario: Path, strategy: str | None, replications: int | None, seed: in
     with progress_bar(sc.run_size(name, reps, incremental), label, reps >= 200) as advance, \
             warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)  # the engine's are printed below
-        result = sc.run(name, reps, seed, _workers(workers), advance, engine=engine,
+        result = sc.run(name, reps, seed, workers, advance, engine=engine,
                         incremental=incremental, executor=executor, scheduler=scheduler,
                         out=out, series_format=fmt, reports=reports)
     from ..simulate.agents import AgentEngineWarning
