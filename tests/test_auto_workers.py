@@ -15,7 +15,8 @@ from click.testing import CliRunner
 import mktsim
 from mktsim.cli import main
 from mktsim.engine import workers as workers_module
-from mktsim.engine.montecarlo import POOL_MIN_WORK, auto_workers, default_workers
+from mktsim.engine.montecarlo import chunk_size, default_workers
+from mktsim.engine.workers import POOL_MIN_WORK, auto_workers
 
 STRATEGY = "digital_first"
 
@@ -41,10 +42,17 @@ def pools_started(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 def test_small_work_runs_here_large_work_on_every_core() -> None:
-    assert auto_workers(0) == 1
-    assert auto_workers(POOL_MIN_WORK - 1) == 1
-    assert auto_workers(POOL_MIN_WORK) == default_workers()
-    assert auto_workers(None) == default_workers()
+    assert auto_workers(0, 4) == 1
+    assert auto_workers(POOL_MIN_WORK - 1, 4) == 1
+    assert auto_workers(POOL_MIN_WORK, 4) == 4
+    assert auto_workers(None, 4) == 4
+
+
+def test_a_run_in_this_process_is_one_batch() -> None:
+    """No load to balance: one chunk of up to 100 replications (progress), not 16 + 4."""
+    assert chunk_size(20, 1) == 20
+    assert chunk_size(250, 1) == 100
+    assert chunk_size(20, 2) == 10
 
 
 def test_workers_zero_sizes_by_the_runs_replication_days(smart_band: mktsim.Scenario) -> None:

@@ -86,16 +86,15 @@ class Scenario(LoadedScenario):
                      executor: str | Pool, scheduler: str | None) -> int:
         """What `workers=0` of `run` means: a Dask cluster's or an open pool's workers
         are every core; local processes only for a run of the counts engine of at least
-        `engine.montecarlo.POOL_MIN_WORK` replication-days, else this process (the same
+        `engine.workers.POOL_MIN_WORK` replication-days, else this process (the same
         numbers either way)."""
-        from ..engine.montecarlo import auto_workers, default_workers
+        from ..engine.montecarlo import default_workers
+        from ..engine.workers import auto_workers
 
-        if executor != "local" or scheduler is not None:
+        if executor != "local" or scheduler is not None or engine != "counts":
             return default_workers()
-        if engine != "counts":
-            return auto_workers(None)
         size = self.run_size(strategy, replications, incremental, incremental_reps)
-        return auto_workers(size * self.plan(strategy).horizon)
+        return auto_workers(size * self.plan(strategy).horizon, default_workers())
 
     def run_size(self, strategy: str | None = None, replications: int | None = None,
                  incremental: bool = True, incremental_reps: int | None = None) -> int:

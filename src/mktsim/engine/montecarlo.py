@@ -258,6 +258,8 @@ WARM_REPLICATIONS = 2
 def chunk_size(replications: int, workers: int) -> int:
     """Replications per task: about four tasks a worker, at most 100 (progress), at least
     MIN_CHUNK unless that would leave a worker idle. The numbers never depend on it."""
+    if workers <= 1:  # in this process: no balancing, one batch (at most 100)
+        return max(1, min(100, replications))
     balanced = -(-replications // max(1, workers * 4))
     return max(1, min(100, max(balanced, min(MIN_CHUNK, -(-replications // max(1, workers))))))
 
@@ -285,25 +287,6 @@ def default_workers() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not on Linux
         return max(1, os.cpu_count() or 1)
-
-
-#: Replication-days (replications x horizon days, counts engine) from which a local pool
-#: pays for itself: starting its processes and sending them their tasks (forks, each
-#: worker's sampled plans, the chunks pickled both ways) costs about 0.15-0.2 s of CPU,
-#: which the work shared out must pay back, also on a machine whose other cores are
-#: partly busy. 100,000 is about 270 replication-years, 0.8 s of the smart band's work on
-#: one core (`run -n 20` with its counterfactuals is 58,400: docs/architecture.md,
-#: "Start-up").
-POOL_MIN_WORK = 100_000
-
-
-def auto_workers(work: float | None) -> int:
-    """Processes for a command whose work is `work` replication-days (None: not known, or
-    not the counts engine's): every core (`default_workers`) from POOL_MIN_WORK on, else
-    1, this process. The numbers never depend on it."""
-    if work is not None and work < POOL_MIN_WORK:
-        return 1
-    return default_workers()
 
 
 def new_pool(workers: int) -> LazyPool:

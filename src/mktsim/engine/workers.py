@@ -44,6 +44,25 @@ _ADDRESS = re.compile(r"^(?:(?P<proto>[a-z]+)://)?(?P<host>\[[0-9a-fA-F:]+\]|[^\
                       r":(?P<port>\d{1,5})/?$")
 
 
+#: Replication-days (replications x horizon days, counts engine) from which a local pool
+#: pays for itself: starting its processes and sending them their tasks (forks, each
+#: worker's sampled plans, the chunks pickled both ways) costs about 0.15-0.2 s of CPU,
+#: which the work shared out must pay back, also on a machine whose other cores are
+#: partly busy. 100,000 is about 270 replication-years, 0.8 s of the smart band's work on
+#: one core (`run -n 20` with its counterfactuals is 58,400: docs/architecture.md,
+#: "Start-up").
+POOL_MIN_WORK = 100_000
+
+
+def auto_workers(work: float | None, cores: int) -> int:
+    """Processes for a command whose work is `work` replication-days (None: not known, or
+    not the counts engine's): all `cores` from POOL_MIN_WORK on, else 1 (this process).
+    The numbers never depend on it."""
+    if work is not None and work < POOL_MIN_WORK:
+        return 1
+    return cores
+
+
 class SchedulerError(ValueError):
     """A Dask scheduler address that is malformed, or a scheduler that cannot be reached."""
 
