@@ -19,6 +19,12 @@ processes (less disturbed by a loaded machine, blind to workers running side by 
 - `mktsim run SCENARIO -n 20` (the default table on stdout, numba cache warm)
 - `mktsim run SCENARIO -n 20 --format json`
 
+With `--phases`, each tree's `mktsim run SCENARIO -n 20` instead, in a fresh process, cut
+into its phases (the command's own functions, timed as they run: the interpreter and the
+command modules, importing the API, reading and validating the file, importing numba and
+the engine, the replications with the pool if one is started, the tables), median CPU
+seconds of each and of the worker processes, the trees in turn.
+
 Where the time goes: `python -X importtime -m mktsim validate SCENARIO` and
 `python -m cProfile -s cumulative -m mktsim run SCENARIO -n 20` (docs/architecture.md,
 "Start-up").
@@ -95,6 +101,74 @@ def report(times: Times, trees: list[Path]) -> None:
                   f"{cpu:6.2f} {cpu / first[1]:9.2f}")
 
 
+#: `mktsim run SCENARIO -n 20` as the command runs it, with the CPU seconds of each phase
+#: (this process; the workers' at the end) printed as the last line (a repr).
+_PHASES = r"""
+import os, sys, time
+from contextlib import nullcontext
+marks = []
+def mark(label):
+    marks.append((label, time.process_time()))
+import importlib
+from mktsim.cli import common, main
+run_module = importlib.import_module("mktsim.cli.run")  # the package's `run` is the command
+mark("interpreter, command modules")
+load = common.load_scenario
+def timed_load(path, overrides):
+    with getattr(common, "collector_paused", nullcontext)():  # as the command pauses it
+        import mktsim.api  # noqa: F401
+        mark("import the API")
+        scenario = load(path, overrides)
+        mark("read and validate")
+    import mktsim.engine.replication  # noqa: F401  (numba, simpy, the kernels' modules)
+    mark("import numba and the engine")
+    return scenario
+run_module.load_scenario = timed_load
+from mktsim.report import terminal
+print_run = terminal.print_run
+def timed_print(result, console=None):
+    mark("replications (and pool)")
+    print_run(result, console)
+    mark("tables")
+terminal.print_run = timed_print
+try:
+    main(["run", sys.argv[1], "-n", "20"], prog_name="mktsim")
+except SystemExit:
+    pass
+done = os.times()
+marks.append(("workers", done.children_user + done.children_system))
+print(repr(marks))
+"""
+
+
+def phases(src: Path, scenario: Path) -> list[tuple[str, float]]:
+    """(phase, CPU seconds) of one `run SCENARIO -n 20` with `src` first on the path."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = str(src)
+    done = subprocess.run([sys.executable, "-c", _PHASES, str(scenario)], env=env, cwd=ROOT,
+                          capture_output=True, text=True, check=True)
+    marks = eval(done.stdout.strip().splitlines()[-1])  # our own repr
+    steps = [(label, t - (marks[i - 1][1] if i else 0.0))
+             for i, (label, t) in enumerate(marks[:-1])]
+    total = marks[-2][1]
+    return [*steps, ("this process, in all", total), marks[-1]]
+
+
+def report_phases(trees: list[Path], scenario: Path, repeats: int) -> None:
+    """The median CPU seconds of each phase, one column per tree."""
+    for src in trees:  # warm numba's cache and the bytecode
+        phases(src, scenario)
+    runs: dict[Path, list[list[tuple[str, float]]]] = {src: [] for src in trees}
+    for _ in range(repeats):
+        for src in trees:
+            runs[src].append(phases(src, scenario))
+    labels = [label for label, _ in runs[trees[0]][0]]
+    print(f"{'phase (CPU s, median)':<32}" + "".join(f"{str(t)[-24:]:>26}" for t in trees))
+    for i, label in enumerate(labels):
+        cells = [statistics.median(r[i][1] for r in runs[src]) for src in trees]
+        print(f"{label:<32}" + "".join(f"{c:26.3f}" for c in cells))
+
+
 def main() -> None:
     """Parse the options, measure, print."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -103,11 +177,16 @@ def main() -> None:
                              "first is the reference (default: this tree)")
     parser.add_argument("--repeats", type=int, default=7, help="rounds (median of them)")
     parser.add_argument("--scenario", type=Path, default=SCENARIO)
+    parser.add_argument("--phases", action="store_true",
+                        help="the phases of `run -n 20` (CPU seconds) instead")
     options = parser.parse_args()
     trees = [p.resolve() for p in (options.src or [ROOT / "src"])]
     print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}, "
           f"{options.repeats} rounds, scenario {options.scenario}")
-    report(measure(trees, options.scenario.resolve(), options.repeats), trees)
+    if options.phases:
+        report_phases(trees, options.scenario.resolve(), options.repeats)
+    else:
+        report(measure(trees, options.scenario.resolve(), options.repeats), trees)
     print(f"load average at the end {os.getloadavg()[0]:.1f}")
 
 
