@@ -14,9 +14,6 @@ worker as it starts.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
-import multiprocessing as mp
 import os
 import re
 import signal
@@ -24,10 +21,13 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # multiprocessing and ctypes are imported when a pool starts
+    from concurrent.futures import ProcessPoolExecutor
 
 #: Seconds between a worker's checks that the process that started it still runs.
 WATCHDOG_SECONDS = 1.0
@@ -218,6 +218,9 @@ def client_threads(client: Any, default: int = 1) -> int:
 
 def local_pool(workers: int) -> ProcessPoolExecutor:
     """A pool of `workers` processes (forked on Linux) that end with this process."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
     method = start_method()
     ctx = mp.get_context(method)
     if method == "forkserver":  # the server imports the engine once, never a __main__
@@ -271,6 +274,9 @@ def exit_with_parent(parent: int, via_server: bool = False) -> None:
 def _ask_kernel_for_death_signal() -> None:
     if not sys.platform.startswith("linux"):
         return
+    import ctypes
+    import ctypes.util
+
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
