@@ -34,7 +34,7 @@ Parameters (`SATISFACTION`) and where they come from:
 
 # numba rebuilds this file's cached kernels only when this file changes: the key below
 # digests what they compile with (tests/test_numba_cache_keys.py).
-# numba cache key: 06d1b8ffce8e2ef7
+# numba cache key: 0277add738cca0d7
 from __future__ import annotations
 
 import math
