@@ -1,0 +1,209 @@
+"""A form chosen from the data: every candidate value of a `calibration.choices` path
+(`market.demand.media_scaling: [0, 1]`, media added to the drivers' demand or scaled by
+it) is fitted, and the candidate whose evidence on the fitted periods is the highest is
+kept (docs/calibration.md, "Choosing a form from the data").
+
+The evidence is the Laplace approximation of the marginal likelihood at each candidate's
+optimum: log likelihood + log prior at the optimum - 1/2 log det of the posterior's
+curvature, in the fit's coordinates (z, a standard normal prior). Every candidate frees
+the same values with the same priors, so the comparison is of fit (the profiled noise
+included) and of how much of the prior's volume the fit needs. The likelihood of each
+candidate is tempered by the same factor, the smallest of their own tempers (a history
+that is one path, with correlated noise: `fit.sandwich_temper`), so that neither wins by
+a temper that counts its weeks as more independent. The held-out periods are not used:
+they stay a check of the kept form, as without a choice."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..history import observed_mask
+from ..i18n import _
+from ..scenario.calibration_check import MAX_CANDIDATES, number_at
+from ..scenario.errors import Problem, ScenarioError
+from ..scenario.load import LoadedSpec, with_values
+from .fit import Fit, FitSettings, fit
+from .metrics import fit_metrics
+from .simulator import WindowModel
+
+#: A log evidence this much above every other candidate's (posterior odds of 20 to 1 or
+#: more between two forms equally likely beforehand, "strong" on Kass and Raftery's
+#: scale) is a clear choice; below it the output says the history does not tell them
+#: apart, with each form's weight.
+CLEAR_LOG_ODDS = 3.0
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One combination of the choices' values, fitted."""
+
+    values: dict[str, float]
+    log_evidence: float  # Laplace, at the common temper
+    log_likelihood: float  # at the optimum, untempered, over the fitted periods
+    temper: float  # the candidate's own temper
+    holdout_mape: dict[str, float]  # per series at the optimum (not used to choose)
+    weight: float = 0.0  # posterior probability among the candidates (equal prior odds)
+    kept: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """One entry of `choice.candidates`."""
+        return {"values": self.values, "log_evidence": round(self.log_evidence, 3),
+                "log_likelihood": round(self.log_likelihood, 3),
+                "temper": round(self.temper, 4), "weight": round(self.weight, 4),
+                "holdout_mape": {k: round(v, 4) for k, v in self.holdout_mape.items()},
+                "kept": self.kept}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The candidates fitted, their scores and the one kept."""
+
+    paths: list[str]
+    candidates: list[Candidate]
+    temper: float  # the common temper of the compared likelihoods
+    criterion: str = "laplace evidence"
+    seconds: float = 0.0
+    extra_evaluations: int = 0  # simulations of the candidates not kept
+    kept: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def clear(self) -> bool:
+        """Whether the kept candidate's log evidence beats every other by CLEAR_LOG_ODDS."""
+        best = max(c.log_evidence for c in self.candidates)
+        return all(best - c.log_evidence >= CLEAR_LOG_ODDS
+                   for c in self.candidates if not c.kept)
+
+    def to_dict(self) -> dict[str, Any]:
+        """`choice` of the calibration document."""
+        return {"paths": self.paths, "criterion": self.criterion,
+                "temper": round(self.temper, 4), "kept": self.kept, "clear": self.clear,
+                "candidates": [c.to_dict() for c in self.candidates],
+                "extra_evaluations": self.extra_evaluations,
+                "seconds": round(self.seconds, 2)}
+
+
+def candidates_of(loaded: LoadedSpec, choices: Mapping[str, Sequence[float]]
+                  ) -> list[dict[str, float]]:
+    """Every combination of the choices' values, the scenario's own first (when it is
+    one of them): the first is fitted from a full search, the others from its optima."""
+    paths = list(choices)
+    combos = [dict(zip(paths, (float(v) for v in values), strict=True))
+              for values in itertools.product(*(choices[p] for p in paths))]
+    own = {p: number_at(loaded.spec, p) for p in paths}
+    combos.sort(key=lambda c: c != own)
+    return combos[:MAX_CANDIDATES]
+
+
+def check_choices(loaded: LoadedSpec, choices: Mapping[str, Sequence[float]]) -> None:
+    """The scenario must be valid at every candidate value (checked before fitting)."""
+    problems = []
+    for path, values in choices.items():
+        for value in values:
+            try:
+                with_values(loaded, {path: float(value)})
+            except ScenarioError as exc:
+                why = exc.problems[0].render() if exc.problems else "invalid"
+                problems.append(Problem(loaded.source, None, f"calibration.choices.{path}",
+                                        f"at {value:g}: {why}", "check the path and values"))
+                break
+    if problems:
+        raise ScenarioError(problems)
+
+
+ModelOf = Callable[[LoadedSpec], WindowModel]
+
+
+def choose(loaded: LoadedSpec, choices: Mapping[str, Sequence[float]], model_of: ModelOf,
+           settings: FitSettings, rng: np.random.Generator
+           ) -> tuple[WindowModel, Fit, Choice | None]:
+    """Fit every candidate and keep the one with the highest evidence; without choices,
+    the scenario's own fit."""
+    import time
+
+    if not choices:
+        model = model_of(loaded)
+        return model, fit(model, settings, rng), None
+    started = time.perf_counter()
+    fitted: list[tuple[dict[str, float], WindowModel, Fit]] = []
+    for values in candidates_of(loaded, choices):
+        model = model_of(with_values(loaded, values))
+        starts = None if not fitted else [z for z, _ in fitted[0][2].optima[:settings.starts]]
+        fitted.append((values, model, fit(model, settings, rng, starts=starts)))
+    temper = min(_temper(f) for _, _, f in fitted)
+    scores = [log_evidence(f, temper) for _, _, f in fitted]
+    best = int(np.argmax(scores))
+    weights = np.exp(np.asarray(scores) - max(scores))
+    weights /= weights.sum()
+    candidates = [Candidate(values, scores[i], -_nll(f), _temper(f),
+                            _holdout_mape(model, f, settings.holdout), float(weights[i]),
+                            i == best) for i, (values, model, f) in enumerate(fitted)]
+    values, model, result = fitted[best]
+    extra = sum(m.evaluations for i, (_, m, _) in enumerate(fitted) if i != best)
+    return model, result, Choice(list(choices), candidates, temper,
+                                 seconds=time.perf_counter() - started,
+                                 extra_evaluations=extra, kept=values)
+
+
+def _temper(result: Fit) -> float:
+    return min(result.tempers.values(), default=1.0)
+
+
+def _nll(result: Fit) -> float:
+    """-log likelihood (weighted, untempered) at the optimum: the fit's cost less the
+    prior's z.z / 2, over its temper."""
+    return (result.cost - 0.5 * float(result.z @ result.z)) / _temper(result)
+
+
+def log_evidence(result: Fit, temper: float) -> float:
+    """Laplace log marginal likelihood with the likelihood tempered by `temper`:
+    -(z.z/2 + temper x nll) - 1/2 log det(temper x H + I), H the likelihood's curvature
+    (J'J of the untempered residuals, recovered from the fit's covariance)."""
+    k = len(result.z)
+    own = _temper(result)
+    info = (np.linalg.pinv(result.cov) - np.eye(k)) / own
+    info = 0.5 * (info + info.T)
+    _sign, logdet = np.linalg.slogdet(temper * info + np.eye(k))
+    return -(0.5 * float(result.z @ result.z) + temper * _nll(result)) - 0.5 * float(logdet)
+
+
+def _holdout_mape(model: WindowModel, result: Fit, holdout: int) -> dict[str, float]:
+    """Each series' MAPE over the held-out periods at the candidate's optimum."""
+    if holdout <= 0:
+        return {}
+    held = observed_mask(model.history, holdout, False)
+    out = {}
+    for kpi, y in model.history.series.items():
+        mape = fit_metrics(y[held[kpi]], result.mean[kpi][held[kpi]]).get("mape")
+        if isinstance(mape, float) and np.isfinite(mape):
+            out[kpi] = mape
+    return out
+
+
+def _shown(values: Mapping[str, float]) -> str:
+    return ", ".join(f"{p} = {v:g}" for p, v in values.items())
+
+
+def choice_line(choice: Choice) -> str:
+    """One line for the terminal: the kept candidate and every candidate's score."""
+    scores = "; ".join(_("{values}: log evidence {score:.1f}, weight {weight:.2f}").format(
+        values=_shown(c.values), score=c.log_evidence, weight=c.weight)
+        for c in choice.candidates)
+    return _("chosen from the data: {kept} ({scores})").format(
+        kept=_shown(choice.kept), scores=scores)
+
+
+def choice_warnings(choice: Choice) -> list[str]:
+    """A warning when the kept candidate does not win clearly."""
+    if choice.clear:
+        return []
+    best = max(c.log_evidence for c in choice.candidates)
+    gap = min(best - c.log_evidence for c in choice.candidates if not c.kept)
+    return [_("the history does not clearly tell the candidates apart ({kept} kept, its "
+              "log evidence {gap:.1f} above the next; {clear:g} or more is clear): the "
+              "forecast and the contributions depend on a form the data do not settle"
+              ).format(kept=_shown(choice.kept), gap=gap, clear=CLEAR_LOG_ODDS)]
