@@ -90,7 +90,7 @@ class Choice:
 def candidates_of(loaded: LoadedSpec, choices: Mapping[str, Sequence[float]]
                   ) -> list[dict[str, float]]:
     """Every combination of the choices' values, the scenario's own first (when it is
-    one of them): the first is fitted from a full search, the others from its optima."""
+    one of them)."""
     paths = list(choices)
     combos = [dict(zip(paths, (float(v) for v in values), strict=True))
               for values in itertools.product(*(choices[p] for p in paths))]
@@ -119,21 +119,21 @@ ModelOf = Callable[[LoadedSpec], WindowModel]
 
 
 def choose(loaded: LoadedSpec, choices: Mapping[str, Sequence[float]], model_of: ModelOf,
-           settings: FitSettings, rng: np.random.Generator
+           settings: FitSettings, rng_of: Callable[[], np.random.Generator]
            ) -> tuple[WindowModel, Fit, Choice | None]:
     """Fit every candidate and keep the one with the highest evidence; without choices,
-    the scenario's own fit."""
+    the scenario's own fit. Every candidate's search is the same (`rng_of` gives the
+    same screen's points each time), so that neither is favoured by its start."""
     import time
 
     if not choices:
         model = model_of(loaded)
-        return model, fit(model, settings, rng), None
+        return model, fit(model, settings, rng_of()), None
     started = time.perf_counter()
     fitted: list[tuple[dict[str, float], WindowModel, Fit]] = []
     for values in candidates_of(loaded, choices):
         model = model_of(with_values(loaded, values))
-        starts = None if not fitted else [z for z, _ in fitted[0][2].optima[:settings.starts]]
-        fitted.append((values, model, fit(model, settings, rng, starts=starts)))
+        fitted.append((values, model, fit(model, settings, rng_of())))
     temper = min(_temper(f) for _, _, f in fitted)
     scores = [log_evidence(f, temper) for _, _, f in fitted]
     best = int(np.argmax(scores))

@@ -108,7 +108,7 @@ def calibrate(loaded: LoadedSpec, options: CalibrationOptions,
         settings = FitSettings(holdout, weights, options.starts)
         model, result, choice = choose(
             loaded, choices, model_of, settings,
-            np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(31,))))
+            lambda: np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(31,))))
         report, zs = _report(loaded, model, result, settings, started)
         if choice is not None:
             report.choice = choice
