@@ -17,6 +17,7 @@ from choice_fixtures import write_market
 from mktsim.calibrate.choice import log_evidence
 from mktsim.calibrate.fit import Fit
 from mktsim.cli import main
+from mktsim.scenario.errors import ScenarioError
 
 PATH = "market.demand.media_scaling"
 
@@ -64,12 +65,21 @@ def test_an_additive_history_keeps_additive_in_json_terminal_and_fitted_file(
     assert fitted.loaded.spec.market.demand.media_scaling == 0.0
 
 
-def test_without_choices_nothing_is_chosen(tmp_path: Path) -> None:
+def test_without_choices_nothing_is_chosen_and_python_may_give_them(tmp_path: Path
+                                                                     ) -> None:
     scenario = write_market(tmp_path, 1.0)
     text = scenario.read_text().split("  choices:")[0]
     scenario.write_text(text)
     result = mktsim.load(scenario).calibrate(holdout=6, starts=1)
     assert result.choice is None and result.to_dict()["choice"] is None
+    with pytest.raises(ScenarioError, match="two or more different values"):
+        mktsim.load(scenario).calibrate(choices={PATH: (1.0,)})
+    with pytest.raises(ScenarioError, match="both freed and chosen"):
+        mktsim.load(scenario).calibrate(choices={"channels.social.conversion.lift": (1, 2)})
+    with pytest.raises(ScenarioError, match="at 2: "):
+        mktsim.load(scenario).calibrate(choices={PATH: (1.0, 2.0)})  # a share above 1
+    chosen = mktsim.load(scenario).calibrate(holdout=6, starts=1, choices={PATH: (0, 1)})
+    assert chosen.choice is not None and chosen.choice.kept == {PATH: 1.0}
 
 
 @pytest.mark.parametrize(("choices", "message"), [

@@ -99,9 +99,26 @@ def candidates_of(loaded: LoadedSpec, choices: Mapping[str, Sequence[float]]
     return combos[:MAX_CANDIDATES]
 
 
-def check_choices(loaded: LoadedSpec, choices: Mapping[str, Sequence[float]]) -> None:
-    """The scenario must be valid at every candidate value (checked before fitting)."""
-    problems = []
+def check_choices(loaded: LoadedSpec, choices: Mapping[str, Sequence[float]],
+                  freed: Sequence[str] = ()) -> None:
+    """Choices given in Python (`CalibrationOptions.choices`; the section's are checked
+    when the scenario is loaded): two or more different values of a path not freed, at
+    most MAX_CANDIDATES combinations; the scenario valid at every candidate value."""
+    problems = [Problem(loaded.source, None, f"choices {path}",
+                        _("a choice needs two or more different values"),
+                        _("e.g. market.demand.media_scaling: [0, 1]"))
+                for path, values in choices.items() if len(set(values)) < 2]
+    problems += [Problem(loaded.source, None, f"choices {path}",
+                         _("{path} is both freed and chosen").format(path=path), "")
+                 for path in choices if path in freed]
+    if int(np.prod([len(set(v)) for v in choices.values()])) > MAX_CANDIDATES:
+        problems.append(Problem(loaded.source, None, "choices",
+                                _("{n} combinations of choices; at most {most} are fitted"
+                                  ).format(n=int(np.prod([len(set(v)) for v in
+                                                          choices.values()])),
+                                           most=MAX_CANDIDATES), ""))
+    if problems:
+        raise ScenarioError(problems)
     for path, values in choices.items():
         for value in values:
             try:

@@ -87,7 +87,7 @@ def calibrate(loaded: LoadedSpec, options: CalibrationOptions,
                           loaded.source)
     check_priors(loaded, priors)
     choices = {**(section.choices if section else {}), **options.choices}
-    check_choices(loaded, choices)
+    check_choices(loaded, choices, [p.path for p in priors])
     sheet = options.sheet or (section.sheet if section else None)
     history = read_history(history_path(loaded, options), loaded.spec.channels,
                            loaded.spec.products, sheet, loaded.spec.market.demand)
