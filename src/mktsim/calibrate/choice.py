@@ -139,8 +139,9 @@ def choose(loaded: LoadedSpec, choices: Mapping[str, Sequence[float]], model_of:
            settings: FitSettings, rng_of: Callable[[], np.random.Generator]
            ) -> tuple[WindowModel, Fit, Choice | None]:
     """Fit every candidate and keep the one with the highest evidence; without choices,
-    the scenario's own fit. Every candidate's search is the same (`rng_of` gives the
-    same screen's points each time), so that neither is favoured by its start."""
+    the scenario's own fit. Every candidate's search starts from the same screen's
+    points (`rng_of` gives them each time) and, after the first, from the optima of the
+    candidates fitted before it too: the same values often fit both forms."""
     import time
 
     if not choices:
@@ -150,7 +151,8 @@ def choose(loaded: LoadedSpec, choices: Mapping[str, Sequence[float]], model_of:
     fitted: list[tuple[dict[str, float], WindowModel, Fit]] = []
     for values in candidates_of(loaded, choices):
         model = model_of(with_values(loaded, values))
-        fitted.append((values, model, fit(model, settings, rng_of())))
+        others = tuple(f.z for _, _, f in fitted)  # the forms fitted before: their optima
+        fitted.append((values, model, fit(model, settings, rng_of(), others)))
     temper = min(_temper(f) for _, _, f in fitted)
     scores = [log_evidence(f, temper) for _, _, f in fitted]
     best = int(np.argmax(scores))
