@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 import mktsim
 from choice_fixtures import write_market
-from mktsim.calibrate.choice import log_evidence
+from mktsim.calibrate.choice import kept_index, log_evidence
 from mktsim.calibrate.fit import Fit
 from mktsim.cli import main
 from mktsim.scenario.errors import ScenarioError
@@ -134,3 +134,16 @@ def test_laplace_evidence_is_exact_for_a_linear_gaussian_model(seed: int,
         np.eye(k) + a_h.T @ a_h)[1]
     assert flatter == pytest.approx(approx, rel=1e-9)
     assert math.isfinite(-0.5 * y_h @ np.linalg.solve(s_h, y_h))
+
+
+@pytest.mark.parametrize(("scores", "own_first", "kept"), [
+    ([-100.0, -95.0], True, 1),   # the other form clearly better: changed
+    ([-100.0, -98.0], True, 0),   # not clearly: the scenario's own kept
+    ([-98.0, -100.0], True, 0),
+    ([-100.0, -98.0], False, 1),  # no own value among them: the highest
+    ([-100.0, -99.0, -90.0, -92.0], True, 0),  # best only 2 above the next
+    ([-100.0, -99.0, -90.0, -93.5], True, 2),
+])
+def test_a_form_is_changed_on_strong_evidence_only(scores: list[float], own_first: bool,
+                                                   kept: int) -> None:
+    assert kept_index(scores, own_first) == kept

@@ -1,7 +1,8 @@
 """A form chosen from the data: every candidate value of a `calibration.choices` path
 (`market.demand.media_scaling: [0, 1]`, media added to the drivers' demand or scaled by
-it) is fitted, and the candidate whose evidence on the fitted periods is the highest is
-kept (docs/calibration.md, "Choosing a form from the data").
+it) is fitted, and the candidate whose evidence on the fitted periods is clearly the
+highest is kept; without a clear winner, the scenario's own value (docs/calibration.md,
+"Choosing a form from the data").
 
 The evidence is the Laplace approximation of the marginal likelihood at each candidate's
 optimum: log likelihood + log prior at the optimum - 1/2 log det of the posterior's
@@ -70,18 +71,24 @@ class Choice:
     seconds: float = 0.0
     extra_evaluations: int = 0  # simulations of the candidates not kept
     kept: dict[str, float] = field(default_factory=dict)
+    own: dict[str, float] | None = None  # the scenario's own values, when a candidate
+
+    @property
+    def gap(self) -> float:
+        """How far the highest log evidence lies above the next (inf with one)."""
+        scores = sorted((c.log_evidence for c in self.candidates), reverse=True)
+        return scores[0] - scores[1] if len(scores) > 1 else float("inf")
 
     @property
     def clear(self) -> bool:
-        """Whether the kept candidate's log evidence beats every other by CLEAR_LOG_ODDS."""
-        best = max(c.log_evidence for c in self.candidates)
-        return all(best - c.log_evidence >= CLEAR_LOG_ODDS
-                   for c in self.candidates if not c.kept)
+        """Whether the best candidate's log evidence beats every other by CLEAR_LOG_ODDS."""
+        return self.gap >= CLEAR_LOG_ODDS
 
     def to_dict(self) -> dict[str, Any]:
         """`choice` of the calibration document."""
         return {"paths": self.paths, "criterion": self.criterion,
-                "temper": round(self.temper, 4), "kept": self.kept, "clear": self.clear,
+                "temper": round(self.temper, 4), "kept": self.kept, "own": self.own,
+                "clear": self.clear, "gap": round(self.gap, 3),
                 "candidates": [c.to_dict() for c in self.candidates],
                 "extra_evaluations": self.extra_evaluations,
                 "seconds": round(self.seconds, 2)}
@@ -138,8 +145,9 @@ ModelOf = Callable[[LoadedSpec], WindowModel]
 def choose(loaded: LoadedSpec, choices: Mapping[str, Sequence[float]], model_of: ModelOf,
            settings: FitSettings, rng_of: Callable[[], np.random.Generator]
            ) -> tuple[WindowModel, Fit, Choice | None]:
-    """Fit every candidate and keep the one with the highest evidence; without choices,
-    the scenario's own fit. Every candidate's search starts from the same screen's
+    """Fit every candidate and keep the one with the highest evidence, or the scenario's
+    own when none is clearly better (`kept_index`); without choices, the scenario's own
+    fit. Every candidate's search starts from the same screen's
     points (`rng_of` gives them each time) and, after the first, from the optima of the
     candidates fitted before it too: the same values often fit both forms."""
     import time
@@ -155,7 +163,9 @@ def choose(loaded: LoadedSpec, choices: Mapping[str, Sequence[float]], model_of:
         fitted.append((values, model, fit(model, settings, rng_of(), others)))
     temper = min(_temper(f) for _, _, f in fitted)
     scores = [log_evidence(f, temper) for _, _, f in fitted]
-    best = int(np.argmax(scores))
+    own = fitted[0][0] if fitted[0][0] == {p: number_at(loaded.spec, p) for p in choices} \
+        else None
+    best = kept_index(scores, own is not None)
     weights = np.exp(np.asarray(scores) - max(scores))
     weights /= weights.sum()
     candidates = [Candidate(values, scores[i], -_nll(f), _temper(f),
@@ -165,7 +175,18 @@ def choose(loaded: LoadedSpec, choices: Mapping[str, Sequence[float]], model_of:
     extra = sum(m.evaluations for i, (_, m, _) in enumerate(fitted) if i != best)
     return model, result, Choice(list(choices), candidates, temper,
                                  seconds=time.perf_counter() - started,
-                                 extra_evaluations=extra, kept=values)
+                                 extra_evaluations=extra, kept=values, own=own)
+
+
+def kept_index(scores: Sequence[float], own_first: bool) -> int:
+    """The candidate kept: the highest log evidence when it beats every other by
+    CLEAR_LOG_ODDS or when the scenario's own values are not a candidate; else the
+    scenario's own (the first): a form is changed on strong evidence only."""
+    best = int(np.argmax(scores))
+    rest = [s for i, s in enumerate(scores) if i != best]
+    if own_first and rest and scores[best] - max(rest) < CLEAR_LOG_ODDS:
+        return 0
+    return best
 
 
 def _temper(result: Fit) -> float:
@@ -220,9 +241,13 @@ def choice_warnings(choice: Choice) -> list[str]:
     """A warning when the kept candidate does not win clearly."""
     if choice.clear:
         return []
-    best = max(c.log_evidence for c in choice.candidates)
-    gap = min(best - c.log_evidence for c in choice.candidates if not c.kept)
+    if choice.own is not None:
+        return [_("the history does not clearly tell the candidates apart (the best log "
+                  "evidence {gap:.1f} above the next; {clear:g} or more is clear): the "
+                  "scenario's own {kept} is kept; the forecast and the contributions "
+                  "depend on a form the data do not settle").format(
+            kept=_shown(choice.kept), gap=choice.gap, clear=CLEAR_LOG_ODDS)]
     return [_("the history does not clearly tell the candidates apart ({kept} kept, its "
               "log evidence {gap:.1f} above the next; {clear:g} or more is clear): the "
               "forecast and the contributions depend on a form the data do not settle"
-              ).format(kept=_shown(choice.kept), gap=gap, clear=CLEAR_LOG_ODDS)]
+              ).format(kept=_shown(choice.kept), gap=choice.gap, clear=CLEAR_LOG_ODDS)]
