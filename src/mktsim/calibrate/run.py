@@ -61,7 +61,7 @@ class CalibrationOptions:
     executor: str = "local"  # or "dask": the cluster at `scheduler`, else a LocalCluster
     fitted_out: bool = False  # a fitted scenario will be written: check it can start
     scheduler: str | None = None  # tcp://HOST:PORT of a Dask scheduler
-    # candidate values of paths, each fitted and the best kept (over calibration.choices)
+    # candidate values of paths, each fitted and one kept (over calibration.choices)
     choices: dict[str, tuple[float, ...]] = field(default_factory=dict)
 
 
