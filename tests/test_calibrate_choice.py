@@ -46,8 +46,10 @@ def test_an_additive_history_keeps_additive_in_json_terminal_and_fitted_file(
     scenario = write_market(tmp_path, 0.0)
     out = CliRunner().invoke(main, ["calibrate", str(scenario), "--holdout", "6", "--out",
                                     str(tmp_path / "fitted.yaml"), "--out-dir",
-                                    str(tmp_path / "calib")])
+                                    str(tmp_path / "calib"), "--report", "md"])
     assert out.exit_code == 0, out.output
+    report = " ".join((tmp_path / "calib" / "calibration.md").read_text().split())
+    assert f"chosen from the data: {PATH} = 0 (" in report
     assert f"chosen from the data: {PATH} = 0 ({PATH} = 1: log evidence" in " ".join(
         out.output.split())
     doc = json.loads((tmp_path / "calib" / "calibration.json").read_text())
