@@ -181,9 +181,22 @@ def from_history(seed: int, kind: str = "mktsim", channels: list[str] | None = N
     bound = ", ".join(f"{c} {e:.0%}" for c, e in
                       synthetic_history.information_of(kind, synthetic).items())
     line += f"; least-squares standard error of each channel's effect (all else known): {bound}"
+    rows += choice_rows(doc)
     drift = quarter_ratios(doc, synthetic) if kind == "pymc" else []
     return "\n".join([line + "; " + contribution_errors(doc, synthetic.truth.contributions),
                       *rows, *drift])
+
+
+def choice_rows(doc: dict) -> list[str]:
+    """The candidate forms fitted (`calibration.choices`), their scores and the one kept."""
+    choice = doc.get("choice")
+    if not choice:
+        return []
+    return [f"    choice ({choice['criterion']}, common temper {choice['temper']:.3f}, "
+            f"{choice['seconds']:.0f} s, {choice['extra_evaluations']} extra simulations): "
+            + "; ".join(f"{c['values']} log evidence {c['log_evidence']:.1f} weight "
+                        f"{c['weight']:.3f} held-out MAPE {c['holdout_mape']}"
+                        + (" KEPT" if c["kept"] else "") for c in choice["candidates"])]
 
 
 def quarter_ratios(doc: dict, synthetic) -> list[str]:

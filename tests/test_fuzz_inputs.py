@@ -341,7 +341,7 @@ def test_many_fuzzed_param_specs():
 CALIBRATION_ENTRIES = [
     "strategy: baseline", "holdout: 4", "replications: 8", "sheet: Sheet1",
     "parameters: {market.word_of_mouth.imitation: '0.05:0.4'}",
-    "weights: {units: 0.5}",
+    "weights: {units: 0.5}", "choices: {market.size: [30000000, 40000000]}",
 ]
 CALIBRATION_HOSTILE = [
     "strategy: nope", "strategy: 5", "strategy: [a]", "holdout: -1", "holdout: 1e9",
@@ -351,6 +351,8 @@ CALIBRATION_HOSTILE = [
     "weights: {foo: 1}", "weights: {units: -1}", "weights: {units: .nan}", "weights: 3",
     "history: ''", "history: 5", "unknown_key: 1", "parameters: {market.size: normal(1)}",
     "parameters: {market.size: '\u0661:\u0662'}",
+    "choices: {market.size: [1]}", "choices: {seed: [1, 2]}", "choices: {market.size: [a, b]}",
+    "choices: 3", "choices: {market.sizes: [1, 2]}",
 ]
 
 

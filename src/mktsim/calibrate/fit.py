@@ -268,15 +268,17 @@ def refine(model: WindowModel, z0: np.ndarray, sim_var: Paths, mask: dict[str, n
     return z, converged
 
 
-def fit(model: WindowModel, settings: FitSettings, rng: np.random.Generator) -> Fit:
+def fit(model: WindowModel, settings: FitSettings, rng: np.random.Generator,
+        extra_starts: tuple[np.ndarray, ...] = ()) -> Fit:
     """Sobol screen, least squares from its best starts (reweighting rounds, the
     simulation variance re-estimated at the best point), Laplace covariance; every
-    start's optimum kept (`Fit.optima`) to show where they disagree."""
+    start's optimum kept (`Fit.optima`) to show where they disagree. `extra_starts`:
+    searched from too (another form's optimum, calibrate.choice)."""
     k = len(model.priors)
     weights = settings.weights or {}
     mask = observed_mask(model.history, settings.holdout)
     sim_var = path_variance(model, np.zeros(k))[1]
-    starts = screen(model, sim_var, mask, weights, settings.starts, rng)
+    starts = [*screen(model, sim_var, mask, weights, settings.starts, rng), *extra_starts]
     found = [refine(model, z0, sim_var, mask, weights, settings.max_evaluations)
              for z0 in starts]
     scored = sorted(((z, neg_log_posterior(z, model, sim_var, mask, weights), ok)

@@ -17,6 +17,7 @@ from ..documents.contributions import Contributions
 from .identify import joint_groups
 
 if TYPE_CHECKING:
+    from .choice import Choice
     from .end_state import EndState
 
 __all__ = ["CalibrationResult", "ParameterEstimate", "SeriesBand"]
@@ -60,6 +61,7 @@ class CalibrationResult:
     draws_file: Path | None = None  # the posterior draws beside it, once written
     contributions: Contributions | None = None  # by channel, baseline and driver
     end_state: EndState | None = None  # the state at the history's end, per posterior draw
+    choice: Choice | None = None  # the candidate forms fitted and the one kept
 
     def joint_groups(self) -> list[list[str]]:
         """Freed paths written as joint draws: those whose posterior draws are correlated;
@@ -84,7 +86,8 @@ class CalibrationResult:
             series={k: {"dates": self.dates, "observed": _list(b.observed),
                         "expected": _list(b.expected), "low": _list(b.low),
                         "high": _list(b.high)} for k, b in self.bands.items()},
-            contributions=self.contributions)
+            contributions=self.contributions,
+            choice=None if self.choice is None else self.choice.to_dict())
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document (`calibration.json`)."""

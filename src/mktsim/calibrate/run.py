@@ -17,9 +17,10 @@ from ..params import Parameter
 from ..scenario.errors import Problem, ScenarioError
 from ..scenario.load import LoadedSpec
 from .band import predictive_bands
+from .choice import check_choices, choice_warnings, choose
 from .contributions import contributions, spread_draws
 from .end_state import check_fitted_start, end_state, window_start
-from .fit import Fit, FitSettings, fit, log_posterior_of, residuals
+from .fit import Fit, FitSettings, log_posterior_of, residuals
 from .identify import (
     collinear_spend,
     correlated_pairs,
@@ -60,6 +61,8 @@ class CalibrationOptions:
     executor: str = "local"  # or "dask": the cluster at `scheduler`, else a LocalCluster
     fitted_out: bool = False  # a fitted scenario will be written: check it can start
     scheduler: str | None = None  # tcp://HOST:PORT of a Dask scheduler
+    # candidate values of paths, each fitted and one kept (over calibration.choices)
+    choices: dict[str, tuple[float, ...]] = field(default_factory=dict)
 
 
 def history_path(loaded: LoadedSpec, options: CalibrationOptions) -> Path:
@@ -83,6 +86,8 @@ def calibrate(loaded: LoadedSpec, options: CalibrationOptions,
     priors = parse_priors(options.params, section.parameters if section else None,
                           loaded.source)
     check_priors(loaded, priors)
+    choices = {**(section.choices if section else {}), **options.choices}
+    check_choices(loaded, choices, [p.path for p in priors])
     sheet = options.sheet or (section.sheet if section else None)
     history = read_history(history_path(loaded, options), loaded.spec.channels,
                            loaded.spec.products, sheet, loaded.spec.market.demand)
@@ -96,12 +101,19 @@ def calibrate(loaded: LoadedSpec, options: CalibrationOptions,
     reps = options.replications or (section.replications if section else 8)
     weights = {**(section.weights if section else {}), **options.weights}
     with _pool(options, reps) as pool:
-        model = WindowModel(loaded, strategy, history, priors, reps, seed, pool.workers,
-                            pool.executor, on_evaluation=on_evaluation)
+        def model_of(form: LoadedSpec) -> WindowModel:
+            return WindowModel(form, strategy, history, priors, reps, seed, pool.workers,
+                               pool.executor, on_evaluation=on_evaluation)
+
         settings = FitSettings(holdout, weights, options.starts)
-        result = fit(model, settings,
-                     np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(31,))))
+        model, result, choice = choose(
+            loaded, choices, model_of, settings,
+            lambda: np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(31,))))
         report, zs = _report(loaded, model, result, settings, started)
+        if choice is not None:
+            report.choice = choice
+            report.evaluations += choice.extra_evaluations
+            report.warnings.extend(choice_warnings(choice))
         pick = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(34,))).choice(
             len(zs), min(CONTRIBUTION_DRAWS, len(zs)), replace=False)
         spread = spread_draws(zs, result.cov)  # at least the Laplace spread

@@ -100,6 +100,8 @@ def fitted_text(source_text: str, result: CalibrationResult, priors: list[Parame
     apply_overrides_to_document(doc, overrides)
     for est in result.parameters:
         set_in_document(doc, est.path, float(format_number(est.estimate, 6)))
+    for path, value in (result.choice.kept if result.choice else {}).items():
+        set_in_document(doc, path, value)  # the form the history chose
     end = result.end_state
     if end is None:
         joint = {p for g in joint_groups([q.path for q in priors], result.draws) for p in g}

@@ -114,6 +114,8 @@ class CalibrateDocument:
     series: Bands = field(default_factory=dict)
     contributions: Contributions | None = None
     posterior: dict[str, Any] = field(default_factory=dict)  # how it was sampled
+    # the candidate forms fitted, their scores and the one kept (None: no choice)
+    choice: dict[str, Any] | None = None
     kind: str = field(default="calibrate")
 
     def to_dict(self) -> dict[str, Any]:
@@ -131,6 +133,7 @@ class CalibrateDocument:
             "contributions": {} if self.contributions is None else self.contributions.to_dict(),
             "contribution_settings": None if self.contributions is None
             else self.contributions.settings(),
+            "choice": self.choice,
         }
 
     @classmethod
@@ -162,4 +165,6 @@ class CalibrateDocument:
                     for k, v in r.mapping(data.get("series") or {}, "series").items()},
             contributions=Contributions.from_dict(r, data.get("contributions"),
                                                   data.get("contribution_settings")),
-            posterior=dict(r.mapping(data.get("posterior") or {}, "posterior")))
+            posterior=dict(r.mapping(data.get("posterior") or {}, "posterior")),
+            choice=None if data.get("choice") is None
+            else dict(r.mapping(data["choice"], "choice")))

@@ -133,9 +133,9 @@ def _market(out: Lines, d: HistoryDraft) -> None:
 
 
 #: The drafted power of the demand drivers on channels' purchases (0 additive, 1 scaled),
-#: not freed: additive and freed forms were measured and did not do better over the
-#: benchmark histories (docs/calibration.md, "Media scaled by the drivers, or added to
-#: them, measured").
+#: not freed (a free power was not identified); `calibration.choices` fits both forms and
+#: keeps the one the history's evidence favours (docs/calibration.md, "Choosing a form
+#: from the data").
 MEDIA_SCALING = 1.0
 
 
@@ -301,6 +301,9 @@ def _calibration(out: Lines, d: HistoryDraft, name: str) -> None:
     out.add(1, "parameters:")
     for path, prior, key, values in priors(d):
         out.add(2, f"{path}: {_quoted(prior)}", key, **values)
+    if d.channels:  # media added to the drivers' demand or scaled by it: both fitted
+        out.add(1, "choices:", "media_choice")
+        out.add(2, "market.demand.media_scaling: [1, 0]")
 
 
 #: Fitted days a history needs for the trend's growth to change halfway through them.

@@ -151,6 +151,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "history": ("relative to this file", "相对于本文件"),
     "holdout": ("last periods kept out of the fit, to check the forecast",
                 "不参与拟合的最后若干周期，用于检验预测"),
+    "media_choice": (
+        "both forms of media are fitted, 1 (scaled by the drivers) and 0 (added to them),\n"
+        "and the one the history's evidence favours is kept (docs/calibration.md)",
+        "两种媒体形式都会拟合：1（随驱动因素按比例放大）和 0（与之相加），\n"
+        "保留历史数据证据更支持的一种（见 docs/calibration.md）"),
     "weights_other": (
         "fitted on {kpi} only: the other columns are reported, not fitted (units and\n"
         "revenue carry the same information, and this market has no funnel to fit the rest)",

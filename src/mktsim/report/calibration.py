@@ -117,9 +117,14 @@ def _markdown(result: CalibrationResult) -> str:
 def _history_line(result: CalibrationResult) -> str:
     from .terminal_track import period_word
 
-    return _("History {history}: {periods} {period}s, the last {holdout} held out.").format(
+    line = _("History {history}: {periods} {period}s, the last {holdout} held out.").format(
         history=result.history, periods=result.periods, period=period_word(result.period),
         holdout=result.holdout)
+    if result.choice is not None:  # the form kept, calibrate.choice
+        from ..calibrate.choice import choice_line
+
+        line += " " + choice_line(result.choice) + "."
+    return line
 
 
 def _html(result: CalibrationResult, charts: dict[str, bytes]) -> str:

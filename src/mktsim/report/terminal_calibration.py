@@ -28,6 +28,10 @@ def print_calibration(result: CalibrationResult) -> None:
         periods=result.periods, period=period_word(result.period), holdout=result.holdout,
         strategy=result.strategy, evaluations=result.evaluations,
         seconds=f"{result.seconds:.1f}"))
+    if result.choice is not None:
+        from ..calibrate.choice import choice_line
+
+        console.print(escape(choice_line(result.choice)))
     print_tables(calibration_tables(result), console)
     for line in draws_lines(result):
         console.print(escape(line))

@@ -21,6 +21,10 @@ class CalibrationSection(Section):
     parameters: dict[str, Any] = Field(
         default_factory=dict, description="Dotted paths to priors in the sweep syntax: "
         "'LOW:HIGH' (uniform) or 'normal(m, s)', 'lognormal(mu, sigma)', 'beta(a, b)', ...")
+    choices: dict[str, list[float]] = Field(
+        default_factory=dict, description="Dotted paths to candidate values, e.g. "
+        "market.demand.media_scaling: [0, 1]: each candidate is fitted and the one the "
+        "history's evidence favours is kept (at most 4 combinations).")
     weights: dict[str, NonNegative] = Field(default_factory=dict,
                                       description="Per-series weight of the likelihood "
                                       "(default 1).")

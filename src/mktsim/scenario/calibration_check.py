@@ -38,6 +38,53 @@ def check_calibration(c: Any) -> None:
                     _("free market, product, channel, team or crm values"))
     for kpi in section.weights:
         c.known(("calibration", "weights", kpi), kpi, WEIGHTED_KPIS, "series")
+    check_choices(c, section, FIXED)
+
+
+MAX_CANDIDATES = 4  # as calibrate.choice.MAX_CANDIDATES (the schema must not import it)
+
+
+def check_choices(c: Any, section: Any, fixed: Any) -> None:
+    """Each choice lists two or more different values of a value that may be freed and
+    is not freed too; their combinations are at most MAX_CANDIDATES."""
+    combinations = 1
+    for path, values in section.choices.items():
+        where = ("calibration", "choices", path)
+        combinations *= max(len(set(values)), 1)
+        if len(set(values)) < 2:
+            c.error(where, _("a choice needs two or more different values"),
+                    _("e.g. market.demand.media_scaling: [0, 1]"))
+        elif path.split(".")[0] in fixed:
+            c.error(where, _("{path} cannot be calibrated").format(path=path),
+                    _("free market, product, channel, team or crm values"))
+        elif number_at(c.spec, path) is None:
+            c.error(where, _("{path} is not a number of this scenario").format(path=path),
+                    _("a dotted path as in --set, e.g. market.demand.media_scaling"))
+        elif path in section.parameters:
+            c.error(where, _("{path} is both freed and chosen").format(path=path),
+                    _("keep it in parameters (a continuous value) or in choices (a few "
+                      "candidate values)"))
+    if combinations > MAX_CANDIDATES:
+        c.error(("calibration", "choices"),
+                _("{n} combinations of choices; at most {most} are fitted").format(
+                    n=combinations, most=MAX_CANDIDATES),
+                _("list fewer values or fewer paths"))
 
 
 PRIOR_HINT = N_("e.g. 0.05:0.4 (uniform) or normal(0.3, 0.05)")
+
+
+def number_at(spec: Any, path: str) -> float | None:
+    """The scenario's number at a dotted path (its default included), else None."""
+    node: Any = spec
+    for part in path.split("."):
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            node = getattr(node, part, None)
+        if node is None:
+            return None
+    return float(node) if isinstance(node, (int, float)) and not isinstance(node, bool) \
+        else None

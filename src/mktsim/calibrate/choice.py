@@ -1,0 +1,253 @@
+"""A form chosen from the data: every candidate value of a `calibration.choices` path
+(`market.demand.media_scaling: [0, 1]`, media added to the drivers' demand or scaled by
+it) is fitted, and the candidate whose evidence on the fitted periods is clearly the
+highest is kept; without a clear winner, the scenario's own value (docs/calibration.md,
+"Choosing a form from the data").
+
+The evidence is the Laplace approximation of the marginal likelihood at each candidate's
+optimum: log likelihood + log prior at the optimum - 1/2 log det of the posterior's
+curvature, in the fit's coordinates (z, a standard normal prior). Every candidate frees
+the same values with the same priors, so the comparison is of fit (the profiled noise
+included) and of how much of the prior's volume the fit needs. The likelihood of each
+candidate is tempered by the same factor, the smallest of their own tempers (a history
+that is one path, with correlated noise: `fit.sandwich_temper`), so that neither wins by
+a temper that counts its weeks as more independent. The held-out periods are not used:
+they stay a check of the kept form, as without a choice."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..history import observed_mask
+from ..i18n import _
+from ..scenario.calibration_check import MAX_CANDIDATES, number_at
+from ..scenario.errors import Problem, ScenarioError
+from ..scenario.load import LoadedSpec, with_values
+from .fit import Fit, FitSettings, fit
+from .metrics import fit_metrics
+from .simulator import WindowModel
+
+#: A log evidence this much above every other candidate's (posterior odds of 20 to 1 or
+#: more between two forms equally likely beforehand, "strong" on Kass and Raftery's
+#: scale) is a clear choice; below it the output says the history does not tell them
+#: apart, with each form's weight.
+CLEAR_LOG_ODDS = 3.0
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One combination of the choices' values, fitted."""
+
+    values: dict[str, float]
+    log_evidence: float  # Laplace, at the common temper
+    log_likelihood: float  # at the optimum, untempered, over the fitted periods
+    temper: float  # the candidate's own temper
+    holdout_mape: dict[str, float]  # per series at the optimum (not used to choose)
+    weight: float = 0.0  # posterior probability among the candidates (equal prior odds)
+    kept: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """One entry of `choice.candidates`."""
+        return {"values": self.values, "log_evidence": round(self.log_evidence, 3),
+                "log_likelihood": round(self.log_likelihood, 3),
+                "temper": round(self.temper, 4), "weight": round(self.weight, 4),
+                "holdout_mape": {k: round(v, 4) for k, v in self.holdout_mape.items()},
+                "kept": self.kept}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The candidates fitted, their scores and the one kept."""
+
+    paths: list[str]
+    candidates: list[Candidate]
+    temper: float  # the common temper of the compared likelihoods
+    criterion: str = "laplace evidence"
+    seconds: float = 0.0
+    extra_evaluations: int = 0  # simulations of the candidates not kept
+    kept: dict[str, float] = field(default_factory=dict)
+    own: dict[str, float] | None = None  # the scenario's own values, when a candidate
+
+    @property
+    def gap(self) -> float:
+        """How far the highest log evidence lies above the next (inf with one)."""
+        scores = sorted((c.log_evidence for c in self.candidates), reverse=True)
+        return scores[0] - scores[1] if len(scores) > 1 else float("inf")
+
+    @property
+    def clear(self) -> bool:
+        """Whether the best candidate's log evidence beats every other by CLEAR_LOG_ODDS."""
+        return self.gap >= CLEAR_LOG_ODDS
+
+    def to_dict(self) -> dict[str, Any]:
+        """`choice` of the calibration document."""
+        return {"paths": self.paths, "criterion": self.criterion,
+                "temper": round(self.temper, 4), "kept": self.kept, "own": self.own,
+                "clear": self.clear, "gap": round(self.gap, 3),
+                "candidates": [c.to_dict() for c in self.candidates],
+                "extra_evaluations": self.extra_evaluations,
+                "seconds": round(self.seconds, 2)}
+
+
+def candidates_of(loaded: LoadedSpec, choices: Mapping[str, Sequence[float]]
+                  ) -> list[dict[str, float]]:
+    """Every combination of the choices' values, the scenario's own first (when it is
+    one of them)."""
+    paths = list(choices)
+    combos = [dict(zip(paths, (float(v) for v in values), strict=True))
+              for values in itertools.product(*(choices[p] for p in paths))]
+    own = {p: number_at(loaded.spec, p) for p in paths}
+    combos.sort(key=lambda c: c != own)
+    return combos[:MAX_CANDIDATES]
+
+
+def check_choices(loaded: LoadedSpec, choices: Mapping[str, Sequence[float]],
+                  freed: Sequence[str] = ()) -> None:
+    """Choices given in Python (`CalibrationOptions.choices`; the section's are checked
+    when the scenario is loaded): two or more different values of a path not freed, at
+    most MAX_CANDIDATES combinations; the scenario valid at every candidate value."""
+    problems = [Problem(loaded.source, None, f"choices {path}",
+                        _("a choice needs two or more different values"),
+                        _("e.g. market.demand.media_scaling: [0, 1]"))
+                for path, values in choices.items() if len(set(values)) < 2]
+    problems += [Problem(loaded.source, None, f"choices {path}",
+                         _("{path} is both freed and chosen").format(path=path), "")
+                 for path in choices if path in freed]
+    if int(np.prod([len(set(v)) for v in choices.values()])) > MAX_CANDIDATES:
+        problems.append(Problem(loaded.source, None, "choices",
+                                _("{n} combinations of choices; at most {most} are fitted"
+                                  ).format(n=int(np.prod([len(set(v)) for v in
+                                                          choices.values()])),
+                                           most=MAX_CANDIDATES), ""))
+    if problems:
+        raise ScenarioError(problems)
+    for path, values in choices.items():
+        for value in values:
+            try:
+                with_values(loaded, {path: float(value)})
+            except ScenarioError as exc:
+                why = exc.problems[0].render() if exc.problems else "invalid"
+                problems.append(Problem(loaded.source, None, f"calibration.choices.{path}",
+                                        f"at {value:g}: {why}", "check the path and values"))
+                break
+    if problems:
+        raise ScenarioError(problems)
+
+
+ModelOf = Callable[[LoadedSpec], WindowModel]
+
+
+def choose(loaded: LoadedSpec, choices: Mapping[str, Sequence[float]], model_of: ModelOf,
+           settings: FitSettings, rng_of: Callable[[], np.random.Generator]
+           ) -> tuple[WindowModel, Fit, Choice | None]:
+    """Fit every candidate and keep the one with the highest evidence, or the scenario's
+    own when none is clearly better (`kept_index`); without choices, the scenario's own
+    fit. Every candidate's search starts from the same screen's
+    points (`rng_of` gives them each time) and, after the first, from the optima of the
+    candidates fitted before it too: the same values often fit both forms."""
+    import time
+
+    if not choices:
+        model = model_of(loaded)
+        return model, fit(model, settings, rng_of()), None
+    started = time.perf_counter()
+    fitted: list[tuple[dict[str, float], WindowModel, Fit]] = []
+    for values in candidates_of(loaded, choices):
+        model = model_of(with_values(loaded, values))
+        others = tuple(f.z for _, _, f in fitted)  # the forms fitted before: their optima
+        fitted.append((values, model, fit(model, settings, rng_of(), others)))
+    temper = min(_temper(f) for _, _, f in fitted)
+    scores = [log_evidence(f, temper) for _, _, f in fitted]
+    own = fitted[0][0] if fitted[0][0] == {p: number_at(loaded.spec, p) for p in choices} \
+        else None
+    best = kept_index(scores, own is not None)
+    weights = np.exp(np.asarray(scores) - max(scores))
+    weights /= weights.sum()
+    candidates = [Candidate(values, scores[i], -_nll(f), _temper(f),
+                            _holdout_mape(model, f, settings.holdout), float(weights[i]),
+                            i == best) for i, (values, model, f) in enumerate(fitted)]
+    values, model, result = fitted[best]
+    extra = sum(m.evaluations for i, (_, m, _) in enumerate(fitted) if i != best)
+    return model, result, Choice(list(choices), candidates, temper,
+                                 seconds=time.perf_counter() - started,
+                                 extra_evaluations=extra, kept=values, own=own)
+
+
+def kept_index(scores: Sequence[float], own_first: bool) -> int:
+    """The candidate kept: the highest log evidence when it beats every other by
+    CLEAR_LOG_ODDS or when the scenario's own values are not a candidate; else the
+    scenario's own (the first): a form is changed on strong evidence only."""
+    best = int(np.argmax(scores))
+    rest = [s for i, s in enumerate(scores) if i != best]
+    if own_first and rest and scores[best] - max(rest) < CLEAR_LOG_ODDS:
+        return 0
+    return best
+
+
+def _temper(result: Fit) -> float:
+    return min(result.tempers.values(), default=1.0)
+
+
+def _nll(result: Fit) -> float:
+    """-log likelihood (weighted, untempered) at the optimum: the fit's cost less the
+    prior's z.z / 2, over its temper."""
+    return (result.cost - 0.5 * float(result.z @ result.z)) / _temper(result)
+
+
+def log_evidence(result: Fit, temper: float) -> float:
+    """Laplace log marginal likelihood with the likelihood tempered by `temper`:
+    -(z.z/2 + temper x nll) - 1/2 log det(temper x H + I), H the likelihood's curvature
+    (J'J of the untempered residuals, recovered from the fit's covariance)."""
+    k = len(result.z)
+    own = _temper(result)
+    info = (np.linalg.pinv(result.cov) - np.eye(k)) / own
+    info = 0.5 * (info + info.T)
+    _sign, logdet = np.linalg.slogdet(temper * info + np.eye(k))
+    return -(0.5 * float(result.z @ result.z) + temper * _nll(result)) - 0.5 * float(logdet)
+
+
+def _holdout_mape(model: WindowModel, result: Fit, holdout: int) -> dict[str, float]:
+    """Each series' MAPE over the held-out periods at the candidate's optimum."""
+    if holdout <= 0:
+        return {}
+    held = observed_mask(model.history, holdout, False)
+    out = {}
+    for kpi, y in model.history.series.items():
+        mape = fit_metrics(y[held[kpi]], result.mean[kpi][held[kpi]]).get("mape")
+        if isinstance(mape, float) and np.isfinite(mape):
+            out[kpi] = mape
+    return out
+
+
+def _shown(values: Mapping[str, float]) -> str:
+    return ", ".join(f"{p} = {v:g}" for p, v in values.items())
+
+
+def choice_line(choice: Choice) -> str:
+    """One line for the terminal: the kept candidate and every candidate's score."""
+    scores = "; ".join(_("{values}: log evidence {score:.1f}, weight {weight:.2f}").format(
+        values=_shown(c.values), score=c.log_evidence, weight=c.weight)
+        for c in choice.candidates)
+    return _("chosen from the data: {kept} ({scores})").format(
+        kept=_shown(choice.kept), scores=scores)
+
+
+def choice_warnings(choice: Choice) -> list[str]:
+    """A warning when the kept candidate does not win clearly."""
+    if choice.clear:
+        return []
+    if choice.own is not None:
+        return [_("the history does not clearly tell the candidates apart (the best log "
+                  "evidence {gap:.1f} above the next; {clear:g} or more is clear): the "
+                  "scenario's own {kept} is kept; the forecast and the contributions "
+                  "depend on a form the data do not settle").format(
+            kept=_shown(choice.kept), gap=choice.gap, clear=CLEAR_LOG_ODDS)]
+    return [_("the history does not clearly tell the candidates apart ({kept} kept, its "
+              "log evidence {gap:.1f} above the next; {clear:g} or more is clear): the "
+              "forecast and the contributions depend on a form the data do not settle"
+              ).format(kept=_shown(choice.kept), gap=choice.gap, clear=CLEAR_LOG_ODDS)]
