@@ -10,7 +10,7 @@ its days in proportion to the day's complaints (evenly when it had none)."""
 
 # numba rebuilds this file's cached kernels only when this file changes: the key below
 # digests what they compile with (tests/test_numba_cache_keys.py).
-# numba cache key: b8041ea7f2df817c
+# numba cache key: a61f1383e9faf868
 from __future__ import annotations
 
 from collections.abc import Sequence
