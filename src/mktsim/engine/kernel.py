@@ -22,8 +22,9 @@ stages; money in the scenario's currency; rates and hazards per day unless state
   the market who talk (0-1); market_size people; synergy the day's synergy hazard.
 - media: spend [C, D] planned money per day; chan_scale [C] factor on planned spend;
   extra_spend [D] one-off costs; chan_par [C, N_CHAN_PAR] channel parameters (`C_*`);
-  kappa [C, C] synergy weights; adstock [C] carried exposures per person; h_aw, h_cv [C]
-  the day's awareness and conversion hazards; media the day's media money.
+  kappa [C, C] synergy weights; adstock [C] carried exposures per person; step the days
+  of a channel's adstock step; h_aw, h_cv [C] the day's awareness and conversion
+  hazards; media the day's media money.
 - sales: intents [S, C] first purchases wanting channel c; organic [S], repeat_units [S],
   units_s [S], new_s [S] units of the day by segment; first whether they are new
   customers; c a channel.
@@ -201,7 +202,7 @@ def _media_of_day(d, spend, chan_scale, chan_par, market_size, adstock, h_aw, h_
                 x *= 1.0 - theta
             adstock[c] = x + theta * adstock[c]
         elif d % int(step) == 0:  # a step's first day: carry over once, add the step's mean
-            x = _step_exposures(d, int(step), spend, chan_scale[c], c) \
+            x = _step_exposures(d, int(step), spend, chan_scale, c) \
                 * chan_par[c, C_EXPOSURE_PER_MONEY] / market_size
             if chan_par[c, C_NORMALIZE] > 0.0:
                 x *= 1.0 - theta
@@ -223,14 +224,14 @@ def _media_of_day(d, spend, chan_scale, chan_par, market_size, adstock, h_aw, h_
 
 
 @inlined
-def _step_exposures(d, step, spend, scale, c):
+def _step_exposures(d, step, spend, chan_scale, c):
     """Channel c's mean money per day over the adstock step that starts on day d (its
     days within the horizon), at today's factor on planned spend."""
     last = min(d + step, spend.shape[1])
     money = 0.0
     for day in range(d, last):
         money += spend[c, day]
-    return money * scale / (last - d)
+    return money * chan_scale[c] / (last - d)
 
 
 @no_refcount
