@@ -326,3 +326,26 @@ def test_a_daily_history_keeps_the_hill_curve_carried_daily(tmp_path: Path) -> N
     spec = load_spec(tmp_path / "daily.yaml").spec
     for channel in spec.channels.values():
         assert channel.conversion.curve == "hill" and channel.adstock.step_days == 1
+
+
+def test_the_month_lever_weighs_a_stepped_stocks_carried_pressure_by_its_steady_level(
+        ) -> None:
+    # the share of month 0's pressure carried from before the plan: the carried stock
+    # (initial x theta^(t+1), theta the daily retention) over it plus the steady stock of
+    # the plan's money, x / (1 - theta_7) when stepped weekly, x / (1 - theta) daily
+    from mktsim.decision.levers import _month_fields
+    from mktsim.scenario.decision_feasible import month_days
+
+    def share(step: int) -> float:
+        text = _text("hill", retention=0.5, step=step, days=365)
+        text = text.replace("retention_per_week: 0.5", "retention_per_week: 0.5, initial: 0.01")
+        spec = load_text(text).spec
+        strat = spec.strategies["steady"]
+        return _month_fields(spec, strat, None, ("social",), strat.budget)["carried"][
+            "social"][0]
+
+    days = month_days(dt.date(2027, 1, 4), 365)
+    theta, x = 0.5 ** (1 / 7), K       # the budget buys K exposures a person a day
+    carried = float((0.01 * theta ** (np.arange(days[0]) + 1.0)).mean())
+    assert share(1) == pytest.approx(carried / (carried + x / (1 - theta)), rel=1e-9)
+    assert share(7) == pytest.approx(carried / (carried + x / (1 - 0.5)), rel=1e-9)
