@@ -267,12 +267,13 @@ def spend_month(history: History, spend: np.ndarray) -> dict[int, float]:
     return out
 
 
-def channel_draft(history: History, name: str, market: int, media_lift: float
-                  ) -> ChannelDraft:
+def channel_draft(history: History, name: str, market: int, media_lift: float,
+                  shape: tuple[str, int] | None = None) -> ChannelDraft:
     """A channel with its half-saturation at the adstocked exposures of its mean spend
     over the periods it spends in, and a lift giving its share (by money) of the assumed
     media effect: `media_lift` (for a channel half saturated on average) times 0.5 over
-    its mean saturation over the history at the drafted retention."""
+    its mean saturation over the history at the drafted retention; `shape` (curve,
+    adstock step in days) as `media_shape` drafts it unless given."""
     kind, guessed = channel_type(name)
     spend = history.spend[name]
     days = history.period_days
@@ -280,7 +281,7 @@ def channel_draft(history: History, name: str, market: int, media_lift: float
     per_day = float(spend[ok].sum() / max(days[ok].sum(), 1))
     on = ok & (spend > 0)
     per_day_on = float(spend[on].sum() / max(days[on].sum(), 1))
-    curve, step = media_shape(history)
+    curve, step = shape or media_shape(history)
     theta = RETENTION_PRIOR[kind][1] ** (step / 7)
     exposures = per_day_on * 1000.0 / CPM[kind] / market / (1.0 - theta)
     months = spend_month(history, spend)
@@ -375,9 +376,11 @@ def _round(value: float, digits: int = 4) -> float:
     return float(round(value, digits - 1 - math.floor(math.log10(abs(value)))))
 
 
-def draft(history: History, history_file: str, kpi: str) -> HistoryDraft:
+def draft(history: History, history_file: str, kpi: str,
+          shape: tuple[str, int] | None = None) -> HistoryDraft:
     """Every figure of the scenario drafted from `history`, levelled on `kpi` (revenue or
-    units, a column of the history)."""
+    units, a column of the history); each channel's saturation curve and adstock step
+    `shape` (as `media_shape` drafts them unless given)."""
     price, source = price_of(history)
     level, weeks = kpi_level(history, kpi)
     share, utility = own_share()
@@ -386,8 +389,8 @@ def draft(history: History, history_file: str, kpi: str) -> HistoryDraft:
     money = {c: float(np.nansum(v)) for c, v in history.spend.items()}
     total = sum(money.values()) or 1.0
     media = MEDIA_SHARE / (1 - MEDIA_SHARE) * 2.0
-    channels = tuple(channel_draft(history, c, market, max(media * money[c] / total, 1e-3))
-                     for c in history.spend)
+    channels = tuple(channel_draft(history, c, market, max(media * money[c] / total, 1e-3),
+                                   shape) for c in history.spend)
     start = history.ends[-1]
     mask = last_year(history)
     series = history.series[kpi]
