@@ -6,9 +6,11 @@ and says so in the file: one segment, a large pool of people considering the cat
 (initial consideration 0.5) who buy at a low rate (`purchase_per_year`, so the pool loses
 well under 1% a year), no word of mouth, no forgetting. Units per day are then
 `baseline x D(day) x (1 + sum_c lift_c H_c(day))`: a baseline level, the demand drivers D
-(trend, Fourier season, controls, events) and each channel's conversion lift on its Hill
+(trend, Fourier season, controls, events) and each channel's conversion lift on its
 saturation of adstocked exposures (`market.demand.media_scaling` 1: media scaled by the
-drivers; 0 would add them), the usual marketing-mix structure. The market size is
+drivers; 0 would add them), the usual marketing-mix structure; for a history of weeks the
+logistic curve on an adstock stepped weekly, else the Hill curve carried daily
+(`media_shape`). The market size is
 set so that the simulated KPI on day 0 is the history's level of its first weeks.
 
 Money is in the file's currency; rates per year; exposures per person of the market per
