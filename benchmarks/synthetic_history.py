@@ -4,7 +4,8 @@ A trend, a smooth yearly season, a control (a price index acting by an elasticit
 event (two promotion weeks a year), three channels with carryover and saturation, and
 observation noise, all seeded. The history is simulated by mktsim itself from a known
 scenario: the one `mktsim init from-history` drafts for these very columns, with the true
-values put in. So the truth is exact for the model the fit uses:
+values put in and each channel's Hill curve carried day by day (`TRUE_MEDIA_SHAPE`; the
+draft of a weekly history fits the logistic curve stepped weekly):
 
     from synthetic_history import generate
     synthetic = generate(seed=3)            # three years of weeks
@@ -58,6 +59,11 @@ TRUE_VALUES = {
     # channels' purchases scaled by the drivers like organic ones (the draft frees it)
     "market.demand.media_scaling": 1.0,
 }
+#: The truth's saturation curve and adstock step: the Hill curve carried day by day,
+#: whatever the draft of a weekly history puts (the logistic curve stepped weekly), so
+#: that the histories stay what they were and the draft fits a form that is not the
+#: truth's, as it does on a company's data.
+TRUE_MEDIA_SHAPE = ("hill", 1)
 #: Adstock retention per week of each channel, in both generators.
 RETENTION = {"tv": 0.6, "search": 0.1, "social": 0.3}
 #: Revenue per week the history starts from (before media), and the price per unit.
@@ -195,7 +201,8 @@ def _truth_scenario(columns: dict[str, np.ndarray], weeks: int) -> str:
     with tempfile.TemporaryDirectory() as tmp:
         path = Synthetic(dates, flat, Truth({}, {}, np.zeros(0), 0.0, np.zeros(0)),
                          0.0).write_csv(Path(tmp) / "history.csv")
-        return write_draft(path, tmp, "revenue", lang="en").read_text(encoding="utf-8")
+        return write_draft(path, tmp, "revenue", lang="en", shape=TRUE_MEDIA_SHAPE
+                           ).read_text(encoding="utf-8")
 
 
 def _simulate(spec, columns: dict[str, np.ndarray], weeks: int, seed: int

@@ -37,6 +37,20 @@ def test_history_reads_back_with_every_kind_of_column(synthetic, tmp_path: Path)
     assert history.events["promo"].sum() == 2     # 618 and Double 11 of 2023
 
 
+def test_truth_keeps_the_hill_curve_carried_daily_where_the_draft_steps_weekly(
+        synthetic, tmp_path: Path) -> None:
+    from mktsim.scenario.load import load_text
+
+    truth = load_text(synthetic.scenario_text).spec.channels
+    assert {(c.conversion.curve, c.adstock.step_days) for c in truth.values()} == {("hill", 1)}
+    from mktsim.api import init_from_history
+
+    drafted = load_text(Path(init_from_history(synthetic.write_csv(tmp_path / "h.csv"),
+                                               tmp_path)).read_text()).spec.channels
+    assert {(c.conversion.curve, c.adstock.step_days)
+            for c in drafted.values()} == {("logistic", 7)}
+
+
 def test_truth_is_consistent(synthetic) -> None:
     truth = synthetic.truth
     total = truth.expected.sum()

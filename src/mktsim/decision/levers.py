@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ..model.response import daily_retention
+from ..model.response import daily_retention, step_retention
 from ..scenario.decision import ChannelLever, DecisionSection
 from ..scenario.decision_feasible import channel_month_share, highest_budget, on_air_days
 from ..scenario.errors import Problem, ScenarioError
@@ -448,9 +448,12 @@ def _month_fields(spec: Any, strat: Any, flight: Any, free: tuple[str, ...],
     for c in free:
         ch = spec.channels[c]
         theta = daily_retention(ch.adstock.retention_per_week)
-        per_money = ch.cost.exposures_per_money() * ((1.0 - theta) if ch.adstock.normalize
+        step = step_retention(ch.adstock.retention_per_week, ch.adstock.step_days)
+        per_money = ch.cost.exposures_per_money() * ((1.0 - step) if ch.adstock.normalize
                                                      else 1.0)
-        share = carried_pressure(initial_adstock(ch), theta,
+        # a stepped stock's steady level is x / (1 - step), not x / (1 - theta)
+        stepped = (1.0 - step) / (1.0 - theta) if ch.adstock.step_days > 1 and theta < 1 else 1
+        share = carried_pressure(initial_adstock(ch) * stepped, theta,
                                  budget * (strat.allocation or {}).get(c, 0.0), per_money,
                                  float(spec.market.size), days)
         if share.any():

@@ -27,7 +27,7 @@ a team sells directly). See docs/model.md, "The per-customer engine".
 
 # numba rebuilds this file's cached kernels only when this file changes: the key below
 # digests what they compile with (tests/test_numba_cache_keys.py).
-# numba cache key: 90d0e867f2e5fcf3
+# numba cache key: 4209d3a43b40eed1
 from __future__ import annotations
 
 import numpy as np

@@ -10,7 +10,7 @@ its days in proportion to the day's complaints (evenly when it had none)."""
 
 # numba rebuilds this file's cached kernels only when this file changes: the key below
 # digests what they compile with (tests/test_numba_cache_keys.py).
-# numba cache key: 2369129bed301789
+# numba cache key: aab24ca8fbcbd3f4
 from __future__ import annotations
 
 from collections.abc import Sequence

@@ -19,10 +19,17 @@ The routes out of one state are contiguous, in the order the kernels draw them, 
 kernel reads a state's competing exits as `hz[H_first:]`.
 """
 
+# numba rebuilds this file's cached kernels only when this file changes: the key below
+# digests what they compile with (tests/test_numba_cache_keys.py).
+# numba cache key: 68201101b92648f9
 from __future__ import annotations
+
+import math
 
 from ..model.hazards import DAYS_PER_YEAR
 from ..model.plan import (
+    CURVE_HILL,
+    CURVE_LOGISTIC,
     R_CHURN,
     R_CONSIDER,
     R_CONSIDER_DECAY,
@@ -42,6 +49,10 @@ from ..model.plan import (
     S_OWN_REPEAT,
 )
 from .jit import inlined, no_refcount
+from .variates import hill
+
+LN3 = math.log(3.0)  # logistic: tanh(ln 3 / 2) = 1/2, half the effect at K
+LN2 = math.log(2.0)  # exponential: 1 - 2^-1 = 1/2 at K
 
 # columns of a segment's hazards (per day)
 H_AWARE = 0  # unaware -> aware (Bass mode: unaware -> customer), at the given talk share
@@ -114,3 +125,20 @@ def _hazards_of_segment(s, d, bass, talk_share, rates, affinity, season, shares,
         own = rates[s, R_SHOP] * shares[s, S_OWN_CONSIDERING] * season[d] ** power
     for c in range(n_ch):
         hz[H_CHANNEL + c] = own * affinity[s, c] * h_cv[c]
+
+
+@inlined
+def saturation(x, k, s, curve):
+    """A channel's saturation (0-1) of adstocked exposures per person per day x, half at
+    K = k: the Hill curve x^s / (x^s + K^s) (`variates.hill`, bit for bit), the logistic
+    (1 - 3^(-x/K)) / (1 + 3^(-x/K)) = tanh(ln 3 x / (2K)) (PyMC-Marketing's
+    (1 - e^(-lam x)) / (1 + e^(-lam x)) with lam = ln 3 / K) or the exponential
+    1 - 2^(-x/K) = 1 - e^(-ln 2 x / K); curve a `model.plan.CURVE_*`; s is the Hill
+    shape (the other curves have none)."""
+    if curve == CURVE_HILL:
+        return hill(x, k, s)
+    if x <= 0.0:
+        return 0.0
+    if curve == CURVE_LOGISTIC:
+        return math.tanh(0.5 * LN3 * x / k)
+    return -math.expm1(-LN2 * x / k)

@@ -22,8 +22,9 @@ stages; money in the scenario's currency; rates and hazards per day unless state
   the market who talk (0-1); market_size people; synergy the day's synergy hazard.
 - media: spend [C, D] planned money per day; chan_scale [C] factor on planned spend;
   extra_spend [D] one-off costs; chan_par [C, N_CHAN_PAR] channel parameters (`C_*`);
-  kappa [C, C] synergy weights; adstock [C] carried exposures per person; h_aw, h_cv [C]
-  the day's awareness and conversion hazards; media the day's media money.
+  kappa [C, C] synergy weights; adstock [C] carried exposures per person; step the days
+  of a channel's adstock step; h_aw, h_cv [C] the day's awareness and conversion
+  hazards; media the day's media money.
 - sales: intents [S, C] first purchases wanting channel c; organic [S], repeat_units [S],
   units_s [S], new_s [S] units of the day by segment; first whether they are new
   customers; c a channel.
@@ -52,7 +53,7 @@ stages; money in the scenario's currency; rates and hazards per day unless state
 
 # numba rebuilds this file's cached kernels only when this file changes: the key below
 # digests what they compile with (tests/test_numba_cache_keys.py).
-# numba cache key: 4275b1b5d8815153
+# numba cache key: 3cf60e425018eb37
 from __future__ import annotations
 
 import numpy as np
@@ -61,10 +62,12 @@ from numba import njit
 from ..model.plan import (
     AWARE,
     C_AW_BETA,
+    C_AW_CURVE,
     C_AW_K,
     C_AW_S,
     C_CAPACITY,
     C_COMMISSION,
+    C_CV_CURVE,
     C_CV_K,
     C_CV_LIFT,
     C_CV_S,
@@ -74,6 +77,7 @@ from ..model.plan import (
     C_HANDOFF_SKIP,
     C_HANDOFF_STAGES,
     C_NORMALIZE,
+    C_STEP_DAYS,
     C_TEAM,
     C_THETA,
     CHURNED,
@@ -103,6 +107,7 @@ from .hazards import (
     H_WINBACK,
     N_HAZARDS,
     _hazards_of_segment,
+    saturation,
 )
 from .jit import inlined, no_refcount
 from .layout import (
@@ -167,7 +172,7 @@ from .layout import (
     TC_N,
     TC_REF,
 )
-from .variates import binomial, competing_exits, hill, split_without_replacement, uniform
+from .variates import binomial, competing_exits, split_without_replacement, uniform
 
 # per-day scratch totals (day array)
 D_NEW, D_UNITS, D_REVENUE, D_MARGIN, D_SPEND, D_LEADS, D_LOST, D_CHURNED, D_COMPLAINTS, \
@@ -183,22 +188,32 @@ def _media(d, spend, chan_scale, chan_par, market_size, adstock, h_aw, h_cv, cha
 
 @inlined
 def _media_of_day(d, spend, chan_scale, chan_par, market_size, adstock, h_aw, h_cv, chan_tot):
-    """Spend -> exposures per person -> adstock -> Hill; returns money spent today."""
+    """Spend -> exposures per person -> adstock (daily, or once per step) -> saturation;
+    returns money spent today."""
     total = 0.0
     for c in range(spend.shape[0]):
         money = spend[c, d] * chan_scale[c]
         exposures = money * chan_par[c, C_EXPOSURE_PER_MONEY]
         theta = chan_par[c, C_THETA]
-        x = exposures / market_size
-        if chan_par[c, C_NORMALIZE] > 0.0:
-            x *= 1.0 - theta
-        adstock[c] = x + theta * adstock[c]
+        step = chan_par[c, C_STEP_DAYS]
+        if step <= 1.0:
+            x = exposures / market_size
+            if chan_par[c, C_NORMALIZE] > 0.0:
+                x *= 1.0 - theta
+            adstock[c] = x + theta * adstock[c]
+        elif d % int(step) == 0:  # a step's first day: carry over once, add the step's mean
+            x = _step_exposures(d, int(step), spend, chan_scale, c) \
+                * chan_par[c, C_EXPOSURE_PER_MONEY] / market_size
+            if chan_par[c, C_NORMALIZE] > 0.0:
+                x *= 1.0 - theta
+            adstock[c] = x + theta * adstock[c]
         # a curve is computed only where its effect is used (0 x a saturation is 0)
         beta, lift = chan_par[c, C_AW_BETA], chan_par[c, C_CV_LIFT]
-        sat_aw = hill(adstock[c], chan_par[c, C_AW_K], chan_par[c, C_AW_S]) if beta != 0.0 else 0.0
+        sat_aw = (saturation(adstock[c], chan_par[c, C_AW_K], chan_par[c, C_AW_S],
+                             chan_par[c, C_AW_CURVE]) if beta != 0.0 else 0.0)
         h_aw[c] = beta * sat_aw
-        sat_cv = (hill(adstock[c], chan_par[c, C_CV_K], chan_par[c, C_CV_S])
-                  if lift != 0.0 or beta <= 0.0 else 0.0)
+        sat_cv = (saturation(adstock[c], chan_par[c, C_CV_K], chan_par[c, C_CV_S],
+                             chan_par[c, C_CV_CURVE]) if lift != 0.0 or beta <= 0.0 else 0.0)
         h_cv[c] = lift * sat_cv
         chan_tot[c, CH_SPEND] += money
         chan_tot[c, CH_EXPOSURES] += exposures
@@ -206,6 +221,17 @@ def _media_of_day(d, spend, chan_scale, chan_par, market_size, adstock, h_aw, h_
         chan_tot[c, CH_SATURATION] += sat_aw if chan_par[c, C_AW_BETA] > 0.0 else sat_cv
         total += money
     return total
+
+
+@inlined
+def _step_exposures(d, step, spend, chan_scale, c):
+    """Channel c's mean money per day over the adstock step that starts on day d (its
+    days within the horizon), at today's factor on planned spend."""
+    last = min(d + step, spend.shape[1])
+    money = 0.0
+    for day in range(d, last):
+        money += spend[c, day]
+    return money * chan_scale[c] / (last - d)
 
 
 @no_refcount

@@ -6,9 +6,11 @@ and says so in the file: one segment, a large pool of people considering the cat
 (initial consideration 0.5) who buy at a low rate (`purchase_per_year`, so the pool loses
 well under 1% a year), no word of mouth, no forgetting. Units per day are then
 `baseline x D(day) x (1 + sum_c lift_c H_c(day))`: a baseline level, the demand drivers D
-(trend, Fourier season, controls, events) and each channel's conversion lift on its Hill
+(trend, Fourier season, controls, events) and each channel's conversion lift on its
 saturation of adstocked exposures (`market.demand.media_scaling` 1: media scaled by the
-drivers; 0 would add them), the usual marketing-mix structure. The market size is
+drivers; 0 would add them), the usual marketing-mix structure; for a history of weeks the
+logistic curve on an adstock stepped weekly, else the Hill curve carried daily
+(`media_shape`). The market size is
 set so that the simulated KPI on day 0 is the history's level of its first weeks.
 
 Money is in the file's currency; rates per year; exposures per person of the market per
@@ -25,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..model.response import saturation_curve
 from ..scenario.errors import Problem
 from .model import History
 
@@ -56,6 +59,14 @@ MAX_MARKET = 5e9
 #: direct response hardly (Robyn's guidance: TV 0.3-0.8, digital 0-0.3 a week).
 RETENTION_PRIOR = {"offline": ("beta(3, 3)", 0.5), "online": ("beta(1.5, 4.5)", 0.221),
                    "direct": ("beta(1.5, 4.5)", 0.221)}
+#: The saturation curve and adstock step drafted for a history of weekly periods: the
+#: logistic curve, straight near zero (a first yuan worth as much as the next, as most
+#: marketing-mix models assume), and the carry-over stepped once a week, as such a
+#: model's weekly adstock counts a week's effect in full in its own week; measured in
+#: docs/calibration.md ("A curve straight near zero and a weekly carry-over, measured").
+#: Other histories get the Hill curve and a daily carry-over.
+WEEKLY_CURVE = "logistic"
+WEEKLY_STEP_DAYS = 7
 #: Money per 1,000 impressions assumed by channel type (half-saturation is set on the
 #: same scale, so the fit does not depend on it).
 CPM = {"online": 30.0, "offline": 50.0, "direct": 200.0}
@@ -90,6 +101,8 @@ class ChannelDraft:
     active_months: tuple[int, ...]  # calendar months (1-12) with money in the last year
     spend_per_day_on: float = 0.0   # mean money per day over the periods with money
     saturation: float = 0.5         # mean saturation over the history at the draft
+    curve: str = "hill"             # saturation curve (hill, logistic, exponential)
+    step_days: int = 1              # adstock step: 1 daily, 7 weekly (a weekly history)
 
 
 @dataclass(frozen=True)
@@ -256,12 +269,13 @@ def spend_month(history: History, spend: np.ndarray) -> dict[int, float]:
     return out
 
 
-def channel_draft(history: History, name: str, market: int, media_lift: float
-                  ) -> ChannelDraft:
+def channel_draft(history: History, name: str, market: int, media_lift: float,
+                  shape: tuple[str, int] | None = None) -> ChannelDraft:
     """A channel with its half-saturation at the adstocked exposures of its mean spend
     over the periods it spends in, and a lift giving its share (by money) of the assumed
     media effect: `media_lift` (for a channel half saturated on average) times 0.5 over
-    its mean saturation over the history at the drafted retention."""
+    its mean saturation over the history at the drafted retention; `shape` (curve,
+    adstock step in days) as `media_shape` drafts it unless given."""
     kind, guessed = channel_type(name)
     spend = history.spend[name]
     days = history.period_days
@@ -269,32 +283,49 @@ def channel_draft(history: History, name: str, market: int, media_lift: float
     per_day = float(spend[ok].sum() / max(days[ok].sum(), 1))
     on = ok & (spend > 0)
     per_day_on = float(spend[on].sum() / max(days[on].sum(), 1))
-    theta = RETENTION_PRIOR[kind][1] ** (1 / 7)
+    curve, step = shape or media_shape(history)
+    theta = RETENTION_PRIOR[kind][1] ** (step / 7)
     exposures = per_day_on * 1000.0 / CPM[kind] / market / (1.0 - theta)
     months = spend_month(history, spend)
     saturation = mean_saturation(np.where(ok, spend, 0.0), days, theta,
-                                 per_day_on / (1.0 - theta))
+                                 per_day_on / (1.0 - theta), curve, step)
     return ChannelDraft(name, kind, guessed, CPM[kind], per_day,
                         max(exposures, 1e-12), media_lift * 0.5 / max(saturation, 0.025),
                         float(sum(months.values())),
                         tuple(sorted(m for m, v in months.items() if v > 0)),
-                        per_day_on, saturation)
+                        per_day_on, saturation, curve, step)
 
 
-def mean_saturation(spend: np.ndarray, days: np.ndarray, theta: float, half: float
-                    ) -> float:
-    """Mean over the history's days of the Hill saturation S / (S + half) of the money
-    adstocked day by day (S_d = money_d + theta S_(d-1), each period's money spread over
-    its days); 0.5 for money that never moves. Money in currency, `half` in adstocked
-    money."""
+def media_shape(history: History) -> tuple[str, int]:
+    """(saturation curve, adstock step in days) drafted for `history`: `WEEKLY_CURVE` and
+    `WEEKLY_STEP_DAYS` when every period is a week, else the Hill curve carried daily."""
+    days = history.period_days
+    if len(days) and bool(np.all(days == 7)):
+        return WEEKLY_CURVE, WEEKLY_STEP_DAYS
+    return "hill", 1
+
+
+def mean_saturation(spend: np.ndarray, days: np.ndarray, theta: float, half: float,
+                    curve: str = "hill", step: int = 1) -> float:
+    """Mean over the history's days of the saturation (`curve`, half at `half`) of the
+    money adstocked as the engine does: day by day (S_d = money_d + theta S_(d-1), each
+    period's money spread over its days), or once per `step` days (S = the step's mean
+    money per day + theta S, held over the step; theta per step); 0.5 for money that
+    never moves. Money in currency, `half` in adstocked money."""
     if half <= 0:
         return 0.5
     daily = np.repeat(spend / np.maximum(days, 1), days.astype(int))
-    stock, total = 0.0, 0.0
-    for money in daily:
-        stock = money + theta * stock
-        total += stock / (stock + half)
-    return total / max(len(daily), 1)
+    step = max(int(step), 1)
+    stocks = np.empty(len(daily))
+    stock = 0.0
+    for first in range(0, len(daily), step):
+        block = daily[first:first + step]
+        if step == 1:
+            stock = float(block[0]) + theta * stock
+        else:
+            stock = float(block.mean()) + theta * stock
+        stocks[first:first + step] = stock
+    return float(saturation_curve(stocks, half, 1.0, curve).mean()) if len(daily) else 0.5
 
 
 def month_weights(history: History, start: dt.date,
@@ -347,9 +378,11 @@ def _round(value: float, digits: int = 4) -> float:
     return float(round(value, digits - 1 - math.floor(math.log10(abs(value)))))
 
 
-def draft(history: History, history_file: str, kpi: str) -> HistoryDraft:
+def draft(history: History, history_file: str, kpi: str,
+          shape: tuple[str, int] | None = None) -> HistoryDraft:
     """Every figure of the scenario drafted from `history`, levelled on `kpi` (revenue or
-    units, a column of the history)."""
+    units, a column of the history); each channel's saturation curve and adstock step
+    `shape` (as `media_shape` drafts them unless given)."""
     price, source = price_of(history)
     level, weeks = kpi_level(history, kpi)
     share, utility = own_share()
@@ -358,8 +391,8 @@ def draft(history: History, history_file: str, kpi: str) -> HistoryDraft:
     money = {c: float(np.nansum(v)) for c, v in history.spend.items()}
     total = sum(money.values()) or 1.0
     media = MEDIA_SHARE / (1 - MEDIA_SHARE) * 2.0
-    channels = tuple(channel_draft(history, c, market, max(media * money[c] / total, 1e-3))
-                     for c in history.spend)
+    channels = tuple(channel_draft(history, c, market, max(media * money[c] / total, 1e-3),
+                                   shape) for c in history.spend)
     start = history.ends[-1]
     mask = last_year(history)
     series = history.series[kpi]

@@ -54,10 +54,13 @@ def scenario_name(history: Path) -> str:
 
 
 def write_draft(history: str | Path, directory: str | Path | None = None,
-                kpi: str | None = None, force: bool = False, lang: str = "en") -> Path:
+                kpi: str | None = None, force: bool = False, lang: str = "en",
+                shape: tuple[str, int] | None = None) -> Path:
     """Draft the scenario of `history` into `directory` (default: the history's folder),
     levelled on `kpi` (revenue or units; default revenue when the file has it), comments
-    in `lang`; refuse to replace an existing file unless `force`. Returns its path."""
+    in `lang`, each channel's saturation curve and adstock step `shape` as the draft
+    decides unless given; refuse to replace an existing file unless `force`. Returns its
+    path."""
     history = Path(history)
     folder = Path(directory) if directory is not None else history.parent
     if kpi is not None and kpi not in KPI_CHOICES:
@@ -72,7 +75,8 @@ def write_draft(history: str | Path, directory: str | Path | None = None,
                                     _("no '{kpi}' column to build the scenario on").format(
                                         kpi=kpi or "revenue/units"),
                                     _("add a revenue or units column, or choose --kpi"))])
-    text = scenario_text(draft(hist, relative_path(history, folder), chosen), path.name, lang)
+    text = scenario_text(draft(hist, relative_path(history, folder), chosen, shape),
+                         path.name, lang)
     _check(text, path)
     from ..documents.files import write_atomic
 

@@ -211,9 +211,17 @@ def _channel(out: Lines, c: ChannelDraft) -> None:
     out.add(1, f"{c.name}:")
     out.add(2, f"type: {c.type}", "type_guessed" if c.guessed else "type_default")
     out.add(2, f"cost: {{model: cpm, cpm: {num(c.cpm)}}}", "cpm")
-    out.add(2, f"conversion: {{lift: {c.lift:.4g}, half_saturation: {c.half_saturation:.4g}}}",
-            "conversion", money=c.spend_per_day_on)
-    out.add(2, f"adstock: {{retention_per_week: {RETENTION_PRIOR[c.type][1]}}}", "adstock")
+    response = f"lift: {c.lift:.4g}, half_saturation: {c.half_saturation:.4g}"
+    if c.curve == "hill":
+        out.add(2, f"conversion: {{{response}}}", "conversion", money=c.spend_per_day_on)
+    else:
+        out.add(2, f"conversion: {{{response}, curve: {c.curve}}}", "conversion_curve",
+                money=c.spend_per_day_on, curve=c.curve)
+    retention = f"retention_per_week: {RETENTION_PRIOR[c.type][1]}"
+    if c.step_days == 1:
+        out.add(2, f"adstock: {{{retention}}}", "adstock")
+    else:
+        out.add(2, f"adstock: {{{retention}, step_days: {c.step_days}}}", "adstock_step")
 
 
 def _strategy(out: Lines, d: HistoryDraft) -> None:

@@ -129,6 +129,25 @@ WORDS: dict[str, tuple[str, str]] = {
         "（每天 {money:,.0f}）下每人每天的累积曝光，即渠道在常规投放下达到一半饱和"),
     "adstock": ("carryover: share of the effect kept after a week (freed below)",
                 "延续效应：一周后保留的效果比例（下面放开拟合）"),
+    "conversion_curve": (
+        "lift of purchases at full saturation (freed below); half_saturation = the\n"
+        "adstocked exposures per person per day of the average spend in the periods with\n"
+        "money ({money:,.0f} a day), so the channel is half saturated at its usual money;\n"
+        "curve {curve}: straight near zero, so a channel's first money works about as well\n"
+        "as the next (weekly marketing-mix models assume so); `curve: hill` bends from\n"
+        "zero on, for a channel whose first exposures matter most",
+        "完全饱和时的购买提升（下面放开拟合）；half_saturation 为有投放周期的平均投放\n"
+        "（每天 {money:,.0f}）下每人每天的累积曝光，即渠道在常规投放下达到一半饱和；\n"
+        "曲线 {curve}：在零附近接近直线，渠道最初的投放与随后的投放效果相当（周度营销\n"
+        "组合模型通常如此假设）；`curve: hill` 从零开始即弯曲，适合最初曝光最重要的渠道"),
+    "adstock_step": (
+        "carryover: share of the effect kept after a week (freed below); step_days 7:\n"
+        "carried over once a week, a week's money counted in full in its own week and the\n"
+        "rest from the next week on, as the history's weeks are; set 1 to carry it day by\n"
+        "day (an effect that builds up within the week)",
+        "延续效应：一周后保留的效果比例（下面放开拟合）；step_days 7：每周延续一次，\n"
+        "一周的投放在当周完全计入、其余从下周起计入，与历史数据的周度一致；设为 1 则\n"
+        "按天延续（效果在一周内逐步累积）"),
     "continue": (
         "Last year's money repeated: the last 52 weeks' spend by channel ({budget:,.0f} in\n"
         "all), each channel with its own monthly pattern of last year; a channel without\n"

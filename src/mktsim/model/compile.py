@@ -17,7 +17,7 @@ from . import plan as P
 from .demand import DemandPlan, demand_plan
 from .hazards import per_day
 from .latent import beta_classes, class_hazards, split_counts
-from .response import daily_retention
+from .response import step_retention
 from .reused import Reused
 from .review_plan import review_plan
 from .rival_plan import rival_plan
@@ -360,16 +360,19 @@ def _channel_row(ch: Channel, team: int, handoff: tuple[int, float, float, float
     """A channel's row of chan_par, given its team's index and its hand-off."""
     row: list[float] = [0.0] * P.N_CHAN_PAR
     row[P.C_EXPOSURE_PER_MONEY] = ch.cost.exposures_per_money()
-    row[P.C_THETA] = daily_retention(ch.adstock.retention_per_week)
+    row[P.C_THETA] = step_retention(ch.adstock.retention_per_week, ch.adstock.step_days)
     row[P.C_NORMALIZE] = float(ch.adstock.normalize)
+    row[P.C_STEP_DAYS] = ch.adstock.step_days
     if ch.awareness:
         row[P.C_AW_BETA] = per_day(ch.awareness.per_year)
         row[P.C_AW_K], row[P.C_AW_S] = ch.awareness.half_saturation, ch.awareness.shape
+        row[P.C_AW_CURVE] = P.CURVES.index(ch.awareness.curve)
     else:
         row[P.C_AW_K], row[P.C_AW_S] = 1.0, 1.0
     if ch.conversion:
         row[P.C_CV_LIFT] = ch.conversion.lift
         row[P.C_CV_K], row[P.C_CV_S] = ch.conversion.half_saturation, ch.conversion.shape
+        row[P.C_CV_CURVE] = P.CURVES.index(ch.conversion.curve)
     else:
         row[P.C_CV_K], row[P.C_CV_S] = 1.0, 1.0
     row[P.C_CAPACITY] = ch.capacity_per_day if ch.capacity_per_day else math.inf

@@ -30,8 +30,12 @@ N_SEG_RATES = 13  # R_MEDIA_SCALING: power of the season on channels' purchases 
 # channel parameter columns
 (C_EXPOSURE_PER_MONEY, C_THETA, C_NORMALIZE, C_AW_BETA, C_AW_K, C_AW_S, C_CV_LIFT, C_CV_K,
  C_CV_S, C_CAPACITY, C_TEAM, C_COMMISSION, C_HANDOFF_STAGES, C_HANDOFF_RATE,
- C_HANDOFF_LOSS, C_HANDOFF_SKIP) = range(16)
-N_CHAN_PAR = 16
+ C_HANDOFF_LOSS, C_HANDOFF_SKIP, C_AW_CURVE, C_CV_CURVE, C_STEP_DAYS) = range(19)
+N_CHAN_PAR = 19
+# C_THETA: carry-over per adstock step (a day, or C_STEP_DAYS days); C_AW_CURVE, C_CV_CURVE:
+# the saturation curve (CURVE_*)
+CURVE_HILL, CURVE_LOGISTIC, CURVE_EXPONENTIAL = range(3)
+CURVES = ("hill", "logistic", "exponential")
 
 # team parameter columns
 T_RATE, T_TAU, T_PATIENCE, T_CLOSE, T_CLOSE_DECAY, T_COST_PER_DAY = range(6)

@@ -31,11 +31,35 @@ def daily_retention(retention_per_week: float) -> float:
     return float(retention_per_week) ** (1.0 / 7.0)
 
 
+def step_retention(retention_per_week: float, step_days: int = 1) -> float:
+    """Carryover theta per adstock step of `step_days` days: theta_w ** (step_days/7);
+    one day's (`daily_retention`) when the step is a day."""
+    if step_days == 1:
+        return daily_retention(retention_per_week)
+    return float(retention_per_week) ** (step_days / 7.0)
+
+
 def hill(x: ArrayLike, half_saturation: float, shape: float) -> NDArray[np.float64]:
     """Hill saturation x^s / (x^s + K^s), in [0, 1); 0.5 at x = K."""
     v = np.asarray(x, dtype=float)
     ratio = np.power(np.maximum(v, 0.0) / half_saturation, shape)
     return ratio / (1.0 + ratio)
+
+
+def saturation_curve(x: ArrayLike, half_saturation: float, shape: float = 1.0,
+                     curve: str = "hill") -> NDArray[np.float64]:
+    """A channel's saturation (0-1) of adstocked exposures x, half at K =
+    `half_saturation`, as the engine computes it (`engine.hazards.saturation`): hill
+    x^s / (x^s + K^s), logistic (1 - 3^(-x/K)) / (1 + 3^(-x/K)) = tanh(ln 3 x / (2K)),
+    exponential 1 - 2^(-x/K)."""
+    v = np.maximum(np.asarray(x, dtype=float), 0.0) / half_saturation
+    if curve == "hill":
+        return hill(x, half_saturation, shape)
+    if curve == "logistic":
+        return np.tanh(0.5 * np.log(3.0) * v)
+    if curve == "exponential":
+        return -np.expm1(-np.log(2.0) * v)
+    raise ValueError(f"unknown saturation curve {curve!r}")
 
 
 def logistic_saturation(x: ArrayLike, lam: float) -> NDArray[np.float64]:

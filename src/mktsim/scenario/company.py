@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from ..i18n import _
 from .base import Label, Section
 from .fields import (
     Amount,
@@ -112,12 +113,26 @@ class CostModel(Section):
 
 
 class Response(Section):
-    """Hill saturation of adstocked exposures per person per day: x^s / (x^s + K^s)."""
+    """Saturation of adstocked exposures per person per day x, 0 at 0 and half at K:
+    hill x^s / (x^s + K^s) (bends at once), logistic (1 - 3^(-x/K)) / (1 + 3^(-x/K))
+    (PyMC-Marketing's, straight near zero) or exponential 1 - 2^(-x/K)."""
 
     half_saturation: Positive = Field(
         description="K: adstocked exposures per person per day giving half the effect."
     )
-    shape: Shape = Field(1.0, description="s: <= 1 concave, > 1 S-shaped (at most 10).")
+    shape: Shape = Field(1.0, description="s: <= 1 concave, > 1 S-shaped (at most 10); "
+                         "hill only.")
+    curve: Literal["hill", "logistic", "exponential"] = Field(
+        "hill", description="hill bends from zero on; logistic and exponential are "
+        "straight near zero (linear at first, then saturate); K means the same in all.")
+
+    @model_validator(mode="after")
+    def _shape_of_hill(self) -> Response:
+        if self.curve != "hill" and self.shape != 1.0:
+            raise ValueError(_("'shape' belongs to the hill curve only; remove it or set "
+                               "'curve: hill' (the {curve} curve has no shape)"
+                               ).format(curve=self.curve))
+        return self
 
 
 class AwarenessEffect(Response):
@@ -133,12 +148,18 @@ class ConversionEffect(Response):
 
 
 class Adstock(Section):
-    """Geometric carryover S_t = x_t + theta * S_{t-1}, theta = retention_per_week^(1/7)."""
+    """Geometric carryover S_t = x_t + theta * S_{t-1}, theta = retention_per_week^(1/7);
+    stepped (`step_days` n > 1): once per step of n days, theta = retention_per_week^(n/7),
+    x the step's mean exposures per person per day, S held over the step's days."""
 
     retention_per_week: Share = Field(0.0, description="Share of effect kept after a week.")
     normalize: bool = Field(
         False, description="Scale by (1 - theta) so the weights sum to 1 (Meridian style)."
     )
+    step_days: PositiveCount = Field(
+        1, le=366, description="Days of one carry-over step: 1 daily; 7 weekly, as a "
+        "weekly marketing-mix model carries a week's effect (its own week in full, the "
+        "rest from the next week on).")
     initial: NonNegative = Field(
         0.0, description="Carried-over stock S on the day before day 0, in adstocked "
         "exposures per person (the unit of half_saturation); 0: no earlier media.")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
+from ..i18n import _
 from .base import Section
 from .company import Adstock, AwarenessEffect, CostModel
 from .fields import Count, Days, Money, Name, NonNegative, Probability, RatePerYear, Share
@@ -30,6 +31,17 @@ class CompetitorAdvertising(Section):
     adstock: Adstock = Field(default_factory=Adstock)
     forgetting_per_year: RatePerYear = Field(
         0.0, description="Hazard per year of a person aware of the competitor forgetting it.")
+
+    @model_validator(mode="after")
+    def _daily_hill(self) -> CompetitorAdvertising:
+        """A competitor's advertising is simulated day by day on the Hill curve."""
+        if self.awareness.curve != "hill":
+            raise ValueError(_("a competitor's advertising uses the hill curve only; "
+                               "remove 'awareness.curve'"))
+        if self.adstock.step_days != 1:
+            raise ValueError(_("a competitor's adstock is carried day by day; remove "
+                               "'adstock.step_days'"))
+        return self
 
 
 class CutPrice(Section):
