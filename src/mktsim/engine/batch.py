@@ -30,7 +30,7 @@ import numba
 import numpy as np
 from numba import njit, prange
 
-from .controls import close_log
+from .controls import close_logs
 from .derived import DerivedBatch
 from .kernel import _advance
 from .replication import Replication, ReplicationResult
@@ -144,17 +144,25 @@ class Batch:
     def run(self) -> list[ReplicationResult]:
         """Every replication to the horizon: the scheduled events on their days."""
         logs = [rep.start_in_batch() for rep in self.reps]
+        event_days = self._event_days()
         for day in self.days:
             self.sync(day)
-            for rep in self.reps:
-                rep.apply_events(day)
+            if day in event_days:
+                for rep in self.reps:
+                    rep.apply_events(day)
             self.run_agendas(day)
         self.sync(self.horizon)
         for rep in self.reps:
             rep.run_agenda(self.horizon)  # nothing may be left before the horizon
-        return [ReplicationResult(r.out, r.chan_tot, r.leak, r.state, close_log(log),
-                                  r.adopters, r.adstock)
-                for r, log in zip(self.reps, logs, strict=True)]
+        return [ReplicationResult(r.out, r.chan_tot, r.leak, r.state, log, r.adopters,
+                                  r.adstock)
+                for r, log in zip(self.reps, close_logs(logs, self.state["out"]), strict=True)]
+
+    def _event_days(self) -> set[int]:
+        """The days on which a replication of the batch has a scheduled event (the other
+        sync days are the controllers' alone)."""
+        plans = {id(rep.plan): rep.plan for rep in self.reps}
+        return {event.day for plan in plans.values() for event in plan.events}
 
     def run_agendas(self, day: int) -> None:
         """Every replication's changes of `day`, each replication's in its order; changes

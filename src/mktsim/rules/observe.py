@@ -18,6 +18,7 @@ review's surveys for the whole batch in one compiled call).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -162,6 +163,11 @@ class Observer:
         return [(int(day), np.array([as_of[n], seen[n], true[n]], dtype=np.float64))
                 for n, day in enumerate(self.review_days)]
 
+    def lags(self) -> tuple[int, int, int]:
+        """The lags of the three sources (internal reports, surveys, market intelligence),
+        in the order of `_source`."""
+        return self.info.report_lag, self.info.survey_lag, self.info.intel_delay
+
     def _draw_surveys(self, as_of: np.ndarray, true: np.ndarray) -> None:
         """Draw the surveyed KPIs' figures of `as_of` [N, K] not drawn yet (true shares
         `true`), in one compiled call."""
@@ -215,3 +221,52 @@ def draw_due_surveys(observers: list[Observer], review_day: int) -> None:
                               np.array([p for _, p, _ in items]))
         for (observer, _, _), value in zip(items, drawn.tolist(), strict=True):
             observer._drawn[(name, day)] = value
+
+
+def records_of(observers: Sequence[Observer], daily: np.ndarray | None = None,
+               rows: Sequence[int] | None = None) -> list[list[tuple[int, np.ndarray]]]:
+    """`Observer.records` of every observer, the same numbers, those that noted the same
+    review days with the same lags read at once. `daily` [R, K, D] and `rows`: the
+    observers' replications' daily records, row rows[i] for observers[i] (a batch's, read
+    in place); without them each replication's history is copied out."""
+    groups: dict[tuple[object, ...], list[int]] = {}
+    for i, observer in enumerate(observers):
+        groups.setdefault((tuple(observer.review_days), observer.lags()), []).append(i)
+    found: list[list[tuple[int, np.ndarray]]] = [[] for _ in observers]
+    for (days, _), members in groups.items():
+        if not days:
+            continue
+        at = None if daily is None or rows is None else [rows[i] for i in members]
+        blocks = _blocks_of([observers[i] for i in members], daily, at)
+        for n, i in enumerate(members):
+            found[i] = list(zip(days, blocks[n], strict=True))
+    return found
+
+
+def _blocks_of(observers: Sequence[Observer], daily: np.ndarray | None,
+               rows: Sequence[int] | None) -> np.ndarray:
+    """The records' blocks of observers that noted the same review days with the same
+    lags, [R, N, 3, K] (as-of day, observed and true value by KPI row, as `records`)."""
+    from .observe_kernel import true_cells  # numba: only once a batch has run
+
+    first = observers[0]
+    reviews = np.array(first.review_days)
+    as_of = (reviews[:, None] - 1 - np.array(first.lags())[None, :])[:, _SOURCE_ROWS]
+    if daily is None or rows is None:
+        last = max(int(as_of.max()) + 1, 1)
+        daily, rows = np.stack([o.rep.kpi_history(last) for o in observers]), None
+    index = np.arange(len(observers)) if rows is None else np.asarray(rows, dtype=np.int64)
+    true = true_cells(daily, index, as_of.astype(np.int64), _ROWS.astype(np.int64), _FLOWS)
+    early = np.nonzero((as_of < 0) & ~_FLOWS)
+    for r, observer in enumerate(observers):
+        for n, j in zip(*early, strict=True):
+            true[r, n, j] = observer.true_value(NAMES[j], int(as_of[n, j]))
+        observer._draw_surveys(as_of, true[r])
+    blocks = np.empty((len(observers), as_of.shape[0], 3, as_of.shape[1]))
+    blocks[:, :, 0] = as_of
+    blocks[:, :, 2] = true
+    blocks[:, :, 1] = true
+    for j in _SURVEYED:
+        keys = [(NAMES[j], int(d)) for d in as_of[:, j]]
+        blocks[:, :, 1, j] = [[o._drawn[key] for key in keys] for o in observers]
+    return blocks
