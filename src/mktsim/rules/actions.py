@@ -96,7 +96,7 @@ class Actions:
             return "skipped: nothing left to move", a
         if base <= 0:
             return "skipped: destination has no planned spend left", a
-        amount = have * _clamp(a["share"], 0.0, 1.0) if "share" in a else min(a["amount"], have)
+        amount = have * clamp(a["share"], 0.0, 1.0) if "share" in a else min(a["amount"], have)
         if not amount > 0:
             return "skipped: nothing to move", a
         self.rep.scale_channel(s, (have - amount) / have)
@@ -128,7 +128,7 @@ class Actions:
         if not math.isfinite(price):
             return "skipped: price is not a number", a
         i = self.rep.plan.products.index(product)
-        new = _clamp(price, *bounds)
+        new = clamp(price, *bounds)
         self.rep.set_list_price(i, new)
         # a running promotion must not take the price paid below the lower bound
         self.rep.set_discount(i, min(self.rep.discount(i), max(0.0, 1.0 - bounds[0] / new)))
@@ -152,7 +152,7 @@ class Actions:
             return "skipped: no price_bounds for the product", a
         i = self.rep.plan.products.index(product)
         list_price = self.rep.list_price(i)
-        depth = min(_clamp(a["depth"], 0.0, 1.0), max(0.0, 1.0 - bounds[0] / list_price))
+        depth = min(clamp(a["depth"], 0.0, 1.0), max(0.0, 1.0 - bounds[0] / list_price))
         days = max(1, round(a["days"]))
         if depth <= 0:
             return "skipped: no room below the price bounds", a
@@ -193,7 +193,7 @@ class Actions:
         t = self.rep.plan.teams.index(a["team"])
         if not self.pay(day, float(a.get("cost", 0.0))):
             return "skipped: not enough budget left", a
-        self.rep.train(t, _clamp(a["skill_gain"], 0.0, 1.0), float(day))
+        self.rep.train(t, clamp(a["skill_gain"], 0.0, 1.0), float(day))
         return DONE, a
 
     # --- information ----------------------------------------------------------------
@@ -223,10 +223,11 @@ class Actions:
         return method
 
 
-def _clamp(value: float, low: float, high: float) -> float:
+def clamp(value: float, low: float, high: float) -> float:
+    """`value` within [low, high]; `low` when it is not a finite number."""
     if not math.isfinite(value):
         return low
     return float(min(max(value, low), high))
 
 
-__all__ = ["DONE", "Actions"]
+__all__ = ["DONE", "Actions", "clamp"]

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -36,6 +36,7 @@ from ..expr.nodes import Call, Const, Node
 from ..expr.postfix import BOOL_KIND, NUMBER_KIND, Program, compile_postfix, leaf_kinds
 from ..expr.postfix_kernel import OK, evaluate_rows
 from ..kpis import KPI_INDEX
+from .actions import DONE, clamp
 from .compiled import CompiledAction
 from .functions import RULE_FUNCTIONS, ReviewEnvironment
 from .observe import draw_due_surveys
@@ -83,6 +84,8 @@ def review_together(reviews: Sequence[Review], day: int) -> None:
                  if status[row] != OK or (values[row] != 0.0 and values[row] == values[row])]
         first = first_settings(rule.then[0], [reviews[i] for _, i in holds], day) if (
             holds and rule.then) else None
+        acting: list[tuple[int, dict[str, Value], dict[str, object] | None]] = []
+        read = leaves.tolist() if holds else []
         for n, (row, i) in enumerate(holds):
             if status[row] != OK:  # the tree raises the located error
                 value, seen = reviews[i].condition(index, envs[i], day)
@@ -90,19 +93,28 @@ def review_together(reviews: Sequence[Review], day: int) -> None:
                 leaf_env = LeafEnvironment(program, leaves[row], day)
                 value, seen = reviews[i].condition(index, leaf_env, day)
             else:  # every leaf was read, in leaf order
-                value, seen = True, _seen(program, leaves[row])
+                value, seen = True, _seen(program, read[row])
             if is_true(value):
-                done[i] = reviews[i].act(index, envs[i], seen, done[i],
-                                         None if first is None else first[n])
+                acting.append((i, seen, None if first is None else first[n]))
+        if not shift_budgets(reviews, index, acting, day, done):
+            for i, seen, settings in acting:
+                done[i] = reviews[i].act(index, envs[i], seen, done[i], settings)
     for review in reviews:
         review.close_review(day)
 
 
-def _seen(program: Program, row: np.ndarray) -> dict[str, Value]:
-    """What a condition that read all its leaves saw (the tree's trace)."""
+def _seen(program: Program, row: list[float]) -> dict[str, Value]:
+    """What a condition that read all its leaves saw (the tree's trace); `row`: the
+    leaves' values in leaf order."""
+    if not _has_bool(program):
+        return dict(zip(program.leaves, row, strict=True))
     return {text: (bool(value) if kind == BOOL_KIND else value)
-            for text, kind, value in zip(program.leaves, _kinds(program), row.tolist(),
-                                         strict=True)}
+            for text, kind, value in zip(program.leaves, _kinds(program), row, strict=True)}
+
+
+@functools.lru_cache(maxsize=256)
+def _has_bool(program: Program) -> bool:
+    return BOOL_KIND in _kinds(program)
 
 
 @functools.lru_cache(maxsize=256)
@@ -134,6 +146,62 @@ def _leaf_key(node: Node) -> object:
     if isinstance(node, Call):
         return (node.name, tuple(a.value for a in node.args if isinstance(a, Const)))
     return getattr(node, "name", "")
+
+
+# --- acting -------------------------------------------------------------------------
+
+def shift_budgets(reviews: Sequence[Review], index: int,
+                  acting: list[tuple[int, dict[str, Value], dict[str, object] | None]],
+                  day: int, done: list[int]) -> bool:
+    """Carry out rule `index`'s actions for the reviews `acting` names (review, what its
+    condition saw, its first action's settings) when the rule's one action is a
+    `shift_budget`: the money each channel has left read for all of them at once, then
+    each replication's two scales changed and its decision logged, as `Review.act` and
+    `Actions.shift_budget` would; False (nothing done) for any other rule."""
+    rule = reviews[0].rules.rules[index]
+    if not acting or len(rule.then) != 1 or rule.then[0].kind != "shift_budget":
+        return False
+    action = rule.then[0]
+    if any(isinstance(arg, Expression) for _, arg in action.args) and any(
+            settings is None for _, _, settings in acting):
+        return False
+    fixed = dict(action.args)
+    members = [reviews[i] for i, _, _ in acting]
+    left = _money_left(members, day).tolist()  # Actions.remaining of every channel
+    channels = reviews[0].channels
+    for (i, seen, settings), money in zip(acting, left, strict=True):
+        review, a = reviews[i], fixed if settings is None else settings
+        status, used = _shift_budget(review, a, channels, money)
+        review.decide(day, rule.name, "shift_budget", used, seen, status)
+        if status == DONE:
+            done[i] += 1
+            review.acted[index] = day
+    return True
+
+
+def _shift_budget(review: Review, a: dict[str, Any], channels: tuple[str, ...],
+                  money: list[float]) -> tuple[str, dict[str, Any]]:
+    """`Actions.shift_budget` of one review, the money each channel has left given
+    (`money`, as `Actions.remaining` reads it)."""
+    src, dst = a["from"], a["to"]
+    if dst not in channels:
+        return "skipped: no destination channel", a
+    if dst == src:
+        return "skipped: source and destination are the same", a
+    s, t = channels.index(src), channels.index(dst)
+    if t in review.actions.paused:
+        return "skipped: destination is paused", a
+    have, base = money[s], money[t]
+    if have <= 0:
+        return "skipped: nothing left to move", a
+    if base <= 0:
+        return "skipped: destination has no planned spend left", a
+    amount = have * clamp(a["share"], 0.0, 1.0) if "share" in a else min(a["amount"], have)
+    if not amount > 0:
+        return "skipped: nothing to move", a
+    review.rep.scale_channel(s, (have - amount) / have)
+    review.rep.scale_channel(t, (base + amount) / base)
+    return DONE, {**a, "amount": amount}
 
 
 # --- the leaves' columns ---------------------------------------------------------------
