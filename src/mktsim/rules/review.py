@@ -168,13 +168,10 @@ class Review:
 
     # --- the processes -----------------------------------------------------------------
     def timeline(self) -> list[tuple[int, int, str]]:
-        """(day, order, what) of every snapshot, study and review, in time order."""
-        lag = self.rules.info.report_lag
-        items = [(max(d - lag, 0), 0, f"snap:{d}") for d in self.rules.review_days]
-        items += [(s.start, 1, f"study:{i}") for i, s in enumerate(self.scheduled)
-                  if 0 <= s.start < self.rep.plan.horizon]
-        items += [(d, 2, f"review:{d}") for d in self.rules.review_days]
-        return sorted(items)
+        """(day, order, what) of every snapshot, study and review, in time order (kept by
+        the rules' identity: the sampled plans of a run share them)."""
+        return _TIMELINES((self.rules,), (self.rep.plan.horizon,),
+                          lambda: _timeline(self.rules, self.rep.plan.horizon))
 
     def schedule(self) -> None:
         """Register every snapshot, study and review of the timeline as a change of the
@@ -266,8 +263,10 @@ class Review:
         return done
 
     def close_review(self, day: int) -> None:
-        """What the next review compares with (`utilisation`)."""
-        self.last_review = (day, self.rep.channel_totals())
+        """What the next review compares with (`utilisation`; kept only when a rule may
+        read it)."""
+        if _reads_utilisation(self.rules):
+            self.last_review = (day, self.rep.channel_totals())
 
     def resolve(self, action: CompiledAction, env: ReviewEnvironment, rule: str,
                 day: int) -> dict[str, Any]:
@@ -489,6 +488,29 @@ class ReviewLoop:
         review.log.observer = review.observer  # read when closed (`close`)
         return review.log
 
+
+def _timeline(rules: CompiledRules, horizon: int) -> list[tuple[int, int, str]]:
+    """`Review.timeline` of `rules` over a horizon of `horizon` days, computed."""
+    lag = rules.info.report_lag
+    items = [(max(d - lag, 0), 0, f"snap:{d}") for d in rules.review_days]
+    items += [(s.start, 1, f"study:{i}") for i, s in enumerate(rules.info.studies)
+              if 0 <= s.start < horizon]
+    items += [(d, 2, f"review:{d}") for d in rules.review_days]
+    return sorted(items)
+
+
+def _reads_utilisation(rules: CompiledRules) -> bool:
+    """Whether an expression of `rules` may call `utilisation` (kept by the rules'
+    identity)."""
+    return _UTILISATION((rules.rules,), (), lambda: any(
+        "utilisation" in expression.text for rule in rules.rules
+        for expression in (rule.when, *(arg for action in rule.then for _, arg in action.args
+                                        if isinstance(arg, Expression)))))
+
+
+#: `Review.timeline` and `_reads_utilisation` by the identity of the rules
+_TIMELINES = Reused(64)
+_UTILISATION = Reused(64)
 
 #: `ReviewLoop.batch_days` by the identity of a plan's rules (`ReviewPlan`) and its
 #: horizon and hiring delays
