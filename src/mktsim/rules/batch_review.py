@@ -65,8 +65,7 @@ def review_together(reviews: Sequence[Review], day: int) -> None:
     envs = [ReviewEnvironment(r, day) for r in reviews]
     done = [0] * len(reviews)
     for index, rule in enumerate(reviews[0].rules.rules):
-        active = [i for i, r in enumerate(reviews)
-                  if done[i] < r.rules.max_actions and not r.cooling(index, day)]
+        active = _active(reviews, index, day, done)
         if not active:
             continue
         program = postfix_of(rule.when)
@@ -80,16 +79,18 @@ def review_together(reviews: Sequence[Review], day: int) -> None:
         leaves = np.column_stack([leaf_column(node, members, day) for node in program.nodes]
                                  ) if program.nodes else np.empty((len(active), 0))
         values, status, jumped = evaluate_rows(program, leaves)
-        holds = [(row, i) for row, i in enumerate(active)
-                 if status[row] != OK or (values[row] != 0.0 and values[row] == values[row])]
+        failed = status != OK
+        rows = np.flatnonzero(failed | ((values != 0.0) & (values == values))).tolist()
+        holds = [(row, active[row]) for row in rows]
         first = first_settings(rule.then[0], [reviews[i] for _, i in holds], day) if (
             holds and rule.then) else None
         acting: list[tuple[int, dict[str, Value], dict[str, object] | None]] = []
         read = leaves.tolist() if holds else []
+        failed_rows, jumped_rows = failed.tolist(), jumped.tolist()
         for n, (row, i) in enumerate(holds):
-            if status[row] != OK:  # the tree raises the located error
+            if failed_rows[row]:  # the tree raises the located error
                 value, seen = reviews[i].condition(index, envs[i], day)
-            elif jumped[row]:  # the tree's trace: what it read before stopping
+            elif jumped_rows[row]:  # the tree's trace: what it read before stopping
                 leaf_env = LeafEnvironment(program, leaves[row], day)
                 value, seen = reviews[i].condition(index, leaf_env, day)
             else:  # every leaf was read, in leaf order
@@ -101,6 +102,18 @@ def review_together(reviews: Sequence[Review], day: int) -> None:
                 done[i] = reviews[i].act(index, envs[i], seen, done[i], settings)
     for review in reviews:
         review.close_review(day)
+
+
+def _active(reviews: Sequence[Review], index: int, day: int, done: list[int]) -> list[int]:
+    """The reviews that check rule `index`: those that may still act in this review and
+    are not cooling down from the rule's last action (`Review.cooling`)."""
+    first = reviews[0].rules
+    cooldown, most = first.rules[index].cooldown, first.max_actions
+    if any(r.rules.max_actions != most for r in reviews):
+        return [i for i, r in enumerate(reviews)
+                if done[i] < r.rules.max_actions and not r.cooling(index, day)]
+    return [i for i, r in enumerate(reviews) if done[i] < most and (
+        index not in r.acted or day - r.acted[index] > cooldown)]
 
 
 def _seen(program: Program, row: list[float]) -> dict[str, Value]:

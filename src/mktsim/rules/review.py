@@ -165,6 +165,8 @@ class Review:
         #: an action since the last review changed prices (`refresh` needed)
         self.market_changed = False
         self.last_review = (0, np.zeros_like(self.snapshot))
+        #: a rule may read `utilisation` (`close_review` keeps the channel totals)
+        self.keeps_totals = _reads_utilisation(rules)
 
     # --- the processes -----------------------------------------------------------------
     def timeline(self) -> list[tuple[int, int, str]]:
@@ -265,7 +267,7 @@ class Review:
     def close_review(self, day: int) -> None:
         """What the next review compares with (`utilisation`; kept only when a rule may
         read it)."""
-        if _reads_utilisation(self.rules):
+        if self.keeps_totals:
             self.last_review = (day, self.rep.channel_totals())
 
     def resolve(self, action: CompiledAction, env: ReviewEnvironment, rule: str,
