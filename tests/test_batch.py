@@ -266,3 +266,22 @@ def test_review_logs_closed_together_read_what_each_closed_alone_reads(scenario,
     flows = [kpi for kpi, spec in KPIS.items() if spec.kind == "flow"]
     assert any(name in flows and true > 0 for log in together[5]
                for _, name, _, _, true in log.observations)
+
+
+@dataclasses.dataclass(frozen=True)
+class Unannounced:
+    """Says it acts on day 30 only, but also changes the spend on day 45."""
+
+    def batch_days(self, plan):
+        return (30,)
+
+    def start(self, controls):
+        controls.at(30, lambda: controls.set_channel_scale(0, 2.0))
+        controls.at(45, lambda: controls.set_channel_scale(0, 3.0))
+
+
+def test_a_change_on_a_day_the_controller_did_not_name_is_an_error_in_a_batch(scenario):
+    plan = scenario.plan("baseline")
+    assert batchable(plan, (Unannounced(),))
+    with pytest.raises(RuntimeError, match="not one of the days its batch_days gave"):
+        run_chunk(plan, 4, 0, 3, controllers=(Unannounced(),))

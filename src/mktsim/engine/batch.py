@@ -84,6 +84,11 @@ class Batch:
         for i, rep in enumerate(self.reps):
             rep.roster.daily = self.team_days[i]
         self.shares = np.stack([r.shares for r in self.reps])
+        #: each replication's row of `shares`, which it holds until a refresh gives it new
+        #: shares (`sync` copies those in)
+        self.share_rows = list(self.shares)
+        for rep, row in zip(self.reps, self.share_rows, strict=True):
+            rep.shares = row
         self.rosters: dict[str, np.ndarray] = {}
         self._stack_rosters()
         self.synced = 0
@@ -169,7 +174,9 @@ class Batch:
         that can run together (`Replication.run_agenda`) are carried out in groups, one
         call of the first one's `run_together` with the list of the group's changes (e.g.
         a review of every replication at once, `rules.batch_review`)."""
-        waiting = self.reps
+        # a replication with nothing on `day` is left alone (a change it scheduled on a
+        # day that is not a sync day is found at the horizon, `run`)
+        waiting = [rep for rep in self.reps if rep.agenda and day in rep.agenda]
         while waiting:
             groups: dict[object, list] = {}
             for rep in waiting:
@@ -188,8 +195,10 @@ class Batch:
             return
         keys = span_keys(self.keys, first)
         self._advance_rosters(first, day)
-        for i, rep in enumerate(self.reps):
-            self.shares[i] = rep.shares
+        for i, rep in enumerate(self.reps):  # the shares refreshed since the last span
+            if rep.shares is not self.share_rows[i]:
+                self.shares[i] = rep.shares
+                rep.shares = self.share_rows[i]
         s = self.state
         seg_rates, affinity, chan_par, kappa, spend, season, team_par, lost_after = (
             self.plan_arrays)
