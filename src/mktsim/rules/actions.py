@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..model.reused import Reused
 from .compiled import CompiledRules, Study
 
 if TYPE_CHECKING:
@@ -46,8 +47,7 @@ class Actions:
         self.rep, self.rules = rep, rules
         #: planned money of each channel from each day on, [C, D + 1] (before scaling)
         spend = rep.plan.spend
-        self.planned_left = np.zeros((spend.shape[0], spend.shape[1] + 1))
-        self.planned_left[:, :-1] = np.cumsum(spend[:, ::-1], axis=1)[:, ::-1]
+        self.planned_left = _PLANNED_LEFT((spend,), (), lambda: planned_left(spend))
         self.paused: dict[int, float] = {}
         self._promo_token = 0
         #: called with the new rules when an action changes them (a study commissioned)
@@ -221,6 +221,19 @@ class Actions:
         """The method carrying out an action kind."""
         method: Callable[[int, dict[str, Any]], Result] = getattr(self, kind)
         return method
+
+
+def planned_left(spend: np.ndarray) -> np.ndarray:
+    """Planned money of each channel from each day on, [C, D + 1] (read only), from the
+    plan's spend [C, D]."""
+    left = np.zeros((spend.shape[0], spend.shape[1] + 1))
+    left[:, :-1] = np.cumsum(spend[:, ::-1], axis=1)[:, ::-1]
+    left.flags.writeable = False
+    return left
+
+
+#: `planned_left` by the identity of a plan's spend (the replications of a plan share it)
+_PLANNED_LEFT = Reused(64)
 
 
 def clamp(value: float, low: float, high: float) -> float:

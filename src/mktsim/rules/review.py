@@ -151,7 +151,7 @@ class Review:
         self.rules = rules
         self.channels = rep.plan.channels
         self.observer: Observer = Observer(rep, rules.info)
-        self.book = CompetitorBook(rep.plan)
+        self._book: CompetitorBook | None = None
         self.actions: Actions = Actions(rep, rules)
         self.actions.rules_changed = self.set_rules
         #: the studies scheduled in `information:` (bought when they start)
@@ -167,6 +167,14 @@ class Review:
         self.last_review = (0, np.zeros_like(self.snapshot))
         #: a rule may read `utilisation` (`close_review` keeps the channel totals)
         self.keeps_totals = _reads_utilisation(rules)
+
+    @property
+    def book(self) -> CompetitorBook:
+        """The competitors' offers over time (made when first read: most rules never
+        read them)."""
+        if self._book is None:
+            self._book = CompetitorBook(self.rep.plan)
+        return self._book
 
     # --- the processes -----------------------------------------------------------------
     def timeline(self) -> list[tuple[int, int, str]]:
@@ -486,7 +494,8 @@ class ReviewLoop:
         review = Review(rep, rules if rules is not None else quiet_rules(rivals))
         if rules is not None:
             review.schedule()
-        start_rivals(rep, review.observer, review.book, review.log.competitor_moves)
+        if rivals is not None:
+            start_rivals(rep, review.observer, review.book, review.log.competitor_moves)
         review.log.observer = review.observer  # read when closed (`close`)
         return review.log
 
