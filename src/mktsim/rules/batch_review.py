@@ -256,8 +256,12 @@ def _budget_left(reviews: Sequence[Review], day: int, args: list[Value]) -> np.n
 
 def _money_left(reviews: Sequence[Review], day: int) -> np.ndarray:
     """`Actions.remaining_all` of every review, [R, C]."""
-    at = min(max(day, 0), reviews[0].actions.planned_left.shape[1] - 1)
-    planned = np.array([r.actions.planned_left[:, at] for r in reviews])
+    shared = reviews[0].actions.planned_left
+    at = min(max(day, 0), shared.shape[1] - 1)
+    if all(r.actions.planned_left is shared for r in reviews):  # one plan's spend
+        planned = shared[None, :, at]
+    else:
+        planned = np.array([r.actions.planned_left[:, at] for r in reviews])
     return planned * np.array([r.rep.channel_scales() for r in reviews])
 
 
