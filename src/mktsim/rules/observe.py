@@ -201,6 +201,8 @@ NAMES = tuple(row[0] for row in _KPI_ROWS)
 _ROWS = np.array([row[1] for row in _KPI_ROWS])
 _FLOWS = np.array([row[2] for row in _KPI_ROWS])
 _SOURCE_ROWS = np.array([row[4] for row in _KPI_ROWS])
+#: the surveyed measures that are KPIs, in `SURVEY_MEASURES` order (`surveys_due`)
+_SURVEY_NAMES = tuple(name for name in SURVEY_MEASURES if name in KPI_INDEX)
 #: the surveyed KPIs' rows
 _SURVEYED = tuple(j for j, row in enumerate(_KPI_ROWS) if row[3])
 
@@ -211,16 +213,20 @@ def draw_due_surveys(observers: list[Observer], review_day: int) -> None:
     drawn one observer at a time."""
     from .surveys import survey_shares
 
-    due: dict[tuple[str, int], list[tuple[Observer, float, int]]] = {}
+    by_day: dict[int, list[Observer]] = {}
     for observer in observers:
-        for name, day, share, size in observer.surveys_due(review_day):
-            due.setdefault((name, day), []).append((observer, share, size))
-    for (name, day), items in due.items():
-        keys = np.array([o.key for o, _, _ in items], dtype=np.uint64)
-        drawn = survey_shares(keys, name, day, np.array([n for _, _, n in items]),
-                              np.array([p for _, p, _ in items]))
-        for (observer, _, _), value in zip(items, drawn.tolist(), strict=True):
-            observer._drawn[(name, day)] = value
+        by_day.setdefault(review_day - 1 - observer.info.survey_lag, []).append(observer)
+    for day, group in by_day.items():
+        for name in _SURVEY_NAMES:
+            todo = [o for o in group if (name, day) not in o._drawn]
+            if not todo:
+                continue
+            shares = [o.true_value(name, day) for o in todo]
+            sizes = [sample_size_on(o.info, name, day) for o in todo]
+            keys = np.array([o.key for o in todo], dtype=np.uint64)
+            drawn = survey_shares(keys, name, day, np.array(sizes), np.array(shares))
+            for observer, value in zip(todo, drawn.tolist(), strict=True):
+                observer._drawn[(name, day)] = value
 
 
 def records_of(observers: Sequence[Observer], daily: np.ndarray | None = None,
