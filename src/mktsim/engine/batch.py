@@ -186,7 +186,8 @@ class Batch:
                         (rep, change))
             for members in groups.values():
                 members[0][1].run_together([change for _, change in members])
-            waiting = [rep for members in groups.values() for rep, _ in members]
+            waiting = [rep for members in groups.values() for rep, _ in members
+                       if day in rep.agenda]
 
     def sync(self, day: int) -> None:
         """Advance every replication up to the start of `day` (one compiled call)."""

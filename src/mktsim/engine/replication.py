@@ -195,6 +195,8 @@ class Replication:
             while changes:
                 change = changes.pop(0)
                 if grouped and getattr(change, "run_together", None) is not None:
+                    if not changes:  # nothing after it unless it schedules more
+                        del self.agenda[day]
                     return change
                 change()
             if not self.agenda.get(day, True):
