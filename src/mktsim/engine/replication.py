@@ -186,8 +186,8 @@ class Replication:
         (one with a `run_together` attribute, `controls.Controls.at`) and return it, taken
         off the agenda, for the batch to carry out; call again to go on after it."""
         assert self.agenda is not None
-        missed = min(self.agenda, default=day)
-        if missed < day:
+        missed = day if grouped else min(self.agenda, default=day)  # grouped: a batch's,
+        if missed < day:  # whose last call, at the horizon, is not grouped
             raise RuntimeError(f"a controller scheduled a change on day {missed}, "
                                "not one of the days its batch_days gave")
         while day in self.agenda:

@@ -187,16 +187,24 @@ class Review:
         """Register every snapshot, study and review of the timeline as a change of the
         replication on its day (`Controls.at`: SimPy when the replication runs alone, the
         batch's calendar when it runs in a batch, `engine.batch`)."""
-        for day, _, what in self.timeline():
-            change = (ReviewStep(self, day) if what.startswith("review:")
-                      else functools.partial(self.step, day, what))
-            self.rep.at(day, change)
+        at = self.rep.at
+        for day, order, what in self.timeline():
+            if order == 0:  # a snapshot
+                at(day, self.take_snapshot)
+            elif order == 2:
+                at(day, ReviewStep(self, day))
+            else:
+                at(day, functools.partial(self.step, day, what))
+
+    def take_snapshot(self) -> None:
+        """The internal report a later review reads (the channel totals to date)."""
+        self.snapshot = self.rep.channel_totals()
 
     def step(self, day: int, what: str) -> None:
         """One item of the timeline on its day (the population synced to it)."""
         kind, _, arg = what.partition(":")
         if kind == "snap":
-            self.snapshot = self.rep.channel_totals()
+            self.take_snapshot()
         elif kind == "study":
             self.buy_study(int(arg), day)
         else:
