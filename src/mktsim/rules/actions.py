@@ -50,8 +50,6 @@ class Actions:
         self.planned_left = _PLANNED_LEFT((spend,), (), lambda: planned_left(spend))
         self.paused: dict[int, float] = {}
         self._promo_token = 0
-        #: called with the new rules when an action changes them (a study commissioned)
-        self.rules_changed: Callable[[CompiledRules], None] | None = None
 
     # --- money -----------------------------------------------------------------------
     def remaining(self, c: int, day: int) -> float:
@@ -212,9 +210,8 @@ class Actions:
         if not self.pay(day, cost):
             return "skipped: not enough budget left", a
         study = Study(measure, day, day + days, size, cost)
+        # the review that acted takes up the new rules (`Review.act`)
         self.rules = replace(self.rules, info=replace(info, studies=(*info.studies, study)))
-        if self.rules_changed is not None:
-            self.rules_changed(self.rules)
         return DONE, {**a, "sample_size": size, "days": days}
 
     def handler(self, kind: str) -> Callable[[int, dict[str, Any]], Result]:

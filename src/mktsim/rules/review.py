@@ -153,7 +153,6 @@ class Review:
         self.observer: Observer = Observer(rep, rules.info)
         self._book: CompetitorBook | None = None
         self.actions: Actions = Actions(rep, rules)
-        self.actions.rules_changed = self.set_rules
         #: the studies scheduled in `information:` (bought when they start)
         self.scheduled = rules.info.studies
         #: the last day each rule acted (for cooldown_days)
@@ -273,6 +272,8 @@ class Review:
             else:
                 args = self.resolve(action, env, rule.name, day)
             status, used = self.actions.handler(action.kind)(day, args)
+            if self.actions.rules is not self.rules:  # a study commissioned
+                self.set_rules(self.actions.rules)
             self.decide(day, rule.name, action.kind, used, seen, status)
             done += status == DONE
             if status == DONE:
