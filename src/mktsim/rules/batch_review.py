@@ -59,6 +59,15 @@ def postfix_of(expression: Expression) -> Program | None:
 def review_together(reviews: Sequence[Review], day: int) -> None:
     """`Review.review` of every replication of `reviews` on `day` (their rules are the
     same rules), with the same decisions and log as one by one."""
+    _LAST_TARGET[0] = ()
+    try:
+        _review_together(reviews, day)
+    finally:
+        _LAST_TARGET[0] = None
+
+
+def _review_together(reviews: Sequence[Review], day: int) -> None:
+    """`review_together`."""
     draw_due_surveys([r.observer for r in reviews], day)
     for review in reviews:
         review.observer.record_all(day)
@@ -274,7 +283,7 @@ def _target_column(name: str) -> Column:
         threshold = np.array([k[0] for k in known])
         if name == "target":
             return threshold
-        found = _target_values(reviews, known, day)
+        found = _shared_target_values(reviews, known, day, target_id)
         if found is None:
             return np.array([float(r.target_function(name, target_id, day)) for r in reviews])
         seen, value = found
@@ -289,6 +298,26 @@ def _target_column(name: str) -> Column:
         expected = start + (threshold - start) * progress
         return (sign * (value - expected) >= 0).astype(np.float64)
     return column
+
+
+#: while a batch's review runs (`review_together`), the last `_target_values` read (the
+#: reviews, day, target id and what was found): the leaves `gap(t)` and `on_track(t)` of
+#: one condition read the same values; None otherwise (every call reads them)
+_LAST_TARGET: list[tuple[object, ...] | None] = [None]
+
+
+def _shared_target_values(reviews: Sequence[Review], known: list[tuple], day: int,
+                          target_id: str) -> tuple[int, np.ndarray] | None:
+    """`_target_values`, read once for the leaves of one condition on the same target
+    (the same list of reviews on the same day: nothing changes between its leaves)."""
+    last = _LAST_TARGET[0]
+    if last is None:
+        return _target_values(reviews, known, day)
+    if last and last[0] is reviews and last[1] == day and last[2] == target_id:
+        return last[3]  # type: ignore[return-value]
+    found = _target_values(reviews, known, day)
+    _LAST_TARGET[0] = (reviews, day, target_id, found)
+    return found
 
 
 def _target_values(reviews: Sequence[Review], known: list[tuple], day: int
