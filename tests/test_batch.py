@@ -13,6 +13,7 @@ from mktsim.engine.controls import MissingController
 from mktsim.engine.montecarlo import batchable, run_batched, run_chunk, simulate
 from mktsim.engine.replication import Replication
 from mktsim.engine.rng import replication_seeds
+from mktsim.kpis import KPIS
 from mktsim.rules.review import ReviewLoop
 from mktsim.simulate.sampled import uncertain_plans
 
@@ -242,3 +243,45 @@ def test_review_days_kept_by_the_rules_are_those_computed(scenario):
     shorter = dataclasses.replace(plans[0], rules=dataclasses.replace(
         plans[0].rules, review_days=plans[0].rules.review_days[:2]))
     assert loop.batch_days(shorter) == review._batch_days(shorter) != days[0]
+
+
+def test_review_logs_closed_together_read_what_each_closed_alone_reads(scenario, monkeypatch):
+    """A batch's review logs read their observations at once (`ReviewLog.close_together`,
+    from the batch's daily record in place): the figures each log reads when closed on its
+    own, flows summed in the same order."""
+
+    import mktsim.engine.batch as batch_module
+    from mktsim.engine.controls import close_logs
+    from mktsim.rules.review import ReviewLog
+
+    plan, loop = scenario.plan("adaptive"), (ReviewLoop(),)
+    together = run_chunk(plan, 11, 0, 7, controllers=loop)
+    # without the batch's daily record: each replication's history copied out
+    monkeypatch.setattr(batch_module, "close_logs", lambda logs, daily: close_logs(logs))
+    copied = run_chunk(plan, 11, 0, 7, controllers=loop)
+    monkeypatch.setattr(ReviewLog, "close_together", None)  # each log's `close`
+    one_by_one = run_chunk(plan, 11, 0, 7, controllers=loop)
+    assert _logs(together[5]) == _logs(one_by_one[5]) == _logs(copied[5])
+    assert all(len(log.observed) == 12 for log in together[5])
+    flows = [kpi for kpi, spec in KPIS.items() if spec.kind == "flow"]
+    assert any(name in flows and true > 0 for log in together[5]
+               for _, name, _, _, true in log.observations)
+
+
+@dataclasses.dataclass(frozen=True)
+class Unannounced:
+    """Says it acts on day 30 only, but also changes the spend on day 45."""
+
+    def batch_days(self, plan):
+        return (30,)
+
+    def start(self, controls):
+        controls.at(30, lambda: controls.set_channel_scale(0, 2.0))
+        controls.at(45, lambda: controls.set_channel_scale(0, 3.0))
+
+
+def test_a_change_on_a_day_the_controller_did_not_name_is_an_error_in_a_batch(scenario):
+    plan = scenario.plan("baseline")
+    assert batchable(plan, (Unannounced(),))
+    with pytest.raises(RuntimeError, match="not one of the days its batch_days gave"):
+        run_chunk(plan, 4, 0, 3, controllers=(Unannounced(),))

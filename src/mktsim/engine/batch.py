@@ -30,7 +30,7 @@ import numba
 import numpy as np
 from numba import njit, prange
 
-from .controls import close_log
+from .controls import close_logs
 from .derived import DerivedBatch
 from .kernel import _advance
 from .replication import Replication, ReplicationResult
@@ -84,6 +84,11 @@ class Batch:
         for i, rep in enumerate(self.reps):
             rep.roster.daily = self.team_days[i]
         self.shares = np.stack([r.shares for r in self.reps])
+        #: each replication's row of `shares`, which it holds until a refresh gives it new
+        #: shares (`sync` copies those in)
+        self.share_rows = list(self.shares)
+        for rep, row in zip(self.reps, self.share_rows, strict=True):
+            rep.shares = row
         self.rosters: dict[str, np.ndarray] = {}
         self._stack_rosters()
         self.synced = 0
@@ -144,24 +149,34 @@ class Batch:
     def run(self) -> list[ReplicationResult]:
         """Every replication to the horizon: the scheduled events on their days."""
         logs = [rep.start_in_batch() for rep in self.reps]
+        event_days = self._event_days()
         for day in self.days:
             self.sync(day)
-            for rep in self.reps:
-                rep.apply_events(day)
+            if day in event_days:
+                for rep in self.reps:
+                    rep.apply_events(day)
             self.run_agendas(day)
         self.sync(self.horizon)
         for rep in self.reps:
             rep.run_agenda(self.horizon)  # nothing may be left before the horizon
-        return [ReplicationResult(r.out, r.chan_tot, r.leak, r.state, close_log(log),
-                                  r.adopters, r.adstock)
-                for r, log in zip(self.reps, logs, strict=True)]
+        return [ReplicationResult(r.out, r.chan_tot, r.leak, r.state, log, r.adopters,
+                                  r.adstock)
+                for r, log in zip(self.reps, close_logs(logs, self.state["out"]), strict=True)]
+
+    def _event_days(self) -> set[int]:
+        """The days on which a replication of the batch has a scheduled event (the other
+        sync days are the controllers' alone)."""
+        plans = {id(rep.plan): rep.plan for rep in self.reps}
+        return {event.day for plan in plans.values() for event in plan.events}
 
     def run_agendas(self, day: int) -> None:
         """Every replication's changes of `day`, each replication's in its order; changes
         that can run together (`Replication.run_agenda`) are carried out in groups, one
         call of the first one's `run_together` with the list of the group's changes (e.g.
         a review of every replication at once, `rules.batch_review`)."""
-        waiting = self.reps
+        # a replication with nothing on `day` is left alone (a change it scheduled on a
+        # day that is not a sync day is found at the horizon, `run`)
+        waiting = [rep for rep in self.reps if rep.agenda and day in rep.agenda]
         while waiting:
             groups: dict[object, list] = {}
             for rep in waiting:
@@ -171,7 +186,8 @@ class Batch:
                         (rep, change))
             for members in groups.values():
                 members[0][1].run_together([change for _, change in members])
-            waiting = [rep for members in groups.values() for rep, _ in members]
+            waiting = [rep for members in groups.values() for rep, _ in members
+                       if day in rep.agenda]
 
     def sync(self, day: int) -> None:
         """Advance every replication up to the start of `day` (one compiled call)."""
@@ -180,8 +196,10 @@ class Batch:
             return
         keys = span_keys(self.keys, first)
         self._advance_rosters(first, day)
-        for i, rep in enumerate(self.reps):
-            self.shares[i] = rep.shares
+        for i, rep in enumerate(self.reps):  # the shares refreshed since the last span
+            if rep.shares is not self.share_rows[i]:
+                self.shares[i] = rep.shares
+                rep.shares = self.share_rows[i]
         s = self.state
         seg_rates, affinity, chan_par, kappa, spend, season, team_par, lost_after = (
             self.plan_arrays)

@@ -185,6 +185,23 @@ def close_log(log: Any) -> Any:
     return log
 
 
+def close_logs(logs: Sequence[Any], daily: np.ndarray | None = None) -> list[Any]:
+    """`close_log` of every log of `logs` (the replications of a batch, whose daily
+    records are the rows of `daily` [R, K, D] when given), returned in order; logs of a
+    type with a `close_together(logs, daily, rows)` static method are closed with one call
+    of it (the review loop's read their observations from `daily` at once; `rows`: the
+    logs' rows of `daily`)."""
+    together: dict[type, list[int]] = {}
+    for i, log in enumerate(logs):
+        if callable(getattr(type(log), "close_together", None)):
+            together.setdefault(type(log), []).append(i)
+        else:
+            close_log(log)
+    for kind, rows in together.items():
+        kind.close_together([logs[i] for i in rows], daily, rows)
+    return list(logs)
+
+
 def tally_logs(controllers: Sequence[Controller], logs: Sequence[Any]) -> Any:
     """What the logs of a chunk of replications add up to, made where the chunk ran: the
     first controller's `tally(logs)` that gives one (the review loop's, whose tallies of

@@ -12,6 +12,7 @@ import numpy as np
 import simpy
 
 from ..model import plan as P
+from ..model.reused import Reused
 from .controls import Controller, MissingController, batch_days, close_log
 from .derived import fill_derived
 from .kernel import _advance
@@ -82,7 +83,7 @@ class Replication:
             self._events = lambda: event_seq
         self._rng: np.random.Generator | None = None
         #: the plan's events by day, in its order (`apply_events`)
-        self._events_on: dict[int, list[P.Event]] | None = None
+        self._events_on: dict[int, list[tuple[EventAction, P.Event]]] | None = None
         self.env = simpy.Environment()
         self.market = MarketState(plan)
         self.roster = Roster(plan)
@@ -186,8 +187,8 @@ class Replication:
         (one with a `run_together` attribute, `controls.Controls.at`) and return it, taken
         off the agenda, for the batch to carry out; call again to go on after it."""
         assert self.agenda is not None
-        missed = min(self.agenda, default=day)
-        if missed < day:
+        missed = day if grouped else min(self.agenda, default=day)  # grouped: a batch's,
+        if missed < day:  # whose last call, at the horizon, is not grouped
             raise RuntimeError(f"a controller scheduled a change on day {missed}, "
                                "not one of the days its batch_days gave")
         while day in self.agenda:
@@ -195,6 +196,8 @@ class Replication:
             while changes:
                 change = changes.pop(0)
                 if grouped and getattr(change, "run_together", None) is not None:
+                    if not changes:  # nothing after it unless it schedules more
+                        del self.agenda[day]
                     return change
                 change()
             if not self.agenda.get(day, True):
@@ -218,13 +221,12 @@ class Replication:
         recomputed once after them (they depend only on the state the day's events leave,
         and no event reads them)."""
         if self._events_on is None:
-            self._events_on = {}
-            for event in self.plan.events:
-                self._events_on.setdefault(event.day, []).append(event)
-        events = self._events_on.get(day)
-        if events:
-            for event in events:
-                self.apply(event)
+            events = self.plan.events
+            self._events_on = _EVENTS_BY_DAY((events,), (), lambda: _events_by_day(events))
+        changes = self._events_on.get(day)
+        if changes:
+            for change, event in changes:
+                change(self, event)
             self.refresh()
 
     def _scheduled(self):
@@ -384,6 +386,21 @@ def _hire(rep: Replication, event: P.Event) -> None:
 def _train(rep: Replication, event: P.Event) -> None:
     rep.roster.train(rep.plan.teams.index(event.target), event.value, float(event.day))
 
+
+EventAction = Callable[["Replication", P.Event], None]
+
+
+def _events_by_day(events: tuple[P.Event, ...]) -> dict[int, list[tuple[EventAction, P.Event]]]:
+    """A plan's events by day, in its order, each with what it does (`EVENT_ACTIONS`)."""
+    by_day: dict[int, list[tuple[EventAction, P.Event]]] = {}
+    for event in events:
+        by_day.setdefault(event.day, []).append((EVENT_ACTIONS[P.EventKind(event.kind)], event))
+    return by_day
+
+
+#: `_events_by_day` by the identity of a plan's events (the replications of a plan, and
+#: the sampled plans that share their events, share it)
+_EVENTS_BY_DAY = Reused(64)
 
 #: What each kind of scheduled event does: a new kind is one entry here.
 EVENT_ACTIONS: dict[P.EventKind, Callable[[Replication, P.Event], None]] = {

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..model.reused import Reused
 from .compiled import CompiledRules, Study
 
 if TYPE_CHECKING:
@@ -46,12 +47,9 @@ class Actions:
         self.rep, self.rules = rep, rules
         #: planned money of each channel from each day on, [C, D + 1] (before scaling)
         spend = rep.plan.spend
-        self.planned_left = np.zeros((spend.shape[0], spend.shape[1] + 1))
-        self.planned_left[:, :-1] = np.cumsum(spend[:, ::-1], axis=1)[:, ::-1]
+        self.planned_left = _PLANNED_LEFT((spend,), (), lambda: planned_left(spend))
         self.paused: dict[int, float] = {}
         self._promo_token = 0
-        #: called with the new rules when an action changes them (a study commissioned)
-        self.rules_changed: Callable[[CompiledRules], None] | None = None
 
     # --- money -----------------------------------------------------------------------
     def remaining(self, c: int, day: int) -> float:
@@ -96,7 +94,7 @@ class Actions:
             return "skipped: nothing left to move", a
         if base <= 0:
             return "skipped: destination has no planned spend left", a
-        amount = have * _clamp(a["share"], 0.0, 1.0) if "share" in a else min(a["amount"], have)
+        amount = have * clamp(a["share"], 0.0, 1.0) if "share" in a else min(a["amount"], have)
         if not amount > 0:
             return "skipped: nothing to move", a
         self.rep.scale_channel(s, (have - amount) / have)
@@ -128,7 +126,7 @@ class Actions:
         if not math.isfinite(price):
             return "skipped: price is not a number", a
         i = self.rep.plan.products.index(product)
-        new = _clamp(price, *bounds)
+        new = clamp(price, *bounds)
         self.rep.set_list_price(i, new)
         # a running promotion must not take the price paid below the lower bound
         self.rep.set_discount(i, min(self.rep.discount(i), max(0.0, 1.0 - bounds[0] / new)))
@@ -152,7 +150,7 @@ class Actions:
             return "skipped: no price_bounds for the product", a
         i = self.rep.plan.products.index(product)
         list_price = self.rep.list_price(i)
-        depth = min(_clamp(a["depth"], 0.0, 1.0), max(0.0, 1.0 - bounds[0] / list_price))
+        depth = min(clamp(a["depth"], 0.0, 1.0), max(0.0, 1.0 - bounds[0] / list_price))
         days = max(1, round(a["days"]))
         if depth <= 0:
             return "skipped: no room below the price bounds", a
@@ -193,7 +191,7 @@ class Actions:
         t = self.rep.plan.teams.index(a["team"])
         if not self.pay(day, float(a.get("cost", 0.0))):
             return "skipped: not enough budget left", a
-        self.rep.train(t, _clamp(a["skill_gain"], 0.0, 1.0), float(day))
+        self.rep.train(t, clamp(a["skill_gain"], 0.0, 1.0), float(day))
         return DONE, a
 
     # --- information ----------------------------------------------------------------
@@ -212,9 +210,8 @@ class Actions:
         if not self.pay(day, cost):
             return "skipped: not enough budget left", a
         study = Study(measure, day, day + days, size, cost)
+        # the review that acted takes up the new rules (`Review.act`)
         self.rules = replace(self.rules, info=replace(info, studies=(*info.studies, study)))
-        if self.rules_changed is not None:
-            self.rules_changed(self.rules)
         return DONE, {**a, "sample_size": size, "days": days}
 
     def handler(self, kind: str) -> Callable[[int, dict[str, Any]], Result]:
@@ -223,10 +220,24 @@ class Actions:
         return method
 
 
-def _clamp(value: float, low: float, high: float) -> float:
+def planned_left(spend: np.ndarray) -> np.ndarray:
+    """Planned money of each channel from each day on, [C, D + 1] (read only), from the
+    plan's spend [C, D]."""
+    left = np.zeros((spend.shape[0], spend.shape[1] + 1))
+    left[:, :-1] = np.cumsum(spend[:, ::-1], axis=1)[:, ::-1]
+    left.flags.writeable = False
+    return left
+
+
+#: `planned_left` by the identity of a plan's spend (the replications of a plan share it)
+_PLANNED_LEFT = Reused(64)
+
+
+def clamp(value: float, low: float, high: float) -> float:
+    """`value` within [low, high]; `low` when it is not a finite number."""
     if not math.isfinite(value):
         return low
     return float(min(max(value, low), high))
 
 
-__all__ = ["DONE", "Actions"]
+__all__ = ["DONE", "Actions", "clamp"]

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -36,6 +36,7 @@ from ..expr.nodes import Call, Const, Node
 from ..expr.postfix import BOOL_KIND, NUMBER_KIND, Program, compile_postfix, leaf_kinds
 from ..expr.postfix_kernel import OK, evaluate_rows
 from ..kpis import KPI_INDEX
+from .actions import DONE, clamp
 from .compiled import CompiledAction
 from .functions import RULE_FUNCTIONS, ReviewEnvironment
 from .observe import draw_due_surveys
@@ -58,14 +59,22 @@ def postfix_of(expression: Expression) -> Program | None:
 def review_together(reviews: Sequence[Review], day: int) -> None:
     """`Review.review` of every replication of `reviews` on `day` (their rules are the
     same rules), with the same decisions and log as one by one."""
+    _LAST_TARGET[0] = ()
+    try:
+        _review_together(reviews, day)
+    finally:
+        _LAST_TARGET[0] = None
+
+
+def _review_together(reviews: Sequence[Review], day: int) -> None:
+    """`review_together`."""
     draw_due_surveys([r.observer for r in reviews], day)
     for review in reviews:
         review.observer.record_all(day)
     envs = [ReviewEnvironment(r, day) for r in reviews]
     done = [0] * len(reviews)
     for index, rule in enumerate(reviews[0].rules.rules):
-        active = [i for i, r in enumerate(reviews)
-                  if done[i] < r.rules.max_actions and not r.cooling(index, day)]
+        active = _active(reviews, index, day, done)
         if not active:
             continue
         program = postfix_of(rule.when)
@@ -79,30 +88,55 @@ def review_together(reviews: Sequence[Review], day: int) -> None:
         leaves = np.column_stack([leaf_column(node, members, day) for node in program.nodes]
                                  ) if program.nodes else np.empty((len(active), 0))
         values, status, jumped = evaluate_rows(program, leaves)
-        holds = [(row, i) for row, i in enumerate(active)
-                 if status[row] != OK or (values[row] != 0.0 and values[row] == values[row])]
+        failed = status != OK
+        rows = np.flatnonzero(failed | ((values != 0.0) & (values == values))).tolist()
+        holds = [(row, active[row]) for row in rows]
         first = first_settings(rule.then[0], [reviews[i] for _, i in holds], day) if (
             holds and rule.then) else None
+        acting: list[tuple[int, dict[str, Value], dict[str, object] | None]] = []
+        read = leaves.tolist() if holds else []
+        failed_rows, jumped_rows = failed.tolist(), jumped.tolist()
         for n, (row, i) in enumerate(holds):
-            if status[row] != OK:  # the tree raises the located error
+            if failed_rows[row]:  # the tree raises the located error
                 value, seen = reviews[i].condition(index, envs[i], day)
-            elif jumped[row]:  # the tree's trace: what it read before stopping
+            elif jumped_rows[row]:  # the tree's trace: what it read before stopping
                 leaf_env = LeafEnvironment(program, leaves[row], day)
                 value, seen = reviews[i].condition(index, leaf_env, day)
             else:  # every leaf was read, in leaf order
-                value, seen = True, _seen(program, leaves[row])
+                value, seen = True, _seen(program, read[row])
             if is_true(value):
-                done[i] = reviews[i].act(index, envs[i], seen, done[i],
-                                         None if first is None else first[n])
+                acting.append((i, seen, None if first is None else first[n]))
+        if not shift_budgets(reviews, index, acting, day, done):
+            for i, seen, settings in acting:
+                done[i] = reviews[i].act(index, envs[i], seen, done[i], settings)
     for review in reviews:
         review.close_review(day)
 
 
-def _seen(program: Program, row: np.ndarray) -> dict[str, Value]:
-    """What a condition that read all its leaves saw (the tree's trace)."""
+def _active(reviews: Sequence[Review], index: int, day: int, done: list[int]) -> list[int]:
+    """The reviews that check rule `index`: those that may still act in this review and
+    are not cooling down from the rule's last action (`Review.cooling`)."""
+    first = reviews[0].rules
+    cooldown, most = first.rules[index].cooldown, first.max_actions
+    if any(r.rules.max_actions != most for r in reviews):
+        return [i for i, r in enumerate(reviews)
+                if done[i] < r.rules.max_actions and not r.cooling(index, day)]
+    return [i for i, r in enumerate(reviews) if done[i] < most and (
+        index not in r.acted or day - r.acted[index] > cooldown)]
+
+
+def _seen(program: Program, row: list[float]) -> dict[str, Value]:
+    """What a condition that read all its leaves saw (the tree's trace); `row`: the
+    leaves' values in leaf order."""
+    if not _has_bool(program):
+        return dict(zip(program.leaves, row, strict=True))
     return {text: (bool(value) if kind == BOOL_KIND else value)
-            for text, kind, value in zip(program.leaves, _kinds(program), row.tolist(),
-                                         strict=True)}
+            for text, kind, value in zip(program.leaves, _kinds(program), row, strict=True)}
+
+
+@functools.lru_cache(maxsize=256)
+def _has_bool(program: Program) -> bool:
+    return BOOL_KIND in _kinds(program)
 
 
 @functools.lru_cache(maxsize=256)
@@ -134,6 +168,62 @@ def _leaf_key(node: Node) -> object:
     if isinstance(node, Call):
         return (node.name, tuple(a.value for a in node.args if isinstance(a, Const)))
     return getattr(node, "name", "")
+
+
+# --- acting -------------------------------------------------------------------------
+
+def shift_budgets(reviews: Sequence[Review], index: int,
+                  acting: list[tuple[int, dict[str, Value], dict[str, object] | None]],
+                  day: int, done: list[int]) -> bool:
+    """Carry out rule `index`'s actions for the reviews `acting` names (review, what its
+    condition saw, its first action's settings) when the rule's one action is a
+    `shift_budget`: the money each channel has left read for all of them at once, then
+    each replication's two scales changed and its decision logged, as `Review.act` and
+    `Actions.shift_budget` would; False (nothing done) for any other rule."""
+    rule = reviews[0].rules.rules[index]
+    if not acting or len(rule.then) != 1 or rule.then[0].kind != "shift_budget":
+        return False
+    action = rule.then[0]
+    if any(isinstance(arg, Expression) for _, arg in action.args) and any(
+            settings is None for _, _, settings in acting):
+        return False
+    fixed = dict(action.args)
+    members = [reviews[i] for i, _, _ in acting]
+    left = _money_left(members, day).tolist()  # Actions.remaining of every channel
+    channels = reviews[0].channels
+    for (i, seen, settings), money in zip(acting, left, strict=True):
+        review, a = reviews[i], fixed if settings is None else settings
+        status, used = _shift_budget(review, a, channels, money)
+        review.decide(day, rule.name, "shift_budget", used, seen, status)
+        if status == DONE:
+            done[i] += 1
+            review.acted[index] = day
+    return True
+
+
+def _shift_budget(review: Review, a: dict[str, Any], channels: tuple[str, ...],
+                  money: list[float]) -> tuple[str, dict[str, Any]]:
+    """`Actions.shift_budget` of one review, the money each channel has left given
+    (`money`, as `Actions.remaining` reads it)."""
+    src, dst = a["from"], a["to"]
+    if dst not in channels:
+        return "skipped: no destination channel", a
+    if dst == src:
+        return "skipped: source and destination are the same", a
+    s, t = channels.index(src), channels.index(dst)
+    if t in review.actions.paused:
+        return "skipped: destination is paused", a
+    have, base = money[s], money[t]
+    if have <= 0:
+        return "skipped: nothing left to move", a
+    if base <= 0:
+        return "skipped: destination has no planned spend left", a
+    amount = have * clamp(a["share"], 0.0, 1.0) if "share" in a else min(a["amount"], have)
+    if not amount > 0:
+        return "skipped: nothing to move", a
+    review.rep.scale_channel(s, (have - amount) / have)
+    review.rep.scale_channel(t, (base + amount) / base)
+    return DONE, {**a, "amount": amount}
 
 
 # --- the leaves' columns ---------------------------------------------------------------
@@ -175,8 +265,12 @@ def _budget_left(reviews: Sequence[Review], day: int, args: list[Value]) -> np.n
 
 def _money_left(reviews: Sequence[Review], day: int) -> np.ndarray:
     """`Actions.remaining_all` of every review, [R, C]."""
-    at = min(max(day, 0), reviews[0].actions.planned_left.shape[1] - 1)
-    planned = np.array([r.actions.planned_left[:, at] for r in reviews])
+    shared = reviews[0].actions.planned_left
+    at = min(max(day, 0), shared.shape[1] - 1)
+    if all(r.actions.planned_left is shared for r in reviews):  # one plan's spend
+        planned = shared[None, :, at]
+    else:
+        planned = np.array([r.actions.planned_left[:, at] for r in reviews])
     return planned * np.array([r.rep.channel_scales() for r in reviews])
 
 
@@ -189,7 +283,7 @@ def _target_column(name: str) -> Column:
         threshold = np.array([k[0] for k in known])
         if name == "target":
             return threshold
-        found = _target_values(reviews, known, day)
+        found = _shared_target_values(reviews, known, day, target_id)
         if found is None:
             return np.array([float(r.target_function(name, target_id, day)) for r in reviews])
         seen, value = found
@@ -204,6 +298,26 @@ def _target_column(name: str) -> Column:
         expected = start + (threshold - start) * progress
         return (sign * (value - expected) >= 0).astype(np.float64)
     return column
+
+
+#: while a batch's review runs (`review_together`), the last `_target_values` read (the
+#: reviews, day, target id and what was found): the leaves `gap(t)` and `on_track(t)` of
+#: one condition read the same values; None otherwise (every call reads them)
+_LAST_TARGET: list[tuple[object, ...] | None] = [None]
+
+
+def _shared_target_values(reviews: Sequence[Review], known: list[tuple], day: int,
+                          target_id: str) -> tuple[int, np.ndarray] | None:
+    """`_target_values`, read once for the leaves of one condition on the same target
+    (the same list of reviews on the same day: nothing changes between its leaves)."""
+    last = _LAST_TARGET[0]
+    if last is None:
+        return _target_values(reviews, known, day)
+    if last and last[0] is reviews and last[1] == day and last[2] == target_id:
+        return last[3]  # type: ignore[return-value]
+    found = _target_values(reviews, known, day)
+    _LAST_TARGET[0] = (reviews, day, target_id, found)
+    return found
 
 
 def _target_values(reviews: Sequence[Review], known: list[tuple], day: int

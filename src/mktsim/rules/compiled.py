@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..expr import Expression, Vocabulary, compile_expression
 from ..kpis import KPI_NAMES
+from ..model.reused import Reused
 from ..model.review_plan import Formula, InfoSettings, ReviewPlan, RuleText, Study
 from ..scenario.rule_vocabulary import rule_vocabulary
 
@@ -54,9 +55,20 @@ def compile_review(plan: Plan) -> CompiledRules | None:
     data = plan.rules
     if data is None:
         return None
+    names = (plan.channels, plan.teams, plan.products, plan.competitors)
+    return _COMPILED((data,), names, lambda: _compiled_rules(data, plan))
+
+
+def _compiled_rules(data: ReviewPlan, plan: Plan) -> CompiledRules:
+    """`compile_review` of `plan`, whose rules are `data`, computed."""
     rules = _compiled(data.rules, plan.channels, tuple(t.id for t in data.targets),
                       plan.teams, plan.products, plan.competitors)
     return CompiledRules(**{**_fields(data), "rules": rules})
+
+
+#: `compile_review` by the identity of a plan's rules (the sampled plans of a run share
+#: them) and the plan's names: one `CompiledRules` for all of them
+_COMPILED = Reused(64)
 
 
 @functools.lru_cache(maxsize=64)

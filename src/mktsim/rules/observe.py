@@ -18,6 +18,7 @@ review's surveys for the whole batch in one compiled call).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -162,6 +163,11 @@ class Observer:
         return [(int(day), np.array([as_of[n], seen[n], true[n]], dtype=np.float64))
                 for n, day in enumerate(self.review_days)]
 
+    def lags(self) -> tuple[int, int, int]:
+        """The lags of the three sources (internal reports, surveys, market intelligence),
+        in the order of `_source`."""
+        return self.info.report_lag, self.info.survey_lag, self.info.intel_delay
+
     def _draw_surveys(self, as_of: np.ndarray, true: np.ndarray) -> None:
         """Draw the surveyed KPIs' figures of `as_of` [N, K] not drawn yet (true shares
         `true`), in one compiled call."""
@@ -195,6 +201,8 @@ NAMES = tuple(row[0] for row in _KPI_ROWS)
 _ROWS = np.array([row[1] for row in _KPI_ROWS])
 _FLOWS = np.array([row[2] for row in _KPI_ROWS])
 _SOURCE_ROWS = np.array([row[4] for row in _KPI_ROWS])
+#: the surveyed measures that are KPIs, in `SURVEY_MEASURES` order (`surveys_due`)
+_SURVEY_NAMES = tuple(name for name in SURVEY_MEASURES if name in KPI_INDEX)
 #: the surveyed KPIs' rows
 _SURVEYED = tuple(j for j, row in enumerate(_KPI_ROWS) if row[3])
 
@@ -205,13 +213,66 @@ def draw_due_surveys(observers: list[Observer], review_day: int) -> None:
     drawn one observer at a time."""
     from .surveys import survey_shares
 
-    due: dict[tuple[str, int], list[tuple[Observer, float, int]]] = {}
+    by_day: dict[int, list[Observer]] = {}
     for observer in observers:
-        for name, day, share, size in observer.surveys_due(review_day):
-            due.setdefault((name, day), []).append((observer, share, size))
-    for (name, day), items in due.items():
-        keys = np.array([o.key for o, _, _ in items], dtype=np.uint64)
-        drawn = survey_shares(keys, name, day, np.array([n for _, _, n in items]),
-                              np.array([p for _, p, _ in items]))
-        for (observer, _, _), value in zip(items, drawn.tolist(), strict=True):
-            observer._drawn[(name, day)] = value
+        by_day.setdefault(review_day - 1 - observer.info.survey_lag, []).append(observer)
+    for day, group in by_day.items():
+        for name in _SURVEY_NAMES:
+            todo = [o for o in group if (name, day) not in o._drawn]
+            if not todo:
+                continue
+            shares = [o.true_value(name, day) for o in todo]
+            sizes = [sample_size_on(o.info, name, day) for o in todo]
+            keys = np.array([o.key for o in todo], dtype=np.uint64)
+            drawn = survey_shares(keys, name, day, np.array(sizes), np.array(shares))
+            for observer, value in zip(todo, drawn.tolist(), strict=True):
+                observer._drawn[(name, day)] = value
+
+
+def records_of(observers: Sequence[Observer], daily: np.ndarray | None = None,
+               rows: Sequence[int] | None = None) -> list[list[tuple[int, np.ndarray]]]:
+    """`Observer.records` of every observer, the same numbers, those that noted the same
+    review days with the same lags read at once. `daily` [R, K, D] and `rows`: the
+    observers' replications' daily records, row rows[i] for observers[i] (a batch's, read
+    in place); without them each replication's history is copied out."""
+    groups: dict[tuple[object, ...], list[int]] = {}
+    for i, observer in enumerate(observers):
+        groups.setdefault((tuple(observer.review_days), observer.lags()), []).append(i)
+    found: list[list[tuple[int, np.ndarray]]] = [[] for _ in observers]
+    for (days, _), members in groups.items():
+        if not days:
+            continue
+        at = None if daily is None or rows is None else [rows[i] for i in members]
+        blocks = _blocks_of([observers[i] for i in members], daily, at)
+        for n, i in enumerate(members):
+            found[i] = list(zip(days, blocks[n], strict=True))
+    return found
+
+
+def _blocks_of(observers: Sequence[Observer], daily: np.ndarray | None,
+               rows: Sequence[int] | None) -> np.ndarray:
+    """The records' blocks of observers that noted the same review days with the same
+    lags, [R, N, 3, K] (as-of day, observed and true value by KPI row, as `records`)."""
+    from .observe_kernel import true_cells  # numba: only once a batch has run
+
+    first = observers[0]
+    reviews = np.array(first.review_days)
+    as_of = (reviews[:, None] - 1 - np.array(first.lags())[None, :])[:, _SOURCE_ROWS]
+    if daily is None or rows is None:
+        last = max(int(as_of.max()) + 1, 1)
+        daily, rows = np.stack([o.rep.kpi_history(last) for o in observers]), None
+    index = np.arange(len(observers)) if rows is None else np.asarray(rows, dtype=np.int64)
+    true = true_cells(daily, index, as_of.astype(np.int64), _ROWS.astype(np.int64), _FLOWS)
+    early = np.nonzero((as_of < 0) & ~_FLOWS)
+    for r, observer in enumerate(observers):
+        for n, j in zip(*early, strict=True):
+            true[r, n, j] = observer.true_value(NAMES[j], int(as_of[n, j]))
+        observer._draw_surveys(as_of, true[r])
+    blocks = np.empty((len(observers), as_of.shape[0], 3, as_of.shape[1]))
+    blocks[:, :, 0] = as_of
+    blocks[:, :, 2] = true
+    blocks[:, :, 1] = true
+    for j in _SURVEYED:
+        keys = [(NAMES[j], int(d)) for d in as_of[:, j]]
+        blocks[:, :, 1, j] = [[o._drawn[key] for key in keys] for o in observers]
+    return blocks

@@ -10,6 +10,7 @@ import datetime as dt
 import functools
 import math
 import pickle
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +28,7 @@ from .functions import RULE_FUNCTIONS as RULE_FUNCTIONS  # the registry, also kn
 from .functions import ReviewEnvironment
 from .log import ReviewTally
 from .market_intel import PRICE, CompetitorBook, competitor_survey
-from .observe import NAMES, Observer
+from .observe import NAMES, Observer, records_of
 from .rivals import quiet_rules, start_rivals
 
 if TYPE_CHECKING:
@@ -82,6 +83,18 @@ class ReviewLog:
         observer, self.observer = self.observer, None
         if observer is not None:
             self.observed = observer.records()
+
+    @staticmethod
+    def close_together(logs: Sequence[ReviewLog], daily: np.ndarray | None = None,
+                       rows: Sequence[int] | None = None) -> None:
+        """`close` of every log of `logs` (a batch's), their observations read at once
+        (`observe.records_of`; `daily` [R, K, D], the replications' daily records, row
+        rows[i] for logs[i]), the same figures as one by one."""
+        open_ = [i for i, log in enumerate(logs) if log.observer is not None]
+        observers = [logs[i].observer for i in open_]
+        at = None if rows is None else [rows[i] for i in open_]
+        for i, records in zip(open_, records_of(observers, daily, at), strict=True):
+            logs[i].observed, logs[i].observer = records, None
 
     def __getstate__(self) -> dict[str, Any]:
         """The log as it crosses from a worker process: its decisions as one pickled bytes
@@ -138,9 +151,8 @@ class Review:
         self.rules = rules
         self.channels = rep.plan.channels
         self.observer: Observer = Observer(rep, rules.info)
-        self.book = CompetitorBook(rep.plan)
+        self._book: CompetitorBook | None = None
         self.actions: Actions = Actions(rep, rules)
-        self.actions.rules_changed = self.set_rules
         #: the studies scheduled in `information:` (bought when they start)
         self.scheduled = rules.info.studies
         #: the last day each rule acted (for cooldown_days)
@@ -152,31 +164,46 @@ class Review:
         #: an action since the last review changed prices (`refresh` needed)
         self.market_changed = False
         self.last_review = (0, np.zeros_like(self.snapshot))
+        #: a rule may read `utilisation` (`close_review` keeps the channel totals)
+        self.keeps_totals = _reads_utilisation(rules)
+
+    @property
+    def book(self) -> CompetitorBook:
+        """The competitors' offers over time (made when first read: most rules never
+        read them)."""
+        if self._book is None:
+            self._book = CompetitorBook(self.rep.plan)
+        return self._book
 
     # --- the processes -----------------------------------------------------------------
     def timeline(self) -> list[tuple[int, int, str]]:
-        """(day, order, what) of every snapshot, study and review, in time order."""
-        lag = self.rules.info.report_lag
-        items = [(max(d - lag, 0), 0, f"snap:{d}") for d in self.rules.review_days]
-        items += [(s.start, 1, f"study:{i}") for i, s in enumerate(self.scheduled)
-                  if 0 <= s.start < self.rep.plan.horizon]
-        items += [(d, 2, f"review:{d}") for d in self.rules.review_days]
-        return sorted(items)
+        """(day, order, what) of every snapshot, study and review, in time order (kept by
+        the rules' identity: the sampled plans of a run share them)."""
+        return _TIMELINES((self.rules,), (self.rep.plan.horizon,),
+                          lambda: _timeline(self.rules, self.rep.plan.horizon))
 
     def schedule(self) -> None:
         """Register every snapshot, study and review of the timeline as a change of the
         replication on its day (`Controls.at`: SimPy when the replication runs alone, the
         batch's calendar when it runs in a batch, `engine.batch`)."""
-        for day, _, what in self.timeline():
-            change = (ReviewStep(self, day) if what.startswith("review:")
-                      else functools.partial(self.step, day, what))
-            self.rep.at(day, change)
+        at = self.rep.at
+        for day, order, what in self.timeline():
+            if order == 0:  # a snapshot
+                at(day, self.take_snapshot)
+            elif order == 2:
+                at(day, ReviewStep(self, day))
+            else:
+                at(day, functools.partial(self.step, day, what))
+
+    def take_snapshot(self) -> None:
+        """The internal report a later review reads (the channel totals to date)."""
+        self.snapshot = self.rep.channel_totals()
 
     def step(self, day: int, what: str) -> None:
         """One item of the timeline on its day (the population synced to it)."""
         kind, _, arg = what.partition(":")
         if kind == "snap":
-            self.snapshot = self.rep.channel_totals()
+            self.take_snapshot()
         elif kind == "study":
             self.buy_study(int(arg), day)
         else:
@@ -245,6 +272,8 @@ class Review:
             else:
                 args = self.resolve(action, env, rule.name, day)
             status, used = self.actions.handler(action.kind)(day, args)
+            if self.actions.rules is not self.rules:  # a study commissioned
+                self.set_rules(self.actions.rules)
             self.decide(day, rule.name, action.kind, used, seen, status)
             done += status == DONE
             if status == DONE:
@@ -253,8 +282,10 @@ class Review:
         return done
 
     def close_review(self, day: int) -> None:
-        """What the next review compares with (`utilisation`)."""
-        self.last_review = (day, self.rep.channel_totals())
+        """What the next review compares with (`utilisation`; kept only when a rule may
+        read it)."""
+        if self.keeps_totals:
+            self.last_review = (day, self.rep.channel_totals())
 
     def resolve(self, action: CompiledAction, env: ReviewEnvironment, rule: str,
                 day: int) -> dict[str, Any]:
@@ -472,10 +503,34 @@ class ReviewLoop:
         review = Review(rep, rules if rules is not None else quiet_rules(rivals))
         if rules is not None:
             review.schedule()
-        start_rivals(rep, review.observer, review.book, review.log.competitor_moves)
+        if rivals is not None:
+            start_rivals(rep, review.observer, review.book, review.log.competitor_moves)
         review.log.observer = review.observer  # read when closed (`close`)
         return review.log
 
+
+def _timeline(rules: CompiledRules, horizon: int) -> list[tuple[int, int, str]]:
+    """`Review.timeline` of `rules` over a horizon of `horizon` days, computed."""
+    lag = rules.info.report_lag
+    items = [(max(d - lag, 0), 0, f"snap:{d}") for d in rules.review_days]
+    items += [(s.start, 1, f"study:{i}") for i, s in enumerate(rules.info.studies)
+              if 0 <= s.start < horizon]
+    items += [(d, 2, f"review:{d}") for d in rules.review_days]
+    return sorted(items)
+
+
+def _reads_utilisation(rules: CompiledRules) -> bool:
+    """Whether an expression of `rules` may call `utilisation` (kept by the rules'
+    identity)."""
+    return _UTILISATION((rules.rules,), (), lambda: any(
+        "utilisation" in expression.text for rule in rules.rules
+        for expression in (rule.when, *(arg for action in rule.then for _, arg in action.args
+                                        if isinstance(arg, Expression)))))
+
+
+#: `Review.timeline` and `_reads_utilisation` by the identity of the rules
+_TIMELINES = Reused(64)
+_UTILISATION = Reused(64)
 
 #: `ReviewLoop.batch_days` by the identity of a plan's rules (`ReviewPlan`) and its
 #: horizon and hiring delays
