@@ -64,13 +64,9 @@ class Fit:
     tempers: dict[str, float] = field(default_factory=dict)
     # per series: the correlation of its noise between periods (calibrate.serial)
     serial: dict[str, Serial] = field(default_factory=dict)
-    # per series: the power of the level in its noise sd (calibrate.noise_power)
+    # per series: the power of the level in its noise sd, estimated at the optimum for
+    # the predictive band (calibrate.noise_power; the likelihood keeps quasi-Poisson)
     powers: dict[str, NoisePower] = field(default_factory=dict)
-
-    @property
-    def noise_powers(self) -> dict[str, float]:
-        """The power each series' noise uses where not the default."""
-        return {kpi: p.power for kpi, p in self.powers.items() if p.used}
 
 
 def residuals(z: np.ndarray, model: WindowModel, noise: dict[str, SeriesNoise],
@@ -102,13 +98,11 @@ def serial_correlation(model: WindowModel, mean: Paths, noise: dict[str, SeriesN
 
 def neg_log_posterior(z: np.ndarray, model: WindowModel, sim_var: Paths,
                       mask: dict[str, np.ndarray], weights: dict[str, float],
-                      tempers: dict[str, float] | None = None,
-                      powers: dict[str, float] | None = None) -> float:
+                      tempers: dict[str, float] | None = None) -> float:
     """-log posterior in z, the noise scales profiled out (re-estimated at each z); each
-    series' log-likelihood times its weight and its temper (1 without); `powers`: the
-    power of the level in a series' noise sd where not the default."""
+    series' log-likelihood times its weight and its temper (1 without)."""
     mean, _ = model.expected(z)
-    noise = estimate_noise(model.history, mean, sim_var, mask, powers)
+    noise = estimate_noise(model.history, mean, sim_var, mask)
     total = 0.5 * float(np.dot(z, z))
     for kpi, observed in model.history.series.items():
         m = mask[kpi]
@@ -254,20 +248,19 @@ def _hac(rows: np.ndarray, mask: dict[str, np.ndarray],
 
 
 def refine(model: WindowModel, z0: np.ndarray, sim_var: Paths, mask: dict[str, np.ndarray],
-           weights: dict[str, float], max_evaluations: int,
-           powers: dict[str, float] | None = None) -> tuple[np.ndarray, bool]:
+           weights: dict[str, float], max_evaluations: int) -> tuple[np.ndarray, bool]:
     """Iteratively reweighted least squares from `z0`: the noise scales fixed at the
     current point, scipy.optimize.least_squares (trust region reflective, bounded to
     [-Z_MAX, Z_MAX]) on the whitened residuals, forward differences at a step of DIFF_STEP
     in z (`forward_jacobian`: wider than the graininess of simulated counts); repeated
-    while the noise moves (of the level's `powers` in its sd, where given)."""
+    while the noise moves."""
     from scipy.optimize import least_squares
 
     k = len(z0)
     z, converged = np.asarray(z0, dtype=float), False
     for _ in range(IRLS_ROUNDS):
         mean, _ = model.expected(z)
-        noise = estimate_noise(model.history, mean, sim_var, mask, powers)
+        noise = estimate_noise(model.history, mean, sim_var, mask)
         res = least_squares(residuals, z, args=(model, noise, sim_var, mask, weights),
                             bounds=(-Z_MAX, Z_MAX), method="trf", jac=forward_jacobian,
                             x_scale=1.0, xtol=1e-3, ftol=1e-4, gtol=1e-6,
@@ -296,38 +289,19 @@ def fit(model: WindowModel, settings: FitSettings, rng: np.random.Generator) -> 
     best, converged = refine(model, scored[0][0], sim_var, mask, weights,
                              settings.max_evaluations)
     mean, sim_var = path_variance(model, best)
-    best, converged, powers = _with_noise_power(model, best, converged, mean, sim_var, mask,
-                                                weights, settings.max_evaluations)
-    used = {kpi: p.power for kpi, p in powers.items() if p.used}
-    if used:
-        mean, sim_var = path_variance(model, best)
-    noise = estimate_noise(model.history, mean, sim_var, mask, used)
+    noise = estimate_noise(model.history, mean, sim_var, mask)
+    powers = noise_powers(model.history, mean, sim_var, mask)
     serial = serial_correlation(model, mean, noise, sim_var, mask)
     jac = jacobian(model, best, noise, sim_var, mask, weights)
     temper = sandwich_temper(model, best, jac, mean, noise, sim_var, mask, serial)
     tempers = {kpi: temper for kpi in model.history.series}
     jac[:-k] *= np.sqrt(temper)
     cov = np.linalg.pinv(jac.T @ jac)
-    cost = neg_log_posterior(best, model, sim_var, mask, weights, tempers, used)
-    others = [(z, neg_log_posterior(z, model, sim_var, mask, weights, tempers, used))
+    cost = neg_log_posterior(best, model, sim_var, mask, weights, tempers)
+    others = [(z, neg_log_posterior(z, model, sim_var, mask, weights, tempers))
               for z, _, _ in scored[1:]]
     return Fit(best, cov, noise, mean, sim_var, cost, converged,
                [(best, cost), *sorted(others, key=lambda o: o[1])], tempers, serial, powers)
-
-
-def _with_noise_power(model: WindowModel, best: np.ndarray, converged: bool, mean: Paths,
-                      sim_var: Paths, mask: dict[str, np.ndarray], weights: dict[str, float],
-                      max_evaluations: int) -> tuple[np.ndarray, bool, dict[str, NoisePower]]:
-    """Each series' power of the level in its noise sd, estimated from the residuals at
-    the optimum (calibrate.noise_power); where one differs significantly from the
-    default, the least squares refined from the optimum with it (the periods' weights
-    change), else the optimum kept as it is."""
-    powers = noise_powers(model.history, mean, sim_var, mask)
-    used = {kpi: p.power for kpi, p in powers.items() if p.used}
-    if not used:
-        return best, converged, powers
-    best, converged = refine(model, best, sim_var, mask, weights, max_evaluations, used)
-    return best, converged, powers
 
 
 def log_posterior_of(model: WindowModel, result: Fit, settings: FitSettings
@@ -339,7 +313,6 @@ def log_posterior_of(model: WindowModel, result: Fit, settings: FitSettings
     weights = settings.weights or {}
 
     def log_post(z: np.ndarray) -> float:
-        return -neg_log_posterior(z, model, result.sim_var, mask, weights, result.tempers,
-                                  result.noise_powers)
+        return -neg_log_posterior(z, model, result.sim_var, mask, weights, result.tempers)
 
     return log_post
