@@ -41,7 +41,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from ..history import SeriesNoise, estimate_noise
+from ..history import History, SeriesNoise, estimate_noise
 from .fit import Fit
 from .result import SeriesBand
 from .serial import Serial, conditional
@@ -84,7 +84,7 @@ def persistence(observed: Array, mean: Array, sd: Array, fitted: NDArray[np.bool
     return Persistence(last, shift, spread)
 
 
-def predictive_noise(model: WindowModel, result: Fit, fitted: dict[str, NDArray[np.bool_]]
+def predictive_noise(history: History, result: Fit, fitted: dict[str, NDArray[np.bool_]]
                      ) -> dict[str, SeriesNoise]:
     """Each series' observation noise for the band: the fit's, or where the power of the
     level in its sd differs significantly from the likelihood's (`Fit.powers`), that
@@ -92,7 +92,7 @@ def predictive_noise(model: WindowModel, result: Fit, fitted: dict[str, NDArray[
     powers = {kpi: p.power for kpi, p in result.powers.items() if p.used}
     if not powers:
         return result.noise
-    own = estimate_noise(model.history, result.mean, result.sim_var, fitted, powers)
+    own = estimate_noise(history, result.mean, result.sim_var, fitted, powers)
     return {kpi: own[kpi] if kpi in powers else noise for kpi, noise in result.noise.items()}
 
 
@@ -184,7 +184,7 @@ def predictive_bands(model: WindowModel, result: Fit, zs: np.ndarray,
                      replications: int = 1) -> dict[str, SeriesBand]:
     """Each series' 90% predictive band (module docstring); `fitted`: the observed cells
     of the fitted periods, per series."""
-    noise = predictive_noise(model, result, fitted)
+    noise = predictive_noise(model.history, result, fitted)
     carry = {kpi: persistence(y, result.mean[kpi], np.sqrt(noise[kpi].variance(
         result.mean[kpi], result.sim_var[kpi])), fitted[kpi], result.serial.get(kpi, Serial()))
              for kpi, y in model.history.series.items()}

@@ -64,20 +64,22 @@ class NoisePower:
                 "significant": self.used}
 
 
-def _profile_scale(e2: Array, base: Array, sim_var: Array, floor: Array) -> float:
-    """max over the scale s of the Gaussian log-likelihood of squared residuals `e2` of
-    variance max(s * base, floor) + sim_var (s > 0, found on the log scale)."""
-    from scipy.optimize import minimize_scalar
+SCALE_ROUNDS = 30  # fixed-point rounds of the profiled scale
 
-    def nll(log_s: float) -> float:
-        var = np.maximum(np.exp(log_s) * base, floor) + sim_var + 1e-12
-        return 0.5 * float(np.sum(e2 / var + np.log(var)))
 
-    start = max(float(np.mean(np.maximum(e2 - sim_var, 1e-12 * (1.0 + e2)) / base)), 1e-300)
-    centre = np.log(start)
-    found = minimize_scalar(nll, bounds=(centre - 8.0, centre + 4.0), method="bounded",
-                            options={"xatol": 1e-4})
-    return -float(found.fun)
+def _profiled(e2: Array, base: Array, sim_var: Array, floor: Array) -> Array:
+    """The Gaussian log-likelihood of squared residuals `e2` [n] of variance
+    max(s * base, floor) + sim_var, maximised over the scale s, for each row of `base`
+    [powers, n]: the score equation's fixed point s = sum(b (e2 - v) / V^2) /
+    sum(b^2 / V^2), V at the current s, from the moment estimate."""
+    s = np.maximum(np.mean((e2 - sim_var) / base, axis=1), 1e-12 * np.mean(e2 / base, axis=1))
+    for _ in range(SCALE_ROUNDS):
+        var = np.maximum(s[:, None] * base, floor) + sim_var + 1e-300
+        step = np.sum(base * (e2 - sim_var) / var ** 2, axis=1) / np.sum(base ** 2 / var ** 2,
+                                                                        axis=1)
+        s = np.maximum(step, 1e-6 * s)
+    var = np.maximum(s[:, None] * base, floor) + sim_var + 1e-300
+    return -0.5 * np.sum(e2 / var + np.log(var), axis=1)
 
 
 def profile(residuals: Array, level: Array, sim_var: Array, noise: Noise = Noise.MONEY,
@@ -90,8 +92,8 @@ def profile(residuals: Array, level: Array, sim_var: Array, noise: Noise = Noise
     floor = level if noise is Noise.COUNT else np.zeros_like(level)
     # the level over its geometric mean: the scale stays of one size for every k
     relative = level / float(np.exp(np.mean(np.log(level))))
-    return np.asarray([_profile_scale(e2, relative ** (2.0 * k), np.asarray(sim_var, float),
-                                      floor) for k in powers])
+    base = relative[None, :] ** (2.0 * np.asarray(powers, float)[:, None])
+    return _profiled(e2, base, np.asarray(sim_var, float), floor)
 
 
 def estimate_power(residuals: Array, level: Array, sim_var: Array,
