@@ -15,7 +15,7 @@ best, chi-square with one degree of freedom).
 
 The estimate is used only where it fits significantly better than the default k = 0.5
 (a likelihood-ratio test at 5%: 3.841): a power estimated from a history whose level
-moves little is close to flat (one seed of the PyMC example: k 0.38, interval 0 to 0.93),
+moves little is close to flat (PyMC example, seed 327: k 0.17, interval 0 to 0.85),
 and a fit without that evidence keeps every number it had. Where used, only the
 predictive band draws its noise with it (calibrate.band.predictive_noise); the likelihood
 keeps quasi-Poisson: refitting with the estimated power made the held-out forecast of
