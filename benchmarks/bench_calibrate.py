@@ -162,6 +162,10 @@ def from_history(seed: int, kind: str = "mktsim", channels: list[str] | None = N
             f"held-out MAPE {fit['holdout']['mape']:.3f} (the noise's own "
             f"{noise_mape(synthetic):.3f}), 90% band coverage of the "
             f"held-out weeks {fit['coverage']:.2f}; {band_summary(result.bands['revenue'])}")
+    power = fit.get("noise_power")
+    if power:
+        line += (f"; noise sd ~ level^k, k {power['estimate']:.2f} [{power['interval'][0]:.2f}, "
+                 f"{power['interval'][1]:.2f}], used {power['power']:.2f}")
     truth = synthetic.truth.values
     inside = [p for p in doc["parameters"] if p["path"] in truth
               and p["interval"][0] <= truth[p["path"]] <= p["interval"][1]]

@@ -39,6 +39,7 @@ class Coverage:
     seconds: float = 0.0
     untrusted: int = 0  # fits whose importance weights could not be trusted (k-hat, ESS)
     ess: float = 0.0  # the effective sample sizes, summed over the fits
+    noise_power: int = 0  # fits whose band drew its noise with an estimated level power
 
     def share(self, path: str) -> float:
         """Share of the fits whose interval of `path` held the truth."""
@@ -88,6 +89,8 @@ def run_sbc(tmp: Path, histories: int, priors: tuple[str, ...] = PRIORS, weeks: 
             low, high = est.interval
             out.held[est.path] = out.held.get(est.path, 0) + (low <= truth[est.path] <= high)
             out.identified[est.path] = out.identified.get(est.path, 0) + est.identified
+        out.noise_power += bool(result.fit["new_customers"].get("noise_power", {})
+                                .get("significant"))
         band = result.bands["new_customers"]
         y, lo, hi = band.observed[-holdout:], band.low[-holdout:], band.high[-holdout:]
         out.band_inside += int(np.sum((y >= lo) & (y <= hi)))

@@ -113,6 +113,9 @@ def test_cli_json_out_and_reports(tmp_path: Path) -> None:
     fit = doc["fit"]["new_customers"]
     assert set(fit) >= {"r2", "mape", "wmape", "nrmse", "holdout", "coverage"}
     assert fit["holdout"]["n"] == 12 and fit["coverage"] is not None
+    power = fit["noise_power"]  # the level's power in the noise sd (calibrate.noise_power)
+    assert power["interval"][0] <= power["estimate"] <= power["interval"][1], power
+    assert power["power"] == (power["estimate"] if power["significant"] else 0.5), power
     text = fitted.read_text()
     assert text.startswith("# Calibrated by mktsim calibrate")
     assert str(history) in text

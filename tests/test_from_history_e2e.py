@@ -93,6 +93,11 @@ def test_holdout_error_near_the_noise_and_band_covers(fitted: dict) -> None:
     corr = fit["noise_correlation"]
     assert 0.0 <= corr["share"] <= 1.0 and 0.0 <= corr["decay"] <= 0.95, corr
     assert corr["lag1"] < 0.3, corr
+    # the power of the level in the noise's sd (calibrate.noise_power), in [0, 1], inside
+    # its interval, used by the band only where significant
+    power = fit["noise_power"]
+    assert 0.0 <= power["interval"][0] <= power["estimate"] <= power["interval"][1] <= 1.0
+    assert power["power"] == (power["estimate"] if power["significant"] else 0.5), power
 
 
 def _rows(fitted: dict) -> tuple[dict[str, tuple[float, float, float, float]], str]:

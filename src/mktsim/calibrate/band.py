@@ -6,7 +6,12 @@ Three steps, each in the series' own units (units, money, a share):
    paths), and each path given `NOISE_DRAWS` draws of the series' observation noise
    (the fit's noise model, Gaussian): enough samples for stable 5% and 95% quantiles
    without more simulations (with 5 draws a path the same fit's held-out coverage still
-   moved by up to 5 of 13 weeks with the noise seed).
+   moved by up to 5 of 13 weeks with the noise seed). Where the fitted residuals show
+   the noise's sd growing with the level by another power than the likelihood's
+   quasi-Poisson square root (calibrate.noise_power, significant at 5%), the noise is
+   drawn with that power, its scale re-estimated from the same residuals
+   (`predictive_noise`): a band of the noise's own shape over the level, however the
+   fit weighted the periods.
 2. The band: the 5% and 95% quantiles of those samples, around their median.
 3. A split-conformal correction: the band's width is multiplied by the factor that makes
    the last `RECENT` fitted periods' coverage 90% (with the finite-sample rank
@@ -36,6 +41,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from ..history import History, SeriesNoise, estimate_noise
 from .fit import Fit
 from .result import SeriesBand
 from .serial import Serial, conditional
@@ -78,14 +84,29 @@ def persistence(observed: Array, mean: Array, sd: Array, fitted: NDArray[np.bool
     return Persistence(last, shift, spread)
 
 
+def predictive_noise(history: History, result: Fit, fitted: dict[str, NDArray[np.bool_]]
+                     ) -> dict[str, SeriesNoise]:
+    """Each series' observation noise for the band: the fit's, or where the power of the
+    level in its sd differs significantly from the likelihood's (`Fit.powers`), that
+    power with its scale re-estimated from the residuals of the `fitted` cells."""
+    powers = {kpi: p.power for kpi, p in result.powers.items() if p.used}
+    if not powers:
+        return result.noise
+    own = estimate_noise(history, result.mean, result.sim_var, fitted, powers)
+    return {kpi: own[kpi] if kpi in powers else noise for kpi, noise in result.noise.items()}
+
+
 def predictive_samples(model: WindowModel, result: Fit, zs: np.ndarray,
                        rng: np.random.Generator, replications: int = 1,
-                       carry: dict[str, Persistence] | None = None
+                       carry: dict[str, Persistence] | None = None,
+                       noise: dict[str, SeriesNoise] | None = None
                        ) -> dict[str, tuple[Array, Array]]:
     """{kpi: (independent, carried)}, each [draws * replications * NOISE_DRAWS,
-    n_periods]: simulated paths of each posterior draw plus Gaussian observation noise,
-    in the series' units; `carried` with the same draws continuing the fitted window's
-    last deviation (`carry`, step 4; without: the same as independent)."""
+    n_periods]: simulated paths of each posterior draw plus Gaussian observation noise
+    (`noise`, the fit's without), in the series' units; `carried` with the same draws
+    continuing the fitted window's last deviation (`carry`, step 4; without: the same as
+    independent)."""
+    noise = noise or result.noise
     sims: dict[str, list[Array]] = {k: [] for k in model.history.series}
     carried: dict[str, list[Array]] = {k: [] for k in model.history.series}
     for i, z in enumerate(zs):
@@ -93,10 +114,10 @@ def predictive_samples(model: WindowModel, result: Fit, zs: np.ndarray,
         for kpi, paths in model.paths(z, replications=replications, seed=seed).items():
             keep = (carry or {}).get(kpi) or Persistence.none(paths.shape[-1])
             for path in paths:
-                noise = rng.normal(0.0, 1.0, (NOISE_DRAWS, path.size)) * np.sqrt(
-                    result.noise[kpi].variance(path))
-                sims[kpi].append(path + noise)
-                carried[kpi].append(path + keep.shift + keep.spread * noise)
+                draws = rng.normal(0.0, 1.0, (NOISE_DRAWS, path.size)) * np.sqrt(
+                    noise[kpi].variance(path))
+                sims[kpi].append(path + draws)
+                carried[kpi].append(path + keep.shift + keep.spread * draws)
     return {kpi: (np.concatenate(s), np.concatenate(carried[kpi]))
             for kpi, s in sims.items()}
 
@@ -163,10 +184,11 @@ def predictive_bands(model: WindowModel, result: Fit, zs: np.ndarray,
                      replications: int = 1) -> dict[str, SeriesBand]:
     """Each series' 90% predictive band (module docstring); `fitted`: the observed cells
     of the fitted periods, per series."""
-    carry = {kpi: persistence(y, result.mean[kpi], np.sqrt(result.noise[kpi].variance(
+    noise = predictive_noise(model.history, result, fitted)
+    carry = {kpi: persistence(y, result.mean[kpi], np.sqrt(noise[kpi].variance(
         result.mean[kpi], result.sim_var[kpi])), fitted[kpi], result.serial.get(kpi, Serial()))
              for kpi, y in model.history.series.items()}
-    samples = predictive_samples(model, result, zs, rng, replications, carry)
+    samples = predictive_samples(model, result, zs, rng, replications, carry, noise)
     return {kpi: series_band(model.history.series[kpi], result.mean[kpi], s, fitted[kpi],
                              len(model.priors), c, carry[kpi].last)
             for kpi, (s, c) in samples.items()}

@@ -21,6 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..history import SeriesNoise, estimate_noise, observed_mask
+from .noise_power import NoisePower, noise_powers
 from .priors import Z_MAX
 from .serial import Serial, estimate
 from .simulator import Paths, WindowModel
@@ -63,6 +64,9 @@ class Fit:
     tempers: dict[str, float] = field(default_factory=dict)
     # per series: the correlation of its noise between periods (calibrate.serial)
     serial: dict[str, Serial] = field(default_factory=dict)
+    # per series: the power of the level in its noise sd, estimated at the optimum for
+    # the predictive band (calibrate.noise_power; the likelihood keeps quasi-Poisson)
+    powers: dict[str, NoisePower] = field(default_factory=dict)
 
 
 def residuals(z: np.ndarray, model: WindowModel, noise: dict[str, SeriesNoise],
@@ -288,6 +292,7 @@ def fit(model: WindowModel, settings: FitSettings, rng: np.random.Generator,
                              settings.max_evaluations)
     mean, sim_var = path_variance(model, best)
     noise = estimate_noise(model.history, mean, sim_var, mask)
+    powers = noise_powers(model.history, mean, sim_var, mask)
     serial = serial_correlation(model, mean, noise, sim_var, mask)
     jac = jacobian(model, best, noise, sim_var, mask, weights)
     temper = sandwich_temper(model, best, jac, mean, noise, sim_var, mask, serial)
@@ -298,7 +303,7 @@ def fit(model: WindowModel, settings: FitSettings, rng: np.random.Generator,
     others = [(z, neg_log_posterior(z, model, sim_var, mask, weights, tempers))
               for z, _, _ in scored[1:]]
     return Fit(best, cov, noise, mean, sim_var, cost, converged,
-               [(best, cost), *sorted(others, key=lambda o: o[1])], tempers, serial)
+               [(best, cost), *sorted(others, key=lambda o: o[1])], tempers, serial, powers)
 
 
 def log_posterior_of(model: WindowModel, result: Fit, settings: FitSettings

@@ -30,6 +30,7 @@ from .identify import (
     why_not_identified,
 )
 from .metrics import coverage, fit_metrics
+from .noise_power import NoisePower
 from .posterior import Posterior, sample
 from .priors import check_flags, check_priors, parse_priors, prior_interval, values_at
 from .result import CalibrationResult, ParameterEstimate, SeriesBand
@@ -242,6 +243,7 @@ def _fit_table(history: History, result: Fit, bands: dict[str, SeriesBand], hold
             "coverage": coverage(y[h], band.low[h], band.high[h]),
             "coverage_fitted": coverage(y[m], band.low[m], band.high[m]),
             "noise_correlation": _noise_correlation(result, kpi),
+            "noise_power": result.powers.get(kpi, NoisePower.default()).to_dict(),
         }
     return table
 

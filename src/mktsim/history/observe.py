@@ -8,7 +8,9 @@ noisy that measurement is.
     p (1 - p) / n, known;
   - a share without `n`: constant variance `s`, estimated;
   - counts, units and money: quasi-Poisson, variance `s * mu` with the dispersion `s`
-    estimated (counts and units: at least Poisson, s >= 1);
+    estimated (counts and units: at least Poisson, s >= 1); or, where a fit finds the
+    residuals grow with the level otherwise (calibrate.noise_power), `s * mu^(2 k)`
+    with the power k of the level in the noise's sd (0 constant, 1 proportional);
   and in every series the simulation's own variance between replications (a real history
   is one path of the process, not its mean).
 """
@@ -27,6 +29,8 @@ from .model import SHARE_KPIS, History
 
 Array = NDArray[np.float64]
 TINY = 1e-12
+#: The exponent of the level in the noise's sd of counts and money: quasi-Poisson.
+DEFAULT_POWER = 0.5
 
 
 class Noise(StrEnum):
@@ -69,11 +73,14 @@ def period_values(daily: Array, history: History) -> dict[str, Array]:
 
 @dataclass(frozen=True)
 class SeriesNoise:
-    """Variance of one series' observations: `known + scale * base(mu) + sim_var`."""
+    """Variance of one series' observations: `known + scale * base(mu) + sim_var`;
+    counts and money: base(mu) = |mu|^(2 power), `power` the exponent of the level in the
+    noise's sd (0.5: quasi-Poisson; counts never below Poisson, mu)."""
 
     noise: Noise
     scale: float
     sample_size: Array | None = None
+    power: float = DEFAULT_POWER
 
     def variance(self, mu: Array, sim_var: Array | float = 0.0) -> Array:
         """Observation variance around the expected value `mu` (same shape)."""
@@ -84,21 +91,28 @@ class SeriesNoise:
         elif self.noise is Noise.SHARE:
             own = np.full_like(mu, self.scale)
         else:
-            own = self.scale * np.maximum(np.abs(mu), 1.0)
+            level = np.maximum(np.abs(mu), 1.0)
+            own = self.scale * base_variance(self.noise, mu, self.power)
+            if self.noise is Noise.COUNT and self.power != DEFAULT_POWER:
+                own = np.maximum(own, level)
         return own + np.asarray(sim_var) + TINY * (1.0 + mu * mu)
 
 
-def base_variance(noise: Noise, mu: Array) -> Array:
-    """What the estimated scale multiplies: 1 for shares, mu for counts and money."""
+def base_variance(noise: Noise, mu: Array, power: float = DEFAULT_POWER) -> Array:
+    """What the estimated scale multiplies: 1 for shares, |mu|^(2 power) for counts and
+    money (mu at the default power 0.5)."""
     if noise is Noise.SHARE:
         return np.ones_like(mu)
-    return np.maximum(np.abs(mu), 1.0)
+    level = np.maximum(np.abs(mu), 1.0)
+    return level if power == DEFAULT_POWER else level ** (2.0 * power)
 
 
 def estimate_noise(history: History, mu: Mapping[str, Array], sim_var: Mapping[str, Array],
-                   mask: Mapping[str, NDArray[np.bool_]]) -> dict[str, SeriesNoise]:
+                   mask: Mapping[str, NDArray[np.bool_]],
+                   powers: Mapping[str, float] | None = None) -> dict[str, SeriesNoise]:
     """Each series' noise, with its scale estimated from the residuals of the periods in
-    `mask` (method of moments on the squared residuals less the simulation variance)."""
+    `mask` (method of moments on the squared residuals less the simulation variance);
+    `powers`: the exponent of the level in a series' noise sd where not the default."""
     out = {}
     for kpi, observed in history.series.items():
         noise = noise_of(history, kpi)
@@ -109,11 +123,13 @@ def estimate_noise(history: History, mu: Mapping[str, Array], sim_var: Mapping[s
             out[kpi] = SeriesNoise(noise, 0.0, n)
             continue
         m = mask[kpi]
-        scale = noise.floor
+        power = (powers or {}).get(kpi, DEFAULT_POWER)
+        floor = noise.floor if power == DEFAULT_POWER else TINY
+        scale = floor
         if m.any():
             excess = (observed[m] - mu[kpi][m]) ** 2 - sim_var[kpi][m]
-            scale = max(noise.floor, float(np.mean(excess / base_variance(noise, mu[kpi][m]))))
-        out[kpi] = SeriesNoise(noise, scale)
+            scale = max(floor, float(np.mean(excess / base_variance(noise, mu[kpi][m], power))))
+        out[kpi] = SeriesNoise(noise, scale, power=power)
     return out
 
 
