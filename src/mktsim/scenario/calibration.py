@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from .base import Section
-from .fields import NonNegative
+from .fields import NonNegative, Number
 
 
 class CalibrationSection(Section):
@@ -21,7 +21,7 @@ class CalibrationSection(Section):
     parameters: dict[str, Any] = Field(
         default_factory=dict, description="Dotted paths to priors in the sweep syntax: "
         "'LOW:HIGH' (uniform) or 'normal(m, s)', 'lognormal(mu, sigma)', 'beta(a, b)', ...")
-    choices: dict[str, list[float]] = Field(
+    choices: dict[str, list[Number]] = Field(
         default_factory=dict, description="Dotted paths to candidate values, e.g. "
         "market.demand.media_scaling: [0, 1]: each candidate is fitted and the one the "
         "history's evidence favours is kept (at most 4 combinations).")
