@@ -35,6 +35,7 @@ from .layout import (
 )
 from .market_state import MarketState
 from .rng import ReplicationSeed, span_key
+from .stepped_adstock import mid_step_change
 from .teams import Roster
 from .variates import new_stream
 
@@ -327,11 +328,17 @@ class Replication:
 
     def scale_channel(self, channel: int, factor: float) -> None:
         """Multiply the channel's future spend by `factor`."""
-        self.chan_scale[channel] *= factor
+        self.set_channel_scale(channel, self.chan_scale[channel] * factor)
 
     def set_channel_scale(self, channel: int, scale: float) -> None:
-        """Set the factor on the channel's planned future spend."""
+        """Set the factor on the channel's planned future spend (from day `synced` on);
+        a stepped adstock's stock follows the money of its step's remaining days
+        (`engine.stepped_adstock`)."""
+        change = mid_step_change(self.plan.chan_par, self.plan.spend, self.misc[M_MARKET_SIZE],
+                                 channel, self.synced, scale - self.chan_scale[channel])
         self.chan_scale[channel] = scale
+        if change != 0.0:  # never below 0 by rounding when the rest of a step is paused
+            self.adstock[channel] = max(0.0, self.adstock[channel] + change)
 
     def book_cost(self, day: int, amount: float) -> None:
         """Book a one-off cost on `day`."""
