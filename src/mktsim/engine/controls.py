@@ -138,7 +138,8 @@ class Controls(Protocol):
         ...
 
     def set_channel_scale(self, channel: int, scale: float) -> None:
-        """Set the factor on the channel's planned future spend."""
+        """Set the factor on the channel's planned future spend; a stepped adstock's
+        stock follows the money of its step's remaining days (`engine.stepped_adstock`)."""
         ...
 
     def book_cost(self, day: int, amount: float) -> None:
