@@ -109,33 +109,38 @@ def test_a_bad_choice_is_refused_at_its_line(tmp_path: Path, choices: str,
         assert "Traceback" not in out.output
 
 
+def _exact_tempered_evidence(a: np.ndarray, y: np.ndarray, temper: float) -> float:
+    """log of the integral of N(z; 0, I) exp(-temper |y - A z|^2 / 2) over z: that of
+    sqrt(t) y = sqrt(t) A z + e, e ~ N(0, I), N(sqrt(t) y; 0, I + t A A') up to the
+    constant of the y's dimension."""
+    a_t, y_t = math.sqrt(temper) * a, math.sqrt(temper) * y
+    s = np.eye(len(y)) + a_t @ a_t.T
+    return float(-0.5 * y_t @ np.linalg.solve(s, y_t) - 0.5 * np.linalg.slogdet(s)[1])
+
+
 @pytest.mark.parametrize("seed", range(5))
-@pytest.mark.parametrize("temper", [1.0, 0.4])
-def test_laplace_evidence_is_exact_for_a_linear_gaussian_model(seed: int,
-                                                              temper: float) -> None:
-    """y = A z + e, e ~ N(0, I), z ~ N(0, I): the evidence is N(y; 0, I + A A') (up to the
-    constant of the y's dimension), and with the likelihood tempered by t that of
-    sqrt(t) y = sqrt(t) A z + e."""
+@pytest.mark.parametrize("own", [1.0, 0.4])
+def test_laplace_evidence_is_exact_for_a_linear_gaussian_model(seed: int, own: float
+                                                              ) -> None:
+    """y = A z + e, e ~ N(0, I), z ~ N(0, I), fitted as `fit` does: the point is the
+    untempered posterior's optimum, the covariance that of the likelihood tempered by the
+    candidate's own temper. The evidence at its own temper and at a common temper below
+    it is the exact evidence of the tempered linear model."""
     rng = np.random.default_rng(seed)
     n, k = 12, 3
     a, y = rng.normal(size=(n, k)), rng.normal(size=n) * 2
-    a_t, y_t = math.sqrt(temper) * a, math.sqrt(temper) * y
-    z = np.linalg.solve(a_t.T @ a_t + np.eye(k), a_t.T @ y_t)
-    cov = np.linalg.inv(a_t.T @ a_t + np.eye(k))
-    cost = 0.5 * z @ z + temper * 0.5 * np.sum((y - a @ z) ** 2)
-    result = Fit(z, cov, {}, {}, {}, float(cost), True, tempers={"y": temper})
-    s = np.eye(n) + a_t @ a_t.T
-    exact = -0.5 * y_t @ np.linalg.solve(s, y_t) - 0.5 * np.linalg.slogdet(s)[1]
-    assert log_evidence(result, temper) == pytest.approx(exact, rel=1e-9)
-    # at a common temper below its own, the likelihood is flattened further
-    flatter = log_evidence(result, temper / 2)
-    a_h, y_h = math.sqrt(temper / 2) * a, math.sqrt(temper / 2) * y
-    s_h = np.eye(n) + a_h @ a_h.T
-    z_h = z  # the point is the candidate's own optimum: the Laplace value there
-    approx = -(0.5 * z_h @ z_h + 0.5 * np.sum((y_h - a_h @ z_h) ** 2)) - 0.5 * np.linalg.slogdet(
+    z = np.linalg.solve(a.T @ a + np.eye(k), a.T @ y)
+    cov = np.linalg.inv(own * a.T @ a + np.eye(k))
+    cost = 0.5 * z @ z + own * 0.5 * np.sum((y - a @ z) ** 2)
+    result = Fit(z, cov, {}, {}, {}, float(cost), True, tempers={"y": own})
+    for temper in (own, own / 2, own / 5):
+        exact = _exact_tempered_evidence(a, y, temper)
+        assert log_evidence(result, temper) == pytest.approx(exact, rel=1e-9, abs=1e-9)
+    # the untempered optimum is not the tempered one: the value there is lower
+    a_h, y_h = math.sqrt(own / 2) * a, math.sqrt(own / 2) * y
+    at_point = -(0.5 * z @ z + 0.5 * np.sum((y_h - a_h @ z) ** 2)) - 0.5 * np.linalg.slogdet(
         np.eye(k) + a_h.T @ a_h)[1]
-    assert flatter == pytest.approx(approx, rel=1e-9)
-    assert math.isfinite(-0.5 * y_h @ np.linalg.solve(s_h, y_h))
+    assert at_point < _exact_tempered_evidence(a, y, own / 2) - 1e-6
 
 
 @pytest.mark.parametrize(("scores", "own_first", "kept"), [
