@@ -78,8 +78,11 @@ def test_without_choices_nothing_is_chosen_and_python_may_give_them(tmp_path: Pa
         mktsim.load(scenario).calibrate(choices={PATH: (1.0,)})
     with pytest.raises(ScenarioError, match="both freed and chosen"):
         mktsim.load(scenario).calibrate(choices={"channels.social.conversion.lift": (1, 2)})
-    with pytest.raises(ScenarioError, match="at 2: "):
+    with pytest.raises(ScenarioError, match="candidate 2: ") as refused:
         mktsim.load(scenario).calibrate(choices={PATH: (1.0, 2.0)})  # a share above 1
+    assert str(refused.value).count(str(scenario)) == 1
+    with pytest.raises(ScenarioError, match="candidate 1 is listed twice"):
+        mktsim.load(scenario).calibrate(choices={PATH: (0, 1, 1)})
     chosen = mktsim.load(scenario).calibrate(holdout=6, starts=1, choices={PATH: (0, 1)})
     assert chosen.choice is not None and chosen.choice.kept == {PATH: 1.0}
 
@@ -87,6 +90,9 @@ def test_without_choices_nothing_is_chosen_and_python_may_give_them(tmp_path: Pa
 @pytest.mark.parametrize(("choices", "message"), [
     (f"{PATH}: [1]", "a choice needs two or more different values"),
     (f"{PATH}: [1, 1]", "a choice needs two or more different values"),
+    (f"{PATH}: [0, 1, 1]", "candidate 1 is listed twice"),
+    (f"{PATH}: [0, 2]", "candidate 2: Input should be less than or equal to 1"),
+    ("channels.social.conversion.half_saturation: [0.001, -1]", "candidate -1: "),
     (f"{PATH}: [0, one]", "calibration.choices"),
     ("market.demand.media_scalin: [0, 1]", "is not a number of this scenario"),
     ("seed: [1, 2]", "cannot be calibrated"),

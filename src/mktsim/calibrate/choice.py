@@ -25,7 +25,7 @@ import numpy as np
 
 from ..history import observed_mask
 from ..i18n import _
-from ..scenario.calibration_check import MAX_CANDIDATES, number_at
+from ..scenario.calibration_check import MAX_CANDIDATES, candidate_problems, number_at
 from ..scenario.errors import Problem, ScenarioError
 from ..scenario.load import LoadedSpec, with_values
 from .fit import Fit, FitSettings, fit
@@ -99,8 +99,8 @@ def candidates_of(loaded: LoadedSpec, choices: Mapping[str, Sequence[float]]
     """Every combination of the choices' values, the scenario's own first (when it is
     one of them)."""
     paths = list(choices)
-    combos = [dict(zip(paths, (float(v) for v in values), strict=True))
-              for values in itertools.product(*(choices[p] for p in paths))]
+    combos = [dict(zip(paths, values, strict=True)) for values in itertools.product(
+        *(dict.fromkeys(float(v) for v in choices[p]) for p in paths))]  # each once
     own = {p: number_at(loaded.spec, p) for p in paths}
     combos.sort(key=lambda c: c != own)
     return combos[:MAX_CANDIDATES]
@@ -109,8 +109,9 @@ def candidates_of(loaded: LoadedSpec, choices: Mapping[str, Sequence[float]]
 def check_choices(loaded: LoadedSpec, choices: Mapping[str, Sequence[float]],
                   freed: Sequence[str] = ()) -> None:
     """Choices given in Python (`CalibrationOptions.choices`; the section's are checked
-    when the scenario is loaded): two or more different values of a path not freed, at
-    most MAX_CANDIDATES combinations; the scenario valid at every candidate value."""
+    when the scenario is loaded): two or more different values of a path not freed, each
+    once and each one the field takes, at most MAX_CANDIDATES combinations; the scenario
+    valid at every candidate value."""
     problems = [Problem(loaded.source, None, f"choices {path}",
                         _("a choice needs two or more different values"),
                         _("e.g. market.demand.media_scaling: [0, 1]"))
@@ -118,25 +119,37 @@ def check_choices(loaded: LoadedSpec, choices: Mapping[str, Sequence[float]],
     problems += [Problem(loaded.source, None, f"choices {path}",
                          _("{path} is both freed and chosen").format(path=path), "")
                  for path in choices if path in freed]
-    if int(np.prod([len(set(v)) for v in choices.values()])) > MAX_CANDIDATES:
+    problems += [Problem(loaded.source, None, f"choices {path}", message, hint)
+                 for path, values in choices.items() if len(set(values)) >= 2
+                 for message, hint in candidate_problems(path, values)]
+    combinations = int(np.prod([len(set(v)) for v in choices.values()]))
+    if combinations > MAX_CANDIDATES:
         problems.append(Problem(loaded.source, None, "choices",
                                 _("{n} combinations of choices; at most {most} are fitted"
-                                  ).format(n=int(np.prod([len(set(v)) for v in
-                                                          choices.values()])),
-                                           most=MAX_CANDIDATES), ""))
+                                  ).format(n=combinations, most=MAX_CANDIDATES), ""))
     if problems:
         raise ScenarioError(problems)
-    for path, values in choices.items():
-        for value in values:
-            try:
-                with_values(loaded, {path: float(value)})
-            except ScenarioError as exc:
-                why = exc.problems[0].render() if exc.problems else "invalid"
-                problems.append(Problem(loaded.source, None, f"calibration.choices.{path}",
-                                        f"at {value:g}: {why}", "check the path and values"))
-                break
+    problems = [p for path, values in choices.items()
+                for p in _scenario_problems(loaded, path, values)[:1]]
     if problems:
         raise ScenarioError(problems)
+
+
+def _scenario_problems(loaded: LoadedSpec, path: str, values: Sequence[float]
+                       ) -> list[Problem]:
+    """The scenario's problems at each candidate value of `path` (a value the field takes
+    may still break a rule between fields), each said once with the value."""
+    out = []
+    for value in values:
+        try:
+            with_values(loaded, {path: float(value)})
+        except ScenarioError as exc:
+            out += [Problem(loaded.source, None, f"choices {path}",
+                            _("candidate {value:g}: {reason}").format(
+                                value=float(value), reason=f"{p.where}: {p.message}"
+                                if p.where else p.message), p.hint)
+                    for p in exc.problems[:1]]
+    return out
 
 
 ModelOf = Callable[[LoadedSpec], WindowModel]
