@@ -160,3 +160,40 @@ def test_laplace_evidence_is_exact_for_a_linear_gaussian_model(seed: int, own: f
 def test_a_form_is_changed_on_strong_evidence_only(scores: list[float], own_first: bool,
                                                    kept: int) -> None:
     assert kept_index(scores, own_first) == kept
+
+
+def _candidate_models(folder: Path, truth: float, values: tuple[float, ...]) -> list:
+    """Candidates of the market of `truth` at `values` of the form, as `calibrate` builds
+    them (its history, priors; 2 replications)."""
+    from mktsim.calibrate.priors import parse_priors
+    from mktsim.calibrate.simulator import WindowModel
+    from mktsim.history import read_history
+    from mktsim.scenario.load import with_values
+
+    loaded = mktsim.load(write_market(folder, truth)).loaded
+    section = loaded.spec.calibration
+    priors = parse_priors((), section.parameters, loaded.source)
+    history = read_history(folder / section.history, loaded.spec.channels,
+                           loaded.spec.products, None, loaded.spec.market.demand)
+    return [({PATH: v}, WindowModel(with_values(loaded, {PATH: v}), "steady", history,
+                                    priors, 2, 5)) for v in values]
+
+
+@pytest.mark.parametrize(("truth", "values"), [(1.0, (1.0, 1.0)), (1.0, (1.0, 0.0)),
+                                               (0.0, (0.0, 1.0))])
+def test_no_candidate_keeps_an_optimum_a_later_candidates_optimum_beats(
+        tmp_path: Path, truth: float, values: tuple[float, float]) -> None:
+    """Searches cut short (one start, one evaluation per parameter and round), so that a
+    search from another candidate's optimum goes further. Two candidates that are the
+    same model (two values the history cannot tell apart) show the order's bias
+    plainly: the second starts from the first's optimum as well and ends lower; the
+    first is then fitted again from the second's."""
+    from mktsim.calibrate.choice import bettered, fit_candidates
+    from mktsim.calibrate.fit import FitSettings
+
+    settings = FitSettings(holdout=6, starts=1, max_evaluations=1)
+    models = _candidate_models(tmp_path, truth, values)
+    fitted = fit_candidates(models, settings, lambda: np.random.default_rng(3))
+    for i, (_, model, result) in enumerate(fitted):
+        later = [f.z for _, _, f in fitted[i + 1:]]
+        assert not bettered(model, result, later, settings), i

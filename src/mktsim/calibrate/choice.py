@@ -28,7 +28,7 @@ from ..i18n import _
 from ..scenario.calibration_check import MAX_CANDIDATES, candidate_problems, number_at
 from ..scenario.errors import Problem, ScenarioError
 from ..scenario.load import LoadedSpec, with_values
-from .fit import Fit, FitSettings, fit
+from .fit import Fit, FitSettings, fit, neg_log_posterior
 from .metrics import fit_metrics
 from .simulator import WindowModel
 
@@ -160,20 +160,15 @@ def choose(loaded: LoadedSpec, choices: Mapping[str, Sequence[float]], model_of:
            ) -> tuple[WindowModel, Fit, Choice | None]:
     """Fit every candidate and keep the one with the highest evidence, or the scenario's
     own when none is clearly better (`kept_index`); without choices, the scenario's own
-    fit. Every candidate's search starts from the same screen's
-    points (`rng_of` gives them each time) and, after the first, from the optima of the
-    candidates fitted before it too: the same values often fit both forms."""
+    fit (`fit_candidates` for the starts)."""
     import time
 
     if not choices:
         model = model_of(loaded)
         return model, fit(model, settings, rng_of()), None
     started = time.perf_counter()
-    fitted: list[tuple[dict[str, float], WindowModel, Fit]] = []
-    for values in candidates_of(loaded, choices):
-        model = model_of(with_values(loaded, values))
-        others = tuple(f.z for _, _, f in fitted)  # the forms fitted before: their optima
-        fitted.append((values, model, fit(model, settings, rng_of(), others)))
+    fitted = fit_candidates([(values, model_of(with_values(loaded, values)))
+                             for values in candidates_of(loaded, choices)], settings, rng_of)
     temper = min(_temper(f) for _, _, f in fitted)
     scores = [log_evidence(f, temper) for _, _, f in fitted]
     own = fitted[0][0] if fitted[0][0] == {p: number_at(loaded.spec, p) for p in choices} \
@@ -189,6 +184,42 @@ def choose(loaded: LoadedSpec, choices: Mapping[str, Sequence[float]], model_of:
     return model, result, Choice(list(choices), candidates, temper,
                                  seconds=time.perf_counter() - started,
                                  extra_evaluations=extra, kept=values, own=own)
+
+
+Fitted = list[tuple[dict[str, float], WindowModel, Fit]]
+
+
+def fit_candidates(models: Sequence[tuple[dict[str, float], WindowModel]],
+                   settings: FitSettings, rng_of: Callable[[], np.random.Generator]
+                   ) -> Fitted:
+    """Fit each candidate from the same screen's points (`rng_of` gives them each time)
+    and from the optima of the candidates fitted before it (the same values often fit
+    both forms); then a candidate that one of the later candidates' optima fits better
+    than its own optimum (a simulation each) is fitted again from every other
+    candidate's optimum, so that the order of the candidates gives none of them an
+    advantage."""
+    fitted: Fitted = []
+    for values, model in models:
+        others = tuple(f.z for _, _, f in fitted)
+        fitted.append((values, model, fit(model, settings, rng_of(), others)))
+    for i, (values, model, result) in enumerate(fitted):
+        later = [f.z for _, _, f in fitted[i + 1:]]
+        if later and bettered(model, result, later, settings):
+            others = tuple(f.z for j, (_, _, f) in enumerate(fitted) if j != i)
+            fitted[i] = (values, model, fit(model, settings, rng_of(), others))
+    return fitted
+
+
+def bettered(model: WindowModel, result: Fit, points: Sequence[np.ndarray],
+             settings: FitSettings) -> bool:
+    """Whether one of `points` fits `model` better than its fit's optimum does, on the
+    objective its search minimises (-log posterior, untempered, the fit's simulation
+    variance)."""
+    mask = observed_mask(model.history, settings.holdout)
+    weights = settings.weights or {}
+    own = neg_log_posterior(result.z, model, result.sim_var, mask, weights)
+    return any(neg_log_posterior(np.asarray(z), model, result.sim_var, mask, weights)
+               < own - 1e-6 * max(1.0, abs(own)) for z in points)
 
 
 def kept_index(scores: Sequence[float], own_first: bool) -> int:
