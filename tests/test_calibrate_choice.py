@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -122,6 +124,20 @@ def _exact_tempered_evidence(a: np.ndarray, y: np.ndarray, temper: float) -> flo
     a_t, y_t = math.sqrt(temper) * a, math.sqrt(temper) * y
     s = np.eye(len(y)) + a_t @ a_t.T
     return float(-0.5 * y_t @ np.linalg.solve(s, y_t) - 0.5 * np.linalg.slogdet(s)[1])
+
+
+def test_a_value_its_field_refuses_is_named_at_its_line_by_the_cli_process(tmp_path: Path
+                                                                          ) -> None:
+    scenario = write_market(tmp_path, 1.0)
+    text = scenario.read_text().split("  choices:")[0] + f"  choices:\n    {PATH}: [0, 2]\n"
+    scenario.write_text(text)
+    line = text.splitlines().index(f"    {PATH}: [0, 2]") + 1
+    done = subprocess.run([sys.executable, "-m", "mktsim", "calibrate", str(scenario)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    said = done.stdout + done.stderr
+    assert f"{scenario}:{line}: calibration.choices.{PATH}: candidate 2: " in said
+    assert said.count(str(scenario)) == 1 and "Traceback" not in said
 
 
 @pytest.mark.parametrize("seed", range(5))
