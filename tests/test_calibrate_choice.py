@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -78,8 +80,11 @@ def test_without_choices_nothing_is_chosen_and_python_may_give_them(tmp_path: Pa
         mktsim.load(scenario).calibrate(choices={PATH: (1.0,)})
     with pytest.raises(ScenarioError, match="both freed and chosen"):
         mktsim.load(scenario).calibrate(choices={"channels.social.conversion.lift": (1, 2)})
-    with pytest.raises(ScenarioError, match="at 2: "):
+    with pytest.raises(ScenarioError, match="candidate 2: ") as refused:
         mktsim.load(scenario).calibrate(choices={PATH: (1.0, 2.0)})  # a share above 1
+    assert str(refused.value).count(str(scenario)) == 1
+    with pytest.raises(ScenarioError, match="candidate 1 is listed twice"):
+        mktsim.load(scenario).calibrate(choices={PATH: (0, 1, 1)})
     chosen = mktsim.load(scenario).calibrate(holdout=6, starts=1, choices={PATH: (0, 1)})
     assert chosen.choice is not None and chosen.choice.kept == {PATH: 1.0}
 
@@ -87,6 +92,9 @@ def test_without_choices_nothing_is_chosen_and_python_may_give_them(tmp_path: Pa
 @pytest.mark.parametrize(("choices", "message"), [
     (f"{PATH}: [1]", "a choice needs two or more different values"),
     (f"{PATH}: [1, 1]", "a choice needs two or more different values"),
+    (f"{PATH}: [0, 1, 1]", "candidate 1 is listed twice"),
+    (f"{PATH}: [0, 2]", "candidate 2: Input should be less than or equal to 1"),
+    ("channels.social.conversion.half_saturation: [0.001, -1]", "candidate -1: "),
     (f"{PATH}: [0, one]", "calibration.choices"),
     ("market.demand.media_scalin: [0, 1]", "is not a number of this scenario"),
     ("seed: [1, 2]", "cannot be calibrated"),
@@ -109,33 +117,52 @@ def test_a_bad_choice_is_refused_at_its_line(tmp_path: Path, choices: str,
         assert "Traceback" not in out.output
 
 
+def _exact_tempered_evidence(a: np.ndarray, y: np.ndarray, temper: float) -> float:
+    """log of the integral of N(z; 0, I) exp(-temper |y - A z|^2 / 2) over z: that of
+    sqrt(t) y = sqrt(t) A z + e, e ~ N(0, I), N(sqrt(t) y; 0, I + t A A') up to the
+    constant of the y's dimension."""
+    a_t, y_t = math.sqrt(temper) * a, math.sqrt(temper) * y
+    s = np.eye(len(y)) + a_t @ a_t.T
+    return float(-0.5 * y_t @ np.linalg.solve(s, y_t) - 0.5 * np.linalg.slogdet(s)[1])
+
+
+def test_a_value_its_field_refuses_is_named_at_its_line_by_the_cli_process(tmp_path: Path
+                                                                          ) -> None:
+    scenario = write_market(tmp_path, 1.0)
+    text = scenario.read_text().split("  choices:")[0] + f"  choices:\n    {PATH}: [0, 2]\n"
+    scenario.write_text(text)
+    line = text.splitlines().index(f"    {PATH}: [0, 2]") + 1
+    done = subprocess.run([sys.executable, "-m", "mktsim", "calibrate", str(scenario)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    said = done.stdout + done.stderr
+    assert f"{scenario}:{line}: calibration.choices.{PATH}: candidate 2: " in said
+    assert said.count(str(scenario)) == 1 and "Traceback" not in said
+
+
 @pytest.mark.parametrize("seed", range(5))
-@pytest.mark.parametrize("temper", [1.0, 0.4])
-def test_laplace_evidence_is_exact_for_a_linear_gaussian_model(seed: int,
-                                                              temper: float) -> None:
-    """y = A z + e, e ~ N(0, I), z ~ N(0, I): the evidence is N(y; 0, I + A A') (up to the
-    constant of the y's dimension), and with the likelihood tempered by t that of
-    sqrt(t) y = sqrt(t) A z + e."""
+@pytest.mark.parametrize("own", [1.0, 0.4])
+def test_laplace_evidence_is_exact_for_a_linear_gaussian_model(seed: int, own: float
+                                                              ) -> None:
+    """y = A z + e, e ~ N(0, I), z ~ N(0, I), fitted as `fit` does: the point is the
+    untempered posterior's optimum, the covariance that of the likelihood tempered by the
+    candidate's own temper. The evidence at its own temper and at a common temper below
+    it is the exact evidence of the tempered linear model."""
     rng = np.random.default_rng(seed)
     n, k = 12, 3
     a, y = rng.normal(size=(n, k)), rng.normal(size=n) * 2
-    a_t, y_t = math.sqrt(temper) * a, math.sqrt(temper) * y
-    z = np.linalg.solve(a_t.T @ a_t + np.eye(k), a_t.T @ y_t)
-    cov = np.linalg.inv(a_t.T @ a_t + np.eye(k))
-    cost = 0.5 * z @ z + temper * 0.5 * np.sum((y - a @ z) ** 2)
-    result = Fit(z, cov, {}, {}, {}, float(cost), True, tempers={"y": temper})
-    s = np.eye(n) + a_t @ a_t.T
-    exact = -0.5 * y_t @ np.linalg.solve(s, y_t) - 0.5 * np.linalg.slogdet(s)[1]
-    assert log_evidence(result, temper) == pytest.approx(exact, rel=1e-9)
-    # at a common temper below its own, the likelihood is flattened further
-    flatter = log_evidence(result, temper / 2)
-    a_h, y_h = math.sqrt(temper / 2) * a, math.sqrt(temper / 2) * y
-    s_h = np.eye(n) + a_h @ a_h.T
-    z_h = z  # the point is the candidate's own optimum: the Laplace value there
-    approx = -(0.5 * z_h @ z_h + 0.5 * np.sum((y_h - a_h @ z_h) ** 2)) - 0.5 * np.linalg.slogdet(
+    z = np.linalg.solve(a.T @ a + np.eye(k), a.T @ y)
+    cov = np.linalg.inv(own * a.T @ a + np.eye(k))
+    cost = 0.5 * z @ z + own * 0.5 * np.sum((y - a @ z) ** 2)
+    result = Fit(z, cov, {}, {}, {}, float(cost), True, tempers={"y": own})
+    for temper in (own, own / 2, own / 5):
+        exact = _exact_tempered_evidence(a, y, temper)
+        assert log_evidence(result, temper) == pytest.approx(exact, rel=1e-9, abs=1e-9)
+    # the untempered optimum is not the tempered one: the value there is lower
+    a_h, y_h = math.sqrt(own / 2) * a, math.sqrt(own / 2) * y
+    at_point = -(0.5 * z @ z + 0.5 * np.sum((y_h - a_h @ z) ** 2)) - 0.5 * np.linalg.slogdet(
         np.eye(k) + a_h.T @ a_h)[1]
-    assert flatter == pytest.approx(approx, rel=1e-9)
-    assert math.isfinite(-0.5 * y_h @ np.linalg.solve(s_h, y_h))
+    assert at_point < _exact_tempered_evidence(a, y, own / 2) - 1e-6
 
 
 @pytest.mark.parametrize(("scores", "own_first", "kept"), [
@@ -149,3 +176,40 @@ def test_laplace_evidence_is_exact_for_a_linear_gaussian_model(seed: int,
 def test_a_form_is_changed_on_strong_evidence_only(scores: list[float], own_first: bool,
                                                    kept: int) -> None:
     assert kept_index(scores, own_first) == kept
+
+
+def _candidate_models(folder: Path, truth: float, values: tuple[float, ...]) -> list:
+    """Candidates of the market of `truth` at `values` of the form, as `calibrate` builds
+    them (its history, priors; 2 replications)."""
+    from mktsim.calibrate.priors import parse_priors
+    from mktsim.calibrate.simulator import WindowModel
+    from mktsim.history import read_history
+    from mktsim.scenario.load import with_values
+
+    loaded = mktsim.load(write_market(folder, truth)).loaded
+    section = loaded.spec.calibration
+    priors = parse_priors((), section.parameters, loaded.source)
+    history = read_history(folder / section.history, loaded.spec.channels,
+                           loaded.spec.products, None, loaded.spec.market.demand)
+    return [({PATH: v}, WindowModel(with_values(loaded, {PATH: v}), "steady", history,
+                                    priors, 2, 5)) for v in values]
+
+
+@pytest.mark.parametrize(("truth", "values"), [(1.0, (1.0, 1.0)), (1.0, (1.0, 0.0)),
+                                               (0.0, (0.0, 1.0))])
+def test_no_candidate_keeps_an_optimum_a_later_candidates_optimum_beats(
+        tmp_path: Path, truth: float, values: tuple[float, float]) -> None:
+    """Searches cut short (one start, one evaluation per parameter and round), so that a
+    search from another candidate's optimum goes further. Two candidates that are the
+    same model (two values the history cannot tell apart) show the order's bias
+    plainly: the second starts from the first's optimum as well and ends lower; the
+    first is then fitted again from the second's."""
+    from mktsim.calibrate.choice import bettered, fit_candidates
+    from mktsim.calibrate.fit import FitSettings
+
+    settings = FitSettings(holdout=6, starts=1, max_evaluations=1)
+    models = _candidate_models(tmp_path, truth, values)
+    fitted = fit_candidates(models, settings, lambda: np.random.default_rng(3))
+    for i, (_, model, result) in enumerate(fitted):
+        later = [f.z for _, _, f in fitted[i + 1:]]
+        assert not bettered(model, result, later, settings), i

@@ -192,9 +192,10 @@ def test_drivers_and_price_columns_become_demand_drivers_and_priors(tmp_path: Pa
 
 @pytest.mark.parametrize(("lang", "phrases"), [
     ("en", ["# Scenario drafted by `mktsim init from-history`", "[A] a gross margin of 40%",
-            "[A] no price in the file", "weakly informative"]),
+            "[A] no price in the file", "weakly informative",
+            "daily stock is (1 - r)/(1 - r^(1/7)) times larger"]),
     ("zh", ["# 由 `mktsim init from-history` 根据", "[A] 假设毛利率 40%", "[A] 文件中没有价格",
-            "弱信息先验"]),
+            "弱信息先验", "按天累积的稳态是其 (1 - r)/(1 - r^(1/7)) 倍"]),
 ])
 def test_comments_in_the_chosen_language(tmp_path: Path, lang: str, phrases: list[str]) -> None:
     history = write_history(tmp_path / "sales.csv")

@@ -120,7 +120,8 @@ def test_every_curve_is_zero_at_zero_half_at_k_monotone_and_below_one(
     assert 0.0 <= saturation(low, k, 1.0, curve) <= saturation(high, k, 1.0, curve) <= 1.0
 
 
-def test_logistic_and_exponential_are_straight_near_zero_where_hill_bends() -> None:
+def test_logistic_is_straight_near_zero_the_exponential_bends_a_third_as_much_as_hill(
+) -> None:
     # slope at 0 in units of 0.5 / K (the chord's to K): Hill 2, logistic ln 3,
     # exponential 2 ln 2; at K/10 the share of that slope kept: Hill 1/1.1 (it bends at
     # once), the logistic 0.999 (tanh is straight to third order), the exponential 0.966
@@ -133,6 +134,11 @@ def test_logistic_and_exponential_are_straight_near_zero_where_hill_bends() -> N
         kept[curve] = saturation(0.1 * K, K, 1.0, code) / (0.1 * K * slope0)
     assert kept["hill"] == pytest.approx(1 / 1.1, rel=1e-6)
     assert kept["hill"] < kept["exponential"] < 0.97 < 0.998 < kept["logistic"]
+    # the share of the first slope lost at K/10: the exponential's is a third of Hill's
+    # (its quadratic term (ln 2 / 2)(x/K) against Hill's x/K), not nought like the logistic
+    lost = {c: 1 - kept[c] for c in kept}
+    assert lost["exponential"] / lost["hill"] == pytest.approx(0.37, abs=0.02)
+    assert lost["logistic"] < 0.02 * lost["hill"]
     # at half K the straighter curves give less than Hill, at twice K more
     at = {c: saturation_curve([0.5 * K, 2 * K], K, 1.0, c) for c in CLOSED}
     assert at["logistic"][0] < at["exponential"][0] < at["hill"][0]

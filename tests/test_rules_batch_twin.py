@@ -72,3 +72,28 @@ def test_batched_and_alone_give_the_same_distribution():
         s.start for s in batched_reps[0].plan.rules.info.studies}
     days = {d["day"] for r in batched for d in r.reviews.decisions}
     assert days and days <= review_days
+
+
+def test_each_replications_logged_shift_has_its_own_settings():
+    """A `shift_budget` with fixed settings, carried out in a batch for every replication
+    at once: each replication's decision holds its own settings (changing one leaves the
+    others as they were) and its own amount moved."""
+    from mktsim.scenario.load import load_text
+
+    text = SMART_BAND.read_text(encoding="utf-8").replace(
+        "when: \"roi('social') < -0.85 and budget_left() > 1_000_000\"",
+        "when: \"day >= 30\"").replace("to: \"best_channel('roi', 'social')\"", "to: kol")
+    loaded = load_text(text)
+    source = uncertain_plans(loaded, "adaptive", 7)
+    plans = [p for p, _ in source.plans_for(0, 4)]
+    reps = [Replication(p, child, (ReviewLoop(),))
+            for p, child in zip(plans, replication_seeds(7, 4), strict=True)]
+    assert all(batchable(r.plan, r.controllers) for r in reps)
+    logged = [d for r in run_batched(reps) for d in r.reviews.decisions
+              if d["rule"] == "cut_weak_social" and d["status"] == "done"]
+    assert len(logged) >= 4
+    assert len({id(d["args"]) for d in logged}) == len(logged)
+    logged[0]["args"]["from"] = "changed"
+    assert all(d["args"]["from"] == "social" and d["args"]["to"] == "kol"
+               for d in logged[1:])
+    assert len({round(d["args"]["amount"], 6) for d in logged}) > 1

@@ -25,10 +25,10 @@ import numpy as np
 
 from ..history import observed_mask
 from ..i18n import _
-from ..scenario.calibration_check import MAX_CANDIDATES, number_at
+from ..scenario.calibration_check import MAX_CANDIDATES, candidate_problems, number_at
 from ..scenario.errors import Problem, ScenarioError
 from ..scenario.load import LoadedSpec, with_values
-from .fit import Fit, FitSettings, fit
+from .fit import Fit, FitSettings, fit, neg_log_posterior
 from .metrics import fit_metrics
 from .simulator import WindowModel
 
@@ -99,8 +99,8 @@ def candidates_of(loaded: LoadedSpec, choices: Mapping[str, Sequence[float]]
     """Every combination of the choices' values, the scenario's own first (when it is
     one of them)."""
     paths = list(choices)
-    combos = [dict(zip(paths, (float(v) for v in values), strict=True))
-              for values in itertools.product(*(choices[p] for p in paths))]
+    combos = [dict(zip(paths, values, strict=True)) for values in itertools.product(
+        *(dict.fromkeys(float(v) for v in choices[p]) for p in paths))]  # each once
     own = {p: number_at(loaded.spec, p) for p in paths}
     combos.sort(key=lambda c: c != own)
     return combos[:MAX_CANDIDATES]
@@ -109,8 +109,9 @@ def candidates_of(loaded: LoadedSpec, choices: Mapping[str, Sequence[float]]
 def check_choices(loaded: LoadedSpec, choices: Mapping[str, Sequence[float]],
                   freed: Sequence[str] = ()) -> None:
     """Choices given in Python (`CalibrationOptions.choices`; the section's are checked
-    when the scenario is loaded): two or more different values of a path not freed, at
-    most MAX_CANDIDATES combinations; the scenario valid at every candidate value."""
+    when the scenario is loaded): two or more different values of a path not freed, each
+    once and each one the field takes, at most MAX_CANDIDATES combinations; the scenario
+    valid at every candidate value."""
     problems = [Problem(loaded.source, None, f"choices {path}",
                         _("a choice needs two or more different values"),
                         _("e.g. market.demand.media_scaling: [0, 1]"))
@@ -118,25 +119,37 @@ def check_choices(loaded: LoadedSpec, choices: Mapping[str, Sequence[float]],
     problems += [Problem(loaded.source, None, f"choices {path}",
                          _("{path} is both freed and chosen").format(path=path), "")
                  for path in choices if path in freed]
-    if int(np.prod([len(set(v)) for v in choices.values()])) > MAX_CANDIDATES:
+    problems += [Problem(loaded.source, None, f"choices {path}", message, hint)
+                 for path, values in choices.items() if len(set(values)) >= 2
+                 for message, hint in candidate_problems(path, values)]
+    combinations = int(np.prod([len(set(v)) for v in choices.values()]))
+    if combinations > MAX_CANDIDATES:
         problems.append(Problem(loaded.source, None, "choices",
                                 _("{n} combinations of choices; at most {most} are fitted"
-                                  ).format(n=int(np.prod([len(set(v)) for v in
-                                                          choices.values()])),
-                                           most=MAX_CANDIDATES), ""))
+                                  ).format(n=combinations, most=MAX_CANDIDATES), ""))
     if problems:
         raise ScenarioError(problems)
-    for path, values in choices.items():
-        for value in values:
-            try:
-                with_values(loaded, {path: float(value)})
-            except ScenarioError as exc:
-                why = exc.problems[0].render() if exc.problems else "invalid"
-                problems.append(Problem(loaded.source, None, f"calibration.choices.{path}",
-                                        f"at {value:g}: {why}", "check the path and values"))
-                break
+    problems = [p for path, values in choices.items()
+                for p in _scenario_problems(loaded, path, values)[:1]]
     if problems:
         raise ScenarioError(problems)
+
+
+def _scenario_problems(loaded: LoadedSpec, path: str, values: Sequence[float]
+                       ) -> list[Problem]:
+    """The scenario's problems at each candidate value of `path` (a value the field takes
+    may still break a rule between fields), each said once with the value."""
+    out = []
+    for value in values:
+        try:
+            with_values(loaded, {path: float(value)})
+        except ScenarioError as exc:
+            out += [Problem(loaded.source, None, f"choices {path}",
+                            _("candidate {value:g}: {reason}").format(
+                                value=float(value), reason=f"{p.where}: {p.message}"
+                                if p.where else p.message), p.hint)
+                    for p in exc.problems[:1]]
+    return out
 
 
 ModelOf = Callable[[LoadedSpec], WindowModel]
@@ -147,20 +160,15 @@ def choose(loaded: LoadedSpec, choices: Mapping[str, Sequence[float]], model_of:
            ) -> tuple[WindowModel, Fit, Choice | None]:
     """Fit every candidate and keep the one with the highest evidence, or the scenario's
     own when none is clearly better (`kept_index`); without choices, the scenario's own
-    fit. Every candidate's search starts from the same screen's
-    points (`rng_of` gives them each time) and, after the first, from the optima of the
-    candidates fitted before it too: the same values often fit both forms."""
+    fit (`fit_candidates` for the starts)."""
     import time
 
     if not choices:
         model = model_of(loaded)
         return model, fit(model, settings, rng_of()), None
     started = time.perf_counter()
-    fitted: list[tuple[dict[str, float], WindowModel, Fit]] = []
-    for values in candidates_of(loaded, choices):
-        model = model_of(with_values(loaded, values))
-        others = tuple(f.z for _, _, f in fitted)  # the forms fitted before: their optima
-        fitted.append((values, model, fit(model, settings, rng_of(), others)))
+    fitted = fit_candidates([(values, model_of(with_values(loaded, values)))
+                             for values in candidates_of(loaded, choices)], settings, rng_of)
     temper = min(_temper(f) for _, _, f in fitted)
     scores = [log_evidence(f, temper) for _, _, f in fitted]
     own = fitted[0][0] if fitted[0][0] == {p: number_at(loaded.spec, p) for p in choices} \
@@ -176,6 +184,42 @@ def choose(loaded: LoadedSpec, choices: Mapping[str, Sequence[float]], model_of:
     return model, result, Choice(list(choices), candidates, temper,
                                  seconds=time.perf_counter() - started,
                                  extra_evaluations=extra, kept=values, own=own)
+
+
+Fitted = list[tuple[dict[str, float], WindowModel, Fit]]
+
+
+def fit_candidates(models: Sequence[tuple[dict[str, float], WindowModel]],
+                   settings: FitSettings, rng_of: Callable[[], np.random.Generator]
+                   ) -> Fitted:
+    """Fit each candidate from the same screen's points (`rng_of` gives them each time)
+    and from the optima of the candidates fitted before it (the same values often fit
+    both forms); then a candidate that one of the later candidates' optima fits better
+    than its own optimum (a simulation each) is fitted again from every other
+    candidate's optimum, so that the order of the candidates gives none of them an
+    advantage."""
+    fitted: Fitted = []
+    for values, model in models:
+        others = tuple(f.z for _, _, f in fitted)
+        fitted.append((values, model, fit(model, settings, rng_of(), others)))
+    for i, (values, model, result) in enumerate(fitted):
+        later = [f.z for _, _, f in fitted[i + 1:]]
+        if later and bettered(model, result, later, settings):
+            others = tuple(f.z for j, (_, _, f) in enumerate(fitted) if j != i)
+            fitted[i] = (values, model, fit(model, settings, rng_of(), others))
+    return fitted
+
+
+def bettered(model: WindowModel, result: Fit, points: Sequence[np.ndarray],
+             settings: FitSettings) -> bool:
+    """Whether one of `points` fits `model` better than its fit's optimum does, on the
+    objective its search minimises (-log posterior, untempered, the fit's simulation
+    variance)."""
+    mask = observed_mask(model.history, settings.holdout)
+    weights = settings.weights or {}
+    own = neg_log_posterior(result.z, model, result.sim_var, mask, weights)
+    return any(neg_log_posterior(np.asarray(z), model, result.sim_var, mask, weights)
+               < own - 1e-6 * max(1.0, abs(own)) for z in points)
 
 
 def kept_index(scores: Sequence[float], own_first: bool) -> int:
@@ -201,14 +245,23 @@ def _nll(result: Fit) -> float:
 
 def log_evidence(result: Fit, temper: float) -> float:
     """Laplace log marginal likelihood with the likelihood tempered by `temper`:
-    -(z.z/2 + temper x nll) - 1/2 log det(temper x H + I), H the likelihood's curvature
-    (J'J of the untempered residuals, recovered from the fit's covariance)."""
+    -(z.z/2 + temper x nll) - 1/2 log det(temper x H + I) at the optimum of the tempered
+    posterior, H the likelihood's curvature (J'J of the untempered residuals, recovered
+    from the fit's covariance). The fit's point z is the optimum of the untempered
+    posterior (its temper widens the covariance, not the search: `fit.fit`), where the
+    tempered objective's gradient is g = (1 - temper) z; one Newton step from z, with no
+    further simulation, moves to the tempered optimum and lowers the objective by
+    1/2 g'(temper x H + I)^-1 g (exact for a linear Gaussian model)."""
     k = len(result.z)
     own = _temper(result)
     info = (np.linalg.pinv(result.cov) - np.eye(k)) / own
     info = 0.5 * (info + info.T)
-    _sign, logdet = np.linalg.slogdet(temper * info + np.eye(k))
-    return -(0.5 * float(result.z @ result.z) + temper * _nll(result)) - 0.5 * float(logdet)
+    curvature = temper * info + np.eye(k)
+    _sign, logdet = np.linalg.slogdet(curvature)
+    grad = (1.0 - temper) * result.z
+    step = 0.5 * float(grad @ np.linalg.lstsq(curvature, grad, rcond=None)[0])
+    at_point = -(0.5 * float(result.z @ result.z) + temper * _nll(result))
+    return at_point + step - 0.5 * float(logdet)
 
 
 def _holdout_mape(model: WindowModel, result: Fit, holdout: int) -> dict[str, float]:

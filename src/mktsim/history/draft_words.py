@@ -144,10 +144,14 @@ WORDS: dict[str, tuple[str, str]] = {
         "carryover: share of the effect kept after a week (freed below); step_days 7:\n"
         "carried over once a week, a week's money counted in full in its own week and the\n"
         "rest from the next week on, as the history's weeks are; set 1 to carry it day by\n"
-        "day (an effect that builds up within the week)",
+        "day (an effect that builds up within the week), but half_saturation above is for\n"
+        "the weekly stock: the daily stock is (1 - r)/(1 - r^(1/7)) times larger (3.2 to\n"
+        "6.4 at r = retention_per_week 0.1 to 0.8), so multiply it by that or draft again",
         "延续效应：一周后保留的效果比例（下面放开拟合）；step_days 7：每周延续一次，\n"
         "一周的投放在当周完全计入、其余从下周起计入，与历史数据的周度一致；设为 1 则\n"
-        "按天延续（效果在一周内逐步累积）"),
+        "按天延续（效果在一周内逐步累积），但上面的 half_saturation 是按周度累积\n"
+        "设定的：按天累积的稳态是其 (1 - r)/(1 - r^(1/7)) 倍（r 即 retention_per_week\n"
+        "为 0.1 到 0.8 时为 3.2 到 6.4 倍），须将其乘以该倍数或重新生成草稿"),
     "continue": (
         "Last year's money repeated: the last 52 weeks' spend by channel ({budget:,.0f} in\n"
         "all), each channel with its own monthly pattern of last year; a channel without\n"

@@ -192,7 +192,7 @@ def shift_budgets(reviews: Sequence[Review], index: int,
     left = _money_left(members, day).tolist()  # Actions.remaining of every channel
     channels = reviews[0].channels
     for (i, seen, settings), money in zip(acting, left, strict=True):
-        review, a = reviews[i], fixed if settings is None else settings
+        review, a = reviews[i], dict(fixed) if settings is None else settings
         status, used = _shift_budget(review, a, channels, money)
         review.decide(day, rule.name, "shift_budget", used, seen, status)
         if status == DONE:

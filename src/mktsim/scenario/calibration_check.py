@@ -45,8 +45,9 @@ MAX_CANDIDATES = 4  # as calibrate.choice.MAX_CANDIDATES (the schema must not im
 
 
 def check_choices(c: Any, section: Any, fixed: Any) -> None:
-    """Each choice lists two or more different values of a value that may be freed and
-    is not freed too; their combinations are at most MAX_CANDIDATES."""
+    """Each choice lists two or more different values, each once and each one the field
+    takes, of a value that may be freed and is not freed too; their combinations are at
+    most MAX_CANDIDATES."""
     combinations = 1
     for path, values in section.choices.items():
         where = ("calibration", "choices", path)
@@ -64,11 +65,32 @@ def check_choices(c: Any, section: Any, fixed: Any) -> None:
             c.error(where, _("{path} is both freed and chosen").format(path=path),
                     _("keep it in parameters (a continuous value) or in choices (a few "
                       "candidate values)"))
+        else:
+            for message, hint in candidate_problems(path, values):
+                c.error(where, message, hint)
     if combinations > MAX_CANDIDATES:
         c.error(("calibration", "choices"),
                 _("{n} combinations of choices; at most {most} are fitted").format(
                     n=combinations, most=MAX_CANDIDATES),
                 _("list fewer values or fewer paths"))
+
+
+def candidate_problems(path: str, values: Any) -> list[tuple[str, str]]:
+    """(message, hint) for each candidate value listed twice (it would be fitted twice
+    and no choice could ever be clear) or refused by the field at `path` on its own."""
+    from .translate import field_refusal
+
+    out = []
+    for value in sorted({v for v in values if list(values).count(v) > 1}):
+        out.append((_("candidate {value:g} is listed twice").format(value=value),
+                    _("list each candidate value once")))
+    for value in dict.fromkeys(values):
+        refused = field_refusal(path, value)
+        if refused is not None:
+            out.append((_("candidate {value:g}: {reason}").format(value=value,
+                                                                   reason=refused[0]),
+                        refused[1]))
+    return out
 
 
 PRIOR_HINT = N_("e.g. 0.05:0.4 (uniform) or normal(0.3, 0.05)")

@@ -115,7 +115,8 @@ class CostModel(Section):
 class Response(Section):
     """Saturation of adstocked exposures per person per day x, 0 at 0 and half at K:
     hill x^s / (x^s + K^s) (bends at once), logistic (1 - 3^(-x/K)) / (1 + 3^(-x/K))
-    (PyMC-Marketing's, straight near zero) or exponential 1 - 2^(-x/K)."""
+    (PyMC-Marketing's, straight near zero) or exponential 1 - 2^(-x/K) (concave from zero
+    on, its bend near zero about a third of hill's)."""
 
     half_saturation: Positive = Field(
         description="K: adstocked exposures per person per day giving half the effect."
@@ -123,8 +124,9 @@ class Response(Section):
     shape: Shape = Field(1.0, description="s: <= 1 concave, > 1 S-shaped (at most 10); "
                          "hill only.")
     curve: Literal["hill", "logistic", "exponential"] = Field(
-        "hill", description="hill bends from zero on; logistic and exponential are "
-        "straight near zero (linear at first, then saturate); K means the same in all.")
+        "hill", description="hill bends from zero on; logistic is straight near zero "
+        "(linear at first, then saturates); exponential bends from zero on, about a third "
+        "as much as hill; K means the same in all.")
 
     @model_validator(mode="after")
     def _shape_of_hill(self) -> Response:

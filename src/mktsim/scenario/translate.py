@@ -170,3 +170,32 @@ def numeric_field(dotted: str) -> bool:
     parent = model_at(ScenarioSpec, parts[:-1])
     field = parent.model_fields.get(str(parts[-1])) if parent else None
     return field is not None and _unwrap(field.annotation) in (int, float)
+
+
+def field_refusal(dotted: str, value: Any) -> tuple[str, str] | None:
+    """The message and hint of the schema field at a dotted path when it refuses `value`
+    on its own (its type and bounds, as when the file gives it), else None."""
+    try:
+        _field_adapter(dotted).validate_python(value)
+    except ValidationError as exc:
+        err = dict(exc.errors(include_url=False)[0])
+        message = str(err["msg"]).removeprefix("Value error, ")
+        return message, _hint(str(err["type"]), err.get("ctx") or {})
+    except LookupError:
+        return None
+    return None
+
+
+@functools.lru_cache(maxsize=256)
+def _field_adapter(dotted: str) -> Any:
+    """A validator of the schema field at a dotted path alone (LookupError without one)."""
+    from pydantic import TypeAdapter
+
+    from .model import ScenarioSpec
+
+    parts = tuple(int(p) if p.isdigit() else p for p in dotted.split("."))
+    parent = model_at(ScenarioSpec, parts[:-1])
+    field = parent.model_fields.get(str(parts[-1])) if parent else None
+    if field is None:
+        raise LookupError(dotted)
+    return TypeAdapter(typing.Annotated[(field.annotation, *field.metadata)])
