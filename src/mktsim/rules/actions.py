@@ -22,7 +22,7 @@ Each action returns (status, resolved arguments); status is "done" or "skipped: 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -80,26 +80,7 @@ class Actions:
 
     def shift_budget(self, day: int, a: dict[str, Any]) -> Result:
         """Move future money from one channel to another."""
-        channels = self.rep.plan.channels
-        src, dst = a["from"], a["to"]
-        if dst not in channels:
-            return "skipped: no destination channel", a
-        if dst == src:
-            return "skipped: source and destination are the same", a
-        s, t = channels.index(src), channels.index(dst)
-        if t in self.paused:
-            return "skipped: destination is paused", a
-        have, base = self.remaining(s, day), self.remaining(t, day)
-        if have <= 0:
-            return "skipped: nothing left to move", a
-        if base <= 0:
-            return "skipped: destination has no planned spend left", a
-        amount = have * clamp(a["share"], 0.0, 1.0) if "share" in a else min(a["amount"], have)
-        if not amount > 0:
-            return "skipped: nothing to move", a
-        self.rep.scale_channel(s, (have - amount) / have)
-        self.rep.scale_channel(t, (base + amount) / base)
-        return DONE, {**a, "amount": amount}
+        return shift_money(self, a, self.rep.plan.channels, lambda c: self.remaining(c, day))
 
     def pause(self, day: int, a: dict[str, Any]) -> Result:
         """Stop a channel's spend."""
@@ -241,3 +222,30 @@ def clamp(value: float, low: float, high: float) -> float:
 
 
 __all__ = ["DONE", "Actions", "clamp"]
+
+
+def shift_money(actions: Actions, a: dict[str, Any], channels: Sequence[str],
+                money_left: Callable[[int], float]) -> Result:
+    """`Actions.shift_budget` given how much money channel c has left from the day on
+    (`money_left(c)`, as `Actions.remaining` reads it; a batch reads it for all its
+    replications at once): the two channels' scales changed, the decision's status and the
+    settings used."""
+    src, dst = a["from"], a["to"]
+    if dst not in channels:
+        return "skipped: no destination channel", a
+    if dst == src:
+        return "skipped: source and destination are the same", a
+    s, t = channels.index(src), channels.index(dst)
+    if t in actions.paused:
+        return "skipped: destination is paused", a
+    have, base = money_left(s), money_left(t)
+    if have <= 0:
+        return "skipped: nothing left to move", a
+    if base <= 0:
+        return "skipped: destination has no planned spend left", a
+    amount = have * clamp(a["share"], 0.0, 1.0) if "share" in a else min(a["amount"], have)
+    if not amount > 0:
+        return "skipped: nothing to move", a
+    actions.rep.scale_channel(s, (have - amount) / have)
+    actions.rep.scale_channel(t, (base + amount) / base)
+    return DONE, {**a, "amount": amount}

@@ -36,7 +36,7 @@ from ..expr.nodes import Call, Const, Node
 from ..expr.postfix import BOOL_KIND, NUMBER_KIND, Program, compile_postfix, leaf_kinds
 from ..expr.postfix_kernel import OK, evaluate_rows
 from ..kpis import KPI_INDEX
-from .actions import DONE, clamp
+from .actions import DONE, shift_money
 from .compiled import CompiledAction
 from .functions import RULE_FUNCTIONS, ReviewEnvironment
 from .observe import draw_due_surveys
@@ -205,25 +205,7 @@ def _shift_budget(review: Review, a: dict[str, Any], channels: tuple[str, ...],
                   money: list[float]) -> tuple[str, dict[str, Any]]:
     """`Actions.shift_budget` of one review, the money each channel has left given
     (`money`, as `Actions.remaining` reads it)."""
-    src, dst = a["from"], a["to"]
-    if dst not in channels:
-        return "skipped: no destination channel", a
-    if dst == src:
-        return "skipped: source and destination are the same", a
-    s, t = channels.index(src), channels.index(dst)
-    if t in review.actions.paused:
-        return "skipped: destination is paused", a
-    have, base = money[s], money[t]
-    if have <= 0:
-        return "skipped: nothing left to move", a
-    if base <= 0:
-        return "skipped: destination has no planned spend left", a
-    amount = have * clamp(a["share"], 0.0, 1.0) if "share" in a else min(a["amount"], have)
-    if not amount > 0:
-        return "skipped: nothing to move", a
-    review.rep.scale_channel(s, (have - amount) / have)
-    review.rep.scale_channel(t, (base + amount) / base)
-    return DONE, {**a, "amount": amount}
+    return shift_money(review.actions, a, channels, money.__getitem__)
 
 
 # --- the leaves' columns ---------------------------------------------------------------
