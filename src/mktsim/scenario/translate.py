@@ -150,25 +150,27 @@ def schema_value(dotted: str, value: Any) -> Any:
     return value
 
 
-@functools.lru_cache(maxsize=1024)
-def _whole_number_field(dotted: str) -> bool:
-    """The schema field at a dotted path holds whole numbers (looked up once per path)."""
+def _schema_field(dotted: str) -> Any:
+    """The pydantic field at a dotted path of the scenario's schema (list indices as
+    digits), or None where the path names no field."""
     from .model import ScenarioSpec
 
     parts = tuple(int(p) if p.isdigit() else p for p in dotted.split("."))
     parent = model_at(ScenarioSpec, parts[:-1])
-    field = parent.model_fields.get(str(parts[-1])) if parent else None
+    return parent.model_fields.get(str(parts[-1])) if parent else None
+
+
+@functools.lru_cache(maxsize=1024)
+def _whole_number_field(dotted: str) -> bool:
+    """The schema field at a dotted path holds whole numbers (looked up once per path)."""
+    field = _schema_field(dotted)
     return field is not None and _unwrap(field.annotation) is int
 
 
 @functools.lru_cache(maxsize=1024)
 def numeric_field(dotted: str) -> bool:
     """The schema field at a dotted path holds a number (int or float)."""
-    from .model import ScenarioSpec
-
-    parts = tuple(int(p) if p.isdigit() else p for p in dotted.split("."))
-    parent = model_at(ScenarioSpec, parts[:-1])
-    field = parent.model_fields.get(str(parts[-1])) if parent else None
+    field = _schema_field(dotted)
     return field is not None and _unwrap(field.annotation) in (int, float)
 
 
@@ -191,11 +193,7 @@ def _field_adapter(dotted: str) -> Any:
     """A validator of the schema field at a dotted path alone (LookupError without one)."""
     from pydantic import TypeAdapter
 
-    from .model import ScenarioSpec
-
-    parts = tuple(int(p) if p.isdigit() else p for p in dotted.split("."))
-    parent = model_at(ScenarioSpec, parts[:-1])
-    field = parent.model_fields.get(str(parts[-1])) if parent else None
+    field = _schema_field(dotted)
     if field is None:
         raise LookupError(dotted)
     return TypeAdapter(typing.Annotated[(field.annotation, *field.metadata)])
