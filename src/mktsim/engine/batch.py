@@ -78,6 +78,7 @@ class Batch:
         for i, rep in enumerate(self.reps):
             for f in STATE_FIELDS:
                 setattr(rep, f, self.state[f][i])
+            rep.stack, rep.row = self.state, i
         self.plan_arrays = [np.stack([getattr(r.plan, f) for r in self.reps])
                             for f in PLAN_FIELDS]
         self.team_days = np.stack([r.roster.daily for r in self.reps])

@@ -98,6 +98,11 @@ class Replication:
         #: changes by day when the replication runs in a batch (`start_in_batch`), which
         #: carries them out on its sync days; None: SimPy schedules them
         self.agenda: dict[int, list[Callable[[], None]]] | None = None
+        #: in a batch (`engine.batch`): the batch's stacked state arrays ([R, ...], by field
+        #: name) and this replication's row in them, so that a batch's reviews read the
+        #: rows of all its replications at once; None when it runs alone
+        self.stack: dict[str, np.ndarray] | None = None
+        self.row = 0
 
     @property
     def rng(self) -> np.random.Generator:

@@ -249,11 +249,49 @@ def _money_left(reviews: Sequence[Review], day: int) -> np.ndarray:
     """`Actions.remaining_all` of every review, [R, C]."""
     shared = reviews[0].actions.planned_left
     at = min(max(day, 0), shared.shape[1] - 1)
+    rows = batch_rows(reviews)
     if all(r.actions.planned_left is shared for r in reviews):  # one plan's spend
         planned = shared[None, :, at]
+    elif rows is not None:
+        planned = _planned_stack(reviews, rows)[:, :, at][rows]
     else:
         planned = np.array([r.actions.planned_left[:, at] for r in reviews])
-    return planned * np.array([r.rep.channel_scales() for r in reviews])
+    if rows is None:
+        return planned * np.array([r.rep.channel_scales() for r in reviews])
+    return planned * reviews[0].stack["chan_scale"][rows]  # type: ignore[index]
+
+
+def batch_rows(reviews: Sequence[Review]) -> np.ndarray | None:
+    """The rows of the reviews' replications in their batch's stacked arrays
+    (`Review.stack`), so that a state array is read for all of them in one step; None
+    when they are not all rows of one batch (then each replication's controls are read)."""
+    stack = reviews[0].stack
+    if stack is None:
+        return None
+    rows = [r.row for r in reviews if r.stack is stack]
+    return np.array(rows, dtype=np.intp) if len(rows) == len(reviews) else None
+
+
+#: the planned money left of the last batch's replications, stacked: (the batch's stacked
+#: state, [R, C, D + 1] by row, which rows are filled); each replication's plan has its
+#: own spend when the plans are sampled, so `_money_left` reads them by row
+_PLANNED: list[tuple[dict[str, np.ndarray], np.ndarray, np.ndarray] | None] = [None]
+
+
+def _planned_stack(reviews: Sequence[Review], rows: np.ndarray) -> np.ndarray:
+    """`Actions.planned_left` of every replication of the reviews' batch by row, [R, C,
+    D + 1] (the rows of `reviews` filled in when first read)."""
+    stack, entry = reviews[0].stack, _PLANNED[0]
+    assert stack is not None
+    if entry is None or entry[0] is not stack:
+        count, shape = stack["chan_scale"].shape[0], reviews[0].actions.planned_left.shape
+        entry = _PLANNED[0] = (stack, np.empty((count, *shape)), np.zeros(count, dtype=bool))
+    _, planned, filled = entry
+    if not filled[rows].all():
+        for review in reviews:
+            planned[review.row] = review.actions.planned_left
+        filled[rows] = True
+    return planned
 
 
 def _target_column(name: str) -> Column:

@@ -166,6 +166,10 @@ class Review:
         self.last_review = (0, np.zeros_like(self.snapshot))
         #: a rule may read `utilisation` (`close_review` keeps the channel totals)
         self.keeps_totals = _reads_utilisation(rules)
+        #: in a batch: its stacked state arrays and this replication's row in them
+        #: (`Replication.stack`, read by `rules.batch_review`); None alone
+        self.stack: dict[str, np.ndarray] | None = getattr(rep, "stack", None)
+        self.row: int = getattr(rep, "row", 0)
 
     @property
     def book(self) -> CompetitorBook:
