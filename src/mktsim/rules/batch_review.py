@@ -300,21 +300,22 @@ def _target_column(name: str) -> Column:
     def column(reviews: Sequence[Review], day: int, args: list[Value]) -> np.ndarray:
         target_id = str(args[0])
         known = [r.target_of(target_id) for r in reviews]
-        threshold = np.array([k[0] for k in known])
+        columns = tuple(zip(*known, strict=True))  # threshold, sign, ..., start
+        threshold = np.array(columns[0])
         if name == "target":
             return threshold
         found = _shared_target_values(reviews, known, day, target_id)
         if found is None:
             return np.array([float(r.target_function(name, target_id, day)) for r in reviews])
         seen, value = found
-        sign = np.array([k[1] for k in known])
+        sign = np.array(columns[1])
         if name == "gap":
             return sign * (threshold - value)
         first_day, deadline = known[0][4], known[0][5]
         if seen < first_day:
             return np.ones(len(reviews))
         progress = min(1.0, (seen - first_day + 1) / max(deadline - first_day + 1, 1))
-        start = np.array([k[6] for k in known])
+        start = np.array(columns[6])
         expected = start + (threshold - start) * progress
         return (sign * (value - expected) >= 0).astype(np.float64)
     return column
@@ -347,12 +348,17 @@ def _target_values(reviews: Sequence[Review], known: list[tuple], day: int
     the metric, its days and its lag."""
     metric, flow, first_day, deadline = known[0][2:6]
     seen = reviews[0].observer.as_of(metric, day)
-    if any(k[2:6] != (metric, flow, first_day, deadline) for k in known) or any(
-            r.observer.as_of(metric, day) != seen for r in reviews):
+    infos = {id(r.observer.info): r.observer for r in reviews}  # the lags are the info's
+    if len({k[2:6] for k in known}) > 1 or any(
+            o.as_of(metric, day) != seen for o in infos.values()):
         return None
     last = min(seen, deadline)
     if not flow:
-        return seen, np.array([r.observer.value_on(metric, last) for r in reviews])
+        key = (metric, last)
+        drawn = [r.observer._drawn.get(key) for r in reviews]  # a survey drawn already
+        if None in drawn:
+            drawn = [r.observer.value_on(metric, last) for r in reviews]
+        return seen, np.array(drawn)
     lo = max(first_day, 0)
     if last < lo:
         return seen, np.zeros(len(reviews))

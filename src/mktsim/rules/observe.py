@@ -217,16 +217,38 @@ def draw_due_surveys(observers: list[Observer], review_day: int) -> None:
     for observer in observers:
         by_day.setdefault(review_day - 1 - observer.info.survey_lag, []).append(observer)
     for day, group in by_day.items():
+        sizes_of: dict[int, dict[str, int]] = {}  # by the identity of an observer's info
         for name in _SURVEY_NAMES:
             todo = [o for o in group if (name, day) not in o._drawn]
             if not todo:
                 continue
-            shares = [o.true_value(name, day) for o in todo]
-            sizes = [sample_size_on(o.info, name, day) for o in todo]
+            shares = _true_values(todo, name, day)
+            sizes = [_size(sizes_of, o.info, name, day) for o in todo]
             keys = np.array([o.key for o in todo], dtype=np.uint64)
-            drawn = survey_shares(keys, name, day, np.array(sizes), np.array(shares))
+            drawn = survey_shares(keys, name, day, np.array(sizes), shares)
             for observer, value in zip(todo, drawn.tolist(), strict=True):
                 observer._drawn[(name, day)] = value
+
+
+def _size(known: dict[int, dict[str, int]], info: InfoSettings, name: str, day: int) -> int:
+    """`sample_size_on`, computed once for each info settings of a batch's observers."""
+    sizes = known.setdefault(id(info), {})
+    size = sizes.get(name)
+    if size is None:
+        size = sizes[name] = sample_size_on(info, name, day)
+    return size
+
+
+def _true_values(observers: list[Observer], name: str, day: int) -> np.ndarray:
+    """`Observer.true_value` of a stock on `day` for every observer, [R]: read from
+    their batch's stacked daily record in one step when they all run in one
+    (`Replication.stack`), else one by one."""
+    stack = getattr(observers[0].rep, "stack", None)
+    if stack is not None and day >= 0 and KPIS[name].kind != "flow":
+        rows = [o.rep.row for o in observers if o.rep.stack is stack]
+        if len(rows) == len(observers):
+            return stack["out"][rows, KPI_INDEX[name], day]
+    return np.array([o.true_value(name, day) for o in observers], dtype=np.float64)
 
 
 def records_of(observers: Sequence[Observer], daily: np.ndarray | None = None,
