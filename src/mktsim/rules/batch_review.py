@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -36,6 +36,7 @@ from ..expr.nodes import Call, Const, Node
 from ..expr.postfix import BOOL_KIND, NUMBER_KIND, Program, compile_postfix, leaf_kinds
 from ..expr.postfix_kernel import OK, evaluate_rows
 from ..kpis import KPI_INDEX
+from ..model.plan import C_STEP_DAYS
 from .actions import DONE, shift_money
 from .compiled import CompiledAction
 from .functions import RULE_FUNCTIONS, ReviewEnvironment
@@ -191,21 +192,54 @@ def shift_budgets(reviews: Sequence[Review], index: int,
     members = [reviews[i] for i, _, _ in acting]
     left = _money_left(members, day).tolist()  # Actions.remaining of every channel
     channels = reviews[0].channels
-    for (i, seen, settings), money in zip(acting, left, strict=True):
+    scales = Rescaled(members)
+    for n, ((i, seen, settings), money) in enumerate(zip(acting, left, strict=True)):
         review, a = reviews[i], dict(fixed) if settings is None else settings
-        status, used = _shift_budget(review, a, channels, money)
+        status, used = shift_money(review.actions, a, channels, money.__getitem__,
+                                   scales.rescaler(n))
         review.decide(day, rule.name, "shift_budget", used, seen, status)
         if status == DONE:
             done[i] += 1
             review.acted[index] = day
+    scales.apply()
     return True
 
 
-def _shift_budget(review: Review, a: dict[str, Any], channels: tuple[str, ...],
-                  money: list[float]) -> tuple[str, dict[str, Any]]:
-    """`Actions.shift_budget` of one review, the money each channel has left given
-    (`money`, as `Actions.remaining` reads it)."""
-    return shift_money(review.actions, a, channels, money.__getitem__)
+class Rescaled:
+    """Changes of channel scales of a batch's replications, made all at once (`apply`)
+    in the batch's stacked scales where a channel's adstock is daily (a change then
+    touches nothing but the scale, `Replication.set_channel_scale`); a channel with a
+    stepped adstock is rescaled at once through its replication's controls. Each
+    (replication, channel) is changed at most once (a shift's two channels differ)."""
+
+    def __init__(self, reviews: Sequence[Review]) -> None:
+        self.reviews = reviews
+        self.rows = batch_rows(reviews)
+        self.pending: list[tuple[int, int, float]] = []
+
+    def rescaler(self, n: int) -> Callable[[int, float], None] | None:
+        """How review n's replication's channel c is scaled by a factor (None: at once,
+        its controls' `scale_channel`)."""
+        if self.rows is None:
+            return None
+        rep, row = self.reviews[n].rep, int(self.rows[n])
+
+        def rescale(c: int, factor: float) -> None:
+            if rep.plan.chan_par[c, C_STEP_DAYS] > 1:
+                rep.scale_channel(c, factor)
+            else:
+                self.pending.append((row, c, factor))
+        return rescale
+
+    def apply(self) -> None:
+        """Multiply the stacked scales by the factors gathered (the same products as
+        `scale_channel` one by one)."""
+        if not self.pending:
+            return
+        rows, channels, factors = (np.array(v) for v in zip(*self.pending, strict=True))
+        scales = self.reviews[0].stack["chan_scale"]  # type: ignore[index]
+        scales[rows, channels] = scales[rows, channels] * factors
+        self.pending = []
 
 
 # --- the leaves' columns ---------------------------------------------------------------
