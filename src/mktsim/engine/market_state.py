@@ -24,6 +24,9 @@ class MarketState:
         self.moved = np.zeros((n_products, plan.n_segments, 2))
         #: [P, S, 2] share of product p's own purchases missing during its dip
         self.dip = np.zeros((n_products, plan.n_segments, 2))
+        #: whether a promotion moves purchases or a dip repays them (`pull` or `dip` not
+        #: all zero), kept by `set_pull` and `set_dip`
+        self.moving = False
         switching = -1.0 if plan.promotion_switching is None else plan.promotion_switching
         self._plan_key = b"".join(a.tobytes() for a in (
             plan.price_sensitivity, plan.product_constant, plan.product_quality,
@@ -38,7 +41,7 @@ class MarketState:
         each combination of prices, promotions, launches and competitor offers)."""
         key = b"".join((self._plan_key, self.list_price.tobytes(), self.discount.tobytes(),
                         self.on_sale.tobytes(), self.competitors.tobytes()))
-        if self.pull.any() or self.dip.any():
+        if self.moving:
             key += b"".join((self.pull.tobytes(), self.dip.tobytes()))
         known = _SHARES.get(key)
         if known is None:
@@ -52,6 +55,7 @@ class MarketState:
         shares grow by moved / (1 - moved) x the promotion's lift over list price, so that
         `moved_forward` of its extra sales are moved purchases."""
         self.pull[product] = moved_forward
+        self.moving = bool(self.pull.any() or self.dip.any())
         if moved_forward > 0 and self.discount[product] > 0:
             with_promo, at_list = self._own(), self._own(without=product)
             lift = np.divide(with_promo - at_list, at_list, out=np.zeros_like(at_list),
@@ -63,6 +67,7 @@ class MarketState:
         over the dip (ratio = promotion days / dip days), are missing from its own
         purchases (at most 95% of them)."""
         self.dip[product] = np.minimum(self.moved[product] * ratio, 0.95) if ratio else 0.0
+        self.moving = bool(self.pull.any() or self.dip.any())
 
     def _own(self, without: int = -1) -> np.ndarray:
         """[S, 2] own shares (considering, repeat), with one product's promotion off."""
@@ -77,7 +82,7 @@ class MarketState:
 
     def _compute_shares(self) -> np.ndarray:
         out = self._logit_shares()
-        if self.pull.any() or self.dip.any():
+        if self.moving:
             self._borrow(out)
         return out
 
