@@ -75,21 +75,23 @@ class Batch:
         self.horizon = self.reps[0].plan.horizon
         self.days = self.reps[0].sync_days()
         self.state = self._stacked_state(out)
+        #: the first day not yet simulated, [day] (the replications' `synced` read it)
+        self.clock = [0]
+        #: set by a roster that widened its person arrays (`Roster.widened`)
+        self.widened = [False]
         for i, rep in enumerate(self.reps):
             for f in STATE_FIELDS:
                 setattr(rep, f, self.state[f][i])
-            rep.stack, rep.row = self.state, i
+            rep.stack, rep.row, rep.clock = self.state, i, self.clock
+            rep.roster.widened = self.widened
         self.plan_arrays = [np.stack([getattr(r.plan, f) for r in self.reps])
                             for f in PLAN_FIELDS]
         self.team_days = np.stack([r.roster.daily for r in self.reps])
         for i, rep in enumerate(self.reps):
             rep.roster.daily = self.team_days[i]
         self.shares = np.stack([r.shares for r in self.reps])
-        #: each replication's row of `shares`, which it holds until a refresh gives it new
-        #: shares (`sync` copies those in)
-        self.share_rows = list(self.shares)
-        for rep, row in zip(self.reps, self.share_rows, strict=True):
-            rep.shares = row
+        for rep, row in zip(self.reps, self.shares, strict=True):
+            rep.shares = row  # a refresh writes into it (`Replication.refresh`)
         self.rosters: dict[str, np.ndarray] = {}
         self._stack_rosters()
         self.synced = 0
@@ -138,10 +140,9 @@ class Batch:
     def _advance_rosters(self, first: int, day: int) -> None:
         """Every replication's roster over days first..day-1 (one compiled call), each
         drawing from its own stream, keyed as `Replication.advance_roster` keys it."""
-        joined = self.rosters["joined"]
-        if any(r.roster.joined.base is not joined or r.roster.start_skill.base is not
-               self.rosters["start_skill"] for r in self.reps):
+        if self.widened[0]:
             self._stack_rosters()
+            self.widened[0] = False
         f = self.rosters
         _advance_rosters(first, day, self.horizon, span_keys(self.roster_keys, first),
                          f["joined"], f["start_skill"], f["count"], f["ceiling"], f["clock"],
@@ -197,10 +198,6 @@ class Batch:
             return
         keys = span_keys(self.keys, first)
         self._advance_rosters(first, day)
-        for i, rep in enumerate(self.reps):  # the shares refreshed since the last span
-            if rep.shares is not self.share_rows[i]:
-                self.shares[i] = rep.shares
-                rep.shares = self.share_rows[i]
         s = self.state
         seg_rates, affinity, chan_par, kappa, spend, season, team_par, lost_after = (
             self.plan_arrays)
@@ -228,9 +225,7 @@ class Batch:
         s = self.state
         self.derived.fill(first, day, s["out"], s["adopters"], s["leak"], self.shares,
                           seg_rates, self.plan_arrays[7])
-        for rep in self.reps:
-            rep.synced = day
-        self.synced = day
+        self.synced = self.clock[0] = day
 
 
 def span_keys(keys: np.ndarray, day: int) -> np.ndarray:

@@ -88,8 +88,16 @@ class Replication:
         self.env = simpy.Environment()
         self.market = MarketState(plan)
         self.roster = Roster(plan)
-        self.synced = 0
+        self._synced = 0
+        #: in a batch (`engine.batch`): the batch's first day not yet simulated, which
+        #: `synced` reads (one number for all its replications); None alone
+        self.clock: list[int] | None = None
         self.derived: Any = None  # engine.derived.DerivedState after the first span
+        #: in a batch (`engine.batch`): the batch's stacked state arrays ([R, ...], by field
+        #: name) and this replication's row in them, so that a batch's reviews read the
+        #: rows of all its replications at once; None when it runs alone
+        self.stack: dict[str, np.ndarray] | None = None
+        self.row = 0
         self._alloc()
         self.chan_scale = np.ones(len(plan.channels))
         self.extra_spend = plan.extra_spend.copy()  # rules may book research and training
@@ -98,11 +106,6 @@ class Replication:
         #: changes by day when the replication runs in a batch (`start_in_batch`), which
         #: carries them out on its sync days; None: SimPy schedules them
         self.agenda: dict[int, list[Callable[[], None]]] | None = None
-        #: in a batch (`engine.batch`): the batch's stacked state arrays ([R, ...], by field
-        #: name) and this replication's row in them, so that a batch's reviews read the
-        #: rows of all its replications at once; None when it runs alone
-        self.stack: dict[str, np.ndarray] | None = None
-        self.row = 0
 
     @property
     def rng(self) -> np.random.Generator:
@@ -128,10 +131,23 @@ class Replication:
         self.out = np.zeros((N_KPI, plan.horizon))
         self.misc = kernel_misc(plan)
 
+    @property
+    def synced(self) -> int:
+        """The first day not yet simulated (in a batch, the batch's)."""
+        return self._synced if self.clock is None else self.clock[0]
+
+    @synced.setter
+    def synced(self, day: int) -> None:
+        self._synced = day
+
     def refresh(self) -> None:
         """Recompute the kernel's controls after a change of prices (the roster keeps the
-        team capacities up to date itself)."""
-        self.shares = self.market.shares()
+        team capacities up to date itself); in a batch, into the replication's row of the
+        batch's stacked shares."""
+        if self.stack is None:
+            self.shares = self.market.shares()
+        else:
+            self.shares[...] = self.market.shares()
 
     def sync(self, day: int) -> None:
         """Advance the population up to the start of `day`."""

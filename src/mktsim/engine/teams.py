@@ -72,6 +72,9 @@ class Roster:
         self.arrivals = np.zeros((n_team, plan.horizon + 1), dtype=np.int64)
         self.controls = np.zeros((n_team, N_TC))
         self.daily = np.zeros((plan.horizon, n_team, N_TC))
+        #: in a batch: a flag the batch shares, set when the person arrays are widened
+        #: (`_make_room` makes new ones, which the batch stacks again)
+        self.widened: list[bool] | None = None
         for t in range(n_team):
             self._refresh(t, 0.0)
 
@@ -133,3 +136,5 @@ class Roster:
         pad = np.zeros((self.joined.shape[0], extra))
         self.joined = np.hstack([self.joined, pad])
         self.start_skill = np.hstack([self.start_skill, pad])
+        if self.widened is not None:
+            self.widened[0] = True
