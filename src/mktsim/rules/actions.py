@@ -225,12 +225,10 @@ __all__ = ["DONE", "Actions", "clamp"]
 
 
 def shift_money(actions: Actions, a: dict[str, Any], channels: Sequence[str],
-                money_left: Callable[[int], float],
-                rescale: Callable[[int, float], None] | None = None) -> Result:
+                money_left: Callable[[int], float]) -> Result:
     """`Actions.shift_budget` given how much money channel c has left from the day on
     (`money_left(c)`, as `Actions.remaining` reads it; a batch reads it for all its
-    replications at once): the two channels' scales changed (by `rescale(c, factor)`,
-    the replication's `scale_channel` unless given), the decision's status and the
+    replications at once): the two channels' scales changed, the decision's status and the
     settings used."""
     src, dst = a["from"], a["to"]
     if dst not in channels:
@@ -248,7 +246,6 @@ def shift_money(actions: Actions, a: dict[str, Any], channels: Sequence[str],
     amount = have * clamp(a["share"], 0.0, 1.0) if "share" in a else min(a["amount"], have)
     if not amount > 0:
         return "skipped: nothing to move", a
-    scale = actions.rep.scale_channel if rescale is None else rescale
-    scale(s, (have - amount) / have)
-    scale(t, (base + amount) / base)
+    actions.rep.scale_channel(s, (have - amount) / have)
+    actions.rep.scale_channel(t, (base + amount) / base)
     return DONE, {**a, "amount": amount}

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -37,7 +37,7 @@ from ..expr.postfix import BOOL_KIND, NUMBER_KIND, Program, compile_postfix, lea
 from ..expr.postfix_kernel import OK, evaluate_rows
 from ..kpis import KPI_INDEX
 from ..model.plan import C_STEP_DAYS
-from .actions import DONE, shift_money
+from .actions import DONE, clamp, shift_money
 from .compiled import CompiledAction
 from .functions import RULE_FUNCTIONS, ReviewEnvironment
 from .observe import draw_due_surveys
@@ -190,56 +190,65 @@ def shift_budgets(reviews: Sequence[Review], index: int,
         return False
     fixed = dict(action.args)
     members = [reviews[i] for i, _, _ in acting]
-    left = _money_left(members, day).tolist()  # Actions.remaining of every channel
+    left = _money_left(members, day)  # Actions.remaining of every channel
     channels = reviews[0].channels
-    scales = Rescaled(members)
-    for n, ((i, seen, settings), money) in enumerate(zip(acting, left, strict=True)):
-        review, a = reviews[i], dict(fixed) if settings is None else settings
-        status, used = shift_money(review.actions, a, channels, money.__getitem__,
-                                   scales.rescaler(n))
+    settings = [dict(fixed) if s is None else s for _, _, s in acting]
+    outcomes = shifts_at_once(members, settings, channels, left)
+    if outcomes is None:
+        outcomes = [shift_money(r.actions, a, channels, money.__getitem__)
+                    for r, a, money in zip(members, settings, left.tolist(), strict=True)]
+    for (i, seen, _), (status, used) in zip(acting, outcomes, strict=True):
+        review = reviews[i]
         review.decide(day, rule.name, "shift_budget", used, seen, status)
         if status == DONE:
             done[i] += 1
             review.acted[index] = day
-    scales.apply()
     return True
 
 
-class Rescaled:
-    """Changes of channel scales of a batch's replications, made all at once (`apply`)
-    in the batch's stacked scales where a channel's adstock is daily (a change then
-    touches nothing but the scale, `Replication.set_channel_scale`); a channel with a
-    stepped adstock is rescaled at once through its replication's controls. Each
-    (replication, channel) is changed at most once (a shift's two channels differ)."""
+def shifts_at_once(reviews: Sequence[Review], settings: list[dict[str, Any]],
+                   channels: tuple[str, ...], left: np.ndarray
+                   ) -> list[tuple[str, dict[str, Any]]] | None:
+    """`shift_money` of every review (its settings, the money each channel has left,
+    [R, C]) with the checks and the two channels' new scales computed for all at once,
+    the scales written into the batch's stacked scales: the same statuses, amounts and
+    products as one by one. None (nothing done) unless the reviews are rows of one batch,
+    move the same share from the same channel, and their channels' adstocks are daily (a
+    change of scale then changes nothing else, `Replication.set_channel_scale`)."""
+    rows, first = batch_rows(reviews), settings[0]
+    src, share = first.get("from"), first.get("share")
+    if rows is None or share is None or src not in channels or any(
+            a.get("from") != src or a.get("share") != share or "amount" in a
+            for a in settings) or not all(_daily_adstock(r) for r in reviews):
+        return None
+    s, where = channels.index(src), {name: c for c, name in enumerate(channels)}
+    t = np.array([where.get(a["to"], -1) for a in settings], dtype=np.intp)
+    every = np.arange(len(reviews))
+    have, base = left[every, s], left[every, np.maximum(t, 0)]
+    amount = have * clamp(share, 0.0, 1.0)
+    with np.errstate(invalid="ignore"):
+        ok = (t >= 0) & (t != s) & (have > 0) & (base > 0) & (amount > 0)
+    if any(r.actions.paused for r in reviews):
+        ok &= np.array([int(c) not in r.actions.paused for r, c in zip(reviews, t.tolist(),
+                                                                         strict=True)])
+    moved = np.flatnonzero(ok)
+    scales = reviews[0].stack["chan_scale"]  # type: ignore[index]
+    at, to = rows[moved], t[moved]
+    scales[at, s] = scales[at, s] * ((have[moved] - amount[moved]) / have[moved])
+    scales[at, to] = scales[at, to] * ((base[moved] + amount[moved]) / base[moved])
+    amounts, oks = amount.tolist(), ok.tolist()
+    return [(DONE, {**a, "amount": amounts[n]}) if oks[n] else  # the reason it was skipped
+            shift_money(r.actions, a, channels, left[n].tolist().__getitem__)
+            for n, (r, a) in enumerate(zip(reviews, settings, strict=True))]
 
-    def __init__(self, reviews: Sequence[Review]) -> None:
-        self.reviews = reviews
-        self.rows = batch_rows(reviews)
-        self.pending: list[tuple[int, int, float]] = []
 
-    def rescaler(self, n: int) -> Callable[[int, float], None] | None:
-        """How review n's replication's channel c is scaled by a factor (None: at once,
-        its controls' `scale_channel`)."""
-        if self.rows is None:
-            return None
-        rep, row = self.reviews[n].rep, int(self.rows[n])
-
-        def rescale(c: int, factor: float) -> None:
-            if rep.plan.chan_par[c, C_STEP_DAYS] > 1:
-                rep.scale_channel(c, factor)
-            else:
-                self.pending.append((row, c, factor))
-        return rescale
-
-    def apply(self) -> None:
-        """Multiply the stacked scales by the factors gathered (the same products as
-        `scale_channel` one by one)."""
-        if not self.pending:
-            return
-        rows, channels, factors = (np.array(v) for v in zip(*self.pending, strict=True))
-        scales = self.reviews[0].stack["chan_scale"]  # type: ignore[index]
-        scales[rows, channels] = scales[rows, channels] * factors
-        self.pending = []
+def _daily_adstock(review: Review) -> bool:
+    """Whether every channel of the review's plan has a daily adstock (read once)."""
+    daily = review.daily_adstock
+    if daily is None:
+        chan_par = review.rep.plan.chan_par
+        daily = review.daily_adstock = bool((chan_par[:, C_STEP_DAYS] <= 1).all())
+    return daily
 
 
 # --- the leaves' columns ---------------------------------------------------------------

@@ -170,6 +170,9 @@ class Review:
         #: (`Replication.stack`, read by `rules.batch_review`); None alone
         self.stack: dict[str, np.ndarray] | None = getattr(rep, "stack", None)
         self.row: int = getattr(rep, "row", 0)
+        #: every channel of the plan has a daily adstock (None: not read yet,
+        #: `batch_review.shifts_at_once`)
+        self.daily_adstock: bool | None = None
 
     @property
     def book(self) -> CompetitorBook:
