@@ -217,26 +217,24 @@ def draw_due_surveys(observers: list[Observer], review_day: int) -> None:
     for observer in observers:
         by_day.setdefault(review_day - 1 - observer.info.survey_lag, []).append(observer)
     for day, group in by_day.items():
-        sizes_of: dict[int, dict[str, int]] = {}  # by the identity of an observer's info
+        sizes_of: dict[int, int] = {}  # by the identity of an observer's info
         for name in _SURVEY_NAMES:
-            todo = [o for o in group if (name, day) not in o._drawn]
+            key = (name, day)
+            todo = [o for o in group if key not in o._drawn]
             if not todo:
                 continue
             shares = _true_values(todo, name, day)
-            sizes = [_size(sizes_of, o.info, name, day) for o in todo]
-            keys = np.array([o.key for o in todo], dtype=np.uint64)
-            drawn = survey_shares(keys, name, day, np.array(sizes), shares)
+            sizes_of.clear()
+            sizes = [sizes_of[id(o.info)] if id(o.info) in sizes_of else
+                     sizes_of.setdefault(id(o.info), sample_size_on(o.info, name, day))
+                     for o in todo]
+            keys = [o._key for o in todo]
+            if None in keys:  # drawn from the event stream when first needed
+                keys = [o.key for o in todo]
+            drawn = survey_shares(np.array(keys, dtype=np.uint64), name, day,
+                                  np.array(sizes), shares)
             for observer, value in zip(todo, drawn.tolist(), strict=True):
-                observer._drawn[(name, day)] = value
-
-
-def _size(known: dict[int, dict[str, int]], info: InfoSettings, name: str, day: int) -> int:
-    """`sample_size_on`, computed once for each info settings of a batch's observers."""
-    sizes = known.setdefault(id(info), {})
-    size = sizes.get(name)
-    if size is None:
-        size = sizes[name] = sample_size_on(info, name, day)
-    return size
+                observer._drawn[key] = value
 
 
 def _true_values(observers: list[Observer], name: str, day: int) -> np.ndarray:
