@@ -21,6 +21,7 @@ from mktsim.history.draft_lift import (
     centred_lift,
     channel_saturation,
     read_lifts,
+    recentred,
 )
 from mktsim.history.draft_text import model_level
 
@@ -34,7 +35,7 @@ def _start_over_truth(seed: int, tmp_path: Path) -> dict[str, float]:
     on PyMC-Marketing's example history of `seed`."""
     synthetic = pymc(seed)
     history = read_any_history(synthetic.write_csv(tmp_path / f"h{seed}.csv"))
-    d = draft(history, "h.csv", "revenue")
+    d = recentred(draft(history, "h.csv", "revenue"))
     baseline = d.level * 0.7 * 7.0
     out = {}
     for c in d.channels:
@@ -78,7 +79,7 @@ def test_a_reading_recovers_a_known_linear_effect() -> None:
 def test_the_day_zero_level_stays_the_historys(tmp_path: Path) -> None:
     synthetic = pymc(4)
     history = read_any_history(synthetic.write_csv(tmp_path / "h.csv"))
-    d = draft(history, "h.csv", "revenue")
+    d = recentred(draft(history, "h.csv", "revenue"))
     assert model_level(d) == pytest.approx(d.level, rel=0.01)
 
 

@@ -416,6 +416,6 @@ def draft(history: History, history_file: str, kpi: str,
         start_date=start,
         budget=float(sum(c.last_year for c in channels)),
         last_year_kpi=float(np.nansum(series[mask])))
-    from .draft_lift import recentred
+    from . import draft_lift
 
-    return recentred(drafted)
+    return draft_lift.recentred(drafted) if draft_lift.CENTRE_ON_READING else drafted

@@ -40,6 +40,8 @@ from .draft import (
 )
 from .model import History
 
+#: Whether the draft centres the lift priors on the reading (else on the money share).
+CENTRE_ON_READING = False
 #: Relative standard errors above this are not a reading (the weight would be nil).
 MAX_RELATIVE_SE = 10.0
 #: The reading moves a centre by at most this many prior sds (in log) from the money

@@ -186,12 +186,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "指标的漏斗）"),
     "prior_level": ("baseline level: lognormal around the level of the first weeks (x/÷ 1.6)",
                     "基线水平：以前几周的水平为中心的对数正态（乘除 1.6）"),
-    "prior_lift": ("lognormal (x/÷ 1.65 a sd) around a 30% media share split by money,\n"
-                   "moved towards a least-squares reading of the history as far as it is\n"
-                   "precise (at most x/÷ 2.7): an always-on channel's weekly variation tells\n"
-                   "its share only roughly; on and off weeks tell more",
-                   "对数正态（每个标准差乘除 1.65），以按金额分配的 30% 媒体贡献为中心，\n"
-                   "并按历史数据最小二乘估计的精度向其移动（最多乘除 2.7）：\n"
+    "prior_lift": ("lognormal around a 30% media share split by money (x/÷ 1.65 a sd): an\n"
+                   "always-on channel's weekly variation tells its share only roughly; on and\n"
+                   "off weeks tell more",
+                   "以按金额分配的 30% 媒体贡献为中心的对数正态（每个标准差乘除 1.65）：\n"
                    "常开渠道的每周波动只能粗略说明其份额；有投放有停投的周说明得更多"),
     "prior_retention_offline": (
         "beta(3, 3): median 0.5 a week; offline media carry over for weeks (TV 0.3-0.8)",
