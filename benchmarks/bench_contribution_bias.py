@@ -12,7 +12,7 @@ residuals (quasi-Poisson, the dispersion re-estimated) and each freed value's z,
 `calibrate` does but without simulation. Rows: at the optimum; with the prior terms
 weighted up (a likelihood tempered by 1/w^2 weighs the priors as w); with one group of
 priors left out under that weight; with the lift priors centred at the optimum's lifts
-(the draft's `history.draft_lift` now centres them on a least-squares reading). Each
+(and at `history.draft_lift`'s least-squares reading of the history). Each
 row: every channel's contribution against its truth, the rest of the KPI against its
 truth's, and the fitted retentions. docs/calibration.md, "The channels under their
 truth with the weekly draft, traced".
@@ -42,6 +42,7 @@ def drafted(synthetic, channels: tuple[str, ...]) -> dict:
     centres (the money share's, `share_lift`, and the draft's own), trend break."""
     from mktsim.history import draft as d
     from mktsim.history.draft_init import read_any_history
+    from mktsim.history.draft_lift import recentred
     from mktsim.history.draft_text import trend_break
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -55,7 +56,7 @@ def drafted(synthetic, channels: tuple[str, ...]) -> dict:
     return {"channels": channels, "base": draft.level * (1 - d.MEDIA_SHARE),
             "K": {c.name: c.spend_per_day_on / (1 - theta) for c in draft.channels},
             "share_lift": share, "lift": share,
-            "draft_lift": {c.name: c.lift for c in draft.channels},
+            "draft_lift": {c.name: c.lift for c in recentred(draft).channels},
             "break": trend_break(draft)}
 
 
@@ -154,7 +155,7 @@ def main() -> None:
         at_optimum = {**cfg, "lift": {c: optimum[f"l_{c}"] for c in cfg["channels"]}}
         row(seed, f"priors x{w:g}, lifts centred at optimum", synthetic, at_optimum,
             {"*": w})
-        row(seed, f"priors x{w:g}, draft's lift centres", synthetic,
+        row(seed, f"priors x{w:g}, lifts centred at reading", synthetic,
             {**cfg, "lift": cfg["draft_lift"]}, {"*": w})
 
 
