@@ -403,7 +403,7 @@ def draft(history: History, history_file: str, kpi: str,
     start = history.ends[-1]
     mask = last_year(history)
     series = history.series[kpi]
-    drafted = HistoryDraft(
+    return HistoryDraft(
         history=history, history_file=history_file, kpi=kpi, level=level,
         weeks_for_level=weeks, price=_round(price), price_source=source,
         products=tuple(history.price) or ("product",), unit_cost=_round(price * COST_SHARE),
@@ -416,6 +416,3 @@ def draft(history: History, history_file: str, kpi: str,
         start_date=start,
         budget=float(sum(c.last_year for c in channels)),
         last_year_kpi=float(np.nansum(series[mask])))
-    from . import draft_lift
-
-    return draft_lift.recentred(drafted) if draft_lift.CENTRE_ON_READING else drafted

@@ -1,24 +1,24 @@
-"""The centre of each channel's drafted lift prior: its money's share of the assumed media
-effect, moved towards what a quick least-squares reading of the history says, as far as
-that reading is precise.
+"""A least-squares reading of each channel's effect from a history, and a lift prior
+centred between its money share and that reading, as far as the reading is precise.
+Measured as the draft's centre and not drafted: `history.draft.draft` does not call it
+(docs/calibration.md, "The channels under their truth with the weekly draft, traced");
+`benchmarks/bench_contribution_bias.py` and the tests do.
 
-Why: the fit starts its search at the prior's centre (and at a screen around it), and
-the simulated objective is grainy (docs/calibration.md, "The method, and why"): a local
-search can stop on that graininess short of the optimum, so an estimate that starts far
-from the data's answer stays between the two. With every channel's prior at its money's
-share of a fixed 30% media share, a channel that earns more per money than the others
-started low and came out low (PyMC-Marketing's example: x1, 29% of revenue, centred at
-18%, fitted 11-15% under its truth). The reading: ordinary least squares of the KPI per
-period on what the draft frees (a level, the trend and its change point, two Fourier
-harmonics, each control and event, and each channel's saturation at the drafted curve,
-half-saturation and retention), over the periods the draft fits (the holdout left out).
+Why it was tried: the fit starts its search at the prior's centre (and at a screen around
+it), and the simulated objective is grainy: a local search can stop on that graininess
+short of the optimum, so an estimate that starts far from the data's answer stays between
+the two. With every channel's prior at its money's share of a fixed 30% media share, a
+channel that earns more per money than the others starts low and came out low
+(PyMC-Marketing's example: x1, 29% of revenue, centred at 18%, fitted 11-15% under its
+truth). The reading: ordinary least squares of the KPI per period on what the draft
+frees (a level, the trend and its change point, two Fourier harmonics, each control and
+event, and each channel's saturation at the drafted curve and half-saturation, its
+carry-over profiled on a grid), over the periods the draft fits (the holdout left out).
 A channel's coefficient is its KPI per period at full saturation; over the drafted
 baseline that is its lift. The centre is the precision-weighted mean, in log, of the
 money-share lift (weight 1 / LIFT_PRIOR_SD^2) and the reading's (weight 1 / its
-relative standard error^2): a channel the history tells well (a few % standard error)
-is centred near the reading, one it hardly tells (an always-on channel whose money
-barely varies: 50-90%) stays near its money's share, and a reading that is not
-positive is not used.
+relative standard error^2), at most MAX_MOVE_SDS prior sds from the money share's; a
+reading that is not positive is not used. Money in the file's currency, KPI per period.
 """
 
 from __future__ import annotations
@@ -40,8 +40,6 @@ from .draft import (
 )
 from .model import History
 
-#: Whether the draft centres the lift priors on the reading (else on the money share).
-CENTRE_ON_READING = False
 #: Relative standard errors above this are not a reading (the weight would be nil).
 MAX_RELATIVE_SE = 10.0
 #: The reading moves a centre by at most this many prior sds (in log) from the money
