@@ -314,6 +314,13 @@ def mean_saturation(spend: np.ndarray, days: np.ndarray, theta: float, half: flo
     never moves. Money in currency, `half` in adstocked money."""
     if half <= 0:
         return 0.5
+    daily = daily_saturation(spend, days, theta, half, curve, step)
+    return float(daily.mean()) if len(daily) else 0.5
+
+
+def daily_saturation(spend: np.ndarray, days: np.ndarray, theta: float, half: float,
+                     curve: str = "hill", step: int = 1) -> np.ndarray:
+    """The saturation on each day of the history (`mean_saturation` before its mean)."""
     daily = np.repeat(spend / np.maximum(days, 1), days.astype(int))
     step = max(int(step), 1)
     stocks = np.empty(len(daily))
@@ -325,7 +332,7 @@ def mean_saturation(spend: np.ndarray, days: np.ndarray, theta: float, half: flo
         else:
             stock = float(block.mean()) + theta * stock
         stocks[first:first + step] = stock
-    return float(saturation_curve(stocks, half, 1.0, curve).mean()) if len(daily) else 0.5
+    return saturation_curve(stocks, half, 1.0, curve)
 
 
 def month_weights(history: History, start: dt.date,
