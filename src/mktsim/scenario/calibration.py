@@ -21,7 +21,7 @@ class CalibrationSection(Section):
     parameters: dict[str, Any] = Field(
         default_factory=dict, description="Dotted paths to priors in the sweep syntax: "
         "'LOW:HIGH' (uniform) or 'normal(m, s)', 'lognormal(mu, sigma)', 'beta(a, b)', ...")
-    choices: dict[str, list[Number | dict[str, Number | str]]] = Field(
+    choices: dict[str, list[Number | dict[str, int | Number | str]]] = Field(
         default_factory=dict, description="Dotted paths to candidate values, e.g. "
         "market.demand.media_scaling: [0, 1]: each candidate is fitted and the one the "
         "history's evidence favours is kept (at most 4 combinations). 'channels.*' lists "
