@@ -88,14 +88,20 @@ class Choice:
         return next((c.applied or c.values for c in self.candidates if c.kept), self.kept)
 
     @property
+    def gaps(self) -> dict[str, float]:
+        """Per path, how far the highest log evidence of one of its values (over the
+        other paths' values: `path_evidence`) lies above the next value's."""
+        return {p: path_gap(self.candidates, p) for p in self.paths}
+
+    @property
     def gap(self) -> float:
-        """How far the highest log evidence lies above the next (inf with one)."""
-        scores = sorted((c.log_evidence for c in self.candidates), reverse=True)
-        return scores[0] - scores[1] if len(scores) > 1 else float("inf")
+        """The smallest of the paths' gaps (inf with one candidate)."""
+        return min(self.gaps.values(), default=float("inf"))
 
     @property
     def clear(self) -> bool:
-        """Whether the best candidate's log evidence beats every other by CLEAR_LOG_ODDS."""
+        """Whether, for every path, one value's log evidence beats every other's by
+        CLEAR_LOG_ODDS."""
         return self.gap >= CLEAR_LOG_ODDS
 
     def to_dict(self) -> dict[str, Any]:
@@ -103,6 +109,7 @@ class Choice:
         return {"paths": self.paths, "criterion": self.criterion,
                 "temper": round(self.temper, 4), "kept": self.kept, "own": self.own,
                 "clear": self.clear, "gap": round(self.gap, 3),
+                "gaps": {p: round(g, 3) for p, g in self.gaps.items()},
                 "candidates": [c.to_dict() for c in self.candidates],
                 "extra_evaluations": self.extra_evaluations,
                 "seconds": round(self.seconds, 2)}
@@ -193,7 +200,9 @@ def choose(loaded: LoadedSpec, choices: Mapping[str, Sequence[Any]], model_of: M
     temper = min(_temper(f) for _, _, f in fitted)
     scores = [log_evidence(f, temper) for _, _, f in fitted]
     own = fitted[0][0] if is_own(loaded.spec, fitted[0][0]) else None
-    best = kept_index(scores, own is not None)
+    best = kept_combination([v for v, _, _ in fitted], scores,
+                            {p: v for c in combos for p, v in c.items()
+                             if is_own(loaded.spec, {p: v})})
     weights = np.exp(np.asarray(scores) - max(scores))
     weights /= weights.sum()
     candidates = [Candidate(values, scores[i], -_nll(f), _temper(f),
@@ -252,6 +261,48 @@ def kept_index(scores: Sequence[float], own_first: bool) -> int:
     if own_first and rest and scores[best] - max(rest) < CLEAR_LOG_ODDS:
         return 0
     return best
+
+
+def path_evidence(candidates: Sequence[Any], path: str) -> dict[Any, tuple[Any, float]]:
+    """Per value of `path` (by `candidate_key`): (the value, the log evidence that the
+    path takes it), the log of the sum of the evidences of the candidates with it (the
+    other paths' values averaged out, every combination equally likely beforehand)."""
+    groups: dict[Any, tuple[Any, list[float]]] = {}
+    for c in candidates:
+        value = c.values[path]
+        groups.setdefault(candidate_key(value), (value, []))[1].append(c.log_evidence)
+    return {k: (v, float(np.logaddexp.reduce(scores))) for k, (v, scores) in groups.items()}
+
+
+def path_gap(candidates: Sequence[Any], path: str) -> float:
+    """How far the best value's log evidence of `path` lies above the next (inf with one)."""
+    scores = sorted((e for _, e in path_evidence(candidates, path).values()), reverse=True)
+    return scores[0] - scores[1] if len(scores) > 1 else float("inf")
+
+
+@dataclass(frozen=True)
+class _Scored:
+    values: dict[str, Any]
+    log_evidence: float
+
+
+def kept_combination(combos: Sequence[dict[str, Any]], scores: Sequence[float],
+                     own: Mapping[str, Any]) -> int:
+    """The candidate kept, path by path (`kept_index` on each path's evidence,
+    `path_evidence`): a path keeps the scenario's own value (`own`, where it is a
+    candidate) unless another value's log evidence beats every other by CLEAR_LOG_ODDS;
+    without its own value among the candidates, the highest. With one path, the rule of
+    `kept_index`."""
+    scored = [_Scored(c, s) for c, s in zip(combos, scores, strict=True)]
+    kept: dict[str, Any] = {}
+    for path in combos[0]:
+        values = list(path_evidence(scored, path).values())
+        if path in own:  # the scenario's own value first
+            values.sort(key=lambda v: candidate_key(v[0]) != candidate_key(own[path]))
+        index = kept_index([e for _, e in values], path in own)
+        kept[path] = candidate_key(values[index][0])
+    return next(i for i, c in enumerate(combos)
+                if all(candidate_key(v) == kept[p] for p, v in c.items()))
 
 
 def _temper(result: Fit) -> float:
