@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 import mktsim
 from choice_fixtures import write_market
@@ -159,3 +161,121 @@ def test_a_daily_history_is_drafted_without_a_choice_of_forms(tmp_path: Path) ->
     loaded = mktsim.load(init_from_history(tmp_path / "history.csv", tmp_path,
                                            lang="en")).loaded
     assert FORMS not in loaded.spec.calibration.choices
+
+
+MEDIA = "market.demand.media_scaling"
+LOGISTIC = {"conversion.curve": "logistic", "adstock.step_days": 7}
+HILL = {"conversion.curve": "hill", "adstock.step_days": 1}
+COMBOS = [{MEDIA: 1.0, FORMS: LOGISTIC}, {MEDIA: 1.0, FORMS: HILL},
+          {MEDIA: 0.0, FORMS: LOGISTIC}, {MEDIA: 0.0, FORMS: HILL}]
+
+
+@pytest.mark.parametrize(("scores", "own", "kept"), [
+    # the two Hill candidates close (0.9 apart), both 4-5 above the logistic ones: the
+    # form is clear on its own evidence, the scaling is not, so it stays the own
+    ([-1626.0, -1621.3, -1626.0, -1622.2], {MEDIA: 1.0, FORMS: LOGISTIC}, 1),
+    # added media clear, the form not: the own form with added media
+    ([-10.0, -9.0, -2.0, -8.0], {MEDIA: 1.0, FORMS: LOGISTIC}, 2),
+    # nothing clear: the own combination
+    ([-10.0, -9.0, -8.0, -8.5], {MEDIA: 1.0, FORMS: LOGISTIC}, 0),
+    # without the own values among the candidates, each path's highest evidence
+    ([-10.0, -9.0, -8.0, -8.5], {}, 2),
+])
+def test_each_path_is_kept_on_its_own_evidence(scores: list[float], own: dict, kept: int
+                                               ) -> None:
+    from mktsim.calibrate.choice import kept_combination
+
+    assert kept_combination(COMBOS, scores, own) == kept
+
+
+@given(st.lists(st.floats(-50, 0), min_size=2, max_size=4, unique=True), st.booleans())
+def test_with_one_path_the_rule_is_that_of_one_choice(scores: list[float], own: bool
+                                                      ) -> None:
+    from mktsim.calibrate.choice import kept_combination, kept_index
+
+    combos = [{MEDIA: float(i)} for i in range(len(scores))]
+    assert kept_combination(combos, scores, {MEDIA: 0.0} if own else {}) == kept_index(
+        scores, own)
+
+
+#: A weekly market of one channel whose effect is simulated with the Hill curve carried
+#: daily or with the logistic curve stepped weekly (the same steady stock half saturated:
+#: K scaled by the stocks' ratio), its money from 20 to 250 thousand a week (0.2 to 3 K)
+#: and off one week in three; the scenario fitted is drafted with the weekly form, and
+#: lists both.
+RETENTION = 0.6
+K_DAILY = 0.03
+TRUTHS = {"daily": ("hill", 1), "weekly": ("logistic", 7)}
+FORM_CHOICE = (f"  choices:\n    {FORMS}:\n      - {WEEKLY}\n      - {DAILY}\n")
+
+
+def _form_market(form: str, choices: str) -> str:
+    import choice_fixtures
+
+    curve, step = TRUTHS[form]
+    half = K_DAILY * stock_ratio(RETENTION, 1, step)
+    return choice_fixtures.market(1.0, choices).replace(
+        "conversion: {lift: 1.0, half_saturation: 0.0005}",
+        f"conversion: {{lift: 1.0, half_saturation: {half:.6g}, curve: {curve}}}\n"
+        f"    adstock: {{retention_per_week: {RETENTION}, step_days: {step}}}")
+
+
+def _write_form_market(folder: Path, truth: str) -> Path:
+    """The history simulated with form `truth`, and the scenario drafted weekly."""
+    import choice_fixtures
+    from history_fixtures import simulate_history
+    from mktsim.history.periods import PeriodKind
+    from mktsim.scenario.load import load_text
+
+    weeks = choice_fixtures.WEEKS
+    rng = np.random.default_rng(7)
+    money = np.where(np.arange(weeks) % 3 != 2, rng.uniform(20e3, 250e3, weeks), 0.0)
+    units = simulate_history(load_text(_form_market(truth, "")), {}, ["units"],
+                             choice_fixtures.START, weeks, PeriodKind.WEEK, 1,
+                             spend={"social": money})["units"]
+    write_history(folder / "history.csv", tuple(choice_fixtures.week_starts()),
+                  {"units": units, "spend.social": money})
+    path = folder / "scenario.yaml"
+    path.write_text(_form_market("weekly", FORM_CHOICE), encoding="utf-8")
+    return path
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("truth", ["daily", "weekly"])
+def test_the_form_a_history_was_simulated_with_is_kept_clearly(tmp_path: Path, truth: str
+                                                               ) -> None:
+    result = mktsim.load(_write_form_market(tmp_path, truth)).calibrate(holdout=6, starts=1)
+    choice = result.choice
+    curve, step = TRUTHS[truth]
+    assert choice is not None and choice.kept == {FORMS: {"conversion.curve": curve,
+                                                          "adstock.step_days": step}}
+    assert choice.clear and choice.gaps[FORMS] >= 10, choice.gaps
+    kept = next(c for c in choice.candidates if c.kept)
+    other = next(c for c in choice.candidates if not c.kept)
+    assert kept.holdout_mape["units"] < other.holdout_mape["units"]
+    lift = next(p for p in result.parameters if p.path == "channels.social.conversion.lift")
+    assert lift.estimate == pytest.approx(1.0, rel=0.05)
+
+
+def test_the_daily_form_kept_is_in_json_terminal_and_fitted_file(tmp_path: Path) -> None:
+    import json
+
+    scenario = _write_form_market(tmp_path, "daily")
+    out = CliRunner().invoke(main, ["calibrate", str(scenario), "--holdout", "6",
+                                    "--out", str(tmp_path / "fitted.yaml"),
+                                    "--out-dir", str(tmp_path / "calib")])
+    assert out.exit_code == 0, out.output
+    said = " ".join(out.output.split())
+    assert (f"chosen from the data: {FORMS} = {{conversion.curve: hill, adstock.step_days: "
+            f"1}} ({FORMS} = {{conversion.curve: logistic, adstock.step_days: 7}}: log "
+            "evidence") in said
+    choice = json.loads((tmp_path / "calib" / "calibration.json").read_text())["choice"]
+    assert choice["paths"] == [FORMS] and choice["clear"] is True
+    assert choice["kept"] == {FORMS: {"conversion.curve": "hill", "adstock.step_days": 1}}
+    assert choice["own"] == {FORMS: {"conversion.curve": "logistic", "adstock.step_days": 7}}
+    assert choice["gaps"][FORMS] == choice["gap"] >= 10
+    fitted = mktsim.load(tmp_path / "fitted.yaml").loaded.spec.channels["social"]
+    assert fitted.conversion.curve == "hill" and fitted.adstock.step_days == 1
+    # the half-saturation redrafted for the daily stock: the truth's
+    assert fitted.conversion.half_saturation == pytest.approx(K_DAILY, rel=1e-4)
+    assert fitted.conversion.lift == pytest.approx(1.0, rel=0.05)  # the fit's, not the draft's
