@@ -2,12 +2,16 @@
 (`market.demand.media_scaling: [0, 1]`, media added to the drivers' demand or scaled by
 it) is fitted, and the candidate whose evidence on the fitted periods is clearly the
 highest is kept; without a clear winner, the scenario's own value (docs/calibration.md,
-"Choosing a form from the data").
+"Choosing a form from the data"). A choice at `channels.*` lists forms for every channel
+at once, each candidate's figures that depend on the form drafted again
+(`choice_form`); with two choices each path is kept on its own evidence
+(`kept_combination`).
 
 The evidence is the Laplace approximation of the marginal likelihood at each candidate's
 optimum: log likelihood + log prior at the optimum - 1/2 log det of the posterior's
 curvature, in the fit's coordinates (z, a standard normal prior). Every candidate frees
-the same values with the same priors, so the comparison is of fit (the profiled noise
+the same values with the same priors (but for the lifts' medians a form redrafts), so
+the comparison is of fit (the profiled noise
 included) and of how much of the prior's volume the fit needs. The likelihood of each
 candidate is tempered by the same factor, the smallest of their own tempers (a history
 that is one path, with correlated noise: `fit.sandwich_temper`), so that neither wins by
