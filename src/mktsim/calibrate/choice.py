@@ -2,12 +2,16 @@
 (`market.demand.media_scaling: [0, 1]`, media added to the drivers' demand or scaled by
 it) is fitted, and the candidate whose evidence on the fitted periods is clearly the
 highest is kept; without a clear winner, the scenario's own value (docs/calibration.md,
-"Choosing a form from the data").
+"Choosing a form from the data"). A choice at `channels.*` lists forms for every channel
+at once, each candidate's figures that depend on the form drafted again
+(`choice_form`); with two choices each path is kept on its own evidence
+(`kept_combination`).
 
 The evidence is the Laplace approximation of the marginal likelihood at each candidate's
 optimum: log likelihood + log prior at the optimum - 1/2 log det of the posterior's
 curvature, in the fit's coordinates (z, a standard normal prior). Every candidate frees
-the same values with the same priors, so the comparison is of fit (the profiled noise
+the same values with the same priors (but for the lifts' medians a form redrafts), so
+the comparison is of fit (the profiled noise
 included) and of how much of the prior's volume the fit needs. The likelihood of each
 candidate is tempered by the same factor, the smallest of their own tempers (a history
 that is one path, with correlated noise: `fit.sandwich_temper`), so that neither wins by
@@ -25,9 +29,16 @@ import numpy as np
 
 from ..history import observed_mask
 from ..i18n import _
-from ..scenario.calibration_check import MAX_CANDIDATES, candidate_problems, number_at
+from ..params import Parameter
+from ..scenario.calibration_check import (
+    FORM_KEY,
+    MAX_CANDIDATES,
+    candidate_key,
+    choice_problems,
+)
 from ..scenario.errors import Problem, ScenarioError
 from ..scenario.load import LoadedSpec, with_values
+from .choice_form import Expand, form_paths, is_own
 from .fit import Fit, FitSettings, fit, neg_log_posterior
 from .metrics import fit_metrics
 from .simulator import WindowModel
@@ -43,13 +54,14 @@ CLEAR_LOG_ODDS = 3.0
 class Candidate:
     """One combination of the choices' values, fitted."""
 
-    values: dict[str, float]
+    values: dict[str, Any]  # a number per path; a form (a mapping) at `channels.*`
     log_evidence: float  # Laplace, at the common temper
     log_likelihood: float  # at the optimum, untempered, over the fitted periods
     temper: float  # the candidate's own temper
     holdout_mape: dict[str, float]  # per series at the optimum (not used to choose)
     weight: float = 0.0  # posterior probability among the candidates (equal prior odds)
     kept: bool = False
+    applied: dict[str, Any] = field(default_factory=dict)  # the values set in the scenario
 
     def to_dict(self) -> dict[str, Any]:
         """One entry of `choice.candidates`."""
@@ -70,18 +82,30 @@ class Choice:
     criterion: str = "laplace evidence"
     seconds: float = 0.0
     extra_evaluations: int = 0  # simulations of the candidates not kept
-    kept: dict[str, float] = field(default_factory=dict)
-    own: dict[str, float] | None = None  # the scenario's own values, when a candidate
+    kept: dict[str, Any] = field(default_factory=dict)
+    own: dict[str, Any] | None = None  # the scenario's own values, when a candidate
+
+    @property
+    def applied(self) -> dict[str, Any]:
+        """The kept candidate's values at their paths (a form's on every channel, with
+        what it redrafted): what the fitted scenario is written with."""
+        return next((c.applied or c.values for c in self.candidates if c.kept), self.kept)
+
+    @property
+    def gaps(self) -> dict[str, float]:
+        """Per path, how far the highest log evidence of one of its values (over the
+        other paths' values: `path_evidence`) lies above the next value's."""
+        return {p: path_gap(self.candidates, p) for p in self.paths}
 
     @property
     def gap(self) -> float:
-        """How far the highest log evidence lies above the next (inf with one)."""
-        scores = sorted((c.log_evidence for c in self.candidates), reverse=True)
-        return scores[0] - scores[1] if len(scores) > 1 else float("inf")
+        """The smallest of the paths' gaps (inf with one candidate)."""
+        return min(self.gaps.values(), default=float("inf"))
 
     @property
     def clear(self) -> bool:
-        """Whether the best candidate's log evidence beats every other by CLEAR_LOG_ODDS."""
+        """Whether, for every path, one value's log evidence beats every other's by
+        CLEAR_LOG_ODDS."""
         return self.gap >= CLEAR_LOG_ODDS
 
     def to_dict(self) -> dict[str, Any]:
@@ -89,40 +113,43 @@ class Choice:
         return {"paths": self.paths, "criterion": self.criterion,
                 "temper": round(self.temper, 4), "kept": self.kept, "own": self.own,
                 "clear": self.clear, "gap": round(self.gap, 3),
+                "gaps": {p: round(g, 3) for p, g in self.gaps.items()},
                 "candidates": [c.to_dict() for c in self.candidates],
                 "extra_evaluations": self.extra_evaluations,
                 "seconds": round(self.seconds, 2)}
 
 
-def candidates_of(loaded: LoadedSpec, choices: Mapping[str, Sequence[float]]
-                  ) -> list[dict[str, float]]:
+def candidates_of(loaded: LoadedSpec, choices: Mapping[str, Sequence[Any]]
+                  ) -> list[dict[str, Any]]:
     """Every combination of the choices' values, the scenario's own first (when it is
     one of them)."""
     paths = list(choices)
     combos = [dict(zip(paths, values, strict=True)) for values in itertools.product(
-        *(dict.fromkeys(float(v) for v in choices[p]) for p in paths))]  # each once
-    own = {p: number_at(loaded.spec, p) for p in paths}
-    combos.sort(key=lambda c: c != own)
+        *(_once(choices[p]) for p in paths))]
+    combos.sort(key=lambda c: not is_own(loaded.spec, c))
     return combos[:MAX_CANDIDATES]
 
 
-def check_choices(loaded: LoadedSpec, choices: Mapping[str, Sequence[float]],
+def _once(values: Sequence[Any]) -> list[Any]:
+    """Each candidate once, a number as a float."""
+    out = {candidate_key(v): v if isinstance(v, Mapping) else float(v) for v in values}
+    return list(out.values())
+
+
+def check_choices(loaded: LoadedSpec, choices: Mapping[str, Sequence[Any]],
                   freed: Sequence[str] = ()) -> None:
     """Choices given in Python (`CalibrationOptions.choices`; the section's are checked
     when the scenario is loaded): two or more different values of a path not freed, each
-    once and each one the field takes, at most MAX_CANDIDATES combinations; the scenario
-    valid at every candidate value."""
-    problems = [Problem(loaded.source, None, f"choices {path}",
-                        _("a choice needs two or more different values"),
-                        _("e.g. market.demand.media_scaling: [0, 1]"))
-                for path, values in choices.items() if len(set(values)) < 2]
-    problems += [Problem(loaded.source, None, f"choices {path}",
-                         _("{path} is both freed and chosen").format(path=path), "")
-                 for path in choices if path in freed]
-    problems += [Problem(loaded.source, None, f"choices {path}", message, hint)
-                 for path, values in choices.items() if len(set(values)) >= 2
-                 for message, hint in candidate_problems(path, values)]
-    combinations = int(np.prod([len(set(v)) for v in choices.values()]))
+    once and each one the field takes (forms at `channels.*`), at most MAX_CANDIDATES
+    combinations; the scenario valid at every candidate value."""
+    from ..scenario.uncertainty.section import FIXED
+
+    problems = [Problem(loaded.source, None, f"choices {path}", message, hint)
+                for path, values in choices.items()
+                for message, hint in choice_problems(loaded.spec, path, list(values),
+                                                     list(freed), FIXED)]
+    combinations = int(np.prod([len({candidate_key(v) for v in values})
+                                for values in choices.values()]))
     if combinations > MAX_CANDIDATES:
         problems.append(Problem(loaded.source, None, "choices",
                                 _("{n} combinations of choices; at most {most} are fitted"
@@ -135,50 +162,57 @@ def check_choices(loaded: LoadedSpec, choices: Mapping[str, Sequence[float]],
         raise ScenarioError(problems)
 
 
-def _scenario_problems(loaded: LoadedSpec, path: str, values: Sequence[float]
+def _scenario_problems(loaded: LoadedSpec, path: str, values: Sequence[Any]
                        ) -> list[Problem]:
     """The scenario's problems at each candidate value of `path` (a value the field takes
     may still break a rule between fields), each said once with the value."""
     out = []
     for value in values:
         try:
-            with_values(loaded, {path: float(value)})
+            with_values(loaded, form_paths(loaded.spec, value) if path == FORM_KEY
+                        else {path: float(value)})
         except ScenarioError as exc:
             out += [Problem(loaded.source, None, f"choices {path}",
-                            _("candidate {value:g}: {reason}").format(
-                                value=float(value), reason=f"{p.where}: {p.message}"
+                            _("candidate {value}: {reason}").format(
+                                value=_value_text(value), reason=f"{p.where}: {p.message}"
                                 if p.where else p.message), p.hint)
                     for p in exc.problems[:1]]
     return out
 
 
-ModelOf = Callable[[LoadedSpec], WindowModel]
+ModelOf = Callable[[LoadedSpec, list[Parameter]], WindowModel]
 
 
-def choose(loaded: LoadedSpec, choices: Mapping[str, Sequence[float]], model_of: ModelOf,
-           settings: FitSettings, rng_of: Callable[[], np.random.Generator]
-           ) -> tuple[WindowModel, Fit, Choice | None]:
-    """Fit every candidate and keep the one with the highest evidence, or the scenario's
-    own when none is clearly better (`kept_index`); without choices, the scenario's own
-    fit (`fit_candidates` for the starts)."""
+def choose(loaded: LoadedSpec, choices: Mapping[str, Sequence[Any]], model_of: ModelOf,
+           settings: FitSettings, rng_of: Callable[[], np.random.Generator],
+           expand: Expand) -> tuple[WindowModel, Fit, Choice | None]:
+    """Fit every candidate (its values and priors as `expand` gives them) and keep the
+    one with the highest evidence, or the scenario's own when none is clearly better
+    (`kept_index`); without choices, the scenario's own fit (`fit_candidates` for the
+    starts)."""
     import time
 
     if not choices:
-        model = model_of(loaded)
+        model = model_of(loaded, expand({})[1])
         return model, fit(model, settings, rng_of()), None
     started = time.perf_counter()
-    fitted = fit_candidates([(values, model_of(with_values(loaded, values)))
-                             for values in candidates_of(loaded, choices)], settings, rng_of)
+    combos = candidates_of(loaded, choices)
+    applied = [expand(values) for values in combos]
+    fitted = fit_candidates([(values, model_of(with_values(loaded, done), priors))
+                             for values, (done, priors) in zip(combos, applied, strict=True)],
+                            settings, rng_of)
     temper = min(_temper(f) for _, _, f in fitted)
     scores = [log_evidence(f, temper) for _, _, f in fitted]
-    own = fitted[0][0] if fitted[0][0] == {p: number_at(loaded.spec, p) for p in choices} \
-        else None
-    best = kept_index(scores, own is not None)
+    own = fitted[0][0] if is_own(loaded.spec, fitted[0][0]) else None
+    best = kept_combination([v for v, _, _ in fitted], scores,
+                            {p: v for c in combos for p, v in c.items()
+                             if is_own(loaded.spec, {p: v})})
     weights = np.exp(np.asarray(scores) - max(scores))
     weights /= weights.sum()
     candidates = [Candidate(values, scores[i], -_nll(f), _temper(f),
                             _holdout_mape(model, f, settings.holdout), float(weights[i]),
-                            i == best) for i, (values, model, f) in enumerate(fitted)]
+                            i == best, applied[i][0])
+                  for i, (values, model, f) in enumerate(fitted)]
     values, model, result = fitted[best]
     extra = sum(m.evaluations for i, (_, m, _) in enumerate(fitted) if i != best)
     return model, result, Choice(list(choices), candidates, temper,
@@ -186,10 +220,10 @@ def choose(loaded: LoadedSpec, choices: Mapping[str, Sequence[float]], model_of:
                                  extra_evaluations=extra, kept=values, own=own)
 
 
-Fitted = list[tuple[dict[str, float], WindowModel, Fit]]
+Fitted = list[tuple[dict[str, Any], WindowModel, Fit]]
 
 
-def fit_candidates(models: Sequence[tuple[dict[str, float], WindowModel]],
+def fit_candidates(models: Sequence[tuple[dict[str, Any], WindowModel]],
                    settings: FitSettings, rng_of: Callable[[], np.random.Generator]
                    ) -> Fitted:
     """Fit each candidate from the same screen's points (`rng_of` gives them each time)
@@ -231,6 +265,48 @@ def kept_index(scores: Sequence[float], own_first: bool) -> int:
     if own_first and rest and scores[best] - max(rest) < CLEAR_LOG_ODDS:
         return 0
     return best
+
+
+def path_evidence(candidates: Sequence[Any], path: str) -> dict[Any, tuple[Any, float]]:
+    """Per value of `path` (by `candidate_key`): (the value, the log evidence that the
+    path takes it), the log of the sum of the evidences of the candidates with it (the
+    other paths' values averaged out, every combination equally likely beforehand)."""
+    groups: dict[Any, tuple[Any, list[float]]] = {}
+    for c in candidates:
+        value = c.values[path]
+        groups.setdefault(candidate_key(value), (value, []))[1].append(c.log_evidence)
+    return {k: (v, float(np.logaddexp.reduce(scores))) for k, (v, scores) in groups.items()}
+
+
+def path_gap(candidates: Sequence[Any], path: str) -> float:
+    """How far the best value's log evidence of `path` lies above the next (inf with one)."""
+    scores = sorted((e for _, e in path_evidence(candidates, path).values()), reverse=True)
+    return scores[0] - scores[1] if len(scores) > 1 else float("inf")
+
+
+@dataclass(frozen=True)
+class _Scored:
+    values: dict[str, Any]
+    log_evidence: float
+
+
+def kept_combination(combos: Sequence[dict[str, Any]], scores: Sequence[float],
+                     own: Mapping[str, Any]) -> int:
+    """The candidate kept, path by path (`kept_index` on each path's evidence,
+    `path_evidence`): a path keeps the scenario's own value (`own`, where it is a
+    candidate) unless another value's log evidence beats every other by CLEAR_LOG_ODDS;
+    without its own value among the candidates, the highest. With one path, the rule of
+    `kept_index`."""
+    scored = [_Scored(c, s) for c, s in zip(combos, scores, strict=True)]
+    kept: dict[str, Any] = {}
+    for path in combos[0]:
+        values = list(path_evidence(scored, path).values())
+        if path in own:  # the scenario's own value first
+            values.sort(key=lambda v: candidate_key(v[0]) != candidate_key(own[path]))
+        index = kept_index([e for _, e in values], path in own)
+        kept[path] = candidate_key(values[index][0])
+    return next(i for i, c in enumerate(combos)
+                if all(candidate_key(v) == kept[p] for p, v in c.items()))
 
 
 def _temper(result: Fit) -> float:
@@ -277,8 +353,15 @@ def _holdout_mape(model: WindowModel, result: Fit, holdout: int) -> dict[str, fl
     return out
 
 
-def _shown(values: Mapping[str, float]) -> str:
-    return ", ".join(f"{p} = {v:g}" for p, v in values.items())
+def _value_text(value: Any) -> str:
+    """A candidate's value as printed: a number, or a form `{path: value, ...}`."""
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{k}: {_value_text(v)}" for k, v in value.items()) + "}"
+    return f"{value:g}" if isinstance(value, (int, float)) else str(value)
+
+
+def _shown(values: Mapping[str, Any]) -> str:
+    return ", ".join(f"{p} = {_value_text(v)}" for p, v in values.items())
 
 
 def choice_line(choice: Choice) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -18,6 +19,7 @@ from ..scenario.errors import Problem, ScenarioError
 from ..scenario.load import LoadedSpec
 from .band import predictive_bands
 from .choice import check_choices, choice_warnings, choose
+from .choice_form import expander
 from .contributions import contributions, spread_draws
 from .end_state import check_fitted_start, end_state, window_start
 from .fit import Fit, FitSettings, log_posterior_of, residuals
@@ -63,7 +65,7 @@ class CalibrationOptions:
     fitted_out: bool = False  # a fitted scenario will be written: check it can start
     scheduler: str | None = None  # tcp://HOST:PORT of a Dask scheduler
     # candidate values of paths, each fitted and one kept (over calibration.choices)
-    choices: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    choices: dict[str, tuple[Any, ...]] = field(default_factory=dict)
 
 
 def history_path(loaded: LoadedSpec, options: CalibrationOptions) -> Path:
@@ -102,14 +104,15 @@ def calibrate(loaded: LoadedSpec, options: CalibrationOptions,
     reps = options.replications or (section.replications if section else 8)
     weights = {**(section.weights if section else {}), **options.weights}
     with _pool(options, reps) as pool:
-        def model_of(form: LoadedSpec) -> WindowModel:
-            return WindowModel(form, strategy, history, priors, reps, seed, pool.workers,
-                               pool.executor, on_evaluation=on_evaluation)
+        def model_of(form: LoadedSpec, form_priors: list[Parameter]) -> WindowModel:
+            return WindowModel(form, strategy, history, form_priors, reps, seed,
+                               pool.workers, pool.executor, on_evaluation=on_evaluation)
 
         settings = FitSettings(holdout, weights, options.starts)
         model, result, choice = choose(
             loaded, choices, model_of, settings,
-            lambda: np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(31,))))
+            lambda: np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(31,))),
+            expander(loaded, history, priors))
         report, zs = _report(loaded, model, result, settings, started)
         if choice is not None:
             report.choice = choice

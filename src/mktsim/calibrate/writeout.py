@@ -98,10 +98,10 @@ def fitted_text(source_text: str, result: CalibrationResult, priors: list[Parame
     yaml.preserve_quotes = True
     doc = yaml.load(source_text)
     apply_overrides_to_document(doc, overrides)
+    for path, value in (result.choice.applied if result.choice else {}).items():
+        set_in_document(doc, path, value)  # the form the history chose, then the fit
     for est in result.parameters:
         set_in_document(doc, est.path, float(format_number(est.estimate, 6)))
-    for path, value in (result.choice.kept if result.choice else {}).items():
-        set_in_document(doc, path, value)  # the form the history chose
     end = result.end_state
     if end is None:
         joint = {p for g in joint_groups([q.path for q in priors], result.draws) for p in g}

@@ -312,6 +312,25 @@ def _calibration(out: Lines, d: HistoryDraft, name: str) -> None:
     if d.channels:  # media added to the drivers' demand or scaled by it: both fitted
         out.add(1, "choices:", "media_choice")
         out.add(2, "market.demand.media_scaling: [1, 0]")
+        _form_choice(out, d)
+
+
+#: The form fitted beside a weekly draft's (each channel's saturation curve and adstock
+#: step): the Hill curve carried daily, the form of a channel whose first exposures
+#: matter most and whose effect builds up within the week.
+OTHER_FORM = ("hill", 1)
+
+
+def _form_choice(out: Lines, d: HistoryDraft) -> None:
+    """`channels.*: [the drafted form, OTHER_FORM]` when the draft is not already the
+    other form (a weekly history: docs/calibration.md, "Choosing each channel's curve
+    and carry-over step from the data")."""
+    forms = list(dict.fromkeys((c.curve, c.step_days) for c in d.channels))
+    if len(forms) != 1 or forms[0] == OTHER_FORM:
+        return
+    out.add(2, "channels.*:", "form_choice")
+    for curve, step in (forms[0], OTHER_FORM):
+        out.add(3, f"- {{conversion.curve: {curve}, adstock.step_days: {step}}}")
 
 
 #: Fitted days a history needs for the trend's growth to change halfway through them.

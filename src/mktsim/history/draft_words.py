@@ -179,6 +179,12 @@ WORDS: dict[str, tuple[str, str]] = {
         "and the one the history's evidence favours is kept (docs/calibration.md)",
         "两种媒体形式都会拟合：1（随驱动因素按比例放大）和 0（与之相加），\n"
         "保留历史数据证据更支持的一种（见 docs/calibration.md）"),
+    "form_choice": (
+        "each channel's curve and carry-over step: the weekly form above and the Hill\n"
+        "curve carried day by day are both fitted (its half_saturation and lift drafted\n"
+        "again for the daily stock), and the one the evidence favours clearly is kept",
+        "各渠道的饱和曲线与延续步长：上面的周度形式与按天延续的 Hill 曲线都会拟合\n"
+        "（按天累积时的 half_saturation 和 lift 重新估算），保留证据明显更支持的一种"),
     "weights_other": (
         "fitted on {kpi} only: the other columns are reported, not fitted (units and\n"
         "revenue carry the same information, and this market has no funnel to fit the rest)",

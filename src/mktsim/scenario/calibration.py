@@ -21,10 +21,13 @@ class CalibrationSection(Section):
     parameters: dict[str, Any] = Field(
         default_factory=dict, description="Dotted paths to priors in the sweep syntax: "
         "'LOW:HIGH' (uniform) or 'normal(m, s)', 'lognormal(mu, sigma)', 'beta(a, b)', ...")
-    choices: dict[str, list[Number]] = Field(
+    choices: dict[str, list[Number | dict[str, int | Number | str]]] = Field(
         default_factory=dict, description="Dotted paths to candidate values, e.g. "
         "market.demand.media_scaling: [0, 1]: each candidate is fitted and the one the "
-        "history's evidence favours is kept (at most 4 combinations).")
+        "history's evidence favours is kept (at most 4 combinations). 'channels.*' lists "
+        "forms for every channel at once, each a mapping of paths within a channel, e.g. "
+        "[{conversion.curve: logistic, adstock.step_days: 7}, {conversion.curve: hill, "
+        "adstock.step_days: 1}].")
     weights: dict[str, NonNegative] = Field(default_factory=dict,
                                       description="Per-series weight of the likelihood "
                                       "(default 1).")

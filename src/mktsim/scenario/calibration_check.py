@@ -44,35 +44,97 @@ def check_calibration(c: Any) -> None:
 MAX_CANDIDATES = 4  # as calibrate.choice.MAX_CANDIDATES (the schema must not import it)
 
 
+#: The key of `calibration.choices` whose candidates are forms for every channel at once:
+#: mappings of paths within a channel (`conversion.curve`, `adstock.step_days`, ...).
+FORM_KEY = "channels.*"
+
+
+def candidate_key(value: Any) -> Any:
+    """A candidate as a hashable key: a number, or a form's sorted (path, value) pairs."""
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), str(v)) for k, v in value.items()))
+    return float(value) if isinstance(value, (int, float)) else str(value)
+
+
 def check_choices(c: Any, section: Any, fixed: Any) -> None:
     """Each choice lists two or more different values, each once and each one the field
-    takes, of a value that may be freed and is not freed too; their combinations are at
-    most MAX_CANDIDATES."""
+    takes, of a value that may be freed and is not freed too; `channels.*` lists forms
+    (`form_problems`); their combinations are at most MAX_CANDIDATES."""
     combinations = 1
     for path, values in section.choices.items():
         where = ("calibration", "choices", path)
-        combinations *= max(len(set(values)), 1)
-        if len(set(values)) < 2:
-            c.error(where, _("a choice needs two or more different values"),
-                    _("e.g. market.demand.media_scaling: [0, 1]"))
-        elif path.split(".")[0] in fixed:
-            c.error(where, _("{path} cannot be calibrated").format(path=path),
-                    _("free market, product, channel, team or crm values"))
-        elif number_at(c.spec, path) is None:
-            c.error(where, _("{path} is not a number of this scenario").format(path=path),
-                    _("a dotted path as in --set, e.g. market.demand.media_scaling"))
-        elif path in section.parameters:
-            c.error(where, _("{path} is both freed and chosen").format(path=path),
-                    _("keep it in parameters (a continuous value) or in choices (a few "
-                      "candidate values)"))
-        else:
-            for message, hint in candidate_problems(path, values):
-                c.error(where, message, hint)
+        combinations *= max(len({candidate_key(v) for v in values}), 1)
+        for message, hint in choice_problems(c.spec, path, values,
+                                             list(section.parameters), fixed):
+            c.error(where, message, hint)
     if combinations > MAX_CANDIDATES:
         c.error(("calibration", "choices"),
                 _("{n} combinations of choices; at most {most} are fitted").format(
                     n=combinations, most=MAX_CANDIDATES),
                 _("list fewer values or fewer paths"))
+
+
+def choice_problems(spec: Any, path: str, values: Any, freed: Any, fixed: Any = ()
+                    ) -> list[tuple[str, str]]:
+    """(message, hint) of each problem of one choice: fewer than two different values, a
+    path that may not be freed or is freed too, a value its field refuses; the forms of
+    `channels.*` as `form_problems` checks them."""
+    if len({candidate_key(v) for v in values}) < 2:
+        return [(_("a choice needs two or more different values"),
+                 _("e.g. market.demand.media_scaling: [0, 1]"))]
+    if path == FORM_KEY:
+        return form_problems(spec, values, freed)
+    if any(isinstance(v, dict) for v in values):
+        return [(_("the candidates of {path} are numbers").format(path=path),
+                 _("a mapping of paths within a channel is a candidate of {key} only"
+                   ).format(key=FORM_KEY))]
+    if path.split(".")[0] in fixed:
+        return [(_("{path} cannot be calibrated").format(path=path),
+                 _("free market, product, channel, team or crm values"))]
+    if number_at(spec, path) is None:
+        return [(_("{path} is not a number of this scenario").format(path=path),
+                 _("a dotted path as in --set, e.g. market.demand.media_scaling"))]
+    if path in freed:
+        return [(_("{path} is both freed and chosen").format(path=path),
+                 _("keep it in parameters (a continuous value) or in choices (a few "
+                   "candidate values)"))]
+    return candidate_problems(path, values)
+
+
+def form_problems(spec: Any, forms: Any, freed: Any) -> list[tuple[str, str]]:
+    """(message, hint) of each problem of the forms of `channels.*`: each a mapping of
+    paths within a channel, listed once; each path a value that some channel holds, not
+    freed for any channel, its value one the field takes."""
+    hint = _("e.g. {key}: [{{conversion.curve: logistic, adstock.step_days: 7}}, "
+             "{{conversion.curve: hill, adstock.step_days: 1}}]").format(key=FORM_KEY)
+    if not all(isinstance(f, dict) and f for f in forms):
+        return [(_("each candidate of {key} is a mapping of paths within a channel"
+                   ).format(key=FORM_KEY), hint)]
+    keys = [candidate_key(f) for f in forms]
+    out = [(_("a form is listed twice"), _("list each form once"))
+           ] if len(set(keys)) < len(keys) else []
+    for inner in dict.fromkeys(k for f in forms for k in f):
+        holders = [n for n in spec.channels if value_at(spec, f"channels.{n}.{inner}")
+                   is not None]
+        if not holders:
+            out.append((_("{inner} is not a value of any channel").format(inner=inner),
+                        hint))
+            continue
+        out += [(_("channels.{name}.{inner} is both freed and chosen").format(
+                    name=n, inner=inner), _("free it or choose it, not both"))
+                for n in holders if f"channels.{n}.{inner}" in freed][:1]
+        out += [(_("form {inner} = {value}: {reason}").format(inner=inner, value=f[inner],
+                                                              reason=refused[0]), refused[1])
+                for f in forms if inner in f
+                for refused in [_refusal(f"channels.{holders[0]}.{inner}", f[inner])]
+                if refused is not None]
+    return out
+
+
+def _refusal(path: str, value: Any) -> tuple[str, str] | None:
+    from .translate import field_refusal
+
+    return field_refusal(path, value)
 
 
 def candidate_problems(path: str, values: Any) -> list[tuple[str, str]]:
@@ -98,6 +160,14 @@ PRIOR_HINT = N_("e.g. 0.05:0.4 (uniform) or normal(0.3, 0.05)")
 
 def number_at(spec: Any, path: str) -> float | None:
     """The scenario's number at a dotted path (its default included), else None."""
+    node = value_at(spec, path)
+    return float(node) if isinstance(node, (int, float)) and not isinstance(node, bool) \
+        else None
+
+
+def value_at(spec: Any, path: str) -> Any:
+    """The scenario's number or word at a dotted path (its default included), else None
+    (a section is not a value)."""
     node: Any = spec
     for part in path.split("."):
         if isinstance(node, dict):
@@ -108,5 +178,5 @@ def number_at(spec: Any, path: str) -> float | None:
             node = getattr(node, part, None)
         if node is None:
             return None
-    return float(node) if isinstance(node, (int, float)) and not isinstance(node, bool) \
+    return node if isinstance(node, (int, float, str)) and not isinstance(node, bool) \
         else None

@@ -196,4 +196,6 @@ def _field_adapter(dotted: str) -> Any:
     field = _schema_field(dotted)
     if field is None:
         raise LookupError(dotted)
+    if not field.metadata:  # Annotated needs one annotation at least
+        return TypeAdapter(field.annotation)
     return TypeAdapter(typing.Annotated[(field.annotation, *field.metadata)])
