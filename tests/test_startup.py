@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,7 +22,7 @@ import mktsim
 from mktsim.documents.jsontext import dumps
 from mktsim.scenario import yamlio
 from mktsim.scenario.crosscheck import reporting_cycle
-from mktsim.scenario.yamlfast import fast_parse
+from mktsim.scenario.yamlfast import RESOLVER_TABLE, fast_parse
 from mktsim.simulate.result import month_sums
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -272,6 +273,19 @@ def test_scalars_resolve_as_the_round_trip_loader_does(form: str, scalar: str) -
 ])
 def test_unusual_files_go_to_the_round_trip_loader(text: str) -> None:
     assert fast_parse(text, yamlio.MAX_VALUES, yamlio.MAX_PATH) is None
+
+
+def test_resolver_table_is_ruamels() -> None:
+    """The fast path's plain-scalar resolvers, written out so that reading a file does not
+    import ruamel.yaml, are ruamel.yaml's YAML 1.2 resolvers: tags, patterns, flags, first
+    characters, order."""
+    from ruamel.yaml.resolver import implicit_resolvers
+
+    theirs = [(tag.removeprefix("tag:yaml.org,2002:"), pattern.pattern, pattern.flags,
+               tuple(firsts)) for versions, tag, pattern, firsts in implicit_resolvers
+              if (1, 2) in versions]
+    assert [(tag, pattern, re.compile(pattern, flags).flags, firsts)
+            for tag, pattern, flags, firsts in RESOLVER_TABLE] == theirs
 
 
 def test_values_past_the_bound_go_to_the_round_trip_loader() -> None:
