@@ -76,9 +76,36 @@ def test_run_as_json_imports_no_tables_charts_or_cluster() -> None:
     code, modules = loaded_after("run", str(SMART_BAND), "-n", "2", "--no-incremental",
                                  "-w", "1", "--format", "json")
     assert code == 0
-    # numba's import-time BLAS check is answered without scipy.linalg (engine.jit)
     assert heavy_in(modules) == []
-    assert {"numba", "numba.np.arraymath"} <= modules  # the kernels do run
+    assert {"numba", "mktsim.engine.batch"} <= modules  # the kernels do run
+
+
+#: What `run`'s path loads for nothing: ruamel.yaml (a well-formed file is read through
+#: libyaml), numba's array math and linear algebra (no loaded kernel's implementation is
+#: there; `numba.np.arraymath` checks BLAS at import), and the other documents and their
+#: tables (the terminal draws the run's).
+NOT_ON_THE_RUN_PATH = (
+    "ruamel.yaml", "numba.np.arraymath", "numba.np.linalg", "numba.cpython.heapq",
+    "mktsim.report.load", "mktsim.report.tables.compare", "mktsim.report.tables.optimize",
+    "mktsim.report.tables.analyze", "mktsim.report.tables.track", "mktsim.documents.compare",
+    "mktsim.documents.optimize", "mktsim.documents.sweep", "mktsim.documents.track",
+    "mktsim.decision.compare", "mktsim.decision.optimize",
+)
+
+
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_run_imports_only_what_it_uses(fmt: str) -> None:
+    """`mktsim run SCENARIO -n 5` as a planner types it (the channels' counterfactual runs,
+    the default workers) imports none of pandas, scipy's modules, networkx, matplotlib,
+    openpyxl, nor what the run path does not use."""
+    code, modules = loaded_after("run", str(SMART_BAND), "-n", "5", "--format", fmt)
+    assert code == 0
+    assert heavy_in(modules) == []
+    assert sorted(m for m in NOT_ON_THE_RUN_PATH if m in modules) == []
+    assert not [m for m in modules if m.startswith("scipy.") and not m.startswith(
+        ("scipy._lib", "scipy.__config__", "scipy._distributor_init", "scipy.version",
+         "scipy._cyutility"))]  # numba reads scipy's version only
+    assert {"numba", "mktsim.engine.batch", "mktsim.simulate.incremental"} <= modules
 
 
 def test_run_as_a_table_imports_no_tables_charts_or_cluster() -> None:
@@ -131,16 +158,14 @@ _BLAS_PROBE = """
 import sys
 import numpy as np
 from numba import njit
-from numba.np import linalg
-import mktsim.engine.jit
-
+{imports}
 @njit
 def shifted(a):
     return a + 1.0
 
 shifted(np.ones(2))  # numba loads its registries: numba.np.arraymath checks BLAS
 loaded = ("numba.np.arraymath" in sys.modules, "scipy.linalg" in sys.modules)
-restored = not getattr(linalg.ensure_blas, "deferred", False)
+restored = not getattr(sys.modules["numba.np.linalg"].ensure_blas, "mktsim_fast_loading", False)
 
 @njit
 def product(a, b):
@@ -152,13 +177,18 @@ print(repr((loaded, restored, np.array_equal(product(a, b), a @ b),
 """
 
 
-def test_kernels_load_without_scipy_linalg_and_blas_still_works() -> None:
+@pytest.mark.parametrize("imports", [
+    "from numba.np import linalg\nimport mktsim.engine.jit\n",  # linalg there first
+    "import mktsim.engine.jit\nassert 'numba.np.linalg' not in sys.modules\n",  # hooked
+])
+def test_kernels_load_without_scipy_linalg_and_blas_still_works(imports: str) -> None:
     """numba's import-time BLAS check (`numba.np.arraymath`) is answered without importing
-    scipy.linalg; numba's own check is back for what is compiled next, and a compiled
-    function that calls BLAS computes what numpy computes (numba imports
-    scipy.linalg.cython_blas for it)."""
-    done = subprocess.run([sys.executable, "-c", _BLAS_PROBE], capture_output=True,
-                          text=True, cwd=ROOT, check=True)
+    scipy.linalg, whether `numba.np.linalg` was imported before the engine or is imported
+    after it (as numba loads its registries); numba's own check is back for what is
+    compiled next, and a compiled function that calls BLAS computes what numpy computes
+    (numba imports scipy.linalg.cython_blas for it)."""
+    done = subprocess.run([sys.executable, "-c", _BLAS_PROBE.format(imports=imports)],
+                          capture_output=True, text=True, cwd=ROOT, check=True)
     loaded, restored, same_product, bound = eval(done.stdout.strip().splitlines()[-1])
     assert loaded == (True, False)
     assert restored and same_product and bound

@@ -25,13 +25,15 @@ version), and do nothing when numba has already loaded them.
 
 from __future__ import annotations
 
+import importlib.util
 import sys
+from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
 from numba.core import caching
 from numba.core.cpu import CPUContext
 from numba.core.runtime import nrt
-from numba.np import linalg
 
 #: The attribute that marks numba functions replaced here.
 MARK = "mktsim_fast_loading"
@@ -66,9 +68,21 @@ def load_cached_without_registries() -> None:
 
 def defer_blas_check() -> None:
     """Answer `numba.np.arraymath`'s import-time BLAS check without importing
-    `scipy.linalg`; numba's own check from then on."""
+    `scipy.linalg`; numba's own check from then on. `numba.np.linalg`, which holds the
+    check, is changed as soon as it is imported (before arraymath reads the check from it),
+    not imported here: a run's cached kernels need neither it nor arraymath."""
+    if "numba.np.arraymath" in sys.modules:
+        return
+    linalg = sys.modules.get("numba.np.linalg")
+    if linalg is not None:
+        _answer_first_blas_check(linalg)
+    elif not any(isinstance(f, AfterImport) for f in sys.meta_path):
+        sys.meta_path.insert(0, AfterImport("numba.np.linalg", _answer_first_blas_check))
+
+
+def _answer_first_blas_check(linalg: ModuleType) -> None:
     check = getattr(linalg, "ensure_blas", None)
-    if check is None or getattr(check, MARK, False) or "numba.np.arraymath" in sys.modules:
+    if check is None or getattr(check, MARK, False):
         return
 
     def first_check() -> None:
@@ -76,3 +90,29 @@ def defer_blas_check() -> None:
 
     setattr(first_check, MARK, True)
     linalg.ensure_blas = first_check
+
+
+class AfterImport:
+    """An import hook (`sys.meta_path`) that hands module `name` to `then` as soon as its
+    code has run, the first time it is imported, and then leaves the import system."""
+
+    def __init__(self, name: str, then: Callable[[ModuleType], None]) -> None:
+        self.name, self.then = name, then
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Any:
+        """The module's own spec from the other finders, its loader made to call `then`."""
+        if fullname != self.name:
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(fullname)
+        loader = getattr(spec, "loader", None)
+        if loader is None or not hasattr(loader, "exec_module"):
+            return spec
+        run = loader.exec_module
+
+        def exec_module(module: ModuleType) -> None:
+            run(module)
+            self.then(module)
+
+        loader.exec_module = exec_module
+        return spec
