@@ -229,6 +229,54 @@ def test_cached_kernels_load_without_numba_registries() -> None:
     assert loaded_later and same and unchanged
 
 
+_ZEROS_MODULE = """
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True)
+def filled(n):
+    out = np.zeros(n)
+    for i in range(n):
+        out[i] = i * 0.5
+    return out
+"""
+_ENV_PROBE = """
+import sys
+sys.path.insert(0, {folder!r})
+{engine}
+import zeros_probe
+print(repr((lazy, zeros_probe.filled(4).tolist(),
+            sum(zeros_probe.filled.stats.cache_hits.values()))))
+"""
+_WITH_ENGINE = """
+import mktsim
+from mktsim.engine.montecarlo import simulate
+
+simulate(mktsim.load({path!r}).plan("digital_first"), 2, seed=5, workers=1)
+lazy = [m for m in ("numba.np.arrayobj", "numba.np.npyimpl", "numba.cpython.unicode")
+        if m in sys.modules]
+"""
+
+
+def test_environments_rebuilt_without_imports_still_compile_and_cache(tmp_path: Path) -> None:
+    """The run's kernels load without importing numba's array implementations for their
+    environments (`numba_load.rebuild_environments_without_imports`); a function compiled
+    and cached afterwards in that process (its environments pickled) loads from the cache
+    in the next one, with or without mktsim, and computes the same."""
+    (tmp_path / "zeros_probe.py").write_text(_ZEROS_MODULE, encoding="utf-8")
+    engine = _WITH_ENGINE.format(path=str(SMART_BAND))
+    runs = []
+    for setup in (engine, engine, "lazy = []"):
+        probe = _ENV_PROBE.format(folder=str(tmp_path), engine=setup)
+        done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                              cwd=ROOT, check=True)
+        runs.append(eval(done.stdout.strip().splitlines()[-1]))  # our own repr
+    assert [lazy for lazy, _, _ in runs] == [[], [], []]
+    assert all(values == [0.0, 0.5, 1.0, 1.5] for _, values, _ in runs)
+    assert [hits for _, _, hits in runs] == [0, 1, 1]
+
+
 # -- YAML: the libyaml path gives what the round-trip loader gives ------------------------
 
 YAML_FILES = sorted([*ROOT.glob("scenarios/**/*.yaml"), *ROOT.glob("src/mktsim/templates/*.yaml"),
