@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 import mktsim
 from mktsim.documents.jsontext import dumps
+from mktsim.engine.numba_load import RUNTIME_CACHE
 from mktsim.scenario import yamlio
 from mktsim.scenario.crosscheck import reporting_cycle
 from mktsim.scenario.yamlfast import RESOLVER_TABLE, fast_parse
@@ -253,18 +254,28 @@ _WITH_ENGINE = """
 import mktsim
 from mktsim.engine.montecarlo import simulate
 
+from numba.core.runtime import nrtdynmod
+from mktsim.engine import numba_load
+
+compiled = []
+original = nrtdynmod.create_nrt_module
+nrtdynmod.create_nrt_module = lambda ctx: compiled.append(1) or original(ctx)
 simulate(mktsim.load({path!r}).plan("digital_first"), 2, seed=5, workers=1)
 lazy = [m for m in ("numba.np.arrayobj", "numba.np.npyimpl", "numba.cpython.unicode")
-        if m in sys.modules]
+        if m in sys.modules] + ["runtime compiled"] * len(compiled)
 """
 
 
 def test_environments_rebuilt_without_imports_still_compile_and_cache(tmp_path: Path) -> None:
     """The run's kernels load without importing numba's array implementations for their
-    environments (`numba_load.rebuild_environments_without_imports`); a function compiled
-    and cached afterwards in that process (its environments pickled) loads from the cache
-    in the next one, with or without mktsim, and computes the same."""
+    environments (`numba_load.rebuild_environments_without_imports`) and with numba's
+    runtime functions from their cache (`numba_load.cache_runtime_functions`: compiled
+    in the first process, then loaded); a function compiled and cached afterwards in that
+    process (its environments pickled, its code calling the runtime's) loads from the
+    cache in the next one, with or without mktsim, and computes the same."""
     (tmp_path / "zeros_probe.py").write_text(_ZEROS_MODULE, encoding="utf-8")
+    for kept in RUNTIME_CACHE.glob("numba_runtime-*.nbo"):
+        kept.unlink()
     engine = _WITH_ENGINE.format(path=str(SMART_BAND))
     runs = []
     for setup in (engine, engine, "lazy = []"):
@@ -272,7 +283,7 @@ def test_environments_rebuilt_without_imports_still_compile_and_cache(tmp_path: 
         done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                               cwd=ROOT, check=True)
         runs.append(eval(done.stdout.strip().splitlines()[-1]))  # our own repr
-    assert [lazy for lazy, _, _ in runs] == [[], [], []]
+    assert [lazy for lazy, _, _ in runs] == [["runtime compiled"], [], []]
     assert all(values == [0.0, 0.5, 1.0, 1.5] for _, values, _ in runs)
     assert [hits for _, _, hits in runs] == [0, 1, 1]
 

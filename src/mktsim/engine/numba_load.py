@@ -25,15 +25,22 @@ version), and do nothing when numba has already loaded them.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import os
+import pickle
 import sys
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import llvmlite
+import numba
 from numba.core import caching, environment
 from numba.core.cpu import CPUContext
-from numba.core.runtime import nrt
+from numba.core.runtime import nrt, nrtdynmod
 
 #: The attribute that marks numba functions replaced here.
 MARK = "mktsim_fast_loading"
@@ -46,11 +53,16 @@ LAZY_ENVIRONMENT_MODULES = frozenset({"numba.np.arrayobj", "numba.np.npyimpl",
                                       "numba.cpython.numbers", "numba.np.arraymath"})
 
 
+#: Where the object code of numba's runtime functions is kept (`cache_runtime_functions`)
+RUNTIME_CACHE = Path(__file__).resolve().parent / "__pycache__"
+
+
 def install_fast_loading() -> None:
-    """The three changes below (idempotent)."""
+    """The four changes below (idempotent)."""
     load_cached_without_registries()
     defer_blas_check()
     rebuild_environments_without_imports()
+    cache_runtime_functions()
 
 
 def load_cached_without_registries() -> None:
@@ -165,3 +177,64 @@ def _rebuild_env(modname: str, consts: Any, env_name: str) -> Any:
 _rebuild_env.__module__ = environment.__name__
 _rebuild_env.__qualname__ = "_rebuild_env"
 setattr(_rebuild_env, MARK, True)
+
+
+def cache_runtime_functions() -> None:
+    """Load numba's runtime functions (NRT: reference counts, atomic operations) from a
+    cache of their object code instead of compiling them with LLVM in every process."""
+    original = getattr(nrtdynmod, "compile_nrt_functions", None)
+    if original is None or getattr(original, MARK, False) \
+            or not hasattr(nrtdynmod, "create_nrt_module"):
+        return
+    nrtdynmod.compile_nrt_functions = runtime_library
+
+
+def runtime_library(ctx: Any) -> Any:
+    """numba's `nrtdynmod.compile_nrt_functions`, its object code read from
+    `RUNTIME_CACHE` when kept there for this numba, llvmlite, LLVM and processor (numba's
+    own key of cached machine code, `magic_tuple`), else compiled as numba does and kept.
+    numba starts its runtime before the first kernel loads from its cache and compiles
+    these functions then (about 0.025 s of every run); loaded, they are the same machine
+    code. A file that cannot be read or written is compiled as before."""
+    codegen = ctx.codegen()
+    path = _runtime_file(codegen)
+    state = _read_state(path)
+    if state is not None:
+        return codegen.unserialize_library(state)
+    ir_module, library = nrtdynmod.create_nrt_module(ctx)
+    library.enable_object_caching()
+    library.add_ir_module(ir_module)
+    library.finalize()
+    _write_state(path, library.serialize_using_object_code())
+    return library
+
+
+setattr(runtime_library, MARK, True)
+
+
+def _runtime_file(codegen: Any) -> Path:
+    key = repr((numba.__version__, llvmlite.__version__, codegen.magic_tuple(),
+                sys.version_info[:2]))
+    return RUNTIME_CACHE / f"numba_runtime-{hashlib.sha256(key.encode()).hexdigest()[:16]}.nbo"
+
+
+def _read_state(path: Path) -> Any:
+    """The serialized library kept at `path`, or None."""
+    try:
+        state = pickle.loads(path.read_bytes())
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
+        return None
+    ok = isinstance(state, tuple) and len(state) == 3 and state[1] == "object"
+    return state if ok else None
+
+
+def _write_state(path: Path, state: Any) -> None:
+    """Keep `state` at `path`, written whole or not at all."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(handle, "wb") as out:
+            pickle.dump(state, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except OSError:
+        return
