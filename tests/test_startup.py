@@ -288,6 +288,49 @@ def test_environments_rebuilt_without_imports_still_compile_and_cache(tmp_path: 
     assert [hits for _, _, hits in runs] == [0, 1, 1]
 
 
+_EXIT_PROBE = """
+import atexit, sys, threading, time
+from mktsim.cli import entry
+
+atexit.register(lambda: print("exit functions ran", flush=True))
+late = threading.Thread(target=lambda: (time.sleep(0.5), print("thread finished")))
+late.start()
+sys.argv = ["mktsim", *{args!r}]
+entry()
+print("not reached")
+"""
+
+
+@pytest.mark.parametrize(("args", "code"), [(["validate", str(SMART_BAND)], 0),
+                                            (["validate", "no-such-file.yaml"], 2),
+                                            (["--help"], 0), (["no-such-command"], 2)])
+def test_the_command_ends_as_python_would_without_the_teardown(args: list[str],
+                                                               code: int) -> None:
+    """`mktsim` (`cli.entry`) ends the process when the command is done, with the
+    command's exit status, once the threads still running have finished, the `atexit`
+    functions have run and the output is flushed (`cli.common.exit_now`)."""
+    done = subprocess.run([sys.executable, "-c", _EXIT_PROBE.format(args=args)],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == code, done.stderr
+    lines = done.stdout.splitlines()
+    assert "thread finished" in lines and lines[-1] == "exit functions ran"
+    assert "not reached" not in lines
+    assert len(done.stdout + done.stderr) > 60  # the command's own output came first
+
+
+def test_a_run_written_to_a_folder_through_the_command(tmp_path: Path) -> None:
+    """`python -m mktsim run ... --out DIR`: every file is there and complete when the
+    process has ended without its teardown."""
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "mktsim", "run", str(SMART_BAND), "-n", "2",
+                           "--no-incremental", "-w", "1", "--out", str(out)],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    document = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert document["replications"] == 2
+    assert (out / "kpis.csv").read_text(encoding="utf-8").count("\n") > 3
+
+
 # -- YAML: the libyaml path gives what the round-trip loader gives ------------------------
 
 YAML_FILES = sorted([*ROOT.glob("scenarios/**/*.yaml"), *ROOT.glob("src/mktsim/templates/*.yaml"),
