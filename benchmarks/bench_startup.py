@@ -22,8 +22,9 @@ processes (less disturbed by a loaded machine, blind to workers running side by 
 With `--phases`, each tree's `mktsim run SCENARIO -n 20` instead, in a fresh process, cut
 into its phases (the command's own functions, timed as they run: the interpreter and the
 command modules, importing the API, reading and validating the file, importing numba and
-the engine, the replications with the pool if one is started, the tables), median CPU
-seconds of each and of the worker processes, the trees in turn.
+the engine, the replications with the pool if one is started, the tables, and ending the
+process as the tree's command ends it: the CPU of the whole process less the phases
+before), median CPU seconds of each and of the worker processes, the trees in turn.
 
 Where the time goes: `python -X importtime -m mktsim validate SCENARIO` and
 `python -m cProfile -s cumulative -m mktsim run SCENARIO -n 20` (docs/architecture.md,
@@ -137,7 +138,10 @@ except SystemExit:
     pass
 done = os.times()
 marks.append(("workers", done.children_user + done.children_system))
-print(repr(marks))
+print(repr(marks), flush=True)
+exit_now = getattr(common, "exit_now", None)  # the command's own end, where it has one
+if exit_now is not None:
+    exit_now(0)
 """
 
 
@@ -145,13 +149,18 @@ def phases(src: Path, scenario: Path) -> list[tuple[str, float]]:
     """(phase, CPU seconds) of one `run SCENARIO -n 20` with `src` first on the path."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["PYTHONPATH"] = str(src)
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run([sys.executable, "-c", _PHASES, str(scenario)], env=env, cwd=ROOT,
                           capture_output=True, text=True, check=True)
+    now = resource.getrusage(resource.RUSAGE_CHILDREN)
+    whole = (now.ru_utime + now.ru_stime) - (used.ru_utime + used.ru_stime)
     marks = eval(done.stdout.strip().splitlines()[-1])  # our own repr
     steps = [(label, t - (marks[i - 1][1] if i else 0.0))
              for i, (label, t) in enumerate(marks[:-1])]
     total = marks[-2][1]
-    return [*steps, ("this process, in all", total), marks[-1]]
+    ending = whole - total - marks[-1][1]  # after the tables: the process ending
+    return [*steps, ("ending the process", ending), ("this process, in all", total + ending),
+            marks[-1]]
 
 
 def report_phases(trees: list[Path], scenario: Path, repeats: int) -> None:

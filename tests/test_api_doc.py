@@ -43,5 +43,5 @@ def test_every_command_has_help_with_an_example() -> None:
 
 def test_the_console_script_points_at_the_cli_package() -> None:
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    assert 'mktsim = "mktsim.cli:main"' in text
+    assert 'mktsim = "mktsim.cli:entry"' in text
     assert os.path.isfile(ROOT / "src" / "mktsim" / "cli" / "__init__.py")

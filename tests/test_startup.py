@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -19,9 +20,10 @@ from hypothesis import strategies as st
 
 import mktsim
 from mktsim.documents.jsontext import dumps
+from mktsim.engine.numba_load import RUNTIME_CACHE
 from mktsim.scenario import yamlio
 from mktsim.scenario.crosscheck import reporting_cycle
-from mktsim.scenario.yamlfast import fast_parse
+from mktsim.scenario.yamlfast import RESOLVER_TABLE, fast_parse
 from mktsim.simulate.result import month_sums
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -75,9 +77,36 @@ def test_run_as_json_imports_no_tables_charts_or_cluster() -> None:
     code, modules = loaded_after("run", str(SMART_BAND), "-n", "2", "--no-incremental",
                                  "-w", "1", "--format", "json")
     assert code == 0
-    # numba's import-time BLAS check is answered without scipy.linalg (engine.jit)
     assert heavy_in(modules) == []
-    assert {"numba", "numba.np.arraymath"} <= modules  # the kernels do run
+    assert {"numba", "mktsim.engine.batch"} <= modules  # the kernels do run
+
+
+#: What `run`'s path loads for nothing: ruamel.yaml (a well-formed file is read through
+#: libyaml), numba's array math and linear algebra (no loaded kernel's implementation is
+#: there; `numba.np.arraymath` checks BLAS at import), and the other documents and their
+#: tables (the terminal draws the run's).
+NOT_ON_THE_RUN_PATH = (
+    "ruamel.yaml", "numba.np.arraymath", "numba.np.linalg", "numba.cpython.heapq",
+    "mktsim.report.load", "mktsim.report.tables.compare", "mktsim.report.tables.optimize",
+    "mktsim.report.tables.analyze", "mktsim.report.tables.track", "mktsim.documents.compare",
+    "mktsim.documents.optimize", "mktsim.documents.sweep", "mktsim.documents.track",
+    "mktsim.decision.compare", "mktsim.decision.optimize",
+)
+
+
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_run_imports_only_what_it_uses(fmt: str) -> None:
+    """`mktsim run SCENARIO -n 5` as a planner types it (the channels' counterfactual runs,
+    the default workers) imports none of pandas, scipy's modules, networkx, matplotlib,
+    openpyxl, nor what the run path does not use."""
+    code, modules = loaded_after("run", str(SMART_BAND), "-n", "5", "--format", fmt)
+    assert code == 0
+    assert heavy_in(modules) == []
+    assert sorted(m for m in NOT_ON_THE_RUN_PATH if m in modules) == []
+    assert not [m for m in modules if m.startswith("scipy.") and not m.startswith(
+        ("scipy._lib", "scipy.__config__", "scipy._distributor_init", "scipy.version",
+         "scipy._cyutility"))]  # numba reads scipy's version only
+    assert {"numba", "mktsim.engine.batch", "mktsim.simulate.incremental"} <= modules
 
 
 def test_run_as_a_table_imports_no_tables_charts_or_cluster() -> None:
@@ -130,16 +159,14 @@ _BLAS_PROBE = """
 import sys
 import numpy as np
 from numba import njit
-from numba.np import linalg
-import mktsim.engine.jit
-
+{imports}
 @njit
 def shifted(a):
     return a + 1.0
 
 shifted(np.ones(2))  # numba loads its registries: numba.np.arraymath checks BLAS
 loaded = ("numba.np.arraymath" in sys.modules, "scipy.linalg" in sys.modules)
-restored = not getattr(linalg.ensure_blas, "deferred", False)
+restored = not getattr(sys.modules["numba.np.linalg"].ensure_blas, "mktsim_fast_loading", False)
 
 @njit
 def product(a, b):
@@ -151,13 +178,18 @@ print(repr((loaded, restored, np.array_equal(product(a, b), a @ b),
 """
 
 
-def test_kernels_load_without_scipy_linalg_and_blas_still_works() -> None:
+@pytest.mark.parametrize("imports", [
+    "from numba.np import linalg\nimport mktsim.engine.jit\n",  # linalg there first
+    "import mktsim.engine.jit\nassert 'numba.np.linalg' not in sys.modules\n",  # hooked
+])
+def test_kernels_load_without_scipy_linalg_and_blas_still_works(imports: str) -> None:
     """numba's import-time BLAS check (`numba.np.arraymath`) is answered without importing
-    scipy.linalg; numba's own check is back for what is compiled next, and a compiled
-    function that calls BLAS computes what numpy computes (numba imports
-    scipy.linalg.cython_blas for it)."""
-    done = subprocess.run([sys.executable, "-c", _BLAS_PROBE], capture_output=True,
-                          text=True, cwd=ROOT, check=True)
+    scipy.linalg, whether `numba.np.linalg` was imported before the engine or is imported
+    after it (as numba loads its registries); numba's own check is back for what is
+    compiled next, and a compiled function that calls BLAS computes what numpy computes
+    (numba imports scipy.linalg.cython_blas for it)."""
+    done = subprocess.run([sys.executable, "-c", _BLAS_PROBE.format(imports=imports)],
+                          capture_output=True, text=True, cwd=ROOT, check=True)
     loaded, restored, same_product, bound = eval(done.stdout.strip().splitlines()[-1])
     assert loaded == (True, False)
     assert restored and same_product and bound
@@ -196,6 +228,107 @@ def test_cached_kernels_load_without_numba_registries() -> None:
     registries, loaded_later, same, unchanged = eval(done.stdout.strip().splitlines()[-1])
     assert not registries
     assert loaded_later and same and unchanged
+
+
+_ZEROS_MODULE = """
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True)
+def filled(n):
+    out = np.zeros(n)
+    for i in range(n):
+        out[i] = i * 0.5
+    return out
+"""
+_ENV_PROBE = """
+import sys
+sys.path.insert(0, {folder!r})
+{engine}
+import zeros_probe
+print(repr((lazy, zeros_probe.filled(4).tolist(),
+            sum(zeros_probe.filled.stats.cache_hits.values()))))
+"""
+_WITH_ENGINE = """
+import mktsim
+from mktsim.engine.montecarlo import simulate
+
+from numba.core.runtime import nrtdynmod
+from mktsim.engine import numba_load
+
+compiled = []
+original = nrtdynmod.create_nrt_module
+nrtdynmod.create_nrt_module = lambda ctx: compiled.append(1) or original(ctx)
+simulate(mktsim.load({path!r}).plan("digital_first"), 2, seed=5, workers=1)
+lazy = [m for m in ("numba.np.arrayobj", "numba.np.npyimpl", "numba.cpython.unicode")
+        if m in sys.modules] + ["runtime compiled"] * len(compiled)
+"""
+
+
+def test_environments_rebuilt_without_imports_still_compile_and_cache(tmp_path: Path) -> None:
+    """The run's kernels load without importing numba's array implementations for their
+    environments (`numba_load.rebuild_environments_without_imports`) and with numba's
+    runtime functions from their cache (`numba_load.cache_runtime_functions`: compiled
+    in the first process, then loaded); a function compiled and cached afterwards in that
+    process (its environments pickled, its code calling the runtime's) loads from the
+    cache in the next one, with or without mktsim, and computes the same."""
+    (tmp_path / "zeros_probe.py").write_text(_ZEROS_MODULE, encoding="utf-8")
+    for kept in RUNTIME_CACHE.glob("numba_runtime-*.nbo"):
+        kept.unlink()
+    engine = _WITH_ENGINE.format(path=str(SMART_BAND))
+    runs = []
+    for setup in (engine, engine, "lazy = []"):
+        probe = _ENV_PROBE.format(folder=str(tmp_path), engine=setup)
+        done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                              cwd=ROOT, check=True)
+        runs.append(eval(done.stdout.strip().splitlines()[-1]))  # our own repr
+    assert [lazy for lazy, _, _ in runs] == [["runtime compiled"], [], []]
+    assert all(values == [0.0, 0.5, 1.0, 1.5] for _, values, _ in runs)
+    assert [hits for _, _, hits in runs] == [0, 1, 1]
+
+
+_EXIT_PROBE = """
+import atexit, sys, threading, time
+from mktsim.cli import entry
+
+atexit.register(lambda: print("exit functions ran", flush=True))
+late = threading.Thread(target=lambda: (time.sleep(0.5), print("thread finished")))
+late.start()
+sys.argv = ["mktsim", *{args!r}]
+entry()
+print("not reached")
+"""
+
+
+@pytest.mark.parametrize(("args", "code"), [(["validate", str(SMART_BAND)], 0),
+                                            (["validate", "no-such-file.yaml"], 2),
+                                            (["--help"], 0), (["no-such-command"], 2)])
+def test_the_command_ends_as_python_would_without_the_teardown(args: list[str],
+                                                               code: int) -> None:
+    """`mktsim` (`cli.entry`) ends the process when the command is done, with the
+    command's exit status, once the threads still running have finished, the `atexit`
+    functions have run and the output is flushed (`cli.common.exit_now`)."""
+    done = subprocess.run([sys.executable, "-c", _EXIT_PROBE.format(args=args)],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == code, done.stderr
+    lines = done.stdout.splitlines()
+    assert "thread finished" in lines and lines[-1] == "exit functions ran"
+    assert "not reached" not in lines
+    assert len(done.stdout + done.stderr) > 60  # the command's own output came first
+
+
+def test_a_run_written_to_a_folder_through_the_command(tmp_path: Path) -> None:
+    """`python -m mktsim run ... --out DIR`: every file is there and complete when the
+    process has ended without its teardown."""
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "mktsim", "run", str(SMART_BAND), "-n", "2",
+                           "--no-incremental", "-w", "1", "--out", str(out)],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    document = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert document["replications"] == 2
+    assert (out / "kpis.csv").read_text(encoding="utf-8").count("\n") > 3
 
 
 # -- YAML: the libyaml path gives what the round-trip loader gives ------------------------
@@ -272,6 +405,19 @@ def test_scalars_resolve_as_the_round_trip_loader_does(form: str, scalar: str) -
 ])
 def test_unusual_files_go_to_the_round_trip_loader(text: str) -> None:
     assert fast_parse(text, yamlio.MAX_VALUES, yamlio.MAX_PATH) is None
+
+
+def test_resolver_table_is_ruamels() -> None:
+    """The fast path's plain-scalar resolvers, written out so that reading a file does not
+    import ruamel.yaml, are ruamel.yaml's YAML 1.2 resolvers: tags, patterns, flags, first
+    characters, order."""
+    from ruamel.yaml.resolver import implicit_resolvers
+
+    theirs = [(tag.removeprefix("tag:yaml.org,2002:"), pattern.pattern, pattern.flags,
+               tuple(firsts)) for versions, tag, pattern, firsts in implicit_resolvers
+              if (1, 2) in versions]
+    assert [(tag, pattern, re.compile(pattern, flags).flags, firsts)
+            for tag, pattern, flags, firsts in RESOLVER_TABLE] == theirs
 
 
 def test_values_past_the_bound_go_to_the_round_trip_loader() -> None:

@@ -14,7 +14,7 @@ import click
 
 from .. import __version__
 from ..i18n import _
-from .common import SCENARIO, lang_option, set_option, user_errors
+from .common import SCENARIO, exit_now, lang_option, set_option, user_errors
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -145,5 +145,16 @@ for _command in main.commands.values():
     _command.params.append(lang_option())
 
 
+def entry() -> None:
+    """The `mktsim` console command and `python -m mktsim`: `main`, then the process ends
+    as soon as the command is done (`common.exit_now`), without the interpreter's
+    teardown. An error that is not a command's exit (a traceback) ends it as Python does."""
+    try:
+        main()
+    except SystemExit as done:
+        exit_now(done.code)
+    exit_now(0)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    entry()

@@ -3,14 +3,16 @@ safe writes."""
 
 from __future__ import annotations
 
+import atexit
 import functools
 import gc
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -185,6 +187,32 @@ def user_errors(func: F) -> F:
             sys.exit(130)
 
     return wrapper  # type: ignore[return-value]
+
+
+def exit_now(code: object) -> NoReturn:
+    """End the process as Python ends it on `SystemExit(code)` (non-daemon threads waited
+    for, `atexit` functions run, the standard streams flushed, exit status 120 when they
+    cannot be), but without tearing the interpreter down: freeing every module and object
+    one by one took about 0.1 s of CPU after `run`, whose process holds numba's, pydantic's
+    and the scenario's hundreds of thousands of objects. Nothing is left to finish then:
+    the commands close what they write and move their outputs into place before they
+    return. Where Python's finalization steps cannot be called, a plain `sys.exit`."""
+    status = 0 if code is None else code if isinstance(code, int) else 1
+    if not isinstance(code, int | None):
+        print(code, file=sys.stderr)
+    wait_for_threads = getattr(threading, "_shutdown", None)
+    run_exit_functions = getattr(atexit, "_run_exitfuncs", None)
+    if wait_for_threads is None or run_exit_functions is None:
+        sys.exit(status)
+    wait_for_threads()
+    run_exit_functions()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):
+            status = status or 120
+    os._exit(status)
 
 
 def print_warnings(warnings: list[Any]) -> None:

@@ -76,11 +76,12 @@ def run(scenario: Path, strategy: str | None, replications: int | None, seed: in
         result = sc.run(name, reps, seed, workers, advance, engine=engine,
                         incremental=incremental, executor=executor, scheduler=scheduler,
                         out=out, series_format=fmt, reports=reports)
-    from ..simulate.agents import AgentEngineWarning
+    if caught:  # what the per-customer engine leaves out; other warnings stay quiet
+        from ..simulate.agents import AgentEngineWarning
 
-    for w in caught:  # what the per-customer engine leaves out; other warnings stay quiet
-        if issubclass(w.category, AgentEngineWarning):
-            click.echo(_("warning: {message}").format(message=w.message), err=True)
+        for w in caught:
+            if issubclass(w.category, AgentEngineWarning):
+                click.echo(_("warning: {message}").format(message=w.message), err=True)
     if fmt == "table":
         from ..report.terminal import print_run
 

@@ -10,7 +10,7 @@ its days in proportion to the day's complaints (evenly when it had none)."""
 
 # numba rebuilds this file's cached kernels only when this file changes: the key below
 # digests what they compile with (tests/test_numba_cache_keys.py).
-# numba cache key: aab24ca8fbcbd3f4
+# numba cache key: 6b1db21f230cc470
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -188,11 +188,13 @@ def _derive_rows(first, last, out, adopters, leak, shares, seg_rates, lost, whic
         q[r] = _complaint_loss(now[r], lost[r], complaint_rate[r], service_team[r])
     ltv = np.empty(n_rep)
     _mix_ltv_rows(seg_rates, shares, new, q, season, delta, sizes, ltv)
+    fresh = np.empty(3)
     for r in range(n_rep):
         for d in range(first, last):
             out[r, K_LTV, d] = ltv[r]
-        fresh = now[r] - outcomes[r]
-        outcomes[r] = now[r]
+        for e in range(3):  # element by element: no array arithmetic to link (below)
+            fresh[e] = now[r, e] - outcomes[r, e]
+            outcomes[r, e] = now[r, e]
         memory[r] = _satisfaction_span(out[r], first, last, fresh, memory[r], keep, effects,
                                        reference[r], base, loyal_effect, price_slope)
 

@@ -25,22 +25,44 @@ version), and do nothing when numba has already loaded them.
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
+import os
+import pickle
 import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
-from numba.core import caching
+import llvmlite
+import numba
+from numba.core import caching, environment
 from numba.core.cpu import CPUContext
-from numba.core.runtime import nrt
-from numba.np import linalg
+from numba.core.runtime import nrt, nrtdynmod
 
 #: The attribute that marks numba functions replaced here.
 MARK = "mktsim_fast_loading"
 
 
+#: numba's modules of implementations that the run's cached kernels link (np.empty and
+#: np.zeros, ufunc broadcasting, integer powers, array sums) and whose import only
+#: registers how to type and compile them: nothing a loaded kernel needs when it runs.
+LAZY_ENVIRONMENT_MODULES = frozenset({"numba.np.arrayobj", "numba.np.npyimpl",
+                                      "numba.cpython.numbers", "numba.np.arraymath"})
+
+
+#: Where the object code of numba's runtime functions is kept (`cache_runtime_functions`)
+RUNTIME_CACHE = Path(__file__).resolve().parent / "__pycache__"
+
+
 def install_fast_loading() -> None:
-    """Both changes below (idempotent)."""
+    """The four changes below (idempotent)."""
     load_cached_without_registries()
     defer_blas_check()
+    rebuild_environments_without_imports()
+    cache_runtime_functions()
 
 
 def load_cached_without_registries() -> None:
@@ -66,9 +88,21 @@ def load_cached_without_registries() -> None:
 
 def defer_blas_check() -> None:
     """Answer `numba.np.arraymath`'s import-time BLAS check without importing
-    `scipy.linalg`; numba's own check from then on."""
+    `scipy.linalg`; numba's own check from then on. `numba.np.linalg`, which holds the
+    check, is changed as soon as it is imported (before arraymath reads the check from it),
+    not imported here: a run's cached kernels need neither it nor arraymath."""
+    if "numba.np.arraymath" in sys.modules:
+        return
+    linalg = sys.modules.get("numba.np.linalg")
+    if linalg is not None:
+        _answer_first_blas_check(linalg)
+    elif not any(isinstance(f, AfterImport) for f in sys.meta_path):
+        sys.meta_path.insert(0, AfterImport("numba.np.linalg", _answer_first_blas_check))
+
+
+def _answer_first_blas_check(linalg: ModuleType) -> None:
     check = getattr(linalg, "ensure_blas", None)
-    if check is None or getattr(check, MARK, False) or "numba.np.arraymath" in sys.modules:
+    if check is None or getattr(check, MARK, False):
         return
 
     def first_check() -> None:
@@ -76,3 +110,131 @@ def defer_blas_check() -> None:
 
     setattr(first_check, MARK, True)
     linalg.ensure_blas = first_check
+
+
+class AfterImport:
+    """An import hook (`sys.meta_path`) that hands module `name` to `then` as soon as its
+    code has run, the first time it is imported, and then leaves the import system."""
+
+    def __init__(self, name: str, then: Callable[[ModuleType], None]) -> None:
+        self.name, self.then = name, then
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Any:
+        """The module's own spec from the other finders, its loader made to call `then`."""
+        if fullname != self.name:
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(fullname)
+        loader = getattr(spec, "loader", None)
+        if loader is None or not hasattr(loader, "exec_module"):
+            return spec
+        run = loader.exec_module
+
+        def exec_module(module: ModuleType) -> None:
+            run(module)
+            self.then(module)
+
+        loader.exec_module = exec_module
+        return spec
+
+
+def rebuild_environments_without_imports() -> None:
+    """Rebuild a cached kernel's environments of `LAZY_ENVIRONMENT_MODULES` without
+    importing the module."""
+    original = getattr(environment, "_rebuild_env", None)
+    if original is None or getattr(original, MARK, False) \
+            or not all(hasattr(environment, name) for name in ("Environment",
+                                                                 "lookup_environment")) \
+            or not hasattr(environment.Environment, "_memo"):
+        return
+    _ORIGINAL_REBUILD.append(original)
+    environment._rebuild_env = _rebuild_env
+
+
+#: numba's own `environment._rebuild_env`, once replaced
+_ORIGINAL_REBUILD: list[Callable[..., Any]] = []
+
+
+def _rebuild_env(modname: str, consts: Any, env_name: str) -> Any:
+    """numba's `environment._rebuild_env`, except that the environment of a function of a
+    module of `LAZY_ENVIRONMENT_MODULES` not imported yet holds a namespace with only the
+    module's name instead of the module's globals, which compiled code reads only in
+    object mode (none of numba's implementations runs in it): importing the module only
+    for its namespace cost every run about 0.06 s (arrayobj pulls in numba's string and
+    hashing implementations). An environment found in numba's table is numba's."""
+    found = environment.lookup_environment(env_name)
+    if found is not None or modname not in LAZY_ENVIRONMENT_MODULES or modname in sys.modules:
+        return found if found is not None else _ORIGINAL_REBUILD[0](modname, consts, env_name)
+    env = environment.Environment({"__name__": modname})
+    env.consts[:] = consts
+    env.env_name = env_name
+    environment.Environment._memo[env_name] = env
+    return env
+
+
+# pickled, an environment names numba's function (`Environment.__reduce__`), which is this
+# one in a process where it is installed and numba's own in any other
+_rebuild_env.__module__ = environment.__name__
+_rebuild_env.__qualname__ = "_rebuild_env"
+setattr(_rebuild_env, MARK, True)
+
+
+def cache_runtime_functions() -> None:
+    """Load numba's runtime functions (NRT: reference counts, atomic operations) from a
+    cache of their object code instead of compiling them with LLVM in every process."""
+    original = getattr(nrtdynmod, "compile_nrt_functions", None)
+    if original is None or getattr(original, MARK, False) \
+            or not hasattr(nrtdynmod, "create_nrt_module"):
+        return
+    nrtdynmod.compile_nrt_functions = runtime_library
+
+
+def runtime_library(ctx: Any) -> Any:
+    """numba's `nrtdynmod.compile_nrt_functions`, its object code read from
+    `RUNTIME_CACHE` when kept there for this numba, llvmlite, LLVM and processor (numba's
+    own key of cached machine code, `magic_tuple`), else compiled as numba does and kept.
+    numba starts its runtime before the first kernel loads from its cache and compiles
+    these functions then (about 0.025 s of every run); loaded, they are the same machine
+    code. A file that cannot be read or written is compiled as before."""
+    codegen = ctx.codegen()
+    path = _runtime_file(codegen)
+    state = _read_state(path)
+    if state is not None:
+        return codegen.unserialize_library(state)
+    ir_module, library = nrtdynmod.create_nrt_module(ctx)
+    library.enable_object_caching()
+    library.add_ir_module(ir_module)
+    library.finalize()
+    _write_state(path, library.serialize_using_object_code())
+    return library
+
+
+setattr(runtime_library, MARK, True)
+
+
+def _runtime_file(codegen: Any) -> Path:
+    key = repr((numba.__version__, llvmlite.__version__, codegen.magic_tuple(),
+                sys.version_info[:2]))
+    return RUNTIME_CACHE / f"numba_runtime-{hashlib.sha256(key.encode()).hexdigest()[:16]}.nbo"
+
+
+def _read_state(path: Path) -> Any:
+    """The serialized library kept at `path`, or None."""
+    try:
+        state = pickle.loads(path.read_bytes())
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
+        return None
+    ok = isinstance(state, tuple) and len(state) == 3 and state[1] == "object"
+    return state if ok else None
+
+
+def _write_state(path: Path, state: Any) -> None:
+    """Keep `state` at `path`, written whole or not at all."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(handle, "wb") as out:
+            pickle.dump(state, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except OSError:
+        return

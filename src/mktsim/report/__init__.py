@@ -13,15 +13,29 @@ import shutil
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from mktsim.documents.base import DocumentError as ReportError
 from mktsim.i18n import _
-from mktsim.report.load import ReportError, Results, load_results
+
+if TYPE_CHECKING:
+    from mktsim.report.load import Results
 
 FORMATS = ("md", "html", "xlsx")
 FILE_NAMES = {"md": "report.md", "html": "report.html", "xlsx": "report.xlsx"}
 IMAGE_DIR = "report_files"
 
 __all__ = ["FORMATS", "ReportError", "Results", "check_formats", "load_results", "write_report"]
+
+
+def __getattr__(name: str) -> Any:
+    """`Results` and `load_results` from `report.load` when first asked for: the terminal's
+    tables (`report.terminal`, below this package) need none of the documents it reads."""
+    if name in ("Results", "load_results"):
+        from mktsim.report import load
+
+        return getattr(load, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def check_formats(formats: Sequence[str] | str) -> list[str]:
@@ -101,6 +115,8 @@ def write_report(
 
 def _write(results_dir: Path, formats: Sequence[str], out_dir: Path | None) -> list[Path]:
     chosen = check_formats(formats)
+    from mktsim.report.load import load_results
+
     results = load_results(results_dir)
     out = Path(results_dir) if out_dir is None else Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

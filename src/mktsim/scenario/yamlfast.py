@@ -15,10 +15,9 @@ of values), so a hostile file costs no more here than there.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
-
-from ruamel.yaml.resolver import implicit_resolvers
 
 Path_ = tuple[str | int, ...]
 Locations = dict[Path_, int]
@@ -26,13 +25,36 @@ Locations = dict[Path_, int]
 #: ruamel.yaml's round-trip loader refuses these characters (`Reader.NON_PRINTABLE`).
 _NON_PRINTABLE = re.compile(
     "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_TAG = "tag:yaml.org,2002:"
-#: first character -> [(tag, pattern)] of YAML 1.2 plain scalars, in ruamel's order
-_RESOLVERS: dict[str, list[tuple[str, Any]]] = {}  # ruamel's (lazily compiled) patterns
-for _versions, _tag, _pattern, _firsts in implicit_resolvers:
-    if (1, 2) in _versions:
-        for _first in _firsts:
-            _RESOLVERS.setdefault(_first, []).append((_tag, _pattern))
+_DIGITS = tuple("0123456789")
+#: ruamel.yaml's implicit resolvers of YAML 1.2 plain scalars (`ruamel.yaml.resolver.
+#: implicit_resolvers`), in its order: (tag, pattern, flags, first characters). Written out
+#: here, not imported, because importing `ruamel.yaml.resolver` imports the whole of
+#: ruamel.yaml (about 0.015 s at every start); tests/test_startup.py checks that this is
+#: ruamel's table.
+RESOLVER_TABLE: tuple[tuple[str, str, int, tuple[str, ...]], ...] = (
+    ("bool", "^(?:true|True|TRUE|false|False|FALSE)$", re.X | re.U, tuple("tTfF")),
+    ("float", """^(?:
+         [-+]?(?:[0-9][0-9_]*)\\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+        |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
+        |[-+]?\\.[0-9_]+(?:[eE][-+][0-9]+)?
+        |[-+]?\\.(?:inf|Inf|INF)
+        |\\.(?:nan|NaN|NAN))$""", re.X | re.U, ("-", "+", *_DIGITS, ".")),
+    ("int", """^(?:[-+]?0b[0-1_]+
+        |[-+]?0o?[0-7_]+
+        |[-+]?[0-9_]+
+        |[-+]?0x[0-9a-fA-F_]+)$""", re.X | re.U, ("-", "+", *_DIGITS)),
+    ("merge", "^(?:<<)$", re.U, ("<",)),
+    ("null", """^(?: ~
+        |null|Null|NULL
+        | )$""", re.X | re.U, ("~", "n", "N", "")),
+    ("timestamp", """^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
+        |[0-9][0-9][0-9][0-9] -[0-9][0-9]? -[0-9][0-9]?
+        (?:[Tt]|[ \\t]+)[0-9][0-9]?
+        :[0-9][0-9] :[0-9][0-9] (?:\\.[0-9]*)?
+        (?:[ \\t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$""", re.X | re.U, _DIGITS),
+    ("value", "^(?:=)$", re.U, ("=",)),
+    ("yaml", "^(?:!|&|\\*)$", re.U, ("!", "&", "*")),
+)
 _INF = 1e300
 while _INF != _INF * _INF:  # ruamel's infinity and NaN, computed as it does
     _INF *= _INF
@@ -152,10 +174,20 @@ def _scalar(event: Any) -> Any:
 
 
 def _resolve(value: str) -> str:
-    for tag, pattern in _RESOLVERS.get(value[0] if value else "", []):
+    for tag, pattern in _resolvers().get(value[0] if value else "", []):
         if pattern.match(value):
-            return tag.removeprefix(_TAG)
+            return tag
     return "str"
+
+
+@functools.cache
+def _resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
+    """First character -> [(tag, compiled pattern)] of `RESOLVER_TABLE`, in its order."""
+    table: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+    for tag, pattern, flags, firsts in RESOLVER_TABLE:
+        for first in firsts:
+            table.setdefault(first, []).append((tag, re.compile(pattern, flags)))
+    return table
 
 
 def _int(text: str) -> int:
