@@ -60,3 +60,77 @@ def test_constant_and_short_residuals_do_not_wander() -> None:
     assert estimate_wander(np.full(N, 0.3), np.arange(N)) == Wander()
     assert estimate_wander(np.arange(5.0), np.arange(5)) == Wander()
     assert WANDER_SIGNIFICANT > 0
+
+
+def _band_coverage(step: float, histories: int, seed: int
+                   ) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """Held-out coverage at each horizon (1..HORIZON) of calibrate's band
+    (band.persistence and band.series_band, the noise's correlation estimated by
+    serial.estimate as calibrate does) with and without step 5's random walk, and the
+    mean width of each over the held-out periods (noise sds), for histories whose
+    residuals are a local level of `step` plus unit white noise around a fitted straight
+    line (a model whose trend took what it could of the walk, extrapolated after the
+    window, its noise model the white noise alone)."""
+    from mktsim.calibrate.band import persistence, series_band
+    from mktsim.calibrate.serial import estimate
+
+    rng = np.random.default_rng(seed)
+    n = N + HORIZON
+    t = np.arange(n)
+    fitted, cells = t < N, np.arange(N)
+    inside, widths = np.zeros((2, HORIZON)), np.zeros(2)
+    for _ in range(histories):
+        observed = 100.0 + _local_level(step, n, rng)
+        expected = np.polyval(np.polyfit(cells, observed[:N], 1), t)
+        carry = persistence(observed, expected, np.ones(n), fitted,
+                            estimate(observed[:N] - expected[:N], cells))
+        plain = np.sqrt(np.maximum(carry.spread ** 2 - carry.wander.variance(t - carry.last),
+                                   0.0))
+        draws = rng.standard_normal((200, n))
+        for k, spread in enumerate((carry.spread, plain)):
+            band = series_band(observed, expected, expected + draws, fitted, 2,
+                               expected + carry.shift + spread * draws, carry.last)
+            held = slice(N, n)
+            inside[k] += ((observed[held] >= band.low[held])
+                          & (observed[held] <= band.high[held]))
+            widths[k] += float(np.mean((band.high - band.low)[held])) / histories
+    return inside[0] / histories, inside[1] / histories, widths[0], widths[1]
+
+
+@pytest.mark.slow
+def test_band_of_a_wandering_level_holds_90_percent_at_every_horizon() -> None:
+    histories = 150
+    covered, plain, width, plain_width = _band_coverage(0.02, histories, seed=21)
+    # the last week's coverage within a binomial interval of 90% over the histories (the
+    # weeks of one history share its walk: histories are the independent trials)
+    last = round(covered[-1] * histories)
+    assert binomtest(last, histories, 0.9, alternative="less").pvalue > 0.001, (covered, plain)
+    # without the walk's growth the far weeks are under-covered; the near weeks, where
+    # the walk has added little, are about the same; the walk widens the held-out weeks
+    assert plain[-4:].mean() < covered[-4:].mean() - 0.02, (plain, covered)
+    assert abs(plain[:2].mean() - covered[:2].mean()) < 0.02, (plain, covered)
+    assert plain_width < width < 1.3 * plain_width
+
+
+@pytest.mark.slow
+def test_band_of_white_noise_is_unchanged_by_the_walk() -> None:
+    # white residuals: the walk is rarely significant, the band the same as without it
+    covered, plain, width, plain_width = _band_coverage(0.0, 60, seed=22)
+    assert width == pytest.approx(plain_width, rel=0.02)
+    assert abs(covered.mean() - plain.mean()) < 0.01
+
+
+def test_persistence_fans_out_after_the_window_only_where_the_residuals_wander() -> None:
+    from mktsim.calibrate.band import persistence
+    from mktsim.calibrate.serial import Serial
+
+    rng = np.random.default_rng(4)
+    n = N + HORIZON
+    fitted = np.arange(n) < N
+    walk = persistence(_local_level(0.1, n, rng), np.zeros(n), np.ones(n), fitted, Serial())
+    assert walk.wander.step > 0 and walk.last == N - 1
+    assert np.all(walk.spread[:N] == 1.0)
+    assert np.allclose(walk.spread[N:] ** 2, 1.0 + walk.wander.step * np.arange(1, 14))
+    white = persistence(np.random.default_rng(6).standard_normal(n), np.zeros(n), np.ones(n),
+                        fitted, Serial())
+    assert white.wander.step == 0 and np.all(white.spread == 1) and np.all(white.shift == 0)
