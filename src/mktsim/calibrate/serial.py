@@ -25,7 +25,9 @@ test at 5%); never a negative correlation, which would make the intervals narrow
 independence from a few dozen noisy residuals. The fit uses R in a sandwich (the score's
 variance J' R J against the independence curvature J'J: calibrate.fit.sandwich_temper)
 and the band conditions the held-out periods' noise on the fitted residuals
-(`conditional`).
+(`conditional`). A level that wanders without returning is the random walk of
+`estimate_wander` (a local level plus white noise, estimated apart, used where
+significant): the band adds its variance, growing with the horizon, after the window.
 """
 
 from __future__ import annotations
