@@ -2,7 +2,8 @@
 small Bass market (weekly new customers, 52 weeks, the last 13 held out) simulated at
 parameter values drawn from the prior, each fitted with 4 replications; prints how often
 each 90% interval holds the truth and the 90% predictive band's coverage of the held-out
-weeks.
+weeks (and how many fits' bands drew the noise with an estimated level power or fanned
+out with a random walk after the window, calibrate.serial.estimate_wander).
 
     .venv/bin/python benchmarks/bench_calibrate_sbc.py [--histories 50] [--params 3]
 """
@@ -36,7 +37,8 @@ def main() -> None:
         print(f"  {path}: 90% interval held the truth in {cov.share(path):.0%} "
               f"({cov.held[path]}/{cov.fits}); identified in {cov.identified[path]}")
     print(f"  90% predictive band: {cov.band:.0%} of {cov.band_total} held-out weeks; "
-          f"{cov.noise_power} fits drew the band's noise with an estimated level power")
+          f"{cov.noise_power} fits drew the band's noise with an estimated level power, "
+          f"{cov.wander} fanned it out with a random walk after the window")
 
 
 if __name__ == "__main__":

@@ -40,6 +40,7 @@ class Coverage:
     untrusted: int = 0  # fits whose importance weights could not be trusted (k-hat, ESS)
     ess: float = 0.0  # the effective sample sizes, summed over the fits
     noise_power: int = 0  # fits whose band drew its noise with an estimated level power
+    wander: int = 0  # fits whose band fanned out with a random walk after the window
 
     def share(self, path: str) -> float:
         """Share of the fits whose interval of `path` held the truth."""
@@ -91,6 +92,8 @@ def run_sbc(tmp: Path, histories: int, priors: tuple[str, ...] = PRIORS, weeks: 
             out.identified[est.path] = out.identified.get(est.path, 0) + est.identified
         out.noise_power += bool(result.fit["new_customers"].get("noise_power", {})
                                 .get("significant"))
+        out.wander += bool(result.fit["new_customers"].get("noise_wander", {})
+                           .get("significant"))
         band = result.bands["new_customers"]
         y, lo, hi = band.observed[-holdout:], band.low[-holdout:], band.high[-holdout:]
         out.band_inside += int(np.sum((y >= lo) & (y <= hi)))

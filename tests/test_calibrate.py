@@ -116,6 +116,8 @@ def test_cli_json_out_and_reports(tmp_path: Path) -> None:
     power = fit["noise_power"]  # the level's power in the noise sd (calibrate.noise_power)
     assert power["interval"][0] <= power["estimate"] <= power["interval"][1], power
     assert power["power"] == (power["estimate"] if power["significant"] else 0.5), power
+    wander = fit["noise_wander"]  # the random walk that fans the band out (band.py step 5)
+    assert wander["step"] >= 0 and wander["significant"] == (wander["step"] > 0), wander
     text = fitted.read_text()
     assert text.startswith("# Calibrated by mktsim calibrate")
     assert str(history) in text

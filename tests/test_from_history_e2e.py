@@ -100,6 +100,9 @@ def test_holdout_error_near_the_noise_and_band_covers(fitted: dict) -> None:
     power = fit["noise_power"]
     assert 0.0 <= power["interval"][0] <= power["estimate"] <= power["interval"][1] <= 1.0
     assert power["power"] == (power["estimate"] if power["significant"] else 0.5), power
+    # the random walk that fans the band out after the window (band.py step 5), if any
+    wander = fit["noise_wander"]
+    assert wander["step"] >= 0 and wander["significant"] == (wander["step"] > 0), wander
 
 
 def _rows(fitted: dict) -> tuple[dict[str, tuple[float, float, float, float]], str]:

@@ -31,12 +31,18 @@ Three steps, each in the series' own units (units, money, a share):
    median centres the band there; its half-widths are the larger of theirs and the
    independent samples', each times the factor of step 3: the conformal check stays a
    floor, the centre follows the deviation the window ends with.
+5. The level keeps wandering after the window: where the fitted periods' standardised
+   residuals hold a random walk (calibrate.serial.estimate_wander: a local level plus
+   white noise, used where a likelihood-ratio test at 5% prefers it), the samples after
+   the last fitted period get its variance on top of their noise's, step x h at h periods
+   ahead: a band that fans out with the horizon as a forecast of a wandering level must.
+   Residuals without a walk leave the band as it was.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -44,7 +50,7 @@ from numpy.typing import NDArray
 from ..history import History, SeriesNoise, estimate_noise
 from .fit import Fit
 from .result import SeriesBand
-from .serial import Serial, conditional
+from .serial import Serial, Wander, conditional, estimate_wander
 from .simulator import WindowModel
 
 Array = NDArray[np.float64]
@@ -60,6 +66,7 @@ class Persistence:
     last: int  # index of the last fitted period with an observation
     shift: Array  # [n_periods] expected deviation after it (series units; 0 up to it)
     spread: Array  # [n_periods] factor on the noise's sd after it (1 up to it)
+    wander: Wander = field(default_factory=Wander)  # step 5's random walk (none: no growth)
 
     @classmethod
     def none(cls, n_periods: int) -> Persistence:
@@ -70,18 +77,23 @@ class Persistence:
 def persistence(observed: Array, mean: Array, sd: Array, fitted: NDArray[np.bool_],
                 serial: Serial) -> Persistence:
     """The continuation of the standardised residuals (observed - mean) / sd of the
-    fitted periods after the last of them, under their correlation `serial`."""
+    fitted periods after the last of them: under their correlation `serial` (step 4),
+    with the variance of their random walk, if any, added (step 5)."""
     n = observed.size
     cells = np.flatnonzero(fitted & np.isfinite(observed))
-    if cells.size == 0 or serial.independent:
+    if cells.size == 0:
         return Persistence.none(n)
+    r = (observed[cells] - mean[cells]) / sd[cells]
+    wander = estimate_wander(r, cells)
+    if serial.independent and wander.step <= 0.0:
+        return Persistence(n - 1, np.zeros(n), np.ones(n), wander)
     last = int(cells[-1])
     after = np.arange(last + 1, n)
     shift, spread = np.zeros(n), np.ones(n)
-    mean_after, sd_after = conditional((observed[cells] - mean[cells]) / sd[cells], cells,
-                                       after, serial)
-    shift[after], spread[after] = mean_after * sd[after], sd_after
-    return Persistence(last, shift, spread)
+    mean_after, sd_after = conditional(r, cells, after, serial)
+    shift[after] = mean_after * sd[after]
+    spread[after] = np.sqrt(sd_after ** 2 + wander.variance(after - last))
+    return Persistence(last, shift, spread, wander)
 
 
 def predictive_noise(history: History, result: Fit, fitted: dict[str, NDArray[np.bool_]]
@@ -189,6 +201,7 @@ def predictive_bands(model: WindowModel, result: Fit, zs: np.ndarray,
         result.mean[kpi], result.sim_var[kpi])), fitted[kpi], result.serial.get(kpi, Serial()))
              for kpi, y in model.history.series.items()}
     samples = predictive_samples(model, result, zs, rng, replications, carry, noise)
-    return {kpi: series_band(model.history.series[kpi], result.mean[kpi], s, fitted[kpi],
-                             len(model.priors), c, carry[kpi].last)
+    return {kpi: replace(series_band(model.history.series[kpi], result.mean[kpi], s,
+                                     fitted[kpi], len(model.priors), c, carry[kpi].last),
+                         wander=carry[kpi].wander)
             for kpi, (s, c) in samples.items()}

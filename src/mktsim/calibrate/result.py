@@ -15,6 +15,7 @@ import pandas as pd
 from ..documents.calibrate import CalibrateDocument, ParameterEstimate, PosteriorDraws
 from ..documents.contributions import Contributions
 from .identify import joint_groups
+from .serial import Wander
 
 if TYPE_CHECKING:
     from .choice import Choice
@@ -31,6 +32,7 @@ class SeriesBand:
     expected: np.ndarray
     low: np.ndarray
     high: np.ndarray
+    wander: Wander = field(default_factory=Wander)  # widens it after the window (band.py)
 
 
 @dataclass

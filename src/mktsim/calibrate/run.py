@@ -247,6 +247,7 @@ def _fit_table(history: History, result: Fit, bands: dict[str, SeriesBand], hold
             "coverage_fitted": coverage(y[m], band.low[m], band.high[m]),
             "noise_correlation": _noise_correlation(result, kpi),
             "noise_power": result.powers.get(kpi, NoisePower.default()).to_dict(),
+            "noise_wander": band.wander.to_dict(),
         }
     return table
 

@@ -25,7 +25,9 @@ test at 5%); never a negative correlation, which would make the intervals narrow
 independence from a few dozen noisy residuals. The fit uses R in a sandwich (the score's
 variance J' R J against the independence curvature J'J: calibrate.fit.sandwich_temper)
 and the band conditions the held-out periods' noise on the fitted residuals
-(`conditional`).
+(`conditional`). A level that wanders without returning is the random walk of
+`estimate_wander` (a local level plus white noise, estimated apart, used where
+significant): the band adds its variance, growing with the horizon, after the window.
 """
 
 from __future__ import annotations
@@ -171,3 +173,79 @@ def conditional(r: Array, periods: NDArray[np.int_], future: NDArray[np.int_],
     step = serial.decay ** (future - int(periods[-1])).astype(float)
     var = step * step * p + serial.share * (1.0 - step * step) + 1.0 - serial.share
     return step * float(m), np.sqrt(np.clip(var, 0.0, 1.0))
+
+
+#: Twice the log-likelihood gain over no wander a random walk must show to be used: the
+#: 5% point of the likelihood-ratio test of a variance on its boundary (zero), a 50:50
+#: mixture of chi-square with 0 and 1 degrees of freedom.
+WANDER_SIGNIFICANT = 2.706
+WANDER_RATIOS = (1e-6, 10.0)  # the range of the walk's step variance over the white's
+
+
+@dataclass(frozen=True)
+class Wander:
+    """A random walk in a series' standardised residuals (a local level): `step`, the
+    variance it adds per period, in units of the noise model's variance; `gain`, twice
+    its log-likelihood gain over a constant level."""
+
+    step: float = 0.0
+    gain: float = 0.0
+
+    def variance(self, horizon: Array) -> Array:
+        """The walk's variance `horizon` periods after the last fitted one (noise
+        model's units): step x horizon, zero at or before it."""
+        return self.step * np.maximum(np.asarray(horizon, float), 0.0)
+
+    def to_dict(self) -> dict[str, object]:
+        """The document's `fit.<kpi>.noise_wander`."""
+        return {"step": round(self.step, 5), "gain": round(self.gain, 2),
+                "significant": self.step > 0.0}
+
+
+def _level_filter(r: Array, periods: NDArray[np.int_], ratio: float) -> tuple[float, float]:
+    """The Kalman filter of a local level plus white noise over `r` (the level's step
+    variance `ratio` times the white's, over gaps `ratio` per period), its first
+    observation the level's diffuse start: the white variance profiled out (the mean
+    square of the standardised innovations) and the sum of log innovation variances."""
+    m, p = float(r[0]), 1.0
+    square, logs = 0.0, 0.0
+    for i in range(1, r.size):
+        p += ratio * float(periods[i] - periods[i - 1])
+        f = p + 1.0
+        v = float(r[i]) - m
+        square += v * v / f
+        logs += math.log(f)
+        m, p = m + p / f * v, p / f  # p (1 - p / f), f = p + 1
+    return square / (r.size - 1), logs
+
+
+def _level_loglik(r: Array, periods: NDArray[np.int_], ratio: float) -> tuple[float, float]:
+    """The profile log-likelihood of the local level (`_level_filter`) and its white
+    variance."""
+    white, logs = _level_filter(r, periods, ratio)
+    n = r.size - 1
+    return -0.5 * (n * math.log(max(white, 1e-300)) + logs + n), white
+
+
+def estimate_wander(r: Array, periods: NDArray[np.int_]) -> Wander:
+    """The random walk in standardised residuals `r` at `periods` (increasing integers),
+    by maximum likelihood of a local level plus white noise (the white variance profiled
+    out, the step's ratio to it on [1e-6, 10], log scale); none with fewer than
+    MIN_PAIRS consecutive periods or unless twice its gain over a constant level reaches
+    WANDER_SIGNIFICANT."""
+    from scipy.optimize import minimize_scalar
+
+    r, periods = np.asarray(r, float), np.asarray(periods)
+    if r.size < 3 or np.sum(np.diff(periods) == 1) < MIN_PAIRS:
+        return Wander()
+    if float(np.std(r)) <= 1e-9 * (1.0 + abs(float(np.mean(r)))):
+        return Wander()
+    low, high = (math.log(v) for v in WANDER_RATIOS)
+    found = minimize_scalar(lambda x: -_level_loglik(r, periods, math.exp(x))[0],
+                            bounds=(low, high), method="bounded")
+    ratio = math.exp(float(found.x))
+    best, white = _level_loglik(r, periods, ratio)
+    gain = 2.0 * (best - _level_loglik(r, periods, 0.0)[0])
+    if gain < WANDER_SIGNIFICANT:
+        return Wander(0.0, max(gain, 0.0))
+    return Wander(ratio * white, gain)
