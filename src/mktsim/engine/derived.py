@@ -10,7 +10,7 @@ its days in proportion to the day's complaints (evenly when it had none)."""
 
 # numba rebuilds this file's cached kernels only when this file changes: the key below
 # digests what they compile with (tests/test_numba_cache_keys.py).
-# numba cache key: aab24ca8fbcbd3f4
+# numba cache key: fe1f0562f759fcd2
 from __future__ import annotations
 
 from collections.abc import Sequence
