@@ -21,7 +21,7 @@ kernel reads a state's competing exits as `hz[H_first:]`.
 
 # numba rebuilds this file's cached kernels only when this file changes: the key below
 # digests what they compile with (tests/test_numba_cache_keys.py).
-# numba cache key: 89c5a6c41ec51c36
+# numba cache key: febdf59fbe8423da
 from __future__ import annotations
 
 import math

@@ -22,6 +22,14 @@ uniform; nothing is approximated by a normal or a Poisson):
   n - Binomial(n, 1 - p) for p > 1/2. About 2 uniforms a variate in BTRS, n p' + 1 steps in
   inversion, whose P(0) = (1 - p)^n is a product of squares for n <= 64 (`POWER_N`).
 
+The one exception, for the calibration's simulated objective only: on a stream flagged
+smooth (`smooth_stream`, two words; `Plan.smooth_draws` through the kernel's misc
+controls) a binomial with n p' >= 30 is `_binomial_smooth`, an approximate quantile
+(Cornish-Fisher with skewness and kurtosis) of one uniform, nondecreasing in p, instead of
+BTRS, whose rejections make a replication's later draws shift when a parameter moves.
+Means below 30 stay exact inversion, already monotone in p. A normal run's stream has one
+word and its numbers are unchanged.
+
 Every function here allocates nothing and is compiled without reference counting
 (`engine.jit.no_refcount`): the kernel calls them thousands of times a simulated day. The
 binomial's dispatch and its inversion are copied into `binomial` (`engine.jit.inlined`).
