@@ -10,7 +10,7 @@ its days in proportion to the day's complaints (evenly when it had none)."""
 
 # numba rebuilds this file's cached kernels only when this file changes: the key below
 # digests what they compile with (tests/test_numba_cache_keys.py).
-# numba cache key: 6b1db21f230cc470
+# numba cache key: f0d41916abdf3caf
 from __future__ import annotations
 
 from collections.abc import Sequence

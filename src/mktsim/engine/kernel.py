@@ -53,7 +53,7 @@ stages; money in the scenario's currency; rates and hazards per day unless state
 
 # numba rebuilds this file's cached kernels only when this file changes: the key below
 # digests what they compile with (tests/test_numba_cache_keys.py).
-# numba cache key: 3cf60e425018eb37
+# numba cache key: 5aa43074a4014a25
 from __future__ import annotations
 
 import numpy as np
@@ -166,6 +166,7 @@ from .layout import (
     M_LOYALTY_COST,
     M_MARKET_SIZE,
     M_SERVICE_TEAM,
+    M_SMOOTH_DRAWS,
     M_WOM_CUSTOMERS,
     TC_A,
     TC_B,
@@ -749,8 +750,13 @@ def _advance(d0, d1, rs, state, adopters, adstock, queue, cqueue, pipe, cum, cha
     generator state `rs` (`engine.variates`).
 
     misc [N_MISC]: the scalar controls named by the M_* columns of `engine.layout`. This
-    allocates the scratch arrays; `_days` runs the days.
+    allocates the scratch arrays; `_days` runs the days. With misc[M_SMOOTH_DRAWS] it draws
+    from a copy of `rs` flagged for smooth binomials (`variates.smooth_stream`).
     """
+    if misc[M_SMOOTH_DRAWS] > 0:
+        smooth = np.empty(2, dtype=np.uint64)
+        smooth[0], smooth[1] = rs[0], 1
+        rs = smooth
     n_seg, n_ch, n_team = state.shape[0], chan_par.shape[0], team_par.shape[0]
     h_aw = np.zeros(n_ch)
     h_cv = np.zeros(n_ch)

@@ -27,10 +27,11 @@ LEAK_NAMES = ("leads_arrived", "leads_handled", "leads_expired", "leads_lost_in_
 # scalar controls of a kernel call (misc array): people in the market; 1 = Bass-consistency
 # mode; 1 = word of mouth from current customers (0: everyone who ever adopted); index of
 # the service team (-1: none); complaints per unit sold; loyalty programme cost per member
-# per day (money); discount rate per year (LTV)
+# per day (money); discount rate per year (LTV); 1 = smooth binomial draws (the
+# calibration's simulator: `engine.variates.smooth_stream`)
 (M_MARKET_SIZE, M_BASS_MODE, M_WOM_CUSTOMERS, M_SERVICE_TEAM, M_COMPLAINT_RATE,
- M_LOYALTY_COST, M_DISCOUNT_RATE) = range(7)
-N_MISC = 7
+ M_LOYALTY_COST, M_DISCOUNT_RATE, M_SMOOTH_DRAWS) = range(8)
+N_MISC = 8
 
 # team capacity controls: capacity(d) = a - b * exp(-(d - ref) / tau)
 TC_A, TC_B, TC_REF, TC_N = range(4)

@@ -23,6 +23,7 @@ from .layout import (
     M_LOYALTY_COST,
     M_MARKET_SIZE,
     M_SERVICE_TEAM,
+    M_SMOOTH_DRAWS,
     M_WOM_CUSTOMERS,
     N_CH,
     N_CUM,
@@ -64,6 +65,7 @@ def kernel_misc(plan: P.Plan) -> np.ndarray:
     misc[M_COMPLAINT_RATE] = plan.complaint_rate
     misc[M_LOYALTY_COST] = plan.loyalty_cost_per_day
     misc[M_DISCOUNT_RATE] = plan.discount_rate
+    misc[M_SMOOTH_DRAWS] = float(plan.smooth_draws)
     return misc
 
 

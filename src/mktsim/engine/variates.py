@@ -22,6 +22,14 @@ uniform; nothing is approximated by a normal or a Poisson):
   n - Binomial(n, 1 - p) for p > 1/2. About 2 uniforms a variate in BTRS, n p' + 1 steps in
   inversion, whose P(0) = (1 - p)^n is a product of squares for n <= 64 (`POWER_N`).
 
+The one exception, for the calibration's simulated objective only: on a stream flagged
+smooth (`smooth_stream`, two words; `Plan.smooth_draws` through the kernel's misc
+controls) a binomial with n p' >= 30 is `_binomial_smooth`, an approximate quantile
+(Cornish-Fisher with skewness and kurtosis) of one uniform, nondecreasing in p, instead of
+BTRS, whose rejections make a replication's later draws shift when a parameter moves.
+Means below 30 stay exact inversion, already monotone in p. A normal run's stream has one
+word and its numbers are unchanged.
+
 Every function here allocates nothing and is compiled without reference counting
 (`engine.jit.no_refcount`): the kernel calls them thousands of times a simulated day. The
 binomial's dispatch and its inversion are copied into `binomial` (`engine.jit.inlined`).
@@ -52,6 +60,7 @@ INVERSION_MEAN = 30.0
 #: differs from exact arithmetic's only for a uniform within ~1e-14 of a cdf boundary.
 POWER_N = 64
 _TO_UNIT = 1.0 / 9007199254740992.0  # 2^-53
+_HALF_UNIT = 0.5 * _TO_UNIT  # a uniform plus this is in (0, 1)
 _SIXTH = 1.0 / 6.0
 _THIRD = 1.0 / 3.0
 #: below this p, log(1 - p) in the inversion's P(0) = exp(n log(1 - p)) is a six-term
@@ -70,6 +79,16 @@ _STIRLING_TAIL = np.array([math.lgamma(k + 1.0) - ((k + 0.5) * math.log(k + 1.0)
 # from those with the division only in the last bit
 _N_RECIPROCAL = 256
 _RECIPROCAL = np.array([0.0] + [1.0 / x for x in range(1, _N_RECIPROCAL)])
+# Acklam's rational approximation of the normal quantile (`normal_quantile`)
+_ACKLAM_A = np.array([-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+                      1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00])
+_ACKLAM_B = np.array([-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
+                      6.680131188771972e+01, -1.328068155288572e+01])
+_ACKLAM_C = np.array([-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
+                      -2.549671010115819e+00, 4.374664141464968e+00, 2.938163982698783e+00])
+_ACKLAM_D = np.array([7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
+                      3.754408661907416e+00])
+_ACKLAM_LOW = 0.02425
 _HRUA_D1 = 2.0 * math.sqrt(2.0 / math.e)
 _HRUA_D2 = 3.0 - 2.0 * math.sqrt(3.0 / math.e)
 
@@ -109,10 +128,77 @@ def binomial(rs: np.ndarray, n: int, p: float) -> int:
 
 @inlined
 def _binomial_low(rs, n, p):
-    """Binomial(n, p) for 0 < p <= 1/2."""
+    """Binomial(n, p) for 0 < p <= 1/2; a stream flagged smooth (`smooth_stream`) draws a
+    mean of INVERSION_MEAN or more by `_binomial_smooth` instead of BTRS."""
     if n * p < INVERSION_MEAN:
         return _binomial_inversion(rs, n, p)
+    if rs.shape[0] > 1 and rs[1] != 0:
+        return _binomial_smooth(rs, n, p)
     return _binomial_btrs(rs, n, p)
+
+
+def smooth_stream(rs: np.ndarray) -> np.ndarray:
+    """A copy of the generator state `rs` flagged for smooth draws: its binomials with a
+    mean of INVERSION_MEAN or more take one uniform each, through `_binomial_smooth`
+    (compiled callers build it the same way: two words, the second 1)."""
+    return np.array([rs[0], 1], dtype=np.uint64)
+
+
+@no_refcount
+def normal_quantile(u: float) -> float:
+    """The standard normal's quantile at u in (0, 1) (Acklam's rational approximation, one
+    rational function in the middle and one in each tail; within 2e-5 of the exact
+    quantile, tests/test_smooth_binomial.py: a shift of a count by at most 2e-5 sd, which
+    the binomial's steps of one hide)."""
+    if u < _ACKLAM_LOW:
+        t = math.sqrt(-2.0 * math.log(u))
+        return _acklam_tail(t)
+    if u > 1.0 - _ACKLAM_LOW:
+        t = math.sqrt(-2.0 * math.log(1.0 - u))
+        return -_acklam_tail(t)
+    q = u - 0.5
+    r = q * q
+    a, b = _ACKLAM_A, _ACKLAM_B
+    return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q
+            / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1.0))
+
+
+@no_refcount
+def _acklam_tail(t):
+    """The lower tail of `normal_quantile`, t = sqrt(-2 log u)."""
+    c, d = _ACKLAM_C, _ACKLAM_D
+    return ((((((c[0] * t + c[1]) * t + c[2]) * t + c[3]) * t + c[4]) * t + c[5])
+            / ((((d[0] * t + d[1]) * t + d[2]) * t + d[3]) * t + 1.0))
+
+
+@no_refcount
+def binomial_quantile_approx(n: int, p: float, u: float) -> int:
+    """Binomial(n, p)'s quantile at u in (0, 1), approximately, for n p (1 - p) >= 10 or
+    so: the Cornish-Fisher expansion of the normal quantile z with the skewness and
+    excess-kurtosis terms, mean + sd w, with the continuity correction, clipped to 0..n.
+    Nondecreasing in u; the count it returns moves by steps of one as p or u move."""
+    nf = float(n)
+    q = 1.0 - p
+    var = nf * p * q
+    sd = math.sqrt(var)
+    z = normal_quantile(u)
+    g = (q - p) / sd  # skewness
+    k = (1.0 - 6.0 * p * q) / var  # excess kurtosis
+    z2 = z * z
+    w = (z + g * (z2 - 1.0) * _SIXTH + k * z * (z2 - 3.0) / 24.0
+         - g * g * z * (2.0 * z2 - 5.0) / 36.0)
+    x = math.ceil(nf * p + sd * w - 0.5)
+    return int(min(max(x, 0.0), nf))
+
+
+@inlined
+def _binomial_smooth(rs, n, p):
+    """Binomial(n, p) from one uniform by `binomial_quantile_approx` (n p >= INVERSION_MEAN,
+    p <= 1/2): for a fixed uniform the count is nondecreasing in p, and every draw takes
+    exactly one uniform, so on common random numbers an outcome and all the draws after it
+    move smoothly with a parameter (BTRS's rejections shift the later draws instead). An
+    approximation, for the calibration's objective only (`calibrate.simulator`)."""
+    return binomial_quantile_approx(n, p, uniform(rs) + _HALF_UNIT)
 
 
 @inlined

@@ -124,6 +124,9 @@ class Plan:
     rivals: RivalPlan | None = None  # competitors that advertise or react (model/rival_plan.py)
     #: share of a promotion's extra sales taken from competitors (None: the logit decides)
     promotion_switching: float | None = None
+    #: binomial draws smooth in the parameters, approximate (`engine.variates`,
+    #: `_binomial_smooth`): the calibration's simulated objective only
+    smooth_draws: bool = False
 
     @property
     def n_segments(self) -> int:
