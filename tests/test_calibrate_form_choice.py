@@ -279,3 +279,31 @@ def test_the_daily_form_kept_is_in_json_terminal_and_fitted_file(tmp_path: Path)
     # the half-saturation redrafted for the daily stock: the truth's
     assert fitted.conversion.half_saturation == pytest.approx(K_DAILY, rel=1e-4)
     assert fitted.conversion.lift == pytest.approx(1.0, rel=0.05)  # the fit's, not the draft's
+
+
+def _choice(scores: list[float], own: dict) -> object:
+    from mktsim.calibrate.choice import Candidate, Choice, kept_combination
+
+    kept = kept_combination(COMBOS, scores, own)
+    candidates = [Candidate(c, s, s, 1.0, {}, kept=i == kept)
+                  for i, (c, s) in enumerate(zip(COMBOS, scores, strict=True))]
+    return Choice([MEDIA, FORMS], candidates, 1.0, kept=COMBOS[kept],
+                  own=COMBOS[0] if own == COMBOS[0] else None, own_values=own)
+
+
+def test_a_warning_names_each_unsettled_path_and_what_it_kept() -> None:
+    from mktsim.calibrate.choice import choice_warnings
+
+    # the form clearly Hill (kept, changed), the scaling unsettled (its own 1 kept)
+    warnings = choice_warnings(_choice([-1626.0, -1621.3, -1626.0, -1622.2], COMBOS[0]))
+    assert len(warnings) == 1
+    assert MEDIA in warnings[0] and FORMS not in warnings[0]
+    assert "scenario's own 1 is kept" in warnings[0]
+    assert "0.9 above the next" in warnings[0]
+    # without the own values among the candidates, an unsettled path keeps its best
+    warnings = choice_warnings(_choice([-10.0, -9.0, -8.0, -8.5], {}))
+    assert len(warnings) == 2
+    assert all("scenario's own" not in w and "the best" in w for w in warnings)
+    assert FORMS in warnings[1] and "conversion.curve: logistic" in warnings[1]
+    # every path clear: no warning
+    assert choice_warnings(_choice([-20.0, -20.0, -2.0, -20.0], COMBOS[0])) == []

@@ -84,6 +84,7 @@ class Choice:
     extra_evaluations: int = 0  # simulations of the candidates not kept
     kept: dict[str, Any] = field(default_factory=dict)
     own: dict[str, Any] | None = None  # the scenario's own values, when a candidate
+    own_values: dict[str, Any] = field(default_factory=dict)  # per path, when a candidate
 
     @property
     def applied(self) -> dict[str, Any]:
@@ -204,9 +205,8 @@ def choose(loaded: LoadedSpec, choices: Mapping[str, Sequence[Any]], model_of: M
     temper = min(_temper(f) for _, _, f in fitted)
     scores = [log_evidence(f, temper) for _, _, f in fitted]
     own = fitted[0][0] if is_own(loaded.spec, fitted[0][0]) else None
-    best = kept_combination([v for v, _, _ in fitted], scores,
-                            {p: v for c in combos for p, v in c.items()
-                             if is_own(loaded.spec, {p: v})})
+    own_values = {p: v for c in combos for p, v in c.items() if is_own(loaded.spec, {p: v})}
+    best = kept_combination([v for v, _, _ in fitted], scores, own_values)
     weights = np.exp(np.asarray(scores) - max(scores))
     weights /= weights.sum()
     candidates = [Candidate(values, scores[i], -_nll(f), _temper(f),
@@ -217,7 +217,8 @@ def choose(loaded: LoadedSpec, choices: Mapping[str, Sequence[Any]], model_of: M
     extra = sum(m.evaluations for i, (_, m, _) in enumerate(fitted) if i != best)
     return model, result, Choice(list(choices), candidates, temper,
                                  seconds=time.perf_counter() - started,
-                                 extra_evaluations=extra, kept=values, own=own)
+                                 extra_evaluations=extra, kept=values, own=own,
+                                 own_values=own_values)
 
 
 Fitted = list[tuple[dict[str, Any], WindowModel, Fit]]
@@ -374,16 +375,22 @@ def choice_line(choice: Choice) -> str:
 
 
 def choice_warnings(choice: Choice) -> list[str]:
-    """A warning when the kept candidate does not win clearly."""
-    if choice.clear:
-        return []
-    if choice.own is not None:
-        return [_("the history does not clearly tell the candidates apart (the best log "
-                  "evidence {gap:.1f} above the next; {clear:g} or more is clear): the "
-                  "scenario's own {kept} is kept; the forecast and the contributions "
-                  "depend on a form the data do not settle").format(
-            kept=_shown(choice.kept), gap=choice.gap, clear=CLEAR_LOG_ODDS)]
-    return [_("the history does not clearly tell the candidates apart ({kept} kept, its "
-              "log evidence {gap:.1f} above the next; {clear:g} or more is clear): the "
-              "forecast and the contributions depend on a form the data do not settle"
-              ).format(kept=_shown(choice.kept), gap=choice.gap, clear=CLEAR_LOG_ODDS)]
+    """A warning for each path whose kept value does not win clearly, naming the path,
+    its gap and whether the scenario's own value or the best was kept."""
+    return [_path_warning(choice, path, gap) for path, gap in choice.gaps.items()
+            if gap < CLEAR_LOG_ODDS]
+
+
+def _path_warning(choice: Choice, path: str, gap: float) -> str:
+    kept = choice.kept[path]
+    own = choice.own_values.get(path)
+    if own is not None and candidate_key(own) == candidate_key(kept):
+        return _("the history does not clearly tell the values of {path} apart (the best log "
+                 "evidence {gap:.1f} above the next; {clear:g} or more is clear): the "
+                 "scenario's own {kept} is kept; the forecast and the contributions depend "
+                 "on a form the data do not settle").format(
+            path=path, kept=_value_text(kept), gap=gap, clear=CLEAR_LOG_ODDS)
+    return _("the history does not clearly tell the values of {path} apart (the best, {kept}, "
+             "is kept, its log evidence {gap:.1f} above the next; {clear:g} or more is "
+             "clear): the forecast and the contributions depend on a form the data do not "
+             "settle").format(path=path, kept=_value_text(kept), gap=gap, clear=CLEAR_LOG_ODDS)
