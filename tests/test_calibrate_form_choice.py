@@ -321,3 +321,18 @@ def test_a_warning_names_each_unsettled_path_and_what_it_kept() -> None:
     assert FORMS in warnings[1] and "conversion.curve: logistic" in warnings[1]
     # every path clear: no warning
     assert choice_warnings(_choice([-20.0, -20.0, -2.0, -20.0], COMBOS[0])) == []
+
+
+def test_a_form_breaking_a_channel_rule_is_refused_at_its_line(tmp_path: Path) -> None:
+    """Each value taken by its field, the two together refused by the channel's rule
+    when the candidate is set: `calibrate` names the choice's line."""
+    scenario = write_market(tmp_path, 1.0)
+    choices = (f"{FORMS}: [{{conversion.curve: logistic, conversion.shape: 2}}, "
+               "{conversion.curve: hill}]")
+    text = scenario.read_text().split("  choices:")[0] + f"  choices:\n    {choices}\n"
+    scenario.write_text(text)
+    line = text.splitlines().index(f"    {choices}") + 1
+    out = CliRunner().invoke(main, ["calibrate", str(scenario)])
+    assert out.exit_code == 2, out.output
+    assert f"{scenario}:{line}: calibration.choices.{FORMS}: candidate" in out.output
+    assert "belongs to the hill curve" in " ".join(out.output.split())

@@ -21,7 +21,7 @@ they stay a check of the kept form, as without a choice."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -138,11 +138,12 @@ def _once(values: Sequence[Any]) -> list[Any]:
 
 
 def check_choices(loaded: LoadedSpec, choices: Mapping[str, Sequence[Any]],
-                  freed: Sequence[str] = ()) -> None:
+                  freed: Sequence[str] = (), from_file: Collection[str] = ()) -> None:
     """Choices given in Python (`CalibrationOptions.choices`; the section's are checked
     when the scenario is loaded): two or more different values of a path not freed, each
     once and each one the field takes (forms at `channels.*`), at most MAX_CANDIDATES
-    combinations; the scenario valid at every candidate value."""
+    combinations; the scenario valid at every candidate value (a choice of the file's,
+    a path in `from_file`, said at its line)."""
     from ..scenario.uncertainty.section import FIXED
 
     problems = [Problem(loaded.source, None, f"choices {path}", message, hint)
@@ -158,27 +159,43 @@ def check_choices(loaded: LoadedSpec, choices: Mapping[str, Sequence[Any]],
     if problems:
         raise ScenarioError(problems)
     problems = [p for path, values in choices.items()
-                for p in _scenario_problems(loaded, path, values)[:1]]
+                for p in _scenario_problems(loaded, path, values, path in from_file)[:1]]
     if problems:
         raise ScenarioError(problems)
 
 
-def _scenario_problems(loaded: LoadedSpec, path: str, values: Sequence[Any]
-                       ) -> list[Problem]:
+def _scenario_problems(loaded: LoadedSpec, path: str, values: Sequence[Any],
+                       in_file: bool = False) -> list[Problem]:
     """The scenario's problems at each candidate value of `path` (a value the field takes
-    may still break a rule between fields), each said once with the value."""
+    may still break a rule between fields), each said once with the value; at the
+    choice's line when it is the file's (`in_file`)."""
+    line = _choice_line(loaded, path) if in_file else None
+    where = f"calibration.choices.{path}" if in_file else f"choices {path}"
     out = []
     for value in values:
         try:
             with_values(loaded, form_paths(loaded.spec, value) if path == FORM_KEY
                         else {path: float(value)})
         except ScenarioError as exc:
-            out += [Problem(loaded.source, None, f"choices {path}",
+            out += [Problem(loaded.source, line, where,
                             _("candidate {value}: {reason}").format(
                                 value=_value_text(value), reason=f"{p.where}: {p.message}"
                                 if p.where else p.message), p.hint)
                     for p in exc.problems[:1]]
     return out
+
+
+def _choice_line(loaded: LoadedSpec, path: str) -> int | None:
+    """The line of `calibration.choices.<path>` in the scenario's file, else None."""
+    from pathlib import Path
+
+    from ..scenario.yamlio import read_yaml
+
+    try:
+        _data, lines = read_yaml(Path(loaded.source))
+    except (OSError, ScenarioError):
+        return None
+    return lines.get(("calibration", "choices", path))
 
 
 ModelOf = Callable[[LoadedSpec, list[Parameter]], WindowModel]

@@ -90,7 +90,8 @@ def calibrate(loaded: LoadedSpec, options: CalibrationOptions,
                           loaded.source)
     check_priors(loaded, priors)
     choices = {**(section.choices if section else {}), **options.choices}
-    check_choices(loaded, choices, [p.path for p in priors])
+    check_choices(loaded, choices, [p.path for p in priors],
+                  set(section.choices if section else ()) - set(options.choices))
     sheet = options.sheet or (section.sheet if section else None)
     history = read_history(history_path(loaded, options), loaded.spec.channels,
                            loaded.spec.products, sheet, loaded.spec.market.demand)
