@@ -293,6 +293,19 @@ def test_the_daily_form_kept_is_in_json_terminal_and_fitted_file(tmp_path: Path)
     # the half-saturation redrafted for the daily stock: the truth's
     assert fitted.conversion.half_saturation == pytest.approx(K_DAILY, rel=1e-4)
     assert fitted.conversion.lift == pytest.approx(1.0, rel=0.05)  # the fit's, not the draft's
+    # the lift's lognormal prior as the kept form moved it, its median the redrafted lift
+    loaded = mktsim.load(scenario).loaded
+    history = read_history(tmp_path / "history.csv", loaded.spec.channels,
+                           loaded.spec.products, None, loaded.spec.market.demand)
+    priors = parse_priors((), loaded.spec.calibration.parameters, loaded.source)
+    _values, moved = expand(loaded, history, priors, {FORMS: HILL})
+    section = mktsim.load(tmp_path / "fitted.yaml").loaded.spec.calibration.parameters
+    lift = "channels.social.conversion.lift"
+    written = parse_priors((), {lift: section[lift]}, "fitted.yaml")[0]
+    wanted = next(p for p in moved if p.path == lift)
+    assert wanted.dist_args[0] != 0.0
+    assert written.dist == "lognormal"
+    assert written.dist_args == pytest.approx(wanted.dist_args, rel=1e-5, abs=1e-6)
 
 
 def _choice(scores: list[float], own: dict) -> object:
