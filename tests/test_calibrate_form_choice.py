@@ -27,6 +27,7 @@ from mktsim.history import read_history
 from mktsim.history.draft import draft
 from mktsim.history.draft_form import stock_ratio
 from mktsim.history.draft_init import read_any_history
+from mktsim.scenario.calibration_check import number_at
 from mktsim.scenario.errors import ScenarioError
 
 FORMS = "channels.*"
@@ -160,6 +161,34 @@ def test_each_form_s_figures_are_those_the_draft_gives_for_it(tmp_path: Path) ->
         assert math.exp(prior.dist_args[0]) == pytest.approx(channel.lift, rel=1e-3)
         assert prior.dist_args[1:] == next(p for p in priors
                                            if p.path == prior.path).dist_args[1:]
+    # a lognormal prior on a half-saturation moves with it (the ratio of the stocks)
+    halves = [f"channels.{c.name}.conversion.half_saturation" for c in redrafted.channels]
+    flags = [f"{h}=lognormal({math.log(values[h] / 3):.6f}, 0.4)" for h in halves]
+    own = {p.path: p for p in parse_priors(flags, None, "flags")}
+    _values, moved_halves = expand(loaded, history, list(own.values()), daily)
+    for prior in moved_halves:
+        scale = values[prior.path] / number_at(loaded.spec, prior.path)
+        assert scale != pytest.approx(1.0, abs=0.1)
+        assert prior.dist_args == pytest.approx(
+            (own[prior.path].dist_args[0] + math.log(scale), 0.4), rel=1e-9)
+
+
+def test_a_redrafted_value_s_prior_other_than_lognormal_is_refused(tmp_path: Path) -> None:
+    """A range or a beta prior on a lift or a half-saturation could not follow the forms:
+    refused at its line, before any fit."""
+    scenario = write_market(tmp_path, 1.0)
+    base = scenario.read_text().split("  choices:")[0]
+    for entry in ("channels.social.conversion.lift: 0.2:5",
+                  "channels.social.conversion.half_saturation: normal(0.0005, 0.0001)"):
+        text = base.replace(
+            "    channels.social.conversion.lift: lognormal(0, 0.5)", f"    {entry}")
+        scenario.write_text(text + f"  choices:\n    {FORMS}: [{WEEKLY}, {DAILY}]\n")
+        line = text.splitlines().index(f"    {entry}") + 1
+        out = CliRunner().invoke(main, ["calibrate", str(scenario)])
+        assert out.exit_code == 2, out.output
+        said = " ".join(out.output.split())
+        assert f"{scenario}:{line}: calibration.parameters.{entry.split(':')[0]}" in said
+        assert "needs a lognormal prior" in said and "Traceback" not in out.output
 
 
 def test_a_daily_history_is_drafted_without_a_choice_of_forms(tmp_path: Path) -> None:

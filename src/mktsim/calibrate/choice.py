@@ -38,7 +38,7 @@ from ..scenario.calibration_check import (
 )
 from ..scenario.errors import Problem, ScenarioError
 from ..scenario.load import LoadedSpec, with_values
-from .choice_form import Expand, form_paths, is_own
+from .choice_form import REDRAFTED, Expand, form_paths, is_own
 from .fit import Fit, FitSettings, fit, neg_log_posterior
 from .metrics import fit_metrics
 from .simulator import WindowModel
@@ -169,7 +169,7 @@ def _scenario_problems(loaded: LoadedSpec, path: str, values: Sequence[Any],
     """The scenario's problems at each candidate value of `path` (a value the field takes
     may still break a rule between fields), each said once with the value; at the
     choice's line when it is the file's (`in_file`)."""
-    line = _choice_line(loaded, path) if in_file else None
+    line = _file_line(loaded, ("calibration", "choices", path)) if in_file else None
     where = f"calibration.choices.{path}" if in_file else f"choices {path}"
     out = []
     for value in values:
@@ -185,8 +185,28 @@ def _scenario_problems(loaded: LoadedSpec, path: str, values: Sequence[Any],
     return out
 
 
-def _choice_line(loaded: LoadedSpec, path: str) -> int | None:
-    """The line of `calibration.choices.<path>` in the scenario's file, else None."""
+def check_form_priors(loaded: LoadedSpec, choices: Mapping[str, Any],
+                      priors: Sequence[Parameter]) -> None:
+    """Under a choice of forms (`channels.*`), each freed value a form redrafts (a lift, a
+    half-saturation: `choice_form.REDRAFTED`) has a lognormal prior, whose median moves
+    with the figure; a range or another distribution would stay where the scenario's own
+    form puts it, and is refused."""
+    if FORM_KEY not in choices:
+        return
+    problems = [Problem(loaded.source, _file_line(loaded, ("calibration", "parameters",
+                                                             p.path)),
+                        f"calibration.parameters.{p.path}",
+                        _("a value each form of {key} redrafts needs a lognormal prior (its "
+                          "median moves with the form), not {prior}").format(
+                            key=FORM_KEY, prior=p.to_spec().split("=", 1)[1]),
+                        _("e.g. lognormal(0, 0.5) around the scenario's value"))
+                for p in priors if REDRAFTED.fullmatch(p.path) and p.dist != "lognormal"]
+    if problems:
+        raise ScenarioError(problems)
+
+
+def _file_line(loaded: LoadedSpec, keys: tuple[str, ...]) -> int | None:
+    """The line of a value in the scenario's file, else None."""
     from pathlib import Path
 
     from ..scenario.yamlio import read_yaml
@@ -195,7 +215,7 @@ def _choice_line(loaded: LoadedSpec, path: str) -> int | None:
         _data, lines = read_yaml(Path(loaded.source))
     except (OSError, ScenarioError):
         return None
-    return lines.get(("calibration", "choices", path))
+    return lines.get(keys)
 
 
 ModelOf = Callable[[LoadedSpec, list[Parameter]], WindowModel]
