@@ -317,6 +317,15 @@ def test_the_daily_form_kept_is_in_json_terminal_and_fitted_file(tmp_path: Path)
     assert choice["kept"] == {FORMS: {"conversion.curve": "hill", "adstock.step_days": 1}}
     assert choice["own"] == {FORMS: {"conversion.curve": "logistic", "adstock.step_days": 7}}
     assert choice["gaps"][FORMS] == choice["gap"] >= 10
+    # what the kept form set, its redrafted figures to 6 digits as in the fitted file
+    applied = next(c for c in choice["candidates"] if c["kept"])["applied"]
+    assert applied["channels.social.conversion.curve"] == "hill"
+    assert applied["channels.social.adstock.step_days"] == 1
+    half = applied["channels.social.conversion.half_saturation"]
+    assert half == pytest.approx(K_DAILY, rel=1e-4) and half == float(f"{half:.6g}")
+    written = re.findall(r"half_saturation: ([-+.\deE]+)",
+                         (tmp_path / "fitted.yaml").read_text())
+    assert written and all(float(v) == float(f"{float(v):.6g}") for v in written), written
     fitted = mktsim.load(tmp_path / "fitted.yaml").loaded.spec.channels["social"]
     assert fitted.conversion.curve == "hill" and fitted.adstock.step_days == 1
     # the half-saturation redrafted for the daily stock: the truth's

@@ -29,7 +29,7 @@ import numpy as np
 
 from ..history import observed_mask
 from ..i18n import _
-from ..params import Parameter
+from ..params import Parameter, format_number
 from ..scenario.calibration_check import (
     FORM_KEY,
     MAX_CANDIDATES,
@@ -69,7 +69,16 @@ class Candidate:
                 "log_likelihood": round(self.log_likelihood, 3),
                 "temper": round(self.temper, 4), "weight": round(self.weight, 4),
                 "holdout_mape": {k: round(v, 4) for k, v in self.holdout_mape.items()},
-                "kept": self.kept}
+                "kept": self.kept,
+                "applied": {p: rounded(v) for p, v in self.applied.items()}}
+
+
+def rounded(value: Any) -> Any:
+    """A value a candidate sets, a redrafted figure to 6 significant digits (as the fitted
+    file writes it); a word or a whole number as it is."""
+    if isinstance(value, float):
+        return float(format_number(value, 6))
+    return value
 
 
 @dataclass(frozen=True)

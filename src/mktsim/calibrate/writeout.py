@@ -27,6 +27,7 @@ from ruamel.yaml.comments import CommentedMap
 from ..params import Parameter, format_number
 from ..scenario.references import relocate, relocate_history
 from ..scenario.roundtrip import apply_overrides_to_document, set_in_document
+from .choice import rounded
 from .identify import joint_groups
 
 if TYPE_CHECKING:
@@ -99,7 +100,7 @@ def fitted_text(source_text: str, result: CalibrationResult, priors: list[Parame
     doc = yaml.load(source_text)
     apply_overrides_to_document(doc, overrides)
     for path, value in (result.choice.applied if result.choice else {}).items():
-        set_in_document(doc, path, value)  # the form the history chose, then the fit
+        set_in_document(doc, path, rounded(value))  # the form the history chose, then the fit
     if result.choice is not None:
         _moved_priors(doc, priors)
     for est in result.parameters:
