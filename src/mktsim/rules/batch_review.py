@@ -401,8 +401,7 @@ def _target_values(reviews: Sequence[Review], known: list[tuple], day: int
         return None
     last = min(seen, deadline)
     if not flow:
-        key = (metric, last)
-        drawn = [r.observer._drawn.get(key) for r in reviews]  # a survey drawn already
+        drawn = [r.observer.drawn(metric, last) for r in reviews]  # a survey drawn already
         if None in drawn:
             drawn = [r.observer.value_on(metric, last) for r in reviews]
         return seen, np.array(drawn)
