@@ -12,7 +12,7 @@ residuals (quasi-Poisson, the dispersion re-estimated) and each freed value's z,
 `calibrate` does but without simulation. Rows: at the optimum; with the prior terms
 weighted up (a likelihood tempered by 1/w^2 weighs the priors as w); with one group of
 priors left out under that weight; with the lift priors centred at the optimum's lifts
-(and at `history.draft_lift`'s least-squares reading of the history). Each
+(and at `lift_reading`'s least-squares reading of the history). Each
 row: every channel's contribution against its truth, the rest of the KPI against its
 truth's, and the fitted retentions. docs/calibration.md, "The channels under their
 truth with the weekly draft, traced".
@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import synthetic_history as sh  # noqa: E402
+from lift_reading import recentred  # noqa: E402
 
 YEAR = 365.25
 HOLDOUT = 13
@@ -42,7 +43,6 @@ def drafted(synthetic, channels: tuple[str, ...]) -> dict:
     centres (the money share's, `share_lift`, and the draft's own), trend break."""
     from mktsim.history import draft as d
     from mktsim.history.draft_init import read_any_history
-    from mktsim.history.draft_lift import recentred
     from mktsim.history.draft_text import trend_break
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -27,6 +27,7 @@ from mktsim.history import read_history
 from mktsim.history.draft import draft
 from mktsim.history.draft_form import stock_ratio
 from mktsim.history.draft_init import read_any_history
+from mktsim.scenario.calibration_check import number_at
 from mktsim.scenario.errors import ScenarioError
 
 FORMS = "channels.*"
@@ -35,7 +36,20 @@ DAILY = "{conversion.curve: hill, adstock.step_days: 1}"
 
 
 @pytest.mark.parametrize(("choices", "message"), [
-    (f"{FORMS}: [hill, logistic]", "calibration.choices.channels.*.0"),
+    (f"{FORMS}: [hill, logistic]", "each candidate of channels.* is a mapping"),
+    (f"{FORMS}: [{{conversion: {{curve: hill}}}}, {{conversion.curve: logistic}}]",
+     "form conversion = {'curve': 'hill'}: a form's value is a number or a word"),
+    (f"{FORMS}: [{{adstock.step_days: [1]}}, {{adstock.step_days: 7}}]",
+     "form adstock.step_days = [1]: a form's value is a number or a word"),
+    (f"{FORMS}: [{{adstock.step_days: true}}, {{adstock.step_days: 7}}]",
+     "form adstock.step_days = True: a form's value is a number or a word"),
+    (f"{FORMS}: [{{adstock.step_days: 7}}, {{adstock.step_days: 7.0}}]",
+     "a choice needs two or more different values"),
+    (f"{FORMS}: [{{adstock.step_days: 7}}, {{adstock.step_days: 7.0}}, {DAILY}]",
+     "a form is listed twice"),
+    ("market.demand.media_scaling: [0, [1]]",
+     "the candidates of market.demand.media_scaling are numbers, not [1]"),
+    ("market.demand.media_scaling: [0, true]", "must be a number, not true/false"),
     (f"{FORMS}: [{DAILY}, {DAILY}]", "a choice needs two or more different values"),
     (f"{FORMS}: [{DAILY}, {WEEKLY}, {DAILY}]", "a form is listed twice"),
     (f"{FORMS}: [{{conversion.curv: hill}}, {{conversion.curve: logistic}}]",
@@ -64,6 +78,7 @@ def test_a_bad_form_is_refused_at_its_line(tmp_path: Path, choices: str, message
         assert message in " ".join(out.output.split())
         assert any(f"{scenario}:{n}:" in out.output for n in (line, line - 1)), out.output
         assert "Traceback" not in out.output
+        assert not re.search(r"function-|0x[0-9a-f]|pydantic", out.output), out.output
 
 
 def test_python_choices_of_forms_are_checked_as_the_file_s(tmp_path: Path) -> None:
@@ -146,6 +161,34 @@ def test_each_form_s_figures_are_those_the_draft_gives_for_it(tmp_path: Path) ->
         assert math.exp(prior.dist_args[0]) == pytest.approx(channel.lift, rel=1e-3)
         assert prior.dist_args[1:] == next(p for p in priors
                                            if p.path == prior.path).dist_args[1:]
+    # a lognormal prior on a half-saturation moves with it (the ratio of the stocks)
+    halves = [f"channels.{c.name}.conversion.half_saturation" for c in redrafted.channels]
+    flags = [f"{h}=lognormal({math.log(values[h] / 3):.6f}, 0.4)" for h in halves]
+    own = {p.path: p for p in parse_priors(flags, None, "flags")}
+    _values, moved_halves = expand(loaded, history, list(own.values()), daily)
+    for prior in moved_halves:
+        scale = values[prior.path] / number_at(loaded.spec, prior.path)
+        assert scale != pytest.approx(1.0, abs=0.1)
+        assert prior.dist_args == pytest.approx(
+            (own[prior.path].dist_args[0] + math.log(scale), 0.4), rel=1e-9)
+
+
+def test_a_redrafted_value_s_prior_other_than_lognormal_is_refused(tmp_path: Path) -> None:
+    """A range or a beta prior on a lift or a half-saturation could not follow the forms:
+    refused at its line, before any fit."""
+    scenario = write_market(tmp_path, 1.0)
+    base = scenario.read_text().split("  choices:")[0]
+    for entry in ("channels.social.conversion.lift: 0.2:5",
+                  "channels.social.conversion.half_saturation: normal(0.0005, 0.0001)"):
+        text = base.replace(
+            "    channels.social.conversion.lift: lognormal(0, 0.5)", f"    {entry}")
+        scenario.write_text(text + f"  choices:\n    {FORMS}: [{WEEKLY}, {DAILY}]\n")
+        line = text.splitlines().index(f"    {entry}") + 1
+        out = CliRunner().invoke(main, ["calibrate", str(scenario)])
+        assert out.exit_code == 2, out.output
+        said = " ".join(out.output.split())
+        assert f"{scenario}:{line}: calibration.parameters.{entry.split(':')[0]}" in said
+        assert "needs a lognormal prior" in said and "Traceback" not in out.output
 
 
 def test_a_daily_history_is_drafted_without_a_choice_of_forms(tmp_path: Path) -> None:
@@ -274,8 +317,73 @@ def test_the_daily_form_kept_is_in_json_terminal_and_fitted_file(tmp_path: Path)
     assert choice["kept"] == {FORMS: {"conversion.curve": "hill", "adstock.step_days": 1}}
     assert choice["own"] == {FORMS: {"conversion.curve": "logistic", "adstock.step_days": 7}}
     assert choice["gaps"][FORMS] == choice["gap"] >= 10
+    # what the kept form set, its redrafted figures to 6 digits as in the fitted file
+    applied = next(c for c in choice["candidates"] if c["kept"])["applied"]
+    assert applied["channels.social.conversion.curve"] == "hill"
+    assert applied["channels.social.adstock.step_days"] == 1
+    half = applied["channels.social.conversion.half_saturation"]
+    assert half == pytest.approx(K_DAILY, rel=1e-4) and half == float(f"{half:.6g}")
+    written = re.findall(r"half_saturation: ([-+.\deE]+)",
+                         (tmp_path / "fitted.yaml").read_text())
+    assert written and all(float(v) == float(f"{float(v):.6g}") for v in written), written
     fitted = mktsim.load(tmp_path / "fitted.yaml").loaded.spec.channels["social"]
     assert fitted.conversion.curve == "hill" and fitted.adstock.step_days == 1
     # the half-saturation redrafted for the daily stock: the truth's
     assert fitted.conversion.half_saturation == pytest.approx(K_DAILY, rel=1e-4)
     assert fitted.conversion.lift == pytest.approx(1.0, rel=0.05)  # the fit's, not the draft's
+    # the lift's lognormal prior as the kept form moved it, its median the redrafted lift
+    loaded = mktsim.load(scenario).loaded
+    history = read_history(tmp_path / "history.csv", loaded.spec.channels,
+                           loaded.spec.products, None, loaded.spec.market.demand)
+    priors = parse_priors((), loaded.spec.calibration.parameters, loaded.source)
+    _values, moved = expand(loaded, history, priors, {FORMS: HILL})
+    section = mktsim.load(tmp_path / "fitted.yaml").loaded.spec.calibration.parameters
+    lift = "channels.social.conversion.lift"
+    written = parse_priors((), {lift: section[lift]}, "fitted.yaml")[0]
+    wanted = next(p for p in moved if p.path == lift)
+    assert wanted.dist_args[0] != 0.0
+    assert written.dist == "lognormal"
+    assert written.dist_args == pytest.approx(wanted.dist_args, rel=1e-5, abs=1e-6)
+
+
+def _choice(scores: list[float], own: dict) -> object:
+    from mktsim.calibrate.choice import Candidate, Choice, kept_combination
+
+    kept = kept_combination(COMBOS, scores, own)
+    candidates = [Candidate(c, s, s, 1.0, {}, kept=i == kept)
+                  for i, (c, s) in enumerate(zip(COMBOS, scores, strict=True))]
+    return Choice([MEDIA, FORMS], candidates, 1.0, kept=COMBOS[kept],
+                  own=COMBOS[0] if own == COMBOS[0] else None, own_values=own)
+
+
+def test_a_warning_names_each_unsettled_path_and_what_it_kept() -> None:
+    from mktsim.calibrate.choice import choice_warnings
+
+    # the form clearly Hill (kept, changed), the scaling unsettled (its own 1 kept)
+    warnings = choice_warnings(_choice([-1626.0, -1621.3, -1626.0, -1622.2], COMBOS[0]))
+    assert len(warnings) == 1
+    assert MEDIA in warnings[0] and FORMS not in warnings[0]
+    assert "scenario's own 1 is kept" in warnings[0]
+    assert "0.9 above the next" in warnings[0]
+    # without the own values among the candidates, an unsettled path keeps its best
+    warnings = choice_warnings(_choice([-10.0, -9.0, -8.0, -8.5], {}))
+    assert len(warnings) == 2
+    assert all("scenario's own" not in w and "the best" in w for w in warnings)
+    assert FORMS in warnings[1] and "conversion.curve: logistic" in warnings[1]
+    # every path clear: no warning
+    assert choice_warnings(_choice([-20.0, -20.0, -2.0, -20.0], COMBOS[0])) == []
+
+
+def test_a_form_breaking_a_channel_rule_is_refused_at_its_line(tmp_path: Path) -> None:
+    """Each value taken by its field, the two together refused by the channel's rule
+    when the candidate is set: `calibrate` names the choice's line."""
+    scenario = write_market(tmp_path, 1.0)
+    choices = (f"{FORMS}: [{{conversion.curve: logistic, conversion.shape: 2}}, "
+               "{conversion.curve: hill}]")
+    text = scenario.read_text().split("  choices:")[0] + f"  choices:\n    {choices}\n"
+    scenario.write_text(text)
+    line = text.splitlines().index(f"    {choices}") + 1
+    out = CliRunner().invoke(main, ["calibrate", str(scenario)])
+    assert out.exit_code == 2, out.output
+    assert f"{scenario}:{line}: calibration.choices.{FORMS}: candidate" in out.output
+    assert "belongs to the hill curve" in " ".join(out.output.split())

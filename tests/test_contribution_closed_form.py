@@ -16,9 +16,8 @@ import pytest
 
 from mktsim.calibrate.counterfactuals import without_channels
 from mktsim.history import history_plan, period_values
-from mktsim.history.draft import CONSIDERING, RETENTION_PRIOR, draft
+from mktsim.history.draft import CONSIDERING, RETENTION_PRIOR, channel_saturation, draft
 from mktsim.history.draft_init import read_any_history
-from mktsim.history.draft_lift import channel_saturation
 from mktsim.history.draft_text import scenario_text
 from mktsim.scenario.load import load_text, with_values
 from mktsim.simulate import run_plan

@@ -1,6 +1,7 @@
-"""The drafted centre of each channel's lift prior (`mktsim.history.draft_lift`): its money's
-share of the media effect, moved towards a least-squares reading of the history as far as
-the reading is precise."""
+"""A lift prior centred on the history (`benchmarks/lift_reading.py`, measured and not
+drafted: `history.draft` centres each channel's lift on its money's share of the media
+effect alone): the money share's centre moved towards a least-squares reading of the
+history as far as the reading is precise."""
 
 from __future__ import annotations
 
@@ -13,19 +14,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mktsim.history.draft import RETENTION_PRIOR, draft
+from mktsim.history.draft import RETENTION_PRIOR, channel_saturation, draft
 from mktsim.history.draft_init import read_any_history
-from mktsim.history.draft_lift import (
-    MAX_MOVE_SDS,
-    LiftReading,
-    centred_lift,
-    channel_saturation,
-    read_lifts,
-    recentred,
-)
 from mktsim.history.draft_text import model_level
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from lift_reading import MAX_MOVE_SDS, LiftReading, centred_lift, read_lifts, recentred
 from synthetic_history import pymc
 
 

@@ -35,6 +35,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+import mktsim
 from mktsim.cli import main
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -137,8 +138,10 @@ def test_the_truths_form_is_chosen(fitted: dict) -> None:
     assert choice["kept"]["channels.*"] == {"conversion.curve": "hill",
                                             "adstock.step_days": 1}, choice
     assert choice["gaps"]["channels.*"] >= 3, choice
-    fitted_file = (fitted["folder"] / "fitted.yaml").read_text()
-    assert "curve: hill" in fitted_file and "step_days: 1" in fitted_file
+    channels = mktsim.load(fitted["folder"] / "fitted.yaml").loaded.spec.channels
+    forms = {n: ((c.conversion or c.awareness).curve, c.adstock.step_days)
+             for n, c in channels.items()}
+    assert forms and set(forms.values()) == {("hill", 1)}, forms
 
 
 @pytest.mark.slow

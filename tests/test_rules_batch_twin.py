@@ -97,3 +97,27 @@ def test_each_replications_logged_shift_has_its_own_settings():
     assert all(d["args"]["from"] == "social" and d["args"]["to"] == "kol"
                for d in logged[1:])
     assert len({round(d["args"]["amount"], 6) for d in logged}) > 1
+
+
+def test_the_batchs_planned_money_goes_with_the_batch():
+    """`budget_left()` over sampled plans (each replication its own spend) stacks the
+    planned money on the batch's own state: nothing of a batch outlives its replications."""
+    import gc
+    import weakref
+
+    from mktsim.scenario.load import load_text
+
+    loaded = load_text(SMART_BAND.read_text(encoding="utf-8"))
+    source = uncertain_plans(loaded, "adaptive", 7)
+    reps = [Replication(p, child, (ReviewLoop(),)) for (p, _), child in zip(
+        source.plans_for(0, 4), replication_seeds(7, 4), strict=True)]
+    assert all(batchable(r.plan, r.controllers) for r in reps)
+    assert len({id(r.plan.spend) for r in reps}) == len(reps)  # a spend each
+    results = run_batched(reps)
+    assert len(results) == len(reps)
+    stack = reps[0].stack
+    assert stack is not None
+    scales = weakref.ref(stack["chan_scale"])
+    del reps, stack, results
+    gc.collect()
+    assert scales() is None

@@ -108,3 +108,27 @@ def test_research_costs_money_and_tightens_the_noise():
     assert low <= err.var(ddof=1) <= high
     research = [d for d in result.decisions if d["action"] == "research"]
     assert research[0]["fraction_of_replications"] == 1.0
+
+
+def test_drawn_gives_a_survey_once_drawn_and_draws_nothing():
+    """`Observer.drawn` reads the survey `value_on` drew, and None before (no draw)."""
+    from pathlib import Path
+
+    from mktsim.engine.replication import Replication
+    from mktsim.engine.rng import replication_seeds
+    from mktsim.model.compile import compile_plan
+    from mktsim.rules.observe import Observer
+    from mktsim.rules.review import ReviewLoop
+    from mktsim.scenario.load import load_spec
+
+    loaded = load_spec(Path(__file__).resolve().parents[1] / "scenarios" / "smart_band.yaml")
+    rep = Replication(compile_plan(loaded.spec, "adaptive"), replication_seeds(3, 1)[0],
+                      (ReviewLoop(),))
+    rep.run()
+    observer = Observer(rep, InfoSettings(7, 400, 14, 30, ()))
+    assert observer.drawn("brand_awareness", 10) is None
+    assert observer.drawn("brand_awareness", 10) is None  # still nothing drawn
+    seen = observer.value_on("brand_awareness", 10)
+    assert seen != observer.true_value("brand_awareness", 10)  # a survey, with noise
+    assert observer.drawn("brand_awareness", 10) == seen
+    assert observer.drawn("brand_awareness", 11) is None

@@ -21,7 +21,7 @@ they stay a check of the kept form, as without a choice."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +29,7 @@ import numpy as np
 
 from ..history import observed_mask
 from ..i18n import _
-from ..params import Parameter
+from ..params import Parameter, format_number
 from ..scenario.calibration_check import (
     FORM_KEY,
     MAX_CANDIDATES,
@@ -38,7 +38,7 @@ from ..scenario.calibration_check import (
 )
 from ..scenario.errors import Problem, ScenarioError
 from ..scenario.load import LoadedSpec, with_values
-from .choice_form import Expand, form_paths, is_own
+from .choice_form import REDRAFTED, Expand, form_paths, is_own
 from .fit import Fit, FitSettings, fit, neg_log_posterior
 from .metrics import fit_metrics
 from .simulator import WindowModel
@@ -69,7 +69,16 @@ class Candidate:
                 "log_likelihood": round(self.log_likelihood, 3),
                 "temper": round(self.temper, 4), "weight": round(self.weight, 4),
                 "holdout_mape": {k: round(v, 4) for k, v in self.holdout_mape.items()},
-                "kept": self.kept}
+                "kept": self.kept,
+                "applied": {p: rounded(v) for p, v in self.applied.items()}}
+
+
+def rounded(value: Any) -> Any:
+    """A value a candidate sets, a redrafted figure to 6 significant digits (as the fitted
+    file writes it); a word or a whole number as it is."""
+    if isinstance(value, float):
+        return float(format_number(value, 6))
+    return value
 
 
 @dataclass(frozen=True)
@@ -84,6 +93,7 @@ class Choice:
     extra_evaluations: int = 0  # simulations of the candidates not kept
     kept: dict[str, Any] = field(default_factory=dict)
     own: dict[str, Any] | None = None  # the scenario's own values, when a candidate
+    own_values: dict[str, Any] = field(default_factory=dict)  # per path, when a candidate
 
     @property
     def applied(self) -> dict[str, Any]:
@@ -137,11 +147,12 @@ def _once(values: Sequence[Any]) -> list[Any]:
 
 
 def check_choices(loaded: LoadedSpec, choices: Mapping[str, Sequence[Any]],
-                  freed: Sequence[str] = ()) -> None:
+                  freed: Sequence[str] = (), from_file: Collection[str] = ()) -> None:
     """Choices given in Python (`CalibrationOptions.choices`; the section's are checked
     when the scenario is loaded): two or more different values of a path not freed, each
     once and each one the field takes (forms at `channels.*`), at most MAX_CANDIDATES
-    combinations; the scenario valid at every candidate value."""
+    combinations; the scenario valid at every candidate value (a choice of the file's,
+    a path in `from_file`, said at its line)."""
     from ..scenario.uncertainty.section import FIXED
 
     problems = [Problem(loaded.source, None, f"choices {path}", message, hint)
@@ -157,27 +168,63 @@ def check_choices(loaded: LoadedSpec, choices: Mapping[str, Sequence[Any]],
     if problems:
         raise ScenarioError(problems)
     problems = [p for path, values in choices.items()
-                for p in _scenario_problems(loaded, path, values)[:1]]
+                for p in _scenario_problems(loaded, path, values, path in from_file)[:1]]
     if problems:
         raise ScenarioError(problems)
 
 
-def _scenario_problems(loaded: LoadedSpec, path: str, values: Sequence[Any]
-                       ) -> list[Problem]:
+def _scenario_problems(loaded: LoadedSpec, path: str, values: Sequence[Any],
+                       in_file: bool = False) -> list[Problem]:
     """The scenario's problems at each candidate value of `path` (a value the field takes
-    may still break a rule between fields), each said once with the value."""
+    may still break a rule between fields), each said once with the value; at the
+    choice's line when it is the file's (`in_file`)."""
+    line = _file_line(loaded, ("calibration", "choices", path)) if in_file else None
+    where = f"calibration.choices.{path}" if in_file else f"choices {path}"
     out = []
     for value in values:
         try:
             with_values(loaded, form_paths(loaded.spec, value) if path == FORM_KEY
                         else {path: float(value)})
         except ScenarioError as exc:
-            out += [Problem(loaded.source, None, f"choices {path}",
+            out += [Problem(loaded.source, line, where,
                             _("candidate {value}: {reason}").format(
                                 value=_value_text(value), reason=f"{p.where}: {p.message}"
                                 if p.where else p.message), p.hint)
                     for p in exc.problems[:1]]
     return out
+
+
+def check_form_priors(loaded: LoadedSpec, choices: Mapping[str, Any],
+                      priors: Sequence[Parameter]) -> None:
+    """Under a choice of forms (`channels.*`), each freed value a form redrafts (a lift, a
+    half-saturation: `choice_form.REDRAFTED`) has a lognormal prior, whose median moves
+    with the figure; a range or another distribution would stay where the scenario's own
+    form puts it, and is refused."""
+    if FORM_KEY not in choices:
+        return
+    problems = [Problem(loaded.source, _file_line(loaded, ("calibration", "parameters",
+                                                             p.path)),
+                        f"calibration.parameters.{p.path}",
+                        _("a value each form of {key} redrafts needs a lognormal prior (its "
+                          "median moves with the form), not {prior}").format(
+                            key=FORM_KEY, prior=p.to_spec().split("=", 1)[1]),
+                        _("e.g. lognormal(0, 0.5) around the scenario's value"))
+                for p in priors if REDRAFTED.fullmatch(p.path) and p.dist != "lognormal"]
+    if problems:
+        raise ScenarioError(problems)
+
+
+def _file_line(loaded: LoadedSpec, keys: tuple[str, ...]) -> int | None:
+    """The line of a value in the scenario's file, else None."""
+    from pathlib import Path
+
+    from ..scenario.yamlio import read_yaml
+
+    try:
+        _data, lines = read_yaml(Path(loaded.source))
+    except (OSError, ScenarioError):
+        return None
+    return lines.get(keys)
 
 
 ModelOf = Callable[[LoadedSpec, list[Parameter]], WindowModel]
@@ -204,9 +251,8 @@ def choose(loaded: LoadedSpec, choices: Mapping[str, Sequence[Any]], model_of: M
     temper = min(_temper(f) for _, _, f in fitted)
     scores = [log_evidence(f, temper) for _, _, f in fitted]
     own = fitted[0][0] if is_own(loaded.spec, fitted[0][0]) else None
-    best = kept_combination([v for v, _, _ in fitted], scores,
-                            {p: v for c in combos for p, v in c.items()
-                             if is_own(loaded.spec, {p: v})})
+    own_values = {p: v for c in combos for p, v in c.items() if is_own(loaded.spec, {p: v})}
+    best = kept_combination([v for v, _, _ in fitted], scores, own_values)
     weights = np.exp(np.asarray(scores) - max(scores))
     weights /= weights.sum()
     candidates = [Candidate(values, scores[i], -_nll(f), _temper(f),
@@ -217,7 +263,8 @@ def choose(loaded: LoadedSpec, choices: Mapping[str, Sequence[Any]], model_of: M
     extra = sum(m.evaluations for i, (_, m, _) in enumerate(fitted) if i != best)
     return model, result, Choice(list(choices), candidates, temper,
                                  seconds=time.perf_counter() - started,
-                                 extra_evaluations=extra, kept=values, own=own)
+                                 extra_evaluations=extra, kept=values, own=own,
+                                 own_values=own_values)
 
 
 Fitted = list[tuple[dict[str, Any], WindowModel, Fit]]
@@ -374,16 +421,22 @@ def choice_line(choice: Choice) -> str:
 
 
 def choice_warnings(choice: Choice) -> list[str]:
-    """A warning when the kept candidate does not win clearly."""
-    if choice.clear:
-        return []
-    if choice.own is not None:
-        return [_("the history does not clearly tell the candidates apart (the best log "
-                  "evidence {gap:.1f} above the next; {clear:g} or more is clear): the "
-                  "scenario's own {kept} is kept; the forecast and the contributions "
-                  "depend on a form the data do not settle").format(
-            kept=_shown(choice.kept), gap=choice.gap, clear=CLEAR_LOG_ODDS)]
-    return [_("the history does not clearly tell the candidates apart ({kept} kept, its "
-              "log evidence {gap:.1f} above the next; {clear:g} or more is clear): the "
-              "forecast and the contributions depend on a form the data do not settle"
-              ).format(kept=_shown(choice.kept), gap=choice.gap, clear=CLEAR_LOG_ODDS)]
+    """A warning for each path whose kept value does not win clearly, naming the path,
+    its gap and whether the scenario's own value or the best was kept."""
+    return [_path_warning(choice, path, gap) for path, gap in choice.gaps.items()
+            if gap < CLEAR_LOG_ODDS]
+
+
+def _path_warning(choice: Choice, path: str, gap: float) -> str:
+    kept = choice.kept[path]
+    own = choice.own_values.get(path)
+    if own is not None and candidate_key(own) == candidate_key(kept):
+        return _("the history does not clearly tell the values of {path} apart (the best log "
+                 "evidence {gap:.1f} above the next; {clear:g} or more is clear): the "
+                 "scenario's own {kept} is kept; the forecast and the contributions depend "
+                 "on a form the data do not settle").format(
+            path=path, kept=_value_text(kept), gap=gap, clear=CLEAR_LOG_ODDS)
+    return _("the history does not clearly tell the values of {path} apart (the best, {kept}, "
+             "is kept, its log evidence {gap:.1f} above the next; {clear:g} or more is "
+             "clear): the forecast and the contributions depend on a form the data do not "
+             "settle").format(path=path, kept=_value_text(kept), gap=gap, clear=CLEAR_LOG_ODDS)

@@ -4,14 +4,17 @@ e.g. `{conversion.curve: hill, adstock.step_days: 1}`) set on each channel that 
 them, with what the draft derives from the form drafted again (docs/calibration.md,
 "Choosing each channel's curve and carry-over step from the data"): a channel whose
 adstock step changes gets its half-saturations scaled by the ratio of the steady stocks,
-and one whose curve or step changes its conversion lift, and the median of a lognormal
-prior on it, scaled by the ratio of the mean saturations of its money over the history
-(`history.draft_form.form_ratios`); a value the form itself sets is not redrafted."""
+and one whose curve or step changes its conversion lift scaled by the ratio of the mean
+saturations of its money over the history (`history.draft_form.form_ratios`); the median
+of a lognormal prior on a redrafted value is scaled with it (a prior of another kind on
+one is refused: `choice.check_form_priors`); a value the form itself sets is not
+redrafted."""
 
 from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -76,35 +79,45 @@ def expand(loaded: LoadedSpec, history: History, priors: list[Parameter],
     applied.update(form_paths(spec, form))
     scales: dict[str, float] = {}
     for name, channel in spec.channels.items():
-        redrafted, lift_scale = _redrafted(history, name, channel, form)
+        redrafted, channel_scales = _redrafted(history, name, channel, form)
         applied.update({p: v for p, v in redrafted.items() if p not in applied})
-        if lift_scale != 1.0:
-            scales[f"channels.{name}.conversion.lift"] = lift_scale
+        scales.update(channel_scales)
     return applied, [_scaled(p, scales.get(p.path, 1.0)) for p in priors]
 
 
 def _redrafted(history: History, name: str, channel: Any, form: Mapping[str, Any]
-               ) -> tuple[dict[str, float], float]:
+               ) -> tuple[dict[str, float], dict[str, float]]:
     """A channel's half-saturations and lift under the form (the paths it changes), and
-    the lift's scale."""
+    each one's scale."""
     response = channel.conversion or channel.awareness
     if response is None or name not in history.spend:
-        return {}, 1.0
+        return {}, {}
     step = channel.adstock.step_days
     own = (response.curve, step)
     new = (str(form.get("conversion.curve" if channel.conversion else "awareness.curve",
                         own[0])), int(form.get("adstock.step_days", step)))
     if new == own:
-        return {}, 1.0
+        return {}, {}
     half, lift = form_ratios(history.spend[name], history.period_days,
                              channel.adstock.retention_per_week, own, new)
-    out = {f"channels.{name}.{kind}.half_saturation": getattr(channel, kind).half_saturation
-           * half for kind in ("conversion", "awareness")
-           if getattr(channel, kind) is not None and half != 1.0}
+    scales = {f"channels.{name}.{kind}.half_saturation": half
+              for kind in ("conversion", "awareness")
+              if getattr(channel, kind) is not None and half != 1.0}
     if channel.conversion is not None and lift != 1.0:
-        out[f"channels.{name}.conversion.lift"] = channel.conversion.lift * lift
-        return out, lift
-    return out, 1.0
+        scales[f"channels.{name}.conversion.lift"] = lift
+    return {p: value_at_channel(channel, p) * k for p, k in scales.items()}, scales
+
+
+def value_at_channel(channel: Any, path: str) -> float:
+    """The channel's number at `channels.<name>.<kind>.<field>`."""
+    *_, kind, name = path.split(".")
+    return float(getattr(getattr(channel, kind), name))
+
+
+#: The values a form redrafts (`expand`): a prior on one must be lognormal, its median
+#: moved with the figure (`check_form_priors`).
+REDRAFTED = re.compile(r"channels\.[^.]+\.(conversion\.(lift|half_saturation)"
+                       r"|awareness\.half_saturation)")
 
 
 def _scaled(prior: Parameter, scale: float) -> Parameter:

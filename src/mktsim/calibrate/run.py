@@ -18,7 +18,7 @@ from ..params import Parameter
 from ..scenario.errors import Problem, ScenarioError
 from ..scenario.load import LoadedSpec
 from .band import predictive_bands
-from .choice import check_choices, choice_warnings, choose
+from .choice import check_choices, check_form_priors, choice_warnings, choose
 from .choice_form import expander
 from .contributions import contributions, spread_draws
 from .end_state import check_fitted_start, end_state, window_start
@@ -90,7 +90,9 @@ def calibrate(loaded: LoadedSpec, options: CalibrationOptions,
                           loaded.source)
     check_priors(loaded, priors)
     choices = {**(section.choices if section else {}), **options.choices}
-    check_choices(loaded, choices, [p.path for p in priors])
+    check_choices(loaded, choices, [p.path for p in priors],
+                  set(section.choices if section else ()) - set(options.choices))
+    check_form_priors(loaded, choices, priors)
     sheet = options.sheet or (section.sheet if section else None)
     history = read_history(history_path(loaded, options), loaded.spec.channels,
                            loaded.spec.products, sheet, loaded.spec.market.demand)

@@ -27,6 +27,7 @@ from ruamel.yaml.comments import CommentedMap
 from ..params import Parameter, format_number
 from ..scenario.references import relocate, relocate_history
 from ..scenario.roundtrip import apply_overrides_to_document, set_in_document
+from .choice import rounded
 from .identify import joint_groups
 
 if TYPE_CHECKING:
@@ -99,7 +100,9 @@ def fitted_text(source_text: str, result: CalibrationResult, priors: list[Parame
     doc = yaml.load(source_text)
     apply_overrides_to_document(doc, overrides)
     for path, value in (result.choice.applied if result.choice else {}).items():
-        set_in_document(doc, path, value)  # the form the history chose, then the fit
+        set_in_document(doc, path, rounded(value))  # the form the history chose, then the fit
+    if result.choice is not None:
+        _moved_priors(doc, priors)
     for est in result.parameters:
         set_in_document(doc, est.path, float(format_number(est.estimate, 6)))
     end = result.end_state
@@ -128,6 +131,25 @@ def fitted_text(source_text: str, result: CalibrationResult, priors: list[Parame
     out = io.StringIO()
     yaml.dump(doc, out)
     return header(result, draws_file) + out.getvalue()
+
+
+def _moved_priors(doc: Any, priors: list[Parameter]) -> None:
+    """The lognormal priors of `calibration.parameters` as the kept form moved them
+    (`choice_form.expand`: the median with the redrafted figure), 6 significant digits."""
+    from ..params import ParamSpecError, parse_design_mapping
+
+    section = (doc.get("calibration") or {}).get("parameters") or {}
+    for prior in priors:
+        if prior.path not in section or prior.dist != "lognormal":
+            continue
+        try:
+            (own,) = parse_design_mapping({prior.path: section[prior.path]})
+        except ParamSpecError:
+            continue
+        if own.dist == "lognormal" and not np.allclose(own.dist_args, prior.dist_args,
+                                                       rtol=1e-9, atol=1e-12):
+            section[prior.path] = "lognormal({})".format(
+                ", ".join(format_number(a, 6) for a in prior.dist_args))
 
 
 def _joint_entry(draws_file: str) -> CommentedMap:

@@ -335,6 +335,25 @@ def daily_saturation(spend: np.ndarray, days: np.ndarray, theta: float, half: fl
     return saturation_curve(stocks, half, 1.0, curve)
 
 
+def channel_saturation(history: History, c: ChannelDraft, retention: float) -> np.ndarray:
+    """A channel's mean saturation per period at the drafted curve, step and
+    half-saturation, its money carried over at `retention` a week."""
+    theta = RETENTION_PRIOR[c.type][1] ** (c.step_days / 7)
+    spend = np.nan_to_num(np.asarray(history.spend[c.name], dtype=float))
+    daily = daily_saturation(spend, np.asarray(history.period_days), retention ** (
+        c.step_days / 7), c.spend_per_day_on / (1.0 - theta), c.curve, c.step_days)
+    return period_saturation(daily, history)
+
+
+def period_saturation(daily: np.ndarray, history: History) -> np.ndarray:
+    """Mean of a daily series over each period of `history` (days from its first day)."""
+    out = np.empty(history.n_periods)
+    for i, (first, days) in enumerate(zip(history.first_days, history.period_days,
+                                          strict=True)):
+        out[i] = float(daily[int(first):int(first) + int(days)].mean()) if days else 0.0
+    return out
+
+
 def month_weights(history: History, start: dt.date,
                   spend: np.ndarray | None = None) -> tuple[float, ...]:
     """Money per day by plan month (month 0 = the start's month), relative to the busiest

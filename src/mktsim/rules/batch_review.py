@@ -315,21 +315,25 @@ def batch_rows(reviews: Sequence[Review]) -> np.ndarray | None:
     return np.array(rows, dtype=np.intp) if len(rows) == len(reviews) else None
 
 
-#: the planned money left of the last batch's replications, stacked: (the batch's stacked
-#: state, [R, C, D + 1] by row, which rows are filled); each replication's plan has its
-#: own spend when the plans are sampled, so `_money_left` reads them by row
-_PLANNED: list[tuple[dict[str, np.ndarray], np.ndarray, np.ndarray] | None] = [None]
+#: the keys of the batch's stacked state (`Review.stack`) under which `_planned_stack`
+#: keeps the planned money left of its replications, [R, C, D + 1] by row, and which rows
+#: are filled, [R]: each replication's plan has its own spend when the plans are sampled,
+#: so `_money_left` reads them by row; kept on the batch, they go with it
+_PLANNED_LEFT = "_rules.planned_left"
+_PLANNED_FILLED = "_rules.planned_filled"
 
 
 def _planned_stack(reviews: Sequence[Review], rows: np.ndarray) -> np.ndarray:
     """`Actions.planned_left` of every replication of the reviews' batch by row, [R, C,
     D + 1] (the rows of `reviews` filled in when first read)."""
-    stack, entry = reviews[0].stack, _PLANNED[0]
-    assert stack is not None
-    if entry is None or entry[0] is not stack:
+    stack = reviews[0].stack
+    if stack is None:
+        raise RuntimeError("the planned money is stacked for the rows of one batch only")
+    if _PLANNED_LEFT not in stack:
         count, shape = stack["chan_scale"].shape[0], reviews[0].actions.planned_left.shape
-        entry = _PLANNED[0] = (stack, np.empty((count, *shape)), np.zeros(count, dtype=bool))
-    _, planned, filled = entry
+        stack[_PLANNED_LEFT] = np.empty((count, *shape))
+        stack[_PLANNED_FILLED] = np.zeros(count, dtype=bool)
+    planned, filled = stack[_PLANNED_LEFT], stack[_PLANNED_FILLED]
     if not filled[rows].all():
         for review in reviews:
             planned[review.row] = review.actions.planned_left
@@ -397,8 +401,7 @@ def _target_values(reviews: Sequence[Review], known: list[tuple], day: int
         return None
     last = min(seen, deadline)
     if not flow:
-        key = (metric, last)
-        drawn = [r.observer._drawn.get(key) for r in reviews]  # a survey drawn already
+        drawn = [r.observer.drawn(metric, last) for r in reviews]  # a survey drawn already
         if None in drawn:
             drawn = [r.observer.value_on(metric, last) for r in reviews]
         return seen, np.array(drawn)

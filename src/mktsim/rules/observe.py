@@ -96,6 +96,11 @@ class Observer:
                                            sample_size_on(self.info, name, day))
         return self._drawn[key]
 
+    def drawn(self, name: str, day: int) -> float | None:
+        """The survey of `name` describing `day` when drawn already (`value_on`), else None;
+        draws nothing."""
+        return self._drawn.get((name, day))
+
     def survey(self, measure: str, day: int, share: float, sample_size: int) -> float:
         """A survey of `measure` fielded on `day`: Binomial(n, share) / n, drawn once (its
         own stream, `rules.surveys`) and remembered."""
@@ -241,11 +246,11 @@ def _true_values(observers: list[Observer], name: str, day: int) -> np.ndarray:
     """`Observer.true_value` of a stock on `day` for every observer, [R]: read from
     their batch's stacked daily record in one step when they all run in one
     (`Replication.stack`), else one by one."""
-    stack = getattr(observers[0].rep, "stack", None)
-    if stack is not None and day >= 0 and KPIS[name].kind != "flow":
-        rows = [o.rep.row for o in observers if o.rep.stack is stack]
-        if len(rows) == len(observers):
-            return stack["out"][rows, KPI_INDEX[name], day]
+    stacks = [getattr(o.rep, "stack", None) for o in observers]
+    stack = stacks[0]
+    if stack is not None and day >= 0 and KPIS[name].kind != "flow" and all(
+            s is stack for s in stacks):
+        return stack["out"][[o.rep.row for o in observers], KPI_INDEX[name], day]
     return np.array([o.true_value(name, day) for o in observers], dtype=np.float64)
 
 

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from .base import Section
-from .fields import NonNegative, Number
+from .fields import NonNegative, to_number
+
+
+def _candidate(value: Any) -> Any:
+    """A candidate as written, a word that reads as a number turned into one (`to_number`:
+    true/false refused); its type is checked with the scenario (`choice_problems`)."""
+    if isinstance(value, dict):
+        return {k: to_number(v) if isinstance(v, str) else v for k, v in value.items()}
+    return value if isinstance(value, list) else to_number(value)
+
+
+#: A candidate of a choice: a number, or a form (a mapping) at `channels.*`.
+Candidate = Annotated[Any, BeforeValidator(_candidate)]
 
 
 class CalibrationSection(Section):
@@ -21,7 +33,7 @@ class CalibrationSection(Section):
     parameters: dict[str, Any] = Field(
         default_factory=dict, description="Dotted paths to priors in the sweep syntax: "
         "'LOW:HIGH' (uniform) or 'normal(m, s)', 'lognormal(mu, sigma)', 'beta(a, b)', ...")
-    choices: dict[str, list[Number | dict[str, int | Number | str]]] = Field(
+    choices: dict[str, list[Candidate]] = Field(
         default_factory=dict, description="Dotted paths to candidate values, e.g. "
         "market.demand.media_scaling: [0, 1]: each candidate is fitted and the one the "
         "history's evidence favours is kept (at most 4 combinations). 'channels.*' lists "

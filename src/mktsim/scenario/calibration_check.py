@@ -3,6 +3,7 @@ checks read the sweep syntax and the uncertainty rules, which the schema must no
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from ..i18n import N_, _
@@ -52,8 +53,14 @@ FORM_KEY = "channels.*"
 def candidate_key(value: Any) -> Any:
     """A candidate as a hashable key: a number, or a form's sorted (path, value) pairs."""
     if isinstance(value, dict):
-        return tuple(sorted((str(k), str(v)) for k, v in value.items()))
-    return float(value) if isinstance(value, (int, float)) else str(value)
+        return tuple(sorted((str(k), candidate_key(v)) for k, v in value.items()))
+    return float(value) if is_number(value) else str(value)
+
+
+def is_number(value: Any) -> bool:
+    """Whether a candidate is a finite number (true/false is not)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) \
+        and math.isfinite(value)
 
 
 def check_choices(c: Any, section: Any, fixed: Any) -> None:
@@ -88,6 +95,10 @@ def choice_problems(spec: Any, path: str, values: Any, freed: Any, fixed: Any = 
         return [(_("the candidates of {path} are numbers").format(path=path),
                  _("a mapping of paths within a channel is a candidate of {key} only"
                    ).format(key=FORM_KEY))]
+    if not all(is_number(v) for v in values):
+        return [(_("the candidates of {path} are numbers, not {value}").format(
+                    path=path, value=next(v for v in values if not is_number(v))),
+                 _("e.g. market.demand.media_scaling: [0, 1]"))]
     if path.split(".")[0] in fixed:
         return [(_("{path} cannot be calibrated").format(path=path),
                  _("free market, product, channel, team or crm values"))]
@@ -110,6 +121,12 @@ def form_problems(spec: Any, forms: Any, freed: Any) -> list[tuple[str, str]]:
     if not all(isinstance(f, dict) and f for f in forms):
         return [(_("each candidate of {key} is a mapping of paths within a channel"
                    ).format(key=FORM_KEY), hint)]
+    bad = [(inner, value) for f in forms for inner, value in f.items()
+           if not (is_number(value) or isinstance(value, str))]
+    if bad:
+        return [(_("form {inner} = {value}: a form's value is a number or a word, not a "
+                   "list, a mapping or true/false").format(inner=bad[0][0], value=bad[0][1]),
+                 hint)]
     keys = [candidate_key(f) for f in forms]
     out = [(_("a form is listed twice"), _("list each form once"))
            ] if len(set(keys)) < len(keys) else []

@@ -1,8 +1,8 @@
 """A least-squares reading of each channel's effect from a history, and a lift prior
 centred between its money share and that reading, as far as the reading is precise.
-Measured as the draft's centre and not drafted: `history.draft.draft` does not call it
-(docs/calibration.md, "The channels under their truth with the weekly draft, traced");
-`benchmarks/bench_contribution_bias.py` and the tests do.
+Measured as the draft's centre and not drafted: `mktsim.history.draft.draft` does not
+call it (docs/calibration.md, "The channels under their truth with the weekly draft,
+traced"); `benchmarks/bench_contribution_bias.py` and `tests/test_draft_lift.py` do.
 
 Why it was tried: the fit starts its search at the prior's centre (and at a screen around
 it), and the simulated objective is grainy: a local search can stop on that graininess
@@ -29,16 +29,16 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .draft import (
+from mktsim.history.draft import (
     LIFT_PRIOR_SD,
     MEDIA_SHARE,
     RETENTION_PRIOR,
     ChannelDraft,
     HistoryDraft,
     _round,
-    daily_saturation,
+    channel_saturation,
 )
-from .model import History
+from mktsim.history.model import History
 
 #: Relative standard errors above this are not a reading (the weight would be nil).
 MAX_RELATIVE_SE = 10.0
@@ -59,7 +59,7 @@ def recentred(d: HistoryDraft) -> HistoryDraft:
     """`d` with each paid channel's lift centred by `centred_lift` on the history's
     reading, and the purchase rate (the baseline) scaled so that the model's KPI on day
     0 with every channel at its average spend stays the history's level."""
-    from .draft_text import holdout, trend_break
+    from mktsim.history.draft_text import holdout, trend_break
 
     history = d.history
     paid = [c for c in d.channels if c.spend_per_day > 0]
@@ -123,31 +123,12 @@ def _rss(kpi: np.ndarray, columns: list[np.ndarray], fitted: int) -> float:
     return float(np.sum((y[ok] - x[ok] @ coef) ** 2))
 
 
-def channel_saturation(history: History, c: ChannelDraft, retention: float) -> np.ndarray:
-    """A channel's mean saturation per period at the drafted curve, step and
-    half-saturation, its money carried over at `retention` a week."""
-    theta = RETENTION_PRIOR[c.type][1] ** (c.step_days / 7)
-    spend = np.nan_to_num(np.asarray(history.spend[c.name], dtype=float))
-    daily = daily_saturation(spend, np.asarray(history.period_days), retention ** (
-        c.step_days / 7), c.spend_per_day_on / (1.0 - theta), c.curve, c.step_days)
-    return period_saturation(daily, history)
-
-
 @dataclass(frozen=True)
 class LiftReading:
     """One channel's least-squares reading: its lift and the standard error of the log."""
 
     lift: float
     log_se: float
-
-
-def period_saturation(daily: np.ndarray, history: History) -> np.ndarray:
-    """Mean of a daily series over each period of `history` (days from its first day)."""
-    out = np.empty(history.n_periods)
-    for i, (first, days) in enumerate(zip(history.first_days, history.period_days,
-                                          strict=True)):
-        out[i] = float(daily[int(first):int(first) + int(days)].mean()) if days else 0.0
-    return out
 
 
 def driver_columns(history: History, trend_break: dt.date | None) -> list[np.ndarray]:
