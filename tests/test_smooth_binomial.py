@@ -104,6 +104,29 @@ def test_smooth_quantile_is_monotone_in_u(n: int, a: float, u: float, v: float) 
     assert binomial_quantile_approx(n, p, lo) <= binomial_quantile_approx(n, p, hi)
 
 
+@settings(max_examples=300, deadline=None)
+@given(n=st.integers(200, 10**6), a=st.floats(0.0, 1.0), b=st.floats(0.0, 1.0),
+       key=st.integers(0, 2**63))
+def test_a_smooth_draw_is_monotone_in_p_through_one_half(n: int, a: float, b: float,
+                                                          key: int) -> None:
+    """Through `binomial` on a smooth stream, one uniform: the count never falls as p
+    rises, also where p crosses 1/2 (the draw of n - Binomial(n, 1 - p) above it), while
+    n min(p, 1 - p) >= INVERSION_MEAN."""
+    low = INVERSION_MEAN / n
+    p1, p2 = sorted(low + (1.0 - 2.0 * low) * x for x in (a, b))
+    draws = [_binomials(smooth_stream(new_stream(key)), n, p, 1)[0] for p in (p1, p2)]
+    assert draws[0] <= draws[1], (p1, p2, draws)
+
+
+def test_a_smooth_draw_does_not_jump_at_one_half() -> None:
+    """At p = 0.4999 and 0.5001 a uniform of 0.1 gives about the same count, not the
+    counts mirrored about n / 2 (91 and 109 for n = 200, the lower and upper quantiles)."""
+    for key in range(200):
+        below, above = (_binomials(smooth_stream(new_stream(key)), 200, p, 1)[0]
+                        for p in (0.4999, 0.5001))
+        assert 0 <= above - below <= 1, (key, below, above)
+
+
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 SCENARIO = SCENARIOS / "smart_band.yaml"
 

@@ -27,7 +27,7 @@ a team sells directly). See docs/model.md, "The per-customer engine".
 
 # numba rebuilds this file's cached kernels only when this file changes: the key below
 # digests what they compile with (tests/test_numba_cache_keys.py).
-# numba cache key: e824bbfb0b27ef1b
+# numba cache key: 7d0f7f1ea8308685
 from __future__ import annotations
 
 import numpy as np

@@ -21,7 +21,7 @@ kernel reads a state's competing exits as `hz[H_first:]`.
 
 # numba rebuilds this file's cached kernels only when this file changes: the key below
 # digests what they compile with (tests/test_numba_cache_keys.py).
-# numba cache key: febdf59fbe8423da
+# numba cache key: f441fa1a19ea7d17
 from __future__ import annotations
 
 import math

@@ -53,7 +53,7 @@ stages; money in the scenario's currency; rates and hazards per day unless state
 
 # numba rebuilds this file's cached kernels only when this file changes: the key below
 # digests what they compile with (tests/test_numba_cache_keys.py).
-# numba cache key: 5aa43074a4014a25
+# numba cache key: bf849de97cbef583
 from __future__ import annotations
 
 import numpy as np

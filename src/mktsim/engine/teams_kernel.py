@@ -19,7 +19,7 @@ controls [T, N_TC] (`engine.layout.TC_*`), daily [D, T, N_TC] the controls of ea
 
 # numba rebuilds this file's cached kernels only when this file changes: the key below
 # digests what they compile with (tests/test_numba_cache_keys.py).
-# numba cache key: db57e88c1e3ffa82
+# numba cache key: 7d5e20c9a10257b3
 from __future__ import annotations
 
 import math

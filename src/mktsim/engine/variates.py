@@ -60,7 +60,8 @@ INVERSION_MEAN = 30.0
 #: differs from exact arithmetic's only for a uniform within ~1e-14 of a cdf boundary.
 POWER_N = 64
 _TO_UNIT = 1.0 / 9007199254740992.0  # 2^-53
-_HALF_UNIT = 0.5 * _TO_UNIT  # a uniform plus this is in (0, 1)
+_HALF_UNIT = 0.5 * _TO_UNIT  # a uniform plus this is in (0, 1], 1 only by rounding
+_BELOW_ONE = 1.0 - _TO_UNIT
 _SIXTH = 1.0 / 6.0
 _THIRD = 1.0 / 3.0
 #: below this p, log(1 - p) in the inversion's P(0) = exp(n log(1 - p)) is a six-term
@@ -122,18 +123,19 @@ def binomial(rs: np.ndarray, n: int, p: float) -> int:
     if p >= 1.0:
         return n
     if p > 0.5:
-        return n - _binomial_low(rs, n, 1.0 - p)
-    return _binomial_low(rs, n, p)
+        return n - _binomial_low(rs, n, 1.0 - p, True)
+    return _binomial_low(rs, n, p, False)
 
 
 @inlined
-def _binomial_low(rs, n, p):
+def _binomial_low(rs, n, p, upper):
     """Binomial(n, p) for 0 < p <= 1/2; a stream flagged smooth (`smooth_stream`) draws a
-    mean of INVERSION_MEAN or more by `_binomial_smooth` instead of BTRS."""
+    mean of INVERSION_MEAN or more by `_binomial_smooth` instead of BTRS (`upper`: the
+    count is subtracted from n, the draw of Binomial(n, 1 - p))."""
     if n * p < INVERSION_MEAN:
         return _binomial_inversion(rs, n, p)
     if rs.shape[0] > 1 and rs[1] != 0:
-        return _binomial_smooth(rs, n, p)
+        return _binomial_smooth(rs, n, p, upper)
     return _binomial_btrs(rs, n, p)
 
 
@@ -192,13 +194,18 @@ def binomial_quantile_approx(n: int, p: float, u: float) -> int:
 
 
 @inlined
-def _binomial_smooth(rs, n, p):
+def _binomial_smooth(rs, n, p, upper):
     """Binomial(n, p) from one uniform by `binomial_quantile_approx` (n p >= INVERSION_MEAN,
     p <= 1/2): for a fixed uniform the count is nondecreasing in p, and every draw takes
     exactly one uniform, so on common random numbers an outcome and all the draws after it
     move smoothly with a parameter (BTRS's rejections shift the later draws instead). An
-    approximation, for the calibration's objective only (`calibrate.simulator`)."""
-    return binomial_quantile_approx(n, p, uniform(rs) + _HALF_UNIT)
+    approximation, for the calibration's simulations only (`calibrate.simulator`).
+    `upper`: the caller returns n minus this count (its p above 1/2), so the count is
+    taken at 1 - u, n - Q(n, p, 1 - u) being Binomial(n, 1 - p)'s quantile at u: a count
+    nondecreasing in the caller's p through 1/2 too. u is kept below 1 (a uniform plus
+    half a unit can round up to 1)."""
+    u = min(uniform(rs) + _HALF_UNIT, _BELOW_ONE)
+    return binomial_quantile_approx(n, p, 1.0 - u if upper else u)
 
 
 @inlined

@@ -13,7 +13,7 @@ date: after a change to `engine/variates.py`, clear the cache (`__pycache__/*.nb
 
 # numba rebuilds this file's cached kernels only when this file changes: the key below
 # digests what they compile with (tests/test_numba_cache_keys.py).
-# numba cache key: 95cb1addfa052882
+# numba cache key: 128962a16b9357ef
 from __future__ import annotations
 
 import zlib
