@@ -288,6 +288,39 @@ def test_environments_rebuilt_without_imports_still_compile_and_cache(tmp_path: 
     assert [hits for _, _, hits in runs] == [0, 1, 1]
 
 
+_DAMAGE_PROBE = """
+import pickle, sys
+from pathlib import Path
+from numba.core.registry import cpu_target
+import mktsim
+from mktsim.engine import numba_load
+from mktsim.engine.montecarlo import simulate
+
+numba_load.RUNTIME_CACHE = Path({folder!r})
+path = numba_load._runtime_file(cpu_target.target_context.codegen())
+damage = {damage!r}
+if damage == "bad object code":
+    damage = pickle.dumps(("nrt", "object", b"\\x00garbage"))
+elif damage == "foreign class":
+    damage = b"cbuiltins\\nno_such_name\\n."
+path.write_bytes(damage)
+result = simulate(mktsim.load({path!r}).plan("digital_first"), 2, seed=5, workers=1)
+print(repr((path.read_bytes() != damage, result.replications)))
+"""
+
+
+@pytest.mark.parametrize("damage", [b"not a pickle", "bad object code", "foreign class"])
+def test_a_damaged_runtime_cache_is_compiled_again_and_replaced(tmp_path: Path,
+                                                                damage: object) -> None:
+    """A kept runtime file that cannot be read, or read but not loaded (object code LLVM
+    refuses, a pickle naming what does not exist), costs a compilation, never the run:
+    the functions are compiled as numba does, the run completes and the file is replaced."""
+    probe = _DAMAGE_PROBE.format(folder=str(tmp_path), damage=damage, path=str(SMART_BAND))
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          cwd=ROOT, check=True)
+    assert eval(done.stdout.strip().splitlines()[-1]) == (True, 2)  # our own repr
+
+
 _EXIT_PROBE = """
 import atexit, sys, threading, time
 from mktsim.cli import entry

@@ -155,21 +155,32 @@ def rebuild_environments_without_imports() -> None:
 _ORIGINAL_REBUILD: list[Callable[..., Any]] = []
 
 
-def _rebuild_env(modname: str, consts: Any, env_name: str) -> Any:
-    """numba's `environment._rebuild_env`, except that the environment of a function of a
-    module of `LAZY_ENVIRONMENT_MODULES` not imported yet holds a namespace with only the
-    module's name instead of the module's globals, which compiled code reads only in
-    object mode (none of numba's implementations runs in it): importing the module only
-    for its namespace cost every run about 0.06 s (arrayobj pulls in numba's string and
-    hashing implementations). An environment found in numba's table is numba's."""
-    found = environment.lookup_environment(env_name)
-    if found is not None or modname not in LAZY_ENVIRONMENT_MODULES or modname in sys.modules:
-        return found if found is not None else _ORIGINAL_REBUILD[0](modname, consts, env_name)
-    env = environment.Environment({"__name__": modname})
-    env.consts[:] = consts
-    env.env_name = env_name
-    environment.Environment._memo[env_name] = env
-    return env
+def _rebuild_env(*args: Any) -> Any:
+    """numba's `environment._rebuild_env(modname, consts, env_name)`, except that the
+    environment of a function of a module of `LAZY_ENVIRONMENT_MODULES` not imported yet
+    holds a namespace with only the module's name instead of the module's globals, which
+    compiled code reads only in object mode (none of numba's implementations runs in it):
+    importing the module only for its namespace cost every run about 0.06 s (arrayobj pulls
+    in numba's string and hashing implementations). An environment found in numba's table
+    is numba's; arguments of another shape (another numba) or any failure here go to
+    numba's own function."""
+    original = _ORIGINAL_REBUILD[0]
+    if len(args) != 3:
+        return original(*args)
+    modname, consts, env_name = args
+    try:
+        found = environment.lookup_environment(env_name)
+        if found is not None:
+            return found
+        if modname not in LAZY_ENVIRONMENT_MODULES or modname in sys.modules:
+            return original(*args)
+        env = environment.Environment({"__name__": modname})
+        env.consts[:] = consts
+        env.env_name = env_name
+        environment.Environment._memo[env_name] = env
+        return env
+    except Exception:  # numba's internals changed: numba's own way
+        return original(*args)
 
 
 # pickled, an environment names numba's function (`Environment.__reduce__`), which is this
@@ -200,7 +211,10 @@ def runtime_library(ctx: Any) -> Any:
     path = _runtime_file(codegen)
     state = _read_state(path)
     if state is not None:
-        return codegen.unserialize_library(state)
+        try:
+            return codegen.unserialize_library(state)
+        except Exception:  # a damaged or foreign file: compile and replace it
+            pass
     ir_module, library = nrtdynmod.create_nrt_module(ctx)
     library.enable_object_caching()
     library.add_ir_module(ir_module)
@@ -214,7 +228,9 @@ setattr(runtime_library, MARK, True)
 
 def _runtime_file(codegen: Any) -> Path:
     key = repr((numba.__version__, llvmlite.__version__, codegen.magic_tuple(),
-                sys.version_info[:2]))
+                sys.version_info[:2], numba.config.DEBUG_NRT,
+                getattr(numba.config, "DEBUG_NRT_STACK_LIMIT", None),
+                numba.config.MACHINE_BITS))
     return RUNTIME_CACHE / f"numba_runtime-{hashlib.sha256(key.encode()).hexdigest()[:16]}.nbo"
 
 
@@ -222,7 +238,7 @@ def _read_state(path: Path) -> Any:
     """The serialized library kept at `path`, or None."""
     try:
         state = pickle.loads(path.read_bytes())
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
+    except Exception:  # missing, damaged or foreign: compiled as before
         return None
     ok = isinstance(state, tuple) and len(state) == 3 and state[1] == "object"
     return state if ok else None
