@@ -50,7 +50,7 @@ from numpy.typing import NDArray
 from ..history import History, SeriesNoise, estimate_noise
 from .fit import Fit
 from .result import SeriesBand
-from .serial import Serial, Wander, conditional, estimate_wander
+from .serial import Serial, Wander, conditional, estimate_wander, walk_forecast
 from .simulator import WindowModel
 
 Array = NDArray[np.float64]
@@ -84,15 +84,18 @@ def persistence(observed: Array, mean: Array, sd: Array, fitted: NDArray[np.bool
     if cells.size == 0:
         return Persistence.none(n)
     r = (observed[cells] - mean[cells]) / sd[cells]
-    wander = estimate_wander(r, cells)
+    wander = estimate_wander(r, cells, serial)
     if serial.independent and wander.step <= 0.0:
         return Persistence(n - 1, np.zeros(n), np.ones(n), wander)
     last = int(cells[-1])
     after = np.arange(last + 1, n)
     shift, spread = np.zeros(n), np.ones(n)
-    mean_after, sd_after = conditional(r, cells, after, serial)
+    if wander.step > 0.0:
+        mean_after, sd_after = walk_forecast(r, cells, after, Serial(), wander)
+    else:
+        mean_after, sd_after = conditional(r, cells, after, serial)
     shift[after] = mean_after * sd[after]
-    spread[after] = np.sqrt(sd_after ** 2 + wander.variance(after - last))
+    spread[after] = sd_after
     return Persistence(last, shift, spread, wander)
 
 

@@ -190,6 +190,7 @@ class Wander:
 
     step: float = 0.0
     gain: float = 0.0
+    white: float = 1.0  # the white noise's variance beside it (noise model's units)
 
     def variance(self, horizon: Array) -> Array:
         """The walk's variance `horizon` periods after the last fitted one (noise
@@ -227,12 +228,78 @@ def _level_loglik(r: Array, periods: NDArray[np.int_], ratio: float) -> tuple[fl
     return -0.5 * (n * math.log(max(white, 1e-300)) + logs + n), white
 
 
-def estimate_wander(r: Array, periods: NDArray[np.int_]) -> Wander:
+def _walk_ar_filter(r: Array, periods: NDArray[np.int_], ratio: float, serial: Serial
+                    ) -> tuple[float, float, tuple[float, float], tuple[float, float, float]]:
+    """The Kalman filter of a local level (step variance `ratio` a period) plus `serial`'s
+    AR(1) part plus white noise over `r`, all in units of the profiled variance s2, the
+    level's start diffuse (exact: the first observation fixes level + AR + white): s2
+    (the mean square of the standardised innovations after the first), the sum of their
+    log variances, the filtered means (level, AR) after the last period and their
+    covariance (level, cross, AR)."""
+    share, decay = (0.0, 0.0) if serial.independent else (serial.share, serial.decay)
+    white = 1.0 - share
+    ml, ma = float(r[0]), 0.0
+    pl, pc, pa = share + white, -share, share
+    square, logs = 0.0, 0.0
+    for i in range(1, r.size):
+        gap = float(periods[i] - periods[i - 1])
+        d = decay ** gap
+        pl, pc, pa = pl + ratio * gap, d * pc, d * d * pa + share * (1.0 - d * d)
+        ma *= d
+        f = pl + 2.0 * pc + pa + white
+        v = float(r[i]) - ml - ma
+        square += v * v / f
+        logs += math.log(f)
+        kl, ka = (pl + pc) / f, (pc + pa) / f
+        ml, ma = ml + kl * v, ma + ka * v
+        pl, pc, pa = pl - kl * kl * f, pc - kl * ka * f, pa - ka * ka * f
+    return square / (r.size - 1), logs, (ml, ma), (pl, pc, pa)
+
+
+def _walk_ar_loglik(r: Array, periods: NDArray[np.int_], ratio: float, serial: Serial
+                    ) -> tuple[float, float]:
+    """The profile log-likelihood of `_walk_ar_filter` and its s2."""
+    s2, logs, _, _ = _walk_ar_filter(r, periods, ratio, serial)
+    n = r.size - 1
+    return -0.5 * (n * math.log(max(s2, 1e-300)) + logs + n), s2
+
+
+def _walk_beats_ar(r: Array, periods: NDArray[np.int_], ratio: float, serial: Serial
+                   ) -> bool:
+    """Whether the local level of step ratio `ratio` explains `r` better than `serial`'s
+    AR(1) part plus white noise does: their profile likelihoods on the same footing
+    (`_walk_ar_filter`, the level's start diffuse, the AR's level constant), the walk
+    chosen only where its likelihood is the higher (it has one value fewer)."""
+    walk = _walk_ar_loglik(r, periods, ratio, Serial())[0]
+    return walk > _walk_ar_loglik(r, periods, 0.0, serial)[0]
+
+
+def walk_forecast(r: Array, periods: NDArray[np.int_], future: NDArray[np.int_],
+                  serial: Serial, wander: Wander) -> tuple[Array, Array]:
+    """Mean and sd of the standardised residuals at `future` periods (after the last of
+    `periods`) under the walk `wander` plus `serial`'s AR(1) part plus white noise: the
+    filtered level plus the AR part's decaying run, with the variance s2 (P_T + h q +
+    AR's + white), P_T the filtered state's covariance (the local level's full
+    forecast)."""
+    ratio = wander.step / wander.white
+    _, _, (ml, ma), (pl, pc, pa) = _walk_ar_filter(r, periods, ratio, serial)
+    share, decay = (0.0, 0.0) if serial.independent else (serial.share, serial.decay)
+    h = (np.asarray(future) - int(periods[-1])).astype(float)
+    d = decay ** h
+    var = (pl + ratio * h + 2.0 * d * pc + d * d * pa + share * (1.0 - d * d)
+           + 1.0 - share)
+    return ml + d * ma, np.sqrt(wander.white * var)
+
+
+def estimate_wander(r: Array, periods: NDArray[np.int_],
+                    serial: Serial | None = None) -> Wander:
     """The random walk in standardised residuals `r` at `periods` (increasing integers),
     by maximum likelihood of a local level plus white noise (the white variance profiled
     out, the step's ratio to it on [1e-6, 10], log scale); none with fewer than
     MIN_PAIRS consecutive periods or unless twice its gain over a constant level reaches
-    WANDER_SIGNIFICANT."""
+    WANDER_SIGNIFICANT; with a correlated `serial` (step 4's AR part), only where its
+    likelihood also beats that AR part's (`_walk_beats_ar`): one persistence model, the
+    likelier, never both."""
     from scipy.optimize import minimize_scalar
 
     r, periods = np.asarray(r, float), np.asarray(periods)
@@ -248,4 +315,7 @@ def estimate_wander(r: Array, periods: NDArray[np.int_]) -> Wander:
     gain = 2.0 * (best - _level_loglik(r, periods, 0.0)[0])
     if gain < WANDER_SIGNIFICANT:
         return Wander(0.0, max(gain, 0.0))
-    return Wander(ratio * white, gain)
+    serial = serial or Serial()
+    if not serial.independent and not _walk_beats_ar(r, periods, ratio, serial):
+        return Wander(0.0, gain)
+    return Wander(ratio * white, gain, white)
