@@ -72,7 +72,7 @@ def _band_coverage(step: float, histories: int, seed: int
     line (a model whose trend took what it could of the walk, extrapolated after the
     window, its noise model the white noise alone)."""
     from mktsim.calibrate.band import persistence, series_band
-    from mktsim.calibrate.serial import estimate
+    from mktsim.calibrate.serial import conditional, estimate
 
     rng = np.random.default_rng(seed)
     n = N + HORIZON
@@ -82,14 +82,15 @@ def _band_coverage(step: float, histories: int, seed: int
     for _ in range(histories):
         observed = 100.0 + _local_level(step, n, rng)
         expected = np.polyval(np.polyfit(cells, observed[:N], 1), t)
-        carry = persistence(observed, expected, np.ones(n), fitted,
-                            estimate(observed[:N] - expected[:N], cells))
-        plain = np.sqrt(np.maximum(carry.spread ** 2 - carry.wander.variance(t - carry.last),
-                                   0.0))
+        serial = estimate(observed[:N] - expected[:N], cells)
+        carry = persistence(observed, expected, np.ones(n), fitted, serial)
+        plain = np.zeros(n), np.ones(n)  # step 4's continuation alone (no walk)
+        mean, sd = conditional(observed[:N] - expected[:N], cells, t[N:], serial)
+        plain[0][N:], plain[1][N:] = mean, sd
         draws = rng.standard_normal((200, n))
-        for k, spread in enumerate((carry.spread, plain)):
+        for k, (shift, spread) in enumerate(((carry.shift, carry.spread), plain)):
             band = series_band(observed, expected, expected + draws, fitted, 2,
-                               expected + carry.shift + spread * draws, carry.last)
+                               expected + shift + spread * draws, N - 1)
             held = slice(N, n)
             inside[k] += ((observed[held] >= band.low[held])
                           & (observed[held] <= band.high[held]))
@@ -106,9 +107,10 @@ def test_band_of_a_wandering_level_holds_90_percent_at_every_horizon() -> None:
     last = round(covered[-1] * histories)
     assert binomtest(last, histories, 0.9, alternative="less").pvalue > 0.001, (covered, plain)
     # without the walk's growth the far weeks are under-covered; the near weeks, where
-    # the walk has added little, are about the same; the walk widens the held-out weeks
+    # the walk has added little (its forecast centred on the filtered level instead of
+    # the AR's run), are about the same; the walk widens the held-out weeks
     assert plain[-4:].mean() < covered[-4:].mean() - 0.02, (plain, covered)
-    assert abs(plain[:2].mean() - covered[:2].mean()) < 0.02, (plain, covered)
+    assert abs(plain[:2].mean() - covered[:2].mean()) < 0.03, (plain, covered)
     assert plain_width < width < 1.3 * plain_width
 
 

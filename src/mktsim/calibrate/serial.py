@@ -180,6 +180,7 @@ def conditional(r: Array, periods: NDArray[np.int_], future: NDArray[np.int_],
 #: mixture of chi-square with 0 and 1 degrees of freedom.
 WANDER_SIGNIFICANT = 2.706
 WANDER_RATIOS = (1e-6, 10.0)  # the range of the walk's step variance over the white's
+WALK_AR_ALLOWANCE = 1.0  # log-likelihood: one value fewer, in Akaike's criterion
 
 
 @dataclass(frozen=True)
@@ -269,9 +270,11 @@ def _walk_beats_ar(r: Array, periods: NDArray[np.int_], ratio: float, serial: Se
     """Whether the local level of step ratio `ratio` explains `r` better than `serial`'s
     AR(1) part plus white noise does: their profile likelihoods on the same footing
     (`_walk_ar_filter`, the level's start diffuse, the AR's level constant), the walk
-    chosen only where its likelihood is the higher (it has one value fewer)."""
+    chosen where its Akaike criterion is the lower: it has one value (the step) against
+    the AR part's two (share, decay), so it wins unless its log-likelihood falls short
+    by WALK_AR_ALLOWANCE or more."""
     walk = _walk_ar_loglik(r, periods, ratio, Serial())[0]
-    return walk > _walk_ar_loglik(r, periods, 0.0, serial)[0]
+    return walk > _walk_ar_loglik(r, periods, 0.0, serial)[0] - WALK_AR_ALLOWANCE
 
 
 def walk_forecast(r: Array, periods: NDArray[np.int_], future: NDArray[np.int_],
