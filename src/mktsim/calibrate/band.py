@@ -33,10 +33,13 @@ Three steps, each in the series' own units (units, money, a share):
    floor, the centre follows the deviation the window ends with.
 5. The level keeps wandering after the window: where the fitted periods' standardised
    residuals hold a random walk (calibrate.serial.estimate_wander: a local level plus
-   white noise, used where a likelihood-ratio test at 5% prefers it), the samples after
-   the last fitted period get its variance on top of their noise's, step x h at h periods
-   ahead: a band that fans out with the horizon as a forecast of a wandering level must.
-   Residuals without a walk leave the band as it was.
+   white noise, used where a likelihood-ratio test at 5% prefers it to a constant level
+   and, where step 4's AR part is significant, Akaike's criterion prefers it to that
+   AR part), the samples after the last fitted period follow the local level's forecast
+   instead of step 4's: centred on its filtered level, variance s2 (P_T + h q + 1) at h
+   periods ahead (`walk_forecast`), a band that fans out with the horizon as a forecast
+   of a wandering level must; persistence is counted once. Residuals without a walk
+   leave the band as it was.
 """
 
 from __future__ import annotations
