@@ -173,7 +173,8 @@ def test_serially_correlated_residuals_do_not_also_wander() -> None:
         if carry.wander.step == 0 and not serial.independent:
             mean, sd = conditional(r[:N], cells, after, serial)
             assert np.array_equal(carry.shift[N:], mean) and np.array_equal(carry.spread[N:], sd)
-    assert used <= 2 and against_constant > runs // 2, (used, against_constant)
+    # at most 10% (7 of 100 series measured; 2 of these 40), against most without the choice
+    assert used <= runs // 10 and against_constant > runs // 2, (used, against_constant)
 
 
 def test_a_walk_is_still_chosen_over_the_ar_part_it_resembles() -> None:
