@@ -72,7 +72,7 @@ def _band_coverage(step: float, histories: int, seed: int
     line (a model whose trend took what it could of the walk, extrapolated after the
     window, its noise model the white noise alone)."""
     from mktsim.calibrate.band import persistence, series_band
-    from mktsim.calibrate.serial import estimate
+    from mktsim.calibrate.serial import conditional, estimate
 
     rng = np.random.default_rng(seed)
     n = N + HORIZON
@@ -82,14 +82,15 @@ def _band_coverage(step: float, histories: int, seed: int
     for _ in range(histories):
         observed = 100.0 + _local_level(step, n, rng)
         expected = np.polyval(np.polyfit(cells, observed[:N], 1), t)
-        carry = persistence(observed, expected, np.ones(n), fitted,
-                            estimate(observed[:N] - expected[:N], cells))
-        plain = np.sqrt(np.maximum(carry.spread ** 2 - carry.wander.variance(t - carry.last),
-                                   0.0))
+        serial = estimate(observed[:N] - expected[:N], cells)
+        carry = persistence(observed, expected, np.ones(n), fitted, serial)
+        plain = np.zeros(n), np.ones(n)  # step 4's continuation alone (no walk)
+        mean, sd = conditional(observed[:N] - expected[:N], cells, t[N:], serial)
+        plain[0][N:], plain[1][N:] = mean, sd
         draws = rng.standard_normal((200, n))
-        for k, spread in enumerate((carry.spread, plain)):
+        for k, (shift, spread) in enumerate(((carry.shift, carry.spread), plain)):
             band = series_band(observed, expected, expected + draws, fitted, 2,
-                               expected + carry.shift + spread * draws, carry.last)
+                               expected + shift + spread * draws, N - 1)
             held = slice(N, n)
             inside[k] += ((observed[held] >= band.low[held])
                           & (observed[held] <= band.high[held]))
@@ -106,9 +107,10 @@ def test_band_of_a_wandering_level_holds_90_percent_at_every_horizon() -> None:
     last = round(covered[-1] * histories)
     assert binomtest(last, histories, 0.9, alternative="less").pvalue > 0.001, (covered, plain)
     # without the walk's growth the far weeks are under-covered; the near weeks, where
-    # the walk has added little, are about the same; the walk widens the held-out weeks
+    # the walk has added little (its forecast centred on the filtered level instead of
+    # the AR's run), are about the same; the walk widens the held-out weeks
     assert plain[-4:].mean() < covered[-4:].mean() - 0.02, (plain, covered)
-    assert abs(plain[:2].mean() - covered[:2].mean()) < 0.02, (plain, covered)
+    assert abs(plain[:2].mean() - covered[:2].mean()) < 0.03, (plain, covered)
     assert plain_width < width < 1.3 * plain_width
 
 
@@ -130,7 +132,57 @@ def test_persistence_fans_out_after_the_window_only_where_the_residuals_wander()
     walk = persistence(_local_level(0.1, n, rng), np.zeros(n), np.ones(n), fitted, Serial())
     assert walk.wander.step > 0 and walk.last == N - 1
     assert np.all(walk.spread[:N] == 1.0)
-    assert np.allclose(walk.spread[N:] ** 2, 1.0 + walk.wander.step * np.arange(1, 14))
+    # the local level's full forecast: s2 (P_T + h q + 1), growing by the step a period
+    # from more than the white noise's own variance at the first held-out period
+    growth = np.diff(walk.spread[N:] ** 2)
+    assert np.allclose(growth, walk.wander.step)
+    assert walk.spread[N] ** 2 > walk.wander.white + walk.wander.step
+    assert np.allclose(walk.shift[N:], walk.shift[N]) and walk.shift[N] != 0.0
     white = persistence(np.random.default_rng(6).standard_normal(n), np.zeros(n), np.ones(n),
                         fitted, Serial())
     assert white.wander.step == 0 and np.all(white.spread == 1) and np.all(white.shift == 0)
+
+
+def _ar_residuals(share: float, decay: float, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Standardised residuals: `share` of unit variance in a stationary AR(1) of lag-one
+    correlation `decay`, the rest white."""
+    ar = np.empty(n)
+    ar[0] = rng.normal(0.0, np.sqrt(share))
+    for i in range(1, n):
+        ar[i] = decay * ar[i - 1] + rng.normal(0.0, np.sqrt(share * (1.0 - decay ** 2)))
+    return ar + rng.normal(0.0, np.sqrt(1.0 - share), n)
+
+
+def test_serially_correlated_residuals_do_not_also_wander() -> None:
+    # a stationary AR part is persistence already carried on by step 4: the walk must not
+    # count it twice (against a constant level alone it was used in most such series)
+    from mktsim.calibrate.band import persistence
+    from mktsim.calibrate.serial import conditional, estimate
+
+    rng = np.random.default_rng(40)
+    n = N + HORIZON
+    cells, after = np.arange(N), np.arange(N, n)
+    fitted = np.arange(n) < N
+    runs, used, against_constant = 40, 0, 0
+    for _ in range(runs):
+        r = _ar_residuals(0.5, 0.8, n, rng)
+        serial = estimate(r[:N], cells)
+        carry = persistence(r, np.zeros(n), np.ones(n), fitted, serial)
+        used += carry.wander.step > 0
+        against_constant += estimate_wander(r[:N], cells).step > 0
+        if carry.wander.step == 0 and not serial.independent:
+            mean, sd = conditional(r[:N], cells, after, serial)
+            assert np.array_equal(carry.shift[N:], mean) and np.array_equal(carry.spread[N:], sd)
+    # at most 10% (7 of 100 series measured; 2 of these 40), against most without the choice
+    assert used <= runs // 10 and against_constant > runs // 2, (used, against_constant)
+
+
+def test_a_walk_is_still_chosen_over_the_ar_part_it_resembles() -> None:
+    from mktsim.calibrate.serial import estimate
+
+    rng = np.random.default_rng(41)
+    used = 0
+    for _ in range(30):
+        r = _local_level(0.05, N, rng)
+        used += estimate_wander(r, np.arange(N), estimate(r, np.arange(N))).step > 0
+    assert used >= 18, used

@@ -33,10 +33,13 @@ Three steps, each in the series' own units (units, money, a share):
    floor, the centre follows the deviation the window ends with.
 5. The level keeps wandering after the window: where the fitted periods' standardised
    residuals hold a random walk (calibrate.serial.estimate_wander: a local level plus
-   white noise, used where a likelihood-ratio test at 5% prefers it), the samples after
-   the last fitted period get its variance on top of their noise's, step x h at h periods
-   ahead: a band that fans out with the horizon as a forecast of a wandering level must.
-   Residuals without a walk leave the band as it was.
+   white noise, used where a likelihood-ratio test at 5% prefers it to a constant level
+   and, where step 4's AR part is significant, Akaike's criterion prefers it to that
+   AR part), the samples after the last fitted period follow the local level's forecast
+   instead of step 4's: centred on its filtered level, variance s2 (P_T + h q + 1) at h
+   periods ahead (`walk_forecast`), a band that fans out with the horizon as a forecast
+   of a wandering level must; persistence is counted once. Residuals without a walk
+   leave the band as it was.
 """
 
 from __future__ import annotations
@@ -50,7 +53,7 @@ from numpy.typing import NDArray
 from ..history import History, SeriesNoise, estimate_noise
 from .fit import Fit
 from .result import SeriesBand
-from .serial import Serial, Wander, conditional, estimate_wander
+from .serial import Serial, Wander, conditional, estimate_wander, walk_forecast
 from .simulator import WindowModel
 
 Array = NDArray[np.float64]
@@ -84,15 +87,18 @@ def persistence(observed: Array, mean: Array, sd: Array, fitted: NDArray[np.bool
     if cells.size == 0:
         return Persistence.none(n)
     r = (observed[cells] - mean[cells]) / sd[cells]
-    wander = estimate_wander(r, cells)
+    wander = estimate_wander(r, cells, serial)
     if serial.independent and wander.step <= 0.0:
         return Persistence(n - 1, np.zeros(n), np.ones(n), wander)
     last = int(cells[-1])
     after = np.arange(last + 1, n)
     shift, spread = np.zeros(n), np.ones(n)
-    mean_after, sd_after = conditional(r, cells, after, serial)
+    if wander.step > 0.0:
+        mean_after, sd_after = walk_forecast(r, cells, after, Serial(), wander)
+    else:
+        mean_after, sd_after = conditional(r, cells, after, serial)
     shift[after] = mean_after * sd[after]
-    spread[after] = np.sqrt(sd_after ** 2 + wander.variance(after - last))
+    spread[after] = sd_after
     return Persistence(last, shift, spread, wander)
 
 
