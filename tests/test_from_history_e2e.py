@@ -18,9 +18,8 @@ strong evidence (docs/calibration.md, "Choosing a form from the data"); a weekly
 draft has the logistic curve with the carry-over stepped weekly, and lists it and the Hill
 curve carried daily as a choice of forms: on our history, whose truth is the latter, the
 evidence keeps it.
-Two checks are strict expected failures, each a measured miss (docs/calibration.md):
-the always-on social within 25% on our history, and x1's truth inside its interval on
-PyMC-Marketing's.
+One check is a strict expected failure, a measured miss (docs/calibration.md): every
+channel within 25% on our history (an always-on channel's point rests on its prior).
 """
 
 from __future__ import annotations
@@ -220,10 +219,6 @@ def test_pymc_each_channels_contribution_within_25_percent(fitted_pymc: dict) ->
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="x1 comes out 11% under its truth with its interval "
-                   "(-23%, -1%) just short of it (x2, 20% under before the logistic curve "
-                   "stepped weekly, is now within 1%: docs/calibration.md, 'A curve straight "
-                   "near zero and a weekly carry-over, measured')")
 def test_pymc_each_channels_true_contribution_inside_its_interval(fitted_pymc: dict) -> None:
     _check_truths_inside(fitted_pymc)
 
