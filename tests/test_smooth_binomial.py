@@ -12,14 +12,12 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from numba import njit
 from scipy import stats
 
 import mktsim
 from mktsim.engine.layout import K_REVENUE
 from mktsim.engine.variates import (
     INVERSION_MEAN,
-    binomial,
     binomial_quantile_approx,
     new_stream,
     normal_quantile,
@@ -29,16 +27,7 @@ from mktsim.model.compile import compile_plan
 from mktsim.model.plan import Plan
 from mktsim.scenario.load import with_values
 from mktsim.simulate import run_plan
-
-VARIATES = 200_000
-
-
-@njit
-def _binomials(rs, n, p, size):
-    out = np.empty(size, dtype=np.int64)
-    for i in range(size):
-        out[i] = binomial(rs, n, p)
-    return out
+from test_variates import VARIATES, _binomials
 
 
 def test_normal_quantile_within_2e_5_and_increasing() -> None:
