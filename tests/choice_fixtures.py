@@ -97,3 +97,22 @@ def write_market(folder: Path, media: float, seed: int = 1) -> Path:
     path = folder / "scenario.yaml"
     path.write_text(market(1.0), encoding="utf-8")
     return path
+
+
+def check_refused_at_its_line(tmp_path: Path, choices: str, message: str) -> None:
+    """`validate` and `calibrate` of the market with `choices` as its calibration choices
+    both exit 2 naming `message` at the entry's line (or its `choices:` key), no traceback."""
+    from click.testing import CliRunner
+
+    from mktsim.cli import main
+
+    scenario = write_market(tmp_path, 1.0)
+    text = scenario.read_text().split("  choices:")[0] + f"  choices:\n    {choices}\n"
+    scenario.write_text(text)
+    line = text.splitlines().index(f"    {choices.splitlines()[0]}") + 1
+    for args in (["validate", str(scenario)], ["calibrate", str(scenario)]):
+        out = CliRunner().invoke(main, args)
+        assert out.exit_code == 2, out.output
+        assert message in " ".join(out.output.split()), out.output
+        assert any(f"{scenario}:{n}:" in out.output for n in (line, line - 1)), out.output
+        assert "Traceback" not in out.output

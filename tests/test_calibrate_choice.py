@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 import mktsim
-from choice_fixtures import write_market
+from choice_fixtures import check_refused_at_its_line, write_market
 from mktsim.calibrate.choice import kept_index, log_evidence
 from mktsim.calibrate.fit import Fit
 from mktsim.cli import main
@@ -104,18 +104,7 @@ def test_without_choices_nothing_is_chosen_and_python_may_give_them(tmp_path: Pa
 ])
 def test_a_bad_choice_is_refused_at_its_line(tmp_path: Path, choices: str,
                                              message: str) -> None:
-    scenario = write_market(tmp_path, 1.0)
-    text = scenario.read_text().split("  choices:")[0] + f"  choices:\n    {choices}\n"
-    scenario.write_text(text)
-    line = text.splitlines().index(f"    {choices.splitlines()[0]}") + 1
-    for args in (["validate", str(scenario)], ["calibrate", str(scenario)]):
-        out = CliRunner().invoke(main, args)
-        assert out.exit_code == 2, out.output
-        assert message in out.output
-        lines = {line, line - 1}  # the entry, or the `choices:` key of a combination
-        assert any(f"{scenario}:{n}:" in out.output for n in lines), out.output
-        assert "Traceback" not in out.output
-
+    check_refused_at_its_line(tmp_path, choices, message)
 
 def _exact_tempered_evidence(a: np.ndarray, y: np.ndarray, temper: float) -> float:
     """log of the integral of N(z; 0, I) exp(-temper |y - A z|^2 / 2) over z: that of

@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mktsim
-from choice_fixtures import write_market
+from choice_fixtures import check_refused_at_its_line, write_market
 from history_fixtures import write_history
 from mktsim.calibrate.choice import candidates_of
 from mktsim.calibrate.choice_form import expand, is_own
@@ -68,18 +68,7 @@ DAILY = "{conversion.curve: hill, adstock.step_days: 1}"
 ])
 def test_a_bad_form_is_refused_at_its_line(tmp_path: Path, choices: str, message: str
                                            ) -> None:
-    scenario = write_market(tmp_path, 1.0)
-    text = scenario.read_text().split("  choices:")[0] + f"  choices:\n    {choices}\n"
-    scenario.write_text(text)
-    line = text.splitlines().index(f"    {choices.splitlines()[0]}") + 1
-    for args in (["validate", str(scenario)], ["calibrate", str(scenario)]):
-        out = CliRunner().invoke(main, args)
-        assert out.exit_code == 2, out.output
-        assert message in " ".join(out.output.split())
-        assert any(f"{scenario}:{n}:" in out.output for n in (line, line - 1)), out.output
-        assert "Traceback" not in out.output
-        assert not re.search(r"function-|0x[0-9a-f]|pydantic", out.output), out.output
-
+    check_refused_at_its_line(tmp_path, choices, message)
 
 def test_python_choices_of_forms_are_checked_as_the_file_s(tmp_path: Path) -> None:
     scenario = write_market(tmp_path, 1.0)
