@@ -40,6 +40,14 @@ Three steps, each in the series' own units (units, money, a share):
    periods ahead (`walk_forecast`), a band that fans out with the horizon as a forecast
    of a wandering level must; persistence is counted once. Residuals without a walk
    leave the band as it was.
+6. A forecast misses by more than the fitted periods do: where periods follow the last
+   fitted one (a holdout), their factor is at least the conformal factor of forecasts
+   from earlier origins (calibrate.origins: the fit refitted, linearised, on the periods
+   up to each of the last year's fitted periods, its forecast of the fitted periods up
+   to as many periods ahead scored against the band, all horizons pooled). A level,
+   trend or end state the model extrapolates wrong widens the band after the window by
+   what such forecasts missed; the fitted periods' band is unchanged, and a fit without
+   a holdout runs nothing more.
 """
 
 from __future__ import annotations
@@ -52,6 +60,7 @@ from numpy.typing import NDArray
 
 from ..history import History, SeriesNoise, estimate_noise
 from .fit import Fit
+from .origins import Origins, forecast_origins
 from .result import SeriesBand
 from .serial import Serial, Wander, conditional, estimate_wander, walk_forecast
 from .simulator import WindowModel
@@ -174,26 +183,44 @@ def optimism(observations: int, free_values: int) -> float:
     return math.sqrt((n + p) / (n - p)) if n > 2 * p else math.sqrt(3.0)
 
 
+def ahead_factor(observed: Array, mid: Array, low: Array, high: Array,
+                 fitted: NDArray[np.bool_], origins: Origins) -> float:
+    """The conformal factor of forecasts from earlier origins (module docstring, step
+    6): each fitted period within the horizon after an origin, less the move of the
+    mean that the refit at that origin forecasts there, scored against the band; all
+    horizons pooled, as the periods after the window are counted together."""
+    rows, periods = origins.pairs(fitted & np.isfinite(observed))
+    moved = observed[periods] - origins.moves[rows, periods]
+    return conformal_factor(conformity(moved, mid[periods], low[periods], high[periods]))
+
+
 def series_band(observed: Array, expected: Array, samples: Array,
                 fitted: NDArray[np.bool_], free_values: int = 0,
-                carried: Array | None = None, last: int | None = None) -> SeriesBand:
+                carried: Array | None = None, last: int | None = None,
+                origins: Origins | None = None) -> SeriesBand:
     """The 90% band of one series from its predictive samples, widened by the conformal
     factor of its recent fitted periods and the fit's optimism (`free_values`); after
     period `last`, centred on the `carried` samples' median, each half-width the larger
-    of theirs and the independent samples' (module docstring, step 4)."""
+    of theirs and the independent samples' (module docstring, step 4), and the factor
+    there at least that of the forecasts from earlier `origins` (step 6)."""
     tail = (1.0 - LEVEL) / 2
     low, mid, high = np.quantile(samples, [tail, 0.5, 1.0 - tail], axis=0)
     window = recent(fitted)
     factor = conformal_factor(conformity(observed[window], mid[window], low[window],
                                          high[window]))
     factor *= optimism(int(fitted.sum()), free_values)
+    ahead = factor if origins is None else max(
+        factor, ahead_factor(observed, mid, low, high, fitted, origins))
     below, above = mid - low, high - mid
+    period = np.arange(observed.size)
     if carried is not None and last is not None:
         c_low, c_mid, c_high = np.quantile(carried, [tail, 0.5, 1.0 - tail], axis=0)
-        after = np.arange(observed.size) > last
+        after = period > last
         mid = np.where(after, c_mid, mid)
         below = np.where(after, np.maximum(below, c_mid - c_low), below)
         above = np.where(after, np.maximum(above, c_high - c_mid), above)
+    cells = np.flatnonzero(fitted)
+    factor = np.where(period > (cells[-1] if cells.size else period.size), ahead, factor)
     return SeriesBand(observed, expected, mid - factor * below, mid + factor * above)
 
 
@@ -207,7 +234,9 @@ def predictive_bands(model: WindowModel, result: Fit, zs: np.ndarray,
         result.mean[kpi], result.sim_var[kpi])), fitted[kpi], result.serial.get(kpi, Serial()))
              for kpi, y in model.history.series.items()}
     samples = predictive_samples(model, result, zs, rng, replications, carry, noise)
+    ahead = forecast_origins(model, result, fitted)
     return {kpi: replace(series_band(model.history.series[kpi], result.mean[kpi], s,
-                                     fitted[kpi], len(model.priors), c, carry[kpi].last),
+                                     fitted[kpi], len(model.priors), c, carry[kpi].last,
+                                     ahead.get(kpi)),
                          wander=carry[kpi].wander)
             for kpi, (s, c) in samples.items()}
