@@ -36,7 +36,8 @@ def main() -> None:
     for path in cov.held:
         print(f"  {path}: 90% interval held the truth in {cov.share(path):.0%} "
               f"({cov.held[path]}/{cov.fits}); identified in {cov.identified[path]}")
-    print(f"  90% predictive band: {cov.band:.0%} of {cov.band_total} held-out weeks; "
+    print(f"  90% predictive band: {cov.band:.1%} of {cov.band_total} held-out weeks, "
+          f"mean width {cov.width:.1%} of the expected path; "
           f"{cov.noise_power} fits drew the band's noise with an estimated level power, "
           f"{cov.wander} fanned it out with a random walk after the window")
 

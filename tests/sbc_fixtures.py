@@ -41,6 +41,13 @@ class Coverage:
     ess: float = 0.0  # the effective sample sizes, summed over the fits
     noise_power: int = 0  # fits whose band drew its noise with an estimated level power
     wander: int = 0  # fits whose band fanned out with a random walk after the window
+    band_width: float = 0.0  # the band's mean held-out width over the expected path, summed
+
+    @property
+    def width(self) -> float:
+        """The band's mean width over the held-out periods relative to the expected
+        path, averaged over the fits."""
+        return self.band_width / max(self.fits, 1)
 
     def share(self, path: str) -> float:
         """Share of the fits whose interval of `path` held the truth."""
@@ -98,5 +105,6 @@ def run_sbc(tmp: Path, histories: int, priors: tuple[str, ...] = PRIORS, weeks: 
         y, lo, hi = band.observed[-holdout:], band.low[-holdout:], band.high[-holdout:]
         out.band_inside += int(np.sum((y >= lo) & (y <= hi)))
         out.band_total += int(np.sum(np.isfinite(y)))
+        out.band_width += float(np.mean((hi - lo) / band.expected[-holdout:]))
     out.seconds = time.perf_counter() - started
     return out
