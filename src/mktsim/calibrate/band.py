@@ -1,6 +1,6 @@
 """The 90% predictive band of a calibrated history (the `bands` of the document).
 
-Three steps, each in the series' own units (units, money, a share):
+The steps, each in the series' own units (units, money, a share):
 
 1. Predictive samples: each posterior draw simulated (its own seed, `replications`
    paths), and each path given `NOISE_DRAWS` draws of the series' observation noise
@@ -226,15 +226,16 @@ def series_band(observed: Array, expected: Array, samples: Array,
 
 def predictive_bands(model: WindowModel, result: Fit, zs: np.ndarray,
                      rng: np.random.Generator, fitted: dict[str, NDArray[np.bool_]],
-                     replications: int = 1) -> dict[str, SeriesBand]:
+                     replications: int = 1, weights: dict[str, float] | None = None
+                     ) -> dict[str, SeriesBand]:
     """Each series' 90% predictive band (module docstring); `fitted`: the observed cells
-    of the fitted periods, per series."""
+    of the fitted periods, per series; `weights`: the fit's weight of each series."""
     noise = predictive_noise(model.history, result, fitted)
     carry = {kpi: persistence(y, result.mean[kpi], np.sqrt(noise[kpi].variance(
         result.mean[kpi], result.sim_var[kpi])), fitted[kpi], result.serial.get(kpi, Serial()))
              for kpi, y in model.history.series.items()}
     samples = predictive_samples(model, result, zs, rng, replications, carry, noise)
-    ahead = forecast_origins(model, result, fitted)
+    ahead = forecast_origins(model, result, fitted, weights)
     return {kpi: replace(series_band(model.history.series[kpi], result.mean[kpi], s,
                                      fitted[kpi], len(model.priors), c, carry[kpi].last,
                                      ahead.get(kpi)),

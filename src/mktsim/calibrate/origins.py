@@ -14,7 +14,7 @@ So the fit is refitted at earlier origins, cheaply: for each origin o among the 
     dz_o = (G_o' G_o + I)^-1 (G_o' r_o - z)  -  the same over every fitted period,
 
 G the Jacobian of the mean path in z over the noise model's sd (each series times the
-square root of its temper, as the fit weighs it), r the standardised residuals at the
+square root of its weight and temper, as the fit weighs it), r the standardised residuals at the
 optimum; the second term is zero at an exact optimum and removes what the linearisation
 leaves. That refit's forecast of a later fitted period t moves the mean path by
 J_t dz_o (J the Jacobian in the series' units). The band uses those moves
@@ -97,11 +97,11 @@ def refit_steps(r: Array, g: Array, periods: NDArray[np.int_], z: Array,
     return np.array([step(periods <= o) - full for o in origins]).reshape(len(origins), k)
 
 
-def forecast_origins(model: WindowModel, result: Fit, fitted: dict[str, NDArray[np.bool_]]
-                     ) -> dict[str, Origins]:
-    """Each series' forecasts from earlier origins (module docstring), weighed with the
-    fit's noise model; none where a series has no period after its last fitted one
-    (nothing is forecast: no simulation is run)."""
+def forecast_origins(model: WindowModel, result: Fit, fitted: dict[str, NDArray[np.bool_]],
+                     weights: dict[str, float] | None = None) -> dict[str, Origins]:
+    """Each series' forecasts from earlier origins (module docstring), weighed as the
+    fit weighs it (its noise model, its temper and its `weights`); none where no series
+    has a period after its last fitted one (nothing is forecast: no simulation is run)."""
     n = model.history.n_periods
     last = {kpi: int(np.flatnonzero(m)[-1]) for kpi, m in fitted.items() if m.any()}
     if not any(p < n - 1 for p in last.values()):
@@ -111,7 +111,7 @@ def forecast_origins(model: WindowModel, result: Fit, fitted: dict[str, NDArray[
     for kpi, y in model.history.series.items():
         cells = np.flatnonzero(fitted[kpi])
         sd = np.sqrt(result.noise[kpi].variance(result.mean[kpi], result.sim_var[kpi]))[cells]
-        weight = np.sqrt(result.tempers.get(kpi, 1.0))
+        weight = np.sqrt((weights or {}).get(kpi, 1.0) * result.tempers.get(kpi, 1.0))
         rows_r.append(weight * (y[cells] - result.mean[kpi][cells]) / sd)
         rows_g.append(weight * jac[kpi][cells] / sd[:, None])
         rows_p.append(cells)

@@ -185,7 +185,7 @@ def _report(loaded: LoadedSpec, model: WindowModel, result: Fit, settings: FitSe
                  for j, p in enumerate(model.priors)]
     paths = [p.path for p in model.priors]
     pairs = correlated_pairs(paths, post.cov)
-    bands = _bands(model, result, zs[:BAND_DRAWS], rng, settings.holdout)
+    bands = _bands(model, result, zs[:BAND_DRAWS], rng, settings)
     holdout = settings.holdout
     fit_table = _fit_table(model.history, result, bands, holdout)
     warnings = _warnings(estimates, pairs, fit_table) + _posterior_warnings(model, post,
@@ -229,10 +229,13 @@ def _estimate(prior: Parameter, j: int, result: Fit, post: Posterior,
 
 
 def _bands(model: WindowModel, result: Fit, zs: np.ndarray, rng: np.random.Generator,
-           holdout: int) -> dict[str, SeriesBand]:
+           settings: FitSettings) -> dict[str, SeriesBand]:
     """90% predictive band of each series (calibrate/band.py): the draws' simulations plus
-    observation noise, widened to the fitted periods' own misses."""
-    return predictive_bands(model, result, zs, rng, observed_mask(model.history, holdout))
+    observation noise, widened to the fitted periods' own misses and, after the window,
+    to those of forecasts from earlier origins."""
+    return predictive_bands(model, result, zs, rng,
+                            observed_mask(model.history, settings.holdout),
+                            weights=settings.weights)
 
 
 def _fit_table(history: History, result: Fit, bands: dict[str, SeriesBand], holdout: int
