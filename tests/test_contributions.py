@@ -124,6 +124,38 @@ def test_same_draws_same_numbers_whatever_the_workers(tmp_path: Path) -> None:
     assert one.to_dict() == two.to_dict()
 
 
+def test_points_at_the_optimum_and_intervals_over_the_draws(tmp_path: Path) -> None:
+    """Given the fit's optimum, each value is the decomposition there (as the parameters'
+    estimates are the optimum's) and each interval the draws', widened to hold it."""
+    loaded = mktsim.load(two_channels(tmp_path)).loaded
+    priors = parse_priors((f"{KOL}=0.05:0.5",), None, loaded.source)
+    model = WindowModel(loaded, "actual", shaped_history(12, weekly_spend(12)), priors, 2, 5)
+    zs = np.random.default_rng(3).normal(1.0, 0.3, size=(6, 1))  # draws above the optimum
+    optimum = np.array([-1.5])
+    settings = ContributionSettings(draws=6, per_draw=2, at_optimum=4)
+    found = contributions(model, zs, settings, optimum=optimum)
+    draws = contributions(model, zs, settings)
+    point = contributions(model, optimum[None, :], ContributionSettings(1, 4))
+    assert [e.name for e in found.entries] == [e.name for e in draws.entries]
+    for e in found.entries:
+        for kpi in found.kpis:
+            v, d = e.values[kpi], draws.entry(e.name).values[kpi]
+            p = point.entry(e.name).values[kpi]
+            assert (v.contribution, v.periods, v.roi, v.marginal_roi) == (
+                p.contribution, p.periods, p.roi, p.marginal_roi), e.name
+            assert v.interval == (min(d.interval[0], v.contribution),
+                                  max(d.interval[1], v.contribution)), e.name
+            if v.roi is not None:
+                assert v.roi_interval[0] <= v.roi <= v.roi_interval[1], e.name
+    # kol's awareness a year at the optimum is below every draw's: its point lies below the
+    # draws' interval, which is widened down to it and keeps its upper end
+    kol, kol_draws = found.entry("kol").values["revenue"], draws.entry("kol").values["revenue"]
+    assert kol.contribution < kol_draws.interval[0]
+    assert kol.interval == (kol.contribution, kol_draws.interval[1])
+    assert in_total_sum(found, "revenue") == pytest.approx(
+        found.entry("total").values["revenue"].contribution, rel=1e-9)
+
+
 def test_cli_json_document_and_reports(tmp_path: Path) -> None:
     scenario = two_channels(tmp_path)
     history = write_simulated_history(scenario, tmp_path / "h.csv", 16)

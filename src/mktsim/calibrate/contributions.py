@@ -7,13 +7,16 @@ numbers) again with one part removed. A channel's contribution is the KPI minus 
 with that channel's spend at zero; the baseline is the KPI with every channel's spend at
 zero; a driver's contribution is the KPI minus the KPI with that part neutralised (the
 season flat, no trend, a control's coefficient 0, an event's lift 0). Intervals are the
-5% and 95% quantiles over the draws. In this nonlinear model the parts do not add up to
-the total exactly: the remainder is reported as the interaction."""
+5% and 95% quantiles over the draws. Given the fit's optimum, the same decomposition at
+the optimum (`at_optimum` replications) gives the points, as the parameters' estimates
+and the fitted scenario's values are the optimum's; each interval is widened to hold its
+point. In this nonlinear model the parts do not add up to the total exactly: the
+remainder is reported as the interaction."""
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 import numpy as np
@@ -47,43 +50,78 @@ class ContributionSettings:
     draws: int = 40
     per_draw: int = 2
     step: float = 0.1
+    at_optimum: int = 16  # replications of the decomposition at the fit's optimum
 
 
 def contributions(model: WindowModel, zs: np.ndarray,
-                  settings: ContributionSettings = ContributionSettings()) -> Contributions:
-    """The decomposition of each flow KPI at the posterior draws `zs` [draws, k]."""
+                  settings: ContributionSettings = ContributionSettings(),
+                  optimum: np.ndarray | None = None) -> Contributions:
+    """The decomposition of each flow KPI at the posterior draws `zs` [draws, k]: each
+    value the mean over the draws, or with the fit's `optimum` (z) the value there
+    (`settings.at_optimum` replications), each interval over the draws widened to hold
+    it."""
     started = time.perf_counter()
+    kpis, entries = _decomposition(model, zs, settings.per_draw, settings.step)
+    if optimum is not None:
+        _, points = _decomposition(model, np.asarray(optimum, dtype=float)[None, :],
+                                   settings.at_optimum, settings.step)
+        entries = [at_point(p, d) for p, d in zip(points, entries, strict=True)]
+    return Contributions(kpi=kpis[0], kpis=kpis, draws=len(zs), replications=settings.per_draw,
+                         step=settings.step, entries=entries,
+                         seconds=time.perf_counter() - started)
+
+
+def _decomposition(model: WindowModel, zs: np.ndarray, per_draw: int, step: float
+                   ) -> tuple[list[str], list[ContributionEntry]]:
+    """The flow KPIs and the entries of their decomposition at the draws `zs` [draws, k],
+    `per_draw` replications each, the marginal ROI at a raise of `step`."""
     specs = [with_values(model.loaded, values_at(model.priors, z)).spec for z in zs]
     actual = DrawPlans(tuple(history_plan(s, model.strategy, model.history) for s in specs),
-                       settings.per_draw)
+                       per_draw)
     kpis = flow_kpis(model.history)
     sim = partial(_simulate, model, kpis)
     total = sim(actual)
     channels = list(actual.plans[0].channels)
     every = list(range(len(channels)))
     spend = np.array([channel_spend(p) for p in actual.plans])  # [draws, C]
-    extra = settings.step * np.array([last_year_spend(p) for p in actual.plans])
+    extra = step * np.array([last_year_spend(p) for p in actual.plans])
     # a channel that spent nothing: removing or raising it leaves the same plan, the
     # same replications, the same numbers (common random numbers): not simulated again
     removed = {c: sim(actual.mapped(partial(without_channels, rows=[i])))
                if spend[:, i].any() else total for i, c in enumerate(channels)}
-    more = {c: sim(actual.mapped(partial(raised, row=i, step=settings.step)))
+    more = {c: sim(actual.mapped(partial(raised, row=i, step=step)))
             if extra[:, i].any() else total for i, c in enumerate(channels)}
     baseline = sim(actual.mapped(partial(without_channels, rows=every)))
     parts = [neutral_parts(s) for s in specs]
     drivers = {name: sim(DrawPlans(tuple(history_plan(p[name], model.strategy, model.history)
-                                         for p in parts), settings.per_draw))
+                                         for p in parts), per_draw))
                for name in parts[0]}
     base = None
     if drivers:
         base = sim(DrawPlans(tuple(
             without_channels(history_plan(neutralise_all(s, p), model.strategy,
                                           model.history), every)
-            for s, p in zip(specs, parts, strict=True)), settings.per_draw))
-    entries = decompose(kpis, total, removed, more, baseline, drivers, base, spend, extra)
-    return Contributions(kpi=kpis[0], kpis=kpis, draws=len(zs), replications=settings.per_draw,
-                         step=settings.step, entries=entries,
-                         seconds=time.perf_counter() - started)
+            for s, p in zip(specs, parts, strict=True)), per_draw))
+    return kpis, decompose(kpis, total, removed, more, baseline, drivers, base, spend, extra)
+
+
+def at_point(point: ContributionEntry, draws: ContributionEntry) -> ContributionEntry:
+    """`point`'s values (one draw: the fit's optimum) with the intervals of `draws`
+    (the posterior draws' entry of the same part), each widened to hold its point."""
+    values = {kpi: replace(p, interval=_held(draws.values[kpi].interval, p.contribution),
+                           roi_interval=_held(draws.values[kpi].roi_interval, p.roi),
+                           marginal_roi_interval=_held(
+                               draws.values[kpi].marginal_roi_interval, p.marginal_roi))
+              for kpi, p in point.values.items()}
+    return replace(point, values=values)
+
+
+def _held(interval: tuple[float, float] | None, point: float | None
+          ) -> tuple[float, float] | None:
+    """`interval` widened to hold `point` (None when either is)."""
+    if interval is None or point is None:
+        return None
+    return (min(interval[0], point), max(interval[1], point))
 
 
 def spread_draws(zs: np.ndarray, cov: np.ndarray) -> np.ndarray:

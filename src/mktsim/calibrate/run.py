@@ -123,7 +123,8 @@ def calibrate(loaded: LoadedSpec, options: CalibrationOptions,
         pick = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(34,))).choice(
             len(zs), min(CONTRIBUTION_DRAWS, len(zs)), replace=False)
         spread = spread_draws(zs, result.cov)  # at least the Laplace spread
-        report.contributions = contributions(model, spread[np.sort(pick)])
+        report.contributions = contributions(model, spread[np.sort(pick)],
+                                             optimum=result.z)
         report.seconds = time.perf_counter() - started
     report.overrides = tuple(options.overrides)
     return report
