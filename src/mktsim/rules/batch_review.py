@@ -37,10 +37,11 @@ from ..expr.postfix import BOOL_KIND, NUMBER_KIND, Program, compile_postfix, lea
 from ..expr.postfix_kernel import OK, evaluate_rows
 from ..kpis import KPI_INDEX
 from ..model.plan import C_STEP_DAYS
+from ..scenario.rules import SURVEY_MEASURES
 from .actions import DONE, clamp, shift_money
 from .compiled import CompiledAction
 from .functions import RULE_FUNCTIONS, ReviewEnvironment
-from .observe import draw_due_surveys
+from .observe import draw_due_surveys, draw_surveys
 
 if TYPE_CHECKING:
     from .review import Review
@@ -401,14 +402,19 @@ def _target_values(reviews: Sequence[Review], known: list[tuple], day: int
         return None
     last = min(seen, deadline)
     if not flow:
-        drawn = [r.observer.drawn(metric, last) for r in reviews]  # a survey drawn already
+        observers = [r.observer for r in reviews]
+        if metric in SURVEY_MEASURES:  # those not drawn yet (past the deadline) at once
+            draw_surveys(observers, metric, last)
+        drawn = [o.drawn(metric, last) for o in observers]  # a survey drawn already
         if None in drawn:
-            drawn = [r.observer.value_on(metric, last) for r in reviews]
+            drawn = [o.value_on(metric, last) for o in observers]
         return seen, np.array(drawn)
     lo = max(first_day, 0)
     if last < lo:
         return seen, np.zeros(len(reviews))
-    k = KPI_INDEX[metric]
+    k, rows = KPI_INDEX[metric], batch_rows(reviews)
+    if rows is not None:  # `Replication.kpi_total` of every row, summed row by row
+        return seen, reviews[0].stack["out"][rows, k, lo:last + 1].sum(axis=1)  # type: ignore[index]
     return seen, np.array([r.rep.kpi_total(k, lo, last + 1) for r in reviews])
 
 

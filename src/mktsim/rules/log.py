@@ -46,28 +46,39 @@ def _merge(dicts: list[dict[str, Any]]) -> dict[str, Any]:
 
 @dataclass
 class _Group:
-    """The decisions of one (day, rule, action, status): how many, and every value of
-    each argument and seen name, in replication order."""
+    """The decisions of one (day, rule, action, status): how many, and each decision's
+    arguments and seen values (its two dicts, in replication order), made into one list
+    per name only when the group is summarised (`values`)."""
 
     count: int = 0
-    args: dict[str, list[Any]] = field(default_factory=dict)
-    seen: dict[str, list[Any]] = field(default_factory=dict)
+    args: list[dict[str, Any]] = field(default_factory=list)
+    seen: list[dict[str, Any]] = field(default_factory=list)
 
     def add(self, decision: dict[str, Any]) -> None:
         self.count += 1
-        for values, given in ((self.args, decision["args"]), (self.seen, decision["seen"])):
-            for k, v in given.items():
-                found = values.get(k)
-                if found is None:
-                    values[k] = [v]
-                else:
-                    found.append(v)
+        self.args.append(decision["args"])
+        self.seen.append(decision["seen"])
 
     def extend(self, other: _Group) -> None:
         self.count += other.count
-        for values, more in ((self.args, other.args), (self.seen, other.seen)):
-            for k, v in more.items():
-                values.setdefault(k, []).extend(v)
+        self.args.extend(other.args)
+        self.seen.extend(other.seen)
+
+
+def _values(dicts: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """Every value of each name of `dicts`, in order (names in the order first met); at
+    once when the dicts name the same names in the same order (the usual case)."""
+    if not dicts:
+        return {}
+    names = tuple(dicts[0])
+    if all(tuple(d) == names for d in dicts):
+        columns = zip(*(d.values() for d in dicts), strict=True)
+        return dict(zip(names, map(list, columns), strict=True))
+    values: dict[str, list[Any]] = {}
+    for d in dicts:
+        for k, v in d.items():
+            values.setdefault(k, []).append(v)
+    return values
 
 
 @dataclass
@@ -165,7 +176,8 @@ class ReviewTally:
         """Decisions of all replications, grouped (see the module docstring)."""
         n = self.replications
         return [{"day": day, "date": self.dates[day], "rule": rule, "action": action,
-                 "status": status, "args": _summaries(g.args), "seen": _summaries(g.seen),
+                 "status": status, "args": _summaries(_values(g.args)),
+                 "seen": _summaries(_values(g.seen)),
                  "fraction_of_replications": g.count / n if n else 0.0}
                 for (day, rule, action, status), g in sorted(self.groups.items())]
 

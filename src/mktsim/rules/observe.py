@@ -216,33 +216,38 @@ def draw_due_surveys(observers: list[Observer], review_day: int) -> None:
     """Draw, for every observer at once (one compiled call per measure and day), the
     surveys each will read at `review_day` (`Observer.surveys_due`); the same numbers as
     drawn one observer at a time."""
-    from .surveys import survey_shares
-
     by_day: dict[int, list[Observer]] = {}
     for observer in observers:
         by_day.setdefault(review_day - 1 - observer.info.survey_lag, []).append(observer)
     for day, group in by_day.items():
-        sizes_of: dict[int, int] = {}  # by the identity of an observer's info
         for name in _SURVEY_NAMES:
-            key = (name, day)
-            todo = [o for o in group if key not in o._drawn]
-            if not todo:
-                continue
-            shares = _true_values(todo, name, day)
-            sizes_of.clear()
-            sizes = [sizes_of[id(o.info)] if id(o.info) in sizes_of else
-                     sizes_of.setdefault(id(o.info), sample_size_on(o.info, name, day))
-                     for o in todo]
-            keys = [o._key for o in todo]
-            if None in keys:  # drawn from the event stream when first needed
-                keys = [o.key for o in todo]
-            drawn = survey_shares(np.array(keys, dtype=np.uint64), name, day,
-                                  np.array(sizes), shares)
-            for observer, value in zip(todo, drawn.tolist(), strict=True):
-                observer._drawn[key] = value
+            draw_surveys(group, name, day)
 
 
-def _true_values(observers: list[Observer], name: str, day: int) -> np.ndarray:
+def draw_surveys(observers: Sequence[Observer], name: str, day: int) -> None:
+    """Draw the survey of `name` fielded on `day` for every observer that has not drawn
+    it yet, in one compiled call (`Observer.value_on` of each, the same numbers)."""
+    from .surveys import survey_shares
+
+    key = (name, day)
+    todo = [o for o in observers if key not in o._drawn]
+    if not todo:
+        return
+    shares = _true_values(todo, name, day)
+    sizes_of: dict[int, int] = {}  # by the identity of an observer's info
+    sizes = [sizes_of[id(o.info)] if id(o.info) in sizes_of else
+             sizes_of.setdefault(id(o.info), sample_size_on(o.info, name, day))
+             for o in todo]
+    keys = [o._key for o in todo]
+    if None in keys:  # drawn from the event stream when first needed
+        keys = [o.key for o in todo]
+    drawn = survey_shares(np.array(keys, dtype=np.uint64), name, day, np.array(sizes),
+                          shares)
+    for observer, value in zip(todo, drawn.tolist(), strict=True):
+        observer._drawn[key] = value
+
+
+def _true_values(observers: Sequence[Observer], name: str, day: int) -> np.ndarray:
     """`Observer.true_value` of a stock on `day` for every observer, [R]: read from
     their batch's stacked daily record in one step when they all run in one
     (`Replication.stack`), else one by one."""

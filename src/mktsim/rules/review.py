@@ -196,7 +196,7 @@ class Review:
         at = self.rep.at
         for day, order, what in self.timeline():
             if order == 0:  # a snapshot
-                at(day, self.take_snapshot)
+                at(day, SnapshotStep(self, day))
             elif order == 2:
                 at(day, ReviewStep(self, day))
             else:
@@ -434,6 +434,35 @@ class Review:
             return start_value(self.rep.plan, metric)
         except ValueError:
             return threshold
+
+
+class SnapshotStep:
+    """The internal report of one replication on one day (`Review.take_snapshot`), as a
+    change of its agenda: alone, or with the same day's snapshots of the other
+    replications of a batch, their channel totals copied in one step (`run_together`)."""
+
+    def __init__(self, review: Review, day: int) -> None:
+        self.review = review
+        self.together_key = ("snapshot", day)
+
+    def __call__(self) -> None:
+        self.review.take_snapshot()
+
+    def run_together(self, steps: list[SnapshotStep]) -> None:
+        """The snapshots of `steps` (this one among them): each review's report is its row
+        of one copy of the batch's stacked channel totals [R, C, N_CH] (the same numbers as
+        one copy each)."""
+        from .batch_review import batch_rows
+
+        reviews = [step.review for step in steps]
+        rows = batch_rows(reviews)
+        if rows is None:
+            for review in reviews:
+                review.take_snapshot()
+            return
+        totals = reviews[0].stack["chan_tot"][rows]  # type: ignore[index]
+        for review, row in zip(reviews, totals, strict=True):
+            review.snapshot = row
 
 
 class ReviewStep:
