@@ -45,11 +45,19 @@ class Actions:
 
     def __init__(self, rep: Controls, rules: CompiledRules) -> None:
         self.rep, self.rules = rep, rules
-        #: planned money of each channel from each day on, [C, D + 1] (before scaling)
-        spend = rep.plan.spend
-        self.planned_left = _PLANNED_LEFT((spend,), (), lambda: planned_left(spend))
+        self._planned_left: np.ndarray | None = None
         self.paused: dict[int, float] = {}
         self._promo_token = 0
+
+    @property
+    def planned_left(self) -> np.ndarray:
+        """Planned money of each channel from each day on, [C, D + 1] (before scaling),
+        made when first read (a batch's reviews read it for all their rows at once,
+        `batch_review._money_left`)."""
+        if self._planned_left is None:
+            spend = self.rep.plan.spend
+            self._planned_left = _PLANNED_LEFT((spend,), (), lambda: planned_left(spend))
+        return self._planned_left
 
     # --- money -----------------------------------------------------------------------
     def remaining(self, c: int, day: int) -> float:
@@ -203,9 +211,10 @@ class Actions:
 
 def planned_left(spend: np.ndarray) -> np.ndarray:
     """Planned money of each channel from each day on, [C, D + 1] (read only), from the
-    plan's spend [C, D]."""
-    left = np.zeros((spend.shape[0], spend.shape[1] + 1))
-    left[:, :-1] = np.cumsum(spend[:, ::-1], axis=1)[:, ::-1]
+    plan's spend [C, D] (or of plans' spends stacked, [R, C, D] -> [R, C, D + 1], the same
+    numbers row by row: the sums run day by day along the last axis)."""
+    left = np.zeros((*spend.shape[:-1], spend.shape[-1] + 1))
+    left[..., :-1] = np.cumsum(spend[..., ::-1], axis=-1)[..., ::-1]
     left.flags.writeable = False
     return left
 

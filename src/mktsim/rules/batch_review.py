@@ -38,7 +38,7 @@ from ..expr.postfix_kernel import OK, evaluate_rows
 from ..kpis import KPI_INDEX
 from ..model.plan import C_STEP_DAYS
 from ..scenario.rules import SURVEY_MEASURES
-from .actions import DONE, clamp, shift_money
+from .actions import DONE, clamp, planned_left, shift_money
 from .compiled import CompiledAction
 from .functions import RULE_FUNCTIONS, ReviewEnvironment
 from .observe import draw_due_surveys, draw_surveys
@@ -272,7 +272,7 @@ def leaf_column(node: Node, reviews: Sequence[Review], day: int) -> np.ndarray:
 def _channel_column(measure: str) -> Column:
     def column(reviews: Sequence[Review], day: int, args: list[Value]) -> np.ndarray:
         c = reviews[0].channels.index(str(args[0]))
-        totals = np.array([r.snapshot[c] for r in reviews]).reshape(len(reviews), -1)
+        totals = snapshots_of(reviews)[:, c]
         spend, margin, new = totals[:, CH_SPEND], totals[:, CH_MARGIN], totals[:, CH_NEW]
         if measure == "spend":
             return spend.astype(np.float64)
@@ -283,6 +283,16 @@ def _channel_column(measure: str) -> Column:
     return column
 
 
+def snapshots_of(reviews: Sequence[Review]) -> np.ndarray:
+    """The reviews' latest internal reports stacked, [R, C, N_CH]: read from the one copy
+    their batch's snapshots made (`SnapshotStep.run_together`) in one step, else
+    stacked one by one."""
+    copy = reviews[0].snapshot_copy
+    if copy is not None and all(r.snapshot_copy is copy for r in reviews):
+        return copy[[r.snapshot_row for r in reviews]]
+    return np.array([r.snapshot for r in reviews])
+
+
 def _budget_left(reviews: Sequence[Review], day: int, args: list[Value]) -> np.ndarray:
     """`Actions.budget_left` of every review: planned money left x the channels' scales,
     summed over channels (row by row, as one review sums its own)."""
@@ -291,11 +301,11 @@ def _budget_left(reviews: Sequence[Review], day: int, args: list[Value]) -> np.n
 
 def _money_left(reviews: Sequence[Review], day: int) -> np.ndarray:
     """`Actions.remaining_all` of every review, [R, C]."""
-    shared = reviews[0].actions.planned_left
-    at = min(max(day, 0), shared.shape[1] - 1)
+    spend = reviews[0].rep.plan.spend
+    at = min(max(day, 0), spend.shape[1])
     rows = batch_rows(reviews)
-    if all(r.actions.planned_left is shared for r in reviews):  # one plan's spend
-        planned = shared[None, :, at]
+    if all(r.rep.plan.spend is spend for r in reviews):  # one plan's spend
+        planned = reviews[0].actions.planned_left[None, :, at]
     elif rows is not None:
         planned = _planned_stack(reviews, rows)[:, :, at][rows]
     else:
@@ -331,14 +341,15 @@ def _planned_stack(reviews: Sequence[Review], rows: np.ndarray) -> np.ndarray:
     if stack is None:
         raise RuntimeError("the planned money is stacked for the rows of one batch only")
     if _PLANNED_LEFT not in stack:
-        count, shape = stack["chan_scale"].shape[0], reviews[0].actions.planned_left.shape
-        stack[_PLANNED_LEFT] = np.empty((count, *shape))
+        count, (c, d) = stack["chan_scale"].shape[0], reviews[0].rep.plan.spend.shape
+        stack[_PLANNED_LEFT] = np.empty((count, c, d + 1))
         stack[_PLANNED_FILLED] = np.zeros(count, dtype=bool)
     planned, filled = stack[_PLANNED_LEFT], stack[_PLANNED_FILLED]
-    if not filled[rows].all():
-        for review in reviews:
-            planned[review.row] = review.actions.planned_left
-        filled[rows] = True
+    missing = [r for r in reviews if not filled[r.row]]
+    if missing:  # `planned_left` of their plans' spends stacked, in one step
+        at = np.array([r.row for r in missing], dtype=np.intp)
+        planned[at] = planned_left(np.stack([r.rep.plan.spend for r in missing]))
+        filled[at] = True
     return planned
 
 
@@ -487,7 +498,7 @@ def best_channels(reviews: Sequence[Review], day: int, measure: str,
 def channel_measures_of(reviews: Sequence[Review], measure: str) -> np.ndarray:
     """`Review.channel_measures` of every review at once, [R, C] (from each review's
     latest internal report)."""
-    totals = np.array([r.snapshot for r in reviews], dtype=np.float64)
+    totals = snapshots_of(reviews).astype(np.float64, copy=False)
     spend, margin, new = totals[..., CH_SPEND], totals[..., CH_MARGIN], totals[..., CH_NEW]
     if measure in ("spend", "new_customers"):
         return spend if measure == "spend" else new

@@ -161,6 +161,10 @@ class Review:
         #: what `target_function` reads of each target read so far, by id (`_target`)
         self.targets: dict[str, tuple[float, float, str, bool, int, int, float]] = {}
         self.snapshot = np.zeros_like(rep.channel_totals())
+        #: the copy of a batch's snapshots [R, C, N_CH] whose row `snapshot_row` is
+        #: `snapshot` (`SnapshotStep.run_together`); None when the snapshot is its own
+        self.snapshot_copy: np.ndarray | None = None
+        self.snapshot_row = 0
         #: an action since the last review changed prices (`refresh` needed)
         self.market_changed = False
         self.last_review = (0, np.zeros_like(self.snapshot))
@@ -204,7 +208,7 @@ class Review:
 
     def take_snapshot(self) -> None:
         """The internal report a later review reads (the channel totals to date)."""
-        self.snapshot = self.rep.channel_totals()
+        self.snapshot, self.snapshot_copy = self.rep.channel_totals(), None
 
     def step(self, day: int, what: str) -> None:
         """One item of the timeline on its day (the population synced to it)."""
@@ -461,8 +465,8 @@ class SnapshotStep:
                 review.take_snapshot()
             return
         totals = reviews[0].stack["chan_tot"][rows]  # type: ignore[index]
-        for review, row in zip(reviews, totals, strict=True):
-            review.snapshot = row
+        for n, review in enumerate(reviews):
+            review.snapshot, review.snapshot_copy, review.snapshot_row = totals[n], totals, n
 
 
 class ReviewStep:
