@@ -59,6 +59,14 @@ class Actions:
             self._planned_left = _PLANNED_LEFT((spend,), (), lambda: planned_left(spend))
         return self._planned_left
 
+    def share_planned_left(self, row: np.ndarray) -> None:
+        """Read `planned_left` from `row` (the same numbers, computed for a batch's rows
+        at once), unless already made."""
+        if self._planned_left is None:
+            row = row.view()
+            row.flags.writeable = False
+            self._planned_left = row
+
     # --- money -----------------------------------------------------------------------
     def remaining(self, c: int, day: int) -> float:
         """Planned money of channel c from `day` on, at its current scale."""
@@ -209,13 +217,16 @@ class Actions:
         return method
 
 
-def planned_left(spend: np.ndarray) -> np.ndarray:
+def planned_left(spend: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """Planned money of each channel from each day on, [C, D + 1] (read only), from the
-    plan's spend [C, D] (or of plans' spends stacked, [R, C, D] -> [R, C, D + 1], the same
-    numbers row by row: the sums run day by day along the last axis)."""
-    left = np.zeros((*spend.shape[:-1], spend.shape[-1] + 1))
-    left[..., :-1] = np.cumsum(spend[..., ::-1], axis=-1)[..., ::-1]
-    left.flags.writeable = False
+    plan's spend [C, D]; written into `out` [C, D + 1] when given (left writable: a
+    batch's stacked copy, `batch_review._planned_stack`), the same numbers (the sums run
+    from the last day back, one day at a time)."""
+    left = np.empty((spend.shape[0], spend.shape[1] + 1)) if out is None else out
+    left[:, -1] = 0.0
+    np.cumsum(spend[:, ::-1], axis=1, out=left[:, -2::-1])
+    if out is None:
+        left.flags.writeable = False
     return left
 
 

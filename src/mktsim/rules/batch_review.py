@@ -345,11 +345,13 @@ def _planned_stack(reviews: Sequence[Review], rows: np.ndarray) -> np.ndarray:
         stack[_PLANNED_LEFT] = np.empty((count, c, d + 1))
         stack[_PLANNED_FILLED] = np.zeros(count, dtype=bool)
     planned, filled = stack[_PLANNED_LEFT], stack[_PLANNED_FILLED]
-    missing = [r for r in reviews if not filled[r.row]]
-    if missing:  # `planned_left` of their plans' spends stacked, in one step
-        at = np.array([r.row for r in missing], dtype=np.intp)
-        planned[at] = planned_left(np.stack([r.rep.plan.spend for r in missing]))
-        filled[at] = True
+    if not filled[rows].all():
+        for review, done in zip(reviews, filled[rows].tolist(), strict=True):
+            if not done:  # `planned_left` written in place, then read by the review too
+                row = planned[review.row]
+                planned_left(review.rep.plan.spend, out=row)
+                review.actions.share_planned_left(row)
+        filled[rows] = True
     return planned
 
 
