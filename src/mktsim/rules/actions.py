@@ -206,9 +206,12 @@ class Actions:
         cost = float(a.get("cost", 0.0))
         if not self.pay(day, cost):
             return "skipped: not enough budget left", a
-        study = Study(measure, day, day + days, size, cost)
-        # the review that acted takes up the new rules (`Review.act`)
-        self.rules = replace(self.rules, info=replace(info, studies=(*info.studies, study)))
+        rules = self.rules
+        # the review that acted takes up the new rules (`Review.act`); replications that
+        # commission the same study on the same day share them (`_COMMISSIONED`)
+        self.rules = _COMMISSIONED((rules,), (measure, day, days, size, cost), lambda: replace(
+            rules, info=replace(info, studies=(*info.studies,
+                                               Study(measure, day, day + days, size, cost)))))
         return DONE, {**a, "sample_size": size, "days": days}
 
     def handler(self, kind: str) -> Callable[[int, dict[str, Any]], Result]:
@@ -232,6 +235,9 @@ def planned_left(spend: np.ndarray, out: np.ndarray | None = None) -> np.ndarray
 
 #: `planned_left` by the identity of a plan's spend (the replications of a plan share it)
 _PLANNED_LEFT = Reused(64)
+#: the rules with a study a rule commissioned, by the identity of the rules before and the
+#: study's measure, first day, days, sample size and cost (frozen: shared, never changed)
+_COMMISSIONED = Reused(256)
 
 
 def clamp(value: float, low: float, high: float) -> float:

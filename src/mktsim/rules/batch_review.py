@@ -61,11 +61,11 @@ def postfix_of(expression: Expression) -> Program | None:
 def review_together(reviews: Sequence[Review], day: int) -> None:
     """`Review.review` of every replication of `reviews` on `day` (their rules are the
     same rules), with the same decisions and log as one by one."""
-    _LAST_TARGET[0] = ()
+    _LAST_TARGET[0], _REVIEWING[0] = None, True
     try:
         _review_together(reviews, day)
     finally:
-        _LAST_TARGET[0] = None
+        _LAST_TARGET[0], _REVIEWING[0] = None, False
 
 
 def _review_together(reviews: Sequence[Review], day: int) -> None:
@@ -360,46 +360,66 @@ def _target_column(name: str) -> Column:
     per review where the reviews read the target on other days (`_target_values`)."""
     def column(reviews: Sequence[Review], day: int, args: list[Value]) -> np.ndarray:
         target_id = str(args[0])
-        known = [r.target_of(target_id) for r in reviews]
-        columns = tuple(zip(*known, strict=True))  # threshold, sign, ..., start
-        threshold = np.array(columns[0])
+        reading = _target_reading(reviews, day, target_id)
         if name == "target":
-            return threshold
-        found = _shared_target_values(reviews, known, day, target_id)
+            return reading.threshold
+        found = reading.values()
         if found is None:
             return np.array([float(r.target_function(name, target_id, day)) for r in reviews])
         seen, value = found
-        sign = np.array(columns[1])
+        threshold, sign = reading.threshold, reading.sign
         if name == "gap":
             return sign * (threshold - value)
-        first_day, deadline = known[0][4], known[0][5]
+        first_day, deadline = reading.known[0][4], reading.known[0][5]
         if seen < first_day:
             return np.ones(len(reviews))
         progress = min(1.0, (seen - first_day + 1) / max(deadline - first_day + 1, 1))
-        start = np.array(columns[6])
+        start = reading.start
         expected = start + (threshold - start) * progress
         return (sign * (value - expected) >= 0).astype(np.float64)
     return column
 
 
-#: while a batch's review runs (`review_together`), the last `_target_values` read (the
-#: reviews, day, target id and what was found): the leaves `gap(t)` and `on_track(t)` of
-#: one condition read the same values; None otherwise (every call reads them)
-_LAST_TARGET: list[tuple[object, ...] | None] = [None]
+class _TargetReading:
+    """What the leaves on one target read of a list of reviews on one day: each review's
+    `Review.target_of` (`known`), its threshold, sign and start value [R], and the values
+    of the target's metric (`values`, read when first asked: `target(t)` alone reads no
+    survey)."""
+
+    def __init__(self, reviews: Sequence[Review], day: int, target_id: str) -> None:
+        self.reviews, self.day, self.target_id = reviews, day, target_id
+        self.known = [r.target_of(target_id) for r in reviews]
+        columns = tuple(zip(*self.known, strict=True))  # threshold, sign, ..., start
+        self.threshold, self.sign = np.array(columns[0]), np.array(columns[1])
+        self.start = np.array(columns[6])
+        self._values: tuple[tuple[int, np.ndarray] | None] | None = None
+
+    def values(self) -> tuple[int, np.ndarray] | None:
+        """`_target_values` of the reviews (read once)."""
+        if self._values is None:
+            self._values = (_target_values(self.reviews, self.known, self.day),)
+        return self._values[0]
 
 
-def _shared_target_values(reviews: Sequence[Review], known: list[tuple], day: int,
-                          target_id: str) -> tuple[int, np.ndarray] | None:
-    """`_target_values`, read once for the leaves of one condition on the same target
-    (the same list of reviews on the same day: nothing changes between its leaves)."""
+#: while a batch's review runs (`review_together`), the last `_TargetReading` made: the
+#: leaves `target(t)`, `gap(t)` and `on_track(t)` of one condition read the same (nothing
+#: changes between a condition's leaves); None otherwise (every leaf reads its own)
+_LAST_TARGET: list[_TargetReading | None] = [None]
+#: set while a batch's review runs
+_REVIEWING = [False]
+
+
+def _target_reading(reviews: Sequence[Review], day: int, target_id: str) -> _TargetReading:
+    """The reading of `target_id` for `reviews` on `day`, made once for the leaves of one
+    condition (the same list of reviews on the same day) while a batch's review runs."""
     last = _LAST_TARGET[0]
-    if last is None:
-        return _target_values(reviews, known, day)
-    if last and last[0] is reviews and last[1] == day and last[2] == target_id:
-        return last[3]  # type: ignore[return-value]
-    found = _target_values(reviews, known, day)
-    _LAST_TARGET[0] = (reviews, day, target_id, found)
-    return found
+    if last is not None and last.reviews is reviews and last.day == day and (
+            last.target_id == target_id):
+        return last
+    reading = _TargetReading(reviews, day, target_id)
+    if _REVIEWING[0]:
+        _LAST_TARGET[0] = reading
+    return reading
 
 
 def _target_values(reviews: Sequence[Review], known: list[tuple], day: int
