@@ -59,6 +59,10 @@ class Actions:
             self._planned_left = _PLANNED_LEFT((spend,), (), lambda: planned_left(spend))
         return self._planned_left
 
+    def planned_left_if_made(self) -> np.ndarray | None:
+        """`planned_left` if made already, else None (nothing is computed)."""
+        return self._planned_left
+
     def share_planned_left(self, row: np.ndarray) -> None:
         """Read `planned_left` from `row` (the same numbers, computed for a batch's rows
         at once), unless already made."""

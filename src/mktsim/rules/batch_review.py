@@ -200,7 +200,7 @@ def shift_budgets(reviews: Sequence[Review], index: int,
                     for r, a, money in zip(members, settings, left.tolist(), strict=True)]
     for (i, seen, _), (status, used) in zip(acting, outcomes, strict=True):
         review = reviews[i]
-        review.decide(day, rule.name, "shift_budget", used, seen, status)
+        review.decide(day, rule.name, "shift_budget", used, seen, status, own=True)
         if status == DONE:
             done[i] += 1
             review.acted[index] = day
@@ -348,9 +348,12 @@ def _planned_stack(reviews: Sequence[Review], rows: np.ndarray) -> np.ndarray:
     if not filled[rows].all():
         for review, done in zip(reviews, filled[rows].tolist(), strict=True):
             if not done:  # `planned_left` written in place, then read by the review too
-                row = planned[review.row]
-                planned_left(review.rep.plan.spend, out=row)
-                review.actions.share_planned_left(row)
+                row, own = planned[review.row], review.actions.planned_left_if_made()
+                if own is None:
+                    planned_left(review.rep.plan.spend, out=row)
+                    review.actions.share_planned_left(row)
+                else:  # made already (a study paid for before any money was read)
+                    row[...] = own
         filled[rows] = True
     return planned
 

@@ -131,23 +131,28 @@ class ReviewTally:
 
     def _add(self, i: int, decisions: list[dict[str, Any]]) -> None:
         """Replication i's decisions."""
+        groups, dates, rules = self.groups, self.dates, self.rules
         first: dict[str, int] = {}
-        days: dict[str, set[int]] = defaultdict(set)
+        days: dict[str, set[int]] = {}
         for d in decisions:
             day, rule, action, status = d["day"], d["rule"], d["action"], d["status"]
-            key = (day, rule, action, status)
-            group = self.groups.get(key)
+            group = groups.get((day, rule, action, status))
             if group is None:
-                group = self.groups[key] = _Group()
-            group.add(d)
-            self.dates[day] = d["date"]
-            tally = self.rules.get(rule)
+                group = groups[(day, rule, action, status)] = _Group()
+            group.count += 1  # `_Group.add`, inline: a run logs some 20 per replication
+            group.args.append(d["args"])
+            group.seen.append(d["seen"])
+            if day not in dates:
+                dates[day] = d["date"]
+            tally = rules.get(rule)
             if tally is None:
-                tally = self.rules[rule] = _RuleTally()
+                tally = rules[rule] = _RuleTally()
             tally.actions[action] = None
             if status == "done":
-                first.setdefault(rule, day)
-                days[rule].add(day)
+                if rule in days:
+                    days[rule].add(day)
+                else:
+                    first[rule], days[rule] = day, {day}
                 if action in ("train", "research"):
                     money = self.training if action == "train" else self.research
                     money[i] += float(d["args"].get("cost", 0.0) or 0.0)
@@ -155,8 +160,8 @@ class ReviewTally:
                 tally.skipped += 1
                 tally.reasons[status.removeprefix("skipped: ")] += 1
         for rule, day in first.items():
-            self.rules[rule].first_days.append(day)
-            self.rules[rule].times += len(days[rule])
+            rules[rule].first_days.append(day)
+            rules[rule].times += len(days[rule])
 
     @classmethod
     def joined(cls, parts: Sequence[ReviewTally]) -> ReviewTally:

@@ -320,11 +320,14 @@ class Review:
         return RuleRuntimeError(rule, day, date.isoformat(), where, expression.text, str(exc))
 
     def decide(self, day: int, rule: str, action: str, args: dict[str, Any],
-               seen: dict[str, Value], status: str) -> None:
-        """Log one decision."""
+               seen: dict[str, Value], status: str, own: bool = False) -> None:
+        """Log one decision (`own`: `args` and `seen` are the decision's own dicts, made
+        for it, kept as they are rather than copied)."""
         date = _date_text(self.rules.start_date, day)
+        if not own:
+            args, seen = dict(args), dict(seen)
         self.log.decisions.append({"day": day, "date": date, "rule": rule,
-                                   "action": action, "args": dict(args), "seen": dict(seen),
+                                   "action": action, "args": args, "seen": seen,
                                    "status": status})
 
     # --- what the functions read -------------------------------------------------------
