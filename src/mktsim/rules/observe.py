@@ -265,17 +265,28 @@ def records_of(observers: Sequence[Observer], daily: np.ndarray | None = None,
     review days with the same lags read at once. `daily` [R, K, D] and `rows`: the
     observers' replications' daily records, row rows[i] for observers[i] (a batch's, read
     in place); without them each replication's history is copied out."""
+    return [[] if packed is None else list(zip(packed[0].tolist(), packed[1], strict=True))
+            for packed in packed_records_of(observers, daily, rows)]
+
+
+def packed_records_of(observers: Sequence[Observer], daily: np.ndarray | None = None,
+                      rows: Sequence[int] | None = None
+                      ) -> list[tuple[np.ndarray, np.ndarray] | None]:
+    """`records_of` of every observer as two arrays, its review days [N] and their
+    blocks stacked [N, 3, K] (None: no review), not made into a list of pairs (a
+    `ReviewLog` keeps them so, `ReviewLog.close_together`)."""
     groups: dict[tuple[object, ...], list[int]] = {}
     for i, observer in enumerate(observers):
         groups.setdefault((tuple(observer.review_days), observer.lags()), []).append(i)
-    found: list[list[tuple[int, np.ndarray]]] = [[] for _ in observers]
+    found: list[tuple[np.ndarray, np.ndarray] | None] = [None] * len(observers)
     for (days, _), members in groups.items():
         if not days:
             continue
         at = None if daily is None or rows is None else [rows[i] for i in members]
         blocks = _blocks_of([observers[i] for i in members], daily, at)
+        review_days = np.array(days, dtype=np.int64)
         for n, i in enumerate(members):
-            found[i] = list(zip(days, blocks[n], strict=True))
+            found[i] = (review_days, blocks[n])
     return found
 
 

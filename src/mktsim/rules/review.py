@@ -28,7 +28,7 @@ from .functions import RULE_FUNCTIONS as RULE_FUNCTIONS  # the registry, also kn
 from .functions import ReviewEnvironment
 from .log import ReviewTally
 from .market_intel import PRICE, CompetitorBook, competitor_survey
-from .observe import NAMES, Observer, records_of
+from .observe import NAMES, Observer, packed_records_of
 from .rivals import quiet_rules, start_rivals
 
 if TYPE_CHECKING:
@@ -88,13 +88,20 @@ class ReviewLog:
     def close_together(logs: Sequence[ReviewLog], daily: np.ndarray | None = None,
                        rows: Sequence[int] | None = None) -> None:
         """`close` of every log of `logs` (a batch's), their observations read at once
-        (`observe.records_of`; `daily` [R, K, D], the replications' daily records, row
-        rows[i] for logs[i]), the same figures as one by one."""
+        (`observe.packed_records_of`; `daily` [R, K, D], the replications' daily records,
+        row rows[i] for logs[i]), the same figures as one by one; each log keeps them as
+        its review days and blocks stacked, the list of `observed` made when first read."""
         open_ = [i for i, log in enumerate(logs) if log.observer is not None]
         observers = [logs[i].observer for i in open_]
         at = None if rows is None else [rows[i] for i in open_]
-        for i, records in zip(open_, records_of(observers, daily, at), strict=True):
-            logs[i].observed, logs[i].observer = records, None
+        for i, packed in zip(open_, packed_records_of(observers, daily, at), strict=True):
+            log = logs[i]
+            log.observer = None
+            if packed is not None:  # kept as arrays, a list when read (`__getattr__`)
+                log.__dict__.pop("observed", None)
+                log.__dict__["_observed"] = packed
+            else:
+                log.observed = []
 
     def __getstate__(self) -> dict[str, Any]:
         """The log as it crosses from a worker process: its decisions as one pickled bytes
