@@ -199,29 +199,40 @@ class Actions:
     def research(self, day: int, a: dict[str, Any]) -> Result:
         """Commission a study from today: a larger survey sample for one measure; its cost
         comes out of the budget left."""
-        from dataclasses import replace
-
         measure, size = str(a["measure"]), round(a["sample_size"])
         days = max(1, round(a["days"]))
-        info = self.rules.info
-        if any(s.measure == measure and s.start <= day < s.end and s.sample_size >= size
-               for s in info.studies):
+        if study_running(self.rules, measure, day, size):
             return f"skipped: a study of {measure} at least as large is running", a
         cost = float(a.get("cost", 0.0))
         if not self.pay(day, cost):
             return "skipped: not enough budget left", a
-        rules = self.rules
-        # the review that acted takes up the new rules (`Review.act`); replications that
-        # commission the same study on the same day share them (`_COMMISSIONED`)
-        self.rules = _COMMISSIONED((rules,), (measure, day, days, size, cost), lambda: replace(
-            rules, info=replace(info, studies=(*info.studies,
-                                               Study(measure, day, day + days, size, cost)))))
+        # the review that acted takes up the new rules (`Review.act`)
+        self.rules = commissioned(self.rules, measure, day, days, size, cost)
         return DONE, {**a, "sample_size": size, "days": days}
 
     def handler(self, kind: str) -> Callable[[int, dict[str, Any]], Result]:
         """The method carrying out an action kind."""
         method: Callable[[int, dict[str, Any]], Result] = getattr(self, kind)
         return method
+
+
+def study_running(rules: CompiledRules, measure: str, day: int, size: int) -> bool:
+    """Whether a study of `measure` at least `size` large runs on `day`."""
+    return any(s.measure == measure and s.start <= day < s.end and s.sample_size >= size
+               for s in rules.info.studies)
+
+
+def commissioned(rules: CompiledRules, measure: str, day: int, days: int, size: int,
+                 cost: float) -> CompiledRules:
+    """`rules` with a study a rule commissioned on `day`; replications that commission the
+    same study on the same day share them (`_COMMISSIONED`)."""
+    from dataclasses import replace
+
+    def made() -> CompiledRules:
+        info = rules.info
+        study = Study(measure, day, day + days, size, cost)
+        return replace(rules, info=replace(info, studies=(*info.studies, study)))
+    return _COMMISSIONED((rules,), (measure, day, days, size, cost), made)
 
 
 def planned_left(spend: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:

@@ -38,7 +38,7 @@ from ..expr.postfix_kernel import OK, evaluate_rows
 from ..kpis import KPI_INDEX
 from ..model.plan import C_STEP_DAYS
 from ..scenario.rules import SURVEY_MEASURES
-from .actions import DONE, clamp, planned_left, shift_money
+from .actions import DONE, clamp, commissioned, planned_left, shift_money, study_running
 from .compiled import CompiledAction
 from .functions import RULE_FUNCTIONS, ReviewEnvironment
 from .observe import draw_due_surveys, draw_surveys
@@ -108,7 +108,8 @@ def _review_together(reviews: Sequence[Review], day: int) -> None:
                 value, seen = True, _seen(program, read[row])
             if is_true(value):
                 acting.append((i, seen, None if first is None else first[n]))
-        if not shift_budgets(reviews, index, acting, day, done):
+        if not (shift_budgets(reviews, index, acting, day, done)
+                or research_together(reviews, index, acting, day, done)):
             for i, seen, settings in acting:
                 done[i] = reviews[i].act(index, envs[i], seen, done[i], settings)
     for review in reviews:
@@ -241,6 +242,53 @@ def shifts_at_once(reviews: Sequence[Review], settings: list[dict[str, Any]],
     return [(DONE, {**a, "amount": amounts[n]}) if oks[n] else  # the reason it was skipped
             shift_money(r.actions, a, channels, left[n].tolist().__getitem__)
             for n, (r, a) in enumerate(zip(reviews, settings, strict=True))]
+
+
+def research_together(reviews: Sequence[Review], index: int,
+                      acting: list[tuple[int, dict[str, Value], dict[str, object] | None]],
+                      day: int, done: list[int]) -> bool:
+    """Carry out rule `index`'s actions for the reviews `acting` names when the rule's one
+    action is a `research` with written-out settings, as `Review.act` and
+    `Actions.research` would: the budget each has left read for all of them at once, the
+    cost taken out of every channel's scale in the batch's stacked scales and booked in
+    its stacked one-off costs (the same IEEE products and sums as one by one), the
+    commissioned rules shared (`actions.commissioned`); False (nothing done) for any other
+    rule, or unless the reviews are rows of one batch whose channels' adstocks are daily."""
+    rule = reviews[0].rules.rules[index]
+    if not acting or len(rule.then) != 1 or rule.then[0].kind != "research":
+        return False
+    action = rule.then[0]
+    members = [reviews[i] for i, _, _ in acting]
+    rows = batch_rows(members)
+    if rows is None or any(isinstance(arg, Expression) for _, arg in action.args) or not all(
+            _daily_adstock(r) for r in members):
+        return False
+    a = dict(action.args)
+    measure, size = str(a["measure"]), round(a["sample_size"])
+    days, cost = max(1, round(a["days"])), float(a.get("cost", 0.0))
+    running = np.array([study_running(r.actions.rules, measure, day, size) for r in members],
+                       dtype=bool)
+    left = _money_left(members, day).sum(axis=1)  # `Actions.budget_left`, row by row
+    paid = ~running & ~(cost > left) if cost > 0 else ~running
+    if cost > 0 and paid.any():  # `Actions.pay`
+        at = rows[paid]
+        scales = reviews[0].stack["chan_scale"]  # type: ignore[index]
+        scales[at] = scales[at] * (1.0 - cost / left[paid])[:, None]
+        reviews[0].stack["extra_spend"][at, day] += cost  # type: ignore[index]
+    used = {**a, "sample_size": size, "days": days}
+    for (i, seen, _), is_running, is_paid in zip(acting, running.tolist(), paid.tolist(),
+                                                  strict=True):
+        review = reviews[i]
+        if is_paid:
+            review.set_rules(commissioned(review.actions.rules, measure, day, days, size, cost))
+            review.decide(day, rule.name, "research", dict(used), seen, DONE, own=True)
+            done[i] += 1
+            review.acted[index] = day
+        else:
+            status = (f"skipped: a study of {measure} at least as large is running"
+                      if is_running else "skipped: not enough budget left")
+            review.decide(day, rule.name, "research", a, seen, status)
+    return True
 
 
 def _daily_adstock(review: Review) -> bool:
