@@ -240,11 +240,25 @@ def draw_surveys(observers: Sequence[Observer], name: str, day: int) -> None:
              for o in todo]
     keys = [o._key for o in todo]
     if None in keys:  # drawn from the event stream when first needed
+        _first_keys([o for o in todo if o._key is None])
         keys = [o.key for o in todo]
     drawn = survey_shares(np.array(keys, dtype=np.uint64), name, day, np.array(sizes),
                           shares)
     for observer, value in zip(todo, drawn.tolist(), strict=True):
         observer._drawn[key] = value
+
+
+def _first_keys(observers: Sequence[Observer]) -> None:
+    """`Observer.key` of observers that have none yet, their replications' first event
+    draws computed together where the replications can (`first_event_draws`, e.g.
+    `engine.replication.Replication`'s); the others draw theirs when read."""
+    kind = type(observers[0].rep)
+    together = getattr(kind, "first_event_draws", None)
+    if together is None or any(type(o.rep) is not kind for o in observers):
+        return
+    for observer, key in zip(observers, together([o.rep for o in observers]), strict=True):
+        if key is not None:
+            observer._key = key
 
 
 def _true_values(observers: Sequence[Observer], name: str, day: int) -> np.ndarray:
