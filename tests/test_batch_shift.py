@@ -2,37 +2,17 @@
 gives the statuses, amounts and channel scales of `shift_money` one replication at a time,
 including every reason to skip."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-import mktsim
-from mktsim.engine.batch import Batch
-from mktsim.engine.replication import Replication
-from mktsim.engine.rng import replication_seeds
+from batch_review_fixtures import DAY, adaptive_plan, reviews_of_a_batch
 from mktsim.rules.actions import shift_money
 from mktsim.rules.batch_review import _money_left, shifts_at_once
-from mktsim.rules.review import ReviewLoop, ReviewStep
-
-SMART_BAND = Path(__file__).resolve().parents[1] / "scenarios" / "smart_band.yaml"
-DAY = 30
 
 
 @pytest.fixture(scope="module")
 def plan():
-    return mktsim.load(SMART_BAND).plan("adaptive")
-
-
-def reviews_of_a_batch(plan, count):
-    """The review loops of a batch of `count` replications, synced to DAY."""
-    reps = [Replication(plan, c, (ReviewLoop(),)) for c in replication_seeds(5, count)]
-    batch = Batch(reps)
-    for rep in reps:
-        rep.start_in_batch()
-    batch.sync(DAY)
-    return [next(change.review for changes in rep.agenda.values() for change in changes
-                 if isinstance(change, ReviewStep)) for rep in reps]
+    return adaptive_plan()
 
 
 def settings_and_states(reviews):

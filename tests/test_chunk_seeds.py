@@ -1,5 +1,7 @@
 """A chunk's replication keys computed at once (`engine.rng.chunk_seeds`) are those of
-numpy's SeedSequence objects, and a replication made from them is the same replication."""
+numpy's SeedSequence objects, and a replication made from them is the same replication;
+the first draws of replications' event streams computed at once
+(`engine.rng.first_event_draws`) are those of numpy's generators, which go on after them."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mktsim.engine.rng import child_keys, chunk_seeds, replication_seeds
+from mktsim.engine.rng import child_keys, chunk_seeds, first_event_draws, replication_seeds
 
 
 @settings(max_examples=60, deadline=None)
@@ -37,3 +39,30 @@ def test_negative_seeds_and_indices_past_32_bits_are_refused() -> None:
         child_keys(-1, 0, 2, (0,))
     with pytest.raises(ValueError, match="2\\*\\*32"):
         child_keys(1, 2**32 - 1, 2, (0,))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(st.integers(0, 2**32), st.integers(0, 2**130)),
+       st.lists(st.integers(0, 2**32 - 1), max_size=6))
+def test_first_event_draws_are_numpy_s(seed: int, indices: list[int]) -> None:
+    expected = [int(np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i, 1)))
+                    .integers(2**63)) for i in indices]
+    assert first_event_draws(seed, indices) == expected
+
+
+def test_a_stream_drawn_at_once_goes_on_as_its_generator() -> None:
+    import mktsim
+    from mktsim.engine.replication import Replication
+
+    plan = mktsim.load("scenarios/smart_band.yaml").plan("baseline")
+    seeds = chunk_seeds(77, 4, 5)
+    reps = [Replication(plan, seed) for seed in seeds]
+    reps[2].rng.random()  # drawn from already: left to draw its own
+    first = Replication.first_event_draws(reps)
+    assert first[2] is None and Replication.first_event_draws(reps[:1]) == [None]
+    for rep, value, seed in zip(reps, first, seeds, strict=True):
+        if value is None:
+            continue
+        alone = np.random.default_rng(seed.events())
+        assert value == int(alone.integers(2**63))
+        assert rep.rng.random() == alone.random()  # the stream after its first draw

@@ -21,7 +21,7 @@ modules, clear the cache (`__pycache__/*.nbi`, `*.nbc`) or change this file.
 
 # numba rebuilds this file's cached kernels only when this file changes: the key below
 # digests what they compile with (tests/test_numba_cache_keys.py).
-# numba cache key: 255de5a4ab8dfc3e
+# numba cache key: f987767cc2dd1eb6
 from __future__ import annotations
 
 from collections.abc import Sequence

@@ -35,7 +35,7 @@ from .layout import (
     TC_REF,
 )
 from .market_state import MarketState
-from .rng import ReplicationSeed, span_key
+from .rng import ReplicationSeed, first_event_draws, span_key
 from .stepped_adstock import mid_step_change
 from .teams import Roster
 from .variates import new_stream
@@ -76,15 +76,21 @@ class Replication:
     def __init__(self, plan: P.Plan, seed: np.random.SeedSequence | ReplicationSeed,
                  controllers: Sequence[Controller] = ()) -> None:
         self.plan = plan
+        #: (run seed, replication index) when the seed is a `ReplicationSeed` (its event
+        #: stream's first draw can be computed without the generator, `first_event_draws`)
+        self._seed_index: tuple[int, int] | None = None
         if isinstance(seed, ReplicationSeed):  # its keys computed for a chunk at once
             self.key, self.roster_key = seed.key, seed.roster_key
             self._events: Callable[[], np.random.SeedSequence] = seed.events
+            self._seed_index = (seed.seed, seed.index)
         else:
             pop_seq, event_seq, roster_seq = seed.spawn(3)
             self.key = int(pop_seq.generate_state(1, np.uint64)[0])
             self.roster_key = int(roster_seq.generate_state(1, np.uint64)[0])
             self._events = lambda: event_seq
         self._rng: np.random.Generator | None = None
+        #: draws of the event stream taken without its generator (`first_event_draws`)
+        self._draws_taken = 0
         #: the plan's events by day, in its order (`apply_events`)
         self._events_on: dict[int, list[tuple[EventAction, P.Event]]] | None = None
         self.env = simpy.Environment()
@@ -115,7 +121,26 @@ class Replication:
         made when first asked for: most replications never draw from it."""
         if self._rng is None:
             self._rng = np.random.default_rng(self._events())
+            for _ in range(self._draws_taken):  # taken already (`first_event_draws`)
+                self._rng.integers(2**63)
         return self._rng
+
+    @staticmethod
+    def first_event_draws(reps: Sequence[Replication]) -> list[int | None]:
+        """`int(rep.rng.integers(2**63))` of each replication whose event stream has not
+        been drawn from (its first draw: None for the others, which draw it themselves),
+        computed for all of them at once without making their generators
+        (`rng.first_event_draws`); the streams go on after that draw."""
+        fresh: dict[int, list[int]] = {}  # by run seed
+        for n, rep in enumerate(reps):
+            if rep._rng is None and rep._draws_taken == 0 and rep._seed_index is not None:
+                fresh.setdefault(rep._seed_index[0], []).append(n)
+        found: list[int | None] = [None] * len(reps)
+        for seed, members in fresh.items():
+            draws = first_event_draws(seed, [reps[n]._seed_index[1] for n in members])  # type: ignore[index]
+            for n, value in zip(members, draws, strict=True):
+                found[n], reps[n]._draws_taken = value, 1
+        return found
 
     def _alloc(self) -> None:
         plan = self.plan

@@ -58,12 +58,19 @@ def child_keys(seed: int, first: int, count: int, children: Sequence[int]) -> np
     SeedSequence algorithm (about 60 us a replication as objects, a few here)."""
     if first + count > _MASK32 + 1:
         raise ValueError("replication indices past 2**32")
+    index = np.tile(np.arange(first, first + count, dtype=np.uint32), len(children))
+    child = np.repeat(np.asarray(children, dtype=np.uint32), count)
+    words = _state_words(_pools(seed, index, child), 2)
+    return (words[0] | (words[1] << np.uint64(32))).reshape(len(children), count)
+
+
+def _pools(seed: int, index: np.ndarray, child: np.ndarray) -> list[np.ndarray]:
+    """The entropy pools (4 arrays of 32-bit words) of `SeedSequence(seed,
+    spawn_key=(index[k], child[k]))` for every k, as numpy's SeedSequence mixes them."""
     run = _words(seed)
     run += [0] * (_POOL - len(run))
-    size = count * len(children)
-    index = np.tile(np.arange(first, first + count, dtype=np.uint32), len(children))
-    entropy = [*(np.full(size, w, dtype=np.uint32) for w in run), index,
-               np.repeat(np.asarray(children, dtype=np.uint32), count)]
+    size = index.shape[0]
+    entropy = [*(np.full(size, w, dtype=np.uint32) for w in run), index, child]
     hash_const = [_INIT_A]
 
     def hashmix(value: np.ndarray) -> np.ndarray:
@@ -84,20 +91,52 @@ def child_keys(seed: int, first: int, count: int, children: Sequence[int]) -> np
     for src in range(_POOL, len(entropy)):
         for dst in range(_POOL):
             pool[dst] = mix(pool[dst], hashmix(entropy[src]))
-    return _state_word(pool).reshape(len(children), count)
+    return pool
 
 
-def _state_word(pool: list[np.ndarray]) -> np.ndarray:
-    """`generate_state(1, np.uint64)` of each pool: its first two 32-bit words hashed, the
-    first the low half."""
+def _state_words(pool: list[np.ndarray], count: int) -> list[np.ndarray]:
+    """`generate_state(count, np.uint32)` of each pool, as uint64 arrays (one a word): the
+    pool's words in turn, hashed."""
     words = []
     hash_const = _INIT_B
-    for value in pool[:2]:
-        value = value ^ np.uint32(hash_const)
+    for i in range(count):
+        value = pool[i % _POOL] ^ np.uint32(hash_const)
         hash_const = hash_const * _MULT_B & _MASK32
         value = value * np.uint32(hash_const)
         words.append((value ^ (value >> np.uint32(16))).astype(np.uint64))
-    return words[0] | (words[1] << np.uint64(32))
+    return words
+
+
+#: PCG64's multiplier (numpy's `PCG64`, the default 128-bit one)
+_PCG_MULT = 0x2360ED051FC65DA44385DF649FCCF645
+_MASK128 = (1 << 128) - 1
+
+
+def first_event_draws(seed: int, indices: Sequence[int]) -> list[int]:
+    """`int(np.random.default_rng(SeedSequence(seed, spawn_key=(i, 1))).integers(2**63))`
+    for each i of `indices`: the first draw of replication i's event stream, without
+    making its generator (about 20 us each): the stream's PCG64 state seeded from the
+    child's `generate_state(4, np.uint64)` (computed for all at once), one step, its
+    XSL-RR output, halved (numpy's bounded integer below 2**63 of a 64-bit draw)."""
+    index = np.asarray(indices, dtype=np.int64)
+    if index.size and (index.min() < 0 or index.max() > _MASK32):
+        raise ValueError("replication indices outside 0..2**32 - 1")
+    words = _state_words(_pools(seed, index.astype(np.uint32),
+                                np.ones(index.shape[0], dtype=np.uint32)), 8)
+    state = [(w[0] | (w[1] << np.uint64(32))).tolist() for w in (words[0:2], words[2:4],
+                                                                 words[4:6], words[6:8])]
+    return [_pcg64_first(*v) for v in zip(*state, strict=True)]
+
+
+def _pcg64_first(s0: int, s1: int, i0: int, i1: int) -> int:
+    """The first `integers(2**63)` of a PCG64 seeded with state words s0, s1 and
+    increment words i0, i1 (numpy's `pcg64_set_seed`, then one step and its output)."""
+    inc = ((((i0 << 64) | i1) << 1) | 1) & _MASK128
+    state = (inc + ((s0 << 64) | s1)) & _MASK128
+    state = (state * _PCG_MULT + inc) & _MASK128
+    state = (state * _PCG_MULT + inc) & _MASK128
+    x, rot = ((state >> 64) ^ state) & MASK64, state >> 122
+    return (((x >> rot) | (x << (-rot & 63))) & MASK64) >> 1
 
 
 class ReplicationSeed:

@@ -45,11 +45,31 @@ class Actions:
 
     def __init__(self, rep: Controls, rules: CompiledRules) -> None:
         self.rep, self.rules = rep, rules
-        #: planned money of each channel from each day on, [C, D + 1] (before scaling)
-        spend = rep.plan.spend
-        self.planned_left = _PLANNED_LEFT((spend,), (), lambda: planned_left(spend))
+        self._planned_left: np.ndarray | None = None
         self.paused: dict[int, float] = {}
         self._promo_token = 0
+
+    @property
+    def planned_left(self) -> np.ndarray:
+        """Planned money of each channel from each day on, [C, D + 1] (before scaling),
+        made when first read (a batch's reviews read it for all their rows at once,
+        `batch_review._money_left`)."""
+        if self._planned_left is None:
+            spend = self.rep.plan.spend
+            self._planned_left = _PLANNED_LEFT((spend,), (), lambda: planned_left(spend))
+        return self._planned_left
+
+    def planned_left_if_made(self) -> np.ndarray | None:
+        """`planned_left` if made already, else None (nothing is computed)."""
+        return self._planned_left
+
+    def share_planned_left(self, row: np.ndarray) -> None:
+        """Read `planned_left` from `row` (the same numbers, computed for a batch's rows
+        at once), unless already made."""
+        if self._planned_left is None:
+            row = row.view()
+            row.flags.writeable = False
+            self._planned_left = row
 
     # --- money -----------------------------------------------------------------------
     def remaining(self, c: int, day: int) -> float:
@@ -179,20 +199,15 @@ class Actions:
     def research(self, day: int, a: dict[str, Any]) -> Result:
         """Commission a study from today: a larger survey sample for one measure; its cost
         comes out of the budget left."""
-        from dataclasses import replace
-
         measure, size = str(a["measure"]), round(a["sample_size"])
         days = max(1, round(a["days"]))
-        info = self.rules.info
-        if any(s.measure == measure and s.start <= day < s.end and s.sample_size >= size
-               for s in info.studies):
+        if study_running(self.rules, measure, day, size):
             return f"skipped: a study of {measure} at least as large is running", a
         cost = float(a.get("cost", 0.0))
         if not self.pay(day, cost):
             return "skipped: not enough budget left", a
-        study = Study(measure, day, day + days, size, cost)
         # the review that acted takes up the new rules (`Review.act`)
-        self.rules = replace(self.rules, info=replace(info, studies=(*info.studies, study)))
+        self.rules = commissioned(self.rules, measure, day, days, size, cost)
         return DONE, {**a, "sample_size": size, "days": days}
 
     def handler(self, kind: str) -> Callable[[int, dict[str, Any]], Result]:
@@ -201,17 +216,43 @@ class Actions:
         return method
 
 
-def planned_left(spend: np.ndarray) -> np.ndarray:
+def study_running(rules: CompiledRules, measure: str, day: int, size: int) -> bool:
+    """Whether a study of `measure` at least `size` large runs on `day`."""
+    return any(s.measure == measure and s.start <= day < s.end and s.sample_size >= size
+               for s in rules.info.studies)
+
+
+def commissioned(rules: CompiledRules, measure: str, day: int, days: int, size: int,
+                 cost: float) -> CompiledRules:
+    """`rules` with a study a rule commissioned on `day`; replications that commission the
+    same study on the same day share them (`_COMMISSIONED`)."""
+    from dataclasses import replace
+
+    def made() -> CompiledRules:
+        info = rules.info
+        study = Study(measure, day, day + days, size, cost)
+        return replace(rules, info=replace(info, studies=(*info.studies, study)))
+    return _COMMISSIONED((rules,), (measure, day, days, size, cost), made)
+
+
+def planned_left(spend: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """Planned money of each channel from each day on, [C, D + 1] (read only), from the
-    plan's spend [C, D]."""
-    left = np.zeros((spend.shape[0], spend.shape[1] + 1))
-    left[:, :-1] = np.cumsum(spend[:, ::-1], axis=1)[:, ::-1]
-    left.flags.writeable = False
+    plan's spend [C, D]; written into `out` [C, D + 1] when given (left writable: a
+    batch's stacked copy, `batch_review._planned_stack`), the same numbers (the sums run
+    from the last day back, one day at a time)."""
+    left = np.empty((spend.shape[0], spend.shape[1] + 1)) if out is None else out
+    left[:, -1] = 0.0
+    np.cumsum(spend[:, ::-1], axis=1, out=left[:, -2::-1])
+    if out is None:
+        left.flags.writeable = False
     return left
 
 
 #: `planned_left` by the identity of a plan's spend (the replications of a plan share it)
 _PLANNED_LEFT = Reused(64)
+#: the rules with a study a rule commissioned, by the identity of the rules before and the
+#: study's measure, first day, days, sample size and cost (frozen: shared, never changed)
+_COMMISSIONED = Reused(256)
 
 
 def clamp(value: float, low: float, high: float) -> float:

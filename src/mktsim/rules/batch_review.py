@@ -37,10 +37,11 @@ from ..expr.postfix import BOOL_KIND, NUMBER_KIND, Program, compile_postfix, lea
 from ..expr.postfix_kernel import OK, evaluate_rows
 from ..kpis import KPI_INDEX
 from ..model.plan import C_STEP_DAYS
-from .actions import DONE, clamp, shift_money
+from ..scenario.rules import SURVEY_MEASURES
+from .actions import DONE, clamp, commissioned, planned_left, shift_money, study_running
 from .compiled import CompiledAction
 from .functions import RULE_FUNCTIONS, ReviewEnvironment
-from .observe import draw_due_surveys
+from .observe import draw_due_surveys, draw_surveys
 
 if TYPE_CHECKING:
     from .review import Review
@@ -60,11 +61,11 @@ def postfix_of(expression: Expression) -> Program | None:
 def review_together(reviews: Sequence[Review], day: int) -> None:
     """`Review.review` of every replication of `reviews` on `day` (their rules are the
     same rules), with the same decisions and log as one by one."""
-    _LAST_TARGET[0] = ()
+    _LAST_TARGET[0], _REVIEWING[0] = None, True
     try:
         _review_together(reviews, day)
     finally:
-        _LAST_TARGET[0] = None
+        _LAST_TARGET[0], _REVIEWING[0] = None, False
 
 
 def _review_together(reviews: Sequence[Review], day: int) -> None:
@@ -107,7 +108,8 @@ def _review_together(reviews: Sequence[Review], day: int) -> None:
                 value, seen = True, _seen(program, read[row])
             if is_true(value):
                 acting.append((i, seen, None if first is None else first[n]))
-        if not shift_budgets(reviews, index, acting, day, done):
+        if not (shift_budgets(reviews, index, acting, day, done)
+                or research_together(reviews, index, acting, day, done)):
             for i, seen, settings in acting:
                 done[i] = reviews[i].act(index, envs[i], seen, done[i], settings)
     for review in reviews:
@@ -199,7 +201,7 @@ def shift_budgets(reviews: Sequence[Review], index: int,
                     for r, a, money in zip(members, settings, left.tolist(), strict=True)]
     for (i, seen, _), (status, used) in zip(acting, outcomes, strict=True):
         review = reviews[i]
-        review.decide(day, rule.name, "shift_budget", used, seen, status)
+        review.decide(day, rule.name, "shift_budget", used, seen, status, own=True)
         if status == DONE:
             done[i] += 1
             review.acted[index] = day
@@ -242,6 +244,53 @@ def shifts_at_once(reviews: Sequence[Review], settings: list[dict[str, Any]],
             for n, (r, a) in enumerate(zip(reviews, settings, strict=True))]
 
 
+def research_together(reviews: Sequence[Review], index: int,
+                      acting: list[tuple[int, dict[str, Value], dict[str, object] | None]],
+                      day: int, done: list[int]) -> bool:
+    """Carry out rule `index`'s actions for the reviews `acting` names when the rule's one
+    action is a `research` with written-out settings, as `Review.act` and
+    `Actions.research` would: the budget each has left read for all of them at once, the
+    cost taken out of every channel's scale in the batch's stacked scales and booked in
+    its stacked one-off costs (the same IEEE products and sums as one by one), the
+    commissioned rules shared (`actions.commissioned`); False (nothing done) for any other
+    rule, or unless the reviews are rows of one batch whose channels' adstocks are daily."""
+    rule = reviews[0].rules.rules[index]
+    if not acting or len(rule.then) != 1 or rule.then[0].kind != "research":
+        return False
+    action = rule.then[0]
+    members = [reviews[i] for i, _, _ in acting]
+    rows = batch_rows(members)
+    if rows is None or any(isinstance(arg, Expression) for _, arg in action.args) or not all(
+            _daily_adstock(r) for r in members):
+        return False
+    a = dict(action.args)
+    measure, size = str(a["measure"]), round(a["sample_size"])
+    days, cost = max(1, round(a["days"])), float(a.get("cost", 0.0))
+    running = np.array([study_running(r.actions.rules, measure, day, size) for r in members],
+                       dtype=bool)
+    left = _money_left(members, day).sum(axis=1)  # `Actions.budget_left`, row by row
+    paid = ~running & ~(cost > left) if cost > 0 else ~running
+    if cost > 0 and paid.any():  # `Actions.pay`
+        at = rows[paid]
+        scales = reviews[0].stack["chan_scale"]  # type: ignore[index]
+        scales[at] = scales[at] * (1.0 - cost / left[paid])[:, None]
+        reviews[0].stack["extra_spend"][at, day] += cost  # type: ignore[index]
+    used = {**a, "sample_size": size, "days": days}
+    for (i, seen, _), is_running, is_paid in zip(acting, running.tolist(), paid.tolist(),
+                                                  strict=True):
+        review = reviews[i]
+        if is_paid:
+            review.set_rules(commissioned(review.actions.rules, measure, day, days, size, cost))
+            review.decide(day, rule.name, "research", dict(used), seen, DONE, own=True)
+            done[i] += 1
+            review.acted[index] = day
+        else:
+            status = (f"skipped: a study of {measure} at least as large is running"
+                      if is_running else "skipped: not enough budget left")
+            review.decide(day, rule.name, "research", a, seen, status)
+    return True
+
+
 def _daily_adstock(review: Review) -> bool:
     """Whether every channel of the review's plan has a daily adstock (read once)."""
     daily = review.daily_adstock
@@ -271,7 +320,7 @@ def leaf_column(node: Node, reviews: Sequence[Review], day: int) -> np.ndarray:
 def _channel_column(measure: str) -> Column:
     def column(reviews: Sequence[Review], day: int, args: list[Value]) -> np.ndarray:
         c = reviews[0].channels.index(str(args[0]))
-        totals = np.array([r.snapshot[c] for r in reviews]).reshape(len(reviews), -1)
+        totals = snapshots_of(reviews)[:, c]
         spend, margin, new = totals[:, CH_SPEND], totals[:, CH_MARGIN], totals[:, CH_NEW]
         if measure == "spend":
             return spend.astype(np.float64)
@@ -282,6 +331,16 @@ def _channel_column(measure: str) -> Column:
     return column
 
 
+def snapshots_of(reviews: Sequence[Review]) -> np.ndarray:
+    """The reviews' latest internal reports stacked, [R, C, N_CH]: read from the one copy
+    their batch's snapshots made (`SnapshotStep.run_together`) in one step, else
+    stacked one by one."""
+    copy = reviews[0].snapshot_copy
+    if copy is not None and all(r.snapshot_copy is copy for r in reviews):
+        return copy[[r.snapshot_row for r in reviews]]
+    return np.array([r.snapshot for r in reviews])
+
+
 def _budget_left(reviews: Sequence[Review], day: int, args: list[Value]) -> np.ndarray:
     """`Actions.budget_left` of every review: planned money left x the channels' scales,
     summed over channels (row by row, as one review sums its own)."""
@@ -290,11 +349,11 @@ def _budget_left(reviews: Sequence[Review], day: int, args: list[Value]) -> np.n
 
 def _money_left(reviews: Sequence[Review], day: int) -> np.ndarray:
     """`Actions.remaining_all` of every review, [R, C]."""
-    shared = reviews[0].actions.planned_left
-    at = min(max(day, 0), shared.shape[1] - 1)
+    spend = reviews[0].rep.plan.spend
+    at = min(max(day, 0), spend.shape[1])
     rows = batch_rows(reviews)
-    if all(r.actions.planned_left is shared for r in reviews):  # one plan's spend
-        planned = shared[None, :, at]
+    if all(r.rep.plan.spend is spend for r in reviews):  # one plan's spend
+        planned = reviews[0].actions.planned_left[None, :, at]
     elif rows is not None:
         planned = _planned_stack(reviews, rows)[:, :, at][rows]
     else:
@@ -330,13 +389,19 @@ def _planned_stack(reviews: Sequence[Review], rows: np.ndarray) -> np.ndarray:
     if stack is None:
         raise RuntimeError("the planned money is stacked for the rows of one batch only")
     if _PLANNED_LEFT not in stack:
-        count, shape = stack["chan_scale"].shape[0], reviews[0].actions.planned_left.shape
-        stack[_PLANNED_LEFT] = np.empty((count, *shape))
+        count, (c, d) = stack["chan_scale"].shape[0], reviews[0].rep.plan.spend.shape
+        stack[_PLANNED_LEFT] = np.empty((count, c, d + 1))
         stack[_PLANNED_FILLED] = np.zeros(count, dtype=bool)
     planned, filled = stack[_PLANNED_LEFT], stack[_PLANNED_FILLED]
     if not filled[rows].all():
-        for review in reviews:
-            planned[review.row] = review.actions.planned_left
+        for review, done in zip(reviews, filled[rows].tolist(), strict=True):
+            if not done:  # `planned_left` written in place, then read by the review too
+                row, own = planned[review.row], review.actions.planned_left_if_made()
+                if own is None:
+                    planned_left(review.rep.plan.spend, out=row)
+                    review.actions.share_planned_left(row)
+                else:  # made already (a study paid for before any money was read)
+                    row[...] = own
         filled[rows] = True
     return planned
 
@@ -346,46 +411,66 @@ def _target_column(name: str) -> Column:
     per review where the reviews read the target on other days (`_target_values`)."""
     def column(reviews: Sequence[Review], day: int, args: list[Value]) -> np.ndarray:
         target_id = str(args[0])
-        known = [r.target_of(target_id) for r in reviews]
-        columns = tuple(zip(*known, strict=True))  # threshold, sign, ..., start
-        threshold = np.array(columns[0])
+        reading = _target_reading(reviews, day, target_id)
         if name == "target":
-            return threshold
-        found = _shared_target_values(reviews, known, day, target_id)
+            return reading.threshold
+        found = reading.values()
         if found is None:
             return np.array([float(r.target_function(name, target_id, day)) for r in reviews])
         seen, value = found
-        sign = np.array(columns[1])
+        threshold, sign = reading.threshold, reading.sign
         if name == "gap":
             return sign * (threshold - value)
-        first_day, deadline = known[0][4], known[0][5]
+        first_day, deadline = reading.known[0][4], reading.known[0][5]
         if seen < first_day:
             return np.ones(len(reviews))
         progress = min(1.0, (seen - first_day + 1) / max(deadline - first_day + 1, 1))
-        start = np.array(columns[6])
+        start = reading.start
         expected = start + (threshold - start) * progress
         return (sign * (value - expected) >= 0).astype(np.float64)
     return column
 
 
-#: while a batch's review runs (`review_together`), the last `_target_values` read (the
-#: reviews, day, target id and what was found): the leaves `gap(t)` and `on_track(t)` of
-#: one condition read the same values; None otherwise (every call reads them)
-_LAST_TARGET: list[tuple[object, ...] | None] = [None]
+class _TargetReading:
+    """What the leaves on one target read of a list of reviews on one day: each review's
+    `Review.target_of` (`known`), its threshold, sign and start value [R], and the values
+    of the target's metric (`values`, read when first asked: `target(t)` alone reads no
+    survey)."""
+
+    def __init__(self, reviews: Sequence[Review], day: int, target_id: str) -> None:
+        self.reviews, self.day, self.target_id = reviews, day, target_id
+        self.known = [r.target_of(target_id) for r in reviews]
+        columns = tuple(zip(*self.known, strict=True))  # threshold, sign, ..., start
+        self.threshold, self.sign = np.array(columns[0]), np.array(columns[1])
+        self.start = np.array(columns[6])
+        self._values: tuple[tuple[int, np.ndarray] | None] | None = None
+
+    def values(self) -> tuple[int, np.ndarray] | None:
+        """`_target_values` of the reviews (read once)."""
+        if self._values is None:
+            self._values = (_target_values(self.reviews, self.known, self.day),)
+        return self._values[0]
 
 
-def _shared_target_values(reviews: Sequence[Review], known: list[tuple], day: int,
-                          target_id: str) -> tuple[int, np.ndarray] | None:
-    """`_target_values`, read once for the leaves of one condition on the same target
-    (the same list of reviews on the same day: nothing changes between its leaves)."""
+#: while a batch's review runs (`review_together`), the last `_TargetReading` made: the
+#: leaves `target(t)`, `gap(t)` and `on_track(t)` of one condition read the same (nothing
+#: changes between a condition's leaves); None otherwise (every leaf reads its own)
+_LAST_TARGET: list[_TargetReading | None] = [None]
+#: set while a batch's review runs
+_REVIEWING = [False]
+
+
+def _target_reading(reviews: Sequence[Review], day: int, target_id: str) -> _TargetReading:
+    """The reading of `target_id` for `reviews` on `day`, made once for the leaves of one
+    condition (the same list of reviews on the same day) while a batch's review runs."""
     last = _LAST_TARGET[0]
-    if last is None:
-        return _target_values(reviews, known, day)
-    if last and last[0] is reviews and last[1] == day and last[2] == target_id:
-        return last[3]  # type: ignore[return-value]
-    found = _target_values(reviews, known, day)
-    _LAST_TARGET[0] = (reviews, day, target_id, found)
-    return found
+    if last is not None and last.reviews is reviews and last.day == day and (
+            last.target_id == target_id):
+        return last
+    reading = _TargetReading(reviews, day, target_id)
+    if _REVIEWING[0]:
+        _LAST_TARGET[0] = reading
+    return reading
 
 
 def _target_values(reviews: Sequence[Review], known: list[tuple], day: int
@@ -401,14 +486,19 @@ def _target_values(reviews: Sequence[Review], known: list[tuple], day: int
         return None
     last = min(seen, deadline)
     if not flow:
-        drawn = [r.observer.drawn(metric, last) for r in reviews]  # a survey drawn already
+        observers = [r.observer for r in reviews]
+        if metric in SURVEY_MEASURES:  # those not drawn yet (past the deadline) at once
+            draw_surveys(observers, metric, last)
+        drawn = [o.drawn(metric, last) for o in observers]  # a survey drawn already
         if None in drawn:
-            drawn = [r.observer.value_on(metric, last) for r in reviews]
+            drawn = [o.value_on(metric, last) for o in observers]
         return seen, np.array(drawn)
     lo = max(first_day, 0)
     if last < lo:
         return seen, np.zeros(len(reviews))
-    k = KPI_INDEX[metric]
+    k, rows = KPI_INDEX[metric], batch_rows(reviews)
+    if rows is not None:  # `Replication.kpi_total` of every row, summed row by row
+        return seen, reviews[0].stack["out"][rows, k, lo:last + 1].sum(axis=1)  # type: ignore[index]
     return seen, np.array([r.rep.kpi_total(k, lo, last + 1) for r in reviews])
 
 
@@ -481,7 +571,7 @@ def best_channels(reviews: Sequence[Review], day: int, measure: str,
 def channel_measures_of(reviews: Sequence[Review], measure: str) -> np.ndarray:
     """`Review.channel_measures` of every review at once, [R, C] (from each review's
     latest internal report)."""
-    totals = np.array([r.snapshot for r in reviews], dtype=np.float64)
+    totals = snapshots_of(reviews).astype(np.float64, copy=False)
     spend, margin, new = totals[..., CH_SPEND], totals[..., CH_MARGIN], totals[..., CH_NEW]
     if measure in ("spend", "new_customers"):
         return spend if measure == "spend" else new

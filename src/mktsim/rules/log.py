@@ -46,28 +46,39 @@ def _merge(dicts: list[dict[str, Any]]) -> dict[str, Any]:
 
 @dataclass
 class _Group:
-    """The decisions of one (day, rule, action, status): how many, and every value of
-    each argument and seen name, in replication order."""
+    """The decisions of one (day, rule, action, status): how many, and each decision's
+    arguments and seen values (its two dicts, in replication order), made into one list
+    per name only when the group is summarised (`values`)."""
 
     count: int = 0
-    args: dict[str, list[Any]] = field(default_factory=dict)
-    seen: dict[str, list[Any]] = field(default_factory=dict)
+    args: list[dict[str, Any]] = field(default_factory=list)
+    seen: list[dict[str, Any]] = field(default_factory=list)
 
     def add(self, decision: dict[str, Any]) -> None:
         self.count += 1
-        for values, given in ((self.args, decision["args"]), (self.seen, decision["seen"])):
-            for k, v in given.items():
-                found = values.get(k)
-                if found is None:
-                    values[k] = [v]
-                else:
-                    found.append(v)
+        self.args.append(decision["args"])
+        self.seen.append(decision["seen"])
 
     def extend(self, other: _Group) -> None:
         self.count += other.count
-        for values, more in ((self.args, other.args), (self.seen, other.seen)):
-            for k, v in more.items():
-                values.setdefault(k, []).extend(v)
+        self.args.extend(other.args)
+        self.seen.extend(other.seen)
+
+
+def _values(dicts: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """Every value of each name of `dicts`, in order (names in the order first met); at
+    once when the dicts name the same names in the same order (the usual case)."""
+    if not dicts:
+        return {}
+    names = tuple(dicts[0])
+    if all(tuple(d) == names for d in dicts):
+        columns = zip(*(d.values() for d in dicts), strict=True)
+        return dict(zip(names, map(list, columns), strict=True))
+    values: dict[str, list[Any]] = {}
+    for d in dicts:
+        for k, v in d.items():
+            values.setdefault(k, []).append(v)
+    return values
 
 
 @dataclass
@@ -120,23 +131,28 @@ class ReviewTally:
 
     def _add(self, i: int, decisions: list[dict[str, Any]]) -> None:
         """Replication i's decisions."""
+        groups, dates, rules = self.groups, self.dates, self.rules
         first: dict[str, int] = {}
-        days: dict[str, set[int]] = defaultdict(set)
+        days: dict[str, set[int]] = {}
         for d in decisions:
             day, rule, action, status = d["day"], d["rule"], d["action"], d["status"]
-            key = (day, rule, action, status)
-            group = self.groups.get(key)
+            group = groups.get((day, rule, action, status))
             if group is None:
-                group = self.groups[key] = _Group()
-            group.add(d)
-            self.dates[day] = d["date"]
-            tally = self.rules.get(rule)
+                group = groups[(day, rule, action, status)] = _Group()
+            group.count += 1  # `_Group.add`, inline: a run logs some 20 per replication
+            group.args.append(d["args"])
+            group.seen.append(d["seen"])
+            if day not in dates:
+                dates[day] = d["date"]
+            tally = rules.get(rule)
             if tally is None:
-                tally = self.rules[rule] = _RuleTally()
+                tally = rules[rule] = _RuleTally()
             tally.actions[action] = None
             if status == "done":
-                first.setdefault(rule, day)
-                days[rule].add(day)
+                if rule in days:
+                    days[rule].add(day)
+                else:
+                    first[rule], days[rule] = day, {day}
                 if action in ("train", "research"):
                     money = self.training if action == "train" else self.research
                     money[i] += float(d["args"].get("cost", 0.0) or 0.0)
@@ -144,8 +160,8 @@ class ReviewTally:
                 tally.skipped += 1
                 tally.reasons[status.removeprefix("skipped: ")] += 1
         for rule, day in first.items():
-            self.rules[rule].first_days.append(day)
-            self.rules[rule].times += len(days[rule])
+            rules[rule].first_days.append(day)
+            rules[rule].times += len(days[rule])
 
     @classmethod
     def joined(cls, parts: Sequence[ReviewTally]) -> ReviewTally:
@@ -165,7 +181,8 @@ class ReviewTally:
         """Decisions of all replications, grouped (see the module docstring)."""
         n = self.replications
         return [{"day": day, "date": self.dates[day], "rule": rule, "action": action,
-                 "status": status, "args": _summaries(g.args), "seen": _summaries(g.seen),
+                 "status": status, "args": _summaries(_values(g.args)),
+                 "seen": _summaries(_values(g.seen)),
                  "fraction_of_replications": g.count / n if n else 0.0}
                 for (day, rule, action, status), g in sorted(self.groups.items())]
 

@@ -216,33 +216,52 @@ def draw_due_surveys(observers: list[Observer], review_day: int) -> None:
     """Draw, for every observer at once (one compiled call per measure and day), the
     surveys each will read at `review_day` (`Observer.surveys_due`); the same numbers as
     drawn one observer at a time."""
-    from .surveys import survey_shares
-
     by_day: dict[int, list[Observer]] = {}
     for observer in observers:
         by_day.setdefault(review_day - 1 - observer.info.survey_lag, []).append(observer)
     for day, group in by_day.items():
-        sizes_of: dict[int, int] = {}  # by the identity of an observer's info
         for name in _SURVEY_NAMES:
-            key = (name, day)
-            todo = [o for o in group if key not in o._drawn]
-            if not todo:
-                continue
-            shares = _true_values(todo, name, day)
-            sizes_of.clear()
-            sizes = [sizes_of[id(o.info)] if id(o.info) in sizes_of else
-                     sizes_of.setdefault(id(o.info), sample_size_on(o.info, name, day))
-                     for o in todo]
-            keys = [o._key for o in todo]
-            if None in keys:  # drawn from the event stream when first needed
-                keys = [o.key for o in todo]
-            drawn = survey_shares(np.array(keys, dtype=np.uint64), name, day,
-                                  np.array(sizes), shares)
-            for observer, value in zip(todo, drawn.tolist(), strict=True):
-                observer._drawn[key] = value
+            draw_surveys(group, name, day)
 
 
-def _true_values(observers: list[Observer], name: str, day: int) -> np.ndarray:
+def draw_surveys(observers: Sequence[Observer], name: str, day: int) -> None:
+    """Draw the survey of `name` fielded on `day` for every observer that has not drawn
+    it yet, in one compiled call (`Observer.value_on` of each, the same numbers)."""
+    from .surveys import survey_shares
+
+    key = (name, day)
+    todo = [o for o in observers if key not in o._drawn]
+    if not todo:
+        return
+    shares = _true_values(todo, name, day)
+    sizes_of: dict[int, int] = {}  # by the identity of an observer's info
+    sizes = [sizes_of[id(o.info)] if id(o.info) in sizes_of else
+             sizes_of.setdefault(id(o.info), sample_size_on(o.info, name, day))
+             for o in todo]
+    keys = [o._key for o in todo]
+    if None in keys:  # drawn from the event stream when first needed
+        _first_keys([o for o in todo if o._key is None])
+        keys = [o.key for o in todo]
+    drawn = survey_shares(np.array(keys, dtype=np.uint64), name, day, np.array(sizes),
+                          shares)
+    for observer, value in zip(todo, drawn.tolist(), strict=True):
+        observer._drawn[key] = value
+
+
+def _first_keys(observers: Sequence[Observer]) -> None:
+    """`Observer.key` of observers that have none yet, their replications' first event
+    draws computed together where the replications can (`first_event_draws`, e.g.
+    `engine.replication.Replication`'s); the others draw theirs when read."""
+    kind = type(observers[0].rep)
+    together = getattr(kind, "first_event_draws", None)
+    if together is None or any(type(o.rep) is not kind for o in observers):
+        return
+    for observer, key in zip(observers, together([o.rep for o in observers]), strict=True):
+        if key is not None:
+            observer._key = key
+
+
+def _true_values(observers: Sequence[Observer], name: str, day: int) -> np.ndarray:
     """`Observer.true_value` of a stock on `day` for every observer, [R]: read from
     their batch's stacked daily record in one step when they all run in one
     (`Replication.stack`), else one by one."""
@@ -260,17 +279,28 @@ def records_of(observers: Sequence[Observer], daily: np.ndarray | None = None,
     review days with the same lags read at once. `daily` [R, K, D] and `rows`: the
     observers' replications' daily records, row rows[i] for observers[i] (a batch's, read
     in place); without them each replication's history is copied out."""
+    return [[] if packed is None else list(zip(packed[0].tolist(), packed[1], strict=True))
+            for packed in packed_records_of(observers, daily, rows)]
+
+
+def packed_records_of(observers: Sequence[Observer], daily: np.ndarray | None = None,
+                      rows: Sequence[int] | None = None
+                      ) -> list[tuple[np.ndarray, np.ndarray] | None]:
+    """`records_of` of every observer as two arrays, its review days [N] and their
+    blocks stacked [N, 3, K] (None: no review), not made into a list of pairs (a
+    `ReviewLog` keeps them so, `ReviewLog.close_together`)."""
     groups: dict[tuple[object, ...], list[int]] = {}
     for i, observer in enumerate(observers):
         groups.setdefault((tuple(observer.review_days), observer.lags()), []).append(i)
-    found: list[list[tuple[int, np.ndarray]]] = [[] for _ in observers]
+    found: list[tuple[np.ndarray, np.ndarray] | None] = [None] * len(observers)
     for (days, _), members in groups.items():
         if not days:
             continue
         at = None if daily is None or rows is None else [rows[i] for i in members]
         blocks = _blocks_of([observers[i] for i in members], daily, at)
+        review_days = np.array(days, dtype=np.int64)
         for n, i in enumerate(members):
-            found[i] = list(zip(days, blocks[n], strict=True))
+            found[i] = (review_days, blocks[n])
     return found
 
 

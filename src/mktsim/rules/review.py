@@ -28,7 +28,7 @@ from .functions import RULE_FUNCTIONS as RULE_FUNCTIONS  # the registry, also kn
 from .functions import ReviewEnvironment
 from .log import ReviewTally
 from .market_intel import PRICE, CompetitorBook, competitor_survey
-from .observe import NAMES, Observer, records_of
+from .observe import NAMES, Observer, packed_records_of
 from .rivals import quiet_rules, start_rivals
 
 if TYPE_CHECKING:
@@ -88,13 +88,20 @@ class ReviewLog:
     def close_together(logs: Sequence[ReviewLog], daily: np.ndarray | None = None,
                        rows: Sequence[int] | None = None) -> None:
         """`close` of every log of `logs` (a batch's), their observations read at once
-        (`observe.records_of`; `daily` [R, K, D], the replications' daily records, row
-        rows[i] for logs[i]), the same figures as one by one."""
+        (`observe.packed_records_of`; `daily` [R, K, D], the replications' daily records,
+        row rows[i] for logs[i]), the same figures as one by one; each log keeps them as
+        its review days and blocks stacked, the list of `observed` made when first read."""
         open_ = [i for i, log in enumerate(logs) if log.observer is not None]
         observers = [logs[i].observer for i in open_]
         at = None if rows is None else [rows[i] for i in open_]
-        for i, records in zip(open_, records_of(observers, daily, at), strict=True):
-            logs[i].observed, logs[i].observer = records, None
+        for i, packed in zip(open_, packed_records_of(observers, daily, at), strict=True):
+            log = logs[i]
+            log.observer = None
+            if packed is not None:  # kept as arrays, a list when read (`__getattr__`)
+                log.__dict__.pop("observed", None)
+                log.__dict__["_observed"] = packed
+            else:
+                log.observed = []
 
     def __getstate__(self) -> dict[str, Any]:
         """The log as it crosses from a worker process: its decisions as one pickled bytes
@@ -161,6 +168,10 @@ class Review:
         #: what `target_function` reads of each target read so far, by id (`_target`)
         self.targets: dict[str, tuple[float, float, str, bool, int, int, float]] = {}
         self.snapshot = np.zeros_like(rep.channel_totals())
+        #: the copy of a batch's snapshots [R, C, N_CH] whose row `snapshot_row` is
+        #: `snapshot` (`SnapshotStep.run_together`); None when the snapshot is its own
+        self.snapshot_copy: np.ndarray | None = None
+        self.snapshot_row = 0
         #: an action since the last review changed prices (`refresh` needed)
         self.market_changed = False
         self.last_review = (0, np.zeros_like(self.snapshot))
@@ -196,7 +207,7 @@ class Review:
         at = self.rep.at
         for day, order, what in self.timeline():
             if order == 0:  # a snapshot
-                at(day, self.take_snapshot)
+                at(day, SnapshotStep(self, day))
             elif order == 2:
                 at(day, ReviewStep(self, day))
             else:
@@ -204,7 +215,7 @@ class Review:
 
     def take_snapshot(self) -> None:
         """The internal report a later review reads (the channel totals to date)."""
-        self.snapshot = self.rep.channel_totals()
+        self.snapshot, self.snapshot_copy = self.rep.channel_totals(), None
 
     def step(self, day: int, what: str) -> None:
         """One item of the timeline on its day (the population synced to it)."""
@@ -316,11 +327,14 @@ class Review:
         return RuleRuntimeError(rule, day, date.isoformat(), where, expression.text, str(exc))
 
     def decide(self, day: int, rule: str, action: str, args: dict[str, Any],
-               seen: dict[str, Value], status: str) -> None:
-        """Log one decision."""
+               seen: dict[str, Value], status: str, own: bool = False) -> None:
+        """Log one decision (`own`: `args` and `seen` are the decision's own dicts, made
+        for it, kept as they are rather than copied)."""
         date = _date_text(self.rules.start_date, day)
+        if not own:
+            args, seen = dict(args), dict(seen)
         self.log.decisions.append({"day": day, "date": date, "rule": rule,
-                                   "action": action, "args": dict(args), "seen": dict(seen),
+                                   "action": action, "args": args, "seen": seen,
                                    "status": status})
 
     # --- what the functions read -------------------------------------------------------
@@ -434,6 +448,35 @@ class Review:
             return start_value(self.rep.plan, metric)
         except ValueError:
             return threshold
+
+
+class SnapshotStep:
+    """The internal report of one replication on one day (`Review.take_snapshot`), as a
+    change of its agenda: alone, or with the same day's snapshots of the other
+    replications of a batch, their channel totals copied in one step (`run_together`)."""
+
+    def __init__(self, review: Review, day: int) -> None:
+        self.review = review
+        self.together_key = ("snapshot", day)
+
+    def __call__(self) -> None:
+        self.review.take_snapshot()
+
+    def run_together(self, steps: list[SnapshotStep]) -> None:
+        """The snapshots of `steps` (this one among them): each review's report is its row
+        of one copy of the batch's stacked channel totals [R, C, N_CH] (the same numbers as
+        one copy each)."""
+        from .batch_review import batch_rows
+
+        reviews = [step.review for step in steps]
+        rows = batch_rows(reviews)
+        if rows is None:
+            for review in reviews:
+                review.take_snapshot()
+            return
+        totals = reviews[0].stack["chan_tot"][rows]  # type: ignore[index]
+        for n, review in enumerate(reviews):
+            review.snapshot, review.snapshot_copy, review.snapshot_row = totals[n], totals, n
 
 
 class ReviewStep:

@@ -13,7 +13,7 @@ date: after a change to `engine/variates.py`, clear the cache (`__pycache__/*.nb
 
 # numba rebuilds this file's cached kernels only when this file changes: the key below
 # digests what they compile with (tests/test_numba_cache_keys.py).
-# numba cache key: 128962a16b9357ef
+# numba cache key: 9c846de2a2270e7c
 from __future__ import annotations
 
 import zlib
