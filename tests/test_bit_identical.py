@@ -37,16 +37,18 @@ def test_two_workers_give_the_numbers_of_one(found: dict[str, dict[str, str]]) -
 
 
 def test_a_count_moved_by_one_is_seen_and_the_last_bits_are_not() -> None:
-    """The fingerprints tell a changed draw (one count moved by one on one day, in a row
-    of customers in the millions) from the rounding of another processor's vector
-    instructions (every value moved by a few units in the last place), NaN kept apart."""
+    """The fingerprints tell a changed draw (one count changed by one, or moved by a day,
+    in a row of some 10^9 customer-days) from the rounding of another processor's vector
+    instructions (every value moved by a few units in the last place); NaN and infinity
+    apart; empty arrays."""
     days = np.random.default_rng(3).uniform(1e5, 5e6, (2, 6, 365)).round()
     days[1, 4, :20] = np.nan
-    moved = days.copy()
-    moved[0, 2, 200] += 1.0
     rounded = days * (1 + 4 * np.finfo(float).eps * np.sign(np.sin(np.arange(365))))
-    nan_moved = days.copy()
-    nan_moved[1, 4, 20] = np.nan
     assert same(digest(rounded), digest(days))
-    assert not same(digest(moved), digest(days))
-    assert not same(digest(nan_moved), digest(days))
+    changed = [days.copy() for _ in range(4)]
+    changed[0][0, 2, 200] += 1.0
+    changed[1][0, 2, 199:201] = days[0, 2, 200:198:-1]  # two days swapped
+    changed[2][1, 4, 20] = np.nan
+    changed[3][1, 4, 0] = np.inf
+    assert not any(same(digest(c), digest(days)) for c in changed)
+    assert same(digest([]), digest(np.zeros(0))) and not same(digest([]), digest([0.0]))
