@@ -19,7 +19,8 @@ optimum; the second term is zero at an exact optimum and removes what the linear
 leaves. That refit's forecast of a later fitted period t moves the mean path by
 J_t dz_o (J the Jacobian in the series' units). The band uses those moves
 (`Origins.moves`) for periods up to `horizon` after each origin, the horizon of the
-periods after the last fitted one (calibrate.band.series_band).
+periods after the series' last observed fitted one (calibrate.band.series_band): a
+holdout's, or the series' own last periods missing inside the window.
 """
 
 from __future__ import annotations
@@ -100,8 +101,10 @@ def refit_steps(r: Array, g: Array, periods: NDArray[np.int_], z: Array,
 def forecast_origins(model: WindowModel, result: Fit, fitted: dict[str, NDArray[np.bool_]],
                      weights: dict[str, float] | None = None) -> dict[str, Origins]:
     """Each series' forecasts from earlier origins (module docstring), weighed as the
-    fit weighs it (its noise model, its temper and its `weights`); none where no series
-    has a period after its last fitted one (nothing is forecast: no simulation is run)."""
+    fit weighs it (its noise model, its temper and its `weights`), for each series with
+    a period after its last observed fitted one (`fitted`: the observed cells of the
+    fitted periods), whether held out or missing; {} where no series has one (nothing
+    is forecast: no simulation is run)."""
     n = model.history.n_periods
     last = {kpi: int(np.flatnonzero(m)[-1]) for kpi, m in fitted.items() if m.any()}
     if not any(p < n - 1 for p in last.values()):
