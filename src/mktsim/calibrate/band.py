@@ -63,7 +63,7 @@ from numpy.typing import NDArray
 
 from ..history import History, SeriesNoise, estimate_noise
 from .fit import Fit
-from .origins import Origins, forecast_origins
+from .origins import RECENT, Origins, forecast_origins
 from .result import SeriesBand
 from .serial import Serial, Wander, conditional, estimate_wander, walk_forecast
 from .simulator import WindowModel
@@ -71,7 +71,6 @@ from .simulator import WindowModel
 Array = NDArray[np.float64]
 LEVEL = 0.90  # the band's nominal coverage
 NOISE_DRAWS = 25  # observation-noise draws per simulated path
-RECENT = 52  # fitted periods (the last ones) whose coverage sets the conformal factor
 
 
 @dataclass(frozen=True)

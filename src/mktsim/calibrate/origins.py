@@ -30,12 +30,13 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from .fit import DIFF_STEP, Fit
-from .priors import Z_MAX
+from .fit import Fit, difference_steps
 from .simulator import Paths, WindowModel
 
 Array = NDArray[np.float64]
-RECENT = 52  # origins: the last fitted periods (a year of weeks), as the conformal window
+#: the last fitted periods (a year of weeks): those whose coverage sets the band's
+#: conformal factor (calibrate.band, step 3) and the forecasts' origins (step 6)
+RECENT = 52
 
 
 @dataclass(frozen=True)
@@ -71,12 +72,10 @@ def origins_of(fitted: NDArray[np.bool_]) -> NDArray[np.int_]:
 
 def mean_jacobian(model: WindowModel, z: Array, mean: Paths) -> dict[str, Array]:
     """{kpi: [n_periods, k]}: forward differences of the mean path (series units per
-    unit of z) at DIFF_STEP (backwards at the prior's upper end), around `mean`, the
-    mean path at z on the same random numbers."""
+    unit of z) at `fit.difference_steps` (as the fit's own Jacobian), around `mean`,
+    the mean path at z on the same random numbers."""
     cols: dict[str, list[Array]] = {kpi: [] for kpi in mean}
-    for j in range(len(z)):
-        step = np.zeros(len(z))
-        step[j] = DIFF_STEP if z[j] + DIFF_STEP <= Z_MAX else -DIFF_STEP
+    for j, step in enumerate(difference_steps(z)):
         moved, _ = model.expected(z + step)
         for kpi in mean:
             cols[kpi].append((moved[kpi] - mean[kpi]) / step[j])
