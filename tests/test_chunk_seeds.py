@@ -66,3 +66,22 @@ def test_a_stream_drawn_at_once_goes_on_as_its_generator() -> None:
         alone = np.random.default_rng(seed.events())
         assert value == int(alone.integers(2**63))
         assert rep.rng.random() == alone.random()  # the stream after its first draw
+
+
+def test_a_replication_given_twice_draws_its_first_key_once() -> None:
+    """As one by one: the first occurrence gets the stream's first draw, the repeat None
+    (it draws itself, the stream's second value)."""
+    import mktsim
+    from mktsim.engine.replication import Replication
+
+    plan = mktsim.load("scenarios/smart_band.yaml").plan("baseline")
+    seed = chunk_seeds(77, 1, 5)[0]
+    twice = Replication(plan, seed)
+    first = Replication.first_event_draws([twice, twice])
+    once = Replication(plan, seed)
+    one_by_one = [*Replication.first_event_draws([once]), *Replication.first_event_draws([once])]
+    assert first == one_by_one and first[1] is None
+    alone = np.random.default_rng(seed.events())
+    assert first[0] == int(alone.integers(2**63))
+    second = int(alone.integers(2**63))  # the stream goes on after its one draw taken
+    assert int(twice.rng.integers(2**63)) == second == int(once.rng.integers(2**63))
