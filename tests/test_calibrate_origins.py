@@ -5,12 +5,27 @@ while a well-specified model's band is barely widened."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 import numpy as np
 import pytest
 from scipy.stats import binomtest
 
+import mktsim
+from contribution_fixtures import shaped_history, two_channels, weekly_spend
 from mktsim.calibrate.band import series_band
-from mktsim.calibrate.origins import RECENT, Origins, refit_steps
+from mktsim.calibrate.fit import Fit
+from mktsim.calibrate.origins import (
+    RECENT,
+    Origins,
+    forecast_origins,
+    origins_of,
+    refit_steps,
+)
+from mktsim.calibrate.priors import parse_priors
+from mktsim.calibrate.simulator import WindowModel
+from mktsim.history import estimate_noise, observed_mask
 
 PERIODS, HELD, SAMPLES = 120, 13, 200  # weekly: 107 fitted periods, the last 13 held out
 T = np.arange(PERIODS)
@@ -92,3 +107,78 @@ def test_a_well_specified_trend_is_barely_widened() -> None:
     without = _coverage(0.0, 60, 9, ahead=False)[2]
     with_origins = _coverage(0.0, 60, 9, ahead=True)[2]
     assert with_origins < 1.06 * without
+
+
+WEEKS, HOLD = 30, 4
+KOL = "channels.kol.awareness.per_year"
+SOCIAL = "channels.social.awareness.per_year"
+
+
+def _window(tmp_path: Path) -> tuple[WindowModel, Fit]:
+    """A real two-channel window of WEEKS weeks whose history is the model's mean path at
+    other values, with noise; a Fit at z = (0.3, -0.2), its noise estimated there (the
+    refit is linearised about any z: it need not be the optimum)."""
+    loaded = mktsim.load(two_channels(tmp_path)).loaded
+    priors = parse_priors((f"{KOL}=0.05:0.5", f"{SOCIAL}=0.1:0.9"), None, loaded.source)
+    blank = shaped_history(WEEKS, weekly_spend(WEEKS))
+    truth, _ = WindowModel(loaded, "actual", blank, priors, 2, 5).expected(np.array([0.8, 0.4]))
+    rng = np.random.default_rng(2)
+    history = replace(blank, series={k: v * rng.normal(1.0, 0.03, WEEKS)
+                                     for k, v in truth.items()})
+    model = WindowModel(loaded, "actual", history, priors, 2, 5)
+    z = np.array([0.3, -0.2])
+    mean, sim_var = model.expected(z)
+    noise = estimate_noise(history, mean, sim_var, observed_mask(history, HOLD))
+    fit = Fit(z, np.eye(2), noise, mean, sim_var, 0.0, True,
+              tempers={"revenue": 0.5, "units": 0.8})
+    return model, fit
+
+
+def _direct_moves(model: WindowModel, fit: Fit, fitted: dict[str, np.ndarray],
+                  weights: dict[str, float], kpi: str, origins: np.ndarray) -> np.ndarray:
+    """The linearised refit at each origin computed plainly: Jacobians by forward
+    differences of 0.1 in z, rows weighed by sqrt(weight x temper) over the noise's sd."""
+    z = fit.z
+    moved = [model.expected(z + 0.1 * e)[0] for e in np.eye(len(z))]
+    jac = {k: np.column_stack([(m[k] - fit.mean[k]) / 0.1 for m in moved]) for k in fit.mean}
+    r, g, periods = [], [], []
+    for k, y in model.history.series.items():
+        cells = np.flatnonzero(fitted[k])
+        sd = np.sqrt(fit.noise[k].variance(fit.mean[k], fit.sim_var[k]))[cells]
+        w = np.sqrt(weights[k] * fit.tempers[k])
+        r += list(w * (y[cells] - fit.mean[k][cells]) / sd)
+        g += list(w * jac[k][cells] / sd[:, None])
+        periods += list(cells)
+    r_, g_, p_ = np.array(r), np.array(g), np.array(periods)
+
+    def refit(rows: np.ndarray) -> np.ndarray:
+        a = g_[rows]
+        return np.linalg.solve(a.T @ a + np.eye(len(z)), a.T @ r_[rows] - z)
+
+    full = refit(np.ones(len(r_), bool))
+    return np.array([refit(p_ <= o) - full for o in origins]) @ jac[kpi].T
+
+
+def test_forecast_origins_of_a_real_window(tmp_path: Path) -> None:
+    """Nothing runs where every series is observed to the window's end; with a holdout
+    each series' moves are the linearised refits weighed by weight x temper; a series
+    whose own last weeks are missing inside the window gets forecasts too."""
+    model, fit = _window(tmp_path)
+    before = model.evaluations
+    assert forecast_origins(model, fit, observed_mask(model.history, 0), {"units": 3.0}) == {}
+    assert model.evaluations == before  # no simulation
+    weights = {"revenue": 2.0, "units": 0.5}
+    fitted = observed_mask(model.history, HOLD)
+    found = forecast_origins(model, fit, fitted, weights)
+    assert set(found) == {"revenue", "units"}
+    for kpi, o in found.items():
+        assert o.horizon == HOLD
+        np.testing.assert_array_equal(o.origins, origins_of(fitted[kpi]))
+        np.testing.assert_allclose(
+            o.moves, _direct_moves(model, fit, fitted, weights, kpi, o.origins), rtol=1e-9,
+            atol=1e-9 * np.abs(o.moves).max())
+    assert np.abs(found["revenue"].moves).max() > 0
+    tail = observed_mask(model.history, 0)
+    tail["units"][-2:] = False  # units' last two weeks missing inside the window
+    only = forecast_origins(model, fit, tail, weights)
+    assert set(only) == {"units"} and only["units"].horizon == 2

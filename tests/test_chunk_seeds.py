@@ -5,12 +5,16 @@ the first draws of replications' event streams computed at once
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mktsim.engine.rng import child_keys, chunk_seeds, first_event_draws, replication_seeds
+
+SMART_BAND = Path(__file__).resolve().parents[1] / "scenarios" / "smart_band.yaml"
 
 
 @settings(max_examples=60, deadline=None)
@@ -27,7 +31,7 @@ def test_a_replication_from_a_chunk_seed_is_the_same_replication() -> None:
     import mktsim
     from mktsim.engine.replication import Replication
 
-    plan = mktsim.load("scenarios/smart_band.yaml").plan("baseline")
+    plan = mktsim.load(SMART_BAND).plan("baseline")
     for fast, slow in zip(chunk_seeds(77, 3, 5), replication_seeds(77, 3, 5), strict=True):
         a, b = Replication(plan, fast), Replication(plan, slow)
         assert (a.key, a.roster_key) == (b.key, b.roster_key)
@@ -54,7 +58,7 @@ def test_a_stream_drawn_at_once_goes_on_as_its_generator() -> None:
     import mktsim
     from mktsim.engine.replication import Replication
 
-    plan = mktsim.load("scenarios/smart_band.yaml").plan("baseline")
+    plan = mktsim.load(SMART_BAND).plan("baseline")
     seeds = chunk_seeds(77, 4, 5)
     reps = [Replication(plan, seed) for seed in seeds]
     reps[2].rng.random()  # drawn from already: left to draw its own
@@ -66,3 +70,22 @@ def test_a_stream_drawn_at_once_goes_on_as_its_generator() -> None:
         alone = np.random.default_rng(seed.events())
         assert value == int(alone.integers(2**63))
         assert rep.rng.random() == alone.random()  # the stream after its first draw
+
+
+def test_a_replication_given_twice_draws_its_first_key_once() -> None:
+    """As one by one: the first occurrence gets the stream's first draw, the repeat None
+    (it draws itself, the stream's second value)."""
+    import mktsim
+    from mktsim.engine.replication import Replication
+
+    plan = mktsim.load(SMART_BAND).plan("baseline")
+    seed = chunk_seeds(77, 1, 5)[0]
+    twice = Replication(plan, seed)
+    first = Replication.first_event_draws([twice, twice])
+    once = Replication(plan, seed)
+    one_by_one = [*Replication.first_event_draws([once]), *Replication.first_event_draws([once])]
+    assert first == one_by_one and first[1] is None
+    alone = np.random.default_rng(seed.events())
+    assert first[0] == int(alone.integers(2**63))
+    second = int(alone.integers(2**63))  # the stream goes on after its one draw taken
+    assert int(twice.rng.integers(2**63)) == second == int(once.rng.integers(2**63))

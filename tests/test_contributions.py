@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +22,7 @@ from contribution_fixtures import (
     weekly_spend,
     write_simulated_history,
 )
-from mktsim.calibrate.contributions import ContributionSettings, contributions
+from mktsim.calibrate.contributions import ContributionSettings, contributions, held_at
 from mktsim.calibrate.priors import Z_MAX, parse_priors
 from mktsim.calibrate.simulator import WindowModel
 from mktsim.cli import main
@@ -145,15 +146,37 @@ def test_points_at_the_optimum_and_intervals_over_the_draws(tmp_path: Path) -> N
                 p.contribution, p.periods, p.roi, p.marginal_roi), e.name
             assert v.interval == (min(d.interval[0], v.contribution),
                                   max(d.interval[1], v.contribution)), e.name
+            assert v.widened == (v.interval != d.interval
+                                 or v.roi_interval != d.roi_interval
+                                 or v.marginal_roi_interval != d.marginal_roi_interval), e.name
             if v.roi is not None:
                 assert v.roi_interval[0] <= v.roi <= v.roi_interval[1], e.name
     # kol's awareness a year at the optimum is below every draw's: its point lies below the
     # draws' interval, which is widened down to it and keeps its upper end
     kol, kol_draws = found.entry("kol").values["revenue"], draws.entry("kol").values["revenue"]
     assert kol.contribution < kol_draws.interval[0]
-    assert kol.interval == (kol.contribution, kol_draws.interval[1])
+    assert kol.interval == (kol.contribution, kol_draws.interval[1]) and kol.widened
+    assert (found.at_optimum, draws.at_optimum) == (4, 0)
+    assert not any(v.widened for e in draws.entries for v in e.values.values())
     assert in_total_sum(found, "revenue") == pytest.approx(
         found.entry("total").values["revenue"].contribution, rel=1e-9)
+
+
+def test_the_optimum_is_matched_to_the_draws_by_name_and_part(tmp_path: Path) -> None:
+    """The entries depend on the values (a season flat at one point has no entry), so the
+    point's entries are paired with the draws' by (name, part), not by position."""
+    found = decompose(two_channels(tmp_path), weeks=12)
+    shuffled = found.entries[::-1]
+    held = held_at(found.entries, shuffled)
+    assert [e.name for e in held] == [e.name for e in found.entries]
+    for e, h in zip(found.entries, held, strict=True):
+        assert h.values == {k: replace(v, widened=False) for k, v in e.values.items()}
+    season = found.entry("season")
+    with pytest.raises(ValueError, match=r"only over the draws: season \(driver\)"):
+        held_at([e for e in found.entries if e is not season], found.entries)
+    with pytest.raises(ValueError, match=r"only at the optimum: season \(channel\)"):
+        held_at([replace(e, part="channel") if e is season else e for e in found.entries],
+                found.entries)
 
 
 def test_cli_json_document_and_reports(tmp_path: Path) -> None:
@@ -181,6 +204,10 @@ def test_cli_json_document_and_reports(tmp_path: Path) -> None:
     assert added == pytest.approx(entries["total"]["contribution"], rel=1e-9)
     settings = doc["contribution_settings"]
     assert settings["kpi"] == "revenue" and settings["draws"] == 40
+    assert settings["at_optimum"] == 16
+    for e in entries.values():
+        low, high = e["interval"]
+        assert isinstance(e["widened"], bool) and low <= e["contribution"] <= high
     assert settings["roi_units"]["revenue"] == "revenue per money spent"
     assert CalibrateDocument.from_dict(doc).to_dict() == doc
     html = (out / "calibration.html").read_text()

@@ -40,14 +40,17 @@ The steps, each in the series' own units (units, money, a share):
    periods ahead (`walk_forecast`), a band that fans out with the horizon as a forecast
    of a wandering level must; persistence is counted once. Residuals without a walk
    leave the band as it was.
-6. A forecast misses by more than the fitted periods do: where periods follow the last
-   fitted one (a holdout), their factor is at least the conformal factor of forecasts
-   from earlier origins (calibrate.origins: the fit refitted, linearised, on the periods
-   up to each of the last year's fitted periods, its forecast of the fitted periods up
-   to as many periods ahead scored against the band, all horizons pooled). A level,
-   trend or end state the model extrapolates wrong widens the band after the window by
-   what such forecasts missed; the fitted periods' band is unchanged, and a fit without
-   a holdout runs nothing more.
+6. A forecast misses by more than the fitted periods do: where periods follow a
+   series' last observed fitted one (a holdout, or the series' own last weeks missing
+   inside the window), their factor is at least the conformal factor of forecasts from
+   earlier origins (calibrate.origins: the fit refitted, linearised, on the periods up
+   to each of the last year's fitted periods, its forecast of the fitted periods up to
+   as many periods ahead scored against the band, all horizons pooled). A level, trend
+   or end state the model extrapolates wrong widens the band after that period by what
+   such forecasts missed; the band up to it is unchanged, and where no series has a
+   period after its last observed one (no holdout, no missing tail) nothing more runs.
+   The factor is a floor on half-widths that may already hold step 4's carried or step
+   5's walk widths: where those dominate it may widen more than needed (conservative).
 """
 
 from __future__ import annotations
@@ -60,7 +63,7 @@ from numpy.typing import NDArray
 
 from ..history import History, SeriesNoise, estimate_noise
 from .fit import Fit
-from .origins import Origins, forecast_origins
+from .origins import RECENT, Origins, forecast_origins
 from .result import SeriesBand
 from .serial import Serial, Wander, conditional, estimate_wander, walk_forecast
 from .simulator import WindowModel
@@ -68,7 +71,6 @@ from .simulator import WindowModel
 Array = NDArray[np.float64]
 LEVEL = 0.90  # the band's nominal coverage
 NOISE_DRAWS = 25  # observation-noise draws per simulated path
-RECENT = 52  # fitted periods (the last ones) whose coverage sets the conformal factor
 
 
 @dataclass(frozen=True)
@@ -202,7 +204,8 @@ def series_band(observed: Array, expected: Array, samples: Array,
     factor of its recent fitted periods and the fit's optimism (`free_values`); after
     period `last`, centred on the `carried` samples' median, each half-width the larger
     of theirs and the independent samples' (module docstring, step 4), and the factor
-    there at least that of the forecasts from earlier `origins` (step 6)."""
+    after the last observed fitted period at least that of the forecasts from earlier
+    `origins` (step 6)."""
     tail = (1.0 - LEVEL) / 2
     low, mid, high = np.quantile(samples, [tail, 0.5, 1.0 - tail], axis=0)
     window = recent(fitted)

@@ -23,6 +23,7 @@ import numpy as np
 
 from ..documents.contributions import ContributionEntry, Contributions, KpiContribution
 from ..history import History, history_plan
+from ..i18n import _
 from ..kpis import KPI_INDEX, KPIS
 from ..scenario.load import with_values
 from ..simulate import run_plan
@@ -62,12 +63,14 @@ def contributions(model: WindowModel, zs: np.ndarray,
     it."""
     started = time.perf_counter()
     kpis, entries = _decomposition(model, zs, settings.per_draw, settings.step)
+    at_optimum = 0
     if optimum is not None:
         _, points = _decomposition(model, np.asarray(optimum, dtype=float)[None, :],
                                    settings.at_optimum, settings.step)
-        entries = [at_point(p, d) for p, d in zip(points, entries, strict=True)]
+        entries = held_at(points, entries)
+        at_optimum = settings.at_optimum
     return Contributions(kpi=kpis[0], kpis=kpis, draws=len(zs), replications=settings.per_draw,
-                         step=settings.step, entries=entries,
+                         step=settings.step, entries=entries, at_optimum=at_optimum,
                          seconds=time.perf_counter() - started)
 
 
@@ -105,14 +108,41 @@ def _decomposition(model: WindowModel, zs: np.ndarray, per_draw: int, step: floa
     return kpis, decompose(kpis, total, removed, more, baseline, drivers, base, spend, extra)
 
 
+def held_at(points: list[ContributionEntry], draws: list[ContributionEntry]
+            ) -> list[ContributionEntry]:
+    """Each entry of `points` (the decomposition at the fit's optimum) with the intervals of
+    the draws' entry of the same name and part (`at_point`), in the points' order. Which
+    entries there are depends on the values (a season neutral at one point and not at
+    another), so they are matched by (name, part): a ValueError names any entry that only
+    one side has."""
+    by_key = {(e.name, e.part): e for e in draws}
+    keys = [(e.name, e.part) for e in points]
+    if sorted(keys) != sorted(by_key) or len(by_key) != len(draws):
+        only = sorted(set(keys) - set(by_key)), sorted(set(by_key) - set(keys))
+        raise ValueError(_("the contributions at the fit's optimum and over the posterior "
+                           "draws have different entries (only at the optimum: {points}; "
+                           "only over the draws: {draws})").format(
+            points=_names(only[0]), draws=_names(only[1])))
+    return [at_point(p, by_key[p.name, p.part]) for p in points]
+
+
+def _names(keys: list[tuple[str, str]]) -> str:
+    return ", ".join(f"{name} ({part})" for name, part in keys) or "-"
+
+
 def at_point(point: ContributionEntry, draws: ContributionEntry) -> ContributionEntry:
     """`point`'s values (one draw: the fit's optimum) with the intervals of `draws`
-    (the posterior draws' entry of the same part), each widened to hold its point."""
-    values = {kpi: replace(p, interval=_held(draws.values[kpi].interval, p.contribution),
-                           roi_interval=_held(draws.values[kpi].roi_interval, p.roi),
-                           marginal_roi_interval=_held(
-                               draws.values[kpi].marginal_roi_interval, p.marginal_roi))
-              for kpi, p in point.values.items()}
+    (the posterior draws' entry of the same part), each widened to hold its point;
+    `widened` says whether any of a KPI's intervals had to be."""
+    values = {}
+    for kpi, p in point.values.items():
+        d = draws.values[kpi]
+        pairs = ((d.interval, p.contribution), (d.roi_interval, p.roi),
+                 (d.marginal_roi_interval, p.marginal_roi))
+        held = [_held(interval, value) for interval, value in pairs]
+        values[kpi] = replace(p, interval=held[0], roi_interval=held[1],
+                              marginal_roi_interval=held[2],
+                              widened=any(h != i for h, (i, _v) in zip(held, pairs, strict=True)))
     return replace(point, values=values)
 
 

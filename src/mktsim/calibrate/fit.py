@@ -159,13 +159,19 @@ def forward_jacobian(z: np.ndarray, model: WindowModel, noise: dict[str, SeriesN
     shrinks to 1e-8 at z = 0 (the prior's median, where the search often starts), below
     the graininess of simulated counts: the Jacobian came out zero there."""
     base = residuals(z, model, noise, sim_var, mask, weights)
-    cols = []
+    return np.column_stack([(residuals(z + step, model, noise, sim_var, mask, weights) - base)
+                            / step[j] for j, step in enumerate(difference_steps(z))])
+
+
+def difference_steps(z: np.ndarray) -> list[np.ndarray]:
+    """The finite-difference steps of a Jacobian at z: one per coordinate j, DIFF_STEP
+    (in z) along j, backwards where forwards would leave the prior's range (Z_MAX)."""
+    steps = []
     for j in range(len(z)):
         step = np.zeros(len(z))
         step[j] = DIFF_STEP if z[j] + DIFF_STEP <= Z_MAX else -DIFF_STEP
-        cols.append((residuals(z + step, model, noise, sim_var, mask, weights) - base)
-                    / step[j])
-    return np.column_stack(cols)
+        steps.append(step)
+    return steps
 
 
 def screen(model: WindowModel, sim_var: Paths, mask: dict[str, np.ndarray],

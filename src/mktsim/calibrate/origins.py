@@ -19,7 +19,8 @@ optimum; the second term is zero at an exact optimum and removes what the linear
 leaves. That refit's forecast of a later fitted period t moves the mean path by
 J_t dz_o (J the Jacobian in the series' units). The band uses those moves
 (`Origins.moves`) for periods up to `horizon` after each origin, the horizon of the
-periods after the last fitted one (calibrate.band.series_band).
+periods after the series' last observed fitted one (calibrate.band.series_band): a
+holdout's, or the series' own last periods missing inside the window.
 """
 
 from __future__ import annotations
@@ -29,12 +30,13 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from .fit import DIFF_STEP, Fit
-from .priors import Z_MAX
+from .fit import Fit, difference_steps
 from .simulator import Paths, WindowModel
 
 Array = NDArray[np.float64]
-RECENT = 52  # origins: the last fitted periods (a year of weeks), as the conformal window
+#: the last fitted periods (a year of weeks): those whose coverage sets the band's
+#: conformal factor (calibrate.band, step 3) and the forecasts' origins (step 6)
+RECENT = 52
 
 
 @dataclass(frozen=True)
@@ -70,12 +72,10 @@ def origins_of(fitted: NDArray[np.bool_]) -> NDArray[np.int_]:
 
 def mean_jacobian(model: WindowModel, z: Array, mean: Paths) -> dict[str, Array]:
     """{kpi: [n_periods, k]}: forward differences of the mean path (series units per
-    unit of z) at DIFF_STEP (backwards at the prior's upper end), around `mean`, the
-    mean path at z on the same random numbers."""
+    unit of z) at `fit.difference_steps` (as the fit's own Jacobian), around `mean`,
+    the mean path at z on the same random numbers."""
     cols: dict[str, list[Array]] = {kpi: [] for kpi in mean}
-    for j in range(len(z)):
-        step = np.zeros(len(z))
-        step[j] = DIFF_STEP if z[j] + DIFF_STEP <= Z_MAX else -DIFF_STEP
+    for j, step in enumerate(difference_steps(z)):
         moved, _ = model.expected(z + step)
         for kpi in mean:
             cols[kpi].append((moved[kpi] - mean[kpi]) / step[j])
@@ -100,8 +100,10 @@ def refit_steps(r: Array, g: Array, periods: NDArray[np.int_], z: Array,
 def forecast_origins(model: WindowModel, result: Fit, fitted: dict[str, NDArray[np.bool_]],
                      weights: dict[str, float] | None = None) -> dict[str, Origins]:
     """Each series' forecasts from earlier origins (module docstring), weighed as the
-    fit weighs it (its noise model, its temper and its `weights`); none where no series
-    has a period after its last fitted one (nothing is forecast: no simulation is run)."""
+    fit weighs it (its noise model, its temper and its `weights`), for each series with
+    a period after its last observed fitted one (`fitted`: the observed cells of the
+    fitted periods), whether held out or missing; {} where no series has one (nothing
+    is forecast: no simulation is run)."""
     n = model.history.n_periods
     last = {kpi: int(np.flatnonzero(m)[-1]) for kpi, m in fitted.items() if m.any()}
     if not any(p < n - 1 for p in last.values()):

@@ -19,7 +19,8 @@ class KpiContribution:
     """One entry's share of one KPI: over the window (KPI units: money for revenue), its
     90% interval over the posterior draws, per period, and for a channel the ROI
     (contribution per money spent) and the marginal ROI (extra KPI per extra money at last
-    year's spend), with their intervals."""
+    year's spend), with their intervals; `widened` when an interval was widened to hold its
+    value (the value at the fit's optimum outside the draws' 90%)."""
 
     contribution: float
     interval: tuple[float, float]
@@ -28,12 +29,14 @@ class KpiContribution:
     roi_interval: tuple[float, float] | None = None
     marginal_roi: float | None = None
     marginal_roi_interval: tuple[float, float] | None = None
+    widened: bool = False
 
     def to_dict(self, channel: bool = False) -> dict[str, Any]:
-        """`{contribution, interval, periods}`, and for a `channel` `roi, roi_interval,
-        marginal_roi, marginal_roi_interval` (null where no money was spent)."""
+        """`{contribution, interval, widened, periods}`, and for a `channel` `roi,
+        roi_interval, marginal_roi, marginal_roi_interval` (null where no money was
+        spent)."""
         out: dict[str, Any] = {"contribution": self.contribution,
-                               "interval": list(self.interval)}
+                               "interval": list(self.interval), "widened": self.widened}
         if channel:
             out.update(roi=self.roi, roi_interval=_pair(self.roi_interval),
                        marginal_roi=self.marginal_roi,
@@ -56,7 +59,8 @@ class KpiContribution:
             marginal_roi=r.number(obj.get("marginal_roi"), f"{where}.marginal_roi",
                                   optional=True),
             marginal_roi_interval=r.interval(obj.get("marginal_roi_interval"),
-                                             f"{where}.marginal_roi_interval"))
+                                             f"{where}.marginal_roi_interval"),
+            widened=bool(obj.get("widened", False)))
 
 
 @dataclass(frozen=True)
@@ -96,7 +100,9 @@ class ContributionEntry:
 class Contributions:
     """Every entry (channels, baseline, drivers, interaction, total) and how they were
     computed: `draws` posterior draws, `replications` each on common random numbers,
-    the marginal ROI's `step` (a fraction of last year's spend)."""
+    the marginal ROI's `step` (a fraction of last year's spend), and where the values are
+    from: the decomposition at the fit's optimum over `at_optimum` replications, or with
+    0 the mean over the draws."""
 
     kpi: str
     kpis: list[str]
@@ -105,6 +111,7 @@ class Contributions:
     step: float
     entries: list[ContributionEntry] = field(default_factory=list)
     seconds: float = 0.0
+    at_optimum: int = 0
 
     def entry(self, name: str) -> ContributionEntry:
         """The entry called `name` (KeyError when there is none)."""
@@ -115,7 +122,7 @@ class Contributions:
 
     def frame(self) -> Any:
         """A tidy pandas DataFrame: one row per entry and KPI (name, part, in_total, kpi,
-        contribution, low, high, spend, roi, roi_low, roi_high, marginal_roi)."""
+        contribution, low, high, widened, spend, roi, roi_low, roi_high, marginal_roi)."""
         import pandas as pd
 
         rows = []
@@ -124,7 +131,8 @@ class Contributions:
                 roi = v.roi_interval or (None, None)
                 rows.append({"name": e.name, "part": e.part, "in_total": e.in_total,
                              "kpi": kpi, "contribution": v.contribution,
-                             "low": v.interval[0], "high": v.interval[1], "spend": e.spend,
+                             "low": v.interval[0], "high": v.interval[1], "widened": v.widened,
+                             "spend": e.spend,
                              "roi": v.roi, "roi_low": roi[0], "roi_high": roi[1],
                              "marginal_roi": v.marginal_roi})
         return pd.DataFrame(rows)
@@ -136,7 +144,8 @@ class Contributions:
     def settings(self) -> dict[str, Any]:
         """`contribution_settings`: the KPIs, the draws and the ROI's units."""
         return {"kpi": self.kpi, "kpis": self.kpis, "draws": self.draws,
-                "replications": self.replications, "marginal_step": self.step,
+                "replications": self.replications, "at_optimum": self.at_optimum,
+                "marginal_step": self.step,
                 "roi_units": {k: f"{k} per money spent" for k in self.kpis},
                 "seconds": round(self.seconds, 2)}
 
@@ -160,7 +169,10 @@ class Contributions:
                                  "marginal_step", optional=True) or 0.0,
                    entries=entries,
                    seconds=r.number(meta.get("seconds"), "contribution_settings.seconds",
-                                    optional=True) or 0.0)
+                                    optional=True) or 0.0,
+                   at_optimum=int(r.number(meta.get("at_optimum"),
+                                           "contribution_settings.at_optimum",
+                                           optional=True) or 0))
 
 
 def _pair(pair: tuple[float, float] | None) -> list[float] | None:

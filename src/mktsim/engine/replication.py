@@ -130,10 +130,14 @@ class Replication:
         """`int(rep.rng.integers(2**63))` of each replication whose event stream has not
         been drawn from (its first draw: None for the others, which draw it themselves),
         computed for all of them at once without making their generators
-        (`rng.first_event_draws`); the streams go on after that draw."""
+        (`rng.first_event_draws`); the streams go on after that draw. A replication given
+        twice gets its first draw once (None the second time), as one by one."""
         fresh: dict[int, list[int]] = {}  # by run seed
+        seen: set[int] = set()  # ids of the replications collected: each draws once
         for n, rep in enumerate(reps):
-            if rep._rng is None and rep._draws_taken == 0 and rep._seed_index is not None:
+            if (rep._rng is None and rep._draws_taken == 0 and rep._seed_index is not None
+                    and id(rep) not in seen):
+                seen.add(id(rep))
                 fresh.setdefault(rep._seed_index[0], []).append(n)
         found: list[int | None] = [None] * len(reps)
         for seed, members in fresh.items():

@@ -35,6 +35,10 @@ if TYPE_CHECKING:
 
 Result = tuple[str, dict[str, Any]]
 DONE = "done"
+#: the statuses of a research action skipped (the batch's reviews write them too, and the
+#: tally of the decisions reads them): not paid for, or a study as large already running
+NO_BUDGET = "skipped: not enough budget left"
+STUDY_RUNNING = "skipped: a study of {measure} at least as large is running"
 
 
 MAX_TEAM = 100_000  # people on one team, as in the scenario schema
@@ -191,7 +195,7 @@ class Actions:
         """Raise the team's skill ceiling; the cost comes out of the budget left."""
         t = self.rep.plan.teams.index(a["team"])
         if not self.pay(day, float(a.get("cost", 0.0))):
-            return "skipped: not enough budget left", a
+            return NO_BUDGET, a
         self.rep.train(t, clamp(a["skill_gain"], 0.0, 1.0), float(day))
         return DONE, a
 
@@ -202,10 +206,10 @@ class Actions:
         measure, size = str(a["measure"]), round(a["sample_size"])
         days = max(1, round(a["days"]))
         if study_running(self.rules, measure, day, size):
-            return f"skipped: a study of {measure} at least as large is running", a
+            return STUDY_RUNNING.format(measure=measure), a
         cost = float(a.get("cost", 0.0))
         if not self.pay(day, cost):
-            return "skipped: not enough budget left", a
+            return NO_BUDGET, a
         # the review that acted takes up the new rules (`Review.act`)
         self.rules = commissioned(self.rules, measure, day, days, size, cost)
         return DONE, {**a, "sample_size": size, "days": days}

@@ -38,7 +38,16 @@ from ..expr.postfix_kernel import OK, evaluate_rows
 from ..kpis import KPI_INDEX
 from ..model.plan import C_STEP_DAYS
 from ..scenario.rules import SURVEY_MEASURES
-from .actions import DONE, clamp, commissioned, planned_left, shift_money, study_running
+from .actions import (
+    DONE,
+    NO_BUDGET,
+    STUDY_RUNNING,
+    clamp,
+    commissioned,
+    planned_left,
+    shift_money,
+    study_running,
+)
 from .compiled import CompiledAction
 from .functions import RULE_FUNCTIONS, ReviewEnvironment
 from .observe import draw_due_surveys, draw_surveys
@@ -285,8 +294,7 @@ def research_together(reviews: Sequence[Review], index: int,
             done[i] += 1
             review.acted[index] = day
         else:
-            status = (f"skipped: a study of {measure} at least as large is running"
-                      if is_running else "skipped: not enough budget left")
+            status = STUDY_RUNNING.format(measure=measure) if is_running else NO_BUDGET
             review.decide(day, rule.name, "research", a, seen, status)
     return True
 

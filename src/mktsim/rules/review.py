@@ -22,7 +22,7 @@ from ..kpis import KPI_INDEX, KPIS
 from ..model import plan as P
 from ..model.measures import start_value, threshold_of
 from ..model.reused import Reused
-from .actions import DONE, Actions
+from .actions import DONE, NO_BUDGET, Actions
 from .compiled import CompiledAction, CompiledRules, Study, compile_review
 from .functions import RULE_FUNCTIONS as RULE_FUNCTIONS  # the registry, also known here
 from .functions import ReviewEnvironment
@@ -242,7 +242,7 @@ class Review:
         self.decide(day, f"research:{study.measure}", "research",
                     {"measure": study.measure, "sample_size": study.sample_size,
                      "days": study.end - study.start, "cost": study.cost},
-                    {}, DONE if done else "skipped: not enough budget left")
+                    {}, DONE if done else NO_BUDGET)
         if not done:
             self.set_rules(_without_study(self.rules, study))
 

@@ -57,15 +57,27 @@ def contribution_rows(contributions: Contributions, kpi: str) -> list[list[str]]
     return rows
 
 
+def how_made(contributions: Contributions) -> str:
+    """Where the values and the intervals come from: the fit's optimum and the draws, or
+    (`at_optimum` 0) the draws alone."""
+    if contributions.at_optimum:
+        return _("Values at the fit's optimum ({n} replications); 90% intervals over {draws} "
+                 "posterior draws ({reps} replications each on common random numbers), "
+                 "widened to hold the value where it falls outside.").format(
+            n=contributions.at_optimum, draws=contributions.draws,
+            reps=contributions.replications)
+    return _("Values and 90% intervals over {draws} posterior draws, {reps} replications "
+             "each on common random numbers.").format(draws=contributions.draws,
+                                                      reps=contributions.replications)
+
+
 def contribution_table(contributions: Contributions, kpi: str) -> Table:
     """The decomposition of one KPI."""
     note = _("Baseline: the KPI with no media spend; base demand: with no spend and every "
-             "demand driver neutral. {draws} posterior draws, {reps} replications each on "
-             "common random numbers. ROI: {kpi} per money spent; marginal ROI: {kpi} per "
-             "extra money when last year's spend rises by {step:.0%}. The parts of a "
+             "demand driver neutral. {how} ROI: {kpi} per money spent; marginal ROI: {kpi} "
+             "per extra money when last year's spend rises by {step:.0%}. The parts of a "
              "nonlinear model do not add up exactly: the interaction is the remainder.").format(
-        draws=contributions.draws, reps=contributions.replications, kpi=phrase(kpi),
-        step=contributions.step)
+        how=how_made(contributions), kpi=phrase(kpi), step=contributions.step)
     key = "contributions" if kpi == contributions.kpi else f"contributions_{kpi}"
     return text_table(key, _("Contributions to {kpi}").format(kpi=phrase(kpi)),
                       [_(h) for h in HEADER], contribution_rows(contributions, kpi),
