@@ -89,6 +89,12 @@ WORDS: dict[str, tuple[str, str]] = {
                     "自拟合周期的中点起增长率单独估计（下面放开拟合）：预测延续后半段的增长"),
     "fourier": ("smooth yearly season, 2 harmonics (freed below)",
                 "平滑的年度季节性，2 阶谐波（下面放开拟合）"),
+    "season_scaling": (
+        "power of the trend on the season: 1 = the season is a fixed share of the level\n"
+        "and grows with the trend; 0 = a fixed amount, the same whatever the trend\n"
+        "(docs/scenario.md)",
+        "趋势对季节性的幂：1 = 季节性是水平的固定比例，随趋势增长；\n"
+        "0 = 固定的量，不随趋势变化（见 docs/scenario.md）"),
     "control_elasticity": (
         "from column control.{name}: factor (x / reference)^coefficient; reference = the\n"
         "column's mean; next year repeats the last year's values",
