@@ -58,8 +58,6 @@ TRUE_VALUES = {
     "market.demand.events.promo.lift": 0.5,
     # channels' purchases scaled by the drivers like organic ones (the draft frees it)
     "market.demand.media_scaling": 1.0,
-    # a season that grows with the trend (trend x season), whatever the draft says
-    "market.demand.season_scaling": 1.0,
 }
 #: The truth's saturation curve and adstock step: the Hill curve carried day by day,
 #: whatever the draft of a weekly history puts (the logistic curve stepped weekly), so

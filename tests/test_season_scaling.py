@@ -51,6 +51,18 @@ def test_scaling_one_is_the_product_and_zero_adds_a_fixed_amount() -> None:
         (season[10] - 1.0) * np.sqrt(trend[same_day]), rel=1e-9)
 
 
+@pytest.mark.parametrize("media", [0.0, 0.4, 1.0])
+def test_an_unset_season_scaling_follows_media_scaling(media: float) -> None:
+    """An additive form (media added, 0) adds its season to the trend too."""
+    trend = Trend(origin=ORIGIN, growth_per_year=0.3)
+    fourier = Fourier(order=1, sin=[0.2], cos=[-0.1])
+    unset = demand(Demand(trend=trend, fourier=fourier, media_scaling=media), ORIGIN, 800)
+    assert unset.tobytes() == demand(_demand(0.3, [0.2], [-0.1], media), ORIGIN,
+                                     800).tobytes()
+    assert unset.tobytes() != demand(_demand(0.3, [0.2], [-0.1], 1.0 - media), ORIGIN,
+                                     800).tobytes()
+
+
 def _fit(truth: np.ndarray, scaling: float) -> np.ndarray:
     """D of a trend and a two-harmonic season fitted by least squares to `truth` over the
     fitted days, over the fitted and held-out days."""

@@ -137,10 +137,6 @@ def _market(out: Lines, d: HistoryDraft) -> None:
 #: keeps the one the history's evidence favours (docs/calibration.md, "Choosing a form
 #: from the data").
 MEDIA_SCALING = 1.0
-#: The drafted power of the trend on the Fourier season (1 scaled: a season of a fixed
-#: share of the level; 0 added: of a fixed amount); docs/calibration.md, "The baseline a
-#: quarter past the window, traced".
-SEASON_SCALING = 1.0
 
 
 def _demand(out: Lines, d: HistoryDraft) -> None:
@@ -153,7 +149,6 @@ def _demand(out: Lines, d: HistoryDraft) -> None:
         out.add(3, "change_points:", "trend_break")
         out.add(4, f"- {{on: {on.isoformat()}, growth_per_year: 0.0}}")
     out.add(2, "fourier: {order: 2, sin: [0.0, 0.0], cos: [0.0, 0.0]}", "fourier")
-    out.add(2, f"season_scaling: {SEASON_SCALING:g}", "season_scaling")
     if d.controls:
         out.add(2, "controls:")
         for c in d.controls:

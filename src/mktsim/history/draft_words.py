@@ -77,10 +77,11 @@ WORDS: dict[str, tuple[str, str]] = {
                "需求驱动因素（见 docs/scenario.md）：它们的乘积作用于购买"),
     "media_scaling": (
         "power of the drivers on channels' purchases: 1 = scaled like organic purchases,\n"
-        "0 = additive (a channel adds the same purchases whatever the trend or season);\n"
+        "0 = additive (a channel adds the same purchases whatever the trend or season,\n"
+        "and the season adds the same amount whatever the trend);\n"
         "try 0 if your channels' effect does not grow with your demand (docs/scenario.md)",
         "驱动因素对渠道购买的幂：1 = 与自然购买一样按比例放大，\n"
-        "0 = 加性（渠道带来的购买不随趋势或季节变化）；\n"
+        "0 = 加性（渠道带来的购买不随趋势或季节变化，季节性带来的量也不随趋势变化）；\n"
         "若渠道效果不随需求增长，可改为 0（见 docs/scenario.md）"),
     "trend": ("trend: growth per year from the history's first day (freed below)",
               "趋势：自历史第一天起的年增长率（下面放开拟合）"),
@@ -89,12 +90,6 @@ WORDS: dict[str, tuple[str, str]] = {
                     "自拟合周期的中点起增长率单独估计（下面放开拟合）：预测延续后半段的增长"),
     "fourier": ("smooth yearly season, 2 harmonics (freed below)",
                 "平滑的年度季节性，2 阶谐波（下面放开拟合）"),
-    "season_scaling": (
-        "power of the trend on the season: 1 = the season is a fixed share of the level\n"
-        "and grows with the trend; 0 = a fixed amount, the same whatever the trend\n"
-        "(docs/scenario.md)",
-        "趋势对季节性的幂：1 = 季节性是水平的固定比例，随趋势增长；\n"
-        "0 = 固定的量，不随趋势变化（见 docs/scenario.md）"),
     "control_elasticity": (
         "from column control.{name}: factor (x / reference)^coefficient; reference = the\n"
         "column's mean; next year repeats the last year's values",
