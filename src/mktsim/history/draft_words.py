@@ -77,10 +77,11 @@ WORDS: dict[str, tuple[str, str]] = {
                "需求驱动因素（见 docs/scenario.md）：它们的乘积作用于购买"),
     "media_scaling": (
         "power of the drivers on channels' purchases: 1 = scaled like organic purchases,\n"
-        "0 = additive (a channel adds the same purchases whatever the trend or season);\n"
+        "0 = additive (a channel adds the same purchases whatever the trend or season,\n"
+        "and the season adds the same amount whatever the trend);\n"
         "try 0 if your channels' effect does not grow with your demand (docs/scenario.md)",
         "驱动因素对渠道购买的幂：1 = 与自然购买一样按比例放大，\n"
-        "0 = 加性（渠道带来的购买不随趋势或季节变化）；\n"
+        "0 = 加性（渠道带来的购买不随趋势或季节变化，季节性带来的量也不随趋势变化）；\n"
         "若渠道效果不随需求增长，可改为 0（见 docs/scenario.md）"),
     "trend": ("trend: growth per year from the history's first day (freed below)",
               "趋势：自历史第一天起的年增长率（下面放开拟合）"),

@@ -10,7 +10,10 @@ the `seasonality.by_month` multiplier (the Plan's daily `season` = by_month * D)
   per year in force on day s (the base growth, then each change point's from its date):
   (1 + g)^(years since origin) without change points; continuous at every change point.
 - fourier: exp(sum_k sin_k sin(2 pi k t / 365.25) + cos_k cos(2 pi k t / 365.25)),
-  t = day of the year - 1 (0 on 1 January).
+  t = day of the year - 1 (0 on 1 January); with `season_scaling` q below 1 (unset:
+  `media_scaling`'s value) and a trend T, the factor is 1 + (F - 1) T^(q - 1), so that
+  trend x season = T + (F - 1) T^q: a season whose amount follows the trend's level
+  (q = 1) or stays the origin's (q = 0).
 - control (value x on the day, in the control's own unit): elasticity
   (x / reference)^coefficient; linear max(0, 1 + coefficient (x - reference)).
 - event (intensity i on the day, 0 outside the event's days): 1 + lift * i.
@@ -66,7 +69,8 @@ def demand_factors(spec: Any, start_date: dt.date, days: int,
     if demand.trend is not None:
         out["trend"] = trend_factor(demand.trend, ordinals)
     if demand.fourier is not None:
-        out["fourier"] = fourier_factor(demand.fourier, start_date, days)
+        out["fourier"] = trend_scaled(fourier_factor(demand.fourier, start_date, days),
+                                      out.get("trend"), season_power(demand))
     for name, control in demand.controls.items():
         x = _with_history(control_path(control, ordinals), history, "controls", name,
                           start_date)
@@ -117,6 +121,24 @@ def fourier_factor(fourier: Fourier, start_date: dt.date, days: int) -> NDArray[
         angle = 2.0 * np.pi * k * t / YEAR_DAYS
         log = log + a * np.sin(angle) + b * np.cos(angle)
     return np.exp(log)
+
+
+def season_power(demand: Demand) -> float:
+    """The power of the trend on the season: `season_scaling`, else `media_scaling` (an
+    additive form adds its season to the trend as well as its media)."""
+    if demand.season_scaling is not None:
+        return float(demand.season_scaling)
+    return float(demand.media_scaling)
+
+
+def trend_scaled(season: NDArray[np.float64], trend: NDArray[np.float64] | None,
+                 power: float) -> NDArray[np.float64]:
+    """The season factor F as the trend T scales it to the power `power` (p): 1 + (F - 1)
+    T^(p - 1), so that T x factor = T + (F - 1) T^p (dimensionless); F itself for p = 1
+    or without a trend. Negative amounts are floored at 0 (no demand)."""
+    if trend is None or power == 1.0:
+        return season
+    return np.maximum(0.0, 1.0 + (season - 1.0) * np.power(trend, power - 1.0))
 
 
 def control_path(control: Control, ordinals: NDArray[np.int64]) -> NDArray[np.float64]:

@@ -222,11 +222,18 @@ class Demand(Section):
     and repurchase hazards (with `seasonality.by_month`). Channels' purchase intents are
     multiplied by that season to the power `media_scaling`: 1 scales them like organic
     purchases, 0 adds them to the demand the drivers shape (an additive marketing-mix
-    model), values between bridge the two."""
+    model), values between bridge the two. The Fourier season is scaled by the trend to
+    the power `season_scaling`, `media_scaling`'s value unless set: 1 multiplies the trend
+    (a season of a fixed share of the level), 0 adds to it (a season of a fixed amount,
+    the origin's share of the level), so the additive form adds the season too."""
 
     media_scaling: Share = Field(
         1.0, description="Power of the season and demand drivers that multiplies channels' "
         "purchase intents: 1 = scaled like organic purchases, 0 = additive (not scaled).")
+    season_scaling: Share | None = Field(
+        None, description="Power of the trend that scales the Fourier season: 1 = trend x "
+        "season (a fixed share of the level), 0 = trend + season - 1 (a fixed amount); "
+        "unset: media_scaling's value.")
     trend: Trend | None = None
     fourier: Fourier | None = None
     controls: dict[Name, Control] = Field(default_factory=dict, max_length=100)

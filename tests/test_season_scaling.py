@@ -1,0 +1,94 @@
+"""The Fourier season scaled by the trend (`market.demand.season_scaling` 1) or added to it
+(0), and why it matters a quarter past a growing history's window."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+from scipy.optimize import least_squares
+
+from mktsim.model.demand import demand, demand_factors
+from mktsim.scenario.demand import Demand, Fourier, Trend
+
+ORIGIN = dt.date(2018, 1, 1)
+#: Three years fitted, then the quarter after them (its summer is the season's trough).
+FITTED_DAYS, HELD_OUT_DAYS = 3 * 364 + 154, 91
+
+
+def _demand(growth: float, sin: list[float], cos: list[float], scaling: float) -> Demand:
+    return Demand(trend=Trend(origin=ORIGIN, growth_per_year=growth),
+                  fourier=Fourier(order=len(sin), sin=sin, cos=cos), season_scaling=scaling)
+
+
+def _season_amount(d: np.ndarray, trend: np.ndarray) -> np.ndarray:
+    """The season's part of D on each day: D less the trend (dimensionless)."""
+    return d - trend
+
+
+def test_scaling_one_is_the_product_and_zero_adds_a_fixed_amount() -> None:
+    days = 3 * 365
+    scaled = demand_factors(_demand(0.3, [0.2], [-0.1], 1.0), ORIGIN, days)
+    plain = demand_factors(Demand(trend=Trend(origin=ORIGIN, growth_per_year=0.3),
+                                  fourier=Fourier(order=1, sin=[0.2], cos=[-0.1])),
+                           ORIGIN, days)
+    assert scaled["fourier"].tobytes() == plain["fourier"].tobytes()  # the default
+    trend = scaled["trend"]
+    season = scaled["fourier"]
+    added = demand(_demand(0.3, [0.2], [-0.1], 0.0), ORIGIN, days)
+    product = demand(_demand(0.3, [0.2], [-0.1], 1.0), ORIGIN, days)
+    same_day = np.array([10, 10 + 365, 10 + 730])  # one calendar day in three years
+    # Added: the season's amount is the origin's, whatever the trend has grown to.
+    assert _season_amount(added, trend)[same_day] == pytest.approx(
+        np.full(3, season[10] - 1.0), rel=1e-9)
+    # Scaled: it grows with the trend (x 1.3 a year).
+    amount = _season_amount(product, trend)[same_day]
+    assert amount[1:] / amount[:-1] == pytest.approx(trend[same_day][1:] / trend[same_day][:-1],
+                                                     rel=1e-9)
+    half = demand(_demand(0.3, [0.2], [-0.1], 0.5), ORIGIN, days)
+    assert _season_amount(half, trend)[same_day] == pytest.approx(
+        (season[10] - 1.0) * np.sqrt(trend[same_day]), rel=1e-9)
+
+
+@pytest.mark.parametrize("media", [0.0, 0.4, 1.0])
+def test_an_unset_season_scaling_follows_media_scaling(media: float) -> None:
+    """An additive form (media added, 0) adds its season to the trend too."""
+    trend = Trend(origin=ORIGIN, growth_per_year=0.3)
+    fourier = Fourier(order=1, sin=[0.2], cos=[-0.1])
+    unset = demand(Demand(trend=trend, fourier=fourier, media_scaling=media), ORIGIN, 800)
+    assert unset.tobytes() == demand(_demand(0.3, [0.2], [-0.1], media), ORIGIN,
+                                     800).tobytes()
+    assert unset.tobytes() != demand(_demand(0.3, [0.2], [-0.1], 1.0 - media), ORIGIN,
+                                     800).tobytes()
+
+
+def _fit(truth: np.ndarray, scaling: float) -> np.ndarray:
+    """D of a trend and a two-harmonic season fitted by least squares to `truth` over the
+    fitted days, over the fitted and held-out days."""
+    days = FITTED_DAYS + HELD_OUT_DAYS
+
+    def path(x: np.ndarray) -> np.ndarray:
+        return x[0] * demand(_demand(x[1], list(x[2:4]), list(x[4:6]), scaling), ORIGIN,
+                             days)
+
+    def residual(x: np.ndarray) -> np.ndarray:
+        return (path(x) - truth)[:FITTED_DAYS] / truth[:FITTED_DAYS]
+
+    return path(least_squares(residual, np.r_[1.0, np.zeros(5)]).x)
+
+
+def test_a_season_of_fixed_amount_on_a_growing_level_is_extrapolated_low_when_scaled() -> None:
+    """A level growing 10% a year with a season of a fixed amount (its trough in summer):
+    the season scaled by the trend, fitted over three years, deepens the trough as the
+    level grows and forecasts the next quarter low; the season added forecasts it."""
+    days = FITTED_DAYS + HELD_OUT_DAYS
+    t = np.arange(days)
+    doy = np.array([(ORIGIN + dt.timedelta(days=int(i))).timetuple().tm_yday - 1 for i in t])
+    angle = 2 * np.pi * doy / 365.25
+    truth = 1.1 ** (t / 365.25) + 0.15 * (np.cos(angle) - np.sin(2 * angle))
+    held_out = slice(FITTED_DAYS, days)
+    scaled = _fit(truth, 1.0)[held_out].sum() / truth[held_out].sum()
+    added = _fit(truth, 0.0)[held_out].sum() / truth[held_out].sum()
+    assert scaled < 0.985
+    assert added == pytest.approx(1.0, abs=0.004)
