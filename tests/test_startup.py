@@ -20,7 +20,6 @@ from hypothesis import strategies as st
 
 import mktsim
 from mktsim.documents.jsontext import dumps
-from mktsim.engine.numba_load import RUNTIME_CACHE
 from mktsim.scenario import yamlio
 from mktsim.scenario.crosscheck import reporting_cycle
 from mktsim.scenario.yamlfast import RESOLVER_TABLE, fast_parse
@@ -251,12 +250,14 @@ print(repr((lazy, zeros_probe.filled(4).tolist(),
             sum(zeros_probe.filled.stats.cache_hits.values()))))
 """
 _WITH_ENGINE = """
+from pathlib import Path
 import mktsim
 from mktsim.engine.montecarlo import simulate
 
 from numba.core.runtime import nrtdynmod
 from mktsim.engine import numba_load
 
+numba_load.RUNTIME_CACHE = Path({cache!r})  # this test's own, not other tests'
 compiled = []
 original = nrtdynmod.create_nrt_module
 nrtdynmod.create_nrt_module = lambda ctx: compiled.append(1) or original(ctx)
@@ -274,9 +275,9 @@ def test_environments_rebuilt_without_imports_still_compile_and_cache(tmp_path: 
     process (its environments pickled, its code calling the runtime's) loads from the
     cache in the next one, with or without mktsim, and computes the same."""
     (tmp_path / "zeros_probe.py").write_text(_ZEROS_MODULE, encoding="utf-8")
-    for kept in RUNTIME_CACHE.glob("numba_runtime-*.nbo"):
-        kept.unlink()
-    engine = _WITH_ENGINE.format(path=str(SMART_BAND))
+    cache = tmp_path / "runtime"  # empty: not the package's, which tests beside may fill
+    cache.mkdir()
+    engine = _WITH_ENGINE.format(path=str(SMART_BAND), cache=str(cache))
     runs = []
     for setup in (engine, engine, "lazy = []"):
         probe = _ENV_PROBE.format(folder=str(tmp_path), engine=setup)
