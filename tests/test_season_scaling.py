@@ -92,3 +92,17 @@ def test_a_season_of_fixed_amount_on_a_growing_level_is_extrapolated_low_when_sc
     added = _fit(truth, 0.0)[held_out].sum() / truth[held_out].sum()
     assert scaled < 0.985
     assert added == pytest.approx(1.0, abs=0.004)
+
+
+def test_a_trend_underflowing_to_zero_gives_no_nan() -> None:
+    """A trend falling to 0 (below the smallest float) beside a neutral season (F = 1
+    exactly, no Fourier amplitude) and a strong one: D is 0 there, never NaN."""
+    days = 30 * 365  # ln T = -27.6 a year: below -745 after 27 years
+    for sin in ([0.0], [0.5]):
+        falling = Demand(trend=Trend(origin=ORIGIN, growth_per_year=-1.0 + 1e-12),
+                         fourier=Fourier(order=1, sin=sin, cos=[0.0]), season_scaling=0.0)
+        d = demand(falling, ORIGIN, days)
+        trend = demand_factors(falling, ORIGIN, days)["trend"]
+        assert (trend == 0.0).any()
+        assert np.isfinite(d).all()
+        assert (d[trend == 0.0] == 0.0).all()

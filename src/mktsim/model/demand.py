@@ -11,9 +11,9 @@ the `seasonality.by_month` multiplier (the Plan's daily `season` = by_month * D)
   (1 + g)^(years since origin) without change points; continuous at every change point.
 - fourier: exp(sum_k sin_k sin(2 pi k t / 365.25) + cos_k cos(2 pi k t / 365.25)),
   t = day of the year - 1 (0 on 1 January); with `season_scaling` q below 1 (unset:
-  `media_scaling`'s value) and a trend T, the factor is 1 + (F - 1) T^(q - 1), so that
-  trend x season = T + (F - 1) T^q: a season whose amount follows the trend's level
-  (q = 1) or stays the origin's (q = 0).
+  `media_scaling`'s value) and a trend T, the factor is max(0, T + (F - 1) T^q) / T, so
+  that trend x season = T + (F - 1) T^q floored at 0: a season whose amount follows the
+  trend's level (q = 1) or stays the origin's (q = 0).
 - control (value x on the day, in the control's own unit): elasticity
   (x / reference)^coefficient; linear max(0, 1 + coefficient (x - reference)).
 - event (intensity i on the day, 0 outside the event's days): 1 + lift * i.
@@ -133,12 +133,16 @@ def season_power(demand: Demand) -> float:
 
 def trend_scaled(season: NDArray[np.float64], trend: NDArray[np.float64] | None,
                  power: float) -> NDArray[np.float64]:
-    """The season factor F as the trend T scales it to the power `power` (p): 1 + (F - 1)
-    T^(p - 1), so that T x factor = T + (F - 1) T^p (dimensionless); F itself for p = 1
-    or without a trend. Negative amounts are floored at 0 (no demand)."""
+    """The season factor F as the trend T scales it to the power `power` (p): the amount
+    max(0, T + (F - 1) T^p) over T, so that T x factor = T + (F - 1) T^p floored at 0 (no
+    demand; dimensionless); F itself for p = 1 or without a trend. Where T underflows to
+    0 the factor is 1 (D is 0 there), and it is capped at the largest float."""
     if trend is None or power == 1.0:
         return season
-    return np.maximum(0.0, 1.0 + (season - 1.0) * np.power(trend, power - 1.0))
+    amount = np.maximum(0.0, trend + (season - 1.0) * np.power(trend, power))
+    with np.errstate(over="ignore"):  # a tiny T under a larger amount: capped below
+        factor = np.divide(amount, trend, out=np.ones_like(amount), where=trend > 0.0)
+    return np.minimum(factor, np.finfo(float).max)
 
 
 def control_path(control: Control, ordinals: NDArray[np.int64]) -> NDArray[np.float64]:
