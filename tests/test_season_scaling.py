@@ -106,3 +106,20 @@ def test_a_trend_underflowing_to_zero_gives_no_nan() -> None:
         assert (trend == 0.0).any()
         assert np.isfinite(d).all()
         assert (d[trend == 0.0] == 0.0).all()
+
+
+def test_a_falling_trend_under_an_added_season_floors_demand_at_zero() -> None:
+    """q = 0 with a trend falling 50% a year: the season's fixed trough amount exceeds the
+    trend after a few years, and D is 0 on those days (never negative); elsewhere it is
+    T + (F - 1) built from the trend and the Fourier factor."""
+    days = 9 * 365
+    spec = _demand(-0.5, [0.0], [0.4], 0.0)
+    d = demand(spec, ORIGIN, days)
+    trend = demand_factors(spec, ORIGIN, days)["trend"]
+    doy = np.array([(ORIGIN + dt.timedelta(days=i)).timetuple().tm_yday - 1
+                    for i in range(days)])
+    season = np.exp(0.4 * np.cos(2 * np.pi * doy / 365.25))
+    amount = trend + season - 1.0
+    assert (amount < 0).sum() > 100
+    assert (d[amount <= 0] == 0.0).all()
+    assert d[amount > 0] == pytest.approx(amount[amount > 0], rel=1e-9)
