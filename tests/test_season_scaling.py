@@ -123,3 +123,24 @@ def test_a_falling_trend_under_an_added_season_floors_demand_at_zero() -> None:
     assert (amount < 0).sum() > 100
     assert (d[amount <= 0] == 0.0).all()
     assert d[amount > 0] == pytest.approx(amount[amount > 0], rel=1e-9)
+
+
+@pytest.mark.parametrize(("overrides", "written"), [((), 1.0),
+                                                    (("market.demand.media_scaling=0",), 0.0)])
+def test_a_fitted_file_states_the_season_form_it_was_fitted_with(
+        overrides: tuple[str, ...], written: float) -> None:
+    """The fitted scenario writes `season_scaling` as the fit read it (media_scaling's
+    value), so a later default cannot move its forecasts; a value given is kept."""
+    from demand_fixtures import DEMAND, with_demand
+    from mktsim.calibrate.result import CalibrationResult
+    from mktsim.calibrate.writeout import fitted_text
+    from mktsim.scenario.load import load_text
+
+    source = with_demand()
+    result = CalibrationResult("s.yaml", "h.csv", "steady", "month", 3, 0, [], [], {}, [],
+                               {}, np.zeros((3, 0)))
+    fitted = load_text(fitted_text(source, result, [], overrides=overrides)).spec
+    assert fitted.market.demand.season_scaling == written
+    given = with_demand(DEMAND.replace("    fourier:", "    season_scaling: 0.5\n    fourier:"))
+    again = load_text(fitted_text(given, result, [], overrides=overrides)).spec
+    assert again.market.demand.season_scaling == 0.5

@@ -105,6 +105,7 @@ def fitted_text(source_text: str, result: CalibrationResult, priors: list[Parame
         _moved_priors(doc, priors)
     for est in result.parameters:
         set_in_document(doc, est.path, float(format_number(est.estimate, 6)))
+    _state_season_form(doc)
     end = result.end_state
     if end is None:
         joint = {p for g in joint_groups([q.path for q in priors], result.draws) for p in g}
@@ -131,6 +132,17 @@ def fitted_text(source_text: str, result: CalibrationResult, priors: list[Parame
     out = io.StringIO()
     yaml.dump(doc, out)
     return header(result, draws_file) + out.getvalue()
+
+
+def _state_season_form(doc: Any) -> None:
+    """Write `market.demand.season_scaling` (dimensionless, 0 to 1) as the fit read it,
+    `media_scaling`'s value (default 1) when unset, so that the fitted file keeps its
+    season's form whatever default a later version gives it."""
+    market = doc.get("market") if hasattr(doc, "get") else None
+    demand = market.get("demand") if hasattr(market, "get") else None
+    if not hasattr(demand, "get") or demand.get("season_scaling") is not None:
+        return
+    demand["season_scaling"] = demand.get("media_scaling", 1.0)
 
 
 def _moved_priors(doc: Any, priors: list[Parameter]) -> None:
