@@ -22,33 +22,80 @@ def _demand(growth: float, sin: list[float], cos: list[float], scaling: float) -
                   fourier=Fourier(order=len(sin), sin=sin, cos=cos), season_scaling=scaling)
 
 
-def _season_amount(d: np.ndarray, trend: np.ndarray) -> np.ndarray:
-    """The season's part of D on each day: D less the trend (dimensionless)."""
-    return d - trend
+def _day_of_year(start: dt.date, days: int) -> np.ndarray:
+    """Day of the year - 1 of each day from `start` (0 on 1 January)."""
+    return np.array([(start + dt.timedelta(days=i)).timetuple().tm_yday - 1
+                     for i in range(days)], dtype=float)
+
+
+def _season(sin: list[float], cos: list[float], start: dt.date, days: int) -> np.ndarray:
+    """exp(sum_k sin_k sin(2 pi k t / 365.25) + cos_k cos(...)), built here."""
+    angle = 2 * np.pi * _day_of_year(start, days) / 365.25
+    return np.exp(sum(a * np.sin(k * angle) + b * np.cos(k * angle)
+                      for k, (a, b) in enumerate(zip(sin, cos, strict=True), start=1)))
 
 
 def test_scaling_one_is_the_product_and_zero_adds_a_fixed_amount() -> None:
     days = 3 * 365
-    scaled = demand_factors(_demand(0.3, [0.2], [-0.1], 1.0), ORIGIN, days)
-    plain = demand_factors(Demand(trend=Trend(origin=ORIGIN, growth_per_year=0.3),
-                                  fourier=Fourier(order=1, sin=[0.2], cos=[-0.1])),
-                           ORIGIN, days)
-    assert scaled["fourier"].tobytes() == plain["fourier"].tobytes()  # the default
-    trend = scaled["trend"]
-    season = scaled["fourier"]
-    added = demand(_demand(0.3, [0.2], [-0.1], 0.0), ORIGIN, days)
+    trend = 1.3 ** (np.arange(days) / 365.25)
+    season = _season([0.2], [-0.1], ORIGIN, days)
+    plain = demand(Demand(trend=Trend(origin=ORIGIN, growth_per_year=0.3),
+                          fourier=Fourier(order=1, sin=[0.2], cos=[-0.1])), ORIGIN, days)
+    assert plain == pytest.approx(trend * season, rel=1e-12)  # the default, 1
     product = demand(_demand(0.3, [0.2], [-0.1], 1.0), ORIGIN, days)
+    assert product == pytest.approx(trend * season, rel=1e-12)
+    added = demand(_demand(0.3, [0.2], [-0.1], 0.0), ORIGIN, days)
     same_day = np.array([10, 10 + 365, 10 + 730])  # one calendar day in three years
     # Added: the season's amount is the origin's, whatever the trend has grown to.
-    assert _season_amount(added, trend)[same_day] == pytest.approx(
-        np.full(3, season[10] - 1.0), rel=1e-9)
+    assert (added - trend)[same_day] == pytest.approx(np.full(3, season[10] - 1.0), rel=1e-9)
     # Scaled: it grows with the trend (x 1.3 a year).
-    amount = _season_amount(product, trend)[same_day]
+    amount = (product - trend)[same_day]
     assert amount[1:] / amount[:-1] == pytest.approx(trend[same_day][1:] / trend[same_day][:-1],
                                                      rel=1e-9)
     half = demand(_demand(0.3, [0.2], [-0.1], 0.5), ORIGIN, days)
-    assert _season_amount(half, trend)[same_day] == pytest.approx(
+    assert (half - trend)[same_day] == pytest.approx(
         (season[10] - 1.0) * np.sqrt(trend[same_day]), rel=1e-9)
+
+
+def test_an_added_season_keeps_its_amount_across_a_trend_change_point() -> None:
+    """q = 0 with growth 30% a year, then -20% from a change point: D - T is the
+    season's amount at the origin, F - 1, on every day, before and after the point."""
+    days = 4 * 365
+    change = dt.date(2019, 7, 1)
+    spec = Demand(trend=Trend(origin=ORIGIN, growth_per_year=0.3,
+                              change_points=[{"on": change, "growth_per_year": -0.2}]),
+                  fourier=Fourier(order=2, sin=[0.2, 0.05], cos=[-0.1, 0.0]),
+                  season_scaling=0.0)
+    x = np.arange(days, dtype=float)
+    b = (change - ORIGIN).days
+    trend = np.exp(np.log(1.3) / 365.25 * np.minimum(x, b)
+                   + np.log(0.8) / 365.25 * np.maximum(0.0, x - b))
+    season = _season([0.2, 0.05], [-0.1, 0.0], ORIGIN, days)
+    assert demand(spec, ORIGIN, days) == pytest.approx(trend + season - 1.0, rel=1e-9)
+
+
+def test_the_compiled_season_follows_q_under_by_month() -> None:
+    """The compiled plan's daily season (by_month x D, `demand_plan`) at q = 0.5 is the
+    one at q = 1 times (T + (F - 1) T^0.5) / (T F), the smart band's uneven by_month
+    multiplying both, with T and F built here from the drivers' figures."""
+    from demand_fixtures import with_demand
+    from mktsim.model.compile import compile_plan
+    from mktsim.scenario.load import load_text
+
+    text = with_demand()
+    plans = {q: compile_plan(load_text(text, overrides=(
+        f"market.demand.season_scaling={q}",)).spec, "baseline") for q in (1.0, 0.5)}
+    spec = load_text(text).spec
+    assert len(set(spec.market.seasonality.by_month)) > 1
+    start, days = spec.start_date, len(plans[1.0].season)
+    x = (start - dt.date(2024, 1, 1)).days + np.arange(days, dtype=float)
+    b = (dt.date(2025, 7, 1) - dt.date(2024, 1, 1)).days
+    trend = np.exp(np.log(1.05) / 365.25 * np.minimum(x, b)
+                   + np.log(0.98) / 365.25 * np.maximum(0.0, x - b))
+    season = _season([0.10, 0.0], [0.05, 0.0], start, days)
+    ratio = (trend + (season - 1.0) * np.sqrt(trend)) / (trend * season)
+    assert np.ptp(ratio) > 1e-3
+    assert plans[0.5].season == pytest.approx(plans[1.0].season * ratio, rel=1e-9)
 
 
 @pytest.mark.parametrize("media", [0.0, 0.4, 1.0])
