@@ -4,10 +4,11 @@ The drafted form (docs/calibration.md, "The baseline a quarter past the window,
 traced"), written out in numpy and fitted by least squares to a PyMC history's weeks
 less the last 13: a level, a trend log-linear with the draft's change point halfway
 through the fitted weeks, a Fourier season of `--order` harmonics scaled by the trend to
-the power q (`--season-scaling`, or `free`), the price index by an elasticity, the two
-events by lifts, and x1, x2 at their true saturation (their lifts free) added to the
-rest (the additive form the choice keeps on these histories). It prints the fit's
-revenue over the truth's over the held-out weeks and over the last fitted year.
+the power q (`--season-scaling`, or `free` within 0 to 1), the price index by an
+elasticity, the two events by lifts, and x1, x2 at their true saturation (their lifts
+free) added to the rest (the additive form the choice keeps on these histories). It
+prints the fit's revenue over the truth's over the held-out weeks and over the last
+fitted year.
 `--truth` changes the truth first: `no-season` removes PyMC's season, `straight-trend`
 puts a straight line through its trend's first and 166th weeks in place of it;
 `--noisy` fits the observed revenue instead of the truth's expected.
@@ -88,8 +89,11 @@ def fit_line(seed: int, order: int, q: float | None, change: str, noisy: bool) -
     breaks = w["day"][fitted // 2]
     start = np.r_[3.0, 0.0, 0.0, np.zeros(2 * order), -1.0, 0.0, 0.0, 0.3, 0.3,
                   [0.5] if q is None else []]
+    lower, upper = np.full(len(start), -np.inf), np.full(len(start), np.inf)
+    if q is None:  # a free q within the setting's range, 0 to 1
+        lower[-1], upper[-1] = 0.0, 1.0
     result = least_squares(lambda x: (drafted(x, w, order, q, breaks) - target)[:fitted],
-                           start)
+                           start, bounds=(lower, upper))
     path = drafted(result.x, w, order, q, breaks)
     held, year = slice(fitted, None), slice(fitted - 52, fitted)
     line = (f"seed {seed}: held-out {path[held].sum() / truth[held].sum():.3f}, last fitted "
