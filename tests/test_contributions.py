@@ -163,8 +163,9 @@ def test_points_at_the_optimum_and_intervals_over_the_draws(tmp_path: Path) -> N
 
 
 def test_the_optimum_is_matched_to_the_draws_by_name_and_part(tmp_path: Path) -> None:
-    """The entries depend on the values (a season flat at one point has no entry), so the
-    point's entries are paired with the draws' by (name, part), not by position."""
+    """The point's entries are paired with the draws' by (name, part), not by position;
+    an entry only one side has (which parts decided by the scenario's structure rule out)
+    is an internal error that names it."""
     found = decompose(two_channels(tmp_path), weeks=12)
     shuffled = found.entries[::-1]
     held = held_at(found.entries, shuffled)
@@ -276,6 +277,40 @@ def test_each_demand_part_is_neutralised_alone(tmp_path: Path) -> None:
     assert neutral.demand.trend is None and neutral.demand.fourier is None
     assert all(c.coefficient == 0 for c in neutral.demand.controls.values())
     assert all(e.lift == 0 for e in neutral.demand.events.values())
+
+
+@pytest.mark.parametrize("values", [
+    {"market.seasonality.by_month": [1.0] * 12},
+    {"market.demand.fourier.sin": [0.0, 0.0], "market.demand.fourier.cos": [0.0, 0.0]},
+    {"market.seasonality.by_month": [1.0] * 12, "market.demand.fourier.sin": [0.0, 0.0],
+     "market.demand.fourier.cos": [0.0, 0.0]}])
+def test_the_demand_parts_follow_the_structure_not_the_values(
+        tmp_path: Path, values: dict[str, list[float]]) -> None:
+    """A draw whose season happens to be neutral (by_month all 1, Fourier terms all 0)
+    has the same parts as any other draw: every draw and the optimum share their keys."""
+    from contribution_fixtures import TWO_CHANNELS
+    from demand_fixtures import with_demand
+    from mktsim.calibrate.counterfactuals import neutral_parts, neutralise_all
+    from mktsim.scenario.load import with_values
+
+    path = tmp_path / "drivers.yaml"
+    path.write_text(with_demand(text=TWO_CHANNELS))
+    loaded = mktsim.load(path).loaded
+    neutral = with_values(loaded, values).spec
+    parts = neutral_parts(neutral)
+    assert list(parts) == list(neutral_parts(loaded.spec)) and "season" in parts
+    assert neutralise_all(neutral, parts).market.demand.fourier is None
+
+
+def test_monthly_multipliers_freed_make_a_season_in_every_draw(tmp_path: Path) -> None:
+    """Without Fourier terms, by_month fixed at 1 is no season; freed, a draw at 1 is one
+    (the parts of every draw follow what the calibration frees)."""
+    from mktsim.calibrate.counterfactuals import has_season, neutral_parts
+
+    flat = mktsim.load(two_channels(tmp_path, flat_season=True)).spec
+    assert not has_season(flat) and "season" not in neutral_parts(flat)
+    freed = has_season(flat, ["market.seasonality.by_month.3"])
+    assert freed and "season" in neutral_parts(flat, freed)
 
 
 def test_demand_drivers_contribute_where_they_act(tmp_path: Path) -> None:

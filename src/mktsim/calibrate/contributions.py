@@ -30,6 +30,7 @@ from ..simulate import run_plan
 from .counterfactuals import (
     DrawPlans,
     channel_spend,
+    has_season,
     last_year_spend,
     neutral_parts,
     neutralise_all,
@@ -95,7 +96,8 @@ def _decomposition(model: WindowModel, zs: np.ndarray, per_draw: int, step: floa
     more = {c: sim(actual.mapped(partial(raised, row=i, step=step)))
             if extra[:, i].any() else total for i, c in enumerate(channels)}
     baseline = sim(actual.mapped(partial(without_channels, rows=every)))
-    parts = [neutral_parts(s) for s in specs]
+    season = has_season(model.loaded.spec, (p.path for p in model.priors))
+    parts = [neutral_parts(s, season) for s in specs]  # the same names for every draw
     drivers = {name: sim(DrawPlans(tuple(history_plan(p[name], model.strategy, model.history)
                                          for p in parts), per_draw))
                for name in parts[0]}
@@ -111,10 +113,9 @@ def _decomposition(model: WindowModel, zs: np.ndarray, per_draw: int, step: floa
 def held_at(points: list[ContributionEntry], draws: list[ContributionEntry]
             ) -> list[ContributionEntry]:
     """Each entry of `points` (the decomposition at the fit's optimum) with the intervals of
-    the draws' entry of the same name and part (`at_point`), in the points' order. Which
-    entries there are depends on the values (a season neutral at one point and not at
-    another), so they are matched by (name, part): a ValueError names any entry that only
-    one side has."""
+    the draws' entry of the same name and part (`at_point`), in the points' order. Both
+    have the same entries (the demand parts follow the scenario's structure,
+    `neutral_parts`); a ValueError, an internal error, names any entry only one side has."""
     by_key = {(e.name, e.part): e for e in draws}
     keys = [(e.name, e.part) for e in points]
     if sorted(keys) != sorted(by_key) or len(by_key) != len(draws):

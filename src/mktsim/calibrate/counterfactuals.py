@@ -8,6 +8,7 @@ numbers) runs in the actual plan and in each counterfactual: common random numbe
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -68,26 +69,35 @@ def _with(model: Any, path: tuple[str, ...], value: Any) -> Any:
     return model.model_copy(update={head: inner})
 
 
-def neutral_parts(spec: ScenarioSpec) -> dict[str, ScenarioSpec]:
+def neutral_parts(spec: ScenarioSpec, season: bool | None = None
+                  ) -> dict[str, ScenarioSpec]:
     """The scenario with each demand part neutralised, by part name: "season" (the monthly
-    multipliers all 1 and the Fourier terms 0), "trend" (no growth), "control.<name>"
-    (coefficient 0), "event.<name>" (lift 0). A part the scenario does not have (a flat
-    season, no trend) is left out: its contribution is zero by construction."""
+    multipliers all 1 and the Fourier terms gone), "trend" (no growth), "control.<name>"
+    (coefficient 0), "event.<name>" (lift 0). Whether there is a season is `season`, else
+    `has_season(spec)`; the other parts follow the scenario's structure (a trend when
+    there is one, each control and event), so that draws of the same scenario given the
+    same `season` have the same parts. A part left out contributes zero by construction."""
     parts: dict[str, ScenarioSpec] = {}
-    season = spec.market.seasonality.by_month
-    flat = [1.0] * len(season)
     demand = getattr(spec.market, "demand", None)
-    fourier = getattr(demand, "fourier", None) if demand is not None else None
-    has_fourier = fourier is not None and any(
-        float(v) != 0.0 for v in (*fourier.sin, *fourier.cos))
-    if any(float(v) != 1.0 for v in season) or has_fourier:
+    if has_season(spec) if season is None else season:
+        flat = [1.0] * len(spec.market.seasonality.by_month)
         neutral = _with(spec, ("market", "seasonality", "by_month"), flat)
-        if has_fourier:
+        if getattr(demand, "fourier", None) is not None:
             neutral = _with(neutral, ("market", "demand", "fourier"), None)
         parts["season"] = neutral
     if demand is not None:
         parts.update(_driver_parts(spec, demand))
     return parts
+
+
+def has_season(spec: ScenarioSpec, free: Iterable[str] = ()) -> bool:
+    """Whether `spec` has a season part: Fourier terms (whatever their values), monthly
+    multipliers not all 1, or monthly multipliers among the `free` paths (whose draws
+    move them)."""
+    demand = getattr(spec.market, "demand", None)
+    return getattr(demand, "fourier", None) is not None \
+        or any(float(v) != 1.0 for v in spec.market.seasonality.by_month) \
+        or any(p.startswith("market.seasonality.by_month") for p in free)
 
 
 def _driver_parts(spec: ScenarioSpec, demand: Any) -> dict[str, ScenarioSpec]:
@@ -109,7 +119,7 @@ def neutralise_all(spec: ScenarioSpec, parts: dict[str, ScenarioSpec]) -> Scenar
     """The scenario with every part of `parts` neutralised at once (the base demand)."""
     out = spec
     for name in parts:
-        out = neutral_parts(out)[name]
+        out = neutral_parts(out, season=True)[name]
     return out
 
 
