@@ -180,6 +180,34 @@ def test_the_optimum_is_matched_to_the_draws_by_name_and_part(tmp_path: Path) ->
                 found.entries)
 
 
+def _document(entry: dict[str, object], settings: dict[str, object]) -> Contributions | None:
+    """A one-entry contributions document (a total), `entry` and `settings` changed."""
+    from mktsim.documents.base import Reader
+
+    raw = {"total": {"part": "total", "in_total": False, "contribution": 1.0,
+                     "interval": [0.5, 1.5], "widened": False, "periods": [1.0], **entry}}
+    return Contributions.from_dict(Reader("calibration.json"), raw,
+                                   {"kpi": "revenue", "at_optimum": 4, **settings})
+
+
+def test_a_document_reads_its_flags_and_counts_typed() -> None:
+    """true/false and whole numbers as written; a flag written as text or a count that is
+    not a whole number 0 or more is refused naming the file and the key."""
+    from mktsim.documents.base import DocumentError
+
+    read = _document({"widened": True, "in_total": True}, {"draws": 40})
+    assert read is not None
+    total = read.entry("total")
+    assert total.in_total and total.values["revenue"].widened
+    assert (read.at_optimum, read.draws, read.replications) == (4, 40, 0)
+    for key in ("widened", "in_total"):
+        with pytest.raises(DocumentError, match=rf"calibration.json: .*\.{key} must be true"):
+            _document({key: "false"}, {})
+    for value in (2.7, -3, "4", True):
+        with pytest.raises(DocumentError, match=r"contribution_settings.at_optimum must be"):
+            _document({}, {"at_optimum": value})
+
+
 def test_cli_json_document_and_reports(tmp_path: Path) -> None:
     scenario = two_channels(tmp_path)
     history = write_simulated_history(scenario, tmp_path / "h.csv", 16)

@@ -69,6 +69,23 @@ class Reader:
         assert result is not None
         return result
 
+    def flag(self, value: Any, where: str, default: bool = False) -> bool:
+        """A JSON true/false (`default` when absent: None); any other value refused."""
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            raise self.fail(f"{where} must be true or false, got {value!r}")
+        return value
+
+    def count(self, value: Any, where: str, optional: bool = False) -> int:
+        """A whole number 0 or more (0 when absent and `optional`)."""
+        if value is None and optional:
+            return 0
+        number = self.number(value, where)
+        if number is None or not number.is_integer() or number < 0:
+            raise self.fail(f"{where} must be a whole number 0 or more, got {value!r}")
+        return int(number)
+
     def day(self, value: Any, where: str) -> dt.date:
         """Parse an ISO date (YYYY-MM-DD)."""
         try:

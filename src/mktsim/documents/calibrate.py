@@ -46,7 +46,7 @@ class ParameterEstimate:
                    interval=interval or (float("nan"), float("nan")),
                    prior=str(obj.get("prior") or ""),
                    prior_interval=prior_interval or (float("nan"), float("nan")),
-                   identified=bool(obj.get("identified")),
+                   identified=r.flag(obj.get("identified"), f"{where}.identified"),
                    reason=None if obj.get("reason") is None else str(obj["reason"]),
                    would_identify=None if obj.get("would_identify") is None
                    else str(obj["would_identify"]))

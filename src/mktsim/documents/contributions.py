@@ -60,7 +60,7 @@ class KpiContribution:
                                   optional=True),
             marginal_roi_interval=r.interval(obj.get("marginal_roi_interval"),
                                              f"{where}.marginal_roi_interval"),
-            widened=bool(obj.get("widened", False)))
+            widened=r.flag(obj.get("widened"), f"{where}.widened"))
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,8 @@ class ContributionEntry:
         values = {kpi: KpiContribution.from_dict(r, obj, where)}
         for k, v in r.mapping(obj.get("by_kpi") or {}, f"{where}.by_kpi").items():
             values[str(k)] = KpiContribution.from_dict(r, v, f"{where}.by_kpi.{k}")
-        return cls(name=name, part=part, in_total=bool(obj.get("in_total")), values=values,
+        return cls(name=name, part=part, values=values,
+                   in_total=r.flag(obj.get("in_total"), f"{where}.in_total"),
                    spend=r.number(obj.get("spend"), f"{where}.spend", optional=True))
 
 
@@ -160,19 +161,17 @@ class Contributions:
                    for k, v in r.mapping(raw, "contributions").items()]
         return cls(kpi=kpi, kpis=[str(k) for k in r.listing(meta.get("kpis") or [kpi],
                                                               "contribution_settings.kpis")],
-                   draws=int(r.number(meta.get("draws"), "contribution_settings.draws",
-                                      optional=True) or 0),
-                   replications=int(r.number(meta.get("replications"),
-                                             "contribution_settings.replications",
-                                             optional=True) or 0),
+                   draws=r.count(meta.get("draws"), "contribution_settings.draws",
+                                 optional=True),
+                   replications=r.count(meta.get("replications"),
+                                        "contribution_settings.replications", optional=True),
                    step=r.number(meta.get("marginal_step"), "contribution_settings."
                                  "marginal_step", optional=True) or 0.0,
                    entries=entries,
                    seconds=r.number(meta.get("seconds"), "contribution_settings.seconds",
                                     optional=True) or 0.0,
-                   at_optimum=int(r.number(meta.get("at_optimum"),
-                                           "contribution_settings.at_optimum",
-                                           optional=True) or 0))
+                   at_optimum=r.count(meta.get("at_optimum"),
+                                      "contribution_settings.at_optimum", optional=True))
 
 
 def _pair(pair: tuple[float, float] | None) -> list[float] | None:
