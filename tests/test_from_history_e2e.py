@@ -144,11 +144,13 @@ def test_the_truths_form_is_chosen(fitted: dict) -> None:
 @pytest.mark.slow
 def test_the_flighted_channels_contribution_within_25_percent(fitted: dict) -> None:
     # TV is on 8 weeks in 13: the on and off weeks identify its effect, and its interval
-    # says so (less than a factor 3 from end to end)
+    # says so: less than a factor 3.5 from end to end, against 5.2 for the lift prior's
+    # own 90% (lognormal, sd 0.5). Centred on the optimum (the weights untrusted), the
+    # Laplace spread of TV's lift and carryover gives about 3.1 on this history.
     rows, table = _rows(fitted)
     value, low, high, true = rows["tv"]
     assert value == pytest.approx(true, rel=0.25), table
-    assert high < 3 * low, table
+    assert high < 3.5 * low, table
 
 
 @pytest.mark.slow

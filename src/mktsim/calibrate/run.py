@@ -20,7 +20,7 @@ from ..scenario.load import LoadedSpec
 from .band import predictive_bands
 from .choice import check_choices, check_form_priors, choice_warnings, choose
 from .choice_form import expander
-from .contributions import contributions, spread_draws
+from .contributions import ContributionSettings, contributions, spread_draws
 from .end_state import check_fitted_start, end_state, window_start
 from .fit import Fit, FitSettings, log_posterior_of, residuals
 from .identify import (
@@ -40,7 +40,7 @@ from .simulator import WindowModel
 
 BAND_DRAWS = 40
 POSTERIOR_DRAWS = 400
-CONTRIBUTION_DRAWS = 40  # posterior draws of the contributions (2 replications each)
+CONTRIBUTIONS = ContributionSettings()  # 100 posterior draws, one replication each
 # below this many replications an evaluation runs faster in-process than on a pool
 POOL_REPLICATIONS = 32
 
@@ -121,13 +121,23 @@ def calibrate(loaded: LoadedSpec, options: CalibrationOptions,
             report.evaluations += choice.extra_evaluations
             report.warnings.extend(choice_warnings(choice))
         pick = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(34,))).choice(
-            len(zs), min(CONTRIBUTION_DRAWS, len(zs)), replace=False)
-        spread = spread_draws(zs, result.cov)  # at least the Laplace spread
-        report.contributions = contributions(model, spread[np.sort(pick)],
+            len(zs), min(CONTRIBUTIONS.draws, len(zs)), replace=False)
+        spread = spread_draws(zs, result.cov, draws_centre(report.posterior, result.z))
+        report.contributions = contributions(model, spread[np.sort(pick)], CONTRIBUTIONS,
                                              optimum=result.z)
         report.seconds = time.perf_counter() - started
     report.overrides = tuple(options.overrides)
     return report
+
+
+def draws_centre(posterior: dict[str, object], optimum: np.ndarray) -> np.ndarray | None:
+    """Where the contributions' draws are centred (`spread_draws`): the fit's `optimum`
+    (z) when the importance weights cannot be trusted and no rival optimum fits about as
+    well (the draws' own mean, resting on a few effective draws, is noise); else None,
+    their own mean. `posterior`: the result's summary (`_posterior_summary`)."""
+    if posterior.get("trusted", True) or posterior.get("rival_optima"):
+        return None
+    return optimum
 
 
 def _pool(options: CalibrationOptions, reps: int) -> AbstractContextManager[Pool]:

@@ -62,12 +62,12 @@ def how_made(contributions: Contributions) -> str:
     (`at_optimum` 0) the draws alone."""
     if contributions.at_optimum:
         return _("Values at the fit's optimum ({n} replications); 90% intervals over {draws} "
-                 "posterior draws ({reps} replications each on common random numbers), "
+                 "posterior draws (replications per draw: {reps}, on common random numbers), "
                  "widened to hold the value where it falls outside.").format(
             n=contributions.at_optimum, draws=contributions.draws,
             reps=contributions.replications)
-    return _("Values and 90% intervals over {draws} posterior draws, {reps} replications "
-             "each on common random numbers.").format(draws=contributions.draws,
+    return _("Values and 90% intervals over {draws} posterior draws (replications per "
+             "draw: {reps}, on common random numbers).").format(draws=contributions.draws,
                                                       reps=contributions.replications)
 
 
