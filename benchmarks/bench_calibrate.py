@@ -162,6 +162,10 @@ def from_history(seed: int, kind: str = "mktsim", channels: list[str] | None = N
             f"held-out MAPE {fit['holdout']['mape']:.3f} (the noise's own "
             f"{noise_mape(synthetic):.3f}), 90% band coverage of the "
             f"held-out weeks {fit['coverage']:.2f}; {band_summary(result.bands['revenue'])}")
+    post = doc["posterior"]
+    line += (f"; posterior {post['effective_sample_size']:g} effective draws, k-hat "
+             f"{post['khat']}, {'trusted' if post['trusted'] else 'untrusted'}, "
+             f"{len(post['rival_optima'])} rival optima")
     power = fit.get("noise_power")
     if power:
         line += (f"; noise sd ~ level^k, k {power['estimate']:.2f} [{power['interval'][0]:.2f}, "
