@@ -79,11 +79,12 @@ def _init_from_history(paths: tuple[Path, ...], kpi: str | None, force: bool) ->
         raise click.UsageError(_("init from-history takes a history file and an optional "
                                  "folder: mktsim init from-history HISTORY [DIR]"))
     from ..api import init_from_history
+    from ..history.draft_init import drafted_holdout
 
     path = init_from_history(paths[0], paths[1] if len(paths) > 1 else None, kpi, force)
     click.echo(_("wrote {path}").format(path=path))
-    click.echo(_("next: mktsim calibrate {path} --holdout 13 --out fitted.yaml").format(
-        path=path))
+    click.echo(_("next: mktsim calibrate {path} --holdout {holdout} --out fitted.yaml").format(
+        path=path, holdout=drafted_holdout(paths[0])))
 
 
 @main.command()

@@ -12,7 +12,7 @@ from pathlib import Path
 from ..i18n import _
 from ..scenario.errors import Problem, ScenarioError
 from .draft import choose_kpi, draft, relative_path
-from .draft_text import scenario_text
+from .draft_text import holdout_of, scenario_text
 from .model import History
 from .read import PREFIXES, HistoryError, canonical_column, parse_history, read_table
 
@@ -23,17 +23,27 @@ _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 def read_any_history(path: Path) -> History:
     """Read a history file taking every `spend.`, `price.`, `control.` and `event.` column
     as a channel, product, control or event of its own name."""
-    header, rows = read_table(path)
-    header = [canonical_column(name) for name in header]
+    table = read_table(path)
+    header = [canonical_column(name) for name in table.header]
     names = {p: tuple(h[len(p):] for h in header if h.startswith(p)) for p in PREFIXES}
     bad = [Problem(str(path), 1, p + n, _("'{name}' cannot name a channel, product or "
-                                          "driver").format(name=n),
-                   _("use letters, digits and _ only, starting with a letter (spend.tv_ads)"))
+                                          "driver").format(name=n), _rename_hint(p, n))
            for p, ns in names.items() for n in ns if not _NAME.match(n) or len(n) > 64]
     if bad:
         raise HistoryError(bad)
-    return parse_history(str(path), header, rows, names["spend."], names["price."],
-                         _demand(names["control."], names["event."]))
+    return parse_history(str(path), header, table.rows, names["spend."], names["price."],
+                         _demand(names["control."], names["event."]), table.decimal)
+
+
+def _rename_hint(prefix: str, name: str) -> str:
+    """How to rename the column `prefix + name`: the name with its other characters as
+    `_` when that is a name (`spend.tv-national` -> `spend.tv_national`)."""
+    plain = re.sub(r"[^A-Za-z0-9_]+", "_", name).strip("_")[:64]
+    if _NAME.match(plain) and not re.search(r"[^\x00-\x7f]", name):
+        return _("rename the column {column} (letters, digits and _ only, starting with a "
+                 "letter)").format(column=prefix + plain)
+    return _("rename the column with letters a-z, digits and _ only, starting with a letter "
+             "({column})").format(column=prefix + "tv_ads")
 
 
 def _demand(controls: tuple[str, ...], events: tuple[str, ...]) -> object | None:
@@ -46,6 +56,11 @@ def _demand(controls: tuple[str, ...], events: tuple[str, ...]) -> object | None
     return Demand.model_validate({
         "controls": {c: {"effect": "linear", "reference": 0.0} for c in controls},
         "events": {e: {"lift": 0.0} for e in events}})
+
+
+def drafted_holdout(history: str | Path) -> int:
+    """The periods the scenario drafted from `history` holds out of the fit."""
+    return holdout_of(read_any_history(Path(history)).n_periods)
 
 
 def scenario_name(history: Path) -> str:

@@ -351,7 +351,13 @@ def trend_break(d: HistoryDraft) -> dt.date | None:
 
 def holdout(d: HistoryDraft) -> int:
     """13 periods, or a quarter of a short history."""
-    return min(HOLDOUT, d.history.n_periods // 4)
+    return holdout_of(d.history.n_periods)
+
+
+def holdout_of(periods: int) -> int:
+    """The periods a draft holds out of a history of `periods`: 13, or a quarter of a
+    short history."""
+    return min(HOLDOUT, periods // 4)
 
 
 def priors(d: HistoryDraft) -> list[tuple[str, str, str, dict[str, object]]]:

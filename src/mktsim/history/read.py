@@ -6,7 +6,6 @@ row 1) and column, as a ScenarioError: the command line turns it into exit code 
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from ..kpis import KPIS
 from ..scenario.demand import Demand
 from ..scenario.errors import Problem, ScenarioError
 from .columns import known_columns, range_problem, unknown_hint, unknown_why
+from .dates import by_date, read_dates, repeated_dates
 from .model import SHARE_KPIS, History
 from .periods import Irregular, infer_kind, month_starts, period_bounds
 
@@ -46,19 +46,19 @@ def read_history(path: str | Path, channels: Iterable[str], products: Iterable[s
     """Read `path` and check it against the scenario's channel and product names and its
     demand drivers (`market.demand`: the `control.*` and `event.*` columns)."""
     path = Path(path)
-    header, rows = read_table(path, sheet)
-    return parse_history(str(path), header, rows, tuple(channels), tuple(products), demand)
+    table = read_table(path, sheet)
+    return parse_history(str(path), table.header, table.rows, tuple(channels),
+                         tuple(products), demand, table.decimal)
 
 
-def read_table(path: Path, sheet: str | None = None) -> tuple[list[str], list[list[Any]]]:
-    """Header and rows of a CSV file or of an .xlsx sheet (cells as read), through the
-    common reader (`mktsim.tabular`: its limits and refusals)."""
+def read_table(path: Path, sheet: str | None = None) -> tabular.Table:
+    """Header, rows (cells as read) and decimal mark of a CSV file or of an .xlsx sheet,
+    through the common reader (`mktsim.tabular`: its limits and refusals)."""
     try:
-        table = tabular.read_table(path, sheet)
+        return tabular.read_table(path, sheet)
     except tabular.TableError as exc:
         raise HistoryError([Problem(str(path), exc.row, exc.column or "", exc.message,
                                     exc.hint)]) from None
-    return table.header, table.rows
 
 
 def _blank(cell: Any) -> bool:
@@ -67,15 +67,17 @@ def _blank(cell: Any) -> bool:
 
 def parse_history(file: str, header: list[str], rows: list[list[Any]],
                   channels: tuple[str, ...], products: tuple[str, ...],
-                  demand: Demand | None = None) -> History:
-    """Check a table and build the History (see docs/calibration.md for the format)."""
+                  demand: Demand | None = None, decimal: str = ".") -> History:
+    """Check a table and build the History (see docs/calibration.md for the format);
+    `decimal`: the file's decimal mark."""
     header = [canonical_column(name) for name in header]
     problems = _header_problems(file, header, channels, products, demand)
     if problems:
         raise HistoryError(problems)
-    dates, date_problems = _dates(file, header, rows)
-    problems += date_problems
-    columns = {name: _column(file, header, rows, name, problems, demand)
+    read, date_problems = read_dates(file, [row[0] if row else None for row in rows])
+    problems += date_problems or repeated_dates(file, read)
+    dates, rows, numbers = by_date(read, rows)
+    columns = {name: _column(file, header, rows, numbers, name, problems, demand, decimal)
                for name in header[1:]}
     if not problems and len(dates) < 2:
         problems.append(Problem(file, None, "date",
@@ -86,7 +88,8 @@ def parse_history(file: str, header: list[str], rows: list[list[Any]],
         dates = month_starts(dates)
         kind = infer_kind(dates)
         if isinstance(kind, Irregular):
-            problems.append(Problem(file, kind.index + 2, "date", kind.message, kind.hint))
+            problems.append(Problem(file, numbers[kind.index], "date", kind.message,
+                                    kind.hint))
     if problems or kind is None or isinstance(kind, Irregular):
         raise HistoryError(shown_problems(file, problems)[:MAX_PROBLEMS], len(problems))
     ends = tuple(end for _, end in period_bounds(kind, dates))
@@ -175,35 +178,24 @@ def _header_problems(file: str, header: list[str], channels: tuple[str, ...],
     return problems
 
 
-def _dates(file: str, header: list[str], rows: list[list[Any]]
-           ) -> tuple[list[dt.date], list[Problem]]:
-    dates, problems = [], []
-    for i, row in enumerate(rows):
-        date, why = tabular.as_date(row[0] if row else None)
-        if date is None:
-            assert why is not None
-            problems.append(Problem(file, i + 2, "date", *why))
-        else:
-            dates.append(date)
-    return dates, problems
-
-
-def _column(file: str, header: list[str], rows: list[list[Any]], name: str,
-            problems: list[Problem], demand: Demand | None) -> np.ndarray:
+def _column(file: str, header: list[str], rows: list[list[Any]], numbers: list[int],
+            name: str,
+            problems: list[Problem], demand: Demand | None, decimal: str) -> np.ndarray:
     j = header.index(name)
     out = np.full(len(rows), np.nan)
     for i, row in enumerate(rows):
         cell = row[j] if j < len(row) else None
         if _blank(cell):
             continue
-        value, why_not = tabular.as_number(cell, share=name in SHARE_KPIS)
+        value, why_not = tabular.as_number(cell, share=name in SHARE_KPIS, decimal=decimal,
+                                           grouped=True)
         if value is None:
             assert why_not is not None
-            problems.append(Problem(file, i + 2, name, *why_not))
+            problems.append(Problem(file, numbers[i], name, *why_not))
             continue
         why = range_problem(name, value, demand)
         if why:
-            problems.append(Problem(file, i + 2, name, why[0], why[1]))
+            problems.append(Problem(file, numbers[i], name, why[0], why[1]))
             continue
         out[i] = value
     return out
@@ -216,7 +208,8 @@ def check_enough(history: History, free: int, holdout: int) -> None:
         raise HistoryError([Problem(history.source, None, "--holdout",
                                     _("holding out {holdout} of {n} periods leaves none to fit")
                                     .format(holdout=holdout, n=history.n_periods),
-                                    _("hold out fewer periods"))])
+                                    _("hold out at most {n} periods (--holdout {n})").format(
+                                        n=max(history.n_periods - 2, 0)))])
     n = history.observations(holdout)
     if n < free:
         raise HistoryError([Problem(history.source, None, "",
