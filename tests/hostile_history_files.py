@@ -240,7 +240,6 @@ def _bad_cases() -> dict[str, Callable[[Path], Path]]:
                                                        "spend.搜索"], r),
         "channel_not_identifier.csv": lambda p: write_csv(
             p, ["date", "revenue", "spend.tv-national", "spend.电视"], r),
-        "short_holdout.csv": lambda p: write_csv(p, h, r[:10]),
     }
 
 

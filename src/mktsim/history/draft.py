@@ -387,7 +387,13 @@ def control_draft(history: History, name: str, values: np.ndarray) -> ControlDra
     reference = float(finite.mean()) if finite.size else (1.0 if pricey else 0.0)
     dated = {d: float(v) for d, v, f in zip(history.dates, values, ok, strict=True) if f}
     return ControlDraft(name, "elasticity" if pricey else "linear", _round(reference),
-                        float(finite.std()) if finite.size else 0.0, dated)
+                        _spread(finite), dated)
+
+
+def _spread(values: np.ndarray) -> float:
+    """The standard deviation of a control's values, exactly 0 for a constant column (whose
+    rounding leaves ~1e-16, which would make a prior of width 0.25 / 1e-16)."""
+    return float(values.std()) if values.size and np.ptp(values) > 0 else 0.0
 
 
 def event_draft(history: History, name: str, values: np.ndarray) -> EventDraft:

@@ -14,7 +14,14 @@ from ..scenario.errors import Problem, ScenarioError
 from .draft import choose_kpi, draft, relative_path
 from .draft_text import holdout_of, scenario_text
 from .model import History
-from .read import PREFIXES, HistoryError, canonical_column, parse_history, read_table
+from .read import (
+    PREFIXES,
+    HistoryError,
+    canonical_column,
+    header_problems,
+    parse_history,
+    read_table,
+)
 
 KPI_CHOICES = ("revenue", "units")
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -29,8 +36,13 @@ def read_any_history(path: Path) -> History:
     bad = [Problem(str(path), 1, p + n, _("'{name}' cannot name a channel, product or "
                                           "driver").format(name=n), _rename_hint(p, n))
            for p, ns in names.items() for n in ns if not _NAME.match(n) or len(n) > 64]
-    if bad:
-        raise HistoryError(bad)
+    if bad:  # with the other columns' problems (a Chinese `日期` too), all at once
+        names = {p: tuple(n for n in ns if _NAME.match(n) and len(n) <= 64)
+                 for p, ns in names.items()}
+        named = [h for h in header if h not in {b.where for b in bad}]
+        raise HistoryError(bad + header_problems(str(path), named, names["spend."],
+                                                 names["price."], _demand(
+                                                     names["control."], names["event."])))
     return parse_history(str(path), header, table.rows, names["spend."], names["price."],
                          _demand(names["control."], names["event."]), table.decimal)
 

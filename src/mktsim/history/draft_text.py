@@ -390,6 +390,8 @@ def _driver_priors(d: HistoryDraft) -> list[tuple[str, str, str, dict[str, objec
     out: list[tuple[str, str, str, dict[str, object]]] = []
     for c in d.controls:
         path = f"market.demand.controls.{c.name}.coefficient"
+        if c.spread == 0:  # a constant column tells nothing of its effect: not freed
+            continue
         if c.effect == "elasticity":
             out.append((path, "normal(-1, 0.75)", "prior_elasticity", {}))
         elif c.spread > 0:

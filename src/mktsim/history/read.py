@@ -71,7 +71,7 @@ def parse_history(file: str, header: list[str], rows: list[list[Any]],
     """Check a table and build the History (see docs/calibration.md for the format);
     `decimal`: the file's decimal mark."""
     header = [canonical_column(name) for name in header]
-    problems = _header_problems(file, header, channels, products, demand)
+    problems = header_problems(file, header, channels, products, demand)
     if problems:
         raise HistoryError(problems)
     read, date_problems = read_dates(file, [row[0] if row else None for row in rows])
@@ -146,7 +146,7 @@ def _prefixed(columns: dict[str, np.ndarray], prefix: str) -> dict[str, np.ndarr
     return {n[len(prefix):]: v for n, v in columns.items() if n.startswith(prefix)}
 
 
-def _header_problems(file: str, header: list[str], channels: tuple[str, ...],
+def header_problems(file: str, header: list[str], channels: tuple[str, ...],
                      products: tuple[str, ...], demand: Demand | None) -> list[Problem]:
     known = known_columns(channels, products, demand)
     problems = []
@@ -208,8 +208,8 @@ def check_enough(history: History, free: int, holdout: int) -> None:
         raise HistoryError([Problem(history.source, None, "--holdout",
                                     _("holding out {holdout} of {n} periods leaves none to fit")
                                     .format(holdout=holdout, n=history.n_periods),
-                                    _("hold out at most {n} periods (--holdout {n})").format(
-                                        n=max(history.n_periods - 2, 0)))])
+                                    _("hold out fewer periods: a quarter of them is --holdout "
+                                      "{n}").format(n=history.n_periods // 4))])
     n = history.observations(holdout)
     if n < free:
         raise HistoryError([Problem(history.source, None, "",
