@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from hostile_history_files import BAD, GOOD, WEEKS, write_case
+from hostile_history_files import GOOD, WEEKS, write_case
 from mktsim.cli import main
 from mktsim.history import history_plan
 from mktsim.history.draft_init import read_any_history
