@@ -253,3 +253,38 @@ def test_an_unusual_file_calibrates_with_no_other_flag(tmp_path: Path, name: str
     assert done.exit_code == 0, done.output
     assert fitted.is_file() and (tmp_path / "plan" / "fitted.draws.csv").is_file()
     assert _invoke("validate", fitted).exit_code == 0
+
+
+def test_a_date_column_formatted_as_numbers_is_refused_with_the_fix(tmp_path: Path) -> None:
+    """An .xlsx date column shown as day counts (45292 for 2024-01-01): refused at its
+    cell with the spreadsheet's fix, not read as a year or a day."""
+    from hostile_history_files import plain_table, write_xlsx
+
+    header, rows = plain_table(4)
+    path = write_xlsx(tmp_path / "serials.xlsx", header,
+                      [[45292 + 7 * i, *row[1:]] for i, row in enumerate(rows)])
+    done = _invoke("init", "from-history", path, tmp_path / "plan")
+    assert done.exit_code == 2
+    assert f"{path}:2: date: cannot read the number 45292 as a date" in done.output
+    assert "format the column as dates" in done.output
+    assert not (tmp_path / "plan").exists()
+
+
+@pytest.mark.parametrize(("cell", "value"), [("¥1,234", 1234.0), ("1234元", 1234.0),
+                                             ("-$1,234.50", -1234.5), ("12,50 €", None)])
+def test_money_as_a_spreadsheet_shows_it(tmp_path: Path, cell: str, value: float | None
+                                         ) -> None:
+    """A currency sign before or after the amount is read in a comma-separated file; a
+    decimal comma there is refused (`12,50`: the file's decimals are points)."""
+    header, rows = ["date", "revenue", "control.price_gap"], [
+        [f"2024-01-{1 + 7 * i:02d}", "5", cell if i == 1 else "5"] for i in range(4)]
+    path = tmp_path / "money.csv"
+    path.write_text("\n".join(",".join(f'"{c}"' for c in r) for r in [header, *rows]) + "\n",
+                    encoding="utf-8")
+    if value is None:
+        done = _invoke("init", "from-history", path, tmp_path / "plan")
+        assert done.exit_code == 2
+        assert f"{path}:3: control.price_gap: '12,50 €' is not a number. write 1234.5 or 1,234.5" \
+            in done.output
+        return
+    assert read_any_history(path).controls["price_gap"].tolist() == [5.0, value, 5.0, 5.0]

@@ -41,6 +41,8 @@ def read_dates(file: str, cells: list[Any]) -> tuple[list[dt.date | None], list[
 
 def _date(cell: Any, order: str | None) -> tuple[dt.date | None, tabular.cells.Why | None]:
     date, why = tabular.as_date(cell)
+    if date is None and isinstance(cell, (int, float)) and not isinstance(cell, bool):
+        return None, _unreadable(cell)
     if date is not None or not isinstance(cell, str):
         return date, why
     week = _WEEK.fullmatch(cell.strip())
@@ -67,6 +69,10 @@ def _week_start(week: re.Match[str]) -> tuple[dt.date | None, tabular.cells.Why 
 
 
 def _unreadable(cell: Any) -> tabular.cells.Why:
+    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
+        return (_("cannot read the number {cell} as a date").format(cell=repr(cell)),
+                _("format the column as dates in the spreadsheet program (a date shown "
+                  "as a number is a day count), or write YYYY-MM-DD (2026-02-09)"))
     return (_("cannot read {cell} as a date").format(cell=repr(cell)),
             _("write the period's first day as YYYY-MM-DD (2026-02-09)"))
 

@@ -58,7 +58,7 @@ def as_number(cell: Any, share: bool = False, decimal: str = ".",
 
 
 #: currency signs read before or after an amount (`$1,234.50`, `12,50 €`, `¥3000`)
-CURRENCY = "$€£¥￥₹₩₽₺₫฿₦₴"
+CURRENCY = "$€£¥￥₹₩₽₺₫฿₦₴元"
 #: the thousands separators read with each decimal mark (spaces as some locales write)
 _GROUPS = {".": ",'\u00a0\u202f ", ",": ".\u00a0\u202f '"}
 
