@@ -177,7 +177,21 @@ def _good_cases() -> dict[str, Callable[[Path], Path]]:
         "units_kpi.csv": lambda p: write_csv(p, ["date", "units", *h[2:]],
                                              [[x[0], round(x[1] / 200), *x[2:]] for x in r]),
         "formula_saved.xlsx": lambda p: _formula_book(p, saved=True),
+        "chinese_headers.csv": lambda p: write_csv(p, ["日期", "销售额", *h[2:]], r,
+                                                   cell=_chinese_date),
+        "year_month.csv": lambda p: write_csv(p, *monthly_table(), cell=_year_month),
+        "utf16_tabs.csv": lambda p: write_csv(p, h, r, "\t", encoding="utf-16"),
     }
+
+
+def _chinese_date(value: Any) -> str:
+    return f"{value.year}年{value.month}月{value.day}日" if isinstance(value, dt.date) \
+        else _plain_cell(value)
+
+
+def _year_month(value: Any) -> str:
+    return f"{value.year}-{value.month:02d}" if isinstance(value, dt.date) else \
+        _plain_cell(value)
 
 
 def _blank_drivers() -> tuple[list[str], Rows]:
@@ -238,6 +252,12 @@ def _bad_cases() -> dict[str, Callable[[Path], Path]]:
         "ambiguous_dates.csv": lambda p: write_csv(*_ambiguous_monthly(p)),
         "chinese_columns.csv": lambda p: write_csv(p, ["日期", "销售额", "spend.电视",
                                                        "spend.搜索"], r),
+        "total_row.csv": lambda p: write_csv(p, h, [*r, ["Total", *(round(sum(x[j] for x in r),
+                                                                        2) for j in (1, 2, 3))]]),
+        "title_row.csv": lambda p: _bytes(p, b"Weekly sales 2024\n" + write_csv(
+            p, h, r).read_bytes()),
+        "short_years.csv": lambda p: write_csv(p, h, r, cell=lambda v: v.strftime(
+            "%d/%m/%y") if isinstance(v, dt.date) else _plain_cell(v)),
         "channel_not_identifier.csv": lambda p: write_csv(
             p, ["date", "revenue", "spend.tv-national", "spend.电视"], r),
     }

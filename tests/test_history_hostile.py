@@ -29,7 +29,8 @@ from mktsim.scenario.load import load_spec
 SAME_AS_PLAIN = ["bom.csv", "semicolon_decimal_comma.csv", "thousands.csv", "currency.csv",
                  "dates_year_slash.csv", "dates_day_first.csv", "dates_month_first.csv",
                  "week_labels.csv", "excel_dates.xlsx", "trailing_blanks.csv",
-                 "trailing_blanks.xlsx", "unsorted.csv", "header_case_spaces.csv"]
+                 "trailing_blanks.xlsx", "unsorted.csv", "header_case_spaces.csv",
+                 "chinese_headers.csv", "utf16_tabs.csv"]
 
 #: broken file -> (row or None, column, what the message says, what the fix says)
 REFUSALS = {
@@ -55,6 +56,11 @@ REFUSALS = {
                             "(2024-02-01) or month-first (2024-01-02)", "YYYY-MM-DD"),
     "chinese_columns.csv": (1, "spend.电视", "'电视' cannot name a channel",
                             "rename the column with letters a-z"),
+    "total_row.csv": (32, "date", "cannot read 'Total' as a date", "a total row? remove it"),
+    "title_row.csv": (2, "column 2", "4 cells where the header has 1",
+                      "is row 1 a title or a note? delete the rows above"),
+    "short_years.csv": (2, "date", "cannot read '01/01/24' as a date",
+                        "write the year in full"),
     "channel_not_identifier.csv": (1, "spend.tv-national", "'tv-national' cannot name",
                                    "rename the column spend.tv_national"),
 }
@@ -177,13 +183,22 @@ def test_a_broken_file_is_refused_in_place_and_nothing_is_written(tmp_path: Path
     assert not out.exists()
 
 
-def test_chinese_headers_are_refused_together_with_the_date_column(tmp_path: Path) -> None:
+def test_chinese_headers_are_read_and_chinese_channel_names_refused(tmp_path: Path) -> None:
+    """`日期` and `销售额` are the date and revenue columns; a channel named in Chinese is
+    refused with every other such name at once."""
     history = write_case("chinese_columns.csv", tmp_path)
     done = _invoke("init", "from-history", history, tmp_path / "plan")
     assert done.exit_code == 2
-    assert "4 problems in the history file" in done.output
-    assert f"{history}:1: 日期: the first column must be 'date'" in done.output
-    assert f"{history}:1: 销售额: unknown column" in done.output
+    assert "2 problems in the history file" in done.output
+    assert f"{history}:1: spend.搜索: '搜索' cannot name a channel" in done.output
+    assert "日期" not in done.output and "销售额" not in done.output
+
+
+def test_months_written_year_month_are_the_months_first_days(tmp_path: Path) -> None:
+    monthly = read_any_history(write_case("monthly.csv", tmp_path / "a"))
+    written = read_any_history(write_case("year_month.csv", tmp_path / "b"))
+    assert written.dates == monthly.dates and written.kind == monthly.kind == "month"
+    assert np.array_equal(written.series["revenue"], monthly.series["revenue"])
 
 
 @pytest.mark.parametrize("kind", ["missing", "folder"])

@@ -1,7 +1,8 @@
 """The date column of a history file, read as analysts write it.
 
 Besides the year-first dates and the date cells of `mktsim.tabular.as_date`, a column may
-hold ISO week labels (`2024-W02`, `2024-W02-1`: the Monday of that week) or day-first or
+hold ISO week labels (`2024-W02`, `2024-W02-1`: the Monday of that week), months
+(`2024-01`: its first day), Chinese dates (`2024年1月7日`, `2024年1月`) or day-first or
 month-first dates (`07/01/2024`, `01/07/2024`, also with `.` or `-`). Which of the last two
 a column holds is read from the whole column, never guessed cell by cell: a day above 12
 settles it; otherwise the order in which the dates follow each other regularly (weeks,
@@ -23,6 +24,11 @@ from .periods import Irregular, infer_kind, month_starts
 _DAY_MONTH = re.compile(r"([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{4})"
                         r"(?: 00:00(?::00)?)?", re.ASCII)
 _WEEK = re.compile(r"([0-9]{4})-?W([0-9]{1,2})(?:-([1-7]))?", re.ASCII | re.IGNORECASE)
+_MONTH = re.compile(r"([0-9]{4})([-/.])([0-9]{1,2})", re.ASCII)
+_CHINESE = re.compile(r"([0-9]{4})\s*年\s*([0-9]{1,2})\s*月(?:\s*([0-9]{1,2})\s*日)?")
+_SHORT_YEAR = re.compile(r"[0-9]{1,2}([/.-])[0-9]{1,2}\1[0-9]{2}", re.ASCII)
+_YEAR_FIRST = re.compile(r"[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}", re.ASCII)
+_TOTAL_WORDS = ("total", "sum", "合计", "总计", "小计", "汇总")
 DAY_FIRST, MONTH_FIRST = N_("day-first"), N_("month-first")
 
 
@@ -48,6 +54,9 @@ def _date(cell: Any, order: str | None) -> tuple[dt.date | None, tabular.cells.W
     week = _WEEK.fullmatch(cell.strip())
     if week:
         return _week_start(week)
+    day = _MONTH.fullmatch(cell.strip()) or _CHINESE.fullmatch(cell.strip())
+    if day:
+        return _calendar_day(day)
     parts = _day_month(cell)
     if parts and order is not None:
         date = _as(parts, order)
@@ -56,7 +65,7 @@ def _date(cell: Any, order: str | None) -> tuple[dt.date | None, tabular.cells.W
                               cell=repr(cell.strip()), order=_(order)),
                           _("check the day and the month"))
         return date, tabular.date_problem(date)
-    return None, why
+    return None, why if _YEAR_FIRST.match(cell.strip()) else _unreadable(cell)
 
 
 def _week_start(week: re.Match[str]) -> tuple[dt.date | None, tabular.cells.Why | None]:
@@ -68,13 +77,34 @@ def _week_start(week: re.Match[str]) -> tuple[dt.date | None, tabular.cells.Why 
     return date, tabular.date_problem(date)
 
 
+def _calendar_day(m: re.Match[str]) -> tuple[dt.date | None, tabular.cells.Why | None]:
+    """The date of `2024-01` (the month's first day) or `2024年1月7日` (`2024年1月`: the
+    month's first day)."""
+    month, day = (m[3], None) if m.re is _MONTH else (m[2], m[3])
+    try:
+        date = dt.date(int(m[1]), int(month), int(day or 1))
+    except ValueError:
+        return None, (_("cannot read {cell} as a date (no such day)").format(
+                          cell=repr(m[0])), _("check the month and the day"))
+    return date, tabular.date_problem(date)
+
+
 def _unreadable(cell: Any) -> tabular.cells.Why:
     if isinstance(cell, (int, float)) and not isinstance(cell, bool):
         return (_("cannot read the number {cell} as a date").format(cell=repr(cell)),
                 _("format the column as dates in the spreadsheet program (a date shown "
                   "as a number is a day count), or write YYYY-MM-DD (2026-02-09)"))
-    return (_("cannot read {cell} as a date").format(cell=repr(cell)),
-            _("write the period's first day as YYYY-MM-DD (2026-02-09)"))
+    text = "" if cell is None else str(cell).strip()
+    if not text:
+        return (_("the date is empty"),
+                _("write the period's first day, or remove the row (a total or a note?)"))
+    if any(word in text.lower() for word in _TOTAL_WORDS):
+        hint = _("a total row? remove it (mktsim adds the periods up itself)")
+    elif _SHORT_YEAR.fullmatch(text):
+        hint = _("write the year in full (2026), or the date as YYYY-MM-DD (2026-02-09)")
+    else:
+        hint = _("write the period's first day as YYYY-MM-DD (2026-02-09)")
+    return _("cannot read {cell} as a date").format(cell=repr(cell)), hint
 
 
 def _day_month(cell: Any) -> tuple[int, int, int] | None:

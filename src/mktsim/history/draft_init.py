@@ -17,7 +17,7 @@ from .model import History
 from .read import (
     PREFIXES,
     HistoryError,
-    canonical_column,
+    canonical_header,
     header_problems,
     parse_history,
     read_table,
@@ -31,7 +31,7 @@ def read_any_history(path: Path) -> History:
     """Read a history file taking every `spend.`, `price.`, `control.` and `event.` column
     as a channel, product, control or event of its own name."""
     table = read_table(path)
-    header = [canonical_column(name) for name in table.header]
+    header = canonical_header(table.header)
     names = {p: tuple(h[len(p):] for h in header if h.startswith(p)) for p in PREFIXES}
     bad = [Problem(str(path), 1, p + n, _("'{name}' cannot name a channel, product or "
                                           "driver").format(name=n), _rename_hint(p, n))

@@ -70,7 +70,7 @@ def parse_history(file: str, header: list[str], rows: list[list[Any]],
                   demand: Demand | None = None, decimal: str = ".") -> History:
     """Check a table and build the History (see docs/calibration.md for the format);
     `decimal`: the file's decimal mark."""
-    header = [canonical_column(name) for name in header]
+    header = canonical_header(header)
     problems = header_problems(file, header, channels, products, demand)
     if problems:
         raise HistoryError(problems)
@@ -127,12 +127,32 @@ def shown_problems(file: str, problems: list[Problem]) -> list[Problem]:
     return shown
 
 
+#: the first column's names read as `date` (a sheet's `Week` or `月份` column of dates)
+DATE_NAMES = frozenset({"date", "day", "week", "month", "period", "日期", "日", "周", "月份",
+                        "时间"})
+#: KPI columns named in Chinese, as a Chinese spreadsheet heads them
+KPI_NAMES = {"销售额": "revenue", "营收": "revenue", "收入": "revenue", "营业额": "revenue",
+             "销量": "units", "销售量": "units"}
+
+
+def canonical_header(header: list[str]) -> list[str]:
+    """The header's names as the history format spells them (`canonical_column`); the
+    first column's `Week`, `Month`, `Period`, `日期`, ... is `date`."""
+    names = [canonical_column(name) for name in header]
+    if names and names[0].lower() in DATE_NAMES:
+        names[0] = "date"
+    return names
+
+
 def canonical_column(name: str) -> str:
     """A header name as the history format spells it: `date`, a KPI, a sample size and a
     prefix (`spend.`, `price.`, `control.`, `event.`) in any letter case (`Date`,
-    `Revenue`, `Spend.tv` as exported by a spreadsheet); the name after a prefix (a
-    channel, product or driver) keeps its own case."""
+    `Revenue`, `Spend.tv` as exported by a spreadsheet), a KPI named in Chinese
+    (KPI_NAMES: `销售额` is revenue, `销量` units); the name after a prefix (a channel,
+    product or driver) keeps its own case."""
     lower = name.lower()
+    if name in KPI_NAMES:
+        return KPI_NAMES[name]
     if lower == "date" or lower in KPIS or (lower.endswith("_n") and lower[:-2] in KPIS):
         return lower
     for prefix in PREFIXES:

@@ -3,6 +3,7 @@ package's docstring; every refusal is a TableError naming the row and column."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import errno
 import io
@@ -26,6 +27,8 @@ MAX_CELLS = 2_000_000
 #: the unpacked size of an .xlsx file's parts (a compressed file may unpack to much more)
 MAX_UNPACKED = 250_000_000
 _DELIMITERS = (";", "\t", "|")
+#: characters no text table holds (C0 controls but tab and line breaks)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class TableError(ValueError):
@@ -148,11 +151,7 @@ def read_csv(path: Path) -> Table:
     except OSError as exc:
         raise TableError(_("cannot read the file: {reason}").format(reason=exc.strerror or exc),
                          _("check that it is a file you may read")) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise TableError(_("the file is not UTF-8 text"),
-                         _("save it as CSV (UTF-8) or as .xlsx")) from None
+    text = _decoded(raw)
     if "\x00" in text:
         at = text.index("\x00")
         line = text.count("\n", 0, at) + 1
@@ -183,6 +182,23 @@ def decimal_mark(rows: list[list[Any]], sep: str) -> str:
     comma = re.compile(r"[0-9],[0-9]")
     return "," if any(comma.search(c) for row in rows for c in row[1:]
                       if isinstance(c, str)) else "."
+
+
+def _decoded(raw: bytes) -> str:
+    """The text of a CSV file: UTF-8 (a BOM is fine), or UTF-16 with its BOM (a
+    spreadsheet's "Unicode text" export)."""
+    if raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        try:
+            text = raw.decode("utf-16")
+        except UnicodeDecodeError:
+            text = ""
+        if "\n" in text and not _CONTROL.search(text):  # lines of text, not a binary file
+            return text
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise TableError(_("the file is not UTF-8 text"),
+                         _("save it as CSV (UTF-8) or as .xlsx")) from None
 
 
 def _records(text: str, sep: str = ",") -> Iterator[list[str]]:
@@ -293,10 +309,19 @@ def _table(records: list[list[Any]]) -> Table:
             raise TableError(_("{n} cells where the header has {columns}: {cell} is under "
                                "no column").format(n=len(row), columns=len(header),
                                                    cell=repr(str(extra[0])[:40])),
-                             _("name the column in the header, or remove the extra value "
-                               "(a decimal comma? write 1234.5)"), row=i,
+                             _extra_hint(header), row=i,
                              column=_column_word(len(header) + row[len(header):].index(extra[0])))
     return Table(header, [list(r[:len(header)]) for r in rows])
+
+
+def _extra_hint(header: list[str]) -> str:
+    """How to fix a row longer than the header: a header of one name is a title above
+    the table; else a value under no column (a decimal comma?)."""
+    if len(header) == 1:
+        return _("is row 1 a title or a note? delete the rows above the table's header "
+                 "(the header is row 1)")
+    return _("name the column in the header, or remove the extra value (a decimal comma? "
+             "write 1234.5)")
 
 
 def _check_header(header: list[str]) -> None:
