@@ -249,6 +249,7 @@ def _bad_cases() -> dict[str, Callable[[Path], Path]]:
         "huge_number.csv": lambda p: write_csv(p, h, _with(r, 1, {9: 1e300})),
         "nan_text.csv": lambda p: write_csv(p, h, _with(r, 1, {9: "NaN"})),
         "formula_unsaved.xlsx": lambda p: _formula_book(p, saved=False),
+        "second_sheet.xlsx": lambda p: _second_sheet(p),
         "ambiguous_dates.csv": lambda p: write_csv(*_ambiguous_monthly(p)),
         "chinese_columns.csv": lambda p: write_csv(p, ["日期", "销售额", "spend.电视",
                                                        "spend.搜索"], r),
@@ -268,6 +269,18 @@ def _ambiguous_monthly(path: Path) -> tuple[Path, list[str], Rows]:
     days, both regular."""
     header, rows = monthly_table(10)
     return path, header, [[d[0].strftime("%d/%m/%Y"), *d[1:]] for d in rows]
+
+
+def _second_sheet(path: Path) -> Path:
+    """A workbook whose first sheet holds notes and whose second, `Data`, the table."""
+    h, r = plain_table()
+
+    def notes_first(sheet: Any) -> None:
+        sheet.title = "Data"
+        notes = sheet.parent.create_sheet("Notes", 0)
+        notes["A1"] = "Weekly sales, from the finance team"
+
+    return write_xlsx(path, h, r, notes_first)
 
 
 def _bytes(path: Path, data: bytes) -> Path:

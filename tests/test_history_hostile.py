@@ -57,6 +57,9 @@ REFUSALS = {
     "chinese_columns.csv": (1, "spend.电视", "'电视' cannot name a channel",
                             "rename the column with letters a-z"),
     "total_row.csv": (32, "date", "cannot read 'Total' as a date", "a total row? remove it"),
+    "second_sheet.xlsx": (1, "--sheet", "the first sheet, 'Notes', does not start with a "
+                          "date column", "choose the sheet of the table with --sheet (the "
+                          "sheets: Notes, Data)"),
     "title_row.csv": (2, "column 2", "4 cells where the header has 1",
                       "is row 1 a title or a note? delete the rows above"),
     "short_years.csv": (2, "date", "cannot read '01/01/24' as a date",
@@ -303,3 +306,18 @@ def test_money_as_a_spreadsheet_shows_it(tmp_path: Path, cell: str, value: float
             in done.output
         return
     assert read_any_history(path).controls["price_gap"].tolist() == [5.0, value, 5.0, 5.0]
+
+
+def test_the_table_on_a_second_sheet_is_drafted_with_sheet(tmp_path: Path,
+                                                           plain: History) -> None:
+    """`--sheet Data` reads the table on the workbook's second sheet, and the drafted
+    scenario names the sheet, so that calibrate reads the same."""
+    history = write_case("second_sheet.xlsx", tmp_path / "data")
+    done = _invoke("init", "from-history", history, tmp_path / "plan", "--sheet", "Data")
+    assert done.exit_code == 0, done.output
+    scenario = tmp_path / "plan" / "second_sheet.yaml"
+    assert load_spec(scenario).spec.calibration.sheet == "Data"
+    read = read_any_history(history, "Data")
+    assert read.dates == plain.dates
+    assert np.array_equal(read.series["revenue"], plain.series["revenue"])
+    assert _invoke("init", "smart-band", tmp_path / "t", "--sheet", "Data").exit_code == 2

@@ -148,6 +148,7 @@ class HistoryDraft:
     start_date: dt.date      # the day after the history's last period
     budget: float            # money spent in the last 52 weeks (all channels)
     last_year_kpi: float     # the KPI over the last 52 weeks
+    sheet: str | None = None  # the sheet of an .xlsx history (None: the first)
 
     @property
     def origin(self) -> dt.date:
@@ -411,10 +412,11 @@ def _round(value: float, digits: int = 4) -> float:
 
 
 def draft(history: History, history_file: str, kpi: str,
-          shape: tuple[str, int] | None = None) -> HistoryDraft:
-    """Every figure of the scenario drafted from `history`, levelled on `kpi` (revenue or
-    units, a column of the history); each channel's saturation curve and adstock step
-    `shape` (as `media_shape` drafts them unless given)."""
+          shape: tuple[str, int] | None = None, sheet: str | None = None) -> HistoryDraft:
+    """Every figure of the scenario drafted from `history` (`sheet`: its sheet in an
+    .xlsx file), levelled on `kpi` (revenue or units, a column of the history); each
+    channel's saturation curve and adstock step `shape` (as `media_shape` drafts them
+    unless given)."""
     price, source = price_of(history)
     level, weeks = kpi_level(history, kpi)
     share, utility = own_share()
@@ -440,4 +442,4 @@ def draft(history: History, history_file: str, kpi: str,
                      for n, v in getattr(history, "events", {}).items()),
         start_date=start,
         budget=float(sum(c.last_year for c in channels)),
-        last_year_kpi=float(np.nansum(series[mask])))
+        last_year_kpi=float(np.nansum(series[mask])), sheet=sheet)

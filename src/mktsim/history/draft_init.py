@@ -27,10 +27,11 @@ KPI_CHOICES = ("revenue", "units")
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 
-def read_any_history(path: Path) -> History:
-    """Read a history file taking every `spend.`, `price.`, `control.` and `event.` column
-    as a channel, product, control or event of its own name."""
-    table = read_table(path)
+def read_any_history(path: Path, sheet: str | None = None) -> History:
+    """Read a history file (`sheet`: of an .xlsx, default the first) taking every
+    `spend.`, `price.`, `control.` and `event.` column as a channel, product, control or
+    event of its own name."""
+    table = read_table(path, sheet)
     header = canonical_header(table.header)
     names = {p: tuple(h[len(p):] for h in header if h.startswith(p)) for p in PREFIXES}
     bad = [Problem(str(path), 1, p + n, _("'{name}' cannot name a channel, product or "
@@ -70,9 +71,9 @@ def _demand(controls: tuple[str, ...], events: tuple[str, ...]) -> object | None
         "events": {e: {"lift": 0.0} for e in events}})
 
 
-def drafted_holdout(history: str | Path) -> int:
+def drafted_holdout(history: str | Path, sheet: str | None = None) -> int:
     """The periods the scenario drafted from `history` holds out of the fit."""
-    return holdout_of(read_any_history(Path(history)).n_periods)
+    return holdout_of(read_any_history(Path(history), sheet).n_periods)
 
 
 def scenario_name(history: Path) -> str:
@@ -82,7 +83,7 @@ def scenario_name(history: Path) -> str:
 
 def write_draft(history: str | Path, directory: str | Path | None = None,
                 kpi: str | None = None, force: bool = False, lang: str = "en",
-                shape: tuple[str, int] | None = None) -> Path:
+                shape: tuple[str, int] | None = None, sheet: str | None = None) -> Path:
     """Draft the scenario of `history` into `directory` (default: the history's folder),
     levelled on `kpi` (revenue or units; default revenue when the file has it), comments
     in `lang`, each channel's saturation curve and adstock step `shape` as the draft
@@ -95,14 +96,14 @@ def write_draft(history: str | Path, directory: str | Path | None = None,
             kpi=kpi), _("use revenue or units"))])
     path = folder / scenario_name(history)
     _refuse_existing(path, history, force)
-    hist = read_any_history(history)
+    hist = read_any_history(history, sheet)
     chosen = choose_kpi(hist, kpi)
     if chosen is None:
         raise HistoryError([Problem(str(history), 1, kpi or "revenue",
                                     _("no '{kpi}' column to build the scenario on").format(
                                         kpi=kpi or "revenue/units"),
                                     _("add a revenue or units column, or choose --kpi"))])
-    text = scenario_text(draft(hist, relative_path(history, folder), chosen, shape),
+    text = scenario_text(draft(hist, relative_path(history, folder), chosen, shape, sheet),
                          path.name, lang)
     _check(text, path)
     from ..documents.files import write_atomic

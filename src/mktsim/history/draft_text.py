@@ -300,6 +300,8 @@ def _targets(out: Lines, d: HistoryDraft) -> None:
 def _calibration(out: Lines, d: HistoryDraft, name: str) -> None:
     out.add(0, "calibration:", "calibration", name=name)
     out.add(1, f"history: {_quoted(d.history_file)}", "history")
+    if d.sheet is not None:
+        out.add(1, f"sheet: {_quoted(d.sheet)}")
     out.add(1, "strategy: continue")
     out.add(1, f"holdout: {holdout(d)}", "holdout")
     others = sorted(k for k in d.history.series if k != d.kpi)

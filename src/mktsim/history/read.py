@@ -55,10 +55,17 @@ def read_table(path: Path, sheet: str | None = None) -> tabular.Table:
     """Header, rows (cells as read) and decimal mark of a CSV file or of an .xlsx sheet,
     through the common reader (`mktsim.tabular`: its limits and refusals)."""
     try:
-        return tabular.read_table(path, sheet)
+        table = tabular.read_table(path, sheet)
     except tabular.TableError as exc:
         raise HistoryError([Problem(str(path), exc.row, exc.column or "", exc.message,
                                     exc.hint)]) from None
+    if table.sheets and canonical_header(table.header[:1]) != ["date"]:
+        raise HistoryError([Problem(str(path), 1, "--sheet", _(
+            "the first sheet, '{sheet}', does not start with a date column").format(
+                sheet=table.sheets[0]), _("choose the sheet of the table with --sheet (the "
+                                          "sheets: {names})").format(
+                names=", ".join(table.sheets[:10])))])
+    return table
 
 
 def _blank(cell: Any) -> bool:

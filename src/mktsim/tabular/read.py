@@ -62,6 +62,8 @@ class Table:
     header: list[str]
     rows: list[list[Any]]
     decimal: str = "."  # the decimal mark of a CSV file's numbers ("," with semicolons)
+    #: every sheet of a workbook of several read at its first sheet by default, else ()
+    sheets: tuple[str, ...] = ()
 
 
 def check_file(path: Path) -> os.stat_result:
@@ -355,7 +357,10 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Table:
         if not hasattr(ws, "_get_source"):
             raise TableError(_("the first sheet is a chart, not a table"),
                              _("name the sheet of the table with --sheet"), column="--sheet")
-        return _table(_sheet_records(book, ws))
+        table = _table(_sheet_records(book, ws))
+        if sheet is None and len(book.sheetnames) > 1:
+            return Table(table.header, table.rows, sheets=tuple(book.sheetnames))
+        return table
     except TableError:
         raise
     except Exception as exc:  # a damaged sheet
