@@ -321,3 +321,47 @@ def test_the_table_on_a_second_sheet_is_drafted_with_sheet(tmp_path: Path,
     assert read.dates == plain.dates
     assert np.array_equal(read.series["revenue"], plain.series["revenue"])
     assert _invoke("init", "smart-band", tmp_path / "t", "--sheet", "Data").exit_code == 2
+
+
+def _semicolons(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_semicolon_file_with_points_reads_them_as_decimals(tmp_path: Path) -> None:
+    """Semicolons with `1,234.5`: the point is the decimal mark, `1,500` a grouping;
+    an accounting dash is no spend, a percentage control a fraction, a blank line
+    between rows is left out."""
+    path = _semicolons(tmp_path / "us.csv", [
+        "date;revenue;spend.tv;control.distribution",
+        "2024-01-01;1,234.5;5;80%", "2024-01-08;1,500;5;81%", "2024-01-15;1200;$ -;",
+        ";;;", "2024-01-22;1200;5;80%"])
+    history = read_any_history(path)
+    assert history.series["revenue"].tolist() == [1234.5, 1500.0, 1200.0, 1200.0]
+    assert history.spend["tv"].tolist() == [5.0, 5.0, 0.0, 5.0]
+    assert history.controls["distribution"][[0, 1, 3]].tolist() == [0.8, 0.81, 0.8]
+    assert np.isnan(history.controls["distribution"][2])
+
+
+def test_points_a_semicolon_file_does_not_explain_are_refused(tmp_path: Path) -> None:
+    """`12.000` in a semicolon file with no other decimal: twelve, or twelve thousand?
+    Refused; one `12.000,0` elsewhere settles it (a decimal comma: 12000)."""
+    rows = ["date;revenue;spend.tv", "2024-01-01;12.000;5", "2024-01-08;13.500;5",
+            "2024-01-15;11.000;5"]
+    path = _semicolons(tmp_path / "eu.csv", rows)
+    done = _invoke("init", "from-history", path, tmp_path / "plan")
+    assert done.exit_code == 2
+    assert f"{path}:2: revenue: '12.000' is not a number. this file does not show whether " \
+        "a point marks decimals or thousands" in done.output
+    rows[1] = "2024-01-01;12.000,0;5"
+    history = read_any_history(_semicolons(tmp_path / "eu.csv", rows))
+    assert history.series["revenue"].tolist() == [12000.0, 13500.0, 11000.0]
+
+
+def test_a_spreadsheet_error_value_is_refused_with_its_fix(tmp_path: Path) -> None:
+    path = _semicolons(tmp_path / "na.csv", [
+        "date,revenue,spend.tv", "2024-01-01,5,#N/A", "2024-01-08,5,5", "2024-01-15,5,5"])
+    done = _invoke("init", "from-history", path, tmp_path / "plan")
+    assert done.exit_code == 2
+    assert f"{path}:2: spend.tv: '#N/A' is not a number. a spreadsheet's error value" \
+        in done.output

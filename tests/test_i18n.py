@@ -457,8 +457,8 @@ def test_cli_decimal_comma_history_mixing_a_point_is_refused_in_chinese(tmp_path
     """A semicolon file writes decimals with a comma; a cell with a decimal point in it is
     refused at its row and column, with the fix in the chosen language."""
     path = tmp_path / "h.csv"
-    text = HISTORY.read_text(encoding="utf-8").replace(",", ";").replace(".0;", ",0;")
-    lines = text.splitlines()
+    head, *rows = HISTORY.read_text(encoding="utf-8").replace(",", ";").splitlines()
+    lines = [head, *(row.replace(".", ",") for row in rows)]
     lines[2] = lines[2].replace("1387,0;", "1387.5;")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     done = _invoke("calibrate", SCENARIO, "--history", path, *FREE, "--lang", "zh")

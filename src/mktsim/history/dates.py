@@ -32,14 +32,17 @@ _TOTAL_WORDS = ("total", "sum", "合计", "总计", "小计", "汇总")
 DAY_FIRST, MONTH_FIRST = N_("day-first"), N_("month-first")
 
 
-def read_dates(file: str, cells: list[Any]) -> tuple[list[dt.date | None], list[Problem]]:
-    """Each cell's date (None where it has none) and the problems, at the file's rows (the
-    first cell is row 2)."""
+def read_dates(file: str, rows: list[list[Any]]) -> tuple[list[dt.date | None], list[Problem]]:
+    """Each row's date, its first cell (None where it has none), and the problems, at the
+    file's rows (the first is row 2). A row with every cell empty (a blank line between
+    two years) has no date and no problem: it is left out."""
+    cells = [row[0] if row else None for row in rows]
     order, problems = _order(file, cells)
     dates: list[dt.date | None] = []
     for i, cell in enumerate(cells):
         date, why = _date(cell, order)
-        if date is None and not (problems and order is None and _day_month(cell)):
+        if date is None and not all(_empty(c) for c in rows[i]) and \
+                not (problems and order is None and _day_month(cell)):
             problems.append(Problem(file, i + 2, "date", *(why or _unreadable(cell))))
         dates.append(date)
     return dates, problems
@@ -75,6 +78,10 @@ def _week_start(week: re.Match[str]) -> tuple[dt.date | None, tabular.cells.Why 
         return None, (_("{cell} is not a week of that year").format(cell=repr(week[0])),
                       _("write the week as YYYY-Www, weeks 01 to 52 or 53"))
     return date, tabular.date_problem(date)
+
+
+def _empty(cell: Any) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
 def _calendar_day(m: re.Match[str]) -> tuple[dt.date | None, tabular.cells.Why | None]:

@@ -81,7 +81,7 @@ def parse_history(file: str, header: list[str], rows: list[list[Any]],
     problems = header_problems(file, header, channels, products, demand)
     if problems:
         raise HistoryError(problems)
-    read, date_problems = read_dates(file, [row[0] if row else None for row in rows])
+    read, date_problems = read_dates(file, rows)
     problems += date_problems or repeated_dates(file, read)
     dates, rows, numbers = by_date(read, rows)
     columns = {name: _column(file, header, rows, numbers, name, problems, demand, decimal)
@@ -214,8 +214,7 @@ def _column(file: str, header: list[str], rows: list[list[Any]], numbers: list[i
         cell = row[j] if j < len(row) else None
         if _blank(cell):
             continue
-        value, why_not = tabular.as_number(cell, share=name in SHARE_KPIS, decimal=decimal,
-                                           grouped=True)
+        value, why_not = _number(cell, name, decimal)
         if value is None:
             assert why_not is not None
             problems.append(Problem(file, numbers[i], name, *why_not))
@@ -226,6 +225,20 @@ def _column(file: str, header: list[str], rows: list[list[Any]], numbers: list[i
             continue
         out[i] = value
     return out
+
+
+#: what an accounting format shows for zero (`-`, `$ -`): read as 0 in a spend column
+_DASHES = frozenset({"-", "\u2013", "\u2014"})
+
+
+def _number(cell: Any, name: str, decimal: str) -> tuple[float | None, tabular.cells.Why | None]:
+    """A cell of column `name`: a share, control or event may be a percentage (`80%` =
+    0.8); a spend cell showing an accounting format's dash is 0 money."""
+    if name.startswith("spend.") and isinstance(cell, str) and \
+            tabular.cells.without_currency(cell.strip()) in _DASHES:
+        return 0.0, None
+    percent = name in SHARE_KPIS or name.startswith(("control.", "event."))
+    return tabular.as_number(cell, share=percent, decimal=decimal, grouped=True)
 
 
 def check_enough(history: History, free: int, holdout: int) -> None:

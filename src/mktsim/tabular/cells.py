@@ -66,8 +66,13 @@ _GROUPS = {".": ",'\u00a0\u202f ", ",": ".\u00a0\u202f '"}
 def shown_plainly(text: str, decimal: str = ".") -> str | None:
     """`text` as a plain number (`1,234.50` -> `1234.50`, `1.234,5` -> `1234.5` with a
     decimal comma, a currency sign dropped), the text itself when it has no separator,
-    or None when its separators are not a grouping by threes (`1,23`: which is it?)."""
-    body = _without_currency(text)
+    or None when its separators are not a grouping by threes (`1,23`: which is it?).
+    `decimal` "?": a file that does not tell its mark; `12.000` there is None."""
+    body = without_currency(text)
+    if decimal == "?":
+        if _POINT_GROUPED.fullmatch(body):
+            return None
+        decimal = "."
     for sep in _GROUPS[decimal]:
         if sep in body:
             if not _grouping(sep, decimal).fullmatch(body):
@@ -79,7 +84,7 @@ def shown_plainly(text: str, decimal: str = ".") -> str | None:
     return body.replace(decimal, ".") if body.count(decimal) == 1 else body
 
 
-def _without_currency(text: str) -> str:
+def without_currency(text: str) -> str:
     """`text` with one currency sign before the number (after its minus sign) or after
     it dropped."""
     sign = text[0] if text[:1] in "+-" and len(text) > 1 else ""
@@ -91,12 +96,18 @@ def _without_currency(text: str) -> str:
     return text
 
 
+_POINT_GROUPED = re.compile(r"[+-]?[0-9]{1,3}(?:\.[0-9]{3})+", re.ASCII)
+
+
 def _grouping(sep: str, decimal: str) -> re.Pattern[str]:
     return re.compile(rf"[+-]?[0-9]{{1,3}}(?:{re.escape(sep)}[0-9]{{3}})+"
                       rf"(?:{re.escape(decimal)}[0-9]*)?", re.ASCII)
 
 
 def _why_not_grouped(decimal: str) -> str:
+    if decimal == "?":
+        return _("this file does not show whether a point marks decimals or thousands: "
+                 "write 12000 for twelve thousand, or 12,0 for twelve")
     if decimal == ",":
         return _("this file writes decimals with a comma: write 1234,5 or 1.234,5 (thousands "
                  "grouped by threes)")
@@ -129,6 +140,9 @@ def _text_number(text: str, share: bool, written: str | None = None
 
 
 def _why_not_plain(text: str) -> str:
+    if text.startswith("#"):
+        return _("a spreadsheet's error value: correct the formula, or leave the cell empty "
+                 "for a missing value")
     if "_" in text or "," in text or "'" in text or " " in text:
         return _("write it without thousands separators or underscores (299796, 1234.5)")
     if any(c.isdigit() and not c.isascii() for c in text):
