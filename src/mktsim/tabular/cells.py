@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from ..i18n import N_, _
+from .marks import POINT_GROUPED
 
 #: the largest size of a number in a table (money, people, units): beyond it the
 #: simulation's sums lose every digit, so such a value is a typing error.
@@ -70,7 +71,7 @@ def shown_plainly(text: str, decimal: str = ".") -> str | None:
     `decimal` "?": a file that does not tell its mark; `12.000` there is None."""
     body = without_currency(text)
     if decimal == "?":
-        if _POINT_GROUPED.fullmatch(body):
+        if POINT_GROUPED.fullmatch(body):
             return None
         decimal = "."
     for sep in _GROUPS[decimal]:
@@ -94,9 +95,6 @@ def without_currency(text: str) -> str:
     if text[-1:] and text[-1] in CURRENCY:
         return text[:-1].strip()
     return text
-
-
-_POINT_GROUPED = re.compile(r"[+-]?[0-9]{1,3}(?:\.[0-9]{3})+", re.ASCII)
 
 
 def _grouping(sep: str, decimal: str) -> re.Pattern[str]:

@@ -18,6 +18,7 @@ from typing import Any
 from ..documents.staging import note_input
 from ..i18n import N_, _
 from .cells import FormulaCell
+from .marks import decimal_mark, delimiter
 
 MAX_BYTES = 50_000_000
 MAX_CELL_CHARS = 10_000
@@ -26,7 +27,6 @@ MAX_COLUMNS = 200
 MAX_CELLS = 2_000_000
 #: the unpacked size of an .xlsx file's parts (a compressed file may unpack to much more)
 MAX_UNPACKED = 250_000_000
-_DELIMITERS = (";", "\t", "|")
 #: characters no text table holds (C0 controls but tab and line breaks)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -164,50 +164,6 @@ def read_csv(path: Path) -> Table:
     sep = delimiter(text)
     table = _table(list(_records(text, sep)))
     return Table(table.header, table.rows, decimal_mark(table.rows, sep))
-
-
-def delimiter(text: str) -> str:
-    """The separator of CSV text, from its header line: a comma, or the semicolon, tab or
-    vertical bar of a header without commas (a spreadsheet's export where the comma is
-    the decimal mark)."""
-    header = _line(text, 1)
-    if "," in header:
-        return ","
-    return next((sep for sep in _DELIMITERS if sep in header), ",")
-
-
-def decimal_mark(rows: list[list[Any]], sep: str) -> str:
-    """The decimal mark of a file's numbers: "." in a comma-separated file; in a file
-    separated otherwise, "," when more numbers show a decimal comma (`12,5`, `1.234,5`,
-    and `1,500`: semicolons are the separator where the comma is the decimal mark) than
-    a decimal point (`1,234.5`, `12.5`); "?" when none tells and a number could be
-    either (`12.000`: twelve, or twelve thousand?); else "."."""
-    if sep == ",":
-        return "."
-    cells = [c for row in rows for c in row[1:] if isinstance(c, str)]
-    marks = [_last_mark(c) for c in cells]
-    if "," in marks or "." in marks:
-        return "," if marks.count(",") > marks.count(".") else "."
-    return "?" if any(POINT_GROUPED.fullmatch(c.strip()) for c in cells) else "."
-
-
-#: an integer whose points could be thousands separators (`12.000`, `1.234.567`)
-POINT_GROUPED = re.compile(r"[+-]?[0-9]{1,3}(?:\.[0-9]{3})+", re.ASCII)
-_NUMBER_MARKS = re.compile(r"[+-]?[^0-9]{0,3}[0-9][0-9., \u00a0\u202f']*([.,])([0-9]+)[^0-9]{0,3}")
-
-
-def _last_mark(cell: str) -> str | None:
-    """The decimal mark a number's text shows by its last separator: "," or ".", or None
-    when the text does not tell (no separator; `1.234`: three digits after a point may be
-    a grouping of thousands)."""
-    m = _NUMBER_MARKS.fullmatch(cell.strip())
-    if not m:
-        return None
-    before = m[0][:m.start(1) - m.start(0)]
-    other = "." if m[1] == "," else ","
-    if m[1] == "," or len(m[2]) != 3 or other in before:
-        return m[1]
-    return None
 
 
 def _decoded(raw: bytes) -> str:
