@@ -181,6 +181,10 @@ def _good_cases() -> dict[str, Callable[[Path], Path]]:
                                                    cell=_chinese_date),
         "year_month.csv": lambda p: write_csv(p, *monthly_table(), cell=_year_month),
         "utf16_tabs.csv": lambda p: write_csv(p, h, r, "\t", encoding="utf-16"),
+        "chinese_columns.csv": lambda p: write_csv(p, ["日期", "销售额", "spend.电视",
+                                                       "spend.搜索"], r),
+        "channel_not_identifier.csv": lambda p: write_csv(
+            p, ["date", "revenue", "spend.tv-national", "spend.电视"], r),
     }
 
 
@@ -251,16 +255,14 @@ def _bad_cases() -> dict[str, Callable[[Path], Path]]:
         "formula_unsaved.xlsx": lambda p: _formula_book(p, saved=False),
         "second_sheet.xlsx": lambda p: _second_sheet(p),
         "ambiguous_dates.csv": lambda p: write_csv(*_ambiguous_monthly(p)),
-        "chinese_columns.csv": lambda p: write_csv(p, ["日期", "销售额", "spend.电视",
-                                                       "spend.搜索"], r),
         "total_row.csv": lambda p: write_csv(p, h, [*r, ["Total", *(round(sum(x[j] for x in r),
                                                                         2) for j in (1, 2, 3))]]),
         "title_row.csv": lambda p: _bytes(p, b"Weekly sales 2024\n" + write_csv(
             p, h, r).read_bytes()),
         "short_years.csv": lambda p: write_csv(p, h, r, cell=lambda v: v.strftime(
             "%d/%m/%y") if isinstance(v, dt.date) else _plain_cell(v)),
-        "channel_not_identifier.csv": lambda p: write_csv(
-            p, ["date", "revenue", "spend.tv-national", "spend.电视"], r),
+        "control_not_a_name.csv": lambda p: write_csv(
+            p, [*h, "control.价格指数", "event.double-11"], [[*x, 1.0, 0.0] for x in r]),
     }
 
 

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from hostile_history_files import GOOD, WEEKS, write_case
 from mktsim.cli import main
-from mktsim.history import history_plan
+from mktsim.history import history_plan, read_history
 from mktsim.history.draft_init import read_any_history
 from mktsim.history.model import History
 from mktsim.scenario.load import load_spec
@@ -54,8 +54,6 @@ REFUSALS = {
                              "save it"),
     "ambiguous_dates.csv": (3, "date", "cannot tell whether '01/02/2024' is day-first "
                             "(2024-02-01) or month-first (2024-01-02)", "YYYY-MM-DD"),
-    "chinese_columns.csv": (1, "spend.电视", "'电视' cannot name a channel",
-                            "rename the column with letters a-z"),
     "total_row.csv": (32, "date", "cannot read 'Total' as a date", "a total row? remove it"),
     "second_sheet.xlsx": (1, "--sheet", "the first sheet, 'Notes', does not start with a "
                           "date column", "choose the sheet of the table with --sheet (the "
@@ -64,8 +62,8 @@ REFUSALS = {
                       "is row 1 a title or a note? delete the rows above"),
     "short_years.csv": (2, "date", "cannot read '01/01/24' as a date",
                         "write the year in full"),
-    "channel_not_identifier.csv": (1, "spend.tv-national", "'tv-national' cannot name",
-                                   "rename the column spend.tv_national"),
+    "control_not_a_name.csv": (1, "event.double-11", "'double-11' cannot name a product or "
+                               "driver", "rename the column event.double_11"),
 }
 
 
@@ -186,15 +184,41 @@ def test_a_broken_file_is_refused_in_place_and_nothing_is_written(tmp_path: Path
     assert not out.exists()
 
 
-def test_chinese_headers_are_read_and_chinese_channel_names_refused(tmp_path: Path) -> None:
-    """`日期` and `销售额` are the date and revenue columns; a channel named in Chinese is
-    refused with every other such name at once."""
-    history = write_case("chinese_columns.csv", tmp_path)
-    done = _invoke("init", "from-history", history, tmp_path / "plan")
+def test_channels_named_in_any_text_are_keyed_and_labelled(tmp_path: Path,
+                                                          plain: History) -> None:
+    """`日期`, `销售额` are the date and revenue; `spend.电视` and `spend.搜索` become the
+    channels channel_1 (offline, by 电视) and channel_2 (online, by 搜索), labelled with
+    the text, and calibrate's reader (the scenario's channels) finds them by the label."""
+    history_file, scenario = _draft(tmp_path, "chinese_columns.csv")
+    spec = load_spec(scenario).spec
+    tv, search = spec.channels["channel_1"], spec.channels["channel_2"]
+    assert (tv.label, tv.type, search.label, search.type) == ("电视", "offline", "搜索",
+                                                              "online")
+    read = read_history(history_file, spec.channels, spec.products, None,
+                        spec.market.demand)
+    assert np.array_equal(read.spend["channel_1"], plain.spend["tv"])
+    assert np.array_equal(read.spend["channel_2"], plain.spend["search"])
+    assert np.array_equal(read.series["revenue"], plain.series["revenue"])
+
+
+def test_an_ascii_channel_name_keeps_its_words(tmp_path: Path) -> None:
+    _h, scenario = _draft(tmp_path, "channel_not_identifier.csv")
+    channels = load_spec(scenario).spec.channels
+    assert channels["tv_national"].label == "tv-national"
+    assert channels["tv_national"].type == "offline"
+    assert channels["channel_2"].label == "电视"
+
+
+def test_a_labelled_channels_problem_names_the_column_as_written(tmp_path: Path) -> None:
+    path = write_case("chinese_columns.csv", tmp_path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    cells = lines[3].split(",")
+    cells[2] = "-12"
+    lines[3] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    done = _invoke("init", "from-history", path, tmp_path / "plan")
     assert done.exit_code == 2
-    assert "2 problems in the history file" in done.output
-    assert f"{history}:1: spend.搜索: '搜索' cannot name a channel" in done.output
-    assert "日期" not in done.output and "销售额" not in done.output
+    assert f"{path}:4: spend.电视: negative spend -12" in done.output
 
 
 def test_months_written_year_month_are_the_months_first_days(tmp_path: Path) -> None:

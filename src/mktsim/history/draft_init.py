@@ -13,6 +13,7 @@ from ..i18n import _
 from ..scenario.errors import Problem, ScenarioError
 from .draft import choose_kpi, draft, relative_path
 from .draft_text import holdout_of, scenario_text
+from .labels import channel_keys, is_name
 from .model import History
 from .read import (
     PREFIXES,
@@ -24,35 +25,38 @@ from .read import (
 )
 
 KPI_CHOICES = ("revenue", "units")
-_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 
 def read_any_history(path: Path, sheet: str | None = None) -> History:
     """Read a history file (`sheet`: of an .xlsx, default the first) taking every
     `spend.`, `price.`, `control.` and `event.` column as a channel, product, control or
-    event of its own name."""
+    event of its own name; a channel written otherwise than as a name (`spend.电视`) is
+    keyed by one and labelled with the text (`mktsim.history.labels`)."""
     table = read_table(path, sheet)
     header = canonical_header(table.header)
+    keys = channel_keys(h[6:] for h in header if h.startswith("spend."))
+    aliases = {f"spend.{t}": f"spend.{k}" for t, k in keys.items() if t != k}
+    header = [aliases.get(h, h) for h in header]
     names = {p: tuple(h[len(p):] for h in header if h.startswith(p)) for p in PREFIXES}
-    bad = [Problem(str(path), 1, p + n, _("'{name}' cannot name a channel, product or "
-                                          "driver").format(name=n), _rename_hint(p, n))
-           for p, ns in names.items() for n in ns if not _NAME.match(n) or len(n) > 64]
+    bad = [Problem(str(path), 1, p + n, _("'{name}' cannot name a product or driver").format(
+                       name=n), _rename_hint(p, n))
+           for p, ns in names.items() for n in ns if not is_name(n)]
     if bad:  # with the other columns' problems (a Chinese `日期` too), all at once
-        names = {p: tuple(n for n in ns if _NAME.match(n) and len(n) <= 64)
-                 for p, ns in names.items()}
+        names = {p: tuple(n for n in ns if is_name(n)) for p, ns in names.items()}
         named = [h for h in header if h not in {b.where for b in bad}]
         raise HistoryError(bad + header_problems(str(path), named, names["spend."],
                                                  names["price."], _demand(
                                                      names["control."], names["event."])))
-    return parse_history(str(path), header, table.rows, names["spend."], names["price."],
-                         _demand(names["control."], names["event."]), table.decimal)
+    return parse_history(str(path), table.header, table.rows, names["spend."],
+                         names["price."], _demand(names["control."], names["event."]),
+                         table.decimal, aliases)
 
 
 def _rename_hint(prefix: str, name: str) -> str:
     """How to rename the column `prefix + name`: the name with its other characters as
     `_` when that is a name (`spend.tv-national` -> `spend.tv_national`)."""
     plain = re.sub(r"[^A-Za-z0-9_]+", "_", name).strip("_")[:64]
-    if _NAME.match(plain) and not re.search(r"[^\x00-\x7f]", name):
+    if is_name(plain) and not re.search(r"[^\x00-\x7f]", name):
         return _("rename the column {column} (letters, digits and _ only, starting with a "
                  "letter)").format(column=prefix + plain)
     return _("rename the column with letters a-z, digits and _ only, starting with a letter "

@@ -209,6 +209,8 @@ def _channels(out: Lines, d: HistoryDraft) -> None:
 
 def _channel(out: Lines, c: ChannelDraft) -> None:
     out.add(1, f"{c.name}:")
+    if c.label is not None:
+        out.add(2, f"label: {_quoted(c.label)}", "channel_label", label=c.label)
     out.add(2, f"type: {c.type}", "type_guessed" if c.guessed else "type_default")
     out.add(2, f"cost: {{model: cpm, cpm: {num(c.cpm)}}}", "cpm")
     response = f"lift: {c.lift:.4g}, half_saturation: {c.half_saturation:.4g}"

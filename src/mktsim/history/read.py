@@ -6,7 +6,7 @@ row 1) and column, as a ScenarioError: the command line turns it into exit code 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from ..scenario.demand import Demand
 from ..scenario.errors import Problem, ScenarioError
 from .columns import known_columns, range_problem, unknown_hint, unknown_why
 from .dates import by_date, read_dates, repeated_dates
+from .labels import labelled_columns
 from .model import SHARE_KPIS, History
 from .periods import Irregular, infer_kind, month_starts, period_bounds
 
@@ -44,11 +45,14 @@ class HistoryError(ScenarioError):
 def read_history(path: str | Path, channels: Iterable[str], products: Iterable[str],
                  sheet: str | None = None, demand: Demand | None = None) -> History:
     """Read `path` and check it against the scenario's channel and product names and its
-    demand drivers (`market.demand`: the `control.*` and `event.*` columns)."""
+    demand drivers (`market.demand`: the `control.*` and `event.*` columns). `channels`
+    may be the scenario's channels by name: then `spend.<label>` is a labelled
+    channel's column."""
     path = Path(path)
     table = read_table(path, sheet)
+    aliases = labelled_columns(channels) if isinstance(channels, Mapping) else None
     return parse_history(str(path), table.header, table.rows, tuple(channels),
-                         tuple(products), demand, table.decimal)
+                         tuple(products), demand, table.decimal, aliases)
 
 
 def read_table(path: Path, sheet: str | None = None) -> tabular.Table:
@@ -74,18 +78,21 @@ def _blank(cell: Any) -> bool:
 
 def parse_history(file: str, header: list[str], rows: list[list[Any]],
                   channels: tuple[str, ...], products: tuple[str, ...],
-                  demand: Demand | None = None, decimal: str = ".") -> History:
+                  demand: Demand | None = None, decimal: str = ".",
+                  aliases: Mapping[str, str] | None = None) -> History:
     """Check a table and build the History (see docs/calibration.md for the format);
-    `decimal`: the file's decimal mark."""
-    header = canonical_header(header)
+    `decimal`: the file's decimal mark; `aliases`: a column as written -> the column it
+    is (`spend.电视` -> `spend.channel_1`: a labelled channel, `mktsim.history.labels`)."""
+    written = canonical_header(header)
+    header = [(aliases or {}).get(name, name) for name in written]
     problems = header_problems(file, header, channels, products, demand)
     if problems:
         raise HistoryError(problems)
     read, date_problems = read_dates(file, rows)
     problems += date_problems or repeated_dates(file, read)
     dates, rows, numbers = by_date(read, rows)
-    columns = {name: _column(file, header, rows, numbers, name, problems, demand, decimal)
-               for name in header[1:]}
+    columns = {name: _column(file, rows, numbers, j, (name, written[j]), problems, demand,
+                             decimal) for j, name in enumerate(header) if j > 0}
     if not problems and len(dates) < 2:
         problems.append(Problem(file, None, "date",
                                 _("{n} row(s): at least two periods are needed to tell their "
@@ -107,6 +114,8 @@ def parse_history(file: str, header: list[str], rows: list[list[Any]],
         spend={n.split(".", 1)[1]: v for n, v in columns.items() if n.startswith("spend.")},
         price={n.split(".", 1)[1]: v for n, v in columns.items() if n.startswith("price.")},
         controls=_prefixed(columns, "control."), events=_prefixed(columns, "event."),
+        labels={k[6:]: w[6:] for k, w in zip(header, written, strict=True)
+                if k != w and k.startswith("spend.")},
     )
 
 
@@ -205,10 +214,12 @@ def header_problems(file: str, header: list[str], channels: tuple[str, ...],
     return problems
 
 
-def _column(file: str, header: list[str], rows: list[list[Any]], numbers: list[int],
-            name: str,
-            problems: list[Problem], demand: Demand | None, decimal: str) -> np.ndarray:
-    j = header.index(name)
+def _column(file: str, rows: list[list[Any]], numbers: list[int], j: int,
+            names: tuple[str, str], problems: list[Problem], demand: Demand | None,
+            decimal: str) -> np.ndarray:
+    """The values of column `j`, `names` (its name, and as written: `spend.电视` for a
+    labelled channel's `spend.channel_1`), problems named as written."""
+    name, shown = names
     out = np.full(len(rows), np.nan)
     for i, row in enumerate(rows):
         cell = row[j] if j < len(row) else None
@@ -217,11 +228,11 @@ def _column(file: str, header: list[str], rows: list[list[Any]], numbers: list[i
         value, why_not = _number(cell, name, decimal)
         if value is None:
             assert why_not is not None
-            problems.append(Problem(file, numbers[i], name, *why_not))
+            problems.append(Problem(file, numbers[i], shown, *why_not))
             continue
         why = range_problem(name, value, demand)
         if why:
-            problems.append(Problem(file, numbers[i], name, why[0], why[1]))
+            problems.append(Problem(file, numbers[i], shown, why[0], why[1]))
             continue
         out[i] = value
     return out
