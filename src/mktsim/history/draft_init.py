@@ -6,14 +6,13 @@ file is reported at once (file, row, column), exit code 2 on the command line.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from ..i18n import _
 from ..scenario.errors import Problem, ScenarioError
 from .draft import choose_kpi, draft, relative_path
 from .draft_text import holdout_of, scenario_text
-from .labels import channel_keys, is_name
+from .labels import channel_keys, is_name, plain_name
 from .model import History
 from .read import (
     PREFIXES,
@@ -52,15 +51,18 @@ def read_any_history(path: Path, sheet: str | None = None) -> History:
                          table.decimal, aliases)
 
 
+_EXAMPLES = {"price.": "widget", "control.": "price_index", "event.": "double11"}
+
+
 def _rename_hint(prefix: str, name: str) -> str:
     """How to rename the column `prefix + name`: the name with its other characters as
-    `_` when that is a name (`spend.tv-national` -> `spend.tv_national`)."""
-    plain = re.sub(r"[^A-Za-z0-9_]+", "_", name).strip("_")[:64]
-    if is_name(plain) and not re.search(r"[^\x00-\x7f]", name):
+    `_` when that is a name (`event.double-11` -> `event.double_11`)."""
+    plain = plain_name(name)
+    if plain:
         return _("rename the column {column} (letters, digits and _ only, starting with a "
                  "letter)").format(column=prefix + plain)
     return _("rename the column with letters a-z, digits and _ only, starting with a letter "
-             "({column})").format(column=prefix + "tv_ads")
+             "({column})").format(column=prefix + _EXAMPLES.get(prefix, "x1"))
 
 
 def _demand(controls: tuple[str, ...], events: tuple[str, ...]) -> object | None:

@@ -28,11 +28,11 @@ def channel_keys(written: Iterable[str]) -> dict[str, str]:
     keys = {t: t for t in texts if is_name(t)}
     for place, text in enumerate(texts, start=1):
         if text not in keys:
-            keys[text] = _free(_plain(text) or f"channel_{place}", set(keys.values()))
+            keys[text] = _free(plain_name(text) or f"channel_{place}", set(keys.values()))
     return keys
 
 
-def _plain(text: str) -> str:
+def plain_name(text: str) -> str:
     """`text` with its other characters as _ when that is a name (ASCII text only: a
     Chinese name keeps none of its meaning), else ""."""
     if re.search(r"[^\x00-\x7f]", text):
