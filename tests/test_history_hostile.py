@@ -161,6 +161,15 @@ def test_a_constant_control_is_not_freed(tmp_path: Path) -> None:
     assert not any("distribution" in path for path in spec.calibration.parameters)
 
 
+def test_a_channel_without_money_is_drafted_but_not_fitted(tmp_path: Path) -> None:
+    _h, scenario = _draft(tmp_path, "zero_spend_channel.csv")
+    text = scenario.read_text(encoding="utf-8")
+    assert "# no money in the history: its lift and carryover below are not\n" in text
+    freed = load_spec(scenario).spec.calibration.parameters
+    assert not any(path.startswith("channels.search.") for path in freed)
+    assert "channels.tv.conversion.lift" in freed
+
+
 def test_event_intensities_and_blank_driver_cells_are_read(tmp_path: Path) -> None:
     history = read_any_history(write_case("blank_control_event.csv", tmp_path))
     promo = history.events["promo"]

@@ -208,7 +208,7 @@ def _channels(out: Lines, d: HistoryDraft) -> None:
 
 
 def _channel(out: Lines, c: ChannelDraft) -> None:
-    out.add(1, f"{c.name}:")
+    out.add(1, f"{c.name}:", None if c.spend_per_day > 0 else "channel_unspent")
     if c.label is not None:
         out.add(2, f"label: {_quoted(c.label)}", "channel_label", label=c.label)
     out.add(2, f"type: {c.type}", "type_guessed" if c.guessed else "type_default")
