@@ -36,11 +36,12 @@ HOSTILE_NUMBERS = [
 #: dates that Python's own parsers accept but a history must not (year-first forms such as
 #: 2026-1-5 or 2026-01-05T00:00 are read: tests/test_init_from_history.py), and dates far away
 HOSTILE_DATES = [
-    "20260209", "2026-W11-1", "2026-041", "9999-12-27", "9999-12-31", "0001-01-01",
+    "20260209", "2026-W54", "2026-041", "9999-12-27", "9999-12-31", "0001-01-01",
     "2026-02-30", "٢٠٢٦-٠١-٠٥", "2026-01-05T10:00", "05/01/2026", "2026/01-05",
     "", "2201-01-01", "1899-12-31",
 ]
 PLAIN = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
+GROUPED = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?", re.ASCII)
 
 
 def expected_number(text: str, share: bool) -> float | None:
@@ -51,12 +52,27 @@ def expected_number(text: str, share: bool) -> float | None:
         if not share:
             return None
         body = body[:-1].strip()
+    body = _ungrouped(_without_currency(body))
     if not PLAIN.fullmatch(body):
         return None
     value = float(body)
     if not math.isfinite(value) or abs(value) > MAX_ABS:
         return None
     return value / 100.0 if pct else value
+
+
+def _without_currency(body: str) -> str:
+    """A dollar sign before the digits (after a sign) or a euro sign after them dropped,
+    as a history reads money (`$12`, `-$12`, `12 €`)."""
+    sign = body[:1] if body[:1] in "+-" else ""
+    if body[len(sign):len(sign) + 1] == "$":
+        return sign + body[len(sign) + 1:].strip()
+    return body[:-1].strip() if body.endswith("€") else body
+
+
+def _ungrouped(body: str) -> str:
+    """`1,234.5` without its thousands commas when they group by threes."""
+    return body.replace(",", "") if GROUPED.fullmatch(body) else body
 
 
 @pytest.fixture(scope="module")

@@ -20,10 +20,13 @@ from mktsim.history import (
     history_plan,
     noise_of,
     period_values,
+    plan_with_actuals,
     read_history,
+    window_spec,
 )
 from mktsim.history.periods import PeriodKind, infer_kind, next_start
 from mktsim.kpis import KPI_INDEX
+from mktsim.model.compile import compile_plan
 
 WRONG = Path(__file__).parent / "wrong_histories"
 SCENARIO = Path(__file__).parents[1] / "scenarios" / "smart_band.yaml"
@@ -125,18 +128,22 @@ def test_plan_follows_actual_spend_and_prices() -> None:
     assert plan.horizon == 21
     assert np.allclose(plan.spend[row, :7], 100.0)
     assert np.allclose(plan.spend[row, 14:], 200.0)
-    assert plan.spend[row, 7] > 0  # a missing cell keeps the strategy's plan
+    assert np.all(plan.spend[row, 7:14] == 0.0)  # an empty spend cell: nothing spent
+    compiled = compile_plan(window_spec(loaded.spec, h), "baseline")
+    tracked = plan_with_actuals(compiled, h)
+    assert np.all(tracked.spend[row, 7:14] > 0)  # actuals: the plan stands where empty
     prices = [e for e in plan.events if e.kind == "price" and e.target == "pulse_band"]
     assert [(e.day, e.value) for e in prices] == [(7, 199.0)]
     assert plan.product_price[plan.products.index("pulse_band")] == 249.0
 
 
 def test_a_columns_repeated_problem_is_shown_three_times_and_counted(tmp_path: Path) -> None:
-    """A column written with thousands separators in every row is one fix: its first rows
-    are shown, the others counted in one line, and another column's problems still show."""
+    """A column written with misplaced thousands separators in every row is one fix: its
+    first rows are shown, the others counted in one line, and another column's problems
+    still show."""
     weeks = [(dt.date(2026, 1, 5) + dt.timedelta(weeks=i)).isoformat() for i in range(40)]
     lines = ["date,units,spend.social"] + [
-        f'{d},"1,{200 + i}",{-5 if i == 30 else 10}' for i, d in enumerate(weeks)]
+        f'{d},"1,{200 + i}0",{-5 if i == 30 else 10}' for i, d in enumerate(weeks)]
     path = tmp_path / "h.csv"
     path.write_text("\n".join(lines) + "\n")
     result = CliRunner().invoke(main, [

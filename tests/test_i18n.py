@@ -452,18 +452,22 @@ def test_a_bad_history_cell_is_refused_in_chinese_naming_file_row_and_column(
         assert ("percentage" in text) == (lang == "en")
 
 
-def test_cli_semicolon_history_is_refused_in_chinese(tmp_path: Path) -> None:
+def test_cli_decimal_comma_history_mixing_a_point_is_refused_in_chinese(tmp_path: Path
+                                                                      ) -> None:
+    """A semicolon file writes decimals with a comma; a cell with a decimal point in it is
+    refused at its row and column, with the fix in the chosen language."""
     path = tmp_path / "h.csv"
-    path.write_text(HISTORY.read_text(encoding="utf-8").replace(",", ";"), encoding="utf-8")
+    head, *rows = HISTORY.read_text(encoding="utf-8").replace(",", ";").splitlines()
+    lines = [head, *(row.replace(".", ",") for row in rows)]
+    lines[2] = lines[2].replace("1387,0;", "1387.5;")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     done = _invoke("calibrate", SCENARIO, "--history", path, *FREE, "--lang", "zh")
     assert done.exit_code == 2, done.output
     assert "Traceback" not in done.output
-    assert f"{path}:1: header: 单元格以分号（';'）分隔，而不是逗号" in done.output, done.output
-    assert "另存为以逗号分隔的 CSV" in done.output
-    assert "separated by" not in done.output
+    assert f"{path}:3: units: '1387.5' 不是数字。本文件以逗号作小数点" in done.output, done.output
     english = _invoke("calibrate", SCENARIO, "--history", path, *FREE)
-    assert f"{path}:1: header: the cells are separated by semicolons (';'), not commas" \
-        in english.output
+    assert f"{path}:3: units: '1387.5' is not a number. this file writes decimals with a " \
+        "comma" in english.output, english.output
 
 
 def test_draws_file_and_output_refusals_in_chinese(tmp_path: Path) -> None:

@@ -256,7 +256,7 @@ def test_existing_file_refused_without_force(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("header", "row", "expected"), [
     (["date", "spend.tv"], ["2024-01-01", "5"], "no 'revenue/units' column"),
-    (["date", "revenue", "spend.9tv"], ["2024-01-01", "5", "1"], "spend.9tv"),
+    (["date", "revenue", "price.9tv"], ["2024-01-01", "5", "1"], "price.9tv"),
     (["date", "revenue", "spend.tv"], ["2024-01-01", "5", "-1"], "spend.tv"),
     (["date", "revenue", "colour"], ["2024-01-01", "5"], "colour"),
     (["date", "revenue", "spend.tv"], ["yesterday", "5", "1"], "date"),

@@ -522,19 +522,20 @@ def init(template: str, directory: str | Path = ".", force: bool = False,
 
 def init_from_history(history: str | Path, directory: str | Path | None = None,
                       kpi: str | None = None, force: bool = False,
-                      lang: str | None = None) -> Path:
+                      lang: str | None = None, sheet: str | None = None) -> Path:
     """Draft a ready, commented scenario from a history file alone (`mktsim init
     from-history`): one channel per `spend.` column, the drivers of the `control.` and
     `event.` columns, a baseline, a `calibration:` section with weakly informative priors,
     a strategy `continue` repeating last year's spend, starting the day after the history.
     Levelled on `kpi` (revenue or units; default revenue when the file has it), written
     into `directory` (default: the history's folder) as `<history stem>.yaml`, comments in
-    `lang` (default the active language); an existing file is replaced only with `force`.
-    Returns its path. See docs/calibration.md, "Starting from a spreadsheet"."""
+    `lang` (default the active language); an existing file is replaced only with `force`;
+    `sheet`: the sheet of an .xlsx history (default the first). Returns its path. See
+    docs/calibration.md, "Starting from a spreadsheet"."""
     from ..history.draft_init import write_draft
     from ..i18n import get_language
 
-    return write_draft(history, directory, kpi, force, lang or get_language())
+    return write_draft(history, directory, kpi, force, lang or get_language(), sheet=sheet)
 
 
 def schema() -> dict[str, Any]:

@@ -36,12 +36,14 @@ def main() -> None:
 @click.option("--kpi", type=click.Choice(["revenue", "units"]), default=None,
               help="from-history: the KPI the scenario is levelled on (default revenue when "
                    "the file has it).")
+@click.option("--sheet", default=None,
+              help="from-history: the sheet of an .xlsx history (default: the first).")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @click.option("--list", "list_templates", is_flag=True,
               help="List the templates, one line each, and write nothing.")
 @user_errors
-def init(template: str, paths: tuple[Path, ...], kpi: str | None, force: bool,
-         list_templates: bool) -> None:
+def init(template: str, paths: tuple[Path, ...], kpi: str | None, sheet: str | None,
+         force: bool, list_templates: bool) -> None:
     """Write a ready, commented scenario to start from.
 
     \b
@@ -63,27 +65,30 @@ def init(template: str, paths: tuple[Path, ...], kpi: str | None, force: bool,
                                                  "your own history file, ready to calibrate"))
         return
     if template == "from-history":
-        _init_from_history(paths, kpi, force)
+        _init_from_history(paths, kpi, force, sheet)
         return
-    if len(paths) > 1 or kpi is not None:
-        raise click.UsageError(_("init {template} takes one folder and no --kpi").format(
-            template=template))
+    if len(paths) > 1 or kpi is not None or sheet is not None:
+        raise click.UsageError(_("init {template} takes one folder and no --kpi or --sheet")
+                               .format(template=template))
     from ..api import init as init_template
 
     path = init_template(template, paths[0] if paths else Path("."), force)
     click.echo(_("wrote {path}").format(path=path))
 
 
-def _init_from_history(paths: tuple[Path, ...], kpi: str | None, force: bool) -> None:
+def _init_from_history(paths: tuple[Path, ...], kpi: str | None, force: bool,
+                       sheet: str | None) -> None:
     if not paths or len(paths) > 2:
         raise click.UsageError(_("init from-history takes a history file and an optional "
                                  "folder: mktsim init from-history HISTORY [DIR]"))
     from ..api import init_from_history
+    from ..history.draft_init import drafted_holdout
 
-    path = init_from_history(paths[0], paths[1] if len(paths) > 1 else None, kpi, force)
+    path = init_from_history(paths[0], paths[1] if len(paths) > 1 else None, kpi, force,
+                             sheet=sheet)
     click.echo(_("wrote {path}").format(path=path))
-    click.echo(_("next: mktsim calibrate {path} --holdout 13 --out fitted.yaml").format(
-        path=path))
+    click.echo(_("next: mktsim calibrate {path} --holdout {holdout} --out fitted.yaml").format(
+        path=path, holdout=drafted_holdout(paths[0], sheet)))
 
 
 @main.command()

@@ -24,9 +24,19 @@ def window_spec(spec: ScenarioSpec, history: History) -> ScenarioSpec:
 
 def history_plan(spec: ScenarioSpec, strategy: str, history: History) -> Plan:
     """Compile `strategy` over the history window and put the actuals in (see
-    `plan_with_actuals`)."""
+    `plan_with_actuals`). An empty spend cell of a history is no money spent that
+    period (a spreadsheet leaves the weeks without a campaign empty), as the draft of
+    `init from-history` reads it."""
     plan = compile_plan(window_spec(spec, history), strategy)
-    return plan_with_actuals(plan, history, spec.horizon_days)
+    return plan_with_actuals(plan, spent(history), spec.horizon_days)
+
+
+def spent(history: History) -> History:
+    """`history` with its empty spend cells read as 0 (money)."""
+    if not any(np.isnan(v).any() for v in history.spend.values()):
+        return history
+    return dataclasses.replace(history, spend={c: np.nan_to_num(v, nan=0.0)
+                                               for c, v in history.spend.items()})
 
 
 def plan_with_actuals(plan: Plan, history: History, plan_days: int | None = None) -> Plan:

@@ -103,6 +103,7 @@ class ChannelDraft:
     saturation: float = 0.5         # mean saturation over the history at the draft
     curve: str = "hill"             # saturation curve (hill, logistic, exponential)
     step_days: int = 1              # adstock step: 1 daily, 7 weekly (a weekly history)
+    label: str | None = None        # the file's name of it, where it is not the key
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,7 @@ class HistoryDraft:
     start_date: dt.date      # the day after the history's last period
     budget: float            # money spent in the last 52 weeks (all channels)
     last_year_kpi: float     # the KPI over the last 52 weeks
+    sheet: str | None = None  # the sheet of an .xlsx history (None: the first)
 
     @property
     def origin(self) -> dt.date:
@@ -160,7 +162,11 @@ class HistoryDraft:
 
 
 def channel_type(name: str) -> tuple[str, bool]:
-    """(type, guessed from the name?) of a channel: online when nothing in the name says."""
+    """(type, guessed from the name?) of a channel: online when nothing in the name says
+    (a Chinese name by the words it holds: 电视, 户外, 短信, 搜索, ...)."""
+    for kind in ("offline", "direct", "online"):
+        if any(w in name for w in CHINESE_TYPE_WORDS[kind]):
+            return kind, True
     parts = [p for p in _words(name) if p]
     for kind in ("offline", "direct", "online"):
         if any(p in TYPE_WORDS[kind] or (len(p) > 3 and any(p.startswith(w) for w in
@@ -168,6 +174,16 @@ def channel_type(name: str) -> tuple[str, bool]:
                for p in parts):
             return kind, True
     return "online", False
+
+
+#: words of a channel's Chinese name that tell its type
+CHINESE_TYPE_WORDS = {
+    "offline": ("电视", "户外", "广播", "电台", "报纸", "杂志", "平面", "影院", "门店", "地铁",
+                "楼宇", "线下", "赞助", "展会"),
+    "direct": ("短信", "直邮", "电话", "外呼", "会员"),
+    "online": ("搜索", "社交", "抖音", "微信", "微博", "小红书", "直播", "电商", "信息流",
+               "视频", "达人", "网红", "百度", "天猫", "京东", "淘宝", "线上", "数字"),
+}
 
 
 def _words(name: str) -> list[str]:
@@ -276,7 +292,8 @@ def channel_draft(history: History, name: str, market: int, media_lift: float,
     media effect: `media_lift` (for a channel half saturated on average) times 0.5 over
     its mean saturation over the history at the drafted retention; `shape` (curve,
     adstock step in days) as `media_shape` drafts it unless given."""
-    kind, guessed = channel_type(name)
+    label = history.labels.get(name)
+    kind, guessed = channel_type(label if label is not None else name)
     spend = history.spend[name]
     days = history.period_days
     ok = np.isfinite(spend)
@@ -293,7 +310,7 @@ def channel_draft(history: History, name: str, market: int, media_lift: float,
                         max(exposures, 1e-12), media_lift * 0.5 / max(saturation, 0.025),
                         float(sum(months.values())),
                         tuple(sorted(m for m, v in months.items() if v > 0)),
-                        per_day_on, saturation, curve, step)
+                        per_day_on, saturation, curve, step, label)
 
 
 def media_shape(history: History) -> tuple[str, int]:
@@ -387,7 +404,13 @@ def control_draft(history: History, name: str, values: np.ndarray) -> ControlDra
     reference = float(finite.mean()) if finite.size else (1.0 if pricey else 0.0)
     dated = {d: float(v) for d, v, f in zip(history.dates, values, ok, strict=True) if f}
     return ControlDraft(name, "elasticity" if pricey else "linear", _round(reference),
-                        float(finite.std()) if finite.size else 0.0, dated)
+                        _spread(finite), dated)
+
+
+def _spread(values: np.ndarray) -> float:
+    """The standard deviation of a control's values, exactly 0 for a constant column (whose
+    rounding leaves ~1e-16, which would make a prior of width 0.25 / 1e-16)."""
+    return float(values.std()) if values.size and np.ptp(values) > 0 else 0.0
 
 
 def event_draft(history: History, name: str, values: np.ndarray) -> EventDraft:
@@ -405,10 +428,11 @@ def _round(value: float, digits: int = 4) -> float:
 
 
 def draft(history: History, history_file: str, kpi: str,
-          shape: tuple[str, int] | None = None) -> HistoryDraft:
-    """Every figure of the scenario drafted from `history`, levelled on `kpi` (revenue or
-    units, a column of the history); each channel's saturation curve and adstock step
-    `shape` (as `media_shape` drafts them unless given)."""
+          shape: tuple[str, int] | None = None, sheet: str | None = None) -> HistoryDraft:
+    """Every figure of the scenario drafted from `history` (`sheet`: its sheet in an
+    .xlsx file), levelled on `kpi` (revenue or units, a column of the history); each
+    channel's saturation curve and adstock step `shape` (as `media_shape` drafts them
+    unless given)."""
     price, source = price_of(history)
     level, weeks = kpi_level(history, kpi)
     share, utility = own_share()
@@ -434,4 +458,4 @@ def draft(history: History, history_file: str, kpi: str,
                      for n, v in getattr(history, "events", {}).items()),
         start_date=start,
         budget=float(sum(c.last_year for c in channels)),
-        last_year_kpi=float(np.nansum(series[mask])))
+        last_year_kpi=float(np.nansum(series[mask])), sheet=sheet)

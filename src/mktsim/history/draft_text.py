@@ -208,7 +208,9 @@ def _channels(out: Lines, d: HistoryDraft) -> None:
 
 
 def _channel(out: Lines, c: ChannelDraft) -> None:
-    out.add(1, f"{c.name}:")
+    out.add(1, f"{c.name}:", None if c.spend_per_day > 0 else "channel_unspent")
+    if c.label is not None:
+        out.add(2, f"label: {_quoted(c.label)}", "channel_label", label=c.label)
     out.add(2, f"type: {c.type}", "type_guessed" if c.guessed else "type_default")
     out.add(2, f"cost: {{model: cpm, cpm: {num(c.cpm)}}}", "cpm")
     response = f"lift: {c.lift:.4g}, half_saturation: {c.half_saturation:.4g}"
@@ -300,6 +302,8 @@ def _targets(out: Lines, d: HistoryDraft) -> None:
 def _calibration(out: Lines, d: HistoryDraft, name: str) -> None:
     out.add(0, "calibration:", "calibration", name=name)
     out.add(1, f"history: {_quoted(d.history_file)}", "history")
+    if d.sheet is not None:
+        out.add(1, f"sheet: {_quoted(d.sheet)}")
     out.add(1, "strategy: continue")
     out.add(1, f"holdout: {holdout(d)}", "holdout")
     others = sorted(k for k in d.history.series if k != d.kpi)
@@ -351,7 +355,13 @@ def trend_break(d: HistoryDraft) -> dt.date | None:
 
 def holdout(d: HistoryDraft) -> int:
     """13 periods, or a quarter of a short history."""
-    return min(HOLDOUT, d.history.n_periods // 4)
+    return holdout_of(d.history.n_periods)
+
+
+def holdout_of(periods: int) -> int:
+    """The periods a draft holds out of a history of `periods`: 13, or a quarter of a
+    short history."""
+    return min(HOLDOUT, periods // 4)
 
 
 def priors(d: HistoryDraft) -> list[tuple[str, str, str, dict[str, object]]]:
@@ -384,6 +394,8 @@ def _driver_priors(d: HistoryDraft) -> list[tuple[str, str, str, dict[str, objec
     out: list[tuple[str, str, str, dict[str, object]]] = []
     for c in d.controls:
         path = f"market.demand.controls.{c.name}.coefficient"
+        if c.spread == 0:  # a constant column tells nothing of its effect: not freed
+            continue
         if c.effect == "elasticity":
             out.append((path, "normal(-1, 0.75)", "prior_elasticity", {}))
         elif c.spread > 0:

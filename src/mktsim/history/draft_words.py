@@ -116,6 +116,12 @@ WORDS: dict[str, tuple[str, str]] = {
                   "[A] 假设毛利率 40%：请填写每件商品的成本"),
     "channels": ("one channel per spend. column; money in the history follows the file",
                  "每个 spend. 列对应一个渠道；历史期内的投放按文件中的金额"),
+    "channel_unspent": ("no money in the history: its lift and carryover below are not\n"
+                        "fitted (the history cannot tell them); set them from another source",
+                        "历史中没有投放：下面的提升与延续效应不做拟合（历史数据无法说明）；\n"
+                        "请根据其他来源设定"),
+    "channel_label": ("the name of the history's column spend.{label}, which is this "
+                      "channel's column", "历史数据文件中 spend.{label} 列的名称，即本渠道的列"),
     "type_guessed": ("type read from the name", "类型根据名称判断"),
     "type_default": ("[A] online: nothing in the name tells the type; change it if wrong",
                      "[A] 线上：名称无法判断类型；如不对请修改"),

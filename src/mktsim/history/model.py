@@ -38,6 +38,8 @@ class History:
     price: dict[str, NDArray[np.float64]] = field(default_factory=dict)
     controls: dict[str, NDArray[np.float64]] = field(default_factory=dict)
     events: dict[str, NDArray[np.float64]] = field(default_factory=dict)
+    #: a channel's name as the file writes it, where it is not the key (`channel_1`: 电视)
+    labels: dict[str, str] = field(default_factory=dict)
 
     @property
     def start(self) -> dt.date:

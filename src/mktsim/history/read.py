@@ -6,8 +6,7 @@ row 1) and column, as a ScenarioError: the command line turns it into exit code 
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,8 @@ from ..kpis import KPIS
 from ..scenario.demand import Demand
 from ..scenario.errors import Problem, ScenarioError
 from .columns import known_columns, range_problem, unknown_hint, unknown_why
+from .dates import by_date, read_dates, repeated_dates
+from .labels import labelled_columns
 from .model import SHARE_KPIS, History
 from .periods import Irregular, infer_kind, month_starts, period_bounds
 
@@ -44,21 +45,31 @@ class HistoryError(ScenarioError):
 def read_history(path: str | Path, channels: Iterable[str], products: Iterable[str],
                  sheet: str | None = None, demand: Demand | None = None) -> History:
     """Read `path` and check it against the scenario's channel and product names and its
-    demand drivers (`market.demand`: the `control.*` and `event.*` columns)."""
+    demand drivers (`market.demand`: the `control.*` and `event.*` columns). `channels`
+    may be the scenario's channels by name: then `spend.<label>` is a labelled
+    channel's column."""
     path = Path(path)
-    header, rows = read_table(path, sheet)
-    return parse_history(str(path), header, rows, tuple(channels), tuple(products), demand)
+    table = read_table(path, sheet)
+    aliases = labelled_columns(channels) if isinstance(channels, Mapping) else None
+    return parse_history(str(path), table.header, table.rows, tuple(channels),
+                         tuple(products), demand, table.decimal, aliases)
 
 
-def read_table(path: Path, sheet: str | None = None) -> tuple[list[str], list[list[Any]]]:
-    """Header and rows of a CSV file or of an .xlsx sheet (cells as read), through the
-    common reader (`mktsim.tabular`: its limits and refusals)."""
+def read_table(path: Path, sheet: str | None = None) -> tabular.Table:
+    """Header, rows (cells as read) and decimal mark of a CSV file or of an .xlsx sheet,
+    through the common reader (`mktsim.tabular`: its limits and refusals)."""
     try:
         table = tabular.read_table(path, sheet)
     except tabular.TableError as exc:
         raise HistoryError([Problem(str(path), exc.row, exc.column or "", exc.message,
                                     exc.hint)]) from None
-    return table.header, table.rows
+    if table.sheets and canonical_header(table.header[:1]) != ["date"]:
+        raise HistoryError([Problem(str(path), 1, "--sheet", _(
+            "the first sheet, '{sheet}', does not start with a date column").format(
+                sheet=table.sheets[0]), _("choose the sheet of the table with --sheet (the "
+                                          "sheets: {names})").format(
+                names=", ".join(table.sheets[:10])))])
+    return table
 
 
 def _blank(cell: Any) -> bool:
@@ -67,16 +78,21 @@ def _blank(cell: Any) -> bool:
 
 def parse_history(file: str, header: list[str], rows: list[list[Any]],
                   channels: tuple[str, ...], products: tuple[str, ...],
-                  demand: Demand | None = None) -> History:
-    """Check a table and build the History (see docs/calibration.md for the format)."""
-    header = [canonical_column(name) for name in header]
-    problems = _header_problems(file, header, channels, products, demand)
+                  demand: Demand | None = None, decimal: str = ".",
+                  aliases: Mapping[str, str] | None = None) -> History:
+    """Check a table and build the History (see docs/calibration.md for the format);
+    `decimal`: the file's decimal mark; `aliases`: a column as written -> the column it
+    is (`spend.电视` -> `spend.channel_1`: a labelled channel, `mktsim.history.labels`)."""
+    written = canonical_header(header)
+    header = [(aliases or {}).get(name, name) for name in written]
+    problems = header_problems(file, header, channels, products, demand)
     if problems:
         raise HistoryError(problems)
-    dates, date_problems = _dates(file, header, rows)
-    problems += date_problems
-    columns = {name: _column(file, header, rows, name, problems, demand)
-               for name in header[1:]}
+    read, date_problems = read_dates(file, rows)
+    problems += date_problems or repeated_dates(file, read)
+    dates, rows, numbers = by_date(read, rows)
+    columns = {name: _column(file, rows, numbers, j, (name, written[j]), problems, demand,
+                             decimal) for j, name in enumerate(header) if j > 0}
     if not problems and len(dates) < 2:
         problems.append(Problem(file, None, "date",
                                 _("{n} row(s): at least two periods are needed to tell their "
@@ -86,7 +102,8 @@ def parse_history(file: str, header: list[str], rows: list[list[Any]],
         dates = month_starts(dates)
         kind = infer_kind(dates)
         if isinstance(kind, Irregular):
-            problems.append(Problem(file, kind.index + 2, "date", kind.message, kind.hint))
+            problems.append(Problem(file, numbers[kind.index], "date", kind.message,
+                                    kind.hint))
     if problems or kind is None or isinstance(kind, Irregular):
         raise HistoryError(shown_problems(file, problems)[:MAX_PROBLEMS], len(problems))
     ends = tuple(end for _, end in period_bounds(kind, dates))
@@ -97,6 +114,8 @@ def parse_history(file: str, header: list[str], rows: list[list[Any]],
         spend={n.split(".", 1)[1]: v for n, v in columns.items() if n.startswith("spend.")},
         price={n.split(".", 1)[1]: v for n, v in columns.items() if n.startswith("price.")},
         controls=_prefixed(columns, "control."), events=_prefixed(columns, "event."),
+        labels={k[6:]: w[6:] for k, w in zip(header, written, strict=True)
+                if k != w and k.startswith("spend.")},
     )
 
 
@@ -124,12 +143,32 @@ def shown_problems(file: str, problems: list[Problem]) -> list[Problem]:
     return shown
 
 
+#: the first column's names read as `date` (a sheet's `Week` or `月份` column of dates)
+DATE_NAMES = frozenset({"date", "day", "week", "month", "period", "日期", "日", "周", "月份",
+                        "时间"})
+#: KPI columns named in Chinese, as a Chinese spreadsheet heads them
+KPI_NAMES = {"销售额": "revenue", "营收": "revenue", "收入": "revenue", "营业额": "revenue",
+             "销量": "units", "销售量": "units"}
+
+
+def canonical_header(header: list[str]) -> list[str]:
+    """The header's names as the history format spells them (`canonical_column`); the
+    first column's `Week`, `Month`, `Period`, `日期`, ... is `date`."""
+    names = [canonical_column(name) for name in header]
+    if names and names[0].lower() in DATE_NAMES:
+        names[0] = "date"
+    return names
+
+
 def canonical_column(name: str) -> str:
     """A header name as the history format spells it: `date`, a KPI, a sample size and a
     prefix (`spend.`, `price.`, `control.`, `event.`) in any letter case (`Date`,
-    `Revenue`, `Spend.tv` as exported by a spreadsheet); the name after a prefix (a
-    channel, product or driver) keeps its own case."""
+    `Revenue`, `Spend.tv` as exported by a spreadsheet), a KPI named in Chinese
+    (KPI_NAMES: `销售额` is revenue, `销量` units); the name after a prefix (a channel,
+    product or driver) keeps its own case."""
     lower = name.lower()
+    if name in KPI_NAMES:
+        return KPI_NAMES[name]
     if lower == "date" or lower in KPIS or (lower.endswith("_n") and lower[:-2] in KPIS):
         return lower
     for prefix in PREFIXES:
@@ -143,7 +182,7 @@ def _prefixed(columns: dict[str, np.ndarray], prefix: str) -> dict[str, np.ndarr
     return {n[len(prefix):]: v for n, v in columns.items() if n.startswith(prefix)}
 
 
-def _header_problems(file: str, header: list[str], channels: tuple[str, ...],
+def header_problems(file: str, header: list[str], channels: tuple[str, ...],
                      products: tuple[str, ...], demand: Demand | None) -> list[Problem]:
     known = known_columns(channels, products, demand)
     problems = []
@@ -175,38 +214,42 @@ def _header_problems(file: str, header: list[str], channels: tuple[str, ...],
     return problems
 
 
-def _dates(file: str, header: list[str], rows: list[list[Any]]
-           ) -> tuple[list[dt.date], list[Problem]]:
-    dates, problems = [], []
-    for i, row in enumerate(rows):
-        date, why = tabular.as_date(row[0] if row else None)
-        if date is None:
-            assert why is not None
-            problems.append(Problem(file, i + 2, "date", *why))
-        else:
-            dates.append(date)
-    return dates, problems
-
-
-def _column(file: str, header: list[str], rows: list[list[Any]], name: str,
-            problems: list[Problem], demand: Demand | None) -> np.ndarray:
-    j = header.index(name)
+def _column(file: str, rows: list[list[Any]], numbers: list[int], j: int,
+            names: tuple[str, str], problems: list[Problem], demand: Demand | None,
+            decimal: str) -> np.ndarray:
+    """The values of column `j`, `names` (its name, and as written: `spend.电视` for a
+    labelled channel's `spend.channel_1`), problems named as written."""
+    name, shown = names
     out = np.full(len(rows), np.nan)
     for i, row in enumerate(rows):
         cell = row[j] if j < len(row) else None
         if _blank(cell):
             continue
-        value, why_not = tabular.as_number(cell, share=name in SHARE_KPIS)
+        value, why_not = _number(cell, name, decimal)
         if value is None:
             assert why_not is not None
-            problems.append(Problem(file, i + 2, name, *why_not))
+            problems.append(Problem(file, numbers[i], shown, *why_not))
             continue
         why = range_problem(name, value, demand)
         if why:
-            problems.append(Problem(file, i + 2, name, why[0], why[1]))
+            problems.append(Problem(file, numbers[i], shown, why[0], why[1]))
             continue
         out[i] = value
     return out
+
+
+#: what an accounting format shows for zero (`-`, `$ -`): read as 0 in a spend column
+_DASHES = frozenset({"-", "\u2013", "\u2014"})
+
+
+def _number(cell: Any, name: str, decimal: str) -> tuple[float | None, tabular.cells.Why | None]:
+    """A cell of column `name`: a share, control or event may be a percentage (`80%` =
+    0.8); a spend cell showing an accounting format's dash is 0 money."""
+    if name.startswith("spend.") and isinstance(cell, str) and \
+            tabular.cells.without_currency(cell.strip()) in _DASHES:
+        return 0.0, None
+    percent = name in SHARE_KPIS or name.startswith(("control.", "event."))
+    return tabular.as_number(cell, share=percent, decimal=decimal, grouped=True)
 
 
 def check_enough(history: History, free: int, holdout: int) -> None:
@@ -216,7 +259,8 @@ def check_enough(history: History, free: int, holdout: int) -> None:
         raise HistoryError([Problem(history.source, None, "--holdout",
                                     _("holding out {holdout} of {n} periods leaves none to fit")
                                     .format(holdout=holdout, n=history.n_periods),
-                                    _("hold out fewer periods"))])
+                                    _("hold out fewer periods: a quarter of them is --holdout "
+                                      "{n}").format(n=history.n_periods // 4))])
     n = history.observations(holdout)
     if n < free:
         raise HistoryError([Problem(history.source, None, "",

@@ -2,9 +2,12 @@
 joint-draws CSVs. The limits are stated here, once:
 
 - a file of at most MAX_BYTES; a regular file (not a folder, FIFO, device or symlink loop);
-- CSV: UTF-8, comma-separated (a file separated by semicolons or tabs is refused, naming
-  the delimiter), a cell of at most MAX_CELL_CHARS characters on one line (an unbalanced
-  quote is refused at the line where it opens), no row with more values than the header;
+- CSV: UTF-8, comma-separated, or separated by semicolons, tabs or vertical bars when the
+  header has no comma (`Table.decimal` is then "," if a number is written with a decimal
+  comma), a cell of at most MAX_CELL_CHARS characters on one line (an unbalanced quote
+  is refused at the line where it opens), no row with more values than the header;
+- a YAML, JSON or TOML file, an old .xls workbook and a workbook under a .csv name are
+  refused saying what they are;
 - .xlsx: the used range is read from the cells the sheet holds, never from its declared
   dimension, so a stray cell far away costs nothing (and is refused, named); a formula
   without a saved value and merged cells are refused;
@@ -12,8 +15,9 @@ joint-draws CSVs. The limits are stated here, once:
   parts unpack to more than MAX_UNPACKED bytes is refused before it is opened; a text
   cell of a sheet holds at most MAX_CELL_CHARS characters too;
 - a number is finite, at most MAX_ABS in size, and written in plain ASCII decimals
-  (`1234.5`, `-3`, `2.5e3`): no thousands separators, underscores, currency, other digits;
-  a percentage (`23%`) only where a share is expected;
+  (`1234.5`, `-3`, `2.5e3`): no underscores or other digits; thousands grouped by threes
+  and one currency sign only where the caller asks (`as_number(grouped=True)`: history
+  files); a percentage (`23%`) only where a share is expected;
 - a date is `YYYY-MM-DD` (or a spreadsheet date) between FIRST_YEAR and LAST_YEAR.
 
 Every refusal is a TableError that says where (row: the spreadsheet's row, the header is

@@ -3,10 +3,12 @@ package's docstring; every refusal is a TableError naming the row and column."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import errno
 import io
 import os
+import re
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,6 +18,7 @@ from typing import Any
 from ..documents.staging import note_input
 from ..i18n import N_, _
 from .cells import FormulaCell
+from .marks import decimal_mark, delimiter
 
 MAX_BYTES = 50_000_000
 MAX_CELL_CHARS = 10_000
@@ -24,8 +27,8 @@ MAX_COLUMNS = 200
 MAX_CELLS = 2_000_000
 #: the unpacked size of an .xlsx file's parts (a compressed file may unpack to much more)
 MAX_UNPACKED = 250_000_000
-_DELIMITERS = {";": N_("semicolons (';')"), "\t": N_("tabs"),
-               "|": N_("vertical bars ('|')")}
+#: characters no text table holds (C0 controls but tab and line breaks)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class TableError(ValueError):
@@ -58,6 +61,9 @@ class Table:
 
     header: list[str]
     rows: list[list[Any]]
+    decimal: str = "."  # the decimal mark of a CSV file's numbers ("," with semicolons)
+    #: every sheet of a workbook of several read at its first sheet by default, else ()
+    sheets: tuple[str, ...] = ()
 
 
 def check_file(path: Path) -> os.stat_result:
@@ -101,12 +107,41 @@ def _kind(mode: int) -> str | None:
 def read_table(path: Path, sheet: str | None = None) -> Table:
     """A CSV file, or the first (or the named) sheet of an .xlsx/.xlsm workbook."""
     check_file(path)
+    _check_kind(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return read_xlsx(path, sheet)
     if sheet is not None:
         raise TableError(_("only .xlsx files have sheets"), _("drop --sheet for a CSV file"),
                          column="--sheet")
     return read_csv(path)
+
+
+#: the first bytes of a zip archive (an .xlsx workbook) and of an old .xls workbook
+_ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
+_DOCUMENTS = {".yaml": "YAML", ".yml": "YAML", ".json": "JSON", ".toml": "TOML"}
+
+
+def _check_kind(path: Path) -> None:
+    """Refuse, saying what it is, a file that is not a table: a scenario or other document
+    (by its suffix), an old .xls workbook, a workbook under a .csv name."""
+    suffix = path.suffix.lower()
+    if suffix in _DOCUMENTS:
+        raise TableError(_("a {kind} file, not a table").format(kind=_DOCUMENTS[suffix]),
+                         _("give a .csv or .xlsx file of one row per period (a scenario "
+                           "file is the command's first argument, not the history)"))
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4)
+    except OSError as exc:
+        raise TableError(_("cannot read the file: {reason}").format(reason=exc.strerror or exc),
+                         _("check that it is a file you may read")) from None
+    if head == _OLE or suffix == ".xls":
+        raise TableError(_("an old Excel .xls workbook"),
+                         _("save it from a spreadsheet program as .xlsx or as CSV UTF-8"))
+    if head == _ZIP and suffix not in (".xlsx", ".xlsm"):
+        raise TableError(_("an Excel workbook (a zip archive) named {suffix}").format(
+                             suffix=suffix or _("without .xlsx")),
+                         _("rename it to .xlsx"))
 
 
 def read_csv(path: Path) -> Table:
@@ -118,11 +153,7 @@ def read_csv(path: Path) -> Table:
     except OSError as exc:
         raise TableError(_("cannot read the file: {reason}").format(reason=exc.strerror or exc),
                          _("check that it is a file you may read")) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise TableError(_("the file is not UTF-8 text"),
-                         _("save it as CSV (UTF-8) or as .xlsx")) from None
+    text = _decoded(raw)
     if "\x00" in text:
         at = text.index("\x00")
         line = text.count("\n", 0, at) + 1
@@ -130,16 +161,35 @@ def read_csv(path: Path) -> Table:
         raise TableError(_("a NUL character (a binary file, not CSV text?)"),
                          _("save it as CSV (UTF-8) or as .xlsx"), row=line,
                          column=_column_name(text, text.count(",", start, at)))
-    return _table(list(_records(text)))
+    sep = delimiter(text)
+    table = _table(list(_records(text, sep)))
+    return Table(table.header, table.rows, decimal_mark(table.rows, sep))
 
 
-def _records(text: str) -> Iterator[list[str]]:
-    """Each row of CSV text; a quote left open or a cell over the limit refused at its
-    line."""
+def _decoded(raw: bytes) -> str:
+    """The text of a CSV file: UTF-8 (a BOM is fine), or UTF-16 with its BOM (a
+    spreadsheet's "Unicode text" export)."""
+    if raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        try:
+            text = raw.decode("utf-16")
+        except UnicodeDecodeError:
+            text = ""
+        if "\n" in text and not _CONTROL.search(text):  # lines of text, not a binary file
+            return text
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise TableError(_("the file is not UTF-8 text"),
+                         _("save it as CSV (UTF-8) or as .xlsx")) from None
+
+
+def _records(text: str, sep: str = ",") -> Iterator[list[str]]:
+    """Each row of CSV text separated by `sep`; a quote left open or a cell over the
+    limit refused at its line."""
     old = csv.field_size_limit()
     csv.field_size_limit(MAX_CELL_CHARS)
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=sep)
         line = cells = 0
         while True:
             try:
@@ -147,9 +197,9 @@ def _records(text: str) -> Iterator[list[str]]:
             except StopIteration:
                 return
             except csv.Error as exc:
-                raise _csv_problem(exc, text, line + 1) from None
+                raise _csv_problem(exc, text, line + 1, sep) from None
             if reader.line_num > line + 1 or any("\n" in c or "\r" in c for c in record):
-                raise _open_quote(text, line + 1)
+                raise _open_quote(text, line + 1, sep)
             line = reader.line_num
             cells += len(record)
             if cells > MAX_CELLS:
@@ -168,28 +218,28 @@ def _too_many_cells(row: int) -> TableError:
                       _("keep one row per period and one column per series"), row=row)
 
 
-def _csv_problem(exc: csv.Error, text: str, line: int) -> TableError:
+def _csv_problem(exc: csv.Error, text: str, line: int, sep: str = ",") -> TableError:
     """The CSV module's complaint about the record starting on `line`, located."""
-    cells = _line(text, line).split(",")
+    cells = _line(text, line).split(sep)
     if "field larger" in str(exc):
         long = next((j for j, c in enumerate(cells) if len(c) > MAX_CELL_CHARS), None)
         if long is None:
-            return _open_quote(text, line)
+            return _open_quote(text, line, sep)
         return TableError(_("a cell of {n:,} characters, more than {limit:,}").format(
                               n=len(cells[long]), limit=MAX_CELL_CHARS),
                           _("keep one value per cell"), row=line,
-                          column=_column_name(text, long))
+                          column=_column_name(text, long, sep))
     if "EOF" in str(exc) or "end of data" in str(exc):
-        return _open_quote(text, line)
+        return _open_quote(text, line, sep)
     return TableError(_("not readable as CSV ({reason})").format(reason=exc),
                       _("quote a cell whole (\"...\") or not at all"), row=line,
-                      column=_quote_column(text, line))
+                      column=_quote_column(text, line, sep))
 
 
-def _open_quote(text: str, line: int) -> TableError:
+def _open_quote(text: str, line: int, sep: str = ",") -> TableError:
     return TableError(_("a quote \" opened on this line is not closed on it"),
                       _("close the quote or remove it (a cell holds one value on one line)"),
-                      row=line, column=_quote_column(text, line))
+                      row=line, column=_quote_column(text, line, sep))
 
 
 def _line(text: str, line: int) -> str:
@@ -200,16 +250,16 @@ def _line(text: str, line: int) -> str:
     return ""
 
 
-def _quote_column(text: str, line: int) -> str | None:
+def _quote_column(text: str, line: int, sep: str = ",") -> str | None:
     content = _line(text, line)
     if '"' not in content:
         return None
-    return _column_name(text, content[:content.find('"')].count(","))
+    return _column_name(text, content[:content.find('"')].count(sep), sep)
 
 
-def _column_name(text: str, index: int) -> str:
+def _column_name(text: str, index: int, sep: str = ",") -> str:
     """The header's name of the 0-based column `index` (`column 3` where it has none)."""
-    names = _line(text, 1).split(",")
+    names = _line(text, 1).split(sep)
     name = names[index].strip().strip('"').lstrip("\ufeff") if index < len(names) else ""
     return name if name and len(name) <= 100 else _column_word(index)
 
@@ -241,10 +291,19 @@ def _table(records: list[list[Any]]) -> Table:
             raise TableError(_("{n} cells where the header has {columns}: {cell} is under "
                                "no column").format(n=len(row), columns=len(header),
                                                    cell=repr(str(extra[0])[:40])),
-                             _("name the column in the header, or remove the extra value "
-                               "(a decimal comma? write 1234.5)"), row=i,
+                             _extra_hint(header), row=i,
                              column=_column_word(len(header) + row[len(header):].index(extra[0])))
     return Table(header, [list(r[:len(header)]) for r in rows])
+
+
+def _extra_hint(header: list[str]) -> str:
+    """How to fix a row longer than the header: a header of one name is a title above
+    the table; else a value under no column (a decimal comma?)."""
+    if len(header) == 1:
+        return _("is row 1 a title or a note? delete the rows above the table's header "
+                 "(the header is row 1)")
+    return _("name the column in the header, or remove the extra value (a decimal comma? "
+             "write 1234.5)")
 
 
 def _check_header(header: list[str]) -> None:
@@ -252,14 +311,6 @@ def _check_header(header: list[str]) -> None:
         raise TableError(_("{n} columns, more than {limit}").format(n=len(header),
                                                                      limit=MAX_COLUMNS),
                          _("keep one column per series"), row=1)
-    if len(header) == 1:
-        for sep, name in _DELIMITERS.items():
-            if sep in header[0]:
-                raise TableError(_("the cells are separated by {delimiter}, not commas")
-                                 .format(delimiter=_(name)),
-                                 _("save the file as CSV with commas (in a spreadsheet "
-                                   "program: CSV UTF-8, comma-delimited) or as .xlsx"), row=1,
-                                 column="header")
 
 
 def _blank(cell: Any) -> bool:
@@ -286,7 +337,10 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Table:
         if not hasattr(ws, "_get_source"):
             raise TableError(_("the first sheet is a chart, not a table"),
                              _("name the sheet of the table with --sheet"), column="--sheet")
-        return _table(_sheet_records(book, ws))
+        table = _table(_sheet_records(book, ws))
+        if sheet is None and len(book.sheetnames) > 1:
+            return Table(table.header, table.rows, sheets=tuple(book.sheetnames))
+        return table
     except TableError:
         raise
     except Exception as exc:  # a damaged sheet
