@@ -101,9 +101,22 @@ def test_a_smooth_draw_is_monotone_in_p_through_one_half(n: int, a: float, b: fl
     """Through `binomial` on a smooth stream, one uniform: the count never falls as p
     rises, also where p crosses 1/2 (the draw of n - Binomial(n, 1 - p) above it), while
     n min(p, 1 - p) >= INVERSION_MEAN."""
-    low = INVERSION_MEAN / n
+    # a hair inside: at the edge, 1 - p rounds to a mean just under INVERSION_MEAN
+    # (29.999999999999993 for n 274), drawn by inversion, outside this property's range
+    low = INVERSION_MEAN / n * (1.0 + 1e-9)
     p1, p2 = sorted(low + (1.0 - 2.0 * low) * x for x in (a, b))
     draws = [_binomials(smooth_stream(new_stream(key)), n, p, 1)[0] for p in (p1, p2)]
+    assert draws[0] <= draws[1], (p1, p2, draws)
+
+
+def test_a_smooth_draw_at_the_edge_of_its_range_is_monotone() -> None:
+    """The case that found the edge: n 274, p from 0.866 to 1 - 30 / 274 (a mean of
+    exactly INVERSION_MEAN for 1 - p), key 0."""
+    n = 274
+    low = INVERSION_MEAN / n * (1.0 + 1e-9)
+    p1, p2 = low + (1.0 - 2.0 * low) * 0.96875, 1.0 - low
+    draws = [_binomials(smooth_stream(new_stream(0)), n, p, 1)[0] for p in (p1, p2)]
+    assert n * min(p2, 1.0 - p2) >= INVERSION_MEAN
     assert draws[0] <= draws[1], (p1, p2, draws)
 
 
