@@ -493,3 +493,18 @@ def test_a_text_cell_of_a_workbook_is_read_by_the_mark_the_sheet_shows(
     rows[2][1] = "1,5"
     history = read_any_history(write_xlsx(path, header, rows))
     assert history.series["revenue"].tolist() == [2.499, 3.0, 1.5]
+
+
+@pytest.mark.parametrize("cell", ["0,125", "00,125", "-0,125"])
+def test_a_leading_zero_against_the_files_mark_is_refused(tmp_path: Path, cell: str) -> None:
+    """`0,125` (or `00,125`) where the file's numbers show a decimal point: never read as
+    125 thousands-grouped; refused at its cell with the point's fix, nothing written."""
+    path = _semicolons(tmp_path / "sales.csv", [
+        "date;revenue;spend.tv", "2024-01-01;1,234.5;5", f"2024-01-08;12.5;{cell}",
+        "2024-01-15;2,500.25;5"])
+    done = _invoke("init", "from-history", path, tmp_path / "plan")
+    assert done.exit_code == 2
+    assert "Traceback" not in done.output
+    assert f"{path}:3: spend.tv: '{cell}' is not a number. write 1234.5 or 1,234.5" \
+        in done.output
+    assert not (tmp_path / "plan").exists()
