@@ -103,6 +103,25 @@ def _currency(value: Any) -> str:
     return f"${value:,.2f}" if isinstance(value, float) else _plain_cell(value)
 
 
+def _us_money(value: Any) -> str:
+    """A US spreadsheet's "Unicode text" cell: `$1,234.50`, dates month-first."""
+    return _currency(value) if isinstance(value, float) else _month_first(value)
+
+
+def _german_shown(value: Any) -> str:
+    """A cell as a German LibreOffice shows it: `1.234.567,89`."""
+    if not isinstance(value, float):
+        return _plain_cell(value)
+    return f"{value:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def _hundreds_grouped(value: Any, sign: str = "") -> str:
+    """Money in hundreds, whole and grouped (`10,123`, `1,234`, `523`): no cell shows
+    whether the comma groups thousands or marks decimals."""
+    return f"{sign}{round(value / 100):,}" if isinstance(value, float) else \
+        _month_first(value) if sign else _plain_cell(value)
+
+
 def _day_first(value: Any) -> str:
     return value.strftime("%d/%m/%Y") if isinstance(value, dt.date) else _plain_cell(value)
 
@@ -181,6 +200,9 @@ def _good_cases() -> dict[str, Callable[[Path], Path]]:
                                                    cell=_chinese_date),
         "year_month.csv": lambda p: write_csv(p, *monthly_table(), cell=_year_month),
         "utf16_tabs.csv": lambda p: write_csv(p, h, r, "\t", encoding="utf-16"),
+        "unicode_text_us.csv": lambda p: write_csv(p, h, r, "\t", encoding="utf-16",
+                                                   cell=_us_money),
+        "german_commas.csv": lambda p: write_csv(p, h, r, cell=_german_shown),
         "chinese_columns.csv": lambda p: write_csv(p, ["日期", "销售额", "spend.电视",
                                                        "spend.搜索"], r),
         "channel_not_identifier.csv": lambda p: write_csv(
@@ -261,6 +283,23 @@ def _bad_cases() -> dict[str, Callable[[Path], Path]]:
             p, h, r).read_bytes()),
         "short_years.csv": lambda p: write_csv(p, h, r, cell=lambda v: v.strftime(
             "%d/%m/%y") if isinstance(v, dt.date) else _plain_cell(v)),
+        "tabs_grouped_only.csv": lambda p: write_csv(p, h, r, "\t", cell=_hundreds_grouped),
+        "pipes_grouped_only.csv": lambda p: write_csv(p, h, r, "|", cell=_hundreds_grouped),
+        "quoted_grouped_only.csv": lambda p: write_csv(p, h, r, cell=_hundreds_grouped),
+        "unicode_text_whole_dollars.csv": lambda p: write_csv(
+            p, h, r, "\t", encoding="utf-16", cell=lambda v: _hundreds_grouped(v, "$")),
+        "leading_zero_comma.csv": lambda p: write_csv(p, h, _with(r, 3, {1: "0,125"})),
+        "leading_zero_point.csv": lambda p: write_csv(p, h, _with(r, 3, {1: "0.125"}), ";",
+                                                      cell=_decimal_comma),
+        "year_9999_months.csv": lambda p: write_csv(p, *monthly_table(4), cell=lambda v: (
+            f"9999-{v.month + 8:02d}" if isinstance(v, dt.date) else _plain_cell(v))),
+        "year_9999_weeks.csv": lambda p: write_csv(p, h, r[:4], cell=lambda v: (
+            f"9999-W{v.isocalendar()[1] + 48}" if isinstance(v, dt.date) else _plain_cell(v))),
+        "year_2500_chinese.csv": lambda p: write_csv(p, h, r, cell=lambda v: (
+            _chinese_date(v.replace(year=2500)) if isinstance(v, dt.date) else _plain_cell(v))),
+        "year_2500_day_first.csv": lambda p: write_csv(p, *monthly_table(4), cell=lambda v: (
+            v.strftime("%d/%m/2500") if isinstance(v, dt.date) else _plain_cell(v))),
+        "day_first_month_missing.csv": lambda p: write_csv(*_missing_march(p)),
         "control_not_a_name.csv": lambda p: write_csv(
             p, [*h, "control.价格指数", "event.double-11"], [[*x, 1.0, 0.0] for x in r]),
     }
@@ -271,6 +310,13 @@ def _ambiguous_monthly(path: Path) -> tuple[Path, list[str], Rows]:
     days, both regular."""
     header, rows = monthly_table(10)
     return path, header, [[d[0].strftime("%d/%m/%Y"), *d[1:]] for d in rows]
+
+
+def _missing_march(path: Path) -> tuple[Path, list[str], Rows]:
+    """Months on their first day written day-first (01/02/2024), March left out: neither
+    reading is regular."""
+    path, header, rows = _ambiguous_monthly(path)
+    return path, header, rows[:2] + rows[3:]
 
 
 def _second_sheet(path: Path) -> Path:

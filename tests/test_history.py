@@ -138,12 +138,12 @@ def test_plan_follows_actual_spend_and_prices() -> None:
 
 
 def test_a_columns_repeated_problem_is_shown_three_times_and_counted(tmp_path: Path) -> None:
-    """A column written with misplaced thousands separators in every row is one fix: its
-    first rows are shown, the others counted in one line, and another column's problems
-    still show."""
+    """A column written with misplaced thousands separators in every row (`1,20,100`) is
+    one fix: its first rows are shown, the others counted in one line, and another
+    column's problems still show. (`1,2000` would show a decimal comma.)"""
     weeks = [(dt.date(2026, 1, 5) + dt.timedelta(weeks=i)).isoformat() for i in range(40)]
     lines = ["date,units,spend.social"] + [
-        f'{d},"1,{200 + i}0",{-5 if i == 30 else 10}' for i, d in enumerate(weeks)]
+        f'{d},"1,20,{100 + i}",{-5 if i == 30 else 10}' for i, d in enumerate(weeks)]
     path = tmp_path / "h.csv"
     path.write_text("\n".join(lines) + "\n")
     result = CliRunner().invoke(main, [

@@ -30,7 +30,15 @@ SAME_AS_PLAIN = ["bom.csv", "semicolon_decimal_comma.csv", "thousands.csv", "cur
                  "dates_year_slash.csv", "dates_day_first.csv", "dates_month_first.csv",
                  "week_labels.csv", "excel_dates.xlsx", "trailing_blanks.csv",
                  "trailing_blanks.xlsx", "unsorted.csv", "header_case_spaces.csv",
-                 "chinese_headers.csv", "utf16_tabs.csv"]
+                 "chinese_headers.csv", "utf16_tabs.csv", "unicode_text_us.csv",
+                 "german_commas.csv"]
+
+#: what a refusal of a comma that may group thousands or mark decimals says
+UNCLEAR_COMMA = ("is not a number. this file does not show whether a comma marks decimals "
+                 "or thousands", "write the number without separators (1500), or show the "
+                 "mark in one number of the file (1,500.00 or 1.500,00)")
+#: what a refusal of a date in a year mktsim does not read says
+YEARS = ("is outside the years 1900-2200", "check the year")
 
 #: broken file -> (row or None, column, what the message says, what the fix says)
 REFUSALS = {
@@ -62,6 +70,25 @@ REFUSALS = {
                       "is row 1 a title or a note? delete the rows above"),
     "short_years.csv": (2, "date", "cannot read '01/01/24' as a date",
                         "write the year in full"),
+    "tabs_grouped_only.csv": (2, "revenue", "'9,171' " + UNCLEAR_COMMA[0], UNCLEAR_COMMA[1]),
+    "pipes_grouped_only.csv": (2, "revenue", "'9,171' " + UNCLEAR_COMMA[0],
+                               UNCLEAR_COMMA[1]),
+    "quoted_grouped_only.csv": (2, "revenue", "'9,171' " + UNCLEAR_COMMA[0],
+                                UNCLEAR_COMMA[1]),
+    "unicode_text_whole_dollars.csv": (2, "revenue", "'$9,171' " + UNCLEAR_COMMA[0],
+                                       UNCLEAR_COMMA[1]),
+    "leading_zero_comma.csv": (3, "spend.search", "'0,125' is not a number",
+                               "write 1234.5 or 1,234.5"),
+    "leading_zero_point.csv": (3, "spend.search", "'0.125' is not a number",
+                               "this file writes decimals with a comma: write 1234,5"),
+    "year_9999_months.csv": (2, "date", "date 9999-09-01 " + YEARS[0], YEARS[1]),
+    "year_9999_weeks.csv": (2, "date", "date 9999-12-06 " + YEARS[0], YEARS[1]),
+    "year_2500_chinese.csv": (2, "date", "date 2500-01-01 " + YEARS[0], YEARS[1]),
+    "year_2500_day_first.csv": (2, "date", "the year of '01/01/2500' " + YEARS[0], YEARS[1]),
+    "day_first_month_missing.csv": (3, "date", "cannot tell whether '01/02/2024' is "
+                                    "day-first (2024-02-01) or month-first (2024-01-02): "
+                                    "neither reading is regular (a missing period?)",
+                                    "YYYY-MM-DD"),
     "control_not_a_name.csv": (1, "event.double-11", "'double-11' cannot name a product or "
                                "driver", "rename the column event.double_11"),
 }
@@ -325,10 +352,11 @@ def test_a_date_column_formatted_as_numbers_is_refused_with_the_fix(tmp_path: Pa
                                              ("-$1,234.50", -1234.5), ("12,50 €", None)])
 def test_money_as_a_spreadsheet_shows_it(tmp_path: Path, cell: str, value: float | None
                                          ) -> None:
-    """A currency sign before or after the amount is read in a comma-separated file; a
-    decimal comma there is refused (`12,50`: the file's decimals are points)."""
+    """A currency sign before or after the amount is read in a comma-separated file whose
+    revenue shows its decimal point (`5.5`); a decimal comma there is refused (`12,50`:
+    the file's decimals are points)."""
     header, rows = ["date", "revenue", "control.price_gap"], [
-        [f"2024-01-{1 + 7 * i:02d}", "5", cell if i == 1 else "5"] for i in range(4)]
+        [f"2024-01-{1 + 7 * i:02d}", "5.5", cell if i == 1 else "5"] for i in range(4)]
     path = tmp_path / "money.csv"
     path.write_text("\n".join(",".join(f'"{c}"' for c in r) for r in [header, *rows]) + "\n",
                     encoding="utf-8")
@@ -398,3 +426,85 @@ def test_a_spreadsheet_error_value_is_refused_with_its_fix(tmp_path: Path) -> No
     assert done.exit_code == 2
     assert f"{path}:2: spend.tv: '#N/A' is not a number. a spreadsheet's error value" \
         in done.output
+
+
+@pytest.mark.parametrize("sep", ["\t", "|"])
+def test_grouped_thousands_are_read_once_one_number_shows_the_point(tmp_path: Path,
+                                                                    sep: str) -> None:
+    """Tabs or bars with `1,500` and `10,000`: refused while nothing shows the mark; one
+    `10,000.50` shows a decimal point, and the commas are thousands (never 1.5)."""
+    lines = ["date\tspend.tv\trevenue", "2024-01-01\t1,500\t10,000",
+             "2024-01-08\t2,300\t12,000", "2024-01-15\t1,800\t11,500"]
+    path = tmp_path / "sales.csv"
+    path.write_text("\n".join(line.replace("\t", sep) for line in lines) + "\n")
+    done = _invoke("init", "from-history", path, tmp_path / "plan")
+    assert done.exit_code == 2
+    assert f"{path}:2: spend.tv: '1,500' {UNCLEAR_COMMA[0]}" in done.output
+    assert not (tmp_path / "plan").exists()
+    lines[1] = lines[1].replace("10,000", "10,000.50")
+    path.write_text("\n".join(line.replace("\t", sep) for line in lines) + "\n")
+    history = read_any_history(path)
+    assert history.spend["tv"].tolist() == [1500.0, 2300.0, 1800.0]
+    assert history.series["revenue"].tolist() == [10000.5, 12000.0, 11500.0]
+
+
+@pytest.mark.parametrize(("other", "value"), [("1,5", 2.499), ("1.5", 2499.0)])
+def test_a_quoted_comma_number_is_read_by_the_mark_the_file_shows(tmp_path: Path,
+                                                                  other: str,
+                                                                  value: float) -> None:
+    """`"2,499"` in a comma-separated file: a decimal comma where another cell shows one
+    (a European export), thousands where a cell shows a decimal point; refused alone."""
+    rows = ["date,revenue,spend.tv", '2024-01-01,"2,499",5', "2024-01-08,3,5",
+            "2024-01-15,4,5"]
+    path = _semicolons(tmp_path / "sales.csv", rows)
+    done = _invoke("init", "from-history", path, tmp_path / "plan")
+    assert done.exit_code == 2
+    assert f"{path}:2: revenue: '2,499' {UNCLEAR_COMMA[0]}" in done.output
+    assert not (tmp_path / "plan").exists()
+    rows[3] = f'2024-01-15,"{other}",5'
+    history = read_any_history(_semicolons(path, rows))
+    assert history.series["revenue"].tolist() == [value, 3.0, float(other.replace(",", "."))]
+
+
+@pytest.mark.parametrize(("lines", "value"), [
+    (["date;revenue;spend.tv", "2024-01-01;1,234.5;0.125", "2024-01-08;1;5"], 0.125),
+    (["date;revenue;spend.tv", "2024-01-01;1.234,5;0,125", "2024-01-08;1;5"], 0.125),
+    (["date;revenue;spend.tv", "2024-01-01;3;0.125", "2024-01-08;1;5"], 0.125)])
+def test_a_leading_zero_is_the_files_decimal_mark(tmp_path: Path, lines: list[str],
+                                                  value: float) -> None:
+    """`0.125` and `0,125` are never thousands: the decimals of the file's mark."""
+    history = read_any_history(_semicolons(tmp_path / "sales.csv", lines))
+    assert history.spend["tv"].tolist() == [value, 5.0]
+
+
+def test_a_text_cell_of_a_workbook_is_read_by_the_mark_the_sheet_shows(
+        tmp_path: Path) -> None:
+    """Text `2,499` in an .xlsx sheet: refused while no text cell shows the mark; a text
+    `1,5` shows a decimal comma (a European spreadsheet's text): 2.499."""
+    from hostile_history_files import write_xlsx
+
+    header = ["date", "revenue", "spend.tv"]
+    rows = [["2024-01-01", "2,499", 5], ["2024-01-08", 3, 5], ["2024-01-15", 4, 5]]
+    path = write_xlsx(tmp_path / "sales.xlsx", header, rows)
+    done = _invoke("init", "from-history", path, tmp_path / "plan")
+    assert done.exit_code == 2
+    assert f"{path}:2: revenue: '2,499' {UNCLEAR_COMMA[0]}" in done.output
+    assert not (tmp_path / "plan").exists()
+    rows[2][1] = "1,5"
+    history = read_any_history(write_xlsx(path, header, rows))
+    assert history.series["revenue"].tolist() == [2.499, 3.0, 1.5]
+
+
+@pytest.mark.parametrize("cell", ["0,125", "00,125", "-0,125"])
+def test_a_leading_zero_against_the_files_mark_is_refused(tmp_path: Path, cell: str) -> None:
+    """`0,125` (or `00,125`) where the file's numbers show a decimal point: never read as
+    125 thousands-grouped; refused at its cell with the point's fix, nothing written."""
+    path = _semicolons(tmp_path / "sales.csv", [
+        "date;revenue;spend.tv", "2024-01-01;1,234.5;5", f"2024-01-08;12.5;{cell}",
+        "2024-01-15;2,500.25;5"])
+    done = _invoke("init", "from-history", path, tmp_path / "plan")
+    assert done.exit_code == 2
+    assert "Traceback" not in done.output
+    assert f"{path}:3: spend.tv: '{cell}' is not a number. write 1234.5 or 1,234.5" \
+        in done.output
+    assert not (tmp_path / "plan").exists()

@@ -43,13 +43,16 @@ def plan_with_actuals(plan: Plan, history: History, plan_days: int | None = None
     """`plan` (compiled over the window) with each channel's spend and each product's price
     following the history's `spend.<channel>` and `price.<product>` columns.
 
-    A period's spend is spread evenly over its days; a missing cell keeps the plan's
-    spend for that period. A channel without a column keeps the strategy's plan at its
-    daily rate (`plan_days`: the scenario's own horizon, over which the budget is spread).
-    A product with a price column is sold at that price from each period's first day;
-    the strategy's own price changes and discounts of that product are dropped. A
-    `control.<name>` or `event.<name>` column replaces that demand driver's path on every
-    day of each period with a value (the daily `season` is rebuilt from them)."""
+    A period's spend is spread evenly over its days; a missing (NaN) amount keeps the
+    plan's spend for that period: an empty cell of `mktsim track`'s actuals leaves the
+    strategy's spend standing, while `history_plan` first reads a history's empty spend
+    cells as 0 (`spent`), so there no money was spent. A channel without a column keeps
+    the strategy's plan at its daily rate (`plan_days`: the scenario's own horizon, over
+    which the budget is spread). A product with a price column is sold at that price from
+    each period's first day; the strategy's own price changes and discounts of that
+    product are dropped. A `control.<name>` or `event.<name>` column replaces that demand
+    driver's path on every day of each period with a value (the daily `season` is
+    rebuilt from them)."""
     spend = plan.spend.copy()
     if plan_days:
         free = [i for i, c in enumerate(plan.channels) if c not in history.spend]

@@ -42,7 +42,7 @@ def read_dates(file: str, rows: list[list[Any]]) -> tuple[list[dt.date | None], 
     for i, cell in enumerate(cells):
         date, why = _date(cell, order)
         if date is None and not all(_empty(c) for c in rows[i]) and \
-                not (problems and order is None and _day_month(cell)):
+                not (problems and order is None and _in_years(_day_month(cell))):
             problems.append(Problem(file, i + 2, "date", *(why or _unreadable(cell))))
         dates.append(date)
     return dates, problems
@@ -61,13 +61,17 @@ def _date(cell: Any, order: str | None) -> tuple[dt.date | None, tabular.cells.W
     if day:
         return _calendar_day(day)
     parts = _day_month(cell)
+    if parts and not _in_years(parts):
+        return None, (_("the year of {cell} is outside the years {first}-{last}").format(
+                          cell=repr(cell.strip()), first=tabular.FIRST_YEAR,
+                          last=tabular.LAST_YEAR), _("check the year"))
     if parts and order is not None:
         date = _as(parts, order)
         if date is None:
             return None, (_("cannot read {cell} as a {order} date (no such day)").format(
                               cell=repr(cell.strip()), order=_(order)),
                           _("check the day and the month"))
-        return date, tabular.date_problem(date)
+        return _in_range(date)
     return None, why if _YEAR_FIRST.match(cell.strip()) else _unreadable(cell)
 
 
@@ -77,7 +81,18 @@ def _week_start(week: re.Match[str]) -> tuple[dt.date | None, tabular.cells.Why 
     except ValueError:
         return None, (_("{cell} is not a week of that year").format(cell=repr(week[0])),
                       _("write the week as YYYY-Www, weeks 01 to 52 or 53"))
-    return date, tabular.date_problem(date)
+    return _in_range(date)
+
+
+def _in_range(date: dt.date) -> tuple[dt.date | None, tabular.cells.Why | None]:
+    """(date, None), or (None, why) for a date outside the years mktsim reads."""
+    why = tabular.date_problem(date)
+    return (None, why) if why else (date, None)
+
+
+def _in_years(parts: tuple[int, int, int] | None) -> bool:
+    """Whether a `07/01/2024` cell's year is one mktsim reads (False for no such cell)."""
+    return parts is not None and tabular.FIRST_YEAR <= parts[2] <= tabular.LAST_YEAR
 
 
 def _empty(cell: Any) -> bool:
@@ -93,7 +108,7 @@ def _calendar_day(m: re.Match[str]) -> tuple[dt.date | None, tabular.cells.Why |
     except ValueError:
         return None, (_("cannot read {cell} as a date (no such day)").format(
                           cell=repr(m[0])), _("check the month and the day"))
-    return date, tabular.date_problem(date)
+    return _in_range(date)
 
 
 def _unreadable(cell: Any) -> tabular.cells.Why:
@@ -132,12 +147,13 @@ def _as(parts: tuple[int, int, int], order: str) -> dt.date | None:
 def _order(file: str, cells: list[Any]) -> tuple[str | None, list[Problem]]:
     """DAY_FIRST or MONTH_FIRST for the column's `dd/mm/yyyy`-like cells (None when it
     has none), or a problem when the column does not tell."""
-    rows = [(i, p) for i, c in enumerate(cells) if (p := _day_month(c))]
+    rows = [(i, p) for i, c in enumerate(cells) if _in_years(p := _day_month(c))]
     if not rows:
         return None, []
     fits = [o for o in (DAY_FIRST, MONTH_FIRST) if all(_as(p, o) for _, p in rows)]
+    regular = [o for o in fits if _regular([_as(p, o) for _, p in rows])]
     if len(fits) == 2:
-        fits = [o for o in fits if _regular([_as(p, o) for _, p in rows])] or fits
+        fits = regular or fits
     if len(fits) == 1:
         return fits[0], []
     if not fits:  # neither reads every cell: the one that reads more, the rest refused
@@ -145,11 +161,13 @@ def _order(file: str, cells: list[Any]) -> tuple[str | None, list[Problem]]:
                    key=lambda o: sum(_as(p, o) is not None for _, p in rows)), []
     i, parts = next(((i, p) for i, p in rows if _as(p, DAY_FIRST) != _as(p, MONTH_FIRST)),
                     rows[0])
-    return None, [Problem(file, i + 2, "date", _(
-        "cannot tell whether {cell} is day-first ({day}) or month-first ({month}): the "
-        "column reads regularly both ways").format(
-            cell=repr(cells[i].strip()), day=_as(parts, DAY_FIRST),
-            month=_as(parts, MONTH_FIRST)),
+    both = (N_("cannot tell whether {cell} is day-first ({day}) or month-first ({month}): "
+               "the column reads regularly both ways") if regular else
+            N_("cannot tell whether {cell} is day-first ({day}) or month-first ({month}): "
+               "neither reading is regular (a missing period?)"))
+    return None, [Problem(file, i + 2, "date", _(both).format(
+        cell=repr(cells[i].strip()), day=_as(parts, DAY_FIRST),
+        month=_as(parts, MONTH_FIRST)),
         _("write the dates year first, YYYY-MM-DD (2026-02-09)"))]
 
 

@@ -3,9 +3,11 @@ joint-draws CSVs. The limits are stated here, once:
 
 - a file of at most MAX_BYTES; a regular file (not a folder, FIFO, device or symlink loop);
 - CSV: UTF-8, comma-separated, or separated by semicolons, tabs or vertical bars when the
-  header has no comma (`Table.decimal` is then "," if a number is written with a decimal
-  comma), a cell of at most MAX_CELL_CHARS characters on one line (an unbalanced quote
-  is refused at the line where it opens), no row with more values than the header;
+  header has no comma (`Table.decimal` is the mark the numbers that show one show: `12,5`,
+  `1.234,5` for a comma, `1,234.5` for a point; "?" when none does and `1,500` or
+  `12.000` could be read either way: those are refused), a cell of at most MAX_CELL_CHARS
+  characters on one line (an unbalanced quote is refused at the line where it opens), no
+  row with more values than the header;
 - a YAML, JSON or TOML file, an old .xls workbook and a workbook under a .csv name are
   refused saying what they are;
 - .xlsx: the used range is read from the cells the sheet holds, never from its declared

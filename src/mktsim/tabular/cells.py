@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from ..i18n import N_, _
-from .marks import POINT_GROUPED
+from .marks import is_ambiguous
 
 #: the largest size of a number in a table (money, people, units): beyond it the
 #: simulation's sums lose every digit, so such a value is a typing error.
@@ -53,7 +53,7 @@ def as_number(cell: Any, share: bool = False, decimal: str = ".",
         body = shown_plainly(text, decimal) if grouped else text
         if body is None:
             return None, (_("{cell} is not a number").format(cell=_shown(text)),
-                          _why_not_grouped(decimal))
+                          _why_not_grouped(decimal, text))
         return _text_number(body, share, text)
     return _checked(float(cell), _shown(cell))
 
@@ -68,10 +68,11 @@ def shown_plainly(text: str, decimal: str = ".") -> str | None:
     """`text` as a plain number (`1,234.50` -> `1234.50`, `1.234,5` -> `1234.5` with a
     decimal comma, a currency sign dropped), the text itself when it has no separator,
     or None when its separators are not a grouping by threes (`1,23`: which is it?).
-    `decimal` "?": a file that does not tell its mark; `12.000` there is None."""
+    `decimal` "?": a file that does not tell its mark; `12.000` and `1,500` there are
+    None. A first group of 0 or starting with 0 (`0,125`) is never thousands."""
     body = without_currency(text)
     if decimal == "?":
-        if POINT_GROUPED.fullmatch(body):
+        if is_ambiguous(body):
             return None
         decimal = "."
     for sep in _GROUPS[decimal]:
@@ -98,11 +99,15 @@ def without_currency(text: str) -> str:
 
 
 def _grouping(sep: str, decimal: str) -> re.Pattern[str]:
-    return re.compile(rf"[+-]?[0-9]{{1,3}}(?:{re.escape(sep)}[0-9]{{3}})+"
+    return re.compile(rf"[+-]?[1-9][0-9]{{0,2}}(?:{re.escape(sep)}[0-9]{{3}})+"
                       rf"(?:{re.escape(decimal)}[0-9]*)?", re.ASCII)
 
 
-def _why_not_grouped(decimal: str) -> str:
+def _why_not_grouped(decimal: str, text: str) -> str:
+    if decimal == "?" and "," in text:
+        return _("this file does not show whether a comma marks decimals or thousands: "
+                 "write the number without separators (1500), or show the mark in one "
+                 "number of the file (1,500.00 or 1.500,00)")
     if decimal == "?":
         return _("this file does not show whether a point marks decimals or thousands: "
                  "write 12000 for twelve thousand, or 12,0 for twelve")

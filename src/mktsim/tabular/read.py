@@ -61,7 +61,9 @@ class Table:
 
     header: list[str]
     rows: list[list[Any]]
-    decimal: str = "."  # the decimal mark of a CSV file's numbers ("," with semicolons)
+    #: the decimal mark of the numbers written as text: "." or "," (shown by the file's
+    #: numbers), "?" when none shows it and some could be read either way (`1,500`)
+    decimal: str = "."
     #: every sheet of a workbook of several read at its first sheet by default, else ()
     sheets: tuple[str, ...] = ()
 
@@ -338,9 +340,8 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Table:
             raise TableError(_("the first sheet is a chart, not a table"),
                              _("name the sheet of the table with --sheet"), column="--sheet")
         table = _table(_sheet_records(book, ws))
-        if sheet is None and len(book.sheetnames) > 1:
-            return Table(table.header, table.rows, sheets=tuple(book.sheetnames))
-        return table
+        sheets = tuple(book.sheetnames) if sheet is None and len(book.sheetnames) > 1 else ()
+        return Table(table.header, table.rows, decimal_mark(table.rows, ","), sheets)
     except TableError:
         raise
     except Exception as exc:  # a damaged sheet

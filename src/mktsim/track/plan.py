@@ -2,8 +2,9 @@
 strategy after it with the money left.
 
 - Days before the as-of day follow the actuals (`mktsim.history.plan_with_actuals`): a
-  period's spend spread evenly over its days, a channel without a `spend.` column at the
-  strategy's daily rate, a product with a `price.` column at the actual price.
+  period's spend spread evenly over its days, an empty spend cell and a channel without
+  a `spend.` column at the strategy's daily rate, a product with a `price.` column at the
+  actual price.
 - From the as-of day on the strategy resumes: its flighting (the shape of its daily
   spend) is kept and scaled so that the whole year's media money is the strategy's
   budget; what was spent per the actuals counts against it (overspend leaves less,
