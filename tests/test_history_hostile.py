@@ -508,3 +508,14 @@ def test_a_leading_zero_against_the_files_mark_is_refused(tmp_path: Path, cell: 
     assert f"{path}:3: spend.tv: '{cell}' is not a number. write 1234.5 or 1,234.5" \
         in done.output
     assert not (tmp_path / "plan").exists()
+
+
+def test_a_nul_character_in_a_semicolon_file_is_named_at_its_own_column(tmp_path) -> None:
+    """The column of a NUL character is counted with the file's own separator."""
+    from mktsim import tabular
+
+    path = tmp_path / "nul.csv"
+    path.write_bytes(b"date;spend.tv;revenue\n2024-01-01;100;1\x000\n")
+    with pytest.raises(tabular.TableError) as caught:
+        tabular.read_table(path)
+    assert caught.value.row == 2 and caught.value.column == "revenue"

@@ -156,14 +156,14 @@ def read_csv(path: Path) -> Table:
         raise TableError(_("cannot read the file: {reason}").format(reason=exc.strerror or exc),
                          _("check that it is a file you may read")) from None
     text = _decoded(raw)
+    sep = delimiter(text)
     if "\x00" in text:
         at = text.index("\x00")
         line = text.count("\n", 0, at) + 1
         start = text.rfind("\n", 0, at) + 1
         raise TableError(_("a NUL character (a binary file, not CSV text?)"),
                          _("save it as CSV (UTF-8) or as .xlsx"), row=line,
-                         column=_column_name(text, text.count(",", start, at)))
-    sep = delimiter(text)
+                         column=_column_name(text, text.count(sep, start, at), sep))
     table = _table(list(_records(text, sep)))
     return Table(table.header, table.rows, decimal_mark(table.rows, sep))
 
