@@ -10,10 +10,12 @@ curvature, the proposal is widened to it. Draws from a defensive mixture (a Stud
 4 degrees of freedom, around each optimum with the Laplace covariance widened 1.5 times,
 the same around each profile point on the ridge, and the prior itself) are weighted by
 the real log posterior, evaluated on the simulator's expected path; a second round draws
-from the weighted draws' own moments (widened 1.2 times) and from kernels on the most
-weighted draws, still mixed with the prior; every draw of every round is weighted
-against the mixture of all rounds' proposals (the balance heuristic). Further rounds,
-adapted again, run while the effective sample size stays small (four at most). The
+from a Gaussian fitted to every log posterior evaluated so far (a quadratic by ridge
+regression, calibrate.quadratic: half the draws), from the weighted draws' own moments
+(widened 1.2 times) and from kernels on the most weighted draws, still mixed with the
+prior; every draw of every round is weighted against the mixture of all rounds'
+proposals (the balance heuristic). Further rounds, adapted again, run while the
+effective sample size stays small (six at most). The
 weights are Pareto smoothed (calibrate.psis), whose k-hat says whether they can be
 trusted. The weighted draws are then smoothed into equally weighted posterior draws (a
 Gaussian kernel that keeps their mean and covariance, Liu and West 2001), spread to at
@@ -36,6 +38,7 @@ from scipy.special import gammaln
 
 from .priors import Z_MAX
 from .psis import KHAT_LIMIT, pareto_smoothed
+from .quadratic import Quadratic, fit_quadratic
 from .ridge import FAR_DROP, Residuals, profile
 
 T_DOF = 4.0  # degrees of freedom of the Student t proposals: heavy tails
@@ -45,9 +48,13 @@ PRIOR_SHARE = 0.25  # share of the first round's draws taken from the prior (def
 LATER_PRIOR_SHARE = 0.1  # and of a later round's
 #: smallest proposal sd in z (a Laplace curvature inflated by jitter). 0.01, tried for
 #: values told to 0.02 in z, broke a 14-value fit from a spreadsheet (its contributions'
-#: points moved 2.5 times off the truth): the floor stays.
-MIN_SD = 0.05
-ROUNDS = 4  # at most: from the third on only while the effective sample size is small
+#: points moved 2.5 times off the truth) while the contributions' draws were centred on
+#: their own mean. At 0.05 no fit from a spreadsheet had trusted weights: its baseline
+#: level is told to 0.013-0.02 in z (a numerical Hessian at 0.1 in z, PyMC-Marketing's
+#: example), and a proposal 2.5-4 times too wide there, in 14 dimensions, left 2-5
+#: effective draws of 500; at 0.02, 60-90.
+MIN_SD = 0.02
+ROUNDS = 6  # at most: from the third on only while the effective sample size is small
 
 
 def round_size(k: int) -> int:
@@ -147,11 +154,18 @@ KERNELS = 24  # most weighted draws a later proposal puts a kernel on
 KERNEL_SHARE = 0.6  # share of a later round's draws from those kernels
 
 
-def next_proposal(z: np.ndarray, w: np.ndarray, widen: float) -> Proposal:
+QUADRATIC_SHARE = 0.5  # share of a later round's draws from the fitted quadratic
+QUADRATIC_DOF = 8.0  # its Student t's degrees of freedom: near Gaussian, some tail
+
+
+def next_proposal(z: np.ndarray, w: np.ndarray, widen: float,
+                  surface: Quadratic | None = None) -> Proposal:
     """A Student t kernel on each of the most weighted draws (by weight; bandwidth
     Silverman's at the effective sample size, at least half the weighted sd), so that
     the proposal follows a curved or split posterior; a Student t at the weighted
-    draws' mean and covariance (widened); and the prior."""
+    draws' mean and covariance (widened); the prior; and, when given, a Student t at the
+    quadratic fitted to every evaluated log posterior (`surface`, widened: see
+    calibrate.quadratic), which takes QUADRATIC_SHARE of the draws from the kernels."""
     mean, cov = weighted_moments(z, w)
     k = z.shape[1]
     cov = floored(cov)
@@ -159,10 +173,14 @@ def next_proposal(z: np.ndarray, w: np.ndarray, widen: float) -> Proposal:
     top = top[w[top] > 0]
     h = max(0.5, bandwidth(effective_size(w), k))
     kernels = tuple(Component(z[i], h * h * cov, T_DOF) for i in top)
-    shares = KERNEL_SHARE * w[top] / w[top].sum()
+    kernel_share = KERNEL_SHARE - (QUADRATIC_SHARE if surface is not None else 0.0)
+    shares = kernel_share * w[top] / w[top].sum()
     prior = Component(np.zeros(k), np.eye(k), None)
-    return Proposal((*kernels, Component(mean, widen ** 2 * cov, T_DOF), prior),
-                    (*shares, 1 - KERNEL_SHARE - LATER_PRIOR_SHARE, LATER_PRIOR_SHARE))
+    fitted = () if surface is None else (
+        Component(surface.mean, widen ** 2 * floored(surface.cov), QUADRATIC_DOF),)
+    return Proposal((*kernels, *fitted, Component(mean, widen ** 2 * cov, T_DOF), prior),
+                    (*shares, *((QUADRATIC_SHARE,) if fitted else ()),
+                     1 - KERNEL_SHARE - LATER_PRIOR_SHARE, LATER_PRIOR_SHARE))
 
 
 def bandwidth(ess: float, k: int) -> float:
@@ -269,7 +287,8 @@ def sample(log_post: Callable[[np.ndarray], float], modes: list[np.ndarray],
     prof = profile(log_post, modes[0], at_mode, floored(cov), residuals)
     ridge = prof.points[prof.log_posterior > at_mode - FAR_DROP]
     first = first_proposal(modes, profiled(cov, prof.sd), ridge, cov)
-    all_z, all_lp, log_w, proposals = _rounds(log_post, first, k, rng)
+    all_z, all_lp, log_w, proposals = _rounds(log_post, first, k, rng,
+                                              (modes[0], floored(cov)))
     w, khat = pareto_smoothed(log_w)
     ess = effective_size(w)
     mean, wcov = weighted_moments(all_z, w)
@@ -284,11 +303,13 @@ def sample(log_post: Callable[[np.ndarray], float], modes: list[np.ndarray],
 
 
 def _rounds(log_post: Callable[[np.ndarray], float], first: Proposal, k: int,
-            rng: np.random.Generator
+            rng: np.random.Generator, laplace: tuple[np.ndarray, np.ndarray]
             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Proposal]]:
     """The importance draws of every round, their log posterior and balance-heuristic
     log weights, and the rounds' proposals: from the third round on only while the
-    effective sample size is below `enough_ess`."""
+    effective sample size is below `enough_ess`. `laplace`: the optimum and the
+    Laplace covariance, the centre and the guess of the quadratic fitted to every
+    evaluated log posterior (calibrate.quadratic) that later proposals draw from."""
     proposals, zs, logp, counts = [first], [], [], []
     for r in range(ROUNDS):
         z = proposals[-1].draw(round_size(k), rng)
@@ -305,7 +326,8 @@ def _rounds(log_post: Callable[[np.ndarray], float], first: Proposal, k: int,
         if r >= 1 and effective_size(w) >= enough_ess(k):
             break
         if r + 1 < ROUNDS:
-            proposals.append(next_proposal(all_z, w, ADAPT))
+            surface = fit_quadratic(all_z, all_lp, *laplace)
+            proposals.append(next_proposal(all_z, w, ADAPT, surface))
     return all_z, all_lp, log_w, proposals
 
 
