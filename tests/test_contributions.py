@@ -491,7 +491,7 @@ def test_spread_draws_centred_on_the_optimum_keep_their_spread(k: int, seed: int
     assert np.allclose(centred - centre, free - free.mean(axis=0), atol=1e-9)
 
 
-def test_contribution_draws_centred_on_the_optimum_only_when_the_weights_are_untrusted(
+def test_draws_centred_on_the_optimum_only_when_the_weights_are_untrusted(
 ) -> None:
     from mktsim.calibrate.run import draws_centre
 
@@ -500,6 +500,25 @@ def test_contribution_draws_centred_on_the_optimum_only_when_the_weights_are_unt
     assert draws_centre({"trusted": True, "rival_optima": []}, z) is None
     rival = [{"values": {"a": 1.0}, "gap": 0.4}]
     assert draws_centre({"trusted": False, "rival_optima": rival}, z) is None
+
+
+@settings(max_examples=40, deadline=None)
+@given(k=st.integers(1, 6), seed=st.integers(0, 10_000))
+def test_posterior_draws_centred_move_only_their_location(k: int, seed: int) -> None:
+    """The draws every later step uses (`calibrate.run.centred`): with a centre their
+    mean is there and their deviations are untouched (unless the prior's range clips
+    them); without one they are the same draws."""
+    from mktsim.calibrate.run import centred
+
+    rng = np.random.default_rng(seed)
+    zs = rng.multivariate_normal(rng.normal(0.0, 0.5, k), _random_cov(rng, k, 0.3), 200)
+    centre = rng.normal(0.0, 0.5, k)
+    assert centred(zs, None) is zs
+    moved = centred(zs, centre)
+    assert np.all(np.abs(moved) <= Z_MAX)
+    if np.abs(zs - zs.mean(axis=0) + centre).max() < Z_MAX:
+        assert np.allclose(moved.mean(axis=0), centre, atol=1e-9)
+        assert np.allclose(moved - centre, zs - zs.mean(axis=0), atol=1e-9)
 
 
 def test_a_contribution_interval_holds_a_fresh_draw_ninety_percent_of_the_time() -> None:

@@ -34,7 +34,7 @@ from .identify import (
 from .metrics import coverage, fit_metrics
 from .noise_power import NoisePower
 from .posterior import Posterior, sample
-from .priors import check_flags, check_priors, parse_priors, prior_interval, values_at
+from .priors import Z_MAX, check_flags, check_priors, parse_priors, prior_interval, values_at
 from .result import CalibrationResult, ParameterEstimate, SeriesBand
 from .simulator import WindowModel
 
@@ -130,6 +130,17 @@ def calibrate(loaded: LoadedSpec, options: CalibrationOptions,
     return report
 
 
+def centred(zs: np.ndarray, centre: np.ndarray | None) -> np.ndarray:
+    """Posterior draws in z [n, k] moved so that their mean is `centre` (None: as they
+    are), kept inside the prior's range: the draws every later step uses (the values
+    written to the fitted scenario, its end state, the band), centred on the optimum
+    when the importance weights cannot be trusted (`draws_centre`), where their own
+    mean rests on a few heavy draws."""
+    if centre is None or len(zs) < 2:
+        return zs
+    return np.clip(zs - zs.mean(axis=0) + centre, -Z_MAX, Z_MAX)
+
+
 def draws_centre(posterior: dict[str, object], optimum: np.ndarray) -> np.ndarray | None:
     """Where the contributions' draws are centred (`spread_draws`): the fit's `optimum`
     (z) when the importance weights cannot be trusted and no rival optimum fits about as
@@ -186,7 +197,8 @@ def _report(loaded: LoadedSpec, model: WindowModel, result: Fit, settings: FitSe
     """The calibration result, and the posterior draws in z it was built from."""
     rng = np.random.default_rng(np.random.SeedSequence(model.seed, spawn_key=(32,)))
     post, rivals = posterior_of(model, result, settings, rng)
-    zs = post.draws
+    zs = centred(post.draws, draws_centre({"trusted": post.trusted, "rival_optima": rivals},
+                                          result.z))
     values = np.array([[values_at(model.priors, z)[p.path] for p in model.priors] for z in zs])
     in_step = collinear_spend([p.path for p in model.priors], model.history.spend,
                               model.history.n_periods - settings.holdout)
