@@ -316,6 +316,10 @@ def _posterior_warnings(model: WindowModel, post: Posterior,
                      "draws): the intervals are widened to the joint 90% region and may be "
                      "wider than the truth needs; narrower priors or fewer free values "
                      "help").format(khat=post.khat, ess=post.ess))
+        if not rivals:
+            out.append(_("the draws behind the fitted scenario, the band and the "
+                         "contributions are centred on the best fit: their own mean rests "
+                         "on a few heavy draws"))
     return out
 
 
