@@ -26,10 +26,10 @@ import numpy as np
 #: points within k/2 + this of the best log posterior are fitted (a Gaussian posterior's
 #: draws fall at most ~k/2 + 4 below its peak 95% of the time)
 FIT_DROP = 6.0
+MIN_POINTS = 3  # times k: at least this many of the best points, however far they fall
 #: eigenvalues of the fitted precision kept within these factors of the Laplace
 #: guess's (in its whitened coordinates): a noisy fit neither collapses a direction nor
 #: opens it past what the guess and the prior allow
-MIN_POINTS = 3  # times k: at least this many of the best points, however far they fall
 MIN_RATIO, MAX_RATIO = 0.1, 25.0
 MIN_PRECISION = 0.5  # in z: never wider than about the prior (whose own precision is 1)
 #: ridge penalties tried, times the mean of the design's squared columns
@@ -39,11 +39,10 @@ LIGHT = 30.0  # the gradient and the curvature's diagonal shrunk this many times
 
 @dataclass(frozen=True)
 class Quadratic:
-    """The fitted Gaussian: its mean and precision in z, and how many points it rests on."""
+    """The fitted Gaussian: its mean and precision in z."""
 
     mean: np.ndarray  # [k]
     precision: np.ndarray  # [k, k]
-    points: int
 
     @property
     def cov(self) -> np.ndarray:
@@ -68,27 +67,30 @@ def fit_quadratic(z: np.ndarray, lp: np.ndarray, centre: np.ndarray, guess: np.n
     ok &= lp >= floor
     root = np.linalg.cholesky(guess)
     u = np.linalg.solve(root, (z[ok] - centre).T).T  # whitened: the guess is N(0, I)
-    pairs = [(i, i) for i in range(k)] + [(i, j) for i in range(k) for j in range(i + 1, k)]
-    # lp + |u|^2 / 2 = c + g.u - u' D u / 2: D the departure from the guess's curvature
-    quad = np.column_stack([-0.5 * u[:, i] * u[:, j] * (1.0 if i == j else 2.0)
-                            for i, j in pairs])
-    design = np.column_stack([u, quad])
-    target = lp[ok] + 0.5 * np.sum(u * u, axis=1)
-    coef = _ridge(design, target, 2 * k)
-    g, d = coef[:k], np.zeros((k, k))
-    for c, (i, j) in zip(coef[k:], pairs, strict=True):
-        d[i, j] = d[j, i] = c
+    g, d = _departure(u, lp[ok])
     vals, vecs = np.linalg.eigh(np.eye(k) + d)
-    vals = np.clip(vals, MIN_RATIO, MAX_RATIO)
-    a = (vecs * vals) @ vecs.T
-    peak = np.linalg.solve(a, g)
+    a = (vecs * np.clip(vals, MIN_RATIO, MAX_RATIO)) @ vecs.T
     reach = np.max(np.abs(u), axis=0)  # the mean no further out than the points reach
-    peak = np.clip(peak, -reach, reach)
+    peak = np.clip(np.linalg.solve(a, g), -reach, reach)
     inv_root = np.linalg.inv(root)
     precision = inv_root.T @ a @ inv_root
     vals, vecs = np.linalg.eigh(0.5 * (precision + precision.T))
     precision = (vecs * np.maximum(vals, MIN_PRECISION)) @ vecs.T
-    return Quadratic(centre + root @ peak, 0.5 * (precision + precision.T), int(ok.sum()))
+    return Quadratic(centre + root @ peak, 0.5 * (precision + precision.T))
+
+
+def _departure(u: np.ndarray, lp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The gradient g [k] and the curvature's departure D [k, k] from the identity of
+    lp + |u|^2 / 2 = c + g.u - u' D u / 2 at whitened points u [n, k] (`_ridge`)."""
+    k = u.shape[1]
+    pairs = [(i, i) for i in range(k)] + [(i, j) for i in range(k) for j in range(i + 1, k)]
+    quad = np.column_stack([-0.5 * u[:, i] * u[:, j] * (1.0 if i == j else 2.0)
+                            for i, j in pairs])
+    coef = _ridge(np.column_stack([u, quad]), lp + 0.5 * np.sum(u * u, axis=1), 2 * k)
+    d = np.zeros((k, k))
+    for c, (i, j) in zip(coef[k:], pairs, strict=True):
+        d[i, j] = d[j, i] = c
+    return coef[:k], d
 
 
 def _ridge(design: np.ndarray, target: np.ndarray, light: int) -> np.ndarray:
