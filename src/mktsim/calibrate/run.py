@@ -197,8 +197,9 @@ def _report(loaded: LoadedSpec, model: WindowModel, result: Fit, settings: FitSe
     """The calibration result, and the posterior draws in z it was built from."""
     rng = np.random.default_rng(np.random.SeedSequence(model.seed, spawn_key=(32,)))
     post, rivals = posterior_of(model, result, settings, rng)
-    zs = centred(post.draws, draws_centre({"trusted": post.trusted, "rival_optima": rivals},
-                                          result.z))
+    summary = _posterior_summary(model, post, rivals)
+    centre = draws_centre(summary, result.z)
+    zs = centred(post.draws, centre)
     values = np.array([[values_at(model.priors, z)[p.path] for p in model.priors] for z in zs])
     in_step = collinear_spend([p.path for p in model.priors], model.history.spend,
                               model.history.n_periods - settings.holdout)
@@ -211,8 +212,8 @@ def _report(loaded: LoadedSpec, model: WindowModel, result: Fit, settings: FitSe
     bands = _bands(model, result, zs[:BAND_DRAWS], rng, settings)
     holdout = settings.holdout
     fit_table = _fit_table(model.history, result, bands, holdout)
-    warnings = _warnings(estimates, pairs, fit_table) + _posterior_warnings(model, post,
-                                                                          rivals)
+    warnings = _warnings(estimates, pairs, fit_table) + _posterior_warnings(
+        model, post, rivals, centre is not None)
     seconds = time.perf_counter() - started
     return CalibrationResult(
         scenario=loaded.source, history=model.history.source, strategy=model.strategy,
@@ -220,7 +221,7 @@ def _report(loaded: LoadedSpec, model: WindowModel, result: Fit, settings: FitSe
         dates=[d.isoformat() for d in model.history.dates], parameters=estimates,
         fit=fit_table, correlated=pairs, bands=bands, draws=values, priors=list(model.priors),
         warnings=warnings, end_state=end_state(model, zs),
-        posterior=_posterior_summary(model, post, rivals),
+        posterior=summary,
         evaluations=model.evaluations, seconds=seconds), zs
 
 
@@ -302,8 +303,10 @@ def _posterior_summary(model: WindowModel, post: Posterior,
 
 
 def _posterior_warnings(model: WindowModel, post: Posterior,
-                        rivals: list[tuple[np.ndarray, float]]) -> list[str]:
-    """A rival optimum per line, and an effective sample size too small to trust."""
+                        rivals: list[tuple[np.ndarray, float]], centred_on_best: bool
+                        ) -> list[str]:
+    """A rival optimum per line, an effective sample size too small to trust, and
+    whether the draws were centred on the best fit for it (`draws_centre`)."""
     out = []
     for z, gap in rivals:
         shown = ", ".join(f"{p}={v:.4g}" for p, v in values_at(model.priors, z).items())
@@ -316,7 +319,7 @@ def _posterior_warnings(model: WindowModel, post: Posterior,
                      "draws): the intervals are widened to the joint 90% region and may be "
                      "wider than the truth needs; narrower priors or fewer free values "
                      "help").format(khat=post.khat, ess=post.ess))
-        if not rivals:
+        if centred_on_best:
             out.append(_("the draws behind the fitted scenario, the band and the "
                          "contributions are centred on the best fit: their own mean rests "
                          "on a few heavy draws"))
